@@ -1,0 +1,345 @@
+//! The single error type every botocraft call returns.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Shorthand for `std::result::Result<T, botocraft_core::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which time limit fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// Establishing the TCP/TLS connection took too long.
+    Connect,
+    /// One attempt (request sent, response read) took too long.
+    Attempt,
+    /// The whole operation, all retries included, took too long.
+    Operation,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Attempt => "attempt",
+            TimeoutKind::Operation => "operation",
+        })
+    }
+}
+
+/// Everything that can go wrong in a botocraft call.
+///
+/// Match on the variant to handle a class of failure, or use the helpers
+/// ([`Error::is_not_found`], [`Error::is_throttling`], [`Error::code`],
+/// [`Error::request_id`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The resource does not exist. Raised both for AWS error codes that mean
+    /// "not found" (`ClusterNotFoundException`, `InvalidInstanceID.NotFound`,
+    /// ...) and for HTTP-200 responses that list the key under `failures`
+    /// with reason `MISSING`.
+    #[error("{service} {resource} {key:?} not found{}", fmt_suffix(.code.as_deref(), .message.as_deref()))]
+    NotFound {
+        /// Service name, e.g. `ecs`.
+        service: &'static str,
+        /// Model kind, e.g. `Service`.
+        resource: &'static str,
+        /// The key that was looked up, as given.
+        key: String,
+        /// The AWS error code, when the service returned one.
+        code: Option<String>,
+        /// The service's message or failure reason.
+        message: Option<String>,
+        /// The request id, when the service returned one.
+        request_id: Option<String>,
+    },
+    /// The service answered with an error.
+    #[error("{service} {operation} failed: {code} (HTTP {status}): {message}{}", fmt_request_id(.request_id.as_deref()))]
+    Service {
+        /// Service name, e.g. `ecs`.
+        service: &'static str,
+        /// Operation name, e.g. `UpdateService`.
+        operation: String,
+        /// AWS error code, e.g. `InvalidParameterException`.
+        code: String,
+        /// The service's message.
+        message: String,
+        /// The request id.
+        request_id: Option<String>,
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// The request could not be sent or the response not read.
+    #[error("transport error calling {operation}: {message}")]
+    Transport {
+        /// Operation name.
+        operation: String,
+        /// What failed.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// A time limit fired.
+    #[error("{kind} timeout after {after:?} calling {operation}")]
+    Timeout {
+        /// Operation name.
+        operation: String,
+        /// Which limit fired.
+        kind: TimeoutKind,
+        /// The limit.
+        after: Duration,
+    },
+    /// No credentials could be found, or a credential source failed.
+    #[error("credentials error: {message}")]
+    Credentials {
+        /// What went wrong.
+        message: String,
+    },
+    /// The configuration (region, endpoint, profile, retry settings) is invalid.
+    #[error("configuration error: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+    /// The input was rejected before anything was sent.
+    #[error("invalid input: {message}")]
+    Validation {
+        /// What is wrong with the input.
+        message: String,
+    },
+    /// The response could not be understood.
+    #[error("could not parse the {operation} response: {message} (body starts: {snippet:?})")]
+    Deserialize {
+        /// Operation name.
+        operation: String,
+        /// What the parser said.
+        message: String,
+        /// The first bytes of the body.
+        snippet: String,
+    },
+}
+
+fn fmt_suffix(code: Option<&str>, message: Option<&str>) -> String {
+    match (code, message) {
+        (Some(c), Some(m)) => format!(" ({c}: {m})"),
+        (Some(c), None) => format!(" ({c})"),
+        (None, Some(m)) => format!(" ({m})"),
+        (None, None) => String::new(),
+    }
+}
+
+fn fmt_request_id(id: Option<&str>) -> String {
+    id.map(|id| format!(" [request id {id}]")).unwrap_or_default()
+}
+
+/// Error codes the AWS SDKs treat as throttling.
+pub const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Error codes the AWS SDKs treat as transient.
+pub const TRANSIENT_CODES: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InternalError",
+    "InternalFailure",
+    "ServiceUnavailable",
+];
+
+impl Error {
+    /// Builds a [`Error::Validation`].
+    pub fn validation(message: impl Into<String>) -> Self {
+        Error::Validation { message: message.into() }
+    }
+
+    /// Builds a [`Error::Config`].
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::Config { message: message.into() }
+    }
+
+    /// Builds a [`Error::Credentials`].
+    pub fn credentials(message: impl Into<String>) -> Self {
+        Error::Credentials { message: message.into() }
+    }
+
+    /// Builds a [`Error::Transport`] with a source error.
+    pub fn transport(
+        operation: impl Into<String>,
+        message: impl Into<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Transport { operation: operation.into(), message: message.into(), source }
+    }
+
+    /// Builds a [`Error::Deserialize`], keeping the first 200 characters of the body.
+    pub fn deserialize(operation: impl Into<String>, message: impl Into<String>, body: &[u8]) -> Self {
+        Error::Deserialize { operation: operation.into(), message: message.into(), snippet: snippet(body) }
+    }
+
+    /// True for [`Error::NotFound`].
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
+
+    /// True when the service throttled the call.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Error::Service { code, status, .. } => {
+                THROTTLING_CODES.contains(&code.as_str()) || *status == 429
+            }
+            _ => false,
+        }
+    }
+
+    /// True when retrying the same request may succeed: throttling, transient
+    /// codes, HTTP 500/502/503/504, I/O failures and attempt timeouts.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service { code, status, .. } => {
+                self.is_throttling()
+                    || TRANSIENT_CODES.contains(&code.as_str())
+                    || matches!(status, 500 | 502 | 503 | 504)
+            }
+            Error::Transport { .. } => true,
+            Error::Timeout { kind, .. } => !matches!(kind, TimeoutKind::Operation),
+            _ => false,
+        }
+    }
+
+    /// The AWS error code, if the service returned one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Service { code, .. } => Some(code),
+            Error::NotFound { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The service's error message, if any.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Service { message, .. } => Some(message),
+            Error::NotFound { message, .. } => message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The request id the service assigned, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service { request_id, .. } | Error::NotFound { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// Turns a service error into [`Error::NotFound`] for the given model kind
+    /// and key; other errors pass through.
+    pub fn into_not_found(self, resource: &'static str, key: impl Into<String>) -> Self {
+        match self {
+            Error::Service { service, code, message, request_id, .. } => Error::NotFound {
+                service,
+                resource,
+                key: key.into(),
+                code: Some(code),
+                message: Some(message),
+                request_id,
+            },
+            other => other,
+        }
+    }
+}
+
+/// Whether an AWS error code means "the thing does not exist".
+pub fn is_not_found_code(code: &str) -> bool {
+    code.ends_with("NotFoundException")
+        || code.ends_with(".NotFound")
+        || code.ends_with("NotFound")
+        || code == "NoSuchEntity"
+}
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(200).collect();
+    if text.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_one_readable_line() {
+        let err = Error::Service {
+            service: "ecs",
+            operation: "UpdateService".into(),
+            code: "ServiceNotFoundException".into(),
+            message: "Service not found.".into(),
+            request_id: Some("abc".into()),
+            status: 400,
+        };
+        assert_eq!(
+            err.to_string(),
+            "ecs UpdateService failed: ServiceNotFoundException (HTTP 400): Service not found. [request id abc]"
+        );
+        assert_eq!(err.code(), Some("ServiceNotFoundException"));
+        assert_eq!(err.request_id(), Some("abc"));
+        assert!(!err.is_throttling());
+        let nf = err.into_not_found("Service", "web");
+        assert!(nf.is_not_found());
+        assert_eq!(
+            nf.to_string(),
+            "ecs Service \"web\" not found (ServiceNotFoundException: Service not found.)"
+        );
+    }
+
+    #[test]
+    fn throttling_and_retryable() {
+        let err = Error::Service {
+            service: "ec2",
+            operation: "DescribeInstances".into(),
+            code: "RequestLimitExceeded".into(),
+            message: "slow down".into(),
+            request_id: None,
+            status: 503,
+        };
+        assert!(err.is_throttling());
+        assert!(err.is_retryable());
+        assert!(!Error::validation("x").is_retryable());
+    }
+
+    #[test]
+    fn not_found_codes() {
+        assert!(is_not_found_code("ClusterNotFoundException"));
+        assert!(is_not_found_code("InvalidInstanceID.NotFound"));
+        assert!(!is_not_found_code("ClientException"));
+    }
+
+    #[test]
+    fn deserialize_snippet_is_bounded() {
+        let body = vec![b'x'; 1000];
+        match Error::deserialize("Op", "bad", &body) {
+            Error::Deserialize { snippet, .. } => assert_eq!(snippet.chars().count(), 201),
+            _ => unreachable!(),
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The service-independent heart of botocraft.
+//!
+//! `botocraft-core` knows no AWS service. It defines what every service crate
+//! implements ([`PrimaryModel`], [`Manager`], [`Paginator`]), what every
+//! transport implements ([`Session`]), the one [`Error`] type, the eager
+//! [`QuerySet`], and the sans-IO protocol codecs that turn typed inputs into
+//! `http::Request<Vec<u8>>` values and HTTP responses back into typed outputs.
+
+pub mod error;
+pub mod manager;
+pub mod model;
+pub mod open_enum;
+pub mod paginator;
+pub mod protocol;
+pub mod queryset;
+pub mod serde_util;
+pub mod session;
+pub mod tags;
+pub mod transform;
+
+pub use error::{Error, Result, TimeoutKind};
+pub use manager::Manager;
+pub use model::{ModelState, PrimaryModel};
+pub use paginator::{Page, Paginator, TokenPaginator};
+pub use queryset::QuerySet;
+pub use session::{OperationCall, Protocol, ServiceMetadata, Session, SharedSession};
+pub use serde_util::{Blob, DateTime};
+pub use tags::{TagMap, TagPair, TagsMut};
+
+/// Re-exports used by generated code; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use async_trait::async_trait;
+    pub use futures;
+    pub use serde;
+    pub use serde_json;
+    pub use time;
+    pub use tracing;
+    pub use uuid;
+}

@@ -1,0 +1,120 @@
+//! Primary models and the hidden state they carry.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::manager::Manager;
+use crate::session::SharedSession;
+use crate::tags::TagMap;
+
+/// A top-level AWS resource with a manager: an ECS `Service`, an EC2 `Vpc`.
+pub trait PrimaryModel:
+    Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static
+{
+    /// The typed primary key (`ServiceKey { service, cluster }`, `ClusterKey(arn)`).
+    type Key: Clone + fmt::Debug + fmt::Display + PartialEq + Send + Sync;
+    /// The manager type.
+    type Manager: Manager<Self>;
+
+    /// The service, e.g. `ecs`.
+    const SERVICE: &'static str;
+    /// The model's name, e.g. `Service`.
+    const KIND: &'static str;
+
+    /// The primary key, when the fields it is made of are set.
+    fn pk(&self) -> Option<Self::Key>;
+
+    /// The ARN, when the model has one and it is set.
+    fn arn(&self) -> Option<&str> {
+        None
+    }
+
+    /// The human name, when the model has one and it is set.
+    fn name(&self) -> Option<&str> {
+        None
+    }
+
+    /// A manager bound to the default session.
+    fn objects() -> Self::Manager {
+        Self::Manager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from (or the default).
+    fn manager(&self) -> Self::Manager {
+        Self::Manager::with_session(self.state().session().cloned())
+    }
+
+    /// The hidden state: where the model came from.
+    fn state(&self) -> &ModelState;
+
+    /// Mutable access to the hidden state.
+    fn state_mut(&mut self) -> &mut ModelState;
+}
+
+/// Where a model came from: the session that fetched it and whether it
+/// exists in AWS.
+///
+/// `save()` decides between create and update by [`ModelState::is_persisted`],
+/// never by whether a key field happens to be set. This state is not part of
+/// the model's data: it is skipped by serde, ignored by `==`, and never printed.
+#[derive(Clone, Default)]
+pub struct ModelState {
+    session: Option<SharedSession>,
+    persisted: bool,
+    tag_snapshot: Option<TagMap>,
+}
+
+impl ModelState {
+    /// State for a model returned by AWS through `session`.
+    pub fn fetched(session: SharedSession) -> Self {
+        ModelState { session: Some(session), persisted: true, tag_snapshot: None }
+    }
+
+    /// The session this model came from.
+    pub fn session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+
+    /// True when the model was returned by AWS (so `save()` updates it).
+    pub fn is_persisted(&self) -> bool {
+        self.persisted
+    }
+
+    /// Marks the model as returned by AWS through `session`.
+    pub fn mark_fetched(&mut self, session: SharedSession) {
+        self.session = Some(session);
+        self.persisted = true;
+    }
+
+    /// The tags as AWS last reported them, so `save()` can send only changes.
+    pub fn tag_snapshot(&self) -> Option<&TagMap> {
+        self.tag_snapshot.as_ref()
+    }
+
+    /// Records the tags as AWS reported them.
+    pub fn set_tag_snapshot(&mut self, tags: Option<TagMap>) {
+        self.tag_snapshot = tags;
+    }
+
+    /// Marks the model as deleted: a later `save()` creates it again.
+    pub fn mark_deleted(&mut self) {
+        self.persisted = false;
+    }
+}
+
+impl PartialEq for ModelState {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for ModelState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModelState")
+            .field("persisted", &self.persisted)
+            .field("region", &self.session.as_ref().map(|s| s.region().to_owned()))
+            .finish()
+    }
+}

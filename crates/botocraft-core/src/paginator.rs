@@ -1,0 +1,149 @@
+//! Pagination as a `futures::Stream` of pages and of items.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+
+use crate::{Error, Result};
+
+/// One page of results and the token for the next one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// The token for the next page; `None` on the last page.
+    pub next_token: Option<String>,
+}
+
+/// Something that yields results page by page.
+pub trait Paginator: Send + Sized + 'static {
+    /// The item type.
+    type Item: Send + 'static;
+
+    /// The pages, in order. The stream ends after the last page or the first
+    /// error; a failing page is an error, never a silently shorter result.
+    fn pages(self) -> BoxStream<'static, Result<Vec<Self::Item>>>;
+
+    /// The items of every page, in order.
+    fn items(self) -> BoxStream<'static, Result<Self::Item>> {
+        self.pages()
+            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+}
+
+type FetchFn<T> =
+    Box<dyn FnMut(Option<String>) -> Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>> + Send>;
+
+/// A paginator driven by `nextToken`-style continuation tokens.
+///
+/// It stops when the service returns no token, and fails (rather than looping
+/// forever) when a service hands back a token it has already seen.
+pub struct TokenPaginator<T> {
+    operation: &'static str,
+    fetch: FetchFn<T>,
+}
+
+impl<T: Send + 'static> TokenPaginator<T> {
+    /// A paginator calling `fetch(token)` for each page, starting with `None`.
+    pub fn new<F, Fut>(operation: &'static str, mut fetch: F) -> Self
+    where
+        F: FnMut(Option<String>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+    {
+        TokenPaginator { operation, fetch: Box::new(move |token| Box::pin(fetch(token))) }
+    }
+
+    /// Collects every item of every page.
+    pub async fn collect_all(self) -> Result<Vec<T>> {
+        self.items().try_collect().await
+    }
+}
+
+struct PagerState<T> {
+    fetch: FetchFn<T>,
+    operation: &'static str,
+    next: Option<Option<String>>,
+    seen: HashSet<String>,
+}
+
+impl<T: Send + 'static> Paginator for TokenPaginator<T> {
+    type Item = T;
+
+    fn pages(self) -> BoxStream<'static, Result<Vec<T>>> {
+        let state = PagerState {
+            fetch: self.fetch,
+            operation: self.operation,
+            next: Some(None),
+            seen: HashSet::new(),
+        };
+        stream::unfold(state, |mut state| async move {
+            let token = state.next.take()?;
+            match (state.fetch)(token).await {
+                Ok(page) => {
+                    match page.next_token.filter(|t| !t.is_empty()) {
+                        Some(t) if !state.seen.insert(t.clone()) => {
+                            let err = Error::Deserialize {
+                                operation: state.operation.to_owned(),
+                                message: format!("the service repeated the page token {t:?}"),
+                                snippet: String::new(),
+                            };
+                            return Some((Err(err), state));
+                        }
+                        Some(t) => state.next = Some(Some(t)),
+                        None => state.next = None,
+                    }
+                    Some((Ok(page.items), state))
+                }
+                Err(err) => Some((Err(err), state)),
+            }
+        })
+        .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pager(pages: Vec<Result<Page<u32>>>) -> TokenPaginator<u32> {
+        let pages = std::sync::Arc::new(std::sync::Mutex::new(pages.into_iter()));
+        TokenPaginator::new("ListThings", move |_token| {
+            let next = pages.lock().unwrap().next();
+            async move { next.expect("asked for a page after the last") }
+        })
+    }
+
+    #[tokio::test]
+    async fn walks_all_pages() {
+        let p = pager(vec![
+            Ok(Page { items: vec![1, 2], next_token: Some("a".into()) }),
+            Ok(Page { items: vec![3], next_token: Some("b".into()) }),
+            Ok(Page { items: vec![4], next_token: None }),
+        ]);
+        assert_eq!(p.collect_all().await.unwrap(), vec![1, 2, 3, 4]);
+    }
+
+    #[tokio::test]
+    async fn a_failing_page_is_an_error_not_a_short_list() {
+        let p = pager(vec![
+            Ok(Page { items: vec![1], next_token: Some("a".into()) }),
+            Ok(Page { items: vec![2], next_token: Some("b".into()) }),
+            Err(Error::validation("page 3 broke")),
+        ]);
+        assert!(matches!(p.collect_all().await, Err(Error::Validation { .. })));
+    }
+
+    #[tokio::test]
+    async fn a_repeated_token_stops_with_an_error() {
+        let p = pager(vec![
+            Ok(Page { items: vec![1], next_token: Some("a".into()) }),
+            Ok(Page { items: vec![2], next_token: Some("a".into()) }),
+        ]);
+        let err = p.collect_all().await.unwrap_err();
+        assert!(err.to_string().contains("repeated the page token"));
+    }
+}

@@ -1,0 +1,198 @@
+//! Wire value types shared by every service: timestamps and blobs.
+
+use std::fmt;
+use std::ops::Deref;
+
+use base64::Engine as _;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// The newtype name serializers use to recognise a [`DateTime`].
+pub const DATETIME_TOKEN: &str = "$botocraft::DateTime";
+/// The newtype name serializers use to recognise a [`Blob`].
+pub const BLOB_TOKEN: &str = "$botocraft::Blob";
+
+/// An AWS timestamp.
+///
+/// Serialises as epoch seconds (what the JSON protocols send); parses epoch
+/// seconds (integer or fractional) and RFC 3339 / ISO 8601 strings.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(pub OffsetDateTime);
+
+impl DateTime {
+    /// From epoch seconds.
+    pub fn from_epoch_seconds(secs: f64) -> Option<Self> {
+        if !secs.is_finite() {
+            return None;
+        }
+        let nanos = (secs * 1e9).round() as i128;
+        OffsetDateTime::from_unix_timestamp_nanos(nanos).ok().map(DateTime)
+    }
+
+    /// Seconds since the epoch, with fractional milliseconds.
+    pub fn epoch_seconds(&self) -> f64 {
+        self.0.unix_timestamp_nanos() as f64 / 1e9
+    }
+
+    /// Parses RFC 3339 (`2026-11-25T20:46:24.242172Z`).
+    pub fn parse_rfc3339(s: &str) -> Option<Self> {
+        OffsetDateTime::parse(s, &Rfc3339).ok().map(DateTime)
+    }
+
+    /// Formats as RFC 3339.
+    pub fn to_rfc3339(&self) -> String {
+        self.0.format(&Rfc3339).unwrap_or_else(|_| self.epoch_seconds().to_string())
+    }
+
+    /// The current time.
+    pub fn now() -> Self {
+        DateTime(OffsetDateTime::now_utc())
+    }
+}
+
+impl Deref for DateTime {
+    type Target = OffsetDateTime;
+    fn deref(&self) -> &OffsetDateTime {
+        &self.0
+    }
+}
+
+impl From<OffsetDateTime> for DateTime {
+    fn from(t: OffsetDateTime) -> Self {
+        DateTime(t)
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DateTime({})", self.to_rfc3339())
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let secs = self.epoch_seconds();
+        if secs.fract() == 0.0 {
+            s.serialize_newtype_struct(DATETIME_TOKEN, &(secs as i64))
+        } else {
+            s.serialize_newtype_struct(DATETIME_TOKEN, &secs)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a timestamp (epoch seconds or RFC 3339)")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateTime, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateTime, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DateTime, E> {
+                DateTime::from_epoch_seconds(v)
+                    .ok_or_else(|| E::custom(format!("timestamp {v} is out of range")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTime, E> {
+                if let Some(t) = DateTime::parse_rfc3339(v) {
+                    return Ok(t);
+                }
+                if let Ok(secs) = v.parse::<f64>() {
+                    return self.visit_f64(secs);
+                }
+                Err(E::custom(format!("{v:?} is not a timestamp")))
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<DateTime, D::Error> {
+                d.deserialize_any(V)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Binary data. Serialises as base64 text, as the JSON and query protocols send it.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Blob(pub Vec<u8>);
+
+impl Blob {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(v: Vec<u8>) -> Self {
+        Blob(v)
+    }
+}
+
+impl Deref for Blob {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Blob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Blob({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Blob {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text = base64::engine::general_purpose::STANDARD.encode(&self.0);
+        s.serialize_newtype_struct(BLOB_TOKEN, &text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map(Blob)
+            .map_err(|e| de::Error::custom(format!("invalid base64 blob: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_parse_every_wire_form() {
+        let a: DateTime = serde_json::from_str("1700000000").unwrap();
+        let b: DateTime = serde_json::from_str("1700000000.5").unwrap();
+        let c: DateTime = serde_json::from_str("\"2023-11-14T22:13:20Z\"").unwrap();
+        assert_eq!(a, c);
+        assert_eq!(b.epoch_seconds(), 1_700_000_000.5);
+        assert_eq!(serde_json::to_string(&a).unwrap(), "1700000000");
+        assert_eq!(serde_json::to_string(&b).unwrap(), "1700000000.5");
+        assert!(serde_json::from_str::<DateTime>("\"yesterday\"").is_err());
+        assert!(serde_json::from_str::<DateTime>("1e300").is_err());
+    }
+
+    #[test]
+    fn blobs_round_trip_as_base64() {
+        let b = Blob(b"hello".to_vec());
+        let json = serde_json::to_string(&b).unwrap();
+        assert_eq!(json, "\"aGVsbG8=\"");
+        assert_eq!(serde_json::from_str::<Blob>(&json).unwrap(), b);
+        assert!(serde_json::from_str::<Blob>("\"***\"").is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! botocraft models for Amazon ECS. (Being generated.)

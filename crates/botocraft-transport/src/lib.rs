@@ -1,0 +1,1 @@
+//! Sessions, signing and HTTP for botocraft. (Being filled in.)

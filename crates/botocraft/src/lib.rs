@@ -1,0 +1,1 @@
+//! botocraft facade. (Being filled in.)

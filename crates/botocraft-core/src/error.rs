@@ -274,6 +274,54 @@ pub fn is_not_found_code(code: &str) -> bool {
         || code == "NoSuchEntity"
 }
 
+/// Maps an error that means "not found" (a `*NotFound*` code, or one of
+/// `extra_codes`) to [`Error::NotFound`] for `resource`/`key`.
+pub fn map_not_found(err: Error, extra_codes: &[&str], resource: &'static str, key: &str) -> Error {
+    match err.code() {
+        Some(code) if is_not_found_code(code) || extra_codes.contains(&code) => err.into_not_found(resource, key),
+        _ => err,
+    }
+}
+
+/// Turns per-key `failures` from a 200 response (ECS style: `{arn, reason, detail}`)
+/// into an error: `MISSING` becomes [`Error::NotFound`], anything else
+/// [`Error::Service`] with the reason as code. With `skip_missing`, `MISSING`
+/// entries are ignored (a `get_many` returns what exists).
+pub fn failures_to_error<'a>(
+    service: &'static str,
+    operation: &str,
+    resource: &'static str,
+    failures: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>, Option<&'a str>)>,
+    skip_missing: bool,
+) -> Option<Error> {
+    for (arn, reason, detail) in failures {
+        let reason = reason.unwrap_or("UNKNOWN");
+        let key = arn.unwrap_or("").to_owned();
+        if reason == "MISSING" {
+            if skip_missing {
+                continue;
+            }
+            return Some(Error::NotFound {
+                service,
+                resource,
+                key,
+                code: Some(reason.to_owned()),
+                message: detail.map(str::to_owned),
+                request_id: None,
+            });
+        }
+        return Some(Error::Service {
+            service,
+            operation: operation.to_owned(),
+            code: reason.to_owned(),
+            message: format!("{key}: {}", detail.unwrap_or(reason)),
+            request_id: None,
+            status: 200,
+        });
+    }
+    None
+}
+
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let mut out: String = text.chars().take(200).collect();

@@ -17,6 +17,7 @@ pub mod serde_util;
 pub mod session;
 pub mod tags;
 pub mod transform;
+pub mod waiter;
 
 pub use error::{Error, Result, TimeoutKind};
 pub use manager::Manager;
@@ -26,6 +27,9 @@ pub use queryset::QuerySet;
 pub use session::{OperationCall, Protocol, ServiceMetadata, Session, SharedSession};
 pub use serde_util::{Blob, DateTime};
 pub use tags::{TagMap, TagPair, TagsMut};
+
+/// What `Debug` prints in place of a secret.
+pub const REDACTED: &str = "** redacted **";
 
 /// Re-exports used by generated code; not part of the public API.
 #[doc(hidden)]

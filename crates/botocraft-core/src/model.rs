@@ -46,6 +46,21 @@ pub trait PrimaryModel:
         Self::Manager::with_session(self.state().session().cloned())
     }
 
+    /// The model's tags as a map, for models that carry tags.
+    fn tag_map(&self) -> Option<TagMap> {
+        None
+    }
+
+    /// Marks the model as returned by AWS through `session`, remembering its
+    /// tags so a later `save()` sends only tag changes.
+    fn into_fetched(mut self, session: &SharedSession) -> Self {
+        let tags = self.tag_map();
+        let state = self.state_mut();
+        state.mark_fetched(session.clone());
+        state.set_tag_snapshot(tags);
+        self
+    }
+
     /// The hidden state: where the model came from.
     fn state(&self) -> &ModelState;
 

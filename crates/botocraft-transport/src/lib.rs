@@ -1,1 +1,65 @@
-//! Sessions, signing and HTTP for botocraft. (Being filled in.)
+//! Sessions, SigV4 signing and HTTP transports for botocraft.
+//!
+//! This crate knows no service model. It turns a serialised
+//! [`OperationCall`](botocraft_core::OperationCall) from a service crate into
+//! a signed, retried HTTP exchange:
+//!
+//! * [`AwsSession`] implements [`botocraft_core::Session`]: region,
+//!   credentials (resolved lazily and cached), endpoint resolution, extra
+//!   headers, SigV4 signing ([`Signer`]), standard-mode retries with
+//!   full-jitter backoff, attempt and operation timeouts, and `tracing` spans.
+//! * [`Transport`] is one HTTP exchange; [`HyperTransport`] is the default
+//!   (hyper 1, pooled keep-alive connections, rustls with `ring` and
+//!   webpki roots), [`FixtureTransport`] replays recorded exchanges in tests
+//!   and [`RecordingTransport`] records them.
+//! * Configuration comes from the builder, else the environment, else the
+//!   shared profile files (`~/.aws/config`, `~/.aws/credentials`).
+//!
+//! # Example
+//!
+//! ```
+//! use std::time::Duration;
+//! use botocraft_transport::{AwsSession, Credentials};
+//!
+//! let session = AwsSession::builder()
+//!     .region("eu-west-1")
+//!     .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
+//!     .endpoint_url("http://localhost:4566")
+//!     .max_attempts(5)
+//!     .operation_timeout(Duration::from_secs(30))
+//!     .build()?;
+//! assert_eq!(session.region(), "eu-west-1");
+//! let shared: botocraft_core::SharedSession = session.shared();
+//! # drop(shared);
+//! # Ok::<(), botocraft_core::Error>(())
+//! ```
+//!
+//! Everything from the environment and profile files (talks to AWS when used):
+//!
+//! ```no_run
+//! # async fn run() -> botocraft_core::Result<()> {
+//! let session = botocraft_transport::default_session()?;
+//! println!("using {}", session.region());
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod config;
+pub mod credentials;
+pub mod env;
+pub mod fixture;
+pub mod profile;
+pub mod retry;
+pub mod session;
+pub mod signer;
+pub mod transport;
+
+pub use credentials::{
+    Credentials, CredentialsProviderChain, EnvironmentCredentialsProvider,
+    ProfileCredentialsProvider, ProvideCredentials, StaticCredentialsProvider,
+};
+pub use env::Env;
+pub use fixture::{FixtureTransport, RecordingTransport};
+pub use session::{default_session, AwsSession, AwsSessionBuilder};
+pub use signer::Signer;
+pub use transport::{HyperTransport, HyperTransportBuilder, Transport};

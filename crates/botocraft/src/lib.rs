@@ -1,1 +1,81 @@
-//! botocraft facade. (Being filled in.)
+//! # botocraft
+//!
+//! A Django-ORM-like face for AWS resources. Every resource is a *primary
+//! model* with a *manager* (`Service::objects()`), sub-structures are
+//! *secondary models*, related resources are one call away
+//! (`service.task_definition().await?`), and a [`Session`] binds calls to an
+//! account and region.
+//!
+//! ```no_run
+//! use botocraft::prelude::*;
+//! use botocraft::ecs::Service;
+//!
+//! # async fn run() -> botocraft::Result<()> {
+//! // One service, by name, in a cluster.
+//! let mut service = Service::objects().get("web").cluster("production").await?;
+//!
+//! // Follow a relation.
+//! let task_definition = service.task_definition().await?;
+//! println!("{} runs {:?}", service.service_name.as_deref().unwrap_or(""), task_definition.family);
+//!
+//! // Change it and save.
+//! service.desired_count = Some(3);
+//! service.save().await?;
+//!
+//! // Query the rest of the cluster.
+//! let busy = Service::objects()
+//!     .list()
+//!     .cluster("production")
+//!     .await?
+//!     .filter(|s| s.running_count.unwrap_or(0) > 2);
+//! println!("{} busy services", busy.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Each AWS service is a cargo feature (`ecs`, `ec2`, `ecr`, `autoscaling`;
+//! all on by default) and a module here; every model is also re-exported flat
+//! from [`services`].
+
+pub use botocraft_core as core;
+pub use botocraft_core::{
+    DateTime, Error, Manager, Paginator, PrimaryModel, QuerySet, Result, SharedSession, TagMap,
+};
+pub use botocraft_transport as transport;
+pub use botocraft_transport::{default_session, AwsSession, AwsSessionBuilder, Credentials};
+
+/// The botocraft session: account, region, credentials, endpoint, retries.
+///
+/// `Session::builder()` builds one from code; `Session::from_env()` reads the
+/// environment and shared config files the way the AWS CLI does.
+pub type Session = AwsSession;
+
+/// Amazon ECS models.
+#[cfg(feature = "ecs")]
+pub use botocraft_ecs as ecs;
+
+/// Amazon EC2 models.
+#[cfg(feature = "ec2")]
+pub use botocraft_ec2 as ec2;
+
+/// Amazon ECR models.
+#[cfg(feature = "ecr")]
+pub use botocraft_ecr as ecr;
+
+/// Amazon EC2 Auto Scaling models.
+#[cfg(feature = "autoscaling")]
+pub use botocraft_autoscaling as autoscaling;
+
+/// Every model of every enabled service, flat: `botocraft::services::Service`.
+pub mod services {
+    #[cfg(feature = "ecs")]
+    pub use botocraft_ecs::*;
+}
+
+/// The traits and types most programs need.
+pub mod prelude {
+    pub use botocraft_core::{Manager, Paginator, PrimaryModel, QuerySet, Session as _};
+    pub use botocraft_transport::AwsSession;
+
+    pub use crate::Session;
+}

@@ -1,0 +1,221 @@
+//! The definitions file format: one TOML file per service, written by us,
+//! naming the primary models and how their managers call AWS.
+//!
+//! Every table denies unknown keys, so a typo is an error, not a silently
+//! ignored setting.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definitions {
+    pub service: ServiceDef,
+    #[serde(default)]
+    pub shapes: ShapeOverrides,
+    /// Primary models, in the order they are generated.
+    #[serde(default)]
+    pub models: crate::botocore::Ordered<ModelDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDef {
+    /// Short service name, e.g. `ecs`.
+    pub name: String,
+    /// The botocore model directory below `data/`, e.g. `ecs/2014-11-13`.
+    pub botocore: String,
+    /// The crate the generated code goes into, relative to the repository root.
+    pub crate_dir: String,
+    /// The service's tag shape, e.g. `Tag`.
+    pub tag_shape: Option<String>,
+    pub tag_key: Option<String>,
+    pub tag_value: Option<String>,
+    /// How tags are written on an existing resource.
+    pub tag_resource: Option<TagOperation>,
+    /// How tags are removed from an existing resource.
+    pub untag_resource: Option<TagOperation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagOperation {
+    pub operation: String,
+    /// Input member carrying the resource ARN.
+    pub arn: String,
+    /// Input member carrying the tags (tag_resource).
+    pub tags: Option<String>,
+    /// Input member carrying the tag keys (untag_resource).
+    pub keys: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapeOverrides {
+    /// Rust type names for botocore shapes (`DaemonDetail = "Daemon"`).
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
+    /// Extra members added to a shape: shape → { member → member shape }.
+    #[serde(default)]
+    pub extra_fields: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelDef {
+    /// The botocore shape the model is made of.
+    pub shape: String,
+    /// Extra rustdoc paragraph.
+    pub doc: Option<String>,
+    /// Fields (wire names) making up the primary key.
+    pub key: Vec<String>,
+    /// Names of the key struct's fields, parallel to `key` (default: snake case of `key`).
+    pub key_names: Option<Vec<String>>,
+    pub arn: Option<String>,
+    pub name: Option<String>,
+    /// The model's tag list field (wire name).
+    pub tags: Option<String>,
+    #[serde(default)]
+    pub manager: crate::botocore::Ordered<MethodDef>,
+    #[serde(default)]
+    pub properties: Vec<PropertyDef>,
+    #[serde(default)]
+    pub relations: Vec<CallDef>,
+    #[serde(default)]
+    pub proxies: Vec<CallDef>,
+    /// How `model.delete()` calls the manager's `delete`.
+    pub delete: Option<CallArgs>,
+    #[serde(default)]
+    pub waiters: Vec<WaiterDef>,
+}
+
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MethodDef {
+    /// The AWS operation.
+    pub operation: String,
+    pub doc: Option<String>,
+    /// Input members taken as positional arguments, in order.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// List members that take a single value (sent as a one-element list).
+    #[serde(default)]
+    pub single: Vec<String>,
+    /// Rust argument/setter names for input members.
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
+    /// Defaults for optional input members (callers may override).
+    #[serde(default)]
+    pub defaults: BTreeMap<String, toml::Value>,
+    /// Values always sent and not exposed.
+    #[serde(default)]
+    pub fixed: BTreeMap<String, toml::Value>,
+    /// Input members not exposed at all.
+    #[serde(default)]
+    pub hide: Vec<String>,
+    /// For create/update: input member → model field (wire names). Members
+    /// whose names match a model field are taken from the model by default.
+    #[serde(default)]
+    pub from_model: BTreeMap<String, String>,
+    /// For create/update: input members that are NOT taken from the model even
+    /// though a model field has the same name.
+    #[serde(default)]
+    pub not_from_model: Vec<String>,
+    /// Output member holding the result.
+    pub result: Option<String>,
+    /// `model`, `models`, `value`, `output` or `none` (inferred when absent).
+    pub returns: Option<String>,
+    /// Output member listing per-key failures (`{arn, reason}`).
+    pub failures: Option<String>,
+    /// Error codes that mean "not found" for this call, beyond `*NotFound*`.
+    #[serde(default)]
+    pub not_found_codes: Vec<String>,
+    /// Maximum number of keys per call; longer lists are split.
+    pub batch: Option<usize>,
+    /// Follow the operation's paginator and concatenate every page.
+    #[serde(default)]
+    pub paginate: bool,
+    /// `[input token, output token]` for operations botocore has no paginator for.
+    pub tokens: Option<Vec<String>>,
+    /// Turn the ids a list operation returns into models.
+    pub hydrate: Option<HydrateDef>,
+    /// Input member filled with a fresh UUID unless the caller sets it.
+    pub idempotency_token: Option<String>,
+    /// Model fields filled from other output members: model field → output member.
+    #[serde(default)]
+    pub merge: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct HydrateDef {
+    /// The manager method turning ids into models (`get_many` or `get`).
+    pub method: String,
+    /// Optional arguments of this call passed on to it (input member names).
+    #[serde(default)]
+    pub pass: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyDef {
+    pub name: String,
+    /// Source field (wire name).
+    pub field: String,
+    /// First capture group becomes the value; without it the property is an alias.
+    pub regex: Option<String>,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallDef {
+    pub name: String,
+    /// Target model (relations); this model when absent (proxies).
+    pub target: Option<String>,
+    /// Target manager method.
+    pub method: String,
+    /// Positional values, from this model: a field (wire name), `prop()` for a
+    /// property, `field[].member` for a projection, `=literal` for a constant.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Optional setters (target input member → value expression).
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    pub doc: Option<String>,
+    /// The link may be absent (e.g. a Fargate task has no container instance):
+    /// the call then returns `Ok(None)` instead of a validation error.
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallArgs {
+    #[serde(default)]
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterDef {
+    /// Method name on the model, e.g. `wait_until_stable`.
+    pub name: String,
+    /// The botocore waiter, e.g. `ServicesStable`.
+    pub waiter: String,
+    /// Input values from this model, as in relations.
+    #[serde(default)]
+    pub args: BTreeMap<String, String>,
+    pub doc: Option<String>,
+}
+
+impl Definitions {
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}

@@ -1,0 +1,917 @@
+//! Primary models, keys, managers and request builders.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use heck::ToUpperCamelCase;
+
+use crate::botocore::{Paginators, ServiceModel, Waiters};
+use crate::defs::{CallDef, Definitions, MethodDef, ModelDef};
+use crate::shapes::{Field, Types};
+use crate::{docs, names};
+
+pub struct Emitter<'a> {
+    pub model: &'a ServiceModel,
+    pub defs: &'a Definitions,
+    pub types: &'a Types<'a>,
+    pub paginators: &'a Paginators,
+    pub waiters: &'a Waiters,
+}
+
+/// What a manager method hands back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Returns {
+    Model,
+    Models,
+    Value,
+    Output,
+    Nothing,
+}
+
+/// A manager method, resolved against the service model.
+struct Method<'a> {
+    model_name: &'a str,
+    name: &'a str,
+    def: &'a MethodDef,
+    builder: String,
+    input_shape: String,
+    output_shape: Option<String>,
+    input_fields: Vec<Field>,
+    returns: Returns,
+    result: Option<Field>,
+    /// For `list[].member` results: the member taken from each element.
+    result_member: Option<Field>,
+    takes_model: bool,
+}
+
+impl<'a> Emitter<'a> {
+    fn field<'f>(&self, fields: &'f [Field], wire: &str, ctx: &str) -> Result<&'f Field, String> {
+        fields.iter().find(|f| f.wire == wire).ok_or_else(|| format!("{ctx}: no member {wire}"))
+    }
+
+    fn method(&self, model_name: &'a str, model: &'a ModelDef, name: &'a str, def: &'a MethodDef) -> Result<Method<'a>, String> {
+        let op = self.model.operation(&def.operation)?;
+        let input_shape = op.input.as_ref().map(|r| r.shape.clone()).ok_or_else(|| format!("{} has no input", def.operation))?;
+        let output_shape = op.output.as_ref().map(|r| r.shape.clone());
+        let input_fields = self.types.fields(&input_shape);
+        let ctx = format!("{model_name}.{name}");
+        let mut result_member = None;
+        let result = match (&def.result, &output_shape) {
+            (Some(r), Some(out)) => {
+                let fields = self.types.fields(out);
+                let (list, member) = match r.split_once("[].") {
+                    Some((l, m)) => (l, Some(m)),
+                    None => (r.as_str(), None),
+                };
+                let f = self.field(&fields, list, &ctx)?.clone_field();
+                if let Some(member) = member {
+                    let elem = &self.model.shapes[&f.shape].member.as_ref().ok_or(format!("{ctx}: {list} is not a list"))?.shape;
+                    let efields = self.types.fields(elem);
+                    result_member = Some(self.field(&efields, member, &ctx)?.clone_field());
+                }
+                Some(f)
+            }
+            (Some(_), None) => return Err(format!("{ctx}: {} has no output", def.operation)),
+            _ => None,
+        };
+        let model_ty = &self.types.names[&model.shape];
+        let returns = match def.returns.as_deref() {
+            Some("model") => Returns::Model,
+            Some("models") => Returns::Models,
+            Some("value") => Returns::Value,
+            Some("output") => Returns::Output,
+            Some("none") => Returns::Nothing,
+            Some(other) => return Err(format!("{ctx}: unknown returns {other:?}")),
+            None if def.hydrate.is_some() => Returns::Models,
+            None => match &result {
+                Some(f) if &f.ty == model_ty && (name == "get_many" || name == "list") => Returns::Models,
+                Some(f) if &f.ty == model_ty => Returns::Model,
+                Some(f) if f.ty == format!("Vec<{model_ty}>") && (name == "get_many" || name == "list") => Returns::Models,
+                Some(f) if f.ty == format!("Vec<{model_ty}>") => Returns::Model,
+                Some(_) => Returns::Value,
+                None if output_shape.is_some() => Returns::Output,
+                None => Returns::Nothing,
+            },
+        };
+        let builder = format!("{model_name}{}", name.to_upper_camel_case());
+        Ok(Method {
+            model_name,
+            name,
+            def,
+            builder,
+            input_shape,
+            output_shape,
+            input_fields,
+            returns,
+            result,
+            result_member,
+            takes_model: name == "create" || name == "update",
+        })
+    }
+
+    fn setter_name(def: &MethodDef, f: &Field) -> String {
+        def.rename.get(&f.wire).map(|s| names::field(s)).unwrap_or_else(|| f.ident.clone())
+    }
+
+    /// Element type of a `Vec<T>`.
+    fn elem(ty: &str) -> Option<&str> {
+        ty.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>'))
+    }
+
+    fn literal(v: &toml::Value, ty: &str) -> Result<String, String> {
+        Ok(match v {
+            toml::Value::String(s) if ty == "String" => format!("{s:?}.to_owned()"),
+            toml::Value::String(s) => format!("{ty}::from({s:?})"),
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Array(items) => {
+                let elem = Self::elem(ty).ok_or_else(|| format!("array default for non-list type {ty}"))?;
+                let parts: Result<Vec<_>, _> = items.iter().map(|i| Self::literal(i, elem)).collect();
+                format!("vec![{}]", parts?.join(", "))
+            }
+            other => return Err(format!("unsupported literal {other}")),
+        })
+    }
+
+    pub fn emit_all(&self) -> Result<(String, String), String> {
+        let mut models_rs = String::new();
+        let mut managers_rs = String::new();
+        for (model_name, model) in self.defs.models.iter() {
+            self.emit_model(&mut models_rs, model_name, model)?;
+            self.emit_manager(&mut managers_rs, model_name, model)?;
+        }
+        Ok((models_rs, managers_rs))
+    }
+
+    fn model_fields(&self, model: &ModelDef) -> Vec<Field> {
+        self.types.fields(&model.shape)
+    }
+
+    fn emit_model(&self, out: &mut String, name: &str, model: &ModelDef) -> Result<(), String> {
+        let fields = self.model_fields(model);
+        let ctx = name.to_string();
+        // ---- key ----
+        let key_fields: Vec<&Field> = model.key.iter().map(|k| self.field(&fields, k, &ctx)).collect::<Result<_, _>>()?;
+        let key_ty = format!("{name}Key");
+        if key_fields.len() == 1 {
+            let kf = key_fields[0];
+            let _ = writeln!(
+                out,
+                "/// The primary key of a [`{name}`]: its `{}`.\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n#[serde(transparent)]\npub struct {key_ty}(pub String);\n",
+                kf.wire
+            );
+            let _ = writeln!(
+                out,
+                "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(&self.0)\n    }}\n}}\n\nimpl From<String> for {key_ty} {{\n    fn from(v: String) -> Self {{\n        {key_ty}(v)\n    }}\n}}\n\nimpl From<&str> for {key_ty} {{\n    fn from(v: &str) -> Self {{\n        {key_ty}(v.to_owned())\n    }}\n}}\n\nimpl std::ops::Deref for {key_ty} {{\n    type Target = str;\n    fn deref(&self) -> &str {{\n        &self.0\n    }}\n}}\n"
+            );
+        } else {
+            let key_names: Vec<String> = model
+                .key_names
+                .clone()
+                .unwrap_or_else(|| model.key.iter().map(|k| names::field(k)).collect());
+            let _ = writeln!(out, "/// The primary key of a [`{name}`].\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\npub struct {key_ty} {{");
+            for (kn, kf) in key_names.iter().zip(&key_fields) {
+                let _ = writeln!(out, "    /// From `{}`.\n    pub {kn}: String,", kf.wire);
+            }
+            out.push_str("}\n\n");
+            let fmt = key_names.iter().map(|_| "{}").collect::<Vec<_>>().join("/");
+            let args = key_names.iter().rev().map(|k| format!("self.{k}")).collect::<Vec<_>>().join(", ");
+            let _ = writeln!(
+                out,
+                "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        write!(f, \"{fmt}\", {args})\n    }}\n}}\n"
+            );
+        }
+        // ---- PrimaryModel ----
+        let _ = writeln!(out, "impl PrimaryModel for {name} {{\n    type Key = {key_ty};\n    type Manager = {name}Manager;\n    const SERVICE: &'static str = {:?};\n    const KIND: &'static str = {name:?};\n", self.defs.service.name);
+        if key_fields.len() == 1 {
+            let _ = writeln!(out, "    fn pk(&self) -> Option<{key_ty}> {{\n        self.{}.clone().map({key_ty})\n    }}\n", key_fields[0].ident);
+        } else {
+            let key_names: Vec<String> = model
+                .key_names
+                .clone()
+                .unwrap_or_else(|| model.key.iter().map(|k| names::field(k)).collect());
+            let parts = key_names
+                .iter()
+                .zip(&key_fields)
+                .map(|(kn, kf)| format!("{kn}: self.{}.clone()?", kf.ident))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(out, "    fn pk(&self) -> Option<{key_ty}> {{\n        Some({key_ty} {{ {parts} }})\n    }}\n");
+        }
+        if let Some(arn) = &model.arn {
+            let f = self.field(&fields, arn, &ctx)?;
+            let _ = writeln!(out, "    fn arn(&self) -> Option<&str> {{\n        self.{}.as_deref()\n    }}\n", f.ident);
+        }
+        if let Some(n) = &model.name {
+            if let Ok(f) = self.field(&fields, n, &ctx) {
+                let _ = writeln!(out, "    fn name(&self) -> Option<&str> {{\n        self.{}.as_deref()\n    }}\n", f.ident);
+            } else {
+                let _ = writeln!(out, "    fn name(&self) -> Option<&str> {{\n        self.{}()\n    }}\n", names::field(n));
+            }
+        }
+        if let Some(tags) = &model.tags {
+            let f = self.field(&fields, tags, &ctx)?;
+            let _ = writeln!(out, "    fn tag_map(&self) -> Option<TagMap> {{\n        self.{}.as_deref().map(|t| tags::to_map(Some(t)))\n    }}\n", f.ident);
+        }
+        out.push_str("    fn state(&self) -> &ModelState {\n        &self._state\n    }\n\n    fn state_mut(&mut self) -> &mut ModelState {\n        &mut self._state\n    }\n}\n\n");
+
+        // ---- inherent methods ----
+        let _ = writeln!(out, "impl {name} {{");
+        let _ = writeln!(
+            out,
+            "    /// The manager for `{name}`s, bound to the default session.\n    pub fn objects() -> {name}Manager {{\n        {name}Manager::with_session(None)\n    }}\n\n    /// A manager bound to the session this model came from.\n    pub fn manager(&self) -> {name}Manager {{\n        {name}Manager::with_session(self._state.session().cloned())\n    }}\n"
+        );
+        if let Some(tags) = &model.tags {
+            let f = self.field(&fields, tags, &ctx)?;
+            let tag_ty = Self::elem(&f.ty).ok_or("tags field is not a list")?;
+            let _ = writeln!(
+                out,
+                "    /// The tags as a map (a copy; see [`{name}::tags_mut`] to edit).\n    pub fn tags(&self) -> TagMap {{\n        tags::to_map(self.{id}.as_deref())\n    }}\n\n    /// The tags as a mutable map; edits are written to the model when the\n    /// view is dropped, and to AWS by `save()`.\n    pub fn tags_mut(&mut self) -> TagsMut<'_, {tag_ty}> {{\n        TagsMut::new(&mut self.{id})\n    }}\n\n    /// Replaces every tag.\n    pub fn set_tags(&mut self, tags: TagMap) {{\n        self.{id} = Some(tags::from_map(&tags));\n    }}\n",
+                id = f.ident
+            );
+        }
+        for p in &model.properties {
+            let f = self.field(&fields, &p.field, &ctx)?;
+            let doc = p.doc.clone().unwrap_or_else(|| match &p.regex {
+                Some(re) => format!("Derived from `{}` (pattern `{re}`); `None` when it is unset or does not match.", f.wire),
+                None => format!("The same as `{}`.", f.wire),
+            });
+            match &p.regex {
+                Some(re) => {
+                    regex::Regex::new(re).map_err(|e| format!("{ctx}.{}: bad regex: {e}", p.name))?;
+                    let _ = writeln!(
+                        out,
+                        "    /// {doc}\n    pub fn {}(&self) -> Option<&str> {{\n        static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| transform::compile({re:?}));\n        transform::capture(&RE, self.{}.as_deref())\n    }}\n",
+                        p.name, f.ident
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "    /// {doc}\n    pub fn {}(&self) -> Option<&str> {{\n        self.{}.as_deref()\n    }}\n", p.name, f.ident);
+                }
+            }
+        }
+        for rel in &model.relations {
+            self.emit_call(out, name, model, &fields, rel, true)?;
+        }
+        for px in &model.proxies {
+            self.emit_call(out, name, model, &fields, px, false)?;
+        }
+        self.emit_save(out, name, model, &fields)?;
+        self.emit_delete(out, name, model, &fields)?;
+        for w in &model.waiters {
+            self.emit_waiter(out, name, model, &fields, w)?;
+        }
+        out.push_str("}\n\n");
+        Ok(())
+    }
+
+    /// A Rust expression of type `Option<T>` for a value expression on `self`.
+    fn value_expr(&self, model: &ModelDef, fields: &[Field], expr: &str, ctx: &str) -> Result<String, String> {
+        if let Some(lit) = expr.strip_prefix('=') {
+            return Ok(match lit {
+                "true" | "false" => format!("Some({lit})"),
+                _ if lit.parse::<i64>().is_ok() => format!("Some({lit})"),
+                _ => format!("Some({lit:?})"),
+            });
+        }
+        if let Some(prop) = expr.strip_suffix("()") {
+            if !model.properties.iter().any(|p| p.name == prop) {
+                return Err(format!("{ctx}: unknown property {prop}"));
+            }
+            return Ok(format!("self.{prop}().map(str::to_owned)"));
+        }
+        if let Some((list, member)) = expr.split_once("[].") {
+            let f = self.field(fields, list, ctx)?;
+            let elem_shape = &self.model.shapes[&f.shape].member.as_ref().ok_or(format!("{ctx}: {list} is not a list"))?.shape;
+            let efields = self.types.fields(elem_shape);
+            let ef = self.field(&efields, member, ctx)?;
+            return Ok(format!(
+                "Some(self.{}.iter().flatten().filter_map(|x| x.{}.clone()).collect::<Vec<_>>())",
+                f.ident, ef.ident
+            ));
+        }
+        if let Some((outer, inner)) = expr.split_once('.') {
+            let f = self.field(fields, outer, ctx)?;
+            let ifields = self.types.fields(&f.shape);
+            let inf = self.field(&ifields, inner, ctx)?;
+            return Ok(format!("self.{}.as_ref().and_then(|x| x.{}.clone())", f.ident, inf.ident));
+        }
+        let f = self.field(fields, expr, ctx)?;
+        Ok(format!("self.{}.clone()", f.ident))
+    }
+
+    fn target_method(&self, target: &str, method: &str) -> Result<(&ModelDef, &MethodDef), String> {
+        let t = self.defs.models.get(target).ok_or_else(|| format!("unknown model {target}"))?;
+        let m = t.manager.get(method).ok_or_else(|| format!("{target} has no manager method {method}"))?;
+        Ok((t, m))
+    }
+
+    fn emit_call(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field], call: &CallDef, relation: bool) -> Result<(), String> {
+        let target = call.target.as_deref().unwrap_or(name);
+        let ctx = format!("{name}.{}", call.name);
+        let (tmodel, tdef) = self.target_method(target, &call.method)?;
+        let m = self.method(target, tmodel, &call.method, tdef)?;
+        let out_ty = self.output_type(&m, tmodel);
+        let mut doc = call.doc.clone().unwrap_or_else(|| {
+            if relation {
+                format!("The related [`{target}`] (calls `{target}::objects().{}(..)` with this model's values).", call.method)
+            } else {
+                format!("Calls `{target}::objects().{}(..)` for this model.", call.method)
+            }
+        });
+        if !call.optional {
+            doc.push_str(" Await the returned request; a missing linking value is an [`Error::Validation`].");
+        }
+        let positional = self.positional(&m)?;
+        if positional.len() != call.args.len() {
+            return Err(format!("{ctx}: {target}.{} takes {} positional args, {} given", call.method, positional.len(), call.args.len()));
+        }
+        let mut body = String::new();
+        let _ = writeln!(body, "        let manager = {target}Manager::with_session(self._state.session().cloned());");
+        let mut arg_names = Vec::new();
+        for (i, (expr, (pf, single))) in call.args.iter().zip(&positional).enumerate() {
+            let v = self.value_expr(model, fields, expr, &ctx)?;
+            let missing = if call.optional {
+                "return Ok(None)".to_string()
+            } else {
+                format!(
+                    "return {}::failed(manager, Error::validation({:?}))",
+                    m.builder,
+                    format!("{name}.{} needs `{expr}`, which is not set", call.name)
+                )
+            };
+            let _ = writeln!(body, "        let Some(a{i}) = {v} else {{ {missing} }};");
+            let _ = single;
+            let _ = pf;
+            arg_names.push(format!("a{i}"));
+        }
+        let _ = writeln!(body, "        #[allow(unused_mut)]\n        let mut request = manager.{}({});", call.method, arg_names.join(", "));
+        for (member, expr) in &call.options {
+            let f = self.field(&m.input_fields, member, &ctx)?;
+            let setter = Self::setter_name(m.def, f);
+            let v = self.value_expr(model, fields, expr, &ctx)?;
+            let _ = writeln!(body, "        if let Some(v) = {v} {{\n            request = request.{setter}(v);\n        }}");
+        }
+        if call.optional {
+            let _ = writeln!(
+                out,
+                "    /// {doc}\n    ///\n    /// `Ok(None)` when this model has no such link.\n    pub async fn {}(&self) -> Result<Option<{out_ty}>> {{\n{body}        request.send().await.map(Some)\n    }}\n",
+                call.name
+            );
+        } else {
+            let _ = writeln!(out, "    /// {doc}\n    pub fn {}(&self) -> {} {{\n{body}        request\n    }}\n", call.name, m.builder);
+        }
+        Ok(())
+    }
+
+    fn emit_save(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field]) -> Result<(), String> {
+        let has_create = model.manager.contains_key("create");
+        let has_update = model.manager.contains_key("update");
+        if !has_create && !has_update {
+            return Ok(());
+        }
+        let tag_field = match &model.tags {
+            Some(t) => Some(self.field(fields, t, name)?),
+            None => None,
+        };
+        let carries = |method: &str| -> Result<bool, String> {
+            let Some(def) = model.manager.get(method) else { return Ok(false) };
+            let Some(tf) = tag_field else { return Ok(false) };
+            let m = self.method(name, model, method, def)?;
+            Ok(self.from_model_pairs(&m, model)?.iter().any(|(_, mf)| mf.wire == tf.wire))
+        };
+        let can_tag = self.defs.service.tag_resource.is_some() && model.arn.is_some();
+        let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
+        if tag_field.is_some() && can_tag {
+            doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
+        }
+        let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
+        let create = if has_create { "manager.create(self).send().await?" } else { "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))" };
+        let create = create.replace("NAME", name);
+        let update = if has_update { "manager.update(self).send().await?".to_string() } else { "self.clone()".to_string() };
+        let _ = writeln!(out, "        #[allow(unused_mut)]\n        let mut fresh = if persisted {{ {update} }} else {{ {create} }};");
+        if let (Some(tf), true) = (tag_field, can_tag) {
+            let create_carries = carries("create")?;
+            let update_carries = carries("update")?;
+            let _ = writeln!(
+                out,
+                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().cloned().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let arn = fresh.arn().or(self.arn()).map(str::to_owned).ok_or_else(|| Error::validation(\"{name} has no ARN to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &arn, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
+                id = tf.ident
+            );
+        }
+        out.push_str("        *self = fresh;\n        Ok(())\n    }\n\n");
+        Ok(())
+    }
+
+    fn emit_delete(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field]) -> Result<(), String> {
+        let Some(del) = &model.delete else { return Ok(()) };
+        let def = model.manager.get("delete").ok_or_else(|| format!("{name}: delete given but no manager delete"))?;
+        let m = self.method(name, model, "delete", def)?;
+        let ctx = format!("{name}.delete");
+        let mut body = String::from("        let manager = self.manager();\n");
+        let mut args = Vec::new();
+        for (i, expr) in del.args.iter().enumerate() {
+            let v = self.value_expr(model, fields, expr, &ctx)?;
+            let _ = writeln!(body, "        let a{i} = {v}.ok_or_else(|| Error::validation({:?}))?;", format!("{name}.delete() needs `{expr}`, which is not set"));
+            args.push(format!("a{i}"));
+        }
+        let _ = writeln!(body, "        #[allow(unused_mut)]\n        let mut request = manager.delete({});", args.join(", "));
+        for (member, expr) in &del.options {
+            let f = self.field(&m.input_fields, member, &ctx)?;
+            let setter = Self::setter_name(def, f);
+            let v = self.value_expr(model, fields, expr, &ctx)?;
+            let _ = writeln!(body, "        if let Some(v) = {v} {{\n            request = request.{setter}(v);\n        }}");
+        }
+        let finish = if m.returns == Returns::Model {
+            "        let deleted = request.send().await?;\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n"
+        } else {
+            "        request.send().await?;\n        self._state.mark_deleted();\n        Ok(())\n"
+        };
+        let _ = writeln!(out, "    /// Deletes this model in AWS, passing the context it needs ({}).\n    /// Afterwards `self` holds the final state AWS reported, and a later\n    /// `save()` would create it again.\n    pub async fn delete(&mut self) -> Result<()> {{\n{body}{finish}    }}\n", {
+            let mut ctxs: Vec<String> = del.options.keys().cloned().collect();
+            ctxs.splice(0..0, del.args.iter().cloned());
+            ctxs.join(", ")
+        });
+        Ok(())
+    }
+
+    fn emit_waiter(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field], w: &crate::defs::WaiterDef) -> Result<(), String> {
+        let waiter = self.waiters.waiters.get(&w.waiter).ok_or_else(|| format!("{name}: unknown waiter {}", w.waiter))?;
+        let op = self.model.operation(&waiter.operation)?;
+        let input_shape = op.input.as_ref().unwrap().shape.clone();
+        let output_shape = op.output.as_ref().unwrap().shape.clone();
+        let in_ty = &self.types.names[&input_shape];
+        let out_ty = &self.types.names[&output_shape];
+        let input_fields = self.types.fields(&input_shape);
+        let ctx = format!("{name}.{}", w.name);
+        let mut body = format!("        #[allow(unused_mut)]\n        let mut input = {in_ty}::default();\n");
+        for (member, expr) in &w.args {
+            let f = self.field(&input_fields, member, &ctx)?;
+            let v = self.value_expr(model, fields, expr, &ctx)?;
+            let single = f.ty.starts_with("Vec<") && !expr.contains("[]");
+            let set = if single { "Some(vec![v])" } else { "Some(v)" };
+            let _ = writeln!(body, "        let v = {v}.ok_or_else(|| Error::validation({:?}))?;\n        input.{} = {set};", format!("{ctx} needs `{expr}`, which is not set"), f.ident);
+        }
+        let acceptors: Vec<String> = waiter
+            .acceptors
+            .iter()
+            .map(|a| {
+                format!(
+                    "Acceptor {{ matcher: {:?}, argument: {:?}, state: {:?}, expected: {:?} }}",
+                    a.matcher,
+                    a.argument.clone().unwrap_or_default(),
+                    a.state,
+                    serde_json::to_string(&a.expected).unwrap()
+                )
+            })
+            .collect();
+        let doc = w.doc.clone().unwrap_or_else(|| format!("Waits until the `{}` waiter from the service model succeeds.", w.waiter));
+        let _ = writeln!(
+            out,
+            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default; see\n    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                invoke::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, &input).await\n            }}\n        }})\n    }}\n",
+            op = waiter.operation,
+            delay = waiter.delay,
+            max = waiter.max_attempts,
+            fname = w.name,
+            acc = acceptors.join(", "),
+            body = body.replace("\n        ", "\n            ").replace("        #[allow", "            #[allow"),
+        );
+        Ok(())
+    }
+
+    fn output_type(&self, m: &Method, tmodel: &ModelDef) -> String {
+        let model_ty = &self.types.names[&tmodel.shape];
+        match m.returns {
+            Returns::Model => model_ty.clone(),
+            Returns::Models => format!("QuerySet<{model_ty}>"),
+            Returns::Value => m.result.as_ref().map(|f| f.ty.clone()).unwrap_or_else(|| "()".into()),
+            Returns::Output => m.output_shape.as_ref().map(|s| self.types.names[s].clone()).unwrap_or_else(|| "()".into()),
+            Returns::Nothing => "()".into(),
+        }
+    }
+
+    /// Positional arguments: (field, takes a single value for a list member).
+    fn positional<'m>(&self, m: &'m Method) -> Result<Vec<(&'m Field, bool)>, String> {
+        m.def
+            .args
+            .iter()
+            .map(|a| {
+                let f = self.field(&m.input_fields, a, &format!("{}.{}", m.model_name, m.name))?;
+                Ok((f, m.def.single.contains(a)))
+            })
+            .collect()
+    }
+
+    /// (input member, model field) pairs a create/update fills from the model.
+    fn from_model_pairs<'f>(&self, m: &'f Method, model: &ModelDef) -> Result<Vec<(&'f Field, Field)>, String> {
+        if !m.takes_model {
+            return Ok(Vec::new());
+        }
+        let mfields = self.model_fields(model);
+        let mut pairs = Vec::new();
+        for f in &m.input_fields {
+            if m.def.not_from_model.contains(&f.wire) || m.def.fixed.contains_key(&f.wire) {
+                continue;
+            }
+            let source = m.def.from_model.get(&f.wire).cloned().unwrap_or_else(|| f.wire.clone());
+            let Some(mf) = mfields.iter().find(|x| x.wire == source) else {
+                if m.def.from_model.contains_key(&f.wire) {
+                    return Err(format!("{}.{}: model has no field {source}", m.model_name, m.name));
+                }
+                continue;
+            };
+            if mf.ty != f.ty {
+                if m.def.from_model.contains_key(&f.wire) {
+                    return Err(format!("{}.{}: {} is {} but {source} is {}", m.model_name, m.name, f.wire, f.ty, mf.ty));
+                }
+                continue;
+            }
+            pairs.push((f, mf.clone_field()));
+        }
+        Ok(pairs)
+    }
+
+    fn emit_manager(&self, out: &mut String, name: &str, model: &ModelDef) -> Result<(), String> {
+        let mgr = format!("{name}Manager");
+        let methods: Vec<Method> = model
+            .manager
+            .iter()
+            .map(|(mname, def)| self.method(name, model, mname, def))
+            .collect::<Result<_, _>>()?;
+        let mut available: Vec<String> = methods.iter().map(|m| format!("`{}`", m.name)).collect();
+        available.sort();
+        let _ = writeln!(
+            out,
+            "/// The manager of [`{name}`]: `{name}::objects()`.\n///\n/// Methods: {}. Each returns a request: set optional arguments with its\n/// builder methods, then `.await` it.\n#[derive(Clone, Debug)]\npub struct {mgr} {{\n    session: Option<SharedSession>,\n}}\n\nimpl Manager<{name}> for {mgr} {{\n    fn with_session(session: Option<SharedSession>) -> Self {{\n        {mgr} {{ session }}\n    }}\n\n    fn bound_session(&self) -> Option<&SharedSession> {{\n        self.session.as_ref()\n    }}\n}}\n",
+            available.join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "impl {mgr} {{\n    /// A manager bound to `session` (this one is left unchanged).\n    pub fn using(&self, session: &SharedSession) -> Self {{\n        {mgr} {{ session: Some(session.clone()) }}\n    }}\n\n    /// The bound session, or the default session from the environment.\n    pub fn session(&self) -> Result<SharedSession> {{\n        match &self.session {{\n            Some(s) => Ok(s.clone()),\n            None => botocraft_transport::default_session(),\n        }}\n    }}\n"
+        );
+        for m in &methods {
+            self.emit_method_fn(out, name, model, m)?;
+        }
+        out.push_str("}\n\n");
+        for m in &methods {
+            self.emit_builder(out, name, model, m)?;
+        }
+        Ok(())
+    }
+
+    fn emit_method_fn(&self, out: &mut String, name: &str, model: &ModelDef, m: &Method) -> Result<(), String> {
+        let op_doc = self.model.operations[&m.def.operation]
+            .documentation
+            .as_deref()
+            .map(docs::first_paragraph)
+            .unwrap_or_default();
+        let mut doc = vec![m.def.doc.clone().unwrap_or_else(|| format!("Calls `{}`.", m.def.operation))];
+        if !op_doc.is_empty() {
+            doc.push(String::new());
+            doc.extend(op_doc);
+        }
+        out.push_str(&docs::render(&doc, "    "));
+        let mut params = Vec::new();
+        let mut init = Vec::new();
+        let mut key_parts = Vec::new();
+        if m.takes_model {
+            params.push(format!("model: &{name}"));
+            for (f, mf) in self.from_model_pairs(m, model)? {
+                init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
+            }
+            key_parts.push("model.pk().map(|k| k.to_string()).unwrap_or_default()".to_string());
+        }
+        for (f, single) in self.positional(m)? {
+            let arg = Self::setter_name(m.def, f);
+            let bare = names::bare(&arg).to_string();
+            if single {
+                let elem = Self::elem(&f.ty).ok_or(format!("{}.{}: {} is not a list", name, m.name, f.wire))?;
+                params.push(format!("{bare}: impl Into<{elem}>"));
+                init.push(format!("let {bare} = {bare}.into();"));
+                key_parts.push(format!("{bare}.to_string()"));
+                init.push(format!("input.{} = Some(vec![{bare}]);", f.ident));
+            } else if let Some(elem) = Self::elem(&f.ty) {
+                params.push(format!("{bare}: impl IntoIterator<Item = impl Into<{elem}>>"));
+                init.push(format!("let {bare}: Vec<{elem}> = {bare}.into_iter().map(Into::into).collect();"));
+                key_parts.push(format!("{bare}.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(\",\")"));
+                init.push(format!("input.{} = Some({bare});", f.ident));
+            } else {
+                params.push(format!("{bare}: impl Into<{}>", f.ty));
+                init.push(format!("let {bare} = {bare}.into();"));
+                key_parts.push(format!("{bare}.to_string()"));
+                init.push(format!("input.{} = Some({bare});", f.ident));
+            }
+        }
+        for (member, value) in &m.def.defaults {
+            let f = self.field(&m.input_fields, member, &format!("{name}.{}", m.name))?;
+            init.push(format!("input.{} = Some({});", f.ident, Self::literal(value, &f.ty)?));
+        }
+        let in_ty = &self.types.names[&m.input_shape];
+        let key = if key_parts.is_empty() { "String::new()".to_string() } else { key_parts.join(" + \"/\" + &") };
+        // Keys must be computed before the values move into the input.
+        let mut key_stmt = String::new();
+        let mut body = String::new();
+        let _ = writeln!(body, "        #[allow(unused_mut)]\n        let mut input = {in_ty}::default();");
+        for line in &init {
+            if line.starts_with("let ") {
+                let _ = writeln!(key_stmt, "        {line}");
+            } else {
+                let _ = writeln!(body, "        {line}");
+            }
+        }
+        let _ = writeln!(
+            out,
+            "    pub fn {}(&self, {}) -> {} {{\n{key_stmt}        let key: String = {key};\n{body}        {}::new(self.clone(), input, key)\n    }}\n",
+            m.name,
+            params.join(", "),
+            m.builder,
+            m.builder
+        );
+        Ok(())
+    }
+
+    fn emit_builder(&self, out: &mut String, name: &str, model: &ModelDef, m: &Method) -> Result<(), String> {
+        let in_ty = &self.types.names[&m.input_shape];
+        let mgr = format!("{name}Manager");
+        let out_ty = self.output_type(m, model);
+        let b = &m.builder;
+        let _ = writeln!(
+            out,
+            "/// The request built by [`{mgr}::{}`]: set optional arguments, then `.await` it.\n#[must_use = \"a request does nothing until it is awaited\"]\n#[derive(Debug)]\npub struct {b} {{\n    manager: {mgr},\n    input: {in_ty},\n    key: String,\n    error: Option<Error>,\n}}\n",
+            m.name
+        );
+        let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error) }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
+        // setters for every optional member
+        let positional: Vec<&str> = m.def.args.iter().map(String::as_str).collect();
+        let from_model: Vec<String> = self.from_model_pairs(m, model)?.iter().map(|(f, _)| f.wire.clone()).collect();
+        let pag = self.paginators.pagination.get(&m.def.operation);
+        let mut token_members: Vec<String> = pag
+            .map(|p| {
+                let mut v: Vec<String> = p.input_token().into_iter().map(str::to_owned).collect();
+                if m.def.paginate {
+                    v.extend(p.limit_key.clone());
+                }
+                v
+            })
+            .unwrap_or_default();
+        token_members.extend(m.def.tokens.iter().flatten().cloned());
+        for f in &m.input_fields {
+            if positional.contains(&f.wire.as_str())
+                || m.def.hide.contains(&f.wire)
+                || m.def.fixed.contains_key(&f.wire)
+                || (m.def.paginate && token_members.contains(&f.wire))
+            {
+                continue;
+            }
+            let setter = Self::setter_name(m.def, f);
+            let mut doc = f.doc.clone();
+            if from_model.contains(&f.wire) {
+                doc.push(String::new());
+                doc.push("Taken from the model; set it here to override.".into());
+            }
+            if m.def.defaults.contains_key(&f.wire) {
+                doc.push(String::new());
+                doc.push(format!("Default: `{}`.", m.def.defaults[&f.wire]));
+            }
+            if doc.is_empty() {
+                doc.push(format!("Sets `{}`.", f.wire));
+            }
+            out.push_str(&docs::render(&doc, "    "));
+            if let Some(elem) = Self::elem(&f.ty) {
+                let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{} = Some(value.into_iter().map(Into::into).collect());\n        self\n    }}\n", f.ident);
+            } else {
+                let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{\n        self.input.{} = Some(value.into());\n        self\n    }}\n", f.ty, f.ident);
+            }
+        }
+        self.emit_send(out, name, model, m, &out_ty)?;
+        out.push_str("}\n\n");
+        let _ = writeln!(
+            out,
+            "impl std::future::IntoFuture for {b} {{\n    type Output = Result<{out_ty}>;\n    type IntoFuture = BoxFuture<'static, Result<{out_ty}>>;\n\n    fn into_future(self) -> Self::IntoFuture {{\n        Box::pin(self.send())\n    }}\n}}\n"
+        );
+        Ok(())
+    }
+
+    fn failures_check(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
+        let Some(fname) = &m.def.failures else { return Ok(String::new()) };
+        let out_shape = m.output_shape.as_ref().unwrap();
+        let ofields = self.types.fields(out_shape);
+        let f = self.field(&ofields, fname, m.name)?;
+        let elem_shape = &self.model.shapes[&f.shape].member.as_ref().unwrap().shape;
+        let efields = self.types.fields(elem_shape);
+        let get = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| efields.iter().find(|e| e.wire == *n))
+                .map(|e| format!("x.{}.as_deref()", e.ident))
+                .unwrap_or_else(|| "None".into())
+        };
+        Ok(format!(
+            "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}) {{\n            return Err(e);\n        }}\n",
+            kind = m.model_name,
+            id = f.ident,
+            arn = get(&["arn", "imageId"]),
+            reason = get(&["reason", "failureCode"]),
+            detail = get(&["detail", "failureReason"]),
+        ))
+    }
+
+    fn emit_send(&self, out: &mut String, name: &str, model: &ModelDef, m: &Method, out_ty: &str) -> Result<(), String> {
+        let op = &m.def.operation;
+        let out_shape_ty = m.output_shape.as_ref().map(|s| self.types.names[s].clone()).unwrap_or_else(|| "serde_json::Value".into());
+        let extra_codes: Vec<String> = m.def.not_found_codes.iter().map(|c| format!("{c:?}")).collect();
+        let mut s = String::new();
+        let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let session = self.manager.session()?;\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+        for (member, value) in &m.def.fixed {
+            let f = self.field(&m.input_fields, member, m.name)?;
+            let _ = writeln!(s, "        input.{} = Some({});", f.ident, Self::literal(value, &f.ty)?);
+        }
+        if let Some(tok) = &m.def.idempotency_token {
+            let f = self.field(&m.input_fields, tok, m.name)?;
+            let _ = writeln!(s, "        if input.{id}.is_none() {{\n            input.{id} = Some(uuid::Uuid::new_v4().to_string());\n        }}", id = f.ident);
+        }
+        // required members
+        let required = &self.model.shapes[&m.input_shape].required;
+        for r in required {
+            let f = self.field(&m.input_fields, r, m.name)?;
+            let hint = if m.takes_model {
+                let pairs = self.from_model_pairs(m, model)?;
+                pairs.iter().find(|(pf, _)| pf.wire == f.wire).map(|(_, mf)| format!(" (set `{name}.{}`)", mf.ident)).unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let _ = writeln!(s, "        if input.{}.is_none() {{\n            return Err(Error::validation({:?}));\n        }}", f.ident, format!("{op} needs `{}`{hint}", f.wire));
+        }
+        let call = format!("invoke::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, &input).await.map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))?", extra_codes.join(", "), m.model_name);
+        let result_ident = m.result.as_ref().map(|f| f.ident.clone());
+        let merges = |s: &mut String, var: &str| -> Result<(), String> {
+            if m.def.merge.is_empty() {
+                return Ok(());
+            }
+            let mfields = self.model_fields(model);
+            let ofields = self.types.fields(m.output_shape.as_ref().unwrap());
+            for (mfield, ofield) in &m.def.merge {
+                let mf = self.field(&mfields, mfield, m.name)?;
+                let of = self.field(&ofields, ofield, m.name)?;
+                let _ = writeln!(s, "        {var}.{} = out.{}.clone();", mf.ident, of.ident);
+            }
+            Ok(())
+        };
+        match m.returns {
+            Returns::Model => {
+                let _ = writeln!(s, "        let out = {call};");
+                s.push_str(&self.failures_check(m, false)?);
+                let r = result_ident.ok_or(format!("{name}.{}: returns a model but has no result", m.name))?;
+                let rf = m.result.as_ref().unwrap();
+                let take = if rf.ty.starts_with("Vec<") { format!("out.{r}.clone().and_then(|v| v.into_iter().next())") } else { format!("out.{r}.clone()") };
+                let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
+                merges(&mut s, "item")?;
+                s.push_str("        Ok(item.into_fetched(&session))\n");
+            }
+            Returns::Models if m.def.hydrate.is_some() => {
+                let h = m.def.hydrate.as_ref().unwrap();
+                s.push_str(&self.paged_ids(m, &call)?);
+                let (tmodel, tdef) = self.target_method(m.model_name, &h.method)?;
+                let hm = self.method(m.model_name, tmodel, &h.method, tdef)?;
+                let mut pass = String::new();
+                for p in &h.pass {
+                    let f = self.field(&m.input_fields, p, m.name)?;
+                    let hf = self.field(&hm.input_fields, p, &h.method)?;
+                    let setter = Self::setter_name(hm.def, hf);
+                    let _ = writeln!(pass, "        if let Some(v) = input.{}.clone() {{\n            request = request.{setter}(v);\n        }}", f.ident);
+                }
+                if h.method == "get" {
+                    let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        let requests = ids.into_iter().map(|id| {{\n            #[allow(unused_mut)]\n            let mut request = manager.get(id);\n{pass}            request.send()\n        }});\n        let items: Vec<{name}> = futures::stream::iter(requests).buffered(8).try_collect().await?;\n        Ok(QuerySet::new(items))", pass = pass.replace("\n        ", "\n            ").replacen("        if", "            if", 1));
+                } else {
+                    let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut request = self.manager.using(&session).{}(ids);\n{pass}        request.send().await", h.method);
+                }
+            }
+            Returns::Models => {
+                let r = result_ident.ok_or(format!("{name}.{}: returns models but has no result", m.name))?;
+                let positional_list = self.positional(m)?.into_iter().find(|(f, single)| !*single && f.ty.starts_with("Vec<")).map(|(f, _)| f.ident.clone());
+                if m.def.paginate {
+                    s.push_str(&self.paged_ids(m, &call)?);
+                    let _ = writeln!(s, "        Ok(QuerySet::new(ids.into_iter().map(|m| m.into_fetched(&session)).collect()))");
+                } else if let (Some(batch), Some(list)) = (m.def.batch, positional_list.clone()) {
+                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            let out = {call};", call = call.replace("&input)", "&input)"));
+                    s.push_str(&self.failures_check(m, true)?.replace("\n        ", "\n            ").replacen("        if", "            if", 1));
+                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.clone().unwrap_or_default();\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::new(items.into_iter().map(|m| m.into_fetched(&session)).collect()))");
+                    // An explicitly empty key list means "none", not "all".
+                    let guard = format!("        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::default());\n        }}\n");
+                    s = s.replacen("        let keys =", &format!("{guard}        let keys ="), 1);
+                } else {
+                    let _ = writeln!(s, "        let out = {call};");
+                    s.push_str(&self.failures_check(m, true)?);
+                    let _ = writeln!(s, "        Ok(QuerySet::new(out.{r}.clone().unwrap_or_default().into_iter().map(|m| m.into_fetched(&session)).collect()))");
+                }
+            }
+            Returns::Value => {
+                let r = result_ident.ok_or(format!("{name}.{}: returns a value but has no result", m.name))?;
+                let rf = m.result.as_ref().unwrap();
+                if m.def.paginate {
+                    s.push_str(&self.paged_ids(m, &call)?);
+                    s.push_str("        Ok(ids)\n");
+                } else {
+                    let _ = writeln!(s, "        let out = {call};");
+                    s.push_str(&self.failures_check(m, false)?);
+                    if rf.ty.starts_with("Vec<") || rf.ty.starts_with("BTreeMap<") {
+                        let _ = writeln!(s, "        Ok(out.{r}.clone().unwrap_or_default())");
+                    } else {
+                        let _ = writeln!(s, "        out.{r}.clone().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {}\".into(), snippet: String::new() }})", rf.wire);
+                    }
+                }
+            }
+            Returns::Output => {
+                let _ = writeln!(s, "        let out = {call};");
+                s.push_str(&self.failures_check(m, false)?);
+                s.push_str("        Ok(out)\n");
+            }
+            Returns::Nothing => {
+                let _ = writeln!(s, "        let _out = {call};");
+                s.push_str("        Ok(())\n");
+            }
+        }
+        s.push_str("    }\n");
+        out.push_str(&s);
+        Ok(())
+    }
+
+    /// Code collecting `ids` from every page of a paginated operation.
+    fn paged_ids(&self, m: &Method, call: &str) -> Result<String, String> {
+        let op = &m.def.operation;
+        let r = m.result.as_ref().ok_or(format!("{}.{}: paginated without result", m.model_name, m.name))?;
+        let project = m
+            .result_member
+            .as_ref()
+            .map(|f| format!(".into_iter().filter_map(|x| x.{}).collect::<Vec<_>>()", f.ident))
+            .unwrap_or_default();
+        if !m.def.paginate {
+            return Ok(format!("        let out = {call};\n        let ids = out.{}.clone().unwrap_or_default(){project};\n", r.ident));
+        }
+        let (it, ot) = match (&m.def.tokens, self.paginators.pagination.get(op)) {
+            (Some(t), _) if t.len() == 2 => (t[0].as_str(), t[1].as_str()),
+            (Some(_), _) => return Err(format!("{op}: tokens must be [input, output]")),
+            (None, Some(p)) => (
+                p.input_token().ok_or(format!("{op}: composite tokens are not supported"))?,
+                p.output_token().ok_or(format!("{op}: composite tokens are not supported"))?,
+            ),
+            (None, None) => return Err(format!("{op} has no paginator; give `tokens`")),
+        };
+        let inf = self.field(&m.input_fields, it, op)?;
+        let ofields = self.types.fields(m.output_shape.as_ref().unwrap());
+        let of = self.field(&ofields, ot, op)?;
+        let out_ty = &self.types.names[m.output_shape.as_ref().unwrap()];
+        Ok(format!(
+            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            let key = key.clone();\n            move |token| {{\n                let session = session.clone();\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    let out = invoke::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, &input).await.map_err(|e| error::map_not_found(e, &[], {kind:?}, &key))?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n        let ids = pager.collect_all().await?;\n",
+            inf = inf.ident,
+            of = of.ident,
+            r = r.ident,
+            kind = m.model_name,
+            project = project,
+        ))
+    }
+}
+
+impl Field {
+    pub fn clone_field(&self) -> Field {
+        Field {
+            wire: self.wire.clone(),
+            ident: self.ident.clone(),
+            ty: self.ty.clone(),
+            shape: self.shape.clone(),
+            sensitive: self.sensitive,
+            doc: self.doc.clone(),
+            idempotency_token: self.idempotency_token,
+            deprecated: self.deprecated,
+        }
+    }
+}
+
+/// Shapes a definitions file makes the generator emit.
+pub fn roots(model: &ServiceModel, defs: &Definitions, waiters: &Waiters) -> Result<Vec<String>, String> {
+    let mut roots = Vec::new();
+    let mut ops: Vec<&str> = Vec::new();
+    for (_, m) in defs.models.iter() {
+        roots.push(m.shape.clone());
+        for (_, def) in m.manager.iter() {
+            ops.push(&def.operation);
+        }
+        for w in &m.waiters {
+            let wd = waiters.waiters.get(&w.waiter).ok_or_else(|| format!("unknown waiter {}", w.waiter))?;
+            ops.push(&wd.operation);
+        }
+    }
+    for t in [&defs.service.tag_resource, &defs.service.untag_resource].into_iter().flatten() {
+        ops.push(&t.operation);
+    }
+    if let Some(t) = &defs.service.tag_shape {
+        roots.push(t.clone());
+    }
+    for op in ops {
+        let o = model.operation(op)?;
+        roots.extend(o.input.iter().map(|r| r.shape.clone()));
+        roots.extend(o.output.iter().map(|r| r.shape.clone()));
+    }
+    let _ = BTreeMap::<(), ()>::new();
+    Ok(roots)
+}

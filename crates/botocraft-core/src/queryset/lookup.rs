@@ -1,0 +1,289 @@
+//! Django-style string lookups (`"service_name__startswith"`) compiled once
+//! and evaluated against serialised models.
+
+use std::cmp::Ordering;
+
+use regex::{Regex, RegexBuilder};
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::path::{get_field, is_tag_list, resolve, split_path, tag_parts};
+use super::value::{cmp_f64, cmp_numbers, loose_eq, parse_number, scalar_text};
+use crate::{Error, Result};
+
+/// Every lookup name [`QuerySet::filter_by`](super::QuerySet::filter_by)
+/// understands as the final segment of a lookup string.
+pub const LOOKUPS: &[&str] = &[
+    "exact",
+    "iexact",
+    "contains",
+    "icontains",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+    "in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "isnull",
+    "regex",
+    "iregex",
+    "has_key",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextOp {
+    Exact,
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CmpOp {
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+}
+
+impl CmpOp {
+    fn accepts(self, ord: Ordering) -> bool {
+        match self {
+            CmpOp::Gt => ord == Ordering::Greater,
+            CmpOp::Gte => ord != Ordering::Less,
+            CmpOp::Lt => ord == Ordering::Less,
+            CmpOp::Lte => ord != Ordering::Greater,
+        }
+    }
+}
+
+/// A validated lookup operation with its prepared operand.
+#[derive(Debug)]
+enum Matcher {
+    Exact(Value),
+    IsNull(bool),
+    Text {
+        op: TextOp,
+        needle: String,
+        case_insensitive: bool,
+    },
+    In {
+        choices: Vec<Value>,
+        includes_null: bool,
+    },
+    Cmp {
+        op: CmpOp,
+        value: Value,
+        /// The operand as a number, when it is a string holding an RFC 3339
+        /// timestamp (epoch seconds) or a number.
+        as_number: Option<f64>,
+    },
+    Regex(Regex),
+    HasKey(String),
+}
+
+/// A parsed lookup: a field path plus an operation.
+#[derive(Debug)]
+pub(crate) struct Lookup<'a> {
+    path: Vec<&'a str>,
+    matcher: Matcher,
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn rfc3339_epoch(text: &str) -> Option<f64> {
+    let at = OffsetDateTime::parse(text.trim(), &Rfc3339).ok()?;
+    Some(at.unix_timestamp_nanos() as f64 / 1e9)
+}
+
+impl<'a> Lookup<'a> {
+    /// Parses `lookup` and validates `value` for its operation.
+    pub(crate) fn parse(lookup: &'a str, value: Value) -> Result<Self> {
+        let mut path = split_path(lookup)?;
+        let op = match path.last() {
+            Some(last) if path.len() > 1 && LOOKUPS.contains(last) => path.pop().unwrap_or("exact"),
+            _ => "exact",
+        };
+        let bad = |expected: &str, value: &Value| {
+            Error::validation(format!(
+                "QuerySet lookup {lookup:?}: `{op}` needs {expected}, got {}",
+                describe(value)
+            ))
+        };
+        let text = |value: &Value| {
+            scalar_text(value).ok_or_else(|| bad("a string, number or bool", value))
+        };
+        let matcher = match op {
+            "exact" | "iexact" if value.is_null() => Matcher::IsNull(true),
+            "exact" => Matcher::Exact(value),
+            "iexact" | "contains" | "icontains" | "startswith" | "istartswith" | "endswith"
+            | "iendswith" => {
+                let case_insensitive = op.starts_with('i');
+                let text_op = match op.trim_start_matches('i') {
+                    "exact" => TextOp::Exact,
+                    "contains" => TextOp::Contains,
+                    "startswith" => TextOp::StartsWith,
+                    _ => TextOp::EndsWith,
+                };
+                let needle = text(&value)?;
+                Matcher::Text {
+                    op: text_op,
+                    needle: if case_insensitive {
+                        needle.to_lowercase()
+                    } else {
+                        needle
+                    },
+                    case_insensitive,
+                }
+            }
+            "in" => match value {
+                Value::Array(choices) => Matcher::In {
+                    includes_null: choices.iter().any(Value::is_null),
+                    choices,
+                },
+                other => return Err(bad("an array", &other)),
+            },
+            "gt" | "gte" | "lt" | "lte" => {
+                let op = match op {
+                    "gt" => CmpOp::Gt,
+                    "gte" => CmpOp::Gte,
+                    "lt" => CmpOp::Lt,
+                    _ => CmpOp::Lte,
+                };
+                let as_number = match &value {
+                    Value::String(s) => rfc3339_epoch(s).or_else(|| parse_number(s)),
+                    Value::Number(_) | Value::Bool(_) => None,
+                    other => return Err(bad("a string, number or bool", other)),
+                };
+                Matcher::Cmp {
+                    op,
+                    value,
+                    as_number,
+                }
+            }
+            "isnull" => match value {
+                Value::Bool(b) => Matcher::IsNull(b),
+                other => return Err(bad("a bool", &other)),
+            },
+            "regex" | "iregex" => {
+                let Value::String(pattern) = &value else {
+                    return Err(bad("a string pattern", &value));
+                };
+                let regex = RegexBuilder::new(pattern)
+                    .case_insensitive(op == "iregex")
+                    .build()
+                    .map_err(|e| {
+                        Error::validation(format!(
+                            "QuerySet lookup {lookup:?}: invalid regular expression: {e}"
+                        ))
+                    })?;
+                Matcher::Regex(regex)
+            }
+            _ => match value {
+                Value::String(key) => Matcher::HasKey(key),
+                other => return Err(bad("a string key", &other)),
+            },
+        };
+        Ok(Lookup { path, matcher })
+    }
+
+    /// True when the serialised model `item` satisfies the lookup.
+    pub(crate) fn matches(&self, item: &Value) -> bool {
+        let mut leaves = Vec::new();
+        resolve(item, &self.path, &mut leaves);
+        leaves
+            .into_iter()
+            .any(|leaf| self.matcher.matches_leaf(leaf))
+    }
+}
+
+impl Matcher {
+    /// Matches one resolved leaf (`None` when the field is missing).
+    fn matches_leaf(&self, leaf: Option<&Value>) -> bool {
+        let is_null = leaf.map_or(true, Value::is_null);
+        match self {
+            Matcher::IsNull(want) => is_null == *want,
+            Matcher::In {
+                includes_null: true,
+                ..
+            } if is_null => true,
+            _ => match leaf {
+                Some(value) if !value.is_null() => self.matches_deep(value),
+                _ => false,
+            },
+        }
+    }
+
+    /// Matches `value` as a whole, or (for arrays) any element, recursively.
+    fn matches_deep(&self, value: &Value) -> bool {
+        self.matches_value(value)
+            || value
+                .as_array()
+                .is_some_and(|items| items.iter().any(|item| self.matches_deep(item)))
+    }
+
+    fn matches_value(&self, value: &Value) -> bool {
+        match self {
+            Matcher::IsNull(want) => value.is_null() == *want,
+            Matcher::Exact(wanted) => loose_eq(value, wanted),
+            Matcher::In { choices, .. } => choices.iter().any(|choice| loose_eq(value, choice)),
+            Matcher::Text {
+                op,
+                needle,
+                case_insensitive,
+            } => {
+                let Some(mut text) = scalar_text(value) else {
+                    return false;
+                };
+                if *case_insensitive {
+                    text = text.to_lowercase();
+                }
+                match op {
+                    TextOp::Exact => text == *needle,
+                    TextOp::Contains => text.contains(needle.as_str()),
+                    TextOp::StartsWith => text.starts_with(needle.as_str()),
+                    TextOp::EndsWith => text.ends_with(needle.as_str()),
+                }
+            }
+            Matcher::Cmp {
+                op,
+                value: wanted,
+                as_number,
+            } => compare(value, wanted, *as_number).is_some_and(|ord| op.accepts(ord)),
+            Matcher::Regex(regex) => scalar_text(value).is_some_and(|text| regex.is_match(&text)),
+            Matcher::HasKey(key) => match value {
+                Value::Object(obj) => get_field(obj, key).is_some(),
+                Value::Array(items) if is_tag_list(items) => items
+                    .iter()
+                    .any(|item| tag_parts(item).is_some_and(|(k, _)| k == key)),
+                _ => false,
+            },
+        }
+    }
+}
+
+/// Orders a field value against a comparison operand; `None` when the kinds
+/// cannot be compared.
+fn compare(field: &Value, wanted: &Value, wanted_number: Option<f64>) -> Option<Ordering> {
+    match (field, wanted) {
+        (Value::Number(x), Value::Number(y)) => Some(cmp_numbers(x, y)),
+        (Value::Number(x), Value::String(_)) => Some(cmp_f64(x.as_f64()?, wanted_number?)),
+        (Value::String(x), Value::String(y)) => Some(x.as_str().cmp(y.as_str())),
+        (Value::String(x), Value::Number(y)) => Some(cmp_f64(parse_number(x)?, y.as_f64()?)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}

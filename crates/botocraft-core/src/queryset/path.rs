@@ -1,0 +1,192 @@
+//! Field paths over serialised models: parsing, resolution and projection.
+//!
+//! A path is a list of segments separated by `__` or `.`. Each segment is
+//! resolved against the serialised (wire-named) JSON of a model:
+//!
+//! * on an object, the exact key is tried first, then a *normalised* match
+//!   (lowercase, `_` removed), so Rust names find wire names;
+//! * on an array, a numeric segment indexes it; a list of AWS tags
+//!   (`{"key": .., "value": ..}` / `{"Key": .., "Value": ..}`) is read as a map
+//!   from tag key to tag value when the segment is not a field of the tags;
+//!   otherwise the remaining path is applied to every element.
+
+use serde_json::{Map, Value};
+
+use crate::{Error, Result};
+
+/// Splits `path` on `__` and `.`; empty paths or segments are an error.
+pub(crate) fn split_path(path: &str) -> Result<Vec<&str>> {
+    if path.is_empty() {
+        return Err(Error::validation("QuerySet: empty field path"));
+    }
+    let mut segments = Vec::new();
+    for part in path.split("__") {
+        for segment in part.split('.') {
+            if segment.is_empty() {
+                return Err(Error::validation(format!(
+                    "QuerySet: field path {path:?} has an empty segment"
+                )));
+            }
+            segments.push(segment);
+        }
+    }
+    Ok(segments)
+}
+
+/// Compares two names ignoring case and underscores, without allocating.
+fn normalised_eq(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| *c != '_')
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<char>>()
+    };
+    // Fast path: cheap ASCII comparison covers nearly every AWS name.
+    if a.is_ascii() && b.is_ascii() {
+        let mut left = a
+            .bytes()
+            .filter(|c| *c != b'_')
+            .map(|c| c.to_ascii_lowercase());
+        let mut right = b
+            .bytes()
+            .filter(|c| *c != b'_')
+            .map(|c| c.to_ascii_lowercase());
+        return loop {
+            match (left.next(), right.next()) {
+                (None, None) => break true,
+                (Some(x), Some(y)) if x == y => continue,
+                _ => break false,
+            }
+        };
+    }
+    norm(a) == norm(b)
+}
+
+/// Looks `name` up in `obj`: exact key first, then a normalised match.
+pub(crate) fn get_field<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    obj.get(name).or_else(|| {
+        obj.iter()
+            .find(|(key, _)| normalised_eq(key, name))
+            .map(|(_, value)| value)
+    })
+}
+
+/// The key and (optional) value of an AWS tag object.
+pub(crate) fn tag_parts(value: &Value) -> Option<(&str, Option<&Value>)> {
+    let obj = value.as_object()?;
+    let (key, val) = if let Some(key) = obj.get("Key") {
+        (key, obj.get("Value"))
+    } else if let Some(key) = obj.get("key") {
+        (key, obj.get("value"))
+    } else {
+        return None;
+    };
+    Some((key.as_str()?, val))
+}
+
+/// True when `items` is a non-empty list of AWS tag objects.
+pub(crate) fn is_tag_list(items: &[Value]) -> bool {
+    !items.is_empty()
+        && items.iter().all(|item| tag_parts(item).is_some())
+        && items
+            .iter()
+            .any(|item| matches!(tag_parts(item), Some((_, Some(_)))))
+}
+
+/// True when any object in `items` has a field called `name`.
+fn names_field(items: &[Value], name: &str) -> bool {
+    items
+        .iter()
+        .filter_map(Value::as_object)
+        .any(|obj| get_field(obj, name).is_some())
+}
+
+/// The values of the tags in `items` whose key is `key`.
+fn tag_values<'a, 'k>(
+    items: &'a [Value],
+    key: &'k str,
+) -> impl Iterator<Item = Option<&'a Value>> + 'k
+where
+    'a: 'k,
+{
+    items.iter().filter_map(move |item| match tag_parts(item) {
+        Some((k, value)) if k == key => Some(value),
+        _ => None,
+    })
+}
+
+/// Resolves `segments` against `value`, pushing every leaf reached: `None`
+/// for a missing field, `Some` otherwise. At least one leaf is always pushed.
+pub(crate) fn resolve<'a>(value: &'a Value, segments: &[&str], out: &mut Vec<Option<&'a Value>>) {
+    let Some((segment, rest)) = segments.split_first() else {
+        out.push(Some(value));
+        return;
+    };
+    match value {
+        Value::Object(obj) => match get_field(obj, segment) {
+            Some(child) => resolve(child, rest, out),
+            None => out.push(None),
+        },
+        Value::Array(items) => {
+            if is_tag_list(items) && !names_field(items, segment) {
+                let mut found = false;
+                for tag_value in tag_values(items, segment) {
+                    found = true;
+                    match tag_value {
+                        Some(v) => resolve(v, rest, out),
+                        None => out.push(None),
+                    }
+                }
+                if !found {
+                    match segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(item) => resolve(item, rest, out),
+                        None => out.push(None),
+                    }
+                }
+            } else if let Ok(index) = segment.parse::<usize>() {
+                match items.get(index) {
+                    Some(item) => resolve(item, rest, out),
+                    None => out.push(None),
+                }
+            } else if items.is_empty() {
+                out.push(None);
+            } else {
+                for item in items {
+                    resolve(item, segments, out);
+                }
+            }
+        }
+        _ => out.push(None),
+    }
+}
+
+/// Projects `segments` out of `value` as one JSON value; `None` when missing.
+///
+/// Passing through a list (other than by index or tag key) yields a list with
+/// one entry per element, `null` where the element lacks the rest of the path.
+pub(crate) fn project(value: &Value, segments: &[&str]) -> Option<Value> {
+    let Some((segment, rest)) = segments.split_first() else {
+        return Some(value.clone());
+    };
+    match value {
+        Value::Object(obj) => project(get_field(obj, segment)?, rest),
+        Value::Array(items) => {
+            if is_tag_list(items) && !names_field(items, segment) {
+                if let Some(tag_value) = tag_values(items, segment).next() {
+                    return project(tag_value?, rest);
+                }
+                return project(items.get(segment.parse::<usize>().ok()?)?, rest);
+            }
+            if let Ok(index) = segment.parse::<usize>() {
+                return project(items.get(index)?, rest);
+            }
+            Some(Value::Array(
+                items
+                    .iter()
+                    .map(|item| project(item, segments).unwrap_or(Value::Null))
+                    .collect(),
+            ))
+        }
+        _ => None,
+    }
+}

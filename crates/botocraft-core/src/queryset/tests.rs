@@ -1,0 +1,980 @@
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::*;
+
+// ---------------------------------------------------------------- fixtures
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct EcsTag {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct LoadBalancer {
+    #[serde(rename = "containerName", skip_serializing_if = "Option::is_none")]
+    container_name: Option<String>,
+    #[serde(rename = "containerPort", skip_serializing_if = "Option::is_none")]
+    container_port: Option<i32>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+struct Service {
+    #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
+    service_name: Option<String>,
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(rename = "desiredCount", skip_serializing_if = "Option::is_none")]
+    desired_count: Option<i32>,
+    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
+    created_at: Option<f64>,
+    #[serde(
+        rename = "enableExecuteCommand",
+        skip_serializing_if = "Option::is_none"
+    )]
+    enable_execute_command: Option<bool>,
+    #[serde(rename = "loadBalancers", skip_serializing_if = "Option::is_none")]
+    load_balancers: Option<Vec<LoadBalancer>>,
+    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
+    tags: Option<Vec<EcsTag>>,
+    #[serde(rename = "dockerLabels", skip_serializing_if = "Option::is_none")]
+    docker_labels: Option<std::collections::BTreeMap<String, String>>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct Ec2Tag {
+    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct InstanceState {
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    code: Option<i32>,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+struct Instance {
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
+    instance_id: Option<String>,
+    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
+    state: Option<InstanceState>,
+    #[serde(rename = "SecurityGroupIds", skip_serializing_if = "Option::is_none")]
+    security_group_ids: Option<Vec<String>>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    tags: Option<Vec<Ec2Tag>>,
+}
+
+fn ecs_tag(k: &str, v: &str) -> EcsTag {
+    EcsTag {
+        key: Some(k.into()),
+        value: Some(v.into()),
+    }
+}
+
+fn lb(name: &str, port: i32) -> LoadBalancer {
+    LoadBalancer {
+        container_name: Some(name.into()),
+        container_port: Some(port),
+    }
+}
+
+/// web (3, 2024-01-02, lb 80 + 443, env=prod), worker (0, 2023-06-01, no lbs,
+/// env=dev), api (1, 2024-03-01, lb 8080, Name=Api), and a bare service with
+/// only a name.
+fn services() -> QuerySet<Service> {
+    QuerySet::new(vec![
+        Service {
+            service_name: Some("web".into()),
+            status: Some("ACTIVE".into()),
+            desired_count: Some(3),
+            created_at: Some(1_704_153_600.0), // 2024-01-02T00:00:00Z
+            enable_execute_command: Some(true),
+            load_balancers: Some(vec![lb("nginx", 80), lb("nginx", 443)]),
+            tags: Some(vec![ecs_tag("env", "prod"), ecs_tag("team", "Platform")]),
+            docker_labels: Some([("com.example.tier".to_string(), "front".to_string())].into()),
+        },
+        Service {
+            service_name: Some("worker".into()),
+            status: Some("ACTIVE".into()),
+            desired_count: Some(0),
+            created_at: Some(1_685_577_600.5), // 2023-06-01T00:00:00.5Z
+            enable_execute_command: Some(false),
+            load_balancers: Some(vec![]),
+            tags: Some(vec![ecs_tag("env", "dev")]),
+            docker_labels: None,
+        },
+        Service {
+            service_name: Some("api".into()),
+            status: Some("DRAINING".into()),
+            desired_count: Some(1),
+            created_at: Some(1_709_251_200.0), // 2024-03-01T00:00:00Z
+            enable_execute_command: None,
+            load_balancers: Some(vec![lb("app", 8080)]),
+            tags: Some(vec![ecs_tag("Name", "Api")]),
+            docker_labels: None,
+        },
+        Service {
+            service_name: Some("bare".into()),
+            ..Service::default()
+        },
+    ])
+}
+
+fn names(qs: &QuerySet<Service>) -> Vec<&str> {
+    qs.iter()
+        .map(|s| s.service_name.as_deref().unwrap_or("?"))
+        .collect()
+}
+
+fn by(lookup: &str, value: impl Into<Value>) -> Vec<String> {
+    let qs = services().filter_by(lookup, value).unwrap();
+    names(&qs).into_iter().map(String::from).collect()
+}
+
+fn instances() -> QuerySet<Instance> {
+    let tag = |k: &str, v: &str| Ec2Tag {
+        key: Some(k.into()),
+        value: Some(v.into()),
+    };
+    QuerySet::new(vec![
+        Instance {
+            instance_id: Some("i-aaa".into()),
+            state: Some(InstanceState {
+                code: Some(16),
+                name: Some("running".into()),
+            }),
+            security_group_ids: Some(vec!["sg-1".into(), "sg-2".into()]),
+            tags: Some(vec![tag("Name", "bastion"), tag("env", "prod")]),
+        },
+        Instance {
+            instance_id: Some("i-bbb".into()),
+            state: Some(InstanceState {
+                code: Some(80),
+                name: Some("stopped".into()),
+            }),
+            security_group_ids: Some(vec!["sg-3".into()]),
+            tags: Some(vec![tag("Name", "db")]),
+        },
+    ])
+}
+
+fn ids(qs: &QuerySet<Instance>) -> Vec<&str> {
+    qs.iter()
+        .map(|i| i.instance_id.as_deref().unwrap_or("?"))
+        .collect()
+}
+
+fn is_validation(err: &Error) -> bool {
+    matches!(err, Error::Validation { .. })
+}
+
+// ------------------------------------------------- basics and std traits
+
+#[test]
+fn basic_accessors() {
+    let qs = services();
+    assert_eq!(qs.len(), 4);
+    assert_eq!(qs.count(), 4);
+    assert!(qs.exists());
+    assert!(!qs.is_empty());
+    assert_eq!(qs.first().unwrap().service_name.as_deref(), Some("web"));
+    assert_eq!(qs.last().unwrap().service_name.as_deref(), Some("bare"));
+    assert_eq!(qs[2].service_name.as_deref(), Some("api"));
+    assert_eq!(qs.get(1).unwrap().service_name.as_deref(), Some("worker"));
+    assert!(qs.get(4).is_none());
+    assert_eq!(qs.as_slice().len(), 4);
+    assert_eq!(qs.iter().count(), 4);
+    assert_eq!((&qs).into_iter().count(), 4);
+    let v: Vec<Service> = qs.clone().into();
+    assert_eq!(v, qs.clone().into_vec());
+    assert_eq!(qs.into_iter().count(), 4);
+}
+
+#[test]
+#[should_panic]
+fn index_out_of_range_panics() {
+    let qs = QuerySet::new(vec![1, 2, 3]);
+    let _ = qs[3];
+}
+
+#[test]
+fn empty_queryset_behaviour() {
+    let empty: QuerySet<Service> = QuerySet::default();
+    assert!(empty.is_empty());
+    assert!(!empty.exists());
+    assert_eq!(empty.count(), 0);
+    assert!(empty.first().is_none());
+    assert!(empty.last().is_none());
+    assert!(empty.clone().filter(|_| true).is_empty());
+    assert!(empty.clone().exclude(|_| false).is_empty());
+    assert!(empty
+        .clone()
+        .filter_by("service_name", "web")
+        .unwrap()
+        .is_empty());
+    assert!(empty
+        .clone()
+        .exclude_by("load_balancers__container_port__gt", 1)
+        .unwrap()
+        .is_empty());
+    assert!(empty
+        .clone()
+        .order_by_path("-service_name")
+        .unwrap()
+        .is_empty());
+    assert!(empty.clone().order_by(|s| s.desired_count).is_empty());
+    assert!(empty.slice(..).is_empty());
+    assert!(empty.values(&[]).unwrap().is_empty());
+    assert!(empty.values_list(&["a"]).unwrap().is_empty());
+    assert!(empty.values_flat("a").unwrap().is_empty());
+    // Invalid lookups are still reported on an empty QuerySet.
+    assert!(empty.clone().filter_by("service_name__in", "x").is_err());
+    // Filtering down to nothing and filtering again is fine.
+    let none = services().filter_by("service_name", "nope").unwrap();
+    assert!(none.filter_by("service_name", "web").unwrap().is_empty());
+}
+
+#[test]
+fn std_conversions_and_concatenation() {
+    let qs: QuerySet<i32> = (1..=3).collect();
+    assert_eq!(qs.as_slice(), &[1, 2, 3]);
+    let mut more = QuerySet::from(vec![4]);
+    more.extend(vec![5, 6]);
+    let joined = qs.clone() + more;
+    assert_eq!(joined.into_vec(), vec![1, 2, 3, 4, 5, 6]);
+    let mut acc = QuerySet::default();
+    acc += qs.clone();
+    acc += QuerySet::new(vec![9]);
+    assert_eq!(acc.into_vec(), vec![1, 2, 3, 9]);
+    let doubled: Vec<i32> = (&qs).into_iter().map(|n| n * 2).collect();
+    assert_eq!(doubled, vec![2, 4, 6]);
+}
+
+#[test]
+fn slicing_clamps() {
+    let qs = QuerySet::new(vec![0, 1, 2, 3, 4]);
+    assert_eq!(qs.slice(1..3).into_vec(), vec![1, 2]);
+    assert_eq!(qs.slice(..2).into_vec(), vec![0, 1]);
+    assert_eq!(qs.slice(3..).into_vec(), vec![3, 4]);
+    assert_eq!(qs.slice(..).into_vec(), vec![0, 1, 2, 3, 4]);
+    assert_eq!(qs.slice(1..=2).into_vec(), vec![1, 2]);
+    assert_eq!(qs.slice(3..100).into_vec(), vec![3, 4]);
+    assert_eq!(qs.slice(..=100).len(), 5);
+    assert!(qs.slice(10..20).is_empty());
+    let (hi, lo) = (4, 2);
+    assert!(qs.slice(hi..lo).is_empty());
+    assert!(qs.slice(2..2).is_empty());
+    assert_eq!(qs.slice(4..=usize::MAX).into_vec(), vec![4]);
+    let excluded_start = (Bound::Excluded(1), Bound::Unbounded);
+    assert_eq!(qs.slice(excluded_start).into_vec(), vec![2, 3, 4]);
+    let excluded_max = (Bound::Excluded(usize::MAX), Bound::Unbounded);
+    assert!(qs.slice(excluded_max).is_empty());
+}
+
+// ------------------------------------------------------ closure helpers
+
+#[test]
+fn closure_filter_exclude_and_chain() {
+    let qs = services()
+        .filter(|s| s.status.as_deref() == Some("ACTIVE"))
+        .exclude(|s| s.desired_count == Some(0));
+    assert_eq!(names(&qs), vec!["web"]);
+}
+
+#[test]
+fn closure_order_by_is_stable() {
+    let qs = QuerySet::new(vec![(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd')]);
+    assert_eq!(
+        qs.clone().order_by(|p| p.0).into_vec(),
+        vec![(1, 'b'), (1, 'd'), (2, 'a'), (2, 'c')]
+    );
+    assert_eq!(
+        qs.order_by_desc(|p| p.0).into_vec(),
+        vec![(2, 'a'), (2, 'c'), (1, 'b'), (1, 'd')]
+    );
+    let by_count = services().order_by(|s| s.desired_count);
+    assert_eq!(names(&by_count), vec!["bare", "worker", "api", "web"]);
+}
+
+// ------------------------------------------------------- path handling
+
+#[test]
+fn normalised_names_find_wire_names() {
+    assert_eq!(by("service_name", "web"), vec!["web"]);
+    assert_eq!(by("serviceName", "web"), vec!["web"]);
+    assert_eq!(by("SERVICE_NAME", "web"), vec!["web"]);
+    assert_eq!(
+        ids(&instances().filter_by("instance_id", "i-bbb").unwrap()),
+        vec!["i-bbb"]
+    );
+    assert_eq!(
+        ids(&instances().filter_by("state__name", "running").unwrap()),
+        vec!["i-aaa"]
+    );
+    assert_eq!(
+        ids(&instances().filter_by("State.Name", "stopped").unwrap()),
+        vec!["i-bbb"]
+    );
+    assert_eq!(
+        ids(&instances().filter_by("State.code__gt", 20).unwrap()),
+        vec!["i-bbb"]
+    );
+}
+
+#[test]
+fn malformed_paths_are_validation_errors() {
+    for bad in ["", "service_name__", "__x", "a..b", "a.", "a____b"] {
+        let err = services().filter_by(bad, "x").unwrap_err();
+        assert!(is_validation(&err), "{bad:?}: {err}");
+    }
+    assert!(services().values(&["a__"]).is_err());
+    assert!(services().values_flat("").is_err());
+    assert!(services().order_by_path("-").is_err());
+}
+
+#[test]
+fn unknown_final_segment_is_part_of_the_path() {
+    // `name` is not a lookup, so the whole string is a path.
+    assert_eq!(
+        ids(&instances().filter_by("state__name", "running").unwrap()),
+        vec!["i-aaa"]
+    );
+    // A lookup name alone is a path, not a lookup.
+    let qs = QuerySet::new(vec![json!({"in": 1}), json!({"in": 2})]);
+    assert_eq!(
+        qs.filter_by("in", 2).unwrap().into_vec(),
+        vec![json!({"in": 2})]
+    );
+    // A missing path matches nothing (and does not error).
+    assert!(by("no_such_field", "x").is_empty());
+    assert!(by("service_name__deeper__still", "x").is_empty());
+}
+
+#[test]
+fn element_wise_list_search() {
+    assert_eq!(by("load_balancers__container_port", 443), vec!["web"]);
+    assert_eq!(by("load_balancers__container_port__gt", 1000), vec!["api"]);
+    assert_eq!(by("load_balancers__container_port__lt", 100), vec!["web"]);
+    assert_eq!(by("load_balancers__container_name", "app"), vec!["api"]);
+    assert_eq!(
+        by("loadBalancers.containerPort__in", json!([80, 8080])),
+        vec!["web", "api"]
+    );
+    // A numeric segment indexes the list.
+    assert_eq!(by("load_balancers__1__container_port", 443), vec!["web"]);
+    assert!(by("load_balancers__1__container_port", 80).is_empty());
+    assert!(by("load_balancers__5__container_port", 80).is_empty());
+    // Lists of scalars: contains/exact are element-wise.
+    let qs = instances();
+    assert_eq!(
+        ids(&qs.clone().filter_by("security_group_ids", "sg-3").unwrap()),
+        vec!["i-bbb"]
+    );
+    assert_eq!(
+        ids(&qs
+            .clone()
+            .filter_by("security_group_ids__contains", "2")
+            .unwrap()),
+        vec!["i-aaa"]
+    );
+    assert_eq!(
+        ids(&qs
+            .clone()
+            .filter_by("security_group_ids__0", "sg-1")
+            .unwrap()),
+        vec!["i-aaa"]
+    );
+    // Whole-list equality still works.
+    assert_eq!(
+        ids(&qs
+            .filter_by("security_group_ids", json!(["sg-1", "sg-2"]))
+            .unwrap()),
+        vec!["i-aaa"]
+    );
+}
+
+#[test]
+fn nested_lists_are_searched() {
+    let qs = QuerySet::new(vec![
+        json!({"a": [{"b": [{"c": 1}, {"c": 2}]}, {"b": []}]}),
+        json!({"a": [{"b": [{"c": 3}]}]}),
+        json!({"a": [[{"c": 4}]]}),
+    ]);
+    assert_eq!(qs.clone().filter_by("a__b__c", 2).unwrap().len(), 1);
+    assert_eq!(qs.clone().filter_by("a__b__c__gte", 2).unwrap().len(), 2);
+    assert_eq!(qs.clone().filter_by("a__c", 4).unwrap().len(), 1);
+    assert_eq!(qs.filter_by("a__b__c__isnull", true).unwrap().len(), 2);
+}
+
+#[test]
+fn tag_lists_read_as_maps() {
+    assert_eq!(by("tags__env", "prod"), vec!["web"]);
+    assert_eq!(by("tags__env__exact", "dev"), vec!["worker"]);
+    assert_eq!(
+        by("tags__env__in", json!(["dev", "prod"])),
+        vec!["web", "worker"]
+    );
+    assert_eq!(by("tags__Name__icontains", "API"), vec!["api"]);
+    assert_eq!(by("tags__team__iexact", "platform"), vec!["web"]);
+    assert_eq!(by("tags__env__isnull", true), vec!["api", "bare"]);
+    assert_eq!(by("tags__env__isnull", false), vec!["web", "worker"]);
+    // `key`/`value` are fields of the tag objects, so they are element-wise.
+    assert_eq!(by("tags__key", "team"), vec!["web"]);
+    assert_eq!(by("tags__value__startswith", "Pl"), vec!["web"]);
+    // Numeric index still works on a tag list when no tag has that key.
+    assert_eq!(by("tags__0__value", "Api"), vec!["api"]);
+    // EC2 `Key`/`Value` tags work the same way.
+    let qs = instances();
+    assert_eq!(
+        ids(&qs.clone().filter_by("tags__Name", "db").unwrap()),
+        vec!["i-bbb"]
+    );
+    assert_eq!(
+        ids(&qs.clone().filter_by("Tags.env", "prod").unwrap()),
+        vec!["i-aaa"]
+    );
+    assert_eq!(
+        ids(&qs.filter_by("tags__Key", "env").unwrap()),
+        vec!["i-aaa"]
+    );
+    // A list of objects with a `Key` but no `Value` anywhere is not a tag list.
+    let objects = QuerySet::new(vec![
+        json!({"Contents": [{"Key": "a.txt"}, {"Key": "b.txt"}]}),
+    ]);
+    assert_eq!(
+        objects
+            .clone()
+            .filter_by("contents__key", "b.txt")
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(objects
+        .filter_by("contents__a.txt__isnull", false)
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn tags_with_missing_values_and_duplicate_keys() {
+    let qs = QuerySet::new(vec![
+        json!({"Tags": [{"Key": "flag"}, {"Key": "env", "Value": "prod"}]}),
+        json!({"Tags": [{"Key": "env", "Value": "a"}, {"Key": "env", "Value": "b"}]}),
+    ]);
+    assert_eq!(
+        qs.clone()
+            .filter_by("tags__flag__isnull", true)
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        qs.clone().filter_by("tags__has_key", "flag").unwrap().len(),
+        1
+    );
+    assert_eq!(qs.clone().filter_by("tags__env", "b").unwrap().len(), 1);
+    assert_eq!(
+        qs.values_flat("tags__env").unwrap(),
+        vec![json!("prod"), json!("a")]
+    );
+}
+
+// ------------------------------------------------------------- lookups
+
+#[test]
+fn lookup_exact() {
+    assert_eq!(by("service_name", "api"), vec!["api"]);
+    assert_eq!(by("service_name__exact", "api"), vec!["api"]);
+    assert!(by("service_name__exact", "API").is_empty());
+    assert_eq!(by("desired_count", 3), vec!["web"]);
+    // Strings compare textually with numbers and bools.
+    assert_eq!(by("desired_count", "3"), vec!["web"]);
+    assert_eq!(by("load_balancers__container_port", "80"), vec!["web"]);
+    assert_eq!(by("enable_execute_command", true), vec!["web"]);
+    assert_eq!(by("enable_execute_command", "false"), vec!["worker"]);
+    // Integers and floats compare numerically.
+    assert_eq!(by("desired_count", 3.0), vec!["web"]);
+    assert_eq!(by("created_at", 1_704_153_600), vec!["web"]);
+    // Exact null means isnull.
+    assert_eq!(
+        by("enable_execute_command", Value::Null),
+        vec!["api", "bare"]
+    );
+    // Type mismatches simply do not match.
+    assert!(by("service_name", 3).is_empty());
+    assert!(by("load_balancers", "web").is_empty());
+    assert!(by("docker_labels", "front").is_empty());
+}
+
+#[test]
+fn lookup_iexact() {
+    assert_eq!(by("status__iexact", "draining"), vec!["api"]);
+    assert_eq!(by("service_name__iexact", "WEB"), vec!["web"]);
+    assert_eq!(by("enable_execute_command__iexact", "TRUE"), vec!["web"]);
+    assert!(by("service_name__iexact", "we").is_empty());
+}
+
+#[test]
+fn lookup_contains_and_icontains() {
+    assert_eq!(by("service_name__contains", "or"), vec!["worker"]);
+    assert!(by("service_name__contains", "OR").is_empty());
+    assert_eq!(by("service_name__icontains", "OR"), vec!["worker"]);
+    // Numbers are stringified.
+    assert_eq!(
+        by("load_balancers__container_port__contains", 44),
+        vec!["web"]
+    );
+    assert_eq!(
+        by("load_balancers__container_port__contains", "808"),
+        vec!["api"]
+    );
+}
+
+#[test]
+fn lookup_starts_and_ends() {
+    assert_eq!(by("service_name__startswith", "w"), vec!["web", "worker"]);
+    assert!(by("service_name__startswith", "W").is_empty());
+    assert_eq!(by("service_name__istartswith", "W"), vec!["web", "worker"]);
+    assert_eq!(by("service_name__endswith", "er"), vec!["worker"]);
+    assert!(by("service_name__endswith", "ER").is_empty());
+    assert_eq!(by("service_name__iendswith", "ER"), vec!["worker"]);
+    assert_eq!(by("status__iendswith", "ive"), vec!["web", "worker"]);
+}
+
+#[test]
+fn lookup_in() {
+    assert_eq!(
+        by("service_name__in", vec!["api", "web", "nope"]),
+        vec!["web", "api"]
+    );
+    assert_eq!(
+        by("desired_count__in", json!([0, "1"])),
+        vec!["worker", "api"]
+    );
+    assert!(by("service_name__in", Vec::<String>::new()).is_empty());
+    // `null` in the choices matches missing fields.
+    assert_eq!(
+        by("desired_count__in", json!([null, 3])),
+        vec!["web", "bare"]
+    );
+    for bad in [json!("web"), json!(1), json!({"a": 1}), Value::Null] {
+        let err = services().filter_by("service_name__in", bad).unwrap_err();
+        assert!(is_validation(&err), "{err}");
+    }
+}
+
+#[test]
+fn lookup_comparisons() {
+    assert_eq!(by("desired_count__gt", 1), vec!["web"]);
+    assert_eq!(by("desired_count__gte", 1), vec!["web", "api"]);
+    assert_eq!(by("desired_count__lt", 1), vec!["worker"]);
+    assert_eq!(by("desired_count__lte", 1), vec!["worker", "api"]);
+    assert_eq!(by("desired_count__gt", 0.5), vec!["web", "api"]);
+    // Numeric strings compare numerically against numbers.
+    assert_eq!(by("desired_count__gte", "3"), vec!["web"]);
+    // Strings compare lexicographically.
+    assert_eq!(by("service_name__gt", "v"), vec!["web", "worker"]);
+    assert_eq!(by("service_name__lte", "api"), vec!["api"]);
+    // Bools compare false < true.
+    assert_eq!(by("enable_execute_command__gt", false), vec!["web"]);
+    // Incomparable kinds never match.
+    assert!(by("service_name__gt", 1).is_empty());
+    assert!(by("desired_count__gt", "abc").is_empty());
+    assert!(by("enable_execute_command__gt", 0).is_empty());
+    // Missing fields never match.
+    assert!(!by("desired_count__lt", 100).contains(&"bare".to_string()));
+    for bad in [Value::Null, json!([1]), json!({"a": 1})] {
+        let err = services().filter_by("desired_count__gt", bad).unwrap_err();
+        assert!(is_validation(&err), "{err}");
+    }
+}
+
+#[test]
+fn lookup_comparisons_with_rfc3339_timestamps() {
+    assert_eq!(
+        by("created_at__gte", "2024-01-01T00:00:00Z"),
+        vec!["web", "api"]
+    );
+    assert_eq!(by("created_at__lt", "2024-01-01T00:00:00Z"), vec!["worker"]);
+    assert_eq!(by("created_at__gt", "2024-01-02T00:00:00Z"), vec!["api"]);
+    assert_eq!(
+        by("created_at__gte", "2024-01-02T00:00:00Z"),
+        vec!["web", "api"]
+    );
+    assert_eq!(
+        by("created_at__lte", "2024-01-02T01:00:00+01:00"),
+        vec!["web", "worker"]
+    );
+    // Fractional seconds are honoured.
+    assert_eq!(
+        by("createdAt__gt", "2023-06-01T00:00:00.4Z"),
+        vec!["web", "worker", "api"]
+    );
+    assert_eq!(
+        by("createdAt__gt", "2023-06-01T00:00:00.6Z"),
+        vec!["web", "api"]
+    );
+    // Not a timestamp nor a number: incomparable with a number field.
+    assert!(by("created_at__gt", "yesterday").is_empty());
+}
+
+#[test]
+fn lookup_isnull() {
+    assert_eq!(
+        by("enable_execute_command__isnull", true),
+        vec!["api", "bare"]
+    );
+    assert_eq!(
+        by("enable_execute_command__isnull", false),
+        vec!["web", "worker"]
+    );
+    // An empty list has no elements to hold the field.
+    assert_eq!(
+        by("load_balancers__container_port__isnull", true),
+        vec!["worker", "bare"]
+    );
+    assert_eq!(by("load_balancers__isnull", true), vec!["bare"]);
+    let qs = QuerySet::new(vec![json!({"a": null}), json!({"a": 1}), json!({})]);
+    assert_eq!(qs.clone().filter_by("a__isnull", true).unwrap().len(), 2);
+    assert_eq!(qs.filter_by("a__isnull", false).unwrap().len(), 1);
+    for bad in [json!("true"), json!(1), Value::Null] {
+        let err = services().filter_by("status__isnull", bad).unwrap_err();
+        assert!(is_validation(&err), "{err}");
+    }
+}
+
+#[test]
+fn lookup_regex_and_iregex() {
+    assert_eq!(by("service_name__regex", "^w.*r$"), vec!["worker"]);
+    assert_eq!(
+        by("service_name__regex", "e"),
+        vec!["web", "worker", "bare"]
+    );
+    assert!(by("service_name__regex", "^WEB$").is_empty());
+    assert_eq!(by("service_name__iregex", "^WEB$"), vec!["web"]);
+    assert_eq!(
+        by("load_balancers__container_port__regex", r"^\d{4}$"),
+        vec!["api"]
+    );
+    assert_eq!(
+        by("tags__env__regex", "^(dev|prod)$"),
+        vec!["web", "worker"]
+    );
+    for bad in ["(", "[a-", "a{2,1}"] {
+        let err = services()
+            .filter_by("service_name__regex", bad)
+            .unwrap_err();
+        assert!(is_validation(&err), "{err}");
+        let err = QuerySet::<Service>::default()
+            .exclude_by("service_name__iregex", bad)
+            .unwrap_err();
+        assert!(is_validation(&err), "{err}");
+    }
+    let err = services().filter_by("service_name__regex", 1).unwrap_err();
+    assert!(is_validation(&err));
+}
+
+#[test]
+fn lookup_has_key() {
+    assert_eq!(
+        by("docker_labels__has_key", "com.example.tier"),
+        vec!["web"]
+    );
+    assert!(by("docker_labels__has_key", "nope").is_empty());
+    assert_eq!(by("tags__has_key", "env"), vec!["web", "worker"]);
+    assert_eq!(by("tags__has_key", "Name"), vec!["api"]);
+    // On a list of plain objects, has_key is element-wise.
+    assert_eq!(
+        by("load_balancers__has_key", "containerPort"),
+        vec!["web", "api"]
+    );
+    assert_eq!(
+        by("load_balancers__has_key", "container_port"),
+        vec!["web", "api"]
+    );
+    // On a scalar there are no keys.
+    assert!(by("service_name__has_key", "x").is_empty());
+    let err = services().filter_by("tags__has_key", 1).unwrap_err();
+    assert!(is_validation(&err));
+}
+
+#[test]
+fn text_lookups_reject_non_scalar_values() {
+    for lookup in [
+        "service_name__contains",
+        "service_name__startswith",
+        "service_name__iendswith",
+    ] {
+        for bad in [Value::Null, json!([1]), json!({})] {
+            let err = services().filter_by(lookup, bad).unwrap_err();
+            assert!(is_validation(&err), "{lookup}: {err}");
+        }
+    }
+}
+
+#[test]
+fn every_lookup_name_is_recognised() {
+    let qs = QuerySet::new(vec![json!({"x": "a"})]);
+    for name in LOOKUPS {
+        let value = match *name {
+            "in" => json!(["a"]),
+            "isnull" => json!(false),
+            _ => json!("a"),
+        };
+        let lookup = format!("x__{name}");
+        let kept = qs.clone().filter_by(&lookup, value).unwrap();
+        let expect_match = !matches!(*name, "gt" | "lt" | "has_key");
+        assert_eq!(kept.len() == 1, expect_match, "{lookup}");
+    }
+}
+
+#[test]
+fn exclude_by_is_the_negation() {
+    let all = services();
+    for (lookup, value) in [
+        ("service_name__startswith", json!("w")),
+        ("tags__env", json!("prod")),
+        ("load_balancers__container_port__gt", json!(100)),
+        ("enable_execute_command__isnull", json!(true)),
+    ] {
+        let kept = all.clone().filter_by(lookup, value.clone()).unwrap();
+        let dropped = all.clone().exclude_by(lookup, value).unwrap();
+        assert_eq!(kept.len() + dropped.len(), all.len(), "{lookup}");
+        assert!(kept.iter().all(|s| !dropped.as_slice().contains(s)));
+    }
+    assert_eq!(
+        names(&services().exclude_by("status", "ACTIVE").unwrap()),
+        vec!["api", "bare"]
+    );
+}
+
+#[test]
+fn filter_by_chains() {
+    let qs = services()
+        .filter_by("status", "ACTIVE")
+        .unwrap()
+        .filter_by("desired_count__gt", 0)
+        .unwrap()
+        .exclude_by("tags__env", "dev")
+        .unwrap();
+    assert_eq!(names(&qs), vec!["web"]);
+}
+
+#[test]
+fn odd_data_never_panics() {
+    let qs = QuerySet::new(vec![
+        json!(null),
+        json!(1),
+        json!("s"),
+        json!([]),
+        json!([1, [2, [3]]]),
+        json!({"a": {"b": null}}),
+        json!({"a": [null, 1, "x", {"b": 2}]}),
+        json!({"tags": [{"key": 1, "value": 2}]}),
+    ]);
+    for lookup in [
+        "a",
+        "a__b",
+        "a__b__c",
+        "0",
+        "a__0__b",
+        "tags__x",
+        "a__b__gt",
+        "a__icontains",
+        "a__b__regex",
+        "a__has_key",
+        "a__b__in",
+        "a__isnull",
+    ] {
+        let value = match lookup.rsplit("__").next() {
+            Some("in") => json!([1, 2]),
+            Some("isnull") => json!(true),
+            _ => json!("2"),
+        };
+        let _ = qs.clone().filter_by(lookup, value.clone()).unwrap();
+        let _ = qs.clone().exclude_by(lookup, value).unwrap();
+        let _ = qs.values_flat(lookup).unwrap();
+    }
+    assert_eq!(qs.clone().filter_by("a__b", 2).unwrap().len(), 1);
+    assert_eq!(qs.clone().filter_by("0", 1).unwrap().len(), 1);
+    assert_eq!(qs.clone().filter_by("1__1__0", 3).unwrap().len(), 1);
+    let sorted = qs.order_by_path("a__b").unwrap();
+    assert_eq!(sorted.len(), 8);
+}
+
+// ------------------------------------------------------------ ordering
+
+#[test]
+fn order_by_path_ascending_and_descending() {
+    let asc = services().order_by_path("service_name").unwrap();
+    assert_eq!(names(&asc), vec!["api", "bare", "web", "worker"]);
+    let desc = services().order_by_path("-serviceName").unwrap();
+    assert_eq!(names(&desc), vec!["worker", "web", "bare", "api"]);
+    let by_count = services().order_by_path("desired_count").unwrap();
+    assert_eq!(names(&by_count), vec!["bare", "worker", "api", "web"]);
+    let by_time = services().order_by_path("-created_at").unwrap();
+    assert_eq!(names(&by_time), vec!["api", "web", "worker", "bare"]);
+}
+
+#[test]
+fn order_by_path_nulls_first_ascending_last_descending() {
+    let asc = services().order_by_path("enable_execute_command").unwrap();
+    assert_eq!(names(&asc), vec!["api", "bare", "worker", "web"]);
+    let desc = services().order_by_path("-enable_execute_command").unwrap();
+    assert_eq!(names(&desc), vec!["web", "worker", "api", "bare"]);
+    let tagged = services().order_by_path("-tags__env").unwrap();
+    assert_eq!(names(&tagged), vec!["web", "worker", "api", "bare"]);
+}
+
+#[test]
+fn order_by_path_numbers_are_numeric_and_kinds_are_ranked() {
+    let qs = QuerySet::new(vec![
+        json!({"v": 10}),
+        json!({"v": "b"}),
+        json!({"v": 9.5}),
+        json!({}),
+        json!({"v": true}),
+        json!({"v": [1]}),
+        json!({"v": -3}),
+        json!({"v": {"x": 1}}),
+        json!({"v": null}),
+        json!({"v": "a"}),
+        json!({"v": false}),
+        json!({"v": u64::MAX}),
+    ]);
+    let asc = qs
+        .clone()
+        .order_by_path("v")
+        .unwrap()
+        .values_flat("v")
+        .unwrap();
+    assert_eq!(
+        asc,
+        vec![
+            Value::Null,
+            Value::Null,
+            json!(false),
+            json!(true),
+            json!(-3),
+            json!(9.5),
+            json!(10),
+            json!(u64::MAX),
+            json!("a"),
+            json!("b"),
+            json!([1]),
+            json!({"x": 1}),
+        ]
+    );
+    // Stability: the missing field ({}) stays before the explicit null.
+    let sorted = qs.clone().order_by_path("v").unwrap();
+    assert_eq!(sorted[0], json!({}));
+    assert_eq!(sorted[1], json!({"v": null}));
+    let desc = qs.order_by_path("-v").unwrap();
+    assert_eq!(desc[0], json!({"v": {"x": 1}}));
+    assert_eq!(desc[10], json!({}));
+    assert_eq!(desc[11], json!({"v": null}));
+}
+
+#[test]
+fn order_by_paths_uses_secondary_keys() {
+    let qs = services()
+        .order_by_paths(&["status", "-desired_count"])
+        .unwrap();
+    assert_eq!(names(&qs), vec!["bare", "web", "worker", "api"]);
+    let unchanged = services().order_by_paths(&[]).unwrap();
+    assert_eq!(unchanged, services());
+}
+
+// ---------------------------------------------------------- projections
+
+#[test]
+fn values_projects_paths_as_given() {
+    let rows = services()
+        .values(&[
+            "service_name",
+            "tags__env",
+            "loadBalancers.containerPort",
+            "nope",
+        ])
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0].len(), 4);
+    assert_eq!(rows[0]["service_name"], json!("web"));
+    assert_eq!(rows[0]["tags__env"], json!("prod"));
+    assert_eq!(rows[0]["loadBalancers.containerPort"], json!([80, 443]));
+    assert_eq!(rows[0]["nope"], Value::Null);
+    assert_eq!(rows[1]["loadBalancers.containerPort"], json!([]));
+    assert_eq!(rows[2]["tags__env"], Value::Null);
+    assert_eq!(rows[3]["loadBalancers.containerPort"], Value::Null);
+}
+
+#[test]
+fn values_without_paths_gives_whole_objects() {
+    let qs = services();
+    let rows = qs.values(&[]).unwrap();
+    for (row, item) in rows.iter().zip(qs.iter()) {
+        assert_eq!(
+            Value::Object(row.clone()),
+            serde_json::to_value(item).unwrap()
+        );
+    }
+    assert!(!rows[3].contains_key("status"));
+    let scalars = QuerySet::new(vec![1, 2]);
+    assert!(is_validation(&scalars.values(&[]).unwrap_err()));
+    assert_eq!(
+        scalars.values_flat("x").unwrap(),
+        vec![Value::Null, Value::Null]
+    );
+}
+
+#[test]
+fn values_list_and_values_flat() {
+    let qs = instances();
+    assert_eq!(
+        qs.values_list(&[
+            "instance_id",
+            "State.Name",
+            "tags__Name",
+            "SecurityGroupIds__0"
+        ])
+        .unwrap(),
+        vec![
+            vec![
+                json!("i-aaa"),
+                json!("running"),
+                json!("bastion"),
+                json!("sg-1")
+            ],
+            vec![json!("i-bbb"), json!("stopped"), json!("db"), json!("sg-3")],
+        ]
+    );
+    assert_eq!(
+        qs.values_flat("state__code").unwrap(),
+        vec![json!(16), json!(80)]
+    );
+    assert_eq!(
+        qs.values_flat("tags__env").unwrap(),
+        vec![json!("prod"), Value::Null]
+    );
+    let err = qs.values_list(&[]).unwrap_err();
+    assert!(is_validation(&err));
+    assert!(QuerySet::<Instance>::default().values_list(&[]).is_err());
+    let lb_names = services()
+        .values_flat("load_balancers__container_name")
+        .unwrap();
+    assert_eq!(lb_names[0], json!(["nginx", "nginx"]));
+    assert_eq!(
+        QuerySet::new(vec![json!({"a": [{"b": 1}, {}]})])
+            .values_flat("a__b")
+            .unwrap(),
+        vec![json!([1, null])]
+    );
+}

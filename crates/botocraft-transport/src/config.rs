@@ -1,0 +1,324 @@
+//! Region and endpoint resolution.
+
+use std::collections::HashMap;
+
+use botocraft_core::{Error, Result, ServiceMetadata};
+
+use crate::env::Env;
+use crate::profile::Profile;
+
+/// Checks that `region` looks like an AWS region: 1–63 characters of
+/// `a-z`, `0-9` and `-`, not starting or ending with `-`. This keeps a bad
+/// value (`"evil.com/"`) from being spliced into an endpoint host.
+pub fn validate_region(region: &str) -> Result<()> {
+    let ok = (1..=63).contains(&region.len())
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "invalid region {region:?}: expected something like \"us-east-1\" (lower-case letters, digits and '-')"
+        )))
+    }
+}
+
+/// Resolves the region: `explicit`, else `AWS_REGION`, else
+/// `AWS_DEFAULT_REGION`, else the profile's `region`; the result is validated.
+pub fn resolve_region(
+    explicit: Option<&str>,
+    env: &Env,
+    profile: Option<&Profile>,
+) -> Result<String> {
+    let region = explicit
+        .map(str::to_owned)
+        .or_else(|| env.get("AWS_REGION"))
+        .or_else(|| env.get("AWS_DEFAULT_REGION"))
+        .or_else(|| profile.and_then(|p| p.get("region")).map(str::to_owned))
+        .ok_or_else(|| {
+            Error::config(
+                "no region: set AWS_REGION, AWS_DEFAULT_REGION, `region` in the profile, or call .region(..) on the session builder",
+            )
+        })?;
+    let region = region.trim().to_owned();
+    validate_region(&region)?;
+    Ok(region)
+}
+
+/// Explicit endpoint overrides set on the session builder.
+#[derive(Debug, Clone, Default)]
+pub struct EndpointOverrides {
+    /// Endpoint for every service.
+    pub global: Option<String>,
+    /// Endpoints keyed by upper-cased service env id (`ECS`, `EC2`, ...).
+    pub per_service: HashMap<String, String>,
+}
+
+/// Parses and checks an endpoint URL: `http` or `https`, a host, no query.
+pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
+    let uri: http::Uri = url
+        .trim()
+        .parse()
+        .map_err(|e| Error::config(format!("invalid endpoint URL {url:?} from {source}: {e}")))?;
+    match uri.scheme_str() {
+        Some("http") | Some("https") => {}
+        _ => {
+            return Err(Error::config(format!(
+                "invalid endpoint URL {url:?} from {source}: the scheme must be http or https"
+            )))
+        }
+    }
+    if uri.host().map_or(true, str::is_empty) {
+        return Err(Error::config(format!(
+            "invalid endpoint URL {url:?} from {source}: no host"
+        )));
+    }
+    if uri.query().is_some() {
+        return Err(Error::config(format!(
+            "invalid endpoint URL {url:?} from {source}: a query string is not allowed"
+        )));
+    }
+    Ok(uri)
+}
+
+/// Resolves the endpoint of `service` in `region`, in this order:
+///
+/// 1. the builder's per-service override,
+/// 2. the builder's global override,
+/// 3. `AWS_ENDPOINT_URL_<ENV_ID>` (e.g. `AWS_ENDPOINT_URL_ECS`),
+/// 4. `AWS_ENDPOINT_URL`,
+/// 5. the profile's `endpoint_url`,
+/// 6. `https://{endpoint_prefix}.{region}.amazonaws.com` (`.amazonaws.com.cn`
+///    for `cn-` regions).
+///
+/// Steps 3–5 are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
+pub fn resolve_endpoint(
+    service: &ServiceMetadata,
+    region: &str,
+    overrides: &EndpointOverrides,
+    env: &Env,
+    profile: Option<&Profile>,
+) -> Result<http::Uri> {
+    let env_id = service.env_id.to_ascii_uppercase().replace([' ', '-'], "_");
+    if let Some(url) = overrides.per_service.get(&env_id) {
+        return parse_endpoint(url, &format!("service_endpoint_url({env_id:?})"));
+    }
+    if let Some(url) = &overrides.global {
+        return parse_endpoint(url, "endpoint_url(..)");
+    }
+    let ignore = env
+        .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    if !ignore {
+        let var = format!("AWS_ENDPOINT_URL_{env_id}");
+        if let Some(url) = env.get(&var) {
+            return parse_endpoint(&url, &var);
+        }
+        if let Some(url) = env.get("AWS_ENDPOINT_URL") {
+            return parse_endpoint(&url, "AWS_ENDPOINT_URL");
+        }
+        if let Some(p) = profile {
+            if let Some(url) = p.get("endpoint_url") {
+                return parse_endpoint(url, &format!("profile {:?} endpoint_url", p.name()));
+            }
+        }
+    }
+    validate_region(region)?;
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    parse_endpoint(
+        &format!("https://{}.{region}.{suffix}", service.endpoint_prefix),
+        "the default endpoint",
+    )
+}
+
+/// Joins a request's path-only URI (`/`, `/x?y`) onto an endpoint, keeping the
+/// endpoint's base path (`http://proxy/aws` + `/` → `http://proxy/aws/`).
+pub fn join_uri(endpoint: &http::Uri, request: &http::Uri) -> Result<http::Uri> {
+    let base = endpoint.path().trim_end_matches('/');
+    let path = request.path();
+    let path = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/{path}")
+    };
+    let mut path_and_query = format!("{base}{path}");
+    if let Some(q) = request.query() {
+        path_and_query.push('?');
+        path_and_query.push_str(q);
+    }
+    let mut parts = http::uri::Parts::default();
+    parts.scheme = endpoint.scheme().cloned();
+    parts.authority = endpoint.authority().cloned();
+    parts.path_and_query =
+        Some(path_and_query.parse().map_err(|e| {
+            Error::validation(format!("invalid request path {path_and_query:?}: {e}"))
+        })?);
+    http::Uri::from_parts(parts)
+        .map_err(|e| Error::config(format!("cannot build the request URI: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::ProfileFiles;
+    use botocraft_core::Protocol;
+
+    static ECR: ServiceMetadata = ServiceMetadata {
+        name: "ecr",
+        signing_name: "ecr",
+        endpoint_prefix: "api.ecr",
+        env_id: "ECR",
+        api_version: "2015-09-21",
+        target_prefix: Some("AmazonEC2ContainerRegistry_V20150921"),
+        protocol: Protocol::AwsJson1_1,
+    };
+
+    #[test]
+    fn region_validation() {
+        for ok in ["us-east-1", "cn-north-1", "us-gov-west-1", "local"] {
+            validate_region(ok).unwrap();
+        }
+        for bad in [
+            "",
+            "evil.com/",
+            "us-east-1.evil.com",
+            "US-EAST-1",
+            "a/b",
+            "-x",
+            "x-",
+            &"a".repeat(64),
+        ] {
+            assert!(
+                matches!(validate_region(bad), Err(Error::Config { .. })),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn region_resolution_order() {
+        let files = ProfileFiles::from_strings("[default]\nregion = eu-central-1\n", "").unwrap();
+        let profile = files.profile("default");
+        let both = Env::from_vars([
+            ("AWS_REGION", "us-west-2"),
+            ("AWS_DEFAULT_REGION", "us-west-1"),
+        ]);
+        assert_eq!(
+            resolve_region(Some("ap-south-1"), &both, profile).unwrap(),
+            "ap-south-1"
+        );
+        assert_eq!(resolve_region(None, &both, profile).unwrap(), "us-west-2");
+        let default_only = Env::from_vars([("AWS_DEFAULT_REGION", "us-west-1")]);
+        assert_eq!(
+            resolve_region(None, &default_only, profile).unwrap(),
+            "us-west-1"
+        );
+        let none = Env::from_vars(Vec::<(String, String)>::new());
+        assert_eq!(
+            resolve_region(None, &none, profile).unwrap(),
+            "eu-central-1"
+        );
+        let err = resolve_region(None, &none, None).unwrap_err();
+        assert!(
+            err.to_string().contains("no region: set AWS_REGION"),
+            "{err}"
+        );
+        let evil = Env::from_vars([("AWS_REGION", "evil.com/")]);
+        assert!(matches!(
+            resolve_region(None, &evil, None),
+            Err(Error::Config { .. })
+        ));
+    }
+
+    #[test]
+    fn endpoint_resolution_order() {
+        let files =
+            ProfileFiles::from_strings("[default]\nendpoint_url = http://profile:1\n", "").unwrap();
+        let profile = files.profile("default");
+        let env = Env::from_vars([
+            ("AWS_ENDPOINT_URL_ECR", "http://svc-env:1"),
+            ("AWS_ENDPOINT_URL", "http://env:1"),
+        ]);
+        let mut overrides = EndpointOverrides::default();
+        overrides
+            .per_service
+            .insert("ECR".into(), "http://svc-explicit:1".into());
+        overrides.global = Some("http://explicit:1".into());
+        let resolve = |o: &EndpointOverrides, env: &Env, p| {
+            resolve_endpoint(&ECR, "us-east-1", o, env, p)
+                .unwrap()
+                .to_string()
+        };
+
+        assert_eq!(resolve(&overrides, &env, profile), "http://svc-explicit:1/");
+        overrides.per_service.clear();
+        assert_eq!(resolve(&overrides, &env, profile), "http://explicit:1/");
+        overrides.global = None;
+        assert_eq!(resolve(&overrides, &env, profile), "http://svc-env:1/");
+        let env = Env::from_vars([
+            ("AWS_ENDPOINT_URL_ECS", "http://other-service:1"),
+            ("AWS_ENDPOINT_URL", "http://env:1"),
+        ]);
+        assert_eq!(resolve(&overrides, &env, profile), "http://env:1/");
+        let empty = Env::from_vars(Vec::<(String, String)>::new());
+        assert_eq!(resolve(&overrides, &empty, profile), "http://profile:1/");
+        assert_eq!(
+            resolve(&overrides, &empty, None),
+            "https://api.ecr.us-east-1.amazonaws.com/"
+        );
+        assert_eq!(
+            resolve_endpoint(&ECR, "cn-north-1", &overrides, &empty, None)
+                .unwrap()
+                .to_string(),
+            "https://api.ecr.cn-north-1.amazonaws.com.cn/"
+        );
+        let ignore = Env::from_vars([
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+            ("AWS_ENDPOINT_URL", "http://env:1"),
+        ]);
+        assert_eq!(
+            resolve(&overrides, &ignore, profile),
+            "https://api.ecr.us-east-1.amazonaws.com/"
+        );
+    }
+
+    #[test]
+    fn bad_endpoints_are_config_errors() {
+        for bad in ["ftp://x", "not a url", "http://x/?q=1", "/relative"] {
+            let err = parse_endpoint(bad, "test").unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn join_keeps_base_path_and_query() {
+        let join = |e: &str, r: &str| {
+            join_uri(&e.parse().unwrap(), &r.parse().unwrap())
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            join("https://ecs.us-east-1.amazonaws.com", "/"),
+            "https://ecs.us-east-1.amazonaws.com/"
+        );
+        assert_eq!(
+            join("http://localhost:4566/", "/"),
+            "http://localhost:4566/"
+        );
+        assert_eq!(
+            join("http://proxy:8080/aws/", "/"),
+            "http://proxy:8080/aws/"
+        );
+        assert_eq!(
+            join("http://proxy:8080/aws", "/x?y=1"),
+            "http://proxy:8080/aws/x?y=1"
+        );
+    }
+}

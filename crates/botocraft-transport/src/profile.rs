@@ -1,0 +1,401 @@
+//! The shared config and credentials files (`~/.aws/config`,
+//! `~/.aws/credentials`) and the small INI dialect they use.
+//!
+//! Supported: `[default]`, `[profile name]` (config file), `[name]`
+//! (credentials file), `key = value` properties (keys are case-insensitive),
+//! full-line comments starting with `#` or `;`, inline comments introduced by
+//! whitespace followed by `#` or `;`, and indented continuation lines (their
+//! text is appended to the previous value after a newline). Other config-file
+//! sections (`[sso-session x]`, `[services x]`) are ignored for now.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use botocraft_core::{Error, Result};
+
+use crate::env::Env;
+
+/// A config-file profile section: name, whether it was spelled `[profile name]`, properties.
+type ConfigSection = (String, bool, Vec<(String, String)>);
+
+/// One named profile: its merged properties from both files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    name: String,
+    properties: BTreeMap<String, String>,
+}
+
+impl Profile {
+    /// The profile's name (`default`, `dev`, ...).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A property value; `key` is case-insensitive.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.properties
+            .get(&key.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    /// All property names, lower-cased, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.properties.keys().map(String::as_str)
+    }
+}
+
+/// The parsed profiles of the config and credentials files.
+///
+/// Properties from the credentials file override those of the config file
+/// for the same profile.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileFiles {
+    profiles: HashMap<String, Profile>,
+    config_path: Option<PathBuf>,
+    credentials_path: Option<PathBuf>,
+}
+
+/// One `[section]` of an INI file with its properties, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IniSection {
+    /// The text between the brackets, trimmed.
+    pub name: String,
+    /// `(key, value)` pairs; keys lower-cased.
+    pub properties: Vec<(String, String)>,
+}
+
+/// Parses the INI dialect of the AWS shared files. `source` names the file in
+/// error messages.
+pub fn parse_ini(text: &str, source: &str) -> Result<Vec<IniSection>> {
+    let mut sections: Vec<IniSection> = Vec::new();
+    let mut last_property = false;
+    for (index, raw) in text.lines().enumerate() {
+        let lineno = index + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        let indented = raw.starts_with([' ', '\t']);
+        if indented && last_property {
+            if let Some((_, value)) = sections.last_mut().and_then(|s| s.properties.last_mut()) {
+                let extra = strip_inline_comment(trimmed);
+                if !extra.is_empty() {
+                    value.push('\n');
+                    value.push_str(extra);
+                }
+                continue;
+            }
+        }
+        if let Some(rest) = trimmed.strip_prefix('[') {
+            let Some(end) = rest.find(']') else {
+                return Err(Error::config(format!(
+                    "{source}:{lineno}: section header without `]`"
+                )));
+            };
+            let after = rest[end + 1..].trim();
+            if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
+                return Err(Error::config(format!(
+                    "{source}:{lineno}: unexpected text after the section header"
+                )));
+            }
+            let name = rest[..end].trim();
+            if name.is_empty() {
+                return Err(Error::config(format!(
+                    "{source}:{lineno}: empty section name"
+                )));
+            }
+            sections.push(IniSection {
+                name: name.to_owned(),
+                properties: Vec::new(),
+            });
+            last_property = false;
+            continue;
+        }
+        let Some((key, value)) = trimmed.split_once('=') else {
+            return Err(Error::config(format!(
+                "{source}:{lineno}: expected `[section]` or `key = value`"
+            )));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Error::config(format!(
+                "{source}:{lineno}: property without a name"
+            )));
+        }
+        let Some(section) = sections.last_mut() else {
+            return Err(Error::config(format!(
+                "{source}:{lineno}: property `{key}` appears before any [section]"
+            )));
+        };
+        section.properties.push((
+            key.to_ascii_lowercase(),
+            strip_inline_comment(value.trim()).to_owned(),
+        ));
+        last_property = true;
+    }
+    Ok(sections)
+}
+
+fn strip_inline_comment(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    for i in 1..bytes.len() {
+        if (bytes[i] == b'#' || bytes[i] == b';') && bytes[i - 1].is_ascii_whitespace() {
+            return value[..i].trim_end();
+        }
+    }
+    value
+}
+
+impl ProfileFiles {
+    /// Loads the files named by `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`
+    /// (default `~/.aws/config` and `~/.aws/credentials`). Missing files are
+    /// simply empty; unreadable or malformed ones are an [`Error::Config`].
+    pub fn load(env: &Env) -> Result<ProfileFiles> {
+        let path = |var: &str, default: &str| -> Option<PathBuf> {
+            match env.get(var) {
+                Some(p) => Some(env.expand_home(&p)),
+                None => env.home_dir().map(|h| h.join(".aws").join(default)),
+            }
+        };
+        let config_path = path("AWS_CONFIG_FILE", "config");
+        let credentials_path = path("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+        let config = read_optional(config_path.as_deref())?;
+        let credentials = read_optional(credentials_path.as_deref())?;
+        let mut files = ProfileFiles::parse(
+            config.as_deref().unwrap_or(""),
+            &display(config_path.as_deref(), "config"),
+            credentials.as_deref().unwrap_or(""),
+            &display(credentials_path.as_deref(), "credentials"),
+        )?;
+        files.config_path = config_path;
+        files.credentials_path = credentials_path;
+        Ok(files)
+    }
+
+    /// Parses the two files from strings (`config`, then `credentials`).
+    pub fn from_strings(config: &str, credentials: &str) -> Result<ProfileFiles> {
+        ProfileFiles::parse(config, "config", credentials, "credentials")
+    }
+
+    fn parse(
+        config: &str,
+        config_name: &str,
+        credentials: &str,
+        credentials_name: &str,
+    ) -> Result<ProfileFiles> {
+        let mut profiles: HashMap<String, Profile> = HashMap::new();
+        // Config file: `[default]`, `[profile name]`; `[profile default]` wins over `[default]`.
+        let mut config_sections: Vec<ConfigSection> = Vec::new();
+        for section in parse_ini(config, config_name)? {
+            let explicit = section
+                .name
+                .strip_prefix("profile")
+                .filter(|r| r.starts_with([' ', '\t']));
+            match explicit {
+                Some(name) => {
+                    config_sections.push((name.trim().to_owned(), true, section.properties))
+                }
+                None if section.name == "default" => {
+                    config_sections.push(("default".to_owned(), false, section.properties))
+                }
+                None => {} // sso-session, services, or a name missing its `profile ` prefix.
+            }
+        }
+        let has_profile_default = config_sections
+            .iter()
+            .any(|(n, explicit, _)| n == "default" && *explicit);
+        for (name, explicit, properties) in config_sections {
+            if name == "default" && !explicit && has_profile_default {
+                continue;
+            }
+            let profile = profiles.entry(name.clone()).or_insert_with(|| Profile {
+                name,
+                properties: BTreeMap::new(),
+            });
+            profile.properties.extend(properties);
+        }
+        for section in parse_ini(credentials, credentials_name)? {
+            let name = section.name;
+            let profile = profiles.entry(name.clone()).or_insert_with(|| Profile {
+                name,
+                properties: BTreeMap::new(),
+            });
+            profile.properties.extend(section.properties);
+        }
+        Ok(ProfileFiles {
+            profiles,
+            config_path: None,
+            credentials_path: None,
+        })
+    }
+
+    /// The named profile, if either file defines it.
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    /// A property of the named profile.
+    pub fn get(&self, profile: &str, key: &str) -> Option<&str> {
+        self.profile(profile)?.get(key)
+    }
+
+    /// The names of all profiles, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Human-readable description of the files consulted, for error messages.
+    pub fn describe_sources(&self) -> String {
+        format!(
+            "{} and {}",
+            display(self.credentials_path.as_deref(), "credentials"),
+            display(self.config_path.as_deref(), "config")
+        )
+    }
+}
+
+fn display(path: Option<&Path>, fallback: &str) -> String {
+    path.map(|p| p.display().to_string())
+        .unwrap_or_else(|| format!("<no {fallback} file: HOME unset>"))
+}
+
+fn read_optional(path: Option<&Path>) -> Result<Option<String>> {
+    let Some(path) = path else { return Ok(None) };
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::config(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Which profile to use: the explicit name, else `AWS_PROFILE`, else `default`.
+pub fn profile_name(explicit: Option<&str>, env: &Env) -> String {
+    explicit
+        .map(str::to_owned)
+        .or_else(|| env.get("AWS_PROFILE"))
+        .unwrap_or_else(|| "default".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = "\
+# leading comment
+[default]
+region = us-east-1 ; inline comment
+output=json
+
+[profile dev]
+region   =   eu-west-1
+  ; indented comment line
+endpoint_url = http://localhost:4566
+s3 =
+  max_concurrent_requests = 10
+
+[dev]
+region = ignored-without-profile-prefix
+
+[sso-session corp]
+sso_region = us-east-1
+";
+
+    const CREDENTIALS: &str = "\
+[default]
+aws_access_key_id = AKIDDEFAULT
+aws_secret_access_key = se#cret/with+chars
+
+[dev]
+AWS_ACCESS_KEY_ID = AKIDDEV
+aws_secret_access_key = devsecret
+aws_session_token = tok
+";
+
+    #[test]
+    fn parses_config_and_credentials() {
+        let files = ProfileFiles::from_strings(CONFIG, CREDENTIALS).unwrap();
+        assert_eq!(files.names(), vec!["default", "dev"]);
+        assert_eq!(files.get("default", "region"), Some("us-east-1"));
+        assert_eq!(files.get("default", "output"), Some("json"));
+        assert_eq!(
+            files.get("default", "aws_secret_access_key"),
+            Some("se#cret/with+chars")
+        );
+        assert_eq!(files.get("dev", "region"), Some("eu-west-1"));
+        assert_eq!(
+            files.get("dev", "endpoint_url"),
+            Some("http://localhost:4566")
+        );
+        assert_eq!(
+            files.get("dev", "s3"),
+            Some("\nmax_concurrent_requests = 10")
+        );
+        assert_eq!(files.get("dev", "aws_access_key_id"), Some("AKIDDEV"));
+        assert_eq!(files.get("dev", "Aws_Session_Token"), Some("tok"));
+        assert!(files.profile("corp").is_none());
+    }
+
+    #[test]
+    fn credentials_file_overrides_config_and_profile_default_wins() {
+        let config = "[default]\nregion = a\n[profile default]\nregion = b\naws_access_key_id = FROMCONFIG\n";
+        let creds = "[default]\naws_access_key_id = FROMCREDS\n";
+        let files = ProfileFiles::from_strings(config, creds).unwrap();
+        assert_eq!(files.get("default", "region"), Some("b"));
+        assert_eq!(files.get("default", "aws_access_key_id"), Some("FROMCREDS"));
+    }
+
+    #[test]
+    fn malformed_lines_name_file_and_line() {
+        let err = ProfileFiles::from_strings("[default]\nregion us-east-1\n", "").unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+        assert!(err.to_string().contains("config:2"), "{err}");
+        let err = ProfileFiles::from_strings("", "key = v\n").unwrap_err();
+        assert!(err.to_string().contains("before any [section]"), "{err}");
+        let err = ProfileFiles::from_strings("[default\n", "").unwrap_err();
+        assert!(err.to_string().contains("without `]`"), "{err}");
+    }
+
+    #[test]
+    fn loads_files_from_env_paths_and_home() {
+        let dir = tempfile::tempdir().unwrap();
+        let aws = dir.path().join(".aws");
+        std::fs::create_dir(&aws).unwrap();
+        std::fs::write(aws.join("config"), "[profile x]\nregion = ap-south-1\n").unwrap();
+        let env = Env::from_vars([("HOME", dir.path().to_str().unwrap())]);
+        let files = ProfileFiles::load(&env).unwrap();
+        assert_eq!(files.get("x", "region"), Some("ap-south-1"));
+        assert!(files.describe_sources().contains("credentials"));
+
+        let other = dir.path().join("other-creds");
+        std::fs::write(&other, "[x]\naws_access_key_id = K\n").unwrap();
+        let env = Env::from_vars([
+            ("HOME", dir.path().to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", other.to_str().unwrap()),
+        ]);
+        let files = ProfileFiles::load(&env).unwrap();
+        assert_eq!(files.get("x", "aws_access_key_id"), Some("K"));
+        assert_eq!(files.get("x", "region"), Some("ap-south-1"));
+    }
+
+    #[test]
+    fn missing_files_are_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Env::from_vars([("HOME", dir.path().to_str().unwrap())]);
+        let files = ProfileFiles::load(&env).unwrap();
+        assert!(files.names().is_empty());
+        assert_eq!(profile_name(None, &env), "default");
+        assert_eq!(
+            profile_name(Some("p"), &Env::from_vars([("AWS_PROFILE", "q")])),
+            "p"
+        );
+        assert_eq!(
+            profile_name(None, &Env::from_vars([("AWS_PROFILE", "q")])),
+            "q"
+        );
+    }
+}

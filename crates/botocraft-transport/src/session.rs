@@ -1,0 +1,500 @@
+//! [`AwsSession`]: configuration, credentials, signing, retries and timeouts
+//! around a [`Transport`].
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use botocraft_core::protocol::request_id;
+use botocraft_core::{
+    Error, OperationCall, Result, ServiceMetadata, Session, SharedSession, TimeoutKind,
+};
+use tracing::field::Empty;
+use tracing::Instrument;
+
+use crate::config::{
+    join_uri, parse_endpoint, resolve_endpoint, resolve_region, EndpointOverrides,
+};
+use crate::credentials::{Credentials, CredentialsProviderChain, ProvideCredentials};
+use crate::env::Env;
+use crate::profile::{profile_name, Profile, ProfileFiles};
+use crate::retry::{
+    classify_error, classify_response, Jitter, RetryConfig, RetryKind, DEFAULT_MAX_ATTEMPTS,
+};
+use crate::signer::Signer;
+use crate::transport::{HyperTransport, Transport, DEFAULT_CONNECT_TIMEOUT};
+
+/// Cached credentials are refreshed this long before they expire.
+const CREDENTIALS_REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+/// A session bound to one region, a credentials source and a transport.
+///
+/// Cheap to clone (an `Arc` inside). Implements [`Session`]: for each call it
+/// resolves the endpoint, adds the configured extra headers and `host`,
+/// signs with SigV4, sends through the transport, retries retryable
+/// failures, and returns the raw response whatever its status.
+///
+/// ```
+/// use botocraft_transport::{AwsSession, Credentials};
+/// let session = AwsSession::builder()
+///     .region("us-east-1")
+///     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+///     .endpoint_url("http://localhost:4566")
+///     .build()?;
+/// assert_eq!(session.region(), "us-east-1");
+/// # Ok::<(), botocraft_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct AwsSession {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    region: String,
+    profile_name: String,
+    profile: Option<Profile>,
+    env: Env,
+    endpoints: EndpointOverrides,
+    headers: http::HeaderMap,
+    provider: Arc<dyn ProvideCredentials>,
+    cached: tokio::sync::Mutex<Option<Credentials>>,
+    transport: Arc<dyn Transport>,
+    retry: RetryConfig,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    jitter: Jitter,
+}
+
+impl fmt::Debug for AwsSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let header_names: Vec<&str> = i.headers.keys().map(|k| k.as_str()).collect();
+        f.debug_struct("AwsSession")
+            .field("region", &i.region)
+            .field("profile", &i.profile_name)
+            .field("endpoints", &i.endpoints)
+            .field("extra_headers", &header_names)
+            .field("credentials_provider", &i.provider)
+            .field("transport", &i.transport)
+            .field("retry", &i.retry)
+            .field("attempt_timeout", &i.attempt_timeout)
+            .field("operation_timeout", &i.operation_timeout)
+            .finish()
+    }
+}
+
+/// Configures an [`AwsSession`]. Values left unset fall back to the
+/// environment and the shared profile files.
+#[derive(Debug, Default)]
+pub struct AwsSessionBuilder {
+    region: Option<String>,
+    profile: Option<String>,
+    provider: Option<Arc<dyn ProvideCredentials>>,
+    endpoints: EndpointOverrides,
+    headers: Vec<(String, String)>,
+    max_attempts: Option<u32>,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    transport: Option<Arc<dyn Transport>>,
+    allow_insecure_http: bool,
+    backoff_base: Option<Duration>,
+    env: Option<Env>,
+}
+
+impl AwsSessionBuilder {
+    /// The region (else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The profile of the shared files (else `AWS_PROFILE`, else `default`).
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
+    }
+
+    /// Fixed credentials (else the environment → profile chain).
+    pub fn credentials(mut self, creds: Credentials) -> Self {
+        self.provider = Some(Arc::new(creds));
+        self
+    }
+
+    /// A credentials source, called lazily on the first request.
+    pub fn credentials_provider(mut self, p: impl ProvideCredentials + 'static) -> Self {
+        self.provider = Some(Arc::new(p));
+        self
+    }
+
+    /// The endpoint for every service, e.g. `http://localhost:4566`.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoints.global = Some(url.into());
+        self
+    }
+
+    /// The endpoint for one service, by its env id (`"ECS"`, `"EC2"`, ...);
+    /// wins over [`endpoint_url`](Self::endpoint_url).
+    pub fn service_endpoint_url(mut self, env_id: &str, url: impl Into<String>) -> Self {
+        let key = env_id.to_ascii_uppercase().replace([' ', '-'], "_");
+        self.endpoints.per_service.insert(key, url.into());
+        self
+    }
+
+    /// A header added to every request before signing (e.g. `x-moto-account-id`).
+    /// An invalid name or value makes [`build`](Self::build) fail.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Total attempts per call, including the first (default 3, else
+    /// `AWS_MAX_ATTEMPTS`, else the profile's `max_attempts`). `0` is an error.
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = Some(n);
+        self
+    }
+
+    /// Connect timeout of the default transport (default 3.1 s). Ignored
+    /// when a custom [`transport`](Self::transport) is set.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+
+    /// Time limit of one attempt (default: none).
+    pub fn attempt_timeout(mut self, d: Duration) -> Self {
+        self.attempt_timeout = Some(d);
+        self
+    }
+
+    /// Time limit of a whole call, retries and backoff included (default: none).
+    pub fn operation_timeout(mut self, d: Duration) -> Self {
+        self.operation_timeout = Some(d);
+        self
+    }
+
+    /// The transport (default [`HyperTransport`]).
+    pub fn transport(mut self, t: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(t));
+        self
+    }
+
+    /// Allow plain `http://` to non-loopback hosts in the default transport.
+    pub fn allow_insecure_http(mut self, yes: bool) -> Self {
+        self.allow_insecure_http = yes;
+        self
+    }
+
+    /// Reads environment variables from `env` instead of the process
+    /// environment (also used to locate the shared files).
+    pub fn env(mut self, env: Env) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// Sets both backoff bases (throttling and transient); for fast tests.
+    #[doc(hidden)]
+    pub fn retry_backoff_base(mut self, base: Duration) -> Self {
+        self.backoff_base = Some(base);
+        self
+    }
+
+    /// Builds the session. Reads the shared config files but performs no
+    /// other I/O: credentials are resolved on the first request.
+    pub fn build(self) -> Result<AwsSession> {
+        let env = self.env.unwrap_or_default();
+        let files = ProfileFiles::load(&env)?;
+        let profile_name = profile_name(self.profile.as_deref(), &env);
+        let profile = files.profile(&profile_name).cloned();
+        if self.profile.is_some() && profile.is_none() {
+            return Err(Error::config(format!(
+                "profile {profile_name:?} not found in {}",
+                files.describe_sources()
+            )));
+        }
+        let region = resolve_region(self.region.as_deref(), &env, profile.as_ref())?;
+
+        let max_attempts = match self.max_attempts {
+            Some(n) => n,
+            None => match env.get("AWS_MAX_ATTEMPTS") {
+                Some(v) => parse_attempts(&v, "AWS_MAX_ATTEMPTS")?,
+                None => match profile.as_ref().and_then(|p| p.get("max_attempts")) {
+                    Some(v) => {
+                        parse_attempts(v, &format!("profile {profile_name:?} max_attempts"))?
+                    }
+                    None => DEFAULT_MAX_ATTEMPTS,
+                },
+            },
+        };
+        if max_attempts == 0 {
+            return Err(Error::config("max_attempts must be at least 1"));
+        }
+        let mut retry = RetryConfig {
+            max_attempts,
+            ..RetryConfig::default()
+        };
+        if let Some(base) = self.backoff_base {
+            retry.throttling_base = base;
+            retry.transient_base = base;
+        }
+
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in &self.headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("invalid header name {name:?}")))?;
+            let value = http::HeaderValue::from_str(value)
+                .map_err(|_| Error::config(format!("invalid value for header {name}")))?;
+            headers.append(name, value);
+        }
+
+        for (env_id, url) in &self.endpoints.per_service {
+            parse_endpoint(url, &format!("service_endpoint_url({env_id:?})"))?;
+        }
+        if let Some(url) = &self.endpoints.global {
+            parse_endpoint(url, "endpoint_url(..)")?;
+        }
+
+        let provider = match self.provider {
+            Some(p) => p,
+            None => Arc::new(CredentialsProviderChain::default_chain(
+                env.clone(),
+                Some(profile_name.clone()),
+            )),
+        };
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => t,
+            None => Arc::new(
+                HyperTransport::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .allow_insecure_http(self.allow_insecure_http)
+                    .build()?,
+            ),
+        };
+        Ok(AwsSession {
+            inner: Arc::new(Inner {
+                region,
+                profile_name,
+                profile,
+                env,
+                endpoints: self.endpoints,
+                headers,
+                provider,
+                cached: tokio::sync::Mutex::new(None),
+                transport,
+                retry,
+                attempt_timeout: self.attempt_timeout,
+                operation_timeout: self.operation_timeout,
+                jitter: Jitter::default(),
+            }),
+        })
+    }
+}
+
+fn parse_attempts(value: &str, source: &str) -> Result<u32> {
+    value.trim().parse::<u32>().map_err(|_| {
+        Error::config(format!(
+            "{source} must be a positive integer, got {value:?}"
+        ))
+    })
+}
+
+impl AwsSession {
+    /// Starts configuring a session.
+    pub fn builder() -> AwsSessionBuilder {
+        AwsSessionBuilder::default()
+    }
+
+    /// A session configured entirely from the environment and profile files.
+    pub fn from_env() -> Result<AwsSession> {
+        AwsSession::builder().build()
+    }
+
+    /// This session as a [`SharedSession`] (`Arc<dyn Session>`).
+    pub fn shared(&self) -> SharedSession {
+        Arc::new(self.clone())
+    }
+
+    /// The region calls are made in.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The profile name in use (it need not exist in the files).
+    pub fn profile_name(&self) -> &str {
+        &self.inner.profile_name
+    }
+
+    /// The endpoint calls to `service` go to.
+    pub fn endpoint(&self, service: &ServiceMetadata) -> Result<http::Uri> {
+        let i = &self.inner;
+        resolve_endpoint(service, &i.region, &i.endpoints, &i.env, i.profile.as_ref())
+    }
+
+    /// The credentials requests are signed with, resolving (and caching) them
+    /// if needed.
+    pub async fn credentials(&self) -> Result<Credentials> {
+        let mut cached = self.inner.cached.lock().await;
+        if let Some(creds) = cached.as_ref() {
+            if !creds.expires_within(SystemTime::now(), CREDENTIALS_REFRESH_MARGIN) {
+                return Ok(creds.clone());
+            }
+        }
+        let creds = self.inner.provider.provide_credentials().await?;
+        *cached = Some(creds.clone());
+        Ok(creds)
+    }
+
+    async fn send_with_retries(&self, call: OperationCall) -> Result<http::Response<Vec<u8>>> {
+        let i = &self.inner;
+        let operation = call.operation;
+        let endpoint = self.endpoint(call.service)?;
+        let (mut parts, body) = call.request.into_parts();
+        parts.uri = join_uri(&endpoint, &parts.uri)?;
+        for (name, value) in &i.headers {
+            parts.headers.insert(name.clone(), value.clone());
+        }
+        for name in [
+            "authorization",
+            "x-amz-date",
+            "x-amz-security-token",
+            "x-amz-content-sha256",
+        ] {
+            parts.headers.remove(name);
+        }
+        let authority = parts
+            .uri
+            .authority()
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_default();
+        let host = http::HeaderValue::from_str(&authority)
+            .map_err(|_| Error::config(format!("invalid endpoint host {authority:?}")))?;
+        parts.headers.insert(http::header::HOST, host);
+        let signer = Signer::new(i.region.clone(), call.service.signing_name);
+
+        let mut attempt = 1u32;
+        loop {
+            let credentials = self.credentials().await?;
+            let mut request = http::Request::from_parts(clone_parts(&parts), body.clone());
+            signer.sign(&mut request, &credentials)?;
+            let span = tracing::debug_span!("attempt", attempt, status = Empty, request_id = Empty);
+            let outcome = self
+                .attempt(request, operation)
+                .instrument(span.clone())
+                .await;
+            let kind = match &outcome {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    if let Some(id) = request_id(response.headers()) {
+                        span.record("request_id", id.as_str());
+                    }
+                    classify_response(response)
+                }
+                Err(err) => classify_error(err),
+            };
+            if kind == RetryKind::NotRetryable || attempt >= i.retry.max_attempts {
+                if kind != RetryKind::NotRetryable {
+                    tracing::debug!(parent: &span, attempts = attempt, "giving up: retry attempts exhausted");
+                }
+                return outcome;
+            }
+            let delay = i.retry.backoff(kind, attempt, &i.jitter);
+            match &outcome {
+                Ok(r) => {
+                    tracing::debug!(parent: &span, status = r.status().as_u16(), ?kind, ?delay, "retrying")
+                }
+                Err(e) => tracing::debug!(parent: &span, error = %e, ?kind, ?delay, "retrying"),
+            }
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        request: http::Request<Vec<u8>>,
+        operation: &str,
+    ) -> Result<http::Response<Vec<u8>>> {
+        let send = self.inner.transport.send(request);
+        let result = match self.inner.attempt_timeout {
+            Some(limit) => match tokio::time::timeout(limit, send).await {
+                Ok(r) => r,
+                Err(_) => Err(Error::Timeout {
+                    operation: operation.to_owned(),
+                    kind: TimeoutKind::Attempt,
+                    after: limit,
+                }),
+            },
+            None => send.await,
+        };
+        result.map_err(|err| match err {
+            Error::Transport {
+                message, source, ..
+            } => Error::Transport {
+                operation: operation.to_owned(),
+                message,
+                source,
+            },
+            Error::Timeout { kind, after, .. } => Error::Timeout {
+                operation: operation.to_owned(),
+                kind,
+                after,
+            },
+            other => other,
+        })
+    }
+}
+
+fn clone_parts(parts: &http::request::Parts) -> http::request::Parts {
+    let mut request = http::Request::new(());
+    *request.method_mut() = parts.method.clone();
+    *request.uri_mut() = parts.uri.clone();
+    *request.version_mut() = parts.version;
+    *request.headers_mut() = parts.headers.clone();
+    request.into_parts().0
+}
+
+#[async_trait]
+impl Session for AwsSession {
+    fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    async fn send(&self, call: OperationCall) -> Result<http::Response<Vec<u8>>> {
+        let span = tracing::debug_span!(
+            "botocraft",
+            service = call.service.name,
+            operation = call.operation
+        );
+        let operation = call.operation;
+        let work = self.send_with_retries(call);
+        async move {
+            match self.inner.operation_timeout {
+                Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+                    Err(Error::Timeout {
+                        operation: operation.to_owned(),
+                        kind: TimeoutKind::Operation,
+                        after: limit,
+                    })
+                }),
+                None => work.await,
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+static DEFAULT_SESSION: OnceLock<SharedSession> = OnceLock::new();
+
+/// The process-wide session built by [`AwsSession::from_env`], created on
+/// first use and cached. A failure is returned and not cached, so a later
+/// call (after fixing the environment) can succeed.
+pub fn default_session() -> Result<SharedSession> {
+    if let Some(session) = DEFAULT_SESSION.get() {
+        return Ok(session.clone());
+    }
+    let session = AwsSession::from_env()?.shared();
+    Ok(DEFAULT_SESSION.get_or_init(|| session).clone())
+}

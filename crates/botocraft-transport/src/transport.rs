@@ -1,0 +1,276 @@
+//! One HTTP exchange: the [`Transport`] trait and its hyper implementation.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use botocraft_core::{Error, Result, TimeoutKind};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+/// Sends one HTTP request and returns its response.
+///
+/// The request has an absolute URI and is already signed; a transport does
+/// not sign, retry or interpret the response. Failures are
+/// [`Error::Transport`] (I/O) or [`Error::Timeout`] (`Connect` or `Attempt`).
+#[async_trait]
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Performs the exchange.
+    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>>;
+}
+
+#[async_trait]
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        (**self).send(request).await
+    }
+}
+
+/// The default connect timeout, as in the AWS SDKs.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
+/// The operation name of a request, for error messages: the text after the
+/// last `.` of `x-amz-target`, else the `Action` field of a form body.
+pub fn operation_name(request: &http::Request<Vec<u8>>) -> Option<String> {
+    if let Some(target) = request
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+    {
+        return Some(target.rsplit('.').next().unwrap_or(target).to_owned());
+    }
+    form_urlencoded::parse(request.body())
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.into_owned())
+}
+
+/// True for `localhost`, `127.0.0.0/8` and `::1`.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// HTTP/1.1 over hyper with a pooled keep-alive client and rustls.
+///
+/// TLS uses rustls with the `ring` provider and the Mozilla root store from
+/// `webpki-roots`, compiled in. We chose it over `rustls-native-certs`
+/// because it behaves the same everywhere, including minimal container images
+/// (scratch, distroless) that ship no CA bundle, which is where ECS workloads
+/// typically run, and it needs no file-system access at start-up. Certificate
+/// verification is always on.
+///
+/// Plain `http://` is only allowed to loopback hosts (`localhost`,
+/// `127.0.0.0/8`, `::1`, e.g. LocalStack or moto) unless
+/// [`HyperTransportBuilder::allow_insecure_http`] is set; anything else is an
+/// [`Error::Config`].
+#[derive(Clone)]
+pub struct HyperTransport {
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    allow_insecure_http: bool,
+    connect_timeout: Duration,
+}
+
+impl fmt::Debug for HyperTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperTransport")
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`HyperTransport`].
+#[derive(Debug, Clone)]
+pub struct HyperTransportBuilder {
+    connect_timeout: Duration,
+    allow_insecure_http: bool,
+    pool_idle_timeout: Duration,
+}
+
+impl Default for HyperTransportBuilder {
+    fn default() -> Self {
+        HyperTransportBuilder {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            allow_insecure_http: false,
+            pool_idle_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl HyperTransportBuilder {
+    /// Time allowed to open a TCP connection (default 3.1 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Allows plain `http://` to non-loopback hosts (default: refused).
+    pub fn allow_insecure_http(mut self, yes: bool) -> Self {
+        self.allow_insecure_http = yes;
+        self
+    }
+
+    /// How long an idle pooled connection is kept (default 60 s).
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// Builds the transport. Needs no runtime; the first request does.
+    pub fn build(self) -> Result<HyperTransport> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_nodelay(true);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .build(https);
+        Ok(HyperTransport {
+            client,
+            allow_insecure_http: self.allow_insecure_http,
+            connect_timeout: self.connect_timeout,
+        })
+    }
+}
+
+impl HyperTransport {
+    /// A transport with the defaults.
+    pub fn new() -> Result<Self> {
+        HyperTransportBuilder::default().build()
+    }
+
+    /// Starts configuring a transport.
+    pub fn builder() -> HyperTransportBuilder {
+        HyperTransportBuilder::default()
+    }
+
+    fn check_uri(&self, uri: &http::Uri, operation: &str) -> Result<()> {
+        match uri.scheme_str() {
+            Some("https") => Ok(()),
+            Some("http") => {
+                let host = uri.host().unwrap_or_default();
+                if self.allow_insecure_http || is_loopback_host(host) {
+                    Ok(())
+                } else {
+                    Err(Error::config(format!(
+                        "refusing plain http:// to {host:?} for {operation}: only loopback hosts may use http \
+                         unless allow_insecure_http(true) is set"
+                    )))
+                }
+            }
+            _ => Err(Error::config(format!(
+                "{operation}: the request URI {uri} is not absolute http(s)"
+            ))),
+        }
+    }
+}
+
+fn find_io_timeout(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return true;
+            }
+        }
+        current = e.source();
+    }
+    false
+}
+
+fn describe(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut current = err.source();
+    while let Some(e) = current {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        current = e.source();
+    }
+    text
+}
+
+#[async_trait]
+impl Transport for HyperTransport {
+    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        let operation = operation_name(&request).unwrap_or_default();
+        self.check_uri(request.uri(), &operation)?;
+        let (parts, body) = request.into_parts();
+        let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+        let response = match self.client.request(request).await {
+            Ok(r) => r,
+            Err(err) => {
+                if err.is_connect() && find_io_timeout(&err) {
+                    return Err(Error::Timeout {
+                        operation,
+                        kind: TimeoutKind::Connect,
+                        after: self.connect_timeout,
+                    });
+                }
+                let message = describe(&err);
+                return Err(Error::transport(operation, message, Some(Box::new(err))));
+            }
+        };
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(|err| {
+            let message = format!("reading the response body: {}", describe(&err));
+            Error::transport(operation.clone(), message, Some(Box::new(err)))
+        })?;
+        Ok(http::Response::from_parts(parts, body.to_bytes().to_vec()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+            "::1",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "example.com",
+            "10.0.0.1",
+            "localhost.evil.com",
+            "128.0.0.1",
+            "[::2]",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn operation_from_target_or_action() {
+        let req = http::Request::post("/")
+            .header("x-amz-target", "Prefix_V1.DescribeServices")
+            .body(Vec::new())
+            .unwrap();
+        assert_eq!(operation_name(&req).as_deref(), Some("DescribeServices"));
+        let req = http::Request::post("/")
+            .body(b"Version=1&Action=DescribeInstances".to_vec())
+            .unwrap();
+        assert_eq!(operation_name(&req).as_deref(), Some("DescribeInstances"));
+        let req = http::Request::post("/").body(b"{}".to_vec()).unwrap();
+        assert_eq!(operation_name(&req), None);
+    }
+}

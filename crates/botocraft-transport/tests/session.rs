@@ -1,0 +1,417 @@
+//! AwsSession behaviour with mock transports: retries, timeouts, signing,
+//! endpoints, headers and credentials.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use botocraft_core::{
+    Error, OperationCall, Protocol, Result, ServiceMetadata, Session, TimeoutKind,
+};
+use botocraft_transport::{
+    AwsSession, AwsSessionBuilder, Credentials, Env, ProvideCredentials, Transport,
+};
+
+static ECS: ServiceMetadata = ServiceMetadata {
+    name: "ecs",
+    signing_name: "ecs",
+    endpoint_prefix: "ecs",
+    env_id: "ECS",
+    api_version: "2014-11-13",
+    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
+    protocol: Protocol::AwsJson1_1,
+};
+
+mockall::mock! {
+    pub Net {}
+    #[async_trait]
+    impl Transport for Net {
+        async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>>;
+    }
+}
+
+impl std::fmt::Debug for MockNet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MockNet")
+    }
+}
+
+fn call() -> OperationCall {
+    let request =
+        botocraft_core::protocol::json::build_request(&ECS, "ListClusters", &serde_json::json!({}))
+            .unwrap();
+    OperationCall {
+        service: &ECS,
+        operation: "ListClusters",
+        request,
+    }
+}
+
+fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
+    http::Response::builder()
+        .status(status)
+        .header("x-amzn-requestid", "rid")
+        .body(body.as_bytes().to_vec())
+        .unwrap()
+}
+
+fn no_env() -> Env {
+    Env::from_vars(Vec::<(String, String)>::new())
+}
+
+fn builder() -> AwsSessionBuilder {
+    AwsSession::builder()
+        .env(no_env())
+        .region("us-east-1")
+        .credentials(Credentials::new(
+            "AKIDTEST",
+            "SECRETTEST",
+            Some("TOKENTEST".into()),
+        ))
+        .retry_backoff_base(Duration::from_millis(1))
+}
+
+fn statuses(mock: &mut MockNet, seq: &[(u16, &'static str)]) {
+    let mut s = mockall::Sequence::new();
+    for &(status, body) in seq {
+        mock.expect_send()
+            .times(1)
+            .in_sequence(&mut s)
+            .returning(move |_| Ok(response(status, body)));
+    }
+}
+
+#[tokio::test]
+async fn server_error_then_success_takes_two_calls() {
+    let mut mock = MockNet::new();
+    statuses(&mut mock, &[(500, "<html>oops</html>"), (200, "{}")]);
+    let session = builder().transport(mock).build().unwrap();
+    let r = session.send(call()).await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn validation_error_is_not_retried() {
+    let mut mock = MockNet::new();
+    statuses(
+        &mut mock,
+        &[(
+            400,
+            r#"{"__type":"InvalidParameterException","message":"bad"}"#,
+        )],
+    );
+    let session = builder().transport(mock).build().unwrap();
+    let r = session.send(call()).await.unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn max_attempts_is_respected() {
+    let mut mock = MockNet::new();
+    statuses(&mut mock, &[(503, ""), (503, "")]);
+    let session = builder().max_attempts(2).transport(mock).build().unwrap();
+    assert_eq!(session.send(call()).await.unwrap().status(), 503);
+
+    let mut mock = MockNet::new();
+    statuses(&mut mock, &[(503, ""), (503, ""), (503, "")]);
+    let session = builder().transport(mock).build().unwrap();
+    assert_eq!(session.send(call()).await.unwrap().status(), 503);
+}
+
+#[tokio::test]
+async fn throttling_codes_are_retried() {
+    let mut mock = MockNet::new();
+    statuses(
+        &mut mock,
+        &[
+            (
+                400,
+                r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+            ),
+            (429, ""),
+            (200, r#"{"clusterArns":[]}"#),
+        ],
+    );
+    let session = builder().transport(mock).build().unwrap();
+    assert_eq!(session.send(call()).await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn transport_errors_are_retried_and_named() {
+    let mut mock = MockNet::new();
+    let mut s = mockall::Sequence::new();
+    mock.expect_send()
+        .times(1)
+        .in_sequence(&mut s)
+        .returning(|_| Err(Error::transport("", "connection reset", None)));
+    mock.expect_send()
+        .times(1)
+        .in_sequence(&mut s)
+        .returning(|_| Ok(response(200, "{}")));
+    let session = builder().transport(mock).build().unwrap();
+    assert_eq!(session.send(call()).await.unwrap().status(), 200);
+
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(1)
+        .returning(|_| Err(Error::transport("", "connection reset", None)));
+    let session = builder().max_attempts(1).transport(mock).build().unwrap();
+    match session.send(call()).await.unwrap_err() {
+        Error::Transport {
+            operation, message, ..
+        } => {
+            assert_eq!(operation, "ListClusters");
+            assert_eq!(message, "connection reset");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn config_errors_from_the_transport_are_not_retried() {
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(1)
+        .returning(|_| Err(Error::config("insecure")));
+    let session = builder().transport(mock).build().unwrap();
+    assert!(matches!(
+        session.send(call()).await,
+        Err(Error::Config { .. })
+    ));
+}
+
+#[tokio::test]
+async fn request_is_resolved_decorated_and_signed() {
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(1)
+        .withf(|req| {
+            let h = |name: &str| {
+                req.headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+            };
+            req.uri() == "http://localhost:4566/base/"
+                && h("host").as_deref() == Some("localhost:4566")
+                && h("x-moto-account-id").as_deref() == Some("123456789012")
+                && h("x-amz-security-token").as_deref() == Some("TOKENTEST")
+                && h("x-amz-date").is_some()
+                && h("x-amz-content-sha256").is_none()
+                && h("authorization").is_some_and(|a| {
+                    a.starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/")
+                        && a.contains("/us-east-1/ecs/aws4_request")
+                        && a.contains("x-moto-account-id")
+                })
+        })
+        .returning(|_| Ok(response(200, "{}")));
+    let session = builder()
+        .endpoint_url("http://elsewhere:1")
+        .service_endpoint_url("ecs", "http://localhost:4566/base")
+        .header("x-moto-account-id", "123456789012")
+        .transport(mock)
+        .build()
+        .unwrap();
+    session.send(call()).await.unwrap();
+}
+
+#[derive(Debug)]
+struct Slow(Duration);
+
+#[async_trait]
+impl Transport for Slow {
+    async fn send(&self, _request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        tokio::time::sleep(self.0).await;
+        Ok(response(200, "{}"))
+    }
+}
+
+#[tokio::test]
+async fn attempt_timeout_is_retried_then_reported() {
+    let session = builder()
+        .max_attempts(2)
+        .attempt_timeout(Duration::from_millis(10))
+        .transport(Slow(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    match session.send(call()).await.unwrap_err() {
+        Error::Timeout {
+            kind,
+            operation,
+            after,
+        } => {
+            assert_eq!(kind, TimeoutKind::Attempt);
+            assert_eq!(operation, "ListClusters");
+            assert_eq!(after, Duration::from_millis(10));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn operation_timeout_covers_everything() {
+    let session = builder()
+        .operation_timeout(Duration::from_millis(20))
+        .transport(Slow(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let err = session.send(call()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: TimeoutKind::Operation,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+}
+
+#[derive(Debug, Default)]
+struct Counting(AtomicUsize);
+
+#[async_trait]
+impl ProvideCredentials for Counting {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(Credentials::new("AKIDLAZY", "S", None))
+    }
+}
+
+#[tokio::test]
+async fn credentials_are_lazy_and_cached() {
+    let counter = Arc::new(Counting::default());
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(2)
+        .returning(|_| Ok(response(200, "{}")));
+    let session = builder()
+        .credentials_provider(Arc::clone(&counter))
+        .transport(mock)
+        .build()
+        .unwrap();
+    assert_eq!(counter.0.load(Ordering::SeqCst), 0);
+    session.send(call()).await.unwrap();
+    session.clone().send(call()).await.unwrap();
+    assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn missing_credentials_fail_the_call_not_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env::from_vars([
+        ("HOME", dir.path().to_str().unwrap()),
+        ("AWS_REGION", "us-west-2"),
+    ]);
+    let mock = MockNet::new();
+    let session = AwsSession::builder()
+        .env(env)
+        .transport(mock)
+        .build()
+        .unwrap();
+    assert_eq!(session.region(), "us-west-2");
+    let err = session.send(call()).await.unwrap_err();
+    assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+    assert!(err.to_string().contains("AWS_ACCESS_KEY_ID"), "{err}");
+}
+
+#[test]
+fn build_validates_settings() {
+    let err = builder().max_attempts(0).build().unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    let err = builder().region("evil.com/").build().unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    let err = builder().header("bad header", "x").build().unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    let err = builder().endpoint_url("ftp://x").build().unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    let err = AwsSession::builder().env(no_env()).build().unwrap_err();
+    assert!(
+        err.to_string().contains("no region: set AWS_REGION"),
+        "{err}"
+    );
+    let err = builder().profile("missing").build().unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    let env = Env::from_vars([("AWS_MAX_ATTEMPTS", "lots")]);
+    assert!(matches!(
+        builder().env(env).build(),
+        Err(Error::Config { .. })
+    ));
+}
+
+#[tokio::test]
+async fn profile_supplies_region_endpoint_attempts_and_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".aws")).unwrap();
+    std::fs::write(
+        dir.path().join(".aws/config"),
+        "[profile dev]\nregion = eu-north-1\nendpoint_url = http://127.0.0.1:9\nmax_attempts = 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".aws/credentials"),
+        "[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = S\n",
+    )
+    .unwrap();
+    let env = Env::from_vars([
+        ("HOME", dir.path().to_str().unwrap()),
+        ("AWS_PROFILE", "dev"),
+    ]);
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(1)
+        .withf(|req| {
+            req.uri() == "http://127.0.0.1:9/"
+                && req.headers()["authorization"]
+                    .to_str()
+                    .unwrap()
+                    .contains("AKIDPROFILE/")
+                && req.headers()["authorization"]
+                    .to_str()
+                    .unwrap()
+                    .contains("/eu-north-1/ecs/")
+        })
+        .returning(|_| Ok(response(500, "")));
+    let session = AwsSession::builder()
+        .env(env)
+        .transport(mock)
+        .build()
+        .unwrap();
+    assert_eq!(session.region(), "eu-north-1");
+    assert_eq!(session.profile_name(), "dev");
+    assert_eq!(session.send(call()).await.unwrap().status(), 500);
+}
+
+#[tokio::test]
+async fn shared_session_works_as_dyn_session() {
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(1)
+        .returning(|_| Ok(response(200, r#"{"clusterArns":["a"]}"#)));
+    let session = builder().transport(mock).build().unwrap().shared();
+    assert_eq!(session.region(), "us-east-1");
+    #[derive(serde::Deserialize)]
+    struct Out {
+        #[serde(rename = "clusterArns")]
+        arns: Vec<String>,
+    }
+    let out: Out =
+        botocraft_core::protocol::invoke(&*session, &ECS, "ListClusters", &serde_json::json!({}))
+            .await
+            .unwrap();
+    assert_eq!(out.arns, vec!["a"]);
+    assert!(!format!("{session:?}").contains("SECRETTEST"));
+}
+
+#[test]
+fn default_session_is_cached_when_it_builds() {
+    match (
+        botocraft_transport::default_session(),
+        botocraft_transport::default_session(),
+    ) {
+        (Ok(a), Ok(b)) => assert!(Arc::ptr_eq(&a, &b)),
+        (Err(e), _) | (_, Err(e)) => assert!(matches!(e, Error::Config { .. }), "{e:?}"),
+    }
+}

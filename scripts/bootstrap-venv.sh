@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Create (idempotently) the repo-local Python virtualenv `.venv/` and install
+# the pinned moto server into it.
+#
+# Usage: bash scripts/bootstrap-venv.sh
+# Env:   PYTHON  python interpreter used to create the venv (default: python3)
+set -euo pipefail
+
+MOTO_VERSION="5.2.5"
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PYTHON="${PYTHON:-python3}"
+
+die() {
+    echo "bootstrap-venv: error: $*" >&2
+    exit 1
+}
+
+command -v "$PYTHON" >/dev/null 2>&1 || die "'$PYTHON' not found; install Python >= 3.9"
+
+installed_moto_version() {
+    "$VENV/bin/python" -m pip show moto 2>/dev/null | sed -n 's/^Version: //p'
+}
+
+if [[ -x "$VENV/bin/moto_server" && "$(installed_moto_version)" == "$MOTO_VERSION" ]]; then
+    echo "bootstrap-venv: moto $MOTO_VERSION already installed in .venv"
+    exit 0
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    "$PYTHON" -m venv "$VENV" ||
+        die "'$PYTHON -m venv $VENV' failed (on Debian/Ubuntu install python3-venv)"
+fi
+
+start=$SECONDS
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    --no-input "moto[server]==$MOTO_VERSION" >"$log" 2>&1; then
+    cat "$log" >&2
+    die "pip install moto[server]==$MOTO_VERSION failed (is PyPI reachable?)"
+fi
+[[ -x "$VENV/bin/moto_server" ]] || die "moto installed but .venv/bin/moto_server is missing"
+echo "bootstrap-venv: installed moto $MOTO_VERSION into .venv ($((SECONDS - start))s)"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The full botocraft test suite, exactly as CI runs it (.ci/run):
+#
+#     bash scripts/test.sh
+#
+# Installs moto into .venv, fetches the pinned botocore models, starts a
+# moto_server for the integration tests, then runs: generated-code drift check,
+# rustfmt, clippy, tests and rustdoc. Any failure exits non-zero.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+if [[ "${CI:-}" == "true" ]]; then
+    export CARGO_TERM_COLOR=never
+fi
+# One shared target dir for every step (no --release anywhere).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+T0=$SECONDS
+STEP_START=$SECONDS
+STEP_NAME=""
+STEP_TIMES=()
+
+banner() {
+    finish_step
+    STEP_NAME="$1"
+    STEP_START=$SECONDS
+    printf '\n==> [%s] %s\n' "$(date +%H:%M:%S)" "$STEP_NAME"
+}
+
+finish_step() {
+    if [[ -n "$STEP_NAME" ]]; then
+        STEP_TIMES+=("$STEP_NAME: $((SECONDS - STEP_START))s")
+    fi
+    STEP_NAME=""
+}
+
+on_exit() {
+    local rc=$?
+    moto_stop
+    if [[ $rc -ne 0 ]]; then
+        printf '\n==> FAILED%s (exit %d) after %ds\n' "${STEP_NAME:+ in step \"$STEP_NAME\"}" "$rc" "$((SECONDS - T0))" >&2
+    fi
+    exit "$rc"
+}
+
+# shellcheck source=scripts/moto.sh
+source "$ROOT/scripts/moto.sh"
+trap on_exit EXIT
+
+banner "bootstrap Python venv (moto)"
+bash scripts/bootstrap-venv.sh
+
+banner "fetch botocore models"
+python3 scripts/fetch-botocore.py
+
+banner "start moto_server"
+moto_start
+
+banner "generated-code drift check (botocraft-codegen --check)"
+cargo run -q -p botocraft-codegen -- --check
+
+banner "cargo fmt --check"
+cargo fmt --all -- --check
+
+banner "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+banner "cargo test (integration tests against moto at $BOTOCRAFT_MOTO_ENDPOINT)"
+cargo test --workspace
+
+banner "cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+finish_step
+printf '\n==> step times:\n'
+printf '      %s\n' "${STEP_TIMES[@]}"
+printf '==> OK: all checks passed in %ds\n' "$((SECONDS - T0))"

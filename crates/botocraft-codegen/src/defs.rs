@@ -143,6 +143,10 @@ pub struct MethodDef {
     pub hydrate: Option<HydrateDef>,
     /// Input member filled with a fresh UUID unless the caller sets it.
     pub idempotency_token: Option<String>,
+    /// Output member holding the new resource's key: the call is followed by
+    /// the model's `get` so it returns the full model (for operations that
+    /// answer with an ARN only).
+    pub refetch: Option<String>,
     /// Model fields filled from other output members: model field → output member.
     #[serde(default)]
     pub merge: BTreeMap<String, String>,

@@ -83,6 +83,7 @@ impl<'a> Emitter<'a> {
             Some("none") => Returns::Nothing,
             Some(other) => return Err(format!("{ctx}: unknown returns {other:?}")),
             None if def.hydrate.is_some() => Returns::Models,
+            None if def.refetch.is_some() => Returns::Model,
             None => match &result {
                 Some(f) if &f.ty == model_ty && (name == "get_many" || name == "list") => Returns::Models,
                 Some(f) if &f.ty == model_ty => Returns::Model,
@@ -365,9 +366,16 @@ impl<'a> Emitter<'a> {
     }
 
     fn emit_save(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field]) -> Result<(), String> {
-        let has_create = model.manager.contains_key("create");
-        let has_update = model.manager.contains_key("update");
-        if !has_create && !has_update {
+        let returns_model = |method: &str| -> Result<bool, String> {
+            match model.manager.get(method) {
+                Some(def) => Ok(self.method(name, model, method, def)?.returns == Returns::Model),
+                None => Ok(false),
+            }
+        };
+        // save() needs create/update calls that answer with the model itself.
+        let has_create = returns_model("create")?;
+        let has_update = returns_model("update")?;
+        if !has_create && !model.manager.contains_key("update") {
             return Ok(());
         }
         let tag_field = match &model.tags {
@@ -388,7 +396,15 @@ impl<'a> Emitter<'a> {
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
         let create = if has_create { "manager.create(self).send().await?" } else { "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))" };
         let create = create.replace("NAME", name);
-        let update = if has_update { "manager.update(self).send().await?".to_string() } else { "self.clone()".to_string() };
+        let update = if has_update {
+            "manager.update(self).send().await?".to_string()
+        } else if model.manager.contains_key("update") {
+            // The update answers with something other than the model: what
+            // AWS now holds is what was sent.
+            "{ manager.update(self).send().await?; self.clone() }".to_string()
+        } else {
+            "self.clone()".to_string()
+        };
         let _ = writeln!(out, "        #[allow(unused_mut)]\n        let mut fresh = if persisted {{ {update} }} else {{ {create} }};");
         if let (Some(tf), true) = (tag_field, can_tag) {
             let create_carries = carries("create")?;
@@ -758,6 +774,12 @@ impl<'a> Emitter<'a> {
             Ok(())
         };
         match m.returns {
+            Returns::Model if m.def.refetch.is_some() => {
+                let member = m.def.refetch.as_ref().unwrap();
+                let ofields = self.types.fields(m.output_shape.as_ref().ok_or("refetch without output")?);
+                let of = self.field(&ofields, member, m.name)?;
+                let _ = writeln!(s, "        let out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {member}\".into(), snippet: String::new() }})?;\n        self.manager.using(&session).get(id).send().await", of.ident);
+            }
             Returns::Model => {
                 let _ = writeln!(s, "        let out = {call};");
                 s.push_str(&self.failures_check(m, false)?);

@@ -7343,3 +7343,2324 @@ impl std::future::IntoFuture for ServiceDeploymentStop {
         Box::pin(self.send())
     }
 }
+
+/// The manager of [`Daemon`]: `Daemon::objects()`.
+///
+/// Methods: `create`, `delete`, `get`, `list`, `update`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct DaemonManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<Daemon> for DaemonManager {
+    fn with_session(session: Option<SharedSession>) -> Self {
+        DaemonManager { session }
+    }
+
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl DaemonManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    pub fn using(&self, session: &SharedSession) -> Self {
+        DaemonManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// Calls `DescribeDaemon`.
+    ///
+    /// Describes the specified daemon.
+    pub fn get(&self, daemon_arn: impl Into<String>) -> DaemonGet {
+        let daemon_arn = daemon_arn.into();
+        let key: String = daemon_arn.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeDaemonRequest::default();
+        input.daemon_arn = Some(daemon_arn);
+        DaemonGet::new(self.clone(), input, key)
+    }
+
+    /// Calls `ListDaemons`.
+    ///
+    /// Returns a list of daemons. You can filter the results by cluster or capacity provider.
+    pub fn list(&self) -> DaemonList {
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = ListDaemonsRequest::default();
+        DaemonList::new(self.clone(), input, key)
+    }
+
+    /// Creates a daemon (`CreateDaemon`), then describes it so the full model is returned.
+    ///
+    /// Creates a new daemon in the specified cluster and capacity providers. A daemon deploys cross-cutting software agents such as security monitoring, telemetry, and logging independently across your Amazon ECS infrastructure.
+    pub fn create(&self, model: &Daemon) -> DaemonCreate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = CreateDaemonRequest::default();
+        input.cluster_arn = model.cluster_arn.clone();
+        DaemonCreate::new(self.clone(), input, key)
+    }
+
+    /// Updates a daemon (`UpdateDaemon`), then describes it so the full model is returned.
+    ///
+    /// Updates the specified daemon. When you update a daemon, a new deployment is triggered that progressively rolls out the changes to the container instances associated with the daemon's capacity providers. For more information, see Daemon deployments in the Amazon Elastic Container Service Developer Guide.
+    pub fn update(&self, model: &Daemon) -> DaemonUpdate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = UpdateDaemonRequest::default();
+        input.daemon_arn = model.daemon_arn.clone();
+        DaemonUpdate::new(self.clone(), input, key)
+    }
+
+    /// Calls `DeleteDaemon`.
+    ///
+    /// Deletes the specified daemon. The daemon must be in an `ACTIVE` state to be deleted. Deleting a daemon stops all running daemon tasks on the associated container instances. Amazon ECS drains existing container instances and provisions new instances without the deleted daemon. Amazon ECS automatically launches replacement tasks for your Amazon ECS services.
+    pub fn delete(&self, daemon_arn: impl Into<String>) -> DaemonDelete {
+        let daemon_arn = daemon_arn.into();
+        let key: String = daemon_arn.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeleteDaemonRequest::default();
+        input.daemon_arn = Some(daemon_arn);
+        DaemonDelete::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`DaemonManager::get`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonGet {
+    manager: DaemonManager,
+    input: DescribeDaemonRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonGet {
+    fn new(manager: DaemonManager, input: DescribeDaemonRequest, key: String) -> Self {
+        DaemonGet {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
+        DaemonGet {
+            manager,
+            input: DescribeDaemonRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DescribeDaemonRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Daemon> {
+        const OPERATION: &str = "DescribeDaemon";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.daemon_arn.is_none() {
+            return Err(Error::validation("DescribeDaemon needs `daemonArn`"));
+        }
+        let out =
+            invoke::<_, DescribeDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out.daemon.clone().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Daemon",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no daemon")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for DaemonGet {
+    type Output = Result<Daemon>;
+    type IntoFuture = BoxFuture<'static, Result<Daemon>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`DaemonManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonList {
+    manager: DaemonManager,
+    input: ListDaemonsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonList {
+    fn new(manager: DaemonManager, input: ListDaemonsRequest, key: String) -> Self {
+        DaemonList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
+        DaemonList {
+            manager,
+            input: ListDaemonsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ListDaemonsRequest {
+        &self.input
+    }
+
+    /// The Amazon Resource Name (ARN) of the cluster to filter daemons by. If you do not specify a cluster, the default cluster is assumed.
+    pub fn cluster_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Names (ARNs) of the capacity providers to filter daemons by. Only daemons associated with the specified capacity providers are returned.
+    pub fn capacity_provider_arns(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.capacity_provider_arns = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<QuerySet<Daemon>> {
+        const OPERATION: &str = "ListDaemons";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            let key = key.clone();
+            move |token| {
+                let session = session.clone();
+                let key = key.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = invoke::<_, ListDaemonsResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+                    Ok(Page {
+                        items: out
+                            .daemon_summaries_list
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|x| x.daemon_arn)
+                            .collect::<Vec<_>>(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        let manager = self.manager.using(&session);
+        let requests = ids.into_iter().map(|id| {
+            #[allow(unused_mut)]
+            let mut request = manager.get(id);
+            request.send()
+        });
+        let items: Vec<Daemon> = futures::stream::iter(requests)
+            .buffered(8)
+            .try_collect()
+            .await?;
+        Ok(QuerySet::new(items))
+    }
+}
+
+impl std::future::IntoFuture for DaemonList {
+    type Output = Result<QuerySet<Daemon>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<Daemon>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`DaemonManager::create`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonCreate {
+    manager: DaemonManager,
+    input: CreateDaemonRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonCreate {
+    fn new(manager: DaemonManager, input: CreateDaemonRequest, key: String) -> Self {
+        DaemonCreate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
+        DaemonCreate {
+            manager,
+            input: CreateDaemonRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &CreateDaemonRequest {
+        &self.input
+    }
+
+    /// The name of the daemon. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    pub fn daemon_name(mut self, value: impl Into<String>) -> Self {
+        self.input.daemon_name = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the cluster to create the daemon in.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn cluster_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the daemon task definition to use for the daemon.
+    pub fn daemon_task_definition_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.daemon_task_definition_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon. The daemon deploys tasks on container instances managed by these capacity providers.
+    pub fn capacity_provider_arns(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.capacity_provider_arns = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time.
+    pub fn deployment_configuration(
+        mut self,
+        value: impl Into<DaemonDeploymentConfiguration>,
+    ) -> Self {
+        self.input.deployment_configuration = Some(value.into());
+        self
+    }
+
+    /// The metadata that you apply to the daemon to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        self.input.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Specifies whether to propagate the tags from the daemon to the daemon tasks. If you don't specify a value, the tags aren't propagated. You can only propagate tags to daemon tasks during task creation. To add tags to a task after task creation, use the TagResource API action.
+    pub fn propagate_tags(mut self, value: impl Into<DaemonPropagateTags>) -> Self {
+        self.input.propagate_tags = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon. For more information, see Tagging your Amazon ECS resources in the Amazon Elastic Container Service Developer Guide.
+    pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_ecs_managed_tags = Some(value.into());
+        self
+    }
+
+    /// Determines whether the execute command functionality is turned on for the daemon. If `true`, the execute command functionality is turned on for all tasks in the daemon.
+    pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_execute_command = Some(value.into());
+        self
+    }
+
+    /// An identifier that you provide to ensure the idempotency of the request. It must be unique and is case sensitive. Up to 36 ASCII characters in the range of 33-126 (inclusive) are allowed.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
+
+    /// If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. If the `critical` parameter is `false`, the daemon task failure doesn't affect the other tasks on the instance. The default value is `true`.
+    pub fn critical(mut self, value: impl Into<bool>) -> Self {
+        self.input.critical = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Daemon> {
+        const OPERATION: &str = "CreateDaemon";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.client_token.is_none() {
+            input.client_token = Some(uuid::Uuid::new_v4().to_string());
+        }
+        if input.daemon_name.is_none() {
+            return Err(Error::validation("CreateDaemon needs `daemonName`"));
+        }
+        if input.daemon_task_definition_arn.is_none() {
+            return Err(Error::validation(
+                "CreateDaemon needs `daemonTaskDefinitionArn`",
+            ));
+        }
+        if input.capacity_provider_arns.is_none() {
+            return Err(Error::validation(
+                "CreateDaemon needs `capacityProviderArns`",
+            ));
+        }
+        let out = invoke::<_, CreateDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
+            .await
+            .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+        let id = out.daemon_arn.clone().ok_or_else(|| Error::Deserialize {
+            operation: OPERATION.into(),
+            message: "the response has no daemonArn".into(),
+            snippet: String::new(),
+        })?;
+        self.manager.using(&session).get(id).send().await
+    }
+}
+
+impl std::future::IntoFuture for DaemonCreate {
+    type Output = Result<Daemon>;
+    type IntoFuture = BoxFuture<'static, Result<Daemon>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`DaemonManager::update`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonUpdate {
+    manager: DaemonManager,
+    input: UpdateDaemonRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonUpdate {
+    fn new(manager: DaemonManager, input: UpdateDaemonRequest, key: String) -> Self {
+        DaemonUpdate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
+        DaemonUpdate {
+            manager,
+            input: UpdateDaemonRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &UpdateDaemonRequest {
+        &self.input
+    }
+
+    /// The Amazon Resource Name (ARN) of the daemon to update.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn daemon_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.daemon_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the daemon task definition to use for the updated daemon.
+    pub fn daemon_task_definition_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.daemon_task_definition_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon.
+    pub fn capacity_provider_arns(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.capacity_provider_arns = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time.
+    pub fn deployment_configuration(
+        mut self,
+        value: impl Into<DaemonDeploymentConfiguration>,
+    ) -> Self {
+        self.input.deployment_configuration = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to propagate the tags from the daemon to the daemon tasks. If you don't specify a value, the tags aren't propagated. You can only propagate tags to daemon tasks during task creation.
+    pub fn propagate_tags(mut self, value: impl Into<DaemonPropagateTags>) -> Self {
+        self.input.propagate_tags = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon. For more information, see Tagging your Amazon ECS resources in the Amazon Elastic Container Service Developer Guide.
+    pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_ecs_managed_tags = Some(value.into());
+        self
+    }
+
+    /// If `true`, the execute command functionality is turned on for all tasks in the daemon. If `false`, the execute command functionality is turned off.
+    pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_execute_command = Some(value.into());
+        self
+    }
+
+    /// If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. If the `critical` parameter is `false`, the daemon task failure doesn't affect the other tasks on the instance. The default value is `true`.
+    pub fn critical(mut self, value: impl Into<bool>) -> Self {
+        self.input.critical = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Daemon> {
+        const OPERATION: &str = "UpdateDaemon";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.daemon_arn.is_none() {
+            return Err(Error::validation(
+                "UpdateDaemon needs `daemonArn` (set `Daemon.daemon_arn`)",
+            ));
+        }
+        if input.daemon_task_definition_arn.is_none() {
+            return Err(Error::validation(
+                "UpdateDaemon needs `daemonTaskDefinitionArn`",
+            ));
+        }
+        if input.capacity_provider_arns.is_none() {
+            return Err(Error::validation(
+                "UpdateDaemon needs `capacityProviderArns`",
+            ));
+        }
+        let out = invoke::<_, UpdateDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
+            .await
+            .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+        let id = out.daemon_arn.clone().ok_or_else(|| Error::Deserialize {
+            operation: OPERATION.into(),
+            message: "the response has no daemonArn".into(),
+            snippet: String::new(),
+        })?;
+        self.manager.using(&session).get(id).send().await
+    }
+}
+
+impl std::future::IntoFuture for DaemonUpdate {
+    type Output = Result<Daemon>;
+    type IntoFuture = BoxFuture<'static, Result<Daemon>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`DaemonManager::delete`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonDelete {
+    manager: DaemonManager,
+    input: DeleteDaemonRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonDelete {
+    fn new(manager: DaemonManager, input: DeleteDaemonRequest, key: String) -> Self {
+        DaemonDelete {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
+        DaemonDelete {
+            manager,
+            input: DeleteDaemonRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DeleteDaemonRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<DeleteDaemonResponse> {
+        const OPERATION: &str = "DeleteDaemon";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.daemon_arn.is_none() {
+            return Err(Error::validation("DeleteDaemon needs `daemonArn`"));
+        }
+        let out = invoke::<_, DeleteDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
+            .await
+            .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for DaemonDelete {
+    type Output = Result<DeleteDaemonResponse>;
+    type IntoFuture = BoxFuture<'static, Result<DeleteDaemonResponse>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The manager of [`DaemonTaskDefinition`]: `DaemonTaskDefinition::objects()`.
+///
+/// Methods: `create`, `delete`, `get`, `list`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct DaemonTaskDefinitionManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<DaemonTaskDefinition> for DaemonTaskDefinitionManager {
+    fn with_session(session: Option<SharedSession>) -> Self {
+        DaemonTaskDefinitionManager { session }
+    }
+
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl DaemonTaskDefinitionManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    pub fn using(&self, session: &SharedSession) -> Self {
+        DaemonTaskDefinitionManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// Calls `DescribeDaemonTaskDefinition`.
+    ///
+    /// Describes a daemon task definition. You can specify a `family` and `revision` to find information about a specific daemon task definition, or you can simply specify the family to find the latest `ACTIVE` revision in that family.
+    pub fn get(&self, daemon_task_definition: impl Into<String>) -> DaemonTaskDefinitionGet {
+        let daemon_task_definition = daemon_task_definition.into();
+        let key: String = daemon_task_definition.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeDaemonTaskDefinitionRequest::default();
+        input.daemon_task_definition = Some(daemon_task_definition);
+        DaemonTaskDefinitionGet::new(self.clone(), input, key)
+    }
+
+    /// Calls `ListDaemonTaskDefinitions`.
+    ///
+    /// Returns a list of daemon task definitions that are registered to your account. You can filter the results by family name, status, or both to find daemon task definitions that match your criteria.
+    pub fn list(&self) -> DaemonTaskDefinitionList {
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = ListDaemonTaskDefinitionsRequest::default();
+        DaemonTaskDefinitionList::new(self.clone(), input, key)
+    }
+
+    /// Registers a daemon task definition, then describes it so the full model is returned.
+    ///
+    /// Registers a new daemon task definition from the supplied `family` and `containerDefinitions`. Optionally, you can add data volumes to your containers with the `volumes` parameter. For more information, see Daemon task definitions in the Amazon Elastic Container Service Developer Guide.
+    pub fn create(&self, model: &DaemonTaskDefinition) -> DaemonTaskDefinitionCreate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = RegisterDaemonTaskDefinitionRequest::default();
+        input.family = model.family.clone();
+        input.task_role_arn = model.task_role_arn.clone();
+        input.execution_role_arn = model.execution_role_arn.clone();
+        input.container_definitions = model.container_definitions.clone();
+        input.cpu = model.cpu.clone();
+        input.memory = model.memory.clone();
+        input.volumes = model.volumes.clone();
+        input.pid_mode = model.pid_mode.clone();
+        input.ipc_mode = model.ipc_mode.clone();
+        DaemonTaskDefinitionCreate::new(self.clone(), input, key)
+    }
+
+    /// Calls `DeleteDaemonTaskDefinition`.
+    ///
+    /// Deletes the specified daemon task definition. After a daemon task definition is deleted, no new daemons can be created using this definition. Existing daemons that reference the deleted daemon task definition continue to run.
+    pub fn delete(&self, daemon_task_definition: impl Into<String>) -> DaemonTaskDefinitionDelete {
+        let daemon_task_definition = daemon_task_definition.into();
+        let key: String = daemon_task_definition.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeleteDaemonTaskDefinitionRequest::default();
+        input.daemon_task_definition = Some(daemon_task_definition);
+        DaemonTaskDefinitionDelete::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`DaemonTaskDefinitionManager::get`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonTaskDefinitionGet {
+    manager: DaemonTaskDefinitionManager,
+    input: DescribeDaemonTaskDefinitionRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonTaskDefinitionGet {
+    fn new(
+        manager: DaemonTaskDefinitionManager,
+        input: DescribeDaemonTaskDefinitionRequest,
+        key: String,
+    ) -> Self {
+        DaemonTaskDefinitionGet {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonTaskDefinitionManager, error: Error) -> Self {
+        DaemonTaskDefinitionGet {
+            manager,
+            input: DescribeDaemonTaskDefinitionRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DescribeDaemonTaskDefinitionRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<DaemonTaskDefinition> {
+        const OPERATION: &str = "DescribeDaemonTaskDefinition";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.daemon_task_definition.is_none() {
+            return Err(Error::validation(
+                "DescribeDaemonTaskDefinition needs `daemonTaskDefinition`",
+            ));
+        }
+        let out = invoke::<_, DescribeDaemonTaskDefinitionResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["ClientException"], "DaemonTaskDefinition", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out
+            .daemon_task_definition
+            .clone()
+            .ok_or_else(|| Error::NotFound {
+                service: super::SERVICE.name,
+                resource: "DaemonTaskDefinition",
+                key: key.clone(),
+                code: None,
+                message: Some(format!("{OPERATION} returned no daemon_task_definition")),
+                request_id: None,
+            })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for DaemonTaskDefinitionGet {
+    type Output = Result<DaemonTaskDefinition>;
+    type IntoFuture = BoxFuture<'static, Result<DaemonTaskDefinition>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`DaemonTaskDefinitionManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonTaskDefinitionList {
+    manager: DaemonTaskDefinitionManager,
+    input: ListDaemonTaskDefinitionsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonTaskDefinitionList {
+    fn new(
+        manager: DaemonTaskDefinitionManager,
+        input: ListDaemonTaskDefinitionsRequest,
+        key: String,
+    ) -> Self {
+        DaemonTaskDefinitionList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonTaskDefinitionManager, error: Error) -> Self {
+        DaemonTaskDefinitionList {
+            manager,
+            input: ListDaemonTaskDefinitionsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ListDaemonTaskDefinitionsRequest {
+        &self.input
+    }
+
+    /// The full family name to filter the `ListDaemonTaskDefinitions` results with. Specifying a `familyPrefix` limits the listed daemon task definitions to daemon task definition families that start with the `familyPrefix` string.
+    pub fn family_prefix(mut self, value: impl Into<String>) -> Self {
+        self.input.family_prefix = Some(value.into());
+        self
+    }
+
+    /// The exact name of the daemon task definition family to filter results with.
+    pub fn family(mut self, value: impl Into<String>) -> Self {
+        self.input.family = Some(value.into());
+        self
+    }
+
+    /// The revision filter to apply. Specify `LAST_REGISTERED` to return only the last registered revision for each daemon task definition family.
+    pub fn revision(mut self, value: impl Into<DaemonTaskDefinitionRevisionFilter>) -> Self {
+        self.input.revision = Some(value.into());
+        self
+    }
+
+    /// The daemon task definition status to filter the `ListDaemonTaskDefinitions` results with. By default, only `ACTIVE` daemon task definitions are listed. If you set this parameter to `DELETE_IN_PROGRESS`, only daemon task definitions that are in the process of being deleted are listed. If you set this parameter to `ALL`, all daemon task definitions are listed regardless of status.
+    pub fn status(mut self, value: impl Into<DaemonTaskDefinitionStatusFilter>) -> Self {
+        self.input.status = Some(value.into());
+        self
+    }
+
+    /// The order to sort the results. Valid values are `ASC` and `DESC`. By default (`ASC`), daemon task definitions are listed in ascending order by family name and revision number.
+    pub fn sort(mut self, value: impl Into<SortOrder>) -> Self {
+        self.input.sort = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<QuerySet<DaemonTaskDefinition>> {
+        const OPERATION: &str = "ListDaemonTaskDefinitions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            let key = key.clone();
+            move |token| {
+                let session = session.clone();
+                let key = key.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = invoke::<_, ListDaemonTaskDefinitionsResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| error::map_not_found(e, &[], "DaemonTaskDefinition", &key))?;
+                    Ok(Page {
+                        items: out
+                            .daemon_task_definitions
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|x| x.arn)
+                            .collect::<Vec<_>>(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        let manager = self.manager.using(&session);
+        let requests = ids.into_iter().map(|id| {
+            #[allow(unused_mut)]
+            let mut request = manager.get(id);
+            request.send()
+        });
+        let items: Vec<DaemonTaskDefinition> = futures::stream::iter(requests)
+            .buffered(8)
+            .try_collect()
+            .await?;
+        Ok(QuerySet::new(items))
+    }
+}
+
+impl std::future::IntoFuture for DaemonTaskDefinitionList {
+    type Output = Result<QuerySet<DaemonTaskDefinition>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonTaskDefinition>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`DaemonTaskDefinitionManager::create`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonTaskDefinitionCreate {
+    manager: DaemonTaskDefinitionManager,
+    input: RegisterDaemonTaskDefinitionRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonTaskDefinitionCreate {
+    fn new(
+        manager: DaemonTaskDefinitionManager,
+        input: RegisterDaemonTaskDefinitionRequest,
+        key: String,
+    ) -> Self {
+        DaemonTaskDefinitionCreate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonTaskDefinitionManager, error: Error) -> Self {
+        DaemonTaskDefinitionCreate {
+            manager,
+            input: RegisterDaemonTaskDefinitionRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &RegisterDaemonTaskDefinitionRequest {
+        &self.input
+    }
+
+    /// You must specify a `family` for a daemon task definition. This family is used as a name for your daemon task definition. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn family(mut self, value: impl Into<String>) -> Self {
+        self.input.family = Some(value.into());
+        self
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this daemon task can assume. All containers in this daemon task are granted the permissions that are specified in this role.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn task_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.task_role_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. The task execution role is required for daemon tasks that pull container images from Amazon ECR or send container logs to CloudWatch.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.execution_role_arn = Some(value.into());
+        self
+    }
+
+    /// A list of container definitions in JSON format that describe the containers that make up your daemon task.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn container_definitions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DaemonContainerDefinition>>,
+    ) -> Self {
+        self.input.container_definitions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The number of CPU units used by the daemon task. It can be expressed as an integer using CPU units (for example, `1024`).
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn cpu(mut self, value: impl Into<String>) -> Self {
+        self.input.cpu = Some(value.into());
+        self
+    }
+
+    /// The amount of memory (in MiB) used by the daemon task. It can be expressed as an integer using MiB (for example, `1024`).
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn memory(mut self, value: impl Into<String>) -> Self {
+        self.input.memory = Some(value.into());
+        self
+    }
+
+    /// A list of volume definitions in JSON format that containers in your daemon task can use.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn volumes(mut self, value: impl IntoIterator<Item = impl Into<DaemonVolume>>) -> Self {
+        self.input.volumes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The metadata that you apply to the daemon task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        self.input.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The PID namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn pid_mode(mut self, value: impl Into<DaemonPidMode>) -> Self {
+        self.input.pid_mode = Some(value.into());
+        self
+    }
+
+    /// The IPC namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn ipc_mode(mut self, value: impl Into<DaemonIpcMode>) -> Self {
+        self.input.ipc_mode = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<DaemonTaskDefinition> {
+        const OPERATION: &str = "RegisterDaemonTaskDefinition";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.family.is_none() {
+            return Err(Error::validation(
+                "RegisterDaemonTaskDefinition needs `family` (set `DaemonTaskDefinition.family`)",
+            ));
+        }
+        if input.container_definitions.is_none() {
+            return Err(Error::validation("RegisterDaemonTaskDefinition needs `containerDefinitions` (set `DaemonTaskDefinition.container_definitions`)"));
+        }
+        let out = invoke::<_, RegisterDaemonTaskDefinitionResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "DaemonTaskDefinition", &key))?;
+        let id = out
+            .daemon_task_definition_arn
+            .clone()
+            .ok_or_else(|| Error::Deserialize {
+                operation: OPERATION.into(),
+                message: "the response has no daemonTaskDefinitionArn".into(),
+                snippet: String::new(),
+            })?;
+        self.manager.using(&session).get(id).send().await
+    }
+}
+
+impl std::future::IntoFuture for DaemonTaskDefinitionCreate {
+    type Output = Result<DaemonTaskDefinition>;
+    type IntoFuture = BoxFuture<'static, Result<DaemonTaskDefinition>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`DaemonTaskDefinitionManager::delete`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonTaskDefinitionDelete {
+    manager: DaemonTaskDefinitionManager,
+    input: DeleteDaemonTaskDefinitionRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonTaskDefinitionDelete {
+    fn new(
+        manager: DaemonTaskDefinitionManager,
+        input: DeleteDaemonTaskDefinitionRequest,
+        key: String,
+    ) -> Self {
+        DaemonTaskDefinitionDelete {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonTaskDefinitionManager, error: Error) -> Self {
+        DaemonTaskDefinitionDelete {
+            manager,
+            input: DeleteDaemonTaskDefinitionRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DeleteDaemonTaskDefinitionRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<DeleteDaemonTaskDefinitionResponse> {
+        const OPERATION: &str = "DeleteDaemonTaskDefinition";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.daemon_task_definition.is_none() {
+            return Err(Error::validation(
+                "DeleteDaemonTaskDefinition needs `daemonTaskDefinition`",
+            ));
+        }
+        let out = invoke::<_, DeleteDaemonTaskDefinitionResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "DaemonTaskDefinition", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for DaemonTaskDefinitionDelete {
+    type Output = Result<DeleteDaemonTaskDefinitionResponse>;
+    type IntoFuture = BoxFuture<'static, Result<DeleteDaemonTaskDefinitionResponse>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The manager of [`DaemonRevision`]: `DaemonRevision::objects()`.
+///
+/// Methods: `get_many`, `get`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct DaemonRevisionManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<DaemonRevision> for DaemonRevisionManager {
+    fn with_session(session: Option<SharedSession>) -> Self {
+        DaemonRevisionManager { session }
+    }
+
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl DaemonRevisionManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    pub fn using(&self, session: &SharedSession) -> Self {
+        DaemonRevisionManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// Calls `DescribeDaemonRevisions`.
+    ///
+    /// Describes one or more of your daemon revisions.
+    pub fn get(&self, daemon_revision_arn: impl Into<String>) -> DaemonRevisionGet {
+        let daemon_revision_arn = daemon_revision_arn.into();
+        let key: String = daemon_revision_arn.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeDaemonRevisionsRequest::default();
+        input.daemon_revision_arns = Some(vec![daemon_revision_arn]);
+        DaemonRevisionGet::new(self.clone(), input, key)
+    }
+
+    /// Calls `DescribeDaemonRevisions`.
+    ///
+    /// Describes one or more of your daemon revisions.
+    pub fn get_many(
+        &self,
+        daemon_revision_arns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> DaemonRevisionGetMany {
+        let daemon_revision_arns: Vec<String> =
+            daemon_revision_arns.into_iter().map(Into::into).collect();
+        let key: String = daemon_revision_arns
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        #[allow(unused_mut)]
+        let mut input = DescribeDaemonRevisionsRequest::default();
+        input.daemon_revision_arns = Some(daemon_revision_arns);
+        DaemonRevisionGetMany::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`DaemonRevisionManager::get`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonRevisionGet {
+    manager: DaemonRevisionManager,
+    input: DescribeDaemonRevisionsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonRevisionGet {
+    fn new(
+        manager: DaemonRevisionManager,
+        input: DescribeDaemonRevisionsRequest,
+        key: String,
+    ) -> Self {
+        DaemonRevisionGet {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonRevisionManager, error: Error) -> Self {
+        DaemonRevisionGet {
+            manager,
+            input: DescribeDaemonRevisionsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DescribeDaemonRevisionsRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<DaemonRevision> {
+        const OPERATION: &str = "DescribeDaemonRevisions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.daemon_revision_arns.is_none() {
+            return Err(Error::validation(
+                "DescribeDaemonRevisions needs `daemonRevisionArns`",
+            ));
+        }
+        let out = invoke::<_, DescribeDaemonRevisionsResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "DaemonRevision", &key))?;
+        if let Some(e) = error::failures_to_error(
+            super::SERVICE.name,
+            OPERATION,
+            "DaemonRevision",
+            out.failures
+                .iter()
+                .flatten()
+                .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
+            false,
+        ) {
+            return Err(e);
+        }
+        #[allow(unused_mut)]
+        let mut item = out
+            .daemon_revisions
+            .clone()
+            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::NotFound {
+                service: super::SERVICE.name,
+                resource: "DaemonRevision",
+                key: key.clone(),
+                code: None,
+                message: Some(format!("{OPERATION} returned no daemon_revisions")),
+                request_id: None,
+            })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for DaemonRevisionGet {
+    type Output = Result<DaemonRevision>;
+    type IntoFuture = BoxFuture<'static, Result<DaemonRevision>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`DaemonRevisionManager::get_many`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonRevisionGetMany {
+    manager: DaemonRevisionManager,
+    input: DescribeDaemonRevisionsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonRevisionGetMany {
+    fn new(
+        manager: DaemonRevisionManager,
+        input: DescribeDaemonRevisionsRequest,
+        key: String,
+    ) -> Self {
+        DaemonRevisionGetMany {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonRevisionManager, error: Error) -> Self {
+        DaemonRevisionGetMany {
+            manager,
+            input: DescribeDaemonRevisionsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DescribeDaemonRevisionsRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<QuerySet<DaemonRevision>> {
+        const OPERATION: &str = "DescribeDaemonRevisions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.daemon_revision_arns.is_none() {
+            return Err(Error::validation(
+                "DescribeDaemonRevisions needs `daemonRevisionArns`",
+            ));
+        }
+        if input
+            .daemon_revision_arns
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
+        let keys = input.daemon_revision_arns.take().unwrap_or_default();
+        let mut items = Vec::new();
+        for chunk in keys.chunks(20) {
+            let mut input = input.clone();
+            input.daemon_revision_arns = Some(chunk.to_vec());
+            let out = invoke::<_, DescribeDaemonRevisionsResponse>(
+                &*session,
+                &super::SERVICE,
+                OPERATION,
+                &input,
+            )
+            .await
+            .map_err(|e| error::map_not_found(e, &[], "DaemonRevision", &key))?;
+            if let Some(e) = error::failures_to_error(
+                super::SERVICE.name,
+                OPERATION,
+                "DaemonRevision",
+                out.failures
+                    .iter()
+                    .flatten()
+                    .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
+                true,
+            ) {
+                return Err(e);
+            }
+            #[allow(unused_mut)]
+            let mut page = out.daemon_revisions.clone().unwrap_or_default();
+            items.append(&mut page);
+        }
+        Ok(QuerySet::new(
+            items
+                .into_iter()
+                .map(|m| m.into_fetched(&session))
+                .collect(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for DaemonRevisionGetMany {
+    type Output = Result<QuerySet<DaemonRevision>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonRevision>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The manager of [`DaemonDeployment`]: `DaemonDeployment::objects()`.
+///
+/// Methods: `list`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct DaemonDeploymentManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<DaemonDeployment> for DaemonDeploymentManager {
+    fn with_session(session: Option<SharedSession>) -> Self {
+        DaemonDeploymentManager { session }
+    }
+
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl DaemonDeploymentManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    pub fn using(&self, session: &SharedSession) -> Self {
+        DaemonDeploymentManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// The deployments of a daemon (`ListDaemonDeployments`, all pages).
+    ///
+    /// Returns a list of daemon deployments for a specified daemon. You can filter the results by status or creation time.
+    pub fn list(&self, daemon_arn: impl Into<String>) -> DaemonDeploymentList {
+        let daemon_arn = daemon_arn.into();
+        let key: String = daemon_arn.to_string();
+        #[allow(unused_mut)]
+        let mut input = ListDaemonDeploymentsRequest::default();
+        input.daemon_arn = Some(daemon_arn);
+        DaemonDeploymentList::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`DaemonDeploymentManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DaemonDeploymentList {
+    manager: DaemonDeploymentManager,
+    input: ListDaemonDeploymentsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl DaemonDeploymentList {
+    fn new(
+        manager: DaemonDeploymentManager,
+        input: ListDaemonDeploymentsRequest,
+        key: String,
+    ) -> Self {
+        DaemonDeploymentList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: DaemonDeploymentManager, error: Error) -> Self {
+        DaemonDeploymentList {
+            manager,
+            input: ListDaemonDeploymentsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ListDaemonDeploymentsRequest {
+        &self.input
+    }
+
+    /// An optional filter to narrow the `ListDaemonDeployments` results by deployment status. If you don't specify a status, all deployments are returned.
+    pub fn status(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DaemonDeploymentStatus>>,
+    ) -> Self {
+        self.input.status = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// An optional filter to narrow the `ListDaemonDeployments` results by creation time. If you don't specify a time range, all deployments are returned.
+    pub fn created_at(mut self, value: impl Into<CreatedAt>) -> Self {
+        self.input.created_at = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<QuerySet<DaemonDeployment>> {
+        const OPERATION: &str = "ListDaemonDeployments";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.daemon_arn.is_none() {
+            return Err(Error::validation("ListDaemonDeployments needs `daemonArn`"));
+        }
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            let key = key.clone();
+            move |token| {
+                let session = session.clone();
+                let key = key.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = invoke::<_, ListDaemonDeploymentsResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| error::map_not_found(e, &[], "DaemonDeployment", &key))?;
+                    Ok(Page {
+                        items: out.daemon_deployments.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        Ok(QuerySet::new(
+            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for DaemonDeploymentList {
+    type Output = Result<QuerySet<DaemonDeployment>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonDeployment>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The manager of [`ExpressGatewayService`]: `ExpressGatewayService::objects()`.
+///
+/// Methods: `create`, `delete`, `get`, `list`, `update`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct ExpressGatewayServiceManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<ExpressGatewayService> for ExpressGatewayServiceManager {
+    fn with_session(session: Option<SharedSession>) -> Self {
+        ExpressGatewayServiceManager { session }
+    }
+
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl ExpressGatewayServiceManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    pub fn using(&self, session: &SharedSession) -> Self {
+        ExpressGatewayServiceManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// Calls `DescribeExpressGatewayService`.
+    ///
+    /// Retrieves detailed information about an Express service, including current status, configuration, managed infrastructure, and service revisions.
+    pub fn get(&self, service_arn: impl Into<String>) -> ExpressGatewayServiceGet {
+        let service_arn = service_arn.into();
+        let key: String = service_arn.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeExpressGatewayServiceRequest::default();
+        input.service_arn = Some(service_arn);
+        input.include = Some(vec![ExpressGatewayServiceInclude::from("TAGS")]);
+        ExpressGatewayServiceGet::new(self.clone(), input, key)
+    }
+
+    /// The Express Gateway services of a Cloud Map namespace (`ListServicesByNamespace`, then one describe each).
+    ///
+    /// This operation lists all of the services that are associated with a Cloud Map namespace. This list might include services in different clusters. In contrast, `ListServices` can only list services in one cluster at a time. If you need to filter the list of services in a single cluster by various parameters, use `ListServices`. For more information, see Service Connect in the Amazon Elastic Container Service Developer Guide.
+    pub fn list(&self, namespace: impl Into<String>) -> ExpressGatewayServiceList {
+        let namespace = namespace.into();
+        let key: String = namespace.to_string();
+        #[allow(unused_mut)]
+        let mut input = ListServicesByNamespaceRequest::default();
+        input.namespace = Some(namespace);
+        ExpressGatewayServiceList::new(self.clone(), input, key)
+    }
+
+    /// Calls `CreateExpressGatewayService`.
+    ///
+    /// Creates an Express service that simplifies deploying containerized web applications on Amazon ECS with managed Amazon Web Services infrastructure. This operation provisions and configures Application Load Balancers, target groups, security groups, and auto-scaling policies automatically.
+    pub fn create(&self, model: &ExpressGatewayService) -> ExpressGatewayServiceCreate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = CreateExpressGatewayServiceRequest::default();
+        input.infrastructure_role_arn = model.infrastructure_role_arn.clone();
+        input.service_name = model.service_name.clone();
+        input.cluster = model.cluster.clone();
+        input.tags = model.tags.clone();
+        ExpressGatewayServiceCreate::new(self.clone(), input, key)
+    }
+
+    /// Updates the service from the model; AWS answers with the changed configuration only, so `save()` re-reads it with `get`.
+    ///
+    /// Updates an existing Express service configuration. Modifies container settings, resource allocation, auto-scaling configuration, and other service parameters without recreating the service.
+    pub fn update(&self, model: &ExpressGatewayService) -> ExpressGatewayServiceUpdate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = UpdateExpressGatewayServiceRequest::default();
+        input.service_arn = model.service_arn.clone();
+        ExpressGatewayServiceUpdate::new(self.clone(), input, key)
+    }
+
+    /// Calls `DeleteExpressGatewayService`.
+    ///
+    /// Deletes an Express service and removes all associated Amazon Web Services resources. This operation stops service tasks, removes the Application Load Balancer, target groups, security groups, auto-scaling policies, and other managed infrastructure components.
+    pub fn delete(&self, service_arn: impl Into<String>) -> ExpressGatewayServiceDelete {
+        let service_arn = service_arn.into();
+        let key: String = service_arn.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeleteExpressGatewayServiceRequest::default();
+        input.service_arn = Some(service_arn);
+        ExpressGatewayServiceDelete::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`ExpressGatewayServiceManager::get`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ExpressGatewayServiceGet {
+    manager: ExpressGatewayServiceManager,
+    input: DescribeExpressGatewayServiceRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ExpressGatewayServiceGet {
+    fn new(
+        manager: ExpressGatewayServiceManager,
+        input: DescribeExpressGatewayServiceRequest,
+        key: String,
+    ) -> Self {
+        ExpressGatewayServiceGet {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
+        ExpressGatewayServiceGet {
+            manager,
+            input: DescribeExpressGatewayServiceRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DescribeExpressGatewayServiceRequest {
+        &self.input
+    }
+
+    /// Specifies additional information to include in the response. Valid values are `TAGS` to include resource tags associated with the Express service.
+    ///
+    /// Default: `["TAGS"]`.
+    pub fn include(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ExpressGatewayServiceInclude>>,
+    ) -> Self {
+        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<ExpressGatewayService> {
+        const OPERATION: &str = "DescribeExpressGatewayService";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.service_arn.is_none() {
+            return Err(Error::validation(
+                "DescribeExpressGatewayService needs `serviceArn`",
+            ));
+        }
+        let out = invoke::<_, DescribeExpressGatewayServiceResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "ExpressGatewayService",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no service")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for ExpressGatewayServiceGet {
+    type Output = Result<ExpressGatewayService>;
+    type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`ExpressGatewayServiceManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ExpressGatewayServiceList {
+    manager: ExpressGatewayServiceManager,
+    input: ListServicesByNamespaceRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ExpressGatewayServiceList {
+    fn new(
+        manager: ExpressGatewayServiceManager,
+        input: ListServicesByNamespaceRequest,
+        key: String,
+    ) -> Self {
+        ExpressGatewayServiceList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
+        ExpressGatewayServiceList {
+            manager,
+            input: ListServicesByNamespaceRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ListServicesByNamespaceRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<QuerySet<ExpressGatewayService>> {
+        const OPERATION: &str = "ListServicesByNamespace";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.namespace.is_none() {
+            return Err(Error::validation(
+                "ListServicesByNamespace needs `namespace`",
+            ));
+        }
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            let key = key.clone();
+            move |token| {
+                let session = session.clone();
+                let key = key.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = invoke::<_, ListServicesByNamespaceResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+                    Ok(Page {
+                        items: out.service_arns.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        let manager = self.manager.using(&session);
+        let requests = ids.into_iter().map(|id| {
+            #[allow(unused_mut)]
+            let mut request = manager.get(id);
+            request.send()
+        });
+        let items: Vec<ExpressGatewayService> = futures::stream::iter(requests)
+            .buffered(8)
+            .try_collect()
+            .await?;
+        Ok(QuerySet::new(items))
+    }
+}
+
+impl std::future::IntoFuture for ExpressGatewayServiceList {
+    type Output = Result<QuerySet<ExpressGatewayService>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<ExpressGatewayService>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`ExpressGatewayServiceManager::create`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ExpressGatewayServiceCreate {
+    manager: ExpressGatewayServiceManager,
+    input: CreateExpressGatewayServiceRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ExpressGatewayServiceCreate {
+    fn new(
+        manager: ExpressGatewayServiceManager,
+        input: CreateExpressGatewayServiceRequest,
+        key: String,
+    ) -> Self {
+        ExpressGatewayServiceCreate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
+        ExpressGatewayServiceCreate {
+            manager,
+            input: CreateExpressGatewayServiceRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &CreateExpressGatewayServiceRequest {
+        &self.input
+    }
+
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. This role is required for Amazon ECS to pull container images from Amazon ECR, send container logs to Amazon CloudWatch Logs, and retrieve sensitive data from Amazon Web Services Systems Manager Parameter Store or Amazon Web Services Secrets Manager.
+    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.execution_role_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the infrastructure role that grants Amazon ECS permission to create and manage Amazon Web Services resources on your behalf for the Express service. This role is used to provision and manage Application Load Balancers, target groups, security groups, auto-scaling policies, and other Amazon Web Services infrastructure components.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn infrastructure_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.infrastructure_role_arn = Some(value.into());
+        self
+    }
+
+    /// The name of the Express service. This name must be unique within the specified cluster and can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens. The name is used to identify the service in the Amazon ECS console and API operations.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn service_name(mut self, value: impl Into<String>) -> Self {
+        self.input.service_name = Some(value.into());
+        self
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster on which to create the Express service. If you do not specify a cluster, the `default` cluster is assumed.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// The path on the container that the Application Load Balancer uses for health checks. This should be a valid HTTP endpoint that returns a successful response (HTTP 200) when the application is healthy.
+    pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
+        self.input.health_check_path = Some(value.into());
+        self
+    }
+
+    /// The primary container configuration for the Express service. This defines the main application container that will receive traffic from the Application Load Balancer.
+    pub fn primary_container(mut self, value: impl Into<ExpressGatewayContainer>) -> Self {
+        self.input.primary_container = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the IAM role that containers in this task can assume. This role allows your application code to access other Amazon Web Services services securely.
+    pub fn task_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.task_role_arn = Some(value.into());
+        self
+    }
+
+    /// The network configuration for the Express service tasks. This specifies the VPC subnets and security groups for the tasks.
+    pub fn network_configuration(
+        mut self,
+        value: impl Into<ExpressGatewayServiceNetworkConfiguration>,
+    ) -> Self {
+        self.input.network_configuration = Some(value.into());
+        self
+    }
+
+    /// The number of CPU units used by the task. This parameter determines the CPU allocation for each task in the Express service. The default value for an Express service is 256 (.25 vCPU).
+    pub fn cpu(mut self, value: impl Into<String>) -> Self {
+        self.input.cpu = Some(value.into());
+        self
+    }
+
+    /// The amount of memory (in MiB) used by the task. This parameter determines the memory allocation for each task in the Express service. The default value for an express service is 512 MiB.
+    pub fn memory(mut self, value: impl Into<String>) -> Self {
+        self.input.memory = Some(value.into());
+        self
+    }
+
+    /// The CPU architecture that the task runs on. If you don't specify a value, the default is `X86_64`.
+    pub fn cpu_architecture(mut self, value: impl Into<ExpressCpuArchitecture>) -> Self {
+        self.input.cpu_architecture = Some(value.into());
+        self
+    }
+
+    /// The auto-scaling configuration for the Express service. This defines how the service automatically adjusts the number of running tasks based on demand.
+    pub fn scaling_target(mut self, value: impl Into<ExpressGatewayScalingTarget>) -> Self {
+        self.input.scaling_target = Some(value.into());
+        self
+    }
+
+    /// The metadata that you apply to the Express service to help categorize and organize it. Each tag consists of a key and an optional value. You can apply up to 50 tags to a service.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        self.input.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of a task definition to use to create the Express Gateway service. This allows you to manage your own task definition, giving you more control over the service configuration such as adding sidecar containers.
+    pub fn task_definition_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.task_definition_arn = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<ExpressGatewayService> {
+        const OPERATION: &str = "CreateExpressGatewayService";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.infrastructure_role_arn.is_none() {
+            return Err(Error::validation("CreateExpressGatewayService needs `infrastructureRoleArn` (set `ExpressGatewayService.infrastructure_role_arn`)"));
+        }
+        let out = invoke::<_, CreateExpressGatewayServiceResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "ExpressGatewayService",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no service")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for ExpressGatewayServiceCreate {
+    type Output = Result<ExpressGatewayService>;
+    type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`ExpressGatewayServiceManager::update`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ExpressGatewayServiceUpdate {
+    manager: ExpressGatewayServiceManager,
+    input: UpdateExpressGatewayServiceRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ExpressGatewayServiceUpdate {
+    fn new(
+        manager: ExpressGatewayServiceManager,
+        input: UpdateExpressGatewayServiceRequest,
+        key: String,
+    ) -> Self {
+        ExpressGatewayServiceUpdate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
+        ExpressGatewayServiceUpdate {
+            manager,
+            input: UpdateExpressGatewayServiceRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &UpdateExpressGatewayServiceRequest {
+        &self.input
+    }
+
+    /// The Amazon Resource Name (ARN) of the Express service to update.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn service_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.service_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the task execution role for the Express service.
+    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.execution_role_arn = Some(value.into());
+        self
+    }
+
+    /// The path on the container for Application Load Balancer health checks.
+    pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
+        self.input.health_check_path = Some(value.into());
+        self
+    }
+
+    /// The primary container configuration for the Express service.
+    pub fn primary_container(mut self, value: impl Into<ExpressGatewayContainer>) -> Self {
+        self.input.primary_container = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the IAM role for containers in this task.
+    pub fn task_role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.task_role_arn = Some(value.into());
+        self
+    }
+
+    /// The network configuration for the Express service tasks. By default, the network configuration for an Express service uses the default VPC.
+    pub fn network_configuration(
+        mut self,
+        value: impl Into<ExpressGatewayServiceNetworkConfiguration>,
+    ) -> Self {
+        self.input.network_configuration = Some(value.into());
+        self
+    }
+
+    /// The number of CPU units used by the task.
+    pub fn cpu(mut self, value: impl Into<String>) -> Self {
+        self.input.cpu = Some(value.into());
+        self
+    }
+
+    /// The amount of memory (in MiB) used by the task.
+    pub fn memory(mut self, value: impl Into<String>) -> Self {
+        self.input.memory = Some(value.into());
+        self
+    }
+
+    /// The CPU architecture that the task runs on. If you don't specify a value, the service keeps its current architecture.
+    pub fn cpu_architecture(mut self, value: impl Into<ExpressCpuArchitecture>) -> Self {
+        self.input.cpu_architecture = Some(value.into());
+        self
+    }
+
+    /// The auto-scaling configuration for the Express service.
+    pub fn scaling_target(mut self, value: impl Into<ExpressGatewayScalingTarget>) -> Self {
+        self.input.scaling_target = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of a task definition to use to update the Express Gateway service. This allows you to manage your own task definition, giving you more control over the service configuration such as adding sidecar containers.
+    pub fn task_definition_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.task_definition_arn = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<UpdateExpressGatewayServiceResponse> {
+        const OPERATION: &str = "UpdateExpressGatewayService";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.service_arn.is_none() {
+            return Err(Error::validation("UpdateExpressGatewayService needs `serviceArn` (set `ExpressGatewayService.service_arn`)"));
+        }
+        let out = invoke::<_, UpdateExpressGatewayServiceResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for ExpressGatewayServiceUpdate {
+    type Output = Result<UpdateExpressGatewayServiceResponse>;
+    type IntoFuture = BoxFuture<'static, Result<UpdateExpressGatewayServiceResponse>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`ExpressGatewayServiceManager::delete`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ExpressGatewayServiceDelete {
+    manager: ExpressGatewayServiceManager,
+    input: DeleteExpressGatewayServiceRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ExpressGatewayServiceDelete {
+    fn new(
+        manager: ExpressGatewayServiceManager,
+        input: DeleteExpressGatewayServiceRequest,
+        key: String,
+    ) -> Self {
+        ExpressGatewayServiceDelete {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
+        ExpressGatewayServiceDelete {
+            manager,
+            input: DeleteExpressGatewayServiceRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DeleteExpressGatewayServiceRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<ExpressGatewayService> {
+        const OPERATION: &str = "DeleteExpressGatewayService";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let session = self.manager.session()?;
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.service_arn.is_none() {
+            return Err(Error::validation(
+                "DeleteExpressGatewayService needs `serviceArn`",
+            ));
+        }
+        let out = invoke::<_, DeleteExpressGatewayServiceResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "ExpressGatewayService",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no service")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for ExpressGatewayServiceDelete {
+    type Output = Result<ExpressGatewayService>;
+    type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

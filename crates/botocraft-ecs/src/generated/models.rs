@@ -1869,3 +1869,667 @@ impl ServiceDeployment {
         request
     }
 }
+
+/// The primary key of a [`Daemon`]: its `daemonArn`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DaemonKey(pub String);
+
+impl std::fmt::Display for DaemonKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for DaemonKey {
+    fn from(v: String) -> Self {
+        DaemonKey(v)
+    }
+}
+
+impl From<&str> for DaemonKey {
+    fn from(v: &str) -> Self {
+        DaemonKey(v.to_owned())
+    }
+}
+
+impl std::ops::Deref for DaemonKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PrimaryModel for Daemon {
+    type Key = DaemonKey;
+    type Manager = DaemonManager;
+    const SERVICE: &'static str = "ecs";
+    const KIND: &'static str = "Daemon";
+
+    fn pk(&self) -> Option<DaemonKey> {
+        self.daemon_arn.clone().map(DaemonKey)
+    }
+
+    fn arn(&self) -> Option<&str> {
+        self.daemon_arn.as_deref()
+    }
+
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl Daemon {
+    /// The manager for `Daemon`s, bound to the default session.
+    pub fn objects() -> DaemonManager {
+        DaemonManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    pub fn manager(&self) -> DaemonManager {
+        DaemonManager::with_session(self._state.session().cloned())
+    }
+
+    /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn cluster(&self) -> ClusterGet {
+        let manager = ClusterManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster_arn.clone() else {
+            return ClusterGet::failed(
+                manager,
+                Error::validation("Daemon.cluster needs `clusterArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// The related [`DaemonRevision`] (calls `DaemonRevision::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn current_revisions(&self) -> DaemonRevisionGetMany {
+        let manager = DaemonRevisionManager::with_session(self._state.session().cloned());
+        let Some(a0) = Some(
+            self.current_revisions
+                .iter()
+                .flatten()
+                .filter_map(|x| x.arn.clone())
+                .collect::<Vec<_>>(),
+        ) else {
+            return DaemonRevisionGetMany::failed(
+                manager,
+                Error::validation(
+                    "Daemon.current_revisions needs `currentRevisions[].arn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get_many(a0);
+        request
+    }
+
+    /// The related [`DaemonDeployment`] (calls `DaemonDeployment::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn deployments(&self) -> DaemonDeploymentList {
+        let manager = DaemonDeploymentManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.daemon_arn.clone() else {
+            return DaemonDeploymentList::failed(
+                manager,
+                Error::validation("Daemon.deployments needs `daemonArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.list(a0);
+        request
+    }
+
+    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
+    /// afterwards `self` holds what AWS returned.
+    ///
+    /// Whether to create or update is decided by where the model came from (a model
+    /// returned by a manager is updated), never by whether a key field is set.
+    pub async fn save(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let persisted = self._state.is_persisted();
+        #[allow(unused_mut)]
+        let mut fresh = if persisted {
+            manager.update(self).send().await?
+        } else {
+            manager.create(self).send().await?
+        };
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Deletes this model in AWS, passing the context it needs (daemonArn).
+    /// Afterwards `self` holds the final state AWS reported, and a later
+    /// `save()` would create it again.
+    pub async fn delete(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let a0 = self.daemon_arn.clone().ok_or_else(|| {
+            Error::validation("Daemon.delete() needs `daemonArn`, which is not set")
+        })?;
+        #[allow(unused_mut)]
+        let mut request = manager.delete(a0);
+        request.send().await?;
+        self._state.mark_deleted();
+        Ok(())
+    }
+}
+
+/// The primary key of a [`DaemonTaskDefinition`]: its `daemonTaskDefinitionArn`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DaemonTaskDefinitionKey(pub String);
+
+impl std::fmt::Display for DaemonTaskDefinitionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for DaemonTaskDefinitionKey {
+    fn from(v: String) -> Self {
+        DaemonTaskDefinitionKey(v)
+    }
+}
+
+impl From<&str> for DaemonTaskDefinitionKey {
+    fn from(v: &str) -> Self {
+        DaemonTaskDefinitionKey(v.to_owned())
+    }
+}
+
+impl std::ops::Deref for DaemonTaskDefinitionKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PrimaryModel for DaemonTaskDefinition {
+    type Key = DaemonTaskDefinitionKey;
+    type Manager = DaemonTaskDefinitionManager;
+    const SERVICE: &'static str = "ecs";
+    const KIND: &'static str = "DaemonTaskDefinition";
+
+    fn pk(&self) -> Option<DaemonTaskDefinitionKey> {
+        self.daemon_task_definition_arn
+            .clone()
+            .map(DaemonTaskDefinitionKey)
+    }
+
+    fn arn(&self) -> Option<&str> {
+        self.daemon_task_definition_arn.as_deref()
+    }
+
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl DaemonTaskDefinition {
+    /// The manager for `DaemonTaskDefinition`s, bound to the default session.
+    pub fn objects() -> DaemonTaskDefinitionManager {
+        DaemonTaskDefinitionManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    pub fn manager(&self) -> DaemonTaskDefinitionManager {
+        DaemonTaskDefinitionManager::with_session(self._state.session().cloned())
+    }
+
+    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
+    /// afterwards `self` holds what AWS returned.
+    ///
+    /// Whether to create or update is decided by where the model came from (a model
+    /// returned by a manager is updated), never by whether a key field is set.
+    pub async fn save(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let persisted = self._state.is_persisted();
+        #[allow(unused_mut)]
+        let mut fresh = if persisted {
+            self.clone()
+        } else {
+            manager.create(self).send().await?
+        };
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Deletes this model in AWS, passing the context it needs (daemonTaskDefinitionArn).
+    /// Afterwards `self` holds the final state AWS reported, and a later
+    /// `save()` would create it again.
+    pub async fn delete(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let a0 = self.daemon_task_definition_arn.clone().ok_or_else(|| {
+            Error::validation(
+                "DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set",
+            )
+        })?;
+        #[allow(unused_mut)]
+        let mut request = manager.delete(a0);
+        request.send().await?;
+        self._state.mark_deleted();
+        Ok(())
+    }
+}
+
+/// The primary key of a [`DaemonRevision`]: its `daemonRevisionArn`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DaemonRevisionKey(pub String);
+
+impl std::fmt::Display for DaemonRevisionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for DaemonRevisionKey {
+    fn from(v: String) -> Self {
+        DaemonRevisionKey(v)
+    }
+}
+
+impl From<&str> for DaemonRevisionKey {
+    fn from(v: &str) -> Self {
+        DaemonRevisionKey(v.to_owned())
+    }
+}
+
+impl std::ops::Deref for DaemonRevisionKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PrimaryModel for DaemonRevision {
+    type Key = DaemonRevisionKey;
+    type Manager = DaemonRevisionManager;
+    const SERVICE: &'static str = "ecs";
+    const KIND: &'static str = "DaemonRevision";
+
+    fn pk(&self) -> Option<DaemonRevisionKey> {
+        self.daemon_revision_arn.clone().map(DaemonRevisionKey)
+    }
+
+    fn arn(&self) -> Option<&str> {
+        self.daemon_revision_arn.as_deref()
+    }
+
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl DaemonRevision {
+    /// The manager for `DaemonRevision`s, bound to the default session.
+    pub fn objects() -> DaemonRevisionManager {
+        DaemonRevisionManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    pub fn manager(&self) -> DaemonRevisionManager {
+        DaemonRevisionManager::with_session(self._state.session().cloned())
+    }
+
+    /// The related [`Daemon`] (calls `Daemon::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn daemon(&self) -> DaemonGet {
+        let manager = DaemonManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.daemon_arn.clone() else {
+            return DaemonGet::failed(
+                manager,
+                Error::validation("DaemonRevision.daemon needs `daemonArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn cluster(&self) -> ClusterGet {
+        let manager = ClusterManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster_arn.clone() else {
+            return ClusterGet::failed(
+                manager,
+                Error::validation("DaemonRevision.cluster needs `clusterArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// The related [`DaemonTaskDefinition`] (calls `DaemonTaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn daemon_task_definition(&self) -> DaemonTaskDefinitionGet {
+        let manager = DaemonTaskDefinitionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.daemon_task_definition_arn.clone() else {
+            return DaemonTaskDefinitionGet::failed(manager, Error::validation("DaemonRevision.daemon_task_definition needs `daemonTaskDefinitionArn`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+}
+
+/// The primary key of a [`DaemonDeployment`]: its `daemonDeploymentArn`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DaemonDeploymentKey(pub String);
+
+impl std::fmt::Display for DaemonDeploymentKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for DaemonDeploymentKey {
+    fn from(v: String) -> Self {
+        DaemonDeploymentKey(v)
+    }
+}
+
+impl From<&str> for DaemonDeploymentKey {
+    fn from(v: &str) -> Self {
+        DaemonDeploymentKey(v.to_owned())
+    }
+}
+
+impl std::ops::Deref for DaemonDeploymentKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PrimaryModel for DaemonDeployment {
+    type Key = DaemonDeploymentKey;
+    type Manager = DaemonDeploymentManager;
+    const SERVICE: &'static str = "ecs";
+    const KIND: &'static str = "DaemonDeployment";
+
+    fn pk(&self) -> Option<DaemonDeploymentKey> {
+        self.daemon_deployment_arn.clone().map(DaemonDeploymentKey)
+    }
+
+    fn arn(&self) -> Option<&str> {
+        self.daemon_deployment_arn.as_deref()
+    }
+
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl DaemonDeployment {
+    /// The manager for `DaemonDeployment`s, bound to the default session.
+    pub fn objects() -> DaemonDeploymentManager {
+        DaemonDeploymentManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    pub fn manager(&self) -> DaemonDeploymentManager {
+        DaemonDeploymentManager::with_session(self._state.session().cloned())
+    }
+
+    /// The related [`Daemon`] (calls `Daemon::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn daemon(&self) -> DaemonGet {
+        let manager = DaemonManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.daemon_arn.clone() else {
+            return DaemonGet::failed(
+                manager,
+                Error::validation("DaemonDeployment.daemon needs `daemonArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn cluster(&self) -> ClusterGet {
+        let manager = ClusterManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster_arn.clone() else {
+            return ClusterGet::failed(
+                manager,
+                Error::validation("DaemonDeployment.cluster needs `clusterArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// The related [`DaemonRevision`] (calls `DaemonRevision::objects().get(..)` with this model's values).
+    ///
+    /// `Ok(None)` when this model has no such link.
+    pub async fn target_revision(&self) -> Result<Option<DaemonRevision>> {
+        let manager = DaemonRevisionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.target_daemon_revision_arn.clone() else {
+            return Ok(None);
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request.send().await.map(Some)
+    }
+}
+
+/// The primary key of a [`ExpressGatewayService`]: its `serviceArn`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ExpressGatewayServiceKey(pub String);
+
+impl std::fmt::Display for ExpressGatewayServiceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for ExpressGatewayServiceKey {
+    fn from(v: String) -> Self {
+        ExpressGatewayServiceKey(v)
+    }
+}
+
+impl From<&str> for ExpressGatewayServiceKey {
+    fn from(v: &str) -> Self {
+        ExpressGatewayServiceKey(v.to_owned())
+    }
+}
+
+impl std::ops::Deref for ExpressGatewayServiceKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PrimaryModel for ExpressGatewayService {
+    type Key = ExpressGatewayServiceKey;
+    type Manager = ExpressGatewayServiceManager;
+    const SERVICE: &'static str = "ecs";
+    const KIND: &'static str = "ExpressGatewayService";
+
+    fn pk(&self) -> Option<ExpressGatewayServiceKey> {
+        self.service_arn.clone().map(ExpressGatewayServiceKey)
+    }
+
+    fn arn(&self) -> Option<&str> {
+        self.service_arn.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.service_name.as_deref()
+    }
+
+    fn tag_map(&self) -> Option<TagMap> {
+        self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl ExpressGatewayService {
+    /// The manager for `ExpressGatewayService`s, bound to the default session.
+    pub fn objects() -> ExpressGatewayServiceManager {
+        ExpressGatewayServiceManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    pub fn manager(&self) -> ExpressGatewayServiceManager {
+        ExpressGatewayServiceManager::with_session(self._state.session().cloned())
+    }
+
+    /// The tags as a map (a copy; see [`ExpressGatewayService::tags_mut`] to edit).
+    pub fn tags(&self) -> TagMap {
+        tags::to_map(self.tags.as_deref())
+    }
+
+    /// The tags as a mutable map; edits are written to the model when the
+    /// view is dropped, and to AWS by `save()`.
+    pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
+        TagsMut::new(&mut self.tags)
+    }
+
+    /// Replaces every tag.
+    pub fn set_tags(&mut self, tags: TagMap) {
+        self.tags = Some(tags::from_map(&tags));
+    }
+
+    /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn cluster(&self) -> ClusterGet {
+        let manager = ClusterManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster.clone() else {
+            return ClusterGet::failed(
+                manager,
+                Error::validation(
+                    "ExpressGatewayService.cluster needs `cluster`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn service(&self) -> ServiceGet {
+        let manager = ServiceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.service_arn.clone() else {
+            return ServiceGet::failed(
+                manager,
+                Error::validation(
+                    "ExpressGatewayService.service needs `serviceArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        if let Some(v) = self.cluster.clone() {
+            request = request.cluster(v);
+        }
+        request
+    }
+
+    /// The related [`ServiceRevision`] (calls `ServiceRevision::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn active_service_revisions(&self) -> ServiceRevisionGetMany {
+        let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
+        let Some(a0) = Some(
+            self.active_configurations
+                .iter()
+                .flatten()
+                .filter_map(|x| x.service_revision_arn.clone())
+                .collect::<Vec<_>>(),
+        ) else {
+            return ServiceRevisionGetMany::failed(manager, Error::validation("ExpressGatewayService.active_service_revisions needs `activeConfigurations[].serviceRevisionArn`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get_many(a0);
+        request
+    }
+
+    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
+    /// afterwards `self` holds what AWS returned.
+    ///
+    /// Whether to create or update is decided by where the model came from (a model
+    /// returned by a manager is updated), never by whether a key field is set.
+    /// Tag edits are written with the service's tag operations when the
+    /// create/update operation cannot carry them.
+    pub async fn save(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let persisted = self._state.is_persisted();
+        #[allow(unused_mut)]
+        let mut fresh = if persisted {
+            {
+                manager.update(self).send().await?;
+                self.clone()
+            }
+        } else {
+            manager.create(self).send().await?
+        };
+        let desired = self.tag_map();
+        let carried = if persisted { false } else { true };
+        if let Some(desired) = desired {
+            if !carried {
+                let before = if persisted {
+                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                } else {
+                    fresh.tag_map().unwrap_or_default()
+                };
+                if before != desired {
+                    let arn = fresh
+                        .arn()
+                        .or(self.arn())
+                        .map(str::to_owned)
+                        .ok_or_else(|| {
+                            Error::validation("ExpressGatewayService has no ARN to write tags to")
+                        })?;
+                    let session = manager.session()?;
+                    super::write_tags(&session, &arn, &before, &desired).await?;
+                }
+            }
+            fresh.tags = Some(tags::from_map(&desired));
+            fresh._state.set_tag_snapshot(Some(desired));
+        }
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Deletes this model in AWS, passing the context it needs (serviceArn).
+    /// Afterwards `self` holds the final state AWS reported, and a later
+    /// `save()` would create it again.
+    pub async fn delete(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let a0 = self.service_arn.clone().ok_or_else(|| {
+            Error::validation("ExpressGatewayService.delete() needs `serviceArn`, which is not set")
+        })?;
+        #[allow(unused_mut)]
+        let mut request = manager.delete(a0);
+        let deleted = request.send().await?;
+        *self = deleted;
+        self._state.mark_deleted();
+        Ok(())
+    }
+}

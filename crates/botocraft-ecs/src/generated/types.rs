@@ -6871,6 +6871,1069 @@ pub struct ServiceDeploymentAlarms {
     pub triggered_alarm_names: Option<Vec<String>>,
 }
 
+/// The detailed information about a daemon.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Daemon {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that the daemon is running in.
+    #[serde(
+        rename = "clusterArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The current daemon revision details, including the running task counts per capacity provider.
+    #[serde(
+        rename = "currentRevisions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub current_revisions: Option<Vec<DaemonRevisionDetail>>,
+    /// The Amazon Resource Name (ARN) of the most recent daemon deployment.
+    #[serde(
+        rename = "deploymentArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_arn: Option<String>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The Unix timestamp for the time when the daemon was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for Daemon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Daemon");
+        d.field("daemon_arn", &self.daemon_arn);
+        d.field("cluster_arn", &self.cluster_arn);
+        d.field("status", &self.status);
+        d.field("current_revisions", &self.current_revisions);
+        d.field("deployment_arn", &self.deployment_arn);
+        d.field("created_at", &self.created_at);
+        d.field("updated_at", &self.updated_at);
+        d.finish()
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonStatus` values.
+    pub enum DaemonStatus {
+        Active = "ACTIVE",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+    }
+}
+
+/// Details about a daemon revision, including the running task counts per capacity provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonRevisionDetail {
+    /// The Amazon Resource Name (ARN) of the daemon revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The capacity providers associated with this daemon revision.
+    #[serde(
+        rename = "capacityProviders",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub capacity_providers: Option<Vec<DaemonCapacityProvider>>,
+    /// The total number of daemon tasks running for this revision.
+    #[serde(
+        rename = "totalRunningCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_running_count: Option<i32>,
+    /// The total number of instances running without the daemon task for this revision, across all capacity providers. These instances aren't included in `totalRunningCount`.
+    #[serde(
+        rename = "totalWithoutDaemonCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_without_daemon_count: Option<i32>,
+}
+
+/// Information about a capacity provider associated with a daemon revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonCapacityProvider {
+    /// The Amazon Resource Name (ARN) of the capacity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The number of daemon tasks running on this capacity provider.
+    #[serde(
+        rename = "runningCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub running_count: Option<i32>,
+    /// The number of instances on this capacity provider that are running without the daemon task. This applies to daemons that aren't critical, where the instance remains available for your other tasks even if the daemon task can't start or stops. These instances aren't included in `runningCount`.
+    #[serde(
+        rename = "withoutDaemonCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub without_daemon_count: Option<i32>,
+}
+
+/// The details of a daemon task definition. A daemon task definition is a template that describes the containers that form a daemon. Daemons deploy cross-cutting software agents independently across your Amazon ECS infrastructure.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonTaskDefinition {
+    /// The full Amazon Resource Name (ARN) of the daemon task definition.
+    #[serde(
+        rename = "daemonTaskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition_arn: Option<String>,
+    /// The name of a family that this daemon task definition is registered to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The revision of the daemon task in a particular family. The revision is a version number of a daemon task definition in a family. When you register a daemon task definition for the first time, the revision is `1`. Each time that you register a new revision of a daemon task definition in the same family, the revision value always increases by one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i32>,
+    /// The short name or full Amazon Resource Name (ARN) of the IAM role that grants containers in the daemon task permission to call Amazon Web Services APIs on your behalf.
+    #[serde(
+        rename = "taskRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_role_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf.
+    #[serde(
+        rename = "executionRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub execution_role_arn: Option<String>,
+    /// A list of container definitions in JSON format that describe the containers that make up the daemon task.
+    #[serde(
+        rename = "containerDefinitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_definitions: Option<Vec<DaemonContainerDefinition>>,
+    /// The list of data volume definitions for the daemon task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<DaemonVolume>>,
+    /// The number of CPU units used by the daemon task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount of memory (in MiB) used by the daemon task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The status of the daemon task definition. The valid values are `ACTIVE`, `DELETE_IN_PROGRESS`, and `DELETED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonTaskDefinitionStatus>,
+    /// The Unix timestamp for the time when the daemon task definition was registered.
+    #[serde(
+        rename = "registeredAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registered_at: Option<DateTime>,
+    /// The Unix timestamp for the time when the daemon task definition delete was requested.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_requested_at: Option<DateTime>,
+    /// The principal that registered the daemon task definition.
+    #[serde(
+        rename = "registeredBy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registered_by: Option<String>,
+    /// The PID namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
+    #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
+    pub pid_mode: Option<DaemonPidMode>,
+    /// The IPC namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
+    #[serde(rename = "ipcMode", default, skip_serializing_if = "Option::is_none")]
+    pub ipc_mode: Option<DaemonIpcMode>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for DaemonTaskDefinition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("DaemonTaskDefinition");
+        d.field(
+            "daemon_task_definition_arn",
+            &self.daemon_task_definition_arn,
+        );
+        d.field("family", &self.family);
+        d.field("revision", &self.revision);
+        d.field("task_role_arn", &self.task_role_arn);
+        d.field("execution_role_arn", &self.execution_role_arn);
+        d.field("container_definitions", &self.container_definitions);
+        d.field("volumes", &self.volumes);
+        d.field("cpu", &self.cpu);
+        d.field("memory", &self.memory);
+        d.field("status", &self.status);
+        d.field("registered_at", &self.registered_at);
+        d.field("delete_requested_at", &self.delete_requested_at);
+        d.field("registered_by", &self.registered_by);
+        d.field("pid_mode", &self.pid_mode);
+        d.field("ipc_mode", &self.ipc_mode);
+        d.finish()
+    }
+}
+
+/// A container definition for a daemon task. Daemon container definitions describe the containers that run as part of a daemon task on container instances managed by capacity providers.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonContainerDefinition {
+    /// The name of the container. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The image used to start the container. This string is passed directly to the Docker daemon. Images in the Docker Hub registry are available by default. Other repositories are specified with either ` repository-url/image:tag ` or ` repository-url/image@digest `.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The amount (in MiB) of memory to present to the container. If the container attempts to exceed the memory specified here, the container is killed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i32>,
+    /// The soft limit (in MiB) of memory to reserve for the container.
+    #[serde(
+        rename = "memoryReservation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_reservation: Option<i32>,
+    /// The private repository authentication credentials to use.
+    #[serde(
+        rename = "repositoryCredentials",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repository_credentials: Option<RepositoryCredentials>,
+    /// The container health check command and associated configuration parameters for the container.
+    #[serde(
+        rename = "healthCheck",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub health_check: Option<HealthCheck>,
+    /// The number of `cpu` units reserved for the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<i32>,
+    /// If the `essential` parameter of a container is marked as `true`, and that container fails or stops for any reason, all other containers that are part of the task are stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub essential: Option<bool>,
+    /// The entry point that's passed to the container.
+    #[serde(
+        rename = "entryPoint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entry_point: Option<Vec<String>>,
+    /// The command that's passed to the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// The working directory to run commands inside the container in.
+    #[serde(
+        rename = "workingDirectory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub working_directory: Option<String>,
+    /// A list of files containing the environment variables to pass to a container.
+    #[serde(
+        rename = "environmentFiles",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub environment_files: Option<Vec<EnvironmentFile>>,
+    /// The environment variables to pass to a container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Vec<KeyValuePair>>,
+    /// The secrets to pass to the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<Secret>>,
+    /// When this parameter is true, the container is given read-only access to its root file system.
+    #[serde(
+        rename = "readonlyRootFilesystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub readonly_root_filesystem: Option<bool>,
+    /// The mount points for data volumes in your container.
+    #[serde(
+        rename = "mountPoints",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mount_points: Option<Vec<MountPoint>>,
+    /// The log configuration specification for the container.
+    #[serde(
+        rename = "logConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_configuration: Option<LogConfiguration>,
+    /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs.
+    #[serde(
+        rename = "firelensConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub firelens_configuration: Option<FirelensConfiguration>,
+    /// When this parameter is true, the container is given elevated privileges on the host container instance (similar to the `root` user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileged: Option<bool>,
+    /// The user to use inside the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A list of `ulimits` to set in the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ulimits: Option<Vec<Ulimit>>,
+    /// Linux-specific modifications that are applied to the container configuration, such as Linux kernel capabilities.
+    #[serde(
+        rename = "linuxParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub linux_parameters: Option<DaemonLinuxParameters>,
+    /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies on other containers in a task definition.
+    #[serde(rename = "dependsOn", default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<ContainerDependency>>,
+    /// Time duration (in seconds) to wait before giving up on resolving dependencies for a container.
+    #[serde(
+        rename = "startTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_timeout: Option<i32>,
+    /// Time duration (in seconds) to wait before the container is forcefully killed if it doesn't exit normally on its own.
+    #[serde(
+        rename = "stopTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stop_timeout: Option<i32>,
+    /// A list of namespaced kernel parameters to set in the container.
+    #[serde(
+        rename = "systemControls",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub system_controls: Option<Vec<SystemControl>>,
+    /// When this parameter is `true`, you can deploy containerized applications that require `stdin` or a `tty` to be allocated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<bool>,
+    /// When this parameter is `true`, a TTY is allocated.
+    #[serde(
+        rename = "pseudoTerminal",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pseudo_terminal: Option<bool>,
+    /// The restart policy for the container. When you set up a restart policy, Amazon ECS can restart the container without needing to replace the task.
+    #[serde(
+        rename = "restartPolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restart_policy: Option<ContainerRestartPolicy>,
+}
+
+impl std::fmt::Debug for DaemonContainerDefinition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("DaemonContainerDefinition");
+        d.field("name", &self.name);
+        d.field("image", &self.image);
+        d.field("memory", &self.memory);
+        d.field("memory_reservation", &self.memory_reservation);
+        d.field(
+            "repository_credentials",
+            &self
+                .repository_credentials
+                .as_ref()
+                .map(|_| botocraft_core::REDACTED),
+        );
+        d.field("health_check", &self.health_check);
+        d.field("cpu", &self.cpu);
+        d.field("essential", &self.essential);
+        d.field("entry_point", &self.entry_point);
+        d.field("command", &self.command);
+        d.field("working_directory", &self.working_directory);
+        d.field("environment_files", &self.environment_files);
+        d.field(
+            "environment",
+            &self.environment.as_ref().map(|_| botocraft_core::REDACTED),
+        );
+        d.field("secrets", &self.secrets);
+        d.field("readonly_root_filesystem", &self.readonly_root_filesystem);
+        d.field("mount_points", &self.mount_points);
+        d.field("log_configuration", &self.log_configuration);
+        d.field("firelens_configuration", &self.firelens_configuration);
+        d.field("privileged", &self.privileged);
+        d.field("user", &self.user);
+        d.field("ulimits", &self.ulimits);
+        d.field("linux_parameters", &self.linux_parameters);
+        d.field("depends_on", &self.depends_on);
+        d.field("start_timeout", &self.start_timeout);
+        d.field("stop_timeout", &self.stop_timeout);
+        d.field("system_controls", &self.system_controls);
+        d.field("interactive", &self.interactive);
+        d.field("pseudo_terminal", &self.pseudo_terminal);
+        d.field("restart_policy", &self.restart_policy);
+        d.finish()
+    }
+}
+
+/// The Linux-specific options that are applied to the daemon container, such as Linux kernel capabilities.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonLinuxParameters {
+    /// The Linux capabilities for the container that are added to or dropped from the default configuration provided by Docker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<KernelCapabilities>,
+    /// Any host devices to expose to the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Device>>,
+    /// Run an `init` process inside the container that forwards signals and reaps processes.
+    #[serde(
+        rename = "initProcessEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub init_process_enabled: Option<bool>,
+    /// The container path, mount options, and size (in MiB) of the tmpfs mount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmpfs: Option<Vec<Tmpfs>>,
+}
+
+/// A data volume definition for a daemon task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonVolume {
+    /// The name of the volume. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The contents of the `host` parameter determine whether your bind mount host volume persists on the host container instance and where it's stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<HostVolumeProperties>,
+    /// The log driver volume configuration. With a log driver volume, the containers in a daemon task can read the log files that a log driver writes for the other tasks on the container instance. To read the log files, mount the volume into a container in the daemon task with `mountPoints`.
+    #[serde(
+        rename = "logDriverVolumeConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_driver_volume_configuration: Option<LogDriverVolumeConfiguration>,
+}
+
+/// The configuration for a log driver volume in a daemon task definition. The volume contains the log files for each container on the container instance that uses the specified log driver in its `logConfiguration`. Containers that use a different log driver don't write log files to the volume.
+///
+/// For the `json-file` log driver, the volume has one directory for each container, named with the container ID. Each directory contains the container's log file, `&lt;container-id&gt;-json.log`, and any rotated log files. After a container stops and Amazon ECS removes it, Amazon ECS deletes the container's directory. Read the log files before the container is removed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogDriverVolumeConfiguration {
+    /// The log driver whose log files the volume contains. The only supported value is `json-file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<LogDriver>,
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonTaskDefinitionStatus` values.
+    pub enum DaemonTaskDefinitionStatus {
+        Active = "ACTIVE",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        Deleted = "DELETED",
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonPidMode` values.
+    pub enum DaemonPidMode {
+        None = "none",
+        Shared = "shared",
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonIpcMode` values.
+    pub enum DaemonIpcMode {
+        None = "none",
+        Shared = "shared",
+    }
+}
+
+/// Information about a daemon revision. A daemon revision is a snapshot of the daemon's configuration at the time a deployment was initiated.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonRevision {
+    /// The Amazon Resource Name (ARN) of the daemon revision.
+    #[serde(
+        rename = "daemonRevisionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_revision_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that hosts the daemon.
+    #[serde(
+        rename = "clusterArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon for this revision.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon task definition used by this revision.
+    #[serde(
+        rename = "daemonTaskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition_arn: Option<String>,
+    /// The Unix timestamp for the time when the daemon revision was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The container images used by the daemon revision.
+    #[serde(
+        rename = "containerImages",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_images: Option<Vec<DaemonContainerImage>>,
+    /// Specifies whether tags are propagated from the daemon to the daemon tasks.
+    #[serde(
+        rename = "propagateTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub propagate_tags: Option<DaemonPropagateTags>,
+    /// Specifies whether Amazon ECS managed tags are turned on for the daemon tasks.
+    #[serde(
+        rename = "enableECSManagedTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Specifies whether the execute command functionality is turned on for the daemon tasks.
+    #[serde(
+        rename = "enableExecuteCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_execute_command: Option<bool>,
+    /// If the `critical` parameter of this daemon revision is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. If the parameter is `false`, the daemon task failure doesn't affect the other tasks on the instance, and doesn't block instance registration. The default value is `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<bool>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for DaemonRevision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("DaemonRevision");
+        d.field("daemon_revision_arn", &self.daemon_revision_arn);
+        d.field("cluster_arn", &self.cluster_arn);
+        d.field("daemon_arn", &self.daemon_arn);
+        d.field(
+            "daemon_task_definition_arn",
+            &self.daemon_task_definition_arn,
+        );
+        d.field("created_at", &self.created_at);
+        d.field("container_images", &self.container_images);
+        d.field("propagate_tags", &self.propagate_tags);
+        d.field("enable_ecs_managed_tags", &self.enable_ecs_managed_tags);
+        d.field("enable_execute_command", &self.enable_execute_command);
+        d.field("critical", &self.critical);
+        d.finish()
+    }
+}
+
+/// The details about the container image a daemon revision uses.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonContainerImage {
+    /// The name of the container.
+    #[serde(
+        rename = "containerName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_name: Option<String>,
+    /// The container image digest.
+    #[serde(
+        rename = "imageDigest",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_digest: Option<String>,
+    /// The container image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonPropagateTags` values.
+    pub enum DaemonPropagateTags {
+        Daemon = "DAEMON",
+        None = "NONE",
+    }
+}
+
+/// A summary of a daemon deployment.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonDeployment {
+    /// The Amazon Resource Name (ARN) of the daemon deployment.
+    #[serde(
+        rename = "daemonDeploymentArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_deployment_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that hosts the daemon.
+    #[serde(
+        rename = "clusterArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_arn: Option<String>,
+    /// The status of the daemon deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonDeploymentStatus>,
+    /// Information about why the daemon deployment is in the current status.
+    #[serde(
+        rename = "statusReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_reason: Option<String>,
+    /// The ARN of the daemon revision being deployed.
+    #[serde(
+        rename = "targetDaemonRevisionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_daemon_revision_arn: Option<String>,
+    /// The time the daemon deployment was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The time the daemon deployment started.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime>,
+    /// The time the daemon deployment stopped.
+    #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<DateTime>,
+    /// The time the daemon deployment finished.
+    #[serde(
+        rename = "finishedAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub finished_at: Option<DateTime>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for DaemonDeployment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("DaemonDeployment");
+        d.field("daemon_deployment_arn", &self.daemon_deployment_arn);
+        d.field("daemon_arn", &self.daemon_arn);
+        d.field("cluster_arn", &self.cluster_arn);
+        d.field("status", &self.status);
+        d.field("status_reason", &self.status_reason);
+        d.field(
+            "target_daemon_revision_arn",
+            &self.target_daemon_revision_arn,
+        );
+        d.field("created_at", &self.created_at);
+        d.field("started_at", &self.started_at);
+        d.field("stopped_at", &self.stopped_at);
+        d.field("finished_at", &self.finished_at);
+        d.finish()
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonDeploymentStatus` values.
+    pub enum DaemonDeploymentStatus {
+        Pending = "PENDING",
+        Successful = "SUCCESSFUL",
+        Stopped = "STOPPED",
+        StopRequested = "STOP_REQUESTED",
+        InProgress = "IN_PROGRESS",
+        RollbackInProgress = "ROLLBACK_IN_PROGRESS",
+        RollbackSuccessful = "ROLLBACK_SUCCESSFUL",
+        RollbackFailed = "ROLLBACK_FAILED",
+    }
+}
+
+/// Represents an Express service, which provides a simplified way to deploy containerized web applications on Amazon ECS with managed Amazon Web Services infrastructure. An Express service automatically provisions and manages Application Load Balancers, target groups, security groups, and auto-scaling policies.
+///
+/// Express services use a service revision architecture where each service can have multiple active configurations, enabling blue-green deployments and gradual rollouts. The service maintains a list of active configurations and manages the lifecycle of the underlying Amazon Web Services resources.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpressGatewayService {
+    /// The short name or full ARN of the cluster that hosts the Express service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the Express service.
+    #[serde(
+        rename = "serviceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_name: Option<String>,
+    /// The ARN that identifies the Express service.
+    #[serde(
+        rename = "serviceArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_arn: Option<String>,
+    /// The ARN of the infrastructure role that manages Amazon Web Services resources for the Express service.
+    #[serde(
+        rename = "infrastructureRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub infrastructure_role_arn: Option<String>,
+    /// The current status of the Express service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ExpressGatewayServiceStatus>,
+    /// The current deployment configuration for the Express service.
+    #[serde(
+        rename = "currentDeployment",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub current_deployment: Option<String>,
+    /// The list of active service configurations for the Express service.
+    #[serde(
+        rename = "activeConfigurations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub active_configurations: Option<Vec<ExpressGatewayServiceConfiguration>>,
+    /// The metadata applied to the Express service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The Unix timestamp for when the Express service was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The Unix timestamp for when the Express service was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for ExpressGatewayService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ExpressGatewayService");
+        d.field("cluster", &self.cluster);
+        d.field("service_name", &self.service_name);
+        d.field("service_arn", &self.service_arn);
+        d.field("infrastructure_role_arn", &self.infrastructure_role_arn);
+        d.field("status", &self.status);
+        d.field("current_deployment", &self.current_deployment);
+        d.field("active_configurations", &self.active_configurations);
+        d.field("tags", &self.tags);
+        d.field("created_at", &self.created_at);
+        d.field("updated_at", &self.updated_at);
+        d.finish()
+    }
+}
+
+/// An object that defines the status of Express service creation and information about the status of the service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpressGatewayServiceStatus {
+    /// The status of the Express service.
+    #[serde(
+        rename = "statusCode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_code: Option<ExpressGatewayServiceStatusCode>,
+    /// Information about why the Express service is in the current status.
+    #[serde(
+        rename = "statusReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_reason: Option<String>,
+}
+
+botocraft_core::open_enum! {
+    /// The `ExpressGatewayServiceStatusCode` values.
+    pub enum ExpressGatewayServiceStatusCode {
+        Active = "ACTIVE",
+        Draining = "DRAINING",
+        Inactive = "INACTIVE",
+    }
+}
+
+/// Represents a specific configuration revision of an Express service, containing all the settings and parameters for that revision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpressGatewayServiceConfiguration {
+    /// The ARN of the service revision.
+    #[serde(
+        rename = "serviceRevisionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_revision_arn: Option<String>,
+    /// The ARN of the task execution role for the service revision.
+    #[serde(
+        rename = "executionRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub execution_role_arn: Option<String>,
+    /// The ARN of the task role for the service revision.
+    #[serde(
+        rename = "taskRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_role_arn: Option<String>,
+    /// The ARN of the task definition used by this service revision. This is present for all Express services and reflects the task definition in use, whether managed by Amazon ECS or provided by the customer.
+    #[serde(
+        rename = "taskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_definition_arn: Option<String>,
+    /// The CPU allocation for tasks in this service revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The memory allocation for tasks in this service revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The CPU architecture that the task runs on.
+    #[serde(
+        rename = "cpuArchitecture",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu_architecture: Option<ExpressCpuArchitecture>,
+    /// The network configuration for tasks in this service revision.
+    #[serde(
+        rename = "networkConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
+    /// The health check path for this service revision.
+    #[serde(
+        rename = "healthCheckPath",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub health_check_path: Option<String>,
+    /// The primary container configuration for this service revision.
+    #[serde(
+        rename = "primaryContainer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub primary_container: Option<ExpressGatewayContainer>,
+    /// The auto-scaling configuration for this service revision.
+    #[serde(
+        rename = "scalingTarget",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scaling_target: Option<ExpressGatewayScalingTarget>,
+    /// The entry point into this service revision.
+    #[serde(
+        rename = "ingressPaths",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ingress_paths: Option<Vec<IngressPathSummary>>,
+    /// The Unix timestamp for when this service revision was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+}
+
+botocraft_core::open_enum! {
+    /// The `ExpressCpuArchitecture` values.
+    pub enum ExpressCpuArchitecture {
+        X8664 = "X86_64",
+        Arm64 = "ARM64",
+    }
+}
+
+/// The network configuration for an Express service. By default, an Express service utilizes subnets and security groups associated with the default VPC.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpressGatewayServiceNetworkConfiguration {
+    /// The IDs of the security groups associated with the Express service.
+    #[serde(
+        rename = "securityGroups",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub security_groups: Option<Vec<String>>,
+    /// The IDs of the subnets associated with the Express service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<String>>,
+}
+
+/// Defines the configuration for the primary container in an Express service. This container receives traffic from the Application Load Balancer and runs your application code.
+///
+/// The container configuration includes the container image, port mapping, logging settings, environment variables, and secrets. The container image is the only required parameter, with sensible defaults provided for other settings.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpressGatewayContainer {
+    /// The image used to start a container. This string is passed directly to the Docker daemon. Images in the Docker Hub registry are available by default. Other repositories are specified with either `repository-url/image:tag` or `repository-url/image@digest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The port number on the container that receives traffic from the load balancer. Default is 80.
+    #[serde(
+        rename = "containerPort",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_port: Option<i32>,
+    /// The log configuration for the container.
+    #[serde(
+        rename = "awsLogsConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub aws_logs_configuration: Option<ExpressGatewayServiceAwsLogsConfiguration>,
+    /// The configuration for repository credentials for private registry authentication.
+    #[serde(
+        rename = "repositoryCredentials",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repository_credentials: Option<ExpressGatewayRepositoryCredentials>,
+    /// The command that is passed to the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// The environment variables to pass to the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Vec<KeyValuePair>>,
+    /// The secrets to pass to the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Vec<Secret>>,
+}
+
+impl std::fmt::Debug for ExpressGatewayContainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ExpressGatewayContainer");
+        d.field("image", &self.image);
+        d.field("container_port", &self.container_port);
+        d.field("aws_logs_configuration", &self.aws_logs_configuration);
+        d.field("repository_credentials", &self.repository_credentials);
+        d.field("command", &self.command);
+        d.field(
+            "environment",
+            &self.environment.as_ref().map(|_| botocraft_core::REDACTED),
+        );
+        d.field("secrets", &self.secrets);
+        d.finish()
+    }
+}
+
+/// Specifies the Amazon CloudWatch Logs configuration for the Express service container.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpressGatewayServiceAwsLogsConfiguration {
+    /// The name of the CloudWatch Logs log group to send container logs to.
+    #[serde(rename = "logGroup", default, skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<String>,
+    /// The prefix for the CloudWatch Logs log stream names. The default for an Express service is `ecs`.
+    #[serde(
+        rename = "logStreamPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_stream_prefix: Option<String>,
+}
+
+/// The repository credentials for private registry authentication to pass to the container.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpressGatewayRepositoryCredentials {
+    /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
+    #[serde(
+        rename = "credentialsParameter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credentials_parameter: Option<String>,
+}
+
+/// Defines the auto-scaling configuration for an Express service. This determines how the service automatically adjusts the number of running tasks based on demand metrics such as CPU utilization, memory utilization, or request count per target.
+///
+/// Auto-scaling helps ensure your application can handle varying levels of traffic while optimizing costs by scaling down during low-demand periods. You can specify the minimum and maximum number of tasks, the scaling metric, and the target value for that metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpressGatewayScalingTarget {
+    /// The minimum number of tasks to run in the Express service.
+    #[serde(
+        rename = "minTaskCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_task_count: Option<i32>,
+    /// The maximum number of tasks to run in the Express service.
+    #[serde(
+        rename = "maxTaskCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_task_count: Option<i32>,
+    /// The metric used for auto-scaling decisions. The default metric used for an Express service is `CPUUtilization`.
+    #[serde(
+        rename = "autoScalingMetric",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_metric: Option<ExpressGatewayServiceScalingMetric>,
+    /// The target value for the auto-scaling metric. The default value for an Express service is 60.
+    #[serde(
+        rename = "autoScalingTargetValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_target_value: Option<i32>,
+}
+
+botocraft_core::open_enum! {
+    /// The `ExpressGatewayServiceScalingMetric` values.
+    pub enum ExpressGatewayServiceScalingMetric {
+        AverageCpu = "AVERAGE_CPU",
+        AverageMemory = "AVERAGE_MEMORY",
+        RequestCountPerTarget = "REQUEST_COUNT_PER_TARGET",
+    }
+}
+
+/// The entry point into an Express service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IngressPathSummary {
+    /// The type of access to the endpoint for the Express service.
+    #[serde(
+        rename = "accessType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_type: Option<AccessType>,
+    /// The endpoint for access to the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+}
+
 /// The `DescribeClustersRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeClustersRequest {
@@ -8970,6 +10033,892 @@ pub struct StopServiceDeploymentResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub service_deployment_arn: Option<String>,
+}
+
+/// The `DescribeDaemonRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDaemonRequest {
+    /// The Amazon Resource Name (ARN) of the daemon to describe.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+}
+
+/// The `DescribeDaemonResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDaemonResponse {
+    /// The full description of the daemon, including the current revisions, deployment ARN, cluster, and status information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daemon: Option<Daemon>,
+}
+
+/// The `ListDaemonsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDaemonsRequest {
+    /// The Amazon Resource Name (ARN) of the cluster to filter daemons by. If you do not specify a cluster, the default cluster is assumed.
+    #[serde(
+        rename = "clusterArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the capacity providers to filter daemons by. Only daemons associated with the specified capacity providers are returned.
+    #[serde(
+        rename = "capacityProviderArns",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub capacity_provider_arns: Option<Vec<String>>,
+    /// The maximum number of daemon results that `ListDaemons` returned in paginated output. When this parameter is used, `ListDaemons` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `ListDaemons` request with the returned `nextToken` value. This value can be between 1 and 100. If this parameter isn't used, then `ListDaemons` returns up to 100 results and a `nextToken` value if applicable.
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a `ListDaemons` request indicating that more results are available to fulfill the request and further calls will be needed. If `maxResults` was provided, it's possible for the number of results to be fewer than `maxResults`.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The `ListDaemonsResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDaemonsResponse {
+    /// The list of daemon summaries.
+    #[serde(
+        rename = "daemonSummariesList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_summaries_list: Option<Vec<DaemonSummary>>,
+    /// The `nextToken` value to include in a future `ListDaemons` request. When the results of a `ListDaemons` request exceed `maxResults`, this value can be used to retrieve the next page of results.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// A summary of a daemon.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonSummary {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The Unix timestamp for the time when the daemon was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime>,
+}
+
+/// The `CreateDaemonRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDaemonRequest {
+    /// The name of the daemon. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    #[serde(
+        rename = "daemonName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster to create the daemon in.
+    #[serde(
+        rename = "clusterArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon task definition to use for the daemon.
+    #[serde(
+        rename = "daemonTaskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition_arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon. The daemon deploys tasks on container instances managed by these capacity providers.
+    #[serde(
+        rename = "capacityProviderArns",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub capacity_provider_arns: Option<Vec<String>>,
+    /// Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time.
+    #[serde(
+        rename = "deploymentConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
+    /// The metadata that you apply to the daemon to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// Specifies whether to propagate the tags from the daemon to the daemon tasks. If you don't specify a value, the tags aren't propagated. You can only propagate tags to daemon tasks during task creation. To add tags to a task after task creation, use the TagResource API action.
+    #[serde(
+        rename = "propagateTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub propagate_tags: Option<DaemonPropagateTags>,
+    /// Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon. For more information, see Tagging your Amazon ECS resources in the Amazon Elastic Container Service Developer Guide.
+    #[serde(
+        rename = "enableECSManagedTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Determines whether the execute command functionality is turned on for the daemon. If `true`, the execute command functionality is turned on for all tasks in the daemon.
+    #[serde(
+        rename = "enableExecuteCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_execute_command: Option<bool>,
+    /// An identifier that you provide to ensure the idempotency of the request. It must be unique and is case sensitive. Up to 36 ASCII characters in the range of 33-126 (inclusive) are allowed.
+    #[serde(
+        rename = "clientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_token: Option<String>,
+    /// If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. If the `critical` parameter is `false`, the daemon task failure doesn't affect the other tasks on the instance. The default value is `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<bool>,
+}
+
+/// Optional deployment parameters that control how a daemon rolls out updates across container instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonDeploymentConfiguration {
+    /// The percentage of container instances to drain simultaneously during a daemon deployment. Valid values are between 0.0 and 100.0.
+    #[serde(
+        rename = "drainPercent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub drain_percent: Option<f64>,
+    /// The CloudWatch alarm configuration for the daemon deployment. When alarms are triggered during a deployment, the deployment can be automatically rolled back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<DaemonAlarmConfiguration>,
+    /// The amount of time (in minutes) to wait after a successful deployment step before proceeding. This allows time to monitor for issues before continuing. The default value is 0.
+    #[serde(
+        rename = "bakeTimeInMinutes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bake_time_in_minutes: Option<i32>,
+}
+
+/// The CloudWatch alarm configuration for a daemon. When enabled, CloudWatch alarms determine whether a daemon deployment has failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonAlarmConfiguration {
+    /// The CloudWatch alarm names to monitor during a daemon deployment.
+    #[serde(
+        rename = "alarmNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alarm_names: Option<Vec<String>>,
+    /// Determines whether to use the CloudWatch alarm option in the daemon deployment process. The default value is `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+}
+
+/// The `CreateDaemonResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDaemonResponse {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The Amazon Resource Name (ARN) of the initial daemon deployment. This deployment places daemon tasks on each container instance of the specified capacity providers.
+    #[serde(
+        rename = "deploymentArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_arn: Option<String>,
+}
+
+/// The `UpdateDaemonRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateDaemonRequest {
+    /// The Amazon Resource Name (ARN) of the daemon to update.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the daemon task definition to use for the updated daemon.
+    #[serde(
+        rename = "daemonTaskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition_arn: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon.
+    #[serde(
+        rename = "capacityProviderArns",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub capacity_provider_arns: Option<Vec<String>>,
+    /// Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time.
+    #[serde(
+        rename = "deploymentConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
+    /// Specifies whether to propagate the tags from the daemon to the daemon tasks. If you don't specify a value, the tags aren't propagated. You can only propagate tags to daemon tasks during task creation.
+    #[serde(
+        rename = "propagateTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub propagate_tags: Option<DaemonPropagateTags>,
+    /// Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon. For more information, see Tagging your Amazon ECS resources in the Amazon Elastic Container Service Developer Guide.
+    #[serde(
+        rename = "enableECSManagedTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// If `true`, the execute command functionality is turned on for all tasks in the daemon. If `false`, the execute command functionality is turned off.
+    #[serde(
+        rename = "enableExecuteCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_execute_command: Option<bool>,
+    /// If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. If the `critical` parameter is `false`, the daemon task failure doesn't affect the other tasks on the instance. The default value is `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<bool>,
+}
+
+/// The `UpdateDaemonResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateDaemonResponse {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The status of the daemon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The Unix timestamp for the time when the daemon was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime>,
+    /// The Amazon Resource Name (ARN) of the daemon deployment that was triggered by the update.
+    #[serde(
+        rename = "deploymentArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_arn: Option<String>,
+}
+
+/// The `DeleteDaemonRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDaemonRequest {
+    /// The Amazon Resource Name (ARN) of the daemon to delete.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+}
+
+/// The `DeleteDaemonResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDaemonResponse {
+    /// The Amazon Resource Name (ARN) of the daemon.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// The status of the daemon. After you call `DeleteDaemon`, the status changes to `DELETE_IN_PROGRESS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonStatus>,
+    /// The Unix timestamp for the time when the daemon was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The Unix timestamp for the time when the daemon was last updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime>,
+    /// The Amazon Resource Name (ARN) of the daemon deployment that was triggered by the delete operation. This deployment drains existing daemon tasks from the container instances.
+    #[serde(
+        rename = "deploymentArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_arn: Option<String>,
+}
+
+/// The `DescribeDaemonTaskDefinitionRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDaemonTaskDefinitionRequest {
+    /// The `family` for the latest `ACTIVE` revision, `family` and `revision` (`family:revision`) for a specific revision in the family, or full Amazon Resource Name (ARN) of the daemon task definition to describe.
+    #[serde(
+        rename = "daemonTaskDefinition",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition: Option<String>,
+}
+
+/// The `DescribeDaemonTaskDefinitionResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDaemonTaskDefinitionResponse {
+    /// The full daemon task definition description.
+    #[serde(
+        rename = "daemonTaskDefinition",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition: Option<DaemonTaskDefinition>,
+}
+
+/// The `ListDaemonTaskDefinitionsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDaemonTaskDefinitionsRequest {
+    /// The full family name to filter the `ListDaemonTaskDefinitions` results with. Specifying a `familyPrefix` limits the listed daemon task definitions to daemon task definition families that start with the `familyPrefix` string.
+    #[serde(
+        rename = "familyPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub family_prefix: Option<String>,
+    /// The exact name of the daemon task definition family to filter results with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The revision filter to apply. Specify `LAST_REGISTERED` to return only the last registered revision for each daemon task definition family.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<DaemonTaskDefinitionRevisionFilter>,
+    /// The daemon task definition status to filter the `ListDaemonTaskDefinitions` results with. By default, only `ACTIVE` daemon task definitions are listed. If you set this parameter to `DELETE_IN_PROGRESS`, only daemon task definitions that are in the process of being deleted are listed. If you set this parameter to `ALL`, all daemon task definitions are listed regardless of status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonTaskDefinitionStatusFilter>,
+    /// The order to sort the results. Valid values are `ASC` and `DESC`. By default (`ASC`), daemon task definitions are listed in ascending order by family name and revision number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortOrder>,
+    /// The `nextToken` value returned from a `ListDaemonTaskDefinitions` request indicating that more results are available to fulfill the request and further calls will be needed. If `maxResults` was provided, it's possible for the number of results to be fewer than `maxResults`.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of daemon task definition results that `ListDaemonTaskDefinitions` returned in paginated output. When this parameter is used, `ListDaemonTaskDefinitions` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `ListDaemonTaskDefinitions` request with the returned `nextToken` value. This value can be between 1 and 100. If this parameter isn't used, then `ListDaemonTaskDefinitions` returns up to 100 results and a `nextToken` value if applicable.
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonTaskDefinitionRevisionFilter` values.
+    pub enum DaemonTaskDefinitionRevisionFilter {
+        LastRegistered = "LAST_REGISTERED",
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonTaskDefinitionStatusFilter` values.
+    pub enum DaemonTaskDefinitionStatusFilter {
+        Active = "ACTIVE",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        All = "ALL",
+    }
+}
+
+/// The `ListDaemonTaskDefinitionsResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDaemonTaskDefinitionsResponse {
+    /// The list of daemon task definition summaries.
+    #[serde(
+        rename = "daemonTaskDefinitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definitions: Option<Vec<DaemonTaskDefinitionSummary>>,
+    /// The `nextToken` value to include in a future `ListDaemonTaskDefinitions` request. When the results of a `ListDaemonTaskDefinitions` request exceed `maxResults`, this value can be used to retrieve the next page of results.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// A summary of a daemon task definition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonTaskDefinitionSummary {
+    /// The Amazon Resource Name (ARN) of the daemon task definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The Unix timestamp for the time when the daemon task definition was registered.
+    #[serde(
+        rename = "registeredAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registered_at: Option<DateTime>,
+    /// The principal that registered the daemon task definition.
+    #[serde(
+        rename = "registeredBy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registered_by: Option<String>,
+    /// The Unix timestamp for the time when the daemon task definition delete was requested.
+    #[serde(
+        rename = "deleteRequestedAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_requested_at: Option<DateTime>,
+    /// The status of the daemon task definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonTaskDefinitionStatus>,
+}
+
+/// The `RegisterDaemonTaskDefinitionRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterDaemonTaskDefinitionRequest {
+    /// You must specify a `family` for a daemon task definition. This family is used as a name for your daemon task definition. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this daemon task can assume. All containers in this daemon task are granted the permissions that are specified in this role.
+    #[serde(
+        rename = "taskRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_role_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. The task execution role is required for daemon tasks that pull container images from Amazon ECR or send container logs to CloudWatch.
+    #[serde(
+        rename = "executionRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub execution_role_arn: Option<String>,
+    /// A list of container definitions in JSON format that describe the containers that make up your daemon task.
+    #[serde(
+        rename = "containerDefinitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_definitions: Option<Vec<DaemonContainerDefinition>>,
+    /// The number of CPU units used by the daemon task. It can be expressed as an integer using CPU units (for example, `1024`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount of memory (in MiB) used by the daemon task. It can be expressed as an integer using MiB (for example, `1024`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// A list of volume definitions in JSON format that containers in your daemon task can use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<DaemonVolume>>,
+    /// The metadata that you apply to the daemon task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The PID namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
+    #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
+    pub pid_mode: Option<DaemonPidMode>,
+    /// The IPC namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
+    #[serde(rename = "ipcMode", default, skip_serializing_if = "Option::is_none")]
+    pub ipc_mode: Option<DaemonIpcMode>,
+}
+
+/// The `RegisterDaemonTaskDefinitionResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterDaemonTaskDefinitionResponse {
+    /// The full Amazon Resource Name (ARN) of the registered daemon task definition.
+    #[serde(
+        rename = "daemonTaskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition_arn: Option<String>,
+}
+
+/// The `DeleteDaemonTaskDefinitionRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDaemonTaskDefinitionRequest {
+    /// The `family` and `revision` (`family:revision`) or full Amazon Resource Name (ARN) of the daemon task definition to delete.
+    #[serde(
+        rename = "daemonTaskDefinition",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition: Option<String>,
+}
+
+/// The `DeleteDaemonTaskDefinitionResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDaemonTaskDefinitionResponse {
+    /// The full Amazon Resource Name (ARN) of the deleted daemon task definition.
+    #[serde(
+        rename = "daemonTaskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_task_definition_arn: Option<String>,
+}
+
+/// The `DescribeDaemonRevisionsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDaemonRevisionsRequest {
+    /// The ARN of the daemon revisions to describe. You can specify up to 20 ARNs.
+    #[serde(
+        rename = "daemonRevisionArns",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_revision_arns: Option<Vec<String>>,
+}
+
+/// The `DescribeDaemonRevisionsResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDaemonRevisionsResponse {
+    /// The list of daemon revisions.
+    #[serde(
+        rename = "daemonRevisions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_revisions: Option<Vec<DaemonRevision>>,
+    /// Any failures associated with the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+}
+
+/// The `ListDaemonDeploymentsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDaemonDeploymentsRequest {
+    /// The Amazon Resource Name (ARN) of the daemon to list deployments for.
+    #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
+    pub daemon_arn: Option<String>,
+    /// An optional filter to narrow the `ListDaemonDeployments` results by deployment status. If you don't specify a status, all deployments are returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<DaemonDeploymentStatus>>,
+    /// An optional filter to narrow the `ListDaemonDeployments` results by creation time. If you don't specify a time range, all deployments are returned.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<CreatedAt>,
+    /// The maximum number of daemon deployment results that `ListDaemonDeployments` returned in paginated output. When this parameter is used, `ListDaemonDeployments` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `ListDaemonDeployments` request with the returned `nextToken` value. This value can be between 1 and 100. If this parameter isn't used, then `ListDaemonDeployments` returns up to 20 results and a `nextToken` value if applicable.
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
+    /// The `nextToken` value returned from a `ListDaemonDeployments` request indicating that more results are available to fulfill the request and further calls will be needed. If `maxResults` was provided, it's possible for the number of results to be fewer than `maxResults`.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The `ListDaemonDeploymentsResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDaemonDeploymentsResponse {
+    /// The `nextToken` value to include in a future `ListDaemonDeployments` request. When the results of a `ListDaemonDeployments` request exceed `maxResults`, this value can be used to retrieve the next page of results.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The list of daemon deployment summaries.
+    #[serde(
+        rename = "daemonDeployments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_deployments: Option<Vec<DaemonDeployment>>,
+}
+
+/// The `DescribeExpressGatewayServiceRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeExpressGatewayServiceRequest {
+    /// The Amazon Resource Name (ARN) of the Express service to describe. The ARN uniquely identifies the service within your Amazon Web Services account and region.
+    #[serde(
+        rename = "serviceArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_arn: Option<String>,
+    /// Specifies additional information to include in the response. Valid values are `TAGS` to include resource tags associated with the Express service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<ExpressGatewayServiceInclude>>,
+}
+
+botocraft_core::open_enum! {
+    /// The `ExpressGatewayServiceInclude` values.
+    pub enum ExpressGatewayServiceInclude {
+        Tags = "TAGS",
+    }
+}
+
+/// The `DescribeExpressGatewayServiceResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeExpressGatewayServiceResponse {
+    /// The full description of the described express service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ExpressGatewayService>,
+}
+
+/// The `ListServicesByNamespaceRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServicesByNamespaceRequest {
+    /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace to list the services in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The `nextToken` value that's returned from a `ListServicesByNamespace` request. It indicates that more results are available to fulfill the request and further calls are needed. If `maxResults` is returned, it is possible the number of results is less than `maxResults`.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of service results that `ListServicesByNamespace` returns in paginated output. When this parameter is used, `ListServicesByNamespace` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `ListServicesByNamespace` request with the returned `nextToken` value. This value can be between 1 and 100. If this parameter isn't used, then `ListServicesByNamespace` returns up to 10 results and a `nextToken` value if applicable.
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
+}
+
+/// The `ListServicesByNamespaceResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServicesByNamespaceResponse {
+    /// The list of full ARN entries for each service that's associated with the specified namespace.
+    #[serde(
+        rename = "serviceArns",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_arns: Option<Vec<String>>,
+    /// The `nextToken` value to include in a future `ListServicesByNamespace` request. When the results of a `ListServicesByNamespace` request exceed `maxResults`, this value can be used to retrieve the next page of results. When there are no more results to return, this value is `null`.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The `CreateExpressGatewayServiceRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateExpressGatewayServiceRequest {
+    /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. This role is required for Amazon ECS to pull container images from Amazon ECR, send container logs to Amazon CloudWatch Logs, and retrieve sensitive data from Amazon Web Services Systems Manager Parameter Store or Amazon Web Services Secrets Manager.
+    #[serde(
+        rename = "executionRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub execution_role_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the infrastructure role that grants Amazon ECS permission to create and manage Amazon Web Services resources on your behalf for the Express service. This role is used to provision and manage Application Load Balancers, target groups, security groups, auto-scaling policies, and other Amazon Web Services infrastructure components.
+    #[serde(
+        rename = "infrastructureRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub infrastructure_role_arn: Option<String>,
+    /// The name of the Express service. This name must be unique within the specified cluster and can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens. The name is used to identify the service in the Amazon ECS console and API operations.
+    #[serde(
+        rename = "serviceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_name: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the cluster on which to create the Express service. If you do not specify a cluster, the `default` cluster is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The path on the container that the Application Load Balancer uses for health checks. This should be a valid HTTP endpoint that returns a successful response (HTTP 200) when the application is healthy.
+    #[serde(
+        rename = "healthCheckPath",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub health_check_path: Option<String>,
+    /// The primary container configuration for the Express service. This defines the main application container that will receive traffic from the Application Load Balancer.
+    #[serde(
+        rename = "primaryContainer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub primary_container: Option<ExpressGatewayContainer>,
+    /// The Amazon Resource Name (ARN) of the IAM role that containers in this task can assume. This role allows your application code to access other Amazon Web Services services securely.
+    #[serde(
+        rename = "taskRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_role_arn: Option<String>,
+    /// The network configuration for the Express service tasks. This specifies the VPC subnets and security groups for the tasks.
+    #[serde(
+        rename = "networkConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
+    /// The number of CPU units used by the task. This parameter determines the CPU allocation for each task in the Express service. The default value for an Express service is 256 (.25 vCPU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount of memory (in MiB) used by the task. This parameter determines the memory allocation for each task in the Express service. The default value for an express service is 512 MiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The CPU architecture that the task runs on. If you don't specify a value, the default is `X86_64`.
+    #[serde(
+        rename = "cpuArchitecture",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu_architecture: Option<ExpressCpuArchitecture>,
+    /// The auto-scaling configuration for the Express service. This defines how the service automatically adjusts the number of running tasks based on demand.
+    #[serde(
+        rename = "scalingTarget",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scaling_target: Option<ExpressGatewayScalingTarget>,
+    /// The metadata that you apply to the Express service to help categorize and organize it. Each tag consists of a key and an optional value. You can apply up to 50 tags to a service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The Amazon Resource Name (ARN) of a task definition to use to create the Express Gateway service. This allows you to manage your own task definition, giving you more control over the service configuration such as adding sidecar containers.
+    #[serde(
+        rename = "taskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_definition_arn: Option<String>,
+}
+
+/// The `CreateExpressGatewayServiceResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateExpressGatewayServiceResponse {
+    /// The full description of your Express service following the create operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ExpressGatewayService>,
+}
+
+/// The `UpdateExpressGatewayServiceRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateExpressGatewayServiceRequest {
+    /// The Amazon Resource Name (ARN) of the Express service to update.
+    #[serde(
+        rename = "serviceArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the task execution role for the Express service.
+    #[serde(
+        rename = "executionRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub execution_role_arn: Option<String>,
+    /// The path on the container for Application Load Balancer health checks.
+    #[serde(
+        rename = "healthCheckPath",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub health_check_path: Option<String>,
+    /// The primary container configuration for the Express service.
+    #[serde(
+        rename = "primaryContainer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub primary_container: Option<ExpressGatewayContainer>,
+    /// The Amazon Resource Name (ARN) of the IAM role for containers in this task.
+    #[serde(
+        rename = "taskRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_role_arn: Option<String>,
+    /// The network configuration for the Express service tasks. By default, the network configuration for an Express service uses the default VPC.
+    #[serde(
+        rename = "networkConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
+    /// The number of CPU units used by the task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// The amount of memory (in MiB) used by the task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// The CPU architecture that the task runs on. If you don't specify a value, the service keeps its current architecture.
+    #[serde(
+        rename = "cpuArchitecture",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu_architecture: Option<ExpressCpuArchitecture>,
+    /// The auto-scaling configuration for the Express service.
+    #[serde(
+        rename = "scalingTarget",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scaling_target: Option<ExpressGatewayScalingTarget>,
+    /// The Amazon Resource Name (ARN) of a task definition to use to update the Express Gateway service. This allows you to manage your own task definition, giving you more control over the service configuration such as adding sidecar containers.
+    #[serde(
+        rename = "taskDefinitionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_definition_arn: Option<String>,
+}
+
+/// The `UpdateExpressGatewayServiceResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateExpressGatewayServiceResponse {
+    /// The full description of your express gateway service following the update call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<UpdatedExpressGatewayService>,
+}
+
+/// An object that describes an Express service to be updated.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdatedExpressGatewayService {
+    /// The ARN of the Express service that is being updated.
+    #[serde(
+        rename = "serviceArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_arn: Option<String>,
+    /// The cluster associated with the Express service that is being updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of the Express service that is being updated.
+    #[serde(
+        rename = "serviceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_name: Option<String>,
+    /// The status of the Express service that is being updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ExpressGatewayServiceStatus>,
+    /// The configuration to which the current Express service is being updated to.
+    #[serde(
+        rename = "targetConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_configuration: Option<ExpressGatewayServiceConfiguration>,
+    /// The Unix timestamp for when the Express service that is being updated was created.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The Unix timestamp for when the Express service that is being updated was most recently updated.
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime>,
+}
+
+/// The `DeleteExpressGatewayServiceRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteExpressGatewayServiceRequest {
+    /// The Amazon Resource Name (ARN) of the Express service to delete. The ARN uniquely identifies the service within your Amazon Web Services account and region.
+    #[serde(
+        rename = "serviceArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_arn: Option<String>,
+}
+
+/// The `DeleteExpressGatewayServiceResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteExpressGatewayServiceResponse {
+    /// The full description of the deleted express service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ExpressGatewayService>,
 }
 
 /// The `TagResourceRequest` structure.

@@ -41,8 +41,6 @@ pub struct ShapeRef {
     pub idempotency_token: bool,
     #[serde(default)]
     pub deprecated: bool,
-    #[serde(default, rename = "locationName")]
-    pub location_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,9 +101,6 @@ impl<V> Ordered<V> {
     pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(k, _)| k)
-    }
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -142,7 +137,6 @@ pub struct Paginator {
     pub input_token: serde_json::Value,
     pub output_token: serde_json::Value,
     pub limit_key: Option<String>,
-    pub result_key: Option<serde_json::Value>,
 }
 
 impl Paginator {

@@ -67,8 +67,6 @@ pub struct ShapeOverrides {
 pub struct ModelDef {
     /// The botocore shape the model is made of.
     pub shape: String,
-    /// Extra rustdoc paragraph.
-    pub doc: Option<String>,
     /// Fields (wire names) making up the primary key.
     pub key: Vec<String>,
     /// Names of the key struct's fields, parallel to `key` (default: snake case of `key`).

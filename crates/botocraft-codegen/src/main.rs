@@ -11,6 +11,8 @@ mod docs;
 mod models;
 mod names;
 mod shapes;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -386,7 +386,7 @@ impl<'a> Emitter<'a> {
             let Some(def) = model.manager.get(method) else { return Ok(false) };
             let Some(tf) = tag_field else { return Ok(false) };
             let m = self.method(name, model, method, def)?;
-            Ok(self.from_model_pairs(&m, model)?.iter().any(|(_, mf)| mf.wire == tf.wire))
+            Ok(self.model_sourced_pairs(&m, model)?.iter().any(|(_, mf)| mf.wire == tf.wire))
         };
         let can_tag = self.defs.service.tag_resource.is_some() && model.arn.is_some();
         let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
@@ -519,7 +519,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// (input member, model field) pairs a create/update fills from the model.
-    fn from_model_pairs<'f>(&self, m: &'f Method, model: &ModelDef) -> Result<Vec<(&'f Field, Field)>, String> {
+    fn model_sourced_pairs<'f>(&self, m: &'f Method, model: &ModelDef) -> Result<Vec<(&'f Field, Field)>, String> {
         if !m.takes_model {
             return Ok(Vec::new());
         }
@@ -592,7 +592,7 @@ impl<'a> Emitter<'a> {
         let mut key_parts = Vec::new();
         if m.takes_model {
             params.push(format!("model: &{name}"));
-            for (f, mf) in self.from_model_pairs(m, model)? {
+            for (f, mf) in self.model_sourced_pairs(m, model)? {
                 init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
             }
             key_parts.push("model.pk().map(|k| k.to_string()).unwrap_or_default()".to_string());
@@ -659,7 +659,7 @@ impl<'a> Emitter<'a> {
         let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error) }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
         // setters for every optional member
         let positional: Vec<&str> = m.def.args.iter().map(String::as_str).collect();
-        let from_model: Vec<String> = self.from_model_pairs(m, model)?.iter().map(|(f, _)| f.wire.clone()).collect();
+        let from_model: Vec<String> = self.model_sourced_pairs(m, model)?.iter().map(|(f, _)| f.wire.clone()).collect();
         let pag = self.paginators.pagination.get(&m.def.operation);
         let mut token_members: Vec<String> = pag
             .map(|p| {
@@ -751,7 +751,7 @@ impl<'a> Emitter<'a> {
         for r in required {
             let f = self.field(&m.input_fields, r, m.name)?;
             let hint = if m.takes_model {
-                let pairs = self.from_model_pairs(m, model)?;
+                let pairs = self.model_sourced_pairs(m, model)?;
                 pairs.iter().find(|(pf, _)| pf.wire == f.wire).map(|(_, mf)| format!(" (set `{name}.{}`)", mf.ident)).unwrap_or_default()
             } else {
                 String::new()
@@ -815,7 +815,7 @@ impl<'a> Emitter<'a> {
                     s.push_str(&self.paged_ids(m, &call)?);
                     let _ = writeln!(s, "        Ok(QuerySet::new(ids.into_iter().map(|m| m.into_fetched(&session)).collect()))");
                 } else if let (Some(batch), Some(list)) = (m.def.batch, positional_list.clone()) {
-                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            let out = {call};", call = call.replace("&input)", "&input)"));
+                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            let out = {call};");
                     s.push_str(&self.failures_check(m, true)?.replace("\n        ", "\n            ").replacen("        if", "            if", 1));
                     let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.clone().unwrap_or_default();\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::new(items.into_iter().map(|m| m.into_fetched(&session)).collect()))");
                     // An explicitly empty key list means "none", not "all".

@@ -59,17 +59,11 @@ impl<'a> Types<'a> {
                         documentation: None,
                         idempotency_token: false,
                         deprecated: false,
-                        location_name: None,
                     },
                 ));
             }
         }
         out
-    }
-
-    /// Members of a structure, including definition-file extras.
-    pub fn struct_members(&self, shape_name: &str) -> Vec<(String, ShapeRef)> {
-        self.members(shape_name)
     }
 
     /// The Rust type of a shape (without `Option`).

@@ -1,8 +1,8 @@
 //! Sans-IO protocol codecs: typed input → `http::Request<Vec<u8>>`, and
-//! `http::Response<Vec<u8>>` → typed output or [`Error`](crate::Error).
+//! `http::Response<Vec<u8>>` → typed output or [`Error`](crate::Error::Service).
 //!
 //! Nothing here performs I/O; [`invoke`] is the one place that hands a
-//! serialised request to a [`Session`](crate::Session).
+//! serialised request to a [`Session`].
 
 pub mod json;
 

@@ -1,0 +1,158 @@
+//! Generator tests on a small, self-contained service model.
+
+use crate::botocore::{Paginators, ServiceModel, Waiters};
+use crate::defs::Definitions;
+use crate::{models, names, shapes};
+
+const MODEL: &str = r#"{
+  "metadata": {"apiVersion": "2020-01-01", "endpointPrefix": "widgets", "protocol": "json",
+               "jsonVersion": "1.1", "serviceId": "Widgets", "signingName": "widgets",
+               "targetPrefix": "Widgets_20200101"},
+  "operations": {
+    "DescribeWidgets": {"input": {"shape": "DescribeWidgetsRequest"}, "output": {"shape": "DescribeWidgetsResponse"}},
+    "ListWidgets": {"input": {"shape": "ListWidgetsRequest"}, "output": {"shape": "ListWidgetsResponse"}},
+    "CreateWidget": {"input": {"shape": "CreateWidgetRequest"}, "output": {"shape": "CreateWidgetResponse"}}
+  },
+  "shapes": {
+    "String": {"type": "string"},
+    "Secret": {"type": "string", "sensitive": true},
+    "Color": {"type": "string", "enum": ["RED", "dark-blue", "3d"]},
+    "Widget": {"type": "structure", "documentation": "<p>A <code>widget</code> [thing].</p>",
+      "members": {
+        "widgetArn": {"shape": "String"},
+        "name": {"shape": "String"},
+        "type": {"shape": "String"},
+        "color": {"shape": "Color"},
+        "password": {"shape": "Secret"},
+        "parent": {"shape": "Node"}
+      }},
+    "Node": {"type": "structure", "members": {"child": {"shape": "Node"}, "label": {"shape": "String"}}},
+    "StringList": {"type": "list", "member": {"shape": "String"}},
+    "WidgetList": {"type": "list", "member": {"shape": "Widget"}},
+    "DescribeWidgetsRequest": {"type": "structure", "required": ["widgets"], "members": {"widgets": {"shape": "StringList"}}},
+    "DescribeWidgetsResponse": {"type": "structure", "members": {"widgets": {"shape": "WidgetList"}}},
+    "ListWidgetsRequest": {"type": "structure", "members": {"nextToken": {"shape": "String"}}},
+    "ListWidgetsResponse": {"type": "structure", "members": {"widgetArns": {"shape": "StringList"}, "nextToken": {"shape": "String"}}},
+    "CreateWidgetRequest": {"type": "structure", "required": ["name"], "members": {
+        "name": {"shape": "String"}, "color": {"shape": "Color"},
+        "clientToken": {"shape": "String", "idempotencyToken": true}}},
+    "CreateWidgetResponse": {"type": "structure", "members": {"widget": {"shape": "Widget"}}}
+  }
+}"#;
+
+const DEFS: &str = r#"
+[service]
+name = "widgets"
+botocore = "widgets/2020-01-01"
+crate_dir = "crates/botocraft-widgets"
+
+[models.Widget]
+shape = "Widget"
+key = ["widgetArn"]
+arn = "widgetArn"
+name = "name"
+properties = [{ name = "account", field = "widgetArn", regex = "^arn:aws:widgets:[^:]*:([0-9]+):" }]
+
+[models.Widget.manager.get]
+operation = "DescribeWidgets"
+args = ["widgets"]
+single = ["widgets"]
+rename = { widgets = "widget" }
+result = "widgets"
+
+[models.Widget.manager.get_many]
+operation = "DescribeWidgets"
+args = ["widgets"]
+result = "widgets"
+batch = 10
+
+[models.Widget.manager.list]
+operation = "ListWidgets"
+result = "widgetArns"
+paginate = true
+tokens = ["nextToken", "nextToken"]
+hydrate = { method = "get_many" }
+
+[models.Widget.manager.create]
+operation = "CreateWidget"
+result = "widget"
+idempotency_token = "clientToken"
+"#;
+
+fn generate() -> (String, String, String) {
+    let model: ServiceModel = serde_json::from_str(MODEL).unwrap();
+    let defs: Definitions = toml::from_str(DEFS).unwrap();
+    let waiters = Waiters::default();
+    let paginators = Paginators::default();
+    let roots = models::roots(&model, &defs, &waiters).unwrap();
+    let types = shapes::Types::new(&model, &defs, &roots).unwrap();
+    let emitter = models::Emitter { model: &model, defs: &defs, types: &types, paginators: &paginators, waiters: &waiters };
+    let (m, g) = emitter.emit_all().unwrap();
+    (types.emit(), m, g)
+}
+
+#[test]
+fn types_keep_wire_names_and_open_enums() {
+    let (types, _, _) = generate();
+    assert!(types.contains("pub struct Widget {"), "{types}");
+    assert!(types.contains("#[serde(rename = \"widgetArn\", default, skip_serializing_if = \"Option::is_none\")]"));
+    assert!(types.contains("pub r#type: Option<String>,"));
+    assert!(types.contains("pub enum Color {"));
+    assert!(types.contains("Red = \"RED\","));
+    assert!(types.contains("DarkBlue = \"dark-blue\","));
+    assert!(types.contains("V3d = \"3d\","));
+    // Primary models carry their hidden state.
+    assert!(types.contains("pub _state: ModelState,"));
+    // Docs become safe rustdoc.
+    assert!(types.contains("/// A `widget` \\[thing\\]."));
+}
+
+#[test]
+fn recursion_is_boxed_and_secrets_redacted() {
+    let (types, _, _) = generate();
+    assert!(types.contains("pub child: Option<Box<Node>>,"), "{types}");
+    assert!(types.contains("botocraft_core::REDACTED"));
+    assert!(types.contains("impl std::fmt::Debug for Widget"));
+}
+
+#[test]
+fn managers_validate_batch_paginate_and_fill_tokens() {
+    let (_, models, managers) = generate();
+    assert!(models.contains("pub struct WidgetKey(pub String);"), "{models}");
+    assert!(models.contains("pub fn account(&self) -> Option<&str>"));
+    assert!(models.contains("pub async fn save(&mut self)"));
+    assert!(managers.contains("pub fn get(&self, widget: impl Into<String>) -> WidgetGet"), "{managers}");
+    assert!(managers.contains("keys.chunks(10)"));
+    assert!(managers.contains("TokenPaginator::new"));
+    assert!(managers.contains("uuid::Uuid::new_v4()"));
+    assert!(managers.contains("CreateWidget needs `name` (set `Widget.name`)"));
+}
+
+#[test]
+fn unknown_definition_keys_are_errors() {
+    let bad = DEFS.replace("batch = 10", "batch = 10\nbatchsize = 3");
+    let err = toml::from_str::<Definitions>(&bad).unwrap_err().to_string();
+    assert!(err.contains("unknown field `batchsize`"), "{err}");
+}
+
+#[test]
+fn definitions_naming_unknown_members_fail() {
+    let model: ServiceModel = serde_json::from_str(MODEL).unwrap();
+    let defs: Definitions = toml::from_str(&DEFS.replace("result = \"widget\"", "result = \"widgit\"")).unwrap();
+    let waiters = Waiters::default();
+    let paginators = Paginators::default();
+    let roots = models::roots(&model, &defs, &waiters).unwrap();
+    let types = shapes::Types::new(&model, &defs, &roots).unwrap();
+    let emitter = models::Emitter { model: &model, defs: &defs, types: &types, paginators: &paginators, waiters: &waiters };
+    let err = emitter.emit_all().unwrap_err();
+    assert!(err.contains("no member widgit"), "{err}");
+}
+
+#[test]
+fn names() {
+    assert_eq!(names::field("type"), "r#type");
+    assert_eq!(names::field("self"), "self_");
+    assert_eq!(names::field("containerInstanceArn"), "container_instance_arn");
+    assert_eq!(names::variant("x86_64"), "X8664");
+    assert_eq!(names::type_name("Result"), "ResultShape");
+}

@@ -67,13 +67,27 @@ cargo fmt --all -- --check
 banner "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
-banner "cargo test (integration tests against moto at $BOTOCRAFT_MOTO_ENDPOINT)"
-cargo test --workspace
-
 banner "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+banner "cargo test (integration tests against moto at $BOTOCRAFT_MOTO_ENDPOINT)"
+TEST_LOG="$ROOT/.cache/cargo-test.log"
+mkdir -p "$ROOT/.cache"
+cargo test --workspace 2>&1 | tee "$TEST_LOG"
+# Sum every test binary's result line into one closing line.
+TOTALS=$(python3 - "$TEST_LOG" <<'PY'
+import re, sys
+passed = failed = ignored = 0
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    m = re.search(r"test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored", line)
+    if m:
+        passed += int(m.group(1)); failed += int(m.group(2)); ignored += int(m.group(3))
+print(f"tests: {passed} passed, {failed} failed, {ignored} skipped")
+PY
+)
 
 finish_step
 printf '\n==> step times:\n'
 printf '      %s\n' "${STEP_TIMES[@]}"
 printf '==> OK: all checks passed in %ds\n' "$((SECONDS - T0))"
+printf '%s\n' "$TOTALS"

@@ -47,3 +47,79 @@ where
     let response = session.send(OperationCall { service, operation, request }).await?;
     json::parse_response(service, operation, &response)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    mockall::mock! {
+        pub Wire {}
+
+        #[async_trait::async_trait]
+        impl Session for Wire {
+            fn region(&self) -> &str;
+            async fn send(&self, call: OperationCall) -> Result<http::Response<Vec<u8>>>;
+        }
+    }
+
+    impl std::fmt::Debug for MockWire {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("MockWire")
+        }
+    }
+
+    static ECS: ServiceMetadata = ServiceMetadata {
+        name: "ecs",
+        signing_name: "ecs",
+        endpoint_prefix: "ecs",
+        env_id: "ECS",
+        api_version: "2014-11-13",
+        target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
+        protocol: Protocol::AwsJson1_1,
+    };
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Out {
+        #[serde(rename = "clusterArns")]
+        cluster_arns: Vec<String>,
+    }
+
+    #[tokio::test]
+    async fn invoke_hands_the_session_one_serialised_call_and_parses_the_answer() {
+        let mut wire = MockWire::new();
+        wire.expect_send()
+            .times(1)
+            .withf(|call| {
+                call.operation == "ListClusters"
+                    && call.service.name == "ecs"
+                    && call.request.headers()["x-amz-target"] == "AmazonEC2ContainerServiceV20141113.ListClusters"
+                    && call.request.body() == br#"{"maxResults":5}"#
+            })
+            .returning(|_| Ok(http::Response::builder().status(200).body(br#"{"clusterArns":["a"],"new":1}"#.to_vec()).unwrap()));
+        let out: Out = invoke(&wire, &ECS, "ListClusters", &serde_json::json!({"maxResults": 5})).await.unwrap();
+        assert_eq!(out.cluster_arns, vec!["a".to_string()]);
+    }
+
+    #[tokio::test]
+    async fn invoke_turns_error_responses_into_typed_errors() {
+        let mut wire = MockWire::new();
+        wire.expect_send().returning(|_| {
+            Ok(http::Response::builder()
+                .status(400)
+                .header("x-amzn-requestid", "req-1")
+                .body(br#"{"__type":"ClusterNotFoundException","message":"Cluster not found."}"#.to_vec())
+                .unwrap())
+        });
+        let err = invoke::<_, Out>(&wire, &ECS, "ListServices", &()).await.unwrap_err();
+        assert_eq!(err.code(), Some("ClusterNotFoundException"));
+        assert_eq!(err.request_id(), Some("req-1"));
+    }
+
+    #[tokio::test]
+    async fn transport_failures_pass_through() {
+        let mut wire = MockWire::new();
+        wire.expect_send().returning(|_| Err(Error::transport("ListClusters", "connection reset", None)));
+        let err = invoke::<_, Out>(&wire, &ECS, "ListClusters", &()).await.unwrap_err();
+        assert!(matches!(err, Error::Transport { .. }));
+    }
+}

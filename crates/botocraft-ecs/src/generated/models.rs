@@ -2016,6 +2016,64 @@ impl Daemon {
         self._state.mark_deleted();
         Ok(())
     }
+
+    /// Waits until the `DaemonActive` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeDaemon` every 15 s, at most 8 times by default; see
+    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    pub fn wait_until_active(&self) -> Waiter<DescribeDaemonResponse> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "path",
+                argument: "daemon.status",
+                state: "success",
+                expected: "\"ACTIVE\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "daemon.status",
+                state: "failure",
+                expected: "\"DELETE_IN_PROGRESS\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let prepared = (|| -> Result<DescribeDaemonRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeDaemonRequest::default();
+            let v = self.daemon_arn.clone().ok_or_else(|| {
+                Error::validation("Daemon.wait_until_active needs `daemonArn`, which is not set")
+            })?;
+            input.daemon_arn = Some(v);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeDaemon", e),
+        };
+        Waiter::new(
+            "DescribeDaemon",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            8,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    invoke::<_, DescribeDaemonResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeDaemon",
+                        &input,
+                    )
+                    .await
+                }
+            },
+        )
+    }
 }
 
 /// The primary key of a [`DaemonTaskDefinition`]: its `daemonTaskDefinitionArn`.
@@ -2117,6 +2175,116 @@ impl DaemonTaskDefinition {
         request.send().await?;
         self._state.mark_deleted();
         Ok(())
+    }
+
+    /// Waits until the `DaemonTaskDefinitionActive` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeDaemonTaskDefinition` every 15 s, at most 8 times by default; see
+    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    pub fn wait_until_active(&self) -> Waiter<DescribeDaemonTaskDefinitionResponse> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "path",
+                argument: "daemonTaskDefinition.status",
+                state: "success",
+                expected: "\"ACTIVE\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "daemonTaskDefinition.status",
+                state: "failure",
+                expected: "\"DELETE_IN_PROGRESS\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "daemonTaskDefinition.status",
+                state: "failure",
+                expected: "\"DELETED\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let prepared = (|| -> Result<DescribeDaemonTaskDefinitionRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeDaemonTaskDefinitionRequest::default();
+            let v = self.daemon_task_definition_arn.clone().ok_or_else(|| Error::validation("DaemonTaskDefinition.wait_until_active needs `daemonTaskDefinitionArn`, which is not set"))?;
+            input.daemon_task_definition = Some(v);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeDaemonTaskDefinition", e),
+        };
+        Waiter::new(
+            "DescribeDaemonTaskDefinition",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            8,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    invoke::<_, DescribeDaemonTaskDefinitionResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeDaemonTaskDefinition",
+                        &input,
+                    )
+                    .await
+                }
+            },
+        )
+    }
+
+    /// Waits until the `DaemonTaskDefinitionDeleted` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeDaemonTaskDefinition` every 15 s, at most 8 times by default; see
+    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    pub fn wait_until_deleted(&self) -> Waiter<DescribeDaemonTaskDefinitionResponse> {
+        const ACCEPTORS: &[Acceptor] = &[Acceptor {
+            matcher: "path",
+            argument: "daemonTaskDefinition.status",
+            state: "success",
+            expected: "\"DELETED\"",
+        }];
+        let session = self._state.session().cloned();
+        let prepared = (|| -> Result<DescribeDaemonTaskDefinitionRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeDaemonTaskDefinitionRequest::default();
+            let v = self.daemon_task_definition_arn.clone().ok_or_else(|| Error::validation("DaemonTaskDefinition.wait_until_deleted needs `daemonTaskDefinitionArn`, which is not set"))?;
+            input.daemon_task_definition = Some(v);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeDaemonTaskDefinition", e),
+        };
+        Waiter::new(
+            "DescribeDaemonTaskDefinition",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            8,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    invoke::<_, DescribeDaemonTaskDefinitionResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeDaemonTaskDefinition",
+                        &input,
+                    )
+                    .await
+                }
+            },
+        )
     }
 }
 
@@ -2327,6 +2495,136 @@ impl DaemonDeployment {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         request.send().await.map(Some)
+    }
+
+    /// Waits until the `DaemonDeploymentSuccessful` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeDaemonDeployments` every 15 s, at most 8 times by default; see
+    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    pub fn wait_until_successful(&self) -> Waiter<DescribeDaemonDeploymentsResponse> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "pathAll",
+                argument: "daemonDeployments[].status",
+                state: "success",
+                expected: "\"SUCCESSFUL\"",
+            },
+            Acceptor {
+                matcher: "pathAny",
+                argument: "daemonDeployments[].status",
+                state: "failure",
+                expected: "\"STOPPED\"",
+            },
+            Acceptor {
+                matcher: "pathAny",
+                argument: "daemonDeployments[].status",
+                state: "failure",
+                expected: "\"ROLLBACK_FAILED\"",
+            },
+            Acceptor {
+                matcher: "pathAny",
+                argument: "daemonDeployments[].status",
+                state: "failure",
+                expected: "\"ROLLBACK_SUCCESSFUL\"",
+            },
+            Acceptor {
+                matcher: "pathAny",
+                argument: "failures[].reason",
+                state: "failure",
+                expected: "\"MISSING\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let prepared = (|| -> Result<DescribeDaemonDeploymentsRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeDaemonDeploymentsRequest::default();
+            let v = self.daemon_deployment_arn.clone().ok_or_else(|| Error::validation("DaemonDeployment.wait_until_successful needs `daemonDeploymentArn`, which is not set"))?;
+            input.daemon_deployment_arns = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeDaemonDeployments", e),
+        };
+        Waiter::new(
+            "DescribeDaemonDeployments",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            8,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    invoke::<_, DescribeDaemonDeploymentsResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeDaemonDeployments",
+                        &input,
+                    )
+                    .await
+                }
+            },
+        )
+    }
+
+    /// Waits until the `DaemonDeploymentStopped` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeDaemonDeployments` every 15 s, at most 8 times by default; see
+    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    pub fn wait_until_stopped(&self) -> Waiter<DescribeDaemonDeploymentsResponse> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "pathAll",
+                argument: "daemonDeployments[].status",
+                state: "success",
+                expected: "\"STOPPED\"",
+            },
+            Acceptor {
+                matcher: "pathAny",
+                argument: "failures[].reason",
+                state: "failure",
+                expected: "\"MISSING\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let prepared = (|| -> Result<DescribeDaemonDeploymentsRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeDaemonDeploymentsRequest::default();
+            let v = self.daemon_deployment_arn.clone().ok_or_else(|| Error::validation("DaemonDeployment.wait_until_stopped needs `daemonDeploymentArn`, which is not set"))?;
+            input.daemon_deployment_arns = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeDaemonDeployments", e),
+        };
+        Waiter::new(
+            "DescribeDaemonDeployments",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            8,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    invoke::<_, DescribeDaemonDeploymentsResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeDaemonDeployments",
+                        &input,
+                    )
+                    .await
+                }
+            },
+        )
     }
 }
 

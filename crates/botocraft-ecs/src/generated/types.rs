@@ -10623,6 +10623,252 @@ pub struct ListDaemonDeploymentsResponse {
     pub daemon_deployments: Option<Vec<DaemonDeployment>>,
 }
 
+/// The `DescribeDaemonDeploymentsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDaemonDeploymentsRequest {
+    /// The ARN of the daemon deployments to describe. You can specify up to 20 ARNs.
+    #[serde(
+        rename = "daemonDeploymentArns",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_deployment_arns: Option<Vec<String>>,
+}
+
+/// The `DescribeDaemonDeploymentsResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDaemonDeploymentsResponse {
+    /// Any failures associated with the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<Failure>>,
+    /// The list of daemon deployments.
+    #[serde(
+        rename = "daemonDeployments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_deployments: Option<Vec<DaemonDeploymentDetail>>,
+}
+
+/// Information about a daemon deployment. A daemon deployment orchestrates the progressive rollout of daemon task updates across container instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonDeploymentDetail {
+    /// The Amazon Resource Name (ARN) of the daemon deployment.
+    #[serde(
+        rename = "daemonDeploymentArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daemon_deployment_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the cluster that hosts the daemon.
+    #[serde(
+        rename = "clusterArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_arn: Option<String>,
+    /// The status of the daemon deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonDeploymentStatus>,
+    /// Information about why the daemon deployment is in the current status.
+    #[serde(
+        rename = "statusReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_reason: Option<String>,
+    /// The daemon revision being deployed.
+    #[serde(
+        rename = "targetDaemonRevision",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_daemon_revision: Option<DaemonDeploymentRevisionDetail>,
+    /// The currently deployed daemon revisions that are being replaced.
+    #[serde(
+        rename = "sourceDaemonRevisions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_daemon_revisions: Option<Vec<DaemonDeploymentRevisionDetail>>,
+    /// The circuit breaker configuration that determines when a daemon deployment has failed.
+    #[serde(
+        rename = "circuitBreaker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub circuit_breaker: Option<DaemonCircuitBreaker>,
+    /// The CloudWatch alarms that determine when a daemon deployment fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<DaemonDeploymentAlarms>,
+    /// The rollback options for the daemon deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<DaemonRollback>,
+    /// The deployment configuration used for this daemon deployment.
+    #[serde(
+        rename = "deploymentConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
+    /// The time the daemon deployment was created. The format is yyyy-MM-dd HH:mm:ss.SSSSSS.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime>,
+    /// The time the daemon deployment started. The format is yyyy-MM-dd HH:mm:ss.SSSSSS.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime>,
+    /// The time the daemon deployment stopped. The format is yyyy-MM-dd HH:mm:ss.SSSSSS.
+    #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<DateTime>,
+    /// The time the daemon deployment finished. The format is yyyy-MM-dd HH:mm:ss.SSSSSS.
+    #[serde(
+        rename = "finishedAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub finished_at: Option<DateTime>,
+}
+
+/// Details about a daemon revision during a deployment, including running and draining instance counts per capacity provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonDeploymentRevisionDetail {
+    /// The Amazon Resource Name (ARN) of the daemon revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The capacity providers associated with this daemon revision during the deployment.
+    #[serde(
+        rename = "capacityProviders",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub capacity_providers: Option<Vec<DaemonDeploymentCapacityProvider>>,
+    /// The total number of instances running daemon tasks for this revision.
+    #[serde(
+        rename = "totalRunningInstanceCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_running_instance_count: Option<i32>,
+    /// The total number of instances running without the daemon task for this revision, across all capacity providers. These instances aren't included in `totalRunningInstanceCount`.
+    #[serde(
+        rename = "totalWithoutDaemonInstanceCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_without_daemon_instance_count: Option<i32>,
+    /// The total number of instances being drained for this revision during the deployment.
+    #[serde(
+        rename = "totalDrainingInstanceCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_draining_instance_count: Option<i32>,
+}
+
+/// Information about a capacity provider during a daemon deployment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonDeploymentCapacityProvider {
+    /// The Amazon Resource Name (ARN) of the capacity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The number of instances running daemon tasks on this capacity provider.
+    #[serde(
+        rename = "runningInstanceCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub running_instance_count: Option<i32>,
+    /// The number of instances on this capacity provider that are running without the daemon task. This applies to daemons that aren't critical, where the instance remains available for your other tasks even if the daemon task can't start or stops. These instances aren't included in `runningInstanceCount`.
+    #[serde(
+        rename = "withoutDaemonInstanceCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub without_daemon_instance_count: Option<i32>,
+    /// The number of instances being drained on this capacity provider during the deployment.
+    #[serde(
+        rename = "drainingInstanceCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub draining_instance_count: Option<i32>,
+}
+
+/// Information about the circuit breaker used to determine when a daemon deployment has failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonCircuitBreaker {
+    /// The number of times the circuit breaker detected a daemon deployment failure.
+    #[serde(
+        rename = "failureCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_count: Option<i32>,
+    /// The circuit breaker status. Amazon ECS is not using the circuit breaker for daemon deployment failures when the status is `DISABLED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonDeploymentRollbackMonitorsStatus>,
+    /// The threshold which determines that the daemon deployment failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<i32>,
+}
+
+botocraft_core::open_enum! {
+    /// The `DaemonDeploymentRollbackMonitorsStatus` values.
+    pub enum DaemonDeploymentRollbackMonitorsStatus {
+        Triggered = "TRIGGERED",
+        Monitoring = "MONITORING",
+        MonitoringComplete = "MONITORING_COMPLETE",
+        Disabled = "DISABLED",
+    }
+}
+
+/// The CloudWatch alarms used to determine a daemon deployment failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonDeploymentAlarms {
+    /// The status of the alarms check. Amazon ECS is not using alarms for daemon deployment failures when the status is `DISABLED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DaemonDeploymentRollbackMonitorsStatus>,
+    /// The name of the CloudWatch alarms that determine when a daemon deployment failed.
+    #[serde(
+        rename = "alarmNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alarm_names: Option<Vec<String>>,
+    /// One or more CloudWatch alarm names that have been triggered during the daemon deployment.
+    #[serde(
+        rename = "triggeredAlarmNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub triggered_alarm_names: Option<Vec<String>>,
+}
+
+/// Information about a daemon deployment rollback.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DaemonRollback {
+    /// The reason the rollback happened. For example, the circuit breaker initiated the rollback operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The time that the rollback started. The format is yyyy-MM-dd HH:mm:ss.SSSSSS.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime>,
+    /// The ARN of the daemon revision deployed as part of the rollback.
+    #[serde(
+        rename = "rollbackTargetDaemonRevisionArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rollback_target_daemon_revision_arn: Option<String>,
+    /// The capacity providers involved in the rollback.
+    #[serde(
+        rename = "rollbackCapacityProviders",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rollback_capacity_providers: Option<Vec<String>>,
+}
+
 /// The `DescribeExpressGatewayServiceRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeExpressGatewayServiceRequest {

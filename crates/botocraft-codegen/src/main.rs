@@ -111,8 +111,8 @@ fn generate(root: &Path, service: &str) -> Result<Vec<(PathBuf, String)>, String
     );
     let dir = root.join(&defs.service.crate_dir).join("src/generated");
     let imports_types = "#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n\n#[allow(unused_imports)]\nuse botocraft_core::{Blob, DateTime, ModelState};\nuse serde::{Deserialize, Serialize};\n\n";
-    let imports_models = "use botocraft_core::tags::{self, TagMap, TagsMut};\nuse botocraft_core::waiter::{Acceptor, Waiter};\nuse botocraft_core::{protocol::invoke, transform, Error, Manager, ModelState, PrimaryModel, Result};\nuse serde::{Deserialize, Serialize};\n\nuse super::managers::*;\nuse super::types::*;\n\n";
-    let imports_managers = "use futures::future::BoxFuture;\n#[allow(unused_imports)]\nuse futures::{StreamExt, TryStreamExt};\nuse botocraft_core::{error, protocol::invoke, Error, Manager, Page, Paginator, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator};\n\nuse super::types::*;\n\n";
+    let imports_models = "use botocraft_core::tags::{self, TagMap, TagsMut};\nuse botocraft_core::waiter::{Acceptor, Waiter};\nuse botocraft_core::{protocol::invoke, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};\nuse serde::{Deserialize, Serialize};\n\nuse super::managers::*;\nuse super::types::*;\n\n";
+    let imports_managers = "use futures::future::BoxFuture;\n#[allow(unused_imports)]\nuse futures::{StreamExt, TryStreamExt};\nuse botocraft_core::{error, protocol::invoke, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator};\n\nuse super::types::*;\n\n";
     let mut files = vec![
         (dir.join("types.rs"), format!("{header}//! Every structure and enum the models reach, from the botocore model.\n\n{imports_types}{}", types.emit())),
         (dir.join("models.rs"), format!("{header}//! Primary models: keys, identity, tags, properties, relations, proxies,\n//! `save()`, `delete()` and waiters.\n\n{imports_models}{models_rs}")),

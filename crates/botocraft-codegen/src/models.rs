@@ -220,7 +220,7 @@ impl<'a> Emitter<'a> {
         let _ = writeln!(out, "impl {name} {{");
         let _ = writeln!(
             out,
-            "    /// The manager for `{name}`s, bound to the default session.\n    pub fn objects() -> {name}Manager {{\n        {name}Manager::with_session(None)\n    }}\n\n    /// A manager bound to the session this model came from.\n    pub fn manager(&self) -> {name}Manager {{\n        {name}Manager::with_session(self._state.session().cloned())\n    }}\n"
+            "    /// The manager for `{name}`s, bound to the default session.\n    pub fn objects() -> {name}Manager {{\n        {name}Manager::with_session(None)\n    }}\n\n    /// A manager bound to the session this model came from.\n    pub fn manager(&self) -> {name}Manager {{\n        {name}Manager::with_session(self._state.session().cloned())\n    }}\n\n    /// Binds a new model to `session`, so `save()` creates it there (a model\n    /// fetched from AWS already remembers its session).\n    pub fn using(mut self, session: &SharedSession) -> Self {{\n        self._state.bind(session.clone());\n        self\n    }}\n"
         );
         if let Some(tags) = &model.tags {
             let f = self.field(&fields, tags, &ctx)?;
@@ -723,7 +723,7 @@ impl<'a> Emitter<'a> {
                 .unwrap_or_else(|| "None".into())
         };
         Ok(format!(
-            "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}) {{\n            return Err(e);\n        }}\n",
+            "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}) {{\n            return Err(e);\n        }}\n",
             kind = m.model_name,
             id = f.ident,
             arn = get(&["arn", "imageId"]),

@@ -276,21 +276,41 @@ pub fn is_not_found_code(code: &str) -> bool {
 
 /// Maps an error that means "not found" (a `*NotFound*` code, or one of
 /// `extra_codes`) to [`Error::NotFound`] for `resource`/`key`.
+///
+/// An entry of `extra_codes` may be `Code:text`, matching only when the
+/// message contains `text` (ECS answers `ClientException` both for a missing
+/// task definition and for other client mistakes). Calls without a key (a
+/// `list()`) keep the service error: what was missing is not the listed kind.
 pub fn map_not_found(err: Error, extra_codes: &[&str], resource: &'static str, key: &str) -> Error {
-    match err.code() {
-        Some(code) if is_not_found_code(code) || extra_codes.contains(&code) => err.into_not_found(resource, key),
-        _ => err,
+    if key.is_empty() {
+        return err;
+    }
+    let message = err.message().unwrap_or("");
+    let matches = match err.code() {
+        Some(code) if is_not_found_code(code) => true,
+        Some(code) => extra_codes.iter().any(|extra| match extra.split_once(':') {
+            Some((c, text)) => c == code && message.contains(text),
+            None => *extra == code,
+        }),
+        None => false,
+    };
+    if matches {
+        err.into_not_found(resource, key)
+    } else {
+        err
     }
 }
 
 /// Turns per-key `failures` from a 200 response (ECS style: `{arn, reason, detail}`)
 /// into an error: `MISSING` becomes [`Error::NotFound`], anything else
-/// [`Error::Service`] with the reason as code. With `skip_missing`, `MISSING`
+/// [`Error::Service`] with the reason as code. `requested` is the key as the
+/// caller gave it (the failure names the ARN AWS derived). With `skip_missing`, `MISSING`
 /// entries are ignored (a `get_many` returns what exists).
 pub fn failures_to_error<'a>(
     service: &'static str,
     operation: &str,
     resource: &'static str,
+    requested: Option<&str>,
     failures: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>, Option<&'a str>)>,
     skip_missing: bool,
 ) -> Option<Error> {
@@ -301,12 +321,16 @@ pub fn failures_to_error<'a>(
             if skip_missing {
                 continue;
             }
+            let message = match detail {
+                Some(d) => format!("{key}: {d}"),
+                None => key.clone(),
+            };
             return Some(Error::NotFound {
                 service,
                 resource,
-                key,
+                key: requested.filter(|k| !k.is_empty()).map(str::to_owned).unwrap_or(key),
                 code: Some(reason.to_owned()),
-                message: detail.map(str::to_owned),
+                message: Some(message),
                 request_id: None,
             });
         }

@@ -113,6 +113,11 @@ impl ModelState {
         self.tag_snapshot = tags;
     }
 
+    /// Binds a model that does not exist in AWS yet to `session`.
+    pub fn bind(&mut self, session: SharedSession) {
+        self.session = Some(session);
+    }
+
     /// Marks the model as deleted: a later `save()` creates it again.
     pub fn mark_deleted(&mut self) {
         self.persisted = false;

@@ -4,8 +4,8 @@
 //! Managers and the requests they build.
 
 use botocraft_core::{
-    error, protocol::invoke, Error, Manager, Page, Paginator, PrimaryModel, QuerySet, Result,
-    SharedSession, TokenPaginator,
+    error, protocol::invoke, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession,
+    TokenPaginator,
 };
 use futures::future::BoxFuture;
 #[allow(unused_imports)]
@@ -218,6 +218,7 @@ impl ClusterGet {
             super::SERVICE.name,
             OPERATION,
             "Cluster",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -325,6 +326,7 @@ impl ClusterGetMany {
                 super::SERVICE.name,
                 OPERATION,
                 "Cluster",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()
@@ -1080,7 +1082,14 @@ impl TaskDefinitionGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["ClientException"], "TaskDefinition", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ClientException:Unable to describe task definition"],
+                "TaskDefinition",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.task_definition.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1888,6 +1897,7 @@ impl TaskDefinitionDelete {
                 super::SERVICE.name,
                 OPERATION,
                 "TaskDefinition",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()
@@ -2249,6 +2259,7 @@ impl ServiceGet {
             super::SERVICE.name,
             OPERATION,
             "Service",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -2365,6 +2376,7 @@ impl ServiceGetMany {
                 super::SERVICE.name,
                 OPERATION,
                 "Service",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()
@@ -3623,6 +3635,7 @@ impl TaskGet {
             super::SERVICE.name,
             OPERATION,
             "Task",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -3735,6 +3748,7 @@ impl TaskGetMany {
                 super::SERVICE.name,
                 OPERATION,
                 "Task",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()
@@ -4106,6 +4120,7 @@ impl TaskCreate {
             super::SERVICE.name,
             OPERATION,
             "Task",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -4318,6 +4333,7 @@ impl TaskRun {
             super::SERVICE.name,
             OPERATION,
             "Task",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -4612,6 +4628,7 @@ impl ContainerInstanceGet {
             super::SERVICE.name,
             OPERATION,
             "ContainerInstance",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -4741,6 +4758,7 @@ impl ContainerInstanceGetMany {
                 super::SERVICE.name,
                 OPERATION,
                 "ContainerInstance",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()
@@ -5205,6 +5223,7 @@ impl CapacityProviderGet {
             super::SERVICE.name,
             OPERATION,
             "CapacityProvider",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -5329,6 +5348,7 @@ impl CapacityProviderGetMany {
                 super::SERVICE.name,
                 OPERATION,
                 "CapacityProvider",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()
@@ -6023,6 +6043,7 @@ impl TaskSetGet {
             super::SERVICE.name,
             OPERATION,
             "TaskSet",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -6130,6 +6151,7 @@ impl TaskSetGetMany {
             super::SERVICE.name,
             OPERATION,
             "TaskSet",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -6698,6 +6720,7 @@ impl ServiceRevisionGet {
             super::SERVICE.name,
             OPERATION,
             "ServiceRevision",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -6810,6 +6833,7 @@ impl ServiceRevisionGetMany {
                 super::SERVICE.name,
                 OPERATION,
                 "ServiceRevision",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()
@@ -7000,6 +7024,7 @@ impl ServiceDeploymentGet {
             super::SERVICE.name,
             OPERATION,
             "ServiceDeployment",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -7112,6 +7137,7 @@ impl ServiceDeploymentGetMany {
                 super::SERVICE.name,
                 OPERATION,
                 "ServiceDeployment",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()
@@ -8131,7 +8157,14 @@ impl DaemonTaskDefinitionGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["ClientException"], "DaemonTaskDefinition", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ClientException:Unable to describe"],
+                "DaemonTaskDefinition",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .daemon_task_definition
@@ -8666,6 +8699,7 @@ impl DaemonRevisionGet {
             super::SERVICE.name,
             OPERATION,
             "DaemonRevision",
+            Some(&key),
             out.failures
                 .iter()
                 .flatten()
@@ -8778,6 +8812,7 @@ impl DaemonRevisionGetMany {
                 super::SERVICE.name,
                 OPERATION,
                 "DaemonRevision",
+                Some(&key),
                 out.failures
                     .iter()
                     .flatten()

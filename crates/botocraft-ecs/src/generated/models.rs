@@ -7,7 +7,7 @@
 use botocraft_core::tags::{self, TagMap, TagsMut};
 use botocraft_core::waiter::{Acceptor, Waiter};
 use botocraft_core::{
-    protocol::invoke, transform, Error, Manager, ModelState, PrimaryModel, Result,
+    protocol::invoke, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession,
 };
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +84,13 @@ impl Cluster {
     /// A manager bound to the session this model came from.
     pub fn manager(&self) -> ClusterManager {
         ClusterManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
     }
 
     /// The tags as a map (a copy; see [`Cluster::tags_mut`] to edit).
@@ -283,6 +290,13 @@ impl TaskDefinition {
         TaskDefinitionManager::with_session(self._state.session().cloned())
     }
 
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
     /// The tags as a map (a copy; see [`TaskDefinition::tags_mut`] to edit).
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
@@ -425,6 +439,13 @@ impl Service {
     /// A manager bound to the session this model came from.
     pub fn manager(&self) -> ServiceManager {
         ServiceManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
     }
 
     /// The tags as a map (a copy; see [`Service::tags_mut`] to edit).
@@ -811,6 +832,13 @@ impl Task {
         TaskManager::with_session(self._state.session().cloned())
     }
 
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
     /// The tags as a map (a copy; see [`Task::tags_mut`] to edit).
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
@@ -1178,6 +1206,13 @@ impl ContainerInstance {
         ContainerInstanceManager::with_session(self._state.session().cloned())
     }
 
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
     /// The tags as a map (a copy; see [`ContainerInstance::tags_mut`] to edit).
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
@@ -1331,6 +1366,13 @@ impl CapacityProvider {
         CapacityProviderManager::with_session(self._state.session().cloned())
     }
 
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
     /// The tags as a map (a copy; see [`CapacityProvider::tags_mut`] to edit).
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
@@ -1477,6 +1519,13 @@ impl TaskSet {
     /// A manager bound to the session this model came from.
     pub fn manager(&self) -> TaskSetManager {
         TaskSetManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
     }
 
     /// The tags as a map (a copy; see [`TaskSet::tags_mut`] to edit).
@@ -1674,6 +1723,13 @@ impl ServiceRevision {
         ServiceRevisionManager::with_session(self._state.session().cloned())
     }
 
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
@@ -1786,6 +1842,13 @@ impl ServiceDeployment {
     /// A manager bound to the session this model came from.
     pub fn manager(&self) -> ServiceDeploymentManager {
         ServiceDeploymentManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
     }
 
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -1932,6 +1995,13 @@ impl Daemon {
     /// A manager bound to the session this model came from.
     pub fn manager(&self) -> DaemonManager {
         DaemonManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -2140,6 +2210,13 @@ impl DaemonTaskDefinition {
     /// A manager bound to the session this model came from.
     pub fn manager(&self) -> DaemonTaskDefinitionManager {
         DaemonTaskDefinitionManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -2352,6 +2429,13 @@ impl DaemonRevision {
         DaemonRevisionManager::with_session(self._state.session().cloned())
     }
 
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
     /// The related [`Daemon`] (calls `Daemon::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn daemon(&self) -> DaemonGet {
         let manager = DaemonManager::with_session(self._state.session().cloned());
@@ -2454,6 +2538,13 @@ impl DaemonDeployment {
     /// A manager bound to the session this model came from.
     pub fn manager(&self) -> DaemonDeploymentManager {
         DaemonDeploymentManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
     }
 
     /// The related [`Daemon`] (calls `Daemon::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -2698,6 +2789,13 @@ impl ExpressGatewayService {
     /// A manager bound to the session this model came from.
     pub fn manager(&self) -> ExpressGatewayServiceManager {
         ExpressGatewayServiceManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds a new model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session).
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
     }
 
     /// The tags as a map (a copy; see [`ExpressGatewayService::tags_mut`] to edit).

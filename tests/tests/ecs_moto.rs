@@ -1,0 +1,1017 @@
+//! ECS flows end to end against moto: clusters, task definitions, services,
+//! tasks, tags and QuerySets over what the server really returns.
+//!
+//! Every test runs in a fresh moto account (see `botocraft_tests::moto`) and
+//! skips itself when `BOTOCRAFT_MOTO_ENDPOINT` is unset.
+//!
+//! moto quirks these tests rely on (see `/work/shared/spec/moto.md`):
+//! * CreateService never starts tasks, so `runningCount` stays 0 and the
+//!   stable waiter only succeeds for `desiredCount` 0.
+//! * DeleteService with `force` answers `INACTIVE` (AWS says `DRAINING`), and
+//!   DeleteCluster answers `INACTIVE` and keeps the cluster describable.
+//! * Tasks move one state per DescribeTasks unless
+//!   `moto_ecs_tasks_stay_running` was called.
+//! * RunTask with FARGATE needs `networkConfiguration` with a subnet that
+//!   exists in moto's EC2 (we take one of the default VPC's subnets) and a
+//!   `securityGroups` list (empty is fine).
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use botocraft::ecs::{
+    AwsVpcConfiguration, Cluster, Compatibility, ContainerDefinition, LaunchType, LoadBalancer,
+    NetworkConfiguration, NetworkMode, PortMapping, Service, Tag, Task, TaskDefinition,
+    TaskDefinitionStatus,
+};
+use botocraft::prelude::*;
+use botocraft::{Error, SharedSession, TagMap};
+use botocraft_tests::MotoAccount;
+use serde_json::json;
+
+const REGION: &str = "us-east-1";
+
+// ---------------------------------------------------------------- helpers --
+
+fn tag(key: &str, value: &str) -> Tag {
+    Tag {
+        key: Some(key.into()),
+        value: Some(value.into()),
+    }
+}
+
+fn tag_map(pairs: &[(&str, &str)]) -> TagMap {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect::<BTreeMap<_, _>>()
+}
+
+fn arn(moto: &MotoAccount, resource: &str) -> String {
+    format!("arn:aws:ecs:{REGION}:{}:{resource}", moto.account_id)
+}
+
+/// Binds a model built in code to `session`, in the "not in AWS" state, so
+/// that `save()` creates it there: the generic form of the generated
+/// `Model::using(&session)` (see `save_of_a_new_model_can_target_a_chosen_session`).
+fn bound<M: PrimaryModel>(mut model: M, session: &SharedSession) -> M {
+    model.state_mut().bind(session.clone());
+    assert!(!model.state().is_persisted());
+    model
+}
+
+fn web_container(memory: i32) -> ContainerDefinition {
+    ContainerDefinition {
+        name: Some("web".into()),
+        image: Some("nginx:1.27".into()),
+        memory: Some(memory),
+        essential: Some(true),
+        port_mappings: Some(vec![PortMapping {
+            container_port: Some(80),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    }
+}
+
+async fn create_cluster(moto: &MotoAccount, name: &str) -> Cluster {
+    let mut cluster = bound(
+        Cluster {
+            cluster_name: Some(name.into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    cluster.save().await.expect("create cluster");
+    cluster
+}
+
+async fn register_web(moto: &MotoAccount, family: &str) -> TaskDefinition {
+    let mut td = bound(
+        TaskDefinition {
+            family: Some(family.into()),
+            container_definitions: Some(vec![web_container(128)]),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    td.save().await.expect("register task definition");
+    td
+}
+
+fn web_service(name: &str, cluster: &str, desired: i32) -> Service {
+    Service {
+        service_name: Some(name.into()),
+        cluster_arn: Some(cluster.into()),
+        task_definition: Some("web".into()),
+        desired_count: Some(desired),
+        launch_type: Some(LaunchType::Ec2),
+        ..Default::default()
+    }
+}
+
+/// The id of one of the default VPC's subnets in the moto account, fetched
+/// with a raw EC2 `DescribeSubnets` (botocraft has no EC2 models yet).
+async fn default_subnet(moto: &MotoAccount) -> String {
+    let endpoint = moto.endpoint.clone();
+    let account = moto.account_id.clone();
+    tokio::task::spawn_blocking(move || {
+        let authority = endpoint
+            .strip_prefix("http://")
+            .expect("moto endpoint is http://host:port")
+            .trim_end_matches('/')
+            .to_string();
+        let body = "Action=DescribeSubnets&Version=2016-11-15\
+                    &Filter.1.Name=default-for-az&Filter.1.Value.1=true";
+        let request = format!(
+            "POST / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
+             Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/ec2/aws4_request, \
+             SignedHeaders=host, Signature=0\r\n\
+             {}: {account}\r\nContent-Length: {}\r\n\r\n{body}",
+            botocraft_tests::MOTO_ACCOUNT_HEADER,
+            body.len()
+        );
+        let mut stream = TcpStream::connect(&authority).expect("connect to moto");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("set timeout");
+        stream.write_all(request.as_bytes()).expect("send DescribeSubnets");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read DescribeSubnets");
+        let start = response
+            .find("<subnetId>")
+            .unwrap_or_else(|| panic!("no subnet in DescribeSubnets answer: {response:.500}"))
+            + "<subnetId>".len();
+        let end = start + response[start..].find("</subnetId>").expect("closing tag");
+        response[start..end].to_string()
+    })
+    .await
+    .expect("DescribeSubnets thread")
+}
+
+// --------------------------------------------------------------- clusters --
+
+#[tokio::test]
+async fn cluster_create_get_list_update_tag_delete() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let clusters = Cluster::objects().using(&moto.session);
+    let expected_arn = arn(&moto, "cluster/orders");
+
+    // Create through save(): `self` is replaced by what AWS answered.
+    let mut cluster = bound(
+        Cluster {
+            cluster_name: Some("orders".into()),
+            tags: Some(vec![tag("team", "core"), tag("env", "test")]),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    cluster.save().await.expect("create");
+    assert_eq!(cluster.cluster_arn.as_deref(), Some(expected_arn.as_str()));
+    assert_eq!(cluster.cluster_name(), Some("orders"));
+    assert_eq!(cluster.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(cluster.active_services_count, Some(0));
+    assert_eq!(
+        cluster.tags(),
+        tag_map(&[("env", "test"), ("team", "core")])
+    );
+    assert!(cluster.state().is_persisted());
+
+    // Get by name and by ARN.
+    let by_name = clusters.get("orders").await.expect("get by name");
+    assert_eq!(by_name.cluster_arn.as_deref(), Some(expected_arn.as_str()));
+    assert_eq!(by_name.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(
+        by_name.tags(),
+        tag_map(&[("env", "test"), ("team", "core")])
+    );
+    let by_arn = clusters
+        .get(expected_arn.as_str())
+        .await
+        .expect("get by arn");
+    assert_eq!(by_arn.cluster_name.as_deref(), Some("orders"));
+
+    // The list holds exactly this cluster.
+    let all = clusters.list().await.expect("list");
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        all.first().and_then(|c| c.cluster_arn.as_deref()),
+        Some(expected_arn.as_str())
+    );
+
+    // save() on a persisted model updates: still one cluster, same ARN.
+    cluster.save().await.expect("update");
+    assert_eq!(cluster.cluster_arn.as_deref(), Some(expected_arn.as_str()));
+    assert_eq!(clusters.list().await.expect("list").len(), 1);
+
+    // Tag edits go out through TagResource/UntagResource.
+    {
+        let mut tags = cluster.tags_mut();
+        tags.insert("env".into(), "prod".into());
+        tags.insert("owner".into(), "ops".into());
+        tags.remove("team");
+    }
+    cluster.save().await.expect("save tags");
+    assert_eq!(
+        cluster.tags(),
+        tag_map(&[("env", "prod"), ("owner", "ops")])
+    );
+    let refetched = clusters.get("orders").await.expect("get after tags");
+    assert_eq!(
+        refetched.tags(),
+        tag_map(&[("env", "prod"), ("owner", "ops")])
+    );
+
+    // A fetched model saves its tag edits too.
+    let mut fetched = refetched;
+    fetched.set_tags(tag_map(&[("env", "prod")]));
+    fetched.save().await.expect("save fetched tags");
+    assert_eq!(
+        clusters.get("orders").await.expect("get").tags(),
+        tag_map(&[("env", "prod")])
+    );
+
+    // Delete: the model holds the final state and would be created again.
+    cluster.delete().await.expect("delete");
+    assert_eq!(cluster.status.as_deref(), Some("INACTIVE"));
+    assert_eq!(cluster.cluster_arn.as_deref(), Some(expected_arn.as_str()));
+    assert!(!cluster.state().is_persisted());
+    // moto (like AWS, for a while) still describes the INACTIVE cluster.
+    let gone = clusters.get("orders").await.expect("get deleted");
+    assert_eq!(gone.status.as_deref(), Some("INACTIVE"));
+}
+
+#[tokio::test]
+async fn cluster_get_of_a_missing_cluster_is_not_found() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let err = Cluster::objects()
+        .using(&moto.session)
+        .get("nope")
+        .await
+        .expect_err("missing cluster");
+    assert!(err.is_not_found(), "{err:?}");
+    match &err {
+        Error::NotFound { resource, code, .. } => {
+            assert_eq!(*resource, "Cluster");
+            assert_eq!(code.as_deref(), Some("MISSING"));
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+}
+
+/// What a user writes first: build a model, bind it to the session they
+/// chose, and `save()` it.
+#[tokio::test]
+async fn save_of_a_new_model_can_target_a_chosen_session() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mut cluster = Cluster {
+        cluster_name: Some("plain".into()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    cluster.save().await.expect("save() of a new model bound to a session");
+    assert!(cluster.state().is_persisted());
+    Cluster::objects()
+        .using(&moto.session)
+        .get("plain")
+        .await
+        .expect("the cluster exists in the moto account");
+}
+
+// ------------------------------------------------------- task definitions --
+
+#[tokio::test]
+async fn task_definition_revisions_list_families_deregister() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let tds = TaskDefinition::objects().using(&moto.session);
+
+    let mut td = bound(
+        TaskDefinition {
+            family: Some("web".into()),
+            container_definitions: Some(vec![web_container(128)]),
+            tags: Some(vec![tag("app", "web")]),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    td.save().await.expect("register revision 1");
+    let rev1_arn = arn(&moto, "task-definition/web:1");
+    assert_eq!(td.task_definition_arn.as_deref(), Some(rev1_arn.as_str()));
+    assert_eq!(td.revision, Some(1));
+    assert_eq!(td.family_revision(), Some("web:1"));
+    assert_eq!(td.status, Some(TaskDefinitionStatus::Active));
+    assert_eq!(td.tags(), tag_map(&[("app", "web")]));
+    let first = td.clone();
+
+    // Saving a registered task definition registers the next revision.
+    td.container_definitions.as_mut().expect("containers")[0].memory = Some(256);
+    td.save().await.expect("register revision 2");
+    assert_eq!(td.revision, Some(2));
+    assert_eq!(td.family_revision(), Some("web:2"));
+    assert_eq!(
+        td.task_definition_arn.as_deref(),
+        Some(arn(&moto, "task-definition/web:2").as_str())
+    );
+    assert_eq!(
+        td.container_definitions.as_ref().expect("containers")[0].memory,
+        Some(256)
+    );
+
+    register_web(&moto, "worker").await;
+
+    // get by family gives the latest ACTIVE revision; by family:revision the exact one.
+    let latest = tds.get("web").await.expect("get family");
+    assert_eq!(latest.revision, Some(2));
+    assert_eq!(
+        latest.container_definitions.as_ref().expect("containers")[0].memory,
+        Some(256)
+    );
+    assert_eq!(latest.tags(), tag_map(&[("app", "web")]));
+    let old = tds.get("web:1").await.expect("get web:1");
+    assert_eq!(
+        old.container_definitions.as_ref().expect("containers")[0].memory,
+        Some(128)
+    );
+
+    // Lists.
+    let web = tds.list().family_prefix("web").await.expect("list web");
+    let mut revisions: Vec<i32> = web.iter().filter_map(|t| t.revision).collect();
+    revisions.sort_unstable();
+    assert_eq!(revisions, vec![1, 2]);
+    assert!(web.iter().all(|t| t.family.as_deref() == Some("web")));
+    assert_eq!(tds.list().await.expect("list all").len(), 3);
+    let mut families = tds.families().await.expect("families");
+    families.sort();
+    assert_eq!(families, vec!["web".to_string(), "worker".to_string()]);
+
+    // Deregister through the model proxy.
+    let deregistered = first.deregister().await.expect("deregister web:1");
+    assert_eq!(deregistered.status, Some(TaskDefinitionStatus::Inactive));
+    assert_eq!(
+        deregistered.task_definition_arn.as_deref(),
+        Some(rev1_arn.as_str())
+    );
+    assert_eq!(
+        tds.get("web:1").await.expect("get inactive").status,
+        Some(TaskDefinitionStatus::Inactive)
+    );
+    let active = tds
+        .list()
+        .family_prefix("web")
+        .status("ACTIVE")
+        .await
+        .expect("list active");
+    assert_eq!(
+        active
+            .iter()
+            .map(|t| t.family_revision())
+            .collect::<Vec<_>>(),
+        vec![Some("web:2")]
+    );
+    let inactive = tds
+        .list()
+        .family_prefix("web")
+        .status(TaskDefinitionStatus::Inactive)
+        .await
+        .expect("list inactive");
+    assert_eq!(inactive.len(), 1);
+    assert_eq!(inactive[0].revision, Some(1));
+
+    // An INACTIVE revision can be deleted; AWS answers DELETE_IN_PROGRESS.
+    let deleted = tds.delete([rev1_arn.as_str()]).await.expect("delete web:1");
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(
+        deleted[0].task_definition_arn.as_deref(),
+        Some(rev1_arn.as_str())
+    );
+    assert_eq!(
+        deleted[0].status,
+        Some(TaskDefinitionStatus::DeleteInProgress)
+    );
+
+    // A missing task definition is NotFound (moto: ClientException).
+    let err = tds.get("nope:1").await.expect_err("missing");
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ClientException"));
+}
+
+// --------------------------------------------------------------- services --
+
+#[tokio::test]
+async fn service_create_get_update_list_relations_delete() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let services = Service::objects().using(&moto.session);
+    let cluster = create_cluster(&moto, "shop").await;
+    let td = register_web(&moto, "web").await;
+    let td_arn = td.task_definition_arn.clone().expect("td arn");
+    let target_group = format!(
+        "arn:aws:elasticloadbalancing:{REGION}:{}:targetgroup/tg/123",
+        moto.account_id
+    );
+    let load_balancer = LoadBalancer {
+        target_group_arn: Some(target_group.clone()),
+        container_name: Some("web".into()),
+        container_port: Some(80),
+        ..Default::default()
+    };
+
+    let mut svc = bound(
+        Service {
+            load_balancers: Some(vec![load_balancer.clone()]),
+            ..web_service("api", "shop", 1)
+        },
+        &moto.session,
+    );
+    svc.save().await.expect("create service");
+    let svc_arn = arn(&moto, "service/shop/api");
+    assert_eq!(svc.service_arn.as_deref(), Some(svc_arn.as_str()));
+    assert_eq!(svc.service_name.as_deref(), Some("api"));
+    assert_eq!(svc.cluster_arn, cluster.cluster_arn);
+    assert_eq!(svc.cluster_name(), Some("shop"));
+    assert_eq!(svc.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(svc.desired_count, Some(1));
+    assert_eq!(svc.running_count, Some(0)); // moto never starts service tasks
+    assert_eq!(svc.launch_type, Some(LaunchType::Ec2));
+    assert_eq!(svc.task_definition.as_deref(), Some(td_arn.as_str()));
+    assert_eq!(svc.load_balancers, Some(vec![load_balancer.clone()]));
+    let pk = svc.pk().expect("pk");
+    assert_eq!(pk.service, "api");
+    assert_eq!(Some(pk.cluster), cluster.cluster_arn.clone());
+
+    // Get by its key.
+    let fetched = services.get("api").cluster("shop").await.expect("get");
+    assert_eq!(fetched.service_arn.as_deref(), Some(svc_arn.as_str()));
+    assert_eq!(fetched.load_balancers, Some(vec![load_balancer.clone()]));
+    assert_eq!(fetched.desired_count, Some(1));
+    let by_arn = services
+        .get(svc_arn.as_str())
+        .cluster(cluster.cluster_arn.clone().expect("cluster arn"))
+        .await
+        .expect("get by arn");
+    assert_eq!(by_arn.service_name.as_deref(), Some("api"));
+
+    // Update through save().
+    svc.desired_count = Some(3);
+    svc.save().await.expect("update service");
+    assert_eq!(svc.desired_count, Some(3));
+    assert_eq!(
+        services
+            .get("api")
+            .cluster("shop")
+            .await
+            .expect("re-get")
+            .desired_count,
+        Some(3)
+    );
+    assert_eq!(
+        services.list().cluster("shop").await.expect("list").len(),
+        1
+    );
+
+    // More services, then list + QuerySet filters.
+    let mut canary = bound(web_service("api-canary", "shop", 0), &moto.session);
+    canary.save().await.expect("create canary");
+    let mut worker = bound(web_service("worker", "shop", 2), &moto.session);
+    worker.save().await.expect("create worker");
+
+    let all = services.list().cluster("shop").await.expect("list");
+    assert_eq!(all.len(), 3);
+    let api = all
+        .clone()
+        .filter_by("service_name__startswith", "api")
+        .expect("filter_by");
+    let mut names: Vec<&str> = api
+        .iter()
+        .filter_map(|s| s.service_name.as_deref())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, vec!["api", "api-canary"]);
+    let busy = all.clone().filter(|s| s.desired_count.unwrap_or(0) > 0);
+    assert_eq!(busy.len(), 2);
+    let idle = all.clone().exclude(|s| s.desired_count.unwrap_or(0) > 0);
+    assert_eq!(idle.len(), 1);
+    assert_eq!(idle[0].service_name.as_deref(), Some("api-canary"));
+    let with_lb = all
+        .clone()
+        .filter_by("load_balancers__container_port", 80)
+        .expect("filter_by lb");
+    assert_eq!(with_lb.len(), 1);
+    assert_eq!(with_lb[0].service_arn.as_deref(), Some(svc_arn.as_str()));
+    // The cluster relation lists the same services.
+    assert_eq!(
+        cluster.services().await.expect("cluster.services()").len(),
+        3
+    );
+
+    // Relations.
+    let related_td = svc
+        .task_definition()
+        .await
+        .expect("service.task_definition()");
+    assert_eq!(
+        related_td.task_definition_arn.as_deref(),
+        Some(td_arn.as_str())
+    );
+    assert_eq!(related_td.family.as_deref(), Some("web"));
+    let related_cluster = svc.cluster().await.expect("service.cluster()");
+    assert_eq!(related_cluster.cluster_name.as_deref(), Some("shop"));
+    assert_eq!(related_cluster.cluster_arn, cluster.cluster_arn);
+    // moto quirk: activeServicesCount stays 0 whatever services exist.
+    assert!(svc.tasks().await.expect("service.tasks()").is_empty());
+
+    // The stable waiter succeeds for desiredCount 0 (moto never runs tasks).
+    canary
+        .wait_until_stable()
+        .max_attempts(2)
+        .delay(Duration::from_millis(10))
+        .await
+        .expect("canary is stable");
+
+    // ... and never for a desired count moto will not reach: a Timeout.
+    let err = worker
+        .wait_until_stable()
+        .max_attempts(2)
+        .delay(Duration::from_millis(10))
+        .await
+        .expect_err("worker never becomes stable in moto");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: botocraft::core::TimeoutKind::Operation,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    // A new revision through save() points the service at it.
+    let mut td2 = td.clone();
+    td2.container_definitions.as_mut().expect("containers")[0].memory = Some(512);
+    td2.save().await.expect("register web:2");
+    worker.task_definition = td2.task_definition_arn.clone();
+    worker.save().await.expect("update task definition");
+    let refetched = services
+        .get("worker")
+        .cluster("shop")
+        .await
+        .expect("get worker");
+    assert_eq!(refetched.task_definition, td2.task_definition_arn);
+    assert_eq!(
+        refetched
+            .task_definition()
+            .await
+            .expect("relation")
+            .family_revision(),
+        Some("web:2")
+    );
+
+    // get_many skips missing keys and returns what exists.
+    let some = services
+        .get_many(["api", "missing", "worker"])
+        .cluster("shop")
+        .await
+        .expect("get_many");
+    let mut found: Vec<&str> = some
+        .iter()
+        .filter_map(|s| s.service_name.as_deref())
+        .collect();
+    found.sort_unstable();
+    assert_eq!(found, vec!["api", "worker"]);
+
+    // A missing service comes back under failures: MISSING.
+    let err = services
+        .get("missing")
+        .cluster("shop")
+        .await
+        .expect_err("missing service");
+    match &err {
+        Error::NotFound {
+            resource,
+            code,
+            key,
+            ..
+        } => {
+            assert_eq!(*resource, "Service");
+            assert_eq!(code.as_deref(), Some("MISSING"));
+            assert_eq!(key, "missing", "the key as the caller gave it");
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+
+    // Delete (force, passing the cluster from the model).
+    svc.delete().await.expect("delete");
+    assert_eq!(svc.status.as_deref(), Some("INACTIVE")); // AWS would say DRAINING
+    assert_eq!(svc.service_arn.as_deref(), Some(svc_arn.as_str()));
+    assert!(!svc.state().is_persisted());
+    svc.wait_until_inactive()
+        .max_attempts(2)
+        .delay(Duration::from_millis(10))
+        .await
+        .expect("inactive");
+    assert_eq!(
+        services
+            .get("api")
+            .cluster("shop")
+            .await
+            .expect("get deleted")
+            .status
+            .as_deref(),
+        Some("INACTIVE")
+    );
+}
+
+#[tokio::test]
+async fn service_list_without_a_cluster_needs_the_default_cluster() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    // This account has no `default` cluster: ListServices answers HTTP 400
+    // ClusterNotFoundException. A list has no key of its own, so the service
+    // error is kept as it is (it is the cluster that is missing).
+    let err = Service::objects()
+        .using(&moto.session)
+        .list()
+        .await
+        .expect_err("no default cluster");
+    match &err {
+        Error::Service {
+            service,
+            operation,
+            code,
+            status,
+            ..
+        } => {
+            assert_eq!(*service, "ecs");
+            assert_eq!(operation, "ListServices");
+            assert_eq!(code, "ClusterNotFoundException");
+            assert_eq!(*status, 400);
+        }
+        other => panic!("expected the ListServices service error, got {other:?}"),
+    }
+    assert!(err.code().is_some_and(botocraft::core::error::is_not_found_code));
+
+    // With a default cluster the same call works.
+    create_cluster(&moto, "default").await;
+    register_web(&moto, "web").await;
+    let mut svc = bound(web_service("api", "default", 0), &moto.session);
+    svc.save().await.expect("create in default");
+    let listed = Service::objects()
+        .using(&moto.session)
+        .list()
+        .await
+        .expect("list default");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].service_arn.as_deref(),
+        Some(arn(&moto, "service/default/api").as_str())
+    );
+}
+
+#[tokio::test]
+async fn service_tags_edit_and_save() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let services = Service::objects().using(&moto.session);
+    create_cluster(&moto, "shop").await;
+    register_web(&moto, "web").await;
+
+    let mut svc = bound(
+        Service {
+            tags: Some(vec![tag("a", "1"), tag("b", "2")]),
+            ..web_service("api", "shop", 0)
+        },
+        &moto.session,
+    );
+    svc.save().await.expect("create with tags");
+    assert_eq!(svc.tags(), tag_map(&[("a", "1"), ("b", "2")]));
+
+    let mut fetched = services.get("api").cluster("shop").await.expect("get");
+    assert_eq!(fetched.tags(), tag_map(&[("a", "1"), ("b", "2")]));
+    {
+        let mut tags = fetched.tags_mut();
+        tags.remove("a");
+        tags.insert("b".into(), "20".into());
+        tags.insert("c".into(), "3".into());
+    }
+    fetched.save().await.expect("save tag edits");
+    assert_eq!(fetched.tags(), tag_map(&[("b", "20"), ("c", "3")]));
+    let again = services.get("api").cluster("shop").await.expect("re-get");
+    assert_eq!(again.tags(), tag_map(&[("b", "20"), ("c", "3")]));
+
+    // Saving again without edits keeps them; removing every tag empties the set.
+    let mut again = again;
+    again.save().await.expect("save unchanged");
+    assert_eq!(
+        services
+            .get("api")
+            .cluster("shop")
+            .await
+            .expect("get")
+            .tags(),
+        tag_map(&[("b", "20"), ("c", "3")])
+    );
+    again.set_tags(TagMap::new());
+    again.save().await.expect("remove all tags");
+    assert!(services
+        .get("api")
+        .cluster("shop")
+        .await
+        .expect("get")
+        .tags()
+        .is_empty());
+}
+
+// ------------------------------------------------------------------ tasks --
+
+#[tokio::test]
+async fn task_run_list_relations_stop() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    botocraft_tests::moto_ecs_tasks_stay_running(&moto.endpoint).await;
+    let tasks = Task::objects().using(&moto.session);
+    let cluster = create_cluster(&moto, "batch").await;
+    let mut td = bound(
+        TaskDefinition {
+            family: Some("job".into()),
+            container_definitions: Some(vec![web_container(256)]),
+            requires_compatibilities: Some(vec![Compatibility::Fargate]),
+            network_mode: Some(NetworkMode::Awsvpc),
+            cpu: Some("256".into()),
+            memory: Some("512".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    td.save().await.expect("register job");
+    let td_arn = td.task_definition_arn.clone().expect("td arn");
+    let subnet = default_subnet(&moto).await;
+
+    let started = tasks
+        .run(td_arn.as_str())
+        .cluster("batch")
+        .count(1)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(NetworkConfiguration {
+            awsvpc_configuration: Some(AwsVpcConfiguration {
+                subnets: Some(vec![subnet]),
+                security_groups: Some(vec![]),
+                ..Default::default()
+            }),
+        })
+        .started_by("ecs-moto-test")
+        .await
+        .expect("run task");
+    assert_eq!(started.len(), 1);
+    let mut task = started[0].clone();
+    let task_arn = task.task_arn.clone().expect("task arn");
+    assert!(
+        task_arn.starts_with(&arn(&moto, "task/batch/")),
+        "{task_arn}"
+    );
+    assert_eq!(task.cluster_arn, cluster.cluster_arn);
+    assert_eq!(task.task_definition_arn.as_deref(), Some(td_arn.as_str()));
+    assert_eq!(task.task_definition_family_revision(), Some("job:1"));
+    assert_eq!(task.launch_type, Some(LaunchType::Fargate));
+    assert_eq!(task.started_by.as_deref(), Some("ecs-moto-test"));
+    assert_eq!(task.desired_status.as_deref(), Some("RUNNING"));
+
+    // Listed as RUNNING.
+    let running = tasks.list().cluster("batch").await.expect("list");
+    assert_eq!(running.len(), 1);
+    assert_eq!(running[0].task_arn.as_deref(), Some(task_arn.as_str()));
+    assert_eq!(running[0].last_status.as_deref(), Some("RUNNING"));
+    assert_eq!(cluster.tasks().await.expect("cluster.tasks()").len(), 1);
+    let got = tasks
+        .get(task_arn.as_str())
+        .cluster("batch")
+        .await
+        .expect("get");
+    assert_eq!(got.last_status.as_deref(), Some("RUNNING"));
+
+    // Relations.
+    let related_cluster = task.cluster().await.expect("task.cluster()");
+    assert_eq!(related_cluster.cluster_name.as_deref(), Some("batch"));
+    let related_td = task
+        .task_definition()
+        .await
+        .expect("task.task_definition()");
+    assert_eq!(related_td.family.as_deref(), Some("job"));
+    assert_eq!(related_td.revision, Some(1));
+    assert!(task.service().await.expect("task.service()").is_none());
+
+    // Tag edits on a running task are written by save().
+    task.tags_mut().insert("owner".into(), "batch-team".into());
+    task.save().await.expect("save task tags");
+    let tagged = tasks
+        .get(task_arn.as_str())
+        .cluster("batch")
+        .await
+        .expect("get tagged");
+    assert_eq!(tagged.tags(), tag_map(&[("owner", "batch-team")]));
+
+    // delete() stops it, passing the cluster from the model.
+    task.delete().await.expect("stop");
+    assert_eq!(task.task_arn.as_deref(), Some(task_arn.as_str()));
+    assert_eq!(task.desired_status.as_deref(), Some("STOPPED"));
+    assert_eq!(task.last_status.as_deref(), Some("STOPPED"));
+
+    let stopped = tasks
+        .list()
+        .cluster("batch")
+        .desired_status("STOPPED")
+        .await
+        .expect("list stopped");
+    assert_eq!(stopped.len(), 1);
+    assert_eq!(stopped[0].task_arn.as_deref(), Some(task_arn.as_str()));
+    assert_eq!(stopped[0].last_status.as_deref(), Some("STOPPED"));
+    assert!(tasks
+        .list()
+        .cluster("batch")
+        .desired_status("RUNNING")
+        .await
+        .expect("list running")
+        .is_empty());
+    // moto quirk: without `desiredStatus`, ListTasks also returns stopped
+    // tasks (AWS defaults the filter to RUNNING).
+    assert_eq!(tasks.list().cluster("batch").await.expect("list").len(), 1);
+
+    // A missing task is NotFound.
+    let err = tasks
+        .get(arn(&moto, "task/batch/0123456789abcdef0123456789abcdef"))
+        .cluster("batch")
+        .await
+        .expect_err("missing task");
+    assert!(err.is_not_found(), "{err:?}");
+}
+
+// ------------------------------------------------------------- QuerySets --
+
+#[tokio::test]
+async fn queryset_tour_over_real_services() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    create_cluster(&moto, "shop").await;
+    register_web(&moto, "web").await;
+    for (name, desired) in [("cart", 2), ("api", 5), ("billing", 0), ("admin", 1)] {
+        let mut svc = bound(
+            Service {
+                tags: Some(vec![tag("tier", if desired > 1 { "hot" } else { "cold" })]),
+                ..web_service(name, "shop", desired)
+            },
+            &moto.session,
+        );
+        svc.save().await.expect("create");
+    }
+    let all = Service::objects()
+        .using(&moto.session)
+        .list()
+        .cluster("shop")
+        .await
+        .expect("list");
+    assert_eq!(all.count(), 4);
+    assert!(all.exists());
+
+    let by_name = all.clone().order_by_path("service_name").expect("order");
+    let rows = by_name
+        .values(&["service_name", "desired_count"])
+        .expect("values");
+    assert_eq!(
+        rows.into_iter()
+            .map(serde_json::Value::Object)
+            .collect::<Vec<_>>(),
+        vec![
+            json!({"service_name": "admin", "desired_count": 1}),
+            json!({"service_name": "api", "desired_count": 5}),
+            json!({"service_name": "billing", "desired_count": 0}),
+            json!({"service_name": "cart", "desired_count": 2}),
+        ]
+    );
+    assert_eq!(
+        by_name.first().and_then(|s| s.service_name.as_deref()),
+        Some("admin")
+    );
+    assert_eq!(
+        by_name.last().and_then(|s| s.service_name.as_deref()),
+        Some("cart")
+    );
+
+    let by_count = all
+        .clone()
+        .order_by_path("-desiredCount")
+        .expect("order desc");
+    assert_eq!(
+        by_count.values_flat("service_name").expect("flat"),
+        vec![
+            json!("api"),
+            json!("cart"),
+            json!("admin"),
+            json!("billing")
+        ]
+    );
+    let typed = all
+        .clone()
+        .order_by(|s| s.desired_count.unwrap_or(0))
+        .into_vec();
+    assert_eq!(typed[0].service_name.as_deref(), Some("billing"));
+
+    let hot = all
+        .clone()
+        .filter_by("tags__tier", "hot")
+        .expect("tags lookup");
+    let mut hot_names = hot.values_flat("service_name").expect("flat");
+    hot_names.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    assert_eq!(hot_names, vec![json!("api"), json!("cart")]);
+    let arns = all
+        .clone()
+        .filter_by("service_arn__contains", moto.account_id.as_str())
+        .expect("arn lookup");
+    assert_eq!(arns.len(), 4);
+    let many = all
+        .clone()
+        .filter_by("desired_count__gte", 2)
+        .expect("gte")
+        .order_by_paths(&["-desired_count", "service_name"])
+        .expect("paths");
+    assert_eq!(
+        many.values_list(&["service_name", "status"])
+            .expect("values_list"),
+        vec![
+            vec![json!("api"), json!("ACTIVE")],
+            vec![json!("cart"), json!("ACTIVE")],
+        ]
+    );
+    assert!(all
+        .clone()
+        .filter_by("service_name__in", json!(["nope"]))
+        .expect("in")
+        .is_empty());
+    assert!(all.clone().filter_by("desired_count__in", 3).is_err());
+}
+
+/// Starting a task the model way: build a `Task` and create it (RunTask).
+/// The network configuration is not part of a task's data, so it goes on the
+/// create request (`Task.save()` alone suits EC2-launch tasks).
+#[tokio::test]
+async fn task_create_runs_a_fargate_task() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    botocraft_tests::moto_ecs_tasks_stay_running(&moto.endpoint).await;
+    create_cluster(&moto, "batch").await;
+    let mut td = bound(
+        TaskDefinition {
+            family: Some("job".into()),
+            container_definitions: Some(vec![web_container(256)]),
+            requires_compatibilities: Some(vec![Compatibility::Fargate]),
+            network_mode: Some(NetworkMode::Awsvpc),
+            cpu: Some("256".into()),
+            memory: Some("512".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    td.save().await.expect("register job");
+    let task = bound(
+        Task {
+            cluster_arn: Some("batch".into()),
+            task_definition_arn: td.task_definition_arn.clone(),
+            launch_type: Some(LaunchType::Fargate),
+            started_by: Some("model".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    let subnet = default_subnet(&moto).await;
+    let task = Task::objects()
+        .using(&moto.session)
+        .create(&task)
+        .network_configuration(NetworkConfiguration {
+            awsvpc_configuration: Some(AwsVpcConfiguration {
+                subnets: Some(vec![subnet]),
+                security_groups: Some(vec![]),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("RunTask from the model");
+    assert_eq!(task.last_status.as_deref(), Some("RUNNING"));
+    assert!(task.state().is_persisted());
+}

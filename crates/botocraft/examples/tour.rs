@@ -1,0 +1,463 @@
+//! A guided tour of botocraft, run against a local moto server.
+//!
+//! ```text
+//! bash scripts/demo.sh
+//! ```
+//!
+//! The script starts moto and sets `BOTOCRAFT_MOTO_ENDPOINT`, `AWS_REGION`
+//! and dummy credentials. Every run uses a fresh moto account (the
+//! `x-moto-account-id` header), so reruns against the same server start clean.
+//!
+//! Each step prints one line showing what botocraft did and what AWS (moto)
+//! answered.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use botocraft::core::{OperationCall, Protocol, ServiceMetadata};
+use botocraft::ecs::{
+    AwsVpcConfiguration, Cluster, Compatibility, ContainerDefinition, LaunchType, LoadBalancer,
+    NetworkConfiguration, NetworkMode, PortMapping, Service, Task, TaskDefinition,
+};
+use botocraft::prelude::*;
+use botocraft::{Credentials, Error, SharedSession};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if let Err(err) = tour().await {
+        eprintln!("\ntour failed: {err}");
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+/// Prints one numbered step.
+macro_rules! step {
+    ($n:expr, $($arg:tt)*) => {
+        println!("[{:>2}] {}", $n, format!($($arg)*))
+    };
+}
+
+async fn tour() -> botocraft::Result<()> {
+    // ── Sessions ────────────────────────────────────────────────────────
+    let endpoint = std::env::var("BOTOCRAFT_MOTO_ENDPOINT")
+        .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+        .map_err(|_| {
+            Error::config("no moto endpoint: run `bash scripts/demo.sh` (it starts moto for you)")
+        })?;
+    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned());
+    let account = fresh_account_id();
+    let session: SharedSession = Session::builder()
+        .endpoint_url(endpoint.as_str())
+        .region(region.as_str())
+        .credentials(Credentials::new("testing", "testing", None))
+        .header("x-moto-account-id", &account)
+        .max_attempts(1)
+        .build()?
+        .shared();
+    println!("botocraft tour: moto at {endpoint}, region {region}, fresh account {account}\n");
+    step!(
+        1,
+        "session built: Session::builder() ... .build()?.shared()"
+    );
+
+    // ── Primary models and managers: a cluster with tags ────────────────
+    let mut draft = Cluster {
+        cluster_name: Some("tour".to_owned()),
+        ..Default::default()
+    };
+    draft
+        .tags_mut()
+        .insert("team".to_owned(), "platform".to_owned());
+    draft.tags_mut().insert("env".to_owned(), "demo".to_owned());
+    let mut cluster = Cluster::objects().using(&session).create(&draft).await?;
+    let cluster_arn = cluster.arn().unwrap_or_default().to_owned();
+    step!(
+        2,
+        "Cluster::objects().using(&session).create(&draft): {} (status {}, tags {:?})",
+        cluster_arn,
+        cluster.status.as_deref().unwrap_or("?"),
+        cluster.tags()
+    );
+
+    // ── A task definition, then a second revision via save() ────────────
+    let web = ContainerDefinition {
+        name: Some("web".to_owned()),
+        image: Some("nginx:1.27".to_owned()),
+        memory: Some(256),
+        essential: Some(true),
+        port_mappings: Some(vec![PortMapping {
+            container_port: Some(80),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    let draft = TaskDefinition {
+        family: Some("tour-web".to_owned()),
+        network_mode: Some(NetworkMode::Awsvpc),
+        requires_compatibilities: Some(vec![Compatibility::Fargate]),
+        cpu: Some("256".to_owned()),
+        memory: Some("512".to_owned()),
+        container_definitions: Some(vec![web]),
+        ..Default::default()
+    };
+    let mut task_definition = TaskDefinition::objects()
+        .using(&session)
+        .create(&draft)
+        .await?;
+    let first_revision = task_definition
+        .family_revision()
+        .unwrap_or_default()
+        .to_owned();
+    step!(
+        3,
+        "TaskDefinition::objects()...create(&draft): registered {first_revision} ({})",
+        task_definition.arn().unwrap_or_default()
+    );
+
+    if let Some(containers) = task_definition.container_definitions.as_mut() {
+        containers[0].image = Some("nginx:1.28".to_owned());
+    }
+    task_definition.save().await?; // a fetched task definition saves as a new revision
+    step!(
+        4,
+        "changed the image, task_definition.save(): new revision {} ({})",
+        task_definition.revision.unwrap_or_default(),
+        task_definition.family_revision().unwrap_or_default()
+    );
+
+    // ── A service with a load balancer (secondary models) ───────────────
+    // EC2 models are not in botocraft yet, so the tour asks EC2 for a default
+    // subnet with one raw call through the same session.
+    let subnet = default_subnet(&session).await?;
+    step!(
+        5,
+        "found default subnet {} (raw DescribeSubnets call through the session)",
+        subnet.as_deref().unwrap_or("<none>")
+    );
+    let network = subnet.as_ref().map(|subnet| NetworkConfiguration {
+        awsvpc_configuration: Some(AwsVpcConfiguration {
+            subnets: Some(vec![subnet.clone()]),
+            security_groups: Some(vec![]),
+            ..Default::default()
+        }),
+    });
+
+    let mut draft = Service {
+        service_name: Some("tour-web".to_owned()),
+        cluster_arn: Some(cluster_arn.clone()),
+        task_definition: task_definition.arn().map(str::to_owned),
+        desired_count: Some(1),
+        launch_type: Some(LaunchType::Fargate),
+        network_configuration: network.clone(),
+        load_balancers: Some(vec![LoadBalancer {
+            target_group_arn: Some(format!(
+                "arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/tour-web/0123456789abcdef"
+            )),
+            container_name: Some("web".to_owned()),
+            container_port: Some(80),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    draft.tags_mut().insert("tier".to_owned(), "web".to_owned());
+    let created = Service::objects().using(&session).create(&draft).await?;
+    let lb = &created.load_balancers.as_deref().unwrap_or_default()[0];
+    step!(
+        6,
+        "Service::objects()...create(&draft): {} (desired {}, load balancer -> {}:{})",
+        created.arn().unwrap_or_default(),
+        created.desired_count.unwrap_or_default(),
+        lb.container_name.as_deref().unwrap_or("?"),
+        lb.container_port.unwrap_or_default()
+    );
+
+    // A second, smaller service so there is something to filter.
+    let worker = Service {
+        service_name: Some("tour-worker".to_owned()),
+        cluster_arn: Some(cluster_arn.clone()),
+        task_definition: Some(first_revision.clone()),
+        desired_count: Some(0),
+        launch_type: Some(LaunchType::Fargate),
+        network_configuration: network.clone(),
+        ..Default::default()
+    };
+    let worker = Service::objects().using(&session).create(&worker).await?;
+    step!(
+        7,
+        "created a second service {:?} on {}",
+        worker.name().unwrap_or_default(),
+        worker.task_definition.as_deref().unwrap_or_default()
+    );
+
+    // ── Get by key, change, save ────────────────────────────────────────
+    let key = created
+        .pk()
+        .expect("a created service has a name and a cluster");
+    let mut service = Service::objects()
+        .using(&session)
+        .get(key.service.as_str())
+        .cluster(key.cluster.as_str())
+        .await?;
+    step!(
+        8,
+        "get({:?}).cluster(..) by its ServiceKey: status {}, desired {}",
+        key.service,
+        service.status.as_deref().unwrap_or("?"),
+        service.desired_count.unwrap_or_default()
+    );
+
+    service.desired_count = Some(3);
+    service.save().await?; // came from AWS, so save() is an UpdateService
+    step!(
+        9,
+        "desired_count = Some(3); save() (an UpdateService): AWS reports desired {}",
+        service.desired_count.unwrap_or_default()
+    );
+
+    // ── QuerySets ───────────────────────────────────────────────────────
+    let services = Service::objects()
+        .using(&session)
+        .list()
+        .cluster(cluster_arn.as_str())
+        .await?;
+    let busy = services
+        .clone()
+        .filter(|s| s.desired_count.unwrap_or(0) > 0);
+    let tours = services
+        .clone()
+        .filter_by("service_name__startswith", "tour-")?;
+    let web_tier = tours.clone().filter_by("tags__tier", "web")?;
+    step!(
+        10,
+        "list().cluster(..): {} services; filter(desired > 0): {}; \
+         filter_by(\"service_name__startswith\", \"tour-\"): {}; then tags__tier=web: {}",
+        services.count(),
+        busy.count(),
+        tours.count(),
+        web_tier.count()
+    );
+    let rows = services.order_by(|s| s.service_name.clone()).values(&[
+        "service_name",
+        "desired_count",
+        "launch_type",
+    ])?;
+    let rows: Vec<String> = rows.iter().map(serde_json_line).collect();
+    step!(11, "values(..): {}", rows.join(", "));
+
+    // ── Relationships and properties ────────────────────────────────────
+    let its_definition = service.task_definition().await?;
+    let its_cluster = service.cluster().await?;
+    step!(
+        12,
+        "service.task_definition() -> {} (image {}); service.cluster() -> {:?} ({})",
+        its_definition.family_revision().unwrap_or_default(),
+        its_definition
+            .container_definitions
+            .as_deref()
+            .and_then(|c| c.first())
+            .and_then(|c| c.image.as_deref())
+            .unwrap_or("?"),
+        its_cluster.name().unwrap_or_default(),
+        its_cluster.status.as_deref().unwrap_or("?")
+    );
+    step!(
+        13,
+        "properties: name() = {:?}, cluster_name() = {:?}, arn() = {}",
+        service.name().unwrap_or_default(),
+        service.cluster_name().unwrap_or_default(),
+        service.arn().unwrap_or_default()
+    );
+
+    // ── Tasks ───────────────────────────────────────────────────────────
+    let mut tasks_started = 0;
+    match &network {
+        Some(network) => {
+            let started = Task::objects()
+                .using(&session)
+                .run(first_revision.as_str())
+                .cluster(cluster_arn.as_str())
+                .launch_type(LaunchType::Fargate)
+                .network_configuration(network.clone())
+                .started_by("botocraft-tour")
+                .await?;
+            tasks_started = started.count();
+            let mut task = started
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::validation("RunTask started no task"))?;
+            step!(
+                14,
+                "Task::objects()...run(\"{first_revision}\"): started {} ({}, {})",
+                task.arn().unwrap_or_default(),
+                task.task_definition_family_revision().unwrap_or_default(),
+                task.last_status.as_deref().unwrap_or("?")
+            );
+            task.delete().await?; // StopTask, with the task's cluster passed along
+            step!(
+                15,
+                "task.delete() (a StopTask): last status {}, desired status {}",
+                task.last_status.as_deref().unwrap_or("?"),
+                task.desired_status.as_deref().unwrap_or("?")
+            );
+        }
+        None => {
+            step!(
+                14,
+                "skipped running a task: moto found no default subnet for a Fargate task"
+            );
+            step!(15, "skipped stopping it");
+        }
+    }
+
+    // ── Tags: a map view, written to AWS by save() ──────────────────────
+    {
+        let mut tags = cluster.tags_mut();
+        tags.insert("owner".to_owned(), "tour".to_owned());
+        tags.remove("env");
+    }
+    cluster.save().await?;
+    let reread = Cluster::objects()
+        .using(&session)
+        .get(cluster_arn.as_str())
+        .await?;
+    step!(
+        16,
+        "cluster.tags_mut() += owner, -= env; save(): AWS now has {:?}",
+        reread.tags()
+    );
+
+    // ── Errors are typed ────────────────────────────────────────────────
+    match Service::objects()
+        .using(&session)
+        .get("no-such-service")
+        .cluster(cluster_arn.as_str())
+        .await
+    {
+        Err(err @ Error::NotFound { .. }) => {
+            step!(17, "get of a missing service -> Error::NotFound: {err}")
+        }
+        Err(other) => return Err(other),
+        Ok(found) => {
+            return Err(Error::validation(format!(
+                "expected NotFound, got {:?}",
+                found.arn()
+            )))
+        }
+    }
+
+    // ── Clean up ────────────────────────────────────────────────────────
+    let mut deleted_services = 0;
+    for mut s in Service::objects()
+        .using(&session)
+        .list()
+        .cluster(cluster_arn.as_str())
+        .await?
+        .filter(|s| s.status.as_deref() == Some("ACTIVE"))
+    {
+        s.delete().await?; // DeleteService with its cluster and force=true
+        s.wait_until_inactive()
+            .delay(Duration::from_millis(100))
+            .await?;
+        deleted_services += 1;
+    }
+    step!(
+        18,
+        "deleted {deleted_services} services (wait_until_inactive() confirmed each)"
+    );
+
+    let revisions = TaskDefinition::objects()
+        .using(&session)
+        .list()
+        .family_prefix("tour-web")
+        .await?;
+    let mut arns = Vec::new();
+    for revision in &revisions {
+        let gone = revision.deregister().await?;
+        arns.extend(gone.arn().map(str::to_owned));
+    }
+    let deleted = TaskDefinition::objects()
+        .using(&session)
+        .delete(arns)
+        .await?;
+    step!(
+        19,
+        "deregistered and deleted {} task definition revisions (status now {})",
+        deleted.count(),
+        deleted
+            .first()
+            .and_then(|t| t.status.as_ref())
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default()
+    );
+
+    cluster.delete().await?;
+    step!(
+        20,
+        "deleted cluster {:?}: status {}",
+        cluster.name().unwrap_or_default(),
+        cluster.status.as_deref().unwrap_or("?")
+    );
+
+    println!(
+        "\ndone: 1 cluster, {} task definition revisions, 2 services, {tasks_started} task(s) \
+         created and cleaned up in account {account}.",
+        revisions.count()
+    );
+    Ok(())
+}
+
+/// A compact `{"k": v, ...}` rendering of one `values()` row.
+fn serde_json_line(row: &impl serde::Serialize) -> String {
+    serde_json::to_string(row).unwrap_or_default()
+}
+
+/// A 12-digit moto account id that differs on every run.
+fn fresh_account_id() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let mixed = nanos ^ (u128::from(std::process::id()) << 32);
+    (100_000_000_000 + mixed % 900_000_000_000).to_string()
+}
+
+/// EC2 as the session needs to know it for one raw call.
+static EC2: ServiceMetadata = ServiceMetadata {
+    name: "ec2",
+    signing_name: "ec2",
+    endpoint_prefix: "ec2",
+    env_id: "EC2",
+    api_version: "2016-11-15",
+    target_prefix: None,
+    protocol: Protocol::Ec2Query,
+};
+
+/// The id of a default-VPC subnet, asked of EC2 directly (botocraft's EC2
+/// models are still to come). Any `Session` can send hand-built calls.
+async fn default_subnet(session: &SharedSession) -> botocraft::Result<Option<String>> {
+    let body = "Action=DescribeSubnets&Version=2016-11-15\
+                &Filter.1.Name=default-for-az&Filter.1.Value.1=true";
+    let request = http::Request::post("/")
+        .header(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
+        .body(body.as_bytes().to_vec())
+        .map_err(|e| Error::validation(e.to_string()))?;
+    let response = session
+        .send(OperationCall {
+            service: &EC2,
+            operation: "DescribeSubnets",
+            request,
+        })
+        .await?;
+    if !response.status().is_success() {
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(response.body());
+    Ok(text
+        .split("<subnetId>")
+        .nth(1)
+        .and_then(|rest| rest.split("</subnetId>").next())
+        .map(str::to_owned))
+}

@@ -347,11 +347,23 @@ impl<'a> Emitter<'a> {
             arg_names.push(format!("a{i}"));
         }
         let _ = writeln!(body, "        #[allow(unused_mut)]\n        let mut request = manager.{}({});", call.method, arg_names.join(", "));
+        // Options narrow the call (a cluster, a service name): dropping a
+        // missing one would silently widen it, so they are as required as
+        // positional values.
         for (member, expr) in &call.options {
             let f = self.field(&m.input_fields, member, &ctx)?;
             let setter = Self::setter_name(m.def, f);
             let v = self.value_expr(model, fields, expr, &ctx)?;
-            let _ = writeln!(body, "        if let Some(v) = {v} {{\n            request = request.{setter}(v);\n        }}");
+            let missing = if call.optional {
+                "return Ok(None)".to_string()
+            } else {
+                format!(
+                    "return {}::failed(manager, Error::validation({:?}))",
+                    m.builder,
+                    format!("{name}.{} needs `{expr}`, which is not set", call.name)
+                )
+            };
+            let _ = writeln!(body, "        let Some(v) = {v} else {{ {missing} }};\n        request = request.{setter}(v);");
         }
         if call.optional {
             let _ = writeln!(

@@ -19,3 +19,7 @@
 pub mod generated;
 
 pub use generated::*;
+
+pub mod ext;
+
+pub use ext::{ImageReference, ServiceAll, DEFAULT_IMAGE_TAG, DEFAULT_SERVICE_SCAN_CONCURRENCY};

@@ -119,9 +119,13 @@ impl Cluster {
         let manager = ServiceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return ServiceList::failed(
+                manager,
+                Error::validation("Cluster.services needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 
@@ -130,9 +134,15 @@ impl Cluster {
         let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return ContainerInstanceList::failed(
+                manager,
+                Error::validation(
+                    "Cluster.container_instances needs `clusterArn`, which is not set",
+                ),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 
@@ -157,9 +167,13 @@ impl Cluster {
         let manager = TaskManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return TaskList::failed(
+                manager,
+                Error::validation("Cluster.tasks needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 
@@ -506,12 +520,20 @@ impl Service {
         let manager = TaskManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
-        if let Some(v) = self.service_name.clone() {
-            request = request.service_name(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return TaskList::failed(
+                manager,
+                Error::validation("Service.tasks needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
+        let Some(v) = self.service_name.clone() else {
+            return TaskList::failed(
+                manager,
+                Error::validation("Service.tasks needs `serviceName`, which is not set"),
+            );
+        };
+        request = request.service_name(v);
         request
     }
 
@@ -528,9 +550,15 @@ impl Service {
         };
         #[allow(unused_mut)]
         let mut request = manager.list(a0);
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return ServiceDeploymentList::failed(
+                manager,
+                Error::validation(
+                    "Service.service_deployments needs `clusterArn`, which is not set",
+                ),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 
@@ -909,9 +937,10 @@ impl Task {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return Ok(None);
+        };
+        request = request.cluster(v);
         request.send().await.map(Some)
     }
 
@@ -925,9 +954,10 @@ impl Task {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return Ok(None);
+        };
+        request = request.cluster(v);
         request.send().await.map(Some)
     }
 
@@ -941,9 +971,10 @@ impl Task {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return Ok(None);
+        };
+        request = request.cluster(v);
         request.send().await.map(Some)
     }
 
@@ -1249,15 +1280,31 @@ impl ContainerInstance {
         let manager = TaskManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        if let Some(v) = self.cluster_name().map(str::to_owned) {
-            request = request.cluster(v);
-        }
-        if let Some(v) = self.container_instance_arn.clone() {
-            request = request.container_instance(v);
-        }
-        if let Some(v) = Some("RUNNING") {
-            request = request.desired_status(v);
-        }
+        let Some(v) = self.cluster_name().map(str::to_owned) else {
+            return TaskList::failed(
+                manager,
+                Error::validation(
+                    "ContainerInstance.tasks needs `cluster_name()`, which is not set",
+                ),
+            );
+        };
+        request = request.cluster(v);
+        let Some(v) = self.container_instance_arn.clone() else {
+            return TaskList::failed(
+                manager,
+                Error::validation(
+                    "ContainerInstance.tasks needs `containerInstanceArn`, which is not set",
+                ),
+            );
+        };
+        request = request.container_instance(v);
+        let Some(v) = Some("RUNNING") else {
+            return TaskList::failed(
+                manager,
+                Error::validation("ContainerInstance.tasks needs `=RUNNING`, which is not set"),
+            );
+        };
+        request = request.desired_status(v);
         request
     }
 
@@ -1287,9 +1334,10 @@ impl ContainerInstance {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        if let Some(v) = self.cluster_name().map(str::to_owned) {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_name().map(str::to_owned) else {
+            return Ok(None);
+        };
+        request = request.cluster(v);
         request.send().await.map(Some)
     }
 }
@@ -1555,9 +1603,13 @@ impl TaskSet {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return ServiceGet::failed(
+                manager,
+                Error::validation("TaskSet.service needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 
@@ -1741,9 +1793,13 @@ impl ServiceRevision {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return ServiceGet::failed(
+                manager,
+                Error::validation("ServiceRevision.service needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 
@@ -1862,9 +1918,13 @@ impl ServiceDeployment {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        if let Some(v) = self.cluster_arn.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster_arn.clone() else {
+            return ServiceGet::failed(
+                manager,
+                Error::validation("ServiceDeployment.service needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 
@@ -2843,9 +2903,15 @@ impl ExpressGatewayService {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        if let Some(v) = self.cluster.clone() {
-            request = request.cluster(v);
-        }
+        let Some(v) = self.cluster.clone() else {
+            return ServiceGet::failed(
+                manager,
+                Error::validation(
+                    "ExpressGatewayService.service needs `cluster`, which is not set",
+                ),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 

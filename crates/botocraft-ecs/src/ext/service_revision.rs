@@ -1,0 +1,48 @@
+//! `ServiceRevisionManager::list`.
+//!
+//! AWS has no `ListServiceRevisions` operation: revisions are only reachable
+//! by ARN (from `Service::current_service_revisions` or a deployment). The
+//! Python original's `ServiceRevisionManagerMixin.list` therefore delegates to
+//! `get_many`; this keeps that name so code written against the Django-like
+//! `objects().list(..)` vocabulary still works.
+
+use crate::{ServiceRevisionGetMany, ServiceRevisionManager};
+
+impl ServiceRevisionManager {
+    /// The service revisions with these ARNs: the same request as
+    /// [`ServiceRevisionManager::get_many`] (`DescribeServiceRevisions`, in
+    /// batches as AWS requires). An empty list returns an empty
+    /// [`QuerySet`](botocraft_core::QuerySet) without calling AWS.
+    ///
+    /// ```no_run
+    /// use botocraft_ecs::ServiceRevision;
+    ///
+    /// # async fn demo(arns: Vec<String>) -> botocraft_core::Result<()> {
+    /// let revisions = ServiceRevision::objects().list(arns).await?;
+    /// for revision in &revisions {
+    ///     println!("{:?} -> {:?}", revision.service_revision_arn, revision.task_definition);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        service_revision_arns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> ServiceRevisionGetMany {
+        self.get_many(service_revision_arns)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ServiceRevision;
+
+    #[test]
+    fn list_builds_the_get_many_request() {
+        let request = ServiceRevision::objects().list(["arn:a", "arn:b"]);
+        assert_eq!(
+            request.input().service_revision_arns.as_deref(),
+            Some(&["arn:a".to_owned(), "arn:b".to_owned()][..])
+        );
+    }
+}

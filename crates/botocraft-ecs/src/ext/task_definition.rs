@@ -1,0 +1,418 @@
+//! Hand-written members of [`TaskDefinition`].
+//!
+//! The Python original's `TaskDefinitionModelMixin` adds the images a task
+//! definition runs, a scan for the services that use it, and a `delete()`
+//! that works on an `ACTIVE` revision. AWS only deletes `INACTIVE` revisions,
+//! so deleting one is two calls (deregister, then `DeleteTaskDefinitions`);
+//! [`TaskDefinition::delete_revision`] does both. The resource totals used by
+//! `Service::required_cpu`/`required_memory` are computed here, from the
+//! definition alone, so they can be tested without AWS.
+
+use std::collections::BTreeMap;
+
+use botocraft_core::{Error, Manager, QuerySet, Result};
+
+use crate::{ContainerDefinition, Service, ServiceManager, TaskDefinition, TaskDefinitionStatus};
+
+/// CPU units in one vCPU.
+const UNITS_PER_VCPU: f64 = 1024.0;
+/// MiB in one GB, as ECS counts task memory.
+const MIB_PER_GB: f64 = 1024.0;
+
+/// Reads a task-level size: an integer in base units (`"1024"`), or a
+/// decimal followed by `unit` in any case, with or without a space
+/// (`"0.5 vCPU"`, `"2GB"`), scaled by `per_unit`.
+fn parse_size(text: &str, unit: &str, per_unit: f64) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<i64>() {
+        return (n >= 0).then_some(n);
+    }
+    let lower = text.to_ascii_lowercase();
+    let number = lower.strip_suffix(unit)?.trim_end();
+    let value: f64 = number.parse().ok()?;
+    (value.is_finite() && value >= 0.0).then(|| (value * per_unit).round() as i64)
+}
+
+impl TaskDefinition {
+    /// The container definition called `name`.
+    pub fn container_definition(&self, name: &str) -> Option<&ContainerDefinition> {
+        self.container_definitions
+            .iter()
+            .flatten()
+            .find(|c| c.name.as_deref() == Some(name))
+    }
+
+    /// The `image` of each container definition, in definition order, each
+    /// image listed once.
+    ///
+    /// ```
+    /// use botocraft_ecs::{ContainerDefinition, TaskDefinition};
+    ///
+    /// let container = |name: &str, image: &str| ContainerDefinition {
+    ///     name: Some(name.into()),
+    ///     image: Some(image.into()),
+    ///     ..Default::default()
+    /// };
+    /// let td = TaskDefinition {
+    ///     container_definitions: Some(vec![
+    ///         container("web", "web:1"),
+    ///         container("worker", "web:1"),
+    ///         container("proxy", "envoy:1.30"),
+    ///     ]),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(td.images(), ["web:1", "envoy:1.30"]);
+    /// assert_eq!(td.container_images()["proxy"], "envoy:1.30");
+    /// ```
+    pub fn images(&self) -> Vec<&str> {
+        let mut images: Vec<&str> = Vec::new();
+        for image in self
+            .container_definitions
+            .iter()
+            .flatten()
+            .filter_map(|c| c.image.as_deref())
+        {
+            if !images.contains(&image) {
+                images.push(image);
+            }
+        }
+        images
+    }
+
+    /// Container name → image, for every container definition that has both.
+    pub fn container_images(&self) -> BTreeMap<&str, &str> {
+        self.container_definitions
+            .iter()
+            .flatten()
+            .filter_map(|c| Some((c.name.as_deref()?, c.image.as_deref()?)))
+            .collect()
+    }
+
+    /// The CPU units a task of this definition reserves.
+    ///
+    /// The task-level `cpu` when it is set (AWS returns CPU units, e.g.
+    /// `"1024"`; a `"1 vCPU"` form is also understood), otherwise the sum of
+    /// the containers' `cpu` (a container without one counts 0). A task-level
+    /// value that is neither form is ignored.
+    ///
+    /// ```
+    /// use botocraft_ecs::{ContainerDefinition, TaskDefinition};
+    ///
+    /// let td = TaskDefinition {
+    ///     container_definitions: Some(vec![
+    ///         ContainerDefinition { cpu: Some(256), memory: Some(512), ..Default::default() },
+    ///         ContainerDefinition { cpu: Some(128), memory_reservation: Some(128), ..Default::default() },
+    ///     ]),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(td.required_cpu(), 384);
+    /// assert_eq!(td.required_memory(), 640);
+    ///
+    /// let fargate = TaskDefinition { cpu: Some("512".into()), memory: Some("1 GB".into()), ..td };
+    /// assert_eq!((fargate.required_cpu(), fargate.required_memory()), (512, 1024));
+    /// ```
+    pub fn required_cpu(&self) -> i64 {
+        self.cpu
+            .as_deref()
+            .and_then(|cpu| parse_size(cpu, "vcpu", UNITS_PER_VCPU))
+            .unwrap_or_else(|| {
+                self.container_definitions
+                    .iter()
+                    .flatten()
+                    .map(|c| i64::from(c.cpu.unwrap_or(0)))
+                    .sum()
+            })
+    }
+
+    /// The memory (MiB) a task of this definition reserves.
+    ///
+    /// The task-level `memory` when it is set (AWS returns MiB, e.g.
+    /// `"2048"`; a `"2 GB"` form is also understood), otherwise the sum over
+    /// the containers of their hard limit `memory`, or their soft limit
+    /// `memoryReservation` when they have no hard limit.
+    pub fn required_memory(&self) -> i64 {
+        self.memory
+            .as_deref()
+            .and_then(|memory| parse_size(memory, "gb", MIB_PER_GB))
+            .unwrap_or_else(|| {
+                self.container_definitions
+                    .iter()
+                    .flatten()
+                    .map(|c| i64::from(c.memory.or(c.memory_reservation).unwrap_or(0)))
+                    .sum()
+            })
+    }
+
+    /// Every service, in every cluster, whose `taskDefinition` is this
+    /// revision's ARN.
+    ///
+    /// This scans the account (see [`ServiceManager::all`]): one
+    /// `ListClusters`, then `ListServices`/`DescribeServices` per cluster,
+    /// through the session this model came from. Services still rolling out
+    /// from this revision to another are not included (only the service's
+    /// current `taskDefinition` is compared).
+    ///
+    /// ```no_run
+    /// use botocraft_ecs::TaskDefinition;
+    ///
+    /// # async fn demo() -> botocraft_core::Result<()> {
+    /// let td = TaskDefinition::objects().get("web:42").await?;
+    /// for service in td.services().await? {
+    ///     println!("{:?} uses it", service.service_arn);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn services(&self) -> Result<QuerySet<Service>> {
+        let arn = self.task_definition_arn.clone().ok_or_else(|| {
+            Error::validation("TaskDefinition.services needs `taskDefinitionArn`, which is not set")
+        })?;
+        let services = ServiceManager::with_session(self._state.session().cloned())
+            .all()
+            .await?;
+        Ok(services.filter(|s| s.task_definition.as_deref() == Some(arn.as_str())))
+    }
+
+    /// Deletes this revision: deregisters it first when it is `ACTIVE` (or
+    /// its status is unknown), then calls `DeleteTaskDefinitions` for its ARN.
+    ///
+    /// AWS only deletes `INACTIVE` revisions, which is why the Python
+    /// original overrides `delete()`. Afterwards `self` holds what AWS last
+    /// reported (normally status `DELETE_IN_PROGRESS`) and a later `save()`
+    /// would register it again. If the delete call fails after a successful
+    /// deregistration, `self` already shows the `INACTIVE` revision.
+    ///
+    /// ```no_run
+    /// use botocraft_ecs::TaskDefinition;
+    ///
+    /// # async fn demo() -> botocraft_core::Result<()> {
+    /// let mut td = TaskDefinition::objects().get("web:41").await?;
+    /// td.delete_revision().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_revision(&mut self) -> Result<()> {
+        let arn = self.task_definition_arn.clone().ok_or_else(|| {
+            Error::validation(
+                "TaskDefinition.delete_revision needs `taskDefinitionArn`, which is not set",
+            )
+        })?;
+        let manager = self.manager();
+        if matches!(self.status, None | Some(TaskDefinitionStatus::Active)) {
+            let deregistered = manager.deregister(arn.clone()).await?;
+            self.replace_keeping_tags(deregistered);
+        }
+        let deleted = manager.delete([arn.clone()]).await?;
+        if let Some(deleted) = deleted
+            .into_iter()
+            .find(|d| d.task_definition_arn.as_deref() == Some(arn.as_str()))
+        {
+            self.replace_keeping_tags(deleted);
+        }
+        self._state.mark_deleted();
+        Ok(())
+    }
+
+    /// Replaces `self` with `fresh`, keeping the tags (and their snapshot)
+    /// when `fresh` came from an operation that does not return tags.
+    fn replace_keeping_tags(&mut self, mut fresh: TaskDefinition) {
+        if fresh.tags.is_none() {
+            fresh.tags = self.tags.take();
+            fresh
+                ._state
+                .set_tag_snapshot(self._state.tag_snapshot().cloned());
+        }
+        *self = fresh;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ext::test_support::fixture_session;
+    use crate::Tag;
+    use botocraft_core::PrimaryModel;
+    use serde_json::json;
+
+    const ARN: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7";
+
+    fn container(name: &str, image: Option<&str>) -> ContainerDefinition {
+        ContainerDefinition {
+            name: Some(name.into()),
+            image: image.map(Into::into),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn images_are_ordered_and_deduplicated() {
+        let td = TaskDefinition {
+            container_definitions: Some(vec![
+                container("b", Some("img:2")),
+                container("a", Some("img:1")),
+                container("c", Some("img:2")),
+                container("d", None),
+            ]),
+            ..Default::default()
+        };
+        assert_eq!(td.images(), ["img:2", "img:1"]);
+        let map = td.container_images();
+        assert_eq!(
+            map.into_iter().collect::<Vec<_>>(),
+            [("a", "img:1"), ("b", "img:2"), ("c", "img:2")]
+        );
+        assert_eq!(
+            td.container_definition("d").map(|c| c.image.is_none()),
+            Some(true)
+        );
+        assert!(td.container_definition("zz").is_none());
+        assert!(TaskDefinition::default().images().is_empty());
+    }
+
+    #[test]
+    fn task_level_sizes_win() {
+        let td = TaskDefinition {
+            cpu: Some("2048".into()),
+            memory: Some("4096".into()),
+            container_definitions: Some(vec![ContainerDefinition {
+                cpu: Some(10),
+                memory: Some(10),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        assert_eq!(td.required_cpu(), 2048);
+        assert_eq!(td.required_memory(), 4096);
+    }
+
+    #[test]
+    fn container_sums_when_no_task_level_size() {
+        let td = TaskDefinition {
+            container_definitions: Some(vec![
+                ContainerDefinition {
+                    cpu: Some(100),
+                    memory: Some(300),
+                    memory_reservation: Some(50),
+                    ..Default::default()
+                },
+                ContainerDefinition {
+                    memory_reservation: Some(200),
+                    ..Default::default()
+                },
+                ContainerDefinition::default(),
+            ]),
+            ..Default::default()
+        };
+        assert_eq!(td.required_cpu(), 100);
+        assert_eq!(td.required_memory(), 500);
+        assert_eq!(TaskDefinition::default().required_cpu(), 0);
+        assert_eq!(TaskDefinition::default().required_memory(), 0);
+    }
+
+    #[test]
+    fn parses_vcpu_and_gb_forms() {
+        assert_eq!(parse_size("1 vCPU", "vcpu", UNITS_PER_VCPU), Some(1024));
+        assert_eq!(parse_size(".25 vcpu", "vcpu", UNITS_PER_VCPU), Some(256));
+        assert_eq!(parse_size("2vCPU", "vcpu", UNITS_PER_VCPU), Some(2048));
+        assert_eq!(parse_size(" 512 ", "vcpu", UNITS_PER_VCPU), Some(512));
+        assert_eq!(parse_size("0.5 GB", "gb", MIB_PER_GB), Some(512));
+        assert_eq!(parse_size("30GB", "gb", MIB_PER_GB), Some(30720));
+        assert_eq!(parse_size("lots", "gb", MIB_PER_GB), None);
+        assert_eq!(parse_size("-1", "gb", MIB_PER_GB), None);
+        assert_eq!(parse_size("-1 GB", "gb", MIB_PER_GB), None);
+        assert_eq!(parse_size("NaN GB", "gb", MIB_PER_GB), None);
+        // An unreadable task-level value falls back to the containers.
+        let td = TaskDefinition {
+            cpu: Some("a lot".into()),
+            container_definitions: Some(vec![ContainerDefinition {
+                cpu: Some(64),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        assert_eq!(td.required_cpu(), 64);
+    }
+
+    fn fetched(status: &str, session: &botocraft_core::SharedSession) -> TaskDefinition {
+        TaskDefinition {
+            task_definition_arn: Some(ARN.into()),
+            family: Some("web".into()),
+            revision: Some(7),
+            status: Some(TaskDefinitionStatus::from(status)),
+            tags: Some(vec![Tag {
+                key: Some("team".into()),
+                value: Some("blue".into()),
+            }]),
+            ..Default::default()
+        }
+        .into_fetched(session)
+    }
+
+    #[tokio::test]
+    async fn delete_revision_deregisters_an_active_revision_first() {
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "DeregisterTaskDefinition",
+             "request": {"body": {"taskDefinition": ARN}},
+             "response": {"body": {"taskDefinition": {"taskDefinitionArn": ARN, "status": "INACTIVE"}}}},
+            {"operation": "DeleteTaskDefinitions",
+             "request": {"body": {"taskDefinitions": [ARN]}},
+             "response": {"body": {"taskDefinitions": [
+                 {"taskDefinitionArn": ARN, "status": "DELETE_IN_PROGRESS"}], "failures": []}}}
+        ]));
+        let mut td = fetched("ACTIVE", &session);
+        td.delete_revision().await.unwrap();
+        fixture.assert_all_used().unwrap();
+        assert_eq!(td.status, Some(TaskDefinitionStatus::DeleteInProgress));
+        assert_eq!(td.tags().get("team").map(String::as_str), Some("blue"));
+        assert!(!td.state().is_persisted());
+    }
+
+    #[tokio::test]
+    async fn delete_revision_skips_deregister_when_inactive() {
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "DeleteTaskDefinitions",
+             "request": {"body": {"taskDefinitions": [ARN]}},
+             "response": {"body": {"taskDefinitions": [
+                 {"taskDefinitionArn": ARN, "status": "DELETE_IN_PROGRESS"}]}}}
+        ]));
+        let mut td = fetched("INACTIVE", &session);
+        td.delete_revision().await.unwrap();
+        fixture.assert_all_used().unwrap();
+        assert_eq!(td.status, Some(TaskDefinitionStatus::DeleteInProgress));
+    }
+
+    #[tokio::test]
+    async fn delete_revision_needs_an_arn() {
+        let err = TaskDefinition::default()
+            .delete_revision()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn services_keeps_only_services_on_this_revision() {
+        let cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
+        let svc = |name: &str, td: &str| {
+            json!({"serviceName": name, "clusterArn": cluster,
+                   "serviceArn": format!("arn:aws:ecs:us-east-1:123456789012:service/prod/{name}"),
+                   "taskDefinition": td})
+        };
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "ListClusters", "response": {"body": {"clusterArns": [cluster]}}},
+            {"operation": "DescribeClusters",
+             "response": {"body": {"clusters": [{"clusterArn": cluster, "status": "ACTIVE"}]}}},
+            {"operation": "ListServices",
+             "response": {"body": {"serviceArns": ["s-web", "s-api"]}}},
+            {"operation": "DescribeServices",
+             "response": {"body": {"services": [
+                 svc("web", ARN),
+                 svc("api", "arn:aws:ecs:us-east-1:123456789012:task-definition/api:3")]}}}
+        ]));
+        let td = fetched("ACTIVE", &session);
+        let services = td.services().await.unwrap();
+        fixture.assert_all_used().unwrap();
+        assert_eq!(services.len(), 1);
+        assert_eq!(services[0].service_name.as_deref(), Some("web"));
+    }
+}

@@ -279,7 +279,10 @@ async fn save_of_a_new_model_can_target_a_chosen_session() {
         ..Default::default()
     }
     .using(&moto.session);
-    cluster.save().await.expect("save() of a new model bound to a session");
+    cluster
+        .save()
+        .await
+        .expect("save() of a new model bound to a session");
     assert!(cluster.state().is_persisted());
     Cluster::objects()
         .using(&moto.session)
@@ -663,7 +666,9 @@ async fn service_list_without_a_cluster_needs_the_default_cluster() {
         }
         other => panic!("expected the ListServices service error, got {other:?}"),
     }
-    assert!(err.code().is_some_and(botocraft::core::error::is_not_found_code));
+    assert!(err
+        .code()
+        .is_some_and(botocraft::core::error::is_not_found_code));
 
     // With a default cluster the same call works.
     create_cluster(&moto, "default").await;

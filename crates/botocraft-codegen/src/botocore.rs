@@ -70,17 +70,25 @@ pub struct Shape {
 
 impl ServiceModel {
     pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e} (run scripts/fetch-botocore.py)", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "cannot read {}: {e} (run scripts/fetch-botocore.py)",
+                path.display()
+            )
+        })?;
         serde_json::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))
     }
 
     pub fn shape(&self, name: &str) -> Result<&Shape, String> {
-        self.shapes.get(name).ok_or_else(|| format!("unknown shape {name}"))
+        self.shapes
+            .get(name)
+            .ok_or_else(|| format!("unknown shape {name}"))
     }
 
     pub fn operation(&self, name: &str) -> Result<&Operation, String> {
-        self.operations.get(name).ok_or_else(|| format!("unknown operation {name}"))
+        self.operations
+            .get(name)
+            .ok_or_else(|| format!("unknown operation {name}"))
     }
 }
 
@@ -114,7 +122,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered<V>, A::Error> {
                 let mut out = Vec::new();
                 while let Some((k, v)) = map.next_entry::<String, V>()? {
                     out.push((k, v));

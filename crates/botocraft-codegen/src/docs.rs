@@ -14,7 +14,12 @@ pub fn to_rustdoc(html: &str) -> Vec<String> {
             break;
         };
         let tag = &rest[lt + 1..lt + gt];
-        let name = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let closing = tag.starts_with('/');
         match (name.as_str(), closing) {
             ("p", false) | ("br", _) | ("note", _) | ("important", _) | ("ul", _) | ("ol", _) => {
@@ -75,7 +80,10 @@ pub fn to_rustdoc(html: &str) -> Vec<String> {
 
 /// The first paragraph, for field docs.
 pub fn first_paragraph(html: &str) -> Vec<String> {
-    to_rustdoc(html).into_iter().take_while(|l| !l.is_empty()).collect()
+    to_rustdoc(html)
+        .into_iter()
+        .take_while(|l| !l.is_empty())
+        .collect()
 }
 
 fn collapse_spaces(s: &str) -> String {
@@ -145,7 +153,12 @@ mod tests {
 
     #[test]
     fn html_becomes_safe_markdown() {
-        let lines = to_rustdoc("<p>The <code>cluster</code> name [1-255].</p> <ul><li><p>a &lt;b&gt;</p></li></ul>");
-        assert_eq!(lines, vec!["The `cluster` name \\[1-255\\].", "", "- a &lt;b&gt;"]);
+        let lines = to_rustdoc(
+            "<p>The <code>cluster</code> name [1-255].</p> <ul><li><p>a &lt;b&gt;</p></li></ul>",
+        );
+        assert_eq!(
+            lines,
+            vec!["The `cluster` name \\[1-255\\].", "", "- a &lt;b&gt;"]
+        );
     }
 }

@@ -46,12 +46,25 @@ struct Method<'a> {
 
 impl<'a> Emitter<'a> {
     fn field<'f>(&self, fields: &'f [Field], wire: &str, ctx: &str) -> Result<&'f Field, String> {
-        fields.iter().find(|f| f.wire == wire).ok_or_else(|| format!("{ctx}: no member {wire}"))
+        fields
+            .iter()
+            .find(|f| f.wire == wire)
+            .ok_or_else(|| format!("{ctx}: no member {wire}"))
     }
 
-    fn method(&self, model_name: &'a str, model: &'a ModelDef, name: &'a str, def: &'a MethodDef) -> Result<Method<'a>, String> {
+    fn method(
+        &self,
+        model_name: &'a str,
+        model: &'a ModelDef,
+        name: &'a str,
+        def: &'a MethodDef,
+    ) -> Result<Method<'a>, String> {
         let op = self.model.operation(&def.operation)?;
-        let input_shape = op.input.as_ref().map(|r| r.shape.clone()).ok_or_else(|| format!("{} has no input", def.operation))?;
+        let input_shape = op
+            .input
+            .as_ref()
+            .map(|r| r.shape.clone())
+            .ok_or_else(|| format!("{} has no input", def.operation))?;
         let output_shape = op.output.as_ref().map(|r| r.shape.clone());
         let input_fields = self.types.fields(&input_shape);
         let ctx = format!("{model_name}.{name}");
@@ -65,7 +78,11 @@ impl<'a> Emitter<'a> {
                 };
                 let f = self.field(&fields, list, &ctx)?.clone_field();
                 if let Some(member) = member {
-                    let elem = &self.model.shapes[&f.shape].member.as_ref().ok_or(format!("{ctx}: {list} is not a list"))?.shape;
+                    let elem = &self.model.shapes[&f.shape]
+                        .member
+                        .as_ref()
+                        .ok_or(format!("{ctx}: {list} is not a list"))?
+                        .shape;
                     let efields = self.types.fields(elem);
                     result_member = Some(self.field(&efields, member, &ctx)?.clone_field());
                 }
@@ -85,9 +102,16 @@ impl<'a> Emitter<'a> {
             None if def.hydrate.is_some() => Returns::Models,
             None if def.refetch.is_some() => Returns::Model,
             None => match &result {
-                Some(f) if &f.ty == model_ty && (name == "get_many" || name == "list") => Returns::Models,
+                Some(f) if &f.ty == model_ty && (name == "get_many" || name == "list") => {
+                    Returns::Models
+                }
                 Some(f) if &f.ty == model_ty => Returns::Model,
-                Some(f) if f.ty == format!("Vec<{model_ty}>") && (name == "get_many" || name == "list") => Returns::Models,
+                Some(f)
+                    if f.ty == format!("Vec<{model_ty}>")
+                        && (name == "get_many" || name == "list") =>
+                {
+                    Returns::Models
+                }
                 Some(f) if f.ty == format!("Vec<{model_ty}>") => Returns::Model,
                 Some(_) => Returns::Value,
                 None if output_shape.is_some() => Returns::Output,
@@ -111,7 +135,10 @@ impl<'a> Emitter<'a> {
     }
 
     fn setter_name(def: &MethodDef, f: &Field) -> String {
-        def.rename.get(&f.wire).map(|s| names::field(s)).unwrap_or_else(|| f.ident.clone())
+        def.rename
+            .get(&f.wire)
+            .map(|s| names::field(s))
+            .unwrap_or_else(|| f.ident.clone())
     }
 
     /// Element type of a `Vec<T>`.
@@ -126,8 +153,10 @@ impl<'a> Emitter<'a> {
             toml::Value::Boolean(b) => b.to_string(),
             toml::Value::Integer(i) => i.to_string(),
             toml::Value::Array(items) => {
-                let elem = Self::elem(ty).ok_or_else(|| format!("array default for non-list type {ty}"))?;
-                let parts: Result<Vec<_>, _> = items.iter().map(|i| Self::literal(i, elem)).collect();
+                let elem = Self::elem(ty)
+                    .ok_or_else(|| format!("array default for non-list type {ty}"))?;
+                let parts: Result<Vec<_>, _> =
+                    items.iter().map(|i| Self::literal(i, elem)).collect();
                 format!("vec![{}]", parts?.join(", "))
             }
             other => return Err(format!("unsupported literal {other}")),
@@ -152,7 +181,11 @@ impl<'a> Emitter<'a> {
         let fields = self.model_fields(model);
         let ctx = name.to_string();
         // ---- key ----
-        let key_fields: Vec<&Field> = model.key.iter().map(|k| self.field(&fields, k, &ctx)).collect::<Result<_, _>>()?;
+        let key_fields: Vec<&Field> = model
+            .key
+            .iter()
+            .map(|k| self.field(&fields, k, &ctx))
+            .collect::<Result<_, _>>()?;
         let key_ty = format!("{name}Key");
         if key_fields.len() == 1 {
             let kf = key_fields[0];
@@ -176,7 +209,12 @@ impl<'a> Emitter<'a> {
             }
             out.push_str("}\n\n");
             let fmt = key_names.iter().map(|_| "{}").collect::<Vec<_>>().join("/");
-            let args = key_names.iter().rev().map(|k| format!("self.{k}")).collect::<Vec<_>>().join(", ");
+            let args = key_names
+                .iter()
+                .rev()
+                .map(|k| format!("self.{k}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let _ = writeln!(
                 out,
                 "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        write!(f, \"{fmt}\", {args})\n    }}\n}}\n"
@@ -201,13 +239,25 @@ impl<'a> Emitter<'a> {
         }
         if let Some(arn) = &model.arn {
             let f = self.field(&fields, arn, &ctx)?;
-            let _ = writeln!(out, "    fn arn(&self) -> Option<&str> {{\n        self.{}.as_deref()\n    }}\n", f.ident);
+            let _ = writeln!(
+                out,
+                "    fn arn(&self) -> Option<&str> {{\n        self.{}.as_deref()\n    }}\n",
+                f.ident
+            );
         }
         if let Some(n) = &model.name {
             if let Ok(f) = self.field(&fields, n, &ctx) {
-                let _ = writeln!(out, "    fn name(&self) -> Option<&str> {{\n        self.{}.as_deref()\n    }}\n", f.ident);
+                let _ = writeln!(
+                    out,
+                    "    fn name(&self) -> Option<&str> {{\n        self.{}.as_deref()\n    }}\n",
+                    f.ident
+                );
             } else {
-                let _ = writeln!(out, "    fn name(&self) -> Option<&str> {{\n        self.{}()\n    }}\n", names::field(n));
+                let _ = writeln!(
+                    out,
+                    "    fn name(&self) -> Option<&str> {{\n        self.{}()\n    }}\n",
+                    names::field(n)
+                );
             }
         }
         if let Some(tags) = &model.tags {
@@ -239,7 +289,8 @@ impl<'a> Emitter<'a> {
             });
             match &p.regex {
                 Some(re) => {
-                    regex::Regex::new(re).map_err(|e| format!("{ctx}.{}: bad regex: {e}", p.name))?;
+                    regex::Regex::new(re)
+                        .map_err(|e| format!("{ctx}.{}: bad regex: {e}", p.name))?;
                     let _ = writeln!(
                         out,
                         "    /// {doc}\n    pub fn {}(&self) -> Option<&str> {{\n        static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| transform::compile({re:?}));\n        transform::capture(&RE, self.{}.as_deref())\n    }}\n",
@@ -267,7 +318,13 @@ impl<'a> Emitter<'a> {
     }
 
     /// A Rust expression of type `Option<T>` for a value expression on `self`.
-    fn value_expr(&self, model: &ModelDef, fields: &[Field], expr: &str, ctx: &str) -> Result<String, String> {
+    fn value_expr(
+        &self,
+        model: &ModelDef,
+        fields: &[Field],
+        expr: &str,
+        ctx: &str,
+    ) -> Result<String, String> {
         if let Some(lit) = expr.strip_prefix('=') {
             return Ok(match lit {
                 "true" | "false" => format!("Some({lit})"),
@@ -283,7 +340,11 @@ impl<'a> Emitter<'a> {
         }
         if let Some((list, member)) = expr.split_once("[].") {
             let f = self.field(fields, list, ctx)?;
-            let elem_shape = &self.model.shapes[&f.shape].member.as_ref().ok_or(format!("{ctx}: {list} is not a list"))?.shape;
+            let elem_shape = &self.model.shapes[&f.shape]
+                .member
+                .as_ref()
+                .ok_or(format!("{ctx}: {list} is not a list"))?
+                .shape;
             let efields = self.types.fields(elem_shape);
             let ef = self.field(&efields, member, ctx)?;
             return Ok(format!(
@@ -295,19 +356,37 @@ impl<'a> Emitter<'a> {
             let f = self.field(fields, outer, ctx)?;
             let ifields = self.types.fields(&f.shape);
             let inf = self.field(&ifields, inner, ctx)?;
-            return Ok(format!("self.{}.as_ref().and_then(|x| x.{}.clone())", f.ident, inf.ident));
+            return Ok(format!(
+                "self.{}.as_ref().and_then(|x| x.{}.clone())",
+                f.ident, inf.ident
+            ));
         }
         let f = self.field(fields, expr, ctx)?;
         Ok(format!("self.{}.clone()", f.ident))
     }
 
     fn target_method(&self, target: &str, method: &str) -> Result<(&ModelDef, &MethodDef), String> {
-        let t = self.defs.models.get(target).ok_or_else(|| format!("unknown model {target}"))?;
-        let m = t.manager.get(method).ok_or_else(|| format!("{target} has no manager method {method}"))?;
+        let t = self
+            .defs
+            .models
+            .get(target)
+            .ok_or_else(|| format!("unknown model {target}"))?;
+        let m = t
+            .manager
+            .get(method)
+            .ok_or_else(|| format!("{target} has no manager method {method}"))?;
         Ok((t, m))
     }
 
-    fn emit_call(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field], call: &CallDef, relation: bool) -> Result<(), String> {
+    fn emit_call(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+        call: &CallDef,
+        relation: bool,
+    ) -> Result<(), String> {
         let target = call.target.as_deref().unwrap_or(name);
         let ctx = format!("{name}.{}", call.name);
         let (tmodel, tdef) = self.target_method(target, &call.method)?;
@@ -321,14 +400,24 @@ impl<'a> Emitter<'a> {
             }
         });
         if !call.optional {
-            doc.push_str(" Await the returned request; a missing linking value is an [`Error::Validation`].");
+            doc.push_str(
+                " Await the returned request; a missing linking value is an [`Error::Validation`].",
+            );
         }
         let positional = self.positional(&m)?;
         if positional.len() != call.args.len() {
-            return Err(format!("{ctx}: {target}.{} takes {} positional args, {} given", call.method, positional.len(), call.args.len()));
+            return Err(format!(
+                "{ctx}: {target}.{} takes {} positional args, {} given",
+                call.method,
+                positional.len(),
+                call.args.len()
+            ));
         }
         let mut body = String::new();
-        let _ = writeln!(body, "        let manager = {target}Manager::with_session(self._state.session().cloned());");
+        let _ = writeln!(
+            body,
+            "        let manager = {target}Manager::with_session(self._state.session().cloned());"
+        );
         let mut arg_names = Vec::new();
         for (i, (expr, (pf, single))) in call.args.iter().zip(&positional).enumerate() {
             let v = self.value_expr(model, fields, expr, &ctx)?;
@@ -346,7 +435,12 @@ impl<'a> Emitter<'a> {
             let _ = pf;
             arg_names.push(format!("a{i}"));
         }
-        let _ = writeln!(body, "        #[allow(unused_mut)]\n        let mut request = manager.{}({});", call.method, arg_names.join(", "));
+        let _ = writeln!(
+            body,
+            "        #[allow(unused_mut)]\n        let mut request = manager.{}({});",
+            call.method,
+            arg_names.join(", ")
+        );
         // Options narrow the call (a cluster, a service name): dropping a
         // missing one would silently widen it, so they are as required as
         // positional values.
@@ -372,12 +466,22 @@ impl<'a> Emitter<'a> {
                 call.name
             );
         } else {
-            let _ = writeln!(out, "    /// {doc}\n    pub fn {}(&self) -> {} {{\n{body}        request\n    }}\n", call.name, m.builder);
+            let _ = writeln!(
+                out,
+                "    /// {doc}\n    pub fn {}(&self) -> {} {{\n{body}        request\n    }}\n",
+                call.name, m.builder
+            );
         }
         Ok(())
     }
 
-    fn emit_save(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field]) -> Result<(), String> {
+    fn emit_save(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<(), String> {
         let returns_model = |method: &str| -> Result<bool, String> {
             match model.manager.get(method) {
                 Some(def) => Ok(self.method(name, model, method, def)?.returns == Returns::Model),
@@ -395,10 +499,17 @@ impl<'a> Emitter<'a> {
             None => None,
         };
         let carries = |method: &str| -> Result<bool, String> {
-            let Some(def) = model.manager.get(method) else { return Ok(false) };
-            let Some(tf) = tag_field else { return Ok(false) };
+            let Some(def) = model.manager.get(method) else {
+                return Ok(false);
+            };
+            let Some(tf) = tag_field else {
+                return Ok(false);
+            };
             let m = self.method(name, model, method, def)?;
-            Ok(self.model_sourced_pairs(&m, model)?.iter().any(|(_, mf)| mf.wire == tf.wire))
+            Ok(self
+                .model_sourced_pairs(&m, model)?
+                .iter()
+                .any(|(_, mf)| mf.wire == tf.wire))
         };
         let can_tag = self.defs.service.tag_resource.is_some() && model.arn.is_some();
         let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
@@ -406,7 +517,11 @@ impl<'a> Emitter<'a> {
             doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
         }
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
-        let create = if has_create { "manager.create(self).send().await?" } else { "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))" };
+        let create = if has_create {
+            "manager.create(self).send().await?"
+        } else {
+            "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))"
+        };
         let create = create.replace("NAME", name);
         let update = if has_update {
             "manager.update(self).send().await?".to_string()
@@ -431,19 +546,38 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn emit_delete(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field]) -> Result<(), String> {
-        let Some(del) = &model.delete else { return Ok(()) };
-        let def = model.manager.get("delete").ok_or_else(|| format!("{name}: delete given but no manager delete"))?;
+    fn emit_delete(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<(), String> {
+        let Some(del) = &model.delete else {
+            return Ok(());
+        };
+        let def = model
+            .manager
+            .get("delete")
+            .ok_or_else(|| format!("{name}: delete given but no manager delete"))?;
         let m = self.method(name, model, "delete", def)?;
         let ctx = format!("{name}.delete");
         let mut body = String::from("        let manager = self.manager();\n");
         let mut args = Vec::new();
         for (i, expr) in del.args.iter().enumerate() {
             let v = self.value_expr(model, fields, expr, &ctx)?;
-            let _ = writeln!(body, "        let a{i} = {v}.ok_or_else(|| Error::validation({:?}))?;", format!("{name}.delete() needs `{expr}`, which is not set"));
+            let _ = writeln!(
+                body,
+                "        let a{i} = {v}.ok_or_else(|| Error::validation({:?}))?;",
+                format!("{name}.delete() needs `{expr}`, which is not set")
+            );
             args.push(format!("a{i}"));
         }
-        let _ = writeln!(body, "        #[allow(unused_mut)]\n        let mut request = manager.delete({});", args.join(", "));
+        let _ = writeln!(
+            body,
+            "        #[allow(unused_mut)]\n        let mut request = manager.delete({});",
+            args.join(", ")
+        );
         for (member, expr) in &del.options {
             let f = self.field(&m.input_fields, member, &ctx)?;
             let setter = Self::setter_name(def, f);
@@ -463,8 +597,19 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn emit_waiter(&self, out: &mut String, name: &str, model: &ModelDef, fields: &[Field], w: &crate::defs::WaiterDef) -> Result<(), String> {
-        let waiter = self.waiters.waiters.get(&w.waiter).ok_or_else(|| format!("{name}: unknown waiter {}", w.waiter))?;
+    fn emit_waiter(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+        w: &crate::defs::WaiterDef,
+    ) -> Result<(), String> {
+        let waiter = self
+            .waiters
+            .waiters
+            .get(&w.waiter)
+            .ok_or_else(|| format!("{name}: unknown waiter {}", w.waiter))?;
         let op = self.model.operation(&waiter.operation)?;
         let input_shape = op.input.as_ref().unwrap().shape.clone();
         let output_shape = op.output.as_ref().unwrap().shape.clone();
@@ -472,7 +617,8 @@ impl<'a> Emitter<'a> {
         let out_ty = &self.types.names[&output_shape];
         let input_fields = self.types.fields(&input_shape);
         let ctx = format!("{name}.{}", w.name);
-        let mut body = format!("        #[allow(unused_mut)]\n        let mut input = {in_ty}::default();\n");
+        let mut body =
+            format!("        #[allow(unused_mut)]\n        let mut input = {in_ty}::default();\n");
         for (member, expr) in &w.args {
             let f = self.field(&input_fields, member, &ctx)?;
             let v = self.value_expr(model, fields, expr, &ctx)?;
@@ -493,7 +639,12 @@ impl<'a> Emitter<'a> {
                 )
             })
             .collect();
-        let doc = w.doc.clone().unwrap_or_else(|| format!("Waits until the `{}` waiter from the service model succeeds.", w.waiter));
+        let doc = w.doc.clone().unwrap_or_else(|| {
+            format!(
+                "Waits until the `{}` waiter from the service model succeeds.",
+                w.waiter
+            )
+        });
         let _ = writeln!(
             out,
             "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default; see\n    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                invoke::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, &input).await\n            }}\n        }})\n    }}\n",
@@ -512,8 +663,16 @@ impl<'a> Emitter<'a> {
         match m.returns {
             Returns::Model => model_ty.clone(),
             Returns::Models => format!("QuerySet<{model_ty}>"),
-            Returns::Value => m.result.as_ref().map(|f| f.ty.clone()).unwrap_or_else(|| "()".into()),
-            Returns::Output => m.output_shape.as_ref().map(|s| self.types.names[s].clone()).unwrap_or_else(|| "()".into()),
+            Returns::Value => m
+                .result
+                .as_ref()
+                .map(|f| f.ty.clone())
+                .unwrap_or_else(|| "()".into()),
+            Returns::Output => m
+                .output_shape
+                .as_ref()
+                .map(|s| self.types.names[s].clone())
+                .unwrap_or_else(|| "()".into()),
             Returns::Nothing => "()".into(),
         }
     }
@@ -531,7 +690,11 @@ impl<'a> Emitter<'a> {
     }
 
     /// (input member, model field) pairs a create/update fills from the model.
-    fn model_sourced_pairs<'f>(&self, m: &'f Method, model: &ModelDef) -> Result<Vec<(&'f Field, Field)>, String> {
+    fn model_sourced_pairs<'f>(
+        &self,
+        m: &'f Method,
+        model: &ModelDef,
+    ) -> Result<Vec<(&'f Field, Field)>, String> {
         if !m.takes_model {
             return Ok(Vec::new());
         }
@@ -541,16 +704,27 @@ impl<'a> Emitter<'a> {
             if m.def.not_from_model.contains(&f.wire) || m.def.fixed.contains_key(&f.wire) {
                 continue;
             }
-            let source = m.def.from_model.get(&f.wire).cloned().unwrap_or_else(|| f.wire.clone());
+            let source = m
+                .def
+                .from_model
+                .get(&f.wire)
+                .cloned()
+                .unwrap_or_else(|| f.wire.clone());
             let Some(mf) = mfields.iter().find(|x| x.wire == source) else {
                 if m.def.from_model.contains_key(&f.wire) {
-                    return Err(format!("{}.{}: model has no field {source}", m.model_name, m.name));
+                    return Err(format!(
+                        "{}.{}: model has no field {source}",
+                        m.model_name, m.name
+                    ));
                 }
                 continue;
             };
             if mf.ty != f.ty {
                 if m.def.from_model.contains_key(&f.wire) {
-                    return Err(format!("{}.{}: {} is {} but {source} is {}", m.model_name, m.name, f.wire, f.ty, mf.ty));
+                    return Err(format!(
+                        "{}.{}: {} is {} but {source} is {}",
+                        m.model_name, m.name, f.wire, f.ty, mf.ty
+                    ));
                 }
                 continue;
             }
@@ -587,13 +761,23 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn emit_method_fn(&self, out: &mut String, name: &str, model: &ModelDef, m: &Method) -> Result<(), String> {
+    fn emit_method_fn(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        m: &Method,
+    ) -> Result<(), String> {
         let op_doc = self.model.operations[&m.def.operation]
             .documentation
             .as_deref()
             .map(docs::first_paragraph)
             .unwrap_or_default();
-        let mut doc = vec![m.def.doc.clone().unwrap_or_else(|| format!("Calls `{}`.", m.def.operation))];
+        let mut doc = vec![m
+            .def
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("Calls `{}`.", m.def.operation))];
         if !op_doc.is_empty() {
             doc.push(String::new());
             doc.extend(op_doc);
@@ -613,15 +797,22 @@ impl<'a> Emitter<'a> {
             let arg = Self::setter_name(m.def, f);
             let bare = names::bare(&arg).to_string();
             if single {
-                let elem = Self::elem(&f.ty).ok_or(format!("{}.{}: {} is not a list", name, m.name, f.wire))?;
+                let elem = Self::elem(&f.ty)
+                    .ok_or(format!("{}.{}: {} is not a list", name, m.name, f.wire))?;
                 params.push(format!("{bare}: impl Into<{elem}>"));
                 init.push(format!("let {bare} = {bare}.into();"));
                 key_parts.push(format!("{bare}.to_string()"));
                 init.push(format!("input.{} = Some(vec![{bare}]);", f.ident));
             } else if let Some(elem) = Self::elem(&f.ty) {
-                params.push(format!("{bare}: impl IntoIterator<Item = impl Into<{elem}>>"));
-                init.push(format!("let {bare}: Vec<{elem}> = {bare}.into_iter().map(Into::into).collect();"));
-                key_parts.push(format!("{bare}.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(\",\")"));
+                params.push(format!(
+                    "{bare}: impl IntoIterator<Item = impl Into<{elem}>>"
+                ));
+                init.push(format!(
+                    "let {bare}: Vec<{elem}> = {bare}.into_iter().map(Into::into).collect();"
+                ));
+                key_parts.push(format!(
+                    "{bare}.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(\",\")"
+                ));
                 init.push(format!("input.{} = Some({bare});", f.ident));
             } else {
                 params.push(format!("{bare}: impl Into<{}>", f.ty));
@@ -632,14 +823,25 @@ impl<'a> Emitter<'a> {
         }
         for (member, value) in &m.def.defaults {
             let f = self.field(&m.input_fields, member, &format!("{name}.{}", m.name))?;
-            init.push(format!("input.{} = Some({});", f.ident, Self::literal(value, &f.ty)?));
+            init.push(format!(
+                "input.{} = Some({});",
+                f.ident,
+                Self::literal(value, &f.ty)?
+            ));
         }
         let in_ty = &self.types.names[&m.input_shape];
-        let key = if key_parts.is_empty() { "String::new()".to_string() } else { key_parts.join(" + \"/\" + &") };
+        let key = if key_parts.is_empty() {
+            "String::new()".to_string()
+        } else {
+            key_parts.join(" + \"/\" + &")
+        };
         // Keys must be computed before the values move into the input.
         let mut key_stmt = String::new();
         let mut body = String::new();
-        let _ = writeln!(body, "        #[allow(unused_mut)]\n        let mut input = {in_ty}::default();");
+        let _ = writeln!(
+            body,
+            "        #[allow(unused_mut)]\n        let mut input = {in_ty}::default();"
+        );
         for line in &init {
             if line.starts_with("let ") {
                 let _ = writeln!(key_stmt, "        {line}");
@@ -658,7 +860,13 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn emit_builder(&self, out: &mut String, name: &str, model: &ModelDef, m: &Method) -> Result<(), String> {
+    fn emit_builder(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        m: &Method,
+    ) -> Result<(), String> {
         let in_ty = &self.types.names[&m.input_shape];
         let mgr = format!("{name}Manager");
         let out_ty = self.output_type(m, model);
@@ -671,7 +879,11 @@ impl<'a> Emitter<'a> {
         let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error) }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
         // setters for every optional member
         let positional: Vec<&str> = m.def.args.iter().map(String::as_str).collect();
-        let from_model: Vec<String> = self.model_sourced_pairs(m, model)?.iter().map(|(f, _)| f.wire.clone()).collect();
+        let from_model: Vec<String> = self
+            .model_sourced_pairs(m, model)?
+            .iter()
+            .map(|(f, _)| f.wire.clone())
+            .collect();
         let pag = self.paginators.pagination.get(&m.def.operation);
         let mut token_members: Vec<String> = pag
             .map(|p| {
@@ -721,7 +933,9 @@ impl<'a> Emitter<'a> {
     }
 
     fn failures_check(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
-        let Some(fname) = &m.def.failures else { return Ok(String::new()) };
+        let Some(fname) = &m.def.failures else {
+            return Ok(String::new());
+        };
         let out_shape = m.output_shape.as_ref().unwrap();
         let ofields = self.types.fields(out_shape);
         let f = self.field(&ofields, fname, m.name)?;
@@ -744,15 +958,36 @@ impl<'a> Emitter<'a> {
         ))
     }
 
-    fn emit_send(&self, out: &mut String, name: &str, model: &ModelDef, m: &Method, out_ty: &str) -> Result<(), String> {
+    fn emit_send(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        m: &Method,
+        out_ty: &str,
+    ) -> Result<(), String> {
         let op = &m.def.operation;
-        let out_shape_ty = m.output_shape.as_ref().map(|s| self.types.names[s].clone()).unwrap_or_else(|| "serde_json::Value".into());
-        let extra_codes: Vec<String> = m.def.not_found_codes.iter().map(|c| format!("{c:?}")).collect();
+        let out_shape_ty = m
+            .output_shape
+            .as_ref()
+            .map(|s| self.types.names[s].clone())
+            .unwrap_or_else(|| "serde_json::Value".into());
+        let extra_codes: Vec<String> = m
+            .def
+            .not_found_codes
+            .iter()
+            .map(|c| format!("{c:?}"))
+            .collect();
         let mut s = String::new();
-        let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let session = self.manager.session()?;\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+        let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         for (member, value) in &m.def.fixed {
             let f = self.field(&m.input_fields, member, m.name)?;
-            let _ = writeln!(s, "        input.{} = Some({});", f.ident, Self::literal(value, &f.ty)?);
+            let _ = writeln!(
+                s,
+                "        input.{} = Some({});",
+                f.ident,
+                Self::literal(value, &f.ty)?
+            );
         }
         if let Some(tok) = &m.def.idempotency_token {
             let f = self.field(&m.input_fields, tok, m.name)?;
@@ -764,12 +999,18 @@ impl<'a> Emitter<'a> {
             let f = self.field(&m.input_fields, r, m.name)?;
             let hint = if m.takes_model {
                 let pairs = self.model_sourced_pairs(m, model)?;
-                pairs.iter().find(|(pf, _)| pf.wire == f.wire).map(|(_, mf)| format!(" (set `{name}.{}`)", mf.ident)).unwrap_or_default()
+                pairs
+                    .iter()
+                    .find(|(pf, _)| pf.wire == f.wire)
+                    .map(|(_, mf)| format!(" (set `{name}.{}`)", mf.ident))
+                    .unwrap_or_default()
             } else {
                 String::new()
             };
             let _ = writeln!(s, "        if input.{}.is_none() {{\n            return Err(Error::validation({:?}));\n        }}", f.ident, format!("{op} needs `{}`{hint}", f.wire));
         }
+        // Bad input is reported before anything else, even a missing region.
+        s.push_str("        let session = self.manager.session()?;\n");
         let call = format!("invoke::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, &input).await.map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))?", extra_codes.join(", "), m.model_name);
         let result_ident = m.result.as_ref().map(|f| f.ident.clone());
         let merges = |s: &mut String, var: &str| -> Result<(), String> {
@@ -788,16 +1029,25 @@ impl<'a> Emitter<'a> {
         match m.returns {
             Returns::Model if m.def.refetch.is_some() => {
                 let member = m.def.refetch.as_ref().unwrap();
-                let ofields = self.types.fields(m.output_shape.as_ref().ok_or("refetch without output")?);
+                let ofields = self
+                    .types
+                    .fields(m.output_shape.as_ref().ok_or("refetch without output")?);
                 let of = self.field(&ofields, member, m.name)?;
                 let _ = writeln!(s, "        let out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {member}\".into(), snippet: String::new() }})?;\n        self.manager.using(&session).get(id).send().await", of.ident);
             }
             Returns::Model => {
                 let _ = writeln!(s, "        let out = {call};");
                 s.push_str(&self.failures_check(m, false)?);
-                let r = result_ident.ok_or(format!("{name}.{}: returns a model but has no result", m.name))?;
+                let r = result_ident.ok_or(format!(
+                    "{name}.{}: returns a model but has no result",
+                    m.name
+                ))?;
                 let rf = m.result.as_ref().unwrap();
-                let take = if rf.ty.starts_with("Vec<") { format!("out.{r}.clone().and_then(|v| v.into_iter().next())") } else { format!("out.{r}.clone()") };
+                let take = if rf.ty.starts_with("Vec<") {
+                    format!("out.{r}.clone().and_then(|v| v.into_iter().next())")
+                } else {
+                    format!("out.{r}.clone()")
+                };
                 let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
                 merges(&mut s, "item")?;
                 s.push_str("        Ok(item.into_fetched(&session))\n");
@@ -821,18 +1071,34 @@ impl<'a> Emitter<'a> {
                 }
             }
             Returns::Models => {
-                let r = result_ident.ok_or(format!("{name}.{}: returns models but has no result", m.name))?;
-                let positional_list = self.positional(m)?.into_iter().find(|(f, single)| !*single && f.ty.starts_with("Vec<")).map(|(f, _)| f.ident.clone());
+                let r = result_ident.ok_or(format!(
+                    "{name}.{}: returns models but has no result",
+                    m.name
+                ))?;
+                let positional_list = self
+                    .positional(m)?
+                    .into_iter()
+                    .find(|(f, single)| !*single && f.ty.starts_with("Vec<"))
+                    .map(|(f, _)| f.ident.clone());
                 if m.def.paginate {
                     s.push_str(&self.paged_ids(m, &call)?);
                     let _ = writeln!(s, "        Ok(QuerySet::new(ids.into_iter().map(|m| m.into_fetched(&session)).collect()))");
                 } else if let (Some(batch), Some(list)) = (m.def.batch, positional_list.clone()) {
                     let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            let out = {call};");
-                    s.push_str(&self.failures_check(m, true)?.replace("\n        ", "\n            ").replacen("        if", "            if", 1));
+                    s.push_str(
+                        &self
+                            .failures_check(m, true)?
+                            .replace("\n        ", "\n            ")
+                            .replacen("        if", "            if", 1),
+                    );
                     let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.clone().unwrap_or_default();\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::new(items.into_iter().map(|m| m.into_fetched(&session)).collect()))");
                     // An explicitly empty key list means "none", not "all".
                     let guard = format!("        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::default());\n        }}\n");
-                    s = s.replacen("        let keys =", &format!("{guard}        let keys ="), 1);
+                    s = s.replacen(
+                        "        let keys =",
+                        &format!("{guard}        let keys ="),
+                        1,
+                    );
                 } else {
                     let _ = writeln!(s, "        let out = {call};");
                     s.push_str(&self.failures_check(m, true)?);
@@ -840,7 +1106,10 @@ impl<'a> Emitter<'a> {
                 }
             }
             Returns::Value => {
-                let r = result_ident.ok_or(format!("{name}.{}: returns a value but has no result", m.name))?;
+                let r = result_ident.ok_or(format!(
+                    "{name}.{}: returns a value but has no result",
+                    m.name
+                ))?;
                 let rf = m.result.as_ref().unwrap();
                 if m.def.paginate {
                     s.push_str(&self.paged_ids(m, &call)?);
@@ -873,11 +1142,19 @@ impl<'a> Emitter<'a> {
     /// Code collecting `ids` from every page of a paginated operation.
     fn paged_ids(&self, m: &Method, call: &str) -> Result<String, String> {
         let op = &m.def.operation;
-        let r = m.result.as_ref().ok_or(format!("{}.{}: paginated without result", m.model_name, m.name))?;
+        let r = m.result.as_ref().ok_or(format!(
+            "{}.{}: paginated without result",
+            m.model_name, m.name
+        ))?;
         let project = m
             .result_member
             .as_ref()
-            .map(|f| format!(".into_iter().filter_map(|x| x.{}).collect::<Vec<_>>()", f.ident))
+            .map(|f| {
+                format!(
+                    ".into_iter().filter_map(|x| x.{}).collect::<Vec<_>>()",
+                    f.ident
+                )
+            })
             .unwrap_or_default();
         if !m.def.paginate {
             return Ok(format!("        let out = {call};\n        let ids = out.{}.clone().unwrap_or_default(){project};\n", r.ident));
@@ -886,8 +1163,10 @@ impl<'a> Emitter<'a> {
             (Some(t), _) if t.len() == 2 => (t[0].as_str(), t[1].as_str()),
             (Some(_), _) => return Err(format!("{op}: tokens must be [input, output]")),
             (None, Some(p)) => (
-                p.input_token().ok_or(format!("{op}: composite tokens are not supported"))?,
-                p.output_token().ok_or(format!("{op}: composite tokens are not supported"))?,
+                p.input_token()
+                    .ok_or(format!("{op}: composite tokens are not supported"))?,
+                p.output_token()
+                    .ok_or(format!("{op}: composite tokens are not supported"))?,
             ),
             (None, None) => return Err(format!("{op} has no paginator; give `tokens`")),
         };
@@ -922,7 +1201,11 @@ impl Field {
 }
 
 /// Shapes a definitions file makes the generator emit.
-pub fn roots(model: &ServiceModel, defs: &Definitions, waiters: &Waiters) -> Result<Vec<String>, String> {
+pub fn roots(
+    model: &ServiceModel,
+    defs: &Definitions,
+    waiters: &Waiters,
+) -> Result<Vec<String>, String> {
     let mut roots = Vec::new();
     let mut ops: Vec<&str> = Vec::new();
     for (_, m) in defs.models.iter() {
@@ -931,11 +1214,17 @@ pub fn roots(model: &ServiceModel, defs: &Definitions, waiters: &Waiters) -> Res
             ops.push(&def.operation);
         }
         for w in &m.waiters {
-            let wd = waiters.waiters.get(&w.waiter).ok_or_else(|| format!("unknown waiter {}", w.waiter))?;
+            let wd = waiters
+                .waiters
+                .get(&w.waiter)
+                .ok_or_else(|| format!("unknown waiter {}", w.waiter))?;
             ops.push(&wd.operation);
         }
     }
-    for t in [&defs.service.tag_resource, &defs.service.untag_resource].into_iter().flatten() {
+    for t in [&defs.service.tag_resource, &defs.service.untag_resource]
+        .into_iter()
+        .flatten()
+    {
         ops.push(&t.operation);
     }
     if let Some(t) = &defs.service.tag_shape {

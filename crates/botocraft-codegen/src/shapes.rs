@@ -20,7 +20,11 @@ pub struct Types<'a> {
 }
 
 impl<'a> Types<'a> {
-    pub fn new(model: &'a ServiceModel, defs: &'a Definitions, roots: &[String]) -> Result<Self, String> {
+    pub fn new(
+        model: &'a ServiceModel,
+        defs: &'a Definitions,
+        roots: &[String],
+    ) -> Result<Self, String> {
         let primary: BTreeSet<String> = defs.models.iter().map(|(_, m)| m.shape.clone()).collect();
         let mut seen = BTreeSet::new();
         let mut order = Vec::new();
@@ -35,7 +39,12 @@ impl<'a> Types<'a> {
                 .rename
                 .get(shape)
                 .cloned()
-                .or_else(|| defs.models.iter().find(|(_, m)| &m.shape == shape).map(|(n, _)| n.clone()))
+                .or_else(|| {
+                    defs.models
+                        .iter()
+                        .find(|(_, m)| &m.shape == shape)
+                        .map(|(n, _)| n.clone())
+                })
                 .unwrap_or_else(|| names::type_name(shape));
             if let Some(other) = taken.insert(name.clone(), shape.clone()) {
                 return Err(format!(
@@ -44,12 +53,22 @@ impl<'a> Types<'a> {
             }
             names.insert(shape.clone(), name);
         }
-        Ok(Types { model, defs, emitted: order, names, primary })
+        Ok(Types {
+            model,
+            defs,
+            emitted: order,
+            names,
+            primary,
+        })
     }
 
     fn members(&self, shape_name: &str) -> Vec<(String, ShapeRef)> {
         let shape = &self.model.shapes[shape_name];
-        let mut out: Vec<(String, ShapeRef)> = shape.members.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut out: Vec<(String, ShapeRef)> = shape
+            .members
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         if let Some(extra) = self.defs.shapes.extra_fields.get(shape_name) {
             for (member, target) in extra {
                 out.push((
@@ -79,7 +98,10 @@ impl<'a> Types<'a> {
             "float" => "f32".into(),
             "timestamp" => "DateTime".into(),
             "blob" => "Blob".into(),
-            "list" => format!("Vec<{}>", self.rust_type(&shape.member.as_ref().unwrap().shape)),
+            "list" => format!(
+                "Vec<{}>",
+                self.rust_type(&shape.member.as_ref().unwrap().shape)
+            ),
             "map" => format!(
                 "BTreeMap<{}, {}>",
                 self.rust_type(&shape.key.as_ref().unwrap().shape),
@@ -95,8 +117,14 @@ impl<'a> Types<'a> {
     pub fn is_sensitive(&self, shape_name: &str) -> bool {
         let shape = &self.model.shapes[shape_name];
         shape.sensitive
-            || shape.member.as_ref().is_some_and(|m| self.model.shapes[&m.shape].sensitive)
-            || shape.value.as_ref().is_some_and(|m| self.model.shapes[&m.shape].sensitive)
+            || shape
+                .member
+                .as_ref()
+                .is_some_and(|m| self.model.shapes[&m.shape].sensitive)
+            || shape
+                .value
+                .as_ref()
+                .is_some_and(|m| self.model.shapes[&m.shape].sensitive)
     }
 
     /// Whether `from` reaches `to` through direct (unboxed) structure members.
@@ -122,7 +150,9 @@ impl<'a> Types<'a> {
         for shape_name in &self.emitted {
             let shape = &self.model.shapes[shape_name];
             match shape.kind.as_str() {
-                "string" if !shape.enum_values.is_empty() => self.emit_enum(&mut out, shape_name, shape),
+                "string" if !shape.enum_values.is_empty() => {
+                    self.emit_enum(&mut out, shape_name, shape)
+                }
                 "structure" if !shape.document => self.emit_struct(&mut out, shape_name, shape),
                 _ => {}
             }
@@ -133,7 +163,11 @@ impl<'a> Types<'a> {
     fn emit_enum(&self, out: &mut String, shape_name: &str, shape: &Shape) {
         let name = &self.names[shape_name];
         out.push_str("botocraft_core::open_enum! {\n");
-        let doc = shape.documentation.as_deref().map(docs::to_rustdoc).unwrap_or_default();
+        let doc = shape
+            .documentation
+            .as_deref()
+            .map(docs::to_rustdoc)
+            .unwrap_or_default();
         if doc.is_empty() {
             let _ = writeln!(out, "    /// The `{shape_name}` values.");
         } else {
@@ -197,7 +231,11 @@ impl<'a> Types<'a> {
         let is_primary = self.primary.contains(shape_name);
         let fields = self.fields(shape_name);
         let custom_debug = is_primary || fields.iter().any(|f| f.sensitive);
-        let mut doc = shape.documentation.as_deref().map(docs::to_rustdoc).unwrap_or_default();
+        let mut doc = shape
+            .documentation
+            .as_deref()
+            .map(docs::to_rustdoc)
+            .unwrap_or_default();
         if doc.is_empty() {
             doc.push(format!("The `{shape_name}` structure."));
         }
@@ -216,8 +254,15 @@ impl<'a> Types<'a> {
             if f.deprecated {
                 out.push_str("    ///\n    /// Deprecated by AWS.\n");
             }
-            let rename = if names::bare(&f.ident) != f.wire { format!("rename = {:?}, ", f.wire) } else { String::new() };
-            let _ = writeln!(out, "    #[serde({rename}default, skip_serializing_if = \"Option::is_none\")]");
+            let rename = if names::bare(&f.ident) != f.wire {
+                format!("rename = {:?}, ", f.wire)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "    #[serde({rename}default, skip_serializing_if = \"Option::is_none\")]"
+            );
             let _ = writeln!(out, "    pub {}: Option<{}>,", f.ident, f.ty);
         }
         if is_primary {
@@ -227,7 +272,9 @@ impl<'a> Types<'a> {
         out.push_str("}\n\n");
         if custom_debug {
             let _ = writeln!(out, "impl std::fmt::Debug for {name} {{");
-            out.push_str("    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+            out.push_str(
+                "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n",
+            );
             let _ = writeln!(out, "        let mut d = f.debug_struct({name:?});");
             for fld in &fields {
                 if fld.sensitive {
@@ -238,7 +285,12 @@ impl<'a> Types<'a> {
                         fld.ident
                     );
                 } else {
-                    let _ = writeln!(out, "        d.field({:?}, &self.{});", names::bare(&fld.ident), fld.ident);
+                    let _ = writeln!(
+                        out,
+                        "        d.field({:?}, &self.{});",
+                        names::bare(&fld.ident),
+                        fld.ident
+                    );
                 }
             }
             out.push_str("        d.finish()\n    }\n}\n\n");
@@ -278,7 +330,10 @@ fn visit(
     if let Some(extra) = defs.shapes.extra_fields.get(name) {
         children.extend(extra.values().cloned());
     }
-    for r in [&shape.member, &shape.key, &shape.value].into_iter().flatten() {
+    for r in [&shape.member, &shape.key, &shape.value]
+        .into_iter()
+        .flatten()
+    {
         children.push(r.shape.clone());
     }
     let emits = matches!(shape.kind.as_str(), "structure") && !shape.document

@@ -86,7 +86,13 @@ fn generate() -> (String, String, String) {
     let paginators = Paginators::default();
     let roots = models::roots(&model, &defs, &waiters).unwrap();
     let types = shapes::Types::new(&model, &defs, &roots).unwrap();
-    let emitter = models::Emitter { model: &model, defs: &defs, types: &types, paginators: &paginators, waiters: &waiters };
+    let emitter = models::Emitter {
+        model: &model,
+        defs: &defs,
+        types: &types,
+        paginators: &paginators,
+        waiters: &waiters,
+    };
     let (m, g) = emitter.emit_all().unwrap();
     (types.emit(), m, g)
 }
@@ -95,7 +101,9 @@ fn generate() -> (String, String, String) {
 fn types_keep_wire_names_and_open_enums() {
     let (types, _, _) = generate();
     assert!(types.contains("pub struct Widget {"), "{types}");
-    assert!(types.contains("#[serde(rename = \"widgetArn\", default, skip_serializing_if = \"Option::is_none\")]"));
+    assert!(types.contains(
+        "#[serde(rename = \"widgetArn\", default, skip_serializing_if = \"Option::is_none\")]"
+    ));
     assert!(types.contains("pub r#type: Option<String>,"));
     assert!(types.contains("pub enum Color {"));
     assert!(types.contains("Red = \"RED\","));
@@ -118,10 +126,16 @@ fn recursion_is_boxed_and_secrets_redacted() {
 #[test]
 fn managers_validate_batch_paginate_and_fill_tokens() {
     let (_, models, managers) = generate();
-    assert!(models.contains("pub struct WidgetKey(pub String);"), "{models}");
+    assert!(
+        models.contains("pub struct WidgetKey(pub String);"),
+        "{models}"
+    );
     assert!(models.contains("pub fn account(&self) -> Option<&str>"));
     assert!(models.contains("pub async fn save(&mut self)"));
-    assert!(managers.contains("pub fn get(&self, widget: impl Into<String>) -> WidgetGet"), "{managers}");
+    assert!(
+        managers.contains("pub fn get(&self, widget: impl Into<String>) -> WidgetGet"),
+        "{managers}"
+    );
     assert!(managers.contains("keys.chunks(10)"));
     assert!(managers.contains("TokenPaginator::new"));
     assert!(managers.contains("uuid::Uuid::new_v4()"));
@@ -138,12 +152,19 @@ fn unknown_definition_keys_are_errors() {
 #[test]
 fn definitions_naming_unknown_members_fail() {
     let model: ServiceModel = serde_json::from_str(MODEL).unwrap();
-    let defs: Definitions = toml::from_str(&DEFS.replace("result = \"widget\"", "result = \"widgit\"")).unwrap();
+    let defs: Definitions =
+        toml::from_str(&DEFS.replace("result = \"widget\"", "result = \"widgit\"")).unwrap();
     let waiters = Waiters::default();
     let paginators = Paginators::default();
     let roots = models::roots(&model, &defs, &waiters).unwrap();
     let types = shapes::Types::new(&model, &defs, &roots).unwrap();
-    let emitter = models::Emitter { model: &model, defs: &defs, types: &types, paginators: &paginators, waiters: &waiters };
+    let emitter = models::Emitter {
+        model: &model,
+        defs: &defs,
+        types: &types,
+        paginators: &paginators,
+        waiters: &waiters,
+    };
     let err = emitter.emit_all().unwrap_err();
     assert!(err.contains("no member widgit"), "{err}");
 }
@@ -152,7 +173,10 @@ fn definitions_naming_unknown_members_fail() {
 fn names() {
     assert_eq!(names::field("type"), "r#type");
     assert_eq!(names::field("self"), "self_");
-    assert_eq!(names::field("containerInstanceArn"), "container_instance_arn");
+    assert_eq!(
+        names::field("containerInstanceArn"),
+        "container_instance_arn"
+    );
     assert_eq!(names::variant("x86_64"), "X8664");
     assert_eq!(names::type_name("Result"), "ResultShape");
 }

@@ -131,7 +131,8 @@ fn fmt_suffix(code: Option<&str>, message: Option<&str>) -> String {
 }
 
 fn fmt_request_id(id: Option<&str>) -> String {
-    id.map(|id| format!(" [request id {id}]")).unwrap_or_default()
+    id.map(|id| format!(" [request id {id}]"))
+        .unwrap_or_default()
 }
 
 /// Error codes the AWS SDKs treat as throttling.
@@ -164,17 +165,23 @@ pub const TRANSIENT_CODES: &[&str] = &[
 impl Error {
     /// Builds a [`Error::Validation`].
     pub fn validation(message: impl Into<String>) -> Self {
-        Error::Validation { message: message.into() }
+        Error::Validation {
+            message: message.into(),
+        }
     }
 
     /// Builds a [`Error::Config`].
     pub fn config(message: impl Into<String>) -> Self {
-        Error::Config { message: message.into() }
+        Error::Config {
+            message: message.into(),
+        }
     }
 
     /// Builds a [`Error::Credentials`].
     pub fn credentials(message: impl Into<String>) -> Self {
-        Error::Credentials { message: message.into() }
+        Error::Credentials {
+            message: message.into(),
+        }
     }
 
     /// Builds a [`Error::Transport`] with a source error.
@@ -183,12 +190,24 @@ impl Error {
         message: impl Into<String>,
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
-        Error::Transport { operation: operation.into(), message: message.into(), source }
+        Error::Transport {
+            operation: operation.into(),
+            message: message.into(),
+            source,
+        }
     }
 
     /// Builds a [`Error::Deserialize`], keeping the first 200 characters of the body.
-    pub fn deserialize(operation: impl Into<String>, message: impl Into<String>, body: &[u8]) -> Self {
-        Error::Deserialize { operation: operation.into(), message: message.into(), snippet: snippet(body) }
+    pub fn deserialize(
+        operation: impl Into<String>,
+        message: impl Into<String>,
+        body: &[u8],
+    ) -> Self {
+        Error::Deserialize {
+            operation: operation.into(),
+            message: message.into(),
+            snippet: snippet(body),
+        }
     }
 
     /// True for [`Error::NotFound`].
@@ -253,7 +272,13 @@ impl Error {
     /// and key; other errors pass through.
     pub fn into_not_found(self, resource: &'static str, key: impl Into<String>) -> Self {
         match self {
-            Error::Service { service, code, message, request_id, .. } => Error::NotFound {
+            Error::Service {
+                service,
+                code,
+                message,
+                request_id,
+                ..
+            } => Error::NotFound {
                 service,
                 resource,
                 key: key.into(),
@@ -328,7 +353,10 @@ pub fn failures_to_error<'a>(
             return Some(Error::NotFound {
                 service,
                 resource,
-                key: requested.filter(|k| !k.is_empty()).map(str::to_owned).unwrap_or(key),
+                key: requested
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .unwrap_or(key),
                 code: Some(reason.to_owned()),
                 message: Some(message),
                 request_id: None,

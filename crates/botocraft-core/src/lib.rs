@@ -24,8 +24,8 @@ pub use manager::Manager;
 pub use model::{ModelState, PrimaryModel};
 pub use paginator::{Page, Paginator, TokenPaginator};
 pub use queryset::QuerySet;
-pub use session::{OperationCall, Protocol, ServiceMetadata, Session, SharedSession};
 pub use serde_util::{Blob, DateTime};
+pub use session::{OperationCall, Protocol, ServiceMetadata, Session, SharedSession};
 pub use tags::{TagMap, TagPair, TagsMut};
 
 /// What `Debug` prints in place of a secret.

@@ -84,7 +84,11 @@ pub struct ModelState {
 impl ModelState {
     /// State for a model returned by AWS through `session`.
     pub fn fetched(session: SharedSession) -> Self {
-        ModelState { session: Some(session), persisted: true, tag_snapshot: None }
+        ModelState {
+            session: Some(session),
+            persisted: true,
+            tag_snapshot: None,
+        }
     }
 
     /// The session this model came from.
@@ -134,7 +138,10 @@ impl fmt::Debug for ModelState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ModelState")
             .field("persisted", &self.persisted)
-            .field("region", &self.session.as_ref().map(|s| s.region().to_owned()))
+            .field(
+                "region",
+                &self.session.as_ref().map(|s| s.region().to_owned()),
+            )
             .finish()
     }
 }

@@ -54,7 +54,10 @@ impl<T: Send + 'static> TokenPaginator<T> {
         F: FnMut(Option<String>) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Page<T>>> + Send + 'static,
     {
-        TokenPaginator { operation, fetch: Box::new(move |token| Box::pin(fetch(token))) }
+        TokenPaginator {
+            operation,
+            fetch: Box::new(move |token| Box::pin(fetch(token))),
+        }
     }
 
     /// Collects every item of every page.
@@ -120,9 +123,18 @@ mod tests {
     #[tokio::test]
     async fn walks_all_pages() {
         let p = pager(vec![
-            Ok(Page { items: vec![1, 2], next_token: Some("a".into()) }),
-            Ok(Page { items: vec![3], next_token: Some("b".into()) }),
-            Ok(Page { items: vec![4], next_token: None }),
+            Ok(Page {
+                items: vec![1, 2],
+                next_token: Some("a".into()),
+            }),
+            Ok(Page {
+                items: vec![3],
+                next_token: Some("b".into()),
+            }),
+            Ok(Page {
+                items: vec![4],
+                next_token: None,
+            }),
         ]);
         assert_eq!(p.collect_all().await.unwrap(), vec![1, 2, 3, 4]);
     }
@@ -130,18 +142,33 @@ mod tests {
     #[tokio::test]
     async fn a_failing_page_is_an_error_not_a_short_list() {
         let p = pager(vec![
-            Ok(Page { items: vec![1], next_token: Some("a".into()) }),
-            Ok(Page { items: vec![2], next_token: Some("b".into()) }),
+            Ok(Page {
+                items: vec![1],
+                next_token: Some("a".into()),
+            }),
+            Ok(Page {
+                items: vec![2],
+                next_token: Some("b".into()),
+            }),
             Err(Error::validation("page 3 broke")),
         ]);
-        assert!(matches!(p.collect_all().await, Err(Error::Validation { .. })));
+        assert!(matches!(
+            p.collect_all().await,
+            Err(Error::Validation { .. })
+        ));
     }
 
     #[tokio::test]
     async fn a_repeated_token_stops_with_an_error() {
         let p = pager(vec![
-            Ok(Page { items: vec![1], next_token: Some("a".into()) }),
-            Ok(Page { items: vec![2], next_token: Some("a".into()) }),
+            Ok(Page {
+                items: vec![1],
+                next_token: Some("a".into()),
+            }),
+            Ok(Page {
+                items: vec![2],
+                next_token: Some("a".into()),
+            }),
         ]);
         let err = p.collect_all().await.unwrap_err();
         assert!(err.to_string().contains("repeated the page token"));

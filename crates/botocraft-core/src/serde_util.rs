@@ -28,7 +28,9 @@ impl DateTime {
             return None;
         }
         let nanos = (secs * 1e9).round() as i128;
-        OffsetDateTime::from_unix_timestamp_nanos(nanos).ok().map(DateTime)
+        OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .ok()
+            .map(DateTime)
     }
 
     /// Seconds since the epoch, with fractional milliseconds.
@@ -43,7 +45,9 @@ impl DateTime {
 
     /// Formats as RFC 3339.
     pub fn to_rfc3339(&self) -> String {
-        self.0.format(&Rfc3339).unwrap_or_else(|_| self.epoch_seconds().to_string())
+        self.0
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| self.epoch_seconds().to_string())
     }
 
     /// The current time.
@@ -115,7 +119,10 @@ impl<'de> Deserialize<'de> for DateTime {
                 }
                 Err(E::custom(format!("{v:?} is not a timestamp")))
             }
-            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<DateTime, D::Error> {
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<DateTime, D::Error> {
                 d.deserialize_any(V)
             }
         }

@@ -21,13 +21,20 @@ pub trait TagPair: Sized {
 pub fn to_map<T: TagPair>(list: Option<&[T]>) -> TagMap {
     list.unwrap_or_default()
         .iter()
-        .filter_map(|t| Some((t.tag_key()?.to_owned(), t.tag_value().unwrap_or("").to_owned())))
+        .filter_map(|t| {
+            Some((
+                t.tag_key()?.to_owned(),
+                t.tag_value().unwrap_or("").to_owned(),
+            ))
+        })
         .collect()
 }
 
 /// The map as a tag list, in key order.
 pub fn from_map<T: TagPair>(map: &TagMap) -> Vec<T> {
-    map.iter().map(|(k, v)| T::from_pair(k.clone(), v.clone())).collect()
+    map.iter()
+        .map(|(k, v)| T::from_pair(k.clone(), v.clone()))
+        .collect()
 }
 
 /// What changed between two tag maps: tags to set (new or changed values)
@@ -38,7 +45,11 @@ pub fn diff(before: &TagMap, after: &TagMap) -> (TagMap, Vec<String>) {
         .filter(|(k, v)| before.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let removed = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+    let removed = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
     (set, removed)
 }
 
@@ -118,7 +129,12 @@ mod tests {
     #[test]
     fn diff_finds_set_and_removed() {
         let before: TagMap = [("a".into(), "1".into()), ("b".into(), "2".into())].into();
-        let after: TagMap = [("a".into(), "1".into()), ("b".into(), "3".into()), ("c".into(), "4".into())].into();
+        let after: TagMap = [
+            ("a".into(), "1".into()),
+            ("b".into(), "3".into()),
+            ("c".into(), "4".into()),
+        ]
+        .into();
         let (set, removed) = diff(&before, &after);
         assert_eq!(set.len(), 2);
         assert!(removed.is_empty());

@@ -23,7 +23,10 @@ mod tests {
     #[test]
     fn captures_or_none() {
         let re = compile("^.*:cluster/(.+)$");
-        assert_eq!(capture(&re, Some("arn:aws:ecs:us-east-1:1:cluster/web")), Some("web"));
+        assert_eq!(
+            capture(&re, Some("arn:aws:ecs:us-east-1:1:cluster/web")),
+            Some("web")
+        );
         assert_eq!(capture(&re, Some("web")), None);
         assert_eq!(capture(&re, None), None);
     }

@@ -15,9 +15,9 @@ pub fn build_request<I: Serialize>(
     operation: &str,
     input: &I,
 ) -> Result<http::Request<Vec<u8>>> {
-    let prefix = service.target_prefix.ok_or_else(|| {
-        Error::config(format!("{} has no JSON target prefix", service.name))
-    })?;
+    let prefix = service
+        .target_prefix
+        .ok_or_else(|| Error::config(format!("{} has no JSON target prefix", service.name)))?;
     let mut body = serde_json::to_vec(input)
         .map_err(|e| Error::validation(format!("{operation} input cannot be serialised: {e}")))?;
     if body == b"null" {
@@ -46,7 +46,11 @@ pub fn parse_response<O: DeserializeOwned>(
         return Err(parse_error(service, operation, response));
     }
     let body = response.body();
-    let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
     serde_json::from_slice(text).map_err(|e| Error::deserialize(operation, e.to_string(), body))
 }
 
@@ -66,16 +70,20 @@ pub fn parse_error(
     let request_id = request_id(response.headers());
     let body: Option<serde_json::Map<String, serde_json::Value>> =
         serde_json::from_slice(response.body()).ok();
-    let field = |name: &str| -> Option<String> {
-        body.as_ref()?.get(name)?.as_str().map(str::to_owned)
-    };
+    let field =
+        |name: &str| -> Option<String> { body.as_ref()?.get(name)?.as_str().map(str::to_owned) };
     let header_code = response
         .headers()
         .get("x-amzn-errortype")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let code = header_code.or_else(|| field("__type")).or_else(|| field("code")).map(|c| sanitize_code(&c));
-    let message = field("message").or_else(|| field("Message")).or_else(|| field("errorMessage"));
+    let code = header_code
+        .or_else(|| field("__type"))
+        .or_else(|| field("code"))
+        .map(|c| sanitize_code(&c));
+    let message = field("message")
+        .or_else(|| field("Message"))
+        .or_else(|| field("errorMessage"));
     match code {
         Some(code) => Error::Service {
             service: service.name,
@@ -90,7 +98,10 @@ pub fn parse_error(
             operation: operation.to_owned(),
             code: format!("Http{status}"),
             message: message.unwrap_or_else(|| {
-                format!("HTTP {status} without an error code; body starts {:?}", snippet(response.body()))
+                format!(
+                    "HTTP {status} without an error code; body starts {:?}",
+                    snippet(response.body())
+                )
             }),
             request_id,
             status,
@@ -138,10 +149,14 @@ mod tests {
 
     #[test]
     fn request_has_target_and_json_body() {
-        let req = build_request(&ECS, "ListClusters", &serde_json::json!({"maxResults": 5})).unwrap();
+        let req =
+            build_request(&ECS, "ListClusters", &serde_json::json!({"maxResults": 5})).unwrap();
         assert_eq!(req.method(), http::Method::POST);
         assert_eq!(req.uri(), "/");
-        assert_eq!(req.headers()["x-amz-target"], "AmazonEC2ContainerServiceV20141113.ListClusters");
+        assert_eq!(
+            req.headers()["x-amz-target"],
+            "AmazonEC2ContainerServiceV20141113.ListClusters"
+        );
         assert_eq!(req.headers()["content-type"], "application/x-amz-json-1.1");
         assert_eq!(req.body(), br#"{"maxResults":5}"#);
     }
@@ -156,14 +171,24 @@ mod tests {
     fn error_code_from_header_then_body() {
         let r = response(
             400,
-            &[("x-amzn-errortype", "ServiceNotFoundException:http://internal"), ("x-amzn-requestid", "rid")],
+            &[
+                (
+                    "x-amzn-errortype",
+                    "ServiceNotFoundException:http://internal",
+                ),
+                ("x-amzn-requestid", "rid"),
+            ],
             r#"{"__type":"ignored","message":"Service not found."}"#,
         );
         let err = parse_error(&ECS, "UpdateService", &r);
         assert_eq!(err.code(), Some("ServiceNotFoundException"));
         assert_eq!(err.request_id(), Some("rid"));
         assert_eq!(err.message(), Some("Service not found."));
-        let r = response(400, &[], r#"{"__type":"com.amazon#ClusterNotFoundException","Message":"gone"}"#);
+        let r = response(
+            400,
+            &[],
+            r#"{"__type":"com.amazon#ClusterNotFoundException","Message":"gone"}"#,
+        );
         let err = parse_error(&ECS, "DescribeServices", &r);
         assert_eq!(err.code(), Some("ClusterNotFoundException"));
         assert!(is_not_found(&err));
@@ -171,7 +196,11 @@ mod tests {
 
     #[test]
     fn html_500_is_a_typed_error() {
-        let r = response(500, &[("content-type", "text/html")], "<!doctype html><title>500</title>");
+        let r = response(
+            500,
+            &[("content-type", "text/html")],
+            "<!doctype html><title>500</title>",
+        );
         let err = parse_error(&ECS, "UpdateClusterSettings", &r);
         assert_eq!(err.code(), Some("Http500"));
         assert!(err.is_retryable());

@@ -36,7 +36,9 @@ where
     O: DeserializeOwned,
 {
     let request = match service.protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => json::build_request(service, operation, input)?,
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+            json::build_request(service, operation, input)?
+        }
         other => {
             return Err(Error::config(format!(
                 "the {other:?} protocol of {} is not supported by this build",
@@ -44,7 +46,13 @@ where
             )))
         }
     };
-    let response = session.send(OperationCall { service, operation, request }).await?;
+    let response = session
+        .send(OperationCall {
+            service,
+            operation,
+            request,
+        })
+        .await?;
     json::parse_response(service, operation, &response)
 }
 
@@ -92,11 +100,24 @@ mod tests {
             .withf(|call| {
                 call.operation == "ListClusters"
                     && call.service.name == "ecs"
-                    && call.request.headers()["x-amz-target"] == "AmazonEC2ContainerServiceV20141113.ListClusters"
+                    && call.request.headers()["x-amz-target"]
+                        == "AmazonEC2ContainerServiceV20141113.ListClusters"
                     && call.request.body() == br#"{"maxResults":5}"#
             })
-            .returning(|_| Ok(http::Response::builder().status(200).body(br#"{"clusterArns":["a"],"new":1}"#.to_vec()).unwrap()));
-        let out: Out = invoke(&wire, &ECS, "ListClusters", &serde_json::json!({"maxResults": 5})).await.unwrap();
+            .returning(|_| {
+                Ok(http::Response::builder()
+                    .status(200)
+                    .body(br#"{"clusterArns":["a"],"new":1}"#.to_vec())
+                    .unwrap())
+            });
+        let out: Out = invoke(
+            &wire,
+            &ECS,
+            "ListClusters",
+            &serde_json::json!({"maxResults": 5}),
+        )
+        .await
+        .unwrap();
         assert_eq!(out.cluster_arns, vec!["a".to_string()]);
     }
 
@@ -107,10 +128,15 @@ mod tests {
             Ok(http::Response::builder()
                 .status(400)
                 .header("x-amzn-requestid", "req-1")
-                .body(br#"{"__type":"ClusterNotFoundException","message":"Cluster not found."}"#.to_vec())
+                .body(
+                    br#"{"__type":"ClusterNotFoundException","message":"Cluster not found."}"#
+                        .to_vec(),
+                )
                 .unwrap())
         });
-        let err = invoke::<_, Out>(&wire, &ECS, "ListServices", &()).await.unwrap_err();
+        let err = invoke::<_, Out>(&wire, &ECS, "ListServices", &())
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), Some("ClusterNotFoundException"));
         assert_eq!(err.request_id(), Some("req-1"));
     }
@@ -118,8 +144,11 @@ mod tests {
     #[tokio::test]
     async fn transport_failures_pass_through() {
         let mut wire = MockWire::new();
-        wire.expect_send().returning(|_| Err(Error::transport("ListClusters", "connection reset", None)));
-        let err = invoke::<_, Out>(&wire, &ECS, "ListClusters", &()).await.unwrap_err();
+        wire.expect_send()
+            .returning(|_| Err(Error::transport("ListClusters", "connection reset", None)));
+        let err = invoke::<_, Out>(&wire, &ECS, "ListClusters", &())
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::Transport { .. }));
     }
 }

@@ -206,10 +206,10 @@ impl ClusterGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let out =
             invoke::<_, DescribeClustersResponse>(&*session, &super::SERVICE, OPERATION, &input)
                 .await
@@ -302,10 +302,10 @@ impl ClusterGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         if input.clusters.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::default());
         }
@@ -398,10 +398,10 @@ impl ClusterList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -548,10 +548,10 @@ impl ClusterCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let out = invoke::<_, CreateClusterResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
@@ -651,7 +651,6 @@ impl ClusterUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -660,6 +659,7 @@ impl ClusterUpdate {
                 "UpdateCluster needs `cluster` (set `Cluster.cluster_arn`)",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
@@ -747,13 +747,13 @@ impl ClusterPartialUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.cluster.is_none() {
             return Err(Error::validation("UpdateCluster needs `cluster`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
@@ -820,13 +820,13 @@ impl ClusterDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.cluster.is_none() {
             return Err(Error::validation("DeleteCluster needs `cluster`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DeleteClusterResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
@@ -1066,7 +1066,6 @@ impl TaskDefinitionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1075,6 +1074,7 @@ impl TaskDefinitionGet {
                 "DescribeTaskDefinition needs `taskDefinition`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
@@ -1172,10 +1172,10 @@ impl TaskDefinitionList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -1437,7 +1437,6 @@ impl TaskDefinitionCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1449,6 +1448,7 @@ impl TaskDefinitionCreate {
         if input.container_definitions.is_none() {
             return Err(Error::validation("RegisterTaskDefinition needs `containerDefinitions` (set `TaskDefinition.container_definitions`)"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, RegisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
@@ -1692,7 +1692,6 @@ impl TaskDefinitionUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1704,6 +1703,7 @@ impl TaskDefinitionUpdate {
         if input.container_definitions.is_none() {
             return Err(Error::validation("RegisterTaskDefinition needs `containerDefinitions` (set `TaskDefinition.container_definitions`)"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, RegisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
@@ -1780,7 +1780,6 @@ impl TaskDefinitionDeregister {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1789,6 +1788,7 @@ impl TaskDefinitionDeregister {
                 "DeregisterTaskDefinition needs `taskDefinition`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DeregisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
@@ -1864,7 +1864,6 @@ impl TaskDefinitionDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1873,6 +1872,7 @@ impl TaskDefinitionDelete {
                 "DeleteTaskDefinitions needs `taskDefinitions`",
             ));
         }
+        let session = self.manager.session()?;
         if input
             .task_definitions
             .as_ref()
@@ -1985,10 +1985,10 @@ impl TaskDefinitionFamilies {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -2244,13 +2244,13 @@ impl ServiceGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
+        let session = self.manager.session()?;
         let out =
             invoke::<_, DescribeServicesResponse>(&*session, &super::SERVICE, OPERATION, &input)
                 .await
@@ -2349,13 +2349,13 @@ impl ServiceGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
+        let session = self.manager.session()?;
         if input.services.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::default());
         }
@@ -2472,10 +2472,10 @@ impl ServiceList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -2803,7 +2803,6 @@ impl ServiceCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2815,6 +2814,7 @@ impl ServiceCreate {
                 "CreateService needs `serviceName` (set `Service.service_name`)",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, CreateServiceResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
@@ -3087,7 +3087,6 @@ impl ServiceUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3096,6 +3095,7 @@ impl ServiceUpdate {
                 "UpdateService needs `service` (set `Service.service_name`)",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
@@ -3330,13 +3330,13 @@ impl ServicePartialUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.service.is_none() {
             return Err(Error::validation("UpdateService needs `service`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
@@ -3415,13 +3415,13 @@ impl ServiceDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.service.is_none() {
             return Err(Error::validation("DeleteService needs `service`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DeleteServiceResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
@@ -3621,13 +3621,13 @@ impl TaskGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
@@ -3725,13 +3725,13 @@ impl TaskGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
+        let session = self.manager.session()?;
         if input.tasks.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::default());
         }
@@ -3868,10 +3868,10 @@ impl TaskList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -4101,7 +4101,6 @@ impl TaskCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4113,6 +4112,7 @@ impl TaskCreate {
                 "RunTask needs `taskDefinition` (set `Task.task_definition_arn`)",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
@@ -4316,7 +4316,6 @@ impl TaskRun {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4326,6 +4325,7 @@ impl TaskRun {
         if input.task_definition.is_none() {
             return Err(Error::validation("RunTask needs `taskDefinition`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
@@ -4415,13 +4415,13 @@ impl TaskDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.task.is_none() {
             return Err(Error::validation("StopTask needs `task`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
@@ -4607,7 +4607,6 @@ impl ContainerInstanceGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4616,6 +4615,7 @@ impl ContainerInstanceGet {
                 "DescribeContainerInstances needs `containerInstances`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeContainerInstancesResponse>(
             &*session,
             &super::SERVICE,
@@ -4725,7 +4725,6 @@ impl ContainerInstanceGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4734,6 +4733,7 @@ impl ContainerInstanceGetMany {
                 "DescribeContainerInstances needs `containerInstances`",
             ));
         }
+        let session = self.manager.session()?;
         if input
             .container_instances
             .as_ref()
@@ -4852,10 +4852,10 @@ impl ContainerInstanceList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -4983,10 +4983,10 @@ impl ContainerInstanceListTasks {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -5207,10 +5207,10 @@ impl CapacityProviderGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeCapacityProvidersResponse>(
             &*session,
             &super::SERVICE,
@@ -5320,10 +5320,10 @@ impl CapacityProviderGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         if input
             .capacity_providers
             .as_ref()
@@ -5450,10 +5450,10 @@ impl CapacityProviderList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -5584,7 +5584,6 @@ impl CapacityProviderCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5593,6 +5592,7 @@ impl CapacityProviderCreate {
                 "CreateCapacityProvider needs `name` (set `CapacityProvider.name`)",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, CreateCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
@@ -5705,7 +5705,6 @@ impl CapacityProviderUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5714,6 +5713,7 @@ impl CapacityProviderUpdate {
                 "UpdateCapacityProvider needs `name` (set `CapacityProvider.name`)",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, UpdateCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
@@ -5798,7 +5798,6 @@ impl CapacityProviderDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5807,6 +5806,7 @@ impl CapacityProviderDelete {
                 "DeleteCapacityProvider needs `capacityProvider`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DeleteCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
@@ -6025,7 +6025,6 @@ impl TaskSetGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6035,6 +6034,7 @@ impl TaskSetGet {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
+        let session = self.manager.session()?;
         let out =
             invoke::<_, DescribeTaskSetsResponse>(&*session, &super::SERVICE, OPERATION, &input)
                 .await
@@ -6133,7 +6133,6 @@ impl TaskSetGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6143,6 +6142,7 @@ impl TaskSetGetMany {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
+        let session = self.manager.session()?;
         let out =
             invoke::<_, DescribeTaskSetsResponse>(&*session, &super::SERVICE, OPERATION, &input)
                 .await
@@ -6332,7 +6332,6 @@ impl TaskSetCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6354,6 +6353,7 @@ impl TaskSetCreate {
                 "CreateTaskSet needs `taskDefinition` (set `TaskSet.task_definition`)",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, CreateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
@@ -6452,7 +6452,6 @@ impl TaskSetUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6476,6 +6475,7 @@ impl TaskSetUpdate {
                 "UpdateTaskSet needs `scale` (set `TaskSet.scale`)",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, UpdateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
@@ -6548,7 +6548,6 @@ impl TaskSetDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6561,6 +6560,7 @@ impl TaskSetDelete {
         if input.task_set.is_none() {
             return Err(Error::validation("DeleteTaskSet needs `taskSet`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DeleteTaskSetResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
@@ -6699,7 +6699,6 @@ impl ServiceRevisionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6708,6 +6707,7 @@ impl ServiceRevisionGet {
                 "DescribeServiceRevisions needs `serviceRevisionArns`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeServiceRevisionsResponse>(
             &*session,
             &super::SERVICE,
@@ -6800,7 +6800,6 @@ impl ServiceRevisionGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6809,6 +6808,7 @@ impl ServiceRevisionGetMany {
                 "DescribeServiceRevisions needs `serviceRevisionArns`",
             ));
         }
+        let session = self.manager.session()?;
         if input
             .service_revision_arns
             .as_ref()
@@ -7003,7 +7003,6 @@ impl ServiceDeploymentGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7012,6 +7011,7 @@ impl ServiceDeploymentGet {
                 "DescribeServiceDeployments needs `serviceDeploymentArns`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeServiceDeploymentsResponse>(
             &*session,
             &super::SERVICE,
@@ -7104,7 +7104,6 @@ impl ServiceDeploymentGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7113,6 +7112,7 @@ impl ServiceDeploymentGetMany {
                 "DescribeServiceDeployments needs `serviceDeploymentArns`",
             ));
         }
+        let session = self.manager.session()?;
         if input
             .service_deployment_arns
             .as_ref()
@@ -7228,46 +7228,50 @@ impl ServiceDeploymentList {
         self
     }
 
-    /// The `nextToken` value returned from a `ListServiceDeployments` request indicating that more results are available to fulfill the request and further calls are needed. If you provided `maxResults`, it's possible the number of results is fewer than `maxResults`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// The maximum number of service deployment results that `ListServiceDeployments` returned in paginated output. When this parameter is used, `ListServiceDeployments` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `ListServiceDeployments` request with the returned `nextToken` value. This value can be between 1 and 100. If this parameter isn't used, then `ListServiceDeployments` returns up to 20 results and a `nextToken` value if applicable.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> Result<QuerySet<ServiceDeployment>> {
         const OPERATION: &str = "ListServiceDeployments";
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.service.is_none() {
             return Err(Error::validation("ListServiceDeployments needs `service`"));
         }
-        let out = invoke::<_, ListServiceDeploymentsResponse>(
-            &*session,
-            &super::SERVICE,
-            OPERATION,
-            &input,
-        )
-        .await
-        .map_err(|e| error::map_not_found(e, &[], "ServiceDeployment", &key))?;
-        let ids = out
-            .service_deployments
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|x| x.service_deployment_arn)
-            .collect::<Vec<_>>();
+        let session = self.manager.session()?;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            let key = key.clone();
+            move |token| {
+                let session = session.clone();
+                let key = key.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = invoke::<_, ListServiceDeploymentsResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| error::map_not_found(e, &[], "ServiceDeployment", &key))?;
+                    Ok(Page {
+                        items: out
+                            .service_deployments
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|x| x.service_deployment_arn)
+                            .collect::<Vec<_>>(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
         #[allow(unused_mut)]
         let mut request = self.manager.using(&session).get_many(ids);
         request.send().await
@@ -7334,7 +7338,6 @@ impl ServiceDeploymentStop {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7343,6 +7346,7 @@ impl ServiceDeploymentStop {
                 "StopServiceDeployment needs `serviceDeploymentArn`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, StopServiceDeploymentResponse>(
             &*session,
             &super::SERVICE,
@@ -7503,13 +7507,13 @@ impl DaemonGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.daemon_arn.is_none() {
             return Err(Error::validation("DescribeDaemon needs `daemonArn`"));
         }
+        let session = self.manager.session()?;
         let out =
             invoke::<_, DescribeDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
                 .await
@@ -7592,10 +7596,10 @@ impl DaemonList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -7765,7 +7769,6 @@ impl DaemonCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7785,6 +7788,7 @@ impl DaemonCreate {
                 "CreateDaemon needs `capacityProviderArns`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, CreateDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
@@ -7903,7 +7907,6 @@ impl DaemonUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7922,6 +7925,7 @@ impl DaemonUpdate {
                 "UpdateDaemon needs `capacityProviderArns`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, UpdateDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
@@ -7984,13 +7988,13 @@ impl DaemonDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.daemon_arn.is_none() {
             return Err(Error::validation("DeleteDaemon needs `daemonArn`"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DeleteDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
@@ -8141,7 +8145,6 @@ impl DaemonTaskDefinitionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8150,6 +8153,7 @@ impl DaemonTaskDefinitionGet {
                 "DescribeDaemonTaskDefinition needs `daemonTaskDefinition`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
@@ -8265,10 +8269,10 @@ impl DaemonTaskDefinitionList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -8449,7 +8453,6 @@ impl DaemonTaskDefinitionCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8461,6 +8464,7 @@ impl DaemonTaskDefinitionCreate {
         if input.container_definitions.is_none() {
             return Err(Error::validation("RegisterDaemonTaskDefinition needs `containerDefinitions` (set `DaemonTaskDefinition.container_definitions`)"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, RegisterDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
@@ -8535,7 +8539,6 @@ impl DaemonTaskDefinitionDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8544,6 +8547,7 @@ impl DaemonTaskDefinitionDelete {
                 "DeleteDaemonTaskDefinition needs `daemonTaskDefinition`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DeleteDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
@@ -8678,7 +8682,6 @@ impl DaemonRevisionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8687,6 +8690,7 @@ impl DaemonRevisionGet {
                 "DescribeDaemonRevisions needs `daemonRevisionArns`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeDaemonRevisionsResponse>(
             &*session,
             &super::SERVICE,
@@ -8779,7 +8783,6 @@ impl DaemonRevisionGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8788,6 +8791,7 @@ impl DaemonRevisionGetMany {
                 "DescribeDaemonRevisions needs `daemonRevisionArns`",
             ));
         }
+        let session = self.manager.session()?;
         if input
             .daemon_revision_arns
             .as_ref()
@@ -8951,13 +8955,13 @@ impl DaemonDeploymentList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.daemon_arn.is_none() {
             return Err(Error::validation("ListDaemonDeployments needs `daemonArn`"));
         }
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -9153,7 +9157,6 @@ impl ExpressGatewayServiceGet {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9162,6 +9165,7 @@ impl ExpressGatewayServiceGet {
                 "DescribeExpressGatewayService needs `serviceArn`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DescribeExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
@@ -9237,7 +9241,6 @@ impl ExpressGatewayServiceList {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9246,6 +9249,7 @@ impl ExpressGatewayServiceList {
                 "ListServicesByNamespace needs `namespace`",
             ));
         }
+        let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -9435,13 +9439,13 @@ impl ExpressGatewayServiceCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.infrastructure_role_arn.is_none() {
             return Err(Error::validation("CreateExpressGatewayService needs `infrastructureRoleArn` (set `ExpressGatewayService.infrastructure_role_arn`)"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, CreateExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
@@ -9588,13 +9592,13 @@ impl ExpressGatewayServiceUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.service_arn.is_none() {
             return Err(Error::validation("UpdateExpressGatewayService needs `serviceArn` (set `ExpressGatewayService.service_arn`)"));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, UpdateExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
@@ -9661,7 +9665,6 @@ impl ExpressGatewayServiceDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let session = self.manager.session()?;
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9670,6 +9673,7 @@ impl ExpressGatewayServiceDelete {
                 "DeleteExpressGatewayService needs `serviceArn`",
             ));
         }
+        let session = self.manager.session()?;
         let out = invoke::<_, DeleteExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,

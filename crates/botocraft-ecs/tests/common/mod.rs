@@ -31,10 +31,7 @@ impl Transport for Recorder {
     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
         let operation = operation_name(&request).unwrap_or_default();
         let body = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
-        self.sent
-            .lock()
-            .unwrap()
-            .push(Sent { operation, body });
+        self.sent.lock().unwrap().push(Sent { operation, body });
         self.fixture.send(request).await
     }
 }
@@ -100,7 +97,11 @@ impl Fx {
 
     /// Panics unless nothing at all was sent.
     pub fn nothing_sent(&self) {
-        assert!(self.sent().is_empty(), "unexpected requests: {:?}", self.sent());
+        assert!(
+            self.sent().is_empty(),
+            "unexpected requests: {:?}",
+            self.sent()
+        );
     }
 }
 
@@ -111,3 +112,26 @@ pub fn is_uuid(s: &str) -> bool {
 
 /// A short waiter delay for tests.
 pub const TICK: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// The state of a new (not yet created) model that should be saved through
+/// `session`. botocraft has no public constructor for this (a new model's
+/// `save()` otherwise uses the process default session), so it is built as a
+/// fetched state that is then marked deleted.
+pub fn new_in(session: &SharedSession) -> botocraft_core::ModelState {
+    let mut state = botocraft_core::ModelState::fetched(session.clone());
+    state.mark_deleted();
+    state
+}
+
+/// Asserts `result` is an `Error::Validation` whose message contains `needle`.
+pub fn assert_validation<T: std::fmt::Debug>(result: Result<T>, needle: &str) {
+    match result {
+        Err(botocraft_core::Error::Validation { message }) => {
+            assert!(
+                message.contains(needle),
+                "message {message:?} lacks {needle:?}"
+            )
+        }
+        other => panic!("expected a validation error mentioning {needle}, got {other:?}"),
+    }
+}

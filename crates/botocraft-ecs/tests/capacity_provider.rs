@@ -1,0 +1,143 @@
+//! CapacityProvider: every manager method, save() and delete().
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ecs::*;
+use common::*;
+use serde_json::json;
+
+async fn get_cp1(f: &Fx) -> CapacityProvider {
+    CapacityProvider::objects()
+        .using(&f.session)
+        .get("cp1")
+        .await
+        .expect("get cp1")
+}
+
+#[tokio::test]
+async fn get() {
+    let f = fx("cp_get");
+    let cp = get_cp1(&f).await;
+    assert_eq!(
+        cp.capacity_provider_arn.as_deref(),
+        Some("arn:aws:ecs:us-east-1:123456789012:capacity-provider/cp1")
+    );
+    assert_eq!(cp.tags().len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn get_missing_is_not_found() {
+    let f = fx("cp_get_missing");
+    let err = CapacityProvider::objects()
+        .using(&f.session)
+        .get("nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many() {
+    let f = fx("cp_get_many");
+    let qs = CapacityProvider::objects()
+        .using(&f.session)
+        .get_many(["cp1", "cp2"])
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn list_paginates() {
+    let f = fx("cp_list");
+    let qs = CapacityProvider::objects()
+        .using(&f.session)
+        .list()
+        .await
+        .unwrap();
+    let names: Vec<_> = qs.iter().filter_map(|c| c.name.as_deref()).collect();
+    assert_eq!(names, ["cp1", "cp2"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn save_creates() {
+    let f = fx("cp_save_create");
+    let asg = serde_json::from_value(json!({
+        "autoScalingGroupArn": "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:6d5a4c1e-2222-4333-8444-555566667777:autoScalingGroupName/asg-1",
+        "managedScaling": {"status": "ENABLED", "targetCapacity": 100, "minimumScalingStepSize": 1,
+                           "maximumScalingStepSize": 10000, "instanceWarmupPeriod": 300},
+        "managedTerminationProtection": "DISABLED", "managedDraining": "ENABLED"
+    }))
+    .unwrap();
+    let mut cp = CapacityProvider {
+        name: Some("cp1".into()),
+        auto_scaling_group_provider: Some(asg),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    cp.tags_mut().insert("team".into(), "platform".into());
+    cp.save().await.unwrap();
+    assert!(cp.state().is_persisted());
+    assert_eq!(f.operations(), ["CreateCapacityProvider"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn save_updates_and_removes_tag() {
+    let f = fx("cp_save_update");
+    let mut cp = get_cp1(&f).await;
+    cp.tags_mut().remove("tier");
+    cp.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeCapacityProviders",
+            "UpdateCapacityProvider",
+            "UntagResource"
+        ]
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_update() {
+    let f = fx("cp_manager_update");
+    let model = CapacityProvider {
+        name: Some("cp1".into()),
+        cluster: Some("c1".into()),
+        ..Default::default()
+    };
+    let cp = CapacityProvider::objects()
+        .using(&f.session)
+        .update(&model)
+        .await
+        .unwrap();
+    assert_eq!(cp.name.as_deref(), Some("cp1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_delete() {
+    let f = fx("cp_manager_delete");
+    let cp = CapacityProvider::objects()
+        .using(&f.session)
+        .delete("cp1")
+        .await
+        .unwrap();
+    assert_eq!(cp.name.as_deref(), Some("cp1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete() {
+    let f = fx("cp_model_delete");
+    let mut cp = get_cp1(&f).await;
+    cp.delete().await.unwrap();
+    assert!(!cp.state().is_persisted());
+    f.done();
+}

@@ -1,0 +1,306 @@
+//! Cluster: every manager method, relation, save() path and delete().
+
+mod common;
+
+use botocraft_core::{PrimaryModel, TagMap};
+use botocraft_ecs::*;
+use common::*;
+
+const C1: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/c1";
+
+async fn get_c1(f: &Fx) -> Cluster {
+    Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .expect("get c1")
+}
+
+#[tokio::test]
+async fn get_parses_cluster_with_unknown_fields() {
+    let f = fx("cluster_get");
+    let c = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap();
+    assert_eq!(c.cluster_arn.as_deref(), Some(C1));
+    assert_eq!(c.cluster_name(), Some("c1"));
+    assert_eq!(c.status.as_deref(), Some("PROVISIONING_QUANTUM"));
+    assert_eq!(c.running_tasks_count, Some(3));
+    assert_eq!(c.tags().get("team").map(String::as_str), Some("platform"));
+    assert_eq!(c.pk().unwrap().0, C1);
+    assert_eq!(
+        c.settings.as_ref().unwrap()[0].name,
+        Some(ClusterSettingName::ContainerInsights)
+    );
+    assert_eq!(
+        c.default_capacity_provider_strategy.as_ref().unwrap()[0]
+            .capacity_provider
+            .as_deref(),
+        Some("FARGATE")
+    );
+    assert!(c.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn get_input_has_default_includes() {
+    let f = fx("cluster_get_many_empty");
+    let req = Cluster::objects().using(&f.session).get("c1");
+    assert_eq!(req.input().clusters, Some(vec!["c1".to_owned()]));
+    assert_eq!(req.input().include.as_ref().map(Vec::len), Some(5));
+    let req = req.include([ClusterField::from("TAGS")]);
+    assert_eq!(req.input().include, Some(vec![ClusterField::from("TAGS")]));
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn get_missing_failure_is_not_found() {
+    let f = fx("cluster_get_missing");
+    let err = Cluster::objects()
+        .using(&f.session)
+        .get("nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_cluster_not_found_exception_is_not_found() {
+    let f = fx("cluster_get_not_found_exception");
+    let err = Cluster::objects()
+        .using(&f.session)
+        .get("nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ClusterNotFoundException"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_skips_missing() {
+    let f = fx("cluster_get_many");
+    let qs = Cluster::objects()
+        .using(&f.session)
+        .get_many(["c1", "c2", "gone"])
+        .await
+        .unwrap();
+    let names: Vec<_> = qs.iter().filter_map(|c| c.cluster_name()).collect();
+    assert_eq!(names, ["c1", "c2"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_empty_sends_nothing() {
+    let f = fx("cluster_get_many_empty");
+    let qs = Cluster::objects()
+        .using(&f.session)
+        .get_many(Vec::<String>::new())
+        .await
+        .unwrap();
+    assert!(qs.is_empty());
+    f.nothing_sent();
+    f.done();
+}
+
+#[tokio::test]
+async fn list_paginates_and_hydrates() {
+    let f = fx("cluster_list");
+    let qs = Cluster::objects().using(&f.session).list().await.unwrap();
+    assert_eq!(qs.len(), 2);
+    assert_eq!(
+        f.operations(),
+        ["ListClusters", "ListClusters", "DescribeClusters"]
+    );
+    assert!(qs.iter().all(|c| c.state().is_persisted()));
+    f.done();
+}
+
+#[tokio::test]
+async fn create_via_manager() {
+    let f = fx("cluster_create");
+    let model = Cluster {
+        cluster_name: Some("c2".into()),
+        ..Default::default()
+    };
+    let req = Cluster::objects()
+        .using(&f.session)
+        .create(&model)
+        .settings([ClusterSetting {
+            name: Some(ClusterSettingName::ContainerInsights),
+            value: Some("enhanced".into()),
+        }])
+        .tags([Tag {
+            key: Some("team".into()),
+            value: Some("data".into()),
+        }]);
+    assert_eq!(req.input().cluster_name.as_deref(), Some("c2"));
+    let c = req.await.unwrap();
+    assert_eq!(
+        c.cluster_arn.as_deref(),
+        Some("arn:aws:ecs:us-east-1:123456789012:cluster/c2")
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn save_creates_with_tags_in_create_call() {
+    let f = fx("cluster_save_create");
+    let mut c = Cluster {
+        cluster_name: Some("c2".into()),
+        capacity_providers: Some(vec!["FARGATE".into()]),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    c.tags_mut().insert("team".into(), "data".into());
+    c.tags_mut().insert("cost".into(), "42".into());
+    c.save().await.unwrap();
+    assert!(c.state().is_persisted());
+    assert_eq!(c.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(c.tags().len(), 2);
+    assert_eq!(f.operations(), ["CreateCluster"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn save_updates_and_writes_changed_tags() {
+    let f = fx("cluster_save_update");
+    let mut c = get_c1(&f).await;
+    c.settings = Some(vec![ClusterSetting {
+        name: Some(ClusterSettingName::ContainerInsights),
+        value: Some("disabled".into()),
+    }]);
+    {
+        let mut t = c.tags_mut();
+        t.insert("team".into(), "infra".into());
+        t.insert("cost".into(), "42".into());
+        t.remove("owner");
+    }
+    c.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeClusters",
+            "UpdateCluster",
+            "TagResource",
+            "UntagResource"
+        ]
+    );
+    let want: TagMap = [("cost", "42"), ("team", "infra")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    assert_eq!(c.tags(), want);
+    f.done();
+}
+
+#[tokio::test]
+async fn save_update_without_tag_changes_sends_no_tag_calls() {
+    let f = fx("cluster_save_update_no_tag_change");
+    let mut c = get_c1(&f).await;
+    c.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeClusters", "UpdateCluster"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn partial_update() {
+    let f = fx("cluster_partial_update");
+    let c = Cluster::objects()
+        .using(&f.session)
+        .partial_update("c1")
+        .settings([ClusterSetting {
+            name: Some(ClusterSettingName::ContainerInsights),
+            value: Some("enhanced".into()),
+        }])
+        .service_connect_defaults(ClusterServiceConnectDefaultsRequest {
+            namespace: Some("internal".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(c.cluster_name(), Some("c1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_delete() {
+    let f = fx("cluster_manager_delete");
+    let c = Cluster::objects()
+        .using(&f.session)
+        .delete("c1")
+        .await
+        .unwrap();
+    assert_eq!(c.status.as_deref(), Some("INACTIVE"));
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete_passes_arn_and_marks_deleted() {
+    let f = fx("cluster_model_delete");
+    let mut c = get_c1(&f).await;
+    c.delete().await.unwrap();
+    assert_eq!(c.status.as_deref(), Some("INACTIVE"));
+    assert!(!c.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_services() {
+    let f = fx("cluster_rel_services");
+    let c = get_c1(&f).await;
+    let services = c.services().await.unwrap();
+    let names: Vec<_> = services
+        .iter()
+        .filter_map(|s| s.service_name.as_deref())
+        .collect();
+    assert_eq!(names, ["web", "api"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_container_instances() {
+    let f = fx("cluster_rel_container_instances");
+    let c = get_c1(&f).await;
+    let cis = c.container_instances().await.unwrap();
+    assert_eq!(cis.len(), 1);
+    assert_eq!(
+        cis.first().unwrap().ec2_instance_id.as_deref(),
+        Some("i-0abc123def4567890")
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_capacity_providers() {
+    let f = fx("cluster_rel_capacity_providers");
+    let c = get_c1(&f).await;
+    let cps = c.capacity_providers().await.unwrap();
+    let names: Vec<_> = cps.iter().filter_map(|c| c.name.as_deref()).collect();
+    assert_eq!(names, ["FARGATE", "cp1"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_tasks() {
+    let f = fx("cluster_rel_tasks");
+    let c = get_c1(&f).await;
+    let tasks = c.tasks().await.unwrap();
+    assert_eq!(tasks.len(), 1);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_with_missing_link_is_validation() {
+    let f = fx("cluster_get_many_empty");
+    let c = Cluster {
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    assert_validation(c.capacity_providers().await, "capacityProviders");
+    let mut c = c;
+    assert_validation(c.delete().await, "clusterArn");
+    f.nothing_sent();
+}

@@ -1,0 +1,123 @@
+//! ContainerInstance (read-only): manager methods and relations.
+
+mod common;
+
+use botocraft_ecs::*;
+use common::*;
+
+const CI: &str =
+    "arn:aws:ecs:us-east-1:123456789012:container-instance/c1/9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+const CI2: &str =
+    "arn:aws:ecs:us-east-1:123456789012:container-instance/c1/0123456789abcdef0123456789abcdef";
+
+async fn get_ci(f: &Fx) -> ContainerInstance {
+    ContainerInstance::objects()
+        .using(&f.session)
+        .get(CI)
+        .cluster("c1")
+        .await
+        .expect("get container instance")
+}
+
+#[tokio::test]
+async fn get() {
+    let f = fx("ci_get");
+    let ci = get_ci(&f).await;
+    assert_eq!(ci.cluster_name(), Some("c1"));
+    assert_eq!(
+        ci.container_instance_id(),
+        Some("9f8e7d6c5b4a39281706f5e4d3c2b1a0")
+    );
+    assert_eq!(ci.agent_connected, Some(true));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_missing_is_not_found() {
+    let f = fx("ci_get_missing");
+    let err = ContainerInstance::objects()
+        .using(&f.session)
+        .get(CI)
+        .cluster("c1")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many() {
+    let f = fx("ci_get_many");
+    let qs = ContainerInstance::objects()
+        .using(&f.session)
+        .get_many([CI, CI2])
+        .cluster("c1")
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn list_paginates_and_hydrates() {
+    let f = fx("ci_list");
+    let qs = ContainerInstance::objects()
+        .using(&f.session)
+        .list()
+        .cluster("c1")
+        .status(ContainerInstanceStatus::Active)
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn list_tasks_paginates() {
+    let f = fx("ci_list_tasks");
+    let arns = ContainerInstance::objects()
+        .using(&f.session)
+        .list_tasks(CI)
+        .cluster("c1")
+        .await
+        .unwrap();
+    assert_eq!(arns.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_tasks() {
+    let f = fx("ci_rel_tasks");
+    let tasks = get_ci(&f).await.tasks().await.unwrap();
+    assert_eq!(tasks.len(), 1);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_cluster() {
+    let f = fx("ci_rel_cluster");
+    let c = get_ci(&f).await.cluster().await.unwrap();
+    assert_eq!(c.cluster_name.as_deref(), Some("c1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_capacity_provider() {
+    let f = fx("ci_rel_capacity_provider");
+    let cp = get_ci(&f).await.capacity_provider().await.unwrap().unwrap();
+    assert_eq!(cp.name.as_deref(), Some("cp1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn relations_with_missing_links() {
+    assert_validation(
+        ContainerInstance::default().cluster().await,
+        "cluster_name()",
+    );
+    assert!(ContainerInstance::default()
+        .capacity_provider()
+        .await
+        .unwrap()
+        .is_none());
+}

@@ -1,0 +1,428 @@
+//! Service: every manager method, relation, save() path, delete(), waiters
+//! and the cross-cutting behaviours (not-found mapping, list hydration,
+//! idempotency tokens, open enums, validation).
+
+mod common;
+
+use botocraft_core::{Error, PrimaryModel};
+use botocraft_ecs::*;
+use common::*;
+
+const C1: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/c1";
+const WEB: &str = "arn:aws:ecs:us-east-1:123456789012:service/c1/web";
+
+async fn get_web(f: &Fx) -> Service {
+    Service::objects()
+        .using(&f.session)
+        .get("web")
+        .cluster("c1")
+        .await
+        .expect("get web")
+}
+
+fn network() -> NetworkConfiguration {
+    NetworkConfiguration {
+        awsvpc_configuration: Some(AwsVpcConfiguration {
+            subnets: Some(vec!["subnet-0a1b2c3d".into()]),
+            security_groups: Some(vec!["sg-0a1b2c3d".into()]),
+            assign_public_ip: Some(AssignPublicIp::Disabled),
+        }),
+    }
+}
+
+fn new_web() -> Service {
+    Service {
+        service_name: Some("web".into()),
+        cluster_arn: Some("c1".into()),
+        task_definition: Some("web:3".into()),
+        desired_count: Some(2),
+        launch_type: Some(LaunchType::Fargate),
+        network_configuration: Some(network()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn get_parses_unknown_enum_values_and_fields() {
+    let f = fx("service_get");
+    let s = get_web(&f).await;
+    assert_eq!(s.service_arn.as_deref(), Some(WEB));
+    assert_eq!(s.launch_type, Some(LaunchType::Unknown("QUANTUM".into())));
+    assert_eq!(
+        s.scheduling_strategy,
+        Some(SchedulingStrategy::Unknown("QUANTUM_SCHEDULER".into()))
+    );
+    let d = &s.deployments.as_ref().unwrap()[0];
+    assert_eq!(
+        d.rollout_state,
+        Some(DeploymentRolloutState::Unknown("WARP_SPEED".into()))
+    );
+    assert_eq!(s.cluster_name(), Some("c1"));
+    assert_eq!(
+        s.pk(),
+        Some(ServiceKey {
+            service: "web".into(),
+            cluster: C1.into()
+        })
+    );
+    assert_eq!(s.tags().get("env").map(String::as_str), Some("prod"));
+    assert!(s.created_at.is_some());
+    f.done();
+}
+
+#[tokio::test]
+async fn get_missing_failure_is_not_found() {
+    let f = fx("service_get_missing");
+    let err = Service::objects()
+        .using(&f.session)
+        .get("gone")
+        .cluster("c1")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_cluster_not_found_exception_is_not_found() {
+    let f = fx("service_get_cluster_not_found");
+    let err = Service::objects()
+        .using(&f.session)
+        .get("web")
+        .cluster("nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn list_hydrates_in_batches_of_ten() {
+    let f = fx("service_list_hydrates_in_batches");
+    let qs = Service::objects()
+        .using(&f.session)
+        .list()
+        .cluster("c1")
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 12);
+    let sent = f.sent();
+    let describes: Vec<_> = sent
+        .iter()
+        .filter(|s| s.operation == "DescribeServices")
+        .collect();
+    assert_eq!(describes.len(), 2);
+    assert_eq!(describes[0].body["services"].as_array().unwrap().len(), 10);
+    assert_eq!(describes[1].body["services"].as_array().unwrap().len(), 2);
+    assert_eq!(describes[1].body["cluster"], "c1");
+    f.done();
+}
+
+#[tokio::test]
+async fn list_failing_second_page_is_an_error() {
+    let f = fx("service_list_page2_fails");
+    let err = Service::objects()
+        .using(&f.session)
+        .list()
+        .cluster("c1")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterException"));
+    assert_eq!(f.operations(), ["ListServices", "ListServices"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many() {
+    let f = fx("service_get_many");
+    let qs = Service::objects()
+        .using(&f.session)
+        .get_many(["web", "api"])
+        .cluster("c1")
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_empty_sends_nothing() {
+    let f = fx("service_empty");
+    let qs = Service::objects()
+        .using(&f.session)
+        .get_many(Vec::<String>::new())
+        .cluster("c1")
+        .await
+        .unwrap();
+    assert!(qs.is_empty());
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn create_sends_a_uuid_client_token() {
+    let f = fx("service_create");
+    let req = Service::objects().using(&f.session).create(&new_web());
+    assert_eq!(req.input().service_name.as_deref(), Some("web"));
+    let s = req.await.unwrap();
+    assert_eq!(s.service_arn.as_deref(), Some(WEB));
+    let sent = f.sent();
+    let token = sent[0].body["clientToken"].as_str().unwrap();
+    assert!(is_uuid(token), "{token}");
+    f.done();
+}
+
+#[tokio::test]
+async fn create_keeps_caller_token() {
+    let f = fx("service_create_caller_token");
+    let req = Service::objects()
+        .using(&f.session)
+        .create(&new_web())
+        .client_token("my-token-123");
+    assert_eq!(req.input().client_token.as_deref(), Some("my-token-123"));
+    req.await.unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn create_without_name_is_validation_without_request() {
+    let f = fx("service_empty");
+    let r = Service::objects()
+        .using(&f.session)
+        .create(&Service::default())
+        .await;
+    assert_validation(r, "serviceName");
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn create_without_name_on_default_manager_is_validation() {
+    let r = Service::objects().create(&Service::default()).await;
+    assert_validation(r, "serviceName");
+}
+
+#[tokio::test]
+async fn save_creates_with_tags_carried() {
+    let f = fx("service_save_create");
+    let mut s = Service {
+        enable_ecs_managed_tags: Some(true),
+        propagate_tags: Some(PropagateTags::Service),
+        _state: new_in(&f.session),
+        ..new_web()
+    };
+    {
+        let mut t = s.tags_mut();
+        t.insert("env".into(), "prod".into());
+        t.insert("team".into(), "web".into());
+    }
+    s.save().await.unwrap();
+    assert_eq!(f.operations(), ["CreateService"]);
+    assert!(s.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn save_updates_and_writes_changed_tags() {
+    let f = fx("service_save_update");
+    let mut s = get_web(&f).await;
+    s.desired_count = Some(4);
+    {
+        let mut t = s.tags_mut();
+        t.insert("team".into(), "payments".into());
+        t.insert("owner".into(), "bob".into());
+        t.remove("env");
+    }
+    s.save().await.unwrap();
+    assert_eq!(s.desired_count, Some(4));
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeServices",
+            "UpdateService",
+            "TagResource",
+            "UntagResource"
+        ]
+    );
+    assert_eq!(s.tags().get("owner").map(String::as_str), Some("bob"));
+    assert!(!s.tags().contains_key("env"));
+    f.done();
+}
+
+#[tokio::test]
+async fn partial_update() {
+    let f = fx("service_partial_update");
+    let s = Service::objects()
+        .using(&f.session)
+        .partial_update("web")
+        .cluster("c1")
+        .desired_count(0)
+        .force_new_deployment(true)
+        .await
+        .unwrap();
+    assert_eq!(s.desired_count, Some(0));
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_delete() {
+    let f = fx("service_manager_delete");
+    let s = Service::objects()
+        .using(&f.session)
+        .delete("web")
+        .cluster("c1")
+        .force(true)
+        .await
+        .unwrap();
+    assert_eq!(s.status.as_deref(), Some("DRAINING"));
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete_passes_cluster_and_force() {
+    let f = fx("service_model_delete");
+    let mut s = get_web(&f).await;
+    s.delete().await.unwrap();
+    assert_eq!(s.status.as_deref(), Some("DRAINING"));
+    assert!(!s.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_cluster() {
+    let f = fx("service_rel_cluster");
+    let c = get_web(&f).await.cluster().await.unwrap();
+    assert_eq!(c.cluster_arn.as_deref(), Some(C1));
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_cluster_missing_link_is_validation() {
+    assert_validation(Service::default().cluster().await, "clusterArn");
+    assert_validation(Service::default().task_definition().await, "taskDefinition");
+    assert_validation(Service::default().task_sets().await, "clusterArn");
+    assert_validation(
+        Service::default().service_deployments().await,
+        "serviceName",
+    );
+}
+
+#[tokio::test]
+async fn relation_task_definition() {
+    let f = fx("service_rel_task_definition");
+    let td = get_web(&f).await.task_definition().await.unwrap();
+    assert_eq!(td.family.as_deref(), Some("web"));
+    assert_eq!(td.tags().get("app").map(String::as_str), Some("web"));
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_tasks() {
+    let f = fx("service_rel_tasks");
+    let tasks = get_web(&f).await.tasks().await.unwrap();
+    assert_eq!(tasks.len(), 1);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_service_deployments() {
+    let f = fx("service_rel_service_deployments");
+    let ds = get_web(&f).await.service_deployments().await.unwrap();
+    assert_eq!(ds.len(), 1);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_current_service_deployment() {
+    let f = fx("service_rel_current_service_deployment");
+    let s = get_web(&f).await;
+    let d = s.current_service_deployment().await.unwrap().unwrap();
+    assert_eq!(d.service_arn.as_deref(), Some(WEB));
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_current_service_deployment_absent_is_none() {
+    let f = fx("service_empty");
+    let s = Service {
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    assert!(s.current_service_deployment().await.unwrap().is_none());
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn relation_current_service_revisions() {
+    let f = fx("service_rel_current_service_revisions");
+    let revs = get_web(&f).await.current_service_revisions().await.unwrap();
+    assert_eq!(revs.len(), 1);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_task_sets() {
+    let f = fx("service_rel_task_sets");
+    let sets = get_web(&f).await.task_sets().await.unwrap();
+    assert_eq!(sets.len(), 1);
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_stable_after_a_retry() {
+    let f = fx("service_wait_stable");
+    let s = get_web(&f).await;
+    let out = s
+        .wait_until_stable()
+        .delay(TICK)
+        .max_attempts(5)
+        .await
+        .unwrap();
+    assert_eq!(out.services.unwrap()[0].running_count, Some(2));
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_stable_fails_on_draining() {
+    let f = fx("service_wait_stable_draining");
+    let s = get_web(&f).await;
+    let err = s
+        .wait_until_stable()
+        .delay(TICK)
+        .max_attempts(5)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("WaiterFailure"), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_inactive_after_a_retry() {
+    let f = fx("service_wait_inactive");
+    let s = get_web(&f).await;
+    s.wait_until_inactive()
+        .delay(TICK)
+        .max_attempts(5)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_inactive_fails_on_missing() {
+    let f = fx("service_wait_inactive_missing");
+    let s = get_web(&f).await;
+    let err = s
+        .wait_until_inactive()
+        .delay(TICK)
+        .max_attempts(5)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("WaiterFailure"));
+    f.done();
+}
+
+#[tokio::test]
+async fn waiter_without_link_is_validation() {
+    let err = Service::default().wait_until_stable().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+}

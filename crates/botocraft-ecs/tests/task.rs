@@ -1,0 +1,279 @@
+//! Task: every manager method, relation, save(), delete() and waiters.
+
+mod common;
+
+use botocraft_core::{Error, PrimaryModel};
+use botocraft_ecs::*;
+use common::*;
+
+const C1: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/c1";
+const T1: &str = "arn:aws:ecs:us-east-1:123456789012:task/c1/0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const T2: &str = "arn:aws:ecs:us-east-1:123456789012:task/c1/11111111111111111111111111111111";
+
+async fn get_t1(f: &Fx) -> Task {
+    Task::objects()
+        .using(&f.session)
+        .get(T1)
+        .cluster("c1")
+        .await
+        .expect("get task")
+}
+
+#[tokio::test]
+async fn get() {
+    let f = fx("task_get");
+    let t = get_t1(&f).await;
+    assert_eq!(t.task_arn.as_deref(), Some(T1));
+    assert_eq!(t.service_name(), Some("web"));
+    assert_eq!(t.task_definition_family_revision(), Some("web:3"));
+    assert_eq!(t.launch_type, Some(LaunchType::Fargate));
+    assert_eq!(t.version, Some(3));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_missing_is_not_found() {
+    let f = fx("task_get_missing");
+    let err = Task::objects()
+        .using(&f.session)
+        .get(T1)
+        .cluster("c1")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many() {
+    let f = fx("task_get_many");
+    let qs = Task::objects()
+        .using(&f.session)
+        .get_many([T1, T2])
+        .cluster("c1")
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn list_paginates_and_passes_cluster() {
+    let f = fx("task_list");
+    let qs = Task::objects()
+        .using(&f.session)
+        .list()
+        .cluster("c1")
+        .service_name("web")
+        .desired_status(DesiredStatus::Running)
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn save_runs_task_with_client_token() {
+    let f = fx("task_save_create");
+    let mut t = Task {
+        cluster_arn: Some("c1".into()),
+        task_definition_arn: Some("web:3".into()),
+        launch_type: Some(LaunchType::Fargate),
+        started_by: Some("ci".into()),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    t.tags_mut().insert("env".into(), "prod".into());
+    t.save().await.unwrap();
+    assert_eq!(t.last_status.as_deref(), Some("PROVISIONING"));
+    assert!(is_uuid(f.sent()[0].body["clientToken"].as_str().unwrap()));
+    f.done();
+}
+
+#[tokio::test]
+async fn save_on_fetched_task_only_writes_tags() {
+    let f = fx("task_save_persisted_tags");
+    let mut t = get_t1(&f).await;
+    t.tags_mut().insert("owner".into(), "ops".into());
+    t.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeTasks", "TagResource"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn run_returns_every_task() {
+    let f = fx("task_run");
+    let qs = Task::objects()
+        .using(&f.session)
+        .run("web:3")
+        .cluster("c1")
+        .count(2)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(NetworkConfiguration {
+            awsvpc_configuration: Some(AwsVpcConfiguration {
+                subnets: Some(vec!["subnet-0a1b2c3d".into()]),
+                security_groups: None,
+                assign_public_ip: Some(AssignPublicIp::Enabled),
+            }),
+        })
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn run_placement_failure_is_an_error() {
+    let f = fx("task_run_failure");
+    let err = Task::objects()
+        .using(&f.session)
+        .run("web:3")
+        .cluster("c1")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("RESOURCE:MEMORY"), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_delete_stops_task() {
+    let f = fx("task_manager_delete");
+    let t = Task::objects()
+        .using(&f.session)
+        .delete(T1)
+        .cluster("c1")
+        .reason("scale in")
+        .await
+        .unwrap();
+    assert_eq!(t.desired_status.as_deref(), Some("STOPPED"));
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete_passes_cluster() {
+    let f = fx("task_model_delete");
+    let mut t = get_t1(&f).await;
+    t.delete().await.unwrap();
+    assert_eq!(f.sent()[1].body["cluster"], C1);
+    assert!(!t.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_cluster() {
+    let f = fx("task_rel_cluster");
+    let c = get_t1(&f).await.cluster().await.unwrap();
+    assert_eq!(c.cluster_arn.as_deref(), Some(C1));
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_task_definition() {
+    let f = fx("task_rel_task_definition");
+    let td = get_t1(&f).await.task_definition().await.unwrap();
+    assert_eq!(td.revision, Some(3));
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_container_instance() {
+    let f = fx("task_rel_container_instance");
+    let ci = get_t1(&f)
+        .await
+        .container_instance()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        ci.container_instance_id(),
+        Some("9f8e7d6c5b4a39281706f5e4d3c2b1a0")
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_container_instance_on_fargate_is_none() {
+    let f = fx("task_rel_container_instance_fargate");
+    let t = get_t1(&f).await;
+    assert!(t.container_instance().await.unwrap().is_none());
+    assert_eq!(f.operations(), ["DescribeTasks"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_service() {
+    let f = fx("task_rel_service");
+    let s = get_t1(&f).await.service().await.unwrap().unwrap();
+    assert_eq!(s.service_name.as_deref(), Some("web"));
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_capacity_provider() {
+    let f = fx("task_rel_capacity_provider");
+    let cp = get_t1(&f).await.capacity_provider().await.unwrap().unwrap();
+    assert_eq!(cp.name.as_deref(), Some("cp1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn relations_with_missing_links() {
+    assert_validation(Task::default().cluster().await, "clusterArn");
+    assert_validation(Task::default().task_definition().await, "taskDefinitionArn");
+    assert!(Task::default().service().await.unwrap().is_none());
+    assert!(Task::default().capacity_provider().await.unwrap().is_none());
+    assert_validation(Task::default().delete().await, "taskArn");
+}
+
+#[tokio::test]
+async fn wait_until_running_after_a_retry() {
+    let f = fx("task_wait_running");
+    let t = get_t1(&f).await;
+    t.wait_until_running()
+        .delay(TICK)
+        .max_attempts(5)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_running_fails_when_stopped() {
+    let f = fx("task_wait_running_stopped");
+    let err = get_t1(&f)
+        .await
+        .wait_until_running()
+        .delay(TICK)
+        .max_attempts(5)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("WaiterFailure"), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_stopped_after_a_retry() {
+    let f = fx("task_wait_stopped");
+    get_t1(&f)
+        .await
+        .wait_until_stopped()
+        .delay(TICK)
+        .max_attempts(5)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_stopped_times_out() {
+    let f = fx("task_wait_stopped_timeout");
+    let err = get_t1(&f)
+        .await
+        .wait_until_stopped()
+        .delay(TICK)
+        .max_attempts(2)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    f.done();
+}

@@ -1,0 +1,198 @@
+//! TaskDefinition: every manager method, the deregister proxy, save() and
+//! sensitive-field redaction.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ecs::*;
+use common::*;
+use serde_json::json;
+
+const TD3: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3";
+
+fn container() -> ContainerDefinition {
+    serde_json::from_value(json!({
+        "name": "web",
+        "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.2.3",
+        "cpu": 256, "memory": 512,
+        "portMappings": [{"containerPort": 80, "hostPort": 80, "protocol": "tcp"}],
+        "essential": true,
+        "environment": [{"name": "LOG_LEVEL", "value": "info"}],
+        "mountPoints": [], "volumesFrom": [],
+        "logConfiguration": {"logDriver": "awslogs", "options": {
+            "awslogs-group": "/ecs/web", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "web"}},
+        "systemControls": []
+    }))
+    .unwrap()
+}
+
+async fn get_web3(f: &Fx) -> TaskDefinition {
+    TaskDefinition::objects()
+        .using(&f.session)
+        .get("web:3")
+        .await
+        .expect("get web:3")
+}
+
+#[tokio::test]
+async fn get_merges_tags_and_redacts_environment() {
+    let f = fx("td_get");
+    let td = get_web3(&f).await;
+    assert_eq!(td.task_definition_arn.as_deref(), Some(TD3));
+    assert_eq!(td.family_revision(), Some("web:3"));
+    assert_eq!(td.tags().get("owner").map(String::as_str), Some("alice"));
+    assert_eq!(
+        td.network_mode,
+        Some(NetworkMode::Unknown("quantum-net".into()))
+    );
+    let cd = &td.container_definitions.as_ref().unwrap()[0];
+    let env = cd.environment.as_ref().unwrap();
+    assert_eq!(env[0].value.as_deref(), Some("hunter2-s3cr3t"));
+    let debug = format!("{cd:?}");
+    assert!(!debug.contains("hunter2-s3cr3t"), "{debug}");
+    let debug = format!("{td:?}");
+    assert!(!debug.contains("hunter2-s3cr3t"), "{debug}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_client_exception_is_not_found() {
+    let f = fx("td_get_client_exception");
+    let err = TaskDefinition::objects()
+        .using(&f.session)
+        .get("nope:1")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn list_paginates_and_hydrates_each() {
+    let f = fx("td_list");
+    let qs = TaskDefinition::objects()
+        .using(&f.session)
+        .list()
+        .family_prefix("web")
+        .status(TaskDefinitionStatus::Active)
+        .sort(SortOrder::Desc)
+        .await
+        .unwrap();
+    let revs: Vec<_> = qs.iter().filter_map(|t| t.revision).collect();
+    assert_eq!(revs, [3, 2]);
+    f.done();
+}
+
+#[tokio::test]
+async fn save_registers_with_tags() {
+    let f = fx("td_save_create");
+    let mut td = TaskDefinition {
+        family: Some("web".into()),
+        container_definitions: Some(vec![container()]),
+        network_mode: Some(NetworkMode::Awsvpc),
+        requires_compatibilities: Some(vec![Compatibility::Fargate]),
+        cpu: Some("256".into()),
+        memory: Some("512".into()),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    td.tags_mut().insert("app".into(), "web".into());
+    td.save().await.unwrap();
+    assert_eq!(td.revision, Some(1));
+    assert_eq!(td.tags().get("app").map(String::as_str), Some("web"));
+    assert_eq!(f.operations(), ["RegisterTaskDefinition"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn create_via_manager() {
+    let f = fx("td_create");
+    let model = TaskDefinition {
+        family: Some("web".into()),
+        container_definitions: Some(vec![container()]),
+        ..Default::default()
+    };
+    let td = TaskDefinition::objects()
+        .using(&f.session)
+        .create(&model)
+        .cpu("512")
+        .await
+        .unwrap();
+    assert_eq!(td.revision, Some(4));
+    f.done();
+}
+
+#[tokio::test]
+async fn save_on_fetched_registers_a_new_revision() {
+    let f = fx("td_save_update");
+    let mut td = get_web3(&f).await;
+    td.memory = Some("1024".into());
+    td.save().await.unwrap();
+    assert_eq!(td.revision, Some(4));
+    assert_eq!(
+        f.operations(),
+        ["DescribeTaskDefinition", "RegisterTaskDefinition"]
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_deregister() {
+    let f = fx("td_deregister");
+    let td = TaskDefinition::objects()
+        .using(&f.session)
+        .deregister("web:3")
+        .await
+        .unwrap();
+    assert_eq!(td.status, Some(TaskDefinitionStatus::Inactive));
+    f.done();
+}
+
+#[tokio::test]
+async fn proxy_deregister() {
+    let f = fx("td_proxy_deregister");
+    let td = get_web3(&f).await.deregister().await.unwrap();
+    assert_eq!(td.status, Some(TaskDefinitionStatus::Inactive));
+    assert_validation(
+        TaskDefinition::default().deregister().await,
+        "taskDefinitionArn",
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_in_batches_of_ten() {
+    let f = fx("td_delete_batches");
+    let names: Vec<String> = (1..=12).map(|i| format!("web:{i}")).collect();
+    let qs = TaskDefinition::objects()
+        .using(&f.session)
+        .delete(names)
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 12);
+    assert_eq!(f.operations().len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn families_paginates() {
+    let f = fx("td_families");
+    let fams = TaskDefinition::objects()
+        .using(&f.session)
+        .families()
+        .family_prefix("w")
+        .status(TaskDefinitionFamilyStatus::Active)
+        .await
+        .unwrap();
+    assert_eq!(fams, ["web", "worker", "www"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn key_is_the_arn() {
+    let td = TaskDefinition {
+        task_definition_arn: Some(TD3.into()),
+        ..Default::default()
+    };
+    assert_eq!(td.pk().unwrap().0, TD3);
+}

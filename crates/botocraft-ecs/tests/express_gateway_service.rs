@@ -1,0 +1,74 @@
+//! ExpressGatewayService manager methods.
+
+mod common;
+
+use botocraft_ecs::*;
+use common::*;
+
+const C1: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/c1";
+const S1: &str = "arn:aws:ecs:us-east-1:123456789012:service/c1/api";
+const INFRA: &str = "arn:aws:iam::123456789012:role/ecsInfrastructureRole";
+const EXEC: &str = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
+
+#[tokio::test]
+async fn get_includes_tags() {
+    let f = fx("egs_get");
+    let s = ExpressGatewayService::objects()
+        .using(&f.session)
+        .get(S1)
+        .await
+        .unwrap();
+    assert_eq!(s.service_arn.as_deref(), Some(S1));
+    assert_eq!(s.service_name.as_deref(), Some("api"));
+    assert_eq!(s.tags.as_ref().map(|t| t.len()), Some(1));
+    f.done();
+}
+
+#[tokio::test]
+async fn list_by_namespace_hydrates() {
+    let f = fx("egs_list");
+    let qs = ExpressGatewayService::objects()
+        .using(&f.session)
+        .list("ns1")
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn create() {
+    let f = fx("egs_create");
+    let model = ExpressGatewayService {
+        infrastructure_role_arn: Some(INFRA.into()),
+        service_name: Some("api".into()),
+        cluster: Some(C1.into()),
+        ..Default::default()
+    };
+    let container: ExpressGatewayContainer = serde_json::from_value(serde_json::json!({
+        "image": "public.ecr.aws/nginx/nginx:latest",
+        "containerPort": 80
+    }))
+    .unwrap();
+    let s = ExpressGatewayService::objects()
+        .using(&f.session)
+        .create(&model)
+        .execution_role_arn(EXEC)
+        .primary_container(container)
+        .await
+        .unwrap();
+    assert_eq!(s.service_arn.as_deref(), Some(S1));
+    f.done();
+}
+
+#[tokio::test]
+async fn delete() {
+    let f = fx("egs_delete");
+    let s = ExpressGatewayService::objects()
+        .using(&f.session)
+        .delete(S1)
+        .await
+        .unwrap();
+    assert_eq!(s.service_arn.as_deref(), Some(S1));
+    f.done();
+}

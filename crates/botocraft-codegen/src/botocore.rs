@@ -41,6 +41,19 @@ pub struct ShapeRef {
     pub idempotency_token: bool,
     #[serde(default)]
     pub deprecated: bool,
+    #[serde(default, rename = "locationName")]
+    pub location_name: Option<String>,
+    #[serde(default, rename = "queryName")]
+    pub query_name: Option<String>,
+    #[serde(default)]
+    pub flattened: bool,
+    #[serde(default, rename = "xmlAttribute")]
+    pub xml_attribute: bool,
+    #[serde(default, rename = "timestampFormat")]
+    pub timestamp_format: Option<String>,
+    /// On operation outputs of the query protocol: the `<OpResult>` element.
+    #[serde(default, rename = "resultWrapper")]
+    pub result_wrapper: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +79,17 @@ pub struct Shape {
     pub document: bool,
     #[serde(default)]
     pub union: bool,
+    #[serde(default)]
+    pub flattened: bool,
+    #[serde(default, rename = "timestampFormat")]
+    pub timestamp_format: Option<String>,
+    #[serde(default, rename = "xmlNamespace")]
+    pub xml_namespace: Option<XmlNamespace>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+pub struct XmlNamespace {
+    pub uri: Option<String>,
 }
 
 impl ServiceModel {

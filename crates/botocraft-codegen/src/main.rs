@@ -131,13 +131,14 @@ fn generate(root: &Path, service: &str) -> Result<Vec<(PathBuf, String)>, String
         defs.service.botocore
     );
     let dir = root.join(&defs.service.crate_dir).join("src/generated");
-    let imports_types = "#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n\n#[allow(unused_imports)]\nuse botocraft_core::{Blob, DateTime, ModelState};\nuse serde::{Deserialize, Serialize};\n\n";
+    let imports_types = "#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n\n#[allow(unused_imports)]\nuse botocraft_core::{Blob, DateTime, ModelState};\nuse botocraft_core::schema::{Described, Shape};\nuse serde::{Deserialize, Serialize};\n\nuse super::schema;\n\n";
     let imports_models = "use botocraft_core::tags::{self, TagMap, TagsMut};\nuse botocraft_core::waiter::{Acceptor, Waiter};\nuse botocraft_core::{protocol::invoke, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};\nuse serde::{Deserialize, Serialize};\n\nuse super::managers::*;\nuse super::types::*;\n\n";
     let imports_managers = "use futures::future::BoxFuture;\n#[allow(unused_imports)]\nuse futures::{StreamExt, TryStreamExt};\nuse botocraft_core::{error, protocol::invoke, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator};\n\nuse super::types::*;\n\n";
     let mut files = vec![
         (dir.join("types.rs"), format!("{header}//! Every structure and enum the models reach, from the botocore model.\n\n{imports_types}{}", types.emit())),
         (dir.join("models.rs"), format!("{header}//! Primary models: keys, identity, tags, properties, relations, proxies,\n//! `save()`, `delete()` and waiters.\n\n{imports_models}{models_rs}")),
         (dir.join("managers.rs"), format!("{header}//! Managers and the requests they build.\n\n{imports_managers}{managers_rs}")),
+        (dir.join("schema.rs"), format!("{header}//! Shape descriptors: how each type is named and nested on the wire.\n\n#![allow(non_upper_case_globals)]\n\n#[allow(unused_imports)]\nuse botocraft_core::schema::{{Kind, Member, Shape, TimestampFormat}};\n\n{}", types.emit_schema())),
         (dir.join("mod.rs"), format!("{header}{}", mod_rs(&model, &defs))),
     ];
     for (path, text) in files.iter_mut() {
@@ -156,7 +157,7 @@ fn mod_rs(model: &botocore::ServiceModel, defs: &defs::Definitions) -> String {
         (other, _) => other,
     };
     let env_id = md.service_id.replace(' ', "_").to_uppercase();
-    let mut s = String::from("//! Generated code: types, models and managers.\n\nmod managers;\nmod models;\nmod types;\n\npub use managers::*;\npub use models::*;\npub use types::*;\n\n");
+    let mut s = String::from("//! Generated code: types, models and managers.\n\nmod managers;\nmod models;\npub mod schema;\nmod types;\n\npub use managers::*;\npub use models::*;\npub use types::*;\n\n");
     s.push_str(&format!(
         "/// What botocraft knows about the service.\npub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMetadata {{\n    name: {:?},\n    signing_name: {:?},\n    endpoint_prefix: {:?},\n    env_id: {:?},\n    api_version: {:?},\n    target_prefix: {},\n    protocol: botocraft_core::Protocol::{protocol},\n}};\n\n",
         defs.service.name,

@@ -989,8 +989,17 @@ impl<'a> Emitter<'a> {
                 Self::literal(value, &f.ty)?
             );
         }
+        // Every member the model marks as an idempotency token, plus tokens the
+        // definitions name (ECS CreateService's clientToken is not marked), is
+        // filled once here, so every retry of this call carries the same value.
+        let mut tokens: Vec<&Field> = m.input_fields.iter().filter(|f| f.idempotency_token).collect();
         if let Some(tok) = &m.def.idempotency_token {
             let f = self.field(&m.input_fields, tok, m.name)?;
+            if !tokens.iter().any(|t| t.wire == f.wire) {
+                tokens.push(f);
+            }
+        }
+        for f in tokens {
             let _ = writeln!(s, "        if input.{id}.is_none() {{\n            input.{id} = Some(uuid::Uuid::new_v4().to_string());\n        }}", id = f.ident);
         }
         // required members

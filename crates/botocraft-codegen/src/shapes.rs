@@ -17,6 +17,8 @@ pub struct Types<'a> {
     pub names: BTreeMap<String, String>,
     /// Shapes that are primary models (they carry a hidden state field).
     pub primary: BTreeSet<String>,
+    /// Every shape reached, for the descriptors.
+    pub reached: BTreeSet<String>,
 }
 
 impl<'a> Types<'a> {
@@ -59,6 +61,7 @@ impl<'a> Types<'a> {
             emitted: order,
             names,
             primary,
+            reached: seen,
         })
     }
 
@@ -78,6 +81,12 @@ impl<'a> Types<'a> {
                         documentation: None,
                         idempotency_token: false,
                         deprecated: false,
+                        location_name: None,
+                        query_name: None,
+                        flattened: false,
+                        xml_attribute: false,
+                        timestamp_format: None,
+                        result_wrapper: None,
                     },
                 ));
             }
@@ -154,8 +163,13 @@ impl<'a> Types<'a> {
                     self.emit_enum(&mut out, shape_name, shape)
                 }
                 "structure" if !shape.document => self.emit_struct(&mut out, shape_name, shape),
-                _ => {}
+                _ => continue,
             }
+            let _ = writeln!(
+                out,
+                "impl Described for {} {{\n    fn shape() -> &'static Shape {{\n        &schema::{shape_name}\n    }}\n}}\n",
+                self.names[shape_name]
+            );
         }
         out
     }
@@ -345,4 +359,86 @@ fn visit(
         visit(model, defs, &c, seen, order)?;
     }
     Ok(())
+}
+
+fn timestamp_format(f: Option<&str>) -> String {
+    match f {
+        Some("iso8601") => "Some(TimestampFormat::Iso8601)".into(),
+        Some("unixTimestamp") => "Some(TimestampFormat::UnixTimestamp)".into(),
+        Some("rfc822") => "Some(TimestampFormat::Rfc822)".into(),
+        _ => "None".into(),
+    }
+}
+
+fn member_desc(name: &str, r: &ShapeRef) -> String {
+    let base = format!("Member::new({name:?}, &{})", r.shape);
+    let mut over = Vec::new();
+    if let Some(l) = &r.location_name {
+        over.push(format!("location_name: Some({l:?})"));
+    }
+    if let Some(q) = &r.query_name {
+        over.push(format!("ec2_query_name: Some({q:?})"));
+    }
+    if r.flattened {
+        over.push("flattened: true".into());
+    }
+    if r.xml_attribute {
+        over.push("xml_attribute: true".into());
+    }
+    if r.timestamp_format.is_some() {
+        over.push(format!("timestamp_format: {}", timestamp_format(r.timestamp_format.as_deref())));
+    }
+    if over.is_empty() {
+        base
+    } else {
+        format!("Member {{ {}, ..{base} }}", over.join(", "))
+    }
+}
+
+impl Types<'_> {
+    /// The `schema` module: one static descriptor per shape reached.
+    pub fn emit_schema(&self) -> String {
+        let mut out = String::new();
+        for name in &self.reached {
+            let Some(shape) = self.model.shapes.get(name) else { continue };
+            if shape.exception {
+                continue;
+            }
+            let kind = match shape.kind.as_str() {
+                "structure" if shape.document => "Kind::Document".to_string(),
+                "structure" => {
+                    let members: Vec<String> =
+                        self.members(name).iter().map(|(m, r)| member_desc(m, r)).collect();
+                    format!("Kind::Structure(&[{}])", members.join(", "))
+                }
+                "list" => {
+                    let m = shape.member.as_ref().unwrap();
+                    format!("Kind::List {{ member: &{}, flattened: {} }}", member_desc("member", m), shape.flattened)
+                }
+                "map" => format!(
+                    "Kind::Map {{ key: &{}, value: &{}, flattened: {} }}",
+                    member_desc("key", shape.key.as_ref().unwrap()),
+                    member_desc("value", shape.value.as_ref().unwrap()),
+                    shape.flattened
+                ),
+                "string" => "Kind::String".into(),
+                "integer" => "Kind::Integer".into(),
+                "long" => "Kind::Long".into(),
+                "float" => "Kind::Float".into(),
+                "double" => "Kind::Double".into(),
+                "boolean" => "Kind::Boolean".into(),
+                "timestamp" => format!("Kind::Timestamp({})", timestamp_format(shape.timestamp_format.as_deref())),
+                "blob" => "Kind::Blob".into(),
+                other => panic!("unsupported shape type {other}"),
+            };
+            let ns = shape
+                .xml_namespace
+                .as_ref()
+                .and_then(|n| n.uri.as_ref())
+                .map(|u| format!("Some({u:?})"))
+                .unwrap_or_else(|| "None".into());
+            let _ = writeln!(out, "pub static {name}: Shape = Shape {{ name: {name:?}, kind: {kind}, xml_namespace: {ns} }};");
+        }
+        out
+    }
 }

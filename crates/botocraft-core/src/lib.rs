@@ -13,6 +13,7 @@ pub mod open_enum;
 pub mod paginator;
 pub mod protocol;
 pub mod queryset;
+pub mod schema;
 pub mod serde_util;
 pub mod session;
 pub mod tags;

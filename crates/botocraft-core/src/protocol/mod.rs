@@ -5,10 +5,13 @@
 //! serialised request to a [`Session`].
 
 pub mod json;
+pub mod query;
+pub mod xml;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::schema::Described;
 use crate::session::{OperationCall, Protocol, ServiceMetadata, Session};
 use crate::{Error, Result};
 
@@ -24,7 +27,34 @@ pub fn request_id(headers: &http::HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Serialises `input`, sends it through `session`, and parses the response.
+/// Serialises `input` for the service's protocol, sends it through `session`,
+/// and parses the response, using the types' shape descriptors where the
+/// protocol names or nests things differently from their serde form.
+///
+/// `result_wrapper` is the `<OpResult>` element of `awsQuery` responses.
+pub async fn call<I, O>(
+    session: &dyn Session,
+    service: &'static ServiceMetadata,
+    operation: &'static str,
+    result_wrapper: Option<&'static str>,
+    input: &I,
+) -> Result<O>
+where
+    I: Serialize + Described + Sync,
+    O: DeserializeOwned + Described,
+{
+    match service.protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => invoke(session, service, operation, input).await,
+        Protocol::AwsQuery | Protocol::Ec2Query => {
+            let request = query::build_request(service, operation, I::shape(), input)?;
+            let response = session.send(OperationCall { service, operation, request }).await?;
+            xml::parse_response(service, operation, O::shape(), result_wrapper, &response)
+        }
+    }
+}
+
+/// Serialises `input`, sends it through `session`, and parses the response
+/// (JSON protocols).
 pub async fn invoke<I, O>(
     session: &dyn Session,
     service: &'static ServiceMetadata,

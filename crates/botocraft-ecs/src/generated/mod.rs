@@ -5,6 +5,7 @@
 
 mod managers;
 mod models;
+pub mod schema;
 mod types;
 
 pub use managers::*;

@@ -6,9 +6,12 @@
 #[allow(unused_imports)]
 use std::collections::BTreeMap;
 
+use botocraft_core::schema::{Described, Shape};
 #[allow(unused_imports)]
 use botocraft_core::{Blob, DateTime, ModelState};
 use serde::{Deserialize, Serialize};
+
+use super::schema;
 
 /// A regional grouping of one or more container instances where you can run task requests. Each account receives a default cluster the first time you use the Amazon ECS service, but you may also create other clusters. Clusters may contain more than one instance type simultaneously.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -136,6 +139,12 @@ impl std::fmt::Debug for Cluster {
     }
 }
 
+impl Described for Cluster {
+    fn shape() -> &'static Shape {
+        &schema::Cluster
+    }
+}
+
 /// The execute command and managed storage configuration for the cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusterConfiguration {
@@ -153,6 +162,12 @@ pub struct ClusterConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_storage_configuration: Option<ManagedStorageConfiguration>,
+}
+
+impl Described for ClusterConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ClusterConfiguration
+    }
 }
 
 /// The details of the execute command configuration.
@@ -173,12 +188,24 @@ pub struct ExecuteCommandConfiguration {
     pub log_configuration: Option<ExecuteCommandLogConfiguration>,
 }
 
+impl Described for ExecuteCommandConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ExecuteCommandConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ExecuteCommandLogging` values.
     pub enum ExecuteCommandLogging {
         None = "NONE",
         Default = "DEFAULT",
         Override = "OVERRIDE",
+    }
+}
+
+impl Described for ExecuteCommandLogging {
+    fn shape() -> &'static Shape {
+        &schema::ExecuteCommandLogging
     }
 }
 
@@ -222,6 +249,12 @@ pub struct ExecuteCommandLogConfiguration {
     pub s3_key_prefix: Option<String>,
 }
 
+impl Described for ExecuteCommandLogConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ExecuteCommandLogConfiguration
+    }
+}
+
 /// The managed storage configuration for the cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedStorageConfiguration {
@@ -237,6 +270,12 @@ pub struct ManagedStorageConfiguration {
     pub fargate_ephemeral_storage_kms_key_id: Option<String>,
 }
 
+impl Described for ManagedStorageConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ManagedStorageConfiguration
+    }
+}
+
 /// A key-value pair object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KeyValuePair {
@@ -246,6 +285,12 @@ pub struct KeyValuePair {
     /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl Described for KeyValuePair {
+    fn shape() -> &'static Shape {
+        &schema::KeyValuePair
+    }
 }
 
 /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
@@ -289,6 +334,12 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
+impl Described for Tag {
+    fn shape() -> &'static Shape {
+        &schema::Tag
+    }
+}
+
 /// The settings to use when creating a cluster. This parameter is used to turn on CloudWatch Container Insights with enhanced observability or CloudWatch Container Insights for a cluster.
 ///
 /// Container Insights with enhanced observability provides all the Container Insights metrics, plus additional task and container metrics. This version supports enhanced observability for Amazon ECS clusters using the Amazon EC2 and Fargate launch types. After you configure Container Insights with enhanced observability on Amazon ECS, Container Insights auto-collects detailed infrastructure telemetry from the cluster level down to the container level in your environment and displays these critical performance data in curated dashboards removing the heavy lifting in observability set-up.
@@ -304,10 +355,22 @@ pub struct ClusterSetting {
     pub value: Option<String>,
 }
 
+impl Described for ClusterSetting {
+    fn shape() -> &'static Shape {
+        &schema::ClusterSetting
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ClusterSettingName` values.
     pub enum ClusterSettingName {
         ContainerInsights = "containerInsights",
+    }
+}
+
+impl Described for ClusterSettingName {
+    fn shape() -> &'static Shape {
+        &schema::ClusterSettingName
     }
 }
 
@@ -339,6 +402,12 @@ pub struct CapacityProviderStrategyItem {
     pub base: Option<i32>,
 }
 
+impl Described for CapacityProviderStrategyItem {
+    fn shape() -> &'static Shape {
+        &schema::CapacityProviderStrategyItem
+    }
+}
+
 /// An object representing a container instance or task attachment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
@@ -356,6 +425,12 @@ pub struct Attachment {
     pub details: Option<Vec<KeyValuePair>>,
 }
 
+impl Described for Attachment {
+    fn shape() -> &'static Shape {
+        &schema::Attachment
+    }
+}
+
 /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`. You can set the namespace of each service individually in the `ServiceConnectConfiguration` to override this default parameter.
 ///
 /// Tasks that run in a namespace can use short names to connect to services in the namespace. Tasks can connect to services across all of the clusters in the namespace. Tasks connect through a managed proxy container that collects logs and metrics for increased visibility. Only the tasks that Amazon ECS services create are supported with Service Connect. For more information, see Service Connect in the Amazon Elastic Container Service Developer Guide.
@@ -364,6 +439,12 @@ pub struct ClusterServiceConnectDefaults {
     /// The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace. When you create a service and don't specify a Service Connect configuration, this namespace is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+
+impl Described for ClusterServiceConnectDefaults {
+    fn shape() -> &'static Shape {
+        &schema::ClusterServiceConnectDefaults
+    }
 }
 
 /// The details of a task definition which describes the container and volume definitions of an Amazon Elastic Container Service task. You can specify which Docker images to use, the required resources, and other configurations related to launching the task definition through an Amazon ECS service or task.
@@ -565,6 +646,12 @@ impl std::fmt::Debug for TaskDefinition {
         );
         d.field("tags", &self.tags);
         d.finish()
+    }
+}
+
+impl Described for TaskDefinition {
+    fn shape() -> &'static Shape {
+        &schema::TaskDefinition
     }
 }
 
@@ -865,6 +952,12 @@ impl std::fmt::Debug for ContainerDefinition {
     }
 }
 
+impl Described for ContainerDefinition {
+    fn shape() -> &'static Shape {
+        &schema::ContainerDefinition
+    }
+}
+
 /// The repository credentials for private registry authentication.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RepositoryCredentials {
@@ -875,6 +968,12 @@ pub struct RepositoryCredentials {
         skip_serializing_if = "Option::is_none"
     )]
     pub credentials_parameter: Option<String>,
+}
+
+impl Described for RepositoryCredentials {
+    fn shape() -> &'static Shape {
+        &schema::RepositoryCredentials
+    }
 }
 
 /// Port mappings allow containers to access ports on the host container instance to send or receive traffic. Port mappings are specified as part of the container definition.
@@ -920,11 +1019,23 @@ pub struct PortMapping {
     pub container_port_range: Option<String>,
 }
 
+impl Described for PortMapping {
+    fn shape() -> &'static Shape {
+        &schema::PortMapping
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TransportProtocol` values.
     pub enum TransportProtocol {
         Tcp = "tcp",
         Udp = "udp",
+    }
+}
+
+impl Described for TransportProtocol {
+    fn shape() -> &'static Shape {
+        &schema::TransportProtocol
     }
 }
 
@@ -934,6 +1045,12 @@ botocraft_core::open_enum! {
         Http = "http",
         Http2 = "http2",
         Grpc = "grpc",
+    }
+}
+
+impl Described for ApplicationProtocol {
+    fn shape() -> &'static Shape {
+        &schema::ApplicationProtocol
     }
 }
 
@@ -957,6 +1074,12 @@ pub struct ContainerRestartPolicy {
         skip_serializing_if = "Option::is_none"
     )]
     pub restart_attempt_period: Option<i32>,
+}
+
+impl Described for ContainerRestartPolicy {
+    fn shape() -> &'static Shape {
+        &schema::ContainerRestartPolicy
+    }
 }
 
 /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a `.env` file extension. Each line in an environment file should contain an environment variable in `VARIABLE=VALUE` format. Lines beginning with `\#` are treated as comments and are ignored.
@@ -994,10 +1117,22 @@ pub struct EnvironmentFile {
     pub r#type: Option<EnvironmentFileType>,
 }
 
+impl Described for EnvironmentFile {
+    fn shape() -> &'static Shape {
+        &schema::EnvironmentFile
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `EnvironmentFileType` values.
     pub enum EnvironmentFileType {
         S3 = "s3",
+    }
+}
+
+impl Described for EnvironmentFileType {
+    fn shape() -> &'static Shape {
+        &schema::EnvironmentFileType
     }
 }
 
@@ -1023,6 +1158,12 @@ pub struct MountPoint {
     pub read_only: Option<bool>,
 }
 
+impl Described for MountPoint {
+    fn shape() -> &'static Shape {
+        &schema::MountPoint
+    }
+}
+
 /// Details on a data volume from another container in the same task definition.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VolumeFrom {
@@ -1036,6 +1177,12 @@ pub struct VolumeFrom {
     /// If this value is `true`, the container has read-only access to the volume. If this value is `false`, then the container can write to the volume. The default value is `false`.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+}
+
+impl Described for VolumeFrom {
+    fn shape() -> &'static Shape {
+        &schema::VolumeFrom
+    }
 }
 
 /// The Linux-specific options that are applied to the container, such as Linux KernelCapabilities.
@@ -1072,6 +1219,12 @@ pub struct LinuxParameters {
     pub swappiness: Option<i32>,
 }
 
+impl Described for LinuxParameters {
+    fn shape() -> &'static Shape {
+        &schema::LinuxParameters
+    }
+}
+
 /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the capabilities(7) Linux manual page.
 ///
 /// The following describes how Docker processes the Linux capabilities specified in the `add` and `drop` request parameters. For information about the latest behavior, see Docker Compose: order of cap_drop and cap_add in the Docker Community Forum.
@@ -1105,6 +1258,12 @@ pub struct KernelCapabilities {
     pub drop: Option<Vec<String>>,
 }
 
+impl Described for KernelCapabilities {
+    fn shape() -> &'static Shape {
+        &schema::KernelCapabilities
+    }
+}
+
 /// An object representing a container instance host device.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Device {
@@ -1123,12 +1282,24 @@ pub struct Device {
     pub permissions: Option<Vec<DeviceCgroupPermission>>,
 }
 
+impl Described for Device {
+    fn shape() -> &'static Shape {
+        &schema::Device
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DeviceCgroupPermission` values.
     pub enum DeviceCgroupPermission {
         Read = "read",
         Write = "write",
         Mknod = "mknod",
+    }
+}
+
+impl Described for DeviceCgroupPermission {
+    fn shape() -> &'static Shape {
+        &schema::DeviceCgroupPermission
     }
 }
 
@@ -1154,6 +1325,12 @@ pub struct Tmpfs {
     pub mount_options: Option<Vec<String>>,
 }
 
+impl Described for Tmpfs {
+    fn shape() -> &'static Shape {
+        &schema::Tmpfs
+    }
+}
+
 /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
 ///
 /// -
@@ -1173,6 +1350,12 @@ pub struct Secret {
     /// The secret to expose to the container. The supported values are either the full ARN of the Secrets Manager secret or the full ARN of the parameter in the SSM Parameter Store.
     #[serde(rename = "valueFrom", default, skip_serializing_if = "Option::is_none")]
     pub value_from: Option<String>,
+}
+
+impl Described for Secret {
+    fn shape() -> &'static Shape {
+        &schema::Secret
+    }
 }
 
 /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies. When a dependency is defined for container startup, for container shutdown it is reversed.
@@ -1204,6 +1387,12 @@ pub struct ContainerDependency {
     pub condition: Option<ContainerCondition>,
 }
 
+impl Described for ContainerDependency {
+    fn shape() -> &'static Shape {
+        &schema::ContainerDependency
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ContainerCondition` values.
     pub enum ContainerCondition {
@@ -1214,11 +1403,23 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for ContainerCondition {
+    fn shape() -> &'static Shape {
+        &schema::ContainerCondition
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `VersionConsistency` values.
     pub enum VersionConsistency {
         Enabled = "enabled",
         Disabled = "disabled",
+    }
+}
+
+impl Described for VersionConsistency {
+    fn shape() -> &'static Shape {
+        &schema::VersionConsistency
     }
 }
 
@@ -1231,6 +1432,12 @@ pub struct HostEntry {
     /// The IP address to use in the `/etc/hosts` entry.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+}
+
+impl Described for HostEntry {
+    fn shape() -> &'static Shape {
+        &schema::HostEntry
+    }
 }
 
 /// The `ulimit` settings to pass to the container.
@@ -1251,6 +1458,12 @@ pub struct Ulimit {
     pub hard_limit: Option<i32>,
 }
 
+impl Described for Ulimit {
+    fn shape() -> &'static Shape {
+        &schema::Ulimit
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `UlimitName` values.
     pub enum UlimitName {
@@ -1269,6 +1482,12 @@ botocraft_core::open_enum! {
         Rttime = "rttime",
         Sigpending = "sigpending",
         Stack = "stack",
+    }
+}
+
+impl Described for UlimitName {
+    fn shape() -> &'static Shape {
+        &schema::UlimitName
     }
 }
 
@@ -1316,6 +1535,12 @@ pub struct LogConfiguration {
     pub secret_options: Option<Vec<Secret>>,
 }
 
+impl Described for LogConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::LogConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `LogDriver` values.
     pub enum LogDriver {
@@ -1327,6 +1552,12 @@ botocraft_core::open_enum! {
         Awslogs = "awslogs",
         Splunk = "splunk",
         Awsfirelens = "awsfirelens",
+    }
+}
+
+impl Described for LogDriver {
+    fn shape() -> &'static Shape {
+        &schema::LogDriver
     }
 }
 
@@ -1504,6 +1735,12 @@ pub struct HealthCheck {
     pub start_period: Option<i32>,
 }
 
+impl Described for HealthCheck {
+    fn shape() -> &'static Shape {
+        &schema::HealthCheck
+    }
+}
+
 /// A list of namespaced kernel parameters to set in the container. This parameter maps to `Sysctls` in the docker container create command and the `--sysctl` option to docker run. For example, you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer lived connections.
 ///
 /// We don't recommend that you specify network-related `systemControls` parameters for multiple containers in a single task that also uses either the `awsvpc` or `host` network mode. Doing this has the following disadvantages:
@@ -1539,6 +1776,12 @@ pub struct SystemControl {
     pub value: Option<String>,
 }
 
+impl Described for SystemControl {
+    fn shape() -> &'static Shape {
+        &schema::SystemControl
+    }
+}
+
 /// The type and amount of a resource to assign to a container. The supported resource types are GPUs, Neuron devices, and Elastic Inference accelerators. For more information, see Working with GPUs on Amazon ECS or Working with Amazon Elastic Inference on Amazon ECS in the Amazon Elastic Container Service Developer Guide
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourceRequirement {
@@ -1557,12 +1800,24 @@ pub struct ResourceRequirement {
     pub sharing_strategy: Option<SharingStrategy>,
 }
 
+impl Described for ResourceRequirement {
+    fn shape() -> &'static Shape {
+        &schema::ResourceRequirement
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ResourceType` values.
     pub enum ResourceType {
         Gpu = "GPU",
         InferenceAccelerator = "InferenceAccelerator",
         NeuronDevice = "NeuronDevice",
+    }
+}
+
+impl Described for ResourceType {
+    fn shape() -> &'static Shape {
+        &schema::ResourceType
     }
 }
 
@@ -1574,6 +1829,12 @@ pub struct SharingStrategy {
     /// Shares a GPU between containers by using NVIDIA Multi-Process Service (MPS). You specify the GPU memory to allocate to the container and, optionally, the maximum percentage of the GPU's compute capacity that the container can use.
     #[serde(rename = "nvidiaMps", default, skip_serializing_if = "Option::is_none")]
     pub nvidia_mps: Option<NvidiaMpsAllocation>,
+}
+
+impl Described for SharingStrategy {
+    fn shape() -> &'static Shape {
+        &schema::SharingStrategy
+    }
 }
 
 /// The GPU memory and compute limits for a container that shares a GPU by using NVIDIA Multi-Process Service (MPS). Amazon ECS assigns the container a single GPU that has enough memory available. Other containers that use MPS can share the same GPU.
@@ -1591,6 +1852,12 @@ pub struct NvidiaMpsAllocation {
     pub max_compute_percent: Option<i32>,
 }
 
+impl Described for NvidiaMpsAllocation {
+    fn shape() -> &'static Shape {
+        &schema::NvidiaMpsAllocation
+    }
+}
+
 /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs. For more information, see Custom log routing in the Amazon Elastic Container Service Developer Guide.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FirelensConfiguration {
@@ -1602,11 +1869,23 @@ pub struct FirelensConfiguration {
     pub options: Option<BTreeMap<String, String>>,
 }
 
+impl Described for FirelensConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::FirelensConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `FirelensConfigurationType` values.
     pub enum FirelensConfigurationType {
         Fluentd = "fluentd",
         Fluentbit = "fluentbit",
+    }
+}
+
+impl Described for FirelensConfigurationType {
+    fn shape() -> &'static Shape {
+        &schema::FirelensConfigurationType
     }
 }
 
@@ -1617,6 +1896,12 @@ botocraft_core::open_enum! {
         Host = "host",
         Awsvpc = "awsvpc",
         None = "none",
+    }
+}
+
+impl Described for NetworkMode {
+    fn shape() -> &'static Shape {
+        &schema::NetworkMode
     }
 }
 
@@ -1667,6 +1952,12 @@ pub struct Volume {
     pub configured_at_launch: Option<bool>,
 }
 
+impl Described for Volume {
+    fn shape() -> &'static Shape {
+        &schema::Volume
+    }
+}
+
 /// Details on a container instance bind mount host volume.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostVolumeProperties {
@@ -1677,6 +1968,12 @@ pub struct HostVolumeProperties {
         skip_serializing_if = "Option::is_none"
     )]
     pub source_path: Option<String>,
+}
+
+impl Described for HostVolumeProperties {
+    fn shape() -> &'static Shape {
+        &schema::HostVolumeProperties
+    }
 }
 
 /// This parameter is specified when you're using Docker volumes. Docker volumes are only supported when you're using the EC2 launch type. Windows containers only support the use of the `local` driver. To use bind mounts, specify a `host` instead.
@@ -1703,11 +2000,23 @@ pub struct DockerVolumeConfiguration {
     pub labels: Option<BTreeMap<String, String>>,
 }
 
+impl Described for DockerVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::DockerVolumeConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `Scope` values.
     pub enum Scope {
         Task = "task",
         Shared = "shared",
+    }
+}
+
+impl Described for Scope {
+    fn shape() -> &'static Shape {
+        &schema::Scope
     }
 }
 
@@ -1751,11 +2060,23 @@ pub struct EfsVolumeConfiguration {
     pub authorization_config: Option<EfsAuthorizationConfig>,
 }
 
+impl Described for EfsVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::EFSVolumeConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `EFSTransitEncryption` values.
     pub enum EfsTransitEncryption {
         Enabled = "ENABLED",
         Disabled = "DISABLED",
+    }
+}
+
+impl Described for EfsTransitEncryption {
+    fn shape() -> &'static Shape {
+        &schema::EFSTransitEncryption
     }
 }
 
@@ -1774,11 +2095,23 @@ pub struct EfsAuthorizationConfig {
     pub iam: Option<EfsAuthorizationConfigIam>,
 }
 
+impl Described for EfsAuthorizationConfig {
+    fn shape() -> &'static Shape {
+        &schema::EFSAuthorizationConfig
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `EFSAuthorizationConfigIAM` values.
     pub enum EfsAuthorizationConfigIam {
         Enabled = "ENABLED",
         Disabled = "DISABLED",
+    }
+}
+
+impl Described for EfsAuthorizationConfigIam {
+    fn shape() -> &'static Shape {
+        &schema::EFSAuthorizationConfigIAM
     }
 }
 
@@ -1817,6 +2150,12 @@ pub struct S3FilesVolumeConfiguration {
     pub access_point_arn: Option<String>,
 }
 
+impl Described for S3FilesVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::S3FilesVolumeConfiguration
+    }
+}
+
 /// This parameter is specified when you're using Amazon FSx for Windows File Server file system for task storage.
 ///
 /// For more information and the input format, see Amazon FSx for Windows File Server volumes in the Amazon Elastic Container Service Developer Guide.
@@ -1845,6 +2184,12 @@ pub struct FSxWindowsFileServerVolumeConfiguration {
     pub authorization_config: Option<FSxWindowsFileServerAuthorizationConfig>,
 }
 
+impl Described for FSxWindowsFileServerVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::FSxWindowsFileServerVolumeConfiguration
+    }
+}
+
 /// The authorization configuration details for Amazon FSx for Windows File Server file system. See FSxWindowsFileServerVolumeConfiguration in the Amazon ECS API Reference.
 ///
 /// For more information and the input format, see Amazon FSx for Windows File Server Volumes in the Amazon Elastic Container Service Developer Guide.
@@ -1862,12 +2207,24 @@ pub struct FSxWindowsFileServerAuthorizationConfig {
     pub domain: Option<String>,
 }
 
+impl Described for FSxWindowsFileServerAuthorizationConfig {
+    fn shape() -> &'static Shape {
+        &schema::FSxWindowsFileServerAuthorizationConfig
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TaskDefinitionStatus` values.
     pub enum TaskDefinitionStatus {
         Active = "ACTIVE",
         Inactive = "INACTIVE",
         DeleteInProgress = "DELETE_IN_PROGRESS",
+    }
+}
+
+impl Described for TaskDefinitionStatus {
+    fn shape() -> &'static Shape {
+        &schema::TaskDefinitionStatus
     }
 }
 
@@ -1892,10 +2249,22 @@ pub struct Attribute {
     pub target_id: Option<String>,
 }
 
+impl Described for Attribute {
+    fn shape() -> &'static Shape {
+        &schema::Attribute
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TargetType` values.
     pub enum TargetType {
         ContainerInstance = "container-instance",
+    }
+}
+
+impl Described for TargetType {
+    fn shape() -> &'static Shape {
+        &schema::TargetType
     }
 }
 
@@ -1912,10 +2281,22 @@ pub struct TaskDefinitionPlacementConstraint {
     pub expression: Option<String>,
 }
 
+impl Described for TaskDefinitionPlacementConstraint {
+    fn shape() -> &'static Shape {
+        &schema::TaskDefinitionPlacementConstraint
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TaskDefinitionPlacementConstraintType` values.
     pub enum TaskDefinitionPlacementConstraintType {
         MemberOf = "memberOf",
+    }
+}
+
+impl Described for TaskDefinitionPlacementConstraintType {
+    fn shape() -> &'static Shape {
+        &schema::TaskDefinitionPlacementConstraintType
     }
 }
 
@@ -1926,6 +2307,12 @@ botocraft_core::open_enum! {
         Fargate = "FARGATE",
         External = "EXTERNAL",
         ManagedInstances = "MANAGED_INSTANCES",
+    }
+}
+
+impl Described for Compatibility {
+    fn shape() -> &'static Shape {
+        &schema::Compatibility
     }
 }
 
@@ -1950,11 +2337,23 @@ pub struct RuntimePlatform {
     pub operating_system_family: Option<OsFamily>,
 }
 
+impl Described for RuntimePlatform {
+    fn shape() -> &'static Shape {
+        &schema::RuntimePlatform
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `CPUArchitecture` values.
     pub enum CpuArchitecture {
         X8664 = "X86_64",
         Arm64 = "ARM64",
+    }
+}
+
+impl Described for CpuArchitecture {
+    fn shape() -> &'static Shape {
+        &schema::CPUArchitecture
     }
 }
 
@@ -1971,6 +2370,12 @@ botocraft_core::open_enum! {
         WindowsServer2025Full = "WINDOWS_SERVER_2025_FULL",
         WindowsServer20h2Core = "WINDOWS_SERVER_20H2_CORE",
         Linux = "LINUX",
+    }
+}
+
+impl Described for OsFamily {
+    fn shape() -> &'static Shape {
+        &schema::OSFamily
     }
 }
 
@@ -1993,11 +2398,23 @@ pub struct InferenceAccelerator {
     pub device_type: Option<String>,
 }
 
+impl Described for InferenceAccelerator {
+    fn shape() -> &'static Shape {
+        &schema::InferenceAccelerator
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `PidMode` values.
     pub enum PidMode {
         Host = "host",
         Task = "task",
+    }
+}
+
+impl Described for PidMode {
+    fn shape() -> &'static Shape {
+        &schema::PidMode
     }
 }
 
@@ -2007,6 +2424,12 @@ botocraft_core::open_enum! {
         Host = "host",
         Task = "task",
         None = "none",
+    }
+}
+
+impl Described for IpcMode {
+    fn shape() -> &'static Shape {
+        &schema::IpcMode
     }
 }
 
@@ -2030,10 +2453,22 @@ pub struct ProxyConfiguration {
     pub properties: Option<Vec<KeyValuePair>>,
 }
 
+impl Described for ProxyConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ProxyConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ProxyConfigurationType` values.
     pub enum ProxyConfigurationType {
         Appmesh = "APPMESH",
+    }
+}
+
+impl Described for ProxyConfigurationType {
+    fn shape() -> &'static Shape {
+        &schema::ProxyConfigurationType
     }
 }
 
@@ -2049,6 +2484,12 @@ pub struct EphemeralStorage {
     /// The total amount, in GiB, of ephemeral storage to set for the task. The minimum supported value is `21` GiB and the maximum supported value is `200` GiB.
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
     pub size_in_gi_b: Option<i32>,
+}
+
+impl Described for EphemeralStorage {
+    fn shape() -> &'static Shape {
+        &schema::EphemeralStorage
+    }
 }
 
 /// The trusted execution configuration for a task. This configuration controls the isolation mode and attestation policy. You set this configuration when you register a task definition.
@@ -2072,12 +2513,24 @@ pub struct TrustedExecutionConfiguration {
     pub attestation_policy: Option<String>,
 }
 
+impl Described for TrustedExecutionConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::TrustedExecutionConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The isolation mode determines how a task is isolated from other tasks on the same Amazon EC2 instance.
     pub enum IsolationMode {
         Shared = "SHARED",
         IsolatedSandbox = "ISOLATED_SANDBOX",
         ConfidentialSandbox = "CONFIDENTIAL_SANDBOX",
+    }
+}
+
+impl Described for IsolationMode {
+    fn shape() -> &'static Shape {
+        &schema::IsolationMode
     }
 }
 
@@ -2357,6 +2810,12 @@ impl std::fmt::Debug for Service {
     }
 }
 
+impl Described for Service {
+    fn shape() -> &'static Shape {
+        &schema::Service
+    }
+}
+
 /// The load balancer configuration to use with a service or task set.
 ///
 /// When you add, update, or remove a load balancer configuration, Amazon ECS starts a new deployment with the updated Elastic Load Balancing configuration. This causes tasks to register to and deregister from load balancers.
@@ -2403,6 +2862,12 @@ pub struct LoadBalancer {
     pub advanced_configuration: Option<AdvancedConfiguration>,
 }
 
+impl Described for LoadBalancer {
+    fn shape() -> &'static Shape {
+        &schema::LoadBalancer
+    }
+}
+
 /// The advanced settings for a load balancer used in blue/green deployments. Specify the alternate target group, listener rules, and IAM role required for traffic shifting during blue/green deployments. For more information, see Required resources for Amazon ECS blue/green deployments in the Amazon Elastic Container Service Developer Guide.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdvancedConfiguration {
@@ -2430,6 +2895,12 @@ pub struct AdvancedConfiguration {
     /// The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS permission to call the Elastic Load Balancing APIs for you.
     #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
+}
+
+impl Described for AdvancedConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::AdvancedConfiguration
+    }
 }
 
 /// The details for the service registry.
@@ -2465,6 +2936,12 @@ pub struct ServiceRegistry {
     pub container_port: Option<i32>,
 }
 
+impl Described for ServiceRegistry {
+    fn shape() -> &'static Shape {
+        &schema::ServiceRegistry
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `LaunchType` values.
     pub enum LaunchType {
@@ -2472,6 +2949,12 @@ botocraft_core::open_enum! {
         Fargate = "FARGATE",
         External = "EXTERNAL",
         ManagedInstances = "MANAGED_INSTANCES",
+    }
+}
+
+impl Described for LaunchType {
+    fn shape() -> &'static Shape {
+        &schema::LaunchType
     }
 }
 
@@ -2542,6 +3025,12 @@ pub struct DeploymentConfiguration {
     pub early_success_criteria: Option<DeploymentEarlySuccessCriteria>,
 }
 
+impl Described for DeploymentConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentConfiguration
+    }
+}
+
 /// The deployment circuit breaker can only be used for services using the rolling update (`ECS`) deployment type.
 ///
 /// The deployment circuit breaker determines whether a service deployment will fail if the service can't reach a steady state. If it is turned on, a service deployment will transition to a failed state and stop launching new tasks. You can also configure Amazon ECS to roll back your service to the last completed deployment after a failure. For more information, see Rolling update in the Amazon Elastic Container Service Developer Guide.
@@ -2571,6 +3060,12 @@ pub struct DeploymentCircuitBreaker {
     pub threshold_configuration: Option<ThresholdConfiguration>,
 }
 
+impl Described for DeploymentCircuitBreaker {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentCircuitBreaker
+    }
+}
+
 /// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment. The `type` and `value` together determine the number of task failures that are tolerated before the circuit breaker triggers.
 ///
 /// By default, the threshold configuration uses a `type` of `BOUNDED_PERCENT` with a `value` of `50`.
@@ -2584,12 +3079,24 @@ pub struct ThresholdConfiguration {
     pub value: Option<i32>,
 }
 
+impl Described for ThresholdConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ThresholdConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured `value`.
     pub enum ThresholdType {
         Count = "COUNT",
         BoundedPercent = "BOUNDED_PERCENT",
         UnboundedPercent = "UNBOUNDED_PERCENT",
+    }
+}
+
+impl Described for ThresholdType {
+    fn shape() -> &'static Shape {
+        &schema::ThresholdType
     }
 }
 
@@ -2617,6 +3124,12 @@ pub struct DeploymentAlarms {
     pub enable: Option<bool>,
 }
 
+impl Described for DeploymentAlarms {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentAlarms
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DeploymentStrategy` values.
     pub enum DeploymentStrategy {
@@ -2624,6 +3137,12 @@ botocraft_core::open_enum! {
         BlueGreen = "BLUE_GREEN",
         Linear = "LINEAR",
         Canary = "CANARY",
+    }
+}
+
+impl Described for DeploymentStrategy {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentStrategy
     }
 }
 
@@ -2672,11 +3191,23 @@ pub struct DeploymentLifecycleHook {
     pub timeout_configuration: Option<DeploymentLifecycleHookTimeoutConfiguration>,
 }
 
+impl Described for DeploymentLifecycleHook {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentLifecycleHook
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DeploymentLifecycleHookTargetType` values.
     pub enum DeploymentLifecycleHookTargetType {
         AwsLambda = "AWS_LAMBDA",
         Pause = "PAUSE",
+    }
+}
+
+impl Described for DeploymentLifecycleHookTargetType {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentLifecycleHookTargetType
     }
 }
 
@@ -2691,6 +3222,12 @@ botocraft_core::open_enum! {
         PreProductionTrafficShift = "PRE_PRODUCTION_TRAFFIC_SHIFT",
         ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT",
         PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT",
+    }
+}
+
+impl Described for DeploymentLifecycleHookStage {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentLifecycleHookStage
     }
 }
 
@@ -2709,11 +3246,23 @@ pub struct DeploymentLifecycleHookTimeoutConfiguration {
     pub action: Option<DeploymentLifecycleHookAction>,
 }
 
+impl Described for DeploymentLifecycleHookTimeoutConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentLifecycleHookTimeoutConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DeploymentLifecycleHookAction` values.
     pub enum DeploymentLifecycleHookAction {
         Rollback = "ROLLBACK",
         Continue = "CONTINUE",
+    }
+}
+
+impl Described for DeploymentLifecycleHookAction {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentLifecycleHookAction
     }
 }
 
@@ -2736,6 +3285,12 @@ pub struct LinearConfiguration {
     pub step_bake_time_in_minutes: Option<i32>,
 }
 
+impl Described for LinearConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::LinearConfiguration
+    }
+}
+
 /// Configuration for a canary deployment strategy that shifts a fixed percentage of traffic to the new service revision, waits for a specified bake time, then shifts the remaining traffic.
 ///
 /// This is only valid when you run `CreateService` or `UpdateService` with `deploymentController` set to `ECS` and a `deploymentConfiguration` with a strategy set to `CANARY`.
@@ -2755,6 +3310,12 @@ pub struct CanaryConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub canary_bake_time_in_minutes: Option<i32>,
+}
+
+impl Described for CanaryConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::CanaryConfiguration
+    }
 }
 
 /// You can use early success criteria only with rolling deployment strategy.
@@ -2781,11 +3342,23 @@ pub struct DeploymentEarlySuccessCriteria {
     pub source_service_revision_cleanup: Option<ServiceRevisionCleanup>,
 }
 
+impl Described for DeploymentEarlySuccessCriteria {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentEarlySuccessCriteria
+    }
+}
+
 botocraft_core::open_enum! {
     /// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion. When set to `BLOCKING`, Amazon ECS removes the previous tasks before completing the deployment. When set to `DEFERRED`, Amazon ECS completes the deployment first and removes the previous tasks in the background.
     pub enum ServiceRevisionCleanup {
         Blocking = "BLOCKING",
         Deferred = "DEFERRED",
+    }
+}
+
+impl Described for ServiceRevisionCleanup {
+    fn shape() -> &'static Shape {
+        &schema::ServiceRevisionCleanup
     }
 }
 
@@ -2980,6 +3553,12 @@ impl std::fmt::Debug for TaskSet {
     }
 }
 
+impl Described for TaskSet {
+    fn shape() -> &'static Shape {
+        &schema::TaskSet
+    }
+}
+
 /// The network configuration for a task or service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkConfiguration {
@@ -2990,6 +3569,12 @@ pub struct NetworkConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
+}
+
+impl Described for NetworkConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::NetworkConfiguration
+    }
 }
 
 /// An object representing the networking details for a task or service. For example `awsVpcConfiguration={subnets=\["subnet-12344321"\],securityGroups=\["sg-12344321"\]}`.
@@ -3014,11 +3599,23 @@ pub struct AwsVpcConfiguration {
     pub assign_public_ip: Option<AssignPublicIp>,
 }
 
+impl Described for AwsVpcConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::AwsVpcConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `AssignPublicIp` values.
     pub enum AssignPublicIp {
         Enabled = "ENABLED",
         Disabled = "DISABLED",
+    }
+}
+
+impl Described for AssignPublicIp {
+    fn shape() -> &'static Shape {
+        &schema::AssignPublicIp
     }
 }
 
@@ -3033,10 +3630,22 @@ pub struct Scale {
     pub unit: Option<ScaleUnit>,
 }
 
+impl Described for Scale {
+    fn shape() -> &'static Shape {
+        &schema::Scale
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ScaleUnit` values.
     pub enum ScaleUnit {
         Percent = "PERCENT",
+    }
+}
+
+impl Described for ScaleUnit {
+    fn shape() -> &'static Shape {
+        &schema::ScaleUnit
     }
 }
 
@@ -3048,12 +3657,24 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for StabilityStatus {
+    fn shape() -> &'static Shape {
+        &schema::StabilityStatus
+    }
+}
+
 /// The amount of ephemeral storage to allocate for the deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentEphemeralStorage {
     /// Specify an Key Management Service key ID to encrypt the ephemeral storage for deployment.
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
+}
+
+impl Described for DeploymentEphemeralStorage {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentEphemeralStorage
+    }
 }
 
 /// The details of an Amazon ECS service deployment. This is used only when a service uses the `ECS` deployment controller type.
@@ -3192,12 +3813,24 @@ pub struct Deployment {
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
 }
 
+impl Described for Deployment {
+    fn shape() -> &'static Shape {
+        &schema::Deployment
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DeploymentRolloutState` values.
     pub enum DeploymentRolloutState {
         Completed = "COMPLETED",
         Failed = "FAILED",
         InProgress = "IN_PROGRESS",
+    }
+}
+
+impl Described for DeploymentRolloutState {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentRolloutState
     }
 }
 
@@ -3238,6 +3871,12 @@ pub struct ServiceConnectConfiguration {
     pub container_configurations: Option<Vec<ServiceConnectContainerConfiguration>>,
 }
 
+impl Described for ServiceConnectConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectConfiguration
+    }
+}
+
 /// The Service Connect service object configuration. For more information, see Service Connect in the Amazon Elastic Container Service Developer Guide.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectService {
@@ -3273,6 +3912,12 @@ pub struct ServiceConnectService {
     pub tls: Option<ServiceConnectTlsConfiguration>,
 }
 
+impl Described for ServiceConnectService {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectService
+    }
+}
+
 /// Each alias ("endpoint") is a fully-qualified name and port number that other tasks ("clients") can use to connect to this service.
 ///
 /// Each name and port mapping must be unique within the namespace.
@@ -3295,6 +3940,12 @@ pub struct ServiceConnectClientAlias {
     pub test_traffic_rules: Option<ServiceConnectTestTrafficRules>,
 }
 
+impl Described for ServiceConnectClientAlias {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectClientAlias
+    }
+}
+
 /// The test traffic routing configuration for Amazon ECS blue/green deployments. This configuration allows you to define rules for routing specific traffic to the new service revision during the deployment process, allowing for safe testing before full production traffic shift.
 ///
 /// For more information, see Service Connect for Amazon ECS blue/green deployments in the Amazon Elastic Container Service Developer Guide.
@@ -3303,6 +3954,12 @@ pub struct ServiceConnectTestTrafficRules {
     /// The HTTP header-based routing rules that determine which requests should be routed to the new service version during blue/green deployment testing. These rules provide fine-grained control over test traffic routing based on request headers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ServiceConnectTestTrafficHeaderRules>,
+}
+
+impl Described for ServiceConnectTestTrafficRules {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectTestTrafficRules
+    }
 }
 
 /// The HTTP header rules used to identify and route test traffic during Amazon ECS blue/green deployments. These rules specify which HTTP headers to examine and what values to match for routing decisions.
@@ -3318,12 +3975,24 @@ pub struct ServiceConnectTestTrafficHeaderRules {
     pub value: Option<ServiceConnectTestTrafficHeaderMatchRules>,
 }
 
+impl Described for ServiceConnectTestTrafficHeaderRules {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectTestTrafficHeaderRules
+    }
+}
+
 /// The header matching rules for test traffic routing in Amazon ECS blue/green deployments. These rules determine how incoming requests are matched based on HTTP headers to route test traffic to the new service revision.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectTestTrafficHeaderMatchRules {
     /// The exact value that the HTTP header must match for the test traffic routing rule to apply. This provides precise control over which requests are routed to the new service revision during blue/green deployments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exact: Option<String>,
+}
+
+impl Described for ServiceConnectTestTrafficHeaderMatchRules {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectTestTrafficHeaderMatchRules
+    }
 }
 
 /// An object that represents the timeout configurations for Service Connect.
@@ -3347,6 +4016,12 @@ pub struct TimeoutConfiguration {
     pub per_request_timeout_seconds: Option<i32>,
 }
 
+impl Described for TimeoutConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::TimeoutConfiguration
+    }
+}
+
 /// The key that encrypts and decrypts your resources for Service Connect TLS.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectTlsConfiguration {
@@ -3365,6 +4040,12 @@ pub struct ServiceConnectTlsConfiguration {
     pub role_arn: Option<String>,
 }
 
+impl Described for ServiceConnectTlsConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectTlsConfiguration
+    }
+}
+
 /// The certificate root authority that secures your service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceConnectTlsCertificateAuthority {
@@ -3375,6 +4056,12 @@ pub struct ServiceConnectTlsCertificateAuthority {
         skip_serializing_if = "Option::is_none"
     )]
     pub aws_pca_authority_arn: Option<String>,
+}
+
+impl Described for ServiceConnectTlsCertificateAuthority {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectTlsCertificateAuthority
+    }
 }
 
 /// Configuration for Service Connect access logging. Access logs provide detailed information about requests made to your service, including request patterns, response codes, and timing data for debugging and monitoring purposes.
@@ -3394,11 +4081,23 @@ pub struct ServiceConnectAccessLogConfiguration {
     pub include_query_parameters: Option<ServiceConnectIncludeQueryParameters>,
 }
 
+impl Described for ServiceConnectAccessLogConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectAccessLogConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The format for Service Connect access log output. Choose TEXT for human-readable logs or JSON for structured data that integrates well with log analysis tools.
     pub enum ServiceConnectAccessLoggingFormat {
         Text = "TEXT",
         Json = "JSON",
+    }
+}
+
+impl Described for ServiceConnectAccessLoggingFormat {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectAccessLoggingFormat
     }
 }
 
@@ -3410,6 +4109,12 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for ServiceConnectIncludeQueryParameters {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectIncludeQueryParameters
+    }
+}
+
 /// Contains a configuration setting for the Service Connect proxy container, such as the log level. Specify exactly one member in each object.
 ///
 /// A union: set exactly one member.
@@ -3418,6 +4123,12 @@ pub struct ServiceConnectContainerConfiguration {
     /// The log level of the Service Connect proxy container. Set the log level to `debug` to collect more detailed proxy logs when you troubleshoot connectivity issues between services, and set it back to `info` when you finish. Debug logging increases the volume of logs that the proxy container writes. If you don't specify a log level, the default is `info`.
     #[serde(rename = "logLevel", default, skip_serializing_if = "Option::is_none")]
     pub log_level: Option<ServiceConnectContainerLogLevel>,
+}
+
+impl Described for ServiceConnectContainerConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectContainerConfiguration
+    }
 }
 
 botocraft_core::open_enum! {
@@ -3435,6 +4146,12 @@ botocraft_core::open_enum! {
     pub enum ServiceConnectContainerLogLevel {
         Debug = "debug",
         Info = "info",
+    }
+}
+
+impl Described for ServiceConnectContainerLogLevel {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectContainerLogLevel
     }
 }
 
@@ -3459,6 +4176,12 @@ pub struct ServiceConnectServiceResource {
     pub discovery_arn: Option<String>,
 }
 
+impl Described for ServiceConnectServiceResource {
+    fn shape() -> &'static Shape {
+        &schema::ServiceConnectServiceResource
+    }
+}
+
 /// The configuration for a volume specified in the task definition as a volume that is configured at launch time. Currently, the only supported volume type is an Amazon EBS volume.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceVolumeConfiguration {
@@ -3472,6 +4195,12 @@ pub struct ServiceVolumeConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_ebs_volume: Option<ServiceManagedEbsVolumeConfiguration>,
+}
+
+impl Described for ServiceVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ServiceVolumeConfiguration
+    }
 }
 
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task in the service. For information about the supported launch types and operating systems, see Supported operating systems and launch types in the Amazon Elastic Container Service Developer Guide.
@@ -3534,6 +4263,12 @@ pub struct ServiceManagedEbsVolumeConfiguration {
     pub filesystem_type: Option<TaskFilesystemType>,
 }
 
+impl Described for ServiceManagedEbsVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ServiceManagedEBSVolumeConfiguration
+    }
+}
+
 /// The tag specifications of an Amazon EBS volume.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EbsTagSpecification {
@@ -3556,10 +4291,22 @@ pub struct EbsTagSpecification {
     pub propagate_tags: Option<PropagateTags>,
 }
 
+impl Described for EbsTagSpecification {
+    fn shape() -> &'static Shape {
+        &schema::EBSTagSpecification
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `EBSResourceType` values.
     pub enum EbsResourceType {
         Volume = "volume",
+    }
+}
+
+impl Described for EbsResourceType {
+    fn shape() -> &'static Shape {
+        &schema::EBSResourceType
     }
 }
 
@@ -3572,6 +4319,12 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for PropagateTags {
+    fn shape() -> &'static Shape {
+        &schema::PropagateTags
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TaskFilesystemType` values.
     pub enum TaskFilesystemType {
@@ -3579,6 +4332,12 @@ botocraft_core::open_enum! {
         Ext4 = "ext4",
         Xfs = "xfs",
         Ntfs = "ntfs",
+    }
+}
+
+impl Described for TaskFilesystemType {
+    fn shape() -> &'static Shape {
+        &schema::TaskFilesystemType
     }
 }
 
@@ -3607,6 +4366,12 @@ pub struct VpcLatticeConfiguration {
     pub advanced_configuration: Option<VpcLatticeAdvancedConfiguration>,
 }
 
+impl Described for VpcLatticeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::VpcLatticeConfiguration
+    }
+}
+
 /// The advanced settings for VPC Lattice used in blue/green deployments. Specify the alternate target group and listener rules required for traffic shifting during blue/green deployments. For more information, see Required resources for Amazon ECS blue/green deployments in the Amazon Elastic Container Service Developer Guide.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VpcLatticeAdvancedConfiguration {
@@ -3633,6 +4398,12 @@ pub struct VpcLatticeAdvancedConfiguration {
     pub test_listener_rule: Option<String>,
 }
 
+impl Described for VpcLatticeAdvancedConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::VpcLatticeAdvancedConfiguration
+    }
+}
+
 /// The details for an event that's associated with a service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceEvent {
@@ -3645,6 +4416,12 @@ pub struct ServiceEvent {
     /// The event message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Described for ServiceEvent {
+    fn shape() -> &'static Shape {
+        &schema::ServiceEvent
+    }
 }
 
 /// The summary of the current service revision configuration
@@ -3676,6 +4453,12 @@ pub struct ServiceCurrentRevisionSummary {
     pub pending_task_count: Option<i32>,
 }
 
+impl Described for ServiceCurrentRevisionSummary {
+    fn shape() -> &'static Shape {
+        &schema::ServiceCurrentRevisionSummary
+    }
+}
+
 /// An object representing a constraint on task placement. For more information, see Task placement constraints in the Amazon Elastic Container Service Developer Guide.
 ///
 /// If you're using the Fargate launch type, task placement constraints aren't supported.
@@ -3689,11 +4472,23 @@ pub struct PlacementConstraint {
     pub expression: Option<String>,
 }
 
+impl Described for PlacementConstraint {
+    fn shape() -> &'static Shape {
+        &schema::PlacementConstraint
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `PlacementConstraintType` values.
     pub enum PlacementConstraintType {
         DistinctInstance = "distinctInstance",
         MemberOf = "memberOf",
+    }
+}
+
+impl Described for PlacementConstraintType {
+    fn shape() -> &'static Shape {
+        &schema::PlacementConstraintType
     }
 }
 
@@ -3708,12 +4503,24 @@ pub struct PlacementStrategy {
     pub field: Option<String>,
 }
 
+impl Described for PlacementStrategy {
+    fn shape() -> &'static Shape {
+        &schema::PlacementStrategy
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `PlacementStrategyType` values.
     pub enum PlacementStrategyType {
         Random = "random",
         Spread = "spread",
         Binpack = "binpack",
+    }
+}
+
+impl Described for PlacementStrategyType {
+    fn shape() -> &'static Shape {
+        &schema::PlacementStrategyType
     }
 }
 
@@ -3725,12 +4532,24 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for SchedulingStrategy {
+    fn shape() -> &'static Shape {
+        &schema::SchedulingStrategy
+    }
+}
+
 /// The deployment controller to use for the service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentController {
     /// The deployment controller type to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DeploymentControllerType>,
+}
+
+impl Described for DeploymentController {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentController
+    }
 }
 
 botocraft_core::open_enum! {
@@ -3742,6 +4561,12 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for DeploymentControllerType {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentControllerType
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `AvailabilityZoneRebalancing` values.
     pub enum AvailabilityZoneRebalancing {
@@ -3750,11 +4575,23 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for AvailabilityZoneRebalancing {
+    fn shape() -> &'static Shape {
+        &schema::AvailabilityZoneRebalancing
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ResourceManagementType` values.
     pub enum ResourceManagementType {
         Customer = "CUSTOMER",
         Ecs = "ECS",
+    }
+}
+
+impl Described for ResourceManagementType {
+    fn shape() -> &'static Shape {
+        &schema::ResourceManagementType
     }
 }
 
@@ -4014,11 +4851,23 @@ impl std::fmt::Debug for Task {
     }
 }
 
+impl Described for Task {
+    fn shape() -> &'static Shape {
+        &schema::Task
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `Connectivity` values.
     pub enum Connectivity {
         Connected = "CONNECTED",
         Disconnected = "DISCONNECTED",
+    }
+}
+
+impl Described for Connectivity {
+    fn shape() -> &'static Shape {
+        &schema::Connectivity
     }
 }
 
@@ -4124,6 +4973,12 @@ pub struct Container {
     pub gpu_sharing_strategy: Option<SharingStrategy>,
 }
 
+impl Described for Container {
+    fn shape() -> &'static Shape {
+        &schema::Container
+    }
+}
+
 /// Details on the network bindings between a container and its host container instance. After a task reaches the `RUNNING` status, manual and automatic host and container port assignments are visible in the `networkBindings` section of DescribeTasks API responses.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkBinding {
@@ -4159,6 +5014,12 @@ pub struct NetworkBinding {
     pub host_port_range: Option<String>,
 }
 
+impl Described for NetworkBinding {
+    fn shape() -> &'static Shape {
+        &schema::NetworkBinding
+    }
+}
+
 /// An object representing the elastic network interface for tasks that use the `awsvpc` network mode.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkInterface {
@@ -4185,12 +5046,24 @@ pub struct NetworkInterface {
     pub ipv6_address: Option<String>,
 }
 
+impl Described for NetworkInterface {
+    fn shape() -> &'static Shape {
+        &schema::NetworkInterface
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `HealthStatus` values.
     pub enum HealthStatus {
         Healthy = "HEALTHY",
         Unhealthy = "UNHEALTHY",
         Unknown_ = "UNKNOWN",
+    }
+}
+
+impl Described for HealthStatus {
+    fn shape() -> &'static Shape {
+        &schema::HealthStatus
     }
 }
 
@@ -4219,10 +5092,22 @@ pub struct ManagedAgent {
     pub last_status: Option<String>,
 }
 
+impl Described for ManagedAgent {
+    fn shape() -> &'static Shape {
+        &schema::ManagedAgent
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ManagedAgentName` values.
     pub enum ManagedAgentName {
         ExecuteCommandAgent = "ExecuteCommandAgent",
+    }
+}
+
+impl Described for ManagedAgentName {
+    fn shape() -> &'static Shape {
+        &schema::ManagedAgentName
     }
 }
 
@@ -4270,6 +5155,12 @@ pub struct TaskOverride {
         skip_serializing_if = "Option::is_none"
     )]
     pub ephemeral_storage: Option<EphemeralStorage>,
+}
+
+impl Described for TaskOverride {
+    fn shape() -> &'static Shape {
+        &schema::TaskOverride
+    }
 }
 
 /// The overrides that are sent to a container. An empty container override can be passed in. An example of an empty container override is `{"containerOverrides": \[ \] }`. If a non-empty container override is specified, the `name` parameter must be included.
@@ -4333,6 +5224,12 @@ impl std::fmt::Debug for ContainerOverride {
     }
 }
 
+impl Described for ContainerOverride {
+    fn shape() -> &'static Shape {
+        &schema::ContainerOverride
+    }
+}
+
 /// Details on an Elastic Inference accelerator task override. This parameter is used to override the Elastic Inference accelerator specified in the task definition. For more information, see Working with Amazon Elastic Inference on Amazon ECS in the Amazon Elastic Container Service Developer Guide.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InferenceAcceleratorOverride {
@@ -4352,6 +5249,12 @@ pub struct InferenceAcceleratorOverride {
     pub device_type: Option<String>,
 }
 
+impl Described for InferenceAcceleratorOverride {
+    fn shape() -> &'static Shape {
+        &schema::InferenceAcceleratorOverride
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TaskStopCode` values.
     pub enum TaskStopCode {
@@ -4365,6 +5268,12 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for TaskStopCode {
+    fn shape() -> &'static Shape {
+        &schema::TaskStopCode
+    }
+}
+
 /// The amount of ephemeral storage to allocate for the task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskEphemeralStorage {
@@ -4374,6 +5283,12 @@ pub struct TaskEphemeralStorage {
     /// Specify an Key Management Service key ID to encrypt the ephemeral storage for the task.
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
+}
+
+impl Described for TaskEphemeralStorage {
+    fn shape() -> &'static Shape {
+        &schema::TaskEphemeralStorage
+    }
 }
 
 /// A summary of the trusted execution configuration for a task. This is a read-only view of the isolation configuration that was set on the task definition. Use it to see a task's isolation configuration in the response to `DescribeTasks`, `RunTask`, or `StopTask` without calling `DescribeTaskDefinition`. This summary never includes the attestation policy itself.
@@ -4397,10 +5312,22 @@ pub struct TrustedExecutionSummary {
     pub attestation_policy_status: Option<AttestationPolicyStatus>,
 }
 
+impl Described for TrustedExecutionSummary {
+    fn shape() -> &'static Shape {
+        &schema::TrustedExecutionSummary
+    }
+}
+
 botocraft_core::open_enum! {
     /// The status of the attestation policy for a task that uses the `CONFIDENTIAL_SANDBOX` isolation mode.
     pub enum AttestationPolicyStatus {
         Configured = "CONFIGURED",
+    }
+}
+
+impl Described for AttestationPolicyStatus {
+    fn shape() -> &'static Shape {
+        &schema::AttestationPolicyStatus
     }
 }
 
@@ -4552,6 +5479,12 @@ impl std::fmt::Debug for ContainerInstance {
     }
 }
 
+impl Described for ContainerInstance {
+    fn shape() -> &'static Shape {
+        &schema::ContainerInstance
+    }
+}
+
 /// The Docker and Amazon ECS container agent version information about a container instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VersionInfo {
@@ -4572,6 +5505,12 @@ pub struct VersionInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub docker_version: Option<String>,
+}
+
+impl Described for VersionInfo {
+    fn shape() -> &'static Shape {
+        &schema::VersionInfo
+    }
 }
 
 /// Describes the resources available for a container instance.
@@ -4609,6 +5548,12 @@ pub struct Resource {
     pub string_set_value: Option<Vec<String>>,
 }
 
+impl Described for Resource {
+    fn shape() -> &'static Shape {
+        &schema::Resource
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `AgentUpdateStatus` values.
     pub enum AgentUpdateStatus {
@@ -4618,6 +5563,12 @@ botocraft_core::open_enum! {
         Updating = "UPDATING",
         Updated = "UPDATED",
         Failed = "FAILED",
+    }
+}
+
+impl Described for AgentUpdateStatus {
+    fn shape() -> &'static Shape {
+        &schema::AgentUpdateStatus
     }
 }
 
@@ -4636,6 +5587,12 @@ pub struct ContainerInstanceHealthStatus {
     pub details: Option<Vec<InstanceHealthCheckResult>>,
 }
 
+impl Described for ContainerInstanceHealthStatus {
+    fn shape() -> &'static Shape {
+        &schema::ContainerInstanceHealthStatus
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `InstanceHealthCheckState` values.
     pub enum InstanceHealthCheckState {
@@ -4643,6 +5600,12 @@ botocraft_core::open_enum! {
         Impaired = "IMPAIRED",
         InsufficientData = "INSUFFICIENT_DATA",
         Initializing = "INITIALIZING",
+    }
+}
+
+impl Described for InstanceHealthCheckState {
+    fn shape() -> &'static Shape {
+        &schema::InstanceHealthCheckState
     }
 }
 
@@ -4678,6 +5641,12 @@ pub struct InstanceHealthCheckResult {
     pub last_status_change: Option<DateTime>,
 }
 
+impl Described for InstanceHealthCheckResult {
+    fn shape() -> &'static Shape {
+        &schema::InstanceHealthCheckResult
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `InstanceHealthCheckType` values.
     pub enum InstanceHealthCheckType {
@@ -4685,6 +5654,12 @@ botocraft_core::open_enum! {
         AcceleratedCompute = "ACCELERATED_COMPUTE",
         Daemon = "DAEMON",
         AgentConnectivity = "AGENT_CONNECTIVITY",
+    }
+}
+
+impl Described for InstanceHealthCheckType {
+    fn shape() -> &'static Shape {
+        &schema::InstanceHealthCheckType
     }
 }
 
@@ -4724,12 +5699,24 @@ pub struct GpuDevice {
     pub container_count: Option<i32>,
 }
 
+impl Described for GpuDevice {
+    fn shape() -> &'static Shape {
+        &schema::GpuDevice
+    }
+}
+
 botocraft_core::open_enum! {
     /// Describes how a GPU on a container instance is shared between containers.
     pub enum GpuSharingMode {
         Idle = "IDLE",
         NvidiaMps = "NVIDIA_MPS",
         Dedicated = "DEDICATED",
+    }
+}
+
+impl Described for GpuSharingMode {
+    fn shape() -> &'static Shape {
+        &schema::GpuSharingMode
     }
 }
 
@@ -4815,6 +5802,12 @@ impl std::fmt::Debug for CapacityProvider {
     }
 }
 
+impl Described for CapacityProvider {
+    fn shape() -> &'static Shape {
+        &schema::CapacityProvider
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `CapacityProviderStatus` values.
     pub enum CapacityProviderStatus {
@@ -4822,6 +5815,12 @@ botocraft_core::open_enum! {
         Active = "ACTIVE",
         Deprovisioning = "DEPROVISIONING",
         Inactive = "INACTIVE",
+    }
+}
+
+impl Described for CapacityProviderStatus {
+    fn shape() -> &'static Shape {
+        &schema::CapacityProviderStatus
     }
 }
 
@@ -4856,6 +5855,12 @@ pub struct AutoScalingGroupProvider {
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_draining: Option<ManagedDraining>,
+}
+
+impl Described for AutoScalingGroupProvider {
+    fn shape() -> &'static Shape {
+        &schema::AutoScalingGroupProvider
+    }
 }
 
 /// The managed scaling settings for the Auto Scaling group capacity provider.
@@ -4898,11 +5903,23 @@ pub struct ManagedScaling {
     pub instance_warmup_period: Option<i32>,
 }
 
+impl Described for ManagedScaling {
+    fn shape() -> &'static Shape {
+        &schema::ManagedScaling
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ManagedScalingStatus` values.
     pub enum ManagedScalingStatus {
         Enabled = "ENABLED",
         Disabled = "DISABLED",
+    }
+}
+
+impl Described for ManagedScalingStatus {
+    fn shape() -> &'static Shape {
+        &schema::ManagedScalingStatus
     }
 }
 
@@ -4914,11 +5931,23 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for ManagedTerminationProtection {
+    fn shape() -> &'static Shape {
+        &schema::ManagedTerminationProtection
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ManagedDraining` values.
     pub enum ManagedDraining {
         Enabled = "ENABLED",
         Disabled = "DISABLED",
+    }
+}
+
+impl Described for ManagedDraining {
+    fn shape() -> &'static Shape {
+        &schema::ManagedDraining
     }
 }
 
@@ -4960,6 +5989,12 @@ pub struct ManagedInstancesProvider {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_repair_configuration: Option<AutoRepairConfiguration>,
+}
+
+impl Described for ManagedInstancesProvider {
+    fn shape() -> &'static Shape {
+        &schema::ManagedInstancesProvider
+    }
 }
 
 /// The launch template configuration for Amazon ECS Managed Instances. This defines how Amazon ECS launches Amazon EC2 instances, including the instance profile for your tasks, network and storage configuration, capacity options, and instance requirements for flexible instance type selection.
@@ -5040,6 +6075,12 @@ pub struct InstanceLaunchTemplate {
     pub nitro_enclaves_enabled: Option<bool>,
 }
 
+impl Described for InstanceLaunchTemplate {
+    fn shape() -> &'static Shape {
+        &schema::InstanceLaunchTemplate
+    }
+}
+
 /// The network configuration for Amazon ECS Managed Instances. This specifies the VPC subnets and security groups that instances use for network connectivity. Amazon ECS Managed Instances support multiple network modes including `awsvpc` (instances receive ENIs for task isolation), `host` (instances share network namespace with tasks), and `none` (no external network connectivity), ensuring backward compatibility for migrating workloads from Fargate or Amazon EC2.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedInstancesNetworkConfiguration {
@@ -5055,6 +6096,12 @@ pub struct ManagedInstancesNetworkConfiguration {
     pub security_groups: Option<Vec<String>>,
 }
 
+impl Described for ManagedInstancesNetworkConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ManagedInstancesNetworkConfiguration
+    }
+}
+
 /// The storage configuration for Amazon ECS Managed Instances. This defines the data volume configuration for the instances.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedInstancesStorageConfiguration {
@@ -5065,6 +6112,12 @@ pub struct ManagedInstancesStorageConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_size_gi_b: Option<i32>,
+}
+
+impl Described for ManagedInstancesStorageConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ManagedInstancesStorageConfiguration
+    }
 }
 
 /// The local storage configuration for Amazon ECS Managed Instances. This defines how ECS uses and configures instance store volumes available on container instance.
@@ -5079,11 +6132,23 @@ pub struct ManagedInstancesLocalStorageConfiguration {
     pub use_local_storage: Option<bool>,
 }
 
+impl Described for ManagedInstancesLocalStorageConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ManagedInstancesLocalStorageConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ManagedInstancesMonitoringOptions` values.
     pub enum ManagedInstancesMonitoringOptions {
         Basic = "BASIC",
         Detailed = "DETAILED",
+    }
+}
+
+impl Described for ManagedInstancesMonitoringOptions {
+    fn shape() -> &'static Shape {
+        &schema::ManagedInstancesMonitoringOptions
     }
 }
 
@@ -5093,6 +6158,12 @@ botocraft_core::open_enum! {
         OnDemand = "ON_DEMAND",
         Spot = "SPOT",
         Reserved = "RESERVED",
+    }
+}
+
+impl Described for CapacityOptionType {
+    fn shape() -> &'static Shape {
+        &schema::CapacityOptionType
     }
 }
 
@@ -5257,6 +6328,12 @@ pub struct InstanceRequirementsRequest {
     pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<i32>,
 }
 
+impl Described for InstanceRequirementsRequest {
+    fn shape() -> &'static Shape {
+        &schema::InstanceRequirementsRequest
+    }
+}
+
 /// The minimum and maximum number of vCPUs for instance type selection. This allows you to specify a range of vCPU counts that meet your workload requirements.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VCpuCountRangeRequest {
@@ -5266,6 +6343,12 @@ pub struct VCpuCountRangeRequest {
     /// The maximum number of vCPUs. Instance types with more vCPUs than this value are excluded from selection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i32>,
+}
+
+impl Described for VCpuCountRangeRequest {
+    fn shape() -> &'static Shape {
+        &schema::VCpuCountRangeRequest
+    }
 }
 
 /// The minimum and maximum amount of memory in mebibytes (MiB) for instance type selection. This ensures that selected instance types have adequate memory for your workloads.
@@ -5279,12 +6362,24 @@ pub struct MemoryMiBRequest {
     pub max: Option<i32>,
 }
 
+impl Described for MemoryMiBRequest {
+    fn shape() -> &'static Shape {
+        &schema::MemoryMiBRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `CpuManufacturer` values.
     pub enum CpuManufacturer {
         Intel = "intel",
         Amd = "amd",
         AmazonWebServices = "amazon-web-services",
+    }
+}
+
+impl Described for CpuManufacturer {
+    fn shape() -> &'static Shape {
+        &schema::CpuManufacturer
     }
 }
 
@@ -5299,11 +6394,23 @@ pub struct MemoryGiBPerVCpuRequest {
     pub max: Option<f64>,
 }
 
+impl Described for MemoryGiBPerVCpuRequest {
+    fn shape() -> &'static Shape {
+        &schema::MemoryGiBPerVCpuRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `InstanceGeneration` values.
     pub enum InstanceGeneration {
         Current = "current",
         Previous = "previous",
+    }
+}
+
+impl Described for InstanceGeneration {
+    fn shape() -> &'static Shape {
+        &schema::InstanceGeneration
     }
 }
 
@@ -5316,12 +6423,24 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for BareMetal {
+    fn shape() -> &'static Shape {
+        &schema::BareMetal
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `BurstablePerformance` values.
     pub enum BurstablePerformance {
         Included = "included",
         Required = "required",
         Excluded = "excluded",
+    }
+}
+
+impl Described for BurstablePerformance {
+    fn shape() -> &'static Shape {
+        &schema::BurstablePerformance
     }
 }
 
@@ -5336,6 +6455,12 @@ pub struct NetworkInterfaceCountRequest {
     pub max: Option<i32>,
 }
 
+impl Described for NetworkInterfaceCountRequest {
+    fn shape() -> &'static Shape {
+        &schema::NetworkInterfaceCountRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `LocalStorage` values.
     pub enum LocalStorage {
@@ -5345,11 +6470,23 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for LocalStorage {
+    fn shape() -> &'static Shape {
+        &schema::LocalStorage
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `LocalStorageType` values.
     pub enum LocalStorageType {
         Hdd = "hdd",
         Ssd = "ssd",
+    }
+}
+
+impl Described for LocalStorageType {
+    fn shape() -> &'static Shape {
+        &schema::LocalStorageType
     }
 }
 
@@ -5364,6 +6501,12 @@ pub struct TotalLocalStorageGbRequest {
     pub max: Option<f64>,
 }
 
+impl Described for TotalLocalStorageGbRequest {
+    fn shape() -> &'static Shape {
+        &schema::TotalLocalStorageGBRequest
+    }
+}
+
 /// The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps) for instance type selection. This is important for workloads with high storage I/O requirements.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BaselineEbsBandwidthMbpsRequest {
@@ -5375,12 +6518,24 @@ pub struct BaselineEbsBandwidthMbpsRequest {
     pub max: Option<i32>,
 }
 
+impl Described for BaselineEbsBandwidthMbpsRequest {
+    fn shape() -> &'static Shape {
+        &schema::BaselineEbsBandwidthMbpsRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `AcceleratorType` values.
     pub enum AcceleratorType {
         Gpu = "gpu",
         Fpga = "fpga",
         Inference = "inference",
+    }
+}
+
+impl Described for AcceleratorType {
+    fn shape() -> &'static Shape {
+        &schema::AcceleratorType
     }
 }
 
@@ -5395,6 +6550,12 @@ pub struct AcceleratorCountRequest {
     pub max: Option<i32>,
 }
 
+impl Described for AcceleratorCountRequest {
+    fn shape() -> &'static Shape {
+        &schema::AcceleratorCountRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `AcceleratorManufacturer` values.
     pub enum AcceleratorManufacturer {
@@ -5403,6 +6564,12 @@ botocraft_core::open_enum! {
         Nvidia = "nvidia",
         Xilinx = "xilinx",
         Habana = "habana",
+    }
+}
+
+impl Described for AcceleratorManufacturer {
+    fn shape() -> &'static Shape {
+        &schema::AcceleratorManufacturer
     }
 }
 
@@ -5426,6 +6593,12 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for AcceleratorName {
+    fn shape() -> &'static Shape {
+        &schema::AcceleratorName
+    }
+}
+
 /// The minimum and maximum total accelerator memory in mebibytes (MiB) for instance type selection. This is important for GPU workloads that require specific amounts of video memory.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AcceleratorTotalMemoryMiBRequest {
@@ -5437,6 +6610,12 @@ pub struct AcceleratorTotalMemoryMiBRequest {
     pub max: Option<i32>,
 }
 
+impl Described for AcceleratorTotalMemoryMiBRequest {
+    fn shape() -> &'static Shape {
+        &schema::AcceleratorTotalMemoryMiBRequest
+    }
+}
+
 /// The minimum and maximum network bandwidth in gigabits per second (Gbps) for instance type selection. This is important for network-intensive workloads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkBandwidthGbpsRequest {
@@ -5446,6 +6625,12 @@ pub struct NetworkBandwidthGbpsRequest {
     /// The maximum network bandwidth in Gbps. Instance types with higher network bandwidth are excluded from selection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+}
+
+impl Described for NetworkBandwidthGbpsRequest {
+    fn shape() -> &'static Shape {
+        &schema::NetworkBandwidthGbpsRequest
+    }
 }
 
 /// The Capacity Reservation configurations to be used when using the `RESERVED` capacity option type.
@@ -5467,6 +6652,12 @@ pub struct CapacityReservationRequest {
     pub reservation_preference: Option<CapacityReservationPreference>,
 }
 
+impl Described for CapacityReservationRequest {
+    fn shape() -> &'static Shape {
+        &schema::CapacityReservationRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `CapacityReservationPreference` values.
     pub enum CapacityReservationPreference {
@@ -5476,11 +6667,23 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for CapacityReservationPreference {
+    fn shape() -> &'static Shape {
+        &schema::CapacityReservationPreference
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `PropagateMITags` values.
     pub enum PropagateMiTags {
         CapacityProvider = "CAPACITY_PROVIDER",
         None = "NONE",
+    }
+}
+
+impl Described for PropagateMiTags {
+    fn shape() -> &'static Shape {
+        &schema::PropagateMITags
     }
 }
 
@@ -5496,6 +6699,12 @@ pub struct InfrastructureOptimization {
     pub scale_in_after: Option<i32>,
 }
 
+impl Described for InfrastructureOptimization {
+    fn shape() -> &'static Shape {
+        &schema::InfrastructureOptimization
+    }
+}
+
 /// The auto repair configuration for an Amazon ECS Managed Instances capacity provider. When enabled, Amazon ECS automatically replaces container instances that are detected as unhealthy based on container instance health checks, including accelerated compute device and daemon health checks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AutoRepairConfiguration {
@@ -5508,11 +6717,23 @@ pub struct AutoRepairConfiguration {
     pub actions_status: Option<AutoRepairActionsStatus>,
 }
 
+impl Described for AutoRepairConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::AutoRepairConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `AutoRepairActionsStatus` values.
     pub enum AutoRepairActionsStatus {
         Enabled = "ENABLED",
         Disabled = "DISABLED",
+    }
+}
+
+impl Described for AutoRepairActionsStatus {
+    fn shape() -> &'static Shape {
+        &schema::AutoRepairActionsStatus
     }
 }
 
@@ -5531,6 +6752,12 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for CapacityProviderUpdateStatus {
+    fn shape() -> &'static Shape {
+        &schema::CapacityProviderUpdateStatus
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `CapacityProviderType` values.
     pub enum CapacityProviderType {
@@ -5538,6 +6765,12 @@ botocraft_core::open_enum! {
         ManagedInstances = "MANAGED_INSTANCES",
         Fargate = "FARGATE",
         FargateSpot = "FARGATE_SPOT",
+    }
+}
+
+impl Described for CapacityProviderType {
+    fn shape() -> &'static Shape {
+        &schema::CapacityProviderType
     }
 }
 
@@ -5740,6 +6973,12 @@ impl std::fmt::Debug for ServiceRevision {
     }
 }
 
+impl Described for ServiceRevision {
+    fn shape() -> &'static Shape {
+        &schema::ServiceRevision
+    }
+}
+
 /// The details about the container image a service revision uses.
 ///
 /// To ensure that all tasks in a service use the same container image, Amazon ECS resolves container image names and any image tags specified in the task definition to container image digests.
@@ -5766,6 +7005,12 @@ pub struct ContainerImage {
     pub image: Option<String>,
 }
 
+impl Described for ContainerImage {
+    fn shape() -> &'static Shape {
+        &schema::ContainerImage
+    }
+}
+
 /// The resolved configuration for a service revision, which contains the actual resources your service revision uses, such as which target groups serve traffic.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResolvedConfiguration {
@@ -5783,6 +7028,12 @@ pub struct ResolvedConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_lattice_configurations: Option<Vec<ServiceRevisionVpcLatticeConfiguration>>,
+}
+
+impl Described for ResolvedConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ResolvedConfiguration
+    }
 }
 
 /// The resolved load balancer configuration for a service revision. This includes information about which target groups serve traffic and which listener rules direct traffic to them.
@@ -5804,6 +7055,12 @@ pub struct ServiceRevisionLoadBalancer {
     pub production_listener_rule: Option<String>,
 }
 
+impl Described for ServiceRevisionLoadBalancer {
+    fn shape() -> &'static Shape {
+        &schema::ServiceRevisionLoadBalancer
+    }
+}
+
 /// The resolved VPC Lattice configuration for a service revision. This includes information about which target groups serve traffic and which listener rules direct traffic to them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceRevisionVpcLatticeConfiguration {
@@ -5821,6 +7078,12 @@ pub struct ServiceRevisionVpcLatticeConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub production_listener_rule: Option<String>,
+}
+
+impl Described for ServiceRevisionVpcLatticeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ServiceRevisionVpcLatticeConfiguration
+    }
 }
 
 /// Represents the Amazon Web Services resources managed by Amazon ECS for an Express service, including ingress paths, auto-scaling policies, metric alarms, and security groups.
@@ -5864,6 +7127,12 @@ pub struct EcsManagedResources {
         skip_serializing_if = "Option::is_none"
     )]
     pub gateway_connections: Option<Vec<GatewayConnection>>,
+}
+
+impl Described for EcsManagedResources {
+    fn shape() -> &'static Shape {
+        &schema::ECSManagedResources
+    }
 }
 
 /// The entry point into the Express service.
@@ -5911,11 +7180,23 @@ pub struct ManagedIngressPath {
     pub target_groups: Option<Vec<ManagedTargetGroup>>,
 }
 
+impl Described for ManagedIngressPath {
+    fn shape() -> &'static Shape {
+        &schema::ManagedIngressPath
+    }
+}
+
 botocraft_core::open_enum! {
     /// Specifies whether a resource is publicly accessible from the internet or private to a VPC.
     pub enum AccessType {
         Public = "PUBLIC",
         Private = "PRIVATE",
+    }
+}
+
+impl Described for AccessType {
+    fn shape() -> &'static Shape {
+        &schema::AccessType
     }
 }
 
@@ -5953,6 +7234,12 @@ pub struct ManagedLoadBalancer {
     pub security_group_ids: Option<Vec<String>>,
 }
 
+impl Described for ManagedLoadBalancer {
+    fn shape() -> &'static Shape {
+        &schema::ManagedLoadBalancer
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ManagedResourceStatus` values.
     pub enum ManagedResourceStatus {
@@ -5961,6 +7248,12 @@ botocraft_core::open_enum! {
         Deprovisioning = "DEPROVISIONING",
         Deleted = "DELETED",
         Failed = "FAILED",
+    }
+}
+
+impl Described for ManagedResourceStatus {
+    fn shape() -> &'static Shape {
+        &schema::ManagedResourceStatus
     }
 }
 
@@ -5983,6 +7276,12 @@ pub struct ManagedSecurityGroup {
     /// The Unix timestamp for when the security group was last updated.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime>,
+}
+
+impl Described for ManagedSecurityGroup {
+    fn shape() -> &'static Shape {
+        &schema::ManagedSecurityGroup
+    }
 }
 
 /// The ACM certificate associated with the HTTPS domain created for the Express service.
@@ -6013,6 +7312,12 @@ pub struct ManagedCertificate {
     pub domain_name: Option<String>,
 }
 
+impl Described for ManagedCertificate {
+    fn shape() -> &'static Shape {
+        &schema::ManagedCertificate
+    }
+}
+
 /// The listeners associated with the Express service's Application Load Balancer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedListener {
@@ -6034,6 +7339,12 @@ pub struct ManagedListener {
     pub updated_at: Option<DateTime>,
 }
 
+impl Described for ManagedListener {
+    fn shape() -> &'static Shape {
+        &schema::ManagedListener
+    }
+}
+
 /// The listener rule associated with the Express service's Application Load Balancer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedListenerRule {
@@ -6053,6 +7364,12 @@ pub struct ManagedListenerRule {
     /// The Unix timestamp for when this listener rule was most recently updated.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime>,
+}
+
+impl Described for ManagedListenerRule {
+    fn shape() -> &'static Shape {
+        &schema::ManagedListenerRule
+    }
 }
 
 /// The target group associated with the Express service's Application Load Balancer. For more information about load balancer target groups, see CreateTargetGroup in the Elastic Load Balancing API Reference
@@ -6093,6 +7410,12 @@ pub struct ManagedTargetGroup {
     pub port: Option<i32>,
 }
 
+impl Described for ManagedTargetGroup {
+    fn shape() -> &'static Shape {
+        &schema::ManagedTargetGroup
+    }
+}
+
 /// The auto scaling configuration created by Amazon ECS for an Express service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedAutoScaling {
@@ -6110,6 +7433,12 @@ pub struct ManagedAutoScaling {
         skip_serializing_if = "Option::is_none"
     )]
     pub application_auto_scaling_policies: Option<Vec<ManagedApplicationAutoScalingPolicy>>,
+}
+
+impl Described for ManagedAutoScaling {
+    fn shape() -> &'static Shape {
+        &schema::ManagedAutoScaling
+    }
 }
 
 /// Represents a scalable target.
@@ -6145,6 +7474,12 @@ pub struct ManagedScalableTarget {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_capacity: Option<i32>,
+}
+
+impl Described for ManagedScalableTarget {
+    fn shape() -> &'static Shape {
+        &schema::ManagedScalableTarget
+    }
 }
 
 /// The Application Auto Scaling policy created by Amazon ECS when you create an Express service.
@@ -6185,6 +7520,12 @@ pub struct ManagedApplicationAutoScalingPolicy {
     pub metric: Option<String>,
 }
 
+impl Described for ManagedApplicationAutoScalingPolicy {
+    fn shape() -> &'static Shape {
+        &schema::ManagedApplicationAutoScalingPolicy
+    }
+}
+
 /// The CloudWatch metric alarm associated with the Express service's scaling policy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedMetricAlarm {
@@ -6204,6 +7545,12 @@ pub struct ManagedMetricAlarm {
     /// The Unix timestamp for when the CloudWatch metric alarm was last updated.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime>,
+}
+
+impl Described for ManagedMetricAlarm {
+    fn shape() -> &'static Shape {
+        &schema::ManagedMetricAlarm
+    }
 }
 
 /// The Cloudwatch Log Group created by Amazon ECS for an Express service.
@@ -6232,6 +7579,12 @@ pub struct ManagedLogGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub log_group_name: Option<String>,
+}
+
+impl Described for ManagedLogGroup {
+    fn shape() -> &'static Shape {
+        &schema::ManagedLogGroup
+    }
 }
 
 /// A gateway-managed connection for a service revision. A connection represents the association between the service's gateway connector and a specific gateway, along with the infrastructure that the gateway created for it.
@@ -6276,6 +7629,12 @@ pub struct GatewayConnection {
     pub resources: Option<GatewayConnectionResources>,
 }
 
+impl Described for GatewayConnection {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnection
+    }
+}
+
 botocraft_core::open_enum! {
     /// The status of a gateway route.
     pub enum GatewayRouteStatus {
@@ -6286,6 +7645,12 @@ botocraft_core::open_enum! {
         UpdateFailed = "UPDATE_FAILED",
         DeleteInProgress = "DELETE_IN_PROGRESS",
         DeleteFailed = "DELETE_FAILED",
+    }
+}
+
+impl Described for GatewayRouteStatus {
+    fn shape() -> &'static Shape {
+        &schema::GatewayRouteStatus
     }
 }
 
@@ -6301,6 +7666,12 @@ pub struct GatewayConnectionResources {
         skip_serializing_if = "Option::is_none"
     )]
     pub host_shared_alb: Option<Vec<GatewayConnectionAlbResources>>,
+}
+
+impl Described for GatewayConnectionResources {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnectionResources
+    }
 }
 
 /// The Application Load Balancer resources that a gateway created and manages for a connection.
@@ -6364,6 +7735,12 @@ pub struct GatewayConnectionAlbResources {
     pub alternate_target_group_arn: Option<String>,
 }
 
+impl Described for GatewayConnectionAlbResources {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnectionAlbResources
+    }
+}
+
 /// Contains the runtime overrides that Amazon ECS automatically applies to a service revision when the effective runtime configuration differs from the task definition. This value is read-only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceRevisionOverrides {
@@ -6376,6 +7753,12 @@ pub struct ServiceRevisionOverrides {
     pub runtime_platform: Option<RuntimePlatformOverride>,
 }
 
+impl Described for ServiceRevisionOverrides {
+    fn shape() -> &'static Shape {
+        &schema::ServiceRevisionOverrides
+    }
+}
+
 /// The runtime platform that Amazon ECS applies to a service revision. This value overrides the runtime platform specified in the task definition. You can't set this value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RuntimePlatformOverride {
@@ -6386,6 +7769,12 @@ pub struct RuntimePlatformOverride {
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_architecture: Option<String>,
+}
+
+impl Described for RuntimePlatformOverride {
+    fn shape() -> &'static Shape {
+        &schema::RuntimePlatformOverride
+    }
 }
 
 /// A gateway connector that attaches an Amazon ECS service to a gateway ingress path. The connector specifies the service port that receives gateway-managed ingress traffic, along with the health check and traffic filters that the gateway applies. A service can have at most one gateway connector.
@@ -6411,6 +7800,12 @@ pub struct GatewayConnector {
         skip_serializing_if = "Option::is_none"
     )]
     pub deregistration_delay: Option<GatewayConnectorDeregistrationDelay>,
+}
+
+impl Described for GatewayConnector {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnector
+    }
 }
 
 /// The health check configuration that a gateway uses to evaluate the targets associated with a gateway connector.
@@ -6470,11 +7865,23 @@ pub struct GatewayConnectorHealthCheck {
     pub matcher: Option<GatewayConnectorHealthCheckMatcher>,
 }
 
+impl Described for GatewayConnectorHealthCheck {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnectorHealthCheck
+    }
+}
+
 botocraft_core::open_enum! {
     /// The protocol that a gateway uses to perform health checks on connector targets.
     pub enum GatewayConnectorHealthCheckProtocol {
         Http = "HTTP",
         Https = "HTTPS",
+    }
+}
+
+impl Described for GatewayConnectorHealthCheckProtocol {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnectorHealthCheckProtocol
     }
 }
 
@@ -6489,6 +7896,12 @@ pub struct GatewayConnectorHealthCheckMatcher {
     pub grpc_code: Option<String>,
 }
 
+impl Described for GatewayConnectorHealthCheckMatcher {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnectorHealthCheckMatcher
+    }
+}
+
 /// The filters that determine which gateway ingress paths a connector applies to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GatewayConnectorFilters {
@@ -6499,6 +7912,12 @@ pub struct GatewayConnectorFilters {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_types: Option<Vec<AccessType>>,
+}
+
+impl Described for GatewayConnectorFilters {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnectorFilters
+    }
 }
 
 /// The amount of time to allow in-flight requests to complete before a deregistering target is removed.
@@ -6513,6 +7932,12 @@ pub struct GatewayConnectorDeregistrationDelay {
     pub timeout_seconds: Option<i32>,
 }
 
+impl Described for GatewayConnectorDeregistrationDelay {
+    fn shape() -> &'static Shape {
+        &schema::GatewayConnectorDeregistrationDelay
+    }
+}
+
 /// The optional monitoring configuration for a service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of `60` seconds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonitoringConfiguration {
@@ -6523,6 +7948,12 @@ pub struct MonitoringConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_configurations: Option<Vec<MetricConfiguration>>,
+}
+
+impl Described for MonitoringConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::MonitoringConfiguration
+    }
 }
 
 /// The configuration for a specific set of metrics to collect for a service.
@@ -6542,6 +7973,12 @@ pub struct MetricConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub resolution_seconds: Option<i32>,
+}
+
+impl Described for MetricConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::MetricConfiguration
+    }
 }
 
 /// Information about the service deployment.
@@ -6681,6 +8118,12 @@ impl std::fmt::Debug for ServiceDeployment {
     }
 }
 
+impl Described for ServiceDeployment {
+    fn shape() -> &'static Shape {
+        &schema::ServiceDeployment
+    }
+}
+
 /// The information about the number of requested, pending, and running tasks for a service revision.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceRevisionSummary {
@@ -6724,6 +8167,12 @@ pub struct ServiceRevisionSummary {
     pub requested_production_traffic_weight: Option<f64>,
 }
 
+impl Described for ServiceRevisionSummary {
+    fn shape() -> &'static Shape {
+        &schema::ServiceRevisionSummary
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ServiceDeploymentStatus` values.
     pub enum ServiceDeploymentStatus {
@@ -6736,6 +8185,12 @@ botocraft_core::open_enum! {
         RollbackInProgress = "ROLLBACK_IN_PROGRESS",
         RollbackSuccessful = "ROLLBACK_SUCCESSFUL",
         RollbackFailed = "ROLLBACK_FAILED",
+    }
+}
+
+impl Described for ServiceDeploymentStatus {
+    fn shape() -> &'static Shape {
+        &schema::ServiceDeploymentStatus
     }
 }
 
@@ -6752,6 +8207,12 @@ botocraft_core::open_enum! {
         PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT",
         BakeTime = "BAKE_TIME",
         CleanUp = "CLEAN_UP",
+    }
+}
+
+impl Described for ServiceDeploymentLifecycleStage {
+    fn shape() -> &'static Shape {
+        &schema::ServiceDeploymentLifecycleStage
     }
 }
 
@@ -6788,6 +8249,12 @@ pub struct DeploymentLifecycleHookDetail {
     pub timeout_action: Option<DeploymentLifecycleHookAction>,
 }
 
+impl Described for DeploymentLifecycleHookDetail {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentLifecycleHookDetail
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DeploymentLifecycleHookStatus` values.
     pub enum DeploymentLifecycleHookStatus {
@@ -6796,6 +8263,12 @@ botocraft_core::open_enum! {
         Succeeded = "SUCCEEDED",
         Failed = "FAILED",
         TimedOut = "TIMED_OUT",
+    }
+}
+
+impl Described for DeploymentLifecycleHookStatus {
+    fn shape() -> &'static Shape {
+        &schema::DeploymentLifecycleHookStatus
     }
 }
 
@@ -6815,6 +8288,12 @@ pub struct Rollback {
         skip_serializing_if = "Option::is_none"
     )]
     pub service_revision_arn: Option<String>,
+}
+
+impl Described for Rollback {
+    fn shape() -> &'static Shape {
+        &schema::Rollback
+    }
 }
 
 /// Information about the circuit breaker used to determine when a service deployment has failed.
@@ -6837,6 +8316,12 @@ pub struct ServiceDeploymentCircuitBreaker {
     pub threshold: Option<i32>,
 }
 
+impl Described for ServiceDeploymentCircuitBreaker {
+    fn shape() -> &'static Shape {
+        &schema::ServiceDeploymentCircuitBreaker
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ServiceDeploymentRollbackMonitorsStatus` values.
     pub enum ServiceDeploymentRollbackMonitorsStatus {
@@ -6844,6 +8329,12 @@ botocraft_core::open_enum! {
         Monitoring = "MONITORING",
         MonitoringComplete = "MONITORING_COMPLETE",
         Disabled = "DISABLED",
+    }
+}
+
+impl Described for ServiceDeploymentRollbackMonitorsStatus {
+    fn shape() -> &'static Shape {
+        &schema::ServiceDeploymentRollbackMonitorsStatus
     }
 }
 
@@ -6869,6 +8360,12 @@ pub struct ServiceDeploymentAlarms {
         skip_serializing_if = "Option::is_none"
     )]
     pub triggered_alarm_names: Option<Vec<String>>,
+}
+
+impl Described for ServiceDeploymentAlarms {
+    fn shape() -> &'static Shape {
+        &schema::ServiceDeploymentAlarms
+    }
 }
 
 /// The detailed information about a daemon.
@@ -6927,11 +8424,23 @@ impl std::fmt::Debug for Daemon {
     }
 }
 
+impl Described for Daemon {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDetail
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DaemonStatus` values.
     pub enum DaemonStatus {
         Active = "ACTIVE",
         DeleteInProgress = "DELETE_IN_PROGRESS",
+    }
+}
+
+impl Described for DaemonStatus {
+    fn shape() -> &'static Shape {
+        &schema::DaemonStatus
     }
 }
 
@@ -6964,6 +8473,12 @@ pub struct DaemonRevisionDetail {
     pub total_without_daemon_count: Option<i32>,
 }
 
+impl Described for DaemonRevisionDetail {
+    fn shape() -> &'static Shape {
+        &schema::DaemonRevisionDetail
+    }
+}
+
 /// Information about a capacity provider associated with a daemon revision.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonCapacityProvider {
@@ -6984,6 +8499,12 @@ pub struct DaemonCapacityProvider {
         skip_serializing_if = "Option::is_none"
     )]
     pub without_daemon_count: Option<i32>,
+}
+
+impl Described for DaemonCapacityProvider {
+    fn shape() -> &'static Shape {
+        &schema::DaemonCapacityProvider
+    }
 }
 
 /// The details of a daemon task definition. A daemon task definition is a template that describes the containers that form a daemon. Daemons deploy cross-cutting software agents independently across your Amazon ECS infrastructure.
@@ -7090,6 +8611,12 @@ impl std::fmt::Debug for DaemonTaskDefinition {
         d.field("pid_mode", &self.pid_mode);
         d.field("ipc_mode", &self.ipc_mode);
         d.finish()
+    }
+}
+
+impl Described for DaemonTaskDefinition {
+    fn shape() -> &'static Shape {
+        &schema::DaemonTaskDefinition
     }
 }
 
@@ -7294,6 +8821,12 @@ impl std::fmt::Debug for DaemonContainerDefinition {
     }
 }
 
+impl Described for DaemonContainerDefinition {
+    fn shape() -> &'static Shape {
+        &schema::DaemonContainerDefinition
+    }
+}
+
 /// The Linux-specific options that are applied to the daemon container, such as Linux kernel capabilities.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonLinuxParameters {
@@ -7315,6 +8848,12 @@ pub struct DaemonLinuxParameters {
     pub tmpfs: Option<Vec<Tmpfs>>,
 }
 
+impl Described for DaemonLinuxParameters {
+    fn shape() -> &'static Shape {
+        &schema::DaemonLinuxParameters
+    }
+}
+
 /// A data volume definition for a daemon task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonVolume {
@@ -7333,6 +8872,12 @@ pub struct DaemonVolume {
     pub log_driver_volume_configuration: Option<LogDriverVolumeConfiguration>,
 }
 
+impl Described for DaemonVolume {
+    fn shape() -> &'static Shape {
+        &schema::DaemonVolume
+    }
+}
+
 /// The configuration for a log driver volume in a daemon task definition. The volume contains the log files for each container on the container instance that uses the specified log driver in its `logConfiguration`. Containers that use a different log driver don't write log files to the volume.
 ///
 /// For the `json-file` log driver, the volume has one directory for each container, named with the container ID. Each directory contains the container's log file, `&lt;container-id&gt;-json.log`, and any rotated log files. After a container stops and Amazon ECS removes it, Amazon ECS deletes the container's directory. Read the log files before the container is removed.
@@ -7341,6 +8886,12 @@ pub struct LogDriverVolumeConfiguration {
     /// The log driver whose log files the volume contains. The only supported value is `json-file`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<LogDriver>,
+}
+
+impl Described for LogDriverVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::LogDriverVolumeConfiguration
+    }
 }
 
 botocraft_core::open_enum! {
@@ -7352,6 +8903,12 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for DaemonTaskDefinitionStatus {
+    fn shape() -> &'static Shape {
+        &schema::DaemonTaskDefinitionStatus
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DaemonPidMode` values.
     pub enum DaemonPidMode {
@@ -7360,11 +8917,23 @@ botocraft_core::open_enum! {
     }
 }
 
+impl Described for DaemonPidMode {
+    fn shape() -> &'static Shape {
+        &schema::DaemonPidMode
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DaemonIpcMode` values.
     pub enum DaemonIpcMode {
         None = "none",
         Shared = "shared",
+    }
+}
+
+impl Described for DaemonIpcMode {
+    fn shape() -> &'static Shape {
+        &schema::DaemonIpcMode
     }
 }
 
@@ -7455,6 +9024,12 @@ impl std::fmt::Debug for DaemonRevision {
     }
 }
 
+impl Described for DaemonRevision {
+    fn shape() -> &'static Shape {
+        &schema::DaemonRevision
+    }
+}
+
 /// The details about the container image a daemon revision uses.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonContainerImage {
@@ -7477,11 +9052,23 @@ pub struct DaemonContainerImage {
     pub image: Option<String>,
 }
 
+impl Described for DaemonContainerImage {
+    fn shape() -> &'static Shape {
+        &schema::DaemonContainerImage
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DaemonPropagateTags` values.
     pub enum DaemonPropagateTags {
         Daemon = "DAEMON",
         None = "NONE",
+    }
+}
+
+impl Described for DaemonPropagateTags {
+    fn shape() -> &'static Shape {
+        &schema::DaemonPropagateTags
     }
 }
 
@@ -7564,6 +9151,12 @@ impl std::fmt::Debug for DaemonDeployment {
     }
 }
 
+impl Described for DaemonDeployment {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDeploymentSummary
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DaemonDeploymentStatus` values.
     pub enum DaemonDeploymentStatus {
@@ -7575,6 +9168,12 @@ botocraft_core::open_enum! {
         RollbackInProgress = "ROLLBACK_IN_PROGRESS",
         RollbackSuccessful = "ROLLBACK_SUCCESSFUL",
         RollbackFailed = "ROLLBACK_FAILED",
+    }
+}
+
+impl Described for DaemonDeploymentStatus {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDeploymentStatus
     }
 }
 
@@ -7656,6 +9255,12 @@ impl std::fmt::Debug for ExpressGatewayService {
     }
 }
 
+impl Described for ExpressGatewayService {
+    fn shape() -> &'static Shape {
+        &schema::ECSExpressGatewayService
+    }
+}
+
 /// An object that defines the status of Express service creation and information about the status of the service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExpressGatewayServiceStatus {
@@ -7675,12 +9280,24 @@ pub struct ExpressGatewayServiceStatus {
     pub status_reason: Option<String>,
 }
 
+impl Described for ExpressGatewayServiceStatus {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayServiceStatus
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ExpressGatewayServiceStatusCode` values.
     pub enum ExpressGatewayServiceStatusCode {
         Active = "ACTIVE",
         Draining = "DRAINING",
         Inactive = "INACTIVE",
+    }
+}
+
+impl Described for ExpressGatewayServiceStatusCode {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayServiceStatusCode
     }
 }
 
@@ -7768,11 +9385,23 @@ pub struct ExpressGatewayServiceConfiguration {
     pub created_at: Option<DateTime>,
 }
 
+impl Described for ExpressGatewayServiceConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayServiceConfiguration
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ExpressCpuArchitecture` values.
     pub enum ExpressCpuArchitecture {
         X8664 = "X86_64",
         Arm64 = "ARM64",
+    }
+}
+
+impl Described for ExpressCpuArchitecture {
+    fn shape() -> &'static Shape {
+        &schema::ExpressCpuArchitecture
     }
 }
 
@@ -7789,6 +9418,12 @@ pub struct ExpressGatewayServiceNetworkConfiguration {
     /// The IDs of the subnets associated with the Express service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<String>>,
+}
+
+impl Described for ExpressGatewayServiceNetworkConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayServiceNetworkConfiguration
+    }
 }
 
 /// Defines the configuration for the primary container in an Express service. This container receives traffic from the Application Load Balancer and runs your application code.
@@ -7848,6 +9483,12 @@ impl std::fmt::Debug for ExpressGatewayContainer {
     }
 }
 
+impl Described for ExpressGatewayContainer {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayContainer
+    }
+}
+
 /// Specifies the Amazon CloudWatch Logs configuration for the Express service container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExpressGatewayServiceAwsLogsConfiguration {
@@ -7863,6 +9504,12 @@ pub struct ExpressGatewayServiceAwsLogsConfiguration {
     pub log_stream_prefix: Option<String>,
 }
 
+impl Described for ExpressGatewayServiceAwsLogsConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayServiceAwsLogsConfiguration
+    }
+}
+
 /// The repository credentials for private registry authentication to pass to the container.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExpressGatewayRepositoryCredentials {
@@ -7873,6 +9520,12 @@ pub struct ExpressGatewayRepositoryCredentials {
         skip_serializing_if = "Option::is_none"
     )]
     pub credentials_parameter: Option<String>,
+}
+
+impl Described for ExpressGatewayRepositoryCredentials {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayRepositoryCredentials
+    }
 }
 
 /// Defines the auto-scaling configuration for an Express service. This determines how the service automatically adjusts the number of running tasks based on demand metrics such as CPU utilization, memory utilization, or request count per target.
@@ -7910,12 +9563,24 @@ pub struct ExpressGatewayScalingTarget {
     pub auto_scaling_target_value: Option<i32>,
 }
 
+impl Described for ExpressGatewayScalingTarget {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayScalingTarget
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ExpressGatewayServiceScalingMetric` values.
     pub enum ExpressGatewayServiceScalingMetric {
         AverageCpu = "AVERAGE_CPU",
         AverageMemory = "AVERAGE_MEMORY",
         RequestCountPerTarget = "REQUEST_COUNT_PER_TARGET",
+    }
+}
+
+impl Described for ExpressGatewayServiceScalingMetric {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayServiceScalingMetric
     }
 }
 
@@ -7934,6 +9599,12 @@ pub struct IngressPathSummary {
     pub endpoint: Option<String>,
 }
 
+impl Described for IngressPathSummary {
+    fn shape() -> &'static Shape {
+        &schema::IngressPathSummary
+    }
+}
+
 /// The `DescribeClustersRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeClustersRequest {
@@ -7945,6 +9616,12 @@ pub struct DescribeClustersRequest {
     pub include: Option<Vec<ClusterField>>,
 }
 
+impl Described for DescribeClustersRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeClustersRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ClusterField` values.
     pub enum ClusterField {
@@ -7953,6 +9630,12 @@ botocraft_core::open_enum! {
         Settings = "SETTINGS",
         Statistics = "STATISTICS",
         Tags = "TAGS",
+    }
+}
+
+impl Described for ClusterField {
+    fn shape() -> &'static Shape {
+        &schema::ClusterField
     }
 }
 
@@ -7967,6 +9650,12 @@ pub struct DescribeClustersResponse {
     pub failures: Option<Vec<Failure>>,
 }
 
+impl Described for DescribeClustersResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeClustersResponse
+    }
+}
+
 /// A failed resource. For a list of common causes, see API failure reasons in the Amazon Elastic Container Service Developer Guide.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
@@ -7979,6 +9668,12 @@ pub struct Failure {
     /// The details of the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+impl Described for Failure {
+    fn shape() -> &'static Shape {
+        &schema::Failure
+    }
 }
 
 /// The `ListClustersRequest` structure.
@@ -7996,6 +9691,12 @@ pub struct ListClustersRequest {
     pub max_results: Option<i32>,
 }
 
+impl Described for ListClustersRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListClustersRequest
+    }
+}
+
 /// The `ListClustersResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListClustersResponse {
@@ -8009,6 +9710,12 @@ pub struct ListClustersResponse {
     /// The `nextToken` value to include in a future `ListClusters` request. When the results of a `ListClusters` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListClustersResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListClustersResponse
+    }
 }
 
 /// The `CreateClusterRequest` structure.
@@ -8053,6 +9760,12 @@ pub struct CreateClusterRequest {
     pub service_connect_defaults: Option<ClusterServiceConnectDefaultsRequest>,
 }
 
+impl Described for CreateClusterRequest {
+    fn shape() -> &'static Shape {
+        &schema::CreateClusterRequest
+    }
+}
+
 /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`. You can set the namespace of each service individually in the `ServiceConnectConfiguration` to override this default parameter.
 ///
 /// Tasks that run in a namespace can use short names to connect to services in the namespace. Tasks can connect to services across all of the clusters in the namespace. Tasks connect through a managed proxy container that collects logs and metrics for increased visibility. Only the tasks that Amazon ECS services create are supported with Service Connect. For more information, see Service Connect in the Amazon Elastic Container Service Developer Guide.
@@ -8063,12 +9776,24 @@ pub struct ClusterServiceConnectDefaultsRequest {
     pub namespace: Option<String>,
 }
 
+impl Described for ClusterServiceConnectDefaultsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ClusterServiceConnectDefaultsRequest
+    }
+}
+
 /// The `CreateClusterResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateClusterResponse {
     /// The full description of your new cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Cluster>,
+}
+
+impl Described for CreateClusterResponse {
+    fn shape() -> &'static Shape {
+        &schema::CreateClusterResponse
+    }
 }
 
 /// The `UpdateClusterRequest` structure.
@@ -8092,12 +9817,24 @@ pub struct UpdateClusterRequest {
     pub service_connect_defaults: Option<ClusterServiceConnectDefaultsRequest>,
 }
 
+impl Described for UpdateClusterRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateClusterRequest
+    }
+}
+
 /// The `UpdateClusterResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateClusterResponse {
     /// Details about the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Cluster>,
+}
+
+impl Described for UpdateClusterResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateClusterResponse
+    }
 }
 
 /// The `DeleteClusterRequest` structure.
@@ -8108,12 +9845,24 @@ pub struct DeleteClusterRequest {
     pub cluster: Option<String>,
 }
 
+impl Described for DeleteClusterRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteClusterRequest
+    }
+}
+
 /// The `DeleteClusterResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteClusterResponse {
     /// The full description of the deleted cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Cluster>,
+}
+
+impl Described for DeleteClusterResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteClusterResponse
+    }
 }
 
 /// The `DescribeTaskDefinitionRequest` structure.
@@ -8131,10 +9880,22 @@ pub struct DescribeTaskDefinitionRequest {
     pub include: Option<Vec<TaskDefinitionField>>,
 }
 
+impl Described for DescribeTaskDefinitionRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeTaskDefinitionRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TaskDefinitionField` values.
     pub enum TaskDefinitionField {
         Tags = "TAGS",
+    }
+}
+
+impl Described for TaskDefinitionField {
+    fn shape() -> &'static Shape {
+        &schema::TaskDefinitionField
     }
 }
 
@@ -8151,6 +9912,12 @@ pub struct DescribeTaskDefinitionResponse {
     /// The metadata that's applied to the task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+}
+
+impl Described for DescribeTaskDefinitionResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeTaskDefinitionResponse
+    }
 }
 
 /// The `ListTaskDefinitionsRequest` structure.
@@ -8181,11 +9948,23 @@ pub struct ListTaskDefinitionsRequest {
     pub max_results: Option<i32>,
 }
 
+impl Described for ListTaskDefinitionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListTaskDefinitionsRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `SortOrder` values.
     pub enum SortOrder {
         Asc = "ASC",
         Desc = "DESC",
+    }
+}
+
+impl Described for SortOrder {
+    fn shape() -> &'static Shape {
+        &schema::SortOrder
     }
 }
 
@@ -8202,6 +9981,12 @@ pub struct ListTaskDefinitionsResponse {
     /// The `nextToken` value to include in a future `ListTaskDefinitions` request. When the results of a `ListTaskDefinitions` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListTaskDefinitionsResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListTaskDefinitionsResponse
+    }
 }
 
 /// The `RegisterTaskDefinitionRequest` structure.
@@ -8316,6 +10101,12 @@ pub struct RegisterTaskDefinitionRequest {
     pub trusted_execution_configuration: Option<TrustedExecutionConfiguration>,
 }
 
+impl Described for RegisterTaskDefinitionRequest {
+    fn shape() -> &'static Shape {
+        &schema::RegisterTaskDefinitionRequest
+    }
+}
+
 /// The `RegisterTaskDefinitionResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterTaskDefinitionResponse {
@@ -8331,6 +10122,12 @@ pub struct RegisterTaskDefinitionResponse {
     pub tags: Option<Vec<Tag>>,
 }
 
+impl Described for RegisterTaskDefinitionResponse {
+    fn shape() -> &'static Shape {
+        &schema::RegisterTaskDefinitionResponse
+    }
+}
+
 /// The `DeregisterTaskDefinitionRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeregisterTaskDefinitionRequest {
@@ -8341,6 +10138,12 @@ pub struct DeregisterTaskDefinitionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub task_definition: Option<String>,
+}
+
+impl Described for DeregisterTaskDefinitionRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeregisterTaskDefinitionRequest
+    }
 }
 
 /// The `DeregisterTaskDefinitionResponse` structure.
@@ -8355,6 +10158,12 @@ pub struct DeregisterTaskDefinitionResponse {
     pub task_definition: Option<TaskDefinition>,
 }
 
+impl Described for DeregisterTaskDefinitionResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeregisterTaskDefinitionResponse
+    }
+}
+
 /// The `DeleteTaskDefinitionsRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteTaskDefinitionsRequest {
@@ -8365,6 +10174,12 @@ pub struct DeleteTaskDefinitionsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub task_definitions: Option<Vec<String>>,
+}
+
+impl Described for DeleteTaskDefinitionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteTaskDefinitionsRequest
+    }
 }
 
 /// The `DeleteTaskDefinitionsResponse` structure.
@@ -8380,6 +10195,12 @@ pub struct DeleteTaskDefinitionsResponse {
     /// Any failures associated with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for DeleteTaskDefinitionsResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteTaskDefinitionsResponse
+    }
 }
 
 /// The `ListTaskDefinitionFamiliesRequest` structure.
@@ -8407,12 +10228,24 @@ pub struct ListTaskDefinitionFamiliesRequest {
     pub max_results: Option<i32>,
 }
 
+impl Described for ListTaskDefinitionFamiliesRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListTaskDefinitionFamiliesRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TaskDefinitionFamilyStatus` values.
     pub enum TaskDefinitionFamilyStatus {
         Active = "ACTIVE",
         Inactive = "INACTIVE",
         All = "ALL",
+    }
+}
+
+impl Described for TaskDefinitionFamilyStatus {
+    fn shape() -> &'static Shape {
+        &schema::TaskDefinitionFamilyStatus
     }
 }
 
@@ -8425,6 +10258,12 @@ pub struct ListTaskDefinitionFamiliesResponse {
     /// The `nextToken` value to include in a future `ListTaskDefinitionFamilies` request. When the results of a `ListTaskDefinitionFamilies` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListTaskDefinitionFamiliesResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListTaskDefinitionFamiliesResponse
+    }
 }
 
 /// The `DescribeServicesRequest` structure.
@@ -8441,10 +10280,22 @@ pub struct DescribeServicesRequest {
     pub include: Option<Vec<ServiceField>>,
 }
 
+impl Described for DescribeServicesRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeServicesRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ServiceField` values.
     pub enum ServiceField {
         Tags = "TAGS",
+    }
+}
+
+impl Described for ServiceField {
+    fn shape() -> &'static Shape {
+        &schema::ServiceField
     }
 }
 
@@ -8457,6 +10308,12 @@ pub struct DescribeServicesResponse {
     /// Any failures associated with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for DescribeServicesResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeServicesResponse
+    }
 }
 
 /// The `ListServicesRequest` structure.
@@ -8498,6 +10355,12 @@ pub struct ListServicesRequest {
     pub resource_management_type: Option<ResourceManagementType>,
 }
 
+impl Described for ListServicesRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListServicesRequest
+    }
+}
+
 /// The `ListServicesResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListServicesResponse {
@@ -8511,6 +10374,12 @@ pub struct ListServicesResponse {
     /// The `nextToken` value to include in a future `ListServices` request. When the results of a `ListServices` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListServicesResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListServicesResponse
+    }
 }
 
 /// The `CreateServiceRequest` structure.
@@ -8698,12 +10567,24 @@ pub struct CreateServiceRequest {
     pub monitoring: Option<MonitoringConfiguration>,
 }
 
+impl Described for CreateServiceRequest {
+    fn shape() -> &'static Shape {
+        &schema::CreateServiceRequest
+    }
+}
+
 /// The `CreateServiceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateServiceResponse {
     /// The full description of your service following the create call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
+}
+
+impl Described for CreateServiceResponse {
+    fn shape() -> &'static Shape {
+        &schema::CreateServiceResponse
+    }
 }
 
 /// The `UpdateServiceRequest` structure.
@@ -8867,12 +10748,24 @@ pub struct UpdateServiceRequest {
     pub monitoring: Option<MonitoringConfiguration>,
 }
 
+impl Described for UpdateServiceRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateServiceRequest
+    }
+}
+
 /// The `UpdateServiceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateServiceResponse {
     /// The full description of your service following the update call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
+}
+
+impl Described for UpdateServiceResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateServiceResponse
+    }
 }
 
 /// The `DeleteServiceRequest` structure.
@@ -8889,12 +10782,24 @@ pub struct DeleteServiceRequest {
     pub force: Option<bool>,
 }
 
+impl Described for DeleteServiceRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteServiceRequest
+    }
+}
+
 /// The `DeleteServiceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteServiceResponse {
     /// The full description of the deleted service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
+}
+
+impl Described for DeleteServiceResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteServiceResponse
+    }
 }
 
 /// The `DescribeTasksRequest` structure.
@@ -8911,10 +10816,22 @@ pub struct DescribeTasksRequest {
     pub include: Option<Vec<TaskField>>,
 }
 
+impl Described for DescribeTasksRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeTasksRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TaskField` values.
     pub enum TaskField {
         Tags = "TAGS",
+    }
+}
+
+impl Described for TaskField {
+    fn shape() -> &'static Shape {
+        &schema::TaskField
     }
 }
 
@@ -8927,6 +10844,12 @@ pub struct DescribeTasksResponse {
     /// Any failures associated with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for DescribeTasksResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeTasksResponse
+    }
 }
 
 /// The `ListTasksRequest` structure.
@@ -8988,12 +10911,24 @@ pub struct ListTasksRequest {
     pub daemon_name: Option<String>,
 }
 
+impl Described for ListTasksRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListTasksRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DesiredStatus` values.
     pub enum DesiredStatus {
         Running = "RUNNING",
         Pending = "PENDING",
         Stopped = "STOPPED",
+    }
+}
+
+impl Described for DesiredStatus {
+    fn shape() -> &'static Shape {
+        &schema::DesiredStatus
     }
 }
 
@@ -9006,6 +10941,12 @@ pub struct ListTasksResponse {
     /// The `nextToken` value to include in a future `ListTasks` request. When the results of a `ListTasks` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListTasksResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListTasksResponse
+    }
 }
 
 /// The `RunTaskRequest` structure.
@@ -9122,6 +11063,12 @@ pub struct RunTaskRequest {
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
 }
 
+impl Described for RunTaskRequest {
+    fn shape() -> &'static Shape {
+        &schema::RunTaskRequest
+    }
+}
+
 /// Configuration settings for the task volume that was `configuredAtLaunch` that weren't set during `RegisterTaskDef`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskVolumeConfiguration {
@@ -9135,6 +11082,12 @@ pub struct TaskVolumeConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_ebs_volume: Option<TaskManagedEbsVolumeConfiguration>,
+}
+
+impl Described for TaskVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::TaskVolumeConfiguration
+    }
 }
 
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task.
@@ -9202,6 +11155,12 @@ pub struct TaskManagedEbsVolumeConfiguration {
     pub filesystem_type: Option<TaskFilesystemType>,
 }
 
+impl Described for TaskManagedEbsVolumeConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::TaskManagedEBSVolumeConfiguration
+    }
+}
+
 /// The termination policy for the Amazon EBS volume when the task exits. For more information, see Amazon ECS volume termination policy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskManagedEbsVolumeTerminationPolicy {
@@ -9214,6 +11173,12 @@ pub struct TaskManagedEbsVolumeTerminationPolicy {
     pub delete_on_termination: Option<bool>,
 }
 
+impl Described for TaskManagedEbsVolumeTerminationPolicy {
+    fn shape() -> &'static Shape {
+        &schema::TaskManagedEBSVolumeTerminationPolicy
+    }
+}
+
 /// The `RunTaskResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunTaskResponse {
@@ -9223,6 +11188,12 @@ pub struct RunTaskResponse {
     /// Any failures associated with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for RunTaskResponse {
+    fn shape() -> &'static Shape {
+        &schema::RunTaskResponse
+    }
 }
 
 /// The `StopTaskRequest` structure.
@@ -9239,12 +11210,24 @@ pub struct StopTaskRequest {
     pub reason: Option<String>,
 }
 
+impl Described for StopTaskRequest {
+    fn shape() -> &'static Shape {
+        &schema::StopTaskRequest
+    }
+}
+
 /// The `StopTaskResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StopTaskResponse {
     /// The task that was stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<Task>,
+}
+
+impl Described for StopTaskResponse {
+    fn shape() -> &'static Shape {
+        &schema::StopTaskResponse
+    }
 }
 
 /// The `DescribeContainerInstancesRequest` structure.
@@ -9265,11 +11248,23 @@ pub struct DescribeContainerInstancesRequest {
     pub include: Option<Vec<ContainerInstanceField>>,
 }
 
+impl Described for DescribeContainerInstancesRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeContainerInstancesRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ContainerInstanceField` values.
     pub enum ContainerInstanceField {
         Tags = "TAGS",
         ContainerInstanceHealth = "CONTAINER_INSTANCE_HEALTH",
+    }
+}
+
+impl Described for ContainerInstanceField {
+    fn shape() -> &'static Shape {
+        &schema::ContainerInstanceField
     }
 }
 
@@ -9286,6 +11281,12 @@ pub struct DescribeContainerInstancesResponse {
     /// Any failures associated with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for DescribeContainerInstancesResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeContainerInstancesResponse
+    }
 }
 
 /// The `ListContainerInstancesRequest` structure.
@@ -9312,6 +11313,12 @@ pub struct ListContainerInstancesRequest {
     pub status: Option<ContainerInstanceStatus>,
 }
 
+impl Described for ListContainerInstancesRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListContainerInstancesRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ContainerInstanceStatus` values.
     pub enum ContainerInstanceStatus {
@@ -9320,6 +11327,12 @@ botocraft_core::open_enum! {
         Registering = "REGISTERING",
         Deregistering = "DEREGISTERING",
         RegistrationFailed = "REGISTRATION_FAILED",
+    }
+}
+
+impl Described for ContainerInstanceStatus {
+    fn shape() -> &'static Shape {
+        &schema::ContainerInstanceStatus
     }
 }
 
@@ -9336,6 +11349,12 @@ pub struct ListContainerInstancesResponse {
     /// The `nextToken` value to include in a future `ListContainerInstances` request. When the results of a `ListContainerInstances` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListContainerInstancesResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListContainerInstancesResponse
+    }
 }
 
 /// The `DescribeCapacityProvidersRequest` structure.
@@ -9366,10 +11385,22 @@ pub struct DescribeCapacityProvidersRequest {
     pub next_token: Option<String>,
 }
 
+impl Described for DescribeCapacityProvidersRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeCapacityProvidersRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `CapacityProviderField` values.
     pub enum CapacityProviderField {
         Tags = "TAGS",
+    }
+}
+
+impl Described for CapacityProviderField {
+    fn shape() -> &'static Shape {
+        &schema::CapacityProviderField
     }
 }
 
@@ -9389,6 +11420,12 @@ pub struct DescribeCapacityProvidersResponse {
     /// The `nextToken` value to include in a future `DescribeCapacityProviders` request. When the results of a `DescribeCapacityProviders` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for DescribeCapacityProvidersResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeCapacityProvidersResponse
+    }
 }
 
 /// The `CreateCapacityProviderRequest` structure.
@@ -9417,6 +11454,12 @@ pub struct CreateCapacityProviderRequest {
     /// The metadata that you apply to the capacity provider to categorize and organize them more conveniently. Each tag consists of a key and an optional value. You define both of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+}
+
+impl Described for CreateCapacityProviderRequest {
+    fn shape() -> &'static Shape {
+        &schema::CreateCapacityProviderRequest
+    }
 }
 
 /// The configuration for creating a Amazon ECS Managed Instances provider. This specifies how Amazon ECS should manage Amazon EC2 instances, including the infrastructure role, instance launch template, and whether to propagate tags from the capacity provider to the instances.
@@ -9459,6 +11502,12 @@ pub struct CreateManagedInstancesProviderConfiguration {
     pub auto_repair_configuration: Option<AutoRepairConfiguration>,
 }
 
+impl Described for CreateManagedInstancesProviderConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::CreateManagedInstancesProviderConfiguration
+    }
+}
+
 /// The `CreateCapacityProviderResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateCapacityProviderResponse {
@@ -9469,6 +11518,12 @@ pub struct CreateCapacityProviderResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider: Option<CapacityProvider>,
+}
+
+impl Described for CreateCapacityProviderResponse {
+    fn shape() -> &'static Shape {
+        &schema::CreateCapacityProviderResponse
+    }
 }
 
 /// The `UpdateCapacityProviderRequest` structure.
@@ -9496,6 +11551,12 @@ pub struct UpdateCapacityProviderRequest {
     pub managed_instances_provider: Option<UpdateManagedInstancesProviderConfiguration>,
 }
 
+impl Described for UpdateCapacityProviderRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateCapacityProviderRequest
+    }
+}
+
 /// The details of the Auto Scaling group capacity provider to update.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AutoScalingGroupProviderUpdate {
@@ -9520,6 +11581,12 @@ pub struct AutoScalingGroupProviderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_draining: Option<ManagedDraining>,
+}
+
+impl Described for AutoScalingGroupProviderUpdate {
+    fn shape() -> &'static Shape {
+        &schema::AutoScalingGroupProviderUpdate
+    }
 }
 
 /// The updated configuration for a Amazon ECS Managed Instances provider. You can modify the infrastructure role, instance launch template, and tag propagation settings. Changes apply to new instances launched after the update.
@@ -9560,6 +11627,12 @@ pub struct UpdateManagedInstancesProviderConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_repair_configuration: Option<AutoRepairConfiguration>,
+}
+
+impl Described for UpdateManagedInstancesProviderConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::UpdateManagedInstancesProviderConfiguration
+    }
 }
 
 /// The updated launch template configuration for Amazon ECS Managed Instances. You can modify the instance profile, network configuration, storage settings, and instance requirements. Changes apply to new instances launched after the update.
@@ -9621,6 +11694,12 @@ pub struct InstanceLaunchTemplateUpdate {
     pub capacity_reservations: Option<CapacityReservationRequest>,
 }
 
+impl Described for InstanceLaunchTemplateUpdate {
+    fn shape() -> &'static Shape {
+        &schema::InstanceLaunchTemplateUpdate
+    }
+}
+
 /// The `UpdateCapacityProviderResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateCapacityProviderResponse {
@@ -9631,6 +11710,12 @@ pub struct UpdateCapacityProviderResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider: Option<CapacityProvider>,
+}
+
+impl Described for UpdateCapacityProviderResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateCapacityProviderResponse
+    }
 }
 
 /// The `DeleteCapacityProviderRequest` structure.
@@ -9648,6 +11733,12 @@ pub struct DeleteCapacityProviderRequest {
     pub cluster: Option<String>,
 }
 
+impl Described for DeleteCapacityProviderRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteCapacityProviderRequest
+    }
+}
+
 /// The `DeleteCapacityProviderResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteCapacityProviderResponse {
@@ -9658,6 +11749,12 @@ pub struct DeleteCapacityProviderResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider: Option<CapacityProvider>,
+}
+
+impl Described for DeleteCapacityProviderResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteCapacityProviderResponse
+    }
 }
 
 /// The `DescribeTaskSetsRequest` structure.
@@ -9677,10 +11774,22 @@ pub struct DescribeTaskSetsRequest {
     pub include: Option<Vec<TaskSetField>>,
 }
 
+impl Described for DescribeTaskSetsRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeTaskSetsRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `TaskSetField` values.
     pub enum TaskSetField {
         Tags = "TAGS",
+    }
+}
+
+impl Described for TaskSetField {
+    fn shape() -> &'static Shape {
+        &schema::TaskSetField
     }
 }
 
@@ -9693,6 +11802,12 @@ pub struct DescribeTaskSetsResponse {
     /// Any failures associated with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for DescribeTaskSetsResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeTaskSetsResponse
+    }
 }
 
 /// The `CreateTaskSetRequest` structure.
@@ -9775,12 +11890,24 @@ pub struct CreateTaskSetRequest {
     pub tags: Option<Vec<Tag>>,
 }
 
+impl Described for CreateTaskSetRequest {
+    fn shape() -> &'static Shape {
+        &schema::CreateTaskSetRequest
+    }
+}
+
 /// The `CreateTaskSetResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateTaskSetResponse {
     /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment. A task set includes details such as the desired number of tasks, how many tasks are running, and whether the task set serves production traffic.
     #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
     pub task_set: Option<TaskSet>,
+}
+
+impl Described for CreateTaskSetResponse {
+    fn shape() -> &'static Shape {
+        &schema::CreateTaskSetResponse
+    }
 }
 
 /// The `UpdateTaskSetRequest` structure.
@@ -9800,12 +11927,24 @@ pub struct UpdateTaskSetRequest {
     pub scale: Option<Scale>,
 }
 
+impl Described for UpdateTaskSetRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateTaskSetRequest
+    }
+}
+
 /// The `UpdateTaskSetResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateTaskSetResponse {
     /// Details about the task set.
     #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
     pub task_set: Option<TaskSet>,
+}
+
+impl Described for UpdateTaskSetResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateTaskSetResponse
+    }
 }
 
 /// The `DeleteTaskSetRequest` structure.
@@ -9825,12 +11964,24 @@ pub struct DeleteTaskSetRequest {
     pub force: Option<bool>,
 }
 
+impl Described for DeleteTaskSetRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteTaskSetRequest
+    }
+}
+
 /// The `DeleteTaskSetResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteTaskSetResponse {
     /// Details about the task set.
     #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
     pub task_set: Option<TaskSet>,
+}
+
+impl Described for DeleteTaskSetResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteTaskSetResponse
+    }
 }
 
 /// The `DescribeServiceRevisionsRequest` structure.
@@ -9843,6 +11994,12 @@ pub struct DescribeServiceRevisionsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub service_revision_arns: Option<Vec<String>>,
+}
+
+impl Described for DescribeServiceRevisionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeServiceRevisionsRequest
+    }
 }
 
 /// The `DescribeServiceRevisionsResponse` structure.
@@ -9860,6 +12017,12 @@ pub struct DescribeServiceRevisionsResponse {
     pub failures: Option<Vec<Failure>>,
 }
 
+impl Described for DescribeServiceRevisionsResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeServiceRevisionsResponse
+    }
+}
+
 /// The `DescribeServiceDeploymentsRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeServiceDeploymentsRequest {
@@ -9870,6 +12033,12 @@ pub struct DescribeServiceDeploymentsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub service_deployment_arns: Option<Vec<String>>,
+}
+
+impl Described for DescribeServiceDeploymentsRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeServiceDeploymentsRequest
+    }
 }
 
 /// The `DescribeServiceDeploymentsResponse` structure.
@@ -9885,6 +12054,12 @@ pub struct DescribeServiceDeploymentsResponse {
     /// Any failures associated with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for DescribeServiceDeploymentsResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeServiceDeploymentsResponse
+    }
 }
 
 /// The `ListServiceDeploymentsRequest` structure.
@@ -9914,6 +12089,12 @@ pub struct ListServiceDeploymentsRequest {
     pub max_results: Option<i32>,
 }
 
+impl Described for ListServiceDeploymentsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListServiceDeploymentsRequest
+    }
+}
+
 /// The optional filter to narrow the `ListServiceDeployment` results.
 ///
 /// If you do not specify a value, service deployments that were created before the current time are included in the result.
@@ -9925,6 +12106,12 @@ pub struct CreatedAt {
     /// Include service deployments in the result that were created after this time. The format is yyyy-MM-dd HH:mm:ss.SSSSSS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<DateTime>,
+}
+
+impl Described for CreatedAt {
+    fn shape() -> &'static Shape {
+        &schema::CreatedAt
+    }
 }
 
 /// The `ListServiceDeploymentsResponse` structure.
@@ -9940,6 +12127,12 @@ pub struct ListServiceDeploymentsResponse {
     /// The `nextToken` value to include in a future `ListServiceDeployments` request. When the results of a `ListServiceDeployments` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is null when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListServiceDeploymentsResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListServiceDeploymentsResponse
+    }
 }
 
 /// The service deployment properties that are retured when you call `ListServiceDeployments`.
@@ -10000,6 +12193,12 @@ pub struct ServiceDeploymentBrief {
     pub status_reason: Option<String>,
 }
 
+impl Described for ServiceDeploymentBrief {
+    fn shape() -> &'static Shape {
+        &schema::ServiceDeploymentBrief
+    }
+}
+
 /// The `StopServiceDeploymentRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StopServiceDeploymentRequest {
@@ -10015,11 +12214,23 @@ pub struct StopServiceDeploymentRequest {
     pub stop_type: Option<StopServiceDeploymentStopType>,
 }
 
+impl Described for StopServiceDeploymentRequest {
+    fn shape() -> &'static Shape {
+        &schema::StopServiceDeploymentRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `StopServiceDeploymentStopType` values.
     pub enum StopServiceDeploymentStopType {
         Abort = "ABORT",
         Rollback = "ROLLBACK",
+    }
+}
+
+impl Described for StopServiceDeploymentStopType {
+    fn shape() -> &'static Shape {
+        &schema::StopServiceDeploymentStopType
     }
 }
 
@@ -10035,6 +12246,12 @@ pub struct StopServiceDeploymentResponse {
     pub service_deployment_arn: Option<String>,
 }
 
+impl Described for StopServiceDeploymentResponse {
+    fn shape() -> &'static Shape {
+        &schema::StopServiceDeploymentResponse
+    }
+}
+
 /// The `DescribeDaemonRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDaemonRequest {
@@ -10043,12 +12260,24 @@ pub struct DescribeDaemonRequest {
     pub daemon_arn: Option<String>,
 }
 
+impl Described for DescribeDaemonRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeDaemonRequest
+    }
+}
+
 /// The `DescribeDaemonResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDaemonResponse {
     /// The full description of the daemon, including the current revisions, deployment ARN, cluster, and status information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daemon: Option<Daemon>,
+}
+
+impl Described for DescribeDaemonResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeDaemonResponse
+    }
 }
 
 /// The `ListDaemonsRequest` structure.
@@ -10080,6 +12309,12 @@ pub struct ListDaemonsRequest {
     pub next_token: Option<String>,
 }
 
+impl Described for ListDaemonsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListDaemonsRequest
+    }
+}
+
 /// The `ListDaemonsResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListDaemonsResponse {
@@ -10093,6 +12328,12 @@ pub struct ListDaemonsResponse {
     /// The `nextToken` value to include in a future `ListDaemons` request. When the results of a `ListDaemons` request exceed `maxResults`, this value can be used to retrieve the next page of results.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListDaemonsResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListDaemonsResponse
+    }
 }
 
 /// A summary of a daemon.
@@ -10110,6 +12351,12 @@ pub struct DaemonSummary {
     /// The Unix timestamp for the time when the daemon was last updated.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime>,
+}
+
+impl Described for DaemonSummary {
+    fn shape() -> &'static Shape {
+        &schema::DaemonSummary
+    }
 }
 
 /// The `CreateDaemonRequest` structure.
@@ -10186,6 +12433,12 @@ pub struct CreateDaemonRequest {
     pub critical: Option<bool>,
 }
 
+impl Described for CreateDaemonRequest {
+    fn shape() -> &'static Shape {
+        &schema::CreateDaemonRequest
+    }
+}
+
 /// Optional deployment parameters that control how a daemon rolls out updates across container instances.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonDeploymentConfiguration {
@@ -10208,6 +12461,12 @@ pub struct DaemonDeploymentConfiguration {
     pub bake_time_in_minutes: Option<i32>,
 }
 
+impl Described for DaemonDeploymentConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDeploymentConfiguration
+    }
+}
+
 /// The CloudWatch alarm configuration for a daemon. When enabled, CloudWatch alarms determine whether a daemon deployment has failed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonAlarmConfiguration {
@@ -10221,6 +12480,12 @@ pub struct DaemonAlarmConfiguration {
     /// Determines whether to use the CloudWatch alarm option in the daemon deployment process. The default value is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
+}
+
+impl Described for DaemonAlarmConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::DaemonAlarmConfiguration
+    }
 }
 
 /// The `CreateDaemonResponse` structure.
@@ -10242,6 +12507,12 @@ pub struct CreateDaemonResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_arn: Option<String>,
+}
+
+impl Described for CreateDaemonResponse {
+    fn shape() -> &'static Shape {
+        &schema::CreateDaemonResponse
+    }
 }
 
 /// The `UpdateDaemonRequest` structure.
@@ -10297,6 +12568,12 @@ pub struct UpdateDaemonRequest {
     pub critical: Option<bool>,
 }
 
+impl Described for UpdateDaemonRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateDaemonRequest
+    }
+}
+
 /// The `UpdateDaemonResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateDaemonResponse {
@@ -10321,12 +12598,24 @@ pub struct UpdateDaemonResponse {
     pub deployment_arn: Option<String>,
 }
 
+impl Described for UpdateDaemonResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateDaemonResponse
+    }
+}
+
 /// The `DeleteDaemonRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteDaemonRequest {
     /// The Amazon Resource Name (ARN) of the daemon to delete.
     #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_arn: Option<String>,
+}
+
+impl Described for DeleteDaemonRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteDaemonRequest
+    }
 }
 
 /// The `DeleteDaemonResponse` structure.
@@ -10353,6 +12642,12 @@ pub struct DeleteDaemonResponse {
     pub deployment_arn: Option<String>,
 }
 
+impl Described for DeleteDaemonResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteDaemonResponse
+    }
+}
+
 /// The `DescribeDaemonTaskDefinitionRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDaemonTaskDefinitionRequest {
@@ -10365,6 +12660,12 @@ pub struct DescribeDaemonTaskDefinitionRequest {
     pub daemon_task_definition: Option<String>,
 }
 
+impl Described for DescribeDaemonTaskDefinitionRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeDaemonTaskDefinitionRequest
+    }
+}
+
 /// The `DescribeDaemonTaskDefinitionResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDaemonTaskDefinitionResponse {
@@ -10375,6 +12676,12 @@ pub struct DescribeDaemonTaskDefinitionResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_task_definition: Option<DaemonTaskDefinition>,
+}
+
+impl Described for DescribeDaemonTaskDefinitionResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeDaemonTaskDefinitionResponse
+    }
 }
 
 /// The `ListDaemonTaskDefinitionsRequest` structure.
@@ -10411,10 +12718,22 @@ pub struct ListDaemonTaskDefinitionsRequest {
     pub max_results: Option<i32>,
 }
 
+impl Described for ListDaemonTaskDefinitionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListDaemonTaskDefinitionsRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DaemonTaskDefinitionRevisionFilter` values.
     pub enum DaemonTaskDefinitionRevisionFilter {
         LastRegistered = "LAST_REGISTERED",
+    }
+}
+
+impl Described for DaemonTaskDefinitionRevisionFilter {
+    fn shape() -> &'static Shape {
+        &schema::DaemonTaskDefinitionRevisionFilter
     }
 }
 
@@ -10424,6 +12743,12 @@ botocraft_core::open_enum! {
         Active = "ACTIVE",
         DeleteInProgress = "DELETE_IN_PROGRESS",
         All = "ALL",
+    }
+}
+
+impl Described for DaemonTaskDefinitionStatusFilter {
+    fn shape() -> &'static Shape {
+        &schema::DaemonTaskDefinitionStatusFilter
     }
 }
 
@@ -10440,6 +12765,12 @@ pub struct ListDaemonTaskDefinitionsResponse {
     /// The `nextToken` value to include in a future `ListDaemonTaskDefinitions` request. When the results of a `ListDaemonTaskDefinitions` request exceed `maxResults`, this value can be used to retrieve the next page of results.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListDaemonTaskDefinitionsResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListDaemonTaskDefinitionsResponse
+    }
 }
 
 /// A summary of a daemon task definition.
@@ -10472,6 +12803,12 @@ pub struct DaemonTaskDefinitionSummary {
     /// The status of the daemon task definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonTaskDefinitionStatus>,
+}
+
+impl Described for DaemonTaskDefinitionSummary {
+    fn shape() -> &'static Shape {
+        &schema::DaemonTaskDefinitionSummary
+    }
 }
 
 /// The `RegisterDaemonTaskDefinitionRequest` structure.
@@ -10521,6 +12858,12 @@ pub struct RegisterDaemonTaskDefinitionRequest {
     pub ipc_mode: Option<DaemonIpcMode>,
 }
 
+impl Described for RegisterDaemonTaskDefinitionRequest {
+    fn shape() -> &'static Shape {
+        &schema::RegisterDaemonTaskDefinitionRequest
+    }
+}
+
 /// The `RegisterDaemonTaskDefinitionResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterDaemonTaskDefinitionResponse {
@@ -10531,6 +12874,12 @@ pub struct RegisterDaemonTaskDefinitionResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_task_definition_arn: Option<String>,
+}
+
+impl Described for RegisterDaemonTaskDefinitionResponse {
+    fn shape() -> &'static Shape {
+        &schema::RegisterDaemonTaskDefinitionResponse
+    }
 }
 
 /// The `DeleteDaemonTaskDefinitionRequest` structure.
@@ -10545,6 +12894,12 @@ pub struct DeleteDaemonTaskDefinitionRequest {
     pub daemon_task_definition: Option<String>,
 }
 
+impl Described for DeleteDaemonTaskDefinitionRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteDaemonTaskDefinitionRequest
+    }
+}
+
 /// The `DeleteDaemonTaskDefinitionResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteDaemonTaskDefinitionResponse {
@@ -10557,6 +12912,12 @@ pub struct DeleteDaemonTaskDefinitionResponse {
     pub daemon_task_definition_arn: Option<String>,
 }
 
+impl Described for DeleteDaemonTaskDefinitionResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteDaemonTaskDefinitionResponse
+    }
+}
+
 /// The `DescribeDaemonRevisionsRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDaemonRevisionsRequest {
@@ -10567,6 +12928,12 @@ pub struct DescribeDaemonRevisionsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_revision_arns: Option<Vec<String>>,
+}
+
+impl Described for DescribeDaemonRevisionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeDaemonRevisionsRequest
+    }
 }
 
 /// The `DescribeDaemonRevisionsResponse` structure.
@@ -10582,6 +12949,12 @@ pub struct DescribeDaemonRevisionsResponse {
     /// Any failures associated with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for DescribeDaemonRevisionsResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeDaemonRevisionsResponse
+    }
 }
 
 /// The `ListDaemonDeploymentsRequest` structure.
@@ -10608,6 +12981,12 @@ pub struct ListDaemonDeploymentsRequest {
     pub next_token: Option<String>,
 }
 
+impl Described for ListDaemonDeploymentsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListDaemonDeploymentsRequest
+    }
+}
+
 /// The `ListDaemonDeploymentsResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListDaemonDeploymentsResponse {
@@ -10623,6 +13002,12 @@ pub struct ListDaemonDeploymentsResponse {
     pub daemon_deployments: Option<Vec<DaemonDeployment>>,
 }
 
+impl Described for ListDaemonDeploymentsResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListDaemonDeploymentsResponse
+    }
+}
+
 /// The `DescribeDaemonDeploymentsRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDaemonDeploymentsRequest {
@@ -10633,6 +13018,12 @@ pub struct DescribeDaemonDeploymentsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_deployment_arns: Option<Vec<String>>,
+}
+
+impl Described for DescribeDaemonDeploymentsRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeDaemonDeploymentsRequest
+    }
 }
 
 /// The `DescribeDaemonDeploymentsResponse` structure.
@@ -10648,6 +13039,12 @@ pub struct DescribeDaemonDeploymentsResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_deployments: Option<Vec<DaemonDeploymentDetail>>,
+}
+
+impl Described for DescribeDaemonDeploymentsResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeDaemonDeploymentsResponse
+    }
 }
 
 /// Information about a daemon deployment. A daemon deployment orchestrates the progressive rollout of daemon task updates across container instances.
@@ -10729,6 +13126,12 @@ pub struct DaemonDeploymentDetail {
     pub finished_at: Option<DateTime>,
 }
 
+impl Described for DaemonDeploymentDetail {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDeployment
+    }
+}
+
 /// Details about a daemon revision during a deployment, including running and draining instance counts per capacity provider.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonDeploymentRevisionDetail {
@@ -10765,6 +13168,12 @@ pub struct DaemonDeploymentRevisionDetail {
     pub total_draining_instance_count: Option<i32>,
 }
 
+impl Described for DaemonDeploymentRevisionDetail {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDeploymentRevisionDetail
+    }
+}
+
 /// Information about a capacity provider during a daemon deployment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonDeploymentCapacityProvider {
@@ -10794,6 +13203,12 @@ pub struct DaemonDeploymentCapacityProvider {
     pub draining_instance_count: Option<i32>,
 }
 
+impl Described for DaemonDeploymentCapacityProvider {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDeploymentCapacityProvider
+    }
+}
+
 /// Information about the circuit breaker used to determine when a daemon deployment has failed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DaemonCircuitBreaker {
@@ -10812,6 +13227,12 @@ pub struct DaemonCircuitBreaker {
     pub threshold: Option<i32>,
 }
 
+impl Described for DaemonCircuitBreaker {
+    fn shape() -> &'static Shape {
+        &schema::DaemonCircuitBreaker
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `DaemonDeploymentRollbackMonitorsStatus` values.
     pub enum DaemonDeploymentRollbackMonitorsStatus {
@@ -10819,6 +13240,12 @@ botocraft_core::open_enum! {
         Monitoring = "MONITORING",
         MonitoringComplete = "MONITORING_COMPLETE",
         Disabled = "DISABLED",
+    }
+}
+
+impl Described for DaemonDeploymentRollbackMonitorsStatus {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDeploymentRollbackMonitorsStatus
     }
 }
 
@@ -10842,6 +13269,12 @@ pub struct DaemonDeploymentAlarms {
         skip_serializing_if = "Option::is_none"
     )]
     pub triggered_alarm_names: Option<Vec<String>>,
+}
+
+impl Described for DaemonDeploymentAlarms {
+    fn shape() -> &'static Shape {
+        &schema::DaemonDeploymentAlarms
+    }
 }
 
 /// Information about a daemon deployment rollback.
@@ -10869,6 +13302,12 @@ pub struct DaemonRollback {
     pub rollback_capacity_providers: Option<Vec<String>>,
 }
 
+impl Described for DaemonRollback {
+    fn shape() -> &'static Shape {
+        &schema::DaemonRollback
+    }
+}
+
 /// The `DescribeExpressGatewayServiceRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeExpressGatewayServiceRequest {
@@ -10884,10 +13323,22 @@ pub struct DescribeExpressGatewayServiceRequest {
     pub include: Option<Vec<ExpressGatewayServiceInclude>>,
 }
 
+impl Described for DescribeExpressGatewayServiceRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeExpressGatewayServiceRequest
+    }
+}
+
 botocraft_core::open_enum! {
     /// The `ExpressGatewayServiceInclude` values.
     pub enum ExpressGatewayServiceInclude {
         Tags = "TAGS",
+    }
+}
+
+impl Described for ExpressGatewayServiceInclude {
+    fn shape() -> &'static Shape {
+        &schema::ExpressGatewayServiceInclude
     }
 }
 
@@ -10897,6 +13348,12 @@ pub struct DescribeExpressGatewayServiceResponse {
     /// The full description of the described express service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<ExpressGatewayService>,
+}
+
+impl Described for DescribeExpressGatewayServiceResponse {
+    fn shape() -> &'static Shape {
+        &schema::DescribeExpressGatewayServiceResponse
+    }
 }
 
 /// The `ListServicesByNamespaceRequest` structure.
@@ -10917,6 +13374,12 @@ pub struct ListServicesByNamespaceRequest {
     pub max_results: Option<i32>,
 }
 
+impl Described for ListServicesByNamespaceRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListServicesByNamespaceRequest
+    }
+}
+
 /// The `ListServicesByNamespaceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListServicesByNamespaceResponse {
@@ -10930,6 +13393,12 @@ pub struct ListServicesByNamespaceResponse {
     /// The `nextToken` value to include in a future `ListServicesByNamespace` request. When the results of a `ListServicesByNamespace` request exceed `maxResults`, this value can be used to retrieve the next page of results. When there are no more results to return, this value is `null`.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+impl Described for ListServicesByNamespaceResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListServicesByNamespaceResponse
+    }
 }
 
 /// The `CreateExpressGatewayServiceRequest` structure.
@@ -11019,12 +13488,24 @@ pub struct CreateExpressGatewayServiceRequest {
     pub task_definition_arn: Option<String>,
 }
 
+impl Described for CreateExpressGatewayServiceRequest {
+    fn shape() -> &'static Shape {
+        &schema::CreateExpressGatewayServiceRequest
+    }
+}
+
 /// The `CreateExpressGatewayServiceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateExpressGatewayServiceResponse {
     /// The full description of your Express service following the create operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<ExpressGatewayService>,
+}
+
+impl Described for CreateExpressGatewayServiceResponse {
+    fn shape() -> &'static Shape {
+        &schema::CreateExpressGatewayServiceResponse
+    }
 }
 
 /// The `UpdateExpressGatewayServiceRequest` structure.
@@ -11101,12 +13582,24 @@ pub struct UpdateExpressGatewayServiceRequest {
     pub task_definition_arn: Option<String>,
 }
 
+impl Described for UpdateExpressGatewayServiceRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateExpressGatewayServiceRequest
+    }
+}
+
 /// The `UpdateExpressGatewayServiceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateExpressGatewayServiceResponse {
     /// The full description of your express gateway service following the update call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<UpdatedExpressGatewayService>,
+}
+
+impl Described for UpdateExpressGatewayServiceResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateExpressGatewayServiceResponse
+    }
 }
 
 /// An object that describes an Express service to be updated.
@@ -11147,6 +13640,12 @@ pub struct UpdatedExpressGatewayService {
     pub updated_at: Option<DateTime>,
 }
 
+impl Described for UpdatedExpressGatewayService {
+    fn shape() -> &'static Shape {
+        &schema::UpdatedExpressGatewayService
+    }
+}
+
 /// The `DeleteExpressGatewayServiceRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteExpressGatewayServiceRequest {
@@ -11159,12 +13658,24 @@ pub struct DeleteExpressGatewayServiceRequest {
     pub service_arn: Option<String>,
 }
 
+impl Described for DeleteExpressGatewayServiceRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteExpressGatewayServiceRequest
+    }
+}
+
 /// The `DeleteExpressGatewayServiceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteExpressGatewayServiceResponse {
     /// The full description of the deleted express service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<ExpressGatewayService>,
+}
+
+impl Described for DeleteExpressGatewayServiceResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteExpressGatewayServiceResponse
+    }
 }
 
 /// The `TagResourceRequest` structure.
@@ -11182,9 +13693,21 @@ pub struct TagResourceRequest {
     pub tags: Option<Vec<Tag>>,
 }
 
+impl Described for TagResourceRequest {
+    fn shape() -> &'static Shape {
+        &schema::TagResourceRequest
+    }
+}
+
 /// The `TagResourceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TagResourceResponse {}
+
+impl Described for TagResourceResponse {
+    fn shape() -> &'static Shape {
+        &schema::TagResourceResponse
+    }
+}
 
 /// The `UntagResourceRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -11201,6 +13724,18 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
+impl Described for UntagResourceRequest {
+    fn shape() -> &'static Shape {
+        &schema::UntagResourceRequest
+    }
+}
+
 /// The `UntagResourceResponse` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UntagResourceResponse {}
+
+impl Described for UntagResourceResponse {
+    fn shape() -> &'static Shape {
+        &schema::UntagResourceResponse
+    }
+}

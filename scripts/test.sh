@@ -54,6 +54,7 @@ bash scripts/bootstrap-venv.sh
 
 banner "fetch botocore models"
 python3 scripts/fetch-botocore.py
+python3 scripts/fetch-botocore.py --sdist
 
 banner "start moto_server"
 moto_start

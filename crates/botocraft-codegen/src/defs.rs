@@ -37,6 +37,9 @@ pub struct ServiceDef {
     pub tag_resource: Option<TagOperation>,
     /// How tags are removed from an existing resource.
     pub untag_resource: Option<TagOperation>,
+    /// Tag operations name resources by their id (EC2) instead of their ARN.
+    #[serde(default)]
+    pub tag_by_id: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +142,8 @@ pub struct MethodDef {
     pub tokens: Option<Vec<String>>,
     /// Turn the ids a list operation returns into models.
     pub hydrate: Option<HydrateDef>,
+    /// Creates carrying the model's tags as `TagSpecifications` of this resource type (EC2).
+    pub tag_specifications: Option<String>,
     /// Input member filled with a fresh UUID unless the caller sets it.
     pub idempotency_token: Option<String>,
     /// Output member holding the new resource's key: the call is followed by
@@ -168,6 +173,8 @@ pub struct PropertyDef {
     pub field: String,
     /// First capture group becomes the value; without it the property is an alias.
     pub regex: Option<String>,
+    /// The value of this tag in the `field` tag list (`tag = "Name"`).
+    pub tag: Option<String>,
     pub doc: Option<String>,
 }
 
@@ -186,6 +193,9 @@ pub struct CallDef {
     /// Optional setters (target input member → value expression).
     #[serde(default)]
     pub options: BTreeMap<String, String>,
+    /// EC2-style filters (filter name → value expression): `.filter(name, [value])`.
+    #[serde(default)]
+    pub filters: BTreeMap<String, String>,
     pub doc: Option<String>,
     /// The link may be absent (e.g. a Fargate task has no container instance):
     /// the call then returns `Ok(None)` instead of a validation error.

@@ -132,14 +132,15 @@ fn generate(root: &Path, service: &str) -> Result<Vec<(PathBuf, String)>, String
     );
     let dir = root.join(&defs.service.crate_dir).join("src/generated");
     let imports_types = "#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n\n#[allow(unused_imports)]\nuse botocraft_core::{Blob, DateTime, ModelState};\nuse botocraft_core::schema::{Described, Shape};\nuse serde::{Deserialize, Serialize};\n\nuse super::schema;\n\n";
-    let imports_models = "use botocraft_core::tags::{self, TagMap, TagsMut};\nuse botocraft_core::waiter::{Acceptor, Waiter};\nuse botocraft_core::{protocol::invoke, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};\nuse serde::{Deserialize, Serialize};\n\nuse super::managers::*;\nuse super::types::*;\n\n";
-    let imports_managers = "use futures::future::BoxFuture;\n#[allow(unused_imports)]\nuse futures::{StreamExt, TryStreamExt};\nuse botocraft_core::{error, protocol::invoke, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator};\n\nuse super::types::*;\n\n";
+    let imports_models = "use botocraft_core::tags::{self, TagMap, TagsMut};\nuse botocraft_core::waiter::{Acceptor, Waiter};\n#[allow(unused_imports)]\nuse botocraft_core::{protocol::call, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};\nuse serde::{Deserialize, Serialize};\n\nuse super::managers::*;\nuse super::types::*;\n\n";
+    let imports_managers = "use futures::future::BoxFuture;\n#[allow(unused_imports)]\nuse futures::{StreamExt, TryStreamExt};\nuse botocraft_core::{error, protocol::call, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator};\n#[allow(unused_imports)]\nuse botocraft_core::{Blob, DateTime};\n\nuse super::types::*;\n\n";
+    let write_tags = emitter.emit_write_tags()?;
     let mut files = vec![
         (dir.join("types.rs"), format!("{header}//! Every structure and enum the models reach, from the botocore model.\n\n{imports_types}{}", types.emit())),
         (dir.join("models.rs"), format!("{header}//! Primary models: keys, identity, tags, properties, relations, proxies,\n//! `save()`, `delete()` and waiters.\n\n{imports_models}{models_rs}")),
         (dir.join("managers.rs"), format!("{header}//! Managers and the requests they build.\n\n{imports_managers}{managers_rs}")),
         (dir.join("schema.rs"), format!("{header}//! Shape descriptors: how each type is named and nested on the wire.\n\n#![allow(non_upper_case_globals)]\n\n#[allow(unused_imports)]\nuse botocraft_core::schema::{{Kind, Member, Shape, TimestampFormat}};\n\n{}", types.emit_schema())),
-        (dir.join("mod.rs"), format!("{header}{}", mod_rs(&model, &defs))),
+        (dir.join("mod.rs"), format!("{header}{}{write_tags}", mod_rs(&model, &defs))),
     ];
     for (path, text) in files.iter_mut() {
         *text = rustfmt(text).map_err(|e| format!("rustfmt failed on {}: {e}", path.display()))?;
@@ -157,7 +158,15 @@ fn mod_rs(model: &botocore::ServiceModel, defs: &defs::Definitions) -> String {
         (other, _) => other,
     };
     let env_id = md.service_id.replace(' ', "_").to_uppercase();
+    let mut primary = Vec::new();
+    for (name, _) in defs.models.iter() {
+        primary.push(format!("{name}, {name}Key, {name}Manager"));
+    }
     let mut s = String::from("//! Generated code: types, models and managers.\n\nmod managers;\nmod models;\npub mod schema;\nmod types;\n\npub use managers::*;\npub use models::*;\npub use types::*;\n\n");
+    s.push_str(&format!(
+        "/// The primary models with their keys and managers, for flat re-export\n/// (`botocraft::services::*`) without secondary-type name clashes.\npub mod primary {{\n    pub use super::{{{}}};\n}}\n\n",
+        primary.join(", ")
+    ));
     s.push_str(&format!(
         "/// What botocraft knows about the service.\npub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMetadata {{\n    name: {:?},\n    signing_name: {:?},\n    endpoint_prefix: {:?},\n    env_id: {:?},\n    api_version: {:?},\n    target_prefix: {},\n    protocol: botocraft_core::Protocol::{protocol},\n}};\n\n",
         defs.service.name,
@@ -175,31 +184,6 @@ fn mod_rs(model: &botocore::ServiceModel, defs: &defs::Definitions) -> String {
         let (kf, vf) = (names::field(k), names::field(v));
         s.push_str(&format!(
             "impl botocraft_core::TagPair for {tag} {{\n    fn tag_key(&self) -> Option<&str> {{\n        self.{kf}.as_deref()\n    }}\n\n    fn tag_value(&self) -> Option<&str> {{\n        self.{vf}.as_deref()\n    }}\n\n    fn from_pair(key: String, value: String) -> Self {{\n        {tag} {{ {kf}: Some(key), {vf}: Some(value) }}\n    }}\n}}\n\n"
-        ));
-    }
-    if let (Some(t), Some(u)) = (&defs.service.tag_resource, &defs.service.untag_resource) {
-        let tin = model.operations[&t.operation]
-            .input
-            .as_ref()
-            .unwrap()
-            .shape
-            .clone();
-        let uin = model.operations[&u.operation]
-            .input
-            .as_ref()
-            .unwrap()
-            .shape
-            .clone();
-        s.push_str(&format!(
-            "/// Sets and removes tags on an existing resource so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    arn: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {arn}: Some(arn.to_owned()), {tags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        botocraft_core::protocol::invoke::<_, serde_json::Value>(&**session, &SERVICE, {top:?}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uarn}: Some(arn.to_owned()), {keys}: Some(removed), ..Default::default() }};\n        botocraft_core::protocol::invoke::<_, serde_json::Value>(&**session, &SERVICE, {uop:?}, &input).await?;\n    }}\n    Ok(())\n}}\n",
-            tin = names::type_name(&tin),
-            uin = names::type_name(&uin),
-            arn = names::field(&t.arn),
-            tags = names::field(t.tags.as_deref().unwrap_or("tags")),
-            top = t.operation,
-            uarn = names::field(&u.arn),
-            keys = names::field(u.keys.as_deref().unwrap_or("tagKeys")),
-            uop = u.operation,
         ));
     }
     s

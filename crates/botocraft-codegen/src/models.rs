@@ -223,7 +223,16 @@ impl<'a> Emitter<'a> {
         // ---- PrimaryModel ----
         let _ = writeln!(out, "impl PrimaryModel for {name} {{\n    type Key = {key_ty};\n    type Manager = {name}Manager;\n    const SERVICE: &'static str = {:?};\n    const KIND: &'static str = {name:?};\n", self.defs.service.name);
         if key_fields.len() == 1 {
-            let _ = writeln!(out, "    fn pk(&self) -> Option<{key_ty}> {{\n        self.{}.clone().map({key_ty})\n    }}\n", key_fields[0].ident);
+            let kf = key_fields[0];
+            let value = if kf.ty == "String" {
+                format!("self.{}.clone()", kf.ident)
+            } else {
+                format!("self.{}.as_ref().map(|v| v.to_string())", kf.ident)
+            };
+            let _ = writeln!(
+                out,
+                "    fn pk(&self) -> Option<{key_ty}> {{\n        {value}.map({key_ty})\n    }}\n"
+            );
         } else {
             let key_names: Vec<String> = model
                 .key_names
@@ -232,7 +241,13 @@ impl<'a> Emitter<'a> {
             let parts = key_names
                 .iter()
                 .zip(&key_fields)
-                .map(|(kn, kf)| format!("{kn}: self.{}.clone()?", kf.ident))
+                .map(|(kn, kf)| {
+                    if kf.ty == "String" {
+                        format!("{kn}: self.{}.clone()?", kf.ident)
+                    } else {
+                        format!("{kn}: self.{}.as_ref()?.to_string()", kf.ident)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = writeln!(out, "    fn pk(&self) -> Option<{key_ty}> {{\n        Some({key_ty} {{ {parts} }})\n    }}\n");
@@ -283,6 +298,19 @@ impl<'a> Emitter<'a> {
         }
         for p in &model.properties {
             let f = self.field(&fields, &p.field, &ctx)?;
+            if let Some(tag) = &p.tag {
+                let key = names::field(self.defs.service.tag_key.as_deref().unwrap_or("Key"));
+                let value = names::field(self.defs.service.tag_value.as_deref().unwrap_or("Value"));
+                let doc = p.doc.clone().unwrap_or_else(|| {
+                    format!("The value of the `{tag}` tag, if the model has one.")
+                });
+                let _ = writeln!(
+                    out,
+                    "    /// {doc}\n    pub fn {}(&self) -> Option<&str> {{\n        self.{}.iter().flatten().find(|t| t.{key}.as_deref() == Some({tag:?})).and_then(|t| t.{value}.as_deref())\n    }}\n",
+                    p.name, f.ident
+                );
+                continue;
+            }
             let doc = p.doc.clone().unwrap_or_else(|| match &p.regex {
                 Some(re) => format!("Derived from `{}` (pattern `{re}`); `None` when it is unset or does not match.", f.wire),
                 None => format!("The same as `{}`.", f.wire),
@@ -362,7 +390,44 @@ impl<'a> Emitter<'a> {
             ));
         }
         let f = self.field(fields, expr, ctx)?;
+        if self.is_enum(&f.shape) {
+            return Ok(format!(
+                "self.{}.as_ref().map(|v| v.as_str().to_owned())",
+                f.ident
+            ));
+        }
         Ok(format!("self.{}.clone()", f.ident))
+    }
+
+    /// Whether values of a Rust type print as a key (strings, numbers, enums).
+    fn displayable(&self, ty: &str) -> bool {
+        !self
+            .types
+            .names
+            .iter()
+            .any(|(shape, name)| name == ty && self.model.shapes[shape].kind == "structure")
+            && !ty.starts_with("Vec<")
+            && !ty.starts_with("BTreeMap<")
+            && ty != "Blob"
+    }
+
+    fn is_enum(&self, shape: &str) -> bool {
+        let s = &self.model.shapes[shape];
+        s.kind == "string" && !s.enum_values.is_empty()
+    }
+
+    /// Whether a value expression yields a list.
+    fn expr_is_list(&self, fields: &[Field], expr: &str) -> bool {
+        if expr.contains("[]") {
+            return true;
+        }
+        if expr.starts_with('=') || expr.ends_with("()") || expr.contains('.') {
+            return false;
+        }
+        fields
+            .iter()
+            .find(|f| f.wire == expr)
+            .is_some_and(|f| f.ty.starts_with("Vec<"))
     }
 
     fn target_method(&self, target: &str, method: &str) -> Result<(&ModelDef, &MethodDef), String> {
@@ -431,9 +496,15 @@ impl<'a> Emitter<'a> {
                 )
             };
             let _ = writeln!(body, "        let Some(a{i}) = {v} else {{ {missing} }};");
-            let _ = single;
-            let _ = pf;
-            arg_names.push(format!("a{i}"));
+            // One value for a list argument (a proxy `instance.start()` calling
+            // `start(instance_ids)`) is sent as a one-element list.
+            let one_into_list =
+                pf.ty.starts_with("Vec<") && !*single && !self.expr_is_list(fields, expr);
+            arg_names.push(if one_into_list {
+                format!("[a{i}]")
+            } else {
+                format!("a{i}")
+            });
         }
         let _ = writeln!(
             body,
@@ -458,6 +529,19 @@ impl<'a> Emitter<'a> {
                 )
             };
             let _ = writeln!(body, "        let Some(v) = {v} else {{ {missing} }};\n        request = request.{setter}(v);");
+        }
+        for (filter, expr) in &call.filters {
+            let v = self.value_expr(model, fields, expr, &ctx)?;
+            let missing = if call.optional {
+                "return Ok(None)".to_string()
+            } else {
+                format!(
+                    "return {}::failed(manager, Error::validation({:?}))",
+                    m.builder,
+                    format!("{name}.{} needs `{expr}`, which is not set", call.name)
+                )
+            };
+            let _ = writeln!(body, "        let Some(v) = {v} else {{ {missing} }};\n        request = request.filter({filter:?}, [v]);");
         }
         if call.optional {
             let _ = writeln!(
@@ -511,7 +595,8 @@ impl<'a> Emitter<'a> {
                 .iter()
                 .any(|(_, mf)| mf.wire == tf.wire))
         };
-        let can_tag = self.defs.service.tag_resource.is_some() && model.arn.is_some();
+        let can_tag = self.defs.service.tag_resource.is_some()
+            && (model.arn.is_some() || self.defs.service.tag_by_id);
         let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
         if tag_field.is_some() && can_tag {
             doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
@@ -538,8 +623,14 @@ impl<'a> Emitter<'a> {
             let update_carries = carries("update")?;
             let _ = writeln!(
                 out,
-                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().cloned().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let arn = fresh.arn().or(self.arn()).map(str::to_owned).ok_or_else(|| Error::validation(\"{name} has no ARN to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &arn, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
-                id = tf.ident
+                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().cloned().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &target, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
+                id = tf.ident,
+                target = if self.defs.service.tag_by_id {
+                    "fresh.pk().or(self.pk()).map(|k| k.to_string())"
+                } else {
+                    "fresh.arn().or(self.arn()).map(str::to_owned)"
+                },
+                what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
             );
         }
         out.push_str("        *self = fresh;\n        Ok(())\n    }\n\n");
@@ -647,11 +738,12 @@ impl<'a> Emitter<'a> {
         });
         let _ = writeln!(
             out,
-            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default; see\n    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                invoke::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, &input).await\n            }}\n        }})\n    }}\n",
+            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default; see\n    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                call::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, {wrapper}, &input).await\n            }}\n        }})\n    }}\n",
             op = waiter.operation,
             delay = waiter.delay,
             max = waiter.max_attempts,
             fname = w.name,
+            wrapper = self.wrapper(&waiter.operation),
             acc = acceptors.join(", "),
             body = body.replace("\n        ", "\n            ").replace("        #[allow", "            #[allow"),
         );
@@ -791,6 +883,9 @@ impl<'a> Emitter<'a> {
             for (f, mf) in self.model_sourced_pairs(m, model)? {
                 init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
             }
+            if let Some(resource_type) = &m.def.tag_specifications {
+                init.push(self.tag_specifications(m, model, resource_type)?);
+            }
             key_parts.push("model.pk().map(|k| k.to_string()).unwrap_or_default()".to_string());
         }
         for (f, single) in self.positional(m)? {
@@ -810,14 +905,18 @@ impl<'a> Emitter<'a> {
                 init.push(format!(
                     "let {bare}: Vec<{elem}> = {bare}.into_iter().map(Into::into).collect();"
                 ));
-                key_parts.push(format!(
-                    "{bare}.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(\",\")"
-                ));
+                if self.displayable(elem) {
+                    key_parts.push(format!(
+                        "{bare}.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(\",\")"
+                    ));
+                }
                 init.push(format!("input.{} = Some({bare});", f.ident));
             } else {
                 params.push(format!("{bare}: impl Into<{}>", f.ty));
                 init.push(format!("let {bare} = {bare}.into();"));
-                key_parts.push(format!("{bare}.to_string()"));
+                if self.displayable(&f.ty) {
+                    key_parts.push(format!("{bare}.to_string()"));
+                }
                 init.push(format!("input.{} = Some({bare});", f.ident));
             }
         }
@@ -903,6 +1002,15 @@ impl<'a> Emitter<'a> {
             {
                 continue;
             }
+            if f.wire == "DryRun" {
+                // botocraft never sends dry runs: a dry run answers with an error.
+                continue;
+            }
+            if f.wire == "Filters" {
+                if let Some(filter_ty) = Self::elem(&f.ty) {
+                    let _ = writeln!(out, "    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.\n    pub fn filter(mut self, name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.input.{id}.get_or_insert_with(Vec::new).push({filter_ty} {{ name: Some(name.into()), values: Some(values.into_iter().map(Into::into).collect()) }});\n        self\n    }}\n\n    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.\n    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.filter(format!(\"tag:{{key}}\"), values)\n    }}\n", id = f.ident);
+                }
+            }
             let setter = Self::setter_name(m.def, f);
             let mut doc = f.doc.clone();
             if from_model.contains(&f.wire) {
@@ -971,7 +1079,7 @@ impl<'a> Emitter<'a> {
             .output_shape
             .as_ref()
             .map(|s| self.types.names[s].clone())
-            .unwrap_or_else(|| "serde_json::Value".into());
+            .unwrap_or_else(|| "botocraft_core::schema::Empty".into());
         let extra_codes: Vec<String> = m
             .def
             .not_found_codes
@@ -992,7 +1100,11 @@ impl<'a> Emitter<'a> {
         // Every member the model marks as an idempotency token, plus tokens the
         // definitions name (ECS CreateService's clientToken is not marked), is
         // filled once here, so every retry of this call carries the same value.
-        let mut tokens: Vec<&Field> = m.input_fields.iter().filter(|f| f.idempotency_token).collect();
+        let mut tokens: Vec<&Field> = m
+            .input_fields
+            .iter()
+            .filter(|f| f.idempotency_token)
+            .collect();
         if let Some(tok) = &m.def.idempotency_token {
             let f = self.field(&m.input_fields, tok, m.name)?;
             if !tokens.iter().any(|t| t.wire == f.wire) {
@@ -1020,7 +1132,7 @@ impl<'a> Emitter<'a> {
         }
         // Bad input is reported before anything else, even a missing region.
         s.push_str("        let session = self.manager.session()?;\n");
-        let call = format!("invoke::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, &input).await.map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))?", extra_codes.join(", "), m.model_name);
+        let call = format!("call::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, {}, &input).await.map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))?", self.wrapper(op), extra_codes.join(", "), m.model_name);
         let result_ident = m.result.as_ref().map(|f| f.ident.clone());
         let merges = |s: &mut String, var: &str| -> Result<(), String> {
             if m.def.merge.is_empty() {
@@ -1053,7 +1165,10 @@ impl<'a> Emitter<'a> {
                 ))?;
                 let rf = m.result.as_ref().unwrap();
                 let take = if rf.ty.starts_with("Vec<") {
-                    format!("out.{r}.clone().and_then(|v| v.into_iter().next())")
+                    format!(
+                        "out.{r}.clone().and_then(|v| v{}.into_iter().next())",
+                        Self::projection(m)
+                    )
                 } else {
                     format!("out.{r}.clone()")
                 };
@@ -1100,7 +1215,7 @@ impl<'a> Emitter<'a> {
                             .replace("\n        ", "\n            ")
                             .replacen("        if", "            if", 1),
                     );
-                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.clone().unwrap_or_default();\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::new(items.into_iter().map(|m| m.into_fetched(&session)).collect()))");
+                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.clone().unwrap_or_default(){};\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::new(items.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                     // An explicitly empty key list means "none", not "all".
                     let guard = format!("        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::default());\n        }}\n");
                     s = s.replacen(
@@ -1111,7 +1226,7 @@ impl<'a> Emitter<'a> {
                 } else {
                     let _ = writeln!(s, "        let out = {call};");
                     s.push_str(&self.failures_check(m, true)?);
-                    let _ = writeln!(s, "        Ok(QuerySet::new(out.{r}.clone().unwrap_or_default().into_iter().map(|m| m.into_fetched(&session)).collect()))");
+                    let _ = writeln!(s, "        Ok(QuerySet::new(out.{r}.clone().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                 }
             }
             Returns::Value => {
@@ -1148,6 +1263,138 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// The statement putting a model's tags into `TagSpecifications` (one
+    /// specification, in a list, and none at all when there are no tags).
+    fn tag_specifications(
+        &self,
+        m: &Method,
+        model: &ModelDef,
+        resource_type: &str,
+    ) -> Result<String, String> {
+        let ctx = format!("{}.{}", m.model_name, m.name);
+        let spec = self.field(&m.input_fields, "TagSpecifications", &ctx)?;
+        let spec_ty =
+            Self::elem(&spec.ty).ok_or(format!("{ctx}: TagSpecifications is not a list"))?;
+        let spec_shape = &self.model.shapes[&spec.shape]
+            .member
+            .as_ref()
+            .unwrap()
+            .shape;
+        let sfields = self.types.fields(spec_shape);
+        let rt = self.field(&sfields, "ResourceType", &ctx)?;
+        let tags = self.field(&sfields, "Tags", &ctx)?;
+        let mfields = self.model_fields(model);
+        let model_tags = self.field(
+            &mfields,
+            model
+                .tags
+                .as_deref()
+                .ok_or(format!("{ctx}: model has no tags"))?,
+            &ctx,
+        )?;
+        Ok(format!(
+            "if let Some(tags) = model.{}.clone().filter(|t| !t.is_empty()) {{ input.{} = Some(vec![{spec_ty} {{ {}: Some({}::from({resource_type:?})), {}: Some(tags), ..Default::default() }}]); }}",
+            model_tags.ident, spec.ident, rt.ident, rt.ty, tags.ident
+        ))
+    }
+
+    /// `write_tags`: the service's tag and untag operations, used by `save()`.
+    pub fn emit_write_tags(&self) -> Result<String, String> {
+        let (Some(t), Some(u)) = (
+            &self.defs.service.tag_resource,
+            &self.defs.service.untag_resource,
+        ) else {
+            return Ok(String::new());
+        };
+        let sig = |op: &str| -> Result<(String, Vec<Field>, String), String> {
+            let o = self.model.operation(op)?;
+            let input = o
+                .input
+                .as_ref()
+                .ok_or(format!("{op} has no input"))?
+                .shape
+                .clone();
+            let out = o
+                .output
+                .as_ref()
+                .map(|r| self.types.names[&r.shape].clone())
+                .unwrap_or_else(|| "botocraft_core::schema::Empty".into());
+            Ok((
+                self.types.names[&input].clone(),
+                self.types.fields(&input),
+                out,
+            ))
+        };
+        let (tin, tfields, tout) = sig(&t.operation)?;
+        let (uin, ufields, uout) = sig(&u.operation)?;
+        let id_value = |f: &Field| {
+            if f.ty.starts_with("Vec<") {
+                "Some(vec![id.to_owned()])".to_string()
+            } else {
+                "Some(id.to_owned())".to_string()
+            }
+        };
+        let tid = self.field(&tfields, &t.arn, &t.operation)?;
+        let ttags = self.field(&tfields, t.tags.as_deref().unwrap_or("tags"), &t.operation)?;
+        let uid = self.field(&ufields, &u.arn, &u.operation)?;
+        let ukeys = self.field(
+            &ufields,
+            u.keys.as_deref().unwrap_or("tagKeys"),
+            &u.operation,
+        )?;
+        let keys_value = if ukeys.ty == "Vec<String>" {
+            "Some(removed)".to_string()
+        } else {
+            // EC2's DeleteTags takes tags; a tag without a value removes the key.
+            let tag_ty = Self::elem(&ukeys.ty).ok_or("untag keys member is not a list")?;
+            let key_field = names::field(self.defs.service.tag_key.as_deref().unwrap_or("Key"));
+            format!("Some(removed.into_iter().map(|k| {tag_ty} {{ {key_field}: Some(k), ..Default::default() }}).collect())")
+        };
+        Ok(format!(
+            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        botocraft_core::protocol::call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        botocraft_core::protocol::call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n",
+            what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
+            tid = tid.ident,
+            tidv = id_value(tid),
+            ttags = ttags.ident,
+            top = t.operation,
+            tw = self.wrapper(&t.operation),
+            uid = uid.ident,
+            uidv = id_value(uid),
+            ukeys = ukeys.ident,
+            uop = u.operation,
+            uw = self.wrapper(&u.operation),
+        ))
+    }
+
+    /// `.into_iter()...collect()` turning the result list into the projected
+    /// items (`Reservations[].Instances` flattens the nested lists).
+    fn projection(m: &Method) -> String {
+        match &m.result_member {
+            Some(f) if f.ty.starts_with("Vec<") => {
+                format!(
+                    ".into_iter().filter_map(|x| x.{}).flatten().collect::<Vec<_>>()",
+                    f.ident
+                )
+            }
+            Some(f) => format!(
+                ".into_iter().filter_map(|x| x.{}).collect::<Vec<_>>()",
+                f.ident
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// The `Some(wrapper)`/`None` argument naming an operation's `<OpResult>` element.
+    fn wrapper(&self, op: &str) -> String {
+        self.model
+            .operations
+            .get(op)
+            .and_then(|o| o.output.as_ref())
+            .and_then(|r| r.result_wrapper.as_ref())
+            .map(|w| format!("Some({w:?})"))
+            .unwrap_or_else(|| "None".into())
+    }
+
     /// Code collecting `ids` from every page of a paginated operation.
     fn paged_ids(&self, m: &Method, call: &str) -> Result<String, String> {
         let op = &m.def.operation;
@@ -1155,16 +1402,7 @@ impl<'a> Emitter<'a> {
             "{}.{}: paginated without result",
             m.model_name, m.name
         ))?;
-        let project = m
-            .result_member
-            .as_ref()
-            .map(|f| {
-                format!(
-                    ".into_iter().filter_map(|x| x.{}).collect::<Vec<_>>()",
-                    f.ident
-                )
-            })
-            .unwrap_or_default();
+        let project = Self::projection(m);
         if !m.def.paginate {
             return Ok(format!("        let out = {call};\n        let ids = out.{}.clone().unwrap_or_default(){project};\n", r.ident));
         }
@@ -1184,12 +1422,13 @@ impl<'a> Emitter<'a> {
         let of = self.field(&ofields, ot, op)?;
         let out_ty = &self.types.names[m.output_shape.as_ref().unwrap()];
         Ok(format!(
-            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            let key = key.clone();\n            move |token| {{\n                let session = session.clone();\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    let out = invoke::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, &input).await.map_err(|e| error::map_not_found(e, &[], {kind:?}, &key))?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n        let ids = pager.collect_all().await?;\n",
+            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            let key = key.clone();\n            move |token| {{\n                let session = session.clone();\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await.map_err(|e| error::map_not_found(e, &[], {kind:?}, &key))?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n        let ids = pager.collect_all().await?;\n",
             inf = inf.ident,
             of = of.ident,
             r = r.ident,
             kind = m.model_name,
             project = project,
+            wrapper = self.wrapper(op),
         ))
     }
 }

@@ -386,7 +386,10 @@ fn member_desc(name: &str, r: &ShapeRef) -> String {
         over.push("xml_attribute: true".into());
     }
     if r.timestamp_format.is_some() {
-        over.push(format!("timestamp_format: {}", timestamp_format(r.timestamp_format.as_deref())));
+        over.push(format!(
+            "timestamp_format: {}",
+            timestamp_format(r.timestamp_format.as_deref())
+        ));
     }
     if over.is_empty() {
         base
@@ -400,20 +403,29 @@ impl Types<'_> {
     pub fn emit_schema(&self) -> String {
         let mut out = String::new();
         for name in &self.reached {
-            let Some(shape) = self.model.shapes.get(name) else { continue };
+            let Some(shape) = self.model.shapes.get(name) else {
+                continue;
+            };
             if shape.exception {
                 continue;
             }
             let kind = match shape.kind.as_str() {
                 "structure" if shape.document => "Kind::Document".to_string(),
                 "structure" => {
-                    let members: Vec<String> =
-                        self.members(name).iter().map(|(m, r)| member_desc(m, r)).collect();
+                    let members: Vec<String> = self
+                        .members(name)
+                        .iter()
+                        .map(|(m, r)| member_desc(m, r))
+                        .collect();
                     format!("Kind::Structure(&[{}])", members.join(", "))
                 }
                 "list" => {
                     let m = shape.member.as_ref().unwrap();
-                    format!("Kind::List {{ member: &{}, flattened: {} }}", member_desc("member", m), shape.flattened)
+                    format!(
+                        "Kind::List {{ member: &{}, flattened: {} }}",
+                        member_desc("member", m),
+                        shape.flattened
+                    )
                 }
                 "map" => format!(
                     "Kind::Map {{ key: &{}, value: &{}, flattened: {} }}",
@@ -427,7 +439,10 @@ impl Types<'_> {
                 "float" => "Kind::Float".into(),
                 "double" => "Kind::Double".into(),
                 "boolean" => "Kind::Boolean".into(),
-                "timestamp" => format!("Kind::Timestamp({})", timestamp_format(shape.timestamp_format.as_deref())),
+                "timestamp" => format!(
+                    "Kind::Timestamp({})",
+                    timestamp_format(shape.timestamp_format.as_deref())
+                ),
                 "blob" => "Kind::Blob".into(),
                 other => panic!("unsupported shape type {other}"),
             };

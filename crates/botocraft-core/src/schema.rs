@@ -116,7 +116,13 @@ impl Member {
         self.flattened
             || matches!(
                 self.shape.kind,
-                Kind::List { flattened: true, .. } | Kind::Map { flattened: true, .. }
+                Kind::List {
+                    flattened: true,
+                    ..
+                } | Kind::Map {
+                    flattened: true,
+                    ..
+                }
             )
     }
 }
@@ -147,23 +153,59 @@ pub mod scalars {
     use super::{Kind, Shape};
 
     /// A string.
-    pub static STRING: Shape = Shape { name: "String", kind: Kind::String, xml_namespace: None };
+    pub static STRING: Shape = Shape {
+        name: "String",
+        kind: Kind::String,
+        xml_namespace: None,
+    };
     /// A 32-bit integer.
-    pub static INTEGER: Shape = Shape { name: "Integer", kind: Kind::Integer, xml_namespace: None };
+    pub static INTEGER: Shape = Shape {
+        name: "Integer",
+        kind: Kind::Integer,
+        xml_namespace: None,
+    };
     /// A 64-bit integer.
-    pub static LONG: Shape = Shape { name: "Long", kind: Kind::Long, xml_namespace: None };
+    pub static LONG: Shape = Shape {
+        name: "Long",
+        kind: Kind::Long,
+        xml_namespace: None,
+    };
     /// A float.
-    pub static FLOAT: Shape = Shape { name: "Float", kind: Kind::Float, xml_namespace: None };
+    pub static FLOAT: Shape = Shape {
+        name: "Float",
+        kind: Kind::Float,
+        xml_namespace: None,
+    };
     /// A double.
-    pub static DOUBLE: Shape = Shape { name: "Double", kind: Kind::Double, xml_namespace: None };
+    pub static DOUBLE: Shape = Shape {
+        name: "Double",
+        kind: Kind::Double,
+        xml_namespace: None,
+    };
     /// A boolean.
-    pub static BOOLEAN: Shape = Shape { name: "Boolean", kind: Kind::Boolean, xml_namespace: None };
+    pub static BOOLEAN: Shape = Shape {
+        name: "Boolean",
+        kind: Kind::Boolean,
+        xml_namespace: None,
+    };
     /// A timestamp in the protocol's default format.
-    pub static TIMESTAMP: Shape = Shape { name: "Timestamp", kind: Kind::Timestamp(None), xml_namespace: None };
+    pub static TIMESTAMP: Shape = Shape {
+        name: "Timestamp",
+        kind: Kind::Timestamp(None),
+        xml_namespace: None,
+    };
     /// Binary data.
-    pub static BLOB: Shape = Shape { name: "Blob", kind: Kind::Blob, xml_namespace: None };
+    pub static BLOB: Shape = Shape {
+        name: "Blob",
+        kind: Kind::Blob,
+        xml_namespace: None,
+    };
     /// A document.
-    pub static DOCUMENT: Shape = Shape { name: "Document", kind: Kind::Document, xml_namespace: None };
+    pub static DOCUMENT: Shape = Shape {
+        name: "Document",
+        kind: Kind::Document,
+        xml_namespace: None,
+    };
 }
 
 #[cfg(test)]
@@ -173,13 +215,26 @@ mod tests {
     static TAG: Shape = Shape {
         name: "Tag",
         kind: Kind::Structure(&[
-            Member { location_name: Some("key"), ..Member::new("Key", &scalars::STRING) },
+            Member {
+                location_name: Some("key"),
+                ..Member::new("Key", &scalars::STRING)
+            },
             Member::new("Value", &scalars::STRING),
         ]),
         xml_namespace: None,
     };
-    static TAG_MEMBER: Member = Member { location_name: Some("item"), ..Member::new("member", &TAG) };
-    static TAGS: Shape = Shape { name: "TagList", kind: Kind::List { member: &TAG_MEMBER, flattened: false }, xml_namespace: None };
+    static TAG_MEMBER: Member = Member {
+        location_name: Some("item"),
+        ..Member::new("member", &TAG)
+    };
+    static TAGS: Shape = Shape {
+        name: "TagList",
+        kind: Kind::List {
+            member: &TAG_MEMBER,
+            flattened: false,
+        },
+        xml_namespace: None,
+    };
     // Statics may refer to each other, so recursive shapes are fine.
     static NODE: Shape = Shape {
         name: "Node",
@@ -194,5 +249,27 @@ mod tests {
         assert!(TAG.member("Nope").is_none());
         assert_eq!(NODE.member("Child").unwrap().shape.name, "Node");
         assert!(!NODE.member("Tags").unwrap().is_flattened());
+    }
+}
+
+/// The output of an operation that returns nothing: accepts any body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Empty;
+
+static EMPTY: Shape = Shape {
+    name: "Empty",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+
+impl Described for Empty {
+    fn shape() -> &'static Shape {
+        &EMPTY
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Empty)
     }
 }

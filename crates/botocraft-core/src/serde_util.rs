@@ -27,15 +27,21 @@ impl DateTime {
         if !secs.is_finite() {
             return None;
         }
-        let nanos = (secs * 1e9).round() as i128;
-        OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        // Whole seconds and the fraction separately: `secs * 1e9` would lose
+        // sub-microsecond precision at today's dates.
+        let whole = secs.floor();
+        let nanos = ((secs - whole) * 1e9).round() as i128;
+        let total = (whole as i128)
+            .checked_mul(1_000_000_000)?
+            .checked_add(nanos)?;
+        OffsetDateTime::from_unix_timestamp_nanos(total)
             .ok()
             .map(DateTime)
     }
 
     /// Seconds since the epoch, with fractional milliseconds.
     pub fn epoch_seconds(&self) -> f64 {
-        self.0.unix_timestamp_nanos() as f64 / 1e9
+        self.0.unix_timestamp() as f64 + f64::from(self.0.nanosecond()) / 1e9
     }
 
     /// Parses RFC 3339 (`2026-11-25T20:46:24.242172Z`).

@@ -71,7 +71,7 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
             )))
         }
     }
-    if uri.host().map_or(true, str::is_empty) {
+    if uri.host().is_none_or(str::is_empty) {
         return Err(Error::config(format!(
             "invalid endpoint URL {url:?} from {source}: no host"
         )));

@@ -237,7 +237,7 @@ trait OptionStrExt {
 
 impl OptionStrExt for Option<&str> {
     fn matches_op(&self, other: &str) -> bool {
-        self.map_or(true, |s| s == other)
+        self.is_none_or(|s| s == other)
     }
 }
 
@@ -367,9 +367,7 @@ impl Transport for FixtureTransport {
                 && e.request
                     .as_ref()
                     .and_then(|r| r.body.as_ref())
-                    .map_or(true, |expected| {
-                        body_difference(expected, &request).is_none()
-                    })
+                    .is_none_or(|expected| body_difference(expected, &request).is_none())
         });
         let Some((index, exchange)) = found else {
             return Err(self.unmatched(&operation, &request, &used));

@@ -66,10 +66,18 @@ pub use botocraft_ecr as ecr;
 #[cfg(feature = "autoscaling")]
 pub use botocraft_autoscaling as autoscaling;
 
-/// Every model of every enabled service, flat: `botocraft::services::Service`.
+/// Every primary model of every enabled service, flat, with its key and
+/// manager: `botocraft::services::Service`, `botocraft::services::Instance`.
+///
+/// Secondary models stay in their service module (`botocraft::ecs::Tag`,
+/// `botocraft::ec2::Tag`): their names repeat across services.
 pub mod services {
+    #[cfg(feature = "ec2")]
+    pub use botocraft_ec2::primary::*;
+    #[cfg(feature = "ecr")]
+    pub use botocraft_ecr::primary::*;
     #[cfg(feature = "ecs")]
-    pub use botocraft_ecs::*;
+    pub use botocraft_ecs::primary::*;
 }
 
 /// The traits and types most programs need.

@@ -44,10 +44,18 @@ where
     O: DeserializeOwned + Described,
 {
     match service.protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => invoke(session, service, operation, input).await,
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+            invoke(session, service, operation, input).await
+        }
         Protocol::AwsQuery | Protocol::Ec2Query => {
             let request = query::build_request(service, operation, I::shape(), input)?;
-            let response = session.send(OperationCall { service, operation, request }).await?;
+            let response = session
+                .send(OperationCall {
+                    service,
+                    operation,
+                    request,
+                })
+                .await?;
             xml::parse_response(service, operation, O::shape(), result_wrapper, &response)
         }
     }

@@ -213,7 +213,7 @@ impl<'a> Lookup<'a> {
 impl Matcher {
     /// Matches one resolved leaf (`None` when the field is missing).
     fn matches_leaf(&self, leaf: Option<&Value>) -> bool {
-        let is_null = leaf.map_or(true, Value::is_null);
+        let is_null = leaf.is_none_or(Value::is_null);
         match self {
             Matcher::IsNull(want) => is_null == *want,
             Matcher::In {

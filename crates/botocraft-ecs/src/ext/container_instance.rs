@@ -62,6 +62,27 @@ impl ContainerInstance {
     }
 }
 
+/// The EC2 side of a container instance: a relation across services, so it
+/// exists only when botocraft is built with EC2 (the `ec2` feature).
+#[cfg(feature = "ec2")]
+impl ContainerInstance {
+    /// The EC2 instance this container instance runs on (`ec2InstanceId`),
+    /// fetched with the session this model came from.
+    ///
+    /// `Ok(None)` for container instances that are not EC2 instances
+    /// (external instances registered with ECS Anywhere report no id).
+    pub async fn instance(&self) -> botocraft_core::Result<Option<botocraft_ec2::Instance>> {
+        use botocraft_core::Manager as _;
+        let Some(id) = self.ec2_instance_id.clone() else {
+            return Ok(None);
+        };
+        botocraft_ec2::InstanceManager::with_session(self._state.session().cloned())
+            .get(id)
+            .await
+            .map(Some)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

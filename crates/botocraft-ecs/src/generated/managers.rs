@@ -4,9 +4,11 @@
 //! Managers and the requests they build.
 
 use botocraft_core::{
-    error, protocol::invoke, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession,
+    error, protocol::call, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession,
     TokenPaginator,
 };
+#[allow(unused_imports)]
+use botocraft_core::{Blob, DateTime};
 use futures::future::BoxFuture;
 #[allow(unused_imports)]
 use futures::{StreamExt, TryStreamExt};
@@ -210,10 +212,15 @@ impl ClusterGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
-            invoke::<_, DescribeClustersResponse>(&*session, &super::SERVICE, OPERATION, &input)
-                .await
-                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+        let out = call::<_, DescribeClustersResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -314,10 +321,11 @@ impl ClusterGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.clusters = Some(chunk.to_vec());
-            let out = invoke::<_, DescribeClustersResponse>(
+            let out = call::<_, DescribeClustersResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
+                None,
                 &input,
             )
             .await
@@ -412,10 +420,11 @@ impl ClusterList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListClustersResponse>(
+                    let out = call::<_, ListClustersResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -552,9 +561,10 @@ impl ClusterCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = invoke::<_, CreateClusterResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+        let out =
+            call::<_, CreateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         #[allow(unused_mut)]
         let mut item = out.cluster.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -660,9 +670,10 @@ impl ClusterUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+        let out =
+            call::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         #[allow(unused_mut)]
         let mut item = out.cluster.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -754,9 +765,10 @@ impl ClusterPartialUpdate {
             return Err(Error::validation("UpdateCluster needs `cluster`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+        let out =
+            call::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         #[allow(unused_mut)]
         let mut item = out.cluster.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -827,9 +839,10 @@ impl ClusterDelete {
             return Err(Error::validation("DeleteCluster needs `cluster`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DeleteClusterResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+        let out =
+            call::<_, DeleteClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         #[allow(unused_mut)]
         let mut item = out.cluster.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1075,10 +1088,11 @@ impl TaskDefinitionGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeTaskDefinitionResponse>(
+        let out = call::<_, DescribeTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -1186,10 +1200,11 @@ impl TaskDefinitionList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListTaskDefinitionsResponse>(
+                    let out = call::<_, ListTaskDefinitionsResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -1449,10 +1464,11 @@ impl TaskDefinitionCreate {
             return Err(Error::validation("RegisterTaskDefinition needs `containerDefinitions` (set `TaskDefinition.container_definitions`)"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, RegisterTaskDefinitionResponse>(
+        let out = call::<_, RegisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -1704,10 +1720,11 @@ impl TaskDefinitionUpdate {
             return Err(Error::validation("RegisterTaskDefinition needs `containerDefinitions` (set `TaskDefinition.container_definitions`)"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, RegisterTaskDefinitionResponse>(
+        let out = call::<_, RegisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -1789,10 +1806,11 @@ impl TaskDefinitionDeregister {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DeregisterTaskDefinitionResponse>(
+        let out = call::<_, DeregisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -1885,10 +1903,11 @@ impl TaskDefinitionDelete {
         for chunk in keys.chunks(10) {
             let mut input = input.clone();
             input.task_definitions = Some(chunk.to_vec());
-            let out = invoke::<_, DeleteTaskDefinitionsResponse>(
+            let out = call::<_, DeleteTaskDefinitionsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
+                None,
                 &input,
             )
             .await
@@ -1999,10 +2018,11 @@ impl TaskDefinitionFamilies {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListTaskDefinitionFamiliesResponse>(
+                    let out = call::<_, ListTaskDefinitionFamiliesResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -2251,10 +2271,15 @@ impl ServiceGet {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
         let session = self.manager.session()?;
-        let out =
-            invoke::<_, DescribeServicesResponse>(&*session, &super::SERVICE, OPERATION, &input)
-                .await
-                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+        let out = call::<_, DescribeServicesResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -2364,10 +2389,11 @@ impl ServiceGetMany {
         for chunk in keys.chunks(10) {
             let mut input = input.clone();
             input.services = Some(chunk.to_vec());
-            let out = invoke::<_, DescribeServicesResponse>(
+            let out = call::<_, DescribeServicesResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
+                None,
                 &input,
             )
             .await
@@ -2486,10 +2512,11 @@ impl ServiceList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListServicesResponse>(
+                    let out = call::<_, ListServicesResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -2815,9 +2842,10 @@ impl ServiceCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, CreateServiceResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+        let out =
+            call::<_, CreateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         #[allow(unused_mut)]
         let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -3096,9 +3124,10 @@ impl ServiceUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+        let out =
+            call::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         #[allow(unused_mut)]
         let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -3337,9 +3366,10 @@ impl ServicePartialUpdate {
             return Err(Error::validation("UpdateService needs `service`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+        let out =
+            call::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         #[allow(unused_mut)]
         let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -3422,9 +3452,10 @@ impl ServiceDelete {
             return Err(Error::validation("DeleteService needs `service`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DeleteServiceResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+        let out =
+            call::<_, DeleteServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         #[allow(unused_mut)]
         let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -3628,9 +3659,10 @@ impl TaskGet {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+        let out =
+            call::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -3740,10 +3772,15 @@ impl TaskGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.tasks = Some(chunk.to_vec());
-            let out =
-                invoke::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, &input)
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+            let out = call::<_, DescribeTasksResponse>(
+                &*session,
+                &super::SERVICE,
+                OPERATION,
+                None,
+                &input,
+            )
+            .await
+            .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -3882,10 +3919,11 @@ impl TaskList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListTasksResponse>(
+                    let out = call::<_, ListTasksResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -4113,7 +4151,7 @@ impl TaskCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, &input)
+        let out = call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
         if let Some(e) = error::failures_to_error(
@@ -4326,7 +4364,7 @@ impl TaskRun {
             return Err(Error::validation("RunTask needs `taskDefinition`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, &input)
+        let out = call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
         if let Some(e) = error::failures_to_error(
@@ -4422,7 +4460,7 @@ impl TaskDelete {
             return Err(Error::validation("StopTask needs `task`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, &input)
+        let out = call::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
         #[allow(unused_mut)]
@@ -4616,10 +4654,11 @@ impl ContainerInstanceGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeContainerInstancesResponse>(
+        let out = call::<_, DescribeContainerInstancesResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -4746,10 +4785,11 @@ impl ContainerInstanceGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.container_instances = Some(chunk.to_vec());
-            let out = invoke::<_, DescribeContainerInstancesResponse>(
+            let out = call::<_, DescribeContainerInstancesResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
+                None,
                 &input,
             )
             .await
@@ -4866,10 +4906,11 @@ impl ContainerInstanceList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListContainerInstancesResponse>(
+                    let out = call::<_, ListContainerInstancesResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -4997,10 +5038,11 @@ impl ContainerInstanceListTasks {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListTasksResponse>(
+                    let out = call::<_, ListTasksResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -5211,10 +5253,11 @@ impl CapacityProviderGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeCapacityProvidersResponse>(
+        let out = call::<_, DescribeCapacityProvidersResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -5336,10 +5379,11 @@ impl CapacityProviderGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.capacity_providers = Some(chunk.to_vec());
-            let out = invoke::<_, DescribeCapacityProvidersResponse>(
+            let out = call::<_, DescribeCapacityProvidersResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
+                None,
                 &input,
             )
             .await
@@ -5464,10 +5508,11 @@ impl CapacityProviderList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, DescribeCapacityProvidersResponse>(
+                    let out = call::<_, DescribeCapacityProvidersResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -5593,10 +5638,11 @@ impl CapacityProviderCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, CreateCapacityProviderResponse>(
+        let out = call::<_, CreateCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -5714,10 +5760,11 @@ impl CapacityProviderUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, UpdateCapacityProviderResponse>(
+        let out = call::<_, UpdateCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -5807,10 +5854,11 @@ impl CapacityProviderDelete {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DeleteCapacityProviderResponse>(
+        let out = call::<_, DeleteCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -6035,10 +6083,15 @@ impl TaskSetGet {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
         let session = self.manager.session()?;
-        let out =
-            invoke::<_, DescribeTaskSetsResponse>(&*session, &super::SERVICE, OPERATION, &input)
-                .await
-                .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        let out = call::<_, DescribeTaskSetsResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -6143,10 +6196,15 @@ impl TaskSetGetMany {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
         let session = self.manager.session()?;
-        let out =
-            invoke::<_, DescribeTaskSetsResponse>(&*session, &super::SERVICE, OPERATION, &input)
-                .await
-                .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        let out = call::<_, DescribeTaskSetsResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -6354,9 +6412,10 @@ impl TaskSetCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, CreateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        let out =
+            call::<_, CreateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
         #[allow(unused_mut)]
         let mut item = out.task_set.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -6476,9 +6535,10 @@ impl TaskSetUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, UpdateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        let out =
+            call::<_, UpdateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
         #[allow(unused_mut)]
         let mut item = out.task_set.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -6561,9 +6621,10 @@ impl TaskSetDelete {
             return Err(Error::validation("DeleteTaskSet needs `taskSet`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DeleteTaskSetResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        let out =
+            call::<_, DeleteTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
         #[allow(unused_mut)]
         let mut item = out.task_set.clone().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -6708,10 +6769,11 @@ impl ServiceRevisionGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeServiceRevisionsResponse>(
+        let out = call::<_, DescribeServiceRevisionsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -6821,10 +6883,11 @@ impl ServiceRevisionGetMany {
         for chunk in keys.chunks(20) {
             let mut input = input.clone();
             input.service_revision_arns = Some(chunk.to_vec());
-            let out = invoke::<_, DescribeServiceRevisionsResponse>(
+            let out = call::<_, DescribeServiceRevisionsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
+                None,
                 &input,
             )
             .await
@@ -7012,10 +7075,11 @@ impl ServiceDeploymentGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeServiceDeploymentsResponse>(
+        let out = call::<_, DescribeServiceDeploymentsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -7125,10 +7189,11 @@ impl ServiceDeploymentGetMany {
         for chunk in keys.chunks(20) {
             let mut input = input.clone();
             input.service_deployment_arns = Some(chunk.to_vec());
-            let out = invoke::<_, DescribeServiceDeploymentsResponse>(
+            let out = call::<_, DescribeServiceDeploymentsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
+                None,
                 &input,
             )
             .await
@@ -7251,10 +7316,11 @@ impl ServiceDeploymentList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListServiceDeploymentsResponse>(
+                    let out = call::<_, ListServiceDeploymentsResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -7347,10 +7413,11 @@ impl ServiceDeploymentStop {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, StopServiceDeploymentResponse>(
+        let out = call::<_, StopServiceDeploymentResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -7515,7 +7582,7 @@ impl DaemonGet {
         }
         let session = self.manager.session()?;
         let out =
-            invoke::<_, DescribeDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
+            call::<_, DescribeDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
         #[allow(unused_mut)]
@@ -7610,10 +7677,11 @@ impl DaemonList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListDaemonsResponse>(
+                    let out = call::<_, ListDaemonsResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -7789,9 +7857,10 @@ impl DaemonCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, CreateDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+        let out =
+            call::<_, CreateDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
         let id = out.daemon_arn.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no daemonArn".into(),
@@ -7926,9 +7995,10 @@ impl DaemonUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, UpdateDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+        let out =
+            call::<_, UpdateDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
         let id = out.daemon_arn.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no daemonArn".into(),
@@ -7995,9 +8065,10 @@ impl DaemonDelete {
             return Err(Error::validation("DeleteDaemon needs `daemonArn`"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DeleteDaemonResponse>(&*session, &super::SERVICE, OPERATION, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+        let out =
+            call::<_, DeleteDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
         Ok(out)
     }
 }
@@ -8154,10 +8225,11 @@ impl DaemonTaskDefinitionGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeDaemonTaskDefinitionResponse>(
+        let out = call::<_, DescribeDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -8283,10 +8355,11 @@ impl DaemonTaskDefinitionList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListDaemonTaskDefinitionsResponse>(
+                    let out = call::<_, ListDaemonTaskDefinitionsResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -8465,10 +8538,11 @@ impl DaemonTaskDefinitionCreate {
             return Err(Error::validation("RegisterDaemonTaskDefinition needs `containerDefinitions` (set `DaemonTaskDefinition.container_definitions`)"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, RegisterDaemonTaskDefinitionResponse>(
+        let out = call::<_, RegisterDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -8548,10 +8622,11 @@ impl DaemonTaskDefinitionDelete {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DeleteDaemonTaskDefinitionResponse>(
+        let out = call::<_, DeleteDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -8691,10 +8766,11 @@ impl DaemonRevisionGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeDaemonRevisionsResponse>(
+        let out = call::<_, DescribeDaemonRevisionsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -8804,10 +8880,11 @@ impl DaemonRevisionGetMany {
         for chunk in keys.chunks(20) {
             let mut input = input.clone();
             input.daemon_revision_arns = Some(chunk.to_vec());
-            let out = invoke::<_, DescribeDaemonRevisionsResponse>(
+            let out = call::<_, DescribeDaemonRevisionsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
+                None,
                 &input,
             )
             .await
@@ -8972,10 +9049,11 @@ impl DaemonDeploymentList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListDaemonDeploymentsResponse>(
+                    let out = call::<_, ListDaemonDeploymentsResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -9166,10 +9244,11 @@ impl ExpressGatewayServiceGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DescribeExpressGatewayServiceResponse>(
+        let out = call::<_, DescribeExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -9260,10 +9339,11 @@ impl ExpressGatewayServiceList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    let out = invoke::<_, ListServicesByNamespaceResponse>(
+                    let out = call::<_, ListServicesByNamespaceResponse>(
                         &*session,
                         &super::SERVICE,
                         OPERATION,
+                        None,
                         &input,
                     )
                     .await
@@ -9446,10 +9526,11 @@ impl ExpressGatewayServiceCreate {
             return Err(Error::validation("CreateExpressGatewayService needs `infrastructureRoleArn` (set `ExpressGatewayService.infrastructure_role_arn`)"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, CreateExpressGatewayServiceResponse>(
+        let out = call::<_, CreateExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -9599,10 +9680,11 @@ impl ExpressGatewayServiceUpdate {
             return Err(Error::validation("UpdateExpressGatewayService needs `serviceArn` (set `ExpressGatewayService.service_arn`)"));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, UpdateExpressGatewayServiceResponse>(
+        let out = call::<_, UpdateExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await
@@ -9674,10 +9756,11 @@ impl ExpressGatewayServiceDelete {
             ));
         }
         let session = self.manager.session()?;
-        let out = invoke::<_, DeleteExpressGatewayServiceResponse>(
+        let out = call::<_, DeleteExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
+            None,
             &input,
         )
         .await

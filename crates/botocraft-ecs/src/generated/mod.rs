@@ -12,6 +12,23 @@ pub use managers::*;
 pub use models::*;
 pub use types::*;
 
+/// The primary models with their keys and managers, for flat re-export
+/// (`botocraft::services::*`) without secondary-type name clashes.
+pub mod primary {
+    pub use super::{
+        CapacityProvider, CapacityProviderKey, CapacityProviderManager, Cluster, ClusterKey,
+        ClusterManager, ContainerInstance, ContainerInstanceKey, ContainerInstanceManager, Daemon,
+        DaemonDeployment, DaemonDeploymentKey, DaemonDeploymentManager, DaemonKey, DaemonManager,
+        DaemonRevision, DaemonRevisionKey, DaemonRevisionManager, DaemonTaskDefinition,
+        DaemonTaskDefinitionKey, DaemonTaskDefinitionManager, ExpressGatewayService,
+        ExpressGatewayServiceKey, ExpressGatewayServiceManager, Service, ServiceDeployment,
+        ServiceDeploymentKey, ServiceDeploymentManager, ServiceKey, ServiceManager,
+        ServiceRevision, ServiceRevisionKey, ServiceRevisionManager, Task, TaskDefinition,
+        TaskDefinitionKey, TaskDefinitionManager, TaskKey, TaskManager, TaskSet, TaskSetKey,
+        TaskSetManager,
+    };
+}
+
 /// What botocraft knows about the service.
 pub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMetadata {
     name: "ecs",
@@ -40,38 +57,40 @@ impl botocraft_core::TagPair for Tag {
     }
 }
 
-/// Sets and removes tags on an existing resource so that `before` becomes `after`.
+/// Sets and removes tags on an existing resource (by ARN) so that `before` becomes `after`.
 pub(crate) async fn write_tags(
     session: &botocraft_core::SharedSession,
-    arn: &str,
+    id: &str,
     before: &botocraft_core::TagMap,
     after: &botocraft_core::TagMap,
 ) -> botocraft_core::Result<()> {
     let (set, removed) = botocraft_core::tags::diff(before, after);
     if !set.is_empty() {
         let input = TagResourceRequest {
-            resource_arn: Some(arn.to_owned()),
+            resource_arn: Some(id.to_owned()),
             tags: Some(botocraft_core::tags::from_map(&set)),
             ..Default::default()
         };
-        botocraft_core::protocol::invoke::<_, serde_json::Value>(
+        botocraft_core::protocol::call::<_, TagResourceResponse>(
             &**session,
             &SERVICE,
             "TagResource",
+            None,
             &input,
         )
         .await?;
     }
     if !removed.is_empty() {
         let input = UntagResourceRequest {
-            resource_arn: Some(arn.to_owned()),
+            resource_arn: Some(id.to_owned()),
             tag_keys: Some(removed),
             ..Default::default()
         };
-        botocraft_core::protocol::invoke::<_, serde_json::Value>(
+        botocraft_core::protocol::call::<_, UntagResourceResponse>(
             &**session,
             &SERVICE,
             "UntagResource",
+            None,
             &input,
         )
         .await?;

@@ -6,8 +6,9 @@
 
 use botocraft_core::tags::{self, TagMap, TagsMut};
 use botocraft_core::waiter::{Acceptor, Waiter};
+#[allow(unused_imports)]
 use botocraft_core::{
-    protocol::invoke, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession,
+    protocol::call, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession,
 };
 use serde::{Deserialize, Serialize};
 
@@ -203,13 +204,13 @@ impl Cluster {
                     fresh.tag_map().unwrap_or_default()
                 };
                 if before != desired {
-                    let arn = fresh
+                    let target = fresh
                         .arn()
                         .or(self.arn())
                         .map(str::to_owned)
                         .ok_or_else(|| Error::validation("Cluster has no ARN to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &arn, &before, &desired).await?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -376,15 +377,16 @@ impl TaskDefinition {
                     fresh.tag_map().unwrap_or_default()
                 };
                 if before != desired {
-                    let arn = fresh
-                        .arn()
-                        .or(self.arn())
-                        .map(str::to_owned)
-                        .ok_or_else(|| {
-                            Error::validation("TaskDefinition has no ARN to write tags to")
-                        })?;
+                    let target =
+                        fresh
+                            .arn()
+                            .or(self.arn())
+                            .map(str::to_owned)
+                            .ok_or_else(|| {
+                                Error::validation("TaskDefinition has no ARN to write tags to")
+                            })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &arn, &before, &desired).await?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -638,13 +640,13 @@ impl Service {
                     fresh.tag_map().unwrap_or_default()
                 };
                 if before != desired {
-                    let arn = fresh
+                    let target = fresh
                         .arn()
                         .or(self.arn())
                         .map(str::to_owned)
                         .ok_or_else(|| Error::validation("Service has no ARN to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &arn, &before, &desired).await?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -713,10 +715,11 @@ impl Service {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeServicesResponse>(
+                    call::<_, DescribeServicesResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeServices",
+                        None,
                         &input,
                     )
                     .await
@@ -779,10 +782,11 @@ impl Service {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeServicesResponse>(
+                    call::<_, DescribeServicesResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeServices",
+                        None,
                         &input,
                     )
                     .await
@@ -1004,13 +1008,13 @@ impl Task {
                     fresh.tag_map().unwrap_or_default()
                 };
                 if before != desired {
-                    let arn = fresh
+                    let target = fresh
                         .arn()
                         .or(self.arn())
                         .map(str::to_owned)
                         .ok_or_else(|| Error::validation("Task has no ARN to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &arn, &before, &desired).await?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -1096,10 +1100,11 @@ impl Task {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeTasksResponse>(
+                    call::<_, DescribeTasksResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeTasks",
+                        None,
                         &input,
                     )
                     .await
@@ -1150,10 +1155,11 @@ impl Task {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeTasksResponse>(
+                    call::<_, DescribeTasksResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeTasks",
+                        None,
                         &input,
                     )
                     .await
@@ -1463,15 +1469,16 @@ impl CapacityProvider {
                     fresh.tag_map().unwrap_or_default()
                 };
                 if before != desired {
-                    let arn = fresh
-                        .arn()
-                        .or(self.arn())
-                        .map(str::to_owned)
-                        .ok_or_else(|| {
-                            Error::validation("CapacityProvider has no ARN to write tags to")
-                        })?;
+                    let target =
+                        fresh
+                            .arn()
+                            .or(self.arn())
+                            .map(str::to_owned)
+                            .ok_or_else(|| {
+                                Error::validation("CapacityProvider has no ARN to write tags to")
+                            })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &arn, &before, &desired).await?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -1669,13 +1676,13 @@ impl TaskSet {
                     fresh.tag_map().unwrap_or_default()
                 };
                 if before != desired {
-                    let arn = fresh
+                    let target = fresh
                         .arn()
                         .or(self.arn())
                         .map(str::to_owned)
                         .ok_or_else(|| Error::validation("TaskSet has no ARN to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &arn, &before, &desired).await?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -2193,10 +2200,11 @@ impl Daemon {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeDaemonResponse>(
+                    call::<_, DescribeDaemonResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeDaemon",
+                        None,
                         &input,
                     )
                     .await
@@ -2364,10 +2372,11 @@ impl DaemonTaskDefinition {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeDaemonTaskDefinitionResponse>(
+                    call::<_, DescribeDaemonTaskDefinitionResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeDaemonTaskDefinition",
+                        None,
                         &input,
                     )
                     .await
@@ -2412,10 +2421,11 @@ impl DaemonTaskDefinition {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeDaemonTaskDefinitionResponse>(
+                    call::<_, DescribeDaemonTaskDefinitionResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeDaemonTaskDefinition",
+                        None,
                         &input,
                     )
                     .await
@@ -2710,10 +2720,11 @@ impl DaemonDeployment {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeDaemonDeploymentsResponse>(
+                    call::<_, DescribeDaemonDeploymentsResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeDaemonDeployments",
+                        None,
                         &input,
                     )
                     .await
@@ -2766,10 +2777,11 @@ impl DaemonDeployment {
                         Some(s) => s,
                         None => botocraft_transport::default_session()?,
                     };
-                    invoke::<_, DescribeDaemonDeploymentsResponse>(
+                    call::<_, DescribeDaemonDeploymentsResponse>(
                         &*session,
                         &super::SERVICE,
                         "DescribeDaemonDeployments",
+                        None,
                         &input,
                     )
                     .await
@@ -2961,15 +2973,18 @@ impl ExpressGatewayService {
                     fresh.tag_map().unwrap_or_default()
                 };
                 if before != desired {
-                    let arn = fresh
-                        .arn()
-                        .or(self.arn())
-                        .map(str::to_owned)
-                        .ok_or_else(|| {
-                            Error::validation("ExpressGatewayService has no ARN to write tags to")
-                        })?;
+                    let target =
+                        fresh
+                            .arn()
+                            .or(self.arn())
+                            .map(str::to_owned)
+                            .ok_or_else(|| {
+                                Error::validation(
+                                    "ExpressGatewayService has no ARN to write tags to",
+                                )
+                            })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &arn, &before, &desired).await?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));

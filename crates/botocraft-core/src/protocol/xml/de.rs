@@ -1,0 +1,1218 @@
+//! The shape-driven streaming `serde::Deserializer` over `quick_xml` events.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::Reader;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
+use serde::forward_to_deserialize_any;
+
+use crate::schema::{Kind, Member, Shape};
+
+/// The deepest element nesting a response may have.
+pub const MAX_DEPTH: usize = 128;
+
+/// A deserialisation failure, with the element path where it happened.
+#[derive(Debug)]
+pub struct DeError {
+    message: String,
+    path: Option<String>,
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(p) if !p.is_empty() => write!(f, "{} (at {p})", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DeError {
+            message: msg.to_string(),
+            path: None,
+        }
+    }
+}
+
+type Res<T> = Result<T, DeError>;
+
+/// Deserialises `body` (an `<OpResponse>` document) into `O` with `shape`.
+pub(super) fn from_slice<O: DeserializeOwned>(
+    body: &[u8],
+    shape: &'static Shape,
+    wrapper: Option<&str>,
+    ec2: bool,
+) -> Res<O> {
+    let mut p = Parser::new(body, wrapper, ec2);
+    let out = O::deserialize(RootDe { p: &mut p, shape })?;
+    Ok(out)
+}
+
+/// Resolves an entity or character reference (`&amp;`, `&#38;`).
+pub(super) fn resolve_ref(r: &BytesRef<'_>) -> Option<Cow<'static, str>> {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        return Some(Cow::Owned(c.to_string()));
+    }
+    let name = r.decode().ok()?;
+    quick_xml::escape::resolve_predefined_entity(&name).map(Cow::Borrowed)
+}
+
+enum Seg {
+    Name(&'static str),
+    Index(usize),
+}
+
+/// The event source: a `quick_xml` reader with a one-event lookahead, the
+/// current element depth and the member path (for error messages).
+struct Parser<'a> {
+    reader: Reader<&'a [u8]>,
+    peeked: Option<Event<'a>>,
+    depth: usize,
+    path: Vec<Seg>,
+    wrapper: Option<&'a str>,
+    ec2: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(body: &'a [u8], wrapper: Option<&'a str>, ec2: bool) -> Self {
+        let mut reader = Reader::from_reader(body);
+        let config = reader.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        config.trim_text(false);
+        Parser {
+            reader,
+            peeked: None,
+            depth: 0,
+            path: Vec::new(),
+            wrapper,
+            ec2,
+        }
+    }
+
+    fn path_string(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Name(n) => {
+                    out.push('/');
+                    out.push_str(n);
+                }
+                Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        out
+    }
+
+    fn err(&self, message: impl Into<String>) -> DeError {
+        DeError {
+            message: message.into(),
+            path: Some(self.path_string()),
+        }
+    }
+
+    /// Adds the current path to an error raised without one (by a visitor).
+    fn attach(&self, mut e: DeError) -> DeError {
+        if e.path.is_none() {
+            e.path = Some(self.path_string());
+        }
+        e
+    }
+
+    fn raw_next(&mut self) -> Res<Event<'a>> {
+        loop {
+            let event = match self.reader.read_event() {
+                Ok(e) => e,
+                Err(e) => {
+                    let pos = self.reader.error_position();
+                    return Err(self.err(format!("malformed XML at byte {pos}: {e}")));
+                }
+            };
+            match event {
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+                Event::Empty(_) => return Err(self.err("unexpected empty-element event")),
+                e => return Ok(e),
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Res<&Event<'a>> {
+        if self.peeked.is_none() {
+            let e = self.raw_next()?;
+            self.peeked = Some(e);
+        }
+        match &self.peeked {
+            Some(e) => Ok(e),
+            None => Err(self.err("internal: lookahead lost")),
+        }
+    }
+
+    fn next(&mut self) -> Res<Event<'a>> {
+        let e = match self.peeked.take() {
+            Some(e) => e,
+            None => self.raw_next()?,
+        };
+        match &e {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        Ok(e)
+    }
+
+    /// Skips text between elements and returns the local name of the next
+    /// child element (not consumed), or `None` at the parent's end tag (not
+    /// consumed either).
+    fn peek_child(&mut self) -> Res<Option<&[u8]>> {
+        loop {
+            match self.peek()? {
+                Event::Start(_) => break,
+                Event::End(_) => return Ok(None),
+                Event::Eof => return Err(self.err("unexpected end of document")),
+                _ => {
+                    self.next()?;
+                }
+            }
+        }
+        match &self.peeked {
+            Some(Event::Start(s)) => Ok(Some(s.local_name().into_inner())),
+            _ => Err(self.err("internal: lookahead lost")),
+        }
+    }
+
+    /// Consumes the start tag [`Self::peek_child`] found.
+    fn open(&mut self) -> Res<BytesStart<'a>> {
+        match self.next()? {
+            Event::Start(s) => {
+                if self.depth > MAX_DEPTH {
+                    return Err(self.err(format!("elements nested deeper than {MAX_DEPTH}")));
+                }
+                Ok(s)
+            }
+            _ => Err(self.err("internal: expected a start tag")),
+        }
+    }
+
+    /// Consumes events until the depth is back to `depth`.
+    fn finish_to(&mut self, depth: usize) -> Res<()> {
+        while self.depth > depth {
+            if let Event::Eof = self.next()? {
+                return Err(self.err("unexpected end of document"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips the child element [`Self::peek_child`] found, iteratively.
+    fn skip_element(&mut self) -> Res<()> {
+        let depth = self.depth;
+        self.next()?;
+        self.finish_to(depth)
+    }
+
+    /// Reads the text of the element just opened, through its end tag.
+    /// Entity references are resolved; child elements are skipped.
+    fn read_text(&mut self) -> Res<Cow<'a, str>> {
+        let depth = self.depth;
+        let mut out: Option<Cow<'a, str>> = None;
+        fn push<'a>(out: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+            match out {
+                None => *out = Some(piece),
+                Some(o) => o.to_mut().push_str(&piece),
+            }
+        }
+        loop {
+            match self.next()? {
+                Event::Text(t) => {
+                    let s = t
+                        .xml10_content()
+                        .map_err(|e| self.err(format!("bad text: {e}")))?;
+                    push(&mut out, s);
+                }
+                Event::CData(t) => {
+                    let s = t
+                        .decode()
+                        .map_err(|e| self.err(format!("bad CDATA: {e}")))?;
+                    push(&mut out, s);
+                }
+                Event::GeneralRef(r) => match resolve_ref(&r) {
+                    Some(s) => push(&mut out, s),
+                    None => {
+                        let name = String::from_utf8_lossy(&r).into_owned();
+                        return Err(self.err(format!("unknown entity &{name};")));
+                    }
+                },
+                Event::Start(_) => self.finish_to(depth)?,
+                Event::End(_) => break,
+                Event::Eof => return Err(self.err("unexpected end of document")),
+                _ => {}
+            }
+        }
+        Ok(out.unwrap_or(Cow::Borrowed("")))
+    }
+}
+
+/// The member of `members` an element named `name` belongs to.
+fn find_member(
+    members: &'static [Member],
+    name: &[u8],
+    ec2: bool,
+) -> Option<(usize, &'static Member)> {
+    let exact = members.iter().enumerate().find(|(_, m)| {
+        !m.xml_attribute
+            && (m.xml_name().as_bytes() == name
+                || flattened_alias(m).is_some_and(|a| a.as_bytes() == name))
+    });
+    if exact.is_some() || !ec2 {
+        return exact;
+    }
+    members.iter().enumerate().find(|(_, m)| {
+        !m.xml_attribute
+            && (m.ec2_query_name.is_some_and(|q| eq_first_ci(q, name))
+                || eq_first_ci(m.xml_name(), name)
+                || eq_first_ci(m.name, name))
+    })
+}
+
+/// `a` equals `b` ignoring the case of the first letter.
+fn eq_first_ci(a: &str, b: &[u8]) -> bool {
+    let a = a.as_bytes();
+    a.len() == b.len() && !a.is_empty() && a[0].eq_ignore_ascii_case(&b[0]) && a[1..] == b[1..]
+}
+
+/// The other name a flattened list's elements may carry: with the
+/// flattening on the list shape and no name on the member, botocore names
+/// the elements after the list member's `locationName` (SQS `<Message>`).
+fn flattened_alias(m: &Member) -> Option<&'static str> {
+    match m.shape.kind {
+        Kind::List {
+            member,
+            flattened: true,
+        } if m.location_name.is_none() && !m.flattened => member.location_name,
+        _ => None,
+    }
+}
+
+fn is_flattened_container(m: &Member) -> bool {
+    m.is_flattened() && matches!(m.shape.kind, Kind::List { .. } | Kind::Map { .. })
+}
+
+/// Small set of member indexes already seen in one structure.
+#[derive(Default)]
+struct Seen([u64; 4]);
+
+impl Seen {
+    /// Marks `i`; true when it was already marked. Indexes past 255 are not tracked.
+    fn mark(&mut self, i: usize) -> bool {
+        if i >= 256 {
+            return false;
+        }
+        let (w, b) = (i / 64, 1u64 << (i % 64));
+        let was = self.0[w] & b != 0;
+        self.0[w] |= b;
+        was
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Root
+
+struct RootDe<'p, 'a> {
+    p: &'p mut Parser<'a>,
+    shape: &'static Shape,
+}
+
+impl<'p, 'a> RootDe<'p, 'a> {
+    /// Positions at the root element; false for a body without one.
+    fn find_root(&mut self) -> Res<bool> {
+        loop {
+            match self.p.peek()? {
+                Event::Start(_) => return Ok(true),
+                Event::Eof => return Ok(false),
+                Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
+                Event::End(_) => {
+                    return Err(self.p.err("unexpected end tag before the root element"))
+                }
+                _ => {
+                    return Err(self
+                        .p
+                        .err("text before the root element: the body is not XML"))
+                }
+            }
+            self.p.next()?;
+        }
+    }
+}
+
+impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for RootDe<'p, 'a> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Res<V::Value> {
+        let members = match self.shape.kind {
+            Kind::Structure(m) => m,
+            _ => {
+                return Err(self.p.err(format!(
+                    "output shape {} is not a structure",
+                    self.shape.name
+                )))
+            }
+        };
+        if !self.find_root()? {
+            return visitor.visit_map(EmptyMap);
+        }
+        let start = self.p.open()?;
+        let value = visitor.visit_map(StructAccess::new(self.p, members, start, true))?;
+        self.p.finish_to(0)?;
+        Ok(value)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Res<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Res<V::Value> {
+        visitor.visit_unit()
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf seq tuple tuple_struct map struct enum identifier
+    }
+}
+
+struct EmptyMap;
+
+impl<'de> MapAccess<'de> for EmptyMap {
+    type Error = DeError;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, _: K) -> Res<Option<K::Value>> {
+        Ok(None)
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, _: V) -> Res<V::Value> {
+        Err(de::Error::custom("no value"))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Structures
+
+enum Pending {
+    None,
+    Attr(&'static Member, String),
+    Child(&'static Member),
+}
+
+struct StructAccess<'p, 'a> {
+    p: &'p mut Parser<'a>,
+    members: &'static [Member],
+    start: BytesStart<'a>,
+    attr_pos: usize,
+    root: bool,
+    wrappers_open: usize,
+    pending: Pending,
+    seen: Seen,
+}
+
+impl<'p, 'a> StructAccess<'p, 'a> {
+    fn new(
+        p: &'p mut Parser<'a>,
+        members: &'static [Member],
+        start: BytesStart<'a>,
+        root: bool,
+    ) -> Self {
+        let attr_pos = if members.iter().any(|m| m.xml_attribute) {
+            0
+        } else {
+            members.len()
+        };
+        StructAccess {
+            p,
+            members,
+            start,
+            attr_pos,
+            root,
+            wrappers_open: 0,
+            pending: Pending::None,
+            seen: Seen::default(),
+        }
+    }
+
+    fn attribute(&self, name: &str) -> Res<Option<String>> {
+        for attr in self.start.attributes().with_checks(false) {
+            let attr = attr.map_err(|e| self.p.err(format!("bad attribute: {e}")))?;
+            if attr.key.local_name().as_ref() == name.as_bytes() {
+                let v = attr
+                    .unescape_value()
+                    .map_err(|e| self.p.err(format!("bad attribute {name}: {e}")))?;
+                return Ok(Some(v.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+}
+
+enum Step {
+    Done,
+    Member(usize, &'static Member),
+    Wrapper,
+    Skip,
+}
+
+impl<'de, 'p, 'a: 'de> MapAccess<'de> for StructAccess<'p, 'a> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Res<Option<K::Value>> {
+        while self.attr_pos < self.members.len() {
+            let m = &self.members[self.attr_pos];
+            self.attr_pos += 1;
+            if !m.xml_attribute {
+                continue;
+            }
+            if let Some(v) = self.attribute(m.xml_name())? {
+                self.pending = Pending::Attr(m, v);
+                return seed
+                    .deserialize(de::value::BorrowedStrDeserializer::new(m.name))
+                    .map(Some);
+            }
+        }
+        loop {
+            let members = self.members;
+            let wrapper = if self.root { self.p.wrapper } else { None };
+            let ec2 = self.p.ec2;
+            let step = match self.p.peek_child()? {
+                None => Step::Done,
+                Some(name) => match find_member(members, name, ec2) {
+                    Some((i, m)) => Step::Member(i, m),
+                    None if wrapper.is_some_and(|w| w.as_bytes() == name) => Step::Wrapper,
+                    None => Step::Skip,
+                },
+            };
+            match step {
+                Step::Done if self.wrappers_open > 0 => {
+                    self.p.next()?;
+                    self.wrappers_open -= 1;
+                }
+                Step::Done => return Ok(None),
+                Step::Wrapper => {
+                    self.p.open()?;
+                    self.wrappers_open += 1;
+                }
+                Step::Skip => self.p.skip_element()?,
+                Step::Member(i, m) => {
+                    if self.seen.mark(i) {
+                        if is_flattened_container(m) {
+                            return Err(self.p.err(format!(
+                                "flattened member {} appears again after other members; \
+                                 non-consecutive flattened elements are not supported",
+                                m.name
+                            )));
+                        }
+                        // A repeated plain member: the first occurrence wins.
+                        self.p.skip_element()?;
+                        continue;
+                    }
+                    self.pending = Pending::Child(m);
+                    return seed
+                        .deserialize(de::value::BorrowedStrDeserializer::new(m.name))
+                        .map(Some);
+                }
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Res<V::Value> {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::Attr(m, v) => {
+                self.p.path.push(Seg::Name(m.name));
+                let r = seed.deserialize(ScalarDe {
+                    text: Cow::Owned(v),
+                    shape: m.shape,
+                });
+                let r = r.map_err(|e| self.p.attach(e));
+                self.p.path.pop();
+                r
+            }
+            Pending::Child(m) => {
+                self.p.path.push(Seg::Name(m.name));
+                let depth = self.p.depth;
+                let r = if is_flattened_container(m) {
+                    seed.deserialize(FlattenedDe {
+                        p: &mut *self.p,
+                        member: m,
+                        siblings: self.members,
+                    })
+                } else {
+                    match self.p.open() {
+                        Ok(start) => seed.deserialize(ElementDe {
+                            p: &mut *self.p,
+                            start,
+                            shape: m.shape,
+                            text: None,
+                        }),
+                        Err(e) => Err(e),
+                    }
+                };
+                let r = r.map_err(|e| self.p.attach(e));
+                let r = match r {
+                    Ok(v) => self.p.finish_to(depth).map(|_| v),
+                    Err(e) => Err(e),
+                };
+                self.p.path.pop();
+                r
+            }
+            Pending::None => Err(de::Error::custom("a value was asked for before its key")),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Elements
+
+/// One element whose start tag has been consumed, read with `shape`.
+struct ElementDe<'p, 'a> {
+    p: &'p mut Parser<'a>,
+    start: BytesStart<'a>,
+    shape: &'static Shape,
+    /// Text already read (by `deserialize_option`).
+    text: Option<Cow<'a, str>>,
+}
+
+impl<'p, 'a> ElementDe<'p, 'a> {
+    fn scalar(mut self) -> Res<ScalarDe<'a>> {
+        let text = match self.text.take() {
+            Some(t) => t,
+            None => self.p.read_text()?,
+        };
+        Ok(ScalarDe {
+            text,
+            shape: self.shape,
+        })
+    }
+
+    fn is_container(&self) -> bool {
+        matches!(
+            self.shape.kind,
+            Kind::Structure(_) | Kind::List { .. } | Kind::Map { .. }
+        )
+    }
+}
+
+macro_rules! element_scalar {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+            if self.is_container() {
+                return self.deserialize_any(visitor);
+            }
+            self.scalar()?.$method(visitor)
+        }
+    )*};
+}
+
+impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for ElementDe<'p, 'a> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        match self.shape.kind {
+            Kind::Structure(members) => {
+                visitor.visit_map(StructAccess::new(self.p, members, self.start, false))
+            }
+            Kind::List { member, .. } => visitor.visit_seq(ListAccess {
+                items: Items::new(self.p, member.xml_name(), None, None),
+                member,
+            }),
+            Kind::Map { key, value, .. } => visitor.visit_map(EntryAccess::new(
+                Items::new(self.p, "entry", None, None),
+                key,
+                value,
+            )),
+            _ => self.scalar()?.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(mut self, visitor: V) -> Res<V::Value> {
+        if self.is_container()
+            || matches!(self.shape.kind, Kind::String | Kind::Blob | Kind::Document)
+        {
+            return visitor.visit_some(self);
+        }
+        // An empty number, boolean or timestamp element means "absent".
+        let text = self.p.read_text()?;
+        if text.trim().is_empty() {
+            return visitor.visit_none();
+        }
+        self.text = Some(text);
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Res<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        // The caller skips whatever is left of the element.
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Res<V::Value> {
+        visitor.visit_unit()
+    }
+
+    element_scalar! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64
+        deserialize_char deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+        deserialize_identifier
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Res<V::Value> {
+        if self.is_container() {
+            return self.deserialize_any(visitor);
+        }
+        self.scalar()?.deserialize_enum(name, variants, visitor)
+    }
+
+    forward_to_deserialize_any! { i128 u128 seq tuple tuple_struct map struct }
+}
+
+/// A flattened list or map: the consecutive siblings named like `member`.
+struct FlattenedDe<'p, 'a> {
+    p: &'p mut Parser<'a>,
+    member: &'static Member,
+    siblings: &'static [Member],
+}
+
+impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for FlattenedDe<'p, 'a> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        let name = self.member.xml_name();
+        let alias = flattened_alias(self.member);
+        let items = Items::new(self.p, name, alias, Some(self.siblings));
+        match self.member.shape.kind {
+            Kind::List { member, .. } => visitor.visit_seq(ListAccess { items, member }),
+            Kind::Map { key, value, .. } => visitor.visit_map(EntryAccess::new(items, key, value)),
+            _ => Err(de::Error::custom(
+                "internal: flattened member is not a list or map",
+            )),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Res<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lists and maps
+
+/// The elements of a list or the entries of a map: children named `name`
+/// (or `alias`). Other elements are skipped; for flattened members a sibling
+/// that belongs to another member of the structure ends the run.
+struct Items<'p, 'a> {
+    p: &'p mut Parser<'a>,
+    name: &'static str,
+    alias: Option<&'static str>,
+    siblings: Option<&'static [Member]>,
+    index: usize,
+}
+
+impl<'p, 'a> Items<'p, 'a> {
+    fn new(
+        p: &'p mut Parser<'a>,
+        name: &'static str,
+        alias: Option<&'static str>,
+        siblings: Option<&'static [Member]>,
+    ) -> Self {
+        Items {
+            p,
+            name,
+            alias,
+            siblings,
+            index: 0,
+        }
+    }
+
+    /// Advances to the next item's start tag (not consumed); false at the end.
+    fn advance(&mut self) -> Res<bool> {
+        loop {
+            let (name, alias, siblings, ec2) = (self.name, self.alias, self.siblings, self.p.ec2);
+            // 0: end, 1: item, 2: skip
+            let step = match self.p.peek_child()? {
+                None => 0,
+                Some(n) if n == name.as_bytes() || alias.is_some_and(|a| a.as_bytes() == n) => 1,
+                Some(n) => match siblings {
+                    Some(s) if find_member(s, n, ec2).is_some() => 0,
+                    _ => 2,
+                },
+            };
+            match step {
+                0 => return Ok(false),
+                1 => return Ok(true),
+                _ => self.p.skip_element()?,
+            }
+        }
+    }
+}
+
+struct ListAccess<'p, 'a> {
+    items: Items<'p, 'a>,
+    member: &'static Member,
+}
+
+impl<'de, 'p, 'a: 'de> SeqAccess<'de> for ListAccess<'p, 'a> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Res<Option<T::Value>> {
+        if !self.items.advance()? {
+            return Ok(None);
+        }
+        let p = &mut *self.items.p;
+        p.path.push(Seg::Index(self.items.index));
+        self.items.index += 1;
+        let depth = p.depth;
+        let r = match p.open() {
+            Ok(start) => seed.deserialize(ElementDe {
+                p: &mut *p,
+                start,
+                shape: self.member.shape,
+                text: None,
+            }),
+            Err(e) => Err(e),
+        };
+        let r = match r.map_err(|e| p.attach(e)) {
+            Ok(v) => p.finish_to(depth).map(|_| Some(v)),
+            Err(e) => Err(e),
+        };
+        p.path.pop();
+        r
+    }
+}
+
+struct EntryAccess<'p, 'a> {
+    items: Items<'p, 'a>,
+    key: &'static Member,
+    value: &'static Member,
+    /// Depth inside the current entry element.
+    entry_depth: usize,
+}
+
+impl<'p, 'a> EntryAccess<'p, 'a> {
+    fn new(items: Items<'p, 'a>, key: &'static Member, value: &'static Member) -> Self {
+        EntryAccess {
+            items,
+            key,
+            value,
+            entry_depth: 0,
+        }
+    }
+
+    /// Moves to the entry's child named `want` (not consumed); false when the
+    /// entry ends first. Meeting `other` first is an error (`other_first`).
+    fn find(&mut self, want: &str, other: &str) -> Res<bool> {
+        loop {
+            let step = match self.items.p.peek_child()? {
+                None => 0,
+                Some(n) if n == want.as_bytes() => 1,
+                Some(n) if n == other.as_bytes() => 3,
+                Some(_) => 2,
+            };
+            match step {
+                0 => return Ok(false),
+                1 => return Ok(true),
+                3 => {
+                    return Err(self
+                        .items
+                        .p
+                        .err(format!("map entry has <{other}> before <{want}>")))
+                }
+                _ => self.items.p.skip_element()?,
+            }
+        }
+    }
+}
+
+impl<'de, 'p, 'a: 'de> de::MapAccess<'de> for EntryAccess<'p, 'a> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Res<Option<K::Value>> {
+        if !self.items.advance()? {
+            return Ok(None);
+        }
+        self.items.p.path.push(Seg::Index(self.items.index));
+        self.items.index += 1;
+        self.items.p.open()?;
+        self.entry_depth = self.items.p.depth;
+        let (key_name, value_name) = (self.key.xml_name(), self.value.xml_name());
+        if !self.find(key_name, value_name)? {
+            return Err(self.items.p.err(format!("map entry without <{key_name}>")));
+        }
+        self.items.p.open()?;
+        let text = self.items.p.read_text()?;
+        let r = seed.deserialize(ScalarDe {
+            text,
+            shape: self.key.shape,
+        });
+        r.map(Some).map_err(|e| self.items.p.attach(e))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Res<V::Value> {
+        let (key_name, value_name) = (self.key.xml_name(), self.value.xml_name());
+        let r = if self.find(value_name, key_name)? {
+            let p = &mut *self.items.p;
+            match p.open() {
+                Ok(start) => seed.deserialize(ElementDe {
+                    p: &mut *p,
+                    start,
+                    shape: self.value.shape,
+                    text: None,
+                }),
+                Err(e) => Err(e),
+            }
+        } else {
+            seed.deserialize(().into_deserializer())
+        };
+        let p = &mut *self.items.p;
+        let r = match r.map_err(|e| p.attach(e)) {
+            // Through the end of the entry.
+            Ok(v) => p.finish_to(self.entry_depth - 1).map(|_| v),
+            Err(e) => Err(e),
+        };
+        p.path.pop();
+        r
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Scalars
+
+/// The text of an element or attribute, read with `shape`.
+struct ScalarDe<'a> {
+    text: Cow<'a, str>,
+    shape: &'static Shape,
+}
+
+impl<'a> ScalarDe<'a> {
+    fn trimmed(&self) -> &str {
+        self.text.trim()
+    }
+
+    fn int(&self) -> Res<i64> {
+        let t = self.trimmed();
+        t.parse()
+            .map_err(|_| de::Error::custom(format!("{t:?} is not an integer")))
+    }
+
+    fn uint(&self) -> Res<u64> {
+        let t = self.trimmed();
+        t.parse()
+            .map_err(|_| de::Error::custom(format!("{t:?} is not an unsigned integer")))
+    }
+
+    fn float(&self) -> Res<f64> {
+        let t = self.trimmed();
+        match t {
+            "NaN" => Ok(f64::NAN),
+            "Infinity" => Ok(f64::INFINITY),
+            "-Infinity" => Ok(f64::NEG_INFINITY),
+            _ => t
+                .parse()
+                .map_err(|_| de::Error::custom(format!("{t:?} is not a number"))),
+        }
+    }
+
+    fn boolean(&self) -> Res<bool> {
+        match self.trimmed() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            t => Err(de::Error::custom(format!("{t:?} is not a boolean"))),
+        }
+    }
+
+    fn visit_text<'de, V: Visitor<'de>>(self, visitor: V) -> Res<V::Value>
+    where
+        'a: 'de,
+    {
+        match self.text {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    fn visit_trimmed<'de, V: Visitor<'de>>(self, visitor: V) -> Res<V::Value>
+    where
+        'a: 'de,
+    {
+        match self.text {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s.trim()),
+            Cow::Owned(s) => visitor.visit_str(s.trim()),
+        }
+    }
+
+    /// Base64 text, without the line breaks XML writers may put in it.
+    fn blob<'de, V: Visitor<'de>>(self, visitor: V) -> Res<V::Value>
+    where
+        'a: 'de,
+    {
+        if self.trimmed().contains(|c: char| c.is_ascii_whitespace()) {
+            let mut s = self.text.into_owned();
+            s.retain(|c| !c.is_ascii_whitespace());
+            return visitor.visit_string(s);
+        }
+        self.visit_trimmed(visitor)
+    }
+
+    /// Timestamps: numeric text is epoch seconds, an HTTP date (`Tue, 29 Apr
+    /// 2014 18:30:38 GMT`) becomes epoch seconds, anything else goes on as
+    /// text (RFC 3339, which [`DateTime`](crate::DateTime) parses).
+    fn timestamp<'de, V: Visitor<'de>>(self, visitor: V) -> Res<V::Value>
+    where
+        'a: 'de,
+    {
+        let t = self.trimmed();
+        let numeric = !t.is_empty()
+            && t.strip_prefix('-')
+                .unwrap_or(t)
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.');
+        if numeric {
+            if let Ok(i) = t.parse::<i64>() {
+                return visitor.visit_i64(i);
+            }
+            return visitor.visit_f64(self.float()?);
+        }
+        if t.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            if let Some(secs) = parse_http_date(t) {
+                return visitor.visit_i64(secs);
+            }
+        }
+        self.visit_trimmed(visitor)
+    }
+}
+
+/// `Tue, 29 Apr 2014 18:30:38 GMT` → epoch seconds.
+fn parse_http_date(s: &str) -> Option<i64> {
+    let mut parts = s.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => time::Month::January,
+        "Feb" => time::Month::February,
+        "Mar" => time::Month::March,
+        "Apr" => time::Month::April,
+        "May" => time::Month::May,
+        "Jun" => time::Month::June,
+        "Jul" => time::Month::July,
+        "Aug" => time::Month::August,
+        "Sep" => time::Month::September,
+        "Oct" => time::Month::October,
+        "Nov" => time::Month::November,
+        "Dec" => time::Month::December,
+        _ => return None,
+    };
+    let year: i32 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':');
+    let h: u8 = hms.next()?.parse().ok()?;
+    let m: u8 = hms.next()?.parse().ok()?;
+    let sec: u8 = hms.next()?.parse().ok()?;
+    if !matches!(parts.next(), Some("GMT" | "UTC" | "Z")) {
+        return None;
+    }
+    let date = time::Date::from_calendar_date(year, month, day).ok()?;
+    let time = time::Time::from_hms(h, m, sec).ok()?;
+    Some(
+        time::PrimitiveDateTime::new(date, time)
+            .assume_utc()
+            .unix_timestamp(),
+    )
+}
+
+impl<'de, 'a: 'de> de::Deserializer<'de> for ScalarDe<'a> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        match self.shape.kind {
+            Kind::String | Kind::Document => self.visit_text(visitor),
+            Kind::Blob => self.blob(visitor),
+            Kind::Integer | Kind::Long => visitor.visit_i64(self.int()?),
+            Kind::Float | Kind::Double => visitor.visit_f64(self.float()?),
+            Kind::Boolean => visitor.visit_bool(self.boolean()?),
+            Kind::Timestamp(_) => self.timestamp(visitor),
+            Kind::Structure(_) | Kind::List { .. } | Kind::Map { .. } => Err(de::Error::custom(
+                format!("{} cannot be read from text", self.shape.name),
+            )),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_bool(self.boolean()?)
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_u64(self.uint()?)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_u64(self.uint()?)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_u64(self.uint()?)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_u64(self.uint()?)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_f64(self.float()?)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_f64(self.float()?)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        match self.shape.kind {
+            Kind::Blob => self.blob(visitor),
+            _ => self.visit_text(visitor),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        match self.shape.kind {
+            Kind::Blob => self.blob(visitor),
+            _ => self.visit_text(visitor),
+        }
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.visit_text(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.visit_text(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.blob(visitor)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.blob(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        let empty_means_none =
+            !matches!(self.shape.kind, Kind::String | Kind::Blob | Kind::Document);
+        if empty_means_none && self.trimmed().is_empty() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Res<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Res<V::Value> {
+        let text: Cow<'a, str> = self.text;
+        visitor.visit_enum(de::value::CowStrDeserializer::<DeError>::new(text))
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_unit()
+    }
+
+    forward_to_deserialize_any! { i128 u128 unit_struct seq tuple tuple_struct map struct }
+}

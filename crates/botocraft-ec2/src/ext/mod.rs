@@ -1,0 +1,205 @@
+//! Hand-written EC2 behaviour the definitions cannot express: model proxies
+//! that take caller arguments besides the model's own values, `KeyPair::save()`
+//! (which keeps the private key AWS shows only once), and
+//! `LaunchTemplateVersion::delete()` (whose key has a numeric version).
+
+use botocraft_core::{Error, PrimaryModel, Result};
+
+use crate::generated::*;
+
+fn missing(model: &str, method: &str, field: &str) -> Error {
+    Error::validation(format!(
+        "{model}.{method} needs `{field}`, which is not set"
+    ))
+}
+
+impl InternetGateway {
+    /// Attaches this internet gateway to `vpc_id` (`AttachInternetGateway`).
+    pub fn attach(&self, vpc_id: impl Into<String>) -> InternetGatewayAttach {
+        let manager = self.manager();
+        match self.internet_gateway_id.clone() {
+            Some(id) => manager.attach(id, vpc_id),
+            None => InternetGatewayAttach::failed(
+                manager,
+                missing("InternetGateway", "attach", "InternetGatewayId"),
+            ),
+        }
+    }
+
+    /// Detaches this internet gateway from `vpc_id` (`DetachInternetGateway`).
+    pub fn detach(&self, vpc_id: impl Into<String>) -> InternetGatewayDetach {
+        let manager = self.manager();
+        match self.internet_gateway_id.clone() {
+            Some(id) => manager.detach(id, vpc_id),
+            None => InternetGatewayDetach::failed(
+                manager,
+                missing("InternetGateway", "detach", "InternetGatewayId"),
+            ),
+        }
+    }
+}
+
+impl VpnGateway {
+    /// Attaches this virtual private gateway to `vpc_id` (`AttachVpnGateway`).
+    pub fn attach(&self, vpc_id: impl Into<String>) -> VpnGatewayAttach {
+        let manager = self.manager();
+        match self.vpn_gateway_id.clone() {
+            Some(id) => manager.attach(id, vpc_id),
+            None => {
+                VpnGatewayAttach::failed(manager, missing("VpnGateway", "attach", "VpnGatewayId"))
+            }
+        }
+    }
+
+    /// Detaches this virtual private gateway from `vpc_id` (`DetachVpnGateway`).
+    pub fn detach(&self, vpc_id: impl Into<String>) -> VpnGatewayDetach {
+        let manager = self.manager();
+        match self.vpn_gateway_id.clone() {
+            Some(id) => manager.detach(id, vpc_id),
+            None => {
+                VpnGatewayDetach::failed(manager, missing("VpnGateway", "detach", "VpnGatewayId"))
+            }
+        }
+    }
+}
+
+impl Volume {
+    /// Attaches this volume to `instance_id` as `device` (`AttachVolume`).
+    pub fn attach(
+        &self,
+        instance_id: impl Into<String>,
+        device: impl Into<String>,
+    ) -> VolumeAttach {
+        let manager = self.manager();
+        match self.volume_id.clone() {
+            Some(id) => manager.attach(id, instance_id, device),
+            None => VolumeAttach::failed(manager, missing("Volume", "attach", "VolumeId")),
+        }
+    }
+}
+
+impl NetworkInterface {
+    /// Attaches this interface to `instance_id` at `device_index` (`AttachNetworkInterface`).
+    pub fn attach(
+        &self,
+        instance_id: impl Into<String>,
+        device_index: i32,
+    ) -> NetworkInterfaceAttach {
+        let manager = self.manager();
+        match self.network_interface_id.clone() {
+            Some(id) => manager.attach(id, instance_id, device_index),
+            None => NetworkInterfaceAttach::failed(
+                manager,
+                missing("NetworkInterface", "attach", "NetworkInterfaceId"),
+            ),
+        }
+    }
+}
+
+impl Snapshot {
+    /// Copies this snapshot, which lives in `source_region`, into the
+    /// session's region (`CopySnapshot`) and returns the new snapshot.
+    pub fn copy(&self, source_region: impl Into<String>) -> SnapshotCopy {
+        let manager = self.manager();
+        match self.snapshot_id.clone() {
+            Some(id) => manager.copy(id, source_region),
+            None => SnapshotCopy::failed(manager, missing("Snapshot", "copy", "SnapshotId")),
+        }
+    }
+
+    /// Locks this snapshot in `lock_mode` (`LockSnapshot`): set the duration or
+    /// expiry date on the returned request.
+    pub fn lock(&self, lock_mode: impl Into<LockMode>) -> SnapshotLock {
+        let manager = self.manager();
+        match self.snapshot_id.clone() {
+            Some(id) => manager.lock(id, lock_mode),
+            None => SnapshotLock::failed(manager, missing("Snapshot", "lock", "SnapshotId")),
+        }
+    }
+}
+
+impl LaunchTemplateVersion {
+    /// Deletes this version in AWS (`DeleteLaunchTemplateVersions`); a version
+    /// AWS reports as not deleted is an error. Afterwards a later `save()`
+    /// would create it again.
+    pub async fn delete(&mut self) -> Result<()> {
+        let id = self
+            .launch_template_id
+            .clone()
+            .ok_or_else(|| missing("LaunchTemplateVersion", "delete()", "LaunchTemplateId"))?;
+        let version = self
+            .version_number
+            .ok_or_else(|| missing("LaunchTemplateVersion", "delete()", "VersionNumber"))?;
+        let out = self
+            .manager()
+            .delete(id, version.to_string())
+            .send()
+            .await?;
+        if let Some(failed) = out
+            .unsuccessfully_deleted_launch_template_versions
+            .iter()
+            .flatten()
+            .next()
+        {
+            let (code, message) = failed
+                .response_error
+                .as_ref()
+                .map(|e| {
+                    (
+                        e.code.as_ref().map(|c| c.as_str().to_owned()),
+                        e.message.clone(),
+                    )
+                })
+                .unwrap_or_default();
+            return Err(Error::Service {
+                service: "ec2",
+                operation: "DeleteLaunchTemplateVersions".into(),
+                code: code.unwrap_or_else(|| "UnsuccessfullyDeleted".into()),
+                message: message.unwrap_or_else(|| format!("version {version} was not deleted")),
+                request_id: None,
+                status: 200,
+            });
+        }
+        self.state_mut().mark_deleted();
+        Ok(())
+    }
+}
+
+impl KeyPair {
+    /// Creates the key pair in AWS if it did not come from AWS
+    /// (`CreateKeyPair`), then describes it; `key_material` then holds the
+    /// private key, which AWS shows only this once. For a key pair that came
+    /// from AWS, only tag edits are written.
+    pub async fn save(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let session = manager.session()?;
+        let desired = self.tag_map();
+        if self.state().is_persisted() {
+            if let Some(desired) = desired {
+                let before = self.state().tag_snapshot().cloned().unwrap_or_default();
+                if before != desired {
+                    let id = self
+                        .key_pair_id
+                        .clone()
+                        .ok_or_else(|| Error::validation("KeyPair has no id to write tags to"))?;
+                    crate::generated::write_tags(&session, &id, &before, &desired).await?;
+                }
+                self.state_mut().set_tag_snapshot(Some(desired));
+            }
+            return Ok(());
+        }
+        let created = manager.using(&session).create(self).send().await?;
+        let id = created
+            .key_pair_id
+            .clone()
+            .ok_or_else(|| Error::Deserialize {
+                operation: "CreateKeyPair".into(),
+                message: "the response has no KeyPairId".into(),
+                snippet: String::new(),
+            })?;
+        let mut fresh = manager.using(&session).get(id).send().await?;
+        fresh.key_material = created.key_material;
+        *self = fresh;
+        Ok(())
+    }
+}

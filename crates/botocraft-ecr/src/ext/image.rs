@@ -1,0 +1,203 @@
+//! Images: delete with the `failures` check, put-then-get, the manifest, the
+//! scan waiter and small helpers.
+
+use botocraft_core::waiter::{Acceptor, Waiter};
+use botocraft_core::{protocol::call, Error, PrimaryModel, Result};
+
+use crate::{
+    DescribeImageScanFindingsRequest, DescribeImageScanFindingsResponse, EcrImage, EcrImageManager,
+    ImageFailure, ImageFailureCode, ImageIdentifier,
+};
+
+/// Turns the per-image `failures` of `BatchDeleteImage`/`BatchGetImage` into an
+/// error: `ImageNotFound` becomes [`Error::NotFound`], anything else
+/// [`Error::Service`] with the failure code. `None` when there are none.
+pub fn image_failures_to_error(
+    operation: &str,
+    repository_name: &str,
+    failures: &[ImageFailure],
+) -> Option<Error> {
+    let f = failures.first()?;
+    let code = f
+        .failure_code
+        .as_ref()
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_else(|| "UNKNOWN".into());
+    let id = f
+        .image_id
+        .as_ref()
+        .map(|i| i.to_string())
+        .unwrap_or_default();
+    let key = format!("{repository_name}/{id}");
+    if f.failure_code == Some(ImageFailureCode::ImageNotFound) {
+        return Some(Error::NotFound {
+            service: crate::SERVICE.name,
+            resource: "EcrImage",
+            key,
+            code: Some(code),
+            message: f.failure_reason.clone(),
+            request_id: None,
+        });
+    }
+    Some(Error::Service {
+        service: crate::SERVICE.name,
+        operation: operation.to_owned(),
+        code,
+        message: format!("{key}: {}", f.failure_reason.as_deref().unwrap_or("")),
+        request_id: None,
+        status: 200,
+    })
+}
+
+impl EcrImage {
+    /// The identifier of this image: its digest.
+    pub fn image_id(&self) -> Option<ImageIdentifier> {
+        self.image_digest.clone().map(ImageIdentifier::digest)
+    }
+
+    /// The first tag of the image (the Python original's `version`).
+    pub fn version(&self) -> Option<&str> {
+        self.image_tags.as_ref()?.first().map(String::as_str)
+    }
+
+    /// Deletes this image (`BatchDeleteImage`, by digest). A per-image failure
+    /// is an error (`ImageNotFound` is [`Error::NotFound`]); afterwards a
+    /// later `save()` would not recreate it (images have no create).
+    pub async fn delete(&mut self) -> Result<()> {
+        let repo = self.repository_name.clone().ok_or_else(|| {
+            Error::validation("EcrImage.delete() needs `repositoryName`, which is not set")
+        })?;
+        let digest = self.image_digest.clone().ok_or_else(|| {
+            Error::validation("EcrImage.delete() needs `imageDigest`, which is not set")
+        })?;
+        let out = self
+            .manager()
+            .delete(repo.clone(), ImageIdentifier::digest(digest))
+            .send()
+            .await?;
+        if let Some(e) = image_failures_to_error(
+            "BatchDeleteImage",
+            &repo,
+            out.failures.as_deref().unwrap_or(&[]),
+        ) {
+            return Err(e);
+        }
+        self.state_mut().mark_deleted();
+        Ok(())
+    }
+
+    /// The image manifest (`BatchGetImage`).
+    pub async fn manifest(&self) -> Result<String> {
+        let repo = self.repository_name.clone().ok_or_else(|| {
+            Error::validation("EcrImage.manifest() needs `repositoryName`, which is not set")
+        })?;
+        let id = self.image_id().ok_or_else(|| {
+            Error::validation("EcrImage.manifest() needs `imageDigest`, which is not set")
+        })?;
+        let key = format!("{repo}/{id}");
+        let images = self.manager().get_manifests(repo, [id]).send().await?;
+        images
+            .into_iter()
+            .find_map(|i| i.image_manifest)
+            .ok_or_else(|| Error::NotFound {
+                service: crate::SERVICE.name,
+                resource: "EcrImage",
+                key,
+                code: None,
+                message: Some("BatchGetImage returned no manifest".into()),
+                request_id: None,
+            })
+    }
+
+    /// Waits until the image's scan is complete (the `ImageScanComplete`
+    /// waiter: polls `DescribeImageScanFindings` every 5 s, at most 60 times by
+    /// default; a `FAILED` scan is an error).
+    pub fn wait_until_scan_complete(&self) -> Waiter<DescribeImageScanFindingsResponse> {
+        const OP: &str = "DescribeImageScanFindings";
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
+                state: "success",
+                expected: "\"COMPLETE\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
+                state: "failure",
+                expected: "\"FAILED\"",
+            },
+        ];
+        let (Some(repo), Some(id)) = (self.repository_name.clone(), self.image_id()) else {
+            return Waiter::failed(
+                OP,
+                Error::validation(
+                    "EcrImage.wait_until_scan_complete needs `repositoryName` and `imageDigest`",
+                ),
+            );
+        };
+        let input = DescribeImageScanFindingsRequest {
+            repository_name: Some(repo),
+            image_id: Some(id),
+            registry_id: self.registry_id.clone(),
+            ..Default::default()
+        };
+        let session = self.state().session().cloned();
+        Waiter::new(
+            OP,
+            ACCEPTORS,
+            std::time::Duration::from_secs(5),
+            60,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    call::<_, DescribeImageScanFindingsResponse>(
+                        &*session,
+                        &crate::SERVICE,
+                        OP,
+                        None,
+                        &input,
+                    )
+                    .await
+                }
+            },
+        )
+    }
+}
+
+impl EcrImageManager {
+    /// Puts an image manifest (`PutImage`, tagged `image_tag` when given), then
+    /// describes the image so the full model is returned.
+    pub async fn put(
+        &self,
+        repository_name: impl Into<String>,
+        image_manifest: impl Into<String>,
+        image_tag: Option<&str>,
+    ) -> Result<EcrImage> {
+        let repository_name = repository_name.into();
+        let mut request = self.put_image(repository_name.clone(), image_manifest);
+        if let Some(tag) = image_tag {
+            request = request.image_tag(tag);
+        }
+        let image = request.send().await?;
+        let digest =
+            image
+                .image_id
+                .and_then(|i| i.image_digest)
+                .ok_or_else(|| Error::Deserialize {
+                    operation: "PutImage".into(),
+                    message: "the response has no image.imageId.imageDigest".into(),
+                    snippet: String::new(),
+                })?;
+        let session = self.session()?;
+        self.using(&session)
+            .get(repository_name, ImageIdentifier::digest(digest))
+            .send()
+            .await
+    }
+}

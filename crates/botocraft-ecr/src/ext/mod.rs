@@ -1,0 +1,21 @@
+//! Hand-written additions to the generated ECR API.
+//!
+//! The generated managers and models cover what botocore's model and
+//! `definitions/ecr.toml` describe. This module adds, as inherent methods on
+//! the generated types:
+//!
+//! - [`image_id`]: [`ImageIdentifier`](crate::ImageIdentifier) from a tag or
+//!   digest string (`"latest"`, `"sha256:..."`), and the `Display` impls the
+//!   generated request keys need.
+//! - [`repository`]: tag loading (`ListTagsForResource`): `Repository::load_tags`,
+//!   `.with_tags()` on `Repository::objects().get(..)`/`.list()`, plus
+//!   `Repository::{put_lifecycle_policy, set_policy, image}`.
+//! - [`image`]: `EcrImage::{delete, image_id, version, manifest,
+//!   wait_until_scan_complete}`, `EcrImageManager::put` and the
+//!   `failures` check of `BatchDeleteImage`/`BatchGetImage`.
+
+pub mod image;
+pub mod image_id;
+pub mod repository;
+
+pub use image::image_failures_to_error;

@@ -1,0 +1,99 @@
+//! Repository tags (ECR's `DescribeRepositories` does not return them) and
+//! model-level helpers for the two-argument manager methods.
+
+use botocraft_core::{tags, Error, PrimaryModel, QuerySet, Result};
+use futures::{StreamExt, TryStreamExt};
+
+use crate::{
+    EcrImageGet, PutLifecyclePolicyResponse, Repository, RepositoryGet, RepositoryList,
+    SetRepositoryPolicyResponse,
+};
+
+/// How many `ListTagsForResource` calls `.with_tags()` runs at once on a list.
+pub const TAG_LOAD_CONCURRENCY: usize = 8;
+
+impl Repository {
+    /// Loads the repository's tags (`ListTagsForResource`) into `tags` and
+    /// records them as what AWS holds, so a later `save()` sends only changes
+    /// (including removals).
+    pub async fn load_tags(&mut self) -> Result<()> {
+        let arn = self.repository_arn.clone().ok_or_else(|| {
+            Error::validation("Repository.load_tags needs `repositoryArn`, which is not set")
+        })?;
+        let tags = self.manager().get_tags(arn).send().await?;
+        let map = tags::to_map(Some(&tags));
+        self.tags = Some(tags);
+        self.state_mut().set_tag_snapshot(Some(map));
+        Ok(())
+    }
+
+    /// Writes a lifecycle policy (`PutLifecyclePolicy`) for this repository.
+    pub async fn put_lifecycle_policy(
+        &self,
+        lifecycle_policy_text: impl Into<String>,
+    ) -> Result<PutLifecyclePolicyResponse> {
+        let name = self.name_or_err("put_lifecycle_policy")?;
+        self.manager()
+            .put_lifecycle_policy(name, lifecycle_policy_text)
+            .send()
+            .await
+    }
+
+    /// Sets the repository policy (`SetRepositoryPolicy`) of this repository.
+    pub async fn set_policy(
+        &self,
+        policy_text: impl Into<String>,
+    ) -> Result<SetRepositoryPolicyResponse> {
+        let name = self.name_or_err("set_policy")?;
+        self.manager().set_policy(name, policy_text).send().await
+    }
+
+    /// One image of this repository by tag or digest (`DescribeImages`).
+    pub fn image(&self, image_id: impl Into<crate::ImageIdentifier>) -> EcrImageGet {
+        let manager = crate::EcrImageManager::with_session(self.state().session().cloned());
+        match self.repository_name.clone() {
+            Some(name) => manager.get(name, image_id),
+            None => EcrImageGet::failed(
+                manager,
+                Error::validation("Repository.image needs `repositoryName`, which is not set"),
+            ),
+        }
+    }
+
+    fn name_or_err(&self, what: &str) -> Result<String> {
+        self.repository_name.clone().ok_or_else(|| {
+            Error::validation(format!(
+                "Repository.{what} needs `repositoryName`, which is not set"
+            ))
+        })
+    }
+}
+
+use botocraft_core::Manager as _;
+
+impl RepositoryGet {
+    /// Also loads the repository's tags (`ListTagsForResource`): what the
+    /// Python original's `include=["TAGS"]` did.
+    pub async fn with_tags(self) -> Result<Repository> {
+        let mut repo = self.send().await?;
+        repo.load_tags().await?;
+        Ok(repo)
+    }
+}
+
+impl RepositoryList {
+    /// Also loads every repository's tags (`ListTagsForResource`, a few at a
+    /// time). An empty registry makes no tag calls.
+    pub async fn with_tags(self) -> Result<QuerySet<Repository>> {
+        let repos = self.send().await?.into_vec();
+        let loaded: Vec<Repository> =
+            futures::stream::iter(repos.into_iter().map(|mut r| async move {
+                r.load_tags().await?;
+                Ok::<_, Error>(r)
+            }))
+            .buffered(TAG_LOAD_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(QuerySet::new(loaded))
+    }
+}

@@ -1,0 +1,273 @@
+//! EcrImage: every manager method, delete() with failures, proxies, the scan
+//! waiter and the repository relation.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ecr::*;
+use common::*;
+
+const D1: &str = "sha256:4f2a9c1e0b7d3a6e8f5c2b1a0d9e8f7c6b5a4d3e2f1a0b9c8d7e6f5a4b3c2d1e";
+const D2: &str = "sha256:9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d";
+
+async fn latest(f: &Fx) -> EcrImage {
+    EcrImage::objects()
+        .using(&f.session)
+        .get("web", "latest")
+        .await
+        .expect("get latest")
+}
+
+fn manifest() -> String {
+    serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1234, "digest": format!("sha256:{}", "c".repeat(64))}, "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 5678, "digest": format!("sha256:{}", "d".repeat(64))}]}).to_string()
+}
+
+#[tokio::test]
+async fn get_by_tag_parses_unknown_values() {
+    let f = fx("img_get");
+    let i = latest(&f).await;
+    assert_eq!(i.image_digest.as_deref(), Some(D1));
+    let key = i.pk().unwrap();
+    assert_eq!(
+        (key.repository_name.as_str(), key.image_digest.as_str()),
+        ("web", D1)
+    );
+    assert_eq!(i.version(), Some("latest"));
+    assert_eq!(i.image_size_in_bytes, Some(31457280));
+    assert_eq!(
+        i.image_status.as_ref().map(|s| s.as_str()),
+        Some("DEEP_FROZEN_FUTURE")
+    );
+    assert_eq!(
+        i.image_scan_status.as_ref().unwrap().status,
+        Some(ScanStatus::Complete)
+    );
+    let counts = i
+        .image_scan_findings_summary
+        .as_ref()
+        .unwrap()
+        .finding_severity_counts
+        .as_ref()
+        .unwrap();
+    assert_eq!(counts.get(&FindingSeverity::High), Some(&1));
+    assert_eq!(counts.get(&FindingSeverity::from("UNTRIAGED")), Some(&2));
+    assert!(i.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn get_missing_is_not_found() {
+    let f = fx("img_get_missing");
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .get("web", D2)
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ImageNotFoundException"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_mixes_tags_and_digests() {
+    let f = fx("img_get_many");
+    let qs = EcrImage::objects()
+        .using(&f.session)
+        .get_many("web", ["latest", D2])
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    f.done();
+
+    let f = fx("nothing");
+    let qs = EcrImage::objects()
+        .using(&f.session)
+        .get_many("web", Vec::<ImageIdentifier>::new())
+        .await
+        .unwrap();
+    assert!(qs.is_empty());
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn list_follows_pages_with_filter() {
+    let f = fx("img_list");
+    let qs = EcrImage::objects()
+        .using(&f.session)
+        .list("web")
+        .filter(DescribeImagesFilter {
+            tag_status: Some(TagStatus::Any),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let digests: Vec<_> = qs
+        .iter()
+        .filter_map(|i| i.image_digest.as_deref())
+        .collect();
+    assert_eq!(digests, [D1, D2]);
+    assert_eq!(f.operations(), ["DescribeImages", "DescribeImages"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn list_empty_is_empty_queryset() {
+    let f = fx("img_list_empty");
+    let qs = EcrImage::objects()
+        .using(&f.session)
+        .list("empty")
+        .await
+        .unwrap();
+    assert!(qs.is_empty());
+    f.done();
+}
+
+#[tokio::test]
+async fn put_then_get() {
+    let f = fx("img_put");
+    let i = EcrImage::objects()
+        .using(&f.session)
+        .put("web", manifest(), Some("v3"))
+        .await
+        .unwrap();
+    assert_eq!(i.image_digest.as_deref(), Some(D1));
+    assert_eq!(i.version(), Some("v3"));
+    assert_eq!(f.operations(), ["PutImage", "DescribeImages"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn put_image_returns_manifest_record() {
+    let f = fx("img_put_value");
+    let m = EcrImage::objects()
+        .using(&f.session)
+        .put_image("web", manifest())
+        .await
+        .unwrap();
+    assert_eq!(m.image_id.unwrap().image_digest.as_deref(), Some(D1));
+    assert_eq!(m.image_manifest, Some(manifest()));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_manifests_leaves_out_missing() {
+    let f = fx("img_manifests");
+    let ms = EcrImage::objects()
+        .using(&f.session)
+        .get_manifests("web", ["latest", "gone"])
+        .await
+        .unwrap();
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ms[0].image_manifest, Some(manifest()));
+    f.done();
+}
+
+#[tokio::test]
+async fn manifest_of_model() {
+    let f = fx("img_manifest");
+    let i = latest(&f).await;
+    assert_eq!(i.manifest().await.unwrap(), manifest());
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete_by_digest() {
+    let f = fx("img_model_delete");
+    let mut i = latest(&f).await;
+    i.delete().await.unwrap();
+    assert!(!i.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete_failure_is_not_found() {
+    let f = fx("img_model_delete_gone");
+    let mut i = latest(&f).await;
+    let err = i.delete().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ImageNotFound"));
+    assert!(i.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_many_reports_failures() {
+    let f = fx("img_delete_many");
+    let out = EcrImage::objects()
+        .using(&f.session)
+        .delete_many("web", ["old", D2])
+        .await
+        .unwrap();
+    assert_eq!(out.image_ids.as_ref().unwrap().len(), 1);
+    let failures = out.failures.unwrap();
+    let err = image_failures_to_error("BatchDeleteImage", "web", &failures).unwrap();
+    assert!(err.is_not_found());
+    f.done();
+}
+
+#[tokio::test]
+async fn scan_proxies() {
+    let f = fx("img_scans");
+    let i = latest(&f).await;
+    let out = i.start_scan().await.unwrap();
+    assert_eq!(
+        out.image_scan_status.unwrap().status,
+        Some(ScanStatus::InProgress)
+    );
+    let out = i.scan_findings().await.unwrap();
+    let findings = out.image_scan_findings.unwrap().findings.unwrap();
+    assert_eq!(findings[0].severity, Some(FindingSeverity::High));
+    let out = i.replication_status().await.unwrap();
+    assert_eq!(
+        out.replication_statuses.unwrap()[0].region.as_deref(),
+        Some("eu-west-1")
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn scan_findings_never_scanned_is_not_found() {
+    let f = fx("img_scan_missing");
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .scan_findings("web", "latest")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ScanNotFoundException"));
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_scan_complete_polls() {
+    let f = fx("img_wait_scan");
+    let i = latest(&f).await;
+    let out = i.wait_until_scan_complete().delay(TICK).await.unwrap();
+    assert_eq!(
+        out.image_scan_status.unwrap().status,
+        Some(ScanStatus::Complete)
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_repository_with_tags() {
+    let f = fx("img_rel_repository");
+    let i = latest(&f).await;
+    let r = i.repository().with_tags().await.unwrap();
+    assert_eq!(r.name(), Some("web"));
+    assert_eq!(r.tags().get("team").map(String::as_str), Some("platform"));
+    f.done();
+}
+
+#[tokio::test]
+async fn missing_links_are_validation_errors() {
+    let f = fx("nothing");
+    let mut i = EcrImage::default().using(&f.session);
+    assert_validation(i.repository().await, "repositoryName");
+    assert_validation(i.scan_findings().await, "repositoryName");
+    assert_validation(i.delete().await, "repositoryName");
+    assert_validation(i.manifest().await, "repositoryName");
+    assert_validation(i.wait_until_scan_complete().await, "repositoryName");
+    f.nothing_sent();
+}

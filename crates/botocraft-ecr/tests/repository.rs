@@ -1,0 +1,405 @@
+//! Repository: every manager method, tags, save() paths, delete(), relations.
+
+mod common;
+
+use botocraft_core::{PrimaryModel, TagMap};
+use botocraft_ecr::*;
+use common::*;
+
+const ARN: &str = "arn:aws:ecr:us-east-1:123456789012:repository/web";
+
+fn map(pairs: &[(&str, &str)]) -> TagMap {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn get_parses_repository_with_unknown_values() {
+    let f = fx("repo_get");
+    let r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .await
+        .unwrap();
+    assert_eq!(r.repository_arn.as_deref(), Some(ARN));
+    assert_eq!(r.name(), Some("web"));
+    assert_eq!(r.pk().unwrap().0, "web");
+    assert_eq!(
+        r.image_tag_mutability.as_ref().map(|m| m.as_str()),
+        Some("IMMUTABLE_WITH_FUTURE_MODE")
+    );
+    assert_eq!(
+        r.encryption_configuration
+            .as_ref()
+            .and_then(|e| e.encryption_type.as_ref())
+            .map(|e| e.as_str()),
+        Some("AES512_FUTURE")
+    );
+    assert_eq!(
+        r.image_scanning_configuration
+            .as_ref()
+            .unwrap()
+            .scan_on_push,
+        Some(false)
+    );
+    assert!(r.created_at.is_some());
+    // DescribeRepositories has no tags: none loaded, none claimed.
+    assert_eq!(r.tags, None);
+    assert!(r.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn get_missing_is_not_found() {
+    let f = fx("repo_get_missing");
+    let err = Repository::objects()
+        .using(&f.session)
+        .get("nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("RepositoryNotFoundException"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_with_tags_loads_tags_and_snapshot() {
+    let f = fx("repo_get_with_tags");
+    let r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .with_tags()
+        .await
+        .unwrap();
+    assert_eq!(r.tags(), map(&[("team", "platform"), ("owner", "alice")]));
+    assert_eq!(
+        r.state().tag_snapshot(),
+        Some(&map(&[("team", "platform"), ("owner", "alice")]))
+    );
+    assert_eq!(
+        f.operations(),
+        ["DescribeRepositories", "ListTagsForResource"]
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_and_empty_get_many() {
+    let f = fx("repo_get_many");
+    let qs = Repository::objects()
+        .using(&f.session)
+        .get_many(["web", "api"])
+        .await
+        .unwrap();
+    let names: Vec<_> = qs.iter().filter_map(|r| r.name()).collect();
+    assert_eq!(names, ["web", "api"]);
+    f.done();
+
+    let f = fx("nothing");
+    let qs = Repository::objects()
+        .using(&f.session)
+        .get_many(Vec::<String>::new())
+        .await
+        .unwrap();
+    assert!(qs.is_empty());
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn list_follows_pages() {
+    let f = fx("repo_list");
+    let qs = Repository::objects()
+        .using(&f.session)
+        .list()
+        .await
+        .unwrap();
+    let names: Vec<_> = qs.iter().filter_map(|r| r.name()).collect();
+    assert_eq!(names, ["web", "api"]);
+    assert!(qs.iter().all(|r| r.state().is_persisted()));
+    assert_eq!(
+        f.operations(),
+        ["DescribeRepositories", "DescribeRepositories"]
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn list_empty_is_empty_queryset() {
+    let f = fx("repo_list_empty");
+    let qs = Repository::objects()
+        .using(&f.session)
+        .list()
+        .with_tags()
+        .await
+        .unwrap();
+    assert!(qs.is_empty());
+    assert_eq!(f.operations(), ["DescribeRepositories"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn list_with_tags_loads_each() {
+    let f = fx("repo_list_with_tags");
+    let qs = Repository::objects()
+        .using(&f.session)
+        .list()
+        .with_tags()
+        .await
+        .unwrap();
+    assert_eq!(qs.get(0).unwrap().tags(), map(&[("team", "platform")]));
+    assert_eq!(qs.get(1).unwrap().tags(), TagMap::new());
+    f.done();
+}
+
+#[tokio::test]
+async fn save_creates_with_tags_in_create_call() {
+    let f = fx("repo_save_create");
+    let mut r = Repository {
+        repository_name: Some("web".into()),
+        image_tag_mutability: Some(ImageTagMutability::Immutable),
+        image_scanning_configuration: Some(ImageScanningConfiguration {
+            scan_on_push: Some(true),
+        }),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    r.tags_mut().insert("team".into(), "data".into());
+    r.tags_mut().insert("cost".into(), "42".into());
+    r.save().await.unwrap();
+    assert!(r.state().is_persisted());
+    assert_eq!(r.repository_arn.as_deref(), Some(ARN));
+    assert_eq!(r.tags(), map(&[("team", "data"), ("cost", "42")]));
+    assert_eq!(f.operations(), ["CreateRepository"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn create_minimal_sends_no_empty_lists() {
+    let f = fx("repo_create_minimal");
+    let model = Repository {
+        repository_name: Some("bare".into()),
+        ..Default::default()
+    };
+    let r = Repository::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap();
+    assert_eq!(r.name(), Some("bare"));
+    f.done();
+}
+
+#[tokio::test]
+async fn save_updates_by_origin_and_writes_tag_changes() {
+    let f = fx("repo_save_update");
+    let mut r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .with_tags()
+        .await
+        .unwrap();
+    r.image_tag_mutability = Some(ImageTagMutability::Immutable);
+    {
+        let mut t = r.tags_mut();
+        t.insert("team".into(), "infra".into());
+        t.insert("cost".into(), "42".into());
+        t.remove("owner");
+    }
+    r.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeRepositories",
+            "ListTagsForResource",
+            "PutImageTagMutability",
+            "TagResource",
+            "UntagResource"
+        ]
+    );
+    assert_eq!(r.tags(), map(&[("cost", "42"), ("team", "infra")]));
+    assert!(r.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn save_update_without_tags_sends_no_tag_calls() {
+    let f = fx("repo_save_update_no_tags");
+    let mut r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .await
+        .unwrap();
+    r.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeRepositories", "PutImageTagMutability"]
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_delete_with_force() {
+    let f = fx("repo_manager_delete");
+    let r = Repository::objects()
+        .using(&f.session)
+        .delete("web")
+        .force(true)
+        .await
+        .unwrap();
+    assert_eq!(r.name(), Some("web"));
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete_does_not_force() {
+    let f = fx("repo_model_delete");
+    let mut r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .await
+        .unwrap();
+    r.delete().await.unwrap();
+    assert!(!r.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_non_empty_is_service_error() {
+    let f = fx("repo_delete_not_empty");
+    let err = Repository::objects()
+        .using(&f.session)
+        .delete("web")
+        .await
+        .unwrap_err();
+    assert!(!err.is_not_found());
+    assert_eq!(err.code(), Some("RepositoryNotEmptyException"));
+    f.done();
+}
+
+#[tokio::test]
+async fn settings_methods() {
+    let f = fx("repo_settings");
+    let m = Repository::objects().using(&f.session);
+    let out = m
+        .put_image_tag_mutability("web", ImageTagMutability::Immutable)
+        .await
+        .unwrap();
+    assert_eq!(
+        out.image_tag_mutability,
+        Some(ImageTagMutability::Immutable)
+    );
+    let out = m
+        .put_image_scanning_configuration(
+            "web",
+            ImageScanningConfiguration {
+                scan_on_push: Some(true),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        out.image_scanning_configuration.unwrap().scan_on_push,
+        Some(true)
+    );
+    f.done();
+}
+
+const LP: &str = r#"{"rules": [{"rulePriority": 1, "description": "expire untagged", "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 14}, "action": {"type": "expire"}}]}"#;
+const RP: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "pull", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": ["ecr:BatchGetImage"]}]}"#;
+
+fn web(f: &Fx) -> Repository {
+    Repository {
+        repository_name: Some("web".into()),
+        repository_arn: Some(ARN.into()),
+        ..Default::default()
+    }
+    .using(&f.session)
+}
+
+#[tokio::test]
+async fn lifecycle_policy_methods_and_proxies() {
+    let f = fx("repo_lifecycle");
+    let r = web(&f);
+    let out = r.put_lifecycle_policy(LP).await.unwrap();
+    assert_eq!(out.lifecycle_policy_text.as_deref(), Some(LP));
+    assert_eq!(r.lifecycle_policy().await.unwrap(), LP);
+    r.delete_lifecycle_policy().await.unwrap();
+    let err = Repository::objects()
+        .using(&f.session)
+        .get_lifecycle_policy("web")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("LifecyclePolicyNotFoundException"));
+    f.done();
+}
+
+#[tokio::test]
+async fn repository_policy_methods_and_proxies() {
+    let f = fx("repo_policy");
+    let r = web(&f);
+    r.set_policy(RP).await.unwrap();
+    assert_eq!(r.policy().await.unwrap(), RP);
+    let out = r.delete_policy().await.unwrap();
+    assert_eq!(out.policy_text.as_deref(), Some(RP));
+    let err = r.policy().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn list_images_follows_pages() {
+    let f = fx("repo_list_images");
+    let ids = web(&f)
+        .image_ids()
+        .filter(ListImagesFilter {
+            tag_status: Some(TagStatus::Tagged),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let tags: Vec<_> = ids.iter().filter_map(|i| i.image_tag.as_deref()).collect();
+    assert_eq!(tags, ["latest", "v1"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn get_tags_proxy() {
+    let f = fx("repo_get_tags");
+    let tags = web(&f).get_tags().await.unwrap();
+    assert_eq!(tags[0].key.as_deref(), Some("team"));
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_images() {
+    let f = fx("repo_rel_images");
+    let r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .await
+        .unwrap();
+    let images = r.images().await.unwrap();
+    assert_eq!(images.len(), 2);
+    assert_eq!(images.first().unwrap().version(), Some("latest"));
+    assert_eq!(images.get(1).unwrap().image_tags, None);
+    f.done();
+}
+
+#[tokio::test]
+async fn missing_links_are_validation_errors() {
+    let f = fx("nothing");
+    let mut r = Repository::default().using(&f.session);
+    assert_validation(r.images().await, "repositoryName");
+    assert_validation(r.get_tags().await, "repositoryArn");
+    assert_validation(r.load_tags().await, "repositoryArn");
+    assert_validation(r.set_policy("{}").await, "repositoryName");
+    assert_validation(r.delete().await, "repositoryName");
+    assert_validation(
+        Repository::default().using(&f.session).save().await,
+        "repositoryName",
+    );
+    f.nothing_sent();
+}

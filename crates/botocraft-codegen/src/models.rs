@@ -135,10 +135,14 @@ impl<'a> Emitter<'a> {
     }
 
     fn setter_name(def: &MethodDef, f: &Field) -> String {
-        def.rename
-            .get(&f.wire)
-            .map(|s| names::field(s))
-            .unwrap_or_else(|| f.ident.clone())
+        if let Some(renamed) = def.rename.get(&f.wire) {
+            return names::field(renamed);
+        }
+        // `filter(name, values)` adds one filter; the whole list is `filters`.
+        if f.wire == "Filter" && f.ty.starts_with("Vec<") {
+            return "filters".into();
+        }
+        f.ident.clone()
     }
 
     /// Element type of a `Vec<T>`.
@@ -393,6 +397,13 @@ impl<'a> Emitter<'a> {
         if self.is_enum(&f.shape) {
             return Ok(format!(
                 "self.{}.as_ref().map(|v| v.as_str().to_owned())",
+                f.ident
+            ));
+        }
+        if f.ty == "String" {
+            // EC2 answers "" for some absent links (a volume made from no snapshot).
+            return Ok(format!(
+                "self.{}.clone().filter(|v| !v.is_empty())",
                 f.ident
             ));
         }
@@ -922,10 +933,11 @@ impl<'a> Emitter<'a> {
         }
         for (member, value) in &m.def.defaults {
             let f = self.field(&m.input_fields, member, &format!("{name}.{}", m.name))?;
+            // A default fills what neither the model nor a positional value set.
             init.push(format!(
-                "input.{} = Some({});",
-                f.ident,
-                Self::literal(value, &f.ty)?
+                "if input.{id}.is_none() {{ input.{id} = Some({}); }}",
+                Self::literal(value, &f.ty)?,
+                id = f.ident,
             ));
         }
         let in_ty = &self.types.names[&m.input_shape];
@@ -1006,7 +1018,7 @@ impl<'a> Emitter<'a> {
                 // botocraft never sends dry runs: a dry run answers with an error.
                 continue;
             }
-            if f.wire == "Filters" {
+            if f.wire == "Filters" || (f.wire == "Filter" && f.ty.starts_with("Vec<")) {
                 if let Some(filter_ty) = Self::elem(&f.ty) {
                     let _ = writeln!(out, "    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.\n    pub fn filter(mut self, name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.input.{id}.get_or_insert_with(Vec::new).push({filter_ty} {{ name: Some(name.into()), values: Some(values.into_iter().map(Into::into).collect()) }});\n        self\n    }}\n\n    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.\n    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.filter(format!(\"tag:{{key}}\"), values)\n    }}\n", id = f.ident);
                 }
@@ -1049,11 +1061,22 @@ impl<'a> Emitter<'a> {
         let f = self.field(&ofields, fname, m.name)?;
         let elem_shape = &self.model.shapes[&f.shape].member.as_ref().unwrap().shape;
         let efields = self.types.fields(elem_shape);
+        // Failure records differ by service (ECS `{arn, reason, detail}`, ECR
+        // `{imageId, failureCode, failureReason}`): strings are borrowed,
+        // enums give their wire value, anything else names no key.
         let get = |names: &[&str]| {
             names
                 .iter()
                 .find_map(|n| efields.iter().find(|e| e.wire == *n))
-                .map(|e| format!("x.{}.as_deref()", e.ident))
+                .map(|e| {
+                    if e.ty == "String" {
+                        format!("x.{}.as_deref()", e.ident)
+                    } else if self.is_enum(&e.shape) {
+                        format!("x.{}.as_ref().map(|v| v.as_str())", e.ident)
+                    } else {
+                        "None".to_string()
+                    }
+                })
                 .unwrap_or_else(|| "None".into())
         };
         Ok(format!(
@@ -1204,6 +1227,10 @@ impl<'a> Emitter<'a> {
                     .into_iter()
                     .find(|(f, single)| !*single && f.ty.starts_with("Vec<"))
                     .map(|(f, _)| f.ident.clone());
+                if let (Some(list), None) = (&positional_list, m.def.batch) {
+                    // An explicitly empty id list means "none", not "all".
+                    let _ = writeln!(s, "        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::default());\n        }}");
+                }
                 if m.def.paginate {
                     s.push_str(&self.paged_ids(m, &call)?);
                     let _ = writeln!(s, "        Ok(QuerySet::new(ids.into_iter().map(|m| m.into_fetched(&session)).collect()))");

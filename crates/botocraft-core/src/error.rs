@@ -342,7 +342,7 @@ pub fn failures_to_error<'a>(
     for (arn, reason, detail) in failures {
         let reason = reason.unwrap_or("UNKNOWN");
         let key = arn.unwrap_or("").to_owned();
-        if reason == "MISSING" {
+        if reason == "MISSING" || is_not_found_code(reason) {
             if skip_missing {
                 continue;
             }

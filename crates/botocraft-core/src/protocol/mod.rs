@@ -45,7 +45,15 @@ where
 {
     match service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
-            invoke(session, service, operation, input).await
+            let request = json::build_request(service, operation, I::shape(), input)?;
+            let response = session
+                .send(OperationCall {
+                    service,
+                    operation,
+                    request,
+                })
+                .await?;
+            json::parse_response(service, operation, O::shape(), &response)
         }
         Protocol::AwsQuery | Protocol::Ec2Query => {
             let request = query::build_request(service, operation, I::shape(), input)?;
@@ -62,7 +70,13 @@ where
 }
 
 /// Serialises `input`, sends it through `session`, and parses the response
-/// (JSON protocols).
+/// (JSON protocols), without shape descriptors: both directions are the
+/// values' plain serde forms (as for a [`Kind::Document`]), which suits
+/// `serde_json::Value` and hand-written types. Generated types go through
+/// [`call`], which applies the model's timestamp formats, non-finite floats
+/// and so on.
+///
+/// [`Kind::Document`]: crate::schema::Kind::Document
 pub async fn invoke<I, O>(
     session: &dyn Session,
     service: &'static ServiceMetadata,
@@ -73,9 +87,10 @@ where
     I: Serialize + Sync,
     O: DeserializeOwned,
 {
+    let document = &crate::schema::scalars::DOCUMENT;
     let request = match service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
-            json::build_request(service, operation, input)?
+            json::build_request(service, operation, document, input)?
         }
         other => {
             return Err(Error::config(format!(
@@ -91,7 +106,7 @@ where
             request,
         })
         .await?;
-    json::parse_response(service, operation, &response)
+    json::parse_response(service, operation, document, &response)
 }
 
 #[cfg(test)]

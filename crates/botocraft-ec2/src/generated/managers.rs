@@ -345,6 +345,9 @@ impl VpcGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -1346,6 +1349,9 @@ impl SubnetGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -2113,6 +2119,9 @@ impl SecurityGroupGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -2897,8 +2906,12 @@ impl InstanceManager {
                 ..Default::default()
             }]);
         }
-        input.max_count = Some(1);
-        input.min_count = Some(1);
+        if input.max_count.is_none() {
+            input.max_count = Some(1);
+        }
+        if input.min_count.is_none() {
+            input.min_count = Some(1);
+        }
         InstanceCreate::new(self.clone(), input, key)
     }
 
@@ -3181,6 +3194,9 @@ impl InstanceGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.instance_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -4996,6 +5012,13 @@ impl InternetGatewayGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .internet_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -5837,6 +5860,9 @@ impl RouteTableGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -7028,6 +7054,9 @@ impl NatGatewayGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -7105,8 +7134,26 @@ impl NatGatewayList {
         &self.input
     }
 
+    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    pub fn filter(
+        mut self,
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.filter.get_or_insert_with(Vec::new).push(Filter {
+            name: Some(name.into()),
+            values: Some(values.into_iter().map(Into::into).collect()),
+        });
+        self
+    }
+
+    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.filter(format!("tag:{key}"), values)
+    }
+
     /// The filters.
-    pub fn filter(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+    pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input.filter = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -7898,6 +7945,9 @@ impl AddressGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.allocation_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let out =
             call::<_, DescribeAddressesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
@@ -8739,6 +8789,9 @@ impl VolumeGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -9848,6 +9901,9 @@ impl SnapshotGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -10884,7 +10940,9 @@ impl KeyPairManager {
         #[allow(unused_mut)]
         let mut input = DescribeKeyPairsRequest::default();
         input.key_pair_ids = Some(vec![key_pair_id]);
-        input.include_public_key = Some(true);
+        if input.include_public_key.is_none() {
+            input.include_public_key = Some(true);
+        }
         KeyPairGet::new(self.clone(), input, key)
     }
 
@@ -10904,7 +10962,9 @@ impl KeyPairManager {
         #[allow(unused_mut)]
         let mut input = DescribeKeyPairsRequest::default();
         input.key_pair_ids = Some(key_pair_ids);
-        input.include_public_key = Some(true);
+        if input.include_public_key.is_none() {
+            input.include_public_key = Some(true);
+        }
         KeyPairGetMany::new(self.clone(), input, key)
     }
 
@@ -10915,7 +10975,9 @@ impl KeyPairManager {
         let key: String = String::new();
         #[allow(unused_mut)]
         let mut input = DescribeKeyPairsRequest::default();
-        input.include_public_key = Some(true);
+        if input.include_public_key.is_none() {
+            input.include_public_key = Some(true);
+        }
         KeyPairList::new(self.clone(), input, key)
     }
 
@@ -11153,6 +11215,9 @@ impl KeyPairGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.key_pair_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let out =
             call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
@@ -11866,6 +11931,13 @@ impl LaunchTemplateGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .launch_template_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -13354,6 +13426,13 @@ impl NetworkInterfaceGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .network_interface_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -14835,6 +14914,9 @@ impl InstanceTypeInfoGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.instance_types.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -15406,6 +15488,9 @@ impl NetworkAclGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -16430,6 +16515,9 @@ impl PlacementGroupGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.group_names.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let out = call::<_, DescribePlacementGroupsResult>(
             &*session,
             &super::SERVICE,
@@ -17096,6 +17184,13 @@ impl DhcpOptionsGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .dhcp_options_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -17591,7 +17686,9 @@ impl CustomerGatewayManager {
                 ..Default::default()
             }]);
         }
-        input.r#type = Some(GatewayType::from("ipsec.1"));
+        if input.r#type.is_none() {
+            input.r#type = Some(GatewayType::from("ipsec.1"));
+        }
         CustomerGatewayCreate::new(self.clone(), input, key)
     }
 
@@ -17795,6 +17892,13 @@ impl CustomerGatewayGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .customer_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
         let out = call::<_, DescribeCustomerGatewaysResult>(
             &*session,
             &super::SERVICE,
@@ -18477,6 +18581,9 @@ impl VpnGatewayGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.vpn_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let out = call::<_, DescribeVpnGatewaysResult>(
             &*session,
             &super::SERVICE,
@@ -19283,6 +19390,13 @@ impl VpcPeeringConnectionGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .vpc_peering_connection_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -20224,6 +20338,13 @@ impl VpcEndpointGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .vpc_endpoint_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -20912,7 +21033,9 @@ impl VpnConnectionManager {
                 ..Default::default()
             }]);
         }
-        input.r#type = Some("ipsec.1".to_owned());
+        if input.r#type.is_none() {
+            input.r#type = Some("ipsec.1".to_owned());
+        }
         VpnConnectionCreate::new(self.clone(), input, key)
     }
 
@@ -21128,6 +21251,13 @@ impl VpnConnectionGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .vpn_connection_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::default());
+        }
         let out = call::<_, DescribeVpnConnectionsResult>(
             &*session,
             &super::SERVICE,
@@ -21836,6 +21966,9 @@ impl FlowLogGetMany {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::default());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -21913,8 +22046,26 @@ impl FlowLogList {
         &self.input
     }
 
+    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    pub fn filter(
+        mut self,
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.filter.get_or_insert_with(Vec::new).push(Filter {
+            name: Some(name.into()),
+            values: Some(values.into_iter().map(Into::into).collect()),
+        });
+        self
+    }
+
+    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.filter(format!("tag:{key}"), values)
+    }
+
     /// One or more filters.
-    pub fn filter(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+    pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input.filter = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -120,7 +120,7 @@ impl Vpc {
         let manager = SubnetManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpc_id.clone() else {
+        let Some(v) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return SubnetList::failed(
                 manager,
                 Error::validation("Vpc.subnets needs `VpcId`, which is not set"),
@@ -135,7 +135,7 @@ impl Vpc {
         let manager = SecurityGroupManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpc_id.clone() else {
+        let Some(v) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return SecurityGroupList::failed(
                 manager,
                 Error::validation("Vpc.security_groups needs `VpcId`, which is not set"),
@@ -150,7 +150,7 @@ impl Vpc {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpc_id.clone() else {
+        let Some(v) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return InstanceList::failed(
                 manager,
                 Error::validation("Vpc.instances needs `VpcId`, which is not set"),
@@ -165,7 +165,7 @@ impl Vpc {
         let manager = NetworkAclManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpc_id.clone() else {
+        let Some(v) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return NetworkAclList::failed(
                 manager,
                 Error::validation("Vpc.network_acls needs `VpcId`, which is not set"),
@@ -180,7 +180,7 @@ impl Vpc {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpc_id.clone() else {
+        let Some(v) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return RouteTableList::failed(
                 manager,
                 Error::validation("Vpc.route_tables needs `VpcId`, which is not set"),
@@ -195,7 +195,7 @@ impl Vpc {
         let manager = InternetGatewayManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpc_id.clone() else {
+        let Some(v) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return InternetGatewayList::failed(
                 manager,
                 Error::validation("Vpc.internet_gateways needs `VpcId`, which is not set"),
@@ -255,6 +255,7 @@ impl Vpc {
         let a0 = self
             .vpc_id
             .clone()
+            .filter(|v| !v.is_empty())
             .ok_or_else(|| Error::validation("Vpc.delete() needs `VpcId`, which is not set"))?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
@@ -278,9 +279,13 @@ impl Vpc {
         let prepared = (|| -> Result<DescribeVpcsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpcsRequest::default();
-            let v = self.vpc_id.clone().ok_or_else(|| {
-                Error::validation("Vpc.wait_until_available needs `VpcId`, which is not set")
-            })?;
+            let v = self
+                .vpc_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation("Vpc.wait_until_available needs `VpcId`, which is not set")
+                })?;
             input.vpc_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -422,7 +427,7 @@ impl Subnet {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn vpc(&self) -> VpcGet {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_id.clone() else {
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return VpcGet::failed(
                 manager,
                 Error::validation("Subnet.vpc needs `VpcId`, which is not set"),
@@ -438,7 +443,7 @@ impl Subnet {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.subnet_id.clone() else {
+        let Some(v) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
             return InstanceList::failed(
                 manager,
                 Error::validation("Subnet.instances needs `SubnetId`, which is not set"),
@@ -495,9 +500,13 @@ impl Subnet {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.subnet_id.clone().ok_or_else(|| {
-            Error::validation("Subnet.delete() needs `SubnetId`, which is not set")
-        })?;
+        let a0 = self
+            .subnet_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("Subnet.delete() needs `SubnetId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -606,7 +615,7 @@ impl SecurityGroup {
     /// `Ok(None)` when this model has no such link.
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_id.clone() else {
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -617,7 +626,7 @@ impl SecurityGroup {
     /// Calls `SecurityGroup::objects().authorize_ingress(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn authorize_ingress(&self) -> SecurityGroupAuthorizeIngress {
         let manager = SecurityGroupManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.group_id.clone() else {
+        let Some(a0) = self.group_id.clone().filter(|v| !v.is_empty()) else {
             return SecurityGroupAuthorizeIngress::failed(
                 manager,
                 Error::validation(
@@ -688,9 +697,13 @@ impl SecurityGroup {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.group_id.clone().ok_or_else(|| {
-            Error::validation("SecurityGroup.delete() needs `GroupId`, which is not set")
-        })?;
+        let a0 = self
+            .group_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("SecurityGroup.delete() needs `GroupId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -804,7 +817,7 @@ impl Instance {
     /// `Ok(None)` when this model has no such link.
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_id.clone() else {
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -817,7 +830,7 @@ impl Instance {
     /// `Ok(None)` when this model has no such link.
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.subnet_id.clone() else {
+        let Some(a0) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -850,7 +863,7 @@ impl Instance {
     /// The related [`Ami`] (calls `Ami::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn image(&self) -> AmiGet {
         let manager = AmiManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.image_id.clone() else {
+        let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
             return AmiGet::failed(
                 manager,
                 Error::validation("Instance.image needs `ImageId`, which is not set"),
@@ -866,7 +879,7 @@ impl Instance {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.instance_id.clone() else {
+        let Some(v) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
             return NetworkInterfaceList::failed(
                 manager,
                 Error::validation(
@@ -896,7 +909,7 @@ impl Instance {
         let manager = VolumeManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.instance_id.clone() else {
+        let Some(v) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
             return VolumeList::failed(
                 manager,
                 Error::validation("Instance.volumes needs `InstanceId`, which is not set"),
@@ -909,7 +922,7 @@ impl Instance {
     /// Calls `Instance::objects().start(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn start(&self) -> InstanceStart {
         let manager = InstanceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.instance_id.clone() else {
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
             return InstanceStart::failed(
                 manager,
                 Error::validation("Instance.start needs `InstanceId`, which is not set"),
@@ -923,7 +936,7 @@ impl Instance {
     /// Calls `Instance::objects().stop(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn stop(&self) -> InstanceStop {
         let manager = InstanceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.instance_id.clone() else {
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
             return InstanceStop::failed(
                 manager,
                 Error::validation("Instance.stop needs `InstanceId`, which is not set"),
@@ -937,7 +950,7 @@ impl Instance {
     /// Calls `Instance::objects().reboot(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn reboot(&self) -> InstanceReboot {
         let manager = InstanceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.instance_id.clone() else {
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
             return InstanceReboot::failed(
                 manager,
                 Error::validation("Instance.reboot needs `InstanceId`, which is not set"),
@@ -951,7 +964,7 @@ impl Instance {
     /// Calls `Instance::objects().terminate(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn terminate(&self) -> InstanceTerminate {
         let manager = InstanceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.instance_id.clone() else {
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
             return InstanceTerminate::failed(
                 manager,
                 Error::validation("Instance.terminate needs `InstanceId`, which is not set"),
@@ -1045,11 +1058,15 @@ impl Instance {
         let prepared = (|| -> Result<DescribeInstancesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeInstancesRequest::default();
-            let v = self.instance_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "Instance.wait_until_running needs `InstanceId`, which is not set",
-                )
-            })?;
+            let v = self
+                .instance_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Instance.wait_until_running needs `InstanceId`, which is not set",
+                    )
+                })?;
             input.instance_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -1112,11 +1129,15 @@ impl Instance {
         let prepared = (|| -> Result<DescribeInstancesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeInstancesRequest::default();
-            let v = self.instance_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "Instance.wait_until_stopped needs `InstanceId`, which is not set",
-                )
-            })?;
+            let v = self
+                .instance_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Instance.wait_until_stopped needs `InstanceId`, which is not set",
+                    )
+                })?;
             input.instance_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -1179,11 +1200,15 @@ impl Instance {
         let prepared = (|| -> Result<DescribeInstancesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeInstancesRequest::default();
-            let v = self.instance_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "Instance.wait_until_terminated needs `InstanceId`, which is not set",
-                )
-            })?;
+            let v = self
+                .instance_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Instance.wait_until_terminated needs `InstanceId`, which is not set",
+                    )
+                })?;
             input.instance_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -1317,6 +1342,7 @@ impl Ami {
         let a0 = self
             .image_id
             .clone()
+            .filter(|v| !v.is_empty())
             .ok_or_else(|| Error::validation("Ami.delete() needs `ImageId`, which is not set"))?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
@@ -1348,9 +1374,13 @@ impl Ami {
         let prepared = (|| -> Result<DescribeImagesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeImagesRequest::default();
-            let v = self.image_id.clone().ok_or_else(|| {
-                Error::validation("Ami.wait_until_available needs `ImageId`, which is not set")
-            })?;
+            let v = self
+                .image_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation("Ami.wait_until_available needs `ImageId`, which is not set")
+                })?;
             input.image_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -1490,7 +1520,7 @@ impl InternetGateway {
         let manager = VpcManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.internet_gateway_id.clone() else {
+        let Some(v) = self.internet_gateway_id.clone().filter(|v| !v.is_empty()) else {
             return VpcList::failed(
                 manager,
                 Error::validation(
@@ -1552,11 +1582,15 @@ impl InternetGateway {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.internet_gateway_id.clone().ok_or_else(|| {
-            Error::validation(
-                "InternetGateway.delete() needs `InternetGatewayId`, which is not set",
-            )
-        })?;
+        let a0 = self
+            .internet_gateway_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "InternetGateway.delete() needs `InternetGatewayId`, which is not set",
+                )
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -1587,11 +1621,7 @@ impl InternetGateway {
         let prepared = (|| -> Result<DescribeInternetGatewaysRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeInternetGatewaysRequest::default();
-            let v = self.internet_gateway_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "InternetGateway.wait_until_exists needs `InternetGatewayId`, which is not set",
-                )
-            })?;
+            let v = self.internet_gateway_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("InternetGateway.wait_until_exists needs `InternetGatewayId`, which is not set"))?;
             input.internet_gateway_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -1729,7 +1759,7 @@ impl RouteTable {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn vpc(&self) -> VpcGet {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_id.clone() else {
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return VpcGet::failed(
                 manager,
                 Error::validation("RouteTable.vpc needs `VpcId`, which is not set"),
@@ -1745,7 +1775,7 @@ impl RouteTable {
         let manager = SubnetManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpc_id.clone() else {
+        let Some(v) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return SubnetList::failed(
                 manager,
                 Error::validation("RouteTable.subnets needs `VpcId`, which is not set"),
@@ -1758,7 +1788,7 @@ impl RouteTable {
     /// Calls `RouteTable::objects().create_route(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn create_route(&self) -> RouteTableCreateRoute {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.route_table_id.clone() else {
+        let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
             return RouteTableCreateRoute::failed(
                 manager,
                 Error::validation("RouteTable.create_route needs `RouteTableId`, which is not set"),
@@ -1772,7 +1802,7 @@ impl RouteTable {
     /// Calls `RouteTable::objects().replace_route(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn replace_route(&self) -> RouteTableReplaceRoute {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.route_table_id.clone() else {
+        let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
             return RouteTableReplaceRoute::failed(
                 manager,
                 Error::validation(
@@ -1788,7 +1818,7 @@ impl RouteTable {
     /// Calls `RouteTable::objects().delete_route(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn delete_route(&self) -> RouteTableDeleteRoute {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.route_table_id.clone() else {
+        let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
             return RouteTableDeleteRoute::failed(
                 manager,
                 Error::validation("RouteTable.delete_route needs `RouteTableId`, which is not set"),
@@ -1802,7 +1832,7 @@ impl RouteTable {
     /// Calls `RouteTable::objects().associate(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn associate(&self) -> RouteTableAssociate {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.route_table_id.clone() else {
+        let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
             return RouteTableAssociate::failed(
                 manager,
                 Error::validation("RouteTable.associate needs `RouteTableId`, which is not set"),
@@ -1863,9 +1893,13 @@ impl RouteTable {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.route_table_id.clone().ok_or_else(|| {
-            Error::validation("RouteTable.delete() needs `RouteTableId`, which is not set")
-        })?;
+        let a0 = self
+            .route_table_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("RouteTable.delete() needs `RouteTableId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -1979,7 +2013,7 @@ impl NatGateway {
     /// `Ok(None)` when this model has no such link.
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_id.clone() else {
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -1992,7 +2026,7 @@ impl NatGateway {
     /// `Ok(None)` when this model has no such link.
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.subnet_id.clone() else {
+        let Some(a0) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -2050,9 +2084,13 @@ impl NatGateway {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.nat_gateway_id.clone().ok_or_else(|| {
-            Error::validation("NatGateway.delete() needs `NatGatewayId`, which is not set")
-        })?;
+        let a0 = self
+            .nat_gateway_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("NatGateway.delete() needs `NatGatewayId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -2101,11 +2139,15 @@ impl NatGateway {
         let prepared = (|| -> Result<DescribeNatGatewaysRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeNatGatewaysRequest::default();
-            let v = self.nat_gateway_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "NatGateway.wait_until_available needs `NatGatewayId`, which is not set",
-                )
-            })?;
+            let v = self
+                .nat_gateway_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "NatGateway.wait_until_available needs `NatGatewayId`, which is not set",
+                    )
+                })?;
             input.nat_gateway_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -2162,11 +2204,15 @@ impl NatGateway {
         let prepared = (|| -> Result<DescribeNatGatewaysRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeNatGatewaysRequest::default();
-            let v = self.nat_gateway_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "NatGateway.wait_until_deleted needs `NatGatewayId`, which is not set",
-                )
-            })?;
+            let v = self
+                .nat_gateway_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "NatGateway.wait_until_deleted needs `NatGatewayId`, which is not set",
+                    )
+                })?;
             input.nat_gateway_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -2306,7 +2352,7 @@ impl Address {
     /// `Ok(None)` when this model has no such link.
     pub async fn instance(&self) -> Result<Option<Instance>> {
         let manager = InstanceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.instance_id.clone() else {
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -2319,7 +2365,7 @@ impl Address {
     /// `Ok(None)` when this model has no such link.
     pub async fn network_interface(&self) -> Result<Option<NetworkInterface>> {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.network_interface_id.clone() else {
+        let Some(a0) = self.network_interface_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -2330,7 +2376,7 @@ impl Address {
     /// Associates this address: set `.instance_id(..)` or `.network_interface_id(..)` on the returned request. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn associate(&self) -> AddressAssociate {
         let manager = AddressManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.allocation_id.clone() else {
+        let Some(a0) = self.allocation_id.clone().filter(|v| !v.is_empty()) else {
             return AddressAssociate::failed(
                 manager,
                 Error::validation("Address.associate needs `AllocationId`, which is not set"),
@@ -2344,7 +2390,7 @@ impl Address {
     /// Removes this address's current association. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn disassociate(&self) -> AddressDisassociate {
         let manager = AddressManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.association_id.clone() else {
+        let Some(a0) = self.association_id.clone().filter(|v| !v.is_empty()) else {
             return AddressDisassociate::failed(
                 manager,
                 Error::validation("Address.disassociate needs `AssociationId`, which is not set"),
@@ -2402,9 +2448,13 @@ impl Address {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.allocation_id.clone().ok_or_else(|| {
-            Error::validation("Address.delete() needs `AllocationId`, which is not set")
-        })?;
+        let a0 = self
+            .allocation_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("Address.delete() needs `AllocationId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -2522,7 +2572,7 @@ impl Volume {
     /// `Ok(None)` when this model has no such link.
     pub async fn snapshot(&self) -> Result<Option<Snapshot>> {
         let manager = SnapshotManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.snapshot_id.clone() else {
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -2535,7 +2585,7 @@ impl Volume {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.volume_id.clone() else {
+        let Some(v) = self.volume_id.clone().filter(|v| !v.is_empty()) else {
             return InstanceList::failed(
                 manager,
                 Error::validation("Volume.instances needs `VolumeId`, which is not set"),
@@ -2550,7 +2600,7 @@ impl Volume {
         let manager = SnapshotManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.volume_id.clone() else {
+        let Some(v) = self.volume_id.clone().filter(|v| !v.is_empty()) else {
             return SnapshotList::failed(
                 manager,
                 Error::validation("Volume.snapshots needs `VolumeId`, which is not set"),
@@ -2563,7 +2613,7 @@ impl Volume {
     /// Calls `Volume::objects().detach(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn detach(&self) -> VolumeDetach {
         let manager = VolumeManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.volume_id.clone() else {
+        let Some(a0) = self.volume_id.clone().filter(|v| !v.is_empty()) else {
             return VolumeDetach::failed(
                 manager,
                 Error::validation("Volume.detach needs `VolumeId`, which is not set"),
@@ -2624,9 +2674,13 @@ impl Volume {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.volume_id.clone().ok_or_else(|| {
-            Error::validation("Volume.delete() needs `VolumeId`, which is not set")
-        })?;
+        let a0 = self
+            .volume_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("Volume.delete() needs `VolumeId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -2657,9 +2711,15 @@ impl Volume {
         let prepared = (|| -> Result<DescribeVolumesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVolumesRequest::default();
-            let v = self.volume_id.clone().ok_or_else(|| {
-                Error::validation("Volume.wait_until_available needs `VolumeId`, which is not set")
-            })?;
+            let v = self
+                .volume_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Volume.wait_until_available needs `VolumeId`, which is not set",
+                    )
+                })?;
             input.volume_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -2716,9 +2776,13 @@ impl Volume {
         let prepared = (|| -> Result<DescribeVolumesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVolumesRequest::default();
-            let v = self.volume_id.clone().ok_or_else(|| {
-                Error::validation("Volume.wait_until_in_use needs `VolumeId`, which is not set")
-            })?;
+            let v = self
+                .volume_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation("Volume.wait_until_in_use needs `VolumeId`, which is not set")
+                })?;
             input.volume_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -2775,9 +2839,15 @@ impl Volume {
         let prepared = (|| -> Result<DescribeVolumesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVolumesRequest::default();
-            let v = self.volume_id.clone().ok_or_else(|| {
-                Error::validation("Volume.wait_until_deleted needs `VolumeId`, which is not set")
-            })?;
+            let v = self
+                .volume_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Volume.wait_until_deleted needs `VolumeId`, which is not set",
+                    )
+                })?;
             input.volume_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -2917,7 +2987,7 @@ impl Snapshot {
     /// `Ok(None)` when this model has no such link.
     pub async fn volume(&self) -> Result<Option<Volume>> {
         let manager = VolumeManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.volume_id.clone() else {
+        let Some(a0) = self.volume_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -2930,7 +3000,7 @@ impl Snapshot {
         let manager = AmiManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.snapshot_id.clone() else {
+        let Some(v) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
             return AmiList::failed(
                 manager,
                 Error::validation("Snapshot.amis needs `SnapshotId`, which is not set"),
@@ -2943,7 +3013,7 @@ impl Snapshot {
     /// Calls `Snapshot::objects().unlock(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn unlock(&self) -> SnapshotUnlock {
         let manager = SnapshotManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.snapshot_id.clone() else {
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
             return SnapshotUnlock::failed(
                 manager,
                 Error::validation("Snapshot.unlock needs `SnapshotId`, which is not set"),
@@ -3001,9 +3071,13 @@ impl Snapshot {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.snapshot_id.clone().ok_or_else(|| {
-            Error::validation("Snapshot.delete() needs `SnapshotId`, which is not set")
-        })?;
+        let a0 = self
+            .snapshot_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("Snapshot.delete() needs `SnapshotId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -3034,11 +3108,15 @@ impl Snapshot {
         let prepared = (|| -> Result<DescribeSnapshotsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeSnapshotsRequest::default();
-            let v = self.snapshot_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "Snapshot.wait_until_completed needs `SnapshotId`, which is not set",
-                )
-            })?;
+            let v = self
+                .snapshot_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Snapshot.wait_until_completed needs `SnapshotId`, which is not set",
+                    )
+                })?;
             input.snapshot_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -3169,9 +3247,13 @@ impl KeyPair {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.key_pair_id.clone().ok_or_else(|| {
-            Error::validation("KeyPair.delete() needs `KeyPairId`, which is not set")
-        })?;
+        let a0 = self
+            .key_pair_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("KeyPair.delete() needs `KeyPairId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -3202,9 +3284,15 @@ impl KeyPair {
         let prepared = (|| -> Result<DescribeKeyPairsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeKeyPairsRequest::default();
-            let v = self.key_pair_id.clone().ok_or_else(|| {
-                Error::validation("KeyPair.wait_until_exists needs `KeyPairId`, which is not set")
-            })?;
+            let v = self
+                .key_pair_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "KeyPair.wait_until_exists needs `KeyPairId`, which is not set",
+                    )
+                })?;
             input.key_pair_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -3335,7 +3423,7 @@ impl LaunchTemplate {
         let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.launch_template_id.clone() else {
+        let Some(v) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
             return LaunchTemplateVersionList::failed(
                 manager,
                 Error::validation(
@@ -3350,7 +3438,7 @@ impl LaunchTemplate {
     /// The related [`LaunchTemplateVersion`] (calls `LaunchTemplateVersion::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn default_version(&self) -> LaunchTemplateVersionGet {
         let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.launch_template_id.clone() else {
+        let Some(a0) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
             return LaunchTemplateVersionGet::failed(
                 manager,
                 Error::validation(
@@ -3374,7 +3462,7 @@ impl LaunchTemplate {
     /// The related [`LaunchTemplateVersion`] (calls `LaunchTemplateVersion::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn latest_version(&self) -> LaunchTemplateVersionGet {
         let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.launch_template_id.clone() else {
+        let Some(a0) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
             return LaunchTemplateVersionGet::failed(
                 manager,
                 Error::validation(
@@ -3445,9 +3533,15 @@ impl LaunchTemplate {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.launch_template_id.clone().ok_or_else(|| {
-            Error::validation("LaunchTemplate.delete() needs `LaunchTemplateId`, which is not set")
-        })?;
+        let a0 = self
+            .launch_template_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "LaunchTemplate.delete() needs `LaunchTemplateId`, which is not set",
+                )
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         let deleted = request.send().await?;
@@ -3519,7 +3613,7 @@ impl LaunchTemplateVersion {
     /// The related [`LaunchTemplate`] (calls `LaunchTemplate::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn launch_template(&self) -> LaunchTemplateGet {
         let manager = LaunchTemplateManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.launch_template_id.clone() else {
+        let Some(a0) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
             return LaunchTemplateGet::failed(manager, Error::validation("LaunchTemplateVersion.launch_template needs `LaunchTemplateId`, which is not set"));
         };
         #[allow(unused_mut)]
@@ -3685,7 +3779,7 @@ impl NetworkInterface {
     /// `Ok(None)` when this model has no such link.
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.subnet_id.clone() else {
+        let Some(a0) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -3698,7 +3792,7 @@ impl NetworkInterface {
     /// `Ok(None)` when this model has no such link.
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_id.clone() else {
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -3744,7 +3838,7 @@ impl NetworkInterface {
     /// Calls `NetworkInterface::objects().reset(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn reset(&self) -> NetworkInterfaceReset {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.network_interface_id.clone() else {
+        let Some(a0) = self.network_interface_id.clone().filter(|v| !v.is_empty()) else {
             return NetworkInterfaceReset::failed(
                 manager,
                 Error::validation(
@@ -3780,7 +3874,7 @@ impl NetworkInterface {
     /// Calls `NetworkInterface::objects().modify(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn modify(&self) -> NetworkInterfaceModify {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.network_interface_id.clone() else {
+        let Some(a0) = self.network_interface_id.clone().filter(|v| !v.is_empty()) else {
             return NetworkInterfaceModify::failed(
                 manager,
                 Error::validation(
@@ -3843,11 +3937,15 @@ impl NetworkInterface {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.network_interface_id.clone().ok_or_else(|| {
-            Error::validation(
-                "NetworkInterface.delete() needs `NetworkInterfaceId`, which is not set",
-            )
-        })?;
+        let a0 = self
+            .network_interface_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "NetworkInterface.delete() needs `NetworkInterfaceId`, which is not set",
+                )
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -3878,7 +3976,7 @@ impl NetworkInterface {
         let prepared = (|| -> Result<DescribeNetworkInterfacesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeNetworkInterfacesRequest::default();
-            let v = self.network_interface_id.clone().ok_or_else(|| Error::validation("NetworkInterface.wait_until_available needs `NetworkInterfaceId`, which is not set"))?;
+            let v = self.network_interface_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("NetworkInterface.wait_until_available needs `NetworkInterfaceId`, which is not set"))?;
             input.network_interface_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -4104,7 +4202,7 @@ impl NetworkAcl {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn vpc(&self) -> VpcGet {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_id.clone() else {
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return VpcGet::failed(
                 manager,
                 Error::validation("NetworkAcl.vpc needs `VpcId`, which is not set"),
@@ -4165,9 +4263,13 @@ impl NetworkAcl {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.network_acl_id.clone().ok_or_else(|| {
-            Error::validation("NetworkAcl.delete() needs `NetworkAclId`, which is not set")
-        })?;
+        let a0 = self
+            .network_acl_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("NetworkAcl.delete() needs `NetworkAclId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -4276,7 +4378,7 @@ impl PlacementGroup {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.group_name.clone() else {
+        let Some(v) = self.group_name.clone().filter(|v| !v.is_empty()) else {
             return InstanceList::failed(
                 manager,
                 Error::validation("PlacementGroup.instances needs `GroupName`, which is not set"),
@@ -4336,9 +4438,13 @@ impl PlacementGroup {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.group_name.clone().ok_or_else(|| {
-            Error::validation("PlacementGroup.delete() needs `GroupName`, which is not set")
-        })?;
+        let a0 = self
+            .group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("PlacementGroup.delete() needs `GroupName`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -4452,7 +4558,7 @@ impl DhcpOptions {
         let manager = VpcManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.dhcp_options_id.clone() else {
+        let Some(v) = self.dhcp_options_id.clone().filter(|v| !v.is_empty()) else {
             return VpcList::failed(
                 manager,
                 Error::validation("DhcpOptions.vpcs needs `DhcpOptionsId`, which is not set"),
@@ -4512,9 +4618,13 @@ impl DhcpOptions {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.dhcp_options_id.clone().ok_or_else(|| {
-            Error::validation("DhcpOptions.delete() needs `DhcpOptionsId`, which is not set")
-        })?;
+        let a0 = self
+            .dhcp_options_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("DhcpOptions.delete() needs `DhcpOptionsId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -4628,7 +4738,7 @@ impl CustomerGateway {
         let manager = VpnConnectionManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.customer_gateway_id.clone() else {
+        let Some(v) = self.customer_gateway_id.clone().filter(|v| !v.is_empty()) else {
             return VpnConnectionList::failed(
                 manager,
                 Error::validation(
@@ -4690,11 +4800,15 @@ impl CustomerGateway {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.customer_gateway_id.clone().ok_or_else(|| {
-            Error::validation(
-                "CustomerGateway.delete() needs `CustomerGatewayId`, which is not set",
-            )
-        })?;
+        let a0 = self
+            .customer_gateway_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "CustomerGateway.delete() needs `CustomerGatewayId`, which is not set",
+                )
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -4731,7 +4845,7 @@ impl CustomerGateway {
         let prepared = (|| -> Result<DescribeCustomerGatewaysRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeCustomerGatewaysRequest::default();
-            let v = self.customer_gateway_id.clone().ok_or_else(|| Error::validation("CustomerGateway.wait_until_available needs `CustomerGatewayId`, which is not set"))?;
+            let v = self.customer_gateway_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("CustomerGateway.wait_until_available needs `CustomerGatewayId`, which is not set"))?;
             input.customer_gateway_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -4871,7 +4985,7 @@ impl VpnGateway {
         let manager = VpnConnectionManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpn_gateway_id.clone() else {
+        let Some(v) = self.vpn_gateway_id.clone().filter(|v| !v.is_empty()) else {
             return VpnConnectionList::failed(
                 manager,
                 Error::validation(
@@ -4933,9 +5047,13 @@ impl VpnGateway {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.vpn_gateway_id.clone().ok_or_else(|| {
-            Error::validation("VpnGateway.delete() needs `VpnGatewayId`, which is not set")
-        })?;
+        let a0 = self
+            .vpn_gateway_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("VpnGateway.delete() needs `VpnGatewayId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -5083,7 +5201,11 @@ impl VpcPeeringConnection {
     /// Calls `VpcPeeringConnection::objects().accept(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn accept(&self) -> VpcPeeringConnectionAccept {
         let manager = VpcPeeringConnectionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_peering_connection_id.clone() else {
+        let Some(a0) = self
+            .vpc_peering_connection_id
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return VpcPeeringConnectionAccept::failed(
                 manager,
                 Error::validation(
@@ -5099,7 +5221,11 @@ impl VpcPeeringConnection {
     /// Calls `VpcPeeringConnection::objects().reject(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn reject(&self) -> VpcPeeringConnectionReject {
         let manager = VpcPeeringConnectionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_peering_connection_id.clone() else {
+        let Some(a0) = self
+            .vpc_peering_connection_id
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return VpcPeeringConnectionReject::failed(
                 manager,
                 Error::validation(
@@ -5162,11 +5288,7 @@ impl VpcPeeringConnection {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.vpc_peering_connection_id.clone().ok_or_else(|| {
-            Error::validation(
-                "VpcPeeringConnection.delete() needs `VpcPeeringConnectionId`, which is not set",
-            )
-        })?;
+        let a0 = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.delete() needs `VpcPeeringConnectionId`, which is not set"))?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -5197,7 +5319,7 @@ impl VpcPeeringConnection {
         let prepared = (|| -> Result<DescribeVpcPeeringConnectionsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpcPeeringConnectionsRequest::default();
-            let v = self.vpc_peering_connection_id.clone().ok_or_else(|| Error::validation("VpcPeeringConnection.wait_until_exists needs `VpcPeeringConnectionId`, which is not set"))?;
+            let v = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.wait_until_exists needs `VpcPeeringConnectionId`, which is not set"))?;
             input.vpc_peering_connection_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -5254,7 +5376,7 @@ impl VpcPeeringConnection {
         let prepared = (|| -> Result<DescribeVpcPeeringConnectionsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpcPeeringConnectionsRequest::default();
-            let v = self.vpc_peering_connection_id.clone().ok_or_else(|| Error::validation("VpcPeeringConnection.wait_until_deleted needs `VpcPeeringConnectionId`, which is not set"))?;
+            let v = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.wait_until_deleted needs `VpcPeeringConnectionId`, which is not set"))?;
             input.vpc_peering_connection_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -5392,7 +5514,7 @@ impl VpcEndpoint {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn vpc(&self) -> VpcGet {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_id.clone() else {
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
             return VpcGet::failed(
                 manager,
                 Error::validation("VpcEndpoint.vpc needs `VpcId`, which is not set"),
@@ -5408,7 +5530,7 @@ impl VpcEndpoint {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.vpc_endpoint_id.clone() else {
+        let Some(v) = self.vpc_endpoint_id.clone().filter(|v| !v.is_empty()) else {
             return NetworkInterfaceList::failed(
                 manager,
                 Error::validation(
@@ -5423,7 +5545,7 @@ impl VpcEndpoint {
     /// Calls `VpcEndpoint::objects().modify(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn modify(&self) -> VpcEndpointModify {
         let manager = VpcEndpointManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpc_endpoint_id.clone() else {
+        let Some(a0) = self.vpc_endpoint_id.clone().filter(|v| !v.is_empty()) else {
             return VpcEndpointModify::failed(
                 manager,
                 Error::validation("VpcEndpoint.modify needs `VpcEndpointId`, which is not set"),
@@ -5484,9 +5606,13 @@ impl VpcEndpoint {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.vpc_endpoint_id.clone().ok_or_else(|| {
-            Error::validation("VpcEndpoint.delete() needs `VpcEndpointId`, which is not set")
-        })?;
+        let a0 = self
+            .vpc_endpoint_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("VpcEndpoint.delete() needs `VpcEndpointId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -5600,7 +5726,7 @@ impl VpnConnection {
     /// `Ok(None)` when this model has no such link.
     pub async fn customer_gateway(&self) -> Result<Option<CustomerGateway>> {
         let manager = CustomerGatewayManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.customer_gateway_id.clone() else {
+        let Some(a0) = self.customer_gateway_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -5613,7 +5739,7 @@ impl VpnConnection {
     /// `Ok(None)` when this model has no such link.
     pub async fn vpn_gateway(&self) -> Result<Option<VpnGateway>> {
         let manager = VpnGatewayManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.vpn_gateway_id.clone() else {
+        let Some(a0) = self.vpn_gateway_id.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -5671,9 +5797,15 @@ impl VpnConnection {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.vpn_connection_id.clone().ok_or_else(|| {
-            Error::validation("VpnConnection.delete() needs `VpnConnectionId`, which is not set")
-        })?;
+        let a0 = self
+            .vpn_connection_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "VpnConnection.delete() needs `VpnConnectionId`, which is not set",
+                )
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -5710,11 +5842,7 @@ impl VpnConnection {
         let prepared = (|| -> Result<DescribeVpnConnectionsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpnConnectionsRequest::default();
-            let v = self.vpn_connection_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "VpnConnection.wait_until_available needs `VpnConnectionId`, which is not set",
-                )
-            })?;
+            let v = self.vpn_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpnConnection.wait_until_available needs `VpnConnectionId`, which is not set"))?;
             input.vpn_connection_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -5771,11 +5899,7 @@ impl VpnConnection {
         let prepared = (|| -> Result<DescribeVpnConnectionsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpnConnectionsRequest::default();
-            let v = self.vpn_connection_id.clone().ok_or_else(|| {
-                Error::validation(
-                    "VpnConnection.wait_until_deleted needs `VpnConnectionId`, which is not set",
-                )
-            })?;
+            let v = self.vpn_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpnConnection.wait_until_deleted needs `VpnConnectionId`, which is not set"))?;
             input.vpn_connection_ids = Some(vec![v]);
             Ok(input)
         })();
@@ -5915,9 +6039,13 @@ impl FlowLog {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.flow_log_id.clone().ok_or_else(|| {
-            Error::validation("FlowLog.delete() needs `FlowLogId`, which is not set")
-        })?;
+        let a0 = self
+            .flow_log_id
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("FlowLog.delete() needs `FlowLogId`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;

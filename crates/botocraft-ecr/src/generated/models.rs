@@ -113,7 +113,7 @@ impl Repository {
     /// The related [`EcrImage`] (calls `EcrImage::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn images(&self) -> EcrImageList {
         let manager = EcrImageManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return EcrImageList::failed(
                 manager,
                 Error::validation("Repository.images needs `repositoryName`, which is not set"),
@@ -127,7 +127,7 @@ impl Repository {
     /// Calls `Repository::objects().list_images(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn image_ids(&self) -> RepositoryListImages {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return RepositoryListImages::failed(
                 manager,
                 Error::validation("Repository.image_ids needs `repositoryName`, which is not set"),
@@ -141,7 +141,7 @@ impl Repository {
     /// Calls `Repository::objects().get_lifecycle_policy(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn lifecycle_policy(&self) -> RepositoryGetLifecyclePolicy {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return RepositoryGetLifecyclePolicy::failed(
                 manager,
                 Error::validation(
@@ -157,7 +157,7 @@ impl Repository {
     /// Calls `Repository::objects().delete_lifecycle_policy(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn delete_lifecycle_policy(&self) -> RepositoryDeleteLifecyclePolicy {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return RepositoryDeleteLifecyclePolicy::failed(
                 manager,
                 Error::validation(
@@ -173,7 +173,7 @@ impl Repository {
     /// Calls `Repository::objects().get_policy(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn policy(&self) -> RepositoryGetPolicy {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return RepositoryGetPolicy::failed(
                 manager,
                 Error::validation("Repository.policy needs `repositoryName`, which is not set"),
@@ -187,7 +187,7 @@ impl Repository {
     /// Calls `Repository::objects().delete_policy(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn delete_policy(&self) -> RepositoryDeletePolicy {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return RepositoryDeletePolicy::failed(
                 manager,
                 Error::validation(
@@ -203,7 +203,7 @@ impl Repository {
     /// Calls `Repository::objects().get_tags(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn get_tags(&self) -> RepositoryGetTags {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_arn.clone() else {
+        let Some(a0) = self.repository_arn.clone().filter(|v| !v.is_empty()) else {
             return RepositoryGetTags::failed(
                 manager,
                 Error::validation("Repository.get_tags needs `repositoryArn`, which is not set"),
@@ -267,9 +267,13 @@ impl Repository {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.repository_name.clone().ok_or_else(|| {
-            Error::validation("Repository.delete() needs `repositoryName`, which is not set")
-        })?;
+        let a0 = self
+            .repository_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("Repository.delete() needs `repositoryName`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         let deleted = request.send().await?;
@@ -337,7 +341,7 @@ impl EcrImage {
     /// The related [`Repository`] (calls `Repository::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn repository(&self) -> RepositoryGet {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return RepositoryGet::failed(
                 manager,
                 Error::validation("EcrImage.repository needs `repositoryName`, which is not set"),
@@ -351,13 +355,13 @@ impl EcrImage {
     /// Calls `EcrImage::objects().start_scan(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn start_scan(&self) -> EcrImageStartScan {
         let manager = EcrImageManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return EcrImageStartScan::failed(
                 manager,
                 Error::validation("EcrImage.start_scan needs `repositoryName`, which is not set"),
             );
         };
-        let Some(a1) = self.image_digest.clone() else {
+        let Some(a1) = self.image_digest.clone().filter(|v| !v.is_empty()) else {
             return EcrImageStartScan::failed(
                 manager,
                 Error::validation("EcrImage.start_scan needs `imageDigest`, which is not set"),
@@ -371,7 +375,7 @@ impl EcrImage {
     /// Calls `EcrImage::objects().scan_findings(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn scan_findings(&self) -> EcrImageScanFindings {
         let manager = EcrImageManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return EcrImageScanFindings::failed(
                 manager,
                 Error::validation(
@@ -379,7 +383,7 @@ impl EcrImage {
                 ),
             );
         };
-        let Some(a1) = self.image_digest.clone() else {
+        let Some(a1) = self.image_digest.clone().filter(|v| !v.is_empty()) else {
             return EcrImageScanFindings::failed(
                 manager,
                 Error::validation("EcrImage.scan_findings needs `imageDigest`, which is not set"),
@@ -393,7 +397,7 @@ impl EcrImage {
     /// Calls `EcrImage::objects().replication_status(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn replication_status(&self) -> EcrImageReplicationStatus {
         let manager = EcrImageManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.repository_name.clone() else {
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
             return EcrImageReplicationStatus::failed(
                 manager,
                 Error::validation(
@@ -401,7 +405,7 @@ impl EcrImage {
                 ),
             );
         };
-        let Some(a1) = self.image_digest.clone() else {
+        let Some(a1) = self.image_digest.clone().filter(|v| !v.is_empty()) else {
             return EcrImageReplicationStatus::failed(
                 manager,
                 Error::validation(

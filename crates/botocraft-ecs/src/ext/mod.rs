@@ -19,6 +19,8 @@
 
 pub mod container;
 pub mod container_instance;
+#[cfg(feature = "ecr")]
+pub mod ecr_images;
 pub mod service;
 pub mod service_revision;
 pub mod task_definition;

@@ -59,13 +59,15 @@ impl ClusterManager {
         #[allow(unused_mut)]
         let mut input = DescribeClustersRequest::default();
         input.clusters = Some(vec![cluster]);
-        input.include = Some(vec![
-            ClusterField::from("ATTACHMENTS"),
-            ClusterField::from("CONFIGURATIONS"),
-            ClusterField::from("SETTINGS"),
-            ClusterField::from("STATISTICS"),
-            ClusterField::from("TAGS"),
-        ]);
+        if input.include.is_none() {
+            input.include = Some(vec![
+                ClusterField::from("ATTACHMENTS"),
+                ClusterField::from("CONFIGURATIONS"),
+                ClusterField::from("SETTINGS"),
+                ClusterField::from("STATISTICS"),
+                ClusterField::from("TAGS"),
+            ]);
+        }
         ClusterGet::new(self.clone(), input, key)
     }
 
@@ -85,13 +87,15 @@ impl ClusterManager {
         #[allow(unused_mut)]
         let mut input = DescribeClustersRequest::default();
         input.clusters = Some(clusters);
-        input.include = Some(vec![
-            ClusterField::from("ATTACHMENTS"),
-            ClusterField::from("CONFIGURATIONS"),
-            ClusterField::from("SETTINGS"),
-            ClusterField::from("STATISTICS"),
-            ClusterField::from("TAGS"),
-        ]);
+        if input.include.is_none() {
+            input.include = Some(vec![
+                ClusterField::from("ATTACHMENTS"),
+                ClusterField::from("CONFIGURATIONS"),
+                ClusterField::from("SETTINGS"),
+                ClusterField::from("STATISTICS"),
+                ClusterField::from("TAGS"),
+            ]);
+        }
         ClusterGetMany::new(self.clone(), input, key)
     }
 
@@ -909,7 +913,9 @@ impl TaskDefinitionManager {
         #[allow(unused_mut)]
         let mut input = DescribeTaskDefinitionRequest::default();
         input.task_definition = Some(task_definition);
-        input.include = Some(vec![TaskDefinitionField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![TaskDefinitionField::from("TAGS")]);
+        }
         TaskDefinitionGet::new(self.clone(), input, key)
     }
 
@@ -2092,7 +2098,9 @@ impl ServiceManager {
         #[allow(unused_mut)]
         let mut input = DescribeServicesRequest::default();
         input.services = Some(vec![service]);
-        input.include = Some(vec![ServiceField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![ServiceField::from("TAGS")]);
+        }
         ServiceGet::new(self.clone(), input, key)
     }
 
@@ -2112,7 +2120,9 @@ impl ServiceManager {
         #[allow(unused_mut)]
         let mut input = DescribeServicesRequest::default();
         input.services = Some(services);
-        input.include = Some(vec![ServiceField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![ServiceField::from("TAGS")]);
+        }
         ServiceGetMany::new(self.clone(), input, key)
     }
 
@@ -3522,7 +3532,9 @@ impl TaskManager {
         #[allow(unused_mut)]
         let mut input = DescribeTasksRequest::default();
         input.tasks = Some(vec![task]);
-        input.include = Some(vec![TaskField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![TaskField::from("TAGS")]);
+        }
         TaskGet::new(self.clone(), input, key)
     }
 
@@ -3539,7 +3551,9 @@ impl TaskManager {
         #[allow(unused_mut)]
         let mut input = DescribeTasksRequest::default();
         input.tasks = Some(tasks);
-        input.include = Some(vec![TaskField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![TaskField::from("TAGS")]);
+        }
         TaskGetMany::new(self.clone(), input, key)
     }
 
@@ -4529,10 +4543,12 @@ impl ContainerInstanceManager {
         #[allow(unused_mut)]
         let mut input = DescribeContainerInstancesRequest::default();
         input.container_instances = Some(vec![container_instance]);
-        input.include = Some(vec![
-            ContainerInstanceField::from("TAGS"),
-            ContainerInstanceField::from("CONTAINER_INSTANCE_HEALTH"),
-        ]);
+        if input.include.is_none() {
+            input.include = Some(vec![
+                ContainerInstanceField::from("TAGS"),
+                ContainerInstanceField::from("CONTAINER_INSTANCE_HEALTH"),
+            ]);
+        }
         ContainerInstanceGet::new(self.clone(), input, key)
     }
 
@@ -4553,10 +4569,12 @@ impl ContainerInstanceManager {
         #[allow(unused_mut)]
         let mut input = DescribeContainerInstancesRequest::default();
         input.container_instances = Some(container_instances);
-        input.include = Some(vec![
-            ContainerInstanceField::from("TAGS"),
-            ContainerInstanceField::from("CONTAINER_INSTANCE_HEALTH"),
-        ]);
+        if input.include.is_none() {
+            input.include = Some(vec![
+                ContainerInstanceField::from("TAGS"),
+                ContainerInstanceField::from("CONTAINER_INSTANCE_HEALTH"),
+            ]);
+        }
         ContainerInstanceGetMany::new(self.clone(), input, key)
     }
 
@@ -5112,7 +5130,9 @@ impl CapacityProviderManager {
         #[allow(unused_mut)]
         let mut input = DescribeCapacityProvidersRequest::default();
         input.capacity_providers = Some(vec![capacity_provider]);
-        input.include = Some(vec![CapacityProviderField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![CapacityProviderField::from("TAGS")]);
+        }
         CapacityProviderGet::new(self.clone(), input, key)
     }
 
@@ -5133,7 +5153,9 @@ impl CapacityProviderManager {
         #[allow(unused_mut)]
         let mut input = DescribeCapacityProvidersRequest::default();
         input.capacity_providers = Some(capacity_providers);
-        input.include = Some(vec![CapacityProviderField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![CapacityProviderField::from("TAGS")]);
+        }
         CapacityProviderGetMany::new(self.clone(), input, key)
     }
 
@@ -5144,7 +5166,9 @@ impl CapacityProviderManager {
         let key: String = String::new();
         #[allow(unused_mut)]
         let mut input = DescribeCapacityProvidersRequest::default();
-        input.include = Some(vec![CapacityProviderField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![CapacityProviderField::from("TAGS")]);
+        }
         CapacityProviderList::new(self.clone(), input, key)
     }
 
@@ -5942,7 +5966,9 @@ impl TaskSetManager {
         input.cluster = Some(cluster);
         input.service = Some(service);
         input.task_sets = Some(vec![task_set]);
-        input.include = Some(vec![TaskSetField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![TaskSetField::from("TAGS")]);
+        }
         TaskSetGet::new(self.clone(), input, key)
     }
 
@@ -5961,7 +5987,9 @@ impl TaskSetManager {
         let mut input = DescribeTaskSetsRequest::default();
         input.cluster = Some(cluster);
         input.service = Some(service);
-        input.include = Some(vec![TaskSetField::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![TaskSetField::from("TAGS")]);
+        }
         TaskSetGetMany::new(self.clone(), input, key)
     }
 
@@ -9125,7 +9153,9 @@ impl ExpressGatewayServiceManager {
         #[allow(unused_mut)]
         let mut input = DescribeExpressGatewayServiceRequest::default();
         input.service_arn = Some(service_arn);
-        input.include = Some(vec![ExpressGatewayServiceInclude::from("TAGS")]);
+        if input.include.is_none() {
+            input.include = Some(vec![ExpressGatewayServiceInclude::from("TAGS")]);
+        }
         ExpressGatewayServiceGet::new(self.clone(), input, key)
     }
 

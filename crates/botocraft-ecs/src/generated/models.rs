@@ -120,7 +120,7 @@ impl Cluster {
         let manager = ServiceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceList::failed(
                 manager,
                 Error::validation("Cluster.services needs `clusterArn`, which is not set"),
@@ -135,7 +135,7 @@ impl Cluster {
         let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ContainerInstanceList::failed(
                 manager,
                 Error::validation(
@@ -168,7 +168,7 @@ impl Cluster {
         let manager = TaskManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return TaskList::failed(
                 manager,
                 Error::validation("Cluster.tasks needs `clusterArn`, which is not set"),
@@ -225,9 +225,13 @@ impl Cluster {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.cluster_arn.clone().ok_or_else(|| {
-            Error::validation("Cluster.delete() needs `clusterArn`, which is not set")
-        })?;
+        let a0 = self
+            .cluster_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("Cluster.delete() needs `clusterArn`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         let deleted = request.send().await?;
@@ -338,7 +342,7 @@ impl TaskDefinition {
     /// Calls `TaskDefinition::objects().deregister(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn deregister(&self) -> TaskDefinitionDeregister {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.task_definition_arn.clone() else {
+        let Some(a0) = self.task_definition_arn.clone().filter(|v| !v.is_empty()) else {
             return TaskDefinitionDeregister::failed(
                 manager,
                 Error::validation(
@@ -490,7 +494,7 @@ impl Service {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation("Service.cluster needs `clusterArn`, which is not set"),
@@ -504,7 +508,7 @@ impl Service {
     /// The related [`TaskDefinition`] (calls `TaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn task_definition(&self) -> TaskDefinitionGet {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.task_definition.clone() else {
+        let Some(a0) = self.task_definition.clone().filter(|v| !v.is_empty()) else {
             return TaskDefinitionGet::failed(
                 manager,
                 Error::validation(
@@ -522,14 +526,14 @@ impl Service {
         let manager = TaskManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
         let mut request = manager.list();
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return TaskList::failed(
                 manager,
                 Error::validation("Service.tasks needs `clusterArn`, which is not set"),
             );
         };
         request = request.cluster(v);
-        let Some(v) = self.service_name.clone() else {
+        let Some(v) = self.service_name.clone().filter(|v| !v.is_empty()) else {
             return TaskList::failed(
                 manager,
                 Error::validation("Service.tasks needs `serviceName`, which is not set"),
@@ -542,7 +546,7 @@ impl Service {
     /// The related [`ServiceDeployment`] (calls `ServiceDeployment::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn service_deployments(&self) -> ServiceDeploymentList {
         let manager = ServiceDeploymentManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.service_name.clone() else {
+        let Some(a0) = self.service_name.clone().filter(|v| !v.is_empty()) else {
             return ServiceDeploymentList::failed(
                 manager,
                 Error::validation(
@@ -552,7 +556,7 @@ impl Service {
         };
         #[allow(unused_mut)]
         let mut request = manager.list(a0);
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceDeploymentList::failed(
                 manager,
                 Error::validation(
@@ -569,7 +573,11 @@ impl Service {
     /// `Ok(None)` when this model has no such link.
     pub async fn current_service_deployment(&self) -> Result<Option<ServiceDeployment>> {
         let manager = ServiceDeploymentManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.current_service_deployment.clone() else {
+        let Some(a0) = self
+            .current_service_deployment
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -597,13 +605,13 @@ impl Service {
     /// The related [`TaskSet`] (calls `TaskSet::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn task_sets(&self) -> TaskSetGetMany {
         let manager = TaskSetManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return TaskSetGetMany::failed(
                 manager,
                 Error::validation("Service.task_sets needs `clusterArn`, which is not set"),
             );
         };
-        let Some(a1) = self.service_name.clone() else {
+        let Some(a1) = self.service_name.clone().filter(|v| !v.is_empty()) else {
             return TaskSetGetMany::failed(
                 manager,
                 Error::validation("Service.task_sets needs `serviceName`, which is not set"),
@@ -661,12 +669,16 @@ impl Service {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.service_name.clone().ok_or_else(|| {
-            Error::validation("Service.delete() needs `serviceName`, which is not set")
-        })?;
+        let a0 = self
+            .service_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("Service.delete() needs `serviceName`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        if let Some(v) = self.cluster_arn.clone() {
+        if let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) {
             request = request.cluster(v);
         }
         if let Some(v) = Some(true) {
@@ -688,13 +700,25 @@ impl Service {
         let prepared = (|| -> Result<DescribeServicesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeServicesRequest::default();
-            let v = self.cluster_arn.clone().ok_or_else(|| {
-                Error::validation("Service.wait_until_stable needs `clusterArn`, which is not set")
-            })?;
+            let v = self
+                .cluster_arn
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Service.wait_until_stable needs `clusterArn`, which is not set",
+                    )
+                })?;
             input.cluster = Some(v);
-            let v = self.service_name.clone().ok_or_else(|| {
-                Error::validation("Service.wait_until_stable needs `serviceName`, which is not set")
-            })?;
+            let v = self
+                .service_name
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Service.wait_until_stable needs `serviceName`, which is not set",
+                    )
+                })?;
             input.services = Some(vec![v]);
             Ok(input)
         })();
@@ -751,17 +775,25 @@ impl Service {
         let prepared = (|| -> Result<DescribeServicesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeServicesRequest::default();
-            let v = self.cluster_arn.clone().ok_or_else(|| {
-                Error::validation(
-                    "Service.wait_until_inactive needs `clusterArn`, which is not set",
-                )
-            })?;
+            let v = self
+                .cluster_arn
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Service.wait_until_inactive needs `clusterArn`, which is not set",
+                    )
+                })?;
             input.cluster = Some(v);
-            let v = self.service_name.clone().ok_or_else(|| {
-                Error::validation(
-                    "Service.wait_until_inactive needs `serviceName`, which is not set",
-                )
-            })?;
+            let v = self
+                .service_name
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Service.wait_until_inactive needs `serviceName`, which is not set",
+                    )
+                })?;
             input.services = Some(vec![v]);
             Ok(input)
         })();
@@ -904,7 +936,7 @@ impl Task {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation("Task.cluster needs `clusterArn`, which is not set"),
@@ -918,7 +950,7 @@ impl Task {
     /// The related [`TaskDefinition`] (calls `TaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn task_definition(&self) -> TaskDefinitionGet {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.task_definition_arn.clone() else {
+        let Some(a0) = self.task_definition_arn.clone().filter(|v| !v.is_empty()) else {
             return TaskDefinitionGet::failed(
                 manager,
                 Error::validation(
@@ -936,12 +968,16 @@ impl Task {
     /// `Ok(None)` when this model has no such link.
     pub async fn container_instance(&self) -> Result<Option<ContainerInstance>> {
         let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.container_instance_arn.clone() else {
+        let Some(a0) = self
+            .container_instance_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return Ok(None);
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         request = request.cluster(v);
@@ -958,7 +994,7 @@ impl Task {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         request = request.cluster(v);
@@ -970,12 +1006,16 @@ impl Task {
     /// `Ok(None)` when this model has no such link.
     pub async fn capacity_provider(&self) -> Result<Option<CapacityProvider>> {
         let manager = CapacityProviderManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.capacity_provider_name.clone() else {
+        let Some(a0) = self
+            .capacity_provider_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return Ok(None);
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
         request = request.cluster(v);
@@ -1032,10 +1072,11 @@ impl Task {
         let a0 = self
             .task_arn
             .clone()
+            .filter(|v| !v.is_empty())
             .ok_or_else(|| Error::validation("Task.delete() needs `taskArn`, which is not set"))?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        if let Some(v) = self.cluster_arn.clone() {
+        if let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) {
             request = request.cluster(v);
         }
         let deleted = request.send().await?;
@@ -1073,13 +1114,23 @@ impl Task {
         let prepared = (|| -> Result<DescribeTasksRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeTasksRequest::default();
-            let v = self.cluster_arn.clone().ok_or_else(|| {
-                Error::validation("Task.wait_until_running needs `clusterArn`, which is not set")
-            })?;
+            let v = self
+                .cluster_arn
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Task.wait_until_running needs `clusterArn`, which is not set",
+                    )
+                })?;
             input.cluster = Some(v);
-            let v = self.task_arn.clone().ok_or_else(|| {
-                Error::validation("Task.wait_until_running needs `taskArn`, which is not set")
-            })?;
+            let v = self
+                .task_arn
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation("Task.wait_until_running needs `taskArn`, which is not set")
+                })?;
             input.tasks = Some(vec![v]);
             Ok(input)
         })();
@@ -1128,13 +1179,23 @@ impl Task {
         let prepared = (|| -> Result<DescribeTasksRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeTasksRequest::default();
-            let v = self.cluster_arn.clone().ok_or_else(|| {
-                Error::validation("Task.wait_until_stopped needs `clusterArn`, which is not set")
-            })?;
+            let v = self
+                .cluster_arn
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Task.wait_until_stopped needs `clusterArn`, which is not set",
+                    )
+                })?;
             input.cluster = Some(v);
-            let v = self.task_arn.clone().ok_or_else(|| {
-                Error::validation("Task.wait_until_stopped needs `taskArn`, which is not set")
-            })?;
+            let v = self
+                .task_arn
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation("Task.wait_until_stopped needs `taskArn`, which is not set")
+                })?;
             input.tasks = Some(vec![v]);
             Ok(input)
         })();
@@ -1295,7 +1356,11 @@ impl ContainerInstance {
             );
         };
         request = request.cluster(v);
-        let Some(v) = self.container_instance_arn.clone() else {
+        let Some(v) = self
+            .container_instance_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return TaskList::failed(
                 manager,
                 Error::validation(
@@ -1335,7 +1400,11 @@ impl ContainerInstance {
     /// `Ok(None)` when this model has no such link.
     pub async fn capacity_provider(&self) -> Result<Option<CapacityProvider>> {
         let manager = CapacityProviderManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.capacity_provider_name.clone() else {
+        let Some(a0) = self
+            .capacity_provider_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -1493,12 +1562,12 @@ impl CapacityProvider {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.name.clone().ok_or_else(|| {
+        let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
             Error::validation("CapacityProvider.delete() needs `name`, which is not set")
         })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        if let Some(v) = self.cluster.clone() {
+        if let Some(v) = self.cluster.clone().filter(|v| !v.is_empty()) {
             request = request.cluster(v);
         }
         let deleted = request.send().await?;
@@ -1602,7 +1671,7 @@ impl TaskSet {
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.service_arn.clone() else {
+        let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceGet::failed(
                 manager,
                 Error::validation("TaskSet.service needs `serviceArn`, which is not set"),
@@ -1610,7 +1679,7 @@ impl TaskSet {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceGet::failed(
                 manager,
                 Error::validation("TaskSet.service needs `clusterArn`, which is not set"),
@@ -1623,7 +1692,7 @@ impl TaskSet {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation("TaskSet.cluster needs `clusterArn`, which is not set"),
@@ -1637,7 +1706,7 @@ impl TaskSet {
     /// The related [`TaskDefinition`] (calls `TaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn task_definition(&self) -> TaskDefinitionGet {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.task_definition.clone() else {
+        let Some(a0) = self.task_definition.clone().filter(|v| !v.is_empty()) else {
             return TaskDefinitionGet::failed(
                 manager,
                 Error::validation(
@@ -1697,15 +1766,27 @@ impl TaskSet {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.cluster_arn.clone().ok_or_else(|| {
-            Error::validation("TaskSet.delete() needs `clusterArn`, which is not set")
-        })?;
-        let a1 = self.service_arn.clone().ok_or_else(|| {
-            Error::validation("TaskSet.delete() needs `serviceArn`, which is not set")
-        })?;
-        let a2 = self.task_set_arn.clone().ok_or_else(|| {
-            Error::validation("TaskSet.delete() needs `taskSetArn`, which is not set")
-        })?;
+        let a0 = self
+            .cluster_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("TaskSet.delete() needs `clusterArn`, which is not set")
+            })?;
+        let a1 = self
+            .service_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("TaskSet.delete() needs `serviceArn`, which is not set")
+            })?;
+        let a2 = self
+            .task_set_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("TaskSet.delete() needs `taskSetArn`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0, a1, a2);
         if let Some(v) = Some(true) {
@@ -1792,7 +1873,7 @@ impl ServiceRevision {
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.service_arn.clone() else {
+        let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceGet::failed(
                 manager,
                 Error::validation("ServiceRevision.service needs `serviceArn`, which is not set"),
@@ -1800,7 +1881,7 @@ impl ServiceRevision {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceGet::failed(
                 manager,
                 Error::validation("ServiceRevision.service needs `clusterArn`, which is not set"),
@@ -1813,7 +1894,7 @@ impl ServiceRevision {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation("ServiceRevision.cluster needs `clusterArn`, which is not set"),
@@ -1827,7 +1908,7 @@ impl ServiceRevision {
     /// The related [`TaskDefinition`] (calls `TaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn task_definition(&self) -> TaskDefinitionGet {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.task_definition.clone() else {
+        let Some(a0) = self.task_definition.clone().filter(|v| !v.is_empty()) else {
             return TaskDefinitionGet::failed(
                 manager,
                 Error::validation(
@@ -1917,7 +1998,7 @@ impl ServiceDeployment {
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.service_arn.clone() else {
+        let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceGet::failed(
                 manager,
                 Error::validation("ServiceDeployment.service needs `serviceArn`, which is not set"),
@@ -1925,7 +2006,7 @@ impl ServiceDeployment {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        let Some(v) = self.cluster_arn.clone() else {
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceGet::failed(
                 manager,
                 Error::validation("ServiceDeployment.service needs `clusterArn`, which is not set"),
@@ -1938,7 +2019,7 @@ impl ServiceDeployment {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation("ServiceDeployment.cluster needs `clusterArn`, which is not set"),
@@ -1986,7 +2067,11 @@ impl ServiceDeployment {
     /// Calls `ServiceDeployment::objects().stop(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn stop(&self) -> ServiceDeploymentStop {
         let manager = ServiceDeploymentManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.service_deployment_arn.clone() else {
+        let Some(a0) = self
+            .service_deployment_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return ServiceDeploymentStop::failed(
                 manager,
                 Error::validation(
@@ -2074,7 +2159,7 @@ impl Daemon {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation("Daemon.cluster needs `clusterArn`, which is not set"),
@@ -2110,7 +2195,7 @@ impl Daemon {
     /// The related [`DaemonDeployment`] (calls `DaemonDeployment::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn deployments(&self) -> DaemonDeploymentList {
         let manager = DaemonDeploymentManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.daemon_arn.clone() else {
+        let Some(a0) = self.daemon_arn.clone().filter(|v| !v.is_empty()) else {
             return DaemonDeploymentList::failed(
                 manager,
                 Error::validation("Daemon.deployments needs `daemonArn`, which is not set"),
@@ -2144,9 +2229,13 @@ impl Daemon {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.daemon_arn.clone().ok_or_else(|| {
-            Error::validation("Daemon.delete() needs `daemonArn`, which is not set")
-        })?;
+        let a0 = self
+            .daemon_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("Daemon.delete() needs `daemonArn`, which is not set")
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -2177,9 +2266,15 @@ impl Daemon {
         let prepared = (|| -> Result<DescribeDaemonRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonRequest::default();
-            let v = self.daemon_arn.clone().ok_or_else(|| {
-                Error::validation("Daemon.wait_until_active needs `daemonArn`, which is not set")
-            })?;
+            let v = self
+                .daemon_arn
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Daemon.wait_until_active needs `daemonArn`, which is not set",
+                    )
+                })?;
             input.daemon_arn = Some(v);
             Ok(input)
         })();
@@ -2310,11 +2405,7 @@ impl DaemonTaskDefinition {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.daemon_task_definition_arn.clone().ok_or_else(|| {
-            Error::validation(
-                "DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set",
-            )
-        })?;
+        let a0 = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set"))?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -2351,7 +2442,7 @@ impl DaemonTaskDefinition {
         let prepared = (|| -> Result<DescribeDaemonTaskDefinitionRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonTaskDefinitionRequest::default();
-            let v = self.daemon_task_definition_arn.clone().ok_or_else(|| Error::validation("DaemonTaskDefinition.wait_until_active needs `daemonTaskDefinitionArn`, which is not set"))?;
+            let v = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.wait_until_active needs `daemonTaskDefinitionArn`, which is not set"))?;
             input.daemon_task_definition = Some(v);
             Ok(input)
         })();
@@ -2400,7 +2491,7 @@ impl DaemonTaskDefinition {
         let prepared = (|| -> Result<DescribeDaemonTaskDefinitionRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonTaskDefinitionRequest::default();
-            let v = self.daemon_task_definition_arn.clone().ok_or_else(|| Error::validation("DaemonTaskDefinition.wait_until_deleted needs `daemonTaskDefinitionArn`, which is not set"))?;
+            let v = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.wait_until_deleted needs `daemonTaskDefinitionArn`, which is not set"))?;
             input.daemon_task_definition = Some(v);
             Ok(input)
         })();
@@ -2509,7 +2600,7 @@ impl DaemonRevision {
     /// The related [`Daemon`] (calls `Daemon::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn daemon(&self) -> DaemonGet {
         let manager = DaemonManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.daemon_arn.clone() else {
+        let Some(a0) = self.daemon_arn.clone().filter(|v| !v.is_empty()) else {
             return DaemonGet::failed(
                 manager,
                 Error::validation("DaemonRevision.daemon needs `daemonArn`, which is not set"),
@@ -2523,7 +2614,7 @@ impl DaemonRevision {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation("DaemonRevision.cluster needs `clusterArn`, which is not set"),
@@ -2537,7 +2628,11 @@ impl DaemonRevision {
     /// The related [`DaemonTaskDefinition`] (calls `DaemonTaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn daemon_task_definition(&self) -> DaemonTaskDefinitionGet {
         let manager = DaemonTaskDefinitionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.daemon_task_definition_arn.clone() else {
+        let Some(a0) = self
+            .daemon_task_definition_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return DaemonTaskDefinitionGet::failed(manager, Error::validation("DaemonRevision.daemon_task_definition needs `daemonTaskDefinitionArn`, which is not set"));
         };
         #[allow(unused_mut)]
@@ -2620,7 +2715,7 @@ impl DaemonDeployment {
     /// The related [`Daemon`] (calls `Daemon::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn daemon(&self) -> DaemonGet {
         let manager = DaemonManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.daemon_arn.clone() else {
+        let Some(a0) = self.daemon_arn.clone().filter(|v| !v.is_empty()) else {
             return DaemonGet::failed(
                 manager,
                 Error::validation("DaemonDeployment.daemon needs `daemonArn`, which is not set"),
@@ -2634,7 +2729,7 @@ impl DaemonDeployment {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster_arn.clone() else {
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation("DaemonDeployment.cluster needs `clusterArn`, which is not set"),
@@ -2650,7 +2745,11 @@ impl DaemonDeployment {
     /// `Ok(None)` when this model has no such link.
     pub async fn target_revision(&self) -> Result<Option<DaemonRevision>> {
         let manager = DaemonRevisionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.target_daemon_revision_arn.clone() else {
+        let Some(a0) = self
+            .target_daemon_revision_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
             return Ok(None);
         };
         #[allow(unused_mut)]
@@ -2699,7 +2798,7 @@ impl DaemonDeployment {
         let prepared = (|| -> Result<DescribeDaemonDeploymentsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonDeploymentsRequest::default();
-            let v = self.daemon_deployment_arn.clone().ok_or_else(|| Error::validation("DaemonDeployment.wait_until_successful needs `daemonDeploymentArn`, which is not set"))?;
+            let v = self.daemon_deployment_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonDeployment.wait_until_successful needs `daemonDeploymentArn`, which is not set"))?;
             input.daemon_deployment_arns = Some(vec![v]);
             Ok(input)
         })();
@@ -2756,7 +2855,7 @@ impl DaemonDeployment {
         let prepared = (|| -> Result<DescribeDaemonDeploymentsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonDeploymentsRequest::default();
-            let v = self.daemon_deployment_arn.clone().ok_or_else(|| Error::validation("DaemonDeployment.wait_until_stopped needs `daemonDeploymentArn`, which is not set"))?;
+            let v = self.daemon_deployment_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonDeployment.wait_until_stopped needs `daemonDeploymentArn`, which is not set"))?;
             input.daemon_deployment_arns = Some(vec![v]);
             Ok(input)
         })();
@@ -2889,7 +2988,7 @@ impl ExpressGatewayService {
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.cluster.clone() else {
+        let Some(a0) = self.cluster.clone().filter(|v| !v.is_empty()) else {
             return ClusterGet::failed(
                 manager,
                 Error::validation(
@@ -2905,7 +3004,7 @@ impl ExpressGatewayService {
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.service_arn.clone() else {
+        let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
             return ServiceGet::failed(
                 manager,
                 Error::validation(
@@ -2915,7 +3014,7 @@ impl ExpressGatewayService {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
-        let Some(v) = self.cluster.clone() else {
+        let Some(v) = self.cluster.clone().filter(|v| !v.is_empty()) else {
             return ServiceGet::failed(
                 manager,
                 Error::validation(
@@ -2999,9 +3098,15 @@ impl ExpressGatewayService {
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
-        let a0 = self.service_arn.clone().ok_or_else(|| {
-            Error::validation("ExpressGatewayService.delete() needs `serviceArn`, which is not set")
-        })?;
+        let a0 = self
+            .service_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "ExpressGatewayService.delete() needs `serviceArn`, which is not set",
+                )
+            })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         let deleted = request.send().await?;

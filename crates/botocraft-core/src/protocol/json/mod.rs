@@ -1,24 +1,53 @@
 //! The `awsJson1_0` / `awsJson1_1` protocols (ECS, ECR).
+//!
+//! Requests are `POST /` with an `X-Amz-Target: <prefix>.<operation>`
+//! header and the input as a JSON object; responses are JSON objects. Both
+//! directions are the value's serde form, written and read by serde_json,
+//! except where the wire form needs the model's [`Shape`] (see [`ser`] and
+//! [`de`] for the details):
+//!
+//! | | request | response |
+//! |---|---|---|
+//! | timestamp | epoch seconds, or the member's/shape's `timestampFormat` (`iso8601`, `rfc822` strings) | epoch seconds, RFC 3339 or HTTP-date |
+//! | non-finite float | `"NaN"`, `"Infinity"`, `"-Infinity"` | the same strings |
+//! | blob | base64 ([`Blob`](crate::Blob) already is; a plain string at a blob position is encoded) | base64 |
+//! | list element `null` | – | skipped |
+//!
+//! Neither direction builds an intermediate `serde_json::Value` of the
+//! document: the codecs wrap serde_json's `Serializer`/`Deserializer` and
+//! walk the shape alongside. A [`Kind::Document`](crate::schema::Kind)
+//! shape (e.g. [`scalars::DOCUMENT`](crate::schema::scalars::DOCUMENT))
+//! turns all of that off: the value is written and read exactly as serde
+//! does.
+
+mod de;
+mod ser;
+#[cfg(test)]
+mod tests;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::request_id;
 use crate::error::is_not_found_code;
+use crate::schema::Shape;
 use crate::session::{Protocol, ServiceMetadata};
 use crate::{Error, Result};
 
 /// Builds the unsigned request for `operation`: `POST /` with an
-/// `X-Amz-Target` header and the input as a JSON body.
-pub fn build_request<I: Serialize>(
+/// `X-Amz-Target` header and `input` (described by `shape`, the operation's
+/// input structure) as a JSON body; an input that serialises to nothing
+/// (`()`, `None`) is sent as `{}`.
+pub fn build_request<I: Serialize + ?Sized>(
     service: &ServiceMetadata,
     operation: &str,
+    shape: &'static Shape,
     input: &I,
 ) -> Result<http::Request<Vec<u8>>> {
     let prefix = service
         .target_prefix
         .ok_or_else(|| Error::config(format!("{} has no JSON target prefix", service.name)))?;
-    let mut body = serde_json::to_vec(input)
+    let mut body = to_vec(shape, input)
         .map_err(|e| Error::validation(format!("{operation} input cannot be serialised: {e}")))?;
     if body == b"null" {
         body = b"{}".to_vec();
@@ -36,10 +65,45 @@ pub fn build_request<I: Serialize>(
         .map_err(|e| Error::validation(format!("{operation} request cannot be built: {e}")))
 }
 
-/// Parses a response: a 2xx body into `O`, anything else into an [`Error`].
+/// Serialises `value` (described by `shape`) as awsJson text.
+pub fn to_vec<T: Serialize + ?Sized>(
+    shape: &'static Shape,
+    value: &T,
+) -> std::result::Result<Vec<u8>, serde_json::Error> {
+    let mut body = Vec::with_capacity(128);
+    let mut writer = serde_json::Serializer::new(&mut body);
+    let shaped = ser::Shaped {
+        value,
+        pos: ser::Pos::root(shape),
+    };
+    shaped.serialize(&mut writer)?;
+    Ok(body)
+}
+
+/// Parses awsJson text into `O`, described by `shape`.
+pub fn from_slice<O: DeserializeOwned>(
+    shape: &'static Shape,
+    text: &[u8],
+) -> std::result::Result<O, serde_json::Error> {
+    let mut reader = serde_json::Deserializer::from_slice(text);
+    let out = match de::known(shape) {
+        Some(shape) => O::deserialize(de::ShapeDe {
+            de: &mut reader,
+            shape,
+        })?,
+        None => O::deserialize(&mut reader)?,
+    };
+    reader.end()?;
+    Ok(out)
+}
+
+/// Parses a response: a 2xx body into `O` (described by `shape`, the
+/// operation's output structure), anything else into an [`Error`]. An empty
+/// body reads as `{}`.
 pub fn parse_response<O: DeserializeOwned>(
     service: &'static ServiceMetadata,
     operation: &str,
+    shape: &'static Shape,
     response: &http::Response<Vec<u8>>,
 ) -> Result<O> {
     if !response.status().is_success() {
@@ -51,7 +115,7 @@ pub fn parse_response<O: DeserializeOwned>(
     } else {
         body
     };
-    serde_json::from_slice(text).map_err(|e| Error::deserialize(operation, e.to_string(), body))
+    from_slice(shape, text).map_err(|e| Error::deserialize(operation, e.to_string(), body))
 }
 
 /// Turns an error response into an [`Error`].
@@ -123,100 +187,4 @@ pub fn sanitize_code(code: &str) -> String {
 /// True when `err` is a service error whose code means "not found".
 pub fn is_not_found(err: &Error) -> bool {
     err.code().is_some_and(is_not_found_code)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    static ECS: ServiceMetadata = ServiceMetadata {
-        name: "ecs",
-        signing_name: "ecs",
-        endpoint_prefix: "ecs",
-        env_id: "ECS",
-        api_version: "2014-11-13",
-        target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-        protocol: Protocol::AwsJson1_1,
-    };
-
-    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
-        let mut b = http::Response::builder().status(status);
-        for (k, v) in headers {
-            b = b.header(*k, *v);
-        }
-        b.body(body.as_bytes().to_vec()).unwrap()
-    }
-
-    #[test]
-    fn request_has_target_and_json_body() {
-        let req =
-            build_request(&ECS, "ListClusters", &serde_json::json!({"maxResults": 5})).unwrap();
-        assert_eq!(req.method(), http::Method::POST);
-        assert_eq!(req.uri(), "/");
-        assert_eq!(
-            req.headers()["x-amz-target"],
-            "AmazonEC2ContainerServiceV20141113.ListClusters"
-        );
-        assert_eq!(req.headers()["content-type"], "application/x-amz-json-1.1");
-        assert_eq!(req.body(), br#"{"maxResults":5}"#);
-    }
-
-    #[test]
-    fn unit_input_sends_empty_object() {
-        let req = build_request(&ECS, "ListClusters", &()).unwrap();
-        assert_eq!(req.body(), b"{}");
-    }
-
-    #[test]
-    fn error_code_from_header_then_body() {
-        let r = response(
-            400,
-            &[
-                (
-                    "x-amzn-errortype",
-                    "ServiceNotFoundException:http://internal",
-                ),
-                ("x-amzn-requestid", "rid"),
-            ],
-            r#"{"__type":"ignored","message":"Service not found."}"#,
-        );
-        let err = parse_error(&ECS, "UpdateService", &r);
-        assert_eq!(err.code(), Some("ServiceNotFoundException"));
-        assert_eq!(err.request_id(), Some("rid"));
-        assert_eq!(err.message(), Some("Service not found."));
-        let r = response(
-            400,
-            &[],
-            r#"{"__type":"com.amazon#ClusterNotFoundException","Message":"gone"}"#,
-        );
-        let err = parse_error(&ECS, "DescribeServices", &r);
-        assert_eq!(err.code(), Some("ClusterNotFoundException"));
-        assert!(is_not_found(&err));
-    }
-
-    #[test]
-    fn html_500_is_a_typed_error() {
-        let r = response(
-            500,
-            &[("content-type", "text/html")],
-            "<!doctype html><title>500</title>",
-        );
-        let err = parse_error(&ECS, "UpdateClusterSettings", &r);
-        assert_eq!(err.code(), Some("Http500"));
-        assert!(err.is_retryable());
-    }
-
-    #[test]
-    fn garbage_success_body_is_a_deserialize_error() {
-        #[derive(Debug, serde::Deserialize)]
-        struct Out {
-            #[allow(dead_code)]
-            n: Option<i32>,
-        }
-        let r = response(200, &[], r#"{"n": "not a number"}"#);
-        let err = parse_response::<Out>(&ECS, "Op", &r).unwrap_err();
-        assert!(matches!(err, Error::Deserialize { .. }), "{err}");
-        let r = response(200, &[], "");
-        assert!(parse_response::<Out>(&ECS, "Op", &r).is_ok());
-    }
 }

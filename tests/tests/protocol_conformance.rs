@@ -17,8 +17,8 @@
 //!
 //! Input cases: the request is built by `protocol::json::build_request`
 //! (params first turned into the values a generated input type would hold,
-//! see `conformance::values`: blobs base64, every timestamp as epoch seconds)
-//! or `protocol::query::build_request` (params as JSON in document order,
+//! see `conformance::values`, described by the input shape) or
+//! `protocol::query::build_request` (params as JSON in document order,
 //! described by the input shape; awsQuery vs ec2 by `ServiceMetadata::protocol`).
 //! Compared: method, URI, body (JSON bodies as JSON values; form bodies as
 //! multisets of decoded `key=value` pairs), the headers the case lists
@@ -28,9 +28,9 @@
 //! (codec requests carry a path only, so such cases fail unless skipped).
 //!
 //! Output cases: `response` becomes an `http::Response`, parsed by
-//! `protocol::json::parse_response::<Value>` or
+//! `protocol::json::parse_response` (with the output shape) or
 //! `protocol::xml::parse_response` (with the output shape and
-//! `resultWrapper`), then read the way a generated output type would read it
+//! `resultWrapper`) into `Ordered`, then read the way a generated output type would read it
 //! (`conformance::values::wire_to_result`) and compared with `result`
 //! (absent = `null`, numbers numerically, `f32` to single precision).
 //! Error cases (`errorCode`) must produce an error whose code is `errorCode`
@@ -282,7 +282,7 @@ fn run_input(suite: &Suite<'_>, case: &Value, params: &Ordered) -> Result<(), St
     let request = match suite.proto {
         Proto::Json => {
             let typed = values::to_typed(&params.to_value(), shape, "params")?;
-            json::build_request(suite.service, operation, &typed)
+            json::build_request(suite.service, operation, shape, &typed)
                 .map_err(|e| format!("json::build_request failed: {e}"))?
         }
         Proto::Query | Proto::Ec2 => query::build_request(suite.service, operation, shape, params)
@@ -390,7 +390,8 @@ fn run_output(suite: &Suite<'_>, case: &Value) -> Result<(), String> {
         .and_then(Value::as_str);
     let response = response_of(case)?;
     let parsed: Result<Value, botocraft_core::Error> = match suite.proto {
-        Proto::Json => json::parse_response::<Value>(suite.service, operation, &response),
+        Proto::Json => json::parse_response::<Ordered>(suite.service, operation, shape, &response)
+            .map(|o| o.to_value()),
         Proto::Query | Proto::Ec2 => {
             xml::parse_response::<Ordered>(suite.service, operation, shape, wrapper, &response)
                 .map(|o| o.to_value())
@@ -427,7 +428,7 @@ fn run_output(suite: &Suite<'_>, case: &Value) -> Result<(), String> {
         };
     }
     let wire = parsed.map_err(|e| format!("{parse} failed: {e}"))?;
-    let got = values::wire_to_result(&wire, shape, "result", suite.proto != Proto::Json)
+    let got = values::wire_to_result(&wire, shape, "result", true)
         .map_err(|e| format!("{parse} gave {wire}, but {e}"))?;
     let got = if got.is_null() {
         Value::Object(Default::default())

@@ -1,4 +1,30 @@
-//! botocraft models for AWS `autoscaling`.
+//! botocraft models for Amazon EC2 Auto Scaling.
 //!
-//! This service is not generated yet: the crate exists so the workspace and the
-//! facade's `autoscaling` feature have their final shape.
+//! Two primary models with managers: [`AutoScalingGroup`] and
+//! [`LaunchConfiguration`]. Their sub-structures (`Instance`,
+//! `TagDescription`, `LaunchTemplateSpecification`, ...) are secondary
+//! models. The types, managers and requests are generated from botocore's
+//! Auto Scaling model and `definitions/autoscaling.toml` (see [`generated`]);
+//! the hand-written additions live in [`ext`]: `save()` for both models
+//! (Auto Scaling's creates answer with nothing, so the model is described
+//! afterwards), the whole-model group update, tag write-through
+//! (`CreateOrUpdateTags`/`DeleteTags`), scaling helpers and the polling
+//! waiters.
+
+#[allow(
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    rustdoc::invalid_rust_codeblocks,
+    clippy::all,
+    // The generator imports the waiter/property helpers even when a service
+    // has none (Auto Scaling has no botocore waiters and no regex property).
+    unused_imports
+)]
+pub mod generated;
+
+pub use generated::*;
+
+pub mod ext;
+
+pub use ext::{GroupCapacity, GROUP_RESOURCE_TYPE};

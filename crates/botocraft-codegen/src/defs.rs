@@ -78,6 +78,9 @@ pub struct ModelDef {
     pub name: Option<String>,
     /// The model's tag list field (wire name).
     pub tags: Option<String>,
+    /// The field naming the resource in tag operations when it is not the
+    /// key (an EC2 placement group is keyed by name but tagged by id).
+    pub tag_id: Option<String>,
     #[serde(default)]
     pub manager: crate::botocore::Ordered<MethodDef>,
     #[serde(default)]

@@ -215,7 +215,6 @@ impl<'a> Emitter<'a> {
             let fmt = key_names.iter().map(|_| "{}").collect::<Vec<_>>().join("/");
             let args = key_names
                 .iter()
-                .rev()
                 .map(|k| format!("self.{k}"))
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -341,6 +340,7 @@ impl<'a> Emitter<'a> {
             self.emit_call(out, name, model, &fields, px, false)?;
         }
         self.emit_save(out, name, model, &fields)?;
+        self.emit_save_tags(out, name, model, &fields)?;
         self.emit_delete(out, name, model, &fields)?;
         for w in &model.waiters {
             self.emit_waiter(out, name, model, &fields, w)?;
@@ -629,6 +629,7 @@ impl<'a> Emitter<'a> {
             "self.clone()".to_string()
         };
         let _ = writeln!(out, "        #[allow(unused_mut)]\n        let mut fresh = if persisted {{ {update} }} else {{ {create} }};");
+        let tag_target = self.tag_target(model, fields, "fresh")?;
         if let (Some(tf), true) = (tag_field, can_tag) {
             let create_carries = carries("create")?;
             let update_carries = carries("update")?;
@@ -637,7 +638,7 @@ impl<'a> Emitter<'a> {
                 "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().cloned().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &target, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
                 id = tf.ident,
                 target = if self.defs.service.tag_by_id {
-                    "fresh.pk().or(self.pk()).map(|k| k.to_string())"
+                    tag_target.as_str()
                 } else {
                     "fresh.arn().or(self.arn()).map(str::to_owned)"
                 },
@@ -645,6 +646,54 @@ impl<'a> Emitter<'a> {
             );
         }
         out.push_str("        *self = fresh;\n        Ok(())\n    }\n\n");
+        Ok(())
+    }
+
+    /// The expression naming the resource for tag operations (by id or ARN).
+    fn tag_target(
+        &self,
+        model: &ModelDef,
+        fields: &[Field],
+        fresh: &str,
+    ) -> Result<String, String> {
+        if !self.defs.service.tag_by_id {
+            return Ok(format!("{fresh}.arn().or(self.arn()).map(str::to_owned)"));
+        }
+        Ok(match &model.tag_id {
+            Some(id) => {
+                let f = self.field(fields, id, "tag_id")?;
+                format!("{fresh}.{id}.clone().or(self.{id}.clone())", id = f.ident)
+            }
+            None => format!("{fresh}.pk().or(self.pk()).map(|k| k.to_string())"),
+        })
+    }
+
+    /// `save_tags()`: writes only tag edits, for every tagged model.
+    fn emit_save_tags(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<(), String> {
+        let Some(tags) = &model.tags else {
+            return Ok(());
+        };
+        if self.defs.service.tag_resource.is_none()
+            || (!self.defs.service.tag_by_id && model.arn.is_none())
+        {
+            return Ok(());
+        }
+        let tf = self.field(fields, tags, name)?;
+        let target = self
+            .tag_target(model, fields, "self")?
+            .replace("self.arn().or(self.arn())", "self.arn()");
+        let _ = writeln!(
+            out,
+            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let desired = tags::to_map(self.{id}.as_deref());\n        let before = self._state.tag_snapshot().cloned().unwrap_or_default();\n        if before != desired {{\n            let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n            let session = self.manager().session()?;\n            super::write_tags(&session, &target, &before, &desired).await?;\n        }}\n        self._state.set_tag_snapshot(Some(desired));\n        Ok(())\n    }}\n",
+            id = tf.ident,
+            what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
+        );
         Ok(())
     }
 
@@ -813,6 +862,10 @@ impl<'a> Emitter<'a> {
                 .get(&f.wire)
                 .cloned()
                 .unwrap_or_else(|| f.wire.clone());
+            if source.contains("[].") {
+                // A projection (`SecurityGroups[].GroupId`): see `model_projections`.
+                continue;
+            }
             let Some(mf) = mfields.iter().find(|x| x.wire == source) else {
                 if m.def.from_model.contains_key(&f.wire) {
                     return Err(format!(
@@ -893,6 +946,17 @@ impl<'a> Emitter<'a> {
             params.push(format!("model: &{name}"));
             for (f, mf) in self.model_sourced_pairs(m, model)? {
                 init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
+            }
+            for (member, source) in m.def.from_model.iter().filter(|(_, v)| v.contains("[].")) {
+                let f = self.field(&m.input_fields, member, &format!("{name}.{}", m.name))?;
+                let mfields = self.model_fields(model);
+                let v = self.value_expr(model, &mfields, source, &format!("{name}.{}", m.name))?;
+                // Only a non-empty projection is sent (an empty list can mean "none" to AWS).
+                init.push(format!(
+                    "if let Some(v) = {}.filter(|v| !v.is_empty()) {{ input.{} = Some(v); }}",
+                    v.replace("self.", "model."),
+                    f.ident
+                ));
             }
             if let Some(resource_type) = &m.def.tag_specifications {
                 init.push(self.tag_specifications(m, model, resource_type)?);
@@ -1079,13 +1143,29 @@ impl<'a> Emitter<'a> {
                 })
                 .unwrap_or_else(|| "None".into())
         };
+        // EC2 nests the code: `UnsuccessfulItem { ResourceId, Error { Code, Message } }`.
+        let nested = efields.iter().find(|e| e.wire == "Error").map(|e| {
+            let inner = self.types.fields(&e.shape);
+            let pick = |n: &str| inner.iter().find(|i| i.wire == n).map(|i| i.ident.clone());
+            (e.ident.clone(), pick("Code"), pick("Message"))
+        });
+        let (reason, detail) = match nested {
+            Some((err, Some(code), message)) => (
+                format!("x.{err}.as_ref().and_then(|e| e.{code}.as_deref())"),
+                message
+                    .map(|msg| format!("x.{err}.as_ref().and_then(|e| e.{msg}.as_deref())"))
+                    .unwrap_or_else(|| "None".into()),
+            ),
+            _ => (
+                get(&["reason", "failureCode"]),
+                get(&["detail", "failureReason"]),
+            ),
+        };
         Ok(format!(
             "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}) {{\n            return Err(e);\n        }}\n",
             kind = m.model_name,
             id = f.ident,
-            arn = get(&["arn", "imageId"]),
-            reason = get(&["reason", "failureCode"]),
-            detail = get(&["detail", "failureReason"]),
+            arn = get(&["arn", "imageId", "ResourceId"]),
         ))
     }
 
@@ -1281,7 +1361,13 @@ impl<'a> Emitter<'a> {
                 s.push_str("        Ok(out)\n");
             }
             Returns::Nothing => {
-                let _ = writeln!(s, "        let _out = {call};");
+                let failures = self.failures_check(m, false)?;
+                if failures.is_empty() {
+                    let _ = writeln!(s, "        let _out = {call};");
+                } else {
+                    let _ = writeln!(s, "        let out = {call};");
+                    s.push_str(&failures);
+                }
                 s.push_str("        Ok(())\n");
             }
         }

@@ -1,8 +1,9 @@
 //! [`AwsSession`]: configuration, credentials, signing, retries and timeouts
 //! around a [`Transport`].
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -16,11 +17,14 @@ use tracing::Instrument;
 use crate::config::{
     join_uri, parse_endpoint, resolve_endpoint, resolve_region, EndpointOverrides,
 };
-use crate::credentials::{Credentials, CredentialsProviderChain, ProvideCredentials};
+use crate::credentials::{
+    Credentials, CredentialsProviderChain, ProvideCredentials, ProviderConfig,
+};
 use crate::env::Env;
 use crate::profile::{profile_name, Profile, ProfileFiles};
 use crate::retry::{
-    classify_error, classify_response, Jitter, RetryConfig, RetryKind, DEFAULT_MAX_ATTEMPTS,
+    classify_error, classify_response, retry_after, retry_cost, Jitter, RateLimiter, RetryConfig,
+    RetryKind, RetryMode, RetryQuota, DEFAULT_MAX_ATTEMPTS, SUCCESS_REFUND,
 };
 use crate::signer::Signer;
 use crate::transport::{HyperTransport, Transport, DEFAULT_CONNECT_TIMEOUT};
@@ -64,6 +68,21 @@ struct Inner {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     jitter: Jitter,
+    partitions: Mutex<HashMap<String, Arc<RetryPartition>>>,
+}
+
+/// Retry state shared by every call of a session to one endpoint.
+struct RetryPartition {
+    quota: RetryQuota,
+    limiter: RateLimiter,
+    origin: tokio::time::Instant,
+}
+
+impl RetryPartition {
+    /// Seconds since the partition was created (the limiter's clock).
+    fn now(&self) -> f64 {
+        self.origin.elapsed().as_secs_f64()
+    }
 }
 
 impl fmt::Debug for AwsSession {
@@ -94,12 +113,14 @@ pub struct AwsSessionBuilder {
     endpoints: EndpointOverrides,
     headers: Vec<(String, String)>,
     max_attempts: Option<u32>,
+    retry_mode: Option<RetryMode>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     transport: Option<Arc<dyn Transport>>,
     allow_insecure_http: bool,
     backoff_base: Option<Duration>,
+    max_backoff: Option<Duration>,
     env: Option<Env>,
 }
 
@@ -116,7 +137,8 @@ impl AwsSessionBuilder {
         self
     }
 
-    /// Fixed credentials (else the environment → profile chain).
+    /// Fixed credentials (else the default chain: environment → profile →
+    /// web identity → container → instance metadata).
     pub fn credentials(mut self, creds: Credentials) -> Self {
         self.provider = Some(Arc::new(creds));
         self
@@ -153,6 +175,13 @@ impl AwsSessionBuilder {
     /// `AWS_MAX_ATTEMPTS`, else the profile's `max_attempts`). `0` is an error.
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = Some(n);
+        self
+    }
+
+    /// The retry mode (default [`RetryMode::Standard`], else `AWS_RETRY_MODE`,
+    /// else the profile's `retry_mode`). See [`crate::retry`].
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.retry_mode = Some(mode);
         self
     }
 
@@ -201,6 +230,13 @@ impl AwsSessionBuilder {
         self
     }
 
+    /// Caps one backoff (default 20 s); for fast tests.
+    #[doc(hidden)]
+    pub fn retry_max_backoff(mut self, cap: Duration) -> Self {
+        self.max_backoff = Some(cap);
+        self
+    }
+
     /// Builds the session. Reads the shared config files but performs no
     /// other I/O: credentials are resolved on the first request.
     pub fn build(self) -> Result<AwsSession> {
@@ -216,28 +252,41 @@ impl AwsSessionBuilder {
         }
         let region = resolve_region(self.region.as_deref(), &env, profile.as_ref())?;
 
+        let profile_setting = |key: &str| {
+            let value = profile.as_ref().and_then(|p| p.get(key))?;
+            Some((value.to_owned(), format!("profile {profile_name:?} {key}")))
+        };
         let max_attempts = match self.max_attempts {
-            Some(n) => n,
+            Some(n) => parse_attempts(&n.to_string(), "max_attempts(..)")?,
             None => match env.get("AWS_MAX_ATTEMPTS") {
                 Some(v) => parse_attempts(&v, "AWS_MAX_ATTEMPTS")?,
-                None => match profile.as_ref().and_then(|p| p.get("max_attempts")) {
-                    Some(v) => {
-                        parse_attempts(v, &format!("profile {profile_name:?} max_attempts"))?
-                    }
+                None => match profile_setting("max_attempts") {
+                    Some((v, source)) => parse_attempts(&v, &source)?,
                     None => DEFAULT_MAX_ATTEMPTS,
                 },
             },
         };
-        if max_attempts == 0 {
-            return Err(Error::config("max_attempts must be at least 1"));
-        }
+        let mode = match self.retry_mode {
+            Some(mode) => mode,
+            None => match env.get("AWS_RETRY_MODE") {
+                Some(v) => RetryMode::parse(&v, "AWS_RETRY_MODE")?,
+                None => match profile_setting("retry_mode") {
+                    Some((v, source)) => RetryMode::parse(&v, &source)?,
+                    None => RetryMode::Standard,
+                },
+            },
+        };
         let mut retry = RetryConfig {
+            mode,
             max_attempts,
             ..RetryConfig::default()
         };
         if let Some(base) = self.backoff_base {
             retry.throttling_base = base;
             retry.transient_base = base;
+        }
+        if let Some(cap) = self.max_backoff {
+            retry.max_backoff = cap;
         }
 
         let mut headers = http::HeaderMap::new();
@@ -258,9 +307,11 @@ impl AwsSessionBuilder {
 
         let provider = match self.provider {
             Some(p) => p,
-            None => Arc::new(CredentialsProviderChain::default_chain(
-                env.clone(),
-                Some(profile_name.clone()),
+            None => Arc::new(CredentialsProviderChain::from_config(
+                ProviderConfig::new(env.clone())
+                    .profile(profile_name.clone())
+                    .region(region.clone())
+                    .endpoints(self.endpoints.clone()),
             )),
         };
         let transport: Arc<dyn Transport> = match self.transport {
@@ -287,17 +338,20 @@ impl AwsSessionBuilder {
                 attempt_timeout: self.attempt_timeout,
                 operation_timeout: self.operation_timeout,
                 jitter: Jitter::default(),
+                partitions: Mutex::new(HashMap::new()),
             }),
         })
     }
 }
 
+/// Parses a `max_attempts` setting: an integer of at least 1.
 fn parse_attempts(value: &str, source: &str) -> Result<u32> {
-    value.trim().parse::<u32>().map_err(|_| {
-        Error::config(format!(
-            "{source} must be a positive integer, got {value:?}"
-        ))
-    })
+    match value.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(Error::config(format!(
+            "{source} must be a positive integer (at least 1), got {value:?}"
+        ))),
+    }
 }
 
 impl AwsSession {
@@ -346,7 +400,13 @@ impl AwsSession {
         Ok(creds)
     }
 
-    async fn send_with_retries(&self, call: OperationCall) -> Result<http::Response<Vec<u8>>> {
+    /// Sends `call`, retrying as [`crate::retry`] describes; records the
+    /// number of attempts made in `op_span`'s `attempts` field.
+    async fn send_with_retries(
+        &self,
+        call: OperationCall,
+        op_span: tracing::Span,
+    ) -> Result<http::Response<Vec<u8>>> {
         let i = &self.inner;
         let operation = call.operation;
         let endpoint = self.endpoint(call.service)?;
@@ -373,11 +433,22 @@ impl AwsSession {
         parts.headers.insert(http::header::HOST, host);
         let signer = Signer::new(i.region.clone(), call.service.signing_name);
 
+        let partition = self.retry_partition(&parts.uri);
+        let adaptive = i.retry.mode == RetryMode::Adaptive;
+        // Tokens taken by this call's latest retry, refunded on success.
+        let mut last_retry_cost: Option<u32> = None;
         let mut attempt = 1u32;
         loop {
             let credentials = self.credentials().await?;
             let mut request = http::Request::from_parts(clone_parts(&parts), body.clone());
             signer.sign(&mut request, &credentials)?;
+            if adaptive {
+                while let Err(wait) = partition.limiter.try_acquire(partition.now()) {
+                    tracing::trace!(?wait, "adaptive retry mode: waiting for a send token");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            op_span.record("attempts", attempt);
             let span = tracing::debug_span!("attempt", attempt, status = Empty, request_id = Empty);
             let outcome = self
                 .attempt(request, operation)
@@ -393,13 +464,37 @@ impl AwsSession {
                 }
                 Err(err) => classify_error(err),
             };
-            if kind == RetryKind::NotRetryable || attempt >= i.retry.max_attempts {
-                if kind != RetryKind::NotRetryable {
-                    tracing::debug!(parent: &span, attempts = attempt, "giving up: retry attempts exhausted");
+            if adaptive {
+                partition
+                    .limiter
+                    .on_response(partition.now(), kind == RetryKind::Throttling);
+            }
+            if kind == RetryKind::NotRetryable {
+                if matches!(&outcome, Ok(r) if r.status().as_u16() < 400) {
+                    partition
+                        .quota
+                        .release(last_retry_cost.unwrap_or(SUCCESS_REFUND));
                 }
                 return outcome;
             }
-            let delay = i.retry.backoff(kind, attempt, &i.jitter);
+            if attempt >= i.retry.max_attempts {
+                tracing::debug!(parent: &span, attempts = attempt, "giving up: retry attempts exhausted");
+                return outcome;
+            }
+            let cost = retry_cost(&outcome);
+            if !partition.quota.try_acquire(cost) {
+                tracing::debug!(
+                    parent: &span,
+                    attempts = attempt,
+                    cost,
+                    available = partition.quota.available(),
+                    "giving up: retry quota exhausted"
+                );
+                return outcome;
+            }
+            last_retry_cost = Some(cost);
+            let hint = outcome.as_ref().ok().and_then(retry_after);
+            let delay = i.retry.delay(kind, attempt, &i.jitter, hint);
             match &outcome {
                 Ok(r) => {
                     tracing::debug!(parent: &span, status = r.status().as_u16(), ?kind, ?delay, "retrying")
@@ -409,6 +504,31 @@ impl AwsSession {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
+    }
+
+    /// The retry quota and rate limiter for calls to `uri`'s endpoint
+    /// (scheme and authority), created on first use.
+    fn retry_partition(&self, uri: &http::Uri) -> Arc<RetryPartition> {
+        let key = format!(
+            "{}://{}",
+            uri.scheme_str().unwrap_or(""),
+            uri.authority().map(|a| a.as_str()).unwrap_or("")
+        );
+        let mut partitions = self
+            .inner
+            .partitions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        partitions
+            .entry(key)
+            .or_insert_with(|| {
+                Arc::new(RetryPartition {
+                    quota: RetryQuota::default(),
+                    limiter: RateLimiter::new(),
+                    origin: tokio::time::Instant::now(),
+                })
+            })
+            .clone()
     }
 
     async fn attempt(
@@ -465,10 +585,11 @@ impl Session for AwsSession {
         let span = tracing::debug_span!(
             "botocraft",
             service = call.service.name,
-            operation = call.operation
+            operation = call.operation,
+            attempts = Empty
         );
         let operation = call.operation;
-        let work = self.send_with_retries(call);
+        let work = self.send_with_retries(call, span.clone());
         async move {
             match self.inner.operation_timeout {
                 Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {

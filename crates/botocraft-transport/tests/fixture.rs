@@ -110,7 +110,13 @@ async fn session_retries_through_a_fixture() {
         .transport(std::sync::Arc::clone(&fixture))
         .build()
         .unwrap();
-    let request = botocraft_core::protocol::json::build_request(&ECS, "ListClusters", &()).unwrap();
+    let request = botocraft_core::protocol::json::build_request(
+        &ECS,
+        "ListClusters",
+        &botocraft_core::schema::scalars::DOCUMENT,
+        &(),
+    )
+    .unwrap();
     let r = session
         .send(OperationCall {
             service: &ECS,
@@ -278,8 +284,13 @@ async fn recording_scrubs_secrets_and_round_trips() {
         .build()
         .unwrap();
     let body = json!({"cluster": "c1", "note": "key AKIDRECORD and SECRETRECORD"});
-    let request =
-        botocraft_core::protocol::json::build_request(&ECS, "DescribeClusters", &body).unwrap();
+    let request = botocraft_core::protocol::json::build_request(
+        &ECS,
+        "DescribeClusters",
+        &botocraft_core::schema::scalars::DOCUMENT,
+        &body,
+    )
+    .unwrap();
     session
         .send(OperationCall {
             service: &ECS,

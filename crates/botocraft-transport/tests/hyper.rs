@@ -49,6 +49,7 @@ async fn plain_http_to_loopback_round_trips() {
         let request = botocraft_core::protocol::json::build_request(
             &ECS,
             "ListClusters",
+            &botocraft_core::schema::scalars::DOCUMENT,
             &serde_json::json!({"maxResults": 5}),
         )
         .unwrap();

@@ -38,9 +38,13 @@ impl std::fmt::Debug for MockNet {
 }
 
 fn call() -> OperationCall {
-    let request =
-        botocraft_core::protocol::json::build_request(&ECS, "ListClusters", &serde_json::json!({}))
-            .unwrap();
+    let request = botocraft_core::protocol::json::build_request(
+        &ECS,
+        "ListClusters",
+        &botocraft_core::schema::scalars::DOCUMENT,
+        &serde_json::json!({}),
+    )
+    .unwrap();
     OperationCall {
         service: &ECS,
         operation: "ListClusters",

@@ -7,22 +7,24 @@
 //!   serialiser itself is shape-directed (raw strings for blobs, epoch
 //!   numbers for timestamps).
 //! * [`Typed`]: JSON-protocol params converted, guided by the input shape,
-//!   into exactly the Rust values a generated input struct would hold
-//!   (`Option` members, `Vec`, `BTreeMap`, `i32`/`i64`/`f32`/`f64`/`bool`,
-//!   `String` for strings and enums, [`DateTime`] for timestamps, [`Blob`]
-//!   for blobs, `serde_json::Value` for documents) and serialised with those
-//!   types' own `Serialize` impls. So a blob param `"foo"` goes out as
-//!   `"Zm9v"`, a timestamp as epoch seconds (generated types serialise every
-//!   timestamp that way: `json::build_request` does not consult the shape, so
-//!   a `timestampFormat` is *not* applied), a `NaN` float as whatever serde
-//!   makes of `f32::NAN`. A param a generated type could not hold (a `null`
-//!   list element, an unknown member) is a case failure.
+//!   into the Rust values a generated input struct would hold (`Option`
+//!   members, `Vec`, `BTreeMap`, `i32`/`i64`/`f32`/`f64`/`bool`, `String`
+//!   for strings and enums, `serde_json::Value` for documents) and
+//!   serialised with those types' own `Serialize` impls through the
+//!   shape-directed `json::build_request`. Timestamps (epoch numbers) and
+//!   blobs (raw strings) are left as the case writes them: the codec formats
+//!   plain numbers at timestamp positions per `timestampFormat` and
+//!   base64-encodes plain strings at blob positions itself. A `NaN` float
+//!   param is a real `f32::NAN`/`f64::NAN`. A param a generated type could
+//!   not hold (a `null` list element, an unknown member) is a case failure.
 //! * [`wire_to_result`]: a parsed response (`serde_json::Value` from
 //!   `json::parse_response` or `xml::parse_response`) converted, guided by
 //!   the output shape, the way generated output structs parse it: each
 //!   scalar is deserialised into its Rust type (`DateTime` accepts epoch
-//!   numbers and RFC 3339 strings; `Blob` base64 text; `f64` numbers only;
-//!   unknown members ignored; `null` members absent) and then written in the
+//!   numbers and RFC 3339 strings, the parsers turn HTTP dates into epoch
+//!   numbers; `Blob` base64 text; `f64` numbers, the parsers turn the
+//!   non-finite spellings into `f64`s; unknown members ignored; `null`
+//!   members absent) and then written in the
 //!   cases' `result` form: timestamps as epoch numbers, blobs as their raw
 //!   bytes (UTF-8), non-finite floats as `"NaN"`/`"Infinity"`/`"-Infinity"`.
 
@@ -147,8 +149,8 @@ pub enum Typed {
     F32(f32),
     F64(f64),
     Bool(bool),
-    Time(DateTime),
-    Blob(Blob),
+    /// A timestamp param as the case writes it (epoch seconds).
+    Plain(Value),
     Doc(Value),
 }
 
@@ -170,8 +172,7 @@ impl Serialize for Typed {
             Typed::F32(v) => v.serialize(s),
             Typed::F64(v) => v.serialize(s),
             Typed::Bool(v) => v.serialize(s),
-            Typed::Time(v) => v.serialize(s),
-            Typed::Blob(v) => v.serialize(s),
+            Typed::Plain(v) => v.serialize(s),
             Typed::Doc(v) => v.serialize(s),
         }
     }
@@ -248,20 +249,12 @@ pub fn to_typed(v: &Value, shape: &'static Shape, at: &str) -> Result<Typed, Str
         Kind::Float => Typed::F32(param_float(v, at)? as f32),
         Kind::Double => Typed::F64(param_float(v, at)?),
         Kind::Boolean => Typed::Bool(v.as_bool().ok_or_else(|| wrong("a boolean"))?),
-        Kind::Timestamp(_) => {
-            let t = match v {
-                Value::Number(n) => n.as_f64().and_then(DateTime::from_epoch_seconds),
-                Value::String(s) => DateTime::parse_rfc3339(s),
-                _ => None,
-            };
-            Typed::Time(t.ok_or_else(|| wrong("a timestamp"))?)
-        }
-        Kind::Blob => Typed::Blob(Blob(
-            v.as_str()
-                .ok_or_else(|| wrong("a string"))?
-                .as_bytes()
-                .to_vec(),
-        )),
+        // Epoch numbers and raw blob strings go as they are: the JSON codec
+        // itself formats plain numbers at timestamp positions and encodes
+        // plain strings at blob positions.
+        Kind::Timestamp(_) if v.is_number() || v.is_string() => Typed::Plain(v.clone()),
+        Kind::Timestamp(_) => return Err(wrong("a timestamp")),
+        Kind::Blob => Typed::Str(v.as_str().ok_or_else(|| wrong("a string"))?.to_owned()),
         Kind::Document => Typed::Doc(v.clone()),
     })
 }
@@ -287,9 +280,9 @@ fn parse_as<T: serde::de::DeserializeOwned>(v: &Value, ty: &str, at: &str) -> Re
 /// output type of `shape` would parse it. `null` means absent.
 ///
 /// `nonfinite_as_text`: the value came through [`Ordered`] from a deserializer
-/// that yields non-finite floats as `f64`s (XML), so `"NaN"` etc. under a
-/// float member stand for those `f64`s. (JSON text has no such numbers: a
-/// JSON body's `"NaN"` string must parse as a generated `f64` on its own.)
+/// that yields non-finite floats as `f64`s (XML, and the shape-directed JSON
+/// parser, which reads `"NaN"` etc. at float positions as `f64`s), so
+/// `"NaN"` etc. under a float member stand for those `f64`s.
 pub fn wire_to_result(
     v: &Value,
     shape: &'static Shape,

@@ -2899,6 +2899,18 @@ impl InstanceManager {
         input.private_ip_address = model.private_ip_address.clone();
         input.client_token = model.client_token.clone();
         input.ebs_optimized = model.ebs_optimized.clone();
+        if let Some(v) = Some(
+            model
+                .security_groups
+                .iter()
+                .flatten()
+                .filter_map(|x| x.group_id.clone())
+                .collect::<Vec<_>>(),
+        )
+        .filter(|v| !v.is_empty())
+        {
+            input.security_group_ids = Some(v);
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("instance")),
@@ -4273,7 +4285,7 @@ impl std::future::IntoFuture for InstanceModifyAttribute {
 
 /// The manager of [`Ami`]: `Ami::objects()`.
 ///
-/// Methods: `delete`, `get`, `list`. Each returns a request: set optional arguments with its
+/// Methods: `copy`, `create`, `delete`, `disable_deregistration_protection`, `enable_deregistration_protection`, `get`, `list`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AmiManager {
@@ -4326,6 +4338,81 @@ impl AmiManager {
         #[allow(unused_mut)]
         let mut input = DescribeImagesRequest::default();
         AmiList::new(self.clone(), input, key)
+    }
+
+    /// Creates an image from an instance (`CreateImage`; set `.instance_id(..)`), then describes it so the full model is returned.
+    ///
+    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+    pub fn create(&self, model: &Ami) -> AmiCreate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = CreateImageRequest::default();
+        input.name = model.name.clone();
+        input.description = model.description.clone();
+        input.block_device_mappings = model.block_device_mappings.clone();
+        if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
+            input.tag_specifications = Some(vec![TagSpecification {
+                resource_type: Some(ResourceType::from("image")),
+                tags: Some(tags),
+                ..Default::default()
+            }]);
+        }
+        AmiCreate::new(self.clone(), input, key)
+    }
+
+    /// Copies an image, possibly from another region (`CopyImage`), and returns the new image.
+    ///
+    /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region.
+    pub fn copy(
+        &self,
+        source_image_id: impl Into<String>,
+        source_region: impl Into<String>,
+        name: impl Into<String>,
+    ) -> AmiCopy {
+        let source_image_id = source_image_id.into();
+        let source_region = source_region.into();
+        let name = name.into();
+        let key: String = source_image_id.to_string()
+            + "/"
+            + &source_region.to_string()
+            + "/"
+            + &name.to_string();
+        #[allow(unused_mut)]
+        let mut input = CopyImageRequest::default();
+        input.source_image_id = Some(source_image_id);
+        input.source_region = Some(source_region);
+        input.name = Some(name);
+        AmiCopy::new(self.clone(), input, key)
+    }
+
+    /// Calls `EnableImageDeregistrationProtection`.
+    ///
+    /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
+    pub fn enable_deregistration_protection(
+        &self,
+        image_id: impl Into<String>,
+    ) -> AmiEnableDeregistrationProtection {
+        let image_id = image_id.into();
+        let key: String = image_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = EnableImageDeregistrationProtectionRequest::default();
+        input.image_id = Some(image_id);
+        AmiEnableDeregistrationProtection::new(self.clone(), input, key)
+    }
+
+    /// Calls `DisableImageDeregistrationProtection`.
+    ///
+    /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
+    pub fn disable_deregistration_protection(
+        &self,
+        image_id: impl Into<String>,
+    ) -> AmiDisableDeregistrationProtection {
+        let image_id = image_id.into();
+        let key: String = image_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DisableImageDeregistrationProtectionRequest::default();
+        input.image_id = Some(image_id);
+        AmiDisableDeregistrationProtection::new(self.clone(), input, key)
     }
 
     /// Deregisters the image (`DeregisterImage`).
@@ -4605,6 +4692,447 @@ impl AmiList {
 impl std::future::IntoFuture for AmiList {
     type Output = Result<QuerySet<Ami>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Ami>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`AmiManager::create`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiCreate {
+    manager: AmiManager,
+    input: CreateImageRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl AmiCreate {
+    fn new(manager: AmiManager, input: CreateImageRequest, key: String) -> Self {
+        AmiCreate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiCreate {
+            manager,
+            input: CreateImageRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &CreateImageRequest {
+        &self.input
+    }
+
+    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
+    pub fn tag_specifications(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagSpecification>>,
+    ) -> Self {
+        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
+    pub fn snapshot_location(mut self, value: impl Into<SnapshotLocationEnum>) -> Self {
+        self.input.snapshot_location = Some(value.into());
+        self
+    }
+
+    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
+    pub fn boot_mode_override(mut self, value: impl Into<BootModeOverrideValues>) -> Self {
+        self.input.boot_mode_override = Some(value.into());
+        self
+    }
+
+    /// The ID of the instance.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// A name for the new image.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// A description for the new image.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
+    pub fn no_reboot(mut self, value: impl Into<bool>) -> Self {
+        self.input.no_reboot = Some(value.into());
+        self
+    }
+
+    /// The block device mappings.
+    ///
+    /// Taken from the model; set it here to override.
+    pub fn block_device_mappings(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BlockDeviceMapping>>,
+    ) -> Self {
+        self.input.block_device_mappings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Ami> {
+        const OPERATION: &str = "CreateImage";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation("CreateImage needs `InstanceId`"));
+        }
+        if input.name.is_none() {
+            return Err(Error::validation(
+                "CreateImage needs `Name` (set `Ami.name`)",
+            ));
+        }
+        let session = self.manager.session()?;
+        let out = call::<_, CreateImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+            .await
+            .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+        let id = out.image_id.clone().ok_or_else(|| Error::Deserialize {
+            operation: OPERATION.into(),
+            message: "the response has no ImageId".into(),
+            snippet: String::new(),
+        })?;
+        self.manager.using(&session).get(id).send().await
+    }
+}
+
+impl std::future::IntoFuture for AmiCreate {
+    type Output = Result<Ami>;
+    type IntoFuture = BoxFuture<'static, Result<Ami>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`AmiManager::copy`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiCopy {
+    manager: AmiManager,
+    input: CopyImageRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl AmiCopy {
+    fn new(manager: AmiManager, input: CopyImageRequest, key: String) -> Self {
+        AmiCopy {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiCopy {
+            manager,
+            input: CopyImageRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &CopyImageRequest {
+        &self.input
+    }
+
+    /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see Ensuring idempotency in Amazon EC2 API requests in the Amazon EC2 API Reference.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
+
+    /// A description for the new AMI.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to encrypt the snapshots of the copied image.
+    pub fn encrypted(mut self, value: impl Into<bool>) -> Self {
+        self.input.encrypted = Some(value.into());
+        self
+    }
+
+    /// The identifier of the symmetric Key Management Service (KMS) KMS key to use when creating encrypted volumes. If this parameter is not specified, your Amazon Web Services managed KMS key for Amazon EBS is used. If you specify a KMS key, you must also set the encrypted state to `true`.
+    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.input.kms_key_id = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the Outpost for the new AMI.
+    pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.destination_outpost_arn = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to copy your user-defined AMI tags to the new AMI.
+    pub fn copy_image_tags(mut self, value: impl Into<bool>) -> Self {
+        self.input.copy_image_tags = Some(value.into());
+        self
+    }
+
+    /// The tags to apply to the new AMI and new snapshots. You can tag the AMI, the snapshots, or both.
+    pub fn tag_specifications(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagSpecification>>,
+    ) -> Self {
+        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target.
+    pub fn snapshot_copy_completion_duration_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.input.snapshot_copy_completion_duration_minutes = Some(value.into());
+        self
+    }
+
+    /// The Local Zone for the new AMI (for example, `cn-north-1-pkx-1a`).
+    pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.destination_availability_zone = Some(value.into());
+        self
+    }
+
+    /// The ID of the Local Zone for the new AMI (for example, `cnn1-pkx1-az1`).
+    pub fn destination_availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.input.destination_availability_zone_id = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Ami> {
+        const OPERATION: &str = "CopyImage";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.client_token.is_none() {
+            input.client_token = Some(uuid::Uuid::new_v4().to_string());
+        }
+        if input.name.is_none() {
+            return Err(Error::validation("CopyImage needs `Name`"));
+        }
+        if input.source_image_id.is_none() {
+            return Err(Error::validation("CopyImage needs `SourceImageId`"));
+        }
+        if input.source_region.is_none() {
+            return Err(Error::validation("CopyImage needs `SourceRegion`"));
+        }
+        let session = self.manager.session()?;
+        let out = call::<_, CopyImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+            .await
+            .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+        let id = out.image_id.clone().ok_or_else(|| Error::Deserialize {
+            operation: OPERATION.into(),
+            message: "the response has no ImageId".into(),
+            snippet: String::new(),
+        })?;
+        self.manager.using(&session).get(id).send().await
+    }
+}
+
+impl std::future::IntoFuture for AmiCopy {
+    type Output = Result<Ami>;
+    type IntoFuture = BoxFuture<'static, Result<Ami>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`AmiManager::enable_deregistration_protection`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiEnableDeregistrationProtection {
+    manager: AmiManager,
+    input: EnableImageDeregistrationProtectionRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl AmiEnableDeregistrationProtection {
+    fn new(
+        manager: AmiManager,
+        input: EnableImageDeregistrationProtectionRequest,
+        key: String,
+    ) -> Self {
+        AmiEnableDeregistrationProtection {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiEnableDeregistrationProtection {
+            manager,
+            input: EnableImageDeregistrationProtectionRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &EnableImageDeregistrationProtectionRequest {
+        &self.input
+    }
+
+    /// If `true`, enforces deregistration protection for 24 hours after deregistration protection is disabled.
+    pub fn with_cooldown(mut self, value: impl Into<bool>) -> Self {
+        self.input.with_cooldown = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<String> {
+        const OPERATION: &str = "EnableImageDeregistrationProtection";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.image_id.is_none() {
+            return Err(Error::validation(
+                "EnableImageDeregistrationProtection needs `ImageId`",
+            ));
+        }
+        let session = self.manager.session()?;
+        let out = call::<_, EnableImageDeregistrationProtectionResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+        out.r#return.clone().ok_or_else(|| Error::Deserialize {
+            operation: OPERATION.into(),
+            message: "the response has no Return".into(),
+            snippet: String::new(),
+        })
+    }
+}
+
+impl std::future::IntoFuture for AmiEnableDeregistrationProtection {
+    type Output = Result<String>;
+    type IntoFuture = BoxFuture<'static, Result<String>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`AmiManager::disable_deregistration_protection`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiDisableDeregistrationProtection {
+    manager: AmiManager,
+    input: DisableImageDeregistrationProtectionRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl AmiDisableDeregistrationProtection {
+    fn new(
+        manager: AmiManager,
+        input: DisableImageDeregistrationProtectionRequest,
+        key: String,
+    ) -> Self {
+        AmiDisableDeregistrationProtection {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiDisableDeregistrationProtection {
+            manager,
+            input: DisableImageDeregistrationProtectionRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DisableImageDeregistrationProtectionRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<String> {
+        const OPERATION: &str = "DisableImageDeregistrationProtection";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.image_id.is_none() {
+            return Err(Error::validation(
+                "DisableImageDeregistrationProtection needs `ImageId`",
+            ));
+        }
+        let session = self.manager.session()?;
+        let out = call::<_, DisableImageDeregistrationProtectionResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+        out.r#return.clone().ok_or_else(|| Error::Deserialize {
+            operation: OPERATION.into(),
+            message: "the response has no Return".into(),
+            snippet: String::new(),
+        })
+    }
+}
+
+impl std::future::IntoFuture for AmiDisableDeregistrationProtection {
+    type Output = Result<String>;
+    type IntoFuture = BoxFuture<'static, Result<String>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16412,7 +16940,14 @@ impl PlacementGroupGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "PlacementGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidPlacementGroup.Unknown"],
+                "PlacementGroup",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .placement_groups
@@ -20134,7 +20669,7 @@ impl VpcEndpointManager {
         VpcEndpointCreate::new(self.clone(), input, key)
     }
 
-    /// Deletes the endpoint (`DeleteVpcEndpoints`); check `unsuccessful` in the answer.
+    /// Deletes the endpoint (`DeleteVpcEndpoints`); an endpoint AWS reports as not deleted is an error.
     ///
     /// Deletes the specified VPC endpoints.
     pub fn delete(&self, vpc_endpoint_id: impl Into<String>) -> VpcEndpointDelete {
@@ -20746,7 +21281,7 @@ impl VpcEndpointDelete {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<DeleteVpcEndpointsResult> {
+    pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpcEndpoints";
         if let Some(error) = self.error {
             return Err(error);
@@ -20769,13 +21304,29 @@ impl VpcEndpointDelete {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
-        Ok(out)
+        if let Some(e) = error::failures_to_error(
+            super::SERVICE.name,
+            OPERATION,
+            "VpcEndpoint",
+            Some(&key),
+            out.unsuccessful.iter().flatten().map(|x| {
+                (
+                    x.resource_id.as_deref(),
+                    x.error.as_ref().and_then(|e| e.code.as_deref()),
+                    x.error.as_ref().and_then(|e| e.message.as_deref()),
+                )
+            }),
+            false,
+        ) {
+            return Err(e);
+        }
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for VpcEndpointDelete {
-    type Output = Result<DeleteVpcEndpointsResult>;
-    type IntoFuture = BoxFuture<'static, Result<DeleteVpcEndpointsResult>>;
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -21833,7 +22384,7 @@ impl FlowLogManager {
         FlowLogCreate::new(self.clone(), input, key)
     }
 
-    /// Deletes the flow log (`DeleteFlowLogs`); check `unsuccessful` in the answer.
+    /// Deletes the flow log (`DeleteFlowLogs`); a flow log AWS reports as not deleted is an error.
     ///
     /// Deletes one or more flow logs.
     pub fn delete(&self, flow_log_id: impl Into<String>) -> FlowLogDelete {
@@ -22326,7 +22877,7 @@ impl FlowLogDelete {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<DeleteFlowLogsResult> {
+    pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteFlowLogs";
         if let Some(error) = self.error {
             return Err(error);
@@ -22342,13 +22893,29 @@ impl FlowLogDelete {
             call::<_, DeleteFlowLogsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;
-        Ok(out)
+        if let Some(e) = error::failures_to_error(
+            super::SERVICE.name,
+            OPERATION,
+            "FlowLog",
+            Some(&key),
+            out.unsuccessful.iter().flatten().map(|x| {
+                (
+                    x.resource_id.as_deref(),
+                    x.error.as_ref().and_then(|e| e.code.as_deref()),
+                    x.error.as_ref().and_then(|e| e.message.as_deref()),
+                )
+            }),
+            false,
+        ) {
+            return Err(e);
+        }
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for FlowLogDelete {
-    type Output = Result<DeleteFlowLogsResult>;
-    type IntoFuture = BoxFuture<'static, Result<DeleteFlowLogsResult>>;
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -247,6 +247,24 @@ impl Vpc {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("Vpc has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VpcId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -495,6 +513,24 @@ impl Subnet {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("Subnet has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (SubnetId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -689,6 +725,24 @@ impl SecurityGroup {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("SecurityGroup has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -1017,6 +1071,24 @@ impl Instance {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("Instance has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Waits until the `InstanceRunning` waiter from the service model succeeds.
     ///
     /// Polls `DescribeInstances` every 15 s, at most 40 times by default; see
@@ -1334,6 +1406,113 @@ impl Ami {
         self.tags = Some(tags::from_map(&tags));
     }
 
+    /// The related [`Instance`] (calls `Instance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn instances(&self) -> InstanceList {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        #[allow(unused_mut)]
+        let mut request = manager.list();
+        let Some(v) = self.image_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceList::failed(
+                manager,
+                Error::validation("Ami.instances needs `ImageId`, which is not set"),
+            );
+        };
+        request = request.filter("image-id", [v]);
+        request
+    }
+
+    /// Calls `Ami::objects().enable_deregistration_protection(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn enable_deregistration_protection(&self) -> AmiEnableDeregistrationProtection {
+        let manager = AmiManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
+            return AmiEnableDeregistrationProtection::failed(
+                manager,
+                Error::validation(
+                    "Ami.enable_deregistration_protection needs `ImageId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.enable_deregistration_protection(a0);
+        request
+    }
+
+    /// Calls `Ami::objects().disable_deregistration_protection(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn disable_deregistration_protection(&self) -> AmiDisableDeregistrationProtection {
+        let manager = AmiManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
+            return AmiDisableDeregistrationProtection::failed(
+                manager,
+                Error::validation(
+                    "Ami.disable_deregistration_protection needs `ImageId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.disable_deregistration_protection(a0);
+        request
+    }
+
+    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
+    /// afterwards `self` holds what AWS returned.
+    ///
+    /// Whether to create or update is decided by where the model came from (a model
+    /// returned by a manager is updated), never by whether a key field is set.
+    /// Tag edits are written with the service's tag operations when the
+    /// create/update operation cannot carry them.
+    pub async fn save(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let persisted = self._state.is_persisted();
+        #[allow(unused_mut)]
+        let mut fresh = if persisted {
+            self.clone()
+        } else {
+            manager.create(self).send().await?
+        };
+        let desired = self.tag_map();
+        let carried = if persisted { false } else { false };
+        if let Some(desired) = desired {
+            if !carried {
+                let before = if persisted {
+                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                } else {
+                    fresh.tag_map().unwrap_or_default()
+                };
+                if before != desired {
+                    let target = fresh
+                        .pk()
+                        .or(self.pk())
+                        .map(|k| k.to_string())
+                        .ok_or_else(|| Error::validation("Ami has no id to write tags to"))?;
+                    let session = manager.session()?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
+                }
+            }
+            fresh.tags = Some(tags::from_map(&desired));
+            fresh._state.set_tag_snapshot(Some(desired));
+        }
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("Ami has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (ImageId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -1515,20 +1694,25 @@ impl InternetGateway {
             .and_then(|t| t.value.as_deref())
     }
 
-    /// The VPCs this gateway is attached to. Await the returned request; a missing linking value is an [`Error::Validation`].
-    pub fn vpcs(&self) -> VpcList {
+    /// The VPCs this gateway is attached to (from its attachments; none → an empty QuerySet, no call). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn vpcs(&self) -> VpcGetMany {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        #[allow(unused_mut)]
-        let mut request = manager.list();
-        let Some(v) = self.internet_gateway_id.clone().filter(|v| !v.is_empty()) else {
-            return VpcList::failed(
+        let Some(a0) = Some(
+            self.attachments
+                .iter()
+                .flatten()
+                .filter_map(|x| x.vpc_id.clone())
+                .collect::<Vec<_>>(),
+        ) else {
+            return VpcGetMany::failed(
                 manager,
                 Error::validation(
-                    "InternetGateway.vpcs needs `InternetGatewayId`, which is not set",
+                    "InternetGateway.vpcs needs `Attachments[].VpcId`, which is not set",
                 ),
             );
         };
-        request = request.filter("internet-gateway-id", [v]);
+        #[allow(unused_mut)]
+        let mut request = manager.get_many(a0);
         request
     }
 
@@ -1574,6 +1758,24 @@ impl InternetGateway {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("InternetGateway has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -1888,6 +2090,24 @@ impl RouteTable {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("RouteTable has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (RouteTableId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -2076,6 +2296,24 @@ impl NatGateway {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("NatGateway has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -2443,6 +2681,24 @@ impl Address {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("Address has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AllocationId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -2666,6 +2922,24 @@ impl Volume {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("Volume has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -3066,6 +3340,24 @@ impl Snapshot {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("Snapshot has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (SnapshotId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -3240,6 +3532,24 @@ impl KeyPair {
     /// Replaces every tag.
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("KeyPair has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
     }
 
     /// Deletes this model in AWS, passing the context it needs (KeyPairId).
@@ -3528,6 +3838,24 @@ impl LaunchTemplate {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("LaunchTemplate has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (LaunchTemplateId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -3562,7 +3890,7 @@ pub struct LaunchTemplateVersionKey {
 
 impl std::fmt::Display for LaunchTemplateVersionKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.version_number, self.launch_template_id)
+        write!(f, "{}/{}", self.launch_template_id, self.version_number)
     }
 }
 
@@ -3932,6 +4260,24 @@ impl NetworkInterface {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tag_set.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("NetworkInterface has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (NetworkInterfaceId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -4258,6 +4604,24 @@ impl NetworkAcl {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("NetworkAcl has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (NetworkAclId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -4414,14 +4778,13 @@ impl PlacementGroup {
                     fresh.tag_map().unwrap_or_default()
                 };
                 if before != desired {
-                    let target =
-                        fresh
-                            .pk()
-                            .or(self.pk())
-                            .map(|k| k.to_string())
-                            .ok_or_else(|| {
-                                Error::validation("PlacementGroup has no id to write tags to")
-                            })?;
+                    let target = fresh
+                        .group_id
+                        .clone()
+                        .or(self.group_id.clone())
+                        .ok_or_else(|| {
+                            Error::validation("PlacementGroup has no id to write tags to")
+                        })?;
                     let session = manager.session()?;
                     super::write_tags(&session, &target, &before, &desired).await?;
                 }
@@ -4430,6 +4793,24 @@ impl PlacementGroup {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .group_id
+                .clone()
+                .or(self.group_id.clone())
+                .ok_or_else(|| Error::validation("PlacementGroup has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -4613,6 +4994,24 @@ impl DhcpOptions {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("DhcpOptions has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (DhcpOptionsId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -4792,6 +5191,24 @@ impl CustomerGateway {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("CustomerGateway has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -5042,6 +5459,24 @@ impl VpnGateway {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("VpnGateway has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VpnGatewayId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -5280,6 +5715,26 @@ impl VpcPeeringConnection {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| {
+                    Error::validation("VpcPeeringConnection has no id to write tags to")
+                })?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -5601,6 +6056,24 @@ impl VpcEndpoint {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("VpcEndpoint has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VpcEndpointId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -5789,6 +6262,24 @@ impl VpnConnection {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("VpnConnection has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -6032,6 +6523,24 @@ impl FlowLog {
             .flatten()
             .find(|t| t.key.as_deref() == Some("Name"))
             .and_then(|t| t.value.as_deref())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .pk()
+                .or(self.pk())
+                .map(|k| k.to_string())
+                .ok_or_else(|| Error::validation("FlowLog has no id to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
     }
 
     /// Deletes this model in AWS, passing the context it needs (FlowLogId).

@@ -1027,6 +1027,11 @@ pub static Boolean: Shape = Shape {
     kind: Kind::Boolean,
     xml_namespace: None,
 };
+pub static BootModeOverrideValues: Shape = Shape {
+    name: "BootModeOverrideValues",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static BootModeType: Shape = Shape {
     name: "BootModeType",
     kind: Kind::String,
@@ -1280,6 +1285,51 @@ pub static CoolOffPeriodResponseHours: Shape = Shape {
     kind: Kind::Integer,
     xml_namespace: None,
 };
+pub static CopyImageClientToken: Shape = Shape {
+    name: "CopyImageClientToken",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static CopyImageRequest: Shape = Shape {
+    name: "CopyImageRequest",
+    kind: Kind::Structure(&[
+        Member::new("ClientToken", &CopyImageClientToken),
+        Member::new("Description", &ImageDescriptionRequest),
+        Member {
+            location_name: Some("encrypted"),
+            ..Member::new("Encrypted", &Boolean)
+        },
+        Member {
+            location_name: Some("kmsKeyId"),
+            ..Member::new("KmsKeyId", &KmsKeyId)
+        },
+        Member::new("Name", &ImageNameRequest),
+        Member::new("SourceImageId", &String),
+        Member::new("SourceRegion", &String),
+        Member::new("DestinationOutpostArn", &String),
+        Member::new("CopyImageTags", &Boolean),
+        Member {
+            location_name: Some("TagSpecification"),
+            ..Member::new("TagSpecifications", &TagSpecificationList)
+        },
+        Member::new("SnapshotCopyCompletionDurationMinutes", &Long),
+        Member::new("DestinationAvailabilityZone", &String),
+        Member::new("DestinationAvailabilityZoneId", &String),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static CopyImageResult: Shape = Shape {
+    name: "CopyImageResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("imageId"),
+        ..Member::new("ImageId", &String)
+    }]),
+    xml_namespace: None,
+};
 pub static CopySnapshotRequest: Shape = Shape {
     name: "CopySnapshotRequest",
     kind: Kind::Structure(&[
@@ -1529,6 +1579,50 @@ pub static CreateFlowLogsResult: Shape = Shape {
             ..Member::new("Unsuccessful", &UnsuccessfulItemSet)
         },
     ]),
+    xml_namespace: None,
+};
+pub static CreateImageRequest: Shape = Shape {
+    name: "CreateImageRequest",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("TagSpecification"),
+            ..Member::new("TagSpecifications", &TagSpecificationList)
+        },
+        Member::new("SnapshotLocation", &SnapshotLocationEnum),
+        Member::new("BootModeOverride", &BootModeOverrideValues),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &InstanceId)
+        },
+        Member {
+            location_name: Some("name"),
+            ..Member::new("Name", &ImageNameRequest)
+        },
+        Member {
+            location_name: Some("description"),
+            ..Member::new("Description", &ImageDescriptionRequest)
+        },
+        Member {
+            location_name: Some("noReboot"),
+            ..Member::new("NoReboot", &Boolean)
+        },
+        Member {
+            location_name: Some("blockDeviceMapping"),
+            ..Member::new("BlockDeviceMappings", &BlockDeviceMappingRequestList)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static CreateImageResult: Shape = Shape {
+    name: "CreateImageResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("imageId"),
+        ..Member::new("ImageId", &String)
+    }]),
     xml_namespace: None,
 };
 pub static CreateInternetGatewayRequest: Shape = Shape {
@@ -4152,6 +4246,22 @@ pub static DhcpOptionsList: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static DisableImageDeregistrationProtectionRequest: Shape = Shape {
+    name: "DisableImageDeregistrationProtectionRequest",
+    kind: Kind::Structure(&[
+        Member::new("ImageId", &ImageId),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static DisableImageDeregistrationProtectionResult: Shape = Shape {
+    name: "DisableImageDeregistrationProtectionResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("Return", &String)
+    }]),
+    xml_namespace: None,
+};
 pub static DisableSnapshotBlockPublicAccessRequest: Shape = Shape {
     name: "DisableSnapshotBlockPublicAccessRequest",
     kind: Kind::Structure(&[Member::new("DryRun", &Boolean)]),
@@ -4790,6 +4900,23 @@ pub static EnaSrdUdpSpecificationRequest: Shape = Shape {
 pub static EnaSupport: Shape = Shape {
     name: "EnaSupport",
     kind: Kind::String,
+    xml_namespace: None,
+};
+pub static EnableImageDeregistrationProtectionRequest: Shape = Shape {
+    name: "EnableImageDeregistrationProtectionRequest",
+    kind: Kind::Structure(&[
+        Member::new("ImageId", &ImageId),
+        Member::new("WithCooldown", &Boolean),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static EnableImageDeregistrationProtectionResult: Shape = Shape {
+    name: "EnableImageDeregistrationProtectionResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("Return", &String)
+    }]),
     xml_namespace: None,
 };
 pub static EnableSnapshotBlockPublicAccessRequest: Shape = Shape {
@@ -5581,6 +5708,11 @@ pub static Image: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static ImageDescriptionRequest: Shape = Shape {
+    name: "ImageDescriptionRequest",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static ImageId: Shape = Shape {
     name: "ImageId",
     kind: Kind::String,
@@ -5606,6 +5738,11 @@ pub static ImageList: Shape = Shape {
         },
         flattened: false,
     },
+    xml_namespace: None,
+};
+pub static ImageNameRequest: Shape = Shape {
+    name: "ImageNameRequest",
+    kind: Kind::String,
     xml_namespace: None,
 };
 pub static ImageState: Shape = Shape {

@@ -18316,6 +18316,285 @@ impl Described for DescribeImagesResult {
     }
 }
 
+/// The `CreateImageRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateImageRequest {
+    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
+    #[serde(
+        rename = "TagSpecifications",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
+    #[serde(
+        rename = "SnapshotLocation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_location: Option<SnapshotLocationEnum>,
+    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
+    #[serde(
+        rename = "BootModeOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub boot_mode_override: Option<BootModeOverrideValues>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// A name for the new image.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A description for the new image.
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
+    #[serde(rename = "NoReboot", default, skip_serializing_if = "Option::is_none")]
+    pub no_reboot: Option<bool>,
+    /// The block device mappings.
+    #[serde(
+        rename = "BlockDeviceMappings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+}
+
+impl Described for CreateImageRequest {
+    fn shape() -> &'static Shape {
+        &schema::CreateImageRequest
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `SnapshotLocationEnum` values.
+    pub enum SnapshotLocationEnum {
+        Regional = "regional",
+        Local = "local",
+    }
+}
+
+impl Described for SnapshotLocationEnum {
+    fn shape() -> &'static Shape {
+        &schema::SnapshotLocationEnum
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `BootModeOverrideValues` values.
+    pub enum BootModeOverrideValues {
+        Uefi = "uefi",
+    }
+}
+
+impl Described for BootModeOverrideValues {
+    fn shape() -> &'static Shape {
+        &schema::BootModeOverrideValues
+    }
+}
+
+/// The `CreateImageResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateImageResult {
+    /// The ID of the new AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+}
+
+impl Described for CreateImageResult {
+    fn shape() -> &'static Shape {
+        &schema::CreateImageResult
+    }
+}
+
+/// Contains the parameters for CopyImage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CopyImageRequest {
+    /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see Ensuring idempotency in Amazon EC2 API requests in the Amazon EC2 API Reference.
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_token: Option<String>,
+    /// A description for the new AMI.
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// Specifies whether to encrypt the snapshots of the copied image.
+    #[serde(rename = "Encrypted", default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    /// The identifier of the symmetric Key Management Service (KMS) KMS key to use when creating encrypted volumes. If this parameter is not specified, your Amazon Web Services managed KMS key for Amazon EBS is used. If you specify a KMS key, you must also set the encrypted state to `true`.
+    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// The name of the new AMI.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The ID of the AMI to copy.
+    #[serde(
+        rename = "SourceImageId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_image_id: Option<String>,
+    /// The name of the Region that contains the AMI to copy.
+    #[serde(
+        rename = "SourceRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_region: Option<String>,
+    /// The Amazon Resource Name (ARN) of the Outpost for the new AMI.
+    #[serde(
+        rename = "DestinationOutpostArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_outpost_arn: Option<String>,
+    /// Specifies whether to copy your user-defined AMI tags to the new AMI.
+    #[serde(
+        rename = "CopyImageTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub copy_image_tags: Option<bool>,
+    /// The tags to apply to the new AMI and new snapshots. You can tag the AMI, the snapshots, or both.
+    #[serde(
+        rename = "TagSpecifications",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target.
+    #[serde(
+        rename = "SnapshotCopyCompletionDurationMinutes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_copy_completion_duration_minutes: Option<i64>,
+    /// The Local Zone for the new AMI (for example, `cn-north-1-pkx-1a`).
+    #[serde(
+        rename = "DestinationAvailabilityZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_availability_zone: Option<String>,
+    /// The ID of the Local Zone for the new AMI (for example, `cnn1-pkx1-az1`).
+    #[serde(
+        rename = "DestinationAvailabilityZoneId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_availability_zone_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for CopyImageRequest {
+    fn shape() -> &'static Shape {
+        &schema::CopyImageRequest
+    }
+}
+
+/// Contains the output of CopyImage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CopyImageResult {
+    /// The ID of the new AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+}
+
+impl Described for CopyImageResult {
+    fn shape() -> &'static Shape {
+        &schema::CopyImageResult
+    }
+}
+
+/// The `EnableImageDeregistrationProtectionRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableImageDeregistrationProtectionRequest {
+    /// The ID of the AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// If `true`, enforces deregistration protection for 24 hours after deregistration protection is disabled.
+    #[serde(
+        rename = "WithCooldown",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub with_cooldown: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for EnableImageDeregistrationProtectionRequest {
+    fn shape() -> &'static Shape {
+        &schema::EnableImageDeregistrationProtectionRequest
+    }
+}
+
+/// The `EnableImageDeregistrationProtectionResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableImageDeregistrationProtectionResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    #[serde(rename = "Return", default, skip_serializing_if = "Option::is_none")]
+    pub r#return: Option<String>,
+}
+
+impl Described for EnableImageDeregistrationProtectionResult {
+    fn shape() -> &'static Shape {
+        &schema::EnableImageDeregistrationProtectionResult
+    }
+}
+
+/// The `DisableImageDeregistrationProtectionRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableImageDeregistrationProtectionRequest {
+    /// The ID of the AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for DisableImageDeregistrationProtectionRequest {
+    fn shape() -> &'static Shape {
+        &schema::DisableImageDeregistrationProtectionRequest
+    }
+}
+
+/// The `DisableImageDeregistrationProtectionResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableImageDeregistrationProtectionResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    #[serde(rename = "Return", default, skip_serializing_if = "Option::is_none")]
+    pub r#return: Option<String>,
+}
+
+impl Described for DisableImageDeregistrationProtectionResult {
+    fn shape() -> &'static Shape {
+        &schema::DisableImageDeregistrationProtectionResult
+    }
+}
+
 /// Contains the parameters for DeregisterImage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeregisterImageRequest {
@@ -20261,20 +20540,6 @@ pub struct CreateSnapshotRequest {
 impl Described for CreateSnapshotRequest {
     fn shape() -> &'static Shape {
         &schema::CreateSnapshotRequest
-    }
-}
-
-botocraft_core::open_enum! {
-    /// The `SnapshotLocationEnum` values.
-    pub enum SnapshotLocationEnum {
-        Regional = "regional",
-        Local = "local",
-    }
-}
-
-impl Described for SnapshotLocationEnum {
-    fn shape() -> &'static Shape {
-        &schema::SnapshotLocationEnum
     }
 }
 

@@ -262,6 +262,23 @@ impl Repository {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .arn()
+                .map(str::to_owned)
+                .ok_or_else(|| Error::validation("Repository has no ARN to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (repositoryName).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -294,7 +311,7 @@ pub struct EcrImageKey {
 
 impl std::fmt::Display for EcrImageKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.image_digest, self.repository_name)
+        write!(f, "{}/{}", self.repository_name, self.image_digest)
     }
 }
 

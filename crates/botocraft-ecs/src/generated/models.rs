@@ -220,6 +220,23 @@ impl Cluster {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .arn()
+                .map(str::to_owned)
+                .ok_or_else(|| Error::validation("Cluster has no ARN to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (clusterArn).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -399,15 +416,32 @@ impl TaskDefinition {
         *self = fresh;
         Ok(())
     }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .arn()
+                .map(str::to_owned)
+                .ok_or_else(|| Error::validation("TaskDefinition has no ARN to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
 }
 
 /// The primary key of a [`Service`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ServiceKey {
-    /// From `serviceName`.
-    pub service: String,
     /// From `clusterArn`.
     pub cluster: String,
+    /// From `serviceName`.
+    pub service: String,
 }
 
 impl std::fmt::Display for ServiceKey {
@@ -424,8 +458,8 @@ impl PrimaryModel for Service {
 
     fn pk(&self) -> Option<ServiceKey> {
         Some(ServiceKey {
-            service: self.service_name.clone()?,
             cluster: self.cluster_arn.clone()?,
+            service: self.service_name.clone()?,
         })
     }
 
@@ -661,6 +695,23 @@ impl Service {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .arn()
+                .map(str::to_owned)
+                .ok_or_else(|| Error::validation("Service has no ARN to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -1064,6 +1115,23 @@ impl Task {
         Ok(())
     }
 
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .arn()
+                .map(str::to_owned)
+                .ok_or_else(|| Error::validation("Task has no ARN to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (taskArn, cluster).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -1415,6 +1483,22 @@ impl ContainerInstance {
         request = request.cluster(v);
         request.send().await.map(Some)
     }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self.arn().map(str::to_owned).ok_or_else(|| {
+                Error::validation("ContainerInstance has no ARN to write tags to")
+            })?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
+        Ok(())
+    }
 }
 
 /// The primary key of a [`CapacityProvider`]: its `capacityProviderArn`.
@@ -1554,6 +1638,23 @@ impl CapacityProvider {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .arn()
+                .map(str::to_owned)
+                .ok_or_else(|| Error::validation("CapacityProvider has no ARN to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -1758,6 +1859,23 @@ impl TaskSet {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self
+                .arn()
+                .map(str::to_owned)
+                .ok_or_else(|| Error::validation("TaskSet has no ARN to write tags to"))?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 
@@ -3090,6 +3208,22 @@ impl ExpressGatewayService {
             fresh._state.set_tag_snapshot(Some(desired));
         }
         *self = fresh;
+        Ok(())
+    }
+
+    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
+    /// only the keys that changed since the model was fetched are sent.
+    pub async fn save_tags(&mut self) -> Result<()> {
+        let desired = tags::to_map(self.tags.as_deref());
+        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        if before != desired {
+            let target = self.arn().map(str::to_owned).ok_or_else(|| {
+                Error::validation("ExpressGatewayService has no ARN to write tags to")
+            })?;
+            let session = self.manager().session()?;
+            super::write_tags(&session, &target, &before, &desired).await?;
+        }
+        self._state.set_tag_snapshot(Some(desired));
         Ok(())
     }
 

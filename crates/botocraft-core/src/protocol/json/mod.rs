@@ -3,8 +3,8 @@
 //! Requests are `POST /` with an `X-Amz-Target: <prefix>.<operation>`
 //! header and the input as a JSON object; responses are JSON objects. Both
 //! directions are the value's serde form, written and read by serde_json,
-//! except where the wire form needs the model's [`Shape`] (see [`ser`] and
-//! [`de`] for the details):
+//! except where the wire form needs the model's [`Shape`] (see the `ser` and
+//! `de` submodules for the details):
 //!
 //! | | request | response |
 //! |---|---|---|

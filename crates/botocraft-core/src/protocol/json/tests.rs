@@ -438,6 +438,7 @@ fn output_list_nulls_are_skipped() {
         }
     );
     assert_eq!(out.mode.unwrap().as_str(), "something-new");
+    assert_eq!(Mode::KNOWN, ["on"]);
     let r = ok(r#"{"Names": null, "Nested": [null]}"#);
     let out: Lists = parse_response(&ECS, "Op", &LISTS, &r).unwrap();
     assert_eq!(out.names, None);

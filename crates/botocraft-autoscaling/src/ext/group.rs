@@ -1,0 +1,446 @@
+//! `AutoScalingGroup`: the whole-model update, `save()`, scaling and the
+//! polling waiters.
+//!
+//! Bugs of the Python original fixed here:
+//! - `save()` of a new group created it (the original called
+//!   `update_auto_scaling_group`, which fails with "name not found"), and
+//!   tag edits are written (`CreateOrUpdateTags`/`DeleteTags`).
+//! - `update` sends the launch template by id *or* name (AWS rejects both),
+//!   and sends `AvailabilityZones`/`AvailabilityZoneIds` only when no subnets
+//!   (`VPCZoneIdentifier`) are given and never both (AWS rejects both).
+//! - no model-side default for `DefaultCooldown` (the original sent 300 on
+//!   every update), `scale` does not sleep, and the waiters end with
+//!   [`Error::Timeout`] instead of a botocore error.
+
+use std::time::Duration;
+
+use botocraft_core::waiter::{Acceptor, Waiter};
+use botocraft_core::{Error, Manager, PrimaryModel, Result};
+use serde::Serialize;
+
+use super::tags::{group_tag, write_tags};
+use crate::{
+    AutoScalingGroup, AutoScalingGroupManager, AutoScalingGroupPartialUpdate,
+    LaunchTemplateSpecification, LifecycleState, MixedInstancesPolicy,
+};
+
+/// Default delay between two polls of the group waiters.
+const WAIT_DELAY: Duration = Duration::from_secs(15);
+/// Default number of polls of the group waiters (10 minutes).
+const WAIT_ATTEMPTS: u32 = 40;
+
+/// A launch template reference AWS accepts in an update: the id (or, without
+/// one, the name) and the version.
+fn template_ref(spec: &LaunchTemplateSpecification) -> LaunchTemplateSpecification {
+    let id = spec.launch_template_id.clone().filter(|v| !v.is_empty());
+    LaunchTemplateSpecification {
+        launch_template_name: if id.is_some() {
+            None
+        } else {
+            spec.launch_template_name.clone()
+        },
+        launch_template_id: id,
+        version: spec.version.clone(),
+    }
+}
+
+/// The policy with every launch template reference made acceptable.
+fn policy_ref(policy: &MixedInstancesPolicy) -> MixedInstancesPolicy {
+    let mut policy = policy.clone();
+    if let Some(lt) = policy.launch_template.as_mut() {
+        if let Some(spec) = lt.launch_template_specification.as_mut() {
+            *spec = template_ref(spec);
+        }
+        for o in lt.overrides.iter_mut().flatten() {
+            if let Some(spec) = o.launch_template_specification.as_mut() {
+                *spec = template_ref(spec);
+            }
+        }
+    }
+    policy
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.clone().filter(|v| !v.is_empty())
+}
+
+impl AutoScalingGroupManager {
+    /// Sends every writable setting of `model` (`UpdateAutoScalingGroup`);
+    /// `AutoScalingGroup::save()` uses it. Set more with the builder methods,
+    /// or use `partial_update(name)` to send only some settings.
+    ///
+    /// Read-only and create-only fields (instances, tags, load balancers,
+    /// target groups, traffic sources, the warm pool) are not sent; tags are
+    /// written by `save()`. The launch template goes by id (or, without one,
+    /// by name) and version; zones are sent only when the model names no
+    /// subnets, and zone ids only without zone names.
+    pub fn update(&self, model: &AutoScalingGroup) -> AutoScalingGroupPartialUpdate {
+        let m = model;
+        let mut r = self.partial_update(m.auto_scaling_group_name.clone().unwrap_or_default());
+        if let Some(v) = non_empty(&m.launch_configuration_name) {
+            r = r.launch_configuration_name(v);
+        }
+        if let Some(v) = &m.launch_template {
+            r = r.launch_template(template_ref(v));
+        }
+        if let Some(v) = &m.mixed_instances_policy {
+            r = r.mixed_instances_policy(policy_ref(v));
+        }
+        if let Some(v) = m.min_size {
+            r = r.min_size(v);
+        }
+        if let Some(v) = m.max_size {
+            r = r.max_size(v);
+        }
+        if let Some(v) = m.desired_capacity {
+            r = r.desired_capacity(v);
+        }
+        if let Some(v) = m.default_cooldown {
+            r = r.default_cooldown(v);
+        }
+        match non_empty(&m.vpc_zone_identifier) {
+            Some(subnets) => r = r.vpc_zone_identifier(subnets),
+            None => {
+                let zones = m.availability_zones.clone().filter(|z| !z.is_empty());
+                let ids = m.availability_zone_ids.clone().filter(|z| !z.is_empty());
+                if let Some(zones) = zones {
+                    r = r.availability_zones(zones);
+                } else if let Some(ids) = ids {
+                    r = r.availability_zone_ids(ids);
+                }
+            }
+        }
+        if let Some(v) = non_empty(&m.health_check_type) {
+            r = r.health_check_type(v);
+        }
+        if let Some(v) = m.health_check_grace_period {
+            r = r.health_check_grace_period(v);
+        }
+        if let Some(v) = non_empty(&m.placement_group) {
+            r = r.placement_group(v);
+        }
+        if let Some(v) = &m.termination_policies {
+            r = r.termination_policies(v.clone());
+        }
+        if let Some(v) = m.new_instances_protected_from_scale_in {
+            r = r.new_instances_protected_from_scale_in(v);
+        }
+        if let Some(v) = non_empty(&m.service_linked_role_arn) {
+            r = r.service_linked_role_arn(v);
+        }
+        if let Some(v) = m.max_instance_lifetime {
+            r = r.max_instance_lifetime(v);
+        }
+        if let Some(v) = m.capacity_rebalance {
+            r = r.capacity_rebalance(v);
+        }
+        if let Some(v) = non_empty(&m.context) {
+            r = r.context(v);
+        }
+        if let Some(v) = non_empty(&m.desired_capacity_type) {
+            r = r.desired_capacity_type(v);
+        }
+        if let Some(v) = m.default_instance_warmup {
+            r = r.default_instance_warmup(v);
+        }
+        if let Some(v) = &m.instance_maintenance_policy {
+            r = r.instance_maintenance_policy(v.clone());
+        }
+        if let Some(v) = &m.availability_zone_distribution {
+            r = r.availability_zone_distribution(v.clone());
+        }
+        if let Some(v) = &m.availability_zone_impairment_policy {
+            r = r.availability_zone_impairment_policy(v.clone());
+        }
+        if let Some(v) = &m.capacity_reservation_specification {
+            r = r.capacity_reservation_specification(v.clone());
+        }
+        if let Some(v) = &m.instance_lifecycle_policy {
+            r = r.instance_lifecycle_policy(v.clone());
+        }
+        if let Some(v) = &m.deletion_protection {
+            r = r.deletion_protection(v.clone());
+        }
+        r
+    }
+}
+
+/// What the group waiters look at, from one `DescribeAutoScalingGroups`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GroupCapacity {
+    /// `DescribeAutoScalingGroups` lists the group (it may be being deleted).
+    pub listed: bool,
+    /// The group is listed and not being deleted (`Status` is not `Delete in progress`).
+    pub exists: bool,
+    /// `MinSize`.
+    pub min_size: i32,
+    /// `DesiredCapacity`.
+    pub desired_capacity: i32,
+    /// Instances in the group, whatever their state.
+    pub instances: usize,
+    /// Instances `InService`.
+    pub in_service: usize,
+    /// Instances `InService` and `Healthy`.
+    pub healthy: usize,
+    /// At least `MinSize` instances are `InService` (the `GroupInService`
+    /// waiter of older botocore releases).
+    pub is_in_service: bool,
+    /// Exactly `DesiredCapacity` instances, all `InService` and `Healthy`.
+    pub is_stable: bool,
+}
+
+impl GroupCapacity {
+    /// The capacity of a described group.
+    pub fn of(group: &AutoScalingGroup) -> Self {
+        let instances = group.instances.as_deref().unwrap_or_default();
+        let in_service: Vec<_> = instances
+            .iter()
+            .filter(|i| i.lifecycle_state == Some(LifecycleState::InService))
+            .collect();
+        let healthy = in_service
+            .iter()
+            .filter(|i| i.health_status.as_deref() == Some("Healthy"))
+            .count();
+        let min_size = group.min_size.unwrap_or(0);
+        let desired_capacity = group.desired_capacity.unwrap_or(0);
+        let deleting = group
+            .status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("Delete"));
+        GroupCapacity {
+            listed: true,
+            exists: !deleting,
+            min_size,
+            desired_capacity,
+            instances: instances.len(),
+            in_service: in_service.len(),
+            healthy,
+            is_in_service: !deleting && in_service.len() as i64 >= i64::from(min_size),
+            is_stable: !deleting
+                && instances.len() as i64 == i64::from(desired_capacity)
+                && healthy == instances.len(),
+        }
+    }
+}
+
+const IN_SERVICE: &[Acceptor] = &[
+    Acceptor {
+        matcher: "path",
+        argument: "is_in_service",
+        state: "success",
+        expected: "true",
+    },
+    Acceptor {
+        matcher: "path",
+        argument: "exists",
+        state: "failure",
+        expected: "false",
+    },
+    Acceptor {
+        matcher: "path",
+        argument: "is_in_service",
+        state: "retry",
+        expected: "false",
+    },
+];
+
+const STABLE: &[Acceptor] = &[
+    Acceptor {
+        matcher: "path",
+        argument: "is_stable",
+        state: "success",
+        expected: "true",
+    },
+    Acceptor {
+        matcher: "path",
+        argument: "exists",
+        state: "failure",
+        expected: "false",
+    },
+    Acceptor {
+        matcher: "path",
+        argument: "is_stable",
+        state: "retry",
+        expected: "false",
+    },
+];
+
+const DELETED: &[Acceptor] = &[
+    Acceptor {
+        matcher: "path",
+        argument: "listed",
+        state: "success",
+        expected: "false",
+    },
+    Acceptor {
+        matcher: "path",
+        argument: "listed",
+        state: "retry",
+        expected: "true",
+    },
+];
+
+impl AutoScalingGroup {
+    /// Creates this group in AWS if it did not come from AWS
+    /// (`CreateAutoScalingGroup`, with the model's tags), otherwise updates
+    /// it (`AutoScalingGroupManager::update`) and writes tag edits
+    /// (`CreateOrUpdateTags`/`DeleteTags`); then describes it, so `self`
+    /// holds what AWS now reports.
+    ///
+    /// Whether to create or update is decided by where the model came from
+    /// (a model returned by a manager is updated), never by whether a key
+    /// field is set.
+    pub async fn save(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
+            Error::validation(
+                "AutoScalingGroup.save() needs `AutoScalingGroupName`, which is not set",
+            )
+        })?;
+        let persisted = self._state.is_persisted();
+        if persisted {
+            manager.update(self).send().await?;
+        } else {
+            let mut request = manager.create(self);
+            let has_zones = self
+                .availability_zones
+                .as_ref()
+                .is_some_and(|z| !z.is_empty());
+            if let (false, Some(ids)) = (has_zones, &self.availability_zone_ids) {
+                request = request.availability_zone_ids(ids.clone());
+            }
+            if let Some(tags) = self.tags.as_ref().filter(|t| !t.is_empty()) {
+                request = request.tags(tags.iter().map(|t| group_tag(&name, t)));
+            }
+            request.send().await?;
+        }
+        let session = manager.session()?;
+        let manager = manager.using(&session);
+        let mut fresh = manager.get(name.as_str()).send().await?;
+        if persisted {
+            if let Some(desired) = self.tag_map() {
+                let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+                if before != desired {
+                    let edited = self.tags.clone().unwrap_or_default();
+                    let current = fresh.tags.clone().unwrap_or_default();
+                    write_tags(&manager, &name, &before, &desired, &edited, &current).await?;
+                    fresh = manager.get(name.as_str()).send().await?;
+                }
+            }
+        }
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Deletes this group and terminates its instances
+    /// (`DeleteAutoScalingGroup` with `ForceDelete`).
+    pub async fn force_delete(&mut self) -> Result<()> {
+        let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
+            Error::validation(
+                "AutoScalingGroup.force_delete() needs `AutoScalingGroupName`, which is not set",
+            )
+        })?;
+        self.manager()
+            .delete(name)
+            .force_delete(true)
+            .send()
+            .await?;
+        self._state.mark_deleted();
+        Ok(())
+    }
+
+    /// Sets the desired capacity (`SetDesiredCapacity`) after checking it is
+    /// within `MinSize..=MaxSize` (as far as the model knows them), and
+    /// records it in the model. Follow with `wait_until_stable()` to wait for
+    /// the instances.
+    pub async fn scale(&mut self, desired_capacity: i32) -> Result<()> {
+        let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
+            Error::validation(
+                "AutoScalingGroup.scale() needs `AutoScalingGroupName`, which is not set",
+            )
+        })?;
+        let min = self.min_size.unwrap_or(0);
+        if desired_capacity < min || self.max_size.is_some_and(|max| desired_capacity > max) {
+            return Err(Error::validation(format!(
+                "desired capacity {desired_capacity} of {name} is outside MinSize..=MaxSize ({min}..={})",
+                self.max_size.map_or_else(|| "?".to_owned(), |m| m.to_string())
+            )));
+        }
+        self.manager()
+            .set_desired_capacity(name, desired_capacity)
+            .send()
+            .await?;
+        self.desired_capacity = Some(desired_capacity);
+        Ok(())
+    }
+
+    /// The instance counts of this model as described (no AWS call).
+    pub fn capacity(&self) -> GroupCapacity {
+        GroupCapacity::of(self)
+    }
+
+    /// Whether the group, as described, runs exactly `DesiredCapacity`
+    /// instances, all `InService` and `Healthy` (no AWS call; re-`get` the
+    /// group or use `wait_until_stable` for the current state).
+    pub fn is_stable(&self) -> bool {
+        self.capacity().is_stable
+    }
+
+    fn capacity_waiter(
+        &self,
+        what: &'static str,
+        acceptors: &'static [Acceptor],
+    ) -> Waiter<GroupCapacity> {
+        const OPERATION: &str = "DescribeAutoScalingGroups";
+        let Some(name) = non_empty(&self.auto_scaling_group_name) else {
+            return Waiter::failed(
+                OPERATION,
+                Error::validation(format!(
+                    "AutoScalingGroup.{what} needs `AutoScalingGroupName`, which is not set"
+                )),
+            );
+        };
+        let session = self._state.session().cloned();
+        Waiter::new(OPERATION, acceptors, WAIT_DELAY, WAIT_ATTEMPTS, move || {
+            let manager = AutoScalingGroupManager::with_session(session.clone());
+            let name = name.clone();
+            async move {
+                match manager.get(name).send().await {
+                    Ok(group) => Ok(GroupCapacity::of(&group)),
+                    Err(e) if e.is_not_found() => Ok(GroupCapacity::default()),
+                    Err(e) => Err(e),
+                }
+            }
+        })
+    }
+
+    /// Waits until at least `MinSize` instances of the group are `InService`
+    /// (the `GroupInService` waiter older botocore releases had).
+    ///
+    /// Polls `DescribeAutoScalingGroups` every 15 s, at most 40 times by
+    /// default; see [`Waiter`] to change that. Fails with [`Error::Timeout`]
+    /// when it gives up, and with a `WaiterFailure` when the group is gone.
+    pub fn wait_until_in_service(&self) -> Waiter<GroupCapacity> {
+        self.capacity_waiter("wait_until_in_service", IN_SERVICE)
+    }
+
+    /// Waits until the group runs exactly `DesiredCapacity` instances, all
+    /// `InService` and `Healthy` (what `scale` or a capacity change in
+    /// `save()` is waiting for).
+    ///
+    /// Polls `DescribeAutoScalingGroups` every 15 s, at most 40 times by
+    /// default; see [`Waiter`] to change that. Fails with [`Error::Timeout`]
+    /// when it gives up, and with a `WaiterFailure` when the group is gone.
+    pub fn wait_until_stable(&self) -> Waiter<GroupCapacity> {
+        self.capacity_waiter("wait_until_stable", STABLE)
+    }
+
+    /// Waits until `DescribeAutoScalingGroups` no longer lists the group (a
+    /// group being deleted is listed with `Status` `Delete in progress`).
+    ///
+    /// Polls every 15 s, at most 40 times by default; see [`Waiter`] to
+    /// change that. Fails with [`Error::Timeout`] when it gives up.
+    pub fn wait_until_deleted(&self) -> Waiter<GroupCapacity> {
+        self.capacity_waiter("wait_until_deleted", DELETED)
+    }
+}

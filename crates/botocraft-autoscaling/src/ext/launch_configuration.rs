@@ -1,0 +1,41 @@
+//! `LaunchConfiguration::save()`.
+//!
+//! `CreateLaunchConfiguration` answers with nothing, so the generated
+//! `create` returns `()`; `save()` creates the launch configuration and then
+//! describes it. AWS cannot change a launch configuration: saving one that
+//! came from AWS is an error (the Python original raised `RuntimeError`
+//! there; a new configuration's `save()` failed for lack of a timestamp).
+
+use botocraft_core::{Error, Result};
+
+use crate::LaunchConfiguration;
+
+impl LaunchConfiguration {
+    /// Creates this launch configuration in AWS (`CreateLaunchConfiguration`)
+    /// and describes it, so `self` holds what AWS now reports.
+    ///
+    /// A launch configuration that came from AWS cannot be changed: saving it
+    /// is an [`Error::Validation`] (create a new one under another name and
+    /// point the group at it).
+    pub async fn save(&mut self) -> Result<()> {
+        if self._state.is_persisted() {
+            return Err(Error::validation(
+                "a LaunchConfiguration cannot be changed: AWS has no update operation for it (create a new one)",
+            ));
+        }
+        let name = self
+            .launch_configuration_name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "LaunchConfiguration.save() needs `LaunchConfigurationName`, which is not set",
+                )
+            })?;
+        let manager = self.manager();
+        manager.create(self).send().await?;
+        let session = manager.session()?;
+        *self = manager.using(&session).get(name).send().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,27 @@
+//! Hand-written additions to the generated Auto Scaling API.
+//!
+//! The generated managers and models cover what botocore's model and
+//! `definitions/autoscaling.toml` describe. This module adds, as inherent
+//! methods on the generated types:
+//!
+//! - [`tags`]: the group's tags are `TagDescription`s (key, value, the group
+//!   they belong to and `PropagateAtLaunch`). `TagDescription` implements
+//!   [`TagPair`](botocraft_core::TagPair) (so `tags()`/`tags_mut()` work) and
+//!   converts into the `Tag` that `CreateAutoScalingGroup` and
+//!   `CreateOrUpdateTags` take; `AutoScalingGroup::set_tag` keeps
+//!   `PropagateAtLaunch`.
+//! - [`group`]: `AutoScalingGroupManager::update(&model)` (the whole model,
+//!   sent so that AWS accepts it), `AutoScalingGroup::save()` (create or
+//!   update, tag edits through `CreateOrUpdateTags`/`DeleteTags`, then a
+//!   fresh describe), `force_delete`, `scale`, `is_stable`, and the polling
+//!   waiters `wait_until_in_service`, `wait_until_stable` and
+//!   `wait_until_deleted` (botocore has no Auto Scaling waiters).
+//! - [`launch_configuration`]: `LaunchConfiguration::save()` (create, then
+//!   describe; launch configurations cannot be changed).
+
+pub mod group;
+pub mod launch_configuration;
+pub mod tags;
+
+pub use group::GroupCapacity;
+pub use tags::GROUP_RESOURCE_TYPE;

@@ -1,0 +1,554 @@
+//! `AutoScalingGroup`: every manager method, the relation, the proxies,
+//! `save()` (create, update, tag write-through), delete, scaling and the
+//! polling waiters, against recorded query-protocol exchanges.
+
+mod common;
+
+use botocraft_autoscaling::{
+    AutoScalingGroup, LaunchTemplateSpecification, LifecycleState, ScalingActivityStatusCode, Tag,
+    TagDescription,
+};
+use botocraft_core::{Error, PrimaryModel};
+use common::{assert_validation, fx, new_in, TICK};
+
+async fn web(f: &common::Fx) -> AutoScalingGroup {
+    AutoScalingGroup::objects()
+        .using(&f.session)
+        .get("web")
+        .await
+        .expect("get web")
+}
+
+#[tokio::test]
+async fn get_reads_a_group() {
+    let f = fx("asg_get");
+    let g = web(&f).await;
+    assert_eq!(g.auto_scaling_group_name.as_deref(), Some("web"));
+    assert_eq!(g.pk().unwrap().to_string(), "web");
+    assert!(g.arn().unwrap().ends_with("autoScalingGroupName/web"));
+    assert_eq!(
+        (g.min_size, g.max_size, g.desired_capacity),
+        (Some(1), Some(4), Some(2))
+    );
+    assert_eq!(g.launch_configuration_name.as_deref(), Some("web-lc"));
+    assert_eq!(g.availability_zones.as_ref().unwrap().len(), 2);
+    let instances = g.instances.as_ref().unwrap();
+    assert_eq!(instances.len(), 2);
+    assert_eq!(
+        instances[0].lifecycle_state,
+        Some(LifecycleState::InService)
+    );
+    assert!(g.created_time.is_some());
+    assert_eq!(g.name_tag(), Some("web-asg"));
+    assert_eq!(g.tags().get("env").map(String::as_str), Some("prod"));
+    assert_eq!(g.tags.as_ref().unwrap()[0].propagate_at_launch, Some(true));
+    assert!(g.is_stable());
+    let c = g.capacity();
+    assert_eq!((c.instances, c.in_service, c.healthy), (2, 2, 2));
+    assert!(c.is_in_service);
+    assert!(g.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_group_is_not_found() {
+    let f = fx("asg_get_missing");
+    let err = AutoScalingGroup::objects()
+        .using(&f.session)
+        .get("nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_follows_pages() {
+    let f = fx("asg_get_many");
+    let gs = AutoScalingGroup::objects()
+        .using(&f.session)
+        .get_many(["web", "api"])
+        .await
+        .unwrap();
+    let names: Vec<_> = gs
+        .iter()
+        .filter_map(|g| g.auto_scaling_group_name.clone())
+        .collect();
+    assert_eq!(names, ["web", "api"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_of_no_names_sends_nothing() {
+    let f = fx("nothing");
+    let gs = AutoScalingGroup::objects()
+        .using(&f.session)
+        .get_many(Vec::<String>::new())
+        .await
+        .unwrap();
+    assert!(gs.is_empty());
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn list_sends_filters_and_follows_pages() {
+    let f = fx("asg_list");
+    let gs = AutoScalingGroup::objects()
+        .using(&f.session)
+        .list()
+        .tag("env", ["prod"])
+        .await
+        .unwrap();
+    assert_eq!(gs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn list_of_nothing_is_an_empty_queryset() {
+    // The Python original returned a plain `[]` here (no `.filter`).
+    let f = fx("asg_list_empty");
+    let gs = AutoScalingGroup::objects()
+        .using(&f.session)
+        .list()
+        .await
+        .unwrap();
+    assert!(gs.is_empty());
+    assert!(gs.filter(|g| g.min_size == Some(1)).is_empty());
+    f.done();
+}
+
+fn new_group() -> AutoScalingGroup {
+    AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        launch_configuration_name: Some("web-lc".into()),
+        min_size: Some(1),
+        max_size: Some(4),
+        desired_capacity: Some(2),
+        vpc_zone_identifier: Some("subnet-1,subnet-2".into()),
+        tags: Some(vec![
+            TagDescription {
+                key: Some("Name".into()),
+                value: Some("web-asg".into()),
+                propagate_at_launch: Some(true),
+                ..Default::default()
+            },
+            TagDescription {
+                key: Some("env".into()),
+                value: Some("prod".into()),
+                ..Default::default()
+            },
+        ]),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn create_sends_the_model_and_tags_given() {
+    let f = fx("asg_create");
+    let model = new_group();
+    let tags: Vec<Tag> = model
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| Tag {
+            resource_id: Some("web".into()),
+            resource_type: Some("auto-scaling-group".into()),
+            ..t.into()
+        })
+        .collect();
+    AutoScalingGroup::objects()
+        .using(&f.session)
+        .create(&model)
+        .tags(tags)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn create_errors_come_back_typed() {
+    let f = fx("asg_create_fails");
+    let model = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        min_size: Some(1),
+        max_size: Some(4),
+        ..Default::default()
+    };
+    let err = AutoScalingGroup::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ValidationError"));
+    f.done();
+}
+
+#[tokio::test]
+async fn create_checks_required_members_first() {
+    let f = fx("nothing");
+    let model = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        ..Default::default()
+    };
+    let result = AutoScalingGroup::objects()
+        .using(&f.session)
+        .create(&model)
+        .await;
+    assert_validation(result, "MinSize");
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn save_of_a_new_group_creates_it_with_its_tags_and_describes_it() {
+    let f = fx("asg_save_creates");
+    let mut g = new_group();
+    *g.state_mut() = new_in(&f.session);
+    g.save().await.unwrap();
+    assert!(g.state().is_persisted());
+    assert!(g.arn().is_some());
+    assert_eq!(g.instances.as_ref().unwrap().len(), 2);
+    assert_eq!(
+        g.tags.as_ref().unwrap()[0].resource_id.as_deref(),
+        Some("web")
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn save_of_a_fetched_group_updates_it() {
+    let f = fx("asg_save_updates");
+    let mut g = web(&f).await;
+    g.min_size = Some(2);
+    g.max_size = Some(6);
+    g.desired_capacity = Some(3);
+    g.save().await.unwrap();
+    assert_eq!(
+        (g.min_size, g.max_size, g.desired_capacity),
+        (Some(2), Some(6), Some(3))
+    );
+    assert!(!g.is_stable(), "one instance is still pending");
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeAutoScalingGroups",
+            "UpdateAutoScalingGroup",
+            "DescribeAutoScalingGroups"
+        ]
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn save_writes_tag_edits_keeping_propagate_at_launch() {
+    let f = fx("asg_save_tags");
+    let mut g = web(&f).await;
+    {
+        let mut tags = g.tags_mut();
+        tags.insert("Name".into(), "web-asg-2".into());
+        tags.remove("env");
+    }
+    g.set_tag("team", "core", true);
+    g.save().await.unwrap();
+    assert_eq!(g.tags().get("team").map(String::as_str), Some("core"));
+    assert!(!g.tags().contains_key("env"));
+    assert_eq!(g.state().tag_snapshot(), Some(&g.tags()));
+    f.done();
+}
+
+#[tokio::test]
+async fn update_sends_the_launch_template_by_id_only() {
+    // AWS rejects a LaunchTemplate with both id and name (the Python original sent both).
+    let f = fx("asg_update_lt");
+    let model = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        launch_template: Some(LaunchTemplateSpecification {
+            launch_template_id: Some("lt-0abc".into()),
+            launch_template_name: Some("web-lt".into()),
+            version: Some("3".into()),
+        }),
+        min_size: Some(1),
+        max_size: Some(4),
+        desired_capacity: Some(2),
+        default_cooldown: Some(300),
+        availability_zones: Some(vec!["us-east-1a".into(), "us-east-1b".into()]),
+        vpc_zone_identifier: Some("subnet-1,subnet-2".into()),
+        health_check_type: Some("EC2".into()),
+        health_check_grace_period: Some(300),
+        termination_policies: Some(vec!["Default".into()]),
+        new_instances_protected_from_scale_in: Some(false),
+        service_linked_role_arn: Some("arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling".into()),
+        status: Some("ignored".into()),
+        ..Default::default()
+    };
+    AutoScalingGroup::objects()
+        .using(&f.session)
+        .update(&model)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn update_sends_zone_names_or_ids_never_both() {
+    let f = fx("asg_update_zones");
+    let model = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        min_size: Some(1),
+        max_size: Some(2),
+        availability_zones: Some(vec!["us-east-1a".into()]),
+        availability_zone_ids: Some(vec!["use1-az1".into()]),
+        vpc_zone_identifier: Some(String::new()),
+        ..Default::default()
+    };
+    AutoScalingGroup::objects()
+        .using(&f.session)
+        .update(&model)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn partial_update_sends_only_what_is_set() {
+    let f = fx("asg_partial_update");
+    AutoScalingGroup::objects()
+        .using(&f.session)
+        .partial_update("web")
+        .min_size(0)
+        .desired_capacity(0)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn update_of_a_missing_group_is_a_validation_error_from_aws() {
+    let f = fx("asg_update_missing");
+    let err = AutoScalingGroup::objects()
+        .using(&f.session)
+        .partial_update("nope")
+        .min_size(1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ValidationError"));
+    assert!(err.to_string().contains("name not found"), "{err}");
+    f.done();
+}
+
+#[tokio::test]
+async fn save_without_a_name_sends_nothing() {
+    let f = fx("nothing");
+    let mut g = AutoScalingGroup::default();
+    *g.state_mut() = new_in(&f.session);
+    assert_validation(g.save().await, "AutoScalingGroupName");
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn manager_delete_can_force() {
+    let f = fx("asg_delete");
+    AutoScalingGroup::objects()
+        .using(&f.session)
+        .delete("web")
+        .force_delete(true)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete_does_not_force() {
+    let f = fx("asg_model_delete");
+    let mut g = web(&f).await;
+    g.delete().await.unwrap();
+    assert!(!g.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn force_delete_forces() {
+    let f = fx("asg_force_delete");
+    let mut g = web(&f).await;
+    g.force_delete().await.unwrap();
+    assert!(!g.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn set_desired_capacity_sends_its_options() {
+    let f = fx("asg_set_desired");
+    AutoScalingGroup::objects()
+        .using(&f.session)
+        .set_desired_capacity("web", 3)
+        .honor_cooldown(true)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn scale_checks_the_bounds_then_sets_the_capacity() {
+    let f = fx("asg_scale");
+    let mut g = web(&f).await;
+    assert_validation(g.scale(5).await, "outside MinSize..=MaxSize");
+    assert_validation(g.scale(0).await, "outside");
+    g.scale(4).await.unwrap();
+    assert_eq!(g.desired_capacity, Some(4));
+    f.done();
+}
+
+#[tokio::test]
+async fn suspend_and_resume_processes_proxy_the_group_name() {
+    let f = fx("asg_processes");
+    let g = web(&f).await;
+    g.suspend_processes()
+        .scaling_processes(["Launch", "Terminate"])
+        .await
+        .unwrap();
+    g.resume_processes().await.unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn instance_status_follows_pages() {
+    let f = fx("asg_instance_status");
+    let details = AutoScalingGroup::objects()
+        .using(&f.session)
+        .instance_status()
+        .instance_ids(["i-0001", "i-0002"])
+        .await
+        .unwrap();
+    let ids: Vec<_> = details
+        .iter()
+        .filter_map(|d| d.instance_id.as_deref())
+        .collect();
+    assert_eq!(ids, ["i-0001", "i-0002"]);
+    assert_eq!(details[0].auto_scaling_group_name.as_deref(), Some("web"));
+    f.done();
+}
+
+#[tokio::test]
+async fn terminate_instance_answers_with_the_activity() {
+    let f = fx("asg_terminate");
+    let activity = AutoScalingGroup::objects()
+        .using(&f.session)
+        .terminate_instance("i-0001", true)
+        .await
+        .unwrap();
+    assert_eq!(activity.activity_id.as_deref(), Some("act-1"));
+    assert_eq!(
+        activity.status_code,
+        Some(ScalingActivityStatusCode::InProgress)
+    );
+    assert_eq!(activity.progress, Some(0));
+    f.done();
+}
+
+#[tokio::test]
+async fn activities_proxy_follows_pages() {
+    let f = fx("asg_activities");
+    let g = web(&f).await;
+    let activities = g.activities().await.unwrap();
+    let ids: Vec<_> = activities
+        .iter()
+        .filter_map(|a| a.activity_id.as_deref())
+        .collect();
+    assert_eq!(ids, ["act-1", "act-0"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn tag_operations() {
+    let f = fx("asg_tag_ops");
+    let m = AutoScalingGroup::objects().using(&f.session);
+    let tag = Tag::for_group("web", "env", "dev", true);
+    m.create_or_update_tags([tag.clone()]).await.unwrap();
+    m.delete_tags([tag]).await.unwrap();
+    let tags = m
+        .get_tags()
+        .filter("auto-scaling-group", ["web"])
+        .await
+        .unwrap();
+    let keys: Vec<_> = tags.iter().filter_map(|t| t.key.as_deref()).collect();
+    assert_eq!(keys, ["Name", "env"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn launch_configuration_relation() {
+    let f = fx("asg_rel_lc");
+    let g = web(&f).await;
+    let lc = g
+        .launch_configuration()
+        .await
+        .unwrap()
+        .expect("a launch configuration");
+    assert_eq!(lc.launch_configuration_name.as_deref(), Some("web-lc"));
+    f.done();
+}
+
+#[tokio::test]
+async fn launch_configuration_relation_is_none_for_a_template_group() {
+    let f = fx("asg_get_lt");
+    let g = web(&f).await;
+    assert_eq!(
+        g.launch_template
+            .as_ref()
+            .and_then(|t| t.launch_template_id.as_deref()),
+        Some("lt-0abc")
+    );
+    assert!(g.launch_configuration().await.unwrap().is_none());
+    f.done();
+}
+
+#[tokio::test]
+async fn waiters_poll_until_in_service_then_stable() {
+    let f = fx("asg_wait_in_service");
+    let g = web(&f).await;
+    let c = g.wait_until_in_service().delay(TICK).await.unwrap();
+    assert_eq!((c.instances, c.in_service), (2, 1));
+    let c = g.wait_until_stable().delay(TICK).await.unwrap();
+    assert_eq!(c.healthy, 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_deleted_waits_out_delete_in_progress() {
+    let f = fx("asg_wait_deleted");
+    let g = web(&f).await;
+    let c = g.wait_until_deleted().delay(TICK).await.unwrap();
+    assert!(!c.listed);
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_stable_fails_when_the_group_is_gone() {
+    let f = fx("asg_wait_gone");
+    let g = web(&f).await;
+    let err = g.wait_until_stable().delay(TICK).await.unwrap_err();
+    assert_eq!(err.code(), Some("WaiterFailure"));
+    f.done();
+}
+
+#[tokio::test]
+async fn waiters_time_out() {
+    let f = fx("asg_wait_in_service");
+    let g = web(&f).await;
+    // The first poll sees no instance in service; one attempt is not enough.
+    let err = g
+        .wait_until_in_service()
+        .delay(TICK)
+        .max_attempts(1)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn waiters_need_a_name() {
+    let err = AutoScalingGroup::default()
+        .wait_until_stable()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }));
+}

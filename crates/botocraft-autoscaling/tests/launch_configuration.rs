@@ -1,0 +1,151 @@
+//! `LaunchConfiguration`: every manager method, `save()` and delete, against
+//! recorded query-protocol exchanges.
+
+mod common;
+
+use botocraft_autoscaling::{BlockDeviceMapping, Ebs, InstanceMonitoring, LaunchConfiguration};
+use botocraft_core::PrimaryModel;
+use common::{assert_validation, fx, new_in};
+
+fn new_lc() -> LaunchConfiguration {
+    LaunchConfiguration {
+        launch_configuration_name: Some("web-lc".into()),
+        image_id: Some("ami-12345678".into()),
+        instance_type: Some("t3.micro".into()),
+        key_name: Some("ops".into()),
+        security_groups: Some(vec!["sg-1".into()]),
+        user_data: Some("IyEvYmluL2Jhc2gK".into()),
+        block_device_mappings: Some(vec![BlockDeviceMapping {
+            device_name: Some("/dev/xvda".into()),
+            ebs: Some(Ebs {
+                volume_size: Some(20),
+                volume_type: Some("gp3".into()),
+                delete_on_termination: Some(true),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]),
+        instance_monitoring: Some(InstanceMonitoring {
+            enabled: Some(true),
+        }),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn get_reads_a_launch_configuration() {
+    let f = fx("lc_get");
+    let lc = LaunchConfiguration::objects()
+        .using(&f.session)
+        .get("web-lc")
+        .await
+        .unwrap();
+    assert_eq!(lc.pk().unwrap().to_string(), "web-lc");
+    assert!(lc
+        .arn()
+        .unwrap()
+        .ends_with("launchConfigurationName/web-lc"));
+    assert_eq!(lc.image_id.as_deref(), Some("ami-12345678"));
+    assert_eq!(
+        lc.security_groups.as_deref(),
+        Some(&["sg-1".to_string()][..])
+    );
+    let bdm = &lc.block_device_mappings.as_ref().unwrap()[0];
+    assert_eq!(bdm.ebs.as_ref().unwrap().volume_size, Some(20));
+    assert_eq!(lc.instance_monitoring.as_ref().unwrap().enabled, Some(true));
+    assert!(lc.created_time.is_some());
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_launch_configuration_is_not_found() {
+    let f = fx("lc_get_missing");
+    let err = LaunchConfiguration::objects()
+        .using(&f.session)
+        .get("nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_follows_pages() {
+    let f = fx("lc_get_many");
+    let lcs = LaunchConfiguration::objects()
+        .using(&f.session)
+        .get_many(["web-lc", "api-lc"])
+        .await
+        .unwrap();
+    assert_eq!(lcs.len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn list_follows_pages() {
+    let f = fx("lc_list");
+    let lcs = LaunchConfiguration::objects()
+        .using(&f.session)
+        .list()
+        .await
+        .unwrap();
+    let names: Vec<_> = lcs
+        .iter()
+        .filter_map(|l| l.launch_configuration_name.as_deref())
+        .collect();
+    assert_eq!(names, ["web-lc", "api-lc"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn create_sends_the_model() {
+    let f = fx("lc_create");
+    LaunchConfiguration::objects()
+        .using(&f.session)
+        .create(&new_lc())
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn save_creates_and_describes() {
+    let f = fx("lc_save");
+    let mut lc = new_lc();
+    *lc.state_mut() = new_in(&f.session);
+    lc.save().await.unwrap();
+    assert!(lc.state().is_persisted());
+    assert!(lc.arn().is_some());
+    // A fetched launch configuration cannot be changed.
+    assert_validation(lc.save().await, "cannot be changed");
+    f.done();
+}
+
+#[tokio::test]
+async fn save_without_a_name_sends_nothing() {
+    let f = fx("nothing");
+    let mut lc = LaunchConfiguration::default();
+    *lc.state_mut() = new_in(&f.session);
+    assert_validation(lc.save().await, "LaunchConfigurationName");
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn delete_by_model_and_by_manager() {
+    let f = fx("lc_delete");
+    let mut lc = LaunchConfiguration::objects()
+        .using(&f.session)
+        .get("web-lc")
+        .await
+        .unwrap();
+    lc.delete().await.unwrap();
+    assert!(!lc.state().is_persisted());
+    f.done();
+    let f = fx("lc_manager_delete");
+    LaunchConfiguration::objects()
+        .using(&f.session)
+        .delete("web-lc")
+        .await
+        .unwrap();
+    f.done();
+}

@@ -1,0 +1,97 @@
+//! Fixture tests for `Ami` (EC2 images) and its manager.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::{Ami, ImageState};
+use common::{fx, TICK};
+
+#[tokio::test]
+async fn get_sends_image_id_1_and_parses_the_image() {
+    let f = fx("ami_get");
+    let a = Ami::objects().using(&f.session).get("ami-1").await.unwrap();
+    let body = &f.sent()[0].body;
+    assert_eq!(body["ImageId.1"], "ami-1");
+    assert_eq!(body.as_object().unwrap().len(), 3);
+    assert_eq!(a.pk().unwrap().0, "ami-1");
+    assert_eq!(a.name(), Some("al2023-ami-1"));
+    assert_eq!(a.state, Some(ImageState::Available));
+    assert_eq!(a.owner_id.as_deref(), Some("123456789012"));
+    assert_eq!(a.public, Some(false));
+    assert_eq!(a.creation_date.as_deref(), Some("2024-04-01T00:00:00.000Z"));
+    let bdm = &a.block_device_mappings.as_ref().unwrap()[0];
+    assert_eq!(
+        bdm.ebs.as_ref().unwrap().snapshot_id.as_deref(),
+        Some("snap-1")
+    );
+    assert_eq!(a.tags().get("env").map(String::as_str), Some("prod"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_image_is_a_typed_not_found() {
+    let f = fx("ami_get_not_found");
+    let err = Ami::objects()
+        .using(&f.session)
+        .get("ami-404")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidAMIID.NotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn list_sends_owners_and_filters_and_pages() {
+    let f = fx("ami_list");
+    let amis = Ami::objects()
+        .using(&f.session)
+        .list()
+        .owners(["self"])
+        .filter("architecture", ["arm64"])
+        .await
+        .unwrap();
+    assert_eq!(amis.len(), 2);
+    // An image state the model does not know still parses.
+    assert_eq!(
+        amis[1].state.as_ref().unwrap().as_str(),
+        "deregistered-soon"
+    );
+    assert_eq!(f.sent()[0].body["Owner.1"], "self");
+    assert_eq!(f.sent()[1].body["NextToken"], "n");
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_deregisters_the_image() {
+    let f = fx("ami_delete");
+    let mut a = Ami::objects().using(&f.session).get("ami-d").await.unwrap();
+    a.delete().await.unwrap();
+    assert!(!a.state().is_persisted());
+    Ami::objects()
+        .using(&f.session)
+        .delete("ami-e")
+        .delete_associated_snapshots(true)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeImages", "DeregisterImage", "DeregisterImage"]
+    );
+    assert_eq!(f.sent()[1].body["ImageId"], "ami-d");
+    assert_eq!(f.sent()[2].body["DeleteAssociatedSnapshots"], "true");
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_available_retries_until_available() {
+    let f = fx("ami_wait_available");
+    let a = Ami {
+        image_id: Some("ami-w".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    a.wait_until_available().delay(TICK).await.unwrap();
+    assert_eq!(f.sent().len(), 2);
+    f.done();
+}

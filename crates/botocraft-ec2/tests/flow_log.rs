@@ -1,0 +1,168 @@
+//! Fixture tests for `FlowLog`: every manager method, tags and `delete()`.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::FlowLog;
+use common::{fx, Fx};
+use serde_json::Value;
+
+const FL: &str = "fl-0a1b2c3d4e5f60718";
+
+fn body(f: &Fx, i: usize, operation: &str) -> Value {
+    let sent = f.sent();
+    assert_eq!(sent[i].operation, operation, "request #{i}");
+    sent[i].body.clone()
+}
+
+#[tokio::test]
+async fn get_parses_the_flow_log() {
+    let f = fx("flow_log_get");
+    let l = FlowLog::objects().using(&f.session).get(FL).await.unwrap();
+    assert_eq!(body(&f, 0, "DescribeFlowLogs")["FlowLogId.1"], FL);
+    assert_eq!(l.pk().unwrap().to_string(), FL);
+    assert_eq!(l.flow_log_status.as_deref(), Some("ACTIVE"));
+    assert_eq!(l.resource_id.as_deref(), Some("vpc-0a1"));
+    assert_eq!(l.traffic_type.as_ref().unwrap().as_str(), "REJECT");
+    assert_eq!(l.log_destination_type.as_ref().unwrap().as_str(), "s3");
+    assert_eq!(
+        l.log_destination.as_deref(),
+        Some("arn:aws:s3:::flow-bucket")
+    );
+    assert_eq!(l.max_aggregation_interval, Some(60));
+    assert!(l.creation_time.is_some());
+    assert_eq!(l.name_tag(), Some("vpc-logs"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_an_unknown_id_answered_empty_is_not_found() {
+    let f = fx("flow_log_get_empty");
+    let err = FlowLog::objects()
+        .using(&f.session)
+        .get("fl-dead")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_flow_log_is_a_typed_not_found() {
+    let f = fx("flow_log_get_missing");
+    let err = FlowLog::objects()
+        .using(&f.session)
+        .get("fl-dead")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidFlowLogId.NotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_sends_every_id() {
+    let f = fx("flow_log_get_many");
+    let qs = FlowLog::objects()
+        .using(&f.session)
+        .get_many([FL, "fl-0b"])
+        .await
+        .unwrap();
+    let b = body(&f, 0, "DescribeFlowLogs");
+    assert_eq!(b["FlowLogId.1"], FL);
+    assert_eq!(b["FlowLogId.2"], "fl-0b");
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+/// DescribeFlowLogs names its filter list `Filter` (not `Filters`); the wire
+/// form is the same `Filter.N.Name`.
+#[tokio::test]
+async fn list_sends_filters_and_pages() {
+    let f = fx("flow_log_list");
+    let qs = FlowLog::objects()
+        .using(&f.session)
+        .list()
+        .filter("resource-id", ["vpc-0a1"])
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    let b = body(&f, 0, "DescribeFlowLogs");
+    assert_eq!(b["Filter.1.Name"], "resource-id");
+    assert_eq!(b["Filter.1.Value.1"], "vpc-0a1");
+    assert_eq!(body(&f, 1, "DescribeFlowLogs")["NextToken"], "f2");
+    f.done();
+}
+
+#[tokio::test]
+async fn create_sends_the_models_settings_for_each_resource() {
+    let f = fx("flow_log_create");
+    let mut model = FlowLog {
+        traffic_type: Some("REJECT".into()),
+        log_destination_type: Some("s3".into()),
+        log_destination: Some("arn:aws:s3:::flow-bucket".into()),
+        max_aggregation_interval: Some(60),
+        ..Default::default()
+    };
+    model.tags_mut().insert("Name".into(), "vpc-logs".into());
+    let out = FlowLog::objects()
+        .using(&f.session)
+        .create(&model, ["vpc-0a1", "vpc-0b2"], "VPC")
+        .client_token("ct-1")
+        .await
+        .unwrap();
+    let b = body(&f, 0, "CreateFlowLogs");
+    assert_eq!(b["ResourceId.1"], "vpc-0a1");
+    assert_eq!(b["ResourceId.2"], "vpc-0b2");
+    assert_eq!(b["ResourceType"], "VPC");
+    assert_eq!(b["TrafficType"], "REJECT");
+    assert_eq!(b["LogDestinationType"], "s3");
+    assert_eq!(b["LogDestination"], "arn:aws:s3:::flow-bucket");
+    assert_eq!(b["MaxAggregationInterval"], "60");
+    assert_eq!(b["ClientToken"], "ct-1");
+    assert_eq!(b["TagSpecification.1.ResourceType"], "vpc-flow-log");
+    assert_eq!(b["TagSpecification.1.Tag.1.Value"], "vpc-logs");
+    assert_eq!(out.flow_log_ids.as_deref(), Some(&[FL.to_owned()][..]));
+    let failed = &out.unsuccessful.unwrap()[0];
+    assert_eq!(failed.resource_id.as_deref(), Some("vpc-0b2"));
+    assert_eq!(
+        failed.error.as_ref().unwrap().code.as_deref(),
+        Some("InvalidVpcID.NotFound")
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_on_the_manager_returns_the_output() {
+    let f = fx("flow_log_delete");
+    let out = FlowLog::objects()
+        .using(&f.session)
+        .delete(FL)
+        .await
+        .unwrap();
+    assert_eq!(body(&f, 0, "DeleteFlowLogs")["FlowLogId.1"], FL);
+    assert!(out.unsuccessful.unwrap_or_default().is_empty());
+    f.done();
+}
+
+#[tokio::test]
+async fn model_delete_passes_its_id() {
+    let f = fx("flow_log_model_delete");
+    let mut l = FlowLog::objects().using(&f.session).get(FL).await.unwrap();
+    l.delete().await.unwrap();
+    assert_eq!(body(&f, 1, "DeleteFlowLogs")["FlowLogId.1"], FL);
+    assert!(!l.state().is_persisted());
+    f.done();
+}
+
+/// DeleteFlowLogs answers 200 with per-id failures in `Unsuccessful`; the
+/// model's `delete()` discards the output and reports success.
+#[tokio::test]
+#[ignore = "bug: FlowLog::delete() ignores DeleteFlowLogs' Unsuccessful items and returns Ok"]
+async fn model_delete_fails_when_the_flow_log_was_not_deleted() {
+    let f = fx("flow_log_delete_unsuccessful");
+    let mut l = FlowLog::objects().using(&f.session).get(FL).await.unwrap();
+    let err = l.delete().await.unwrap_err();
+    assert_eq!(err.code(), Some("InvalidFlowLogId.NotFound"));
+    f.done();
+}

@@ -1,0 +1,392 @@
+//! Fixture tests for `Instance` and its manager.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::{
+    AttributeBooleanValue, AttributeValue, GroupIdentifier, Instance, InstanceStateName,
+    InstanceType, PlatformValues, Tag,
+};
+use common::{fx, is_uuid, TICK};
+
+fn state_of(i: &Instance) -> &str {
+    i.state.as_ref().unwrap().name.as_ref().unwrap().as_str()
+}
+
+#[tokio::test]
+async fn get_sends_instance_id_1_and_parses_the_instance() {
+    let f = fx("instance_get");
+    let i = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap();
+    let body = &f.sent()[0].body;
+    assert_eq!(body["Action"], "DescribeInstances");
+    assert_eq!(body["InstanceId.1"], "i-1");
+    assert_eq!(body.as_object().unwrap().len(), 3);
+    assert_eq!(i.pk().unwrap().0, "i-1");
+    assert_eq!(i.image_id.as_deref(), Some("ami-0abc"));
+    assert_eq!(i.state.as_ref().unwrap().code, Some(16));
+    assert_eq!(
+        i.state.as_ref().unwrap().name,
+        Some(InstanceStateName::Running)
+    );
+    assert_eq!(i.instance_type, Some(InstanceType::from("t3.micro")));
+    assert_eq!(i.key_name.as_deref(), Some("deploy"));
+    assert_eq!(i.private_ip_address.as_deref(), Some("10.0.1.10"));
+    assert_eq!(i.subnet_id.as_deref(), Some("subnet-1"));
+    assert_eq!(i.vpc_id.as_deref(), Some("vpc-1"));
+    assert!(i.launch_time.is_some());
+    assert_eq!(
+        i.placement.as_ref().unwrap().availability_zone.as_deref(),
+        Some("us-east-1a")
+    );
+    assert_eq!(
+        i.security_groups.as_ref().unwrap()[0].group_id.as_deref(),
+        Some("sg-1")
+    );
+    let bdm = &i.block_device_mappings.as_ref().unwrap()[0];
+    assert_eq!(bdm.device_name.as_deref(), Some("/dev/xvda"));
+    assert_eq!(
+        bdm.ebs.as_ref().unwrap().volume_id.as_deref(),
+        Some("vol-1")
+    );
+    assert_eq!(i.cpu_options.as_ref().unwrap().core_count, Some(1));
+    assert_eq!(i.source_dest_check, Some(true));
+    assert_eq!(i.platform, None);
+    assert_eq!(i.name_tag(), Some("web-1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn lowercase_platform_and_unknown_state_parse() {
+    let f = fx("instance_get_windows");
+    let i = Instance::objects()
+        .using(&f.session)
+        .get("i-win")
+        .await
+        .unwrap();
+    // AWS answers `windows` although the model's enum value is `Windows`.
+    assert_eq!(i.platform, Some(PlatformValues::Unknown("windows".into())));
+    assert_ne!(i.platform, Some(PlatformValues::Windows));
+    assert_eq!(state_of(&i), "rebooting");
+    assert_eq!(i.state.as_ref().unwrap().code, Some(99));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_instance_is_a_typed_not_found() {
+    let f = fx("instance_get_not_found");
+    let err = Instance::objects()
+        .using(&f.session)
+        .get("i-404")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidInstanceID.NotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_with_no_reservations_is_not_found() {
+    let f = fx("instance_get_empty");
+    let err = Instance::objects()
+        .using(&f.session)
+        .get("i-none")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn list_flattens_reservations_into_instances() {
+    let f = fx("instance_list_flattens");
+    let is = Instance::objects()
+        .using(&f.session)
+        .list()
+        .filter("instance-state-name", ["running"])
+        .await
+        .unwrap();
+    let ids: Vec<_> = is.iter().map(|i| i.instance_id.clone().unwrap()).collect();
+    assert_eq!(ids, ["i-1", "i-2", "i-3", "i-4"]);
+    assert!(is.iter().all(|i| i.state().is_persisted()));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_pages_through_next_token() {
+    let f = fx("instance_get_many_paginated");
+    let is = Instance::objects()
+        .using(&f.session)
+        .get_many(["i-1", "i-2", "i-3"])
+        .await
+        .unwrap();
+    assert_eq!(is.len(), 3);
+    assert_eq!(is[2].instance_id.as_deref(), Some("i-3"));
+    assert_eq!(f.sent()[1].body["NextToken"], "tok-page-2");
+    f.done();
+}
+
+#[tokio::test]
+async fn save_runs_one_instance_with_defaults_and_a_client_token() {
+    let f = fx("instance_save_runs");
+    let mut i = Instance {
+        image_id: Some("ami-0abc".into()),
+        instance_type: Some(InstanceType::from("t3.micro")),
+        subnet_id: Some("subnet-1".into()),
+        key_name: Some("deploy".into()),
+        tags: Some(vec![Tag {
+            key: Some("Name".into()),
+            value: Some("web-1".into()),
+        }]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    i.save().await.unwrap();
+    assert_eq!(f.operations(), ["RunInstances"]);
+    let body = &f.sent()[0].body;
+    assert_eq!(body["MinCount"], "1");
+    assert_eq!(body["MaxCount"], "1");
+    assert!(is_uuid(body["ClientToken"].as_str().unwrap()));
+    assert_eq!(body["TagSpecification.1.ResourceType"], "instance");
+    assert_eq!(body["TagSpecification.1.Tag.1.Key"], "Name");
+    assert_eq!(i.instance_id.as_deref(), Some("i-new"));
+    assert_eq!(state_of(&i), "pending");
+    assert!(i.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn create_builder_sets_counts_token_groups_and_user_data() {
+    let f = fx("instance_create_builder");
+    let model = Instance {
+        image_id: Some("ami-0abc".into()),
+        ..Default::default()
+    };
+    let i = Instance::objects()
+        .using(&f.session)
+        .create(&model)
+        .min_count(2)
+        .max_count(2)
+        .client_token("my-token")
+        .security_group_ids(["sg-1", "sg-2"])
+        .user_data("IyEvYmluL3No")
+        .await
+        .unwrap();
+    // The first launched instance is returned.
+    assert_eq!(i.instance_id.as_deref(), Some("i-a"));
+    let body = &f.sent()[0].body;
+    assert_eq!(body["SecurityGroupId.2"], "sg-2");
+    assert_eq!(body["ClientToken"], "my-token");
+    f.done();
+}
+
+#[tokio::test]
+async fn start_stop_reboot_terminate_send_instance_id_lists() {
+    let f = fx("instance_lifecycle");
+    let m = Instance::objects().using(&f.session);
+    let started = m.start(["i-1", "i-2"]).await.unwrap();
+    assert_eq!(started.len(), 2);
+    assert_eq!(started[0].instance_id.as_deref(), Some("i-1"));
+    assert_eq!(
+        started[0].current_state.as_ref().unwrap().name,
+        Some(InstanceStateName::Pending)
+    );
+    assert_eq!(
+        started[0].previous_state.as_ref().unwrap().name,
+        Some(InstanceStateName::Stopped)
+    );
+    let stopped = m.stop(["i-1", "i-2"]).force(true).await.unwrap();
+    assert_eq!(stopped[1].current_state.as_ref().unwrap().code, Some(64));
+    m.reboot(["i-1", "i-2"]).await.unwrap();
+    let term = m.terminate(["i-1", "i-2"]).await.unwrap();
+    assert_eq!(
+        term[0].current_state.as_ref().unwrap().name,
+        Some(InstanceStateName::ShuttingDown)
+    );
+    assert_eq!(
+        f.operations(),
+        [
+            "StartInstances",
+            "StopInstances",
+            "RebootInstances",
+            "TerminateInstances"
+        ]
+    );
+    for s in f.sent() {
+        assert_eq!(s.body["InstanceId.1"], "i-1");
+        assert_eq!(s.body["InstanceId.2"], "i-2");
+    }
+    f.done();
+}
+
+#[tokio::test]
+async fn proxies_send_only_this_instance_id() {
+    let f = fx("instance_proxies");
+    let i = Instance::objects()
+        .using(&f.session)
+        .get("i-p")
+        .await
+        .unwrap();
+    i.start().await.unwrap();
+    i.stop().await.unwrap();
+    i.reboot().await.unwrap();
+    let t = i.terminate().await.unwrap();
+    assert_eq!(t[0].instance_id.as_deref(), Some("i-p"));
+    for s in &f.sent()[1..] {
+        assert_eq!(s.body["InstanceId.1"], "i-p", "{}", s.operation);
+        assert!(s.body.get("InstanceId.2").is_none());
+    }
+    f.done();
+}
+
+#[tokio::test]
+async fn proxy_without_an_id_is_a_validation_error() {
+    let f = fx("instance_proxies");
+    let i = Instance::default().using(&f.session);
+    common::assert_validation(i.start().await, "InstanceId");
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn modify_attribute_sends_nested_values() {
+    let f = fx("instance_modify_attribute");
+    let m = Instance::objects().using(&f.session);
+    m.modify_attribute("i-1")
+        .instance_type(AttributeValue {
+            value: Some("t3.large".into()),
+        })
+        .await
+        .unwrap();
+    m.modify_attribute("i-1")
+        .disable_api_termination(AttributeBooleanValue { value: Some(true) })
+        .await
+        .unwrap();
+    assert_eq!(f.sent()[0].body["InstanceType.Value"], "t3.large");
+    assert_eq!(f.sent()[1].body["DisableApiTermination.Value"], "true");
+    f.done();
+}
+
+#[tokio::test]
+async fn relations_send_the_right_ids_and_filters() {
+    let f = fx("instance_relations");
+    let i = Instance::objects()
+        .using(&f.session)
+        .get("i-r")
+        .await
+        .unwrap();
+    assert_eq!(
+        i.vpc().await.unwrap().unwrap().vpc_id.as_deref(),
+        Some("vpc-1")
+    );
+    assert_eq!(
+        i.subnet().await.unwrap().unwrap().subnet_id.as_deref(),
+        Some("subnet-1")
+    );
+    let groups = i.security_groups().await.unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(i.image().await.unwrap().name.as_deref(), Some("al2023"));
+    let enis = i.network_interfaces().await.unwrap();
+    assert_eq!(enis[0].network_interface_id.as_deref(), Some("eni-1"));
+    let it = i.instance_type().await.unwrap().unwrap();
+    assert_eq!(it.current_generation, Some(true));
+    let vols = i.volumes().await.unwrap();
+    assert_eq!(vols[0].volume_id.as_deref(), Some("vol-1"));
+    let sent = f.sent();
+    assert_eq!(sent[3].body["GroupId.2"], "sg-2");
+    assert_eq!(sent[6].body["InstanceType.1"], "t3.micro");
+    f.done();
+}
+
+#[tokio::test]
+async fn relations_with_no_ids_send_nothing() {
+    let f = fx("instance_relations");
+    let i = Instance {
+        instance_id: Some("i-bare".into()),
+        security_groups: Some(Vec::<GroupIdentifier>::new()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert!(i.security_groups().await.unwrap().is_empty());
+    assert!(i.vpc().await.unwrap().is_none());
+    assert!(i.subnet().await.unwrap().is_none());
+    assert!(i.instance_type().await.unwrap().is_none());
+    common::assert_validation(i.image().await, "ImageId");
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn tag_edits_are_saved_by_instance_id() {
+    let f = fx("instance_tags_save");
+    let mut i = Instance::objects()
+        .using(&f.session)
+        .get("i-t")
+        .await
+        .unwrap();
+    {
+        let mut t = i.tags_mut();
+        t.insert("Name".into(), "b".into());
+        t.remove("stale");
+    }
+    i.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeInstances", "CreateTags", "DeleteTags"]
+    );
+    assert_eq!(i.name_tag(), Some("b"));
+    f.done();
+}
+
+fn waiting(f: &common::Fx) -> Instance {
+    Instance {
+        instance_id: Some("i-w".into()),
+        ..Default::default()
+    }
+    .using(&f.session)
+}
+
+#[tokio::test]
+async fn wait_until_running_retries_not_found_and_pending() {
+    let f = fx("instance_wait_running");
+    let out = waiting(&f).wait_until_running().delay(TICK).await.unwrap();
+    let r = out.reservations.unwrap();
+    assert_eq!(
+        r[0].instances.as_ref().unwrap()[0]
+            .state
+            .as_ref()
+            .unwrap()
+            .name,
+        Some(InstanceStateName::Running)
+    );
+    assert_eq!(f.sent().len(), 3);
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_stopped_retries_until_stopped() {
+    let f = fx("instance_wait_stopped");
+    waiting(&f).wait_until_stopped().delay(TICK).await.unwrap();
+    assert_eq!(f.sent().len(), 2);
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_terminated_retries_until_terminated() {
+    let f = fx("instance_wait_terminated");
+    waiting(&f)
+        .wait_until_terminated()
+        .delay(TICK)
+        .await
+        .unwrap();
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_running_fails_on_terminated() {
+    let f = fx("instance_wait_running_fails");
+    let res = waiting(&f).wait_until_running().delay(TICK).await;
+    assert!(res.is_err(), "{res:?}");
+    f.done();
+}

@@ -1,0 +1,137 @@
+//! Fixture tests for the read-only `InstanceTypeInfo`: get, get_many, list and
+//! the `instances` relation.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::InstanceTypeInfo;
+use common::{fx, Fx};
+use serde_json::Value;
+
+fn body(f: &Fx, i: usize, operation: &str) -> Value {
+    let sent = f.sent();
+    assert_eq!(sent[i].operation, operation, "request #{i}");
+    sent[i].body.clone()
+}
+
+#[tokio::test]
+async fn get_sends_the_type_and_parses_nested_info() {
+    let f = fx("instance_type_info_get");
+    let it = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .get("t3.micro")
+        .await
+        .unwrap();
+    assert_eq!(
+        body(&f, 0, "DescribeInstanceTypes")["InstanceType.1"],
+        "t3.micro"
+    );
+    assert_eq!(it.pk().unwrap().to_string(), "t3.micro");
+    assert_eq!(it.current_generation, Some(true));
+    assert_eq!(it.free_tier_eligible, Some(true));
+    assert_eq!(it.hypervisor.as_ref().unwrap().as_str(), "nitro");
+    let usage: Vec<_> = it
+        .supported_usage_classes
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().to_owned())
+        .collect();
+    assert_eq!(usage, ["on-demand", "spot"]);
+    let cpu = it.v_cpu_info.as_ref().unwrap();
+    assert_eq!(cpu.default_v_cpus, Some(2));
+    assert_eq!(cpu.valid_cores.as_deref(), Some(&[1][..]));
+    assert_eq!(it.memory_info.as_ref().unwrap().size_in_mi_b, Some(1024));
+    let proc = it.processor_info.as_ref().unwrap();
+    assert_eq!(proc.sustained_clock_speed_in_ghz, Some(2.5));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_type_not_offered_is_not_found() {
+    let f = fx("instance_type_info_get_empty");
+    let err = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .get("u-24tb1.metal")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), None);
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_an_invalid_type_keeps_the_service_error() {
+    let f = fx("instance_type_info_get_invalid");
+    let err = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .get("t9.nano")
+        .await
+        .unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidInstanceType"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_sends_every_type() {
+    let f = fx("instance_type_info_get_many");
+    let qs = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .get_many(["t3.micro", "m5.large"])
+        .include_unsupported_in_region(true)
+        .await
+        .unwrap();
+    let b = body(&f, 0, "DescribeInstanceTypes");
+    assert_eq!(b["InstanceType.1"], "t3.micro");
+    assert_eq!(b["InstanceType.2"], "m5.large");
+    assert_eq!(b["IncludeUnsupportedInRegion"], "true");
+    assert_eq!(qs.len(), 2);
+    assert_eq!(
+        qs.get(1)
+            .unwrap()
+            .memory_info
+            .as_ref()
+            .unwrap()
+            .size_in_mi_b,
+        Some(8192)
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn list_sends_filters_and_pages() {
+    let f = fx("instance_type_info_list");
+    let qs = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .list()
+        .filter("current-generation", ["true"])
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    let b = body(&f, 0, "DescribeInstanceTypes");
+    assert_eq!(b["Filter.1.Name"], "current-generation");
+    assert_eq!(b["Filter.1.Value.1"], "true");
+    assert_eq!(body(&f, 1, "DescribeInstanceTypes")["NextToken"], "it-2");
+    f.done();
+}
+
+#[tokio::test]
+async fn instances_filters_by_instance_type() {
+    let f = fx("instance_type_info_instances");
+    let it = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .get("t3.micro")
+        .await
+        .unwrap();
+    let instances = it.instances().await.unwrap();
+    assert_eq!(instances.len(), 1);
+    assert_eq!(
+        instances.first().unwrap().instance_id.as_deref(),
+        Some("i-0a1")
+    );
+    let b = body(&f, 1, "DescribeInstances");
+    assert_eq!(b["Filter.1.Name"], "instance-type");
+    assert_eq!(b["Filter.1.Value.1"], "t3.micro");
+    f.done();
+}

@@ -1,0 +1,167 @@
+//! Fixture tests for `KeyPair` and its manager.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::{KeyPair, KeyType, Tag};
+use common::{fx, TICK};
+
+fn env_prod() -> Option<Vec<Tag>> {
+    Some(vec![Tag {
+        key: Some("env".into()),
+        value: Some("prod".into()),
+    }])
+}
+
+#[tokio::test]
+async fn get_sends_the_id_and_include_public_key() {
+    let f = fx("key_pair_get");
+    let k = KeyPair::objects()
+        .using(&f.session)
+        .get("key-1")
+        .await
+        .unwrap();
+    let body = &f.sent()[0].body;
+    assert_eq!(body["KeyPairId.1"], "key-1");
+    assert_eq!(body["IncludePublicKey"], "true");
+    assert_eq!(body.as_object().unwrap().len(), 4);
+    assert_eq!(k.pk().unwrap().0, "key-1");
+    assert_eq!(k.name(), Some("deploy"));
+    assert_eq!(k.key_type, Some(KeyType::Ed25519));
+    assert_eq!(
+        k.public_key.as_deref(),
+        Some("ssh-ed25519 AAAAC3Nza deploy")
+    );
+    assert!(k.create_time.is_some());
+    assert!(k.key_material.is_none());
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_key_pair_is_a_typed_not_found() {
+    let f = fx("key_pair_get_not_found");
+    let err = KeyPair::objects()
+        .using(&f.session)
+        .get("key-404")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidKeyPair.NotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_and_list() {
+    let f = fx("key_pair_get_many");
+    let ks = KeyPair::objects()
+        .using(&f.session)
+        .get_many(["key-1", "key-2"])
+        .await
+        .unwrap();
+    assert_eq!(ks[1].key_name.as_deref(), Some("ci"));
+    f.done();
+    let f = fx("key_pair_list");
+    let ks = KeyPair::objects()
+        .using(&f.session)
+        .list()
+        .include_public_key(false)
+        .key_names(["deploy"])
+        .await
+        .unwrap();
+    assert_eq!(ks.len(), 1);
+    f.done();
+}
+
+#[tokio::test]
+async fn create_returns_the_private_key() {
+    let f = fx("key_pair_create");
+    let model = KeyPair {
+        key_name: Some("deploy".into()),
+        key_type: Some(KeyType::Ed25519),
+        tags: env_prod(),
+        ..Default::default()
+    };
+    let out = KeyPair::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap();
+    assert_eq!(out.key_pair_id.as_deref(), Some("key-new"));
+    assert!(out
+        .key_material
+        .as_deref()
+        .unwrap()
+        .starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    assert_eq!(
+        f.sent()[0].body["TagSpecification.1.ResourceType"],
+        "key-pair"
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn save_creates_describes_and_keeps_the_private_key() {
+    let f = fx("key_pair_save_creates");
+    let mut k = KeyPair {
+        key_name: Some("deploy".into()),
+        key_type: Some(KeyType::Ed25519),
+        tags: env_prod(),
+        ..Default::default()
+    }
+    .using(&f.session);
+    k.save().await.unwrap();
+    assert_eq!(f.operations(), ["CreateKeyPair", "DescribeKeyPairs"]);
+    assert_eq!(k.key_pair_id.as_deref(), Some("key-new"));
+    assert_eq!(k.key_material.as_deref(), Some("PRIVATE"));
+    assert!(k.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn import_key_pair_base64_encodes_and_describes() {
+    let f = fx("key_pair_import");
+    let k = KeyPair::objects()
+        .using(&f.session)
+        .import_key_pair("laptop")
+        .public_key_material(b"ssh-ed25519 AAAA".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(k.key_pair_id.as_deref(), Some("key-imp"));
+    assert_eq!(
+        f.sent()[0].body["PublicKeyMaterial"],
+        "c3NoLWVkMjU1MTkgQUFBQQ=="
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn tag_edit_then_delete_by_id() {
+    let f = fx("key_pair_delete_and_tags");
+    let mut k = KeyPair::objects()
+        .using(&f.session)
+        .get("key-d")
+        .await
+        .unwrap();
+    k.tags_mut().insert("env".into(), "prod".into());
+    k.save().await.unwrap();
+    k.delete().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeKeyPairs", "CreateTags", "DeleteKeyPair"]
+    );
+    assert!(f.sent()[2].body.get("KeyName").is_none());
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_exists_retries_not_found() {
+    let f = fx("key_pair_wait_exists");
+    let k = KeyPair {
+        key_pair_id: Some("key-w".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    k.wait_until_exists().delay(TICK).await.unwrap();
+    assert_eq!(f.sent().len(), 2);
+    f.done();
+}

@@ -1,0 +1,203 @@
+//! Fixture tests for `LaunchTemplateVersion` (composite key LaunchTemplateId +
+//! VersionNumber): every manager method and the relations.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::{LaunchTemplateVersion, RequestLaunchTemplateData};
+use common::{fx, new_in, Fx};
+use serde_json::Value;
+
+const LT: &str = "lt-0a1b2c3d4e5f60718";
+
+fn body(f: &Fx, i: usize, operation: &str) -> Value {
+    let sent = f.sent();
+    assert_eq!(sent[i].operation, operation, "request #{i}");
+    sent[i].body.clone()
+}
+
+#[tokio::test]
+async fn get_sends_the_template_id_and_one_version() {
+    let f = fx("launch_template_version_get");
+    let v = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .get(LT, "2")
+        .await
+        .unwrap();
+    let b = body(&f, 0, "DescribeLaunchTemplateVersions");
+    assert_eq!(b["LaunchTemplateId"], LT);
+    assert_eq!(b["LaunchTemplateVersion.1"], "2");
+    assert_eq!(v.launch_template_id.as_deref(), Some(LT));
+    assert_eq!(v.version_number, Some(2));
+    assert_eq!(v.version_description.as_deref(), Some("v2"));
+    assert_eq!(v.default_version, Some(false));
+    let data = v.launch_template_data.as_ref().unwrap();
+    assert_eq!(data.image_id.as_deref(), Some("ami-0abc"));
+    assert_eq!(data.instance_type.as_ref().unwrap().as_str(), "t3.micro");
+    let key = v.pk().unwrap();
+    assert_eq!(key.launch_template_id, LT);
+    assert_eq!(key.version_number, "2");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_version_is_a_typed_not_found() {
+    let f = fx("launch_template_version_get_missing");
+    let err = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .get(LT, "9")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidLaunchTemplateId.VersionNotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn list_pages_through_one_templates_versions() {
+    let f = fx("launch_template_version_list");
+    let qs = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .list()
+        .launch_template_id(LT)
+        .min_version("1")
+        .max_version("3")
+        .await
+        .unwrap();
+    let numbers: Vec<_> = qs.iter().map(|v| v.version_number.unwrap()).collect();
+    assert_eq!(numbers, [3, 2, 1]);
+    let b = body(&f, 0, "DescribeLaunchTemplateVersions");
+    assert_eq!(b["LaunchTemplateId"], LT);
+    assert_eq!(b["MinVersion"], "1");
+    assert_eq!(b["MaxVersion"], "3");
+    assert_eq!(
+        body(&f, 1, "DescribeLaunchTemplateVersions")["NextToken"],
+        "tok-2"
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn create_takes_the_model_and_the_data() {
+    let f = fx("launch_template_version_create");
+    let model = LaunchTemplateVersion {
+        launch_template_id: Some(LT.into()),
+        version_description: Some("bigger".into()),
+        ..Default::default()
+    };
+    let v = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .create(&model)
+        .source_version("1")
+        .launch_template_data(RequestLaunchTemplateData {
+            instance_type: Some("t3.large".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let b = body(&f, 0, "CreateLaunchTemplateVersion");
+    assert_eq!(b["LaunchTemplateId"], LT);
+    assert_eq!(b["VersionDescription"], "bigger");
+    assert_eq!(b["SourceVersion"], "1");
+    assert_eq!(b["LaunchTemplateData.InstanceType"], "t3.large");
+    assert!(common::is_uuid(b["ClientToken"].as_str().unwrap()));
+    assert_eq!(v.version_number, Some(2));
+    assert!(v.state().is_persisted());
+    f.done();
+}
+
+/// `save()` of a new version goes through `create(&self)`, which cannot take
+/// the data from the model (the model holds `ResponseLaunchTemplateData`, the
+/// request needs `RequestLaunchTemplateData`): it always fails before sending.
+#[tokio::test]
+async fn save_of_a_new_version_cannot_carry_its_data() {
+    let f = fx("launch_template_version_create");
+    let mut v = LaunchTemplateVersion {
+        launch_template_id: Some(LT.into()),
+        launch_template_data: Some(Default::default()),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    common::assert_validation(v.save().await, "LaunchTemplateData");
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn delete_sends_the_template_id_and_the_version() {
+    let f = fx("launch_template_version_delete");
+    let out = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .delete(LT, "3")
+        .await
+        .unwrap();
+    let b = body(&f, 0, "DeleteLaunchTemplateVersions");
+    assert_eq!(b["LaunchTemplateId"], LT);
+    assert_eq!(b["LaunchTemplateVersion.1"], "3");
+    let ok = out.successfully_deleted_launch_template_versions.unwrap();
+    assert_eq!(ok[0].version_number, Some(3));
+    assert!(out
+        .unsuccessfully_deleted_launch_template_versions
+        .unwrap_or_default()
+        .is_empty());
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_reports_unsuccessful_versions_in_the_output() {
+    let f = fx("launch_template_version_delete_failed");
+    let out = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .delete(LT, "1")
+        .await
+        .unwrap();
+    let failed = out.unsuccessfully_deleted_launch_template_versions.unwrap();
+    assert_eq!(failed[0].version_number, Some(1));
+    let e = failed[0].response_error.as_ref().unwrap();
+    assert_eq!(
+        e.code.as_ref().map(|c| c.as_str()),
+        Some("launchTemplateVersionIsDefault")
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn relations_send_the_linked_ids() {
+    let f = fx("launch_template_version_relations");
+    let v = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .get(LT, "2")
+        .await
+        .unwrap();
+    let lt = v.launch_template().await.unwrap();
+    assert_eq!(lt.launch_template_id.as_deref(), Some(LT));
+    assert_eq!(
+        body(&f, 1, "DescribeLaunchTemplates")["LaunchTemplateId.1"],
+        LT
+    );
+
+    let ami = v.ami().await.unwrap().unwrap();
+    assert_eq!(ami.image_id.as_deref(), Some("ami-0abc"));
+    assert_eq!(body(&f, 2, "DescribeImages")["ImageId.1"], "ami-0abc");
+
+    let it = v.instance_type().await.unwrap().unwrap();
+    assert_eq!(it.instance_type.as_ref().unwrap().as_str(), "t3.micro");
+    assert_eq!(it.v_cpu_info.as_ref().unwrap().default_v_cpus, Some(2));
+    assert_eq!(
+        body(&f, 3, "DescribeInstanceTypes")["InstanceType.1"],
+        "t3.micro"
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn optional_relations_without_data_are_none() {
+    let f = fx("launch_template_version_relations");
+    let v = LaunchTemplateVersion {
+        launch_template_id: Some(LT.into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert!(v.ami().await.unwrap().is_none());
+    assert!(v.instance_type().await.unwrap().is_none());
+    f.nothing_sent();
+}

@@ -1,0 +1,159 @@
+//! Fixture tests for `Subnet` and its manager.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::{Subnet, SubnetState, Tag};
+use common::fx;
+
+#[tokio::test]
+async fn get_sends_subnet_id_1_and_parses_the_subnet() {
+    let f = fx("subnet_get");
+    let s = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-1")
+        .await
+        .unwrap();
+    let body = &f.sent()[0].body;
+    assert_eq!(body["Action"], "DescribeSubnets");
+    assert_eq!(body["SubnetId.1"], "subnet-1");
+    assert_eq!(body.as_object().unwrap().len(), 3);
+    assert_eq!(s.pk().unwrap().0, "subnet-1");
+    assert_eq!(s.vpc_id.as_deref(), Some("vpc-1"));
+    assert_eq!(s.cidr_block.as_deref(), Some("10.0.1.0/24"));
+    assert_eq!(s.available_ip_address_count, Some(251));
+    assert_eq!(s.availability_zone.as_deref(), Some("us-east-1a"));
+    assert_eq!(s.state, Some(SubnetState::Available));
+    assert_eq!(s.map_public_ip_on_launch, Some(false));
+    assert_eq!(
+        s.subnet_arn.as_deref(),
+        Some("arn:aws:ec2:us-east-1:123456789012:subnet/subnet-1")
+    );
+    assert_eq!(s.name_tag(), Some("private-a"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_subnet_is_a_typed_not_found() {
+    let f = fx("subnet_get_not_found");
+    let err = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidSubnetID.NotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_pages_through_next_token() {
+    let f = fx("subnet_get_many");
+    let subnets = Subnet::objects()
+        .using(&f.session)
+        .get_many(["subnet-1", "subnet-2"])
+        .await
+        .unwrap();
+    assert_eq!(subnets.len(), 2);
+    assert_eq!(subnets[1].cidr_block.as_deref(), Some("10.0.2.0/24"));
+    assert_eq!(f.sent()[1].body["NextToken"], "n2");
+    f.done();
+}
+
+#[tokio::test]
+async fn list_sends_filters() {
+    let f = fx("subnet_list");
+    let subnets = Subnet::objects()
+        .using(&f.session)
+        .list()
+        .filter("availability-zone", ["us-east-1a"])
+        .await
+        .unwrap();
+    assert_eq!(subnets.len(), 2);
+    assert_eq!(f.sent()[0].body["Filter.1.Name"], "availability-zone");
+    assert_eq!(f.sent()[0].body["Filter.1.Value.1"], "us-east-1a");
+    f.done();
+}
+
+#[tokio::test]
+async fn save_of_a_new_subnet_creates_it_with_tag_specifications() {
+    let f = fx("subnet_save_creates");
+    let mut s = Subnet {
+        vpc_id: Some("vpc-1".into()),
+        cidr_block: Some("10.0.3.0/24".into()),
+        availability_zone: Some("us-east-1a".into()),
+        tags: Some(vec![Tag {
+            key: Some("Name".into()),
+            value: Some("app".into()),
+        }]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    s.save().await.unwrap();
+    assert_eq!(f.operations(), ["CreateSubnet"]);
+    let body = &f.sent()[0].body;
+    assert_eq!(body["TagSpecification.1.ResourceType"], "subnet");
+    assert_eq!(body["VpcId"], "vpc-1");
+    assert_eq!(s.subnet_id.as_deref(), Some("subnet-new"));
+    assert_eq!(s.state, Some(SubnetState::Pending));
+    assert!(s.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_sends_the_subnet_id() {
+    let f = fx("subnet_delete");
+    let mut s = Subnet {
+        subnet_id: Some("subnet-1".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    s.delete().await.unwrap();
+    assert_eq!(f.sent()[0].body["SubnetId"], "subnet-1");
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_delete_sends_the_subnet_id() {
+    let f = fx("subnet_delete");
+    Subnet::objects()
+        .using(&f.session)
+        .delete("subnet-1")
+        .await
+        .unwrap();
+    assert_eq!(f.operations(), ["DeleteSubnet"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn relations_send_the_vpc_id_and_subnet_filter() {
+    let f = fx("subnet_relations");
+    let s = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-r")
+        .await
+        .unwrap();
+    let vpc = s.vpc().await.unwrap();
+    assert_eq!(vpc.vpc_id.as_deref(), Some("vpc-r"));
+    let instances = s.instances().await.unwrap();
+    assert_eq!(instances.len(), 1);
+    assert_eq!(instances[0].instance_id.as_deref(), Some("i-1"));
+    assert_eq!(f.sent()[1].body["VpcId.1"], "vpc-r");
+    assert_eq!(f.sent()[2].body["Filter.1.Name"], "subnet-id");
+    f.done();
+}
+
+#[tokio::test]
+async fn renaming_saves_only_the_changed_name_tag() {
+    let f = fx("subnet_tags_save");
+    let mut s = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-t")
+        .await
+        .unwrap();
+    s.tags_mut().insert("Name".into(), "b".into());
+    s.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeSubnets", "CreateTags"]);
+    assert_eq!(s.name_tag(), Some("b"));
+    f.done();
+}

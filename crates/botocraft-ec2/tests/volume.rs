@@ -1,0 +1,175 @@
+//! Fixture tests for `Volume` and its manager.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::{Tag, Volume, VolumeState, VolumeType};
+use common::{fx, is_uuid, TICK};
+
+#[tokio::test]
+async fn get_parses_the_volume_and_attachments() {
+    let f = fx("volume_get");
+    let v = Volume::objects()
+        .using(&f.session)
+        .get("vol-1")
+        .await
+        .unwrap();
+    assert_eq!(f.sent()[0].body["VolumeId.1"], "vol-1");
+    assert_eq!(f.sent()[0].body.as_object().unwrap().len(), 3);
+    assert_eq!(v.pk().unwrap().0, "vol-1");
+    // `State` is `status` on the wire.
+    assert_eq!(v.state, Some(VolumeState::InUse));
+    assert_eq!(v.size, Some(100));
+    assert_eq!(v.volume_type, Some(VolumeType::Gp3));
+    assert_eq!(v.iops, Some(3000));
+    assert_eq!(v.encrypted, Some(true));
+    let att = &v.attachments.as_ref().unwrap()[0];
+    assert_eq!(att.instance_id.as_deref(), Some("i-1"));
+    assert_eq!(att.device.as_deref(), Some("/dev/sdf"));
+    assert_eq!(v.name_tag(), Some("data"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_volume_is_a_typed_not_found() {
+    let f = fx("volume_get_not_found");
+    let err = Volume::objects()
+        .using(&f.session)
+        .get("vol-404")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidVolume.NotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_pages_and_list_filters() {
+    let f = fx("volume_get_many");
+    let vs = Volume::objects()
+        .using(&f.session)
+        .get_many(["vol-1", "vol-2"])
+        .await
+        .unwrap();
+    assert_eq!(vs.len(), 2);
+    f.done();
+    let f = fx("volume_list");
+    let vs = Volume::objects()
+        .using(&f.session)
+        .list()
+        .filter("status", ["available"])
+        .await
+        .unwrap();
+    assert_eq!(vs.len(), 1);
+    f.done();
+}
+
+#[tokio::test]
+async fn save_creates_then_describes() {
+    let f = fx("volume_save_creates");
+    let mut v = Volume {
+        availability_zone: Some("us-east-1a".into()),
+        size: Some(100),
+        volume_type: Some(VolumeType::Gp3),
+        encrypted: Some(true),
+        tags: Some(vec![Tag {
+            key: Some("Name".into()),
+            value: Some("data".into()),
+        }]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    v.save().await.unwrap();
+    assert_eq!(f.operations(), ["CreateVolume", "DescribeVolumes"]);
+    let body = &f.sent()[0].body;
+    assert!(is_uuid(body["ClientToken"].as_str().unwrap()));
+    assert_eq!(body["TagSpecification.1.ResourceType"], "volume");
+    assert_eq!(v.volume_id.as_deref(), Some("vol-new"));
+    assert_eq!(v.state, Some(VolumeState::Creating));
+    f.done();
+}
+
+#[tokio::test]
+async fn update_sends_modify_volume_from_the_model() {
+    let f = fx("volume_update");
+    let v = Volume {
+        volume_id: Some("vol-1".into()),
+        size: Some(200),
+        volume_type: Some(VolumeType::Gp3),
+        iops: Some(3000),
+        throughput: Some(125),
+        multi_attach_enabled: Some(false),
+        ..Default::default()
+    };
+    let m = Volume::objects()
+        .using(&f.session)
+        .update(&v)
+        .await
+        .unwrap();
+    assert_eq!(m.target_size, Some(200));
+    assert_eq!(m.modification_state.unwrap().as_str(), "modifying");
+    f.done();
+}
+
+#[tokio::test]
+#[ignore = "bug: Volume::save() on a fetched volume always sends ModifyVolume (with every modifiable field), even when only tags changed"]
+async fn tag_only_save_sends_only_create_tags() {
+    let f = fx("volume_tags_only_save");
+    let mut v = Volume::objects()
+        .using(&f.session)
+        .get("vol-t")
+        .await
+        .unwrap();
+    v.tags_mut().insert("Name".into(), "data".into());
+    v.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeVolumes", "CreateTags"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn attach_detach_and_delete() {
+    let f = fx("volume_ops");
+    let m = Volume::objects().using(&f.session);
+    let a = m.attach("vol-1", "i-1", "/dev/sdf").await.unwrap();
+    assert_eq!(a.state.unwrap().as_str(), "attaching");
+    let d = m.detach("vol-1").instance_id("i-1").await.unwrap();
+    assert_eq!(d.state.unwrap().as_str(), "detaching");
+    m.delete("vol-1").await.unwrap();
+    assert_eq!(f.sent()[0].body["Device"], "/dev/sdf");
+    f.done();
+}
+
+#[tokio::test]
+async fn model_proxies_relations_and_delete() {
+    let f = fx("volume_model");
+    let mut v = Volume::objects()
+        .using(&f.session)
+        .get("vol-m")
+        .await
+        .unwrap();
+    v.attach("i-2", "/dev/sdg").await.unwrap();
+    v.detach().force(true).await.unwrap();
+    let s = v.snapshot().await.unwrap().unwrap();
+    assert_eq!(s.snapshot_id.as_deref(), Some("snap-1"));
+    assert!(v.instances().await.unwrap().is_empty());
+    assert_eq!(v.snapshots().await.unwrap().len(), 1);
+    v.delete().await.unwrap();
+    assert_eq!(f.sent()[2].body["VolumeId"], "vol-m");
+    f.done();
+}
+
+#[tokio::test]
+async fn waiters_available_in_use_and_deleted() {
+    let f = fx("volume_waiters");
+    let v = Volume {
+        volume_id: Some("vol-w".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    v.wait_until_available().delay(TICK).await.unwrap();
+    v.wait_until_in_use().delay(TICK).await.unwrap();
+    // VolumeDeleted succeeds on InvalidVolume.NotFound after a `deleting` answer.
+    v.wait_until_deleted().delay(TICK).await.unwrap();
+    assert_eq!(f.sent().len(), 5);
+    f.done();
+}

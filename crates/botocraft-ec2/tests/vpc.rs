@@ -1,0 +1,318 @@
+//! Fixture tests for `Vpc` and its manager.
+
+mod common;
+
+use botocraft_core::PrimaryModel;
+use botocraft_ec2::{AttributeBooleanValue, Tag, Tenancy, Vpc, VpcState};
+use common::{fx, TICK};
+
+fn tag(k: &str, v: &str) -> Tag {
+    Tag {
+        key: Some(k.into()),
+        value: Some(v.into()),
+    }
+}
+
+#[tokio::test]
+async fn get_sends_vpc_id_1_and_parses_the_vpc() {
+    let f = fx("vpc_get_by_id");
+    let vpc = Vpc::objects()
+        .using(&f.session)
+        .get("vpc-0a1b2c3d")
+        .await
+        .unwrap();
+    let sent = f.sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].operation, "DescribeVpcs");
+    assert_eq!(sent[0].body["Action"], "DescribeVpcs");
+    assert_eq!(sent[0].body["Version"], "2016-11-15");
+    assert_eq!(sent[0].body["VpcId.1"], "vpc-0a1b2c3d");
+    assert_eq!(sent[0].body.as_object().unwrap().len(), 3);
+    assert_eq!(vpc.pk().unwrap().0, "vpc-0a1b2c3d");
+    assert_eq!(vpc.state, Some(VpcState::Available));
+    assert_eq!(vpc.cidr_block.as_deref(), Some("10.0.0.0/16"));
+    assert_eq!(vpc.owner_id.as_deref(), Some("123456789012"));
+    assert_eq!(vpc.is_default, Some(false));
+    assert_eq!(vpc.instance_tenancy, Some(Tenancy::from("default")));
+    assert_eq!(
+        vpc.cidr_block_association_set.as_ref().unwrap()[0]
+            .association_id
+            .as_deref(),
+        Some("vpc-cidr-assoc-1")
+    );
+    assert_eq!(vpc.name_tag(), Some("main"));
+    assert_eq!(vpc.name(), Some("main"));
+    assert_eq!(vpc.tags().get("env").map(String::as_str), Some("prod"));
+    assert!(vpc.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn get_of_a_missing_vpc_is_a_typed_not_found() {
+    let f = fx("vpc_get_not_found");
+    let err = Vpc::objects()
+        .using(&f.session)
+        .get("vpc-missing")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidVpcID.NotFound"));
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!(*resource, "Vpc");
+            assert_eq!(key, "vpc-missing");
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_follows_next_token_across_pages() {
+    let f = fx("vpc_get_many_paginated");
+    let vpcs = Vpc::objects()
+        .using(&f.session)
+        .get_many(["vpc-1", "vpc-2", "vpc-3"])
+        .await
+        .unwrap();
+    let ids: Vec<_> = vpcs.iter().map(|v| v.vpc_id.clone().unwrap()).collect();
+    assert_eq!(ids, ["vpc-1", "vpc-2", "vpc-3"]);
+    let sent = f.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(sent[0].body.get("NextToken").is_none());
+    assert_eq!(sent[1].body["NextToken"], "page-2");
+    assert_eq!(sent[1].body["VpcId.3"], "vpc-3");
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_of_no_ids_sends_nothing() {
+    let f = fx("vpc_get_many_paginated");
+    let vpcs = Vpc::objects()
+        .using(&f.session)
+        .get_many(Vec::<String>::new())
+        .await
+        .unwrap();
+    assert!(vpcs.is_empty());
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn list_sends_filters_and_tag_filters_and_pages() {
+    let f = fx("vpc_list_filters");
+    let vpcs = Vpc::objects()
+        .using(&f.session)
+        .list()
+        .filter("cidr", ["10.0.0.0/16", "10.1.0.0/16"])
+        .tag("env", ["prod"])
+        .await
+        .unwrap();
+    assert_eq!(vpcs.len(), 2);
+    assert_eq!(vpcs[1].cidr_block.as_deref(), Some("10.1.0.0/16"));
+    let body = &f.sent()[0].body;
+    assert_eq!(body["Filter.1.Name"], "cidr");
+    assert_eq!(body["Filter.1.Value.1"], "10.0.0.0/16");
+    assert_eq!(body["Filter.1.Value.2"], "10.1.0.0/16");
+    assert_eq!(body["Filter.2.Name"], "tag:env");
+    assert_eq!(body["Filter.2.Value.1"], "prod");
+    f.done();
+}
+
+#[tokio::test]
+async fn an_unknown_state_value_still_parses() {
+    let f = fx("vpc_unknown_state");
+    let vpc = Vpc::objects()
+        .using(&f.session)
+        .get("vpc-odd")
+        .await
+        .unwrap();
+    assert_eq!(vpc.state, Some(VpcState::Unknown("migrating".into())));
+    assert_eq!(vpc.state.as_ref().unwrap().as_str(), "migrating");
+    f.done();
+}
+
+#[tokio::test]
+async fn save_of_a_new_vpc_creates_it_with_tag_specifications() {
+    let f = fx("vpc_save_creates");
+    let mut vpc = Vpc {
+        cidr_block: Some("10.9.0.0/16".into()),
+        instance_tenancy: Some(Tenancy::from("default")),
+        tags: Some(vec![tag("Name", "new-vpc"), tag("team", "net")]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert!(!vpc.state().is_persisted());
+    vpc.save().await.unwrap();
+    assert_eq!(f.operations(), ["CreateVpc"]);
+    let body = &f.sent()[0].body;
+    assert_eq!(body["TagSpecification.1.ResourceType"], "vpc");
+    assert_eq!(body["TagSpecification.1.Tag.1.Key"], "Name");
+    assert_eq!(body["TagSpecification.1.Tag.1.Value"], "new-vpc");
+    assert_eq!(body["CidrBlock"], "10.9.0.0/16");
+    assert_eq!(vpc.vpc_id.as_deref(), Some("vpc-new"));
+    assert_eq!(vpc.state, Some(VpcState::Pending));
+    assert_eq!(vpc.name_tag(), Some("new-vpc"));
+    assert!(vpc.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn create_builder_overrides_model_values() {
+    let f = fx("vpc_create_override");
+    let model = Vpc {
+        cidr_block: Some("10.7.0.0/16".into()),
+        ..Default::default()
+    };
+    let vpc = Vpc::objects()
+        .using(&f.session)
+        .create(&model)
+        .cidr_block("10.8.0.0/16")
+        .amazon_provided_ipv6_cidr_block(true)
+        .await
+        .unwrap();
+    assert_eq!(vpc.vpc_id.as_deref(), Some("vpc-ov"));
+    assert_eq!(f.sent()[0].body["AmazonProvidedIpv6CidrBlock"], "true");
+    assert!(f.sent()[0]
+        .body
+        .get("TagSpecification.1.ResourceType")
+        .is_none());
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_sends_the_vpc_id() {
+    let f = fx("vpc_delete");
+    let mut vpc = Vpc::objects()
+        .using(&f.session)
+        .get("vpc-del")
+        .await
+        .unwrap();
+    vpc.delete().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeVpcs", "DeleteVpc"]);
+    assert_eq!(f.sent()[1].body["VpcId"], "vpc-del");
+    assert!(!vpc.state().is_persisted());
+    f.done();
+}
+
+#[tokio::test]
+async fn manager_delete_of_a_missing_vpc_is_not_found() {
+    let f = fx("vpc_delete_not_found");
+    let err = Vpc::objects()
+        .using(&f.session)
+        .delete("vpc-gone")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidVpcID.NotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn attribute_getters_send_the_fixed_attribute_name() {
+    let f = fx("vpc_attributes");
+    let m = Vpc::objects().using(&f.session);
+    assert_eq!(m.dns_hostnames("vpc-1").await.unwrap().value, Some(true));
+    assert_eq!(m.dns_support("vpc-1").await.unwrap().value, Some(false));
+    assert_eq!(
+        m.network_address_usage_metrics("vpc-1")
+            .await
+            .unwrap()
+            .value,
+        Some(true)
+    );
+    let sent = f.sent();
+    assert_eq!(sent[0].body["Attribute"], "enableDnsHostnames");
+    assert_eq!(sent[1].body["Attribute"], "enableDnsSupport");
+    assert_eq!(
+        sent[2].body["Attribute"],
+        "enableNetworkAddressUsageMetrics"
+    );
+    assert!(sent.iter().all(|s| s.body["VpcId"] == "vpc-1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn modify_attribute_sends_a_nested_value() {
+    let f = fx("vpc_modify_attribute");
+    Vpc::objects()
+        .using(&f.session)
+        .modify_attribute("vpc-1")
+        .enable_dns_hostnames(AttributeBooleanValue { value: Some(true) })
+        .await
+        .unwrap();
+    assert_eq!(f.sent()[0].body["EnableDnsHostnames.Value"], "true");
+    f.done();
+}
+
+#[tokio::test]
+async fn tag_edits_are_saved_with_create_tags_and_delete_tags_by_id() {
+    let f = fx("vpc_tags_save");
+    let mut vpc = Vpc::objects().using(&f.session).get("vpc-t").await.unwrap();
+    {
+        let mut tags = vpc.tags_mut();
+        tags.insert("env".into(), "prod".into());
+        tags.insert("owner".into(), "ops".into());
+        tags.remove("old");
+    }
+    vpc.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeVpcs", "CreateTags", "DeleteTags"]);
+    let sent = f.sent();
+    assert_eq!(sent[1].body["ResourceId.1"], "vpc-t");
+    assert!(sent[1].body.get("Tag.3.Key").is_none());
+    assert_eq!(sent[2].body["ResourceId.1"], "vpc-t");
+    assert_eq!(sent[2].body["Tag.1.Key"], "old");
+    assert!(sent[2].body.get("Tag.1.Value").is_none());
+    assert_eq!(vpc.tags().len(), 3);
+    // Saving again without edits sends nothing more.
+    vpc.save().await.unwrap();
+    assert_eq!(f.sent().len(), 3);
+    f.done();
+}
+
+#[tokio::test]
+async fn relations_filter_by_the_vpc_id() {
+    let f = fx("vpc_relations");
+    let vpc = Vpc::objects()
+        .using(&f.session)
+        .get("vpc-rel")
+        .await
+        .unwrap();
+    let subnets = vpc.subnets().await.unwrap();
+    assert_eq!(subnets[0].subnet_id.as_deref(), Some("subnet-1"));
+    let groups = vpc.security_groups().await.unwrap();
+    assert_eq!(groups[0].group_id.as_deref(), Some("sg-1"));
+    assert!(vpc.instances().await.unwrap().is_empty());
+    let acls = vpc.network_acls().await.unwrap();
+    assert_eq!(acls.len(), 1);
+    let rts = vpc.route_tables().await.unwrap();
+    assert_eq!(rts[0].route_table_id.as_deref(), Some("rtb-1"));
+    let igws = vpc.internet_gateways().await.unwrap();
+    assert_eq!(igws[0].internet_gateway_id.as_deref(), Some("igw-1"));
+    for s in &f.sent()[1..] {
+        assert_eq!(s.body["Filter.1.Value.1"], "vpc-rel", "{}", s.operation);
+    }
+    assert_eq!(f.sent()[6].body["Filter.1.Name"], "attachment.vpc-id");
+    f.done();
+}
+
+#[tokio::test]
+async fn relation_of_a_vpc_without_id_is_a_validation_error() {
+    let f = fx("vpc_relations");
+    let vpc = Vpc::default().using(&f.session);
+    common::assert_validation(vpc.subnets().await, "VpcId");
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn wait_until_available_retries_until_available() {
+    let f = fx("vpc_wait_available");
+    let vpc = Vpc {
+        vpc_id: Some("vpc-w".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let out = vpc.wait_until_available().delay(TICK).await.unwrap();
+    assert_eq!(out.vpcs.unwrap()[0].state, Some(VpcState::Available));
+    assert_eq!(f.sent().len(), 3);
+    f.done();
+}

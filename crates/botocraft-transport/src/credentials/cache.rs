@@ -1,0 +1,170 @@
+//! [`CachedProvider`]: caching with single-flight refresh.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use botocraft_core::{Error, Result};
+
+use super::{Credentials, CredentialsLookup, ProvideCredentials};
+
+/// Caches another provider's credentials.
+///
+/// Cached credentials are returned until `refresh_margin` (default 5
+/// minutes) before their expiry; credentials without an expiry are kept
+/// forever. Refreshes are single-flight: however many callers find the cache
+/// stale at once, one of them calls the inner provider and the others wait
+/// for and share its result (including its failure). When a refresh fails
+/// but the cached credentials have not actually expired yet, they are still
+/// returned.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use botocraft_transport::credentials::CachedProvider;
+/// use botocraft_transport::{Credentials, ProvideCredentials};
+/// let cached = CachedProvider::new(Credentials::new("AKID", "secret", None));
+/// assert_eq!(cached.provide_credentials().await.unwrap().access_key_id, "AKID");
+/// # }
+/// ```
+pub struct CachedProvider {
+    inner: Arc<dyn ProvideCredentials>,
+    margin: Duration,
+    cached: RwLock<Option<Credentials>>,
+    /// Held while refreshing; guards nothing else.
+    refresh: tokio::sync::Mutex<()>,
+    /// Bumped after every refresh attempt.
+    generation: AtomicU64,
+    /// The error of the latest refresh, for callers that waited on it.
+    last_error: RwLock<Option<String>>,
+}
+
+impl fmt::Debug for CachedProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CachedProvider")
+            .field("inner", &self.inner)
+            .field("refresh_margin", &self.margin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CachedProvider {
+    /// Caches `inner` with the default 5-minute refresh margin.
+    pub fn new(inner: impl ProvideCredentials + 'static) -> Self {
+        CachedProvider {
+            inner: Arc::new(inner),
+            margin: Duration::from_secs(300),
+            cached: RwLock::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+            generation: AtomicU64::new(0),
+            last_error: RwLock::new(None),
+        }
+    }
+
+    /// Refresh this long before expiry instead of 5 minutes.
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// Forgets the cached credentials; the next call refreshes.
+    pub fn invalidate(&self) {
+        *self.cached.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn cached(&self) -> Option<Credentials> {
+        self.cached
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn fresh(&self) -> Option<Credentials> {
+        self.cached()
+            .filter(|c| !c.expires_within(SystemTime::now(), self.margin))
+    }
+
+    /// Cached credentials that are stale but not yet expired.
+    fn still_valid(&self) -> Option<Credentials> {
+        self.cached()
+            .filter(|c| !c.expires_within(SystemTime::now(), Duration::ZERO))
+    }
+
+    async fn get(&self) -> Result<Credentials> {
+        if let Some(c) = self.fresh() {
+            return Ok(c);
+        }
+        let seen = self.generation.load(Ordering::Acquire);
+        let _guard = self.refresh.lock().await;
+        if let Some(c) = self.fresh() {
+            return Ok(c);
+        }
+        if self.generation.load(Ordering::Acquire) != seen {
+            // Another caller refreshed while we waited, and failed: share
+            // its outcome instead of calling the provider again.
+            let error = self
+                .last_error
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            if let Some(message) = error {
+                return match self.still_valid() {
+                    Some(c) => Ok(c),
+                    None => Err(Error::credentials(message)),
+                };
+            }
+        }
+        let result = self.inner.provide_credentials().await;
+        match &result {
+            Ok(c) => {
+                *self.cached.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+                *self.last_error.write().unwrap_or_else(|e| e.into_inner()) = None;
+            }
+            Err(e) => {
+                let message = match e {
+                    Error::Credentials { message } => message.clone(),
+                    other => other.to_string(),
+                };
+                *self.last_error.write().unwrap_or_else(|e| e.into_inner()) = Some(message);
+            }
+        }
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        match result {
+            Ok(c) => Ok(c),
+            Err(e) => match self.still_valid() {
+                Some(c) => {
+                    tracing::warn!(error = %e, "credentials refresh failed; using the cached credentials until they expire");
+                    Ok(c)
+                }
+                None => Err(e),
+            },
+        }
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for CachedProvider {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        self.get().await
+    }
+
+    async fn lookup_credentials(&self) -> CredentialsLookup {
+        if let Some(c) = self.fresh() {
+            return CredentialsLookup::Found(c);
+        }
+        // Keep the inner provider's distinction between "not configured"
+        // and "failed" while still refreshing once.
+        let _guard = self.refresh.lock().await;
+        if let Some(c) = self.fresh() {
+            return CredentialsLookup::Found(c);
+        }
+        let lookup = self.inner.lookup_credentials().await;
+        if let CredentialsLookup::Found(c) = &lookup {
+            *self.cached.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+        }
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        lookup
+    }
+}

@@ -1,0 +1,254 @@
+//! The two STS operations the providers need: `AssumeRole` (signed with the
+//! source credentials) and `AssumeRoleWithWebIdentity` (unsigned), over our
+//! own awsQuery serializer and XML parser with hand-declared shapes.
+
+use std::sync::Arc;
+
+use botocraft_core::protocol::{query, xml};
+use botocraft_core::schema::{scalars, Kind, Member, Shape};
+use botocraft_core::{Error, Protocol, ServiceMetadata};
+use serde::{Deserialize, Serialize};
+
+use super::{parse_expiration, Credentials, ProviderConfig};
+use crate::config::{join_uri, resolve_endpoint};
+use crate::profile::Profile;
+use crate::signer::Signer;
+use crate::transport::{is_loopback_host, Transport};
+
+pub(crate) static STS: ServiceMetadata = ServiceMetadata {
+    name: "sts",
+    signing_name: "sts",
+    endpoint_prefix: "sts",
+    env_id: "STS",
+    api_version: "2011-06-15",
+    target_prefix: None,
+    protocol: Protocol::AwsQuery,
+};
+
+static ASSUME_ROLE_INPUT: Shape = Shape {
+    name: "AssumeRoleRequest",
+    kind: Kind::Structure(&[
+        Member::new("RoleArn", &scalars::STRING),
+        Member::new("RoleSessionName", &scalars::STRING),
+        Member::new("ExternalId", &scalars::STRING),
+        Member::new("DurationSeconds", &scalars::INTEGER),
+    ]),
+    xml_namespace: None,
+};
+
+static WEB_IDENTITY_INPUT: Shape = Shape {
+    name: "AssumeRoleWithWebIdentityRequest",
+    kind: Kind::Structure(&[
+        Member::new("RoleArn", &scalars::STRING),
+        Member::new("RoleSessionName", &scalars::STRING),
+        Member::new("WebIdentityToken", &scalars::STRING),
+    ]),
+    xml_namespace: None,
+};
+
+static CREDENTIALS_SHAPE: Shape = Shape {
+    name: "Credentials",
+    kind: Kind::Structure(&[
+        Member::new("AccessKeyId", &scalars::STRING),
+        Member::new("SecretAccessKey", &scalars::STRING),
+        Member::new("SessionToken", &scalars::STRING),
+        // Kept as text and parsed as RFC 3339 here.
+        Member::new("Expiration", &scalars::STRING),
+    ]),
+    xml_namespace: None,
+};
+
+/// `AssumeRoleResult` and `AssumeRoleWithWebIdentityResult` share this part.
+static RESULT_SHAPE: Shape = Shape {
+    name: "AssumeRoleResult",
+    kind: Kind::Structure(&[Member::new("Credentials", &CREDENTIALS_SHAPE)]),
+    xml_namespace: None,
+};
+
+#[derive(Serialize)]
+struct AssumeRoleInput<'a> {
+    #[serde(rename = "RoleArn")]
+    role_arn: &'a str,
+    #[serde(rename = "RoleSessionName")]
+    role_session_name: &'a str,
+    #[serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")]
+    external_id: Option<&'a str>,
+    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
+    duration_seconds: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct WebIdentityInput<'a> {
+    #[serde(rename = "RoleArn")]
+    role_arn: &'a str,
+    #[serde(rename = "RoleSessionName")]
+    role_session_name: &'a str,
+    #[serde(rename = "WebIdentityToken")]
+    web_identity_token: &'a str,
+}
+
+// No `Debug`: these hold secrets.
+#[derive(Deserialize)]
+struct AssumeRoleOutput {
+    #[serde(rename = "Credentials")]
+    credentials: Option<StsCredentials>,
+}
+
+#[derive(Deserialize)]
+struct StsCredentials {
+    #[serde(rename = "AccessKeyId")]
+    access_key_id: Option<String>,
+    #[serde(rename = "SecretAccessKey")]
+    secret_access_key: Option<String>,
+    #[serde(rename = "SessionToken")]
+    session_token: Option<String>,
+    #[serde(rename = "Expiration")]
+    expiration: Option<String>,
+}
+
+/// One `role_arn` to assume and its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RoleRequest {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub duration_seconds: Option<u32>,
+}
+
+fn session_name(explicit: Option<&str>) -> String {
+    explicit
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("botocraft-{}", super::now_millis()))
+}
+
+/// Calls `AssumeRole` signed with `source`.
+pub(crate) async fn assume_role(
+    config: &ProviderConfig,
+    profile: Option<&Profile>,
+    source: &Credentials,
+    role: &RoleRequest,
+) -> std::result::Result<Credentials, String> {
+    let name = session_name(role.session_name.as_deref());
+    let input = AssumeRoleInput {
+        role_arn: &role.role_arn,
+        role_session_name: &name,
+        external_id: role.external_id.as_deref(),
+        duration_seconds: role.duration_seconds,
+    };
+    let request = query::build_request(&STS, "AssumeRole", &ASSUME_ROLE_INPUT, &input)
+        .map_err(|e| format!("cannot build the STS AssumeRole request: {e}"))?;
+    send(
+        config,
+        profile,
+        "AssumeRole",
+        &role.role_arn,
+        request,
+        Some(source),
+    )
+    .await
+}
+
+/// Calls `AssumeRoleWithWebIdentity` (unsigned).
+pub(crate) async fn assume_role_with_web_identity(
+    config: &ProviderConfig,
+    profile: Option<&Profile>,
+    role_arn: &str,
+    session: Option<&str>,
+    token: &str,
+) -> std::result::Result<Credentials, String> {
+    let name = session_name(session);
+    let input = WebIdentityInput {
+        role_arn,
+        role_session_name: &name,
+        web_identity_token: token,
+    };
+    let request = query::build_request(
+        &STS,
+        "AssumeRoleWithWebIdentity",
+        &WEB_IDENTITY_INPUT,
+        &input,
+    )
+    .map_err(|e| format!("cannot build the STS AssumeRoleWithWebIdentity request: {e}"))?;
+    send(
+        config,
+        profile,
+        "AssumeRoleWithWebIdentity",
+        role_arn,
+        request,
+        None,
+    )
+    .await
+}
+
+async fn send(
+    config: &ProviderConfig,
+    profile: Option<&Profile>,
+    operation: &'static str,
+    role_arn: &str,
+    request: http::Request<Vec<u8>>,
+    signing: Option<&Credentials>,
+) -> std::result::Result<Credentials, String> {
+    let what = format!("STS {operation} for {role_arn}");
+    let region = config.sts_region(profile);
+    let endpoint = resolve_endpoint(&STS, &region, &config.endpoints, &config.env, profile)
+        .map_err(|e| format!("{what}: {e}"))?;
+    if endpoint.scheme_str() == Some("http")
+        && !is_loopback_host(endpoint.host().unwrap_or_default())
+    {
+        return Err(format!(
+            "{what}: refusing to send credentials over plain http to {endpoint}; use https"
+        ));
+    }
+    let (mut parts, body) = request.into_parts();
+    parts.uri = join_uri(&endpoint, &parts.uri).map_err(|e| format!("{what}: {e}"))?;
+    let authority = parts
+        .uri
+        .authority()
+        .map(|a| a.as_str().to_owned())
+        .unwrap_or_default();
+    parts.headers.insert(
+        http::header::HOST,
+        http::HeaderValue::from_str(&authority)
+            .map_err(|_| format!("{what}: invalid endpoint host {authority:?}"))?,
+    );
+    let mut request = http::Request::from_parts(parts, body);
+    if let Some(creds) = signing {
+        Signer::new(region.clone(), STS.signing_name)
+            .sign(&mut request, creds)
+            .map_err(|e| format!("{what}: cannot sign the request: {e}"))?;
+    }
+    let transport: Arc<dyn Transport> = config.sts_transport()?;
+    let response = match tokio::time::timeout(config.sts_timeout, transport.send(request)).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return Err(format!("{what}: {e}")),
+        Err(_) => return Err(format!("{what}: no answer within {:?}", config.sts_timeout)),
+    };
+    let output: AssumeRoleOutput =
+        xml::parse_response(&STS, operation, &RESULT_SHAPE, None, &response).map_err(|e| {
+            match e {
+                Error::Service { code, message, .. } => {
+                    format!("{what} failed: {code}: {message}")
+                }
+                // The parser's error carries the start of the body, which may
+                // hold the secret: say only that it was malformed.
+                Error::Deserialize { .. } => {
+                    format!("{what}: the response is not a valid {operation} response")
+                }
+                other => format!("{what}: {other}"),
+            }
+        })?;
+    let creds = output
+        .credentials
+        .ok_or_else(|| format!("{what}: the response has no Credentials"))?;
+    let (Some(akid), Some(secret)) = (creds.access_key_id, creds.secret_access_key) else {
+        return Err(format!(
+            "{what}: the response lacks AccessKeyId or SecretAccessKey"
+        ));
+    };
+    let mut out = Credentials::new(akid, secret, creds.session_token);
+    if let Some(exp) = creds.expiration {
+        out = out.with_expiry(parse_expiration(&exp).map_err(|e| format!("{what}: {e}"))?);
+    }
+    tracing::debug!(role_arn, operation, "assumed role");
+    Ok(out)
+}

@@ -1,0 +1,147 @@
+use super::*;
+
+#[test]
+fn debug_redacts_secret_and_token() {
+    let creds = Credentials::new("AKIDEXAMPLE", "SUPERSECRET", Some("TOKENVALUE".into()));
+    let text = format!("{creds:?}");
+    assert!(text.contains("AKIDEXAMPLE"));
+    assert!(text.contains("** redacted **"));
+    assert!(!text.contains("SUPERSECRET"));
+    assert!(!text.contains("TOKENVALUE"));
+    let text = format!("{:#?}", StaticCredentialsProvider::new(creds));
+    assert!(!text.contains("SUPERSECRET") && !text.contains("TOKENVALUE"));
+}
+
+#[test]
+fn expiry_margin() {
+    let now = SystemTime::now();
+    let creds = Credentials::new("a", "b", None);
+    assert!(!creds.expires_within(now, Duration::from_secs(300)));
+    let creds = creds.with_expiry(now + Duration::from_secs(60));
+    assert!(creds.expires_within(now, Duration::from_secs(300)));
+    assert!(!creds.expires_within(now, Duration::from_secs(10)));
+}
+
+#[tokio::test]
+async fn environment_provider() {
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", "AKID"),
+        ("AWS_SECRET_ACCESS_KEY", "S"),
+        ("AWS_SESSION_TOKEN", "T"),
+    ]);
+    let creds = EnvironmentCredentialsProvider::with_env(env)
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds, Credentials::new("AKID", "S", Some("T".into())));
+    let env = Env::from_vars([("AWS_ACCESS_KEY_ID", "AKID")]);
+    let err = EnvironmentCredentialsProvider::with_env(env)
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY"), "{err}");
+}
+
+#[tokio::test]
+async fn profile_provider_reads_credentials_then_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = dir.path().join(".aws");
+    std::fs::create_dir(&aws).unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        "[default]\naws_access_key_id = K1\naws_secret_access_key = S1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile cfg]\naws_access_key_id = K2\naws_secret_access_key = S2\naws_session_token = T2\n\
+         [profile role]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = missing\n",
+    )
+    .unwrap();
+    let home = dir.path().to_str().unwrap().to_owned();
+    let env = Env::from_vars([
+        ("HOME", home.clone()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+    ]);
+    let p = ProfileCredentialsProvider::new().with_env(env.clone());
+    assert_eq!(p.provide_credentials().await.unwrap().access_key_id, "K1");
+    let p = ProfileCredentialsProvider::new().with_env(Env::from_vars([
+        ("HOME", home.clone()),
+        ("AWS_PROFILE", "cfg".into()),
+    ]));
+    let creds = p.provide_credentials().await.unwrap();
+    assert_eq!(
+        (creds.access_key_id.as_str(), creds.session_token.as_deref()),
+        ("K2", Some("T2"))
+    );
+    let err = ProfileCredentialsProvider::new()
+        .with_env(env.clone())
+        .profile("role")
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("source_profile = \"missing\""),
+        "{err}"
+    );
+    let err = ProfileCredentialsProvider::new()
+        .with_env(env)
+        .profile("nope")
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("\"nope\" not found"), "{err}");
+}
+
+#[tokio::test]
+async fn chain_prefers_env_and_reports_everything_tried() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().to_str().unwrap().to_owned();
+    let chain = CredentialsProviderChain::default_chain(
+        Env::from_vars([
+            ("HOME", home.clone()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ]),
+        None,
+    );
+    let err = chain.provide_credentials().await.unwrap_err();
+    assert!(matches!(err, Error::Credentials { .. }));
+    let text = err.to_string();
+    assert!(
+        text.contains("environment: AWS_ACCESS_KEY_ID is not set"),
+        "{text}"
+    );
+    assert!(
+        text.contains("profile: profile \"default\" not found"),
+        "{text}"
+    );
+
+    std::fs::create_dir(dir.path().join(".aws")).unwrap();
+    std::fs::write(
+        dir.path().join(".aws/credentials"),
+        "[default]\naws_access_key_id = P\naws_secret_access_key = S\n",
+    )
+    .unwrap();
+    let chain = CredentialsProviderChain::default_chain(
+        Env::from_vars([
+            ("HOME", home.clone()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ]),
+        None,
+    );
+    assert_eq!(
+        chain.provide_credentials().await.unwrap().access_key_id,
+        "P"
+    );
+    let env = Env::from_vars([
+        ("HOME", home),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_ACCESS_KEY_ID", "E".into()),
+        ("AWS_SECRET_ACCESS_KEY", "S".into()),
+    ]);
+    let chain = CredentialsProviderChain::default_chain(env, None);
+    assert_eq!(
+        chain.provide_credentials().await.unwrap().access_key_id,
+        "E"
+    );
+}

@@ -1,0 +1,962 @@
+//! Fault injection: `AwsSession` + `HyperTransport` against misbehaving
+//! servers (wiremock, and raw TCP listeners on 127.0.0.1 for broken HTTP).
+//!
+//! Every test ends in success or in a typed error naming the operation (and
+//! the code and request id when the service sent them); every body runs under
+//! [`bounded`], so a hang fails the test instead of stalling the suite.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use botocraft_core::protocol::invoke;
+use botocraft_core::{
+    Error, Page, Paginator, Protocol, Result, ServiceMetadata, TimeoutKind, TokenPaginator,
+};
+use botocraft_transport::retry::RetryMode;
+use botocraft_transport::{AwsSession, AwsSessionBuilder, Credentials, Env, Transport};
+use futures::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wiremock::matchers::{body_json, body_partial_json, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+static ECS: ServiceMetadata = ServiceMetadata {
+    name: "ecs",
+    signing_name: "ecs",
+    endpoint_prefix: "ecs",
+    env_id: "ECS",
+    api_version: "2014-11-13",
+    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
+    protocol: Protocol::AwsJson1_1,
+};
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct ListClusters {
+    #[serde(rename = "clusterArns", default)]
+    cluster_arns: Vec<String>,
+    #[serde(rename = "nextToken")]
+    next_token: Option<String>,
+}
+
+const OK_BODY: &str = r#"{"clusterArns":["arn:aws:ecs:us-east-1:123456789012:cluster/a"]}"#;
+const THROTTLED: &str = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+
+/// Runs a test body with a hard time limit.
+async fn bounded<F: Future>(body: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(20), body)
+        .await
+        .expect("the test hung")
+}
+
+fn no_env() -> Env {
+    Env::from_vars(Vec::<(String, String)>::new())
+}
+
+/// A session to `endpoint` with a 1 ms backoff base.
+fn builder_for(endpoint: &str) -> AwsSessionBuilder {
+    AwsSession::builder()
+        .env(no_env())
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDTEST", "SECRETTEST", None))
+        .endpoint_url(endpoint)
+        .retry_backoff_base(Duration::from_millis(1))
+}
+
+async fn list_clusters(session: &AwsSession) -> Result<ListClusters> {
+    invoke(session, &ECS, "ListClusters", &json!({})).await
+}
+
+fn ok(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("x-amzn-requestid", "rid-ok")
+        .insert_header("content-type", "application/x-amz-json-1.1")
+        .set_body_string(body)
+}
+
+fn failing(status: u16, body: &str, request_id: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header("x-amzn-requestid", request_id)
+        .set_body_string(body)
+}
+
+/// Mounts `first` for the first `times` requests, then `then` for the rest.
+async fn mount_sequence(
+    server: &MockServer,
+    first: ResponseTemplate,
+    times: u64,
+    then: ResponseTemplate,
+) {
+    Mock::given(method("POST"))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(then)
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.map_or(0, |r| r.len())
+}
+
+/// Asserts `err` is a service error of `ListClusters` with `code` and
+/// `request_id`.
+fn assert_service_error(err: &Error, code: &str, status: u16, request_id: &str) {
+    match err {
+        Error::Service {
+            operation,
+            code: c,
+            status: s,
+            request_id: r,
+            ..
+        } => {
+            assert_eq!(operation, "ListClusters", "{err}");
+            assert_eq!(c, code, "{err}");
+            assert_eq!(*s, status, "{err}");
+            assert_eq!(r.as_deref(), Some(request_id), "{err}");
+        }
+        other => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Retried service errors
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn throttling_then_success() {
+    bounded(async {
+        let server = MockServer::start().await;
+        mount_sequence(&server, failing(400, THROTTLED, "rid-t"), 1, ok(OK_BODY)).await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let out = list_clusters(&session).await.unwrap();
+        assert_eq!(out.cluster_arns.len(), 1);
+        assert_eq!(requests(&server).await, 2);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn server_errors_500_and_503_then_success() {
+    bounded(async {
+        for status in [500, 502, 503, 504, 429] {
+            let server = MockServer::start().await;
+            let body = r#"{"__type":"ServerException","message":"boom"}"#;
+            mount_sequence(&server, failing(status, body, "rid-5"), 2, ok(OK_BODY)).await;
+            let session = builder_for(&server.uri()).build().unwrap();
+            let out = list_clusters(&session).await;
+            assert!(out.is_ok(), "HTTP {status}: {out:?}");
+            assert_eq!(requests(&server).await, 3, "HTTP {status}");
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn html_500_is_a_typed_error_after_retries() {
+    bounded(async {
+        let server = MockServer::start().await;
+        let html = "<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head>\
+                    <body><h1>Internal Server Error</h1></body></html>";
+        Mock::given(method("POST"))
+            .respond_with(failing(500, html, "rid-html").insert_header("content-type", "text/html"))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_service_error(&err, "Http500", 500, "rid-html");
+        assert!(err.is_retryable());
+        assert_eq!(requests(&server).await, 3);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn retry_after_header_is_honoured() {
+    bounded(async {
+        let server = MockServer::start().await;
+        mount_sequence(
+            &server,
+            failing(503, "", "rid-ra").insert_header("x-amz-retry-after", "300"),
+            1,
+            ok(OK_BODY),
+        )
+        .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let started = Instant::now();
+        list_clusters(&session).await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        assert_eq!(requests(&server).await, 2);
+
+        // The hint is capped by the maximum backoff.
+        let server = MockServer::start().await;
+        mount_sequence(
+            &server,
+            failing(503, "", "rid-ra").insert_header("x-amz-retry-after", "600000"),
+            1,
+            ok(OK_BODY),
+        )
+        .await;
+        let session = builder_for(&server.uri())
+            .retry_max_backoff(Duration::from_millis(5))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        list_clusters(&session).await.unwrap();
+        assert!(started.elapsed() < Duration::from_secs(5));
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Responses that are not retried
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn garbage_json_with_200_is_a_deserialize_error_without_retry() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ok("{\"clusterArns\": [\"a\", <<<garbage"))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        match &err {
+            Error::Deserialize {
+                operation, snippet, ..
+            } => {
+                assert_eq!(operation, "ListClusters");
+                assert!(snippet.contains("garbage"), "{snippet}");
+            }
+            other => panic!("expected Deserialize, got {other:?}"),
+        }
+        assert_eq!(requests(&server).await, 1);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn wrong_member_types_are_a_deserialize_error() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ok(r#"{"clusterArns": 42, "nextToken": ["x"]}"#))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Deserialize { operation, .. } if operation == "ListClusters"),
+            "{err:?}"
+        );
+        assert_eq!(requests(&server).await, 1);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn error_body_without_a_code_is_an_http_status_error() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(failing(403, r#"{"message":"nope"}"#, "rid-403"))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_service_error(&err, "Http403", 403, "rid-403");
+        assert_eq!(err.message(), Some("nope"));
+        assert!(!err.is_retryable());
+        assert_eq!(requests(&server).await, 1);
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// The retry quota
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn throttling_storm_exhausts_the_retry_quota_and_fails_fast() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(failing(400, THROTTLED, "rid-storm"))
+            .mount(&server)
+            .await;
+        // Effectively unlimited attempts: only the quota can stop the call.
+        let session = builder_for(&server.uri())
+            .max_attempts(10_000)
+            .retry_max_backoff(Duration::from_millis(2))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_service_error(&err, "ThrottlingException", 400, "rid-storm");
+        assert!(err.is_throttling());
+        // 500 tokens / 5 per retry = 100 retries after the first attempt.
+        assert_eq!(requests(&server).await, 101);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+
+        // The quota is shared by the session's later calls (and its clones):
+        // they get no retry at all until successes refill it.
+        let clone = session.clone();
+        let started = Instant::now();
+        for _ in 0..5 {
+            let err = list_clusters(&clone).await.unwrap_err();
+            assert_service_error(&err, "ThrottlingException", 400, "rid-storm");
+        }
+        assert_eq!(requests(&server).await, 106);
+        assert!(started.elapsed() < Duration::from_secs(2));
+
+        // Another session has its own quota.
+        let other = builder_for(&server.uri()).build().unwrap();
+        list_clusters(&other).await.unwrap_err();
+        assert_eq!(requests(&server).await, 109);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn many_throttled_calls_stop_retrying_once_the_quota_is_spent() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(failing(429, "", "rid-429"))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let started = Instant::now();
+        for _ in 0..60 {
+            let err = list_clusters(&session).await.unwrap_err();
+            assert_service_error(&err, "Http429", 429, "rid-429");
+        }
+        // 50 calls × 3 attempts spend the 500 tokens; the last 10 try once.
+        assert_eq!(requests(&server).await, 50 * 3 + 10);
+        assert!(started.elapsed() < Duration::from_secs(10));
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Pagination
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_paginated_list_failing_on_page_3_is_an_error_not_two_pages() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(body_json(json!({})))
+            .respond_with(ok(r#"{"clusterArns":["a"],"nextToken":"t2"}"#))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(body_partial_json(json!({"nextToken": "t2"})))
+            .respond_with(ok(r#"{"clusterArns":["b"],"nextToken":"t3"}"#))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(body_partial_json(json!({"nextToken": "t3"})))
+            .respond_with(failing(
+                500,
+                r#"{"__type":"ServerException","message":"page 3 broke"}"#,
+                "rid-p3",
+            ))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let pager = |session: AwsSession| {
+            TokenPaginator::new("ListClusters", move |token: Option<String>| {
+                let session = session.clone();
+                async move {
+                    let input = match token {
+                        Some(t) => json!({"nextToken": t}),
+                        None => json!({}),
+                    };
+                    let out: ListClusters = invoke(&session, &ECS, "ListClusters", &input).await?;
+                    Ok(Page {
+                        items: out.cluster_arns,
+                        next_token: out.next_token,
+                    })
+                }
+            })
+        };
+
+        let err = pager(session.clone()).collect_all().await.unwrap_err();
+        assert_service_error(&err, "ServerException", 500, "rid-p3");
+        // Pages 1 and 2 once, page 3 three times (retried 500).
+        assert_eq!(requests(&server).await, 5);
+
+        let pages: Vec<_> = pager(session).pages().collect().await;
+        assert_eq!(pages.len(), 3);
+        assert_eq!(pages[0].as_ref().unwrap(), &vec!["a".to_owned()]);
+        assert_eq!(pages[1].as_ref().unwrap(), &vec!["b".to_owned()]);
+        assert!(pages[2].is_err());
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Timeouts
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn slow_first_response_trips_the_attempt_timeout_and_the_retry_succeeds() {
+    bounded(async {
+        let server = MockServer::start().await;
+        mount_sequence(
+            &server,
+            ok(OK_BODY).set_delay(Duration::from_secs(3)),
+            1,
+            ok(OK_BODY),
+        )
+        .await;
+        let session = builder_for(&server.uri())
+            .attempt_timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let out = list_clusters(&session).await.unwrap();
+        assert_eq!(out.cluster_arns.len(), 1);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(requests(&server).await, 2);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn attempt_timeout_on_every_attempt_is_a_typed_timeout() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ok(OK_BODY).set_delay(Duration::from_secs(3)))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri())
+            .max_attempts(2)
+            .attempt_timeout(Duration::from_millis(100))
+            .build()
+            .unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        match &err {
+            Error::Timeout {
+                operation,
+                kind,
+                after,
+            } => {
+                assert_eq!(operation, "ListClusters");
+                assert_eq!(*kind, TimeoutKind::Attempt);
+                assert_eq!(*after, Duration::from_millis(100));
+            }
+            other => panic!("expected an attempt timeout, got {other:?}"),
+        }
+        assert!(err.to_string().contains("attempt timeout"), "{err}");
+        assert_eq!(requests(&server).await, 2);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn operation_timeout_covers_all_attempts() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(failing(503, "", "rid-503"))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri())
+            .max_attempts(1000)
+            .retry_backoff_base(Duration::from_millis(50))
+            .retry_max_backoff(Duration::from_millis(50))
+            .operation_timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Timeout { operation, kind: TimeoutKind::Operation, .. } if operation == "ListClusters"
+            ),
+            "{err:?}"
+        );
+        assert!(!err.is_retryable());
+        assert!(started.elapsed() < Duration::from_secs(3));
+        let n = requests(&server).await;
+        assert!(n > 1 && n < 100, "{n}");
+    })
+    .await
+}
+
+#[tokio::test]
+async fn connect_timeout_is_typed_and_defaults_to_3_1_s() {
+    bounded(async {
+        let defaults = builder_for("http://127.0.0.1:9").build().unwrap();
+        assert!(
+            format!("{defaults:?}").contains("connect_timeout: 3.1s"),
+            "{defaults:?}"
+        );
+
+        // A listener whose accept queue is full: further SYNs are dropped, so
+        // connecting hangs until the connect timeout fires.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = socket.listen(0).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut fillers = Vec::new();
+        for _ in 0..4 {
+            let connect = tokio::net::TcpStream::connect(addr);
+            if let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_millis(200), connect).await
+            {
+                fillers.push(stream);
+            }
+        }
+        let session = builder_for(&format!("http://{addr}"))
+            .max_attempts(2)
+            .connect_timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let err = list_clusters(&session).await.unwrap_err();
+        match &err {
+            Error::Timeout {
+                operation,
+                kind,
+                after,
+            } => {
+                assert_eq!(operation, "ListClusters");
+                assert_eq!(*kind, TimeoutKind::Connect);
+                assert_eq!(*after, Duration::from_millis(200));
+            }
+            other => panic!("expected a connect timeout, got {other:?}"),
+        }
+        // Two attempts of 200 ms each.
+        assert!(started.elapsed() >= Duration::from_millis(400));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        drop(fillers);
+        drop(listener);
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Broken HTTP from a raw TCP server
+// ---------------------------------------------------------------------------
+
+/// What the raw server does with one connection after reading its request.
+#[derive(Clone, Copy)]
+enum Act {
+    /// Close without answering.
+    Close,
+    /// Send part of the status line and headers, then reset the connection.
+    PartialHeaders,
+    /// Send headers announcing 100 bytes and 10 of them, then reset.
+    ResetMidBody,
+    /// Send headers announcing 100 bytes and 10 of them, then close cleanly.
+    Truncated,
+    /// Answer 200 with a valid body.
+    Ok,
+}
+
+struct RawServer {
+    url: String,
+    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
+    connections: Arc<AtomicUsize>,
+}
+
+/// A one-request-per-connection HTTP server: connection `i` gets
+/// `script[i]` (the last entry repeats).
+async fn raw_server(script: Vec<Act>) -> RawServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let (b, c) = (bodies.clone(), connections.clone());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let n = c.fetch_add(1, Ordering::SeqCst);
+            let act = script[n.min(script.len() - 1)];
+            let bodies = b.clone();
+            tokio::spawn(async move {
+                let Some(body) = read_request(&mut stream).await else {
+                    return;
+                };
+                bodies.lock().unwrap().push(body);
+                let head = "HTTP/1.1 200 OK\r\nx-amzn-requestid: rid-raw\r\n\
+                            content-type: application/x-amz-json-1.1\r\n";
+                let reply = match act {
+                    Act::Close => return,
+                    Act::PartialHeaders => {
+                        "HTTP/1.1 200 OK\r\nx-amzn-requestid: rid-raw\r\nContent-Le".to_owned()
+                    }
+                    Act::ResetMidBody | Act::Truncated => {
+                        format!("{head}content-length: 100\r\n\r\n{{\"clusterA")
+                    }
+                    Act::Ok => format!(
+                        "{head}connection: close\r\ncontent-length: {}\r\n\r\n{OK_BODY}",
+                        OK_BODY.len()
+                    ),
+                };
+                let _ = stream.write_all(reply.as_bytes()).await;
+                let _ = stream.flush().await;
+                match act {
+                    Act::PartialHeaders | Act::ResetMidBody => {
+                        // SO_LINGER 0: dropping the socket sends a RST.
+                        #[allow(deprecated)]
+                        let _ = stream.set_linger(Some(Duration::ZERO));
+                        drop(stream);
+                    }
+                    _ => {
+                        let _ = stream.shutdown().await;
+                    }
+                }
+            });
+        }
+    });
+    RawServer {
+        url,
+        bodies,
+        connections,
+    }
+}
+
+/// Reads one HTTP/1.1 request; returns its body.
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let header_end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut buf).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        data.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..header_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while data.len() < header_end + length {
+        let n = stream.read(&mut buf).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+    Some(data[header_end..header_end + length].to_vec())
+}
+
+fn assert_transport_error(err: &Error) {
+    match err {
+        Error::Transport { operation, .. } => assert_eq!(operation, "ListClusters", "{err}"),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn connection_reset_mid_body_is_retried() {
+    bounded(async {
+        let server = raw_server(vec![Act::ResetMidBody, Act::PartialHeaders, Act::Ok]).await;
+        let session = builder_for(&server.url).build().unwrap();
+        let out = list_clusters(&session).await.unwrap();
+        assert_eq!(out.cluster_arns.len(), 1);
+        assert_eq!(server.connections.load(Ordering::SeqCst), 3);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn connection_reset_on_every_attempt_is_a_transport_error() {
+    bounded(async {
+        for act in [Act::ResetMidBody, Act::PartialHeaders] {
+            let server = raw_server(vec![act]).await;
+            let session = builder_for(&server.url).build().unwrap();
+            let err = list_clusters(&session).await.unwrap_err();
+            assert_transport_error(&err);
+            assert_eq!(server.connections.load(Ordering::SeqCst), 3);
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn truncated_body_is_a_transport_error_after_retries() {
+    bounded(async {
+        let server = raw_server(vec![Act::Truncated]).await;
+        let session = builder_for(&server.url).build().unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_transport_error(&err);
+        assert!(err.to_string().contains("ListClusters"), "{err}");
+        assert_eq!(server.connections.load(Ordering::SeqCst), 3);
+
+        let server = raw_server(vec![Act::Truncated, Act::Ok]).await;
+        let session = builder_for(&server.url).build().unwrap();
+        list_clusters(&session).await.unwrap();
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_dropped_response_is_retried_with_the_same_bytes() {
+    bounded(async {
+        let server = raw_server(vec![Act::Close, Act::Ok]).await;
+        let session = builder_for(&server.url).build().unwrap();
+        let input = json!({
+            "cluster": "web",
+            "taskDefinition": "app:3",
+            "clientToken": "4b1f3c2e-0000-4000-8000-000000000001",
+        });
+        let out: serde_json::Value = invoke(&session, &ECS, "RunTask", &input).await.unwrap();
+        assert!(out.get("clusterArns").is_some());
+        let bodies = server.bodies.lock().unwrap().clone();
+        assert_eq!(bodies.len(), 2);
+        assert_eq!(bodies[0], bodies[1], "the retry must resend the same bytes");
+        let sent: serde_json::Value = serde_json::from_slice(&bodies[1]).unwrap();
+        assert_eq!(sent["clientToken"], "4b1f3c2e-0000-4000-8000-000000000001");
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Adaptive mode (in-process transport, paused clock)
+// ---------------------------------------------------------------------------
+
+/// Throttles the first `throttles` requests, then succeeds; records when
+/// each request arrived.
+#[derive(Debug)]
+struct Throttler {
+    throttles: usize,
+    sent: Mutex<Vec<tokio::time::Instant>>,
+}
+
+#[async_trait]
+impl Transport for Throttler {
+    async fn send(&self, _request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        let mut sent = self.sent.lock().unwrap();
+        sent.push(tokio::time::Instant::now());
+        let (status, body) = if sent.len() <= self.throttles {
+            (400, THROTTLED)
+        } else {
+            (200, OK_BODY)
+        };
+        Ok(http::Response::builder()
+            .status(status)
+            .header("x-amzn-requestid", "rid-a")
+            .body(body.as_bytes().to_vec())
+            .unwrap())
+    }
+}
+
+async fn gaps_after_throttling(mode: RetryMode) -> Vec<Duration> {
+    let transport = Arc::new(Throttler {
+        throttles: 2,
+        sent: Mutex::new(Vec::new()),
+    });
+    let session = builder_for("http://127.0.0.1:9")
+        .retry_mode(mode)
+        .max_attempts(5)
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    list_clusters(&session).await.unwrap();
+    list_clusters(&session).await.unwrap();
+    let sent = transport.sent.lock().unwrap();
+    assert_eq!(sent.len(), 4);
+    sent.windows(2).map(|w| w[1] - w[0]).collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn adaptive_mode_slows_sends_after_throttling() {
+    bounded(async {
+        let standard = gaps_after_throttling(RetryMode::Standard).await;
+        assert!(
+            standard.iter().all(|g| *g < Duration::from_millis(50)),
+            "{standard:?}"
+        );
+        let adaptive = gaps_after_throttling(RetryMode::Adaptive).await;
+        // After the first throttle the limiter paces sends; nothing was
+        // measured yet, so it starts at the floor of 0.5 sends/s (2 s apart).
+        assert!(adaptive[0] >= Duration::from_millis(1900), "{adaptive:?}");
+        assert!(adaptive[1] >= Duration::from_millis(1900), "{adaptive:?}");
+        // After a success the rate grows back, but sends stay paced.
+        assert!(
+            adaptive[2] >= Duration::from_millis(100) && adaptive[2] < adaptive[1],
+            "{adaptive:?}"
+        );
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------
+
+#[test]
+fn retry_settings_come_from_builder_env_and_profile() {
+    let mode = |s: &AwsSession| format!("{s:?}");
+    let s = builder_for("http://127.0.0.1:9")
+        .retry_mode(RetryMode::Adaptive)
+        .build()
+        .unwrap();
+    assert!(mode(&s).contains("mode: Adaptive"), "{s:?}");
+    let s = builder_for("http://127.0.0.1:9").build().unwrap();
+    assert!(mode(&s).contains("mode: Standard"), "{s:?}");
+    assert!(mode(&s).contains("max_attempts: 3"), "{s:?}");
+
+    let env = Env::from_vars([("AWS_RETRY_MODE", "adaptive"), ("AWS_MAX_ATTEMPTS", "7")]);
+    let s = builder_for("http://127.0.0.1:9").env(env).build().unwrap();
+    assert!(mode(&s).contains("mode: Adaptive"), "{s:?}");
+    assert!(mode(&s).contains("max_attempts: 7"), "{s:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[default]\nretry_mode = adaptive\nmax_attempts = 4\n\n[profile bad]\nretry_mode = turbo\n\n[profile zero]\nmax_attempts = 0\n",
+    )
+    .unwrap();
+    let files = |extra: &[(&str, &str)]| {
+        let mut vars = vec![
+            ("AWS_CONFIG_FILE".to_owned(), config.display().to_string()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE".to_owned(),
+                dir.path().join("none").display().to_string(),
+            ),
+        ];
+        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        Env::from_vars(vars)
+    };
+    let s = builder_for("http://127.0.0.1:9")
+        .env(files(&[]))
+        .build()
+        .unwrap();
+    assert!(mode(&s).contains("mode: Adaptive"), "{s:?}");
+    assert!(mode(&s).contains("max_attempts: 4"), "{s:?}");
+    // The environment wins over the profile, the builder over both.
+    let s = builder_for("http://127.0.0.1:9")
+        .env(files(&[("AWS_RETRY_MODE", "standard")]))
+        .max_attempts(2)
+        .build()
+        .unwrap();
+    assert!(mode(&s).contains("mode: Standard"), "{s:?}");
+    assert!(mode(&s).contains("max_attempts: 2"), "{s:?}");
+
+    let err = builder_for("http://127.0.0.1:9")
+        .env(files(&[]))
+        .profile("bad")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains("retry_mode"), "{err}");
+    let err = builder_for("http://127.0.0.1:9")
+        .env(files(&[]))
+        .profile("zero")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("max_attempts"), "{err}");
+
+    for (var, value) in [
+        ("AWS_MAX_ATTEMPTS", "0"),
+        ("AWS_MAX_ATTEMPTS", "-1"),
+        ("AWS_MAX_ATTEMPTS", "three"),
+        ("AWS_RETRY_MODE", "fast"),
+    ] {
+        let err = builder_for("http://127.0.0.1:9")
+            .env(Env::from_vars([(var, value)]))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(err.to_string().contains(var), "{err}");
+    }
+    let err = builder_for("http://127.0.0.1:9")
+        .max_attempts(0)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("max_attempts"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Tracing
+// ---------------------------------------------------------------------------
+
+/// A minimal subscriber that records every value of `attempts` fields.
+struct AttemptsSpy {
+    next_id: AtomicU64,
+    attempts: Arc<Mutex<Vec<u64>>>,
+}
+
+struct AttemptsVisitor<'a>(&'a Mutex<Vec<u64>>);
+
+impl tracing::field::Visit for AttemptsVisitor<'_> {
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        if field.name() == "attempts" {
+            self.0.lock().unwrap().push(value);
+        }
+    }
+
+    fn record_debug(&mut self, _field: &tracing::field::Field, _value: &dyn std::fmt::Debug) {}
+}
+
+impl tracing::Subscriber for AttemptsSpy {
+    fn enabled(&self, _metadata: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        span.record(&mut AttemptsVisitor(&self.attempts));
+        tracing::span::Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    fn record(&self, _span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut AttemptsVisitor(&self.attempts));
+    }
+
+    fn record_follows_from(&self, _span: &tracing::span::Id, _follows: &tracing::span::Id) {}
+
+    fn event(&self, _event: &tracing::Event<'_>) {}
+
+    fn enter(&self, _span: &tracing::span::Id) {}
+
+    fn exit(&self, _span: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn the_operation_span_records_the_number_of_attempts() {
+    use tracing::instrument::WithSubscriber;
+    bounded(async {
+        let server = MockServer::start().await;
+        mount_sequence(&server, failing(503, "", "rid-5"), 2, ok(OK_BODY)).await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let attempts = Arc::new(Mutex::new(Vec::new()));
+        let spy = AttemptsSpy {
+            next_id: AtomicU64::new(0),
+            attempts: attempts.clone(),
+        };
+        list_clusters(&session).with_subscriber(spy).await.unwrap();
+        assert_eq!(attempts.lock().unwrap().last(), Some(&3));
+    })
+    .await
+}

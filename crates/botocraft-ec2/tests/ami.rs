@@ -95,3 +95,53 @@ async fn wait_until_available_retries_until_available() {
     assert_eq!(f.sent().len(), 2);
     f.done();
 }
+
+#[tokio::test]
+async fn create_and_copy_then_describe_the_new_image() {
+    let f = fx("ami_create_copy");
+    let m = Ami::objects().using(&f.session);
+    let model = Ami {
+        name: Some("golden".into()),
+        description: Some("base image".into()),
+        tags: Some(vec![botocraft_ec2::Tag {
+            key: Some("team".into()),
+            value: Some("img".into()),
+        }]),
+        ..Default::default()
+    };
+    let a = m
+        .create(&model)
+        .instance_id("i-1")
+        .no_reboot(true)
+        .await
+        .unwrap();
+    assert_eq!(a.image_id.as_deref(), Some("ami-new"));
+    assert_eq!(f.sent()[0].body["TagSpecification.1.ResourceType"], "image");
+    let c = m
+        .copy("ami-new", "us-west-2", "golden-copy")
+        .await
+        .unwrap();
+    assert_eq!(c.image_id.as_deref(), Some("ami-copy"));
+    assert!(common::is_uuid(f.sent()[2].body["ClientToken"].as_str().unwrap()));
+    f.done();
+}
+
+#[tokio::test]
+async fn deregistration_protection_proxies_manager_and_instances_relation() {
+    let f = fx("ami_protection");
+    let a = Ami::objects().using(&f.session).get("ami-p").await.unwrap();
+    let state = a
+        .enable_deregistration_protection()
+        .with_cooldown(true)
+        .await
+        .unwrap();
+    assert_eq!(state, "enabled-with-cooldown");
+    a.disable_deregistration_protection().await.unwrap();
+    let m = Ami::objects().using(&f.session);
+    m.enable_deregistration_protection("ami-q").await.unwrap();
+    m.disable_deregistration_protection("ami-q").await.unwrap();
+    let is = a.instances().await.unwrap();
+    assert_eq!(is.len(), 2);
+    assert_eq!(f.sent()[1].body["ImageId"], "ami-p");
+    f.done();
+}

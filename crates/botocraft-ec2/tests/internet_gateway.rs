@@ -3,7 +3,7 @@
 mod common;
 
 use botocraft_core::PrimaryModel;
-use botocraft_ec2::{InternetGateway, Tag};
+use botocraft_ec2::{InternetGateway, InternetGatewayAttachment, Tag};
 use common::{fx, TICK};
 
 #[tokio::test]
@@ -98,19 +98,37 @@ async fn attach_detach_and_delete_from_model_and_manager() {
 }
 
 #[tokio::test]
-async fn vpcs_relation_and_wait_until_exists() {
+async fn vpcs_relation_gets_the_attached_vpcs_and_wait_until_exists() {
     let f = fx("internet_gateway_vpcs_and_wait");
     let g = InternetGateway {
         internet_gateway_id: Some("igw-1".into()),
+        attachments: Some(vec![InternetGatewayAttachment {
+            vpc_id: Some("vpc-1".into()),
+            ..Default::default()
+        }]),
         ..Default::default()
     }
     .using(&f.session);
     let vpcs = g.vpcs().await.unwrap();
     assert_eq!(vpcs[0].vpc_id.as_deref(), Some("vpc-1"));
-    assert_eq!(f.sent()[0].body["Filter.1.Name"], "internet-gateway-id");
+    assert_eq!(f.sent()[0].body["VpcId.1"], "vpc-1");
+    // An empty set is retried until the gateway is listed.
     g.wait_until_exists().delay(TICK).await.unwrap();
     assert_eq!(f.sent().len(), 3);
     f.done();
+}
+
+#[tokio::test]
+async fn vpcs_of_a_detached_gateway_is_empty_and_sends_nothing() {
+    let f = fx("internet_gateway_vpcs_and_wait");
+    let g = InternetGateway {
+        internet_gateway_id: Some("igw-1".into()),
+        attachments: Some(vec![]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert!(g.vpcs().await.unwrap().is_empty());
+    f.nothing_sent();
 }
 
 #[tokio::test]

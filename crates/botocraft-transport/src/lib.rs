@@ -57,11 +57,12 @@ pub mod signer;
 pub mod transport;
 
 pub use credentials::{
-    Credentials, CredentialsProviderChain, EnvironmentCredentialsProvider,
-    ProfileCredentialsProvider, ProvideCredentials, StaticCredentialsProvider,
+    CachedProvider, Credentials, CredentialsProviderChain, EnvironmentCredentialsProvider,
+    ProfileCredentialsProvider, ProvideCredentials, ProviderConfig, StaticCredentialsProvider,
 };
 pub use env::Env;
 pub use fixture::{FixtureTransport, RecordingTransport};
+pub use retry::RetryMode;
 pub use session::{default_session, AwsSession, AwsSessionBuilder};
 pub use signer::Signer;
 pub use transport::{HyperTransport, HyperTransportBuilder, Transport};

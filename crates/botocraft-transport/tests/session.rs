@@ -305,9 +305,11 @@ async fn credentials_are_lazy_and_cached() {
 #[tokio::test]
 async fn missing_credentials_fail_the_call_not_the_build() {
     let dir = tempfile::tempdir().unwrap();
+    // No instance metadata: tests never leave loopback.
     let env = Env::from_vars([
         ("HOME", dir.path().to_str().unwrap()),
         ("AWS_REGION", "us-west-2"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
     ]);
     let mock = MockNet::new();
     let session = AwsSession::builder()

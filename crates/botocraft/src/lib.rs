@@ -42,7 +42,9 @@ pub use botocraft_core::{
     DateTime, Error, Manager, Paginator, PrimaryModel, QuerySet, Result, SharedSession, TagMap,
 };
 pub use botocraft_transport as transport;
-pub use botocraft_transport::{default_session, AwsSession, AwsSessionBuilder, Credentials};
+pub use botocraft_transport::{
+    default_session, AwsSession, AwsSessionBuilder, Credentials, RetryMode,
+};
 
 /// The botocraft session: account, region, credentials, endpoint, retries.
 ///

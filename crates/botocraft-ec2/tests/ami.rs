@@ -117,12 +117,11 @@ async fn create_and_copy_then_describe_the_new_image() {
         .unwrap();
     assert_eq!(a.image_id.as_deref(), Some("ami-new"));
     assert_eq!(f.sent()[0].body["TagSpecification.1.ResourceType"], "image");
-    let c = m
-        .copy("ami-new", "us-west-2", "golden-copy")
-        .await
-        .unwrap();
+    let c = m.copy("ami-new", "us-west-2", "golden-copy").await.unwrap();
     assert_eq!(c.image_id.as_deref(), Some("ami-copy"));
-    assert!(common::is_uuid(f.sent()[2].body["ClientToken"].as_str().unwrap()));
+    assert!(common::is_uuid(
+        f.sent()[2].body["ClientToken"].as_str().unwrap()
+    ));
     f.done();
 }
 

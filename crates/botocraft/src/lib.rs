@@ -74,6 +74,8 @@ pub use botocraft_autoscaling as autoscaling;
 /// Secondary models stay in their service module (`botocraft::ecs::Tag`,
 /// `botocraft::ec2::Tag`): their names repeat across services.
 pub mod services {
+    #[cfg(feature = "autoscaling")]
+    pub use botocraft_autoscaling::primary::*;
     #[cfg(feature = "ec2")]
     pub use botocraft_ec2::primary::*;
     #[cfg(feature = "ecr")]

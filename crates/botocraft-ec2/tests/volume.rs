@@ -2,6 +2,7 @@
 
 mod common;
 
+use botocraft_core::waiter::WaitOutcome;
 use botocraft_core::PrimaryModel;
 use botocraft_ec2::{Tag, Volume, VolumeState, VolumeType};
 use common::{fx, is_uuid, TICK};
@@ -168,8 +169,13 @@ async fn waiters_available_in_use_and_deleted() {
     .using(&f.session);
     v.wait_until_available().delay(TICK).await.unwrap();
     v.wait_until_in_use().delay(TICK).await.unwrap();
-    // VolumeDeleted succeeds on InvalidVolume.NotFound after a `deleting` answer.
-    v.wait_until_deleted().delay(TICK).await.unwrap();
+    // VolumeDeleted succeeds on InvalidVolume.NotFound after a `deleting`
+    // answer; that success carries the error, so `.await` would be `Err`.
+    let outcome = v.wait_until_deleted().delay(TICK).wait().await.unwrap();
+    match outcome {
+        WaitOutcome::Error(e) => assert_eq!(e.code(), Some("InvalidVolume.NotFound")),
+        WaitOutcome::Output(o) => panic!("expected the NotFound success, got {o:?}"),
+    }
     assert_eq!(f.sent().len(), 5);
     f.done();
 }

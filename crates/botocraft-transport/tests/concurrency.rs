@@ -152,3 +152,19 @@ async fn one_session_many_concurrent_calls() {
     .expect("2 x 1000 calls finish within 20 s");
     server_task.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tmp_measure_with_latency() {
+    let counters = Arc::new(Counters::default());
+    let (endpoint, server_task) = server(counters.clone(), Duration::from_millis(50)).await;
+    let session = session(&endpoint);
+    let started = Instant::now();
+    run_calls(&session).await;
+    eprintln!(
+        "with 50ms latency: {:?}: {} connections, max open {}",
+        started.elapsed(),
+        counters.connections.load(Ordering::SeqCst),
+        counters.max_open.load(Ordering::SeqCst)
+    );
+    server_task.abort();
+}

@@ -44,6 +44,7 @@ impl botocraft_core::TagPair for Tag {
         Tag {
             key: Some(key),
             value: Some(value),
+            ..Default::default()
         }
     }
 }

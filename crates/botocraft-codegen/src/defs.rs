@@ -120,9 +120,16 @@ pub struct MethodDef {
     #[serde(default)]
     pub hide: Vec<String>,
     /// For create/update: input member → model field (wire names). Members
-    /// whose names match a model field are taken from the model by default.
+    /// whose names match a model field are taken from the model by default;
+    /// an update sends those only when they changed, but always sends the
+    /// members named here (the context: a service's cluster).
     #[serde(default)]
     pub from_model: BTreeMap<String, String>,
+    /// For update: send every model field, not only the ones that changed since
+    /// the model was fetched (an update that replaces the whole resource, like
+    /// registering a new task definition revision).
+    #[serde(default)]
+    pub send_unchanged: bool,
     /// For create/update: input members that are NOT taken from the model even
     /// though a model field has the same name.
     #[serde(default)]
@@ -225,6 +232,10 @@ pub struct WaiterDef {
     /// Input values from this model, as in relations.
     #[serde(default)]
     pub args: BTreeMap<String, String>,
+    /// Error codes that mean "not yet, poll again", beyond the botocore
+    /// waiter's own (botocore's `InternetGatewayExists` names a code EC2 never sends).
+    #[serde(default)]
+    pub retry_codes: Vec<String>,
     pub doc: Option<String>,
 }
 

@@ -282,6 +282,9 @@ impl<'a> Emitter<'a> {
             let f = self.field(&fields, tags, &ctx)?;
             let _ = writeln!(out, "    fn tag_map(&self) -> Option<TagMap> {{\n        self.{}.as_deref().map(|t| tags::to_map(Some(t)))\n    }}\n", f.ident);
         }
+        if model.manager.contains_key("update") {
+            out.push_str("    const TRACK_CHANGES: bool = true;\n\n");
+        }
         out.push_str("    fn state(&self) -> &ModelState {\n        &self._state\n    }\n\n    fn state_mut(&mut self) -> &mut ModelState {\n        &mut self._state\n    }\n}\n\n");
 
         // ---- inherent methods ----
@@ -619,12 +622,15 @@ impl<'a> Emitter<'a> {
             "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))"
         };
         let create = create.replace("NAME", name);
+        let tag_wire = tag_field
+            .map(|t| format!("{:?}", t.wire))
+            .unwrap_or_default();
         let update = if has_update {
-            "manager.update(self).send().await?".to_string()
+            format!("if self._state.has_changes(self, &[{tag_wire}]) {{ manager.update(self).send().await? }} else {{ self.clone() }}")
         } else if model.manager.contains_key("update") {
             // The update answers with something other than the model: what
             // AWS now holds is what was sent.
-            "{ manager.update(self).send().await?; self.clone() }".to_string()
+            format!("{{ if self._state.has_changes(self, &[{tag_wire}]) {{ manager.update(self).send().await?; }} self.clone() }}")
         } else {
             "self.clone()".to_string()
         };
@@ -777,7 +783,7 @@ impl<'a> Emitter<'a> {
             let set = if single { "Some(vec![v])" } else { "Some(v)" };
             let _ = writeln!(body, "        let v = {v}.ok_or_else(|| Error::validation({:?}))?;\n        input.{} = {set};", format!("{ctx} needs `{expr}`, which is not set"), f.ident);
         }
-        let acceptors: Vec<String> = waiter
+        let mut acceptors: Vec<String> = waiter
             .acceptors
             .iter()
             .map(|a| {
@@ -790,6 +796,12 @@ impl<'a> Emitter<'a> {
                 )
             })
             .collect();
+        for code in &w.retry_codes {
+            acceptors.push(format!(
+                "Acceptor {{ matcher: \"error\", argument: \"\", state: \"retry\", expected: {:?} }}",
+                serde_json::to_string(code).unwrap()
+            ));
+        }
         let doc = w.doc.clone().unwrap_or_else(|| {
             format!(
                 "Waits until the `{}` waiter from the service model succeeds.",
@@ -944,8 +956,22 @@ impl<'a> Emitter<'a> {
         let mut key_parts = Vec::new();
         if m.takes_model {
             params.push(format!("model: &{name}"));
+            let required = &self.model.shapes[&m.input_shape].required;
             for (f, mf) in self.model_sourced_pairs(m, model)? {
-                init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
+                // Required members and explicitly mapped ones (the context:
+                // a service's cluster) always go; other fields only when changed.
+                let context = required.contains(&f.wire) || m.def.from_model.contains_key(&f.wire);
+                if m.name == "update" && !m.def.send_unchanged && !context {
+                    // An update sends what changed since the model was fetched.
+                    init.push(format!(
+                        "if model._state.changed({:?}, &model.{id}) {{ input.{} = model.{id}.clone(); }}",
+                        mf.wire,
+                        f.ident,
+                        id = mf.ident
+                    ));
+                } else {
+                    init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
+                }
             }
             for (member, source) in m.def.from_model.iter().filter(|(_, v)| v.contains("[].")) {
                 let f = self.field(&m.input_fields, member, &format!("{name}.{}", m.name))?;

@@ -1,6 +1,7 @@
 //! Primary models and the hidden state they carry.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -55,11 +56,21 @@ pub trait PrimaryModel:
     /// tags so a later `save()` sends only tag changes.
     fn into_fetched(mut self, session: &SharedSession) -> Self {
         let tags = self.tag_map();
+        let snapshot = Self::TRACK_CHANGES
+            .then(|| serde_json::to_value(&self).ok())
+            .flatten();
         let state = self.state_mut();
         state.mark_fetched(session.clone());
         state.set_tag_snapshot(tags);
+        if let Some(snapshot) = snapshot {
+            state.set_snapshot(&snapshot);
+        }
         self
     }
+
+    /// Whether updates send only the fields that changed since the model was
+    /// fetched (models with an update operation keep a snapshot for that).
+    const TRACK_CHANGES: bool = false;
 
     /// The hidden state: where the model came from.
     fn state(&self) -> &ModelState;
@@ -79,6 +90,8 @@ pub struct ModelState {
     session: Option<SharedSession>,
     persisted: bool,
     tag_snapshot: Option<TagMap>,
+    /// The model as AWS returned it, for models whose updates send only what changed.
+    snapshot: Option<Arc<serde_json::Map<String, serde_json::Value>>>,
 }
 
 impl ModelState {
@@ -88,6 +101,7 @@ impl ModelState {
             session: Some(session),
             persisted: true,
             tag_snapshot: None,
+            snapshot: None,
         }
     }
 
@@ -115,6 +129,38 @@ impl ModelState {
     /// Records the tags as AWS reported them.
     pub fn set_tag_snapshot(&mut self, tags: Option<TagMap>) {
         self.tag_snapshot = tags;
+    }
+
+    /// Records the model as AWS returned it (its serde form).
+    pub fn set_snapshot(&mut self, model: &impl Serialize) {
+        self.snapshot = match serde_json::to_value(model) {
+            Ok(serde_json::Value::Object(map)) => Some(Arc::new(map)),
+            _ => None,
+        };
+    }
+
+    /// Whether the field with wire name `wire` differs from what AWS returned.
+    /// Without a snapshot (a model built locally) every field counts as changed.
+    pub fn changed<T: Serialize>(&self, wire: &str, value: &Option<T>) -> bool {
+        let Some(snapshot) = &self.snapshot else {
+            return true;
+        };
+        let now = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        let before = snapshot.get(wire).unwrap_or(&serde_json::Value::Null);
+        &now != before
+    }
+
+    /// Whether any field but those in `ignore` differs from what AWS returned.
+    pub fn has_changes(&self, model: &impl Serialize, ignore: &[&str]) -> bool {
+        let Some(snapshot) = &self.snapshot else {
+            return true;
+        };
+        let Ok(serde_json::Value::Object(now)) = serde_json::to_value(model) else {
+            return true;
+        };
+        let keys = now.keys().chain(snapshot.keys());
+        keys.filter(|k| !ignore.contains(&k.as_str()))
+            .any(|k| now.get(k) != snapshot.get(k))
     }
 
     /// Binds a model that does not exist in AWS yet to `session`.

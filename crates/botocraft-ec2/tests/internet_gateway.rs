@@ -132,7 +132,6 @@ async fn vpcs_of_a_detached_gateway_is_empty_and_sends_nothing() {
 }
 
 #[tokio::test]
-#[ignore = "bug: the InternetGatewayExists waiter retries on `InvalidInternetGateway.NotFound` (copied from botocore), but EC2 answers `InvalidInternetGatewayID.NotFound`, so the waiter fails instead of retrying"]
 async fn wait_until_exists_retries_the_real_not_found_code() {
     let f = fx("internet_gateway_wait_not_found");
     let g = InternetGateway {

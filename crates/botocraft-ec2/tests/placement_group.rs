@@ -44,7 +44,6 @@ async fn get_sends_the_name_and_parses_the_group() {
 /// `InvalidPlacementGroup.Unknown` (400), which the generated `get` does not
 /// map to `Error::NotFound` (it only maps `*NotFound*` codes).
 #[tokio::test]
-#[ignore = "bug: PlacementGroup get maps only *NotFound codes; AWS answers InvalidPlacementGroup.Unknown, which stays Error::Service"]
 async fn get_of_a_missing_group_is_a_typed_not_found() {
     let f = fx("placement_group_get_missing");
     let err = PlacementGroup::objects()
@@ -173,7 +172,6 @@ async fn instances_filters_by_group_name() {
 /// CreateTags takes resource ids; a placement group's id is its `GroupId`
 /// (`pg-...`), but the model's key (used as the tag target) is `GroupName`.
 #[tokio::test]
-#[ignore = "bug: PlacementGroup::save() writes tag edits to ResourceId.1=<GroupName> (the model key) instead of the GroupId pg-..."]
 async fn save_writes_tags_to_the_group_id() {
     let f = fx("placement_group_tags");
     let mut pg = PlacementGroup::objects()

@@ -215,8 +215,9 @@ async fn proxy_authorize_ingress_and_vpc_relation() {
         .get("sg-1")
         .await
         .unwrap();
-    // The proxy sends the group's id and its own IpPermissions.
-    g.authorize_ingress().await.unwrap();
+    // The proxy sends the group's id and the caller's rules.
+    let rules: Vec<IpPermission> = g.ip_permissions.clone().unwrap_or_default();
+    g.authorize_ingress(rules).await.unwrap();
     assert_eq!(f.sent()[1].body["GroupId"], "sg-1");
     let vpc = g.vpc().await.unwrap().unwrap();
     assert_eq!(vpc.vpc_id.as_deref(), Some("vpc-1"));

@@ -113,7 +113,6 @@ async fn update_sends_modify_volume_from_the_model() {
 }
 
 #[tokio::test]
-#[ignore = "bug: Volume::save() on a fetched volume always sends ModifyVolume (with every modifiable field), even when only tags changed"]
 async fn tag_only_save_sends_only_create_tags() {
     let f = fx("volume_tags_only_save");
     let mut v = Volume::objects()

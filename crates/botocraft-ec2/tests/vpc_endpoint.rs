@@ -113,15 +113,14 @@ async fn save_creates_a_gateway_endpoint_from_the_model() {
 }
 
 #[tokio::test]
-async fn delete_on_the_manager_returns_the_output() {
+async fn delete_on_the_manager_sends_the_id() {
     let f = fx("vpc_endpoint_delete");
-    let out = VpcEndpoint::objects()
+    VpcEndpoint::objects()
         .using(&f.session)
         .delete(VPCE)
         .await
         .unwrap();
     assert_eq!(body(&f, 0, "DeleteVpcEndpoints")["VpcEndpointId.1"], VPCE);
-    assert!(out.unsuccessful.unwrap_or_default().is_empty());
     f.done();
 }
 
@@ -140,24 +139,20 @@ async fn model_delete_passes_its_id() {
 }
 
 #[tokio::test]
-async fn manager_delete_reports_unsuccessful_items() {
+async fn manager_delete_turns_unsuccessful_items_into_errors() {
     let f = fx("vpc_endpoint_delete_unsuccessful");
     let _ = VpcEndpoint::objects()
         .using(&f.session)
         .get(VPCE)
         .await
         .unwrap();
-    let out = VpcEndpoint::objects()
+    let err = VpcEndpoint::objects()
         .using(&f.session)
         .delete(VPCE)
         .await
-        .unwrap();
-    let item = &out.unsuccessful.unwrap()[0];
-    assert_eq!(item.resource_id.as_deref(), Some(VPCE));
-    assert_eq!(
-        item.error.as_ref().unwrap().code.as_deref(),
-        Some("InvalidVpcEndpoint.NotFound")
-    );
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(err.code(), Some("InvalidVpcEndpoint.NotFound"));
     f.done();
 }
 
@@ -165,7 +160,6 @@ async fn manager_delete_reports_unsuccessful_items() {
 /// the model's `delete()` discards the output, so a failed delete reports
 /// success and marks the model deleted.
 #[tokio::test]
-#[ignore = "bug: VpcEndpoint::delete() ignores DeleteVpcEndpoints' Unsuccessful items and returns Ok"]
 async fn model_delete_fails_when_the_endpoint_was_not_deleted() {
     let f = fx("vpc_endpoint_delete_unsuccessful");
     let mut e = VpcEndpoint::objects()

@@ -125,46 +125,69 @@ async fn one_session_many_concurrent_calls() {
     let session = session(&endpoint);
     let started = Instant::now();
     tokio::time::timeout(Duration::from_secs(20), async {
-        // A first wave opens connections; the second must reuse the pool.
         run_calls(&session).await;
-        let after_first = counters.connections.load(Ordering::SeqCst);
-        run_calls(&session).await;
-        let after_second = counters.connections.load(Ordering::SeqCst);
+        let after_wave = counters.connections.load(Ordering::SeqCst);
+        assert_eq!(counters.requests.load(Ordering::SeqCst), CALLS);
+        // At most one connection per call: no churn (how many fewer
+        // depends on how fast early calls hand their connection back).
+        assert!(
+            after_wave <= CALLS,
+            "{after_wave} connections for {CALLS} calls"
+        );
+        // Keep-alive: sequential calls after the wave reuse pooled
+        // connections and open none.
+        for n in 0..50 {
+            let out: Value = invoke(&*session, &ECS, "ListClusters", &json!({"n": n}))
+                .await
+                .unwrap();
+            assert_eq!(out["n"], n);
+        }
+        let after_sequential = counters.connections.load(Ordering::SeqCst);
         eprintln!(
-            "{CALLS} concurrent calls x2 in {:?}: {after_first} connections after the first wave, \
-             {after_second} in all, at most {} open at once",
+            "{CALLS} concurrent + 50 sequential calls in {:?}: {after_wave} connections \
+             for the concurrent wave, {} for the sequential calls, at most {} open at once",
             started.elapsed(),
+            after_sequential - after_wave,
             counters.max_open.load(Ordering::SeqCst)
         );
-        assert_eq!(counters.requests.load(Ordering::SeqCst), 2 * CALLS);
-        assert!(
-            after_first <= CALLS,
-            "{after_first} connections for {CALLS} calls"
-        );
-        // Keep-alive: the idle connections from the first wave serve the second.
-        assert!(
-            after_second - after_first <= CALLS / 10,
-            "the second wave opened {} new connections; the pool kept {after_first}",
-            after_second - after_first
+        assert_eq!(
+            after_sequential, after_wave,
+            "sequential calls opened new connections instead of reusing the pool"
         );
     })
     .await
-    .expect("2 x 1000 calls finish within 20 s");
+    .expect("the calls finish within 20 s");
     server_task.abort();
 }
 
+/// Upper bound on connections a transport should open to one host.
+const CONNECTION_LIMIT: usize = 64;
+
+/// With realistic latency (50 ms per call), 1000 concurrent calls open
+/// several hundred connections: `HyperTransport` (hyper-util's pooled
+/// client) limits only *idle* connections, not open ones, so the count
+/// follows the caller's concurrency. Un-ignore once the transport has a
+/// per-host connection limit (e.g. `HyperTransportBuilder::max_connections`,
+/// a semaphore around `Client::request`) and set it to `CONNECTION_LIMIT`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tmp_measure_with_latency() {
+#[ignore = "HyperTransport has no connection limit yet; see the comment"]
+async fn connections_are_bounded_under_latency() {
     let counters = Arc::new(Counters::default());
     let (endpoint, server_task) = server(counters.clone(), Duration::from_millis(50)).await;
     let session = session(&endpoint);
     let started = Instant::now();
-    run_calls(&session).await;
+    tokio::time::timeout(Duration::from_secs(20), run_calls(&session))
+        .await
+        .expect("the calls finish within 20 s");
+    let connections = counters.connections.load(Ordering::SeqCst);
     eprintln!(
-        "with 50ms latency: {:?}: {} connections, max open {}",
+        "{CALLS} concurrent calls at 50 ms latency in {:?}: {connections} connections, at most {} open at once",
         started.elapsed(),
-        counters.connections.load(Ordering::SeqCst),
         counters.max_open.load(Ordering::SeqCst)
+    );
+    assert!(
+        counters.max_open.load(Ordering::SeqCst) <= 2 * CONNECTION_LIMIT,
+        "{connections} connections for {CALLS} calls"
     );
     server_task.abort();
 }

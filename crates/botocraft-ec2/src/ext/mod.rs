@@ -1,5 +1,6 @@
 //! Hand-written EC2 behaviour the definitions cannot express: model proxies
-//! that take caller arguments besides the model's own values, `KeyPair::save()`
+//! that take caller arguments besides the model's own values (a security
+//! group's new rules, the VPC to attach a gateway to), `KeyPair::save()`
 //! (which keeps the private key AWS shows only once), and
 //! `LaunchTemplateVersion::delete()` (whose key has a numeric version).
 
@@ -34,6 +35,68 @@ impl InternetGateway {
             None => InternetGatewayDetach::failed(
                 manager,
                 missing("InternetGateway", "detach", "InternetGatewayId"),
+            ),
+        }
+    }
+}
+
+impl SecurityGroup {
+    /// Adds inbound rules to this group (`AuthorizeSecurityGroupIngress`).
+    pub fn authorize_ingress(
+        &self,
+        rules: impl IntoIterator<Item = impl Into<IpPermission>>,
+    ) -> SecurityGroupAuthorizeIngress {
+        let manager = self.manager();
+        match self.group_id.clone() {
+            Some(id) => manager.authorize_ingress(id, rules),
+            None => SecurityGroupAuthorizeIngress::failed(
+                manager,
+                missing("SecurityGroup", "authorize_ingress", "GroupId"),
+            ),
+        }
+    }
+
+    /// Removes inbound rules from this group (`RevokeSecurityGroupIngress`).
+    pub fn revoke_ingress(
+        &self,
+        rules: impl IntoIterator<Item = impl Into<IpPermission>>,
+    ) -> SecurityGroupRevokeIngress {
+        let manager = self.manager();
+        match self.group_id.clone() {
+            Some(id) => manager.revoke_ingress(id, rules),
+            None => SecurityGroupRevokeIngress::failed(
+                manager,
+                missing("SecurityGroup", "revoke_ingress", "GroupId"),
+            ),
+        }
+    }
+
+    /// Adds outbound rules to this group (`AuthorizeSecurityGroupEgress`).
+    pub fn authorize_egress(
+        &self,
+        rules: impl IntoIterator<Item = impl Into<IpPermission>>,
+    ) -> SecurityGroupAuthorizeEgress {
+        let manager = self.manager();
+        match self.group_id.clone() {
+            Some(id) => manager.authorize_egress(id, rules),
+            None => SecurityGroupAuthorizeEgress::failed(
+                manager,
+                missing("SecurityGroup", "authorize_egress", "GroupId"),
+            ),
+        }
+    }
+
+    /// Removes outbound rules from this group (`RevokeSecurityGroupEgress`).
+    pub fn revoke_egress(
+        &self,
+        rules: impl IntoIterator<Item = impl Into<IpPermission>>,
+    ) -> SecurityGroupRevokeEgress {
+        let manager = self.manager();
+        match self.group_id.clone() {
+            Some(id) => manager.revoke_egress(id, rules),
+            None => SecurityGroupRevokeEgress::failed(
+                manager,
+                missing("SecurityGroup", "revoke_egress", "GroupId"),
             ),
         }
     }

@@ -9076,11 +9076,24 @@ impl VolumeManager {
         #[allow(unused_mut)]
         let mut input = ModifyVolumeRequest::default();
         input.volume_id = model.volume_id.clone();
-        input.size = model.size.clone();
-        input.volume_type = model.volume_type.clone();
-        input.iops = model.iops.clone();
-        input.throughput = model.throughput.clone();
-        input.multi_attach_enabled = model.multi_attach_enabled.clone();
+        if model._state.changed("Size", &model.size) {
+            input.size = model.size.clone();
+        }
+        if model._state.changed("VolumeType", &model.volume_type) {
+            input.volume_type = model.volume_type.clone();
+        }
+        if model._state.changed("Iops", &model.iops) {
+            input.iops = model.iops.clone();
+        }
+        if model._state.changed("Throughput", &model.throughput) {
+            input.throughput = model.throughput.clone();
+        }
+        if model
+            ._state
+            .changed("MultiAttachEnabled", &model.multi_attach_enabled)
+        {
+            input.multi_attach_enabled = model.multi_attach_enabled.clone();
+        }
         VolumeUpdate::new(self.clone(), input, key)
     }
 

@@ -659,30 +659,6 @@ impl SecurityGroup {
         request.send().await.map(Some)
     }
 
-    /// Calls `SecurityGroup::objects().authorize_ingress(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
-    pub fn authorize_ingress(&self) -> SecurityGroupAuthorizeIngress {
-        let manager = SecurityGroupManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.group_id.clone().filter(|v| !v.is_empty()) else {
-            return SecurityGroupAuthorizeIngress::failed(
-                manager,
-                Error::validation(
-                    "SecurityGroup.authorize_ingress needs `GroupId`, which is not set",
-                ),
-            );
-        };
-        let Some(a1) = self.ip_permissions.clone() else {
-            return SecurityGroupAuthorizeIngress::failed(
-                manager,
-                Error::validation(
-                    "SecurityGroup.authorize_ingress needs `IpPermissions`, which is not set",
-                ),
-            );
-        };
-        #[allow(unused_mut)]
-        let mut request = manager.authorize_ingress(a0, a1);
-        request
-    }
-
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -1818,6 +1794,12 @@ impl InternetGateway {
                 state: "retry",
                 expected: "\"InvalidInternetGateway.NotFound\"",
             },
+            Acceptor {
+                matcher: "error",
+                argument: "",
+                state: "retry",
+                expected: "\"InvalidInternetGatewayID.NotFound\"",
+            },
         ];
         let session = self._state.session().cloned();
         let prepared = (|| -> Result<DescribeInternetGatewaysRequest> {
@@ -2771,6 +2753,8 @@ impl PrimaryModel for Volume {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    const TRACK_CHANGES: bool = true;
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2893,7 +2877,9 @@ impl Volume {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                manager.update(self).send().await?;
+                if self._state.has_changes(self, &["Tags"]) {
+                    manager.update(self).send().await?;
+                }
                 self.clone()
             }
         } else {

@@ -119,8 +119,13 @@ impl RepositoryManager {
         input.registry_id = model.registry_id.clone();
         input.repository_name = model.repository_name.clone();
         input.image_tag_mutability = model.image_tag_mutability.clone();
-        input.image_tag_mutability_exclusion_filters =
-            model.image_tag_mutability_exclusion_filters.clone();
+        if model._state.changed(
+            "imageTagMutabilityExclusionFilters",
+            &model.image_tag_mutability_exclusion_filters,
+        ) {
+            input.image_tag_mutability_exclusion_filters =
+                model.image_tag_mutability_exclusion_filters.clone();
+        }
         RepositoryUpdate::new(self.clone(), input, key)
     }
 

@@ -67,6 +67,8 @@ impl PrimaryModel for Repository {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    const TRACK_CHANGES: bool = true;
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -227,7 +229,9 @@ impl Repository {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                manager.update(self).send().await?;
+                if self._state.has_changes(self, &["tags"]) {
+                    manager.update(self).send().await?;
+                }
                 self.clone()
             }
         } else {

@@ -133,8 +133,12 @@ impl ClusterManager {
         #[allow(unused_mut)]
         let mut input = UpdateClusterRequest::default();
         input.cluster = model.cluster_arn.clone();
-        input.settings = model.settings.clone();
-        input.configuration = model.configuration.clone();
+        if model._state.changed("settings", &model.settings) {
+            input.settings = model.settings.clone();
+        }
+        if model._state.changed("configuration", &model.configuration) {
+            input.configuration = model.configuration.clone();
+        }
         ClusterUpdate::new(self.clone(), input, key)
     }
 
@@ -2177,20 +2181,82 @@ impl ServiceManager {
         let mut input = UpdateServiceRequest::default();
         input.cluster = model.cluster_arn.clone();
         input.service = model.service_name.clone();
-        input.desired_count = model.desired_count.clone();
-        input.task_definition = model.task_definition.clone();
-        input.capacity_provider_strategy = model.capacity_provider_strategy.clone();
-        input.deployment_configuration = model.deployment_configuration.clone();
-        input.network_configuration = model.network_configuration.clone();
-        input.placement_constraints = model.placement_constraints.clone();
-        input.placement_strategy = model.placement_strategy.clone();
-        input.platform_version = model.platform_version.clone();
-        input.health_check_grace_period_seconds = model.health_check_grace_period_seconds.clone();
-        input.enable_execute_command = model.enable_execute_command.clone();
-        input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
-        input.load_balancers = model.load_balancers.clone();
-        input.propagate_tags = model.propagate_tags.clone();
-        input.service_registries = model.service_registries.clone();
+        if model._state.changed("desiredCount", &model.desired_count) {
+            input.desired_count = model.desired_count.clone();
+        }
+        if model
+            ._state
+            .changed("taskDefinition", &model.task_definition)
+        {
+            input.task_definition = model.task_definition.clone();
+        }
+        if model._state.changed(
+            "capacityProviderStrategy",
+            &model.capacity_provider_strategy,
+        ) {
+            input.capacity_provider_strategy = model.capacity_provider_strategy.clone();
+        }
+        if model
+            ._state
+            .changed("deploymentConfiguration", &model.deployment_configuration)
+        {
+            input.deployment_configuration = model.deployment_configuration.clone();
+        }
+        if model
+            ._state
+            .changed("networkConfiguration", &model.network_configuration)
+        {
+            input.network_configuration = model.network_configuration.clone();
+        }
+        if model
+            ._state
+            .changed("placementConstraints", &model.placement_constraints)
+        {
+            input.placement_constraints = model.placement_constraints.clone();
+        }
+        if model
+            ._state
+            .changed("placementStrategy", &model.placement_strategy)
+        {
+            input.placement_strategy = model.placement_strategy.clone();
+        }
+        if model
+            ._state
+            .changed("platformVersion", &model.platform_version)
+        {
+            input.platform_version = model.platform_version.clone();
+        }
+        if model._state.changed(
+            "healthCheckGracePeriodSeconds",
+            &model.health_check_grace_period_seconds,
+        ) {
+            input.health_check_grace_period_seconds =
+                model.health_check_grace_period_seconds.clone();
+        }
+        if model
+            ._state
+            .changed("enableExecuteCommand", &model.enable_execute_command)
+        {
+            input.enable_execute_command = model.enable_execute_command.clone();
+        }
+        if model
+            ._state
+            .changed("enableECSManagedTags", &model.enable_ecs_managed_tags)
+        {
+            input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
+        }
+        if model._state.changed("loadBalancers", &model.load_balancers) {
+            input.load_balancers = model.load_balancers.clone();
+        }
+        if model._state.changed("propagateTags", &model.propagate_tags) {
+            input.propagate_tags = model.propagate_tags.clone();
+        }
+        if model
+            ._state
+            .changed("serviceRegistries", &model.service_registries)
+        {
+            input.service_registries = model.service_registries.clone();
+        }
         ServiceUpdate::new(self.clone(), input, key)
     }
 
@@ -5194,7 +5260,9 @@ impl CapacityProviderManager {
         #[allow(unused_mut)]
         let mut input = UpdateCapacityProviderRequest::default();
         input.name = model.name.clone();
-        input.cluster = model.cluster.clone();
+        if model._state.changed("cluster", &model.cluster) {
+            input.cluster = model.cluster.clone();
+        }
         CapacityProviderUpdate::new(self.clone(), input, key)
     }
 

@@ -67,6 +67,8 @@ impl PrimaryModel for Cluster {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    const TRACK_CHANGES: bool = true;
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -190,7 +192,11 @@ impl Cluster {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            manager.update(self).send().await?
+            if self._state.has_changes(self, &["tags"]) {
+                manager.update(self).send().await?
+            } else {
+                self.clone()
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -306,6 +312,8 @@ impl PrimaryModel for TaskDefinition {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    const TRACK_CHANGES: bool = true;
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -384,7 +392,11 @@ impl TaskDefinition {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            manager.update(self).send().await?
+            if self._state.has_changes(self, &["tags"]) {
+                manager.update(self).send().await?
+            } else {
+                self.clone()
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -474,6 +486,8 @@ impl PrimaryModel for Service {
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
+
+    const TRACK_CHANGES: bool = true;
 
     fn state(&self) -> &ModelState {
         &self._state
@@ -668,7 +682,11 @@ impl Service {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            manager.update(self).send().await?
+            if self._state.has_changes(self, &["tags"]) {
+                manager.update(self).send().await?
+            } else {
+                self.clone()
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -1553,6 +1571,8 @@ impl PrimaryModel for CapacityProvider {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    const TRACK_CHANGES: bool = true;
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1608,7 +1628,11 @@ impl CapacityProvider {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            manager.update(self).send().await?
+            if self._state.has_changes(self, &["tags"]) {
+                manager.update(self).send().await?
+            } else {
+                self.clone()
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -1726,6 +1750,8 @@ impl PrimaryModel for TaskSet {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    const TRACK_CHANGES: bool = true;
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1832,7 +1858,11 @@ impl TaskSet {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            manager.update(self).send().await?
+            if self._state.has_changes(self, &["tags"]) {
+                manager.update(self).send().await?
+            } else {
+                self.clone()
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -2247,6 +2277,8 @@ impl PrimaryModel for Daemon {
         self.daemon_arn.as_deref()
     }
 
+    const TRACK_CHANGES: bool = true;
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2334,7 +2366,11 @@ impl Daemon {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            manager.update(self).send().await?
+            if self._state.has_changes(self, &[]) {
+                manager.update(self).send().await?
+            } else {
+                self.clone()
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -3060,6 +3096,8 @@ impl PrimaryModel for ExpressGatewayService {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    const TRACK_CHANGES: bool = true;
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -3174,7 +3212,9 @@ impl ExpressGatewayService {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                manager.update(self).send().await?;
+                if self._state.has_changes(self, &["tags"]) {
+                    manager.update(self).send().await?;
+                }
                 self.clone()
             }
         } else {

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# botocraft vs aws-sdk-rust benchmark (opt-in; see BENCHMARKS.md).
+#
+#     bash scripts/bench.sh [--rounds N] [--ec2 N] [--ecs N] [--asg N]
+#
+# Builds the separate cargo workspace in benches/ in release (the first build
+# compiles aws-sdk-ec2 and takes many minutes and up to ~8 GB of memory; it
+# lives in benches/target only), runs the driver (canned-response server on
+# 127.0.0.1 + both client binaries, alternating, one warm-up round + N
+# measured rounds) and prints the Markdown tables. Also prints the stripped
+# sizes of both client binaries.
+#
+# Env:
+#   BENCH_COLD_BUILD=1  additionally time cold `cargo build --release` of each
+#                       client in fresh target dirs (benches/target/cold-*);
+#                       slow: the aws-sdk-rust one is ~30 min on 2 cores.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="$ROOT/benches"
+TARGET="$BENCH/target"
+RESULTS="$BENCH/results"
+mkdir -p "$RESULTS"
+
+if [[ "${CI:-}" == "true" ]]; then
+    export CARGO_TERM_COLOR=never
+fi
+
+cold_build() { # package, target-dir name
+    local pkg="$1" dir="$TARGET/cold-$2"
+    rm -rf "$dir"
+    local start end
+    start=$(date +%s)
+    /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB peak RSS (largest single process)" \
+        -o "$RESULTS/cold-$2.time" \
+        cargo build --release --quiet --manifest-path "$BENCH/Cargo.toml" -p "$pkg" --target-dir "$dir"
+    end=$(date +%s)
+    echo "cold build of $pkg: $((end - start)) s ($(cat "$RESULTS/cold-$2.time"))"
+}
+
+if [[ "${BENCH_COLD_BUILD:-0}" == "1" ]]; then
+    command -v /usr/bin/time >/dev/null || { echo "bench.sh: /usr/bin/time is needed for BENCH_COLD_BUILD" >&2; exit 1; }
+    cold_build bench-botocraft-client botocraft
+    cold_build bench-sdk-client sdk
+fi
+
+echo "bench.sh: building benches/ (release)..." >&2
+cargo build --release --quiet --manifest-path "$BENCH/Cargo.toml"
+
+echo "stripped binary sizes:"
+for b in bench-botocraft bench-sdk; do
+    strip -o "$RESULTS/$b.stripped" "$TARGET/release/$b"
+    awk -v n="$b" -v s="$(stat -c %s "$RESULTS/$b.stripped")" -v u="$(stat -c %s "$TARGET/release/$b")" \
+        'BEGIN { printf "  %-16s %6.1f MB stripped (%6.1f MB as built)\n", n, s / 1e6, u / 1e6 }'
+done
+
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); rustc: $(rustc --version)"
+"$TARGET/release/bench" run --csv "$RESULTS/runs-$stamp.csv" "$@"
+echo "per-run samples: benches/results/runs-$stamp.csv"

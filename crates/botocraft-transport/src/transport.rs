@@ -76,6 +76,8 @@ pub struct HyperTransport {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     allow_insecure_http: bool,
     connect_timeout: Duration,
+    /// Requests in flight at once, and so connections open at once.
+    in_flight: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl fmt::Debug for HyperTransport {
@@ -93,7 +95,11 @@ pub struct HyperTransportBuilder {
     connect_timeout: Duration,
     allow_insecure_http: bool,
     pool_idle_timeout: Duration,
+    max_connections: usize,
 }
+
+/// The default limit on requests in flight (and so on open connections).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 
 impl Default for HyperTransportBuilder {
     fn default() -> Self {
@@ -101,6 +107,7 @@ impl Default for HyperTransportBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             allow_insecure_http: false,
             pool_idle_timeout: Duration::from_secs(60),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -124,6 +131,14 @@ impl HyperTransportBuilder {
         self
     }
 
+    /// At most this many requests in flight at once (default 64): callers
+    /// beyond it wait their turn, so a burst of concurrent calls cannot open
+    /// an unbounded number of connections. 0 is treated as 1.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
     /// Builds the transport. Needs no runtime; the first request does.
     pub fn build(self) -> Result<HyperTransport> {
         let mut http = HttpConnector::new();
@@ -137,11 +152,13 @@ impl HyperTransportBuilder {
             .wrap_connector(http);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.max_connections)
             .build(https);
         Ok(HyperTransport {
             client,
             allow_insecure_http: self.allow_insecure_http,
             connect_timeout: self.connect_timeout,
+            in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(self.max_connections)),
         })
     }
 }
@@ -207,6 +224,12 @@ impl Transport for HyperTransport {
     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
         let operation = operation_name(&request).unwrap_or_default();
         self.check_uri(request.uri(), &operation)?;
+        // Held until the body is read: one permit, one connection in use.
+        let _permit = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| Error::transport(&operation, "the transport is shut down", None))?;
         let (parts, body) = request.into_parts();
         let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
         let response = match self.client.request(request).await {

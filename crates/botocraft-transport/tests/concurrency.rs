@@ -163,14 +163,10 @@ async fn one_session_many_concurrent_calls() {
 /// Upper bound on connections a transport should open to one host.
 const CONNECTION_LIMIT: usize = 64;
 
-/// With realistic latency (50 ms per call), 1000 concurrent calls open
-/// several hundred connections: `HyperTransport` (hyper-util's pooled
-/// client) limits only *idle* connections, not open ones, so the count
-/// follows the caller's concurrency. Un-ignore once the transport has a
-/// per-host connection limit (e.g. `HyperTransportBuilder::max_connections`,
-/// a semaphore around `Client::request`) and set it to `CONNECTION_LIMIT`.
+/// With realistic latency (50 ms per call), 1000 concurrent calls through
+/// the default transport (at most `DEFAULT_MAX_CONNECTIONS` = 64 requests in
+/// flight) never hold more than that many connections open at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "HyperTransport has no connection limit yet; see the comment"]
 async fn connections_are_bounded_under_latency() {
     let counters = Arc::new(Counters::default());
     let (endpoint, server_task) = server(counters.clone(), Duration::from_millis(50)).await;

@@ -1283,10 +1283,10 @@ impl<'a> Emitter<'a> {
                     .types
                     .fields(m.output_shape.as_ref().ok_or("refetch without output")?);
                 let of = self.field(&ofields, member, m.name)?;
-                let _ = writeln!(s, "        let out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {member}\".into(), snippet: String::new() }})?;\n        self.manager.using(&session).get(id).send().await", of.ident);
+                let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {member}\".into(), snippet: String::new() }})?;\n        self.manager.using(&session).get(id).send().await", of.ident);
             }
             Returns::Model => {
-                let _ = writeln!(s, "        let out = {call};");
+                let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                 s.push_str(&self.failures_check(m, false)?);
                 let r = result_ident.ok_or(format!(
                     "{name}.{}: returns a model but has no result",
@@ -1295,11 +1295,11 @@ impl<'a> Emitter<'a> {
                 let rf = m.result.as_ref().unwrap();
                 let take = if rf.ty.starts_with("Vec<") {
                     format!(
-                        "out.{r}.clone().and_then(|v| v{}.into_iter().next())",
+                        "out.{r}.take().and_then(|v| v{}.into_iter().next())",
                         Self::projection(m)
                     )
                 } else {
-                    format!("out.{r}.clone()")
+                    format!("out.{r}.take()")
                 };
                 let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
                 merges(&mut s, "item")?;
@@ -1341,14 +1341,14 @@ impl<'a> Emitter<'a> {
                     s.push_str(&self.paged_ids(m, &call)?);
                     let _ = writeln!(s, "        Ok(QuerySet::new(ids.into_iter().map(|m| m.into_fetched(&session)).collect()))");
                 } else if let (Some(batch), Some(list)) = (m.def.batch, positional_list.clone()) {
-                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            let out = {call};");
+                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(
                         &self
                             .failures_check(m, true)?
                             .replace("\n        ", "\n            ")
                             .replacen("        if", "            if", 1),
                     );
-                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.clone().unwrap_or_default(){};\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::new(items.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
+                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.take().unwrap_or_default(){};\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::new(items.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                     // An explicitly empty key list means "none", not "all".
                     let guard = format!("        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::default());\n        }}\n");
                     s = s.replacen(
@@ -1357,9 +1357,9 @@ impl<'a> Emitter<'a> {
                         1,
                     );
                 } else {
-                    let _ = writeln!(s, "        let out = {call};");
+                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(&self.failures_check(m, true)?);
-                    let _ = writeln!(s, "        Ok(QuerySet::new(out.{r}.clone().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
+                    let _ = writeln!(s, "        Ok(QuerySet::new(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                 }
             }
             Returns::Value => {
@@ -1372,17 +1372,17 @@ impl<'a> Emitter<'a> {
                     s.push_str(&self.paged_ids(m, &call)?);
                     s.push_str("        Ok(ids)\n");
                 } else {
-                    let _ = writeln!(s, "        let out = {call};");
+                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(&self.failures_check(m, false)?);
                     if rf.ty.starts_with("Vec<") || rf.ty.starts_with("BTreeMap<") {
-                        let _ = writeln!(s, "        Ok(out.{r}.clone().unwrap_or_default())");
+                        let _ = writeln!(s, "        Ok(out.{r}.take().unwrap_or_default())");
                     } else {
-                        let _ = writeln!(s, "        out.{r}.clone().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {}\".into(), snippet: String::new() }})", rf.wire);
+                        let _ = writeln!(s, "        out.{r}.take().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {}\".into(), snippet: String::new() }})", rf.wire);
                     }
                 }
             }
             Returns::Output => {
-                let _ = writeln!(s, "        let out = {call};");
+                let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                 s.push_str(&self.failures_check(m, false)?);
                 s.push_str("        Ok(out)\n");
             }
@@ -1391,7 +1391,7 @@ impl<'a> Emitter<'a> {
                 if failures.is_empty() {
                     let _ = writeln!(s, "        let _out = {call};");
                 } else {
-                    let _ = writeln!(s, "        let out = {call};");
+                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(&failures);
                 }
                 s.push_str("        Ok(())\n");
@@ -1543,7 +1543,7 @@ impl<'a> Emitter<'a> {
         ))?;
         let project = Self::projection(m);
         if !m.def.paginate {
-            return Ok(format!("        let out = {call};\n        let ids = out.{}.clone().unwrap_or_default(){project};\n", r.ident));
+            return Ok(format!("        #[allow(unused_mut)] let mut out = {call};\n        let ids = out.{}.take().unwrap_or_default(){project};\n", r.ident));
         }
         let (it, ot) = match (&m.def.tokens, self.paginators.pagination.get(op)) {
             (Some(t), _) if t.len() == 2 => (t[0].as_str(), t[1].as_str()),

@@ -390,3 +390,22 @@ async fn wait_until_running_fails_on_terminated() {
     assert!(res.is_err(), "{res:?}");
     f.done();
 }
+
+#[tokio::test]
+async fn modify_instance_type_sends_only_that_attribute() {
+    let f = fx("instance_modify_instance_type");
+    botocraft_ec2::Instance::objects()
+        .using(&f.session)
+        .modify_instance_type(
+            "i-0abc",
+            botocraft_ec2::AttributeValue {
+                value: Some("t3.large".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let sent = f.sent();
+    assert_eq!(sent[0].body["InstanceType.Value"], "t3.large");
+    assert!(sent[0].body.get("Attribute").is_none());
+    f.done();
+}

@@ -137,3 +137,16 @@ async fn relation_task_definition() {
     assert_eq!(td.task_definition_arn.as_deref(), Some(TD3));
     f.done();
 }
+
+#[tokio::test]
+async fn list_describes_every_set_of_the_service() {
+    let f = fx("ts_list");
+    let qs = TaskSet::objects()
+        .using(&f.session)
+        .list("c1", "web")
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 2);
+    assert!(qs.iter().all(|t| t.state().is_persisted()));
+    f.done();
+}

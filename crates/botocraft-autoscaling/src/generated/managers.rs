@@ -358,7 +358,8 @@ impl AutoScalingGroupGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, AutoScalingGroupsType>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, AutoScalingGroupsType>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -370,7 +371,7 @@ impl AutoScalingGroupGet {
         #[allow(unused_mut)]
         let mut item = out
             .auto_scaling_groups
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -1779,7 +1780,8 @@ impl AutoScalingGroupTerminateInstance {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, ActivityType>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, ActivityType>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1788,7 +1790,7 @@ impl AutoScalingGroupTerminateInstance {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
-        out.activity.clone().ok_or_else(|| Error::Deserialize {
+        out.activity.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Activity".into(),
             snippet: String::new(),
@@ -2369,7 +2371,8 @@ impl LaunchConfigurationGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, LaunchConfigurationsType>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, LaunchConfigurationsType>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2381,7 +2384,7 @@ impl LaunchConfigurationGet {
         #[allow(unused_mut)]
         let mut item = out
             .launch_configurations
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,

@@ -266,3 +266,32 @@ impl KeyPair {
         Ok(())
     }
 }
+
+impl AmiManager {
+    /// The images that at least one instance (in any state but terminated)
+    /// was launched from, each described once.
+    ///
+    /// The Python original also looks at Auto Scaling launch configurations
+    /// and templates; those live in the Auto Scaling crate, so this answers
+    /// for instances only.
+    pub async fn in_use(&self) -> Result<botocraft_core::QuerySet<Ami>> {
+        use botocraft_core::Manager as _;
+        let instances = InstanceManager::with_session(self.bound_session().cloned())
+            .list()
+            .filter(
+                "instance-state-name",
+                ["pending", "running", "shutting-down", "stopping", "stopped"],
+            )
+            .await?;
+        let mut ids: Vec<String> = Vec::new();
+        for id in instances.iter().filter_map(|i| i.image_id.clone()) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        if ids.is_empty() {
+            return Ok(botocraft_core::QuerySet::default());
+        }
+        self.list().image_ids(ids).await
+    }
+}

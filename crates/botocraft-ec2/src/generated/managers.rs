@@ -243,14 +243,15 @@ impl VpcGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeVpcsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .vpcs
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -637,11 +638,13 @@ impl VpcCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, CreateVpcResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.vpc.clone().ok_or_else(|| Error::NotFound {
+        let mut out =
+            call::<_, CreateVpcResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out.vpc.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Vpc",
             key: key.clone(),
@@ -784,7 +787,8 @@ impl VpcDnsHostnames {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpcAttributeResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpcAttributeResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -794,7 +798,7 @@ impl VpcDnsHostnames {
         .await
         .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
         out.enable_dns_hostnames
-            .clone()
+            .take()
             .ok_or_else(|| Error::Deserialize {
                 operation: OPERATION.into(),
                 message: "the response has no EnableDnsHostnames".into(),
@@ -864,7 +868,8 @@ impl VpcDnsSupport {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpcAttributeResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpcAttributeResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -874,7 +879,7 @@ impl VpcDnsSupport {
         .await
         .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
         out.enable_dns_support
-            .clone()
+            .take()
             .ok_or_else(|| Error::Deserialize {
                 operation: OPERATION.into(),
                 message: "the response has no EnableDnsSupport".into(),
@@ -944,7 +949,8 @@ impl VpcNetworkAddressUsageMetrics {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpcAttributeResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpcAttributeResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -954,7 +960,7 @@ impl VpcNetworkAddressUsageMetrics {
         .await
         .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
         out.enable_network_address_usage_metrics
-            .clone()
+            .take()
             .ok_or_else(|| Error::Deserialize {
                 operation: OPERATION.into(),
                 message: "the response has no EnableNetworkAddressUsageMetrics".into(),
@@ -1247,14 +1253,15 @@ impl SubnetGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeSubnetsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Subnet", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .subnets
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -1651,12 +1658,13 @@ impl SubnetCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateSubnetResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Subnet", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.subnet.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.subnet.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Subnet",
             key: key.clone(),
@@ -2008,7 +2016,8 @@ impl SecurityGroupGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeSecurityGroupsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeSecurityGroupsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2020,7 +2029,7 @@ impl SecurityGroupGet {
         #[allow(unused_mut)]
         let mut item = out
             .security_groups
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -2382,7 +2391,8 @@ impl SecurityGroupCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateSecurityGroupResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateSecurityGroupResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2534,7 +2544,8 @@ impl SecurityGroupAuthorizeIngress {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, AuthorizeSecurityGroupIngressResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, AuthorizeSecurityGroupIngressResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2543,7 +2554,7 @@ impl SecurityGroupAuthorizeIngress {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
-        Ok(out.security_group_rules.clone().unwrap_or_default())
+        Ok(out.security_group_rules.take().unwrap_or_default())
     }
 }
 
@@ -2614,7 +2625,8 @@ impl SecurityGroupRevokeIngress {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, RevokeSecurityGroupIngressResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, RevokeSecurityGroupIngressResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2699,7 +2711,8 @@ impl SecurityGroupAuthorizeEgress {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, AuthorizeSecurityGroupEgressResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, AuthorizeSecurityGroupEgressResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2708,7 +2721,7 @@ impl SecurityGroupAuthorizeEgress {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
-        Ok(out.security_group_rules.clone().unwrap_or_default())
+        Ok(out.security_group_rules.take().unwrap_or_default())
     }
 }
 
@@ -2784,7 +2797,8 @@ impl SecurityGroupRevokeEgress {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, RevokeSecurityGroupEgressResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, RevokeSecurityGroupEgressResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2808,7 +2822,7 @@ impl std::future::IntoFuture for SecurityGroupRevokeEgress {
 
 /// The manager of [`Instance`]: `Instance::objects()`.
 ///
-/// Methods: `create`, `get_many`, `get`, `list`, `modify_attribute`, `reboot`, `start`, `stop`, `terminate`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `get_many`, `get`, `list`, `modify_attribute`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_source_dest_check`, `modify_user_data`, `reboot`, `start`, `stop`, `terminate`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct InstanceManager {
@@ -3011,6 +3025,96 @@ impl InstanceManager {
         input.instance_id = Some(instance_id);
         InstanceModifyAttribute::new(self.clone(), input, key)
     }
+
+    /// Changes the instance type (the instance must be stopped). (`ModifyInstanceAttribute`)
+    ///
+    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    pub fn modify_instance_type(
+        &self,
+        instance_id: impl Into<String>,
+        instance_type: impl Into<AttributeValue>,
+    ) -> InstanceModifyInstanceType {
+        let instance_id = instance_id.into();
+        let instance_type = instance_type.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceAttributeRequest::default();
+        input.instance_id = Some(instance_id);
+        input.instance_type = Some(instance_type);
+        InstanceModifyInstanceType::new(self.clone(), input, key)
+    }
+
+    /// Turns the source/destination check on or off (off for NAT instances). (`ModifyInstanceAttribute`)
+    ///
+    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    pub fn modify_source_dest_check(
+        &self,
+        instance_id: impl Into<String>,
+        source_dest_check: impl Into<AttributeBooleanValue>,
+    ) -> InstanceModifySourceDestCheck {
+        let instance_id = instance_id.into();
+        let source_dest_check = source_dest_check.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceAttributeRequest::default();
+        input.instance_id = Some(instance_id);
+        input.source_dest_check = Some(source_dest_check);
+        InstanceModifySourceDestCheck::new(self.clone(), input, key)
+    }
+
+    /// Turns termination protection on or off. (`ModifyInstanceAttribute`)
+    ///
+    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    pub fn modify_disable_api_termination(
+        &self,
+        instance_id: impl Into<String>,
+        disable_api_termination: impl Into<AttributeBooleanValue>,
+    ) -> InstanceModifyDisableApiTermination {
+        let instance_id = instance_id.into();
+        let disable_api_termination = disable_api_termination.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceAttributeRequest::default();
+        input.instance_id = Some(instance_id);
+        input.disable_api_termination = Some(disable_api_termination);
+        InstanceModifyDisableApiTermination::new(self.clone(), input, key)
+    }
+
+    /// Turns EBS optimisation on or off (the instance must be stopped). (`ModifyInstanceAttribute`)
+    ///
+    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    pub fn modify_ebs_optimized(
+        &self,
+        instance_id: impl Into<String>,
+        ebs_optimized: impl Into<AttributeBooleanValue>,
+    ) -> InstanceModifyEbsOptimized {
+        let instance_id = instance_id.into();
+        let ebs_optimized = ebs_optimized.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceAttributeRequest::default();
+        input.instance_id = Some(instance_id);
+        input.ebs_optimized = Some(ebs_optimized);
+        InstanceModifyEbsOptimized::new(self.clone(), input, key)
+    }
+
+    /// Replaces the user data (the instance must be stopped). (`ModifyInstanceAttribute`)
+    ///
+    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    pub fn modify_user_data(
+        &self,
+        instance_id: impl Into<String>,
+        user_data: impl Into<SecureBlobAttributeValue>,
+    ) -> InstanceModifyUserData {
+        let instance_id = instance_id.into();
+        let user_data = user_data.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceAttributeRequest::default();
+        input.instance_id = Some(instance_id);
+        input.user_data = Some(user_data);
+        InstanceModifyUserData::new(self.clone(), input, key)
+    }
 }
 
 /// The request built by [`InstanceManager::get`]: set optional arguments, then `.await` it.
@@ -3091,14 +3195,15 @@ impl InstanceGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeInstancesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .reservations
-            .clone()
+            .take()
             .and_then(|v| {
                 v.into_iter()
                     .filter_map(|x| x.instances)
@@ -3774,13 +3879,14 @@ impl InstanceCreate {
             return Err(Error::validation("RunInstances needs `MinCount`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
+        #[allow(unused_mut)]
+        let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .instances
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -3857,11 +3963,12 @@ impl InstanceStart {
             return Err(Error::validation("StartInstances needs `InstanceIds`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, StartInstancesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
-        Ok(out.starting_instances.clone().unwrap_or_default())
+        Ok(out.starting_instances.take().unwrap_or_default())
     }
 }
 
@@ -3940,11 +4047,12 @@ impl InstanceStop {
             return Err(Error::validation("StopInstances needs `InstanceIds`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, StopInstancesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
-        Ok(out.stopping_instances.clone().unwrap_or_default())
+        Ok(out.stopping_instances.take().unwrap_or_default())
     }
 }
 
@@ -4087,7 +4195,8 @@ impl InstanceTerminate {
             return Err(Error::validation("TerminateInstances needs `InstanceIds`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, TerminateInstancesResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, TerminateInstancesResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -4096,7 +4205,7 @@ impl InstanceTerminate {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
-        Ok(out.terminating_instances.clone().unwrap_or_default())
+        Ok(out.terminating_instances.take().unwrap_or_default())
     }
 }
 
@@ -4275,6 +4384,786 @@ impl InstanceModifyAttribute {
 }
 
 impl std::future::IntoFuture for InstanceModifyAttribute {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`InstanceManager::modify_instance_type`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyInstanceType {
+    manager: InstanceManager,
+    input: ModifyInstanceAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl InstanceModifyInstanceType {
+    fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
+        InstanceModifyInstanceType {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyInstanceType {
+            manager,
+            input: ModifyInstanceAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ModifyInstanceAttributeRequest {
+        &self.input
+    }
+
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.source_dest_check = Some(value.into());
+        self
+    }
+
+    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
+        self.input.enclave_options = Some(value.into());
+        self
+    }
+
+    /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_stop = Some(value.into());
+        self
+    }
+
+    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    pub fn block_device_mappings(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
+    ) -> Self {
+        self.input.block_device_mappings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_termination = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.kernel = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.ramdisk = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
+        self.input.user_data = Some(value.into());
+        self
+    }
+
+    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: impl Into<AttributeValue>,
+    ) -> Self {
+        self.input.instance_initiated_shutdown_behavior = Some(value.into());
+        self
+    }
+
+    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ebs_optimized = Some(value.into());
+        self
+    }
+
+    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.sriov_net_support = Some(value.into());
+        self
+    }
+
+    /// Set to `true` to enable enhanced networking with ENA for the instance.
+    pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ena_support = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<()> {
+        const OPERATION: &str = "ModifyInstanceAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceAttribute needs `InstanceId`",
+            ));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyInstanceType {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`InstanceManager::modify_source_dest_check`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifySourceDestCheck {
+    manager: InstanceManager,
+    input: ModifyInstanceAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl InstanceModifySourceDestCheck {
+    fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
+        InstanceModifySourceDestCheck {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifySourceDestCheck {
+            manager,
+            input: ModifyInstanceAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ModifyInstanceAttributeRequest {
+        &self.input
+    }
+
+    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
+        self.input.enclave_options = Some(value.into());
+        self
+    }
+
+    /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_stop = Some(value.into());
+        self
+    }
+
+    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    pub fn block_device_mappings(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
+    ) -> Self {
+        self.input.block_device_mappings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_termination = Some(value.into());
+        self
+    }
+
+    /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.instance_type = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.kernel = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.ramdisk = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
+        self.input.user_data = Some(value.into());
+        self
+    }
+
+    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: impl Into<AttributeValue>,
+    ) -> Self {
+        self.input.instance_initiated_shutdown_behavior = Some(value.into());
+        self
+    }
+
+    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ebs_optimized = Some(value.into());
+        self
+    }
+
+    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.sriov_net_support = Some(value.into());
+        self
+    }
+
+    /// Set to `true` to enable enhanced networking with ENA for the instance.
+    pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ena_support = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<()> {
+        const OPERATION: &str = "ModifyInstanceAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceAttribute needs `InstanceId`",
+            ));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifySourceDestCheck {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`InstanceManager::modify_disable_api_termination`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyDisableApiTermination {
+    manager: InstanceManager,
+    input: ModifyInstanceAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl InstanceModifyDisableApiTermination {
+    fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
+        InstanceModifyDisableApiTermination {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyDisableApiTermination {
+            manager,
+            input: ModifyInstanceAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ModifyInstanceAttributeRequest {
+        &self.input
+    }
+
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.source_dest_check = Some(value.into());
+        self
+    }
+
+    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
+        self.input.enclave_options = Some(value.into());
+        self
+    }
+
+    /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_stop = Some(value.into());
+        self
+    }
+
+    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    pub fn block_device_mappings(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
+    ) -> Self {
+        self.input.block_device_mappings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.instance_type = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.kernel = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.ramdisk = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
+        self.input.user_data = Some(value.into());
+        self
+    }
+
+    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: impl Into<AttributeValue>,
+    ) -> Self {
+        self.input.instance_initiated_shutdown_behavior = Some(value.into());
+        self
+    }
+
+    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ebs_optimized = Some(value.into());
+        self
+    }
+
+    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.sriov_net_support = Some(value.into());
+        self
+    }
+
+    /// Set to `true` to enable enhanced networking with ENA for the instance.
+    pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ena_support = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<()> {
+        const OPERATION: &str = "ModifyInstanceAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceAttribute needs `InstanceId`",
+            ));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyDisableApiTermination {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`InstanceManager::modify_ebs_optimized`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyEbsOptimized {
+    manager: InstanceManager,
+    input: ModifyInstanceAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl InstanceModifyEbsOptimized {
+    fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
+        InstanceModifyEbsOptimized {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyEbsOptimized {
+            manager,
+            input: ModifyInstanceAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ModifyInstanceAttributeRequest {
+        &self.input
+    }
+
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.source_dest_check = Some(value.into());
+        self
+    }
+
+    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
+        self.input.enclave_options = Some(value.into());
+        self
+    }
+
+    /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_stop = Some(value.into());
+        self
+    }
+
+    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    pub fn block_device_mappings(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
+    ) -> Self {
+        self.input.block_device_mappings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_termination = Some(value.into());
+        self
+    }
+
+    /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.instance_type = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.kernel = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.ramdisk = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
+        self.input.user_data = Some(value.into());
+        self
+    }
+
+    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: impl Into<AttributeValue>,
+    ) -> Self {
+        self.input.instance_initiated_shutdown_behavior = Some(value.into());
+        self
+    }
+
+    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.sriov_net_support = Some(value.into());
+        self
+    }
+
+    /// Set to `true` to enable enhanced networking with ENA for the instance.
+    pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ena_support = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<()> {
+        const OPERATION: &str = "ModifyInstanceAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceAttribute needs `InstanceId`",
+            ));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyEbsOptimized {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`InstanceManager::modify_user_data`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyUserData {
+    manager: InstanceManager,
+    input: ModifyInstanceAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl InstanceModifyUserData {
+    fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
+        InstanceModifyUserData {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyUserData {
+            manager,
+            input: ModifyInstanceAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ModifyInstanceAttributeRequest {
+        &self.input
+    }
+
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.source_dest_check = Some(value.into());
+        self
+    }
+
+    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
+        self.input.enclave_options = Some(value.into());
+        self
+    }
+
+    /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_stop = Some(value.into());
+        self
+    }
+
+    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    pub fn block_device_mappings(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
+    ) -> Self {
+        self.input.block_device_mappings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_api_termination = Some(value.into());
+        self
+    }
+
+    /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.instance_type = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.kernel = Some(value.into());
+        self
+    }
+
+    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.ramdisk = Some(value.into());
+        self
+    }
+
+    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: impl Into<AttributeValue>,
+    ) -> Self {
+        self.input.instance_initiated_shutdown_behavior = Some(value.into());
+        self
+    }
+
+    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ebs_optimized = Some(value.into());
+        self
+    }
+
+    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.sriov_net_support = Some(value.into());
+        self
+    }
+
+    /// Set to `true` to enable enhanced networking with ENA for the instance.
+    pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.ena_support = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<()> {
+        const OPERATION: &str = "ModifyInstanceAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceAttribute needs `InstanceId`",
+            ));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyUserData {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
@@ -4524,14 +5413,15 @@ impl AmiGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeImagesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .images
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -4811,9 +5701,11 @@ impl AmiCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, CreateImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
         let id = out.image_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no ImageId".into(),
@@ -4952,9 +5844,11 @@ impl AmiCopy {
             return Err(Error::validation("CopyImage needs `SourceRegion`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CopyImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, CopyImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
         let id = out.image_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no ImageId".into(),
@@ -5033,7 +5927,8 @@ impl AmiEnableDeregistrationProtection {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, EnableImageDeregistrationProtectionResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, EnableImageDeregistrationProtectionResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -5042,7 +5937,7 @@ impl AmiEnableDeregistrationProtection {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
-        out.r#return.clone().ok_or_else(|| Error::Deserialize {
+        out.r#return.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Return".into(),
             snippet: String::new(),
@@ -5113,7 +6008,8 @@ impl AmiDisableDeregistrationProtection {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DisableImageDeregistrationProtectionResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DisableImageDeregistrationProtectionResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -5122,7 +6018,7 @@ impl AmiDisableDeregistrationProtection {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
-        out.r#return.clone().ok_or_else(|| Error::Deserialize {
+        out.r#return.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Return".into(),
             snippet: String::new(),
@@ -5429,7 +6325,8 @@ impl InternetGatewayGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeInternetGatewaysResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeInternetGatewaysResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -5441,7 +6338,7 @@ impl InternetGatewayGet {
         #[allow(unused_mut)]
         let mut item = out
             .internet_gateways
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -5774,7 +6671,8 @@ impl InternetGatewayCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, CreateInternetGatewayResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateInternetGatewayResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -5784,17 +6682,14 @@ impl InternetGatewayCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "InternetGateway", &key))?;
         #[allow(unused_mut)]
-        let mut item = out
-            .internet_gateway
-            .clone()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "InternetGateway",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no internet_gateway")),
-                request_id: None,
-            })?;
+        let mut item = out.internet_gateway.take().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "InternetGateway",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no internet_gateway")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -6281,7 +7176,8 @@ impl RouteTableGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeRouteTablesResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeRouteTablesResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -6293,7 +7189,7 @@ impl RouteTableGet {
         #[allow(unused_mut)]
         let mut item = out
             .route_tables
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -6629,12 +7525,13 @@ impl RouteTableCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateRouteTableResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.route_table.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.route_table.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "RouteTable",
             key: key.clone(),
@@ -6863,10 +7760,12 @@ impl RouteTableCreateRoute {
             return Err(Error::validation("CreateRoute needs `RouteTableId`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateRouteResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
-        out.r#return.clone().ok_or_else(|| Error::Deserialize {
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, CreateRouteResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+        out.r#return.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Return".into(),
             snippet: String::new(),
@@ -7205,7 +8104,8 @@ impl RouteTableAssociate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, AssociateRouteTableResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, AssociateRouteTableResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -7502,7 +8402,8 @@ impl NatGatewayGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeNatGatewaysResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeNatGatewaysResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -7514,7 +8415,7 @@ impl NatGatewayGet {
         #[allow(unused_mut)]
         let mut item = out
             .nat_gateways
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -7885,12 +8786,13 @@ impl NatGatewayCreate {
             input.client_token = Some(uuid::Uuid::new_v4().to_string());
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateNatGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "NatGateway", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.nat_gateway.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.nat_gateway.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "NatGateway",
             key: key.clone(),
@@ -8056,7 +8958,8 @@ impl NatGatewayAssociateAddress {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, AssociateNatGatewayAddressResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, AssociateNatGatewayAddressResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -8143,7 +9046,8 @@ impl NatGatewayDisassociateAddress {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DisassociateNatGatewayAddressResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DisassociateNatGatewayAddressResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -8371,14 +9275,15 @@ impl AddressGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeAddressesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .addresses
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -8476,13 +9381,14 @@ impl AddressGetMany {
         if input.allocation_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::default());
         }
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeAddressesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
         Ok(QuerySet::new(
             out.addresses
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -8584,13 +9490,14 @@ impl AddressList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeAddressesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
         Ok(QuerySet::new(
             out.addresses
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -8706,7 +9613,8 @@ impl AddressCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, AllocateAddressResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
@@ -8873,17 +9781,16 @@ impl AddressAssociate {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, AssociateAddressResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
-        out.association_id
-            .clone()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no AssociationId".into(),
-                snippet: String::new(),
-            })
+        out.association_id.take().ok_or_else(|| Error::Deserialize {
+            operation: OPERATION.into(),
+            message: "the response has no AssociationId".into(),
+            snippet: String::new(),
+        })
     }
 }
 
@@ -9222,14 +10129,15 @@ impl VolumeGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeVolumesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .volumes
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -9666,7 +10574,8 @@ impl VolumeCreate {
             input.client_token = Some(uuid::Uuid::new_v4().to_string());
         }
         let session = self.manager.session()?;
-        let out = call::<_, Volume>(&*session, &super::SERVICE, OPERATION, None, &input)
+        #[allow(unused_mut)]
+        let mut out = call::<_, Volume>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
         let id = out.volume_id.clone().ok_or_else(|| Error::Deserialize {
@@ -9785,12 +10694,13 @@ impl VolumeUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, ModifyVolumeResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
         out.volume_modification
-            .clone()
+            .take()
             .ok_or_else(|| Error::Deserialize {
                 operation: OPERATION.into(),
                 message: "the response has no VolumeModification".into(),
@@ -9938,9 +10848,11 @@ impl VolumeAttach {
             return Err(Error::validation("AttachVolume needs `VolumeId`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, VolumeAttachment>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, VolumeAttachment>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
         Ok(out)
     }
 }
@@ -10020,9 +10932,11 @@ impl VolumeDetach {
             return Err(Error::validation("DetachVolume needs `VolumeId`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, VolumeAttachment>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, VolumeAttachment>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
         Ok(out)
     }
 }
@@ -10325,14 +11239,15 @@ impl SnapshotGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeSnapshotsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .snapshots
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -10711,7 +11626,8 @@ impl SnapshotCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, Snapshot>(&*session, &super::SERVICE, OPERATION, None, &input)
+        #[allow(unused_mut)]
+        let mut out = call::<_, Snapshot>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
             .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
         let id = out.snapshot_id.clone().ok_or_else(|| Error::Deserialize {
@@ -10910,7 +11826,8 @@ impl SnapshotCopy {
             return Err(Error::validation("CopySnapshot needs `SourceSnapshotId`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CopySnapshotResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
@@ -11001,7 +11918,8 @@ impl SnapshotLock {
             return Err(Error::validation("LockSnapshot needs `LockMode`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, LockSnapshotResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
@@ -11261,7 +12179,8 @@ impl SnapshotEnableBlockPublicAccess {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, EnableSnapshotBlockPublicAccessResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, EnableSnapshotBlockPublicAccessResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -11270,7 +12189,7 @@ impl SnapshotEnableBlockPublicAccess {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
-        out.state.clone().ok_or_else(|| Error::Deserialize {
+        out.state.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no State".into(),
             snippet: String::new(),
@@ -11336,7 +12255,8 @@ impl SnapshotDisableBlockPublicAccess {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DisableSnapshotBlockPublicAccessResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DisableSnapshotBlockPublicAccessResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -11345,7 +12265,7 @@ impl SnapshotDisableBlockPublicAccess {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
-        out.state.clone().ok_or_else(|| Error::Deserialize {
+        out.state.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no State".into(),
             snippet: String::new(),
@@ -11411,7 +12331,8 @@ impl SnapshotGetPublicAccessBlockState {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, GetSnapshotBlockPublicAccessStateResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, GetSnapshotBlockPublicAccessStateResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -11420,7 +12341,7 @@ impl SnapshotGetPublicAccessBlockState {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
-        out.state.clone().ok_or_else(|| Error::Deserialize {
+        out.state.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no State".into(),
             snippet: String::new(),
@@ -11646,14 +12567,15 @@ impl KeyPairGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .key_pairs
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -11759,13 +12681,14 @@ impl KeyPairGetMany {
         if input.key_pair_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::default());
         }
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
         Ok(QuerySet::new(
             out.key_pairs
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -11875,13 +12798,14 @@ impl KeyPairList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
         Ok(QuerySet::new(
             out.key_pairs
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -11980,9 +12904,11 @@ impl KeyPairCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreatedKeyPair>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, CreatedKeyPair>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
         Ok(out)
     }
 }
@@ -12062,7 +12988,8 @@ impl KeyPairImportKeyPair {
             return Err(Error::validation("ImportKeyPair needs `PublicKeyMaterial`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, ImportKeyPairResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
@@ -12355,7 +13282,8 @@ impl LaunchTemplateGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeLaunchTemplatesResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeLaunchTemplatesResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -12367,7 +13295,7 @@ impl LaunchTemplateGet {
         #[allow(unused_mut)]
         let mut item = out
             .launch_templates
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -12764,7 +13692,8 @@ impl LaunchTemplateCreate {
             return Err(Error::validation("CreateLaunchTemplate needs `LaunchTemplateData` (set `LaunchTemplate.launch_template_data`)"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateLaunchTemplateResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateLaunchTemplateResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -12774,7 +13703,7 @@ impl LaunchTemplateCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.launch_template.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.launch_template.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "LaunchTemplate",
             key: key.clone(),
@@ -12853,7 +13782,8 @@ impl LaunchTemplateSetDefaultVersion {
             input.client_token = Some(uuid::Uuid::new_v4().to_string());
         }
         let session = self.manager.session()?;
-        let out = call::<_, ModifyLaunchTemplateResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyLaunchTemplateResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -12863,7 +13793,7 @@ impl LaunchTemplateSetDefaultVersion {
         .await
         .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.launch_template.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.launch_template.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "LaunchTemplate",
             key: key.clone(),
@@ -12933,7 +13863,8 @@ impl LaunchTemplateDelete {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DeleteLaunchTemplateResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteLaunchTemplateResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -12943,7 +13874,7 @@ impl LaunchTemplateDelete {
         .await
         .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.launch_template.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.launch_template.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "LaunchTemplate",
             key: key.clone(),
@@ -13147,7 +14078,8 @@ impl LaunchTemplateVersionGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeLaunchTemplateVersionsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeLaunchTemplateVersionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -13159,7 +14091,7 @@ impl LaunchTemplateVersionGet {
         #[allow(unused_mut)]
         let mut item = out
             .launch_template_versions
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -13447,7 +14379,8 @@ impl LaunchTemplateVersionCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateLaunchTemplateVersionResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateLaunchTemplateVersionResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -13459,7 +14392,7 @@ impl LaunchTemplateVersionCreate {
         #[allow(unused_mut)]
         let mut item = out
             .launch_template_version
-            .clone()
+            .take()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "LaunchTemplateVersion",
@@ -13535,7 +14468,8 @@ impl LaunchTemplateVersionDelete {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeleteLaunchTemplateVersionsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteLaunchTemplateVersionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -13850,7 +14784,8 @@ impl NetworkInterfaceGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeNetworkInterfacesResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeNetworkInterfacesResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -13862,7 +14797,7 @@ impl NetworkInterfaceGet {
         #[allow(unused_mut)]
         let mut item = out
             .network_interfaces
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -14338,7 +15273,8 @@ impl NetworkInterfaceCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateNetworkInterfaceResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateNetworkInterfaceResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -14350,7 +15286,7 @@ impl NetworkInterfaceCreate {
         #[allow(unused_mut)]
         let mut item = out
             .network_interface
-            .clone()
+            .take()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "NetworkInterface",
@@ -14530,7 +15466,8 @@ impl NetworkInterfaceAttach {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, AttachNetworkInterfaceResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, AttachNetworkInterfaceResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -14939,7 +15876,8 @@ impl NetworkInterfaceAssignPrivateIps {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, AssignPrivateIpAddressesResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, AssignPrivateIpAddressesResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -15338,7 +16276,8 @@ impl InstanceTypeInfoGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeInstanceTypesResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeInstanceTypesResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -15350,7 +16289,7 @@ impl InstanceTypeInfoGet {
         #[allow(unused_mut)]
         let mut item = out
             .instance_types
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -15922,7 +16861,8 @@ impl NetworkAclGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeNetworkAclsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeNetworkAclsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -15934,7 +16874,7 @@ impl NetworkAclGet {
         #[allow(unused_mut)]
         let mut item = out
             .network_acls
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -16270,12 +17210,13 @@ impl NetworkAclCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateNetworkAclResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.network_acl.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.network_acl.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "NetworkAcl",
             key: key.clone(),
@@ -16729,7 +17670,8 @@ impl NetworkAclReplaceAssociation {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, ReplaceNetworkAclAssociationResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, ReplaceNetworkAclAssociationResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -16739,7 +17681,7 @@ impl NetworkAclReplaceAssociation {
         .await
         .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
         out.new_association_id
-            .clone()
+            .take()
             .ok_or_else(|| Error::Deserialize {
                 operation: OPERATION.into(),
                 message: "the response has no NewAssociationId".into(),
@@ -16945,7 +17887,8 @@ impl PlacementGroupGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribePlacementGroupsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribePlacementGroupsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -16964,7 +17907,7 @@ impl PlacementGroupGet {
         #[allow(unused_mut)]
         let mut item = out
             .placement_groups
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -17066,7 +18009,8 @@ impl PlacementGroupGetMany {
         if input.group_names.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::default());
         }
-        let out = call::<_, DescribePlacementGroupsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribePlacementGroupsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -17077,7 +18021,7 @@ impl PlacementGroupGetMany {
         .map_err(|e| error::map_not_found(e, &[], "PlacementGroup", &key))?;
         Ok(QuerySet::new(
             out.placement_groups
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -17183,7 +18127,8 @@ impl PlacementGroupList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribePlacementGroupsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribePlacementGroupsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -17194,7 +18139,7 @@ impl PlacementGroupList {
         .map_err(|e| error::map_not_found(e, &[], "PlacementGroup", &key))?;
         Ok(QuerySet::new(
             out.placement_groups
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -17324,7 +18269,8 @@ impl PlacementGroupCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, CreatePlacementGroupResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreatePlacementGroupResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -17334,7 +18280,7 @@ impl PlacementGroupCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "PlacementGroup", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.placement_group.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.placement_group.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "PlacementGroup",
             key: key.clone(),
@@ -17625,7 +18571,8 @@ impl DhcpOptionsGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeDhcpOptionsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeDhcpOptionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -17637,7 +18584,7 @@ impl DhcpOptionsGet {
         #[allow(unused_mut)]
         let mut item = out
             .dhcp_options
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -17969,12 +18916,13 @@ impl DhcpOptionsCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateDhcpOptionsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "DhcpOptions", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.dhcp_options.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.dhcp_options.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "DhcpOptions",
             key: key.clone(),
@@ -18329,7 +19277,8 @@ impl CustomerGatewayGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeCustomerGatewaysResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeCustomerGatewaysResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -18341,7 +19290,7 @@ impl CustomerGatewayGet {
         #[allow(unused_mut)]
         let mut item = out
             .customer_gateways
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -18447,7 +19396,8 @@ impl CustomerGatewayGetMany {
         {
             return Ok(QuerySet::default());
         }
-        let out = call::<_, DescribeCustomerGatewaysResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeCustomerGatewaysResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -18458,7 +19408,7 @@ impl CustomerGatewayGetMany {
         .map_err(|e| error::map_not_found(e, &[], "CustomerGateway", &key))?;
         Ok(QuerySet::new(
             out.customer_gateways
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -18561,7 +19511,8 @@ impl CustomerGatewayList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeCustomerGatewaysResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeCustomerGatewaysResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -18572,7 +19523,7 @@ impl CustomerGatewayList {
         .map_err(|e| error::map_not_found(e, &[], "CustomerGateway", &key))?;
         Ok(QuerySet::new(
             out.customer_gateways
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -18695,7 +19646,8 @@ impl CustomerGatewayCreate {
             return Err(Error::validation("CreateCustomerGateway needs `Type`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateCustomerGatewayResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateCustomerGatewayResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -18705,17 +19657,14 @@ impl CustomerGatewayCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "CustomerGateway", &key))?;
         #[allow(unused_mut)]
-        let mut item = out
-            .customer_gateway
-            .clone()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "CustomerGateway",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no customer_gateway")),
-                request_id: None,
-            })?;
+        let mut item = out.customer_gateway.take().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "CustomerGateway",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no customer_gateway")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -19022,7 +19971,8 @@ impl VpnGatewayGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpnGatewaysResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpnGatewaysResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -19034,7 +19984,7 @@ impl VpnGatewayGet {
         #[allow(unused_mut)]
         let mut item = out
             .vpn_gateways
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -19132,7 +20082,8 @@ impl VpnGatewayGetMany {
         if input.vpn_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::default());
         }
-        let out = call::<_, DescribeVpnGatewaysResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpnGatewaysResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -19143,7 +20094,7 @@ impl VpnGatewayGetMany {
         .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
         Ok(QuerySet::new(
             out.vpn_gateways
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -19239,7 +20190,8 @@ impl VpnGatewayList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpnGatewaysResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpnGatewaysResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -19250,7 +20202,7 @@ impl VpnGatewayList {
         .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
         Ok(QuerySet::new(
             out.vpn_gateways
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -19351,12 +20303,13 @@ impl VpnGatewayCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateVpnGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.vpn_gateway.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.vpn_gateway.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "VpnGateway",
             key: key.clone(),
@@ -19498,17 +20451,16 @@ impl VpnGatewayAttach {
             return Err(Error::validation("AttachVpnGateway needs `VpnGatewayId`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, AttachVpnGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
-        out.vpc_attachment
-            .clone()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no VpcAttachment".into(),
-                snippet: String::new(),
-            })
+        out.vpc_attachment.take().ok_or_else(|| Error::Deserialize {
+            operation: OPERATION.into(),
+            message: "the response has no VpcAttachment".into(),
+            snippet: String::new(),
+        })
     }
 }
 
@@ -19827,7 +20779,8 @@ impl VpcPeeringConnectionGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpcPeeringConnectionsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpcPeeringConnectionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -19839,7 +20792,7 @@ impl VpcPeeringConnectionGet {
         #[allow(unused_mut)]
         let mut item = out
             .vpc_peering_connections
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -20210,7 +21163,8 @@ impl VpcPeeringConnectionCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateVpcPeeringConnectionResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateVpcPeeringConnectionResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -20222,7 +21176,7 @@ impl VpcPeeringConnectionCreate {
         #[allow(unused_mut)]
         let mut item = out
             .vpc_peering_connection
-            .clone()
+            .take()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "VpcPeeringConnection",
@@ -20374,7 +21328,8 @@ impl VpcPeeringConnectionAccept {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, AcceptVpcPeeringConnectionResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, AcceptVpcPeeringConnectionResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -20386,7 +21341,7 @@ impl VpcPeeringConnectionAccept {
         #[allow(unused_mut)]
         let mut item = out
             .vpc_peering_connection
-            .clone()
+            .take()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "VpcPeeringConnection",
@@ -20556,7 +21511,8 @@ impl VpcPeeringConnectionModifyOptions {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, ModifyVpcPeeringConnectionOptionsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyVpcPeeringConnectionOptionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -20779,7 +21735,8 @@ impl VpcEndpointGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpcEndpointsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpcEndpointsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -20791,7 +21748,7 @@ impl VpcEndpointGet {
         #[allow(unused_mut)]
         let mut item = out
             .vpc_endpoints
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -21232,12 +22189,13 @@ impl VpcEndpointCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateVpcEndpointResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.vpc_endpoint.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.vpc_endpoint.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "VpcEndpoint",
             key: key.clone(),
@@ -21308,7 +22266,8 @@ impl VpcEndpointDelete {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeleteVpcEndpointsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteVpcEndpointsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -21481,11 +22440,12 @@ impl VpcEndpointModify {
             return Err(Error::validation("ModifyVpcEndpoint needs `VpcEndpointId`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, ModifyVpcEndpointResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
-        out.r#return.clone().ok_or_else(|| Error::Deserialize {
+        out.r#return.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Return".into(),
             snippet: String::new(),
@@ -21704,7 +22664,8 @@ impl VpnConnectionGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpnConnectionsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpnConnectionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -21716,7 +22677,7 @@ impl VpnConnectionGet {
         #[allow(unused_mut)]
         let mut item = out
             .vpn_connections
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -21822,7 +22783,8 @@ impl VpnConnectionGetMany {
         {
             return Ok(QuerySet::default());
         }
-        let out = call::<_, DescribeVpnConnectionsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpnConnectionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -21833,7 +22795,7 @@ impl VpnConnectionGetMany {
         .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
         Ok(QuerySet::new(
             out.vpn_connections
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -21936,7 +22898,8 @@ impl VpnConnectionList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeVpnConnectionsResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeVpnConnectionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -21947,7 +22910,7 @@ impl VpnConnectionList {
         .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
         Ok(QuerySet::new(
             out.vpn_connections
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -22077,7 +23040,8 @@ impl VpnConnectionCreate {
             return Err(Error::validation("CreateVpnConnection needs `Type`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateVpnConnectionResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateVpnConnectionResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -22087,7 +23051,7 @@ impl VpnConnectionCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.vpn_connection.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.vpn_connection.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "VpnConnection",
             key: key.clone(),
@@ -22248,7 +23212,8 @@ impl VpnConnectionModify {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, ModifyVpnConnectionResult>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyVpnConnectionResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -22258,7 +23223,7 @@ impl VpnConnectionModify {
         .await
         .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.vpn_connection.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.vpn_connection.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "VpnConnection",
             key: key.clone(),
@@ -22455,14 +23420,15 @@ impl FlowLogGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeFlowLogsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .flow_logs
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -22837,7 +23803,8 @@ impl FlowLogCreate {
             return Err(Error::validation("CreateFlowLogs needs `ResourceType`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateFlowLogsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;
@@ -22902,7 +23869,8 @@ impl FlowLogDelete {
             return Err(Error::validation("DeleteFlowLogs needs `FlowLogIds`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DeleteFlowLogsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;

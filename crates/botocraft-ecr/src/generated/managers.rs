@@ -343,7 +343,8 @@ impl RepositoryGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeRepositoriesResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeRepositoriesResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -355,7 +356,7 @@ impl RepositoryGet {
         #[allow(unused_mut)]
         let mut item = out
             .repositories
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -441,7 +442,8 @@ impl RepositoryGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.repository_names = Some(chunk.to_vec());
-            let out = call::<_, DescribeRepositoriesResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeRepositoriesResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -451,7 +453,7 @@ impl RepositoryGetMany {
             .await
             .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
             #[allow(unused_mut)]
-            let mut page = out.repositories.clone().unwrap_or_default();
+            let mut page = out.repositories.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -684,7 +686,8 @@ impl RepositoryCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateRepositoryResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateRepositoryResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -694,7 +697,7 @@ impl RepositoryCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.repository.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.repository.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Repository",
             key: key.clone(),
@@ -804,7 +807,8 @@ impl RepositoryUpdate {
             return Err(Error::validation("PutImageTagMutability needs `imageTagMutability` (set `Repository.image_tag_mutability`)"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, PutImageTagMutabilityResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutImageTagMutabilityResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -886,7 +890,8 @@ impl RepositoryDelete {
             return Err(Error::validation("DeleteRepository needs `repositoryName`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeleteRepositoryResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteRepositoryResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -896,7 +901,7 @@ impl RepositoryDelete {
         .await
         .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.repository.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.repository.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Repository",
             key: key.clone(),
@@ -988,7 +993,8 @@ impl RepositoryPutImageTagMutability {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, PutImageTagMutabilityResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutImageTagMutabilityResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1075,7 +1081,8 @@ impl RepositoryPutImageScanningConfiguration {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, PutImageScanningConfigurationResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutImageScanningConfigurationResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1153,7 +1160,8 @@ impl RepositoryGetLifecyclePolicy {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, GetLifecyclePolicyResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, GetLifecyclePolicyResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1163,7 +1171,7 @@ impl RepositoryGetLifecyclePolicy {
         .await
         .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
         out.lifecycle_policy_text
-            .clone()
+            .take()
             .ok_or_else(|| Error::Deserialize {
                 operation: OPERATION.into(),
                 message: "the response has no lifecyclePolicyText".into(),
@@ -1242,7 +1250,8 @@ impl RepositoryPutLifecyclePolicy {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, PutLifecyclePolicyResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutLifecyclePolicyResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1320,7 +1329,8 @@ impl RepositoryDeleteLifecyclePolicy {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeleteLifecyclePolicyResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteLifecyclePolicyResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1398,7 +1408,8 @@ impl RepositoryGetPolicy {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, GetRepositoryPolicyResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, GetRepositoryPolicyResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1407,7 +1418,7 @@ impl RepositoryGetPolicy {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
-        out.policy_text.clone().ok_or_else(|| Error::Deserialize {
+        out.policy_text.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no policyText".into(),
             snippet: String::new(),
@@ -1489,7 +1500,8 @@ impl RepositorySetPolicy {
             return Err(Error::validation("SetRepositoryPolicy needs `policyText`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, SetRepositoryPolicyResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, SetRepositoryPolicyResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1567,7 +1579,8 @@ impl RepositoryDeletePolicy {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeleteRepositoryPolicyResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteRepositoryPolicyResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1737,7 +1750,8 @@ impl RepositoryGetTags {
             return Err(Error::validation("ListTagsForResource needs `resourceArn`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, ListTagsForResourceResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, ListTagsForResourceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1746,7 +1760,7 @@ impl RepositoryGetTags {
         )
         .await
         .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
-        Ok(out.tags.clone().unwrap_or_default())
+        Ok(out.tags.take().unwrap_or_default())
     }
 }
 
@@ -2023,14 +2037,15 @@ impl EcrImageGet {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeImagesResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .image_details
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -2115,7 +2130,8 @@ impl EcrImageGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.image_ids = Some(chunk.to_vec());
-            let out = call::<_, DescribeImagesResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeImagesResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -2125,7 +2141,7 @@ impl EcrImageGetMany {
             .await
             .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
             #[allow(unused_mut)]
-            let mut page = out.image_details.clone().unwrap_or_default();
+            let mut page = out.image_details.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -2332,10 +2348,12 @@ impl EcrImagePutImage {
             return Err(Error::validation("PutImage needs `imageManifest`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, PutImageResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
-        out.image.clone().ok_or_else(|| Error::Deserialize {
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, PutImageResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+        out.image.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no image".into(),
             snippet: String::new(),
@@ -2418,11 +2436,12 @@ impl EcrImageGetManifests {
             return Err(Error::validation("BatchGetImage needs `imageIds`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, BatchGetImageResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
-        Ok(out.images.clone().unwrap_or_default())
+        Ok(out.images.take().unwrap_or_default())
     }
 }
 
@@ -2492,7 +2511,8 @@ impl EcrImageDelete {
             return Err(Error::validation("BatchDeleteImage needs `imageIds`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, BatchDeleteImageResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, BatchDeleteImageResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2571,7 +2591,8 @@ impl EcrImageDeleteMany {
             return Err(Error::validation("BatchDeleteImage needs `imageIds`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, BatchDeleteImageResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, BatchDeleteImageResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2650,7 +2671,8 @@ impl EcrImageStartScan {
             return Err(Error::validation("StartImageScan needs `imageId`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, StartImageScanResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
@@ -2740,7 +2762,8 @@ impl EcrImageScanFindings {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeImageScanFindingsResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeImageScanFindingsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2827,7 +2850,8 @@ impl EcrImageReplicationStatus {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeImageReplicationStatusResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeImageReplicationStatusResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,

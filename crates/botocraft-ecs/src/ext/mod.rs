@@ -19,6 +19,7 @@
 
 pub mod container;
 pub mod container_instance;
+pub mod daemon;
 #[cfg(feature = "ecr")]
 pub mod ecr_images;
 pub mod service;

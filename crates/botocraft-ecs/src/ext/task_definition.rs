@@ -416,3 +416,35 @@ mod tests {
         assert_eq!(services[0].service_name.as_deref(), Some("web"));
     }
 }
+
+impl crate::TaskDefinitionManager {
+    /// The task definitions some service runs, across every cluster (optionally
+    /// only clusters whose tags contain all of `cluster_tags`), each fetched
+    /// once, in the order first seen.
+    ///
+    /// The Python original also scans EventBridge rules (scheduled tasks);
+    /// botocraft covers the four services ECS, EC2, ECR and Auto Scaling, so
+    /// a revision used only by a scheduled rule is not reported here.
+    pub async fn in_use(
+        &self,
+        cluster_tags: botocraft_core::TagMap,
+    ) -> Result<QuerySet<TaskDefinition>> {
+        let session = self.bound_session().cloned();
+        let mut all = ServiceManager::with_session(session).all();
+        for (key, value) in cluster_tags {
+            all = all.cluster_tag(key, value);
+        }
+        let services = all.await?;
+        let mut arns: Vec<String> = Vec::new();
+        for arn in services.iter().filter_map(|s| s.task_definition.clone()) {
+            if !arns.contains(&arn) {
+                arns.push(arn);
+            }
+        }
+        let mut found = Vec::with_capacity(arns.len());
+        for arn in arns {
+            found.push(self.get(arn).await?);
+        }
+        Ok(QuerySet::new(found))
+    }
+}

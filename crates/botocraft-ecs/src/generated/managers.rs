@@ -220,7 +220,8 @@ impl ClusterGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeClustersResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeClustersResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -245,7 +246,7 @@ impl ClusterGet {
         #[allow(unused_mut)]
         let mut item = out
             .clusters
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -329,7 +330,8 @@ impl ClusterGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.clusters = Some(chunk.to_vec());
-            let out = call::<_, DescribeClustersResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeClustersResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -352,7 +354,7 @@ impl ClusterGetMany {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.clusters.clone().unwrap_or_default();
+            let mut page = out.clusters.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -569,12 +571,13 @@ impl ClusterCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.cluster.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Cluster",
             key: key.clone(),
@@ -678,12 +681,13 @@ impl ClusterUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.cluster.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Cluster",
             key: key.clone(),
@@ -773,12 +777,13 @@ impl ClusterPartialUpdate {
             return Err(Error::validation("UpdateCluster needs `cluster`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.cluster.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Cluster",
             key: key.clone(),
@@ -847,12 +852,13 @@ impl ClusterDelete {
             return Err(Error::validation("DeleteCluster needs `cluster`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DeleteClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.cluster.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Cluster",
             key: key.clone(),
@@ -1098,7 +1104,8 @@ impl TaskDefinitionGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeTaskDefinitionResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1115,7 +1122,7 @@ impl TaskDefinitionGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.task_definition.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "TaskDefinition",
             key: key.clone(),
@@ -1474,7 +1481,8 @@ impl TaskDefinitionCreate {
             return Err(Error::validation("RegisterTaskDefinition needs `containerDefinitions` (set `TaskDefinition.container_definitions`)"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, RegisterTaskDefinitionResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, RegisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1484,7 +1492,7 @@ impl TaskDefinitionCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.task_definition.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "TaskDefinition",
             key: key.clone(),
@@ -1730,7 +1738,8 @@ impl TaskDefinitionUpdate {
             return Err(Error::validation("RegisterTaskDefinition needs `containerDefinitions` (set `TaskDefinition.container_definitions`)"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, RegisterTaskDefinitionResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, RegisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1740,7 +1749,7 @@ impl TaskDefinitionUpdate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.task_definition.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "TaskDefinition",
             key: key.clone(),
@@ -1816,7 +1825,8 @@ impl TaskDefinitionDeregister {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeregisterTaskDefinitionResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeregisterTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1826,7 +1836,7 @@ impl TaskDefinitionDeregister {
         .await
         .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.task_definition.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "TaskDefinition",
             key: key.clone(),
@@ -1913,7 +1923,8 @@ impl TaskDefinitionDelete {
         for chunk in keys.chunks(10) {
             let mut input = input.clone();
             input.task_definitions = Some(chunk.to_vec());
-            let out = call::<_, DeleteTaskDefinitionsResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DeleteTaskDefinitionsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -1936,7 +1947,7 @@ impl TaskDefinitionDelete {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.task_definitions.clone().unwrap_or_default();
+            let mut page = out.task_definitions.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -2347,7 +2358,8 @@ impl ServiceGet {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeServicesResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeServicesResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2372,7 +2384,7 @@ impl ServiceGet {
         #[allow(unused_mut)]
         let mut item = out
             .services
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -2465,7 +2477,8 @@ impl ServiceGetMany {
         for chunk in keys.chunks(10) {
             let mut input = input.clone();
             input.services = Some(chunk.to_vec());
-            let out = call::<_, DescribeServicesResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeServicesResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -2488,7 +2501,7 @@ impl ServiceGetMany {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.services.clone().unwrap_or_default();
+            let mut page = out.services.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -2918,12 +2931,13 @@ impl ServiceCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Service",
             key: key.clone(),
@@ -3200,12 +3214,13 @@ impl ServiceUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Service",
             key: key.clone(),
@@ -3442,12 +3457,13 @@ impl ServicePartialUpdate {
             return Err(Error::validation("UpdateService needs `service`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Service",
             key: key.clone(),
@@ -3528,12 +3544,13 @@ impl ServiceDelete {
             return Err(Error::validation("DeleteService needs `service`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DeleteServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Service",
             key: key.clone(),
@@ -3739,7 +3756,8 @@ impl TaskGet {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
@@ -3759,7 +3777,7 @@ impl TaskGet {
         #[allow(unused_mut)]
         let mut item = out
             .tasks
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -3852,7 +3870,8 @@ impl TaskGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.tasks = Some(chunk.to_vec());
-            let out = call::<_, DescribeTasksResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeTasksResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -3875,7 +3894,7 @@ impl TaskGetMany {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.tasks.clone().unwrap_or_default();
+            let mut page = out.tasks.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -4231,9 +4250,11 @@ impl TaskCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -4250,7 +4271,7 @@ impl TaskCreate {
         #[allow(unused_mut)]
         let mut item = out
             .tasks
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -4444,9 +4465,11 @@ impl TaskRun {
             return Err(Error::validation("RunTask needs `taskDefinition`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -4462,7 +4485,7 @@ impl TaskRun {
         }
         Ok(QuerySet::new(
             out.tasks
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -4540,11 +4563,13 @@ impl TaskDelete {
             return Err(Error::validation("StopTask needs `task`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.task.clone().ok_or_else(|| Error::NotFound {
+        let mut out =
+            call::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out.task.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Task",
             key: key.clone(),
@@ -4738,7 +4763,8 @@ impl ContainerInstanceGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeContainerInstancesResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeContainerInstancesResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -4763,7 +4789,7 @@ impl ContainerInstanceGet {
         #[allow(unused_mut)]
         let mut item = out
             .container_instances
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -4869,7 +4895,8 @@ impl ContainerInstanceGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.container_instances = Some(chunk.to_vec());
-            let out = call::<_, DescribeContainerInstancesResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeContainerInstancesResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -4892,7 +4919,7 @@ impl ContainerInstanceGetMany {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.container_instances.clone().unwrap_or_default();
+            let mut page = out.container_instances.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -5345,7 +5372,8 @@ impl CapacityProviderGet {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
-        let out = call::<_, DescribeCapacityProvidersResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeCapacityProvidersResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -5370,7 +5398,7 @@ impl CapacityProviderGet {
         #[allow(unused_mut)]
         let mut item = out
             .capacity_providers
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -5471,7 +5499,8 @@ impl CapacityProviderGetMany {
         for chunk in keys.chunks(100) {
             let mut input = input.clone();
             input.capacity_providers = Some(chunk.to_vec());
-            let out = call::<_, DescribeCapacityProvidersResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeCapacityProvidersResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -5494,7 +5523,7 @@ impl CapacityProviderGetMany {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.capacity_providers.clone().unwrap_or_default();
+            let mut page = out.capacity_providers.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -5730,7 +5759,8 @@ impl CapacityProviderCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateCapacityProviderResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -5742,7 +5772,7 @@ impl CapacityProviderCreate {
         #[allow(unused_mut)]
         let mut item = out
             .capacity_provider
-            .clone()
+            .take()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "CapacityProvider",
@@ -5852,7 +5882,8 @@ impl CapacityProviderUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, UpdateCapacityProviderResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, UpdateCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -5864,7 +5895,7 @@ impl CapacityProviderUpdate {
         #[allow(unused_mut)]
         let mut item = out
             .capacity_provider
-            .clone()
+            .take()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "CapacityProvider",
@@ -5946,7 +5977,8 @@ impl CapacityProviderDelete {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeleteCapacityProviderResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteCapacityProviderResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -5958,7 +5990,7 @@ impl CapacityProviderDelete {
         #[allow(unused_mut)]
         let mut item = out
             .capacity_provider
-            .clone()
+            .take()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "CapacityProvider",
@@ -5982,7 +6014,7 @@ impl std::future::IntoFuture for CapacityProviderDelete {
 
 /// The manager of [`TaskSet`]: `TaskSet::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `update`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `update`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct TaskSetManager {
@@ -6059,6 +6091,23 @@ impl TaskSetManager {
             input.include = Some(vec![TaskSetField::from("TAGS")]);
         }
         TaskSetGetMany::new(self.clone(), input, key)
+    }
+
+    /// Every task set of a service (`DescribeTaskSets` with no ids).
+    ///
+    /// Describes the task sets in the specified cluster and service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
+    pub fn list(&self, cluster: impl Into<String>, service: impl Into<String>) -> TaskSetList {
+        let cluster = cluster.into();
+        let service = service.into();
+        let key: String = cluster.to_string() + "/" + &service.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeTaskSetsRequest::default();
+        input.cluster = Some(cluster);
+        input.service = Some(service);
+        if input.include.is_none() {
+            input.include = Some(vec![TaskSetField::from("TAGS")]);
+        }
+        TaskSetList::new(self.clone(), input, key)
     }
 
     /// Calls `CreateTaskSet`.
@@ -6179,7 +6228,8 @@ impl TaskSetGet {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeTaskSetsResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeTaskSetsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -6204,7 +6254,7 @@ impl TaskSetGet {
         #[allow(unused_mut)]
         let mut item = out
             .task_sets
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -6292,7 +6342,8 @@ impl TaskSetGetMany {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeTaskSetsResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeTaskSetsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -6316,7 +6367,7 @@ impl TaskSetGetMany {
         }
         Ok(QuerySet::new(
             out.task_sets
-                .clone()
+                .take()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -6326,6 +6377,108 @@ impl TaskSetGetMany {
 }
 
 impl std::future::IntoFuture for TaskSetGetMany {
+    type Output = Result<QuerySet<TaskSet>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskSet>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`TaskSetManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct TaskSetList {
+    manager: TaskSetManager,
+    input: DescribeTaskSetsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl TaskSetList {
+    fn new(manager: TaskSetManager, input: DescribeTaskSetsRequest, key: String) -> Self {
+        TaskSetList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
+        TaskSetList {
+            manager,
+            input: DescribeTaskSetsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DescribeTaskSetsRequest {
+        &self.input
+    }
+
+    /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
+    ///
+    /// Default: `["TAGS"]`.
+    pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskSetField>>) -> Self {
+        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<QuerySet<TaskSet>> {
+        const OPERATION: &str = "DescribeTaskSets";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.cluster.is_none() {
+            return Err(Error::validation("DescribeTaskSets needs `cluster`"));
+        }
+        if input.service.is_none() {
+            return Err(Error::validation("DescribeTaskSets needs `service`"));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeTaskSetsResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        if let Some(e) = error::failures_to_error(
+            super::SERVICE.name,
+            OPERATION,
+            "TaskSet",
+            Some(&key),
+            out.failures
+                .iter()
+                .flatten()
+                .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
+            true,
+        ) {
+            return Err(e);
+        }
+        Ok(QuerySet::new(
+            out.task_sets
+                .take()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.into_fetched(&session))
+                .collect(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for TaskSetList {
     type Output = Result<QuerySet<TaskSet>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskSet>>>;
 
@@ -6508,12 +6661,13 @@ impl TaskSetCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.task_set.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "TaskSet",
             key: key.clone(),
@@ -6631,12 +6785,13 @@ impl TaskSetUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, UpdateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.task_set.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "TaskSet",
             key: key.clone(),
@@ -6717,12 +6872,13 @@ impl TaskSetDelete {
             return Err(Error::validation("DeleteTaskSet needs `taskSet`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DeleteTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.task_set.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "TaskSet",
             key: key.clone(),
@@ -6865,7 +7021,8 @@ impl ServiceRevisionGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeServiceRevisionsResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeServiceRevisionsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -6890,7 +7047,7 @@ impl ServiceRevisionGet {
         #[allow(unused_mut)]
         let mut item = out
             .service_revisions
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -6979,7 +7136,8 @@ impl ServiceRevisionGetMany {
         for chunk in keys.chunks(20) {
             let mut input = input.clone();
             input.service_revision_arns = Some(chunk.to_vec());
-            let out = call::<_, DescribeServiceRevisionsResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeServiceRevisionsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -7002,7 +7160,7 @@ impl ServiceRevisionGetMany {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.service_revisions.clone().unwrap_or_default();
+            let mut page = out.service_revisions.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -7171,7 +7329,8 @@ impl ServiceDeploymentGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeServiceDeploymentsResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeServiceDeploymentsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -7196,7 +7355,7 @@ impl ServiceDeploymentGet {
         #[allow(unused_mut)]
         let mut item = out
             .service_deployments
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -7285,7 +7444,8 @@ impl ServiceDeploymentGetMany {
         for chunk in keys.chunks(20) {
             let mut input = input.clone();
             input.service_deployment_arns = Some(chunk.to_vec());
-            let out = call::<_, DescribeServiceDeploymentsResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeServiceDeploymentsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -7308,7 +7468,7 @@ impl ServiceDeploymentGetMany {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.service_deployments.clone().unwrap_or_default();
+            let mut page = out.service_deployments.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -7509,7 +7669,8 @@ impl ServiceDeploymentStop {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, StopServiceDeploymentResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, StopServiceDeploymentResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -7519,7 +7680,7 @@ impl ServiceDeploymentStop {
         .await
         .map_err(|e| error::map_not_found(e, &[], "ServiceDeployment", &key))?;
         out.service_deployment_arn
-            .clone()
+            .take()
             .ok_or_else(|| Error::Deserialize {
                 operation: OPERATION.into(),
                 message: "the response has no serviceDeploymentArn".into(),
@@ -7677,12 +7838,13 @@ impl DaemonGet {
             return Err(Error::validation("DescribeDaemon needs `daemonArn`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DescribeDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.daemon.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.daemon.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "Daemon",
             key: key.clone(),
@@ -7953,7 +8115,8 @@ impl DaemonCreate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, CreateDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
@@ -8091,7 +8254,8 @@ impl DaemonUpdate {
             ));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, UpdateDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
@@ -8161,7 +8325,8 @@ impl DaemonDelete {
             return Err(Error::validation("DeleteDaemon needs `daemonArn`"));
         }
         let session = self.manager.session()?;
-        let out =
+        #[allow(unused_mut)]
+        let mut out =
             call::<_, DeleteDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
@@ -8321,7 +8486,8 @@ impl DaemonTaskDefinitionGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeDaemonTaskDefinitionResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -8340,7 +8506,7 @@ impl DaemonTaskDefinitionGet {
         #[allow(unused_mut)]
         let mut item = out
             .daemon_task_definition
-            .clone()
+            .take()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "DaemonTaskDefinition",
@@ -8634,7 +8800,8 @@ impl DaemonTaskDefinitionCreate {
             return Err(Error::validation("RegisterDaemonTaskDefinition needs `containerDefinitions` (set `DaemonTaskDefinition.container_definitions`)"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, RegisterDaemonTaskDefinitionResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, RegisterDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -8718,7 +8885,8 @@ impl DaemonTaskDefinitionDelete {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeleteDaemonTaskDefinitionResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteDaemonTaskDefinitionResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -8862,7 +9030,8 @@ impl DaemonRevisionGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeDaemonRevisionsResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeDaemonRevisionsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -8887,7 +9056,7 @@ impl DaemonRevisionGet {
         #[allow(unused_mut)]
         let mut item = out
             .daemon_revisions
-            .clone()
+            .take()
             .and_then(|v| v.into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
@@ -8976,7 +9145,8 @@ impl DaemonRevisionGetMany {
         for chunk in keys.chunks(20) {
             let mut input = input.clone();
             input.daemon_revision_arns = Some(chunk.to_vec());
-            let out = call::<_, DescribeDaemonRevisionsResponse>(
+            #[allow(unused_mut)]
+            let mut out = call::<_, DescribeDaemonRevisionsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -8999,7 +9169,7 @@ impl DaemonRevisionGetMany {
                 return Err(e);
             }
             #[allow(unused_mut)]
-            let mut page = out.daemon_revisions.clone().unwrap_or_default();
+            let mut page = out.daemon_revisions.take().unwrap_or_default();
             items.append(&mut page);
         }
         Ok(QuerySet::new(
@@ -9342,7 +9512,8 @@ impl ExpressGatewayServiceGet {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DescribeExpressGatewayServiceResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -9352,7 +9523,7 @@ impl ExpressGatewayServiceGet {
         .await
         .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "ExpressGatewayService",
             key: key.clone(),
@@ -9624,7 +9795,8 @@ impl ExpressGatewayServiceCreate {
             return Err(Error::validation("CreateExpressGatewayService needs `infrastructureRoleArn` (set `ExpressGatewayService.infrastructure_role_arn`)"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, CreateExpressGatewayServiceResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, CreateExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -9634,7 +9806,7 @@ impl ExpressGatewayServiceCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "ExpressGatewayService",
             key: key.clone(),
@@ -9778,7 +9950,8 @@ impl ExpressGatewayServiceUpdate {
             return Err(Error::validation("UpdateExpressGatewayService needs `serviceArn` (set `ExpressGatewayService.service_arn`)"));
         }
         let session = self.manager.session()?;
-        let out = call::<_, UpdateExpressGatewayServiceResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, UpdateExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -9854,7 +10027,8 @@ impl ExpressGatewayServiceDelete {
             ));
         }
         let session = self.manager.session()?;
-        let out = call::<_, DeleteExpressGatewayServiceResponse>(
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteExpressGatewayServiceResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -9864,7 +10038,7 @@ impl ExpressGatewayServiceDelete {
         .await
         .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.service.clone().ok_or_else(|| Error::NotFound {
+        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
             resource: "ExpressGatewayService",
             key: key.clone(),

@@ -667,3 +667,27 @@ fn peak_rss_kib() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// Turning verification off is possible, but only through the loudly named
+/// `danger_accept_invalid_certs`: the same self-signed server then answers.
+#[tokio::test]
+async fn danger_accept_invalid_certs_is_the_explicit_way_out() {
+    let (addr, _cert) = self_signed_server().await;
+    let transport = botocraft_transport::HyperTransport::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    let session = builder(&format!("https://localhost:{}", addr.port()))
+        .transport(transport)
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let out: Value = tokio::time::timeout(
+        Duration::from_secs(10),
+        invoke(&session, &ECS, "ListClusters", &json!({})),
+    )
+    .await
+    .expect("answers promptly")
+    .expect("an unverified certificate is accepted when asked to");
+    assert_eq!(out, json!({}));
+}

@@ -1261,7 +1261,17 @@ impl<'a> Emitter<'a> {
         }
         // Bad input is reported before anything else, even a missing region.
         s.push_str("        let session = self.manager.session()?;\n");
-        let call = format!("call::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, {}, &input).await.map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))?", self.wrapper(op), extra_codes.join(", "), m.model_name);
+        // A response that may carry secrets never has its body quoted in errors.
+        let redact = if m
+            .output_shape
+            .as_ref()
+            .is_some_and(|o| self.types.reaches_sensitive(o))
+        {
+            ".without_snippet()"
+        } else {
+            ""
+        };
+        let call = format!("call::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, {}, &input).await.map_err(|e| error::map_not_found(e{redact}, &[{}], {:?}, &key))?", self.wrapper(op), extra_codes.join(", "), m.model_name);
         let result_ident = m.result.as_ref().map(|f| f.ident.clone());
         let merges = |s: &mut String, var: &str| -> Result<(), String> {
             if m.def.merge.is_empty() {

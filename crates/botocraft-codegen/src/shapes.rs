@@ -136,6 +136,31 @@ impl<'a> Types<'a> {
                 .is_some_and(|m| self.model.shapes[&m.shape].sensitive)
     }
 
+    /// Whether any shape reachable from `shape` is marked sensitive.
+    pub fn reaches_sensitive(&self, shape: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![shape.to_owned()];
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(s) = self.model.shapes.get(&name) else {
+                continue;
+            };
+            if s.sensitive {
+                return true;
+            }
+            stack.extend(s.members.iter().map(|(_, r)| r.shape.clone()));
+            stack.extend(
+                [&s.member, &s.key, &s.value]
+                    .into_iter()
+                    .flatten()
+                    .map(|r| r.shape.clone()),
+            );
+        }
+        false
+    }
+
     /// Whether `from` reaches `to` through direct (unboxed) structure members.
     fn reaches(&self, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool {
         if from == to {

@@ -210,6 +210,22 @@ impl Error {
         }
     }
 
+    /// Drops the body snippet of a [`Error::Deserialize`]: for operations
+    /// whose responses carry members the service model marks sensitive, the
+    /// start of an unparseable body may be a secret.
+    pub fn without_snippet(self) -> Self {
+        match self {
+            Error::Deserialize {
+                operation, message, ..
+            } => Error::Deserialize {
+                operation,
+                message,
+                snippet: crate::REDACTED.to_owned(),
+            },
+            other => other,
+        }
+    }
+
     /// True for [`Error::NotFound`].
     pub fn is_not_found(&self) -> bool {
         matches!(self, Error::NotFound { .. })
@@ -432,6 +448,14 @@ mod tests {
         assert!(is_not_found_code("ClusterNotFoundException"));
         assert!(is_not_found_code("InvalidInstanceID.NotFound"));
         assert!(!is_not_found_code("ClientException"));
+    }
+
+    #[test]
+    fn snippets_of_sensitive_responses_can_be_dropped() {
+        let err =
+            Error::deserialize("GetSecret", "bad", b"{\"secret\": \"hunter2\"").without_snippet();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert!(!format!("{err:?}").contains("hunter2"));
     }
 
     #[test]

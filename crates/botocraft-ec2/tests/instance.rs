@@ -409,3 +409,36 @@ async fn modify_instance_type_sends_only_that_attribute() {
     assert!(sent[0].body.get("Attribute").is_none());
     f.done();
 }
+
+#[tokio::test]
+async fn the_other_modify_methods_send_their_own_attribute() {
+    use botocraft_ec2::{AttributeBooleanValue, SecureBlobAttributeValue};
+    let on = |v: bool| AttributeBooleanValue { value: Some(v) };
+
+    let f = fx("instance_modify_source_dest_check");
+    let m = botocraft_ec2::Instance::objects().using(&f.session);
+    m.modify_source_dest_check("i-0abc", on(false))
+        .await
+        .unwrap();
+    f.done();
+
+    let f = fx("instance_modify_disable_api_termination");
+    let m = botocraft_ec2::Instance::objects().using(&f.session);
+    m.modify_disable_api_termination("i-0abc", on(true))
+        .await
+        .unwrap();
+    f.done();
+
+    let f = fx("instance_modify_ebs_optimized");
+    let m = botocraft_ec2::Instance::objects().using(&f.session);
+    m.modify_ebs_optimized("i-0abc", on(true)).await.unwrap();
+    f.done();
+
+    let f = fx("instance_modify_user_data");
+    let m = botocraft_ec2::Instance::objects().using(&f.session);
+    let user_data = SecureBlobAttributeValue {
+        value: Some(botocraft_core::Blob(b"#!/bin/sh".to_vec())),
+    };
+    m.modify_user_data("i-0abc", user_data).await.unwrap();
+    f.done();
+}

@@ -217,3 +217,16 @@ async fn deployment_list_follows_next_token() {
     assert_eq!(qs.len(), 2);
     f.done();
 }
+
+#[tokio::test]
+async fn daemon_get_many_describes_each_in_order() {
+    let f = fx("daemon_get_many");
+    let daemons = Daemon::objects()
+        .using(&f.session)
+        .get_many([D1, D2])
+        .await
+        .unwrap();
+    let arns: Vec<_> = daemons.iter().map(|d| d.daemon_arn.as_deref()).collect();
+    assert_eq!(arns, [Some(D1), Some(D2)]);
+    f.done();
+}

@@ -12908,7 +12908,7 @@ impl KeyPairCreate {
         let mut out =
             call::<_, CreatedKeyPair>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
+                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "KeyPair", &key))?;
         Ok(out)
     }
 }
@@ -14087,7 +14087,9 @@ impl LaunchTemplateVersionGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchTemplateVersion", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e.without_snippet(), &[], "LaunchTemplateVersion", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .launch_template_versions
@@ -14388,7 +14390,9 @@ impl LaunchTemplateVersionCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchTemplateVersion", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e.without_snippet(), &[], "LaunchTemplateVersion", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .launch_template_version
@@ -22673,7 +22677,7 @@ impl VpnConnectionGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
+        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .vpn_connections
@@ -22792,7 +22796,7 @@ impl VpnConnectionGetMany {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
+        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
         Ok(QuerySet::new(
             out.vpn_connections
                 .take()
@@ -22907,7 +22911,7 @@ impl VpnConnectionList {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
+        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
         Ok(QuerySet::new(
             out.vpn_connections
                 .take()
@@ -23049,7 +23053,7 @@ impl VpnConnectionCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
+        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
         #[allow(unused_mut)]
         let mut item = out.vpn_connection.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -23221,7 +23225,7 @@ impl VpnConnectionModify {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
+        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
         #[allow(unused_mut)]
         let mut item = out.vpn_connection.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,

@@ -1115,7 +1115,7 @@ impl TaskDefinitionGet {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e,
+                e.without_snippet(),
                 &["ClientException:Unable to describe task definition"],
                 "TaskDefinition",
                 &key,
@@ -1490,7 +1490,7 @@ impl TaskDefinitionCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
+        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "TaskDefinition", &key))?;
         #[allow(unused_mut)]
         let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1747,7 +1747,7 @@ impl TaskDefinitionUpdate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
+        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "TaskDefinition", &key))?;
         #[allow(unused_mut)]
         let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1834,7 +1834,7 @@ impl TaskDefinitionDeregister {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
+        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "TaskDefinition", &key))?;
         #[allow(unused_mut)]
         let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1932,7 +1932,7 @@ impl TaskDefinitionDelete {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
+            .map_err(|e| error::map_not_found(e.without_snippet(), &[], "TaskDefinition", &key))?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -3760,7 +3760,7 @@ impl TaskGet {
         let mut out =
             call::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -3879,7 +3879,7 @@ impl TaskGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+            .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -4254,7 +4254,7 @@ impl TaskCreate {
         let mut out =
             call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -4469,7 +4469,7 @@ impl TaskRun {
         let mut out =
             call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -4567,7 +4567,7 @@ impl TaskDelete {
         let mut out =
             call::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
         #[allow(unused_mut)]
         let mut item = out.task.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -8497,7 +8497,7 @@ impl DaemonTaskDefinitionGet {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e,
+                e.without_snippet(),
                 &["ClientException:Unable to describe"],
                 "DaemonTaskDefinition",
                 &key,
@@ -9521,7 +9521,9 @@ impl ExpressGatewayServiceGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e.without_snippet(), &[], "ExpressGatewayService", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -9804,7 +9806,9 @@ impl ExpressGatewayServiceCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e.without_snippet(), &[], "ExpressGatewayService", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -9959,7 +9963,9 @@ impl ExpressGatewayServiceUpdate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e.without_snippet(), &[], "ExpressGatewayService", &key)
+        })?;
         Ok(out)
     }
 }
@@ -10036,7 +10042,9 @@ impl ExpressGatewayServiceDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e.without_snippet(), &[], "ExpressGatewayService", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,

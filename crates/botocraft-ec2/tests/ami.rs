@@ -144,3 +144,16 @@ async fn deregistration_protection_proxies_manager_and_instances_relation() {
     assert_eq!(f.sent()[1].body["ImageId"], "ami-p");
     f.done();
 }
+
+#[tokio::test]
+async fn in_use_describes_each_image_an_instance_runs_once() {
+    let f = fx("ami_in_use");
+    let images = botocraft_ec2::Ami::objects()
+        .using(&f.session)
+        .in_use()
+        .await
+        .unwrap();
+    let ids: Vec<_> = images.iter().map(|i| i.image_id.as_deref()).collect();
+    assert_eq!(ids, [Some("ami-1")]);
+    f.done();
+}

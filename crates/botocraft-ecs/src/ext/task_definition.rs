@@ -226,6 +226,38 @@ impl TaskDefinition {
     }
 }
 
+impl crate::TaskDefinitionManager {
+    /// The task definitions some service runs, across every cluster (optionally
+    /// only clusters whose tags contain all of `cluster_tags`), each fetched
+    /// once, in the order first seen.
+    ///
+    /// The Python original also scans EventBridge rules (scheduled tasks);
+    /// botocraft covers the four services ECS, EC2, ECR and Auto Scaling, so
+    /// a revision used only by a scheduled rule is not reported here.
+    pub async fn in_use(
+        &self,
+        cluster_tags: botocraft_core::TagMap,
+    ) -> Result<QuerySet<TaskDefinition>> {
+        let session = self.bound_session().cloned();
+        let mut all = ServiceManager::with_session(session).all();
+        for (key, value) in cluster_tags {
+            all = all.cluster_tag(key, value);
+        }
+        let services = all.await?;
+        let mut arns: Vec<String> = Vec::new();
+        for arn in services.iter().filter_map(|s| s.task_definition.clone()) {
+            if !arns.contains(&arn) {
+                arns.push(arn);
+            }
+        }
+        let mut found = Vec::with_capacity(arns.len());
+        for arn in arns {
+            found.push(self.get(arn).await?);
+        }
+        Ok(QuerySet::new(found))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,34 +449,39 @@ mod tests {
     }
 }
 
-impl crate::TaskDefinitionManager {
-    /// The task definitions some service runs, across every cluster (optionally
-    /// only clusters whose tags contain all of `cluster_tags`), each fetched
-    /// once, in the order first seen.
-    ///
-    /// The Python original also scans EventBridge rules (scheduled tasks);
-    /// botocraft covers the four services ECS, EC2, ECR and Auto Scaling, so
-    /// a revision used only by a scheduled rule is not reported here.
-    pub async fn in_use(
-        &self,
-        cluster_tags: botocraft_core::TagMap,
-    ) -> Result<QuerySet<TaskDefinition>> {
-        let session = self.bound_session().cloned();
-        let mut all = ServiceManager::with_session(session).all();
-        for (key, value) in cluster_tags {
-            all = all.cluster_tag(key, value);
-        }
-        let services = all.await?;
-        let mut arns: Vec<String> = Vec::new();
-        for arn in services.iter().filter_map(|s| s.task_definition.clone()) {
-            if !arns.contains(&arn) {
-                arns.push(arn);
-            }
-        }
-        let mut found = Vec::with_capacity(arns.len());
-        for arn in arns {
-            found.push(self.get(arn).await?);
-        }
-        Ok(QuerySet::new(found))
+#[cfg(test)]
+mod in_use_tests {
+    use serde_json::json;
+
+    use crate::ext::test_support::fixture_session;
+    use crate::TaskDefinitionManager;
+    use botocraft_core::Manager as _;
+
+    #[tokio::test]
+    async fn in_use_fetches_each_running_definition_once() {
+        let cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
+        let td = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3";
+        let svc =
+            |name: &str| json!({"serviceName": name, "clusterArn": cluster, "taskDefinition": td});
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "ListClusters", "response": {"body": {"clusterArns": [cluster]}}},
+            {"operation": "DescribeClusters", "response": {"body": {"clusters": [
+                {"clusterArn": cluster, "status": "ACTIVE"}]}}},
+            {"operation": "ListServices", "response": {"body": {"serviceArns": ["web", "worker"]}}},
+            {"operation": "DescribeServices", "response": {"body": {"services": [svc("web"), svc("worker")]}}},
+            {"operation": "DescribeTaskDefinition",
+             "request": {"body": {"taskDefinition": td, "include": ["TAGS"]}},
+             "response": {"body": {"taskDefinition": {"taskDefinitionArn": td, "family": "web", "revision": 3}}}}
+        ]));
+        let used = TaskDefinitionManager::with_session(Some(session))
+            .in_use(Default::default())
+            .await
+            .unwrap();
+        fixture.assert_all_used().unwrap();
+        let arns: Vec<_> = used
+            .iter()
+            .map(|t| t.task_definition_arn.as_deref())
+            .collect();
+        assert_eq!(arns, [Some(td)]);
     }
 }

@@ -172,8 +172,12 @@ impl HyperTransportBuilder {
                 .enable_http1()
                 .wrap_connector(http)
         } else {
+            // The provider is named, not taken from the process default: a
+            // program that also links rustls with aws-lc-rs (aws-sdk-rust
+            // does) would otherwise have two and panic on the first request.
             hyper_rustls::HttpsConnectorBuilder::new()
-                .with_webpki_roots()
+                .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+                .map_err(|e| Error::config(format!("TLS configuration: {e}")))?
                 .https_or_http()
                 .enable_http1()
                 .wrap_connector(http)

@@ -622,15 +622,20 @@ impl<'a> Emitter<'a> {
             "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))"
         };
         let create = create.replace("NAME", name);
-        let tag_wire = tag_field
-            .map(|t| format!("{:?}", t.wire))
-            .unwrap_or_default();
+        // Whether anything but the tags differs from what AWS returned.
+        let changed = match tag_field {
+            Some(t) => format!(
+                "self._state.snapshot::<{name}>().is_none_or(|b| {{ let mut now = self.clone(); now.{id} = b.{id}.clone(); now != *b }})",
+                id = t.ident
+            ),
+            None => format!("self._state.snapshot::<{name}>().is_none_or(|b| b != self)"),
+        };
         let update = if has_update {
-            format!("if self._state.has_changes(self, &[{tag_wire}]) {{ manager.update(self).send().await? }} else {{ self.clone() }}")
+            format!("if {changed} {{ manager.update(self).send().await? }} else {{ self.clone() }}")
         } else if model.manager.contains_key("update") {
             // The update answers with something other than the model: what
             // AWS now holds is what was sent.
-            format!("{{ if self._state.has_changes(self, &[{tag_wire}]) {{ manager.update(self).send().await?; }} self.clone() }}")
+            format!("{{ if {changed} {{ manager.update(self).send().await?; }} self.clone() }}")
         } else {
             "self.clone()".to_string()
         };
@@ -957,6 +962,11 @@ impl<'a> Emitter<'a> {
         if m.takes_model {
             params.push(format!("model: &{name}"));
             let required = &self.model.shapes[&m.input_shape].required;
+            if m.name == "update" && !m.def.send_unchanged {
+                init.push(format!(
+                    "#[allow(unused_variables)] let before = model._state.snapshot::<{name}>();"
+                ));
+            }
             for (f, mf) in self.model_sourced_pairs(m, model)? {
                 // Required members and explicitly mapped ones (the context:
                 // a service's cluster) always go; other fields only when changed.
@@ -964,8 +974,7 @@ impl<'a> Emitter<'a> {
                 if m.name == "update" && !m.def.send_unchanged && !context {
                     // An update sends what changed since the model was fetched.
                     init.push(format!(
-                        "if model._state.changed({:?}, &model.{id}) {{ input.{} = model.{id}.clone(); }}",
-                        mf.wire,
+                        "if before.is_none_or(|b| b.{id} != model.{id}) {{ input.{} = model.{id}.clone(); }}",
                         f.ident,
                         id = mf.ident
                     ));

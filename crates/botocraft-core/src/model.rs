@@ -1,5 +1,6 @@
 //! Primary models and the hidden state they carry.
 
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
@@ -56,14 +57,14 @@ pub trait PrimaryModel:
     /// tags so a later `save()` sends only tag changes.
     fn into_fetched(mut self, session: &SharedSession) -> Self {
         let tags = self.tag_map();
-        let snapshot = Self::TRACK_CHANGES
-            .then(|| serde_json::to_value(&self).ok())
-            .flatten();
+        // A typed copy: comparing fields later is cheap, and copying is far
+        // cheaper than a serde_json rendering of every fetched model.
+        let snapshot = Self::TRACK_CHANGES.then(|| self.clone());
         let state = self.state_mut();
         state.mark_fetched(session.clone());
         state.set_tag_snapshot(tags);
         if let Some(snapshot) = snapshot {
-            state.set_snapshot(&snapshot);
+            state.set_snapshot(snapshot);
         }
         self
     }
@@ -90,8 +91,9 @@ pub struct ModelState {
     session: Option<SharedSession>,
     persisted: bool,
     tag_snapshot: Option<TagMap>,
-    /// The model as AWS returned it, for models whose updates send only what changed.
-    snapshot: Option<Arc<serde_json::Map<String, serde_json::Value>>>,
+    /// The model as AWS returned it (a typed copy), for models whose updates
+    /// send only what changed.
+    snapshot: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl ModelState {
@@ -131,36 +133,15 @@ impl ModelState {
         self.tag_snapshot = tags;
     }
 
-    /// Records the model as AWS returned it (its serde form).
-    pub fn set_snapshot(&mut self, model: &impl Serialize) {
-        self.snapshot = match serde_json::to_value(model) {
-            Ok(serde_json::Value::Object(map)) => Some(Arc::new(map)),
-            _ => None,
-        };
+    /// Records the model as AWS returned it.
+    pub fn set_snapshot<T: Any + Send + Sync>(&mut self, model: T) {
+        self.snapshot = Some(Arc::new(model));
     }
 
-    /// Whether the field with wire name `wire` differs from what AWS returned.
-    /// Without a snapshot (a model built locally) every field counts as changed.
-    pub fn changed<T: Serialize>(&self, wire: &str, value: &Option<T>) -> bool {
-        let Some(snapshot) = &self.snapshot else {
-            return true;
-        };
-        let now = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
-        let before = snapshot.get(wire).unwrap_or(&serde_json::Value::Null);
-        &now != before
-    }
-
-    /// Whether any field but those in `ignore` differs from what AWS returned.
-    pub fn has_changes(&self, model: &impl Serialize, ignore: &[&str]) -> bool {
-        let Some(snapshot) = &self.snapshot else {
-            return true;
-        };
-        let Ok(serde_json::Value::Object(now)) = serde_json::to_value(model) else {
-            return true;
-        };
-        let keys = now.keys().chain(snapshot.keys());
-        keys.filter(|k| !ignore.contains(&k.as_str()))
-            .any(|k| now.get(k) != snapshot.get(k))
+    /// The model as AWS returned it, if it was recorded (models built
+    /// locally have none: every field counts as changed).
+    pub fn snapshot<T: Any>(&self) -> Option<&T> {
+        self.snapshot.as_deref()?.downcast_ref::<T>()
     }
 
     /// Binds a model that does not exist in AWS yet to `session`.

@@ -9982,23 +9982,22 @@ impl VolumeManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = ModifyVolumeRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.snapshot::<Volume>();
         input.volume_id = model.volume_id.clone();
-        if model._state.changed("Size", &model.size) {
+        if before.is_none_or(|b| b.size != model.size) {
             input.size = model.size.clone();
         }
-        if model._state.changed("VolumeType", &model.volume_type) {
+        if before.is_none_or(|b| b.volume_type != model.volume_type) {
             input.volume_type = model.volume_type.clone();
         }
-        if model._state.changed("Iops", &model.iops) {
+        if before.is_none_or(|b| b.iops != model.iops) {
             input.iops = model.iops.clone();
         }
-        if model._state.changed("Throughput", &model.throughput) {
+        if before.is_none_or(|b| b.throughput != model.throughput) {
             input.throughput = model.throughput.clone();
         }
-        if model
-            ._state
-            .changed("MultiAttachEnabled", &model.multi_attach_enabled)
-        {
+        if before.is_none_or(|b| b.multi_attach_enabled != model.multi_attach_enabled) {
             input.multi_attach_enabled = model.multi_attach_enabled.clone();
         }
         VolumeUpdate::new(self.clone(), input, key)

@@ -2877,7 +2877,11 @@ impl Volume {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if self._state.has_changes(self, &["Tags"]) {
+                if self._state.snapshot::<Volume>().is_none_or(|b| {
+                    let mut now = self.clone();
+                    now.tags = b.tags.clone();
+                    now != *b
+                }) {
                     manager.update(self).send().await?;
                 }
                 self.clone()

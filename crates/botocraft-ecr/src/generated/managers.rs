@@ -116,13 +116,14 @@ impl RepositoryManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = PutImageTagMutabilityRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.snapshot::<Repository>();
         input.registry_id = model.registry_id.clone();
         input.repository_name = model.repository_name.clone();
         input.image_tag_mutability = model.image_tag_mutability.clone();
-        if model._state.changed(
-            "imageTagMutabilityExclusionFilters",
-            &model.image_tag_mutability_exclusion_filters,
-        ) {
+        if before.is_none_or(|b| {
+            b.image_tag_mutability_exclusion_filters != model.image_tag_mutability_exclusion_filters
+        }) {
             input.image_tag_mutability_exclusion_filters =
                 model.image_tag_mutability_exclusion_filters.clone();
         }

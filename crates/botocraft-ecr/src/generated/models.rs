@@ -229,7 +229,11 @@ impl Repository {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if self._state.has_changes(self, &["tags"]) {
+                if self._state.snapshot::<Repository>().is_none_or(|b| {
+                    let mut now = self.clone();
+                    now.tags = b.tags.clone();
+                    now != *b
+                }) {
                     manager.update(self).send().await?;
                 }
                 self.clone()

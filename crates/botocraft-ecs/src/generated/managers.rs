@@ -132,11 +132,13 @@ impl ClusterManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = UpdateClusterRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.snapshot::<Cluster>();
         input.cluster = model.cluster_arn.clone();
-        if model._state.changed("settings", &model.settings) {
+        if before.is_none_or(|b| b.settings != model.settings) {
             input.settings = model.settings.clone();
         }
-        if model._state.changed("configuration", &model.configuration) {
+        if before.is_none_or(|b| b.configuration != model.configuration) {
             input.configuration = model.configuration.clone();
         }
         ClusterUpdate::new(self.clone(), input, key)
@@ -2190,82 +2192,53 @@ impl ServiceManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = UpdateServiceRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.snapshot::<Service>();
         input.cluster = model.cluster_arn.clone();
         input.service = model.service_name.clone();
-        if model._state.changed("desiredCount", &model.desired_count) {
+        if before.is_none_or(|b| b.desired_count != model.desired_count) {
             input.desired_count = model.desired_count.clone();
         }
-        if model
-            ._state
-            .changed("taskDefinition", &model.task_definition)
-        {
+        if before.is_none_or(|b| b.task_definition != model.task_definition) {
             input.task_definition = model.task_definition.clone();
         }
-        if model._state.changed(
-            "capacityProviderStrategy",
-            &model.capacity_provider_strategy,
-        ) {
+        if before.is_none_or(|b| b.capacity_provider_strategy != model.capacity_provider_strategy) {
             input.capacity_provider_strategy = model.capacity_provider_strategy.clone();
         }
-        if model
-            ._state
-            .changed("deploymentConfiguration", &model.deployment_configuration)
-        {
+        if before.is_none_or(|b| b.deployment_configuration != model.deployment_configuration) {
             input.deployment_configuration = model.deployment_configuration.clone();
         }
-        if model
-            ._state
-            .changed("networkConfiguration", &model.network_configuration)
-        {
+        if before.is_none_or(|b| b.network_configuration != model.network_configuration) {
             input.network_configuration = model.network_configuration.clone();
         }
-        if model
-            ._state
-            .changed("placementConstraints", &model.placement_constraints)
-        {
+        if before.is_none_or(|b| b.placement_constraints != model.placement_constraints) {
             input.placement_constraints = model.placement_constraints.clone();
         }
-        if model
-            ._state
-            .changed("placementStrategy", &model.placement_strategy)
-        {
+        if before.is_none_or(|b| b.placement_strategy != model.placement_strategy) {
             input.placement_strategy = model.placement_strategy.clone();
         }
-        if model
-            ._state
-            .changed("platformVersion", &model.platform_version)
-        {
+        if before.is_none_or(|b| b.platform_version != model.platform_version) {
             input.platform_version = model.platform_version.clone();
         }
-        if model._state.changed(
-            "healthCheckGracePeriodSeconds",
-            &model.health_check_grace_period_seconds,
-        ) {
+        if before.is_none_or(|b| {
+            b.health_check_grace_period_seconds != model.health_check_grace_period_seconds
+        }) {
             input.health_check_grace_period_seconds =
                 model.health_check_grace_period_seconds.clone();
         }
-        if model
-            ._state
-            .changed("enableExecuteCommand", &model.enable_execute_command)
-        {
+        if before.is_none_or(|b| b.enable_execute_command != model.enable_execute_command) {
             input.enable_execute_command = model.enable_execute_command.clone();
         }
-        if model
-            ._state
-            .changed("enableECSManagedTags", &model.enable_ecs_managed_tags)
-        {
+        if before.is_none_or(|b| b.enable_ecs_managed_tags != model.enable_ecs_managed_tags) {
             input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
         }
-        if model._state.changed("loadBalancers", &model.load_balancers) {
+        if before.is_none_or(|b| b.load_balancers != model.load_balancers) {
             input.load_balancers = model.load_balancers.clone();
         }
-        if model._state.changed("propagateTags", &model.propagate_tags) {
+        if before.is_none_or(|b| b.propagate_tags != model.propagate_tags) {
             input.propagate_tags = model.propagate_tags.clone();
         }
-        if model
-            ._state
-            .changed("serviceRegistries", &model.service_registries)
-        {
+        if before.is_none_or(|b| b.service_registries != model.service_registries) {
             input.service_registries = model.service_registries.clone();
         }
         ServiceUpdate::new(self.clone(), input, key)
@@ -5286,8 +5259,10 @@ impl CapacityProviderManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = UpdateCapacityProviderRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.snapshot::<CapacityProvider>();
         input.name = model.name.clone();
-        if model._state.changed("cluster", &model.cluster) {
+        if before.is_none_or(|b| b.cluster != model.cluster) {
             input.cluster = model.cluster.clone();
         }
         CapacityProviderUpdate::new(self.clone(), input, key)
@@ -6139,6 +6114,8 @@ impl TaskSetManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = UpdateTaskSetRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.snapshot::<TaskSet>();
         input.cluster = model.cluster_arn.clone();
         input.service = model.service_arn.clone();
         input.task_set = model.task_set_arn.clone();
@@ -7773,6 +7750,8 @@ impl DaemonManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = UpdateDaemonRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.snapshot::<Daemon>();
         input.daemon_arn = model.daemon_arn.clone();
         DaemonUpdate::new(self.clone(), input, key)
     }
@@ -9430,6 +9409,8 @@ impl ExpressGatewayServiceManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = UpdateExpressGatewayServiceRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.snapshot::<ExpressGatewayService>();
         input.service_arn = model.service_arn.clone();
         ExpressGatewayServiceUpdate::new(self.clone(), input, key)
     }

@@ -192,7 +192,11 @@ impl Cluster {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.has_changes(self, &["tags"]) {
+            if self._state.snapshot::<Cluster>().is_none_or(|b| {
+                let mut now = self.clone();
+                now.tags = b.tags.clone();
+                now != *b
+            }) {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -392,7 +396,11 @@ impl TaskDefinition {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.has_changes(self, &["tags"]) {
+            if self._state.snapshot::<TaskDefinition>().is_none_or(|b| {
+                let mut now = self.clone();
+                now.tags = b.tags.clone();
+                now != *b
+            }) {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -682,7 +690,11 @@ impl Service {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.has_changes(self, &["tags"]) {
+            if self._state.snapshot::<Service>().is_none_or(|b| {
+                let mut now = self.clone();
+                now.tags = b.tags.clone();
+                now != *b
+            }) {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -1628,7 +1640,11 @@ impl CapacityProvider {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.has_changes(self, &["tags"]) {
+            if self._state.snapshot::<CapacityProvider>().is_none_or(|b| {
+                let mut now = self.clone();
+                now.tags = b.tags.clone();
+                now != *b
+            }) {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -1858,7 +1874,11 @@ impl TaskSet {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.has_changes(self, &["tags"]) {
+            if self._state.snapshot::<TaskSet>().is_none_or(|b| {
+                let mut now = self.clone();
+                now.tags = b.tags.clone();
+                now != *b
+            }) {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -2366,7 +2386,7 @@ impl Daemon {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.has_changes(self, &[]) {
+            if self._state.snapshot::<Daemon>().is_none_or(|b| b != self) {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -3212,7 +3232,15 @@ impl ExpressGatewayService {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if self._state.has_changes(self, &["tags"]) {
+                if self
+                    ._state
+                    .snapshot::<ExpressGatewayService>()
+                    .is_none_or(|b| {
+                        let mut now = self.clone();
+                        now.tags = b.tags.clone();
+                        now != *b
+                    })
+                {
                     manager.update(self).send().await?;
                 }
                 self.clone()

@@ -291,15 +291,11 @@ fn secrets_stay_out_of_traces_debug_output_and_errors() {
         "signed requests: {:?}",
         outcome.signatures
     );
-    // The capture really is a TRACE-level view of the call, signing included.
-    for needle in [
-        "botocraft",
-        "RegisterTaskDefinition",
-        "attempt",
-        "retrying",
-        "signing request",
-        ACCESS_KEY,
-    ] {
+    // The capture really is a TRACE-level view of the call. (aws-sigv4's own
+    // "signing request" event is not required: whether a third-party callsite
+    // is enabled for this thread's subscriber races with the other tests of
+    // this binary, which run without one.)
+    for needle in ["botocraft", "RegisterTaskDefinition", "attempt", "retrying"] {
         assert!(logs.contains(needle), "no {needle:?} in the trace:\n{logs}");
     }
 

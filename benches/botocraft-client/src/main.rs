@@ -55,10 +55,24 @@ fn main() {
         })
     });
     match result {
-        Ok((items, tags)) => println!("items={items} tags={tags}"),
+        Ok((items, tags)) => println!("items={items} tags={tags} hwm_kb={}", peak_rss_kb()),
         Err(e) => {
             eprintln!("bench-botocraft {workload}: {e}");
             std::process::exit(1);
         }
     }
+}
+
+/// This process's peak resident set (`VmHWM`), in KiB. The kernel's
+/// `ru_maxrss` for a child also counts the parent's pages from before `exec`,
+/// so the driver reads this instead.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }

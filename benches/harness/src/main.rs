@@ -10,7 +10,9 @@
 //! (`bench-botocraft`, `bench-sdk`, next to this binary unless `--bin-dir`),
 //! alternating which goes first, for one warm-up round plus N measured
 //! rounds. Each run is its own child process; wall time is measured around
-//! spawn..wait4, CPU time and peak RSS come from the child's rusage (wait4),
+//! spawn..wait4, CPU time comes from the child's rusage (wait4), peak RSS from
+//! the child's own `VmHWM` (printed at exit: `ru_maxrss` would include the
+//! driver's pages from before exec),
 //! and the server's CPU is this process's rusage delta over the run (the
 //! driver thread itself sleeps in wait4 meanwhile).
 
@@ -144,7 +146,9 @@ fn run_one(o: &Opts, home: &PathBuf, endpoint: &str, round: usize, workload: &'s
         wall_us: wall.as_micros() as u64,
         user_us: tv_us(ru.ru_utime),
         sys_us: tv_us(ru.ru_stime),
-        maxrss_kb: ru.ru_maxrss as u64,
+        // The child's own VmHWM: `ru_maxrss` would also count this driver's
+        // pages (the canned responses) from between fork and exec.
+        maxrss_kb: field("hwm_kb"),
         server_us,
         items: field("items"),
         tags: field("tags"),

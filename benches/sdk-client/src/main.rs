@@ -93,10 +93,22 @@ fn main() {
         })
     });
     match result {
-        Ok((items, tags)) => println!("items={items} tags={tags}"),
+        Ok((items, tags)) => println!("items={items} tags={tags} hwm_kb={}", peak_rss_kb()),
         Err(e) => {
             eprintln!("bench-sdk {workload}: {e:?}");
             std::process::exit(1);
         }
     }
+}
+
+/// This process's peak resident set (`VmHWM`), in KiB (see bench-botocraft).
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }

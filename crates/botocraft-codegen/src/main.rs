@@ -132,8 +132,8 @@ fn generate(root: &Path, service: &str) -> Result<Vec<(PathBuf, String)>, String
     );
     let dir = root.join(&defs.service.crate_dir).join("src/generated");
     let imports_types = "#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n\n#[allow(unused_imports)]\nuse botocraft_core::{Blob, DateTime, ModelState};\nuse botocraft_core::schema::{Described, Shape};\nuse serde::{Deserialize, Serialize};\n\nuse super::schema;\n\n";
-    let imports_models = "use botocraft_core::tags::{self, TagMap, TagsMut};\nuse botocraft_core::waiter::{Acceptor, Waiter};\n#[allow(unused_imports)]\nuse botocraft_core::{protocol::call, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};\nuse serde::{Deserialize, Serialize};\n\nuse super::managers::*;\nuse super::types::*;\n\n";
-    let imports_managers = "use futures::future::BoxFuture;\n#[allow(unused_imports)]\nuse futures::{StreamExt, TryStreamExt};\nuse botocraft_core::{error, protocol::call, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator};\n#[allow(unused_imports)]\nuse botocraft_core::{Blob, DateTime};\n\nuse super::types::*;\n\n";
+    let imports_models = "use botocraft_core::tags::{self, TagMap, TagsMut};\nuse botocraft_core::waiter::{Acceptor, Waiter};\n#[allow(unused_imports)]\nuse botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};\nuse serde::{Deserialize, Serialize};\n\n#[allow(unused_imports)]\nuse super::call;\nuse super::managers::*;\nuse super::types::*;\n\n";
+    let imports_managers = "use futures::future::BoxFuture;\n#[allow(unused_imports)]\nuse futures::{stream::BoxStream, StreamExt, TryStreamExt};\nuse botocraft_core::{error, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator};\n#[allow(unused_imports)]\nuse botocraft_core::{Blob, DateTime, Paginator};\n\nuse super::call;\nuse super::types::*;\n\n";
     let write_tags = emitter.emit_write_tags()?;
     let mut files = vec![
         (dir.join("types.rs"), format!("{header}//! Every structure and enum the models reach, from the botocore model.\n\n{imports_types}{}", types.emit())),
@@ -175,6 +175,29 @@ fn mod_rs(model: &botocore::ServiceModel, defs: &defs::Definitions) -> String {
         env_id,
         md.api_version,
         md.target_prefix.as_ref().map(|t| format!("Some({t:?})")).unwrap_or_else(|| "None".into()),
+    ));
+    let (codec, wrapper_param, wrapper_arg) = match protocol {
+        "AwsJson1_0" | "AwsJson1_1" => ("call_json", "_result_wrapper", ""),
+        _ => ("call_query", "result_wrapper", " result_wrapper,"),
+    };
+    s.push_str(&format!(
+        "/// Every call of this crate: serialise, send, parse. It names the service's
+/// protocol, so only that protocol's codecs are compiled for its types.
+pub(crate) async fn call<I, O>(
+    session: &dyn botocraft_core::Session,
+    service: &'static botocraft_core::ServiceMetadata,
+    operation: &'static str,
+    {wrapper_param}: Option<&'static str>,
+    input: &I,
+) -> botocraft_core::Result<O>
+where
+    I: serde::Serialize + botocraft_core::schema::Described + Sync,
+    O: serde::de::DeserializeOwned + botocraft_core::schema::Described,
+{{
+    botocraft_core::protocol::{codec}(session, service, operation,{wrapper_arg} input).await
+}}
+
+"
     ));
     if let (Some(tag), Some(k), Some(v)) = (
         &defs.service.tag_shape,

@@ -284,6 +284,15 @@ impl<'a> Emitter<'a> {
         }
         if model.manager.contains_key("update") {
             out.push_str("    const TRACK_CHANGES: bool = true;\n\n");
+            let tracked = self.tracked_fields(name, model, &fields)?;
+            let copies: String = tracked
+                .iter()
+                .map(|f| format!("{f}: self.{f}.clone(), "))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    fn baseline(&self) -> Self {{\n        {name} {{ {copies}..Default::default() }}\n    }}\n"
+            );
         }
         out.push_str("    fn state(&self) -> &ModelState {\n        &self._state\n    }\n\n    fn state_mut(&mut self) -> &mut ModelState {\n        &mut self._state\n    }\n}\n\n");
 
@@ -622,13 +631,23 @@ impl<'a> Emitter<'a> {
             "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))"
         };
         let create = create.replace("NAME", name);
-        // Whether anything but the tags differs from what AWS returned.
-        let changed = match tag_field {
-            Some(t) => format!(
-                "self._state.snapshot::<{name}>().is_none_or(|b| {{ let mut now = self.clone(); now.{id} = b.{id}.clone(); now != *b }})",
-                id = t.ident
-            ),
-            None => format!("self._state.snapshot::<{name}>().is_none_or(|b| b != self)"),
+        // Whether anything the update can send differs from what AWS returned.
+        let tracked = if model.manager.contains_key("update") {
+            self.tracked_fields(name, model, fields)?
+        } else {
+            Vec::new()
+        };
+        let changed = if tracked.is_empty() {
+            format!("self._state.snapshot::<{name}>().is_none()")
+        } else {
+            let diffs: Vec<String> = tracked
+                .iter()
+                .map(|f| format!("self.{f} != b.{f}"))
+                .collect();
+            format!(
+                "self._state.snapshot::<{name}>().is_none_or(|b| {})",
+                diffs.join(" || ")
+            )
         };
         let update = if has_update {
             format!("if {changed} {{ manager.update(self).send().await? }} else {{ self.clone() }}")
@@ -658,6 +677,38 @@ impl<'a> Emitter<'a> {
         }
         out.push_str("        *self = fresh;\n        Ok(())\n    }\n\n");
         Ok(())
+    }
+
+    /// The model fields `update` reads (tags aside: they have their own
+    /// snapshot): all a fetched model's change-tracking baseline keeps.
+    fn tracked_fields(
+        &self,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<Vec<String>, String> {
+        let Some(def) = model.manager.get("update") else {
+            return Ok(Vec::new());
+        };
+        let m = self.method(name, model, "update", def)?;
+        let tag_ident = match &model.tags {
+            Some(t) => Some(self.field(fields, t, name)?.ident.clone()),
+            None => None,
+        };
+        let mut tracked: Vec<String> = Vec::new();
+        let mut add = |ident: &str| {
+            if Some(ident) != tag_ident.as_deref() && !tracked.iter().any(|t| t == ident) {
+                tracked.push(ident.to_owned());
+            }
+        };
+        for (_, mf) in self.model_sourced_pairs(&m, model)? {
+            add(&mf.ident);
+        }
+        for source in m.def.from_model.values().filter(|v| v.contains("[].")) {
+            let root = source.split("[].").next().unwrap_or_default();
+            add(&self.field(fields, root, &format!("{name}.update"))?.ident);
+        }
+        Ok(tracked)
     }
 
     /// The expression naming the resource for tag operations (by id or ARN).
@@ -1224,8 +1275,15 @@ impl<'a> Emitter<'a> {
             .iter()
             .map(|c| format!("{c:?}"))
             .collect();
+        // A paginated listing of models is built as a stream of pages:
+        // `pages()`/`stream()` hand it out, `send()` collects it.
+        let streamed = matches!(m.returns, Returns::Models) && m.def.paginate;
         let mut s = String::new();
-        let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+        if streamed {
+            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        match self.paged() {{\n            Ok(pages) => pages,\n            Err(e) => futures::stream::once(async {{ Err(e) }}).boxed(),\n        }}\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        self.pages()\n            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))\n            .try_flatten()\n            .boxed()\n    }}\n\n    /// Sends the request and collects every page.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        let items: Vec<{name}> = self.paged()?.try_concat().await?;\n        Ok(QuerySet::new(items))\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+        } else {
+            let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+        }
         for (member, value) in &m.def.fixed {
             let f = self.field(&m.input_fields, member, m.name)?;
             let _ = writeln!(
@@ -1324,6 +1382,29 @@ impl<'a> Emitter<'a> {
                 merges(&mut s, "item")?;
                 s.push_str("        Ok(item.into_fetched(&session))\n");
             }
+            Returns::Models if m.def.hydrate.is_some() && m.def.paginate => {
+                // Each page of ids is completed as soon as it arrives.
+                let h = m.def.hydrate.as_ref().unwrap();
+                let (tmodel, tdef) = self.target_method(m.model_name, &h.method)?;
+                let hm = self.method(m.model_name, tmodel, &h.method, tdef)?;
+                let mut pass = String::new();
+                for p in &h.pass {
+                    let f = self.field(&m.input_fields, p, m.name)?;
+                    let hf = self.field(&hm.input_fields, p, &h.method)?;
+                    let setter = Self::setter_name(hm.def, hf);
+                    let _ = writeln!(pass, "                if let Some(v) = context.{}.clone() {{\n                    request = request.{setter}(v);\n                }}", f.ident);
+                }
+                if !pass.is_empty() {
+                    s.push_str("        let context = input.clone();\n");
+                }
+                s.push_str(&self.pager(m)?);
+                s.push_str("        let manager = self.manager.using(&session);\n");
+                if h.method == "get" {
+                    let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .and_then(move |ids| {{\n                let requests: Vec<_> = ids.into_iter().map(|id| {{\n                    #[allow(unused_mut)]\n                    let mut request = manager.get(id);\n{pass}                    request.send()\n                }}).collect();\n                futures::stream::iter(requests).buffered(8).try_collect::<Vec<{name}>>()\n            }})\n            .boxed())", pass = pass.replace("\n                ", "\n                    ").replacen("                if", "                    if", 1));
+                } else {
+                    let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .and_then(move |ids| {{\n                #[allow(unused_mut)]\n                let mut request = manager.{}(ids);\n{pass}                async move {{ request.send().await.map(QuerySet::into_vec) }}\n            }})\n            .boxed())", h.method);
+                }
+            }
             Returns::Models if m.def.hydrate.is_some() => {
                 let h = m.def.hydrate.as_ref().unwrap();
                 s.push_str(&self.paged_ids(m, &call)?);
@@ -1354,11 +1435,16 @@ impl<'a> Emitter<'a> {
                     .map(|(f, _)| f.ident.clone());
                 if let (Some(list), None) = (&positional_list, m.def.batch) {
                     // An explicitly empty id list means "none", not "all".
-                    let _ = writeln!(s, "        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::default());\n        }}");
+                    let none = if streamed {
+                        "futures::stream::empty().boxed()"
+                    } else {
+                        "QuerySet::default()"
+                    };
+                    let _ = writeln!(s, "        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok({none});\n        }}");
                 }
                 if m.def.paginate {
-                    s.push_str(&self.paged_ids(m, &call)?);
-                    let _ = writeln!(s, "        Ok(QuerySet::new(ids.into_iter().map(|m| m.into_fetched(&session)).collect()))");
+                    s.push_str(&self.pager(m)?);
+                    let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())\n            .boxed())");
                 } else if let (Some(batch), Some(list)) = (m.def.batch, positional_list.clone()) {
                     let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(
@@ -1509,7 +1595,7 @@ impl<'a> Emitter<'a> {
             format!("Some(removed.into_iter().map(|k| {tag_ty} {{ {key_field}: Some(k), ..Default::default() }}).collect())")
         };
         Ok(format!(
-            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        botocraft_core::protocol::call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        botocraft_core::protocol::call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n",
+            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
             tid = tid.ident,
             tidv = id_value(tid),
@@ -1555,6 +1641,21 @@ impl<'a> Emitter<'a> {
 
     /// Code collecting `ids` from every page of a paginated operation.
     fn paged_ids(&self, m: &Method, call: &str) -> Result<String, String> {
+        if !m.def.paginate {
+            return self.pager_or_single(m, call);
+        }
+        Ok(format!(
+            "{}        let ids = pager.collect_all().await?;\n",
+            self.pager(m)?
+        ))
+    }
+
+    /// The `TokenPaginator` (`pager`) over a paginated operation's result list.
+    fn pager(&self, m: &Method) -> Result<String, String> {
+        self.pager_or_single(m, "")
+    }
+
+    fn pager_or_single(&self, m: &Method, call: &str) -> Result<String, String> {
         let op = &m.def.operation;
         let r = m.result.as_ref().ok_or(format!(
             "{}.{}: paginated without result",
@@ -1580,7 +1681,7 @@ impl<'a> Emitter<'a> {
         let of = self.field(&ofields, ot, op)?;
         let out_ty = &self.types.names[m.output_shape.as_ref().unwrap()];
         Ok(format!(
-            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            let key = key.clone();\n            move |token| {{\n                let session = session.clone();\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await.map_err(|e| error::map_not_found(e, &[], {kind:?}, &key))?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n        let ids = pager.collect_all().await?;\n",
+            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            let key = key.clone();\n            move |token| {{\n                let session = session.clone();\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await.map_err(|e| error::map_not_found(e, &[], {kind:?}, &key))?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n",
             inf = inf.ident,
             of = of.ident,
             r = r.ident,

@@ -57,9 +57,7 @@ pub trait PrimaryModel:
     /// tags so a later `save()` sends only tag changes.
     fn into_fetched(mut self, session: &SharedSession) -> Self {
         let tags = self.tag_map();
-        // A typed copy: comparing fields later is cheap, and copying is far
-        // cheaper than a serde_json rendering of every fetched model.
-        let snapshot = Self::TRACK_CHANGES.then(|| self.clone());
+        let snapshot = Self::TRACK_CHANGES.then(|| self.baseline());
         let state = self.state_mut();
         state.mark_fetched(session.clone());
         state.set_tag_snapshot(tags);
@@ -72,6 +70,14 @@ pub trait PrimaryModel:
     /// Whether updates send only the fields that changed since the model was
     /// fetched (models with an update operation keep a snapshot for that).
     const TRACK_CHANGES: bool = false;
+
+    /// The snapshot change tracking keeps of a fetched model: a copy of the
+    /// fields an update can send, the rest left empty. Copying only those
+    /// keeps listing cheap (an ECS service's events and deployments are
+    /// never copied); comparing typed fields keeps `save()` cheap.
+    fn baseline(&self) -> Self {
+        self.clone()
+    }
 
     /// The hidden state: where the model came from.
     fn state(&self) -> &ModelState;

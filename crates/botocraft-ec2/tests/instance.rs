@@ -116,6 +116,49 @@ async fn list_flattens_reservations_into_instances() {
 }
 
 #[tokio::test]
+async fn stream_fetches_the_next_page_only_when_polled() {
+    use futures::StreamExt;
+    let f = fx("instance_list_streams");
+    let mut stream = Instance::objects().using(&f.session).list().stream();
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(first.instance_id.as_deref(), Some("i-1"));
+    assert!(first.state().is_persisted());
+    assert_eq!(
+        stream.next().await.unwrap().unwrap().instance_id.as_deref(),
+        Some("i-2")
+    );
+    assert_eq!(
+        f.operations(),
+        ["DescribeInstances"],
+        "page 2 not fetched yet"
+    );
+    let third = stream.next().await.unwrap().unwrap();
+    assert_eq!(third.instance_id.as_deref(), Some("i-3"));
+    assert_eq!(f.sent()[1].body["NextToken"], "tok-page-2");
+    assert!(stream.next().await.is_none());
+    f.done();
+}
+
+#[tokio::test]
+async fn pages_follow_the_reservations_of_each_response() {
+    use futures::TryStreamExt;
+    let f = fx("instance_list_streams");
+    let pages: Vec<Vec<Instance>> = Instance::objects()
+        .using(&f.session)
+        .list()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<Vec<_>> = pages
+        .iter()
+        .map(|p| p.iter().map(|i| i.instance_id.clone().unwrap()).collect())
+        .collect();
+    assert_eq!(ids, [vec!["i-1", "i-2"], vec!["i-3"]]);
+    f.done();
+}
+
+#[tokio::test]
 async fn get_many_pages_through_next_token() {
     let f = fx("instance_get_many_paginated");
     let is = Instance::objects()

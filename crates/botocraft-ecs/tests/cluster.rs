@@ -113,7 +113,12 @@ async fn list_paginates_and_hydrates() {
     assert_eq!(qs.len(), 2);
     assert_eq!(
         f.operations(),
-        ["ListClusters", "ListClusters", "DescribeClusters"]
+        [
+            "ListClusters",
+            "DescribeClusters",
+            "ListClusters",
+            "DescribeClusters"
+        ]
     );
     assert!(qs.iter().all(|c| c.state().is_persisted()));
     f.done();

@@ -36,8 +36,16 @@ async fn daemon_list_follows_next_token() {
         .await
         .unwrap();
     assert_eq!(qs.len(), 2);
-    let ops = f.operations();
-    assert_eq!(&ops[..2], ["ListDaemons", "ListDaemons"]);
+    // Each page is described before the next is fetched.
+    assert_eq!(
+        f.operations(),
+        [
+            "ListDaemons",
+            "DescribeDaemon",
+            "ListDaemons",
+            "DescribeDaemon"
+        ]
+    );
     let arns: Vec<_> = qs.iter().filter_map(|d| d.daemon_arn.as_deref()).collect();
     assert_eq!(arns, [D1, D2]);
     f.done();

@@ -97,7 +97,7 @@ async fn get_cluster_not_found_exception_is_not_found() {
 }
 
 #[tokio::test]
-async fn list_hydrates_in_batches_of_ten() {
+async fn list_hydrates_each_page_in_batches_of_ten() {
     let f = fx("service_list_hydrates_in_batches");
     let qs = Service::objects()
         .using(&f.session)
@@ -106,15 +106,90 @@ async fn list_hydrates_in_batches_of_ten() {
         .await
         .unwrap();
     assert_eq!(qs.len(), 12);
+    let names: Vec<_> = qs.iter().filter_map(|s| s.service_name.clone()).collect();
+    let expected: Vec<_> = (0..12).map(|i| format!("svc-{i:02}")).collect();
+    assert_eq!(names, expected);
+    // Page 1 (11 ARNs) is described by 10 and 1 before page 2 is fetched.
+    assert_eq!(
+        f.operations(),
+        [
+            "ListServices",
+            "DescribeServices",
+            "DescribeServices",
+            "ListServices",
+            "DescribeServices"
+        ]
+    );
     let sent = f.sent();
-    let describes: Vec<_> = sent
+    let sizes: Vec<_> = sent
         .iter()
         .filter(|s| s.operation == "DescribeServices")
+        .map(|s| s.body["services"].as_array().unwrap().len())
         .collect();
-    assert_eq!(describes.len(), 2);
-    assert_eq!(describes[0].body["services"].as_array().unwrap().len(), 10);
-    assert_eq!(describes[1].body["services"].as_array().unwrap().len(), 2);
-    assert_eq!(describes[1].body["cluster"], "c1");
+    assert_eq!(sizes, [10, 1, 1]);
+    assert!(sent
+        .iter()
+        .filter(|s| s.operation == "DescribeServices")
+        .all(|s| s.body["cluster"] == "c1"));
+    f.done();
+}
+
+#[tokio::test]
+async fn stream_fetches_and_describes_a_page_only_when_polled() {
+    use futures::StreamExt;
+    let f = fx("service_list_hydrates_in_batches");
+    let mut stream = Service::objects()
+        .using(&f.session)
+        .list()
+        .cluster("c1")
+        .stream();
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(first.service_name.as_deref(), Some("svc-00"));
+    assert!(first.state().is_persisted());
+    // Only the first page and its descriptions so far: nothing of page 2.
+    assert_eq!(
+        f.operations(),
+        ["ListServices", "DescribeServices", "DescribeServices"]
+    );
+    let rest: Vec<Service> = stream.map(|s| s.unwrap()).collect().await;
+    assert_eq!(rest.len(), 11);
+    assert_eq!(rest[10].service_name.as_deref(), Some("svc-11"));
+    assert_eq!(f.operations().len(), 5);
+    f.done();
+}
+
+#[tokio::test]
+async fn pages_yield_each_page_of_described_services() {
+    use futures::TryStreamExt;
+    let f = fx("service_list_hydrates_in_batches");
+    let pages: Vec<Vec<Service>> = Service::objects()
+        .using(&f.session)
+        .list()
+        .cluster("c1")
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let sizes: Vec<_> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [11, 1]);
+    f.done();
+}
+
+#[tokio::test]
+async fn stream_yields_the_first_page_then_the_error_and_ends() {
+    use futures::StreamExt;
+    let f = fx("service_list_page2_fails");
+    let items: Vec<_> = Service::objects()
+        .using(&f.session)
+        .list()
+        .cluster("c1")
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2, "one page, then the error, then the end");
+    assert!(items[0].is_ok());
+    let err = items[1].as_ref().unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterException"));
     f.done();
 }
 
@@ -128,7 +203,10 @@ async fn list_failing_second_page_is_an_error() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameterException"));
-    assert_eq!(f.operations(), ["ListServices", "ListServices"]);
+    assert_eq!(
+        f.operations(),
+        ["ListServices", "DescribeServices", "ListServices"]
+    );
     f.done();
 }
 
@@ -218,6 +296,37 @@ async fn save_creates_with_tags_carried() {
     assert_eq!(f.operations(), ["CreateService"]);
     assert!(s.state().is_persisted());
     f.done();
+}
+
+#[tokio::test]
+async fn change_tracking_keeps_only_what_an_update_can_send() {
+    let f = fx("service_save_update");
+    let s = get_web(&f).await;
+    assert!(s.events.as_ref().is_some_and(|e| !e.is_empty()));
+    let baseline = s
+        .state()
+        .snapshot::<Service>()
+        .expect("a fetched service has a baseline");
+    // Updatable fields are kept to compare against; read-only ones are not copied.
+    assert_eq!(baseline.desired_count, s.desired_count);
+    assert_eq!(
+        baseline.deployment_configuration,
+        s.deployment_configuration
+    );
+    assert_eq!(baseline.network_configuration, s.network_configuration);
+    assert!(baseline.events.is_none());
+    assert!(baseline.deployments.is_none());
+    assert!(baseline.tags.is_none(), "tags have their own snapshot");
+}
+
+#[tokio::test]
+async fn save_of_read_only_edits_sends_nothing() {
+    let f = fx("service_save_update");
+    let mut s = get_web(&f).await;
+    s.running_count = Some(99);
+    s.events = None;
+    s.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeServices"], "no UpdateService");
 }
 
 #[tokio::test]

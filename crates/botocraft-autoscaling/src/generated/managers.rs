@@ -4,15 +4,15 @@
 //! Managers and the requests they build.
 
 use botocraft_core::{
-    error, protocol::call, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession,
-    TokenPaginator,
+    error, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator,
 };
 #[allow(unused_imports)]
-use botocraft_core::{Blob, DateTime};
+use botocraft_core::{Blob, DateTime, Paginator};
 use futures::future::BoxFuture;
 #[allow(unused_imports)]
-use futures::{StreamExt, TryStreamExt};
+use futures::{stream::BoxStream, StreamExt, TryStreamExt};
 
+use super::call;
 use super::types::*;
 
 /// The manager of [`AutoScalingGroup`]: `AutoScalingGroup::objects()`.
@@ -445,8 +445,32 @@ impl AutoScalingGroupGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
+        let items: Vec<AutoScalingGroup> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
         const OPERATION: &str = "DescribeAutoScalingGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -460,7 +484,7 @@ impl AutoScalingGroupGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -488,10 +512,10 @@ impl AutoScalingGroupGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -591,8 +615,32 @@ impl AutoScalingGroupList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
+        let items: Vec<AutoScalingGroup> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
         const OPERATION: &str = "DescribeAutoScalingGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -627,10 +675,10 @@ impl AutoScalingGroupList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -2446,8 +2494,32 @@ impl LaunchConfigurationGetMany {
         &self.input
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<LaunchConfiguration>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
+        let items: Vec<LaunchConfiguration> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {
         const OPERATION: &str = "DescribeLaunchConfigurations";
         if let Some(error) = self.error {
             return Err(error);
@@ -2461,7 +2533,7 @@ impl LaunchConfigurationGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2489,10 +2561,10 @@ impl LaunchConfigurationGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -2553,8 +2625,32 @@ impl LaunchConfigurationList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<LaunchConfiguration>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
+        let items: Vec<LaunchConfiguration> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {
         const OPERATION: &str = "DescribeLaunchConfigurations";
         if let Some(error) = self.error {
             return Err(error);
@@ -2589,10 +2685,10 @@ impl LaunchConfigurationList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 

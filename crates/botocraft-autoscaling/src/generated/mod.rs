@@ -31,3 +31,19 @@ pub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMet
     target_prefix: None,
     protocol: botocraft_core::Protocol::AwsQuery,
 };
+
+/// Every call of this crate: serialise, send, parse. It names the service's
+/// protocol, so only that protocol's codecs are compiled for its types.
+pub(crate) async fn call<I, O>(
+    session: &dyn botocraft_core::Session,
+    service: &'static botocraft_core::ServiceMetadata,
+    operation: &'static str,
+    result_wrapper: Option<&'static str>,
+    input: &I,
+) -> botocraft_core::Result<O>
+where
+    I: serde::Serialize + botocraft_core::schema::Described + Sync,
+    O: serde::de::DeserializeOwned + botocraft_core::schema::Described,
+{
+    botocraft_core::protocol::call_query(session, service, operation, result_wrapper, input).await
+}

@@ -7,11 +7,11 @@
 use botocraft_core::tags::{self, TagMap, TagsMut};
 use botocraft_core::waiter::{Acceptor, Waiter};
 #[allow(unused_imports)]
-use botocraft_core::{
-    protocol::call, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession,
-};
+use botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};
 use serde::{Deserialize, Serialize};
 
+#[allow(unused_imports)]
+use super::call;
 use super::managers::*;
 use super::types::*;
 

@@ -32,6 +32,11 @@ pub fn request_id(headers: &http::HeaderMap) -> Option<String> {
 /// protocol names or nests things differently from their serde form.
 ///
 /// `result_wrapper` is the `<OpResult>` element of `awsQuery` responses.
+///
+/// This dispatches on the protocol at run time, so every protocol's codecs
+/// are compiled for `I` and `O`. Code that knows its service's protocol (the
+/// generated service crates) calls [`call_json`] or [`call_query`] instead
+/// and compiles one.
 pub async fn call<I, O>(
     session: &dyn Session,
     service: &'static ServiceMetadata,
@@ -45,28 +50,63 @@ where
 {
     match service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
-            let request = json::build_request(service, operation, I::shape(), input)?;
-            let response = session
-                .send(OperationCall {
-                    service,
-                    operation,
-                    request,
-                })
-                .await?;
-            json::parse_response(service, operation, O::shape(), &response)
+            call_json(session, service, operation, input).await
         }
         Protocol::AwsQuery | Protocol::Ec2Query => {
-            let request = query::build_request(service, operation, I::shape(), input)?;
-            let response = session
-                .send(OperationCall {
-                    service,
-                    operation,
-                    request,
-                })
-                .await?;
-            xml::parse_response(service, operation, O::shape(), result_wrapper, &response)
+            call_query(session, service, operation, result_wrapper, input).await
         }
     }
+}
+
+/// [`call`] for a service that speaks `awsJson1_0`/`awsJson1_1`.
+pub async fn call_json<I, O>(
+    session: &dyn Session,
+    service: &'static ServiceMetadata,
+    operation: &'static str,
+    input: &I,
+) -> Result<O>
+where
+    I: Serialize + Described + Sync,
+    O: DeserializeOwned + Described,
+{
+    let request = json::build_request(service, operation, I::shape(), input)?;
+    let response = send(session, service, operation, request).await?;
+    json::parse_response(service, operation, O::shape(), &response)
+}
+
+/// [`call`] for a service that speaks `awsQuery` or `ec2` (form-encoded
+/// requests, XML responses; `result_wrapper` is the `<OpResult>` element of
+/// `awsQuery` responses).
+pub async fn call_query<I, O>(
+    session: &dyn Session,
+    service: &'static ServiceMetadata,
+    operation: &'static str,
+    result_wrapper: Option<&'static str>,
+    input: &I,
+) -> Result<O>
+where
+    I: Serialize + Described + Sync,
+    O: DeserializeOwned + Described,
+{
+    let request = query::build_request(service, operation, I::shape(), input)?;
+    let response = send(session, service, operation, request).await?;
+    xml::parse_response(service, operation, O::shape(), result_wrapper, &response)
+}
+
+/// The one non-generic step of every call: the session's round trip.
+async fn send(
+    session: &dyn Session,
+    service: &'static ServiceMetadata,
+    operation: &'static str,
+    request: http::Request<Vec<u8>>,
+) -> Result<http::Response<Vec<u8>>> {
+    session
+        .send(OperationCall {
+            service,
+            operation,
+            request,
+        })
+        .await
 }
 
 /// Serialises `input`, sends it through `session`, and parses the response

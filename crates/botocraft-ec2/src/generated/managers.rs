@@ -4,15 +4,15 @@
 //! Managers and the requests they build.
 
 use botocraft_core::{
-    error, protocol::call, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession,
-    TokenPaginator,
+    error, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator,
 };
 #[allow(unused_imports)]
-use botocraft_core::{Blob, DateTime};
+use botocraft_core::{Blob, DateTime, Paginator};
 use futures::future::BoxFuture;
 #[allow(unused_imports)]
-use futures::{StreamExt, TryStreamExt};
+use futures::{stream::BoxStream, StreamExt, TryStreamExt};
 
+use super::call;
 use super::types::*;
 
 /// The manager of [`Vpc`]: `Vpc::objects()`.
@@ -336,8 +336,32 @@ impl VpcGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Vpc>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Vpc>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Vpc>> {
+        let items: Vec<Vpc> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Vpc>>>> {
         const OPERATION: &str = "DescribeVpcs";
         if let Some(error) = self.error {
             return Err(error);
@@ -347,7 +371,7 @@ impl VpcGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -375,10 +399,10 @@ impl VpcGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -459,8 +483,32 @@ impl VpcList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Vpc>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Vpc>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Vpc>> {
+        let items: Vec<Vpc> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Vpc>>>> {
         const OPERATION: &str = "DescribeVpcs";
         if let Some(error) = self.error {
             return Err(error);
@@ -495,10 +543,10 @@ impl VpcList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -1346,8 +1394,32 @@ impl SubnetGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Subnet>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Subnet>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Subnet>> {
+        let items: Vec<Subnet> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Subnet>>>> {
         const OPERATION: &str = "DescribeSubnets";
         if let Some(error) = self.error {
             return Err(error);
@@ -1357,7 +1429,7 @@ impl SubnetGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -1385,10 +1457,10 @@ impl SubnetGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -1469,8 +1541,32 @@ impl SubnetList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Subnet>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Subnet>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Subnet>> {
+        let items: Vec<Subnet> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Subnet>>>> {
         const OPERATION: &str = "DescribeSubnets";
         if let Some(error) = self.error {
             return Err(error);
@@ -1505,10 +1601,10 @@ impl SubnetList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -2118,8 +2214,32 @@ impl SecurityGroupGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<SecurityGroup>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<SecurityGroup>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
+        let items: Vec<SecurityGroup> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<SecurityGroup>>>> {
         const OPERATION: &str = "DescribeSecurityGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -2129,7 +2249,7 @@ impl SecurityGroupGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2157,10 +2277,10 @@ impl SecurityGroupGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -2251,8 +2371,32 @@ impl SecurityGroupList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<SecurityGroup>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<SecurityGroup>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
+        let items: Vec<SecurityGroup> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<SecurityGroup>>>> {
         const OPERATION: &str = "DescribeSecurityGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -2287,10 +2431,10 @@ impl SecurityGroupList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -3301,8 +3445,32 @@ impl InstanceGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Instance>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Instance>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Instance>> {
+        let items: Vec<Instance> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Instance>>>> {
         const OPERATION: &str = "DescribeInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -3312,7 +3480,7 @@ impl InstanceGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.instance_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -3346,10 +3514,10 @@ impl InstanceGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -3436,8 +3604,32 @@ impl InstanceList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Instance>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Instance>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Instance>> {
+        let items: Vec<Instance> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Instance>>>> {
         const OPERATION: &str = "DescribeInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -3478,10 +3670,10 @@ impl InstanceList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -5536,8 +5728,32 @@ impl AmiList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Ami>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Ami>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Ami>> {
+        let items: Vec<Ami> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Ami>>>> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
             return Err(error);
@@ -5572,10 +5788,10 @@ impl AmiList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -6427,8 +6643,32 @@ impl InternetGatewayGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<InternetGateway>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<InternetGateway>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
+        let items: Vec<InternetGateway> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<InternetGateway>>>> {
         const OPERATION: &str = "DescribeInternetGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -6442,7 +6682,7 @@ impl InternetGatewayGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -6470,10 +6710,10 @@ impl InternetGatewayGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -6561,8 +6801,32 @@ impl InternetGatewayList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<InternetGateway>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<InternetGateway>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
+        let items: Vec<InternetGateway> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<InternetGateway>>>> {
         const OPERATION: &str = "DescribeInternetGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -6597,10 +6861,10 @@ impl InternetGatewayList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -7274,8 +7538,32 @@ impl RouteTableGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<RouteTable>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<RouteTable>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<RouteTable>> {
+        let items: Vec<RouteTable> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<RouteTable>>>> {
         const OPERATION: &str = "DescribeRouteTables";
         if let Some(error) = self.error {
             return Err(error);
@@ -7285,7 +7573,7 @@ impl RouteTableGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -7313,10 +7601,10 @@ impl RouteTableGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -7397,8 +7685,32 @@ impl RouteTableList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<RouteTable>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<RouteTable>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<RouteTable>> {
+        let items: Vec<RouteTable> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<RouteTable>>>> {
         const OPERATION: &str = "DescribeRouteTables";
         if let Some(error) = self.error {
             return Err(error);
@@ -7433,10 +7745,10 @@ impl RouteTableList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -8473,8 +8785,32 @@ impl NatGatewayGetMany {
         &self.input
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<NatGateway>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<NatGateway>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NatGateway>> {
+        let items: Vec<NatGateway> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<NatGateway>>>> {
         const OPERATION: &str = "DescribeNatGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -8484,7 +8820,7 @@ impl NatGatewayGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -8512,10 +8848,10 @@ impl NatGatewayGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -8593,8 +8929,32 @@ impl NatGatewayList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<NatGateway>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<NatGateway>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NatGateway>> {
+        let items: Vec<NatGateway> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<NatGateway>>>> {
         const OPERATION: &str = "DescribeNatGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -8629,10 +8989,10 @@ impl NatGatewayList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -10227,8 +10587,32 @@ impl VolumeGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Volume>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Volume>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Volume>> {
+        let items: Vec<Volume> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Volume>>>> {
         const OPERATION: &str = "DescribeVolumes";
         if let Some(error) = self.error {
             return Err(error);
@@ -10238,7 +10622,7 @@ impl VolumeGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -10266,10 +10650,10 @@ impl VolumeGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -10356,8 +10740,32 @@ impl VolumeList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Volume>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Volume>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Volume>> {
+        let items: Vec<Volume> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Volume>>>> {
         const OPERATION: &str = "DescribeVolumes";
         if let Some(error) = self.error {
             return Err(error);
@@ -10392,10 +10800,10 @@ impl VolumeList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -11346,8 +11754,32 @@ impl SnapshotGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Snapshot>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Snapshot>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Snapshot>> {
+        let items: Vec<Snapshot> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Snapshot>>>> {
         const OPERATION: &str = "DescribeSnapshots";
         if let Some(error) = self.error {
             return Err(error);
@@ -11357,7 +11789,7 @@ impl SnapshotGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -11385,10 +11817,10 @@ impl SnapshotGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -11484,8 +11916,32 @@ impl SnapshotList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Snapshot>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Snapshot>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Snapshot>> {
+        let items: Vec<Snapshot> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Snapshot>>>> {
         const OPERATION: &str = "DescribeSnapshots";
         if let Some(error) = self.error {
             return Err(error);
@@ -11520,10 +11976,10 @@ impl SnapshotList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -13389,8 +13845,32 @@ impl LaunchTemplateGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplate>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplate>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
+        let items: Vec<LaunchTemplate> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplate>>>> {
         const OPERATION: &str = "DescribeLaunchTemplates";
         if let Some(error) = self.error {
             return Err(error);
@@ -13404,7 +13884,7 @@ impl LaunchTemplateGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -13432,10 +13912,10 @@ impl LaunchTemplateGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -13538,8 +14018,32 @@ impl LaunchTemplateList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplate>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplate>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
+        let items: Vec<LaunchTemplate> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplate>>>> {
         const OPERATION: &str = "DescribeLaunchTemplates";
         if let Some(error) = self.error {
             return Err(error);
@@ -13574,10 +14078,10 @@ impl LaunchTemplateList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -14223,8 +14727,32 @@ impl LaunchTemplateVersionList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplateVersion>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplateVersion>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchTemplateVersion>> {
+        let items: Vec<LaunchTemplateVersion> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplateVersion>>>> {
         const OPERATION: &str = "DescribeLaunchTemplateVersions";
         if let Some(error) = self.error {
             return Err(error);
@@ -14259,10 +14787,10 @@ impl LaunchTemplateVersionList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -14895,8 +15423,32 @@ impl NetworkInterfaceGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkInterface>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<NetworkInterface>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
+        let items: Vec<NetworkInterface> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkInterface>>>> {
         const OPERATION: &str = "DescribeNetworkInterfaces";
         if let Some(error) = self.error {
             return Err(error);
@@ -14910,7 +15462,7 @@ impl NetworkInterfaceGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -14938,10 +15490,10 @@ impl NetworkInterfaceGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -15035,8 +15587,32 @@ impl NetworkInterfaceList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkInterface>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<NetworkInterface>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
+        let items: Vec<NetworkInterface> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkInterface>>>> {
         const OPERATION: &str = "DescribeNetworkInterfaces";
         if let Some(error) = self.error {
             return Err(error);
@@ -15071,10 +15647,10 @@ impl NetworkInterfaceList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -16387,8 +16963,32 @@ impl InstanceTypeInfoGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<InstanceTypeInfo>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<InstanceTypeInfo>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
+        let items: Vec<InstanceTypeInfo> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<InstanceTypeInfo>>>> {
         const OPERATION: &str = "DescribeInstanceTypes";
         if let Some(error) = self.error {
             return Err(error);
@@ -16398,7 +16998,7 @@ impl InstanceTypeInfoGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.instance_types.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -16426,10 +17026,10 @@ impl InstanceTypeInfoGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -16523,8 +17123,32 @@ impl InstanceTypeInfoList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<InstanceTypeInfo>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<InstanceTypeInfo>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
+        let items: Vec<InstanceTypeInfo> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<InstanceTypeInfo>>>> {
         const OPERATION: &str = "DescribeInstanceTypes";
         if let Some(error) = self.error {
             return Err(error);
@@ -16559,10 +17183,10 @@ impl InstanceTypeInfoList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -16962,8 +17586,32 @@ impl NetworkAclGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkAcl>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<NetworkAcl>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
+        let items: Vec<NetworkAcl> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkAcl>>>> {
         const OPERATION: &str = "DescribeNetworkAcls";
         if let Some(error) = self.error {
             return Err(error);
@@ -16973,7 +17621,7 @@ impl NetworkAclGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -17001,10 +17649,10 @@ impl NetworkAclGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -17085,8 +17733,32 @@ impl NetworkAclList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkAcl>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<NetworkAcl>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
+        let items: Vec<NetworkAcl> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkAcl>>>> {
         const OPERATION: &str = "DescribeNetworkAcls";
         if let Some(error) = self.error {
             return Err(error);
@@ -17121,10 +17793,10 @@ impl NetworkAclList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -18672,8 +19344,32 @@ impl DhcpOptionsGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<DhcpOptions>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<DhcpOptions>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
+        let items: Vec<DhcpOptions> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<DhcpOptions>>>> {
         const OPERATION: &str = "DescribeDhcpOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -18687,7 +19383,7 @@ impl DhcpOptionsGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -18715,10 +19411,10 @@ impl DhcpOptionsGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -18799,8 +19495,32 @@ impl DhcpOptionsList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<DhcpOptions>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<DhcpOptions>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
+        let items: Vec<DhcpOptions> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<DhcpOptions>>>> {
         const OPERATION: &str = "DescribeDhcpOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -18835,10 +19555,10 @@ impl DhcpOptionsList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -20884,8 +21604,32 @@ impl VpcPeeringConnectionGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcPeeringConnection>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<VpcPeeringConnection>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
+        let items: Vec<VpcPeeringConnection> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcPeeringConnection>>>> {
         const OPERATION: &str = "DescribeVpcPeeringConnections";
         if let Some(error) = self.error {
             return Err(error);
@@ -20899,7 +21643,7 @@ impl VpcPeeringConnectionGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -20927,10 +21671,10 @@ impl VpcPeeringConnectionGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -21018,8 +21762,32 @@ impl VpcPeeringConnectionList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcPeeringConnection>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<VpcPeeringConnection>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
+        let items: Vec<VpcPeeringConnection> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcPeeringConnection>>>> {
         const OPERATION: &str = "DescribeVpcPeeringConnections";
         if let Some(error) = self.error {
             return Err(error);
@@ -21054,10 +21822,10 @@ impl VpcPeeringConnectionList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -21836,8 +22604,32 @@ impl VpcEndpointGetMany {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcEndpoint>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<VpcEndpoint>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
+        let items: Vec<VpcEndpoint> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcEndpoint>>>> {
         const OPERATION: &str = "DescribeVpcEndpoints";
         if let Some(error) = self.error {
             return Err(error);
@@ -21851,7 +22643,7 @@ impl VpcEndpointGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -21879,10 +22671,10 @@ impl VpcEndpointGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -21963,8 +22755,32 @@ impl VpcEndpointList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcEndpoint>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<VpcEndpoint>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
+        let items: Vec<VpcEndpoint> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcEndpoint>>>> {
         const OPERATION: &str = "DescribeVpcEndpoints";
         if let Some(error) = self.error {
             return Err(error);
@@ -21999,10 +22815,10 @@ impl VpcEndpointList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -23489,8 +24305,32 @@ impl FlowLogGetMany {
         &self.input
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<FlowLog>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<FlowLog>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<FlowLog>> {
+        let items: Vec<FlowLog> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<FlowLog>>>> {
         const OPERATION: &str = "DescribeFlowLogs";
         if let Some(error) = self.error {
             return Err(error);
@@ -23500,7 +24340,7 @@ impl FlowLogGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(futures::stream::empty().boxed());
         }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -23528,10 +24368,10 @@ impl FlowLogGetMany {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -23609,8 +24449,32 @@ impl FlowLogList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<FlowLog>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<FlowLog>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<FlowLog>> {
+        let items: Vec<FlowLog> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<FlowLog>>>> {
         const OPERATION: &str = "DescribeFlowLogs";
         if let Some(error) = self.error {
             return Err(error);
@@ -23645,10 +24509,10 @@ impl FlowLogList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 

@@ -45,6 +45,22 @@ pub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMet
     protocol: botocraft_core::Protocol::Ec2Query,
 };
 
+/// Every call of this crate: serialise, send, parse. It names the service's
+/// protocol, so only that protocol's codecs are compiled for its types.
+pub(crate) async fn call<I, O>(
+    session: &dyn botocraft_core::Session,
+    service: &'static botocraft_core::ServiceMetadata,
+    operation: &'static str,
+    result_wrapper: Option<&'static str>,
+    input: &I,
+) -> botocraft_core::Result<O>
+where
+    I: serde::Serialize + botocraft_core::schema::Described + Sync,
+    O: serde::de::DeserializeOwned + botocraft_core::schema::Described,
+{
+    botocraft_core::protocol::call_query(session, service, operation, result_wrapper, input).await
+}
+
 impl botocraft_core::TagPair for Tag {
     fn tag_key(&self) -> Option<&str> {
         self.key.as_deref()
@@ -77,14 +93,8 @@ pub(crate) async fn write_tags(
             tags: Some(botocraft_core::tags::from_map(&set)),
             ..Default::default()
         };
-        botocraft_core::protocol::call::<_, botocraft_core::schema::Empty>(
-            &**session,
-            &SERVICE,
-            "CreateTags",
-            None,
-            &input,
-        )
-        .await?;
+        call::<_, botocraft_core::schema::Empty>(&**session, &SERVICE, "CreateTags", None, &input)
+            .await?;
     }
     if !removed.is_empty() {
         let input = DeleteTagsRequest {
@@ -100,14 +110,8 @@ pub(crate) async fn write_tags(
             ),
             ..Default::default()
         };
-        botocraft_core::protocol::call::<_, botocraft_core::schema::Empty>(
-            &**session,
-            &SERVICE,
-            "DeleteTags",
-            None,
-            &input,
-        )
-        .await?;
+        call::<_, botocraft_core::schema::Empty>(&**session, &SERVICE, "DeleteTags", None, &input)
+            .await?;
     }
     Ok(())
 }

@@ -7,11 +7,11 @@
 use botocraft_core::tags::{self, TagMap, TagsMut};
 use botocraft_core::waiter::{Acceptor, Waiter};
 #[allow(unused_imports)]
-use botocraft_core::{
-    protocol::call, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession,
-};
+use botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};
 use serde::{Deserialize, Serialize};
 
+#[allow(unused_imports)]
+use super::call;
 use super::managers::*;
 use super::types::*;
 
@@ -2755,6 +2755,18 @@ impl PrimaryModel for Volume {
 
     const TRACK_CHANGES: bool = true;
 
+    fn baseline(&self) -> Self {
+        Volume {
+            volume_id: self.volume_id.clone(),
+            size: self.size.clone(),
+            volume_type: self.volume_type.clone(),
+            iops: self.iops.clone(),
+            throughput: self.throughput.clone(),
+            multi_attach_enabled: self.multi_attach_enabled.clone(),
+            ..Default::default()
+        }
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2878,9 +2890,12 @@ impl Volume {
         let mut fresh = if persisted {
             {
                 if self._state.snapshot::<Volume>().is_none_or(|b| {
-                    let mut now = self.clone();
-                    now.tags = b.tags.clone();
-                    now != *b
+                    self.volume_id != b.volume_id
+                        || self.size != b.size
+                        || self.volume_type != b.volume_type
+                        || self.iops != b.iops
+                        || self.throughput != b.throughput
+                        || self.multi_attach_enabled != b.multi_attach_enabled
                 }) {
                     manager.update(self).send().await?;
                 }

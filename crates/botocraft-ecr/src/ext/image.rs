@@ -2,7 +2,9 @@
 //! scan waiter and small helpers.
 
 use botocraft_core::waiter::{Acceptor, Waiter};
-use botocraft_core::{protocol::call, Error, PrimaryModel, Result};
+use botocraft_core::{Error, PrimaryModel, Result};
+
+use crate::generated::call;
 
 use crate::{
     DescribeImageScanFindingsRequest, DescribeImageScanFindingsResponse, EcrImage, EcrImageManager,

@@ -4,15 +4,15 @@
 //! Managers and the requests they build.
 
 use botocraft_core::{
-    error, protocol::call, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession,
-    TokenPaginator,
+    error, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator,
 };
 #[allow(unused_imports)]
-use botocraft_core::{Blob, DateTime};
+use botocraft_core::{Blob, DateTime, Paginator};
 use futures::future::BoxFuture;
 #[allow(unused_imports)]
-use futures::{StreamExt, TryStreamExt};
+use futures::{stream::BoxStream, StreamExt, TryStreamExt};
 
+use super::call;
 use super::types::*;
 
 /// The manager of [`Repository`]: `Repository::objects()`.
@@ -522,8 +522,32 @@ impl RepositoryList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Repository>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Repository>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Repository>> {
+        let items: Vec<Repository> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Repository>>>> {
         const OPERATION: &str = "DescribeRepositories";
         if let Some(error) = self.error {
             return Err(error);
@@ -558,10 +582,10 @@ impl RepositoryList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -2219,8 +2243,32 @@ impl EcrImageList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<EcrImage>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<EcrImage>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<EcrImage>> {
+        let items: Vec<EcrImage> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<EcrImage>>>> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
             return Err(error);
@@ -2258,10 +2306,10 @@ impl EcrImageList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 

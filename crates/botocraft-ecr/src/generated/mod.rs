@@ -31,6 +31,22 @@ pub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMet
     protocol: botocraft_core::Protocol::AwsJson1_1,
 };
 
+/// Every call of this crate: serialise, send, parse. It names the service's
+/// protocol, so only that protocol's codecs are compiled for its types.
+pub(crate) async fn call<I, O>(
+    session: &dyn botocraft_core::Session,
+    service: &'static botocraft_core::ServiceMetadata,
+    operation: &'static str,
+    _result_wrapper: Option<&'static str>,
+    input: &I,
+) -> botocraft_core::Result<O>
+where
+    I: serde::Serialize + botocraft_core::schema::Described + Sync,
+    O: serde::de::DeserializeOwned + botocraft_core::schema::Described,
+{
+    botocraft_core::protocol::call_json(session, service, operation, input).await
+}
+
 impl botocraft_core::TagPair for Tag {
     fn tag_key(&self) -> Option<&str> {
         self.key.as_deref()
@@ -63,14 +79,7 @@ pub(crate) async fn write_tags(
             tags: Some(botocraft_core::tags::from_map(&set)),
             ..Default::default()
         };
-        botocraft_core::protocol::call::<_, TagResourceResponse>(
-            &**session,
-            &SERVICE,
-            "TagResource",
-            None,
-            &input,
-        )
-        .await?;
+        call::<_, TagResourceResponse>(&**session, &SERVICE, "TagResource", None, &input).await?;
     }
     if !removed.is_empty() {
         let input = UntagResourceRequest {
@@ -78,14 +87,8 @@ pub(crate) async fn write_tags(
             tag_keys: Some(removed),
             ..Default::default()
         };
-        botocraft_core::protocol::call::<_, UntagResourceResponse>(
-            &**session,
-            &SERVICE,
-            "UntagResource",
-            None,
-            &input,
-        )
-        .await?;
+        call::<_, UntagResourceResponse>(&**session, &SERVICE, "UntagResource", None, &input)
+            .await?;
     }
     Ok(())
 }

@@ -7,11 +7,11 @@
 use botocraft_core::tags::{self, TagMap, TagsMut};
 use botocraft_core::waiter::{Acceptor, Waiter};
 #[allow(unused_imports)]
-use botocraft_core::{
-    protocol::call, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession,
-};
+use botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};
 use serde::{Deserialize, Serialize};
 
+#[allow(unused_imports)]
+use super::call;
 use super::managers::*;
 use super::types::*;
 
@@ -68,6 +68,18 @@ impl PrimaryModel for Repository {
     }
 
     const TRACK_CHANGES: bool = true;
+
+    fn baseline(&self) -> Self {
+        Repository {
+            registry_id: self.registry_id.clone(),
+            repository_name: self.repository_name.clone(),
+            image_tag_mutability: self.image_tag_mutability.clone(),
+            image_tag_mutability_exclusion_filters: self
+                .image_tag_mutability_exclusion_filters
+                .clone(),
+            ..Default::default()
+        }
+    }
 
     fn state(&self) -> &ModelState {
         &self._state
@@ -230,9 +242,11 @@ impl Repository {
         let mut fresh = if persisted {
             {
                 if self._state.snapshot::<Repository>().is_none_or(|b| {
-                    let mut now = self.clone();
-                    now.tags = b.tags.clone();
-                    now != *b
+                    self.registry_id != b.registry_id
+                        || self.repository_name != b.repository_name
+                        || self.image_tag_mutability != b.image_tag_mutability
+                        || self.image_tag_mutability_exclusion_filters
+                            != b.image_tag_mutability_exclusion_filters
                 }) {
                     manager.update(self).send().await?;
                 }

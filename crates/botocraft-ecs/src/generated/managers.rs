@@ -4,15 +4,15 @@
 //! Managers and the requests they build.
 
 use botocraft_core::{
-    error, protocol::call, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession,
-    TokenPaginator,
+    error, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator,
 };
 #[allow(unused_imports)]
-use botocraft_core::{Blob, DateTime};
+use botocraft_core::{Blob, DateTime, Paginator};
 use futures::future::BoxFuture;
 #[allow(unused_imports)]
-use futures::{StreamExt, TryStreamExt};
+use futures::{stream::BoxStream, StreamExt, TryStreamExt};
 
+use super::call;
 use super::types::*;
 
 /// The manager of [`Cluster`]: `Cluster::objects()`.
@@ -412,8 +412,32 @@ impl ClusterList {
         &self.input
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Cluster>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Cluster>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Cluster>> {
+        let items: Vec<Cluster> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Cluster>>>> {
         const OPERATION: &str = "ListClusters";
         if let Some(error) = self.error {
             return Err(error);
@@ -448,10 +472,15 @@ impl ClusterList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        #[allow(unused_mut)]
-        let mut request = self.manager.using(&session).get_many(ids);
-        request.send().await
+        let manager = self.manager.using(&session);
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                #[allow(unused_mut)]
+                let mut request = manager.get_many(ids);
+                async move { request.send().await.map(QuerySet::into_vec) }
+            })
+            .boxed())
     }
 }
 
@@ -1199,8 +1228,32 @@ impl TaskDefinitionList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<TaskDefinition>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<TaskDefinition>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<TaskDefinition>> {
+        let items: Vec<TaskDefinition> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<TaskDefinition>>>> {
         const OPERATION: &str = "ListTaskDefinitions";
         if let Some(error) = self.error {
             return Err(error);
@@ -1235,18 +1288,23 @@ impl TaskDefinitionList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
         let manager = self.manager.using(&session);
-        let requests = ids.into_iter().map(|id| {
-            #[allow(unused_mut)]
-            let mut request = manager.get(id);
-            request.send()
-        });
-        let items: Vec<TaskDefinition> = futures::stream::iter(requests)
-            .buffered(8)
-            .try_collect()
-            .await?;
-        Ok(QuerySet::new(items))
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                let requests: Vec<_> = ids
+                    .into_iter()
+                    .map(|id| {
+                        #[allow(unused_mut)]
+                        let mut request = manager.get(id);
+                        request.send()
+                    })
+                    .collect();
+                futures::stream::iter(requests)
+                    .buffered(8)
+                    .try_collect::<Vec<TaskDefinition>>()
+            })
+            .boxed())
     }
 }
 
@@ -2554,8 +2612,32 @@ impl ServiceList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Service>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Service>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Service>> {
+        let items: Vec<Service> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Service>>>> {
         const OPERATION: &str = "ListServices";
         if let Some(error) = self.error {
             return Err(error);
@@ -2564,6 +2646,7 @@ impl ServiceList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -2590,13 +2673,18 @@ impl ServiceList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        #[allow(unused_mut)]
-        let mut request = self.manager.using(&session).get_many(ids);
-        if let Some(v) = input.cluster.clone() {
-            request = request.cluster(v);
-        }
-        request.send().await
+        let manager = self.manager.using(&session);
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                #[allow(unused_mut)]
+                let mut request = manager.get_many(ids);
+                if let Some(v) = context.cluster.clone() {
+                    request = request.cluster(v);
+                }
+                async move { request.send().await.map(QuerySet::into_vec) }
+            })
+            .boxed())
     }
 }
 
@@ -3971,8 +4059,32 @@ impl TaskList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Task>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Task>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Task>> {
+        let items: Vec<Task> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Task>>>> {
         const OPERATION: &str = "ListTasks";
         if let Some(error) = self.error {
             return Err(error);
@@ -3981,6 +4093,7 @@ impl TaskList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -4007,13 +4120,18 @@ impl TaskList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        #[allow(unused_mut)]
-        let mut request = self.manager.using(&session).get_many(ids);
-        if let Some(v) = input.cluster.clone() {
-            request = request.cluster(v);
-        }
-        request.send().await
+        let manager = self.manager.using(&session);
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                #[allow(unused_mut)]
+                let mut request = manager.get_many(ids);
+                if let Some(v) = context.cluster.clone() {
+                    request = request.cluster(v);
+                }
+                async move { request.send().await.map(QuerySet::into_vec) }
+            })
+            .boxed())
     }
 }
 
@@ -4970,8 +5088,32 @@ impl ContainerInstanceList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<ContainerInstance>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<ContainerInstance>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
+        let items: Vec<ContainerInstance> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<ContainerInstance>>>> {
         const OPERATION: &str = "ListContainerInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -4980,6 +5122,7 @@ impl ContainerInstanceList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -5006,13 +5149,18 @@ impl ContainerInstanceList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        #[allow(unused_mut)]
-        let mut request = self.manager.using(&session).get_many(ids);
-        if let Some(v) = input.cluster.clone() {
-            request = request.cluster(v);
-        }
-        request.send().await
+        let manager = self.manager.using(&session);
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                #[allow(unused_mut)]
+                let mut request = manager.get_many(ids);
+                if let Some(v) = context.cluster.clone() {
+                    request = request.cluster(v);
+                }
+                async move { request.send().await.map(QuerySet::into_vec) }
+            })
+            .boxed())
     }
 }
 
@@ -5584,8 +5732,32 @@ impl CapacityProviderList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<CapacityProvider>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<CapacityProvider>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<CapacityProvider>> {
+        let items: Vec<CapacityProvider> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<CapacityProvider>>>> {
         const OPERATION: &str = "DescribeCapacityProviders";
         if let Some(error) = self.error {
             return Err(error);
@@ -5620,10 +5792,10 @@ impl CapacityProviderList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -7526,8 +7698,32 @@ impl ServiceDeploymentList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<ServiceDeployment>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<ServiceDeployment>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<ServiceDeployment>> {
+        let items: Vec<ServiceDeployment> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<ServiceDeployment>>>> {
         const OPERATION: &str = "ListServiceDeployments";
         if let Some(error) = self.error {
             return Err(error);
@@ -7570,10 +7766,15 @@ impl ServiceDeploymentList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        #[allow(unused_mut)]
-        let mut request = self.manager.using(&session).get_many(ids);
-        request.send().await
+        let manager = self.manager.using(&session);
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                #[allow(unused_mut)]
+                let mut request = manager.get_many(ids);
+                async move { request.send().await.map(QuerySet::into_vec) }
+            })
+            .boxed())
     }
 }
 
@@ -7894,8 +8095,32 @@ impl DaemonList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<Daemon>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<Daemon>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Daemon>> {
+        let items: Vec<Daemon> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<Daemon>>>> {
         const OPERATION: &str = "ListDaemons";
         if let Some(error) = self.error {
             return Err(error);
@@ -7935,18 +8160,23 @@ impl DaemonList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
         let manager = self.manager.using(&session);
-        let requests = ids.into_iter().map(|id| {
-            #[allow(unused_mut)]
-            let mut request = manager.get(id);
-            request.send()
-        });
-        let items: Vec<Daemon> = futures::stream::iter(requests)
-            .buffered(8)
-            .try_collect()
-            .await?;
-        Ok(QuerySet::new(items))
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                let requests: Vec<_> = ids
+                    .into_iter()
+                    .map(|id| {
+                        #[allow(unused_mut)]
+                        let mut request = manager.get(id);
+                        request.send()
+                    })
+                    .collect();
+                futures::stream::iter(requests)
+                    .buffered(8)
+                    .try_collect::<Vec<Daemon>>()
+            })
+            .boxed())
     }
 }
 
@@ -8576,8 +8806,32 @@ impl DaemonTaskDefinitionList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<DaemonTaskDefinition>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<DaemonTaskDefinition>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<DaemonTaskDefinition>> {
+        let items: Vec<DaemonTaskDefinition> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<DaemonTaskDefinition>>>> {
         const OPERATION: &str = "ListDaemonTaskDefinitions";
         if let Some(error) = self.error {
             return Err(error);
@@ -8617,18 +8871,23 @@ impl DaemonTaskDefinitionList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
         let manager = self.manager.using(&session);
-        let requests = ids.into_iter().map(|id| {
-            #[allow(unused_mut)]
-            let mut request = manager.get(id);
-            request.send()
-        });
-        let items: Vec<DaemonTaskDefinition> = futures::stream::iter(requests)
-            .buffered(8)
-            .try_collect()
-            .await?;
-        Ok(QuerySet::new(items))
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                let requests: Vec<_> = ids
+                    .into_iter()
+                    .map(|id| {
+                        #[allow(unused_mut)]
+                        let mut request = manager.get(id);
+                        request.send()
+                    })
+                    .collect();
+                futures::stream::iter(requests)
+                    .buffered(8)
+                    .try_collect::<Vec<DaemonTaskDefinition>>()
+            })
+            .boxed())
     }
 }
 
@@ -9271,8 +9530,32 @@ impl DaemonDeploymentList {
         self
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<DaemonDeployment>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<DaemonDeployment>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<DaemonDeployment>> {
+        let items: Vec<DaemonDeployment> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<DaemonDeployment>>>> {
         const OPERATION: &str = "ListDaemonDeployments";
         if let Some(error) = self.error {
             return Err(error);
@@ -9310,10 +9593,10 @@ impl DaemonDeploymentList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
-        Ok(QuerySet::new(
-            ids.into_iter().map(|m| m.into_fetched(&session)).collect(),
-        ))
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
     }
 }
 
@@ -9566,8 +9849,32 @@ impl ExpressGatewayServiceList {
         &self.input
     }
 
-    /// Sends the request.
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<ExpressGatewayService>>> {
+        match self.paged() {
+            Ok(pages) => pages,
+            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
+        }
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<ExpressGatewayService>> {
+        self.pages()
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<ExpressGatewayService>> {
+        let items: Vec<ExpressGatewayService> = self.paged()?.try_concat().await?;
+        Ok(QuerySet::new(items))
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<ExpressGatewayService>>>> {
         const OPERATION: &str = "ListServicesByNamespace";
         if let Some(error) = self.error {
             return Err(error);
@@ -9607,18 +9914,23 @@ impl ExpressGatewayServiceList {
                 }
             }
         });
-        let ids = pager.collect_all().await?;
         let manager = self.manager.using(&session);
-        let requests = ids.into_iter().map(|id| {
-            #[allow(unused_mut)]
-            let mut request = manager.get(id);
-            request.send()
-        });
-        let items: Vec<ExpressGatewayService> = futures::stream::iter(requests)
-            .buffered(8)
-            .try_collect()
-            .await?;
-        Ok(QuerySet::new(items))
+        Ok(pager
+            .pages()
+            .and_then(move |ids| {
+                let requests: Vec<_> = ids
+                    .into_iter()
+                    .map(|id| {
+                        #[allow(unused_mut)]
+                        let mut request = manager.get(id);
+                        request.send()
+                    })
+                    .collect();
+                futures::stream::iter(requests)
+                    .buffered(8)
+                    .try_collect::<Vec<ExpressGatewayService>>()
+            })
+            .boxed())
     }
 }
 

@@ -7,11 +7,11 @@
 use botocraft_core::tags::{self, TagMap, TagsMut};
 use botocraft_core::waiter::{Acceptor, Waiter};
 #[allow(unused_imports)]
-use botocraft_core::{
-    protocol::call, transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession,
-};
+use botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};
 use serde::{Deserialize, Serialize};
 
+#[allow(unused_imports)]
+use super::call;
 use super::managers::*;
 use super::types::*;
 
@@ -68,6 +68,15 @@ impl PrimaryModel for Cluster {
     }
 
     const TRACK_CHANGES: bool = true;
+
+    fn baseline(&self) -> Self {
+        Cluster {
+            cluster_arn: self.cluster_arn.clone(),
+            settings: self.settings.clone(),
+            configuration: self.configuration.clone(),
+            ..Default::default()
+        }
+    }
 
     fn state(&self) -> &ModelState {
         &self._state
@@ -193,9 +202,9 @@ impl Cluster {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             if self._state.snapshot::<Cluster>().is_none_or(|b| {
-                let mut now = self.clone();
-                now.tags = b.tags.clone();
-                now != *b
+                self.cluster_arn != b.cluster_arn
+                    || self.settings != b.settings
+                    || self.configuration != b.configuration
             }) {
                 manager.update(self).send().await?
             } else {
@@ -318,6 +327,30 @@ impl PrimaryModel for TaskDefinition {
 
     const TRACK_CHANGES: bool = true;
 
+    fn baseline(&self) -> Self {
+        TaskDefinition {
+            family: self.family.clone(),
+            task_role_arn: self.task_role_arn.clone(),
+            execution_role_arn: self.execution_role_arn.clone(),
+            network_mode: self.network_mode.clone(),
+            container_definitions: self.container_definitions.clone(),
+            volumes: self.volumes.clone(),
+            placement_constraints: self.placement_constraints.clone(),
+            requires_compatibilities: self.requires_compatibilities.clone(),
+            cpu: self.cpu.clone(),
+            memory: self.memory.clone(),
+            pid_mode: self.pid_mode.clone(),
+            ipc_mode: self.ipc_mode.clone(),
+            proxy_configuration: self.proxy_configuration.clone(),
+            inference_accelerators: self.inference_accelerators.clone(),
+            ephemeral_storage: self.ephemeral_storage.clone(),
+            runtime_platform: self.runtime_platform.clone(),
+            enable_fault_injection: self.enable_fault_injection.clone(),
+            trusted_execution_configuration: self.trusted_execution_configuration.clone(),
+            ..Default::default()
+        }
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -397,9 +430,24 @@ impl TaskDefinition {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             if self._state.snapshot::<TaskDefinition>().is_none_or(|b| {
-                let mut now = self.clone();
-                now.tags = b.tags.clone();
-                now != *b
+                self.family != b.family
+                    || self.task_role_arn != b.task_role_arn
+                    || self.execution_role_arn != b.execution_role_arn
+                    || self.network_mode != b.network_mode
+                    || self.container_definitions != b.container_definitions
+                    || self.volumes != b.volumes
+                    || self.placement_constraints != b.placement_constraints
+                    || self.requires_compatibilities != b.requires_compatibilities
+                    || self.cpu != b.cpu
+                    || self.memory != b.memory
+                    || self.pid_mode != b.pid_mode
+                    || self.ipc_mode != b.ipc_mode
+                    || self.proxy_configuration != b.proxy_configuration
+                    || self.inference_accelerators != b.inference_accelerators
+                    || self.ephemeral_storage != b.ephemeral_storage
+                    || self.runtime_platform != b.runtime_platform
+                    || self.enable_fault_injection != b.enable_fault_injection
+                    || self.trusted_execution_configuration != b.trusted_execution_configuration
             }) {
                 manager.update(self).send().await?
             } else {
@@ -496,6 +544,28 @@ impl PrimaryModel for Service {
     }
 
     const TRACK_CHANGES: bool = true;
+
+    fn baseline(&self) -> Self {
+        Service {
+            cluster_arn: self.cluster_arn.clone(),
+            service_name: self.service_name.clone(),
+            desired_count: self.desired_count.clone(),
+            task_definition: self.task_definition.clone(),
+            capacity_provider_strategy: self.capacity_provider_strategy.clone(),
+            deployment_configuration: self.deployment_configuration.clone(),
+            network_configuration: self.network_configuration.clone(),
+            placement_constraints: self.placement_constraints.clone(),
+            placement_strategy: self.placement_strategy.clone(),
+            platform_version: self.platform_version.clone(),
+            health_check_grace_period_seconds: self.health_check_grace_period_seconds.clone(),
+            enable_execute_command: self.enable_execute_command.clone(),
+            enable_ecs_managed_tags: self.enable_ecs_managed_tags.clone(),
+            load_balancers: self.load_balancers.clone(),
+            propagate_tags: self.propagate_tags.clone(),
+            service_registries: self.service_registries.clone(),
+            ..Default::default()
+        }
+    }
 
     fn state(&self) -> &ModelState {
         &self._state
@@ -691,9 +761,22 @@ impl Service {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             if self._state.snapshot::<Service>().is_none_or(|b| {
-                let mut now = self.clone();
-                now.tags = b.tags.clone();
-                now != *b
+                self.cluster_arn != b.cluster_arn
+                    || self.service_name != b.service_name
+                    || self.desired_count != b.desired_count
+                    || self.task_definition != b.task_definition
+                    || self.capacity_provider_strategy != b.capacity_provider_strategy
+                    || self.deployment_configuration != b.deployment_configuration
+                    || self.network_configuration != b.network_configuration
+                    || self.placement_constraints != b.placement_constraints
+                    || self.placement_strategy != b.placement_strategy
+                    || self.platform_version != b.platform_version
+                    || self.health_check_grace_period_seconds != b.health_check_grace_period_seconds
+                    || self.enable_execute_command != b.enable_execute_command
+                    || self.enable_ecs_managed_tags != b.enable_ecs_managed_tags
+                    || self.load_balancers != b.load_balancers
+                    || self.propagate_tags != b.propagate_tags
+                    || self.service_registries != b.service_registries
             }) {
                 manager.update(self).send().await?
             } else {
@@ -1585,6 +1668,14 @@ impl PrimaryModel for CapacityProvider {
 
     const TRACK_CHANGES: bool = true;
 
+    fn baseline(&self) -> Self {
+        CapacityProvider {
+            name: self.name.clone(),
+            cluster: self.cluster.clone(),
+            ..Default::default()
+        }
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1640,11 +1731,11 @@ impl CapacityProvider {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.snapshot::<CapacityProvider>().is_none_or(|b| {
-                let mut now = self.clone();
-                now.tags = b.tags.clone();
-                now != *b
-            }) {
+            if self
+                ._state
+                .snapshot::<CapacityProvider>()
+                .is_none_or(|b| self.name != b.name || self.cluster != b.cluster)
+            {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -1768,6 +1859,16 @@ impl PrimaryModel for TaskSet {
 
     const TRACK_CHANGES: bool = true;
 
+    fn baseline(&self) -> Self {
+        TaskSet {
+            cluster_arn: self.cluster_arn.clone(),
+            service_arn: self.service_arn.clone(),
+            task_set_arn: self.task_set_arn.clone(),
+            scale: self.scale.clone(),
+            ..Default::default()
+        }
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1875,9 +1976,10 @@ impl TaskSet {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             if self._state.snapshot::<TaskSet>().is_none_or(|b| {
-                let mut now = self.clone();
-                now.tags = b.tags.clone();
-                now != *b
+                self.cluster_arn != b.cluster_arn
+                    || self.service_arn != b.service_arn
+                    || self.task_set_arn != b.task_set_arn
+                    || self.scale != b.scale
             }) {
                 manager.update(self).send().await?
             } else {
@@ -2299,6 +2401,13 @@ impl PrimaryModel for Daemon {
 
     const TRACK_CHANGES: bool = true;
 
+    fn baseline(&self) -> Self {
+        Daemon {
+            daemon_arn: self.daemon_arn.clone(),
+            ..Default::default()
+        }
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2386,7 +2495,11 @@ impl Daemon {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.snapshot::<Daemon>().is_none_or(|b| b != self) {
+            if self
+                ._state
+                .snapshot::<Daemon>()
+                .is_none_or(|b| self.daemon_arn != b.daemon_arn)
+            {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -3118,6 +3231,13 @@ impl PrimaryModel for ExpressGatewayService {
 
     const TRACK_CHANGES: bool = true;
 
+    fn baseline(&self) -> Self {
+        ExpressGatewayService {
+            service_arn: self.service_arn.clone(),
+            ..Default::default()
+        }
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -3235,11 +3355,7 @@ impl ExpressGatewayService {
                 if self
                     ._state
                     .snapshot::<ExpressGatewayService>()
-                    .is_none_or(|b| {
-                        let mut now = self.clone();
-                        now.tags = b.tags.clone();
-                        now != *b
-                    })
+                    .is_none_or(|b| self.service_arn != b.service_arn)
                 {
                     manager.update(self).send().await?;
                 }

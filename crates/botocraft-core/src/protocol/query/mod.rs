@@ -48,14 +48,28 @@ pub fn build_request<I: Serialize + ?Sized>(
     input: &I,
 ) -> Result<http::Request<Vec<u8>>> {
     if !matches!(service.protocol, Protocol::AwsQuery | Protocol::Ec2Query) {
-        return Err(Error::config(format!(
-            "{} speaks {:?}, not a query protocol",
-            service.name, service.protocol
-        )));
+        return Err(not_query(service));
     }
     let params =
         to_params(service.protocol, shape, input).map_err(|e| prefix_error(operation, e))?;
-    let body = encode_body(operation, service.api_version, &params);
+    form_request(service, operation, &params)
+}
+
+#[cold]
+fn not_query(service: &ServiceMetadata) -> Error {
+    Error::config(format!(
+        "{} speaks {:?}, not a query protocol",
+        service.name, service.protocol
+    ))
+}
+
+/// The request carrying `params` (not generic: compiled once).
+fn form_request(
+    service: &ServiceMetadata,
+    operation: &str,
+    params: &[(String, String)],
+) -> Result<http::Request<Vec<u8>>> {
+    let body = encode_body(operation, service.api_version, params);
     http::Request::builder()
         .method(http::Method::POST)
         .uri("/")

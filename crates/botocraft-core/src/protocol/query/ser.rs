@@ -450,18 +450,26 @@ pub(super) struct StructSer<'a> {
     ec2: bool,
 }
 
-impl StructSer<'_> {
+impl<'a> StructSer<'a> {
     fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Res {
-        let member = self.shape.member(name).ok_or_else(|| {
+        value.serialize(self.child(name)?)
+    }
+
+    /// The serializer for member `name` (not generic: compiled once).
+    fn child(&mut self, name: &str) -> Result<ValueSer<'_>, SerError> {
+        let Some(member) = self.shape.member(name) else {
             let at = if self.prefix.is_empty() {
                 "the input"
             } else {
                 &self.prefix
             };
-            SerError(format!("{at}: {} has no member `{name}`", self.shape.name))
-        })?;
+            return Err(SerError(format!(
+                "{at}: {} has no member `{name}`",
+                self.shape.name
+            )));
+        };
         let prefix = join(&self.prefix, &member_key(member, self.ec2));
-        value.serialize(ValueSer::child(self.out, prefix, member, self.ec2))
+        Ok(ValueSer::child(self.out, prefix, member, self.ec2))
     }
 }
 
@@ -490,9 +498,13 @@ pub(super) struct SeqSer<'a> {
 
 impl SeqSer<'_> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        value.serialize(self.next_child())
+    }
+
+    fn next_child(&mut self) -> ValueSer<'_> {
         self.count += 1;
         let prefix = format!("{}.{}", self.base, self.count);
-        value.serialize(ValueSer::child(self.out, prefix, self.element, self.ec2))
+        ValueSer::child(self.out, prefix, self.element, self.ec2)
     }
 
     fn finish(self) -> Res {

@@ -5,9 +5,7 @@ use std::fmt;
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
 use crate::schema::{Kind, Member, Shape};
@@ -355,10 +353,9 @@ impl<'p, 'a> RootDe<'p, 'a> {
     }
 }
 
-impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for RootDe<'p, 'a> {
-    type Error = DeError;
-
-    fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Res<V::Value> {
+impl<'a> RootDe<'_, 'a> {
+    /// Opens the root element (a body without one reads as no members).
+    fn begin(&mut self) -> Res<StructAccess<'_, 'a>> {
         let members = match self.shape.kind {
             Kind::Structure(m) => m,
             _ => {
@@ -369,10 +366,21 @@ impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for RootDe<'p, 'a> {
             }
         };
         if !self.find_root()? {
-            return visitor.visit_map(EmptyMap);
+            let mut access = StructAccess::new(self.p, members, BytesStart::new(""), true);
+            access.empty = true;
+            return Ok(access);
         }
         let start = self.p.open()?;
-        let value = visitor.visit_map(StructAccess::new(self.p, members, start, true))?;
+        Ok(StructAccess::new(self.p, members, start, true))
+    }
+}
+
+impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for RootDe<'p, 'a> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Res<V::Value> {
+        let access = self.begin()?;
+        let value = visitor.visit_map(access)?;
         self.p.finish_to(0)?;
         Ok(value)
     }
@@ -411,20 +419,13 @@ impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for RootDe<'p, 'a> {
     }
 }
 
-struct EmptyMap;
-
-impl<'de> MapAccess<'de> for EmptyMap {
-    type Error = DeError;
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, _: K) -> Res<Option<K::Value>> {
-        Ok(None)
-    }
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, _: V) -> Res<V::Value> {
-        Err(de::Error::custom("no value"))
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Structures
+//
+// Every generic method below (instantiated once per visitor or seed type,
+// that is once per generated type) only hands a value on; the work around
+// it (finding members, opening and closing elements, reading text, the
+// error paths) lives in non-generic functions, compiled once.
 
 enum Pending {
     None,
@@ -438,6 +439,8 @@ struct StructAccess<'p, 'a> {
     start: BytesStart<'a>,
     attr_pos: usize,
     root: bool,
+    /// No element to read (an empty response body): no members.
+    empty: bool,
     wrappers_open: usize,
     pending: Pending,
     seen: Seen,
@@ -461,6 +464,7 @@ impl<'p, 'a> StructAccess<'p, 'a> {
             start,
             attr_pos,
             root,
+            empty: false,
             wrappers_open: 0,
             pending: Pending::None,
             seen: Seen::default(),
@@ -479,19 +483,13 @@ impl<'p, 'a> StructAccess<'p, 'a> {
         }
         Ok(None)
     }
-}
 
-enum Step {
-    Done,
-    Member(usize, &'static Member),
-    Wrapper,
-    Skip,
-}
-
-impl<'de, 'p, 'a: 'de> MapAccess<'de> for StructAccess<'p, 'a> {
-    type Error = DeError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Res<Option<K::Value>> {
+    /// The next member present (attributes first, then child elements), its
+    /// value left pending; `None` at the end of the structure.
+    fn next_member(&mut self) -> Res<Option<&'static Member>> {
+        if self.empty {
+            return Ok(None);
+        }
         while self.attr_pos < self.members.len() {
             let m = &self.members[self.attr_pos];
             self.attr_pos += 1;
@@ -500,9 +498,7 @@ impl<'de, 'p, 'a: 'de> MapAccess<'de> for StructAccess<'p, 'a> {
             }
             if let Some(v) = self.attribute(m.xml_name())? {
                 self.pending = Pending::Attr(m, v);
-                return seed
-                    .deserialize(de::value::BorrowedStrDeserializer::new(m.name))
-                    .map(Some);
+                return Ok(Some(m));
             }
         }
         loop {
@@ -542,81 +538,176 @@ impl<'de, 'p, 'a: 'de> MapAccess<'de> for StructAccess<'p, 'a> {
                         continue;
                     }
                     self.pending = Pending::Child(m);
-                    return seed
-                        .deserialize(de::value::BorrowedStrDeserializer::new(m.name))
-                        .map(Some);
+                    return Ok(Some(m));
                 }
             }
         }
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Res<V::Value> {
+    /// Starts the pending member's value: its path segment is pushed; the
+    /// depth to close to afterwards comes with the deserializer.
+    fn begin_value(&mut self) -> Res<(ValueDe<'_, 'a>, Option<usize>)> {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::Attr(m, v) => {
                 self.p.path.push(Seg::Name(m.name));
-                let r = seed.deserialize(ScalarDe {
-                    text: Cow::Owned(v),
-                    shape: m.shape,
-                });
-                let r = r.map_err(|e| self.p.attach(e));
-                self.p.path.pop();
-                r
+                Ok((ValueDe::text(Cow::Owned(v), m.shape), None))
             }
             Pending::Child(m) => {
                 self.p.path.push(Seg::Name(m.name));
                 let depth = self.p.depth;
-                let r = if is_flattened_container(m) {
-                    seed.deserialize(FlattenedDe {
-                        p: &mut *self.p,
-                        member: m,
-                        siblings: self.members,
-                    })
-                } else {
-                    match self.p.open() {
-                        Ok(start) => seed.deserialize(ElementDe {
-                            p: &mut *self.p,
-                            start,
+                if is_flattened_container(m) {
+                    let src = Src::Flattened(&mut *self.p, m, self.members);
+                    return Ok((
+                        ValueDe {
+                            src,
                             shape: m.shape,
-                            text: None,
-                        }),
-                        Err(e) => Err(e),
+                        },
+                        Some(depth),
+                    ));
+                }
+                match self.p.open() {
+                    Ok(start) => {
+                        let src = Src::Element(&mut *self.p, start);
+                        Ok((
+                            ValueDe {
+                                src,
+                                shape: m.shape,
+                            },
+                            Some(depth),
+                        ))
                     }
-                };
-                let r = r.map_err(|e| self.p.attach(e));
-                let r = match r {
-                    Ok(v) => self.p.finish_to(depth).map(|_| v),
-                    Err(e) => Err(e),
-                };
-                self.p.path.pop();
-                r
+                    Err(e) => Err(self.p.fail_value(e)),
+                }
             }
             Pending::None => Err(de::Error::custom("a value was asked for before its key")),
         }
     }
 }
 
-// ---------------------------------------------------------------------------
-// Elements
-
-/// One element whose start tag has been consumed, read with `shape`.
-struct ElementDe<'p, 'a> {
-    p: &'p mut Parser<'a>,
-    start: BytesStart<'a>,
-    shape: &'static Shape,
-    /// Text already read (by `deserialize_option`).
-    text: Option<Cow<'a, str>>,
+enum Step {
+    Done,
+    Member(usize, &'static Member),
+    Wrapper,
+    Skip,
 }
 
-impl<'p, 'a> ElementDe<'p, 'a> {
-    fn scalar(mut self) -> Res<ScalarDe<'a>> {
-        let text = match self.text.take() {
-            Some(t) => t,
-            None => self.p.read_text()?,
+impl<'de, 'p, 'a: 'de> MapAccess<'de> for StructAccess<'p, 'a> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Res<Option<K::Value>> {
+        match self.next_member()? {
+            Some(m) => seed
+                .deserialize(de::value::BorrowedStrDeserializer::new(m.name))
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Res<V::Value> {
+        let (de, depth) = self.begin_value()?;
+        let r = seed.deserialize(de);
+        self.p.end_value(r, depth)
+    }
+}
+
+impl Parser<'_> {
+    /// Closes a value read by a seed: on success, through its end tag (when
+    /// it was an element); either way its path segment is popped.
+    #[inline]
+    fn end_value<T>(&mut self, r: Res<T>, depth: Option<usize>) -> Res<T> {
+        match r {
+            Ok(v) => self.close_value(depth).map(|()| v),
+            Err(e) => Err(self.fail_value(e)),
+        }
+    }
+
+    fn close_value(&mut self, depth: Option<usize>) -> Res<()> {
+        let r = match depth {
+            Some(d) => self.finish_to(d),
+            None => Ok(()),
         };
-        Ok(ScalarDe {
-            text,
-            shape: self.shape,
-        })
+        self.path.pop();
+        r
+    }
+
+    #[cold]
+    fn fail_value(&mut self, e: DeError) -> DeError {
+        let e = self.attach(e);
+        self.path.pop();
+        e
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Values
+
+/// Where a value is read from.
+enum Src<'p, 'a> {
+    /// Text already read: an attribute, a map key, or an element's text.
+    Text(Cow<'a, str>),
+    /// An element whose start tag has been consumed.
+    Element(&'p mut Parser<'a>, BytesStart<'a>),
+    /// A flattened list or map: the consecutive siblings named like the
+    /// member (the member and its structure's members).
+    Flattened(&'p mut Parser<'a>, &'static Member, &'static [Member]),
+    /// A map entry without a value element.
+    Absent,
+}
+
+/// The one deserializer for every value below the root, read with `shape`.
+/// (One type, not one per kind of source: each generated type's
+/// `Deserialize` is compiled once for it.)
+struct ValueDe<'p, 'a> {
+    src: Src<'p, 'a>,
+    shape: &'static Shape,
+}
+
+/// A scalar ready for a visitor.
+enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    I64(i64),
+    F64(f64),
+    Bool(bool),
+    Unit,
+}
+
+/// The sequence or map reading a container's children.
+enum MapSrc<'p, 'a> {
+    Entries(EntryAccess<'p, 'a>),
+    Struct(StructAccess<'p, 'a>),
+}
+
+fn visit_str<'de, 'a: 'de, V: Visitor<'de>>(s: Cow<'a, str>, visitor: V) -> Res<V::Value> {
+    match s {
+        Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+        Cow::Owned(s) => visitor.visit_string(s),
+    }
+}
+
+fn visit_scalar<'de, 'a: 'de, V: Visitor<'de>>(s: Scalar<'a>, visitor: V) -> Res<V::Value> {
+    match s {
+        Scalar::Str(s) => visit_str(s, visitor),
+        Scalar::I64(i) => visitor.visit_i64(i),
+        Scalar::F64(f) => visitor.visit_f64(f),
+        Scalar::Bool(b) => visitor.visit_bool(b),
+        Scalar::Unit => visitor.visit_unit(),
+    }
+}
+
+fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+    }
+}
+
+impl<'p, 'a> ValueDe<'p, 'a> {
+    fn text(text: Cow<'a, str>, shape: &'static Shape) -> Self {
+        ValueDe {
+            src: Src::Text(text),
+            shape,
+        }
     }
 
     fn is_container(&self) -> bool {
@@ -625,53 +716,330 @@ impl<'p, 'a> ElementDe<'p, 'a> {
             Kind::Structure(_) | Kind::List { .. } | Kind::Map { .. }
         )
     }
-}
 
-macro_rules! element_scalar {
-    ($($method:ident)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-            if self.is_container() {
-                return self.deserialize_any(visitor);
-            }
-            self.scalar()?.$method(visitor)
+    #[cold]
+    fn mismatch(&self, what: &str) -> DeError {
+        de::Error::custom(format!("{} cannot be read as {what}", self.shape.name))
+    }
+
+    /// The value's text, for a scalar target (`what` names it in errors).
+    fn scalar_text(self, what: &str) -> Res<Cow<'a, str>> {
+        if self.is_container() {
+            return Err(self.mismatch(what));
         }
-    )*};
+        match self.src {
+            Src::Text(t) => Ok(t),
+            Src::Element(p, _) => p.read_text(),
+            Src::Flattened(..) => Err(de::Error::custom(
+                "internal: flattened member is not a list or map",
+            )),
+            Src::Absent => Err(de::Error::custom(format!(
+                "map entry without a value ({what} expected)"
+            ))),
+        }
+    }
+
+    fn int(self) -> Res<i64> {
+        let t = self.scalar_text("an integer")?;
+        let t = t.trim();
+        t.parse()
+            .map_err(|_| de::Error::custom(format!("{t:?} is not an integer")))
+    }
+
+    fn uint(self) -> Res<u64> {
+        let t = self.scalar_text("an unsigned integer")?;
+        let t = t.trim();
+        t.parse()
+            .map_err(|_| de::Error::custom(format!("{t:?} is not an unsigned integer")))
+    }
+
+    fn float(self) -> Res<f64> {
+        let t = self.scalar_text("a number")?;
+        parse_float(t.trim())
+    }
+
+    fn boolean(self) -> Res<bool> {
+        let t = self.scalar_text("a boolean")?;
+        parse_bool(t.trim())
+    }
+
+    /// Text for a string target: a blob's base64 loses the line breaks XML
+    /// writers may put in it.
+    fn string(self, blob: bool) -> Res<Cow<'a, str>> {
+        let blob = blob || matches!(self.shape.kind, Kind::Blob);
+        let t = self.scalar_text("a string")?;
+        Ok(if blob { clean_base64(t) } else { t })
+    }
+
+    /// The scalar an untyped read (`deserialize_any`) of this value gives.
+    fn any_scalar(self) -> Res<Scalar<'a>> {
+        if matches!(self.src, Src::Absent) {
+            return Ok(Scalar::Unit);
+        }
+        Ok(match self.shape.kind {
+            Kind::String | Kind::Document => Scalar::Str(self.scalar_text("text")?),
+            Kind::Blob => Scalar::Str(clean_base64(self.scalar_text("text")?)),
+            Kind::Integer | Kind::Long => Scalar::I64(self.int()?),
+            Kind::Float | Kind::Double => Scalar::F64(self.float()?),
+            Kind::Boolean => Scalar::Bool(self.boolean()?),
+            Kind::Timestamp(_) => timestamp(self.scalar_text("a timestamp")?)?,
+            Kind::Structure(_) | Kind::List { .. } | Kind::Map { .. } => {
+                return Err(de::Error::custom(format!(
+                    "{} cannot be read from text",
+                    self.shape.name
+                )))
+            }
+        })
+    }
+
+    /// True when an optional value is absent: no map value, or an empty
+    /// number, boolean or timestamp (empty text is an empty string).
+    fn absent(&mut self) -> Res<bool> {
+        let empty_means_none = !self.is_container()
+            && !matches!(self.shape.kind, Kind::String | Kind::Blob | Kind::Document);
+        match &mut self.src {
+            Src::Absent => Ok(true),
+            Src::Text(t) => Ok(empty_means_none && t.trim().is_empty()),
+            Src::Flattened(..) => Ok(false),
+            Src::Element(..) if !empty_means_none => Ok(false),
+            Src::Element(p, _) => {
+                let text = p.read_text()?;
+                if text.trim().is_empty() {
+                    return Ok(true);
+                }
+                self.src = Src::Text(text);
+                Ok(false)
+            }
+        }
+    }
+
+    fn into_struct(self) -> Res<StructAccess<'p, 'a>> {
+        match (self.src, &self.shape.kind) {
+            (Src::Element(p, start), Kind::Structure(members)) => {
+                Ok(StructAccess::new(p, members, start, false))
+            }
+            (_, _) => Err(de::Error::custom(format!(
+                "{} cannot be read as a structure",
+                self.shape.name
+            ))),
+        }
+    }
+
+    fn into_seq(self) -> Res<ListAccess<'p, 'a>> {
+        match (self.src, &self.shape.kind) {
+            (Src::Element(p, _), Kind::List { member, .. }) => Ok(ListAccess {
+                items: Items::new(p, member.xml_name(), None, None),
+                member,
+            }),
+            (Src::Flattened(p, m, siblings), Kind::List { member, .. }) => Ok(ListAccess {
+                items: Items::new(p, m.xml_name(), flattened_alias(m), Some(siblings)),
+                member,
+            }),
+            (_, _) => Err(de::Error::custom(format!(
+                "{} cannot be read as a list",
+                self.shape.name
+            ))),
+        }
+    }
+
+    fn into_map(self) -> Res<MapSrc<'p, 'a>> {
+        match (self.src, &self.shape.kind) {
+            (Src::Element(p, _), Kind::Map { key, value, .. }) => Ok(MapSrc::Entries(
+                EntryAccess::new(Items::new(p, "entry", None, None), key, value),
+            )),
+            (Src::Flattened(p, m, siblings), Kind::Map { key, value, .. }) => {
+                let items = Items::new(p, m.xml_name(), flattened_alias(m), Some(siblings));
+                Ok(MapSrc::Entries(EntryAccess::new(items, key, value)))
+            }
+            (Src::Element(p, start), Kind::Structure(members)) => {
+                Ok(MapSrc::Struct(StructAccess::new(p, members, start, false)))
+            }
+            (_, _) => Err(de::Error::custom(format!(
+                "{} cannot be read as a map",
+                self.shape.name
+            ))),
+        }
+    }
 }
 
-impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for ElementDe<'p, 'a> {
+fn parse_float(t: &str) -> Res<f64> {
+    match t {
+        "NaN" => Ok(f64::NAN),
+        "Infinity" => Ok(f64::INFINITY),
+        "-Infinity" => Ok(f64::NEG_INFINITY),
+        _ => t
+            .parse()
+            .map_err(|_| de::Error::custom(format!("{t:?} is not a number"))),
+    }
+}
+
+fn parse_bool(t: &str) -> Res<bool> {
+    match t {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        t => Err(de::Error::custom(format!("{t:?} is not a boolean"))),
+    }
+}
+
+/// Base64 text without the whitespace XML writers may wrap it with.
+fn clean_base64(t: Cow<'_, str>) -> Cow<'_, str> {
+    let t = trim_cow(t);
+    if t.contains(|c: char| c.is_ascii_whitespace()) {
+        let mut s = t.into_owned();
+        s.retain(|c| !c.is_ascii_whitespace());
+        return Cow::Owned(s);
+    }
+    t
+}
+
+/// Timestamps: numeric text is epoch seconds, an HTTP date (`Tue, 29 Apr
+/// 2014 18:30:38 GMT`) becomes epoch seconds, anything else goes on as text
+/// (RFC 3339, which [`DateTime`](crate::DateTime) parses).
+fn timestamp(text: Cow<'_, str>) -> Res<Scalar<'_>> {
+    let text = trim_cow(text);
+    let t: &str = &text;
+    let numeric = !t.is_empty()
+        && t.strip_prefix('-')
+            .unwrap_or(t)
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.');
+    if numeric {
+        if let Ok(i) = t.parse::<i64>() {
+            return Ok(Scalar::I64(i));
+        }
+        return parse_float(t).map(Scalar::F64);
+    }
+    if t.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        if let Some(secs) = parse_http_date(t) {
+            return Ok(Scalar::I64(secs));
+        }
+    }
+    Ok(Scalar::Str(text))
+}
+
+impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for ValueDe<'p, 'a> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
         match self.shape.kind {
-            Kind::Structure(members) => {
-                visitor.visit_map(StructAccess::new(self.p, members, self.start, false))
+            Kind::Structure(_) if !matches!(self.src, Src::Absent) => {
+                visitor.visit_map(self.into_struct()?)
             }
-            Kind::List { member, .. } => visitor.visit_seq(ListAccess {
-                items: Items::new(self.p, member.xml_name(), None, None),
-                member,
-            }),
-            Kind::Map { key, value, .. } => visitor.visit_map(EntryAccess::new(
-                Items::new(self.p, "entry", None, None),
-                key,
-                value,
-            )),
-            _ => self.scalar()?.deserialize_any(visitor),
+            Kind::List { .. } if !matches!(self.src, Src::Absent) => {
+                visitor.visit_seq(self.into_seq()?)
+            }
+            Kind::Map { .. } if !matches!(self.src, Src::Absent) => match self.into_map()? {
+                MapSrc::Entries(e) => visitor.visit_map(e),
+                MapSrc::Struct(s) => visitor.visit_map(s),
+            },
+            _ => visit_scalar(self.any_scalar()?, visitor),
         }
     }
 
     fn deserialize_option<V: Visitor<'de>>(mut self, visitor: V) -> Res<V::Value> {
-        if self.is_container()
-            || matches!(self.shape.kind, Kind::String | Kind::Blob | Kind::Document)
-        {
-            return visitor.visit_some(self);
+        if self.absent()? {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
         }
-        // An empty number, boolean or timestamp element means "absent".
-        let text = self.p.read_text()?;
-        if text.trim().is_empty() {
-            return visitor.visit_none();
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_bool(self.boolean()?)
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_u64(self.uint()?)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_u64(self.uint()?)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_u64(self.uint()?)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_u64(self.uint()?)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_f64(self.float()?)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_f64(self.float()?)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visit_str(self.string(false)?, visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visit_str(self.string(false)?, visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visit_str(self.string(false)?, visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visit_str(self.string(false)?, visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visit_str(self.string(true)?, visitor)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visit_str(self.string(true)?, visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Res<V::Value> {
+        let text = self.string(false)?;
+        visitor.visit_enum(de::value::CowStrDeserializer::<DeError>::new(text))
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        visitor.visit_seq(self.into_seq()?)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        match self.into_map()? {
+            MapSrc::Entries(e) => visitor.visit_map(e),
+            MapSrc::Struct(s) => visitor.visit_map(s),
         }
-        self.text = Some(text);
-        visitor.visit_some(self)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Res<V::Value> {
+        visitor.visit_map(self.into_struct()?)
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -699,68 +1067,7 @@ impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for ElementDe<'p, 'a> {
         visitor.visit_unit()
     }
 
-    element_scalar! {
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64
-        deserialize_char deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
-        deserialize_identifier
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Res<V::Value> {
-        if self.is_container() {
-            return self.deserialize_any(visitor);
-        }
-        self.scalar()?.deserialize_enum(name, variants, visitor)
-    }
-
-    forward_to_deserialize_any! { i128 u128 seq tuple tuple_struct map struct }
-}
-
-/// A flattened list or map: the consecutive siblings named like `member`.
-struct FlattenedDe<'p, 'a> {
-    p: &'p mut Parser<'a>,
-    member: &'static Member,
-    siblings: &'static [Member],
-}
-
-impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for FlattenedDe<'p, 'a> {
-    type Error = DeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        let name = self.member.xml_name();
-        let alias = flattened_alias(self.member);
-        let items = Items::new(self.p, name, alias, Some(self.siblings));
-        match self.member.shape.kind {
-            Kind::List { member, .. } => visitor.visit_seq(ListAccess { items, member }),
-            Kind::Map { key, value, .. } => visitor.visit_map(EntryAccess::new(items, key, value)),
-            _ => Err(de::Error::custom(
-                "internal: flattened member is not a list or map",
-            )),
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_some(self)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        visitor: V,
-    ) -> Res<V::Value> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct enum
-        identifier ignored_any
-    }
+    forward_to_deserialize_any! { i128 u128 tuple tuple_struct }
 }
 
 // ---------------------------------------------------------------------------
@@ -820,10 +1127,9 @@ struct ListAccess<'p, 'a> {
     member: &'static Member,
 }
 
-impl<'de, 'p, 'a: 'de> SeqAccess<'de> for ListAccess<'p, 'a> {
-    type Error = DeError;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Res<Option<T::Value>> {
+impl<'a> ListAccess<'_, 'a> {
+    /// Opens the next element; `None` at the end of the list.
+    fn begin_item(&mut self) -> Res<Option<(ValueDe<'_, 'a>, Option<usize>)>> {
         if !self.items.advance()? {
             return Ok(None);
         }
@@ -831,21 +1137,28 @@ impl<'de, 'p, 'a: 'de> SeqAccess<'de> for ListAccess<'p, 'a> {
         p.path.push(Seg::Index(self.items.index));
         self.items.index += 1;
         let depth = p.depth;
-        let r = match p.open() {
-            Ok(start) => seed.deserialize(ElementDe {
-                p: &mut *p,
-                start,
-                shape: self.member.shape,
-                text: None,
-            }),
-            Err(e) => Err(e),
+        match p.open() {
+            Ok(start) => Ok(Some((
+                ValueDe {
+                    src: Src::Element(p, start),
+                    shape: self.member.shape,
+                },
+                Some(depth),
+            ))),
+            Err(e) => Err(p.fail_value(e)),
+        }
+    }
+}
+
+impl<'de, 'p, 'a: 'de> SeqAccess<'de> for ListAccess<'p, 'a> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Res<Option<T::Value>> {
+        let Some((de, depth)) = self.begin_item()? else {
+            return Ok(None);
         };
-        let r = match r.map_err(|e| p.attach(e)) {
-            Ok(v) => p.finish_to(depth).map(|_| Some(v)),
-            Err(e) => Err(e),
-        };
-        p.path.pop();
-        r
+        let r = seed.deserialize(de);
+        self.items.p.end_value(r, depth).map(Some)
     }
 }
 
@@ -890,12 +1203,9 @@ impl<'p, 'a> EntryAccess<'p, 'a> {
             }
         }
     }
-}
 
-impl<'de, 'p, 'a: 'de> de::MapAccess<'de> for EntryAccess<'p, 'a> {
-    type Error = DeError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Res<Option<K::Value>> {
+    /// Opens the next entry and reads its key's text; `None` at the end.
+    fn begin_entry(&mut self) -> Res<Option<Cow<'a, str>>> {
         if !self.items.advance()? {
             return Ok(None);
         }
@@ -908,147 +1218,64 @@ impl<'de, 'p, 'a: 'de> de::MapAccess<'de> for EntryAccess<'p, 'a> {
             return Err(self.items.p.err(format!("map entry without <{key_name}>")));
         }
         self.items.p.open()?;
-        let text = self.items.p.read_text()?;
-        let r = seed.deserialize(ScalarDe {
-            text,
-            shape: self.key.shape,
-        });
-        r.map(Some).map_err(|e| self.items.p.attach(e))
+        self.items.p.read_text().map(Some)
+    }
+
+    /// Moves to the entry's value element, if it has one.
+    fn begin_entry_value(&mut self) -> Res<(ValueDe<'_, 'a>, Option<usize>)> {
+        let (key_name, value_name) = (self.key.xml_name(), self.value.xml_name());
+        let shape = self.value.shape;
+        // Through the end of the entry afterwards.
+        let depth = Some(self.entry_depth - 1);
+        let found = match self.find(value_name, key_name) {
+            Ok(found) => found,
+            Err(e) => return Err(self.items.p.fail_value(e)),
+        };
+        if !found {
+            return Ok((
+                ValueDe {
+                    src: Src::Absent,
+                    shape,
+                },
+                depth,
+            ));
+        }
+        let p = &mut *self.items.p;
+        match p.open() {
+            Ok(start) => Ok((
+                ValueDe {
+                    src: Src::Element(p, start),
+                    shape,
+                },
+                depth,
+            )),
+            Err(e) => Err(p.fail_value(e)),
+        }
+    }
+}
+
+impl<'de, 'p, 'a: 'de> de::MapAccess<'de> for EntryAccess<'p, 'a> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Res<Option<K::Value>> {
+        let Some(text) = self.begin_entry()? else {
+            return Ok(None);
+        };
+        match seed.deserialize(ValueDe::text(text, self.key.shape)) {
+            Ok(k) => Ok(Some(k)),
+            Err(e) => Err(self.items.p.attach(e)),
+        }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Res<V::Value> {
-        let (key_name, value_name) = (self.key.xml_name(), self.value.xml_name());
-        let r = if self.find(value_name, key_name)? {
-            let p = &mut *self.items.p;
-            match p.open() {
-                Ok(start) => seed.deserialize(ElementDe {
-                    p: &mut *p,
-                    start,
-                    shape: self.value.shape,
-                    text: None,
-                }),
-                Err(e) => Err(e),
-            }
-        } else {
-            seed.deserialize(().into_deserializer())
-        };
-        let p = &mut *self.items.p;
-        let r = match r.map_err(|e| p.attach(e)) {
-            // Through the end of the entry.
-            Ok(v) => p.finish_to(self.entry_depth - 1).map(|_| v),
-            Err(e) => Err(e),
-        };
-        p.path.pop();
-        r
+        let (de, depth) = self.begin_entry_value()?;
+        let r = seed.deserialize(de);
+        self.items.p.end_value(r, depth)
     }
 }
 
 // ---------------------------------------------------------------------------
 // Scalars
-
-/// The text of an element or attribute, read with `shape`.
-struct ScalarDe<'a> {
-    text: Cow<'a, str>,
-    shape: &'static Shape,
-}
-
-impl<'a> ScalarDe<'a> {
-    fn trimmed(&self) -> &str {
-        self.text.trim()
-    }
-
-    fn int(&self) -> Res<i64> {
-        let t = self.trimmed();
-        t.parse()
-            .map_err(|_| de::Error::custom(format!("{t:?} is not an integer")))
-    }
-
-    fn uint(&self) -> Res<u64> {
-        let t = self.trimmed();
-        t.parse()
-            .map_err(|_| de::Error::custom(format!("{t:?} is not an unsigned integer")))
-    }
-
-    fn float(&self) -> Res<f64> {
-        let t = self.trimmed();
-        match t {
-            "NaN" => Ok(f64::NAN),
-            "Infinity" => Ok(f64::INFINITY),
-            "-Infinity" => Ok(f64::NEG_INFINITY),
-            _ => t
-                .parse()
-                .map_err(|_| de::Error::custom(format!("{t:?} is not a number"))),
-        }
-    }
-
-    fn boolean(&self) -> Res<bool> {
-        match self.trimmed() {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            t => Err(de::Error::custom(format!("{t:?} is not a boolean"))),
-        }
-    }
-
-    fn visit_text<'de, V: Visitor<'de>>(self, visitor: V) -> Res<V::Value>
-    where
-        'a: 'de,
-    {
-        match self.text {
-            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-            Cow::Owned(s) => visitor.visit_string(s),
-        }
-    }
-
-    fn visit_trimmed<'de, V: Visitor<'de>>(self, visitor: V) -> Res<V::Value>
-    where
-        'a: 'de,
-    {
-        match self.text {
-            Cow::Borrowed(s) => visitor.visit_borrowed_str(s.trim()),
-            Cow::Owned(s) => visitor.visit_str(s.trim()),
-        }
-    }
-
-    /// Base64 text, without the line breaks XML writers may put in it.
-    fn blob<'de, V: Visitor<'de>>(self, visitor: V) -> Res<V::Value>
-    where
-        'a: 'de,
-    {
-        if self.trimmed().contains(|c: char| c.is_ascii_whitespace()) {
-            let mut s = self.text.into_owned();
-            s.retain(|c| !c.is_ascii_whitespace());
-            return visitor.visit_string(s);
-        }
-        self.visit_trimmed(visitor)
-    }
-
-    /// Timestamps: numeric text is epoch seconds, an HTTP date (`Tue, 29 Apr
-    /// 2014 18:30:38 GMT`) becomes epoch seconds, anything else goes on as
-    /// text (RFC 3339, which [`DateTime`](crate::DateTime) parses).
-    fn timestamp<'de, V: Visitor<'de>>(self, visitor: V) -> Res<V::Value>
-    where
-        'a: 'de,
-    {
-        let t = self.trimmed();
-        let numeric = !t.is_empty()
-            && t.strip_prefix('-')
-                .unwrap_or(t)
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b == b'.');
-        if numeric {
-            if let Ok(i) = t.parse::<i64>() {
-                return visitor.visit_i64(i);
-            }
-            return visitor.visit_f64(self.float()?);
-        }
-        if t.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            if let Some(secs) = parse_http_date(t) {
-                return visitor.visit_i64(secs);
-            }
-        }
-        self.visit_trimmed(visitor)
-    }
-}
 
 /// `Tue, 29 Apr 2014 18:30:38 GMT` → epoch seconds.
 fn parse_http_date(s: &str) -> Option<i64> {
@@ -1085,134 +1312,4 @@ fn parse_http_date(s: &str) -> Option<i64> {
             .assume_utc()
             .unix_timestamp(),
     )
-}
-
-impl<'de, 'a: 'de> de::Deserializer<'de> for ScalarDe<'a> {
-    type Error = DeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        match self.shape.kind {
-            Kind::String | Kind::Document => self.visit_text(visitor),
-            Kind::Blob => self.blob(visitor),
-            Kind::Integer | Kind::Long => visitor.visit_i64(self.int()?),
-            Kind::Float | Kind::Double => visitor.visit_f64(self.float()?),
-            Kind::Boolean => visitor.visit_bool(self.boolean()?),
-            Kind::Timestamp(_) => self.timestamp(visitor),
-            Kind::Structure(_) | Kind::List { .. } | Kind::Map { .. } => Err(de::Error::custom(
-                format!("{} cannot be read from text", self.shape.name),
-            )),
-        }
-    }
-
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_bool(self.boolean()?)
-    }
-
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_i64(self.int()?)
-    }
-
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_i64(self.int()?)
-    }
-
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_i64(self.int()?)
-    }
-
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_i64(self.int()?)
-    }
-
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_u64(self.uint()?)
-    }
-
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_u64(self.uint()?)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_u64(self.uint()?)
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_u64(self.uint()?)
-    }
-
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_f64(self.float()?)
-    }
-
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_f64(self.float()?)
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        match self.shape.kind {
-            Kind::Blob => self.blob(visitor),
-            _ => self.visit_text(visitor),
-        }
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        match self.shape.kind {
-            Kind::Blob => self.blob(visitor),
-            _ => self.visit_text(visitor),
-        }
-    }
-
-    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        self.visit_text(visitor)
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        self.visit_text(visitor)
-    }
-
-    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        self.blob(visitor)
-    }
-
-    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        self.blob(visitor)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        let empty_means_none =
-            !matches!(self.shape.kind, Kind::String | Kind::Blob | Kind::Document);
-        if empty_means_none && self.trimmed().is_empty() {
-            visitor.visit_none()
-        } else {
-            visitor.visit_some(self)
-        }
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        visitor: V,
-    ) -> Res<V::Value> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        _: &'static [&'static str],
-        visitor: V,
-    ) -> Res<V::Value> {
-        let text: Cow<'a, str> = self.text;
-        visitor.visit_enum(de::value::CowStrDeserializer::<DeError>::new(text))
-    }
-
-    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_unit()
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_unit()
-    }
-
-    forward_to_deserialize_any! { i128 u128 unit_struct seq tuple tuple_struct map struct }
 }

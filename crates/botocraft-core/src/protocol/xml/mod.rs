@@ -37,6 +37,8 @@ mod tests;
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
 
 use super::request_id;
@@ -62,18 +64,19 @@ pub fn parse_response<O: DeserializeOwned>(
     if !response.status().is_success() {
         return Err(parse_error(service, operation, response));
     }
-    let fallback;
     let wrapper = match (result_wrapper, service.protocol) {
-        (Some(w), _) => Some(w),
-        (None, Protocol::AwsQuery) => {
-            fallback = format!("{operation}Result");
-            Some(fallback.as_str())
-        }
+        (Some(w), _) => Some(Cow::Borrowed(w)),
+        (None, Protocol::AwsQuery) => Some(Cow::Owned(format!("{operation}Result"))),
         (None, _) => None,
     };
     let ec2 = service.protocol == Protocol::Ec2Query;
-    de::from_slice(response.body(), shape, wrapper, ec2)
-        .map_err(|e| Error::deserialize(operation, e.to_string(), response.body()))
+    de::from_slice(response.body(), shape, wrapper.as_deref(), ec2)
+        .map_err(|e| deserialize_error(operation, e, response.body()))
+}
+
+#[cold]
+fn deserialize_error(operation: &str, e: de::DeError, body: &[u8]) -> Error {
+    Error::deserialize(operation, e.to_string(), body)
 }
 
 /// Turns an error response into an [`Error::Service`].

@@ -42,4 +42,6 @@ pub mod __private {
     pub use time;
     pub use tracing;
     pub use uuid;
+
+    pub use crate::open_enum::deserialize_text;
 }

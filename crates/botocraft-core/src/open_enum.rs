@@ -46,21 +46,25 @@ macro_rules! open_enum {
             }
         }
 
+        impl $name {
+            /// The known variant `value` names.
+            fn known(value: &str) -> ::std::option::Option<Self> {
+                match value {
+                    $( $value => ::std::option::Option::Some($name::$variant), )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                match value {
-                    $( $value => $name::$variant, )*
-                    other => $name::Unknown(other.to_owned()),
-                }
+                Self::known(value).unwrap_or_else(|| $name::Unknown(value.to_owned()))
             }
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    $( $value => $name::$variant, )*
-                    _ => $name::Unknown(value),
-                }
+                Self::known(&value).unwrap_or($name::Unknown(value))
             }
         }
 
@@ -85,9 +89,34 @@ macro_rules! open_enum {
 
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from(s))
+                // Borrowed text when the format allows: a known value costs no allocation.
+                let text = $crate::__private::deserialize_text(d)?;
+                Ok(Self::known(&text).unwrap_or_else(|| $name::Unknown(text.into_owned())))
             }
         }
     };
+}
+
+/// Reads a string, borrowed from the input when the deserializer can lend it.
+#[doc(hidden)]
+pub fn deserialize_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    struct Text;
+    impl<'de> serde::de::Visitor<'de> for Text {
+        type Value = std::borrow::Cow<'de, str>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Borrowed(v))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(v))
+        }
+    }
+    d.deserialize_str(Text)
 }

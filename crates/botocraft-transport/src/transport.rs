@@ -329,14 +329,30 @@ impl Transport for HyperTransport {
                 return Err(Error::transport(operation, message, Some(Box::new(err))));
             }
         };
-        let (parts, body) = response.into_parts();
-        let body = body.collect().await.map_err(|err| {
-            let message = format!("reading the response body: {}", describe(&err));
-            Error::transport(operation.clone(), message, Some(Box::new(err)))
-        })?;
-        Ok(http::Response::from_parts(parts, body.to_bytes().to_vec()))
+        let (parts, mut body) = response.into_parts();
+        // One copy, into a buffer sized from Content-Length (bounded: the
+        // header is the peer's word), not chunks joined and then copied again.
+        let expected = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+            .unwrap_or(0);
+        let mut bytes = Vec::with_capacity(expected.min(MAX_BODY_PREALLOCATION));
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|err| {
+                let message = format!("reading the response body: {}", describe(&err));
+                Error::transport(operation.clone(), message, Some(Box::new(err)))
+            })?;
+            if let Some(data) = frame.data_ref() {
+                bytes.extend_from_slice(data);
+            }
+        }
+        Ok(http::Response::from_parts(parts, bytes))
     }
 }
+
+/// The most a response's Content-Length may make us allocate up front.
+const MAX_BODY_PREALLOCATION: usize = 64 << 20;
 
 #[cfg(test)]
 mod tests {

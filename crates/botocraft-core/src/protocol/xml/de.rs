@@ -261,17 +261,25 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// The member of `members` an element named `name` belongs to.
+/// The member of `members` an element named `name` belongs to. The search
+/// starts at `from`: services send members in model order, so the member
+/// after the previous one is usually the next.
 fn find_member(
     members: &'static [Member],
     name: &[u8],
     ec2: bool,
+    from: usize,
 ) -> Option<(usize, &'static Member)> {
-    let exact = members.iter().enumerate().find(|(_, m)| {
+    let from = from.min(members.len());
+    let is = |m: &Member| {
         !m.xml_attribute
             && (m.xml_name().as_bytes() == name
                 || flattened_alias(m).is_some_and(|a| a.as_bytes() == name))
-    });
+    };
+    let exact = (from..members.len())
+        .chain(0..from)
+        .map(|i| (i, &members[i]))
+        .find(|(_, m)| is(m));
     if exact.is_some() || !ec2 {
         return exact;
     }
@@ -441,6 +449,8 @@ struct StructAccess<'p, 'a> {
     root: bool,
     /// No element to read (an empty response body): no members.
     empty: bool,
+    /// Where the search for the next child's member starts.
+    next_index: usize,
     wrappers_open: usize,
     pending: Pending,
     seen: Seen,
@@ -465,6 +475,7 @@ impl<'p, 'a> StructAccess<'p, 'a> {
             attr_pos,
             root,
             empty: false,
+            next_index: 0,
             wrappers_open: 0,
             pending: Pending::None,
             seen: Seen::default(),
@@ -507,7 +518,7 @@ impl<'p, 'a> StructAccess<'p, 'a> {
             let ec2 = self.p.ec2;
             let step = match self.p.peek_child()? {
                 None => Step::Done,
-                Some(name) => match find_member(members, name, ec2) {
+                Some(name) => match find_member(members, name, ec2, self.next_index) {
                     Some((i, m)) => Step::Member(i, m),
                     None if wrapper.is_some_and(|w| w.as_bytes() == name) => Step::Wrapper,
                     None => Step::Skip,
@@ -538,6 +549,7 @@ impl<'p, 'a> StructAccess<'p, 'a> {
                         continue;
                     }
                     self.pending = Pending::Child(m);
+                    self.next_index = i + 1;
                     return Ok(Some(m));
                 }
             }
@@ -1109,7 +1121,7 @@ impl<'p, 'a> Items<'p, 'a> {
                 None => 0,
                 Some(n) if n == name.as_bytes() || alias.is_some_and(|a| a.as_bytes() == n) => 1,
                 Some(n) => match siblings {
-                    Some(s) if find_member(s, n, ec2).is_some() => 0,
+                    Some(s) if find_member(s, n, ec2, 0).is_some() => 0,
                     _ => 2,
                 },
             };

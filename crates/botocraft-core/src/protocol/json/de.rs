@@ -20,12 +20,21 @@
 //! Members the shape does not know and documents are read as they are; the
 //! target type decides (generated structs ignore unknown members, open
 //! enums keep unknown values).
+//!
+//! Code size: every generated type's `Deserialize` impl is instantiated
+//! with these wrappers, so they keep one wrapper type per role (a value "as
+//! is" is a `None` shape, not the bare inner deserializer, which would
+//! instantiate every impl twice) and keep the shape work in non-generic
+//! functions; the generic parts only call the visitor or seed.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::value::StringDeserializer;
+use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{
-    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Unexpected,
+    VariantAccess, Visitor,
 };
 
 use crate::schema::{Kind, Shape};
@@ -76,10 +85,67 @@ pub(super) fn http_date_seconds(s: &str) -> Option<i64> {
     Some(date.with_time(clock).assume_utc().unix_timestamp())
 }
 
-/// A deserializer for a value of `shape`.
+/// Whether the wire token at `shape` must be read untyped: float and
+/// timestamp positions accept strings that typed reads would reject.
+fn reads_any(shape: Option<&'static Shape>) -> bool {
+    shape.is_some_and(|s| matches!(s.kind, Kind::Float | Kind::Double | Kind::Timestamp(_)))
+}
+
+/// What a string at a shaped position stands for.
+enum Text {
+    Float(f64),
+    Seconds(i64),
+}
+
+impl Text {
+    fn visit<'de, V: Visitor<'de>, E: de::Error>(self, visitor: V) -> Result<V::Value, E> {
+        match self {
+            Text::Float(f) => visitor.visit_f64(f),
+            Text::Seconds(s) => visitor.visit_i64(s),
+        }
+    }
+}
+
+/// What string `s` at `shape` stands for, if not itself.
+fn text(shape: Option<&'static Shape>, s: &str) -> Option<Text> {
+    match shape?.kind {
+        Kind::Float | Kind::Double => special_float(s).map(Text::Float),
+        Kind::Timestamp(_) => http_date_seconds(s).map(Text::Seconds),
+        _ => None,
+    }
+}
+
+/// The shape of the elements of a list at `shape` (`None`: read as is,
+/// `null`s included).
+fn element_shape(shape: Option<&'static Shape>) -> Option<&'static Shape> {
+    match shape?.kind {
+        Kind::List { member, .. } => known(member.shape),
+        _ => None,
+    }
+}
+
+/// The shape of member `name` of a structure (or union) at `shape`.
+fn member_shape(shape: Option<&'static Shape>, name: &str) -> Option<&'static Shape> {
+    let shape = shape?;
+    match shape.kind {
+        Kind::Structure(_) => shape.member(name).and_then(|m| known(m.shape)),
+        _ => None,
+    }
+}
+
+/// The shape of the value under key `name` of a structure or map at
+/// `shape`.
+fn value_shape(shape: Option<&'static Shape>, name: &str) -> Option<&'static Shape> {
+    match shape?.kind {
+        Kind::Map { value, .. } => known(value.shape),
+        _ => member_shape(shape, name),
+    }
+}
+
+/// A deserializer for a value of `shape` (`None`: read as is).
 pub(super) struct ShapeDe<D> {
     pub(super) de: D,
-    pub(super) shape: &'static Shape,
+    pub(super) shape: Option<&'static Shape>,
 }
 
 /// A seed run on a value of `shape` (`None`: as is).
@@ -91,10 +157,10 @@ struct ShapeSeed<S> {
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for ShapeSeed<S> {
     type Value = S::Value;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
-        match self.shape {
-            Some(shape) => self.seed.deserialize(ShapeDe { de: d, shape }),
-            None => self.seed.deserialize(d),
-        }
+        self.seed.deserialize(ShapeDe {
+            de: d,
+            shape: self.shape,
+        })
     }
 }
 
@@ -104,15 +170,6 @@ impl<D> ShapeDe<D> {
             inner,
             shape: self.shape,
         }
-    }
-
-    /// Whether the wire token must be read untyped: float and timestamp
-    /// positions accept strings that typed reads would reject.
-    fn read_any(&self) -> bool {
-        matches!(
-            self.shape.kind,
-            Kind::Float | Kind::Double | Kind::Timestamp(_)
-        )
     }
 }
 
@@ -132,7 +189,7 @@ macro_rules! forward_numeric {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
                 let w = self.wrap(visitor);
-                if self.read_any() {
+                if reads_any(self.shape) {
                     self.de.deserialize_any(w)
                 } else {
                     self.de.$method(w)
@@ -194,14 +251,18 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ShapeDe<D> {
         self.de.deserialize_tuple_struct(name, len, w)
     }
 
+    /// Read as a map: a structure is a JSON object. (serde_json's
+    /// `deserialize_struct` also accepts an array, which would instantiate
+    /// every struct visitor's `visit_seq`, with all its fields, for input
+    /// awsJson never sends.)
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        name: &'static str,
-        fields: &'static [&'static str],
+        _name: &'static str,
+        _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let w = self.wrap(visitor);
-        self.de.deserialize_struct(name, fields, w)
+        self.de.deserialize_map(w)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -223,23 +284,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ShapeDe<D> {
 /// in the module docs and wraps whatever nested access it is given.
 struct Wrap<V> {
     inner: V,
-    shape: &'static Shape,
-}
-
-/// What a string at a shaped position stands for.
-enum Text {
-    Float(f64),
-    Seconds(i64),
-}
-
-impl<V> Wrap<V> {
-    fn text(&self, s: &str) -> Option<Text> {
-        match self.shape.kind {
-            Kind::Float | Kind::Double => special_float(s).map(Text::Float),
-            Kind::Timestamp(_) => http_date_seconds(s).map(Text::Seconds),
-            _ => None,
-        }
-    }
+    shape: Option<&'static Shape>,
 }
 
 macro_rules! pass {
@@ -268,25 +313,22 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-        match self.text(v) {
-            Some(Text::Float(f)) => self.inner.visit_f64(f),
-            Some(Text::Seconds(s)) => self.inner.visit_i64(s),
+        match text(self.shape, v) {
+            Some(t) => t.visit(self.inner),
             None => self.inner.visit_str(v),
         }
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-        match self.text(v) {
-            Some(Text::Float(f)) => self.inner.visit_f64(f),
-            Some(Text::Seconds(s)) => self.inner.visit_i64(s),
+        match text(self.shape, v) {
+            Some(t) => t.visit(self.inner),
             None => self.inner.visit_borrowed_str(v),
         }
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-        match self.text(&v) {
-            Some(Text::Float(f)) => self.inner.visit_f64(f),
-            Some(Text::Seconds(s)) => self.inner.visit_i64(s),
+        match text(self.shape, &v) {
+            Some(t) => t.visit(self.inner),
             None => self.inner.visit_string(v),
         }
     }
@@ -314,61 +356,64 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        match self.shape.kind {
-            Kind::List { member, .. } => self.inner.visit_seq(Elements {
-                inner: seq,
-                shape: known(member.shape),
-            }),
-            _ => self.inner.visit_seq(seq),
-        }
+        self.inner.visit_seq(Elements {
+            inner: seq,
+            shape: element_shape(self.shape),
+        })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        match self.shape.kind {
-            Kind::Structure(_) | Kind::Map { .. } => self.inner.visit_map(Entries {
-                inner: map,
-                shape: self.shape,
-                pending: None,
-            }),
-            _ => self.inner.visit_map(map),
-        }
+        self.inner.visit_map(Entries {
+            inner: map,
+            shape: self.shape,
+            pending: None,
+        })
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-        match self.shape.kind {
-            Kind::Structure(_) => self.inner.visit_enum(Union {
-                inner: data,
-                shape: self.shape,
-            }),
-            _ => self.inner.visit_enum(data),
-        }
+        self.inner.visit_enum(Union {
+            inner: data,
+            shape: self.shape,
+        })
     }
 }
 
 // ---------------------------------------------------------------------------
 // Lists
 
-/// A list's elements (of `shape`), without its `null`s.
+/// A list's elements (of `shape`; `Some`: a model list, whose `null`s are
+/// skipped; `None`: read as is).
 struct Elements<A> {
     inner: A,
     shape: Option<&'static Shape>,
 }
 
-/// Reads one element: `None` for `null`, else `Some` of what `seed` made of
-/// it (the seed is only used, and taken, then).
-struct SkipNull<'s, S> {
+/// Reads one element: `None` for a skipped `null`, else `Some` of what
+/// `seed` made of it (the seed is only used, and taken, then).
+struct Element<'s, S> {
     seed: &'s mut Option<S>,
     shape: Option<&'static Shape>,
 }
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for SkipNull<'_, S> {
+#[cold]
+#[inline(never)]
+fn seed_used_twice<E: de::Error>() -> E {
+    E::custom("internal: list element seed used twice")
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Element<'_, S> {
     type Value = Option<S::Value>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_option(self)
+        if self.shape.is_some() {
+            d.deserialize_option(self)
+        } else {
+            // Documents: `null` is a value like any other.
+            self.visit_some(d)
+        }
     }
 }
 
-impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for SkipNull<'_, S> {
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Element<'_, S> {
     type Value = Option<S::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -384,15 +429,13 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for SkipNull<'_, S> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        let seed = self
-            .seed
-            .take()
-            .ok_or_else(|| de::Error::custom("internal: list element seed used twice"))?;
-        ShapeSeed {
-            seed,
+        let Some(seed) = self.seed.take() else {
+            return Err(seed_used_twice());
+        };
+        seed.deserialize(ShapeDe {
+            de: d,
             shape: self.shape,
-        }
-        .deserialize(d)
+        })
         .map(Some)
     }
 }
@@ -404,15 +447,11 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Elements<A> {
         &mut self,
         seed: S,
     ) -> Result<Option<S::Value>, A::Error> {
-        let Some(shape) = self.shape else {
-            // Documents: `null` is a value like any other.
-            return self.inner.next_element_seed(seed);
-        };
         let mut seed = Some(seed);
         loop {
-            let element = self.inner.next_element_seed(SkipNull {
+            let element = self.inner.next_element_seed(Element {
                 seed: &mut seed,
-                shape: Some(shape),
+                shape: self.shape,
             })?;
             match element {
                 None => return Ok(None),
@@ -434,21 +473,195 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Elements<A> {
 /// value whose key was just read (`None`: unknown member, read as is).
 struct Entries<A> {
     inner: A,
-    shape: &'static Shape,
+    shape: Option<&'static Shape>,
     pending: Option<&'static Shape>,
 }
 
-/// Reads a key as text, then hands it to `seed`; yields both.
-struct KeyText<S>(S);
+/// Reads a key's text, borrowed from the input unless it has escapes. One
+/// seed type for every key: the target's own key seed then reads the text
+/// through [`KeyDe`].
+struct KeyText;
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeyText<S> {
-    type Value = (S::Value, String);
+impl<'de> DeserializeSeed<'de> for KeyText {
+    type Value = Cow<'de, str>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        let text = <String as serde::Deserialize>::deserialize(d)?;
-        let value = self
-            .0
-            .deserialize(StringDeserializer::<D::Error>::new(text.clone()))?;
-        Ok((value, text))
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyText {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// A key already read, as serde_json hands keys on: text, numbers and
+/// `true`/`false` parsed from it when the target asks for them.
+struct KeyDe<'de, E> {
+    key: Cow<'de, str>,
+    error: PhantomData<E>,
+}
+
+impl<'de, E> KeyDe<'de, E> {
+    fn new(key: Cow<'de, str>) -> Self {
+        KeyDe {
+            key,
+            error: PhantomData,
+        }
+    }
+}
+
+/// A number read from a key's text.
+enum KeyNumber {
+    U64(u64),
+    I64(i64),
+    F64(f64),
+}
+
+/// The JSON number `key` spells (serde_json reads numeric keys so).
+fn key_number(key: &str) -> Option<KeyNumber> {
+    let digits = key.strip_prefix('-').unwrap_or(key);
+    if !digits.starts_with(|c: char| c.is_ascii_digit())
+        || !key.ends_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let n: serde_json::Number = serde_json::from_str(key).ok()?;
+    if let Some(n) = n.as_u64() {
+        Some(KeyNumber::U64(n))
+    } else if let Some(n) = n.as_i64() {
+        Some(KeyNumber::I64(n))
+    } else {
+        n.as_f64().map(KeyNumber::F64)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn bad_key<E: de::Error>(key: &str, expected: &str) -> E {
+    E::custom(format!("invalid key {key:?}, expected {expected}"))
+}
+
+macro_rules! key_number {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+                match key_number(&self.key) {
+                    Some(KeyNumber::U64(n)) => visitor.visit_u64(n),
+                    Some(KeyNumber::I64(n)) => visitor.visit_i64(n),
+                    Some(KeyNumber::F64(n)) => visitor.visit_f64(n),
+                    None => Err(bad_key(&self.key, "a number")),
+                }
+            }
+        )*
+    };
+}
+
+impl<'de, E: de::Error> Deserializer<'de> for KeyDe<'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.key {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    key_number! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_f32 deserialize_f64
+    }
+
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.key.parse() {
+            Ok(n) => visitor.visit_i128(n),
+            Err(_) => Err(bad_key(&self.key, "a number")),
+        }
+    }
+
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.key.parse() {
+            Ok(n) => visitor.visit_u128(n),
+            Err(_) => Err(bad_key(&self.key, "a number")),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match &*self.key {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            s => Err(de::Error::invalid_type(Unexpected::Str(s), &visitor)),
+        }
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.key {
+            Cow::Borrowed(s) => visitor.visit_borrowed_bytes(s.as_bytes()),
+            Cow::Owned(s) => visitor.visit_byte_buf(s.into_bytes()),
+        }
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        // Keys cannot be null.
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        // A unit variant named by the key.
+        match self.key {
+            Cow::Borrowed(s) => visitor.visit_enum(BorrowedStrDeserializer::new(s)),
+            Cow::Owned(s) => visitor.visit_enum(StringDeserializer::new(s)),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        char str string unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Entries<A> {
+    /// Reads the next key and notes its value's shape. Not inlined: this is
+    /// the same for every key seed.
+    #[inline(never)]
+    fn next_key(&mut self) -> Result<Option<Cow<'de, str>>, A::Error> {
+        let key = self.inner.next_key_seed(KeyText)?;
+        if let Some(key) = &key {
+            self.pending = value_shape(self.shape, key);
+        }
+        Ok(key)
     }
 }
 
@@ -459,21 +672,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        match self.shape.kind {
-            Kind::Map { key, value, .. } => {
-                self.pending = known(value.shape);
-                self.inner.next_key_seed(ShapeSeed {
-                    seed,
-                    shape: known(key.shape),
-                })
-            }
-            _ => {
-                let Some((value, name)) = self.inner.next_key_seed(KeyText(seed))? else {
-                    return Ok(None);
-                };
-                self.pending = self.shape.member(&name).and_then(|m| known(m.shape));
-                Ok(Some(value))
-            }
+        match self.next_key()? {
+            Some(key) => seed.deserialize(KeyDe::new(key)).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -493,7 +694,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<A> {
 /// A union read as an externally tagged enum: `{ "Member": value }`.
 struct Union<A> {
     inner: A,
-    shape: &'static Shape,
+    shape: Option<&'static Shape>,
 }
 
 /// The variant after its name: its value is read as member `shape`.
@@ -510,8 +711,9 @@ impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for Union<A> {
         self,
         seed: S,
     ) -> Result<(S::Value, Self::Variant), A::Error> {
-        let ((value, name), variant) = self.inner.variant_seed(KeyText(seed))?;
-        let shape = self.shape.member(&name).and_then(|m| known(m.shape));
+        let (name, variant) = self.inner.variant_seed(KeyText)?;
+        let shape = member_shape(self.shape, &name);
+        let value = seed.deserialize(KeyDe::new(name))?;
         Ok((
             value,
             Variant {
@@ -537,16 +739,11 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<A> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        match self.shape {
-            Some(shape) => self.inner.tuple_variant(
-                len,
-                Wrap {
-                    inner: visitor,
-                    shape,
-                },
-            ),
-            None => self.inner.tuple_variant(len, visitor),
-        }
+        let w = Wrap {
+            inner: visitor,
+            shape: self.shape,
+        };
+        self.inner.tuple_variant(len, w)
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -554,15 +751,10 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        match self.shape {
-            Some(shape) => self.inner.struct_variant(
-                fields,
-                Wrap {
-                    inner: visitor,
-                    shape,
-                },
-            ),
-            None => self.inner.struct_variant(fields, visitor),
-        }
+        let w = Wrap {
+            inner: visitor,
+            shape: self.shape,
+        };
+        self.inner.struct_variant(fields, w)
     }
 }

@@ -44,10 +44,19 @@ pub fn build_request<I: Serialize + ?Sized>(
     shape: &'static Shape,
     input: &I,
 ) -> Result<http::Request<Vec<u8>>> {
+    // Only the serialisation is generic; the rest is shared by every input.
+    request(service, operation, to_vec(shape, input))
+}
+
+fn request(
+    service: &ServiceMetadata,
+    operation: &str,
+    body: std::result::Result<Vec<u8>, serde_json::Error>,
+) -> Result<http::Request<Vec<u8>>> {
     let prefix = service
         .target_prefix
         .ok_or_else(|| Error::config(format!("{} has no JSON target prefix", service.name)))?;
-    let mut body = to_vec(shape, input)
+    let mut body = body
         .map_err(|e| Error::validation(format!("{operation} input cannot be serialised: {e}")))?;
     if body == b"null" {
         body = b"{}".to_vec();
@@ -70,13 +79,25 @@ pub fn to_vec<T: Serialize + ?Sized>(
     shape: &'static Shape,
     value: &T,
 ) -> std::result::Result<Vec<u8>, serde_json::Error> {
+    // Only the `serialize` call is instantiated per input type.
+    write_json(shape, &mut |s| value.serialize(s))
+}
+
+type JsonWriter<'w> = serde_json::Serializer<&'w mut Vec<u8>>;
+type JsonReader<'r> = serde_json::Deserializer<serde_json::de::SliceRead<'r>>;
+
+fn write_json(
+    shape: &'static Shape,
+    write: &mut dyn FnMut(
+        ser::ShapeSer<&mut JsonWriter<'_>>,
+    ) -> std::result::Result<(), serde_json::Error>,
+) -> std::result::Result<Vec<u8>, serde_json::Error> {
     let mut body = Vec::with_capacity(128);
     let mut writer = serde_json::Serializer::new(&mut body);
-    let shaped = ser::Shaped {
-        value,
+    write(ser::ShapeSer {
+        inner: &mut writer,
         pos: ser::Pos::root(shape),
-    };
-    shaped.serialize(&mut writer)?;
+    })?;
     Ok(body)
 }
 
@@ -85,16 +106,37 @@ pub fn from_slice<O: DeserializeOwned>(
     shape: &'static Shape,
     text: &[u8],
 ) -> std::result::Result<O, serde_json::Error> {
+    // Only the `deserialize` call is instantiated per output type.
+    let mut out = None;
+    read_json(shape, text, &mut |d| {
+        out = Some(O::deserialize(d)?);
+        Ok(())
+    })?;
+    out.ok_or_else(no_value)
+}
+
+/// Runs `read` on the value in `text`, then checks nothing follows it. A
+/// document shape (`None`) is read as is, through the same wrapper: a
+/// second, unwrapped path would instantiate every `Deserialize` twice.
+fn read_json<'r>(
+    shape: &'static Shape,
+    text: &'r [u8],
+    read: &mut dyn FnMut(
+        de::ShapeDe<&mut JsonReader<'r>>,
+    ) -> std::result::Result<(), serde_json::Error>,
+) -> std::result::Result<(), serde_json::Error> {
     let mut reader = serde_json::Deserializer::from_slice(text);
-    let out = match de::known(shape) {
-        Some(shape) => O::deserialize(de::ShapeDe {
-            de: &mut reader,
-            shape,
-        })?,
-        None => O::deserialize(&mut reader)?,
-    };
-    reader.end()?;
-    Ok(out)
+    read(de::ShapeDe {
+        de: &mut reader,
+        shape: de::known(shape),
+    })?;
+    reader.end()
+}
+
+#[cold]
+#[inline(never)]
+fn no_value() -> serde_json::Error {
+    serde::de::Error::custom("internal: the response was read but no value came of it")
 }
 
 /// Parses a response: a 2xx body into `O` (described by `shape`, the
@@ -106,6 +148,23 @@ pub fn parse_response<O: DeserializeOwned>(
     shape: &'static Shape,
     response: &http::Response<Vec<u8>>,
 ) -> Result<O> {
+    let mut out = None;
+    read_response(service, operation, shape, response, &mut |d| {
+        out = Some(O::deserialize(d)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| parse_failed(operation, no_value(), response.body()))
+}
+
+fn read_response(
+    service: &'static ServiceMetadata,
+    operation: &str,
+    shape: &'static Shape,
+    response: &http::Response<Vec<u8>>,
+    read: &mut dyn FnMut(
+        de::ShapeDe<&mut JsonReader<'_>>,
+    ) -> std::result::Result<(), serde_json::Error>,
+) -> Result<()> {
     if !response.status().is_success() {
         return Err(parse_error(service, operation, response));
     }
@@ -115,7 +174,13 @@ pub fn parse_response<O: DeserializeOwned>(
     } else {
         body
     };
-    from_slice(shape, text).map_err(|e| Error::deserialize(operation, e.to_string(), body))
+    read_json(shape, text, read).map_err(|e| parse_failed(operation, e, body))
+}
+
+#[cold]
+#[inline(never)]
+fn parse_failed(operation: &str, e: serde_json::Error, body: &[u8]) -> Error {
+    Error::deserialize(operation, e.to_string(), body)
 }
 
 /// Turns an error response into an [`Error`].

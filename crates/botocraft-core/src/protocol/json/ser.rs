@@ -15,6 +15,10 @@
 //!
 //! Everything else, including members the shape does not know and
 //! documents, is written exactly as the inner serializer writes it.
+//!
+//! Code size: a value "as is" still goes through [`ShapeSer`] (with no
+//! position), so every `Serialize` impl is instantiated once, not once
+//! wrapped and once bare; the shape work is in non-generic functions.
 
 use base64::Engine as _;
 use serde::ser::{self, Serialize, Serializer};
@@ -50,14 +54,6 @@ impl Pos {
         Pos::new(member.shape, Some(member))
     }
 
-    fn is_timestamp(&self) -> bool {
-        matches!(self.shape.kind, Kind::Timestamp(_))
-    }
-
-    fn is_float(&self) -> bool {
-        matches!(self.shape.kind, Kind::Float | Kind::Double)
-    }
-
     /// The member's format, else the shape's, else epoch seconds (the JSON
     /// protocols' default).
     fn timestamp_format(&self) -> TimestampFormat {
@@ -70,23 +66,44 @@ impl Pos {
             .or(from_shape)
             .unwrap_or(TimestampFormat::UnixTimestamp)
     }
+}
 
-    /// The position of a structure's member `name` (of a union's variant).
-    fn field(&self, name: &str) -> Option<Pos> {
-        self.shape.member(name).and_then(Pos::of)
-    }
+fn is_timestamp(pos: Option<Pos>) -> bool {
+    pos.is_some_and(|p| matches!(p.shape.kind, Kind::Timestamp(_)))
+}
 
-    /// The position of a list's elements.
-    fn element(&self) -> Option<Pos> {
-        match self.shape.kind {
-            Kind::List { member, .. } => Pos::of(member),
-            _ => None,
-        }
+/// The position of member `name` of the structure (or union) at `pos`.
+fn field(pos: Option<Pos>, name: &str) -> Option<Pos> {
+    pos?.shape.member(name).and_then(Pos::of)
+}
+
+/// The position of the elements of the list at `pos`.
+fn element(pos: Option<Pos>) -> Option<Pos> {
+    match pos?.shape.kind {
+        Kind::List { member, .. } => Pos::of(member),
+        _ => None,
     }
 }
 
-/// `value` at `pos`: serialised through [`ShapeSer`] when the position is
-/// known, as is otherwise.
+/// How the parts of a structure (or map, with `map`) at `pos` are written.
+fn compound_ctx(pos: Option<Pos>, map: bool) -> Ctx {
+    let Some(pos) = pos else {
+        return Ctx::Raw;
+    };
+    match pos.shape.kind {
+        Kind::Structure(_) => Ctx::Fields {
+            shape: pos.shape,
+            key: None,
+        },
+        Kind::Map { key, value, .. } if map => Ctx::Entries {
+            key: Pos::of(key),
+            value: Pos::of(value),
+        },
+        _ => Ctx::Raw,
+    }
+}
+
+/// `value` at `pos` (`None`: written as is).
 pub(super) struct Shaped<'a, T: ?Sized> {
     pub(super) value: &'a T,
     pub(super) pos: Option<Pos>,
@@ -94,10 +111,10 @@ pub(super) struct Shaped<'a, T: ?Sized> {
 
 impl<T: Serialize + ?Sized> Serialize for Shaped<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.pos {
-            Some(pos) => self.value.serialize(ShapeSer { inner: s, pos }),
-            None => self.value.serialize(s),
-        }
+        self.value.serialize(ShapeSer {
+            inner: s,
+            pos: self.pos,
+        })
     }
 }
 
@@ -152,31 +169,81 @@ fn rfc822(t: OffsetDateTime) -> String {
     )
 }
 
-/// Serialises one value at a known position.
+/// How a timestamp is written.
+enum Stamp {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+/// Epoch seconds `secs` in the timestamp format of `pos`.
+fn stamp(pos: Option<Pos>, secs: f64) -> Result<Stamp, String> {
+    let format = pos.map_or(TimestampFormat::UnixTimestamp, |p| p.timestamp_format());
+    if format == TimestampFormat::UnixTimestamp {
+        // Whole seconds as an integer, as `DateTime` itself writes them.
+        return Ok(if secs.fract() == 0.0 && secs.abs() < 9.0e15 {
+            Stamp::Int(secs as i64)
+        } else {
+            Stamp::Float(secs)
+        });
+    }
+    let t = DateTime::from_epoch_seconds(secs)
+        .ok_or_else(|| format!("timestamp {secs} is out of range"))?;
+    Ok(Stamp::Text(match format {
+        TimestampFormat::Rfc822 => rfc822(t.0),
+        _ => iso8601(t.0),
+    }))
+}
+
+/// The string a non-finite `v` is written as at `pos`, if it is one there.
+fn nonfinite(pos: Option<Pos>, v: f64) -> Option<&'static str> {
+    let float = pos.is_some_and(|p| matches!(p.shape.kind, Kind::Float | Kind::Double));
+    (float && !v.is_finite()).then(|| nonfinite_text(v))
+}
+
+/// How a string at a position is written.
+enum Text {
+    AsIs,
+    Seconds(f64),
+    Base64(String),
+}
+
+fn text(pos: Option<Pos>, v: &str) -> Text {
+    let Some(pos) = pos else {
+        return Text::AsIs;
+    };
+    match pos.shape.kind {
+        Kind::Timestamp(_) => {
+            if let Some(t) = DateTime::parse_rfc3339(v) {
+                return Text::Seconds(t.epoch_seconds());
+            }
+            if let Ok(secs) = v.trim().parse::<f64>() {
+                return Text::Seconds(secs);
+            }
+            // Not something a timestamp can be read from: sent as given
+            // for the service to reject.
+            Text::AsIs
+        }
+        Kind::Blob => Text::Base64(base64::engine::general_purpose::STANDARD.encode(v.as_bytes())),
+        _ => Text::AsIs,
+    }
+}
+
+/// Serialises one value at `pos` (`None`: as is).
 pub(super) struct ShapeSer<S> {
     pub(super) inner: S,
-    pub(super) pos: Pos,
+    pub(super) pos: Option<Pos>,
 }
 
 impl<S: Serializer> ShapeSer<S> {
     /// Writes epoch seconds `secs` in this position's timestamp format.
     fn timestamp(self, secs: f64) -> Result<S::Ok, S::Error> {
-        let format = self.pos.timestamp_format();
-        if format == TimestampFormat::UnixTimestamp {
-            // Whole seconds as an integer, as `DateTime` itself writes them.
-            return if secs.fract() == 0.0 && secs.abs() < 9.0e15 {
-                self.inner.serialize_i64(secs as i64)
-            } else {
-                self.inner.serialize_f64(secs)
-            };
+        match stamp(self.pos, secs) {
+            Ok(Stamp::Int(n)) => self.inner.serialize_i64(n),
+            Ok(Stamp::Float(f)) => self.inner.serialize_f64(f),
+            Ok(Stamp::Text(t)) => self.inner.serialize_str(&t),
+            Err(e) => Err(ser::Error::custom(e)),
         }
-        let t = DateTime::from_epoch_seconds(secs)
-            .ok_or_else(|| ser::Error::custom(format!("timestamp {secs} is out of range")))?;
-        let text = match format {
-            TimestampFormat::Rfc822 => rfc822(t.0),
-            _ => iso8601(t.0),
-        };
-        self.inner.serialize_str(&text)
     }
 
     fn integer<T: Into<i128> + Copy>(
@@ -184,7 +251,7 @@ impl<S: Serializer> ShapeSer<S> {
         v: T,
         plain: impl FnOnce(S, T) -> Result<S::Ok, S::Error>,
     ) -> Result<S::Ok, S::Error> {
-        if self.pos.is_timestamp() {
+        if is_timestamp(self.pos) {
             return self.timestamp(v.into() as f64);
         }
         plain(self.inner, v)
@@ -195,32 +262,20 @@ impl<S: Serializer> ShapeSer<S> {
         v: f64,
         plain: impl FnOnce(S) -> Result<S::Ok, S::Error>,
     ) -> Result<S::Ok, S::Error> {
-        if self.pos.is_timestamp() {
+        if is_timestamp(self.pos) {
             return self.timestamp(v);
         }
-        if self.pos.is_float() && !v.is_finite() {
-            return self.inner.serialize_str(nonfinite_text(v));
+        if let Some(t) = nonfinite(self.pos, v) {
+            return self.inner.serialize_str(t);
         }
         plain(self.inner)
     }
 
     fn string(self, v: &str) -> Result<S::Ok, S::Error> {
-        match self.pos.shape.kind {
-            Kind::Timestamp(_) => {
-                if let Some(t) = DateTime::parse_rfc3339(v) {
-                    return self.timestamp(t.epoch_seconds());
-                }
-                if let Ok(secs) = v.trim().parse::<f64>() {
-                    return self.timestamp(secs);
-                }
-                // Not something a timestamp can be read from: sent as given
-                // for the service to reject.
-                self.inner.serialize_str(v)
-            }
-            Kind::Blob => self
-                .inner
-                .serialize_str(&base64::engine::general_purpose::STANDARD.encode(v.as_bytes())),
-            _ => self.inner.serialize_str(v),
+        match text(self.pos, v) {
+            Text::AsIs => self.inner.serialize_str(v),
+            Text::Seconds(secs) => self.timestamp(secs),
+            Text::Base64(t) => self.inner.serialize_str(&t),
         }
     }
 }
@@ -291,7 +346,7 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         self.integer(v, S::serialize_u64)
     }
     fn serialize_u128(self, v: u128) -> Result<S::Ok, S::Error> {
-        if self.pos.is_timestamp() {
+        if is_timestamp(self.pos) {
             return self.timestamp(v as f64);
         }
         self.inner.serialize_u128(v)
@@ -309,6 +364,9 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         self.string(v)
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<S::Ok, S::Error> {
+        if self.pos.is_none() {
+            return self.inner.serialize_bytes(v);
+        }
         // The JSON protocols have no byte arrays: bytes are blobs.
         self.inner
             .serialize_str(&base64::engine::general_purpose::STANDARD.encode(v))
@@ -338,13 +396,20 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         name: &'static str,
         value: &T,
     ) -> Result<S::Ok, S::Error> {
+        if self.pos.is_none() {
+            // As is: the token's content, as the inner serializer writes it.
+            return value.serialize(self);
+        }
         if name == DATETIME_TOKEN {
             let secs = token_seconds(value)?;
             return self.timestamp(secs);
         }
         if name == BLOB_TOKEN {
             // Already base64 text.
-            return value.serialize(self.inner);
+            return value.serialize(ShapeSer {
+                inner: self.inner,
+                pos: None,
+            });
         }
         value.serialize(self)
     }
@@ -356,19 +421,19 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         value: &T,
     ) -> Result<S::Ok, S::Error> {
         // A union: `{ "Variant": value }`, the variant being a member.
-        let pos = self.pos.field(variant);
+        let pos = field(self.pos, variant);
         self.inner
             .serialize_newtype_variant(name, index, variant, &Shaped { value, pos })
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
-        let ctx = Ctx::Elements(self.pos.element());
+        let ctx = Ctx::Elements(element(self.pos));
         Ok(Compound {
             inner: self.inner.serialize_seq(len)?,
             ctx,
         })
     }
     fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
-        let ctx = Ctx::Elements(self.pos.element());
+        let ctx = Ctx::Elements(element(self.pos));
         Ok(Compound {
             inner: self.inner.serialize_tuple(len)?,
             ctx,
@@ -379,7 +444,7 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleStruct, S::Error> {
-        let ctx = Ctx::Elements(self.pos.element());
+        let ctx = Ctx::Elements(element(self.pos));
         Ok(Compound {
             inner: self.inner.serialize_tuple_struct(name, len)?,
             ctx,
@@ -392,7 +457,7 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleVariant, S::Error> {
-        let ctx = Ctx::Elements(self.pos.field(variant).and_then(|p| p.element()));
+        let ctx = Ctx::Elements(element(field(self.pos, variant)));
         Ok(Compound {
             inner: self
                 .inner
@@ -401,17 +466,7 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         })
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
-        let ctx = match self.pos.shape.kind {
-            Kind::Structure(_) => Ctx::Fields {
-                shape: self.pos.shape,
-                key: None,
-            },
-            Kind::Map { key, value, .. } => Ctx::Entries {
-                key: Pos::of(key),
-                value: Pos::of(value),
-            },
-            _ => Ctx::Raw,
-        };
+        let ctx = compound_ctx(self.pos, true);
         Ok(Compound {
             inner: self.inner.serialize_map(len)?,
             ctx,
@@ -422,13 +477,7 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStruct, S::Error> {
-        let ctx = match self.pos.shape.kind {
-            Kind::Structure(_) => Ctx::Fields {
-                shape: self.pos.shape,
-                key: None,
-            },
-            _ => Ctx::Raw,
-        };
+        let ctx = compound_ctx(self.pos, false);
         Ok(Compound {
             inner: self.inner.serialize_struct(name, len)?,
             ctx,
@@ -441,13 +490,7 @@ impl<S: Serializer> Serializer for ShapeSer<S> {
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStructVariant, S::Error> {
-        let ctx = match self.pos.field(variant) {
-            Some(p) if matches!(p.shape.kind, Kind::Structure(_)) => Ctx::Fields {
-                shape: p.shape,
-                key: None,
-            },
-            _ => Ctx::Raw,
-        };
+        let ctx = compound_ctx(field(self.pos, variant), false);
         Ok(Compound {
             inner: self
                 .inner

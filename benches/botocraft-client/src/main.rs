@@ -2,20 +2,22 @@
 //! through botocraft, keeps them all in memory, prints `items=N tags=M`.
 //!
 //! WORKLOAD: `noop` (runtime + session, no request), `ec2`
-//! (`Instance::objects().list()`), `ecs` (`Service::objects().list().cluster(..)`,
+//! (`Instance::objects().list()`), `ec2-stream` (the same, consumed with
+//! `.stream()` one instance at a time, nothing kept), `ecs` (`Service::objects().list().cluster(..)`,
 //! i.e. ListServices + DescribeServices by 10), `asg`
 //! (`AutoScalingGroup::objects().list()`).
 
 use botocraft::prelude::*;
 use botocraft::services::{AutoScalingGroup, Instance, Service};
 use botocraft::Credentials;
+use futures::StreamExt;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (workload, endpoint) = match args.as_slice() {
         [_, w, e] => (w.as_str(), e.as_str()),
         _ => {
-            eprintln!("usage: bench-botocraft noop|ec2|ecs|asg ENDPOINT");
+            eprintln!("usage: bench-botocraft noop|ec2|ec2-stream|ecs|asg ENDPOINT");
             std::process::exit(2);
         }
     };
@@ -37,6 +39,17 @@ fn main() {
                 let all = Instance::objects().using(&session).list().await?;
                 let tags = all.iter().map(|i| i.tags.as_ref().map_or(0, Vec::len)).sum();
                 (all.len(), tags)
+            }
+            "ec2-stream" => {
+                // One page in memory at a time: count and drop.
+                let mut stream = Instance::objects().using(&session).list().stream();
+                let (mut items, mut tags) = (0, 0);
+                while let Some(instance) = stream.next().await {
+                    let instance = instance?;
+                    items += 1;
+                    tags += instance.tags.as_ref().map_or(0, Vec::len);
+                }
+                (items, tags)
             }
             "ecs" => {
                 let all = Service::objects().using(&session).list().cluster("bench").await?;

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 const CLIENTS: [&str; 2] = ["botocraft", "sdk"];
-const WORKLOADS: [&str; 4] = ["noop", "ec2", "ecs", "asg"];
+const WORKLOADS: [&str; 5] = ["noop", "ec2", "ec2-stream", "ecs", "asg"];
 
 struct Opts {
     rounds: usize,
@@ -199,7 +199,7 @@ fn main() {
     let home = std::env::temp_dir().join(format!("botocraft-bench-home-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap_or_else(|e| die(&format!("cannot create {}: {e}", home.display())));
     let expected = |w: &str| match w {
-        "ec2" => o.sizes.ec2_instances as u64,
+        "ec2" | "ec2-stream" => o.sizes.ec2_instances as u64,
         "ecs" => o.sizes.ecs_services as u64,
         "asg" => o.sizes.asg_groups as u64,
         _ => 0,
@@ -285,5 +285,5 @@ fn main() {
         println!("| {w} | {wall:.2}× | {cpu:.2}× | {rss:.2}× | {tc} | {tr} |");
     }
     println!();
-    println!("(ratios are botocraft / aws-sdk-rust, the median over rounds of each round's pair; noop = start the runtime, build the session/config, exit)");
+    println!("(ratios are botocraft / aws-sdk-rust, the median over rounds of each round's pair; noop = start the runtime, build the session/config, exit; ec2-stream = the EC2 listing consumed as a stream, one instance at a time, nothing kept)");
 }

@@ -13,7 +13,7 @@ fn main() {
     let (workload, endpoint) = match args.as_slice() {
         [_, w, e] => (w.clone(), e.clone()),
         _ => {
-            eprintln!("usage: bench-sdk noop|ec2|ecs|asg ENDPOINT");
+            eprintln!("usage: bench-sdk noop|ec2|ec2-stream|ecs|asg ENDPOINT");
             std::process::exit(2);
         }
     };
@@ -30,7 +30,16 @@ fn main() {
             .load()
             .await;
         Ok(match workload.as_str() {
-            "noop" => (0, 0),
+            "noop" => {
+                // Every service's client, as botocraft's session serves all four.
+                let _clients = (
+                    aws_sdk_ec2::Client::new(&config),
+                    aws_sdk_ecs::Client::new(&config),
+                    aws_sdk_ecr::Client::new(&config),
+                    aws_sdk_autoscaling::Client::new(&config),
+                );
+                (0, 0)
+            }
             "ec2" => {
                 let client = aws_sdk_ec2::Client::new(&config);
                 let reservations: Vec<aws_sdk_ec2::types::Reservation> = client
@@ -46,6 +55,19 @@ fn main() {
                     .collect();
                 let tags = all.iter().map(|i| i.tags().len()).sum();
                 (all.len(), tags)
+            }
+            "ec2-stream" => {
+                // The paginator holds one page at a time: count and drop.
+                let client = aws_sdk_ec2::Client::new(&config);
+                let mut reservations = client.describe_instances().into_paginator().items().send();
+                let (mut items, mut tags) = (0, 0);
+                while let Some(reservation) = reservations.next().await {
+                    for instance in reservation?.instances.unwrap_or_default() {
+                        items += 1;
+                        tags += instance.tags().len();
+                    }
+                }
+                (items, tags)
             }
             "ecs" => {
                 let client = aws_sdk_ecs::Client::new(&config);

@@ -332,11 +332,11 @@ impl<'a> Emitter<'a> {
             });
             match &p.regex {
                 Some(re) => {
-                    regex::Regex::new(re)
+                    regex_lite::Regex::new(re)
                         .map_err(|e| format!("{ctx}.{}: bad regex: {e}", p.name))?;
                     let _ = writeln!(
                         out,
-                        "    /// {doc}\n    pub fn {}(&self) -> Option<&str> {{\n        static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| transform::compile({re:?}));\n        transform::capture(&RE, self.{}.as_deref())\n    }}\n",
+                        "    /// {doc}\n    pub fn {}(&self) -> Option<&str> {{\n        static RE: std::sync::LazyLock<transform::Regex> = std::sync::LazyLock::new(|| transform::compile({re:?}));\n        transform::capture(&RE, self.{}.as_deref())\n    }}\n",
                         p.name, f.ident
                     );
                 }

@@ -1,6 +1,6 @@
 //! Derived properties: values computed from other fields by a regex.
 
-use regex::Regex;
+pub use regex_lite::Regex;
 
 /// The first capture group of `re` in `value`, or `None` when the value is
 /// missing or does not match. Never panics: a model from a newer API whose

@@ -396,7 +396,7 @@ impl TaskDefinition {
 
     /// Derived from `taskDefinitionArn` (pattern `:task-definition/(.+:[0-9]+)$`); `None` when it is unset or does not match.
     pub fn family_revision(&self) -> Option<&str> {
-        static RE: std::sync::LazyLock<regex::Regex> =
+        static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile(":task-definition/(.+:[0-9]+)$"));
         transform::capture(&RE, self.task_definition_arn.as_deref())
     }
@@ -612,7 +612,7 @@ impl Service {
 
     /// Derived from `clusterArn` (pattern `^.*:cluster/(.+)$`); `None` when it is unset or does not match.
     pub fn cluster_name(&self) -> Option<&str> {
-        static RE: std::sync::LazyLock<regex::Regex> =
+        static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile("^.*:cluster/(.+)$"));
         transform::capture(&RE, self.cluster_arn.as_deref())
     }
@@ -1085,14 +1085,14 @@ impl Task {
 
     /// Derived from `group` (pattern `^service:(.+)$`); `None` when it is unset or does not match.
     pub fn service_name(&self) -> Option<&str> {
-        static RE: std::sync::LazyLock<regex::Regex> =
+        static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile("^service:(.+)$"));
         transform::capture(&RE, self.group.as_deref())
     }
 
     /// Derived from `taskDefinitionArn` (pattern `:task-definition/(.+:[0-9]+)$`); `None` when it is unset or does not match.
     pub fn task_definition_family_revision(&self) -> Option<&str> {
-        static RE: std::sync::LazyLock<regex::Regex> =
+        static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile(":task-definition/(.+:[0-9]+)$"));
         transform::capture(&RE, self.task_definition_arn.as_deref())
     }
@@ -1510,14 +1510,14 @@ impl ContainerInstance {
 
     /// Derived from `containerInstanceArn` (pattern `:container-instance/(.+)/[0-9a-f]+$`); `None` when it is unset or does not match.
     pub fn cluster_name(&self) -> Option<&str> {
-        static RE: std::sync::LazyLock<regex::Regex> =
+        static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile(":container-instance/(.+)/[0-9a-f]+$"));
         transform::capture(&RE, self.container_instance_arn.as_deref())
     }
 
     /// Derived from `containerInstanceArn` (pattern `:container-instance/(?:.+/)?([0-9a-f]+)$`); `None` when it is unset or does not match.
     pub fn container_instance_id(&self) -> Option<&str> {
-        static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        static RE: std::sync::LazyLock<transform::Regex> = std::sync::LazyLock::new(|| {
             transform::compile(":container-instance/(?:.+/)?([0-9a-f]+)$")
         });
         transform::capture(&RE, self.container_instance_arn.as_deref())

@@ -33,6 +33,26 @@
 //! # }
 //! ```
 //!
+//! A paginated listing can be consumed as it arrives, one page in memory at a
+//! time: `.stream()` yields models, `.pages()` whole pages.
+//!
+//! ```no_run
+//! # #[cfg(feature = "ec2")]
+//! # async fn run() -> botocraft::Result<()> {
+//! use botocraft::ec2::Instance;
+//! use botocraft::prelude::*;
+//!
+//! let mut running = Instance::objects()
+//!     .list()
+//!     .filter("instance-state-name", ["running"])
+//!     .stream();
+//! while let Some(instance) = running.try_next().await? {
+//!     println!("{}", instance.instance_id.as_deref().unwrap_or("?"));
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Each AWS service is a cargo feature (`ecs`, `ec2`, `ecr`, `autoscaling`;
 //! all on by default) and a module here; every model is also re-exported flat
 //! from [`services`].
@@ -88,6 +108,8 @@ pub mod services {
 pub mod prelude {
     pub use botocraft_core::{Manager, Paginator, PrimaryModel, QuerySet, Session as _};
     pub use botocraft_transport::AwsSession;
+    /// For consuming `.stream()` and `.pages()` (`next()`, `try_next()`, ...).
+    pub use futures::{StreamExt as _, TryStreamExt as _};
 
     pub use crate::Session;
 }

@@ -251,7 +251,7 @@ async fn save_writes_tag_edits_keeping_propagate_at_launch() {
     g.save().await.unwrap();
     assert_eq!(g.tags().get("team").map(String::as_str), Some("core"));
     assert!(!g.tags().contains_key("env"));
-    assert_eq!(g.state().tag_snapshot(), Some(&g.tags()));
+    assert_eq!(g.state().tag_snapshot(), Some(g.tags()));
     f.done();
 }
 

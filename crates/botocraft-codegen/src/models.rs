@@ -281,6 +281,7 @@ impl<'a> Emitter<'a> {
         if let Some(tags) = &model.tags {
             let f = self.field(&fields, tags, &ctx)?;
             let _ = writeln!(out, "    fn tag_map(&self) -> Option<TagMap> {{\n        self.{}.as_deref().map(|t| tags::to_map(Some(t)))\n    }}\n", f.ident);
+            let _ = writeln!(out, "    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {{\n        self.{}.as_deref().map(tags::TagSnapshot::of)\n    }}\n", f.ident);
         }
         if model.manager.contains_key("update") {
             out.push_str("    const TRACK_CHANGES: bool = true;\n\n");
@@ -665,7 +666,7 @@ impl<'a> Emitter<'a> {
             let update_carries = carries("update")?;
             let _ = writeln!(
                 out,
-                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().cloned().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &target, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
+                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &target, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
                 id = tf.ident,
                 target = if self.defs.service.tag_by_id {
                     tag_target.as_str()
@@ -752,7 +753,7 @@ impl<'a> Emitter<'a> {
             .replace("self.arn().or(self.arn())", "self.arn()");
         let _ = writeln!(
             out,
-            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let desired = tags::to_map(self.{id}.as_deref());\n        let before = self._state.tag_snapshot().cloned().unwrap_or_default();\n        if before != desired {{\n            let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n            let session = self.manager().session()?;\n            super::write_tags(&session, &target, &before, &desired).await?;\n        }}\n        self._state.set_tag_snapshot(Some(desired));\n        Ok(())\n    }}\n",
+            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let desired = tags::to_map(self.{id}.as_deref());\n        let before = self._state.tag_snapshot().unwrap_or_default();\n        if before != desired {{\n            let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n            let session = self.manager().session()?;\n            super::write_tags(&session, &target, &before, &desired).await?;\n        }}\n        self._state.set_tag_snapshot(Some(desired));\n        Ok(())\n    }}\n",
             id = tf.ident,
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
         );

@@ -27,7 +27,7 @@ pub use paginator::{Page, Paginator, TokenPaginator};
 pub use queryset::QuerySet;
 pub use serde_util::{Blob, DateTime};
 pub use session::{OperationCall, Protocol, ServiceMetadata, Session, SharedSession};
-pub use tags::{TagMap, TagPair, TagsMut};
+pub use tags::{TagMap, TagPair, TagSnapshot, TagsMut};
 
 /// What `Debug` prints in place of a secret.
 pub const REDACTED: &str = "** redacted **";

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::manager::Manager;
 use crate::session::SharedSession;
-use crate::tags::TagMap;
+use crate::tags::{TagMap, TagSnapshot};
 
 /// A top-level AWS resource with a manager: an ECS `Service`, an EC2 `Vpc`.
 pub trait PrimaryModel:
@@ -53,14 +53,19 @@ pub trait PrimaryModel:
         None
     }
 
+    /// The model's tags, packed, as a fetched model remembers them.
+    fn tag_snapshot(&self) -> Option<TagSnapshot> {
+        self.tag_map().map(|m| TagSnapshot::of_map(&m))
+    }
+
     /// Marks the model as returned by AWS through `session`, remembering its
     /// tags so a later `save()` sends only tag changes.
     fn into_fetched(mut self, session: &SharedSession) -> Self {
-        let tags = self.tag_map();
+        let tags = self.tag_snapshot();
         let snapshot = Self::TRACK_CHANGES.then(|| self.baseline());
         let state = self.state_mut();
         state.mark_fetched(session.clone());
-        state.set_tag_snapshot(tags);
+        state.set_packed_tag_snapshot(tags);
         if let Some(snapshot) = snapshot {
             state.set_snapshot(snapshot);
         }
@@ -96,7 +101,7 @@ pub trait PrimaryModel:
 pub struct ModelState {
     session: Option<SharedSession>,
     persisted: bool,
-    tag_snapshot: Option<TagMap>,
+    tag_snapshot: Option<TagSnapshot>,
     /// The model as AWS returned it (a typed copy), for models whose updates
     /// send only what changed.
     snapshot: Option<Arc<dyn Any + Send + Sync>>,
@@ -130,12 +135,17 @@ impl ModelState {
     }
 
     /// The tags as AWS last reported them, so `save()` can send only changes.
-    pub fn tag_snapshot(&self) -> Option<&TagMap> {
-        self.tag_snapshot.as_ref()
+    pub fn tag_snapshot(&self) -> Option<TagMap> {
+        self.tag_snapshot.as_ref().map(TagSnapshot::to_map)
     }
 
     /// Records the tags as AWS reported them.
     pub fn set_tag_snapshot(&mut self, tags: Option<TagMap>) {
+        self.tag_snapshot = tags.as_ref().map(TagSnapshot::of_map);
+    }
+
+    /// Records the tags as AWS reported them, already packed.
+    pub fn set_packed_tag_snapshot(&mut self, tags: Option<TagSnapshot>) {
         self.tag_snapshot = tags;
     }
 

@@ -37,6 +37,86 @@ pub fn from_map<T: TagPair>(map: &TagMap) -> Vec<T> {
         .collect()
 }
 
+/// Tags as AWS last reported them, kept by every fetched model so `save()`
+/// can send only tag changes. Packed (one string and the pairs' boundaries)
+/// rather than a [`TagMap`]: two allocations per model instead of one per
+/// key and value, which listing thousands of tagged resources pays for.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct TagSnapshot {
+    text: String,
+    /// For each pair, where its key ends and where its value ends in `text`.
+    ends: Vec<(u32, u32)>,
+}
+
+impl TagSnapshot {
+    /// The snapshot of a tag list, with [`to_map`]'s reading of it (no key:
+    /// skipped; no value: empty; a repeated key: the last one wins).
+    pub fn of<T: TagPair>(list: &[T]) -> Self {
+        let mut pairs: Vec<(&str, &str)> = list
+            .iter()
+            .filter_map(|t| Some((t.tag_key()?, t.tag_value().unwrap_or(""))))
+            .collect();
+        // Stable: among equal keys the later tag stays later, and wins.
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        let mut snapshot = TagSnapshot {
+            text: String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len()).sum()),
+            ends: Vec::with_capacity(pairs.len()),
+        };
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if pairs.get(i + 1).is_some_and(|next| next.0 == *k) {
+                continue;
+            }
+            snapshot.push(k, v);
+        }
+        snapshot
+    }
+
+    /// The snapshot of a map.
+    pub fn of_map(map: &TagMap) -> Self {
+        let mut snapshot = TagSnapshot::default();
+        for (k, v) in map {
+            snapshot.push(k, v);
+        }
+        snapshot
+    }
+
+    fn push(&mut self, key: &str, value: &str) {
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        self.text.push_str(value);
+        // Tag text is bounded far below 4 GiB (a response body is).
+        let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.ends.push((as_u32(key_end), as_u32(self.text.len())));
+    }
+
+    /// The pairs, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let mut start = 0usize;
+        self.ends.iter().map(move |&(key_end, value_end)| {
+            let (key_end, value_end) = (key_end as usize, value_end as usize);
+            let pair = (
+                self.text.get(start..key_end).unwrap_or(""),
+                self.text.get(key_end..value_end).unwrap_or(""),
+            );
+            start = value_end;
+            pair
+        })
+    }
+
+    /// The tags as a map.
+    pub fn to_map(&self) -> TagMap {
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for TagSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
 /// What changed between two tag maps: tags to set (new or changed values)
 /// and keys to remove.
 pub fn diff(before: &TagMap, after: &TagMap) -> (TagMap, Vec<String>) {
@@ -124,6 +204,23 @@ mod tests {
         let mut list: Option<Vec<Tag>> = None;
         drop(TagsMut::new(&mut list));
         assert_eq!(list, None);
+    }
+
+    #[test]
+    fn snapshot_reads_a_list_as_to_map_does() {
+        let list = vec![
+            Tag(Some("b".into()), Some("2".into())),
+            Tag(None, Some("orphan".into())),
+            Tag(Some("a".into()), None),
+            Tag(Some("b".into()), Some("3".into())),
+            Tag(Some("é".into()), Some("ü".into())),
+        ];
+        let snapshot = TagSnapshot::of(&list);
+        assert_eq!(snapshot.to_map(), to_map(Some(&list)));
+        assert_eq!(TagSnapshot::of_map(&to_map(Some(&list))), snapshot);
+        let pairs: Vec<_> = snapshot.iter().collect();
+        assert_eq!(pairs, [("a", ""), ("b", "3"), ("é", "ü")]);
+        assert!(TagSnapshot::of::<Tag>(&[]).to_map().is_empty());
     }
 
     #[test]

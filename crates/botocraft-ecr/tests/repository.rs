@@ -76,7 +76,7 @@ async fn get_with_tags_loads_tags_and_snapshot() {
     assert_eq!(r.tags(), map(&[("team", "platform"), ("owner", "alice")]));
     assert_eq!(
         r.state().tag_snapshot(),
-        Some(&map(&[("team", "platform"), ("owner", "alice")]))
+        Some(map(&[("team", "platform"), ("owner", "alice")]))
     );
     assert_eq!(
         f.operations(),

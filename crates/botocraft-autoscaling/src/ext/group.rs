@@ -319,7 +319,7 @@ impl AutoScalingGroup {
         let mut fresh = manager.get(name.as_str()).send().await?;
         if persisted {
             if let Some(desired) = self.tag_map() {
-                let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+                let before = self._state.tag_snapshot().unwrap_or_default();
                 if before != desired {
                     let edited = self.tags.clone().unwrap_or_default();
                     let current = fresh.tags.clone().unwrap_or_default();

@@ -69,6 +69,10 @@ impl PrimaryModel for AutoScalingGroup {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }

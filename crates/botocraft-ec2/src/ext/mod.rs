@@ -239,7 +239,7 @@ impl KeyPair {
         let desired = self.tag_map();
         if self.state().is_persisted() {
             if let Some(desired) = desired {
-                let before = self.state().tag_snapshot().cloned().unwrap_or_default();
+                let before = self.state().tag_snapshot().unwrap_or_default();
                 if before != desired {
                     let id = self
                         .key_pair_id

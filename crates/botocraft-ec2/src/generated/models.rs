@@ -63,6 +63,10 @@ impl PrimaryModel for Vpc {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -226,7 +230,7 @@ impl Vpc {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -251,7 +255,7 @@ impl Vpc {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -390,6 +394,10 @@ impl PrimaryModel for Subnet {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -492,7 +500,7 @@ impl Subnet {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -517,7 +525,7 @@ impl Subnet {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -603,6 +611,10 @@ impl PrimaryModel for SecurityGroup {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -680,7 +692,7 @@ impl SecurityGroup {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -708,7 +720,7 @@ impl SecurityGroup {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -788,6 +800,10 @@ impl PrimaryModel for Instance {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     fn state(&self) -> &ModelState {
@@ -1026,7 +1042,7 @@ impl Instance {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -1051,7 +1067,7 @@ impl Instance {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -1339,6 +1355,10 @@ impl PrimaryModel for Ami {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1450,7 +1470,7 @@ impl Ami {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -1475,7 +1495,7 @@ impl Ami {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -1618,6 +1638,10 @@ impl PrimaryModel for InternetGateway {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1713,7 +1737,7 @@ impl InternetGateway {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -1741,7 +1765,7 @@ impl InternetGateway {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -1886,6 +1910,10 @@ impl PrimaryModel for RouteTable {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     fn state(&self) -> &ModelState {
@@ -2048,7 +2076,7 @@ impl RouteTable {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -2076,7 +2104,7 @@ impl RouteTable {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -2156,6 +2184,10 @@ impl PrimaryModel for NatGateway {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     fn state(&self) -> &ModelState {
@@ -2257,7 +2289,7 @@ impl NatGateway {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -2285,7 +2317,7 @@ impl NatGateway {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -2515,6 +2547,10 @@ impl PrimaryModel for Address {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2642,7 +2678,7 @@ impl Address {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -2667,7 +2703,7 @@ impl Address {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -2751,6 +2787,10 @@ impl PrimaryModel for Volume {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     const TRACK_CHANGES: bool = true;
@@ -2909,7 +2949,7 @@ impl Volume {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -2934,7 +2974,7 @@ impl Volume {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -3209,6 +3249,10 @@ impl PrimaryModel for Snapshot {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -3324,7 +3368,7 @@ impl Snapshot {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -3349,7 +3393,7 @@ impl Snapshot {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -3496,6 +3540,10 @@ impl PrimaryModel for KeyPair {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -3543,7 +3591,7 @@ impl KeyPair {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -3690,6 +3738,10 @@ impl PrimaryModel for LaunchTemplate {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -3819,7 +3871,7 @@ impl LaunchTemplate {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -3847,7 +3899,7 @@ impl LaunchTemplate {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -4055,6 +4107,10 @@ impl PrimaryModel for NetworkInterface {
         self.tag_set.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tag_set.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -4241,7 +4297,7 @@ impl NetworkInterface {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -4269,7 +4325,7 @@ impl NetworkInterface {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tag_set.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -4498,6 +4554,10 @@ impl PrimaryModel for NetworkAcl {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -4585,7 +4645,7 @@ impl NetworkAcl {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -4613,7 +4673,7 @@ impl NetworkAcl {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -4699,6 +4759,10 @@ impl PrimaryModel for PlacementGroup {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -4778,7 +4842,7 @@ impl PlacementGroup {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -4805,7 +4869,7 @@ impl PlacementGroup {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .group_id
@@ -4885,6 +4949,10 @@ impl PrimaryModel for DhcpOptions {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     fn state(&self) -> &ModelState {
@@ -4975,7 +5043,7 @@ impl DhcpOptions {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -5003,7 +5071,7 @@ impl DhcpOptions {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -5083,6 +5151,10 @@ impl PrimaryModel for CustomerGateway {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     fn state(&self) -> &ModelState {
@@ -5175,7 +5247,7 @@ impl CustomerGateway {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -5203,7 +5275,7 @@ impl CustomerGateway {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -5350,6 +5422,10 @@ impl PrimaryModel for VpnGateway {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -5440,7 +5516,7 @@ impl VpnGateway {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -5468,7 +5544,7 @@ impl VpnGateway {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -5550,6 +5626,10 @@ impl PrimaryModel for VpcPeeringConnection {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     fn state(&self) -> &ModelState {
@@ -5699,7 +5779,7 @@ impl VpcPeeringConnection {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -5727,7 +5807,7 @@ impl VpcPeeringConnection {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -5919,6 +5999,10 @@ impl PrimaryModel for VpcEndpoint {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -6037,7 +6121,7 @@ impl VpcEndpoint {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -6065,7 +6149,7 @@ impl VpcEndpoint {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -6145,6 +6229,10 @@ impl PrimaryModel for VpnConnection {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     fn state(&self) -> &ModelState {
@@ -6246,7 +6334,7 @@ impl VpnConnection {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -6274,7 +6362,7 @@ impl VpnConnection {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()
@@ -6478,6 +6566,10 @@ impl PrimaryModel for FlowLog {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -6534,7 +6626,7 @@ impl FlowLog {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .pk()

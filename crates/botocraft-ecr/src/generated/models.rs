@@ -67,6 +67,10 @@ impl PrimaryModel for Repository {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     const TRACK_CHANGES: bool = true;
 
     fn baseline(&self) -> Self {
@@ -260,7 +264,7 @@ impl Repository {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -288,7 +292,7 @@ impl Repository {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .arn()

@@ -372,9 +372,7 @@ impl Service {
     fn replace_keeping_tags(&mut self, mut fresh: Service) {
         if fresh.tags.is_none() {
             fresh.tags = self.tags.take();
-            fresh
-                ._state
-                .set_tag_snapshot(self._state.tag_snapshot().cloned());
+            fresh._state.set_tag_snapshot(self._state.tag_snapshot());
         }
         *self = fresh;
     }

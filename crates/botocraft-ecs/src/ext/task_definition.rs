@@ -218,9 +218,7 @@ impl TaskDefinition {
     fn replace_keeping_tags(&mut self, mut fresh: TaskDefinition) {
         if fresh.tags.is_none() {
             fresh.tags = self.tags.take();
-            fresh
-                ._state
-                .set_tag_snapshot(self._state.tag_snapshot().cloned());
+            fresh._state.set_tag_snapshot(self._state.tag_snapshot());
         }
         *self = fresh;
     }

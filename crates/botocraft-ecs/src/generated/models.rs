@@ -67,6 +67,10 @@ impl PrimaryModel for Cluster {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     const TRACK_CHANGES: bool = true;
 
     fn baseline(&self) -> Self {
@@ -218,7 +222,7 @@ impl Cluster {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -243,7 +247,7 @@ impl Cluster {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .arn()
@@ -323,6 +327,10 @@ impl PrimaryModel for TaskDefinition {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     const TRACK_CHANGES: bool = true;
@@ -461,7 +469,7 @@ impl TaskDefinition {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -489,7 +497,7 @@ impl TaskDefinition {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .arn()
@@ -541,6 +549,10 @@ impl PrimaryModel for Service {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     const TRACK_CHANGES: bool = true;
@@ -790,7 +802,7 @@ impl Service {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -815,7 +827,7 @@ impl Service {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .arn()
@@ -1040,6 +1052,10 @@ impl PrimaryModel for Task {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1207,7 +1223,7 @@ impl Task {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -1232,7 +1248,7 @@ impl Task {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .arn()
@@ -1465,6 +1481,10 @@ impl PrimaryModel for ContainerInstance {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1601,7 +1621,7 @@ impl ContainerInstance {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self.arn().map(str::to_owned).ok_or_else(|| {
                 Error::validation("ContainerInstance has no ARN to write tags to")
@@ -1664,6 +1684,10 @@ impl PrimaryModel for CapacityProvider {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     const TRACK_CHANGES: bool = true;
@@ -1748,7 +1772,7 @@ impl CapacityProvider {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -1776,7 +1800,7 @@ impl CapacityProvider {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .arn()
@@ -1855,6 +1879,10 @@ impl PrimaryModel for TaskSet {
 
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
+    }
+
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
     const TRACK_CHANGES: bool = true;
@@ -1993,7 +2021,7 @@ impl TaskSet {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -2018,7 +2046,7 @@ impl TaskSet {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self
                 .arn()
@@ -3229,6 +3257,10 @@ impl PrimaryModel for ExpressGatewayService {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
+        self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
     const TRACK_CHANGES: bool = true;
 
     fn baseline(&self) -> Self {
@@ -3369,7 +3401,7 @@ impl ExpressGatewayService {
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
-                    self._state.tag_snapshot().cloned().unwrap_or_default()
+                    self._state.tag_snapshot().unwrap_or_default()
                 } else {
                     fresh.tag_map().unwrap_or_default()
                 };
@@ -3399,7 +3431,7 @@ impl ExpressGatewayService {
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
         let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().cloned().unwrap_or_default();
+        let before = self._state.tag_snapshot().unwrap_or_default();
         if before != desired {
             let target = self.arn().map(str::to_owned).ok_or_else(|| {
                 Error::validation("ExpressGatewayService has no ARN to write tags to")

@@ -14,6 +14,10 @@
 //!   and [`RecordingTransport`] records them.
 //! * Configuration comes from the builder, else the environment, else the
 //!   shared profile files (`~/.aws/config`, `~/.aws/credentials`).
+//! * With the `testing` cargo feature (off by default), the `testing` module
+//!   is the fixture-test harness the service crates' integration tests share:
+//!   a session replaying `tests/fixtures/<name>.json` that records what it
+//!   sent.
 //!
 //! # Example
 //!
@@ -54,6 +58,8 @@ pub mod profile;
 pub mod retry;
 pub mod session;
 pub mod signer;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod transport;
 
 pub use credentials::{

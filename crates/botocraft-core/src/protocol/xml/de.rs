@@ -77,6 +77,72 @@ struct Parser<'a> {
     path: Vec<Seg>,
     wrapper: Option<&'a str>,
     ec2: bool,
+    order: MemberOrder,
+}
+
+/// The order a response sends members in, learned as it is read.
+///
+/// Services send a structure's members in a fixed order of their own (EC2's
+/// is not the model's), and a listing repeats the same structure thousands
+/// of times: remembering which member followed which turns the search for an
+/// element's member into one comparison. A small direct-mapped table keyed by
+/// (structure, previous member); a wrong or evicted guess only costs the
+/// search it would have saved.
+struct MemberOrder {
+    slots: Vec<OrderSlot>,
+}
+
+#[derive(Clone, Copy)]
+struct OrderSlot {
+    members: usize,
+    previous: usize,
+    next: usize,
+}
+
+impl MemberOrder {
+    const SLOTS: usize = 1024;
+    const EMPTY: OrderSlot = OrderSlot {
+        members: 0,
+        previous: 0,
+        next: 0,
+    };
+
+    fn new() -> Self {
+        MemberOrder { slots: Vec::new() }
+    }
+
+    fn slot(members: &'static [Member], previous: Option<usize>) -> (usize, usize, usize) {
+        let key = members.as_ptr() as usize;
+        let previous = previous.map_or(0, |p| p + 1);
+        let hash = (key >> 4).wrapping_mul(31).wrapping_add(previous);
+        (key, previous, hash % Self::SLOTS)
+    }
+
+    /// The member predicted to follow `previous`, if the element is it.
+    fn guess(
+        &self,
+        members: &'static [Member],
+        previous: Option<usize>,
+        name: &[u8],
+    ) -> Option<usize> {
+        let (key, previous, at) = Self::slot(members, previous);
+        let slot = self.slots.get(at)?;
+        (slot.members == key && slot.previous == previous)
+            .then_some(slot.next)
+            .filter(|&i| members.get(i).is_some_and(|m| is_member(m, name)))
+    }
+
+    fn learn(&mut self, members: &'static [Member], previous: Option<usize>, next: usize) {
+        if self.slots.is_empty() {
+            self.slots = vec![Self::EMPTY; Self::SLOTS];
+        }
+        let (key, previous, at) = Self::slot(members, previous);
+        self.slots[at] = OrderSlot {
+            members: key,
+            previous,
+            next,
+        };
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -93,6 +159,7 @@ impl<'a> Parser<'a> {
             path: Vec::new(),
             wrapper,
             ec2,
+            order: MemberOrder::new(),
         }
     }
 
@@ -189,6 +256,36 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// What the next child element of a structure is: one of `members`
+    /// (`previous` is the member of the child before it), the response's
+    /// wrapper element, something to skip, or nothing (the end).
+    fn classify_child(
+        &mut self,
+        members: &'static [Member],
+        previous: Option<usize>,
+        wrapper: Option<&str>,
+        ec2: bool,
+    ) -> Res<Step> {
+        if self.peek_child()?.is_none() {
+            return Ok(Step::Done);
+        }
+        let Some(Event::Start(start)) = &self.peeked else {
+            return Err(self.err("internal: lookahead lost"));
+        };
+        let name = start.local_name().into_inner();
+        if let Some(i) = self.order.guess(members, previous, name) {
+            return Ok(Step::Member(i, &members[i]));
+        }
+        Ok(match find_member(members, name, ec2) {
+            Some((i, m)) => {
+                self.order.learn(members, previous, i);
+                Step::Member(i, m)
+            }
+            None if wrapper.is_some_and(|w| w.as_bytes() == name) => Step::Wrapper,
+            None => Step::Skip,
+        })
+    }
+
     /// Consumes the start tag [`Self::peek_child`] found.
     fn open(&mut self) -> Res<BytesStart<'a>> {
         match self.next()? {
@@ -261,25 +358,20 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// The member of `members` an element named `name` belongs to. The search
-/// starts at `from`: services send members in model order, so the member
-/// after the previous one is usually the next.
+/// Whether an element named `name` is `m` (exactly, not ec2's relaxed way).
+fn is_member(m: &Member, name: &[u8]) -> bool {
+    !m.xml_attribute
+        && (m.xml_name().as_bytes() == name
+            || flattened_alias(m).is_some_and(|a| a.as_bytes() == name))
+}
+
+/// The member of `members` an element named `name` belongs to.
 fn find_member(
     members: &'static [Member],
     name: &[u8],
     ec2: bool,
-    from: usize,
 ) -> Option<(usize, &'static Member)> {
-    let from = from.min(members.len());
-    let is = |m: &Member| {
-        !m.xml_attribute
-            && (m.xml_name().as_bytes() == name
-                || flattened_alias(m).is_some_and(|a| a.as_bytes() == name))
-    };
-    let exact = (from..members.len())
-        .chain(0..from)
-        .map(|i| (i, &members[i]))
-        .find(|(_, m)| is(m));
+    let exact = members.iter().enumerate().find(|(_, m)| is_member(m, name));
     if exact.is_some() || !ec2 {
         return exact;
     }
@@ -301,11 +393,16 @@ fn eq_first_ci(a: &str, b: &[u8]) -> bool {
 /// flattening on the list shape and no name on the member, botocore names
 /// the elements after the list member's `locationName` (SQS `<Message>`).
 fn flattened_alias(m: &Member) -> Option<&'static str> {
+    // The member's own fields first: most members have a location name, and
+    // reading the shape means touching another static per member searched.
+    if m.location_name.is_some() || m.flattened {
+        return None;
+    }
     match m.shape.kind {
         Kind::List {
             member,
             flattened: true,
-        } if m.location_name.is_none() && !m.flattened => member.location_name,
+        } => member.location_name,
         _ => None,
     }
 }
@@ -449,8 +546,8 @@ struct StructAccess<'p, 'a> {
     root: bool,
     /// No element to read (an empty response body): no members.
     empty: bool,
-    /// Where the search for the next child's member starts.
-    next_index: usize,
+    /// The member of the previous child element.
+    last: Option<usize>,
     wrappers_open: usize,
     pending: Pending,
     seen: Seen,
@@ -475,7 +572,7 @@ impl<'p, 'a> StructAccess<'p, 'a> {
             attr_pos,
             root,
             empty: false,
-            next_index: 0,
+            last: None,
             wrappers_open: 0,
             pending: Pending::None,
             seen: Seen::default(),
@@ -516,14 +613,7 @@ impl<'p, 'a> StructAccess<'p, 'a> {
             let members = self.members;
             let wrapper = if self.root { self.p.wrapper } else { None };
             let ec2 = self.p.ec2;
-            let step = match self.p.peek_child()? {
-                None => Step::Done,
-                Some(name) => match find_member(members, name, ec2, self.next_index) {
-                    Some((i, m)) => Step::Member(i, m),
-                    None if wrapper.is_some_and(|w| w.as_bytes() == name) => Step::Wrapper,
-                    None => Step::Skip,
-                },
-            };
+            let step = self.p.classify_child(members, self.last, wrapper, ec2)?;
             match step {
                 Step::Done if self.wrappers_open > 0 => {
                     self.p.next()?;
@@ -549,7 +639,7 @@ impl<'p, 'a> StructAccess<'p, 'a> {
                         continue;
                     }
                     self.pending = Pending::Child(m);
-                    self.next_index = i + 1;
+                    self.last = Some(i);
                     return Ok(Some(m));
                 }
             }
@@ -1121,7 +1211,7 @@ impl<'p, 'a> Items<'p, 'a> {
                 None => 0,
                 Some(n) if n == name.as_bytes() || alias.is_some_and(|a| a.as_bytes() == n) => 1,
                 Some(n) => match siblings {
-                    Some(s) if find_member(s, n, ec2, 0).is_some() => 0,
+                    Some(s) if find_member(s, n, ec2).is_some() => 0,
                     _ => 2,
                 },
             };

@@ -241,6 +241,42 @@ fn ec2_describe_instances() {
     assert!(instances[1].launch_time.is_none());
 }
 
+#[test]
+fn learned_member_order_survives_changes_of_order() {
+    // The parser learns which member follows which; instances that change
+    // the order (or repeat or drop members) must still read correctly.
+    let item = |body: &str| format!("<item>{body}</item>");
+    let a = "<instanceId>i-a</instanceId><instanceType>t3.micro</instanceType><ebsOptimized>true</ebsOptimized><privateIpAddress>10.0.0.1</privateIpAddress>";
+    let b = "<privateIpAddress>10.0.0.2</privateIpAddress><instanceType>m5.large</instanceType><instanceId>i-b</instanceId>";
+    let c = "<instanceId>i-c</instanceId><instanceId>i-dup</instanceId><ebsOptimized>false</ebsOptimized>";
+    let mut items = String::new();
+    for body in [a, a, b, a, c, b, a] {
+        items.push_str(&item(body));
+    }
+    let body = format!(
+        "<DescribeInstancesResponse><reservationSet><item><instancesSet>{items}</instancesSet></item></reservationSet></DescribeInstancesResponse>"
+    );
+    let r = response(200, &[], &body);
+    let out: DescribeInstancesOut =
+        parse_response(&EC2, "DescribeInstances", &DESCRIBE_INSTANCES, None, &r).unwrap();
+    let instances = out.reservations.unwrap().remove(0).instances.unwrap();
+    let seen: Vec<_> = instances
+        .iter()
+        .map(|i| {
+            (
+                i.instance_id.as_deref().unwrap_or(""),
+                i.instance_type.as_deref().unwrap_or(""),
+                i.ebs_optimized,
+                i.private_ip_address.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    let a = ("i-a", "t3.micro", Some(true), "10.0.0.1");
+    let b = ("i-b", "m5.large", None, "10.0.0.2");
+    let c = ("i-c", "", Some(false), "");
+    assert_eq!(seen, [a, a, b, a, c, b, a]);
+}
+
 // --- awsQuery DescribeAutoScalingGroups ------------------------------------
 
 static ASG_INSTANCE: Shape = shape(

@@ -13,7 +13,9 @@
 # Env:
 #   BENCH_COLD_BUILD=1  additionally time cold `cargo build --release` of each
 #                       client in fresh target dirs (benches/target/cold-*);
-#                       slow: the aws-sdk-rust one is ~30 min on 2 cores.
+#                       slow: the aws-sdk-rust one is ~9 min on 2 cores.
+#   BENCH_PYTHON=1      also run the Python botocraft (botocraft==0.36.0 from
+#                       PyPI, in benches/.venv-py) as a third client.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,7 +56,18 @@ for b in bench-botocraft bench-sdk; do
         'BEGIN { printf "  %-16s %6.1f MB stripped (%6.1f MB as built)\n", n, s / 1e6, u / 1e6 }'
 done
 
+python_args=()
+if [[ "${BENCH_PYTHON:-0}" == "1" ]]; then
+    venv="$BENCH/.venv-py"
+    if [[ ! -x "$venv/bin/python" ]]; then
+        echo "bench.sh: installing the Python botocraft into $venv..." >&2
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet "botocraft==0.36.0"
+    fi
+    python_args=(--python "$venv/bin/python" "$BENCH/python-client/bench_botocraft.py")
+fi
+
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); rustc: $(rustc --version)"
-"$TARGET/release/bench" run --csv "$RESULTS/runs-$stamp.csv" "$@"
+"$TARGET/release/bench" run --csv "$RESULTS/runs-$stamp.csv" "${python_args[@]}" "$@"
 echo "per-run samples: benches/results/runs-$stamp.csv"

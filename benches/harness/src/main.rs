@@ -31,6 +31,8 @@ const WORKLOADS: [&str; 5] = ["noop", "ec2", "ec2-stream", "ecs", "asg"];
 struct Opts {
     rounds: usize,
     bin_dir: PathBuf,
+    /// `PYTHON SCRIPT`: also run the Python botocraft client.
+    python: Option<(PathBuf, PathBuf)>,
     csv: Option<PathBuf>,
     port: u16,
     sizes: server::Sizes,
@@ -46,6 +48,7 @@ fn parse_args() -> (String, Opts) {
             .and_then(|p| p.parent().map(PathBuf::from))
             .unwrap_or_default(),
         csv: None,
+        python: None,
         port: 0,
         sizes: server::Sizes { ec2_instances: 5000, ecs_services: 2000, asg_groups: 500 },
     };
@@ -56,12 +59,17 @@ fn parse_args() -> (String, Opts) {
             "--rounds" => o.rounds = val().parse().unwrap_or_else(|_| die("--rounds N")),
             "--bin-dir" => o.bin_dir = PathBuf::from(val()),
             "--csv" => o.csv = Some(PathBuf::from(val())),
+            "--python" => {
+                let interpreter = PathBuf::from(val());
+                let script = PathBuf::from(val());
+                o.python = Some((interpreter, script));
+            }
             "--port" => o.port = val().parse().unwrap_or_else(|_| die("--port P")),
             "--ec2" => o.sizes.ec2_instances = val().parse().unwrap_or_else(|_| die("--ec2 N")),
             "--ecs" => o.sizes.ecs_services = val().parse().unwrap_or_else(|_| die("--ecs N")),
             "--asg" => o.sizes.asg_groups = val().parse().unwrap_or_else(|_| die("--asg N")),
             "-h" | "--help" => {
-                println!("usage: bench [run|serve] [--rounds N] [--bin-dir DIR] [--csv FILE] [--port P] [--ec2 N] [--ecs N] [--asg N]");
+                println!("usage: bench [run|serve] [--rounds N] [--bin-dir DIR] [--csv FILE] [--python INTERPRETER SCRIPT] [--port P] [--ec2 N] [--ecs N] [--asg N]");
                 std::process::exit(0);
             }
             _ => die(&format!("unknown argument {a:?} (try --help)")),
@@ -103,7 +111,14 @@ struct Sample {
 
 fn run_one(o: &Opts, home: &PathBuf, endpoint: &str, round: usize, workload: &'static str, client: &'static str) -> Sample {
     let bin = o.bin_dir.join(format!("bench-{client}"));
-    let mut cmd = Command::new(&bin);
+    let mut cmd = match (&o.python, client) {
+        (Some((interpreter, script)), "python") => {
+            let mut c = Command::new(interpreter);
+            c.arg(script);
+            c
+        }
+        _ => Command::new(&bin),
+    };
     cmd.arg(workload).arg(endpoint);
     // Same clean environment for both clients: no AWS_* settings, an empty
     // HOME (no shared config files), no instance-metadata lookups.
@@ -113,6 +128,10 @@ fn run_one(o: &Opts, home: &PathBuf, endpoint: &str, round: usize, workload: &'s
         }
     }
     cmd.env("HOME", home).env("AWS_EC2_METADATA_DISABLED", "true");
+    if client == "python" {
+        // boto3 takes the endpoint and the attempt count from the environment.
+        cmd.env("AWS_ENDPOINT_URL", endpoint).env("AWS_MAX_ATTEMPTS", "1");
+    }
     cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
     let server_before = self_cpu_us();
     let start = Instant::now();
@@ -205,11 +224,21 @@ fn main() {
         _ => 0,
     };
     let mut samples: Vec<Sample> = Vec::new();
+    let mut clients: Vec<&'static str> = CLIENTS.to_vec();
+    if o.python.is_some() {
+        clients.push("python");
+    }
     for round in 0..=o.rounds {
-        let order: [&'static str; 2] = if round % 2 == 0 { CLIENTS } else { [CLIENTS[1], CLIENTS[0]] };
+        // Each round starts with a different client.
+        let mut order = clients.clone();
+        order.rotate_left(round % clients.len());
         for w in WORKLOADS {
             let mut pair = Vec::new();
-            for c in order {
+            for &c in &order {
+                // The Python botocraft has no streaming listing.
+                if c == "python" && w == "ec2-stream" {
+                    continue;
+                }
                 let s = run_one(&o, &home, &endpoint, round, w, c);
                 if s.items != expected(w) {
                     die(&format!("{c} {w}: listed {} items, expected {}", s.items, expected(w)));
@@ -226,8 +255,8 @@ fn main() {
                 );
                 pair.push(s);
             }
-            if pair[0].tags != pair[1].tags {
-                die(&format!("{w}: the clients disagree on the number of tags ({} vs {})", pair[0].tags, pair[1].tags));
+            if let Some(odd) = pair.iter().find(|s| s.tags != pair[0].tags) {
+                die(&format!("{w}: the clients disagree on the number of tags ({} from {} vs {} from {})", pair[0].tags, pair[0].client, odd.tags, odd.client));
             }
             if round > 0 {
                 samples.extend(pair);
@@ -258,13 +287,20 @@ fn main() {
     println!("|---|---|---:|---:|---:|---:|---:|");
     let sel = |w: &'static str, c: &'static str| samples.iter().filter(move |s| s.workload == w && s.client == c);
     for w in WORKLOADS {
-        for c in CLIENTS {
+        for &c in &clients {
+            if sel(w, c).next().is_none() {
+                continue;
+            }
             let wall = median(sel(w, c).map(|s| s.wall_us as f64 / 1e3).collect());
             let cpu = median(sel(w, c).map(|s| (s.user_us + s.sys_us) as f64 / 1e3).collect());
             let rss = median(sel(w, c).map(|s| s.maxrss_kb as f64 / 1024.0).collect());
             let srv = median(sel(w, c).map(|s| s.server_us as f64 / 1e3).collect());
             let per = if expected(w) > 0 { format!("{:.1}", cpu * 1e3 / expected(w) as f64) } else { "–".into() };
-            let name = if c == "sdk" { "aws-sdk-rust" } else { "botocraft" };
+            let name = match c {
+                "sdk" => "aws-sdk-rust",
+                "python" => "Python botocraft",
+                _ => "botocraft",
+            };
             println!("| {w} | {name} | {wall:.1} | {cpu:.1} | {per} | {rss:.1} | {srv:.1} ({:.0}%) |", 100.0 * srv / cpu.max(1e-9));
         }
     }
@@ -286,4 +322,25 @@ fn main() {
     }
     println!();
     println!("(ratios are botocraft / aws-sdk-rust, the median over rounds of each round's pair; noop = start the runtime, build the session/config, exit; ec2-stream = the EC2 listing consumed as a stream, one instance at a time, nothing kept)");
+    if o.python.is_some() {
+        println!();
+        println!("| workload | Python botocraft CPU / botocraft CPU | Python botocraft CPU / aws-sdk-rust CPU | target ≥ 50× |");
+        println!("|---|---:|---:|---|");
+        for w in WORKLOADS {
+            let p: Vec<&Sample> = sel(w, "python").collect();
+            if p.is_empty() {
+                continue;
+            }
+            let cpu = |s: &Sample| (s.user_us + s.sys_us) as f64;
+            let over = |c: &'static str| {
+                let other: Vec<&Sample> = sel(w, c).collect();
+                median(p.iter().zip(&other).map(|(p, o)| cpu(p) / cpu(o)).collect())
+            };
+            let (b, s) = (over("botocraft"), over("sdk"));
+            let verdict = if w == "noop" { "–" } else if b >= 50.0 { "met" } else { "missed" };
+            println!("| {w} | {b:.0}× | {s:.0}× | {verdict} |");
+        }
+        println!();
+        println!("(whole processes, as for the other clients: the Python figures include starting the interpreter and importing botocraft, which the noop row shows alone)");
+    }
 }

@@ -322,9 +322,10 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// `success` acceptor.
     ///
     /// When the matching `success` acceptor is an `error` or `status` matcher
-    /// that matched a failed poll (a "wait until deleted" waiter), there is no
-    /// output to return, and this returns that poll's error; use
-    /// [`Waiter::wait`] to tell the two apart.
+    /// that matched a failed poll (a "wait until deleted" waiter: the resource
+    /// is gone), there is no output, and this returns `Ok` with an empty one
+    /// (`O::default()`: what describing nothing gives); use [`Waiter::wait`]
+    /// to see the error that ended the wait.
     ///
     /// # Errors
     ///
@@ -358,10 +359,21 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// assert_eq!(err.code(), Some("WaiterFailure"));
     /// # }
     /// ```
-    pub async fn send(self) -> Result<O> {
+    pub async fn send(self) -> Result<O>
+    where
+        O: Default,
+    {
+        let operation = self.operation;
         match self.wait().await? {
             WaitOutcome::Output(output) => Ok(output),
-            WaitOutcome::Error(err) => Err(err),
+            WaitOutcome::Error(err) => {
+                tracing::debug!(
+                    operation,
+                    code = err.code(),
+                    "waiter succeeded on an error: the resource is gone"
+                );
+                Ok(O::default())
+            }
         }
     }
 
@@ -449,7 +461,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     }
 }
 
-impl<O: Serialize + Send + 'static> IntoFuture for Waiter<O> {
+impl<O: Serialize + Default + Send + 'static> IntoFuture for Waiter<O> {
     type Output = Result<O>;
     type IntoFuture = BoxFuture<'static, Result<O>>;
 
@@ -1604,6 +1616,13 @@ mod tests {
             WaitOutcome::Output(out) => panic!("unexpected output {out}"),
         }
         assert_eq!(count.load(Ordering::SeqCst), 2);
+        // Awaited, the same success is Ok with an empty output.
+        let (waiter, _) = scripted(
+            GONE,
+            5,
+            vec![Ok(json!({})), Err(service_error("NotThere", 404))],
+        );
+        assert_eq!(waiter.await.unwrap(), Value::Null);
 
         const NOT_FOUND: &[Acceptor] = &[Acceptor {
             matcher: "status",

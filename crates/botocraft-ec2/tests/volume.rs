@@ -169,12 +169,29 @@ async fn waiters_available_in_use_and_deleted() {
     v.wait_until_available().delay(TICK).await.unwrap();
     v.wait_until_in_use().delay(TICK).await.unwrap();
     // VolumeDeleted succeeds on InvalidVolume.NotFound after a `deleting`
-    // answer; that success carries the error, so `.await` would be `Err`.
+    // answer; `.wait()` shows the error that ended the wait.
     let outcome = v.wait_until_deleted().delay(TICK).wait().await.unwrap();
     match outcome {
         WaitOutcome::Error(e) => assert_eq!(e.code(), Some("InvalidVolume.NotFound")),
         WaitOutcome::Output(o) => panic!("expected the NotFound success, got {o:?}"),
     }
     assert_eq!(f.sent().len(), 5);
+    f.done();
+}
+
+#[tokio::test]
+async fn awaiting_a_deleted_waiter_is_ok_once_the_volume_is_gone() {
+    let f = fx("volume_waiters");
+    let v = Volume {
+        volume_id: Some("vol-w".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    v.wait_until_available().delay(TICK).await.unwrap();
+    v.wait_until_in_use().delay(TICK).await.unwrap();
+    // The volume is gone (InvalidVolume.NotFound): the wait succeeded, with
+    // nothing left to describe.
+    let gone = v.wait_until_deleted().delay(TICK).await.unwrap();
+    assert!(gone.volumes.unwrap_or_default().is_empty());
     f.done();
 }

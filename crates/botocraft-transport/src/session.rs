@@ -448,7 +448,6 @@ impl AwsSession {
                     tokio::time::sleep(wait).await;
                 }
             }
-            op_span.record("attempts", attempt);
             let span = tracing::debug_span!("attempt", attempt, status = Empty, request_id = Empty);
             let outcome = self
                 .attempt(request, operation)
@@ -475,10 +474,14 @@ impl AwsSession {
                         .quota
                         .release(last_retry_cost.unwrap_or(SUCCESS_REFUND));
                 }
+                // Recorded once, when the call ends: a field recorded per
+                // attempt shows up once per attempt in formatted output.
+                op_span.record("attempts", attempt);
                 return outcome;
             }
             if attempt >= i.retry.max_attempts {
                 tracing::debug!(parent: &span, attempts = attempt, "giving up: retry attempts exhausted");
+                op_span.record("attempts", attempt);
                 return outcome;
             }
             let cost = retry_cost(&outcome);
@@ -490,6 +493,7 @@ impl AwsSession {
                     available = partition.quota.available(),
                     "giving up: retry quota exhausted"
                 );
+                op_span.record("attempts", attempt);
                 return outcome;
             }
             last_retry_cost = Some(cost);

@@ -28,11 +28,37 @@ pub trait Paginator: Send + Sized + 'static {
 
     /// The items of every page, in order.
     fn items(self) -> BoxStream<'static, Result<Self::Item>> {
-        self.pages()
-            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        flatten_pages(self.pages())
     }
+}
+
+/// A stream of pages, or, when they could not be started, a stream of the
+/// one error that prevented them.
+pub fn pages_or_error<T: Send + 'static>(
+    pages: Result<BoxStream<'static, Result<Vec<T>>>>,
+) -> BoxStream<'static, Result<Vec<T>>> {
+    match pages {
+        Ok(pages) => pages,
+        Err(e) => stream::once(async { Err(e) }).boxed(),
+    }
+}
+
+/// The items of a stream of pages, one by one; an error ends the stream.
+pub fn flatten_pages<T: Send + 'static>(
+    pages: BoxStream<'static, Result<Vec<T>>>,
+) -> BoxStream<'static, Result<T>> {
+    pages
+        .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+}
+
+/// Every item of every page, in order; the first error instead, never a
+/// shorter list.
+pub async fn collect_pages<T: Send + 'static>(
+    pages: BoxStream<'static, Result<Vec<T>>>,
+) -> Result<Vec<T>> {
+    pages.try_concat().await
 }
 
 type FetchFn<T> =
@@ -156,6 +182,31 @@ mod tests {
             p.collect_all().await,
             Err(Error::Validation { .. })
         ));
+    }
+
+    #[tokio::test]
+    async fn helpers_flatten_collect_and_report_a_failed_start() {
+        let pages = || {
+            pager(vec![
+                Ok(Page {
+                    items: vec![1, 2],
+                    next_token: Some("a".into()),
+                }),
+                Ok(Page {
+                    items: vec![3],
+                    next_token: None,
+                }),
+            ])
+            .pages()
+        };
+        assert_eq!(collect_pages(pages()).await.unwrap(), vec![1, 2, 3]);
+        let items: Vec<u32> = flatten_pages(pages()).try_collect().await.unwrap();
+        assert_eq!(items, vec![1, 2, 3]);
+        let failed: Vec<Result<Vec<u32>>> = pages_or_error(Err(Error::validation("no session")))
+            .collect()
+            .await;
+        assert_eq!(failed.len(), 1);
+        assert!(matches!(failed[0], Err(Error::Validation { .. })));
     }
 
     #[tokio::test]

@@ -449,25 +449,20 @@ impl AutoScalingGroupGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
-        let items: Vec<AutoScalingGroup> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
@@ -619,25 +614,20 @@ impl AutoScalingGroupList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
-        let items: Vec<AutoScalingGroup> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
@@ -2498,25 +2488,20 @@ impl LaunchConfigurationGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<LaunchConfiguration>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
-        let items: Vec<LaunchConfiguration> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {
@@ -2629,25 +2614,20 @@ impl LaunchConfigurationList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<LaunchConfiguration>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
-        let items: Vec<LaunchConfiguration> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {

@@ -340,25 +340,20 @@ impl VpcGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Vpc>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Vpc>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Vpc>> {
-        let items: Vec<Vpc> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Vpc>>>> {
@@ -487,25 +482,20 @@ impl VpcList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Vpc>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Vpc>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Vpc>> {
-        let items: Vec<Vpc> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Vpc>>>> {
@@ -1398,25 +1388,20 @@ impl SubnetGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Subnet>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Subnet>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Subnet>> {
-        let items: Vec<Subnet> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Subnet>>>> {
@@ -1545,25 +1530,20 @@ impl SubnetList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Subnet>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Subnet>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Subnet>> {
-        let items: Vec<Subnet> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Subnet>>>> {
@@ -2218,25 +2198,20 @@ impl SecurityGroupGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<SecurityGroup>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<SecurityGroup>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
-        let items: Vec<SecurityGroup> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<SecurityGroup>>>> {
@@ -2375,25 +2350,20 @@ impl SecurityGroupList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<SecurityGroup>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<SecurityGroup>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
-        let items: Vec<SecurityGroup> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<SecurityGroup>>>> {
@@ -3449,25 +3419,20 @@ impl InstanceGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Instance>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Instance>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Instance>> {
-        let items: Vec<Instance> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Instance>>>> {
@@ -3608,25 +3573,20 @@ impl InstanceList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Instance>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Instance>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Instance>> {
-        let items: Vec<Instance> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Instance>>>> {
@@ -5732,25 +5692,20 @@ impl AmiList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Ami>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Ami>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Ami>> {
-        let items: Vec<Ami> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Ami>>>> {
@@ -6647,25 +6602,20 @@ impl InternetGatewayGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InternetGateway>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<InternetGateway>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
-        let items: Vec<InternetGateway> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InternetGateway>>>> {
@@ -6805,25 +6755,20 @@ impl InternetGatewayList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InternetGateway>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<InternetGateway>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
-        let items: Vec<InternetGateway> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InternetGateway>>>> {
@@ -7542,25 +7487,20 @@ impl RouteTableGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<RouteTable>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<RouteTable>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<RouteTable>> {
-        let items: Vec<RouteTable> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<RouteTable>>>> {
@@ -7689,25 +7629,20 @@ impl RouteTableList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<RouteTable>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<RouteTable>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<RouteTable>> {
-        let items: Vec<RouteTable> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<RouteTable>>>> {
@@ -8789,25 +8724,20 @@ impl NatGatewayGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NatGateway>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<NatGateway>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NatGateway>> {
-        let items: Vec<NatGateway> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NatGateway>>>> {
@@ -8933,25 +8863,20 @@ impl NatGatewayList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NatGateway>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<NatGateway>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NatGateway>> {
-        let items: Vec<NatGateway> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NatGateway>>>> {
@@ -10591,25 +10516,20 @@ impl VolumeGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Volume>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Volume>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Volume>> {
-        let items: Vec<Volume> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Volume>>>> {
@@ -10744,25 +10664,20 @@ impl VolumeList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Volume>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Volume>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Volume>> {
-        let items: Vec<Volume> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Volume>>>> {
@@ -11758,25 +11673,20 @@ impl SnapshotGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Snapshot>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Snapshot>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Snapshot>> {
-        let items: Vec<Snapshot> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Snapshot>>>> {
@@ -11920,25 +11830,20 @@ impl SnapshotList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Snapshot>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Snapshot>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Snapshot>> {
-        let items: Vec<Snapshot> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Snapshot>>>> {
@@ -13849,25 +13754,20 @@ impl LaunchTemplateGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplate>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplate>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
-        let items: Vec<LaunchTemplate> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplate>>>> {
@@ -14022,25 +13922,20 @@ impl LaunchTemplateList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplate>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplate>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
-        let items: Vec<LaunchTemplate> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplate>>>> {
@@ -14731,25 +14626,20 @@ impl LaunchTemplateVersionList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplateVersion>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplateVersion>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<LaunchTemplateVersion>> {
-        let items: Vec<LaunchTemplateVersion> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplateVersion>>>> {
@@ -15427,25 +15317,20 @@ impl NetworkInterfaceGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkInterface>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<NetworkInterface>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
-        let items: Vec<NetworkInterface> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkInterface>>>> {
@@ -15591,25 +15476,20 @@ impl NetworkInterfaceList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkInterface>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<NetworkInterface>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
-        let items: Vec<NetworkInterface> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkInterface>>>> {
@@ -16967,25 +16847,20 @@ impl InstanceTypeInfoGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InstanceTypeInfo>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<InstanceTypeInfo>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
-        let items: Vec<InstanceTypeInfo> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InstanceTypeInfo>>>> {
@@ -17127,25 +17002,20 @@ impl InstanceTypeInfoList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InstanceTypeInfo>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<InstanceTypeInfo>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
-        let items: Vec<InstanceTypeInfo> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InstanceTypeInfo>>>> {
@@ -17590,25 +17460,20 @@ impl NetworkAclGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkAcl>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<NetworkAcl>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
-        let items: Vec<NetworkAcl> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkAcl>>>> {
@@ -17737,25 +17602,20 @@ impl NetworkAclList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkAcl>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<NetworkAcl>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
-        let items: Vec<NetworkAcl> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkAcl>>>> {
@@ -19348,25 +19208,20 @@ impl DhcpOptionsGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DhcpOptions>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<DhcpOptions>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
-        let items: Vec<DhcpOptions> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DhcpOptions>>>> {
@@ -19499,25 +19354,20 @@ impl DhcpOptionsList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DhcpOptions>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<DhcpOptions>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
-        let items: Vec<DhcpOptions> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DhcpOptions>>>> {
@@ -21608,25 +21458,20 @@ impl VpcPeeringConnectionGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcPeeringConnection>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<VpcPeeringConnection>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
-        let items: Vec<VpcPeeringConnection> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcPeeringConnection>>>> {
@@ -21766,25 +21611,20 @@ impl VpcPeeringConnectionList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcPeeringConnection>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<VpcPeeringConnection>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
-        let items: Vec<VpcPeeringConnection> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcPeeringConnection>>>> {
@@ -22608,25 +22448,20 @@ impl VpcEndpointGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcEndpoint>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<VpcEndpoint>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
-        let items: Vec<VpcEndpoint> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcEndpoint>>>> {
@@ -22759,25 +22594,20 @@ impl VpcEndpointList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcEndpoint>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<VpcEndpoint>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
-        let items: Vec<VpcEndpoint> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcEndpoint>>>> {
@@ -24309,25 +24139,20 @@ impl FlowLogGetMany {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<FlowLog>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<FlowLog>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<FlowLog>> {
-        let items: Vec<FlowLog> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<FlowLog>>>> {
@@ -24453,25 +24278,20 @@ impl FlowLogList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<FlowLog>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<FlowLog>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<FlowLog>> {
-        let items: Vec<FlowLog> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<FlowLog>>>> {

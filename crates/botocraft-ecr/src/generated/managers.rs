@@ -526,25 +526,20 @@ impl RepositoryList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Repository>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Repository>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Repository>> {
-        let items: Vec<Repository> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Repository>>>> {
@@ -2247,25 +2242,20 @@ impl EcrImageList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<EcrImage>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<EcrImage>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<EcrImage>> {
-        let items: Vec<EcrImage> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<EcrImage>>>> {

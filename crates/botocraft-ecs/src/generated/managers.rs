@@ -416,25 +416,20 @@ impl ClusterList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Cluster>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Cluster>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Cluster>> {
-        let items: Vec<Cluster> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Cluster>>>> {
@@ -1232,25 +1227,20 @@ impl TaskDefinitionList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<TaskDefinition>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<TaskDefinition>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<TaskDefinition>> {
-        let items: Vec<TaskDefinition> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<TaskDefinition>>>> {
@@ -2616,25 +2606,20 @@ impl ServiceList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Service>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Service>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Service>> {
-        let items: Vec<Service> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Service>>>> {
@@ -4063,25 +4048,20 @@ impl TaskList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Task>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Task>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Task>> {
-        let items: Vec<Task> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Task>>>> {
@@ -5092,25 +5072,20 @@ impl ContainerInstanceList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ContainerInstance>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<ContainerInstance>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
-        let items: Vec<ContainerInstance> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ContainerInstance>>>> {
@@ -5736,25 +5711,20 @@ impl CapacityProviderList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<CapacityProvider>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<CapacityProvider>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<CapacityProvider>> {
-        let items: Vec<CapacityProvider> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<CapacityProvider>>>> {
@@ -7702,25 +7672,20 @@ impl ServiceDeploymentList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ServiceDeployment>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<ServiceDeployment>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<ServiceDeployment>> {
-        let items: Vec<ServiceDeployment> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ServiceDeployment>>>> {
@@ -8099,25 +8064,20 @@ impl DaemonList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Daemon>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<Daemon>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<Daemon>> {
-        let items: Vec<Daemon> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Daemon>>>> {
@@ -8810,25 +8770,20 @@ impl DaemonTaskDefinitionList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DaemonTaskDefinition>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<DaemonTaskDefinition>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<DaemonTaskDefinition>> {
-        let items: Vec<DaemonTaskDefinition> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DaemonTaskDefinition>>>> {
@@ -9534,25 +9489,20 @@ impl DaemonDeploymentList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DaemonDeployment>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<DaemonDeployment>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<DaemonDeployment>> {
-        let items: Vec<DaemonDeployment> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DaemonDeployment>>>> {
@@ -9853,25 +9803,20 @@ impl ExpressGatewayServiceList {
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ExpressGatewayService>>> {
-        match self.paged() {
-            Ok(pages) => pages,
-            Err(e) => futures::stream::once(async { Err(e) }).boxed(),
-        }
+        botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
     pub fn stream(self) -> BoxStream<'static, Result<ExpressGatewayService>> {
-        self.pages()
-            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
     pub async fn send(self) -> Result<QuerySet<ExpressGatewayService>> {
-        let items: Vec<ExpressGatewayService> = self.paged()?.try_concat().await?;
-        Ok(QuerySet::new(items))
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::new)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ExpressGatewayService>>>> {

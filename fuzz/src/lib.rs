@@ -6,158 +6,16 @@
 //! non-2xx response), never a panic, a stack overflow or an unbounded
 //! allocation (libFuzzer's `-rss_limit_mb` and `-malloc_limit_mb` catch those).
 
-use std::collections::BTreeMap;
-
 use botocraft_core::protocol::{json, query, xml};
-use botocraft_core::schema::{scalars, Kind, Member, Shape};
-use botocraft_core::{Blob, DateTime, Error, Protocol, Result, ServiceMetadata};
-use serde::Deserialize;
+use botocraft_core::schema::scalars;
+use botocraft_core::{Error, Result};
 use serde_json::Value;
 
-pub static ECS: ServiceMetadata = ServiceMetadata {
-    name: "ecs",
-    signing_name: "ecs",
-    endpoint_prefix: "ecs",
-    env_id: "ECS",
-    api_version: "2014-11-13",
-    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-    protocol: Protocol::AwsJson1_1,
-};
+// Services, shapes and typed outputs: the same ones the property tests use.
+#[path = "../../crates/botocraft-core/tests/support/parser_fixtures.rs"]
+mod fixtures;
 
-pub static EC2: ServiceMetadata = ServiceMetadata {
-    name: "ec2",
-    signing_name: "ec2",
-    endpoint_prefix: "ec2",
-    env_id: "EC2",
-    api_version: "2016-11-15",
-    target_prefix: None,
-    protocol: Protocol::Ec2Query,
-};
-
-pub static AUTOSCALING: ServiceMetadata = ServiceMetadata {
-    name: "autoscaling",
-    signing_name: "autoscaling",
-    endpoint_prefix: "autoscaling",
-    env_id: "AUTO_SCALING",
-    api_version: "2011-01-01",
-    target_prefix: None,
-    protocol: Protocol::AwsQuery,
-};
-
-const fn shape(name: &'static str, kind: Kind) -> Shape {
-    Shape {
-        name,
-        kind,
-        xml_namespace: None,
-    }
-}
-
-const fn named(name: &'static str, location: &'static str, shape: &'static Shape) -> Member {
-    Member {
-        location_name: Some(location),
-        ..Member::new(name, shape)
-    }
-}
-
-static TAG: Shape = shape(
-    "Tag",
-    Kind::Structure(&[
-        named("Key", "key", &scalars::STRING),
-        named("Value", "value", &scalars::STRING),
-    ]),
-);
-static TAG_ITEM: Member = named("member", "item", &TAG);
-static TAGS: Shape = shape(
-    "TagList",
-    Kind::List {
-        member: &TAG_ITEM,
-        flattened: false,
-    },
-);
-static ATTR_KEY: Member = Member::new("key", &scalars::STRING);
-static ATTR_VALUE: Member = Member::new("value", &scalars::STRING);
-static ATTRS: Shape = shape(
-    "Attributes",
-    Kind::Map {
-        key: &ATTR_KEY,
-        value: &ATTR_VALUE,
-        flattened: false,
-    },
-);
-static NAME_MEMBER: Member = Member::new("member", &scalars::STRING);
-static NAMES: Shape = shape(
-    "NameList",
-    Kind::List {
-        member: &NAME_MEMBER,
-        flattened: true,
-    },
-);
-static NODE: Shape = shape(
-    "Node",
-    Kind::Structure(&[
-        Member::new("Child", &NODE),
-        Member::new("Label", &scalars::STRING),
-    ]),
-);
-
-/// The output structure of the response targets and the input structure of
-/// `query_request`.
-pub static OUT: Shape = shape(
-    "Out",
-    Kind::Structure(&[
-        Member::new("Name", &scalars::STRING),
-        Member::new("Count", &scalars::INTEGER),
-        Member::new("Big", &scalars::LONG),
-        Member::new("Ratio", &scalars::DOUBLE),
-        Member::new("Flag", &scalars::BOOLEAN),
-        Member::new("When", &scalars::TIMESTAMP),
-        Member::new("Data", &scalars::BLOB),
-        Member::new("Tags", &TAGS),
-        Member::new("Attrs", &ATTRS),
-        Member::new("Names", &NAMES),
-        Member::new("Node", &NODE),
-        Member::new("Extra", &scalars::DOCUMENT),
-    ]),
-);
-
-/// A structure whose one member is a document.
-pub static DOC_OUT: Shape = shape(
-    "DocOut",
-    Kind::Structure(&[Member::new("Doc", &scalars::DOCUMENT)]),
-);
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-#[allow(dead_code)]
-pub struct Out {
-    name: Option<String>,
-    count: Option<i32>,
-    big: Option<i64>,
-    ratio: Option<f64>,
-    flag: Option<bool>,
-    when: Option<DateTime>,
-    data: Option<Blob>,
-    tags: Option<Vec<Tag>>,
-    attrs: Option<BTreeMap<String, String>>,
-    names: Option<Vec<String>>,
-    node: Option<Box<Node>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-#[allow(dead_code)]
-pub struct Tag {
-    key: Option<String>,
-    value: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-#[allow(dead_code)]
-pub struct Node {
-    child: Option<Box<Node>>,
-    label: Option<String>,
-}
+pub use fixtures::*;
 
 /// A response with `status` and `body`.
 pub fn response(status: u16, body: &[u8]) -> http::Response<Vec<u8>> {

@@ -739,22 +739,20 @@ impl<'a> Emitter<'a> {
         model: &ModelDef,
         fields: &[Field],
     ) -> Result<(), String> {
-        let Some(tags) = &model.tags else {
+        if model.tags.is_none() {
             return Ok(());
-        };
+        }
         if self.defs.service.tag_resource.is_none()
             || (!self.defs.service.tag_by_id && model.arn.is_none())
         {
             return Ok(());
         }
-        let tf = self.field(fields, tags, name)?;
         let target = self
             .tag_target(model, fields, "self")?
             .replace("self.arn().or(self.arn())", "self.arn()");
         let _ = writeln!(
             out,
-            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let desired = tags::to_map(self.{id}.as_deref());\n        let before = self._state.tag_snapshot().unwrap_or_default();\n        if before != desired {{\n            let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n            let session = self.manager().session()?;\n            super::write_tags(&session, &target, &before, &desired).await?;\n        }}\n        self._state.set_tag_snapshot(Some(desired));\n        Ok(())\n    }}\n",
-            id = tf.ident,
+            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
         );
         Ok(())
@@ -1596,7 +1594,7 @@ impl<'a> Emitter<'a> {
             format!("Some(removed.into_iter().map(|k| {tag_ty} {{ {key_field}: Some(k), ..Default::default() }}).collect())")
         };
         Ok(format!(
-            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n",
+            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n\n/// `save_tags()` of every tagged model: writes the tag edits made since the model\n/// was fetched to `target` (its ARN or id; `missing` is the error when it has none).\npub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(\n    model: &mut M,\n    target: Option<String>,\n    missing: &'static str,\n) -> botocraft_core::Result<()> {{\n    let desired = model.tag_map().unwrap_or_default();\n    let before = model.state().tag_snapshot().unwrap_or_default();\n    if before != desired {{\n        let target = target.ok_or_else(|| botocraft_core::Error::validation(missing))?;\n        let session = match model.state().session() {{\n            Some(session) => session.clone(),\n            None => botocraft_transport::default_session()?,\n        }};\n        write_tags(&session, &target, &before, &desired).await?;\n    }}\n    model.state_mut().set_tag_snapshot(Some(desired));\n    Ok(())\n}}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
             tid = tid.ident,
             tidv = id_value(tid),

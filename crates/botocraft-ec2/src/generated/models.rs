@@ -254,19 +254,8 @@ impl Vpc {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("Vpc has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "Vpc has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpcId).
@@ -524,19 +513,8 @@ impl Subnet {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("Subnet has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "Subnet has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (SubnetId).
@@ -719,19 +697,8 @@ impl SecurityGroup {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("SecurityGroup has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "SecurityGroup has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (GroupId).
@@ -1066,19 +1033,8 @@ impl Instance {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("Instance has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "Instance has no id to write tags to").await
     }
 
     /// Waits until the `InstanceRunning` waiter from the service model succeeds.
@@ -1494,19 +1450,8 @@ impl Ami {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("Ami has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "Ami has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (ImageId).
@@ -1764,19 +1709,8 @@ impl InternetGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("InternetGateway has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "InternetGateway has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (InternetGatewayId).
@@ -2103,19 +2037,8 @@ impl RouteTable {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("RouteTable has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "RouteTable has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (RouteTableId).
@@ -2316,19 +2239,8 @@ impl NatGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("NatGateway has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "NatGateway has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (NatGatewayId).
@@ -2702,19 +2614,8 @@ impl Address {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("Address has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "Address has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (AllocationId).
@@ -2973,19 +2874,8 @@ impl Volume {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("Volume has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "Volume has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (VolumeId).
@@ -3392,19 +3282,8 @@ impl Snapshot {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("Snapshot has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "Snapshot has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (SnapshotId).
@@ -3590,19 +3469,8 @@ impl KeyPair {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("KeyPair has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "KeyPair has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (KeyPairId).
@@ -3898,19 +3766,8 @@ impl LaunchTemplate {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("LaunchTemplate has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "LaunchTemplate has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (LaunchTemplateId).
@@ -4324,19 +4181,8 @@ impl NetworkInterface {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tag_set.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("NetworkInterface has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "NetworkInterface has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (NetworkInterfaceId).
@@ -4672,19 +4518,8 @@ impl NetworkAcl {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("NetworkAcl has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "NetworkAcl has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (NetworkAclId).
@@ -4868,19 +4703,8 @@ impl PlacementGroup {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .group_id
-                .clone()
-                .or(self.group_id.clone())
-                .ok_or_else(|| Error::validation("PlacementGroup has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.group_id.clone().or(self.group_id.clone());
+        super::save_tags(self, target, "PlacementGroup has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (GroupName).
@@ -5070,19 +4894,8 @@ impl DhcpOptions {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("DhcpOptions has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "DhcpOptions has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (DhcpOptionsId).
@@ -5274,19 +5087,8 @@ impl CustomerGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("CustomerGateway has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "CustomerGateway has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (CustomerGatewayId).
@@ -5543,19 +5345,8 @@ impl VpnGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("VpnGateway has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "VpnGateway has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpnGatewayId).
@@ -5806,21 +5597,13 @@ impl VpcPeeringConnection {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| {
-                    Error::validation("VpcPeeringConnection has no id to write tags to")
-                })?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(
+            self,
+            target,
+            "VpcPeeringConnection has no id to write tags to",
+        )
+        .await
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpcPeeringConnectionId).
@@ -6148,19 +5931,8 @@ impl VpcEndpoint {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("VpcEndpoint has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "VpcEndpoint has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpcEndpointId).
@@ -6361,19 +6133,8 @@ impl VpnConnection {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("VpnConnection has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "VpnConnection has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpnConnectionId).
@@ -6625,19 +6386,8 @@ impl FlowLog {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .pk()
-                .or(self.pk())
-                .map(|k| k.to_string())
-                .ok_or_else(|| Error::validation("FlowLog has no id to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        super::save_tags(self, target, "FlowLog has no id to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (FlowLogId).

@@ -291,18 +291,8 @@ impl Repository {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .arn()
-                .map(str::to_owned)
-                .ok_or_else(|| Error::validation("Repository has no ARN to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(self, target, "Repository has no ARN to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (repositoryName).

@@ -101,3 +101,24 @@ pub(crate) async fn write_tags(
     }
     Ok(())
 }
+
+/// `save_tags()` of every tagged model: writes the tag edits made since the model
+/// was fetched to `target` (its ARN or id; `missing` is the error when it has none).
+pub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(
+    model: &mut M,
+    target: Option<String>,
+    missing: &'static str,
+) -> botocraft_core::Result<()> {
+    let desired = model.tag_map().unwrap_or_default();
+    let before = model.state().tag_snapshot().unwrap_or_default();
+    if before != desired {
+        let target = target.ok_or_else(|| botocraft_core::Error::validation(missing))?;
+        let session = match model.state().session() {
+            Some(session) => session.clone(),
+            None => botocraft_transport::default_session()?,
+        };
+        write_tags(&session, &target, &before, &desired).await?;
+    }
+    model.state_mut().set_tag_snapshot(Some(desired));
+    Ok(())
+}

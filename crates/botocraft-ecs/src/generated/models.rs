@@ -246,18 +246,8 @@ impl Cluster {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .arn()
-                .map(str::to_owned)
-                .ok_or_else(|| Error::validation("Cluster has no ARN to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(self, target, "Cluster has no ARN to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (clusterArn).
@@ -496,18 +486,8 @@ impl TaskDefinition {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .arn()
-                .map(str::to_owned)
-                .ok_or_else(|| Error::validation("TaskDefinition has no ARN to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(self, target, "TaskDefinition has no ARN to write tags to").await
     }
 }
 
@@ -826,18 +806,8 @@ impl Service {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .arn()
-                .map(str::to_owned)
-                .ok_or_else(|| Error::validation("Service has no ARN to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(self, target, "Service has no ARN to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (serviceName, cluster, force).
@@ -1247,18 +1217,8 @@ impl Task {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .arn()
-                .map(str::to_owned)
-                .ok_or_else(|| Error::validation("Task has no ARN to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(self, target, "Task has no ARN to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (taskArn, cluster).
@@ -1620,17 +1580,13 @@ impl ContainerInstance {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self.arn().map(str::to_owned).ok_or_else(|| {
-                Error::validation("ContainerInstance has no ARN to write tags to")
-            })?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(
+            self,
+            target,
+            "ContainerInstance has no ARN to write tags to",
+        )
+        .await
     }
 }
 
@@ -1799,18 +1755,8 @@ impl CapacityProvider {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .arn()
-                .map(str::to_owned)
-                .ok_or_else(|| Error::validation("CapacityProvider has no ARN to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(self, target, "CapacityProvider has no ARN to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (name, cluster).
@@ -2045,18 +1991,8 @@ impl TaskSet {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self
-                .arn()
-                .map(str::to_owned)
-                .ok_or_else(|| Error::validation("TaskSet has no ARN to write tags to"))?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(self, target, "TaskSet has no ARN to write tags to").await
     }
 
     /// Deletes this model in AWS, passing the context it needs (clusterArn, serviceArn, taskSetArn, force).
@@ -3430,17 +3366,13 @@ impl ExpressGatewayService {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let desired = tags::to_map(self.tags.as_deref());
-        let before = self._state.tag_snapshot().unwrap_or_default();
-        if before != desired {
-            let target = self.arn().map(str::to_owned).ok_or_else(|| {
-                Error::validation("ExpressGatewayService has no ARN to write tags to")
-            })?;
-            let session = self.manager().session()?;
-            super::write_tags(&session, &target, &before, &desired).await?;
-        }
-        self._state.set_tag_snapshot(Some(desired));
-        Ok(())
+        let target = self.arn().map(str::to_owned);
+        super::save_tags(
+            self,
+            target,
+            "ExpressGatewayService has no ARN to write tags to",
+        )
+        .await
     }
 
     /// Deletes this model in AWS, passing the context it needs (serviceArn).

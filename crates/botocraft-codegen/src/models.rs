@@ -719,15 +719,23 @@ impl<'a> Emitter<'a> {
         fields: &[Field],
         fresh: &str,
     ) -> Result<String, String> {
+        // `fresh`'s value, else `self`'s (one of them when they are the same).
+        let either = |get: String| {
+            if fresh == "self" {
+                format!("self.{get}")
+            } else {
+                format!("{fresh}.{get}.or(self.{get})")
+            }
+        };
         if !self.defs.service.tag_by_id {
-            return Ok(format!("{fresh}.arn().or(self.arn()).map(str::to_owned)"));
+            return Ok(format!("{}.map(str::to_owned)", either("arn()".into())));
         }
         Ok(match &model.tag_id {
             Some(id) => {
                 let f = self.field(fields, id, "tag_id")?;
-                format!("{fresh}.{id}.clone().or(self.{id}.clone())", id = f.ident)
+                either(format!("{}.clone()", f.ident))
             }
-            None => format!("{fresh}.pk().or(self.pk()).map(|k| k.to_string())"),
+            None => format!("{}.map(|k| k.to_string())", either("pk()".into())),
         })
     }
 
@@ -747,9 +755,7 @@ impl<'a> Emitter<'a> {
         {
             return Ok(());
         }
-        let target = self
-            .tag_target(model, fields, "self")?
-            .replace("self.arn().or(self.arn())", "self.arn()");
+        let target = self.tag_target(model, fields, "self")?;
         let _ = writeln!(
             out,
             "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",

@@ -254,7 +254,7 @@ impl Vpc {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Vpc has no id to write tags to").await
     }
 
@@ -513,7 +513,7 @@ impl Subnet {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Subnet has no id to write tags to").await
     }
 
@@ -697,7 +697,7 @@ impl SecurityGroup {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "SecurityGroup has no id to write tags to").await
     }
 
@@ -1033,7 +1033,7 @@ impl Instance {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Instance has no id to write tags to").await
     }
 
@@ -1450,7 +1450,7 @@ impl Ami {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Ami has no id to write tags to").await
     }
 
@@ -1709,7 +1709,7 @@ impl InternetGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "InternetGateway has no id to write tags to").await
     }
 
@@ -2037,7 +2037,7 @@ impl RouteTable {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "RouteTable has no id to write tags to").await
     }
 
@@ -2239,7 +2239,7 @@ impl NatGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NatGateway has no id to write tags to").await
     }
 
@@ -2614,7 +2614,7 @@ impl Address {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Address has no id to write tags to").await
     }
 
@@ -2874,7 +2874,7 @@ impl Volume {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Volume has no id to write tags to").await
     }
 
@@ -3282,7 +3282,7 @@ impl Snapshot {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Snapshot has no id to write tags to").await
     }
 
@@ -3469,7 +3469,7 @@ impl KeyPair {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "KeyPair has no id to write tags to").await
     }
 
@@ -3766,7 +3766,7 @@ impl LaunchTemplate {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "LaunchTemplate has no id to write tags to").await
     }
 
@@ -4181,7 +4181,7 @@ impl NetworkInterface {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkInterface has no id to write tags to").await
     }
 
@@ -4518,7 +4518,7 @@ impl NetworkAcl {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkAcl has no id to write tags to").await
     }
 
@@ -4703,7 +4703,7 @@ impl PlacementGroup {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.group_id.clone().or(self.group_id.clone());
+        let target = self.group_id.clone();
         super::save_tags(self, target, "PlacementGroup has no id to write tags to").await
     }
 
@@ -4894,7 +4894,7 @@ impl DhcpOptions {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "DhcpOptions has no id to write tags to").await
     }
 
@@ -5087,7 +5087,7 @@ impl CustomerGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "CustomerGateway has no id to write tags to").await
     }
 
@@ -5345,7 +5345,7 @@ impl VpnGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnGateway has no id to write tags to").await
     }
 
@@ -5597,7 +5597,7 @@ impl VpcPeeringConnection {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(
             self,
             target,
@@ -5931,7 +5931,7 @@ impl VpcEndpoint {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpcEndpoint has no id to write tags to").await
     }
 
@@ -6133,7 +6133,7 @@ impl VpnConnection {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnConnection has no id to write tags to").await
     }
 
@@ -6386,7 +6386,7 @@ impl FlowLog {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent.
     pub async fn save_tags(&mut self) -> Result<()> {
-        let target = self.pk().or(self.pk()).map(|k| k.to_string());
+        let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "FlowLog has no id to write tags to").await
     }
 

@@ -284,15 +284,15 @@ impl<'a> Emitter<'a> {
             let _ = writeln!(out, "    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {{\n        self.{}.as_deref().map(tags::TagSnapshot::of)\n    }}\n", f.ident);
         }
         if model.manager.contains_key("update") {
-            out.push_str("    const TRACK_CHANGES: bool = true;\n\n");
             let tracked = self.tracked_fields(name, model, &fields)?;
-            let copies: String = tracked
+            let prints: Vec<String> = tracked
                 .iter()
-                .map(|f| format!("{f}: self.{f}.clone(), "))
+                .map(|f| format!("botocraft_core::fingerprint(&self.{f})"))
                 .collect();
             let _ = writeln!(
                 out,
-                "    fn baseline(&self) -> Self {{\n        {name} {{ {copies}..Default::default() }}\n    }}\n"
+                "    fn baseline(&self) -> Option<botocraft_core::Baseline> {{\n        Some(botocraft_core::Baseline::of([{}]))\n    }}\n",
+                prints.join(", ")
             );
         }
         out.push_str("    fn state(&self) -> &ModelState {\n        &self._state\n    }\n\n    fn state_mut(&mut self) -> &mut ModelState {\n        &mut self._state\n    }\n}\n\n");
@@ -625,6 +625,27 @@ impl<'a> Emitter<'a> {
         if tag_field.is_some() && can_tag {
             doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
         }
+        // Whether anything the update can send differs from what AWS returned.
+        let tracked = if model.manager.contains_key("update") {
+            self.tracked_fields(name, model, fields)?
+        } else {
+            Vec::new()
+        };
+        if !tracked.is_empty() {
+            let checks: String = tracked
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    format!(
+                        "        if baseline.is_none_or(|b| b.differs({i}, &self.{f})) {{ changed.push(\"{f}\"); }}\n"
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "    /// The fields an update would send: those that differ from what AWS\n    /// returned (all of them for a model that did not come from AWS).\n    pub fn changed_fields(&self) -> Vec<&'static str> {{\n        let baseline = self._state.baseline();\n        let mut changed = Vec::new();\n{checks}        changed\n    }}\n"
+            );
+        }
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
         let create = if has_create {
             "manager.create(self).send().await?"
@@ -632,23 +653,10 @@ impl<'a> Emitter<'a> {
             "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))"
         };
         let create = create.replace("NAME", name);
-        // Whether anything the update can send differs from what AWS returned.
-        let tracked = if model.manager.contains_key("update") {
-            self.tracked_fields(name, model, fields)?
-        } else {
-            Vec::new()
-        };
         let changed = if tracked.is_empty() {
-            format!("self._state.snapshot::<{name}>().is_none()")
+            "self._state.baseline().is_none()".to_string()
         } else {
-            let diffs: Vec<String> = tracked
-                .iter()
-                .map(|f| format!("self.{f} != b.{f}"))
-                .collect();
-            format!(
-                "self._state.snapshot::<{name}>().is_none_or(|b| {})",
-                diffs.join(" || ")
-            )
+            "!self.changed_fields().is_empty()".to_string()
         };
         let update = if has_update {
             format!("if {changed} {{ manager.update(self).send().await? }} else {{ self.clone() }}")
@@ -1019,9 +1027,9 @@ impl<'a> Emitter<'a> {
             params.push(format!("model: &{name}"));
             let required = &self.model.shapes[&m.input_shape].required;
             if m.name == "update" && !m.def.send_unchanged {
-                init.push(format!(
-                    "#[allow(unused_variables)] let before = model._state.snapshot::<{name}>();"
-                ));
+                init.push(
+                    "#[allow(unused_variables)] let before = model._state.baseline();".to_string(),
+                );
             }
             for (f, mf) in self.model_sourced_pairs(m, model)? {
                 // Required members and explicitly mapped ones (the context:
@@ -1029,8 +1037,12 @@ impl<'a> Emitter<'a> {
                 let context = required.contains(&f.wire) || m.def.from_model.contains_key(&f.wire);
                 if m.name == "update" && !m.def.send_unchanged && !context {
                     // An update sends what changed since the model was fetched.
+                    let tracked = self.tracked_fields(name, model, &self.model_fields(model))?;
+                    let index = tracked.iter().position(|t| *t == mf.ident).ok_or_else(|| {
+                        format!("{name}.update: {} is sent but not tracked", mf.ident)
+                    })?;
                     init.push(format!(
-                        "if before.is_none_or(|b| b.{id} != model.{id}) {{ input.{} = model.{id}.clone(); }}",
+                        "if before.is_none_or(|b| b.differs({index}, &model.{id})) {{ input.{} = model.{id}.clone(); }}",
                         f.ident,
                         id = mf.ident
                     ));

@@ -6,6 +6,7 @@
 //! [`QuerySet`], and the sans-IO protocol codecs that turn typed inputs into
 //! `http::Request<Vec<u8>>` values and HTTP responses back into typed outputs.
 
+pub mod baseline;
 pub mod error;
 pub mod manager;
 pub mod model;
@@ -20,6 +21,7 @@ pub mod tags;
 pub mod transform;
 pub mod waiter;
 
+pub use baseline::{fingerprint, Baseline};
 pub use error::{Error, Result, TimeoutKind};
 pub use manager::Manager;
 pub use model::{ModelState, PrimaryModel};

@@ -1,12 +1,11 @@
 //! Primary models and the hidden state they carry.
 
-use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::baseline::Baseline;
 use crate::manager::Manager;
 use crate::session::SharedSession;
 use crate::tags::{TagMap, TagSnapshot};
@@ -59,29 +58,24 @@ pub trait PrimaryModel:
     }
 
     /// Marks the model as returned by AWS through `session`, remembering its
-    /// tags so a later `save()` sends only tag changes.
+    /// tags and (for models with an update) the fields an update can send,
+    /// so a later `save()` sends only what changed.
     fn into_fetched(mut self, session: &SharedSession) -> Self {
         let tags = self.tag_snapshot();
-        let snapshot = Self::TRACK_CHANGES.then(|| self.baseline());
+        let baseline = self.baseline();
         let state = self.state_mut();
         state.mark_fetched(session.clone());
         state.set_packed_tag_snapshot(tags);
-        if let Some(snapshot) = snapshot {
-            state.set_snapshot(snapshot);
-        }
+        state.set_baseline(baseline);
         self
     }
 
-    /// Whether updates send only the fields that changed since the model was
-    /// fetched (models with an update operation keep a snapshot for that).
-    const TRACK_CHANGES: bool = false;
-
-    /// The snapshot change tracking keeps of a fetched model: a copy of the
-    /// fields an update can send, the rest left empty. Copying only those
-    /// keeps listing cheap (an ECS service's events and deployments are
-    /// never copied); comparing typed fields keeps `save()` cheap.
-    fn baseline(&self) -> Self {
-        self.clone()
+    /// What change tracking remembers of the model as fetched: the
+    /// fingerprints of the fields an update can send (`None` for models
+    /// without an update). Fingerprints instead of a copy keep listing
+    /// cheap: nothing is cloned per model.
+    fn baseline(&self) -> Option<Baseline> {
+        None
     }
 
     /// The hidden state: where the model came from.
@@ -102,9 +96,9 @@ pub struct ModelState {
     session: Option<SharedSession>,
     persisted: bool,
     tag_snapshot: Option<TagSnapshot>,
-    /// The model as AWS returned it (a typed copy), for models whose updates
+    /// The update-sent fields as AWS returned them, for models whose updates
     /// send only what changed.
-    snapshot: Option<Arc<dyn Any + Send + Sync>>,
+    baseline: Option<Baseline>,
 }
 
 impl ModelState {
@@ -114,7 +108,7 @@ impl ModelState {
             session: Some(session),
             persisted: true,
             tag_snapshot: None,
-            snapshot: None,
+            baseline: None,
         }
     }
 
@@ -149,15 +143,15 @@ impl ModelState {
         self.tag_snapshot = tags;
     }
 
-    /// Records the model as AWS returned it.
-    pub fn set_snapshot<T: Any + Send + Sync>(&mut self, model: T) {
-        self.snapshot = Some(Arc::new(model));
+    /// Records what change tracking compares a later `save()` with.
+    pub fn set_baseline(&mut self, baseline: Option<Baseline>) {
+        self.baseline = baseline;
     }
 
-    /// The model as AWS returned it, if it was recorded (models built
-    /// locally have none: every field counts as changed).
-    pub fn snapshot<T: Any>(&self) -> Option<&T> {
-        self.snapshot.as_deref()?.downcast_ref::<T>()
+    /// The update-sent fields as AWS returned them, if recorded (models
+    /// built locally have none: every field counts as changed).
+    pub fn baseline(&self) -> Option<&Baseline> {
+        self.baseline.as_ref()
     }
 
     /// Binds a model that does not exist in AWS yet to `session`.

@@ -299,24 +299,40 @@ async fn save_creates_with_tags_carried() {
 }
 
 #[tokio::test]
-async fn change_tracking_keeps_only_what_an_update_can_send() {
+async fn change_tracking_reports_only_edited_update_fields() {
     let f = fx("service_save_update");
-    let s = get_web(&f).await;
+    let mut s = get_web(&f).await;
     assert!(s.events.as_ref().is_some_and(|e| !e.is_empty()));
     let baseline = s
         .state()
-        .snapshot::<Service>()
+        .baseline()
         .expect("a fetched service has a baseline");
-    // Updatable fields are kept to compare against; read-only ones are not copied.
-    assert_eq!(baseline.desired_count, s.desired_count);
+    assert!(!baseline.is_empty());
+    assert!(s.changed_fields().is_empty(), "{:?}", s.changed_fields());
+    // Read-only fields and tags (they have their own snapshot) are not tracked.
+    s.events = None;
+    s.running_count = Some(99);
+    s.tags_mut().insert("team".into(), "payments".into());
+    assert!(s.changed_fields().is_empty(), "{:?}", s.changed_fields());
+    s.desired_count = s.desired_count.map(|n| n + 1);
+    if let Some(c) = s.deployment_configuration.as_mut() {
+        c.maximum_percent = Some(150);
+    }
     assert_eq!(
-        baseline.deployment_configuration,
-        s.deployment_configuration
+        s.changed_fields(),
+        ["desired_count", "deployment_configuration"]
     );
-    assert_eq!(baseline.network_configuration, s.network_configuration);
-    assert!(baseline.events.is_none());
-    assert!(baseline.deployments.is_none());
-    assert!(baseline.tags.is_none(), "tags have their own snapshot");
+    // Back to the fetched value: unchanged again.
+    s.desired_count = s.desired_count.map(|n| n - 1);
+    assert_eq!(s.changed_fields(), ["deployment_configuration"]);
+    // A clone keeps the baseline; a model built locally has none, so every
+    // update field counts as changed.
+    assert_eq!(s.clone().changed_fields(), ["deployment_configuration"]);
+    let local = Service {
+        service_name: s.service_name.clone(),
+        ..Service::default()
+    };
+    assert!(local.changed_fields().contains(&"desired_count"));
 }
 
 #[tokio::test]

@@ -2694,18 +2694,15 @@ impl PrimaryModel for Volume {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        Volume {
-            volume_id: self.volume_id.clone(),
-            size: self.size.clone(),
-            volume_type: self.volume_type.clone(),
-            iops: self.iops.clone(),
-            throughput: self.throughput.clone(),
-            multi_attach_enabled: self.multi_attach_enabled.clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([
+            botocraft_core::fingerprint(&self.volume_id),
+            botocraft_core::fingerprint(&self.size),
+            botocraft_core::fingerprint(&self.volume_type),
+            botocraft_core::fingerprint(&self.iops),
+            botocraft_core::fingerprint(&self.throughput),
+            botocraft_core::fingerprint(&self.multi_attach_enabled),
+        ]))
     }
 
     fn state(&self) -> &ModelState {
@@ -2817,6 +2814,32 @@ impl Volume {
         request
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.volume_id)) {
+            changed.push("volume_id");
+        }
+        if baseline.is_none_or(|b| b.differs(1, &self.size)) {
+            changed.push("size");
+        }
+        if baseline.is_none_or(|b| b.differs(2, &self.volume_type)) {
+            changed.push("volume_type");
+        }
+        if baseline.is_none_or(|b| b.differs(3, &self.iops)) {
+            changed.push("iops");
+        }
+        if baseline.is_none_or(|b| b.differs(4, &self.throughput)) {
+            changed.push("throughput");
+        }
+        if baseline.is_none_or(|b| b.differs(5, &self.multi_attach_enabled)) {
+            changed.push("multi_attach_enabled");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -2830,14 +2853,7 @@ impl Volume {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if self._state.snapshot::<Volume>().is_none_or(|b| {
-                    self.volume_id != b.volume_id
-                        || self.size != b.size
-                        || self.volume_type != b.volume_type
-                        || self.iops != b.iops
-                        || self.throughput != b.throughput
-                        || self.multi_attach_enabled != b.multi_attach_enabled
-                }) {
+                if !self.changed_fields().is_empty() {
                     manager.update(self).send().await?;
                 }
                 self.clone()

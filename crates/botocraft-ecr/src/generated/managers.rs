@@ -117,13 +117,11 @@ impl RepositoryManager {
         #[allow(unused_mut)]
         let mut input = PutImageTagMutabilityRequest::default();
         #[allow(unused_variables)]
-        let before = model._state.snapshot::<Repository>();
+        let before = model._state.baseline();
         input.registry_id = model.registry_id.clone();
         input.repository_name = model.repository_name.clone();
         input.image_tag_mutability = model.image_tag_mutability.clone();
-        if before.is_none_or(|b| {
-            b.image_tag_mutability_exclusion_filters != model.image_tag_mutability_exclusion_filters
-        }) {
+        if before.is_none_or(|b| b.differs(3, &model.image_tag_mutability_exclusion_filters)) {
             input.image_tag_mutability_exclusion_filters =
                 model.image_tag_mutability_exclusion_filters.clone();
         }

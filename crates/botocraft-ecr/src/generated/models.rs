@@ -71,18 +71,13 @@ impl PrimaryModel for Repository {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        Repository {
-            registry_id: self.registry_id.clone(),
-            repository_name: self.repository_name.clone(),
-            image_tag_mutability: self.image_tag_mutability.clone(),
-            image_tag_mutability_exclusion_filters: self
-                .image_tag_mutability_exclusion_filters
-                .clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([
+            botocraft_core::fingerprint(&self.registry_id),
+            botocraft_core::fingerprint(&self.repository_name),
+            botocraft_core::fingerprint(&self.image_tag_mutability),
+            botocraft_core::fingerprint(&self.image_tag_mutability_exclusion_filters),
+        ]))
     }
 
     fn state(&self) -> &ModelState {
@@ -232,6 +227,26 @@ impl Repository {
         request
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.registry_id)) {
+            changed.push("registry_id");
+        }
+        if baseline.is_none_or(|b| b.differs(1, &self.repository_name)) {
+            changed.push("repository_name");
+        }
+        if baseline.is_none_or(|b| b.differs(2, &self.image_tag_mutability)) {
+            changed.push("image_tag_mutability");
+        }
+        if baseline.is_none_or(|b| b.differs(3, &self.image_tag_mutability_exclusion_filters)) {
+            changed.push("image_tag_mutability_exclusion_filters");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -245,13 +260,7 @@ impl Repository {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if self._state.snapshot::<Repository>().is_none_or(|b| {
-                    self.registry_id != b.registry_id
-                        || self.repository_name != b.repository_name
-                        || self.image_tag_mutability != b.image_tag_mutability
-                        || self.image_tag_mutability_exclusion_filters
-                            != b.image_tag_mutability_exclusion_filters
-                }) {
+                if !self.changed_fields().is_empty() {
                     manager.update(self).send().await?;
                 }
                 self.clone()

@@ -133,12 +133,12 @@ impl ClusterManager {
         #[allow(unused_mut)]
         let mut input = UpdateClusterRequest::default();
         #[allow(unused_variables)]
-        let before = model._state.snapshot::<Cluster>();
+        let before = model._state.baseline();
         input.cluster = model.cluster_arn.clone();
-        if before.is_none_or(|b| b.settings != model.settings) {
+        if before.is_none_or(|b| b.differs(1, &model.settings)) {
             input.settings = model.settings.clone();
         }
-        if before.is_none_or(|b| b.configuration != model.configuration) {
+        if before.is_none_or(|b| b.differs(2, &model.configuration)) {
             input.configuration = model.configuration.clone();
         }
         ClusterUpdate::new(self.clone(), input, key)
@@ -2241,52 +2241,50 @@ impl ServiceManager {
         #[allow(unused_mut)]
         let mut input = UpdateServiceRequest::default();
         #[allow(unused_variables)]
-        let before = model._state.snapshot::<Service>();
+        let before = model._state.baseline();
         input.cluster = model.cluster_arn.clone();
         input.service = model.service_name.clone();
-        if before.is_none_or(|b| b.desired_count != model.desired_count) {
+        if before.is_none_or(|b| b.differs(2, &model.desired_count)) {
             input.desired_count = model.desired_count.clone();
         }
-        if before.is_none_or(|b| b.task_definition != model.task_definition) {
+        if before.is_none_or(|b| b.differs(3, &model.task_definition)) {
             input.task_definition = model.task_definition.clone();
         }
-        if before.is_none_or(|b| b.capacity_provider_strategy != model.capacity_provider_strategy) {
+        if before.is_none_or(|b| b.differs(4, &model.capacity_provider_strategy)) {
             input.capacity_provider_strategy = model.capacity_provider_strategy.clone();
         }
-        if before.is_none_or(|b| b.deployment_configuration != model.deployment_configuration) {
+        if before.is_none_or(|b| b.differs(5, &model.deployment_configuration)) {
             input.deployment_configuration = model.deployment_configuration.clone();
         }
-        if before.is_none_or(|b| b.network_configuration != model.network_configuration) {
+        if before.is_none_or(|b| b.differs(6, &model.network_configuration)) {
             input.network_configuration = model.network_configuration.clone();
         }
-        if before.is_none_or(|b| b.placement_constraints != model.placement_constraints) {
+        if before.is_none_or(|b| b.differs(7, &model.placement_constraints)) {
             input.placement_constraints = model.placement_constraints.clone();
         }
-        if before.is_none_or(|b| b.placement_strategy != model.placement_strategy) {
+        if before.is_none_or(|b| b.differs(8, &model.placement_strategy)) {
             input.placement_strategy = model.placement_strategy.clone();
         }
-        if before.is_none_or(|b| b.platform_version != model.platform_version) {
+        if before.is_none_or(|b| b.differs(9, &model.platform_version)) {
             input.platform_version = model.platform_version.clone();
         }
-        if before.is_none_or(|b| {
-            b.health_check_grace_period_seconds != model.health_check_grace_period_seconds
-        }) {
+        if before.is_none_or(|b| b.differs(10, &model.health_check_grace_period_seconds)) {
             input.health_check_grace_period_seconds =
                 model.health_check_grace_period_seconds.clone();
         }
-        if before.is_none_or(|b| b.enable_execute_command != model.enable_execute_command) {
+        if before.is_none_or(|b| b.differs(11, &model.enable_execute_command)) {
             input.enable_execute_command = model.enable_execute_command.clone();
         }
-        if before.is_none_or(|b| b.enable_ecs_managed_tags != model.enable_ecs_managed_tags) {
+        if before.is_none_or(|b| b.differs(12, &model.enable_ecs_managed_tags)) {
             input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
         }
-        if before.is_none_or(|b| b.load_balancers != model.load_balancers) {
+        if before.is_none_or(|b| b.differs(13, &model.load_balancers)) {
             input.load_balancers = model.load_balancers.clone();
         }
-        if before.is_none_or(|b| b.propagate_tags != model.propagate_tags) {
+        if before.is_none_or(|b| b.differs(14, &model.propagate_tags)) {
             input.propagate_tags = model.propagate_tags.clone();
         }
-        if before.is_none_or(|b| b.service_registries != model.service_registries) {
+        if before.is_none_or(|b| b.differs(15, &model.service_registries)) {
             input.service_registries = model.service_registries.clone();
         }
         ServiceUpdate::new(self.clone(), input, key)
@@ -5383,9 +5381,9 @@ impl CapacityProviderManager {
         #[allow(unused_mut)]
         let mut input = UpdateCapacityProviderRequest::default();
         #[allow(unused_variables)]
-        let before = model._state.snapshot::<CapacityProvider>();
+        let before = model._state.baseline();
         input.name = model.name.clone();
-        if before.is_none_or(|b| b.cluster != model.cluster) {
+        if before.is_none_or(|b| b.differs(1, &model.cluster)) {
             input.cluster = model.cluster.clone();
         }
         CapacityProviderUpdate::new(self.clone(), input, key)
@@ -6257,7 +6255,7 @@ impl TaskSetManager {
         #[allow(unused_mut)]
         let mut input = UpdateTaskSetRequest::default();
         #[allow(unused_variables)]
-        let before = model._state.snapshot::<TaskSet>();
+        let before = model._state.baseline();
         input.cluster = model.cluster_arn.clone();
         input.service = model.service_arn.clone();
         input.task_set = model.task_set_arn.clone();
@@ -7917,7 +7915,7 @@ impl DaemonManager {
         #[allow(unused_mut)]
         let mut input = UpdateDaemonRequest::default();
         #[allow(unused_variables)]
-        let before = model._state.snapshot::<Daemon>();
+        let before = model._state.baseline();
         input.daemon_arn = model.daemon_arn.clone();
         DaemonUpdate::new(self.clone(), input, key)
     }
@@ -9643,7 +9641,7 @@ impl ExpressGatewayServiceManager {
         #[allow(unused_mut)]
         let mut input = UpdateExpressGatewayServiceRequest::default();
         #[allow(unused_variables)]
-        let before = model._state.snapshot::<ExpressGatewayService>();
+        let before = model._state.baseline();
         input.service_arn = model.service_arn.clone();
         ExpressGatewayServiceUpdate::new(self.clone(), input, key)
     }

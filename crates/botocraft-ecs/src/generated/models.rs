@@ -71,15 +71,12 @@ impl PrimaryModel for Cluster {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        Cluster {
-            cluster_arn: self.cluster_arn.clone(),
-            settings: self.settings.clone(),
-            configuration: self.configuration.clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.settings),
+            botocraft_core::fingerprint(&self.configuration),
+        ]))
     }
 
     fn state(&self) -> &ModelState {
@@ -193,6 +190,23 @@ impl Cluster {
         request
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.cluster_arn)) {
+            changed.push("cluster_arn");
+        }
+        if baseline.is_none_or(|b| b.differs(1, &self.settings)) {
+            changed.push("settings");
+        }
+        if baseline.is_none_or(|b| b.differs(2, &self.configuration)) {
+            changed.push("configuration");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -205,11 +219,7 @@ impl Cluster {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.snapshot::<Cluster>().is_none_or(|b| {
-                self.cluster_arn != b.cluster_arn
-                    || self.settings != b.settings
-                    || self.configuration != b.configuration
-            }) {
+            if !self.changed_fields().is_empty() {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -323,30 +333,27 @@ impl PrimaryModel for TaskDefinition {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        TaskDefinition {
-            family: self.family.clone(),
-            task_role_arn: self.task_role_arn.clone(),
-            execution_role_arn: self.execution_role_arn.clone(),
-            network_mode: self.network_mode.clone(),
-            container_definitions: self.container_definitions.clone(),
-            volumes: self.volumes.clone(),
-            placement_constraints: self.placement_constraints.clone(),
-            requires_compatibilities: self.requires_compatibilities.clone(),
-            cpu: self.cpu.clone(),
-            memory: self.memory.clone(),
-            pid_mode: self.pid_mode.clone(),
-            ipc_mode: self.ipc_mode.clone(),
-            proxy_configuration: self.proxy_configuration.clone(),
-            inference_accelerators: self.inference_accelerators.clone(),
-            ephemeral_storage: self.ephemeral_storage.clone(),
-            runtime_platform: self.runtime_platform.clone(),
-            enable_fault_injection: self.enable_fault_injection.clone(),
-            trusted_execution_configuration: self.trusted_execution_configuration.clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([
+            botocraft_core::fingerprint(&self.family),
+            botocraft_core::fingerprint(&self.task_role_arn),
+            botocraft_core::fingerprint(&self.execution_role_arn),
+            botocraft_core::fingerprint(&self.network_mode),
+            botocraft_core::fingerprint(&self.container_definitions),
+            botocraft_core::fingerprint(&self.volumes),
+            botocraft_core::fingerprint(&self.placement_constraints),
+            botocraft_core::fingerprint(&self.requires_compatibilities),
+            botocraft_core::fingerprint(&self.cpu),
+            botocraft_core::fingerprint(&self.memory),
+            botocraft_core::fingerprint(&self.pid_mode),
+            botocraft_core::fingerprint(&self.ipc_mode),
+            botocraft_core::fingerprint(&self.proxy_configuration),
+            botocraft_core::fingerprint(&self.inference_accelerators),
+            botocraft_core::fingerprint(&self.ephemeral_storage),
+            botocraft_core::fingerprint(&self.runtime_platform),
+            botocraft_core::fingerprint(&self.enable_fault_injection),
+            botocraft_core::fingerprint(&self.trusted_execution_configuration),
+        ]))
     }
 
     fn state(&self) -> &ModelState {
@@ -415,6 +422,68 @@ impl TaskDefinition {
         request
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.family)) {
+            changed.push("family");
+        }
+        if baseline.is_none_or(|b| b.differs(1, &self.task_role_arn)) {
+            changed.push("task_role_arn");
+        }
+        if baseline.is_none_or(|b| b.differs(2, &self.execution_role_arn)) {
+            changed.push("execution_role_arn");
+        }
+        if baseline.is_none_or(|b| b.differs(3, &self.network_mode)) {
+            changed.push("network_mode");
+        }
+        if baseline.is_none_or(|b| b.differs(4, &self.container_definitions)) {
+            changed.push("container_definitions");
+        }
+        if baseline.is_none_or(|b| b.differs(5, &self.volumes)) {
+            changed.push("volumes");
+        }
+        if baseline.is_none_or(|b| b.differs(6, &self.placement_constraints)) {
+            changed.push("placement_constraints");
+        }
+        if baseline.is_none_or(|b| b.differs(7, &self.requires_compatibilities)) {
+            changed.push("requires_compatibilities");
+        }
+        if baseline.is_none_or(|b| b.differs(8, &self.cpu)) {
+            changed.push("cpu");
+        }
+        if baseline.is_none_or(|b| b.differs(9, &self.memory)) {
+            changed.push("memory");
+        }
+        if baseline.is_none_or(|b| b.differs(10, &self.pid_mode)) {
+            changed.push("pid_mode");
+        }
+        if baseline.is_none_or(|b| b.differs(11, &self.ipc_mode)) {
+            changed.push("ipc_mode");
+        }
+        if baseline.is_none_or(|b| b.differs(12, &self.proxy_configuration)) {
+            changed.push("proxy_configuration");
+        }
+        if baseline.is_none_or(|b| b.differs(13, &self.inference_accelerators)) {
+            changed.push("inference_accelerators");
+        }
+        if baseline.is_none_or(|b| b.differs(14, &self.ephemeral_storage)) {
+            changed.push("ephemeral_storage");
+        }
+        if baseline.is_none_or(|b| b.differs(15, &self.runtime_platform)) {
+            changed.push("runtime_platform");
+        }
+        if baseline.is_none_or(|b| b.differs(16, &self.enable_fault_injection)) {
+            changed.push("enable_fault_injection");
+        }
+        if baseline.is_none_or(|b| b.differs(17, &self.trusted_execution_configuration)) {
+            changed.push("trusted_execution_configuration");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -427,26 +496,7 @@ impl TaskDefinition {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.snapshot::<TaskDefinition>().is_none_or(|b| {
-                self.family != b.family
-                    || self.task_role_arn != b.task_role_arn
-                    || self.execution_role_arn != b.execution_role_arn
-                    || self.network_mode != b.network_mode
-                    || self.container_definitions != b.container_definitions
-                    || self.volumes != b.volumes
-                    || self.placement_constraints != b.placement_constraints
-                    || self.requires_compatibilities != b.requires_compatibilities
-                    || self.cpu != b.cpu
-                    || self.memory != b.memory
-                    || self.pid_mode != b.pid_mode
-                    || self.ipc_mode != b.ipc_mode
-                    || self.proxy_configuration != b.proxy_configuration
-                    || self.inference_accelerators != b.inference_accelerators
-                    || self.ephemeral_storage != b.ephemeral_storage
-                    || self.runtime_platform != b.runtime_platform
-                    || self.enable_fault_injection != b.enable_fault_injection
-                    || self.trusted_execution_configuration != b.trusted_execution_configuration
-            }) {
+            if !self.changed_fields().is_empty() {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -535,28 +585,25 @@ impl PrimaryModel for Service {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        Service {
-            cluster_arn: self.cluster_arn.clone(),
-            service_name: self.service_name.clone(),
-            desired_count: self.desired_count.clone(),
-            task_definition: self.task_definition.clone(),
-            capacity_provider_strategy: self.capacity_provider_strategy.clone(),
-            deployment_configuration: self.deployment_configuration.clone(),
-            network_configuration: self.network_configuration.clone(),
-            placement_constraints: self.placement_constraints.clone(),
-            placement_strategy: self.placement_strategy.clone(),
-            platform_version: self.platform_version.clone(),
-            health_check_grace_period_seconds: self.health_check_grace_period_seconds.clone(),
-            enable_execute_command: self.enable_execute_command.clone(),
-            enable_ecs_managed_tags: self.enable_ecs_managed_tags.clone(),
-            load_balancers: self.load_balancers.clone(),
-            propagate_tags: self.propagate_tags.clone(),
-            service_registries: self.service_registries.clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.service_name),
+            botocraft_core::fingerprint(&self.desired_count),
+            botocraft_core::fingerprint(&self.task_definition),
+            botocraft_core::fingerprint(&self.capacity_provider_strategy),
+            botocraft_core::fingerprint(&self.deployment_configuration),
+            botocraft_core::fingerprint(&self.network_configuration),
+            botocraft_core::fingerprint(&self.placement_constraints),
+            botocraft_core::fingerprint(&self.placement_strategy),
+            botocraft_core::fingerprint(&self.platform_version),
+            botocraft_core::fingerprint(&self.health_check_grace_period_seconds),
+            botocraft_core::fingerprint(&self.enable_execute_command),
+            botocraft_core::fingerprint(&self.enable_ecs_managed_tags),
+            botocraft_core::fingerprint(&self.load_balancers),
+            botocraft_core::fingerprint(&self.propagate_tags),
+            botocraft_core::fingerprint(&self.service_registries),
+        ]))
     }
 
     fn state(&self) -> &ModelState {
@@ -740,6 +787,62 @@ impl Service {
         request
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.cluster_arn)) {
+            changed.push("cluster_arn");
+        }
+        if baseline.is_none_or(|b| b.differs(1, &self.service_name)) {
+            changed.push("service_name");
+        }
+        if baseline.is_none_or(|b| b.differs(2, &self.desired_count)) {
+            changed.push("desired_count");
+        }
+        if baseline.is_none_or(|b| b.differs(3, &self.task_definition)) {
+            changed.push("task_definition");
+        }
+        if baseline.is_none_or(|b| b.differs(4, &self.capacity_provider_strategy)) {
+            changed.push("capacity_provider_strategy");
+        }
+        if baseline.is_none_or(|b| b.differs(5, &self.deployment_configuration)) {
+            changed.push("deployment_configuration");
+        }
+        if baseline.is_none_or(|b| b.differs(6, &self.network_configuration)) {
+            changed.push("network_configuration");
+        }
+        if baseline.is_none_or(|b| b.differs(7, &self.placement_constraints)) {
+            changed.push("placement_constraints");
+        }
+        if baseline.is_none_or(|b| b.differs(8, &self.placement_strategy)) {
+            changed.push("placement_strategy");
+        }
+        if baseline.is_none_or(|b| b.differs(9, &self.platform_version)) {
+            changed.push("platform_version");
+        }
+        if baseline.is_none_or(|b| b.differs(10, &self.health_check_grace_period_seconds)) {
+            changed.push("health_check_grace_period_seconds");
+        }
+        if baseline.is_none_or(|b| b.differs(11, &self.enable_execute_command)) {
+            changed.push("enable_execute_command");
+        }
+        if baseline.is_none_or(|b| b.differs(12, &self.enable_ecs_managed_tags)) {
+            changed.push("enable_ecs_managed_tags");
+        }
+        if baseline.is_none_or(|b| b.differs(13, &self.load_balancers)) {
+            changed.push("load_balancers");
+        }
+        if baseline.is_none_or(|b| b.differs(14, &self.propagate_tags)) {
+            changed.push("propagate_tags");
+        }
+        if baseline.is_none_or(|b| b.differs(15, &self.service_registries)) {
+            changed.push("service_registries");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -752,24 +855,7 @@ impl Service {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.snapshot::<Service>().is_none_or(|b| {
-                self.cluster_arn != b.cluster_arn
-                    || self.service_name != b.service_name
-                    || self.desired_count != b.desired_count
-                    || self.task_definition != b.task_definition
-                    || self.capacity_provider_strategy != b.capacity_provider_strategy
-                    || self.deployment_configuration != b.deployment_configuration
-                    || self.network_configuration != b.network_configuration
-                    || self.placement_constraints != b.placement_constraints
-                    || self.placement_strategy != b.placement_strategy
-                    || self.platform_version != b.platform_version
-                    || self.health_check_grace_period_seconds != b.health_check_grace_period_seconds
-                    || self.enable_execute_command != b.enable_execute_command
-                    || self.enable_ecs_managed_tags != b.enable_ecs_managed_tags
-                    || self.load_balancers != b.load_balancers
-                    || self.propagate_tags != b.propagate_tags
-                    || self.service_registries != b.service_registries
-            }) {
+            if !self.changed_fields().is_empty() {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -1646,14 +1732,11 @@ impl PrimaryModel for CapacityProvider {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        CapacityProvider {
-            name: self.name.clone(),
-            cluster: self.cluster.clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([
+            botocraft_core::fingerprint(&self.name),
+            botocraft_core::fingerprint(&self.cluster),
+        ]))
     }
 
     fn state(&self) -> &ModelState {
@@ -1699,6 +1782,20 @@ impl CapacityProvider {
         self.tags = Some(tags::from_map(&tags));
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.name)) {
+            changed.push("name");
+        }
+        if baseline.is_none_or(|b| b.differs(1, &self.cluster)) {
+            changed.push("cluster");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -1711,11 +1808,7 @@ impl CapacityProvider {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self
-                ._state
-                .snapshot::<CapacityProvider>()
-                .is_none_or(|b| self.name != b.name || self.cluster != b.cluster)
-            {
+            if !self.changed_fields().is_empty() {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -1831,16 +1924,13 @@ impl PrimaryModel for TaskSet {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        TaskSet {
-            cluster_arn: self.cluster_arn.clone(),
-            service_arn: self.service_arn.clone(),
-            task_set_arn: self.task_set_arn.clone(),
-            scale: self.scale.clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.service_arn),
+            botocraft_core::fingerprint(&self.task_set_arn),
+            botocraft_core::fingerprint(&self.scale),
+        ]))
     }
 
     fn state(&self) -> &ModelState {
@@ -1937,6 +2027,26 @@ impl TaskSet {
         request
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.cluster_arn)) {
+            changed.push("cluster_arn");
+        }
+        if baseline.is_none_or(|b| b.differs(1, &self.service_arn)) {
+            changed.push("service_arn");
+        }
+        if baseline.is_none_or(|b| b.differs(2, &self.task_set_arn)) {
+            changed.push("task_set_arn");
+        }
+        if baseline.is_none_or(|b| b.differs(3, &self.scale)) {
+            changed.push("scale");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -1949,12 +2059,7 @@ impl TaskSet {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self._state.snapshot::<TaskSet>().is_none_or(|b| {
-                self.cluster_arn != b.cluster_arn
-                    || self.service_arn != b.service_arn
-                    || self.task_set_arn != b.task_set_arn
-                    || self.scale != b.scale
-            }) {
+            if !self.changed_fields().is_empty() {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -2363,13 +2468,10 @@ impl PrimaryModel for Daemon {
         self.daemon_arn.as_deref()
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        Daemon {
-            daemon_arn: self.daemon_arn.clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([botocraft_core::fingerprint(
+            &self.daemon_arn,
+        )]))
     }
 
     fn state(&self) -> &ModelState {
@@ -2449,6 +2551,17 @@ impl Daemon {
         request
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.daemon_arn)) {
+            changed.push("daemon_arn");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -2459,11 +2572,7 @@ impl Daemon {
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if self
-                ._state
-                .snapshot::<Daemon>()
-                .is_none_or(|b| self.daemon_arn != b.daemon_arn)
-            {
+            if !self.changed_fields().is_empty() {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -3197,13 +3306,10 @@ impl PrimaryModel for ExpressGatewayService {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
-    const TRACK_CHANGES: bool = true;
-
-    fn baseline(&self) -> Self {
-        ExpressGatewayService {
-            service_arn: self.service_arn.clone(),
-            ..Default::default()
-        }
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of([botocraft_core::fingerprint(
+            &self.service_arn,
+        )]))
     }
 
     fn state(&self) -> &ModelState {
@@ -3307,6 +3413,17 @@ impl ExpressGatewayService {
         request
     }
 
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let baseline = self._state.baseline();
+        let mut changed = Vec::new();
+        if baseline.is_none_or(|b| b.differs(0, &self.service_arn)) {
+            changed.push("service_arn");
+        }
+        changed
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -3320,11 +3437,7 @@ impl ExpressGatewayService {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if self
-                    ._state
-                    .snapshot::<ExpressGatewayService>()
-                    .is_none_or(|b| self.service_arn != b.service_arn)
-                {
+                if !self.changed_fields().is_empty() {
                     manager.update(self).send().await?;
                 }
                 self.clone()

@@ -1,0 +1,455 @@
+//! What change tracking remembers of a fetched model: one fingerprint per
+//! field an update can send.
+//!
+//! Keeping a typed copy of those fields cost a deep clone (an allocation per
+//! string, list and nested structure) for every model a listing returns,
+//! although most are never saved. A fingerprint is a 64-bit SipHash of the
+//! field's serde form: computing it allocates nothing, and the whole
+//! baseline is one small allocation per model.
+//!
+//! A field counts as changed when its fingerprint differs. Two different
+//! values share a fingerprint with probability 2⁻⁶⁴, the only way a change
+//! could go unsent. The comparison errs the safe way everywhere else: a
+//! value that cannot be fingerprinted always counts as changed, and values
+//! that are equal but serialise differently (`0.0` and `-0.0`) merely send a
+//! field that did not need sending.
+
+use std::fmt;
+use std::hash::{DefaultHasher, Hasher};
+use std::sync::Arc;
+
+use serde::ser::{self, Serialize};
+
+/// The fingerprints of a fetched model's update-sent fields, in the order
+/// the generated code lists them. Cheap to clone.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Baseline(Arc<[u64]>);
+
+impl Baseline {
+    /// A baseline of these fingerprints (see [`fingerprint`]).
+    pub fn of<const N: usize>(fingerprints: [Option<u64>; N]) -> Self {
+        // `NONE` never matches: a field that could not be fingerprinted
+        // counts as changed (see `differs`).
+        Baseline(fingerprints.map(|f| f.unwrap_or(NONE)).into())
+    }
+
+    /// Whether `value` differs from field `index` as AWS returned it.
+    pub fn differs<T: Serialize + ?Sized>(&self, index: usize, value: &T) -> bool {
+        match (self.0.get(index), fingerprint(value)) {
+            (Some(&before), Some(now)) => before == NONE || before != now,
+            _ => true,
+        }
+    }
+
+    /// How many fields the baseline covers.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when it covers no field.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Baseline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Baseline({} fields)", self.0.len())
+    }
+}
+
+/// The stand-in for a value that could not be fingerprinted; [`fingerprint`]
+/// never returns it.
+const NONE: u64 = 0;
+
+/// A 64-bit fingerprint of `value`'s serde form, or `None` when its
+/// `Serialize` implementation fails. Equal values that serialise the same
+/// have equal fingerprints within one process.
+pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> Option<u64> {
+    let mut f = Fingerprinter(DefaultHasher::new());
+    value.serialize(&mut f).ok()?;
+    // Keep `NONE` for "no fingerprint".
+    Some(f.0.finish().max(1))
+}
+
+/// A serde serializer that feeds a hasher. Every value is written with a tag
+/// byte and every variable-length part with its length or an end marker, so
+/// different shapes cannot produce the same byte stream.
+struct Fingerprinter(DefaultHasher);
+
+/// Never produced by the fingerprinter itself; only a `Serialize`
+/// implementation's own `custom` error.
+#[derive(Debug)]
+struct Unfingerprintable;
+
+impl fmt::Display for Unfingerprintable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("value cannot be fingerprinted")
+    }
+}
+
+impl std::error::Error for Unfingerprintable {}
+
+impl ser::Error for Unfingerprintable {
+    fn custom<M: fmt::Display>(_: M) -> Self {
+        Unfingerprintable
+    }
+}
+
+mod tag {
+    pub const BOOL: u8 = 1;
+    pub const INT: u8 = 2;
+    pub const UINT: u8 = 3;
+    pub const FLOAT: u8 = 4;
+    pub const STR: u8 = 5;
+    pub const BYTES: u8 = 6;
+    pub const NONE: u8 = 7;
+    pub const SOME: u8 = 8;
+    pub const UNIT: u8 = 9;
+    pub const VARIANT: u8 = 10;
+    pub const NEWTYPE: u8 = 11;
+    pub const SEQ: u8 = 12;
+    pub const MAP: u8 = 13;
+    pub const STRUCT: u8 = 14;
+    pub const ITEM: u8 = 15;
+    pub const END: u8 = 16;
+}
+
+impl Fingerprinter {
+    fn str(&mut self, s: &str) {
+        self.0.write_u8(tag::STR);
+        self.0.write_usize(s.len());
+        self.0.write(s.as_bytes());
+    }
+}
+
+type Res = Result<(), Unfingerprintable>;
+
+impl ser::Serializer for &mut Fingerprinter {
+    type Ok = ();
+    type Error = Unfingerprintable;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(self, v: bool) -> Res {
+        self.0.write_u8(tag::BOOL);
+        self.0.write_u8(v as u8);
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Res {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Res {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Res {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Res {
+        self.0.write_u8(tag::INT);
+        self.0.write_i64(v);
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Res {
+        self.0.write_u8(tag::INT);
+        self.0.write_i128(v);
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Res {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Res {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Res {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Res {
+        self.0.write_u8(tag::UINT);
+        self.0.write_u64(v);
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> Res {
+        self.0.write_u8(tag::UINT);
+        self.0.write_u128(v);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Res {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Res {
+        self.0.write_u8(tag::FLOAT);
+        self.0.write_u64(v.to_bits());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Res {
+        self.str(v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Res {
+        self.str(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Res {
+        self.0.write_u8(tag::BYTES);
+        self.0.write_usize(v.len());
+        self.0.write(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> Res {
+        self.0.write_u8(tag::NONE);
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Res {
+        self.0.write_u8(tag::SOME);
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Res {
+        self.0.write_u8(tag::UNIT);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Res {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(self, _: &'static str, index: u32, _: &'static str) -> Res {
+        self.0.write_u8(tag::VARIANT);
+        self.0.write_u32(index);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Res {
+        self.0.write_u8(tag::NEWTYPE);
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Res {
+        self.0.write_u8(tag::VARIANT);
+        self.0.write_u32(index);
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Unfingerprintable> {
+        self.0.write_u8(tag::SEQ);
+        Ok(self)
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Self, Unfingerprintable> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Self, Unfingerprintable> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Unfingerprintable> {
+        self.0.write_u8(tag::VARIANT);
+        self.0.write_u32(index);
+        self.0.write_u8(tag::SEQ);
+        Ok(self)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, Unfingerprintable> {
+        self.0.write_u8(tag::MAP);
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Unfingerprintable> {
+        self.0.write_u8(tag::STRUCT);
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Unfingerprintable> {
+        self.0.write_u8(tag::VARIANT);
+        self.0.write_u32(index);
+        self.0.write_u8(tag::STRUCT);
+        Ok(self)
+    }
+}
+
+impl ser::SerializeSeq for &mut Fingerprinter {
+    type Ok = ();
+    type Error = Unfingerprintable;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        self.0.write_u8(tag::ITEM);
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Res {
+        self.0.write_u8(tag::END);
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for &mut Fingerprinter {
+    type Ok = ();
+    type Error = Unfingerprintable;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Res {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for &mut Fingerprinter {
+    type Ok = ();
+    type Error = Unfingerprintable;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Res {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleVariant for &mut Fingerprinter {
+    type Ok = ();
+    type Error = Unfingerprintable;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Res {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeMap for &mut Fingerprinter {
+    type Ok = ();
+    type Error = Unfingerprintable;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Res {
+        self.0.write_u8(tag::ITEM);
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Res {
+        self.0.write_u8(tag::END);
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for &mut Fingerprinter {
+    type Ok = ();
+    type Error = Unfingerprintable;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
+        // Fields may be skipped (`skip_serializing_if`), so each is named.
+        self.0.write_u8(tag::ITEM);
+        self.str(key);
+        value.serialize(&mut **self)
+    }
+    fn skip_field(&mut self, _: &'static str) -> Res {
+        Ok(())
+    }
+    fn end(self) -> Res {
+        self.0.write_u8(tag::END);
+        Ok(())
+    }
+}
+
+impl ser::SerializeStructVariant for &mut Fingerprinter {
+    type Ok = ();
+    type Error = Unfingerprintable;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
+        ser::SerializeStruct::serialize_field(self, key, value)
+    }
+    fn end(self) -> Res {
+        ser::SerializeStruct::end(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize)]
+    struct Pair {
+        a: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        b: Option<String>,
+    }
+
+    fn fp<T: Serialize + ?Sized>(v: &T) -> u64 {
+        fingerprint(v).expect("fingerprint")
+    }
+
+    #[test]
+    fn equal_values_share_a_fingerprint() {
+        let v = vec![Some("x".to_string()), None];
+        assert_eq!(fp(&v), fp(&v.clone()));
+        let m: BTreeMap<&str, i32> = [("k", 1), ("l", 2)].into();
+        assert_eq!(fp(&m), fp(&m.clone()));
+    }
+
+    #[test]
+    fn different_shapes_with_the_same_bytes_differ() {
+        assert_ne!(fp(&["ab", "c"]), fp(&["a", "bc"]));
+        assert_ne!(fp(&Some("")), fp(&None::<&str>));
+        assert_ne!(fp(&vec![vec![1u8], vec![]]), fp(&vec![vec![], vec![1u8]]));
+        assert_ne!(fp(&1i64), fp(&1u64));
+        assert_ne!(fp(&0.0f64), fp(&-0.0f64));
+        // A skipped field and a field that is sent empty are different structures.
+        let skipped = Pair { a: None, b: None };
+        let moved = Pair {
+            a: None,
+            b: Some(String::new()),
+        };
+        assert_ne!(fp(&skipped), fp(&moved));
+        let a_set = Pair {
+            a: Some("v".into()),
+            b: None,
+        };
+        let b_set = Pair {
+            a: None,
+            b: Some("v".into()),
+        };
+        assert_ne!(fp(&a_set), fp(&b_set));
+    }
+
+    #[test]
+    fn baseline_reports_changed_fields_only() {
+        let count = Some(2i32);
+        let name = Some("web".to_string());
+        let b = Baseline::of([fingerprint(&count), fingerprint(&name)]);
+        assert_eq!(b.len(), 2);
+        assert!(!b.differs(0, &count));
+        assert!(!b.differs(1, &name));
+        assert!(b.differs(0, &Some(3i32)));
+        assert!(b.differs(1, &None::<String>));
+        // An index the baseline does not cover counts as changed.
+        assert!(b.differs(2, &count));
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_fingerprinted_always_counts_as_changed() {
+        struct Failing;
+        impl Serialize for Failing {
+            fn serialize<S: ser::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(ser::Error::custom("no"))
+            }
+        }
+        assert_eq!(fingerprint(&Failing), None);
+        let b = Baseline::of([fingerprint(&Failing)]);
+        assert!(b.differs(0, &Failing));
+        assert!(b.differs(0, &1u8));
+    }
+}

@@ -298,9 +298,15 @@ impl<'a> Types<'a> {
             } else {
                 String::new()
             };
+            // Lists are read into exact-capacity Vecs (see serde_util::list).
+            let list = if f.ty.starts_with("Vec<") {
+                "deserialize_with = \"botocraft_core::serde_util::list\", "
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "    #[serde({rename}default, skip_serializing_if = \"Option::is_none\")]"
+                "    #[serde({rename}default, {list}skip_serializing_if = \"Option::is_none\")]"
             );
             let _ = writeln!(out, "    pub {}: Option<{}>,", f.ident, f.ty);
         }

@@ -82,6 +82,7 @@ pub struct AutoScalingGroup {
     #[serde(
         rename = "AvailabilityZones",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zones: Option<Vec<String>>,
@@ -89,6 +90,7 @@ pub struct AutoScalingGroup {
     #[serde(
         rename = "AvailabilityZoneIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_ids: Option<Vec<String>>,
@@ -96,6 +98,7 @@ pub struct AutoScalingGroup {
     #[serde(
         rename = "LoadBalancerNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancer_names: Option<Vec<String>>,
@@ -103,6 +106,7 @@ pub struct AutoScalingGroup {
     #[serde(
         rename = "TargetGroupARNs",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_group_ar_ns: Option<Vec<String>>,
@@ -121,7 +125,12 @@ pub struct AutoScalingGroup {
     )]
     pub health_check_grace_period: Option<i32>,
     /// The EC2 instances associated with the Auto Scaling group.
-    #[serde(rename = "Instances", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Instances",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances: Option<Vec<Instance>>,
     /// The date and time the Auto Scaling group was created.
     #[serde(
@@ -134,6 +143,7 @@ pub struct AutoScalingGroup {
     #[serde(
         rename = "SuspendedProcesses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub suspended_processes: Option<Vec<SuspendedProcess>>,
@@ -155,6 +165,7 @@ pub struct AutoScalingGroup {
     #[serde(
         rename = "EnabledMetrics",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub enabled_metrics: Option<Vec<EnabledMetric>>,
@@ -162,12 +173,18 @@ pub struct AutoScalingGroup {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The tags for the Auto Scaling group.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<TagDescription>>,
     /// The termination policies for the Auto Scaling group.
     #[serde(
         rename = "TerminationPolicies",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub termination_policies: Option<Vec<String>>,
@@ -234,6 +251,7 @@ pub struct AutoScalingGroup {
     #[serde(
         rename = "TrafficSources",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_sources: Option<Vec<TrafficSourceIdentifier>>,
@@ -424,7 +442,12 @@ pub struct LaunchTemplate {
     )]
     pub launch_template_specification: Option<LaunchTemplateSpecification>,
     /// Any properties that you specify override the same properties in the launch template.
-    #[serde(rename = "Overrides", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Overrides",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub overrides: Option<Vec<LaunchTemplateOverrides>>,
 }
 
@@ -517,6 +540,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "CpuManufacturers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_manufacturers: Option<Vec<CpuManufacturer>>,
@@ -531,6 +555,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "ExcludedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub excluded_instance_types: Option<Vec<String>>,
@@ -538,6 +563,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "InstanceGenerations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_generations: Option<Vec<InstanceGeneration>>,
@@ -597,6 +623,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "LocalStorageTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub local_storage_types: Option<Vec<LocalStorageType>>,
@@ -618,6 +645,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "AcceleratorTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_types: Option<Vec<AcceleratorType>>,
@@ -632,6 +660,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "AcceleratorManufacturers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_manufacturers: Option<Vec<AcceleratorManufacturer>>,
@@ -639,6 +668,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "AcceleratorNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_names: Option<Vec<AcceleratorName>>,
@@ -660,6 +690,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "AllowedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_instance_types: Option<Vec<String>>,
@@ -995,6 +1026,7 @@ pub struct CpuPerformanceFactorRequest {
     #[serde(
         rename = "References",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub references: Option<Vec<PerformanceFactorReferenceRequest>>,
@@ -1075,6 +1107,7 @@ pub struct InstancesDistribution {
     #[serde(
         rename = "DistributionSegments",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub distribution_segments: Option<Vec<DistributionSegment>>,
@@ -1093,6 +1126,7 @@ pub struct DistributionSegment {
     #[serde(
         rename = "TargetCapacityTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_capacity_types: Option<Vec<TargetCapacityType>>,
@@ -1597,6 +1631,7 @@ pub struct CapacityReservationTarget {
     #[serde(
         rename = "CapacityReservationIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_reservation_ids: Option<Vec<String>>,
@@ -1604,6 +1639,7 @@ pub struct CapacityReservationTarget {
     #[serde(
         rename = "CapacityReservationResourceGroupArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_reservation_resource_group_arns: Option<Vec<String>>,
@@ -1708,6 +1744,7 @@ pub struct LaunchConfiguration {
     #[serde(
         rename = "SecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<String>>,
@@ -1722,6 +1759,7 @@ pub struct LaunchConfiguration {
     #[serde(
         rename = "ClassicLinkVPCSecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub classic_link_vpc_security_groups: Option<Vec<String>>,
@@ -1745,6 +1783,7 @@ pub struct LaunchConfiguration {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
@@ -2009,6 +2048,7 @@ pub struct AutoScalingGroupNamesType {
     #[serde(
         rename = "AutoScalingGroupNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_scaling_group_names: Option<Vec<String>>,
@@ -2037,7 +2077,12 @@ pub struct AutoScalingGroupNamesType {
     )]
     pub max_records: Option<i32>,
     /// One or more filters to limit the results based on specific tags.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -2058,7 +2103,12 @@ pub struct Filter {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// One or more filter values. Filter values are case-sensitive.
-    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Values",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub values: Option<Vec<String>>,
 }
 
@@ -2075,6 +2125,7 @@ pub struct AutoScalingGroupsType {
     #[serde(
         rename = "AutoScalingGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_scaling_groups: Option<Vec<AutoScalingGroup>>,
@@ -2151,6 +2202,7 @@ pub struct CreateAutoScalingGroupType {
     #[serde(
         rename = "AvailabilityZones",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zones: Option<Vec<String>>,
@@ -2158,6 +2210,7 @@ pub struct CreateAutoScalingGroupType {
     #[serde(
         rename = "AvailabilityZoneIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_ids: Option<Vec<String>>,
@@ -2165,6 +2218,7 @@ pub struct CreateAutoScalingGroupType {
     #[serde(
         rename = "LoadBalancerNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancer_names: Option<Vec<String>>,
@@ -2172,6 +2226,7 @@ pub struct CreateAutoScalingGroupType {
     #[serde(
         rename = "TargetGroupARNs",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_group_ar_ns: Option<Vec<String>>,
@@ -2207,6 +2262,7 @@ pub struct CreateAutoScalingGroupType {
     #[serde(
         rename = "TerminationPolicies",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub termination_policies: Option<Vec<String>>,
@@ -2228,6 +2284,7 @@ pub struct CreateAutoScalingGroupType {
     #[serde(
         rename = "LifecycleHookSpecificationList",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub lifecycle_hook_specification_list: Option<Vec<LifecycleHookSpecification>>,
@@ -2239,7 +2296,12 @@ pub struct CreateAutoScalingGroupType {
     )]
     pub deletion_protection: Option<DeletionProtection>,
     /// One or more tags. You can tag your Auto Scaling group and propagate the tags to the Amazon EC2 instances it launches. Tags are not propagated to Amazon EBS volumes. To add tags to Amazon EBS volumes, specify the tags in a launch template but use caution. If the launch template specifies an instance tag with a key that is also specified for the Auto Scaling group, Amazon EC2 Auto Scaling overrides the value of that instance tag with the value specified by the Auto Scaling group. For more information, see Tag Auto Scaling groups and instances in the Amazon EC2 Auto Scaling User Guide.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The Amazon Resource Name (ARN) of the service-linked role that the Auto Scaling group uses to call other Amazon Web Services service on your behalf. By default, Amazon EC2 Auto Scaling uses a service-linked role named `AWSServiceRoleForAutoScaling`, which it creates if it does not exist. For more information, see Service-linked roles in the Amazon EC2 Auto Scaling User Guide.
     #[serde(
@@ -2276,6 +2338,7 @@ pub struct CreateAutoScalingGroupType {
     #[serde(
         rename = "TrafficSources",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_sources: Option<Vec<TrafficSourceIdentifier>>,
@@ -2483,6 +2546,7 @@ pub struct UpdateAutoScalingGroupType {
     #[serde(
         rename = "AvailabilityZones",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zones: Option<Vec<String>>,
@@ -2490,6 +2554,7 @@ pub struct UpdateAutoScalingGroupType {
     #[serde(
         rename = "AvailabilityZoneIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_ids: Option<Vec<String>>,
@@ -2525,6 +2590,7 @@ pub struct UpdateAutoScalingGroupType {
     #[serde(
         rename = "TerminationPolicies",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub termination_policies: Option<Vec<String>>,
@@ -2701,6 +2767,7 @@ pub struct ScalingProcessQuery {
     #[serde(
         rename = "ScalingProcesses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub scaling_processes: Option<Vec<String>>,
@@ -2719,6 +2786,7 @@ pub struct DescribeAutoScalingInstancesType {
     #[serde(
         rename = "InstanceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_ids: Option<Vec<String>>,
@@ -2754,6 +2822,7 @@ pub struct AutoScalingInstancesType {
     #[serde(
         rename = "AutoScalingInstances",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_scaling_instances: Option<Vec<AutoScalingInstanceDetails>>,
@@ -2873,6 +2942,7 @@ pub struct TerminateInstanceInAutoScalingGroupType {
     #[serde(
         rename = "InstanceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_ids: Option<Vec<String>>,
@@ -2908,6 +2978,7 @@ pub struct ActivityType {
     #[serde(
         rename = "Activities",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub activities: Option<Vec<Activity>>,
@@ -3029,6 +3100,7 @@ pub struct DescribeScalingActivitiesType {
     #[serde(
         rename = "ActivityIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub activity_ids: Option<Vec<String>>,
@@ -3064,7 +3136,12 @@ pub struct DescribeScalingActivitiesType {
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// One or more filters to limit the results based on specific criteria. The following filters are supported:
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -3081,6 +3158,7 @@ pub struct ActivitiesType {
     #[serde(
         rename = "Activities",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub activities: Option<Vec<Activity>>,
@@ -3099,7 +3177,12 @@ impl Described for ActivitiesType {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrUpdateTagsType {
     /// One or more tags.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -3113,7 +3196,12 @@ impl Described for CreateOrUpdateTagsType {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteTagsType {
     /// One or more tags.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -3127,7 +3215,12 @@ impl Described for DeleteTagsType {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTagsType {
     /// One or more filters to scope the tags to return. The maximum number of filters per filter type (for example, `auto-scaling-group`) is 1000.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// Specifies whether to include tags for managed Auto Scaling groups in the response. When set to `true` (default), the response includes tags for managed Auto Scaling groups.
     #[serde(
@@ -3158,7 +3251,12 @@ impl Described for DescribeTagsType {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TagsType {
     /// One or more tags.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<TagDescription>>,
     /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -3178,6 +3276,7 @@ pub struct LaunchConfigurationNamesType {
     #[serde(
         rename = "LaunchConfigurationNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_configuration_names: Option<Vec<String>>,
@@ -3206,6 +3305,7 @@ pub struct LaunchConfigurationsType {
     #[serde(
         rename = "LaunchConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_configurations: Option<Vec<LaunchConfiguration>>,
@@ -3240,6 +3340,7 @@ pub struct CreateLaunchConfigurationType {
     #[serde(
         rename = "SecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<String>>,
@@ -3254,6 +3355,7 @@ pub struct CreateLaunchConfigurationType {
     #[serde(
         rename = "ClassicLinkVPCSecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub classic_link_vpc_security_groups: Option<Vec<String>>,
@@ -3284,6 +3386,7 @@ pub struct CreateLaunchConfigurationType {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,

@@ -30,6 +30,7 @@ pub struct Vpc {
     #[serde(
         rename = "Ipv6CidrBlockAssociationSet",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_cidr_block_association_set: Option<Vec<VpcIpv6CidrBlockAssociation>>,
@@ -37,6 +38,7 @@ pub struct Vpc {
     #[serde(
         rename = "CidrBlockAssociationSet",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub cidr_block_association_set: Option<Vec<VpcCidrBlockAssociation>>,
@@ -51,7 +53,12 @@ pub struct Vpc {
     )]
     pub encryption_control: Option<VpcEncryptionControl>,
     /// Any tags assigned to the VPC.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The state of VPC Block Public Access (BPA).
     #[serde(
@@ -64,6 +71,7 @@ pub struct Vpc {
     #[serde(
         rename = "NetworkFirewallAssociations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_firewall_associations: Option<Vec<NetworkFirewallAssociation>>,
@@ -326,7 +334,12 @@ pub struct VpcEncryptionControl {
     )]
     pub resource_exclusions: Option<VpcEncryptionControlExclusions>,
     /// The tags assigned to the VPC Encryption Control configuration.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -660,11 +673,17 @@ pub struct Subnet {
     #[serde(
         rename = "Ipv6CidrBlockAssociationSet",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_cidr_block_association_set: Option<Vec<SubnetIpv6CidrBlockAssociation>>,
     /// Any tags assigned to the subnet.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The Amazon Resource Name (ARN) of the subnet.
     #[serde(rename = "SubnetArn", default, skip_serializing_if = "Option::is_none")]
@@ -992,11 +1011,17 @@ pub struct SecurityGroup {
     #[serde(
         rename = "IpPermissionsEgress",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_permissions_egress: Option<Vec<IpPermission>>,
     /// Any tags assigned to the security group.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of the VPC for the security group.
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
@@ -1025,6 +1050,7 @@ pub struct SecurityGroup {
     #[serde(
         rename = "IpPermissions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_permissions: Option<Vec<IpPermission>>,
@@ -1076,16 +1102,23 @@ pub struct IpPermission {
     #[serde(
         rename = "UserIdGroupPairs",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id_group_pairs: Option<Vec<UserIdGroupPair>>,
     /// The IPv4 address ranges.
-    #[serde(rename = "IpRanges", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpRanges",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip_ranges: Option<Vec<IpRange>>,
     /// The IPv6 address ranges.
     #[serde(
         rename = "Ipv6Ranges",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_ranges: Option<Vec<Ipv6Range>>,
@@ -1093,6 +1126,7 @@ pub struct IpPermission {
     #[serde(
         rename = "PrefixListIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub prefix_list_ids: Option<Vec<PrefixListId>>,
@@ -1229,6 +1263,7 @@ pub struct Instance {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<InstanceBlockDeviceMapping>>,
@@ -1278,6 +1313,7 @@ pub struct Instance {
     #[serde(
         rename = "ElasticGpuAssociations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub elastic_gpu_associations: Option<Vec<ElasticGpuAssociation>>,
@@ -1285,6 +1321,7 @@ pub struct Instance {
     #[serde(
         rename = "ElasticInferenceAcceleratorAssociations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub elastic_inference_accelerator_associations:
@@ -1293,6 +1330,7 @@ pub struct Instance {
     #[serde(
         rename = "NetworkInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interfaces: Option<Vec<InstanceNetworkInterface>>,
@@ -1321,6 +1359,7 @@ pub struct Instance {
     #[serde(
         rename = "SecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<GroupIdentifier>>,
@@ -1353,7 +1392,12 @@ pub struct Instance {
     )]
     pub state_reason: Option<StateReason>,
     /// Any tags assigned to the instance.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The virtualization type of the instance.
     #[serde(
@@ -1398,7 +1442,12 @@ pub struct Instance {
     )]
     pub hibernation_options: Option<HibernationOptions>,
     /// The license configurations for the instance.
-    #[serde(rename = "Licenses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Licenses",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub licenses: Option<Vec<LicenseConfiguration>>,
     /// The metadata options for the instance.
     #[serde(
@@ -1487,6 +1536,7 @@ pub struct Instance {
     #[serde(
         rename = "SecondaryInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub secondary_interfaces: Option<Vec<InstanceSecondaryInterface>>,
@@ -1538,6 +1588,7 @@ pub struct Instance {
     #[serde(
         rename = "ProductCodes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_codes: Option<Vec<ProductCode>>,
@@ -1976,12 +2027,18 @@ pub struct InstanceNetworkInterface {
     )]
     pub description: Option<String>,
     /// The security groups.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<GroupIdentifier>>,
     /// The IPv6 addresses associated with the network interface.
     #[serde(
         rename = "Ipv6Addresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
@@ -2020,6 +2077,7 @@ pub struct InstanceNetworkInterface {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<InstancePrivateIpAddress>>,
@@ -2050,6 +2108,7 @@ pub struct InstanceNetworkInterface {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<InstanceIpv4Prefix>>,
@@ -2057,6 +2116,7 @@ pub struct InstanceNetworkInterface {
     #[serde(
         rename = "Ipv6Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_prefixes: Option<Vec<InstanceIpv6Prefix>>,
@@ -2898,6 +2958,7 @@ pub struct InstanceSecondaryInterface {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<InstanceSecondaryInterfacePrivateIpAddress>>,
@@ -4638,6 +4699,7 @@ pub struct Monitoring {
     #[serde(
         rename = "MetricCategoryIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_category_ids: Option<Vec<String>>,
@@ -4689,6 +4751,7 @@ pub struct Ami {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
@@ -4752,7 +4815,12 @@ pub struct Ami {
     )]
     pub state_reason: Option<StateReason>,
     /// Any tags assigned to the image.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The type of virtualization of the AMI.
     #[serde(
@@ -4845,6 +4913,7 @@ pub struct Ami {
     #[serde(
         rename = "ImageWatermarks",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_watermarks: Option<Vec<ImageWatermark>>,
@@ -4892,6 +4961,7 @@ pub struct Ami {
     #[serde(
         rename = "ProductCodes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_codes: Option<Vec<ProductCode>>,
@@ -5277,6 +5347,7 @@ pub struct InstanceTypeSpecification {
     #[serde(
         rename = "SupportedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_instance_types: Option<Vec<InstanceTypeItem>>,
@@ -5284,6 +5355,7 @@ pub struct InstanceTypeSpecification {
     #[serde(
         rename = "UnsupportedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub unsupported_instance_types: Option<Vec<InstanceTypeItem>>,
@@ -5355,6 +5427,7 @@ pub struct InternetGateway {
     #[serde(
         rename = "Attachments",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub attachments: Option<Vec<InternetGatewayAttachment>>,
@@ -5369,7 +5442,12 @@ pub struct InternetGateway {
     #[serde(rename = "OwnerId", default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// Any tags assigned to the internet gateway.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Where this model came from; not part of its data.
     #[doc(hidden)]
@@ -5418,6 +5496,7 @@ pub struct RouteTable {
     #[serde(
         rename = "Associations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub associations: Option<Vec<RouteTableAssociation>>,
@@ -5425,6 +5504,7 @@ pub struct RouteTable {
     #[serde(
         rename = "PropagatingVgws",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub propagating_vgws: Option<Vec<PropagatingVgw>>,
@@ -5436,10 +5516,20 @@ pub struct RouteTable {
     )]
     pub route_table_id: Option<String>,
     /// The routes in the route table.
-    #[serde(rename = "Routes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Routes",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub routes: Option<Vec<Route>>,
     /// Any tags assigned to the route table.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of the VPC.
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
@@ -5788,6 +5878,7 @@ pub struct NatGateway {
     #[serde(
         rename = "NatGatewayAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
@@ -5815,7 +5906,12 @@ pub struct NatGateway {
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The tags for the NAT gateway.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Indicates whether the NAT gateway supports public or private connectivity.
     #[serde(
@@ -5849,6 +5945,7 @@ pub struct NatGateway {
     #[serde(
         rename = "AttachedAppliances",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub attached_appliances: Option<Vec<NatGatewayAttachedAppliance>>,
@@ -6233,7 +6330,12 @@ pub struct Address {
     )]
     pub private_ip_address: Option<String>,
     /// Any tags assigned to the Elastic IP address.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of an address pool.
     #[serde(
@@ -6384,7 +6486,12 @@ pub struct Volume {
     #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
     pub iops: Option<i32>,
     /// Any tags assigned to the volume.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The volume type.
     #[serde(
@@ -6467,6 +6574,7 @@ pub struct Volume {
     #[serde(
         rename = "Attachments",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub attachments: Option<Vec<VolumeAttachment>>,
@@ -6651,7 +6759,12 @@ pub struct Snapshot {
     )]
     pub outpost_arn: Option<String>,
     /// Any tags assigned to the snapshot.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The storage tier in which the snapshot is stored. `standard` indicates that the snapshot is stored in the standard snapshot storage tier and that it is ready for use. `archive` indicates that the snapshot is currently archived and that it must be restored before it can be used.
     #[serde(
@@ -6709,6 +6822,7 @@ pub struct Snapshot {
     #[serde(
         rename = "AssociatedKmsKeys",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_kms_keys: Option<Vec<AssociatedKmsKey>>,
@@ -6886,7 +7000,12 @@ pub struct KeyPair {
     #[serde(rename = "KeyType", default, skip_serializing_if = "Option::is_none")]
     pub key_type: Option<KeyType>,
     /// Any tags applied to the key pair.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The public key material.
     #[serde(rename = "PublicKey", default, skip_serializing_if = "Option::is_none")]
@@ -7000,7 +7119,12 @@ pub struct LaunchTemplate {
     )]
     pub latest_version_number: Option<i64>,
     /// The tags for the launch template.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The entity that manages the launch template.
     #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
@@ -7066,6 +7190,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<LaunchTemplateBlockDeviceMappingRequest>>,
@@ -7073,6 +7198,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "NetworkInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interfaces: Option<Vec<LaunchTemplateInstanceNetworkInterfaceSpecificationRequest>>,
@@ -7123,6 +7249,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<LaunchTemplateTagSpecificationRequest>>,
@@ -7132,6 +7259,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "ElasticGpuSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub elastic_gpu_specifications: Option<Vec<ElasticGpuSpecification>>,
@@ -7141,6 +7269,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "ElasticInferenceAccelerators",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub elastic_inference_accelerators: Option<Vec<LaunchTemplateElasticInferenceAccelerator>>,
@@ -7148,6 +7277,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "SecurityGroupIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
@@ -7155,6 +7285,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "SecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<String>>,
@@ -7191,6 +7322,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "LicenseSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub license_specifications: Option<Vec<LaunchTemplateLicenseConfigurationRequest>>,
@@ -7257,6 +7389,7 @@ pub struct RequestLaunchTemplateData {
     #[serde(
         rename = "SecondaryInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub secondary_interfaces:
@@ -7484,7 +7617,12 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
     )]
     pub device_index: Option<i32>,
     /// The IDs of one or more security groups.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// The type of network interface. To create an Elastic Fabric Adapter (EFA), specify `efa` or `efa`. For more information, see Elastic Fabric Adapter for AI/ML and HPC workloads on Amazon EC2 in the Amazon EC2 User Guide.
     #[serde(
@@ -7504,6 +7642,7 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
     #[serde(
         rename = "Ipv6Addresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_addresses: Option<Vec<InstanceIpv6AddressRequest>>,
@@ -7525,6 +7664,7 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
@@ -7549,6 +7689,7 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
@@ -7563,6 +7704,7 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
     #[serde(
         rename = "Ipv6Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
@@ -7769,6 +7911,7 @@ pub struct LaunchTemplatesMonitoringRequest {
     #[serde(
         rename = "MetricCategoryIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_category_ids: Option<Vec<String>>,
@@ -7866,7 +8009,12 @@ pub struct LaunchTemplateTagSpecificationRequest {
     )]
     pub resource_type: Option<ResourceType>,
     /// The tags to apply to the resource.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -8433,6 +8581,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "CpuManufacturers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_manufacturers: Option<Vec<CpuManufacturer>>,
@@ -8447,6 +8596,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "ExcludedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub excluded_instance_types: Option<Vec<String>>,
@@ -8454,6 +8604,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "InstanceGenerations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_generations: Option<Vec<InstanceGeneration>>,
@@ -8506,6 +8657,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "LocalStorageTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub local_storage_types: Option<Vec<LocalStorageType>>,
@@ -8527,6 +8679,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "AcceleratorTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_types: Option<Vec<AcceleratorType>>,
@@ -8541,6 +8694,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "AcceleratorManufacturers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_manufacturers: Option<Vec<AcceleratorManufacturer>>,
@@ -8548,6 +8702,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "AcceleratorNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_names: Option<Vec<AcceleratorName>>,
@@ -8569,6 +8724,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "AllowedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_instance_types: Option<Vec<String>>,
@@ -8932,6 +9088,7 @@ pub struct CpuPerformanceFactorRequest {
     #[serde(
         rename = "References",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub references: Option<Vec<PerformanceFactorReferenceRequest>>,
@@ -9080,6 +9237,7 @@ pub struct LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<SecondaryInterfacePrivateIpAddressSpecificationRequest>>,
@@ -9247,6 +9405,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<LaunchTemplateBlockDeviceMapping>>,
@@ -9254,6 +9413,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "NetworkInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interfaces: Option<Vec<LaunchTemplateInstanceNetworkInterfaceSpecification>>,
@@ -9304,6 +9464,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<LaunchTemplateTagSpecification>>,
@@ -9311,6 +9472,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "ElasticGpuSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub elastic_gpu_specifications: Option<Vec<ElasticGpuSpecificationResponse>>,
@@ -9318,6 +9480,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "ElasticInferenceAccelerators",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub elastic_inference_accelerators:
@@ -9326,6 +9489,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "SecurityGroupIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
@@ -9333,6 +9497,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "SecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<String>>,
@@ -9369,6 +9534,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "LicenseSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub license_specifications: Option<Vec<LaunchTemplateLicenseConfiguration>>,
@@ -9435,6 +9601,7 @@ pub struct ResponseLaunchTemplateData {
     #[serde(
         rename = "SecondaryInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub secondary_interfaces: Option<Vec<LaunchTemplateInstanceSecondaryInterfaceSpecification>>,
@@ -9661,7 +9828,12 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
     )]
     pub device_index: Option<i32>,
     /// The IDs of one or more security groups.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// The type of network interface.
     #[serde(
@@ -9681,6 +9853,7 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
     #[serde(
         rename = "Ipv6Addresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
@@ -9702,6 +9875,7 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
@@ -9726,6 +9900,7 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationResponse>>,
@@ -9740,6 +9915,7 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
     #[serde(
         rename = "Ipv6Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationResponse>>,
@@ -9909,6 +10085,7 @@ pub struct LaunchTemplatesMonitoring {
     #[serde(
         rename = "MetricCategoryIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_category_ids: Option<Vec<String>>,
@@ -9992,7 +10169,12 @@ pub struct LaunchTemplateTagSpecification {
     )]
     pub resource_type: Option<ResourceType>,
     /// The tags for the resource.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -10324,6 +10506,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "CpuManufacturers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_manufacturers: Option<Vec<CpuManufacturer>>,
@@ -10338,6 +10521,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "ExcludedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub excluded_instance_types: Option<Vec<String>>,
@@ -10345,6 +10529,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "InstanceGenerations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_generations: Option<Vec<InstanceGeneration>>,
@@ -10397,6 +10582,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "LocalStorageTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub local_storage_types: Option<Vec<LocalStorageType>>,
@@ -10418,6 +10604,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "AcceleratorTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_types: Option<Vec<AcceleratorType>>,
@@ -10432,6 +10619,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "AcceleratorManufacturers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_manufacturers: Option<Vec<AcceleratorManufacturer>>,
@@ -10439,6 +10627,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "AcceleratorNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_names: Option<Vec<AcceleratorName>>,
@@ -10460,6 +10649,7 @@ pub struct InstanceRequirements {
     #[serde(
         rename = "AllowedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_instance_types: Option<Vec<String>>,
@@ -10670,6 +10860,7 @@ pub struct CpuPerformanceFactor {
     #[serde(
         rename = "References",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub references: Option<Vec<PerformanceFactorReference>>,
@@ -10790,6 +10981,7 @@ pub struct LaunchTemplateInstanceSecondaryInterfaceSpecification {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<SecondaryInterfacePrivateIpAddressSpecification>>,
@@ -10886,7 +11078,12 @@ pub struct NetworkInterface {
     )]
     pub description: Option<String>,
     /// Any security groups for the network interface.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<GroupIdentifier>>,
     /// The type of network interface.
     #[serde(
@@ -10899,6 +11096,7 @@ pub struct NetworkInterface {
     #[serde(
         rename = "Ipv6Addresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_addresses: Option<Vec<NetworkInterfaceIpv6Address>>,
@@ -10958,6 +11156,7 @@ pub struct NetworkInterface {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<NetworkInterfacePrivateIpAddress>>,
@@ -10965,6 +11164,7 @@ pub struct NetworkInterface {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecification>>,
@@ -10972,6 +11172,7 @@ pub struct NetworkInterface {
     #[serde(
         rename = "Ipv6Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecification>>,
@@ -11003,7 +11204,12 @@ pub struct NetworkInterface {
     #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Any tags assigned to the network interface.
-    #[serde(rename = "TagSet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag_set: Option<Vec<Tag>>,
     /// The ID of the VPC.
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
@@ -11036,6 +11242,7 @@ pub struct NetworkInterface {
     #[serde(
         rename = "AssociatedSubnets",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_subnets: Option<Vec<String>>,
@@ -11505,6 +11712,7 @@ pub struct InstanceTypeInfo {
     #[serde(
         rename = "SupportedUsageClasses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_usage_classes: Option<Vec<UsageClassType>>,
@@ -11512,6 +11720,7 @@ pub struct InstanceTypeInfo {
     #[serde(
         rename = "SupportedRootDeviceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_root_device_types: Option<Vec<RootDeviceType>>,
@@ -11519,6 +11728,7 @@ pub struct InstanceTypeInfo {
     #[serde(
         rename = "SupportedVirtualizationTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_virtualization_types: Option<Vec<VirtualizationType>>,
@@ -11625,6 +11835,7 @@ pub struct InstanceTypeInfo {
     #[serde(
         rename = "SupportedBootModes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_boot_modes: Option<Vec<BootModeType>>,
@@ -11800,6 +12011,7 @@ pub struct ProcessorInfo {
     #[serde(
         rename = "SupportedArchitectures",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_architectures: Option<Vec<ArchitectureType>>,
@@ -11814,6 +12026,7 @@ pub struct ProcessorInfo {
     #[serde(
         rename = "SupportedFeatures",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_features: Option<Vec<SupportedAdditionalProcessorFeature>>,
@@ -11891,6 +12104,7 @@ pub struct VCpuInfo {
     #[serde(
         rename = "ValidCores",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_cores: Option<Vec<i32>>,
@@ -11898,6 +12112,7 @@ pub struct VCpuInfo {
     #[serde(
         rename = "ValidThreadsPerCore",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_threads_per_core: Option<Vec<i32>>,
@@ -11934,7 +12149,12 @@ pub struct InstanceStorageInfo {
     )]
     pub total_size_in_gb: Option<i64>,
     /// Describes the disks that are available for the instance type.
-    #[serde(rename = "Disks", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Disks",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disks: Option<Vec<DiskInfo>>,
     /// Indicates whether non-volatile memory express (NVMe) is supported.
     #[serde(
@@ -12074,7 +12294,12 @@ pub struct EbsInfo {
     )]
     pub maximum_ebs_cards: Option<i32>,
     /// Describes the EBS cards available for the instance type.
-    #[serde(rename = "EbsCards", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EbsCards",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ebs_cards: Option<Vec<EbsCardInfo>>,
 }
 
@@ -12290,6 +12515,7 @@ pub struct NetworkInfo {
     #[serde(
         rename = "NetworkCards",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_cards: Option<Vec<NetworkCardInfo>>,
@@ -12349,6 +12575,7 @@ pub struct NetworkInfo {
     #[serde(
         rename = "BandwidthWeightings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_weightings: Option<Vec<BandwidthWeightingType>>,
@@ -12465,6 +12692,7 @@ pub struct NetworkCardInfo {
     #[serde(
         rename = "InterfaceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub interface_types: Option<Vec<NetworkCardInterfaceType>>,
@@ -12590,7 +12818,12 @@ impl Described for DefaultConnectionTrackingConfiguration {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GpuInfo {
     /// Describes the GPU accelerators for the instance type.
-    #[serde(rename = "Gpus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Gpus",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpus: Option<Vec<GpuDeviceInfo>>,
     /// The total size of the memory for the GPU accelerators for the instance type, in MiB.
     #[serde(
@@ -12638,7 +12871,12 @@ pub struct GpuDeviceInfo {
     )]
     pub gpu_partition_size: Option<f64>,
     /// A list of workload types this GPU supports.
-    #[serde(rename = "Workloads", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Workloads",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workloads: Option<Vec<String>>,
     /// Describes the memory available to the GPU accelerator.
     #[serde(
@@ -12673,7 +12911,12 @@ impl Described for GpuDeviceMemoryInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FpgaInfo {
     /// Describes the FPGAs for the instance type.
-    #[serde(rename = "Fpgas", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Fpgas",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fpgas: Option<Vec<FpgaDeviceInfo>>,
     /// The total memory of all FPGA accelerators for the instance type.
     #[serde(
@@ -12742,6 +12985,7 @@ pub struct PlacementGroupInfo {
     #[serde(
         rename = "SupportedStrategies",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_strategies: Option<Vec<PlacementGroupStrategy>>,
@@ -12777,6 +13021,7 @@ pub struct InferenceAcceleratorInfo {
     #[serde(
         rename = "Accelerators",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerators: Option<Vec<InferenceDeviceInfo>>,
@@ -12893,6 +13138,7 @@ pub struct NitroTpmInfo {
     #[serde(
         rename = "SupportedVersions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_versions: Option<Vec<String>>,
@@ -12911,6 +13157,7 @@ pub struct MediaAcceleratorInfo {
     #[serde(
         rename = "Accelerators",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerators: Option<Vec<MediaDeviceInfo>>,
@@ -12981,6 +13228,7 @@ pub struct NeuronInfo {
     #[serde(
         rename = "NeuronDevices",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub neuron_devices: Option<Vec<NeuronDeviceInfo>>,
@@ -13092,11 +13340,17 @@ pub struct NetworkAcl {
     #[serde(
         rename = "Associations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub associations: Option<Vec<NetworkAclAssociation>>,
     /// The entries (rules) in the network ACL.
-    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Entries",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub entries: Option<Vec<NetworkAclEntry>>,
     /// Indicates whether this is the default network ACL for the VPC.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
@@ -13109,7 +13363,12 @@ pub struct NetworkAcl {
     )]
     pub network_acl_id: Option<String>,
     /// Any tags assigned to the network ACL.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of the VPC for the network ACL.
     #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
@@ -13293,7 +13552,12 @@ pub struct PlacementGroup {
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Any tags applied to the placement group.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The Amazon Resource Name (ARN) of the placement group.
     #[serde(rename = "GroupArn", default, skip_serializing_if = "Option::is_none")]
@@ -13405,7 +13669,12 @@ pub struct DhcpOptions {
     #[serde(rename = "OwnerId", default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// Any tags assigned to the DHCP options set.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of the set of DHCP options.
     #[serde(
@@ -13418,6 +13687,7 @@ pub struct DhcpOptions {
     #[serde(
         rename = "DhcpConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub dhcp_configurations: Option<Vec<DhcpConfiguration>>,
@@ -13451,7 +13721,12 @@ pub struct DhcpConfiguration {
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The values for the DHCP option.
-    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Values",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub values: Option<Vec<AttributeValue>>,
 }
 
@@ -13493,7 +13768,12 @@ pub struct CustomerGateway {
     )]
     pub device_name: Option<String>,
     /// Any tags assigned to the customer gateway.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The customer gateway device's Border Gateway Protocol (BGP) Autonomous System Number (ASN).
     #[serde(
@@ -13560,7 +13840,12 @@ pub struct VpnGateway {
     )]
     pub amazon_side_asn: Option<i64>,
     /// Any tags assigned to the virtual private gateway.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of the virtual private gateway.
     #[serde(
@@ -13586,6 +13871,7 @@ pub struct VpnGateway {
     #[serde(
         rename = "VpcAttachments",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_attachments: Option<Vec<VpcAttachment>>,
@@ -13689,7 +13975,12 @@ pub struct VpcPeeringConnection {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VpcPeeringConnectionStateReason>,
     /// Any tags assigned to the resource.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of the VPC peering connection.
     #[serde(
@@ -13744,6 +14035,7 @@ pub struct VpcPeeringConnectionVpcInfo {
     #[serde(
         rename = "Ipv6CidrBlockSet",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_cidr_block_set: Option<Vec<Ipv6CidrBlock>>,
@@ -13751,6 +14043,7 @@ pub struct VpcPeeringConnectionVpcInfo {
     #[serde(
         rename = "CidrBlockSet",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub cidr_block_set: Option<Vec<CidrBlock>>,
@@ -13963,14 +14256,25 @@ pub struct VpcEndpoint {
     #[serde(
         rename = "RouteTableIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub route_table_ids: Option<Vec<String>>,
     /// (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The subnets for the endpoint.
-    #[serde(rename = "SubnetIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubnetIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_ids: Option<Vec<String>>,
     /// (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) Information about the security groups that are associated with the network interface.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<SecurityGroupIdentifier>>,
     /// The IP address type for the endpoint.
     #[serde(
@@ -14004,6 +14308,7 @@ pub struct VpcEndpoint {
     #[serde(
         rename = "NetworkInterfaceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interface_ids: Option<Vec<String>>,
@@ -14011,6 +14316,7 @@ pub struct VpcEndpoint {
     #[serde(
         rename = "DnsEntries",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_entries: Option<Vec<DnsEntry>>,
@@ -14022,7 +14328,12 @@ pub struct VpcEndpoint {
     )]
     pub creation_timestamp: Option<DateTime>,
     /// The tags assigned to the endpoint.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of the Amazon Web Services account that owns the endpoint.
     #[serde(rename = "OwnerId", default, skip_serializing_if = "Option::is_none")]
@@ -14034,6 +14345,7 @@ pub struct VpcEndpoint {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<SubnetIpPrefixes>>,
@@ -14041,6 +14353,7 @@ pub struct VpcEndpoint {
     #[serde(
         rename = "Ipv6Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_prefixes: Option<Vec<SubnetIpPrefixes>>,
@@ -14076,6 +14389,7 @@ pub struct VpcEndpoint {
     #[serde(
         rename = "PayerResponsibilities",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub payer_responsibilities: Option<Vec<PayerResponsibilityEntry>>,
@@ -14226,6 +14540,7 @@ pub struct DnsOptions {
     #[serde(
         rename = "PrivateDnsSpecifiedDomains",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_dns_specified_domains: Option<Vec<String>>,
@@ -14301,6 +14616,7 @@ pub struct SubnetIpPrefixes {
     #[serde(
         rename = "IpPrefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_prefixes: Option<Vec<String>>,
@@ -14407,15 +14723,26 @@ pub struct VpnConnection {
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<VpnConnectionOptions>,
     /// The static routes associated with the VPN connection.
-    #[serde(rename = "Routes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Routes",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub routes: Option<Vec<VpnStaticRoute>>,
     /// Any tags assigned to the VPN connection.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Information about the VPN tunnel.
     #[serde(
         rename = "VgwTelemetry",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vgw_telemetry: Option<Vec<VgwTelemetry>>,
@@ -14591,6 +14918,7 @@ pub struct VpnConnectionOptions {
     #[serde(
         rename = "TunnelOptions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tunnel_options: Option<Vec<TunnelOption>>,
@@ -14707,6 +15035,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "Phase1EncryptionAlgorithms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase1_encryption_algorithms: Option<Vec<Phase1EncryptionAlgorithmsListValue>>,
@@ -14714,6 +15043,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "Phase2EncryptionAlgorithms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase2_encryption_algorithms: Option<Vec<Phase2EncryptionAlgorithmsListValue>>,
@@ -14721,6 +15051,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "Phase1IntegrityAlgorithms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase1_integrity_algorithms: Option<Vec<Phase1IntegrityAlgorithmsListValue>>,
@@ -14728,6 +15059,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "Phase2IntegrityAlgorithms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase2_integrity_algorithms: Option<Vec<Phase2IntegrityAlgorithmsListValue>>,
@@ -14735,6 +15067,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "Phase1DHGroupNumbers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase1_dh_group_numbers: Option<Vec<Phase1DhGroupNumbersListValue>>,
@@ -14742,6 +15075,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "Phase2DHGroupNumbers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase2_dh_group_numbers: Option<Vec<Phase2DhGroupNumbersListValue>>,
@@ -14749,6 +15083,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "IkeVersions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ike_versions: Option<Vec<IkeVersionsListValue>>,
@@ -14777,6 +15112,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "Phase1AdditionalKeyExchanges",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase1_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchange>>,
@@ -14784,6 +15120,7 @@ pub struct TunnelOption {
     #[serde(
         rename = "Phase2AdditionalKeyExchanges",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchange>>,
@@ -15035,6 +15372,7 @@ pub struct VpnAdditionalKeyExchange {
     #[serde(
         rename = "KeyExchangeMethods",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub key_exchange_methods: Option<Vec<AdditionalKeyExchangeMethodsListValue>>,
@@ -15282,7 +15620,12 @@ pub struct FlowLog {
     #[serde(rename = "LogFormat", default, skip_serializing_if = "Option::is_none")]
     pub log_format: Option<String>,
     /// The tags for the flow log.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record.
     #[serde(
@@ -15302,6 +15645,7 @@ pub struct FlowLog {
     #[serde(
         rename = "TagFieldSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_field_specifications: Option<Vec<TagFieldSpecificationResponse>>,
@@ -15437,7 +15781,12 @@ pub struct TagFieldSpecificationResponse {
     )]
     pub resource_type: Option<TaggableResourceType>,
     /// The tag keys on your tagged resources to be displayed by the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
-    #[serde(rename = "TagKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TagKeys",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag_keys: Option<Vec<String>>,
 }
 
@@ -15466,10 +15815,20 @@ impl Described for TaggableResourceType {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeVpcsRequest {
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The IDs of the VPCs.
-    #[serde(rename = "VpcIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpcIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_ids: Option<Vec<String>>,
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -15503,7 +15862,12 @@ pub struct Filter {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The filter values. Filter values are case-sensitive. If you specify multiple values for a filter, the values are joined with an `OR`, and the request returns all results that match any of the specified values.
-    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Values",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub values: Option<Vec<String>>,
 }
 
@@ -15520,7 +15884,12 @@ pub struct DescribeVpcsResult {
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// Information about the VPCs.
-    #[serde(rename = "Vpcs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Vpcs",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpcs: Option<Vec<Vpc>>,
 }
 
@@ -15592,6 +15961,7 @@ pub struct CreateVpcRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -15733,7 +16103,12 @@ pub struct TagSpecification {
     )]
     pub resource_type: Option<ResourceType>,
     /// The tags to apply to the resource.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -15897,10 +16272,20 @@ impl Described for ModifyVpcAttributeRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeSubnetsRequest {
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The IDs of the subnets.
-    #[serde(rename = "SubnetIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubnetIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_ids: Option<Vec<String>>,
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -15930,7 +16315,12 @@ pub struct DescribeSubnetsResult {
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// Information about the subnets.
-    #[serde(rename = "Subnets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Subnets",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnets: Option<Vec<Subnet>>,
 }
 
@@ -15947,6 +16337,7 @@ pub struct CreateSubnetRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -16065,12 +16456,18 @@ impl Described for DeleteSubnetRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeSecurityGroupsRequest {
     /// The IDs of the security groups. Required for security groups in a nondefault VPC.
-    #[serde(rename = "GroupIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GroupIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_ids: Option<Vec<String>>,
     /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
     #[serde(
         rename = "GroupNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_names: Option<Vec<String>>,
@@ -16088,7 +16485,12 @@ pub struct DescribeSecurityGroupsRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -16108,6 +16510,7 @@ pub struct DescribeSecurityGroupsResult {
     #[serde(
         rename = "SecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<SecurityGroup>>,
@@ -16139,6 +16542,7 @@ pub struct CreateSecurityGroupRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -16160,7 +16564,12 @@ pub struct CreateSecurityGroupResult {
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The tags assigned to the security group.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The security group ARN.
     #[serde(
@@ -16233,6 +16642,7 @@ pub struct AuthorizeSecurityGroupIngressRequest {
     #[serde(
         rename = "IpPermissions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_permissions: Option<Vec<IpPermission>>,
@@ -16264,6 +16674,7 @@ pub struct AuthorizeSecurityGroupIngressRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -16288,6 +16699,7 @@ pub struct AuthorizeSecurityGroupIngressResult {
     #[serde(
         rename = "SecurityGroupRules",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
@@ -16363,7 +16775,12 @@ pub struct SecurityGroupRule {
     )]
     pub description: Option<String>,
     /// The tags applied to the security group rule.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ARN of the security group rule.
     #[serde(
@@ -16433,6 +16850,7 @@ pub struct RevokeSecurityGroupIngressRequest {
     #[serde(
         rename = "IpPermissions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_permissions: Option<Vec<IpPermission>>,
@@ -16464,6 +16882,7 @@ pub struct RevokeSecurityGroupIngressRequest {
     #[serde(
         rename = "SecurityGroupRuleIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_rule_ids: Option<Vec<String>>,
@@ -16488,6 +16907,7 @@ pub struct RevokeSecurityGroupIngressResult {
     #[serde(
         rename = "UnknownIpPermissions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub unknown_ip_permissions: Option<Vec<IpPermission>>,
@@ -16495,6 +16915,7 @@ pub struct RevokeSecurityGroupIngressResult {
     #[serde(
         rename = "RevokedSecurityGroupRules",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
@@ -16577,6 +16998,7 @@ pub struct AuthorizeSecurityGroupEgressRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -16620,6 +17042,7 @@ pub struct AuthorizeSecurityGroupEgressRequest {
     #[serde(
         rename = "IpPermissions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_permissions: Option<Vec<IpPermission>>,
@@ -16641,6 +17064,7 @@ pub struct AuthorizeSecurityGroupEgressResult {
     #[serde(
         rename = "SecurityGroupRules",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
@@ -16659,6 +17083,7 @@ pub struct RevokeSecurityGroupEgressRequest {
     #[serde(
         rename = "SecurityGroupRuleIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_rule_ids: Option<Vec<String>>,
@@ -16702,6 +17127,7 @@ pub struct RevokeSecurityGroupEgressRequest {
     #[serde(
         rename = "IpPermissions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_permissions: Option<Vec<IpPermission>>,
@@ -16723,6 +17149,7 @@ pub struct RevokeSecurityGroupEgressResult {
     #[serde(
         rename = "UnknownIpPermissions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub unknown_ip_permissions: Option<Vec<IpPermission>>,
@@ -16730,6 +17157,7 @@ pub struct RevokeSecurityGroupEgressResult {
     #[serde(
         rename = "RevokedSecurityGroupRules",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
@@ -16748,6 +17176,7 @@ pub struct DescribeInstancesRequest {
     #[serde(
         rename = "InstanceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_ids: Option<Vec<String>>,
@@ -16762,7 +17191,12 @@ pub struct DescribeInstancesRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -16792,6 +17226,7 @@ pub struct DescribeInstancesResult {
     #[serde(
         rename = "Reservations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub reservations: Option<Vec<Reservation>>,
@@ -16824,10 +17259,20 @@ pub struct Reservation {
     )]
     pub requester_id: Option<String>,
     /// Not supported.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<GroupIdentifier>>,
     /// The instances.
-    #[serde(rename = "Instances", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Instances",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances: Option<Vec<Instance>>,
 }
 
@@ -16844,6 +17289,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
@@ -16868,6 +17314,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "Ipv6Addresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
@@ -16900,6 +17347,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "SecurityGroupIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
@@ -16907,6 +17355,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "SecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<String>>,
@@ -16922,6 +17371,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "ElasticGpuSpecification",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub elastic_gpu_specification: Option<Vec<ElasticGpuSpecification>>,
@@ -16931,6 +17381,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "ElasticInferenceAccelerators",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub elastic_inference_accelerators: Option<Vec<ElasticInferenceAccelerator>>,
@@ -16938,6 +17389,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -16987,6 +17439,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "LicenseSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub license_specifications: Option<Vec<LicenseConfigurationRequest>>,
@@ -17046,6 +17499,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "SecondaryInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub secondary_interfaces: Option<Vec<InstanceSecondaryInterfaceSpecificationRequest>>,
@@ -17091,6 +17545,7 @@ pub struct RunInstancesRequest {
     #[serde(
         rename = "NetworkInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
@@ -17189,6 +17644,7 @@ pub struct RunInstancesMonitoringEnabled {
     #[serde(
         rename = "MetricCategoryIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_category_ids: Option<Vec<String>>,
@@ -17562,6 +18018,7 @@ pub struct InstanceSecondaryInterfaceSpecificationRequest {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<InstanceSecondaryInterfacePrivateIpAddressRequest>>,
@@ -17651,7 +18108,12 @@ pub struct InstanceNetworkInterfaceSpecification {
     )]
     pub device_index: Option<i32>,
     /// The IDs of the security groups for the network interface. Applies only if creating a network interface when launching an instance.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// A number of IPv6 addresses to assign to the network interface. Amazon EC2 chooses the IPv6 addresses from the range of the subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch.
     #[serde(
@@ -17664,6 +18126,7 @@ pub struct InstanceNetworkInterfaceSpecification {
     #[serde(
         rename = "Ipv6Addresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
@@ -17685,6 +18148,7 @@ pub struct InstanceNetworkInterfaceSpecification {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
@@ -17723,6 +18187,7 @@ pub struct InstanceNetworkInterfaceSpecification {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
@@ -17737,6 +18202,7 @@ pub struct InstanceNetworkInterfaceSpecification {
     #[serde(
         rename = "Ipv6Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
@@ -17807,6 +18273,7 @@ pub struct StartInstancesRequest {
     #[serde(
         rename = "InstanceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_ids: Option<Vec<String>>,
@@ -17835,6 +18302,7 @@ pub struct StartInstancesResult {
     #[serde(
         rename = "StartingInstances",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub starting_instances: Option<Vec<InstanceStateChange>>,
@@ -17885,6 +18353,7 @@ pub struct StopInstancesRequest {
     #[serde(
         rename = "InstanceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_ids: Option<Vec<String>>,
@@ -17919,6 +18388,7 @@ pub struct StopInstancesResult {
     #[serde(
         rename = "StoppingInstances",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub stopping_instances: Option<Vec<InstanceStateChange>>,
@@ -17937,6 +18407,7 @@ pub struct RebootInstancesRequest {
     #[serde(
         rename = "InstanceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_ids: Option<Vec<String>>,
@@ -17958,6 +18429,7 @@ pub struct TerminateInstancesRequest {
     #[serde(
         rename = "InstanceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_ids: Option<Vec<String>>,
@@ -17989,6 +18461,7 @@ pub struct TerminateInstancesResult {
     #[serde(
         rename = "TerminatingInstances",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub terminating_instances: Option<Vec<InstanceStateChange>>,
@@ -18044,6 +18517,7 @@ pub struct ModifyInstanceAttributeRequest {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<InstanceBlockDeviceMappingSpecification>>,
@@ -18078,7 +18552,12 @@ pub struct ModifyInstanceAttributeRequest {
     )]
     pub instance_initiated_shutdown_behavior: Option<AttributeValue>,
     /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
     #[serde(
@@ -18252,14 +18731,25 @@ pub struct DescribeImagesRequest {
     #[serde(
         rename = "ExecutableUsers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub executable_users: Option<Vec<String>>,
     /// The image IDs.
-    #[serde(rename = "ImageIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_ids: Option<Vec<String>>,
     /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
-    #[serde(rename = "Owners", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Owners",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owners: Option<Vec<String>>,
     /// Specifies whether to include deprecated AMIs.
     #[serde(
@@ -18289,7 +18779,12 @@ pub struct DescribeImagesRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -18306,7 +18801,12 @@ pub struct DescribeImagesResult {
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// Information about the images.
-    #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Images",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub images: Option<Vec<Ami>>,
 }
 
@@ -18323,6 +18823,7 @@ pub struct CreateImageRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -18367,6 +18868,7 @@ pub struct CreateImageRequest {
     #[serde(
         rename = "BlockDeviceMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
@@ -18477,6 +18979,7 @@ pub struct CopyImageRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -18629,6 +19132,7 @@ pub struct DeregisterImageResult {
     #[serde(
         rename = "DeleteSnapshotResults",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_snapshot_results: Option<Vec<DeleteSnapshotReturnCode>>,
@@ -18702,11 +19206,17 @@ pub struct DescribeInternetGatewaysRequest {
     #[serde(
         rename = "InternetGatewayIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_gateway_ids: Option<Vec<String>>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -18723,6 +19233,7 @@ pub struct DescribeInternetGatewaysResult {
     #[serde(
         rename = "InternetGateways",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_gateways: Option<Vec<InternetGateway>>,
@@ -18744,6 +19255,7 @@ pub struct CreateInternetGatewayRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -18865,11 +19377,17 @@ pub struct DescribeRouteTablesRequest {
     #[serde(
         rename = "RouteTableIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub route_table_ids: Option<Vec<String>>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -18886,6 +19404,7 @@ pub struct DescribeRouteTablesResult {
     #[serde(
         rename = "RouteTables",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub route_tables: Option<Vec<RouteTable>>,
@@ -18907,6 +19426,7 @@ pub struct CreateRouteTableRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -19371,7 +19891,12 @@ pub struct DescribeNatGatewaysRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The filters.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filter",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filter: Option<Vec<Filter>>,
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see Pagination.
     #[serde(
@@ -19384,6 +19909,7 @@ pub struct DescribeNatGatewaysRequest {
     #[serde(
         rename = "NatGatewayIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub nat_gateway_ids: Option<Vec<String>>,
@@ -19405,6 +19931,7 @@ pub struct DescribeNatGatewaysResult {
     #[serde(
         rename = "NatGateways",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub nat_gateways: Option<Vec<NatGateway>>,
@@ -19456,6 +19983,7 @@ pub struct CreateNatGatewayRequest {
     #[serde(
         rename = "AvailabilityZoneAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_addresses: Option<Vec<AvailabilityZoneAddress>>,
@@ -19463,6 +19991,7 @@ pub struct CreateNatGatewayRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -19484,6 +20013,7 @@ pub struct CreateNatGatewayRequest {
     #[serde(
         rename = "SecondaryAllocationIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub secondary_allocation_ids: Option<Vec<String>>,
@@ -19491,6 +20021,7 @@ pub struct CreateNatGatewayRequest {
     #[serde(
         rename = "SecondaryPrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub secondary_private_ip_addresses: Option<Vec<String>>,
@@ -19534,6 +20065,7 @@ pub struct AvailabilityZoneAddress {
     #[serde(
         rename = "AllocationIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub allocation_ids: Option<Vec<String>>,
@@ -19623,6 +20155,7 @@ pub struct AssociateNatGatewayAddressRequest {
     #[serde(
         rename = "AllocationIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub allocation_ids: Option<Vec<String>>,
@@ -19630,6 +20163,7 @@ pub struct AssociateNatGatewayAddressRequest {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<String>>,
@@ -19672,6 +20206,7 @@ pub struct AssociateNatGatewayAddressResult {
     #[serde(
         rename = "NatGatewayAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
@@ -19697,6 +20232,7 @@ pub struct DisassociateNatGatewayAddressRequest {
     #[serde(
         rename = "AssociationIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub association_ids: Option<Vec<String>>,
@@ -19732,6 +20268,7 @@ pub struct DisassociateNatGatewayAddressResult {
     #[serde(
         rename = "NatGatewayAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
@@ -19747,18 +20284,29 @@ impl Described for DisassociateNatGatewayAddressResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeAddressesRequest {
     /// One or more Elastic IP addresses.
-    #[serde(rename = "PublicIps", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PublicIps",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_ips: Option<Vec<String>>,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// One or more filters. Filter names and values are case-sensitive.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// Information about the allocation IDs.
     #[serde(
         rename = "AllocationIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub allocation_ids: Option<Vec<String>>,
@@ -19774,7 +20322,12 @@ impl Described for DescribeAddressesRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeAddressesResult {
     /// Information about the Elastic IP addresses.
-    #[serde(rename = "Addresses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Addresses",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub addresses: Option<Vec<Address>>,
 }
 
@@ -19818,6 +20371,7 @@ pub struct AllocateAddressRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -20023,7 +20577,12 @@ impl Described for DisassociateAddressRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeVolumesRequest {
     /// The volume IDs. If not specified, then all volumes are included in the response.
-    #[serde(rename = "VolumeIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VolumeIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volume_ids: Option<Vec<String>>,
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     #[serde(
@@ -20036,7 +20595,12 @@ pub struct DescribeVolumesRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -20063,7 +20627,12 @@ pub struct DescribeVolumesResult {
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// Information about the volumes.
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Volumes",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volumes: Option<Vec<Volume>>,
 }
 
@@ -20127,6 +20696,7 @@ pub struct CreateVolumeRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -20455,12 +21025,18 @@ pub struct DescribeSnapshotsRequest {
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
-    #[serde(rename = "OwnerIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OwnerIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_ids: Option<Vec<String>>,
     /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
     #[serde(
         rename = "RestorableByUserIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub restorable_by_user_ids: Option<Vec<String>>,
@@ -20468,6 +21044,7 @@ pub struct DescribeSnapshotsRequest {
     #[serde(
         rename = "SnapshotIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_ids: Option<Vec<String>>,
@@ -20475,7 +21052,12 @@ pub struct DescribeSnapshotsRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -20492,7 +21074,12 @@ pub struct DescribeSnapshotsResult {
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// Information about the snapshots.
-    #[serde(rename = "Snapshots", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Snapshots",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshots: Option<Vec<Snapshot>>,
 }
 
@@ -20526,6 +21113,7 @@ pub struct CreateSnapshotRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -20619,6 +21207,7 @@ pub struct CopySnapshotRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -20682,7 +21271,12 @@ impl Described for CopySnapshotRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CopySnapshotResult {
     /// Any tags applied to the new snapshot.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The ID of the new snapshot.
     #[serde(
@@ -20880,7 +21474,12 @@ impl Described for UnlockSnapshotResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeLockedSnapshotsRequest {
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see Pagination.
     #[serde(
@@ -20896,6 +21495,7 @@ pub struct DescribeLockedSnapshotsRequest {
     #[serde(
         rename = "SnapshotIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_ids: Option<Vec<String>>,
@@ -20914,7 +21514,12 @@ impl Described for DescribeLockedSnapshotsRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeLockedSnapshotsResult {
     /// Information about the snapshots.
-    #[serde(rename = "Snapshots", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Snapshots",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshots: Option<Vec<LockedSnapshotsInfo>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -21116,12 +21721,18 @@ impl Described for ManagedBy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeKeyPairsRequest {
     /// The key pair names.
-    #[serde(rename = "KeyNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "KeyNames",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key_names: Option<Vec<String>>,
     /// The IDs of the key pairs.
     #[serde(
         rename = "KeyPairIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub key_pair_ids: Option<Vec<String>>,
@@ -21136,7 +21747,12 @@ pub struct DescribeKeyPairsRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -21150,7 +21766,12 @@ impl Described for DescribeKeyPairsRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeKeyPairsResult {
     /// Information about the key pairs.
-    #[serde(rename = "KeyPairs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "KeyPairs",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key_pairs: Option<Vec<KeyPair>>,
 }
 
@@ -21173,6 +21794,7 @@ pub struct CreateKeyPairRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -21211,7 +21833,12 @@ pub struct CreatedKeyPair {
     #[serde(rename = "KeyPairId", default, skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// Any tags applied to the key pair.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The name of the key pair.
     #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
@@ -21260,6 +21887,7 @@ pub struct ImportKeyPairRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -21301,7 +21929,12 @@ pub struct ImportKeyPairResult {
     #[serde(rename = "KeyPairId", default, skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// The tags applied to the imported key pair.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -21358,6 +21991,7 @@ pub struct DescribeLaunchTemplatesRequest {
     #[serde(
         rename = "LaunchTemplateIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_ids: Option<Vec<String>>,
@@ -21365,11 +21999,17 @@ pub struct DescribeLaunchTemplatesRequest {
     #[serde(
         rename = "LaunchTemplateNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_names: Option<Vec<String>>,
     /// One or more filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The token to request the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -21403,6 +22043,7 @@ pub struct DescribeLaunchTemplatesResult {
     #[serde(
         rename = "LaunchTemplates",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_templates: Option<Vec<LaunchTemplate>>,
@@ -21458,6 +22099,7 @@ pub struct CreateLaunchTemplateRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -21494,7 +22136,12 @@ impl Described for CreateLaunchTemplateResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ValidationWarning {
     /// The error codes and error messages.
-    #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Errors",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub errors: Option<Vec<ValidationError>>,
 }
 
@@ -21648,7 +22295,12 @@ pub struct DescribeLaunchTemplateVersionsRequest {
     )]
     pub launch_template_name: Option<String>,
     /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
-    #[serde(rename = "Versions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Versions",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub versions: Option<Vec<String>>,
     /// The version number after which to describe launch template versions.
     #[serde(
@@ -21675,7 +22327,12 @@ pub struct DescribeLaunchTemplateVersionsRequest {
     )]
     pub max_results: Option<i32>,
     /// One or more filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
     #[serde(
@@ -21706,6 +22363,7 @@ pub struct DescribeLaunchTemplateVersionsResult {
     #[serde(
         rename = "LaunchTemplateVersions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub launch_template_versions: Option<Vec<LaunchTemplateVersion>>,
@@ -21825,7 +22483,12 @@ pub struct DeleteLaunchTemplateVersionsRequest {
     )]
     pub launch_template_name: Option<String>,
     /// The version numbers of one or more launch template versions to delete. You can specify up to 200 launch template version numbers.
-    #[serde(rename = "Versions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Versions",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub versions: Option<Vec<String>>,
 }
 
@@ -21842,6 +22505,7 @@ pub struct DeleteLaunchTemplateVersionsResult {
     #[serde(
         rename = "SuccessfullyDeletedLaunchTemplateVersions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub successfully_deleted_launch_template_versions:
@@ -21850,6 +22514,7 @@ pub struct DeleteLaunchTemplateVersionsResult {
     #[serde(
         rename = "UnsuccessfullyDeletedLaunchTemplateVersions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub unsuccessfully_deleted_launch_template_versions:
@@ -21995,11 +22660,17 @@ pub struct DescribeNetworkInterfacesRequest {
     #[serde(
         rename = "NetworkInterfaceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interface_ids: Option<Vec<String>>,
     /// One or more filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -22016,6 +22687,7 @@ pub struct DescribeNetworkInterfacesResult {
     #[serde(
         rename = "NetworkInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interfaces: Option<Vec<NetworkInterface>>,
@@ -22037,6 +22709,7 @@ pub struct CreateNetworkInterfaceRequest {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
@@ -22051,6 +22724,7 @@ pub struct CreateNetworkInterfaceRequest {
     #[serde(
         rename = "Ipv6Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
@@ -22072,6 +22746,7 @@ pub struct CreateNetworkInterfaceRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -22117,12 +22792,18 @@ pub struct CreateNetworkInterfaceRequest {
     )]
     pub private_ip_address: Option<String>,
     /// The IDs of the security groups.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// The private IPv4 addresses.
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
@@ -22137,6 +22818,7 @@ pub struct CreateNetworkInterfaceRequest {
     #[serde(
         rename = "Ipv6Addresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
@@ -22433,6 +23115,7 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
     #[serde(
         rename = "AssociatedSubnetIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_subnet_ids: Option<Vec<String>>,
@@ -22461,7 +23144,12 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
     )]
     pub source_dest_check: Option<AttributeBooleanValue>,
     /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Groups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
     #[serde(
@@ -22524,6 +23212,7 @@ pub struct AssignPrivateIpAddressesRequest {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<String>>,
@@ -22545,6 +23234,7 @@ pub struct AssignPrivateIpAddressesRequest {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<String>>,
@@ -22584,6 +23274,7 @@ pub struct AssignPrivateIpAddressesResult {
     #[serde(
         rename = "AssignedPrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub assigned_private_ip_addresses: Option<Vec<AssignedPrivateIpAddress>>,
@@ -22591,6 +23282,7 @@ pub struct AssignPrivateIpAddressesResult {
     #[serde(
         rename = "AssignedIpv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub assigned_ipv4_prefixes: Option<Vec<Ipv4PrefixSpecification>>,
@@ -22627,6 +23319,7 @@ pub struct UnassignPrivateIpAddressesRequest {
     #[serde(
         rename = "Ipv4Prefixes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv4_prefixes: Option<Vec<String>>,
@@ -22641,6 +23334,7 @@ pub struct UnassignPrivateIpAddressesRequest {
     #[serde(
         rename = "PrivateIpAddresses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip_addresses: Option<Vec<String>>,
@@ -22659,11 +23353,17 @@ pub struct DescribeNetworkInterfacePermissionsRequest {
     #[serde(
         rename = "NetworkInterfacePermissionIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interface_permission_ids: Option<Vec<String>>,
     /// One or more filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -22690,6 +23390,7 @@ pub struct DescribeNetworkInterfacePermissionsResult {
     #[serde(
         rename = "NetworkInterfacePermissions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interface_permissions: Option<Vec<NetworkInterfacePermission>>,
@@ -22818,11 +23519,17 @@ pub struct DescribeInstanceTypesRequest {
     #[serde(
         rename = "InstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_types: Option<Vec<InstanceType>>,
     /// One or more filters. Filter names and values are case-sensitive.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see Pagination.
     #[serde(
@@ -22856,6 +23563,7 @@ pub struct DescribeInstanceTypesResult {
     #[serde(
         rename = "InstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_types: Option<Vec<InstanceTypeInfo>>,
@@ -22890,11 +23598,17 @@ pub struct DescribeNetworkAclsRequest {
     #[serde(
         rename = "NetworkAclIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_acl_ids: Option<Vec<String>>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -22911,6 +23625,7 @@ pub struct DescribeNetworkAclsResult {
     #[serde(
         rename = "NetworkAcls",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_acls: Option<Vec<NetworkAcl>>,
@@ -22932,6 +23647,7 @@ pub struct CreateNetworkAclRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -23205,7 +23921,12 @@ impl Described for ReplaceNetworkAclAssociationResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribePlacementGroupsRequest {
     /// The IDs of the placement groups.
-    #[serde(rename = "GroupIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GroupIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_ids: Option<Vec<String>>,
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
@@ -23214,11 +23935,17 @@ pub struct DescribePlacementGroupsRequest {
     #[serde(
         rename = "GroupNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_names: Option<Vec<String>>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -23235,6 +23962,7 @@ pub struct DescribePlacementGroupsResult {
     #[serde(
         rename = "PlacementGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_groups: Option<Vec<PlacementGroup>>,
@@ -23260,6 +23988,7 @@ pub struct CreatePlacementGroupRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -23346,6 +24075,7 @@ pub struct DescribeDhcpOptionsRequest {
     #[serde(
         rename = "DhcpOptionsIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub dhcp_options_ids: Option<Vec<String>>,
@@ -23363,7 +24093,12 @@ pub struct DescribeDhcpOptionsRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -23383,6 +24118,7 @@ pub struct DescribeDhcpOptionsResult {
     #[serde(
         rename = "DhcpOptions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub dhcp_options: Option<Vec<DhcpOptions>>,
@@ -23401,6 +24137,7 @@ pub struct CreateDhcpOptionsRequest {
     #[serde(
         rename = "DhcpConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub dhcp_configurations: Option<Vec<NewDhcpConfiguration>>,
@@ -23408,6 +24145,7 @@ pub struct CreateDhcpOptionsRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -23429,7 +24167,12 @@ pub struct NewDhcpConfiguration {
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The values for the DHCP option.
-    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Values",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub values: Option<Vec<String>>,
 }
 
@@ -23509,11 +24252,17 @@ pub struct DescribeCustomerGatewaysRequest {
     #[serde(
         rename = "CustomerGatewayIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_gateway_ids: Option<Vec<String>>,
     /// One or more filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
@@ -23533,6 +24282,7 @@ pub struct DescribeCustomerGatewaysResult {
     #[serde(
         rename = "CustomerGateways",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_gateways: Option<Vec<CustomerGateway>>,
@@ -23567,6 +24317,7 @@ pub struct CreateCustomerGatewayRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -23641,12 +24392,18 @@ impl Described for DeleteCustomerGatewayRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeVpnGatewaysRequest {
     /// One or more filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// One or more virtual private gateway IDs.
     #[serde(
         rename = "VpnGatewayIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_gateway_ids: Option<Vec<String>>,
@@ -23668,6 +24425,7 @@ pub struct DescribeVpnGatewaysResult {
     #[serde(
         rename = "VpnGateways",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_gateways: Option<Vec<VpnGateway>>,
@@ -23696,6 +24454,7 @@ pub struct CreateVpnGatewayRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -23842,11 +24601,17 @@ pub struct DescribeVpcPeeringConnectionsRequest {
     #[serde(
         rename = "VpcPeeringConnectionIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_peering_connection_ids: Option<Vec<String>>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
 }
 
@@ -23863,6 +24628,7 @@ pub struct DescribeVpcPeeringConnectionsResult {
     #[serde(
         rename = "VpcPeeringConnections",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_peering_connections: Option<Vec<VpcPeeringConnection>>,
@@ -23891,6 +24657,7 @@ pub struct CreateVpcPeeringConnectionRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -24239,11 +25006,17 @@ pub struct DescribeVpcEndpointsRequest {
     #[serde(
         rename = "VpcEndpointIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_endpoint_ids: Option<Vec<String>>,
     /// The filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
     #[serde(
@@ -24270,6 +25043,7 @@ pub struct DescribeVpcEndpointsResult {
     #[serde(
         rename = "VpcEndpoints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
@@ -24318,16 +25092,23 @@ pub struct CreateVpcEndpointRequest {
     #[serde(
         rename = "RouteTableIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub route_table_ids: Option<Vec<String>>,
     /// (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the subnets in which to create endpoint network interfaces. For a Gateway Load Balancer endpoint, you can specify only one subnet. For a `Tunnel` endpoint, the subnets must be in the Availability Zones of the resource gateway associated with the shared resource configuration. An endpoint network interface is created only in an Availability Zone that the resource gateway is also in.
-    #[serde(rename = "SubnetIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubnetIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_ids: Option<Vec<String>>,
     /// (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the security groups to associate with the endpoint network interfaces. If this parameter is not specified, we use the default security group for the VPC.
     #[serde(
         rename = "SecurityGroupIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
@@ -24363,6 +25144,7 @@ pub struct CreateVpcEndpointRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -24370,6 +25152,7 @@ pub struct CreateVpcEndpointRequest {
     #[serde(
         rename = "SubnetConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
@@ -24430,6 +25213,7 @@ pub struct DnsOptionsSpecification {
     #[serde(
         rename = "PrivateDnsSpecifiedDomains",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_dns_specified_domains: Option<Vec<String>>,
@@ -24496,6 +25280,7 @@ pub struct DeleteVpcEndpointsRequest {
     #[serde(
         rename = "VpcEndpointIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_endpoint_ids: Option<Vec<String>>,
@@ -24514,6 +25299,7 @@ pub struct DeleteVpcEndpointsResult {
     #[serde(
         rename = "Unsuccessful",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
@@ -24594,6 +25380,7 @@ pub struct ModifyVpcEndpointRequest {
     #[serde(
         rename = "AddRouteTableIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub add_route_table_ids: Option<Vec<String>>,
@@ -24601,6 +25388,7 @@ pub struct ModifyVpcEndpointRequest {
     #[serde(
         rename = "RemoveRouteTableIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub remove_route_table_ids: Option<Vec<String>>,
@@ -24608,6 +25396,7 @@ pub struct ModifyVpcEndpointRequest {
     #[serde(
         rename = "AddSubnetIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub add_subnet_ids: Option<Vec<String>>,
@@ -24615,6 +25404,7 @@ pub struct ModifyVpcEndpointRequest {
     #[serde(
         rename = "RemoveSubnetIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub remove_subnet_ids: Option<Vec<String>>,
@@ -24622,6 +25412,7 @@ pub struct ModifyVpcEndpointRequest {
     #[serde(
         rename = "AddSecurityGroupIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub add_security_group_ids: Option<Vec<String>>,
@@ -24629,6 +25420,7 @@ pub struct ModifyVpcEndpointRequest {
     #[serde(
         rename = "RemoveSecurityGroupIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub remove_security_group_ids: Option<Vec<String>>,
@@ -24657,6 +25449,7 @@ pub struct ModifyVpcEndpointRequest {
     #[serde(
         rename = "SubnetConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
@@ -24686,12 +25479,18 @@ impl Described for ModifyVpcEndpointResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeVpnConnectionsRequest {
     /// One or more filters.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters: Option<Vec<Filter>>,
     /// One or more VPN connection IDs.
     #[serde(
         rename = "VpnConnectionIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_connection_ids: Option<Vec<String>>,
@@ -24713,6 +25512,7 @@ pub struct DescribeVpnConnectionsResult {
     #[serde(
         rename = "VpnConnections",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_connections: Option<Vec<VpnConnection>>,
@@ -24762,6 +25562,7 @@ pub struct CreateVpnConnectionRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -24807,6 +25608,7 @@ pub struct VpnConnectionOptionsSpecification {
     #[serde(
         rename = "TunnelOptions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tunnel_options: Option<Vec<VpnTunnelOptionsSpecification>>,
@@ -24951,6 +25753,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "Phase1EncryptionAlgorithms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase1_encryption_algorithms: Option<Vec<Phase1EncryptionAlgorithmsRequestListValue>>,
@@ -24958,6 +25761,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "Phase2EncryptionAlgorithms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase2_encryption_algorithms: Option<Vec<Phase2EncryptionAlgorithmsRequestListValue>>,
@@ -24965,6 +25769,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "Phase1IntegrityAlgorithms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase1_integrity_algorithms: Option<Vec<Phase1IntegrityAlgorithmsRequestListValue>>,
@@ -24972,6 +25777,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "Phase2IntegrityAlgorithms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase2_integrity_algorithms: Option<Vec<Phase2IntegrityAlgorithmsRequestListValue>>,
@@ -24979,6 +25785,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "Phase1DHGroupNumbers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase1_dh_group_numbers: Option<Vec<Phase1DhGroupNumbersRequestListValue>>,
@@ -24986,6 +25793,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "Phase2DHGroupNumbers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase2_dh_group_numbers: Option<Vec<Phase2DhGroupNumbersRequestListValue>>,
@@ -24993,6 +25801,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "IKEVersions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ike_versions: Option<Vec<IkeVersionsRequestListValue>>,
@@ -25021,6 +25830,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "Phase1AdditionalKeyExchanges",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase1_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
@@ -25028,6 +25838,7 @@ pub struct VpnTunnelOptionsSpecification {
     #[serde(
         rename = "Phase2AdditionalKeyExchanges",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
@@ -25278,6 +26089,7 @@ pub struct VpnAdditionalKeyExchangeRequest {
     #[serde(
         rename = "KeyExchangeMethods",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub key_exchange_methods: Option<Vec<AdditionalKeyExchangeMethodsRequestListValue>>,
@@ -25416,12 +26228,18 @@ pub struct DescribeFlowLogsRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// One or more filters.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Filter",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filter: Option<Vec<Filter>>,
     /// One or more flow log IDs.
     #[serde(
         rename = "FlowLogIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub flow_log_ids: Option<Vec<String>>,
@@ -25447,7 +26265,12 @@ impl Described for DescribeFlowLogsRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeFlowLogsResult {
     /// Information about the flow logs.
-    #[serde(rename = "FlowLogs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FlowLogs",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flow_logs: Option<Vec<FlowLog>>,
     /// The token to request the next page of items. This value is `null` when there are no more items to return.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -25498,6 +26321,7 @@ pub struct CreateFlowLogsRequest {
     #[serde(
         rename = "ResourceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_ids: Option<Vec<String>>,
@@ -25536,6 +26360,7 @@ pub struct CreateFlowLogsRequest {
     #[serde(
         rename = "TagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -25557,6 +26382,7 @@ pub struct CreateFlowLogsRequest {
     #[serde(
         rename = "TagFieldSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_field_specifications: Option<Vec<TagFieldSpecificationRequest>>,
@@ -25632,7 +26458,12 @@ pub struct TagFieldSpecificationRequest {
     )]
     pub resource_type: Option<TaggableResourceType>,
     /// The tag keys on your tagged resources to be displayed by the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
-    #[serde(rename = "TagKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TagKeys",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag_keys: Option<Vec<String>>,
 }
 
@@ -25656,6 +26487,7 @@ pub struct CreateFlowLogsResult {
     #[serde(
         rename = "FlowLogIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub flow_log_ids: Option<Vec<String>>,
@@ -25663,6 +26495,7 @@ pub struct CreateFlowLogsResult {
     #[serde(
         rename = "Unsuccessful",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
@@ -25684,6 +26517,7 @@ pub struct DeleteFlowLogsRequest {
     #[serde(
         rename = "FlowLogIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub flow_log_ids: Option<Vec<String>>,
@@ -25702,6 +26536,7 @@ pub struct DeleteFlowLogsResult {
     #[serde(
         rename = "Unsuccessful",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
@@ -25720,10 +26555,20 @@ pub struct CreateTagsRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The IDs of the resources, separated by spaces.
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Resources",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resources: Option<Vec<String>>,
     /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -25740,10 +26585,20 @@ pub struct DeleteTagsRequest {
     #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The IDs of the resources, separated by spaces.
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Resources",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resources: Option<Vec<String>>,
     /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 

@@ -58,6 +58,7 @@ pub struct Repository {
     #[serde(
         rename = "imageTagMutabilityExclusionFilters",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_tag_mutability_exclusion_filters: Option<Vec<ImageTagMutabilityExclusionFilter>>,
@@ -75,7 +76,11 @@ pub struct Repository {
         skip_serializing_if = "Option::is_none"
     )]
     pub encryption_configuration: Option<EncryptionConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Where this model came from; not part of its data.
     #[doc(hidden)]
@@ -262,7 +267,12 @@ pub struct EcrImage {
     )]
     pub image_digest: Option<String>,
     /// The list of tags associated with this image.
-    #[serde(rename = "imageTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imageTags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_tags: Option<Vec<String>>,
     /// The size, in bytes, of the image in the repository.
     #[serde(
@@ -497,6 +507,7 @@ pub struct DescribeRepositoriesRequest {
     #[serde(
         rename = "repositoryNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_names: Option<Vec<String>>,
@@ -522,7 +533,11 @@ impl Described for DescribeRepositoriesRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeRepositoriesResponse {
     /// A list of repository objects corresponding to valid repositories.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repositories: Option<Vec<Repository>>,
     /// The `nextToken` value to include in a future `DescribeRepositories` request. When the results of a `DescribeRepositories` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
@@ -553,7 +568,11 @@ pub struct CreateRepositoryRequest {
     )]
     pub repository_name: Option<String>,
     /// The metadata that you apply to the repository to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The tag mutability setting for the repository. If this parameter is omitted, the default setting of `MUTABLE` will be used which will allow image tags to be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
     #[serde(
@@ -566,6 +585,7 @@ pub struct CreateRepositoryRequest {
     #[serde(
         rename = "imageTagMutabilityExclusionFilters",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_tag_mutability_exclusion_filters: Option<Vec<ImageTagMutabilityExclusionFilter>>,
@@ -633,6 +653,7 @@ pub struct PutImageTagMutabilityRequest {
     #[serde(
         rename = "imageTagMutabilityExclusionFilters",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_tag_mutability_exclusion_filters: Option<Vec<ImageTagMutabilityExclusionFilter>>,
@@ -672,6 +693,7 @@ pub struct PutImageTagMutabilityResponse {
     #[serde(
         rename = "imageTagMutabilityExclusionFilters",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_tag_mutability_exclusion_filters: Option<Vec<ImageTagMutabilityExclusionFilter>>,
@@ -1256,7 +1278,12 @@ impl Described for ImageStatusFilter {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListImagesResponse {
     /// The list of image IDs for the requested repository.
-    #[serde(rename = "imageIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imageIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_ids: Option<Vec<ImageIdentifier>>,
     /// The `nextToken` value to include in a future `ListImages` request. When the results of a `ListImages` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
@@ -1312,7 +1339,11 @@ impl Described for ListTagsForResourceRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTagsForResourceResponse {
     /// The tags for the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -1340,7 +1371,12 @@ pub struct DescribeImagesRequest {
     )]
     pub repository_name: Option<String>,
     /// The list of image IDs for the requested repository.
-    #[serde(rename = "imageIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imageIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_ids: Option<Vec<ImageIdentifier>>,
     /// The `nextToken` value returned from a previous paginated `DescribeImages` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return. This option cannot be used when you specify images with `imageIds`.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
@@ -1391,6 +1427,7 @@ pub struct DescribeImagesResponse {
     #[serde(
         rename = "imageDetails",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub image_details: Option<Vec<EcrImage>>,
@@ -1528,12 +1565,18 @@ pub struct BatchGetImageRequest {
     )]
     pub repository_name: Option<String>,
     /// A list of image ID references that correspond to images to describe. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
-    #[serde(rename = "imageIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imageIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_ids: Option<Vec<ImageIdentifier>>,
     /// The accepted media types for the request.
     #[serde(
         rename = "acceptedMediaTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accepted_media_types: Option<Vec<String>>,
@@ -1549,10 +1592,18 @@ impl Described for BatchGetImageRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchGetImageResponse {
     /// A list of image objects corresponding to the image references in the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub images: Option<Vec<EcrImageManifest>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<ImageFailure>>,
 }
 
@@ -1631,7 +1682,12 @@ pub struct BatchDeleteImageRequest {
     )]
     pub repository_name: Option<String>,
     /// A list of image ID references that correspond to images to delete. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
-    #[serde(rename = "imageIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imageIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_ids: Option<Vec<ImageIdentifier>>,
 }
 
@@ -1645,10 +1701,19 @@ impl Described for BatchDeleteImageRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchDeleteImageResponse {
     /// The image IDs of the deleted images.
-    #[serde(rename = "imageIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imageIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_ids: Option<Vec<ImageIdentifier>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<ImageFailure>>,
 }
 
@@ -1829,12 +1894,17 @@ pub struct ImageScanFindings {
     )]
     pub finding_severity_counts: Option<BTreeMap<FindingSeverity, i32>>,
     /// The findings from the image scan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub findings: Option<Vec<ImageScanFinding>>,
     /// Details about the enhanced scan findings from Amazon Inspector.
     #[serde(
         rename = "enhancedFindings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub enhanced_findings: Option<Vec<EnhancedImageScanFinding>>,
@@ -1862,7 +1932,11 @@ pub struct ImageScanFinding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<FindingSeverity>,
     /// A collection of attributes of the host from which the finding is generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes: Option<Vec<EcrAttribute>>,
 }
 
@@ -1934,7 +2008,11 @@ pub struct EnhancedImageScanFinding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<Remediation>,
     /// Contains information on the resources involved in a finding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resources: Option<Vec<Resource>>,
     /// The Amazon Inspector score given to the finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1987,12 +2065,17 @@ impl Described for EnhancedImageScanFinding {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PackageVulnerabilityDetails {
     /// An object that contains details about the CVSS score of a finding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cvss: Option<Vec<CvssScore>>,
     /// One or more URLs that contain details about this vulnerability type.
     #[serde(
         rename = "referenceUrls",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub reference_urls: Option<Vec<String>>,
@@ -2000,6 +2083,7 @@ pub struct PackageVulnerabilityDetails {
     #[serde(
         rename = "relatedVulnerabilities",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub related_vulnerabilities: Option<Vec<String>>,
@@ -2041,6 +2125,7 @@ pub struct PackageVulnerabilityDetails {
     #[serde(
         rename = "vulnerablePackages",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vulnerable_packages: Option<Vec<VulnerablePackage>>,
@@ -2214,7 +2299,12 @@ pub struct AwsEcrContainerImageDetails {
     #[serde(rename = "imageHash", default, skip_serializing_if = "Option::is_none")]
     pub image_hash: Option<String>,
     /// The image tags attached to the Amazon ECR container image.
-    #[serde(rename = "imageTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imageTags",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_tags: Option<Vec<String>>,
     /// The platform of the Amazon ECR container image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2272,7 +2362,11 @@ impl Described for ScoreDetails {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CvssScoreDetails {
     /// An object that contains details about adjustment Amazon Inspector made to the CVSS score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub adjustments: Option<Vec<CvssScoreAdjustment>>,
     /// The CVSS score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2364,6 +2458,7 @@ pub struct DescribeImageReplicationStatusResponse {
     #[serde(
         rename = "replicationStatuses",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_statuses: Option<Vec<ImageReplicationStatus>>,
@@ -2432,7 +2527,11 @@ pub struct TagResourceRequest {
     )]
     pub resource_arn: Option<String>,
     /// The tags to add to the resource. A tag is an array of key-value pairs. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -2463,7 +2562,12 @@ pub struct UntagResourceRequest {
     )]
     pub resource_arn: Option<String>,
     /// The keys of the tags to be removed.
-    #[serde(rename = "tagKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tagKeys",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag_keys: Option<Vec<String>>,
 }
 

@@ -65,18 +65,31 @@ pub struct Cluster {
     )]
     pub active_services_count: Option<i32>,
     /// Additional information about your clusters that are separated by launch type. They include the following:
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub statistics: Option<Vec<KeyValuePair>>,
     /// The metadata that you apply to the cluster to help you categorize and organize them. Each tag consists of a key and an optional value. You define both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The settings for the cluster. This parameter indicates whether CloudWatch Container Insights is on or off for a cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub settings: Option<Vec<ClusterSetting>>,
     /// The capacity providers associated with the cluster.
     #[serde(
         rename = "capacityProviders",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_providers: Option<Vec<String>>,
@@ -84,11 +97,16 @@ pub struct Cluster {
     #[serde(
         rename = "defaultCapacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
     /// The resources attached to a cluster. When using a capacity provider with a cluster, the capacity provider and associated resources are returned as cluster attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attachments: Option<Vec<Attachment>>,
     /// The status of the capacity providers associated with the cluster. The following are the states that are returned.
     #[serde(
@@ -421,7 +439,11 @@ pub struct Attachment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Details of the attachment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub details: Option<Vec<KeyValuePair>>,
 }
 
@@ -461,6 +483,7 @@ pub struct TaskDefinition {
     #[serde(
         rename = "containerDefinitions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_definitions: Option<Vec<ContainerDefinition>>,
@@ -492,7 +515,11 @@ pub struct TaskDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<i32>,
     /// The list of data volume definitions for the task. For more information, see Using data volumes in tasks in the Amazon Elastic Container Service Developer Guide.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volumes: Option<Vec<Volume>>,
     /// The status of the task definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,6 +528,7 @@ pub struct TaskDefinition {
     #[serde(
         rename = "requiresAttributes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub requires_attributes: Option<Vec<Attribute>>,
@@ -508,11 +536,16 @@ pub struct TaskDefinition {
     #[serde(
         rename = "placementConstraints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_constraints: Option<Vec<TaskDefinitionPlacementConstraint>>,
     /// Amazon ECS validates the task definition parameters with those supported by the launch type. For more information, see Amazon ECS launch types in the Amazon Elastic Container Service Developer Guide.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compatibilities: Option<Vec<Compatibility>>,
     /// The operating system that your task definitions are running on. A platform family is specified only for tasks using the Fargate launch type.
     #[serde(
@@ -525,6 +558,7 @@ pub struct TaskDefinition {
     #[serde(
         rename = "requiresCompatibilities",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub requires_compatibilities: Option<Vec<Compatibility>>,
@@ -538,6 +572,7 @@ pub struct TaskDefinition {
     #[serde(
         rename = "inferenceAccelerators",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
@@ -603,7 +638,11 @@ pub struct TaskDefinition {
         skip_serializing_if = "Option::is_none"
     )]
     pub trusted_execution_configuration: Option<TrustedExecutionConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Where this model came from; not part of its data.
     #[doc(hidden)]
@@ -685,12 +724,17 @@ pub struct ContainerDefinition {
     )]
     pub memory_reservation: Option<i32>,
     /// The `links` parameter allows containers to communicate with each other without the need for port mappings. This parameter is only supported if the network mode of a task definition is `bridge`. The `name:internalName` construct is analogous to `name:alias` in Docker links. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.. This parameter maps to `Links` in the docker container create command and the `--link` option to docker run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub links: Option<Vec<String>>,
     /// The list of port mappings for the container. Port mappings allow containers to access ports on the host container instance to send or receive traffic.
     #[serde(
         rename = "portMappings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub port_mappings: Option<Vec<PortMapping>>,
@@ -708,19 +752,29 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "entryPoint",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub entry_point: Option<Vec<String>>,
     /// The command that's passed to the container. This parameter maps to `Cmd` in the docker container create command and the `COMMAND` parameter to docker run. If there are multiple arguments, each argument is a separated string in the array.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<Vec<String>>,
     /// The environment variables to pass to a container. This parameter maps to `Env` in the docker container create command and the `--env` option to docker run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub environment: Option<Vec<KeyValuePair>>,
     /// A list of files containing the environment variables to pass to a container. This parameter maps to the `--env-file` option to docker run.
     #[serde(
         rename = "environmentFiles",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub environment_files: Option<Vec<EnvironmentFile>>,
@@ -728,6 +782,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "mountPoints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub mount_points: Option<Vec<MountPoint>>,
@@ -735,6 +790,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "volumesFrom",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub volumes_from: Option<Vec<VolumeFrom>>,
@@ -746,10 +802,19 @@ pub struct ContainerDefinition {
     )]
     pub linux_parameters: Option<LinuxParameters>,
     /// The secrets to pass to the container. For more information, see Specifying Sensitive Data in the Amazon Elastic Container Service Developer Guide.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secrets: Option<Vec<Secret>>,
     /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies on other containers in a task definition. When a dependency is defined for container startup, for container shutdown it is reversed.
-    #[serde(rename = "dependsOn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dependsOn",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub depends_on: Option<Vec<ContainerDependency>>,
     /// Time duration (in seconds) to wait before giving up on resolving dependencies for a container. For example, you specify two containers in a task definition with containerA having a dependency on containerB reaching a `COMPLETE`, `SUCCESS`, or `HEALTHY` status. If a `startTimeout` value is specified for containerB and it doesn't reach the desired status within that time then containerA gives up and not start. This results in the task transitioning to a `STOPPED` state.
     #[serde(
@@ -806,6 +871,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "dnsServers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_servers: Option<Vec<String>>,
@@ -813,6 +879,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "dnsSearchDomains",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_search_domains: Option<Vec<String>>,
@@ -820,6 +887,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "extraHosts",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub extra_hosts: Option<Vec<HostEntry>>,
@@ -827,6 +895,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "dockerSecurityOptions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub docker_security_options: Option<Vec<String>>,
@@ -848,7 +917,11 @@ pub struct ContainerDefinition {
     )]
     pub docker_labels: Option<BTreeMap<String, String>>,
     /// A list of `ulimits` to set in the container. If a `ulimit` value is specified in a task definition, it overrides the default values set by Docker. This parameter maps to `Ulimits` in the docker container create command and the `--ulimit` option to docker run. Valid naming values are displayed in the Ulimit data type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ulimits: Option<Vec<Ulimit>>,
     /// The log configuration specification for the container.
     #[serde(
@@ -868,6 +941,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "systemControls",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub system_controls: Option<Vec<SystemControl>>,
@@ -875,6 +949,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "resourceRequirements",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_requirements: Option<Vec<ResourceRequirement>>,
@@ -889,6 +964,7 @@ pub struct ContainerDefinition {
     #[serde(
         rename = "credentialSpecs",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub credential_specs: Option<Vec<String>>,
@@ -1064,6 +1140,7 @@ pub struct ContainerRestartPolicy {
     #[serde(
         rename = "ignoredExitCodes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ignored_exit_codes: Option<Vec<i32>>,
@@ -1192,7 +1269,11 @@ pub struct LinuxParameters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<KernelCapabilities>,
     /// Any host devices to expose to the container. This parameter maps to `Devices` in the docker container create command and the `--device` option to docker run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub devices: Option<Vec<Device>>,
     /// Run an `init` process inside the container that forwards signals and reaps processes. This parameter maps to the `--init` option to docker run. This parameter requires version 1.25 of the Docker Remote API or greater on your container instance. To check the Docker Remote API version on your container instance, log in to your container instance and run the following command: `sudo docker version --format '{{.Server.APIVersion}}'`
     #[serde(
@@ -1209,7 +1290,11 @@ pub struct LinuxParameters {
     )]
     pub shared_memory_size: Option<i32>,
     /// The container path, mount options, and size (in MiB) of the tmpfs mount. This parameter maps to the `--tmpfs` option to docker run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tmpfs: Option<Vec<Tmpfs>>,
     /// The total amount of swap memory (in MiB) a container can use. This parameter will be translated to the `--memory-swap` option to docker run where the value would be the sum of the container memory plus the `maxSwap` value.
     #[serde(rename = "maxSwap", default, skip_serializing_if = "Option::is_none")]
@@ -1251,10 +1336,18 @@ impl Described for LinuxParameters {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KernelCapabilities {
     /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to `CapAdd` in the docker container create command and the `--cap-add` option to docker run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub add: Option<Vec<String>>,
     /// The Linux capabilities for the container that have been removed from the default configuration provided by Docker. This parameter maps to `CapDrop` in the docker container create command and the `--cap-drop` option to docker run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub drop: Option<Vec<String>>,
 }
 
@@ -1278,7 +1371,11 @@ pub struct Device {
     )]
     pub container_path: Option<String>,
     /// The explicit permissions to provide to the container for the device. By default, the container has permissions for `read`, `write`, and `mknod` for the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub permissions: Option<Vec<DeviceCgroupPermission>>,
 }
 
@@ -1320,6 +1417,7 @@ pub struct Tmpfs {
     #[serde(
         rename = "mountOptions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub mount_options: Option<Vec<String>>,
@@ -1530,6 +1628,7 @@ pub struct LogConfiguration {
     #[serde(
         rename = "secretOptions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_options: Option<Vec<Secret>>,
@@ -1715,7 +1814,11 @@ impl Described for LogDriver {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HealthCheck {
     /// A string array representing the command that the container runs to determine if it is healthy. The string array must start with `CMD` to run the command arguments directly, or `CMD-SHELL` to run the command with the container's default shell.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<Vec<String>>,
     /// The time period in seconds between each health check execution. You may specify between 5 and 300 seconds. The default value is 30 seconds. This value applies only when you specify a `command`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2449,7 +2552,11 @@ pub struct ProxyConfiguration {
     )]
     pub container_name: Option<String>,
     /// The set of network configuration parameters to provide the Container Network Interface (CNI) plugin, specified as key-value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub properties: Option<Vec<KeyValuePair>>,
 }
 
@@ -2562,6 +2669,7 @@ pub struct Service {
     #[serde(
         rename = "loadBalancers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancers: Option<Vec<LoadBalancer>>,
@@ -2569,6 +2677,7 @@ pub struct Service {
     #[serde(
         rename = "serviceRegistries",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_registries: Option<Vec<ServiceRegistry>>,
@@ -2607,6 +2716,7 @@ pub struct Service {
     #[serde(
         rename = "capacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -2639,16 +2749,29 @@ pub struct Service {
     )]
     pub deployment_configuration: Option<DeploymentConfiguration>,
     /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an `EXTERNAL` deployment. An Amazon ECS task set includes details such as the desired number of tasks, how many tasks are running, and whether the task set serves production traffic.
-    #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "taskSets",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_sets: Option<Vec<TaskSet>>,
     /// The current state of deployments for the service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deployments: Option<Vec<Deployment>>,
     /// The ARN of the IAM role that's associated with the service. It allows the Amazon ECS container agent to register container instances with an Elastic Load Balancing load balancer.
     #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
     /// The event stream for your service. A maximum of 100 of the latest events are displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub events: Option<Vec<ServiceEvent>>,
     /// The Unix timestamp for the time when the service was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -2664,6 +2787,7 @@ pub struct Service {
     #[serde(
         rename = "currentServiceRevisions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub current_service_revisions: Option<Vec<ServiceCurrentRevisionSummary>>,
@@ -2671,6 +2795,7 @@ pub struct Service {
     #[serde(
         rename = "placementConstraints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_constraints: Option<Vec<PlacementConstraint>>,
@@ -2678,6 +2803,7 @@ pub struct Service {
     #[serde(
         rename = "placementStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
@@ -2710,7 +2836,11 @@ pub struct Service {
     )]
     pub deployment_controller: Option<DeploymentController>,
     /// The metadata that you apply to the service to help you categorize and organize them. Each tag consists of a key and an optional value. You define bot the key and value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The principal that created the service.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -2999,6 +3129,7 @@ pub struct DeploymentConfiguration {
     #[serde(
         rename = "lifecycleHooks",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub lifecycle_hooks: Option<Vec<DeploymentLifecycleHook>>,
@@ -3113,6 +3244,7 @@ pub struct DeploymentAlarms {
     #[serde(
         rename = "alarmNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub alarm_names: Option<Vec<String>>,
@@ -3172,6 +3304,7 @@ pub struct DeploymentLifecycleHook {
     #[serde(
         rename = "lifecycleStages",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub lifecycle_stages: Option<Vec<DeploymentLifecycleHookStage>>,
@@ -3447,6 +3580,7 @@ pub struct TaskSet {
     #[serde(
         rename = "capacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -3475,6 +3609,7 @@ pub struct TaskSet {
     #[serde(
         rename = "loadBalancers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancers: Option<Vec<LoadBalancer>>,
@@ -3482,6 +3617,7 @@ pub struct TaskSet {
     #[serde(
         rename = "serviceRegistries",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_registries: Option<Vec<ServiceRegistry>>,
@@ -3503,7 +3639,11 @@ pub struct TaskSet {
     )]
     pub stability_status_at: Option<DateTime>,
     /// The metadata that you apply to the task set to help you categorize and organize them. Each tag consists of a key and an optional value. You define both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The Fargate ephemeral storage settings for the task set.
     #[serde(
@@ -3581,12 +3721,17 @@ impl Described for NetworkConfiguration {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AwsVpcConfiguration {
     /// The IDs of the subnets associated with the task or service. There's a limit of 16 subnets that can be specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnets: Option<Vec<String>>,
     /// The IDs of the security groups associated with the task or service. If you don't specify a security group, the default security group for the VPC is used. There's a limit of 5 security groups that can be specified.
     #[serde(
         rename = "securityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<String>>,
@@ -3731,6 +3876,7 @@ pub struct Deployment {
     #[serde(
         rename = "capacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -3787,6 +3933,7 @@ pub struct Deployment {
     #[serde(
         rename = "serviceConnectResources",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_connect_resources: Option<Vec<ServiceConnectServiceResource>>,
@@ -3794,6 +3941,7 @@ pub struct Deployment {
     #[serde(
         rename = "volumeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
@@ -3808,6 +3956,7 @@ pub struct Deployment {
     #[serde(
         rename = "vpcLatticeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
@@ -3846,7 +3995,11 @@ pub struct ServiceConnectConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// The list of Service Connect service objects. These are names and aliases (also known as endpoints) that are used by other Amazon ECS services to connect to this service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub services: Option<Vec<ServiceConnectService>>,
     /// The log configuration for the container. This parameter maps to `LogConfig` in the docker container create command and the `--log-driver` option to docker run.
     #[serde(
@@ -3866,6 +4019,7 @@ pub struct ServiceConnectConfiguration {
     #[serde(
         rename = "containerConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_configurations: Option<Vec<ServiceConnectContainerConfiguration>>,
@@ -3894,6 +4048,7 @@ pub struct ServiceConnectService {
     #[serde(
         rename = "clientAliases",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub client_aliases: Option<Vec<ServiceConnectClientAlias>>,
@@ -4248,6 +4403,7 @@ pub struct ServiceManagedEbsVolumeConfiguration {
     #[serde(
         rename = "tagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<EbsTagSpecification>>,
@@ -4280,7 +4436,11 @@ pub struct EbsTagSpecification {
     )]
     pub resource_type: Option<EbsResourceType>,
     /// The tags applied to this Amazon EBS volume. `AmazonECSCreated` and `AmazonECSManaged` are reserved tags that can't be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Determines whether to propagate the tags from the task definition to the Amazon EBS volume. Tags can only propagate to a `SERVICE` specified in `ServiceVolumeConfiguration`. If no value is specified, the tags aren't propagated.
     #[serde(
@@ -4599,10 +4759,18 @@ impl Described for ResourceManagementType {
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// The Elastic Network Adapter that's associated with the task if the task uses the `awsvpc` network mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attachments: Option<Vec<Attachment>>,
     /// The attributes of the task
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes: Option<Vec<Attribute>>,
     /// The Availability Zone for the task.
     #[serde(
@@ -4643,7 +4811,11 @@ pub struct Task {
     )]
     pub container_instance_arn: Option<String>,
     /// The containers that's associated with the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub containers: Option<Vec<Container>>,
     /// The number of CPU units used by the task as expressed in a task definition. It can be expressed as an integer using CPU units (for example, `1024`). It can also be expressed as a string using vCPUs (for example, `1 vCPU` or `1 vcpu`). String values are converted to an integer that indicates the CPU units when the task definition is registered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4686,6 +4858,7 @@ pub struct Task {
     #[serde(
         rename = "inferenceAccelerators",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
@@ -4764,7 +4937,11 @@ pub struct Task {
     )]
     pub stopping_at: Option<DateTime>,
     /// The metadata that you apply to the task to help you categorize and organize the task. Each tag consists of a key and an optional value. You define both the key and value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The Amazon Resource Name (ARN) of the task.
     #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
@@ -4917,6 +5094,7 @@ pub struct Container {
     #[serde(
         rename = "networkBindings",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_bindings: Option<Vec<NetworkBinding>>,
@@ -4924,6 +5102,7 @@ pub struct Container {
     #[serde(
         rename = "networkInterfaces",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interfaces: Option<Vec<NetworkInterface>>,
@@ -4938,6 +5117,7 @@ pub struct Container {
     #[serde(
         rename = "managedAgents",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_agents: Option<Vec<ManagedAgent>>,
@@ -4955,12 +5135,18 @@ pub struct Container {
     )]
     pub memory_reservation: Option<String>,
     /// The IDs of each GPU assigned to the container.
-    #[serde(rename = "gpuIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "gpuIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gpu_ids: Option<Vec<String>>,
     /// The IDs of each Neuron device assigned to the container.
     #[serde(
         rename = "neuronDeviceIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub neuron_device_ids: Option<Vec<String>>,
@@ -5118,6 +5304,7 @@ pub struct TaskOverride {
     #[serde(
         rename = "containerOverrides",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_overrides: Option<Vec<ContainerOverride>>,
@@ -5128,6 +5315,7 @@ pub struct TaskOverride {
     #[serde(
         rename = "inferenceAcceleratorOverrides",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub inference_accelerator_overrides: Option<Vec<InferenceAcceleratorOverride>>,
@@ -5172,15 +5360,24 @@ pub struct ContainerOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The command to send to the container that overrides the default command from the Docker image or the task definition. You must also specify a container name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<Vec<String>>,
     /// The environment variables to send to the container. You can add new environment variables, which are added to the container at launch, or you can override the existing environment variables from the Docker image or the task definition. You must also specify a container name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub environment: Option<Vec<KeyValuePair>>,
     /// A list of files containing the environment variables to pass to a container, instead of the value from the container definition.
     #[serde(
         rename = "environmentFiles",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub environment_files: Option<Vec<EnvironmentFile>>,
@@ -5201,6 +5398,7 @@ pub struct ContainerOverride {
     #[serde(
         rename = "resourceRequirements",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_requirements: Option<Vec<ResourceRequirement>>,
@@ -5369,6 +5567,7 @@ pub struct ContainerInstance {
     #[serde(
         rename = "remainingResources",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub remaining_resources: Option<Vec<Resource>>,
@@ -5376,6 +5575,7 @@ pub struct ContainerInstance {
     #[serde(
         rename = "registeredResources",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub registered_resources: Option<Vec<Resource>>,
@@ -5418,7 +5618,11 @@ pub struct ContainerInstance {
     )]
     pub agent_update_status: Option<AgentUpdateStatus>,
     /// The attributes set for the container instance, either by the Amazon ECS container agent at instance registration or manually with the PutAttributes operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes: Option<Vec<Attribute>>,
     /// The Unix timestamp for the time when the container instance was registered.
     #[serde(
@@ -5428,10 +5632,18 @@ pub struct ContainerInstance {
     )]
     pub registered_at: Option<DateTime>,
     /// The resources attached to a container instance, such as an elastic network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attachments: Option<Vec<Attachment>>,
     /// The metadata that you apply to the container instance to help you categorize and organize them. Each tag consists of a key and an optional value. You define both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// An object representing the health status of the container instance.
     #[serde(
@@ -5444,6 +5656,7 @@ pub struct ContainerInstance {
     #[serde(
         rename = "gpuDevices",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub gpu_devices: Option<Vec<GpuDevice>>,
@@ -5543,6 +5756,7 @@ pub struct Resource {
     #[serde(
         rename = "stringSetValue",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub string_set_value: Option<Vec<String>>,
@@ -5583,7 +5797,11 @@ pub struct ContainerInstanceHealthStatus {
     )]
     pub overall_status: Option<InstanceHealthCheckState>,
     /// An array of objects representing the details of the container instance health status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub details: Option<Vec<InstanceHealthCheckResult>>,
 }
 
@@ -5768,7 +5986,11 @@ pub struct CapacityProvider {
     )]
     pub update_status_reason: Option<String>,
     /// The metadata that you apply to the capacity provider to help you categorize and organize it. Each tag consists of a key and an optional value. You define both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The type of capacity provider. For Amazon ECS Managed Instances, this value is `MANAGED_INSTANCES`, indicating that Amazon ECS manages the underlying Amazon EC2 instances on your behalf.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6085,12 +6307,17 @@ impl Described for InstanceLaunchTemplate {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedInstancesNetworkConfiguration {
     /// The list of subnet IDs where Amazon ECS can launch Amazon ECS Managed Instances. Instances are distributed across the specified subnets for high availability. All subnets must be in the same VPC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnets: Option<Vec<String>>,
     /// The list of security group IDs to apply to Amazon ECS Managed Instances. These security groups control the network traffic allowed to and from the instances.
     #[serde(
         rename = "securityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<String>>,
@@ -6180,6 +6407,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "cpuManufacturers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_manufacturers: Option<Vec<CpuManufacturer>>,
@@ -6194,6 +6422,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "excludedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub excluded_instance_types: Option<Vec<String>>,
@@ -6201,6 +6430,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "instanceGenerations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_generations: Option<Vec<InstanceGeneration>>,
@@ -6253,6 +6483,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "localStorageTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub local_storage_types: Option<Vec<LocalStorageType>>,
@@ -6274,6 +6505,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "acceleratorTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_types: Option<Vec<AcceleratorType>>,
@@ -6288,6 +6520,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "acceleratorManufacturers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_manufacturers: Option<Vec<AcceleratorManufacturer>>,
@@ -6295,6 +6528,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "acceleratorNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_names: Option<Vec<AcceleratorName>>,
@@ -6316,6 +6550,7 @@ pub struct InstanceRequirementsRequest {
     #[serde(
         rename = "allowedInstanceTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_instance_types: Option<Vec<String>>,
@@ -6811,6 +7046,7 @@ pub struct ServiceRevision {
     #[serde(
         rename = "capacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -6839,6 +7075,7 @@ pub struct ServiceRevision {
     #[serde(
         rename = "loadBalancers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancers: Option<Vec<LoadBalancer>>,
@@ -6846,6 +7083,7 @@ pub struct ServiceRevision {
     #[serde(
         rename = "serviceRegistries",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_registries: Option<Vec<ServiceRegistry>>,
@@ -6860,6 +7098,7 @@ pub struct ServiceRevision {
     #[serde(
         rename = "containerImages",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_images: Option<Vec<ContainerImage>>,
@@ -6881,6 +7120,7 @@ pub struct ServiceRevision {
     #[serde(
         rename = "volumeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
@@ -6898,6 +7138,7 @@ pub struct ServiceRevision {
     #[serde(
         rename = "vpcLatticeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
@@ -6922,6 +7163,7 @@ pub struct ServiceRevision {
     #[serde(
         rename = "gatewayConnectors",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub gateway_connectors: Option<Vec<GatewayConnector>>,
@@ -7018,6 +7260,7 @@ pub struct ResolvedConfiguration {
     #[serde(
         rename = "loadBalancers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancers: Option<Vec<ServiceRevisionLoadBalancer>>,
@@ -7025,6 +7268,7 @@ pub struct ResolvedConfiguration {
     #[serde(
         rename = "vpcLatticeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_lattice_configurations: Option<Vec<ServiceRevisionVpcLatticeConfiguration>>,
@@ -7093,6 +7337,7 @@ pub struct EcsManagedResources {
     #[serde(
         rename = "ingressPaths",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ingress_paths: Option<Vec<ManagedIngressPath>>,
@@ -7107,6 +7352,7 @@ pub struct EcsManagedResources {
     #[serde(
         rename = "metricAlarms",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_alarms: Option<Vec<ManagedMetricAlarm>>,
@@ -7114,16 +7360,23 @@ pub struct EcsManagedResources {
     #[serde(
         rename = "serviceSecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_security_groups: Option<Vec<ManagedSecurityGroup>>,
     /// The log groups managed by the Express service.
-    #[serde(rename = "logGroups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "logGroups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_groups: Option<Vec<ManagedLogGroup>>,
     /// The gateway-managed connections for the service revision, including the gateway routes and infrastructure that a gateway created for the service's connector.
     #[serde(
         rename = "gatewayConnections",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub gateway_connections: Option<Vec<GatewayConnection>>,
@@ -7159,6 +7412,7 @@ pub struct ManagedIngressPath {
     #[serde(
         rename = "loadBalancerSecurityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancer_security_groups: Option<Vec<ManagedSecurityGroup>>,
@@ -7175,6 +7429,7 @@ pub struct ManagedIngressPath {
     #[serde(
         rename = "targetGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_groups: Option<Vec<ManagedTargetGroup>>,
@@ -7223,12 +7478,18 @@ pub struct ManagedLoadBalancer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// The IDs of the subnets associated with the load balancer.
-    #[serde(rename = "subnetIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "subnetIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_ids: Option<Vec<String>>,
     /// The IDs of the security groups associated with the load balancer.
     #[serde(
         rename = "securityGroupIds",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_ids: Option<Vec<String>>,
@@ -7430,6 +7691,7 @@ pub struct ManagedAutoScaling {
     #[serde(
         rename = "applicationAutoScalingPolicies",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub application_auto_scaling_policies: Option<Vec<ManagedApplicationAutoScalingPolicy>>,
@@ -7663,6 +7925,7 @@ pub struct GatewayConnectionResources {
     #[serde(
         rename = "hostSharedAlb",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub host_shared_alb: Option<Vec<GatewayConnectionAlbResources>>,
@@ -7695,6 +7958,7 @@ pub struct GatewayConnectionAlbResources {
     #[serde(
         rename = "loadBalancerSecurityGroupArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancer_security_group_arns: Option<Vec<String>>,
@@ -7909,6 +8173,7 @@ pub struct GatewayConnectorFilters {
     #[serde(
         rename = "accessTypes",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_types: Option<Vec<AccessType>>,
@@ -7945,6 +8210,7 @@ pub struct MonitoringConfiguration {
     #[serde(
         rename = "metricConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_configurations: Option<Vec<MetricConfiguration>>,
@@ -7963,6 +8229,7 @@ pub struct MetricConfiguration {
     #[serde(
         rename = "metricNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_names: Option<Vec<String>>,
@@ -8030,6 +8297,7 @@ pub struct ServiceDeployment {
     #[serde(
         rename = "sourceServiceRevisions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_service_revisions: Option<Vec<ServiceRevisionSummary>>,
@@ -8061,6 +8329,7 @@ pub struct ServiceDeployment {
     #[serde(
         rename = "lifecycleHookDetails",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub lifecycle_hook_details: Option<Vec<DeploymentLifecycleHookDetail>>,
@@ -8350,6 +8619,7 @@ pub struct ServiceDeploymentAlarms {
     #[serde(
         rename = "alarmNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub alarm_names: Option<Vec<String>>,
@@ -8357,6 +8627,7 @@ pub struct ServiceDeploymentAlarms {
     #[serde(
         rename = "triggeredAlarmNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub triggered_alarm_names: Option<Vec<String>>,
@@ -8388,6 +8659,7 @@ pub struct Daemon {
     #[serde(
         rename = "currentRevisions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub current_revisions: Option<Vec<DaemonRevisionDetail>>,
@@ -8454,6 +8726,7 @@ pub struct DaemonRevisionDetail {
     #[serde(
         rename = "capacityProviders",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_providers: Option<Vec<DaemonCapacityProvider>>,
@@ -8541,11 +8814,16 @@ pub struct DaemonTaskDefinition {
     #[serde(
         rename = "containerDefinitions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_definitions: Option<Vec<DaemonContainerDefinition>>,
     /// The list of data volume definitions for the daemon task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volumes: Option<Vec<DaemonVolume>>,
     /// The number of CPU units used by the daemon task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8663,11 +8941,16 @@ pub struct DaemonContainerDefinition {
     #[serde(
         rename = "entryPoint",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub entry_point: Option<Vec<String>>,
     /// The command that's passed to the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<Vec<String>>,
     /// The working directory to run commands inside the container in.
     #[serde(
@@ -8680,14 +8963,23 @@ pub struct DaemonContainerDefinition {
     #[serde(
         rename = "environmentFiles",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub environment_files: Option<Vec<EnvironmentFile>>,
     /// The environment variables to pass to a container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub environment: Option<Vec<KeyValuePair>>,
     /// The secrets to pass to the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secrets: Option<Vec<Secret>>,
     /// When this parameter is true, the container is given read-only access to its root file system.
     #[serde(
@@ -8700,6 +8992,7 @@ pub struct DaemonContainerDefinition {
     #[serde(
         rename = "mountPoints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub mount_points: Option<Vec<MountPoint>>,
@@ -8724,7 +9017,11 @@ pub struct DaemonContainerDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// A list of `ulimits` to set in the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ulimits: Option<Vec<Ulimit>>,
     /// Linux-specific modifications that are applied to the container configuration, such as Linux kernel capabilities.
     #[serde(
@@ -8734,7 +9031,12 @@ pub struct DaemonContainerDefinition {
     )]
     pub linux_parameters: Option<DaemonLinuxParameters>,
     /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies on other containers in a task definition.
-    #[serde(rename = "dependsOn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dependsOn",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub depends_on: Option<Vec<ContainerDependency>>,
     /// Time duration (in seconds) to wait before giving up on resolving dependencies for a container.
     #[serde(
@@ -8754,6 +9056,7 @@ pub struct DaemonContainerDefinition {
     #[serde(
         rename = "systemControls",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub system_controls: Option<Vec<SystemControl>>,
@@ -8834,7 +9137,11 @@ pub struct DaemonLinuxParameters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<KernelCapabilities>,
     /// Any host devices to expose to the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub devices: Option<Vec<Device>>,
     /// Run an `init` process inside the container that forwards signals and reaps processes.
     #[serde(
@@ -8844,7 +9151,11 @@ pub struct DaemonLinuxParameters {
     )]
     pub init_process_enabled: Option<bool>,
     /// The container path, mount options, and size (in MiB) of the tmpfs mount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tmpfs: Option<Vec<Tmpfs>>,
 }
 
@@ -8971,6 +9282,7 @@ pub struct DaemonRevision {
     #[serde(
         rename = "containerImages",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_images: Option<Vec<DaemonContainerImage>>,
@@ -9220,11 +9532,16 @@ pub struct ExpressGatewayService {
     #[serde(
         rename = "activeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub active_configurations: Option<Vec<ExpressGatewayServiceConfiguration>>,
     /// The metadata applied to the Express service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The Unix timestamp for when the Express service was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -9377,6 +9694,7 @@ pub struct ExpressGatewayServiceConfiguration {
     #[serde(
         rename = "ingressPaths",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub ingress_paths: Option<Vec<IngressPathSummary>>,
@@ -9412,11 +9730,16 @@ pub struct ExpressGatewayServiceNetworkConfiguration {
     #[serde(
         rename = "securityGroups",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_groups: Option<Vec<String>>,
     /// The IDs of the subnets associated with the Express service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnets: Option<Vec<String>>,
 }
 
@@ -9456,13 +9779,25 @@ pub struct ExpressGatewayContainer {
     )]
     pub repository_credentials: Option<ExpressGatewayRepositoryCredentials>,
     /// The command that is passed to the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<Vec<String>>,
     /// The environment variables to pass to the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub environment: Option<Vec<KeyValuePair>>,
     /// The secrets to pass to the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secrets: Option<Vec<Secret>>,
 }
 
@@ -9609,10 +9944,18 @@ impl Described for IngressPathSummary {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeClustersRequest {
     /// A list of up to 100 cluster names or full cluster Amazon Resource Name (ARN) entries. If you do not specify a cluster, the default cluster is assumed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub clusters: Option<Vec<String>>,
     /// Determines whether to include additional information about the clusters in the response. If this field is omitted, this information isn't included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include: Option<Vec<ClusterField>>,
 }
 
@@ -9643,10 +9986,18 @@ impl Described for ClusterField {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeClustersResponse {
     /// The list of clusters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub clusters: Option<Vec<Cluster>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -9704,6 +10055,7 @@ pub struct ListClustersResponse {
     #[serde(
         rename = "clusterArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub cluster_arns: Option<Vec<String>>,
@@ -9729,10 +10081,18 @@ pub struct CreateClusterRequest {
     )]
     pub cluster_name: Option<String>,
     /// The metadata that you apply to the cluster to help you categorize and organize them. Each tag consists of a key and an optional value. You define both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The setting to use when creating a cluster. This parameter is used to turn on CloudWatch Container Insights for a cluster. If this value is specified, it overrides the `containerInsights` value set with PutAccountSetting or PutAccountSettingDefault.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub settings: Option<Vec<ClusterSetting>>,
     /// The `execute` command configuration for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9741,6 +10101,7 @@ pub struct CreateClusterRequest {
     #[serde(
         rename = "capacityProviders",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_providers: Option<Vec<String>>,
@@ -9748,6 +10109,7 @@ pub struct CreateClusterRequest {
     #[serde(
         rename = "defaultCapacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -9803,7 +10165,11 @@ pub struct UpdateClusterRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// The cluster settings for your cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub settings: Option<Vec<ClusterSetting>>,
     /// The execute command configuration for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9876,7 +10242,11 @@ pub struct DescribeTaskDefinitionRequest {
     )]
     pub task_definition: Option<String>,
     /// Determines whether to see the resource tags for the task definition. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include: Option<Vec<TaskDefinitionField>>,
 }
 
@@ -9910,7 +10280,11 @@ pub struct DescribeTaskDefinitionResponse {
     )]
     pub task_definition: Option<TaskDefinition>,
     /// The metadata that's applied to the task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -9975,6 +10349,7 @@ pub struct ListTaskDefinitionsResponse {
     #[serde(
         rename = "taskDefinitionArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_definition_arns: Option<Vec<String>>,
@@ -10020,16 +10395,22 @@ pub struct RegisterTaskDefinitionRequest {
     #[serde(
         rename = "containerDefinitions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_definitions: Option<Vec<ContainerDefinition>>,
     /// A list of volume definitions in JSON format that containers in your task might use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volumes: Option<Vec<Volume>>,
     /// An array of placement constraint objects to use for the task. You can specify a maximum of 10 constraints for each task. This limit includes constraints in the task definition and those specified at runtime.
     #[serde(
         rename = "placementConstraints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_constraints: Option<Vec<TaskDefinitionPlacementConstraint>>,
@@ -10037,6 +10418,7 @@ pub struct RegisterTaskDefinitionRequest {
     #[serde(
         rename = "requiresCompatibilities",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub requires_compatibilities: Option<Vec<Compatibility>>,
@@ -10047,7 +10429,11 @@ pub struct RegisterTaskDefinitionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// The metadata that you apply to the task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The process namespace to use for the containers in the task. The valid values are `host` or `task`. On Fargate for Linux containers, the only valid value is `task`. For example, monitoring sidecars might need `pidMode` to access information about other containers running in the same task.
     #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
@@ -10068,6 +10454,7 @@ pub struct RegisterTaskDefinitionRequest {
     #[serde(
         rename = "inferenceAccelerators",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
@@ -10118,7 +10505,11 @@ pub struct RegisterTaskDefinitionResponse {
     )]
     pub task_definition: Option<TaskDefinition>,
     /// The list of tags associated with the task definition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -10171,6 +10562,7 @@ pub struct DeleteTaskDefinitionsRequest {
     #[serde(
         rename = "taskDefinitions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_definitions: Option<Vec<String>>,
@@ -10189,11 +10581,16 @@ pub struct DeleteTaskDefinitionsResponse {
     #[serde(
         rename = "taskDefinitions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_definitions: Option<Vec<TaskDefinition>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -10253,7 +10650,11 @@ impl Described for TaskDefinitionFamilyStatus {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTaskDefinitionFamiliesResponse {
     /// The list of task definition family names that match the `ListTaskDefinitionFamilies` request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub families: Option<Vec<String>>,
     /// The `nextToken` value to include in a future `ListTaskDefinitionFamilies` request. When the results of a `ListTaskDefinitionFamilies` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
@@ -10273,10 +10674,18 @@ pub struct DescribeServicesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// A list of services to describe. You may specify up to 10 services to describe in a single operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub services: Option<Vec<String>>,
     /// Determines whether you want to see the resource tags for the service. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include: Option<Vec<ServiceField>>,
 }
 
@@ -10303,10 +10712,18 @@ impl Described for ServiceField {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeServicesResponse {
     /// The list of services described.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub services: Option<Vec<Service>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -10368,6 +10785,7 @@ pub struct ListServicesResponse {
     #[serde(
         rename = "serviceArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_arns: Option<Vec<String>>,
@@ -10413,6 +10831,7 @@ pub struct CreateServiceRequest {
     #[serde(
         rename = "loadBalancers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancers: Option<Vec<LoadBalancer>>,
@@ -10420,6 +10839,7 @@ pub struct CreateServiceRequest {
     #[serde(
         rename = "serviceRegistries",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_registries: Option<Vec<ServiceRegistry>>,
@@ -10448,6 +10868,7 @@ pub struct CreateServiceRequest {
     #[serde(
         rename = "capacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -10472,6 +10893,7 @@ pub struct CreateServiceRequest {
     #[serde(
         rename = "placementConstraints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_constraints: Option<Vec<PlacementConstraint>>,
@@ -10479,6 +10901,7 @@ pub struct CreateServiceRequest {
     #[serde(
         rename = "placementStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
@@ -10511,7 +10934,11 @@ pub struct CreateServiceRequest {
     )]
     pub deployment_controller: Option<DeploymentController>,
     /// The metadata that you apply to the service to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define. When a service is deleted, the tags are deleted as well.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Specifies whether to turn on Amazon ECS managed tags for the tasks within the service. For more information, see Tagging your Amazon ECS resources in the Amazon Elastic Container Service Developer Guide.
     #[serde(
@@ -10545,6 +10972,7 @@ pub struct CreateServiceRequest {
     #[serde(
         rename = "volumeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
@@ -10552,6 +10980,7 @@ pub struct CreateServiceRequest {
     #[serde(
         rename = "vpcLatticeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
@@ -10559,6 +10988,7 @@ pub struct CreateServiceRequest {
     #[serde(
         rename = "gatewayConnectors",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub gateway_connectors: Option<Vec<GatewayConnector>>,
@@ -10614,6 +11044,7 @@ pub struct UpdateServiceRequest {
     #[serde(
         rename = "capacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -10642,6 +11073,7 @@ pub struct UpdateServiceRequest {
     #[serde(
         rename = "placementConstraints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_constraints: Option<Vec<PlacementConstraint>>,
@@ -10649,6 +11081,7 @@ pub struct UpdateServiceRequest {
     #[serde(
         rename = "placementStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
@@ -10698,6 +11131,7 @@ pub struct UpdateServiceRequest {
     #[serde(
         rename = "loadBalancers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancers: Option<Vec<LoadBalancer>>,
@@ -10712,6 +11146,7 @@ pub struct UpdateServiceRequest {
     #[serde(
         rename = "serviceRegistries",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_registries: Option<Vec<ServiceRegistry>>,
@@ -10726,6 +11161,7 @@ pub struct UpdateServiceRequest {
     #[serde(
         rename = "volumeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
@@ -10733,6 +11169,7 @@ pub struct UpdateServiceRequest {
     #[serde(
         rename = "vpcLatticeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
@@ -10740,6 +11177,7 @@ pub struct UpdateServiceRequest {
     #[serde(
         rename = "gatewayConnectors",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub gateway_connectors: Option<Vec<GatewayConnector>>,
@@ -10809,10 +11247,18 @@ pub struct DescribeTasksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// A list of up to 100 task IDs or full ARN entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tasks: Option<Vec<String>>,
     /// Specifies whether you want to see the resource tags for the task. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include: Option<Vec<TaskField>>,
 }
 
@@ -10839,10 +11285,18 @@ impl Described for TaskField {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTasksResponse {
     /// The list of tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tasks: Option<Vec<Task>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -10936,7 +11390,12 @@ impl Described for DesiredStatus {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTasksResponse {
     /// The list of task ARN entries for the `ListTasks` request.
-    #[serde(rename = "taskArns", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "taskArns",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_arns: Option<Vec<String>>,
     /// The `nextToken` value to include in a future `ListTasks` request. When the results of a `ListTasks` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
@@ -10956,6 +11415,7 @@ pub struct RunTaskRequest {
     #[serde(
         rename = "capacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -11003,6 +11463,7 @@ pub struct RunTaskRequest {
     #[serde(
         rename = "placementConstraints",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_constraints: Option<Vec<PlacementConstraint>>,
@@ -11010,6 +11471,7 @@ pub struct RunTaskRequest {
     #[serde(
         rename = "placementStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
@@ -11038,7 +11500,11 @@ pub struct RunTaskRequest {
     #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
     pub started_by: Option<String>,
     /// The metadata that you apply to the task to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to run. If a `revision` isn't specified, the latest `ACTIVE` revision is used.
     #[serde(
@@ -11058,6 +11524,7 @@ pub struct RunTaskRequest {
     #[serde(
         rename = "volumeConfigurations",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
@@ -11133,6 +11600,7 @@ pub struct TaskManagedEbsVolumeConfiguration {
     #[serde(
         rename = "tagSpecifications",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_specifications: Option<Vec<EbsTagSpecification>>,
@@ -11183,10 +11651,18 @@ impl Described for TaskManagedEbsVolumeTerminationPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunTaskResponse {
     /// A full description of the tasks that were run. The tasks that were successfully placed on your cluster are described here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tasks: Option<Vec<Task>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -11240,11 +11716,16 @@ pub struct DescribeContainerInstancesRequest {
     #[serde(
         rename = "containerInstances",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_instances: Option<Vec<String>>,
     /// Specifies whether you want to see the resource tags for the container instance. If `TAGS` is specified, the tags are included in the response. If `CONTAINER_INSTANCE_HEALTH` is specified, the container instance health is included in the response. If this field is omitted, tags and container instance health status aren't included in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include: Option<Vec<ContainerInstanceField>>,
 }
 
@@ -11275,11 +11756,16 @@ pub struct DescribeContainerInstancesResponse {
     #[serde(
         rename = "containerInstances",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_instances: Option<Vec<ContainerInstance>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -11343,6 +11829,7 @@ pub struct ListContainerInstancesResponse {
     #[serde(
         rename = "containerInstanceArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_instance_arns: Option<Vec<String>>,
@@ -11364,6 +11851,7 @@ pub struct DescribeCapacityProvidersRequest {
     #[serde(
         rename = "capacityProviders",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_providers: Option<Vec<String>>,
@@ -11371,7 +11859,11 @@ pub struct DescribeCapacityProvidersRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Specifies whether or not you want to see the resource tags for the capacity provider. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include: Option<Vec<CapacityProviderField>>,
     /// The maximum number of account setting results returned by `DescribeCapacityProviders` in paginated output. When this parameter is used, `DescribeCapacityProviders` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeCapacityProviders` request with the returned `nextToken` value. This value can be between 1 and 10. If this parameter is not used, then `DescribeCapacityProviders` returns up to 10 results and a `nextToken` value if applicable.
     #[serde(
@@ -11411,11 +11903,16 @@ pub struct DescribeCapacityProvidersResponse {
     #[serde(
         rename = "capacityProviders",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_providers: Option<Vec<CapacityProvider>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
     /// The `nextToken` value to include in a future `DescribeCapacityProviders` request. When the results of a `DescribeCapacityProviders` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
@@ -11452,7 +11949,11 @@ pub struct CreateCapacityProviderRequest {
     )]
     pub managed_instances_provider: Option<CreateManagedInstancesProviderConfiguration>,
     /// The metadata that you apply to the capacity provider to categorize and organize them more conveniently. Each tag consists of a key and an optional value. You define both of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -11767,10 +12268,19 @@ pub struct DescribeTaskSetsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The ID or full Amazon Resource Name (ARN) of task sets to describe.
-    #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "taskSets",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_sets: Option<Vec<String>>,
     /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include: Option<Vec<TaskSetField>>,
 }
 
@@ -11797,10 +12307,19 @@ impl Described for TaskSetField {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTaskSetsResponse {
     /// The list of task sets described.
-    #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "taskSets",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_sets: Option<Vec<TaskSet>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -11844,6 +12363,7 @@ pub struct CreateTaskSetRequest {
     #[serde(
         rename = "loadBalancers",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancers: Option<Vec<LoadBalancer>>,
@@ -11851,6 +12371,7 @@ pub struct CreateTaskSetRequest {
     #[serde(
         rename = "serviceRegistries",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_registries: Option<Vec<ServiceRegistry>>,
@@ -11865,6 +12386,7 @@ pub struct CreateTaskSetRequest {
     #[serde(
         rename = "capacityProviderStrategy",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
@@ -11886,7 +12408,11 @@ pub struct CreateTaskSetRequest {
     )]
     pub client_token: Option<String>,
     /// The metadata that you apply to the task set to help you categorize and organize them. Each tag consists of a key and an optional value. You define both. When a service is deleted, the tags are deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -11991,6 +12517,7 @@ pub struct DescribeServiceRevisionsRequest {
     #[serde(
         rename = "serviceRevisionArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_revision_arns: Option<Vec<String>>,
@@ -12009,11 +12536,16 @@ pub struct DescribeServiceRevisionsResponse {
     #[serde(
         rename = "serviceRevisions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_revisions: Option<Vec<ServiceRevision>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -12030,6 +12562,7 @@ pub struct DescribeServiceDeploymentsRequest {
     #[serde(
         rename = "serviceDeploymentArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_deployment_arns: Option<Vec<String>>,
@@ -12048,11 +12581,16 @@ pub struct DescribeServiceDeploymentsResponse {
     #[serde(
         rename = "serviceDeployments",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_deployments: Option<Vec<ServiceDeployment>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -12072,7 +12610,11 @@ pub struct ListServiceDeploymentsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// An optional filter you can use to narrow the results. If you do not specify a status, then all status values are included in the result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<Vec<ServiceDeploymentStatus>>,
     /// An optional filter you can use to narrow the results by the service creation date. If you do not specify a value, the result includes all services created before the current time. The format is yyyy-MM-dd HH:mm:ss.SSSSSS.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -12121,6 +12663,7 @@ pub struct ListServiceDeploymentsResponse {
     #[serde(
         rename = "serviceDeployments",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_deployments: Option<Vec<ServiceDeploymentBrief>>,
@@ -12294,6 +12837,7 @@ pub struct ListDaemonsRequest {
     #[serde(
         rename = "capacityProviderArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_arns: Option<Vec<String>>,
@@ -12322,6 +12866,7 @@ pub struct ListDaemonsResponse {
     #[serde(
         rename = "daemonSummariesList",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_summaries_list: Option<Vec<DaemonSummary>>,
@@ -12387,6 +12932,7 @@ pub struct CreateDaemonRequest {
     #[serde(
         rename = "capacityProviderArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_arns: Option<Vec<String>>,
@@ -12398,7 +12944,11 @@ pub struct CreateDaemonRequest {
     )]
     pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
     /// The metadata that you apply to the daemon to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Specifies whether to propagate the tags from the daemon to the daemon tasks. If you don't specify a value, the tags aren't propagated. You can only propagate tags to daemon tasks during task creation. To add tags to a task after task creation, use the TagResource API action.
     #[serde(
@@ -12474,6 +13024,7 @@ pub struct DaemonAlarmConfiguration {
     #[serde(
         rename = "alarmNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub alarm_names: Option<Vec<String>>,
@@ -12532,6 +13083,7 @@ pub struct UpdateDaemonRequest {
     #[serde(
         rename = "capacityProviderArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_provider_arns: Option<Vec<String>>,
@@ -12759,6 +13311,7 @@ pub struct ListDaemonTaskDefinitionsResponse {
     #[serde(
         rename = "daemonTaskDefinitions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_task_definitions: Option<Vec<DaemonTaskDefinitionSummary>>,
@@ -12835,6 +13388,7 @@ pub struct RegisterDaemonTaskDefinitionRequest {
     #[serde(
         rename = "containerDefinitions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub container_definitions: Option<Vec<DaemonContainerDefinition>>,
@@ -12845,10 +13399,18 @@ pub struct RegisterDaemonTaskDefinitionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// A list of volume definitions in JSON format that containers in your daemon task can use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volumes: Option<Vec<DaemonVolume>>,
     /// The metadata that you apply to the daemon task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The PID namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
     #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
@@ -12925,6 +13487,7 @@ pub struct DescribeDaemonRevisionsRequest {
     #[serde(
         rename = "daemonRevisionArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_revision_arns: Option<Vec<String>>,
@@ -12943,11 +13506,16 @@ pub struct DescribeDaemonRevisionsResponse {
     #[serde(
         rename = "daemonRevisions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_revisions: Option<Vec<DaemonRevision>>,
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
 }
 
@@ -12964,7 +13532,11 @@ pub struct ListDaemonDeploymentsRequest {
     #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_arn: Option<String>,
     /// An optional filter to narrow the `ListDaemonDeployments` results by deployment status. If you don't specify a status, all deployments are returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<Vec<DaemonDeploymentStatus>>,
     /// An optional filter to narrow the `ListDaemonDeployments` results by creation time. If you don't specify a time range, all deployments are returned.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -12997,6 +13569,7 @@ pub struct ListDaemonDeploymentsResponse {
     #[serde(
         rename = "daemonDeployments",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_deployments: Option<Vec<DaemonDeployment>>,
@@ -13015,6 +13588,7 @@ pub struct DescribeDaemonDeploymentsRequest {
     #[serde(
         rename = "daemonDeploymentArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_deployment_arns: Option<Vec<String>>,
@@ -13030,12 +13604,17 @@ impl Described for DescribeDaemonDeploymentsRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDaemonDeploymentsResponse {
     /// Any failures associated with the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failures: Option<Vec<Failure>>,
     /// The list of daemon deployments.
     #[serde(
         rename = "daemonDeployments",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub daemon_deployments: Option<Vec<DaemonDeploymentDetail>>,
@@ -13085,6 +13664,7 @@ pub struct DaemonDeploymentDetail {
     #[serde(
         rename = "sourceDaemonRevisions",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_daemon_revisions: Option<Vec<DaemonDeploymentRevisionDetail>>,
@@ -13142,6 +13722,7 @@ pub struct DaemonDeploymentRevisionDetail {
     #[serde(
         rename = "capacityProviders",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_providers: Option<Vec<DaemonDeploymentCapacityProvider>>,
@@ -13259,6 +13840,7 @@ pub struct DaemonDeploymentAlarms {
     #[serde(
         rename = "alarmNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub alarm_names: Option<Vec<String>>,
@@ -13266,6 +13848,7 @@ pub struct DaemonDeploymentAlarms {
     #[serde(
         rename = "triggeredAlarmNames",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub triggered_alarm_names: Option<Vec<String>>,
@@ -13297,6 +13880,7 @@ pub struct DaemonRollback {
     #[serde(
         rename = "rollbackCapacityProviders",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub rollback_capacity_providers: Option<Vec<String>>,
@@ -13319,7 +13903,11 @@ pub struct DescribeExpressGatewayServiceRequest {
     )]
     pub service_arn: Option<String>,
     /// Specifies additional information to include in the response. Valid values are `TAGS` to include resource tags associated with the Express service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include: Option<Vec<ExpressGatewayServiceInclude>>,
 }
 
@@ -13387,6 +13975,7 @@ pub struct ListServicesByNamespaceResponse {
     #[serde(
         rename = "serviceArns",
         default,
+        deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_arns: Option<Vec<String>>,
@@ -13477,7 +14066,11 @@ pub struct CreateExpressGatewayServiceRequest {
     )]
     pub scaling_target: Option<ExpressGatewayScalingTarget>,
     /// The metadata that you apply to the Express service to help categorize and organize it. Each tag consists of a key and an optional value. You can apply up to 50 tags to a service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The Amazon Resource Name (ARN) of a task definition to use to create the Express Gateway service. This allows you to manage your own task definition, giving you more control over the service configuration such as adding sidecar containers.
     #[serde(
@@ -13689,7 +14282,11 @@ pub struct TagResourceRequest {
     )]
     pub resource_arn: Option<String>,
     /// The tags to add to the resource. A tag is an array of key-value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -13720,7 +14317,12 @@ pub struct UntagResourceRequest {
     )]
     pub resource_arn: Option<String>,
     /// The keys of the tags to be removed.
-    #[serde(rename = "tagKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tagKeys",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag_keys: Option<Vec<String>>,
 }
 

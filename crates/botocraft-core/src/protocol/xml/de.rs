@@ -316,46 +316,73 @@ impl<'a> Parser<'a> {
         self.finish_to(depth)
     }
 
-    /// Reads the text of the element just opened, through its end tag.
-    /// Entity references are resolved; child elements are skipped.
-    fn read_text(&mut self) -> Res<Cow<'a, str>> {
-        let depth = self.depth;
-        let mut out: Option<Cow<'a, str>> = None;
-        fn push<'a>(out: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
-            match out {
-                None => *out = Some(piece),
-                Some(o) => o.to_mut().push_str(&piece),
+    /// Reads the text of the element `start` just opened, through its end
+    /// tag. Entity references are resolved; child elements are skipped.
+    ///
+    /// quick-xml finds the end tag (checking the markup on the way) and hands
+    /// back the raw content; most values are plain text and are lent as
+    /// they stand, without a round trip through the event loop per piece.
+    fn read_text(&mut self, start: &BytesStart<'_>) -> Res<Cow<'a, str>> {
+        let raw = match self.reader.read_text(start.name()) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let pos = self.reader.error_position();
+                return Err(self.err(format!("malformed XML at byte {pos}: {e}")));
             }
-        }
-        loop {
-            match self.next()? {
-                Event::Text(t) => {
-                    let s = t
-                        .xml10_content()
-                        .map_err(|e| self.err(format!("bad text: {e}")))?;
-                    push(&mut out, s);
-                }
-                Event::CData(t) => {
-                    let s = t
-                        .decode()
-                        .map_err(|e| self.err(format!("bad CDATA: {e}")))?;
-                    push(&mut out, s);
-                }
-                Event::GeneralRef(r) => match resolve_ref(&r) {
-                    Some(s) => push(&mut out, s),
-                    None => {
-                        let name = String::from_utf8_lossy(&r).into_owned();
-                        return Err(self.err(format!("unknown entity &{name};")));
-                    }
-                },
-                Event::Start(_) => self.finish_to(depth)?,
-                Event::End(_) => break,
-                Event::Eof => return Err(self.err("unexpected end of document")),
-                _ => {}
-            }
-        }
-        Ok(out.unwrap_or(Cow::Borrowed("")))
+        };
+        self.depth = self.depth.saturating_sub(1);
+        let text = match raw {
+            Cow::Borrowed(raw) => text_content(raw),
+            Cow::Owned(raw) => text_content(&raw).map(|t| Cow::Owned(t.into_owned())),
+        };
+        text.map_err(|message| self.err(message))
     }
+}
+
+/// The text of an element's raw content: entity references resolved, line
+/// ends normalised, CDATA read, comments and child elements skipped.
+fn text_content(raw: &str) -> Result<Cow<'_, str>, String> {
+    if memchr::memchr3(b'<', b'&', b'\r', raw.as_bytes()).is_none() {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut reader = Reader::from_str(raw);
+    let config = reader.config_mut();
+    config.expand_empty_elements = true;
+    config.check_end_names = true;
+    config.trim_text(false);
+    let mut out: Option<Cow<'_, str>> = None;
+    fn push<'t>(out: &mut Option<Cow<'t, str>>, piece: Cow<'t, str>) {
+        match out {
+            None => *out = Some(piece),
+            Some(o) => o.to_mut().push_str(&piece),
+        }
+    }
+    let mut nested = 0usize;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("malformed XML: {e}"))?;
+        match event {
+            Event::Start(_) => nested += 1,
+            Event::End(_) => nested = nested.saturating_sub(1),
+            Event::Eof => break,
+            _ if nested > 0 => {}
+            Event::Text(t) => push(
+                &mut out,
+                t.xml10_content().map_err(|e| format!("bad text: {e}"))?,
+            ),
+            Event::CData(t) => push(&mut out, t.decode().map_err(|e| format!("bad CDATA: {e}"))?),
+            Event::GeneralRef(r) => match resolve_ref(&r) {
+                Some(s) => push(&mut out, s),
+                None => {
+                    let name = String::from_utf8_lossy(&r).into_owned();
+                    return Err(format!("unknown entity &{name};"));
+                }
+            },
+            _ => {}
+        }
+    }
+    Ok(out.unwrap_or(Cow::Borrowed("")))
 }
 
 /// Whether an element named `name` is `m` (exactly, not ec2's relaxed way).
@@ -831,7 +858,7 @@ impl<'p, 'a> ValueDe<'p, 'a> {
         }
         match self.src {
             Src::Text(t) => Ok(t),
-            Src::Element(p, _) => p.read_text(),
+            Src::Element(p, start) => p.read_text(&start),
             Src::Flattened(..) => Err(de::Error::custom(
                 "internal: flattened member is not a list or map",
             )),
@@ -904,8 +931,8 @@ impl<'p, 'a> ValueDe<'p, 'a> {
             Src::Text(t) => Ok(empty_means_none && t.trim().is_empty()),
             Src::Flattened(..) => Ok(false),
             Src::Element(..) if !empty_means_none => Ok(false),
-            Src::Element(p, _) => {
-                let text = p.read_text()?;
+            Src::Element(p, start) => {
+                let text = p.read_text(start)?;
                 if text.trim().is_empty() {
                     return Ok(true);
                 }
@@ -1319,8 +1346,8 @@ impl<'p, 'a> EntryAccess<'p, 'a> {
         if !self.find(key_name, value_name)? {
             return Err(self.items.p.err(format!("map entry without <{key_name}>")));
         }
-        self.items.p.open()?;
-        self.items.p.read_text().map(Some)
+        let start = self.items.p.open()?;
+        self.items.p.read_text(&start).map(Some)
     }
 
     /// Moves to the entry's value element, if it has one.

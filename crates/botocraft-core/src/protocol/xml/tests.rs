@@ -698,6 +698,38 @@ fn depth_is_bounded() {
 }
 
 #[test]
+fn element_text_forms() {
+    let token = |inner: &str| {
+        let body = format!("<A><nextToken>{inner}</nextToken></A>");
+        let r = response(200, &[], &body);
+        parse_response::<DescribeInstancesOut>(
+            &EC2,
+            "DescribeInstances",
+            &DESCRIBE_INSTANCES,
+            None,
+            &r,
+        )
+        .map(|out| out.next_token)
+    };
+    let text = |inner: &str| token(inner).unwrap().unwrap_or_else(|| panic!("{inner:?}"));
+    assert_eq!(text("plain"), "plain");
+    assert_eq!(text(""), "");
+    assert_eq!(token("").unwrap().as_deref(), Some(""));
+    assert_eq!(text("a &lt;b&gt; &amp; &#x41;&#66;"), "a <b> & AB");
+    // Line ends: literal CR LF and lone CR read as LF; a CR written as a
+    // character reference is kept.
+    assert_eq!(text("one\r\ntwo\rthree&#13;"), "one\ntwo\nthree\r");
+    assert_eq!(text("x<!-- note -->y<![CDATA[<z&>]]>"), "xy<z&>");
+    // Child elements are skipped, with everything in them, also when they
+    // are named like the element itself.
+    assert_eq!(text("a<b>skip<c/>me</b>c<nextToken>no</nextToken>d"), "acd");
+    assert_eq!(text("<e/>"), "");
+    for bad in ["a&bogus;", "a<b>c</d>", "a<b>"] {
+        assert!(token(bad).is_err(), "{bad:?} should not parse");
+    }
+}
+
+#[test]
 fn malformed_xml_is_a_deserialize_error() {
     for body in [
         &DESCRIBE_INSTANCES_BODY[..DESCRIBE_INSTANCES_BODY.len() / 2],

@@ -1632,10 +1632,7 @@ impl<'a> Emitter<'a> {
     fn projection(m: &Method) -> String {
         match &m.result_member {
             Some(f) if f.ty.starts_with("Vec<") => {
-                format!(
-                    ".into_iter().filter_map(|x| x.{}).flatten().collect::<Vec<_>>()",
-                    f.ident
-                )
+                format!(".flatten_lists(|x| x.{})", f.ident)
             }
             Some(f) => format!(
                 ".into_iter().filter_map(|x| x.{}).collect::<Vec<_>>()",

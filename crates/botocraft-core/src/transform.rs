@@ -1,4 +1,5 @@
-//! Derived properties: values computed from other fields by a regex.
+//! Transformations generated code applies: derived properties (values
+//! computed from other fields by a regex) and result projections.
 
 pub use regex_lite::Regex;
 
@@ -16,6 +17,26 @@ pub fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("generated pattern {pattern:?} is invalid: {e}"))
 }
 
+/// Flattens nested result lists (`Reservations[].Instances`) into one `Vec`
+/// allocated once at its final size: a page of EC2 instances (about 2 KB
+/// each) is otherwise moved through a growing `Vec` that reallocates ten
+/// times.
+pub trait FlattenLists<P> {
+    /// The lists `inner` takes out of each element, end to end.
+    fn flatten_lists<T>(self, inner: impl FnMut(P) -> Option<Vec<T>>) -> Vec<T>;
+}
+
+impl<P> FlattenLists<P> for Vec<P> {
+    fn flatten_lists<T>(self, inner: impl FnMut(P) -> Option<Vec<T>>) -> Vec<T> {
+        let lists: Vec<Vec<T>> = self.into_iter().filter_map(inner).collect();
+        let mut out = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        for mut list in lists {
+            out.append(&mut list);
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +50,29 @@ mod tests {
         );
         assert_eq!(capture(&re, Some("web")), None);
         assert_eq!(capture(&re, None), None);
+    }
+
+    #[test]
+    fn nested_lists_flatten_in_order_into_an_exact_vec() {
+        struct Reservation {
+            instances: Option<Vec<u32>>,
+        }
+        let pages = vec![
+            Reservation {
+                instances: Some(vec![1, 2]),
+            },
+            Reservation { instances: None },
+            Reservation {
+                instances: Some(vec![]),
+            },
+            Reservation {
+                instances: Some(vec![3, 4, 5]),
+            },
+        ];
+        let flat = pages.flatten_lists(|r| r.instances);
+        assert_eq!(flat, [1, 2, 3, 4, 5]);
+        assert_eq!(flat.capacity(), 5);
+        let none: Vec<Reservation> = Vec::new();
+        assert!(none.flatten_lists(|r| r.instances).is_empty());
     }
 }

@@ -3,6 +3,8 @@
 
 //! Managers and the requests they build.
 
+#[allow(unused_imports)]
+use botocraft_core::transform::FlattenLists as _;
 use botocraft_core::{
     error, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator,
 };
@@ -3318,14 +3320,7 @@ impl InstanceGet {
         let mut item = out
             .reservations
             .take()
-            .and_then(|v| {
-                v.into_iter()
-                    .filter_map(|x| x.instances)
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .next()
-            })
+            .and_then(|v| v.flatten_lists(|x| x.instances).into_iter().next())
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Instance",
@@ -3470,10 +3465,7 @@ impl InstanceGetMany {
                         items: out
                             .reservations
                             .unwrap_or_default()
-                            .into_iter()
-                            .filter_map(|x| x.instances)
-                            .flatten()
-                            .collect::<Vec<_>>(),
+                            .flatten_lists(|x| x.instances),
                         next_token: out.next_token,
                     })
                 }
@@ -3621,10 +3613,7 @@ impl InstanceList {
                         items: out
                             .reservations
                             .unwrap_or_default()
-                            .into_iter()
-                            .filter_map(|x| x.instances)
-                            .flatten()
-                            .collect::<Vec<_>>(),
+                            .flatten_lists(|x| x.instances),
                         next_token: out.next_token,
                     })
                 }

@@ -3,6 +3,8 @@
 
 //! Managers and the requests they build.
 
+#[allow(unused_imports)]
+use botocraft_core::transform::FlattenLists as _;
 use botocraft_core::{
     error, Error, Manager, Page, PrimaryModel, QuerySet, Result, SharedSession, TokenPaginator,
 };

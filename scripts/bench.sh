@@ -47,7 +47,13 @@ if [[ "${BENCH_COLD_BUILD:-0}" == "1" ]]; then
 fi
 
 echo "bench.sh: building benches/ (release)..." >&2
-cargo build --release --quiet --manifest-path "$BENCH/Cargo.toml"
+# One package per build: building the workspace at once would unify the
+# clients' dependency features, giving botocraft's binary the rustls,
+# hyper-rustls and tokio features aws-sdk-rust turns on (aws-lc-rs, http2,
+# native roots: +1.4 MB), which a program using botocraft alone never has.
+for pkg in bench-harness bench-botocraft-client bench-sdk-client; do
+    cargo build --release --quiet --manifest-path "$BENCH/Cargo.toml" -p "$pkg"
+done
 
 echo "stripped binary sizes:"
 for b in bench-botocraft bench-sdk; do

@@ -573,9 +573,18 @@ struct MixedOut {
 struct Mixed {
     #[serde(rename = "Id")]
     id: Option<String>,
-    #[serde(rename = "Items")]
+    // As generated list fields read them (exact capacity).
+    #[serde(
+        rename = "Items",
+        default,
+        deserialize_with = "crate::serde_util::list"
+    )]
     items: Option<Vec<String>>,
-    #[serde(rename = "Others")]
+    #[serde(
+        rename = "Others",
+        default,
+        deserialize_with = "crate::serde_util::list"
+    )]
     others: Option<Vec<String>>,
     #[serde(rename = "Counts")]
     counts: Option<std::collections::BTreeMap<String, i64>>,
@@ -621,8 +630,10 @@ fn flattened_lists_maps_attributes_and_scalars() {
     let out: MixedOut = parse_response(&AUTOSCALING, "Op", &MIXED_OUT, None, &r).unwrap();
     let m = out.mixed;
     assert_eq!(m.id.as_deref(), Some("m<1>"));
-    assert_eq!(m.items.unwrap(), ["a", "b"]);
-    assert_eq!(m.others.unwrap(), ["x", "y"]);
+    let (items, others) = (m.items.unwrap(), m.others.unwrap());
+    assert_eq!(items, ["a", "b"]);
+    assert_eq!(others, ["x", "y"]);
+    assert_eq!((items.capacity(), others.capacity()), (2, 2));
     let counts = m.counts.unwrap();
     assert_eq!((counts["one"], counts["two"]), (1, 2));
     let attrs = m.attrs.unwrap();

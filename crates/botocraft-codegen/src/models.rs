@@ -284,15 +284,9 @@ impl<'a> Emitter<'a> {
             let _ = writeln!(out, "    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {{\n        self.{}.as_deref().map(tags::TagSnapshot::of)\n    }}\n", f.ident);
         }
         if model.manager.contains_key("update") {
-            let tracked = self.tracked_fields(name, model, &fields)?;
-            let prints: Vec<String> = tracked
-                .iter()
-                .map(|f| format!("botocraft_core::fingerprint(&self.{f})"))
-                .collect();
             let _ = writeln!(
                 out,
-                "    fn baseline(&self) -> Option<botocraft_core::Baseline> {{\n        Some(botocraft_core::Baseline::of([{}]))\n    }}\n",
-                prints.join(", ")
+                "    fn baseline(&self) -> Option<botocraft_core::Baseline> {{\n        Some(botocraft_core::Baseline::of(self.fingerprints()))\n    }}\n"
             );
         }
         out.push_str("    fn state(&self) -> &ModelState {\n        &self._state\n    }\n\n    fn state_mut(&mut self) -> &mut ModelState {\n        &mut self._state\n    }\n}\n\n");
@@ -631,19 +625,27 @@ impl<'a> Emitter<'a> {
         } else {
             Vec::new()
         };
-        if !tracked.is_empty() {
-            let checks: String = tracked
+        if model.manager.contains_key("update") {
+            let n = tracked.len();
+            let names: Vec<String> = tracked
                 .iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    format!(
-                        "        if baseline.is_none_or(|b| b.differs({i}, &self.{f})) {{ changed.push(\"{f}\"); }}\n"
-                    )
-                })
+                .map(|f| format!("{:?}", names::bare(f)))
+                .collect();
+            let prints: Vec<String> = tracked
+                .iter()
+                .map(|f| format!("botocraft_core::fingerprint(&self.{f})"))
                 .collect();
             let _ = writeln!(
                 out,
-                "    /// The fields an update would send: those that differ from what AWS\n    /// returned (all of them for a model that did not come from AWS).\n    pub fn changed_fields(&self) -> Vec<&'static str> {{\n        let baseline = self._state.baseline();\n        let mut changed = Vec::new();\n{checks}        changed\n    }}\n"
+                "    /// The fields an update can send, which change tracking compares.\n    const TRACKED: [&'static str; {n}] = [{}];\n\n    /// A fingerprint of each field of [`Self::TRACKED`], in that order.\n    fn fingerprints(&self) -> [Option<u64>; {n}] {{\n        [{}]\n    }}\n",
+                names.join(", "),
+                prints.join(", ")
+            );
+        }
+        if !tracked.is_empty() {
+            let _ = writeln!(
+                out,
+                "    /// The fields an update would send: those that differ from what AWS\n    /// returned (all of them for a model that did not come from AWS).\n    pub fn changed_fields(&self) -> Vec<&'static str> {{\n        botocraft_core::baseline::changed(self._state.baseline(), &Self::TRACKED, self.fingerprints())\n    }}\n"
             );
         }
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");

@@ -35,10 +35,7 @@ impl Baseline {
 
     /// Whether `value` differs from field `index` as AWS returned it.
     pub fn differs<T: Serialize + ?Sized>(&self, index: usize, value: &T) -> bool {
-        match (self.0.get(index), fingerprint(value)) {
-            (Some(&before), Some(now)) => before == NONE || before != now,
-            _ => true,
-        }
+        differs(self.0.get(index).copied(), fingerprint(value))
     }
 
     /// How many fields the baseline covers.
@@ -55,6 +52,30 @@ impl Baseline {
 impl fmt::Debug for Baseline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Baseline({} fields)", self.0.len())
+    }
+}
+
+/// The names of the fields whose fingerprint `now` differs from `baseline`'s
+/// (every name when there is no baseline: a model built locally).
+pub fn changed<const N: usize>(
+    baseline: Option<&Baseline>,
+    names: &[&'static str; N],
+    now: [Option<u64>; N],
+) -> Vec<&'static str> {
+    names
+        .iter()
+        .zip(now)
+        .enumerate()
+        .filter(|&(i, (_, now))| baseline.is_none_or(|b| differs(b.0.get(i).copied(), now)))
+        .map(|(_, (name, _))| *name)
+        .collect()
+}
+
+/// A field whose fingerprint was not taken, or cannot be now, counts as changed.
+fn differs(before: Option<u64>, now: Option<u64>) -> bool {
+    match (before, now) {
+        (Some(before), Some(now)) => before == NONE || before != now,
+        _ => true,
     }
 }
 
@@ -297,38 +318,27 @@ impl ser::SerializeSeq for &mut Fingerprinter {
     }
 }
 
-impl ser::SerializeTuple for &mut Fingerprinter {
-    type Ok = ();
-    type Error = Unfingerprintable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Res {
-        ser::SerializeSeq::end(self)
-    }
+/// Tuples, tuple structs and tuple variants are fingerprinted as sequences.
+macro_rules! as_seq {
+    ($($trait:ident::$method:ident),*) => {$(
+        impl ser::$trait for &mut Fingerprinter {
+            type Ok = ();
+            type Error = Unfingerprintable;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+                ser::SerializeSeq::serialize_element(self, value)
+            }
+            fn end(self) -> Res {
+                ser::SerializeSeq::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for &mut Fingerprinter {
-    type Ok = ();
-    type Error = Unfingerprintable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Res {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Fingerprinter {
-    type Ok = ();
-    type Error = Unfingerprintable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Res {
-        ser::SerializeSeq::end(self)
-    }
-}
+as_seq!(
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for &mut Fingerprinter {
     type Ok = ();
@@ -437,6 +447,21 @@ mod tests {
         assert!(b.differs(1, &None::<String>));
         // An index the baseline does not cover counts as changed.
         assert!(b.differs(2, &count));
+    }
+
+    #[test]
+    fn changed_names_the_fields_that_differ() {
+        const NAMES: [&str; 3] = ["count", "name", "ports"];
+        let prints = |count: i32, name: &str, ports: &[u16]| {
+            [fingerprint(&count), fingerprint(name), fingerprint(ports)]
+        };
+        let b = Baseline::of(prints(2, "web", &[80]));
+        assert!(changed(Some(&b), &NAMES, prints(2, "web", &[80])).is_empty());
+        assert_eq!(
+            changed(Some(&b), &NAMES, prints(3, "web", &[80, 443])),
+            ["count", "ports"]
+        );
+        assert_eq!(changed(None, &NAMES, prints(2, "web", &[80])), NAMES);
     }
 
     #[test]

@@ -2695,14 +2695,7 @@ impl PrimaryModel for Volume {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([
-            botocraft_core::fingerprint(&self.volume_id),
-            botocraft_core::fingerprint(&self.size),
-            botocraft_core::fingerprint(&self.volume_type),
-            botocraft_core::fingerprint(&self.iops),
-            botocraft_core::fingerprint(&self.throughput),
-            botocraft_core::fingerprint(&self.multi_attach_enabled),
-        ]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -2814,30 +2807,36 @@ impl Volume {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 6] = [
+        "volume_id",
+        "size",
+        "volume_type",
+        "iops",
+        "throughput",
+        "multi_attach_enabled",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 6] {
+        [
+            botocraft_core::fingerprint(&self.volume_id),
+            botocraft_core::fingerprint(&self.size),
+            botocraft_core::fingerprint(&self.volume_type),
+            botocraft_core::fingerprint(&self.iops),
+            botocraft_core::fingerprint(&self.throughput),
+            botocraft_core::fingerprint(&self.multi_attach_enabled),
+        ]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.volume_id)) {
-            changed.push("volume_id");
-        }
-        if baseline.is_none_or(|b| b.differs(1, &self.size)) {
-            changed.push("size");
-        }
-        if baseline.is_none_or(|b| b.differs(2, &self.volume_type)) {
-            changed.push("volume_type");
-        }
-        if baseline.is_none_or(|b| b.differs(3, &self.iops)) {
-            changed.push("iops");
-        }
-        if baseline.is_none_or(|b| b.differs(4, &self.throughput)) {
-            changed.push("throughput");
-        }
-        if baseline.is_none_or(|b| b.differs(5, &self.multi_attach_enabled)) {
-            changed.push("multi_attach_enabled");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;

@@ -72,12 +72,7 @@ impl PrimaryModel for Repository {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([
-            botocraft_core::fingerprint(&self.registry_id),
-            botocraft_core::fingerprint(&self.repository_name),
-            botocraft_core::fingerprint(&self.image_tag_mutability),
-            botocraft_core::fingerprint(&self.image_tag_mutability_exclusion_filters),
-        ]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -227,24 +222,32 @@ impl Repository {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 4] = [
+        "registry_id",
+        "repository_name",
+        "image_tag_mutability",
+        "image_tag_mutability_exclusion_filters",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.registry_id),
+            botocraft_core::fingerprint(&self.repository_name),
+            botocraft_core::fingerprint(&self.image_tag_mutability),
+            botocraft_core::fingerprint(&self.image_tag_mutability_exclusion_filters),
+        ]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.registry_id)) {
-            changed.push("registry_id");
-        }
-        if baseline.is_none_or(|b| b.differs(1, &self.repository_name)) {
-            changed.push("repository_name");
-        }
-        if baseline.is_none_or(|b| b.differs(2, &self.image_tag_mutability)) {
-            changed.push("image_tag_mutability");
-        }
-        if baseline.is_none_or(|b| b.differs(3, &self.image_tag_mutability_exclusion_filters)) {
-            changed.push("image_tag_mutability_exclusion_filters");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;

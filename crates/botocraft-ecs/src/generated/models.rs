@@ -72,11 +72,7 @@ impl PrimaryModel for Cluster {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([
-            botocraft_core::fingerprint(&self.cluster_arn),
-            botocraft_core::fingerprint(&self.settings),
-            botocraft_core::fingerprint(&self.configuration),
-        ]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -190,21 +186,26 @@ impl Cluster {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 3] = ["cluster_arn", "settings", "configuration"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.settings),
+            botocraft_core::fingerprint(&self.configuration),
+        ]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.cluster_arn)) {
-            changed.push("cluster_arn");
-        }
-        if baseline.is_none_or(|b| b.differs(1, &self.settings)) {
-            changed.push("settings");
-        }
-        if baseline.is_none_or(|b| b.differs(2, &self.configuration)) {
-            changed.push("configuration");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -334,26 +335,7 @@ impl PrimaryModel for TaskDefinition {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([
-            botocraft_core::fingerprint(&self.family),
-            botocraft_core::fingerprint(&self.task_role_arn),
-            botocraft_core::fingerprint(&self.execution_role_arn),
-            botocraft_core::fingerprint(&self.network_mode),
-            botocraft_core::fingerprint(&self.container_definitions),
-            botocraft_core::fingerprint(&self.volumes),
-            botocraft_core::fingerprint(&self.placement_constraints),
-            botocraft_core::fingerprint(&self.requires_compatibilities),
-            botocraft_core::fingerprint(&self.cpu),
-            botocraft_core::fingerprint(&self.memory),
-            botocraft_core::fingerprint(&self.pid_mode),
-            botocraft_core::fingerprint(&self.ipc_mode),
-            botocraft_core::fingerprint(&self.proxy_configuration),
-            botocraft_core::fingerprint(&self.inference_accelerators),
-            botocraft_core::fingerprint(&self.ephemeral_storage),
-            botocraft_core::fingerprint(&self.runtime_platform),
-            botocraft_core::fingerprint(&self.enable_fault_injection),
-            botocraft_core::fingerprint(&self.trusted_execution_configuration),
-        ]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -422,66 +404,60 @@ impl TaskDefinition {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 18] = [
+        "family",
+        "task_role_arn",
+        "execution_role_arn",
+        "network_mode",
+        "container_definitions",
+        "volumes",
+        "placement_constraints",
+        "requires_compatibilities",
+        "cpu",
+        "memory",
+        "pid_mode",
+        "ipc_mode",
+        "proxy_configuration",
+        "inference_accelerators",
+        "ephemeral_storage",
+        "runtime_platform",
+        "enable_fault_injection",
+        "trusted_execution_configuration",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 18] {
+        [
+            botocraft_core::fingerprint(&self.family),
+            botocraft_core::fingerprint(&self.task_role_arn),
+            botocraft_core::fingerprint(&self.execution_role_arn),
+            botocraft_core::fingerprint(&self.network_mode),
+            botocraft_core::fingerprint(&self.container_definitions),
+            botocraft_core::fingerprint(&self.volumes),
+            botocraft_core::fingerprint(&self.placement_constraints),
+            botocraft_core::fingerprint(&self.requires_compatibilities),
+            botocraft_core::fingerprint(&self.cpu),
+            botocraft_core::fingerprint(&self.memory),
+            botocraft_core::fingerprint(&self.pid_mode),
+            botocraft_core::fingerprint(&self.ipc_mode),
+            botocraft_core::fingerprint(&self.proxy_configuration),
+            botocraft_core::fingerprint(&self.inference_accelerators),
+            botocraft_core::fingerprint(&self.ephemeral_storage),
+            botocraft_core::fingerprint(&self.runtime_platform),
+            botocraft_core::fingerprint(&self.enable_fault_injection),
+            botocraft_core::fingerprint(&self.trusted_execution_configuration),
+        ]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.family)) {
-            changed.push("family");
-        }
-        if baseline.is_none_or(|b| b.differs(1, &self.task_role_arn)) {
-            changed.push("task_role_arn");
-        }
-        if baseline.is_none_or(|b| b.differs(2, &self.execution_role_arn)) {
-            changed.push("execution_role_arn");
-        }
-        if baseline.is_none_or(|b| b.differs(3, &self.network_mode)) {
-            changed.push("network_mode");
-        }
-        if baseline.is_none_or(|b| b.differs(4, &self.container_definitions)) {
-            changed.push("container_definitions");
-        }
-        if baseline.is_none_or(|b| b.differs(5, &self.volumes)) {
-            changed.push("volumes");
-        }
-        if baseline.is_none_or(|b| b.differs(6, &self.placement_constraints)) {
-            changed.push("placement_constraints");
-        }
-        if baseline.is_none_or(|b| b.differs(7, &self.requires_compatibilities)) {
-            changed.push("requires_compatibilities");
-        }
-        if baseline.is_none_or(|b| b.differs(8, &self.cpu)) {
-            changed.push("cpu");
-        }
-        if baseline.is_none_or(|b| b.differs(9, &self.memory)) {
-            changed.push("memory");
-        }
-        if baseline.is_none_or(|b| b.differs(10, &self.pid_mode)) {
-            changed.push("pid_mode");
-        }
-        if baseline.is_none_or(|b| b.differs(11, &self.ipc_mode)) {
-            changed.push("ipc_mode");
-        }
-        if baseline.is_none_or(|b| b.differs(12, &self.proxy_configuration)) {
-            changed.push("proxy_configuration");
-        }
-        if baseline.is_none_or(|b| b.differs(13, &self.inference_accelerators)) {
-            changed.push("inference_accelerators");
-        }
-        if baseline.is_none_or(|b| b.differs(14, &self.ephemeral_storage)) {
-            changed.push("ephemeral_storage");
-        }
-        if baseline.is_none_or(|b| b.differs(15, &self.runtime_platform)) {
-            changed.push("runtime_platform");
-        }
-        if baseline.is_none_or(|b| b.differs(16, &self.enable_fault_injection)) {
-            changed.push("enable_fault_injection");
-        }
-        if baseline.is_none_or(|b| b.differs(17, &self.trusted_execution_configuration)) {
-            changed.push("trusted_execution_configuration");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -586,24 +562,7 @@ impl PrimaryModel for Service {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([
-            botocraft_core::fingerprint(&self.cluster_arn),
-            botocraft_core::fingerprint(&self.service_name),
-            botocraft_core::fingerprint(&self.desired_count),
-            botocraft_core::fingerprint(&self.task_definition),
-            botocraft_core::fingerprint(&self.capacity_provider_strategy),
-            botocraft_core::fingerprint(&self.deployment_configuration),
-            botocraft_core::fingerprint(&self.network_configuration),
-            botocraft_core::fingerprint(&self.placement_constraints),
-            botocraft_core::fingerprint(&self.placement_strategy),
-            botocraft_core::fingerprint(&self.platform_version),
-            botocraft_core::fingerprint(&self.health_check_grace_period_seconds),
-            botocraft_core::fingerprint(&self.enable_execute_command),
-            botocraft_core::fingerprint(&self.enable_ecs_managed_tags),
-            botocraft_core::fingerprint(&self.load_balancers),
-            botocraft_core::fingerprint(&self.propagate_tags),
-            botocraft_core::fingerprint(&self.service_registries),
-        ]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -787,60 +746,56 @@ impl Service {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 16] = [
+        "cluster_arn",
+        "service_name",
+        "desired_count",
+        "task_definition",
+        "capacity_provider_strategy",
+        "deployment_configuration",
+        "network_configuration",
+        "placement_constraints",
+        "placement_strategy",
+        "platform_version",
+        "health_check_grace_period_seconds",
+        "enable_execute_command",
+        "enable_ecs_managed_tags",
+        "load_balancers",
+        "propagate_tags",
+        "service_registries",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 16] {
+        [
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.service_name),
+            botocraft_core::fingerprint(&self.desired_count),
+            botocraft_core::fingerprint(&self.task_definition),
+            botocraft_core::fingerprint(&self.capacity_provider_strategy),
+            botocraft_core::fingerprint(&self.deployment_configuration),
+            botocraft_core::fingerprint(&self.network_configuration),
+            botocraft_core::fingerprint(&self.placement_constraints),
+            botocraft_core::fingerprint(&self.placement_strategy),
+            botocraft_core::fingerprint(&self.platform_version),
+            botocraft_core::fingerprint(&self.health_check_grace_period_seconds),
+            botocraft_core::fingerprint(&self.enable_execute_command),
+            botocraft_core::fingerprint(&self.enable_ecs_managed_tags),
+            botocraft_core::fingerprint(&self.load_balancers),
+            botocraft_core::fingerprint(&self.propagate_tags),
+            botocraft_core::fingerprint(&self.service_registries),
+        ]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.cluster_arn)) {
-            changed.push("cluster_arn");
-        }
-        if baseline.is_none_or(|b| b.differs(1, &self.service_name)) {
-            changed.push("service_name");
-        }
-        if baseline.is_none_or(|b| b.differs(2, &self.desired_count)) {
-            changed.push("desired_count");
-        }
-        if baseline.is_none_or(|b| b.differs(3, &self.task_definition)) {
-            changed.push("task_definition");
-        }
-        if baseline.is_none_or(|b| b.differs(4, &self.capacity_provider_strategy)) {
-            changed.push("capacity_provider_strategy");
-        }
-        if baseline.is_none_or(|b| b.differs(5, &self.deployment_configuration)) {
-            changed.push("deployment_configuration");
-        }
-        if baseline.is_none_or(|b| b.differs(6, &self.network_configuration)) {
-            changed.push("network_configuration");
-        }
-        if baseline.is_none_or(|b| b.differs(7, &self.placement_constraints)) {
-            changed.push("placement_constraints");
-        }
-        if baseline.is_none_or(|b| b.differs(8, &self.placement_strategy)) {
-            changed.push("placement_strategy");
-        }
-        if baseline.is_none_or(|b| b.differs(9, &self.platform_version)) {
-            changed.push("platform_version");
-        }
-        if baseline.is_none_or(|b| b.differs(10, &self.health_check_grace_period_seconds)) {
-            changed.push("health_check_grace_period_seconds");
-        }
-        if baseline.is_none_or(|b| b.differs(11, &self.enable_execute_command)) {
-            changed.push("enable_execute_command");
-        }
-        if baseline.is_none_or(|b| b.differs(12, &self.enable_ecs_managed_tags)) {
-            changed.push("enable_ecs_managed_tags");
-        }
-        if baseline.is_none_or(|b| b.differs(13, &self.load_balancers)) {
-            changed.push("load_balancers");
-        }
-        if baseline.is_none_or(|b| b.differs(14, &self.propagate_tags)) {
-            changed.push("propagate_tags");
-        }
-        if baseline.is_none_or(|b| b.differs(15, &self.service_registries)) {
-            changed.push("service_registries");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -1733,10 +1688,7 @@ impl PrimaryModel for CapacityProvider {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([
-            botocraft_core::fingerprint(&self.name),
-            botocraft_core::fingerprint(&self.cluster),
-        ]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -1782,18 +1734,25 @@ impl CapacityProvider {
         self.tags = Some(tags::from_map(&tags));
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 2] = ["name", "cluster"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.name),
+            botocraft_core::fingerprint(&self.cluster),
+        ]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.name)) {
-            changed.push("name");
-        }
-        if baseline.is_none_or(|b| b.differs(1, &self.cluster)) {
-            changed.push("cluster");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -1925,12 +1884,7 @@ impl PrimaryModel for TaskSet {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([
-            botocraft_core::fingerprint(&self.cluster_arn),
-            botocraft_core::fingerprint(&self.service_arn),
-            botocraft_core::fingerprint(&self.task_set_arn),
-            botocraft_core::fingerprint(&self.scale),
-        ]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -2027,24 +1981,27 @@ impl TaskSet {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 4] = ["cluster_arn", "service_arn", "task_set_arn", "scale"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.service_arn),
+            botocraft_core::fingerprint(&self.task_set_arn),
+            botocraft_core::fingerprint(&self.scale),
+        ]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.cluster_arn)) {
-            changed.push("cluster_arn");
-        }
-        if baseline.is_none_or(|b| b.differs(1, &self.service_arn)) {
-            changed.push("service_arn");
-        }
-        if baseline.is_none_or(|b| b.differs(2, &self.task_set_arn)) {
-            changed.push("task_set_arn");
-        }
-        if baseline.is_none_or(|b| b.differs(3, &self.scale)) {
-            changed.push("scale");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -2469,9 +2426,7 @@ impl PrimaryModel for Daemon {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([botocraft_core::fingerprint(
-            &self.daemon_arn,
-        )]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -2551,15 +2506,22 @@ impl Daemon {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 1] = ["daemon_arn"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.daemon_arn)]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.daemon_arn)) {
-            changed.push("daemon_arn");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -3307,9 +3269,7 @@ impl PrimaryModel for ExpressGatewayService {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of([botocraft_core::fingerprint(
-            &self.service_arn,
-        )]))
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -3413,15 +3373,22 @@ impl ExpressGatewayService {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 1] = ["service_arn"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.service_arn)]
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS).
     pub fn changed_fields(&self) -> Vec<&'static str> {
-        let baseline = self._state.baseline();
-        let mut changed = Vec::new();
-        if baseline.is_none_or(|b| b.differs(0, &self.service_arn)) {
-            changed.push("service_arn");
-        }
-        changed
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;

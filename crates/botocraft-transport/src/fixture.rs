@@ -249,7 +249,8 @@ fn describe_body(exchange: &Exchange) -> String {
     }
 }
 
-fn is_form(request: &http::Request<Vec<u8>>) -> bool {
+/// Whether `request` carries a form-encoded (query protocol) body.
+pub(crate) fn is_form(request: &http::Request<Vec<u8>>) -> bool {
     request
         .headers()
         .get(http::header::CONTENT_TYPE)
@@ -257,7 +258,8 @@ fn is_form(request: &http::Request<Vec<u8>>) -> bool {
         .is_some_and(|ct| ct.contains("x-www-form-urlencoded"))
 }
 
-fn form_pairs(body: &[u8]) -> BTreeMap<String, String> {
+/// The decoded key/value pairs of a form-encoded body.
+pub(crate) fn form_pairs(body: &[u8]) -> BTreeMap<String, String> {
     form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()

@@ -35,7 +35,7 @@ use botocraft_core::{Error, ModelState, Result, SharedSession};
 use serde_json::Value;
 
 use crate::credentials::Credentials;
-use crate::fixture::FixtureTransport;
+use crate::fixture::{form_pairs, is_form, FixtureTransport};
 use crate::session::AwsSession;
 use crate::transport::{operation_name, Transport};
 
@@ -56,8 +56,9 @@ impl Sent {
         let operation = operation_name(request).unwrap_or_default();
         let body = if is_form(request) {
             Value::Object(
-                form_urlencoded::parse(request.body())
-                    .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+                form_pairs(request.body())
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
                     .collect(),
             )
         } else {
@@ -65,14 +66,6 @@ impl Sent {
         };
         Sent { operation, body }
     }
-}
-
-fn is_form(request: &http::Request<Vec<u8>>) -> bool {
-    request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.contains("x-www-form-urlencoded"))
 }
 
 /// Forwards to the fixture and remembers what was sent.

@@ -1406,20 +1406,14 @@ impl<'a> Emitter<'a> {
                 let h = m.def.hydrate.as_ref().unwrap();
                 let (tmodel, tdef) = self.target_method(m.model_name, &h.method)?;
                 let hm = self.method(m.model_name, tmodel, &h.method, tdef)?;
-                let mut pass = String::new();
-                for p in &h.pass {
-                    let f = self.field(&m.input_fields, p, m.name)?;
-                    let hf = self.field(&hm.input_fields, p, &h.method)?;
-                    let setter = Self::setter_name(hm.def, hf);
-                    let _ = writeln!(pass, "                if let Some(v) = context.{}.clone() {{\n                    request = request.{setter}(v);\n                }}", f.ident);
-                }
+                let pass = self.hydrate_pass(m, &hm, &h.pass, "context")?;
                 if !pass.is_empty() {
                     s.push_str("        let context = input.clone();\n");
                 }
                 s.push_str(&self.pager(m)?);
                 s.push_str("        let manager = self.manager.using(&session);\n");
                 if h.method == "get" {
-                    let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .and_then(move |ids| {{\n                let requests: Vec<_> = ids.into_iter().map(|id| {{\n                    #[allow(unused_mut)]\n                    let mut request = manager.get(id);\n{pass}                    request.send()\n                }}).collect();\n                futures::stream::iter(requests).buffered(8).try_collect::<Vec<{name}>>()\n            }})\n            .boxed())", pass = pass.replace("\n                ", "\n                    ").replacen("                if", "                    if", 1));
+                    let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .and_then(move |ids| {{\n                botocraft_core::paginator::get_each(ids, |id| {{\n                    #[allow(unused_mut)]\n                    let mut request = manager.get(id);\n{pass}                    request.send()\n                }})\n            }})\n            .boxed())");
                 } else {
                     let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .and_then(move |ids| {{\n                #[allow(unused_mut)]\n                let mut request = manager.{}(ids);\n{pass}                async move {{ request.send().await.map(QuerySet::into_vec) }}\n            }})\n            .boxed())", h.method);
                 }
@@ -1429,15 +1423,9 @@ impl<'a> Emitter<'a> {
                 s.push_str(&self.paged_ids(m, &call)?);
                 let (tmodel, tdef) = self.target_method(m.model_name, &h.method)?;
                 let hm = self.method(m.model_name, tmodel, &h.method, tdef)?;
-                let mut pass = String::new();
-                for p in &h.pass {
-                    let f = self.field(&m.input_fields, p, m.name)?;
-                    let hf = self.field(&hm.input_fields, p, &h.method)?;
-                    let setter = Self::setter_name(hm.def, hf);
-                    let _ = writeln!(pass, "        if let Some(v) = input.{}.clone() {{\n            request = request.{setter}(v);\n        }}", f.ident);
-                }
+                let pass = self.hydrate_pass(m, &hm, &h.pass, "input")?;
                 if h.method == "get" {
-                    let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        let requests = ids.into_iter().map(|id| {{\n            #[allow(unused_mut)]\n            let mut request = manager.get(id);\n{pass}            request.send()\n        }});\n        let items: Vec<{name}> = futures::stream::iter(requests).buffered(8).try_collect().await?;\n        Ok(QuerySet::new(items))", pass = pass.replace("\n        ", "\n            ").replacen("        if", "            if", 1));
+                    let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        let items = botocraft_core::paginator::get_each(ids, |id| {{\n            #[allow(unused_mut)]\n            let mut request = manager.get(id);\n{pass}            request.send()\n        }})\n        .await?;\n        Ok(QuerySet::new(items))");
                 } else {
                     let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut request = self.manager.using(&session).{}(ids);\n{pass}        request.send().await", h.method);
                 }
@@ -1627,6 +1615,29 @@ impl<'a> Emitter<'a> {
             uop = u.operation,
             uw = self.wrapper(&u.operation),
         ))
+    }
+
+    /// The statements copying the listing's context arguments (`pass`, read
+    /// from `source`: the listing's input) onto a hydrating `request`.
+    fn hydrate_pass(
+        &self,
+        m: &Method,
+        hm: &Method,
+        pass: &[String],
+        source: &str,
+    ) -> Result<String, String> {
+        let mut out = String::new();
+        for p in pass {
+            let f = self.field(&m.input_fields, p, m.name)?;
+            let hf = self.field(&hm.input_fields, p, hm.name)?;
+            let setter = Self::setter_name(hm.def, hf);
+            let _ = writeln!(
+                out,
+                "if let Some(v) = {source}.{}.clone() {{ request = request.{setter}(v); }}",
+                f.ident
+            );
+        }
+        Ok(out)
     }
 
     /// `.into_iter()...collect()` turning the result list into the projected

@@ -61,6 +61,29 @@ pub async fn collect_pages<T: Send + 'static>(
     pages.try_concat().await
 }
 
+/// The future [`get_each`] returns. Named (not `impl Future`) so that it
+/// does not capture the `get` closure, which may borrow a manager.
+pub type GetEach<Fut, T> =
+    stream::TryCollect<stream::Buffered<stream::Iter<std::vec::IntoIter<Fut>>>, Vec<T>>;
+
+/// How many `get` calls [`get_each`] keeps in flight.
+pub const GET_CONCURRENCY: usize = 8;
+
+/// Completes listings whose API returns only ids: `get(id)` for each, up to
+/// [`GET_CONCURRENCY`] at a time, results in the order of `ids`; the first
+/// error instead, never a shorter list. `get` is called for every id before
+/// the returned future is first polled, so it may borrow what it needs.
+pub fn get_each<I, T, F, Fut>(ids: Vec<I>, get: F) -> GetEach<Fut, T>
+where
+    F: FnMut(I) -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let requests: Vec<Fut> = ids.into_iter().map(get).collect();
+    stream::iter(requests)
+        .buffered(GET_CONCURRENCY)
+        .try_collect()
+}
+
 type FetchFn<T> =
     Box<dyn FnMut(Option<String>) -> Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>> + Send>;
 
@@ -223,5 +246,28 @@ mod tests {
         ]);
         let err = p.collect_all().await.unwrap_err();
         assert!(err.to_string().contains("repeated the page token"));
+    }
+
+    #[tokio::test]
+    async fn get_each_keeps_the_order_of_ids_and_fails_whole() {
+        // Later ids finish first; the result still follows the ids.
+        let ids: Vec<u64> = (1..=20).collect();
+        let got = get_each(ids.clone(), |id| async move {
+            tokio::time::sleep(std::time::Duration::from_millis(20 - id)).await;
+            Ok(id * 10)
+        })
+        .await
+        .unwrap();
+        assert_eq!(got, ids.iter().map(|id| id * 10).collect::<Vec<_>>());
+        let err = get_each(ids, |id| async move {
+            if id == 7 {
+                Err(Error::validation("no such id"))
+            } else {
+                Ok(id)
+            }
+        })
+        .await
+        .unwrap_err();
+        assert!(err.to_string().contains("no such id"), "{err}");
     }
 }

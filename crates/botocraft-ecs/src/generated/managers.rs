@@ -1284,17 +1284,11 @@ impl TaskDefinitionList {
         Ok(pager
             .pages()
             .and_then(move |ids| {
-                let requests: Vec<_> = ids
-                    .into_iter()
-                    .map(|id| {
-                        #[allow(unused_mut)]
-                        let mut request = manager.get(id);
-                        request.send()
-                    })
-                    .collect();
-                futures::stream::iter(requests)
-                    .buffered(8)
-                    .try_collect::<Vec<TaskDefinition>>()
+                botocraft_core::paginator::get_each(ids, |id| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get(id);
+                    request.send()
+                })
             })
             .boxed())
     }
@@ -8124,17 +8118,11 @@ impl DaemonList {
         Ok(pager
             .pages()
             .and_then(move |ids| {
-                let requests: Vec<_> = ids
-                    .into_iter()
-                    .map(|id| {
-                        #[allow(unused_mut)]
-                        let mut request = manager.get(id);
-                        request.send()
-                    })
-                    .collect();
-                futures::stream::iter(requests)
-                    .buffered(8)
-                    .try_collect::<Vec<Daemon>>()
+                botocraft_core::paginator::get_each(ids, |id| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get(id);
+                    request.send()
+                })
             })
             .boxed())
     }
@@ -8830,17 +8818,11 @@ impl DaemonTaskDefinitionList {
         Ok(pager
             .pages()
             .and_then(move |ids| {
-                let requests: Vec<_> = ids
-                    .into_iter()
-                    .map(|id| {
-                        #[allow(unused_mut)]
-                        let mut request = manager.get(id);
-                        request.send()
-                    })
-                    .collect();
-                futures::stream::iter(requests)
-                    .buffered(8)
-                    .try_collect::<Vec<DaemonTaskDefinition>>()
+                botocraft_core::paginator::get_each(ids, |id| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get(id);
+                    request.send()
+                })
             })
             .boxed())
     }
@@ -9863,17 +9845,11 @@ impl ExpressGatewayServiceList {
         Ok(pager
             .pages()
             .and_then(move |ids| {
-                let requests: Vec<_> = ids
-                    .into_iter()
-                    .map(|id| {
-                        #[allow(unused_mut)]
-                        let mut request = manager.get(id);
-                        request.send()
-                    })
-                    .collect();
-                futures::stream::iter(requests)
-                    .buffered(8)
-                    .try_collect::<Vec<ExpressGatewayService>>()
+                botocraft_core::paginator::get_each(ids, |id| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get(id);
+                    request.send()
+                })
             })
             .boxed())
     }

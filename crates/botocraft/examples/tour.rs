@@ -13,7 +13,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use botocraft::core::{OperationCall, Protocol, ServiceMetadata};
+use botocraft::ec2::Subnet;
 use botocraft::ecs::{
     AwsVpcConfiguration, Cluster, Compatibility, ContainerDefinition, LaunchType, LoadBalancer,
     NetworkConfiguration, NetworkMode, PortMapping, Service, Task, TaskDefinition,
@@ -126,12 +126,17 @@ async fn tour() -> botocraft::Result<()> {
     );
 
     // ── A service with a load balancer (secondary models) ───────────────
-    // EC2 models are not in botocraft yet, so the tour asks EC2 for a default
-    // subnet with one raw call through the same session.
-    let subnet = default_subnet(&session).await?;
+    // The service runs in a default subnet, found through the EC2 models.
+    let subnet = Subnet::objects()
+        .using(&session)
+        .list()
+        .filter("default-for-az", ["true"])
+        .await?
+        .into_iter()
+        .find_map(|subnet| subnet.subnet_id);
     step!(
         5,
-        "found default subnet {} (raw DescribeSubnets call through the session)",
+        "Subnet::objects().list().filter(\"default-for-az\", [\"true\"]): default subnet {}",
         subnet.as_deref().unwrap_or("<none>")
     );
     let network = subnet.as_ref().map(|subnet| NetworkConfiguration {
@@ -419,45 +424,4 @@ fn fresh_account_id() -> String {
         .unwrap_or_default();
     let mixed = nanos ^ (u128::from(std::process::id()) << 32);
     (100_000_000_000 + mixed % 900_000_000_000).to_string()
-}
-
-/// EC2 as the session needs to know it for one raw call.
-static EC2: ServiceMetadata = ServiceMetadata {
-    name: "ec2",
-    signing_name: "ec2",
-    endpoint_prefix: "ec2",
-    env_id: "EC2",
-    api_version: "2016-11-15",
-    target_prefix: None,
-    protocol: Protocol::Ec2Query,
-};
-
-/// The id of a default-VPC subnet, asked of EC2 directly (botocraft's EC2
-/// models are still to come). Any `Session` can send hand-built calls.
-async fn default_subnet(session: &SharedSession) -> botocraft::Result<Option<String>> {
-    let body = "Action=DescribeSubnets&Version=2016-11-15\
-                &Filter.1.Name=default-for-az&Filter.1.Value.1=true";
-    let request = http::Request::post("/")
-        .header(
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        )
-        .body(body.as_bytes().to_vec())
-        .map_err(|e| Error::validation(e.to_string()))?;
-    let response = session
-        .send(OperationCall {
-            service: &EC2,
-            operation: "DescribeSubnets",
-            request,
-        })
-        .await?;
-    if !response.status().is_success() {
-        return Ok(None);
-    }
-    let text = String::from_utf8_lossy(response.body());
-    Ok(text
-        .split("<subnetId>")
-        .nth(1)
-        .and_then(|rest| rest.split("</subnetId>").next())
-        .map(str::to_owned))
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use botocraft_core::protocol::invoke;
-use botocraft_core::{Protocol, ServiceMetadata, SharedSession};
+use botocraft_core::SharedSession;
 use botocraft_transport::{AwsSession, Credentials, Env};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -19,15 +19,8 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-static ECS: ServiceMetadata = ServiceMetadata {
-    name: "ecs",
-    signing_name: "ecs",
-    endpoint_prefix: "ecs",
-    env_id: "ECS",
-    api_version: "2014-11-13",
-    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-    protocol: Protocol::AwsJson1_1,
-};
+mod common;
+use common::ECS;
 
 /// Concurrent calls.
 const CALLS: usize = 1000;

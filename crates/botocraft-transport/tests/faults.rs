@@ -12,9 +12,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use botocraft_core::protocol::invoke;
-use botocraft_core::{
-    Error, Page, Paginator, Protocol, Result, ServiceMetadata, TimeoutKind, TokenPaginator,
-};
+use botocraft_core::{Error, Page, Paginator, Result, TimeoutKind, TokenPaginator};
 use botocraft_transport::retry::RetryMode;
 use botocraft_transport::{AwsSession, AwsSessionBuilder, Credentials, Env, Transport};
 use futures::StreamExt;
@@ -25,15 +23,8 @@ use tokio::net::TcpListener;
 use wiremock::matchers::{body_json, body_partial_json, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-static ECS: ServiceMetadata = ServiceMetadata {
-    name: "ecs",
-    signing_name: "ecs",
-    endpoint_prefix: "ecs",
-    env_id: "ECS",
-    api_version: "2014-11-13",
-    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-    protocol: Protocol::AwsJson1_1,
-};
+mod common;
+use common::ECS;
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct ListClusters {

@@ -1,20 +1,13 @@
 //! FixtureTransport matching and RecordingTransport scrubbing.
 
-use botocraft_core::{Error, OperationCall, Protocol, ServiceMetadata, Session};
+use botocraft_core::{Error, OperationCall, Session};
 use botocraft_transport::{
     AwsSession, Credentials, Env, FixtureTransport, RecordingTransport, Transport,
 };
 use serde_json::json;
 
-static ECS: ServiceMetadata = ServiceMetadata {
-    name: "ecs",
-    signing_name: "ecs",
-    endpoint_prefix: "ecs",
-    env_id: "ECS",
-    api_version: "2014-11-13",
-    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-    protocol: Protocol::AwsJson1_1,
-};
+mod common;
+use common::ECS;
 
 fn json_request(operation: &str, body: serde_json::Value) -> http::Request<Vec<u8>> {
     http::Request::post("https://ecs.us-east-1.amazonaws.com/")

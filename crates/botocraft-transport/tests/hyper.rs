@@ -2,20 +2,13 @@
 
 use std::time::Duration;
 
-use botocraft_core::{Error, OperationCall, Protocol, ServiceMetadata, Session};
+use botocraft_core::{Error, OperationCall, Session};
 use botocraft_transport::{AwsSession, Credentials, Env, HyperTransport, Transport};
 use wiremock::matchers::{body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-static ECS: ServiceMetadata = ServiceMetadata {
-    name: "ecs",
-    signing_name: "ecs",
-    endpoint_prefix: "ecs",
-    env_id: "ECS",
-    api_version: "2014-11-13",
-    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-    protocol: Protocol::AwsJson1_1,
-};
+mod common;
+use common::ECS;
 
 #[tokio::test]
 async fn plain_http_to_loopback_round_trips() {

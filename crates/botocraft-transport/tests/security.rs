@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use botocraft_core::protocol::invoke;
-use botocraft_core::{Error, Protocol, ServiceMetadata};
+use botocraft_core::Error;
 use botocraft_transport::{AwsSession, AwsSessionBuilder, Credentials, Env};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -26,15 +26,8 @@ use tokio::net::TcpListener;
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-static ECS: ServiceMetadata = ServiceMetadata {
-    name: "ecs",
-    signing_name: "ecs",
-    endpoint_prefix: "ecs",
-    env_id: "ECS",
-    api_version: "2014-11-13",
-    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-    protocol: Protocol::AwsJson1_1,
-};
+mod common;
+use common::ECS;
 
 const ACCESS_KEY: &str = "AKIDSECURITYTEST";
 const SECRET_KEY: &str = "SeCrEtKeY/zq9XWv+distinctive+SECRET+0123456789";

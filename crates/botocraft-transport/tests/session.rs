@@ -6,22 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use botocraft_core::{
-    Error, OperationCall, Protocol, Result, ServiceMetadata, Session, TimeoutKind,
-};
+use botocraft_core::{Error, OperationCall, Result, Session, TimeoutKind};
 use botocraft_transport::{
     AwsSession, AwsSessionBuilder, Credentials, Env, ProvideCredentials, Transport,
 };
 
-static ECS: ServiceMetadata = ServiceMetadata {
-    name: "ecs",
-    signing_name: "ecs",
-    endpoint_prefix: "ecs",
-    env_id: "ECS",
-    api_version: "2014-11-13",
-    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-    protocol: Protocol::AwsJson1_1,
-};
+mod common;
+use common::ECS;
 
 mockall::mock! {
     pub Net {}

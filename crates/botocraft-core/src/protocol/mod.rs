@@ -8,6 +8,14 @@ pub mod json;
 pub mod query;
 pub mod xml;
 
+/// The fake services of the protocol unit tests (shared with the parser
+/// property tests and fuzz targets).
+#[cfg(test)]
+mod test_services {
+    use crate::{Protocol, ServiceMetadata};
+    include!("../../tests/support/services.rs");
+}
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -169,15 +177,7 @@ mod tests {
         }
     }
 
-    static ECS: ServiceMetadata = ServiceMetadata {
-        name: "ecs",
-        signing_name: "ecs",
-        endpoint_prefix: "ecs",
-        env_id: "ECS",
-        api_version: "2014-11-13",
-        target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-        protocol: Protocol::AwsJson1_1,
-    };
+    use super::test_services::ECS;
 
     #[derive(serde::Deserialize, Debug, PartialEq)]
     struct Out {

@@ -2,6 +2,7 @@
 //! shape-directed parts (timestamp formats, non-finite floats, blobs, `null`
 //! list elements).
 
+use crate::protocol::test_services::ECS;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -27,16 +28,6 @@ static OUT: Shape = shape(
     "Out",
     Kind::Structure(&[Member::new("n", &scalars::INTEGER)]),
 );
-
-static ECS: ServiceMetadata = ServiceMetadata {
-    name: "ecs",
-    signing_name: "ecs",
-    endpoint_prefix: "ecs",
-    env_id: "ECS",
-    api_version: "2014-11-13",
-    target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
-    protocol: Protocol::AwsJson1_1,
-};
 
 fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
     let mut b = http::Response::builder().status(status);

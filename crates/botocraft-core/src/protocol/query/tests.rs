@@ -1,30 +1,11 @@
 use std::collections::{BTreeMap, HashMap};
 
+use crate::protocol::test_services::{AUTOSCALING, EC2};
 use serde_json::json;
 
 use super::*;
 use crate::schema::{scalars, Kind, Member, Shape, TimestampFormat};
 use crate::serde_util::{Blob, DateTime};
-
-static AUTOSCALING: ServiceMetadata = ServiceMetadata {
-    name: "autoscaling",
-    signing_name: "autoscaling",
-    endpoint_prefix: "autoscaling",
-    env_id: "AUTO_SCALING",
-    api_version: "2011-01-01",
-    target_prefix: None,
-    protocol: Protocol::AwsQuery,
-};
-
-static EC2: ServiceMetadata = ServiceMetadata {
-    name: "ec2",
-    signing_name: "ec2",
-    endpoint_prefix: "ec2",
-    env_id: "EC2",
-    api_version: "2016-11-15",
-    target_prefix: None,
-    protocol: Protocol::Ec2Query,
-};
 
 const fn shape(name: &'static str, kind: Kind) -> Shape {
     Shape {

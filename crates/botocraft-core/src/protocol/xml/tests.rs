@@ -1,28 +1,9 @@
 use serde::Deserialize;
 
 use super::*;
+use crate::protocol::test_services::{AUTOSCALING, EC2};
 use crate::schema::{scalars, Kind, Member, Shape};
 use crate::{Blob, DateTime};
-
-static EC2: ServiceMetadata = ServiceMetadata {
-    name: "ec2",
-    signing_name: "ec2",
-    endpoint_prefix: "ec2",
-    env_id: "EC2",
-    api_version: "2016-11-15",
-    target_prefix: None,
-    protocol: Protocol::Ec2Query,
-};
-
-static AUTOSCALING: ServiceMetadata = ServiceMetadata {
-    name: "autoscaling",
-    signing_name: "autoscaling",
-    endpoint_prefix: "autoscaling",
-    env_id: "AUTO_SCALING",
-    api_version: "2011-01-01",
-    target_prefix: None,
-    protocol: Protocol::AwsQuery,
-};
 
 fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
     let mut b = http::Response::builder().status(status);

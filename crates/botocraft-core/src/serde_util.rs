@@ -28,13 +28,21 @@ impl DateTime {
             return None;
         }
         // Whole seconds and the fraction separately: `secs * 1e9` would lose
-        // sub-microsecond precision at today's dates.
+        // sub-microsecond precision at today's dates. No i128 nanosecond
+        // total either: its division is a tenth of the time a response with
+        // many timestamps takes to read.
         let whole = secs.floor();
-        let nanos = ((secs - whole) * 1e9).round() as i128;
-        let total = (whole as i128)
-            .checked_mul(1_000_000_000)?
-            .checked_add(nanos)?;
-        OffsetDateTime::from_unix_timestamp_nanos(total)
+        if !(-(2f64.powi(63))..2f64.powi(63)).contains(&whole) {
+            return None;
+        }
+        let (mut whole, mut nanos) = (whole as i64, ((secs - whole) * 1e9).round() as u32);
+        if nanos >= 1_000_000_000 {
+            whole = whole.checked_add(1)?;
+            nanos -= 1_000_000_000;
+        }
+        OffsetDateTime::from_unix_timestamp(whole)
+            .ok()?
+            .replace_nanosecond(nanos)
             .ok()
             .map(DateTime)
     }
@@ -284,6 +292,32 @@ mod tests {
         assert_eq!(serde_json::to_string(&b).unwrap(), "1700000000.5");
         assert!(serde_json::from_str::<DateTime>("\"yesterday\"").is_err());
         assert!(serde_json::from_str::<DateTime>("1e300").is_err());
+    }
+
+    #[test]
+    fn epoch_seconds_keep_their_fraction_and_carry_and_range() {
+        let at = |secs: f64| DateTime::from_epoch_seconds(secs).map(|t| t.unix_timestamp_nanos());
+        assert_eq!(at(0.0), Some(0));
+        assert_eq!(at(1_700_000_000.25), Some(1_700_000_000_250_000_000));
+        // Before the epoch the fraction counts up from the floor.
+        assert_eq!(at(-1.25), Some(-1_250_000_000));
+        // A fraction that rounds to a whole second carries into the seconds.
+        assert_eq!(at(0.999_999_999_9), Some(1_000_000_000));
+        assert_eq!(at(-0.000_000_000_1), Some(0));
+        // Microseconds survive at today's dates.
+        let nanos = at(1_764_000_000.123_456).unwrap();
+        assert!((nanos - 1_764_000_000_123_456_000).abs() < 1_000, "{nanos}");
+        for bad in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e300,
+            -1e300,
+            9.3e18,
+            1e17,
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -37,7 +37,7 @@ use serde::de::{
     VariantAccess, Visitor,
 };
 
-use crate::schema::{Kind, Shape};
+use crate::schema::{Kind, Member, Shape};
 
 /// `shape`, unless it is a document (read as is, with everything below it).
 pub(super) fn known(shape: &'static Shape) -> Option<&'static Shape> {
@@ -131,6 +131,15 @@ fn member_shape(shape: Option<&'static Shape>, name: &str) -> Option<&'static Sh
         Kind::Structure(_) => shape.member(name).and_then(|m| known(m.shape)),
         _ => None,
     }
+}
+
+/// The index of the member named `name`, looked for from `start` on and
+/// then before it.
+fn find_member_from(members: &[Member], start: usize, name: &str) -> Option<usize> {
+    let start = start.min(members.len());
+    let (before, after) = members.split_at(start);
+    let named = |m: &Member| m.name == name;
+    (after.iter().position(named).map(|i| start + i)).or_else(|| before.iter().position(named))
 }
 
 /// The shape of the value under key `name` of a structure or map at
@@ -367,6 +376,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
             inner: map,
             shape: self.shape,
             pending: None,
+            next_member: 0,
         })
     }
 
@@ -471,10 +481,15 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Elements<A> {
 
 /// A structure's members or a map's entries; `pending` is the shape of the
 /// value whose key was just read (`None`: unknown member, read as is).
+/// `next_member` is where the search for the next key's member starts: AWS
+/// sends a structure's members in the model's order, so the member after the
+/// previous one is usually the one, and any other order only costs the
+/// search from the start.
 struct Entries<A> {
     inner: A,
     shape: Option<&'static Shape>,
     pending: Option<&'static Shape>,
+    next_member: usize,
 }
 
 /// Reads a key's text, borrowed from the input unless it has escapes. One
@@ -659,7 +674,16 @@ impl<'de, A: MapAccess<'de>> Entries<A> {
     fn next_key(&mut self) -> Result<Option<Cow<'de, str>>, A::Error> {
         let key = self.inner.next_key_seed(KeyText)?;
         if let Some(key) = &key {
-            self.pending = value_shape(self.shape, key);
+            self.pending = match self.shape.map(|s| &s.kind) {
+                Some(Kind::Structure(members)) => {
+                    let found = find_member_from(members, self.next_member, key);
+                    found.and_then(|i| {
+                        self.next_member = i + 1;
+                        known(members[i].shape)
+                    })
+                }
+                _ => value_shape(self.shape, key),
+            };
         }
         Ok(key)
     }

@@ -84,7 +84,7 @@ pub fn to_vec<T: Serialize + ?Sized>(
 }
 
 type JsonWriter<'w> = serde_json::Serializer<&'w mut Vec<u8>>;
-type JsonReader<'r> = serde_json::Deserializer<serde_json::de::SliceRead<'r>>;
+type JsonReader<'r> = serde_json::Deserializer<serde_json::de::StrRead<'r>>;
 
 fn write_json(
     shape: &'static Shape,
@@ -125,12 +125,21 @@ fn read_json<'r>(
         de::ShapeDe<&mut JsonReader<'r>>,
     ) -> std::result::Result<(), serde_json::Error>,
 ) -> std::result::Result<(), serde_json::Error> {
-    let mut reader = serde_json::Deserializer::from_slice(text);
+    // One UTF-8 check of the whole text; reading from a slice would check
+    // every string and key again on its own.
+    let text = std::str::from_utf8(text).map_err(not_utf8)?;
+    let mut reader = serde_json::Deserializer::from_str(text);
     read(de::ShapeDe {
         de: &mut reader,
         shape: de::known(shape),
     })?;
     reader.end()
+}
+
+#[cold]
+#[inline(never)]
+fn not_utf8(e: std::str::Utf8Error) -> serde_json::Error {
+    serde::de::Error::custom(format_args!("the text is not UTF-8: {e}"))
 }
 
 #[cold]

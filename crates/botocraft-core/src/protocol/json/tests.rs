@@ -115,6 +115,24 @@ fn garbage_success_body_is_a_deserialize_error() {
     assert!(parse_response::<Out>(&ECS, "Op", &OUT, &r).is_ok());
 }
 
+#[test]
+fn a_body_that_is_not_utf8_is_a_deserialize_error() {
+    #[derive(Debug, serde::Deserialize)]
+    struct Out {
+        #[allow(dead_code)]
+        s: Option<String>,
+    }
+    let mut r = response(200, &[], "");
+    *r.body_mut() = b"{\"s\": \"caf\xe9\"}".to_vec();
+    let err = parse_response::<Out>(&ECS, "Op", &OUT, &r).unwrap_err();
+    assert!(matches!(err, Error::Deserialize { .. }), "{err}");
+    assert!(err.to_string().contains("not UTF-8"), "{err}");
+    // Valid multi-byte text still reads.
+    let r = response(200, &[], r#"{"s": "café ☕"}"#);
+    let out = parse_response::<Out>(&ECS, "Op", &OUT, &r).unwrap();
+    assert_eq!(out.s.as_deref(), Some("café ☕"));
+}
+
 // --- the shape-directed parts -------------------------------------------------
 
 static ISO: Shape = shape("IsoTime", Kind::Timestamp(Some(TimestampFormat::Iso8601)));
@@ -266,6 +284,41 @@ fn output_timestamps_accept_http_dates_rfc3339_and_epoch_seconds() {
     );
     assert_eq!(de::http_date_seconds("Sun, 32 Jan 2000 20:34:56 GMT"), None);
     assert_eq!(de::http_date_seconds("Sun, 02 Jan 2000 20:34:56 PST"), None);
+}
+
+#[test]
+fn members_are_found_in_any_order() {
+    // The search for a key's member starts after the previous member; keys
+    // sent out of the model's order, unknown keys and a second structure
+    // must still each get their own member's shape.
+    let date = "Sun, 02 Jan 2000 20:34:56 GMT";
+    let expected = Times {
+        default: Some(at(Y2K)),
+        http: Some(at(Y2K)),
+        iso_list: Some(vec![at(Y2K)]),
+        http_map: Some(BTreeMap::from([("k".to_owned(), at(Y2K))])),
+        ..Times::default()
+    };
+    let orders: [&[&str]; 4] = [
+        &["HttpMap", "IsoList", "Http", "Default"],
+        &["Http", "HttpMap", "Default", "IsoList"],
+        &["IsoList", "Unknown", "Default", "HttpMap", "Http"],
+        &["Default", "Unknown", "Http", "IsoList", "HttpMap"],
+    ];
+    for keys in orders {
+        let fields: Vec<String> = keys
+            .iter()
+            .map(|k| match *k {
+                "IsoList" => format!("\"{k}\": [\"{date}\"]"),
+                "HttpMap" => format!("\"{k}\": {{\"k\": \"{date}\"}}"),
+                "Unknown" => format!("\"{k}\": {{\"Default\": \"not a date\"}}"),
+                _ => format!("\"{k}\": \"{date}\""),
+            })
+            .collect();
+        let r = ok(&format!("{{{}}}", fields.join(", ")));
+        let out: Times = parse_response(&ECS, "Op", &TIMES, &r).unwrap();
+        assert_eq!(out, expected, "{keys:?}");
+    }
 }
 
 static DOUBLE_ELEMENT: Member = Member::new("member", &scalars::DOUBLE);

@@ -59,6 +59,44 @@ pub struct MotoAccount {
 }
 
 impl MotoAccount {
+    /// Sends one EC2 Query call that botocraft has no model operation for
+    /// (`CreateImage`, say) in this account, and returns the raw HTTP
+    /// response. moto does not check signatures; the `Authorization` header
+    /// only tells it the service.
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot be reached.
+    pub async fn raw_ec2(&self, body: String) -> String {
+        let endpoint = self.endpoint.clone();
+        let account = self.account_id.clone();
+        tokio::task::spawn_blocking(move || {
+            let authority = endpoint
+                .strip_prefix("http://")
+                .expect("moto endpoint is http://host:port")
+                .trim_end_matches('/')
+                .to_string();
+            let request = format!(
+                "POST / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
+                 Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n\
+                 Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, \
+                 SignedHeaders=host, Signature=0\r\n\
+                 {MOTO_ACCOUNT_HEADER}: {account}\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let mut stream = TcpStream::connect(&authority).expect("connect to moto");
+            stream
+                .set_read_timeout(Some(Duration::from_secs(30)))
+                .expect("set timeout");
+            stream.write_all(request.as_bytes()).expect("send");
+            let mut response = String::new();
+            stream.read_to_string(&mut response).expect("read");
+            response
+        })
+        .await
+        .expect("raw EC2 call thread")
+    }
+
     /// Another session on the same server, in another fresh account.
     pub fn another_account(&self) -> MotoAccount {
         moto_account(&self.endpoint, &fresh_account_id())
@@ -150,6 +188,14 @@ pub async fn moto_ecs_tasks_stay_running(endpoint: &str) {
         (200..300).contains(&status),
         "moto set-transition for ecs::task failed: HTTP {status}: {text}"
     );
+}
+
+/// The text of the first `<element>` in `xml` (no attributes, no nesting).
+pub fn xml_value<'a>(xml: &'a str, element: &str) -> Option<&'a str> {
+    let open = format!("<{element}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&format!("</{element}>"))?;
+    Some(&xml[start..end])
 }
 
 /// POSTs a JSON body to moto's control plane (`/moto-api/...`) and returns

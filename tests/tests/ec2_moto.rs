@@ -25,8 +25,6 @@
 //!   `InvalidLaunchTemplateId.NotFound`).
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
 use botocraft::ec2::{
@@ -140,46 +138,6 @@ async fn instance_in_new_vpc(moto: &MotoAccount, name: &str) -> (Vpc, Subnet, In
     let subnet = create_subnet(moto, &vpc, SUBNET_CIDR, name).await;
     let instance = run_instance(moto, &subnet, &[("Name", name)]).await;
     (vpc, subnet, instance)
-}
-
-/// Sends one raw EC2 Query call (botocraft has no model operation for it)
-/// and returns the response body.
-async fn raw_ec2(moto: &MotoAccount, body: String) -> String {
-    let endpoint = moto.endpoint.clone();
-    let account = moto.account_id.clone();
-    tokio::task::spawn_blocking(move || {
-        let authority = endpoint
-            .strip_prefix("http://")
-            .expect("moto endpoint is http://host:port")
-            .trim_end_matches('/')
-            .to_string();
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
-             Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n\
-             Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, \
-             SignedHeaders=host, Signature=0\r\n\
-             {}: {account}\r\nContent-Length: {}\r\n\r\n{body}",
-            botocraft_tests::MOTO_ACCOUNT_HEADER,
-            body.len()
-        );
-        let mut stream = TcpStream::connect(&authority).expect("connect to moto");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .expect("set timeout");
-        stream.write_all(request.as_bytes()).expect("send");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read");
-        response
-    })
-    .await
-    .expect("raw EC2 call thread")
-}
-
-fn xml_value<'a>(xml: &'a str, element: &str) -> Option<&'a str> {
-    let open = format!("<{element}>");
-    let start = xml.find(&open)? + open.len();
-    let end = start + xml[start..].find(&format!("</{element}>"))?;
-    Some(&xml[start..end])
 }
 
 // ------------------------------------------ the daily flow, end to end --
@@ -665,8 +623,8 @@ async fn ami_from_an_instance_is_the_image_of_instances_launched_from_it() {
         "Action=CreateImage&Version=2016-11-15&InstanceId={}&Name=golden-1",
         source.instance_id.clone().unwrap()
     );
-    let response = raw_ec2(&moto, body).await;
-    let ami_id = xml_value(&response, "imageId")
+    let response = moto.raw_ec2(body).await;
+    let ami_id = botocraft_tests::xml_value(&response, "imageId")
         .unwrap_or_else(|| panic!("no imageId in CreateImage answer: {response:.500}"))
         .to_string();
 

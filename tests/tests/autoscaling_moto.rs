@@ -279,3 +279,203 @@ async fn partial_update_and_errors() {
     assert_eq!(err.code(), Some("ValidationError"), "{err:?}");
     manager.delete("web").force_delete(true).await.unwrap();
 }
+
+/// A launch template in EC2 with one version per entry of `types` (the
+/// first the default), each launching `IMAGE` with that instance type.
+async fn ec2_launch_template(
+    moto: &MotoAccount,
+    name: &str,
+    types: &[&str],
+) -> botocraft::ec2::LaunchTemplate {
+    use botocraft::ec2::{LaunchTemplate, LaunchTemplateVersion, RequestLaunchTemplateData};
+    let data = |instance_type: &str| RequestLaunchTemplateData {
+        image_id: Some(IMAGE.into()),
+        instance_type: Some(instance_type.into()),
+        ..Default::default()
+    };
+    let mut lt = bound(
+        LaunchTemplate {
+            launch_template_name: Some(name.into()),
+            launch_template_data: Some(data(types[0])),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    lt.save().await.expect("create launch template");
+    for instance_type in &types[1..] {
+        LaunchTemplateVersion::objects()
+            .using(&moto.session)
+            .create(&LaunchTemplateVersion {
+                launch_template_id: lt.launch_template_id.clone(),
+                ..Default::default()
+            })
+            .launch_template_data(data(instance_type))
+            .await
+            .expect("create launch template version");
+    }
+    lt
+}
+
+#[tokio::test]
+async fn relations_to_ec2_models() {
+    use botocraft::autoscaling::{
+        LaunchTemplate as GroupTemplate, LaunchTemplateSpecification, MixedInstancesPolicy,
+    };
+    use botocraft::ec2::SecurityGroup;
+    let moto = botocraft_tests::require_moto!();
+
+    // A group on a launch configuration: its instances, no template.
+    launch_configuration(&moto, "boot-lc").await;
+    let g = group(&moto, "web", "boot-lc", "prod").await;
+    assert!(g.launch_template().await.unwrap().is_none());
+    let ids: Vec<_> = g
+        .instances
+        .iter()
+        .flatten()
+        .filter_map(|i| i.instance_id.clone())
+        .collect();
+    assert_eq!(ids.len(), 1);
+    let instances = g.ec2_instances().await.unwrap();
+    assert_eq!(instances.len(), 1);
+    assert_eq!(instances[0].instance_id, Some(ids[0].clone()));
+    assert_eq!(instances[0].image_id.as_deref(), Some(IMAGE));
+    // A group without instances (as a model holds it): no call, and not
+    // every instance in the account.
+    let mut empty = g.clone();
+    empty.instances = Some(vec![]);
+    assert!(empty.ec2_instances().await.unwrap().is_empty());
+
+    // An image of that instance (moto here has no Amazon AMIs, and
+    // botocraft no CreateImage), and a launch configuration using it with
+    // one security group by id and one by name.
+    let response = moto
+        .raw_ec2(format!(
+            "Action=CreateImage&Version=2016-11-15&InstanceId={}&Name=web-image",
+            ids[0]
+        ))
+        .await;
+    let image_id = botocraft_tests::xml_value(&response, "imageId")
+        .unwrap_or_else(|| panic!("no imageId in CreateImage answer: {response:.500}"))
+        .to_string();
+    let mut sg = bound(
+        SecurityGroup {
+            group_name: Some("web-sg".into()),
+            description: Some("web".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    sg.save().await.expect("create security group");
+    let sg_id = sg.group_id.clone().expect("group id");
+    let mut lc = bound(
+        LaunchConfiguration {
+            launch_configuration_name: Some("web-lc".into()),
+            image_id: Some(image_id.clone()),
+            instance_type: Some("t2.micro".into()),
+            security_groups: Some(vec![sg_id.clone(), "default".into()]),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    lc.save().await.expect("create launch configuration");
+    let ami = lc.ami().await.unwrap().expect("an image");
+    assert_eq!(ami.image_id.as_deref(), Some(image_id.as_str()));
+    assert_eq!(ami.name.as_deref(), Some("web-image"));
+    let info = lc
+        .instance_type()
+        .await
+        .unwrap()
+        .expect("instance type info");
+    assert_eq!(
+        info.instance_type
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("t2.micro")
+    );
+    assert!(info.v_cpu_info.is_some());
+    let groups = lc.security_groups().await.unwrap();
+    let names: Vec<_> = groups
+        .iter()
+        .filter_map(|g| g.group_name.as_deref())
+        .collect();
+    assert_eq!(names, ["web-sg", "default"]);
+    assert_eq!(groups[0].group_id.as_deref(), Some(sg_id.as_str()));
+    // An image that is not there is a typed NotFound.
+    let mut missing = lc.clone();
+    missing.image_id = Some("ami-0123456789abcdef0".into());
+    assert!(missing.ami().await.unwrap_err().is_not_found());
+    // Nothing set: no call, nothing found.
+    let bare = bound(LaunchConfiguration::default(), &moto.session);
+    assert!(bare.ami().await.unwrap().is_none());
+    assert!(bare.instance_type().await.unwrap().is_none());
+    assert!(bare.security_groups().await.unwrap().is_empty());
+
+    // Groups on a launch template: by name at $Latest, by id at its default
+    // version, and through a mixed instances policy at version 1.
+    let lt = ec2_launch_template(&moto, "web-lt", &["t3.micro", "t3.large"]).await;
+    let lt_id = lt.launch_template_id.clone().unwrap();
+    let spec =
+        |id: Option<&str>, name: Option<&str>, version: Option<&str>| LaunchTemplateSpecification {
+            launch_template_id: id.map(Into::into),
+            launch_template_name: name.map(Into::into),
+            version: version.map(Into::into),
+        };
+    let on_template = |name: &str, spec: LaunchTemplateSpecification, mixed: bool| {
+        let mut g = AutoScalingGroup {
+            auto_scaling_group_name: Some(name.into()),
+            min_size: Some(0),
+            max_size: Some(1),
+            desired_capacity: Some(0),
+            availability_zones: Some(vec!["us-east-1a".into()]),
+            ..Default::default()
+        };
+        if mixed {
+            g.mixed_instances_policy = Some(MixedInstancesPolicy {
+                launch_template: Some(GroupTemplate {
+                    launch_template_specification: Some(spec),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+        } else {
+            g.launch_template = Some(spec);
+        }
+        bound(g, &moto.session)
+    };
+    let cases = [
+        (
+            "by-name",
+            spec(None, Some("web-lt"), Some("$Latest")),
+            false,
+            2,
+        ),
+        ("by-id", spec(Some(&lt_id), None, None), false, 1),
+        ("mixed", spec(Some(&lt_id), None, Some("1")), true, 1),
+    ];
+    for (name, spec, mixed, expected_version) in cases {
+        let mut g = on_template(name, spec, mixed);
+        g.save()
+            .await
+            .unwrap_or_else(|e| panic!("create {name}: {e}"));
+        let version = g
+            .launch_template()
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .expect("a template version");
+        assert_eq!(version.launch_template_id.as_deref(), Some(lt_id.as_str()));
+        assert_eq!(version.version_number, Some(expected_version), "{name}");
+    }
+
+    // A template that is gone is a typed NotFound, by name and by id.
+    let gone = on_template("gone", spec(None, Some("no-such-lt"), None), false);
+    let err = gone.launch_template().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    let gone = on_template(
+        "gone",
+        spec(Some("lt-0123456789abcdef0"), None, None),
+        false,
+    );
+    let err = gone.launch_template().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+}

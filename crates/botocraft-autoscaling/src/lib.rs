@@ -8,8 +8,9 @@
 //! the hand-written additions live in [`ext`]: `save()` for both models
 //! (Auto Scaling's creates answer with nothing, so the model is described
 //! afterwards), the whole-model group update, tag write-through
-//! (`CreateOrUpdateTags`/`DeleteTags`), scaling helpers and the polling
-//! waiters.
+//! (`CreateOrUpdateTags`/`DeleteTags`), scaling helpers, the polling
+//! waiters and, with the `ec2` feature, relations to EC2 models (launch
+//! template versions, instances, images, instance types, security groups).
 
 #[allow(
     rustdoc::bare_urls,

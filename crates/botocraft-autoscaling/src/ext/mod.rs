@@ -18,7 +18,12 @@
 //!   `wait_until_deleted` (botocore has no Auto Scaling waiters).
 //! - [`launch_configuration`]: `LaunchConfiguration::save()` (create, then
 //!   describe; launch configurations cannot be changed).
+//! - `ec2` (with the `ec2` feature): relations to EC2 models, the group's
+//!   `launch_template()` version and `ec2_instances()`, a launch
+//!   configuration's `ami()`, `instance_type()` and `security_groups()`.
 
+#[cfg(feature = "ec2")]
+pub mod ec2;
 pub mod group;
 pub mod launch_configuration;
 pub mod tags;

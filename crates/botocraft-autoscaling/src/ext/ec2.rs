@@ -1,0 +1,150 @@
+//! Relations from Auto Scaling models to the EC2 models they name: the
+//! group's launch template version and instances, a launch configuration's
+//! image, instance type and security groups. They exist only when botocraft
+//! is built with EC2 (the `ec2` feature), and each one is fetched with the
+//! session the model came from.
+//!
+//! The Python original had these too, with two defects fixed here: a launch
+//! configuration's security groups went to a keyword `SecurityGroup.list`
+//! does not take (always a `TypeError`), and its `ec2_instances` listed by
+//! tag, so it also found instances that had left the group but kept the tag.
+
+use botocraft_core::{Error, Manager as _, QuerySet, Result};
+use botocraft_ec2::{
+    Ami, AmiManager, Instance as Ec2Instance, InstanceManager, InstanceType, InstanceTypeInfo,
+    InstanceTypeInfoManager, LaunchTemplateVersion, LaunchTemplateVersionManager, SecurityGroup,
+    SecurityGroupManager,
+};
+
+use crate::{AutoScalingGroup, LaunchConfiguration, LaunchTemplateSpecification};
+
+/// The version AWS uses when a launch template specification names none.
+const DEFAULT_VERSION: &str = "$Default";
+
+impl AutoScalingGroup {
+    /// The launch template version this group launches instances from: the
+    /// group's `LaunchTemplate`, else the one in its mixed instances policy,
+    /// at the version the specification names (`$Default` when it names
+    /// none, as AWS does; `$Latest` and `$Default` are resolved by EC2).
+    ///
+    /// `Ok(None)` for a group that launches from a launch configuration. A
+    /// template named but missing is an [`Error::NotFound`].
+    pub async fn launch_template(&self) -> Result<Option<LaunchTemplateVersion>> {
+        let spec = self.launch_template.as_ref().or_else(|| {
+            self.mixed_instances_policy
+                .as_ref()?
+                .launch_template
+                .as_ref()?
+                .launch_template_specification
+                .as_ref()
+        });
+        let Some(spec) = spec else {
+            return Ok(None);
+        };
+        let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
+        template_version(&manager, spec).await.map(Some)
+    }
+
+    /// The EC2 instances in this group, as its `Instances` listed them when
+    /// it was fetched, described by EC2 in one call (`DescribeInstances`).
+    ///
+    /// A group with no instances gives an empty list without a call (an
+    /// empty `InstanceIds` would describe every instance in the region). An
+    /// instance gone from EC2 since is an [`Error::NotFound`]; refresh the
+    /// group first for its current membership.
+    pub async fn ec2_instances(&self) -> Result<QuerySet<Ec2Instance>> {
+        let ids: Vec<String> = self
+            .instances
+            .iter()
+            .flatten()
+            .filter_map(|i| i.instance_id.clone())
+            .filter(|id| !id.is_empty())
+            .collect();
+        InstanceManager::with_session(self._state.session().cloned())
+            .get_many(ids)
+            .await
+    }
+}
+
+/// One version of the template `spec` names, by id when it has one (one
+/// call), else by name.
+async fn template_version(
+    manager: &LaunchTemplateVersionManager,
+    spec: &LaunchTemplateSpecification,
+) -> Result<LaunchTemplateVersion> {
+    let version = non_empty(&spec.version).unwrap_or(DEFAULT_VERSION);
+    if let Some(id) = non_empty(&spec.launch_template_id) {
+        return manager.get(id, version).await;
+    }
+    let Some(name) = non_empty(&spec.launch_template_name) else {
+        return Err(Error::validation(
+            "the group's launch template specification names neither `LaunchTemplateId` nor `LaunchTemplateName`",
+        ));
+    };
+    let key = format!("{name}/{version}");
+    let found = manager
+        .list()
+        .launch_template_name(name)
+        .versions([version])
+        .await
+        .map_err(|e| botocraft_core::error::map_not_found(e, &[], "LaunchTemplateVersion", &key))?;
+    found.into_iter().next().ok_or(Error::NotFound {
+        service: "ec2",
+        resource: "LaunchTemplateVersion",
+        key,
+        code: None,
+        message: Some("DescribeLaunchTemplateVersions returned no such version".into()),
+        request_id: None,
+    })
+}
+
+impl LaunchConfiguration {
+    /// The AMI instances launch from (`ImageId`); `Ok(None)` when none is set.
+    pub async fn ami(&self) -> Result<Option<Ami>> {
+        let Some(id) = non_empty(&self.image_id) else {
+            return Ok(None);
+        };
+        AmiManager::with_session(self._state.session().cloned())
+            .get(id)
+            .await
+            .map(Some)
+    }
+
+    /// What EC2 says about the configuration's instance type
+    /// (`DescribeInstanceTypes`); `Ok(None)` when none is set.
+    pub async fn instance_type(&self) -> Result<Option<InstanceTypeInfo>> {
+        let Some(name) = non_empty(&self.instance_type) else {
+            return Ok(None);
+        };
+        InstanceTypeInfoManager::with_session(self._state.session().cloned())
+            .get(InstanceType::from(name))
+            .await
+            .map(Some)
+    }
+
+    /// The security groups instances get (`SecurityGroups`): ids are
+    /// described in one call (a missing one is an [`Error::NotFound`]);
+    /// entries that are group names, as older configurations hold, are
+    /// looked up by the `group-name` filter in a second. Ids come first,
+    /// then names, each in the configuration's order as EC2 returns it. No
+    /// groups: an empty list and no call.
+    pub async fn security_groups(&self) -> Result<QuerySet<SecurityGroup>> {
+        let (ids, names): (Vec<&str>, Vec<&str>) = self
+            .security_groups
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|g| !g.is_empty())
+            .partition(|g| g.starts_with("sg-"));
+        let manager = SecurityGroupManager::with_session(self._state.session().cloned());
+        let mut groups = manager.get_many(ids).await?;
+        if !names.is_empty() {
+            groups.extend(manager.list().filter("group-name", names).await?);
+        }
+        Ok(groups)
+    }
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
+}

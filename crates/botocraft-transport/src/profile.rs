@@ -5,8 +5,10 @@
 //! (credentials file), `key = value` properties (keys are case-insensitive),
 //! full-line comments starting with `#` or `;`, inline comments introduced by
 //! whitespace followed by `#` or `;`, and indented continuation lines (their
-//! text is appended to the previous value after a newline). Other config-file
-//! sections (`[sso-session x]`, `[services x]`) are ignored for now.
+//! text is appended to the previous value after a newline). `[sso-session
+//! name]` sections of the config file are kept apart from profiles (see
+//! [`ProfileFiles::sso_session`]); other sections (`[services x]`) are
+//! ignored.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -51,6 +53,7 @@ impl Profile {
 #[derive(Debug, Clone, Default)]
 pub struct ProfileFiles {
     profiles: HashMap<String, Profile>,
+    sso_sessions: HashMap<String, Profile>,
     config_path: Option<PathBuf>,
     credentials_path: Option<PathBuf>,
 }
@@ -186,7 +189,21 @@ impl ProfileFiles {
         let mut profiles: HashMap<String, Profile> = HashMap::new();
         // Config file: `[default]`, `[profile name]`; `[profile default]` wins over `[default]`.
         let mut config_sections: Vec<ConfigSection> = Vec::new();
+        let mut sso_sessions: HashMap<String, Profile> = HashMap::new();
         for section in parse_ini(config, config_name)? {
+            if let Some(name) = section
+                .name
+                .strip_prefix("sso-session")
+                .filter(|r| r.starts_with([' ', '\t']))
+            {
+                let name = name.trim().to_owned();
+                let session = sso_sessions.entry(name.clone()).or_insert_with(|| Profile {
+                    name,
+                    properties: BTreeMap::new(),
+                });
+                session.properties.extend(section.properties);
+                continue;
+            }
             let explicit = section
                 .name
                 .strip_prefix("profile")
@@ -198,7 +215,7 @@ impl ProfileFiles {
                 None if section.name == "default" => {
                     config_sections.push(("default".to_owned(), false, section.properties))
                 }
-                None => {} // sso-session, services, or a name missing its `profile ` prefix.
+                None => {} // services, or a name missing its `profile ` prefix.
             }
         }
         let has_profile_default = config_sections
@@ -224,6 +241,7 @@ impl ProfileFiles {
         }
         Ok(ProfileFiles {
             profiles,
+            sso_sessions,
             config_path: None,
             credentials_path: None,
         })
@@ -232,6 +250,13 @@ impl ProfileFiles {
     /// The named profile, if either file defines it.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
         self.profiles.get(name)
+    }
+
+    /// The `[sso-session name]` section of the config file (IAM Identity
+    /// Center: `sso_start_url`, `sso_region`, ...), which profiles name with
+    /// `sso_session = name`.
+    pub fn sso_session(&self, name: &str) -> Option<&Profile> {
+        self.sso_sessions.get(name)
     }
 
     /// A property of the named profile.
@@ -338,6 +363,10 @@ aws_session_token = tok
         assert_eq!(files.get("dev", "aws_access_key_id"), Some("AKIDDEV"));
         assert_eq!(files.get("dev", "Aws_Session_Token"), Some("tok"));
         assert!(files.profile("corp").is_none());
+        let corp = files.sso_session("corp").expect("the sso-session section");
+        assert_eq!(corp.name(), "corp");
+        assert_eq!(corp.get("sso_region"), Some("us-east-1"));
+        assert!(files.sso_session("dev").is_none());
     }
 
     #[test]

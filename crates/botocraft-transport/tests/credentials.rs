@@ -15,7 +15,9 @@ use botocraft_transport::credentials::{
     WebIdentityTokenProvider,
 };
 use botocraft_transport::{Credentials, Env, ProvideCredentials, Transport};
-use wiremock::matchers::{body_string_contains, header, header_exists, method, path};
+use wiremock::matchers::{
+    body_json, body_string_contains, header, header_exists, method, path, query_param,
+};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const FUTURE: &str = "2099-01-01T00:00:00Z";
@@ -1056,4 +1058,349 @@ async fn cache_keeps_valid_credentials_when_a_refresh_fails() {
         cached.provide_credentials().await.unwrap().access_key_id,
         "OLD"
     );
+}
+
+// ---------------------------------------------------------------- SSO
+
+const SSO_CONFIG: &str = "\
+[profile dev]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Developer
+
+[profile legacy]
+sso_start_url = https://old.awsapps.com/start
+sso_region = us-west-2
+sso_account_id = 444455556666
+sso_role_name = Admin
+
+[profile admin]
+role_arn = arn:aws:iam::1:role/Admin
+source_profile = dev
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
+";
+
+/// `printf corp | sha1sum`, `printf https://old.awsapps.com/start | sha1sum`.
+const CORP_CACHE: &str = ".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json";
+const LEGACY_CACHE: &str = ".aws/sso/cache/33d5ca4bf3b1a62edb96b47f7c203034a43ac435.json";
+
+fn rfc3339_in(from_now: Duration) -> String {
+    let t = time::OffsetDateTime::from(SystemTime::now() + from_now);
+    t.replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+fn rfc3339_ago(ago: Duration) -> String {
+    let t = time::OffsetDateTime::from(SystemTime::now() - ago);
+    t.replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+impl Home {
+    fn sso_token(&self, cache: &str, token: serde_json::Value) {
+        let p = self.dir.path().join(cache);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, token.to_string()).unwrap();
+    }
+
+    fn read_json(&self, file: &str) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.dir.path().join(file)).unwrap()).unwrap()
+    }
+}
+
+async fn mount_portal(server: &MockServer, token: &str, account: &str, role: &str, akid: &str) {
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .and(query_param("account_id", account))
+        .and(query_param("role_name", role))
+        .and(header("x-amz-sso_bearer_token", token))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "roleCredentials": {
+                "accessKeyId": akid,
+                "secretAccessKey": format!("secret-of-{akid}"),
+                "sessionToken": format!("token-of-{akid}"),
+                "expiration": 4_102_444_800_000u64,
+            }
+        })))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+fn sso_home(server: &MockServer, profile: &str) -> Home {
+    Home::new(SSO_CONFIG)
+        .set("AWS_ENDPOINT_URL_SSO", server.uri())
+        .set("AWS_ENDPOINT_URL_SSO_OIDC", server.uri())
+        .set("AWS_ENDPOINT_URL_STS", server.uri())
+        .set("AWS_PROFILE", profile)
+}
+
+#[tokio::test]
+async fn sso_session_profile_exchanges_the_cached_token() {
+    let server = MockServer::start().await;
+    mount_portal(&server, "tok-valid", "111122223333", "Developer", "ASIASSO").await;
+    let home = sso_home(&server, "dev");
+    home.sso_token(
+        CORP_CACHE,
+        serde_json::json!({
+            "startUrl": "https://corp.awsapps.com/start",
+            "region": "us-east-1",
+            "accessToken": "tok-valid",
+            "expiresAt": rfc3339_in(Duration::from_secs(3600)),
+        }),
+    );
+    // Through the default chain, as a session finds it.
+    let creds = CredentialsProviderChain::from_config(home.config())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.access_key_id, "ASIASSO");
+    assert_eq!(creds.secret_access_key, "secret-of-ASIASSO");
+    assert_eq!(creds.session_token.as_deref(), Some("token-of-ASIASSO"));
+    assert_eq!(
+        creds.expiry,
+        Some(SystemTime::UNIX_EPOCH + Duration::from_millis(4_102_444_800_000))
+    );
+    // No refresh for a token that lasts: the cache is untouched.
+    assert_eq!(home.read_json(CORP_CACHE)["accessToken"], "tok-valid");
+}
+
+#[tokio::test]
+async fn sso_token_about_to_expire_is_refreshed_and_written_back() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_json(serde_json::json!({
+            "clientId": "client-1",
+            "clientSecret": "client-secret-1",
+            "grantType": "refresh_token",
+            "refreshToken": "refresh-1",
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "accessToken": "tok-fresh",
+            "expiresIn": 28_800,
+            "refreshToken": "refresh-2",
+            "tokenType": "Bearer",
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_portal(
+        &server,
+        "tok-fresh",
+        "111122223333",
+        "Developer",
+        "ASIAFRESH",
+    )
+    .await;
+    let home = sso_home(&server, "dev");
+    home.sso_token(
+        CORP_CACHE,
+        serde_json::json!({
+            "startUrl": "https://corp.awsapps.com/start",
+            "region": "us-east-1",
+            "accessToken": "tok-old",
+            "expiresAt": rfc3339_in(Duration::from_secs(60)),
+            "clientId": "client-1",
+            "clientSecret": "client-secret-1",
+            "registrationExpiresAt": rfc3339_in(Duration::from_secs(86_400)),
+            "refreshToken": "refresh-1",
+            "somethingElse": "kept",
+        }),
+    );
+    let creds = ProfileCredentialsProvider::from_config(home.config())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.access_key_id, "ASIAFRESH");
+    let cached = home.read_json(CORP_CACHE);
+    assert_eq!(cached["accessToken"], "tok-fresh");
+    assert_eq!(cached["refreshToken"], "refresh-2");
+    assert_eq!(cached["clientId"], "client-1");
+    assert_eq!(cached["somethingElse"], "kept");
+    let expires = time::OffsetDateTime::parse(
+        cached["expiresAt"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let in_secs = (expires - time::OffsetDateTime::now_utc()).whole_seconds();
+    assert!((28_700..=28_800).contains(&in_secs), "{in_secs}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(home.dir.path().join(CORP_CACHE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[tokio::test]
+async fn sso_failed_refresh_keeps_a_valid_token_and_reports_an_expired_one() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("x-amzn-errortype", "InvalidGrantException:http://internal")
+                .set_body_json(serde_json::json!({"error": "invalid_grant", "error_description": "refresh token revoked"})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    mount_portal(
+        &server,
+        "tok-still-valid",
+        "111122223333",
+        "Developer",
+        "ASIAKEPT",
+    )
+    .await;
+    let home = sso_home(&server, "dev");
+    let token = |access: &str, expires_at: String| {
+        serde_json::json!({
+            "accessToken": access,
+            "expiresAt": expires_at,
+            "clientId": "c",
+            "clientSecret": "cs",
+            "registrationExpiresAt": rfc3339_in(Duration::from_secs(86_400)),
+            "refreshToken": "r",
+        })
+    };
+    // Two minutes left: the refresh fails, the old token still works.
+    home.sso_token(
+        CORP_CACHE,
+        token("tok-still-valid", rfc3339_in(Duration::from_secs(120))),
+    );
+    let creds = ProfileCredentialsProvider::from_config(home.config())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.access_key_id, "ASIAKEPT");
+    assert_eq!(home.read_json(CORP_CACHE)["accessToken"], "tok-still-valid");
+    // Expired: the refresh fails and there is nothing to fall back on.
+    home.sso_token(
+        CORP_CACHE,
+        token("tok-expired", rfc3339_ago(Duration::from_secs(60))),
+    );
+    let err = ProfileCredentialsProvider::from_config(home.config())
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+    assert!(
+        text.contains("expired") && text.contains("aws sso login --profile dev"),
+        "{text}"
+    );
+    no_secret(&text, &["tok-expired", "cs", "\"r\""]);
+}
+
+#[tokio::test]
+async fn sso_legacy_profile_missing_token_and_rejected_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("x-amzn-errortype", "UnauthorizedException")
+                .set_body_json(
+                    serde_json::json!({"message": "Session token not found or invalid"}),
+                ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Not logged in: no cache file, no call.
+    let home = sso_home(&server, "legacy");
+    let err = ProfileCredentialsProvider::from_config(home.config())
+        .provide_credentials()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("not logged in") && err.contains("aws sso login --profile legacy"),
+        "{err}"
+    );
+    // A legacy token that expired is not refreshed (no call), even with a
+    // refresh token in the file.
+    home.sso_token(
+        LEGACY_CACHE,
+        serde_json::json!({
+            "accessToken": "tok-legacy",
+            "expiresAt": "2020-01-01T00:00:00UTC",
+            "clientId": "c", "clientSecret": "cs", "refreshToken": "r",
+            "registrationExpiresAt": rfc3339_in(Duration::from_secs(86_400)),
+        }),
+    );
+    let err = ProfileCredentialsProvider::from_config(home.config())
+        .provide_credentials()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("expired at 2020-01-01T00:00:00Z"), "{err}");
+    // A valid token the portal rejects.
+    home.sso_token(
+        LEGACY_CACHE,
+        serde_json::json!({"accessToken": "tok-rejected", "expiresAt": rfc3339_in(Duration::from_secs(3600))}),
+    );
+    let err = ProfileCredentialsProvider::from_config(home.config())
+        .provide_credentials()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("UnauthorizedException: Session token not found or invalid"),
+        "{err}"
+    );
+    assert!(err.contains("aws sso login"), "{err}");
+    no_secret(&err, &["tok-rejected"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].url.query(),
+        Some("account_id=444455556666&role_name=Admin")
+    );
+}
+
+#[tokio::test]
+async fn sso_profile_as_the_source_of_a_role() {
+    let server = MockServer::start().await;
+    mount_portal(&server, "tok-valid", "111122223333", "Developer", "ASIASSO").await;
+    Mock::given(method("POST"))
+        .and(path("/"))
+        .and(body_string_contains(enc("arn:aws:iam::1:role/Admin")))
+        .respond_with(ResponseTemplate::new(200).set_body_string(sts_body(
+            "AssumeRole",
+            "ASIAADMIN",
+            "SADMIN",
+            "TADMIN",
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = sso_home(&server, "admin");
+    home.sso_token(
+        CORP_CACHE,
+        serde_json::json!({"accessToken": "tok-valid", "expiresAt": rfc3339_in(Duration::from_secs(3600))}),
+    );
+    let creds = ProfileCredentialsProvider::from_config(home.config())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.access_key_id, "ASIAADMIN");
+    let requests = server.received_requests().await.unwrap();
+    let assume = requests
+        .iter()
+        .find(|r| r.method.as_str() == "POST")
+        .unwrap();
+    assert_eq!(credential_of(assume), "ASIASSO");
 }

@@ -6,7 +6,9 @@
 //! 1. environment variables ([`EnvironmentCredentialsProvider`]);
 //! 2. the shared profile files ([`ProfileCredentialsProvider`]): static keys,
 //!    assume-role chains (`role_arn` + `source_profile` / `credential_source`),
-//!    `credential_process`, and `web_identity_token_file`;
+//!    IAM Identity Center (SSO: `sso_session` or the legacy `sso_start_url`,
+//!    from the token `aws sso login` cached), `credential_process`, and
+//!    `web_identity_token_file`;
 //! 3. web identity from the environment ([`WebIdentityTokenProvider`]);
 //! 4. ECS / generic container credentials ([`ContainerCredentialsProvider`]);
 //! 5. EC2 instance metadata, IMDSv2 ([`ImdsCredentialsProvider`]).
@@ -27,6 +29,7 @@ mod container;
 mod imds;
 mod process;
 mod profile;
+mod sso;
 mod sts;
 mod web_identity;
 

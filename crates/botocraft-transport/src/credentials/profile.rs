@@ -1,9 +1,10 @@
 //! Credentials from a profile of the shared files, including assume-role
-//! chains, `credential_process` and web identity.
+//! chains, IAM Identity Center (SSO), `credential_process` and web identity.
 
 use async_trait::async_trait;
 use botocraft_core::{Error, Result};
 
+use super::sso::{self, SsoConfig};
 use super::sts::{self, RoleRequest};
 use super::{
     web_identity, ContainerCredentialsProvider, CredentialProcessProvider, Credentials,
@@ -27,14 +28,20 @@ use crate::profile::{Profile, ProfileFiles};
 ///    optional `role_session_name`, `external_id` and `duration_seconds`;
 /// 2. `role_arn` with `web_identity_token_file`: STS
 ///    `AssumeRoleWithWebIdentity`;
-/// 3. `credential_process` (see [`CredentialProcessProvider`]);
-/// 4. static `aws_access_key_id` / `aws_secret_access_key` (and
+/// 3. IAM Identity Center: `sso_session` (with its `[sso-session]`
+///    section) or the legacy `sso_start_url` / `sso_region`, plus
+///    `sso_account_id` and `sso_role_name`: the token `aws sso login` cached
+///    (refreshed through SSO OIDC when it is about to expire and the
+///    profile uses an sso-session) buys role credentials from the SSO
+///    portal;
+/// 4. `credential_process` (see [`CredentialProcessProvider`]);
+/// 5. static `aws_access_key_id` / `aws_secret_access_key` (and
 ///    `aws_session_token`).
 ///
 /// As in the AWS SDKs, a profile reached through `source_profile` that has
 /// static keys uses them even if it also has a `role_arn`, and a profile may
-/// name itself as `source_profile` when it has static keys. SSO profiles are
-/// reported as unsupported.
+/// name itself as `source_profile` when it has static keys, and an SSO
+/// profile can be the source of a role chain.
 ///
 /// A profile that does not exist or holds no credential settings is "not
 /// configured" for a chain; anything else that goes wrong is a failure.
@@ -61,6 +68,7 @@ enum Base {
         session_name: Option<String>,
     },
     Process(String),
+    Sso(SsoConfig),
 }
 
 /// A planning failure: "not configured" or "failed".
@@ -172,6 +180,10 @@ impl ProfileCredentialsProvider {
                     session_name.as_deref(),
                 )
                 .await?
+            }
+            Base::Sso(settings) => {
+                let source = files.profile(&settings.profile);
+                sso::fetch(config, source, &settings).await?
             }
             Base::Process(command) => {
                 CredentialProcessProvider::new(command)
@@ -332,13 +344,8 @@ fn plan(
                 "profile {name:?} has web_identity_token_file but no role_arn"
             )));
         }
-        if let Some(key) = ["sso_session", "sso_start_url"]
-            .into_iter()
-            .find(|k| profile.get(k).is_some())
-        {
-            return Err(Failed(format!(
-                "profile {name:?} uses `{key}` (IAM Identity Center / SSO), which botocraft does not support yet"
-            )));
+        if let Some(settings) = sso::config_of(files, profile).map_err(Failed)? {
+            return Ok((Base::Sso(settings), steps));
         }
         if let Some(command) = profile.get("credential_process") {
             return Ok((Base::Process(command.to_owned()), steps));
@@ -421,6 +428,18 @@ credential_process = /bin/creds --x
 region = us-east-1
 [profile sso]
 sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Dev
+[profile sso-broken]
+sso_session = missing
+sso_account_id = 1
+sso_role_name = R
+[profile via-sso]
+role_arn = arn:aws:iam::1:role/FromSso
+source_profile = sso
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
 ";
 
     #[test]
@@ -463,7 +482,18 @@ sso_session = corp
             .err()
             .unwrap()
             .starts_with("not configured"));
-        assert!(plan_of(CHAIN, "sso").err().unwrap().contains("sso_session"));
+        assert!(
+            matches!(plan_of(CHAIN, "sso").unwrap().0, Base::Sso(ref s) if s.role_name == "Dev" && s.region == "us-east-1")
+        );
+        let err = plan_of(CHAIN, "sso-broken").err().unwrap();
+        assert!(
+            err.starts_with("failed") && err.contains("[sso-session missing]"),
+            "{err}"
+        );
+        // An SSO profile as the source of a role.
+        let (base, steps) = plan_of(CHAIN, "via-sso").unwrap();
+        assert!(matches!(base, Base::Sso(ref s) if s.profile == "sso"));
+        assert_eq!(steps[0].role_arn, "arn:aws:iam::1:role/FromSso");
         let err = plan_of("[profile a]\nrole_arn = r\nsource_profile = nope\n", "a")
             .err()
             .unwrap();

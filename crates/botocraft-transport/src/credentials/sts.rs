@@ -190,39 +190,8 @@ async fn send(
 ) -> std::result::Result<Credentials, String> {
     let what = format!("STS {operation} for {role_arn}");
     let region = config.sts_region(profile);
-    let endpoint = resolve_endpoint(&STS, &region, &config.endpoints, &config.env, profile)
-        .map_err(|e| format!("{what}: {e}"))?;
-    if endpoint.scheme_str() == Some("http")
-        && !is_loopback_host(endpoint.host().unwrap_or_default())
-    {
-        return Err(format!(
-            "{what}: refusing to send credentials over plain http to {endpoint}; use https"
-        ));
-    }
-    let (mut parts, body) = request.into_parts();
-    parts.uri = join_uri(&endpoint, &parts.uri).map_err(|e| format!("{what}: {e}"))?;
-    let authority = parts
-        .uri
-        .authority()
-        .map(|a| a.as_str().to_owned())
-        .unwrap_or_default();
-    parts.headers.insert(
-        http::header::HOST,
-        http::HeaderValue::from_str(&authority)
-            .map_err(|_| format!("{what}: invalid endpoint host {authority:?}"))?,
-    );
-    let mut request = http::Request::from_parts(parts, body);
-    if let Some(creds) = signing {
-        Signer::new(region.clone(), STS.signing_name)
-            .sign(&mut request, creds)
-            .map_err(|e| format!("{what}: cannot sign the request: {e}"))?;
-    }
-    let transport: Arc<dyn Transport> = config.sts_transport()?;
-    let response = match tokio::time::timeout(config.sts_timeout, transport.send(request)).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(format!("{what}: {e}")),
-        Err(_) => return Err(format!("{what}: no answer within {:?}", config.sts_timeout)),
-    };
+    let response =
+        send_provider_request(config, profile, &STS, &region, request, signing, &what).await?;
     let output: AssumeRoleOutput =
         xml::parse_response(&STS, operation, &RESULT_SHAPE, None, &response).map_err(|e| {
             match e {
@@ -251,4 +220,53 @@ async fn send(
     }
     tracing::debug!(role_arn, operation, "assumed role");
     Ok(out)
+}
+
+/// Sends a credential provider's own request (STS, SSO) to `service` in
+/// `region`: the endpoint resolved like any service's (so overrides and
+/// `AWS_ENDPOINT_URL_<ID>` apply), plain http refused unless to loopback,
+/// signed with `signing` if given, within the STS time limit. `what` names
+/// the call in errors.
+pub(crate) async fn send_provider_request(
+    config: &ProviderConfig,
+    profile: Option<&Profile>,
+    service: &ServiceMetadata,
+    region: &str,
+    request: http::Request<Vec<u8>>,
+    signing: Option<&Credentials>,
+    what: &str,
+) -> std::result::Result<http::Response<Vec<u8>>, String> {
+    let endpoint = resolve_endpoint(service, region, &config.endpoints, &config.env, profile)
+        .map_err(|e| format!("{what}: {e}"))?;
+    if endpoint.scheme_str() == Some("http")
+        && !is_loopback_host(endpoint.host().unwrap_or_default())
+    {
+        return Err(format!(
+            "{what}: refusing to send credentials over plain http to {endpoint}; use https"
+        ));
+    }
+    let (mut parts, body) = request.into_parts();
+    parts.uri = join_uri(&endpoint, &parts.uri).map_err(|e| format!("{what}: {e}"))?;
+    let authority = parts
+        .uri
+        .authority()
+        .map(|a| a.as_str().to_owned())
+        .unwrap_or_default();
+    parts.headers.insert(
+        http::header::HOST,
+        http::HeaderValue::from_str(&authority)
+            .map_err(|_| format!("{what}: invalid endpoint host {authority:?}"))?,
+    );
+    let mut request = http::Request::from_parts(parts, body);
+    if let Some(creds) = signing {
+        Signer::new(region.to_owned(), service.signing_name)
+            .sign(&mut request, creds)
+            .map_err(|e| format!("{what}: cannot sign the request: {e}"))?;
+    }
+    let transport: Arc<dyn Transport> = config.sts_transport()?;
+    match tokio::time::timeout(config.sts_timeout, transport.send(request)).await {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(e)) => Err(format!("{what}: {e}")),
+        Err(_) => Err(format!("{what}: no answer within {:?}", config.sts_timeout)),
+    }
 }

@@ -1589,3 +1589,56 @@ async fn launch_template_create_run_instance_from_it_and_delete() {
         .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
 }
+
+/// A peering connection made by `save()` from the model's two VPC infos,
+/// then accepted by its accepter.
+#[tokio::test]
+async fn vpc_peering_connection_saved_from_the_model_and_accepted() {
+    use botocraft::ec2::{VpcPeeringConnection, VpcPeeringConnectionVpcInfo};
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let requester = create_vpc(&moto, "requester").await;
+    let mut accepter = Vpc {
+        cidr_block: Some("10.1.0.0/16".into()),
+        tags: Some(vec![tag("Name", "accepter")]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    accepter.save().await.expect("create accepter vpc");
+    let info = |vpc: &Vpc| VpcPeeringConnectionVpcInfo {
+        vpc_id: vpc.vpc_id.clone(),
+        ..Default::default()
+    };
+    let mut peering = VpcPeeringConnection {
+        requester_vpc_info: Some(info(&requester)),
+        accepter_vpc_info: Some(info(&accepter)),
+        tags: Some(vec![tag("Name", "r-to-a")]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    peering.save().await.expect("create peering connection");
+    let id = peering.vpc_peering_connection_id.clone().expect("pcx id");
+    assert!(id.starts_with("pcx-"), "{id}");
+    let got = VpcPeeringConnection::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get peering connection");
+    let side = |i: &Option<VpcPeeringConnectionVpcInfo>| i.as_ref().and_then(|i| i.vpc_id.clone());
+    assert_eq!(side(&got.requester_vpc_info), requester.vpc_id);
+    assert_eq!(side(&got.accepter_vpc_info), accepter.vpc_id);
+    assert_eq!(got.name_tag(), Some("r-to-a"));
+
+    let accepted = VpcPeeringConnection::objects()
+        .using(&moto.session)
+        .accept(id.as_str())
+        .await
+        .expect("accept");
+    let status = accepted
+        .status
+        .as_ref()
+        .and_then(|s| s.code.as_ref())
+        .map(ToString::to_string);
+    assert_eq!(status.as_deref(), Some("active"));
+}

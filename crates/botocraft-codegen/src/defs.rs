@@ -122,7 +122,10 @@ pub struct MethodDef {
     /// For create/update: input member → model field (wire names). Members
     /// whose names match a model field are taken from the model by default;
     /// an update sends those only when they changed, but always sends the
-    /// members named here (the context: a service's cluster).
+    /// members named here (the context: a service's cluster). The field may
+    /// be a projection of a list (`SecurityGroups[].GroupId`, sent when not
+    /// empty) or a field of a sub-structure (`AccepterVpcInfo.VpcId`, sent
+    /// when set, of the member's type).
     #[serde(default)]
     pub from_model: BTreeMap<String, String>,
     /// For update: send every model field, not only the ones that changed since

@@ -715,8 +715,8 @@ impl<'a> Emitter<'a> {
         for (_, mf) in self.model_sourced_pairs(&m, model)? {
             add(&mf.ident);
         }
-        for source in m.def.from_model.values().filter(|v| v.contains("[].")) {
-            let root = source.split("[].").next().unwrap_or_default();
+        for source in m.def.from_model.values().filter(|v| v.contains('.')) {
+            let root = source.split(['[', '.']).next().unwrap_or_default();
             add(&self.field(fields, root, &format!("{name}.update"))?.ident);
         }
         Ok(tracked)
@@ -945,8 +945,9 @@ impl<'a> Emitter<'a> {
                 .get(&f.wire)
                 .cloned()
                 .unwrap_or_else(|| f.wire.clone());
-            if source.contains("[].") {
-                // A projection (`SecurityGroups[].GroupId`): see `model_projections`.
+            if source.contains('.') {
+                // A projection (`SecurityGroups[].GroupId`) or a nested field
+                // (`RequesterVpcInfo.VpcId`): see `emit_method_fn`.
                 continue;
             }
             let Some(mf) = mfields.iter().find(|x| x.wire == source) else {
@@ -1052,16 +1053,37 @@ impl<'a> Emitter<'a> {
                     init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
                 }
             }
-            for (member, source) in m.def.from_model.iter().filter(|(_, v)| v.contains("[].")) {
-                let f = self.field(&m.input_fields, member, &format!("{name}.{}", m.name))?;
+            for (member, source) in m.def.from_model.iter().filter(|(_, v)| v.contains('.')) {
+                let ctx = format!("{name}.{}", m.name);
+                let f = self.field(&m.input_fields, member, &ctx)?;
                 let mfields = self.model_fields(model);
-                let v = self.value_expr(model, &mfields, source, &format!("{name}.{}", m.name))?;
-                // Only a non-empty projection is sent (an empty list can mean "none" to AWS).
-                init.push(format!(
-                    "if let Some(v) = {}.filter(|v| !v.is_empty()) {{ input.{} = Some(v); }}",
-                    v.replace("self.", "model."),
-                    f.ident
-                ));
+                let v = self
+                    .value_expr(model, &mfields, source, &ctx)?
+                    .replace("self.", "model.");
+                if source.contains("[].") {
+                    // Only a non-empty projection is sent (an empty list can mean "none" to AWS).
+                    init.push(format!(
+                        "if let Some(v) = {v}.filter(|v| !v.is_empty()) {{ input.{} = Some(v); }}",
+                        f.ident
+                    ));
+                } else {
+                    // A field of a sub-structure: the model keeps the peer's VPC in
+                    // `AccepterVpcInfo`, the request wants it as `PeerVpcId`.
+                    let (outer, inner) = source.split_once('.').unwrap_or_default();
+                    let outer = self.field(&mfields, outer, &ctx)?;
+                    let outer_fields = self.types.fields(&outer.shape);
+                    let inner = self.field(&outer_fields, inner, &ctx)?;
+                    if inner.ty != f.ty {
+                        return Err(format!(
+                            "{ctx}: {} is {} but {source} is {}",
+                            f.wire, f.ty, inner.ty
+                        ));
+                    }
+                    init.push(format!(
+                        "if let Some(v) = {v} {{ input.{} = Some(v); }}",
+                        f.ident
+                    ));
+                }
             }
             if let Some(resource_type) = &m.def.tag_specifications {
                 init.push(self.tag_specifications(m, model, resource_type)?);
@@ -1163,6 +1185,14 @@ impl<'a> Emitter<'a> {
             .model_sourced_pairs(m, model)?
             .iter()
             .map(|(f, _)| f.wire.clone())
+            .chain(
+                (m.takes_model)
+                    .then_some(&m.def.from_model)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, source)| source.contains('.'))
+                    .map(|(member, _)| member.clone()),
+            )
             .collect();
         let pag = self.paginators.pagination.get(&m.def.operation);
         let mut token_members: Vec<String> = pag

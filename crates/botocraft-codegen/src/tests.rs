@@ -80,8 +80,14 @@ idempotency_token = "clientToken"
 "#;
 
 fn generate() -> (String, String, String) {
+    let (types, m, g) = generate_with(DEFS).unwrap();
+    (types, m, g)
+}
+
+/// Types, models and managers generated from `MODEL` with `defs`.
+fn generate_with(defs: &str) -> Result<(String, String, String), String> {
     let model: ServiceModel = serde_json::from_str(MODEL).unwrap();
-    let defs: Definitions = toml::from_str(DEFS).unwrap();
+    let defs: Definitions = toml::from_str(defs).unwrap();
     let waiters = Waiters::default();
     let paginators = Paginators::default();
     let roots = models::roots(&model, &defs, &waiters).unwrap();
@@ -93,8 +99,8 @@ fn generate() -> (String, String, String) {
         paginators: &paginators,
         waiters: &waiters,
     };
-    let (m, g) = emitter.emit_all().unwrap();
-    (types.emit(), m, g)
+    let (m, g) = emitter.emit_all()?;
+    Ok((types.emit(), m, g))
 }
 
 #[test]
@@ -151,22 +157,42 @@ fn unknown_definition_keys_are_errors() {
 
 #[test]
 fn definitions_naming_unknown_members_fail() {
-    let model: ServiceModel = serde_json::from_str(MODEL).unwrap();
-    let defs: Definitions =
-        toml::from_str(&DEFS.replace("result = \"widget\"", "result = \"widgit\"")).unwrap();
-    let waiters = Waiters::default();
-    let paginators = Paginators::default();
-    let roots = models::roots(&model, &defs, &waiters).unwrap();
-    let types = shapes::Types::new(&model, &defs, &roots).unwrap();
-    let emitter = models::Emitter {
-        model: &model,
-        defs: &defs,
-        types: &types,
-        paginators: &paginators,
-        waiters: &waiters,
-    };
-    let err = emitter.emit_all().unwrap_err();
+    let err =
+        generate_with(&DEFS.replace("result = \"widget\"", "result = \"widgit\"")).unwrap_err();
     assert!(err.contains("no member widgit"), "{err}");
+}
+
+#[test]
+fn creates_take_members_from_nested_model_fields() {
+    let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
+    let nested = DEFS.replace(
+        create,
+        &format!("{create}\nfrom_model = {{ name = \"parent.label\" }}"),
+    );
+    let (_, _, managers) = generate_with(&nested).unwrap();
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains(
+            "ifletSome(v)=model.parent.as_ref().and_then(|x|x.label.clone()){input.name=Some(v);}"
+        ),
+        "{managers}"
+    );
+    assert!(managers.contains("Taken from the model; set it here to override."));
+    // The member's type must be the nested field's.
+    let mismatched = DEFS.replace(
+        create,
+        &format!("{create}\nfrom_model = {{ color = \"parent.label\" }}"),
+    );
+    let err = generate_with(&mismatched).unwrap_err();
+    assert!(
+        err.contains("color is Color but parent.label is String"),
+        "{err}"
+    );
+    let missing = DEFS.replace(
+        create,
+        &format!("{create}\nfrom_model = {{ name = \"parent.nope\" }}"),
+    );
+    assert!(generate_with(&missing).is_err());
 }
 
 #[test]

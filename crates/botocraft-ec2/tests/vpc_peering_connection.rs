@@ -133,16 +133,43 @@ async fn create_sends_both_vpcs_and_tag_specifications() {
     f.done();
 }
 
-/// `save()` of a new connection goes through `create(&self)`, which cannot
-/// take the requester VPC from the model (`RequesterVpcInfo.VpcId`).
+/// `save()` of a new connection takes both VPCs from the model: the
+/// requester from `RequesterVpcInfo`, the accepter (with its owner and
+/// region) from `AccepterVpcInfo`.
 #[tokio::test]
-async fn save_of_a_new_connection_needs_the_vpc_from_the_builder() {
+async fn save_of_a_new_connection_takes_both_vpcs_from_the_model() {
     let f = fx("vpc_peering_connection_create");
     let mut p = VpcPeeringConnection {
         requester_vpc_info: Some(botocraft_ec2::VpcPeeringConnectionVpcInfo {
             vpc_id: Some("vpc-0a1".into()),
             ..Default::default()
         }),
+        accepter_vpc_info: Some(botocraft_ec2::VpcPeeringConnectionVpcInfo {
+            vpc_id: Some("vpc-0b2".into()),
+            owner_id: Some("123456789012".into()),
+            region: Some("us-east-1".into()),
+            ..Default::default()
+        }),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    p.tags_mut().insert("Name".into(), "a-to-b".into());
+    p.save().await.unwrap();
+    let b = body(&f, 0, "CreateVpcPeeringConnection");
+    assert_eq!(b["VpcId"], "vpc-0a1");
+    assert_eq!(b["PeerVpcId"], "vpc-0b2");
+    assert_eq!(b["PeerOwnerId"], "123456789012");
+    assert_eq!(b["PeerRegion"], "us-east-1");
+    assert_eq!(p.vpc_peering_connection_id.as_deref(), Some(PCX));
+    assert!(p.state().is_persisted());
+    f.done();
+}
+
+/// Without a requester VPC in the model or the builder, nothing is sent.
+#[tokio::test]
+async fn save_of_a_new_connection_without_its_vpc_sends_nothing() {
+    let f = fx("vpc_peering_connection_create");
+    let mut p = VpcPeeringConnection {
         _state: new_in(&f.session),
         ..Default::default()
     };

@@ -3765,6 +3765,8 @@ impl InstanceCreate {
     }
 
     /// The IDs of the security groups.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -21187,13 +21189,41 @@ impl VpcPeeringConnectionManager {
         VpcPeeringConnectionList::new(self.clone(), input, key)
     }
 
-    /// Requests a peering connection (`CreateVpcPeeringConnection`): set the requester `.vpc_id(..)` and the `.peer_vpc_id(..)` (the model keeps them in `RequesterVpcInfo`/`AccepterVpcInfo`).
+    /// Requests a peering connection (`CreateVpcPeeringConnection`) from the model's `RequesterVpcInfo.VpcId` to its `AccepterVpcInfo` (`VpcId`, and `OwnerId`/`Region` for another account or region), so `save()` creates one; `.vpc_id(..)`/`.peer_vpc_id(..)` override.
     ///
     /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
     pub fn create(&self, model: &VpcPeeringConnection) -> VpcPeeringConnectionCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = CreateVpcPeeringConnectionRequest::default();
+        if let Some(v) = model
+            .accepter_vpc_info
+            .as_ref()
+            .and_then(|x| x.owner_id.clone())
+        {
+            input.peer_owner_id = Some(v);
+        }
+        if let Some(v) = model
+            .accepter_vpc_info
+            .as_ref()
+            .and_then(|x| x.region.clone())
+        {
+            input.peer_region = Some(v);
+        }
+        if let Some(v) = model
+            .accepter_vpc_info
+            .as_ref()
+            .and_then(|x| x.vpc_id.clone())
+        {
+            input.peer_vpc_id = Some(v);
+        }
+        if let Some(v) = model
+            .requester_vpc_info
+            .as_ref()
+            .and_then(|x| x.vpc_id.clone())
+        {
+            input.vpc_id = Some(v);
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("vpc-peering-connection")),
@@ -21707,6 +21737,8 @@ impl VpcPeeringConnectionCreate {
     }
 
     /// The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the Region in which you make the request.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn peer_region(mut self, value: impl Into<String>) -> Self {
         self.input.peer_region = Some(value.into());
         self
@@ -21731,18 +21763,24 @@ impl VpcPeeringConnectionCreate {
     }
 
     /// The ID of the requester VPC. You must specify this parameter in the request.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
 
     /// The ID of the VPC with which you are creating the VPC peering connection. You must specify this parameter in the request.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn peer_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.peer_vpc_id = Some(value.into());
         self
     }
 
     /// The Amazon Web Services account ID of the owner of the accepter VPC.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn peer_owner_id(mut self, value: impl Into<String>) -> Self {
         self.input.peer_owner_id = Some(value.into());
         self

@@ -16,8 +16,6 @@
 //!   `securityGroups` list (empty is fine).
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
 use botocraft::ecs::{
@@ -111,46 +109,18 @@ fn web_service(name: &str, cluster: &str, desired: i32) -> Service {
     }
 }
 
-/// The id of one of the default VPC's subnets in the moto account, fetched
-/// with a raw EC2 `DescribeSubnets` (botocraft has no EC2 models yet).
+/// The id of one of the default VPC's subnets in the moto account.
 async fn default_subnet(moto: &MotoAccount) -> String {
-    let endpoint = moto.endpoint.clone();
-    let account = moto.account_id.clone();
-    tokio::task::spawn_blocking(move || {
-        let authority = endpoint
-            .strip_prefix("http://")
-            .expect("moto endpoint is http://host:port")
-            .trim_end_matches('/')
-            .to_string();
-        let body = "Action=DescribeSubnets&Version=2016-11-15\
-                    &Filter.1.Name=default-for-az&Filter.1.Value.1=true";
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
-             Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n\
-             Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/ec2/aws4_request, \
-             SignedHeaders=host, Signature=0\r\n\
-             {}: {account}\r\nContent-Length: {}\r\n\r\n{body}",
-            botocraft_tests::MOTO_ACCOUNT_HEADER,
-            body.len()
-        );
-        let mut stream = TcpStream::connect(&authority).expect("connect to moto");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .expect("set timeout");
-        stream.write_all(request.as_bytes()).expect("send DescribeSubnets");
-        let mut response = String::new();
-        stream
-            .read_to_string(&mut response)
-            .expect("read DescribeSubnets");
-        let start = response
-            .find("<subnetId>")
-            .unwrap_or_else(|| panic!("no subnet in DescribeSubnets answer: {response:.500}"))
-            + "<subnetId>".len();
-        let end = start + response[start..].find("</subnetId>").expect("closing tag");
-        response[start..end].to_string()
-    })
-    .await
-    .expect("DescribeSubnets thread")
+    let subnets = botocraft::ec2::Subnet::objects()
+        .using(&moto.session)
+        .list()
+        .filter("default-for-az", ["true"])
+        .await
+        .expect("the default VPC's subnets");
+    subnets
+        .first()
+        .and_then(|s| s.subnet_id.clone())
+        .expect("a default subnet")
 }
 
 // --------------------------------------------------------------- clusters --

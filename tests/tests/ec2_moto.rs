@@ -1642,3 +1642,68 @@ async fn vpc_peering_connection_saved_from_the_model_and_accepted() {
         .map(ToString::to_string);
     assert_eq!(status.as_deref(), Some("active"));
 }
+
+/// A new launch template version made by `save()` from a fetched version
+/// with one change: everything else in the data carries over.
+#[tokio::test]
+async fn launch_template_version_saved_from_a_changed_copy_keeps_the_rest() {
+    use botocraft::ec2::{
+        LaunchTemplateBlockDeviceMappingRequest, LaunchTemplateEbsBlockDeviceRequest,
+        LaunchTemplateInstanceMetadataOptionsRequest, LaunchTemplateVersion,
+    };
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mut lt = LaunchTemplate {
+        launch_template_name: Some("copy-me".into()),
+        launch_template_data: Some(RequestLaunchTemplateData {
+            image_id: Some(AMI.into()),
+            instance_type: Some("t3.micro".into()),
+            key_name: Some("ops".into()),
+            user_data: Some("IyEvYmluL3NoCg==".into()),
+            block_device_mappings: Some(vec![LaunchTemplateBlockDeviceMappingRequest {
+                device_name: Some("/dev/xvda".into()),
+                ebs: Some(LaunchTemplateEbsBlockDeviceRequest {
+                    volume_size: Some(30),
+                    delete_on_termination: Some(true),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }]),
+            metadata_options: Some(LaunchTemplateInstanceMetadataOptionsRequest {
+                http_tokens: Some("required".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    lt.save().await.expect("create launch template");
+    let v1 = lt.latest_version().await.expect("version 1");
+    let mut v2 = LaunchTemplateVersion {
+        launch_template_id: v1.launch_template_id.clone(),
+        launch_template_name: v1.launch_template_name.clone(),
+        version_description: Some("bigger".into()),
+        launch_template_data: v1.launch_template_data.clone(),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    v2.launch_template_data.as_mut().unwrap().instance_type = Some("t3.large".into());
+    v2.save().await.expect("save a new version");
+    assert_eq!(v2.version_number, Some(2));
+    let fetched = lt.latest_version().await.expect("version 2");
+    assert_eq!(fetched.version_description.as_deref(), Some("bigger"));
+    let (old, new) = (
+        v1.launch_template_data.clone().unwrap(),
+        fetched.launch_template_data.clone().unwrap(),
+    );
+    assert_eq!(wire(&new.instance_type).as_deref(), Some("t3.large"));
+    assert!(old.block_device_mappings.is_some() && old.metadata_options.is_some());
+    assert_eq!(old.key_name.as_deref(), Some("ops"));
+    let without_type = |mut d: botocraft::ec2::ResponseLaunchTemplateData| {
+        d.instance_type = None;
+        serde_json::to_value(d).unwrap()
+    };
+    assert_eq!(without_type(new), without_type(old));
+}

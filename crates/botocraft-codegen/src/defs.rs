@@ -137,6 +137,13 @@ pub struct MethodDef {
     /// though a model field has the same name.
     #[serde(default)]
     pub not_from_model: Vec<String>,
+    /// For create: input member → a hand-written `crate::ext` function
+    /// `fn(&Model) -> Result<Option<T>>` (`T` the member's type) that builds
+    /// the member from the model, for a model whose field has another shape
+    /// than the request's (a version's response data sent as request data).
+    /// `Ok(None)` sends nothing; an error fails the request unsent.
+    #[serde(default)]
+    pub from_model_fn: BTreeMap<String, String>,
     /// Output member holding the result.
     pub result: Option<String>,
     /// `model`, `models`, `value`, `output` or `none` (inferred when absent).

@@ -615,10 +615,32 @@ impl<'a> Emitter<'a> {
         };
         let can_tag = self.defs.service.tag_resource.is_some()
             && (model.arn.is_some() || self.defs.service.tag_by_id);
-        let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
-        if tag_field.is_some() && can_tag {
-            doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
-        }
+        let tags_written = tag_field.is_some() && can_tag;
+        let doc = if model.manager.contains_key("update") {
+            let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
+            if tags_written {
+                doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
+            }
+            doc
+        } else {
+            // No update operation: say plainly what happens to other edits.
+            let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS; afterwards `self`\n    /// holds what AWS returned. Whether to create is decided by where the model\n    /// came from (a model returned by a manager is never created again), never\n    /// by whether a key field is set.\n    ///\n");
+            let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            };
+            doc.push_str(&format!(
+                "    /// AWS has no update operation for {article} `{name}`: "
+            ));
+            if tags_written {
+                doc.push_str("for one that came from AWS,\n    /// `save()` writes tag edits (with the service's tag operations) and sends\n    /// nothing else; ");
+            } else {
+                doc.push_str("for one that came from AWS,\n    /// `save()` sends nothing; ");
+            }
+            doc.push_str("change other fields with the manager's operations\n    /// (its `modify_*`, `associate`, ... methods where it has them).\n");
+            doc
+        };
         // Whether anything the update can send differs from what AWS returned.
         let tracked = if model.manager.contains_key("update") {
             self.tracked_fields(name, model, fields)?
@@ -936,7 +958,10 @@ impl<'a> Emitter<'a> {
         let mfields = self.model_fields(model);
         let mut pairs = Vec::new();
         for f in &m.input_fields {
-            if m.def.not_from_model.contains(&f.wire) || m.def.fixed.contains_key(&f.wire) {
+            if m.def.not_from_model.contains(&f.wire)
+                || m.def.fixed.contains_key(&f.wire)
+                || m.def.from_model_fn.contains_key(&f.wire)
+            {
                 continue;
             }
             let source = m
@@ -1026,6 +1051,12 @@ impl<'a> Emitter<'a> {
         let mut params = Vec::new();
         let mut init = Vec::new();
         let mut key_parts = Vec::new();
+        if !m.def.from_model_fn.is_empty() && (m.name != "create" || !m.takes_model) {
+            return Err(format!(
+                "{name}.{}: from_model_fn is for a create that takes the model (an update would have to track what it reads)",
+                m.name
+            ));
+        }
         if m.takes_model {
             params.push(format!("model: &{name}"));
             let required = &self.model.shapes[&m.input_shape].required;
@@ -1084,6 +1115,14 @@ impl<'a> Emitter<'a> {
                         f.ident
                     ));
                 }
+            }
+            for (member, function) in &m.def.from_model_fn {
+                let ctx = format!("{name}.{}", m.name);
+                let f = self.field(&m.input_fields, member, &ctx)?;
+                init.push(format!(
+                    "match crate::ext::{function}(model) {{ Ok(Some(v)) => input.{} = Some(v), Ok(None) => {{}}, Err(e) => return {}::failed(self.clone(), e) }}",
+                    f.ident, m.builder
+                ));
             }
             if let Some(resource_type) = &m.def.tag_specifications {
                 init.push(self.tag_specifications(m, model, resource_type)?);
@@ -1193,6 +1232,7 @@ impl<'a> Emitter<'a> {
                     .filter(|(_, source)| source.contains('.'))
                     .map(|(member, _)| member.clone()),
             )
+            .chain(m.def.from_model_fn.keys().cloned())
             .collect();
         let pag = self.paginators.pagination.get(&m.def.operation);
         let mut token_members: Vec<String> = pag

@@ -196,6 +196,32 @@ fn creates_take_members_from_nested_model_fields() {
 }
 
 #[test]
+fn creates_take_members_from_hand_written_functions() {
+    let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
+    let with_fn = DEFS.replace(
+        create,
+        &format!("{create}\nfrom_model_fn = {{ name = \"widget_name\" }}"),
+    );
+    let (_, _, managers) = generate_with(&with_fn).unwrap();
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains("matchcrate::ext::widget_name(model){Ok(Some(v))=>input.name=Some(v),Ok(None)=>{},Err(e)=>returnWidgetCreate::failed(self.clone(),e)}"),
+        "{managers}"
+    );
+    // Only there: the model's own `name` is not copied as well.
+    assert!(
+        !compact.contains("input.name=model.name.clone();"),
+        "{managers}"
+    );
+    // An update would have to track what the function reads.
+    let on_get = DEFS.replace(
+        "rename = { widgets = \"widget\" }",
+        "rename = { widgets = \"widget\" }\nfrom_model_fn = { widgets = \"f\" }",
+    );
+    assert!(generate_with(&on_get).is_err());
+}
+
+#[test]
 fn names() {
     assert_eq!(names::field("type"), "r#type");
     assert_eq!(names::field("self"), "self_");

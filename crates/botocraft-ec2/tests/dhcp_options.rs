@@ -4,7 +4,7 @@
 mod common;
 
 use botocraft_core::PrimaryModel;
-use botocraft_ec2::{DhcpOptions, NewDhcpConfiguration};
+use botocraft_ec2::{AttributeValue, DhcpConfiguration, DhcpOptions, NewDhcpConfiguration};
 use common::{fx, new_in, Fx};
 use serde_json::Value;
 
@@ -121,14 +121,45 @@ async fn create_sends_configurations_and_tag_specifications() {
     f.done();
 }
 
-/// `save()` of a new set goes through `create(&self)`, which cannot take the
-/// model's `DhcpConfigurations` (a different shape from the request's), so
-/// it always fails before sending.
+/// `save()` of a new set sends the model's configurations, each key with
+/// its values as the request wants them.
 #[tokio::test]
-async fn save_of_a_new_set_cannot_carry_its_configurations() {
+async fn save_of_a_new_set_sends_its_configurations() {
+    let f = fx("dhcp_options_create");
+    let configuration = |key: &str, values: &[&str]| DhcpConfiguration {
+        key: Some(key.into()),
+        values: Some(
+            values
+                .iter()
+                .map(|v| AttributeValue {
+                    value: Some((*v).into()),
+                })
+                .collect(),
+        ),
+    };
+    let mut d = DhcpOptions {
+        dhcp_configurations: Some(vec![
+            configuration("domain-name", &["corp.example.com"]),
+            configuration("domain-name-servers", &["10.0.0.2", "10.0.0.3"]),
+        ]),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    d.tags_mut().insert("Name".into(), "corp".into());
+    d.save().await.unwrap();
+    let b = body(&f, 0, "CreateDhcpOptions");
+    assert_eq!(b["DhcpConfiguration.1.Key"], "domain-name");
+    assert_eq!(b["DhcpConfiguration.2.Value.2"], "10.0.0.3");
+    assert_eq!(d.dhcp_options_id.as_deref(), Some(DOPT));
+    assert!(d.state().is_persisted());
+    f.done();
+}
+
+/// Without configurations there is nothing to create: nothing is sent.
+#[tokio::test]
+async fn save_of_a_new_set_without_configurations_sends_nothing() {
     let f = fx("dhcp_options_create");
     let mut d = DhcpOptions {
-        dhcp_configurations: Some(vec![Default::default()]),
         _state: new_in(&f.session),
         ..Default::default()
     };

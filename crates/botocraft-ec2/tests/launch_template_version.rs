@@ -4,7 +4,7 @@
 mod common;
 
 use botocraft_core::PrimaryModel;
-use botocraft_ec2::{LaunchTemplateVersion, RequestLaunchTemplateData};
+use botocraft_ec2::{LaunchTemplateVersion, RequestLaunchTemplateData, ResponseLaunchTemplateData};
 use common::{fx, new_in, Fx};
 use serde_json::Value;
 
@@ -106,19 +106,71 @@ async fn create_takes_the_model_and_the_data() {
     f.done();
 }
 
-/// `save()` of a new version goes through `create(&self)`, which cannot take
-/// the data from the model (the model holds `ResponseLaunchTemplateData`, the
-/// request needs `RequestLaunchTemplateData`): it always fails before sending.
+/// `save()` of a new version sends the model's data, the response form
+/// turned into the request form: nested lists and structures carry over,
+/// the read-only `MetadataOptions.State` does not, and the template goes by
+/// id only (AWS refuses id and name together).
 #[tokio::test]
-async fn save_of_a_new_version_cannot_carry_its_data() {
-    let f = fx("launch_template_version_create");
+async fn save_of_a_new_version_sends_its_data() {
+    let f = fx("launch_template_version_save");
+    let data: ResponseLaunchTemplateData = serde_json::from_value(serde_json::json!({
+        "ImageId": "ami-0abc",
+        "InstanceType": "t3.large",
+        "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 30}}],
+        "NetworkInterfaces": [{"DeviceIndex": 0, "Groups": ["sg-1"]}],
+        "MetadataOptions": {"HttpTokens": "required", "State": "applied"},
+        "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web"}]}],
+    }))
+    .unwrap();
     let mut v = LaunchTemplateVersion {
         launch_template_id: Some(LT.into()),
-        launch_template_data: Some(Default::default()),
+        launch_template_name: Some("web".into()),
+        version_description: Some("bigger disk".into()),
+        launch_template_data: Some(data),
         _state: new_in(&f.session),
         ..Default::default()
     };
-    common::assert_validation(v.save().await, "LaunchTemplateData");
+    v.save().await.unwrap();
+    let b = body(&f, 0, "CreateLaunchTemplateVersion");
+    assert_eq!(
+        b["LaunchTemplateData.BlockDeviceMapping.1.Ebs.VolumeSize"],
+        "30"
+    );
+    assert_eq!(
+        b["LaunchTemplateData.NetworkInterface.1.SecurityGroupId.1"],
+        "sg-1"
+    );
+    assert_eq!(
+        b["LaunchTemplateData.MetadataOptions.HttpTokens"],
+        "required"
+    );
+    assert!(
+        b.get("LaunchTemplateData.MetadataOptions.State").is_none(),
+        "{b}"
+    );
+    assert!(b.get("LaunchTemplateName").is_none(), "{b}");
+    assert_eq!(v.version_number, Some(3));
+    assert!(v.state().is_persisted());
+    f.done();
+}
+
+/// A version named by its template's name alone goes by that name.
+#[tokio::test]
+async fn a_new_version_of_a_template_named_only_by_name() {
+    let f = fx("launch_template_version_save");
+    let v = LaunchTemplateVersion {
+        launch_template_name: Some("web".into()),
+        launch_template_data: Some(Default::default()),
+        ..Default::default()
+    };
+    let input = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .create(&v)
+        .input()
+        .clone();
+    assert_eq!(input.launch_template_name.as_deref(), Some("web"));
+    assert_eq!(input.launch_template_id, None);
+    assert_eq!(input.launch_template_data, Some(Default::default()));
     f.nothing_sent();
 }
 

@@ -3,7 +3,7 @@
 mod common;
 
 use botocraft_core::PrimaryModel;
-use botocraft_ec2::{NatGateway, NatGatewayState, Tag};
+use botocraft_ec2::{NatGateway, NatGatewayAddress, NatGatewayState, Tag};
 use common::{fx, is_uuid, TICK};
 
 #[tokio::test]
@@ -86,6 +86,59 @@ async fn save_creates_with_allocation_and_client_token() {
     assert_eq!(n.nat_gateway_id.as_deref(), Some("nat-new"));
     assert_eq!(n.state, Some(NatGatewayState::Pending));
     f.done();
+}
+
+/// `save()` of a new gateway sends its Elastic IPs: the primary address
+/// (marked `IsPrimary`, wherever it is in the list) as `AllocationId` and
+/// `PrivateIpAddress`, the others as `SecondaryAllocationIds`.
+#[tokio::test]
+async fn save_of_a_new_gateway_sends_its_addresses() {
+    let f = fx("nat_gateway_save_with_addresses");
+    let address = |allocation: &str, primary: Option<bool>, ip: Option<&str>| NatGatewayAddress {
+        allocation_id: Some(allocation.into()),
+        is_primary: primary,
+        private_ip: ip.map(Into::into),
+        ..Default::default()
+    };
+    let mut n = NatGateway {
+        subnet_id: Some("subnet-1".into()),
+        nat_gateway_addresses: Some(vec![
+            address("eipalloc-2", None, None),
+            address("eipalloc-1", Some(true), Some("10.0.1.10")),
+            address("eipalloc-3", Some(false), None),
+        ]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    n.save().await.unwrap();
+    let body = &f.sent()[0].body;
+    assert_eq!(body["AllocationId"], "eipalloc-1");
+    assert_eq!(body["SecondaryAllocationId.1"], "eipalloc-2");
+    assert_eq!(body["SecondaryAllocationId.2"], "eipalloc-3");
+    assert_eq!(n.nat_gateway_id.as_deref(), Some("nat-new"));
+    f.done();
+    // Without a marked primary, the first address is the primary one.
+    let first = NatGateway {
+        nat_gateway_addresses: Some(vec![
+            address("eipalloc-7", None, None),
+            address("eipalloc-8", None, None),
+        ]),
+        ..Default::default()
+    };
+    let input = NatGateway::objects().create(&first).input().clone();
+    assert_eq!(input.allocation_id.as_deref(), Some("eipalloc-7"));
+    assert_eq!(
+        input.secondary_allocation_ids,
+        Some(vec!["eipalloc-8".to_string()])
+    );
+    let none = NatGateway::objects()
+        .create(&NatGateway::default())
+        .input()
+        .clone();
+    assert_eq!(
+        (none.allocation_id, none.secondary_allocation_ids),
+        (None, None)
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,10 @@
 //! Hand-written EC2 behaviour the definitions cannot express: model proxies
 //! that take caller arguments besides the model's own values (a security
 //! group's new rules, the VPC to attach a gateway to), `KeyPair::save()`
-//! (which keeps the private key AWS shows only once), and
-//! `LaunchTemplateVersion::delete()` (whose key has a numeric version).
+//! (which keeps the private key AWS shows only once),
+//! `LaunchTemplateVersion::delete()` (whose key has a numeric version), and
+//! the create inputs a model holds in another shape than the request (the
+//! `from_model_fn` functions of `definitions/ec2.toml`).
 
 use botocraft_core::{Error, PrimaryModel, Result};
 
@@ -294,4 +296,101 @@ impl AmiManager {
         }
         self.list().image_ids(ids).await
     }
+}
+
+// ------------------------------------------------------------------------
+// Create inputs a model holds in another shape (`from_model_fn`)
+
+/// A new version's data: the model's `launch_template_data` (the response
+/// form) as request data. The two forms have the same members, save a few
+/// read-only ones of the response (`MetadataOptions.State`,
+/// `Ipv6Addresses[].IsPrimaryIpv6`, `Operator.Managed`/`HiddenByDefault`)
+/// that a request cannot set; anything else that does not carry over is an
+/// error rather than a version created without it.
+pub(crate) fn launch_template_data_request(
+    version: &LaunchTemplateVersion,
+) -> Result<Option<RequestLaunchTemplateData>> {
+    let Some(data) = &version.launch_template_data else {
+        return Ok(None);
+    };
+    let invalid = |e: serde_json::Error| {
+        Error::validation(format!(
+            "LaunchTemplateVersion.launch_template_data cannot be sent as a new version's data: {e}"
+        ))
+    };
+    let value = serde_json::to_value(data).map_err(invalid)?;
+    serde_json::from_value(value).map(Some).map_err(invalid)
+}
+
+/// The template's name, sent only when the model has no id (AWS takes one
+/// or the other, not both).
+pub(crate) fn launch_template_name_unless_id(
+    version: &LaunchTemplateVersion,
+) -> Result<Option<String>> {
+    Ok(match version.launch_template_id.as_deref() {
+        Some(id) if !id.is_empty() => None,
+        _ => version
+            .launch_template_name
+            .clone()
+            .filter(|n| !n.is_empty()),
+    })
+}
+
+/// The model's addresses and which of them `CreateNatGateway` takes as the
+/// primary one: the one marked `IsPrimary`, else the first.
+fn nat_addresses(gateway: &NatGateway) -> (&[NatGatewayAddress], Option<usize>) {
+    let addresses = gateway.nat_gateway_addresses.as_deref().unwrap_or_default();
+    let primary = addresses
+        .iter()
+        .position(|a| a.is_primary == Some(true))
+        .or((!addresses.is_empty()).then_some(0));
+    (addresses, primary)
+}
+
+/// The primary address's Elastic IP allocation.
+pub(crate) fn nat_gateway_allocation_id(gateway: &NatGateway) -> Result<Option<String>> {
+    let (addresses, primary) = nat_addresses(gateway);
+    Ok(primary.and_then(|i| addresses[i].allocation_id.clone()))
+}
+
+/// The primary address's private IP.
+pub(crate) fn nat_gateway_private_ip(gateway: &NatGateway) -> Result<Option<String>> {
+    let (addresses, primary) = nat_addresses(gateway);
+    Ok(primary.and_then(|i| addresses[i].private_ip.clone()))
+}
+
+/// The other addresses' Elastic IP allocations; nothing when there are none.
+pub(crate) fn nat_gateway_secondary_allocation_ids(
+    gateway: &NatGateway,
+) -> Result<Option<Vec<String>>> {
+    let (addresses, primary) = nat_addresses(gateway);
+    let ids: Vec<String> = addresses
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != primary)
+        .filter_map(|(_, a)| a.allocation_id.clone())
+        .collect();
+    Ok((!ids.is_empty()).then_some(ids))
+}
+
+/// The model's DHCP options as the request wants them: each key with its
+/// values as plain strings.
+pub(crate) fn new_dhcp_configurations(
+    options: &DhcpOptions,
+) -> Result<Option<Vec<NewDhcpConfiguration>>> {
+    let Some(configurations) = &options.dhcp_configurations else {
+        return Ok(None);
+    };
+    Ok(Some(
+        configurations
+            .iter()
+            .map(|c| NewDhcpConfiguration {
+                key: c.key.clone(),
+                values: c
+                    .values
+                    .as_ref()
+                    .map(|v| v.iter().filter_map(|a| a.value.clone()).collect()),
+            })
+            .collect(),
+    ))
 }

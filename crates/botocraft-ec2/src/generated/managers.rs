@@ -8513,7 +8513,7 @@ impl NatGatewayManager {
         NatGatewayList::new(self.clone(), input, key)
     }
 
-    /// Creates the NAT gateway from the model (`CreateNatGateway`); a public gateway needs `.allocation_id(..)`.
+    /// Creates the NAT gateway from the model (`CreateNatGateway`): its subnet, connectivity type and, from `NatGatewayAddresses`, the primary address's (`IsPrimary`, else the first) `AllocationId` and `PrivateIp` and the other addresses' allocation ids as `SecondaryAllocationIds`, so `save()` creates a public gateway with its Elastic IPs.
     ///
     /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
     pub fn create(&self, model: &NatGateway) -> NatGatewayCreate {
@@ -8524,6 +8524,21 @@ impl NatGatewayManager {
         input.subnet_id = model.subnet_id.clone();
         input.vpc_id = model.vpc_id.clone();
         input.connectivity_type = model.connectivity_type.clone();
+        match crate::ext::nat_gateway_allocation_id(model) {
+            Ok(Some(v)) => input.allocation_id = Some(v),
+            Ok(None) => {}
+            Err(e) => return NatGatewayCreate::failed(self.clone(), e),
+        }
+        match crate::ext::nat_gateway_private_ip(model) {
+            Ok(Some(v)) => input.private_ip_address = Some(v),
+            Ok(None) => {}
+            Err(e) => return NatGatewayCreate::failed(self.clone(), e),
+        }
+        match crate::ext::nat_gateway_secondary_allocation_ids(model) {
+            Ok(Some(v)) => input.secondary_allocation_ids = Some(v),
+            Ok(None) => {}
+            Err(e) => return NatGatewayCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("natgateway")),
@@ -8965,6 +8980,8 @@ impl NatGatewayCreate {
     }
 
     /// \[Public NAT gateways only\] The allocation ID of an Elastic IP address to associate with the NAT gateway. You cannot specify an Elastic IP address with a private NAT gateway. If the Elastic IP address is associated with another resource, you must first disassociate it.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
         self.input.allocation_id = Some(value.into());
         self
@@ -9019,12 +9036,16 @@ impl NatGatewayCreate {
     }
 
     /// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.input.private_ip_address = Some(value.into());
         self
     }
 
     /// Secondary EIP allocation IDs. For more information, see Create a NAT gateway in the Amazon VPC User Guide.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn secondary_allocation_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -14347,7 +14368,7 @@ impl LaunchTemplateVersionManager {
         LaunchTemplateVersionList::new(self.clone(), input, key)
     }
 
-    /// Creates a new version of the model's launch template (`CreateLaunchTemplateVersion`); pass the data with `.launch_template_data(..)`.
+    /// Creates a new version of the model's launch template (`CreateLaunchTemplateVersion`, by `LaunchTemplateId`, else `LaunchTemplateName`) with the model's `launch_template_data` (read-only members of the response form, such as `MetadataOptions.State`, are not sent), so `save()` creates one; `.launch_template_data(..)` overrides.
     ///
     /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
     pub fn create(&self, model: &LaunchTemplateVersion) -> LaunchTemplateVersionCreate {
@@ -14355,8 +14376,17 @@ impl LaunchTemplateVersionManager {
         #[allow(unused_mut)]
         let mut input = CreateLaunchTemplateVersionRequest::default();
         input.launch_template_id = model.launch_template_id.clone();
-        input.launch_template_name = model.launch_template_name.clone();
         input.version_description = model.version_description.clone();
+        match crate::ext::launch_template_data_request(model) {
+            Ok(Some(v)) => input.launch_template_data = Some(v),
+            Ok(None) => {}
+            Err(e) => return LaunchTemplateVersionCreate::failed(self.clone(), e),
+        }
+        match crate::ext::launch_template_name_unless_id(model) {
+            Ok(Some(v)) => input.launch_template_name = Some(v),
+            Ok(None) => {}
+            Err(e) => return LaunchTemplateVersionCreate::failed(self.clone(), e),
+        }
         LaunchTemplateVersionCreate::new(self.clone(), input, key)
     }
 
@@ -14760,6 +14790,8 @@ impl LaunchTemplateVersionCreate {
     }
 
     /// The information for the launch template.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn launch_template_data(mut self, value: impl Into<RequestLaunchTemplateData>) -> Self {
         self.input.launch_template_data = Some(value.into());
         self
@@ -18977,13 +19009,18 @@ impl DhcpOptionsManager {
         DhcpOptionsList::new(self.clone(), input, key)
     }
 
-    /// Creates a DHCP options set (`CreateDhcpOptions`): pass the options with `.dhcp_configurations(..)` (the request shape differs from the model's).
+    /// Creates a DHCP options set (`CreateDhcpOptions`) from the model's `dhcp_configurations` (each key with its values), so `save()` creates one; `.dhcp_configurations(..)` overrides.
     ///
     /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
     pub fn create(&self, model: &DhcpOptions) -> DhcpOptionsCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = CreateDhcpOptionsRequest::default();
+        match crate::ext::new_dhcp_configurations(model) {
+            Ok(Some(v)) => input.dhcp_configurations = Some(v),
+            Ok(None) => {}
+            Err(e) => return DhcpOptionsCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("dhcp-options")),
@@ -19448,6 +19485,8 @@ impl DhcpOptionsCreate {
     }
 
     /// A DHCP configuration option.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn dhcp_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<NewDhcpConfiguration>>,

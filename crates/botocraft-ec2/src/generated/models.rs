@@ -209,13 +209,15 @@ impl Vpc {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `Vpc`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -468,13 +470,15 @@ impl Subnet {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `Subnet`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -649,13 +653,15 @@ impl SecurityGroup {
         request.send().await.map(Some)
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `SecurityGroup`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -988,13 +994,15 @@ impl Instance {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for an `Instance`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -1405,13 +1413,15 @@ impl Ami {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for an `Ami`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -1661,13 +1671,15 @@ impl InternetGateway {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for an `InternetGateway`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -1989,13 +2001,15 @@ impl RouteTable {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `RouteTable`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2191,13 +2205,15 @@ impl NatGateway {
         request.send().await.map(Some)
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `NatGateway`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2569,13 +2585,15 @@ impl Address {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for an `Address`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3252,13 +3270,15 @@ impl Snapshot {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `Snapshot`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3733,13 +3753,15 @@ impl LaunchTemplate {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `LaunchTemplate`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3912,11 +3934,14 @@ impl LaunchTemplateVersion {
         request.send().await.map(Some)
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
+    /// AWS has no update operation for a `LaunchTemplateVersion`: for one that came from AWS,
+    /// `save()` sends nothing; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4148,13 +4173,15 @@ impl NetworkInterface {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `NetworkInterface`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4485,13 +4512,15 @@ impl NetworkAcl {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `NetworkAcl`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4671,13 +4700,15 @@ impl PlacementGroup {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `PlacementGroup`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4861,13 +4892,15 @@ impl DhcpOptions {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `DhcpOptions`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5054,13 +5087,15 @@ impl CustomerGateway {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `CustomerGateway`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5312,13 +5347,15 @@ impl VpnGateway {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `VpnGateway`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5564,13 +5601,15 @@ impl VpcPeeringConnection {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `VpcPeeringConnection`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5898,13 +5937,15 @@ impl VpcEndpoint {
         request
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `VpcEndpoint`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -6100,13 +6141,15 @@ impl VpnConnection {
         request.send().await.map(Some)
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `VpnConnection`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();

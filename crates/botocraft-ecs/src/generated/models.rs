@@ -1213,13 +1213,15 @@ impl Task {
         request.send().await.map(Some)
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
-    /// Tag edits are written with the service's tag operations when the
-    /// create/update operation cannot carry them.
+    /// AWS has no update operation for a `Task`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2704,11 +2706,14 @@ impl DaemonTaskDefinition {
         self
     }
 
-    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
-    /// afterwards `self` holds what AWS returned.
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
     ///
-    /// Whether to create or update is decided by where the model came from (a model
-    /// returned by a manager is updated), never by whether a key field is set.
+    /// AWS has no update operation for a `DaemonTaskDefinition`: for one that came from AWS,
+    /// `save()` sends nothing; change other fields with the manager's operations
+    /// (its `modify_*`, `associate`, ... methods where it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();

@@ -68,7 +68,7 @@ pub use credentials::{
 };
 pub use env::Env;
 pub use fixture::{FixtureTransport, RecordingTransport};
-pub use retry::RetryMode;
+pub use retry::{RetryMode, RetrySpec};
 pub use session::{default_session, AwsSession, AwsSessionBuilder};
 pub use signer::Signer;
 pub use transport::{HyperTransport, HyperTransportBuilder, Transport};

@@ -8,20 +8,25 @@
 //! Throttling (HTTP 429 or a code in [`THROTTLING_CODES`]) and transient
 //! failures (HTTP 500/502/503/504, a code in [`TRANSIENT_CODES`], I/O errors,
 //! connect and attempt timeouts) are retried after a full-jitter backoff,
-//! `rand(0, 1) * min(base * 2^(retry - 1), 20 s)`; the base is 1 s for
-//! throttling and 50 ms for other errors. A response carrying
-//! `x-amz-retry-after: <milliseconds>` is retried after that long instead
-//! (at most the 20 s cap).
+//! `rand(0, 1) * min(base * 2^(retry - 1), 20 s)`.
 //!
 //! Every retry also needs tokens from a [`RetryQuota`]: a bucket of
 //! [`RETRY_QUOTA_CAPACITY`] (500) tokens per endpoint, shared by every call a
-//! session makes to that endpoint. A retry after a timeout costs
-//! [`RETRY_TIMEOUT_COST`] (10) tokens, any other retry [`RETRY_COST`] (5).
-//! A call that succeeds puts back what its last retry took, or
-//! [`SUCCESS_REFUND`] (1) token when it needed no retry. When the bucket
-//! cannot pay for a retry the call stops at once with its last error, so a
-//! throttling storm or an outage makes calls fail fast instead of
-//! multiplying the load.
+//! session makes to that endpoint. A call that succeeds puts back what its
+//! last retry took, or [`SUCCESS_REFUND`] (1) token when it needed no retry.
+//! When the bucket cannot pay for a retry the call stops at once with its
+//! last error, so a throttling storm or an outage makes calls fail fast
+//! instead of multiplying the load.
+//!
+//! The numbers follow one of the two versions of the AWS SDKs' retry
+//! behaviour ([`RetrySpec`]), as aws-sdk-rust does:
+//!
+//! | | [`RetrySpec::V2_0`] (default) | [`RetrySpec::V2_1`] (`AWS_NEW_RETRIES_2026=true`) |
+//! |---|---|---|
+//! | backoff base, throttling | 1 s | 1 s |
+//! | backoff base, other errors | 1 s | 50 ms |
+//! | quota cost of a retry | 5; 10 after a timeout | 14; 5 after throttling |
+//! | `x-amz-retry-after: <ms>` | that long instead, at most 20 s | that long, kept within `[t, t + 5 s]` of the computed backoff `t` |
 //!
 //! # Adaptive mode
 //!
@@ -45,20 +50,53 @@ use botocraft_core::{Error, Result, TimeoutKind};
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 /// Backoff base for throttling errors.
 pub const THROTTLING_BACKOFF_BASE: Duration = Duration::from_secs(1);
-/// Backoff base for transient (non-throttling) errors.
+/// Backoff base for transient (non-throttling) errors under retry spec 2.1;
+/// spec 2.0 uses [`THROTTLING_BACKOFF_BASE`] for them too.
 pub const TRANSIENT_BACKOFF_BASE: Duration = Duration::from_millis(50);
 /// Upper bound of a single backoff.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(20);
 /// Tokens in a new retry quota (per endpoint).
 pub const RETRY_QUOTA_CAPACITY: u32 = 500;
-/// Tokens a retry takes from the quota.
+/// Tokens a retry takes from the quota (spec 2.0).
 pub const RETRY_COST: u32 = 5;
-/// Tokens a retry after a timeout takes from the quota.
+/// Tokens a retry after a timeout takes from the quota (spec 2.0).
 pub const RETRY_TIMEOUT_COST: u32 = 10;
+/// Tokens a retry after anything but throttling takes (spec 2.1).
+pub const RETRY_COST_V2_1: u32 = 14;
+/// Tokens a retry after throttling takes (spec 2.1).
+pub const THROTTLING_RETRY_COST_V2_1: u32 = 5;
+/// How far beyond the computed backoff spec 2.1 follows `x-amz-retry-after`.
+pub const RETRY_AFTER_LEEWAY_V2_1: Duration = Duration::from_secs(5);
 /// Tokens a call that succeeded without retrying puts back.
 pub const SUCCESS_REFUND: u32 = 1;
 /// The response header with the service's suggested delay, in milliseconds.
 pub const RETRY_AFTER_HEADER: &str = "x-amz-retry-after";
+/// The environment variable that opts into retry spec 2.1 when `true`.
+pub const NEW_RETRIES_ENV: &str = "AWS_NEW_RETRIES_2026";
+
+/// Which version of the AWS SDKs' retry behaviour a session follows (see
+/// the [module docs](self) for what differs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetrySpec {
+    /// The behaviour the SDKs have long had, and still their default.
+    #[default]
+    V2_0,
+    /// The 2026 revision: quicker first retries after errors that are not
+    /// throttling, a dearer quota for them, and `x-amz-retry-after` kept
+    /// near the computed backoff.
+    V2_1,
+}
+
+impl RetrySpec {
+    /// The spec an environment asks for: [`RetrySpec::V2_1`] when
+    /// [`NEW_RETRIES_ENV`] is `true` (any case), else the default.
+    pub fn from_env_value(value: Option<&str>) -> RetrySpec {
+        match value {
+            Some(v) if v.trim().eq_ignore_ascii_case("true") => RetrySpec::V2_1,
+            _ => RetrySpec::V2_0,
+        }
+    }
+}
 
 /// How a session retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -185,20 +223,13 @@ pub fn retry_after(response: &http::Response<Vec<u8>>) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_millis)
 }
 
-/// The quota tokens a retry after `outcome` costs: [`RETRY_TIMEOUT_COST`]
-/// after a timeout, else [`RETRY_COST`].
-pub fn retry_cost<T>(outcome: &Result<T>) -> u32 {
-    match outcome {
-        Err(Error::Timeout { .. }) => RETRY_TIMEOUT_COST,
-        _ => RETRY_COST,
-    }
-}
-
 /// Retry settings of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryConfig {
     /// Standard or adaptive.
     pub mode: RetryMode,
+    /// Which version of the SDKs' retry numbers to follow.
+    pub spec: RetrySpec,
     /// Total attempts, at least 1.
     pub max_attempts: u32,
     /// Backoff base for throttling errors.
@@ -211,17 +242,26 @@ pub struct RetryConfig {
 
 impl Default for RetryConfig {
     fn default() -> Self {
-        RetryConfig {
-            mode: RetryMode::Standard,
-            max_attempts: DEFAULT_MAX_ATTEMPTS,
-            throttling_base: THROTTLING_BACKOFF_BASE,
-            transient_base: TRANSIENT_BACKOFF_BASE,
-            max_backoff: MAX_BACKOFF,
-        }
+        RetryConfig::for_spec(RetrySpec::default())
     }
 }
 
 impl RetryConfig {
+    /// Standard mode, 3 attempts, and the backoff bases of `spec`.
+    pub fn for_spec(spec: RetrySpec) -> Self {
+        RetryConfig {
+            mode: RetryMode::Standard,
+            spec,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            throttling_base: THROTTLING_BACKOFF_BASE,
+            transient_base: match spec {
+                RetrySpec::V2_0 => THROTTLING_BACKOFF_BASE,
+                RetrySpec::V2_1 => TRANSIENT_BACKOFF_BASE,
+            },
+            max_backoff: MAX_BACKOFF,
+        }
+    }
+
     /// The upper bound of the backoff before retry number `retry` (1-based):
     /// `min(base * 2^(retry-1), max_backoff)`.
     pub fn backoff_ceiling(&self, kind: RetryKind, retry: u32) -> Duration {
@@ -240,9 +280,10 @@ impl RetryConfig {
             .mul_f64(jitter.next_unit())
     }
 
-    /// The delay before retry number `retry`: the service's
-    /// `x-amz-retry-after` when given (capped at `max_backoff`), else
-    /// [`backoff`](Self::backoff).
+    /// The delay before retry number `retry`: the computed
+    /// [`backoff`](Self::backoff), or the service's `x-amz-retry-after` as
+    /// the spec takes it (2.0: instead, at most `max_backoff`; 2.1: kept
+    /// within 5 s above the computed backoff, never below it).
     pub fn delay(
         &self,
         kind: RetryKind,
@@ -250,9 +291,24 @@ impl RetryConfig {
         jitter: &Jitter,
         retry_after: Option<Duration>,
     ) -> Duration {
-        match retry_after {
-            Some(d) => d.min(self.max_backoff),
-            None => self.backoff(kind, retry, jitter),
+        let computed = self.backoff(kind, retry, jitter);
+        match (self.spec, retry_after) {
+            (_, None) => computed,
+            (RetrySpec::V2_0, Some(d)) => d.min(self.max_backoff),
+            (RetrySpec::V2_1, Some(d)) => d.clamp(computed, computed + RETRY_AFTER_LEEWAY_V2_1),
+        }
+    }
+
+    /// The quota tokens a retry after `outcome` (classified as `kind`)
+    /// costs under this spec.
+    pub fn retry_cost<T>(&self, kind: RetryKind, outcome: &Result<T>) -> u32 {
+        match self.spec {
+            RetrySpec::V2_0 => match outcome {
+                Err(Error::Timeout { .. }) => RETRY_TIMEOUT_COST,
+                _ => RETRY_COST,
+            },
+            RetrySpec::V2_1 if kind == RetryKind::Throttling => THROTTLING_RETRY_COST_V2_1,
+            RetrySpec::V2_1 => RETRY_COST_V2_1,
         }
     }
 }
@@ -608,7 +664,7 @@ mod tests {
         assert_eq!(cfg.backoff_ceiling(RetryKind::Throttling, 10), MAX_BACKOFF);
         assert_eq!(
             cfg.backoff_ceiling(RetryKind::Transient, 2),
-            Duration::from_millis(100)
+            Duration::from_secs(2)
         );
         assert_eq!(cfg.backoff_ceiling(RetryKind::Transient, 100), MAX_BACKOFF);
         let jitter = Jitter::with_seed(42);
@@ -663,7 +719,48 @@ mod tests {
             retry_after(&response(503, &[(RETRY_AFTER_HEADER, "soon")], "")),
             None
         );
-        assert!(cfg.delay(RetryKind::Transient, 1, &jitter, None) <= Duration::from_millis(50));
+    }
+
+    #[test]
+    fn spec_2_0_backs_off_from_one_second_for_every_error() {
+        let cfg = RetryConfig::default();
+        assert_eq!(cfg.spec, RetrySpec::V2_0);
+        for kind in [RetryKind::Transient, RetryKind::Throttling] {
+            assert_eq!(cfg.backoff_ceiling(kind, 1), Duration::from_secs(1));
+            assert_eq!(cfg.backoff_ceiling(kind, 3), Duration::from_secs(4));
+            assert_eq!(cfg.backoff_ceiling(kind, 10), MAX_BACKOFF);
+        }
+    }
+
+    #[test]
+    fn spec_2_1_retries_errors_sooner_and_keeps_retry_after_near_the_backoff() {
+        let cfg = RetryConfig::for_spec(RetrySpec::V2_1);
+        assert_eq!(
+            cfg.backoff_ceiling(RetryKind::Transient, 1),
+            Duration::from_millis(50)
+        );
+        assert_eq!(
+            cfg.backoff_ceiling(RetryKind::Transient, 3),
+            Duration::from_millis(200)
+        );
+        assert_eq!(
+            cfg.backoff_ceiling(RetryKind::Throttling, 1),
+            Duration::from_secs(1)
+        );
+        // The same seed gives the same jitter, so the computed backoff is known.
+        let computed = cfg.backoff(RetryKind::Throttling, 2, &Jitter::with_seed(3));
+        let delay =
+            |hint: Duration| cfg.delay(RetryKind::Throttling, 2, &Jitter::with_seed(3), Some(hint));
+        assert_eq!(delay(Duration::ZERO), computed);
+        assert_eq!(
+            delay(Duration::from_secs(60)),
+            computed + RETRY_AFTER_LEEWAY_V2_1
+        );
+        let within = computed + Duration::from_millis(1_234);
+        assert_eq!(delay(within), within);
+        assert_eq!(RetrySpec::from_env_value(Some(" TRUE ")), RetrySpec::V2_1);
+        assert_eq!(RetrySpec::from_env_value(Some("false")), RetrySpec::V2_0);
+        assert_eq!(RetrySpec::from_env_value(None), RetrySpec::V2_0);
     }
 
     #[test]
@@ -673,10 +770,31 @@ mod tests {
             kind: TimeoutKind::Attempt,
             after: Duration::from_secs(1),
         });
-        assert_eq!(retry_cost(&timeout), RETRY_TIMEOUT_COST);
         let reset: Result<()> = Err(Error::transport("Op", "reset", None));
-        assert_eq!(retry_cost(&reset), RETRY_COST);
-        assert_eq!(retry_cost(&Ok(response(503, &[], ""))), RETRY_COST);
+        let throttled = Ok(response(429, &[], ""));
+        let v2_0 = RetryConfig::default();
+        assert_eq!(
+            v2_0.retry_cost(RetryKind::Transient, &timeout),
+            RETRY_TIMEOUT_COST
+        );
+        assert_eq!(v2_0.retry_cost(RetryKind::Transient, &reset), RETRY_COST);
+        assert_eq!(
+            v2_0.retry_cost(RetryKind::Throttling, &throttled),
+            RETRY_COST
+        );
+        let v2_1 = RetryConfig::for_spec(RetrySpec::V2_1);
+        assert_eq!(
+            v2_1.retry_cost(RetryKind::Transient, &timeout),
+            RETRY_COST_V2_1
+        );
+        assert_eq!(
+            v2_1.retry_cost(RetryKind::Transient, &reset),
+            RETRY_COST_V2_1
+        );
+        assert_eq!(
+            v2_1.retry_cost(RetryKind::Throttling, &throttled),
+            THROTTLING_RETRY_COST_V2_1
+        );
     }
 
     #[test]

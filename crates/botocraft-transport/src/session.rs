@@ -23,8 +23,8 @@ use crate::credentials::{
 use crate::env::Env;
 use crate::profile::{profile_name, Profile, ProfileFiles};
 use crate::retry::{
-    classify_error, classify_response, retry_after, retry_cost, Jitter, RateLimiter, RetryConfig,
-    RetryKind, RetryMode, RetryQuota, DEFAULT_MAX_ATTEMPTS, SUCCESS_REFUND,
+    classify_error, classify_response, retry_after, Jitter, RateLimiter, RetryConfig, RetryKind,
+    RetryMode, RetryQuota, RetrySpec, DEFAULT_MAX_ATTEMPTS, NEW_RETRIES_ENV, SUCCESS_REFUND,
 };
 use crate::signer::Signer;
 use crate::transport::{HyperTransport, Transport, DEFAULT_CONNECT_TIMEOUT};
@@ -114,6 +114,7 @@ pub struct AwsSessionBuilder {
     headers: Vec<(String, String)>,
     max_attempts: Option<u32>,
     retry_mode: Option<RetryMode>,
+    retry_spec: Option<RetrySpec>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
@@ -182,6 +183,14 @@ impl AwsSessionBuilder {
     /// else the profile's `retry_mode`). See [`crate::retry`].
     pub fn retry_mode(mut self, mode: RetryMode) -> Self {
         self.retry_mode = Some(mode);
+        self
+    }
+
+    /// The version of the SDKs' retry behaviour to follow (default
+    /// [`RetrySpec::V2_0`], or [`RetrySpec::V2_1`] when
+    /// `AWS_NEW_RETRIES_2026=true`). See [`crate::retry`].
+    pub fn retry_spec(mut self, spec: RetrySpec) -> Self {
+        self.retry_spec = Some(spec);
         self
     }
 
@@ -276,10 +285,13 @@ impl AwsSessionBuilder {
                 },
             },
         };
+        let spec = self
+            .retry_spec
+            .unwrap_or_else(|| RetrySpec::from_env_value(env.get(NEW_RETRIES_ENV).as_deref()));
         let mut retry = RetryConfig {
             mode,
             max_attempts,
-            ..RetryConfig::default()
+            ..RetryConfig::for_spec(spec)
         };
         if let Some(base) = self.backoff_base {
             retry.throttling_base = base;
@@ -484,7 +496,7 @@ impl AwsSession {
                 op_span.record("attempts", attempt);
                 return outcome;
             }
-            let cost = retry_cost(&outcome);
+            let cost = i.retry.retry_cost(kind, &outcome);
             if !partition.quota.try_acquire(cost) {
                 tracing::debug!(
                     parent: &span,

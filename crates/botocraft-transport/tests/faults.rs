@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use botocraft_core::protocol::invoke;
 use botocraft_core::{Error, Page, Paginator, Result, TimeoutKind, TokenPaginator};
-use botocraft_transport::retry::RetryMode;
+use botocraft_transport::retry::{RetryMode, RetrySpec};
 use botocraft_transport::{AwsSession, AwsSessionBuilder, Credentials, Env, Transport};
 use futures::StreamExt;
 use serde::Deserialize;
@@ -799,6 +799,136 @@ async fn adaptive_mode_slows_sends_after_throttling() {
         );
     })
     .await
+}
+
+/// Answers 503 to the sends `fails` says, 200 to the others, and records
+/// when each send came.
+#[derive(Debug)]
+struct Flaky {
+    fails: fn(usize) -> bool,
+    sent: Mutex<Vec<tokio::time::Instant>>,
+}
+
+#[async_trait]
+impl Transport for Flaky {
+    async fn send(&self, _request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        let mut sent = self.sent.lock().unwrap();
+        sent.push(tokio::time::Instant::now());
+        let (status, body) = if (self.fails)(sent.len()) {
+            (
+                503,
+                r#"{"__type":"ServiceUnavailableException","message":"down"}"#,
+            )
+        } else {
+            (200, OK_BODY)
+        };
+        Ok(http::Response::builder()
+            .status(status)
+            .header("x-amzn-requestid", "rid-f")
+            .body(body.as_bytes().to_vec())
+            .unwrap())
+    }
+}
+
+/// A session with the spec's own backoff (no test override) over `transport`.
+fn spec_session(
+    spec: Option<RetrySpec>,
+    env: Env,
+    attempts: u32,
+    transport: Arc<Flaky>,
+) -> AwsSession {
+    let mut builder = AwsSession::builder()
+        .max_attempts(attempts)
+        .env(env)
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDTEST", "SECRETTEST", None))
+        .endpoint_url("http://127.0.0.1:9")
+        .transport(transport);
+    if let Some(spec) = spec {
+        builder = builder.retry_spec(spec);
+    }
+    builder.build().unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_specs_differ_in_the_first_backoff_after_a_server_error() {
+    // Up to 24 backoffs of up to 1 s of the paused clock: a longer bound.
+    tokio::time::timeout(Duration::from_secs(300), async {
+        let gaps = |spec: Option<RetrySpec>, env: Env| async move {
+            // Every odd send fails: each call is a 503, then a success.
+            let transport = Arc::new(Flaky {
+                fails: |n| n % 2 == 1,
+                sent: Mutex::new(Vec::new()),
+            });
+            let session = spec_session(spec, env, 3, transport.clone());
+            for _ in 0..12 {
+                list_clusters(&session).await.unwrap();
+            }
+            let sent = transport.sent.lock().unwrap();
+            assert_eq!(sent.len(), 24);
+            sent.chunks(2).map(|c| c[1] - c[0]).collect::<Vec<_>>()
+        };
+        // 2.0 (the default): up to 1 s; twelve draws all under 50 ms would
+        // be a one in 4e15 chance.
+        let v2_0 = gaps(None, no_env()).await;
+        assert!(
+            v2_0.iter().all(|g| *g <= Duration::from_secs(1)),
+            "{v2_0:?}"
+        );
+        assert!(
+            v2_0.iter().any(|g| *g > Duration::from_millis(50)),
+            "{v2_0:?}"
+        );
+        // 2.1, from the environment or the builder: at most 50 ms.
+        for (spec, env) in [
+            (None, Env::from_vars([("AWS_NEW_RETRIES_2026", "true")])),
+            (Some(RetrySpec::V2_1), no_env()),
+        ] {
+            let v2_1 = gaps(spec, env).await;
+            assert!(
+                v2_1.iter().all(|g| *g <= Duration::from_millis(50)),
+                "{v2_1:?}"
+            );
+        }
+        // The builder wins over the environment.
+        let pinned = gaps(
+            Some(RetrySpec::V2_0),
+            Env::from_vars([("AWS_NEW_RETRIES_2026", "true")]),
+        )
+        .await;
+        assert!(
+            pinned.iter().any(|g| *g > Duration::from_millis(50)),
+            "{pinned:?}"
+        );
+    })
+    .await
+    .expect("the test hung")
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_specs_differ_in_what_a_retry_costs_the_quota() {
+    // Up to 40 backoffs of up to 1 s of the paused clock: a longer bound.
+    tokio::time::timeout(Duration::from_secs(300), async {
+        // Every send fails; each call tries twice while the quota lasts.
+        let sends = |spec: RetrySpec| async move {
+            let transport = Arc::new(Flaky {
+                fails: |_| true,
+                sent: Mutex::new(Vec::new()),
+            });
+            let session = spec_session(Some(spec), no_env(), 2, transport.clone());
+            for _ in 0..40 {
+                assert!(list_clusters(&session).await.is_err());
+            }
+            let n = transport.sent.lock().unwrap().len();
+            n
+        };
+        // 2.0: 5 tokens a retry, 500 pay for all 40.
+        assert_eq!(sends(RetrySpec::V2_0).await, 80);
+        // 2.1: 14 a retry, 500 pay for 35; the last 5 calls send once.
+        assert_eq!(sends(RetrySpec::V2_1).await, 75);
+    })
+    .await
+    .expect("the test hung")
 }
 
 // ---------------------------------------------------------------------------

@@ -63,7 +63,7 @@ pub use botocraft_core::{
 };
 pub use botocraft_transport as transport;
 pub use botocraft_transport::{
-    default_session, AwsSession, AwsSessionBuilder, Credentials, RetryMode,
+    default_session, AwsSession, AwsSessionBuilder, Credentials, RetryMode, RetrySpec,
 };
 
 /// The botocraft session: account, region, credentials, endpoint, retries.

@@ -479,3 +479,29 @@ async fn relations_to_ec2_models() {
     let err = gone.launch_template().await.unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
 }
+
+/// `save()` of a group fetched before someone else changed its desired
+/// capacity sends only what this model changed: the other change stays.
+#[tokio::test]
+async fn saving_a_stale_group_keeps_what_others_changed() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "web-lc").await;
+    group(&moto, "web", "web-lc", "prod").await;
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    let mut stale = manager.get("web").await.unwrap();
+    assert_eq!(stale.desired_capacity, Some(1));
+    // Meanwhile a scaling policy (here: another caller) scales out.
+    manager.set_desired_capacity("web", 2).await.unwrap();
+    stale.max_size = Some(4);
+    assert_eq!(stale.changed_fields(), ["max_size"]);
+    stale.save().await.unwrap();
+    let now = manager.get("web").await.unwrap();
+    assert_eq!(now.max_size, Some(4));
+    assert_eq!(
+        now.desired_capacity,
+        Some(2),
+        "the stale desired capacity was sent back"
+    );
+    // save() refreshed the model too.
+    assert_eq!(stale.desired_capacity, Some(2));
+}

@@ -235,7 +235,40 @@ async fn save_of_a_fetched_group_updates_it() {
             "DescribeAutoScalingGroups"
         ]
     );
+    // Only the three changed settings go: the rest of the fetched group
+    // (launch configuration, cooldown, subnets, ...) is left to AWS.
+    let sent = &f.sent()[1].body;
+    let mut keys: Vec<&str> = sent
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "Action",
+            "AutoScalingGroupName",
+            "DesiredCapacity",
+            "MaxSize",
+            "MinSize",
+            "Version"
+        ]
+    );
     f.done();
+}
+
+#[tokio::test]
+async fn save_of_an_unchanged_group_sends_no_update() {
+    let f = fx("asg_save_updates");
+    let mut g = web(&f).await;
+    assert!(g.changed_fields().is_empty());
+    g.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeAutoScalingGroups", "DescribeAutoScalingGroups"]
+    );
 }
 
 #[tokio::test]

@@ -93,6 +93,12 @@ pub struct ModelDef {
     pub delete: Option<CallArgs>,
     #[serde(default)]
     pub waiters: Vec<WaiterDef>,
+    /// Fields (wire names) change tracking covers for a model whose update
+    /// is hand-written (an Auto Scaling group's): `TRACKED`,
+    /// `fingerprints()`, the fetched model's baseline and `changed_fields()`
+    /// are generated for them, as they are for a generated `update`'s fields.
+    #[serde(default)]
+    pub track: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]

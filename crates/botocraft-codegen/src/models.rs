@@ -283,7 +283,7 @@ impl<'a> Emitter<'a> {
             let _ = writeln!(out, "    fn tag_map(&self) -> Option<TagMap> {{\n        self.{}.as_deref().map(|t| tags::to_map(Some(t)))\n    }}\n", f.ident);
             let _ = writeln!(out, "    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {{\n        self.{}.as_deref().map(tags::TagSnapshot::of)\n    }}\n", f.ident);
         }
-        if model.manager.contains_key("update") {
+        if model.manager.contains_key("update") || !model.track.is_empty() {
             let _ = writeln!(
                 out,
                 "    fn baseline(&self) -> Option<botocraft_core::Baseline> {{\n        Some(botocraft_core::Baseline::of(self.fingerprints()))\n    }}\n"
@@ -590,6 +590,31 @@ impl<'a> Emitter<'a> {
                 None => Ok(false),
             }
         };
+        // Whether anything the update can send differs from what AWS returned.
+        let tracked = self.tracked_fields(name, model, fields)?;
+        if model.manager.contains_key("update") || !model.track.is_empty() {
+            let n = tracked.len();
+            let names: Vec<String> = tracked
+                .iter()
+                .map(|f| format!("{:?}", names::bare(f)))
+                .collect();
+            let prints: Vec<String> = tracked
+                .iter()
+                .map(|f| format!("botocraft_core::fingerprint(&self.{f})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    /// The fields an update can send, which change tracking compares.\n    const TRACKED: [&'static str; {n}] = [{}];\n\n    /// A fingerprint of each field of [`Self::TRACKED`], in that order.\n    fn fingerprints(&self) -> [Option<u64>; {n}] {{\n        [{}]\n    }}\n",
+                names.join(", "),
+                prints.join(", ")
+            );
+        }
+        if !tracked.is_empty() {
+            let _ = writeln!(
+                out,
+                "    /// The fields an update would send: those that differ from what AWS\n    /// returned (all of them for a model that did not come from AWS).\n    pub fn changed_fields(&self) -> Vec<&'static str> {{\n        botocraft_core::baseline::changed(self._state.baseline(), &Self::TRACKED, self.fingerprints())\n    }}\n"
+            );
+        }
         // save() needs create/update calls that answer with the model itself.
         let has_create = returns_model("create")?;
         let has_update = returns_model("update")?;
@@ -641,35 +666,7 @@ impl<'a> Emitter<'a> {
             doc.push_str("change other fields with the manager's operations\n    /// (its `modify_*`, `associate`, ... methods where it has them).\n");
             doc
         };
-        // Whether anything the update can send differs from what AWS returned.
-        let tracked = if model.manager.contains_key("update") {
-            self.tracked_fields(name, model, fields)?
-        } else {
-            Vec::new()
-        };
-        if model.manager.contains_key("update") {
-            let n = tracked.len();
-            let names: Vec<String> = tracked
-                .iter()
-                .map(|f| format!("{:?}", names::bare(f)))
-                .collect();
-            let prints: Vec<String> = tracked
-                .iter()
-                .map(|f| format!("botocraft_core::fingerprint(&self.{f})"))
-                .collect();
-            let _ = writeln!(
-                out,
-                "    /// The fields an update can send, which change tracking compares.\n    const TRACKED: [&'static str; {n}] = [{}];\n\n    /// A fingerprint of each field of [`Self::TRACKED`], in that order.\n    fn fingerprints(&self) -> [Option<u64>; {n}] {{\n        [{}]\n    }}\n",
-                names.join(", "),
-                prints.join(", ")
-            );
-        }
-        if !tracked.is_empty() {
-            let _ = writeln!(
-                out,
-                "    /// The fields an update would send: those that differ from what AWS\n    /// returned (all of them for a model that did not come from AWS).\n    pub fn changed_fields(&self) -> Vec<&'static str> {{\n        botocraft_core::baseline::changed(self._state.baseline(), &Self::TRACKED, self.fingerprints())\n    }}\n"
-            );
-        }
+
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
         let create = if has_create {
             "manager.create(self).send().await?"
@@ -721,8 +718,23 @@ impl<'a> Emitter<'a> {
         fields: &[Field],
     ) -> Result<Vec<String>, String> {
         let Some(def) = model.manager.get("update") else {
-            return Ok(Vec::new());
+            // A hand-written update: the fields the definition lists.
+            return model
+                .track
+                .iter()
+                .map(|wire| {
+                    Ok(self
+                        .field(fields, wire, &format!("{name}.track"))?
+                        .ident
+                        .clone())
+                })
+                .collect();
         };
+        if !model.track.is_empty() {
+            return Err(format!(
+                "{name}: `track` is for a hand-written update; the generated one tracks what it sends"
+            ));
+        }
         let m = self.method(name, model, "update", def)?;
         let tag_ident = match &model.tags {
             Some(t) => Some(self.field(fields, t, name)?.ident.clone()),

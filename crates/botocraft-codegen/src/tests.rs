@@ -222,6 +222,32 @@ fn creates_take_members_from_hand_written_functions() {
 }
 
 #[test]
+fn hand_written_updates_get_change_tracking_for_the_fields_named() {
+    let model_line = "name = \"name\"\nproperties";
+    let tracked = DEFS.replacen(
+        model_line,
+        "name = \"name\"\ntrack = [\"name\", \"color\"]\nproperties",
+        1,
+    );
+    let (_, models, _) = generate_with(&tracked).unwrap();
+    let compact: String = models.split_whitespace().collect();
+    assert!(
+        compact.contains("constTRACKED:[&'staticstr;2]=[\"name\",\"color\"];"),
+        "{models}"
+    );
+    assert!(compact.contains("fnbaseline(&self)->Option<botocraft_core::Baseline>"));
+    assert!(compact.contains("pubfnchanged_fields(&self)"));
+    let (_, untracked, _) = generate();
+    assert!(!untracked.contains("TRACKED"));
+    let unknown = DEFS.replacen(
+        model_line,
+        "name = \"name\"\ntrack = [\"colour\"]\nproperties",
+        1,
+    );
+    assert!(generate_with(&unknown).is_err());
+}
+
+#[test]
 fn names() {
     assert_eq!(names::field("type"), "r#type");
     assert_eq!(names::field("self"), "self_");

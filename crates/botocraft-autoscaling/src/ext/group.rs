@@ -1,5 +1,5 @@
-//! `AutoScalingGroup`: the whole-model update, `save()`, scaling and the
-//! polling waiters.
+//! `AutoScalingGroup`: the update of what changed, `save()`, scaling and
+//! the polling waiters.
 //!
 //! Bugs of the Python original fixed here:
 //! - `save()` of a new group created it (the original called
@@ -8,6 +8,10 @@
 //! - `update` sends the launch template by id *or* name (AWS rejects both),
 //!   and sends `AvailabilityZones`/`AvailabilityZoneIds` only when no subnets
 //!   (`VPCZoneIdentifier`) are given and never both (AWS rejects both).
+//! - `save()` of a fetched group sends only the settings changed since it
+//!   was fetched (change tracking over `definitions/autoscaling.toml`'s
+//!   `track` list); the original sent every writable field, so saving a
+//!   stale model reset a desired capacity that scaling had moved since.
 //! - no model-side default for `DefaultCooldown` (the original sent 300 on
 //!   every update), `scale` does not sleep, and the waiters end with
 //!   [`Error::Timeout`] instead of a botocore error.
@@ -65,9 +69,12 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 }
 
 impl AutoScalingGroupManager {
-    /// Sends every writable setting of `model` (`UpdateAutoScalingGroup`);
-    /// `AutoScalingGroup::save()` uses it. Set more with the builder methods,
-    /// or use `partial_update(name)` to send only some settings.
+    /// Sends the settings of `model` that changed since it was fetched
+    /// (`UpdateAutoScalingGroup`; all of them for a group that did not come
+    /// from AWS); `AutoScalingGroup::save()` uses it. A setting left as AWS
+    /// reported it is not sent, so a model fetched before a scaling policy
+    /// moved the desired capacity does not move it back. Set more with the
+    /// builder methods, or use `partial_update(name)` to choose exactly.
     ///
     /// Read-only and create-only fields (instances, tags, load balancers,
     /// target groups, traffic sources, the warm pool) are not sent; tags are
@@ -76,89 +83,151 @@ impl AutoScalingGroupManager {
     /// subnets, and zone ids only without zone names.
     pub fn update(&self, model: &AutoScalingGroup) -> AutoScalingGroupPartialUpdate {
         let m = model;
+        let changed = m.changed_fields();
+        let sends = |field: &str| changed.contains(&field);
         let mut r = self.partial_update(m.auto_scaling_group_name.clone().unwrap_or_default());
-        if let Some(v) = non_empty(&m.launch_configuration_name) {
+        if let Some(v) =
+            non_empty(&m.launch_configuration_name).filter(|_| sends("launch_configuration_name"))
+        {
             r = r.launch_configuration_name(v);
         }
-        if let Some(v) = &m.launch_template {
+        if let Some(v) = m
+            .launch_template
+            .as_ref()
+            .filter(|_| sends("launch_template"))
+        {
             r = r.launch_template(template_ref(v));
         }
-        if let Some(v) = &m.mixed_instances_policy {
+        if let Some(v) = m
+            .mixed_instances_policy
+            .as_ref()
+            .filter(|_| sends("mixed_instances_policy"))
+        {
             r = r.mixed_instances_policy(policy_ref(v));
         }
-        if let Some(v) = m.min_size {
+        if let Some(v) = m.min_size.filter(|_| sends("min_size")) {
             r = r.min_size(v);
         }
-        if let Some(v) = m.max_size {
+        if let Some(v) = m.max_size.filter(|_| sends("max_size")) {
             r = r.max_size(v);
         }
-        if let Some(v) = m.desired_capacity {
+        if let Some(v) = m.desired_capacity.filter(|_| sends("desired_capacity")) {
             r = r.desired_capacity(v);
         }
-        if let Some(v) = m.default_cooldown {
+        if let Some(v) = m.default_cooldown.filter(|_| sends("default_cooldown")) {
             r = r.default_cooldown(v);
         }
         match non_empty(&m.vpc_zone_identifier) {
-            Some(subnets) => r = r.vpc_zone_identifier(subnets),
+            Some(subnets) => {
+                if sends("vpc_zone_identifier") {
+                    r = r.vpc_zone_identifier(subnets);
+                }
+            }
             None => {
                 let zones = m.availability_zones.clone().filter(|z| !z.is_empty());
                 let ids = m.availability_zone_ids.clone().filter(|z| !z.is_empty());
                 if let Some(zones) = zones {
-                    r = r.availability_zones(zones);
-                } else if let Some(ids) = ids {
+                    if sends("availability_zones") {
+                        r = r.availability_zones(zones);
+                    }
+                } else if let Some(ids) = ids.filter(|_| sends("availability_zone_ids")) {
                     r = r.availability_zone_ids(ids);
                 }
             }
         }
-        if let Some(v) = non_empty(&m.health_check_type) {
+        if let Some(v) = non_empty(&m.health_check_type).filter(|_| sends("health_check_type")) {
             r = r.health_check_type(v);
         }
-        if let Some(v) = m.health_check_grace_period {
+        if let Some(v) = m
+            .health_check_grace_period
+            .filter(|_| sends("health_check_grace_period"))
+        {
             r = r.health_check_grace_period(v);
         }
-        if let Some(v) = non_empty(&m.placement_group) {
+        if let Some(v) = non_empty(&m.placement_group).filter(|_| sends("placement_group")) {
             r = r.placement_group(v);
         }
-        if let Some(v) = &m.termination_policies {
+        if let Some(v) = m
+            .termination_policies
+            .as_ref()
+            .filter(|_| sends("termination_policies"))
+        {
             r = r.termination_policies(v.clone());
         }
-        if let Some(v) = m.new_instances_protected_from_scale_in {
+        if let Some(v) = m
+            .new_instances_protected_from_scale_in
+            .filter(|_| sends("new_instances_protected_from_scale_in"))
+        {
             r = r.new_instances_protected_from_scale_in(v);
         }
-        if let Some(v) = non_empty(&m.service_linked_role_arn) {
+        if let Some(v) =
+            non_empty(&m.service_linked_role_arn).filter(|_| sends("service_linked_role_arn"))
+        {
             r = r.service_linked_role_arn(v);
         }
-        if let Some(v) = m.max_instance_lifetime {
+        if let Some(v) = m
+            .max_instance_lifetime
+            .filter(|_| sends("max_instance_lifetime"))
+        {
             r = r.max_instance_lifetime(v);
         }
-        if let Some(v) = m.capacity_rebalance {
+        if let Some(v) = m.capacity_rebalance.filter(|_| sends("capacity_rebalance")) {
             r = r.capacity_rebalance(v);
         }
-        if let Some(v) = non_empty(&m.context) {
+        if let Some(v) = non_empty(&m.context).filter(|_| sends("context")) {
             r = r.context(v);
         }
-        if let Some(v) = non_empty(&m.desired_capacity_type) {
+        if let Some(v) =
+            non_empty(&m.desired_capacity_type).filter(|_| sends("desired_capacity_type"))
+        {
             r = r.desired_capacity_type(v);
         }
-        if let Some(v) = m.default_instance_warmup {
+        if let Some(v) = m
+            .default_instance_warmup
+            .filter(|_| sends("default_instance_warmup"))
+        {
             r = r.default_instance_warmup(v);
         }
-        if let Some(v) = &m.instance_maintenance_policy {
+        if let Some(v) = m
+            .instance_maintenance_policy
+            .as_ref()
+            .filter(|_| sends("instance_maintenance_policy"))
+        {
             r = r.instance_maintenance_policy(v.clone());
         }
-        if let Some(v) = &m.availability_zone_distribution {
+        if let Some(v) = m
+            .availability_zone_distribution
+            .as_ref()
+            .filter(|_| sends("availability_zone_distribution"))
+        {
             r = r.availability_zone_distribution(v.clone());
         }
-        if let Some(v) = &m.availability_zone_impairment_policy {
+        if let Some(v) = m
+            .availability_zone_impairment_policy
+            .as_ref()
+            .filter(|_| sends("availability_zone_impairment_policy"))
+        {
             r = r.availability_zone_impairment_policy(v.clone());
         }
-        if let Some(v) = &m.capacity_reservation_specification {
+        if let Some(v) = m
+            .capacity_reservation_specification
+            .as_ref()
+            .filter(|_| sends("capacity_reservation_specification"))
+        {
             r = r.capacity_reservation_specification(v.clone());
         }
-        if let Some(v) = &m.instance_lifecycle_policy {
+        if let Some(v) = m
+            .instance_lifecycle_policy
+            .as_ref()
+            .filter(|_| sends("instance_lifecycle_policy"))
+        {
             r = r.instance_lifecycle_policy(v.clone());
         }
-        if let Some(v) = &m.deletion_protection {
+        if let Some(v) = m
+            .deletion_protection
+            .as_ref()
+            .filter(|_| sends("deletion_protection"))
+        {
             r = r.deletion_protection(v.clone());
         }
         r
@@ -283,7 +352,8 @@ const DELETED: &[Acceptor] = &[
 impl AutoScalingGroup {
     /// Creates this group in AWS if it did not come from AWS
     /// (`CreateAutoScalingGroup`, with the model's tags), otherwise updates
-    /// it (`AutoScalingGroupManager::update`) and writes tag edits
+    /// the settings that changed since it was fetched
+    /// (`AutoScalingGroupManager::update`; see [`Self::changed_fields`]) and writes tag edits
     /// (`CreateOrUpdateTags`/`DeleteTags`); then describes it, so `self`
     /// holds what AWS now reports.
     ///
@@ -299,7 +369,10 @@ impl AutoScalingGroup {
         })?;
         let persisted = self._state.is_persisted();
         if persisted {
-            manager.update(self).send().await?;
+            // Only what changed since the fetch: nothing changed, no call.
+            if !self.changed_fields().is_empty() {
+                manager.update(self).send().await?;
+            }
         } else {
             let mut request = manager.create(self);
             let has_zones = self
@@ -442,5 +515,95 @@ impl AutoScalingGroup {
     /// change that. Fails with [`Error::Timeout`] when it gives up.
     pub fn wait_until_deleted(&self) -> Waiter<GroupCapacity> {
         self.capacity_waiter("wait_until_deleted", DELETED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        AvailabilityZoneDistribution, AvailabilityZoneImpairmentPolicy,
+        CapacityReservationSpecification, InstanceLifecyclePolicy, InstanceMaintenancePolicy,
+        MixedInstancesPolicy,
+    };
+
+    /// A group with every setting the update can send.
+    fn full() -> AutoScalingGroup {
+        AutoScalingGroup {
+            auto_scaling_group_name: Some("web".into()),
+            launch_configuration_name: Some("web-lc".into()),
+            launch_template: Some(LaunchTemplateSpecification {
+                launch_template_id: Some("lt-1".into()),
+                ..Default::default()
+            }),
+            mixed_instances_policy: Some(MixedInstancesPolicy::default()),
+            min_size: Some(1),
+            max_size: Some(4),
+            desired_capacity: Some(2),
+            default_cooldown: Some(300),
+            availability_zones: Some(vec!["us-east-1a".into()]),
+            health_check_type: Some("ELB".into()),
+            health_check_grace_period: Some(60),
+            placement_group: Some("pg".into()),
+            termination_policies: Some(vec!["Default".into()]),
+            new_instances_protected_from_scale_in: Some(true),
+            service_linked_role_arn: Some("arn:aws:iam::1:role/r".into()),
+            max_instance_lifetime: Some(86_400),
+            capacity_rebalance: Some(true),
+            context: Some("ctx".into()),
+            desired_capacity_type: Some("units".into()),
+            default_instance_warmup: Some(30),
+            instance_maintenance_policy: Some(InstanceMaintenancePolicy::default()),
+            availability_zone_distribution: Some(AvailabilityZoneDistribution::default()),
+            availability_zone_impairment_policy: Some(AvailabilityZoneImpairmentPolicy::default()),
+            capacity_reservation_specification: Some(CapacityReservationSpecification::default()),
+            instance_lifecycle_policy: Some(InstanceLifecyclePolicy::default()),
+            deletion_protection: Some("prevent-force-deletion".into()),
+            ..Default::default()
+        }
+    }
+
+    /// The members of an update's request that are set.
+    fn sent(model: &AutoScalingGroup) -> Vec<String> {
+        let input = AutoScalingGroup::objects().update(model).input().clone();
+        let value = serde_json::to_value(input).unwrap();
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn a_new_group_sends_every_setting() {
+        // Every tracked setting reaches the request (a misnamed check in
+        // `update` would never send its field).
+        let keys = sent(&full());
+        assert_eq!(
+            keys.len(),
+            full().changed_fields().len() - 2 + 1,
+            "{keys:?}"
+        );
+        let mut ids = full();
+        ids.availability_zones = None;
+        ids.availability_zone_ids = Some(vec!["use1-az1".into()]);
+        assert!(sent(&ids).contains(&"AvailabilityZoneIds".to_string()));
+        let mut subnets = full();
+        subnets.vpc_zone_identifier = Some("subnet-1".into());
+        let keys = sent(&subnets);
+        assert!(keys.contains(&"VPCZoneIdentifier".to_string()), "{keys:?}");
+        assert!(!keys.contains(&"AvailabilityZones".to_string()), "{keys:?}");
+    }
+
+    #[test]
+    fn a_fetched_group_sends_what_changed() {
+        let mut g = full();
+        g._state.set_baseline(PrimaryModel::baseline(&g));
+        assert_eq!(sent(&g), ["AutoScalingGroupName"]);
+        g.max_size = Some(8);
+        g.health_check_type = Some("EC2".into());
+        assert_eq!(
+            sent(&g),
+            ["AutoScalingGroupName", "HealthCheckType", "MaxSize"]
+        );
+        assert_eq!(g.changed_fields(), ["max_size", "health_check_type"]);
     }
 }

@@ -10,8 +10,8 @@
 //!   converts into the `Tag` that `CreateAutoScalingGroup` and
 //!   `CreateOrUpdateTags` take; `AutoScalingGroup::set_tag` keeps
 //!   `PropagateAtLaunch`.
-//! - [`group`]: `AutoScalingGroupManager::update(&model)` (the whole model,
-//!   sent so that AWS accepts it), `AutoScalingGroup::save()` (create or
+//! - [`group`]: `AutoScalingGroupManager::update(&model)` (the settings
+//!   changed since the fetch, sent so that AWS accepts them), `AutoScalingGroup::save()` (create or
 //!   update, tag edits through `CreateOrUpdateTags`/`DeleteTags`, then a
 //!   fresh describe), `force_delete`, `scale`, `is_stable`, and the polling
 //!   waiters `wait_until_in_service`, `wait_until_stable` and

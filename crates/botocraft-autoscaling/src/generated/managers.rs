@@ -139,7 +139,7 @@ impl AutoScalingGroupManager {
         AutoScalingGroupCreate::new(self.clone(), input, key)
     }
 
-    /// Changes only the settings given with the builder methods (`UpdateAutoScalingGroup`): `partial_update("web").min_size(1).max_size(4)`. `update(&model)` sends the whole model.
+    /// Changes only the settings given with the builder methods (`UpdateAutoScalingGroup`): `partial_update("web").min_size(1).max_size(4)`. `update(&model)` sends what changed in the model since it was fetched.
     ///
     /// We strongly recommend that all Auto Scaling groups use launch templates to ensure full functionality for Amazon EC2 Auto Scaling and Amazon EC2.
     pub fn partial_update(

@@ -73,6 +73,10 @@ impl PrimaryModel for AutoScalingGroup {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -190,6 +194,80 @@ impl AutoScalingGroup {
         #[allow(unused_mut)]
         let mut request = manager.activities(a0);
         request
+    }
+
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 27] = [
+        "launch_configuration_name",
+        "launch_template",
+        "mixed_instances_policy",
+        "min_size",
+        "max_size",
+        "desired_capacity",
+        "default_cooldown",
+        "availability_zones",
+        "availability_zone_ids",
+        "vpc_zone_identifier",
+        "health_check_type",
+        "health_check_grace_period",
+        "placement_group",
+        "termination_policies",
+        "new_instances_protected_from_scale_in",
+        "service_linked_role_arn",
+        "max_instance_lifetime",
+        "capacity_rebalance",
+        "context",
+        "desired_capacity_type",
+        "default_instance_warmup",
+        "instance_maintenance_policy",
+        "availability_zone_distribution",
+        "availability_zone_impairment_policy",
+        "capacity_reservation_specification",
+        "instance_lifecycle_policy",
+        "deletion_protection",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 27] {
+        [
+            botocraft_core::fingerprint(&self.launch_configuration_name),
+            botocraft_core::fingerprint(&self.launch_template),
+            botocraft_core::fingerprint(&self.mixed_instances_policy),
+            botocraft_core::fingerprint(&self.min_size),
+            botocraft_core::fingerprint(&self.max_size),
+            botocraft_core::fingerprint(&self.desired_capacity),
+            botocraft_core::fingerprint(&self.default_cooldown),
+            botocraft_core::fingerprint(&self.availability_zones),
+            botocraft_core::fingerprint(&self.availability_zone_ids),
+            botocraft_core::fingerprint(&self.vpc_zone_identifier),
+            botocraft_core::fingerprint(&self.health_check_type),
+            botocraft_core::fingerprint(&self.health_check_grace_period),
+            botocraft_core::fingerprint(&self.placement_group),
+            botocraft_core::fingerprint(&self.termination_policies),
+            botocraft_core::fingerprint(&self.new_instances_protected_from_scale_in),
+            botocraft_core::fingerprint(&self.service_linked_role_arn),
+            botocraft_core::fingerprint(&self.max_instance_lifetime),
+            botocraft_core::fingerprint(&self.capacity_rebalance),
+            botocraft_core::fingerprint(&self.context),
+            botocraft_core::fingerprint(&self.desired_capacity_type),
+            botocraft_core::fingerprint(&self.default_instance_warmup),
+            botocraft_core::fingerprint(&self.instance_maintenance_policy),
+            botocraft_core::fingerprint(&self.availability_zone_distribution),
+            botocraft_core::fingerprint(&self.availability_zone_impairment_policy),
+            botocraft_core::fingerprint(&self.capacity_reservation_specification),
+            botocraft_core::fingerprint(&self.instance_lifecycle_policy),
+            botocraft_core::fingerprint(&self.deletion_protection),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName).

@@ -1707,3 +1707,26 @@ async fn launch_template_version_saved_from_a_changed_copy_keeps_the_rest() {
     };
     assert_eq!(without_type(new), without_type(old));
 }
+
+/// `save()` of a fetched, stopped instance whose type and EBS optimisation
+/// changed: both reach AWS through their own ModifyInstanceAttribute calls.
+#[tokio::test]
+async fn instance_save_modifies_its_changed_attributes() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let (_vpc, _subnet, instance) = instance_in_new_vpc(&moto, "resize").await;
+    instance.stop().await.expect("stop");
+    quick(instance.wait_until_stopped())
+        .await
+        .expect("wait until stopped");
+    let id = instance.instance_id.clone().unwrap();
+    let manager = Instance::objects().using(&moto.session);
+    let mut stopped = manager.get(id.as_str()).await.expect("get");
+    stopped.instance_type = Some("t3.large".into());
+    stopped.ebs_optimized = Some(true);
+    stopped.save().await.expect("save");
+    let now = manager.get(id.as_str()).await.expect("get again");
+    assert_eq!(wire(&now.instance_type).as_deref(), Some("t3.large"));
+    assert_eq!(now.ebs_optimized, Some(true));
+}

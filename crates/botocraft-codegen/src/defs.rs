@@ -99,6 +99,11 @@ pub struct ModelDef {
     /// are generated for them, as they are for a generated `update`'s fields.
     #[serde(default)]
     pub track: Vec<String>,
+    /// For a model AWS updates through several operations (an EC2
+    /// instance's attribute changes): a hand-written `crate::ext` function
+    /// `async fn(&Model, &[&'static str]) -> Result<()>` that `save()` of a
+    /// fetched model calls with its changed `track` fields.
+    pub update_with: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]

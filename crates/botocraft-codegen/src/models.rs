@@ -658,12 +658,18 @@ impl<'a> Emitter<'a> {
             doc.push_str(&format!(
                 "    /// AWS has no update operation for {article} `{name}`: "
             ));
-            if tags_written {
-                doc.push_str("for one that came from AWS,\n    /// `save()` writes tag edits (with the service's tag operations) and sends\n    /// nothing else; ");
-            } else {
-                doc.push_str("for one that came from AWS,\n    /// `save()` sends nothing; ");
+            let tracked_list = tracked
+                .iter()
+                .map(|f| format!("`{}`", names::bare(f)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            match (&model.update_with, tags_written) {
+                (Some(_), true) => doc.push_str(&format!("for one that came from AWS,\n    /// `save()` sends changes to\n    /// {tracked_list}\n    /// through the manager's operations for them, writes tag edits (with\n    /// the service's tag operations) and sends nothing else; ")),
+                (Some(_), false) => doc.push_str(&format!("for one that came from AWS,\n    /// `save()` sends changes to\n    /// {tracked_list}\n    /// through the manager's operations for them and nothing else; ")),
+                (None, true) => doc.push_str("for one that came from AWS,\n    /// `save()` writes tag edits (with the service's tag operations) and sends\n    /// nothing else; "),
+                (None, false) => doc.push_str("for one that came from AWS,\n    /// `save()` sends nothing; "),
             }
-            doc.push_str("change other fields with the manager's operations\n    /// (its `modify_*`, `associate`, ... methods where it has them).\n");
+            doc.push_str("change other fields with the\n    /// manager's operations (its `modify_*`, `associate`, ... methods where\n    /// it has them).\n");
             doc
         };
 
@@ -679,12 +685,20 @@ impl<'a> Emitter<'a> {
         } else {
             "!self.changed_fields().is_empty()".to_string()
         };
+        // An update that answers with something other than the model: what
+        // AWS now holds is what was sent, which becomes the new baseline.
+        let sent_is_held = "{ let mut held = self.clone(); held._state.set_baseline(PrimaryModel::baseline(&held)); held }";
         let update = if has_update {
             format!("if {changed} {{ manager.update(self).send().await? }} else {{ self.clone() }}")
         } else if model.manager.contains_key("update") {
-            // The update answers with something other than the model: what
-            // AWS now holds is what was sent.
-            format!("{{ if {changed} {{ manager.update(self).send().await?; }} self.clone() }}")
+            format!("{{ if {changed} {{ manager.update(self).send().await?; }} {sent_is_held} }}")
+        } else if let Some(function) = &model.update_with {
+            if tracked.is_empty() {
+                return Err(format!(
+                    "{name}: update_with needs the fields it updates in `track`"
+                ));
+            }
+            format!("{{ let changed = self.changed_fields(); if !changed.is_empty() {{ crate::ext::{function}(self, &changed).await?; }} {sent_is_held} }}")
         } else {
             "self.clone()".to_string()
         };

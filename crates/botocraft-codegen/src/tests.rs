@@ -245,6 +245,27 @@ fn hand_written_updates_get_change_tracking_for_the_fields_named() {
         1,
     );
     assert!(generate_with(&unknown).is_err());
+    // A model AWS updates through several operations: save() hands the
+    // changed fields to the hand-written function, then takes what it sent
+    // as the new baseline.
+    let with_fn = DEFS.replacen(
+        model_line,
+        "name = \"name\"\ntrack = [\"color\"]\nupdate_with = \"widget_update\"\nproperties",
+        1,
+    );
+    let (_, models, _) = generate_with(&with_fn).unwrap();
+    let compact: String = models.split_whitespace().collect();
+    assert!(
+        compact.contains("letchanged=self.changed_fields();if!changed.is_empty(){crate::ext::widget_update(self,&changed).await?;}"),
+        "{models}"
+    );
+    assert!(compact.contains("held._state.set_baseline(PrimaryModel::baseline(&held));"));
+    let untracked_fn = DEFS.replacen(
+        model_line,
+        "name = \"name\"\nupdate_with = \"widget_update\"\nproperties",
+        1,
+    );
+    assert!(generate_with(&untracked_fn).is_err());
 }
 
 #[test]

@@ -201,6 +201,50 @@ async fn save_runs_one_instance_with_defaults_and_a_client_token() {
     f.done();
 }
 
+/// `save()` of a fetched instance sends each changed attribute through its
+/// own `ModifyInstanceAttribute` (AWS takes one per call), tags aside, and
+/// then nothing more until something changes again.
+#[tokio::test]
+async fn save_of_a_fetched_instance_modifies_the_changed_attributes() {
+    let f = fx("instance_save_modifies");
+    let mut i = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap();
+    assert!(i.changed_fields().is_empty());
+    i.instance_type = Some(InstanceType::from("t3.large"));
+    i.ebs_optimized = Some(true);
+    i.source_dest_check = Some(true); // as fetched: not sent
+    assert_eq!(i.changed_fields(), ["instance_type", "ebs_optimized"]);
+    i.save().await.unwrap();
+    assert!(i.changed_fields().is_empty());
+    i.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeInstances",
+            "ModifyInstanceAttribute",
+            "ModifyInstanceAttribute"
+        ]
+    );
+    f.done();
+}
+
+/// An attribute AWS cannot unset, cleared in the model: an error, nothing sent.
+#[tokio::test]
+async fn save_of_a_cleared_attribute_is_an_error() {
+    let f = fx("instance_get");
+    let mut i = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap();
+    i.instance_type = None;
+    common::assert_validation(i.save().await, "instance_type");
+    assert_eq!(f.operations(), ["DescribeInstances"]);
+}
+
 #[tokio::test]
 async fn create_builder_sets_counts_token_groups_and_user_data() {
     let f = fx("instance_create_builder");

@@ -126,6 +126,27 @@ async fn tag_only_save_sends_only_create_tags() {
     f.done();
 }
 
+/// `save()` of a fetched volume sends what changed (`ModifyVolume` answers
+/// with the modification, not the volume), then counts what it sent as what
+/// AWS holds: a second `save()` sends nothing.
+#[tokio::test]
+async fn save_sends_the_change_once() {
+    let f = fx("volume_save_resize");
+    let mut v = Volume::objects()
+        .using(&f.session)
+        .get("vol-t")
+        .await
+        .unwrap();
+    v.size = Some(200);
+    assert_eq!(v.changed_fields(), ["size"]);
+    v.save().await.unwrap();
+    assert_eq!(v.size, Some(200));
+    assert!(v.changed_fields().is_empty());
+    v.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeVolumes", "ModifyVolume"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn attach_detach_and_delete() {
     let f = fx("volume_ops");

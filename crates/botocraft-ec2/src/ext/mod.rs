@@ -299,6 +299,59 @@ impl AmiManager {
 }
 
 // ------------------------------------------------------------------------
+// Updates made of several operations (`update_with`)
+
+/// `Instance::save()` of a fetched instance: each changed attribute through
+/// its own `ModifyInstanceAttribute` (AWS takes one attribute per call; the
+/// instance type and EBS optimisation only while the instance is stopped,
+/// which AWS checks). A field changed to `None` is an error: AWS has no way
+/// to unset these.
+pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str]) -> Result<()> {
+    let id = instance
+        .instance_id
+        .clone()
+        .ok_or_else(|| missing("Instance", "save", "InstanceId"))?;
+    let manager = instance.manager();
+    let unset = |field: &str| {
+        Error::validation(format!(
+            "Instance.{field} was cleared, but AWS cannot unset it: set a value or leave it as fetched"
+        ))
+    };
+    for field in changed {
+        match *field {
+            "instance_type" => {
+                let t = instance
+                    .instance_type
+                    .as_ref()
+                    .ok_or_else(|| unset(field))?;
+                let value = AttributeValue {
+                    value: Some(t.as_str().to_owned()),
+                };
+                manager.modify_instance_type(id.as_str(), value).await?;
+            }
+            "source_dest_check" => {
+                let value = AttributeBooleanValue {
+                    value: Some(instance.source_dest_check.ok_or_else(|| unset(field))?),
+                };
+                manager.modify_source_dest_check(id.as_str(), value).await?;
+            }
+            "ebs_optimized" => {
+                let value = AttributeBooleanValue {
+                    value: Some(instance.ebs_optimized.ok_or_else(|| unset(field))?),
+                };
+                manager.modify_ebs_optimized(id.as_str(), value).await?;
+            }
+            other => {
+                return Err(Error::validation(format!(
+                    "internal: Instance.save() has no operation for the tracked field {other}"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------
 // Create inputs a model holds in another shape (`from_model_fn`)
 
 /// A new version's data: the model's `launch_template_data` (the response

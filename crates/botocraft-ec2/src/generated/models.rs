@@ -216,8 +216,9 @@ impl Vpc {
     ///
     /// AWS has no update operation for a `Vpc`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -477,8 +478,9 @@ impl Subnet {
     ///
     /// AWS has no update operation for a `Subnet`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -660,8 +662,9 @@ impl SecurityGroup {
     ///
     /// AWS has no update operation for a `SecurityGroup`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -777,6 +780,10 @@ impl PrimaryModel for Instance {
 
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -994,21 +1001,56 @@ impl Instance {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 3] = ["instance_type", "source_dest_check", "ebs_optimized"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.instance_type),
+            botocraft_core::fingerprint(&self.source_dest_check),
+            botocraft_core::fingerprint(&self.ebs_optimized),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
     /// by whether a key field is set.
     ///
     /// AWS has no update operation for an `Instance`: for one that came from AWS,
-    /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// `save()` sends changes to
+    /// `instance_type`, `source_dest_check`, `ebs_optimized`
+    /// through the manager's operations for them, writes tag edits (with
+    /// the service's tag operations) and sends nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            self.clone()
+            {
+                let changed = self.changed_fields();
+                if !changed.is_empty() {
+                    crate::ext::instance_update(self, &changed).await?;
+                }
+                {
+                    let mut held = self.clone();
+                    held._state.set_baseline(PrimaryModel::baseline(&held));
+                    held
+                }
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -1420,8 +1462,9 @@ impl Ami {
     ///
     /// AWS has no update operation for an `Ami`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -1678,8 +1721,9 @@ impl InternetGateway {
     ///
     /// AWS has no update operation for an `InternetGateway`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2008,8 +2052,9 @@ impl RouteTable {
     ///
     /// AWS has no update operation for a `RouteTable`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2212,8 +2257,9 @@ impl NatGateway {
     ///
     /// AWS has no update operation for a `NatGateway`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2592,8 +2638,9 @@ impl Address {
     ///
     /// AWS has no update operation for an `Address`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2873,7 +2920,11 @@ impl Volume {
                 if !self.changed_fields().is_empty() {
                     manager.update(self).send().await?;
                 }
-                self.clone()
+                {
+                    let mut held = self.clone();
+                    held._state.set_baseline(PrimaryModel::baseline(&held));
+                    held
+                }
             }
         } else {
             manager.create(self).send().await?
@@ -3277,8 +3328,9 @@ impl Snapshot {
     ///
     /// AWS has no update operation for a `Snapshot`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3760,8 +3812,9 @@ impl LaunchTemplate {
     ///
     /// AWS has no update operation for a `LaunchTemplate`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3940,8 +3993,9 @@ impl LaunchTemplateVersion {
     /// by whether a key field is set.
     ///
     /// AWS has no update operation for a `LaunchTemplateVersion`: for one that came from AWS,
-    /// `save()` sends nothing; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// `save()` sends nothing; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4180,8 +4234,9 @@ impl NetworkInterface {
     ///
     /// AWS has no update operation for a `NetworkInterface`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4519,8 +4574,9 @@ impl NetworkAcl {
     ///
     /// AWS has no update operation for a `NetworkAcl`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4707,8 +4763,9 @@ impl PlacementGroup {
     ///
     /// AWS has no update operation for a `PlacementGroup`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4899,8 +4956,9 @@ impl DhcpOptions {
     ///
     /// AWS has no update operation for a `DhcpOptions`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5094,8 +5152,9 @@ impl CustomerGateway {
     ///
     /// AWS has no update operation for a `CustomerGateway`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5354,8 +5413,9 @@ impl VpnGateway {
     ///
     /// AWS has no update operation for a `VpnGateway`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5608,8 +5668,9 @@ impl VpcPeeringConnection {
     ///
     /// AWS has no update operation for a `VpcPeeringConnection`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5944,8 +6005,9 @@ impl VpcEndpoint {
     ///
     /// AWS has no update operation for a `VpcEndpoint`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -6148,8 +6210,9 @@ impl VpnConnection {
     ///
     /// AWS has no update operation for a `VpnConnection`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();

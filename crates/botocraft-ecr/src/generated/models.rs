@@ -266,7 +266,11 @@ impl Repository {
                 if !self.changed_fields().is_empty() {
                     manager.update(self).send().await?;
                 }
-                self.clone()
+                {
+                    let mut held = self.clone();
+                    held._state.set_baseline(PrimaryModel::baseline(&held));
+                    held
+                }
             }
         } else {
             manager.create(self).send().await?

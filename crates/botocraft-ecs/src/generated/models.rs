@@ -1220,8 +1220,9 @@ impl Task {
     ///
     /// AWS has no update operation for a `Task`: for one that came from AWS,
     /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2712,8 +2713,9 @@ impl DaemonTaskDefinition {
     /// by whether a key field is set.
     ///
     /// AWS has no update operation for a `DaemonTaskDefinition`: for one that came from AWS,
-    /// `save()` sends nothing; change other fields with the manager's operations
-    /// (its `modify_*`, `associate`, ... methods where it has them).
+    /// `save()` sends nothing; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3412,7 +3414,11 @@ impl ExpressGatewayService {
                 if !self.changed_fields().is_empty() {
                     manager.update(self).send().await?;
                 }
-                self.clone()
+                {
+                    let mut held = self.clone();
+                    held._state.set_baseline(PrimaryModel::baseline(&held));
+                    held
+                }
             }
         } else {
             manager.create(self).send().await?

@@ -76,6 +76,19 @@ pub const NEW_RETRIES_ENV: &str = "AWS_NEW_RETRIES_2026";
 
 /// Which version of the AWS SDKs' retry behaviour a session follows (see
 /// the [module docs](self) for what differs).
+///
+/// ```
+/// use botocraft_transport::{AwsSession, Credentials, RetryMode, RetrySpec};
+///
+/// let session = AwsSession::builder()
+///     .region("eu-west-1")
+///     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+///     .retry_mode(RetryMode::Adaptive)
+///     .retry_spec(RetrySpec::V2_1)
+///     .build()?;
+/// # drop(session);
+/// # Ok::<(), botocraft_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RetrySpec {
     /// The behaviour the SDKs have long had, and still their default.

@@ -8,6 +8,21 @@
 //! configuration's security groups went to a keyword `SecurityGroup.list`
 //! does not take (always a `TypeError`), and its `ec2_instances` listed by
 //! tag, so it also found instances that had left the group but kept the tag.
+//!
+//! ```no_run
+//! use botocraft_autoscaling::AutoScalingGroup;
+//!
+//! # async fn run() -> botocraft_core::Result<()> {
+//! let group = AutoScalingGroup::objects().get("web").await?;
+//! if let Some(version) = group.launch_template().await? {
+//!     println!("launches version {:?}", version.version_number);
+//! }
+//! for instance in group.ec2_instances().await? {
+//!     println!("{:?} {:?}", instance.instance_id, instance.state);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use botocraft_core::{Error, Manager as _, QuerySet, Result};
 use botocraft_ec2::{

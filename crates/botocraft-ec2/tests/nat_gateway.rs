@@ -90,7 +90,8 @@ async fn save_creates_with_allocation_and_client_token() {
 
 /// `save()` of a new gateway sends its Elastic IPs: the primary address
 /// (marked `IsPrimary`, wherever it is in the list) as `AllocationId` and
-/// `PrivateIpAddress`, the others as `SecondaryAllocationIds`.
+/// `PrivateIpAddress`, the others as `SecondaryAllocationIds` and
+/// `SecondaryPrivateIpAddresses`.
 #[tokio::test]
 async fn save_of_a_new_gateway_sends_its_addresses() {
     let f = fx("nat_gateway_save_with_addresses");
@@ -105,7 +106,7 @@ async fn save_of_a_new_gateway_sends_its_addresses() {
         nat_gateway_addresses: Some(vec![
             address("eipalloc-2", None, None),
             address("eipalloc-1", Some(true), Some("10.0.1.10")),
-            address("eipalloc-3", Some(false), None),
+            address("eipalloc-3", Some(false), Some("10.0.1.12")),
         ]),
         ..Default::default()
     }
@@ -115,6 +116,7 @@ async fn save_of_a_new_gateway_sends_its_addresses() {
     assert_eq!(body["AllocationId"], "eipalloc-1");
     assert_eq!(body["SecondaryAllocationId.1"], "eipalloc-2");
     assert_eq!(body["SecondaryAllocationId.2"], "eipalloc-3");
+    assert_eq!(body["SecondaryPrivateIpAddress.1"], "10.0.1.12");
     assert_eq!(n.nat_gateway_id.as_deref(), Some("nat-new"));
     f.done();
     // Without a marked primary, the first address is the primary one.

@@ -412,18 +412,35 @@ pub(crate) fn nat_gateway_private_ip(gateway: &NatGateway) -> Result<Option<Stri
     Ok(primary.and_then(|i| addresses[i].private_ip.clone()))
 }
 
-/// The other addresses' Elastic IP allocations; nothing when there are none.
-pub(crate) fn nat_gateway_secondary_allocation_ids(
+/// One value of each address but the primary, in order; nothing when none
+/// has it.
+fn nat_secondaries(
     gateway: &NatGateway,
-) -> Result<Option<Vec<String>>> {
+    value: impl Fn(&NatGatewayAddress) -> Option<String>,
+) -> Option<Vec<String>> {
     let (addresses, primary) = nat_addresses(gateway);
-    let ids: Vec<String> = addresses
+    let values: Vec<String> = addresses
         .iter()
         .enumerate()
         .filter(|(i, _)| Some(*i) != primary)
-        .filter_map(|(_, a)| a.allocation_id.clone())
+        .filter_map(|(_, a)| value(a))
         .collect();
-    Ok((!ids.is_empty()).then_some(ids))
+    (!values.is_empty()).then_some(values)
+}
+
+/// The other addresses' Elastic IP allocations.
+pub(crate) fn nat_gateway_secondary_allocation_ids(
+    gateway: &NatGateway,
+) -> Result<Option<Vec<String>>> {
+    Ok(nat_secondaries(gateway, |a| a.allocation_id.clone()))
+}
+
+/// The other addresses' private IPs (a private gateway's, or paired with a
+/// public one's secondary allocations).
+pub(crate) fn nat_gateway_secondary_private_ips(
+    gateway: &NatGateway,
+) -> Result<Option<Vec<String>>> {
+    Ok(nat_secondaries(gateway, |a| a.private_ip.clone()))
 }
 
 /// The model's DHCP options as the request wants them: each key with its

@@ -8513,7 +8513,7 @@ impl NatGatewayManager {
         NatGatewayList::new(self.clone(), input, key)
     }
 
-    /// Creates the NAT gateway from the model (`CreateNatGateway`): its subnet, connectivity type and, from `NatGatewayAddresses`, the primary address's (`IsPrimary`, else the first) `AllocationId` and `PrivateIp` and the other addresses' allocation ids as `SecondaryAllocationIds`, so `save()` creates a public gateway with its Elastic IPs.
+    /// Creates the NAT gateway from the model (`CreateNatGateway`): its subnet, connectivity type and, from `NatGatewayAddresses`, the primary address's (`IsPrimary`, else the first) `AllocationId` and `PrivateIp`, and the other addresses' as `SecondaryAllocationIds` and `SecondaryPrivateIpAddresses`, so `save()` creates a public gateway with its Elastic IPs or a private one with its addresses.
     ///
     /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
     pub fn create(&self, model: &NatGateway) -> NatGatewayCreate {
@@ -8536,6 +8536,11 @@ impl NatGatewayManager {
         }
         match crate::ext::nat_gateway_secondary_allocation_ids(model) {
             Ok(Some(v)) => input.secondary_allocation_ids = Some(v),
+            Ok(None) => {}
+            Err(e) => return NatGatewayCreate::failed(self.clone(), e),
+        }
+        match crate::ext::nat_gateway_secondary_private_ips(model) {
+            Ok(Some(v)) => input.secondary_private_ip_addresses = Some(v),
             Ok(None) => {}
             Err(e) => return NatGatewayCreate::failed(self.clone(), e),
         }
@@ -9055,6 +9060,8 @@ impl NatGatewayCreate {
     }
 
     /// Secondary private IPv4 addresses. For more information about secondary addresses, see Create a NAT gateway in the Amazon VPC User Guide.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn secondary_private_ip_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,

@@ -687,7 +687,7 @@ impl<'a> Emitter<'a> {
         };
         // An update that answers with something other than the model: what
         // AWS now holds is what was sent, which becomes the new baseline.
-        let sent_is_held = "{ let mut held = self.clone(); held._state.set_baseline(PrimaryModel::baseline(&held)); held }";
+        let sent_is_held = "PrimaryModel::as_saved(self)";
         let update = if has_update {
             format!("if {changed} {{ manager.update(self).send().await? }} else {{ self.clone() }}")
         } else if model.manager.contains_key("update") {

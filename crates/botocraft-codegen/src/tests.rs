@@ -259,7 +259,7 @@ fn hand_written_updates_get_change_tracking_for_the_fields_named() {
         compact.contains("letchanged=self.changed_fields();if!changed.is_empty(){crate::ext::widget_update(self,&changed).await?;}"),
         "{models}"
     );
-    assert!(compact.contains("held._state.set_baseline(PrimaryModel::baseline(&held));"));
+    assert!(compact.contains("PrimaryModel::as_saved(self)"));
     let untracked_fn = DEFS.replacen(
         model_line,
         "name = \"name\"\nupdate_with = \"widget_update\"\nproperties",

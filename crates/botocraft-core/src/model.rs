@@ -78,6 +78,17 @@ pub trait PrimaryModel:
         None
     }
 
+    /// A copy of this model taken as what AWS now holds, after a save that
+    /// sent it and was answered with something other than the model: its
+    /// change-tracking baseline becomes its current values, so the changes
+    /// just sent are not sent again.
+    fn as_saved(&self) -> Self {
+        let mut saved = self.clone();
+        let baseline = saved.baseline();
+        saved.state_mut().set_baseline(baseline);
+        saved
+    }
+
     /// The hidden state: where the model came from.
     fn state(&self) -> &ModelState;
 

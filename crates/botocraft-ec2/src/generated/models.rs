@@ -1045,11 +1045,7 @@ impl Instance {
                 if !changed.is_empty() {
                     crate::ext::instance_update(self, &changed).await?;
                 }
-                {
-                    let mut held = self.clone();
-                    held._state.set_baseline(PrimaryModel::baseline(&held));
-                    held
-                }
+                PrimaryModel::as_saved(self)
             }
         } else {
             manager.create(self).send().await?
@@ -2920,11 +2916,7 @@ impl Volume {
                 if !self.changed_fields().is_empty() {
                     manager.update(self).send().await?;
                 }
-                {
-                    let mut held = self.clone();
-                    held._state.set_baseline(PrimaryModel::baseline(&held));
-                    held
-                }
+                PrimaryModel::as_saved(self)
             }
         } else {
             manager.create(self).send().await?

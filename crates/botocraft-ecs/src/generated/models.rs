@@ -3414,11 +3414,7 @@ impl ExpressGatewayService {
                 if !self.changed_fields().is_empty() {
                     manager.update(self).send().await?;
                 }
-                {
-                    let mut held = self.clone();
-                    held._state.set_baseline(PrimaryModel::baseline(&held));
-                    held
-                }
+                PrimaryModel::as_saved(self)
             }
         } else {
             manager.create(self).send().await?

@@ -1305,6 +1305,52 @@ async fn sso_failed_refresh_keeps_a_valid_token_and_reports_an_expired_one() {
 }
 
 #[tokio::test]
+async fn sso_refresh_of_a_working_token_is_tried_at_most_every_30_seconds() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .and(header("x-amz-sso_bearer_token", "tok-still-valid"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "roleCredentials": {
+                "accessKeyId": "ASIAKEPT",
+                "secretAccessKey": "s",
+                "sessionToken": "t",
+                "expiration": 4_102_444_800_000u64,
+            }
+        })))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let home = sso_home(&server, "dev");
+    home.sso_token(
+        CORP_CACHE,
+        serde_json::json!({
+            "accessToken": "tok-still-valid",
+            "expiresAt": rfc3339_in(Duration::from_secs(120)),
+            "clientId": "c",
+            "clientSecret": "cs",
+            "registrationExpiresAt": rfc3339_in(Duration::from_secs(86_400)),
+            "refreshToken": "r",
+        }),
+    );
+    // Three providers, as three sessions would have: the failed refresh is
+    // not retried by the next two, which use the token that still works.
+    for _ in 0..3 {
+        let creds = ProfileCredentialsProvider::from_config(home.config())
+            .provide_credentials()
+            .await
+            .unwrap();
+        assert_eq!(creds.access_key_id, "ASIAKEPT");
+    }
+}
+
+#[tokio::test]
 async fn sso_legacy_profile_missing_token_and_rejected_token() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -24,10 +24,13 @@
 //!
 //! The token lives in `~/.aws/sso/cache/<sha1 of the session name, or of the
 //! start URL for a legacy profile>.json`. A refreshed token is written back
-//! there (owner-only), so the CLI and other SDKs see it too.
+//! there (owner-only), so the CLI and other SDKs see it too. A failed
+//! refresh of a token that still works is not retried for 30 s.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use botocraft_core::{Protocol, ServiceMetadata};
 use serde_json::{Map, Value};
@@ -64,6 +67,30 @@ static SSO_OIDC: ServiceMetadata = ServiceMetadata {
 
 /// A token expiring within this is refreshed first (the AWS SDKs' window).
 const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// While a token still works, refreshes of it are tried at most this often
+/// (as the AWS SDKs do): an OIDC endpoint that keeps failing is not asked
+/// again on every credential fetch of every session sharing the token.
+const REFRESH_INTERVAL: Duration = Duration::from_secs(30);
+
+/// When a refresh of each token cache file was last tried, process-wide:
+/// sessions and providers that share a cache file share its token.
+static LAST_REFRESH: LazyLock<Mutex<HashMap<PathBuf, Instant>>> = LazyLock::new(Default::default);
+
+/// Whether a refresh of the token cached at `path` may be tried now (and if
+/// so, records the attempt). An expired token is always worth a try: without
+/// a refresh the fetch fails anyway.
+fn may_refresh(path: &Path, expired: bool, now: Instant) -> bool {
+    let mut last = LAST_REFRESH.lock().unwrap_or_else(|e| e.into_inner());
+    let allowed = expired
+        || last
+            .get(path)
+            .is_none_or(|at| now.saturating_duration_since(*at) >= REFRESH_INTERVAL);
+    if allowed {
+        last.insert(path.to_owned(), now);
+    }
+    allowed
+}
 
 /// An SSO profile's settings, from the profile and its `[sso-session]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +189,11 @@ pub(crate) async fn fetch(
         .map_err(|m| format!("SSO token cache {}: {m}; {login}", path.display()))?;
     let now = SystemTime::now();
     if token.expires_within(now, REFRESH_WINDOW) {
-        if let Some(refresh) = token.refresh_grant(sso, now) {
+        let expired = token.expires_within(now, Duration::ZERO);
+        let grant = token
+            .refresh_grant(sso, now)
+            .filter(|_| may_refresh(&path, expired, Instant::now()));
+        if let Some(refresh) = grant {
             match create_token(config, profile, sso, &refresh).await {
                 Ok(fresh) => {
                     token.apply(fresh, now);

@@ -618,7 +618,12 @@ impl<'a> Emitter<'a> {
         // save() needs create/update calls that answer with the model itself.
         let has_create = returns_model("create")?;
         let has_update = returns_model("update")?;
-        if !has_create && !model.manager.contains_key("update") {
+        if model.update_with.is_some() && tracked.is_empty() {
+            return Err(format!(
+                "{name}: update_with needs the fields it updates in `track`"
+            ));
+        }
+        if !has_create && !model.manager.contains_key("update") && model.update_with.is_none() {
             return Ok(());
         }
         let tag_field = match &model.tags {
@@ -693,11 +698,6 @@ impl<'a> Emitter<'a> {
         } else if model.manager.contains_key("update") {
             format!("{{ if {changed} {{ manager.update(self).send().await?; }} {sent_is_held} }}")
         } else if let Some(function) = &model.update_with {
-            if tracked.is_empty() {
-                return Err(format!(
-                    "{name}: update_with needs the fields it updates in `track`"
-                ));
-            }
             format!("{{ let changed = self.changed_fields(); if !changed.is_empty() {{ crate::ext::{function}(self, &changed).await?; }} {sent_is_held} }}")
         } else {
             "self.clone()".to_string()

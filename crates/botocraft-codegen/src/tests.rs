@@ -266,6 +266,26 @@ fn hand_written_updates_get_change_tracking_for_the_fields_named() {
         1,
     );
     assert!(generate_with(&untracked_fn).is_err());
+    // Without a create, save() still updates a fetched model (and refuses a
+    // new one) rather than leaving `update_with` unused.
+    let no_create = with_fn.replace(
+        "[models.Widget.manager.create]\noperation = \"CreateWidget\"\nresult = \"widget\"\nidempotency_token = \"clientToken\"\n",
+        "",
+    );
+    assert_ne!(no_create, with_fn);
+    let (_, models, _) = generate_with(&no_create).unwrap();
+    let compact: String = models.split_whitespace().collect();
+    assert!(
+        compact.contains("crate::ext::widget_update(self,&changed)")
+            && compact.contains("cannotbesaved:AWShasnocreateoperationforit"),
+        "{models}"
+    );
+    // With an update operation, update_with would never be called (its
+    // `track` is refused there).
+    let with_update = format!(
+        "{with_fn}\n[models.Widget.manager.update]\noperation = \"CreateWidget\"\nresult = \"widget\"\n"
+    );
+    assert!(generate_with(&with_update).is_err());
 }
 
 #[test]

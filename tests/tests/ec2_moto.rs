@@ -248,6 +248,26 @@ async fn vpc_subnet_security_group_instance_lifecycle() {
         .as_deref()
         .is_some_and(|id| id.starts_with("sgr-")));
 
+    // Revoking a rule the group does not have: the group is there, so this
+    // is the service's error, not a missing group.
+    let https = IpPermission {
+        ip_protocol: Some("tcp".into()),
+        from_port: Some(443),
+        to_port: Some(443),
+        ip_ranges: Some(vec![IpRange {
+            cidr_ip: Some("0.0.0.0/0".into()),
+            description: None,
+        }]),
+        ..Default::default()
+    };
+    let err = SecurityGroup::objects()
+        .using(&moto.session)
+        .revoke_ingress(sg_id.as_str(), vec![https])
+        .await
+        .expect_err("no such rule");
+    assert_eq!(err.code(), Some("InvalidPermission.NotFound"), "{err:?}");
+    assert!(!err.is_not_found(), "{err:?}");
+
     let sg = SecurityGroup::objects()
         .using(&moto.session)
         .get(sg_id.as_str())

@@ -141,19 +141,21 @@ async fn repository_lifecycle_with_tags_and_settings() {
     );
 
     // lifecycle and repository policies
-    let err = got.lifecycle_policy().await.unwrap_err();
-    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(got.lifecycle_policy().await.expect("no policy yet"), None);
     let lp = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
     got.put_lifecycle_policy(lp).await.expect("put lifecycle");
-    let text = got.lifecycle_policy().await.expect("get lifecycle");
+    let text = got
+        .lifecycle_policy()
+        .await
+        .expect("get lifecycle")
+        .expect("a policy");
     assert!(text.contains("sinceImagePushed"), "{text}");
     got.delete_lifecycle_policy()
         .await
         .expect("delete lifecycle");
-    assert!(got.lifecycle_policy().await.unwrap_err().is_not_found());
+    assert_eq!(got.lifecycle_policy().await.expect("deleted policy"), None);
 
-    let err = got.policy().await.unwrap_err();
-    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(got.policy().await.expect("no policy yet"), None);
     let rp = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"pull","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{}:root"}},"Action":["ecr:BatchGetImage"]}}]}}"#,
         moto.account_id
@@ -163,6 +165,7 @@ async fn repository_lifecycle_with_tags_and_settings() {
         .policy()
         .await
         .expect("get policy")
+        .expect("a policy")
         .contains("ecr:BatchGetImage"));
     got.delete_policy().await.expect("delete policy");
 
@@ -267,6 +270,9 @@ async fn images_put_list_get_delete() {
         .force(true)
         .await
         .expect("force delete");
+    // Listing the images of a missing repository: the listing's own error
+    // (what is missing is the repository, not an image).
     let err = images.list("app").await.unwrap_err();
-    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("RepositoryNotFoundException"), "{err:?}");
+    assert!(!err.is_not_found(), "{err:?}");
 }

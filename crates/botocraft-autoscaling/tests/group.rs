@@ -355,7 +355,8 @@ async fn partial_update_sends_only_what_is_set() {
 }
 
 #[tokio::test]
-async fn update_of_a_missing_group_is_a_validation_error_from_aws() {
+async fn update_of_a_missing_group_is_not_found() {
+    // AWS answers a ValidationError saying "AutoScalingGroup name not found".
     let f = fx("asg_update_missing");
     let err = AutoScalingGroup::objects()
         .using(&f.session)
@@ -363,6 +364,7 @@ async fn update_of_a_missing_group_is_a_validation_error_from_aws() {
         .min_size(1)
         .await
         .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
     assert_eq!(err.code(), Some("ValidationError"));
     assert!(err.to_string().contains("name not found"), "{err}");
     f.done();

@@ -104,6 +104,15 @@ pub struct ModelDef {
     /// `async fn(&Model, &[&'static str]) -> Result<()>` that `save()` of a
     /// fetched model calls with its changed `track` fields.
     pub update_with: Option<String>,
+    /// The error codes that mean a resource of this kind does not exist
+    /// (`InvalidVpcID.NotFound`, `RepositoryNotFoundException`; `Code:text`
+    /// also needs `text` in the message). Calls about one resource (a get,
+    /// an update, a delete, ...) turn them into `Error::NotFound`; any other
+    /// code, even one ending in `NotFound` (a missing rule or policy of a
+    /// group that exists), stays `Error::Service`, and paginated listings
+    /// keep theirs (what is missing there is not the listed kind).
+    #[serde(default)]
+    pub not_found: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]
@@ -161,9 +170,16 @@ pub struct MethodDef {
     pub returns: Option<String>,
     /// Output member listing per-key failures (`{arn, reason}`).
     pub failures: Option<String>,
-    /// Error codes that mean "not found" for this call, beyond `*NotFound*`.
+    /// Error codes that also mean "not found" for this call, beyond the
+    /// model's `not_found`.
     #[serde(default)]
     pub not_found_codes: Vec<String>,
+    /// Error codes meaning the thing the call reads does not exist while
+    /// the resource does (a repository without a lifecycle policy, an image
+    /// never scanned): the call answers `Ok(None)`. Only for calls that
+    /// return a value or the output.
+    #[serde(default)]
+    pub absent: Vec<String>,
     /// Maximum number of keys per call; longer lists are split.
     pub batch: Option<usize>,
     /// Follow the operation's paginator and concatenate every page.

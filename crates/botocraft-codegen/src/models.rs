@@ -224,7 +224,17 @@ impl<'a> Emitter<'a> {
             );
         }
         // ---- PrimaryModel ----
-        let _ = writeln!(out, "impl PrimaryModel for {name} {{\n    type Key = {key_ty};\n    type Manager = {name}Manager;\n    const SERVICE: &'static str = {:?};\n    const KIND: &'static str = {name:?};\n", self.defs.service.name);
+        for code in &model.not_found {
+            // Where the service models its errors, a code must be one of them.
+            let bare = code.split_once(':').map_or(code.as_str(), |(c, _)| c);
+            let modelled = self.model.shapes.values().any(|s| s.exception);
+            if modelled && bare.ends_with("Exception") && !self.model.shapes.contains_key(bare) {
+                return Err(format!(
+                    "{name}: not_found code {bare} is not an error of this service"
+                ));
+            }
+        }
+        let _ = writeln!(out, "impl PrimaryModel for {name} {{\n    type Key = {key_ty};\n    type Manager = {name}Manager;\n    const SERVICE: &'static str = {:?};\n    const KIND: &'static str = {name:?};\n    const NOT_FOUND_CODES: &'static [&'static str] = &{:?};\n", self.defs.service.name, model.not_found);
         if key_fields.len() == 1 {
             let kf = key_fields[0];
             let value = if kf.ty == "String" {
@@ -943,7 +953,7 @@ impl<'a> Emitter<'a> {
 
     fn output_type(&self, m: &Method, tmodel: &ModelDef) -> String {
         let model_ty = &self.types.names[&tmodel.shape];
-        match m.returns {
+        let ty = match m.returns {
             Returns::Model => model_ty.clone(),
             Returns::Models => format!("QuerySet<{model_ty}>"),
             Returns::Value => m
@@ -957,6 +967,11 @@ impl<'a> Emitter<'a> {
                 .map(|s| self.types.names[s].clone())
                 .unwrap_or_else(|| "()".into()),
             Returns::Nothing => "()".into(),
+        };
+        if m.def.absent.is_empty() {
+            ty
+        } else {
+            format!("Option<{ty}>")
         }
     }
 
@@ -1384,10 +1399,11 @@ impl<'a> Emitter<'a> {
             .as_ref()
             .map(|s| self.types.names[s].clone())
             .unwrap_or_else(|| "botocraft_core::schema::Empty".into());
-        let extra_codes: Vec<String> = m
-            .def
-            .not_found_codes
+        // Only a call about one resource says the resource is missing.
+        let extra_codes: Vec<String> = model
+            .not_found
             .iter()
+            .chain(&m.def.not_found_codes)
             .map(|c| format!("{c:?}"))
             .collect();
         // A paginated listing of models is built as a stream of pages:
@@ -1453,7 +1469,31 @@ impl<'a> Emitter<'a> {
         } else {
             ""
         };
-        let call = format!("call::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, {}, &input).await.map_err(|e| error::map_not_found(e{redact}, &[{}], {:?}, &key))?", self.wrapper(op), extra_codes.join(", "), m.model_name);
+        let sent = format!(
+            "call::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, {}, &input).await",
+            self.wrapper(op)
+        );
+        let mapped = format!(
+            ".map_err(|e| error::map_not_found(e{redact}, &[{}], {:?}, &key))?",
+            extra_codes.join(", "),
+            m.model_name
+        );
+        let absent = !m.def.absent.is_empty();
+        if absent && (m.def.paginate || !matches!(m.returns, Returns::Value | Returns::Output)) {
+            return Err(format!(
+                "{name}.{}: `absent` needs an unpaginated call that returns a value or the output",
+                m.name
+            ));
+        }
+        let call = if absent {
+            let codes: Vec<String> = m.def.absent.iter().map(|c| format!("{c:?}")).collect();
+            format!(
+                "match {sent} {{ Err(e) if error::has_code(&e, &[{}]) => return Ok(None), sent => sent{mapped} }}",
+                codes.join(", ")
+            )
+        } else {
+            format!("{sent}{mapped}")
+        };
         let result_ident = m.result.as_ref().map(|f| f.ident.clone());
         let merges = |s: &mut String, var: &str| -> Result<(), String> {
             if m.def.merge.is_empty() {
@@ -1582,17 +1622,22 @@ impl<'a> Emitter<'a> {
                 } else {
                     let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(&self.failures_check(m, false)?);
+                    let some = if absent { ".map(Some)" } else { "" };
                     if rf.ty.starts_with("Vec<") || rf.ty.starts_with("BTreeMap<") {
-                        let _ = writeln!(s, "        Ok(out.{r}.take().unwrap_or_default())");
+                        let _ = writeln!(s, "        Ok(out.{r}.take().unwrap_or_default()){some}");
                     } else {
-                        let _ = writeln!(s, "        out.{r}.take().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {}\".into(), snippet: String::new() }})", rf.wire);
+                        let _ = writeln!(s, "        out.{r}.take(){some}.ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {}\".into(), snippet: String::new() }})", rf.wire);
                     }
                 }
             }
             Returns::Output => {
                 let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                 s.push_str(&self.failures_check(m, false)?);
-                s.push_str("        Ok(out)\n");
+                s.push_str(if absent {
+                    "        Ok(Some(out))\n"
+                } else {
+                    "        Ok(out)\n"
+                });
             }
             Returns::Nothing => {
                 let failures = self.failures_check(m, false)?;
@@ -1804,11 +1849,18 @@ impl<'a> Emitter<'a> {
         let of = self.field(&ofields, ot, op)?;
         let out_ty = &self.types.names[m.output_shape.as_ref().unwrap()];
         Ok(format!(
-            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            let key = key.clone();\n            move |token| {{\n                let session = session.clone();\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await.map_err(|e| error::map_not_found(e, &[], {kind:?}, &key))?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n",
+            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            let key = key.clone();\n            move |token| {{\n                let session = session.clone();\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await.map_err(|e| error::map_not_found(e, &[{codes}], {kind:?}, &key))?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n",
             inf = inf.ident,
             of = of.ident,
             r = r.ident,
             kind = m.model_name,
+            codes = m
+                .def
+                .not_found_codes
+                .iter()
+                .map(|c| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             project = project,
             wrapper = self.wrapper(op),
         ))

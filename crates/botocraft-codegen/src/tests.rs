@@ -36,7 +36,8 @@ const MODEL: &str = r#"{
     "CreateWidgetRequest": {"type": "structure", "required": ["name"], "members": {
         "name": {"shape": "String"}, "color": {"shape": "Color"},
         "clientToken": {"shape": "String", "idempotencyToken": true}}},
-    "CreateWidgetResponse": {"type": "structure", "members": {"widget": {"shape": "Widget"}}}
+    "CreateWidgetResponse": {"type": "structure", "members": {"widget": {"shape": "Widget"}}},
+    "WidgetNotFoundException": {"type": "structure", "members": {"message": {"shape": "String"}}, "exception": true}
   }
 }"#;
 
@@ -298,4 +299,65 @@ fn names() {
     );
     assert_eq!(names::variant("x86_64"), "X8664");
     assert_eq!(names::type_name("Result"), "ResultShape");
+}
+
+#[test]
+fn not_found_codes_are_the_models_and_only_calls_about_one_resource_map_them() {
+    let model_line = "name = \"name\"\nproperties";
+    let defs = DEFS.replacen(
+        model_line,
+        "name = \"name\"\nnot_found = [\"WidgetNotFoundException\"]\nproperties",
+        1,
+    );
+    let (_, models, managers) = generate_with(&defs).unwrap();
+    let compact: String = models.split_whitespace().collect();
+    assert!(
+        compact
+            .contains("constNOT_FOUND_CODES:&'static[&'staticstr]=&[\"WidgetNotFoundException\"];"),
+        "{models}"
+    );
+    let compact: String = managers.split_whitespace().collect();
+    // The get maps them; the paginated listing keeps the service's error.
+    assert!(
+        compact.contains("error::map_not_found(e.without_snippet(),&[\"WidgetNotFoundException\"],\"Widget\",&key)"),
+        "{managers}"
+    );
+    assert!(
+        compact.contains("error::map_not_found(e,&[],\"Widget\",&key)"),
+        "{managers}"
+    );
+    // A code the service does not have is a typo.
+    let typo = DEFS.replacen(
+        model_line,
+        "name = \"name\"\nnot_found = [\"WidgetMissingException\"]\nproperties",
+        1,
+    );
+    let err = generate_with(&typo).unwrap_err();
+    assert!(err.contains("WidgetMissingException"), "{err}");
+}
+
+#[test]
+fn absent_codes_make_a_value_optional() {
+    let arns = "\n[models.Widget.manager.arns]\noperation = \"ListWidgets\"\nresult = \"widgetArns\"\nreturns = \"value\"\nabsent = [\"WidgetNotFoundException\"]\n";
+    let (_, _, managers) = generate_with(&format!("{DEFS}{arns}")).unwrap();
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains("pubasyncfnsend(self)->Result<Option<Vec<String>>>"),
+        "{managers}"
+    );
+    assert!(
+        compact.contains(
+            "Err(e)iferror::has_code(&e,&[\"WidgetNotFoundException\"])=>returnOk(None),"
+        ),
+        "{managers}"
+    );
+    assert!(compact.contains("Ok(out.widget_arns.take().unwrap_or_default()).map(Some)"));
+    // Only for calls answering a value or the output.
+    let on_models = DEFS.replace(
+        "result = \"widgets\"\nbatch = 10",
+        "result = \"widgets\"\nbatch = 10\nabsent = [\"WidgetNotFoundException\"]",
+    );
+    assert_ne!(on_models, DEFS);
+    let err = generate_with(&on_models).unwrap_err();
+    assert!(err.contains("absent"), "{err}");
 }

@@ -35,10 +35,13 @@ impl fmt::Display for TimeoutKind {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The resource does not exist. Raised both for AWS error codes that mean
-    /// "not found" (`ClusterNotFoundException`, `InvalidInstanceID.NotFound`,
-    /// ...) and for HTTP-200 responses that list the key under `failures`
-    /// with reason `MISSING`.
+    /// The resource the call is about does not exist. Raised both for the
+    /// AWS error codes that say so for its kind
+    /// ([`PrimaryModel::NOT_FOUND_CODES`](crate::PrimaryModel::NOT_FOUND_CODES):
+    /// `ClusterNotFoundException`, `InvalidInstanceID.NotFound`, ...) and for
+    /// HTTP-200 responses that list the key under `failures` with reason
+    /// `MISSING`. A code about something else (a missing rule, policy or
+    /// scan of a resource that exists) is [`Error::Service`].
     #[error("{service} {resource} {key:?} not found{}", fmt_suffix(.code.as_deref(), .message.as_deref()))]
     NotFound {
         /// Service name, e.g. `ecs`.
@@ -307,35 +310,56 @@ impl Error {
     }
 }
 
-/// Whether an AWS error code means "the thing does not exist".
-pub fn is_not_found_code(code: &str) -> bool {
-    code.ends_with("NotFoundException")
-        || code.ends_with(".NotFound")
-        || code.ends_with("NotFound")
-        || code == "NoSuchEntity"
+/// Whether `err` is a service error with one of `codes`; an entry
+/// `Code:text` also needs `text` in the message.
+///
+/// ```
+/// use botocraft_core::{error::has_code, Error};
+///
+/// let err = Error::Service {
+///     service: "ecs",
+///     operation: "DescribeTaskDefinition".into(),
+///     code: "ClientException".into(),
+///     message: "Unable to describe task definition.".into(),
+///     request_id: None,
+///     status: 400,
+/// };
+/// assert!(has_code(&err, &["ClientException:Unable to describe"]));
+/// assert!(!has_code(&err, &["ClientException:Too many"]));
+/// ```
+pub fn has_code(err: &Error, codes: &[&str]) -> bool {
+    let message = err.message().unwrap_or("");
+    err.code().is_some_and(|code| {
+        codes.iter().any(|listed| match listed.split_once(':') {
+            Some((c, text)) => c == code && message.contains(text),
+            None => *listed == code,
+        })
+    })
 }
 
-/// Maps an error that means "not found" (a `*NotFound*` code, or one of
-/// `extra_codes`) to [`Error::NotFound`] for `resource`/`key`.
+/// Whether a per-key failure reason says the key does not exist (`MISSING`,
+/// or a `*NotFound*` code): such a failure names the key it is about.
+fn is_missing_reason(reason: &str) -> bool {
+    reason == "MISSING" || reason.ends_with("NotFoundException") || reason.ends_with("NotFound")
+}
+
+/// Maps an error whose code is one of `codes` (a model's
+/// [`NOT_FOUND_CODES`](crate::PrimaryModel::NOT_FOUND_CODES) and the call's
+/// own) to [`Error::NotFound`] for `resource`/`key`.
 ///
-/// An entry of `extra_codes` may be `Code:text`, matching only when the
-/// message contains `text` (ECS answers `ClientException` both for a missing
-/// task definition and for other client mistakes). Calls without a key (a
-/// `list()`) keep the service error: what was missing is not the listed kind.
-pub fn map_not_found(err: Error, extra_codes: &[&str], resource: &'static str, key: &str) -> Error {
+/// Only the listed codes count: a code that names something else (EC2's
+/// `InvalidPermission.NotFound` when revoking a rule of a group that exists,
+/// ECR's `LifecyclePolicyNotFoundException` for a repository without a
+/// policy) stays [`Error::Service`], so `is_not_found()` never claims a
+/// resource is gone when it is not. An entry may be `Code:text`, matching
+/// only when the message contains `text` (ECS answers `ClientException` both
+/// for a missing task definition and for other client mistakes). Calls
+/// without a key keep the service error.
+pub fn map_not_found(err: Error, codes: &[&str], resource: &'static str, key: &str) -> Error {
     if key.is_empty() {
         return err;
     }
-    let message = err.message().unwrap_or("");
-    let matches = match err.code() {
-        Some(code) if is_not_found_code(code) => true,
-        Some(code) => extra_codes.iter().any(|extra| match extra.split_once(':') {
-            Some((c, text)) => c == code && message.contains(text),
-            None => *extra == code,
-        }),
-        None => false,
-    };
-    if matches {
+    if has_code(&err, codes) {
         err.into_not_found(resource, key)
     } else {
         err
@@ -358,7 +382,7 @@ pub fn failures_to_error<'a>(
     for (arn, reason, detail) in failures {
         let reason = reason.unwrap_or("UNKNOWN");
         let key = arn.unwrap_or("").to_owned();
-        if reason == "MISSING" || is_not_found_code(reason) {
+        if is_missing_reason(reason) {
             if skip_missing {
                 continue;
             }
@@ -443,11 +467,82 @@ mod tests {
         assert!(!Error::validation("x").is_retryable());
     }
 
+    fn service_error(code: &str, message: &str) -> Error {
+        Error::Service {
+            service: "ec2",
+            operation: "Op".into(),
+            code: code.into(),
+            message: message.into(),
+            request_id: Some("req-1".into()),
+            status: 400,
+        }
+    }
+
     #[test]
-    fn not_found_codes() {
-        assert!(is_not_found_code("ClusterNotFoundException"));
-        assert!(is_not_found_code("InvalidInstanceID.NotFound"));
-        assert!(!is_not_found_code("ClientException"));
+    fn only_the_listed_codes_mean_not_found() {
+        let codes = [
+            "InvalidGroup.NotFound",
+            "ClientException:Unable to describe",
+        ];
+        let err = map_not_found(
+            service_error("InvalidGroup.NotFound", "no group"),
+            &codes,
+            "SecurityGroup",
+            "sg-1",
+        );
+        match err {
+            Error::NotFound {
+                resource,
+                key,
+                code,
+                request_id,
+                ..
+            } => {
+                assert_eq!((resource, key.as_str()), ("SecurityGroup", "sg-1"));
+                assert_eq!(code.as_deref(), Some("InvalidGroup.NotFound"));
+                assert_eq!(request_id.as_deref(), Some("req-1"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A missing rule of a group that exists is not a missing group.
+        let err = map_not_found(
+            service_error("InvalidPermission.NotFound", "no such rule"),
+            &codes,
+            "SecurityGroup",
+            "sg-1",
+        );
+        assert!(!err.is_not_found(), "{err:?}");
+        assert_eq!(err.code(), Some("InvalidPermission.NotFound"));
+        // `Code:text` needs the text too.
+        let err = map_not_found(
+            service_error("ClientException", "Unable to describe task definition."),
+            &codes,
+            "TaskDefinition",
+            "web:1",
+        );
+        assert!(err.is_not_found());
+        let err = map_not_found(
+            service_error("ClientException", "Too many tags."),
+            &codes,
+            "TaskDefinition",
+            "web:1",
+        );
+        assert!(!err.is_not_found());
+        // Without a key (a listing) nothing is mapped.
+        let err = map_not_found(
+            service_error("InvalidGroup.NotFound", "no group"),
+            &codes,
+            "SecurityGroup",
+            "",
+        );
+        assert!(!err.is_not_found());
+    }
+
+    #[test]
+    fn missing_failure_reasons() {
+        assert!(is_missing_reason("MISSING"));
+        assert!(is_missing_reason("ClusterNotFoundException"));
+        assert!(!is_missing_reason("ClientException"));
     }
 
     #[test]

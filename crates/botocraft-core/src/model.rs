@@ -23,6 +23,11 @@ pub trait PrimaryModel:
     const SERVICE: &'static str;
     /// The model's name, e.g. `Service`.
     const KIND: &'static str;
+    /// The AWS error codes that mean a resource of this kind does not exist
+    /// (`InvalidVpcID.NotFound`, `ClusterNotFoundException`, ...); calls
+    /// about one resource turn them into [`Error::NotFound`](crate::Error::NotFound).
+    /// An entry `Code:text` matches only when the message contains `text`.
+    const NOT_FOUND_CODES: &'static [&'static str];
 
     /// The primary key, when the fields it is made of are set.
     fn pk(&self) -> Option<Self::Key>;

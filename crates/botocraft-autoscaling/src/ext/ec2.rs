@@ -24,7 +24,7 @@
 //! # }
 //! ```
 
-use botocraft_core::{Error, Manager as _, QuerySet, Result};
+use botocraft_core::{Error, Manager as _, PrimaryModel, QuerySet, Result};
 use botocraft_ec2::{
     Ami, AmiManager, Instance as Ec2Instance, InstanceManager, InstanceType, InstanceTypeInfo,
     InstanceTypeInfoManager, LaunchTemplateVersion, LaunchTemplateVersionManager, SecurityGroup,
@@ -102,7 +102,14 @@ async fn template_version(
         .launch_template_name(name)
         .versions([version])
         .await
-        .map_err(|e| botocraft_core::error::map_not_found(e, &[], "LaunchTemplateVersion", &key))?;
+        .map_err(|e| {
+            botocraft_core::error::map_not_found(
+                e,
+                LaunchTemplateVersion::NOT_FOUND_CODES,
+                LaunchTemplateVersion::KIND,
+                &key,
+            )
+        })?;
     found.into_iter().next().ok_or(Error::NotFound {
         service: "ec2",
         resource: "LaunchTemplateVersion",

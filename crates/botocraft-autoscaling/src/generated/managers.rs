@@ -369,7 +369,9 @@ impl AutoScalingGroupGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .auto_scaling_groups
@@ -1065,7 +1067,9 @@ impl AutoScalingGroupCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         Ok(())
     }
 }
@@ -1330,7 +1334,9 @@ impl AutoScalingGroupPartialUpdate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         Ok(())
     }
 }
@@ -1412,7 +1418,9 @@ impl AutoScalingGroupDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         Ok(())
     }
 }
@@ -1495,7 +1503,9 @@ impl AutoScalingGroupSetDesiredCapacity {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         Ok(())
     }
 }
@@ -1573,7 +1583,9 @@ impl AutoScalingGroupSuspendProcesses {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         Ok(())
     }
 }
@@ -1651,7 +1663,9 @@ impl AutoScalingGroupResumeProcesses {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         Ok(())
     }
 }
@@ -1829,7 +1843,9 @@ impl AutoScalingGroupTerminateInstance {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         out.activity.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Activity".into(),
@@ -2037,7 +2053,9 @@ impl AutoScalingGroupCreateOrUpdateTags {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         Ok(())
     }
 }
@@ -2107,7 +2125,9 @@ impl AutoScalingGroupDeleteTags {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+        })?;
         Ok(())
     }
 }
@@ -2420,7 +2440,14 @@ impl LaunchConfigurationGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchConfiguration", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ValidationError:not found"],
+                "LaunchConfiguration",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .launch_configurations
@@ -2900,7 +2927,14 @@ impl LaunchConfigurationCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchConfiguration", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ValidationError:not found"],
+                "LaunchConfiguration",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -2976,7 +3010,14 @@ impl LaunchConfigurationDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchConfiguration", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ValidationError:not found"],
+                "LaunchConfiguration",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }

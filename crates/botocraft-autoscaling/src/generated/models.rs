@@ -50,6 +50,7 @@ impl PrimaryModel for AutoScalingGroup {
     type Manager = AutoScalingGroupManager;
     const SERVICE: &'static str = "autoscaling";
     const KIND: &'static str = "AutoScalingGroup";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ValidationError:not found"];
 
     fn pk(&self) -> Option<AutoScalingGroupKey> {
         self.auto_scaling_group_name
@@ -327,6 +328,7 @@ impl PrimaryModel for LaunchConfiguration {
     type Manager = LaunchConfigurationManager;
     const SERVICE: &'static str = "autoscaling";
     const KIND: &'static str = "LaunchConfiguration";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ValidationError:not found"];
 
     fn pk(&self) -> Option<LaunchConfigurationKey> {
         self.launch_configuration_name

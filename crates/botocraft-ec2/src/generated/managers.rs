@@ -249,7 +249,7 @@ impl VpcGet {
         let mut out =
             call::<_, DescribeVpcsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+                .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .vpcs
@@ -682,7 +682,7 @@ impl VpcCreate {
         let mut out =
             call::<_, CreateVpcResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+                .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         #[allow(unused_mut)]
         let mut item = out.vpc.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -761,7 +761,7 @@ impl VpcDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         Ok(())
     }
 }
@@ -836,7 +836,7 @@ impl VpcDnsHostnames {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         out.enable_dns_hostnames
             .take()
             .ok_or_else(|| Error::Deserialize {
@@ -917,7 +917,7 @@ impl VpcDnsSupport {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         out.enable_dns_support
             .take()
             .ok_or_else(|| Error::Deserialize {
@@ -998,7 +998,7 @@ impl VpcNetworkAddressUsageMetrics {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         out.enable_network_address_usage_metrics
             .take()
             .ok_or_else(|| Error::Deserialize {
@@ -1095,7 +1095,7 @@ impl VpcModifyAttribute {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         Ok(())
     }
 }
@@ -1297,7 +1297,9 @@ impl SubnetGet {
         let mut out =
             call::<_, DescribeSubnetsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Subnet", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .subnets
@@ -1740,7 +1742,9 @@ impl SubnetCreate {
         let mut out =
             call::<_, CreateSubnetResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Subnet", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.subnet.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1819,7 +1823,7 @@ impl SubnetDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Subnet", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key))?;
         Ok(())
     }
 }
@@ -2103,7 +2107,7 @@ impl SecurityGroupGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .security_groups
@@ -2516,7 +2520,7 @@ impl SecurityGroupCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
         let id = out.group_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no GroupId".into(),
@@ -2588,7 +2592,7 @@ impl SecurityGroupDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
         Ok(())
     }
 }
@@ -2669,7 +2673,7 @@ impl SecurityGroupAuthorizeIngress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
         Ok(out.security_group_rules.take().unwrap_or_default())
     }
 }
@@ -2750,7 +2754,7 @@ impl SecurityGroupRevokeIngress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
         Ok(out)
     }
 }
@@ -2836,7 +2840,7 @@ impl SecurityGroupAuthorizeEgress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
         Ok(out.security_group_rules.take().unwrap_or_default())
     }
 }
@@ -2922,7 +2926,7 @@ impl SecurityGroupRevokeEgress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
         Ok(out)
     }
 }
@@ -3315,7 +3319,9 @@ impl InstanceGet {
         let mut out =
             call::<_, DescribeInstancesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .reservations
@@ -4025,7 +4031,9 @@ impl InstanceCreate {
         #[allow(unused_mut)]
         let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
-            .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+            .map_err(|e| {
+                error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+            })?;
         #[allow(unused_mut)]
         let mut item = out
             .instances
@@ -4110,7 +4118,9 @@ impl InstanceStart {
         let mut out =
             call::<_, StartInstancesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+                })?;
         Ok(out.starting_instances.take().unwrap_or_default())
     }
 }
@@ -4194,7 +4204,9 @@ impl InstanceStop {
         let mut out =
             call::<_, StopInstancesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+                })?;
         Ok(out.stopping_instances.take().unwrap_or_default())
     }
 }
@@ -4264,7 +4276,7 @@ impl InstanceReboot {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
         Ok(())
     }
 }
@@ -4347,7 +4359,7 @@ impl InstanceTerminate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
         Ok(out.terminating_instances.take().unwrap_or_default())
     }
 }
@@ -4521,7 +4533,7 @@ impl InstanceModifyAttribute {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
         Ok(())
     }
 }
@@ -4677,7 +4689,7 @@ impl InstanceModifyInstanceType {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
         Ok(())
     }
 }
@@ -4833,7 +4845,7 @@ impl InstanceModifySourceDestCheck {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
         Ok(())
     }
 }
@@ -4989,7 +5001,7 @@ impl InstanceModifyDisableApiTermination {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
         Ok(())
     }
 }
@@ -5145,7 +5157,7 @@ impl InstanceModifyEbsOptimized {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
         Ok(())
     }
 }
@@ -5301,7 +5313,7 @@ impl InstanceModifyUserData {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
         Ok(())
     }
 }
@@ -5560,7 +5572,7 @@ impl AmiGet {
         let mut out =
             call::<_, DescribeImagesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+                .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .images
@@ -5867,7 +5879,7 @@ impl AmiCreate {
         let mut out =
             call::<_, CreateImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+                .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
         let id = out.image_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no ImageId".into(),
@@ -6010,7 +6022,7 @@ impl AmiCopy {
         let mut out =
             call::<_, CopyImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+                .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
         let id = out.image_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no ImageId".into(),
@@ -6098,7 +6110,7 @@ impl AmiEnableDeregistrationProtection {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
         out.r#return.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Return".into(),
@@ -6179,7 +6191,7 @@ impl AmiDisableDeregistrationProtection {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
         out.r#return.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Return".into(),
@@ -6254,7 +6266,7 @@ impl AmiDelete {
         let _out =
             call::<_, DeregisterImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+                .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
         Ok(())
     }
 }
@@ -6496,7 +6508,14 @@ impl InternetGatewayGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "InternetGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidInternetGatewayID.NotFound"],
+                "InternetGateway",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .internet_gateways
@@ -6880,7 +6899,14 @@ impl InternetGatewayCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "InternetGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidInternetGatewayID.NotFound"],
+                "InternetGateway",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.internet_gateway.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -6965,7 +6991,14 @@ impl InternetGatewayDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "InternetGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidInternetGatewayID.NotFound"],
+                "InternetGateway",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -7044,7 +7077,14 @@ impl InternetGatewayAttach {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "InternetGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidInternetGatewayID.NotFound"],
+                "InternetGateway",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -7123,7 +7163,14 @@ impl InternetGatewayDetach {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "InternetGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidInternetGatewayID.NotFound"],
+                "InternetGateway",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -7385,7 +7432,9 @@ impl RouteTableGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .route_tables
@@ -7767,7 +7816,9 @@ impl RouteTableCreate {
         let mut out =
             call::<_, CreateRouteTableResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.route_table.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -7846,7 +7897,9 @@ impl RouteTableDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+        })?;
         Ok(())
     }
 }
@@ -8002,7 +8055,9 @@ impl RouteTableCreateRoute {
         let mut out =
             call::<_, CreateRouteResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+                })?;
         out.r#return.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Return".into(),
@@ -8172,7 +8227,9 @@ impl RouteTableReplaceRoute {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+        })?;
         Ok(())
     }
 }
@@ -8260,7 +8317,9 @@ impl RouteTableDeleteRoute {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+        })?;
         Ok(())
     }
 }
@@ -8351,7 +8410,9 @@ impl RouteTableAssociate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+        })?;
         Ok(out)
     }
 }
@@ -8423,7 +8484,9 @@ impl RouteTableDisassociate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+        })?;
         Ok(())
     }
 }
@@ -8669,7 +8732,7 @@ impl NatGatewayGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NatGateway", &key))?;
+        .map_err(|e| error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key))?;
         #[allow(unused_mut)]
         let mut item = out
             .nat_gateways
@@ -9094,7 +9157,9 @@ impl NatGatewayCreate {
         let mut out =
             call::<_, CreateNatGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "NatGateway", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.nat_gateway.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -9168,7 +9233,9 @@ impl NatGatewayDelete {
         let _out =
             call::<_, DeleteNatGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "NatGateway", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key)
+                })?;
         Ok(())
     }
 }
@@ -9271,7 +9338,7 @@ impl NatGatewayAssociateAddress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NatGateway", &key))?;
+        .map_err(|e| error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key))?;
         Ok(out)
     }
 }
@@ -9359,7 +9426,7 @@ impl NatGatewayDisassociateAddress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NatGateway", &key))?;
+        .map_err(|e| error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key))?;
         Ok(out)
     }
 }
@@ -9583,7 +9650,14 @@ impl AddressGet {
         let mut out =
             call::<_, DescribeAddressesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"],
+                        "Address",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .addresses
@@ -9689,7 +9763,14 @@ impl AddressGetMany {
         let mut out =
             call::<_, DescribeAddressesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"],
+                        "Address",
+                        &key,
+                    )
+                })?;
         Ok(QuerySet::new(
             out.addresses
                 .take()
@@ -9798,7 +9879,14 @@ impl AddressList {
         let mut out =
             call::<_, DescribeAddressesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"],
+                        "Address",
+                        &key,
+                    )
+                })?;
         Ok(QuerySet::new(
             out.addresses
                 .take()
@@ -9921,7 +10009,14 @@ impl AddressCreate {
         let mut out =
             call::<_, AllocateAddressResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"],
+                        "Address",
+                        &key,
+                    )
+                })?;
         let id = out
             .allocation_id
             .clone()
@@ -10002,7 +10097,14 @@ impl AddressDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"],
+                "Address",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -10089,7 +10191,14 @@ impl AddressAssociate {
         let mut out =
             call::<_, AssociateAddressResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"],
+                        "Address",
+                        &key,
+                    )
+                })?;
         out.association_id.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no AssociationId".into(),
@@ -10160,7 +10269,14 @@ impl AddressDisassociate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Address", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"],
+                "Address",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -10436,7 +10552,9 @@ impl VolumeGet {
         let mut out =
             call::<_, DescribeVolumesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .volumes
@@ -10918,7 +11036,7 @@ impl VolumeCreate {
         #[allow(unused_mut)]
         let mut out = call::<_, Volume>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
-            .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+            .map_err(|e| error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key))?;
         let id = out.volume_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no VolumeId".into(),
@@ -11039,7 +11157,9 @@ impl VolumeUpdate {
         let mut out =
             call::<_, ModifyVolumeResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key)
+                })?;
         out.volume_modification
             .take()
             .ok_or_else(|| Error::Deserialize {
@@ -11115,7 +11235,7 @@ impl VolumeDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key))?;
         Ok(())
     }
 }
@@ -11193,7 +11313,9 @@ impl VolumeAttach {
         let mut out =
             call::<_, VolumeAttachment>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key)
+                })?;
         Ok(out)
     }
 }
@@ -11277,7 +11399,9 @@ impl VolumeDetach {
         let mut out =
             call::<_, VolumeAttachment>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key)
+                })?;
         Ok(out)
     }
 }
@@ -11584,7 +11708,9 @@ impl SnapshotGet {
         let mut out =
             call::<_, DescribeSnapshotsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .snapshots
@@ -12008,7 +12134,9 @@ impl SnapshotCreate {
         #[allow(unused_mut)]
         let mut out = call::<_, Snapshot>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
-            .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+            .map_err(|e| {
+                error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
+            })?;
         let id = out.snapshot_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no SnapshotId".into(),
@@ -12083,7 +12211,7 @@ impl SnapshotDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
         Ok(())
     }
 }
@@ -12209,7 +12337,9 @@ impl SnapshotCopy {
         let mut out =
             call::<_, CopySnapshotResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
+                })?;
         let id = out.snapshot_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no SnapshotId".into(),
@@ -12301,7 +12431,9 @@ impl SnapshotLock {
         let mut out =
             call::<_, LockSnapshotResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
+                })?;
         Ok(out)
     }
 }
@@ -12366,7 +12498,9 @@ impl SnapshotUnlock {
         let _out =
             call::<_, UnlockSnapshotResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
+                })?;
         Ok(())
     }
 }
@@ -12567,7 +12701,7 @@ impl SnapshotEnableBlockPublicAccess {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
         out.state.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no State".into(),
@@ -12643,7 +12777,7 @@ impl SnapshotDisableBlockPublicAccess {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
         out.state.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no State".into(),
@@ -12719,7 +12853,7 @@ impl SnapshotGetPublicAccessBlockState {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
         out.state.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no State".into(),
@@ -12950,7 +13084,9 @@ impl KeyPairGet {
         let mut out =
             call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .key_pairs
@@ -13064,7 +13200,9 @@ impl KeyPairGetMany {
         let mut out =
             call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
+                })?;
         Ok(QuerySet::new(
             out.key_pairs
                 .take()
@@ -13181,7 +13319,9 @@ impl KeyPairList {
         let mut out =
             call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
+                })?;
         Ok(QuerySet::new(
             out.key_pairs
                 .take()
@@ -13287,7 +13427,14 @@ impl KeyPairCreate {
         let mut out =
             call::<_, CreatedKeyPair>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "KeyPair", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e.without_snippet(),
+                        &["InvalidKeyPair.NotFound"],
+                        "KeyPair",
+                        &key,
+                    )
+                })?;
         Ok(out)
     }
 }
@@ -13371,7 +13518,9 @@ impl KeyPairImportKeyPair {
         let mut out =
             call::<_, ImportKeyPairResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
+                })?;
         let id = out.key_pair_id.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no KeyPairId".into(),
@@ -13438,7 +13587,9 @@ impl KeyPairDelete {
         let _out =
             call::<_, DeleteKeyPairResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "KeyPair", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
+                })?;
         Ok(())
     }
 }
@@ -13670,7 +13821,17 @@ impl LaunchTemplateGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidLaunchTemplateId.NotFound",
+                    "InvalidLaunchTemplateName.NotFoundException",
+                ],
+                "LaunchTemplate",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .launch_templates
@@ -14118,7 +14279,17 @@ impl LaunchTemplateCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidLaunchTemplateId.NotFound",
+                    "InvalidLaunchTemplateName.NotFoundException",
+                ],
+                "LaunchTemplate",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.launch_template.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -14208,7 +14379,17 @@ impl LaunchTemplateSetDefaultVersion {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidLaunchTemplateId.NotFound",
+                    "InvalidLaunchTemplateName.NotFoundException",
+                ],
+                "LaunchTemplate",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.launch_template.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -14289,7 +14470,17 @@ impl LaunchTemplateDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidLaunchTemplateId.NotFound",
+                    "InvalidLaunchTemplateName.NotFoundException",
+                ],
+                "LaunchTemplate",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.launch_template.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -14514,7 +14705,16 @@ impl LaunchTemplateVersionGet {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e.without_snippet(), &[], "LaunchTemplateVersion", &key)
+            error::map_not_found(
+                e.without_snippet(),
+                &[
+                    "InvalidLaunchTemplateId.VersionNotFound",
+                    "InvalidLaunchTemplateId.NotFound",
+                    "InvalidLaunchTemplateName.NotFoundException",
+                ],
+                "LaunchTemplateVersion",
+                &key,
+            )
         })?;
         #[allow(unused_mut)]
         let mut item = out
@@ -14838,7 +15038,16 @@ impl LaunchTemplateVersionCreate {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e.without_snippet(), &[], "LaunchTemplateVersion", &key)
+            error::map_not_found(
+                e.without_snippet(),
+                &[
+                    "InvalidLaunchTemplateId.VersionNotFound",
+                    "InvalidLaunchTemplateId.NotFound",
+                    "InvalidLaunchTemplateName.NotFoundException",
+                ],
+                "LaunchTemplateVersion",
+                &key,
+            )
         })?;
         #[allow(unused_mut)]
         let mut item = out
@@ -14928,7 +15137,18 @@ impl LaunchTemplateVersionDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "LaunchTemplateVersion", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidLaunchTemplateId.VersionNotFound",
+                    "InvalidLaunchTemplateId.NotFound",
+                    "InvalidLaunchTemplateName.NotFoundException",
+                ],
+                "LaunchTemplateVersion",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -15244,7 +15464,14 @@ impl NetworkInterfaceGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .network_interfaces
@@ -15771,7 +15998,14 @@ impl NetworkInterfaceCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .network_interface
@@ -15859,7 +16093,14 @@ impl NetworkInterfaceDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -15964,7 +16205,14 @@ impl NetworkInterfaceAttach {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -16046,7 +16294,14 @@ impl NetworkInterfaceDetach {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -16128,7 +16383,14 @@ impl NetworkInterfaceReset {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -16264,7 +16526,14 @@ impl NetworkInterfaceModify {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -16374,7 +16643,14 @@ impl NetworkInterfaceAssignPrivateIps {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -16465,7 +16741,14 @@ impl NetworkInterfaceUnassignPrivateIps {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -17397,7 +17680,9 @@ impl NetworkAclGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .network_acls
@@ -17779,7 +18064,9 @@ impl NetworkAclCreate {
         let mut out =
             call::<_, CreateNetworkAclResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.network_acl.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -17858,7 +18145,9 @@ impl NetworkAclDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
+        })?;
         Ok(())
     }
 }
@@ -17970,7 +18259,9 @@ impl NetworkAclCreateEntry {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
+        })?;
         Ok(())
     }
 }
@@ -18082,7 +18373,9 @@ impl NetworkAclReplaceEntry {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
+        })?;
         Ok(())
     }
 }
@@ -18162,7 +18455,9 @@ impl NetworkAclDeleteEntry {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
+        })?;
         Ok(())
     }
 }
@@ -18244,7 +18539,9 @@ impl NetworkAclReplaceAssociation {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
+        })?;
         out.new_association_id
             .take()
             .ok_or_else(|| Error::Deserialize {
@@ -18583,7 +18880,14 @@ impl PlacementGroupGetMany {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "PlacementGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidPlacementGroup.Unknown"],
+                "PlacementGroup",
+                &key,
+            )
+        })?;
         Ok(QuerySet::new(
             out.placement_groups
                 .take()
@@ -18701,7 +19005,14 @@ impl PlacementGroupList {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "PlacementGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidPlacementGroup.Unknown"],
+                "PlacementGroup",
+                &key,
+            )
+        })?;
         Ok(QuerySet::new(
             out.placement_groups
                 .take()
@@ -18843,7 +19154,14 @@ impl PlacementGroupCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "PlacementGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidPlacementGroup.Unknown"],
+                "PlacementGroup",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.placement_group.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -18926,7 +19244,14 @@ impl PlacementGroupDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "PlacementGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidPlacementGroup.Unknown"],
+                "PlacementGroup",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -19150,7 +19475,9 @@ impl DhcpOptionsGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "DhcpOptions", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidDhcpOptionID.NotFound"], "DhcpOptions", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .dhcp_options
@@ -19530,7 +19857,9 @@ impl DhcpOptionsCreate {
         let mut out =
             call::<_, CreateDhcpOptionsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "DhcpOptions", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidDhcpOptionID.NotFound"], "DhcpOptions", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.dhcp_options.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -19609,7 +19938,9 @@ impl DhcpOptionsDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "DhcpOptions", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidDhcpOptionID.NotFound"], "DhcpOptions", &key)
+        })?;
         Ok(())
     }
 }
@@ -19684,7 +20015,9 @@ impl DhcpOptionsAssociate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "DhcpOptions", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidDhcpOptionID.NotFound"], "DhcpOptions", &key)
+        })?;
         Ok(())
     }
 }
@@ -19896,7 +20229,14 @@ impl CustomerGatewayGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "CustomerGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidCustomerGatewayID.NotFound"],
+                "CustomerGateway",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .customer_gateways
@@ -20015,7 +20355,14 @@ impl CustomerGatewayGetMany {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "CustomerGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidCustomerGatewayID.NotFound"],
+                "CustomerGateway",
+                &key,
+            )
+        })?;
         Ok(QuerySet::new(
             out.customer_gateways
                 .take()
@@ -20130,7 +20477,14 @@ impl CustomerGatewayList {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "CustomerGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidCustomerGatewayID.NotFound"],
+                "CustomerGateway",
+                &key,
+            )
+        })?;
         Ok(QuerySet::new(
             out.customer_gateways
                 .take()
@@ -20265,7 +20619,14 @@ impl CustomerGatewayCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "CustomerGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidCustomerGatewayID.NotFound"],
+                "CustomerGateway",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.customer_gateway.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -20350,7 +20711,14 @@ impl CustomerGatewayDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "CustomerGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidCustomerGatewayID.NotFound"],
+                "CustomerGateway",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -20590,7 +20958,9 @@ impl VpnGatewayGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .vpn_gateways
@@ -20701,7 +21071,9 @@ impl VpnGatewayGetMany {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
+        })?;
         Ok(QuerySet::new(
             out.vpn_gateways
                 .take()
@@ -20809,7 +21181,9 @@ impl VpnGatewayList {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
+        })?;
         Ok(QuerySet::new(
             out.vpn_gateways
                 .take()
@@ -20917,7 +21291,9 @@ impl VpnGatewayCreate {
         let mut out =
             call::<_, CreateVpnGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.vpn_gateway.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -20996,7 +21372,9 @@ impl VpnGatewayDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
+        })?;
         Ok(())
     }
 }
@@ -21065,7 +21443,9 @@ impl VpnGatewayAttach {
         let mut out =
             call::<_, AttachVpnGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
+                })?;
         out.vpc_attachment.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no VpcAttachment".into(),
@@ -21142,7 +21522,9 @@ impl VpnGatewayDetach {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnGateway", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
+        })?;
         Ok(())
     }
 }
@@ -21426,7 +21808,17 @@ impl VpcPeeringConnectionGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpcPeeringConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidVpcPeeringConnectionID.NotFound",
+                    "InvalidVpcPeeringConnectionId.NotFound",
+                ],
+                "VpcPeeringConnection",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .vpc_peering_connections
@@ -21856,7 +22248,17 @@ impl VpcPeeringConnectionCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpcPeeringConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidVpcPeeringConnectionID.NotFound",
+                    "InvalidVpcPeeringConnectionId.NotFound",
+                ],
+                "VpcPeeringConnection",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .vpc_peering_connection
@@ -21944,7 +22346,17 @@ impl VpcPeeringConnectionDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpcPeeringConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidVpcPeeringConnectionID.NotFound",
+                    "InvalidVpcPeeringConnectionId.NotFound",
+                ],
+                "VpcPeeringConnection",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -22021,7 +22433,17 @@ impl VpcPeeringConnectionAccept {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpcPeeringConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidVpcPeeringConnectionID.NotFound",
+                    "InvalidVpcPeeringConnectionId.NotFound",
+                ],
+                "VpcPeeringConnection",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .vpc_peering_connection
@@ -22109,7 +22531,17 @@ impl VpcPeeringConnectionReject {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpcPeeringConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidVpcPeeringConnectionID.NotFound",
+                    "InvalidVpcPeeringConnectionId.NotFound",
+                ],
+                "VpcPeeringConnection",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -22204,7 +22636,17 @@ impl VpcPeeringConnectionModifyOptions {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpcPeeringConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidVpcPeeringConnectionID.NotFound",
+                    "InvalidVpcPeeringConnectionId.NotFound",
+                ],
+                "VpcPeeringConnection",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -22428,7 +22870,9 @@ impl VpcEndpointGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .vpc_endpoints
@@ -22915,7 +23359,9 @@ impl VpcEndpointCreate {
         let mut out =
             call::<_, CreateVpcEndpointResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.vpc_endpoint.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -22997,7 +23443,9 @@ impl VpcEndpointDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -23166,7 +23614,9 @@ impl VpcEndpointModify {
         let mut out =
             call::<_, ModifyVpcEndpointResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
+                })?;
         out.r#return.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no Return".into(),
@@ -23395,7 +23845,14 @@ impl VpnConnectionGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e.without_snippet(),
+                &["InvalidVpnConnectionID.NotFound"],
+                "VpnConnection",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .vpn_connections
@@ -23514,7 +23971,14 @@ impl VpnConnectionGetMany {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e.without_snippet(),
+                &["InvalidVpnConnectionID.NotFound"],
+                "VpnConnection",
+                &key,
+            )
+        })?;
         Ok(QuerySet::new(
             out.vpn_connections
                 .take()
@@ -23629,7 +24093,14 @@ impl VpnConnectionList {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e.without_snippet(),
+                &["InvalidVpnConnectionID.NotFound"],
+                "VpnConnection",
+                &key,
+            )
+        })?;
         Ok(QuerySet::new(
             out.vpn_connections
                 .take()
@@ -23771,7 +24242,14 @@ impl VpnConnectionCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e.without_snippet(),
+                &["InvalidVpnConnectionID.NotFound"],
+                "VpnConnection",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.vpn_connection.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -23852,7 +24330,14 @@ impl VpnConnectionDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "VpnConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidVpnConnectionID.NotFound"],
+                "VpnConnection",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -23943,7 +24428,14 @@ impl VpnConnectionModify {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "VpnConnection", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e.without_snippet(),
+                &["InvalidVpnConnectionID.NotFound"],
+                "VpnConnection",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.vpn_connection.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -24146,7 +24638,9 @@ impl FlowLogGet {
         let mut out =
             call::<_, DescribeFlowLogsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidFlowLogId.NotFound"], "FlowLog", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .flow_logs
@@ -24567,7 +25061,9 @@ impl FlowLogCreate {
         let mut out =
             call::<_, CreateFlowLogsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidFlowLogId.NotFound"], "FlowLog", &key)
+                })?;
         Ok(out)
     }
 }
@@ -24633,7 +25129,9 @@ impl FlowLogDelete {
         let mut out =
             call::<_, DeleteFlowLogsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidFlowLogId.NotFound"], "FlowLog", &key)
+                })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,

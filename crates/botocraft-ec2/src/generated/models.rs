@@ -50,6 +50,7 @@ impl PrimaryModel for Vpc {
     type Manager = VpcManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "Vpc";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVpcID.NotFound"];
 
     fn pk(&self) -> Option<VpcKey> {
         self.vpc_id.clone().map(VpcKey)
@@ -369,6 +370,7 @@ impl PrimaryModel for Subnet {
     type Manager = SubnetManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "Subnet";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidSubnetID.NotFound"];
 
     fn pk(&self) -> Option<SubnetKey> {
         self.subnet_id.clone().map(SubnetKey)
@@ -578,6 +580,7 @@ impl PrimaryModel for SecurityGroup {
     type Manager = SecurityGroupManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "SecurityGroup";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidGroup.NotFound"];
 
     fn pk(&self) -> Option<SecurityGroupKey> {
         self.group_id.clone().map(SecurityGroupKey)
@@ -765,6 +768,7 @@ impl PrimaryModel for Instance {
     type Manager = InstanceManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "Instance";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidInstanceID.NotFound"];
 
     fn pk(&self) -> Option<InstanceKey> {
         self.instance_id.clone().map(InstanceKey)
@@ -1344,6 +1348,7 @@ impl PrimaryModel for Ami {
     type Manager = AmiManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "Ami";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidAMIID.NotFound"];
 
     fn pk(&self) -> Option<AmiKey> {
         self.image_id.clone().map(AmiKey)
@@ -1619,6 +1624,7 @@ impl PrimaryModel for InternetGateway {
     type Manager = InternetGatewayManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "InternetGateway";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidInternetGatewayID.NotFound"];
 
     fn pk(&self) -> Option<InternetGatewayKey> {
         self.internet_gateway_id.clone().map(InternetGatewayKey)
@@ -1885,6 +1891,7 @@ impl PrimaryModel for RouteTable {
     type Manager = RouteTableManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "RouteTable";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidRouteTableID.NotFound"];
 
     fn pk(&self) -> Option<RouteTableKey> {
         self.route_table_id.clone().map(RouteTableKey)
@@ -2151,6 +2158,7 @@ impl PrimaryModel for NatGateway {
     type Manager = NatGatewayManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "NatGateway";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["NatGatewayNotFound"];
 
     fn pk(&self) -> Option<NatGatewayKey> {
         self.nat_gateway_id.clone().map(NatGatewayKey)
@@ -2504,6 +2512,8 @@ impl PrimaryModel for Address {
     type Manager = AddressManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "Address";
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"];
 
     fn pk(&self) -> Option<AddressKey> {
         self.allocation_id.clone().map(AddressKey)
@@ -2734,6 +2744,7 @@ impl PrimaryModel for Volume {
     type Manager = VolumeManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "Volume";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVolume.NotFound"];
 
     fn pk(&self) -> Option<VolumeKey> {
         self.volume_id.clone().map(VolumeKey)
@@ -3202,6 +3213,7 @@ impl PrimaryModel for Snapshot {
     type Manager = SnapshotManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "Snapshot";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidSnapshot.NotFound"];
 
     fn pk(&self) -> Option<SnapshotKey> {
         self.snapshot_id.clone().map(SnapshotKey)
@@ -3485,6 +3497,7 @@ impl PrimaryModel for KeyPair {
     type Manager = KeyPairManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "KeyPair";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidKeyPair.NotFound"];
 
     fn pk(&self) -> Option<KeyPairKey> {
         self.key_pair_id.clone().map(KeyPairKey)
@@ -3672,6 +3685,10 @@ impl PrimaryModel for LaunchTemplate {
     type Manager = LaunchTemplateManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "LaunchTemplate";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "InvalidLaunchTemplateId.NotFound",
+        "InvalidLaunchTemplateName.NotFoundException",
+    ];
 
     fn pk(&self) -> Option<LaunchTemplateKey> {
         self.launch_template_id.clone().map(LaunchTemplateKey)
@@ -3895,6 +3912,11 @@ impl PrimaryModel for LaunchTemplateVersion {
     type Manager = LaunchTemplateVersionManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "LaunchTemplateVersion";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "InvalidLaunchTemplateId.VersionNotFound",
+        "InvalidLaunchTemplateId.NotFound",
+        "InvalidLaunchTemplateName.NotFoundException",
+    ];
 
     fn pk(&self) -> Option<LaunchTemplateVersionKey> {
         Some(LaunchTemplateVersionKey {
@@ -4037,6 +4059,7 @@ impl PrimaryModel for NetworkInterface {
     type Manager = NetworkInterfaceManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "NetworkInterface";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidNetworkInterfaceID.NotFound"];
 
     fn pk(&self) -> Option<NetworkInterfaceKey> {
         self.network_interface_id.clone().map(NetworkInterfaceKey)
@@ -4388,6 +4411,7 @@ impl PrimaryModel for InstanceTypeInfo {
     type Manager = InstanceTypeInfoManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "InstanceTypeInfo";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[];
 
     fn pk(&self) -> Option<InstanceTypeInfoKey> {
         self.instance_type
@@ -4476,6 +4500,7 @@ impl PrimaryModel for NetworkAcl {
     type Manager = NetworkAclManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "NetworkAcl";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidNetworkAclID.NotFound"];
 
     fn pk(&self) -> Option<NetworkAclKey> {
         self.network_acl_id.clone().map(NetworkAclKey)
@@ -4669,6 +4694,7 @@ impl PrimaryModel for PlacementGroup {
     type Manager = PlacementGroupManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "PlacementGroup";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidPlacementGroup.Unknown"];
 
     fn pk(&self) -> Option<PlacementGroupKey> {
         self.group_name.clone().map(PlacementGroupKey)
@@ -4857,6 +4883,7 @@ impl PrimaryModel for DhcpOptions {
     type Manager = DhcpOptionsManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "DhcpOptions";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidDhcpOptionID.NotFound"];
 
     fn pk(&self) -> Option<DhcpOptionsKey> {
         self.dhcp_options_id.clone().map(DhcpOptionsKey)
@@ -5051,6 +5078,7 @@ impl PrimaryModel for CustomerGateway {
     type Manager = CustomerGatewayManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "CustomerGateway";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidCustomerGatewayID.NotFound"];
 
     fn pk(&self) -> Option<CustomerGatewayKey> {
         self.customer_gateway_id.clone().map(CustomerGatewayKey)
@@ -5312,6 +5340,7 @@ impl PrimaryModel for VpnGateway {
     type Manager = VpnGatewayManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "VpnGateway";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVpnGatewayID.NotFound"];
 
     fn pk(&self) -> Option<VpnGatewayKey> {
         self.vpn_gateway_id.clone().map(VpnGatewayKey)
@@ -5508,6 +5537,10 @@ impl PrimaryModel for VpcPeeringConnection {
     type Manager = VpcPeeringConnectionManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "VpcPeeringConnection";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "InvalidVpcPeeringConnectionID.NotFound",
+        "InvalidVpcPeeringConnectionId.NotFound",
+    ];
 
     fn pk(&self) -> Option<VpcPeeringConnectionKey> {
         self.vpc_peering_connection_id
@@ -5876,6 +5909,7 @@ impl PrimaryModel for VpcEndpoint {
     type Manager = VpcEndpointManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "VpcEndpoint";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVpcEndpointId.NotFound"];
 
     fn pk(&self) -> Option<VpcEndpointKey> {
         self.vpc_endpoint_id.clone().map(VpcEndpointKey)
@@ -6100,6 +6134,7 @@ impl PrimaryModel for VpnConnection {
     type Manager = VpnConnectionManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "VpnConnection";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVpnConnectionID.NotFound"];
 
     fn pk(&self) -> Option<VpnConnectionKey> {
         self.vpn_connection_id.clone().map(VpnConnectionKey)
@@ -6427,6 +6462,7 @@ impl PrimaryModel for FlowLog {
     type Manager = FlowLogManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "FlowLog";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidFlowLogId.NotFound"];
 
     fn pk(&self) -> Option<FlowLogKey> {
         self.flow_log_id.clone().map(FlowLogKey)

@@ -178,7 +178,7 @@ impl RepositoryManager {
         RepositoryPutImageScanningConfiguration::new(self.clone(), input, key)
     }
 
-    /// The lifecycle policy text of a repository; `Error::NotFound` when it has none.
+    /// The lifecycle policy text of a repository; `None` when it has none.
     ///
     /// Retrieves the lifecycle policy for the specified repository.
     pub fn get_lifecycle_policy(
@@ -226,7 +226,7 @@ impl RepositoryManager {
         RepositoryDeleteLifecyclePolicy::new(self.clone(), input, key)
     }
 
-    /// The repository policy text; `Error::NotFound` when it has none.
+    /// The repository policy text; `None` when it has none.
     ///
     /// Retrieves the repository policy for the specified repository.
     pub fn get_policy(&self, repository_name: impl Into<String>) -> RepositoryGetPolicy {
@@ -353,7 +353,9 @@ impl RepositoryGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .repositories
@@ -452,7 +454,9 @@ impl RepositoryGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+            .map_err(|e| {
+                error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+            })?;
             #[allow(unused_mut)]
             let mut page = out.repositories.take().unwrap_or_default();
             items.append(&mut page);
@@ -715,7 +719,9 @@ impl RepositoryCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out.repository.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -836,7 +842,9 @@ impl RepositoryUpdate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         Ok(out)
     }
 }
@@ -919,7 +927,9 @@ impl RepositoryDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out.repository.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1022,7 +1032,9 @@ impl RepositoryPutImageTagMutability {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         Ok(out)
     }
 }
@@ -1110,7 +1122,9 @@ impl RepositoryPutImageScanningConfiguration {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         Ok(out)
     }
 }
@@ -1166,7 +1180,7 @@ impl RepositoryGetLifecyclePolicy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String> {
+    pub async fn send(self) -> Result<Option<String>> {
         const OPERATION: &str = "GetLifecyclePolicy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1181,7 +1195,7 @@ impl RepositoryGetLifecyclePolicy {
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
-        let mut out = call::<_, GetLifecyclePolicyResponse>(
+        let mut out = match call::<_, GetLifecyclePolicyResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1189,9 +1203,17 @@ impl RepositoryGetLifecyclePolicy {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        {
+            Err(e) if error::has_code(&e, &["LifecyclePolicyNotFoundException"]) => {
+                return Ok(None)
+            }
+            sent => sent.map_err(|e| {
+                error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+            })?,
+        };
         out.lifecycle_policy_text
             .take()
+            .map(Some)
             .ok_or_else(|| Error::Deserialize {
                 operation: OPERATION.into(),
                 message: "the response has no lifecyclePolicyText".into(),
@@ -1201,8 +1223,8 @@ impl RepositoryGetLifecyclePolicy {
 }
 
 impl std::future::IntoFuture for RepositoryGetLifecyclePolicy {
-    type Output = Result<String>;
-    type IntoFuture = BoxFuture<'static, Result<String>>;
+    type Output = Result<Option<String>>;
+    type IntoFuture = BoxFuture<'static, Result<Option<String>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1279,7 +1301,9 @@ impl RepositoryPutLifecyclePolicy {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         Ok(out)
     }
 }
@@ -1358,7 +1382,9 @@ impl RepositoryDeleteLifecyclePolicy {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         Ok(out)
     }
 }
@@ -1414,7 +1440,7 @@ impl RepositoryGetPolicy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String> {
+    pub async fn send(self) -> Result<Option<String>> {
         const OPERATION: &str = "GetRepositoryPolicy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1429,7 +1455,7 @@ impl RepositoryGetPolicy {
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
-        let mut out = call::<_, GetRepositoryPolicyResponse>(
+        let mut out = match call::<_, GetRepositoryPolicyResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -1437,18 +1463,28 @@ impl RepositoryGetPolicy {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
-        out.policy_text.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no policyText".into(),
-            snippet: String::new(),
-        })
+        {
+            Err(e) if error::has_code(&e, &["RepositoryPolicyNotFoundException"]) => {
+                return Ok(None)
+            }
+            sent => sent.map_err(|e| {
+                error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+            })?,
+        };
+        out.policy_text
+            .take()
+            .map(Some)
+            .ok_or_else(|| Error::Deserialize {
+                operation: OPERATION.into(),
+                message: "the response has no policyText".into(),
+                snippet: String::new(),
+            })
     }
 }
 
 impl std::future::IntoFuture for RepositoryGetPolicy {
-    type Output = Result<String>;
-    type IntoFuture = BoxFuture<'static, Result<String>>;
+    type Output = Result<Option<String>>;
+    type IntoFuture = BoxFuture<'static, Result<Option<String>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1529,7 +1565,9 @@ impl RepositorySetPolicy {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         Ok(out)
     }
 }
@@ -1608,7 +1646,9 @@ impl RepositoryDeletePolicy {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         Ok(out)
     }
 }
@@ -1779,7 +1819,9 @@ impl RepositoryGetTags {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+        })?;
         Ok(out.tags.take().unwrap_or_default())
     }
 }
@@ -1966,7 +2008,7 @@ impl EcrImageManager {
         EcrImageStartScan::new(self.clone(), input, key)
     }
 
-    /// One page of the scan findings of an image (`DescribeImageScanFindings`); `Error::NotFound` when it was never scanned.
+    /// One page of the scan findings of an image (`DescribeImageScanFindings`); `None` when it was never scanned.
     ///
     /// Returns the scan findings for the specified image.
     pub fn scan_findings(
@@ -2061,7 +2103,14 @@ impl EcrImageGet {
         let mut out =
             call::<_, DescribeImagesResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ImageNotFoundException", "RepositoryNotFoundException"],
+                        "EcrImage",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .image_details
@@ -2159,7 +2208,14 @@ impl EcrImageGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+            .map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &["ImageNotFoundException", "RepositoryNotFoundException"],
+                    "EcrImage",
+                    &key,
+                )
+            })?;
             #[allow(unused_mut)]
             let mut page = out.image_details.take().unwrap_or_default();
             items.append(&mut page);
@@ -2391,7 +2447,14 @@ impl EcrImagePutImage {
         let mut out =
             call::<_, PutImageResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ImageNotFoundException", "RepositoryNotFoundException"],
+                        "EcrImage",
+                        &key,
+                    )
+                })?;
         out.image.take().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no image".into(),
@@ -2479,7 +2542,14 @@ impl EcrImageGetManifests {
         let mut out =
             call::<_, BatchGetImageResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ImageNotFoundException", "RepositoryNotFoundException"],
+                        "EcrImage",
+                        &key,
+                    )
+                })?;
         Ok(out.images.take().unwrap_or_default())
     }
 }
@@ -2559,7 +2629,14 @@ impl EcrImageDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ImageNotFoundException", "RepositoryNotFoundException"],
+                "EcrImage",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -2639,7 +2716,14 @@ impl EcrImageDeleteMany {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ImageNotFoundException", "RepositoryNotFoundException"],
+                "EcrImage",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -2714,7 +2798,14 @@ impl EcrImageStartScan {
         let mut out =
             call::<_, StartImageScanResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ImageNotFoundException", "RepositoryNotFoundException"],
+                        "EcrImage",
+                        &key,
+                    )
+                })?;
         Ok(out)
     }
 }
@@ -2782,7 +2873,7 @@ impl EcrImageScanFindings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<DescribeImageScanFindingsResponse> {
+    pub async fn send(self) -> Result<Option<DescribeImageScanFindingsResponse>> {
         const OPERATION: &str = "DescribeImageScanFindings";
         if let Some(error) = self.error {
             return Err(error);
@@ -2802,7 +2893,7 @@ impl EcrImageScanFindings {
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
-        let mut out = call::<_, DescribeImageScanFindingsResponse>(
+        let mut out = match call::<_, DescribeImageScanFindingsResponse>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -2810,14 +2901,24 @@ impl EcrImageScanFindings {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
-        Ok(out)
+        {
+            Err(e) if error::has_code(&e, &["ScanNotFoundException"]) => return Ok(None),
+            sent => sent.map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &["ImageNotFoundException", "RepositoryNotFoundException"],
+                    "EcrImage",
+                    &key,
+                )
+            })?,
+        };
+        Ok(Some(out))
     }
 }
 
 impl std::future::IntoFuture for EcrImageScanFindings {
-    type Output = Result<DescribeImageScanFindingsResponse>;
-    type IntoFuture = BoxFuture<'static, Result<DescribeImageScanFindingsResponse>>;
+    type Output = Result<Option<DescribeImageScanFindingsResponse>>;
+    type IntoFuture = BoxFuture<'static, Result<Option<DescribeImageScanFindingsResponse>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2898,7 +2999,14 @@ impl EcrImageReplicationStatus {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ImageNotFoundException", "RepositoryNotFoundException"],
+                "EcrImage",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }

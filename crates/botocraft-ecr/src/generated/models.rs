@@ -50,6 +50,7 @@ impl PrimaryModel for Repository {
     type Manager = RepositoryManager;
     const SERVICE: &'static str = "ecr";
     const KIND: &'static str = "Repository";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["RepositoryNotFoundException"];
 
     fn pk(&self) -> Option<RepositoryKey> {
         self.repository_name.clone().map(RepositoryKey)
@@ -348,6 +349,8 @@ impl PrimaryModel for EcrImage {
     type Manager = EcrImageManager;
     const SERVICE: &'static str = "ecr";
     const KIND: &'static str = "EcrImage";
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["ImageNotFoundException", "RepositoryNotFoundException"];
 
     fn pk(&self) -> Option<EcrImageKey> {
         Some(EcrImageKey {

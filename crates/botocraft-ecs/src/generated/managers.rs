@@ -233,7 +233,7 @@ impl ClusterGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+        .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key))?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -343,7 +343,7 @@ impl ClusterGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+            .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key))?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -603,7 +603,9 @@ impl ClusterCreate {
         let mut out =
             call::<_, CreateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -713,7 +715,9 @@ impl ClusterUpdate {
         let mut out =
             call::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -809,7 +813,9 @@ impl ClusterPartialUpdate {
         let mut out =
             call::<_, UpdateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -884,7 +890,9 @@ impl ClusterDelete {
         let mut out =
             call::<_, DeleteClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key)
+                })?;
         #[allow(unused_mut)]
         let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1536,7 +1544,14 @@ impl TaskDefinitionCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "TaskDefinition", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e.without_snippet(),
+                &["ClientException:Unable to describe task definition"],
+                "TaskDefinition",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1793,7 +1808,14 @@ impl TaskDefinitionUpdate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "TaskDefinition", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e.without_snippet(),
+                &["ClientException:Unable to describe task definition"],
+                "TaskDefinition",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1880,7 +1902,14 @@ impl TaskDefinitionDeregister {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e.without_snippet(), &[], "TaskDefinition", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e.without_snippet(),
+                &["ClientException:Unable to describe task definition"],
+                "TaskDefinition",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -1978,7 +2007,14 @@ impl TaskDefinitionDelete {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e.without_snippet(), &[], "TaskDefinition", &key))?;
+            .map_err(|e| {
+                error::map_not_found(
+                    e.without_snippet(),
+                    &["ClientException:Unable to describe task definition"],
+                    "TaskDefinition",
+                    &key,
+                )
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -2382,7 +2418,14 @@ impl ServiceGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ServiceNotFoundException", "ClusterNotFoundException"],
+                "Service",
+                &key,
+            )
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -2501,7 +2544,14 @@ impl ServiceGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+            .map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &["ServiceNotFoundException", "ClusterNotFoundException"],
+                    "Service",
+                    &key,
+                )
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -2975,7 +3025,14 @@ impl ServiceCreate {
         let mut out =
             call::<_, CreateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ServiceNotFoundException", "ClusterNotFoundException"],
+                        "Service",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -3258,7 +3315,14 @@ impl ServiceUpdate {
         let mut out =
             call::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ServiceNotFoundException", "ClusterNotFoundException"],
+                        "Service",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -3501,7 +3565,14 @@ impl ServicePartialUpdate {
         let mut out =
             call::<_, UpdateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ServiceNotFoundException", "ClusterNotFoundException"],
+                        "Service",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -3588,7 +3659,14 @@ impl ServiceDelete {
         let mut out =
             call::<_, DeleteServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ServiceNotFoundException", "ClusterNotFoundException"],
+                        "Service",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -3800,7 +3878,14 @@ impl TaskGet {
         let mut out =
             call::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e.without_snippet(),
+                        &["ClusterNotFoundException"],
+                        "Task",
+                        &key,
+                    )
+                })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -3919,7 +4004,14 @@ impl TaskGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
+            .map_err(|e| {
+                error::map_not_found(
+                    e.without_snippet(),
+                    &["ClusterNotFoundException"],
+                    "Task",
+                    &key,
+                )
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -4319,7 +4411,14 @@ impl TaskCreate {
         let mut out =
             call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e.without_snippet(),
+                        &["ClusterNotFoundException"],
+                        "Task",
+                        &key,
+                    )
+                })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -4534,7 +4633,14 @@ impl TaskRun {
         let mut out =
             call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e.without_snippet(),
+                        &["ClusterNotFoundException"],
+                        "Task",
+                        &key,
+                    )
+                })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -4632,7 +4738,14 @@ impl TaskDelete {
         let mut out =
             call::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e.without_snippet(), &[], "Task", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e.without_snippet(),
+                        &["ClusterNotFoundException"],
+                        "Task",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.task.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -4837,7 +4950,9 @@ impl ContainerInstanceGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "ContainerInstance", &key))?;
+        .map_err(|e| {
+            error::map_not_found(e, &["ClusterNotFoundException"], "ContainerInstance", &key)
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -4969,7 +5084,9 @@ impl ContainerInstanceGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "ContainerInstance", &key))?;
+            .map_err(|e| {
+                error::map_not_found(e, &["ClusterNotFoundException"], "ContainerInstance", &key)
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -6350,7 +6467,18 @@ impl TaskSetGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "TaskSetNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "TaskSet",
+                &key,
+            )
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -6464,7 +6592,18 @@ impl TaskSetGetMany {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "TaskSetNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "TaskSet",
+                &key,
+            )
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -6566,7 +6705,18 @@ impl TaskSetList {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "TaskSetNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "TaskSet",
+                &key,
+            )
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -6778,7 +6928,18 @@ impl TaskSetCreate {
         let mut out =
             call::<_, CreateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &[
+                            "TaskSetNotFoundException",
+                            "ServiceNotFoundException",
+                            "ClusterNotFoundException",
+                        ],
+                        "TaskSet",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -6902,7 +7063,18 @@ impl TaskSetUpdate {
         let mut out =
             call::<_, UpdateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &[
+                            "TaskSetNotFoundException",
+                            "ServiceNotFoundException",
+                            "ClusterNotFoundException",
+                        ],
+                        "TaskSet",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -6989,7 +7161,18 @@ impl TaskSetDelete {
         let mut out =
             call::<_, DeleteTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "TaskSet", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &[
+                            "TaskSetNotFoundException",
+                            "ServiceNotFoundException",
+                            "ClusterNotFoundException",
+                        ],
+                        "TaskSet",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -7143,7 +7326,14 @@ impl ServiceRevisionGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "ServiceRevision", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ServiceNotFoundException", "ClusterNotFoundException"],
+                "ServiceRevision",
+                &key,
+            )
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -7258,7 +7448,14 @@ impl ServiceRevisionGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "ServiceRevision", &key))?;
+            .map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &["ServiceNotFoundException", "ClusterNotFoundException"],
+                    "ServiceRevision",
+                    &key,
+                )
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -7451,7 +7648,18 @@ impl ServiceDeploymentGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "ServiceDeployment", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ServiceDeploymentNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "ServiceDeployment",
+                &key,
+            )
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -7566,7 +7774,18 @@ impl ServiceDeploymentGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "ServiceDeployment", &key))?;
+            .map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &[
+                        "ServiceDeploymentNotFoundException",
+                        "ServiceNotFoundException",
+                        "ClusterNotFoundException",
+                    ],
+                    "ServiceDeployment",
+                    &key,
+                )
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -7815,7 +8034,18 @@ impl ServiceDeploymentStop {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "ServiceDeployment", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ServiceDeploymentNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "ServiceDeployment",
+                &key,
+            )
+        })?;
         out.service_deployment_arn
             .take()
             .ok_or_else(|| Error::Deserialize {
@@ -7981,7 +8211,14 @@ impl DaemonGet {
         let mut out =
             call::<_, DescribeDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["DaemonNotFoundException", "ClusterNotFoundException"],
+                        "Daemon",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out.daemon.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -8276,7 +8513,14 @@ impl DaemonCreate {
         let mut out =
             call::<_, CreateDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["DaemonNotFoundException", "ClusterNotFoundException"],
+                        "Daemon",
+                        &key,
+                    )
+                })?;
         let id = out.daemon_arn.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no daemonArn".into(),
@@ -8415,7 +8659,14 @@ impl DaemonUpdate {
         let mut out =
             call::<_, UpdateDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["DaemonNotFoundException", "ClusterNotFoundException"],
+                        "Daemon",
+                        &key,
+                    )
+                })?;
         let id = out.daemon_arn.clone().ok_or_else(|| Error::Deserialize {
             operation: OPERATION.into(),
             message: "the response has no daemonArn".into(),
@@ -8486,7 +8737,14 @@ impl DaemonDelete {
         let mut out =
             call::<_, DeleteDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["DaemonNotFoundException", "ClusterNotFoundException"],
+                        "Daemon",
+                        &key,
+                    )
+                })?;
         Ok(out)
     }
 }
@@ -8984,7 +9242,14 @@ impl DaemonTaskDefinitionCreate {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "DaemonTaskDefinition", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ClientException:Unable to describe"],
+                "DaemonTaskDefinition",
+                &key,
+            )
+        })?;
         let id = out
             .daemon_task_definition_arn
             .clone()
@@ -9069,7 +9334,14 @@ impl DaemonTaskDefinitionDelete {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "DaemonTaskDefinition", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ClientException:Unable to describe"],
+                "DaemonTaskDefinition",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -9214,7 +9486,14 @@ impl DaemonRevisionGet {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &[], "DaemonRevision", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["DaemonNotFoundException", "ClusterNotFoundException"],
+                "DaemonRevision",
+                &key,
+            )
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -9329,7 +9608,14 @@ impl DaemonRevisionGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &[], "DaemonRevision", &key))?;
+            .map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &["DaemonNotFoundException", "ClusterNotFoundException"],
+                    "DaemonRevision",
+                    &key,
+                )
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -9718,7 +10004,16 @@ impl ExpressGatewayServiceGet {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e.without_snippet(), &[], "ExpressGatewayService", &key)
+            error::map_not_found(
+                e.without_snippet(),
+                &[
+                    "ResourceNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "ExpressGatewayService",
+                &key,
+            )
         })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
@@ -10021,7 +10316,16 @@ impl ExpressGatewayServiceCreate {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e.without_snippet(), &[], "ExpressGatewayService", &key)
+            error::map_not_found(
+                e.without_snippet(),
+                &[
+                    "ResourceNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "ExpressGatewayService",
+                &key,
+            )
         })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {
@@ -10178,7 +10482,16 @@ impl ExpressGatewayServiceUpdate {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e.without_snippet(), &[], "ExpressGatewayService", &key)
+            error::map_not_found(
+                e.without_snippet(),
+                &[
+                    "ResourceNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "ExpressGatewayService",
+                &key,
+            )
         })?;
         Ok(out)
     }
@@ -10257,7 +10570,16 @@ impl ExpressGatewayServiceDelete {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e.without_snippet(), &[], "ExpressGatewayService", &key)
+            error::map_not_found(
+                e.without_snippet(),
+                &[
+                    "ResourceNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "ExpressGatewayService",
+                &key,
+            )
         })?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| Error::NotFound {

@@ -50,6 +50,7 @@ impl PrimaryModel for Cluster {
     type Manager = ClusterManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "Cluster";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
 
     fn pk(&self) -> Option<ClusterKey> {
         self.cluster_arn.clone().map(ClusterKey)
@@ -317,6 +318,8 @@ impl PrimaryModel for TaskDefinition {
     type Manager = TaskDefinitionManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "TaskDefinition";
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["ClientException:Unable to describe task definition"];
 
     fn pk(&self) -> Option<TaskDefinitionKey> {
         self.task_definition_arn.clone().map(TaskDefinitionKey)
@@ -537,6 +540,8 @@ impl PrimaryModel for Service {
     type Manager = ServiceManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "Service";
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["ServiceNotFoundException", "ClusterNotFoundException"];
 
     fn pk(&self) -> Option<ServiceKey> {
         Some(ServiceKey {
@@ -1050,6 +1055,7 @@ impl PrimaryModel for Task {
     type Manager = TaskManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "Task";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
 
     fn pk(&self) -> Option<TaskKey> {
         self.task_arn.clone().map(TaskKey)
@@ -1466,6 +1472,7 @@ impl PrimaryModel for ContainerInstance {
     type Manager = ContainerInstanceManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "ContainerInstance";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
 
     fn pk(&self) -> Option<ContainerInstanceKey> {
         self.container_instance_arn
@@ -1669,6 +1676,7 @@ impl PrimaryModel for CapacityProvider {
     type Manager = CapacityProviderManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "CapacityProvider";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[];
 
     fn pk(&self) -> Option<CapacityProviderKey> {
         self.capacity_provider_arn.clone().map(CapacityProviderKey)
@@ -1869,6 +1877,11 @@ impl PrimaryModel for TaskSet {
     type Manager = TaskSetManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "TaskSet";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "TaskSetNotFoundException",
+        "ServiceNotFoundException",
+        "ClusterNotFoundException",
+    ];
 
     fn pk(&self) -> Option<TaskSetKey> {
         self.task_set_arn.clone().map(TaskSetKey)
@@ -2133,6 +2146,8 @@ impl PrimaryModel for ServiceRevision {
     type Manager = ServiceRevisionManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "ServiceRevision";
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["ServiceNotFoundException", "ClusterNotFoundException"];
 
     fn pk(&self) -> Option<ServiceRevisionKey> {
         self.service_revision_arn.clone().map(ServiceRevisionKey)
@@ -2256,6 +2271,11 @@ impl PrimaryModel for ServiceDeployment {
     type Manager = ServiceDeploymentManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "ServiceDeployment";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "ServiceDeploymentNotFoundException",
+        "ServiceNotFoundException",
+        "ClusterNotFoundException",
+    ];
 
     fn pk(&self) -> Option<ServiceDeploymentKey> {
         self.service_deployment_arn
@@ -2419,6 +2439,8 @@ impl PrimaryModel for Daemon {
     type Manager = DaemonManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "Daemon";
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["DaemonNotFoundException", "ClusterNotFoundException"];
 
     fn pk(&self) -> Option<DaemonKey> {
         self.daemon_arn.clone().map(DaemonKey)
@@ -2669,6 +2691,7 @@ impl PrimaryModel for DaemonTaskDefinition {
     type Manager = DaemonTaskDefinitionManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "DaemonTaskDefinition";
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ClientException:Unable to describe"];
 
     fn pk(&self) -> Option<DaemonTaskDefinitionKey> {
         self.daemon_task_definition_arn
@@ -2890,6 +2913,8 @@ impl PrimaryModel for DaemonRevision {
     type Manager = DaemonRevisionManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "DaemonRevision";
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["DaemonNotFoundException", "ClusterNotFoundException"];
 
     fn pk(&self) -> Option<DaemonRevisionKey> {
         self.daemon_revision_arn.clone().map(DaemonRevisionKey)
@@ -3005,6 +3030,8 @@ impl PrimaryModel for DaemonDeployment {
     type Manager = DaemonDeploymentManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "DaemonDeployment";
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["DaemonNotFoundException", "ClusterNotFoundException"];
 
     fn pk(&self) -> Option<DaemonDeploymentKey> {
         self.daemon_deployment_arn.clone().map(DaemonDeploymentKey)
@@ -3254,6 +3281,11 @@ impl PrimaryModel for ExpressGatewayService {
     type Manager = ExpressGatewayServiceManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "ExpressGatewayService";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "ResourceNotFoundException",
+        "ServiceNotFoundException",
+        "ClusterNotFoundException",
+    ];
 
     fn pk(&self) -> Option<ExpressGatewayServiceKey> {
         self.service_arn.clone().map(ExpressGatewayServiceKey)

@@ -29,7 +29,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::request_id;
-use crate::error::is_not_found_code;
 use crate::schema::Shape;
 use crate::session::{Protocol, ServiceMetadata};
 use crate::{Error, Result};
@@ -256,9 +255,4 @@ pub fn sanitize_code(code: &str) -> String {
     let code = code.rsplit('#').next().unwrap_or(code);
     let code = code.split(':').next().unwrap_or(code);
     code.trim().to_owned()
-}
-
-/// True when `err` is a service error whose code means "not found".
-pub fn is_not_found(err: &Error) -> bool {
-    err.code().is_some_and(is_not_found_code)
 }

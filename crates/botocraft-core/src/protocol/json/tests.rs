@@ -86,7 +86,7 @@ fn error_code_from_header_then_body() {
     );
     let err = parse_error(&ECS, "DescribeServices", &r);
     assert_eq!(err.code(), Some("ClusterNotFoundException"));
-    assert!(is_not_found(&err));
+    assert_eq!(err.message(), Some("gone"));
 }
 
 #[test]

@@ -62,24 +62,37 @@ async fn repository_lifecycle_with_tags_and_settings() {
     assert!(arn.ends_with(":repository/web"), "{arn}");
     assert!(arn.contains(&moto.account_id), "{arn}");
 
-    // get, with and without tags
-    let plain = Repository::objects()
+    // get loads the tags (DescribeRepositories has none)
+    let mut got = Repository::objects()
         .using(&moto.session)
         .get("web")
         .await
         .expect("get");
-    assert_eq!(plain.repository_arn.as_deref(), Some(arn.as_str()));
-    assert_eq!(plain.tags, None);
-    let mut got = Repository::objects()
-        .using(&moto.session)
-        .get("web")
-        .with_tags()
-        .await
-        .expect("get with tags");
+    assert_eq!(got.repository_arn.as_deref(), Some(arn.as_str()));
     assert_eq!(
         got.tags(),
         tag_map(&[("team", "platform"), ("owner", "alice")])
     );
+
+    // a listed repository's tags are unknown: editing them is refused, and
+    // AWS keeps every tag
+    let mut listed = Repository::objects()
+        .using(&moto.session)
+        .list()
+        .await
+        .expect("list")
+        .into_vec()
+        .pop()
+        .expect("one repository");
+    assert_eq!(listed.tags, None);
+    listed.tags_mut().insert("extra".into(), "1".into());
+    let err = listed.save().await.expect_err("unknown tags");
+    assert!(
+        matches!(err, botocraft::Error::Validation { .. }),
+        "{err:?}"
+    );
+    listed.load_tags().await.expect("load tags");
+    assert_eq!(listed.tags(), got.tags());
 
     // a second repository; list sees both
     let mut other = Repository {
@@ -110,7 +123,6 @@ async fn repository_lifecycle_with_tags_and_settings() {
     let again = Repository::objects()
         .using(&moto.session)
         .get("web")
-        .with_tags()
         .await
         .expect("re-get");
     assert_eq!(again.tags(), tag_map(&[("team", "infra"), ("cost", "42")]));
@@ -247,7 +259,7 @@ async fn images_put_list_get_delete() {
         .expect("get_many");
     assert_eq!(both.len(), 2);
     assert!(by_tag.manifest().await.expect("manifest").contains("cccc"));
-    let owner = by_tag.repository().with_tags().await.expect("relation");
+    let owner = by_tag.repository().await.expect("relation");
     assert_eq!(owner.name(), Some("app"));
 
     // delete one image; it is gone, and deleting it again is NotFound

@@ -113,6 +113,13 @@ pub struct ModelDef {
     /// keep theirs (what is missing there is not the listed kind).
     #[serde(default)]
     pub not_found: Vec<String>,
+    /// The model's describe does not return its tags (an ECR repository's):
+    /// `get` also loads them with the hand-written `load_tags(&mut self)`,
+    /// a listing leaves them unknown (`None`), and `save()` refuses tag
+    /// edits on a model whose tags were never loaded, since it cannot know
+    /// what to change.
+    #[serde(default)]
+    pub separate_tags: bool,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]

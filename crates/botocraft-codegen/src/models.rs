@@ -689,6 +689,11 @@ impl<'a> Emitter<'a> {
         };
 
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
+        if model.separate_tags {
+            let tf = tag_field.ok_or(format!("{name}: separate_tags needs `tags`"))?;
+            // Before anything is sent: half a save is worse than none.
+            let _ = writeln!(out, "        if persisted && self.{}.is_some() && self._state.tag_snapshot().is_none() {{\n            return Err(Error::validation(\"{name}.save(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit\"));\n        }}", tf.ident);
+        }
         let create = if has_create {
             "manager.create(self).send().await?"
         } else {
@@ -1535,7 +1540,11 @@ impl<'a> Emitter<'a> {
                 };
                 let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
                 merges(&mut s, "item")?;
-                s.push_str("        Ok(item.into_fetched(&session))\n");
+                if model.separate_tags && m.name == "get" {
+                    s.push_str("        let mut item = item.into_fetched(&session);\n        item.load_tags().await?;\n        Ok(item)\n");
+                } else {
+                    s.push_str("        Ok(item.into_fetched(&session))\n");
+                }
             }
             Returns::Models if m.def.hydrate.is_some() && m.def.paginate => {
                 // Each page of ids is completed as soon as it arrives.

@@ -361,3 +361,15 @@ fn absent_codes_make_a_value_optional() {
     let err = generate_with(&on_models).unwrap_err();
     assert!(err.contains("absent"), "{err}");
 }
+
+#[test]
+fn separate_tags_need_a_tag_field() {
+    let model_line = "name = \"name\"\nproperties";
+    let untagged = DEFS.replacen(
+        model_line,
+        "name = \"name\"\nseparate_tags = true\nproperties",
+        1,
+    );
+    let err = generate_with(&untagged).unwrap_err();
+    assert!(err.contains("separate_tags needs `tags`"), "{err}");
+}

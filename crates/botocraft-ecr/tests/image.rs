@@ -258,7 +258,7 @@ async fn wait_until_scan_complete_polls() {
 async fn relation_repository_with_tags() {
     let f = fx("img_rel_repository");
     let i = latest(&f).await;
-    let r = i.repository().with_tags().await.unwrap();
+    let r = i.repository().await.unwrap();
     assert_eq!(r.name(), Some("web"));
     assert_eq!(r.tags().get("team").map(String::as_str), Some("platform"));
     f.done();

@@ -45,8 +45,9 @@ async fn get_parses_repository_with_unknown_values() {
         Some(false)
     );
     assert!(r.created_at.is_some());
-    // DescribeRepositories has no tags: none loaded, none claimed.
-    assert_eq!(r.tags, None);
+    // DescribeRepositories has no tags; get loads them (here: none).
+    assert_eq!(r.tags, Some(vec![]));
+    assert_eq!(r.tag_snapshot(), Some(Default::default()));
     assert!(r.state().is_persisted());
     f.done();
 }
@@ -65,12 +66,11 @@ async fn get_missing_is_not_found() {
 }
 
 #[tokio::test]
-async fn get_with_tags_loads_tags_and_snapshot() {
+async fn get_loads_tags_and_snapshot() {
     let f = fx("repo_get_with_tags");
     let r = Repository::objects()
         .using(&f.session)
         .get("web")
-        .with_tags()
         .await
         .unwrap();
     assert_eq!(r.tags(), map(&[("team", "platform"), ("owner", "alice")]));
@@ -118,10 +118,18 @@ async fn list_follows_pages() {
     let names: Vec<_> = qs.iter().filter_map(|r| r.name()).collect();
     assert_eq!(names, ["web", "api"]);
     assert!(qs.iter().all(|r| r.state().is_persisted()));
+    // A listing does not load tags: they are unknown, not empty.
+    assert!(qs.iter().all(|r| r.tags.is_none()));
     assert_eq!(
         f.operations(),
         ["DescribeRepositories", "DescribeRepositories"]
     );
+    // So tag edits on such a repository are refused before anything is
+    // sent: save() could not tell a removal from a tag it never saw.
+    let mut web = qs.get(0).unwrap().clone();
+    web.tags_mut().insert("team".into(), "data".into());
+    web.image_tag_mutability = Some(ImageTagMutability::Immutable);
+    assert_validation(web.save().await, "never loaded");
     f.done();
 }
 
@@ -197,7 +205,6 @@ async fn save_updates_by_origin_and_writes_tag_changes() {
     let mut r = Repository::objects()
         .using(&f.session)
         .get("web")
-        .with_tags()
         .await
         .unwrap();
     r.image_tag_mutability = Some(ImageTagMutability::Immutable);
@@ -232,8 +239,11 @@ async fn save_update_without_tags_sends_no_tag_calls() {
         .await
         .unwrap();
     r.save().await.unwrap();
-    // Nothing changed since the get: no update call at all.
-    assert_eq!(f.operations(), ["DescribeRepositories"]);
+    // Nothing changed since the get: no update or tag call at all.
+    assert_eq!(
+        f.operations(),
+        ["DescribeRepositories", "ListTagsForResource"]
+    );
     f.done();
 }
 

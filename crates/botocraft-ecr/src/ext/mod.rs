@@ -7,8 +7,9 @@
 //! - [`image_id`]: [`ImageIdentifier`](crate::ImageIdentifier) from a tag or
 //!   digest string (`"latest"`, `"sha256:..."`), and the `Display` impls the
 //!   generated request keys need.
-//! - [`repository`]: tag loading (`ListTagsForResource`): `Repository::load_tags`,
-//!   `.with_tags()` on `Repository::objects().get(..)`/`.list()`, plus
+//! - [`repository`]: tag loading (`ListTagsForResource`): `Repository::load_tags`
+//!   (which `Repository::objects().get(..)` calls), `.with_tags()` on
+//!   `Repository::objects().list()`, plus
 //!   `Repository::{put_lifecycle_policy, set_policy, image}`.
 //! - [`image`]: `EcrImage::{delete, image_id, version, manifest,
 //!   wait_until_scan_complete}`, `EcrImageManager::put` and the

@@ -5,7 +5,7 @@ use botocraft_core::{tags, Error, PrimaryModel, QuerySet, Result};
 use futures::{StreamExt, TryStreamExt};
 
 use crate::{
-    EcrImageGet, PutLifecyclePolicyResponse, Repository, RepositoryGet, RepositoryList,
+    EcrImageGet, PutLifecyclePolicyResponse, Repository, RepositoryList,
     SetRepositoryPolicyResponse,
 };
 
@@ -15,7 +15,9 @@ pub const TAG_LOAD_CONCURRENCY: usize = 8;
 impl Repository {
     /// Loads the repository's tags (`ListTagsForResource`) into `tags` and
     /// records them as what AWS holds, so a later `save()` sends only changes
-    /// (including removals).
+    /// (including removals). `get` does this itself; a repository from a
+    /// listing needs it (or the listing's `.with_tags()`) before its tags
+    /// are edited.
     pub async fn load_tags(&mut self) -> Result<()> {
         let arn = self.repository_arn.clone().ok_or_else(|| {
             Error::validation("Repository.load_tags needs `repositoryArn`, which is not set")
@@ -70,16 +72,6 @@ impl Repository {
 }
 
 use botocraft_core::Manager as _;
-
-impl RepositoryGet {
-    /// Also loads the repository's tags (`ListTagsForResource`): what the
-    /// Python original's `include=["TAGS"]` did.
-    pub async fn with_tags(self) -> Result<Repository> {
-        let mut repo = self.send().await?;
-        repo.load_tags().await?;
-        Ok(repo)
-    }
-}
 
 impl RepositoryList {
     /// Also loads every repository's tags (`ListTagsForResource`, a few at a

@@ -52,7 +52,7 @@ impl RepositoryManager {
         }
     }
 
-    /// One repository by name (`DescribeRepositories`). Tags are not part of the answer: add `.with_tags()` to load them.
+    /// One repository by name (`DescribeRepositories`), with its tags (`ListTagsForResource`: DescribeRepositories has none).
     ///
     /// Describes image repositories in a registry.
     pub fn get(&self, repository_name: impl Into<String>) -> RepositoryGet {
@@ -83,7 +83,7 @@ impl RepositoryManager {
         RepositoryGetMany::new(self.clone(), input, key)
     }
 
-    /// Every repository of the registry (`DescribeRepositories`, all pages). Add `.with_tags()` to load their tags.
+    /// Every repository of the registry (`DescribeRepositories`, all pages), without their tags (`tags` is `None`): add `.with_tags()` to load them, one `ListTagsForResource` per repository, before editing tags.
     ///
     /// Describes image repositories in a registry.
     pub fn list(&self) -> RepositoryList {
@@ -369,7 +369,9 @@ impl RepositoryGet {
                 message: Some(format!("{OPERATION} returned no repositories")),
                 request_id: None,
             })?;
-        Ok(item.into_fetched(&session))
+        let mut item = item.into_fetched(&session);
+        item.load_tags().await?;
+        Ok(item)
     }
 }
 

@@ -261,6 +261,9 @@ impl Repository {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted && self.tags.is_some() && self._state.tag_snapshot().is_none() {
+            return Err(Error::validation("Repository.save(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
+        }
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {

@@ -1750,3 +1750,117 @@ async fn instance_save_modifies_its_changed_attributes() {
     assert_eq!(wire(&now.instance_type).as_deref(), Some("t3.large"));
     assert_eq!(now.ebs_optimized, Some(true));
 }
+
+fn rule(protocol: &str, port: Option<i32>, cidr: &str) -> IpPermission {
+    IpPermission {
+        ip_protocol: Some(protocol.into()),
+        from_port: port,
+        to_port: port,
+        ip_ranges: Some(vec![IpRange {
+            cidr_ip: Some(cidr.into()),
+            description: None,
+        }]),
+        ..Default::default()
+    }
+}
+
+/// (protocol, port, cidr) of every rule, sorted: AWS groups rules as it likes.
+fn rule_set(permissions: &Option<Vec<IpPermission>>) -> Vec<(String, Option<i32>, String)> {
+    let mut out: Vec<_> = permissions
+        .iter()
+        .flatten()
+        .flat_map(|p| {
+            p.ip_ranges.iter().flatten().map(move |r| {
+                (
+                    p.ip_protocol.clone().unwrap_or_default(),
+                    p.from_port,
+                    r.cidr_ip.clone().unwrap_or_default(),
+                )
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn security_group_save_writes_the_models_rules() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "rules").await;
+
+    // A new group: its ingress rules are authorized after the create, and
+    // the egress rules given replace the allow-all rule AWS adds.
+    let mut sg = SecurityGroup {
+        group_name: Some("web".into()),
+        description: Some("web servers".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ip_permissions: Some(vec![
+            rule("tcp", Some(22), "10.0.0.0/8"),
+            rule("tcp", Some(443), "0.0.0.0/0"),
+        ]),
+        ip_permissions_egress: Some(vec![rule("tcp", Some(5432), "10.1.0.0/16")]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    sg.save().await.expect("create with rules");
+    let id = sg.group_id.clone().expect("group id");
+    let fetched = SecurityGroup::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get");
+    assert_eq!(
+        rule_set(&fetched.ip_permissions),
+        [
+            ("tcp".into(), Some(22), "10.0.0.0/8".into()),
+            ("tcp".into(), Some(443), "0.0.0.0/0".into())
+        ]
+    );
+    assert_eq!(
+        rule_set(&fetched.ip_permissions_egress),
+        [("tcp".into(), Some(5432), "10.1.0.0/16".into())]
+    );
+    // The saved model is what AWS holds.
+    assert_eq!(
+        rule_set(&sg.ip_permissions),
+        rule_set(&fetched.ip_permissions)
+    );
+
+    // A fetched group: ssh is replaced by http; egress is left alone.
+    let mut edited = fetched.clone();
+    edited.ip_permissions = Some(vec![
+        rule("tcp", Some(443), "0.0.0.0/0"),
+        rule("tcp", Some(80), "0.0.0.0/0"),
+    ]);
+    assert_eq!(edited.changed_fields(), ["ip_permissions"]);
+    edited.save().await.expect("update rules");
+    assert!(edited.changed_fields().is_empty());
+    let again = SecurityGroup::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get again");
+    assert_eq!(
+        rule_set(&again.ip_permissions),
+        [
+            ("tcp".into(), Some(80), "0.0.0.0/0".into()),
+            ("tcp".into(), Some(443), "0.0.0.0/0".into())
+        ]
+    );
+    assert_eq!(
+        rule_set(&again.ip_permissions_egress),
+        rule_set(&fetched.ip_permissions_egress)
+    );
+
+    // Clearing the ingress rules revokes them all.
+    edited.ip_permissions = None;
+    edited.save().await.expect("clear rules");
+    let cleared = SecurityGroup::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get cleared");
+    assert!(rule_set(&cleared.ip_permissions).is_empty());
+}

@@ -104,6 +104,12 @@ pub struct ModelDef {
     /// `async fn(&Model, &[&'static str]) -> Result<()>` that `save()` of a
     /// fetched model calls with its changed `track` fields.
     pub update_with: Option<String>,
+    /// For a model whose create operation cannot carry all of it (a
+    /// security group's rules): a hand-written `crate::ext` function
+    /// `async fn(&Model, Model) -> Result<Model>` that `save()` of a new
+    /// model calls with the model as given and as created, and whose answer
+    /// `save()` keeps.
+    pub after_create: Option<String>,
     /// The error codes that mean a resource of this kind does not exist
     /// (`InvalidVpcID.NotFound`, `RepositoryNotFoundException`; `Code:text`
     /// also needs `text` in the message). Calls about one resource (a get,

@@ -633,6 +633,11 @@ impl<'a> Emitter<'a> {
                 "{name}: update_with needs the fields it updates in `track`"
             ));
         }
+        if model.after_create.is_some() && !has_create {
+            return Err(format!(
+                "{name}: after_create needs a create that answers with the model"
+            ));
+        }
         if !has_create && !model.manager.contains_key("update") && model.update_with.is_none() {
             return Ok(());
         }
@@ -688,6 +693,10 @@ impl<'a> Emitter<'a> {
             doc
         };
 
+        let mut doc = doc;
+        if model.after_create.is_some() {
+            doc.push_str("    ///\n    /// For a new model, what the create operation cannot carry is written right\n    /// after it, and `self` holds the model as AWS then reports it.\n");
+        }
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
         if model.separate_tags {
             let tf = tag_field.ok_or(format!("{name}: separate_tags needs `tags`"))?;
@@ -699,7 +708,12 @@ impl<'a> Emitter<'a> {
         } else {
             "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))"
         };
-        let create = create.replace("NAME", name);
+        let mut create = create.replace("NAME", name);
+        if let Some(function) = &model.after_create {
+            create = format!(
+                "{{ let created = {create}; crate::ext::{function}(self, created).await? }}"
+            );
+        }
         let changed = if tracked.is_empty() {
             "self._state.baseline().is_none()".to_string()
         } else {

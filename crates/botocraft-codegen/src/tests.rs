@@ -373,3 +373,25 @@ fn separate_tags_need_a_tag_field() {
     let err = generate_with(&untagged).unwrap_err();
     assert!(err.contains("separate_tags needs `tags`"), "{err}");
 }
+
+#[test]
+fn after_create_completes_a_new_models_create() {
+    let model_line = "name = \"name\"\nproperties";
+    let defs = DEFS.replacen(
+        model_line,
+        "name = \"name\"\nafter_create = \"widget_after\"\nproperties",
+        1,
+    );
+    let (_, models, _) = generate_with(&defs).unwrap();
+    let compact: String = models.split_whitespace().collect();
+    assert!(
+        compact.contains("letcreated=manager.create(self).send().await?;crate::ext::widget_after(self,created).await?"),
+        "{models}"
+    );
+    let no_create = defs.replace(
+        "[models.Widget.manager.create]\noperation = \"CreateWidget\"\nresult = \"widget\"\nidempotency_token = \"clientToken\"\n",
+        "",
+    );
+    assert_ne!(no_create, defs);
+    assert!(generate_with(&no_create).is_err());
+}

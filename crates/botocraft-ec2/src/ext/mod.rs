@@ -1,6 +1,7 @@
 //! Hand-written EC2 behaviour the definitions cannot express: model proxies
 //! that take caller arguments besides the model's own values (a security
-//! group's new rules, the VPC to attach a gateway to), `KeyPair::save()`
+//! group's new rules, the VPC to attach a gateway to), the rule sync of
+//! `SecurityGroup::save()` (`security_group_rules.rs`), `KeyPair::save()`
 //! (which keeps the private key AWS shows only once),
 //! `LaunchTemplateVersion::delete()` (whose key has a numeric version), and
 //! the create inputs a model holds in another shape than the request (the
@@ -9,6 +10,10 @@
 use botocraft_core::{Error, PrimaryModel, Result};
 
 use crate::generated::*;
+
+mod security_group_rules;
+
+pub(crate) use security_group_rules::{security_group_after_create, security_group_update};
 
 fn missing(model: &str, method: &str, field: &str) -> Error {
     Error::validation(format!(

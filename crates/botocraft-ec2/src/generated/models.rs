@@ -602,6 +602,10 @@ impl PrimaryModel for SecurityGroup {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -658,24 +662,59 @@ impl SecurityGroup {
         request.send().await.map(Some)
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 2] = ["ip_permissions", "ip_permissions_egress"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.ip_permissions),
+            botocraft_core::fingerprint(&self.ip_permissions_egress),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
     /// by whether a key field is set.
     ///
     /// AWS has no update operation for a `SecurityGroup`: for one that came from AWS,
-    /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the
+    /// `save()` sends changes to
+    /// `ip_permissions`, `ip_permissions_egress`
+    /// through the manager's operations for them, writes tag edits (with
+    /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a new model, what the create operation cannot carry is written right
+    /// after it, and `self` holds the model as AWS then reports it.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            self.clone()
+            {
+                let changed = self.changed_fields();
+                if !changed.is_empty() {
+                    crate::ext::security_group_update(self, &changed).await?;
+                }
+                PrimaryModel::as_saved(self)
+            }
         } else {
-            manager.create(self).send().await?
+            {
+                let created = manager.create(self).send().await?;
+                crate::ext::security_group_after_create(self, created).await?
+            }
         };
         let desired = self.tag_map();
         let carried = if persisted { false } else { false };

@@ -606,6 +606,22 @@ async fn service_create_get_update_list_relations_delete() {
             .as_deref(),
         Some("INACTIVE")
     );
+
+    // Saving the deleted model creates it again. What AWS answered with
+    // holds empty lists and structures (no service registries, an empty
+    // network configuration); the create does not send them.
+    let create = Service::objects().using(&moto.session).create(&svc);
+    let input = create.input();
+    assert_eq!(svc.service_registries, Some(vec![]));
+    assert_eq!(input.service_registries, None);
+    assert!(svc.network_configuration.is_some());
+    assert_eq!(input.network_configuration, None);
+    assert_eq!(input.load_balancers, svc.load_balancers);
+    let desired = svc.desired_count;
+    svc.save().await.expect("create again");
+    assert!(svc.state().is_persisted());
+    assert_eq!(svc.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(svc.desired_count, desired);
 }
 
 #[tokio::test]

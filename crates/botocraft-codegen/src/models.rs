@@ -970,6 +970,15 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// Whether `shape` is a list, map or structure (something that can be
+    /// empty without being unset).
+    fn is_collection(&self, shape: &str) -> bool {
+        self.model
+            .shapes
+            .get(shape)
+            .is_some_and(|s| matches!(s.kind.as_str(), "list" | "map" | "structure"))
+    }
+
     fn output_type(&self, m: &Method, tmodel: &ModelDef) -> String {
         let model_ty = &self.types.names[&tmodel.shape];
         let ty = match m.returns {
@@ -1139,6 +1148,13 @@ impl<'a> Emitter<'a> {
                         "if before.is_none_or(|b| b.differs({index}, &model.{id})) {{ input.{} = model.{id}.clone(); }}",
                         f.ident,
                         id = mf.ident
+                    ));
+                } else if m.name == "create" && !context && self.is_collection(&f.shape) {
+                    // What AWS answered with, when re-creating a fetched model,
+                    // includes empty lists and structures a create should not get.
+                    init.push(format!(
+                        "input.{} = botocraft_core::serde_util::unless_empty(&model.{});",
+                        f.ident, mf.ident
                     ));
                 } else {
                     init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));

@@ -251,6 +251,37 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ExactList<T> {
     }
 }
 
+/// `value`, unless it holds nothing: `None`, an empty list or map, or a
+/// structure whose members are all unset or themselves empty.
+///
+/// A create built from a model that came from AWS (a deleted service saved
+/// again) would otherwise send the empty lists and structures AWS answered
+/// with, such as `networkConfiguration: {}`, which a create may reject; not
+/// sending them is what the request means.
+///
+/// ```
+/// use botocraft_core::serde_util::unless_empty;
+///
+/// assert_eq!(unless_empty(&Some(Vec::<String>::new())), None);
+/// assert_eq!(unless_empty(&Some(vec!["a".to_owned()])), Some(vec!["a".to_owned()]));
+/// ```
+pub fn unless_empty<T: Serialize + Clone>(value: &Option<T>) -> Option<T> {
+    value.as_ref().filter(|v| !holds_nothing(v)).cloned()
+}
+
+fn holds_nothing<T: Serialize>(value: &T) -> bool {
+    fn empty(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Null => true,
+            serde_json::Value::Array(items) => items.is_empty(),
+            serde_json::Value::Object(members) => members.values().all(empty),
+            _ => false,
+        }
+    }
+    // A value that cannot be shown as JSON is kept: sending it is the caller's call.
+    serde_json::to_value(value).is_ok_and(|v| empty(&v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +294,47 @@ mod tests {
 
     fn items(json: &str) -> Option<Vec<String>> {
         serde_json::from_str::<Lists>(json).unwrap().items
+    }
+
+    #[derive(Serialize, Clone, Debug, PartialEq, Default)]
+    struct Network {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        vpc: Option<Vpc>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        public: Option<bool>,
+    }
+
+    #[derive(Serialize, Clone, Debug, PartialEq, Default)]
+    struct Vpc {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        subnets: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn empty_values_are_not_sent() {
+        let empty_vpc = Network {
+            vpc: Some(Vpc {
+                subnets: Some(vec![]),
+            }),
+            public: None,
+        };
+        assert_eq!(unless_empty(&Some(empty_vpc)), None);
+        assert_eq!(unless_empty(&Some(Network::default())), None);
+        assert_eq!(unless_empty::<Network>(&None), None);
+        // A value, however small, is kept whole.
+        let public = Network {
+            public: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(unless_empty(&Some(public.clone())), Some(public));
+        let subnets = Network {
+            vpc: Some(Vpc {
+                subnets: Some(vec!["subnet-1".into()]),
+            }),
+            public: None,
+        };
+        assert_eq!(unless_empty(&Some(subnets.clone())), Some(subnets));
+        assert_eq!(unless_empty(&Some(String::new())), Some(String::new()));
     }
 
     #[test]

@@ -105,20 +105,25 @@ impl AutoScalingGroupManager {
         let mut input = CreateAutoScalingGroupType::default();
         input.auto_scaling_group_name = model.auto_scaling_group_name.clone();
         input.launch_configuration_name = model.launch_configuration_name.clone();
-        input.launch_template = model.launch_template.clone();
-        input.mixed_instances_policy = model.mixed_instances_policy.clone();
+        input.launch_template = botocraft_core::serde_util::unless_empty(&model.launch_template);
+        input.mixed_instances_policy =
+            botocraft_core::serde_util::unless_empty(&model.mixed_instances_policy);
         input.min_size = model.min_size.clone();
         input.max_size = model.max_size.clone();
         input.desired_capacity = model.desired_capacity.clone();
         input.default_cooldown = model.default_cooldown.clone();
-        input.availability_zones = model.availability_zones.clone();
-        input.load_balancer_names = model.load_balancer_names.clone();
-        input.target_group_ar_ns = model.target_group_ar_ns.clone();
+        input.availability_zones =
+            botocraft_core::serde_util::unless_empty(&model.availability_zones);
+        input.load_balancer_names =
+            botocraft_core::serde_util::unless_empty(&model.load_balancer_names);
+        input.target_group_ar_ns =
+            botocraft_core::serde_util::unless_empty(&model.target_group_ar_ns);
         input.health_check_type = model.health_check_type.clone();
         input.health_check_grace_period = model.health_check_grace_period.clone();
         input.placement_group = model.placement_group.clone();
         input.vpc_zone_identifier = model.vpc_zone_identifier.clone();
-        input.termination_policies = model.termination_policies.clone();
+        input.termination_policies =
+            botocraft_core::serde_util::unless_empty(&model.termination_policies);
         input.new_instances_protected_from_scale_in =
             model.new_instances_protected_from_scale_in.clone();
         input.capacity_rebalance = model.capacity_rebalance.clone();
@@ -128,14 +133,18 @@ impl AutoScalingGroupManager {
         input.context = model.context.clone();
         input.desired_capacity_type = model.desired_capacity_type.clone();
         input.default_instance_warmup = model.default_instance_warmup.clone();
-        input.traffic_sources = model.traffic_sources.clone();
-        input.instance_maintenance_policy = model.instance_maintenance_policy.clone();
-        input.availability_zone_distribution = model.availability_zone_distribution.clone();
+        input.traffic_sources = botocraft_core::serde_util::unless_empty(&model.traffic_sources);
+        input.instance_maintenance_policy =
+            botocraft_core::serde_util::unless_empty(&model.instance_maintenance_policy);
+        input.availability_zone_distribution =
+            botocraft_core::serde_util::unless_empty(&model.availability_zone_distribution);
         input.availability_zone_impairment_policy =
-            model.availability_zone_impairment_policy.clone();
-        input.capacity_reservation_specification = model.capacity_reservation_specification.clone();
-        input.instance_lifecycle_policy = model.instance_lifecycle_policy.clone();
-        input.operator = model.operator.clone();
+            botocraft_core::serde_util::unless_empty(&model.availability_zone_impairment_policy);
+        input.capacity_reservation_specification =
+            botocraft_core::serde_util::unless_empty(&model.capacity_reservation_specification);
+        input.instance_lifecycle_policy =
+            botocraft_core::serde_util::unless_empty(&model.instance_lifecycle_policy);
+        input.operator = botocraft_core::serde_util::unless_empty(&model.operator);
         AutoScalingGroupCreate::new(self.clone(), input, key)
     }
 
@@ -2348,21 +2357,24 @@ impl LaunchConfigurationManager {
         input.launch_configuration_name = model.launch_configuration_name.clone();
         input.image_id = model.image_id.clone();
         input.key_name = model.key_name.clone();
-        input.security_groups = model.security_groups.clone();
+        input.security_groups = botocraft_core::serde_util::unless_empty(&model.security_groups);
         input.classic_link_vpc_id = model.classic_link_vpc_id.clone();
-        input.classic_link_vpc_security_groups = model.classic_link_vpc_security_groups.clone();
+        input.classic_link_vpc_security_groups =
+            botocraft_core::serde_util::unless_empty(&model.classic_link_vpc_security_groups);
         input.user_data = model.user_data.clone();
         input.instance_type = model.instance_type.clone();
         input.kernel_id = model.kernel_id.clone();
         input.ramdisk_id = model.ramdisk_id.clone();
-        input.block_device_mappings = model.block_device_mappings.clone();
-        input.instance_monitoring = model.instance_monitoring.clone();
+        input.block_device_mappings =
+            botocraft_core::serde_util::unless_empty(&model.block_device_mappings);
+        input.instance_monitoring =
+            botocraft_core::serde_util::unless_empty(&model.instance_monitoring);
         input.spot_price = model.spot_price.clone();
         input.iam_instance_profile = model.iam_instance_profile.clone();
         input.ebs_optimized = model.ebs_optimized.clone();
         input.associate_public_ip_address = model.associate_public_ip_address.clone();
         input.placement_tenancy = model.placement_tenancy.clone();
-        input.metadata_options = model.metadata_options.clone();
+        input.metadata_options = botocraft_core::serde_util::unless_empty(&model.metadata_options);
         LaunchConfigurationCreate::new(self.clone(), input, key)
     }
 

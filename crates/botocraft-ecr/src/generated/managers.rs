@@ -102,12 +102,14 @@ impl RepositoryManager {
         let mut input = CreateRepositoryRequest::default();
         input.registry_id = model.registry_id.clone();
         input.repository_name = model.repository_name.clone();
-        input.tags = model.tags.clone();
+        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
         input.image_tag_mutability = model.image_tag_mutability.clone();
         input.image_tag_mutability_exclusion_filters =
-            model.image_tag_mutability_exclusion_filters.clone();
-        input.image_scanning_configuration = model.image_scanning_configuration.clone();
-        input.encryption_configuration = model.encryption_configuration.clone();
+            botocraft_core::serde_util::unless_empty(&model.image_tag_mutability_exclusion_filters);
+        input.image_scanning_configuration =
+            botocraft_core::serde_util::unless_empty(&model.image_scanning_configuration);
+        input.encryption_configuration =
+            botocraft_core::serde_util::unless_empty(&model.encryption_configuration);
         RepositoryCreate::new(self.clone(), input, key)
     }
 

@@ -119,11 +119,13 @@ impl ClusterManager {
         #[allow(unused_mut)]
         let mut input = CreateClusterRequest::default();
         input.cluster_name = model.cluster_name.clone();
-        input.tags = model.tags.clone();
-        input.settings = model.settings.clone();
-        input.configuration = model.configuration.clone();
-        input.capacity_providers = model.capacity_providers.clone();
-        input.default_capacity_provider_strategy = model.default_capacity_provider_strategy.clone();
+        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
+        input.settings = botocraft_core::serde_util::unless_empty(&model.settings);
+        input.configuration = botocraft_core::serde_util::unless_empty(&model.configuration);
+        input.capacity_providers =
+            botocraft_core::serde_util::unless_empty(&model.capacity_providers);
+        input.default_capacity_provider_strategy =
+            botocraft_core::serde_util::unless_empty(&model.default_capacity_provider_strategy);
         ClusterCreate::new(self.clone(), input, key)
     }
 
@@ -987,20 +989,26 @@ impl TaskDefinitionManager {
         input.execution_role_arn = model.execution_role_arn.clone();
         input.network_mode = model.network_mode.clone();
         input.container_definitions = model.container_definitions.clone();
-        input.volumes = model.volumes.clone();
-        input.placement_constraints = model.placement_constraints.clone();
-        input.requires_compatibilities = model.requires_compatibilities.clone();
+        input.volumes = botocraft_core::serde_util::unless_empty(&model.volumes);
+        input.placement_constraints =
+            botocraft_core::serde_util::unless_empty(&model.placement_constraints);
+        input.requires_compatibilities =
+            botocraft_core::serde_util::unless_empty(&model.requires_compatibilities);
         input.cpu = model.cpu.clone();
         input.memory = model.memory.clone();
-        input.tags = model.tags.clone();
+        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
         input.pid_mode = model.pid_mode.clone();
         input.ipc_mode = model.ipc_mode.clone();
-        input.proxy_configuration = model.proxy_configuration.clone();
-        input.inference_accelerators = model.inference_accelerators.clone();
-        input.ephemeral_storage = model.ephemeral_storage.clone();
-        input.runtime_platform = model.runtime_platform.clone();
+        input.proxy_configuration =
+            botocraft_core::serde_util::unless_empty(&model.proxy_configuration);
+        input.inference_accelerators =
+            botocraft_core::serde_util::unless_empty(&model.inference_accelerators);
+        input.ephemeral_storage =
+            botocraft_core::serde_util::unless_empty(&model.ephemeral_storage);
+        input.runtime_platform = botocraft_core::serde_util::unless_empty(&model.runtime_platform);
         input.enable_fault_injection = model.enable_fault_injection.clone();
-        input.trusted_execution_configuration = model.trusted_execution_configuration.clone();
+        input.trusted_execution_configuration =
+            botocraft_core::serde_util::unless_empty(&model.trusted_execution_configuration);
         TaskDefinitionCreate::new(self.clone(), input, key)
     }
 
@@ -2244,21 +2252,28 @@ impl ServiceManager {
         input.service_name = model.service_name.clone();
         input.task_definition = model.task_definition.clone();
         input.availability_zone_rebalancing = model.availability_zone_rebalancing.clone();
-        input.load_balancers = model.load_balancers.clone();
-        input.service_registries = model.service_registries.clone();
+        input.load_balancers = botocraft_core::serde_util::unless_empty(&model.load_balancers);
+        input.service_registries =
+            botocraft_core::serde_util::unless_empty(&model.service_registries);
         input.desired_count = model.desired_count.clone();
         input.launch_type = model.launch_type.clone();
-        input.capacity_provider_strategy = model.capacity_provider_strategy.clone();
+        input.capacity_provider_strategy =
+            botocraft_core::serde_util::unless_empty(&model.capacity_provider_strategy);
         input.platform_version = model.platform_version.clone();
         input.role = model.role_arn.clone();
-        input.deployment_configuration = model.deployment_configuration.clone();
-        input.placement_constraints = model.placement_constraints.clone();
-        input.placement_strategy = model.placement_strategy.clone();
-        input.network_configuration = model.network_configuration.clone();
+        input.deployment_configuration =
+            botocraft_core::serde_util::unless_empty(&model.deployment_configuration);
+        input.placement_constraints =
+            botocraft_core::serde_util::unless_empty(&model.placement_constraints);
+        input.placement_strategy =
+            botocraft_core::serde_util::unless_empty(&model.placement_strategy);
+        input.network_configuration =
+            botocraft_core::serde_util::unless_empty(&model.network_configuration);
         input.health_check_grace_period_seconds = model.health_check_grace_period_seconds.clone();
         input.scheduling_strategy = model.scheduling_strategy.clone();
-        input.deployment_controller = model.deployment_controller.clone();
-        input.tags = model.tags.clone();
+        input.deployment_controller =
+            botocraft_core::serde_util::unless_empty(&model.deployment_controller);
+        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
         input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
         input.propagate_tags = model.propagate_tags.clone();
         input.enable_execute_command = model.enable_execute_command.clone();
@@ -3779,10 +3794,10 @@ impl TaskManager {
         input.enable_execute_command = model.enable_execute_command.clone();
         input.group = model.group.clone();
         input.launch_type = model.launch_type.clone();
-        input.overrides = model.overrides.clone();
+        input.overrides = botocraft_core::serde_util::unless_empty(&model.overrides);
         input.platform_version = model.platform_version.clone();
         input.started_by = model.started_by.clone();
-        input.tags = model.tags.clone();
+        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
         input.task_definition = model.task_definition_arn.clone();
         TaskCreate::new(self.clone(), input, key)
     }
@@ -5481,8 +5496,9 @@ impl CapacityProviderManager {
         let mut input = CreateCapacityProviderRequest::default();
         input.name = model.name.clone();
         input.cluster = model.cluster.clone();
-        input.auto_scaling_group_provider = model.auto_scaling_group_provider.clone();
-        input.tags = model.tags.clone();
+        input.auto_scaling_group_provider =
+            botocraft_core::serde_util::unless_empty(&model.auto_scaling_group_provider);
+        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
         CapacityProviderCreate::new(self.clone(), input, key)
     }
 
@@ -6349,14 +6365,17 @@ impl TaskSetManager {
         input.cluster = model.cluster_arn.clone();
         input.external_id = model.external_id.clone();
         input.task_definition = model.task_definition.clone();
-        input.network_configuration = model.network_configuration.clone();
-        input.load_balancers = model.load_balancers.clone();
-        input.service_registries = model.service_registries.clone();
+        input.network_configuration =
+            botocraft_core::serde_util::unless_empty(&model.network_configuration);
+        input.load_balancers = botocraft_core::serde_util::unless_empty(&model.load_balancers);
+        input.service_registries =
+            botocraft_core::serde_util::unless_empty(&model.service_registries);
         input.launch_type = model.launch_type.clone();
-        input.capacity_provider_strategy = model.capacity_provider_strategy.clone();
+        input.capacity_provider_strategy =
+            botocraft_core::serde_util::unless_empty(&model.capacity_provider_strategy);
         input.platform_version = model.platform_version.clone();
-        input.scale = model.scale.clone();
-        input.tags = model.tags.clone();
+        input.scale = botocraft_core::serde_util::unless_empty(&model.scale);
+        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
         TaskSetCreate::new(self.clone(), input, key)
     }
 
@@ -8828,7 +8847,7 @@ impl DaemonTaskDefinitionManager {
         input.container_definitions = model.container_definitions.clone();
         input.cpu = model.cpu.clone();
         input.memory = model.memory.clone();
-        input.volumes = model.volumes.clone();
+        input.volumes = botocraft_core::serde_util::unless_empty(&model.volumes);
         input.pid_mode = model.pid_mode.clone();
         input.ipc_mode = model.ipc_mode.clone();
         DaemonTaskDefinitionCreate::new(self.clone(), input, key)
@@ -9899,7 +9918,7 @@ impl ExpressGatewayServiceManager {
         input.infrastructure_role_arn = model.infrastructure_role_arn.clone();
         input.service_name = model.service_name.clone();
         input.cluster = model.cluster.clone();
-        input.tags = model.tags.clone();
+        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
         ExpressGatewayServiceCreate::new(self.clone(), input, key)
     }
 

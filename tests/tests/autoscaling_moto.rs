@@ -401,6 +401,12 @@ async fn relations_to_ec2_models() {
         .collect();
     assert_eq!(names, ["web-sg", "default"]);
     assert_eq!(groups[0].group_id.as_deref(), Some(sg_id.as_str()));
+    // Named both by id and by name: listed once.
+    let mut twice = lc.clone();
+    twice.security_groups = Some(vec![sg_id.clone(), "web-sg".into()]);
+    let groups = twice.security_groups().await.unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0].group_id.as_deref(), Some(sg_id.as_str()));
     // An image that is not there is a typed NotFound.
     let mut missing = lc.clone();
     missing.image_id = Some("ami-0123456789abcdef0".into());

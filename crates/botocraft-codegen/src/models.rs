@@ -1446,7 +1446,7 @@ impl<'a> Emitter<'a> {
         let streamed = matches!(m.returns, Returns::Models) && m.def.paginate;
         let mut s = String::new();
         if streamed {
-            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::paginator::pages_or_error(self.paged())\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::new)\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::paginator::pages_or_error(self.paged())\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::described)\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         } else {
             let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         }
@@ -1600,7 +1600,7 @@ impl<'a> Emitter<'a> {
                 let hm = self.method(m.model_name, tmodel, &h.method, tdef)?;
                 let pass = self.hydrate_pass(m, &hm, &h.pass, "input")?;
                 if h.method == "get" {
-                    let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        let items = botocraft_core::paginator::get_each(ids, |id| {{\n            #[allow(unused_mut)]\n            let mut request = manager.get(id);\n{pass}            request.send()\n        }})\n        .await?;\n        Ok(QuerySet::new(items))");
+                    let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        let items = botocraft_core::paginator::get_each(ids, |id| {{\n            #[allow(unused_mut)]\n            let mut request = manager.get(id);\n{pass}            request.send()\n        }})\n        .await?;\n        Ok(QuerySet::described(items))");
                 } else {
                     let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut request = self.manager.using(&session).{}(ids);\n{pass}        request.send().await", h.method);
                 }
@@ -1620,7 +1620,7 @@ impl<'a> Emitter<'a> {
                     let none = if streamed {
                         "futures::stream::empty().boxed()"
                     } else {
-                        "QuerySet::default()"
+                        "QuerySet::described(Vec::new())"
                     };
                     let _ = writeln!(s, "        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok({none});\n        }}");
                 }
@@ -1635,9 +1635,9 @@ impl<'a> Emitter<'a> {
                             .replace("\n        ", "\n            ")
                             .replacen("        if", "            if", 1),
                     );
-                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.take().unwrap_or_default(){};\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::new(items.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
+                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.take().unwrap_or_default(){};\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::described(items.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                     // An explicitly empty key list means "none", not "all".
-                    let guard = format!("        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::default());\n        }}\n");
+                    let guard = format!("        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::described(Vec::new()));\n        }}\n");
                     s = s.replacen(
                         "        let keys =",
                         &format!("{guard}        let keys ="),
@@ -1646,7 +1646,7 @@ impl<'a> Emitter<'a> {
                 } else {
                     let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(&self.failures_check(m, true)?);
-                    let _ = writeln!(s, "        Ok(QuerySet::new(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
+                    let _ = writeln!(s, "        Ok(QuerySet::described(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                 }
             }
             Returns::Value => {

@@ -148,8 +148,9 @@ impl LaunchConfiguration {
     /// described in one call (a missing one is an [`Error::NotFound`]);
     /// entries that are group names, as older configurations hold, are
     /// looked up by the `group-name` filter in a second. Ids come first,
-    /// then names, each in the configuration's order as EC2 returns it. No
-    /// groups: an empty list and no call.
+    /// then names, each in the configuration's order as EC2 returns it; a
+    /// group named both ways is listed once. No groups: an empty list and no
+    /// call.
     pub async fn security_groups(&self) -> Result<QuerySet<SecurityGroup>> {
         let (ids, names): (Vec<&str>, Vec<&str>) = self
             .security_groups
@@ -161,7 +162,10 @@ impl LaunchConfiguration {
         let manager = SecurityGroupManager::with_session(self._state.session().cloned());
         let mut groups = manager.get_many(ids).await?;
         if !names.is_empty() {
-            groups.extend(manager.list().filter("group-name", names).await?);
+            let by_name = manager.list().filter("group-name", names).await?;
+            // A group named both by id and by name is listed once.
+            let known: Vec<Option<String>> = groups.iter().map(|g| g.group_id.clone()).collect();
+            groups.extend(by_name.into_iter().filter(|g| !known.contains(&g.group_id)));
         }
         Ok(groups)
     }

@@ -475,7 +475,7 @@ impl AutoScalingGroupGetMany {
     pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
@@ -640,7 +640,7 @@ impl AutoScalingGroupList {
     pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
@@ -2542,7 +2542,7 @@ impl LaunchConfigurationGetMany {
     pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {
@@ -2668,7 +2668,7 @@ impl LaunchConfigurationList {
     pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {

@@ -89,7 +89,7 @@ enum Matcher {
 /// A parsed lookup: a field path plus an operation.
 #[derive(Debug)]
 pub(crate) struct Lookup<'a> {
-    path: Vec<&'a str>,
+    pub(crate) path: Vec<&'a str>,
     matcher: Matcher,
 }
 

@@ -51,6 +51,13 @@
 //! | `regex`, `iregex` | contains a match for the regular expression |
 //! | `has_key` | is an object with that key, or a tag list with that tag |
 //!
+//! The QuerySets botocraft returns know their models' fields
+//! ([`QuerySet::described`]): a path naming a field the model does not have,
+//! or ending in a misspelt lookup (`name__startwith`), is an
+//! [`Error::Validation`] naming the fields there are, not a filter that
+//! quietly matches nothing. (A QuerySet built with [`QuerySet::new`] over
+//! types of your own resolves paths without that check.)
+//!
 //! Text lookups stringify numbers and bools. Type mismatches never error and
 //! never panic: they simply do not match. Invalid operands (a non-array for
 //! `in`, a non-bool for `isnull`, a bad regular expression, …) are
@@ -108,24 +115,43 @@ mod value;
 #[cfg(test)]
 mod tests;
 
+use std::fmt;
 use std::ops::{Add, AddAssign, Bound, Index, RangeBounds};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::schema::{Described, Shape};
 use crate::{Error, Result};
 
 use lookup::Lookup;
 pub use lookup::LOOKUPS;
-use path::{project, split_path};
+use path::{check_path, project, split_path};
 use value::cmp_values;
 
 /// An eager list of models with Django-style helpers.
 ///
 /// See the [module documentation](self) for field paths and lookups.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct QuerySet<M> {
     items: Vec<M>,
+    /// The models' fields, when known, for checking string paths.
+    shape: Option<&'static Shape>,
+}
+
+impl<M: fmt::Debug> fmt::Debug for QuerySet<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QuerySet")
+            .field("items", &self.items)
+            .finish()
+    }
+}
+
+/// Equal when the items are.
+impl<M: PartialEq> PartialEq for QuerySet<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
 }
 
 /// Serialises a model to JSON, mapping failures to a validation error.
@@ -137,7 +163,37 @@ fn to_json<M: Serialize>(item: &M) -> Result<Value> {
 impl<M> QuerySet<M> {
     /// A QuerySet over `items`.
     pub fn new(items: Vec<M>) -> Self {
-        QuerySet { items }
+        QuerySet { items, shape: None }
+    }
+
+    /// A QuerySet over `items` whose string paths ([`QuerySet::filter_by`],
+    /// [`QuerySet::values`], ...) are checked against `M`'s fields: a
+    /// misspelt field or lookup is an [`Error::Validation`] rather than a
+    /// filter that matches nothing. Every QuerySet botocraft returns is one.
+    pub fn described(items: Vec<M>) -> Self
+    where
+        M: Described,
+    {
+        QuerySet {
+            items,
+            shape: Some(M::shape()),
+        }
+    }
+
+    /// `items` with this QuerySet's field checking.
+    fn with_items(&self, items: Vec<M>) -> Self {
+        QuerySet {
+            items,
+            shape: self.shape,
+        }
+    }
+
+    /// Checks `segments` of `text` against the models' fields, when known.
+    fn check(&self, segments: &[&str], text: &str, last_may_be_lookup: bool) -> Result<()> {
+        match self.shape {
+            Some(shape) => check_path(shape, segments, text, last_may_be_lookup),
+            None => Ok(()),
+        }
     }
 
     /// The number of items.
@@ -243,7 +299,7 @@ impl<M> QuerySet<M> {
         if start >= end {
             return QuerySet::default();
         }
-        QuerySet::new(self.items[start..end].to_vec())
+        self.with_items(self.items[start..end].to_vec())
     }
 }
 
@@ -285,8 +341,9 @@ impl<M: Serialize> QuerySet<M> {
     /// # Ok::<(), botocraft_core::Error>(())
     /// ```
     pub fn filter_by(self, lookup: &str, value: impl Into<Value>) -> Result<Self> {
-        let lookup = Lookup::parse(lookup, value.into())?;
-        self.retain_lookup(&lookup, true)
+        let parsed = Lookup::parse(lookup, value.into())?;
+        self.check(&parsed.path, lookup, true)?;
+        self.retain_lookup(&parsed, true)
     }
 
     /// Drops the items matching a Django-style string lookup; the negation of
@@ -296,18 +353,20 @@ impl<M: Serialize> QuerySet<M> {
     ///
     /// As [`QuerySet::filter_by`].
     pub fn exclude_by(self, lookup: &str, value: impl Into<Value>) -> Result<Self> {
-        let lookup = Lookup::parse(lookup, value.into())?;
-        self.retain_lookup(&lookup, false)
+        let parsed = Lookup::parse(lookup, value.into())?;
+        self.check(&parsed.path, lookup, true)?;
+        self.retain_lookup(&parsed, false)
     }
 
     fn retain_lookup(self, lookup: &Lookup<'_>, keep_matching: bool) -> Result<Self> {
+        let shape = self.shape;
         let mut kept = Vec::with_capacity(self.items.len());
         for item in self.items {
             if lookup.matches(&to_json(&item)?) == keep_matching {
                 kept.push(item);
             }
         }
-        Ok(QuerySet::new(kept))
+        Ok(QuerySet { items: kept, shape })
     }
 
     /// Sorts by the value at a field path; a leading `-` sorts descending.
@@ -335,11 +394,17 @@ impl<M: Serialize> QuerySet<M> {
     pub fn order_by_paths(self, paths: &[&str]) -> Result<Self> {
         let keys = paths
             .iter()
-            .map(|path| match path.strip_prefix('-') {
-                Some(rest) => Ok((true, split_path(rest)?)),
-                None => Ok((false, split_path(path)?)),
+            .map(|path| {
+                let (desc, rest) = match path.strip_prefix('-') {
+                    Some(rest) => (true, rest),
+                    None => (false, *path),
+                };
+                let segments = split_path(rest)?;
+                self.check(&segments, path, false)?;
+                Ok((desc, segments))
             })
             .collect::<Result<Vec<_>>>()?;
+        let shape = self.shape;
         let mut keyed = self
             .items
             .into_iter()
@@ -366,9 +431,10 @@ impl<M: Serialize> QuerySet<M> {
                 .find(|ord| ord.is_ne())
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        Ok(QuerySet::new(
-            keyed.into_iter().map(|(_, item)| item).collect(),
-        ))
+        Ok(QuerySet {
+            items: keyed.into_iter().map(|(_, item)| item).collect(),
+            shape,
+        })
     }
 
     /// Projects each item to a JSON object keyed by the given paths (exactly
@@ -413,7 +479,11 @@ impl<M: Serialize> QuerySet<M> {
     pub fn values(&self, paths: &[&str]) -> Result<Vec<Map<String, Value>>> {
         let parsed = paths
             .iter()
-            .map(|path| Ok((*path, split_path(path)?)))
+            .map(|path| {
+                let segments = split_path(path)?;
+                self.check(&segments, path, false)?;
+                Ok((*path, segments))
+            })
             .collect::<Result<Vec<_>>>()?;
         self.items
             .iter()
@@ -455,7 +525,11 @@ impl<M: Serialize> QuerySet<M> {
         }
         let parsed = paths
             .iter()
-            .map(|path| split_path(path))
+            .map(|path| {
+                let segments = split_path(path)?;
+                self.check(&segments, path, false)?;
+                Ok(segments)
+            })
             .collect::<Result<Vec<_>>>()?;
         self.items
             .iter()
@@ -478,6 +552,7 @@ impl<M: Serialize> QuerySet<M> {
     /// serialised.
     pub fn values_flat(&self, path: &str) -> Result<Vec<Value>> {
         let segs = split_path(path)?;
+        self.check(&segs, path, false)?;
         self.items
             .iter()
             .map(|item| Ok(project(&to_json(item)?, &segs).unwrap_or(Value::Null)))
@@ -487,7 +562,7 @@ impl<M: Serialize> QuerySet<M> {
 
 impl<M> Default for QuerySet<M> {
     fn default() -> Self {
-        QuerySet { items: Vec::new() }
+        QuerySet::new(Vec::new())
     }
 }
 

@@ -12,6 +12,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::schema::{Kind, Shape};
 use crate::{Error, Result};
 
 /// Splits `path` on `__` and `.`; empty paths or segments are an error.
@@ -188,5 +189,107 @@ pub(crate) fn project(value: &Value, segments: &[&str]) -> Option<Value> {
             ))
         }
         _ => None,
+    }
+}
+
+/// Checks `segments` (a path without its lookup) against the fields of
+/// `shape`, resolving names as [`get_field`] does, so a misspelt field is an
+/// error instead of a filter that silently matches nothing. `last_may_be_lookup`
+/// adds "nor a lookup" to the message about an unknown last segment, for
+/// `filter_by`'s misspelt lookups (`startwith`).
+pub(crate) fn check_path(
+    shape: &'static Shape,
+    segments: &[&str],
+    text: &str,
+    last_may_be_lookup: bool,
+) -> Result<()> {
+    let mut at = shape;
+    let mut place = shape.name.to_owned();
+    let mut i = 0;
+    while i < segments.len() {
+        let seg = segments[i];
+        match at.kind {
+            Kind::Structure(members) => {
+                let Some(m) = members
+                    .iter()
+                    .find(|m| m.name == seg || normalised_eq(m.name, seg))
+                else {
+                    let fields: Vec<&str> = members.iter().map(|m| m.name).collect();
+                    let lookup = if last_may_be_lookup && i > 0 && i + 1 == segments.len() {
+                        format!(", nor a lookup ({})", super::LOOKUPS.join(", "))
+                    } else {
+                        String::new()
+                    };
+                    return Err(Error::validation(format!(
+                        "QuerySet path {text:?}: `{seg}` is not a field of {place}{lookup}; its fields are {}",
+                        fields.join(", ")
+                    )));
+                };
+                place = format!("{place}.{}", m.name);
+                at = m.shape;
+                i += 1;
+            }
+            Kind::List { member, .. } => {
+                if seg.parse::<usize>().is_ok() {
+                    at = member.shape;
+                    i += 1;
+                } else if is_tag_shape(member.shape)
+                    && member.shape.member(seg).is_none()
+                    && !member
+                        .shape
+                        .members()
+                        .iter()
+                        .any(|m| normalised_eq(m.name, seg))
+                {
+                    // A tag key: the rest applies to its value.
+                    return Ok(());
+                } else {
+                    // The rest of the path applies to every element.
+                    at = member.shape;
+                }
+            }
+            // Any key; its value's fields are checked.
+            Kind::Map { value, .. } => {
+                place = format!("{place}.{seg}");
+                at = value.shape;
+                i += 1;
+            }
+            Kind::Document => return Ok(()),
+            _ => {
+                let lookup = if last_may_be_lookup && i > 0 && i + 1 == segments.len() {
+                    format!(", and not a lookup ({})", super::LOOKUPS.join(", "))
+                } else {
+                    String::new()
+                };
+                return Err(Error::validation(format!(
+                    "QuerySet path {text:?}: {place} is a {} with no field `{seg}`{lookup}",
+                    scalar_kind(&at.kind)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether list elements of `shape` are AWS tags (a key and a value).
+fn is_tag_shape(shape: &Shape) -> bool {
+    let has = |name: &str| {
+        shape
+            .members()
+            .iter()
+            .any(|m| m.name.eq_ignore_ascii_case(name))
+    };
+    has("key") && has("value")
+}
+
+fn scalar_kind(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::String => "string",
+        Kind::Integer | Kind::Long => "whole number",
+        Kind::Float | Kind::Double => "number",
+        Kind::Boolean => "bool",
+        Kind::Timestamp(_) => "timestamp",
+        Kind::Blob => "blob",
+        _ => "value",
     }
 }

@@ -297,7 +297,7 @@ impl AmiManager {
             }
         }
         if ids.is_empty() {
-            return Ok(botocraft_core::QuerySet::default());
+            return Ok(botocraft_core::QuerySet::described(Vec::new()));
         }
         self.list().image_ids(ids).await
     }

@@ -355,7 +355,7 @@ impl VpcGetMany {
     pub async fn send(self) -> Result<QuerySet<Vpc>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Vpc>>>> {
@@ -497,7 +497,7 @@ impl VpcList {
     pub async fn send(self) -> Result<QuerySet<Vpc>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Vpc>>>> {
@@ -1405,7 +1405,7 @@ impl SubnetGetMany {
     pub async fn send(self) -> Result<QuerySet<Subnet>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Subnet>>>> {
@@ -1547,7 +1547,7 @@ impl SubnetList {
     pub async fn send(self) -> Result<QuerySet<Subnet>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Subnet>>>> {
@@ -2217,7 +2217,7 @@ impl SecurityGroupGetMany {
     pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<SecurityGroup>>>> {
@@ -2369,7 +2369,7 @@ impl SecurityGroupList {
     pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<SecurityGroup>>>> {
@@ -3433,7 +3433,7 @@ impl InstanceGetMany {
     pub async fn send(self) -> Result<QuerySet<Instance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Instance>>>> {
@@ -3584,7 +3584,7 @@ impl InstanceList {
     pub async fn send(self) -> Result<QuerySet<Instance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Instance>>>> {
@@ -5709,7 +5709,7 @@ impl AmiList {
     pub async fn send(self) -> Result<QuerySet<Ami>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Ami>>>> {
@@ -6626,7 +6626,7 @@ impl InternetGatewayGetMany {
     pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InternetGateway>>>> {
@@ -6779,7 +6779,7 @@ impl InternetGatewayList {
     pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InternetGateway>>>> {
@@ -7541,7 +7541,7 @@ impl RouteTableGetMany {
     pub async fn send(self) -> Result<QuerySet<RouteTable>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<RouteTable>>>> {
@@ -7683,7 +7683,7 @@ impl RouteTableList {
     pub async fn send(self) -> Result<QuerySet<RouteTable>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<RouteTable>>>> {
@@ -8812,7 +8812,7 @@ impl NatGatewayGetMany {
     pub async fn send(self) -> Result<QuerySet<NatGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NatGateway>>>> {
@@ -8951,7 +8951,7 @@ impl NatGatewayList {
     pub async fn send(self) -> Result<QuerySet<NatGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NatGateway>>>> {
@@ -9758,7 +9758,7 @@ impl AddressGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.allocation_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         #[allow(unused_mut)]
         let mut out =
@@ -9772,7 +9772,7 @@ impl AddressGetMany {
                         &key,
                     )
                 })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.addresses
                 .take()
                 .unwrap_or_default()
@@ -9888,7 +9888,7 @@ impl AddressList {
                         &key,
                     )
                 })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.addresses
                 .take()
                 .unwrap_or_default()
@@ -10667,7 +10667,7 @@ impl VolumeGetMany {
     pub async fn send(self) -> Result<QuerySet<Volume>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Volume>>>> {
@@ -10815,7 +10815,7 @@ impl VolumeList {
     pub async fn send(self) -> Result<QuerySet<Volume>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Volume>>>> {
@@ -11832,7 +11832,7 @@ impl SnapshotGetMany {
     pub async fn send(self) -> Result<QuerySet<Snapshot>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Snapshot>>>> {
@@ -11989,7 +11989,7 @@ impl SnapshotList {
     pub async fn send(self) -> Result<QuerySet<Snapshot>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Snapshot>>>> {
@@ -13195,7 +13195,7 @@ impl KeyPairGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.key_pair_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         #[allow(unused_mut)]
         let mut out =
@@ -13204,7 +13204,7 @@ impl KeyPairGetMany {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
                 })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.key_pairs
                 .take()
                 .unwrap_or_default()
@@ -13323,7 +13323,7 @@ impl KeyPairList {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
                 })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.key_pairs
                 .take()
                 .unwrap_or_default()
@@ -13948,7 +13948,7 @@ impl LaunchTemplateGetMany {
     pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplate>>>> {
@@ -14116,7 +14116,7 @@ impl LaunchTemplateList {
     pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplate>>>> {
@@ -14868,7 +14868,7 @@ impl LaunchTemplateVersionList {
     pub async fn send(self) -> Result<QuerySet<LaunchTemplateVersion>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplateVersion>>>> {
@@ -15588,7 +15588,7 @@ impl NetworkInterfaceGetMany {
     pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkInterface>>>> {
@@ -15747,7 +15747,7 @@ impl NetworkInterfaceList {
     pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkInterface>>>> {
@@ -17174,7 +17174,7 @@ impl InstanceTypeInfoGetMany {
     pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InstanceTypeInfo>>>> {
@@ -17329,7 +17329,7 @@ impl InstanceTypeInfoList {
     pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InstanceTypeInfo>>>> {
@@ -17789,7 +17789,7 @@ impl NetworkAclGetMany {
     pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkAcl>>>> {
@@ -17931,7 +17931,7 @@ impl NetworkAclList {
     pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkAcl>>>> {
@@ -18870,7 +18870,7 @@ impl PlacementGroupGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.group_names.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribePlacementGroupsResult>(
@@ -18889,7 +18889,7 @@ impl PlacementGroupGetMany {
                 &key,
             )
         })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.placement_groups
                 .take()
                 .unwrap_or_default()
@@ -19014,7 +19014,7 @@ impl PlacementGroupList {
                 &key,
             )
         })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.placement_groups
                 .take()
                 .unwrap_or_default()
@@ -19584,7 +19584,7 @@ impl DhcpOptionsGetMany {
     pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DhcpOptions>>>> {
@@ -19730,7 +19730,7 @@ impl DhcpOptionsList {
     pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DhcpOptions>>>> {
@@ -20345,7 +20345,7 @@ impl CustomerGatewayGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeCustomerGatewaysResult>(
@@ -20364,7 +20364,7 @@ impl CustomerGatewayGetMany {
                 &key,
             )
         })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.customer_gateways
                 .take()
                 .unwrap_or_default()
@@ -20486,7 +20486,7 @@ impl CustomerGatewayList {
                 &key,
             )
         })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.customer_gateways
                 .take()
                 .unwrap_or_default()
@@ -21061,7 +21061,7 @@ impl VpnGatewayGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.vpn_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnGatewaysResult>(
@@ -21075,7 +21075,7 @@ impl VpnGatewayGetMany {
         .map_err(|e| {
             error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
         })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.vpn_gateways
                 .take()
                 .unwrap_or_default()
@@ -21185,7 +21185,7 @@ impl VpnGatewayList {
         .map_err(|e| {
             error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
         })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.vpn_gateways
                 .take()
                 .unwrap_or_default()
@@ -21929,7 +21929,7 @@ impl VpcPeeringConnectionGetMany {
     pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcPeeringConnection>>>> {
@@ -22082,7 +22082,7 @@ impl VpcPeeringConnectionList {
     pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcPeeringConnection>>>> {
@@ -22979,7 +22979,7 @@ impl VpcEndpointGetMany {
     pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcEndpoint>>>> {
@@ -23125,7 +23125,7 @@ impl VpcEndpointList {
     pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcEndpoint>>>> {
@@ -23961,7 +23961,7 @@ impl VpnConnectionGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnConnectionsResult>(
@@ -23980,7 +23980,7 @@ impl VpnConnectionGetMany {
                 &key,
             )
         })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.vpn_connections
                 .take()
                 .unwrap_or_default()
@@ -24102,7 +24102,7 @@ impl VpnConnectionList {
                 &key,
             )
         })?;
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.vpn_connections
                 .take()
                 .unwrap_or_default()
@@ -24720,7 +24720,7 @@ impl FlowLogGetMany {
     pub async fn send(self) -> Result<QuerySet<FlowLog>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<FlowLog>>>> {
@@ -24859,7 +24859,7 @@ impl FlowLogList {
     pub async fn send(self) -> Result<QuerySet<FlowLog>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<FlowLog>>>> {

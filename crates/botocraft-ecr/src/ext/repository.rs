@@ -86,6 +86,6 @@ impl RepositoryList {
             .buffered(TAG_LOAD_CONCURRENCY)
             .try_collect()
             .await?;
-        Ok(QuerySet::new(loaded))
+        Ok(QuerySet::described(loaded))
     }
 }

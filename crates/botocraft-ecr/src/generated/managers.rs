@@ -442,7 +442,7 @@ impl RepositoryGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.repository_names.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -465,7 +465,7 @@ impl RepositoryGetMany {
             let mut page = out.repositories.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -547,7 +547,7 @@ impl RepositoryList {
     pub async fn send(self) -> Result<QuerySet<Repository>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Repository>>>> {
@@ -2196,7 +2196,7 @@ impl EcrImageGetMany {
         }
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.image_ids.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -2224,7 +2224,7 @@ impl EcrImageGetMany {
             let mut page = out.image_details.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -2315,7 +2315,7 @@ impl EcrImageList {
     pub async fn send(self) -> Result<QuerySet<EcrImage>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<EcrImage>>>> {

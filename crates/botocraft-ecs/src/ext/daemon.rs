@@ -24,7 +24,7 @@ impl DaemonManager {
             .buffered(CONCURRENCY)
             .try_collect()
             .await?;
-        Ok(QuerySet::new(items))
+        Ok(QuerySet::described(items))
     }
 }
 
@@ -43,6 +43,6 @@ impl DaemonTaskDefinitionManager {
             .buffered(CONCURRENCY)
             .try_collect()
             .await?;
-        Ok(QuerySet::new(items))
+        Ok(QuerySet::described(items))
     }
 }

@@ -52,7 +52,7 @@ impl TaskDefinition {
                 images.push(request.await?);
             }
         }
-        Ok(QuerySet::new(images))
+        Ok(QuerySet::described(images))
     }
 }
 

@@ -339,7 +339,7 @@ impl Service {
         let tasks = self.running_tasks().await?;
         let arns = distinct_container_instance_arns(&tasks);
         if arns.is_empty() {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         ContainerInstanceManager::with_session(self._state.session().cloned())
             .get_many(arns)

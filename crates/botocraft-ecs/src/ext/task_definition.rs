@@ -252,7 +252,7 @@ impl crate::TaskDefinitionManager {
         for arn in arns {
             found.push(self.get(arn).await?);
         }
-        Ok(QuerySet::new(found))
+        Ok(QuerySet::described(found))
     }
 }
 

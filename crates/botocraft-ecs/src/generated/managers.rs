@@ -329,7 +329,7 @@ impl ClusterGetMany {
         let mut input = self.input;
         let session = self.manager.session()?;
         if input.clusters.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.clusters.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -363,7 +363,7 @@ impl ClusterGetMany {
             let mut page = out.clusters.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -433,7 +433,7 @@ impl ClusterList {
     pub async fn send(self) -> Result<QuerySet<Cluster>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Cluster>>>> {
@@ -1258,7 +1258,7 @@ impl TaskDefinitionList {
     pub async fn send(self) -> Result<QuerySet<TaskDefinition>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<TaskDefinition>>>> {
@@ -1999,7 +1999,7 @@ impl TaskDefinitionDelete {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.task_definitions.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -2040,7 +2040,7 @@ impl TaskDefinitionDelete {
             let mut page = out.task_definitions.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -2543,7 +2543,7 @@ impl ServiceGetMany {
         }
         let session = self.manager.session()?;
         if input.services.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.services.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -2584,7 +2584,7 @@ impl ServiceGetMany {
             let mut page = out.services.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -2678,7 +2678,7 @@ impl ServiceList {
     pub async fn send(self) -> Result<QuerySet<Service>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Service>>>> {
@@ -4003,7 +4003,7 @@ impl TaskGetMany {
         }
         let session = self.manager.session()?;
         if input.tasks.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.tasks.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -4044,7 +4044,7 @@ impl TaskGetMany {
             let mut page = out.tasks.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -4162,7 +4162,7 @@ impl TaskList {
     pub async fn send(self) -> Result<QuerySet<Task>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Task>>>> {
@@ -4669,7 +4669,7 @@ impl TaskRun {
         ) {
             return Err(e);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.tasks
                 .take()
                 .unwrap_or_default()
@@ -5083,7 +5083,7 @@ impl ContainerInstanceGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.container_instances.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -5119,7 +5119,7 @@ impl ContainerInstanceGetMany {
             let mut page = out.container_instances.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -5211,7 +5211,7 @@ impl ContainerInstanceList {
     pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ContainerInstance>>>> {
@@ -5717,7 +5717,7 @@ impl CapacityProviderGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.capacity_providers.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -5751,7 +5751,7 @@ impl CapacityProviderGetMany {
             let mut page = out.capacity_providers.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -5851,7 +5851,7 @@ impl CapacityProviderList {
     pub async fn send(self) -> Result<QuerySet<CapacityProvider>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<CapacityProvider>>>> {
@@ -6636,7 +6636,7 @@ impl TaskSetGetMany {
         ) {
             return Err(e);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.task_sets
                 .take()
                 .unwrap_or_default()
@@ -6749,7 +6749,7 @@ impl TaskSetList {
         ) {
             return Err(e);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             out.task_sets
                 .take()
                 .unwrap_or_default()
@@ -7451,7 +7451,7 @@ impl ServiceRevisionGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.service_revision_arns.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -7492,7 +7492,7 @@ impl ServiceRevisionGetMany {
             let mut page = out.service_revisions.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -7777,7 +7777,7 @@ impl ServiceDeploymentGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.service_deployment_arns.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -7822,7 +7822,7 @@ impl ServiceDeploymentGetMany {
             let mut page = out.service_deployments.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -7917,7 +7917,7 @@ impl ServiceDeploymentList {
     pub async fn send(self) -> Result<QuerySet<ServiceDeployment>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ServiceDeployment>>>> {
@@ -8327,7 +8327,7 @@ impl DaemonList {
     pub async fn send(self) -> Result<QuerySet<Daemon>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Daemon>>>> {
@@ -9048,7 +9048,7 @@ impl DaemonTaskDefinitionList {
     pub async fn send(self) -> Result<QuerySet<DaemonTaskDefinition>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DaemonTaskDefinition>>>> {
@@ -9611,7 +9611,7 @@ impl DaemonRevisionGetMany {
             .as_ref()
             .is_some_and(|v| v.is_empty())
         {
-            return Ok(QuerySet::default());
+            return Ok(QuerySet::described(Vec::new()));
         }
         let keys = input.daemon_revision_arns.take().unwrap_or_default();
         let mut items = Vec::new();
@@ -9652,7 +9652,7 @@ impl DaemonRevisionGetMany {
             let mut page = out.daemon_revisions.take().unwrap_or_default();
             items.append(&mut page);
         }
-        Ok(QuerySet::new(
+        Ok(QuerySet::described(
             items
                 .into_iter()
                 .map(|m| m.into_fetched(&session))
@@ -9789,7 +9789,7 @@ impl DaemonDeploymentList {
     pub async fn send(self) -> Result<QuerySet<DaemonDeployment>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DaemonDeployment>>>> {
@@ -10112,7 +10112,7 @@ impl ExpressGatewayServiceList {
     pub async fn send(self) -> Result<QuerySet<ExpressGatewayService>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
-            .map(QuerySet::new)
+            .map(QuerySet::described)
     }
 
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ExpressGatewayService>>>> {

@@ -1,0 +1,132 @@
+//! String paths of a QuerySet of generated models are checked against the
+//! model's fields: a typo is an error, not an empty result.
+
+use botocraft_core::{Error, QuerySet};
+use botocraft_ecs::*;
+use serde_json::json;
+
+fn services() -> QuerySet<Service> {
+    let service = |name: &str, port: i32, env: &str| Service {
+        service_name: Some(name.into()),
+        desired_count: Some(2),
+        load_balancers: Some(vec![LoadBalancer {
+            container_name: Some("web".into()),
+            container_port: Some(port),
+            ..Default::default()
+        }]),
+        tags: Some(vec![Tag {
+            key: Some("env".into()),
+            value: Some(env.into()),
+        }]),
+        ..Default::default()
+    };
+    QuerySet::described(vec![
+        service("web", 80, "prod"),
+        service("api", 8080, "dev"),
+    ])
+}
+
+fn validation_message(result: botocraft_core::Result<impl std::fmt::Debug>) -> String {
+    match result {
+        Err(Error::Validation { message, .. }) => message,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn valid_paths_work_as_before() {
+    let qs = services();
+    let names = |qs: QuerySet<Service>| -> Vec<String> {
+        qs.iter().filter_map(|s| s.service_name.clone()).collect()
+    };
+    assert_eq!(
+        names(
+            qs.clone()
+                .filter_by("service_name__startswith", "w")
+                .unwrap()
+        ),
+        ["web"]
+    );
+    assert_eq!(
+        names(qs.clone().filter_by("serviceName", "api").unwrap()),
+        ["api"]
+    );
+    assert_eq!(
+        names(
+            qs.clone()
+                .filter_by("load_balancers__container_port__gte", 1000)
+                .unwrap()
+        ),
+        ["api"]
+    );
+    assert_eq!(
+        names(
+            qs.clone()
+                .filter_by("load_balancers__0__container_port", 80)
+                .unwrap()
+        ),
+        ["web"]
+    );
+    // A tag key is not a field of the tags: it reads the tag's value.
+    assert_eq!(
+        names(qs.clone().filter_by("tags__env", "dev").unwrap()),
+        ["api"]
+    );
+    assert_eq!(
+        names(qs.clone().filter_by("tags__has_key", "env").unwrap()).len(),
+        2
+    );
+    assert_eq!(
+        qs.values_flat("desired_count").unwrap(),
+        [json!(2), json!(2)]
+    );
+    assert!(qs
+        .clone()
+        .order_by_path("-load_balancers__container_port")
+        .is_ok());
+}
+
+#[test]
+fn a_misspelt_field_is_an_error_naming_the_fields() {
+    let message = validation_message(services().filter_by("service_nme", "web"));
+    assert!(
+        message.contains("`service_nme` is not a field of Service"),
+        "{message}"
+    );
+    assert!(message.contains("serviceName"), "{message}");
+    let message = validation_message(services().exclude_by("load_balancers__port", 80));
+    assert!(
+        message.contains("`port` is not a field of Service.loadBalancers"),
+        "{message}"
+    );
+    let message = validation_message(services().values(&["service_name", "bogus"]));
+    assert!(message.contains("`bogus`"), "{message}");
+    validation_message(services().values_list(&["bogus"]));
+    validation_message(services().values_flat("bogus"));
+    validation_message(services().order_by_path("-bogus"));
+}
+
+#[test]
+fn a_misspelt_lookup_is_an_error_listing_the_lookups() {
+    let message = validation_message(services().filter_by("service_name__startwith", "w"));
+    assert!(
+        message.contains("Service.serviceName is a string with no field `startwith`"),
+        "{message}"
+    );
+    assert!(message.contains("startswith"), "{message}");
+    // Python botocraft's date parts are not lookups here.
+    let message = validation_message(services().filter_by("created_at__year", 2026));
+    assert!(message.contains("timestamp"), "{message}");
+}
+
+#[test]
+fn empty_querysets_are_checked_too() {
+    let empty: QuerySet<Service> = QuerySet::described(Vec::new());
+    validation_message(empty.filter_by("service_nme", "web"));
+}
+
+#[test]
+fn querysets_of_other_types_resolve_paths_unchecked() {
+    let plain: QuerySet<Service> = services().into_vec().into();
+    assert!(plain.filter_by("service_nme", "web").unwrap().is_empty());
+}

@@ -1390,6 +1390,33 @@ async fn route_table_route_to_igw_and_subnet_association() {
         Some(subnet_id.as_str())
     );
     assert_eq!(associations[0].main, Some(false));
+    // The relation gives the associated subnets, not the VPC's others.
+    let other = create_subnet(&moto, &vpc, "10.0.9.0/24", "other").await;
+    let associated = fetched.subnets().await.expect("rt.subnets()");
+    assert_eq!(
+        associated
+            .iter()
+            .map(|s| s.subnet_id.clone())
+            .collect::<Vec<_>>(),
+        [Some(subnet_id.clone())]
+    );
+    // Every subnet has one network ACL: the VPC's default one here.
+    let acls = vpc.network_acls().await.expect("vpc.network_acls()");
+    let default_acl = acls
+        .iter()
+        .find(|a| a.is_default == Some(true))
+        .expect("the default ACL");
+    let mut acl_subnets: Vec<_> = default_acl
+        .subnets()
+        .await
+        .expect("acl.subnets()")
+        .iter()
+        .map(|s| s.subnet_id.clone())
+        .collect();
+    acl_subnets.sort();
+    let mut expected = vec![Some(subnet_id.clone()), other.subnet_id.clone()];
+    expected.sort();
+    assert_eq!(acl_subnets, expected);
     let by_subnet = tables
         .list()
         .filter("association.subnet-id", [subnet_id.as_str()])

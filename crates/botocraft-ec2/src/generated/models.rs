@@ -2014,18 +2014,25 @@ impl RouteTable {
         request
     }
 
-    /// Every subnet of the route table's VPC (DescribeSubnets cannot filter by route table; see `associations` on the model for the explicit ones). Await the returned request; a missing linking value is an [`Error::Validation`].
-    pub fn subnets(&self) -> SubnetList {
+    /// The subnets associated with this route table (`Associations[].SubnetId`, described in one call). A subnet without an association of its own uses the VPC's main route table and is not listed: `route_table.vpc()` and its `subnets()` give every subnet. Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn subnets(&self) -> SubnetGetMany {
         let manager = SubnetManager::with_session(self._state.session().cloned());
-        #[allow(unused_mut)]
-        let mut request = manager.list();
-        let Some(v) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
-            return SubnetList::failed(
+        let Some(a0) = Some(
+            self.associations
+                .iter()
+                .flatten()
+                .filter_map(|x| x.subnet_id.clone())
+                .collect::<Vec<_>>(),
+        ) else {
+            return SubnetGetMany::failed(
                 manager,
-                Error::validation("RouteTable.subnets needs `VpcId`, which is not set"),
+                Error::validation(
+                    "RouteTable.subnets needs `Associations[].SubnetId`, which is not set",
+                ),
             );
         };
-        request = request.filter("vpc-id", [v]);
+        #[allow(unused_mut)]
+        let mut request = manager.get_many(a0);
         request
     }
 
@@ -4620,6 +4627,28 @@ impl NetworkAcl {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        request
+    }
+
+    /// The subnets this network ACL is associated with (`Associations[].SubnetId`, described in one call; every subnet has exactly one ACL). Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn subnets(&self) -> SubnetGetMany {
+        let manager = SubnetManager::with_session(self._state.session().cloned());
+        let Some(a0) = Some(
+            self.associations
+                .iter()
+                .flatten()
+                .filter_map(|x| x.subnet_id.clone())
+                .collect::<Vec<_>>(),
+        ) else {
+            return SubnetGetMany::failed(
+                manager,
+                Error::validation(
+                    "NetworkAcl.subnets needs `Associations[].SubnetId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get_many(a0);
         request
     }
 

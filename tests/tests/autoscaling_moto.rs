@@ -83,6 +83,9 @@ async fn launch_configuration_lifecycle() {
     assert_eq!(manager.get_many(["api-lc"]).await.unwrap().len(), 1);
 
     let mut got = got;
+    // Unchanged: nothing to do. Edited: AWS cannot change it.
+    got.save().await.expect("an unchanged save");
+    got.user_data = Some("IyEvYmluL3NoCg==".into());
     let err = got.save().await.unwrap_err();
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     got.delete().await.unwrap();

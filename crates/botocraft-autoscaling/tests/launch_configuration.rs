@@ -116,8 +116,12 @@ async fn save_creates_and_describes() {
     lc.save().await.unwrap();
     assert!(lc.state().is_persisted());
     assert!(lc.arn().is_some());
-    // A fetched launch configuration cannot be changed.
+    // Saving it unchanged sends nothing; an edit cannot be saved.
+    lc.save().await.unwrap();
+    lc.instance_type = Some("m5.large".into());
+    assert_eq!(lc.changed_fields(), ["instance_type"]);
     assert_validation(lc.save().await, "cannot be changed");
+    assert_validation(lc.save().await, "instance_type changed");
     f.done();
 }
 

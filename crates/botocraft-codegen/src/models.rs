@@ -622,7 +622,7 @@ impl<'a> Emitter<'a> {
         if !tracked.is_empty() {
             let _ = writeln!(
                 out,
-                "    /// The fields an update would send: those that differ from what AWS\n    /// returned (all of them for a model that did not come from AWS).\n    pub fn changed_fields(&self) -> Vec<&'static str> {{\n        botocraft_core::baseline::changed(self._state.baseline(), &Self::TRACKED, self.fingerprints())\n    }}\n"
+                "    /// The fields an update would send: those that differ from what AWS\n    /// returned (all of them for a model that did not come from AWS). Tag\n    /// edits are compared on their own (`tags_mut()`), and `save()` writes\n    /// them too. A field set back to its fetched value counts as unchanged,\n    /// even if AWS has changed it since: fetch again to overwrite that.\n    pub fn changed_fields(&self) -> Vec<&'static str> {{\n        botocraft_core::baseline::changed(self._state.baseline(), &Self::TRACKED, self.fingerprints())\n    }}\n"
             );
         }
         // save() needs create/update calls that answer with the model itself.

@@ -65,6 +65,10 @@ pub use botocraft_transport as transport;
 pub use botocraft_transport::{
     default_session, AwsSession, AwsSessionBuilder, Credentials, RetryMode, RetrySpec,
 };
+/// The JSON values `QuerySet::filter_by` takes and `values()` gives back
+/// (`botocraft::serde_json::json!`), so a program needs no serde_json of its
+/// own to match the version botocraft uses.
+pub use serde_json;
 
 /// The botocraft session: account, region, credentials, endpoint, retries.
 ///

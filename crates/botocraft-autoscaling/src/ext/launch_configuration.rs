@@ -2,9 +2,10 @@
 //!
 //! `CreateLaunchConfiguration` answers with nothing, so the generated
 //! `create` returns `()`; `save()` creates the launch configuration and then
-//! describes it. AWS cannot change a launch configuration: saving one that
-//! came from AWS is an error (the Python original raised `RuntimeError`
-//! there; a new configuration's `save()` failed for lack of a timestamp).
+//! describes it. AWS cannot change a launch configuration: saving an edited
+//! one that came from AWS is an error (the Python original raised
+//! `RuntimeError` there even when nothing had changed; a new configuration's
+//! `save()` failed for lack of a timestamp).
 
 use botocraft_core::{Error, Result};
 
@@ -14,14 +15,20 @@ impl LaunchConfiguration {
     /// Creates this launch configuration in AWS (`CreateLaunchConfiguration`)
     /// and describes it, so `self` holds what AWS now reports.
     ///
-    /// A launch configuration that came from AWS cannot be changed: saving it
-    /// is an [`Error::Validation`] (create a new one under another name and
-    /// point the group at it).
+    /// A launch configuration that came from AWS cannot be changed: saving
+    /// it unchanged does nothing, and saving it edited is an
+    /// [`Error::Validation`] naming the edited fields (create a new one under
+    /// another name and point the group at it).
     pub async fn save(&mut self) -> Result<()> {
         if self._state.is_persisted() {
-            return Err(Error::validation(
-                "a LaunchConfiguration cannot be changed: AWS has no update operation for it (create a new one)",
-            ));
+            let changed = self.changed_fields();
+            if changed.is_empty() {
+                return Ok(());
+            }
+            return Err(Error::validation(format!(
+                "a LaunchConfiguration cannot be changed (AWS has no update operation for it; create a new one), but {} changed",
+                changed.join(", ")
+            )));
         }
         let name = self
             .launch_configuration_name

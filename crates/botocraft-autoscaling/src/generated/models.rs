@@ -262,7 +262,10 @@ impl AutoScalingGroup {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -344,6 +347,10 @@ impl PrimaryModel for LaunchConfiguration {
         self.launch_configuration_name.as_deref()
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -369,6 +376,63 @@ impl LaunchConfiguration {
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
+    }
+
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 17] = [
+        "image_id",
+        "key_name",
+        "security_groups",
+        "classic_link_vpc_id",
+        "classic_link_vpc_security_groups",
+        "user_data",
+        "instance_type",
+        "kernel_id",
+        "ramdisk_id",
+        "block_device_mappings",
+        "instance_monitoring",
+        "spot_price",
+        "iam_instance_profile",
+        "ebs_optimized",
+        "associate_public_ip_address",
+        "placement_tenancy",
+        "metadata_options",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 17] {
+        [
+            botocraft_core::fingerprint(&self.image_id),
+            botocraft_core::fingerprint(&self.key_name),
+            botocraft_core::fingerprint(&self.security_groups),
+            botocraft_core::fingerprint(&self.classic_link_vpc_id),
+            botocraft_core::fingerprint(&self.classic_link_vpc_security_groups),
+            botocraft_core::fingerprint(&self.user_data),
+            botocraft_core::fingerprint(&self.instance_type),
+            botocraft_core::fingerprint(&self.kernel_id),
+            botocraft_core::fingerprint(&self.ramdisk_id),
+            botocraft_core::fingerprint(&self.block_device_mappings),
+            botocraft_core::fingerprint(&self.instance_monitoring),
+            botocraft_core::fingerprint(&self.spot_price),
+            botocraft_core::fingerprint(&self.iam_instance_profile),
+            botocraft_core::fingerprint(&self.ebs_optimized),
+            botocraft_core::fingerprint(&self.associate_public_ip_address),
+            botocraft_core::fingerprint(&self.placement_tenancy),
+            botocraft_core::fingerprint(&self.metadata_options),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
     }
 
     /// Deletes this model in AWS, passing the context it needs (LaunchConfigurationName).

@@ -242,7 +242,10 @@ impl Repository {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),

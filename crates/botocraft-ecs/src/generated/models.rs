@@ -200,7 +200,10 @@ impl Cluster {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -454,7 +457,10 @@ impl TaskDefinition {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -794,7 +800,10 @@ impl Service {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -1757,7 +1766,10 @@ impl CapacityProvider {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -2011,7 +2023,10 @@ impl TaskSet {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -2540,7 +2555,10 @@ impl Daemon {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -3421,7 +3439,10 @@ impl ExpressGatewayService {
     }
 
     /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS).
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),

@@ -114,9 +114,13 @@ fn a_misspelt_lookup_is_an_error_listing_the_lookups() {
         "{message}"
     );
     assert!(message.contains("startswith"), "{message}");
-    // Python botocraft's date parts are not lookups here.
-    let message = validation_message(services().filter_by("created_at__year", 2026));
-    assert!(message.contains("timestamp"), "{message}");
+    // Date parts are lookups; a misspelt one is not.
+    assert!(services().filter_by("created_at__year", 2026).is_ok());
+    let message = validation_message(services().filter_by("created_at__yeer", 2026));
+    assert!(
+        message.contains("timestamp with no field `yeer`"),
+        "{message}"
+    );
 }
 
 #[test]

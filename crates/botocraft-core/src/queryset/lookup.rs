@@ -32,7 +32,20 @@ pub const LOOKUPS: &[&str] = &[
     "regex",
     "iregex",
     "has_key",
+    "year",
+    "month",
+    "day",
+    "date",
 ];
+
+/// A part of a timestamp, for the `year`/`month`/`day`/`date` lookups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DatePart {
+    Year,
+    Month,
+    Day,
+    Date,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TextOp {
@@ -84,6 +97,12 @@ enum Matcher {
     },
     Regex(Regex),
     HasKey(String),
+    /// The field is a timestamp whose `part` (in UTC) is `wanted`: a number
+    /// for years, months and days, `YYYY-MM-DD` for dates.
+    DatePart {
+        part: DatePart,
+        wanted: i64,
+    },
 }
 
 /// A parsed lookup: a field path plus an operation.
@@ -172,6 +191,30 @@ impl<'a> Lookup<'a> {
                     op,
                     value,
                     as_number,
+                }
+            }
+            "year" | "month" | "day" => {
+                let part = match op {
+                    "year" => DatePart::Year,
+                    "month" => DatePart::Month,
+                    _ => DatePart::Day,
+                };
+                let wanted = match &value {
+                    Value::Number(n) => n.as_i64(),
+                    Value::String(s) => s.trim().parse().ok(),
+                    _ => None,
+                }
+                .ok_or_else(|| bad("a whole number", &value))?;
+                Matcher::DatePart { part, wanted }
+            }
+            "date" => {
+                let wanted = value
+                    .as_str()
+                    .and_then(date_number)
+                    .ok_or_else(|| bad("a date as YYYY-MM-DD", &value))?;
+                Matcher::DatePart {
+                    part: DatePart::Date,
+                    wanted,
                 }
             }
             "isnull" => match value {
@@ -264,6 +307,29 @@ impl Matcher {
                 as_number,
             } => compare(value, wanted, *as_number).is_some_and(|ord| op.accepts(ord)),
             Matcher::Regex(regex) => scalar_text(value).is_some_and(|text| regex.is_match(&text)),
+            Matcher::DatePart { part, wanted } => {
+                let at = match value {
+                    Value::Number(n) => n.as_f64().and_then(|secs| {
+                        OffsetDateTime::from_unix_timestamp(secs.floor() as i64).ok()
+                    }),
+                    Value::String(s) => OffsetDateTime::parse(s.trim(), &Rfc3339).ok(),
+                    _ => None,
+                };
+                at.map(|at| at.to_offset(time::UtcOffset::UTC))
+                    .is_some_and(|at| {
+                        let got = match part {
+                            DatePart::Year => i64::from(at.year()),
+                            DatePart::Month => i64::from(u8::from(at.month())),
+                            DatePart::Day => i64::from(at.day()),
+                            DatePart::Date => {
+                                i64::from(at.year()) * 10_000
+                                    + i64::from(u8::from(at.month())) * 100
+                                    + i64::from(at.day())
+                            }
+                        };
+                        got == *wanted
+                    })
+            }
             Matcher::HasKey(key) => match value {
                 Value::Object(obj) => get_field(obj, key).is_some(),
                 Value::Array(items) if is_tag_list(items) => items
@@ -273,6 +339,17 @@ impl Matcher {
             },
         }
     }
+}
+
+/// `YYYY-MM-DD` as the number `YYYYMMDD`, when it is a real date.
+fn date_number(text: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text.trim(), &format).ok()?;
+    Some(
+        i64::from(date.year()) * 10_000
+            + i64::from(u8::from(date.month())) * 100
+            + i64::from(date.day()),
+    )
 }
 
 /// Orders a field value against a comparison operand; `None` when the kinds

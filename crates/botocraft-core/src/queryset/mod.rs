@@ -50,6 +50,8 @@
 //! | `isnull` | is missing or null (`true`) / present (`false`) |
 //! | `regex`, `iregex` | contains a match for the regular expression |
 //! | `has_key` | is an object with that key, or a tag list with that tag |
+//! | `year`, `month`, `day` | is a timestamp in that year, month (1–12) or day of the month (UTC) |
+//! | `date` | is a timestamp on that day (UTC), given as `YYYY-MM-DD` |
 //!
 //! The QuerySets botocraft returns know their models' fields
 //! ([`QuerySet::described`]): a path naming a field the model does not have,

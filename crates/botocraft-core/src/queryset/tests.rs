@@ -598,6 +598,28 @@ fn lookup_comparisons() {
 }
 
 #[test]
+fn lookup_date_parts_of_timestamps() {
+    // web 2024-01-02, worker 2023-06-01T00:00:00.5, api 2024-03-01 (UTC).
+    assert_eq!(by("created_at__year", 2024), vec!["web", "api"]);
+    assert_eq!(by("created_at__year", "2023"), vec!["worker"]);
+    assert_eq!(by("created_at__month", 6), vec!["worker"]);
+    assert_eq!(by("created_at__day", 1), vec!["worker", "api"]);
+    assert_eq!(by("created_at__date", "2024-01-02"), vec!["web"]);
+    assert!(by("created_at__date", "2024-01-03").is_empty());
+    // Not a timestamp: no match, no error.
+    assert!(by("service_name__year", 2024).is_empty());
+    for (lookup, bad) in [
+        ("created_at__year", json!("twenty")),
+        ("created_at__month", json!(true)),
+        ("created_at__date", json!("2024-13-01")),
+        ("created_at__date", json!(20240102)),
+    ] {
+        let err = services().filter_by(lookup, bad).unwrap_err();
+        assert!(is_validation(&err), "{lookup}: {err}");
+    }
+}
+
+#[test]
 fn lookup_comparisons_with_rfc3339_timestamps() {
     assert_eq!(
         by("created_at__gte", "2024-01-01T00:00:00Z"),
@@ -722,14 +744,19 @@ fn text_lookups_reject_non_scalar_values() {
 
 #[test]
 fn every_lookup_name_is_recognised() {
-    let qs = QuerySet::new(vec![json!({"x": "a"})]);
+    let qs = QuerySet::new(vec![json!({"x": "a", "t": 1_764_115_200})]);
     for name in LOOKUPS {
-        let value = match *name {
-            "in" => json!(["a"]),
-            "isnull" => json!(false),
-            _ => json!("a"),
+        let (field, value) = match *name {
+            "in" => ("x", json!(["a"])),
+            "isnull" => ("x", json!(false)),
+            // 2025-11-26T00:00:00Z
+            "year" => ("t", json!(2025)),
+            "month" => ("t", json!(11)),
+            "day" => ("t", json!(26)),
+            "date" => ("t", json!("2025-11-26")),
+            _ => ("x", json!("a")),
         };
-        let lookup = format!("x__{name}");
+        let lookup = format!("{field}__{name}");
         let kept = qs.clone().filter_by(&lookup, value).unwrap();
         let expect_match = !matches!(*name, "gt" | "lt" | "has_key");
         assert_eq!(kept.len() == 1, expect_match, "{lookup}");

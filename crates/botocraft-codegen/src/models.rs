@@ -1152,10 +1152,19 @@ impl<'a> Emitter<'a> {
                 } else if m.name == "create" && !context && self.is_collection(&f.shape) {
                     // What AWS answered with, when re-creating a fetched model,
                     // includes empty lists and structures a create should not get.
-                    init.push(format!(
-                        "input.{} = botocraft_core::serde_util::unless_empty(&model.{});",
-                        f.ident, mf.ident
-                    ));
+                    // (Lists and maps are checked directly: the serde-based check
+                    // of structures is instantiated per type.)
+                    if f.ty.starts_with("Vec<") || f.ty.starts_with("BTreeMap<") {
+                        init.push(format!(
+                            "input.{} = model.{}.clone().filter(|v| !v.is_empty());",
+                            f.ident, mf.ident
+                        ));
+                    } else {
+                        init.push(format!(
+                            "input.{} = botocraft_core::serde_util::unless_empty(&model.{});",
+                            f.ident, mf.ident
+                        ));
+                    }
                 } else {
                     init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
                 }

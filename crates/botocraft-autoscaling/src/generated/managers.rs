@@ -112,18 +112,14 @@ impl AutoScalingGroupManager {
         input.max_size = model.max_size.clone();
         input.desired_capacity = model.desired_capacity.clone();
         input.default_cooldown = model.default_cooldown.clone();
-        input.availability_zones =
-            botocraft_core::serde_util::unless_empty(&model.availability_zones);
-        input.load_balancer_names =
-            botocraft_core::serde_util::unless_empty(&model.load_balancer_names);
-        input.target_group_ar_ns =
-            botocraft_core::serde_util::unless_empty(&model.target_group_ar_ns);
+        input.availability_zones = model.availability_zones.clone().filter(|v| !v.is_empty());
+        input.load_balancer_names = model.load_balancer_names.clone().filter(|v| !v.is_empty());
+        input.target_group_ar_ns = model.target_group_ar_ns.clone().filter(|v| !v.is_empty());
         input.health_check_type = model.health_check_type.clone();
         input.health_check_grace_period = model.health_check_grace_period.clone();
         input.placement_group = model.placement_group.clone();
         input.vpc_zone_identifier = model.vpc_zone_identifier.clone();
-        input.termination_policies =
-            botocraft_core::serde_util::unless_empty(&model.termination_policies);
+        input.termination_policies = model.termination_policies.clone().filter(|v| !v.is_empty());
         input.new_instances_protected_from_scale_in =
             model.new_instances_protected_from_scale_in.clone();
         input.capacity_rebalance = model.capacity_rebalance.clone();
@@ -133,7 +129,7 @@ impl AutoScalingGroupManager {
         input.context = model.context.clone();
         input.desired_capacity_type = model.desired_capacity_type.clone();
         input.default_instance_warmup = model.default_instance_warmup.clone();
-        input.traffic_sources = botocraft_core::serde_util::unless_empty(&model.traffic_sources);
+        input.traffic_sources = model.traffic_sources.clone().filter(|v| !v.is_empty());
         input.instance_maintenance_policy =
             botocraft_core::serde_util::unless_empty(&model.instance_maintenance_policy);
         input.availability_zone_distribution =
@@ -2357,16 +2353,20 @@ impl LaunchConfigurationManager {
         input.launch_configuration_name = model.launch_configuration_name.clone();
         input.image_id = model.image_id.clone();
         input.key_name = model.key_name.clone();
-        input.security_groups = botocraft_core::serde_util::unless_empty(&model.security_groups);
+        input.security_groups = model.security_groups.clone().filter(|v| !v.is_empty());
         input.classic_link_vpc_id = model.classic_link_vpc_id.clone();
-        input.classic_link_vpc_security_groups =
-            botocraft_core::serde_util::unless_empty(&model.classic_link_vpc_security_groups);
+        input.classic_link_vpc_security_groups = model
+            .classic_link_vpc_security_groups
+            .clone()
+            .filter(|v| !v.is_empty());
         input.user_data = model.user_data.clone();
         input.instance_type = model.instance_type.clone();
         input.kernel_id = model.kernel_id.clone();
         input.ramdisk_id = model.ramdisk_id.clone();
-        input.block_device_mappings =
-            botocraft_core::serde_util::unless_empty(&model.block_device_mappings);
+        input.block_device_mappings = model
+            .block_device_mappings
+            .clone()
+            .filter(|v| !v.is_empty());
         input.instance_monitoring =
             botocraft_core::serde_util::unless_empty(&model.instance_monitoring);
         input.spot_price = model.spot_price.clone();

@@ -5393,8 +5393,10 @@ impl AmiManager {
         let mut input = CreateImageRequest::default();
         input.name = model.name.clone();
         input.description = model.description.clone();
-        input.block_device_mappings =
-            botocraft_core::serde_util::unless_empty(&model.block_device_mappings);
+        input.block_device_mappings = model
+            .block_device_mappings
+            .clone()
+            .filter(|v| !v.is_empty());
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("image")),
@@ -22748,8 +22750,8 @@ impl VpcEndpointManager {
         input.vpc_id = model.vpc_id.clone();
         input.service_name = model.service_name.clone();
         input.policy_document = model.policy_document.clone();
-        input.route_table_ids = botocraft_core::serde_util::unless_empty(&model.route_table_ids);
-        input.subnet_ids = botocraft_core::serde_util::unless_empty(&model.subnet_ids);
+        input.route_table_ids = model.route_table_ids.clone().filter(|v| !v.is_empty());
+        input.subnet_ids = model.subnet_ids.clone().filter(|v| !v.is_empty());
         input.ip_address_type = model.ip_address_type.clone();
         input.private_dns_enabled = model.private_dns_enabled.clone();
         input.service_network_arn = model.service_network_arn.clone();

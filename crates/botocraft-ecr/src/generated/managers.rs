@@ -102,10 +102,12 @@ impl RepositoryManager {
         let mut input = CreateRepositoryRequest::default();
         input.registry_id = model.registry_id.clone();
         input.repository_name = model.repository_name.clone();
-        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
+        input.tags = model.tags.clone().filter(|v| !v.is_empty());
         input.image_tag_mutability = model.image_tag_mutability.clone();
-        input.image_tag_mutability_exclusion_filters =
-            botocraft_core::serde_util::unless_empty(&model.image_tag_mutability_exclusion_filters);
+        input.image_tag_mutability_exclusion_filters = model
+            .image_tag_mutability_exclusion_filters
+            .clone()
+            .filter(|v| !v.is_empty());
         input.image_scanning_configuration =
             botocraft_core::serde_util::unless_empty(&model.image_scanning_configuration);
         input.encryption_configuration =

@@ -119,13 +119,14 @@ impl ClusterManager {
         #[allow(unused_mut)]
         let mut input = CreateClusterRequest::default();
         input.cluster_name = model.cluster_name.clone();
-        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
-        input.settings = botocraft_core::serde_util::unless_empty(&model.settings);
+        input.tags = model.tags.clone().filter(|v| !v.is_empty());
+        input.settings = model.settings.clone().filter(|v| !v.is_empty());
         input.configuration = botocraft_core::serde_util::unless_empty(&model.configuration);
-        input.capacity_providers =
-            botocraft_core::serde_util::unless_empty(&model.capacity_providers);
-        input.default_capacity_provider_strategy =
-            botocraft_core::serde_util::unless_empty(&model.default_capacity_provider_strategy);
+        input.capacity_providers = model.capacity_providers.clone().filter(|v| !v.is_empty());
+        input.default_capacity_provider_strategy = model
+            .default_capacity_provider_strategy
+            .clone()
+            .filter(|v| !v.is_empty());
         ClusterCreate::new(self.clone(), input, key)
     }
 
@@ -989,20 +990,26 @@ impl TaskDefinitionManager {
         input.execution_role_arn = model.execution_role_arn.clone();
         input.network_mode = model.network_mode.clone();
         input.container_definitions = model.container_definitions.clone();
-        input.volumes = botocraft_core::serde_util::unless_empty(&model.volumes);
-        input.placement_constraints =
-            botocraft_core::serde_util::unless_empty(&model.placement_constraints);
-        input.requires_compatibilities =
-            botocraft_core::serde_util::unless_empty(&model.requires_compatibilities);
+        input.volumes = model.volumes.clone().filter(|v| !v.is_empty());
+        input.placement_constraints = model
+            .placement_constraints
+            .clone()
+            .filter(|v| !v.is_empty());
+        input.requires_compatibilities = model
+            .requires_compatibilities
+            .clone()
+            .filter(|v| !v.is_empty());
         input.cpu = model.cpu.clone();
         input.memory = model.memory.clone();
-        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
+        input.tags = model.tags.clone().filter(|v| !v.is_empty());
         input.pid_mode = model.pid_mode.clone();
         input.ipc_mode = model.ipc_mode.clone();
         input.proxy_configuration =
             botocraft_core::serde_util::unless_empty(&model.proxy_configuration);
-        input.inference_accelerators =
-            botocraft_core::serde_util::unless_empty(&model.inference_accelerators);
+        input.inference_accelerators = model
+            .inference_accelerators
+            .clone()
+            .filter(|v| !v.is_empty());
         input.ephemeral_storage =
             botocraft_core::serde_util::unless_empty(&model.ephemeral_storage);
         input.runtime_platform = botocraft_core::serde_util::unless_empty(&model.runtime_platform);
@@ -2252,28 +2259,30 @@ impl ServiceManager {
         input.service_name = model.service_name.clone();
         input.task_definition = model.task_definition.clone();
         input.availability_zone_rebalancing = model.availability_zone_rebalancing.clone();
-        input.load_balancers = botocraft_core::serde_util::unless_empty(&model.load_balancers);
-        input.service_registries =
-            botocraft_core::serde_util::unless_empty(&model.service_registries);
+        input.load_balancers = model.load_balancers.clone().filter(|v| !v.is_empty());
+        input.service_registries = model.service_registries.clone().filter(|v| !v.is_empty());
         input.desired_count = model.desired_count.clone();
         input.launch_type = model.launch_type.clone();
-        input.capacity_provider_strategy =
-            botocraft_core::serde_util::unless_empty(&model.capacity_provider_strategy);
+        input.capacity_provider_strategy = model
+            .capacity_provider_strategy
+            .clone()
+            .filter(|v| !v.is_empty());
         input.platform_version = model.platform_version.clone();
         input.role = model.role_arn.clone();
         input.deployment_configuration =
             botocraft_core::serde_util::unless_empty(&model.deployment_configuration);
-        input.placement_constraints =
-            botocraft_core::serde_util::unless_empty(&model.placement_constraints);
-        input.placement_strategy =
-            botocraft_core::serde_util::unless_empty(&model.placement_strategy);
+        input.placement_constraints = model
+            .placement_constraints
+            .clone()
+            .filter(|v| !v.is_empty());
+        input.placement_strategy = model.placement_strategy.clone().filter(|v| !v.is_empty());
         input.network_configuration =
             botocraft_core::serde_util::unless_empty(&model.network_configuration);
         input.health_check_grace_period_seconds = model.health_check_grace_period_seconds.clone();
         input.scheduling_strategy = model.scheduling_strategy.clone();
         input.deployment_controller =
             botocraft_core::serde_util::unless_empty(&model.deployment_controller);
-        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
+        input.tags = model.tags.clone().filter(|v| !v.is_empty());
         input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
         input.propagate_tags = model.propagate_tags.clone();
         input.enable_execute_command = model.enable_execute_command.clone();
@@ -3797,7 +3806,7 @@ impl TaskManager {
         input.overrides = botocraft_core::serde_util::unless_empty(&model.overrides);
         input.platform_version = model.platform_version.clone();
         input.started_by = model.started_by.clone();
-        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
+        input.tags = model.tags.clone().filter(|v| !v.is_empty());
         input.task_definition = model.task_definition_arn.clone();
         TaskCreate::new(self.clone(), input, key)
     }
@@ -5498,7 +5507,7 @@ impl CapacityProviderManager {
         input.cluster = model.cluster.clone();
         input.auto_scaling_group_provider =
             botocraft_core::serde_util::unless_empty(&model.auto_scaling_group_provider);
-        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
+        input.tags = model.tags.clone().filter(|v| !v.is_empty());
         CapacityProviderCreate::new(self.clone(), input, key)
     }
 
@@ -6367,15 +6376,16 @@ impl TaskSetManager {
         input.task_definition = model.task_definition.clone();
         input.network_configuration =
             botocraft_core::serde_util::unless_empty(&model.network_configuration);
-        input.load_balancers = botocraft_core::serde_util::unless_empty(&model.load_balancers);
-        input.service_registries =
-            botocraft_core::serde_util::unless_empty(&model.service_registries);
+        input.load_balancers = model.load_balancers.clone().filter(|v| !v.is_empty());
+        input.service_registries = model.service_registries.clone().filter(|v| !v.is_empty());
         input.launch_type = model.launch_type.clone();
-        input.capacity_provider_strategy =
-            botocraft_core::serde_util::unless_empty(&model.capacity_provider_strategy);
+        input.capacity_provider_strategy = model
+            .capacity_provider_strategy
+            .clone()
+            .filter(|v| !v.is_empty());
         input.platform_version = model.platform_version.clone();
         input.scale = botocraft_core::serde_util::unless_empty(&model.scale);
-        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
+        input.tags = model.tags.clone().filter(|v| !v.is_empty());
         TaskSetCreate::new(self.clone(), input, key)
     }
 
@@ -8847,7 +8857,7 @@ impl DaemonTaskDefinitionManager {
         input.container_definitions = model.container_definitions.clone();
         input.cpu = model.cpu.clone();
         input.memory = model.memory.clone();
-        input.volumes = botocraft_core::serde_util::unless_empty(&model.volumes);
+        input.volumes = model.volumes.clone().filter(|v| !v.is_empty());
         input.pid_mode = model.pid_mode.clone();
         input.ipc_mode = model.ipc_mode.clone();
         DaemonTaskDefinitionCreate::new(self.clone(), input, key)
@@ -9918,7 +9928,7 @@ impl ExpressGatewayServiceManager {
         input.infrastructure_role_arn = model.infrastructure_role_arn.clone();
         input.service_name = model.service_name.clone();
         input.cluster = model.cluster.clone();
-        input.tags = botocraft_core::serde_util::unless_empty(&model.tags);
+        input.tags = model.tags.clone().filter(|v| !v.is_empty());
         ExpressGatewayServiceCreate::new(self.clone(), input, key)
     }
 

@@ -2,13 +2,19 @@
 //! `~/.aws/credentials`) and the small INI dialect they use.
 //!
 //! Supported: `[default]`, `[profile name]` (config file), `[name]`
-//! (credentials file), `key = value` properties (keys are case-insensitive),
+//! (credentials file), `key = value` properties (or `key: value`, which
+//! botocore's parser also reads; keys are case-insensitive),
 //! full-line comments starting with `#` or `;`, inline comments introduced by
 //! whitespace followed by `#` or `;`, and indented continuation lines (their
 //! text is appended to the previous value after a newline). `[sso-session
 //! name]` sections of the config file are kept apart from profiles (see
 //! [`ProfileFiles::sso_session`]); other sections (`[services x]`) are
 //! ignored.
+//!
+//! A line that is neither makes its section unusable, not the files: a typo
+//! in a profile nobody selected does not stop a session that names its own
+//! settings, while selecting that profile is an [`Error::Config`] naming the
+//! line.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -21,10 +27,34 @@ use crate::env::Env;
 type ConfigSection = (String, bool, Vec<(String, String)>);
 
 /// One named profile: its merged properties from both files.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Profile {
     name: String,
     properties: BTreeMap<String, String>,
+}
+
+/// Shows every property, with the values of secrets (keys naming a secret,
+/// token or password) replaced.
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Shown<'a>(&'a BTreeMap<String, String>);
+        impl std::fmt::Debug for Shown<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_map()
+                    .entries(self.0.iter().map(|(k, v)| {
+                        let secret = ["secret", "token", "password"]
+                            .iter()
+                            .any(|s| k.contains(s));
+                        (k, if secret { "<redacted>" } else { v.as_str() })
+                    }))
+                    .finish()
+            }
+        }
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("properties", &Shown(&self.properties))
+            .finish()
+    }
 }
 
 impl Profile {
@@ -54,6 +84,8 @@ impl Profile {
 pub struct ProfileFiles {
     profiles: HashMap<String, Profile>,
     sso_sessions: HashMap<String, Profile>,
+    /// Why a profile (or `sso-session NAME`) cannot be used: its malformed lines.
+    problems: HashMap<String, String>,
     config_path: Option<PathBuf>,
     credentials_path: Option<PathBuf>,
 }
@@ -65,6 +97,9 @@ pub struct IniSection {
     pub name: String,
     /// `(key, value)` pairs; keys lower-cased.
     pub properties: Vec<(String, String)>,
+    /// Lines of the section that are neither properties nor comments
+    /// (`file:line: what`); a section with any is not to be used.
+    pub errors: Vec<String>,
 }
 
 /// Parses the INI dialect of the AWS shared files. `source` names the file in
@@ -110,25 +145,28 @@ pub fn parse_ini(text: &str, source: &str) -> Result<Vec<IniSection>> {
             sections.push(IniSection {
                 name: name.to_owned(),
                 properties: Vec::new(),
+                errors: Vec::new(),
             });
             last_property = false;
             continue;
         }
-        let Some((key, value)) = trimmed.split_once('=') else {
-            return Err(Error::config(format!(
-                "{source}:{lineno}: expected `[section]` or `key = value`"
-            )));
-        };
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(Error::config(format!(
-                "{source}:{lineno}: property without a name"
-            )));
-        }
+        // The first `=` or `:` ends the key, as in botocore's parser.
+        let property = trimmed
+            .find(['=', ':'])
+            .map(|at| (trimmed[..at].trim(), &trimmed[at + 1..]))
+            .filter(|(key, _)| !key.is_empty());
         let Some(section) = sections.last_mut() else {
             return Err(Error::config(format!(
-                "{source}:{lineno}: property `{key}` appears before any [section]"
+                "{source}:{lineno}: `{}` appears before any [section]",
+                trimmed.chars().take(40).collect::<String>()
             )));
+        };
+        let Some((key, value)) = property else {
+            section
+                .errors
+                .push(format!("{source}:{lineno}: expected `key = value`"));
+            last_property = false;
+            continue;
         };
         section.properties.push((
             key.to_ascii_lowercase(),
@@ -190,6 +228,18 @@ impl ProfileFiles {
         // Config file: `[default]`, `[profile name]`; `[profile default]` wins over `[default]`.
         let mut config_sections: Vec<ConfigSection> = Vec::new();
         let mut sso_sessions: HashMap<String, Profile> = HashMap::new();
+        let mut problems: HashMap<String, String> = HashMap::new();
+        let mut note = |key: String, errors: &[String]| {
+            if !errors.is_empty() {
+                let entry = problems.entry(key).or_default();
+                for e in errors {
+                    if !entry.is_empty() {
+                        entry.push_str("; ");
+                    }
+                    entry.push_str(e);
+                }
+            }
+        };
         for section in parse_ini(config, config_name)? {
             if let Some(name) = section
                 .name
@@ -197,6 +247,7 @@ impl ProfileFiles {
                 .filter(|r| r.starts_with([' ', '\t']))
             {
                 let name = name.trim().to_owned();
+                note(format!("sso-session {name}"), &section.errors);
                 let session = sso_sessions.entry(name.clone()).or_insert_with(|| Profile {
                     name,
                     properties: BTreeMap::new(),
@@ -210,9 +261,11 @@ impl ProfileFiles {
                 .filter(|r| r.starts_with([' ', '\t']));
             match explicit {
                 Some(name) => {
+                    note(name.trim().to_owned(), &section.errors);
                     config_sections.push((name.trim().to_owned(), true, section.properties))
                 }
                 None if section.name == "default" => {
+                    note("default".to_owned(), &section.errors);
                     config_sections.push(("default".to_owned(), false, section.properties))
                 }
                 None => {} // services, or a name missing its `profile ` prefix.
@@ -232,6 +285,7 @@ impl ProfileFiles {
             profile.properties.extend(properties);
         }
         for section in parse_ini(credentials, credentials_name)? {
+            note(section.name.clone(), &section.errors);
             let name = section.name;
             let profile = profiles.entry(name.clone()).or_insert_with(|| Profile {
                 name,
@@ -242,6 +296,7 @@ impl ProfileFiles {
         Ok(ProfileFiles {
             profiles,
             sso_sessions,
+            problems,
             config_path: None,
             credentials_path: None,
         })
@@ -250,6 +305,19 @@ impl ProfileFiles {
     /// The named profile, if either file defines it.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
         self.profiles.get(name)
+    }
+
+    /// Why the named profile cannot be used, if it cannot: the malformed
+    /// lines of its sections (`file:line: expected ...`).
+    pub fn problem(&self, name: &str) -> Option<&str> {
+        self.problems.get(name).map(String::as_str)
+    }
+
+    /// As [`ProfileFiles::problem`], for an `[sso-session name]` section.
+    pub fn sso_session_problem(&self, name: &str) -> Option<&str> {
+        self.problems
+            .get(&format!("sso-session {name}"))
+            .map(String::as_str)
     }
 
     /// The `[sso-session name]` section of the config file (IAM Identity
@@ -380,13 +448,55 @@ aws_session_token = tok
 
     #[test]
     fn malformed_lines_name_file_and_line() {
-        let err = ProfileFiles::from_strings("[default]\nregion us-east-1\n", "").unwrap_err();
-        assert!(matches!(err, Error::Config { .. }));
-        assert!(err.to_string().contains("config:2"), "{err}");
+        // A malformed line spoils its own profile, not the others.
+        let config = "[default]\nregion us-east-1\n[profile ok]\nregion = eu-west-1\n";
+        let creds = "[ci]\naws_access_key_id AKID\n";
+        let files = ProfileFiles::from_strings(config, creds).unwrap();
+        assert_eq!(
+            files.problem("default"),
+            Some("config:2: expected `key = value`")
+        );
+        assert_eq!(
+            files.problem("ci"),
+            Some("credentials:2: expected `key = value`")
+        );
+        assert_eq!(files.problem("ok"), None);
+        assert_eq!(files.get("ok", "region"), Some("eu-west-1"));
+        let sso = "[sso-session corp]\nsso_region\n";
+        let files = ProfileFiles::from_strings(sso, "").unwrap();
+        assert!(files.sso_session_problem("corp").is_some());
         let err = ProfileFiles::from_strings("", "key = v\n").unwrap_err();
         assert!(err.to_string().contains("before any [section]"), "{err}");
         let err = ProfileFiles::from_strings("[default\n", "").unwrap_err();
         assert!(err.to_string().contains("without `]`"), "{err}");
+    }
+
+    #[test]
+    fn debug_hides_secret_values() {
+        let creds = "[default]\naws_access_key_id = AKIDSHOWN\naws_secret_access_key = hunter2\naws_session_token = tok123\n";
+        let files = ProfileFiles::from_strings("", creds).unwrap();
+        let shown = format!("{:?} {files:?}", files.profile("default").unwrap());
+        assert!(shown.contains("AKIDSHOWN"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("tok123"),
+            "{shown}"
+        );
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+
+    #[test]
+    fn colons_separate_keys_as_in_botocore() {
+        let config = "[profile x]\nregion: eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/r\nendpoint_url: http://localhost:4566\n";
+        let files = ProfileFiles::from_strings(config, "").unwrap();
+        assert_eq!(files.get("x", "region"), Some("eu-west-1"));
+        assert_eq!(
+            files.get("x", "role_arn"),
+            Some("arn:aws:iam::123456789012:role/r")
+        );
+        assert_eq!(
+            files.get("x", "endpoint_url"),
+            Some("http://localhost:4566")
+        );
     }
 
     #[test]

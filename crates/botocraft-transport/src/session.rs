@@ -133,6 +133,9 @@ impl AwsSessionBuilder {
     }
 
     /// The profile of the shared files (else `AWS_PROFILE`, else `default`).
+    /// A profile chosen here also takes precedence over credentials in the
+    /// environment (`AWS_ACCESS_KEY_ID`, ...), as in botocore; with
+    /// `AWS_PROFILE`, the environment's keys still come first.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
         self
@@ -166,7 +169,9 @@ impl AwsSessionBuilder {
     }
 
     /// A header added to every request before signing (e.g. `x-moto-account-id`).
-    /// An invalid name or value makes [`build`](Self::build) fail.
+    /// It replaces a header of the same name the request has; a name given
+    /// more than once sends every value. An invalid name or value makes
+    /// [`build`](Self::build) fail.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
@@ -253,6 +258,11 @@ impl AwsSessionBuilder {
         let files = ProfileFiles::load(&env)?;
         let profile_name = profile_name(self.profile.as_deref(), &env);
         let profile = files.profile(&profile_name).cloned();
+        if let Some(problem) = files.problem(&profile_name) {
+            return Err(Error::config(format!(
+                "profile {profile_name:?} cannot be read: {problem}"
+            )));
+        }
         if self.profile.is_some() && profile.is_none() {
             return Err(Error::config(format!(
                 "profile {profile_name:?} not found in {}",
@@ -319,12 +329,17 @@ impl AwsSessionBuilder {
 
         let provider = match self.provider {
             Some(p) => p,
-            None => Arc::new(CredentialsProviderChain::from_config(
-                ProviderConfig::new(env.clone())
+            None => {
+                let config = ProviderConfig::new(env.clone())
                     .profile(profile_name.clone())
                     .region(region.clone())
-                    .endpoints(self.endpoints.clone()),
-            )),
+                    .endpoints(self.endpoints.clone());
+                Arc::new(if self.profile.is_some() {
+                    CredentialsProviderChain::for_chosen_profile(config)
+                } else {
+                    CredentialsProviderChain::from_config(config)
+                })
+            }
         };
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
@@ -424,8 +439,13 @@ impl AwsSession {
         let endpoint = self.endpoint(call.service)?;
         let (mut parts, body) = call.request.into_parts();
         parts.uri = join_uri(&endpoint, &parts.uri)?;
+        // The session's headers replace the request's of the same name, and
+        // a name given more than once sends every value.
+        for name in i.headers.keys() {
+            parts.headers.remove(name);
+        }
         for (name, value) in &i.headers {
-            parts.headers.insert(name.clone(), value.clone());
+            parts.headers.append(name.clone(), value.clone());
         }
         for name in [
             "authorization",

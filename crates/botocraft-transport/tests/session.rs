@@ -381,6 +381,121 @@ async fn profile_supplies_region_endpoint_attempts_and_credentials() {
     assert_eq!(session.send(call()).await.unwrap().status(), 500);
 }
 
+/// A HOME whose config has a profile `dev` with keys, and `broken`, whose
+/// second line is not a property.
+fn home_with_profiles() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".aws")).unwrap();
+    std::fs::write(
+        dir.path().join(".aws/config"),
+        "[profile broken]\nregion eu-west-1\n[profile dev]\nregion = eu-north-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".aws/credentials"),
+        "[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = S\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn authorized_by(akid: &'static str) -> MockNet {
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(1)
+        .withf(move |req| {
+            req.headers()["authorization"]
+                .to_str()
+                .unwrap()
+                .contains(&format!("Credential={akid}/"))
+        })
+        .returning(|_| Ok(response(500, "")));
+    mock
+}
+
+#[tokio::test]
+async fn a_profile_chosen_in_code_beats_keys_in_the_environment() {
+    let home = home_with_profiles();
+    let env = || {
+        Env::from_vars([
+            ("HOME", home.path().to_str().unwrap()),
+            ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+            ("AWS_SECRET_ACCESS_KEY", "envsecret"),
+            ("AWS_PROFILE", "dev"),
+        ])
+    };
+    let chosen = AwsSession::builder()
+        .env(env())
+        .profile("dev")
+        .endpoint_url("http://127.0.0.1:9")
+        .max_attempts(1)
+        .transport(authorized_by("AKIDPROFILE"))
+        .build()
+        .unwrap();
+    assert_eq!(chosen.send(call()).await.unwrap().status(), 500);
+    // Through AWS_PROFILE alone the environment's keys still come first.
+    let from_env = AwsSession::builder()
+        .env(env())
+        .endpoint_url("http://127.0.0.1:9")
+        .max_attempts(1)
+        .transport(authorized_by("AKIDENV"))
+        .build()
+        .unwrap();
+    assert_eq!(from_env.region(), "eu-north-1");
+    assert_eq!(from_env.send(call()).await.unwrap().status(), 500);
+}
+
+#[tokio::test]
+async fn a_malformed_profile_only_stops_sessions_that_use_it() {
+    let home = home_with_profiles();
+    let env = || Env::from_vars([("HOME", home.path().to_str().unwrap())]);
+    // Fully explicit: the broken profile is not read.
+    AwsSession::builder()
+        .env(env())
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "secret", None))
+        .build()
+        .unwrap();
+    AwsSession::builder()
+        .env(env())
+        .profile("dev")
+        .build()
+        .unwrap();
+    let err = AwsSession::builder()
+        .env(env())
+        .profile("broken")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("config:2: expected `key = value`"), "{text}");
+}
+
+#[tokio::test]
+async fn session_headers_are_all_sent_and_signed() {
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(1)
+        .withf(|req| {
+            let values: Vec<&str> = req
+                .headers()
+                .get_all("x-a")
+                .iter()
+                .map(|v| v.to_str().unwrap())
+                .collect();
+            let signed = req.headers()["authorization"].to_str().unwrap();
+            values == ["1", "2"] && signed.contains("x-a")
+        })
+        .returning(|_| Ok(response(200, "{}")));
+    let session = builder()
+        .header("x-a", "1")
+        .header("x-a", "2")
+        .transport(mock)
+        .build()
+        .unwrap();
+    assert_eq!(session.send(call()).await.unwrap().status(), 200);
+}
+
 #[tokio::test]
 async fn shared_session_works_as_dyn_session() {
     let mut mock = MockNet::new();

@@ -473,6 +473,17 @@ impl CredentialsProviderChain {
             .or_else("imds", ImdsCredentialsProvider::new(config))
     }
 
+    /// The chain for a profile chosen in code (`Session::builder().profile(..)`):
+    /// [`from_config`](Self::from_config) without the environment provider,
+    /// as botocore does. Keys in `AWS_ACCESS_KEY_ID` must not take over a
+    /// session that names its profile: requests would carry that profile's
+    /// region with another account's keys.
+    pub fn for_chosen_profile(config: ProviderConfig) -> Self {
+        let mut chain = CredentialsProviderChain::from_config(config);
+        chain.providers.retain(|(name, _)| name != "environment");
+        chain
+    }
+
     /// Appends a provider, tried after the ones already present.
     pub fn or_else(
         mut self,

@@ -257,6 +257,11 @@ fn plan(
     let mut steps = Vec::new();
     let mut name = start.to_owned();
     loop {
+        if let Some(problem) = files.problem(&name) {
+            return Err(Failed(format!(
+                "profile {name:?} cannot be read: {problem}"
+            )));
+        }
         let Some(profile) = files.profile(&name) else {
             return Err(match visited.last() {
                 None => NotConfigured(format!(

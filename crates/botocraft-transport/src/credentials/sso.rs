@@ -116,6 +116,11 @@ pub(crate) fn config_of(
     let own = |key: &str| profile.get(key).map(str::trim).filter(|v| !v.is_empty());
     let (session, start_url, region) = match own("sso_session") {
         Some(session_name) => {
+            if let Some(problem) = files.sso_session_problem(session_name) {
+                return Err(format!(
+                    "[sso-session {session_name}] cannot be read: {problem}"
+                ));
+            }
             let Some(session) = files.sso_session(session_name) else {
                 return Err(format!(
                     "profile {name:?} has sso_session = {session_name:?}, but the config file has no [sso-session {session_name}] section"

@@ -46,11 +46,16 @@ type Res<T> = Result<T, DeError>;
 pub(super) fn from_slice<O: DeserializeOwned>(
     body: &[u8],
     shape: &'static Shape,
+    root: Option<&str>,
     wrapper: Option<&str>,
     ec2: bool,
 ) -> Res<O> {
     let mut p = Parser::new(body, wrapper, ec2);
-    let out = O::deserialize(RootDe { p: &mut p, shape })?;
+    let out = O::deserialize(RootDe {
+        p: &mut p,
+        shape,
+        root,
+    })?;
     Ok(out)
 }
 
@@ -461,6 +466,10 @@ impl Seen {
 struct RootDe<'p, 'a> {
     p: &'p mut Parser<'a>,
     shape: &'static Shape,
+    /// The root element the answer must have (`DescribeVpcsResponse`): a
+    /// 200 with any other document (a proxy's HTML page) is not an answer
+    /// with nothing in it.
+    root: Option<&'p str>,
 }
 
 impl<'p, 'a> RootDe<'p, 'a> {
@@ -503,6 +512,15 @@ impl<'a> RootDe<'_, 'a> {
             return Ok(access);
         }
         let start = self.p.open()?;
+        if let Some(expected) = self.root {
+            let name = start.local_name();
+            if name.as_ref() != expected.as_bytes() {
+                let found = String::from_utf8_lossy(name.as_ref()).into_owned();
+                return Err(self.p.err(format!(
+                    "the document is <{found}>, not <{expected}>: not this operation's answer"
+                )));
+            }
+        }
         Ok(StructAccess::new(self.p, members, start, true))
     }
 }

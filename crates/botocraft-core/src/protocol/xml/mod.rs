@@ -52,8 +52,10 @@ pub use de::MAX_DEPTH;
 /// into an [`Error`] (see [`parse_error`]).
 ///
 /// `result_wrapper` names the awsQuery `<OpResult>` element; when `None` and
-/// the service speaks awsQuery, `<{operation}Result>` is assumed. An empty
-/// body parses as a structure with every member absent.
+/// the service speaks awsQuery, `<{operation}Result>` is assumed. The
+/// document must be `<{operation}Response>`: a 200 carrying anything else (a
+/// proxy's HTML page) is an [`Error::Deserialize`], not an empty answer. An
+/// empty body parses as a structure with every member absent.
 pub fn parse_response<O: DeserializeOwned>(
     service: &'static ServiceMetadata,
     operation: &str,
@@ -70,7 +72,8 @@ pub fn parse_response<O: DeserializeOwned>(
         (None, _) => None,
     };
     let ec2 = service.protocol == Protocol::Ec2Query;
-    de::from_slice(response.body(), shape, wrapper.as_deref(), ec2)
+    let root = format!("{operation}Response");
+    de::from_slice(response.body(), shape, Some(&root), wrapper.as_deref(), ec2)
         .map_err(|e| deserialize_error(operation, e, response.body()))
 }
 

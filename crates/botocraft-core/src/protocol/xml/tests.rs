@@ -676,14 +676,59 @@ static NODE_MEMBERS: [Member; 1] = [Member::new("Child", &NODE)];
 static NODE: Shape = shape("Node", Kind::Structure(&NODE_MEMBERS));
 
 #[test]
+fn a_200_with_another_document_is_not_an_empty_answer() {
+    for body in [
+        "<html><body>captive portal</body></html>",
+        "<DescribeVpcsResponse><nextToken>x</nextToken></DescribeVpcsResponse>",
+    ] {
+        let r = response(200, &[("x-amzn-requestid", "rid-9")], body);
+        let err = parse_response::<DescribeInstancesOut>(
+            &EC2,
+            "DescribeInstances",
+            &DESCRIBE_INSTANCES,
+            None,
+            &r,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("not <DescribeInstancesResponse>"),
+            "{err}"
+        );
+    }
+    // A namespace prefix is not part of the name; an empty body is an
+    // answer with nothing in it.
+    let r = response(
+        200,
+        &[],
+        r#"<ec2:DescribeInstancesResponse xmlns:ec2="http://ec2.amazonaws.com/doc/2016-11-15/"><ec2:nextToken>t</ec2:nextToken></ec2:DescribeInstancesResponse>"#,
+    );
+    let out: DescribeInstancesOut =
+        parse_response(&EC2, "DescribeInstances", &DESCRIBE_INSTANCES, None, &r).unwrap();
+    assert_eq!(out.next_token.as_deref(), Some("t"));
+    let r = response(200, &[], "");
+    let out: DescribeInstancesOut =
+        parse_response(&EC2, "DescribeInstances", &DESCRIBE_INSTANCES, None, &r).unwrap();
+    assert_eq!(out.next_token, None);
+}
+
+#[test]
 fn depth_is_bounded() {
     let n = 10_000;
-    let body = format!("<R>{}{}</R>", "<Child>".repeat(n), "</Child>".repeat(n));
+    let body = format!(
+        "<OpResponse>{}{}</OpResponse>",
+        "<Child>".repeat(n),
+        "</Child>".repeat(n)
+    );
     let r = response(200, &[], &body);
     let err = parse_response::<serde_json::Value>(&EC2, "Op", &NODE, None, &r).unwrap_err();
     assert!(err.to_string().contains("nested deeper than 128"), "{err}");
     // Deep unknown subtrees are skipped without recursion.
-    let body = format!("<R><x>{}{}</x></R>", "<y>".repeat(n), "</y>".repeat(n));
+    let body = format!(
+        "<OpResponse><x>{}{}</x></OpResponse>",
+        "<y>".repeat(n),
+        "</y>".repeat(n)
+    );
     let r = response(200, &[], &body);
     let v: serde_json::Value = parse_response(&EC2, "Op", &NODE, None, &r).unwrap();
     assert_eq!(v, serde_json::json!({}));
@@ -692,7 +737,9 @@ fn depth_is_bounded() {
 #[test]
 fn element_text_forms() {
     let token = |inner: &str| {
-        let body = format!("<A><nextToken>{inner}</nextToken></A>");
+        let body = format!(
+            "<DescribeInstancesResponse><nextToken>{inner}</nextToken></DescribeInstancesResponse>"
+        );
         let r = response(200, &[], &body);
         parse_response::<DescribeInstancesOut>(
             &EC2,

@@ -525,7 +525,7 @@ async fn service_create_get_update_list_relations_delete() {
         matches!(
             err,
             Error::Timeout {
-                kind: botocraft::core::TimeoutKind::Operation,
+                kind: botocraft::core::TimeoutKind::Waiter,
                 ..
             }
         ),

@@ -15,6 +15,9 @@ pub enum TimeoutKind {
     Attempt,
     /// The whole operation, all retries included, took too long.
     Operation,
+    /// A waiter gave up: its attempts or its `max_wait` ran out before the
+    /// resource reached the state waited for.
+    Waiter,
 }
 
 impl fmt::Display for TimeoutKind {
@@ -23,6 +26,7 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::Connect => "connect",
             TimeoutKind::Attempt => "attempt",
             TimeoutKind::Operation => "operation",
+            TimeoutKind::Waiter => "waiter",
         })
     }
 }
@@ -58,7 +62,7 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// The service answered with an error.
-    #[error("{service} {operation} failed: {code} (HTTP {status}): {message}{}", fmt_request_id(.request_id.as_deref()))]
+    #[error("{service} {operation} failed: {code}{}: {message}{}", fmt_status(*.status), fmt_request_id(.request_id.as_deref()))]
     Service {
         /// Service name, e.g. `ecs`.
         service: &'static str,
@@ -70,7 +74,8 @@ pub enum Error {
         message: String,
         /// The request id.
         request_id: Option<String>,
-        /// The HTTP status code.
+        /// The HTTP status code (0 for a failure no HTTP response gave: a
+        /// waiter's `failure` acceptor).
         status: u16,
     },
     /// The request could not be sent or the response not read.
@@ -130,6 +135,16 @@ fn fmt_suffix(code: Option<&str>, message: Option<&str>) -> String {
         (Some(c), None) => format!(" ({c})"),
         (None, Some(m)) => format!(" ({m})"),
         (None, None) => String::new(),
+    }
+}
+
+/// ` (HTTP 400)`; nothing for a failure no HTTP response gave (status 0: a
+/// waiter's failure acceptor).
+fn fmt_status(status: u16) -> String {
+    if status == 0 {
+        String::new()
+    } else {
+        format!(" (HTTP {status})")
     }
 }
 

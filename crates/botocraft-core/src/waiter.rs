@@ -11,8 +11,7 @@
 //! 3. when nothing matches, a failed poll ends the wait with its error and a
 //!    successful poll is retried;
 //! 4. after `max_attempts` polls (or `max_wait`) the wait ends with an
-//!    [`Error::Timeout`] of kind
-//!    [`TimeoutKind::Operation`].
+//!    [`Error::Timeout`] of kind [`TimeoutKind::Waiter`].
 //!
 //! The `path`, `pathAll` and `pathAny` matchers evaluate a JMESPath expression
 //! on the output converted with `serde_json::to_value`. The engine implements
@@ -173,7 +172,13 @@ pub struct Waiter<O> {
     acceptors: &'static [Acceptor],
     delay: Duration,
     max_attempts: u32,
+    /// Whether `max_attempts` was set by the caller rather than the model.
+    attempts_chosen: bool,
     max_wait: Option<Duration>,
+    /// What is waited for (service, model kind, key), when known: a
+    /// `failure` acceptor on `"MISSING"` then ends the wait with
+    /// [`Error::NotFound`] for it.
+    subject: Option<(&'static str, &'static str, String)>,
     poll: std::result::Result<PollFn<O>, Error>,
 }
 
@@ -233,7 +238,9 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
             acceptors,
             delay,
             max_attempts,
+            attempts_chosen: false,
             max_wait: None,
+            subject: None,
             poll: Ok(poll),
         }
     }
@@ -258,7 +265,9 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
             acceptors: &[],
             delay: Duration::ZERO,
             max_attempts: 1,
+            attempts_chosen: true,
             max_wait: None,
+            subject: None,
             poll: Err(error),
         }
     }
@@ -295,13 +304,16 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// ```
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n;
+        self.attempts_chosen = true;
         self
     }
 
-    /// Caps the overall time spent waiting, on top of `max_attempts`: the
-    /// last sleep is shortened so that the final poll happens at the cap, and
-    /// the wait ends with [`Error::Timeout`] when that
-    /// poll does not succeed.
+    /// Waits at most `d` in all: polls every `delay` until then (the last
+    /// sleep is shortened so that the final poll happens at the cap), and
+    /// ends with [`Error::Timeout`] of kind [`TimeoutKind::Waiter`] when that
+    /// poll does not succeed. The waiter's own attempt count (botocore's,
+    /// such as 40) no longer applies; a `max_attempts` you set does, and
+    /// whichever runs out first ends the wait.
     ///
     /// ```
     /// use botocraft_core::waiter::Waiter;
@@ -315,6 +327,20 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// ```
     pub fn max_wait(mut self, d: Duration) -> Self {
         self.max_wait = Some(d);
+        self
+    }
+
+    /// Names what is waited for, so that a `failure` acceptor matching
+    /// `"MISSING"` (ECS's `failures[].reason`) ends the wait with an
+    /// [`Error::NotFound`] for it rather than a `WaiterFailure`. Generated
+    /// `wait_until_*` methods set it.
+    pub fn about(
+        mut self,
+        service: &'static str,
+        resource: &'static str,
+        key: impl Into<String>,
+    ) -> Self {
+        self.subject = Some((service, resource, key.into()));
         self
     }
 
@@ -409,12 +435,19 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
             acceptors,
             delay,
             max_attempts,
+            attempts_chosen,
             max_wait,
+            subject,
             poll,
         } = self;
         let mut poll = poll?;
         let compiled = compile(operation, acceptors)?;
-        let max_attempts = max_attempts.max(1);
+        // With a time cap and no count of the caller's, time decides.
+        let max_attempts = if max_wait.is_some() && !attempts_chosen {
+            u32::MAX
+        } else {
+            max_attempts.max(1)
+        };
         let start = Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -429,14 +462,24 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                         Err(err) => WaitOutcome::Error(err),
                     })
                 }
-                Decision::Failure(message) => {
-                    return Err(Error::Service {
-                        service: "waiter",
-                        operation: operation.to_string(),
-                        code: "WaiterFailure".to_string(),
-                        message,
-                        request_id: None,
-                        status: 0,
+                Decision::Failure { message, missing } => {
+                    return Err(match subject {
+                        Some((service, resource, key)) if missing => Error::NotFound {
+                            service,
+                            resource,
+                            key,
+                            code: Some("MISSING".to_string()),
+                            message: Some(format!("waiting on {operation}: {message}")),
+                            request_id: None,
+                        },
+                        _ => Error::Service {
+                            service: subject.map_or("waiter", |(service, ..)| service),
+                            operation: operation.to_string(),
+                            code: "WaiterFailure".to_string(),
+                            message,
+                            request_id: None,
+                            status: 0,
+                        },
                     })
                 }
                 Decision::Retry => {}
@@ -445,7 +488,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
             let elapsed = start.elapsed();
             let timeout = || Error::Timeout {
                 operation: operation.to_string(),
-                kind: TimeoutKind::Operation,
+                kind: TimeoutKind::Waiter,
                 after: start.elapsed(),
             };
             if attempt >= max_attempts {
@@ -501,7 +544,11 @@ struct Compiled {
 #[derive(Debug)]
 enum Decision {
     Success,
-    Failure(String),
+    /// A `failure` acceptor matched; `missing` when it matched `"MISSING"`.
+    Failure {
+        message: String,
+        missing: bool,
+    },
     Retry,
     NoMatch,
 }
@@ -582,7 +629,10 @@ fn decide<O: Serialize>(
             return Ok(match acceptor.state {
                 State::Success => Decision::Success,
                 State::Retry => Decision::Retry,
-                State::Failure => Decision::Failure(description),
+                State::Failure => Decision::Failure {
+                    message: description,
+                    missing: acceptor.expected == Value::String("MISSING".into()),
+                },
             });
         }
     }
@@ -1696,7 +1746,7 @@ mod tests {
                 after,
             } => {
                 assert_eq!(operation, "DescribeServices");
-                assert_eq!(kind, TimeoutKind::Operation);
+                assert_eq!(kind, TimeoutKind::Waiter);
                 assert!(after >= 2 * MS, "{after:?}");
             }
             other => panic!("unexpected {other:?}"),
@@ -1714,7 +1764,7 @@ mod tests {
             matches!(
                 err,
                 Error::Timeout {
-                    kind: TimeoutKind::Operation,
+                    kind: TimeoutKind::Waiter,
                     ..
                 }
             ),
@@ -1722,6 +1772,27 @@ mod tests {
         );
         let polls = count.load(Ordering::SeqCst);
         assert!((2..=4).contains(&polls), "{polls} polls");
+
+        // max_wait lifts the waiter's own attempt count (3 here): polling
+        // goes on for the time given.
+        let (waiter, count) = scripted(ACCEPTORS, 3, Vec::new());
+        let err = waiter
+            .delay(Duration::from_millis(2))
+            .max_wait(Duration::from_millis(40))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+        let polls = count.load(Ordering::SeqCst);
+        assert!(polls > 3, "{polls} polls");
+        // ... unless the caller set a count too: whichever ends first.
+        let (waiter, count) = scripted(ACCEPTORS, 40, Vec::new());
+        waiter
+            .delay(Duration::from_millis(2))
+            .max_attempts(3)
+            .max_wait(Duration::from_secs(10))
+            .await
+            .unwrap_err();
+        assert_eq!(count.load(Ordering::SeqCst), 3);
 
         // max_attempts(0) still polls once.
         let (waiter, count) = scripted(ACCEPTORS, 0, Vec::new());

@@ -532,7 +532,7 @@ async fn wait_until_inactive_after_a_retry() {
 }
 
 #[tokio::test]
-async fn wait_until_inactive_fails_on_missing() {
+async fn wait_until_inactive_on_a_missing_service_is_not_found() {
     let f = fx("service_wait_inactive_missing");
     let s = get_web(&f).await;
     let err = s
@@ -541,8 +541,20 @@ async fn wait_until_inactive_fails_on_missing() {
         .max_attempts(5)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Service { .. }), "{err:?}");
-    assert_eq!(err.code(), Some("WaiterFailure"));
+    match &err {
+        Error::NotFound {
+            service,
+            resource,
+            key,
+            code,
+            ..
+        } => {
+            assert_eq!((*service, *resource), ("ecs", "Service"));
+            assert_eq!(Some(key.as_str()), s.pk().map(|k| k.to_string()).as_deref());
+            assert_eq!(code.as_deref(), Some("MISSING"));
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
     f.done();
 }
 

@@ -281,8 +281,9 @@ impl Vpc {
 
     /// Waits until the `VpcAvailable` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeVpcs` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeVpcs` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_available(&self) -> Waiter<DescribeVpcsResult> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "pathAll",
@@ -331,6 +332,11 @@ impl Vpc {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "Vpc",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -1134,8 +1140,9 @@ impl Instance {
 
     /// Waits until the `InstanceRunning` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeInstances` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeInstances` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_running(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1213,12 +1220,18 @@ impl Instance {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "Instance",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `InstanceStopped` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeInstances` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeInstances` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_stopped(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1284,12 +1297,18 @@ impl Instance {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "Instance",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `InstanceTerminated` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeInstances` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeInstances` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_terminated(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1354,6 +1373,11 @@ impl Instance {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "Instance",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -1572,8 +1596,9 @@ impl Ami {
 
     /// Waits until the `ImageAvailable` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeImages` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeImages` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_available(&self) -> Waiter<DescribeImagesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1630,6 +1655,11 @@ impl Ami {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "Ami",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -1839,8 +1869,9 @@ impl InternetGateway {
 
     /// Waits until the `InternetGatewayExists` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeInternetGateways` every 5 s, at most 6 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeInternetGateways` every 5 s, at most 6 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_exists(&self) -> Waiter<DescribeInternetGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1897,6 +1928,11 @@ impl InternetGateway {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "InternetGateway",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -2382,8 +2418,9 @@ impl NatGateway {
 
     /// Waits until the `NatGatewayAvailable` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeNatGateways` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeNatGateways` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_available(&self) -> Waiter<DescribeNatGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2461,12 +2498,18 @@ impl NatGateway {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "NatGateway",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `NatGatewayDeleted` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeNatGateways` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeNatGateways` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_deleted(&self) -> Waiter<DescribeNatGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2525,6 +2568,11 @@ impl NatGateway {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "NatGateway",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -3041,8 +3089,9 @@ impl Volume {
 
     /// Waits until the `VolumeAvailable` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeVolumes` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeVolumes` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_available(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3102,12 +3151,18 @@ impl Volume {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "Volume",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `VolumeInUse` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeVolumes` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeVolumes` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_in_use(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3165,12 +3220,18 @@ impl Volume {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "Volume",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `VolumeDeleted` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeVolumes` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeVolumes` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3229,6 +3290,11 @@ impl Volume {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "Volume",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -3453,8 +3519,9 @@ impl Snapshot {
 
     /// Waits until the `SnapshotCompleted` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeSnapshots` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeSnapshots` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_completed(&self) -> Waiter<DescribeSnapshotsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3513,6 +3580,11 @@ impl Snapshot {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "Snapshot",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -3641,8 +3713,9 @@ impl KeyPair {
 
     /// Waits until the `KeyPairExists` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeKeyPairs` every 5 s, at most 6 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeKeyPairs` every 5 s, at most 6 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_exists(&self) -> Waiter<DescribeKeyPairsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3701,6 +3774,11 @@ impl KeyPair {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "KeyPair",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -4375,8 +4453,9 @@ impl NetworkInterface {
 
     /// Waits until the `NetworkInterfaceAvailable` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeNetworkInterfaces` every 20 s, at most 10 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeNetworkInterfaces` every 20 s, at most 10 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_available(&self) -> Waiter<DescribeNetworkInterfacesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4427,6 +4506,11 @@ impl NetworkInterface {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "NetworkInterface",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -5320,8 +5404,9 @@ impl CustomerGateway {
 
     /// Waits until the `CustomerGatewayAvailable` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeCustomerGateways` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeCustomerGateways` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_available(&self) -> Waiter<DescribeCustomerGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -5378,6 +5463,11 @@ impl CustomerGateway {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "CustomerGateway",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -5838,8 +5928,9 @@ impl VpcPeeringConnection {
 
     /// Waits until the `VpcPeeringConnectionExists` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_exists(&self) -> Waiter<DescribeVpcPeeringConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -5891,12 +5982,18 @@ impl VpcPeeringConnection {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `VpcPeeringConnectionDeleted` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVpcPeeringConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -5947,6 +6044,11 @@ impl VpcPeeringConnection {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -6385,8 +6487,9 @@ impl VpnConnection {
 
     /// Waits until the `VpnConnectionAvailable` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeVpnConnections` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeVpnConnections` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_available(&self) -> Waiter<DescribeVpnConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -6444,12 +6547,18 @@ impl VpnConnection {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "VpnConnection",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `VpnConnectionDeleted` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeVpnConnections` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeVpnConnections` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVpnConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -6500,6 +6609,11 @@ impl VpnConnection {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "VpnConnection",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }

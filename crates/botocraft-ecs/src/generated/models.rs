@@ -893,8 +893,9 @@ impl Service {
 
     /// Waits until the service has one deployment and runs its desired count (the `ServicesStable` waiter).
     ///
-    /// Polls `DescribeServices` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeServices` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_stable(&self) -> Waiter<DescribeServicesResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor { matcher: "pathAny", argument: "failures[].reason", state: "failure", expected: "\"MISSING\"" }, Acceptor { matcher: "pathAny", argument: "services[].status", state: "failure", expected: "\"DRAINING\"" }, Acceptor { matcher: "pathAny", argument: "services[].status", state: "failure", expected: "\"INACTIVE\"" }, Acceptor { matcher: "path", argument: "length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`", state: "success", expected: "true" }];
         let session = self._state.session().cloned();
@@ -951,12 +952,18 @@ impl Service {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "Service",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `ServicesInactive` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeServices` every 15 s, at most 40 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeServices` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_inactive(&self) -> Waiter<DescribeServicesResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1025,6 +1032,11 @@ impl Service {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "Service",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -1303,8 +1315,9 @@ impl Task {
 
     /// Waits until the `TasksRunning` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeTasks` every 6 s, at most 100 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeTasks` every 6 s, at most 100 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_running(&self) -> Waiter<DescribeTasksResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1378,12 +1391,18 @@ impl Task {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "Task",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `TasksStopped` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeTasks` every 6 s, at most 100 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeTasks` every 6 s, at most 100 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_stopped(&self) -> Waiter<DescribeTasksResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "pathAll",
@@ -1442,6 +1461,11 @@ impl Task {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "Task",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -2610,8 +2634,9 @@ impl Daemon {
 
     /// Waits until the `DaemonActive` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeDaemon` every 15 s, at most 8 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeDaemon` every 15 s, at most 8 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_active(&self) -> Waiter<DescribeDaemonResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2670,6 +2695,11 @@ impl Daemon {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "Daemon",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -2785,8 +2815,9 @@ impl DaemonTaskDefinition {
 
     /// Waits until the `DaemonTaskDefinitionActive` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeDaemonTaskDefinition` every 15 s, at most 8 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeDaemonTaskDefinition` every 15 s, at most 8 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_active(&self) -> Waiter<DescribeDaemonTaskDefinitionResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2844,12 +2875,18 @@ impl DaemonTaskDefinition {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `DaemonTaskDefinitionDeleted` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeDaemonTaskDefinition` every 15 s, at most 8 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeDaemonTaskDefinition` every 15 s, at most 8 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_deleted(&self) -> Waiter<DescribeDaemonTaskDefinitionResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "path",
@@ -2892,6 +2929,11 @@ impl DaemonTaskDefinition {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }
@@ -3133,8 +3175,9 @@ impl DaemonDeployment {
 
     /// Waits until the `DaemonDeploymentSuccessful` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeDaemonDeployments` every 15 s, at most 8 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeDaemonDeployments` every 15 s, at most 8 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_successful(&self) -> Waiter<DescribeDaemonDeploymentsResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3204,12 +3247,18 @@ impl DaemonDeployment {
                 }
             },
         )
+        .about(
+            super::SERVICE.name,
+            "DaemonDeployment",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
     }
 
     /// Waits until the `DaemonDeploymentStopped` waiter from the service model succeeds.
     ///
-    /// Polls `DescribeDaemonDeployments` every 15 s, at most 8 times by default; see
-    /// [`Waiter`] to change that. Fails with [`Error::Timeout`] when it gives up.
+    /// Polls `DescribeDaemonDeployments` every 15 s, at most 8 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up.
     pub fn wait_until_stopped(&self) -> Waiter<DescribeDaemonDeploymentsResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3260,6 +3309,11 @@ impl DaemonDeployment {
                     .await
                 }
             },
+        )
+        .about(
+            super::SERVICE.name,
+            "DaemonDeployment",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
     }
 }

@@ -224,7 +224,10 @@ impl AwsSessionBuilder {
         self
     }
 
-    /// Allow plain `http://` to non-loopback hosts in the default transport.
+    /// Allow plain `http://` to non-loopback hosts in the default transport
+    /// (also `BOTOCRAFT_ALLOW_INSECURE_HTTP=true`, for an emulator such as
+    /// `http://moto:5000` in a container network). Signed requests, session
+    /// tokens included, then cross the network unencrypted.
     pub fn allow_insecure_http(mut self, yes: bool) -> Self {
         self.allow_insecure_http = yes;
         self
@@ -346,7 +349,12 @@ impl AwsSessionBuilder {
             None => Arc::new(
                 HyperTransport::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .allow_insecure_http(self.allow_insecure_http)
+                    .allow_insecure_http(
+                        self.allow_insecure_http
+                            || env
+                                .get("BOTOCRAFT_ALLOW_INSECURE_HTTP")
+                                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+                    )
                     .build()?,
             ),
         };

@@ -217,7 +217,7 @@ impl HyperTransport {
                 } else {
                     Err(Error::config(format!(
                         "refusing plain http:// to {host:?} for {operation}: only loopback hosts may use http \
-                         unless allow_insecure_http(true) is set"
+                         unless allow_insecure_http(true) or BOTOCRAFT_ALLOW_INSECURE_HTTP=true is set"
                     )))
                 }
             }

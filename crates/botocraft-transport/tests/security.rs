@@ -464,6 +464,24 @@ async fn plain_http_only_to_loopback_unless_allowed() {
         server.received_requests().await.unwrap().len(),
         before + insecure.len()
     );
+    // Allowed through the environment, with the endpoint: an emulator in a
+    // container network (`http://moto:5000`).
+    let session = AwsSession::builder()
+        .env(Env::from_vars([
+            ("AWS_ENDPOINT_URL", insecure[0].as_str()),
+            ("BOTOCRAFT_ALLOW_INSECURE_HTTP", "true"),
+        ]))
+        .region("us-east-1")
+        .credentials(credentials())
+        .build()
+        .unwrap();
+    let _: Value = invoke(&session, &ECS, "ListClusters", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        before + insecure.len() + 1
+    );
 }
 
 // --- TLS ----------------------------------------------------------------------

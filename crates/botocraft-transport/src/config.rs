@@ -84,23 +84,29 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
     Ok(uri)
 }
 
-/// Resolves the endpoint of `service` in `region`, in this order:
+/// Resolves the endpoint of `service` in `region`, in this order (the AWS
+/// SDKs' service-specific endpoint rules):
 ///
 /// 1. the builder's per-service override,
 /// 2. the builder's global override,
 /// 3. `AWS_ENDPOINT_URL_<ENV_ID>` (e.g. `AWS_ENDPOINT_URL_ECS`),
-/// 4. `AWS_ENDPOINT_URL`,
-/// 5. the profile's `endpoint_url`,
-/// 6. `https://{endpoint_prefix}.{region}.amazonaws.com` (`.amazonaws.com.cn`
+/// 4. the `endpoint_url` of the service's entry (`ecs`, `auto_scaling`, ...)
+///    in the `[services name]` section the profile names (`services`),
+/// 5. `AWS_ENDPOINT_URL`,
+/// 6. the profile's `endpoint_url`,
+/// 7. `https://{endpoint_prefix}.{region}.amazonaws.com` (`.amazonaws.com.cn`
 ///    for `cn-` regions).
 ///
-/// Steps 3–5 are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
+/// Steps 3–6 are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is
+/// `true`, or when it is unset and the profile's
+/// `ignore_configured_endpoint_urls` is.
 pub fn resolve_endpoint(
     service: &ServiceMetadata,
     region: &str,
     overrides: &EndpointOverrides,
     env: &Env,
     profile: Option<&Profile>,
+    services: Option<&Profile>,
 ) -> Result<http::Uri> {
     let env_id = service.env_id.to_ascii_uppercase().replace([' ', '-'], "_");
     if let Some(url) = overrides.per_service.get(&env_id) {
@@ -111,11 +117,23 @@ pub fn resolve_endpoint(
     }
     let ignore = env
         .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .or_else(|| {
+            profile.and_then(|p| p.get("ignore_configured_endpoint_urls").map(str::to_owned))
+        })
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     if !ignore {
         let var = format!("AWS_ENDPOINT_URL_{env_id}");
         if let Some(url) = env.get(&var) {
             return parse_endpoint(&url, &var);
+        }
+        let key = env_id.to_ascii_lowercase();
+        if let Some(section) = services {
+            if let Some(url) = section.nested(&key, "endpoint_url") {
+                return parse_endpoint(
+                    url,
+                    &format!("[services {}] {key} endpoint_url", section.name()),
+                );
+            }
         }
         if let Some(url) = env.get("AWS_ENDPOINT_URL") {
             return parse_endpoint(&url, "AWS_ENDPOINT_URL");
@@ -252,7 +270,7 @@ mod tests {
             .insert("ECR".into(), "http://svc-explicit:1".into());
         overrides.global = Some("http://explicit:1".into());
         let resolve = |o: &EndpointOverrides, env: &Env, p| {
-            resolve_endpoint(&ECR, "us-east-1", o, env, p)
+            resolve_endpoint(&ECR, "us-east-1", o, env, p, None)
                 .unwrap()
                 .to_string()
         };
@@ -274,7 +292,7 @@ mod tests {
             "https://api.ecr.us-east-1.amazonaws.com/"
         );
         assert_eq!(
-            resolve_endpoint(&ECR, "cn-north-1", &overrides, &empty, None)
+            resolve_endpoint(&ECR, "cn-north-1", &overrides, &empty, None, None)
                 .unwrap()
                 .to_string(),
             "https://api.ecr.cn-north-1.amazonaws.com.cn/"
@@ -287,6 +305,42 @@ mod tests {
             resolve(&overrides, &ignore, profile),
             "https://api.ecr.us-east-1.amazonaws.com/"
         );
+    }
+
+    #[test]
+    fn services_sections_and_the_profiles_ignore_setting() {
+        let config = "[default]\nservices = local\nendpoint_url = http://profile:1\n\n[services local]\necr =\n  endpoint_url = http://svc-section:1\necs =\n  endpoint_url = http://ecs-only:1\n\n[profile quiet]\nignore_configured_endpoint_urls = true\nendpoint_url = http://profile:1\n";
+        let files = ProfileFiles::from_strings(config, "").unwrap();
+        let profile = files.profile("default");
+        let services = files.services("local").unwrap();
+        assert_eq!(
+            services.unwrap().nested("ECR", "ENDPOINT_URL"),
+            Some("http://svc-section:1")
+        );
+        let resolve = |env: &Env, p, s| {
+            resolve_endpoint(&ECR, "us-east-1", &EndpointOverrides::default(), env, p, s)
+                .unwrap()
+                .to_string()
+        };
+        let empty = Env::from_vars(Vec::<(String, String)>::new());
+        // The service's entry beats the global settings, env and profile.
+        let global = Env::from_vars([("AWS_ENDPOINT_URL", "http://env:1")]);
+        assert_eq!(resolve(&global, profile, services), "http://svc-section:1/");
+        assert_eq!(resolve(&empty, profile, services), "http://svc-section:1/");
+        // ... but not the service's own variable.
+        let own = Env::from_vars([("AWS_ENDPOINT_URL_ECR", "http://svc-env:1")]);
+        assert_eq!(resolve(&own, profile, services), "http://svc-env:1/");
+        // The profile's ignore setting, unless the variable says otherwise.
+        let quiet = files.profile("quiet");
+        assert_eq!(
+            resolve(&empty, quiet, None),
+            "https://api.ecr.us-east-1.amazonaws.com/"
+        );
+        let not_ignored = Env::from_vars([("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false")]);
+        assert_eq!(resolve(&not_ignored, quiet, None), "http://profile:1/");
+        assert!(files.services("absent").unwrap().is_none());
+        let broken = ProfileFiles::from_strings("[services x]\nnot a property\n", "").unwrap();
+        assert!(broken.services("x").is_err());
     }
 
     #[test]

@@ -7,9 +7,9 @@
 //! full-line comments starting with `#` or `;`, inline comments introduced by
 //! whitespace followed by `#` or `;`, and indented continuation lines (their
 //! text is appended to the previous value after a newline). `[sso-session
-//! name]` sections of the config file are kept apart from profiles (see
-//! [`ProfileFiles::sso_session`]); other sections (`[services x]`) are
-//! ignored.
+//! name]` and `[services name]` sections of the config file are kept apart
+//! from profiles (see [`ProfileFiles::sso_session`] and
+//! [`ProfileFiles::services`]); other sections are ignored.
 //!
 //! A line that is neither makes its section unusable, not the files: a typo
 //! in a profile nobody selected does not stop a session that names its own
@@ -74,6 +74,17 @@ impl Profile {
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.properties.keys().map(String::as_str)
     }
+
+    /// A nested property: `key` of the sub-section `section` (`ecs =`
+    /// followed by indented `endpoint_url = ...` lines). Both are
+    /// case-insensitive.
+    pub fn nested(&self, section: &str, key: &str) -> Option<&str> {
+        self.get(section)?.lines().find_map(|line| {
+            let at = line.find(['=', ':'])?;
+            let (k, v) = (line[..at].trim(), line[at + 1..].trim());
+            k.eq_ignore_ascii_case(key).then_some(v)
+        })
+    }
 }
 
 /// The parsed profiles of the config and credentials files.
@@ -84,6 +95,7 @@ impl Profile {
 pub struct ProfileFiles {
     profiles: HashMap<String, Profile>,
     sso_sessions: HashMap<String, Profile>,
+    services: HashMap<String, Profile>,
     /// Why a profile (or `sso-session NAME`) cannot be used: its malformed lines.
     problems: HashMap<String, String>,
     config_path: Option<PathBuf>,
@@ -228,6 +240,7 @@ impl ProfileFiles {
         // Config file: `[default]`, `[profile name]`; `[profile default]` wins over `[default]`.
         let mut config_sections: Vec<ConfigSection> = Vec::new();
         let mut sso_sessions: HashMap<String, Profile> = HashMap::new();
+        let mut services: HashMap<String, Profile> = HashMap::new();
         let mut problems: HashMap<String, String> = HashMap::new();
         let mut note = |key: String, errors: &[String]| {
             if !errors.is_empty() {
@@ -253,6 +266,20 @@ impl ProfileFiles {
                     properties: BTreeMap::new(),
                 });
                 session.properties.extend(section.properties);
+                continue;
+            }
+            if let Some(name) = section
+                .name
+                .strip_prefix("services")
+                .filter(|r| r.starts_with([' ', '\t']))
+            {
+                let name = name.trim().to_owned();
+                note(format!("services {name}"), &section.errors);
+                let services = services.entry(name.clone()).or_insert_with(|| Profile {
+                    name,
+                    properties: BTreeMap::new(),
+                });
+                services.properties.extend(section.properties);
                 continue;
             }
             let explicit = section
@@ -296,6 +323,7 @@ impl ProfileFiles {
         Ok(ProfileFiles {
             profiles,
             sso_sessions,
+            services,
             problems,
             config_path: None,
             credentials_path: None,
@@ -318,6 +346,19 @@ impl ProfileFiles {
         self.problems
             .get(&format!("sso-session {name}"))
             .map(String::as_str)
+    }
+
+    /// The `[services name]` section of the config file, which a profile
+    /// names with `services = name`: per-service settings as nested
+    /// properties (`ecs =` followed by indented `endpoint_url = ...`; see
+    /// [`Profile::nested`]). A malformed one is an error.
+    pub fn services(&self, name: &str) -> Result<Option<&Profile>> {
+        if let Some(problem) = self.problems.get(&format!("services {name}")) {
+            return Err(Error::config(format!(
+                "[services {name}] cannot be read: {problem}"
+            )));
+        }
+        Ok(self.services.get(name))
     }
 
     /// The `[sso-session name]` section of the config file (IAM Identity

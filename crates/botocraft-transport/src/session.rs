@@ -58,6 +58,8 @@ struct Inner {
     region: String,
     profile_name: String,
     profile: Option<Profile>,
+    /// The `[services name]` section the profile names, if any.
+    services: Option<Profile>,
     env: Env,
     endpoints: EndpointOverrides,
     headers: http::HeaderMap,
@@ -273,6 +275,14 @@ impl AwsSessionBuilder {
             )));
         }
         let region = resolve_region(self.region.as_deref(), &env, profile.as_ref())?;
+        let services = match profile.as_ref().and_then(|p| p.get("services")) {
+            Some(name) => Some(files.services(name.trim())?.cloned().ok_or_else(|| {
+                Error::config(format!(
+                    "profile {profile_name:?} has services = {name:?}, but the config file has no [services {name}] section"
+                ))
+            })?),
+            None => None,
+        };
 
         let profile_setting = |key: &str| {
             let value = profile.as_ref().and_then(|p| p.get(key))?;
@@ -363,6 +373,7 @@ impl AwsSessionBuilder {
                 region,
                 profile_name,
                 profile,
+                services,
                 env,
                 endpoints: self.endpoints,
                 headers,
@@ -418,7 +429,14 @@ impl AwsSession {
     /// The endpoint calls to `service` go to.
     pub fn endpoint(&self, service: &ServiceMetadata) -> Result<http::Uri> {
         let i = &self.inner;
-        resolve_endpoint(service, &i.region, &i.endpoints, &i.env, i.profile.as_ref())
+        resolve_endpoint(
+            service,
+            &i.region,
+            &i.endpoints,
+            &i.env,
+            i.profile.as_ref(),
+            i.services.as_ref(),
+        )
     }
 
     /// The credentials requests are signed with, resolving (and caching) them

@@ -472,6 +472,37 @@ async fn a_malformed_profile_only_stops_sessions_that_use_it() {
 }
 
 #[tokio::test]
+async fn a_profiles_services_section_gives_service_endpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".aws")).unwrap();
+    std::fs::write(
+        dir.path().join(".aws/config"),
+        "[default]\nregion = us-east-1\nservices = local\n[services local]\necs =\n  endpoint_url = http://127.0.0.1:18777/ok\n[profile lost]\nservices = nowhere\n",
+    )
+    .unwrap();
+    let env = || Env::from_vars([("HOME", dir.path().to_str().unwrap())]);
+    let session = AwsSession::builder()
+        .env(env())
+        .credentials(Credentials::new("AKID", "secret", None))
+        .build()
+        .unwrap();
+    assert_eq!(
+        session.endpoint(&ECS).unwrap().to_string(),
+        "http://127.0.0.1:18777/ok"
+    );
+    let err = AwsSession::builder()
+        .env(env())
+        .profile("lost")
+        .region("us-east-1")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no [services nowhere] section"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn session_headers_are_all_sent_and_signed() {
     let mut mock = MockNet::new();
     mock.expect_send()

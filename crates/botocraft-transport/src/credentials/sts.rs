@@ -236,8 +236,15 @@ pub(crate) async fn send_provider_request(
     signing: Option<&Credentials>,
     what: &str,
 ) -> std::result::Result<http::Response<Vec<u8>>, String> {
-    let endpoint = resolve_endpoint(service, region, &config.endpoints, &config.env, profile)
-        .map_err(|e| format!("{what}: {e}"))?;
+    let endpoint = resolve_endpoint(
+        service,
+        region,
+        &config.endpoints,
+        &config.env,
+        profile,
+        None,
+    )
+    .map_err(|e| format!("{what}: {e}"))?;
     if endpoint.scheme_str() == Some("http")
         && !is_loopback_host(endpoint.host().unwrap_or_default())
     {

@@ -54,6 +54,9 @@ pub struct AwsSession {
     inner: Arc<Inner>,
 }
 
+/// The `User-Agent` of every request: this library and its version.
+const USER_AGENT: &str = concat!("botocraft/", env!("CARGO_PKG_VERSION"), " lang/rust");
+
 struct Inner {
     region: String,
     profile_name: String,
@@ -489,6 +492,21 @@ impl AwsSession {
         let host = http::HeaderValue::from_str(&authority)
             .map_err(|_| Error::config(format!("invalid endpoint host {authority:?}")))?;
         parts.headers.insert(http::header::HOST, host);
+        // Who is calling, for CloudTrail, proxies and AWS support (a session
+        // header of the caller's own wins), and one id for all of a call's
+        // attempts, as the AWS SDKs send.
+        if !parts.headers.contains_key(http::header::USER_AGENT) {
+            parts.headers.insert(
+                http::header::USER_AGENT,
+                http::HeaderValue::from_static(USER_AGENT),
+            );
+        }
+        let invocation_id = uuid::Uuid::new_v4().to_string();
+        parts.headers.insert(
+            "amz-sdk-invocation-id",
+            http::HeaderValue::from_str(&invocation_id)
+                .map_err(|_| Error::config("invocation id"))?,
+        );
         let signer = Signer::new(i.region.clone(), call.service.signing_name);
 
         let partition = self.retry_partition(&parts.uri);
@@ -499,6 +517,10 @@ impl AwsSession {
         loop {
             let credentials = self.credentials().await?;
             let mut request = http::Request::from_parts(clone_parts(&parts), body.clone());
+            let progress = format!("attempt={attempt}; max={}", i.retry.max_attempts);
+            if let Ok(value) = http::HeaderValue::from_str(&progress) {
+                request.headers_mut().insert("amz-sdk-request", value);
+            }
             signer.sign(&mut request, &credentials)?;
             if adaptive {
                 while let Err(wait) = partition.limiter.try_acquire(partition.now()) {

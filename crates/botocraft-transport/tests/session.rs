@@ -503,6 +503,35 @@ async fn a_profiles_services_section_gives_service_endpoints() {
 }
 
 #[tokio::test]
+async fn every_attempt_names_the_library_the_call_and_the_attempt() {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut mock = MockNet::new();
+    let log = seen.clone();
+    let mut answers = vec![response(200, "{}"), response(500, "")];
+    mock.expect_send().times(2).returning(move |req| {
+        let h = |name: &str| req.headers()[name].to_str().unwrap().to_owned();
+        log.lock().unwrap().push((
+            h("user-agent"),
+            h("amz-sdk-invocation-id"),
+            h("amz-sdk-request"),
+        ));
+        Ok(answers.pop().unwrap())
+    });
+    let session = builder()
+        .retry_backoff_base(Duration::from_millis(1))
+        .transport(mock)
+        .build()
+        .unwrap();
+    assert_eq!(session.send(call()).await.unwrap().status(), 200);
+    let seen = seen.lock().unwrap();
+    assert!(seen[0].0.starts_with("botocraft/"), "{seen:?}");
+    assert_eq!(seen[0].1, seen[1].1, "one invocation id for the call");
+    assert_eq!(seen[0].1.len(), 36);
+    assert_eq!(seen[0].2, "attempt=1; max=3");
+    assert_eq!(seen[1].2, "attempt=2; max=3");
+}
+
+#[tokio::test]
 async fn session_headers_are_all_sent_and_signed() {
     let mut mock = MockNet::new();
     mock.expect_send()

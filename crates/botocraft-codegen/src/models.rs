@@ -1559,7 +1559,7 @@ impl<'a> Emitter<'a> {
                     .types
                     .fields(m.output_shape.as_ref().ok_or("refetch without output")?);
                 let of = self.field(&ofields, member, m.name)?;
-                let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {member}\".into(), snippet: String::new() }})?;\n        self.manager.using(&session).get(id).send().await", of.ident);
+                let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        self.manager.using(&session).get(id).send().await", of.ident);
             }
             Returns::Model => {
                 let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
@@ -1674,7 +1674,7 @@ impl<'a> Emitter<'a> {
                     if rf.ty.starts_with("Vec<") || rf.ty.starts_with("BTreeMap<") {
                         let _ = writeln!(s, "        Ok(out.{r}.take().unwrap_or_default()){some}");
                     } else {
-                        let _ = writeln!(s, "        out.{r}.take(){some}.ok_or_else(|| Error::Deserialize {{ operation: OPERATION.into(), message: \"the response has no {}\".into(), snippet: String::new() }})", rf.wire);
+                        let _ = writeln!(s, "        out.{r}.take(){some}.ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {}\"))", rf.wire);
                     }
                 }
             }

@@ -118,14 +118,16 @@ pub enum Error {
         message: String,
     },
     /// The response could not be understood.
-    #[error("could not parse the {operation} response: {message} (body starts: {snippet:?})")]
+    #[error("could not parse the {operation} response: {message}{}{}", fmt_snippet(.snippet), fmt_request_id(.request_id.as_deref()))]
     Deserialize {
         /// Operation name.
         operation: String,
         /// What the parser said.
         message: String,
-        /// The first bytes of the body.
+        /// The first bytes of the body (empty when the body is not the issue).
         snippet: String,
+        /// The request id the response carried in its headers, if any.
+        request_id: Option<String>,
     },
 }
 
@@ -145,6 +147,14 @@ fn fmt_status(status: u16) -> String {
         String::new()
     } else {
         format!(" (HTTP {status})")
+    }
+}
+
+fn fmt_snippet(snippet: &str) -> String {
+    if snippet.is_empty() {
+        String::new()
+    } else {
+        format!(" (body starts: {snippet:?})")
     }
 }
 
@@ -225,6 +235,37 @@ impl Error {
             operation: operation.into(),
             message: message.into(),
             snippet: snippet(body),
+            request_id: None,
+        }
+    }
+
+    /// A [`Error::Deserialize`] that says what a response lacks (`the
+    /// response has no imageDigest`): no body snippet.
+    pub fn missing_in_response(operation: impl Into<String>, what: impl Into<String>) -> Self {
+        Error::Deserialize {
+            operation: operation.into(),
+            message: what.into(),
+            snippet: String::new(),
+            request_id: None,
+        }
+    }
+
+    /// Sets the request id of a [`Error::Deserialize`] (the parsers take it
+    /// from the response headers); other errors are returned unchanged.
+    pub fn with_request_id(self, id: Option<String>) -> Self {
+        match self {
+            Error::Deserialize {
+                operation,
+                message,
+                snippet,
+                ..
+            } => Error::Deserialize {
+                operation,
+                message,
+                snippet,
+                request_id: id,
+            },
+            other => other,
         }
     }
 
@@ -234,11 +275,15 @@ impl Error {
     pub fn without_snippet(self) -> Self {
         match self {
             Error::Deserialize {
-                operation, message, ..
+                operation,
+                message,
+                request_id,
+                ..
             } => Error::Deserialize {
                 operation,
                 message,
                 snippet: crate::REDACTED.to_owned(),
+                request_id,
             },
             other => other,
         }
@@ -295,9 +340,9 @@ impl Error {
     /// The request id the service assigned, if any.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Service { request_id, .. } | Error::NotFound { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Service { request_id, .. }
+            | Error::NotFound { request_id, .. }
+            | Error::Deserialize { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

@@ -138,11 +138,10 @@ impl<T: Send + 'static> Paginator for TokenPaginator<T> {
                 Ok(page) => {
                     match page.next_token.filter(|t| !t.is_empty()) {
                         Some(t) if !state.seen.insert(t.clone()) => {
-                            let err = Error::Deserialize {
-                                operation: state.operation.to_owned(),
-                                message: format!("the service repeated the page token {t:?}"),
-                                snippet: String::new(),
-                            };
+                            let err = Error::missing_in_response(
+                                state.operation,
+                                format!("the service repeated the page token {t:?} (the listing would never end)"),
+                            );
                             return Some((Err(err), state));
                         }
                         Some(t) => state.next = Some(Some(t)),
@@ -246,6 +245,8 @@ mod tests {
         ]);
         let err = p.collect_all().await.unwrap_err();
         assert!(err.to_string().contains("repeated the page token"));
+        // Not a body problem: no empty snippet in the message.
+        assert!(!err.to_string().contains("body starts"), "{err}");
     }
 
     #[tokio::test]

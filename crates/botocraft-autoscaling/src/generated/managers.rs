@@ -1851,11 +1851,9 @@ impl AutoScalingGroupTerminateInstance {
         .map_err(|e| {
             error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
         })?;
-        out.activity.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no Activity".into(),
-            snippet: String::new(),
-        })
+        out.activity
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Activity"))
     }
 }
 

@@ -259,14 +259,9 @@ impl KeyPair {
             return Ok(());
         }
         let created = manager.using(&session).create(self).send().await?;
-        let id = created
-            .key_pair_id
-            .clone()
-            .ok_or_else(|| Error::Deserialize {
-                operation: "CreateKeyPair".into(),
-                message: "the response has no KeyPairId".into(),
-                snippet: String::new(),
-            })?;
+        let id = created.key_pair_id.clone().ok_or_else(|| {
+            Error::missing_in_response("CreateKeyPair", "the response has no KeyPairId")
+        })?;
         let mut fresh = manager.using(&session).get(id).send().await?;
         fresh.key_material = created.key_material;
         *self = fresh;

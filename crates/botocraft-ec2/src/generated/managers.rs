@@ -837,13 +837,9 @@ impl VpcDnsHostnames {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
-        out.enable_dns_hostnames
-            .take()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no EnableDnsHostnames".into(),
-                snippet: String::new(),
-            })
+        out.enable_dns_hostnames.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no EnableDnsHostnames")
+        })
     }
 }
 
@@ -918,13 +914,9 @@ impl VpcDnsSupport {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
-        out.enable_dns_support
-            .take()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no EnableDnsSupport".into(),
-                snippet: String::new(),
-            })
+        out.enable_dns_support.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no EnableDnsSupport")
+        })
     }
 }
 
@@ -1001,10 +993,11 @@ impl VpcNetworkAddressUsageMetrics {
         .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         out.enable_network_address_usage_metrics
             .take()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no EnableNetworkAddressUsageMetrics".into(),
-                snippet: String::new(),
+            .ok_or_else(|| {
+                Error::missing_in_response(
+                    OPERATION,
+                    "the response has no EnableNetworkAddressUsageMetrics",
+                )
             })
     }
 }
@@ -2521,11 +2514,10 @@ impl SecurityGroupCreate {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
-        let id = out.group_id.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no GroupId".into(),
-            snippet: String::new(),
-        })?;
+        let id = out
+            .group_id
+            .clone()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no GroupId"))?;
         self.manager.using(&session).get(id).send().await
     }
 }
@@ -5883,11 +5875,10 @@ impl AmiCreate {
             call::<_, CreateImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
-        let id = out.image_id.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no ImageId".into(),
-            snippet: String::new(),
-        })?;
+        let id = out
+            .image_id
+            .clone()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no ImageId"))?;
         self.manager.using(&session).get(id).send().await
     }
 }
@@ -6026,11 +6017,10 @@ impl AmiCopy {
             call::<_, CopyImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
-        let id = out.image_id.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no ImageId".into(),
-            snippet: String::new(),
-        })?;
+        let id = out
+            .image_id
+            .clone()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no ImageId"))?;
         self.manager.using(&session).get(id).send().await
     }
 }
@@ -6114,11 +6104,9 @@ impl AmiEnableDeregistrationProtection {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
-        out.r#return.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no Return".into(),
-            snippet: String::new(),
-        })
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
     }
 }
 
@@ -6195,11 +6183,9 @@ impl AmiDisableDeregistrationProtection {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
-        out.r#return.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no Return".into(),
-            snippet: String::new(),
-        })
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
     }
 }
 
@@ -8061,11 +8047,9 @@ impl RouteTableCreateRoute {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
                 })?;
-        out.r#return.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no Return".into(),
-            snippet: String::new(),
-        })
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
     }
 }
 
@@ -10020,14 +10004,9 @@ impl AddressCreate {
                         &key,
                     )
                 })?;
-        let id = out
-            .allocation_id
-            .clone()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no AllocationId".into(),
-                snippet: String::new(),
-            })?;
+        let id = out.allocation_id.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no AllocationId")
+        })?;
         self.manager.using(&session).get(id).send().await
     }
 }
@@ -10202,10 +10181,8 @@ impl AddressAssociate {
                         &key,
                     )
                 })?;
-        out.association_id.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no AssociationId".into(),
-            snippet: String::new(),
+        out.association_id.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no AssociationId")
         })
     }
 }
@@ -11040,11 +11017,10 @@ impl VolumeCreate {
         let mut out = call::<_, Volume>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
             .map_err(|e| error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key))?;
-        let id = out.volume_id.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no VolumeId".into(),
-            snippet: String::new(),
-        })?;
+        let id = out
+            .volume_id
+            .clone()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no VolumeId"))?;
         self.manager.using(&session).get(id).send().await
     }
 }
@@ -11163,13 +11139,9 @@ impl VolumeUpdate {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key)
                 })?;
-        out.volume_modification
-            .take()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no VolumeModification".into(),
-                snippet: String::new(),
-            })
+        out.volume_modification.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no VolumeModification")
+        })
     }
 }
 
@@ -12140,10 +12112,8 @@ impl SnapshotCreate {
             .map_err(|e| {
                 error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
             })?;
-        let id = out.snapshot_id.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no SnapshotId".into(),
-            snippet: String::new(),
+        let id = out.snapshot_id.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no SnapshotId")
         })?;
         self.manager.using(&session).get(id).send().await
     }
@@ -12343,10 +12313,8 @@ impl SnapshotCopy {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
                 })?;
-        let id = out.snapshot_id.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no SnapshotId".into(),
-            snippet: String::new(),
+        let id = out.snapshot_id.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no SnapshotId")
         })?;
         self.manager.using(&session).get(id).send().await
     }
@@ -12705,11 +12673,9 @@ impl SnapshotEnableBlockPublicAccess {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
-        out.state.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no State".into(),
-            snippet: String::new(),
-        })
+        out.state
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no State"))
     }
 }
 
@@ -12781,11 +12747,9 @@ impl SnapshotDisableBlockPublicAccess {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
-        out.state.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no State".into(),
-            snippet: String::new(),
-        })
+        out.state
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no State"))
     }
 }
 
@@ -12857,11 +12821,9 @@ impl SnapshotGetPublicAccessBlockState {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
-        out.state.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no State".into(),
-            snippet: String::new(),
-        })
+        out.state
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no State"))
     }
 }
 
@@ -13524,10 +13486,8 @@ impl KeyPairImportKeyPair {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
                 })?;
-        let id = out.key_pair_id.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no KeyPairId".into(),
-            snippet: String::new(),
+        let id = out.key_pair_id.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no KeyPairId")
         })?;
         self.manager.using(&session).get(id).send().await
     }
@@ -18545,13 +18505,9 @@ impl NetworkAclReplaceAssociation {
         .map_err(|e| {
             error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
         })?;
-        out.new_association_id
-            .take()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no NewAssociationId".into(),
-                snippet: String::new(),
-            })
+        out.new_association_id.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no NewAssociationId")
+        })
     }
 }
 
@@ -21449,10 +21405,8 @@ impl VpnGatewayAttach {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
                 })?;
-        out.vpc_attachment.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no VpcAttachment".into(),
-            snippet: String::new(),
+        out.vpc_attachment.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no VpcAttachment")
         })
     }
 }
@@ -23620,11 +23574,9 @@ impl VpcEndpointModify {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
                 })?;
-        out.r#return.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no Return".into(),
-            snippet: String::new(),
-        })
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
     }
 }
 

@@ -187,15 +187,9 @@ impl EcrImageManager {
             request = request.image_tag(tag);
         }
         let image = request.send().await?;
-        let digest =
-            image
-                .image_id
-                .and_then(|i| i.image_digest)
-                .ok_or_else(|| Error::Deserialize {
-                    operation: "PutImage".into(),
-                    message: "the response has no image.imageId.imageDigest".into(),
-                    snippet: String::new(),
-                })?;
+        let digest = image.image_id.and_then(|i| i.image_digest).ok_or_else(|| {
+            Error::missing_in_response("PutImage", "the response has no image.imageId.imageDigest")
+        })?;
         let session = self.session()?;
         self.using(&session)
             .get(repository_name, ImageIdentifier::digest(digest))

@@ -1217,14 +1217,9 @@ impl RepositoryGetLifecyclePolicy {
                 error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
             })?,
         };
-        out.lifecycle_policy_text
-            .take()
-            .map(Some)
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no lifecyclePolicyText".into(),
-                snippet: String::new(),
-            })
+        out.lifecycle_policy_text.take().map(Some).ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no lifecyclePolicyText")
+        })
     }
 }
 
@@ -1480,11 +1475,7 @@ impl RepositoryGetPolicy {
         out.policy_text
             .take()
             .map(Some)
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no policyText".into(),
-                snippet: String::new(),
-            })
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no policyText"))
     }
 }
 
@@ -2461,11 +2452,9 @@ impl EcrImagePutImage {
                         &key,
                     )
                 })?;
-        out.image.take().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no image".into(),
-            snippet: String::new(),
-        })
+        out.image
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no image"))
     }
 }
 

@@ -8075,13 +8075,9 @@ impl ServiceDeploymentStop {
                 &key,
             )
         })?;
-        out.service_deployment_arn
-            .take()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no serviceDeploymentArn".into(),
-                snippet: String::new(),
-            })
+        out.service_deployment_arn.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no serviceDeploymentArn")
+        })
     }
 }
 
@@ -8550,10 +8546,8 @@ impl DaemonCreate {
                         &key,
                     )
                 })?;
-        let id = out.daemon_arn.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no daemonArn".into(),
-            snippet: String::new(),
+        let id = out.daemon_arn.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no daemonArn")
         })?;
         self.manager.using(&session).get(id).send().await
     }
@@ -8696,10 +8690,8 @@ impl DaemonUpdate {
                         &key,
                     )
                 })?;
-        let id = out.daemon_arn.clone().ok_or_else(|| Error::Deserialize {
-            operation: OPERATION.into(),
-            message: "the response has no daemonArn".into(),
-            snippet: String::new(),
+        let id = out.daemon_arn.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no daemonArn")
         })?;
         self.manager.using(&session).get(id).send().await
     }
@@ -9279,14 +9271,9 @@ impl DaemonTaskDefinitionCreate {
                 &key,
             )
         })?;
-        let id = out
-            .daemon_task_definition_arn
-            .clone()
-            .ok_or_else(|| Error::Deserialize {
-                operation: OPERATION.into(),
-                message: "the response has no daemonTaskDefinitionArn".into(),
-                snippet: String::new(),
-            })?;
+        let id = out.daemon_task_definition_arn.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no daemonTaskDefinitionArn")
+        })?;
         self.manager.using(&session).get(id).send().await
     }
 }

@@ -161,7 +161,7 @@ pub fn parse_response<O: DeserializeOwned>(
         out = Some(O::deserialize(d)?);
         Ok(())
     })?;
-    out.ok_or_else(|| parse_failed(operation, no_value(), response.body()))
+    out.ok_or_else(|| parse_failed(operation, no_value(), response))
 }
 
 fn read_response(
@@ -182,13 +182,18 @@ fn read_response(
     } else {
         body
     };
-    read_json(shape, text, read).map_err(|e| parse_failed(operation, e, body))
+    read_json(shape, text, read).map_err(|e| parse_failed(operation, e, response))
 }
 
 #[cold]
 #[inline(never)]
-fn parse_failed(operation: &str, e: serde_json::Error, body: &[u8]) -> Error {
-    Error::deserialize(operation, e.to_string(), body)
+fn parse_failed(
+    operation: &str,
+    e: serde_json::Error,
+    response: &http::Response<Vec<u8>>,
+) -> Error {
+    Error::deserialize(operation, e.to_string(), response.body())
+        .with_request_id(request_id(response.headers()))
 }
 
 /// Turns an error response into an [`Error`].

@@ -108,9 +108,16 @@ fn garbage_success_body_is_a_deserialize_error() {
         #[allow(dead_code)]
         n: Option<i32>,
     }
-    let r = response(200, &[], r#"{"n": "not a number"}"#);
+    let r = response(
+        200,
+        &[("x-amzn-requestid", "rid-7")],
+        r#"{"n": "not a number"}"#,
+    );
     let err = parse_response::<Out>(&ECS, "Op", &OUT, &r).unwrap_err();
     assert!(matches!(err, Error::Deserialize { .. }), "{err}");
+    // The request id AWS support asks for is kept, and shown.
+    assert_eq!(err.request_id(), Some("rid-7"));
+    assert!(err.to_string().contains("[request id rid-7]"), "{err}");
     let r = response(200, &[], "");
     assert!(parse_response::<Out>(&ECS, "Op", &OUT, &r).is_ok());
 }

@@ -74,12 +74,13 @@ pub fn parse_response<O: DeserializeOwned>(
     let ec2 = service.protocol == Protocol::Ec2Query;
     let root = format!("{operation}Response");
     de::from_slice(response.body(), shape, Some(&root), wrapper.as_deref(), ec2)
-        .map_err(|e| deserialize_error(operation, e, response.body()))
+        .map_err(|e| deserialize_error(operation, e, response))
 }
 
 #[cold]
-fn deserialize_error(operation: &str, e: de::DeError, body: &[u8]) -> Error {
-    Error::deserialize(operation, e.to_string(), body)
+fn deserialize_error(operation: &str, e: de::DeError, response: &http::Response<Vec<u8>>) -> Error {
+    Error::deserialize(operation, e.to_string(), response.body())
+        .with_request_id(request_id(response.headers()))
 }
 
 /// Turns an error response into an [`Error::Service`].

@@ -695,6 +695,7 @@ fn a_200_with_another_document_is_not_an_empty_answer() {
             err.to_string().contains("not <DescribeInstancesResponse>"),
             "{err}"
         );
+        assert_eq!(err.request_id(), Some("rid-9"));
     }
     // A namespace prefix is not part of the name; an empty body is an
     // answer with nothing in it.

@@ -125,6 +125,7 @@ pub struct AwsSessionBuilder {
     operation_timeout: Option<Duration>,
     transport: Option<Arc<dyn Transport>>,
     allow_insecure_http: bool,
+    ca_bundle: Option<std::path::PathBuf>,
     backoff_base: Option<Duration>,
     max_backoff: Option<Duration>,
     env: Option<Env>,
@@ -226,6 +227,15 @@ impl AwsSessionBuilder {
     /// The transport (default [`HyperTransport`]).
     pub fn transport(mut self, t: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(t));
+        self
+    }
+
+    /// A PEM file of certificates the default transport trusts besides the
+    /// Mozilla roots (a TLS-inspecting proxy's, a private endpoint's); else
+    /// `AWS_CA_BUNDLE`, else the profile's `ca_bundle`. An unreadable file
+    /// or one without certificates makes [`build`](Self::build) fail.
+    pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.ca_bundle = Some(path.into());
         self
     }
 
@@ -357,11 +367,37 @@ impl AwsSessionBuilder {
                 })
             }
         };
+        let ca_bundle = match &self.ca_bundle {
+            Some(path) => Some((path.clone(), "ca_bundle(..)".to_owned())),
+            None => env
+                .get("AWS_CA_BUNDLE")
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| (env.expand_home(p.trim()), "AWS_CA_BUNDLE".to_owned()))
+                .or_else(|| {
+                    let p = profile.as_ref()?.get("ca_bundle")?.trim();
+                    (!p.is_empty()).then(|| {
+                        (
+                            env.expand_home(p),
+                            format!("profile {profile_name:?} ca_bundle"),
+                        )
+                    })
+                }),
+        };
+        let ca_pem = match ca_bundle {
+            Some((path, source)) => Some(std::fs::read(&path).map_err(|e| {
+                Error::config(format!(
+                    "cannot read the CA bundle {} ({source}): {e}",
+                    path.display()
+                ))
+            })?),
+            None => None,
+        };
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
             None => Arc::new(
                 HyperTransport::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .extra_root_certificates_pem_opt(ca_pem)
                     .allow_insecure_http(
                         self.allow_insecure_http
                             || env

@@ -98,6 +98,8 @@ pub struct HyperTransportBuilder {
     pool_idle_timeout: Duration,
     max_connections: usize,
     danger_accept_invalid_certs: bool,
+    /// PEM certificates trusted besides the Mozilla roots.
+    extra_roots_pem: Option<Vec<u8>>,
 }
 
 /// The default limit on requests in flight (and so on open connections).
@@ -111,6 +113,7 @@ impl Default for HyperTransportBuilder {
             pool_idle_timeout: Duration::from_secs(60),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             danger_accept_invalid_certs: false,
+            extra_roots_pem: None,
         }
     }
 }
@@ -139,6 +142,21 @@ impl HyperTransportBuilder {
     /// an unbounded number of connections. 0 is treated as 1.
     pub fn max_connections(mut self, n: usize) -> Self {
         self.max_connections = n.max(1);
+        self
+    }
+
+    /// Also trusts the certificates of this PEM bundle (what
+    /// `AWS_CA_BUNDLE` or a profile's `ca_bundle` names): a TLS-inspecting
+    /// corporate proxy's, or a private endpoint's. The Mozilla roots stay
+    /// trusted, and verification stays on. A bundle with no certificate, or
+    /// one that does not parse, makes [`build`](Self::build) fail.
+    pub fn extra_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots_pem = Some(pem.into());
+        self
+    }
+
+    pub(crate) fn extra_root_certificates_pem_opt(mut self, pem: Option<Vec<u8>>) -> Self {
+        self.extra_roots_pem = pem;
         self
     }
 
@@ -171,6 +189,19 @@ impl HyperTransportBuilder {
                 .https_or_http()
                 .enable_http1()
                 .wrap_connector(http)
+        } else if let Some(pem) = &self.extra_roots_pem {
+            let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::config(format!("TLS configuration: {e}")))?
+            .with_root_certificates(root_store_with(pem)?)
+            .with_no_client_auth();
+            hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(config)
+                .https_or_http()
+                .enable_http1()
+                .wrap_connector(http)
         } else {
             // The provider is named, not taken from the process default: a
             // program that also links rustls with aws-lc-rs (aws-sdk-rust
@@ -194,6 +225,28 @@ impl HyperTransportBuilder {
             in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(self.max_connections)),
         })
     }
+}
+
+/// The Mozilla roots plus the certificates of the PEM bundle `pem`.
+fn root_store_with(pem: &[u8]) -> Result<rustls::RootCertStore> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let mut added = 0;
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem) {
+        let cert = cert.map_err(|e| Error::config(format!("CA bundle: {e}")))?;
+        roots
+            .add(cert)
+            .map_err(|e| Error::config(format!("CA bundle: a certificate is not usable: {e}")))?;
+        added += 1;
+    }
+    if added == 0 {
+        return Err(Error::config(
+            "CA bundle: no `-----BEGIN CERTIFICATE-----` block in it",
+        ));
+    }
+    Ok(roots)
 }
 
 impl HyperTransport {

@@ -493,11 +493,34 @@ async fn self_signed_server() -> (
     SocketAddr,
     tokio_rustls::rustls::pki_types::CertificateDer<'static>,
 ) {
+    let (addr, cert, _pem) = self_signed_server_with_pem().await;
+    (addr, cert)
+}
+
+/// [`self_signed_server`], also giving the certificate as PEM.
+async fn self_signed_server_with_pem() -> (
+    SocketAddr,
+    tokio_rustls::rustls::pki_types::CertificateDer<'static>,
+    String,
+) {
     use tokio_rustls::rustls;
     let generated =
         rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
             .unwrap();
     let cert = generated.cert.der().clone();
+    let pem = {
+        use base64::Engine as _;
+        let text = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
+        let lines: Vec<&str> = text
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            lines.join("\n")
+        )
+    };
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(generated.signing_key.serialize_der().into());
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
@@ -529,7 +552,7 @@ async fn self_signed_server() -> (
             });
         }
     });
-    (addr, cert)
+    (addr, cert, pem)
 }
 
 #[tokio::test]
@@ -697,4 +720,56 @@ async fn danger_accept_invalid_certs_is_the_explicit_way_out() {
     .expect("answers promptly")
     .expect("an unverified certificate is accepted when asked to");
     assert_eq!(out, json!({}));
+}
+
+/// A CA bundle (a corporate proxy's certificate) is trusted besides the
+/// Mozilla roots, from the builder, `AWS_CA_BUNDLE` or the profile.
+#[tokio::test]
+async fn a_ca_bundle_adds_trusted_certificates() {
+    let (addr, _cert, pem) = self_signed_server_with_pem().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("corp.pem");
+    std::fs::write(&bundle, &pem).unwrap();
+    let endpoint = format!("https://localhost:{}", addr.port());
+    let call = |session: botocraft_transport::AwsSession| async move {
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            invoke::<_, Value>(&session, &ECS, "ListClusters", &json!({})),
+        )
+        .await
+        .expect("answers promptly")
+    };
+    let from_builder = builder(&endpoint)
+        .ca_bundle(&bundle)
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    assert_eq!(call(from_builder).await.unwrap(), json!({}));
+    std::fs::create_dir(dir.path().join(".aws")).unwrap();
+    std::fs::write(
+        dir.path().join(".aws/config"),
+        format!("[default]\nca_bundle = {}\n", bundle.display()),
+    )
+    .unwrap();
+    for vars in [
+        vec![("AWS_CA_BUNDLE", bundle.to_str().unwrap())],
+        vec![("HOME", dir.path().to_str().unwrap())],
+    ] {
+        let session = AwsSession::builder()
+            .env(Env::from_vars(vars))
+            .region("us-east-1")
+            .credentials(credentials())
+            .endpoint_url(&endpoint)
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        assert_eq!(call(session).await.unwrap(), json!({}));
+    }
+    // A file that is not a bundle, or is not there, is a configuration error.
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    for path in [junk, dir.path().join("absent.pem")] {
+        let err = builder(&endpoint).ca_bundle(&path).build().unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    }
 }

@@ -200,6 +200,7 @@ impl<'a> Types<'a> {
     }
 
     fn emit_enum(&self, out: &mut String, shape_name: &str, shape: &Shape) {
+        const INDEXED_ENUM_SIZE: usize = 64;
         let name = &self.names[shape_name];
         out.push_str("botocraft_core::open_enum! {\n");
         let doc = shape
@@ -213,17 +214,31 @@ impl<'a> Types<'a> {
             out.push_str(&docs::render(&doc, "    "));
         }
         let _ = writeln!(out, "    pub enum {name} {{");
+        // Large enums are looked up by binary search over their sorted
+        // values (see `open_enum!`): each value gets its position.
+        let indexed = shape.enum_values.len() >= INDEXED_ENUM_SIZE;
         let mut used = BTreeSet::new();
-        for value in &shape.enum_values {
+        for (i, value) in shape.enum_values.iter().enumerate() {
             let mut v = names::variant(value);
             let mut n = 2;
             while !used.insert(v.clone()) {
                 v = format!("{}{n}", names::variant(value));
                 n += 1;
             }
-            let _ = writeln!(out, "        {v} = {value:?},");
+            if indexed {
+                let _ = writeln!(out, "        {v} = {value:?} => {i},");
+            } else {
+                let _ = writeln!(out, "        {v} = {value:?},");
+            }
         }
-        out.push_str("    }\n}\n\n");
+        out.push_str("    }\n");
+        if indexed {
+            let mut order: Vec<usize> = (0..shape.enum_values.len()).collect();
+            order.sort_by(|&a, &b| shape.enum_values[a].cmp(&shape.enum_values[b]));
+            let order: Vec<String> = order.iter().map(usize::to_string).collect();
+            let _ = writeln!(out, "    sorted = [{}];", order.join(", "));
+        }
+        out.push_str("}\n\n");
     }
 
     /// Field name, Rust type and serde attributes of every member.

@@ -18,20 +18,55 @@
 /// ```
 #[macro_export]
 macro_rules! open_enum {
+    // A large enum (the generator's form): each value's position, and the
+    // positions in sorted order. Values are found by binary search over one
+    // concatenated string, and named by slicing it: a `match` over a
+    // thousand strings (EC2's instance types) compiles to tens of KB.
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal => $idx:literal ),* $(,)?
+        }
+        sorted = [ $($sorted:literal),* $(,)? ];
+    ) => {
+        $crate::open_enum!(@type $(#[$meta])* $vis enum $name { $( $(#[$vmeta])* $variant, )* });
+
+        impl $name {
+            /// Every value this version knows, in model order.
+            pub const KNOWN: &'static [&'static str] = &[$($value),*];
+            const NAMES: &'static str = concat!($($value),*);
+            const ENDS: &'static [u32] = &$crate::open_enum::ends([$($value.len()),*]);
+            const SORTED: &'static [u16] = &[$($sorted),*];
+
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                // The position first, then one slice: an arm per value
+                // returning its own slice would inline the slicing 1,000 times.
+                let position: usize = match self {
+                    $( $name::$variant => $idx, )*
+                    $name::Unknown(other) => return other.as_str(),
+                };
+                $crate::open_enum::name_at(Self::NAMES, Self::ENDS, position)
+            }
+
+            /// The known variant `value` names.
+            fn known(value: &str) -> ::std::option::Option<Self> {
+                match $crate::open_enum::find(value, Self::NAMES, Self::ENDS, Self::SORTED)? {
+                    $( $idx => ::std::option::Option::Some($name::$variant), )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+
+        $crate::open_enum!(@impls $name);
+    };
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $value:literal ),* $(,)?
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        $vis enum $name {
-            $( $(#[$vmeta])* $variant, )*
-            /// A value this version of botocraft does not know, kept verbatim.
-            Unknown(::std::string::String),
-        }
+        $crate::open_enum!(@type $(#[$meta])* $vis enum $name { $( $(#[$vmeta])* $variant, )* });
 
         impl $name {
             /// Every value this version knows, in model order.
@@ -44,9 +79,7 @@ macro_rules! open_enum {
                     $name::Unknown(other) => other.as_str(),
                 }
             }
-        }
 
-        impl $name {
             /// The known variant `value` names.
             fn known(value: &str) -> ::std::option::Option<Self> {
                 match value {
@@ -56,6 +89,19 @@ macro_rules! open_enum {
             }
         }
 
+        $crate::open_enum!(@impls $name);
+    };
+    (@type $(#[$meta:meta])* $vis:vis enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident, )* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version of botocraft does not know, kept verbatim.
+            Unknown(::std::string::String),
+        }
+    };
+    (@impls $name:ident) => {
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
                 Self::known(value).unwrap_or_else(|| $name::Unknown(value.to_owned()))
@@ -97,6 +143,41 @@ macro_rules! open_enum {
     };
 }
 
+/// The end of each value in the concatenation of `lens`-long values.
+#[doc(hidden)]
+pub const fn ends<const N: usize>(lens: [usize; N]) -> [u32; N] {
+    let mut out = [0u32; N];
+    let mut total = 0usize;
+    let mut i = 0;
+    while i < N {
+        total += lens[i];
+        out[i] = total as u32;
+        i += 1;
+    }
+    out
+}
+
+/// Value `i` of the concatenation `names` whose value ends are `ends`.
+#[doc(hidden)]
+pub fn name_at<'a>(names: &'a str, ends: &[u32], i: usize) -> &'a str {
+    let start = match i.checked_sub(1) {
+        Some(before) => ends.get(before).copied().unwrap_or(0),
+        None => 0,
+    };
+    let end = ends.get(i).copied().unwrap_or(start);
+    names.get(start as usize..end as usize).unwrap_or("")
+}
+
+/// The position of `value` among the values of `names`/`ends`, given their
+/// positions in sorted order.
+#[doc(hidden)]
+pub fn find(value: &str, names: &str, ends: &[u32], sorted: &[u16]) -> Option<usize> {
+    let k = sorted
+        .binary_search_by(|&i| name_at(names, ends, usize::from(i)).cmp(value))
+        .ok()?;
+    sorted.get(k).map(|&i| usize::from(i))
+}
+
 /// Reads a string, borrowed from the input when the deserializer can lend it.
 #[doc(hidden)]
 pub fn deserialize_text<'de, D: serde::Deserializer<'de>>(
@@ -119,4 +200,48 @@ pub fn deserialize_text<'de, D: serde::Deserializer<'de>>(
         }
     }
     d.deserialize_str(Text)
+}
+
+#[cfg(test)]
+mod tests {
+    crate::open_enum! {
+        /// Sizes, in the generator's indexed form.
+        pub enum Size {
+            Medium = "m.medium" => 0,
+            Large = "m.large" => 1,
+            Xlarge = "m.xlarge" => 2,
+            Small = "a.small" => 3,
+        }
+        sorted = [3, 1, 0, 2];
+    }
+
+    #[test]
+    fn indexed_enums_parse_and_name_every_value() {
+        for (i, name) in Size::KNOWN.iter().enumerate() {
+            let size = Size::from(*name);
+            assert_eq!(size.as_str(), *name, "{i}");
+            assert!(!matches!(size, Size::Unknown(_)), "{name}");
+        }
+        assert_eq!(Size::from("m.large"), Size::Large);
+        assert_eq!(Size::from("a.small"), Size::Small);
+        for other in ["", "m", "m.larg", "m.largee", "z.huge", "a.small "] {
+            assert_eq!(Size::from(other), Size::Unknown(other.to_owned()));
+            assert_eq!(Size::from(other).as_str(), other);
+        }
+        let json = serde_json::to_string(&Size::Xlarge).unwrap();
+        assert_eq!(json, "\"m.xlarge\"");
+        let back: Size = serde_json::from_str("\"m.medium\"").unwrap();
+        assert_eq!(back, Size::Medium);
+    }
+
+    #[test]
+    fn names_are_sliced_without_panicking() {
+        let ends = super::ends([1, 2, 3]);
+        assert_eq!(ends, [1, 3, 6]);
+        assert_eq!(super::name_at("abbccc", &ends, 0), "a");
+        assert_eq!(super::name_at("abbccc", &ends, 2), "ccc");
+        assert_eq!(super::name_at("abbccc", &ends, 9), "");
+        assert_eq!(super::find("bb", "abbccc", &ends, &[0, 1, 2]), Some(1));
+        assert_eq!(super::find("b", "abbccc", &ends, &[0, 1, 2]), None);
+    }
 }

@@ -135,3 +135,20 @@ async fn instances_filters_by_instance_type() {
     assert_eq!(b["Filter.1.Value.1"], "t3.micro");
     f.done();
 }
+
+#[test]
+fn every_known_instance_type_parses_to_itself() {
+    use botocraft_ec2::InstanceType;
+    // InstanceType is large enough to be looked up by binary search.
+    assert!(InstanceType::KNOWN.len() > 1000);
+    for name in InstanceType::KNOWN {
+        let t = InstanceType::from(*name);
+        assert!(!matches!(t, InstanceType::Unknown(_)), "{name}");
+        assert_eq!(t.as_str(), *name);
+    }
+    assert_eq!(InstanceType::from("t3.micro"), InstanceType::T3Micro);
+    assert_eq!(
+        InstanceType::from("t99.enormous"),
+        InstanceType::Unknown("t99.enormous".into())
+    );
+}

@@ -175,44 +175,30 @@ impl HyperTransportBuilder {
         http.enforce_http(false);
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
-        let https = if self.danger_accept_invalid_certs {
+        // One TLS configuration path for every case. The provider is named,
+        // not taken from the process default: a program that also links
+        // rustls with aws-lc-rs (aws-sdk-rust does) would otherwise have two
+        // and panic on the first request.
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::config(format!("TLS configuration: {e}")))?;
+        let config = if self.danger_accept_invalid_certs {
             tracing::warn!("TLS certificate verification is OFF for this transport (danger_accept_invalid_certs)");
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-                .with_safe_default_protocol_versions()
-                .map_err(|e| Error::config(format!("TLS configuration: {e}")))?
+            builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
-                .with_no_client_auth();
-            hyper_rustls::HttpsConnectorBuilder::new()
-                .with_tls_config(config)
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http)
-        } else if let Some(pem) = &self.extra_roots_pem {
-            let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-                rustls::crypto::ring::default_provider(),
-            ))
-            .with_safe_default_protocol_versions()
-            .map_err(|e| Error::config(format!("TLS configuration: {e}")))?
-            .with_root_certificates(root_store_with(pem)?)
-            .with_no_client_auth();
-            hyper_rustls::HttpsConnectorBuilder::new()
-                .with_tls_config(config)
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http)
+                .with_no_client_auth()
         } else {
-            // The provider is named, not taken from the process default: a
-            // program that also links rustls with aws-lc-rs (aws-sdk-rust
-            // does) would otherwise have two and panic on the first request.
-            hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-                .map_err(|e| Error::config(format!("TLS configuration: {e}")))?
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http)
+            builder
+                .with_root_certificates(root_store_with(self.extra_roots_pem.as_deref())?)
+                .with_no_client_auth()
         };
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(config)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.max_connections)
@@ -227,11 +213,14 @@ impl HyperTransportBuilder {
     }
 }
 
-/// The Mozilla roots plus the certificates of the PEM bundle `pem`.
-fn root_store_with(pem: &[u8]) -> Result<rustls::RootCertStore> {
+/// The Mozilla roots, plus the certificates of the PEM bundle `pem` if any.
+fn root_store_with(pem: Option<&[u8]>) -> Result<rustls::RootCertStore> {
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let Some(pem) = pem else {
+        return Ok(roots);
     };
     let mut added = 0;
     for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem) {

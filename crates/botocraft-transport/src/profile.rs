@@ -254,32 +254,26 @@ impl ProfileFiles {
             }
         };
         for section in parse_ini(config, config_name)? {
-            if let Some(name) = section
-                .name
-                .strip_prefix("sso-session")
-                .filter(|r| r.starts_with([' ', '\t']))
-            {
-                let name = name.trim().to_owned();
-                note(format!("sso-session {name}"), &section.errors);
-                let session = sso_sessions.entry(name.clone()).or_insert_with(|| Profile {
-                    name,
-                    properties: BTreeMap::new(),
-                });
-                session.properties.extend(section.properties);
-                continue;
-            }
-            if let Some(name) = section
-                .name
-                .strip_prefix("services")
-                .filter(|r| r.starts_with([' ', '\t']))
-            {
-                let name = name.trim().to_owned();
-                note(format!("services {name}"), &section.errors);
-                let services = services.entry(name.clone()).or_insert_with(|| Profile {
-                    name,
-                    properties: BTreeMap::new(),
-                });
-                services.properties.extend(section.properties);
+            // `[sso-session x]` and `[services x]`: kept apart from profiles.
+            let other = [
+                ("sso-session", &mut sso_sessions),
+                ("services", &mut services),
+            ]
+            .into_iter()
+            .find_map(|(kind, into)| {
+                let name = section.name.strip_prefix(kind)?;
+                name.starts_with([' ', '\t'])
+                    .then(|| (kind, name.trim().to_owned(), into))
+            });
+            if let Some((kind, name, into)) = other {
+                note(format!("{kind} {name}"), &section.errors);
+                into.entry(name.clone())
+                    .or_insert_with(|| Profile {
+                        name,
+                        properties: BTreeMap::new(),
+                    })
+                    .properties
+                    .extend(section.properties);
                 continue;
             }
             let explicit = section

@@ -205,21 +205,27 @@ pub(crate) fn check_path(
 ) -> Result<()> {
     let mut at = shape;
     let mut place = shape.name.to_owned();
+    let named = |members: &[crate::schema::Member], seg: &str| {
+        members
+            .iter()
+            .position(|m| m.name == seg || normalised_eq(m.name, seg))
+    };
+    // An unknown last segment may be a misspelt lookup (`startwith`).
+    let lookups = |i: usize, joiner: &str| {
+        if last_may_be_lookup && i > 0 && i + 1 == segments.len() {
+            format!(", {joiner} a lookup ({})", super::LOOKUPS.join(", "))
+        } else {
+            String::new()
+        }
+    };
     let mut i = 0;
     while i < segments.len() {
         let seg = segments[i];
         match at.kind {
             Kind::Structure(members) => {
-                let Some(m) = members
-                    .iter()
-                    .find(|m| m.name == seg || normalised_eq(m.name, seg))
-                else {
+                let Some(m) = named(members, seg).map(|k| &members[k]) else {
                     let fields: Vec<&str> = members.iter().map(|m| m.name).collect();
-                    let lookup = if last_may_be_lookup && i > 0 && i + 1 == segments.len() {
-                        format!(", nor a lookup ({})", super::LOOKUPS.join(", "))
-                    } else {
-                        String::new()
-                    };
+                    let lookup = lookups(i, "nor");
                     return Err(Error::validation(format!(
                         "QuerySet path {text:?}: `{seg}` is not a field of {place}{lookup}; its fields are {}",
                         fields.join(", ")
@@ -233,13 +239,7 @@ pub(crate) fn check_path(
                 if seg.parse::<usize>().is_ok() {
                     at = member.shape;
                     i += 1;
-                } else if is_tag_shape(member.shape)
-                    && member.shape.member(seg).is_none()
-                    && !member
-                        .shape
-                        .members()
-                        .iter()
-                        .any(|m| normalised_eq(m.name, seg))
+                } else if is_tag_shape(member.shape) && named(member.shape.members(), seg).is_none()
                 {
                     // A tag key: the rest applies to its value.
                     return Ok(());
@@ -256,11 +256,7 @@ pub(crate) fn check_path(
             }
             Kind::Document => return Ok(()),
             _ => {
-                let lookup = if last_may_be_lookup && i > 0 && i + 1 == segments.len() {
-                    format!(", and not a lookup ({})", super::LOOKUPS.join(", "))
-                } else {
-                    String::new()
-                };
+                let lookup = lookups(i, "and not");
                 return Err(Error::validation(format!(
                     "QuerySet path {text:?}: {place} is a {} with no field `{seg}`{lookup}",
                     scalar_kind(&at.kind)

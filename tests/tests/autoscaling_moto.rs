@@ -514,3 +514,30 @@ async fn saving_a_stale_group_keeps_what_others_changed() {
     // save() refreshed the model too.
     assert_eq!(stale.desired_capacity, Some(2));
 }
+
+#[tokio::test]
+async fn page_size_sets_how_many_groups_a_page_holds() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "paged-lc").await;
+    for name in ["paged-a", "paged-b", "paged-c"] {
+        group(&moto, name, "paged-lc", "test").await;
+    }
+    let pages: Vec<Vec<AutoScalingGroup>> = AutoScalingGroup::objects()
+        .using(&moto.session)
+        .list()
+        .page_size(2)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [2, 1], "{sizes:?}");
+    // Every page is still fetched by a plain listing.
+    let all = AutoScalingGroup::objects()
+        .using(&moto.session)
+        .list()
+        .page_size(1)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+}

@@ -1330,6 +1330,16 @@ impl<'a> Emitter<'a> {
             })
             .unwrap_or_default();
         token_members.extend(m.def.tokens.iter().flatten().cloned());
+        // A listing's page size: the paginator's limit member, under one name
+        // for every service (`MaxResults`, `maxResults`, `MaxRecords`).
+        let limit = pag
+            .filter(|_| m.def.paginate)
+            .and_then(|p| p.limit_key.as_deref())
+            .and_then(|key| m.input_fields.iter().find(|f| f.wire == key))
+            .filter(|f| f.ty == "i32");
+        if let Some(f) = limit {
+            let _ = writeln!(out, "    /// How many results to ask for per page (`{wire}`; AWS's own default when\n    /// not set, and AWS's limits apply). Every page is still fetched; with\n    /// `.pages()`/`.stream()`, smaller pages arrive sooner.\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
+        }
         for f in &m.input_fields {
             if positional.contains(&f.wire.as_str())
                 || m.def.hide.contains(&f.wire)

@@ -442,6 +442,14 @@ impl AutoScalingGroupGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
+    }
+
     /// Specifies whether to include information about Amazon EC2 instances in the response. When set to `true` (default), the response includes instance details.
     pub fn include_instances(mut self, value: impl Into<bool>) -> Self {
         self.input.include_instances = Some(value.into());
@@ -569,6 +577,14 @@ impl AutoScalingGroupList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &AutoScalingGroupNamesType {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
     }
 
     /// The names of the Auto Scaling groups. By default, you can only specify up to 50 names. You can optionally increase this limit using the `MaxRecords` property.
@@ -1723,6 +1739,14 @@ impl AutoScalingGroupInstanceStatus {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
+    }
+
     /// The IDs of the instances. If you omit this property, all Auto Scaling instances are described. If you specify an ID that does not exist, it is ignored with no error.
     pub fn instance_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
@@ -1903,6 +1927,14 @@ impl AutoScalingGroupActivities {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeScalingActivitiesType {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
     }
 
     /// The activity IDs of the desired scaling activities. If unknown activity IDs are requested, they are ignored with no error. Only activities started within the last six weeks can be returned regardless of the activity IDs specified. If other filters are specified with the request, only results matching all filter criteria can be returned.
@@ -2177,6 +2209,14 @@ impl AutoScalingGroupGetTags {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeTagsType {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
@@ -2523,6 +2563,14 @@ impl LaunchConfigurationGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
+    }
+
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
@@ -2638,6 +2686,14 @@ impl LaunchConfigurationList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &LaunchConfigurationNamesType {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
     }
 
     /// The launch configuration names. If you omit this property, all launch configurations are described.

@@ -311,6 +311,14 @@ impl VpcGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -445,6 +453,14 @@ impl VpcList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeVpcsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
@@ -1354,6 +1370,14 @@ impl SubnetGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -1488,6 +1512,14 @@ impl SubnetList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeSubnetsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
@@ -2166,6 +2198,14 @@ impl SecurityGroupGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -2304,6 +2344,14 @@ impl SecurityGroupList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeSecurityGroupsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The IDs of the security groups. Required for security groups in a nondefault VPC.
@@ -3375,6 +3423,14 @@ impl InstanceGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
@@ -3518,6 +3574,14 @@ impl InstanceList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeInstancesRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The instance IDs.
@@ -5629,6 +5693,14 @@ impl AmiList {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
     pub fn executable_users(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.executable_users = Some(value.into_iter().map(Into::into).collect());
@@ -6570,6 +6642,14 @@ impl InternetGatewayGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -6712,6 +6792,14 @@ impl InternetGatewayList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeInternetGatewaysRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The IDs of the internet gateways.
@@ -7485,6 +7573,14 @@ impl RouteTableGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -7619,6 +7715,14 @@ impl RouteTableList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeRouteTablesRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The IDs of the route tables.
@@ -8781,6 +8885,14 @@ impl NatGatewayGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
@@ -8888,6 +9000,14 @@ impl NatGatewayList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeNatGatewaysRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
@@ -10596,6 +10716,14 @@ impl VolumeGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
@@ -10736,6 +10864,14 @@ impl VolumeList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeVolumesRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The volume IDs. If not specified, then all volumes are included in the response.
@@ -11747,6 +11883,14 @@ impl SnapshotGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
     pub fn owner_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.owner_ids = Some(value.into_iter().map(Into::into).collect());
@@ -11896,6 +12040,14 @@ impl SnapshotList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeSnapshotsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
@@ -13860,6 +14012,14 @@ impl LaunchTemplateGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -14008,6 +14168,14 @@ impl LaunchTemplateList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeLaunchTemplatesRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// One or more launch template IDs.
@@ -14742,6 +14910,14 @@ impl LaunchTemplateVersionList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeLaunchTemplateVersionsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The ID of the launch template.
@@ -15500,6 +15676,14 @@ impl NetworkInterfaceGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
@@ -15648,6 +15832,14 @@ impl NetworkInterfaceList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeNetworkInterfacesRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
@@ -16764,6 +16956,14 @@ impl NetworkInterfacePermissions {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The network interface permission IDs.
     pub fn network_interface_permission_ids(
         mut self,
@@ -17086,6 +17286,14 @@ impl InstanceTypeInfoGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -17230,6 +17438,14 @@ impl InstanceTypeInfoList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeInstanceTypesRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The instance types.
@@ -17707,6 +17923,14 @@ impl NetworkAclGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -17841,6 +18065,14 @@ impl NetworkAclList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeNetworkAclsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The IDs of the network ACLs.
@@ -19498,6 +19730,14 @@ impl DhcpOptionsGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -19636,6 +19876,14 @@ impl DhcpOptionsList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeDhcpOptionsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The IDs of DHCP option sets.
@@ -21841,6 +22089,14 @@ impl VpcPeeringConnectionGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -21983,6 +22239,14 @@ impl VpcPeeringConnectionList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeVpcPeeringConnectionsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The IDs of the VPC peering connections.
@@ -22891,6 +23155,14 @@ impl VpcEndpointGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
     pub fn filter(
         mut self,
@@ -23029,6 +23301,14 @@ impl VpcEndpointList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeVpcEndpointsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The IDs of the VPC endpoints.
@@ -24657,6 +24937,14 @@ impl FlowLogGetMany {
         &self.input
     }
 
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
@@ -24764,6 +25052,14 @@ impl FlowLogList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeFlowLogsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`MaxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.

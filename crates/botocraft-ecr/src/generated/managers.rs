@@ -520,6 +520,14 @@ impl RepositoryList {
         &self.input
     }
 
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The Amazon Web Services account ID associated with the registry that contains the repositories to be described. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
@@ -1694,6 +1702,14 @@ impl RepositoryListImages {
         &self.input
     }
 
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to list images. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
@@ -2268,6 +2284,14 @@ impl EcrImageList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &DescribeImagesRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe images. If you do not specify a registry, the default registry is assumed.

@@ -417,6 +417,14 @@ impl ClusterList {
         &self.input
     }
 
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
@@ -1228,6 +1236,14 @@ impl TaskDefinitionList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &ListTaskDefinitionsRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The full family name to filter the `ListTaskDefinitions` results with. Specifying a `familyPrefix` limits the listed task definitions to task definition revisions that belong to that family.
@@ -2104,6 +2120,14 @@ impl TaskDefinitionFamilies {
         &self.input
     }
 
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The `familyPrefix` is a string that's used to filter the results of `ListTaskDefinitionFamilies`. If you specify a `familyPrefix`, only task definition family names that begin with the `familyPrefix` string are returned.
     pub fn family_prefix(mut self, value: impl Into<String>) -> Self {
         self.input.family_prefix = Some(value.into());
@@ -2644,6 +2668,14 @@ impl ServiceList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &ListServicesRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListServices` results. If you do not specify a cluster, the default cluster is assumed.
@@ -4106,6 +4138,14 @@ impl TaskList {
         &self.input
     }
 
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListTasks` results. If you do not specify a cluster, the default cluster is assumed.
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
@@ -5185,6 +5225,14 @@ impl ContainerInstanceList {
         &self.input
     }
 
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to list. If you do not specify a cluster, the default cluster is assumed.
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
@@ -5316,6 +5364,14 @@ impl ContainerInstanceListTasks {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &ListTasksRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListTasks` results. If you do not specify a cluster, the default cluster is assumed.
@@ -10090,6 +10146,14 @@ impl ExpressGatewayServiceList {
     /// The operation input as it will be sent.
     pub fn input(&self) -> &ListServicesByNamespaceRequest {
         &self.input
+    }
+
+    /// How many results to ask for per page (`maxResults`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
     }
 
     /// The results page by page, as AWS returns them: each page is fetched (and

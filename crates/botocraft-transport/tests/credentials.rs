@@ -90,6 +90,13 @@ impl Home {
     fn config(&self) -> ProviderConfig {
         ProviderConfig::new(self.env())
     }
+
+    /// What the profile provider finds in this HOME.
+    async fn profile_credentials(&self) -> Result<Credentials> {
+        ProfileCredentialsProvider::from_config(self.config())
+            .provide_credentials()
+            .await
+    }
 }
 
 fn no_secret(text: &str, secrets: &[&str]) {
@@ -548,10 +555,7 @@ async fn assume_role_source_profile_chain() {
     )
     .set("AWS_ENDPOINT_URL_STS", server.uri())
     .set("AWS_PROFILE", "a");
-    let creds = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = home.profile_credentials().await.unwrap();
     assert_eq!(creds.access_key_id, "ASIAA");
     assert_eq!(creds.session_token.as_deref(), Some("TASIAA"));
 
@@ -674,10 +678,7 @@ async fn profile_web_identity() {
         token.display()
     ))
     .set("AWS_ENDPOINT_URL_STS", server.uri());
-    let creds = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = home.profile_credentials().await.unwrap();
     assert_eq!(creds.access_key_id, "ASIAPW");
 }
 
@@ -687,10 +688,7 @@ async fn sts_refuses_plain_http_to_remote_hosts() {
         "[default]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = k\n[profile k]\naws_access_key_id=K\naws_secret_access_key=S\n",
     )
     .set("AWS_ENDPOINT_URL_STS", "http://sts.example.com");
-    let err = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = home.profile_credentials().await.unwrap_err();
     assert!(err.to_string().contains("plain http"), "{err}");
 }
 
@@ -719,10 +717,7 @@ async fn credential_process_success_timeout_and_errors() {
         "[default]\ncredential_process = {} 'AKID PROC'\n",
         ok.display()
     ));
-    let creds = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = home.profile_credentials().await.unwrap();
     assert_eq!(creds.access_key_id, "AKID PROC");
     assert_eq!(creds.secret_access_key, "PROCSECRET");
     assert!(creds.expiry.is_some());
@@ -1215,10 +1210,7 @@ async fn sso_token_about_to_expire_is_refreshed_and_written_back() {
             "somethingElse": "kept",
         }),
     );
-    let creds = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = home.profile_credentials().await.unwrap();
     assert_eq!(creds.access_key_id, "ASIAFRESH");
     let cached = home.read_json(CORP_CACHE);
     assert_eq!(cached["accessToken"], "tok-fresh");
@@ -1280,10 +1272,7 @@ async fn sso_failed_refresh_keeps_a_valid_token_and_reports_an_expired_one() {
         CORP_CACHE,
         token("tok-still-valid", rfc3339_in(Duration::from_secs(120))),
     );
-    let creds = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = home.profile_credentials().await.unwrap();
     assert_eq!(creds.access_key_id, "ASIAKEPT");
     assert_eq!(home.read_json(CORP_CACHE)["accessToken"], "tok-still-valid");
     // Expired: the refresh fails and there is nothing to fall back on.
@@ -1291,10 +1280,7 @@ async fn sso_failed_refresh_keeps_a_valid_token_and_reports_an_expired_one() {
         CORP_CACHE,
         token("tok-expired", rfc3339_ago(Duration::from_secs(60))),
     );
-    let err = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap_err();
+    let err = home.profile_credentials().await.unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
     assert!(
@@ -1342,10 +1328,7 @@ async fn sso_refresh_of_a_working_token_is_tried_at_most_every_30_seconds() {
     // Three providers, as three sessions would have: the failed refresh is
     // not retried by the next two, which use the token that still works.
     for _ in 0..3 {
-        let creds = ProfileCredentialsProvider::from_config(home.config())
-            .provide_credentials()
-            .await
-            .unwrap();
+        let creds = home.profile_credentials().await.unwrap();
         assert_eq!(creds.access_key_id, "ASIAKEPT");
     }
 }
@@ -1367,11 +1350,7 @@ async fn sso_legacy_profile_missing_token_and_rejected_token() {
         .await;
     // Not logged in: no cache file, no call.
     let home = sso_home(&server, "legacy");
-    let err = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = home.profile_credentials().await.unwrap_err().to_string();
     assert!(
         err.contains("not logged in") && err.contains("aws sso login --profile legacy"),
         "{err}"
@@ -1387,22 +1366,14 @@ async fn sso_legacy_profile_missing_token_and_rejected_token() {
             "registrationExpiresAt": rfc3339_in(Duration::from_secs(86_400)),
         }),
     );
-    let err = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = home.profile_credentials().await.unwrap_err().to_string();
     assert!(err.contains("expired at 2020-01-01T00:00:00Z"), "{err}");
     // A valid token the portal rejects.
     home.sso_token(
         LEGACY_CACHE,
         serde_json::json!({"accessToken": "tok-rejected", "expiresAt": rfc3339_in(Duration::from_secs(3600))}),
     );
-    let err = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = home.profile_credentials().await.unwrap_err().to_string();
     assert!(
         err.contains("UnauthorizedException: Session token not found or invalid"),
         "{err}"
@@ -1438,10 +1409,7 @@ async fn sso_profile_as_the_source_of_a_role() {
         CORP_CACHE,
         serde_json::json!({"accessToken": "tok-valid", "expiresAt": rfc3339_in(Duration::from_secs(3600))}),
     );
-    let creds = ProfileCredentialsProvider::from_config(home.config())
-        .provide_credentials()
-        .await
-        .unwrap();
+    let creds = home.profile_credentials().await.unwrap();
     assert_eq!(creds.access_key_id, "ASIAADMIN");
     let requests = server.received_requests().await.unwrap();
     let assume = requests

@@ -183,10 +183,6 @@ pub struct MethodDef {
     pub returns: Option<String>,
     /// Output member listing per-key failures (`{arn, reason}`).
     pub failures: Option<String>,
-    /// Error codes that also mean "not found" for this call, beyond the
-    /// model's `not_found`.
-    #[serde(default)]
-    pub not_found_codes: Vec<String>,
     /// Error codes meaning the thing the call reads does not exist while
     /// the resource does (a repository without a lifecycle policy, an image
     /// never scanned): the call answers `Ok(None)`. Only for calls that

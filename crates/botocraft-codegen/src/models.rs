@@ -224,10 +224,10 @@ impl<'a> Emitter<'a> {
             );
         }
         // ---- PrimaryModel ----
+        // Where the service models its errors, a code must be one of them.
+        let modelled = self.model.shapes.values().any(|s| s.exception);
         for code in &model.not_found {
-            // Where the service models its errors, a code must be one of them.
             let bare = code.split_once(':').map_or(code.as_str(), |(c, _)| c);
-            let modelled = self.model.shapes.values().any(|s| s.exception);
             if modelled && bare.ends_with("Exception") && !self.model.shapes.contains_key(bare) {
                 return Err(format!(
                     "{name}: not_found code {bare} is not an error of this service"
@@ -661,7 +661,7 @@ impl<'a> Emitter<'a> {
         let can_tag = self.defs.service.tag_resource.is_some()
             && (model.arn.is_some() || self.defs.service.tag_by_id);
         let tags_written = tag_field.is_some() && can_tag;
-        let doc = if model.manager.contains_key("update") {
+        let mut doc = if model.manager.contains_key("update") {
             let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
             if tags_written {
                 doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
@@ -692,8 +692,6 @@ impl<'a> Emitter<'a> {
             doc.push_str("change other fields with the\n    /// manager's operations (its `modify_*`, `associate`, ... methods where\n    /// it has them).\n");
             doc
         };
-
-        let mut doc = doc;
         if model.after_create.is_some() {
             doc.push_str("    ///\n    /// For a new model, what the create operation cannot carry is written right\n    /// after it, and `self` holds the model as AWS then reports it.\n");
         }
@@ -970,15 +968,6 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    /// Whether `shape` is a list, map or structure (something that can be
-    /// empty without being unset).
-    fn is_collection(&self, shape: &str) -> bool {
-        self.model
-            .shapes
-            .get(shape)
-            .is_some_and(|s| matches!(s.kind.as_str(), "list" | "map" | "structure"))
-    }
-
     fn output_type(&self, m: &Method, tmodel: &ModelDef) -> String {
         let model_ty = &self.types.names[&tmodel.shape];
         let ty = match m.returns {
@@ -1149,22 +1138,22 @@ impl<'a> Emitter<'a> {
                         f.ident,
                         id = mf.ident
                     ));
-                } else if m.name == "create" && !context && self.is_collection(&f.shape) {
+                } else if m.name == "create" && !context {
                     // What AWS answered with, when re-creating a fetched model,
                     // includes empty lists and structures a create should not get.
                     // (Lists and maps are checked directly: the serde-based check
                     // of structures is instantiated per type.)
-                    if f.ty.starts_with("Vec<") || f.ty.starts_with("BTreeMap<") {
-                        init.push(format!(
-                            "input.{} = model.{}.clone().filter(|v| !v.is_empty());",
-                            f.ident, mf.ident
-                        ));
-                    } else {
-                        init.push(format!(
-                            "input.{} = botocraft_core::serde_util::unless_empty(&model.{});",
-                            f.ident, mf.ident
-                        ));
-                    }
+                    let value = match self.model.shapes.get(&f.shape).map(|s| s.kind.as_str()) {
+                        Some("list" | "map") => {
+                            format!("model.{}.clone().filter(|v| !v.is_empty())", mf.ident)
+                        }
+                        Some("structure") => format!(
+                            "botocraft_core::serde_util::unless_empty(&model.{})",
+                            mf.ident
+                        ),
+                        _ => format!("model.{}.clone()", mf.ident),
+                    };
+                    init.push(format!("input.{} = {value};", f.ident));
                 } else {
                     init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
                 }
@@ -1454,20 +1443,16 @@ impl<'a> Emitter<'a> {
             .map(|s| self.types.names[s].clone())
             .unwrap_or_else(|| "botocraft_core::schema::Empty".into());
         // Only a call about one resource says the resource is missing.
-        let extra_codes: Vec<String> = model
-            .not_found
-            .iter()
-            .chain(&m.def.not_found_codes)
-            .map(|c| format!("{c:?}"))
-            .collect();
+        let not_found_codes: Vec<String> =
+            model.not_found.iter().map(|c| format!("{c:?}")).collect();
         // A paginated listing of models is built as a stream of pages:
         // `pages()`/`stream()` hand it out, `send()` collects it.
         let streamed = matches!(m.returns, Returns::Models) && m.def.paginate;
         let mut s = String::new();
         if streamed {
-            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::paginator::pages_or_error(self.paged())\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::described)\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::paginator::pages_or_error(self.paged())\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::described)\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         } else {
-            let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+            let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         }
         for (member, value) in &m.def.fixed {
             let f = self.field(&m.input_fields, member, m.name)?;
@@ -1529,7 +1514,7 @@ impl<'a> Emitter<'a> {
         );
         let mapped = format!(
             ".map_err(|e| error::map_not_found(e{redact}, &[{}], {:?}, &key))?",
-            extra_codes.join(", "),
+            not_found_codes.join(", "),
             m.model_name
         );
         let absent = !m.def.absent.is_empty();
@@ -1907,18 +1892,10 @@ impl<'a> Emitter<'a> {
         let of = self.field(&ofields, ot, op)?;
         let out_ty = &self.types.names[m.output_shape.as_ref().unwrap()];
         Ok(format!(
-            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            let key = key.clone();\n            move |token| {{\n                let session = session.clone();\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await.map_err(|e| error::map_not_found(e, &[{codes}], {kind:?}, &key))?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n",
+            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            move |token| {{\n                let session = session.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    // A listing keeps its own error: what is missing is not the listed kind.\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n",
             inf = inf.ident,
             of = of.ident,
             r = r.ident,
-            kind = m.model_name,
-            codes = m
-                .def
-                .not_found_codes
-                .iter()
-                .map(|c| format!("{c:?}"))
-                .collect::<Vec<_>>()
-                .join(", "),
             project = project,
             wrapper = self.wrapper(op),
         ))

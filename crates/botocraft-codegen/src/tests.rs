@@ -322,8 +322,10 @@ fn not_found_codes_are_the_models_and_only_calls_about_one_resource_map_them() {
         compact.contains("error::map_not_found(e.without_snippet(),&[\"WidgetNotFoundException\"],\"Widget\",&key)"),
         "{managers}"
     );
-    assert!(
-        compact.contains("error::map_not_found(e,&[],\"Widget\",&key)"),
+    assert!(compact.contains("&input).await?;Ok(Page{"), "{managers}");
+    assert_eq!(
+        compact.matches("error::map_not_found(").count(),
+        3,
         "{managers}"
     );
     // A code the service does not have is a typo.

@@ -361,6 +361,7 @@ impl AutoScalingGroupGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -487,6 +488,7 @@ impl AutoScalingGroupGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -501,13 +503,12 @@ impl AutoScalingGroupGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, AutoScalingGroupsType>(
                         &*session,
                         &super::SERVICE,
@@ -515,8 +516,7 @@ impl AutoScalingGroupGetMany {
                         Some("DescribeAutoScalingGroupsResult"),
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.auto_scaling_groups.unwrap_or_default(),
                         next_token: out.next_token,
@@ -660,6 +660,7 @@ impl AutoScalingGroupList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -667,13 +668,12 @@ impl AutoScalingGroupList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, AutoScalingGroupsType>(
                         &*session,
                         &super::SERVICE,
@@ -681,8 +681,7 @@ impl AutoScalingGroupList {
                         Some("DescribeAutoScalingGroupsResult"),
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.auto_scaling_groups.unwrap_or_default(),
                         next_token: out.next_token,
@@ -1063,6 +1062,7 @@ impl AutoScalingGroupCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1338,6 +1338,7 @@ impl AutoScalingGroupPartialUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1422,6 +1423,7 @@ impl AutoScalingGroupDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1502,6 +1504,7 @@ impl AutoScalingGroupSetDesiredCapacity {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1587,6 +1590,7 @@ impl AutoScalingGroupSuspendProcesses {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1667,6 +1671,7 @@ impl AutoScalingGroupResumeProcesses {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1765,6 +1770,7 @@ impl AutoScalingGroupInstanceStatus {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1772,13 +1778,12 @@ impl AutoScalingGroupInstanceStatus {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, AutoScalingInstancesType>(
                         &*session,
                         &super::SERVICE,
@@ -1786,8 +1791,7 @@ impl AutoScalingGroupInstanceStatus {
                         Some("DescribeAutoScalingInstancesResult"),
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.auto_scaling_instances.unwrap_or_default(),
                         next_token: out.next_token,
@@ -1854,6 +1858,7 @@ impl AutoScalingGroupTerminateInstance {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1988,6 +1993,7 @@ impl AutoScalingGroupActivities {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1995,13 +2001,12 @@ impl AutoScalingGroupActivities {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ActivitiesType>(
                         &*session,
                         &super::SERVICE,
@@ -2009,8 +2014,7 @@ impl AutoScalingGroupActivities {
                         Some("DescribeScalingActivitiesResult"),
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.activities.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2073,6 +2077,7 @@ impl AutoScalingGroupCreateOrUpdateTags {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2145,6 +2150,7 @@ impl AutoScalingGroupDeleteTags {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2258,6 +2264,7 @@ impl AutoScalingGroupGetTags {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2265,13 +2272,12 @@ impl AutoScalingGroupGetTags {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, TagsType>(
                         &*session,
                         &super::SERVICE,
@@ -2279,8 +2285,7 @@ impl AutoScalingGroupGetTags {
                         Some("DescribeTagsResult"),
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "AutoScalingGroup", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.tags.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2477,6 +2482,7 @@ impl LaunchConfigurationGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2596,6 +2602,7 @@ impl LaunchConfigurationGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2610,13 +2617,12 @@ impl LaunchConfigurationGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, LaunchConfigurationsType>(
                         &*session,
                         &super::SERVICE,
@@ -2624,8 +2630,7 @@ impl LaunchConfigurationGetMany {
                         Some("DescribeLaunchConfigurationsResult"),
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "LaunchConfiguration", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.launch_configurations.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2730,6 +2735,7 @@ impl LaunchConfigurationList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2737,13 +2743,12 @@ impl LaunchConfigurationList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, LaunchConfigurationsType>(
                         &*session,
                         &super::SERVICE,
@@ -2751,8 +2756,7 @@ impl LaunchConfigurationList {
                         Some("DescribeLaunchConfigurationsResult"),
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "LaunchConfiguration", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.launch_configurations.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2978,6 +2982,7 @@ impl LaunchConfigurationCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3059,6 +3064,7 @@ impl LaunchConfigurationDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;

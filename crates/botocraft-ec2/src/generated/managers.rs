@@ -241,6 +241,7 @@ impl VpcGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -371,6 +372,7 @@ impl VpcGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -381,13 +383,12 @@ impl VpcGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcsResult>(
                         &*session,
                         &super::SERVICE,
@@ -395,8 +396,7 @@ impl VpcGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.vpcs.unwrap_or_default(),
                         next_token: out.next_token,
@@ -521,6 +521,7 @@ impl VpcList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -528,13 +529,12 @@ impl VpcList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcsResult>(
                         &*session,
                         &super::SERVICE,
@@ -542,8 +542,7 @@ impl VpcList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Vpc", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.vpcs.unwrap_or_default(),
                         next_token: out.next_token,
@@ -690,6 +689,7 @@ impl VpcCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -762,6 +762,7 @@ impl VpcDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -832,6 +833,7 @@ impl VpcDnsHostnames {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -909,6 +911,7 @@ impl VpcDnsSupport {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -986,6 +989,7 @@ impl VpcNetworkAddressUsageMetrics {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1089,6 +1093,7 @@ impl VpcModifyAttribute {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1298,6 +1303,7 @@ impl SubnetGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1430,6 +1436,7 @@ impl SubnetGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1440,13 +1447,12 @@ impl SubnetGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSubnetsResult>(
                         &*session,
                         &super::SERVICE,
@@ -1454,8 +1460,7 @@ impl SubnetGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Subnet", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.subnets.unwrap_or_default(),
                         next_token: out.next_token,
@@ -1580,6 +1585,7 @@ impl SubnetList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1587,13 +1593,12 @@ impl SubnetList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSubnetsResult>(
                         &*session,
                         &super::SERVICE,
@@ -1601,8 +1606,7 @@ impl SubnetList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Subnet", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.subnets.unwrap_or_default(),
                         next_token: out.next_token,
@@ -1754,6 +1758,7 @@ impl SubnetCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1833,6 +1838,7 @@ impl SubnetDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2119,6 +2125,7 @@ impl SecurityGroupGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2258,6 +2265,7 @@ impl SecurityGroupGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2268,13 +2276,12 @@ impl SecurityGroupGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSecurityGroupsResult>(
                         &*session,
                         &super::SERVICE,
@@ -2282,8 +2289,7 @@ impl SecurityGroupGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.security_groups.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2418,6 +2424,7 @@ impl SecurityGroupList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2425,13 +2432,12 @@ impl SecurityGroupList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSecurityGroupsResult>(
                         &*session,
                         &super::SERVICE,
@@ -2439,8 +2445,7 @@ impl SecurityGroupList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "SecurityGroup", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.security_groups.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2538,6 +2543,7 @@ impl SecurityGroupCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2620,6 +2626,7 @@ impl SecurityGroupDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2700,6 +2707,7 @@ impl SecurityGroupAuthorizeIngress {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2781,6 +2789,7 @@ impl SecurityGroupRevokeIngress {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2862,6 +2871,7 @@ impl SecurityGroupAuthorizeEgress {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2948,6 +2958,7 @@ impl SecurityGroupRevokeEgress {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3351,6 +3362,7 @@ impl InstanceGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3489,6 +3501,7 @@ impl InstanceGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3499,13 +3512,12 @@ impl InstanceGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInstancesResult>(
                         &*session,
                         &super::SERVICE,
@@ -3513,8 +3525,7 @@ impl InstanceGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out
                             .reservations
@@ -3648,6 +3659,7 @@ impl InstanceList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3655,13 +3667,12 @@ impl InstanceList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInstancesResult>(
                         &*session,
                         &super::SERVICE,
@@ -3669,8 +3680,7 @@ impl InstanceList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Instance", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out
                             .reservations
@@ -4071,6 +4081,7 @@ impl InstanceCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4163,6 +4174,7 @@ impl InstanceStart {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4249,6 +4261,7 @@ impl InstanceStop {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4317,6 +4330,7 @@ impl InstanceReboot {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4399,6 +4413,7 @@ impl InstanceTerminate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4572,6 +4587,7 @@ impl InstanceModifyAttribute {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4728,6 +4744,7 @@ impl InstanceModifyInstanceType {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4884,6 +4901,7 @@ impl InstanceModifySourceDestCheck {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5040,6 +5058,7 @@ impl InstanceModifyDisableApiTermination {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5196,6 +5215,7 @@ impl InstanceModifyEbsOptimized {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5352,6 +5372,7 @@ impl InstanceModifyUserData {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5623,6 +5644,7 @@ impl AmiGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5783,6 +5805,7 @@ impl AmiList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5790,13 +5813,12 @@ impl AmiList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeImagesResult>(
                         &*session,
                         &super::SERVICE,
@@ -5804,8 +5826,7 @@ impl AmiList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Ami", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.images.unwrap_or_default(),
                         next_token: out.next_token,
@@ -5930,6 +5951,7 @@ impl AmiCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6068,6 +6090,7 @@ impl AmiCopy {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6157,6 +6180,7 @@ impl AmiEnableDeregistrationProtection {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6236,6 +6260,7 @@ impl AmiDisableDeregistrationProtection {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6317,6 +6342,7 @@ impl AmiDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6556,6 +6582,7 @@ impl InternetGatewayGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6702,6 +6729,7 @@ impl InternetGatewayGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6716,13 +6744,12 @@ impl InternetGatewayGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInternetGatewaysResult>(
                         &*session,
                         &super::SERVICE,
@@ -6730,8 +6757,7 @@ impl InternetGatewayGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "InternetGateway", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.internet_gateways.unwrap_or_default(),
                         next_token: out.next_token,
@@ -6863,6 +6889,7 @@ impl InternetGatewayList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6870,13 +6897,12 @@ impl InternetGatewayList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInternetGatewaysResult>(
                         &*session,
                         &super::SERVICE,
@@ -6884,8 +6910,7 @@ impl InternetGatewayList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "InternetGateway", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.internet_gateways.unwrap_or_default(),
                         next_token: out.next_token,
@@ -6963,6 +6988,7 @@ impl InternetGatewayCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7051,6 +7077,7 @@ impl InternetGatewayDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7134,6 +7161,7 @@ impl InternetGatewayAttach {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7220,6 +7248,7 @@ impl InternetGatewayDetach {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7496,6 +7525,7 @@ impl RouteTableGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7633,6 +7663,7 @@ impl RouteTableGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7643,13 +7674,12 @@ impl RouteTableGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeRouteTablesResult>(
                         &*session,
                         &super::SERVICE,
@@ -7657,8 +7687,7 @@ impl RouteTableGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.route_tables.unwrap_or_default(),
                         next_token: out.next_token,
@@ -7783,6 +7812,7 @@ impl RouteTableList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7790,13 +7820,12 @@ impl RouteTableList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeRouteTablesResult>(
                         &*session,
                         &super::SERVICE,
@@ -7804,8 +7833,7 @@ impl RouteTableList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "RouteTable", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.route_tables.unwrap_or_default(),
                         next_token: out.next_token,
@@ -7893,6 +7921,7 @@ impl RouteTableCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7975,6 +8004,7 @@ impl RouteTableDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8137,6 +8167,7 @@ impl RouteTableCreateRoute {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8303,6 +8334,7 @@ impl RouteTableReplaceRoute {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8393,6 +8425,7 @@ impl RouteTableDeleteRoute {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8483,6 +8516,7 @@ impl RouteTableAssociate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8558,6 +8592,7 @@ impl RouteTableDisassociate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8810,6 +8845,7 @@ impl NatGatewayGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8918,6 +8954,7 @@ impl NatGatewayGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8928,13 +8965,12 @@ impl NatGatewayGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNatGatewaysResult>(
                         &*session,
                         &super::SERVICE,
@@ -8942,8 +8978,7 @@ impl NatGatewayGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "NatGateway", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.nat_gateways.unwrap_or_default(),
                         next_token: out.next_token,
@@ -9065,6 +9100,7 @@ impl NatGatewayList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9072,13 +9108,12 @@ impl NatGatewayList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNatGatewaysResult>(
                         &*session,
                         &super::SERVICE,
@@ -9086,8 +9121,7 @@ impl NatGatewayList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "NatGateway", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.nat_gateways.unwrap_or_default(),
                         next_token: out.next_token,
@@ -9253,6 +9287,7 @@ impl NatGatewayCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9330,6 +9365,7 @@ impl NatGatewayDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9422,6 +9458,7 @@ impl NatGatewayAssociateAddress {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9510,6 +9547,7 @@ impl NatGatewayDisassociateAddress {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9749,6 +9787,7 @@ impl AddressGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9859,6 +9898,7 @@ impl AddressGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9978,6 +10018,7 @@ impl AddressList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10108,6 +10149,7 @@ impl AddressCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10187,6 +10229,7 @@ impl AddressDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10285,6 +10328,7 @@ impl AddressAssociate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10357,6 +10401,7 @@ impl AddressDisassociate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10644,6 +10689,7 @@ impl VolumeGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10782,6 +10828,7 @@ impl VolumeGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10792,13 +10839,12 @@ impl VolumeGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVolumesResult>(
                         &*session,
                         &super::SERVICE,
@@ -10806,8 +10852,7 @@ impl VolumeGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.volumes.unwrap_or_default(),
                         next_token: out.next_token,
@@ -10938,6 +10983,7 @@ impl VolumeList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10945,13 +10991,12 @@ impl VolumeList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVolumesResult>(
                         &*session,
                         &super::SERVICE,
@@ -10959,8 +11004,7 @@ impl VolumeList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Volume", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.volumes.unwrap_or_default(),
                         next_token: out.next_token,
@@ -11142,6 +11186,7 @@ impl VolumeCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -11259,6 +11304,7 @@ impl VolumeUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -11331,6 +11377,7 @@ impl VolumeDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -11407,6 +11454,7 @@ impl VolumeAttach {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -11499,6 +11547,7 @@ impl VolumeDetach {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -11811,6 +11860,7 @@ impl SnapshotGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -11958,6 +12008,7 @@ impl SnapshotGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -11968,13 +12019,12 @@ impl SnapshotGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSnapshotsResult>(
                         &*session,
                         &super::SERVICE,
@@ -11982,8 +12032,7 @@ impl SnapshotGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.snapshots.unwrap_or_default(),
                         next_token: out.next_token,
@@ -12123,6 +12172,7 @@ impl SnapshotList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12130,13 +12180,12 @@ impl SnapshotList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSnapshotsResult>(
                         &*session,
                         &super::SERVICE,
@@ -12144,8 +12193,7 @@ impl SnapshotList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.snapshots.unwrap_or_default(),
                         next_token: out.next_token,
@@ -12249,6 +12297,7 @@ impl SnapshotCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12321,6 +12370,7 @@ impl SnapshotDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12448,6 +12498,7 @@ impl SnapshotCopy {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12540,6 +12591,7 @@ impl SnapshotLock {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12611,6 +12663,7 @@ impl SnapshotUnlock {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12717,6 +12770,7 @@ impl SnapshotListLocked {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12724,13 +12778,12 @@ impl SnapshotListLocked {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeLockedSnapshotsResult>(
                         &*session,
                         &super::SERVICE,
@@ -12738,8 +12791,7 @@ impl SnapshotListLocked {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Snapshot", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.snapshots.unwrap_or_default(),
                         next_token: out.next_token,
@@ -12806,6 +12858,7 @@ impl SnapshotEnableBlockPublicAccess {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12885,6 +12938,7 @@ impl SnapshotDisableBlockPublicAccess {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -12959,6 +13013,7 @@ impl SnapshotGetPublicAccessBlockState {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -13193,6 +13248,7 @@ impl KeyPairGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -13306,6 +13362,7 @@ impl KeyPairGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -13428,6 +13485,7 @@ impl KeyPairList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -13531,6 +13589,7 @@ impl KeyPairCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -13621,6 +13680,7 @@ impl KeyPairImportKeyPair {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -13695,6 +13755,7 @@ impl KeyPairDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -13923,6 +13984,7 @@ impl LaunchTemplateGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -14078,6 +14140,7 @@ impl LaunchTemplateGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -14092,13 +14155,12 @@ impl LaunchTemplateGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeLaunchTemplatesResult>(
                         &*session,
                         &super::SERVICE,
@@ -14106,8 +14168,7 @@ impl LaunchTemplateGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.launch_templates.unwrap_or_default(),
                         next_token: out.next_token,
@@ -14254,6 +14315,7 @@ impl LaunchTemplateList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -14261,13 +14323,12 @@ impl LaunchTemplateList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeLaunchTemplatesResult>(
                         &*session,
                         &super::SERVICE,
@@ -14275,8 +14336,7 @@ impl LaunchTemplateList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "LaunchTemplate", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.launch_templates.unwrap_or_default(),
                         next_token: out.next_token,
@@ -14388,6 +14448,7 @@ impl LaunchTemplateCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -14494,6 +14555,7 @@ impl LaunchTemplateSetDefaultVersion {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -14588,6 +14650,7 @@ impl LaunchTemplateDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -14822,6 +14885,7 @@ impl LaunchTemplateVersionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -15014,6 +15078,7 @@ impl LaunchTemplateVersionList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -15021,13 +15086,12 @@ impl LaunchTemplateVersionList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeLaunchTemplateVersionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -15035,8 +15099,7 @@ impl LaunchTemplateVersionList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "LaunchTemplateVersion", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.launch_template_versions.unwrap_or_default(),
                         next_token: out.next_token,
@@ -15155,6 +15218,7 @@ impl LaunchTemplateVersionCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -15258,6 +15322,7 @@ impl LaunchTemplateVersionDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -15590,6 +15655,7 @@ impl NetworkInterfaceGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -15742,6 +15808,7 @@ impl NetworkInterfaceGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -15756,13 +15823,12 @@ impl NetworkInterfaceGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkInterfacesResult>(
                         &*session,
                         &super::SERVICE,
@@ -15770,8 +15836,7 @@ impl NetworkInterfaceGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.network_interfaces.unwrap_or_default(),
                         next_token: out.next_token,
@@ -15909,6 +15974,7 @@ impl NetworkInterfaceList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -15916,13 +15982,12 @@ impl NetworkInterfaceList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkInterfacesResult>(
                         &*session,
                         &super::SERVICE,
@@ -15930,8 +15995,7 @@ impl NetworkInterfaceList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.network_interfaces.unwrap_or_default(),
                         next_token: out.next_token,
@@ -16132,6 +16196,7 @@ impl NetworkInterfaceCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -16231,6 +16296,7 @@ impl NetworkInterfaceDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -16332,6 +16398,7 @@ impl NetworkInterfaceAttach {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -16432,6 +16499,7 @@ impl NetworkInterfaceDetach {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -16521,6 +16589,7 @@ impl NetworkInterfaceReset {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -16664,6 +16733,7 @@ impl NetworkInterfaceModify {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -16780,6 +16850,7 @@ impl NetworkInterfaceAssignPrivateIps {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -16879,6 +16950,7 @@ impl NetworkInterfaceUnassignPrivateIps {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -17007,6 +17079,7 @@ impl NetworkInterfacePermissions {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -17014,13 +17087,12 @@ impl NetworkInterfacePermissions {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkInterfacePermissionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -17028,8 +17100,7 @@ impl NetworkInterfacePermissions {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "NetworkInterface", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.network_interface_permissions.unwrap_or_default(),
                         next_token: out.next_token,
@@ -17207,6 +17278,7 @@ impl InstanceTypeInfoGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -17352,6 +17424,7 @@ impl InstanceTypeInfoGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -17362,13 +17435,12 @@ impl InstanceTypeInfoGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInstanceTypesResult>(
                         &*session,
                         &super::SERVICE,
@@ -17376,8 +17448,7 @@ impl InstanceTypeInfoGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "InstanceTypeInfo", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.instance_types.unwrap_or_default(),
                         next_token: out.next_token,
@@ -17515,6 +17586,7 @@ impl InstanceTypeInfoList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -17522,13 +17594,12 @@ impl InstanceTypeInfoList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInstanceTypesResult>(
                         &*session,
                         &super::SERVICE,
@@ -17536,8 +17607,7 @@ impl InstanceTypeInfoList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "InstanceTypeInfo", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.instance_types.unwrap_or_default(),
                         next_token: out.next_token,
@@ -17846,6 +17916,7 @@ impl NetworkAclGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -17983,6 +18054,7 @@ impl NetworkAclGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -17993,13 +18065,12 @@ impl NetworkAclGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkAclsResult>(
                         &*session,
                         &super::SERVICE,
@@ -18007,8 +18078,7 @@ impl NetworkAclGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.network_acls.unwrap_or_default(),
                         next_token: out.next_token,
@@ -18133,6 +18203,7 @@ impl NetworkAclList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -18140,13 +18211,12 @@ impl NetworkAclList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkAclsResult>(
                         &*session,
                         &super::SERVICE,
@@ -18154,8 +18224,7 @@ impl NetworkAclList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "NetworkAcl", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.network_acls.unwrap_or_default(),
                         next_token: out.next_token,
@@ -18243,6 +18312,7 @@ impl NetworkAclCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -18325,6 +18395,7 @@ impl NetworkAclDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -18421,6 +18492,7 @@ impl NetworkAclCreateEntry {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -18535,6 +18607,7 @@ impl NetworkAclReplaceEntry {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -18625,6 +18698,7 @@ impl NetworkAclDeleteEntry {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -18711,6 +18785,7 @@ impl NetworkAclReplaceAssociation {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -18936,6 +19011,7 @@ impl PlacementGroupGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -19055,6 +19131,7 @@ impl PlacementGroupGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -19183,6 +19260,7 @@ impl PlacementGroupList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -19332,6 +19410,7 @@ impl PlacementGroupCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -19420,6 +19499,7 @@ impl PlacementGroupDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -19653,6 +19733,7 @@ impl DhcpOptionsGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -19790,6 +19871,7 @@ impl DhcpOptionsGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -19804,13 +19886,12 @@ impl DhcpOptionsGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeDhcpOptionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -19818,8 +19899,7 @@ impl DhcpOptionsGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "DhcpOptions", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.dhcp_options.unwrap_or_default(),
                         next_token: out.next_token,
@@ -19944,6 +20024,7 @@ impl DhcpOptionsList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -19951,13 +20032,12 @@ impl DhcpOptionsList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeDhcpOptionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -19965,8 +20045,7 @@ impl DhcpOptionsList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "DhcpOptions", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.dhcp_options.unwrap_or_default(),
                         next_token: out.next_token,
@@ -20051,6 +20130,7 @@ impl DhcpOptionsCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -20130,6 +20210,7 @@ impl DhcpOptionsDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -20202,6 +20283,7 @@ impl DhcpOptionsAssociate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -20423,6 +20505,7 @@ impl CustomerGatewayGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -20542,6 +20625,7 @@ impl CustomerGatewayGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -20671,6 +20755,7 @@ impl CustomerGatewayList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -20810,6 +20895,7 @@ impl CustomerGatewayCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -20901,6 +20987,7 @@ impl CustomerGatewayDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -21152,6 +21239,7 @@ impl VpnGatewayGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -21262,6 +21350,7 @@ impl VpnGatewayGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -21375,6 +21464,7 @@ impl VpnGatewayList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -21485,6 +21575,7 @@ impl VpnGatewayCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -21564,6 +21655,7 @@ impl VpnGatewayDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -21636,6 +21728,7 @@ impl VpnGatewayAttach {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -21709,6 +21802,7 @@ impl VpnGatewayDetach {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -22000,6 +22094,7 @@ impl VpcPeeringConnectionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -22149,6 +22244,7 @@ impl VpcPeeringConnectionGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -22163,13 +22259,12 @@ impl VpcPeeringConnectionGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcPeeringConnectionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -22177,8 +22272,7 @@ impl VpcPeeringConnectionGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "VpcPeeringConnection", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.vpc_peering_connections.unwrap_or_default(),
                         next_token: out.next_token,
@@ -22310,6 +22404,7 @@ impl VpcPeeringConnectionList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -22317,13 +22412,12 @@ impl VpcPeeringConnectionList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcPeeringConnectionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -22331,8 +22425,7 @@ impl VpcPeeringConnectionList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "VpcPeeringConnection", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.vpc_peering_connections.unwrap_or_default(),
                         next_token: out.next_token,
@@ -22451,6 +22544,7 @@ impl VpcPeeringConnectionCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -22550,6 +22644,7 @@ impl VpcPeeringConnectionDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -22636,6 +22731,7 @@ impl VpcPeeringConnectionAccept {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -22735,6 +22831,7 @@ impl VpcPeeringConnectionReject {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -22839,6 +22936,7 @@ impl VpcPeeringConnectionModifyOptions {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -23078,6 +23176,7 @@ impl VpcEndpointGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -23215,6 +23314,7 @@ impl VpcEndpointGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -23229,13 +23329,12 @@ impl VpcEndpointGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcEndpointsResult>(
                         &*session,
                         &super::SERVICE,
@@ -23243,8 +23342,7 @@ impl VpcEndpointGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.vpc_endpoints.unwrap_or_default(),
                         next_token: out.next_token,
@@ -23369,6 +23467,7 @@ impl VpcEndpointList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -23376,13 +23475,12 @@ impl VpcEndpointList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcEndpointsResult>(
                         &*session,
                         &super::SERVICE,
@@ -23390,8 +23488,7 @@ impl VpcEndpointList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "VpcEndpoint", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.vpc_endpoints.unwrap_or_default(),
                         next_token: out.next_token,
@@ -23583,6 +23680,7 @@ impl VpcEndpointCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -23662,6 +23760,7 @@ impl VpcEndpointDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -23840,6 +23939,7 @@ impl VpcEndpointModify {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24067,6 +24167,7 @@ impl VpnConnectionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24186,6 +24287,7 @@ impl VpnConnectionGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24315,6 +24417,7 @@ impl VpnConnectionList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24458,6 +24561,7 @@ impl VpnConnectionCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24548,6 +24652,7 @@ impl VpnConnectionDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24645,6 +24750,7 @@ impl VpnConnectionModify {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24865,6 +24971,7 @@ impl FlowLogGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24970,6 +25077,7 @@ impl FlowLogGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -24980,13 +25088,12 @@ impl FlowLogGetMany {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeFlowLogsResult>(
                         &*session,
                         &super::SERVICE,
@@ -24994,8 +25101,7 @@ impl FlowLogGetMany {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.flow_logs.unwrap_or_default(),
                         next_token: out.next_token,
@@ -25117,6 +25223,7 @@ impl FlowLogList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -25124,13 +25231,12 @@ impl FlowLogList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeFlowLogsResult>(
                         &*session,
                         &super::SERVICE,
@@ -25138,8 +25244,7 @@ impl FlowLogList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "FlowLog", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.flow_logs.unwrap_or_default(),
                         next_token: out.next_token,
@@ -25298,6 +25403,7 @@ impl FlowLogCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -25369,6 +25475,7 @@ impl FlowLogDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;

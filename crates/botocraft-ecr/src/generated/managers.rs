@@ -344,6 +344,7 @@ impl RepositoryGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -435,6 +436,7 @@ impl RepositoryGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -565,6 +567,7 @@ impl RepositoryList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -572,13 +575,12 @@ impl RepositoryList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeRepositoriesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -586,8 +588,7 @@ impl RepositoryList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.repositories.unwrap_or_default(),
                         next_token: out.next_token,
@@ -715,6 +716,7 @@ impl RepositoryCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -835,6 +837,7 @@ impl RepositoryUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -925,6 +928,7 @@ impl RepositoryDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1023,6 +1027,7 @@ impl RepositoryPutImageTagMutability {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1113,6 +1118,7 @@ impl RepositoryPutImageScanningConfiguration {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1199,6 +1205,7 @@ impl RepositoryGetLifecyclePolicy {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1287,6 +1294,7 @@ impl RepositoryPutLifecyclePolicy {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1373,6 +1381,7 @@ impl RepositoryDeleteLifecyclePolicy {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1454,6 +1463,7 @@ impl RepositoryGetPolicy {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1549,6 +1559,7 @@ impl RepositorySetPolicy {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1633,6 +1644,7 @@ impl RepositoryDeletePolicy {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1728,6 +1740,7 @@ impl RepositoryListImages {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1738,13 +1751,12 @@ impl RepositoryListImages {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListImagesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -1752,8 +1764,7 @@ impl RepositoryListImages {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Repository", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.image_ids.unwrap_or_default(),
                         next_token: out.next_token,
@@ -1816,6 +1827,7 @@ impl RepositoryGetTags {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2105,6 +2117,7 @@ impl EcrImageGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2197,6 +2210,7 @@ impl EcrImageGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2340,6 +2354,7 @@ impl EcrImageList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2350,13 +2365,12 @@ impl EcrImageList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeImagesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -2364,8 +2378,7 @@ impl EcrImageList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "EcrImage", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.image_details.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2454,6 +2467,7 @@ impl EcrImagePutImage {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2547,6 +2561,7 @@ impl EcrImageGetManifests {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2629,6 +2644,7 @@ impl EcrImageDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2716,6 +2732,7 @@ impl EcrImageDeleteMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2803,6 +2820,7 @@ impl EcrImageStartScan {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2897,6 +2915,7 @@ impl EcrImageScanFindings {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2995,6 +3014,7 @@ impl EcrImageReplicationStatus {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;

@@ -223,6 +223,7 @@ impl ClusterGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -325,6 +326,7 @@ impl ClusterGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -450,6 +452,7 @@ impl ClusterList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -457,13 +460,12 @@ impl ClusterList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListClustersResponse>(
                         &*session,
                         &super::SERVICE,
@@ -471,8 +473,7 @@ impl ClusterList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Cluster", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.cluster_arns.unwrap_or_default(),
                         next_token: out.next_token,
@@ -606,6 +607,7 @@ impl ClusterCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -713,6 +715,7 @@ impl ClusterUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -813,6 +816,7 @@ impl ClusterPartialUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -890,6 +894,7 @@ impl ClusterDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1154,6 +1159,7 @@ impl TaskDefinitionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1289,6 +1295,7 @@ impl TaskDefinitionList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1296,13 +1303,12 @@ impl TaskDefinitionList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListTaskDefinitionsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -1310,8 +1316,7 @@ impl TaskDefinitionList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.task_definition_arns.unwrap_or_default(),
                         next_token: out.next_token,
@@ -1554,6 +1559,7 @@ impl TaskDefinitionCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1818,6 +1824,7 @@ impl TaskDefinitionUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -1915,6 +1922,7 @@ impl TaskDefinitionDeregister {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2008,6 +2016,7 @@ impl TaskDefinitionDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2146,6 +2155,7 @@ impl TaskDefinitionFamilies {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2153,13 +2163,12 @@ impl TaskDefinitionFamilies {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListTaskDefinitionFamiliesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -2167,8 +2176,7 @@ impl TaskDefinitionFamilies {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "TaskDefinition", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.families.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2450,6 +2458,7 @@ impl ServiceGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2568,6 +2577,7 @@ impl ServiceGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2727,6 +2737,7 @@ impl ServiceList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -2735,13 +2746,12 @@ impl ServiceList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListServicesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -2749,8 +2759,7 @@ impl ServiceList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Service", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.service_arns.unwrap_or_default(),
                         next_token: out.next_token,
@@ -3065,6 +3074,7 @@ impl ServiceCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3358,6 +3368,7 @@ impl ServiceUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3610,6 +3621,7 @@ impl ServicePartialUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3704,6 +3716,7 @@ impl ServiceDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -3923,6 +3936,7 @@ impl TaskGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4036,6 +4050,7 @@ impl TaskGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4219,6 +4234,7 @@ impl TaskList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4227,13 +4243,12 @@ impl TaskList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListTasksResponse>(
                         &*session,
                         &super::SERVICE,
@@ -4241,8 +4256,7 @@ impl TaskList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Task", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.task_arns.unwrap_or_default(),
                         next_token: out.next_token,
@@ -4459,6 +4473,7 @@ impl TaskCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4683,6 +4698,7 @@ impl TaskRun {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4791,6 +4807,7 @@ impl TaskDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -4996,6 +5013,7 @@ impl ContainerInstanceGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5118,6 +5136,7 @@ impl ContainerInstanceGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5276,6 +5295,7 @@ impl ContainerInstanceList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5284,13 +5304,12 @@ impl ContainerInstanceList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListContainerInstancesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -5298,8 +5317,7 @@ impl ContainerInstanceList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "ContainerInstance", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.container_instance_arns.unwrap_or_default(),
                         next_token: out.next_token,
@@ -5422,6 +5440,7 @@ impl ContainerInstanceListTasks {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5429,13 +5448,12 @@ impl ContainerInstanceListTasks {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListTasksResponse>(
                         &*session,
                         &super::SERVICE,
@@ -5443,8 +5461,7 @@ impl ContainerInstanceListTasks {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "ContainerInstance", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.task_arns.unwrap_or_default(),
                         next_token: out.next_token,
@@ -5658,6 +5675,7 @@ impl CapacityProviderGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5773,6 +5791,7 @@ impl CapacityProviderGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5924,6 +5943,7 @@ impl CapacityProviderList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -5931,13 +5951,12 @@ impl CapacityProviderList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeCapacityProvidersResponse>(
                         &*session,
                         &super::SERVICE,
@@ -5945,8 +5964,7 @@ impl CapacityProviderList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "CapacityProvider", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.capacity_providers.unwrap_or_default(),
                         next_token: out.next_token,
@@ -6059,6 +6077,7 @@ impl CapacityProviderCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6182,6 +6201,7 @@ impl CapacityProviderUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6277,6 +6297,7 @@ impl CapacityProviderDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6533,6 +6554,7 @@ impl TaskSetGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6658,6 +6680,7 @@ impl TaskSetGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6771,6 +6794,7 @@ impl TaskSetList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -6987,6 +7011,7 @@ impl TaskSetCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7120,6 +7145,7 @@ impl TaskSetUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7229,6 +7255,7 @@ impl TaskSetDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7393,6 +7420,7 @@ impl ServiceRevisionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7503,6 +7531,7 @@ impl ServiceRevisionGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7715,6 +7744,7 @@ impl ServiceDeploymentGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7829,6 +7859,7 @@ impl ServiceDeploymentGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -7991,6 +8022,7 @@ impl ServiceDeploymentList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8001,13 +8033,12 @@ impl ServiceDeploymentList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListServiceDeploymentsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -8015,8 +8046,7 @@ impl ServiceDeploymentList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "ServiceDeployment", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out
                             .service_deployments
@@ -8101,6 +8131,7 @@ impl ServiceDeploymentStop {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8281,6 +8312,7 @@ impl DaemonGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8397,6 +8429,7 @@ impl DaemonList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8404,13 +8437,12 @@ impl DaemonList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListDaemonsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -8418,8 +8450,7 @@ impl DaemonList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "Daemon", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out
                             .daemon_summaries_list
@@ -8570,6 +8601,7 @@ impl DaemonCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8715,6 +8747,7 @@ impl DaemonUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8803,6 +8836,7 @@ impl DaemonDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -8969,6 +9003,7 @@ impl DaemonTaskDefinitionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9114,6 +9149,7 @@ impl DaemonTaskDefinitionList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9121,13 +9157,12 @@ impl DaemonTaskDefinitionList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListDaemonTaskDefinitionsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -9135,8 +9170,7 @@ impl DaemonTaskDefinitionList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "DaemonTaskDefinition", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out
                             .daemon_task_definitions
@@ -9298,6 +9332,7 @@ impl DaemonTaskDefinitionCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9388,6 +9423,7 @@ impl DaemonTaskDefinitionDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9540,6 +9576,7 @@ impl DaemonRevisionGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9650,6 +9687,7 @@ impl DaemonRevisionGetMany {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9850,6 +9888,7 @@ impl DaemonDeploymentList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -9860,13 +9899,12 @@ impl DaemonDeploymentList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListDaemonDeploymentsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -9874,8 +9912,7 @@ impl DaemonDeploymentList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "DaemonDeployment", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.daemon_deployments.unwrap_or_default(),
                         next_token: out.next_token,
@@ -10057,6 +10094,7 @@ impl ExpressGatewayServiceGet {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10181,6 +10219,7 @@ impl ExpressGatewayServiceList {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10193,13 +10232,12 @@ impl ExpressGatewayServiceList {
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
-            let key = key.clone();
             move |token| {
                 let session = session.clone();
-                let key = key.clone();
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
+                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListServicesByNamespaceResponse>(
                         &*session,
                         &super::SERVICE,
@@ -10207,8 +10245,7 @@ impl ExpressGatewayServiceList {
                         None,
                         &input,
                     )
-                    .await
-                    .map_err(|e| error::map_not_found(e, &[], "ExpressGatewayService", &key))?;
+                    .await?;
                     Ok(Page {
                         items: out.service_arns.unwrap_or_default(),
                         next_token: out.next_token,
@@ -10379,6 +10416,7 @@ impl ExpressGatewayServiceCreate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10545,6 +10583,7 @@ impl ExpressGatewayServiceUpdate {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
@@ -10631,6 +10670,7 @@ impl ExpressGatewayServiceDelete {
         if let Some(error) = self.error {
             return Err(error);
         }
+        #[allow(unused_variables)]
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;

@@ -242,12 +242,7 @@ impl Error {
     /// A [`Error::Deserialize`] that says what a response lacks (`the
     /// response has no imageDigest`): no body snippet.
     pub fn missing_in_response(operation: impl Into<String>, what: impl Into<String>) -> Self {
-        Error::Deserialize {
-            operation: operation.into(),
-            message: what.into(),
-            snippet: String::new(),
-            request_id: None,
-        }
+        Error::deserialize(operation, what, b"")
     }
 
     /// Sets the request id of a [`Error::Deserialize`] (the parsers take it
@@ -404,8 +399,8 @@ fn is_missing_reason(reason: &str) -> bool {
 }
 
 /// Maps an error whose code is one of `codes` (a model's
-/// [`NOT_FOUND_CODES`](crate::PrimaryModel::NOT_FOUND_CODES) and the call's
-/// own) to [`Error::NotFound`] for `resource`/`key`.
+/// [`NOT_FOUND_CODES`](crate::PrimaryModel::NOT_FOUND_CODES)) to
+/// [`Error::NotFound`] for `resource`/`key`.
 ///
 /// Only the listed codes count: a code that names something else (EC2's
 /// `InvalidPermission.NotFound` when revoking a rule of a group that exists,

@@ -198,6 +198,13 @@ impl<M> QuerySet<M> {
         }
     }
 
+    /// The segments of a field path (no lookup), checked.
+    fn segments<'p>(&self, path: &'p str) -> Result<Vec<&'p str>> {
+        let segments = split_path(path)?;
+        self.check(&segments, path, false)?;
+        Ok(segments)
+    }
+
     /// The number of items.
     pub fn len(&self) -> usize {
         self.items.len()
@@ -401,9 +408,7 @@ impl<M: Serialize> QuerySet<M> {
                     Some(rest) => (true, rest),
                     None => (false, *path),
                 };
-                let segments = split_path(rest)?;
-                self.check(&segments, path, false)?;
-                Ok((desc, segments))
+                Ok((desc, self.segments(rest)?))
             })
             .collect::<Result<Vec<_>>>()?;
         let shape = self.shape;
@@ -481,11 +486,7 @@ impl<M: Serialize> QuerySet<M> {
     pub fn values(&self, paths: &[&str]) -> Result<Vec<Map<String, Value>>> {
         let parsed = paths
             .iter()
-            .map(|path| {
-                let segments = split_path(path)?;
-                self.check(&segments, path, false)?;
-                Ok((*path, segments))
-            })
+            .map(|path| Ok((*path, self.segments(path)?)))
             .collect::<Result<Vec<_>>>()?;
         self.items
             .iter()
@@ -527,11 +528,7 @@ impl<M: Serialize> QuerySet<M> {
         }
         let parsed = paths
             .iter()
-            .map(|path| {
-                let segments = split_path(path)?;
-                self.check(&segments, path, false)?;
-                Ok(segments)
-            })
+            .map(|path| self.segments(path))
             .collect::<Result<Vec<_>>>()?;
         self.items
             .iter()
@@ -553,8 +550,7 @@ impl<M: Serialize> QuerySet<M> {
     /// [`Error::Validation`] for a malformed path or when a model cannot be
     /// serialised.
     pub fn values_flat(&self, path: &str) -> Result<Vec<Value>> {
-        let segs = split_path(path)?;
-        self.check(&segs, path, false)?;
+        let segs = self.segments(path)?;
         self.items
             .iter()
             .map(|item| Ok(project(&to_json(item)?, &segs).unwrap_or(Value::Null)))

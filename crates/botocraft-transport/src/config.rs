@@ -120,7 +120,7 @@ pub fn resolve_endpoint(
         .or_else(|| {
             profile.and_then(|p| p.get("ignore_configured_endpoint_urls").map(str::to_owned))
         })
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        .is_some_and(|v| crate::env::is_true(&v));
     if !ignore {
         let var = format!("AWS_ENDPOINT_URL_{env_id}");
         if let Some(url) = env.get(&var) {

@@ -57,6 +57,12 @@ impl Env {
         (self.lookup)(key).filter(|v| !v.trim().is_empty())
     }
 
+    /// Whether `key` is set to `true` (any case, surrounding space ignored),
+    /// as the AWS SDKs read their boolean variables.
+    pub fn is_true(&self, key: &str) -> bool {
+        self.get(key).is_some_and(|v| is_true(&v))
+    }
+
     /// The user's home directory (`HOME`, else `USERPROFILE`).
     pub fn home_dir(&self) -> Option<PathBuf> {
         self.get("HOME")
@@ -90,6 +96,11 @@ impl fmt::Debug for Env {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Env { .. }")
     }
+}
+
+/// Whether a setting's text means `true`, as the AWS SDKs read booleans.
+pub(crate) fn is_true(value: &str) -> bool {
+    value.trim().eq_ignore_ascii_case("true")
 }
 
 #[cfg(test)]

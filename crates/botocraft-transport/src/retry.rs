@@ -105,7 +105,7 @@ impl RetrySpec {
     /// [`NEW_RETRIES_ENV`] is `true` (any case), else the default.
     pub fn from_env_value(value: Option<&str>) -> RetrySpec {
         match value {
-            Some(v) if v.trim().eq_ignore_ascii_case("true") => RetrySpec::V2_1,
+            Some(v) if crate::env::is_true(v) => RetrySpec::V2_1,
             _ => RetrySpec::V2_0,
         }
     }

@@ -367,31 +367,7 @@ impl AwsSessionBuilder {
                 })
             }
         };
-        let ca_bundle = match &self.ca_bundle {
-            Some(path) => Some((path.clone(), "ca_bundle(..)".to_owned())),
-            None => env
-                .get("AWS_CA_BUNDLE")
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| (env.expand_home(p.trim()), "AWS_CA_BUNDLE".to_owned()))
-                .or_else(|| {
-                    let p = profile.as_ref()?.get("ca_bundle")?.trim();
-                    (!p.is_empty()).then(|| {
-                        (
-                            env.expand_home(p),
-                            format!("profile {profile_name:?} ca_bundle"),
-                        )
-                    })
-                }),
-        };
-        let ca_pem = match ca_bundle {
-            Some((path, source)) => Some(std::fs::read(&path).map_err(|e| {
-                Error::config(format!(
-                    "cannot read the CA bundle {} ({source}): {e}",
-                    path.display()
-                ))
-            })?),
-            None => None,
-        };
+        let ca_pem = read_ca_bundle(self.ca_bundle.as_deref(), &env, profile.as_ref())?;
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
             None => Arc::new(
@@ -399,10 +375,7 @@ impl AwsSessionBuilder {
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .extra_root_certificates_pem_opt(ca_pem)
                     .allow_insecure_http(
-                        self.allow_insecure_http
-                            || env
-                                .get("BOTOCRAFT_ALLOW_INSECURE_HTTP")
-                                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+                        self.allow_insecure_http || env.is_true("BOTOCRAFT_ALLOW_INSECURE_HTTP"),
                     )
                     .build()?,
             ),
@@ -537,12 +510,9 @@ impl AwsSession {
                 http::HeaderValue::from_static(USER_AGENT),
             );
         }
-        let invocation_id = uuid::Uuid::new_v4().to_string();
-        parts.headers.insert(
-            "amz-sdk-invocation-id",
-            http::HeaderValue::from_str(&invocation_id)
-                .map_err(|_| Error::config("invocation id"))?,
-        );
+        if let Ok(id) = http::HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+            parts.headers.insert("amz-sdk-invocation-id", id);
+        }
         let signer = Signer::new(i.region.clone(), call.service.signing_name);
 
         let partition = self.retry_partition(&parts.uri);
@@ -738,4 +708,35 @@ pub fn default_session() -> Result<SharedSession> {
     }
     let session = AwsSession::from_env()?.shared();
     Ok(DEFAULT_SESSION.get_or_init(|| session).clone())
+}
+
+/// The PEM bundle the default transport also trusts: `explicit`, else
+/// `AWS_CA_BUNDLE`, else the profile's `ca_bundle`; none by default.
+fn read_ca_bundle(
+    explicit: Option<&std::path::Path>,
+    env: &Env,
+    profile: Option<&Profile>,
+) -> Result<Option<Vec<u8>>> {
+    let (path, source) = match explicit {
+        Some(path) => (path.to_owned(), "ca_bundle(..)".to_owned()),
+        None => match env.get("AWS_CA_BUNDLE") {
+            Some(p) => (env.expand_home(p.trim()), "AWS_CA_BUNDLE".to_owned()),
+            None => match profile
+                .and_then(|p| Some((p, p.get("ca_bundle")?.trim())))
+                .filter(|(_, p)| !p.is_empty())
+            {
+                Some((p, path)) => (
+                    env.expand_home(path),
+                    format!("profile {:?} ca_bundle", p.name()),
+                ),
+                None => return Ok(None),
+            },
+        },
+    };
+    std::fs::read(&path).map(Some).map_err(|e| {
+        Error::config(format!(
+            "cannot read the CA bundle {} ({source}): {e}",
+            path.display()
+        ))
+    })
 }

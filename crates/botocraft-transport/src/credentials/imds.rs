@@ -66,11 +66,7 @@ impl ImdsCredentialsProvider {
     }
 
     pub(crate) async fn lookup(&self) -> CredentialsLookup {
-        let disabled = self
-            .config
-            .env
-            .get("AWS_EC2_METADATA_DISABLED")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let disabled = self.config.env.is_true("AWS_EC2_METADATA_DISABLED");
         if disabled {
             return CredentialsLookup::NotConfigured(
                 "disabled by AWS_EC2_METADATA_DISABLED".into(),

@@ -370,15 +370,17 @@ impl AwsSessionBuilder {
         let ca_pem = read_ca_bundle(self.ca_bundle.as_deref(), &env, profile.as_ref())?;
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(
-                HyperTransport::builder()
+            None => {
+                let mut builder = HyperTransport::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .extra_root_certificates_pem_opt(ca_pem)
                     .allow_insecure_http(
                         self.allow_insecure_http || env.is_true("BOTOCRAFT_ALLOW_INSECURE_HTTP"),
-                    )
-                    .build()?,
-            ),
+                    );
+                if let Some(pem) = ca_pem {
+                    builder = builder.extra_root_certificates_pem(pem);
+                }
+                Arc::new(builder.build()?)
+            }
         };
         Ok(AwsSession {
             inner: Arc::new(Inner {

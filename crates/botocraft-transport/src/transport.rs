@@ -155,11 +155,6 @@ impl HyperTransportBuilder {
         self
     }
 
-    pub(crate) fn extra_root_certificates_pem_opt(mut self, pem: Option<Vec<u8>>) -> Self {
-        self.extra_roots_pem = pem;
-        self
-    }
-
     /// DANGER: accepts any TLS certificate, for any host — expired,
     /// self-signed or issued to someone else. Only for test endpoints you
     /// control (a local emulator behind TLS); never against AWS. Building a

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use botocraft_core::{Error, PrimaryModel, Result};
+use botocraft_core::{Error, Result};
 
 use crate::generated::*;
 
@@ -192,10 +192,14 @@ async fn sync(
     Ok(())
 }
 
-/// Brings the rules of the group AWS holds now to those of `group` for the
-/// `fields` asked for (`ip_permissions`, `ip_permissions_egress`).
-async fn write_rules(group: &SecurityGroup, fields: &[&'static str], id: &str) -> Result<()> {
-    let manager = group.manager();
+/// Brings the rules AWS holds now for group `id` to those of `group` for
+/// the `fields` asked for (`ip_permissions`, `ip_permissions_egress`).
+async fn write_rules(
+    manager: &SecurityGroupManager,
+    group: &SecurityGroup,
+    fields: &[&'static str],
+    id: &str,
+) -> Result<()> {
     let now = manager.get(id).await?;
     for field in fields {
         let (direction, current, desired) = match *field {
@@ -216,7 +220,7 @@ async fn write_rules(group: &SecurityGroup, fields: &[&'static str], id: &str) -
             }
         };
         sync(
-            &manager,
+            manager,
             id,
             direction,
             current.as_deref().unwrap_or_default(),
@@ -240,7 +244,7 @@ pub(crate) async fn security_group_update(
         .group_id
         .clone()
         .ok_or_else(|| super::missing("SecurityGroup", "save", "GroupId"))?;
-    write_rules(group, changed, &id).await
+    write_rules(&group.manager(), group, changed, &id).await
 }
 
 /// `SecurityGroup::save()` of a new group, after `CreateSecurityGroup`
@@ -265,20 +269,10 @@ pub(crate) async fn security_group_after_create(
         .group_id
         .clone()
         .ok_or_else(|| super::missing("SecurityGroup", "save", "GroupId"))?;
-    let mut wanted = group.clone();
-    wanted.bind_like(&created);
-    write_rules(&wanted, &fields, &id).await?;
-    created.manager().get(id).await
-}
-
-impl SecurityGroup {
-    /// Takes `other`'s session, so calls made for this copy go where
-    /// `other` came from.
-    fn bind_like(&mut self, other: &SecurityGroup) {
-        if let Some(session) = other.state().session() {
-            self.state_mut().bind(session.clone());
-        }
-    }
+    // The created group's manager: the session it was created through.
+    let manager = created.manager();
+    write_rules(&manager, group, &fields, &id).await?;
+    manager.get(id).await
 }
 
 #[cfg(test)]

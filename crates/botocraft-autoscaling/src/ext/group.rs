@@ -82,8 +82,16 @@ impl AutoScalingGroupManager {
     /// by name) and version; zones are sent only when the model names no
     /// subnets, and zone ids only without zone names.
     pub fn update(&self, model: &AutoScalingGroup) -> AutoScalingGroupPartialUpdate {
+        self.update_of(model, &model.changed_fields())
+    }
+
+    /// [`Self::update`] sending the settings of `changed`.
+    fn update_of(
+        &self,
+        model: &AutoScalingGroup,
+        changed: &[&'static str],
+    ) -> AutoScalingGroupPartialUpdate {
         let m = model;
-        let changed = m.changed_fields();
         let sends = |field: &str| changed.contains(&field);
         let mut r = self.partial_update(m.auto_scaling_group_name.clone().unwrap_or_default());
         if let Some(v) =
@@ -370,8 +378,9 @@ impl AutoScalingGroup {
         let persisted = self._state.is_persisted();
         if persisted {
             // Only what changed since the fetch: nothing changed, no call.
-            if !self.changed_fields().is_empty() {
-                manager.update(self).send().await?;
+            let changed = self.changed_fields();
+            if !changed.is_empty() {
+                manager.update_of(self, &changed).send().await?;
             }
         } else {
             let mut request = manager.create(self);

@@ -55,6 +55,7 @@ pub mod credentials;
 pub mod env;
 pub mod fixture;
 pub mod profile;
+pub mod proxy;
 pub mod retry;
 pub mod session;
 pub mod signer;
@@ -68,6 +69,7 @@ pub use credentials::{
 };
 pub use env::Env;
 pub use fixture::{FixtureTransport, RecordingTransport};
+pub use proxy::ProxyConfig;
 pub use retry::{RetryMode, RetrySpec};
 pub use session::{default_session, AwsSession, AwsSessionBuilder};
 pub use signer::Signer;

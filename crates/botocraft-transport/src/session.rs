@@ -22,6 +22,7 @@ use crate::credentials::{
 };
 use crate::env::Env;
 use crate::profile::{profile_name, Profile, ProfileFiles};
+use crate::proxy::ProxyConfig;
 use crate::retry::{
     classify_error, classify_response, retry_after, Jitter, RateLimiter, RetryConfig, RetryKind,
     RetryMode, RetryQuota, RetrySpec, DEFAULT_MAX_ATTEMPTS, NEW_RETRIES_ENV, SUCCESS_REFUND,
@@ -126,6 +127,7 @@ pub struct AwsSessionBuilder {
     transport: Option<Arc<dyn Transport>>,
     allow_insecure_http: bool,
     ca_bundle: Option<std::path::PathBuf>,
+    proxy: Option<ProxyConfig>,
     backoff_base: Option<Duration>,
     max_backoff: Option<Duration>,
     env: Option<Env>,
@@ -236,6 +238,36 @@ impl AwsSessionBuilder {
     /// or one without certificates makes [`build`](Self::build) fail.
     pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// The HTTP proxy of the default transport (else `HTTPS_PROXY`,
+    /// `HTTP_PROXY` and `NO_PROXY` from the environment, as in the AWS SDKs
+    /// and botocore); [`ProxyConfig::none`] connects directly whatever the
+    /// environment says. Loopback and link-local hosts are always reached
+    /// directly. STS and IAM Identity Center calls for the session's
+    /// credentials go through the same transport, so the same proxy and CA
+    /// bundle apply to them. A proxy URL that is not a usable `http://` URL
+    /// makes [`build`](Self::build) fail.
+    ///
+    /// ```
+    /// use botocraft_transport::{AwsSession, ProxyConfig};
+    ///
+    /// let session = AwsSession::builder()
+    ///     .region("eu-west-1")
+    ///     .proxy(ProxyConfig::all("http://proxy.corp.example:3128").no_proxy(".corp.example"))
+    ///     .build()?;
+    /// # drop(session);
+    /// let err = AwsSession::builder()
+    ///     .region("eu-west-1")
+    ///     .proxy(ProxyConfig::all("socks5://proxy.corp.example:1080"))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, botocraft_core::Error::Config { .. }));
+    /// # Ok::<(), botocraft_core::Error>(())
+    /// ```
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = Some(proxy);
         self
     }
 
@@ -353,20 +385,6 @@ impl AwsSessionBuilder {
             parse_endpoint(url, "endpoint_url(..)")?;
         }
 
-        let provider = match self.provider {
-            Some(p) => p,
-            None => {
-                let config = ProviderConfig::new(env.clone())
-                    .profile(profile_name.clone())
-                    .region(region.clone())
-                    .endpoints(self.endpoints.clone());
-                Arc::new(if self.profile.is_some() {
-                    CredentialsProviderChain::for_chosen_profile(config)
-                } else {
-                    CredentialsProviderChain::from_config(config)
-                })
-            }
-        };
         let ca_pem = read_ca_bundle(self.ca_bundle.as_deref(), &env, profile.as_ref())?;
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
@@ -379,7 +397,26 @@ impl AwsSessionBuilder {
                 if let Some(pem) = ca_pem {
                     builder = builder.extra_root_certificates_pem(pem);
                 }
+                builder = builder.proxy(match self.proxy {
+                    Some(proxy) => proxy,
+                    None => ProxyConfig::from_env(&env),
+                });
                 Arc::new(builder.build()?)
+            }
+        };
+        let provider = match self.provider {
+            Some(p) => p,
+            None => {
+                let config = ProviderConfig::new(env.clone())
+                    .https_transport(Arc::clone(&transport))
+                    .profile(profile_name.clone())
+                    .region(region.clone())
+                    .endpoints(self.endpoints.clone());
+                Arc::new(if self.profile.is_some() {
+                    CredentialsProviderChain::for_chosen_profile(config)
+                } else {
+                    CredentialsProviderChain::from_config(config)
+                })
             }
         };
         Ok(AwsSession {

@@ -14,6 +14,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
+use crate::proxy::{Connector, ProxyConfig};
+
 /// Sends one HTTP request and returns its response.
 ///
 /// The request has an absolute URI and is already signed; a transport does
@@ -72,9 +74,14 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// `127.0.0.0/8`, `::1`, e.g. LocalStack or moto) unless
 /// [`HyperTransportBuilder::allow_insecure_http`] is set; anything else is an
 /// [`Error::Config`].
+///
+/// Requests go through an HTTP proxy when [`HyperTransportBuilder::proxy`]
+/// says so (see [`ProxyConfig`]; a session passes the environment's
+/// `HTTPS_PROXY`/`NO_PROXY` here); a transport built with
+/// [`HyperTransport::new`] connects directly.
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<HttpsConnector<Connector>, Full<Bytes>>,
     allow_insecure_http: bool,
     connect_timeout: Duration,
     /// Requests in flight at once, and so connections open at once.
@@ -100,6 +107,7 @@ pub struct HyperTransportBuilder {
     danger_accept_invalid_certs: bool,
     /// PEM certificates trusted besides the Mozilla roots.
     extra_roots_pem: Option<Vec<u8>>,
+    proxy: ProxyConfig,
 }
 
 /// The default limit on requests in flight (and so on open connections).
@@ -114,6 +122,7 @@ impl Default for HyperTransportBuilder {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             danger_accept_invalid_certs: false,
             extra_roots_pem: None,
+            proxy: ProxyConfig::none(),
         }
     }
 }
@@ -164,8 +173,18 @@ impl HyperTransportBuilder {
         self
     }
 
+    /// Sends requests through an HTTP proxy as `proxy` says (default: none;
+    /// loopback and link-local hosts are always reached directly). A proxy
+    /// URL that is not a usable `http://` URL makes [`build`](Self::build)
+    /// fail.
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
     /// Builds the transport. Needs no runtime; the first request does.
     pub fn build(self) -> Result<HyperTransport> {
+        let proxies = self.proxy.matcher()?;
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(self.connect_timeout));
@@ -193,7 +212,7 @@ impl HyperTransportBuilder {
             .with_tls_config(config)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(Connector::new(http, proxies, self.connect_timeout));
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.max_connections)

@@ -63,7 +63,7 @@ pub use botocraft_core::{
 };
 pub use botocraft_transport as transport;
 pub use botocraft_transport::{
-    default_session, AwsSession, AwsSessionBuilder, Credentials, RetryMode, RetrySpec,
+    default_session, AwsSession, AwsSessionBuilder, Credentials, ProxyConfig, RetryMode, RetrySpec,
 };
 /// The JSON values `QuerySet::filter_by` takes and `values()` gives back
 /// (`botocraft::serde_json::json!`), so a program needs no serde_json of its

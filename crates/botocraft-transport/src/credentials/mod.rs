@@ -215,6 +215,7 @@ pub struct ProviderConfig {
     pub(crate) region: Option<String>,
     pub(crate) endpoints: EndpointOverrides,
     transport: Option<Arc<dyn Transport>>,
+    https_transport: Option<Arc<dyn Transport>>,
     defaults: Arc<DefaultTransports>,
     pub(crate) imds_timeout: Duration,
     pub(crate) container_timeout: Duration,
@@ -239,6 +240,7 @@ impl fmt::Debug for ProviderConfig {
             .field("region", &self.region)
             .field("endpoints", &self.endpoints)
             .field("transport", &self.transport)
+            .field("https_transport", &self.https_transport)
             .field("imds_timeout", &self.imds_timeout)
             .field("container_timeout", &self.container_timeout)
             .field("sts_timeout", &self.sts_timeout)
@@ -265,6 +267,7 @@ impl ProviderConfig {
             region: None,
             endpoints: EndpointOverrides::default(),
             transport: None,
+            https_transport: None,
             defaults: Arc::new(DefaultTransports::default()),
             imds_timeout: Duration::from_secs(1),
             container_timeout: Duration::from_secs(2),
@@ -296,6 +299,16 @@ impl ProviderConfig {
     /// Sends every provider request (STS, container, IMDS) through `t`.
     pub fn transport(mut self, t: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(t));
+        self
+    }
+
+    /// Sends STS and IAM Identity Center (SSO) requests through `t`, and
+    /// only those (a session passes its own transport, so that its CA
+    /// bundle and proxy apply to them too); instance and container metadata
+    /// requests keep a direct transport of their own. [`transport`](Self::transport)
+    /// takes precedence.
+    pub fn https_transport(mut self, t: Arc<dyn Transport>) -> Self {
+        self.https_transport = Some(t);
         self
     }
 
@@ -340,10 +353,14 @@ impl ProviderConfig {
     }
 
     pub(crate) fn sts_transport(&self) -> std::result::Result<Arc<dyn Transport>, String> {
-        if let Some(t) = &self.transport {
+        if let Some(t) = self.transport.as_ref().or(self.https_transport.as_ref()) {
             return Ok(Arc::clone(t));
         }
-        get_or_build(&self.defaults.sts, || HyperTransport::builder().build())
+        get_or_build(&self.defaults.sts, || {
+            HyperTransport::builder()
+                .proxy(crate::ProxyConfig::from_env(&self.env))
+                .build()
+        })
     }
 
     pub(crate) fn metadata_transport(&self) -> std::result::Result<Arc<dyn Transport>, String> {

@@ -241,11 +241,21 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ExactList<T> {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut items: smallvec::SmallVec<[T; 4]> = smallvec::SmallVec::new();
+        // Most lists hold one element: give it an exact allocation outright.
+        let Some(first) = seq.next_element()? else {
+            return Ok(Vec::new());
+        };
+        let Some(second) = seq.next_element()? else {
+            let mut one = Vec::with_capacity(1);
+            one.push(first);
+            return Ok(one);
+        };
+        let mut items = Vec::with_capacity(4);
+        items.push(first);
+        items.push(second);
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        let mut items = items.into_vec();
         items.shrink_to_fit();
         Ok(items)
     }

@@ -28,9 +28,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use botocraft::ec2::{
-    Address, Ami, DomainType, GroupIdentifier, Instance, InternetGateway, IpPermission, IpRange,
-    KeyPair, LaunchTemplate, LaunchTemplateSpecification, NatGateway, RequestLaunchTemplateData,
-    RouteTable, SecurityGroup, Snapshot, Subnet, Tag, Volume, Vpc,
+    Address, Ami, DomainType, Filter, GroupIdentifier, Instance, InternetGateway, IpPermission,
+    IpRange, KeyPair, LaunchTemplate, LaunchTemplateSpecification, NatGateway,
+    RequestLaunchTemplateData, RouteTable, SecurityGroup, Snapshot, Subnet, Tag, Volume, Vpc,
 };
 use botocraft::prelude::*;
 use botocraft::{Error, TagMap};
@@ -542,6 +542,62 @@ async fn subnet_ids_of(moto: &MotoAccount, vpc: &Vpc) -> Vec<String> {
         .iter()
         .filter_map(|s| s.subnet_id.clone())
         .collect()
+}
+
+/// Filters given to a relation's request add to the relation's own: the
+/// result stays inside the VPC. An explicitly empty id list lists nothing.
+#[tokio::test]
+async fn relation_filters_add_up_and_empty_id_lists_list_nothing() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mine = create_vpc(&moto, "mine").await;
+    let other = create_vpc(&moto, "other").await;
+    let az = format!("{}b", moto.session.region());
+    let mut subnets = Vec::new();
+    for (vpc, name) in [(&mine, "mine-b"), (&other, "other-b")] {
+        let mut subnet = Subnet {
+            vpc_id: vpc.vpc_id.clone(),
+            cidr_block: Some(SUBNET_CIDR.into()),
+            availability_zone: Some(az.clone()),
+            tags: Some(vec![tag("Name", name)]),
+            ..Default::default()
+        }
+        .using(&moto.session);
+        subnet.save().await.expect("create subnet");
+        subnets.push(subnet);
+    }
+    let in_mine = &subnets[0];
+    let filtered = mine
+        .subnets()
+        .filters([Filter {
+            name: Some("availability-zone".into()),
+            values: Some(vec![az.clone()]),
+        }])
+        .await
+        .expect("vpc.subnets() with filters");
+    let ids: Vec<_> = filtered.iter().map(|s| s.subnet_id.clone()).collect();
+    assert_eq!(ids, [in_mine.subnet_id.clone()]);
+    let by_tag = mine
+        .subnets()
+        .tag("Name", ["other-b"])
+        .await
+        .expect("by tag");
+    assert!(by_tag.is_empty(), "{by_tag:?}");
+
+    let none = Vpc::objects()
+        .using(&moto.session)
+        .list()
+        .vpc_ids(Vec::<String>::new())
+        .await
+        .expect("list with no ids");
+    assert!(none.is_empty(), "{none:?}");
+    let all = Vpc::objects()
+        .using(&moto.session)
+        .list()
+        .await
+        .expect("list");
+    assert!(all.len() >= 2);
 }
 
 /// `DeleteVpc` with a subnet still in it is refused.

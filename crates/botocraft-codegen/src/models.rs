@@ -1341,7 +1341,9 @@ impl<'a> Emitter<'a> {
                 // botocraft never sends dry runs: a dry run answers with an error.
                 continue;
             }
-            if f.wire == "Filters" || (f.wire == "Filter" && f.ty.starts_with("Vec<")) {
+            let is_filter_list =
+                f.wire == "Filters" || (f.wire == "Filter" && f.ty.starts_with("Vec<"));
+            if is_filter_list {
                 if let Some(filter_ty) = Self::elem(&f.ty) {
                     let _ = writeln!(out, "    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.\n    pub fn filter(mut self, name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.input.{id}.get_or_insert_with(Vec::new).push({filter_ty} {{ name: Some(name.into()), values: Some(values.into_iter().map(Into::into).collect()) }});\n        self\n    }}\n\n    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.\n    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.filter(format!(\"tag:{{key}}\"), values)\n    }}\n", id = f.ident);
                 }
@@ -1360,7 +1362,11 @@ impl<'a> Emitter<'a> {
                 doc.push(format!("Sets `{}`.", f.wire));
             }
             out.push_str(&docs::render(&doc, "    "));
-            if let Some(elem) = Self::elem(&f.ty) {
+            if let (true, Some(elem)) = (is_filter_list, Self::elem(&f.ty)) {
+                // Filters add up: a relation's own filter (`vpc.subnets()`'s
+                // `vpc-id`) must survive the caller's extra ones.
+                let _ = writeln!(out, "    ///\n    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{}.get_or_insert_with(Vec::new).extend(value.into_iter().map(Into::into));\n        self\n    }}\n", f.ident);
+            } else if let Some(elem) = Self::elem(&f.ty) {
                 let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{} = Some(value.into_iter().map(Into::into).collect());\n        self\n    }}\n", f.ident);
             } else {
                 let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{\n        self.input.{} = Some(value.into());\n        self\n    }}\n", f.ty, f.ident);
@@ -1619,7 +1625,23 @@ impl<'a> Emitter<'a> {
                     .into_iter()
                     .find(|(f, single)| !*single && f.ty.starts_with("Vec<"))
                     .map(|(f, _)| f.ident.clone());
-                if let (Some(list), None) = (&positional_list, m.def.batch) {
+                // A listing on the operation `get`/`get_many` use takes the
+                // same id list as an optional argument.
+                let id_list = positional_list.clone().or_else(|| {
+                    let model = self.defs.models.get(m.model_name)?;
+                    (m.name == "list").then_some(())?;
+                    ["get_many", "get"].iter().find_map(|g| {
+                        let d = model
+                            .manager
+                            .get(*g)
+                            .filter(|d| d.operation == m.def.operation)?;
+                        d.args.iter().find_map(|a| {
+                            let f = m.input_fields.iter().find(|f| &f.wire == a)?;
+                            f.ty.starts_with("Vec<").then(|| f.ident.clone())
+                        })
+                    })
+                });
+                if let (Some(list), None) = (&id_list, m.def.batch) {
                     // An explicitly empty id list means "none", not "all".
                     let none = if streamed {
                         "futures::stream::empty().boxed()"

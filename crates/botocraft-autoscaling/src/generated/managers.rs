@@ -630,8 +630,13 @@ impl AutoScalingGroupList {
     }
 
     /// One or more filters to limit the results based on specific tags.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -665,6 +670,13 @@ impl AutoScalingGroupList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .auto_scaling_group_names
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -1982,8 +1994,13 @@ impl AutoScalingGroupActivities {
     }
 
     /// One or more filters to limit the results based on specific criteria. The following filters are supported:
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -2247,8 +2264,13 @@ impl AutoScalingGroupGetTags {
     }
 
     /// One or more filters to scope the tags to return. The maximum number of filters per filter type (for example, `auto-scaling-group`) is 1000.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -2740,6 +2762,13 @@ impl LaunchConfigurationList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .launch_configuration_names
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();

@@ -230,8 +230,13 @@ impl VpcGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -342,8 +347,13 @@ impl VpcGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -485,8 +495,13 @@ impl VpcList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -526,6 +541,9 @@ impl VpcList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -1292,8 +1310,13 @@ impl SubnetGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -1406,8 +1429,13 @@ impl SubnetGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -1549,8 +1577,13 @@ impl SubnetList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -1590,6 +1623,9 @@ impl SubnetList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -2114,8 +2150,13 @@ impl SecurityGroupGet {
     }
 
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -2235,8 +2276,13 @@ impl SecurityGroupGetMany {
     }
 
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -2394,8 +2440,13 @@ impl SecurityGroupList {
     }
 
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -2429,6 +2480,9 @@ impl SecurityGroupList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -3351,8 +3405,13 @@ impl InstanceGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -3471,8 +3530,13 @@ impl InstanceGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -3629,8 +3693,13 @@ impl InstanceList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -3664,6 +3733,9 @@ impl InstanceList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.instance_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -5633,8 +5705,13 @@ impl AmiGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -5775,8 +5852,13 @@ impl AmiList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -5810,6 +5892,9 @@ impl AmiList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -6571,8 +6656,13 @@ impl InternetGatewayGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -6699,8 +6789,13 @@ impl InternetGatewayGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -6859,8 +6954,13 @@ impl InternetGatewayList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -6894,6 +6994,13 @@ impl InternetGatewayList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .internet_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -7514,8 +7621,13 @@ impl RouteTableGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -7633,8 +7745,13 @@ impl RouteTableGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -7782,8 +7899,13 @@ impl RouteTableList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -7817,6 +7939,9 @@ impl RouteTableList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -9064,8 +9189,13 @@ impl NatGatewayList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filter = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filter
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -9105,6 +9235,9 @@ impl NatGatewayList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -9776,8 +9909,13 @@ impl AddressGet {
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -9887,8 +10025,13 @@ impl AddressGetMany {
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -10001,8 +10144,13 @@ impl AddressList {
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -10023,6 +10171,9 @@ impl AddressList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.allocation_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::described(Vec::new()));
+        }
         #[allow(unused_mut)]
         let mut out =
             call::<_, DescribeAddressesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -10678,8 +10829,13 @@ impl VolumeGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -10798,8 +10954,13 @@ impl VolumeGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -10953,8 +11114,13 @@ impl VolumeList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -10988,6 +11154,9 @@ impl VolumeList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -11849,8 +12018,13 @@ impl SnapshotGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -11978,8 +12152,13 @@ impl SnapshotGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -12142,8 +12321,13 @@ impl SnapshotList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -12177,6 +12361,9 @@ impl SnapshotList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -12747,8 +12934,13 @@ impl SnapshotListLocked {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -13237,8 +13429,13 @@ impl KeyPairGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -13351,8 +13548,13 @@ impl KeyPairGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -13474,8 +13676,13 @@ impl KeyPairList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -13490,6 +13697,9 @@ impl KeyPairList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.key_pair_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::described(Vec::new()));
+        }
         #[allow(unused_mut)]
         let mut out =
             call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -13967,8 +14177,13 @@ impl LaunchTemplateGet {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -14104,8 +14319,13 @@ impl LaunchTemplateGetMany {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -14279,8 +14499,13 @@ impl LaunchTemplateList {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -14320,6 +14545,13 @@ impl LaunchTemplateList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .launch_template_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -14862,8 +15094,13 @@ impl LaunchTemplateVersionGet {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -15036,8 +15273,13 @@ impl LaunchTemplateVersionList {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -15083,6 +15325,9 @@ impl LaunchTemplateVersionList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.versions.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -15644,8 +15889,13 @@ impl NetworkInterfaceGet {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -15778,8 +16028,13 @@ impl NetworkInterfaceGetMany {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -15944,8 +16199,13 @@ impl NetworkInterfaceList {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -15979,6 +16239,13 @@ impl NetworkInterfaceList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .network_interface_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -17068,8 +17335,13 @@ impl NetworkInterfacePermissions {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -17261,8 +17533,13 @@ impl InstanceTypeInfoGet {
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -17388,8 +17665,13 @@ impl InstanceTypeInfoGetMany {
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -17550,8 +17832,13 @@ impl InstanceTypeInfoList {
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -17591,6 +17878,9 @@ impl InstanceTypeInfoList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.instance_types.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -17905,8 +18195,13 @@ impl NetworkAclGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -18024,8 +18319,13 @@ impl NetworkAclGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -18173,8 +18473,13 @@ impl NetworkAclList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -18208,6 +18513,9 @@ impl NetworkAclList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -19000,8 +19308,13 @@ impl PlacementGroupGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -19120,8 +19433,13 @@ impl PlacementGroupGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -19249,8 +19567,13 @@ impl PlacementGroupList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -19265,6 +19588,9 @@ impl PlacementGroupList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.group_names.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::described(Vec::new()));
+        }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribePlacementGroupsResult>(
             &*session,
@@ -19722,8 +20048,13 @@ impl DhcpOptionsGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -19841,8 +20172,13 @@ impl DhcpOptionsGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -19994,8 +20330,13 @@ impl DhcpOptionsList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -20029,6 +20370,13 @@ impl DhcpOptionsList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .dhcp_options_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -20494,8 +20842,13 @@ impl CustomerGatewayGet {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -20614,8 +20967,13 @@ impl CustomerGatewayGetMany {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -20744,8 +21102,13 @@ impl CustomerGatewayList {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -20760,6 +21123,13 @@ impl CustomerGatewayList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .customer_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::described(Vec::new()));
+        }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeCustomerGatewaysResult>(
             &*session,
@@ -21228,8 +21598,13 @@ impl VpnGatewayGet {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -21339,8 +21714,13 @@ impl VpnGatewayGetMany {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -21447,8 +21827,13 @@ impl VpnGatewayList {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -21469,6 +21854,9 @@ impl VpnGatewayList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.vpn_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::described(Vec::new()));
+        }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnGatewaysResult>(
             &*session,
@@ -22083,8 +22471,13 @@ impl VpcPeeringConnectionGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -22214,8 +22607,13 @@ impl VpcPeeringConnectionGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -22374,8 +22772,13 @@ impl VpcPeeringConnectionList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -22409,6 +22812,13 @@ impl VpcPeeringConnectionList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .vpc_peering_connection_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -23165,8 +23575,13 @@ impl VpcEndpointGet {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -23284,8 +23699,13 @@ impl VpcEndpointGetMany {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -23437,8 +23857,13 @@ impl VpcEndpointList {
     }
 
     /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -23472,6 +23897,13 @@ impl VpcEndpointList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .vpc_endpoint_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -24156,8 +24588,13 @@ impl VpnConnectionGet {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -24276,8 +24713,13 @@ impl VpnConnectionGetMany {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -24397,8 +24839,13 @@ impl VpnConnectionList {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filters = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -24422,6 +24869,13 @@ impl VpnConnectionList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .vpn_connection_ids
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::described(Vec::new()));
+        }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnConnectionsResult>(
             &*session,
@@ -25187,8 +25641,13 @@ impl FlowLogList {
     }
 
     /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
-        self.input.filter = Some(value.into_iter().map(Into::into).collect());
+        self.input
+            .filter
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
         self
     }
 
@@ -25228,6 +25687,9 @@ impl FlowLogList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();

@@ -572,6 +572,13 @@ impl RepositoryList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .repository_names
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -2362,6 +2369,9 @@ impl EcrImageList {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
         let session = self.manager.session()?;
+        if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();

@@ -5948,6 +5948,13 @@ impl CapacityProviderList {
         #[allow(unused_mut)]
         let mut input = self.input;
         let session = self.manager.session()?;
+        if input
+            .capacity_providers
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
             let input = input.clone();
@@ -6805,6 +6812,9 @@ impl TaskSetList {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
         let session = self.manager.session()?;
+        if input.task_sets.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::described(Vec::new()));
+        }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskSetsResponse>(
             &*session,

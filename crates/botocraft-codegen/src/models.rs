@@ -506,6 +506,28 @@ impl<'a> Emitter<'a> {
                 call.args.len()
             ));
         }
+        // What a call without one of its values does: nothing (optional),
+        // or fail saying which value is missing and, for a property, which
+        // field it is read from.
+        let missing = |expr: &str| {
+            if call.optional {
+                return "return Ok(None)".to_string();
+            }
+            let derived = model
+                .properties
+                .iter()
+                .find(|p| expr.strip_suffix("()") == Some(p.name.as_str()))
+                .filter(|p| p.regex.is_some());
+            let why = match derived {
+                Some(p) => format!("which cannot be read from its `{}`", p.field),
+                None => "which is not set".to_string(),
+            };
+            format!(
+                "return {}::failed(manager, Error::validation({:?}))",
+                m.builder,
+                format!("{name}.{} needs `{expr}`, {why}", call.name)
+            )
+        };
         let mut body = String::new();
         let _ = writeln!(
             body,
@@ -514,15 +536,7 @@ impl<'a> Emitter<'a> {
         let mut arg_names = Vec::new();
         for (i, (expr, (pf, single))) in call.args.iter().zip(&positional).enumerate() {
             let v = self.value_expr(model, fields, expr, &ctx)?;
-            let missing = if call.optional {
-                "return Ok(None)".to_string()
-            } else {
-                format!(
-                    "return {}::failed(manager, Error::validation({:?}))",
-                    m.builder,
-                    format!("{name}.{} needs `{expr}`, which is not set", call.name)
-                )
-            };
+            let missing = missing(expr);
             let _ = writeln!(body, "        let Some(a{i}) = {v} else {{ {missing} }};");
             // One value for a list argument (a proxy `instance.start()` calling
             // `start(instance_ids)`) is sent as a one-element list.
@@ -547,28 +561,12 @@ impl<'a> Emitter<'a> {
             let f = self.field(&m.input_fields, member, &ctx)?;
             let setter = Self::setter_name(m.def, f);
             let v = self.value_expr(model, fields, expr, &ctx)?;
-            let missing = if call.optional {
-                "return Ok(None)".to_string()
-            } else {
-                format!(
-                    "return {}::failed(manager, Error::validation({:?}))",
-                    m.builder,
-                    format!("{name}.{} needs `{expr}`, which is not set", call.name)
-                )
-            };
+            let missing = missing(expr);
             let _ = writeln!(body, "        let Some(v) = {v} else {{ {missing} }};\n        request = request.{setter}(v);");
         }
         for (filter, expr) in &call.filters {
             let v = self.value_expr(model, fields, expr, &ctx)?;
-            let missing = if call.optional {
-                "return Ok(None)".to_string()
-            } else {
-                format!(
-                    "return {}::failed(manager, Error::validation({:?}))",
-                    m.builder,
-                    format!("{name}.{} needs `{expr}`, which is not set", call.name)
-                )
-            };
+            let missing = missing(expr);
             let _ = writeln!(body, "        let Some(v) = {v} else {{ {missing} }};\n        request = request.filter({filter:?}, [v]);");
         }
         if call.optional {
@@ -1426,11 +1424,40 @@ impl<'a> Emitter<'a> {
                 get(&["detail", "failureReason"]),
             ),
         };
+        let arn = get(&["arn", "imageId", "ResourceId"]);
+        let returns_models = matches!(m.returns, Returns::Model | Returns::Models);
+        if !matches!(m.name, "get" | "get_many" | "list") && returns_models {
+            // A call that acts (RunTask, DeleteTaskDefinitions) may have done
+            // part of its work: what it did is named in the error, never lost.
+            let done = match &m.result {
+                Some(r) => {
+                    let id = if self
+                        .defs
+                        .models
+                        .get(m.model_name)
+                        .is_some_and(|d| d.arn.is_some())
+                    {
+                        "x.arn().map(str::to_owned)"
+                    } else {
+                        "x.pk().map(|k| k.to_string())"
+                    };
+                    format!(
+                        "out.{}.iter().flatten().filter_map(|x| {id}).collect()",
+                        r.ident
+                    )
+                }
+                None => "Vec::new()".to_string(),
+            };
+            return Ok(format!(
+                "        if let Some(e) = error::partial_failure(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}, {done}) {{\n            return Err(e);\n        }}\n",
+                kind = m.model_name,
+                id = f.ident,
+            ));
+        }
         Ok(format!(
             "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}) {{\n            return Err(e);\n        }}\n",
             kind = m.model_name,
             id = f.ident,
-            arn = get(&["arn", "imageId", "ResourceId"]),
         ))
     }
 

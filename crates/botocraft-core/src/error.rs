@@ -117,6 +117,24 @@ pub enum Error {
         /// What is wrong with the input.
         message: String,
     },
+    /// A call acting on several things did some of them and not the rest:
+    /// `RunTask` started one task of two. What was done is real (a started
+    /// task runs, and costs, whether or not the call "failed"), so it is
+    /// never dropped: `done` names it (the ARNs of the started tasks; fetch
+    /// them to work with them), and `failures` says, one error each, why the
+    /// rest was not done.
+    #[error("{service} {operation} was only partly done: {} done ({}), {} failed: {}", .done.len(), .done.join(", "), .failures.len(), fmt_failures(.failures))]
+    Partial {
+        /// Service name, e.g. `ecs`.
+        service: &'static str,
+        /// Operation name, e.g. `RunTask`.
+        operation: String,
+        /// The identifiers (ARNs or ids) of what was done.
+        done: Vec<String>,
+        /// Why the rest was not done: [`Error::Service`] or
+        /// [`Error::NotFound`] values, one per failure AWS reported.
+        failures: Vec<Error>,
+    },
     /// The response could not be understood.
     #[error("could not parse the {operation} response: {message}{}{}", fmt_snippet(.snippet), fmt_request_id(.request_id.as_deref()))]
     Deserialize {
@@ -129,6 +147,14 @@ pub enum Error {
         /// The request id the response carried in its headers, if any.
         request_id: Option<String>,
     },
+}
+
+fn fmt_failures(failures: &[Error]) -> String {
+    failures
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn fmt_suffix(code: Option<&str>, message: Option<&str>) -> String {
@@ -314,11 +340,13 @@ impl Error {
         }
     }
 
-    /// The AWS error code, if the service returned one.
+    /// The AWS error code, if the service returned one (for
+    /// [`Error::Partial`], the first failure's).
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Service { code, .. } => Some(code),
             Error::NotFound { code, .. } => code.as_deref(),
+            Error::Partial { failures, .. } => failures.first().and_then(Error::code),
             _ => None,
         }
     }
@@ -467,6 +495,37 @@ pub fn failures_to_error<'a>(
         });
     }
     None
+}
+
+/// Every per-key failure of a 200 response as an error (see
+/// [`failures_to_error`]), and, when the call also did part of its work
+/// (`done` is not empty), one [`Error::Partial`] holding both; `None` when
+/// nothing failed. With `skip_missing`, `MISSING` entries are ignored.
+pub fn partial_failure<'a>(
+    service: &'static str,
+    operation: &str,
+    resource: &'static str,
+    requested: Option<&str>,
+    failures: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>, Option<&'a str>)>,
+    skip_missing: bool,
+    done: Vec<String>,
+) -> Option<Error> {
+    let mut errors: Vec<Error> = failures
+        .into_iter()
+        .filter_map(|f| {
+            failures_to_error(service, operation, resource, requested, [f], skip_missing)
+        })
+        .collect();
+    match (errors.len(), done.is_empty()) {
+        (0, _) => None,
+        (_, true) => Some(errors.swap_remove(0)),
+        (_, false) => Some(Error::Partial {
+            service,
+            operation: operation.to_owned(),
+            done,
+            failures: errors,
+        }),
+    }
 }
 
 fn snippet(body: &[u8]) -> String {

@@ -19,6 +19,40 @@ async fn get_ci(f: &Fx) -> ContainerInstance {
         .expect("get container instance")
 }
 
+/// Ids are 32 hex digits or, in old-style ARNs (and moto's), UUIDs; only
+/// new-style ARNs name the cluster, and a relation that needs it says where
+/// it looked.
+#[tokio::test]
+async fn ids_and_cluster_names_from_every_arn_style() {
+    let ci = |arn: &str| ContainerInstance {
+        container_instance_arn: Some(arn.into()),
+        ..Default::default()
+    };
+    let uuid = "0bbbc383-453b-4996-87cb-a032ae23c392";
+    let moto = ci(&format!(
+        "arn:aws:ecs:us-east-1:1:container-instance/c1/{uuid}"
+    ));
+    assert_eq!(moto.container_instance_id(), Some(uuid));
+    assert_eq!(moto.cluster_name(), Some("c1"));
+    let new = ci(CI);
+    assert_eq!(
+        new.container_instance_id(),
+        Some("9f8e7d6c5b4a39281706f5e4d3c2b1a0")
+    );
+    assert_eq!(new.cluster_name(), Some("c1"));
+    let old = ci(&format!(
+        "arn:aws:ecs:us-east-1:1:container-instance/{uuid}"
+    ));
+    assert_eq!(old.container_instance_id(), Some(uuid));
+    assert_eq!(old.cluster_name(), None);
+    let err = old.cluster().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("cannot be read from its `containerInstanceArn`"),
+        "{err}"
+    );
+}
+
 #[tokio::test]
 async fn get() {
     let f = fx("ci_get");

@@ -135,6 +135,30 @@ async fn run_placement_failure_is_an_error() {
     f.done();
 }
 
+/// One task of two started: the started one is not lost behind the error.
+#[tokio::test]
+async fn run_partly_placed_names_the_started_tasks() {
+    let f = fx("task_run_partial");
+    let err = Task::objects()
+        .using(&f.session)
+        .run("web:3")
+        .cluster("c1")
+        .count(2)
+        .await
+        .unwrap_err();
+    let Error::Partial { done, failures, .. } = &err else {
+        panic!("expected Error::Partial, got {err:?}");
+    };
+    assert_eq!(
+        done,
+        &["arn:aws:ecs:us-east-1:123456789012:task/c1/0a1b2c3d4e5f60718293a4b5c6d7e8f9"]
+    );
+    assert_eq!(failures.len(), 1);
+    assert_eq!(err.code(), Some("RESOURCE:MEMORY"));
+    assert!(err.to_string().contains("1 done"), "{err}");
+    f.done();
+}
+
 #[tokio::test]
 async fn manager_delete_stops_task() {
     let f = fx("task_manager_delete");

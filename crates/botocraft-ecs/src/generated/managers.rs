@@ -2055,7 +2055,7 @@ impl TaskDefinitionDelete {
                     &key,
                 )
             })?;
-            if let Some(e) = error::failures_to_error(
+            if let Some(e) = error::partial_failure(
                 super::SERVICE.name,
                 OPERATION,
                 "TaskDefinition",
@@ -2065,6 +2065,11 @@ impl TaskDefinitionDelete {
                     .flatten()
                     .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
                 true,
+                out.task_definitions
+                    .iter()
+                    .flatten()
+                    .filter_map(|x| x.arn().map(str::to_owned))
+                    .collect(),
             ) {
                 return Err(e);
             }
@@ -4498,7 +4503,7 @@ impl TaskCreate {
                         &key,
                     )
                 })?;
-        if let Some(e) = error::failures_to_error(
+        if let Some(e) = error::partial_failure(
             super::SERVICE.name,
             OPERATION,
             "Task",
@@ -4508,6 +4513,11 @@ impl TaskCreate {
                 .flatten()
                 .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
             false,
+            out.tasks
+                .iter()
+                .flatten()
+                .filter_map(|x| x.arn().map(str::to_owned))
+                .collect(),
         ) {
             return Err(e);
         }
@@ -4721,7 +4731,7 @@ impl TaskRun {
                         &key,
                     )
                 })?;
-        if let Some(e) = error::failures_to_error(
+        if let Some(e) = error::partial_failure(
             super::SERVICE.name,
             OPERATION,
             "Task",
@@ -4731,6 +4741,11 @@ impl TaskRun {
                 .flatten()
                 .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
             true,
+            out.tasks
+                .iter()
+                .flatten()
+                .filter_map(|x| x.arn().map(str::to_owned))
+                .collect(),
         ) {
             return Err(e);
         }

@@ -1572,17 +1572,17 @@ impl ContainerInstance {
         self.tags = Some(tags::from_map(&tags));
     }
 
-    /// Derived from `containerInstanceArn` (pattern `:container-instance/(.+)/[0-9a-f]+$`); `None` when it is unset or does not match.
+    /// Derived from `containerInstanceArn` (pattern `:container-instance/(.+)/[0-9a-f-]+$`); `None` when it is unset or does not match.
     pub fn cluster_name(&self) -> Option<&str> {
         static RE: std::sync::LazyLock<transform::Regex> =
-            std::sync::LazyLock::new(|| transform::compile(":container-instance/(.+)/[0-9a-f]+$"));
+            std::sync::LazyLock::new(|| transform::compile(":container-instance/(.+)/[0-9a-f-]+$"));
         transform::capture(&RE, self.container_instance_arn.as_deref())
     }
 
-    /// Derived from `containerInstanceArn` (pattern `:container-instance/(?:.+/)?([0-9a-f]+)$`); `None` when it is unset or does not match.
+    /// Derived from `containerInstanceArn` (pattern `:container-instance/(?:.+/)?([0-9a-f-]+)$`); `None` when it is unset or does not match.
     pub fn container_instance_id(&self) -> Option<&str> {
         static RE: std::sync::LazyLock<transform::Regex> = std::sync::LazyLock::new(|| {
-            transform::compile(":container-instance/(?:.+/)?([0-9a-f]+)$")
+            transform::compile(":container-instance/(?:.+/)?([0-9a-f-]+)$")
         });
         transform::capture(&RE, self.container_instance_arn.as_deref())
     }
@@ -1593,12 +1593,7 @@ impl ContainerInstance {
         #[allow(unused_mut)]
         let mut request = manager.list();
         let Some(v) = self.cluster_name().map(str::to_owned) else {
-            return TaskList::failed(
-                manager,
-                Error::validation(
-                    "ContainerInstance.tasks needs `cluster_name()`, which is not set",
-                ),
-            );
+            return TaskList::failed(manager, Error::validation("ContainerInstance.tasks needs `cluster_name()`, which cannot be read from its `containerInstanceArn`"));
         };
         request = request.cluster(v);
         let Some(v) = self
@@ -1628,12 +1623,7 @@ impl ContainerInstance {
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_name().map(str::to_owned) else {
-            return ClusterGet::failed(
-                manager,
-                Error::validation(
-                    "ContainerInstance.cluster needs `cluster_name()`, which is not set",
-                ),
-            );
+            return ClusterGet::failed(manager, Error::validation("ContainerInstance.cluster needs `cluster_name()`, which cannot be read from its `containerInstanceArn`"));
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);

@@ -541,3 +541,28 @@ async fn page_size_sets_how_many_groups_a_page_holds() {
         .unwrap();
     assert_eq!(all.len(), 3);
 }
+
+/// `scale()` records the capacity as AWS holds it: a later `save()` for an
+/// unrelated edit does not send it again, so a scaling policy's change made
+/// in between stays.
+#[tokio::test]
+async fn saving_after_scale_keeps_a_later_capacity_change() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "web-lc").await;
+    group(&moto, "web", "web-lc", "prod").await;
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    let mut g = manager.get("web").await.unwrap();
+    g.scale(2).await.unwrap();
+    assert!(g.changed_fields().is_empty(), "{:?}", g.changed_fields());
+    // Meanwhile a scaling policy (here: another caller) scales out.
+    manager.set_desired_capacity("web", 3).await.unwrap();
+    g.max_size = Some(4);
+    g.save().await.unwrap();
+    let now = manager.get("web").await.unwrap();
+    assert_eq!(now.max_size, Some(4));
+    assert_eq!(
+        now.desired_capacity,
+        Some(3),
+        "save() sent the capacity scale() had set"
+    );
+}

@@ -433,6 +433,39 @@ async fn scale_checks_the_bounds_then_sets_the_capacity() {
 }
 
 #[tokio::test]
+async fn save_after_scale_does_not_send_the_capacity_again() {
+    // Scale recorded the capacity as AWS holds it: re-sending it on a later
+    // save would undo whatever a scaling policy did in between. The fixture
+    // rejects an UpdateAutoScalingGroup that carries DesiredCapacity.
+    let f = fx("asg_scale_then_save");
+    let mut g = web(&f).await;
+    g.scale(4).await.unwrap();
+    assert!(g.changed_fields().is_empty(), "{:?}", g.changed_fields());
+    g.max_size = Some(6);
+    assert_eq!(g.changed_fields(), ["max_size"]);
+    g.save().await.unwrap();
+    assert_eq!((g.max_size, g.desired_capacity), (Some(6), Some(4)));
+    f.done();
+}
+
+#[tokio::test]
+async fn scale_with_unsaved_changes_is_refused_before_sending() {
+    let f = fx("asg_scale");
+    let mut g = web(&f).await;
+    g.min_size = Some(2);
+    assert_validation(g.scale(3).await, "unsaved changes to min_size");
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
+    // The edit is still there for save() to send.
+    assert_eq!(g.changed_fields(), ["min_size"]);
+    // A capacity edited by hand is what scale() replaces, not in the way.
+    g.min_size = Some(1);
+    g.desired_capacity = Some(3);
+    g.scale(4).await.unwrap();
+    assert!(g.changed_fields().is_empty(), "{:?}", g.changed_fields());
+    f.done();
+}
+
+#[tokio::test]
 async fn suspend_and_resume_processes_proxy_the_group_name() {
     let f = fx("asg_processes");
     let g = web(&f).await;

@@ -433,14 +433,38 @@ impl AutoScalingGroup {
 
     /// Sets the desired capacity (`SetDesiredCapacity`) after checking it is
     /// within `MinSize..=MaxSize` (as far as the model knows them), and
-    /// records it in the model. Follow with `wait_until_stable()` to wait for
+    /// records it in the model as what AWS holds: afterwards
+    /// [`Self::changed_fields`] does not list `desired_capacity`, so a later
+    /// `save()` does not send it again and cannot undo a scaling policy's
+    /// change made meanwhile. Follow with `wait_until_stable()` to wait for
     /// the instances.
+    ///
+    /// A fetched model with other unsaved setting changes is refused with
+    /// [`Error::Validation`] before anything is sent: `save()` them first.
+    /// Unsaved tag edits stay pending.
     pub async fn scale(&mut self, desired_capacity: i32) -> Result<()> {
         let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
             Error::validation(
                 "AutoScalingGroup.scale() needs `AutoScalingGroupName`, which is not set",
             )
         })?;
+        let persisted = self._state.is_persisted();
+        if persisted {
+            // The baseline keeps one fingerprint per field, not the fetched
+            // values: it can only be retaken whole, which would mark these
+            // edits as saved and `save()` would never send them.
+            let pending: Vec<&str> = self
+                .changed_fields()
+                .into_iter()
+                .filter(|f| *f != "desired_capacity")
+                .collect();
+            if !pending.is_empty() {
+                return Err(Error::validation(format!(
+                    "AutoScalingGroup.scale() of {name}: the model has unsaved changes to {}; save() them first",
+                    pending.join(", ")
+                )));
+            }
+        }
         let min = self.min_size.unwrap_or(0);
         if desired_capacity < min || self.max_size.is_some_and(|max| desired_capacity > max) {
             return Err(Error::validation(format!(
@@ -453,6 +477,12 @@ impl AutoScalingGroup {
             .send()
             .await?;
         self.desired_capacity = Some(desired_capacity);
+        if persisted {
+            // Nothing else differs from the baseline (checked above), so
+            // retaking it is what a fetch now would record.
+            let baseline = PrimaryModel::baseline(self);
+            self._state.set_baseline(baseline);
+        }
         Ok(())
     }
 

@@ -43,7 +43,7 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use botocraft_core::error::{THROTTLING_CODES, TRANSIENT_CODES};
-use botocraft_core::protocol::json::sanitize_code;
+use botocraft_core::protocol::json::code_from;
 use botocraft_core::{Error, Result, TimeoutKind};
 
 /// Default number of attempts (the first try plus two retries).
@@ -166,30 +166,30 @@ pub enum RetryKind {
 }
 
 /// Extracts the AWS error code of a raw error response: `x-amzn-errortype`,
-/// else JSON `__type` / `code`, else the first XML `<Code>…</Code>`.
+/// else JSON `__type` / `code`, else the first XML `<Code>…</Code>`. A
+/// source that is present but blank is skipped, as the protocol parsers
+/// skip it, so both agree on the code.
 pub fn error_code(response: &http::Response<Vec<u8>>) -> Option<String> {
     if let Some(code) = response
         .headers()
         .get("x-amzn-errortype")
         .and_then(|v| v.to_str().ok())
+        .and_then(code_from)
     {
-        return Some(sanitize_code(code));
+        return Some(code);
     }
     let body = response.body();
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'{') {
         let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-        let code = value
-            .get("__type")
-            .or_else(|| value.get("code"))?
-            .as_str()?;
-        return Some(sanitize_code(code));
+        let field = |name: &str| value.get(name)?.as_str().and_then(code_from);
+        return field("__type").or_else(|| field("code"));
     }
     if first == Some(&b'<') {
         let text = std::str::from_utf8(body).ok()?;
         let start = text.find("<Code>")? + "<Code>".len();
         let end = text[start..].find("</Code>")? + start;
-        return Some(text[start..end].trim().to_owned());
+        return Some(text[start..end].trim().to_owned()).filter(|code| !code.is_empty());
     }
     None
 }
@@ -635,6 +635,25 @@ mod tests {
             classify_response(&response(400, &[], r#"{"code":"RequestTimeout"}"#)),
             RetryKind::Transient
         );
+    }
+
+    #[test]
+    fn a_blank_error_type_header_does_not_hide_the_body_code() {
+        let throttled = response(
+            400,
+            &[("x-amzn-errortype", "")],
+            r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+        );
+        assert_eq!(
+            error_code(&throttled).as_deref(),
+            Some("ThrottlingException")
+        );
+        assert_eq!(classify_response(&throttled), RetryKind::Throttling);
+        let blank_everywhere = response(400, &[("x-amzn-errortype", " ")], r#"{"__type":""}"#);
+        assert_eq!(error_code(&blank_everywhere), None);
+        let blank_xml = response(500, &[], "<Error><Code> </Code></Error>");
+        assert_eq!(error_code(&blank_xml), None);
+        assert_eq!(classify_response(&blank_xml), RetryKind::Transient);
     }
 
     #[test]

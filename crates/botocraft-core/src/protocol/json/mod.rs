@@ -214,15 +214,16 @@ pub fn parse_error(
         serde_json::from_slice(response.body()).ok();
     let field =
         |name: &str| -> Option<String> { body.as_ref()?.get(name)?.as_str().map(str::to_owned) };
-    let header_code = response
+    // A blank source (some proxies and gateways send an empty
+    // `x-amzn-errortype`) says nothing: the next one is asked, or the body's
+    // `ThrottlingException` would be hidden and never retried.
+    let code = response
         .headers()
         .get("x-amzn-errortype")
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let code = header_code
-        .or_else(|| field("__type"))
-        .or_else(|| field("code"))
-        .map(|c| sanitize_code(&c));
+        .and_then(code_from)
+        .or_else(|| field("__type").as_deref().and_then(code_from))
+        .or_else(|| field("code").as_deref().and_then(code_from));
     let message = field("message")
         .or_else(|| field("Message"))
         .or_else(|| field("errorMessage"));
@@ -260,4 +261,19 @@ pub fn sanitize_code(code: &str) -> String {
     let code = code.rsplit('#').next().unwrap_or(code);
     let code = code.split(':').next().unwrap_or(code);
     code.trim().to_owned()
+}
+
+/// The error code `raw` names once sanitised ([`sanitize_code`]), or `None`
+/// when nothing is left (an empty `x-amzn-errortype`, a bare `namespace#`):
+/// such a source says nothing, and the caller should look at the next one.
+///
+/// ```
+/// use botocraft_core::protocol::json::code_from;
+///
+/// assert_eq!(code_from("com.amazonaws.ecs#ThrottlingException:http://x").as_deref(), Some("ThrottlingException"));
+/// assert_eq!(code_from(""), None);
+/// assert_eq!(code_from("  "), None);
+/// ```
+pub fn code_from(raw: &str) -> Option<String> {
+    Some(sanitize_code(raw)).filter(|code| !code.is_empty())
 }

@@ -90,6 +90,35 @@ fn error_code_from_header_then_body() {
 }
 
 #[test]
+fn a_blank_error_type_header_does_not_hide_the_body_code() {
+    for blank in ["", "  ", "com.amazonaws.ecs#"] {
+        let r = response(
+            400,
+            &[("x-amzn-errortype", blank)],
+            r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+        );
+        let err = parse_error(&ECS, "ListClusters", &r);
+        assert_eq!(err.code(), Some("ThrottlingException"), "header {blank:?}");
+        assert!(err.is_throttling(), "header {blank:?}");
+        assert_eq!(err.message(), Some("Rate exceeded"));
+    }
+    // A blank `__type` falls through to `code`, and nothing at all is the
+    // status code, never an empty code.
+    let r = response(
+        400,
+        &[],
+        r#"{"__type":"","code":"InvalidParameterException"}"#,
+    );
+    let err = parse_error(&ECS, "ListClusters", &r);
+    assert_eq!(err.code(), Some("InvalidParameterException"));
+    let r = response(400, &[("x-amzn-errortype", "")], r#"{"message":"m"}"#);
+    assert_eq!(
+        parse_error(&ECS, "ListClusters", &r).code(),
+        Some("Http400")
+    );
+}
+
+#[test]
 fn html_500_is_a_typed_error() {
     let r = response(
         500,

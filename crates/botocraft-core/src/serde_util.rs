@@ -18,36 +18,57 @@ pub const BLOB_TOKEN: &str = "$botocraft::Blob";
 ///
 /// Serialises as epoch seconds (what the JSON protocols send); parses epoch
 /// seconds (integer or fractional) and RFC 3339 / ISO 8601 strings.
+///
+/// AWS timestamps carry at most microseconds, and fractional epoch seconds
+/// arrive as binary floating point, where `1700000000.123` is really
+/// `1700000000.12299990654...`: they are read to the nearest microsecond, so
+/// the value is the `.123` the service meant, and serialising a timestamp of
+/// microsecond precision and reading it back gives the same timestamp.
+///
+/// ```
+/// use botocraft_core::DateTime;
+///
+/// let t: DateTime = serde_json::from_str("1700000000.123").unwrap();
+/// assert_eq!(t.nanosecond(), 123_000_000);
+/// let back: DateTime = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+/// assert_eq!(back, t);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime(pub OffsetDateTime);
 
 impl DateTime {
-    /// From epoch seconds.
+    /// From epoch seconds, the fraction rounded to the nearest microsecond
+    /// (see the [type docs](DateTime)). `None` when not finite or out of
+    /// range.
     pub fn from_epoch_seconds(secs: f64) -> Option<Self> {
         if !secs.is_finite() {
             return None;
         }
-        // Whole seconds and the fraction separately: `secs * 1e9` would lose
-        // sub-microsecond precision at today's dates. No i128 nanosecond
-        // total either: its division is a tenth of the time a response with
-        // many timestamps takes to read.
+        // Whole seconds and the fraction separately: `secs * 1e6` would lose
+        // precision at today's dates (`secs - whole` is exact). No i128
+        // nanosecond total either: its division is a tenth of the time a
+        // response with many timestamps takes to read.
         let whole = secs.floor();
         if !(-(2f64.powi(63))..2f64.powi(63)).contains(&whole) {
             return None;
         }
-        let (mut whole, mut nanos) = (whole as i64, ((secs - whole) * 1e9).round() as u32);
-        if nanos >= 1_000_000_000 {
+        let (mut whole, mut micros) = (whole as i64, ((secs - whole) * 1e6).round() as u32);
+        if micros >= 1_000_000 {
             whole = whole.checked_add(1)?;
-            nanos -= 1_000_000_000;
+            micros -= 1_000_000;
         }
         OffsetDateTime::from_unix_timestamp(whole)
             .ok()?
-            .replace_nanosecond(nanos)
+            .replace_microsecond(micros)
             .ok()
             .map(DateTime)
     }
 
-    /// Seconds since the epoch, with fractional milliseconds.
+    /// Seconds since the epoch, with the fraction. An `f64` holds today's
+    /// dates to about a quarter of a microsecond, so
+    /// [`from_epoch_seconds`](Self::from_epoch_seconds) gives back any
+    /// timestamp of microsecond precision from the year 1697 to 2242
+    /// (within 2^33 seconds of the epoch).
     pub fn epoch_seconds(&self) -> f64 {
         self.0.unix_timestamp() as f64 + f64::from(self.0.nanosecond()) / 1e9
     }
@@ -115,10 +136,18 @@ impl<'de> Deserialize<'de> for DateTime {
                 f.write_str("a timestamp (epoch seconds or RFC 3339)")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateTime, E> {
-                self.visit_f64(v as f64)
+                // Exactly: not through an f64, which rounds beyond 2^53.
+                OffsetDateTime::from_unix_timestamp(v)
+                    .ok()
+                    .map(DateTime)
+                    .ok_or_else(|| E::custom(format!("timestamp {v} is out of range")))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateTime, E> {
-                self.visit_f64(v as f64)
+                i64::try_from(v)
+                    .ok()
+                    .and_then(|v| OffsetDateTime::from_unix_timestamp(v).ok())
+                    .map(DateTime)
+                    .ok_or_else(|| E::custom(format!("timestamp {v} is out of range")))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<DateTime, E> {
                 DateTime::from_epoch_seconds(v)
@@ -386,9 +415,8 @@ mod tests {
         // A fraction that rounds to a whole second carries into the seconds.
         assert_eq!(at(0.999_999_999_9), Some(1_000_000_000));
         assert_eq!(at(-0.000_000_000_1), Some(0));
-        // Microseconds survive at today's dates.
-        let nanos = at(1_764_000_000.123_456).unwrap();
-        assert!((nanos - 1_764_000_000_123_456_000).abs() < 1_000, "{nanos}");
+        // Microseconds survive exactly at today's dates.
+        assert_eq!(at(1_764_000_000.123_456), Some(1_764_000_000_123_456_000));
         for bad in [
             f64::NAN,
             f64::INFINITY,
@@ -399,6 +427,80 @@ mod tests {
             1e17,
         ] {
             assert_eq!(at(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn fractional_epoch_seconds_are_the_microseconds_the_service_meant() {
+        // Each of these is a little below its decimal as an f64 (.123 is
+        // .12299990654..., .001 is .00099992752...).
+        for (text, nanos) in [
+            ("1700000000.123", 123_000_000),
+            ("1.700000000123E9", 123_000_000),
+            ("1700000000.001", 1_000_000),
+            ("1700000000.5", 500_000_000),
+            ("1795639584.242172", 242_172_000),
+            ("1700000000.000001", 1_000),
+            ("1700000000.999999", 999_999_000),
+        ] {
+            let t: DateTime = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                t.unix_timestamp(),
+                text.parse::<f64>().unwrap().floor() as i64
+            );
+            assert_eq!(t.nanosecond(), nanos, "{text} read as {t}");
+        }
+        // An equality filter on the value the service sent matches.
+        let a: DateTime = serde_json::from_str("1700000000.123").unwrap();
+        let b = DateTime::parse_rfc3339("2023-11-14T22:13:20.123Z").unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn whole_epoch_seconds_are_read_exactly() {
+        let t: DateTime = serde_json::from_str("253402300799").unwrap();
+        assert_eq!(t.to_rfc3339(), "9999-12-31T23:59:59Z");
+        assert!(serde_json::from_str::<DateTime>("253402300800").is_err());
+        assert!(serde_json::from_str::<DateTime>("18446744073709551615").is_err());
+    }
+
+    #[test]
+    fn microsecond_timestamps_survive_a_serde_json_round_trip() {
+        let round_trip = |t: DateTime| -> DateTime {
+            serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap()
+        };
+        for text in [
+            "2026-11-25T20:46:24.242172Z",
+            "2024-05-01T10:20:30.123Z",
+            "2023-11-14T22:13:20.001Z",
+            "2023-11-14T22:13:20Z",
+            "1969-12-31T23:59:59.999999Z",
+            "2199-01-01T00:00:00.000001Z",
+        ] {
+            let t = DateTime::parse_rfc3339(text).unwrap();
+            assert_eq!(round_trip(t), t, "{text}");
+        }
+        // Beyond microseconds nothing can be promised (AWS never sends
+        // that): the nearest microsecond comes back.
+        let t = DateTime::parse_rfc3339("2026-11-25T20:46:24.123456789Z").unwrap();
+        assert_eq!(round_trip(t).nanosecond(), 123_457_000);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_microsecond_timestamp_from_1697_to_2242_round_trips(
+            secs in -8_589_934_592i64..8_589_934_592,
+            micros in 0u32..1_000_000,
+        ) {
+            let t = DateTime(
+                OffsetDateTime::from_unix_timestamp(secs)
+                    .unwrap()
+                    .replace_microsecond(micros)
+                    .unwrap(),
+            );
+            proptest::prop_assert_eq!(DateTime::from_epoch_seconds(t.epoch_seconds()), Some(t));
+            let back: DateTime = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+            proptest::prop_assert_eq!(back, t);
         }
     }
 

@@ -212,16 +212,9 @@ fn format_timestamp(t: OffsetDateTime, format: TimestampFormat) -> String {
     }
 }
 
-/// Epoch seconds (possibly fractional) → a timestamp.
-///
-/// An `f64` holds present-day epoch seconds to about a quarter of a
-/// microsecond, so the fraction is rounded to whole microseconds (what the
-/// ISO 8601 form shows); `1422172800.2499998` is `.250000`.
+/// Epoch seconds (possibly fractional) → a timestamp, the fraction rounded
+/// to whole microseconds as [`DateTime::from_epoch_seconds`] reads it (what
+/// the ISO 8601 form shows); `1422172800.2499998` is `.250000`.
 fn from_epoch(secs: f64) -> Option<OffsetDateTime> {
-    if !secs.is_finite() || secs.abs() > 1e15 {
-        return None;
-    }
-    let whole = secs.floor();
-    let micros = ((secs - whole) * 1e6).round() as i128;
-    OffsetDateTime::from_unix_timestamp_nanos(whole as i128 * 1_000_000_000 + micros * 1_000).ok()
+    crate::DateTime::from_epoch_seconds(secs).map(|t| t.0)
 }

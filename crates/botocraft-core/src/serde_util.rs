@@ -275,9 +275,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ExactList<T> {
             return Ok(Vec::new());
         };
         let Some(second) = seq.next_element()? else {
-            let mut one = Vec::with_capacity(1);
-            one.push(first);
-            return Ok(one);
+            // `vec![x]` allocates exactly one element.
+            return Ok(vec![first]);
         };
         let mut items = Vec::with_capacity(4);
         items.push(first);

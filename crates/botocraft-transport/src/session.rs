@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use botocraft_core::protocol::request_id;
@@ -18,7 +18,7 @@ use crate::config::{
     join_uri, parse_endpoint, resolve_endpoint, resolve_region, EndpointOverrides,
 };
 use crate::credentials::{
-    Credentials, CredentialsProviderChain, ProvideCredentials, ProviderConfig,
+    CachedProvider, Credentials, CredentialsProviderChain, ProvideCredentials, ProviderConfig,
 };
 use crate::env::Env;
 use crate::profile::{profile_name, Profile, ProfileFiles};
@@ -67,8 +67,10 @@ struct Inner {
     env: Env,
     endpoints: EndpointOverrides,
     headers: http::HeaderMap,
-    provider: Arc<dyn ProvideCredentials>,
-    cached: tokio::sync::Mutex<Option<Credentials>>,
+    /// The configured provider behind the session's cache: one refresh at
+    /// a time, shared by every caller waiting on it, and credentials that
+    /// have not expired yet kept when a refresh fails.
+    credentials: CachedProvider,
     transport: Arc<dyn Transport>,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
@@ -100,7 +102,7 @@ impl fmt::Debug for AwsSession {
             .field("profile", &i.profile_name)
             .field("endpoints", &i.endpoints)
             .field("extra_headers", &header_names)
-            .field("credentials_provider", &i.provider)
+            .field("credentials_provider", &i.credentials)
             .field("transport", &i.transport)
             .field("retry", &i.retry)
             .field("attempt_timeout", &i.attempt_timeout)
@@ -428,8 +430,8 @@ impl AwsSessionBuilder {
                 env,
                 endpoints: self.endpoints,
                 headers,
-                provider,
-                cached: tokio::sync::Mutex::new(None),
+                credentials: CachedProvider::new(provider)
+                    .refresh_margin(CREDENTIALS_REFRESH_MARGIN),
                 transport,
                 retry,
                 attempt_timeout: self.attempt_timeout,
@@ -492,16 +494,14 @@ impl AwsSession {
 
     /// The credentials requests are signed with, resolving (and caching) them
     /// if needed.
+    ///
+    /// They are refreshed 5 minutes before they expire, by one caller at a
+    /// time: concurrent callers wait for that refresh and share its outcome,
+    /// failure included, rather than each asking the provider again. When a
+    /// refresh fails while the cached credentials have not expired yet, those
+    /// are returned (and a warning logged); see [`CachedProvider`].
     pub async fn credentials(&self) -> Result<Credentials> {
-        let mut cached = self.inner.cached.lock().await;
-        if let Some(creds) = cached.as_ref() {
-            if !creds.expires_within(SystemTime::now(), CREDENTIALS_REFRESH_MARGIN) {
-                return Ok(creds.clone());
-            }
-        }
-        let creds = self.inner.provider.provide_credentials().await?;
-        *cached = Some(creds.clone());
-        Ok(creds)
+        self.inner.credentials.provide_credentials().await
     }
 
     /// Sends `call`, retrying as [`crate::retry`] describes; records the

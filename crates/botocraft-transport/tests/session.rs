@@ -293,6 +293,126 @@ async fn credentials_are_lazy_and_cached() {
     assert_eq!(counter.0.load(Ordering::SeqCst), 1);
 }
 
+/// Hands out `first` once, then fails every time, each call taking `delay`.
+#[derive(Debug)]
+struct FailsAfterFirst {
+    calls: AtomicUsize,
+    first: Option<Credentials>,
+    delay: Duration,
+}
+
+#[async_trait]
+impl ProvideCredentials for FailsAfterFirst {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(self.delay).await;
+        match (n, &self.first) {
+            (0, Some(creds)) => Ok(creds.clone()),
+            _ => Err(Error::credentials("the credential source is down")),
+        }
+    }
+}
+
+fn signed_with(request: &http::Request<Vec<u8>>) -> String {
+    request.headers()["authorization"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_failed_refresh_keeps_credentials_that_have_not_expired() {
+    // Inside the 5-minute refresh margin, but valid for two more minutes.
+    let expiring = Credentials::new("AKIDEXPIRING", "S", None)
+        .with_expiry(std::time::SystemTime::now() + Duration::from_secs(120));
+    let provider = Arc::new(FailsAfterFirst {
+        calls: AtomicUsize::new(0),
+        first: Some(expiring),
+        delay: Duration::ZERO,
+    });
+    let mut mock = MockNet::new();
+    mock.expect_send().times(2).returning(|request| {
+        assert!(signed_with(&request).contains("AKIDEXPIRING"));
+        Ok(response(200, "{}"))
+    });
+    let session = builder()
+        .credentials_provider(Arc::clone(&provider))
+        .transport(mock)
+        .build()
+        .unwrap();
+    session.send(call()).await.unwrap();
+    session.send(call()).await.unwrap();
+    assert_eq!(
+        session.credentials().await.unwrap().access_key_id,
+        "AKIDEXPIRING"
+    );
+    // Each call past the margin did try to refresh.
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_failed_refresh_of_expired_credentials_fails_the_call() {
+    let expired = Credentials::new("AKIDEXPIRED", "S", None)
+        .with_expiry(std::time::SystemTime::now() - Duration::from_secs(1));
+    let provider = Arc::new(FailsAfterFirst {
+        calls: AtomicUsize::new(0),
+        first: Some(expired),
+        delay: Duration::ZERO,
+    });
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(1)
+        .returning(|_| Ok(response(200, "{}")));
+    let session = builder()
+        .credentials_provider(Arc::clone(&provider))
+        .transport(mock)
+        .build()
+        .unwrap();
+    session.send(call()).await.unwrap();
+    let err = session.send(call()).await.unwrap_err();
+    assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("the credential source is down"),
+        "{err}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_calls_share_one_failing_refresh() {
+    let provider = Arc::new(FailsAfterFirst {
+        calls: AtomicUsize::new(0),
+        first: None,
+        delay: Duration::from_millis(200),
+    });
+    let session = builder()
+        .credentials_provider(Arc::clone(&provider))
+        .transport(MockNet::new())
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let session = session.clone();
+            tokio::spawn(async move { session.send(call()).await })
+        })
+        .collect();
+    for call in calls {
+        let err = call.await.unwrap().unwrap_err();
+        assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("the credential source is down"),
+            "{err}"
+        );
+    }
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+    // One refresh's time, not ten in a row.
+    assert!(
+        started.elapsed() < Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[tokio::test]
 async fn missing_credentials_fail_the_call_not_the_build() {
     let dir = tempfile::tempdir().unwrap();

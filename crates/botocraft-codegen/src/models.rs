@@ -718,10 +718,16 @@ impl<'a> Emitter<'a> {
         // An update that answers with something other than the model: what
         // AWS now holds is what was sent, which becomes the new baseline.
         let sent_is_held = "PrimaryModel::as_saved(self)";
+        // Whether the update is sent: only then can it have carried tag edits.
+        let _ = writeln!(
+            out,
+            "        #[allow(unused_variables)]\n        let sent_update = persisted && {changed};"
+        );
         let update = if has_update {
-            format!("if {changed} {{ manager.update(self).send().await? }} else {{ self.clone() }}")
+            "if sent_update { manager.update(self).send().await? } else { self.clone() }"
+                .to_string()
         } else if model.manager.contains_key("update") {
-            format!("{{ if {changed} {{ manager.update(self).send().await?; }} {sent_is_held} }}")
+            format!("{{ if sent_update {{ manager.update(self).send().await?; }} {sent_is_held} }}")
         } else if let Some(function) = &model.update_with {
             format!("{{ let changed = self.changed_fields(); if !changed.is_empty() {{ crate::ext::{function}(self, &changed).await?; }} {sent_is_held} }}")
         } else {
@@ -734,7 +740,7 @@ impl<'a> Emitter<'a> {
             let update_carries = carries("update")?;
             let _ = writeln!(
                 out,
-                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &target, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
+                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} && sent_update }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &target, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
                 id = tf.ident,
                 target = if self.defs.service.tag_by_id {
                     tag_target.as_str()

@@ -136,6 +136,20 @@ async fn save_on_fetched_registers_a_new_revision() {
     f.done();
 }
 
+/// A tag edit alone on a fetched revision tags that revision: it does not
+/// register a new one, and it is not dropped either.
+#[tokio::test]
+async fn save_on_fetched_with_only_tag_edits_tags_the_revision() {
+    let f = fx("td_save_tags_only");
+    let mut td = get_web3(&f).await;
+    td.tags_mut().insert("team".into(), "a".into());
+    assert!(td.changed_fields().is_empty());
+    td.save().await.unwrap();
+    assert_eq!(td.revision, Some(3));
+    assert_eq!(f.operations(), ["DescribeTaskDefinition", "TagResource"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn manager_deregister() {
     let f = fx("td_deregister");

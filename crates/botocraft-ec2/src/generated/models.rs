@@ -223,6 +223,8 @@ impl Vpc {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -230,7 +232,11 @@ impl Vpc {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -492,6 +498,8 @@ impl Subnet {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -499,7 +507,11 @@ impl Subnet {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -710,6 +722,8 @@ impl SecurityGroup {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
@@ -726,7 +740,11 @@ impl SecurityGroup {
             }
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -1093,6 +1111,8 @@ impl Instance {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
@@ -1106,7 +1126,11 @@ impl Instance {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -1538,6 +1562,8 @@ impl Ami {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -1545,7 +1571,11 @@ impl Ami {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -1804,6 +1834,8 @@ impl InternetGateway {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -1811,7 +1843,11 @@ impl InternetGateway {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -2149,6 +2185,8 @@ impl RouteTable {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -2156,7 +2194,11 @@ impl RouteTable {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -2355,6 +2397,8 @@ impl NatGateway {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -2362,7 +2406,11 @@ impl NatGateway {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -2750,6 +2798,8 @@ impl Address {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -2757,7 +2807,11 @@ impl Address {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -3024,10 +3078,12 @@ impl Volume {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if !self.changed_fields().is_empty() {
+                if sent_update {
                     manager.update(self).send().await?;
                 }
                 PrimaryModel::as_saved(self)
@@ -3036,7 +3092,11 @@ impl Volume {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -3459,6 +3519,8 @@ impl Snapshot {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -3466,7 +3528,11 @@ impl Snapshot {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -3960,6 +4026,8 @@ impl LaunchTemplate {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -3967,7 +4035,11 @@ impl LaunchTemplate {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -4146,6 +4218,8 @@ impl LaunchTemplateVersion {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -4388,6 +4462,8 @@ impl NetworkInterface {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -4395,7 +4471,11 @@ impl NetworkInterface {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -4758,6 +4838,8 @@ impl NetworkAcl {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -4765,7 +4847,11 @@ impl NetworkAcl {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -4948,6 +5034,8 @@ impl PlacementGroup {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -4955,7 +5043,11 @@ impl PlacementGroup {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -5142,6 +5234,8 @@ impl DhcpOptions {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -5149,7 +5243,11 @@ impl DhcpOptions {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -5339,6 +5437,8 @@ impl CustomerGateway {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -5346,7 +5446,11 @@ impl CustomerGateway {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -5607,6 +5711,8 @@ impl VpnGateway {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -5614,7 +5720,11 @@ impl VpnGateway {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -5866,6 +5976,8 @@ impl VpcPeeringConnection {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -5873,7 +5985,11 @@ impl VpcPeeringConnection {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -6216,6 +6332,8 @@ impl VpcEndpoint {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -6223,7 +6341,11 @@ impl VpcEndpoint {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -6422,6 +6544,8 @@ impl VpnConnection {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -6429,7 +6553,11 @@ impl VpnConnection {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { false };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {

@@ -267,10 +267,12 @@ impl Repository {
         if persisted && self.tags.is_some() && self._state.tag_snapshot().is_none() {
             return Err(Error::validation("Repository.save(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
         }
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if !self.changed_fields().is_empty() {
+                if sent_update {
                     manager.update(self).send().await?;
                 }
                 PrimaryModel::as_saved(self)
@@ -279,7 +281,11 @@ impl Repository {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { true };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            true
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {

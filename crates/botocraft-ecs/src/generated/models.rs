@@ -222,9 +222,11 @@ impl Cluster {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if !self.changed_fields().is_empty() {
+            if sent_update {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -233,7 +235,11 @@ impl Cluster {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { true };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            true
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -479,9 +485,11 @@ impl TaskDefinition {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if !self.changed_fields().is_empty() {
+            if sent_update {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -490,7 +498,7 @@ impl TaskDefinition {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { true } else { true };
+        let carried = if persisted { true && sent_update } else { true };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -822,9 +830,11 @@ impl Service {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if !self.changed_fields().is_empty() {
+            if sent_update {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -833,7 +843,11 @@ impl Service {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { true };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            true
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -1253,6 +1267,8 @@ impl Task {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -1260,7 +1276,11 @@ impl Task {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { true };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            true
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -1802,9 +1822,11 @@ impl CapacityProvider {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if !self.changed_fields().is_empty() {
+            if sent_update {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -1813,7 +1835,11 @@ impl CapacityProvider {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { true };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            true
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -2059,9 +2085,11 @@ impl TaskSet {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if !self.changed_fields().is_empty() {
+            if sent_update {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -2070,7 +2098,11 @@ impl TaskSet {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { true };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            true
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {
@@ -2589,9 +2621,11 @@ impl Daemon {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if !self.changed_fields().is_empty() {
+            if sent_update {
                 manager.update(self).send().await?
             } else {
                 self.clone()
@@ -2780,6 +2814,8 @@ impl DaemonTaskDefinition {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             self.clone()
@@ -3505,10 +3541,12 @@ impl ExpressGatewayService {
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {
-                if !self.changed_fields().is_empty() {
+                if sent_update {
                     manager.update(self).send().await?;
                 }
                 PrimaryModel::as_saved(self)
@@ -3517,7 +3555,11 @@ impl ExpressGatewayService {
             manager.create(self).send().await?
         };
         let desired = self.tag_map();
-        let carried = if persisted { false } else { true };
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            true
+        };
         if let Some(desired) = desired {
             if !carried {
                 let before = if persisted {

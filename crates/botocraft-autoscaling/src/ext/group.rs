@@ -94,37 +94,45 @@ impl AutoScalingGroupManager {
         let m = model;
         let sends = |field: &str| changed.contains(&field);
         let mut r = self.partial_update(m.auto_scaling_group_name.clone().unwrap_or_default());
-        if let Some(v) =
-            non_empty(&m.launch_configuration_name).filter(|_| sends("launch_configuration_name"))
-        {
-            r = r.launch_configuration_name(v);
+        // The field names change tracking reports are the builder methods'
+        // names: one name per setting, so a setting's check and its builder
+        // call cannot drift apart.
+        macro_rules! send_changed {
+            ($($field:ident: $value:expr),* $(,)?) => {$(
+                if sends(stringify!($field)) {
+                    if let Some(v) = $value {
+                        r = r.$field(v);
+                    }
+                }
+            )*};
         }
-        if let Some(v) = m
-            .launch_template
-            .as_ref()
-            .filter(|_| sends("launch_template"))
-        {
-            r = r.launch_template(template_ref(v));
+        send_changed! {
+            launch_configuration_name: non_empty(&m.launch_configuration_name),
+            launch_template: m.launch_template.as_ref().map(template_ref),
+            mixed_instances_policy: m.mixed_instances_policy.as_ref().map(policy_ref),
+            min_size: m.min_size,
+            max_size: m.max_size,
+            desired_capacity: m.desired_capacity,
+            default_cooldown: m.default_cooldown,
+            health_check_type: non_empty(&m.health_check_type),
+            health_check_grace_period: m.health_check_grace_period,
+            placement_group: non_empty(&m.placement_group),
+            termination_policies: m.termination_policies.clone(),
+            new_instances_protected_from_scale_in: m.new_instances_protected_from_scale_in,
+            service_linked_role_arn: non_empty(&m.service_linked_role_arn),
+            max_instance_lifetime: m.max_instance_lifetime,
+            capacity_rebalance: m.capacity_rebalance,
+            context: non_empty(&m.context),
+            desired_capacity_type: non_empty(&m.desired_capacity_type),
+            default_instance_warmup: m.default_instance_warmup,
+            instance_maintenance_policy: m.instance_maintenance_policy.clone(),
+            availability_zone_distribution: m.availability_zone_distribution.clone(),
+            availability_zone_impairment_policy: m.availability_zone_impairment_policy.clone(),
+            capacity_reservation_specification: m.capacity_reservation_specification.clone(),
+            instance_lifecycle_policy: m.instance_lifecycle_policy.clone(),
+            deletion_protection: m.deletion_protection.clone(),
         }
-        if let Some(v) = m
-            .mixed_instances_policy
-            .as_ref()
-            .filter(|_| sends("mixed_instances_policy"))
-        {
-            r = r.mixed_instances_policy(policy_ref(v));
-        }
-        if let Some(v) = m.min_size.filter(|_| sends("min_size")) {
-            r = r.min_size(v);
-        }
-        if let Some(v) = m.max_size.filter(|_| sends("max_size")) {
-            r = r.max_size(v);
-        }
-        if let Some(v) = m.desired_capacity.filter(|_| sends("desired_capacity")) {
-            r = r.desired_capacity(v);
-        }
-        if let Some(v) = m.default_cooldown.filter(|_| sends("default_cooldown")) {
-            r = r.default_cooldown(v);
-        }
+        // AWS rejects subnets with zones, and zone names with zone ids.
         match non_empty(&m.vpc_zone_identifier) {
             Some(subnets) => {
                 if sends("vpc_zone_identifier") {
@@ -142,101 +150,6 @@ impl AutoScalingGroupManager {
                     r = r.availability_zone_ids(ids);
                 }
             }
-        }
-        if let Some(v) = non_empty(&m.health_check_type).filter(|_| sends("health_check_type")) {
-            r = r.health_check_type(v);
-        }
-        if let Some(v) = m
-            .health_check_grace_period
-            .filter(|_| sends("health_check_grace_period"))
-        {
-            r = r.health_check_grace_period(v);
-        }
-        if let Some(v) = non_empty(&m.placement_group).filter(|_| sends("placement_group")) {
-            r = r.placement_group(v);
-        }
-        if let Some(v) = m
-            .termination_policies
-            .as_ref()
-            .filter(|_| sends("termination_policies"))
-        {
-            r = r.termination_policies(v.clone());
-        }
-        if let Some(v) = m
-            .new_instances_protected_from_scale_in
-            .filter(|_| sends("new_instances_protected_from_scale_in"))
-        {
-            r = r.new_instances_protected_from_scale_in(v);
-        }
-        if let Some(v) =
-            non_empty(&m.service_linked_role_arn).filter(|_| sends("service_linked_role_arn"))
-        {
-            r = r.service_linked_role_arn(v);
-        }
-        if let Some(v) = m
-            .max_instance_lifetime
-            .filter(|_| sends("max_instance_lifetime"))
-        {
-            r = r.max_instance_lifetime(v);
-        }
-        if let Some(v) = m.capacity_rebalance.filter(|_| sends("capacity_rebalance")) {
-            r = r.capacity_rebalance(v);
-        }
-        if let Some(v) = non_empty(&m.context).filter(|_| sends("context")) {
-            r = r.context(v);
-        }
-        if let Some(v) =
-            non_empty(&m.desired_capacity_type).filter(|_| sends("desired_capacity_type"))
-        {
-            r = r.desired_capacity_type(v);
-        }
-        if let Some(v) = m
-            .default_instance_warmup
-            .filter(|_| sends("default_instance_warmup"))
-        {
-            r = r.default_instance_warmup(v);
-        }
-        if let Some(v) = m
-            .instance_maintenance_policy
-            .as_ref()
-            .filter(|_| sends("instance_maintenance_policy"))
-        {
-            r = r.instance_maintenance_policy(v.clone());
-        }
-        if let Some(v) = m
-            .availability_zone_distribution
-            .as_ref()
-            .filter(|_| sends("availability_zone_distribution"))
-        {
-            r = r.availability_zone_distribution(v.clone());
-        }
-        if let Some(v) = m
-            .availability_zone_impairment_policy
-            .as_ref()
-            .filter(|_| sends("availability_zone_impairment_policy"))
-        {
-            r = r.availability_zone_impairment_policy(v.clone());
-        }
-        if let Some(v) = m
-            .capacity_reservation_specification
-            .as_ref()
-            .filter(|_| sends("capacity_reservation_specification"))
-        {
-            r = r.capacity_reservation_specification(v.clone());
-        }
-        if let Some(v) = m
-            .instance_lifecycle_policy
-            .as_ref()
-            .filter(|_| sends("instance_lifecycle_policy"))
-        {
-            r = r.instance_lifecycle_policy(v.clone());
-        }
-        if let Some(v) = m
-            .deletion_protection
-            .as_ref()
-            .filter(|_| sends("deletion_protection"))
-        {
-            r = r.deletion_protection(v.clone());
         }
         r
     }
@@ -630,6 +543,39 @@ mod tests {
         let keys = sent(&subnets);
         assert!(keys.contains(&"VPCZoneIdentifier".to_string()), "{keys:?}");
         assert!(!keys.contains(&"AvailabilityZones".to_string()), "{keys:?}");
+    }
+
+    #[test]
+    fn each_changed_setting_sends_its_own_member() {
+        // A check wired to another setting's builder call would send the
+        // wrong member, or none.
+        let m = full();
+        let mut sent_members = Vec::new();
+        for field in AutoScalingGroup::default().changed_fields() {
+            let input = AutoScalingGroup::objects()
+                .update_of(&m, &[field])
+                .input()
+                .clone();
+            let value = serde_json::to_value(input).unwrap();
+            let members: Vec<&String> = value
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| *k != "AutoScalingGroupName")
+                .collect();
+            match field {
+                // `full()` names zones, not subnets or zone ids.
+                "vpc_zone_identifier" | "availability_zone_ids" => {
+                    assert!(members.is_empty(), "{field}: {members:?}")
+                }
+                _ => {
+                    assert_eq!(members.len(), 1, "{field}: {members:?}");
+                    assert_eq!(members[0].to_lowercase(), field.replace('_', ""));
+                    sent_members.push(members[0].clone());
+                }
+            }
+        }
+        assert_eq!(sent_members.len(), 25, "{sent_members:?}");
     }
 
     #[test]

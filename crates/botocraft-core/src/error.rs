@@ -7,12 +7,19 @@ use std::time::Duration;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Which time limit fired.
+///
+/// More kinds may be added: a `match` needs a `_` arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutKind {
     /// Establishing the TCP/TLS connection took too long.
     Connect,
     /// One attempt (request sent, response read) took too long.
     Attempt,
+    /// The server went silent: the response head, or the next piece of the
+    /// body, did not arrive within the transport's read timeout. Retryable,
+    /// like the other failures of one attempt.
+    Read,
     /// The whole operation, all retries included, took too long.
     Operation,
     /// A waiter gave up: its attempts or its `max_wait` ran out before the
@@ -25,6 +32,7 @@ impl fmt::Display for TimeoutKind {
         f.write_str(match self {
             TimeoutKind::Connect => "connect",
             TimeoutKind::Attempt => "attempt",
+            TimeoutKind::Read => "read",
             TimeoutKind::Operation => "operation",
             TimeoutKind::Waiter => "waiter",
         })
@@ -326,7 +334,9 @@ impl Error {
     }
 
     /// True when retrying the same request may succeed: throttling, transient
-    /// codes, HTTP 500/502/503/504, I/O failures and attempt timeouts.
+    /// codes, HTTP 500/502/503/504, I/O failures, and connect, read and
+    /// attempt timeouts (not an operation's or a waiter's, which mean the
+    /// caller's time is up).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service { code, status, .. } => {
@@ -335,7 +345,10 @@ impl Error {
                     || matches!(status, 500 | 502 | 503 | 504)
             }
             Error::Transport { .. } => true,
-            Error::Timeout { kind, .. } => !matches!(kind, TimeoutKind::Operation),
+            Error::Timeout { kind, .. } => matches!(
+                kind,
+                TimeoutKind::Connect | TimeoutKind::Attempt | TimeoutKind::Read
+            ),
             _ => false,
         }
     }
@@ -579,6 +592,25 @@ mod tests {
         assert!(err.is_throttling());
         assert!(err.is_retryable());
         assert!(!Error::validation("x").is_retryable());
+        let timeout = |kind| Error::Timeout {
+            operation: "Op".into(),
+            kind,
+            after: Duration::from_secs(1),
+        };
+        for kind in [
+            TimeoutKind::Connect,
+            TimeoutKind::Attempt,
+            TimeoutKind::Read,
+        ] {
+            assert!(timeout(kind).is_retryable(), "{kind}");
+        }
+        for kind in [TimeoutKind::Operation, TimeoutKind::Waiter] {
+            assert!(!timeout(kind).is_retryable(), "{kind}");
+        }
+        assert_eq!(
+            timeout(TimeoutKind::Read).to_string(),
+            "read timeout after 1s calling Op"
+        );
     }
 
     fn service_error(code: &str, message: &str) -> Error {

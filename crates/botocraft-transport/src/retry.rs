@@ -7,7 +7,7 @@
 //! A call is tried at most [`RetryConfig::max_attempts`] times (default 3).
 //! Throttling (HTTP 429 or a code in [`THROTTLING_CODES`]) and transient
 //! failures (HTTP 500/502/503/504, a code in [`TRANSIENT_CODES`], I/O errors,
-//! connect and attempt timeouts) are retried after a full-jitter backoff,
+//! connect, read and attempt timeouts) are retried after a full-jitter backoff,
 //! `rand(0, 1) * min(base * 2^(retry - 1), 20 s)`.
 //!
 //! Every retry also needs tokens from a [`RetryQuota`]: a bucket of
@@ -220,7 +220,7 @@ pub fn classify_error(error: &Error) -> RetryKind {
     match error {
         Error::Transport { .. } => RetryKind::Transient,
         Error::Timeout {
-            kind: TimeoutKind::Connect | TimeoutKind::Attempt,
+            kind: TimeoutKind::Connect | TimeoutKind::Attempt | TimeoutKind::Read,
             ..
         } => RetryKind::Transient,
         e if e.is_throttling() => RetryKind::Throttling,
@@ -675,8 +675,13 @@ mod tests {
             classify_error(&t(TimeoutKind::Connect)),
             RetryKind::Transient
         );
+        assert_eq!(classify_error(&t(TimeoutKind::Read)), RetryKind::Transient);
         assert_eq!(
             classify_error(&t(TimeoutKind::Operation)),
+            RetryKind::NotRetryable
+        );
+        assert_eq!(
+            classify_error(&t(TimeoutKind::Waiter)),
             RetryKind::NotRetryable
         );
         assert_eq!(classify_error(&Error::config("x")), RetryKind::NotRetryable);

@@ -28,7 +28,7 @@ use crate::retry::{
     RetryMode, RetryQuota, RetrySpec, DEFAULT_MAX_ATTEMPTS, NEW_RETRIES_ENV, SUCCESS_REFUND,
 };
 use crate::signer::Signer;
-use crate::transport::{HyperTransport, Transport, DEFAULT_CONNECT_TIMEOUT};
+use crate::transport::{HyperTransport, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 
 /// Cached credentials are refreshed this long before they expire.
 const CREDENTIALS_REFRESH_MARGIN: Duration = Duration::from_secs(300);
@@ -124,6 +124,7 @@ pub struct AwsSessionBuilder {
     retry_mode: Option<RetryMode>,
     retry_spec: Option<RetrySpec>,
     connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     transport: Option<Arc<dyn Transport>>,
@@ -213,6 +214,17 @@ impl AwsSessionBuilder {
     /// when a custom [`transport`](Self::transport) is set.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = Some(d);
+        self
+    }
+
+    /// Read timeout of the default transport (default 60 s, as in
+    /// botocore): how long the server may stay silent before the response
+    /// head and between pieces of the body before the attempt fails with a
+    /// retryable [`Error::Timeout`] of kind [`TimeoutKind::Read`]. See
+    /// [`HyperTransportBuilder::read_timeout`](crate::HyperTransportBuilder::read_timeout).
+    /// Ignored when a custom [`transport`](Self::transport) is set.
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = Some(d);
         self
     }
 
@@ -393,6 +405,7 @@ impl AwsSessionBuilder {
             None => {
                 let mut builder = HyperTransport::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
                     .allow_insecure_http(
                         self.allow_insecure_http || env.is_true("BOTOCRAFT_ALLOW_INSECURE_HTTP"),
                     );

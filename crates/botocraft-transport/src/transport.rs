@@ -20,7 +20,8 @@ use crate::proxy::{Connector, ProxyConfig};
 ///
 /// The request has an absolute URI and is already signed; a transport does
 /// not sign, retry or interpret the response. Failures are
-/// [`Error::Transport`] (I/O) or [`Error::Timeout`] (`Connect` or `Attempt`).
+/// [`Error::Transport`] (I/O) or [`Error::Timeout`] (`Connect`, `Read` or
+/// `Attempt`).
 #[async_trait]
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Performs the exchange.
@@ -36,6 +37,14 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 
 /// The default connect timeout, as in the AWS SDKs.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
+/// The default read timeout, as in botocore: how long the server may stay
+/// silent before the response head, and between pieces of the body.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a connection stays idle before the OS starts TCP keepalive
+/// probes on it.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
 
 /// The operation name of a request, for error messages: the text after the
 /// last `.` of `x-amz-target`, else the `Action` field of a form body.
@@ -75,6 +84,12 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// [`HyperTransportBuilder::allow_insecure_http`] is set; anything else is an
 /// [`Error::Config`].
 ///
+/// A server that stops sending (a stalled load balancer, a half-open
+/// connection) fails the attempt after the
+/// [read timeout](HyperTransportBuilder::read_timeout) with
+/// [`Error::Timeout`] of kind [`TimeoutKind::Read`], which the session
+/// retries, instead of holding the call, and its connection slot, forever.
+///
 /// Requests go through an HTTP proxy when [`HyperTransportBuilder::proxy`]
 /// says so (see [`ProxyConfig`]; a session passes the environment's
 /// `HTTPS_PROXY`/`NO_PROXY` here); a transport built with
@@ -84,6 +99,7 @@ pub struct HyperTransport {
     client: Client<HttpsConnector<Connector>, Full<Bytes>>,
     allow_insecure_http: bool,
     connect_timeout: Duration,
+    read_timeout: Duration,
     /// Requests in flight at once, and so connections open at once.
     in_flight: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -93,6 +109,7 @@ impl fmt::Debug for HyperTransport {
         f.debug_struct("HyperTransport")
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -101,6 +118,7 @@ impl fmt::Debug for HyperTransport {
 #[derive(Debug, Clone)]
 pub struct HyperTransportBuilder {
     connect_timeout: Duration,
+    read_timeout: Duration,
     allow_insecure_http: bool,
     pool_idle_timeout: Duration,
     max_connections: usize,
@@ -117,6 +135,7 @@ impl Default for HyperTransportBuilder {
     fn default() -> Self {
         HyperTransportBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
             allow_insecure_http: false,
             pool_idle_timeout: Duration::from_secs(60),
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -131,6 +150,30 @@ impl HyperTransportBuilder {
     /// Time allowed to open a TCP connection (default 3.1 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long the server may stay silent (default 60 s, as in botocore):
+    /// the limit on the wait for the response head once the request is
+    /// handed to the connection pool (connecting included), and on the wait
+    /// for each further piece of the body. When it fires the attempt fails
+    /// with [`Error::Timeout`] of kind [`TimeoutKind::Read`], which sessions
+    /// retry. A large body that keeps arriving is never cut off: the limit
+    /// is on silence, not on the whole response (that is the session's
+    /// [attempt timeout](crate::AwsSessionBuilder::attempt_timeout)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use botocraft_transport::HyperTransport;
+    ///
+    /// let transport = HyperTransport::builder()
+    ///     .read_timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # drop(transport);
+    /// # Ok::<(), botocraft_core::Error>(())
+    /// ```
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
         self
     }
 
@@ -189,6 +232,10 @@ impl HyperTransportBuilder {
         http.enforce_http(false);
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
+        // A pooled connection whose peer vanished without a FIN (a NAT or
+        // load balancer dropped the flow) is found out by the OS instead of
+        // failing the next request sent on it.
+        http.set_keepalive(Some(TCP_KEEPALIVE));
         // One TLS configuration path for every case. The provider is named,
         // not taken from the process default: a program that also links
         // rustls with aws-lc-rs (aws-sdk-rust does) would otherwise have two
@@ -222,6 +269,7 @@ impl HyperTransportBuilder {
             client,
             allow_insecure_http: self.allow_insecure_http,
             connect_timeout: self.connect_timeout,
+            read_timeout: self.read_timeout,
             in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(self.max_connections)),
         })
     }
@@ -370,22 +418,41 @@ impl Transport for HyperTransport {
             .acquire()
             .await
             .map_err(|_| Error::transport(&operation, "the transport is shut down", None))?;
+        self.exchange(request, operation).await
+    }
+}
+
+impl HyperTransport {
+    /// Sends `request` and reads the whole response, each wait on the server
+    /// bounded by the read timeout.
+    async fn exchange(
+        &self,
+        request: http::Request<Vec<u8>>,
+        operation: String,
+    ) -> Result<http::Response<Vec<u8>>> {
+        let read_timeout = || Error::Timeout {
+            operation: operation.clone(),
+            kind: TimeoutKind::Read,
+            after: self.read_timeout,
+        };
         let (parts, body) = request.into_parts();
         let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-        let response = match self.client.request(request).await {
-            Ok(r) => r,
-            Err(err) => {
-                if err.is_connect() && find_io_timeout(&err) {
-                    return Err(Error::Timeout {
-                        operation,
-                        kind: TimeoutKind::Connect,
-                        after: self.connect_timeout,
-                    });
+        let response =
+            match tokio::time::timeout(self.read_timeout, self.client.request(request)).await {
+                Err(_) => return Err(read_timeout()),
+                Ok(Ok(r)) => r,
+                Ok(Err(err)) => {
+                    if err.is_connect() && find_io_timeout(&err) {
+                        return Err(Error::Timeout {
+                            operation,
+                            kind: TimeoutKind::Connect,
+                            after: self.connect_timeout,
+                        });
+                    }
+                    let message = describe(&err);
+                    return Err(Error::transport(operation, message, Some(Box::new(err))));
                 }
-                let message = describe(&err);
-                return Err(Error::transport(operation, message, Some(Box::new(err))));
-            }
-        };
+            };
         let (parts, mut body) = response.into_parts();
         // One copy, into a buffer sized from Content-Length (bounded: the
         // header is the peer's word), not chunks joined and then copied again.
@@ -395,7 +462,12 @@ impl Transport for HyperTransport {
             .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
             .unwrap_or(0);
         let mut bytes = Vec::with_capacity(expected.min(MAX_BODY_PREALLOCATION));
-        while let Some(frame) = body.frame().await {
+        loop {
+            let frame = match tokio::time::timeout(self.read_timeout, body.frame()).await {
+                Err(_) => return Err(read_timeout()),
+                Ok(None) => break,
+                Ok(Some(frame)) => frame,
+            };
             let frame = frame.map_err(|err| {
                 let message = format!("reading the response body: {}", describe(&err));
                 Error::transport(operation.clone(), message, Some(Box::new(err)))
@@ -442,6 +514,17 @@ mod tests {
         ] {
             assert!(!is_loopback_host(h), "{h}");
         }
+    }
+
+    #[test]
+    fn the_default_read_timeout_is_botocores() {
+        let transport = HyperTransport::new().unwrap();
+        assert_eq!(transport.read_timeout, Duration::from_secs(60));
+        let transport = HyperTransport::builder()
+            .read_timeout(Duration::from_millis(250))
+            .build()
+            .unwrap();
+        assert_eq!(transport.read_timeout, Duration::from_millis(250));
     }
 
     #[test]

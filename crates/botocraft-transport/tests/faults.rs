@@ -562,7 +562,18 @@ enum Act {
     Truncated,
     /// Answer 200 with a valid body.
     Ok,
+    /// Keep the connection open and never answer.
+    Silent,
+    /// Send headers announcing 100 bytes and 10 of them, then go silent
+    /// with the connection open.
+    StallMidBody,
+    /// Answer 200 with a valid body sent a byte every 50 ms.
+    Trickle,
 }
+
+/// How long a silent connection of the raw server stays open: far longer
+/// than any test.
+const SILENCE: Duration = Duration::from_secs(3600);
 
 struct RawServer {
     url: String,
@@ -595,10 +606,28 @@ async fn raw_server(script: Vec<Act>) -> RawServer {
                             content-type: application/x-amz-json-1.1\r\n";
                 let reply = match act {
                     Act::Close => return,
+                    Act::Silent => {
+                        tokio::time::sleep(SILENCE).await;
+                        return;
+                    }
+                    Act::Trickle => {
+                        let head = format!(
+                            "{head}connection: close\r\ncontent-length: {}\r\n\r\n",
+                            OK_BODY.len()
+                        );
+                        let _ = stream.write_all(head.as_bytes()).await;
+                        for byte in OK_BODY.as_bytes() {
+                            let _ = stream.write_all(&[*byte]).await;
+                            let _ = stream.flush().await;
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                        let _ = stream.shutdown().await;
+                        return;
+                    }
                     Act::PartialHeaders => {
                         "HTTP/1.1 200 OK\r\nx-amzn-requestid: rid-raw\r\nContent-Le".to_owned()
                     }
-                    Act::ResetMidBody | Act::Truncated => {
+                    Act::ResetMidBody | Act::Truncated | Act::StallMidBody => {
                         format!("{head}content-length: 100\r\n\r\n{{\"clusterA")
                     }
                     Act::Ok => format!(
@@ -609,6 +638,7 @@ async fn raw_server(script: Vec<Act>) -> RawServer {
                 let _ = stream.write_all(reply.as_bytes()).await;
                 let _ = stream.flush().await;
                 match act {
+                    Act::StallMidBody => tokio::time::sleep(SILENCE).await,
                     Act::PartialHeaders | Act::ResetMidBody => {
                         // SO_LINGER 0: dropping the socket sends a RST.
                         #[allow(deprecated)]
@@ -1079,6 +1109,110 @@ async fn the_operation_span_records_the_number_of_attempts() {
         list_clusters(&session).with_subscriber(spy).await.unwrap();
         // Recorded once, when the call ends (not once per attempt).
         assert_eq!(*attempts.lock().unwrap(), [3]);
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Read timeout: a server that goes silent
+// ---------------------------------------------------------------------------
+
+fn assert_read_timeout(err: &Error, after: Duration) {
+    match err {
+        Error::Timeout {
+            operation,
+            kind,
+            after: limit,
+        } => {
+            assert_eq!(operation, "ListClusters", "{err}");
+            assert_eq!(*kind, TimeoutKind::Read, "{err}");
+            assert_eq!(*limit, after, "{err}");
+        }
+        other => panic!("expected a read timeout, got {other:?}"),
+    }
+    assert!(err.to_string().contains("read timeout"), "{err}");
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_a_read_timeout_after_retries() {
+    bounded(async {
+        let server = raw_server(vec![Act::Silent]).await;
+        let session = builder_for(&server.url)
+            .read_timeout(Duration::from_millis(200))
+            .max_attempts(2)
+            .build()
+            .unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_read_timeout(&err, Duration::from_millis(200));
+        assert_eq!(server.connections.load(Ordering::SeqCst), 2);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_is_a_read_timeout_and_the_retry_succeeds() {
+    bounded(async {
+        let server = raw_server(vec![Act::StallMidBody, Act::Ok]).await;
+        let session = builder_for(&server.url)
+            .read_timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let out = list_clusters(&session).await.unwrap();
+        assert_eq!(out.cluster_arns.len(), 1);
+        assert_eq!(server.connections.load(Ordering::SeqCst), 2);
+
+        let server = raw_server(vec![Act::StallMidBody]).await;
+        let session = builder_for(&server.url)
+            .read_timeout(Duration::from_millis(200))
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_read_timeout(&err, Duration::from_millis(200));
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_slow_body_that_keeps_arriving_is_not_cut_off() {
+    bounded(async {
+        let server = raw_server(vec![Act::Trickle]).await;
+        // Each byte comes 50 ms after the last; the whole body takes far
+        // longer than the read timeout, which limits silence only.
+        let session = builder_for(&server.url)
+            .read_timeout(Duration::from_millis(500))
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let out = list_clusters(&session).await.unwrap();
+        assert_eq!(out.cluster_arns.len(), 1);
+        assert!(started.elapsed() > Duration::from_millis(500));
+    })
+    .await
+}
+
+#[tokio::test]
+async fn silent_servers_give_back_their_connection_slots() {
+    bounded(async {
+        let server = raw_server(vec![Act::Silent]).await;
+        // One slot: each call waits for the one before to time out.
+        let transport = botocraft_transport::HyperTransport::builder()
+            .max_connections(1)
+            .read_timeout(Duration::from_millis(100))
+            .build()
+            .unwrap();
+        let session = builder_for(&server.url)
+            .transport(transport)
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let calls = futures::future::join_all((0..4).map(|_| list_clusters(&session))).await;
+        for result in calls {
+            assert_read_timeout(&result.unwrap_err(), Duration::from_millis(100));
+        }
+        assert_eq!(server.connections.load(Ordering::SeqCst), 4);
     })
     .await
 }

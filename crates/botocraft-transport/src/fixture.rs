@@ -38,6 +38,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use botocraft_core::{Error, Result};
@@ -558,13 +559,23 @@ fn recorded_headers(headers: &http::HeaderMap) -> BTreeMap<String, String> {
 #[async_trait]
 impl<T: Transport> Transport for RecordingTransport<T> {
     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        self.send_with_timeout(request, None).await
+    }
+
+    /// Passed on to the recorded transport, which knows when an attempt
+    /// starts (after any wait for a connection slot).
+    async fn send_with_timeout(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>> {
         self.remember_secrets(&request);
         let operation = operation_name(&request);
         let recorded_request = FixtureRequest {
             headers: recorded_headers(request.headers()),
             body: recorded_body(request.body()),
         };
-        let response = self.inner.send(request).await?;
+        let response = self.inner.send_with_timeout(request, timeout).await?;
         let exchange = Exchange {
             operation,
             request: Some(recorded_request),

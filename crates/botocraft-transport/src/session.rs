@@ -228,7 +228,12 @@ impl AwsSessionBuilder {
         self
     }
 
-    /// Time limit of one attempt (default: none).
+    /// Time limit of one attempt (default: none): from when the request has
+    /// a connection to go out on until its response is read. Time spent
+    /// waiting for one of the transport's connection slots does not count
+    /// (see [`Transport::send_with_timeout`]), so calls queued behind a
+    /// burst are not timed out and sent twice. Firing is a retryable
+    /// [`Error::Timeout`] of kind [`TimeoutKind::Attempt`].
     pub fn attempt_timeout(mut self, d: Duration) -> Self {
         self.attempt_timeout = Some(d);
         self
@@ -678,33 +683,27 @@ impl AwsSession {
         request: http::Request<Vec<u8>>,
         operation: &str,
     ) -> Result<http::Response<Vec<u8>>> {
-        let send = self.inner.transport.send(request);
-        let result = match self.inner.attempt_timeout {
-            Some(limit) => match tokio::time::timeout(limit, send).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::Timeout {
+        // The transport applies the attempt timeout: only it knows when a
+        // request stops waiting for a connection slot and starts its attempt.
+        self.inner
+            .transport
+            .send_with_timeout(request, self.inner.attempt_timeout)
+            .await
+            .map_err(|err| match err {
+                Error::Transport {
+                    message, source, ..
+                } => Error::Transport {
                     operation: operation.to_owned(),
-                    kind: TimeoutKind::Attempt,
-                    after: limit,
-                }),
-            },
-            None => send.await,
-        };
-        result.map_err(|err| match err {
-            Error::Transport {
-                message, source, ..
-            } => Error::Transport {
-                operation: operation.to_owned(),
-                message,
-                source,
-            },
-            Error::Timeout { kind, after, .. } => Error::Timeout {
-                operation: operation.to_owned(),
-                kind,
-                after,
-            },
-            other => other,
-        })
+                    message,
+                    source,
+                },
+                Error::Timeout { kind, after, .. } => Error::Timeout {
+                    operation: operation.to_owned(),
+                    kind,
+                    after,
+                },
+                other => other,
+            })
     }
 }
 

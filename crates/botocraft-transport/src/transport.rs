@@ -22,16 +22,85 @@ use crate::proxy::{Connector, ProxyConfig};
 /// not sign, retry or interpret the response. Failures are
 /// [`Error::Transport`] (I/O) or [`Error::Timeout`] (`Connect`, `Read` or
 /// `Attempt`).
+///
+/// A transport implements [`send`](Self::send). A session with an attempt
+/// timeout calls [`send_with_timeout`](Self::send_with_timeout), whose
+/// default runs `send` under that limit; a transport that queues requests
+/// (for a connection slot, a rate limit) overrides it to start the clock
+/// once the request leaves its queue, because the time spent waiting there
+/// is not the attempt's: counting it would time out, and send again, calls
+/// the server has not even seen, or is still working on.
+///
+/// ```
+/// use async_trait::async_trait;
+/// use botocraft_core::Result;
+/// use botocraft_transport::Transport;
+///
+/// /// Answers every request with an empty 200.
+/// #[derive(Debug)]
+/// struct Empty;
+///
+/// #[async_trait]
+/// impl Transport for Empty {
+///     async fn send(&self, _request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+///         Ok(http::Response::new(Vec::new()))
+///     }
+/// }
+/// # let response = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap()
+/// #     .block_on(Empty.send_with_timeout(http::Request::new(Vec::new()), Some(std::time::Duration::from_secs(1))))?;
+/// # assert_eq!(response.status(), 200);
+/// # Ok::<(), botocraft_core::Error>(())
+/// ```
 #[async_trait]
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Performs the exchange.
     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>>;
+
+    /// Performs the exchange within `timeout` (none: no limit), failing
+    /// with [`Error::Timeout`] of kind [`TimeoutKind::Attempt`] when it runs
+    /// out. Time spent waiting for the transport's own capacity should not
+    /// count (see the [trait docs](Transport)); the default counts from the
+    /// call, which is right for a transport that does not queue.
+    async fn send_with_timeout(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>> {
+        let Some(limit) = timeout else {
+            return self.send(request).await;
+        };
+        let operation = operation_name(&request).unwrap_or_default();
+        within_attempt(limit, operation, self.send(request)).await
+    }
 }
 
 #[async_trait]
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
         (**self).send(request).await
+    }
+
+    async fn send_with_timeout(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>> {
+        (**self).send_with_timeout(request, timeout).await
+    }
+}
+
+/// Runs `exchange` under the attempt timeout `limit`.
+async fn within_attempt<F>(limit: Duration, operation: String, exchange: F) -> F::Output
+where
+    F: std::future::Future<Output = Result<http::Response<Vec<u8>>>>,
+{
+    match tokio::time::timeout(limit, exchange).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::Timeout {
+            operation,
+            kind: TimeoutKind::Attempt,
+            after: limit,
+        }),
     }
 }
 
@@ -410,6 +479,18 @@ fn describe(err: &(dyn std::error::Error + 'static)) -> String {
 #[async_trait]
 impl Transport for HyperTransport {
     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        self.send_with_timeout(request, None).await
+    }
+
+    /// The attempt timeout starts once the request has a connection slot
+    /// ([`max_connections`](HyperTransportBuilder::max_connections)): a call
+    /// queued behind others is not timed out, and sent again, for their
+    /// slowness.
+    async fn send_with_timeout(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>> {
         let operation = operation_name(&request).unwrap_or_default();
         self.check_uri(request.uri(), &operation)?;
         // Held until the body is read: one permit, one connection in use.
@@ -418,7 +499,13 @@ impl Transport for HyperTransport {
             .acquire()
             .await
             .map_err(|_| Error::transport(&operation, "the transport is shut down", None))?;
-        self.exchange(request, operation).await
+        match timeout {
+            Some(limit) => {
+                let exchange = self.exchange(request, operation.clone());
+                within_attempt(limit, operation, exchange).await
+            }
+            None => self.exchange(request, operation).await,
+        }
     }
 }
 

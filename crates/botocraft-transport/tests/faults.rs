@@ -462,6 +462,65 @@ async fn attempt_timeout_on_every_attempt_is_a_typed_timeout() {
     .await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_for_a_connection_slot_does_not_count_against_the_attempt_timeout() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ok(OK_BODY).set_delay(Duration::from_millis(200)))
+            .mount(&server)
+            .await;
+        // Two slots for ten calls: the last ones queue for about 800 ms,
+        // longer than an attempt may take, while each takes 200 ms once sent.
+        let transport = botocraft_transport::HyperTransport::builder()
+            .max_connections(2)
+            .build()
+            .unwrap();
+        let session = builder_for(&server.uri())
+            .transport(transport)
+            .attempt_timeout(Duration::from_millis(600))
+            .build()
+            .unwrap();
+        let calls = futures::future::join_all((0..10).map(|_| list_clusters(&session))).await;
+        for result in calls {
+            assert_eq!(result.unwrap().cluster_arns.len(), 1);
+        }
+        // Nothing was timed out and sent again.
+        assert_eq!(requests(&server).await, 10);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_attempt_timeout_still_limits_a_request_that_got_its_slot() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ok(OK_BODY).set_delay(Duration::from_secs(3)))
+            .mount(&server)
+            .await;
+        let transport = botocraft_transport::HyperTransport::builder()
+            .max_connections(1)
+            .build()
+            .unwrap();
+        let session = builder_for(&server.uri())
+            .transport(transport)
+            .max_attempts(1)
+            .attempt_timeout(Duration::from_millis(100))
+            .build()
+            .unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Timeout { operation, kind: TimeoutKind::Attempt, .. } if operation == "ListClusters"
+            ),
+            "{err:?}"
+        );
+    })
+    .await
+}
+
 #[tokio::test]
 async fn operation_timeout_covers_all_attempts() {
     bounded(async {

@@ -243,6 +243,47 @@ async fn attempt_timeout_is_retried_then_reported() {
     }
 }
 
+/// A transport that queues: it applies the attempt timeout itself, and
+/// records the one it was given.
+#[derive(Debug, Default)]
+struct Queueing(std::sync::Mutex<Vec<Option<Duration>>>);
+
+#[async_trait]
+impl Transport for Queueing {
+    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        self.send_with_timeout(request, None).await
+    }
+
+    async fn send_with_timeout(
+        &self,
+        _request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>> {
+        self.0.lock().unwrap().push(timeout);
+        // Longer than the attempt timeout, as a wait in a queue may be.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok(response(200, "{}"))
+    }
+}
+
+#[tokio::test]
+async fn the_attempt_timeout_is_handed_to_the_transport_to_apply() {
+    let transport = Arc::new(Queueing::default());
+    let session = builder()
+        .attempt_timeout(Duration::from_millis(10))
+        .transport(Arc::clone(&transport))
+        .build()
+        .unwrap();
+    // The session puts no clock of its own around the transport.
+    assert_eq!(session.send(call()).await.unwrap().status(), 200);
+    let session = builder().transport(Arc::clone(&transport)).build().unwrap();
+    session.send(call()).await.unwrap();
+    assert_eq!(
+        *transport.0.lock().unwrap(),
+        [Some(Duration::from_millis(10)), None]
+    );
+}
+
 #[tokio::test]
 async fn operation_timeout_covers_everything() {
     let session = builder()

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -522,12 +523,13 @@ impl AwsSession {
         self.inner.credentials.provide_credentials().await
     }
 
-    /// Sends `call`, retrying as [`crate::retry`] describes; records the
-    /// number of attempts made in `op_span`'s `attempts` field.
+    /// Sends `call`, retrying as [`crate::retry`] describes; keeps
+    /// `progress` up to date as it goes, for [`Session::send`] to read
+    /// however the call ends (an operation timeout drops this future).
     async fn send_with_retries(
         &self,
         call: OperationCall,
-        op_span: tracing::Span,
+        progress: &Progress,
     ) -> Result<http::Response<Vec<u8>>> {
         let i = &self.inner;
         let operation = call.operation;
@@ -580,8 +582,8 @@ impl AwsSession {
         loop {
             let credentials = self.credentials().await?;
             let mut request = http::Request::from_parts(clone_parts(&parts), body.clone());
-            let progress = format!("attempt={attempt}; max={}", i.retry.max_attempts);
-            if let Ok(value) = http::HeaderValue::from_str(&progress) {
+            let sdk_request = format!("attempt={attempt}; max={}", i.retry.max_attempts);
+            if let Ok(value) = http::HeaderValue::from_str(&sdk_request) {
                 request.headers_mut().insert("amz-sdk-request", value);
             }
             signer.sign(&mut request, &credentials)?;
@@ -592,6 +594,7 @@ impl AwsSession {
                 }
             }
             let span = tracing::debug_span!("attempt", attempt, status = Empty, request_id = Empty);
+            progress.attempts.store(attempt, Ordering::Relaxed);
             let outcome = self
                 .attempt(request, operation)
                 .instrument(span.clone())
@@ -617,14 +620,10 @@ impl AwsSession {
                         .quota
                         .release(last_retry_cost.unwrap_or(SUCCESS_REFUND));
                 }
-                // Recorded once, when the call ends: a field recorded per
-                // attempt shows up once per attempt in formatted output.
-                op_span.record("attempts", attempt);
                 return outcome;
             }
             if attempt >= i.retry.max_attempts {
                 tracing::debug!(parent: &span, attempts = attempt, "giving up: retry attempts exhausted");
-                op_span.record("attempts", attempt);
                 return outcome;
             }
             let cost = i.retry.retry_cost(kind, &outcome);
@@ -636,10 +635,10 @@ impl AwsSession {
                     available = partition.quota.available(),
                     "giving up: retry quota exhausted"
                 );
-                op_span.record("attempts", attempt);
                 return outcome;
             }
             last_retry_cost = Some(cost);
+            progress.remember(&outcome);
             let hint = outcome.as_ref().ok().and_then(retry_after);
             let delay = i.retry.delay(kind, attempt, &i.jitter, hint);
             match &outcome {
@@ -730,10 +729,18 @@ impl Session for AwsSession {
             attempts = Empty
         );
         let operation = call.operation;
-        let work = self.send_with_retries(call, span.clone());
-        async move {
+        let progress = Progress::default();
+        let work = self.send_with_retries(call, &progress);
+        let result = async {
             match self.inner.operation_timeout {
                 Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+                    match progress.last_failure() {
+                        Some(last) => tracing::debug!(
+                            last_failure = %last,
+                            "operation timeout: giving up on the call"
+                        ),
+                        None => tracing::debug!("operation timeout: giving up on the call"),
+                    }
                     Err(Error::Timeout {
                         operation: operation.to_owned(),
                         kind: TimeoutKind::Operation,
@@ -743,8 +750,47 @@ impl Session for AwsSession {
                 None => work.await,
             }
         }
-        .instrument(span)
-        .await
+        .instrument(span.clone())
+        .await;
+        // Recorded once, when the call ends, however it ends (a field
+        // recorded per attempt shows up once per attempt in formatted
+        // output): requests sent, 0 when none was (no credentials).
+        span.record("attempts", progress.attempts.load(Ordering::Relaxed));
+        result
+    }
+}
+
+/// How far a call got, shared with [`Session::send`], which outlives the
+/// retry loop when the operation timeout drops it.
+#[derive(Default)]
+struct Progress {
+    /// Attempts started (requests handed to the transport).
+    attempts: AtomicU32,
+    /// What the latest retried attempt ended with.
+    last_failure: Mutex<Option<String>>,
+}
+
+impl Progress {
+    /// Remembers a failed attempt that is about to be retried.
+    fn remember(&self, outcome: &Result<http::Response<Vec<u8>>>) {
+        let failure = match outcome {
+            Ok(response) => format!(
+                "HTTP {}{}",
+                response.status().as_u16(),
+                crate::retry::error_code(response)
+                    .map(|code| format!(" {code}"))
+                    .unwrap_or_default()
+            ),
+            Err(err) => err.to_string(),
+        };
+        *self.last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(failure);
+    }
+
+    fn last_failure(&self) -> Option<String> {
+        self.last_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 

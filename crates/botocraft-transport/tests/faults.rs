@@ -1275,3 +1275,80 @@ async fn silent_servers_give_back_their_connection_slots() {
     })
     .await
 }
+
+/// Runs `call` under an [`AttemptsSpy`]; returns its outcome and every
+/// value recorded in an `attempts` field.
+async fn with_attempts_spy<T>(call: impl Future<Output = T>) -> (T, Vec<u64>) {
+    use tracing::instrument::WithSubscriber;
+    let attempts = Arc::new(Mutex::new(Vec::new()));
+    let spy = AttemptsSpy {
+        next_id: AtomicU64::new(0),
+        attempts: attempts.clone(),
+    };
+    let out = call.with_subscriber(spy).await;
+    let recorded = attempts.lock().unwrap().clone();
+    (out, recorded)
+}
+
+#[tokio::test]
+async fn the_operation_span_records_the_attempts_when_the_operation_times_out() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(failing(503, "", "rid-503").set_delay(Duration::from_millis(100)))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri())
+            .max_attempts(50)
+            .operation_timeout(Duration::from_millis(350))
+            .build()
+            .unwrap();
+        let (out, attempts) = with_attempts_spy(list_clusters(&session)).await;
+        let err = out.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Timeout {
+                    kind: TimeoutKind::Operation,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        // Once, with the attempts started before the limit fired.
+        assert_eq!(attempts.len(), 1, "{attempts:?}");
+        assert!(attempts[0] >= 1, "{attempts:?}");
+        assert!(
+            attempts[0] as usize >= requests(&server).await,
+            "{attempts:?}"
+        );
+    })
+    .await
+}
+
+#[derive(Debug)]
+struct NoCredentials;
+
+#[async_trait]
+impl botocraft_transport::ProvideCredentials for NoCredentials {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        Err(Error::credentials("no credentials here"))
+    }
+}
+
+#[tokio::test]
+async fn the_operation_span_records_the_attempts_when_credentials_fail() {
+    bounded(async {
+        let server = MockServer::start().await;
+        let session = builder_for(&server.uri())
+            .credentials_provider(NoCredentials)
+            .build()
+            .unwrap();
+        let (out, attempts) = with_attempts_spy(list_clusters(&session)).await;
+        assert!(matches!(out, Err(Error::Credentials { .. })), "{out:?}");
+        // Nothing was sent, and the span says so.
+        assert_eq!(attempts, [0]);
+        assert_eq!(requests(&server).await, 0);
+    })
+    .await
+}

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use botocraft_core::protocol::request_id;
+use botocraft_core::protocol::{http_date_seconds, request_id};
 use botocraft_core::{
     Error, OperationCall, Result, ServiceMetadata, Session, SharedSession, TimeoutKind,
 };
@@ -25,11 +25,27 @@ use crate::env::Env;
 use crate::profile::{profile_name, Profile, ProfileFiles};
 use crate::proxy::ProxyConfig;
 use crate::retry::{
-    classify_error, classify_response, retry_after, Jitter, RateLimiter, RetryConfig, RetryKind,
-    RetryMode, RetryQuota, RetrySpec, DEFAULT_MAX_ATTEMPTS, NEW_RETRIES_ENV, SUCCESS_REFUND,
+    classify_error, classify_response, error_code, retry_after, Jitter, RateLimiter, RetryConfig,
+    RetryKind, RetryMode, RetryQuota, RetrySpec, DEFAULT_MAX_ATTEMPTS, NEW_RETRIES_ENV,
+    SUCCESS_REFUND,
 };
 use crate::signer::Signer;
 use crate::transport::{HyperTransport, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+
+/// The error codes AWS rejects a request's time with (or, for a signature
+/// computed with a wrong clock, its signature).
+pub const CLOCK_SKEW_CODES: &[&str] = &[
+    "RequestTimeTooSkewed",
+    "RequestExpired",
+    "RequestInTheFuture",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+];
+
+/// How far the server's `Date` may be from the signing clock before a
+/// rejection with one of [`CLOCK_SKEW_CODES`] is taken for clock skew (AWS
+/// accepts requests signed up to 5 minutes off).
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(240);
 
 /// Cached credentials are refreshed this long before they expire.
 const CREDENTIALS_REFRESH_MARGIN: Duration = Duration::from_secs(300);
@@ -40,6 +56,12 @@ const CREDENTIALS_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 /// resolves the endpoint, adds the configured extra headers and `host`,
 /// signs with SigV4, sends through the transport, retries retryable
 /// failures, and returns the raw response whatever its status.
+///
+/// When AWS rejects a request for its time ([`CLOCK_SKEW_CODES`]) and the
+/// response's `Date` is more than [`MAX_CLOCK_SKEW`] from this machine's
+/// clock, the session remembers the difference, signs the request again
+/// with the server's time and sends it once more; its later requests are
+/// signed with the corrected time too.
 ///
 /// ```
 /// use botocraft_transport::{AwsSession, Credentials};
@@ -78,6 +100,9 @@ struct Inner {
     operation_timeout: Option<Duration>,
     jitter: Jitter,
     partitions: Mutex<HashMap<String, Arc<RetryPartition>>>,
+    /// The servers' clock minus this machine's, in milliseconds, learnt
+    /// from a request rejected for its time (0 until then).
+    clock_offset_ms: AtomicI64,
 }
 
 /// Retry state shared by every call of a session to one endpoint.
@@ -457,6 +482,7 @@ impl AwsSessionBuilder {
                 operation_timeout: self.operation_timeout,
                 jitter: Jitter::default(),
                 partitions: Mutex::new(HashMap::new()),
+                clock_offset_ms: AtomicI64::new(0),
             }),
         })
     }
@@ -579,6 +605,7 @@ impl AwsSession {
         // Tokens taken by this call's latest retry, refunded on success.
         let mut last_retry_cost: Option<u32> = None;
         let mut attempt = 1u32;
+        let mut skew_corrected = false;
         loop {
             let credentials = self.credentials().await?;
             let mut request = http::Request::from_parts(clone_parts(&parts), body.clone());
@@ -586,7 +613,7 @@ impl AwsSession {
             if let Ok(value) = http::HeaderValue::from_str(&sdk_request) {
                 request.headers_mut().insert("amz-sdk-request", value);
             }
-            signer.sign(&mut request, &credentials)?;
+            signer.sign_at(&mut request, &credentials, self.signing_time())?;
             if adaptive {
                 while let Err(wait) = partition.limiter.try_acquire(partition.now()) {
                     tracing::trace!(?wait, "adaptive retry mode: waiting for a send token");
@@ -613,6 +640,14 @@ impl AwsSession {
                 partition
                     .limiter
                     .on_response(partition.now(), kind == RetryKind::Throttling);
+            }
+            // Once per call: a second rejection after correcting the clock
+            // is not about the clock.
+            if !skew_corrected && matches!(&outcome, Ok(r) if self.correct_clock_skew(r)) {
+                skew_corrected = true;
+                tracing::debug!(parent: &span, "clock skew: signing again with the server's time");
+                attempt += 1;
+                continue;
             }
             if kind == RetryKind::NotRetryable {
                 if matches!(&outcome, Ok(r) if r.status().as_u16() < 400) {
@@ -650,6 +685,60 @@ impl AwsSession {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
+    }
+
+    /// Now, on the clock requests are signed with: this machine's, corrected
+    /// by the offset [`correct_clock_skew`](Self::correct_clock_skew) found.
+    fn signing_time(&self) -> SystemTime {
+        let offset = self.inner.clock_offset_ms.load(Ordering::Relaxed);
+        let now = SystemTime::now();
+        let shift = Duration::from_millis(offset.unsigned_abs());
+        if offset >= 0 {
+            now + shift
+        } else {
+            now - shift
+        }
+    }
+
+    /// When `response` rejects a request for its time (a code of
+    /// [`CLOCK_SKEW_CODES`]) and its `Date` is more than
+    /// [`MAX_CLOCK_SKEW`] from the signing clock, records the server's
+    /// offset from this machine's clock, so requests are signed with the
+    /// server's time from now on, and returns true.
+    fn correct_clock_skew(&self, response: &http::Response<Vec<u8>>) -> bool {
+        if response.status().as_u16() < 400 {
+            return false;
+        }
+        if !error_code(response).is_some_and(|code| CLOCK_SKEW_CODES.contains(&code.as_str())) {
+            return false;
+        }
+        let Some(server_ms) = response
+            .headers()
+            .get(http::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(http_date_seconds)
+            .and_then(|secs| secs.checked_mul(1000))
+        else {
+            return false;
+        };
+        let Some(local_ms) = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_millis()).ok())
+        else {
+            return false;
+        };
+        let offset = server_ms.saturating_sub(local_ms);
+        let current = self.inner.clock_offset_ms.load(Ordering::Relaxed);
+        if offset.abs_diff(current) <= MAX_CLOCK_SKEW.as_millis() as u64 {
+            return false;
+        }
+        tracing::warn!(
+            offset_seconds = offset / 1000,
+            "this machine's clock is off from AWS's; signing requests with the server's time"
+        );
+        self.inner.clock_offset_ms.store(offset, Ordering::Relaxed);
+        true
     }
 
     /// The retry quota and rate limiter for calls to `uri`'s endpoint

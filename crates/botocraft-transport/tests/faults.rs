@@ -1352,3 +1352,108 @@ async fn the_operation_span_records_the_attempts_when_credentials_fail() {
     })
     .await
 }
+
+// ---------------------------------------------------------------------------
+// Clock skew
+// ---------------------------------------------------------------------------
+
+/// A response `Date` header `ahead` of this machine's clock.
+fn date_ahead(ahead: Duration) -> String {
+    (time::OffsetDateTime::now_utc() + ahead)
+        .format(&time::format_description::well_known::Rfc2822)
+        .unwrap()
+}
+
+fn rejected_for_time(code: &str, date: String) -> ResponseTemplate {
+    failing(
+        403,
+        &format!(r#"{{"__type":"{code}","message":"Signature expired"}}"#),
+        "rid-skew",
+    )
+    .insert_header("date", date.as_str())
+}
+
+/// How far ahead of this machine's clock each request received was signed.
+async fn signed_ahead_by(server: &MockServer) -> Vec<i64> {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let text = r.headers.get("x-amz-date").unwrap().to_str().unwrap();
+            let signed = time::PrimitiveDateTime::parse(text, &format)
+                .unwrap()
+                .assume_utc();
+            signed.unix_timestamp() - now
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_request_rejected_for_clock_skew_is_signed_with_the_servers_time() {
+    bounded(async {
+        let server = MockServer::start().await;
+        let hour = Duration::from_secs(3600);
+        mount_sequence(
+            &server,
+            rejected_for_time("InvalidSignatureException", date_ahead(hour)),
+            1,
+            ok(OK_BODY),
+        )
+        .await;
+        let session = builder_for(&server.uri()).max_attempts(1).build().unwrap();
+        list_clusters(&session).await.unwrap();
+        // Later calls are signed with the corrected clock from the start.
+        list_clusters(&session).await.unwrap();
+        let ahead = signed_ahead_by(&server).await;
+        assert_eq!(ahead.len(), 3, "{ahead:?}");
+        assert!(ahead[0].abs() < 60, "{ahead:?}");
+        for later in &ahead[1..] {
+            assert!((later - 3600).abs() < 60, "{ahead:?}");
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_signature_error_with_a_matching_date_is_not_clock_skew() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(rejected_for_time(
+                "InvalidSignatureException",
+                date_ahead(Duration::from_secs(60)),
+            ))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_service_error(&err, "InvalidSignatureException", 403, "rid-skew");
+        assert_eq!(requests(&server).await, 1);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn clock_skew_is_corrected_once_per_call() {
+    bounded(async {
+        let server = MockServer::start().await;
+        // The server's clock jumps on every answer: no correction helps.
+        let answers = Arc::new(AtomicU64::new(0));
+        Mock::given(method("POST"))
+            .respond_with(move |_: &wiremock::Request| {
+                let n = answers.fetch_add(1, Ordering::SeqCst) + 1;
+                rejected_for_time("RequestExpired", date_ahead(Duration::from_secs(3600 * n)))
+            })
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).build().unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_service_error(&err, "RequestExpired", 403, "rid-skew");
+        assert_eq!(requests(&server).await, 2);
+    })
+    .await
+}

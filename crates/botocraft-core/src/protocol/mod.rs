@@ -26,6 +26,20 @@ use crate::{Error, Result};
 /// Response headers AWS services use for the request id.
 pub const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id", "x-amz-id-2"];
 
+/// Epoch seconds of an HTTP date (`Sun, 02 Jan 2000 20:34:56 GMT`, the
+/// IMF-fixdate of RFC 7231 that a response's `Date` header carries); `None`
+/// for anything else.
+///
+/// ```
+/// use botocraft_core::protocol::http_date_seconds;
+///
+/// assert_eq!(http_date_seconds("Sun, 02 Jan 2000 20:34:56 GMT"), Some(946_845_296));
+/// assert_eq!(http_date_seconds("yesterday"), None);
+/// ```
+pub fn http_date_seconds(s: &str) -> Option<i64> {
+    json::http_date_seconds(s)
+}
+
 /// The request id from a response's headers.
 pub fn request_id(headers: &http::HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS

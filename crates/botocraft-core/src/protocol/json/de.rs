@@ -60,7 +60,7 @@ fn special_float(s: &str) -> Option<f64> {
 
 /// An HTTP date (`Sun, 02 Jan 2000 20:34:56 GMT`, the IMF-fixdate form of
 /// RFC 7231 that `rfc822` timestamps use) → epoch seconds.
-pub(super) fn http_date_seconds(s: &str) -> Option<i64> {
+pub(crate) fn http_date_seconds(s: &str) -> Option<i64> {
     let (_weekday, rest) = s.trim().split_once(", ")?;
     let fields: Vec<&str> = rest.split(' ').filter(|f| !f.is_empty()).collect();
     let [day, month, year, clock, zone] = fields.as_slice() else {

@@ -21,6 +21,7 @@
 //! does.
 
 mod de;
+pub(crate) use de::http_date_seconds;
 mod ser;
 #[cfg(test)]
 mod tests;

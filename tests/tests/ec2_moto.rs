@@ -577,7 +577,7 @@ async fn relation_filters_add_up_and_empty_id_lists_list_nothing() {
         .await
         .expect("vpc.subnets() with filters");
     let ids: Vec<_> = filtered.iter().map(|s| s.subnet_id.clone()).collect();
-    assert_eq!(ids, [in_mine.subnet_id.clone()]);
+    assert_eq!(ids, std::slice::from_ref(&in_mine.subnet_id));
     let by_tag = mine
         .subnets()
         .tag("Name", ["other-b"])
@@ -852,6 +852,22 @@ async fn vpc_tag_edits_are_written_by_save() {
         .expect("get vpc");
     assert_eq!(fetched.tags(), tag_map(&[("cost-center", "42")]));
     assert_eq!(fetched.name_tag(), None);
+
+    // AWS cannot change a VPC's CIDR block: the edit is refused, not dropped,
+    // and the tag edit made with it is not half-written either.
+    let mut vpc = fetched;
+    vpc.cidr_block = Some("10.99.0.0/16".into());
+    vpc.tags_mut().insert("team".into(), "net".into());
+    let err = vpc.save().await.expect_err("cidr edit");
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("`cidr_block`"), "{err}");
+    let again = Vpc::objects()
+        .using(&moto.session)
+        .get(vpc.vpc_id.clone().unwrap())
+        .await
+        .expect("get vpc");
+    assert_eq!(again.cidr_block.as_deref(), Some(VPC_CIDR));
+    assert_eq!(again.tags(), tag_map(&[("cost-center", "42")]));
 }
 
 // --------------------------------------------------------------- NotFound --

@@ -293,11 +293,32 @@ impl<'a> Emitter<'a> {
             let _ = writeln!(out, "    fn tag_map(&self) -> Option<TagMap> {{\n        self.{}.as_deref().map(|t| tags::to_map(Some(t)))\n    }}\n", f.ident);
             let _ = writeln!(out, "    fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {{\n        self.{}.as_deref().map(tags::TagSnapshot::of)\n    }}\n", f.ident);
         }
-        if model.manager.contains_key("update") || !model.track.is_empty() {
-            let _ = writeln!(
-                out,
-                "    fn baseline(&self) -> Option<botocraft_core::Baseline> {{\n        Some(botocraft_core::Baseline::of(self.fingerprints()))\n    }}\n"
-            );
+        let tracks = (model.manager.contains_key("update") || !model.track.is_empty())
+            && !self.tracked_fields(name, model, &fields)?.is_empty();
+        let watched_fixed = self.watched_fixed(name, model, &fields)?;
+        match (tracks, watched_fixed.is_empty()) {
+            (true, true) => {
+                let _ = writeln!(
+                    out,
+                    "    fn baseline(&self) -> Option<botocraft_core::Baseline> {{\n        Some(botocraft_core::Baseline::of(self.fingerprints()))\n    }}\n"
+                );
+            }
+            (true, false) => {
+                let n = self.tracked_fields(name, model, &fields)?.len();
+                let m = watched_fixed.len();
+                let _ = writeln!(
+                    out,
+                    "    fn baseline(&self) -> Option<botocraft_core::Baseline> {{\n        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());\n        Some(botocraft_core::Baseline::of(std::array::from_fn::<_, {}, _>(|i| if i < {n} {{ tracked[i] }} else {{ fixed[i - {n}] }})))\n    }}\n",
+                    n + m
+                );
+            }
+            (false, false) => {
+                let _ = writeln!(
+                    out,
+                    "    fn baseline(&self) -> Option<botocraft_core::Baseline> {{\n        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))\n    }}\n"
+                );
+            }
+            (false, true) => {}
         }
         out.push_str("    fn state(&self) -> &ModelState {\n        &self._state\n    }\n\n    fn state_mut(&mut self) -> &mut ModelState {\n        &mut self._state\n    }\n}\n\n");
 
@@ -600,7 +621,8 @@ impl<'a> Emitter<'a> {
         };
         // Whether anything the update can send differs from what AWS returned.
         let tracked = self.tracked_fields(name, model, fields)?;
-        if model.manager.contains_key("update") || !model.track.is_empty() {
+        if (model.manager.contains_key("update") || !model.track.is_empty()) && !tracked.is_empty()
+        {
             let n = tracked.len();
             let names: Vec<String> = tracked
                 .iter()
@@ -621,6 +643,30 @@ impl<'a> Emitter<'a> {
             let _ = writeln!(
                 out,
                 "    /// The fields an update would send: those that differ from what AWS\n    /// returned (all of them for a model that did not come from AWS). Tag\n    /// edits are compared on their own (`tags_mut()`), and `save()` writes\n    /// them too. A field set back to its fetched value counts as unchanged,\n    /// even if AWS has changed it since: fetch again to overwrite that.\n    pub fn changed_fields(&self) -> Vec<&'static str> {{\n        botocraft_core::baseline::changed(self._state.baseline(), &Self::TRACKED, self.fingerprints())\n    }}\n"
+            );
+        }
+        let (identity, _) = self.fixed_fields(name, model, fields, &tracked)?;
+        let watched_fixed = self.watched_fixed(name, model, fields)?;
+        if !watched_fixed.is_empty() {
+            let offset = tracked.len();
+            let quoted = |list: &[String]| {
+                list.iter()
+                    .map(|f| format!("{:?}", names::bare(f)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let prints: Vec<String> = watched_fixed
+                .iter()
+                .map(|f| format!("botocraft_core::fingerprint(&self.{f})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    /// The fields a fetched model's `save()` cannot change: those naming it\n    /// ([`Self::IDENTITY`]), then those only its create takes.\n    const FIXED: [&'static str; {m}] = [{all}];\n\n    /// The fields naming the resource, which an update uses to find it.\n    pub const IDENTITY: [&'static str; {i}] = [{ids}];\n\n    /// A fingerprint of each field of [`Self::FIXED`], in that order.\n    fn fixed_fingerprints(&self) -> [Option<u64>; {m}] {{\n        [{prints}]\n    }}\n\n    /// Edited fields that `save()` cannot send for a model that came from AWS:\n    /// a field naming the resource, or one only its create takes. `save()`\n    /// refuses such a model before sending anything rather than drop the edit.\n    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()),\n            None => Vec::new(),\n        }}\n    }}\n",
+                m = watched_fixed.len(),
+                all = quoted(&watched_fixed),
+                i = identity.len(),
+                ids = quoted(&identity),
+                prints = prints.join(", "),
             );
         }
         // save() needs create/update calls that answer with the model itself.
@@ -693,7 +739,27 @@ impl<'a> Emitter<'a> {
         if model.after_create.is_some() {
             doc.push_str("    ///\n    /// For a new model, what the create operation cannot carry is written right\n    /// after it, and `self` holds the model as AWS then reports it.\n");
         }
+        if !watched_fixed.is_empty() {
+            doc.push_str("    ///\n    /// For a model that came from AWS, an edit `save()` cannot send (a field\n    /// naming the resource, or one only the create takes: see\n    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an\n    /// [`Error::Validation`] before anything is sent, never silently dropped.\n");
+        }
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
+        if !watched_fixed.is_empty() {
+            let how = match (model.manager.get("update"), &model.update_with) {
+                (Some(def), _) => format!("{} cannot change it", def.operation),
+                (None, Some(_)) => format!(
+                    "save() can change only {}",
+                    tracked
+                        .iter()
+                        .map(|t| format!("`{}`", names::bare(t)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                (None, None) => format!("AWS has no update operation for a {name}"),
+            };
+            // Before anything is sent: an edit save() cannot make is refused,
+            // never dropped.
+            let _ = writeln!(out, "        if persisted {{\n            let fixed = self.changed_fixed_fields();\n            if !fixed.is_empty() {{\n                return Err(botocraft_core::baseline::fixed_edit_error({name:?}, &fixed, &Self::IDENTITY, {how:?}));\n            }}\n        }}");
+        }
         if model.separate_tags {
             let tf = tag_field.ok_or(format!("{name}: separate_tags needs `tags`"))?;
             // Before anything is sent: half a save is worse than none.
@@ -798,7 +864,103 @@ impl<'a> Emitter<'a> {
             let root = source.split(['[', '.']).next().unwrap_or_default();
             add(&self.field(fields, root, &format!("{name}.update"))?.ident);
         }
+        // The fields naming the resource are sent, but never as a change: an
+        // edit to them would update another resource.
+        let identity = self.identity_fields(name, model, fields)?;
+        tracked.retain(|t| !identity.contains(t));
         Ok(tracked)
+    }
+
+    /// [`Self::fixed_fields`] in one list (identity first), for the models
+    /// whose `save()` can be called on a fetched model; empty for the rest.
+    fn watched_fixed(
+        &self,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<Vec<String>, String> {
+        let saves = model.manager.contains_key("create")
+            || model.manager.contains_key("update")
+            || model.update_with.is_some();
+        if !saves {
+            return Ok(Vec::new());
+        }
+        let tracked = self.tracked_fields(name, model, fields)?;
+        let (identity, create_only) = self.fixed_fields(name, model, fields, &tracked)?;
+        Ok(identity.into_iter().chain(create_only).collect())
+    }
+
+    /// The fields naming a resource: its key, its name, and what the update
+    /// maps its identifying members from.
+    fn identity_fields(
+        &self,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<Vec<String>, String> {
+        let mut wires: Vec<&str> = model.key.iter().map(String::as_str).collect();
+        wires.extend(model.name.as_deref());
+        if let Some(update) = model.manager.get("update") {
+            wires.extend(
+                update
+                    .from_model
+                    .values()
+                    .filter(|v| !v.contains(['.', '[']))
+                    .map(String::as_str),
+            );
+        }
+        let mut out: Vec<String> = Vec::new();
+        for wire in wires {
+            // `name` may be a property (a Name tag), not a field.
+            if let Some(f) = fields.iter().find(|f| f.wire == wire) {
+                if !out.contains(&f.ident) {
+                    out.push(f.ident.clone());
+                }
+            } else if model.key.iter().any(|k| k == wire) {
+                return Err(format!("{name}: key {wire} is not a field"));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The fields a fetched model's `save()` cannot change, which change
+    /// tracking also watches so that `save()` refuses edits to them rather
+    /// than drop them: (identity fields, fields only the create takes).
+    fn fixed_fields(
+        &self,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+        tracked: &[String],
+    ) -> Result<(Vec<String>, Vec<String>), String> {
+        let tag_ident = match &model.tags {
+            Some(t) => Some(self.field(fields, t, name)?.ident.clone()),
+            None => None,
+        };
+        let identity = self.identity_fields(name, model, fields)?;
+        let mut create_only: Vec<String> = Vec::new();
+        if let Some(def) = model.manager.get("create") {
+            let m = self.method(name, model, "create", def)?;
+            let mut add = |ident: &str| {
+                if Some(ident) != tag_ident.as_deref()
+                    && !tracked.iter().any(|t| t == ident)
+                    && !identity.iter().any(|t| t == ident)
+                    && !create_only.iter().any(|t| t == ident)
+                {
+                    create_only.push(ident.to_owned());
+                }
+            };
+            for (_, mf) in self.model_sourced_pairs(&m, model)? {
+                add(&mf.ident);
+            }
+            for source in m.def.from_model.values().filter(|v| v.contains('.')) {
+                let root = source.split(['[', '.']).next().unwrap_or_default();
+                if let Some(f) = fields.iter().find(|f| f.wire == root) {
+                    add(&f.ident);
+                }
+            }
+        }
+        Ok((identity, create_only))
     }
 
     /// The expression naming the resource for tag operations (by id or ARN).
@@ -1666,7 +1828,7 @@ impl<'a> Emitter<'a> {
                     ["get_many", "get"].iter().find_map(|g| {
                         let d = model
                             .manager
-                            .get(*g)
+                            .get(g)
                             .filter(|d| d.operation == m.def.operation)?;
                         d.args.iter().find_map(|a| {
                             let f = m.input_fields.iter().find(|f| &f.wire == a)?;

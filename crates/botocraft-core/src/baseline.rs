@@ -14,6 +14,7 @@
 //! that are equal but serialise differently (`0.0` and `-0.0`) merely send a
 //! field that did not need sending.
 
+use crate::Error;
 use std::fmt;
 use std::hash::{DefaultHasher, Hasher};
 use std::sync::Arc;
@@ -62,13 +63,67 @@ pub fn changed<const N: usize>(
     names: &[&'static str; N],
     now: [Option<u64>; N],
 ) -> Vec<&'static str> {
+    changed_from(baseline, 0, names, now)
+}
+
+/// [`changed`] for fields whose fingerprints start at `offset` in the
+/// baseline (a model keeps those of the fields its update sends first, then
+/// those of the fields only its create takes).
+pub fn changed_from<const N: usize>(
+    baseline: Option<&Baseline>,
+    offset: usize,
+    names: &[&'static str; N],
+    now: [Option<u64>; N],
+) -> Vec<&'static str> {
     names
         .iter()
         .zip(now)
         .enumerate()
-        .filter(|&(i, (_, now))| baseline.is_none_or(|b| differs(b.0.get(i).copied(), now)))
+        .filter(|&(i, (_, now))| {
+            baseline.is_none_or(|b| differs(b.0.get(offset + i).copied(), now))
+        })
         .map(|(_, (name, _))| *name)
         .collect()
+}
+
+/// The error of a `save()` asked to change fields it cannot send for a
+/// model that came from AWS: `changed` are those fields, `identity` the
+/// fields naming the resource (an edit to one would update another
+/// resource), and `how` why the rest cannot change (`"UpdateService cannot
+/// change it"`).
+///
+/// ```
+/// use botocraft_core::baseline::fixed_edit_error;
+///
+/// let err = fixed_edit_error(
+///     "Service",
+///     &["service_name", "launch_type"],
+///     &["cluster_arn", "service_name"],
+///     "UpdateService cannot change it",
+/// );
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid input: Service.save() cannot change `service_name` (it names the Service to update), \
+///      `launch_type` (only the create takes it: UpdateService cannot change it) of a Service \
+///      that came from AWS; set them back, or build a new Service to create one"
+/// );
+/// ```
+pub fn fixed_edit_error(kind: &str, changed: &[&str], identity: &[&str], how: &str) -> Error {
+    let parts: Vec<String> = changed
+        .iter()
+        .map(|field| {
+            if identity.contains(field) {
+                format!("`{field}` (it names the {kind} to update)")
+            } else {
+                format!("`{field}` (only the create takes it: {how})")
+            }
+        })
+        .collect();
+    Error::validation(format!(
+        "{kind}.save() cannot change {} of a {kind} that came from AWS; set {} back, or build a new {kind} to create one",
+        parts.join(", "),
+        if changed.len() == 1 { "it" } else { "them" },
+    ))
 }
 
 /// A field whose fingerprint was not taken, or cannot be now, counts as changed.

@@ -563,3 +563,34 @@ async fn waiter_without_link_is_validation() {
     let err = Service::default().wait_until_stable().await.unwrap_err();
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
 }
+
+/// An edit `save()` cannot send is refused before anything is sent, never
+/// dropped: a field only CreateService takes, or one naming the service
+/// (sending it would update another service).
+#[tokio::test]
+async fn save_refuses_edits_to_create_only_and_naming_fields() {
+    let f = fx("service_get");
+    let mut svc = get_web(&f).await;
+    svc.launch_type = Some(LaunchType::Ec2);
+    svc.desired_count = Some(9);
+    assert_eq!(svc.changed_fixed_fields(), ["launch_type"]);
+    let err = svc.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("`launch_type` (only the create takes it: UpdateService cannot change it)"),
+        "{err}"
+    );
+    svc.launch_type = None;
+    svc.service_name = Some("other".into());
+    let text = svc.save().await.unwrap_err().to_string();
+    assert!(
+        text.contains("`launch_type`")
+            && text.contains("`service_name` (it names the Service to update)"),
+        "{text}"
+    );
+    // Nothing but the describe went out, and the edits are still there.
+    assert_eq!(f.operations(), ["DescribeServices"]);
+    assert_eq!(svc.desired_count, Some(9));
+    f.done();
+}

@@ -75,7 +75,10 @@ impl PrimaryModel for AutoScalingGroup {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 32, _>(|i| if i < 27 { tracked[i] } else { fixed[i - 27] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -274,6 +277,45 @@ impl AutoScalingGroup {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 5] = [
+        "auto_scaling_group_name",
+        "load_balancer_names",
+        "target_group_ar_ns",
+        "traffic_sources",
+        "operator",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["auto_scaling_group_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+        [
+            botocraft_core::fingerprint(&self.auto_scaling_group_name),
+            botocraft_core::fingerprint(&self.load_balancer_names),
+            botocraft_core::fingerprint(&self.target_group_ar_ns),
+            botocraft_core::fingerprint(&self.traffic_sources),
+            botocraft_core::fingerprint(&self.operator),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                27,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -348,7 +390,10 @@ impl PrimaryModel for LaunchConfiguration {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 18, _>(|i| if i < 17 { tracked[i] } else { fixed[i - 17] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -433,6 +478,33 @@ impl LaunchConfiguration {
             &Self::TRACKED,
             self.fingerprints(),
         )
+    }
+
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 1] = ["launch_configuration_name"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["launch_configuration_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.launch_configuration_name)]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                17,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
     }
 
     /// Deletes this model in AWS, passing the context it needs (LaunchConfigurationName).

@@ -10701,19 +10701,19 @@ impl VolumeManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.volume_id = model.volume_id.clone();
-        if before.is_none_or(|b| b.differs(1, &model.size)) {
+        if before.is_none_or(|b| b.differs(0, &model.size)) {
             input.size = model.size.clone();
         }
-        if before.is_none_or(|b| b.differs(2, &model.volume_type)) {
+        if before.is_none_or(|b| b.differs(1, &model.volume_type)) {
             input.volume_type = model.volume_type.clone();
         }
-        if before.is_none_or(|b| b.differs(3, &model.iops)) {
+        if before.is_none_or(|b| b.differs(2, &model.iops)) {
             input.iops = model.iops.clone();
         }
-        if before.is_none_or(|b| b.differs(4, &model.throughput)) {
+        if before.is_none_or(|b| b.differs(3, &model.throughput)) {
             input.throughput = model.throughput.clone();
         }
-        if before.is_none_or(|b| b.differs(5, &model.multi_attach_enabled)) {
+        if before.is_none_or(|b| b.differs(4, &model.multi_attach_enabled)) {
             input.multi_attach_enabled = model.multi_attach_enabled.clone();
         }
         VolumeUpdate::new(self.clone(), input, key)

@@ -68,6 +68,10 @@ impl PrimaryModel for Vpc {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -210,6 +214,37 @@ impl Vpc {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 3] = ["vpc_id", "cidr_block", "instance_tenancy"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["vpc_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.vpc_id),
+            botocraft_core::fingerprint(&self.cidr_block),
+            botocraft_core::fingerprint(&self.instance_tenancy),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -220,9 +255,25 @@ impl Vpc {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Vpc",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a Vpc",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -404,6 +455,10 @@ impl PrimaryModel for Subnet {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -485,6 +540,49 @@ impl Subnet {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 7] = [
+        "subnet_id",
+        "availability_zone",
+        "availability_zone_id",
+        "cidr_block",
+        "outpost_arn",
+        "vpc_id",
+        "ipv6_native",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["subnet_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
+        [
+            botocraft_core::fingerprint(&self.subnet_id),
+            botocraft_core::fingerprint(&self.availability_zone),
+            botocraft_core::fingerprint(&self.availability_zone_id),
+            botocraft_core::fingerprint(&self.cidr_block),
+            botocraft_core::fingerprint(&self.outpost_arn),
+            botocraft_core::fingerprint(&self.vpc_id),
+            botocraft_core::fingerprint(&self.ipv6_native),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -495,9 +593,25 @@ impl Subnet {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Subnet",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a Subnet",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -621,7 +735,10 @@ impl PrimaryModel for SecurityGroup {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 6, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -704,6 +821,38 @@ impl SecurityGroup {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = ["group_id", "group_name", "description", "vpc_id"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["group_id", "group_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.group_id),
+            botocraft_core::fingerprint(&self.group_name),
+            botocraft_core::fingerprint(&self.description),
+            botocraft_core::fingerprint(&self.vpc_id),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                2,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -719,9 +868,25 @@ impl SecurityGroup {
     ///
     /// For a new model, what the create operation cannot carry is written right
     /// after it, and `self` holds the model as AWS then reports it.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "SecurityGroup",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "save() can change only `ip_permissions`, `ip_permissions_egress`",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -853,7 +1018,10 @@ impl PrimaryModel for Instance {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 13, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -1096,6 +1264,55 @@ impl Instance {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 10] = [
+        "instance_id",
+        "image_id",
+        "kernel_id",
+        "key_name",
+        "placement",
+        "ramdisk_id",
+        "subnet_id",
+        "private_ip_address",
+        "client_token",
+        "security_groups",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["instance_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
+        [
+            botocraft_core::fingerprint(&self.instance_id),
+            botocraft_core::fingerprint(&self.image_id),
+            botocraft_core::fingerprint(&self.kernel_id),
+            botocraft_core::fingerprint(&self.key_name),
+            botocraft_core::fingerprint(&self.placement),
+            botocraft_core::fingerprint(&self.ramdisk_id),
+            botocraft_core::fingerprint(&self.subnet_id),
+            botocraft_core::fingerprint(&self.private_ip_address),
+            botocraft_core::fingerprint(&self.client_token),
+            botocraft_core::fingerprint(&self.security_groups),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                3,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -1108,9 +1325,25 @@ impl Instance {
     /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Instance",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1459,6 +1692,10 @@ impl PrimaryModel for Ami {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1549,6 +1786,38 @@ impl Ami {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = ["image_id", "name", "description", "block_device_mappings"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["image_id", "name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.image_id),
+            botocraft_core::fingerprint(&self.name),
+            botocraft_core::fingerprint(&self.description),
+            botocraft_core::fingerprint(&self.block_device_mappings),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -1559,9 +1828,25 @@ impl Ami {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Ami",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a Ami",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -1747,6 +2032,10 @@ impl PrimaryModel for InternetGateway {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1821,6 +2110,33 @@ impl InternetGateway {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 1] = ["internet_gateway_id"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["internet_gateway_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.internet_gateway_id)]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -1831,9 +2147,25 @@ impl InternetGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "InternetGateway",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a InternetGateway",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -2026,6 +2358,10 @@ impl PrimaryModel for RouteTable {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2172,6 +2508,36 @@ impl RouteTable {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 2] = ["route_table_id", "vpc_id"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["route_table_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.route_table_id),
+            botocraft_core::fingerprint(&self.vpc_id),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -2182,9 +2548,25 @@ impl RouteTable {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "RouteTable",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a RouteTable",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -2306,6 +2688,10 @@ impl PrimaryModel for NatGateway {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2384,6 +2770,45 @@ impl NatGateway {
         request.send().await.map(Some)
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 5] = [
+        "nat_gateway_id",
+        "availability_mode",
+        "subnet_id",
+        "vpc_id",
+        "connectivity_type",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["nat_gateway_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+        [
+            botocraft_core::fingerprint(&self.nat_gateway_id),
+            botocraft_core::fingerprint(&self.availability_mode),
+            botocraft_core::fingerprint(&self.subnet_id),
+            botocraft_core::fingerprint(&self.vpc_id),
+            botocraft_core::fingerprint(&self.connectivity_type),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -2394,9 +2819,25 @@ impl NatGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "NatGateway",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a NatGateway",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -2679,6 +3120,10 @@ impl PrimaryModel for Address {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2785,6 +3230,47 @@ impl Address {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 6] = [
+        "allocation_id",
+        "public_ip",
+        "domain",
+        "public_ipv4_pool",
+        "network_border_group",
+        "customer_owned_ipv4_pool",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["allocation_id", "public_ip"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
+        [
+            botocraft_core::fingerprint(&self.allocation_id),
+            botocraft_core::fingerprint(&self.public_ip),
+            botocraft_core::fingerprint(&self.domain),
+            botocraft_core::fingerprint(&self.public_ipv4_pool),
+            botocraft_core::fingerprint(&self.network_border_group),
+            botocraft_core::fingerprint(&self.customer_owned_ipv4_pool),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -2795,9 +3281,25 @@ impl Address {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Address",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a Address",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -2921,7 +3423,10 @@ impl PrimaryModel for Volume {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 13, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -3034,8 +3539,7 @@ impl Volume {
     }
 
     /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 6] = [
-        "volume_id",
+    const TRACKED: [&'static str; 5] = [
         "size",
         "volume_type",
         "iops",
@@ -3044,9 +3548,8 @@ impl Volume {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 6] {
+    fn fingerprints(&self) -> [Option<u64>; 5] {
         [
-            botocraft_core::fingerprint(&self.volume_id),
             botocraft_core::fingerprint(&self.size),
             botocraft_core::fingerprint(&self.volume_type),
             botocraft_core::fingerprint(&self.iops),
@@ -3068,6 +3571,51 @@ impl Volume {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 8] = [
+        "volume_id",
+        "availability_zone",
+        "availability_zone_id",
+        "encrypted",
+        "kms_key_id",
+        "outpost_arn",
+        "snapshot_id",
+        "volume_initialization_rate",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["volume_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
+        [
+            botocraft_core::fingerprint(&self.volume_id),
+            botocraft_core::fingerprint(&self.availability_zone),
+            botocraft_core::fingerprint(&self.availability_zone_id),
+            botocraft_core::fingerprint(&self.encrypted),
+            botocraft_core::fingerprint(&self.kms_key_id),
+            botocraft_core::fingerprint(&self.outpost_arn),
+            botocraft_core::fingerprint(&self.snapshot_id),
+            botocraft_core::fingerprint(&self.volume_initialization_rate),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                5,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -3075,9 +3623,25 @@ impl Volume {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Volume",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "ModifyVolume cannot change it",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -3412,6 +3976,10 @@ impl PrimaryModel for Snapshot {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -3506,6 +4074,38 @@ impl Snapshot {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = ["snapshot_id", "description", "outpost_arn", "volume_id"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["snapshot_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.snapshot_id),
+            botocraft_core::fingerprint(&self.description),
+            botocraft_core::fingerprint(&self.outpost_arn),
+            botocraft_core::fingerprint(&self.volume_id),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -3516,9 +4116,25 @@ impl Snapshot {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Snapshot",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a Snapshot",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -3708,6 +4324,10 @@ impl PrimaryModel for KeyPair {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -3749,6 +4369,37 @@ impl KeyPair {
     /// Replaces every tag.
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
+    }
+
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 3] = ["key_pair_id", "key_name", "key_type"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["key_pair_id", "key_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.key_pair_id),
+            botocraft_core::fingerprint(&self.key_name),
+            botocraft_core::fingerprint(&self.key_type),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -3905,6 +4556,10 @@ impl PrimaryModel for LaunchTemplate {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -4013,6 +4668,41 @@ impl LaunchTemplate {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 3] = [
+        "launch_template_id",
+        "launch_template_name",
+        "launch_template_data",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["launch_template_id", "launch_template_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.launch_template_id),
+            botocraft_core::fingerprint(&self.launch_template_name),
+            botocraft_core::fingerprint(&self.launch_template_data),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -4023,9 +4713,25 @@ impl LaunchTemplate {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "LaunchTemplate",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a LaunchTemplate",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -4134,6 +4840,10 @@ impl PrimaryModel for LaunchTemplateVersion {
         self.launch_template_name.as_deref()
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -4206,6 +4916,47 @@ impl LaunchTemplateVersion {
         request.send().await.map(Some)
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = [
+        "launch_template_id",
+        "version_number",
+        "launch_template_name",
+        "version_description",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 3] = [
+        "launch_template_id",
+        "version_number",
+        "launch_template_name",
+    ];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.launch_template_id),
+            botocraft_core::fingerprint(&self.version_number),
+            botocraft_core::fingerprint(&self.launch_template_name),
+            botocraft_core::fingerprint(&self.version_description),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -4215,9 +4966,25 @@ impl LaunchTemplateVersion {
     /// `save()` sends nothing; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "LaunchTemplateVersion",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a LaunchTemplateVersion",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -4282,6 +5049,10 @@ impl PrimaryModel for NetworkInterface {
 
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tag_set.as_deref().map(tags::TagSnapshot::of)
+    }
+
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -4449,6 +5220,43 @@ impl NetworkInterface {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = [
+        "network_interface_id",
+        "subnet_id",
+        "description",
+        "private_ip_address",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["network_interface_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.network_interface_id),
+            botocraft_core::fingerprint(&self.subnet_id),
+            botocraft_core::fingerprint(&self.description),
+            botocraft_core::fingerprint(&self.private_ip_address),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -4459,9 +5267,25 @@ impl NetworkInterface {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "NetworkInterface",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a NetworkInterface",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -4737,6 +5561,10 @@ impl PrimaryModel for NetworkAcl {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -4825,6 +5653,36 @@ impl NetworkAcl {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 2] = ["network_acl_id", "vpc_id"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["network_acl_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.network_acl_id),
+            botocraft_core::fingerprint(&self.vpc_id),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -4835,9 +5693,25 @@ impl NetworkAcl {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "NetworkAcl",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a NetworkAcl",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -4963,6 +5837,10 @@ impl PrimaryModel for PlacementGroup {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -5021,6 +5899,47 @@ impl PlacementGroup {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 6] = [
+        "group_name",
+        "partition_count",
+        "spread_level",
+        "linked_group_id",
+        "parent_group_id",
+        "strategy",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["group_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
+        [
+            botocraft_core::fingerprint(&self.group_name),
+            botocraft_core::fingerprint(&self.partition_count),
+            botocraft_core::fingerprint(&self.spread_level),
+            botocraft_core::fingerprint(&self.linked_group_id),
+            botocraft_core::fingerprint(&self.parent_group_id),
+            botocraft_core::fingerprint(&self.strategy),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -5031,9 +5950,25 @@ impl PlacementGroup {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "PlacementGroup",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a PlacementGroup",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -5154,6 +6089,10 @@ impl PrimaryModel for DhcpOptions {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -5221,6 +6160,33 @@ impl DhcpOptions {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 1] = ["dhcp_options_id"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["dhcp_options_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.dhcp_options_id)]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -5231,9 +6197,25 @@ impl DhcpOptions {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "DhcpOptions",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a DhcpOptions",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -5355,6 +6337,10 @@ impl PrimaryModel for CustomerGateway {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -5424,6 +6410,43 @@ impl CustomerGateway {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = [
+        "customer_gateway_id",
+        "certificate_arn",
+        "device_name",
+        "ip_address",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["customer_gateway_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.customer_gateway_id),
+            botocraft_core::fingerprint(&self.certificate_arn),
+            botocraft_core::fingerprint(&self.device_name),
+            botocraft_core::fingerprint(&self.ip_address),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -5434,9 +6457,25 @@ impl CustomerGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "CustomerGateway",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a CustomerGateway",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -5629,6 +6668,10 @@ impl PrimaryModel for VpnGateway {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -5698,6 +6741,43 @@ impl VpnGateway {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = [
+        "vpn_gateway_id",
+        "availability_zone",
+        "type",
+        "amazon_side_asn",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["vpn_gateway_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.vpn_gateway_id),
+            botocraft_core::fingerprint(&self.availability_zone),
+            botocraft_core::fingerprint(&self.r#type),
+            botocraft_core::fingerprint(&self.amazon_side_asn),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -5708,9 +6788,25 @@ impl VpnGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "VpnGateway",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a VpnGateway",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -5835,6 +6931,10 @@ impl PrimaryModel for VpcPeeringConnection {
 
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
+    }
+
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -5963,6 +7063,41 @@ impl VpcPeeringConnection {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 3] = [
+        "vpc_peering_connection_id",
+        "accepter_vpc_info",
+        "requester_vpc_info",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["vpc_peering_connection_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.vpc_peering_connection_id),
+            botocraft_core::fingerprint(&self.accepter_vpc_info),
+            botocraft_core::fingerprint(&self.requester_vpc_info),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -5973,9 +7108,25 @@ impl VpcPeeringConnection {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "VpcPeeringConnection",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a VpcPeeringConnection",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -6222,6 +7373,10 @@ impl PrimaryModel for VpcEndpoint {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -6319,6 +7474,59 @@ impl VpcEndpoint {
         request
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 12] = [
+        "vpc_endpoint_id",
+        "vpc_endpoint_type",
+        "vpc_id",
+        "service_name",
+        "policy_document",
+        "route_table_ids",
+        "subnet_ids",
+        "ip_address_type",
+        "private_dns_enabled",
+        "service_network_arn",
+        "resource_configuration_arn",
+        "service_region",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["vpc_endpoint_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 12] {
+        [
+            botocraft_core::fingerprint(&self.vpc_endpoint_id),
+            botocraft_core::fingerprint(&self.vpc_endpoint_type),
+            botocraft_core::fingerprint(&self.vpc_id),
+            botocraft_core::fingerprint(&self.service_name),
+            botocraft_core::fingerprint(&self.policy_document),
+            botocraft_core::fingerprint(&self.route_table_ids),
+            botocraft_core::fingerprint(&self.subnet_ids),
+            botocraft_core::fingerprint(&self.ip_address_type),
+            botocraft_core::fingerprint(&self.private_dns_enabled),
+            botocraft_core::fingerprint(&self.service_network_arn),
+            botocraft_core::fingerprint(&self.resource_configuration_arn),
+            botocraft_core::fingerprint(&self.service_region),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -6329,9 +7537,25 @@ impl VpcEndpoint {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "VpcEndpoint",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a VpcEndpoint",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -6453,6 +7677,10 @@ impl PrimaryModel for VpnConnection {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -6531,6 +7759,45 @@ impl VpnConnection {
         request.send().await.map(Some)
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 5] = [
+        "vpn_connection_id",
+        "customer_gateway_id",
+        "vpn_gateway_id",
+        "transit_gateway_id",
+        "vpn_concentrator_id",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["vpn_connection_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+        [
+            botocraft_core::fingerprint(&self.vpn_connection_id),
+            botocraft_core::fingerprint(&self.customer_gateway_id),
+            botocraft_core::fingerprint(&self.vpn_gateway_id),
+            botocraft_core::fingerprint(&self.transit_gateway_id),
+            botocraft_core::fingerprint(&self.vpn_concentrator_id),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -6541,9 +7808,25 @@ impl VpnConnection {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "VpnConnection",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a VpnConnection",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -6799,6 +8082,10 @@ impl PrimaryModel for FlowLog {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -6849,6 +8136,53 @@ impl FlowLog {
             .flatten()
             .find(|t| t.key.as_deref() == Some("Name"))
             .and_then(|t| t.value.as_deref())
+    }
+
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 9] = [
+        "flow_log_id",
+        "deliver_logs_permission_arn",
+        "deliver_cross_account_role",
+        "log_group_name",
+        "traffic_type",
+        "log_destination_type",
+        "log_destination",
+        "log_format",
+        "max_aggregation_interval",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["flow_log_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
+        [
+            botocraft_core::fingerprint(&self.flow_log_id),
+            botocraft_core::fingerprint(&self.deliver_logs_permission_arn),
+            botocraft_core::fingerprint(&self.deliver_cross_account_role),
+            botocraft_core::fingerprint(&self.log_group_name),
+            botocraft_core::fingerprint(&self.traffic_type),
+            botocraft_core::fingerprint(&self.log_destination_type),
+            botocraft_core::fingerprint(&self.log_destination),
+            botocraft_core::fingerprint(&self.log_format),
+            botocraft_core::fingerprint(&self.max_aggregation_interval),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:

@@ -127,7 +127,7 @@ impl RepositoryManager {
         input.registry_id = model.registry_id.clone();
         input.repository_name = model.repository_name.clone();
         input.image_tag_mutability = model.image_tag_mutability.clone();
-        if before.is_none_or(|b| b.differs(3, &model.image_tag_mutability_exclusion_filters)) {
+        if before.is_none_or(|b| b.differs(1, &model.image_tag_mutability_exclusion_filters)) {
             input.image_tag_mutability_exclusion_filters =
                 model.image_tag_mutability_exclusion_filters.clone();
         }

@@ -73,7 +73,10 @@ impl PrimaryModel for Repository {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 6, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -224,18 +227,14 @@ impl Repository {
     }
 
     /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 4] = [
-        "registry_id",
-        "repository_name",
+    const TRACKED: [&'static str; 2] = [
         "image_tag_mutability",
         "image_tag_mutability_exclusion_filters",
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 4] {
+    fn fingerprints(&self) -> [Option<u64>; 2] {
         [
-            botocraft_core::fingerprint(&self.registry_id),
-            botocraft_core::fingerprint(&self.repository_name),
             botocraft_core::fingerprint(&self.image_tag_mutability),
             botocraft_core::fingerprint(&self.image_tag_mutability_exclusion_filters),
         ]
@@ -254,6 +253,43 @@ impl Repository {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = [
+        "repository_name",
+        "registry_id",
+        "image_scanning_configuration",
+        "encryption_configuration",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["repository_name", "registry_id"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.repository_name),
+            botocraft_core::fingerprint(&self.registry_id),
+            botocraft_core::fingerprint(&self.image_scanning_configuration),
+            botocraft_core::fingerprint(&self.encryption_configuration),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                2,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -261,9 +297,25 @@ impl Repository {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Repository",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "PutImageTagMutability cannot change it",
+                ));
+            }
+        }
         if persisted && self.tags.is_some() && self._state.tag_snapshot().is_none() {
             return Err(Error::validation("Repository.save(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
         }

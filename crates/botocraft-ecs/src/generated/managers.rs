@@ -140,10 +140,10 @@ impl ClusterManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.cluster = model.cluster_arn.clone();
-        if before.is_none_or(|b| b.differs(1, &model.settings)) {
+        if before.is_none_or(|b| b.differs(0, &model.settings)) {
             input.settings = model.settings.clone();
         }
-        if before.is_none_or(|b| b.differs(2, &model.configuration)) {
+        if before.is_none_or(|b| b.differs(1, &model.configuration)) {
             input.configuration = model.configuration.clone();
         }
         ClusterUpdate::new(self.clone(), input, key)
@@ -2337,47 +2337,47 @@ impl ServiceManager {
         let before = model._state.baseline();
         input.cluster = model.cluster_arn.clone();
         input.service = model.service_name.clone();
-        if before.is_none_or(|b| b.differs(2, &model.desired_count)) {
+        if before.is_none_or(|b| b.differs(0, &model.desired_count)) {
             input.desired_count = model.desired_count.clone();
         }
-        if before.is_none_or(|b| b.differs(3, &model.task_definition)) {
+        if before.is_none_or(|b| b.differs(1, &model.task_definition)) {
             input.task_definition = model.task_definition.clone();
         }
-        if before.is_none_or(|b| b.differs(4, &model.capacity_provider_strategy)) {
+        if before.is_none_or(|b| b.differs(2, &model.capacity_provider_strategy)) {
             input.capacity_provider_strategy = model.capacity_provider_strategy.clone();
         }
-        if before.is_none_or(|b| b.differs(5, &model.deployment_configuration)) {
+        if before.is_none_or(|b| b.differs(3, &model.deployment_configuration)) {
             input.deployment_configuration = model.deployment_configuration.clone();
         }
-        if before.is_none_or(|b| b.differs(6, &model.network_configuration)) {
+        if before.is_none_or(|b| b.differs(4, &model.network_configuration)) {
             input.network_configuration = model.network_configuration.clone();
         }
-        if before.is_none_or(|b| b.differs(7, &model.placement_constraints)) {
+        if before.is_none_or(|b| b.differs(5, &model.placement_constraints)) {
             input.placement_constraints = model.placement_constraints.clone();
         }
-        if before.is_none_or(|b| b.differs(8, &model.placement_strategy)) {
+        if before.is_none_or(|b| b.differs(6, &model.placement_strategy)) {
             input.placement_strategy = model.placement_strategy.clone();
         }
-        if before.is_none_or(|b| b.differs(9, &model.platform_version)) {
+        if before.is_none_or(|b| b.differs(7, &model.platform_version)) {
             input.platform_version = model.platform_version.clone();
         }
-        if before.is_none_or(|b| b.differs(10, &model.health_check_grace_period_seconds)) {
+        if before.is_none_or(|b| b.differs(8, &model.health_check_grace_period_seconds)) {
             input.health_check_grace_period_seconds =
                 model.health_check_grace_period_seconds.clone();
         }
-        if before.is_none_or(|b| b.differs(11, &model.enable_execute_command)) {
+        if before.is_none_or(|b| b.differs(9, &model.enable_execute_command)) {
             input.enable_execute_command = model.enable_execute_command.clone();
         }
-        if before.is_none_or(|b| b.differs(12, &model.enable_ecs_managed_tags)) {
+        if before.is_none_or(|b| b.differs(10, &model.enable_ecs_managed_tags)) {
             input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
         }
-        if before.is_none_or(|b| b.differs(13, &model.load_balancers)) {
+        if before.is_none_or(|b| b.differs(11, &model.load_balancers)) {
             input.load_balancers = model.load_balancers.clone();
         }
-        if before.is_none_or(|b| b.differs(14, &model.propagate_tags)) {
+        if before.is_none_or(|b| b.differs(12, &model.propagate_tags)) {
             input.propagate_tags = model.propagate_tags.clone();
         }
-        if before.is_none_or(|b| b.differs(15, &model.service_registries)) {
+        if before.is_none_or(|b| b.differs(13, &model.service_registries)) {
             input.service_registries = model.service_registries.clone();
         }
         ServiceUpdate::new(self.clone(), input, key)
@@ -5609,7 +5609,7 @@ impl CapacityProviderManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.name = model.name.clone();
-        if before.is_none_or(|b| b.differs(1, &model.cluster)) {
+        if before.is_none_or(|b| b.differs(0, &model.cluster)) {
             input.cluster = model.cluster.clone();
         }
         CapacityProviderUpdate::new(self.clone(), input, key)

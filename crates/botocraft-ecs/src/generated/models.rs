@@ -73,7 +73,10 @@ impl PrimaryModel for Cluster {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 6, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -188,12 +191,11 @@ impl Cluster {
     }
 
     /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 3] = ["cluster_arn", "settings", "configuration"];
+    const TRACKED: [&'static str; 2] = ["settings", "configuration"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 3] {
+    fn fingerprints(&self) -> [Option<u64>; 2] {
         [
-            botocraft_core::fingerprint(&self.cluster_arn),
             botocraft_core::fingerprint(&self.settings),
             botocraft_core::fingerprint(&self.configuration),
         ]
@@ -212,6 +214,43 @@ impl Cluster {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = [
+        "cluster_arn",
+        "cluster_name",
+        "capacity_providers",
+        "default_capacity_provider_strategy",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["cluster_arn", "cluster_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.cluster_name),
+            botocraft_core::fingerprint(&self.capacity_providers),
+            botocraft_core::fingerprint(&self.default_capacity_provider_strategy),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                2,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -219,9 +258,25 @@ impl Cluster {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Cluster",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateCluster cannot change it",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -347,7 +402,10 @@ impl PrimaryModel for TaskDefinition {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 19, _>(|i| if i < 18 { tracked[i] } else { fixed[i - 18] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -475,6 +533,33 @@ impl TaskDefinition {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 1] = ["task_definition_arn"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["task_definition_arn"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.task_definition_arn)]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                18,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -482,9 +567,25 @@ impl TaskDefinition {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "TaskDefinition",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "RegisterTaskDefinition cannot change it",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -581,7 +682,10 @@ impl PrimaryModel for Service {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 21, _>(|i| if i < 14 { tracked[i] } else { fixed[i - 14] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -766,9 +870,7 @@ impl Service {
     }
 
     /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 16] = [
-        "cluster_arn",
-        "service_name",
+    const TRACKED: [&'static str; 14] = [
         "desired_count",
         "task_definition",
         "capacity_provider_strategy",
@@ -786,10 +888,8 @@ impl Service {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 16] {
+    fn fingerprints(&self) -> [Option<u64>; 14] {
         [
-            botocraft_core::fingerprint(&self.cluster_arn),
-            botocraft_core::fingerprint(&self.service_name),
             botocraft_core::fingerprint(&self.desired_count),
             botocraft_core::fingerprint(&self.task_definition),
             botocraft_core::fingerprint(&self.capacity_provider_strategy),
@@ -820,6 +920,49 @@ impl Service {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 7] = [
+        "cluster_arn",
+        "service_name",
+        "availability_zone_rebalancing",
+        "launch_type",
+        "role_arn",
+        "scheduling_strategy",
+        "deployment_controller",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["cluster_arn", "service_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
+        [
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.service_name),
+            botocraft_core::fingerprint(&self.availability_zone_rebalancing),
+            botocraft_core::fingerprint(&self.launch_type),
+            botocraft_core::fingerprint(&self.role_arn),
+            botocraft_core::fingerprint(&self.scheduling_strategy),
+            botocraft_core::fingerprint(&self.deployment_controller),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                14,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -827,9 +970,25 @@ impl Service {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Service",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateService cannot change it",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1108,6 +1267,10 @@ impl PrimaryModel for Task {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -1254,6 +1417,53 @@ impl Task {
         request.send().await.map(Some)
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 9] = [
+        "task_arn",
+        "cluster_arn",
+        "enable_execute_command",
+        "group",
+        "launch_type",
+        "overrides",
+        "platform_version",
+        "started_by",
+        "task_definition_arn",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["task_arn"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
+        [
+            botocraft_core::fingerprint(&self.task_arn),
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.enable_execute_command),
+            botocraft_core::fingerprint(&self.group),
+            botocraft_core::fingerprint(&self.launch_type),
+            botocraft_core::fingerprint(&self.overrides),
+            botocraft_core::fingerprint(&self.platform_version),
+            botocraft_core::fingerprint(&self.started_by),
+            botocraft_core::fingerprint(&self.task_definition_arn),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -1264,9 +1474,25 @@ impl Task {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Task",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a Task",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -1742,7 +1968,10 @@ impl PrimaryModel for CapacityProvider {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 4, _>(|i| if i < 1 { tracked[i] } else { fixed[i - 1] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -1789,14 +2018,11 @@ impl CapacityProvider {
     }
 
     /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 2] = ["name", "cluster"];
+    const TRACKED: [&'static str; 1] = ["cluster"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 2] {
-        [
-            botocraft_core::fingerprint(&self.name),
-            botocraft_core::fingerprint(&self.cluster),
-        ]
+    fn fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.cluster)]
     }
 
     /// The fields an update would send: those that differ from what AWS
@@ -1812,6 +2038,41 @@ impl CapacityProvider {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 3] = [
+        "capacity_provider_arn",
+        "name",
+        "auto_scaling_group_provider",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["capacity_provider_arn", "name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.capacity_provider_arn),
+            botocraft_core::fingerprint(&self.name),
+            botocraft_core::fingerprint(&self.auto_scaling_group_provider),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                1,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -1819,9 +2080,25 @@ impl CapacityProvider {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "CapacityProvider",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateCapacityProvider cannot change it",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1952,7 +2229,10 @@ impl PrimaryModel for TaskSet {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 12, _>(|i| if i < 1 { tracked[i] } else { fixed[i - 1] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -2050,16 +2330,11 @@ impl TaskSet {
     }
 
     /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 4] = ["cluster_arn", "service_arn", "task_set_arn", "scale"];
+    const TRACKED: [&'static str; 1] = ["scale"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 4] {
-        [
-            botocraft_core::fingerprint(&self.cluster_arn),
-            botocraft_core::fingerprint(&self.service_arn),
-            botocraft_core::fingerprint(&self.task_set_arn),
-            botocraft_core::fingerprint(&self.scale),
-        ]
+    fn fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.scale)]
     }
 
     /// The fields an update would send: those that differ from what AWS
@@ -2075,6 +2350,57 @@ impl TaskSet {
         )
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 11] = [
+        "task_set_arn",
+        "cluster_arn",
+        "service_arn",
+        "external_id",
+        "task_definition",
+        "network_configuration",
+        "load_balancers",
+        "service_registries",
+        "launch_type",
+        "capacity_provider_strategy",
+        "platform_version",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 3] = ["task_set_arn", "cluster_arn", "service_arn"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 11] {
+        [
+            botocraft_core::fingerprint(&self.task_set_arn),
+            botocraft_core::fingerprint(&self.cluster_arn),
+            botocraft_core::fingerprint(&self.service_arn),
+            botocraft_core::fingerprint(&self.external_id),
+            botocraft_core::fingerprint(&self.task_definition),
+            botocraft_core::fingerprint(&self.network_configuration),
+            botocraft_core::fingerprint(&self.load_balancers),
+            botocraft_core::fingerprint(&self.service_registries),
+            botocraft_core::fingerprint(&self.launch_type),
+            botocraft_core::fingerprint(&self.capacity_provider_strategy),
+            botocraft_core::fingerprint(&self.platform_version),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                1,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -2082,9 +2408,25 @@ impl TaskSet {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "TaskSet",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateTaskSet cannot change it",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -2512,7 +2854,7 @@ impl PrimaryModel for Daemon {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -2592,25 +2934,34 @@ impl Daemon {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 1] = ["daemon_arn"];
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 2] = ["daemon_arn", "cluster_arn"];
 
-    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 1] {
-        [botocraft_core::fingerprint(&self.daemon_arn)]
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["daemon_arn"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.daemon_arn),
+            botocraft_core::fingerprint(&self.cluster_arn),
+        ]
     }
 
-    /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS). Tag
-    /// edits are compared on their own (`tags_mut()`), and `save()` writes
-    /// them too. A field set back to its fetched value counts as unchanged,
-    /// even if AWS has changed it since: fetch again to overwrite that.
-    pub fn changed_fields(&self) -> Vec<&'static str> {
-        botocraft_core::baseline::changed(
-            self._state.baseline(),
-            &Self::TRACKED,
-            self.fingerprints(),
-        )
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -2618,11 +2969,27 @@ impl Daemon {
     ///
     /// Whether to create or update is decided by where the model came from (a model
     /// returned by a manager is updated), never by whether a key field is set.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Daemon",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateDaemon cannot change it",
+                ));
+            }
+        }
         #[allow(unused_variables)]
-        let sent_update = persisted && !self.changed_fields().is_empty();
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             if sent_update {
@@ -2775,6 +3142,10 @@ impl PrimaryModel for DaemonTaskDefinition {
         self.daemon_task_definition_arn.as_deref()
     }
 
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+    }
+
     fn state(&self) -> &ModelState {
         &self._state
     }
@@ -2802,6 +3173,55 @@ impl DaemonTaskDefinition {
         self
     }
 
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 10] = [
+        "daemon_task_definition_arn",
+        "family",
+        "task_role_arn",
+        "execution_role_arn",
+        "container_definitions",
+        "cpu",
+        "memory",
+        "volumes",
+        "pid_mode",
+        "ipc_mode",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 1] = ["daemon_task_definition_arn"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
+        [
+            botocraft_core::fingerprint(&self.daemon_task_definition_arn),
+            botocraft_core::fingerprint(&self.family),
+            botocraft_core::fingerprint(&self.task_role_arn),
+            botocraft_core::fingerprint(&self.execution_role_arn),
+            botocraft_core::fingerprint(&self.container_definitions),
+            botocraft_core::fingerprint(&self.cpu),
+            botocraft_core::fingerprint(&self.memory),
+            botocraft_core::fingerprint(&self.volumes),
+            botocraft_core::fingerprint(&self.pid_mode),
+            botocraft_core::fingerprint(&self.ipc_mode),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -2811,9 +3231,25 @@ impl DaemonTaskDefinition {
     /// `save()` sends nothing; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "DaemonTaskDefinition",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a DaemonTaskDefinition",
+                ));
+            }
+        }
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -3406,7 +3842,7 @@ impl PrimaryModel for ExpressGatewayService {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fingerprints()))
+        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
     fn state(&self) -> &ModelState {
@@ -3510,25 +3946,41 @@ impl ExpressGatewayService {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 1] = ["service_arn"];
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes.
+    const FIXED: [&'static str; 4] = [
+        "service_arn",
+        "service_name",
+        "infrastructure_role_arn",
+        "cluster",
+    ];
 
-    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 1] {
-        [botocraft_core::fingerprint(&self.service_arn)]
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["service_arn", "service_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.service_arn),
+            botocraft_core::fingerprint(&self.service_name),
+            botocraft_core::fingerprint(&self.infrastructure_role_arn),
+            botocraft_core::fingerprint(&self.cluster),
+        ]
     }
 
-    /// The fields an update would send: those that differ from what AWS
-    /// returned (all of them for a model that did not come from AWS). Tag
-    /// edits are compared on their own (`tags_mut()`), and `save()` writes
-    /// them too. A field set back to its fetched value counts as unchanged,
-    /// even if AWS has changed it since: fetch again to overwrite that.
-    pub fn changed_fields(&self) -> Vec<&'static str> {
-        botocraft_core::baseline::changed(
-            self._state.baseline(),
-            &Self::TRACKED,
-            self.fingerprints(),
-        )
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, or one only its create takes. `save()`
+    /// refuses such a model before sending anything rather than drop the edit.
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                0,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
     }
 
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
@@ -3538,11 +3990,27 @@ impl ExpressGatewayService {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, or one only the create takes: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "ExpressGatewayService",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateExpressGatewayService cannot change it",
+                ));
+            }
+        }
         #[allow(unused_variables)]
-        let sent_update = persisted && !self.changed_fields().is_empty();
+        let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             {

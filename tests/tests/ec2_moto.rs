@@ -868,6 +868,20 @@ async fn vpc_tag_edits_are_written_by_save() {
         .expect("get vpc");
     assert_eq!(again.cidr_block.as_deref(), Some(VPC_CIDR));
     assert_eq!(again.tags(), tag_map(&[("cost-center", "42")]));
+
+    // Tags of None are unknown to save_tags() as to save(): nothing is removed.
+    let mut again = again;
+    again.tags = None;
+    again
+        .save_tags()
+        .await
+        .expect("save_tags with unknown tags");
+    let last = Vpc::objects()
+        .using(&moto.session)
+        .get(again.vpc_id.clone().unwrap())
+        .await
+        .expect("get vpc");
+    assert_eq!(last.tags(), tag_map(&[("cost-center", "42")]));
 }
 
 // --------------------------------------------------------------- NotFound --

@@ -288,3 +288,45 @@ async fn images_put_list_get_delete() {
     assert_eq!(err.code(), Some("RepositoryNotFoundException"), "{err:?}");
     assert!(!err.is_not_found(), "{err:?}");
 }
+
+/// A repository made by the manager's `create` knows its tags (the response
+/// leaves them out), so tag edits on it are saved, not refused as unknown.
+/// A scanning setting only its own operation writes is refused by `save()`.
+#[tokio::test]
+async fn manager_created_repository_keeps_its_tags_editable() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mut draft = Repository {
+        repository_name: Some("api".into()),
+        ..Default::default()
+    };
+    draft.set_tags(tag_map(&[("a", "1")]));
+    let mut repo = Repository::objects()
+        .using(&moto.session)
+        .create(&draft)
+        .await
+        .expect("create");
+    assert_eq!(repo.tags(), tag_map(&[("a", "1")]));
+    repo.tags_mut().insert("b".into(), "2".into());
+    repo.save().await.expect("tag edit on a created repository");
+    let got = Repository::objects()
+        .using(&moto.session)
+        .get("api")
+        .await
+        .expect("get");
+    assert_eq!(got.tags(), tag_map(&[("a", "1"), ("b", "2")]));
+
+    let mut got = got;
+    got.image_scanning_configuration = Some(ImageScanningConfiguration {
+        scan_on_push: Some(true),
+    });
+    let err = got
+        .save()
+        .await
+        .expect_err("scanning is not saved by save()");
+    assert!(
+        err.to_string().contains("`image_scanning_configuration`"),
+        "{err}"
+    );
+}

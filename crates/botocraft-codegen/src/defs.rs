@@ -209,6 +209,11 @@ pub struct MethodDef {
     /// Model fields filled from other output members: model field → output member.
     #[serde(default)]
     pub merge: BTreeMap<String, String>,
+    /// Model fields the response leaves out, filled from the request:
+    /// model field → input member (`CreateRepository` answers without the
+    /// tags it was given).
+    #[serde(default)]
+    pub merge_input: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize, Clone)]

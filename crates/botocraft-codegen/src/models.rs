@@ -1009,7 +1009,7 @@ impl<'a> Emitter<'a> {
         let target = self.tag_target(model, fields, "self")?;
         let _ = writeln!(
             out,
-            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
+            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
         );
         Ok(())
@@ -1736,7 +1736,7 @@ impl<'a> Emitter<'a> {
         };
         let result_ident = m.result.as_ref().map(|f| f.ident.clone());
         let merges = |s: &mut String, var: &str| -> Result<(), String> {
-            if m.def.merge.is_empty() {
+            if m.def.merge.is_empty() && m.def.merge_input.is_empty() {
                 return Ok(());
             }
             let mfields = self.model_fields(model);
@@ -1745,6 +1745,22 @@ impl<'a> Emitter<'a> {
                 let mf = self.field(&mfields, mfield, m.name)?;
                 let of = self.field(&ofields, ofield, m.name)?;
                 let _ = writeln!(s, "        {var}.{} = out.{}.clone();", mf.ident, of.ident);
+            }
+            for (mfield, ifield) in &m.def.merge_input {
+                let mf = self.field(&mfields, mfield, m.name)?;
+                let inf = self.field(&m.input_fields, ifield, m.name)?;
+                // A create's list (its tags) is known even when none was
+                // sent: the new resource has none.
+                let value = if inf.ty.starts_with("Vec<") {
+                    format!("Some(input.{}.clone().unwrap_or_default())", inf.ident)
+                } else {
+                    format!("input.{}.clone()", inf.ident)
+                };
+                let _ = writeln!(
+                    s,
+                    "        if {var}.{id}.is_none() {{ {var}.{id} = {value}; }}",
+                    id = mf.ident
+                );
             }
             Ok(())
         };
@@ -2003,7 +2019,7 @@ impl<'a> Emitter<'a> {
             format!("Some(removed.into_iter().map(|k| {tag_ty} {{ {key_field}: Some(k), ..Default::default() }}).collect())")
         };
         Ok(format!(
-            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n\n/// `save_tags()` of every tagged model: writes the tag edits made since the model\n/// was fetched to `target` (its ARN or id; `missing` is the error when it has none).\npub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(\n    model: &mut M,\n    target: Option<String>,\n    missing: &'static str,\n) -> botocraft_core::Result<()> {{\n    let desired = model.tag_map().unwrap_or_default();\n    let before = model.state().tag_snapshot().unwrap_or_default();\n    if before != desired {{\n        let target = target.ok_or_else(|| botocraft_core::Error::validation(missing))?;\n        let session = match model.state().session() {{\n            Some(session) => session.clone(),\n            None => botocraft_transport::default_session()?,\n        }};\n        write_tags(&session, &target, &before, &desired).await?;\n    }}\n    model.state_mut().set_tag_snapshot(Some(desired));\n    Ok(())\n}}\n",
+            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n\n/// `save_tags()` of every tagged model: writes the tag edits made since the model\n/// was fetched to `target` (its ARN or id; `missing` is the error when it has none).\n/// Tags of `None` are unknown, as for `save()`: nothing is written (`Some` of an\n/// empty list removes them all).\npub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(\n    model: &mut M,\n    target: Option<String>,\n    missing: &'static str,\n) -> botocraft_core::Result<()> {{\n    let Some(desired) = model.tag_map() else {{\n        return Ok(());\n    }};\n    let before = model.state().tag_snapshot().unwrap_or_default();\n    if before != desired {{\n        let target = target.ok_or_else(|| botocraft_core::Error::validation(missing))?;\n        let session = match model.state().session() {{\n            Some(session) => session.clone(),\n            None => botocraft_transport::default_session()?,\n        }};\n        write_tags(&session, &target, &before, &desired).await?;\n    }}\n    model.state_mut().set_tag_snapshot(Some(desired));\n    Ok(())\n}}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
             tid = tid.ident,
             tidv = id_value(tid),

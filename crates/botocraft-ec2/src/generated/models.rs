@@ -313,7 +313,8 @@ impl Vpc {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Vpc has no id to write tags to").await
@@ -651,7 +652,8 @@ impl Subnet {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Subnet has no id to write tags to").await
@@ -938,7 +940,8 @@ impl SecurityGroup {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "SecurityGroup has no id to write tags to").await
@@ -1389,7 +1392,8 @@ impl Instance {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Instance has no id to write tags to").await
@@ -1886,7 +1890,8 @@ impl Ami {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Ami has no id to write tags to").await
@@ -2208,7 +2213,8 @@ impl InternetGateway {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "InternetGateway has no id to write tags to").await
@@ -2609,7 +2615,8 @@ impl RouteTable {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "RouteTable has no id to write tags to").await
@@ -2880,7 +2887,8 @@ impl NatGateway {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NatGateway has no id to write tags to").await
@@ -3339,7 +3347,8 @@ impl Address {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Address has no id to write tags to").await
@@ -3686,7 +3695,8 @@ impl Volume {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Volume has no id to write tags to").await
@@ -4174,7 +4184,8 @@ impl Snapshot {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Snapshot has no id to write tags to").await
@@ -4403,7 +4414,8 @@ impl KeyPair {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "KeyPair has no id to write tags to").await
@@ -4774,7 +4786,8 @@ impl LaunchTemplate {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "LaunchTemplate has no id to write tags to").await
@@ -5328,7 +5341,8 @@ impl NetworkInterface {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkInterface has no id to write tags to").await
@@ -5754,7 +5768,8 @@ impl NetworkAcl {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkAcl has no id to write tags to").await
@@ -6010,7 +6025,8 @@ impl PlacementGroup {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.group_id.clone();
         super::save_tags(self, target, "PlacementGroup has no id to write tags to").await
@@ -6258,7 +6274,8 @@ impl DhcpOptions {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "DhcpOptions has no id to write tags to").await
@@ -6518,7 +6535,8 @@ impl CustomerGateway {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "CustomerGateway has no id to write tags to").await
@@ -6849,7 +6867,8 @@ impl VpnGateway {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnGateway has no id to write tags to").await
@@ -7169,7 +7188,8 @@ impl VpcPeeringConnection {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(
@@ -7598,7 +7618,8 @@ impl VpcEndpoint {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpcEndpoint has no id to write tags to").await
@@ -7869,7 +7890,8 @@ impl VpnConnection {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnConnection has no id to write tags to").await
@@ -8186,7 +8208,8 @@ impl FlowLog {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "FlowLog has no id to write tags to").await

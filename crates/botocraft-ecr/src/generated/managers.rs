@@ -754,6 +754,9 @@ impl RepositoryCreate {
             message: Some(format!("{OPERATION} returned no repository")),
             request_id: None,
         })?;
+        if item.tags.is_none() {
+            item.tags = Some(input.tags.clone().unwrap_or_default());
+        }
         Ok(item.into_fetched(&session))
     }
 }

@@ -95,12 +95,16 @@ pub(crate) async fn write_tags(
 
 /// `save_tags()` of every tagged model: writes the tag edits made since the model
 /// was fetched to `target` (its ARN or id; `missing` is the error when it has none).
+/// Tags of `None` are unknown, as for `save()`: nothing is written (`Some` of an
+/// empty list removes them all).
 pub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(
     model: &mut M,
     target: Option<String>,
     missing: &'static str,
 ) -> botocraft_core::Result<()> {
-    let desired = model.tag_map().unwrap_or_default();
+    let Some(desired) = model.tag_map() else {
+        return Ok(());
+    };
     let before = model.state().tag_snapshot().unwrap_or_default();
     if before != desired {
         let target = target.ok_or_else(|| botocraft_core::Error::validation(missing))?;

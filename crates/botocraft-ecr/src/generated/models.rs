@@ -366,7 +366,8 @@ impl Repository {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Repository has no ARN to write tags to").await

@@ -320,7 +320,8 @@ impl Cluster {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Cluster has no ARN to write tags to").await
@@ -628,7 +629,8 @@ impl TaskDefinition {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskDefinition has no ARN to write tags to").await
@@ -1032,7 +1034,8 @@ impl Service {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Service has no ARN to write tags to").await
@@ -1532,7 +1535,8 @@ impl Task {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Task has no ARN to write tags to").await
@@ -1898,7 +1902,8 @@ impl ContainerInstance {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(
@@ -2145,7 +2150,8 @@ impl CapacityProvider {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "CapacityProvider has no ARN to write tags to").await
@@ -2470,7 +2476,8 @@ impl TaskSet {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskSet has no ARN to write tags to").await
@@ -4058,7 +4065,8 @@ impl ExpressGatewayService {
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
-    /// only the keys that changed since the model was fetched are sent.
+    /// only the keys that changed since the model was fetched are sent. Tags of
+    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(

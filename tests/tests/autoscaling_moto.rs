@@ -566,3 +566,38 @@ async fn saving_after_scale_keeps_a_later_capacity_change() {
         "save() sent the capacity scale() had set"
     );
 }
+
+#[tokio::test]
+async fn saving_a_changed_propagate_at_launch_alone_writes_it() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "flag-lc").await;
+    let mut g = group(&moto, "flag-asg", "flag-lc", "dev").await;
+    let propagates = |g: &AutoScalingGroup, key: &str| {
+        g.tags
+            .iter()
+            .flatten()
+            .find(|t| t.key.as_deref() == Some(key))
+            .and_then(|t| t.propagate_at_launch)
+    };
+
+    g.set_tag("team", "core", false);
+    g.save().await.unwrap();
+    assert_eq!(propagates(&g, "team"), Some(false));
+
+    // Only PropagateAtLaunch changes, of a new tag and of one made at create.
+    g.set_tag("team", "core", true);
+    g.set_tag("env", "dev", true);
+    assert_eq!(g.state().tag_snapshot(), Some(g.tags()));
+    g.save().await.unwrap();
+    assert_eq!(propagates(&g, "team"), Some(true));
+
+    let fresh = AutoScalingGroup::objects()
+        .using(&moto.session)
+        .get("flag-asg")
+        .await
+        .unwrap();
+    assert_eq!(propagates(&fresh, "team"), Some(true));
+    assert_eq!(propagates(&fresh, "env"), Some(true));
+    assert_eq!(propagates(&fresh, "Name"), Some(true));
+    assert_eq!(fresh.tags().get("team").map(String::as_str), Some("core"));
+}

@@ -289,6 +289,76 @@ async fn save_writes_tag_edits_keeping_propagate_at_launch() {
 }
 
 #[tokio::test]
+async fn save_writes_a_changed_propagate_at_launch_alone() {
+    // `env` was fetched with PropagateAtLaunch false; only the flag changes.
+    let f = fx("asg_save_propagate");
+    let mut g = web(&f).await;
+    assert_eq!(
+        g.state().packed_tag_snapshot().unwrap().flag("env"),
+        Some(false)
+    );
+    g.set_tag("env", "prod", true);
+    assert_eq!(g.state().tag_snapshot(), Some(g.tags()));
+    g.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeAutoScalingGroups",
+            "DescribeAutoScalingGroups",
+            "CreateOrUpdateTags",
+            "DescribeAutoScalingGroups"
+        ]
+    );
+    // Exactly that tag, with the new flag (the fixture matches the body
+    // exactly; checked here too).
+    let put = &f.sent()[2].body;
+    let members: Vec<&String> = put
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| k.starts_with("Tags."))
+        .collect();
+    assert_eq!(members.len(), 5, "{put}");
+    assert_eq!(put["Tags.member.1.Key"], "env");
+    assert_eq!(put["Tags.member.1.Value"], "prod");
+    assert_eq!(put["Tags.member.1.PropagateAtLaunch"], "true");
+    let env = g
+        .tags
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|t| t.key.as_deref() == Some("env"));
+    assert_eq!(env.unwrap().propagate_at_launch, Some(true));
+    assert_eq!(
+        g.state().packed_tag_snapshot().unwrap().flag("env"),
+        Some(true)
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn save_of_a_flag_set_back_or_a_tags_mut_edit_writes_no_flag() {
+    // The first two exchanges of the fixture: no tag call at all.
+    let f = fx("asg_save_propagate");
+    let mut g = web(&f).await;
+    g.set_tag("env", "prod", true);
+    g.set_tag("env", "prod", false);
+    {
+        // `tags_mut()` drops the flags of the list it rebuilds; that is
+        // not a change of them.
+        let mut tags = g.tags_mut();
+        tags.insert("tmp".into(), "x".into());
+        tags.remove("tmp");
+        tags.insert("env".into(), "prod".into());
+    }
+    g.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeAutoScalingGroups", "DescribeAutoScalingGroups"]
+    );
+}
+
+#[tokio::test]
 async fn update_sends_the_launch_template_by_id_only() {
     // AWS rejects a LaunchTemplate with both id and name (the Python original sent both).
     let f = fx("asg_update_lt");

@@ -149,7 +149,14 @@ impl ModelState {
         self.tag_snapshot.as_ref().map(TagSnapshot::to_map)
     }
 
-    /// Records the tags as AWS reported them.
+    /// The tags as AWS last reported them, packed, with each tag's flag
+    /// ([`TagPair::tag_flag`](crate::TagPair::tag_flag), e.g. Auto Scaling's
+    /// `PropagateAtLaunch`), which [`Self::tag_snapshot`]'s map leaves out.
+    pub fn packed_tag_snapshot(&self) -> Option<&TagSnapshot> {
+        self.tag_snapshot.as_ref()
+    }
+
+    /// Records the tags as AWS reported them (without flags).
     pub fn set_tag_snapshot(&mut self, tags: Option<TagMap>) {
         self.tag_snapshot = tags.as_ref().map(TagSnapshot::of_map);
     }

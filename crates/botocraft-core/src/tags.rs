@@ -14,6 +14,12 @@ pub trait TagPair: Sized {
     fn tag_value(&self) -> Option<&str>;
     /// A new tag.
     fn from_pair(key: String, value: String) -> Self;
+    /// A per-tag flag the service keeps beside the value (Auto Scaling's
+    /// `PropagateAtLaunch`), so a change of it alone counts as a tag change;
+    /// `None` for services without one, or when the tag does not say.
+    fn tag_flag(&self) -> Option<bool> {
+        None
+    }
 }
 
 /// The tags in `list` as a map; tags without a key are skipped, a missing
@@ -41,66 +47,124 @@ pub fn from_map<T: TagPair>(map: &TagMap) -> Vec<T> {
 /// can send only tag changes. Packed (one string and the pairs' boundaries)
 /// rather than a [`TagMap`]: two allocations per model instead of one per
 /// key and value, which listing thousands of tagged resources pays for.
+///
+/// A pair's [`TagPair::tag_flag`] is kept in the top two bits of its key
+/// boundary, so recording it costs neither memory nor an allocation, and a
+/// snapshot of tags without flags is exactly what it was before flags.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct TagSnapshot {
     text: String,
-    /// For each pair, where its key ends and where its value ends in `text`.
+    /// For each pair, where its key ends (with its flag, see [`FLAG_KNOWN`])
+    /// and where its value ends in `text`.
     ends: Vec<(u32, u32)>,
 }
 
+/// Set in a key boundary when the pair has a flag ...
+const FLAG_KNOWN: u32 = 1 << 31;
+/// ... and this bit is the flag.
+const FLAG_SET: u32 = 1 << 30;
+/// The position bits of a key boundary.
+const POSITION: u32 = FLAG_SET - 1;
+
 impl TagSnapshot {
     /// The snapshot of a tag list, with [`to_map`]'s reading of it (no key:
-    /// skipped; no value: empty; a repeated key: the last one wins).
+    /// skipped; no value: empty; a repeated key: the last one wins, with its
+    /// flag).
     pub fn of<T: TagPair>(list: &[T]) -> Self {
-        let mut pairs: Vec<(&str, &str)> = list
+        let mut pairs: Vec<(&str, &str, Option<bool>)> = list
             .iter()
-            .filter_map(|t| Some((t.tag_key()?, t.tag_value().unwrap_or(""))))
+            .filter_map(|t| Some((t.tag_key()?, t.tag_value().unwrap_or(""), t.tag_flag())))
             .collect();
         // Stable: among equal keys the later tag stays later, and wins.
         pairs.sort_by(|a, b| a.0.cmp(b.0));
         let mut snapshot = TagSnapshot {
-            text: String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len()).sum()),
+            text: String::with_capacity(pairs.iter().map(|(k, v, _)| k.len() + v.len()).sum()),
             ends: Vec::with_capacity(pairs.len()),
         };
-        for (i, (k, v)) in pairs.iter().enumerate() {
+        for (i, (k, v, flag)) in pairs.iter().enumerate() {
             if pairs.get(i + 1).is_some_and(|next| next.0 == *k) {
                 continue;
             }
-            snapshot.push(k, v);
+            snapshot.push(k, v, *flag);
         }
         snapshot
     }
 
-    /// The snapshot of a map.
+    /// The snapshot of a map (no flags).
     pub fn of_map(map: &TagMap) -> Self {
         let mut snapshot = TagSnapshot::default();
         for (k, v) in map {
-            snapshot.push(k, v);
+            snapshot.push(k, v, None);
         }
         snapshot
     }
 
-    fn push(&mut self, key: &str, value: &str) {
+    fn push(&mut self, key: &str, value: &str, flag: Option<bool>) {
         self.text.push_str(key);
         let key_end = self.text.len();
         self.text.push_str(value);
-        // Tag text is bounded far below 4 GiB (a response body is).
-        let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        self.ends.push((as_u32(key_end), as_u32(self.text.len())));
+        // Tag text is bounded far below 1 GiB (a response body is).
+        let position = |n: usize| u32::try_from(n).map_or(POSITION, |n| n.min(POSITION));
+        let flag_bits = match flag {
+            None => 0,
+            Some(false) => FLAG_KNOWN,
+            Some(true) => FLAG_KNOWN | FLAG_SET,
+        };
+        self.ends
+            .push((position(key_end) | flag_bits, position(self.text.len())));
     }
 
     /// The pairs, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        let mut start = 0usize;
-        self.ends.iter().map(move |&(key_end, value_end)| {
-            let (key_end, value_end) = (key_end as usize, value_end as usize);
-            let pair = (
-                self.text.get(start..key_end).unwrap_or(""),
-                self.text.get(key_end..value_end).unwrap_or(""),
-            );
-            start = value_end;
-            pair
-        })
+        self.iter_flagged().map(|(k, v, _)| (k, v))
+    }
+
+    /// The pairs with their flags ([`TagPair::tag_flag`]), in key order.
+    pub fn iter_flagged(&self) -> impl Iterator<Item = (&str, &str, Option<bool>)> + '_ {
+        (0..self.ends.len()).map(|i| self.pair(i))
+    }
+
+    /// The `i`th pair (`i` is in bounds).
+    fn pair(&self, i: usize) -> (&str, &str, Option<bool>) {
+        let start = match i.checked_sub(1).and_then(|p| self.ends.get(p)) {
+            Some(&(_, value_end)) => value_end as usize,
+            None => 0,
+        };
+        let (key_bits, value_end) = self.ends.get(i).copied().unwrap_or_default();
+        let key_end = (key_bits & POSITION) as usize;
+        let flag = (key_bits & FLAG_KNOWN != 0).then_some(key_bits & FLAG_SET != 0);
+        (
+            self.text.get(start..key_end).unwrap_or(""),
+            self.text.get(key_end..value_end as usize).unwrap_or(""),
+            flag,
+        )
+    }
+
+    /// The value and flag of `key`.
+    fn find(&self, key: &str) -> Option<(&str, Option<bool>)> {
+        // Keys are sorted and unique: bisect on them.
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (k, value, flag) = self.pair(mid);
+            match k.cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some((value, flag)),
+            }
+        }
+        None
+    }
+
+    /// The value of `key`, if the snapshot has it.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.find(key).map(|(v, _)| v)
+    }
+
+    /// The flag of `key` ([`TagPair::tag_flag`]), if the snapshot has the
+    /// key and the tag had a flag.
+    pub fn flag(&self, key: &str) -> Option<bool> {
+        self.find(key).and_then(|(_, f)| f)
     }
 
     /// The tags as a map.
@@ -221,6 +285,82 @@ mod tests {
         let pairs: Vec<_> = snapshot.iter().collect();
         assert_eq!(pairs, [("a", ""), ("b", "3"), ("é", "ü")]);
         assert!(TagSnapshot::of::<Tag>(&[]).to_map().is_empty());
+    }
+
+    /// A tag with a flag, like Auto Scaling's `PropagateAtLaunch`.
+    struct Flagged(&'static str, &'static str, Option<bool>);
+    impl TagPair for Flagged {
+        fn tag_key(&self) -> Option<&str> {
+            Some(self.0)
+        }
+        fn tag_value(&self) -> Option<&str> {
+            Some(self.1)
+        }
+        fn from_pair(_: String, _: String) -> Self {
+            unreachable!()
+        }
+        fn tag_flag(&self) -> Option<bool> {
+            self.2
+        }
+    }
+
+    #[test]
+    fn a_snapshot_without_flags_costs_what_it_did_before_flags() {
+        // Before flags: a `String` and a `Vec<(u32, u32)>` of (key end,
+        // value end); flags must not grow either, nor the model state's
+        // `Option`.
+        let old_size = size_of::<String>() + size_of::<Vec<(u32, u32)>>();
+        assert_eq!(size_of::<TagSnapshot>(), old_size);
+        assert_eq!(size_of::<Option<TagSnapshot>>(), old_size);
+        let list = vec![
+            Tag(Some("b".into()), Some("22".into())),
+            Tag(Some("a".into()), Some("1".into())),
+        ];
+        let snapshot = TagSnapshot::of(&list);
+        // Byte for byte the old representation, with no spare capacity.
+        assert_eq!(snapshot.text, "a1b22");
+        assert_eq!(snapshot.ends, [(1, 2), (3, 5)]);
+        assert_eq!(snapshot.text.capacity(), 5);
+        assert_eq!(snapshot.ends.capacity(), 2);
+        assert_eq!(snapshot.flag("a"), None);
+        assert_eq!(snapshot.value("b"), Some("22"));
+    }
+
+    #[test]
+    fn a_snapshot_keeps_each_tags_flag_at_no_cost() {
+        let list = [
+            Flagged("env", "prod", Some(false)),
+            Flagged("Name", "web", Some(true)),
+            Flagged("team", "core", None),
+            Flagged("env", "prod", Some(true)),
+        ];
+        let snapshot = TagSnapshot::of(&list);
+        // The last of a repeated key wins, flag included.
+        assert_eq!(snapshot.flag("env"), Some(true));
+        assert_eq!(snapshot.flag("Name"), Some(true));
+        assert_eq!(snapshot.flag("team"), None);
+        assert_eq!(snapshot.flag("missing"), None);
+        assert_eq!(snapshot.value("team"), Some("core"));
+        assert_eq!(snapshot.value("missing"), None);
+        let flagged: Vec<_> = snapshot.iter_flagged().collect();
+        assert_eq!(
+            flagged,
+            [
+                ("Name", "web", Some(true)),
+                ("env", "prod", Some(true)),
+                ("team", "core", None)
+            ]
+        );
+        // Same text and boundaries as without flags: only the flag bits differ.
+        let unflagged = TagSnapshot::of_map(&snapshot.to_map());
+        assert_eq!(unflagged.text, snapshot.text);
+        assert_ne!(unflagged, snapshot);
+        let flag_only = TagSnapshot::of(&[Flagged("env", "prod", Some(false))]);
+        assert_ne!(
+            flag_only,
+            TagSnapshot::of(&[Flagged("env", "prod", Some(true))])
+        );
+        assert_eq!(flag_only.flag("env"), Some(false));
     }
 
     #[test]

@@ -19,10 +19,10 @@
 use std::time::Duration;
 
 use botocraft_core::waiter::{Acceptor, Waiter};
-use botocraft_core::{Error, Manager, PrimaryModel, Result};
+use botocraft_core::{Error, Manager, PrimaryModel, Result, TagSnapshot};
 use serde::Serialize;
 
-use super::tags::{group_tag, write_tags};
+use super::tags::{group_tag, tag_changes, write_tags};
 use crate::{
     AutoScalingGroup, AutoScalingGroupManager, AutoScalingGroupPartialUpdate,
     LaunchTemplateSpecification, LifecycleState, MixedInstancesPolicy,
@@ -275,8 +275,9 @@ impl AutoScalingGroup {
     /// (`CreateAutoScalingGroup`, with the model's tags), otherwise updates
     /// the settings that changed since it was fetched
     /// (`AutoScalingGroupManager::update`; see [`Self::changed_fields`]) and writes tag edits
-    /// (`CreateOrUpdateTags`/`DeleteTags`); then describes it, so `self`
-    /// holds what AWS now reports.
+    /// (`CreateOrUpdateTags`/`DeleteTags`; a tag whose `PropagateAtLaunch`
+    /// alone differs from the group as fetched is written again); then
+    /// describes it, so `self` holds what AWS now reports.
     ///
     /// Whether to create or update is decided by where the model came from
     /// (a model returned by a manager is updated), never by whether a key
@@ -313,12 +314,15 @@ impl AutoScalingGroup {
         let manager = manager.using(&session);
         let mut fresh = manager.get(name.as_str()).send().await?;
         if persisted {
-            if let Some(desired) = self.tag_map() {
-                let before = self._state.tag_snapshot().unwrap_or_default();
-                if before != desired {
-                    let edited = self.tags.clone().unwrap_or_default();
-                    let current = fresh.tags.clone().unwrap_or_default();
-                    write_tags(&manager, &name, &before, &desired, &edited, &current).await?;
+            if let Some(edited) = self.tags.as_deref() {
+                // Compared with the tags as fetched, `PropagateAtLaunch`
+                // included (a change of it alone is written too).
+                let empty = TagSnapshot::default();
+                let before = self._state.packed_tag_snapshot().unwrap_or(&empty);
+                let (set, removed) = tag_changes(before, edited);
+                if !set.is_empty() || !removed.is_empty() {
+                    let current = fresh.tags.as_deref().unwrap_or_default();
+                    write_tags(&manager, &name, set, removed, edited, current).await?;
                     fresh = manager.get(name.as_str()).send().await?;
                 }
             }

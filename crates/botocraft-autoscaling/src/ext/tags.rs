@@ -7,7 +7,7 @@
 //! tag names its group, which is why `[service] tag_resource` of the
 //! definitions cannot describe them and the write-through is here.
 
-use botocraft_core::{tags, Result, TagMap, TagPair};
+use botocraft_core::{tags, Result, TagMap, TagPair, TagSnapshot};
 
 use crate::{AutoScalingGroup, AutoScalingGroupManager, Tag, TagDescription};
 
@@ -29,6 +29,12 @@ impl TagPair for TagDescription {
             value: Some(value),
             ..Default::default()
         }
+    }
+
+    /// `PropagateAtLaunch`: the tag snapshot of a fetched group keeps it, so
+    /// `save()` writes a tag whose `PropagateAtLaunch` alone was changed.
+    fn tag_flag(&self) -> Option<bool> {
+        self.propagate_at_launch
     }
 }
 
@@ -99,9 +105,10 @@ pub(crate) fn group_tag(group: &str, t: &TagDescription) -> Tag {
 
 impl AutoScalingGroup {
     /// Sets one tag, with whether it is copied to the instances the group
-    /// launches (`PropagateAtLaunch`); `save()` writes it. `tags_mut()` edits
-    /// keep `PropagateAtLaunch` of keys AWS already has, and new keys made
-    /// there do not propagate.
+    /// launches (`PropagateAtLaunch`); `save()` writes it, also when only
+    /// `PropagateAtLaunch` differs from the group as fetched. `tags_mut()`
+    /// edits keep `PropagateAtLaunch` of keys AWS already has, and new keys
+    /// made there do not propagate.
     pub fn set_tag(
         &mut self,
         key: impl Into<String>,
@@ -124,7 +131,47 @@ impl AutoScalingGroup {
     }
 }
 
-/// Writes the tag changes from `before` to `after` on the group `group`.
+/// The `PropagateAtLaunch` the tag list `list` gives `key` (the last tag
+/// of that key, as [`tags::to_map`] reads its value), if it says.
+fn propagate_of(list: &[TagDescription], key: &str) -> Option<bool> {
+    list.iter()
+        .rev()
+        .find(|t| t.key.as_deref() == Some(key))
+        .and_then(|t| t.propagate_at_launch)
+}
+
+/// The tag edits of a group whose tags were `before` when fetched and are
+/// now `edited`: the tags to set (`CreateOrUpdateTags`) and the keys to
+/// remove (`DeleteTags`).
+///
+/// A tag is set when its value is new or changed, and also when its value
+/// is unchanged but `edited` gives it a `PropagateAtLaunch` other than the
+/// one fetched (a tag of `edited` that does not say, as `tags_mut()` leaves
+/// them, keeps it). The comparison is with what was fetched, never with
+/// what AWS holds now, so a change someone else made since is not undone
+/// unless this model changed the same tag.
+pub(crate) fn tag_changes(
+    before: &TagSnapshot,
+    edited: &[TagDescription],
+) -> (TagMap, Vec<String>) {
+    let after = tags::to_map(Some(edited));
+    let (mut set, removed) = tags::diff(&before.to_map(), &after);
+    for (key, value) in &after {
+        if set.contains_key(key) {
+            continue;
+        }
+        // The value is as fetched; a flag the snapshot does not know is
+        // not compared.
+        let fetched = before.flag(key);
+        if fetched.is_some() && propagate_of(edited, key).is_some_and(|p| Some(p) != fetched) {
+            set.insert(key.clone(), value.clone());
+        }
+    }
+    (set, removed)
+}
+
+/// Writes tag changes ([`tag_changes`]) on the group `group`: `set` with
+/// `CreateOrUpdateTags`, `removed` with `DeleteTags`.
 ///
 /// `PropagateAtLaunch` of a tag that is set comes from `edited` (the model's
 /// tag list) when it says, else from `current` (what AWS holds now), else it
@@ -132,29 +179,20 @@ impl AutoScalingGroup {
 pub(crate) async fn write_tags(
     manager: &AutoScalingGroupManager,
     group: &str,
-    before: &TagMap,
-    after: &TagMap,
+    set: TagMap,
+    removed: Vec<String>,
     edited: &[TagDescription],
     current: &[TagDescription],
 ) -> Result<()> {
-    let (set, removed) = tags::diff(before, after);
     if !set.is_empty() {
-        let propagate = |key: &str| {
-            let find = |list: &[TagDescription]| {
-                list.iter()
-                    .find(|t| t.key.as_deref() == Some(key))
-                    .and_then(|t| t.propagate_at_launch)
-            };
-            find(edited).or_else(|| find(current))
-        };
         let list: Vec<Tag> = set
-            .iter()
+            .into_iter()
             .map(|(k, v)| Tag {
                 resource_id: Some(group.to_owned()),
                 resource_type: Some(GROUP_RESOURCE_TYPE.to_owned()),
-                key: Some(k.clone()),
-                value: Some(v.clone()),
-                propagate_at_launch: propagate(k),
+                propagate_at_launch: propagate_of(edited, &k).or_else(|| propagate_of(current, &k)),
+                key: Some(k),
+                value: Some(v),
             })
             .collect();
         manager.create_or_update_tags(list).send().await?;
@@ -172,4 +210,52 @@ pub(crate) async fn write_tags(
         manager.delete_tags(list).send().await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(key: &str, value: &str, propagate: Option<bool>) -> TagDescription {
+        TagDescription {
+            key: Some(key.into()),
+            value: Some(value.into()),
+            propagate_at_launch: propagate,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_changed_propagate_at_launch_alone_is_a_tag_change() {
+        let fetched = [
+            tag("env", "prod", Some(false)),
+            tag("Name", "web", Some(true)),
+        ];
+        let before = TagSnapshot::of(&fetched);
+        assert_eq!(tag_changes(&before, &fetched), (TagMap::new(), vec![]));
+        let mut edited = fetched.to_vec();
+        edited[0].propagate_at_launch = Some(true);
+        let (set, removed) = tag_changes(&before, &edited);
+        assert_eq!(set, TagMap::from([("env".into(), "prod".into())]));
+        assert!(removed.is_empty());
+        // Back to the fetched flag: nothing to write.
+        edited[0].propagate_at_launch = Some(false);
+        assert_eq!(tag_changes(&before, &edited).0, TagMap::new());
+    }
+
+    #[test]
+    fn a_tag_that_does_not_say_or_a_snapshot_without_flags_is_no_flag_change() {
+        // `tags_mut()` rebuilds the list without flags.
+        let before = TagSnapshot::of(&[tag("env", "prod", Some(true))]);
+        assert_eq!(
+            tag_changes(&before, &[tag("env", "prod", None)]).0,
+            TagMap::new()
+        );
+        // A snapshot recorded as a map knows no flags.
+        let before = TagSnapshot::of_map(&TagMap::from([("env".into(), "prod".into())]));
+        assert_eq!(
+            tag_changes(&before, &[tag("env", "prod", Some(true))]).0,
+            TagMap::new()
+        );
+    }
 }

@@ -127,11 +127,28 @@ impl RepositoryManager {
         input.registry_id = model.registry_id.clone();
         input.repository_name = model.repository_name.clone();
         input.image_tag_mutability = model.image_tag_mutability.clone();
-        if before.is_none_or(|b| b.differs(1, &model.image_tag_mutability_exclusion_filters)) {
-            input.image_tag_mutability_exclusion_filters =
-                model.image_tag_mutability_exclusion_filters.clone();
+        #[allow(unused_mut)]
+        let mut cleared: Vec<&'static str> = Vec::new();
+        match before {
+            None => {
+                input.image_tag_mutability_exclusion_filters =
+                    model.image_tag_mutability_exclusion_filters.clone()
+            }
+            Some(b) if b.differs(1, &model.image_tag_mutability_exclusion_filters) => {
+                input.image_tag_mutability_exclusion_filters = Some(
+                    model
+                        .image_tag_mutability_exclusion_filters
+                        .clone()
+                        .unwrap_or_default(),
+                );
+            }
+            Some(_) => {}
         }
-        RepositoryUpdate::new(self.clone(), input, key)
+        let mut request = RepositoryUpdate::new(self.clone(), input, key);
+        if !cleared.is_empty() {
+            request.error = Some(Error::validation(format!("Repository: {} cannot be removed by an update (set to None after it was fetched); set a value instead", cleared.join(", "))));
+        }
+        request
     }
 
     /// Calls `DeleteRepository`.

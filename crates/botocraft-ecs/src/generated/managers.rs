@@ -140,13 +140,30 @@ impl ClusterManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.cluster = model.cluster_arn.clone();
-        if before.is_none_or(|b| b.differs(0, &model.settings)) {
-            input.settings = model.settings.clone();
+        #[allow(unused_mut)]
+        let mut cleared: Vec<&'static str> = Vec::new();
+        match before {
+            None => input.settings = model.settings.clone(),
+            Some(b) if b.differs(0, &model.settings) => {
+                input.settings = Some(model.settings.clone().unwrap_or_default());
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(1, &model.configuration)) {
-            input.configuration = model.configuration.clone();
+        match before {
+            None => input.configuration = model.configuration.clone(),
+            Some(b) if b.differs(1, &model.configuration) => {
+                if model.configuration.is_none() {
+                    cleared.push("configuration");
+                }
+                input.configuration = model.configuration.clone();
+            }
+            Some(_) => {}
         }
-        ClusterUpdate::new(self.clone(), input, key)
+        let mut request = ClusterUpdate::new(self.clone(), input, key);
+        if !cleared.is_empty() {
+            request.error = Some(Error::validation(format!("Cluster: {} cannot be removed by an update (set to None after it was fetched); set a value instead", cleared.join(", "))));
+        }
+        request
     }
 
     /// Calls `UpdateCluster`.
@@ -2337,50 +2354,146 @@ impl ServiceManager {
         let before = model._state.baseline();
         input.cluster = model.cluster_arn.clone();
         input.service = model.service_name.clone();
-        if before.is_none_or(|b| b.differs(0, &model.desired_count)) {
-            input.desired_count = model.desired_count.clone();
+        #[allow(unused_mut)]
+        let mut cleared: Vec<&'static str> = Vec::new();
+        match before {
+            None => input.desired_count = model.desired_count.clone(),
+            Some(b) if b.differs(0, &model.desired_count) => {
+                if model.desired_count.is_none() {
+                    cleared.push("desired_count");
+                }
+                input.desired_count = model.desired_count.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(1, &model.task_definition)) {
-            input.task_definition = model.task_definition.clone();
+        match before {
+            None => input.task_definition = model.task_definition.clone(),
+            Some(b) if b.differs(1, &model.task_definition) => {
+                if model.task_definition.is_none() {
+                    cleared.push("task_definition");
+                }
+                input.task_definition = model.task_definition.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(2, &model.capacity_provider_strategy)) {
-            input.capacity_provider_strategy = model.capacity_provider_strategy.clone();
+        match before {
+            None => input.capacity_provider_strategy = model.capacity_provider_strategy.clone(),
+            Some(b) if b.differs(2, &model.capacity_provider_strategy) => {
+                input.capacity_provider_strategy =
+                    Some(model.capacity_provider_strategy.clone().unwrap_or_default());
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(3, &model.deployment_configuration)) {
-            input.deployment_configuration = model.deployment_configuration.clone();
+        match before {
+            None => input.deployment_configuration = model.deployment_configuration.clone(),
+            Some(b) if b.differs(3, &model.deployment_configuration) => {
+                if model.deployment_configuration.is_none() {
+                    cleared.push("deployment_configuration");
+                }
+                input.deployment_configuration = model.deployment_configuration.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(4, &model.network_configuration)) {
-            input.network_configuration = model.network_configuration.clone();
+        match before {
+            None => input.network_configuration = model.network_configuration.clone(),
+            Some(b) if b.differs(4, &model.network_configuration) => {
+                if model.network_configuration.is_none() {
+                    cleared.push("network_configuration");
+                }
+                input.network_configuration = model.network_configuration.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(5, &model.placement_constraints)) {
-            input.placement_constraints = model.placement_constraints.clone();
+        match before {
+            None => input.placement_constraints = model.placement_constraints.clone(),
+            Some(b) if b.differs(5, &model.placement_constraints) => {
+                input.placement_constraints =
+                    Some(model.placement_constraints.clone().unwrap_or_default());
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(6, &model.placement_strategy)) {
-            input.placement_strategy = model.placement_strategy.clone();
+        match before {
+            None => input.placement_strategy = model.placement_strategy.clone(),
+            Some(b) if b.differs(6, &model.placement_strategy) => {
+                input.placement_strategy =
+                    Some(model.placement_strategy.clone().unwrap_or_default());
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(7, &model.platform_version)) {
-            input.platform_version = model.platform_version.clone();
+        match before {
+            None => input.platform_version = model.platform_version.clone(),
+            Some(b) if b.differs(7, &model.platform_version) => {
+                if model.platform_version.is_none() {
+                    cleared.push("platform_version");
+                }
+                input.platform_version = model.platform_version.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(8, &model.health_check_grace_period_seconds)) {
-            input.health_check_grace_period_seconds =
-                model.health_check_grace_period_seconds.clone();
+        match before {
+            None => {
+                input.health_check_grace_period_seconds =
+                    model.health_check_grace_period_seconds.clone()
+            }
+            Some(b) if b.differs(8, &model.health_check_grace_period_seconds) => {
+                if model.health_check_grace_period_seconds.is_none() {
+                    cleared.push("health_check_grace_period_seconds");
+                }
+                input.health_check_grace_period_seconds =
+                    model.health_check_grace_period_seconds.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(9, &model.enable_execute_command)) {
-            input.enable_execute_command = model.enable_execute_command.clone();
+        match before {
+            None => input.enable_execute_command = model.enable_execute_command.clone(),
+            Some(b) if b.differs(9, &model.enable_execute_command) => {
+                if model.enable_execute_command.is_none() {
+                    cleared.push("enable_execute_command");
+                }
+                input.enable_execute_command = model.enable_execute_command.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(10, &model.enable_ecs_managed_tags)) {
-            input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
+        match before {
+            None => input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone(),
+            Some(b) if b.differs(10, &model.enable_ecs_managed_tags) => {
+                if model.enable_ecs_managed_tags.is_none() {
+                    cleared.push("enable_ecs_managed_tags");
+                }
+                input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(11, &model.load_balancers)) {
-            input.load_balancers = model.load_balancers.clone();
+        match before {
+            None => input.load_balancers = model.load_balancers.clone(),
+            Some(b) if b.differs(11, &model.load_balancers) => {
+                input.load_balancers = Some(model.load_balancers.clone().unwrap_or_default());
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(12, &model.propagate_tags)) {
-            input.propagate_tags = model.propagate_tags.clone();
+        match before {
+            None => input.propagate_tags = model.propagate_tags.clone(),
+            Some(b) if b.differs(12, &model.propagate_tags) => {
+                if model.propagate_tags.is_none() {
+                    cleared.push("propagate_tags");
+                }
+                input.propagate_tags = model.propagate_tags.clone();
+            }
+            Some(_) => {}
         }
-        if before.is_none_or(|b| b.differs(13, &model.service_registries)) {
-            input.service_registries = model.service_registries.clone();
+        match before {
+            None => input.service_registries = model.service_registries.clone(),
+            Some(b) if b.differs(13, &model.service_registries) => {
+                input.service_registries =
+                    Some(model.service_registries.clone().unwrap_or_default());
+            }
+            Some(_) => {}
         }
-        ServiceUpdate::new(self.clone(), input, key)
+        let mut request = ServiceUpdate::new(self.clone(), input, key);
+        if !cleared.is_empty() {
+            request.error = Some(Error::validation(format!("Service: {} cannot be removed by an update (set to None after it was fetched); set a value instead", cleared.join(", "))));
+        }
+        request
     }
 
     /// Calls `UpdateService`.
@@ -5609,10 +5722,23 @@ impl CapacityProviderManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.name = model.name.clone();
-        if before.is_none_or(|b| b.differs(0, &model.cluster)) {
-            input.cluster = model.cluster.clone();
+        #[allow(unused_mut)]
+        let mut cleared: Vec<&'static str> = Vec::new();
+        match before {
+            None => input.cluster = model.cluster.clone(),
+            Some(b) if b.differs(0, &model.cluster) => {
+                if model.cluster.is_none() {
+                    cleared.push("cluster");
+                }
+                input.cluster = model.cluster.clone();
+            }
+            Some(_) => {}
         }
-        CapacityProviderUpdate::new(self.clone(), input, key)
+        let mut request = CapacityProviderUpdate::new(self.clone(), input, key);
+        if !cleared.is_empty() {
+            request.error = Some(Error::validation(format!("CapacityProvider: {} cannot be removed by an update (set to None after it was fetched); set a value instead", cleared.join(", "))));
+        }
+        request
     }
 
     /// Calls `DeleteCapacityProvider`.

@@ -1977,3 +1977,101 @@ async fn security_group_save_writes_the_models_rules() {
         .expect("get cleared");
     assert!(rule_set(&cleared.ip_permissions).is_empty());
 }
+
+/// The rule ids moto holds for `group_id`, sorted (DescribeSecurityGroupRules
+/// is not a botocraft operation, so it is sent raw).
+async fn rule_ids(moto: &MotoAccount, group_id: &str) -> Vec<String> {
+    let body = format!(
+        "Action=DescribeSecurityGroupRules&Version=2016-11-15\
+         &Filter.1.Name=group-id&Filter.1.Value.1={group_id}"
+    );
+    let response = moto.raw_ec2(body).await;
+    let mut ids: Vec<String> = response
+        .split("<securityGroupRuleId>")
+        .skip(1)
+        .filter_map(|s| s.split("</securityGroupRuleId>").next())
+        .map(str::to_owned)
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn described(protocol: &str, port: Option<i32>, cidr: &str, text: &str) -> IpPermission {
+    let mut p = rule(protocol, port, cidr);
+    p.ip_ranges.as_mut().unwrap()[0].description = Some(text.into());
+    p
+}
+
+#[tokio::test]
+async fn security_group_description_edit_keeps_the_rule() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "describe").await;
+    let mut sg = SecurityGroup {
+        group_name: Some("web".into()),
+        description: Some("web servers".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ip_permissions: Some(vec![described("tcp", Some(22), "10.0.0.0/8", "ssh")]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    sg.save().await.expect("create");
+    let id = sg.group_id.clone().expect("group id");
+    let before = rule_ids(&moto, &id).await;
+    assert!(!before.is_empty());
+
+    sg.ip_permissions = Some(vec![described("tcp", Some(22), "10.0.0.0/8", "office")]);
+    sg.save().await.expect("new description");
+    let now = SecurityGroup::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get");
+    let ranges = now.ip_permissions.as_ref().unwrap()[0]
+        .ip_ranges
+        .clone()
+        .unwrap();
+    assert_eq!(ranges[0].description.as_deref(), Some("office"));
+    // The same rules, by id: the rule was never revoked and re-added.
+    assert_eq!(rule_ids(&moto, &id).await, before);
+}
+
+#[tokio::test]
+async fn security_group_rule_edit_that_fails_keeps_the_old_rules() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "keep").await;
+    let mut sg = SecurityGroup {
+        group_name: Some("web".into()),
+        description: Some("web servers".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ip_permissions: Some(vec![rule("tcp", Some(22), "10.0.0.0/8")]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    sg.save().await.expect("create");
+    let id = sg.group_id.clone().expect("group id");
+
+    // ssh is swapped for https plus a rule AWS refuses.
+    sg.ip_permissions = Some(vec![
+        rule("tcp", Some(80), "10.0.0.0/33"),
+        rule("tcp", Some(443), "0.0.0.0/0"),
+    ]);
+    let err = sg.save().await.expect_err("an invalid CIDR");
+    assert_eq!(err.code(), Some("InvalidParameterValue"), "{err}");
+    assert!(err.to_string().contains("not changed"), "{err}");
+
+    let now = SecurityGroup::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get");
+    assert_eq!(
+        rule_set(&now.ip_permissions),
+        [("tcp".into(), Some(22), "10.0.0.0/8".into())]
+    );
+    // The edit is still there to retry.
+    assert_eq!(sg.changed_fields(), ["ip_permissions"]);
+}

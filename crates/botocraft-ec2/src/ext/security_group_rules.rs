@@ -1,14 +1,23 @@
 //! A security group's rules as `save()` writes them: the model's
 //! `ip_permissions` / `ip_permissions_egress` are the rules the group should
-//! have, and AWS is brought there with `Revoke*`/`Authorize*` calls.
+//! have, and AWS is brought there with `Authorize*`,
+//! `UpdateSecurityGroupRuleDescriptions*` and `Revoke*` calls.
 //!
 //! Rules are compared one source at a time, because AWS groups and splits
 //! `IpPermission`s as it likes: `tcp 22 from [a, b]` and the two permissions
 //! `tcp 22 from a`, `tcp 22 from b` are the same rules.
+//!
+//! New rules are authorized before old ones are revoked, and a rule whose
+//! description alone changed keeps existing, so the group is never without
+//! a rule it has both before and after the save. A save that fails part way
+//! undoes what it already did, so a failed `save()` leaves the group as it
+//! was, or says exactly what it could not put back.
 
 use std::collections::BTreeMap;
 
+use botocraft_core::schema::{Described, Kind, Member, Shape};
 use botocraft_core::{Error, Result};
+use serde::{Deserialize, Serialize};
 
 use crate::generated::*;
 
@@ -32,8 +41,18 @@ struct Rule {
     source: Source,
 }
 
-/// The rules of `permissions`, each with its description.
-fn rules(permissions: &[IpPermission]) -> BTreeMap<Rule, Option<String>> {
+/// What a rule carries besides its identity.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Detail {
+    description: Option<String>,
+}
+
+fn non_empty(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|v| !v.is_empty())
+}
+
+/// The rules of `permissions`, each with its details.
+fn rules(permissions: &[IpPermission]) -> BTreeMap<Rule, Detail> {
     let mut out = BTreeMap::new();
     for p in permissions {
         let protocol = protocol(p.ip_protocol.as_deref().unwrap_or("-1"));
@@ -43,33 +62,36 @@ fn rules(permissions: &[IpPermission]) -> BTreeMap<Rule, Option<String>> {
         } else {
             (p.from_port, p.to_port)
         };
-        let mut add = |source: Source, description: &Option<String>| {
+        let mut add = |source: Source, detail: Detail| {
             let rule = Rule {
                 protocol: protocol.clone(),
                 from,
                 to,
                 source,
             };
-            out.insert(rule, description.clone().filter(|d| !d.is_empty()));
+            out.insert(rule, detail);
+        };
+        let described = |description: &Option<String>| Detail {
+            description: non_empty(description),
         };
         for r in p.ip_ranges.iter().flatten() {
             if let Some(cidr) = &r.cidr_ip {
-                add(Source::Cidr(cidr.clone()), &r.description);
+                add(Source::Cidr(cidr.clone()), described(&r.description));
             }
         }
         for r in p.ipv6_ranges.iter().flatten() {
             if let Some(cidr) = &r.cidr_ipv6 {
-                add(Source::Cidr6(cidr.clone()), &r.description);
+                add(Source::Cidr6(cidr.clone()), described(&r.description));
             }
         }
         for r in p.prefix_list_ids.iter().flatten() {
             if let Some(id) = &r.prefix_list_id {
-                add(Source::PrefixList(id.clone()), &r.description);
+                add(Source::PrefixList(id.clone()), described(&r.description));
             }
         }
         for g in p.user_id_group_pairs.iter().flatten() {
-            if let Some(group) = g.group_id.as_ref().or(g.group_name.as_ref()) {
-                add(Source::Group(group.clone()), &g.description);
+            if let Some(group) = non_empty(&g.group_id).or(non_empty(&g.group_name)) {
+                add(Source::Group(group), described(&g.description));
             }
         }
     }
@@ -89,14 +111,14 @@ fn protocol(text: &str) -> String {
 }
 
 /// One rule as the permission AWS takes.
-fn permission(rule: &Rule, description: &Option<String>) -> IpPermission {
+fn permission(rule: &Rule, detail: &Detail) -> IpPermission {
     let mut p = IpPermission {
         ip_protocol: Some(rule.protocol.clone()),
         from_port: rule.from,
         to_port: rule.to,
         ..Default::default()
     };
-    let description = description.clone();
+    let description = detail.description.clone();
     match &rule.source {
         Source::Cidr(cidr) => {
             p.ip_ranges = Some(vec![IpRange {
@@ -133,63 +155,372 @@ fn permission(rule: &Rule, description: &Option<String>) -> IpPermission {
     p
 }
 
-/// What to revoke and what to authorize to take `current` to `desired`. A
-/// rule whose description changed is revoked and authorized again.
-fn plan(
-    current: &[IpPermission],
-    desired: &[IpPermission],
-) -> (Vec<IpPermission>, Vec<IpPermission>) {
-    let (current, desired) = (rules(current), rules(desired));
-    let revoke = current
-        .iter()
-        .filter(|(rule, d)| desired.get(*rule) != Some(*d))
-        .map(|(rule, d)| permission(rule, d))
-        .collect();
-    let authorize = desired
-        .iter()
-        .filter(|(rule, d)| current.get(*rule) != Some(*d))
-        .map(|(rule, d)| permission(rule, d))
-        .collect();
-    (revoke, authorize)
+/// A rule as people read it, for error messages: `tcp 22 from 10.0.0.0/8`.
+fn show(rule: &Rule) -> String {
+    let ports = match (rule.from, rule.to) {
+        (Some(f), Some(t)) if f == t => format!(" {f}"),
+        (Some(f), Some(t)) => format!(" {f}-{t}"),
+        _ => String::new(),
+    };
+    let protocol = if rule.protocol == "-1" {
+        "all"
+    } else {
+        rule.protocol.as_str()
+    };
+    let source = match &rule.source {
+        Source::Cidr(s) | Source::Cidr6(s) | Source::PrefixList(s) | Source::Group(s) => s.clone(),
+    };
+    format!("{protocol}{ports} from {source}")
 }
 
-#[derive(Clone, Copy)]
+fn show_all(permissions: &[IpPermission]) -> String {
+    rules(permissions)
+        .keys()
+        .map(show)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What it takes to bring one direction from `current` to `desired`.
+#[derive(Debug, Default, PartialEq)]
+struct Plan {
+    /// Rules to add.
+    authorize: Vec<IpPermission>,
+    /// Rules that stay but get a new description, as they should read...
+    describe: Vec<IpPermission>,
+    /// ...and as they read now, to put back if the save fails later.
+    undescribe: Vec<IpPermission>,
+    /// Rules to remove.
+    revoke: Vec<IpPermission>,
+}
+
+/// What to authorize, re-describe and revoke to take `current` to
+/// `desired`.
+fn plan(current: &[IpPermission], desired: &[IpPermission]) -> Plan {
+    let (current, desired) = (rules(current), rules(desired));
+    let mut out = Plan::default();
+    for (rule, now) in &current {
+        let Some(wanted) = desired.get(rule) else {
+            out.revoke.push(permission(rule, now));
+            continue;
+        };
+        if wanted.description != now.description {
+            out.describe.push(permission(rule, wanted));
+            out.undescribe.push(permission(rule, now));
+        }
+    }
+    for (rule, wanted) in &desired {
+        if !current.contains_key(rule) {
+            out.authorize.push(permission(rule, wanted));
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Direction {
     Ingress,
     Egress,
 }
 
-/// Brings the `direction` rules of group `id` from `current` to `desired`.
-async fn sync(
-    manager: &SecurityGroupManager,
-    id: &str,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Authorize,
+    Describe,
+    Revoke,
+}
+
+/// One call of a rule sync.
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    action: Action,
     direction: Direction,
-    current: &[IpPermission],
-    desired: &[IpPermission],
-) -> Result<()> {
-    let (revoke, authorize) = plan(current, desired);
-    // Revoked first: a rule whose description changed is sent both ways.
-    if !revoke.is_empty() {
-        match direction {
-            Direction::Ingress => {
-                manager.revoke_ingress(id, revoke).await?;
+    permissions: Vec<IpPermission>,
+}
+
+impl Step {
+    fn operation(&self) -> &'static str {
+        match (self.action, self.direction) {
+            (Action::Authorize, Direction::Ingress) => "AuthorizeSecurityGroupIngress",
+            (Action::Authorize, Direction::Egress) => "AuthorizeSecurityGroupEgress",
+            (Action::Describe, Direction::Ingress) => "UpdateSecurityGroupRuleDescriptionsIngress",
+            (Action::Describe, Direction::Egress) => "UpdateSecurityGroupRuleDescriptionsEgress",
+            (Action::Revoke, Direction::Ingress) => "RevokeSecurityGroupIngress",
+            (Action::Revoke, Direction::Egress) => "RevokeSecurityGroupEgress",
+        }
+    }
+
+    /// What the step did, for an error that has to say it is still done.
+    fn summary(&self, id: &str) -> String {
+        let direction = match self.direction {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        };
+        let verb = match self.action {
+            Action::Authorize => "authorized",
+            Action::Describe => "re-described",
+            Action::Revoke => "revoked",
+        };
+        format!(
+            "{id} {direction} rules {verb}: {}",
+            show_all(&self.permissions)
+        )
+    }
+}
+
+/// A step and the step that undoes it.
+#[derive(Debug, Clone, PartialEq)]
+struct Planned {
+    step: Step,
+    undo: Step,
+}
+
+/// The calls that take the group from `current` to `desired` for each
+/// direction given, in the order they are sent: every authorize, then every
+/// description change, then every revoke.
+fn steps(directions: &[(Direction, &[IpPermission], &[IpPermission])]) -> Vec<Planned> {
+    let plans: Vec<(Direction, Plan)> = directions
+        .iter()
+        .map(|(d, current, desired)| (*d, plan(current, desired)))
+        .collect();
+    let step = |action, direction, permissions: &Vec<IpPermission>| Step {
+        action,
+        direction,
+        permissions: permissions.clone(),
+    };
+    let mut out = Vec::new();
+    for (d, p) in &plans {
+        if !p.authorize.is_empty() {
+            out.push(Planned {
+                step: step(Action::Authorize, *d, &p.authorize),
+                undo: step(Action::Revoke, *d, &p.authorize),
+            });
+        }
+    }
+    for (d, p) in &plans {
+        if !p.describe.is_empty() {
+            out.push(Planned {
+                step: step(Action::Describe, *d, &p.describe),
+                undo: step(Action::Describe, *d, &p.undescribe),
+            });
+        }
+    }
+    for (d, p) in &plans {
+        if !p.revoke.is_empty() {
+            out.push(Planned {
+                step: step(Action::Revoke, *d, &p.revoke),
+                undo: step(Action::Authorize, *d, &p.revoke),
+            });
+        }
+    }
+    out
+}
+
+/// `UpdateSecurityGroupRuleDescriptionsIngress`/`Egress` input (the two
+/// have the same members), which the generated manager has no method for.
+#[derive(Serialize)]
+struct UpdateDescriptions<'a> {
+    #[serde(rename = "GroupId")]
+    group_id: &'a str,
+    #[serde(rename = "IpPermissions")]
+    ip_permissions: &'a [IpPermission],
+}
+
+static UPDATE_DESCRIPTIONS: Shape = Shape {
+    name: "UpdateSecurityGroupRuleDescriptionsRequest",
+    kind: Kind::Structure(&[
+        Member::new("GroupId", &schema::SecurityGroupId),
+        Member::new("IpPermissions", &schema::IpPermissionList),
+    ]),
+    xml_namespace: None,
+};
+
+impl Described for UpdateDescriptions<'_> {
+    fn shape() -> &'static Shape {
+        &UPDATE_DESCRIPTIONS
+    }
+}
+
+#[derive(Deserialize)]
+struct UpdateDescriptionsResult {
+    #[serde(rename = "Return", default)]
+    r#return: Option<bool>,
+}
+
+static UPDATE_DESCRIPTIONS_RESULT: Shape = Shape {
+    name: "UpdateSecurityGroupRuleDescriptionsResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("Return", &schema::Boolean)
+    }]),
+    xml_namespace: None,
+};
+
+impl Described for UpdateDescriptionsResult {
+    fn shape() -> &'static Shape {
+        &UPDATE_DESCRIPTIONS_RESULT
+    }
+}
+
+/// Sends one step.
+async fn send(manager: &SecurityGroupManager, id: &str, step: &Step) -> Result<()> {
+    let operation = step.operation();
+    let permissions = step.permissions.clone();
+    match (step.action, step.direction) {
+        (Action::Authorize, Direction::Ingress) => {
+            manager.authorize_ingress(id, permissions).await.map(|_| ())
+        }
+        (Action::Authorize, Direction::Egress) => {
+            manager.authorize_egress(id, permissions).await.map(|_| ())
+        }
+        (Action::Revoke, Direction::Ingress) => {
+            manager.revoke_ingress(id, permissions).await.map(|_| ())
+        }
+        (Action::Revoke, Direction::Egress) => {
+            manager.revoke_egress(id, permissions).await.map(|_| ())
+        }
+        (Action::Describe, _) => {
+            let session = manager.session()?;
+            let input = UpdateDescriptions {
+                group_id: id,
+                ip_permissions: &step.permissions,
+            };
+            let out: UpdateDescriptionsResult =
+                call(&*session, &SERVICE, operation, None, &input).await?;
+            if out.r#return == Some(false) {
+                return Err(Error::Service {
+                    service: "ec2",
+                    operation: operation.into(),
+                    code: "Unsuccessful".into(),
+                    message: format!(
+                        "AWS did not update the descriptions of {id}'s rules {}",
+                        show_all(&step.permissions)
+                    ),
+                    request_id: None,
+                    status: 200,
+                });
             }
-            Direction::Egress => {
-                manager.revoke_egress(id, revoke).await?;
+            Ok(())
+        }
+    }
+}
+
+/// Appends `note` to the error's message, keeping its kind and code.
+fn annotate(err: Error, note: &str) -> Error {
+    match err {
+        Error::Service {
+            service,
+            operation,
+            code,
+            message,
+            request_id,
+            status,
+        } => Error::Service {
+            service,
+            operation,
+            code,
+            message: format!("{message} ({note})"),
+            request_id,
+            status,
+        },
+        Error::NotFound {
+            service,
+            resource,
+            key,
+            code,
+            message,
+            request_id,
+        } => Error::NotFound {
+            service,
+            resource,
+            key,
+            code,
+            message: Some(match message {
+                Some(m) => format!("{m} ({note})"),
+                None => note.to_owned(),
+            }),
+            request_id,
+        },
+        Error::Transport {
+            operation,
+            message,
+            source,
+        } => Error::Transport {
+            operation,
+            message: format!("{message} ({note})"),
+            source,
+        },
+        Error::Validation { message } => Error::Validation {
+            message: format!("{message} ({note})"),
+        },
+        Error::Deserialize {
+            operation,
+            message,
+            snippet,
+            request_id,
+        } => Error::Deserialize {
+            operation,
+            message: format!("{message} ({note})"),
+            snippet,
+            request_id,
+        },
+        other => other,
+    }
+}
+
+/// Sends `planned` in order. When a step fails, the steps already done are
+/// undone, last first: the error is the step's, noting that the group is as
+/// it was, or, when something could not be undone, [`Error::Partial`]
+/// naming each change still in effect, with the step's error and each
+/// failed undo's.
+async fn run(manager: &SecurityGroupManager, id: &str, planned: &[Planned]) -> Result<()> {
+    let mut done: Vec<Step> = Vec::new();
+    let mut failure = None;
+    for p in planned {
+        match send(manager, id, &p.step).await {
+            Ok(()) => done.push(p.undo.clone()),
+            Err(e) => {
+                failure = Some(e);
+                break;
             }
         }
     }
-    if !authorize.is_empty() {
-        match direction {
-            Direction::Ingress => {
-                manager.authorize_ingress(id, authorize).await?;
-            }
-            Direction::Egress => {
-                manager.authorize_egress(id, authorize).await?;
-            }
+    let Some(failure) = failure else {
+        return Ok(());
+    };
+    if done.is_empty() {
+        return Err(annotate(failure, &format!("{id}'s rules were not changed")));
+    }
+    let mut left = Vec::new();
+    let mut failures = vec![failure];
+    for undo in done.iter().rev() {
+        if let Err(e) = send(manager, id, undo).await {
+            // What the undo would have reversed is still in effect.
+            let undone = Step {
+                action: match undo.action {
+                    Action::Authorize => Action::Revoke,
+                    Action::Revoke => Action::Authorize,
+                    Action::Describe => Action::Describe,
+                },
+                ..undo.clone()
+            };
+            left.push(undone.summary(id));
+            failures.push(e);
         }
     }
-    Ok(())
+    if left.is_empty() {
+        let failure = failures.remove(0);
+        return Err(annotate(
+            failure,
+            &format!("{id}'s rules were put back as they were before save()"),
+        ));
+    }
+    Err(Error::Partial {
+        service: "ec2",
+        operation: "SecurityGroup.save".into(),
+        done: left,
+        failures,
+    })
 }
 
 /// Brings the rules AWS holds now for group `id` to those of `group` for
@@ -201,6 +532,7 @@ async fn write_rules(
     id: &str,
 ) -> Result<()> {
     let now = manager.get(id).await?;
+    let mut directions = Vec::new();
     for field in fields {
         let (direction, current, desired) = match *field {
             "ip_permissions" => (
@@ -219,16 +551,13 @@ async fn write_rules(
                 )))
             }
         };
-        sync(
-            manager,
-            id,
+        directions.push((
             direction,
             current.as_deref().unwrap_or_default(),
             desired.as_deref().unwrap_or_default(),
-        )
-        .await?;
+        ));
     }
-    Ok(())
+    run(manager, id, &steps(&directions)).await
 }
 
 /// `SecurityGroup::save()` of a fetched group whose rules were edited: AWS
@@ -297,21 +626,31 @@ mod tests {
         }
     }
 
+    fn from_group(port: i32, pair: UserIdGroupPair) -> IpPermission {
+        IpPermission {
+            ip_protocol: Some("tcp".into()),
+            from_port: Some(port),
+            to_port: Some(port),
+            user_id_group_pairs: Some(vec![pair]),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn grouping_does_not_matter() {
         let grouped = [tcp(22, &["10.0.0.0/8", "192.168.0.0/16"])];
         let split = [tcp(22, &["192.168.0.0/16"]), tcp(22, &["10.0.0.0/8"])];
-        let (revoke, authorize) = plan(&grouped, &split);
-        assert!(revoke.is_empty() && authorize.is_empty());
+        assert_eq!(plan(&grouped, &split), Plan::default());
     }
 
     #[test]
     fn only_the_difference_is_sent() {
         let current = [tcp(22, &["10.0.0.0/8"]), tcp(80, &["0.0.0.0/0"])];
         let desired = [tcp(22, &["10.0.0.0/8"]), tcp(443, &["0.0.0.0/0"])];
-        let (revoke, authorize) = plan(&current, &desired);
-        assert_eq!(revoke, [tcp(80, &["0.0.0.0/0"])]);
-        assert_eq!(authorize, [tcp(443, &["0.0.0.0/0"])]);
+        let p = plan(&current, &desired);
+        assert_eq!(p.revoke, [tcp(80, &["0.0.0.0/0"])]);
+        assert_eq!(p.authorize, [tcp(443, &["0.0.0.0/0"])]);
+        assert!(p.describe.is_empty() && p.undescribe.is_empty());
     }
 
     #[test]
@@ -334,47 +673,51 @@ mod tests {
             }]),
             ..Default::default()
         };
-        let (revoke, authorize) = plan(&[aws], &[user]);
-        assert!(revoke.is_empty() && authorize.is_empty());
+        assert_eq!(plan(&[aws], &[user]), Plan::default());
         let numeric = IpPermission {
             ip_protocol: Some("6".into()),
             ..tcp(22, &["10.0.0.0/8"])
         };
-        assert!(plan(&[tcp(22, &["10.0.0.0/8"])], &[numeric]).1.is_empty());
+        assert_eq!(
+            plan(&[tcp(22, &["10.0.0.0/8"])], &[numeric]),
+            Plan::default()
+        );
     }
 
     #[test]
-    fn a_new_description_is_revoked_and_authorized_again() {
+    fn a_new_description_is_updated_in_place_never_revoked() {
         let mut described = tcp(22, &["10.0.0.0/8"]);
         described.ip_ranges.as_mut().unwrap()[0].description = Some("office".into());
-        let (revoke, authorize) = plan(&[tcp(22, &["10.0.0.0/8"])], &[described.clone()]);
-        assert_eq!(revoke, [tcp(22, &["10.0.0.0/8"])]);
-        assert_eq!(authorize, [described]);
+        let p = plan(&[tcp(22, &["10.0.0.0/8"])], &[described.clone()]);
+        assert_eq!(
+            p,
+            Plan {
+                describe: vec![described],
+                undescribe: vec![tcp(22, &["10.0.0.0/8"])],
+                ..Default::default()
+            }
+        );
     }
 
     #[test]
     fn group_sources_ignore_the_owner_and_peering_details() {
-        let from_aws = IpPermission {
-            ip_protocol: Some("tcp".into()),
-            from_port: Some(5432),
-            to_port: Some(5432),
-            user_id_group_pairs: Some(vec![UserIdGroupPair {
+        let from_aws = from_group(
+            5432,
+            UserIdGroupPair {
                 group_id: Some("sg-1".into()),
                 user_id: Some("123456789012".into()),
                 vpc_id: Some("vpc-1".into()),
                 ..Default::default()
-            }]),
-            ..Default::default()
-        };
-        let wanted = IpPermission {
-            user_id_group_pairs: Some(vec![UserIdGroupPair {
+            },
+        );
+        let wanted = from_group(
+            5432,
+            UserIdGroupPair {
                 group_id: Some("sg-1".into()),
                 ..Default::default()
-            }]),
-            ..from_aws.clone()
-        };
-        let (revoke, authorize) = plan(&[from_aws], &[wanted]);
-        assert!(revoke.is_empty() && authorize.is_empty());
+            },
+        );
+        assert_eq!(plan(&[from_aws], &[wanted]), Plan::default());
         // Sent back as a group id, not a name.
         let sent = permission(
             &Rule {
@@ -383,10 +726,52 @@ mod tests {
                 to: Some(5432),
                 source: Source::Group("sg-1".into()),
             },
-            &None,
+            &Detail::default(),
         );
         let pair = &sent.user_id_group_pairs.unwrap()[0];
         assert_eq!(pair.group_id.as_deref(), Some("sg-1"));
         assert_eq!(pair.group_name, None);
+    }
+
+    #[test]
+    fn steps_authorize_then_describe_then_revoke_and_each_has_its_undo() {
+        let mut described = tcp(22, &["10.0.0.0/8"]);
+        described.ip_ranges.as_mut().unwrap()[0].description = Some("office".into());
+        let ingress_now = [tcp(22, &["10.0.0.0/8"]), tcp(80, &["0.0.0.0/0"])];
+        let ingress_wanted = [described.clone(), tcp(443, &["0.0.0.0/0"])];
+        let egress_now = [tcp(5432, &["10.1.0.0/16"])];
+        let egress_wanted = [tcp(6432, &["10.1.0.0/16"])];
+        let planned = steps(&[
+            (Direction::Ingress, &ingress_now, &ingress_wanted),
+            (Direction::Egress, &egress_now, &egress_wanted),
+        ]);
+        let order: Vec<_> = planned
+            .iter()
+            .map(|p| (p.step.operation(), p.undo.operation()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (
+                    "AuthorizeSecurityGroupIngress",
+                    "RevokeSecurityGroupIngress"
+                ),
+                ("AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress"),
+                (
+                    "UpdateSecurityGroupRuleDescriptionsIngress",
+                    "UpdateSecurityGroupRuleDescriptionsIngress"
+                ),
+                (
+                    "RevokeSecurityGroupIngress",
+                    "AuthorizeSecurityGroupIngress"
+                ),
+                ("RevokeSecurityGroupEgress", "AuthorizeSecurityGroupEgress"),
+            ]
+        );
+        assert_eq!(planned[0].step.permissions, [tcp(443, &["0.0.0.0/0"])]);
+        assert_eq!(planned[0].undo.permissions, planned[0].step.permissions);
+        assert_eq!(planned[2].step.permissions, [described]);
+        assert_eq!(planned[2].undo.permissions, [tcp(22, &["10.0.0.0/8"])]);
+        assert_eq!(planned[3].undo.permissions, [tcp(80, &["0.0.0.0/0"])]);
     }
 }

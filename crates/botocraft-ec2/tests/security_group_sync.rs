@@ -1,0 +1,152 @@
+//! Fixture tests for `SecurityGroup::save()`'s rule sync: the exact calls it
+//! sends, in order, and what it does when one of them fails.
+
+mod common;
+
+use botocraft_core::Error;
+use botocraft_ec2::{IpPermission, IpRange, SecurityGroup};
+use common::fx;
+
+fn tcp(port: i32, cidr: &str, description: Option<&str>) -> IpPermission {
+    IpPermission {
+        ip_protocol: Some("tcp".into()),
+        from_port: Some(port),
+        to_port: Some(port),
+        ip_ranges: Some(vec![IpRange {
+            cidr_ip: Some(cidr.into()),
+            description: description.map(Into::into),
+        }]),
+        ..Default::default()
+    }
+}
+
+fn https() -> IpPermission {
+    tcp(443, "0.0.0.0/0", None)
+}
+
+async fn fetched(f: &common::Fx) -> SecurityGroup {
+    SecurityGroup::objects()
+        .using(&f.session)
+        .get("sg-1")
+        .await
+        .unwrap()
+}
+
+fn service_error(err: &Error) -> (&str, &str, &str) {
+    match err {
+        Error::Service {
+            operation,
+            code,
+            message,
+            ..
+        } => (operation.as_str(), code.as_str(), message.as_str()),
+        other => panic!("expected Error::Service, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_new_description_is_updated_in_place() {
+    let f = fx("security_group_sync_describe");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![tcp(22, "10.0.0.0/8", Some("office"))]);
+    g.save().await.unwrap();
+    // No revoke: the rule exists throughout.
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeSecurityGroups",
+            "DescribeSecurityGroups",
+            "UpdateSecurityGroupRuleDescriptionsIngress"
+        ]
+    );
+    assert!(g.changed_fields().is_empty());
+    f.done();
+}
+
+#[tokio::test]
+async fn a_swapped_rule_is_authorized_before_the_old_one_is_revoked() {
+    let f = fx("security_group_sync_swap");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![https()]);
+    g.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeSecurityGroups",
+            "DescribeSecurityGroups",
+            "AuthorizeSecurityGroupIngress",
+            "RevokeSecurityGroupIngress"
+        ]
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn a_failed_authorize_revokes_nothing() {
+    let f = fx("security_group_sync_authorize_fails");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![https()]);
+    let err = g.save().await.unwrap_err();
+    let (operation, code, message) = service_error(&err);
+    assert_eq!(operation, "AuthorizeSecurityGroupIngress");
+    assert_eq!(code, "RulesPerSecurityGroupLimitExceeded");
+    assert!(
+        message.contains("sg-1's rules were not changed"),
+        "{message}"
+    );
+    // The ssh rule was never revoked, and the edit is kept for a retry.
+    assert_eq!(
+        f.operations().last().unwrap(),
+        "AuthorizeSecurityGroupIngress"
+    );
+    assert_eq!(g.changed_fields(), ["ip_permissions"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn a_failed_revoke_revokes_the_rules_just_authorized() {
+    let f = fx("security_group_sync_revoke_fails");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![https()]);
+    let err = g.save().await.unwrap_err();
+    let (operation, code, message) = service_error(&err);
+    assert_eq!(operation, "RevokeSecurityGroupIngress");
+    assert_eq!(code, "UnauthorizedOperation");
+    assert!(
+        message.contains("sg-1's rules were put back as they were before save()"),
+        "{message}"
+    );
+    let sent = f.sent();
+    assert_eq!(sent[4].operation, "RevokeSecurityGroupIngress");
+    assert_eq!(sent[4].body["IpPermissions.1.FromPort"], "443");
+    assert_eq!(g.changed_fields(), ["ip_permissions"]);
+    f.done();
+}
+
+#[tokio::test]
+async fn an_undo_that_fails_is_a_partial_error_naming_what_is_left() {
+    let f = fx("security_group_sync_undo_fails");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![https()]);
+    match g.save().await.unwrap_err() {
+        Error::Partial {
+            operation,
+            done,
+            failures,
+            ..
+        } => {
+            assert_eq!(operation, "SecurityGroup.save");
+            assert_eq!(
+                done,
+                ["sg-1 ingress rules authorized: tcp 443 from 0.0.0.0/0"]
+            );
+            let codes: Vec<_> = failures.iter().map(|e| e.code()).collect();
+            assert_eq!(
+                codes,
+                [Some("UnauthorizedOperation"), Some("RequestLimitExceeded")]
+            );
+        }
+        other => panic!("expected Error::Partial, got {other:?}"),
+    }
+    f.done();
+}

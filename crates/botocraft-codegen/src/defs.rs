@@ -209,6 +209,11 @@ pub struct MethodDef {
     /// Model fields filled from other output members: model field → output member.
     #[serde(default)]
     pub merge: BTreeMap<String, String>,
+    /// Input members taken, when unset, from the first id the call was
+    /// given: member → regex whose first group is the value (a task ARN
+    /// `task/<cluster>/<id>` names its cluster).
+    #[serde(default)]
+    pub infer: BTreeMap<String, String>,
     /// Model fields the response leaves out, filled from the request:
     /// model field → input member (`CreateRepository` answers without the
     /// tags it was given).

@@ -1546,6 +1546,10 @@ impl<'a> Emitter<'a> {
                 doc.push(String::new());
                 doc.push(format!("Default: `{}`.", m.def.defaults[&f.wire]));
             }
+            if let Some(regex) = m.def.infer.get(&f.wire) {
+                doc.push(String::new());
+                doc.push(format!("When unset, taken from the first id given if it names one (pattern `{regex}`): a long ARN names the cluster its resource is in."));
+            }
             if doc.is_empty() {
                 doc.push(format!("Sets `{}`.", f.wire));
             }
@@ -1718,6 +1722,27 @@ impl<'a> Emitter<'a> {
                 String::new()
             };
             let _ = writeln!(s, "        if input.{}.is_none() {{\n            return Err(Error::validation({:?}));\n        }}", f.ident, format!("{op} needs `{}`{hint}", f.wire));
+        }
+        // Context the ids carry: a long ARN names the cluster its resource is
+        // in, and without it the call would look in the default cluster.
+        if !m.def.infer.is_empty() {
+            let (ids, _) = self
+                .positional(m)?
+                .into_iter()
+                .next()
+                .ok_or(format!("{name}.{}: infer needs a positional id", m.name))?;
+            let first = if ids.ty.starts_with("Vec<") {
+                format!(
+                    "input.{}.as_ref().and_then(|v| v.first()).map(String::as_str)",
+                    ids.ident
+                )
+            } else {
+                format!("input.{}.as_deref()", ids.ident)
+            };
+            for (member, regex) in &m.def.infer {
+                let f = self.field(&m.input_fields, member, m.name)?;
+                let _ = writeln!(s, "        if input.{id}.is_none() {{\n            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> = std::sync::LazyLock::new(|| botocraft_core::transform::compile({regex:?}));\n            input.{id} = botocraft_core::transform::capture(&RE, {first}).map(str::to_owned);\n        }}", id = f.ident);
+            }
         }
         // Bad input is reported before anything else, even a missing region.
         s.push_str("        let session = self.manager.session()?;\n");

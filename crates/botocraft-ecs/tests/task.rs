@@ -31,6 +31,16 @@ async fn get() {
     f.done();
 }
 
+/// A long task ARN names its cluster: without `.cluster(..)` the call looks
+/// there, not in the default cluster.
+#[tokio::test]
+async fn get_by_arn_takes_the_cluster_from_it() {
+    let f = fx("task_get");
+    let t = Task::objects().using(&f.session).get(T1).await.unwrap();
+    assert_eq!(t.task_arn.as_deref(), Some(T1));
+    f.done();
+}
+
 #[tokio::test]
 async fn get_missing_is_not_found() {
     let f = fx("task_get_missing");

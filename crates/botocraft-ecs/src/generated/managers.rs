@@ -2557,6 +2557,8 @@ impl ServiceGet {
     }
 
     /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the service or services you are describing were launched in any cluster other than the default cluster.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:service/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -2582,6 +2584,21 @@ impl ServiceGet {
         let mut input = self.input;
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
+        }
+        if input.cluster.is_none() {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
+                });
+            input.cluster = botocraft_core::transform::capture(
+                &RE,
+                input
+                    .services
+                    .as_ref()
+                    .and_then(|v| v.first())
+                    .map(String::as_str),
+            )
+            .map(str::to_owned);
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -2676,6 +2693,8 @@ impl ServiceGetMany {
     }
 
     /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the service or services you are describing were launched in any cluster other than the default cluster.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:service/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -2701,6 +2720,21 @@ impl ServiceGetMany {
         let mut input = self.input;
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
+        }
+        if input.cluster.is_none() {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
+                });
+            input.cluster = botocraft_core::transform::capture(
+                &RE,
+                input
+                    .services
+                    .as_ref()
+                    .and_then(|v| v.first())
+                    .map(String::as_str),
+            )
+            .map(str::to_owned);
         }
         let session = self.manager.session()?;
         if input.services.as_ref().is_some_and(|v| v.is_empty()) {
@@ -4035,6 +4069,8 @@ impl TaskGet {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:task/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -4060,6 +4096,21 @@ impl TaskGet {
         let mut input = self.input;
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
+        }
+        if input.cluster.is_none() {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
+                });
+            input.cluster = botocraft_core::transform::capture(
+                &RE,
+                input
+                    .tasks
+                    .as_ref()
+                    .and_then(|v| v.first())
+                    .map(String::as_str),
+            )
+            .map(str::to_owned);
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -4149,6 +4200,8 @@ impl TaskGetMany {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:task/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -4174,6 +4227,21 @@ impl TaskGetMany {
         let mut input = self.input;
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
+        }
+        if input.cluster.is_none() {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
+                });
+            input.cluster = botocraft_core::transform::capture(
+                &RE,
+                input
+                    .tasks
+                    .as_ref()
+                    .and_then(|v| v.first())
+                    .map(String::as_str),
+            )
+            .map(str::to_owned);
         }
         let session = self.manager.session()?;
         if input.tasks.as_ref().is_some_and(|v| v.is_empty()) {
@@ -5119,6 +5187,8 @@ impl ContainerInstanceGet {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the container instance or container instances you are describing were launched in any cluster other than the default cluster.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -5149,6 +5219,21 @@ impl ContainerInstanceGet {
             return Err(Error::validation(
                 "DescribeContainerInstances needs `containerInstances`",
             ));
+        }
+        if input.cluster.is_none() {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
+                });
+            input.cluster = botocraft_core::transform::capture(
+                &RE,
+                input
+                    .container_instances
+                    .as_ref()
+                    .and_then(|v| v.first())
+                    .map(String::as_str),
+            )
+            .map(str::to_owned);
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -5242,6 +5327,8 @@ impl ContainerInstanceGetMany {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the container instance or container instances you are describing were launched in any cluster other than the default cluster.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -5272,6 +5359,21 @@ impl ContainerInstanceGetMany {
             return Err(Error::validation(
                 "DescribeContainerInstances needs `containerInstances`",
             ));
+        }
+        if input.cluster.is_none() {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
+                });
+            input.cluster = botocraft_core::transform::capture(
+                &RE,
+                input
+                    .container_instances
+                    .as_ref()
+                    .and_then(|v| v.first())
+                    .map(String::as_str),
+            )
+            .map(str::to_owned);
         }
         let session = self.manager.session()?;
         if input

@@ -2075,3 +2075,75 @@ async fn security_group_rule_edit_that_fails_keeps_the_old_rules() {
     // The edit is still there to retry.
     assert_eq!(sg.changed_fields(), ["ip_permissions"]);
 }
+
+fn from_group(port: i32, pair: botocraft::ec2::UserIdGroupPair) -> IpPermission {
+    IpPermission {
+        ip_protocol: Some("tcp".into()),
+        from_port: Some(port),
+        to_port: Some(port),
+        user_id_group_pairs: Some(vec![pair]),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn security_group_rule_keeps_the_sources_owner_and_peering_connection() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "peered").await;
+    let mut source = SecurityGroup {
+        group_name: Some("source".into()),
+        description: Some("source".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    source.save().await.expect("create source");
+    let pair = botocraft::ec2::UserIdGroupPair {
+        group_id: source.group_id.clone(),
+        user_id: Some(moto.account_id.clone()),
+        vpc_peering_connection_id: Some("pcx-0123456789abcdef0".into()),
+        ..Default::default()
+    };
+    let mut sg = SecurityGroup {
+        group_name: Some("db".into()),
+        description: Some("db".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ip_permissions: Some(vec![from_group(5432, pair)]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    sg.save().await.expect("create with a peered source");
+    let id = sg.group_id.clone().expect("group id");
+    let fetched = SecurityGroup::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get");
+    let pairs = fetched.ip_permissions.as_ref().unwrap()[0]
+        .user_id_group_pairs
+        .clone()
+        .unwrap();
+    assert_eq!(pairs[0].group_id, source.group_id);
+    assert_eq!(pairs[0].user_id.as_deref(), Some(moto.account_id.as_str()));
+    assert_eq!(
+        pairs[0].vpc_peering_connection_id.as_deref(),
+        Some("pcx-0123456789abcdef0")
+    );
+
+    // Revoked: only a revoke that names the peering connection matches it.
+    let mut edited = fetched;
+    edited.ip_permissions = None;
+    edited.save().await.expect("revoke the peered rule");
+    let now = SecurityGroup::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get again");
+    assert!(now
+        .ip_permissions
+        .iter()
+        .flatten()
+        .all(|p| p.user_id_group_pairs.as_deref().unwrap_or_default().is_empty()));
+}

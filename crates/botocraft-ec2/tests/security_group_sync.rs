@@ -4,7 +4,7 @@
 mod common;
 
 use botocraft_core::Error;
-use botocraft_ec2::{IpPermission, IpRange, SecurityGroup};
+use botocraft_ec2::{IpPermission, IpRange, SecurityGroup, UserIdGroupPair};
 use common::fx;
 
 fn tcp(port: i32, cidr: &str, description: Option<&str>) -> IpPermission {
@@ -18,6 +18,20 @@ fn tcp(port: i32, cidr: &str, description: Option<&str>) -> IpPermission {
         }]),
         ..Default::default()
     }
+}
+
+fn from_group(port: i32, pair: UserIdGroupPair) -> IpPermission {
+    IpPermission {
+        ip_protocol: Some("tcp".into()),
+        from_port: Some(port),
+        to_port: Some(port),
+        user_id_group_pairs: Some(vec![pair]),
+        ..Default::default()
+    }
+}
+
+fn ssh() -> IpPermission {
+    tcp(22, "10.0.0.0/8", Some("ssh"))
 }
 
 fn https() -> IpPermission {
@@ -148,5 +162,70 @@ async fn an_undo_that_fails_is_a_partial_error_naming_what_is_left() {
         }
         other => panic!("expected Error::Partial, got {other:?}"),
     }
+    f.done();
+}
+
+#[tokio::test]
+async fn rules_aws_did_not_revoke_are_an_error_and_the_rest_is_put_back() {
+    let f = fx("security_group_sync_unknown");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![https()]);
+    let err = g.save().await.unwrap_err();
+    let (operation, code, message) = service_error(&err);
+    assert_eq!(operation, "RevokeSecurityGroupIngress");
+    assert_eq!(code, "UnknownIpPermissions");
+    assert!(message.contains("tcp 80 from 0.0.0.0/0"), "{message}");
+    assert!(message.contains("put back"), "{message}");
+    // The ssh rule the revoke did remove is authorized again, with its
+    // description, then the new rule is revoked.
+    assert_eq!(
+        &f.operations()[4..],
+        [
+            "AuthorizeSecurityGroupIngress",
+            "RevokeSecurityGroupIngress"
+        ]
+    );
+    assert_eq!(
+        f.sent()[4].body["IpPermissions.1.IpRanges.1.Description"],
+        "ssh"
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn group_sources_are_sent_with_their_owner_and_peering_connection() {
+    let f = fx("security_group_sync_group_sources");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![
+        ssh(),
+        from_group(
+            6432,
+            UserIdGroupPair {
+                group_id: Some("sg-8".into()),
+                user_id: Some("111122223333".into()),
+                vpc_peering_connection_id: Some("pcx-8".into()),
+                ..Default::default()
+            },
+        ),
+    ]);
+    g.save().await.unwrap();
+    let sent = f.sent();
+    assert_eq!(
+        sent[2].body["IpPermissions.1.Groups.1.UserId"],
+        "111122223333"
+    );
+    assert_eq!(
+        sent[2].body["IpPermissions.1.Groups.1.VpcPeeringConnectionId"],
+        "pcx-8"
+    );
+    // The peered rule is revoked as AWS reported it.
+    assert_eq!(
+        sent[3].body["IpPermissions.1.Groups.1.UserId"],
+        "210987654321"
+    );
+    assert_eq!(
+        sent[3].body["IpPermissions.1.Groups.1.VpcPeeringConnectionId"],
+        "pcx-9"
+    );
     f.done();
 }

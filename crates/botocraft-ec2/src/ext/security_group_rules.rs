@@ -27,8 +27,9 @@ enum Source {
     Cidr(String),
     Cidr6(String),
     PrefixList(String),
-    /// Another group, by id (or by name, as a default VPC allows); the
-    /// owner account and peering details AWS adds are not part of the rule.
+    /// Another group, by id (or by name, as a default VPC allows). A group
+    /// id names one group whatever account owns it, so the owner and peering
+    /// connection are details of the rule ([`Detail`]), not its identity.
     Group(String),
 }
 
@@ -45,6 +46,11 @@ struct Rule {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Detail {
     description: Option<String>,
+    /// Group sources only: the referenced group's account and the peering
+    /// connection it is reached through. AWS needs them to find a group of
+    /// another account or a peered VPC, on authorize and on revoke alike.
+    user_id: Option<String>,
+    peering: Option<String>,
 }
 
 fn non_empty(value: &Option<String>) -> Option<String> {
@@ -73,6 +79,7 @@ fn rules(permissions: &[IpPermission]) -> BTreeMap<Rule, Detail> {
         };
         let described = |description: &Option<String>| Detail {
             description: non_empty(description),
+            ..Default::default()
         };
         for r in p.ip_ranges.iter().flatten() {
             if let Some(cidr) = &r.cidr_ip {
@@ -91,7 +98,14 @@ fn rules(permissions: &[IpPermission]) -> BTreeMap<Rule, Detail> {
         }
         for g in p.user_id_group_pairs.iter().flatten() {
             if let Some(group) = non_empty(&g.group_id).or(non_empty(&g.group_name)) {
-                add(Source::Group(group), described(&g.description));
+                add(
+                    Source::Group(group),
+                    Detail {
+                        description: non_empty(&g.description),
+                        user_id: non_empty(&g.user_id),
+                        peering: non_empty(&g.vpc_peering_connection_id),
+                    },
+                );
             }
         }
     }
@@ -147,6 +161,8 @@ fn permission(rule: &Rule, detail: &Detail) -> IpPermission {
             p.user_id_group_pairs = Some(vec![UserIdGroupPair {
                 group_id,
                 group_name,
+                user_id: detail.user_id.clone(),
+                vpc_peering_connection_id: detail.peering.clone(),
                 description,
                 ..Default::default()
             }])
@@ -156,7 +172,7 @@ fn permission(rule: &Rule, detail: &Detail) -> IpPermission {
 }
 
 /// A rule as people read it, for error messages: `tcp 22 from 10.0.0.0/8`.
-fn show(rule: &Rule) -> String {
+fn show(rule: &Rule, detail: &Detail) -> String {
     let ports = match (rule.from, rule.to) {
         (Some(f), Some(t)) if f == t => format!(" {f}"),
         (Some(f), Some(t)) => format!(" {f}-{t}"),
@@ -168,15 +184,19 @@ fn show(rule: &Rule) -> String {
         rule.protocol.as_str()
     };
     let source = match &rule.source {
-        Source::Cidr(s) | Source::Cidr6(s) | Source::PrefixList(s) | Source::Group(s) => s.clone(),
+        Source::Cidr(s) | Source::Cidr6(s) | Source::PrefixList(s) => s.clone(),
+        Source::Group(g) => match &detail.user_id {
+            Some(owner) => format!("{owner}/{g}"),
+            None => g.clone(),
+        },
     };
     format!("{protocol}{ports} from {source}")
 }
 
 fn show_all(permissions: &[IpPermission]) -> String {
     rules(permissions)
-        .keys()
-        .map(show)
+        .iter()
+        .map(|(rule, detail)| show(rule, detail))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -190,12 +210,16 @@ struct Plan {
     describe: Vec<IpPermission>,
     /// ...and as they read now, to put back if the save fails later.
     undescribe: Vec<IpPermission>,
-    /// Rules to remove.
+    /// Rules to remove, as AWS reports them (with their owner and peering
+    /// details, which AWS needs to match them).
     revoke: Vec<IpPermission>,
 }
 
 /// What to authorize, re-describe and revoke to take `current` to
-/// `desired`.
+/// `desired`. A rule that names another owner or peering connection for the
+/// same group is a different reference: the new one is authorized and the
+/// old one revoked. A rule that gives no owner or peering connection takes
+/// the ones AWS reports.
 fn plan(current: &[IpPermission], desired: &[IpPermission]) -> Plan {
     let (current, desired) = (rules(current), rules(desired));
     let mut out = Plan::default();
@@ -204,8 +228,16 @@ fn plan(current: &[IpPermission], desired: &[IpPermission]) -> Plan {
             out.revoke.push(permission(rule, now));
             continue;
         };
-        if wanted.description != now.description {
-            out.describe.push(permission(rule, wanted));
+        let moved = |w: &Option<String>, n: &Option<String>| w.is_some() && w != n;
+        if moved(&wanted.user_id, &now.user_id) || moved(&wanted.peering, &now.peering) {
+            out.authorize.push(permission(rule, wanted));
+            out.revoke.push(permission(rule, now));
+        } else if wanted.description != now.description {
+            let updated = Detail {
+                description: wanted.description.clone(),
+                ..now.clone()
+            };
+            out.describe.push(permission(rule, &updated));
             out.undescribe.push(permission(rule, now));
         }
     }
@@ -362,23 +394,28 @@ impl Described for UpdateDescriptionsResult {
     }
 }
 
-/// Sends one step.
-async fn send(manager: &SecurityGroupManager, id: &str, step: &Step) -> Result<()> {
+/// Sends one step. Answers the rules a revoke did not remove
+/// (`UnknownIpPermissions`); the other calls are all or nothing.
+async fn send(manager: &SecurityGroupManager, id: &str, step: &Step) -> Result<Vec<IpPermission>> {
     let operation = step.operation();
     let permissions = step.permissions.clone();
-    match (step.action, step.direction) {
-        (Action::Authorize, Direction::Ingress) => {
-            manager.authorize_ingress(id, permissions).await.map(|_| ())
-        }
-        (Action::Authorize, Direction::Egress) => {
-            manager.authorize_egress(id, permissions).await.map(|_| ())
-        }
-        (Action::Revoke, Direction::Ingress) => {
-            manager.revoke_ingress(id, permissions).await.map(|_| ())
-        }
-        (Action::Revoke, Direction::Egress) => {
-            manager.revoke_egress(id, permissions).await.map(|_| ())
-        }
+    let unknown = match (step.action, step.direction) {
+        (Action::Authorize, Direction::Ingress) => manager
+            .authorize_ingress(id, permissions)
+            .await
+            .map(|_| None),
+        (Action::Authorize, Direction::Egress) => manager
+            .authorize_egress(id, permissions)
+            .await
+            .map(|_| None),
+        (Action::Revoke, Direction::Ingress) => manager
+            .revoke_ingress(id, permissions)
+            .await
+            .map(|out| out.unknown_ip_permissions),
+        (Action::Revoke, Direction::Egress) => manager
+            .revoke_egress(id, permissions)
+            .await
+            .map(|out| out.unknown_ip_permissions),
         (Action::Describe, _) => {
             let session = manager.session()?;
             let input = UpdateDescriptions {
@@ -400,9 +437,20 @@ async fn send(manager: &SecurityGroupManager, id: &str, step: &Step) -> Result<(
                     status: 200,
                 });
             }
-            Ok(())
+            Ok(None)
         }
-    }
+    };
+    unknown.map(Option::unwrap_or_default)
+}
+
+/// `permissions` without the rules of `unknown`.
+fn without(permissions: &[IpPermission], unknown: &[IpPermission]) -> Vec<IpPermission> {
+    let unknown = rules(unknown);
+    rules(permissions)
+        .iter()
+        .filter(|(rule, _)| !unknown.contains_key(*rule))
+        .map(|(rule, detail)| permission(rule, detail))
+        .collect()
 }
 
 /// Appends `note` to the error's message, keeping its kind and code.
@@ -478,7 +526,29 @@ async fn run(manager: &SecurityGroupManager, id: &str, planned: &[Planned]) -> R
     let mut failure = None;
     for p in planned {
         match send(manager, id, &p.step).await {
-            Ok(()) => done.push(p.undo.clone()),
+            Ok(unknown) if unknown.is_empty() => done.push(p.undo.clone()),
+            Ok(unknown) => {
+                // A revoke that left rules in place removed the others.
+                let revoked = without(&p.step.permissions, &unknown);
+                if !revoked.is_empty() {
+                    done.push(Step {
+                        permissions: revoked,
+                        ..p.undo.clone()
+                    });
+                }
+                failure = Some(Error::Service {
+                    service: "ec2",
+                    operation: p.step.operation().into(),
+                    code: "UnknownIpPermissions".into(),
+                    message: format!(
+                        "AWS did not revoke these rules of {id}: {}",
+                        show_all(&unknown)
+                    ),
+                    request_id: None,
+                    status: 200,
+                });
+                break;
+            }
             Err(e) => {
                 failure = Some(e);
                 break;
@@ -494,7 +564,22 @@ async fn run(manager: &SecurityGroupManager, id: &str, planned: &[Planned]) -> R
     let mut left = Vec::new();
     let mut failures = vec![failure];
     for undo in done.iter().rev() {
-        if let Err(e) = send(manager, id, undo).await {
+        let result = match send(manager, id, undo).await {
+            Ok(unknown) if unknown.is_empty() => Ok(()),
+            Ok(unknown) => Err(Error::Service {
+                service: "ec2",
+                operation: undo.operation().into(),
+                code: "UnknownIpPermissions".into(),
+                message: format!(
+                    "AWS did not revoke these rules of {id}: {}",
+                    show_all(&unknown)
+                ),
+                request_id: None,
+                status: 200,
+            }),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
             // What the undo would have reversed is still in effect.
             let undone = Step {
                 action: match undo.action {
@@ -700,37 +785,77 @@ mod tests {
     }
 
     #[test]
-    fn group_sources_ignore_the_owner_and_peering_details() {
+    fn group_sources_keep_the_owner_and_peering_connection() {
         let from_aws = from_group(
             5432,
             UserIdGroupPair {
                 group_id: Some("sg-1".into()),
                 user_id: Some("123456789012".into()),
                 vpc_id: Some("vpc-1".into()),
+                vpc_peering_connection_id: Some("pcx-1".into()),
+                peering_status: Some("active".into()),
                 ..Default::default()
             },
         );
-        let wanted = from_group(
+        // A rule that names only the group is the rule AWS reports.
+        let same = from_group(
             5432,
             UserIdGroupPair {
                 group_id: Some("sg-1".into()),
                 ..Default::default()
             },
         );
-        assert_eq!(plan(&[from_aws], &[wanted]), Plan::default());
-        // Sent back as a group id, not a name.
-        let sent = permission(
-            &Rule {
-                protocol: "tcp".into(),
-                from: Some(5432),
-                to: Some(5432),
-                source: Source::Group("sg-1".into()),
-            },
-            &Detail::default(),
+        assert_eq!(
+            plan(std::slice::from_ref(&from_aws), &[same]),
+            Plan::default()
         );
-        let pair = &sent.user_id_group_pairs.unwrap()[0];
-        assert_eq!(pair.group_id.as_deref(), Some("sg-1"));
-        assert_eq!(pair.group_name, None);
+
+        // Revoked as AWS reported it: owner and peering connection included
+        // (the VPC and peering status AWS adds are not part of a request).
+        let p = plan(&[from_aws], &[]);
+        let pair = &p.revoke[0].user_id_group_pairs.as_ref().unwrap()[0];
+        assert_eq!(
+            pair,
+            &UserIdGroupPair {
+                group_id: Some("sg-1".into()),
+                user_id: Some("123456789012".into()),
+                vpc_peering_connection_id: Some("pcx-1".into()),
+                ..Default::default()
+            }
+        );
+
+        // A new cross-account reference is authorized with its owner.
+        let other_account = UserIdGroupPair {
+            group_id: Some("sg-9".into()),
+            user_id: Some("210987654321".into()),
+            vpc_peering_connection_id: Some("pcx-9".into()),
+            ..Default::default()
+        };
+        let p = plan(&[], &[from_group(5432, other_account.clone())]);
+        assert_eq!(p.authorize, [from_group(5432, other_account)]);
+    }
+
+    #[test]
+    fn another_owner_for_the_same_group_is_a_new_reference() {
+        let ours = from_group(
+            22,
+            UserIdGroupPair {
+                group_id: Some("sg-1".into()),
+                user_id: Some("111111111111".into()),
+                ..Default::default()
+            },
+        );
+        let theirs = from_group(
+            22,
+            UserIdGroupPair {
+                group_id: Some("sg-1".into()),
+                user_id: Some("222222222222".into()),
+                ..Default::default()
+            },
+        );
+        let p = plan(std::slice::from_ref(&ours), std::slice::from_ref(&theirs));
+        assert_eq!(p.authorize, [theirs]);
+        assert_eq!(p.revoke, [ours]);
     }
 
     #[test]
@@ -773,5 +898,12 @@ mod tests {
         assert_eq!(planned[2].step.permissions, [described]);
         assert_eq!(planned[2].undo.permissions, [tcp(22, &["10.0.0.0/8"])]);
         assert_eq!(planned[3].undo.permissions, [tcp(80, &["0.0.0.0/0"])]);
+    }
+
+    #[test]
+    fn a_revoke_that_left_rules_removed_only_the_others() {
+        let sent = [tcp(22, &["10.0.0.0/8", "10.2.0.0/16"])];
+        let unknown = [tcp(22, &["10.2.0.0/16"])];
+        assert_eq!(without(&sent, &unknown), [tcp(22, &["10.0.0.0/8"])]);
     }
 }

@@ -2147,3 +2147,30 @@ async fn security_group_rule_keeps_the_sources_owner_and_peering_connection() {
         .flatten()
         .all(|p| p.user_id_group_pairs.as_deref().unwrap_or_default().is_empty()));
 }
+
+#[tokio::test]
+async fn security_group_rule_from_a_missing_group_is_not_this_group_not_found() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "missing").await;
+    let mut sg = SecurityGroup {
+        group_name: Some("web".into()),
+        description: Some("web servers".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    sg.save().await.expect("create");
+    let missing = botocraft::ec2::UserIdGroupPair {
+        group_id: Some("sg-0123456789abcdef0".into()),
+        ..Default::default()
+    };
+    sg.ip_permissions = Some(vec![from_group(5432, missing)]);
+    let err = sg.save().await.expect_err("a rule from a missing group");
+    // About the rule's source, not the group being saved, which exists.
+    assert!(!err.is_not_found(), "{err:?}");
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidGroup.NotFound"), "{err}");
+    assert!(err.to_string().contains("sg-0123456789abcdef0"), "{err}");
+}

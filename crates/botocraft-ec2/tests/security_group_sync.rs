@@ -229,3 +229,37 @@ async fn group_sources_are_sent_with_their_owner_and_peering_connection() {
     );
     f.done();
 }
+
+#[tokio::test]
+async fn a_missing_source_group_is_not_this_group_not_found() {
+    let f = fx("security_group_sync_missing_source");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![
+        ssh(),
+        from_group(
+            5432,
+            UserIdGroupPair {
+                group_id: Some("sg-404".into()),
+                ..Default::default()
+            },
+        ),
+    ]);
+    let err = g.save().await.unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    let (operation, code, message) = service_error(&err);
+    assert_eq!(operation, "AuthorizeSecurityGroupIngress");
+    assert_eq!(code, "InvalidGroup.NotFound");
+    assert!(message.contains("'sg-404'"), "{message}");
+    f.done();
+}
+
+#[tokio::test]
+async fn this_group_deleted_during_the_save_is_not_found() {
+    let f = fx("security_group_sync_group_gone");
+    let mut g = fetched(&f).await;
+    g.ip_permissions = Some(vec![ssh(), https()]);
+    let err = g.save().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidGroup.NotFound"));
+    f.done();
+}

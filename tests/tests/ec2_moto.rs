@@ -2174,3 +2174,38 @@ async fn security_group_rule_from_a_missing_group_is_not_this_group_not_found() 
     assert_eq!(err.code(), Some("InvalidGroup.NotFound"), "{err}");
     assert!(err.to_string().contains("sg-0123456789abcdef0"), "{err}");
 }
+
+#[tokio::test]
+async fn security_group_created_with_a_bad_rule_is_kept_and_saved_again() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "retry").await;
+    let mut sg = SecurityGroup {
+        group_name: Some("retry".into()),
+        description: Some("retried".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ip_permissions: Some(vec![rule("tcp", Some(22), "10.0.0.0/33")]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    let err = sg.save().await.expect_err("an invalid CIDR");
+    assert_eq!(err.code(), Some("InvalidParameterValue"), "{err}");
+    let id = sg.group_id.clone().expect("the created group's id");
+
+    sg.ip_permissions = Some(vec![rule("tcp", Some(22), "10.0.0.0/8")]);
+    sg.save().await.expect("second save: an update, not a create");
+    assert_eq!(sg.group_id.as_deref(), Some(id.as_str()));
+    let named = SecurityGroup::objects()
+        .using(&moto.session)
+        .list()
+        .filter("group-name", ["retry"])
+        .await
+        .expect("list");
+    assert_eq!(named.len(), 1);
+    assert_eq!(named[0].group_id.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        rule_set(&named[0].ip_permissions),
+        [("tcp".into(), Some(22), "10.0.0.0/8".into())]
+    );
+}

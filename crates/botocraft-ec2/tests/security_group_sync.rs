@@ -3,8 +3,8 @@
 
 mod common;
 
-use botocraft_core::Error;
-use botocraft_ec2::{IpPermission, IpRange, SecurityGroup, UserIdGroupPair};
+use botocraft_core::{Error, PrimaryModel};
+use botocraft_ec2::{IpPermission, IpRange, SecurityGroup, Tag, UserIdGroupPair};
 use common::fx;
 
 fn tcp(port: i32, cidr: &str, description: Option<&str>) -> IpPermission {
@@ -261,5 +261,46 @@ async fn this_group_deleted_during_the_save_is_not_found() {
     let err = g.save().await.unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     assert_eq!(err.code(), Some("InvalidGroup.NotFound"));
+    f.done();
+}
+
+#[tokio::test]
+async fn a_new_group_whose_rules_fail_is_kept_and_a_second_save_retries_them() {
+    let f = fx("security_group_sync_create_retry");
+    let mut g = SecurityGroup {
+        group_name: Some("web".into()),
+        description: Some("web servers".into()),
+        vpc_id: Some("vpc-1".into()),
+        ip_permissions: Some(vec![tcp(22, "10.0.0.0/8", None)]),
+        tags: Some(vec![Tag {
+            key: Some("env".into()),
+            value: Some("prod".into()),
+        }]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let err = g.save().await.unwrap_err();
+    let (_, code, message) = service_error(&err);
+    assert_eq!(code, "RulesPerSecurityGroupLimitExceeded");
+    assert!(message.contains("sg-new was created"), "{message}");
+    // The model is now the created group, still asking for its rule.
+    assert_eq!(g.group_id.as_deref(), Some("sg-new"));
+    assert!(g.state().is_persisted());
+    assert_eq!(g.changed_fields(), ["ip_permissions"]);
+    assert_eq!(g.ip_permissions, Some(vec![tcp(22, "10.0.0.0/8", None)]));
+
+    g.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "CreateSecurityGroup",
+            "DescribeSecurityGroups",
+            "DescribeSecurityGroups",
+            "AuthorizeSecurityGroupIngress",
+            "DescribeSecurityGroups",
+            "AuthorizeSecurityGroupIngress"
+        ]
+    );
+    assert!(g.changed_fields().is_empty());
     f.done();
 }

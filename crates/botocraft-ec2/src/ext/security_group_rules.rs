@@ -703,8 +703,14 @@ pub(crate) async fn security_group_update(
 /// (which takes no rules): its ingress rules are authorized, and when the
 /// model gives egress rules they replace the allow-all rule AWS adds to a
 /// new VPC group (`None` keeps it). Answers the group as AWS now holds it.
+///
+/// Before any rule is written, `group` becomes the created group (its id,
+/// its fetched state) still asking for the model's rules: the group exists
+/// whatever happens next, so when the rules fail, `group` is that group
+/// with its rules unsaved, and `save()` again retries them as an update
+/// instead of creating a second group.
 pub(crate) async fn security_group_after_create(
-    group: &SecurityGroup,
+    group: &mut SecurityGroup,
     created: SecurityGroup,
 ) -> Result<SecurityGroup> {
     let mut fields = Vec::new();
@@ -723,7 +729,27 @@ pub(crate) async fn security_group_after_create(
         .ok_or_else(|| super::missing("SecurityGroup", "save", "GroupId"))?;
     // The created group's manager: the session it was created through.
     let manager = created.manager();
-    write_rules(&manager, group, &fields, &id).await?;
+    let mut adopted = created;
+    for field in &fields {
+        match *field {
+            "ip_permissions" => adopted.ip_permissions = group.ip_permissions.clone(),
+            _ => adopted.ip_permissions_egress = group.ip_permissions_egress.clone(),
+        }
+    }
+    if group.tags.is_some() {
+        adopted.tags = group.tags.clone();
+    }
+    *group = adopted;
+    write_rules(&manager, group, &fields, &id)
+        .await
+        .map_err(|e| {
+            annotate(
+                e,
+                &format!(
+                    "the group {id} was created without these rules; the model is now that group, and save() again retries them"
+                ),
+            )
+        })?;
     manager.get(id).await
 }
 

@@ -2141,11 +2141,11 @@ async fn security_group_rule_keeps_the_sources_owner_and_peering_connection() {
         .get(id.as_str())
         .await
         .expect("get again");
-    assert!(now
-        .ip_permissions
-        .iter()
-        .flatten()
-        .all(|p| p.user_id_group_pairs.as_deref().unwrap_or_default().is_empty()));
+    assert!(now.ip_permissions.iter().flatten().all(|p| p
+        .user_id_group_pairs
+        .as_deref()
+        .unwrap_or_default()
+        .is_empty()));
 }
 
 #[tokio::test]
@@ -2194,7 +2194,9 @@ async fn security_group_created_with_a_bad_rule_is_kept_and_saved_again() {
     let id = sg.group_id.clone().expect("the created group's id");
 
     sg.ip_permissions = Some(vec![rule("tcp", Some(22), "10.0.0.0/8")]);
-    sg.save().await.expect("second save: an update, not a create");
+    sg.save()
+        .await
+        .expect("second save: an update, not a create");
     assert_eq!(sg.group_id.as_deref(), Some(id.as_str()));
     let named = SecurityGroup::objects()
         .using(&moto.session)
@@ -2207,5 +2209,66 @@ async fn security_group_created_with_a_bad_rule_is_kept_and_saved_again() {
     assert_eq!(
         rule_set(&named[0].ip_permissions),
         [("tcp".into(), Some(22), "10.0.0.0/8".into())]
+    );
+}
+
+/// `save()` of a new instance launches it with the model's monitoring and
+/// metadata options (RunInstances takes them in another shape), and refuses
+/// a described instance's attached volumes rather than launch without them.
+#[tokio::test]
+async fn instance_save_sends_monitoring_and_metadata_options_and_refuses_attachments() {
+    use botocraft::ec2::{
+        HttpTokensState, InstanceBlockDeviceMapping, InstanceMetadataOptionsResponse, Monitoring,
+        MonitoringState,
+    };
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "launch").await;
+    let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "launch-a").await;
+    let model = Instance {
+        image_id: Some(AMI.into()),
+        instance_type: Some("t2.micro".into()),
+        subnet_id: subnet.subnet_id.clone(),
+        monitoring: Some(Monitoring {
+            state: Some(MonitoringState::Enabled),
+            ..Default::default()
+        }),
+        metadata_options: Some(InstanceMetadataOptionsResponse {
+            http_tokens: Some(HttpTokensState::Required),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut with_disks = model.clone().using(&moto.session);
+    with_disks.block_device_mappings = Some(vec![InstanceBlockDeviceMapping {
+        device_name: Some("/dev/xvda".into()),
+        ..Default::default()
+    }]);
+    let err = with_disks.save().await.expect_err("attached volumes");
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("block_device_mappings"), "{err}");
+    assert!(Instance::objects()
+        .using(&moto.session)
+        .list()
+        .filter("subnet-id", [subnet.subnet_id.clone().unwrap()])
+        .await
+        .expect("list")
+        .is_empty());
+
+    let mut instance = model.using(&moto.session);
+    instance.save().await.expect("run instance");
+    let fetched = Instance::objects()
+        .using(&moto.session)
+        .get(instance.instance_id.clone().unwrap())
+        .await
+        .expect("get instance");
+    assert_eq!(
+        fetched.monitoring.and_then(|m| m.state),
+        Some(MonitoringState::Enabled)
+    );
+    assert_eq!(
+        fetched.metadata_options.and_then(|o| o.http_tokens),
+        Some(HttpTokensState::Required)
     );
 }

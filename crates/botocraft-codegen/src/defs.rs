@@ -126,6 +126,12 @@ pub struct ModelDef {
     /// what to change.
     #[serde(default)]
     pub separate_tags: bool,
+    /// Fields (wire names) a fetched model's `save()` does not watch for
+    /// edits it cannot send: large descriptions of what the resource has
+    /// (an instance's attached volumes), whose fingerprint would cost every
+    /// listed model more than the check is worth.
+    #[serde(default)]
+    pub unwatched: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]

@@ -942,7 +942,12 @@ impl<'a> Emitter<'a> {
         if let Some(def) = model.manager.get("create") {
             let m = self.method(name, model, "create", def)?;
             let mut add = |ident: &str| {
+                let unwatched = model
+                    .unwatched
+                    .iter()
+                    .any(|w| fields.iter().any(|f| &f.wire == w && f.ident == ident));
                 if Some(ident) != tag_ident.as_deref()
+                    && !unwatched
                     && !tracked.iter().any(|t| t == ident)
                     && !identity.iter().any(|t| t == ident)
                     && !create_only.iter().any(|t| t == ident)
@@ -956,6 +961,13 @@ impl<'a> Emitter<'a> {
             for source in m.def.from_model.values().filter(|v| v.contains('.')) {
                 let root = source.split(['[', '.']).next().unwrap_or_default();
                 if let Some(f) = fields.iter().find(|f| f.wire == root) {
+                    add(&f.ident);
+                }
+            }
+            // A member converted by a function from the model field of the
+            // same name (an instance's `IamInstanceProfile`).
+            for member in m.def.from_model_fn.keys() {
+                if let Some(f) = fields.iter().find(|f| &f.wire == member) {
                     add(&f.ident);
                 }
             }

@@ -11,7 +11,10 @@ use botocraft_core::{Error, PrimaryModel, Result};
 
 use crate::generated::*;
 
+mod instance;
 mod security_group_rules;
+
+pub(crate) use instance::*;
 
 pub(crate) use security_group_rules::{security_group_after_create, security_group_update};
 

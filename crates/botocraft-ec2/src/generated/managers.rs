@@ -3150,6 +3150,36 @@ impl InstanceManager {
         {
             input.security_group_ids = Some(v);
         }
+        match crate::ext::instance_block_device_mappings(model) {
+            Ok(Some(v)) => input.block_device_mappings = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match crate::ext::instance_iam_profile(model) {
+            Ok(Some(v)) => input.iam_instance_profile = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match crate::ext::instance_metadata_options(model) {
+            Ok(Some(v)) => input.metadata_options = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match crate::ext::instance_monitoring(model) {
+            Ok(Some(v)) => input.monitoring = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match crate::ext::instance_network_interfaces(model) {
+            Ok(Some(v)) => input.network_interfaces = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match crate::ext::instance_security_group_names(model) {
+            Ok(Some(v)) => input.security_groups = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("instance")),
@@ -3815,6 +3845,8 @@ impl InstanceCreate {
     }
 
     /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see Block device mappings in the Amazon EC2 User Guide.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<BlockDeviceMapping>>,
@@ -3887,6 +3919,8 @@ impl InstanceCreate {
     }
 
     /// Specifies whether detailed monitoring is enabled for the instance.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn monitoring(mut self, value: impl Into<RunInstancesMonitoringEnabled>) -> Self {
         self.input.monitoring = Some(value.into());
         self
@@ -3920,6 +3954,8 @@ impl InstanceCreate {
     }
 
     /// \[Default VPC\] The names of the security groups.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn security_groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.security_groups = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4019,6 +4055,8 @@ impl InstanceCreate {
     }
 
     /// The metadata options for the instance. For more information, see Configure the Instance Metadata Service options.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn metadata_options(mut self, value: impl Into<InstanceMetadataOptionsRequest>) -> Self {
         self.input.metadata_options = Some(value.into());
         self
@@ -4122,6 +4160,8 @@ impl InstanceCreate {
     }
 
     /// The network interfaces to associate with the instance.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceNetworkInterfaceSpecification>>,
@@ -4131,6 +4171,8 @@ impl InstanceCreate {
     }
 
     /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn iam_instance_profile(
         mut self,
         value: impl Into<IamInstanceProfileSpecification>,

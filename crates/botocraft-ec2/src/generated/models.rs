@@ -1023,7 +1023,7 @@ impl PrimaryModel for Instance {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 13, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+            std::array::from_fn::<_, 16, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -1269,7 +1269,7 @@ impl Instance {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 10] = [
+    const FIXED: [&'static str; 13] = [
         "instance_id",
         "image_id",
         "kernel_id",
@@ -1280,13 +1280,16 @@ impl Instance {
         "private_ip_address",
         "client_token",
         "security_groups",
+        "iam_instance_profile",
+        "metadata_options",
+        "monitoring",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["instance_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 13] {
         [
             botocraft_core::fingerprint(&self.instance_id),
             botocraft_core::fingerprint(&self.image_id),
@@ -1298,6 +1301,9 @@ impl Instance {
             botocraft_core::fingerprint(&self.private_ip_address),
             botocraft_core::fingerprint(&self.client_token),
             botocraft_core::fingerprint(&self.security_groups),
+            botocraft_core::fingerprint(&self.iam_instance_profile),
+            botocraft_core::fingerprint(&self.metadata_options),
+            botocraft_core::fingerprint(&self.monitoring),
         ]
     }
 
@@ -4931,11 +4937,12 @@ impl LaunchTemplateVersion {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 4] = [
+    const FIXED: [&'static str; 5] = [
         "launch_template_id",
         "version_number",
         "launch_template_name",
         "version_description",
+        "launch_template_data",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -4946,12 +4953,13 @@ impl LaunchTemplateVersion {
     ];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.launch_template_id),
             botocraft_core::fingerprint(&self.version_number),
             botocraft_core::fingerprint(&self.launch_template_name),
             botocraft_core::fingerprint(&self.version_description),
+            botocraft_core::fingerprint(&self.launch_template_data),
         ]
     }
 
@@ -6178,14 +6186,17 @@ impl DhcpOptions {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 1] = ["dhcp_options_id"];
+    const FIXED: [&'static str; 2] = ["dhcp_options_id", "dhcp_configurations"];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["dhcp_options_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
-        [botocraft_core::fingerprint(&self.dhcp_options_id)]
+    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.dhcp_options_id),
+            botocraft_core::fingerprint(&self.dhcp_configurations),
+        ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:

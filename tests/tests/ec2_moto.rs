@@ -2272,3 +2272,34 @@ async fn instance_save_sends_monitoring_and_metadata_options_and_refuses_attachm
         Some(HttpTokensState::Required)
     );
 }
+
+/// `launch` starts several instances and returns every one; `create` of a
+/// model starts exactly one.
+#[tokio::test]
+async fn launch_returns_every_instance_it_started() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "fleet").await;
+    let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "fleet-a").await;
+    let launched = Instance::objects()
+        .using(&moto.session)
+        .launch(AMI, 3)
+        .min_count(3)
+        .instance_type("t2.micro")
+        .subnet_id(subnet.subnet_id.clone().unwrap())
+        .await
+        .expect("launch 3");
+    assert_eq!(launched.len(), 3);
+    let listed = Instance::objects()
+        .using(&moto.session)
+        .list()
+        .filter("subnet-id", [subnet.subnet_id.clone().unwrap()])
+        .await
+        .expect("list");
+    let mut ids: Vec<_> = listed.iter().map(|i| i.instance_id.clone()).collect();
+    let mut got: Vec<_> = launched.iter().map(|i| i.instance_id.clone()).collect();
+    ids.sort();
+    got.sort();
+    assert_eq!(ids, got);
+}

@@ -246,27 +246,24 @@ async fn save_of_a_cleared_attribute_is_an_error() {
 }
 
 #[tokio::test]
-async fn create_builder_sets_counts_token_groups_and_user_data() {
+async fn launch_sets_counts_token_groups_and_user_data_and_returns_every_instance() {
     let f = fx("instance_create_builder");
-    let model = Instance {
-        image_id: Some("ami-0abc".into()),
-        ..Default::default()
-    };
-    let i = Instance::objects()
+    let launched = Instance::objects()
         .using(&f.session)
-        .create(&model)
+        .launch("ami-0abc", 2)
         .min_count(2)
-        .max_count(2)
         .client_token("my-token")
         .security_group_ids(["sg-1", "sg-2"])
         .user_data("IyEvYmluL3No")
         .await
         .unwrap();
-    // The first launched instance is returned.
-    assert_eq!(i.instance_id.as_deref(), Some("i-a"));
+    let ids: Vec<_> = launched.iter().map(|i| i.instance_id.as_deref()).collect();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], Some("i-a"));
     let body = &f.sent()[0].body;
     assert_eq!(body["SecurityGroupId.2"], "sg-2");
     assert_eq!(body["ClientToken"], "my-token");
+    assert_eq!(body["MaxCount"], "2");
     f.done();
 }
 

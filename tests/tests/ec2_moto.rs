@@ -2303,3 +2303,34 @@ async fn launch_returns_every_instance_it_started() {
     got.sort();
     assert_eq!(ids, got);
 }
+
+/// `get_many` with an id that does not exist is NotFound (the call is about
+/// those ids), and an empty id is refused before anything is sent.
+#[tokio::test]
+async fn get_many_missing_is_not_found_and_empty_ids_are_refused() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "known").await;
+    let err = Vpc::objects()
+        .using(&moto.session)
+        .get_many([vpc.vpc_id.clone().unwrap(), "vpc-0deadbeef0000000".into()])
+        .await
+        .expect_err("one missing");
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidVpcID.NotFound"));
+    for err in [
+        Vpc::objects()
+            .using(&moto.session)
+            .get("")
+            .await
+            .unwrap_err(),
+        Vpc::objects()
+            .using(&moto.session)
+            .get_many([" "])
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    }
+}

@@ -1735,6 +1735,24 @@ impl<'a> Emitter<'a> {
             };
             let _ = writeln!(s, "        if input.{}.is_none() {{\n            return Err(Error::validation({:?}));\n        }}", f.ident, format!("{op} needs `{}`{hint}", f.wire));
         }
+        // An empty id is a mistake (an unset variable), not a key: AWS
+        // answers it with a confusing error, or lists everything.
+        if matches!(m.name, "get" | "get_many") {
+            for (f, _) in self.positional(m)? {
+                let check = match f.ty.as_str() {
+                    "Vec<String>" => format!(
+                        "input.{}.as_ref().is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))",
+                        f.ident
+                    ),
+                    "String" => format!(
+                        "input.{}.as_deref().is_some_and(|k| k.trim().is_empty())",
+                        f.ident
+                    ),
+                    _ => continue,
+                };
+                let _ = writeln!(s, "        if {check} {{\n            return Err(Error::validation({:?}));\n        }}", format!("{name}::objects().{}: an empty `{}`", m.name, Self::setter_name(m.def, f)));
+            }
+        }
         // Context the ids carry: a long ARN names the cluster its resource is
         // in, and without it the call would look in the default cluster.
         if !m.def.infer.is_empty() {
@@ -2183,8 +2201,28 @@ impl<'a> Emitter<'a> {
         let ofields = self.types.fields(m.output_shape.as_ref().unwrap());
         let of = self.field(&ofields, ot, op)?;
         let out_ty = &self.types.names[m.output_shape.as_ref().unwrap()];
+        // A listing keeps its own error: what is missing is not the listed
+        // kind. `get_many` is about its ids: one of them missing is NotFound.
+        let codes: Vec<String> = self
+            .defs
+            .models
+            .get(m.model_name)
+            .map(|d| d.not_found.iter().map(|c| format!("{c:?}")).collect())
+            .unwrap_or_default();
+        let (key_clone, map) = if m.name == "get_many" && !codes.is_empty() {
+            (
+                "                let key = key.clone();\n",
+                format!(
+                    ".map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))",
+                    codes.join(", "),
+                    m.model_name
+                ),
+            )
+        } else {
+            ("", String::new())
+        };
         Ok(format!(
-            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            move |token| {{\n                let session = session.clone();\n                let mut input = input.clone();\n                input.{inf} = token;\n                async move {{\n                    // A listing keeps its own error: what is missing is not the listed kind.\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n",
+            "        let pager = TokenPaginator::new(OPERATION, {{\n            let session = session.clone();\n            let input = input.clone();\n            move |token| {{\n                let session = session.clone();\n                let mut input = input.clone();\n{key_clone}                input.{inf} = token;\n                async move {{\n                    let out = call::<_, {out_ty}>(&*session, &super::SERVICE, OPERATION, {wrapper}, &input).await{map}?;\n                    Ok(Page {{ items: out.{r}.unwrap_or_default(){project}, next_token: out.{of} }})\n                }}\n            }}\n        }});\n",
             inf = inf.ident,
             of = of.ident,
             r = r.ident,

@@ -365,6 +365,15 @@ impl AutoScalingGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .auto_scaling_group_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "AutoScalingGroup::objects().get: an empty `auto_scaling_group_name`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AutoScalingGroupsType>(
@@ -492,6 +501,15 @@ impl AutoScalingGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .auto_scaling_group_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "AutoScalingGroup::objects().get_many: an empty `auto_scaling_group_names`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .auto_scaling_group_names
@@ -506,9 +524,9 @@ impl AutoScalingGroupGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, AutoScalingGroupsType>(
                         &*session,
                         &super::SERVICE,
@@ -516,7 +534,15 @@ impl AutoScalingGroupGetMany {
                         Some("DescribeAutoScalingGroupsResult"),
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &["ValidationError:not found"],
+                            "AutoScalingGroup",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.auto_scaling_groups.unwrap_or_default(),
                         next_token: out.next_token,
@@ -685,7 +711,6 @@ impl AutoScalingGroupList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, AutoScalingGroupsType>(
                         &*session,
                         &super::SERVICE,
@@ -1795,7 +1820,6 @@ impl AutoScalingGroupInstanceStatus {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, AutoScalingInstancesType>(
                         &*session,
                         &super::SERVICE,
@@ -2023,7 +2047,6 @@ impl AutoScalingGroupActivities {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ActivitiesType>(
                         &*session,
                         &super::SERVICE,
@@ -2299,7 +2322,6 @@ impl AutoScalingGroupGetTags {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, TagsType>(
                         &*session,
                         &super::SERVICE,
@@ -2508,6 +2530,15 @@ impl LaunchConfigurationGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .launch_configuration_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "LaunchConfiguration::objects().get: an empty `launch_configuration_name`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, LaunchConfigurationsType>(
@@ -2628,6 +2659,15 @@ impl LaunchConfigurationGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .launch_configuration_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "LaunchConfiguration::objects().get_many: an empty `launch_configuration_names`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .launch_configuration_names
@@ -2642,9 +2682,9 @@ impl LaunchConfigurationGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, LaunchConfigurationsType>(
                         &*session,
                         &super::SERVICE,
@@ -2652,7 +2692,15 @@ impl LaunchConfigurationGetMany {
                         Some("DescribeLaunchConfigurationsResult"),
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &["ValidationError:not found"],
+                            "LaunchConfiguration",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.launch_configurations.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2777,7 +2825,6 @@ impl LaunchConfigurationList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, LaunchConfigurationsType>(
                         &*session,
                         &super::SERVICE,

@@ -250,6 +250,13 @@ impl VpcGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpc_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation("Vpc::objects().get: an empty `vpc_id`"));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -386,6 +393,15 @@ impl VpcGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpc_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Vpc::objects().get_many: an empty `vpc_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -396,9 +412,9 @@ impl VpcGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcsResult>(
                         &*session,
                         &super::SERVICE,
@@ -406,7 +422,10 @@ impl VpcGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key)
+                    })?;
                     Ok(Page {
                         items: out.vpcs.unwrap_or_default(),
                         next_token: out.next_token,
@@ -552,7 +571,6 @@ impl VpcList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcsResult>(
                         &*session,
                         &super::SERVICE,
@@ -1330,6 +1348,15 @@ impl SubnetGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .subnet_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Subnet::objects().get: an empty `subnet_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -1468,6 +1495,15 @@ impl SubnetGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .subnet_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Subnet::objects().get_many: an empty `subnet_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -1478,9 +1514,9 @@ impl SubnetGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSubnetsResult>(
                         &*session,
                         &super::SERVICE,
@@ -1488,7 +1524,10 @@ impl SubnetGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key)
+                    })?;
                     Ok(Page {
                         items: out.subnets.unwrap_or_default(),
                         next_token: out.next_token,
@@ -1634,7 +1673,6 @@ impl SubnetList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSubnetsResult>(
                         &*session,
                         &super::SERVICE,
@@ -2170,6 +2208,15 @@ impl SecurityGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .group_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "SecurityGroup::objects().get: an empty `group_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeSecurityGroupsResult>(
@@ -2315,6 +2362,15 @@ impl SecurityGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .group_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "SecurityGroup::objects().get_many: an empty `group_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -2325,9 +2381,9 @@ impl SecurityGroupGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSecurityGroupsResult>(
                         &*session,
                         &super::SERVICE,
@@ -2335,7 +2391,10 @@ impl SecurityGroupGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key)
+                    })?;
                     Ok(Page {
                         items: out.security_groups.unwrap_or_default(),
                         next_token: out.next_token,
@@ -2491,7 +2550,6 @@ impl SecurityGroupList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSecurityGroupsResult>(
                         &*session,
                         &super::SERVICE,
@@ -3466,6 +3524,15 @@ impl InstanceGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .instance_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Instance::objects().get: an empty `instance_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -3610,6 +3677,15 @@ impl InstanceGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .instance_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Instance::objects().get_many: an empty `instance_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.instance_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -3620,9 +3696,9 @@ impl InstanceGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInstancesResult>(
                         &*session,
                         &super::SERVICE,
@@ -3630,7 +3706,10 @@ impl InstanceGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+                    })?;
                     Ok(Page {
                         items: out
                             .reservations
@@ -3785,7 +3864,6 @@ impl InstanceList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInstancesResult>(
                         &*session,
                         &super::SERVICE,
@@ -6142,6 +6220,13 @@ impl AmiGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .image_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation("Ami::objects().get: an empty `image_id`"));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -6320,7 +6405,6 @@ impl AmiList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeImagesResult>(
                         &*session,
                         &super::SERVICE,
@@ -7093,6 +7177,15 @@ impl InternetGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .internet_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "InternetGateway::objects().get: an empty `internet_gateway_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeInternetGatewaysResult>(
@@ -7245,6 +7338,15 @@ impl InternetGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .internet_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "InternetGateway::objects().get_many: an empty `internet_gateway_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .internet_gateway_ids
@@ -7259,9 +7361,9 @@ impl InternetGatewayGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInternetGatewaysResult>(
                         &*session,
                         &super::SERVICE,
@@ -7269,7 +7371,15 @@ impl InternetGatewayGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &["InvalidInternetGatewayID.NotFound"],
+                            "InternetGateway",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.internet_gateways.unwrap_or_default(),
                         next_token: out.next_token,
@@ -7426,7 +7536,6 @@ impl InternetGatewayList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInternetGatewaysResult>(
                         &*session,
                         &super::SERVICE,
@@ -8058,6 +8167,15 @@ impl RouteTableGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .route_table_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "RouteTable::objects().get: an empty `route_table_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeRouteTablesResult>(
@@ -8201,6 +8319,15 @@ impl RouteTableGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .route_table_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "RouteTable::objects().get_many: an empty `route_table_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -8211,9 +8338,9 @@ impl RouteTableGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeRouteTablesResult>(
                         &*session,
                         &super::SERVICE,
@@ -8221,7 +8348,15 @@ impl RouteTableGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &["InvalidRouteTableID.NotFound"],
+                            "RouteTable",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.route_tables.unwrap_or_default(),
                         next_token: out.next_token,
@@ -8367,7 +8502,6 @@ impl RouteTableList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeRouteTablesResult>(
                         &*session,
                         &super::SERVICE,
@@ -9391,6 +9525,15 @@ impl NatGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .nat_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "NatGateway::objects().get: an empty `nat_gateway_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNatGatewaysResult>(
@@ -9500,6 +9643,15 @@ impl NatGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .nat_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "NatGateway::objects().get_many: an empty `nat_gateway_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -9510,9 +9662,9 @@ impl NatGatewayGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNatGatewaysResult>(
                         &*session,
                         &super::SERVICE,
@@ -9520,7 +9672,10 @@ impl NatGatewayGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key)
+                    })?;
                     Ok(Page {
                         items: out.nat_gateways.unwrap_or_default(),
                         next_token: out.next_token,
@@ -9663,7 +9818,6 @@ impl NatGatewayList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNatGatewaysResult>(
                         &*session,
                         &super::SERVICE,
@@ -10346,6 +10500,15 @@ impl AddressGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .allocation_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Address::objects().get: an empty `allocation_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -10462,6 +10625,15 @@ impl AddressGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .allocation_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Address::objects().get_many: an empty `allocation_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.allocation_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -11307,6 +11479,15 @@ impl VolumeGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .volume_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Volume::objects().get: an empty `volume_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -11451,6 +11632,15 @@ impl VolumeGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .volume_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Volume::objects().get_many: an empty `volume_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -11461,9 +11651,9 @@ impl VolumeGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVolumesResult>(
                         &*session,
                         &super::SERVICE,
@@ -11471,7 +11661,10 @@ impl VolumeGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key)
+                    })?;
                     Ok(Page {
                         items: out.volumes.unwrap_or_default(),
                         next_token: out.next_token,
@@ -11623,7 +11816,6 @@ impl VolumeList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVolumesResult>(
                         &*session,
                         &super::SERVICE,
@@ -12496,6 +12688,15 @@ impl SnapshotGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .snapshot_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Snapshot::objects().get: an empty `snapshot_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -12649,6 +12850,15 @@ impl SnapshotGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .snapshot_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Snapshot::objects().get_many: an empty `snapshot_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -12659,9 +12869,9 @@ impl SnapshotGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSnapshotsResult>(
                         &*session,
                         &super::SERVICE,
@@ -12669,7 +12879,10 @@ impl SnapshotGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
+                    })?;
                     Ok(Page {
                         items: out.snapshots.unwrap_or_default(),
                         next_token: out.next_token,
@@ -12830,7 +13043,6 @@ impl SnapshotList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeSnapshotsResult>(
                         &*session,
                         &super::SERVICE,
@@ -13433,7 +13645,6 @@ impl SnapshotListLocked {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeLockedSnapshotsResult>(
                         &*session,
                         &super::SERVICE,
@@ -13907,6 +14118,15 @@ impl KeyPairGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .key_pair_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "KeyPair::objects().get: an empty `key_pair_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -14026,6 +14246,15 @@ impl KeyPairGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .key_pair_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "KeyPair::objects().get_many: an empty `key_pair_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.key_pair_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -14661,6 +14890,15 @@ impl LaunchTemplateGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .launch_template_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "LaunchTemplate::objects().get: an empty `launch_template_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplatesResult>(
@@ -14822,6 +15060,15 @@ impl LaunchTemplateGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .launch_template_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "LaunchTemplate::objects().get_many: an empty `launch_template_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .launch_template_ids
@@ -14836,9 +15083,9 @@ impl LaunchTemplateGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeLaunchTemplatesResult>(
                         &*session,
                         &super::SERVICE,
@@ -14846,7 +15093,18 @@ impl LaunchTemplateGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &[
+                                "InvalidLaunchTemplateId.NotFound",
+                                "InvalidLaunchTemplateName.NotFoundException",
+                            ],
+                            "LaunchTemplate",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.launch_templates.unwrap_or_default(),
                         next_token: out.next_token,
@@ -15018,7 +15276,6 @@ impl LaunchTemplateList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeLaunchTemplatesResult>(
                         &*session,
                         &super::SERVICE,
@@ -15584,6 +15841,24 @@ impl LaunchTemplateVersionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .launch_template_id
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "LaunchTemplateVersion::objects().get: an empty `launch_template_id`",
+            ));
+        }
+        if input
+            .versions
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "LaunchTemplateVersion::objects().get: an empty `version`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplateVersionsResult>(
@@ -15794,7 +16069,6 @@ impl LaunchTemplateVersionList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeLaunchTemplateVersionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -16367,6 +16641,15 @@ impl NetworkInterfaceGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .network_interface_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "NetworkInterface::objects().get: an empty `network_interface_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNetworkInterfacesResult>(
@@ -16525,6 +16808,15 @@ impl NetworkInterfaceGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .network_interface_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "NetworkInterface::objects().get_many: an empty `network_interface_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .network_interface_ids
@@ -16539,9 +16831,9 @@ impl NetworkInterfaceGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkInterfacesResult>(
                         &*session,
                         &super::SERVICE,
@@ -16549,7 +16841,15 @@ impl NetworkInterfaceGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &["InvalidNetworkInterfaceID.NotFound"],
+                            "NetworkInterface",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.network_interfaces.unwrap_or_default(),
                         next_token: out.next_token,
@@ -16712,7 +17012,6 @@ impl NetworkInterfaceList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkInterfacesResult>(
                         &*session,
                         &super::SERVICE,
@@ -17822,7 +18121,6 @@ impl NetworkInterfacePermissions {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkInterfacePermissionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -18180,7 +18478,6 @@ impl InstanceTypeInfoGetMany {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInstanceTypesResult>(
                         &*session,
                         &super::SERVICE,
@@ -18347,7 +18644,6 @@ impl InstanceTypeInfoList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeInstanceTypesResult>(
                         &*session,
                         &super::SERVICE,
@@ -18673,6 +18969,15 @@ impl NetworkAclGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .network_acl_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "NetworkAcl::objects().get: an empty `network_acl_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNetworkAclsResult>(
@@ -18816,6 +19121,15 @@ impl NetworkAclGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .network_acl_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "NetworkAcl::objects().get_many: an empty `network_acl_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -18826,9 +19140,9 @@ impl NetworkAclGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkAclsResult>(
                         &*session,
                         &super::SERVICE,
@@ -18836,7 +19150,15 @@ impl NetworkAclGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &["InvalidNetworkAclID.NotFound"],
+                            "NetworkAcl",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.network_acls.unwrap_or_default(),
                         next_token: out.next_token,
@@ -18982,7 +19304,6 @@ impl NetworkAclList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeNetworkAclsResult>(
                         &*session,
                         &super::SERVICE,
@@ -19786,6 +20107,15 @@ impl PlacementGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .group_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "PlacementGroup::objects().get: an empty `group_name`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribePlacementGroupsResult>(
@@ -19911,6 +20241,15 @@ impl PlacementGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .group_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "PlacementGroup::objects().get_many: an empty `group_names`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.group_names.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -20526,6 +20865,15 @@ impl DhcpOptionsGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .dhcp_options_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "DhcpOptions::objects().get: an empty `dhcp_options_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDhcpOptionsResult>(
@@ -20669,6 +21017,15 @@ impl DhcpOptionsGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .dhcp_options_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "DhcpOptions::objects().get_many: an empty `dhcp_options_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .dhcp_options_ids
@@ -20683,9 +21040,9 @@ impl DhcpOptionsGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeDhcpOptionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -20693,7 +21050,15 @@ impl DhcpOptionsGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &["InvalidDhcpOptionID.NotFound"],
+                            "DhcpOptions",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.dhcp_options.unwrap_or_default(),
                         next_token: out.next_token,
@@ -20843,7 +21208,6 @@ impl DhcpOptionsList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeDhcpOptionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -21320,6 +21684,15 @@ impl CustomerGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .customer_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "CustomerGateway::objects().get: an empty `customer_gateway_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeCustomerGatewaysResult>(
@@ -21445,6 +21818,15 @@ impl CustomerGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .customer_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "CustomerGateway::objects().get_many: an empty `customer_gateway_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .customer_gateway_ids
@@ -22076,6 +22458,15 @@ impl VpnGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpn_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "VpnGateway::objects().get: an empty `vpn_gateway_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnGatewaysResult>(
@@ -22192,6 +22583,15 @@ impl VpnGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpn_gateway_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "VpnGateway::objects().get_many: an empty `vpn_gateway_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.vpn_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -22949,6 +23349,15 @@ impl VpcPeeringConnectionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpc_peering_connection_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "VpcPeeringConnection::objects().get: an empty `vpc_peering_connection_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcPeeringConnectionsResult>(
@@ -23104,6 +23513,15 @@ impl VpcPeeringConnectionGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpc_peering_connection_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "VpcPeeringConnection::objects().get_many: an empty `vpc_peering_connection_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .vpc_peering_connection_ids
@@ -23118,9 +23536,9 @@ impl VpcPeeringConnectionGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcPeeringConnectionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -23128,7 +23546,18 @@ impl VpcPeeringConnectionGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &[
+                                "InvalidVpcPeeringConnectionID.NotFound",
+                                "InvalidVpcPeeringConnectionId.NotFound",
+                            ],
+                            "VpcPeeringConnection",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.vpc_peering_connections.unwrap_or_default(),
                         next_token: out.next_token,
@@ -23285,7 +23714,6 @@ impl VpcPeeringConnectionList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcPeeringConnectionsResult>(
                         &*session,
                         &super::SERVICE,
@@ -24053,6 +24481,15 @@ impl VpcEndpointGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpc_endpoint_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "VpcEndpoint::objects().get: an empty `vpc_endpoint_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcEndpointsResult>(
@@ -24196,6 +24633,15 @@ impl VpcEndpointGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpc_endpoint_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "VpcEndpoint::objects().get_many: an empty `vpc_endpoint_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .vpc_endpoint_ids
@@ -24210,9 +24656,9 @@ impl VpcEndpointGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcEndpointsResult>(
                         &*session,
                         &super::SERVICE,
@@ -24220,7 +24666,15 @@ impl VpcEndpointGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(
+                            e,
+                            &["InvalidVpcEndpointId.NotFound"],
+                            "VpcEndpoint",
+                            &key,
+                        )
+                    })?;
                     Ok(Page {
                         items: out.vpc_endpoints.unwrap_or_default(),
                         next_token: out.next_token,
@@ -24370,7 +24824,6 @@ impl VpcEndpointList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeVpcEndpointsResult>(
                         &*session,
                         &super::SERVICE,
@@ -25066,6 +25519,15 @@ impl VpnConnectionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpn_connection_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "VpnConnection::objects().get: an empty `vpn_connection_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnConnectionsResult>(
@@ -25191,6 +25653,15 @@ impl VpnConnectionGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .vpn_connection_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "VpnConnection::objects().get_many: an empty `vpn_connection_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .vpn_connection_ids
@@ -25887,6 +26358,15 @@ impl FlowLogGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .flow_log_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "FlowLog::objects().get: an empty `flow_log_id`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -25993,6 +26473,15 @@ impl FlowLogGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .flow_log_ids
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "FlowLog::objects().get_many: an empty `flow_log_ids`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -26003,9 +26492,9 @@ impl FlowLogGetMany {
             move |token| {
                 let session = session.clone();
                 let mut input = input.clone();
+                let key = key.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeFlowLogsResult>(
                         &*session,
                         &super::SERVICE,
@@ -26013,7 +26502,10 @@ impl FlowLogGetMany {
                         None,
                         &input,
                     )
-                    .await?;
+                    .await
+                    .map_err(|e| {
+                        error::map_not_found(e, &["InvalidFlowLogId.NotFound"], "FlowLog", &key)
+                    })?;
                     Ok(Page {
                         items: out.flow_logs.unwrap_or_default(),
                         next_token: out.next_token,
@@ -26156,7 +26648,6 @@ impl FlowLogList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeFlowLogsResult>(
                         &*session,
                         &super::SERVICE,

@@ -365,6 +365,15 @@ impl RepositoryGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .repository_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Repository::objects().get: an empty `repository_name`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeRepositoriesResponse>(
@@ -457,6 +466,15 @@ impl RepositoryGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .repository_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Repository::objects().get_many: an empty `repository_names`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .repository_names
@@ -604,7 +622,6 @@ impl RepositoryList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeRepositoriesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -1783,7 +1800,6 @@ impl RepositoryListImages {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListImagesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -2151,6 +2167,15 @@ impl EcrImageGet {
         if input.repository_name.is_none() {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
+        if input
+            .repository_name
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "EcrImage::objects().get: an empty `repository_name`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -2243,6 +2268,15 @@ impl EcrImageGetMany {
         let mut input = self.input;
         if input.repository_name.is_none() {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
+        }
+        if input
+            .repository_name
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "EcrImage::objects().get_many: an empty `repository_name`",
+            ));
         }
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -2400,7 +2434,6 @@ impl EcrImageList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeImagesResponse>(
                         &*session,
                         &super::SERVICE,

@@ -244,6 +244,15 @@ impl ClusterGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .clusters
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Cluster::objects().get: an empty `cluster`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeClustersResponse>(
@@ -347,6 +356,15 @@ impl ClusterGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .clusters
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Cluster::objects().get_many: an empty `clusters`",
+            ));
+        }
         let session = self.manager.session()?;
         if input.clusters.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -482,7 +500,6 @@ impl ClusterList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListClustersResponse>(
                         &*session,
                         &super::SERVICE,
@@ -1185,6 +1202,15 @@ impl TaskDefinitionGet {
                 "DescribeTaskDefinition needs `taskDefinition`",
             ));
         }
+        if input
+            .task_definition
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "TaskDefinition::objects().get: an empty `task_definition`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskDefinitionResponse>(
@@ -1325,7 +1351,6 @@ impl TaskDefinitionList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListTaskDefinitionsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -2190,7 +2215,6 @@ impl TaskDefinitionFamilies {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListTaskDefinitionFamiliesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -2585,6 +2609,15 @@ impl ServiceGet {
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
+        if input
+            .services
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Service::objects().get: an empty `service`",
+            ));
+        }
         if input.cluster.is_none() {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
@@ -2720,6 +2753,15 @@ impl ServiceGetMany {
         let mut input = self.input;
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
+        }
+        if input
+            .services
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Service::objects().get_many: an empty `services`",
+            ));
         }
         if input.cluster.is_none() {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
@@ -2903,7 +2945,6 @@ impl ServiceList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListServicesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -4097,6 +4138,13 @@ impl TaskGet {
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
+        if input
+            .tasks
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation("Task::objects().get: an empty `task`"));
+        }
         if input.cluster.is_none() {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
@@ -4227,6 +4275,15 @@ impl TaskGetMany {
         let mut input = self.input;
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
+        }
+        if input
+            .tasks
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "Task::objects().get_many: an empty `tasks`",
+            ));
         }
         if input.cluster.is_none() {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
@@ -4434,7 +4491,6 @@ impl TaskList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListTasksResponse>(
                         &*session,
                         &super::SERVICE,
@@ -5220,6 +5276,15 @@ impl ContainerInstanceGet {
                 "DescribeContainerInstances needs `containerInstances`",
             ));
         }
+        if input
+            .container_instances
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "ContainerInstance::objects().get: an empty `container_instance`",
+            ));
+        }
         if input.cluster.is_none() {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
@@ -5358,6 +5423,15 @@ impl ContainerInstanceGetMany {
         if input.container_instances.is_none() {
             return Err(Error::validation(
                 "DescribeContainerInstances needs `containerInstances`",
+            ));
+        }
+        if input
+            .container_instances
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "ContainerInstance::objects().get_many: an empty `container_instances`",
             ));
         }
         if input.cluster.is_none() {
@@ -5539,7 +5613,6 @@ impl ContainerInstanceList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListContainerInstancesResponse>(
                         &*session,
                         &super::SERVICE,
@@ -5683,7 +5756,6 @@ impl ContainerInstanceListTasks {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListTasksResponse>(
                         &*session,
                         &super::SERVICE,
@@ -5922,6 +5994,15 @@ impl CapacityProviderGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .capacity_providers
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "CapacityProvider::objects().get: an empty `capacity_provider`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeCapacityProvidersResponse>(
@@ -6038,6 +6119,15 @@ impl CapacityProviderGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .capacity_providers
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "CapacityProvider::objects().get_many: an empty `capacity_providers`",
+            ));
+        }
         let session = self.manager.session()?;
         if input
             .capacity_providers
@@ -6206,7 +6296,6 @@ impl CapacityProviderList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, DescribeCapacityProvidersResponse>(
                         &*session,
                         &super::SERVICE,
@@ -6814,6 +6903,33 @@ impl TaskSetGet {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
+        if input
+            .cluster
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "TaskSet::objects().get: an empty `cluster`",
+            ));
+        }
+        if input
+            .service
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "TaskSet::objects().get: an empty `service`",
+            ));
+        }
+        if input
+            .task_sets
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "TaskSet::objects().get: an empty `task_set`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskSetsResponse>(
@@ -6939,6 +7055,24 @@ impl TaskSetGetMany {
         }
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
+        }
+        if input
+            .cluster
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "TaskSet::objects().get_many: an empty `cluster`",
+            ));
+        }
+        if input
+            .service
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "TaskSet::objects().get_many: an empty `service`",
+            ));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -7682,6 +7816,15 @@ impl ServiceRevisionGet {
                 "DescribeServiceRevisions needs `serviceRevisionArns`",
             ));
         }
+        if input
+            .service_revision_arns
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "ServiceRevision::objects().get: an empty `service_revision_arn`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeServiceRevisionsResponse>(
@@ -7791,6 +7934,15 @@ impl ServiceRevisionGetMany {
         if input.service_revision_arns.is_none() {
             return Err(Error::validation(
                 "DescribeServiceRevisions needs `serviceRevisionArns`",
+            ));
+        }
+        if input
+            .service_revision_arns
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "ServiceRevision::objects().get_many: an empty `service_revision_arns`",
             ));
         }
         let session = self.manager.session()?;
@@ -8006,6 +8158,15 @@ impl ServiceDeploymentGet {
                 "DescribeServiceDeployments needs `serviceDeploymentArns`",
             ));
         }
+        if input
+            .service_deployment_arns
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "ServiceDeployment::objects().get: an empty `service_deployment_arn`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeServiceDeploymentsResponse>(
@@ -8119,6 +8280,15 @@ impl ServiceDeploymentGetMany {
         if input.service_deployment_arns.is_none() {
             return Err(Error::validation(
                 "DescribeServiceDeployments needs `serviceDeploymentArns`",
+            ));
+        }
+        if input
+            .service_deployment_arns
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "ServiceDeployment::objects().get_many: an empty `service_deployment_arns`",
             ));
         }
         let session = self.manager.session()?;
@@ -8291,7 +8461,6 @@ impl ServiceDeploymentList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListServiceDeploymentsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -8572,6 +8741,15 @@ impl DaemonGet {
         if input.daemon_arn.is_none() {
             return Err(Error::validation("DescribeDaemon needs `daemonArn`"));
         }
+        if input
+            .daemon_arn
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "Daemon::objects().get: an empty `daemon_arn`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -8695,7 +8873,6 @@ impl DaemonList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListDaemonsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -9265,6 +9442,15 @@ impl DaemonTaskDefinitionGet {
                 "DescribeDaemonTaskDefinition needs `daemonTaskDefinition`",
             ));
         }
+        if input
+            .daemon_task_definition
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "DaemonTaskDefinition::objects().get: an empty `daemon_task_definition`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDaemonTaskDefinitionResponse>(
@@ -9415,7 +9601,6 @@ impl DaemonTaskDefinitionList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListDaemonTaskDefinitionsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -9838,6 +10023,15 @@ impl DaemonRevisionGet {
                 "DescribeDaemonRevisions needs `daemonRevisionArns`",
             ));
         }
+        if input
+            .daemon_revision_arns
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "DaemonRevision::objects().get: an empty `daemon_revision_arn`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDaemonRevisionsResponse>(
@@ -9947,6 +10141,15 @@ impl DaemonRevisionGetMany {
         if input.daemon_revision_arns.is_none() {
             return Err(Error::validation(
                 "DescribeDaemonRevisions needs `daemonRevisionArns`",
+            ));
+        }
+        if input
+            .daemon_revision_arns
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "DaemonRevision::objects().get_many: an empty `daemon_revision_arns`",
             ));
         }
         let session = self.manager.session()?;
@@ -10157,7 +10360,6 @@ impl DaemonDeploymentList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListDaemonDeploymentsResponse>(
                         &*session,
                         &super::SERVICE,
@@ -10356,6 +10558,15 @@ impl ExpressGatewayServiceGet {
                 "DescribeExpressGatewayService needs `serviceArn`",
             ));
         }
+        if input
+            .service_arn
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "ExpressGatewayService::objects().get: an empty `service_arn`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeExpressGatewayServiceResponse>(
@@ -10490,7 +10701,6 @@ impl ExpressGatewayServiceList {
                 let mut input = input.clone();
                 input.next_token = token;
                 async move {
-                    // A listing keeps its own error: what is missing is not the listed kind.
                     let out = call::<_, ListServicesByNamespaceResponse>(
                         &*session,
                         &super::SERVICE,

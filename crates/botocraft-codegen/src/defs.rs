@@ -220,6 +220,10 @@ pub struct MethodDef {
     /// `task/<cluster>/<id>` names its cluster).
     #[serde(default)]
     pub infer: BTreeMap<String, String>,
+    /// An id-list member with which AWS refuses a page size
+    /// (`DescribeInstances` with `InstanceIds`): when ids are given, the page
+    /// size is not sent (AWS answers the ids in one page).
+    pub no_page_size_with: Option<String>,
     /// Model fields the response leaves out, filled from the request:
     /// model field → input member (`CreateRepository` answers without the
     /// tags it was given).

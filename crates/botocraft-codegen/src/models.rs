@@ -1527,7 +1527,11 @@ impl<'a> Emitter<'a> {
             .and_then(|key| m.input_fields.iter().find(|f| f.wire == key))
             .filter(|f| f.ty == "i32");
         if let Some(f) = limit {
-            let _ = writeln!(out, "    /// How many results to ask for per page (`{wire}`; AWS's own default when\n    /// not set, and AWS's limits apply). Every page is still fetched; with\n    /// `.pages()`/`.stream()`, smaller pages arrive sooner.\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
+            let with_ids = match &m.def.no_page_size_with {
+                Some(ids) => format!("\n    /// Not sent when `{ids}` are given: AWS refuses a page size with them and\n    /// answers them in one page."),
+                None => String::new(),
+            };
+            let _ = writeln!(out, "    /// How many results to ask for per page (`{wire}`; AWS's own default when\n    /// not set, and AWS's limits apply). Every page is still fetched; with\n    /// `.pages()`/`.stream()`, smaller pages arrive sooner.{with_ids}\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
         }
         for f in &m.input_fields {
             if positional.contains(&f.wire.as_str())
@@ -1752,6 +1756,20 @@ impl<'a> Emitter<'a> {
                 };
                 let _ = writeln!(s, "        if {check} {{\n            return Err(Error::validation({:?}));\n        }}", format!("{name}::objects().{}: an empty `{}`", m.name, Self::setter_name(m.def, f)));
             }
+        }
+        if let Some(ids) = &m.def.no_page_size_with {
+            let ids = self.field(&m.input_fields, ids, m.name)?;
+            let limit = self
+                .paginators
+                .pagination
+                .get(op)
+                .and_then(|p| p.limit_key.as_deref())
+                .ok_or(format!(
+                    "{name}.{}: no_page_size_with needs a paginated operation",
+                    m.name
+                ))?;
+            let limit = self.field(&m.input_fields, limit, m.name)?;
+            let _ = writeln!(s, "        if input.{}.as_ref().is_some_and(|v| !v.is_empty()) {{\n            input.{} = None;\n        }}", ids.ident, limit.ident);
         }
         // Context the ids carry: a long ARN names the cluster its resource is
         // in, and without it the call would look in the default cluster.

@@ -3605,6 +3605,8 @@ impl InstanceGetMany {
     /// How many results to ask for per page (`MaxResults`; AWS's own default when
     /// not set, and AWS's limits apply). Every page is still fetched; with
     /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -3685,6 +3687,9 @@ impl InstanceGetMany {
             return Err(Error::validation(
                 "Instance::objects().get_many: an empty `instance_ids`",
             ));
+        }
+        if input.instance_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
         }
         let session = self.manager.session()?;
         if input.instance_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -3774,6 +3779,8 @@ impl InstanceList {
     /// How many results to ask for per page (`MaxResults`; AWS's own default when
     /// not set, and AWS's limits apply). Every page is still fetched; with
     /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -3852,6 +3859,9 @@ impl InstanceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input.instance_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input.instance_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -16736,6 +16746,8 @@ impl NetworkInterfaceGetMany {
     /// How many results to ask for per page (`MaxResults`; AWS's own default when
     /// not set, and AWS's limits apply). Every page is still fetched; with
     /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `NetworkInterfaceIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -16816,6 +16828,13 @@ impl NetworkInterfaceGetMany {
             return Err(Error::validation(
                 "NetworkInterface::objects().get_many: an empty `network_interface_ids`",
             ));
+        }
+        if input
+            .network_interface_ids
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            input.max_results = None;
         }
         let session = self.manager.session()?;
         if input
@@ -16915,6 +16934,8 @@ impl NetworkInterfaceList {
     /// How many results to ask for per page (`MaxResults`; AWS's own default when
     /// not set, and AWS's limits apply). Every page is still fetched; with
     /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `NetworkInterfaceIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -16996,6 +17017,13 @@ impl NetworkInterfaceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .network_interface_ids
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input
             .network_interface_ids

@@ -618,3 +618,18 @@ async fn save_of_a_field_set_to_none_clears_a_list_and_refuses_the_rest() {
     assert_eq!(f.operations(), ["DescribeServices", "UpdateService"]);
     f.done();
 }
+
+/// `scale()` makes the model what AWS answered: unsaved edits to other
+/// fields would be lost, so it refuses before sending anything.
+#[tokio::test]
+async fn scale_refuses_to_discard_unsaved_edits() {
+    let f = fx("service_get");
+    let mut svc = get_web(&f).await;
+    svc.task_definition = Some("web:4".into());
+    let err = svc.scale(5).await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("task_definition"), "{err}");
+    assert_eq!(f.operations(), ["DescribeServices"]);
+    assert_eq!(svc.task_definition.as_deref(), Some("web:4"));
+    f.done();
+}

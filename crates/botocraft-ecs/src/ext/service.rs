@@ -220,8 +220,11 @@ impl Service {
     /// when the response omits them. Returns as soon as AWS accepts the
     /// change; see [`Service::scale_and_wait`].
     ///
-    /// Fails with [`Error::Validation`] for a negative count or when
-    /// `serviceName` or `clusterArn` is not set.
+    /// Fails with [`Error::Validation`] for a negative count, when
+    /// `serviceName` or `clusterArn` is not set, or, before sending anything,
+    /// when a fetched service has unsaved edits besides `desired_count`
+    /// (making `self` what AWS returned would discard them: `save()` them
+    /// first). Unsaved tag edits are kept.
     ///
     /// ```no_run
     /// use botocraft_ecs::Service;
@@ -240,6 +243,20 @@ impl Service {
             )));
         }
         let (service, cluster) = self.service_and_cluster("scale")?;
+        if self._state.is_persisted() {
+            let pending: Vec<&str> = self
+                .changed_fields()
+                .into_iter()
+                .filter(|f| *f != "desired_count")
+                .chain(self.changed_fixed_fields())
+                .collect();
+            if !pending.is_empty() {
+                return Err(Error::validation(format!(
+                    "Service.scale() would discard the unsaved edits to {}: save() them first, or fetch the service again",
+                    pending.join(", ")
+                )));
+            }
+        }
         let updated = self
             .manager()
             .partial_update(service)

@@ -1311,26 +1311,21 @@ impl<'a> Emitter<'a> {
                     let index = tracked.iter().position(|t| *t == mf.ident).ok_or_else(|| {
                         format!("{name}.update: {} is sent but not tracked", mf.ident)
                     })?;
-                    // A fetched field set to `None` means "remove it": a list
-                    // is sent empty, anything else cannot be removed and is
-                    // refused rather than silently left as it was.
-                    let cleared = if mf.ty.starts_with("Vec<") && f.ty == mf.ty {
+                    // A fetched list set to `None` means "remove them all":
+                    // it is sent empty. Other members set to `None` are left
+                    // out, which for some is what AWS needs (a gp2 volume's
+                    // `Iops`).
+                    let changed = if mf.ty.starts_with("Vec<") && f.ty == mf.ty {
                         format!(
                             "input.{} = Some(model.{id}.clone().unwrap_or_default());",
                             f.ident,
                             id = mf.ident
                         )
                     } else {
-                        format!("if model.{id}.is_none() {{ cleared.push({:?}); }} input.{} = model.{id}.clone();", names::bare(&mf.ident), f.ident, id = mf.ident)
+                        format!("input.{} = model.{id}.clone();", f.ident, id = mf.ident)
                     };
-                    if !init.iter().any(|l| l.contains("let mut cleared")) {
-                        init.push(
-                            "#[allow(unused_mut)] let mut cleared: Vec<&'static str> = Vec::new();"
-                                .to_string(),
-                        );
-                    }
                     init.push(format!(
-                        "match before {{ None => input.{} = model.{id}.clone(), Some(b) if b.differs({index}, &model.{id}) => {{ {cleared} }} Some(_) => {{}} }}",
+                        "match before {{ None => input.{} = model.{id}.clone(), Some(b) if b.differs({index}, &model.{id}) => {{ {changed} }} Some(_) => {{}} }}",
                         f.ident,
                         id = mf.ident
                     ));
@@ -1460,11 +1455,7 @@ impl<'a> Emitter<'a> {
                 let _ = writeln!(body, "        {line}");
             }
         }
-        let finish = if init.iter().any(|l| l.contains("let mut cleared")) {
-            format!("let mut request = {}::new(self.clone(), input, key);\n        if !cleared.is_empty() {{\n            request.error = Some(Error::validation(format!(\"{name}: {{}} cannot be removed by an update (set to None after it was fetched); set a value instead\", cleared.join(\", \"))));\n        }}\n        request", m.builder)
-        } else {
-            format!("{}::new(self.clone(), input, key)", m.builder)
-        };
+        let finish = format!("{}::new(self.clone(), input, key)", m.builder);
         let _ = writeln!(
             out,
             "    pub fn {}(&self, {}) -> {} {{\n{key_stmt}        let key: String = {key};\n{body}        {finish}\n    }}\n",

@@ -11300,14 +11300,9 @@ impl VolumeManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.volume_id = model.volume_id.clone();
-        #[allow(unused_mut)]
-        let mut cleared: Vec<&'static str> = Vec::new();
         match before {
             None => input.size = model.size.clone(),
             Some(b) if b.differs(0, &model.size) => {
-                if model.size.is_none() {
-                    cleared.push("size");
-                }
                 input.size = model.size.clone();
             }
             Some(_) => {}
@@ -11315,9 +11310,6 @@ impl VolumeManager {
         match before {
             None => input.volume_type = model.volume_type.clone(),
             Some(b) if b.differs(1, &model.volume_type) => {
-                if model.volume_type.is_none() {
-                    cleared.push("volume_type");
-                }
                 input.volume_type = model.volume_type.clone();
             }
             Some(_) => {}
@@ -11325,9 +11317,6 @@ impl VolumeManager {
         match before {
             None => input.iops = model.iops.clone(),
             Some(b) if b.differs(2, &model.iops) => {
-                if model.iops.is_none() {
-                    cleared.push("iops");
-                }
                 input.iops = model.iops.clone();
             }
             Some(_) => {}
@@ -11335,9 +11324,6 @@ impl VolumeManager {
         match before {
             None => input.throughput = model.throughput.clone(),
             Some(b) if b.differs(3, &model.throughput) => {
-                if model.throughput.is_none() {
-                    cleared.push("throughput");
-                }
                 input.throughput = model.throughput.clone();
             }
             Some(_) => {}
@@ -11345,18 +11331,11 @@ impl VolumeManager {
         match before {
             None => input.multi_attach_enabled = model.multi_attach_enabled.clone(),
             Some(b) if b.differs(4, &model.multi_attach_enabled) => {
-                if model.multi_attach_enabled.is_none() {
-                    cleared.push("multi_attach_enabled");
-                }
                 input.multi_attach_enabled = model.multi_attach_enabled.clone();
             }
             Some(_) => {}
         }
-        let mut request = VolumeUpdate::new(self.clone(), input, key);
-        if !cleared.is_empty() {
-            request.error = Some(Error::validation(format!("Volume: {} cannot be removed by an update (set to None after it was fetched); set a value instead", cleared.join(", "))));
-        }
-        request
+        VolumeUpdate::new(self.clone(), input, key)
     }
 
     /// Calls `DeleteVolume`.

@@ -127,8 +127,6 @@ impl RepositoryManager {
         input.registry_id = model.registry_id.clone();
         input.repository_name = model.repository_name.clone();
         input.image_tag_mutability = model.image_tag_mutability.clone();
-        #[allow(unused_mut)]
-        let mut cleared: Vec<&'static str> = Vec::new();
         match before {
             None => {
                 input.image_tag_mutability_exclusion_filters =
@@ -144,11 +142,7 @@ impl RepositoryManager {
             }
             Some(_) => {}
         }
-        let mut request = RepositoryUpdate::new(self.clone(), input, key);
-        if !cleared.is_empty() {
-            request.error = Some(Error::validation(format!("Repository: {} cannot be removed by an update (set to None after it was fetched); set a value instead", cleared.join(", "))));
-        }
-        request
+        RepositoryUpdate::new(self.clone(), input, key)
     }
 
     /// Calls `DeleteRepository`.

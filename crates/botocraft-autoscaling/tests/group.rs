@@ -690,3 +690,25 @@ async fn waiters_need_a_name() {
         .unwrap_err();
     assert!(matches!(err, Error::Validation { .. }));
 }
+
+/// A rename of a fetched group would update (and become) another group:
+/// refused before anything is sent, and `scale()` refuses it too rather than
+/// fold it into the baseline.
+#[tokio::test]
+async fn save_and_scale_refuse_a_rename() {
+    let f = fx("asg_get");
+    let mut g = web(&f).await;
+    g.auto_scaling_group_name = Some("other".into());
+    g.max_size = Some(8);
+    let err = g.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("`auto_scaling_group_name` (it names"),
+        "{err}"
+    );
+    let err = g.scale(3).await.unwrap_err();
+    assert!(err.to_string().contains("auto_scaling_group_name"), "{err}");
+    assert_eq!(g.changed_fixed_fields(), ["auto_scaling_group_name"]);
+    f.done();
+}

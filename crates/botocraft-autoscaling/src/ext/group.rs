@@ -291,6 +291,16 @@ impl AutoScalingGroup {
         })?;
         let persisted = self._state.is_persisted();
         if persisted {
+            // Before anything is sent: a rename would update another group.
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "AutoScalingGroup",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateAutoScalingGroup cannot change it",
+                ));
+            }
             // Only what changed since the fetch: nothing changed, no call.
             let changed = self.changed_fields();
             if !changed.is_empty() {
@@ -374,6 +384,7 @@ impl AutoScalingGroup {
                 .changed_fields()
                 .into_iter()
                 .filter(|f| *f != "desired_capacity")
+                .chain(self.changed_fixed_fields())
                 .collect();
             if !pending.is_empty() {
                 return Err(Error::validation(format!(

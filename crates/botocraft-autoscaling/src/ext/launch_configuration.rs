@@ -21,7 +21,8 @@ impl LaunchConfiguration {
     /// another name and point the group at it).
     pub async fn save(&mut self) -> Result<()> {
         if self._state.is_persisted() {
-            let changed = self.changed_fields();
+            let mut changed = self.changed_fields();
+            changed.extend(self.changed_fixed_fields());
             if changed.is_empty() {
                 return Ok(());
             }

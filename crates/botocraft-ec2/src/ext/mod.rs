@@ -248,6 +248,16 @@ impl KeyPair {
         let session = manager.session()?;
         let desired = self.tag_map();
         if self.state().is_persisted() {
+            // Before anything is sent: AWS cannot rename or re-key a key pair.
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "KeyPair",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a KeyPair",
+                ));
+            }
             if let Some(desired) = desired {
                 let before = self.state().tag_snapshot().unwrap_or_default();
                 if before != desired {

@@ -42,7 +42,8 @@ use crate::env::Env;
 /// through a `CONNECT` tunnel, with TLS end to end. Proxies reached over TLS
 /// (`https://`) and SOCKS proxies are not supported: a session or transport
 /// given one fails to build with [`Error::Config`] rather than connecting
-/// directly behind your back.
+/// directly behind your back. The same URL in an environment variable is
+/// skipped with a warning instead (other programs reading it may handle it).
 ///
 /// ```
 /// use botocraft_transport::ProxyConfig;
@@ -66,6 +67,8 @@ pub struct ProxyConfig {
 struct Setting {
     url: String,
     source: String,
+    /// From an environment variable, not from code.
+    from_env: bool,
 }
 
 impl ProxyConfig {
@@ -85,6 +88,7 @@ impl ProxyConfig {
         self.https = Some(Setting {
             url: url.into(),
             source: "the https proxy".to_owned(),
+            from_env: false,
         });
         self
     }
@@ -94,6 +98,7 @@ impl ProxyConfig {
         self.http = Some(Setting {
             url: url.into(),
             source: "the http proxy".to_owned(),
+            from_env: false,
         });
         self
     }
@@ -120,6 +125,7 @@ impl ProxyConfig {
             first(names).map(|(name, url)| Setting {
                 url,
                 source: name.to_owned(),
+                from_env: true,
             })
         };
         ProxyConfig {
@@ -135,17 +141,35 @@ impl ProxyConfig {
     }
 
     /// The matcher the connector consults, after checking every URL; `None`
-    /// when nothing is proxied.
+    /// when nothing is proxied. A URL given in code that cannot work is an
+    /// error; one from the environment (set for other programs too, which
+    /// may well handle `https://` or SOCKS proxies) is skipped with a
+    /// warning, and those requests connect directly, as they did before
+    /// proxies were read.
     pub(crate) fn matcher(&self) -> Result<Option<Matcher>> {
-        if self.is_none() {
+        let usable = |setting: &Option<Setting>| -> Result<Option<String>> {
+            let Some(setting) = setting else {
+                return Ok(None);
+            };
+            match setting.checked_url() {
+                Ok(url) => Ok(Some(url)),
+                Err(e) if setting.from_env => {
+                    tracing::warn!("ignoring {}: {e}", setting.source);
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        let (https, http) = (usable(&self.https)?, usable(&self.http)?);
+        if https.is_none() && http.is_none() {
             return Ok(None);
         }
         let mut builder = Matcher::builder();
-        if let Some(setting) = &self.https {
-            builder = builder.https(setting.checked_url()?);
+        if let Some(url) = https {
+            builder = builder.https(url);
         }
-        if let Some(setting) = &self.http {
-            builder = builder.http(setting.checked_url()?);
+        if let Some(url) = http {
+            builder = builder.http(url);
         }
         if let Some(hosts) = &self.no_proxy {
             builder = builder.no(hosts.as_str());
@@ -379,7 +403,11 @@ mod tests {
             ("http://pro xy", "not a URL"),
         ] {
             let vars = env(&[("HTTPS_PROXY", bad)]);
-            let err = ProxyConfig::from_env(&vars).matcher().unwrap_err();
+            // From the environment: skipped, the requests go direct.
+            assert!(ProxyConfig::from_env(&vars).matcher().unwrap().is_none());
+            let mut config = ProxyConfig::from_env(&vars);
+            config.https.as_mut().unwrap().from_env = false;
+            let err = config.matcher().unwrap_err();
             let text = err.to_string();
             assert!(matches!(err, Error::Config { .. }), "{bad}: {err:?}");
             assert!(

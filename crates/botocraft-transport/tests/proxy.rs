@@ -282,16 +282,27 @@ async fn sts_calls_for_the_credentials_take_the_same_proxy_and_ca_bundle() {
     );
 }
 
-#[test]
-fn an_unusable_proxy_url_fails_the_build_unless_overridden_in_code() {
-    let env = || vec![("HTTPS_PROXY", "socks5://proxy.corp.example:1080".to_owned())];
-    let err = session(env(), "https://ecs.us-east-1.amazonaws.com").unwrap_err();
-    assert!(matches!(err, Error::Config { .. }), "{err:?}");
-    assert!(err.to_string().contains("HTTPS_PROXY"), "{err}");
-    AwsSession::builder()
-        .env(Env::from_vars(env()))
+/// A proxy URL that cannot work is an error when given in code; in the
+/// environment (which other programs read too) it is skipped, and requests
+/// connect directly.
+#[tokio::test]
+async fn an_unusable_proxy_url_fails_in_code_and_is_skipped_from_the_environment() {
+    let err = AwsSession::builder()
+        .env(Env::from_vars(Vec::<(String, String)>::new()))
         .region("us-east-1")
-        .proxy(ProxyConfig::none())
+        .proxy(ProxyConfig::all("socks5://proxy.corp.example:1080"))
         .build()
-        .unwrap();
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    let server = ecs_server().await;
+    for bad in ["socks5h://127.0.0.1:1", "https://proxy.corp.example:3128"] {
+        session(vec![("HTTPS_PROXY", bad.to_owned())], &server.uri())
+            .expect("an unusable proxy in the environment does not fail the build");
+    }
+    let session = session(
+        vec![("HTTP_PROXY", "socks5h://127.0.0.1:1".into())],
+        &server.uri(),
+    )
+    .unwrap();
+    list_clusters(&session).await.unwrap();
 }

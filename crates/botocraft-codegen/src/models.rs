@@ -1770,17 +1770,16 @@ impl<'a> Emitter<'a> {
                 .into_iter()
                 .next()
                 .ok_or(format!("{name}.{}: infer needs a positional id", m.name))?;
-            let first = if ids.ty.starts_with("Vec<") {
-                format!(
-                    "input.{}.as_ref().and_then(|v| v.first()).map(String::as_str)",
-                    ids.ident
-                )
+            let all_ids = if ids.ty.starts_with("Vec<") {
+                format!("input.{}.iter().flatten().map(String::as_str)", ids.ident)
             } else {
-                format!("input.{}.as_deref()", ids.ident)
+                format!("input.{}.as_deref().into_iter()", ids.ident)
             };
             for (member, regex) in &m.def.infer {
                 let f = self.field(&m.input_fields, member, m.name)?;
-                let _ = writeln!(s, "        if input.{id}.is_none() {{\n            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> = std::sync::LazyLock::new(|| botocraft_core::transform::compile({regex:?}));\n            input.{id} = botocraft_core::transform::capture(&RE, {first}).map(str::to_owned);\n        }}", id = f.ident);
+                // One call looks in one place: ids naming different ones are
+                // refused rather than all looked up in the first one's.
+                let _ = writeln!(s, "        if input.{id}.is_none() {{\n            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> = std::sync::LazyLock::new(|| botocraft_core::transform::compile({regex:?}));\n            let named: Vec<&str> = {all_ids}.filter_map(|id| botocraft_core::transform::capture(&RE, Some(id))).collect();\n            if let Some(first) = named.first() {{\n                if let Some(other) = named.iter().find(|n| *n != first) {{\n                    return Err(Error::validation(format!({msg:?}, first, other)));\n                }}\n                input.{id} = Some(first.to_string());\n            }}\n        }}", id = f.ident, msg = format!("{name}::objects().{}: the ids name different {member}s ({{}}, {{}}); one call looks in one: make one per {member}", m.name));
             }
         }
         // Bad input is reported before anything else, even a missing region.

@@ -311,3 +311,19 @@ async fn wait_until_stopped_times_out() {
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     f.done();
 }
+
+/// Task ARNs from two clusters cannot be described in one call: refused,
+/// rather than the second cluster's tasks silently missing.
+#[tokio::test]
+async fn get_many_of_arns_in_different_clusters_is_refused() {
+    let f = fx("task_get");
+    let other = "arn:aws:ecs:us-east-1:123456789012:task/c2/22222222222222222222222222222222";
+    let err = Task::objects()
+        .using(&f.session)
+        .get_many([T1, other])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("(c1, c2)"), "{err}");
+    assert!(f.operations().is_empty());
+}

@@ -2581,15 +2581,19 @@ impl ServiceGet {
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
                 });
-            input.cluster = botocraft_core::transform::capture(
-                &RE,
-                input
-                    .services
-                    .as_ref()
-                    .and_then(|v| v.first())
-                    .map(String::as_str),
-            )
-            .map(str::to_owned);
+            let named: Vec<&str> = input
+                .services
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("Service::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                input.cluster = Some(first.to_string());
+            }
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -2726,15 +2730,19 @@ impl ServiceGetMany {
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
                 });
-            input.cluster = botocraft_core::transform::capture(
-                &RE,
-                input
-                    .services
-                    .as_ref()
-                    .and_then(|v| v.first())
-                    .map(String::as_str),
-            )
-            .map(str::to_owned);
+            let named: Vec<&str> = input
+                .services
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("Service::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                input.cluster = Some(first.to_string());
+            }
         }
         let session = self.manager.session()?;
         if input.services.as_ref().is_some_and(|v| v.is_empty()) {
@@ -4108,15 +4116,19 @@ impl TaskGet {
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
                 });
-            input.cluster = botocraft_core::transform::capture(
-                &RE,
-                input
-                    .tasks
-                    .as_ref()
-                    .and_then(|v| v.first())
-                    .map(String::as_str),
-            )
-            .map(str::to_owned);
+            let named: Vec<&str> = input
+                .tasks
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("Task::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                input.cluster = Some(first.to_string());
+            }
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -4248,15 +4260,19 @@ impl TaskGetMany {
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
                 });
-            input.cluster = botocraft_core::transform::capture(
-                &RE,
-                input
-                    .tasks
-                    .as_ref()
-                    .and_then(|v| v.first())
-                    .map(String::as_str),
-            )
-            .map(str::to_owned);
+            let named: Vec<&str> = input
+                .tasks
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("Task::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                input.cluster = Some(first.to_string());
+            }
         }
         let session = self.manager.session()?;
         if input.tasks.as_ref().is_some_and(|v| v.is_empty()) {
@@ -5248,15 +5264,19 @@ impl ContainerInstanceGet {
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
                 });
-            input.cluster = botocraft_core::transform::capture(
-                &RE,
-                input
-                    .container_instances
-                    .as_ref()
-                    .and_then(|v| v.first())
-                    .map(String::as_str),
-            )
-            .map(str::to_owned);
+            let named: Vec<&str> = input
+                .container_instances
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("ContainerInstance::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                input.cluster = Some(first.to_string());
+            }
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -5397,15 +5417,19 @@ impl ContainerInstanceGetMany {
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
                 });
-            input.cluster = botocraft_core::transform::capture(
-                &RE,
-                input
-                    .container_instances
-                    .as_ref()
-                    .and_then(|v| v.first())
-                    .map(String::as_str),
-            )
-            .map(str::to_owned);
+            let named: Vec<&str> = input
+                .container_instances
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("ContainerInstance::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                input.cluster = Some(first.to_string());
+            }
         }
         let session = self.manager.session()?;
         if input

@@ -1950,13 +1950,36 @@ impl<'a> Emitter<'a> {
                     s.push_str(&self.pager(m)?);
                     let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())\n            .boxed())");
                 } else if let (Some(batch), Some(list)) = (m.def.batch, positional_list.clone()) {
-                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {call};");
-                    s.push_str(
-                        &self
-                            .failures_check(m, true)?
-                            .replace("\n        ", "\n            ")
-                            .replacen("        if", "            if", 1),
-                    );
+                    // A call that acts (DeleteTaskDefinitions) in batches has
+                    // done the earlier batches' work when a later one fails:
+                    // the error names it.
+                    let acting = !matches!(m.name, "get" | "get_many" | "list");
+                    let done_id = if self
+                        .defs
+                        .models
+                        .get(m.model_name)
+                        .is_some_and(|d| d.arn.is_some())
+                    {
+                        "x.arn().map(str::to_owned)"
+                    } else {
+                        "x.pk().map(|k| k.to_string())"
+                    };
+                    let sent = match call.strip_suffix('?') {
+                        Some(fallible) if acting => format!("match {fallible} {{ Ok(out) => out, Err(e) if !items.is_empty() => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: items.iter().filter_map(|x: &{name}| {done_id}).collect(), failures: vec![e] }}), Err(e) => return Err(e) }}"),
+                        _ => call.clone(),
+                    };
+                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {sent};");
+                    let mut check = self
+                        .failures_check(m, true)?
+                        .replace("\n        ", "\n            ")
+                        .replacen("        if", "            if", 1);
+                    if acting {
+                        check = check.replace(
+                            &format!("out.{r}.iter().flatten().filter_map"),
+                            &format!("items.iter().chain(out.{r}.iter().flatten()).filter_map"),
+                        );
+                    }
+                    s.push_str(&check);
                     let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.take().unwrap_or_default(){};\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::described(items.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                     // An explicitly empty key list means "none", not "all".
                     let guard = format!("        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::described(Vec::new()));\n        }}\n");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use botocraft_core::PrimaryModel;
+use botocraft_core::{Error, PrimaryModel};
 use botocraft_ecs::*;
 use common::*;
 use serde_json::json;
@@ -185,6 +185,26 @@ async fn delete_in_batches_of_ten() {
         .unwrap();
     assert_eq!(qs.len(), 12);
     assert_eq!(f.operations().len(), 2);
+    f.done();
+}
+
+/// The first batch was deleted when the second fails: the error names the
+/// deleted revisions next to the failure instead of dropping them.
+#[tokio::test]
+async fn delete_failing_in_a_later_batch_names_what_was_deleted() {
+    let f = fx("td_delete_second_batch_fails");
+    let names: Vec<String> = (1..=12).map(|i| format!("web:{i}")).collect();
+    let err = TaskDefinition::objects()
+        .using(&f.session)
+        .delete(names)
+        .await
+        .unwrap_err();
+    let Error::Partial { done, failures, .. } = &err else {
+        panic!("expected Error::Partial, got {err:?}");
+    };
+    assert_eq!(done.len(), 10);
+    assert!(done[0].ends_with(":task-definition/web:1"), "{done:?}");
+    assert_eq!(failures[0].code(), Some("InvalidParameterException"));
     f.done();
 }
 

@@ -2072,7 +2072,7 @@ impl TaskDefinitionDelete {
             let mut input = input.clone();
             input.task_definitions = Some(chunk.to_vec());
             #[allow(unused_mut)]
-            let mut out = call::<_, DeleteTaskDefinitionsResponse>(
+            let mut out = match call::<_, DeleteTaskDefinitionsResponse>(
                 &*session,
                 &super::SERVICE,
                 OPERATION,
@@ -2087,7 +2087,21 @@ impl TaskDefinitionDelete {
                     "TaskDefinition",
                     &key,
                 )
-            })?;
+            }) {
+                Ok(out) => out,
+                Err(e) if !items.is_empty() => {
+                    return Err(Error::Partial {
+                        service: super::SERVICE.name,
+                        operation: OPERATION.to_owned(),
+                        done: items
+                            .iter()
+                            .filter_map(|x: &TaskDefinition| x.arn().map(str::to_owned))
+                            .collect(),
+                        failures: vec![e],
+                    })
+                }
+                Err(e) => return Err(e),
+            };
             if let Some(e) = error::partial_failure(
                 super::SERVICE.name,
                 OPERATION,
@@ -2098,9 +2112,9 @@ impl TaskDefinitionDelete {
                     .flatten()
                     .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
                 true,
-                out.task_definitions
+                items
                     .iter()
-                    .flatten()
+                    .chain(out.task_definitions.iter().flatten())
                     .filter_map(|x| x.arn().map(str::to_owned))
                     .collect(),
             ) {

@@ -758,7 +758,43 @@ impl<'a> Emitter<'a> {
             };
             // Before anything is sent: an edit save() cannot make is refused,
             // never dropped.
-            let _ = writeln!(out, "        if persisted {{\n            let fixed = self.changed_fixed_fields();\n            if !fixed.is_empty() {{\n                return Err(botocraft_core::baseline::fixed_edit_error({name:?}, &fixed, &Self::IDENTITY, {how:?}));\n            }}\n        }}");
+            // Fields the update leaves out on purpose (`not_from_model`) can
+            // still be changed with a partial update, when there is one.
+            // Other create-only fields the update request has a member for
+            // (in another shape) can be set on the update's builder.
+            let (elsewhere, hint): (Vec<String>, String) = match (
+                model.manager.get("update"),
+                model.manager.contains_key("partial_update"),
+            ) {
+                (Some(def), true) => (
+                    def.not_from_model
+                        .iter()
+                        .filter_map(|w| fields.iter().find(|f| &f.wire == w))
+                        .map(|f| format!("{:?}", names::bare(&f.ident)))
+                        .collect(),
+                    format!("use {name}::objects().partial_update(..)"),
+                ),
+                (Some(def), false) => {
+                    let um = self.method(name, model, "update", def)?;
+                    (
+                        watched_fixed
+                            .iter()
+                            .filter(|ident| !identity.contains(ident))
+                            .filter_map(|ident| fields.iter().find(|f| &f.ident == ident))
+                            .filter(|f| um.input_fields.iter().any(|i| i.wire == f.wire))
+                            .map(|f| format!("{:?}", names::bare(&f.ident)))
+                            .collect(),
+                        format!("set it on the builder of {name}::objects().update(&model)"),
+                    )
+                }
+                _ => (Vec::new(), String::new()),
+            };
+            let error = if elsewhere.is_empty() {
+                format!("botocraft_core::baseline::fixed_edit_error({name:?}, &fixed, &Self::IDENTITY, {how:?})")
+            } else {
+                format!("botocraft_core::baseline::fixed_edit_error_hinted({name:?}, &fixed, &Self::IDENTITY, {how:?}, &[{}], {hint:?})", elsewhere.join(", "))
+            };
+            let _ = writeln!(out, "        if persisted {{\n            let fixed = self.changed_fixed_fields();\n            if !fixed.is_empty() {{\n                return Err({error});\n            }}\n        }}");
         }
         if model.separate_tags {
             let tf = tag_field.ok_or(format!("{name}: separate_tags needs `tags`"))?;

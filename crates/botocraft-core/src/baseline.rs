@@ -109,11 +109,26 @@ pub fn changed_from<const N: usize>(
 /// );
 /// ```
 pub fn fixed_edit_error(kind: &str, changed: &[&str], identity: &[&str], how: &str) -> Error {
+    fixed_edit_error_hinted(kind, changed, identity, how, &[], "")
+}
+
+/// [`fixed_edit_error`] where the fields of `elsewhere` can be changed, only
+/// not by `save()`: `hint` says how (`"use Service::objects().partial_update(..)"`).
+pub fn fixed_edit_error_hinted(
+    kind: &str,
+    changed: &[&str],
+    identity: &[&str],
+    how: &str,
+    elsewhere: &[&str],
+    hint: &str,
+) -> Error {
     let parts: Vec<String> = changed
         .iter()
         .map(|field| {
             if identity.contains(field) {
                 format!("`{field}` (it names the {kind} to update)")
+            } else if elsewhere.contains(field) {
+                format!("`{field}` (save() does not send it: {hint})")
             } else {
                 format!("`{field}` (only the create takes it: {how})")
             }

@@ -983,11 +983,13 @@ impl Service {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
+                return Err(botocraft_core::baseline::fixed_edit_error_hinted(
                     "Service",
                     &fixed,
                     &Self::IDENTITY,
                     "UpdateService cannot change it",
+                    &["deployment_controller", "availability_zone_rebalancing"],
+                    "use Service::objects().partial_update(..)",
                 ));
             }
         }
@@ -2096,11 +2098,13 @@ impl CapacityProvider {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
+                return Err(botocraft_core::baseline::fixed_edit_error_hinted(
                     "CapacityProvider",
                     &fixed,
                     &Self::IDENTITY,
                     "UpdateCapacityProvider cannot change it",
+                    &["auto_scaling_group_provider"],
+                    "set it on the builder of CapacityProvider::objects().update(&model)",
                 ));
             }
         }

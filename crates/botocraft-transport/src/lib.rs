@@ -50,6 +50,7 @@
 
 #![warn(missing_docs)]
 
+mod clock;
 pub mod config;
 pub mod credentials;
 pub mod env;

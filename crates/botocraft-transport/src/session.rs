@@ -3,18 +3,19 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use botocraft_core::protocol::{http_date_seconds, request_id};
+use botocraft_core::protocol::request_id;
 use botocraft_core::{
     Error, OperationCall, Result, ServiceMetadata, Session, SharedSession, TimeoutKind,
 };
 use tracing::field::Empty;
 use tracing::Instrument;
 
+use crate::clock::SigningClock;
 use crate::config::{
     join_uri, parse_endpoint, resolve_endpoint, resolve_region, EndpointOverrides,
 };
@@ -25,9 +26,8 @@ use crate::env::Env;
 use crate::profile::{profile_name, Profile, ProfileFiles};
 use crate::proxy::ProxyConfig;
 use crate::retry::{
-    classify_error, classify_response, error_code, retry_after, Jitter, RateLimiter, RetryConfig,
-    RetryKind, RetryMode, RetryQuota, RetrySpec, DEFAULT_MAX_ATTEMPTS, NEW_RETRIES_ENV,
-    SUCCESS_REFUND,
+    classify_error, classify_response, retry_after, Jitter, RateLimiter, RetryConfig, RetryKind,
+    RetryMode, RetryQuota, RetrySpec, DEFAULT_MAX_ATTEMPTS, NEW_RETRIES_ENV, SUCCESS_REFUND,
 };
 use crate::signer::Signer;
 use crate::transport::{HyperTransport, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
@@ -102,7 +102,7 @@ struct Inner {
     partitions: Mutex<HashMap<String, Arc<RetryPartition>>>,
     /// The servers' clock minus this machine's, in milliseconds, learnt
     /// from a request rejected for its time (0 until then).
-    clock_offset_ms: AtomicI64,
+    clock: SigningClock,
 }
 
 /// Retry state shared by every call of a session to one endpoint.
@@ -450,11 +450,13 @@ impl AwsSessionBuilder {
                 Arc::new(builder.build()?)
             }
         };
+        let clock = SigningClock::default();
         let provider = match self.provider {
             Some(p) => p,
             None => {
                 let config = ProviderConfig::new(env.clone())
                     .https_transport(Arc::clone(&transport))
+                    .signing_clock(clock.clone())
                     .profile(profile_name.clone())
                     .region(region.clone())
                     .endpoints(self.endpoints.clone());
@@ -482,7 +484,7 @@ impl AwsSessionBuilder {
                 operation_timeout: self.operation_timeout,
                 jitter: Jitter::default(),
                 partitions: Mutex::new(HashMap::new()),
-                clock_offset_ms: AtomicI64::new(0),
+                clock,
             }),
         })
     }
@@ -690,55 +692,12 @@ impl AwsSession {
     /// Now, on the clock requests are signed with: this machine's, corrected
     /// by the offset [`correct_clock_skew`](Self::correct_clock_skew) found.
     fn signing_time(&self) -> SystemTime {
-        let offset = self.inner.clock_offset_ms.load(Ordering::Relaxed);
-        let now = SystemTime::now();
-        let shift = Duration::from_millis(offset.unsigned_abs());
-        if offset >= 0 {
-            now + shift
-        } else {
-            now - shift
-        }
+        self.inner.clock.now()
     }
 
-    /// When `response` rejects a request for its time (a code of
-    /// [`CLOCK_SKEW_CODES`]) and its `Date` is more than
-    /// [`MAX_CLOCK_SKEW`] from the signing clock, records the server's
-    /// offset from this machine's clock, so requests are signed with the
-    /// server's time from now on, and returns true.
+    /// See [`SigningClock::correct`].
     fn correct_clock_skew(&self, response: &http::Response<Vec<u8>>) -> bool {
-        if response.status().as_u16() < 400 {
-            return false;
-        }
-        if !error_code(response).is_some_and(|code| CLOCK_SKEW_CODES.contains(&code.as_str())) {
-            return false;
-        }
-        let Some(server_ms) = response
-            .headers()
-            .get(http::header::DATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(http_date_seconds)
-            .and_then(|secs| secs.checked_mul(1000))
-        else {
-            return false;
-        };
-        let Some(local_ms) = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .ok()
-            .and_then(|d| i64::try_from(d.as_millis()).ok())
-        else {
-            return false;
-        };
-        let offset = server_ms.saturating_sub(local_ms);
-        let current = self.inner.clock_offset_ms.load(Ordering::Relaxed);
-        if offset.abs_diff(current) <= MAX_CLOCK_SKEW.as_millis() as u64 {
-            return false;
-        }
-        tracing::warn!(
-            offset_seconds = offset / 1000,
-            "this machine's clock is off from AWS's; signing requests with the server's time"
-        );
-        self.inner.clock_offset_ms.store(offset, Ordering::Relaxed);
-        true
+        self.inner.clock.correct(response)
     }
 
     /// The retry quota and rate limiter for calls to `uri`'s endpoint

@@ -1457,3 +1457,73 @@ async fn clock_skew_is_corrected_once_per_call() {
     })
     .await
 }
+
+/// The STS call behind an assumed role shares the session's signing clock:
+/// its rejection for time corrects the clock, it is sent once more, and the
+/// service call that follows is signed with the corrected time too.
+#[tokio::test]
+async fn an_assume_role_rejected_for_clock_skew_corrects_the_sessions_clock() {
+    bounded(async {
+        let server = MockServer::start().await;
+        let hour = Duration::from_secs(3600);
+        let sts_ok = ResponseTemplate::new(200).set_body_string(
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+             <AccessKeyId>ASIASKEW</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
+             <SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>\
+             </Credentials></AssumeRoleResult></AssumeRoleResponse>",
+        );
+        let sts_skewed = ResponseTemplate::new(403)
+            .set_body_string(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>\
+                 <Message>Signature expired</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+            )
+            .insert_header("date", date_ahead(hour).as_str());
+        Mock::given(method("POST"))
+            .and(wiremock::matchers::body_string_contains("Action=AssumeRole"))
+            .respond_with(sts_skewed)
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(wiremock::matchers::body_string_contains("Action=AssumeRole"))
+            .respond_with(sts_ok)
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(ok(OK_BODY))
+            .with_priority(3)
+            .mount(&server)
+            .await;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".aws")).unwrap();
+        std::fs::write(
+            dir.path().join(".aws/config"),
+            "[profile deploy]\nrole_arn = arn:aws:iam::1:role/deploy\nsource_profile = keys\n\
+             [profile keys]\naws_access_key_id = AKIDK\naws_secret_access_key = SK\n",
+        )
+        .unwrap();
+        let session = AwsSession::builder()
+            .env(Env::from_vars([
+                ("HOME", dir.path().display().to_string()),
+                ("AWS_ENDPOINT_URL_STS", server.uri()),
+            ]))
+            .profile("deploy")
+            .region("us-east-1")
+            .endpoint_url(server.uri())
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        list_clusters(&session).await.unwrap();
+        let ahead = signed_ahead_by(&server).await;
+        // AssumeRole on this machine's clock, AssumeRole again an hour
+        // ahead, then ListClusters an hour ahead.
+        assert_eq!(ahead.len(), 3, "{ahead:?}");
+        assert!(ahead[0].abs() < 60, "{ahead:?}");
+        for later in &ahead[1..] {
+            assert!((later - 3600).abs() < 60, "{ahead:?}");
+        }
+    })
+    .await
+}

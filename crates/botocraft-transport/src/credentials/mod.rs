@@ -216,6 +216,8 @@ pub struct ProviderConfig {
     pub(crate) endpoints: EndpointOverrides,
     transport: Option<Arc<dyn Transport>>,
     https_transport: Option<Arc<dyn Transport>>,
+    /// Shared with the session that built this configuration.
+    pub(crate) clock: crate::clock::SigningClock,
     defaults: Arc<DefaultTransports>,
     pub(crate) imds_timeout: Duration,
     pub(crate) container_timeout: Duration,
@@ -268,6 +270,7 @@ impl ProviderConfig {
             endpoints: EndpointOverrides::default(),
             transport: None,
             https_transport: None,
+            clock: crate::clock::SigningClock::default(),
             defaults: Arc::new(DefaultTransports::default()),
             imds_timeout: Duration::from_secs(1),
             container_timeout: Duration::from_secs(2),
@@ -309,6 +312,12 @@ impl ProviderConfig {
     /// takes precedence.
     pub fn https_transport(mut self, t: Arc<dyn Transport>) -> Self {
         self.https_transport = Some(t);
+        self
+    }
+
+    /// The signing clock of the session this configuration belongs to.
+    pub(crate) fn signing_clock(mut self, clock: crate::clock::SigningClock) -> Self {
+        self.clock = clock;
         self
     }
 

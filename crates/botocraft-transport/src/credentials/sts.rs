@@ -264,16 +264,28 @@ pub(crate) async fn send_provider_request(
         http::HeaderValue::from_str(&authority)
             .map_err(|_| format!("{what}: invalid endpoint host {authority:?}"))?,
     );
-    let mut request = http::Request::from_parts(parts, body);
-    if let Some(creds) = signing {
-        Signer::new(region.to_owned(), service.signing_name)
-            .sign(&mut request, creds)
-            .map_err(|e| format!("{what}: cannot sign the request: {e}"))?;
-    }
+    let unsigned = http::Request::from_parts(parts, body);
     let transport: Arc<dyn Transport> = config.sts_transport()?;
-    match tokio::time::timeout(config.sts_timeout, transport.send(request)).await {
-        Ok(Ok(r)) => Ok(r),
-        Ok(Err(e)) => Err(format!("{what}: {e}")),
-        Err(_) => Err(format!("{what}: no answer within {:?}", config.sts_timeout)),
+    // Signed with the session's clock; a rejection for its time corrects the
+    // clock and is sent once more, as the session's own calls are.
+    let mut corrected = false;
+    loop {
+        let mut request = unsigned.clone();
+        if let Some(creds) = signing {
+            Signer::new(region.to_owned(), service.signing_name)
+                .sign_at(&mut request, creds, config.clock.now())
+                .map_err(|e| format!("{what}: cannot sign the request: {e}"))?;
+        }
+        let response = match tokio::time::timeout(config.sts_timeout, transport.send(request)).await
+        {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => return Err(format!("{what}: {e}")),
+            Err(_) => return Err(format!("{what}: no answer within {:?}", config.sts_timeout)),
+        };
+        if signing.is_some() && !corrected && config.clock.correct(&response) {
+            corrected = true;
+            continue;
+        }
+        return Ok(response);
     }
 }

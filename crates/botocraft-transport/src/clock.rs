@@ -1,0 +1,71 @@
+//! The clock requests are signed with: this machine's, corrected by the
+//! offset AWS's `Date` showed when it rejected a request for its time. One
+//! clock is shared by a session and the credential providers it built, so
+//! an `AssumeRole` on a skewed machine is corrected as its calls are.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use botocraft_core::protocol::http_date_seconds;
+
+use crate::retry::error_code;
+use crate::session::{CLOCK_SKEW_CODES, MAX_CLOCK_SKEW};
+
+/// The signing clock: an offset from this machine's, in milliseconds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SigningClock(Arc<AtomicI64>);
+
+impl SigningClock {
+    /// Now, on the signing clock.
+    pub(crate) fn now(&self) -> SystemTime {
+        let offset = self.0.load(Ordering::Relaxed);
+        let now = SystemTime::now();
+        let shift = Duration::from_millis(offset.unsigned_abs());
+        if offset >= 0 {
+            now + shift
+        } else {
+            now - shift
+        }
+    }
+
+    /// When `response` rejects a request for its time (a code of
+    /// [`CLOCK_SKEW_CODES`]) and its `Date` is more than [`MAX_CLOCK_SKEW`]
+    /// from the signing clock, takes the server's time from now on and
+    /// returns true: the request is worth signing and sending again.
+    pub(crate) fn correct(&self, response: &http::Response<Vec<u8>>) -> bool {
+        if response.status().as_u16() < 400 {
+            return false;
+        }
+        if !error_code(response).is_some_and(|code| CLOCK_SKEW_CODES.contains(&code.as_str())) {
+            return false;
+        }
+        let Some(server_ms) = response
+            .headers()
+            .get(http::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(http_date_seconds)
+            .and_then(|secs| secs.checked_mul(1000))
+        else {
+            return false;
+        };
+        let Some(local_ms) = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_millis()).ok())
+        else {
+            return false;
+        };
+        let offset = server_ms.saturating_sub(local_ms);
+        let current = self.0.load(Ordering::Relaxed);
+        if offset.abs_diff(current) <= MAX_CLOCK_SKEW.as_millis() as u64 {
+            return false;
+        }
+        tracing::warn!(
+            offset_seconds = offset / 1000,
+            "this machine's clock is off from AWS's; signing requests with the server's time"
+        );
+        self.0.store(offset, Ordering::Relaxed);
+        true
+    }
+}

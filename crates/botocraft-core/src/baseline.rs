@@ -16,7 +16,9 @@
 
 use crate::Error;
 use std::fmt;
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
 use std::sync::Arc;
 
 use serde::ser::{self, Serialize};
@@ -157,7 +159,7 @@ const NONE: u64 = 0;
 /// `Serialize` implementation fails. Equal values that serialise the same
 /// have equal fingerprints within one process.
 pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> Option<u64> {
-    let mut f = Fingerprinter(DefaultHasher::new());
+    let mut f = Fingerprinter(FxHasher::default());
     value.serialize(&mut f).ok()?;
     // Keep `NONE` for "no fingerprint".
     Some(f.0.finish().max(1))
@@ -166,7 +168,7 @@ pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> Option<u64> {
 /// A serde serializer that feeds a hasher. Every value is written with a tag
 /// byte and every variable-length part with its length or an end marker, so
 /// different shapes cannot produce the same byte stream.
-struct Fingerprinter(DefaultHasher);
+struct Fingerprinter(FxHasher);
 
 /// Never produced by the fingerprinter itself; only a `Serialize`
 /// implementation's own `custom` error.

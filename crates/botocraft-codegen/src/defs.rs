@@ -220,6 +220,11 @@ pub struct MethodDef {
     /// `task/<cluster>/<id>` names its cluster).
     #[serde(default)]
     pub infer: BTreeMap<String, String>,
+    /// For an update: members a fetched model may set to `None` to leave
+    /// them out (a gp2 volume's `Iops`). Any other fetched scalar set to
+    /// `None` is refused: AWS has no way to remove it.
+    #[serde(default)]
+    pub none_leaves_out: Vec<String>,
     /// An id-list member with which AWS refuses a page size
     /// (`DescribeInstances` with `InstanceIds`): when ids are given, the page
     /// size is not sent (AWS answers the ids in one page).

@@ -1348,17 +1348,23 @@ impl<'a> Emitter<'a> {
                         format!("{name}.update: {} is sent but not tracked", mf.ident)
                     })?;
                     // A fetched list set to `None` means "remove them all":
-                    // it is sent empty. Other members set to `None` are left
-                    // out, which for some is what AWS needs (a gp2 volume's
-                    // `Iops`).
+                    // it is sent empty. A scalar AWS has no way to remove is
+                    // refused rather than silently left as it was, unless the
+                    // definitions say leaving it out is what `None` means
+                    // (a gp2 volume's `Iops`).
                     let changed = if mf.ty.starts_with("Vec<") && f.ty == mf.ty {
                         format!(
                             "input.{} = Some(model.{id}.clone().unwrap_or_default());",
                             f.ident,
                             id = mf.ident
                         )
-                    } else {
+                    } else if m.def.none_leaves_out.contains(&f.wire) {
                         format!("input.{} = model.{id}.clone();", f.ident, id = mf.ident)
+                    } else {
+                        if !init.iter().any(|l| l.contains("let mut cleared")) {
+                            init.push("#[allow(unused_mut)] let mut cleared: Vec<&'static str> = Vec::new();".to_string());
+                        }
+                        format!("if model.{id}.is_none() {{ cleared.push({:?}); }} input.{} = model.{id}.clone();", names::bare(&mf.ident), f.ident, id = mf.ident)
                     };
                     init.push(format!(
                         "match before {{ None => input.{} = model.{id}.clone(), Some(b) if b.differs({index}, &model.{id}) => {{ {changed} }} Some(_) => {{}} }}",
@@ -1491,7 +1497,11 @@ impl<'a> Emitter<'a> {
                 let _ = writeln!(body, "        {line}");
             }
         }
-        let finish = format!("{}::new(self.clone(), input, key)", m.builder);
+        let finish = if init.iter().any(|l| l.contains("let mut cleared")) {
+            format!("let mut request = {}::new(self.clone(), input, key);\n        if !cleared.is_empty() {{\n            request.error = Some(Error::validation(format!(\"{name}: {{}} set to None cannot be sent: AWS has no way to remove it; set a value\", cleared.join(\", \"))));\n        }}\n        request", m.builder)
+        } else {
+            format!("{}::new(self.clone(), input, key)", m.builder)
+        };
         let _ = writeln!(
             out,
             "    pub fn {}(&self, {}) -> {} {{\n{key_stmt}        let key: String = {key};\n{body}        {finish}\n    }}\n",

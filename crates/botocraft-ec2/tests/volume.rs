@@ -147,6 +147,33 @@ async fn save_sends_the_change_once() {
     f.done();
 }
 
+/// A fetched size set to `None` cannot be sent (AWS cannot remove a size):
+/// refused before sending. IOPS and throughput set to `None` are left out,
+/// which is what moving to a type without them needs.
+#[tokio::test]
+async fn a_scalar_set_to_none_is_refused_unless_leaving_it_out_means_something() {
+    let f = fx("volume_save_resize");
+    let mut v = Volume::objects()
+        .using(&f.session)
+        .get("vol-t")
+        .await
+        .unwrap();
+    v.size = None;
+    let err = v.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("size set to None"), "{err}");
+    v.size = Some(200);
+    v.iops = None;
+    v.throughput = None;
+    v.save().await.unwrap();
+    // The fixture's ModifyVolume is exactly `VolumeId=vol-t&Size=200`.
+    assert_eq!(f.operations(), ["DescribeVolumes", "ModifyVolume"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn attach_detach_and_delete() {
     let f = fx("volume_ops");

@@ -602,6 +602,14 @@ async fn save_of_a_list_set_to_none_sends_it_empty() {
     let f = fx("service_save_clears_list");
     let mut svc = get_web(&f).await;
     assert_eq!(svc.load_balancers.as_ref().map(Vec::len), Some(1));
+    // A count cannot be removed: refused, not silently kept.
+    svc.desired_count = None;
+    let err = svc.save().await.unwrap_err();
+    assert!(
+        err.to_string().contains("desired_count set to None"),
+        "{err}"
+    );
+    svc.desired_count = Some(2);
     svc.load_balancers = None;
     assert_eq!(svc.changed_fields(), ["load_balancers"]);
     svc.save().await.unwrap();

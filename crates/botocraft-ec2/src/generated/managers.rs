@@ -11300,9 +11300,14 @@ impl VolumeManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.volume_id = model.volume_id.clone();
+        #[allow(unused_mut)]
+        let mut cleared: Vec<&'static str> = Vec::new();
         match before {
             None => input.size = model.size.clone(),
             Some(b) if b.differs(0, &model.size) => {
+                if model.size.is_none() {
+                    cleared.push("size");
+                }
                 input.size = model.size.clone();
             }
             Some(_) => {}
@@ -11310,6 +11315,9 @@ impl VolumeManager {
         match before {
             None => input.volume_type = model.volume_type.clone(),
             Some(b) if b.differs(1, &model.volume_type) => {
+                if model.volume_type.is_none() {
+                    cleared.push("volume_type");
+                }
                 input.volume_type = model.volume_type.clone();
             }
             Some(_) => {}
@@ -11331,11 +11339,21 @@ impl VolumeManager {
         match before {
             None => input.multi_attach_enabled = model.multi_attach_enabled.clone(),
             Some(b) if b.differs(4, &model.multi_attach_enabled) => {
+                if model.multi_attach_enabled.is_none() {
+                    cleared.push("multi_attach_enabled");
+                }
                 input.multi_attach_enabled = model.multi_attach_enabled.clone();
             }
             Some(_) => {}
         }
-        VolumeUpdate::new(self.clone(), input, key)
+        let mut request = VolumeUpdate::new(self.clone(), input, key);
+        if !cleared.is_empty() {
+            request.error = Some(Error::validation(format!(
+                "Volume: {} set to None cannot be sent: AWS has no way to remove it; set a value",
+                cleared.join(", ")
+            )));
+        }
+        request
     }
 
     /// Calls `DeleteVolume`.

@@ -147,14 +147,26 @@ impl ClusterManager {
             }
             Some(_) => {}
         }
+        #[allow(unused_mut)]
+        let mut cleared: Vec<&'static str> = Vec::new();
         match before {
             None => input.configuration = model.configuration.clone(),
             Some(b) if b.differs(1, &model.configuration) => {
+                if model.configuration.is_none() {
+                    cleared.push("configuration");
+                }
                 input.configuration = model.configuration.clone();
             }
             Some(_) => {}
         }
-        ClusterUpdate::new(self.clone(), input, key)
+        let mut request = ClusterUpdate::new(self.clone(), input, key);
+        if !cleared.is_empty() {
+            request.error = Some(Error::validation(format!(
+                "Cluster: {} set to None cannot be sent: AWS has no way to remove it; set a value",
+                cleared.join(", ")
+            )));
+        }
+        request
     }
 
     /// Calls `UpdateCluster`.
@@ -2383,9 +2395,14 @@ impl ServiceManager {
         let before = model._state.baseline();
         input.cluster = model.cluster_arn.clone();
         input.service = model.service_name.clone();
+        #[allow(unused_mut)]
+        let mut cleared: Vec<&'static str> = Vec::new();
         match before {
             None => input.desired_count = model.desired_count.clone(),
             Some(b) if b.differs(0, &model.desired_count) => {
+                if model.desired_count.is_none() {
+                    cleared.push("desired_count");
+                }
                 input.desired_count = model.desired_count.clone();
             }
             Some(_) => {}
@@ -2393,6 +2410,9 @@ impl ServiceManager {
         match before {
             None => input.task_definition = model.task_definition.clone(),
             Some(b) if b.differs(1, &model.task_definition) => {
+                if model.task_definition.is_none() {
+                    cleared.push("task_definition");
+                }
                 input.task_definition = model.task_definition.clone();
             }
             Some(_) => {}
@@ -2408,6 +2428,9 @@ impl ServiceManager {
         match before {
             None => input.deployment_configuration = model.deployment_configuration.clone(),
             Some(b) if b.differs(3, &model.deployment_configuration) => {
+                if model.deployment_configuration.is_none() {
+                    cleared.push("deployment_configuration");
+                }
                 input.deployment_configuration = model.deployment_configuration.clone();
             }
             Some(_) => {}
@@ -2415,6 +2438,9 @@ impl ServiceManager {
         match before {
             None => input.network_configuration = model.network_configuration.clone(),
             Some(b) if b.differs(4, &model.network_configuration) => {
+                if model.network_configuration.is_none() {
+                    cleared.push("network_configuration");
+                }
                 input.network_configuration = model.network_configuration.clone();
             }
             Some(_) => {}
@@ -2438,6 +2464,9 @@ impl ServiceManager {
         match before {
             None => input.platform_version = model.platform_version.clone(),
             Some(b) if b.differs(7, &model.platform_version) => {
+                if model.platform_version.is_none() {
+                    cleared.push("platform_version");
+                }
                 input.platform_version = model.platform_version.clone();
             }
             Some(_) => {}
@@ -2448,6 +2477,9 @@ impl ServiceManager {
                     model.health_check_grace_period_seconds.clone()
             }
             Some(b) if b.differs(8, &model.health_check_grace_period_seconds) => {
+                if model.health_check_grace_period_seconds.is_none() {
+                    cleared.push("health_check_grace_period_seconds");
+                }
                 input.health_check_grace_period_seconds =
                     model.health_check_grace_period_seconds.clone();
             }
@@ -2456,6 +2488,9 @@ impl ServiceManager {
         match before {
             None => input.enable_execute_command = model.enable_execute_command.clone(),
             Some(b) if b.differs(9, &model.enable_execute_command) => {
+                if model.enable_execute_command.is_none() {
+                    cleared.push("enable_execute_command");
+                }
                 input.enable_execute_command = model.enable_execute_command.clone();
             }
             Some(_) => {}
@@ -2463,6 +2498,9 @@ impl ServiceManager {
         match before {
             None => input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone(),
             Some(b) if b.differs(10, &model.enable_ecs_managed_tags) => {
+                if model.enable_ecs_managed_tags.is_none() {
+                    cleared.push("enable_ecs_managed_tags");
+                }
                 input.enable_ecs_managed_tags = model.enable_ecs_managed_tags.clone();
             }
             Some(_) => {}
@@ -2477,6 +2515,9 @@ impl ServiceManager {
         match before {
             None => input.propagate_tags = model.propagate_tags.clone(),
             Some(b) if b.differs(12, &model.propagate_tags) => {
+                if model.propagate_tags.is_none() {
+                    cleared.push("propagate_tags");
+                }
                 input.propagate_tags = model.propagate_tags.clone();
             }
             Some(_) => {}
@@ -2489,7 +2530,14 @@ impl ServiceManager {
             }
             Some(_) => {}
         }
-        ServiceUpdate::new(self.clone(), input, key)
+        let mut request = ServiceUpdate::new(self.clone(), input, key);
+        if !cleared.is_empty() {
+            request.error = Some(Error::validation(format!(
+                "Service: {} set to None cannot be sent: AWS has no way to remove it; set a value",
+                cleared.join(", ")
+            )));
+        }
+        request
     }
 
     /// Calls `UpdateService`.
@@ -5892,14 +5940,23 @@ impl CapacityProviderManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.name = model.name.clone();
+        #[allow(unused_mut)]
+        let mut cleared: Vec<&'static str> = Vec::new();
         match before {
             None => input.cluster = model.cluster.clone(),
             Some(b) if b.differs(0, &model.cluster) => {
+                if model.cluster.is_none() {
+                    cleared.push("cluster");
+                }
                 input.cluster = model.cluster.clone();
             }
             Some(_) => {}
         }
-        CapacityProviderUpdate::new(self.clone(), input, key)
+        let mut request = CapacityProviderUpdate::new(self.clone(), input, key);
+        if !cleared.is_empty() {
+            request.error = Some(Error::validation(format!("CapacityProvider: {} set to None cannot be sent: AWS has no way to remove it; set a value", cleared.join(", "))));
+        }
+        request
     }
 
     /// Calls `DeleteCapacityProvider`.

@@ -29,6 +29,18 @@ impl SigningClock {
         }
     }
 
+    /// `time` on AWS's clock (a credential's expiry) as this machine's clock
+    /// reads it: what the credentials cache compares with.
+    pub(crate) fn to_local(&self, time: SystemTime) -> SystemTime {
+        let offset = self.0.load(Ordering::Relaxed);
+        let shift = Duration::from_millis(offset.unsigned_abs());
+        if offset >= 0 {
+            time.checked_sub(shift).unwrap_or(time)
+        } else {
+            time + shift
+        }
+    }
+
     /// When `response` rejects a request for its time (a code of
     /// [`CLOCK_SKEW_CODES`]) and its `Date` is more than [`MAX_CLOCK_SKEW`]
     /// from the signing clock, takes the server's time from now on and

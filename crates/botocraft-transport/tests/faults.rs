@@ -1527,3 +1527,82 @@ async fn an_assume_role_rejected_for_clock_skew_corrects_the_sessions_clock() {
     })
     .await
 }
+
+/// With AWS's clock two hours behind this machine's, role credentials AWS
+/// says last an hour are fresh for an hour here too: their expiry is read
+/// on the corrected clock, so they are not fetched again for every call.
+#[tokio::test]
+async fn role_credentials_from_a_skewed_clock_expire_on_the_corrected_clock() {
+    bounded(async {
+        let server = MockServer::start().await;
+        let behind = time::OffsetDateTime::now_utc() - time::Duration::hours(2);
+        let rfc2822 = behind
+            .format(&time::format_description::well_known::Rfc2822)
+            .unwrap();
+        let expires = (behind + time::Duration::hours(1))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        let sts_ok = ResponseTemplate::new(200).set_body_string(format!(
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+             <AccessKeyId>ASIASKEW</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
+             <SessionToken>t</SessionToken><Expiration>{expires}</Expiration>\
+             </Credentials></AssumeRoleResult></AssumeRoleResponse>"
+        ));
+        let sts_skewed = ResponseTemplate::new(403)
+            .set_body_string(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>\
+                 <Message>Signature expired</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+            )
+            .insert_header("date", rfc2822.as_str());
+        let assume = || wiremock::matchers::body_string_contains("Action=AssumeRole");
+        Mock::given(method("POST"))
+            .and(assume())
+            .respond_with(sts_skewed)
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(assume())
+            .respond_with(sts_ok)
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(ok(OK_BODY))
+            .with_priority(3)
+            .mount(&server)
+            .await;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".aws")).unwrap();
+        std::fs::write(
+            dir.path().join(".aws/config"),
+            "[profile deploy]\nrole_arn = arn:aws:iam::1:role/deploy\nsource_profile = keys\n\
+             [profile keys]\naws_access_key_id = AKIDK\naws_secret_access_key = SK\n",
+        )
+        .unwrap();
+        let session = AwsSession::builder()
+            .env(Env::from_vars([
+                ("HOME", dir.path().display().to_string()),
+                ("AWS_ENDPOINT_URL_STS", server.uri()),
+            ]))
+            .profile("deploy")
+            .region("us-east-1")
+            .endpoint_url(server.uri())
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        for _ in 0..3 {
+            list_clusters(&session).await.unwrap();
+        }
+        let assumes = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| String::from_utf8_lossy(&r.body).contains("Action=AssumeRole"))
+            .count();
+        assert_eq!(assumes, 2, "one rejected for time, one answered");
+    })
+    .await
+}

@@ -428,7 +428,12 @@ async fn get_role_credentials(
     };
     let mut creds = Credentials::new(akid, secret, field("sessionToken").map(str::to_owned));
     if let Some(millis) = role.get("expiration").and_then(Value::as_u64) {
-        creds = creds.with_expiry(SystemTime::UNIX_EPOCH + Duration::from_millis(millis));
+        // Given on AWS's clock; the cache judges it on this machine's.
+        creds = creds.with_expiry(
+            config
+                .clock
+                .to_local(SystemTime::UNIX_EPOCH + Duration::from_millis(millis)),
+        );
     }
     tracing::debug!(account_id = %sso.account_id, role_name = %sso.role_name, "SSO role credentials");
     Ok(creds)

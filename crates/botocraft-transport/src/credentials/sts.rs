@@ -216,7 +216,9 @@ async fn send(
     };
     let mut out = Credentials::new(akid, secret, creds.session_token);
     if let Some(exp) = creds.expiration {
-        out = out.with_expiry(parse_expiration(&exp).map_err(|e| format!("{what}: {e}"))?);
+        // Given on AWS's clock; the cache judges it on this machine's.
+        let expiry = parse_expiration(&exp).map_err(|e| format!("{what}: {e}"))?;
+        out = out.with_expiry(config.clock.to_local(expiry));
     }
     tracing::debug!(role_arn, operation, "assumed role");
     Ok(out)

@@ -1468,6 +1468,15 @@ impl<'a> Emitter<'a> {
                 init.push(format!("input.{} = Some({bare});", f.ident));
             }
         }
+        for (member, value) in &m.def.fixed {
+            let f = self.field(&m.input_fields, member, &format!("{name}.{}", m.name))?;
+            // Set here too (send() sets it again), so `.input()` shows it.
+            init.push(format!(
+                "input.{} = Some({});",
+                f.ident,
+                Self::literal(value, &f.ty)?
+            ));
+        }
         for (member, value) in &m.def.defaults {
             let f = self.field(&m.input_fields, member, &format!("{name}.{}", m.name))?;
             // A default fills what neither the model nor a positional value set.

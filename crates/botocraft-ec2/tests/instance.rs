@@ -542,3 +542,15 @@ async fn the_other_modify_methods_send_their_own_attribute() {
     m.modify_user_data("i-0abc", user_data).await.unwrap();
     f.done();
 }
+
+/// `.input()` shows what will be sent, the fixed counts of a create included.
+#[test]
+fn create_input_shows_the_single_instance_counts() {
+    let model = Instance {
+        image_id: Some("ami-0abc".into()),
+        ..Default::default()
+    };
+    let request = Instance::objects().create(&model);
+    let input = request.input();
+    assert_eq!((input.min_count, input.max_count), (Some(1), Some(1)));
+}

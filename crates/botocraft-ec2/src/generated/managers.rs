@@ -130,6 +130,7 @@ impl VpcManager {
         #[allow(unused_mut)]
         let mut input = DescribeVpcAttributeRequest::default();
         input.vpc_id = Some(vpc_id);
+        input.attribute = Some(VpcAttributeName::from("enableDnsHostnames"));
         VpcDnsHostnames::new(self.clone(), input, key)
     }
 
@@ -142,6 +143,7 @@ impl VpcManager {
         #[allow(unused_mut)]
         let mut input = DescribeVpcAttributeRequest::default();
         input.vpc_id = Some(vpc_id);
+        input.attribute = Some(VpcAttributeName::from("enableDnsSupport"));
         VpcDnsSupport::new(self.clone(), input, key)
     }
 
@@ -157,6 +159,7 @@ impl VpcManager {
         #[allow(unused_mut)]
         let mut input = DescribeVpcAttributeRequest::default();
         input.vpc_id = Some(vpc_id);
+        input.attribute = Some(VpcAttributeName::from("enableNetworkAddressUsageMetrics"));
         VpcNetworkAddressUsageMetrics::new(self.clone(), input, key)
     }
 
@@ -3245,6 +3248,8 @@ impl InstanceManager {
                 ..Default::default()
             }]);
         }
+        input.max_count = Some(1);
+        input.min_count = Some(1);
         InstanceCreate::new(self.clone(), input, key)
     }
 

@@ -294,11 +294,15 @@ impl AutoScalingGroup {
             // Before anything is sent: a rename would update another group.
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
+                // Load balancers, target groups and traffic sources change
+                // through their own attach/detach operations.
+                return Err(botocraft_core::baseline::fixed_edit_error_hinted(
                     "AutoScalingGroup",
                     &fixed,
                     &Self::IDENTITY,
                     "UpdateAutoScalingGroup cannot change it",
+                    &["load_balancer_names", "target_group_ar_ns", "traffic_sources"],
+                    "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet",
                 ));
             }
             // Only what changed since the fetch: nothing changed, no call.

@@ -1832,9 +1832,18 @@ impl<'a> Emitter<'a> {
             };
             for (member, regex) in &m.def.infer {
                 let f = self.field(&m.input_fields, member, m.name)?;
-                // One call looks in one place: ids naming different ones are
-                // refused rather than all looked up in the first one's.
-                let _ = writeln!(s, "        if input.{id}.is_none() {{\n            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> = std::sync::LazyLock::new(|| botocraft_core::transform::compile({regex:?}));\n            let named: Vec<&str> = {all_ids}.filter_map(|id| botocraft_core::transform::capture(&RE, Some(id))).collect();\n            if let Some(first) = named.first() {{\n                if let Some(other) = named.iter().find(|n| *n != first) {{\n                    return Err(Error::validation(format!({msg:?}, first, other)));\n                }}\n                input.{id} = Some(first.to_string());\n            }}\n        }}", id = f.ident, msg = format!("{name}::objects().{}: the ids name different {member}s ({{}}, {{}}); one call looks in one: make one per {member}", m.name));
+                // One call looks in one place: ids naming different ones, a
+                // given one that differs from what they name, or a mix of
+                // ids that name it and ids that do not (looked up in the
+                // inferred one, where they would silently be missing) are
+                // refused.
+                let msg = |what: &str| format!("{name}::objects().{}: {what}", m.name);
+                let _ = writeln!(s, "        {{\n            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> = std::sync::LazyLock::new(|| botocraft_core::transform::compile({regex:?}));\n            let ids: Vec<&str> = {all_ids}.collect();\n            let named: Vec<&str> = ids.iter().filter_map(|id| botocraft_core::transform::capture(&RE, Some(id))).collect();\n            if let Some(first) = named.first() {{\n                if let Some(other) = named.iter().find(|n| *n != first) {{\n                    return Err(Error::validation(format!({different:?}, first, other)));\n                }}\n                match input.{id}.as_deref() {{\n                    None if named.len() < ids.len() => return Err(Error::validation(format!({mixed:?}, first))),\n                    None => input.{id} = Some(first.to_string()),\n                    Some(given) if given != *first && !given.ends_with(&format!(\"/{{first}}\")) => return Err(Error::validation(format!({conflict:?}, first, given))),\n                    Some(_) => {{}}\n                }}\n            }}\n        }}",
+                    id = f.ident,
+                    different = msg(&format!("the ids name different {member}s ({{}}, {{}}); one call looks in one: make one per {member}")),
+                    mixed = msg(&format!("some ids name {member} {{}} and some name none; say which {member} with `.{member}(..)`")),
+                    conflict = msg(&format!("the ids name {member} {{}}, not the {member} given ({{}})")),
+                );
             }
         }
         // Bad input is reported before anything else, even a missing region.

@@ -325,5 +325,19 @@ async fn get_many_of_arns_in_different_clusters_is_refused() {
         .unwrap_err();
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     assert!(err.to_string().contains("(c1, c2)"), "{err}");
+    // A cluster given that the ARN contradicts, or a short id next to an
+    // ARN (it would be looked up in the ARN's cluster): refused too.
+    let m = Task::objects().using(&f.session);
+    let err = m.get_many([T1]).cluster("c2").await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("name cluster c1, not the cluster given (c2)"),
+        "{err}"
+    );
+    let err = m
+        .get_many([T1, "11111111111111111111111111111111"])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("some name none"), "{err}");
     assert!(f.operations().is_empty());
 }

@@ -2638,23 +2638,31 @@ impl ServiceGet {
                 "Service::objects().get: an empty `service`",
             ));
         }
-        if input.cluster.is_none() {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
                 });
-            let named: Vec<&str> = input
+            let ids: Vec<&str> = input
                 .services
                 .iter()
                 .flatten()
                 .map(String::as_str)
+                .collect();
+            let named: Vec<&str> = ids
+                .iter()
                 .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
                 .collect();
             if let Some(first) = named.first() {
                 if let Some(other) = named.iter().find(|n| *n != first) {
                     return Err(Error::validation(format!("Service::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
                 }
-                input.cluster = Some(first.to_string());
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("Service::objects().get: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Service::objects().get: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
             }
         }
         let session = self.manager.session()?;
@@ -2787,23 +2795,31 @@ impl ServiceGetMany {
                 "Service::objects().get_many: an empty `services`",
             ));
         }
-        if input.cluster.is_none() {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
                 });
-            let named: Vec<&str> = input
+            let ids: Vec<&str> = input
                 .services
                 .iter()
                 .flatten()
                 .map(String::as_str)
+                .collect();
+            let named: Vec<&str> = ids
+                .iter()
                 .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
                 .collect();
             if let Some(first) = named.first() {
                 if let Some(other) = named.iter().find(|n| *n != first) {
                     return Err(Error::validation(format!("Service::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
                 }
-                input.cluster = Some(first.to_string());
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("Service::objects().get_many: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Service::objects().get_many: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
             }
         }
         let session = self.manager.session()?;
@@ -4173,23 +4189,26 @@ impl TaskGet {
         {
             return Err(Error::validation("Task::objects().get: an empty `task`"));
         }
-        if input.cluster.is_none() {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
                 });
-            let named: Vec<&str> = input
-                .tasks
+            let ids: Vec<&str> = input.tasks.iter().flatten().map(String::as_str).collect();
+            let named: Vec<&str> = ids
                 .iter()
-                .flatten()
-                .map(String::as_str)
                 .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
                 .collect();
             if let Some(first) = named.first() {
                 if let Some(other) = named.iter().find(|n| *n != first) {
                     return Err(Error::validation(format!("Task::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
                 }
-                input.cluster = Some(first.to_string());
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("Task::objects().get: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Task::objects().get: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
             }
         }
         let session = self.manager.session()?;
@@ -4317,23 +4336,26 @@ impl TaskGetMany {
                 "Task::objects().get_many: an empty `tasks`",
             ));
         }
-        if input.cluster.is_none() {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
                 });
-            let named: Vec<&str> = input
-                .tasks
+            let ids: Vec<&str> = input.tasks.iter().flatten().map(String::as_str).collect();
+            let named: Vec<&str> = ids
                 .iter()
-                .flatten()
-                .map(String::as_str)
                 .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
                 .collect();
             if let Some(first) = named.first() {
                 if let Some(other) = named.iter().find(|n| *n != first) {
                     return Err(Error::validation(format!("Task::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
                 }
-                input.cluster = Some(first.to_string());
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("Task::objects().get_many: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Task::objects().get_many: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
             }
         }
         let session = self.manager.session()?;
@@ -5321,23 +5343,31 @@ impl ContainerInstanceGet {
                 "ContainerInstance::objects().get: an empty `container_instance`",
             ));
         }
-        if input.cluster.is_none() {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
                 });
-            let named: Vec<&str> = input
+            let ids: Vec<&str> = input
                 .container_instances
                 .iter()
                 .flatten()
                 .map(String::as_str)
+                .collect();
+            let named: Vec<&str> = ids
+                .iter()
                 .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
                 .collect();
             if let Some(first) = named.first() {
                 if let Some(other) = named.iter().find(|n| *n != first) {
                     return Err(Error::validation(format!("ContainerInstance::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
                 }
-                input.cluster = Some(first.to_string());
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().get: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().get: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
             }
         }
         let session = self.manager.session()?;
@@ -5474,23 +5504,31 @@ impl ContainerInstanceGetMany {
                 "ContainerInstance::objects().get_many: an empty `container_instances`",
             ));
         }
-        if input.cluster.is_none() {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
                 });
-            let named: Vec<&str> = input
+            let ids: Vec<&str> = input
                 .container_instances
                 .iter()
                 .flatten()
                 .map(String::as_str)
+                .collect();
+            let named: Vec<&str> = ids
+                .iter()
                 .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
                 .collect();
             if let Some(first) = named.first() {
                 if let Some(other) = named.iter().find(|n| *n != first) {
                     return Err(Error::validation(format!("ContainerInstance::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
                 }
-                input.cluster = Some(first.to_string());
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().get_many: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().get_many: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
             }
         }
         let session = self.manager.session()?;

@@ -4,7 +4,7 @@
 mod common;
 
 use botocraft_core::PrimaryModel;
-use botocraft_ec2::{AttributeBooleanValue, AttributeValue, NetworkInterface};
+use botocraft_ec2::{AttributeBooleanValue, AttributeValue, NetworkInterface, Tag};
 use common::{fx, new_in, Fx, TICK};
 use serde_json::Value;
 
@@ -453,4 +453,21 @@ async fn save_writes_changed_tags_by_id() {
     assert_eq!(d["Tag.1.Key"], "tmp");
     assert_eq!(eni.name_tag(), Some("renamed"));
     f.done();
+}
+
+/// `tags__<key>` works on network interfaces, whose tag list is `TagSet`.
+#[test]
+fn tags_lookups_read_the_tag_set() {
+    let eni = |id: &str, name: &str| NetworkInterface {
+        network_interface_id: Some(id.into()),
+        tag_set: Some(vec![Tag {
+            key: Some("Name".into()),
+            value: Some(name.into()),
+        }]),
+        ..Default::default()
+    };
+    let qs = botocraft_core::QuerySet::described(vec![eni("eni-1", "x"), eni("eni-2", "y")]);
+    let found = qs.filter_by("tags__Name", "x").unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].network_interface_id.as_deref(), Some("eni-1"));
 }

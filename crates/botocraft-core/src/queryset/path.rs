@@ -63,13 +63,22 @@ fn normalised_eq(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-/// Looks `name` up in `obj`: exact key first, then a normalised match.
+/// Looks `name` up in `obj`: exact key first, then a normalised match, then,
+/// for `tags`, the model's tag list under another name ([`names_tags`]).
 pub(crate) fn get_field<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     obj.get(name).or_else(|| {
         obj.iter()
-            .find(|(key, _)| normalised_eq(key, name))
+            .find(|(key, _)| normalised_eq(key, name) || names_tags(name, key))
             .map(|(_, value)| value)
     })
+}
+
+/// True when the path segment `segment` is `tags` and `field` is a tag list
+/// kept under another name (`TagSet`, `TagList`), so `tags__Name` works on
+/// every model.
+pub(crate) fn names_tags(segment: &str, field: &str) -> bool {
+    normalised_eq(segment, "tags")
+        && (normalised_eq(field, "TagSet") || normalised_eq(field, "TagList"))
 }
 
 /// The key and (optional) value of an AWS tag object.
@@ -209,6 +218,7 @@ pub(crate) fn check_path(
         members
             .iter()
             .position(|m| m.name == seg || normalised_eq(m.name, seg))
+            .or_else(|| members.iter().position(|m| names_tags(seg, m.name)))
     };
     // An unknown last segment may be a misspelt lookup (`startwith`).
     let lookups = |i: usize, joiner: &str| {

@@ -414,6 +414,18 @@ fn nested_lists_are_searched() {
     assert_eq!(qs.filter_by("a__b__c__isnull", true).unwrap().len(), 2);
 }
 
+/// `tags` also names a tag list kept as `TagSet` or `TagList` (an EC2
+/// network interface's), so `tags__<key>` works on every model.
+#[test]
+fn tags_names_a_tag_set_too() {
+    let qs = QuerySet::new(vec![
+        json!({"NetworkInterfaceId": "eni-1", "TagSet": [{"Key": "Name", "Value": "x"}]}),
+        json!({"NetworkInterfaceId": "eni-2", "TagSet": [{"Key": "Name", "Value": "y"}]}),
+    ]);
+    assert_eq!(qs.clone().filter_by("tags__Name", "x").unwrap().len(), 1);
+    assert_eq!(qs.filter_by("tag_set__Name", "y").unwrap().len(), 1);
+}
+
 #[test]
 fn tag_lists_read_as_maps() {
     assert_eq!(by("tags__env", "prod"), vec!["web"]);

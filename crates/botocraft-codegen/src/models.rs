@@ -1775,11 +1775,40 @@ impl<'a> Emitter<'a> {
             let f = self.field(&m.input_fields, r, m.name)?;
             let hint = if m.takes_model {
                 let pairs = self.model_sourced_pairs(m, model)?;
+                // A member the model has no field for can only come from the
+                // request's builder: `save()` cannot send it.
+                let converted = m
+                    .def
+                    .from_model_fn
+                    .contains_key(&f.wire)
+                    .then(|| {
+                        self.model_fields(model)
+                            .into_iter()
+                            .find(|mf| mf.wire == f.wire)
+                    })
+                    .flatten();
                 pairs
                     .iter()
                     .find(|(pf, _)| pf.wire == f.wire)
                     .map(|(_, mf)| format!(" (set `{name}.{}`)", mf.ident))
-                    .unwrap_or_default()
+                    .or_else(|| converted.map(|mf| format!(" (set `{name}.{}`)", mf.ident)))
+                    .or_else(|| {
+                        m.def
+                            .from_model
+                            .get(&f.wire)
+                            .map(|source| format!(" (set the model's `{source}`)"))
+                    })
+                    .or_else(|| {
+                        (m.def.fixed.contains_key(&f.wire) || m.def.defaults.contains_key(&f.wire))
+                            .then(String::new)
+                    })
+                    .unwrap_or_else(|| {
+                        format!(
+                            " (the model has no field for it: use `{name}::objects().{}(&model).{}(..)`)",
+                            m.name,
+                            Self::setter_name(m.def, f)
+                        )
+                    })
             } else {
                 String::new()
             };

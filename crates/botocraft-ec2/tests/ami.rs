@@ -4,7 +4,7 @@ mod common;
 
 use botocraft_core::PrimaryModel;
 use botocraft_ec2::{Ami, ImageState};
-use common::{fx, TICK};
+use common::{fx, new_in, TICK};
 
 #[tokio::test]
 async fn get_sends_image_id_1_and_parses_the_image() {
@@ -156,4 +156,23 @@ async fn in_use_describes_each_image_an_instance_runs_once() {
     let ids: Vec<_> = images.iter().map(|i| i.image_id.as_deref()).collect();
     assert_eq!(ids, [Some("ami-1")]);
     f.done();
+}
+
+/// `save()` of a new image cannot work (CreateImage needs the instance to
+/// image, which the model has no field for): the error says what to call.
+#[tokio::test]
+async fn save_of_a_new_image_says_to_use_the_create_request() {
+    let f = fx("ami_get");
+    let mut ami = Ami {
+        name: Some("golden".into()),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    let err = ami.save().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("use `Ami::objects().create(&model).instance_id(..)`"),
+        "{err}"
+    );
+    assert!(f.operations().is_empty());
 }

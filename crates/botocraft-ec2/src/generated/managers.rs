@@ -6557,7 +6557,7 @@ impl AmiCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.instance_id.is_none() {
-            return Err(Error::validation("CreateImage needs `InstanceId`"));
+            return Err(Error::validation("CreateImage needs `InstanceId` (the model has no field for it: use `Ami::objects().create(&model).instance_id(..)`)"));
         }
         if input.name.is_none() {
             return Err(Error::validation(
@@ -16215,9 +16215,7 @@ impl LaunchTemplateVersionCreate {
             input.client_token = Some(uuid::Uuid::new_v4().to_string());
         }
         if input.launch_template_data.is_none() {
-            return Err(Error::validation(
-                "CreateLaunchTemplateVersion needs `LaunchTemplateData`",
-            ));
+            return Err(Error::validation("CreateLaunchTemplateVersion needs `LaunchTemplateData` (set `LaunchTemplateVersion.launch_template_data`)"));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -21335,9 +21333,7 @@ impl DhcpOptionsCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.dhcp_configurations.is_none() {
-            return Err(Error::validation(
-                "CreateDhcpOptions needs `DhcpConfigurations`",
-            ));
+            return Err(Error::validation("CreateDhcpOptions needs `DhcpConfigurations` (set `DhcpOptions.dhcp_configurations`)"));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -23875,9 +23871,7 @@ impl VpcPeeringConnectionCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.vpc_id.is_none() {
-            return Err(Error::validation(
-                "CreateVpcPeeringConnection needs `VpcId`",
-            ));
+            return Err(Error::validation("CreateVpcPeeringConnection needs `VpcId` (set the model's `RequesterVpcInfo.VpcId`)"));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -26849,10 +26843,10 @@ impl FlowLogCreate {
         #[allow(unused_mut)]
         let mut input = self.input;
         if input.resource_ids.is_none() {
-            return Err(Error::validation("CreateFlowLogs needs `ResourceIds`"));
+            return Err(Error::validation("CreateFlowLogs needs `ResourceIds` (the model has no field for it: use `FlowLog::objects().create(&model).resource_ids(..)`)"));
         }
         if input.resource_type.is_none() {
-            return Err(Error::validation("CreateFlowLogs needs `ResourceType`"));
+            return Err(Error::validation("CreateFlowLogs needs `ResourceType` (the model has no field for it: use `FlowLog::objects().create(&model).resource_type(..)`)"));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]

@@ -9121,17 +9121,13 @@ impl DaemonCreate {
             input.client_token = Some(uuid::Uuid::new_v4().to_string());
         }
         if input.daemon_name.is_none() {
-            return Err(Error::validation("CreateDaemon needs `daemonName`"));
+            return Err(Error::validation("CreateDaemon needs `daemonName` (the model has no field for it: use `Daemon::objects().create(&model).daemon_name(..)`)"));
         }
         if input.daemon_task_definition_arn.is_none() {
-            return Err(Error::validation(
-                "CreateDaemon needs `daemonTaskDefinitionArn`",
-            ));
+            return Err(Error::validation("CreateDaemon needs `daemonTaskDefinitionArn` (the model has no field for it: use `Daemon::objects().create(&model).daemon_task_definition_arn(..)`)"));
         }
         if input.capacity_provider_arns.is_none() {
-            return Err(Error::validation(
-                "CreateDaemon needs `capacityProviderArns`",
-            ));
+            return Err(Error::validation("CreateDaemon needs `capacityProviderArns` (the model has no field for it: use `Daemon::objects().create(&model).capacity_provider_arns(..)`)"));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -9269,14 +9265,10 @@ impl DaemonUpdate {
             ));
         }
         if input.daemon_task_definition_arn.is_none() {
-            return Err(Error::validation(
-                "UpdateDaemon needs `daemonTaskDefinitionArn`",
-            ));
+            return Err(Error::validation("UpdateDaemon needs `daemonTaskDefinitionArn` (the model has no field for it: use `Daemon::objects().update(&model).daemon_task_definition_arn(..)`)"));
         }
         if input.capacity_provider_arns.is_none() {
-            return Err(Error::validation(
-                "UpdateDaemon needs `capacityProviderArns`",
-            ));
+            return Err(Error::validation("UpdateDaemon needs `capacityProviderArns` (the model has no field for it: use `Daemon::objects().update(&model).capacity_provider_arns(..)`)"));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]

@@ -2638,7 +2638,16 @@ impl ServiceGet {
                 "Service::objects().get: an empty `service`",
             ));
         }
-        {
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .services
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
@@ -2795,7 +2804,16 @@ impl ServiceGetMany {
                 "Service::objects().get_many: an empty `services`",
             ));
         }
-        {
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .services
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
@@ -4189,7 +4207,16 @@ impl TaskGet {
         {
             return Err(Error::validation("Task::objects().get: an empty `task`"));
         }
-        {
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .tasks
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
@@ -4336,7 +4363,16 @@ impl TaskGetMany {
                 "Task::objects().get_many: an empty `tasks`",
             ));
         }
-        {
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .tasks
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
@@ -5343,7 +5379,16 @@ impl ContainerInstanceGet {
                 "ContainerInstance::objects().get: an empty `container_instance`",
             ));
         }
-        {
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .container_instances
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
@@ -5504,7 +5549,16 @@ impl ContainerInstanceGetMany {
                 "ContainerInstance::objects().get_many: an empty `container_instances`",
             ));
         }
-        {
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .container_instances
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")

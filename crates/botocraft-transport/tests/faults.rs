@@ -1458,6 +1458,69 @@ async fn clock_skew_is_corrected_once_per_call() {
     .await
 }
 
+/// Mounts an STS that rejects the first `AssumeRole` for clock skew (its
+/// `Date` is `server_date`, RFC 2822), then answers with credentials
+/// expiring at `expiration` (RFC 3339), and a service answering `{}`.
+async fn skewed_sts(server: &MockServer, server_date: &str, expiration: &str) {
+    let assume = || wiremock::matchers::body_string_contains("Action=AssumeRole");
+    Mock::given(method("POST"))
+        .and(assume())
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_string(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>\
+                     <Message>Signature expired</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+                )
+                .insert_header("date", server_date),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(assume())
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!(
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+             <AccessKeyId>ASIASKEW</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
+             <SessionToken>t</SessionToken><Expiration>{expiration}</Expiration>\
+             </Credentials></AssumeRoleResult></AssumeRoleResponse>"
+        )))
+        .with_priority(2)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ok(OK_BODY))
+        .with_priority(3)
+        .mount(server)
+        .await;
+}
+
+/// A session on profile `deploy`, which assumes a role through `server`'s
+/// STS; the directory holding its config file lives as long as the session
+/// is used.
+fn assumed_role_session(server: &MockServer) -> (tempfile::TempDir, AwsSession) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".aws")).unwrap();
+    std::fs::write(
+        dir.path().join(".aws/config"),
+        "[profile deploy]\nrole_arn = arn:aws:iam::1:role/deploy\nsource_profile = keys\n\
+         [profile keys]\naws_access_key_id = AKIDK\naws_secret_access_key = SK\n",
+    )
+    .unwrap();
+    let session = AwsSession::builder()
+        .env(Env::from_vars([
+            ("HOME", dir.path().display().to_string()),
+            ("AWS_ENDPOINT_URL_STS", server.uri()),
+        ]))
+        .profile("deploy")
+        .region("us-east-1")
+        .endpoint_url(server.uri())
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    (dir, session)
+}
+
 /// The STS call behind an assumed role shares the session's signing clock:
 /// its rejection for time corrects the clock, it is sent once more, and the
 /// service call that follows is signed with the corrected time too.
@@ -1465,56 +1528,13 @@ async fn clock_skew_is_corrected_once_per_call() {
 async fn an_assume_role_rejected_for_clock_skew_corrects_the_sessions_clock() {
     bounded(async {
         let server = MockServer::start().await;
-        let hour = Duration::from_secs(3600);
-        let sts_ok = ResponseTemplate::new(200).set_body_string(
-            "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
-             <AccessKeyId>ASIASKEW</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
-             <SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>\
-             </Credentials></AssumeRoleResult></AssumeRoleResponse>",
-        );
-        let sts_skewed = ResponseTemplate::new(403)
-            .set_body_string(
-                "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>\
-                 <Message>Signature expired</Message></Error><RequestId>r</RequestId></ErrorResponse>",
-            )
-            .insert_header("date", date_ahead(hour).as_str());
-        Mock::given(method("POST"))
-            .and(wiremock::matchers::body_string_contains("Action=AssumeRole"))
-            .respond_with(sts_skewed)
-            .up_to_n_times(1)
-            .with_priority(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(wiremock::matchers::body_string_contains("Action=AssumeRole"))
-            .respond_with(sts_ok)
-            .with_priority(2)
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .respond_with(ok(OK_BODY))
-            .with_priority(3)
-            .mount(&server)
-            .await;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join(".aws")).unwrap();
-        std::fs::write(
-            dir.path().join(".aws/config"),
-            "[profile deploy]\nrole_arn = arn:aws:iam::1:role/deploy\nsource_profile = keys\n\
-             [profile keys]\naws_access_key_id = AKIDK\naws_secret_access_key = SK\n",
+        skewed_sts(
+            &server,
+            &date_ahead(Duration::from_secs(3600)),
+            "2099-01-01T00:00:00Z",
         )
-        .unwrap();
-        let session = AwsSession::builder()
-            .env(Env::from_vars([
-                ("HOME", dir.path().display().to_string()),
-                ("AWS_ENDPOINT_URL_STS", server.uri()),
-            ]))
-            .profile("deploy")
-            .region("us-east-1")
-            .endpoint_url(server.uri())
-            .max_attempts(1)
-            .build()
-            .unwrap();
+        .await;
+        let (_dir, session) = assumed_role_session(&server);
         list_clusters(&session).await.unwrap();
         let ahead = signed_ahead_by(&server).await;
         // AssumeRole on this machine's clock, AssumeRole again an hour
@@ -1536,62 +1556,14 @@ async fn role_credentials_from_a_skewed_clock_expire_on_the_corrected_clock() {
     bounded(async {
         let server = MockServer::start().await;
         let behind = time::OffsetDateTime::now_utc() - time::Duration::hours(2);
-        let rfc2822 = behind
+        let date = behind
             .format(&time::format_description::well_known::Rfc2822)
             .unwrap();
         let expires = (behind + time::Duration::hours(1))
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
-        let sts_ok = ResponseTemplate::new(200).set_body_string(format!(
-            "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
-             <AccessKeyId>ASIASKEW</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
-             <SessionToken>t</SessionToken><Expiration>{expires}</Expiration>\
-             </Credentials></AssumeRoleResult></AssumeRoleResponse>"
-        ));
-        let sts_skewed = ResponseTemplate::new(403)
-            .set_body_string(
-                "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>\
-                 <Message>Signature expired</Message></Error><RequestId>r</RequestId></ErrorResponse>",
-            )
-            .insert_header("date", rfc2822.as_str());
-        let assume = || wiremock::matchers::body_string_contains("Action=AssumeRole");
-        Mock::given(method("POST"))
-            .and(assume())
-            .respond_with(sts_skewed)
-            .up_to_n_times(1)
-            .with_priority(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(assume())
-            .respond_with(sts_ok)
-            .with_priority(2)
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .respond_with(ok(OK_BODY))
-            .with_priority(3)
-            .mount(&server)
-            .await;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join(".aws")).unwrap();
-        std::fs::write(
-            dir.path().join(".aws/config"),
-            "[profile deploy]\nrole_arn = arn:aws:iam::1:role/deploy\nsource_profile = keys\n\
-             [profile keys]\naws_access_key_id = AKIDK\naws_secret_access_key = SK\n",
-        )
-        .unwrap();
-        let session = AwsSession::builder()
-            .env(Env::from_vars([
-                ("HOME", dir.path().display().to_string()),
-                ("AWS_ENDPOINT_URL_STS", server.uri()),
-            ]))
-            .profile("deploy")
-            .region("us-east-1")
-            .endpoint_url(server.uri())
-            .max_attempts(1)
-            .build()
-            .unwrap();
+        skewed_sts(&server, &date, &expires).await;
+        let (_dir, session) = assumed_role_session(&server);
         for _ in 0..3 {
             list_clusters(&session).await.unwrap();
         }

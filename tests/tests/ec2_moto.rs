@@ -119,6 +119,26 @@ async fn create_subnet(moto: &MotoAccount, vpc: &Vpc, cidr: &str, name: &str) ->
     subnet
 }
 
+/// A security group `name` (its description too) in `vpc`, with `ingress`
+/// rules, saved.
+async fn create_group(
+    moto: &MotoAccount,
+    vpc: &Vpc,
+    name: &str,
+    ingress: Vec<IpPermission>,
+) -> SecurityGroup {
+    let mut sg = SecurityGroup {
+        group_name: Some(name.into()),
+        description: Some(name.into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ip_permissions: (!ingress.is_empty()).then_some(ingress),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    sg.save().await.expect("create security group");
+    sg
+}
+
 async fn run_instance(moto: &MotoAccount, subnet: &Subnet, tags: &[(&str, &str)]) -> Instance {
     let mut instance = Instance {
         image_id: Some(AMI.into()),
@@ -625,14 +645,7 @@ async fn instance_save_launches_into_the_models_security_groups() {
     };
     let vpc = create_vpc(&moto, "sg").await;
     let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "sg-a").await;
-    let mut sg = SecurityGroup {
-        group_name: Some("app".into()),
-        description: Some("app".into()),
-        vpc_id: vpc.vpc_id.clone(),
-        ..Default::default()
-    }
-    .using(&moto.session);
-    sg.save().await.expect("create security group");
+    let sg = create_group(&moto, &vpc, "app", Vec::new()).await;
     let sg_id = sg.group_id.clone().unwrap();
 
     // Through the create request's builder: works.
@@ -2008,15 +2021,13 @@ async fn security_group_description_edit_keeps_the_rule() {
         return;
     };
     let vpc = create_vpc(&moto, "describe").await;
-    let mut sg = SecurityGroup {
-        group_name: Some("web".into()),
-        description: Some("web servers".into()),
-        vpc_id: vpc.vpc_id.clone(),
-        ip_permissions: Some(vec![described("tcp", Some(22), "10.0.0.0/8", "ssh")]),
-        ..Default::default()
-    }
-    .using(&moto.session);
-    sg.save().await.expect("create");
+    let mut sg = create_group(
+        &moto,
+        &vpc,
+        "web",
+        vec![described("tcp", Some(22), "10.0.0.0/8", "ssh")],
+    )
+    .await;
     let id = sg.group_id.clone().expect("group id");
     let before = rule_ids(&moto, &id).await;
     assert!(!before.is_empty());
@@ -2043,15 +2054,13 @@ async fn security_group_rule_edit_that_fails_keeps_the_old_rules() {
         return;
     };
     let vpc = create_vpc(&moto, "keep").await;
-    let mut sg = SecurityGroup {
-        group_name: Some("web".into()),
-        description: Some("web servers".into()),
-        vpc_id: vpc.vpc_id.clone(),
-        ip_permissions: Some(vec![rule("tcp", Some(22), "10.0.0.0/8")]),
-        ..Default::default()
-    }
-    .using(&moto.session);
-    sg.save().await.expect("create");
+    let mut sg = create_group(
+        &moto,
+        &vpc,
+        "web",
+        vec![rule("tcp", Some(22), "10.0.0.0/8")],
+    )
+    .await;
     let id = sg.group_id.clone().expect("group id");
 
     // ssh is swapped for https plus a rule AWS refuses.
@@ -2092,29 +2101,14 @@ async fn security_group_rule_keeps_the_sources_owner_and_peering_connection() {
         return;
     };
     let vpc = create_vpc(&moto, "peered").await;
-    let mut source = SecurityGroup {
-        group_name: Some("source".into()),
-        description: Some("source".into()),
-        vpc_id: vpc.vpc_id.clone(),
-        ..Default::default()
-    }
-    .using(&moto.session);
-    source.save().await.expect("create source");
+    let source = create_group(&moto, &vpc, "source", Vec::new()).await;
     let pair = botocraft::ec2::UserIdGroupPair {
         group_id: source.group_id.clone(),
         user_id: Some(moto.account_id.clone()),
         vpc_peering_connection_id: Some("pcx-0123456789abcdef0".into()),
         ..Default::default()
     };
-    let mut sg = SecurityGroup {
-        group_name: Some("db".into()),
-        description: Some("db".into()),
-        vpc_id: vpc.vpc_id.clone(),
-        ip_permissions: Some(vec![from_group(5432, pair)]),
-        ..Default::default()
-    }
-    .using(&moto.session);
-    sg.save().await.expect("create with a peered source");
+    let sg = create_group(&moto, &vpc, "db", vec![from_group(5432, pair)]).await;
     let id = sg.group_id.clone().expect("group id");
     let fetched = SecurityGroup::objects()
         .using(&moto.session)
@@ -2154,14 +2148,7 @@ async fn security_group_rule_from_a_missing_group_is_not_this_group_not_found() 
         return;
     };
     let vpc = create_vpc(&moto, "missing").await;
-    let mut sg = SecurityGroup {
-        group_name: Some("web".into()),
-        description: Some("web servers".into()),
-        vpc_id: vpc.vpc_id.clone(),
-        ..Default::default()
-    }
-    .using(&moto.session);
-    sg.save().await.expect("create");
+    let mut sg = create_group(&moto, &vpc, "web", Vec::new()).await;
     let missing = botocraft::ec2::UserIdGroupPair {
         group_id: Some("sg-0123456789abcdef0".into()),
         ..Default::default()

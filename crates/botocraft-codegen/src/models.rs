@@ -1635,6 +1635,21 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// How an `Error::Partial`'s `done` names one model `x`: its ARN, else
+    /// its key.
+    fn done_id(&self, m: &Method) -> &'static str {
+        if self
+            .defs
+            .models
+            .get(m.model_name)
+            .is_some_and(|d| d.arn.is_some())
+        {
+            "x.arn().map(str::to_owned)"
+        } else {
+            "x.pk().map(|k| k.to_string())"
+        }
+    }
+
     fn failures_check(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
         let Some(fname) = &m.def.failures else {
             return Ok(String::new());
@@ -1687,16 +1702,7 @@ impl<'a> Emitter<'a> {
             // part of its work: what it did is named in the error, never lost.
             let done = match &m.result {
                 Some(r) => {
-                    let id = if self
-                        .defs
-                        .models
-                        .get(m.model_name)
-                        .is_some_and(|d| d.arn.is_some())
-                    {
-                        "x.arn().map(str::to_owned)"
-                    } else {
-                        "x.pk().map(|k| k.to_string())"
-                    };
+                    let id = self.done_id(m);
                     format!(
                         "out.{}.iter().flatten().filter_map(|x| {id}).collect()",
                         r.ident
@@ -2051,16 +2057,7 @@ impl<'a> Emitter<'a> {
                     // done the earlier batches' work when a later one fails:
                     // the error names it.
                     let acting = !matches!(m.name, "get" | "get_many" | "list");
-                    let done_id = if self
-                        .defs
-                        .models
-                        .get(m.model_name)
-                        .is_some_and(|d| d.arn.is_some())
-                    {
-                        "x.arn().map(str::to_owned)"
-                    } else {
-                        "x.pk().map(|k| k.to_string())"
-                    };
+                    let done_id = self.done_id(m);
                     let sent = match call.strip_suffix('?') {
                         Some(fallible) if acting => format!("match {fallible} {{ Ok(out) => out, Err(e) if !items.is_empty() => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: items.iter().filter_map(|x: &{name}| {done_id}).collect(), failures: vec![e] }}), Err(e) => return Err(e) }}"),
                         _ => call.clone(),

@@ -462,25 +462,47 @@ async fn attempt_timeout_on_every_attempt_is_a_typed_timeout() {
     .await
 }
 
+/// The session settings of a connection-slot test, before its endpoint and
+/// transport are known.
+fn builder_for_slots() -> AwsSessionBuilder {
+    builder_for("http://127.0.0.1:9")
+}
+
+/// A server answering every call after `delay`, and a session built from
+/// `builder` sending to it through a transport with `slots` connection slots.
+async fn slow_server_with_slots(
+    delay: Duration,
+    slots: usize,
+    builder: AwsSessionBuilder,
+) -> (MockServer, AwsSession) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ok(OK_BODY).set_delay(delay))
+        .mount(&server)
+        .await;
+    let transport = botocraft_transport::HyperTransport::builder()
+        .max_connections(slots)
+        .build()
+        .unwrap();
+    let session = builder
+        .endpoint_url(server.uri())
+        .transport(transport)
+        .build()
+        .unwrap();
+    (server, session)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiting_for_a_connection_slot_does_not_count_against_the_attempt_timeout() {
     bounded(async {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ok(OK_BODY).set_delay(Duration::from_millis(200)))
-            .mount(&server)
-            .await;
         // Two slots for ten calls: the last ones queue for about 800 ms,
         // longer than an attempt may take, while each takes 200 ms once sent.
-        let transport = botocraft_transport::HyperTransport::builder()
-            .max_connections(2)
-            .build()
-            .unwrap();
-        let session = builder_for(&server.uri())
-            .transport(transport)
-            .attempt_timeout(Duration::from_millis(600))
-            .build()
-            .unwrap();
+        let (server, session) = slow_server_with_slots(
+            Duration::from_millis(200),
+            2,
+            builder_for_slots().attempt_timeout(Duration::from_millis(600)),
+        )
+        .await;
         let calls = futures::future::join_all((0..10).map(|_| list_clusters(&session))).await;
         for result in calls {
             assert_eq!(result.unwrap().cluster_arns.len(), 1);
@@ -494,21 +516,14 @@ async fn waiting_for_a_connection_slot_does_not_count_against_the_attempt_timeou
 #[tokio::test]
 async fn the_attempt_timeout_still_limits_a_request_that_got_its_slot() {
     bounded(async {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ok(OK_BODY).set_delay(Duration::from_secs(3)))
-            .mount(&server)
-            .await;
-        let transport = botocraft_transport::HyperTransport::builder()
-            .max_connections(1)
-            .build()
-            .unwrap();
-        let session = builder_for(&server.uri())
-            .transport(transport)
-            .max_attempts(1)
-            .attempt_timeout(Duration::from_millis(100))
-            .build()
-            .unwrap();
+        let (_server, session) = slow_server_with_slots(
+            Duration::from_secs(3),
+            1,
+            builder_for_slots()
+                .max_attempts(1)
+                .attempt_timeout(Duration::from_millis(100)),
+        )
+        .await;
         let err = list_clusters(&session).await.unwrap_err();
         assert!(
             matches!(

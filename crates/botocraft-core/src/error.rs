@@ -98,7 +98,7 @@ pub enum Error {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// A time limit fired.
-    #[error("{kind} timeout after {after:?} calling {operation}")]
+    #[error("{kind} timeout after {after:?} calling {operation}{}", fmt_last_failure(.last_failure.as_deref()))]
     Timeout {
         /// Operation name.
         operation: String,
@@ -106,6 +106,12 @@ pub enum Error {
         kind: TimeoutKind,
         /// The limit.
         after: Duration,
+        /// What the last try ended with before time ran out, when there was
+        /// one: the failed attempt an [`TimeoutKind::Operation`] timeout cut
+        /// short the retries of (`HTTP 503 ServiceUnavailable`, a connection
+        /// reset), or the error a waiter's last poll was retried on. Without
+        /// it a timeout hides why the call kept failing.
+        last_failure: Option<String>,
     },
     /// No credentials could be found, or a credential source failed.
     #[error("credentials error: {message}")]
@@ -172,6 +178,12 @@ fn fmt_suffix(code: Option<&str>, message: Option<&str>) -> String {
         (None, Some(m)) => format!(" ({m})"),
         (None, None) => String::new(),
     }
+}
+
+/// `; last failure: ..`, when a timeout cut retries short.
+fn fmt_last_failure(last: Option<&str>) -> String {
+    last.map(|l| format!("; last failure: {l}"))
+        .unwrap_or_default()
 }
 
 /// ` (HTTP 400)`; nothing for a failure no HTTP response gave (status 0: a
@@ -596,6 +608,7 @@ mod tests {
             operation: "Op".into(),
             kind,
             after: Duration::from_secs(1),
+            last_failure: None,
         };
         for kind in [
             TimeoutKind::Connect,
@@ -610,6 +623,16 @@ mod tests {
         assert_eq!(
             timeout(TimeoutKind::Read).to_string(),
             "read timeout after 1s calling Op"
+        );
+        let cut_short = Error::Timeout {
+            operation: "Op".into(),
+            kind: TimeoutKind::Operation,
+            after: Duration::from_secs(5),
+            last_failure: Some("HTTP 503 ServiceUnavailable".into()),
+        };
+        assert_eq!(
+            cut_short.to_string(),
+            "operation timeout after 5s calling Op; last failure: HTTP 503 ServiceUnavailable"
         );
     }
 

@@ -450,6 +450,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
         };
         let start = Instant::now();
         let mut attempt: u32 = 0;
+        let mut last_failure: Option<String> = None;
         loop {
             attempt += 1;
             let result = poll().await;
@@ -482,14 +483,22 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                         },
                     })
                 }
-                Decision::Retry => {}
-                Decision::NoMatch => result.map(drop)?,
+                Decision::Retry => {
+                    // A poll that failed and was retried on (an `error`
+                    // acceptor with state `retry`) is what a timeout reports.
+                    last_failure = result.err().map(|err| err.to_string());
+                }
+                Decision::NoMatch => {
+                    result.map(drop)?;
+                    last_failure = None;
+                }
             }
             let elapsed = start.elapsed();
             let timeout = || Error::Timeout {
                 operation: operation.to_string(),
                 kind: TimeoutKind::Waiter,
                 after: start.elapsed(),
+                last_failure: last_failure.clone(),
             };
             if attempt >= max_attempts {
                 return Err(timeout());
@@ -1638,6 +1647,40 @@ mod tests {
         let (waiter, count) = scripted(ACCEPTORS, 5, vec![Err(service_error("Boom", 500))]);
         assert_eq!(waiter.await.unwrap_err().code(), Some("Boom"));
         assert_eq!(count.load(Ordering::SeqCst), 1);
+        // Out of attempts while retrying on an error: the timeout says which.
+        let (waiter, _) = scripted(
+            ACCEPTORS,
+            2,
+            vec![
+                Err(service_error("ServiceNotFoundException", 400)),
+                Err(service_error("ServiceNotFoundException", 400)),
+            ],
+        );
+        match waiter.await.unwrap_err() {
+            Error::Timeout {
+                kind: TimeoutKind::Waiter,
+                last_failure: Some(last),
+                ..
+            } => assert!(last.contains("ServiceNotFoundException"), "{last}"),
+            other => panic!("unexpected {other:?}"),
+        }
+        // A later poll that answered (nothing matched) clears it: the
+        // error is no longer why the waiter is still waiting.
+        let (waiter, _) = scripted(
+            ACCEPTORS,
+            2,
+            vec![
+                Err(service_error("ServiceNotFoundException", 400)),
+                Ok(json!({ "ok": false })),
+            ],
+        );
+        assert!(matches!(
+            waiter.await.unwrap_err(),
+            Error::Timeout {
+                last_failure: None,
+                ..
+            }
+        ));
     }
 
     #[tokio::test]
@@ -1744,7 +1787,9 @@ mod tests {
                 operation,
                 kind,
                 after,
+                last_failure,
             } => {
+                assert_eq!(last_failure, None);
                 assert_eq!(operation, "DescribeServices");
                 assert_eq!(kind, TimeoutKind::Waiter);
                 assert!(after >= 2 * MS, "{after:?}");

@@ -666,6 +666,7 @@ mod tests {
             operation: "Op".into(),
             kind,
             after: Duration::from_secs(1),
+            last_failure: None,
         };
         assert_eq!(
             classify_error(&t(TimeoutKind::Attempt)),
@@ -797,6 +798,7 @@ mod tests {
             operation: "Op".into(),
             kind: TimeoutKind::Attempt,
             after: Duration::from_secs(1),
+            last_failure: None,
         });
         let reset: Result<()> = Err(Error::transport("Op", "reset", None));
         let throttled = Ok(response(429, &[], ""));

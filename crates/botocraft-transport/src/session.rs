@@ -744,10 +744,16 @@ impl AwsSession {
                     message,
                     source,
                 },
-                Error::Timeout { kind, after, .. } => Error::Timeout {
+                Error::Timeout {
+                    kind,
+                    after,
+                    last_failure,
+                    ..
+                } => Error::Timeout {
                     operation: operation.to_owned(),
                     kind,
                     after,
+                    last_failure,
                 },
                 other => other,
             })
@@ -782,17 +788,12 @@ impl Session for AwsSession {
         let result = async {
             match self.inner.operation_timeout {
                 Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
-                    match progress.last_failure() {
-                        Some(last) => tracing::debug!(
-                            last_failure = %last,
-                            "operation timeout: giving up on the call"
-                        ),
-                        None => tracing::debug!("operation timeout: giving up on the call"),
-                    }
+                    tracing::debug!("operation timeout: giving up on the call");
                     Err(Error::Timeout {
                         operation: operation.to_owned(),
                         kind: TimeoutKind::Operation,
                         after: limit,
+                        last_failure: progress.last_failure(),
                     })
                 }),
                 None => work.await,

@@ -100,6 +100,7 @@ where
             operation,
             kind: TimeoutKind::Attempt,
             after: limit,
+            last_failure: None,
         }),
     }
 }
@@ -521,6 +522,7 @@ impl HyperTransport {
             operation: operation.clone(),
             kind: TimeoutKind::Read,
             after: self.read_timeout,
+            last_failure: None,
         };
         let (parts, body) = request.into_parts();
         let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
@@ -534,6 +536,7 @@ impl HyperTransport {
                             operation,
                             kind: TimeoutKind::Connect,
                             after: self.connect_timeout,
+                            last_failure: None,
                         });
                     }
                     let message = describe(&err);

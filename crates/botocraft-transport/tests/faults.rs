@@ -449,6 +449,7 @@ async fn attempt_timeout_on_every_attempt_is_a_typed_timeout() {
                 operation,
                 kind,
                 after,
+                last_failure: None,
             } => {
                 assert_eq!(operation, "ListClusters");
                 assert_eq!(*kind, TimeoutKind::Attempt);
@@ -603,6 +604,7 @@ async fn connect_timeout_is_typed_and_defaults_to_3_1_s() {
                 operation,
                 kind,
                 after,
+                last_failure: None,
             } => {
                 assert_eq!(operation, "ListClusters");
                 assert_eq!(*kind, TimeoutKind::Connect);
@@ -1197,6 +1199,7 @@ fn assert_read_timeout(err: &Error, after: Duration) {
             operation,
             kind,
             after: limit,
+            last_failure: None,
         } => {
             assert_eq!(operation, "ListClusters", "{err}");
             assert_eq!(*kind, TimeoutKind::Read, "{err}");
@@ -1320,15 +1323,18 @@ async fn the_operation_span_records_the_attempts_when_the_operation_times_out() 
             .unwrap();
         let (out, attempts) = with_attempts_spy(list_clusters(&session)).await;
         let err = out.unwrap_err();
+        // The timeout says what the retries it cut short kept failing on.
+        match &err {
+            Error::Timeout {
+                kind: TimeoutKind::Operation,
+                last_failure: Some(last),
+                ..
+            } => assert!(last.starts_with("HTTP 503"), "{last}"),
+            other => panic!("{other:?}"),
+        }
         assert!(
-            matches!(
-                err,
-                Error::Timeout {
-                    kind: TimeoutKind::Operation,
-                    ..
-                }
-            ),
-            "{err:?}"
+            err.to_string().contains("; last failure: HTTP 503"),
+            "{err}"
         );
         // Once, with the attempts started before the limit fired.
         assert_eq!(attempts.len(), 1, "{attempts:?}");

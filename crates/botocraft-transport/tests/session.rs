@@ -234,7 +234,11 @@ async fn attempt_timeout_is_retried_then_reported() {
             kind,
             operation,
             after,
+            last_failure,
         } => {
+            // The last attempt's own timeout is the error: nothing was cut
+            // short behind it.
+            assert_eq!(last_failure, None);
             assert_eq!(kind, TimeoutKind::Attempt);
             assert_eq!(operation, "ListClusters");
             assert_eq!(after, Duration::from_millis(10));

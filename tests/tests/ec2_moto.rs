@@ -2275,9 +2275,18 @@ async fn launch_returns_every_instance_it_started() {
         .min_count(3)
         .instance_type("t2.micro")
         .subnet_id(subnet.subnet_id.clone().unwrap())
+        .tags([("fleet", "blue")])
         .await
         .expect("launch 3");
     assert_eq!(launched.len(), 3);
+    for instance in &launched {
+        assert_eq!(
+            instance.tags().get("fleet").map(String::as_str),
+            Some("blue"),
+            "{:?}",
+            instance.instance_id
+        );
+    }
     let listed = Instance::objects()
         .using(&moto.session)
         .list()

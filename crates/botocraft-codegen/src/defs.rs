@@ -206,6 +206,10 @@ pub struct MethodDef {
     pub hydrate: Option<HydrateDef>,
     /// Creates carrying the model's tags as `TagSpecifications` of this resource type (EC2).
     pub tag_specifications: Option<String>,
+    /// The builder gets `.tags(pairs)`, adding them to `TagSpecifications`
+    /// under this resource type (EC2 calls that take no model: a launch,
+    /// a copy, an import).
+    pub tags_as: Option<String>,
     /// Input member filled with a fresh UUID unless the caller sets it.
     pub idempotency_token: Option<String>,
     /// Output member holding the new resource's key: the call is followed by

@@ -1626,6 +1626,9 @@ impl<'a> Emitter<'a> {
                 let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{\n        self.input.{} = Some(value.into());\n        self\n    }}\n", f.ty, f.ident);
             }
         }
+        if let Some(resource_type) = &m.def.tags_as {
+            out.push_str(&self.tags_setter(m, resource_type)?);
+        }
         self.emit_send(out, name, model, m, &out_ty)?;
         out.push_str("}\n\n");
         let _ = writeln!(
@@ -2165,6 +2168,48 @@ impl<'a> Emitter<'a> {
         Ok(format!(
             "if let Some(tags) = model.{}.clone().filter(|t| !t.is_empty()) {{ input.{} = Some(vec![{spec_ty} {{ {}: Some({}::from({resource_type:?})), {}: Some(tags), ..Default::default() }}]); }}",
             model_tags.ident, spec.ident, rt.ident, rt.ty, tags.ident
+        ))
+    }
+
+    /// A builder's `.tags(pairs)` (`tags_as`): the pairs go into the
+    /// `TagSpecifications` entry of `resource_type`, made if missing; a key
+    /// given again takes the new value (AWS refuses a key twice).
+    fn tags_setter(&self, m: &Method, resource_type: &str) -> Result<String, String> {
+        let ctx = format!("{}.{}", m.model_name, m.name);
+        let spec = self.field(&m.input_fields, "TagSpecifications", &ctx)?;
+        let spec_ty =
+            Self::elem(&spec.ty).ok_or(format!("{ctx}: TagSpecifications is not a list"))?;
+        let spec_shape = &self.model.shapes[&spec.shape]
+            .member
+            .as_ref()
+            .ok_or(format!("{ctx}: TagSpecifications is not a list"))?
+            .shape;
+        let sfields = self.types.fields(spec_shape);
+        let rt = self.field(&sfields, "ResourceType", &ctx)?;
+        let known = &self.model.shapes[&rt.shape].enum_values;
+        if !known.is_empty() && !known.iter().any(|v| v == resource_type) {
+            return Err(format!(
+                "{ctx}: tags_as {resource_type:?} is not a ResourceType"
+            ));
+        }
+        let tags = self.field(&sfields, "Tags", &ctx)?;
+        let tag_ty = Self::elem(&tags.ty).ok_or(format!("{ctx}: Tags is not a list"))?;
+        let tag_shape = &self.model.shapes[&tags.shape]
+            .member
+            .as_ref()
+            .ok_or(format!("{ctx}: Tags is not a list"))?
+            .shape;
+        let tfields = self.types.fields(tag_shape);
+        let key = self.field(&tfields, "Key", &ctx)?;
+        let value = self.field(&tfields, "Value", &ctx)?;
+        Ok(format!(
+            "    /// Tags what this call makes (`TagSpecifications` with resource type\n    /// `{resource_type}`): `.tags([(\"Name\", \"web\"), (\"env\", \"prod\")])`. Adds to tags\n    /// given before; a key given again takes the new value. Call it after\n    /// `tag_specifications(..)`, which replaces the whole list.\n    pub fn tags<K: Into<String>, V: Into<String>>(mut self, tags: impl IntoIterator<Item = (K, V)>) -> Self {{\n        let resource_type = {rt_ty}::from({resource_type:?});\n        let specs = self.input.{spec}.get_or_insert_with(Vec::new);\n        let at = match specs.iter().position(|s| s.{rt}.as_ref() == Some(&resource_type)) {{\n            Some(at) => at,\n            None => {{\n                specs.push({spec_ty} {{ {rt}: Some(resource_type), ..Default::default() }});\n                specs.len() - 1\n            }}\n        }};\n        let list = specs[at].{tags}.get_or_insert_with(Vec::new);\n        for (k, v) in tags {{\n            let (k, v) = (k.into(), v.into());\n            match list.iter_mut().find(|t| t.{key}.as_deref() == Some(k.as_str())) {{\n                Some(t) => t.{value} = Some(v),\n                None => list.push({tag_ty} {{ {key}: Some(k), {value}: Some(v) }}),\n            }}\n        }}\n        self\n    }}\n\n",
+            rt_ty = rt.ty,
+            spec = spec.ident,
+            rt = rt.ident,
+            tags = tags.ident,
+            key = key.ident,
+            value = value.ident,
         ))
     }
 

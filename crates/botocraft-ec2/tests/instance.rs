@@ -271,6 +271,8 @@ async fn launch_sets_counts_token_groups_and_user_data_and_returns_every_instanc
         .client_token("my-token")
         .security_group_ids(["sg-1", "sg-2"])
         .user_data("IyEvYmluL3No")
+        .tags([("Name", "web"), ("env", "dev")])
+        .tags([("env", "prod")])
         .await
         .unwrap();
     let ids: Vec<_> = launched.iter().map(|i| i.instance_id.as_deref()).collect();
@@ -280,6 +282,21 @@ async fn launch_sets_counts_token_groups_and_user_data_and_returns_every_instanc
     assert_eq!(body["SecurityGroupId.2"], "sg-2");
     assert_eq!(body["ClientToken"], "my-token");
     assert_eq!(body["MaxCount"], "2");
+    // `.tags(..)`: one instance TagSpecification; a key given again takes
+    // the new value rather than being sent twice (AWS refuses that).
+    assert_eq!(body["TagSpecification.1.ResourceType"], "instance");
+    assert_eq!(body["TagSpecification.1.Tag.1.Key"], "Name");
+    assert_eq!(body["TagSpecification.1.Tag.1.Value"], "web");
+    assert_eq!(body["TagSpecification.1.Tag.2.Key"], "env");
+    assert_eq!(body["TagSpecification.1.Tag.2.Value"], "prod");
+    assert!(
+        body.get("TagSpecification.1.Tag.3.Key").is_none(),
+        "{body:?}"
+    );
+    assert!(
+        body.get("TagSpecification.2.ResourceType").is_none(),
+        "{body:?}"
+    );
     f.done();
 }
 

@@ -124,6 +124,7 @@ async fn import_key_pair_base64_encodes_and_describes() {
         .using(&f.session)
         .import_key_pair("laptop")
         .public_key_material(b"ssh-ed25519 AAAA".to_vec())
+        .tags([("owner", "me")])
         .await
         .unwrap();
     assert_eq!(k.key_pair_id.as_deref(), Some("key-imp"));
@@ -131,6 +132,11 @@ async fn import_key_pair_base64_encodes_and_describes() {
         f.sent()[0].body["PublicKeyMaterial"],
         "c3NoLWVkMjU1MTkgQUFBQQ=="
     );
+    assert_eq!(
+        f.sent()[0].body["TagSpecification.1.ResourceType"],
+        "key-pair"
+    );
+    assert_eq!(f.sent()[0].body["TagSpecification.1.Tag.1.Value"], "me");
     f.done();
 }
 

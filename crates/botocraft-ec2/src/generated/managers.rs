@@ -2816,6 +2816,46 @@ impl SecurityGroupAuthorizeIngress {
         self
     }
 
+    /// Tags what this call makes (`TagSpecifications` with resource type
+    /// `security-group-rule`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
+    /// given before; a key given again takes the new value. Call it after
+    /// `tag_specifications(..)`, which replaces the whole list.
+    pub fn tags<K: Into<String>, V: Into<String>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let resource_type = ResourceType::from("security-group-rule");
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        let at = match specs
+            .iter()
+            .position(|s| s.resource_type.as_ref() == Some(&resource_type))
+        {
+            Some(at) => at,
+            None => {
+                specs.push(TagSpecification {
+                    resource_type: Some(resource_type),
+                    ..Default::default()
+                });
+                specs.len() - 1
+            }
+        };
+        let list = specs[at].tags.get_or_insert_with(Vec::new);
+        for (k, v) in tags {
+            let (k, v) = (k.into(), v.into());
+            match list
+                .iter_mut()
+                .find(|t| t.key.as_deref() == Some(k.as_str()))
+            {
+                Some(t) => t.value = Some(v),
+                None => list.push(Tag {
+                    key: Some(k),
+                    value: Some(v),
+                }),
+            }
+        }
+        self
+    }
+
     /// Sends the request.
     pub async fn send(self) -> Result<Vec<SecurityGroupRule>> {
         const OPERATION: &str = "AuthorizeSecurityGroupIngress";
@@ -2977,6 +3017,46 @@ impl SecurityGroupAuthorizeEgress {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Tags what this call makes (`TagSpecifications` with resource type
+    /// `security-group-rule`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
+    /// given before; a key given again takes the new value. Call it after
+    /// `tag_specifications(..)`, which replaces the whole list.
+    pub fn tags<K: Into<String>, V: Into<String>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let resource_type = ResourceType::from("security-group-rule");
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        let at = match specs
+            .iter()
+            .position(|s| s.resource_type.as_ref() == Some(&resource_type))
+        {
+            Some(at) => at,
+            None => {
+                specs.push(TagSpecification {
+                    resource_type: Some(resource_type),
+                    ..Default::default()
+                });
+                specs.len() - 1
+            }
+        };
+        let list = specs[at].tags.get_or_insert_with(Vec::new);
+        for (k, v) in tags {
+            let (k, v) = (k.into(), v.into());
+            match list
+                .iter_mut()
+                .find(|t| t.key.as_deref() == Some(k.as_str()))
+            {
+                Some(t) => t.value = Some(v),
+                None => list.push(Tag {
+                    key: Some(k),
+                    value: Some(v),
+                }),
+            }
+        }
         self
     }
 
@@ -4660,6 +4740,46 @@ impl InstanceLaunch {
     /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
     pub fn ebs_optimized(mut self, value: impl Into<bool>) -> Self {
         self.input.ebs_optimized = Some(value.into());
+        self
+    }
+
+    /// Tags what this call makes (`TagSpecifications` with resource type
+    /// `instance`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
+    /// given before; a key given again takes the new value. Call it after
+    /// `tag_specifications(..)`, which replaces the whole list.
+    pub fn tags<K: Into<String>, V: Into<String>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let resource_type = ResourceType::from("instance");
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        let at = match specs
+            .iter()
+            .position(|s| s.resource_type.as_ref() == Some(&resource_type))
+        {
+            Some(at) => at,
+            None => {
+                specs.push(TagSpecification {
+                    resource_type: Some(resource_type),
+                    ..Default::default()
+                });
+                specs.len() - 1
+            }
+        };
+        let list = specs[at].tags.get_or_insert_with(Vec::new);
+        for (k, v) in tags {
+            let (k, v) = (k.into(), v.into());
+            match list
+                .iter_mut()
+                .find(|t| t.key.as_deref() == Some(k.as_str()))
+            {
+                Some(t) => t.value = Some(v),
+                None => list.push(Tag {
+                    key: Some(k),
+                    value: Some(v),
+                }),
+            }
+        }
         self
     }
 
@@ -6682,6 +6802,46 @@ impl AmiCopy {
     /// The ID of the Local Zone for the new AMI (for example, `cnn1-pkx1-az1`).
     pub fn destination_availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.destination_availability_zone_id = Some(value.into());
+        self
+    }
+
+    /// Tags what this call makes (`TagSpecifications` with resource type
+    /// `image`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
+    /// given before; a key given again takes the new value. Call it after
+    /// `tag_specifications(..)`, which replaces the whole list.
+    pub fn tags<K: Into<String>, V: Into<String>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let resource_type = ResourceType::from("image");
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        let at = match specs
+            .iter()
+            .position(|s| s.resource_type.as_ref() == Some(&resource_type))
+        {
+            Some(at) => at,
+            None => {
+                specs.push(TagSpecification {
+                    resource_type: Some(resource_type),
+                    ..Default::default()
+                });
+                specs.len() - 1
+            }
+        };
+        let list = specs[at].tags.get_or_insert_with(Vec::new);
+        for (k, v) in tags {
+            let (k, v) = (k.into(), v.into());
+            match list
+                .iter_mut()
+                .find(|t| t.key.as_deref() == Some(k.as_str()))
+            {
+                Some(t) => t.value = Some(v),
+                None => list.push(Tag {
+                    key: Some(k),
+                    value: Some(v),
+                }),
+            }
+        }
         self
     }
 
@@ -13361,6 +13521,46 @@ impl SnapshotCopy {
         self
     }
 
+    /// Tags what this call makes (`TagSpecifications` with resource type
+    /// `snapshot`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
+    /// given before; a key given again takes the new value. Call it after
+    /// `tag_specifications(..)`, which replaces the whole list.
+    pub fn tags<K: Into<String>, V: Into<String>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let resource_type = ResourceType::from("snapshot");
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        let at = match specs
+            .iter()
+            .position(|s| s.resource_type.as_ref() == Some(&resource_type))
+        {
+            Some(at) => at,
+            None => {
+                specs.push(TagSpecification {
+                    resource_type: Some(resource_type),
+                    ..Default::default()
+                });
+                specs.len() - 1
+            }
+        };
+        let list = specs[at].tags.get_or_insert_with(Vec::new);
+        for (k, v) in tags {
+            let (k, v) = (k.into(), v.into());
+            match list
+                .iter_mut()
+                .find(|t| t.key.as_deref() == Some(k.as_str()))
+            {
+                Some(t) => t.value = Some(v),
+                None => list.push(Tag {
+                    key: Some(k),
+                    value: Some(v),
+                }),
+            }
+        }
+        self
+    }
+
     /// Sends the request.
     pub async fn send(self) -> Result<Snapshot> {
         const OPERATION: &str = "CopySnapshot";
@@ -14580,6 +14780,46 @@ impl KeyPairImportKeyPair {
     /// The public key.
     pub fn public_key_material(mut self, value: impl Into<Blob>) -> Self {
         self.input.public_key_material = Some(value.into());
+        self
+    }
+
+    /// Tags what this call makes (`TagSpecifications` with resource type
+    /// `key-pair`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
+    /// given before; a key given again takes the new value. Call it after
+    /// `tag_specifications(..)`, which replaces the whole list.
+    pub fn tags<K: Into<String>, V: Into<String>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let resource_type = ResourceType::from("key-pair");
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        let at = match specs
+            .iter()
+            .position(|s| s.resource_type.as_ref() == Some(&resource_type))
+        {
+            Some(at) => at,
+            None => {
+                specs.push(TagSpecification {
+                    resource_type: Some(resource_type),
+                    ..Default::default()
+                });
+                specs.len() - 1
+            }
+        };
+        let list = specs[at].tags.get_or_insert_with(Vec::new);
+        for (k, v) in tags {
+            let (k, v) = (k.into(), v.into());
+            match list
+                .iter_mut()
+                .find(|t| t.key.as_deref() == Some(k.as_str()))
+            {
+                Some(t) => t.value = Some(v),
+                None => list.push(Tag {
+                    key: Some(k),
+                    value: Some(v),
+                }),
+            }
+        }
         self
     }
 

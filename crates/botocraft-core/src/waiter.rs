@@ -450,13 +450,12 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
         };
         let start = Instant::now();
         let mut attempt: u32 = 0;
-        let mut last_failure: Option<String> = None;
         loop {
             attempt += 1;
             let result = poll().await;
             let decision = decide(operation, &compiled, &result)?;
             tracing::debug!(operation, attempt, ?decision, "waiter poll");
-            match decision {
+            let last_failure = match decision {
                 Decision::Success => {
                     return Ok(match result {
                         Ok(output) => WaitOutcome::Output(output),
@@ -486,13 +485,13 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                 Decision::Retry => {
                     // A poll that failed and was retried on (an `error`
                     // acceptor with state `retry`) is what a timeout reports.
-                    last_failure = result.err().map(|err| err.to_string());
+                    result.err().map(|err| err.to_string())
                 }
                 Decision::NoMatch => {
                     result.map(drop)?;
-                    last_failure = None;
+                    None
                 }
-            }
+            };
             let elapsed = start.elapsed();
             let timeout = || Error::Timeout {
                 operation: operation.to_string(),

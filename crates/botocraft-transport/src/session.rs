@@ -358,9 +358,21 @@ impl AwsSessionBuilder {
                 "profile {profile_name:?} cannot be read: {problem}"
             )));
         }
-        if self.profile.is_some() && profile.is_none() {
+        // A profile someone named must exist, from code or from AWS_PROFILE
+        // (as botocore's `ProfileNotFound`): a misspelt name would otherwise
+        // surface as a missing region, or as the call quietly running with
+        // the environment's keys in another account. Only `default` may be
+        // absent, being what is used anyway.
+        let named_in = if self.profile.is_some() {
+            Some("profile(..)")
+        } else if profile_name != "default" && env.get("AWS_PROFILE").is_some() {
+            Some("AWS_PROFILE")
+        } else {
+            None
+        };
+        if let (Some(source), None) = (named_in, &profile) {
             return Err(Error::config(format!(
-                "profile {profile_name:?} not found in {}",
+                "profile {profile_name:?} (from {source}) not found in {}",
                 files.describe_sources()
             )));
         }

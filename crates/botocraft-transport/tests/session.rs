@@ -496,6 +496,37 @@ fn build_validates_settings() {
     );
     let err = builder().profile("missing").build().unwrap_err();
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    // A misspelt AWS_PROFILE is named as such when the session is built,
+    // even with a region and keys in the environment that would otherwise
+    // have let the calls run as someone else.
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().to_str().unwrap().to_owned();
+    for region in [None, Some("us-west-2")] {
+        let mut vars = vec![
+            ("HOME", home.clone()),
+            ("AWS_PROFILE", "prdo".into()),
+            ("AWS_ACCESS_KEY_ID", "ENVKEY".into()),
+            ("AWS_SECRET_ACCESS_KEY", "ENVSECRET".into()),
+        ];
+        vars.extend(region.map(|r| ("AWS_REGION", r.to_owned())));
+        let err = AwsSession::builder()
+            .env(Env::from_vars(vars))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("\"prdo\" (from AWS_PROFILE) not found"),
+            "{text}"
+        );
+    }
+    // `default` may be absent: it is what is used anyway.
+    let env = Env::from_vars([
+        ("HOME", home.clone()),
+        ("AWS_PROFILE", "default".into()),
+        ("AWS_REGION", "us-west-2".into()),
+    ]);
+    AwsSession::builder().env(env).build().unwrap();
     let env = Env::from_vars([("AWS_MAX_ATTEMPTS", "lots")]);
     assert!(matches!(
         builder().env(env).build(),

@@ -42,6 +42,39 @@ async fn environment_provider() {
     assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY"), "{err}");
 }
 
+/// Half a key pair in the environment stops the chain: the profile's keys
+/// below it belong to another identity.
+#[tokio::test]
+async fn half_a_key_pair_in_the_environment_is_an_error_not_a_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = dir.path().join(".aws");
+    std::fs::create_dir(&aws).unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        "[default]\naws_access_key_id = DEFAULTKEY\naws_secret_access_key = S1\n",
+    )
+    .unwrap();
+    let home = dir.path().to_str().unwrap().to_owned();
+    for (set, missing) in [
+        ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
+        ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"),
+    ] {
+        let env = Env::from_vars([
+            ("HOME", home.clone()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            (set, "ENVVALUE".into()),
+        ]);
+        let chain = CredentialsProviderChain::from_config(ProviderConfig::new(env));
+        let err = chain.provide_credentials().await.unwrap_err();
+        assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("{set} is set but {missing} is not")),
+            "{text}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn profile_provider_reads_credentials_then_config() {
     let dir = tempfile::tempdir().unwrap();

@@ -24,6 +24,10 @@ pub const BLOB_TOKEN: &str = "$botocraft::Blob";
 /// `1700000000.12299990654...`: they are read to the nearest microsecond, so
 /// the value is the `.123` the service meant, and serialising a timestamp of
 /// microsecond precision and reading it back gives the same timestamp.
+/// Timestamps made here ([`now`](Self::now), `From<OffsetDateTime>`,
+/// [`parse_rfc3339`](Self::parse_rfc3339)) are rounded to the microsecond for the
+/// same reason: a `now()` kept with nanoseconds would not equal itself after
+/// a trip through JSON.
 ///
 /// ```
 /// use botocraft_core::DateTime;
@@ -73,9 +77,10 @@ impl DateTime {
         self.0.unix_timestamp() as f64 + f64::from(self.0.nanosecond()) / 1e9
     }
 
-    /// Parses RFC 3339 (`2026-11-25T20:46:24.242172Z`).
+    /// Parses RFC 3339 (`2026-11-25T20:46:24.242172Z`), to the nearest
+    /// microsecond.
     pub fn parse_rfc3339(s: &str) -> Option<Self> {
-        OffsetDateTime::parse(s, &Rfc3339).ok().map(DateTime)
+        OffsetDateTime::parse(s, &Rfc3339).ok().map(DateTime::from)
     }
 
     /// Formats as RFC 3339.
@@ -85,9 +90,9 @@ impl DateTime {
             .unwrap_or_else(|_| self.epoch_seconds().to_string())
     }
 
-    /// The current time.
+    /// The current time, to the microsecond.
     pub fn now() -> Self {
-        DateTime(OffsetDateTime::now_utc())
+        DateTime::from(OffsetDateTime::now_utc())
     }
 }
 
@@ -99,8 +104,21 @@ impl Deref for DateTime {
 }
 
 impl From<OffsetDateTime> for DateTime {
+    /// `t` to the microsecond (see the [type docs](DateTime)).
     fn from(t: OffsetDateTime) -> Self {
-        DateTime(t)
+        // To the nearest microsecond, as epoch seconds are read.
+        let micros = t.nanosecond().div_ceil(1_000).min(1_000_000);
+        let rounded = if t.nanosecond() % 1_000 < 500 {
+            t.replace_microsecond(t.microsecond()).ok()
+        } else if micros == 1_000_000 {
+            t.replace_nanosecond(0)
+                .ok()
+                .and_then(|t| t.checked_add(time::Duration::SECOND))
+        } else {
+            t.replace_microsecond(micros).ok()
+        };
+        // Only the last representable second cannot round up: cut it instead.
+        DateTime(rounded.unwrap_or_else(|| t.replace_microsecond(t.microsecond()).unwrap_or(t)))
     }
 }
 
@@ -464,6 +482,25 @@ mod tests {
     }
 
     #[test]
+    fn timestamps_made_here_survive_a_serde_json_round_trip() {
+        let round_trip = |t: DateTime| -> DateTime {
+            serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap()
+        };
+        for _ in 0..100 {
+            let now = DateTime::now();
+            assert_eq!(now.nanosecond() % 1_000, 0, "{now}");
+            assert_eq!(round_trip(now), now);
+        }
+        let nanos = time::macros::datetime!(2024-01-01 00:00:00.123456789 UTC);
+        let t = DateTime::from(nanos);
+        assert_eq!(t.nanosecond(), 123_457_000);
+        assert_eq!(round_trip(t), t);
+        let parsed = DateTime::parse_rfc3339("2024-01-01T00:00:00.123456489+02:00").unwrap();
+        assert_eq!(parsed.nanosecond(), 123_456_000);
+        assert_eq!(round_trip(parsed), parsed);
+    }
+
+    #[test]
     fn microsecond_timestamps_survive_a_serde_json_round_trip() {
         let round_trip = |t: DateTime| -> DateTime {
             serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap()
@@ -479,10 +516,13 @@ mod tests {
             let t = DateTime::parse_rfc3339(text).unwrap();
             assert_eq!(round_trip(t), t, "{text}");
         }
-        // Beyond microseconds nothing can be promised (AWS never sends
-        // that): the nearest microsecond comes back.
+        // Beyond microseconds (AWS never sends that) the text is read to
+        // the nearest microsecond, which then round-trips.
         let t = DateTime::parse_rfc3339("2026-11-25T20:46:24.123456789Z").unwrap();
-        assert_eq!(round_trip(t).nanosecond(), 123_457_000);
+        assert_eq!(t.nanosecond(), 123_457_000);
+        assert_eq!(round_trip(t), t);
+        let t = DateTime::parse_rfc3339("2026-11-25T20:46:24.9999996Z").unwrap();
+        assert_eq!((t.second(), t.nanosecond()), (25, 0));
     }
 
     proptest::proptest! {

@@ -179,7 +179,21 @@ pub(crate) fn project(value: &Value, segments: &[&str]) -> Option<Value> {
         return Some(value.clone());
     };
     match value {
-        Value::Object(obj) => project(get_field(obj, segment)?, rest),
+        Value::Object(obj) => {
+            let child = get_field(obj, segment)?;
+            // An empty tag list is not recognisable as one, and `tags__env`
+            // of a model without tags is missing (as `isnull` has it), not
+            // the `[]` an empty list of structures projects as: `[]` would
+            // sort among the values instead of with the missing ones.
+            let no_tags = child.as_array().is_some_and(Vec::is_empty)
+                && ["tags", "TagSet", "TagList"]
+                    .iter()
+                    .any(|name| normalised_eq(segment, name));
+            if no_tags && !rest.is_empty() {
+                return None;
+            }
+            project(child, rest)
+        }
         Value::Array(items) => {
             if is_tag_list(items) && !names_field(items, segment) {
                 if let Some(tag_value) = tag_values(items, segment).next() {

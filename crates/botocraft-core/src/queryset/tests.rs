@@ -414,6 +414,34 @@ fn nested_lists_are_searched() {
     assert_eq!(qs.filter_by("a__b__c__isnull", true).unwrap().len(), 2);
 }
 
+/// A model whose tag list is empty has no `env` tag: `values` shows null
+/// and ordering puts it with the other missing values, as `isnull` has it.
+#[test]
+fn an_empty_tag_list_projects_as_missing() {
+    let qs = QuerySet::new(vec![
+        json!({"serviceName": "web", "tags": [{"key": "env", "value": "prod"}]}),
+        json!({"serviceName": "Web-canary", "tags": [{"key": "env", "value": "dev"}]}),
+        json!({"serviceName": "worker", "tags": []}),
+        json!({"serviceName": "nulls"}),
+    ]);
+    let rows = qs.clone().values(&["serviceName", "tags__env"]).unwrap();
+    let envs: Vec<&Value> = rows.iter().map(|r| &r["tags__env"]).collect();
+    assert_eq!(
+        envs,
+        [&json!("prod"), &json!("dev"), &Value::Null, &Value::Null]
+    );
+    let names = |qs: QuerySet<Value>| -> Vec<String> {
+        qs.iter()
+            .map(|v| v["serviceName"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let desc = qs.clone().order_by_path("-tags__env").unwrap();
+    assert_eq!(names(desc)[..2], ["web", "Web-canary"]);
+    let asc = qs.clone().order_by_path("tags__env").unwrap();
+    assert_eq!(names(asc)[2..], ["Web-canary", "web"]);
+    assert_eq!(qs.filter_by("tags__env__isnull", true).unwrap().len(), 2);
+}
+
 /// `tags` also names a tag list kept as `TagSet` or `TagList` (an EC2
 /// network interface's), so `tags__<key>` works on every model.
 #[test]

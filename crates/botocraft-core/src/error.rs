@@ -448,8 +448,22 @@ pub fn has_code(err: &Error, codes: &[&str]) -> bool {
 /// Whether a per-key failure reason says the key does not exist (`MISSING`,
 /// or a `*NotFound*` code): such a failure names the key it is about.
 fn is_missing_reason(reason: &str) -> bool {
-    reason == "MISSING" || reason.ends_with("NotFoundException") || reason.ends_with("NotFound")
+    reason == "MISSING"
+        || reason.ends_with("NotFoundException")
+        || reason.ends_with("NotFound")
+        || (is_sentence(reason) && reason.to_ascii_lowercase().contains("does not exist"))
 }
+
+/// Whether a failure's `reason` is prose rather than a code: ECS's
+/// `DeleteTaskDefinitions` answers `"The specified task definition does not
+/// exist. Specify a valid account, family, revision and try again."`.
+fn is_sentence(reason: &str) -> bool {
+    reason.trim().contains(char::is_whitespace)
+}
+
+/// The code an [`Error::Service`] built from a failure whose reason is
+/// prose carries; the prose is its message.
+pub const PROSE_FAILURE_CODE: &str = "Failure";
 
 /// Maps an error whose code is one of `codes` (a model's
 /// [`NOT_FOUND_CODES`](crate::PrimaryModel::NOT_FOUND_CODES)) to
@@ -510,11 +524,17 @@ pub fn failures_to_error<'a>(
                 request_id: None,
             });
         }
+        // A reason that is a sentence is a message, not a code to match on.
+        let (code, message) = match (is_sentence(reason), detail) {
+            (true, Some(d)) => (PROSE_FAILURE_CODE, format!("{key}: {reason} ({d})")),
+            (true, None) => (PROSE_FAILURE_CODE, format!("{key}: {reason}")),
+            (false, d) => (reason, format!("{key}: {}", d.unwrap_or(reason))),
+        };
         return Some(Error::Service {
             service,
             operation: operation.to_owned(),
-            code: reason.to_owned(),
-            message: format!("{key}: {}", detail.unwrap_or(reason)),
+            code: code.to_owned(),
+            message,
             request_id: None,
             status: 200,
         });
@@ -712,6 +732,50 @@ mod tests {
         assert!(is_missing_reason("MISSING"));
         assert!(is_missing_reason("ClusterNotFoundException"));
         assert!(!is_missing_reason("ClientException"));
+        assert!(is_missing_reason(
+            "The specified task definition does not exist. Specify a valid account, family, revision and try again."
+        ));
+    }
+
+    /// `DeleteTaskDefinitions` gives its reasons as sentences: a missing
+    /// revision is NotFound, any other is `Failure` with the sentence as
+    /// its message, never a sentence as the code.
+    #[test]
+    fn failures_whose_reason_is_a_sentence() {
+        let missing = "The specified task definition does not exist. Specify a valid account, family, revision and try again.";
+        let err = failures_to_error(
+            "ecs",
+            "DeleteTaskDefinitions",
+            "TaskDefinition",
+            Some("web:3"),
+            [(Some("web:3"), Some(missing), None)],
+            false,
+        )
+        .unwrap();
+        assert!(err.is_not_found(), "{err:?}");
+        let active = "The specified task definition is still in ACTIVE status. Please deregister the target and try again.";
+        let err = failures_to_error(
+            "ecs",
+            "DeleteTaskDefinitions",
+            "TaskDefinition",
+            Some("web:1"),
+            [(Some("web:1"), Some(active), None)],
+            false,
+        )
+        .unwrap();
+        assert_eq!(err.code(), Some(PROSE_FAILURE_CODE));
+        assert_eq!(err.message(), Some(format!("web:1: {active}").as_str()));
+        // A code stays a code.
+        let err = failures_to_error(
+            "ecs",
+            "RunTask",
+            "Task",
+            None,
+            [(Some("arn:x"), Some("RESOURCE:CPU"), Some("no room"))],
+            false,
+        )
+        .unwrap();
+        assert_eq!(err.code(), Some("RESOURCE:CPU"));
     }
 
     #[test]

@@ -330,3 +330,64 @@ async fn manager_created_repository_keeps_its_tags_editable() {
         "{err}"
     );
 }
+
+/// A task definition's containers lead to their ECR images, looked up in
+/// the registry account their URI names; an image in another region than
+/// the session's is refused rather than answered by a same-named
+/// repository here.
+#[tokio::test]
+async fn task_definition_image_objects_follow_the_image_uri() {
+    use botocraft::ecs::{ContainerDefinition, TaskDefinition};
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    Repository {
+        repository_name: Some("web".into()),
+        ..Default::default()
+    }
+    .using(&moto.session)
+    .save()
+    .await
+    .expect("create repository");
+    let pushed = EcrImage::objects()
+        .using(&moto.session)
+        .put("web", manifest('d'), Some("1"))
+        .await
+        .expect("put image");
+    let host = |region: &str| format!("{}.dkr.ecr.{region}.amazonaws.com", moto.account_id);
+    let container = |name: &str, image: String| ContainerDefinition {
+        name: Some(name.into()),
+        image: Some(image),
+        memory: Some(128),
+        ..Default::default()
+    };
+    let mut td = TaskDefinition {
+        family: Some("images".into()),
+        container_definitions: Some(vec![
+            container("web", format!("{}/web:1", host("us-east-1"))),
+            container("proxy", "nginx:1.27".into()),
+        ]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    td.save().await.expect("register");
+    let images = td.image_objects().await.expect("image objects");
+    assert_eq!(images.len(), 1, "nginx is not in ECR");
+    assert_eq!(images[0].image_digest, pushed.image_digest);
+
+    let mut elsewhere = TaskDefinition {
+        family: Some("images-eu".into()),
+        container_definitions: Some(vec![container(
+            "web",
+            format!("{}/web:1", host("eu-west-1")),
+        )]),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    elsewhere.save().await.expect("register");
+    let err = elsewhere.image_objects().await.expect_err("other region");
+    assert!(
+        matches!(err, botocraft::Error::Validation { .. }),
+        "{err:?}"
+    );
+}

@@ -316,9 +316,9 @@ impl Service {
     /// The service's tasks whose desired status is `RUNNING` (`ListTasks`
     /// filtered by service and desired status, then `DescribeTasks`).
     ///
-    /// Unlike [`Service::tasks`], a missing `serviceName` or `clusterArn` is
-    /// an [`Error::Validation`] when awaited, rather than a listing of every
-    /// task in the cluster.
+    /// As with [`Service::tasks`], a missing `serviceName` or `clusterArn` is
+    /// an [`Error::Validation`] when awaited, never a listing of every task
+    /// in the cluster.
     ///
     /// ```no_run
     /// use botocraft_ecs::Service;

@@ -68,6 +68,11 @@ cargo fmt --all -- --check
 banner "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+banner "the facade with one service each (features build alone)"
+for feature in ecs ec2 ecr autoscaling; do
+    cargo check --quiet -p botocraft --no-default-features --features "$feature" --all-targets
+done
+
 banner "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 

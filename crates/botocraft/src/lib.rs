@@ -7,10 +7,11 @@
 //! account and region.
 //!
 //! ```no_run
+//! # #[cfg(feature = "ecs")]
+//! # async fn run() -> botocraft::Result<()> {
 //! use botocraft::prelude::*;
 //! use botocraft::ecs::Service;
 //!
-//! # async fn run() -> botocraft::Result<()> {
 //! // One service, by name, in a cluster.
 //! let mut service = Service::objects().get("web").cluster("production").await?;
 //!

@@ -134,3 +134,62 @@ fn querysets_of_other_types_resolve_paths_unchecked() {
     let plain: QuerySet<Service> = services().into_vec().into();
     assert!(plain.filter_by("service_nme", "web").unwrap().is_empty());
 }
+
+fn dated() -> QuerySet<Service> {
+    let service = |name: &str, created: &str| Service {
+        service_name: Some(name.into()),
+        created_at: botocraft_core::DateTime::parse_rfc3339(created),
+        ..Default::default()
+    };
+    QuerySet::described(vec![
+        service("old", "2023-06-01T12:00:00Z"),
+        service("new", "2024-01-01T00:00:00Z"),
+        service("newer", "2024-01-01T00:00:00.250Z"),
+    ])
+}
+
+fn names(qs: QuerySet<Service>) -> Vec<String> {
+    qs.iter().filter_map(|s| s.service_name.clone()).collect()
+}
+
+/// Timestamps are compared as timestamps whatever form the value takes:
+/// RFC 3339 (any offset), a date for midnight UTC, or epoch seconds.
+#[test]
+fn timestamp_lookups_read_their_value_as_a_timestamp() {
+    let by =
+        |lookup: &str, value: serde_json::Value| names(dated().filter_by(lookup, value).unwrap());
+    assert_eq!(by("created_at", json!("2024-01-01T00:00:00Z")), ["new"]);
+    assert_eq!(
+        by("created_at", json!("2024-01-01T01:00:00+01:00")),
+        ["new"]
+    );
+    assert_eq!(
+        by("created_at", json!("2024-01-01T00:00:00.250Z")),
+        ["newer"]
+    );
+    assert_eq!(by("created_at", json!(1_704_067_200)), ["new"]);
+    assert_eq!(
+        by(
+            "created_at__in",
+            json!(["2023-06-01T12:00:00Z", "2024-01-01"])
+        ),
+        ["old", "new"]
+    );
+    assert_eq!(by("created_at__gt", json!("2024-01-01")), ["newer"]);
+    assert_eq!(by("created_at__gte", json!("2024-01-01")), ["new", "newer"]);
+    assert_eq!(by("created_at__lt", json!("2023-12-31")), ["old"]);
+    let message = validation_message(dated().filter_by("created_at__gt", "last tuesday"));
+    assert!(message.contains("timestamp"), "{message}");
+}
+
+/// A date part of a field that holds no date is an error, not a filter
+/// that matches nothing.
+#[test]
+fn date_parts_need_a_date() {
+    let message = validation_message(services().filter_by("desired_count__year", 2023));
+    assert!(message.contains("whole number"), "{message}");
+    assert_eq!(
+        names(dated().filter_by("created_at__year", 2024).unwrap()),
+        ["new", "newer"]
+    );
+}

@@ -8,8 +8,9 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::path::{get_field, is_tag_list, resolve, split_path, tag_parts};
+use super::path::{get_field, is_tag_list, resolve, scalar_kind, split_path, tag_parts};
 use super::value::{cmp_f64, cmp_numbers, loose_eq, parse_number, scalar_text};
+use crate::schema::{Kind, Shape};
 use crate::{Error, Result};
 
 /// Every lookup name [`QuerySet::filter_by`](super::QuerySet::filter_by)
@@ -243,6 +244,47 @@ impl<'a> Lookup<'a> {
         Ok(Lookup { path, matcher })
     }
 
+    /// Fits the lookup to the field it reads, when its shape is known
+    /// (`leaf`, from the path check): a timestamp's operands are read as
+    /// timestamps (RFC 3339, `YYYY-MM-DD` for midnight UTC, or epoch
+    /// seconds) and compared with the epoch seconds a timestamp serialises
+    /// as, and a date part of a field that holds no date is an error rather
+    /// than a filter that matches nothing.
+    pub(crate) fn fit(&mut self, lookup: &str, leaf: Option<&'static Shape>) -> Result<()> {
+        let Some(mut shape) = leaf else {
+            return Ok(());
+        };
+        // A list's lookups apply to its elements.
+        while let Kind::List { member, .. } = shape.kind {
+            shape = member.shape;
+        }
+        let timestamp = matches!(shape.kind, Kind::Timestamp(_));
+        match &mut self.matcher {
+            Matcher::DatePart { .. }
+                if !matches!(shape.kind, Kind::Timestamp(_) | Kind::String) =>
+            {
+                return Err(Error::validation(format!(
+                    "QuerySet lookup {lookup:?}: a date part needs a timestamp, but the field is a {}",
+                    scalar_kind(&shape.kind)
+                )));
+            }
+            Matcher::Exact(value) if timestamp => *value = timestamp_operand(lookup, value)?,
+            Matcher::In { choices, .. } if timestamp => {
+                for choice in choices.iter_mut().filter(|c| !c.is_null()) {
+                    *choice = timestamp_operand(lookup, choice)?;
+                }
+            }
+            Matcher::Cmp {
+                value, as_number, ..
+            } if timestamp => {
+                *value = timestamp_operand(lookup, value)?;
+                *as_number = value.as_f64();
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// True when the serialised model `item` satisfies the lookup.
     pub(crate) fn matches(&self, item: &Value) -> bool {
         let mut leaves = Vec::new();
@@ -339,6 +381,31 @@ impl Matcher {
             },
         }
     }
+}
+
+/// An operand compared with a timestamp, as the epoch seconds a
+/// [`DateTime`](crate::DateTime) serialises as.
+fn timestamp_operand(lookup: &str, value: &Value) -> Result<Value> {
+    let seconds = match value {
+        Value::Number(_) => return Ok(value.clone()),
+        Value::String(text) => crate::DateTime::parse_rfc3339(text)
+            .map(|t| t.epoch_seconds())
+            .or_else(|| {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                let date = time::Date::parse(text.trim(), &format).ok()?;
+                Some(date.midnight().assume_utc().unix_timestamp() as f64)
+            })
+            .or_else(|| parse_number(text)),
+        _ => None,
+    };
+    seconds
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+        .ok_or_else(|| {
+            Error::validation(format!(
+                "QuerySet lookup {lookup:?}: the field is a timestamp, so the value must be one too (RFC 3339, YYYY-MM-DD or epoch seconds), got {value}"
+            ))
+        })
 }
 
 /// `YYYY-MM-DD` as the number `YYYYMMDD`, when it is a real date.

@@ -190,12 +190,27 @@ impl<M> QuerySet<M> {
         }
     }
 
-    /// Checks `segments` of `text` against the models' fields, when known.
-    fn check(&self, segments: &[&str], text: &str, last_may_be_lookup: bool) -> Result<()> {
+    /// Checks `segments` of `text` against the models' fields, when known;
+    /// the shape the path ends at, when known.
+    fn check(
+        &self,
+        segments: &[&str],
+        text: &str,
+        last_may_be_lookup: bool,
+    ) -> Result<Option<&'static Shape>> {
         match self.shape {
             Some(shape) => check_path(shape, segments, text, last_may_be_lookup),
-            None => Ok(()),
+            None => Ok(None),
         }
+    }
+
+    /// `lookup` parsed, checked against the models' fields and fitted to the
+    /// type of the field it reads.
+    fn lookup<'l>(&self, lookup: &'l str, value: Value) -> Result<Lookup<'l>> {
+        let mut parsed = Lookup::parse(lookup, value)?;
+        let leaf = self.check(&parsed.path, lookup, true)?;
+        parsed.fit(lookup, leaf)?;
+        Ok(parsed)
     }
 
     /// The segments of a field path (no lookup), checked.
@@ -350,8 +365,7 @@ impl<M: Serialize> QuerySet<M> {
     /// # Ok::<(), botocraft_core::Error>(())
     /// ```
     pub fn filter_by(self, lookup: &str, value: impl Into<Value>) -> Result<Self> {
-        let parsed = Lookup::parse(lookup, value.into())?;
-        self.check(&parsed.path, lookup, true)?;
+        let parsed = self.lookup(lookup, value.into())?;
         self.retain_lookup(&parsed, true)
     }
 
@@ -362,8 +376,7 @@ impl<M: Serialize> QuerySet<M> {
     ///
     /// As [`QuerySet::filter_by`].
     pub fn exclude_by(self, lookup: &str, value: impl Into<Value>) -> Result<Self> {
-        let parsed = Lookup::parse(lookup, value.into())?;
-        self.check(&parsed.path, lookup, true)?;
+        let parsed = self.lookup(lookup, value.into())?;
         self.retain_lookup(&parsed, false)
     }
 

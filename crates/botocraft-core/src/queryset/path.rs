@@ -220,12 +220,14 @@ pub(crate) fn project(value: &Value, segments: &[&str]) -> Option<Value> {
 /// error instead of a filter that silently matches nothing. `last_may_be_lookup`
 /// adds "nor a lookup" to the message about an unknown last segment, for
 /// `filter_by`'s misspelt lookups (`startwith`).
+/// On success, the shape the path ends at, when known (`None` past a tag
+/// key or into a document).
 pub(crate) fn check_path(
     shape: &'static Shape,
     segments: &[&str],
     text: &str,
     last_may_be_lookup: bool,
-) -> Result<()> {
+) -> Result<Option<&'static Shape>> {
     let mut at = shape;
     let mut place = shape.name.to_owned();
     let named = |members: &[crate::schema::Member], seg: &str| {
@@ -266,7 +268,7 @@ pub(crate) fn check_path(
                 } else if is_tag_shape(member.shape) && named(member.shape.members(), seg).is_none()
                 {
                     // A tag key: the rest applies to its value.
-                    return Ok(());
+                    return Ok(None);
                 } else {
                     // The rest of the path applies to every element.
                     at = member.shape;
@@ -278,7 +280,7 @@ pub(crate) fn check_path(
                 at = value.shape;
                 i += 1;
             }
-            Kind::Document => return Ok(()),
+            Kind::Document => return Ok(None),
             _ => {
                 let lookup = lookups(i, "and not");
                 return Err(Error::validation(format!(
@@ -288,7 +290,7 @@ pub(crate) fn check_path(
             }
         }
     }
-    Ok(())
+    Ok(Some(at))
 }
 
 /// Whether list elements of `shape` are AWS tags (a key and a value).
@@ -302,7 +304,7 @@ fn is_tag_shape(shape: &Shape) -> bool {
     has("key") && has("value")
 }
 
-fn scalar_kind(kind: &Kind) -> &'static str {
+pub(crate) fn scalar_kind(kind: &Kind) -> &'static str {
     match kind {
         Kind::String => "string",
         Kind::Integer | Kind::Long => "whole number",

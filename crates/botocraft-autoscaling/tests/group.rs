@@ -668,6 +668,55 @@ async fn wait_until_stable_fails_when_the_group_is_gone() {
     f.done();
 }
 
+/// `save()` never drops an edit it cannot send: clearing settings AWS
+/// cannot remove, or editing the zones of a group in subnets, is refused
+/// before anything is sent (the reviewer saw both silently dropped, the
+/// model then reverting to AWS's values).
+#[tokio::test]
+async fn save_refuses_clearing_a_setting_or_zone_edits_in_subnets() {
+    let f = fx("asg_get");
+    let mut g = web(&f).await;
+    assert_eq!(
+        (g.default_cooldown, g.health_check_grace_period),
+        (Some(300), Some(300))
+    );
+    g.default_cooldown = None;
+    g.health_check_grace_period = None;
+    assert_eq!(
+        g.changed_fields(),
+        ["default_cooldown", "health_check_grace_period"]
+    );
+    let err = g.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("`default_cooldown`") && text.contains("`health_check_grace_period`"),
+        "{text}"
+    );
+    assert!(text.contains("set it"), "{text}");
+    // Nothing was sent, and the model keeps the edit.
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
+    assert_eq!(g.default_cooldown, None);
+
+    // The group launches into subnets: its zones come from them.
+    g.default_cooldown = Some(300);
+    g.health_check_grace_period = Some(300);
+    assert!(g.vpc_zone_identifier.is_some());
+    g.availability_zones = Some(vec![
+        "us-east-1a".into(),
+        "us-east-1b".into(),
+        "us-east-1c".into(),
+    ]);
+    let err = g.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("change `vpc_zone_identifier`"),
+        "{err}"
+    );
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn waiters_time_out() {
     let f = fx("asg_wait_in_service");

@@ -7,7 +7,9 @@
 //!   tag edits are written (`CreateOrUpdateTags`/`DeleteTags`).
 //! - `update` sends the launch template by id *or* name (AWS rejects both),
 //!   and sends `AvailabilityZones`/`AvailabilityZoneIds` only when no subnets
-//!   (`VPCZoneIdentifier`) are given and never both (AWS rejects both).
+//!   (`VPCZoneIdentifier`) are given and never both (AWS rejects both);
+//!   edits it cannot send (zones of a group in subnets, a setting cleared
+//!   that AWS cannot remove) are refused, not dropped.
 //! - `save()` of a fetched group sends only the settings changed since it
 //!   was fetched (change tracking over `definitions/autoscaling.toml`'s
 //!   `track` list); the original sent every writable field, so saving a
@@ -25,7 +27,7 @@ use serde::Serialize;
 use super::tags::{group_tag, tag_changes, write_tags};
 use crate::{
     AutoScalingGroup, AutoScalingGroupManager, AutoScalingGroupPartialUpdate,
-    LaunchTemplateSpecification, LifecycleState, MixedInstancesPolicy,
+    InstanceMaintenancePolicy, LaunchTemplateSpecification, LifecycleState, MixedInstancesPolicy,
 };
 
 /// Default delay between two polls of the group waiters.
@@ -80,12 +82,22 @@ impl AutoScalingGroupManager {
     /// target groups, traffic sources, the warm pool) are not sent; tags are
     /// written by `save()`. The launch template goes by id (or, without one,
     /// by name) and version; zones are sent only when the model names no
-    /// subnets, and zone ids only without zone names.
+    /// subnets, and for a fetched group whichever of zone names and zone ids
+    /// changed. For a fetched group, an edit AWS would not apply (a setting
+    /// cleared that AWS cannot remove, zones of a group in subnets) makes
+    /// the request fail with [`Error::Validation`] unsent: see
+    /// [`AutoScalingGroup::save`].
     pub fn update(&self, model: &AutoScalingGroup) -> AutoScalingGroupPartialUpdate {
         self.update_of(model, &model.changed_fields())
     }
 
     /// [`Self::update`] sending the settings of `changed`.
+    ///
+    /// For a fetched model, a changed setting that cannot be sent is refused
+    /// (the request fails with [`Error::Validation`] before anything is
+    /// sent) rather than dropped: a setting set to `None` that AWS has no
+    /// way to remove (see [`cleared_hint`]), and zone edits AWS would not
+    /// apply (see the zone rules below).
     fn update_of(
         &self,
         model: &AutoScalingGroup,
@@ -93,65 +105,242 @@ impl AutoScalingGroupManager {
     ) -> AutoScalingGroupPartialUpdate {
         let m = model;
         let sends = |field: &str| changed.contains(&field);
+        let baseline = m._state.baseline();
+        // Whether `field` held nothing (`None`, `""`, `[]`) when fetched: set
+        // to `None` now, it is not an edit to send or refuse.
+        let order = AutoScalingGroup::default().changed_fields();
+        let fetched_empty = |field: &str| {
+            let (Some(b), Some(i)) = (baseline, order.iter().position(|f| *f == field)) else {
+                return true;
+            };
+            !b.differs(i, &None::<()>)
+                || !b.differs(i, &Some(String::new()))
+                || !b.differs(i, &Some(Vec::<String>::new()))
+        };
+        // Set to `None` (or `""`) now, and not empty when fetched.
+        let cleared = |field: &str, now_empty: bool| {
+            baseline.is_some() && sends(field) && now_empty && !fetched_empty(field)
+        };
+        let mut refused: Vec<String> = Vec::new();
         let mut r = self.partial_update(m.auto_scaling_group_name.clone().unwrap_or_default());
+        // A group launches from one of these; naming another removes the one
+        // it had, so clearing the old one is part of a switch.
+        let launch_source_set = [
+            sends("launch_configuration_name") && non_empty(&m.launch_configuration_name).is_some(),
+            sends("launch_template") && m.launch_template.is_some(),
+            sends("mixed_instances_policy") && m.mixed_instances_policy.is_some(),
+        ]
+        .contains(&true);
         // The field names change tracking reports are the builder methods'
         // names: one name per setting, so a setting's check and its builder
-        // call cannot drift apart.
+        // call cannot drift apart. A changed setting that is now `None` (or
+        // `""`) is sent as AWS's way of removing it where AWS has one, left
+        // out where it is part of a switch, and otherwise refused.
         macro_rules! send_changed {
-            ($($field:ident: $value:expr),* $(,)?) => {$(
+            ($($field:ident: $value:expr, $on_clear:expr;)*) => {$(
                 if sends(stringify!($field)) {
-                    if let Some(v) = $value {
-                        r = r.$field(v);
+                    let field = stringify!($field);
+                    match Cleared::resolve($value, cleared(field, true), || $on_clear) {
+                        Ok(Some(v)) => r = r.$field(v),
+                        Ok(None) => {}
+                        Err(hint) => refused.push(format!("`{field}` ({hint})")),
                     }
                 }
             )*};
         }
         send_changed! {
-            launch_configuration_name: non_empty(&m.launch_configuration_name),
-            launch_template: m.launch_template.as_ref().map(template_ref),
-            mixed_instances_policy: m.mixed_instances_policy.as_ref().map(policy_ref),
-            min_size: m.min_size,
-            max_size: m.max_size,
-            desired_capacity: m.desired_capacity,
-            default_cooldown: m.default_cooldown,
-            health_check_type: non_empty(&m.health_check_type),
-            health_check_grace_period: m.health_check_grace_period,
-            placement_group: non_empty(&m.placement_group),
-            termination_policies: m.termination_policies.clone(),
-            new_instances_protected_from_scale_in: m.new_instances_protected_from_scale_in,
-            service_linked_role_arn: non_empty(&m.service_linked_role_arn),
-            max_instance_lifetime: m.max_instance_lifetime,
-            capacity_rebalance: m.capacity_rebalance,
-            context: non_empty(&m.context),
-            desired_capacity_type: non_empty(&m.desired_capacity_type),
-            default_instance_warmup: m.default_instance_warmup,
-            instance_maintenance_policy: m.instance_maintenance_policy.clone(),
-            availability_zone_distribution: m.availability_zone_distribution.clone(),
-            availability_zone_impairment_policy: m.availability_zone_impairment_policy.clone(),
-            capacity_reservation_specification: m.capacity_reservation_specification.clone(),
-            instance_lifecycle_policy: m.instance_lifecycle_policy.clone(),
-            deletion_protection: m.deletion_protection.clone(),
+            launch_configuration_name: non_empty(&m.launch_configuration_name), Cleared::launch_source(launch_source_set);
+            launch_template: m.launch_template.as_ref().map(template_ref), Cleared::launch_source(launch_source_set);
+            mixed_instances_policy: m.mixed_instances_policy.as_ref().map(policy_ref), Cleared::launch_source(launch_source_set);
+            min_size: m.min_size, Cleared::refuse(cleared_hint("min_size"));
+            max_size: m.max_size, Cleared::refuse(cleared_hint("max_size"));
+            desired_capacity: m.desired_capacity, Cleared::refuse(cleared_hint("desired_capacity"));
+            default_cooldown: m.default_cooldown, Cleared::refuse(cleared_hint("default_cooldown"));
+            health_check_type: non_empty(&m.health_check_type), Cleared::refuse(cleared_hint("health_check_type"));
+            health_check_grace_period: m.health_check_grace_period, Cleared::refuse(cleared_hint("health_check_grace_period"));
+            // AWS: "To remove the placement group setting, pass an empty string".
+            placement_group: m.placement_group.clone(), Cleared::Send(String::new());
+            termination_policies: m.termination_policies.clone().filter(|p| !p.is_empty()), Cleared::refuse(cleared_hint("termination_policies"));
+            new_instances_protected_from_scale_in: m.new_instances_protected_from_scale_in, Cleared::refuse(cleared_hint("new_instances_protected_from_scale_in"));
+            service_linked_role_arn: non_empty(&m.service_linked_role_arn), Cleared::refuse(cleared_hint("service_linked_role_arn"));
+            // AWS: "To clear a previously set value, specify a new value of 0".
+            max_instance_lifetime: m.max_instance_lifetime, Cleared::Send(0);
+            capacity_rebalance: m.capacity_rebalance, Cleared::refuse(cleared_hint("capacity_rebalance"));
+            context: non_empty(&m.context), Cleared::refuse(cleared_hint("context"));
+            desired_capacity_type: non_empty(&m.desired_capacity_type), Cleared::refuse(cleared_hint("desired_capacity_type"));
+            // AWS: "To remove a value that you previously set, include the
+            // property but specify -1 for the value".
+            default_instance_warmup: m.default_instance_warmup, Cleared::Send(-1);
+            // AWS: "To clear a previously set value, specify a value of -1"
+            // (both percentages).
+            instance_maintenance_policy: m.instance_maintenance_policy.clone(), Cleared::Send(InstanceMaintenancePolicy {
+                min_healthy_percentage: Some(-1),
+                max_healthy_percentage: Some(-1),
+            });
+            availability_zone_distribution: m.availability_zone_distribution.clone(), Cleared::refuse(cleared_hint("availability_zone_distribution"));
+            availability_zone_impairment_policy: m.availability_zone_impairment_policy.clone(), Cleared::refuse(cleared_hint("availability_zone_impairment_policy"));
+            capacity_reservation_specification: m.capacity_reservation_specification.clone(), Cleared::refuse(cleared_hint("capacity_reservation_specification"));
+            instance_lifecycle_policy: m.instance_lifecycle_policy.clone(), Cleared::refuse(cleared_hint("instance_lifecycle_policy"));
+            deletion_protection: m.deletion_protection.clone(), Cleared::refuse(cleared_hint("deletion_protection"));
         }
-        // AWS rejects subnets with zones, and zone names with zone ids.
+        // Where the group launches: subnets (`VPCZoneIdentifier`), whose
+        // zones AWS derives and reports in `AvailabilityZones`, or zones by
+        // name or by id, of which AWS takes one kind only.
+        let zones = m.availability_zones.clone().filter(|z| !z.is_empty());
+        let ids = m.availability_zone_ids.clone().filter(|z| !z.is_empty());
+        let (zones_empty, ids_empty) = (zones.is_none(), ids.is_none());
         match non_empty(&m.vpc_zone_identifier) {
             Some(subnets) => {
                 if sends("vpc_zone_identifier") {
                     r = r.vpc_zone_identifier(subnets);
                 }
+                if baseline.is_some() {
+                    for field in ["availability_zones", "availability_zone_ids"] {
+                        if sends(field) {
+                            refused.push(format!("`{field}` ({SUBNET_ZONES_HINT})"));
+                        }
+                    }
+                }
+            }
+            None if cleared("vpc_zone_identifier", true) => {
+                refused.push(format!("`vpc_zone_identifier` ({SUBNETS_CLEARED_HINT})"));
+            }
+            None if baseline.is_some() => {
+                // A fetched group: the kind that changed is sent; a kind
+                // cleared is fine when the other replaces it.
+                let (zones_sent, ids_sent) = (
+                    sends("availability_zones") && zones.is_some(),
+                    sends("availability_zone_ids") && ids.is_some(),
+                );
+                if zones_sent && ids_sent {
+                    refused.push(format!(
+                        "`availability_zones` and `availability_zone_ids` ({BOTH_ZONE_KINDS_HINT})"
+                    ));
+                } else if let Some(zones) = zones.filter(|_| zones_sent) {
+                    r = r.availability_zones(zones);
+                } else if let Some(ids) = ids.filter(|_| ids_sent) {
+                    r = r.availability_zone_ids(ids);
+                } else {
+                    for (field, now_empty) in [
+                        ("availability_zones", zones_empty),
+                        ("availability_zone_ids", ids_empty),
+                    ] {
+                        if cleared(field, now_empty) {
+                            refused.push(format!("`{field}` ({ZONES_CLEARED_HINT})"));
+                        }
+                    }
+                }
             }
             None => {
-                let zones = m.availability_zones.clone().filter(|z| !z.is_empty());
-                let ids = m.availability_zone_ids.clone().filter(|z| !z.is_empty());
-                if let Some(zones) = zones {
-                    if sends("availability_zones") {
-                        r = r.availability_zones(zones);
-                    }
+                if let Some(zones) = zones.filter(|_| sends("availability_zones")) {
+                    r = r.availability_zones(zones);
                 } else if let Some(ids) = ids.filter(|_| sends("availability_zone_ids")) {
                     r = r.availability_zone_ids(ids);
                 }
             }
         }
-        r
+        if refused.is_empty() {
+            return r;
+        }
+        let name = m.auto_scaling_group_name.as_deref().unwrap_or_default();
+        AutoScalingGroupPartialUpdate::failed(
+            self.clone(),
+            Error::validation(format!(
+                "AutoScalingGroup.save() of {name} cannot send {}: UpdateAutoScalingGroup would leave {} as AWS has {}; nothing was sent",
+                refused.join(", "),
+                if refused.len() == 1 { "it" } else { "them" },
+                if refused.len() == 1 { "it" } else { "them" },
+            )),
+        )
+    }
+}
+
+/// What the update does with a fetched setting that is now `None`.
+enum Cleared<T> {
+    /// Send AWS's way of removing it.
+    Send(T),
+    /// Leave it out: it is part of another change AWS makes.
+    Leave,
+    /// Refuse the update: AWS has no way to remove it. The hint says what
+    /// to do instead.
+    Refuse(&'static str),
+}
+
+impl<T> Cleared<T> {
+    fn refuse(hint: &'static str) -> Self {
+        Cleared::Refuse(hint)
+    }
+
+    /// What to send for a changed setting now `value`: the value, or when
+    /// it was `cleared`, what `on_clear` says (`Err` with its hint: refuse).
+    fn resolve(
+        value: Option<T>,
+        cleared: bool,
+        on_clear: impl FnOnce() -> Self,
+    ) -> std::result::Result<Option<T>, &'static str> {
+        match value {
+            Some(v) => Ok(Some(v)),
+            None if cleared => match on_clear() {
+                Cleared::Send(v) => Ok(Some(v)),
+                Cleared::Leave => Ok(None),
+                Cleared::Refuse(hint) => Err(hint),
+            },
+            None => Ok(None),
+        }
+    }
+
+    /// For the launch configuration, template and mixed instances policy:
+    /// left out when `another_set` (the switch removes it), else refused.
+    fn launch_source(another_set: bool) -> Self {
+        if another_set {
+            Cleared::Leave
+        } else {
+            Cleared::Refuse(LAUNCH_SOURCE_HINT)
+        }
+    }
+}
+
+const LAUNCH_SOURCE_HINT: &str = "a group launches from a launch configuration, a launch template or a mixed instances policy, and AWS removes one only when another is named: set the one the group should launch from";
+const SUBNET_ZONES_HINT: &str = "the group launches into subnets and AWS takes its zones from them: change `vpc_zone_identifier` (the subnets) instead, and leave the zones as fetched";
+const SUBNETS_CLEARED_HINT: &str =
+    "a group in a VPC cannot leave its subnets: set the subnets it should launch into";
+const BOTH_ZONE_KINDS_HINT: &str =
+    "AWS takes zone names or zone ids, not both: change one of them and leave the other as fetched";
+const ZONES_CLEARED_HINT: &str =
+    "a group needs zones or subnets: set the zones it should launch into";
+
+/// What to do instead of setting `field` to `None` on a fetched group:
+/// `UpdateAutoScalingGroup` has no way to remove these settings.
+fn cleared_hint(field: &str) -> &'static str {
+    match field {
+        "min_size" | "max_size" | "desired_capacity" => {
+            "a group always has one: set the size it should have"
+        }
+        "default_cooldown" => "AWS has no way to remove it: set it, 300 is AWS's default",
+        "health_check_type" => {
+            "AWS has no way to remove it: set \"EC2\", AWS's default, to clear other health checks"
+        }
+        "health_check_grace_period" => {
+            "AWS has no way to remove it: set it, 0 for no grace period"
+        }
+        "termination_policies" => {
+            "AWS has no way to remove them: set [\"Default\"], AWS's default"
+        }
+        "new_instances_protected_from_scale_in" | "capacity_rebalance" => {
+            "AWS has no way to remove it: set Some(false) to turn it off"
+        }
+        "desired_capacity_type" => "AWS has no way to remove it: set \"units\", AWS's default",
+        "deletion_protection" => "AWS has no way to remove it: set \"none\", AWS's default",
+        "availability_zone_distribution" => {
+            "AWS has no way to remove it: set its capacity_distribution_strategy to \"balanced-best-effort\", AWS's default"
+        }
+        "availability_zone_impairment_policy" => {
+            "AWS has no way to remove it: set its zonal_shift_enabled to false"
+        }
+        "capacity_reservation_specification" => {
+            "AWS has no way to remove it: set its capacity_reservation_preference to \"default\""
+        }
+        _ => "AWS has no way to remove it: set the value AWS should hold",
     }
 }
 
@@ -278,6 +467,27 @@ impl AutoScalingGroup {
     /// (`CreateOrUpdateTags`/`DeleteTags`; a tag whose `PropagateAtLaunch`
     /// alone differs from the group as fetched is written again); then
     /// describes it, so `self` holds what AWS now reports.
+    ///
+    /// An edit of a fetched group that `UpdateAutoScalingGroup` cannot make
+    /// is refused with [`Error::Validation`] before anything is sent, never
+    /// dropped:
+    ///
+    /// - a setting set to `None` (or `""`, or an empty list) that AWS has no
+    ///   way to remove (`default_cooldown`, `health_check_type`,
+    ///   `termination_policies`, ...): set the value AWS should hold
+    ///   instead; the error says which (AWS's default, where it has one).
+    ///   Settings AWS does remove are sent as AWS's way of removing them:
+    ///   `placement_group` as `""`, `max_instance_lifetime` as 0,
+    ///   `default_instance_warmup` as -1, `instance_maintenance_policy` as
+    ///   -1/-1. Clearing the launch configuration, template or mixed
+    ///   instances policy is fine while setting another of them (a switch);
+    /// - zone edits of a group in subnets (`vpc_zone_identifier`): AWS takes
+    ///   such a group's zones from its subnets, so change the subnets;
+    ///   clearing the subnets is refused too;
+    /// - `availability_zones` and `availability_zone_ids` both changed (AWS
+    ///   takes one kind): change one. Changing either one sends it;
+    /// - a rename, or a field only the create takes (load balancers, target
+    ///   groups, traffic sources: see [`Self::changed_fixed_fields`]).
     ///
     /// Whether to create or update is decided by where the model came from
     /// (a model returned by a manager is updated), never by whether a key
@@ -595,6 +805,276 @@ mod tests {
             }
         }
         assert_eq!(sent_members.len(), 25, "{sent_members:?}");
+    }
+
+    /// `model` as fetched from AWS.
+    fn fetched(mut model: AutoScalingGroup) -> AutoScalingGroup {
+        model._state.set_baseline(PrimaryModel::baseline(&model));
+        model
+    }
+
+    /// The error of an update refused before sending, or the request's
+    /// members (what it would send).
+    fn outcome(model: &AutoScalingGroup) -> std::result::Result<serde_json::Value, String> {
+        let request = AutoScalingGroup::objects().update(model);
+        if request.input().auto_scaling_group_name.is_some() {
+            return Ok(serde_json::to_value(request.input().clone()).unwrap());
+        }
+        // A refused request fails at once, before looking for a session.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        match runtime.block_on(request.send()) {
+            Err(Error::Validation { message, .. }) => Err(message),
+            other => panic!("not a refusal: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn clearing_a_fetched_setting_is_sent_as_aws_removal_or_refused() {
+        // Every tracked setting set to `None` on a fetched group: AWS's way
+        // of removing it is sent, or the update is refused naming it (never
+        // an update that silently leaves it as it was).
+        type Clear = fn(&mut AutoScalingGroup);
+        let cases: [(&str, Clear, Option<serde_json::Value>); 24] = [
+            (
+                "launch_configuration_name",
+                |g| g.launch_configuration_name = None,
+                None,
+            ),
+            ("launch_template", |g| g.launch_template = None, None),
+            (
+                "mixed_instances_policy",
+                |g| g.mixed_instances_policy = None,
+                None,
+            ),
+            ("min_size", |g| g.min_size = None, None),
+            ("max_size", |g| g.max_size = None, None),
+            ("desired_capacity", |g| g.desired_capacity = None, None),
+            ("default_cooldown", |g| g.default_cooldown = None, None),
+            ("health_check_type", |g| g.health_check_type = None, None),
+            (
+                "health_check_grace_period",
+                |g| g.health_check_grace_period = None,
+                None,
+            ),
+            (
+                "placement_group",
+                |g| g.placement_group = None,
+                Some(serde_json::json!({"PlacementGroup": ""})),
+            ),
+            (
+                "termination_policies",
+                |g| g.termination_policies = None,
+                None,
+            ),
+            (
+                "new_instances_protected_from_scale_in",
+                |g| g.new_instances_protected_from_scale_in = None,
+                None,
+            ),
+            (
+                "service_linked_role_arn",
+                |g| g.service_linked_role_arn = None,
+                None,
+            ),
+            (
+                "max_instance_lifetime",
+                |g| g.max_instance_lifetime = None,
+                Some(serde_json::json!({"MaxInstanceLifetime": 0})),
+            ),
+            ("capacity_rebalance", |g| g.capacity_rebalance = None, None),
+            ("context", |g| g.context = None, None),
+            (
+                "desired_capacity_type",
+                |g| g.desired_capacity_type = None,
+                None,
+            ),
+            (
+                "default_instance_warmup",
+                |g| g.default_instance_warmup = None,
+                Some(serde_json::json!({"DefaultInstanceWarmup": -1})),
+            ),
+            (
+                "instance_maintenance_policy",
+                |g| g.instance_maintenance_policy = None,
+                Some(
+                    serde_json::json!({"InstanceMaintenancePolicy": {"MinHealthyPercentage": -1, "MaxHealthyPercentage": -1}}),
+                ),
+            ),
+            (
+                "availability_zone_distribution",
+                |g| g.availability_zone_distribution = None,
+                None,
+            ),
+            (
+                "availability_zone_impairment_policy",
+                |g| g.availability_zone_impairment_policy = None,
+                None,
+            ),
+            (
+                "capacity_reservation_specification",
+                |g| g.capacity_reservation_specification = None,
+                None,
+            ),
+            (
+                "instance_lifecycle_policy",
+                |g| g.instance_lifecycle_policy = None,
+                None,
+            ),
+            (
+                "deletion_protection",
+                |g| g.deletion_protection = None,
+                None,
+            ),
+        ];
+        for (field, clear, sends) in cases {
+            let mut g = fetched(full());
+            clear(&mut g);
+            assert_eq!(g.changed_fields(), [field]);
+            match (outcome(&g), sends) {
+                (Ok(input), Some(expected)) => {
+                    let mut expected = expected.as_object().unwrap().clone();
+                    expected.insert("AutoScalingGroupName".into(), "web".into());
+                    assert_eq!(input, serde_json::Value::Object(expected), "{field}");
+                }
+                (Err(message), None) => {
+                    assert!(
+                        message.contains(&format!("`{field}`")),
+                        "{field}: {message}"
+                    );
+                    assert!(message.contains("set "), "{field}: {message}");
+                }
+                (other, _) => panic!("{field}: {other:?}"),
+            }
+        }
+        // An empty string is as good as `None`.
+        let mut g = fetched(full());
+        g.health_check_type = Some(String::new());
+        let message = outcome(&g).unwrap_err();
+        assert!(
+            message.contains("`health_check_type`") && message.contains("\"EC2\""),
+            "{message}"
+        );
+        // Two at once are both named.
+        let mut g = fetched(full());
+        g.default_cooldown = None;
+        g.health_check_grace_period = None;
+        let message = outcome(&g).unwrap_err();
+        assert!(
+            message.contains("`default_cooldown`")
+                && message.contains("`health_check_grace_period`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_setting_empty_when_fetched_set_to_none_is_no_edit() {
+        let mut model = full();
+        model.placement_group = Some(String::new());
+        model.termination_policies = Some(Vec::new());
+        let mut g = fetched(model);
+        g.placement_group = None;
+        g.termination_policies = None;
+        assert_eq!(
+            outcome(&g).unwrap(),
+            serde_json::json!({"AutoScalingGroupName": "web"})
+        );
+    }
+
+    #[test]
+    fn switching_launch_source_clears_the_old_one() {
+        let mut g = fetched(full());
+        g.launch_configuration_name = None;
+        g.mixed_instances_policy = None;
+        g.launch_template = Some(LaunchTemplateSpecification {
+            launch_template_id: Some("lt-2".into()),
+            ..Default::default()
+        });
+        let input = outcome(&g).unwrap();
+        assert_eq!(input["LaunchTemplate"]["LaunchTemplateId"], "lt-2");
+        assert_eq!(input.as_object().unwrap().len(), 2, "{input}");
+        // Clearing all three names nothing to launch from.
+        g.launch_template = None;
+        let message = outcome(&g).unwrap_err();
+        assert!(message.contains("`launch_template`"), "{message}");
+    }
+
+    #[test]
+    fn zone_edits_of_a_group_in_subnets_are_refused() {
+        let mut model = full();
+        model.vpc_zone_identifier = Some("subnet-1".into());
+        model.availability_zone_ids = Some(vec!["use1-az1".into()]);
+        let vpc = fetched(model);
+        let mut g = vpc.clone();
+        g.availability_zones = Some(vec!["us-east-1a".into(), "us-east-1b".into()]);
+        let message = outcome(&g).unwrap_err();
+        assert!(
+            message.contains("`availability_zones`") && message.contains("`vpc_zone_identifier`"),
+            "{message}"
+        );
+        let mut g = vpc.clone();
+        g.availability_zone_ids = Some(vec!["use1-az1".into(), "use1-az2".into()]);
+        let message = outcome(&g).unwrap_err();
+        assert!(
+            message.contains("`availability_zone_ids`") && message.contains("subnets"),
+            "{message}"
+        );
+        // The subnets are what to change.
+        let mut g = vpc.clone();
+        g.vpc_zone_identifier = Some("subnet-1,subnet-2".into());
+        assert_eq!(
+            outcome(&g).unwrap()["VPCZoneIdentifier"],
+            "subnet-1,subnet-2"
+        );
+        // ... and cannot be removed.
+        let mut g = vpc;
+        g.vpc_zone_identifier = None;
+        let message = outcome(&g).unwrap_err();
+        assert!(message.contains("`vpc_zone_identifier`"), "{message}");
+    }
+
+    #[test]
+    fn zone_ids_of_a_group_with_zone_names_are_sent() {
+        let mut model = full();
+        model.availability_zone_ids = Some(vec!["use1-az1".into()]);
+        let zoned = fetched(model);
+        let mut g = zoned.clone();
+        g.availability_zone_ids = Some(vec!["use1-az1".into(), "use1-az2".into()]);
+        let input = outcome(&g).unwrap();
+        assert_eq!(
+            input["AvailabilityZoneIds"],
+            serde_json::json!(["use1-az1", "use1-az2"])
+        );
+        assert!(input.get("AvailabilityZones").is_none(), "{input}");
+        let mut g = zoned.clone();
+        g.availability_zones = Some(vec!["us-east-1a".into(), "us-east-1b".into()]);
+        let input = outcome(&g).unwrap();
+        assert!(input.get("AvailabilityZoneIds").is_none(), "{input}");
+        assert_eq!(
+            input["AvailabilityZones"],
+            serde_json::json!(["us-east-1a", "us-east-1b"])
+        );
+        // Switching kinds: the new one replaces the cleared one.
+        let mut g = zoned.clone();
+        g.availability_zones = None;
+        g.availability_zone_ids = Some(vec!["use1-az2".into()]);
+        assert_eq!(
+            outcome(&g).unwrap()["AvailabilityZoneIds"],
+            serde_json::json!(["use1-az2"])
+        );
+        // Both changed: AWS takes one kind.
+        let mut g = zoned.clone();
+        g.availability_zones = Some(vec!["us-east-1b".into()]);
+        g.availability_zone_ids = Some(vec!["use1-az2".into()]);
+        let message = outcome(&g).unwrap_err();
+        assert!(message.contains("not both"), "{message}");
+        // No zones at all.
+        let mut g = zoned;
+        g.availability_zones = None;
+        g.availability_zone_ids = None;
+        let message = outcome(&g).unwrap_err();
+        assert!(message.contains("`availability_zones`"), "{message}");
     }
 
     #[test]

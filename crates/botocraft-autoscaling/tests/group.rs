@@ -660,11 +660,37 @@ async fn wait_until_deleted_waits_out_delete_in_progress() {
 }
 
 #[tokio::test]
-async fn wait_until_stable_fails_when_the_group_is_gone() {
+async fn wait_until_stable_of_a_group_gone_is_not_found() {
+    // The README: a waiter on a resource that does not exist ends with
+    // `Error::NotFound` (for the group), not a `WaiterFailure`.
     let f = fx("asg_wait_gone");
     let g = web(&f).await;
     let err = g.wait_until_stable().delay(TICK).await.unwrap_err();
-    assert_eq!(err.code(), Some("WaiterFailure"));
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(
+        matches!(&err, Error::NotFound { resource: "AutoScalingGroup", key, .. } if key == "web"),
+        "{err:?}"
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn wait_until_in_service_of_a_missing_group_is_not_found() {
+    // The same empty describe that ends `wait_until_deleted` with success.
+    let f = fx("asg_wait_missing");
+    let g = AutoScalingGroup {
+        auto_scaling_group_name: Some("nobody".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let err = g.wait_until_in_service().delay(TICK).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::NotFound { resource: "AutoScalingGroup", key, .. } if key == "nobody"),
+        "{err:?}"
+    );
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
+    let c = g.wait_until_deleted().delay(TICK).await.unwrap();
+    assert!(!c.listed);
     f.done();
 }
 

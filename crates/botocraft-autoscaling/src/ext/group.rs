@@ -640,10 +640,15 @@ impl AutoScalingGroup {
         self.capacity().is_stable
     }
 
+    /// A waiter polling the group's capacity. A group `DescribeAutoScalingGroups`
+    /// does not list is [`GroupCapacity::default()`] (not listed) when
+    /// `missing_is_gone` (what `wait_until_deleted` waits for), and otherwise
+    /// ends the wait with the get's [`Error::NotFound`] for the group.
     fn capacity_waiter(
         &self,
         what: &'static str,
         acceptors: &'static [Acceptor],
+        missing_is_gone: bool,
     ) -> Waiter<GroupCapacity> {
         const OPERATION: &str = "DescribeAutoScalingGroups";
         let Some(name) = non_empty(&self.auto_scaling_group_name) else {
@@ -661,7 +666,7 @@ impl AutoScalingGroup {
             async move {
                 match manager.get(name).send().await {
                     Ok(group) => Ok(GroupCapacity::of(&group)),
-                    Err(e) if e.is_not_found() => Ok(GroupCapacity::default()),
+                    Err(e) if missing_is_gone && e.is_not_found() => Ok(GroupCapacity::default()),
                     Err(e) => Err(e),
                 }
             }
@@ -673,9 +678,10 @@ impl AutoScalingGroup {
     ///
     /// Polls `DescribeAutoScalingGroups` every 15 s, at most 40 times by
     /// default; see [`Waiter`] to change that. Fails with [`Error::Timeout`]
-    /// when it gives up, and with a `WaiterFailure` when the group is gone.
+    /// when it gives up, with [`Error::NotFound`] when there is no such
+    /// group, and with a `WaiterFailure` when the group is being deleted.
     pub fn wait_until_in_service(&self) -> Waiter<GroupCapacity> {
-        self.capacity_waiter("wait_until_in_service", IN_SERVICE)
+        self.capacity_waiter("wait_until_in_service", IN_SERVICE, false)
     }
 
     /// Waits until the group runs exactly `DesiredCapacity` instances, all
@@ -684,18 +690,20 @@ impl AutoScalingGroup {
     ///
     /// Polls `DescribeAutoScalingGroups` every 15 s, at most 40 times by
     /// default; see [`Waiter`] to change that. Fails with [`Error::Timeout`]
-    /// when it gives up, and with a `WaiterFailure` when the group is gone.
+    /// when it gives up, with [`Error::NotFound`] when there is no such
+    /// group, and with a `WaiterFailure` when the group is being deleted.
     pub fn wait_until_stable(&self) -> Waiter<GroupCapacity> {
-        self.capacity_waiter("wait_until_stable", STABLE)
+        self.capacity_waiter("wait_until_stable", STABLE, false)
     }
 
     /// Waits until `DescribeAutoScalingGroups` no longer lists the group (a
     /// group being deleted is listed with `Status` `Delete in progress`).
     ///
     /// Polls every 15 s, at most 40 times by default; see [`Waiter`] to
-    /// change that. Fails with [`Error::Timeout`] when it gives up.
+    /// change that. A group that does not exist (any more) is success. Fails
+    /// with [`Error::Timeout`] when it gives up.
     pub fn wait_until_deleted(&self) -> Waiter<GroupCapacity> {
-        self.capacity_waiter("wait_until_deleted", DELETED)
+        self.capacity_waiter("wait_until_deleted", DELETED, true)
     }
 }
 

@@ -787,3 +787,53 @@ async fn save_and_scale_refuse_a_rename() {
     assert_eq!(g.changed_fixed_fields(), ["auto_scaling_group_name"]);
     f.done();
 }
+
+/// A `ValidationError` about another resource is not "the group is not
+/// found": a group naming a missing launch configuration stays
+/// `Error::Service` (with AWS's message), for an update and for a create.
+#[tokio::test]
+async fn a_missing_launch_configuration_is_not_a_missing_group() {
+    let f = fx("asg_missing_lc");
+    let err = AutoScalingGroup::objects()
+        .using(&f.session)
+        .partial_update("web")
+        .launch_configuration_name("nope")
+        .await
+        .unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("ValidationError"));
+    assert!(
+        err.to_string()
+            .contains("Launch configuration nope not found"),
+        "{err}"
+    );
+    let mut g = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        launch_configuration_name: Some("nope".into()),
+        min_size: Some(1),
+        max_size: Some(4),
+        availability_zones: Some(vec!["us-east-1a".into()]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let err = g.save().await.unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ValidationError"));
+    f.done();
+}
+
+/// AWS's messages for a group that does not exist are `Error::NotFound`.
+#[tokio::test]
+async fn aws_messages_for_a_missing_group_are_not_found() {
+    let f = fx("asg_missing_group_messages");
+    let manager = AutoScalingGroup::objects().using(&f.session);
+    let err = manager.delete("gone").await.unwrap_err();
+    assert!(
+        matches!(&err, Error::NotFound { resource: "AutoScalingGroup", key, .. } if key == "gone"),
+        "{err:?}"
+    );
+    let err = manager.set_desired_capacity("gone", 2).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}

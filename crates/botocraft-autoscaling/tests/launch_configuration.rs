@@ -4,7 +4,7 @@
 mod common;
 
 use botocraft_autoscaling::{BlockDeviceMapping, Ebs, InstanceMonitoring, LaunchConfiguration};
-use botocraft_core::PrimaryModel;
+use botocraft_core::{Error, PrimaryModel};
 use common::{assert_validation, fx, new_in};
 
 fn new_lc() -> LaunchConfiguration {
@@ -151,5 +151,22 @@ async fn delete_by_model_and_by_manager() {
         .delete("web-lc")
         .await
         .unwrap();
+    f.done();
+}
+
+/// AWS's message for a launch configuration that does not exist is
+/// `Error::NotFound` for it.
+#[tokio::test]
+async fn delete_of_a_missing_launch_configuration_is_not_found() {
+    let f = fx("lc_delete_missing");
+    let err = LaunchConfiguration::objects()
+        .using(&f.session)
+        .delete("nope")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotFound { resource: "LaunchConfiguration", key, .. } if key == "nope"),
+        "{err:?}"
+    );
     f.done();
 }

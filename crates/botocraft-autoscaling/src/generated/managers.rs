@@ -385,7 +385,15 @@ impl AutoScalingGroupGet {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         #[allow(unused_mut)]
         let mut item = out
@@ -538,7 +546,10 @@ impl AutoScalingGroupGetMany {
                     .map_err(|e| {
                         error::map_not_found(
                             e,
-                            &["ValidationError:not found"],
+                            &[
+                                "ValidationError:AutoScalingGroup name not found",
+                                "ValidationError:AutoScalingGroup not found",
+                            ],
                             "AutoScalingGroup",
                             &key,
                         )
@@ -1126,7 +1137,15 @@ impl AutoScalingGroupCreate {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         Ok(())
     }
@@ -1394,7 +1413,15 @@ impl AutoScalingGroupPartialUpdate {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         Ok(())
     }
@@ -1479,7 +1506,15 @@ impl AutoScalingGroupDelete {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         Ok(())
     }
@@ -1565,7 +1600,15 @@ impl AutoScalingGroupSetDesiredCapacity {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         Ok(())
     }
@@ -1646,7 +1689,15 @@ impl AutoScalingGroupSuspendProcesses {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         Ok(())
     }
@@ -1727,7 +1778,15 @@ impl AutoScalingGroupResumeProcesses {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         Ok(())
     }
@@ -1914,7 +1973,15 @@ impl AutoScalingGroupTerminateInstance {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         out.activity
             .take()
@@ -2134,7 +2201,15 @@ impl AutoScalingGroupCreateOrUpdateTags {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         Ok(())
     }
@@ -2207,7 +2282,15 @@ impl AutoScalingGroupDeleteTags {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ValidationError:not found"], "AutoScalingGroup", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
         })?;
         Ok(())
     }
@@ -2552,7 +2635,7 @@ impl LaunchConfigurationGet {
         .map_err(|e| {
             error::map_not_found(
                 e,
-                &["ValidationError:not found"],
+                &["ValidationError:Launch configuration name not found"],
                 "LaunchConfiguration",
                 &key,
             )
@@ -2696,7 +2779,7 @@ impl LaunchConfigurationGetMany {
                     .map_err(|e| {
                         error::map_not_found(
                             e,
-                            &["ValidationError:not found"],
+                            &["ValidationError:Launch configuration name not found"],
                             "LaunchConfiguration",
                             &key,
                         )
@@ -3077,7 +3160,7 @@ impl LaunchConfigurationCreate {
         .map_err(|e| {
             error::map_not_found(
                 e,
-                &["ValidationError:not found"],
+                &["ValidationError:Launch configuration name not found"],
                 "LaunchConfiguration",
                 &key,
             )
@@ -3161,7 +3244,7 @@ impl LaunchConfigurationDelete {
         .map_err(|e| {
             error::map_not_found(
                 e,
-                &["ValidationError:not found"],
+                &["ValidationError:Launch configuration name not found"],
                 "LaunchConfiguration",
                 &key,
             )

@@ -50,7 +50,10 @@ impl PrimaryModel for AutoScalingGroup {
     type Manager = AutoScalingGroupManager;
     const SERVICE: &'static str = "autoscaling";
     const KIND: &'static str = "AutoScalingGroup";
-    const NOT_FOUND_CODES: &'static [&'static str] = &["ValidationError:not found"];
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "ValidationError:AutoScalingGroup name not found",
+        "ValidationError:AutoScalingGroup not found",
+    ];
 
     fn pk(&self) -> Option<AutoScalingGroupKey> {
         self.auto_scaling_group_name
@@ -373,7 +376,8 @@ impl PrimaryModel for LaunchConfiguration {
     type Manager = LaunchConfigurationManager;
     const SERVICE: &'static str = "autoscaling";
     const KIND: &'static str = "LaunchConfiguration";
-    const NOT_FOUND_CODES: &'static [&'static str] = &["ValidationError:not found"];
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["ValidationError:Launch configuration name not found"];
 
     fn pk(&self) -> Option<LaunchConfigurationKey> {
         self.launch_configuration_name

@@ -54,7 +54,7 @@ pub enum Error {
     /// HTTP-200 responses that list the key under `failures` with reason
     /// `MISSING`. A code about something else (a missing rule, policy or
     /// scan of a resource that exists) is [`Error::Service`].
-    #[error("{service} {resource} {key:?} not found{}", fmt_suffix(.code.as_deref(), .message.as_deref()))]
+    #[error("{service} {resource} {key:?} not found{}{}", fmt_suffix(.code.as_deref(), .message.as_deref()), fmt_request_id(.request_id.as_deref()))]
     NotFound {
         /// Service name, e.g. `ecs`.
         service: &'static str,
@@ -70,7 +70,7 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// The service answered with an error.
-    #[error("{service} {operation} failed: {code}{}: {message}{}", fmt_status(*.status), fmt_request_id(.request_id.as_deref()))]
+    #[error("{service} {operation} failed: {code}{}{}{}", fmt_status(*.status), fmt_message(.message), fmt_request_id(.request_id.as_deref()))]
     Service {
         /// Service name, e.g. `ecs`.
         service: &'static str,
@@ -201,6 +201,15 @@ fn fmt_snippet(snippet: &str) -> String {
         String::new()
     } else {
         format!(" (body starts: {snippet:?})")
+    }
+}
+
+/// `: message`; nothing for an empty one (no dangling colon).
+fn fmt_message(message: &str) -> String {
+    if message.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
     }
 }
 
@@ -366,7 +375,10 @@ impl Error {
     }
 
     /// The AWS error code, if the service returned one (for
-    /// [`Error::Partial`], the first failure's).
+    /// [`Error::Partial`], the first failure's). A response without a code
+    /// (an HTML error page from a proxy, an empty 403) gives `Http<status>`,
+    /// e.g. `Http403`, so every service error has one to match on; a
+    /// failure whose reason is prose gives [`PROSE_FAILURE_CODE`].
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Service { code, .. } => Some(code),
@@ -376,21 +388,25 @@ impl Error {
         }
     }
 
-    /// The service's error message, if any.
+    /// The service's error message, if any (for [`Error::Partial`], the
+    /// first failure's, as with [`code`](Self::code)).
     pub fn message(&self) -> Option<&str> {
         match self {
             Error::Service { message, .. } => Some(message),
             Error::NotFound { message, .. } => message.as_deref(),
+            Error::Partial { failures, .. } => failures.first().and_then(Error::message),
             _ => None,
         }
     }
 
-    /// The request id the service assigned, if any.
+    /// The request id the service assigned, if any (for [`Error::Partial`],
+    /// the first failure's, as with [`code`](Self::code)).
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Service { request_id, .. }
             | Error::NotFound { request_id, .. }
             | Error::Deserialize { request_id, .. } => request_id.as_deref(),
+            Error::Partial { failures, .. } => failures.first().and_then(Error::request_id),
             _ => None,
         }
     }
@@ -607,8 +623,44 @@ mod tests {
         assert!(nf.is_not_found());
         assert_eq!(
             nf.to_string(),
-            "ecs Service \"web\" not found (ServiceNotFoundException: Service not found.)"
+            "ecs Service \"web\" not found (ServiceNotFoundException: Service not found.) [request id abc]"
         );
+        // No message: no dangling colon.
+        let bare = Error::Service {
+            service: "ecs",
+            operation: "ListClusters".into(),
+            code: "AccessDeniedException".into(),
+            message: String::new(),
+            request_id: None,
+            status: 400,
+        };
+        assert_eq!(
+            bare.to_string(),
+            "ecs ListClusters failed: AccessDeniedException (HTTP 400)"
+        );
+    }
+
+    /// A partial error answers `code`, `message` and `request_id` alike:
+    /// from its first failure.
+    #[test]
+    fn partial_accessors_read_the_first_failure() {
+        let failure = Error::Service {
+            service: "ecs",
+            operation: "RunTask".into(),
+            code: "RESOURCE:CPU".into(),
+            message: "arn:t: no room".into(),
+            request_id: Some("rid-1".into()),
+            status: 200,
+        };
+        let err = Error::Partial {
+            service: "ecs",
+            operation: "RunTask".into(),
+            done: vec!["arn:started".into()],
+            failures: vec![failure],
+        };
+        assert_eq!(err.code(), Some("RESOURCE:CPU"));
+        assert_eq!(err.message(), Some("arn:t: no room"));
+        assert_eq!(err.request_id(), Some("rid-1"));
     }
 
     #[test]

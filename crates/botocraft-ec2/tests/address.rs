@@ -17,7 +17,9 @@ async fn get_sends_allocation_id_1_and_parses_the_address() {
     assert_eq!(f.sent()[0].body["AllocationId.1"], "eipalloc-1");
     assert_eq!(f.sent()[0].body.as_object().unwrap().len(), 3);
     assert_eq!(a.pk().unwrap().0, "eipalloc-1");
-    assert_eq!(a.name(), Some("3.3.3.3"));
+    // name() is the Name tag, as on every EC2 model without a name of its own.
+    assert_eq!(a.name(), Some("bastion"));
+    assert_eq!(a.public_ip.as_deref(), Some("3.3.3.3"));
     assert_eq!(a.domain, Some(DomainType::Vpc));
     assert_eq!(a.instance_id.as_deref(), Some("i-1"));
     assert_eq!(a.association_id.as_deref(), Some("eipassoc-1"));

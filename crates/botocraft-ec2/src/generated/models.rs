@@ -2032,7 +2032,7 @@ impl PrimaryModel for InternetGateway {
     }
 
     fn name(&self) -> Option<&str> {
-        self.internet_gateway_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -2359,7 +2359,7 @@ impl PrimaryModel for RouteTable {
     }
 
     fn name(&self) -> Option<&str> {
-        self.route_table_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -2690,7 +2690,7 @@ impl PrimaryModel for NatGateway {
     }
 
     fn name(&self) -> Option<&str> {
-        self.nat_gateway_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -3123,7 +3123,7 @@ impl PrimaryModel for Address {
     }
 
     fn name(&self) -> Option<&str> {
-        self.public_ip.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -3246,9 +3246,8 @@ impl Address {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 6] = [
+    const FIXED: [&'static str; 5] = [
         "allocation_id",
-        "public_ip",
         "domain",
         "public_ipv4_pool",
         "network_border_group",
@@ -3256,13 +3255,12 @@ impl Address {
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 2] = ["allocation_id", "public_ip"];
+    pub const IDENTITY: [&'static str; 1] = ["allocation_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.allocation_id),
-            botocraft_core::fingerprint(&self.public_ip),
             botocraft_core::fingerprint(&self.domain),
             botocraft_core::fingerprint(&self.public_ipv4_pool),
             botocraft_core::fingerprint(&self.network_border_group),
@@ -3426,7 +3424,7 @@ impl PrimaryModel for Volume {
     }
 
     fn name(&self) -> Option<&str> {
-        self.volume_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -6102,7 +6100,7 @@ impl PrimaryModel for DhcpOptions {
     }
 
     fn name(&self) -> Option<&str> {
-        self.dhcp_options_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -6354,7 +6352,7 @@ impl PrimaryModel for CustomerGateway {
     }
 
     fn name(&self) -> Option<&str> {
-        self.customer_gateway_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -6686,7 +6684,7 @@ impl PrimaryModel for VpnGateway {
     }
 
     fn name(&self) -> Option<&str> {
-        self.vpn_gateway_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -6952,7 +6950,7 @@ impl PrimaryModel for VpcPeeringConnection {
     }
 
     fn name(&self) -> Option<&str> {
-        self.vpc_peering_connection_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -7393,7 +7391,7 @@ impl PrimaryModel for VpcEndpoint {
     }
 
     fn name(&self) -> Option<&str> {
-        self.vpc_endpoint_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -7698,7 +7696,7 @@ impl PrimaryModel for VpnConnection {
     }
 
     fn name(&self) -> Option<&str> {
-        self.vpn_connection_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {
@@ -8104,7 +8102,7 @@ impl PrimaryModel for FlowLog {
     }
 
     fn name(&self) -> Option<&str> {
-        self.flow_log_id.as_deref()
+        self.name_tag()
     }
 
     fn tag_map(&self) -> Option<TagMap> {

@@ -1182,6 +1182,9 @@ async fn key_pair_create_returns_the_private_key_then_list_and_delete() {
         .await
         .expect("list by key-name");
     assert_eq!(by_name.len(), 1);
+    let named = keys.get_by_name("deploy").await.expect("get by name");
+    assert_eq!(named.key_pair_id.as_deref(), Some(key_id.as_str()));
+    assert_not_found(keys.get_by_name("nobody").await, "InvalidKeyPair.NotFound");
 
     let mut key = keys.get(key_id.as_str()).await.expect("get key pair");
     assert_eq!(key.key_name.as_deref(), Some("deploy"));
@@ -1693,6 +1696,12 @@ async fn launch_template_create_run_instance_from_it_and_delete() {
         fetched.launch_template_name.as_deref(),
         Some("web-template")
     );
+    let named = LaunchTemplate::objects()
+        .using(&moto.session)
+        .get_by_name("web-template")
+        .await
+        .expect("get launch template by name");
+    assert_eq!(named.launch_template_id.as_deref(), Some(lt_id.as_str()));
     let default = fetched.default_version().await.expect("default_version()");
     assert_eq!(default.version_number, Some(1));
     let data = default.launch_template_data.clone().expect("version data");
@@ -1731,6 +1740,12 @@ async fn launch_template_create_run_instance_from_it_and_delete() {
     let err = LaunchTemplate::objects()
         .using(&moto.session)
         .get(lt_id.as_str())
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    let err = LaunchTemplate::objects()
+        .using(&moto.session)
+        .get_by_name("web-template")
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");

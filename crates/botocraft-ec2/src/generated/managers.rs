@@ -14118,7 +14118,7 @@ impl std::future::IntoFuture for SnapshotGetPublicAccessBlockState {
 
 /// The manager of [`KeyPair`]: `KeyPair::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `import_key_pair`, `list`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_by_name`, `get_many`, `get`, `import_key_pair`, `list`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct KeyPairManager {
@@ -14164,6 +14164,21 @@ impl KeyPairManager {
             input.include_public_key = Some(true);
         }
         KeyPairGet::new(self.clone(), input, key)
+    }
+
+    /// One key pair by name (`DescribeKeyPairs` with `KeyNames`): names are what users and launch specifications use; `get` takes the id.
+    ///
+    /// Describes the specified key pairs or all of your key pairs.
+    pub fn get_by_name(&self, key_name: impl Into<String>) -> KeyPairGetByName {
+        let key_name = key_name.into();
+        let key: String = key_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeKeyPairsRequest::default();
+        input.key_names = Some(vec![key_name]);
+        if input.include_public_key.is_none() {
+            input.include_public_key = Some(true);
+        }
+        KeyPairGetByName::new(self.clone(), input, key)
     }
 
     /// Calls `DescribeKeyPairs`.
@@ -14365,6 +14380,125 @@ impl KeyPairGet {
 }
 
 impl std::future::IntoFuture for KeyPairGet {
+    type Output = Result<KeyPair>;
+    type IntoFuture = BoxFuture<'static, Result<KeyPair>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`KeyPairManager::get_by_name`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct KeyPairGetByName {
+    manager: KeyPairManager,
+    input: DescribeKeyPairsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl KeyPairGetByName {
+    fn new(manager: KeyPairManager, input: DescribeKeyPairsRequest, key: String) -> Self {
+        KeyPairGetByName {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: KeyPairManager, error: Error) -> Self {
+        KeyPairGetByName {
+            manager,
+            input: DescribeKeyPairsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DescribeKeyPairsRequest {
+        &self.input
+    }
+
+    /// If `true`, the public key material is included in the response.
+    ///
+    /// Default: `true`.
+    pub fn include_public_key(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_public_key = Some(value.into());
+        self
+    }
+
+    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    pub fn filter(
+        mut self,
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .push(Filter {
+                name: Some(name.into()),
+                values: Some(values.into_iter().map(Into::into).collect()),
+            });
+        self
+    }
+
+    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.filter(format!("tag:{key}"), values)
+    }
+
+    /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<KeyPair> {
+        const OPERATION: &str = "DescribeKeyPairs";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, DescribeKeyPairsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
+                })?;
+        #[allow(unused_mut)]
+        let mut item = out
+            .key_pairs
+            .take()
+            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::NotFound {
+                service: super::SERVICE.name,
+                resource: "KeyPair",
+                key: key.clone(),
+                code: None,
+                message: Some(format!("{OPERATION} returned no key_pairs")),
+                request_id: None,
+            })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for KeyPairGetByName {
     type Output = Result<KeyPair>;
     type IntoFuture = BoxFuture<'static, Result<KeyPair>>;
 
@@ -14930,7 +15064,7 @@ impl std::future::IntoFuture for KeyPairDelete {
 
 /// The manager of [`LaunchTemplate`]: `LaunchTemplate::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `set_default_version`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_by_name`, `get_many`, `get`, `list`, `set_default_version`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct LaunchTemplateManager {
@@ -14973,6 +15107,18 @@ impl LaunchTemplateManager {
         let mut input = DescribeLaunchTemplatesRequest::default();
         input.launch_template_ids = Some(vec![launch_template_id]);
         LaunchTemplateGet::new(self.clone(), input, key)
+    }
+
+    /// One launch template by name (`DescribeLaunchTemplates` with `LaunchTemplateNames`); `get` takes the id.
+    ///
+    /// Describes one or more launch templates.
+    pub fn get_by_name(&self, launch_template_name: impl Into<String>) -> LaunchTemplateGetByName {
+        let launch_template_name = launch_template_name.into();
+        let key: String = launch_template_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeLaunchTemplatesRequest::default();
+        input.launch_template_names = Some(vec![launch_template_name]);
+        LaunchTemplateGetByName::new(self.clone(), input, key)
     }
 
     /// Calls `DescribeLaunchTemplates`.
@@ -15190,6 +15336,140 @@ impl LaunchTemplateGet {
 }
 
 impl std::future::IntoFuture for LaunchTemplateGet {
+    type Output = Result<LaunchTemplate>;
+    type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`LaunchTemplateManager::get_by_name`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct LaunchTemplateGetByName {
+    manager: LaunchTemplateManager,
+    input: DescribeLaunchTemplatesRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl LaunchTemplateGetByName {
+    fn new(
+        manager: LaunchTemplateManager,
+        input: DescribeLaunchTemplatesRequest,
+        key: String,
+    ) -> Self {
+        LaunchTemplateGetByName {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: LaunchTemplateManager, error: Error) -> Self {
+        LaunchTemplateGetByName {
+            manager,
+            input: DescribeLaunchTemplatesRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DescribeLaunchTemplatesRequest {
+        &self.input
+    }
+
+    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    pub fn filter(
+        mut self,
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .push(Filter {
+                name: Some(name.into()),
+                values: Some(values.into_iter().map(Into::into).collect()),
+            });
+        self
+    }
+
+    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.filter(format!("tag:{key}"), values)
+    }
+
+    /// One or more filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
+        self
+    }
+
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_managed_resources = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<LaunchTemplate> {
+        const OPERATION: &str = "DescribeLaunchTemplates";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeLaunchTemplatesResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "InvalidLaunchTemplateId.NotFound",
+                    "InvalidLaunchTemplateName.NotFoundException",
+                ],
+                "LaunchTemplate",
+                &key,
+            )
+        })?;
+        #[allow(unused_mut)]
+        let mut item = out
+            .launch_templates
+            .take()
+            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::NotFound {
+                service: super::SERVICE.name,
+                resource: "LaunchTemplate",
+                key: key.clone(),
+                code: None,
+                message: Some(format!("{OPERATION} returned no launch_templates")),
+                request_id: None,
+            })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for LaunchTemplateGetByName {
     type Output = Result<LaunchTemplate>;
     type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
 

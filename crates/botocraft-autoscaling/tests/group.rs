@@ -79,6 +79,27 @@ async fn get_many_follows_pages() {
 }
 
 #[tokio::test]
+async fn get_many_sends_at_most_50_names_a_call() {
+    // AWS takes 50 names a DescribeAutoScalingGroups: 120 are three calls
+    // (50, 50, 20), and every group comes back.
+    let f = fx("asg_get_many_batches");
+    let names: Vec<String> = (0..120).map(|i| format!("g-{i:03}")).collect();
+    let gs = AutoScalingGroup::objects()
+        .using(&f.session)
+        .get_many(names.clone())
+        .await
+        .unwrap();
+    let got: Vec<String> = gs
+        .iter()
+        .filter_map(|g| g.auto_scaling_group_name.clone())
+        .collect();
+    assert_eq!(got, names);
+    assert_eq!(f.operations().len(), 3);
+    assert!(gs.iter().all(|g| g.state().is_persisted()));
+    f.done();
+}
+
+#[tokio::test]
 async fn get_many_of_no_names_sends_nothing() {
     let f = fx("nothing");
     let gs = AutoScalingGroup::objects()

@@ -28,5 +28,5 @@ pub mod group;
 pub mod launch_configuration;
 pub mod tags;
 
-pub use group::GroupCapacity;
+pub use group::{AutoScalingGroupGetMany, GroupCapacity, GET_MANY_BATCH};
 pub use tags::GROUP_RESOURCE_TYPE;

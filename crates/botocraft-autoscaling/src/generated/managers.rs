@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`AutoScalingGroup`]: `AutoScalingGroup::objects()`.
 ///
-/// Methods: `activities`, `create_or_update_tags`, `create`, `delete_tags`, `delete`, `get_many`, `get_tags`, `get`, `instance_status`, `list`, `partial_update`, `resume_processes`, `set_desired_capacity`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
+/// Methods: `activities`, `create_or_update_tags`, `create`, `delete_tags`, `delete`, `get_tags`, `get`, `instance_status`, `list`, `partial_update`, `resume_processes`, `set_desired_capacity`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AutoScalingGroupManager {
@@ -62,28 +62,6 @@ impl AutoScalingGroupManager {
         let mut input = AutoScalingGroupNamesType::default();
         input.auto_scaling_group_names = Some(vec![auto_scaling_group_name]);
         AutoScalingGroupGet::new(self.clone(), input, key)
-    }
-
-    /// Groups by name (`DescribeAutoScalingGroups`, all pages). Names that do not exist are left out.
-    ///
-    /// Gets information about the Auto Scaling groups in the account and Region.
-    pub fn get_many(
-        &self,
-        auto_scaling_group_names: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AutoScalingGroupGetMany {
-        let auto_scaling_group_names: Vec<String> = auto_scaling_group_names
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        let key: String = auto_scaling_group_names
-            .iter()
-            .map(|k| k.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        #[allow(unused_mut)]
-        let mut input = AutoScalingGroupNamesType::default();
-        input.auto_scaling_group_names = Some(auto_scaling_group_names);
-        AutoScalingGroupGetMany::new(self.clone(), input, key)
     }
 
     /// Every group matching the filters (`DescribeAutoScalingGroups`, all pages): `.tag("env", ["prod"])`, `.filter("tag-key", [..])`.
@@ -415,162 +393,6 @@ impl AutoScalingGroupGet {
 impl std::future::IntoFuture for AutoScalingGroupGet {
     type Output = Result<AutoScalingGroup>;
     type IntoFuture = BoxFuture<'static, Result<AutoScalingGroup>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// The request built by [`AutoScalingGroupManager::get_many`]: set optional arguments, then `.await` it.
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug)]
-pub struct AutoScalingGroupGetMany {
-    manager: AutoScalingGroupManager,
-    input: AutoScalingGroupNamesType,
-    key: String,
-    error: Option<Error>,
-}
-
-impl AutoScalingGroupGetMany {
-    fn new(
-        manager: AutoScalingGroupManager,
-        input: AutoScalingGroupNamesType,
-        key: String,
-    ) -> Self {
-        AutoScalingGroupGetMany {
-            manager,
-            input,
-            key,
-            error: None,
-        }
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
-        AutoScalingGroupGetMany {
-            manager,
-            input: AutoScalingGroupNamesType::default(),
-            key: String::new(),
-            error: Some(error),
-        }
-    }
-
-    /// The operation input as it will be sent.
-    pub fn input(&self) -> &AutoScalingGroupNamesType {
-        &self.input
-    }
-
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
-    pub fn page_size(mut self, n: i32) -> Self {
-        self.input.max_records = Some(n);
-        self
-    }
-
-    /// Specifies whether to include information about Amazon EC2 instances in the response. When set to `true` (default), the response includes instance details.
-    pub fn include_instances(mut self, value: impl Into<bool>) -> Self {
-        self.input.include_instances = Some(value.into());
-        self
-    }
-
-    /// Specifies whether to include managed Auto Scaling groups in the response. When set to `true` (default), the response includes managed Auto Scaling groups.
-    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
-        self.input.include_managed_resources = Some(value.into());
-        self
-    }
-
-    /// The results page by page, as AWS returns them: each page is fetched (and
-    /// its models completed) only when the stream is polled for it. The stream
-    /// ends after the last page or at the first error.
-    pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
-    }
-
-    /// The results one by one, fetched page by page as the stream is polled:
-    /// iterates over every result without holding them all in memory.
-    pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
-        botocraft_core::paginator::flatten_pages(self.pages())
-    }
-
-    /// Sends the request and collects every page.
-    pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
-    }
-
-    fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
-        const OPERATION: &str = "DescribeAutoScalingGroups";
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        #[allow(unused_variables)]
-        let key = self.key;
-        #[allow(unused_mut)]
-        let mut input = self.input;
-        if input
-            .auto_scaling_group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "AutoScalingGroup::objects().get_many: an empty `auto_scaling_group_names`",
-            ));
-        }
-        let session = self.manager.session()?;
-        if input
-            .auto_scaling_group_names
-            .as_ref()
-            .is_some_and(|v| v.is_empty())
-        {
-            return Ok(futures::stream::empty().boxed());
-        }
-        let pager = TokenPaginator::new(OPERATION, {
-            let session = session.clone();
-            let input = input.clone();
-            move |token| {
-                let session = session.clone();
-                let mut input = input.clone();
-                let key = key.clone();
-                input.next_token = token;
-                async move {
-                    let out = call::<_, AutoScalingGroupsType>(
-                        &*session,
-                        &super::SERVICE,
-                        OPERATION,
-                        Some("DescribeAutoScalingGroupsResult"),
-                        &input,
-                    )
-                    .await
-                    .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &[
-                                "ValidationError:AutoScalingGroup name not found",
-                                "ValidationError:AutoScalingGroup not found",
-                            ],
-                            "AutoScalingGroup",
-                            &key,
-                        )
-                    })?;
-                    Ok(Page {
-                        items: out.auto_scaling_groups.unwrap_or_default(),
-                        next_token: out.next_token,
-                    })
-                }
-            }
-        });
-        Ok(pager
-            .pages()
-            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
-            .boxed())
-    }
-}
-
-impl std::future::IntoFuture for AutoScalingGroupGetMany {
-    type Output = Result<QuerySet<AutoScalingGroup>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -601,3 +601,101 @@ async fn saving_a_changed_propagate_at_launch_alone_writes_it() {
     assert_eq!(propagates(&fresh, "Name"), Some(true));
     assert_eq!(fresh.tags().get("team").map(String::as_str), Some("core"));
 }
+
+/// The reviewer's reproductions: edits `save()` cannot send are refused with
+/// nothing sent (clearing a setting AWS cannot remove; zones of a group in
+/// subnets), a group naming a missing launch configuration is no "group not
+/// found", the waiters report a missing group as `Error::NotFound`, and
+/// `get_many` of more than 50 names returns every group.
+#[tokio::test]
+async fn refused_edits_errors_and_waiters_of_missing_groups() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "web-lc").await;
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    let subnet = {
+        use botocraft::ec2::{Subnet, Vpc};
+        let mut vpc = bound(
+            Vpc {
+                cidr_block: Some("10.0.0.0/16".into()),
+                ..Default::default()
+            },
+            &moto.session,
+        );
+        vpc.save().await.unwrap();
+        let mut subnet = bound(
+            Subnet {
+                vpc_id: vpc.vpc_id.clone(),
+                cidr_block: Some("10.0.1.0/24".into()),
+                availability_zone: Some("us-east-1a".into()),
+                ..Default::default()
+            },
+            &moto.session,
+        );
+        subnet.save().await.unwrap();
+        subnet.subnet_id.unwrap()
+    };
+    let mut g = bound(
+        AutoScalingGroup {
+            auto_scaling_group_name: Some("web".into()),
+            launch_configuration_name: Some("web-lc".into()),
+            min_size: Some(0),
+            max_size: Some(2),
+            default_cooldown: Some(120),
+            health_check_grace_period: Some(60),
+            vpc_zone_identifier: Some(subnet.clone()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    g.save().await.unwrap();
+    assert_eq!(g.availability_zones, Some(vec!["us-east-1a".to_string()]));
+    assert_eq!(
+        (g.default_cooldown, g.health_check_grace_period),
+        (Some(120), Some(60))
+    );
+
+    // 1. Clearing tracked settings: refused, nothing sent.
+    g.default_cooldown = None;
+    g.health_check_grace_period = None;
+    let err = g.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("`default_cooldown`"), "{err}");
+    g.default_cooldown = Some(120);
+    g.health_check_grace_period = Some(60);
+
+    // 2. Zones of a group in subnets: refused, pointing at the subnets.
+    g.availability_zones = Some(vec!["us-east-1a".into(), "us-east-1b".into()]);
+    let err = g.save().await.unwrap_err();
+    assert!(err.to_string().contains("`vpc_zone_identifier`"), "{err}");
+    let fresh = manager.get("web").await.unwrap();
+    assert_eq!(
+        fresh.availability_zones,
+        Some(vec!["us-east-1a".to_string()])
+    );
+    assert_eq!(fresh.default_cooldown, Some(120));
+
+    // 5. More than 50 names: every group comes back.
+    let mut names: Vec<String> = (0..59).map(|i| format!("missing-{i}")).collect();
+    names.push("web".into());
+    let got = manager.get_many(names).await.unwrap();
+    assert_eq!(got.len(), 1);
+
+    // 4. Waiters on a group that is gone.
+    let mut gone = manager.get("web").await.unwrap();
+    gone.force_delete().await.unwrap();
+    let probe = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    let delay = std::time::Duration::from_millis(50);
+    let err = probe.wait_until_stable().delay(delay).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    let err = probe
+        .wait_until_in_service()
+        .delay(delay)
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    probe.wait_until_deleted().delay(delay).await.unwrap();
+}

@@ -2345,3 +2345,47 @@ async fn get_many_missing_is_not_found_and_empty_ids_are_refused() {
         assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     }
 }
+
+/// A VPC written to JSON and read back is not created a second time by
+/// `save()`: the account keeps one VPC with the original id. Cleared of its
+/// id, the same model creates a new one.
+#[tokio::test]
+async fn vpc_read_back_from_json_is_not_created_again() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "stored").await;
+    let id = vpc.vpc_id.clone().expect("vpc id");
+    let json = serde_json::to_string(&vpc).expect("to json");
+    let mut read = serde_json::from_str::<Vpc>(&json)
+        .expect("from json")
+        .using(&moto.session);
+    let before = Vpc::objects()
+        .using(&moto.session)
+        .list()
+        .await
+        .expect("list")
+        .len();
+    let err = read.save().await.expect_err("a second CreateVpc");
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("`vpc_id` is set"), "{err}");
+    assert_eq!(read.vpc_id.as_deref(), Some(id.as_str()));
+    let after = Vpc::objects()
+        .using(&moto.session)
+        .list()
+        .await
+        .expect("list");
+    assert_eq!(after.len(), before, "no VPC was created");
+    // Fetched, it is the same VPC and saves as an update.
+    let mut fetched = Vpc::objects()
+        .using(&moto.session)
+        .get(id.as_str())
+        .await
+        .expect("get");
+    fetched.save().await.expect("save fetched");
+    assert_eq!(fetched.vpc_id.as_deref(), Some(id.as_str()));
+    // Cleared of its id, the model is a new VPC.
+    read.vpc_id = None;
+    read.save().await.expect("create a copy");
+    assert_ne!(read.vpc_id.as_deref(), Some(id.as_str()));
+}

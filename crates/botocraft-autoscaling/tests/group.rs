@@ -858,3 +858,22 @@ async fn aws_messages_for_a_missing_group_are_not_found() {
     assert!(err.is_not_found(), "{err:?}");
     f.done();
 }
+
+/// A group read back from JSON holds the ARN AWS assigned it: `save()`
+/// refuses to create it again (its chosen name alone does not count).
+#[tokio::test]
+async fn save_refuses_to_create_a_group_read_back_from_json() {
+    let f = fx("asg_save_creates");
+    let mut g = new_group();
+    assert!(g.assigned_fields().is_empty());
+    g.auto_scaling_group_arn = Some(
+        "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1a2b:autoScalingGroupName/web"
+            .into(),
+    );
+    let json = serde_json::to_string(&g).unwrap();
+    let mut read = serde_json::from_str::<AutoScalingGroup>(&json)
+        .unwrap()
+        .using(&f.session);
+    assert_validation(read.save().await, "`auto_scaling_group_arn` is set");
+    f.nothing_sent();
+}

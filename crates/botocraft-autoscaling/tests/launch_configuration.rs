@@ -170,3 +170,19 @@ async fn delete_of_a_missing_launch_configuration_is_not_found() {
     );
     f.done();
 }
+
+/// A launch configuration read back from JSON holds the ARN AWS assigned
+/// it: `save()` refuses to create it again.
+#[tokio::test]
+async fn save_refuses_to_create_a_launch_configuration_holding_its_arn() {
+    let f = fx("lc_save");
+    let mut lc = new_lc();
+    assert!(lc.assigned_fields().is_empty());
+    lc.launch_configuration_arn = Some(
+        "arn:aws:autoscaling:us-east-1:123456789012:launchConfiguration:1a2b:launchConfigurationName/web-lc"
+            .into(),
+    );
+    let mut lc = lc.using(&f.session);
+    assert_validation(lc.save().await, "`launch_configuration_arn` is set");
+    f.nothing_sent();
+}

@@ -132,6 +132,14 @@ pub struct ModelDef {
     /// listed model more than the check is worth.
     #[serde(default)]
     pub unwatched: Vec<String>,
+    /// Fields (wire names) that a create or update input has a member for,
+    /// deliberately not sent from the model: field → the reason. `save()` of
+    /// a fetched model still refuses an edit to one (it is watched like a
+    /// field only the create takes), so the edit is never silently dropped.
+    /// The generator fails on a field a create or update could carry that is
+    /// neither sent, tracked, fixed nor listed here.
+    #[serde(default)]
+    pub not_sent: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]
@@ -183,6 +191,15 @@ pub struct MethodDef {
     /// `Ok(None)` sends nothing; an error fails the request unsent.
     #[serde(default)]
     pub from_model_fn: BTreeMap<String, String>,
+    /// For create/update: input members taken from the model field of the
+    /// same name although its type differs (the model holds what AWS
+    /// reports, `ClusterServiceConnectDefaults`; the request takes
+    /// `ClusterServiceConnectDefaultsRequest`): the value is converted
+    /// through its serde form. The generator checks that the members both
+    /// shapes have are compatible; an update also watches the members the
+    /// request has no place for, so `save()` refuses an edit to one.
+    #[serde(default)]
+    pub convert: Vec<String>,
     /// Output member holding the result.
     pub result: Option<String>,
     /// `model`, `models`, `value`, `output` or `none` (inferred when absent).
@@ -275,7 +292,9 @@ pub struct CallDef {
     /// property, `field[].member` for a projection, `=literal` for a constant.
     #[serde(default)]
     pub args: Vec<String>,
-    /// Optional setters (target input member → value expression).
+    /// Optional setters (target input member → value expression). A value
+    /// the model lacks is a validation error, as for `args`, unless the
+    /// expression starts with `?`: then it is sent only when set.
     #[serde(default)]
     pub options: BTreeMap<String, String>,
     /// EC2-style filters (filter name → value expression): `.filter(name, [value])`.

@@ -174,6 +174,14 @@ impl<'a> Emitter<'a> {
             self.emit_model(&mut models_rs, model_name, model)?;
             self.emit_manager(&mut managers_rs, model_name, model)?;
         }
+        // Every dropped field at once, so one run lists all there are.
+        let mut dropped = Vec::new();
+        for (model_name, model) in self.defs.models.iter() {
+            dropped.extend(self.check_carried(model_name, model)?);
+        }
+        if !dropped.is_empty() {
+            return Err(dropped.join("\n"));
+        }
         Ok((models_rs, managers_rs))
     }
 
@@ -581,6 +589,13 @@ impl<'a> Emitter<'a> {
         for (member, expr) in &call.options {
             let f = self.field(&m.input_fields, member, &ctx)?;
             let setter = Self::setter_name(m.def, f);
+            // `?field`: sent when set (an ECR registry id: AWS's default is
+            // the caller's own registry, which a model built here means).
+            if let Some(expr) = expr.strip_prefix('?') {
+                let v = self.value_expr(model, fields, expr, &ctx)?;
+                let _ = writeln!(body, "        if let Some(v) = {v} {{\n            request = request.{setter}(v);\n        }}");
+                continue;
+            }
             let v = self.value_expr(model, fields, expr, &ctx)?;
             let missing = missing(expr);
             let _ = writeln!(body, "        let Some(v) = {v} else {{ {missing} }};\n        request = request.{setter}(v);");
@@ -651,14 +666,11 @@ impl<'a> Emitter<'a> {
             let offset = tracked.len();
             let quoted = |list: &[String]| {
                 list.iter()
-                    .map(|f| format!("{:?}", names::bare(f)))
+                    .map(|f| format!("{:?}", Self::entry_name(f)))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let prints: Vec<String> = watched_fixed
-                .iter()
-                .map(|f| format!("botocraft_core::fingerprint(&self.{f})"))
-                .collect();
+            let prints: Vec<String> = watched_fixed.iter().map(|f| Self::print_expr(f)).collect();
             let _ = writeln!(
                 out,
                 "    /// The fields a fetched model's `save()` cannot change: those naming it\n    /// ([`Self::IDENTITY`]), then those only its create takes.\n    const FIXED: [&'static str; {m}] = [{all}];\n\n    /// The fields naming the resource, which an update uses to find it.\n    pub const IDENTITY: [&'static str; {i}] = [{ids}];\n\n    /// A fingerprint of each field of [`Self::FIXED`], in that order.\n    fn fixed_fingerprints(&self) -> [Option<u64>; {m}] {{\n        [{prints}]\n    }}\n\n    /// Edited fields that `save()` cannot send for a model that came from AWS:\n    /// a field naming the resource, or one only its create takes. `save()`\n    /// refuses such a model before sending anything rather than drop the edit.\n    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()),\n            None => Vec::new(),\n        }}\n    }}\n",
@@ -669,6 +681,7 @@ impl<'a> Emitter<'a> {
                 prints = prints.join(", "),
             );
         }
+        let refuses_assigned = self.emit_assigned(out, name, model, fields)?;
         // save() needs create/update calls that answer with the model itself.
         let has_create = returns_model("create")?;
         let has_update = returns_model("update")?;
@@ -742,7 +755,13 @@ impl<'a> Emitter<'a> {
         if !watched_fixed.is_empty() {
             doc.push_str("    ///\n    /// For a model that came from AWS, an edit `save()` cannot send (a field\n    /// naming the resource, or one only the create takes: see\n    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an\n    /// [`Error::Validation`] before anything is sent, never silently dropped.\n");
         }
+        if refuses_assigned && has_create {
+            doc.push_str(&format!("    ///\n    /// A model that did not come from AWS but holds a field AWS assigns at\n    /// creation ([`Self::ASSIGNED`]: it names a `{name}` that exists, say one read\n    /// back from JSON) is an [`Error::Validation`] before anything is sent:\n    /// fetch it to update it, or clear the field to create a new one.\n"));
+        }
         let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
+        if refuses_assigned && has_create {
+            out.push_str("        self.refuse_assigned()?;\n");
+        }
         if !watched_fixed.is_empty() {
             let how = match (model.manager.get("update"), &model.update_with) {
                 (Some(def), _) => format!("{} cannot change it", def.operation),
@@ -856,6 +875,232 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// The fields naming a resource (its key and ARN) that AWS assigns when it
+    /// creates one: those the create does not take from the model. A model
+    /// to create that holds one names a resource that exists. Empty when
+    /// saving a fetched model makes the same call as creating one (a task
+    /// definition's `save()` always registers a new revision).
+    fn assigned_fields(
+        &self,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<Vec<Field>, String> {
+        let Some(def) = model.manager.get("create") else {
+            return Ok(Vec::new());
+        };
+        if model
+            .manager
+            .get("update")
+            .is_some_and(|u| u.operation == def.operation)
+        {
+            return Ok(Vec::new());
+        }
+        let m = self.method(name, model, "create", def)?;
+        let mut taken: Vec<String> = self
+            .model_sourced_pairs(&m, model)?
+            .into_iter()
+            .map(|(_, mf)| mf.wire)
+            .collect();
+        taken.extend(
+            def.from_model
+                .values()
+                .map(|v| v.split(['[', '.']).next().unwrap_or_default().to_owned()),
+        );
+        taken.extend(def.from_model_fn.keys().cloned());
+        taken.extend(def.convert.iter().cloned());
+        let mut out: Vec<Field> = Vec::new();
+        for wire in model.key.iter().chain(&model.arn) {
+            if taken.contains(wire) || out.iter().any(|f| &f.wire == wire) {
+                continue;
+            }
+            if let Some(f) = fields.iter().find(|f| &f.wire == wire) {
+                out.push(f.clone_field());
+            }
+        }
+        Ok(out)
+    }
+
+    /// `ASSIGNED`, `assigned_fields()` and the check a create by `save()`
+    /// makes with them.
+    fn emit_assigned(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<bool, String> {
+        let assigned = self.assigned_fields(name, model, fields)?;
+        if assigned.is_empty() {
+            return Ok(false);
+        }
+        let names: Vec<String> = assigned
+            .iter()
+            .map(|f| format!("{:?}", names::bare(&f.ident)))
+            .collect();
+        let checks: String = assigned
+            .iter()
+            .map(|f| {
+                let set = if f.ty == "String" {
+                    format!("self.{}.as_deref().is_some_and(|v| !v.is_empty())", f.ident)
+                } else {
+                    format!("self.{}.is_some()", f.ident)
+                };
+                format!(
+                    "        if {set} {{
+            set.push({:?});
+        }}
+",
+                    names::bare(&f.ident)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "    /// The fields AWS assigns when it creates a `{name}`, naming it: a model
+    /// that holds one names a `{name}` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; {n}] = [{list}];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `{name}` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `{name}::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {{
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+{checks}        set
+    }}
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {{
+        if self._state.is_persisted() || self._state.was_deleted() {{
+            return Ok(());
+        }}
+        let set = self.assigned_fields();
+        if set.is_empty() {{
+            Ok(())
+        }} else {{
+            Err(botocraft_core::baseline::assigned_error({name:?}, &set))
+        }}
+    }}
+",
+            n = assigned.len(),
+            list = names.join(", "),
+        );
+        Ok(true)
+    }
+
+    /// Fails when a model field that the create or update input has a member
+    /// for (of the same wire name, whatever its shape) would be dropped: not
+    /// sent by the create, not tracked (or deliberately left out) by the
+    /// update, not fixed, and not listed in `not_sent`. Such a field's value
+    /// is lost by a create and its edit by `save()`, while both answer `Ok`.
+    fn check_carried(&self, name: &str, model: &ModelDef) -> Result<Vec<String>, String> {
+        let fields = &self.model_fields(model)[..];
+        let mut errors = Vec::new();
+        for wire in model.not_sent.keys() {
+            self.field(fields, wire, &format!("{name}.not_sent"))?;
+        }
+        let tag_ident = match &model.tags {
+            Some(t) => Some(self.field(fields, t, name)?.ident.clone()),
+            None => None,
+        };
+        let tracked = self.tracked_fields(name, model, fields)?;
+        let watched = self.watched_fixed(name, model, fields)?;
+        let identity = self.identity_fields(name, model, fields)?;
+        // What each method sends from the model.
+        let mut sent: Vec<String> = Vec::new();
+        for method in ["create", "update"] {
+            let Some(def) = model.manager.get(method) else {
+                continue;
+            };
+            let m = self.method(name, model, method, def)?;
+            if !m.takes_model {
+                continue;
+            }
+            for (_, mf) in self.model_sourced_pairs(&m, model)? {
+                sent.push(mf.ident);
+            }
+            for source in def.from_model.values() {
+                let root = source.split(['[', '.']).next().unwrap_or_default();
+                if let Some(f) = fields.iter().find(|f| f.wire == root) {
+                    sent.push(f.ident.clone());
+                }
+            }
+            for member in def.from_model_fn.keys().chain(&def.convert) {
+                if let Some(f) = fields.iter().find(|f| &f.wire == member) {
+                    sent.push(f.ident.clone());
+                }
+            }
+        }
+        let unwatched = |ident: &str| {
+            model
+                .unwatched
+                .iter()
+                .any(|w| fields.iter().any(|f| &f.wire == w && f.ident == ident))
+        };
+        for method in ["create", "update"] {
+            let Some(def) = model.manager.get(method) else {
+                continue;
+            };
+            let m = self.method(name, model, method, def)?;
+            if !m.takes_model {
+                continue;
+            }
+            for f in &m.input_fields {
+                let Some(mf) = fields.iter().find(|x| x.wire == f.wire) else {
+                    continue;
+                };
+                let ident = mf.ident.as_str();
+                if Some(ident) == tag_ident.as_deref() || model.not_sent.contains_key(&mf.wire) {
+                    continue;
+                }
+                let what = if f.ty == mf.ty {
+                    format!("`{}` of the same type", f.wire)
+                } else {
+                    format!(
+                        "`{}` (the request's {}, the model's {})",
+                        f.wire, f.ty, mf.ty
+                    )
+                };
+                if method == "create" {
+                    // Sent, or an edit save() refuses: the field is carried.
+                    let carried = sent.iter().any(|s| s == ident)
+                        || tracked.iter().any(|t| t == ident)
+                        || watched.iter().any(|t| t == ident)
+                        || unwatched(ident);
+                    if !carried {
+                        errors.push(format!(
+                            "{name}.{ident}: {} has a member {what}, but the model's value is neither sent by the create nor tracked, fixed or listed in `not_sent`: a create would drop it and save() would drop an edit to it. Send it (from_model_fn for another shape), or list it in [models.{name}] not_sent with the reason",
+                            def.operation
+                        ));
+                    }
+                } else {
+                    // The update can send it: a fetched model's edit must be
+                    // sent, unless the definitions leave it out on purpose.
+                    let carried = tracked.iter().any(|t| t == ident)
+                        || identity.iter().any(|t| t == ident)
+                        || def.not_from_model.contains(&f.wire)
+                        || def.fixed.contains_key(&f.wire);
+                    if !carried {
+                        errors.push(format!(
+                            "{name}.{ident}: {} has a member {what}, but save() of a fetched model does not send an edit to it ({}): track it (from_model_fn for another shape), leave it out with not_from_model, or list it in [models.{name}] not_sent with the reason",
+                            def.operation,
+                            if watched.iter().any(|t| t == ident) { "it refuses the edit" } else { "it drops the edit" }
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(errors)
+    }
+
     /// The model fields `update` reads (tags aside: they have their own
     /// snapshot): all a fetched model's change-tracking baseline keeps.
     fn tracked_fields(
@@ -899,6 +1144,11 @@ impl<'a> Emitter<'a> {
         for source in m.def.from_model.values().filter(|v| v.contains('.')) {
             let root = source.split(['[', '.']).next().unwrap_or_default();
             add(&self.field(fields, root, &format!("{name}.update"))?.ident);
+        }
+        for member in &m.def.convert {
+            add(&self
+                .field(fields, member, &format!("{name}.update.convert"))?
+                .ident);
         }
         // The fields naming the resource are sent, but never as a change: an
         // edit to them would update another resource.
@@ -1002,13 +1252,131 @@ impl<'a> Emitter<'a> {
             }
             // A member converted by a function from the model field of the
             // same name (an instance's `IamInstanceProfile`).
-            for member in m.def.from_model_fn.keys() {
+            for member in m.def.from_model_fn.keys().chain(&m.def.convert) {
                 if let Some(f) = fields.iter().find(|f| &f.wire == member) {
                     add(&f.ident);
                 }
             }
         }
+        // Deliberately not sent: an edit is refused rather than dropped.
+        for wire in model.not_sent.keys() {
+            let f = self.field(fields, wire, &format!("{name}.not_sent"))?;
+            if !tracked.contains(&f.ident)
+                && !identity.contains(&f.ident)
+                && !create_only.contains(&f.ident)
+            {
+                create_only.push(f.ident.clone());
+            }
+        }
+        // What an update's conversion leaves out of a tracked field (an
+        // Auto Scaling group provider's group ARN): watched like the fields
+        // only the create takes, so an edit to it is refused, not dropped.
+        if let Some(def) = model.manager.get("update") {
+            let m = self.method(name, model, "update", def)?;
+            for member in &def.convert {
+                let ctx = format!("{name}.update.convert");
+                let mf = self.field(fields, member, &ctx)?;
+                let f = self.field(&m.input_fields, member, &ctx)?;
+                for lost in self.convert_lost(&mf.shape, &f.shape, &ctx)? {
+                    if lost.iter().any(|p| p == "[]") {
+                        return Err(format!(
+                            "{ctx}: {member}: {}.{} of a list element has no place in {}, so an edit to it could be neither sent nor watched",
+                            mf.ident,
+                            lost.join("."),
+                            def.operation
+                        ));
+                    }
+                    let path = format!("{}.{}", mf.ident, lost.join("."));
+                    if !create_only.contains(&path) {
+                        create_only.push(path);
+                    }
+                }
+            }
+        }
         Ok((identity, create_only))
+    }
+
+    /// The members of `from` (a model's shape) that a conversion to `to` (a
+    /// request member's shape) leaves out, as paths of Rust field names
+    /// (`[]` for a list's elements); an error when a member both have cannot
+    /// be converted (a string to a number, a structure to a string).
+    fn convert_lost(&self, from: &str, to: &str, ctx: &str) -> Result<Vec<Vec<String>>, String> {
+        let mut lost = Vec::new();
+        self.convert_walk(from, to, ctx, &mut Vec::new(), &mut lost)?;
+        Ok(lost)
+    }
+
+    fn convert_walk(
+        &self,
+        from: &str,
+        to: &str,
+        ctx: &str,
+        path: &mut Vec<String>,
+        lost: &mut Vec<Vec<String>>,
+    ) -> Result<(), String> {
+        let (a, b) = (&self.model.shapes[from], &self.model.shapes[to]);
+        let scalar = |k: &str| !matches!(k, "structure" | "list" | "map");
+        match (a.kind.as_str(), b.kind.as_str()) {
+            ("structure", "structure") => {
+                let (af, bf) = (self.types.fields(from), self.types.fields(to));
+                for f in &af {
+                    match bf.iter().find(|g| g.wire == f.wire) {
+                        Some(g) => {
+                            path.push(f.ident.clone());
+                            self.convert_walk(&f.shape, &g.shape, ctx, path, lost)?;
+                            path.pop();
+                        }
+                        None => {
+                            let mut p = path.clone();
+                            p.push(f.ident.clone());
+                            lost.push(p);
+                        }
+                    }
+                }
+                Ok(())
+            }
+            ("list", "list") => {
+                let (am, bm) = (a.member.as_ref().unwrap(), b.member.as_ref().unwrap());
+                path.push("[]".into());
+                let walked = self.convert_walk(&am.shape, &bm.shape, ctx, path, lost);
+                path.pop();
+                walked
+            }
+            ("map", "map") => Ok(()),
+            (x, y) if x == y && scalar(x) => Ok(()),
+            // Enums and strings share their serde form.
+            ("string", "string") => Ok(()),
+            (x, y) => Err(format!(
+                "{ctx}: cannot convert {from} ({x}) to {to} ({y}) at `{}`",
+                path.join(".")
+            )),
+        }
+    }
+
+    /// The fingerprint expression of a watched field, or of a member of
+    /// one (`auto_scaling_group_provider.auto_scaling_group_arn`).
+    fn print_expr(entry: &str) -> String {
+        let mut parts = entry.split('.');
+        let first = parts.next().unwrap_or_default();
+        let mut expr = format!("self.{first}");
+        let rest: Vec<&str> = parts.collect();
+        if rest.is_empty() {
+            return format!("botocraft_core::fingerprint(&{expr})");
+        }
+        expr.push_str(".as_ref()");
+        for part in rest {
+            let _ = write!(expr, ".and_then(|x| x.{part}.as_ref())");
+        }
+        format!("botocraft_core::fingerprint(&{expr})")
+    }
+
+    /// A watched entry's name as `changed_fixed_fields()` reports it.
+    fn entry_name(entry: &str) -> String {
+        entry
+            .split('.')
+            .map(names::bare)
+            .collect::<Vec<_>>()
+            .join(".")
     }
 
     /// The expression naming the resource for tag operations (by id or ARN).
@@ -1233,6 +1601,7 @@ impl<'a> Emitter<'a> {
             if m.def.not_from_model.contains(&f.wire)
                 || m.def.fixed.contains_key(&f.wire)
                 || m.def.from_model_fn.contains_key(&f.wire)
+                || m.def.convert.contains(&f.wire)
             {
                 continue;
             }
@@ -1431,6 +1800,67 @@ impl<'a> Emitter<'a> {
                     f.ident, m.builder
                 ));
             }
+            let mfields = self.model_fields(model);
+            for member in &m.def.convert {
+                let ctx = format!("{name}.{}.convert", m.name);
+                let f = self.field(&m.input_fields, member, &ctx)?;
+                let mf = self.field(&mfields, member, &ctx)?;
+                // Checks that the shapes' common members are compatible.
+                self.convert_lost(&mf.shape, &f.shape, &ctx)?;
+                let what = format!("{name}.{}", names::bare(&mf.ident));
+                let set = |value: String| {
+                    format!(
+                        "match botocraft_core::serde_util::convert({value}, {what:?}) {{ Ok(v) => input.{} = v, Err(e) => return {}::failed(self.clone(), e) }}",
+                        f.ident, m.builder
+                    )
+                };
+                if m.name == "create" {
+                    // As for the fields sent as they are: what a fetched
+                    // model holds empty is not sent.
+                    init.push(set(format!(
+                        "&botocraft_core::serde_util::unless_empty(&model.{})",
+                        mf.ident
+                    )));
+                } else if m.def.send_unchanged {
+                    init.push(set(format!("&model.{}", mf.ident)));
+                } else {
+                    let tracked = self.tracked_fields(name, model, &mfields)?;
+                    let index = tracked
+                        .iter()
+                        .position(|t| *t == mf.ident)
+                        .ok_or_else(|| format!("{ctx}: {} is not tracked", mf.ident))?;
+                    if !init.iter().any(|l| l.contains("let mut cleared")) {
+                        init.push(
+                            "#[allow(unused_mut)] let mut cleared: Vec<&'static str> = Vec::new();"
+                                .to_string(),
+                        );
+                    }
+                    let send = set(format!("&model.{}", mf.ident));
+                    init.push(format!(
+                        "match before {{ None => {{ {send} }} Some(b) if b.differs({index}, &model.{id}) => {{ if model.{id}.is_none() {{ cleared.push({:?}); }} {send} }} Some(_) => {{}} }}",
+                        names::bare(&mf.ident),
+                        id = mf.ident
+                    ));
+                }
+            }
+            if m.name == "create" {
+                // A field the definitions leave out on purpose is refused,
+                // not dropped, when a model to create holds it.
+                for (wire, reason) in &model.not_sent {
+                    if !m.input_fields.iter().any(|f| &f.wire == wire) {
+                        continue;
+                    }
+                    let mf = self.field(&mfields, wire, &format!("{name}.not_sent"))?;
+                    let message = format!(
+                        "{name}: `{}` is not sent from the model ({reason}); clear it to create the {name}",
+                        names::bare(&mf.ident)
+                    );
+                    init.push(format!(
+                        "if botocraft_core::serde_util::unless_empty(&model.{}).is_some() {{ return {}::failed(self.clone(), Error::validation({message:?})); }}",
+                        mf.ident, m.builder
+                    ));
+                }
+            }
             if let Some(resource_type) = &m.def.tag_specifications {
                 init.push(self.tag_specifications(m, model, resource_type)?);
             }
@@ -1553,6 +1983,13 @@ impl<'a> Emitter<'a> {
                     .map(|(member, _)| member.clone()),
             )
             .chain(m.def.from_model_fn.keys().cloned())
+            .chain(
+                m.takes_model
+                    .then_some(&m.def.convert)
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            )
             .collect();
         let pag = self.paginators.pagination.get(&m.def.operation);
         let mut token_members: Vec<String> = pag

@@ -87,7 +87,12 @@ fn generate() -> (String, String, String) {
 
 /// Types, models and managers generated from `MODEL` with `defs`.
 fn generate_with(defs: &str) -> Result<(String, String, String), String> {
-    let model: ServiceModel = serde_json::from_str(MODEL).unwrap();
+    generate_from(MODEL, defs)
+}
+
+/// Types, models and managers generated from `model` (a botocore model) with `defs`.
+fn generate_from(model: &str, defs: &str) -> Result<(String, String, String), String> {
+    let model: ServiceModel = serde_json::from_str(model).unwrap();
     let defs: Definitions = toml::from_str(defs).unwrap();
     let waiters = Waiters::default();
     let paginators = Paginators::default();
@@ -396,4 +401,73 @@ fn after_create_completes_a_new_models_create() {
     );
     assert_ne!(no_create, defs);
     assert!(generate_with(&no_create).is_err());
+}
+
+/// `CreateWidget` also takes the parent, as a `NodeRequest` (`label` only).
+fn model_with_parent_request() -> String {
+    MODEL
+        .replace(
+            r#""clientToken": {"shape": "String", "idempotencyToken": true}}},"#,
+            r#""clientToken": {"shape": "String", "idempotencyToken": true}, "parent": {"shape": "NodeRequest"}}},
+    "NodeRequest": {"type": "structure", "members": {"label": {"shape": "String"}}},"#,
+        )
+        .to_string()
+}
+
+#[test]
+fn a_create_member_the_model_holds_in_another_shape_must_be_carried() {
+    let model = model_with_parent_request();
+    let err = generate_from(&model, DEFS).unwrap_err();
+    assert!(
+        err.contains("Widget.parent: CreateWidget has a member `parent` (the request's NodeRequest, the model's Node)"),
+        "{err}"
+    );
+    let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
+    // Converted: sent through its serde form.
+    let converted = DEFS.replace(create, &format!("{create}\nconvert = [\"parent\"]"));
+    let (_, models, managers) = generate_from(&model, &converted).unwrap();
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains("botocraft_core::serde_util::convert(&botocraft_core::serde_util::unless_empty(&model.parent),\"Widget.parent\")"),
+        "{managers}"
+    );
+    // The create takes it, so a fetched model's edit to it is refused.
+    assert!(models.contains("\"parent\""), "{models}");
+    // Or left out on purpose, with a reason: a model holding it is refused.
+    let left_out = DEFS.replace(
+        "name = \"name\"\n",
+        "name = \"name\"\nnot_sent = { parent = \"parents are set by AWS\" }\n",
+    );
+    let (_, _, managers) = generate_from(&model, &left_out).unwrap();
+    assert!(
+        managers.contains("Widget: `parent` is not sent from the model (parents are set by AWS); clear it to create the Widget"),
+        "{managers}"
+    );
+}
+
+#[test]
+fn a_conversion_between_incompatible_shapes_is_an_error() {
+    let model = model_with_parent_request().replace(
+        r#""NodeRequest": {"type": "structure", "members": {"label": {"shape": "String"}}},"#,
+        r#""NodeRequest": {"type": "structure", "members": {"label": {"shape": "StringList"}}},"#,
+    );
+    let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
+    let converted = DEFS.replace(create, &format!("{create}\nconvert = [\"parent\"]"));
+    let err = generate_from(&model, &converted).unwrap_err();
+    assert!(
+        err.contains("cannot convert String (string) to StringList (list) at `label`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn save_refuses_to_create_a_model_holding_what_aws_assigns() {
+    let (_, models, _) = generate();
+    // The ARN is assigned; the name is the caller's, taken by the create.
+    assert!(
+        models.contains("pub const ASSIGNED: [&'static str; 1] = [\"widget_arn\"];"),
+        "{models}"
+    );
+    assert!(models.contains("self.refuse_assigned()?;"), "{models}");
+    assert!(models.contains("botocraft_core::baseline::assigned_error(\"Widget\", &set)"));
 }

@@ -148,6 +148,44 @@ pub fn fixed_edit_error_hinted(
     ))
 }
 
+/// The error of a `save()` asked to create a model that names a resource AWS
+/// already made: `set` are the fields AWS assigns at creation (a VPC's
+/// `vpc_id`, a service's `service_arn`) that the model holds. Such a model
+/// was read back (from JSON: where a model came from is not part of its
+/// data) or copied by hand; creating it would make a second resource and
+/// overwrite those fields with the new one's.
+///
+/// ```
+/// use botocraft_core::baseline::assigned_error;
+///
+/// let err = assigned_error("Vpc", &["vpc_id"]);
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid input: Vpc.save() would create a new Vpc, but `vpc_id` is set: AWS assigns it when it \
+///      creates a Vpc, so this model names one that exists (a model read back from JSON or copied \
+///      does not remember it came from AWS). Fetch it with Vpc::objects().get(..) to update it, or \
+///      clear `vpc_id` to create a new Vpc (Vpc::objects().create(&model) creates one whatever it holds)"
+/// );
+/// ```
+pub fn assigned_error(kind: &str, set: &[&str]) -> Error {
+    let fields = set
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (is, it) = if set.len() == 1 {
+        ("is", "it")
+    } else {
+        ("are", "them")
+    };
+    Error::validation(format!(
+        "{kind}.save() would create a new {kind}, but {fields} {is} set: AWS assigns {it} when it creates a {kind}, \
+         so this model names one that exists (a model read back from JSON or copied does not remember it came from AWS). \
+         Fetch it with {kind}::objects().get(..) to update it, or clear {fields} to create a new {kind} \
+         ({kind}::objects().create(&model) creates one whatever it holds)"
+    ))
+}
+
 /// A field whose fingerprint was not taken, or cannot be now, counts as changed.
 fn differs(before: Option<u64>, now: Option<u64>) -> bool {
     match (before, now) {

@@ -111,6 +111,9 @@ pub trait PrimaryModel:
 pub struct ModelState {
     session: Option<SharedSession>,
     persisted: bool,
+    /// Deleted through this model: what AWS assigned it names a resource
+    /// that is gone, so `save()` may create it again.
+    deleted: bool,
     tag_snapshot: Option<TagSnapshot>,
     /// The update-sent fields as AWS returned them, for models whose updates
     /// send only what changed.
@@ -123,6 +126,7 @@ impl ModelState {
         ModelState {
             session: Some(session),
             persisted: true,
+            deleted: false,
             tag_snapshot: None,
             baseline: None,
         }
@@ -142,6 +146,15 @@ impl ModelState {
     pub fn mark_fetched(&mut self, session: SharedSession) {
         self.session = Some(session);
         self.persisted = true;
+        self.deleted = false;
+    }
+
+    /// True when the model was deleted through `delete()` (or the like):
+    /// the ids AWS had assigned it name a resource that is gone, so `save()`
+    /// creates it again instead of refusing them (see
+    /// [`baseline::assigned_error`](crate::baseline::assigned_error)).
+    pub fn was_deleted(&self) -> bool {
+        self.deleted
     }
 
     /// The tags as AWS last reported them, so `save()` can send only changes.
@@ -185,6 +198,7 @@ impl ModelState {
     /// Marks the model as deleted: a later `save()` creates it again.
     pub fn mark_deleted(&mut self) {
         self.persisted = false;
+        self.deleted = true;
     }
 }
 

@@ -338,6 +338,45 @@ fn holds_nothing<T: Serialize>(value: &T) -> bool {
     serde_json::to_value(value).is_ok_and(|v| empty(&v))
 }
 
+/// A model's value in the shape of a request member that holds the same
+/// data under another type: a cluster's `ClusterServiceConnectDefaults`
+/// sent as the `ClusterServiceConnectDefaultsRequest` a create or update
+/// takes. Both types of one service name their members by the wire name, so
+/// the value goes through its serde form; members the request has no place
+/// for (what AWS reports but does not take) are left out. The generator
+/// only converts shapes whose common members have compatible types, and
+/// watches the left-out members of an update's so an edit to one is refused.
+///
+/// A value that does not fit the request is an [`Error::Validation`](crate::Error)
+/// naming `what`.
+///
+/// ```
+/// use botocraft_core::serde_util::convert;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize)]
+/// struct Reported { #[serde(rename = "namespace")] namespace: Option<String>, #[serde(rename = "status")] status: Option<String> }
+/// #[derive(Deserialize, Debug, PartialEq)]
+/// struct Request { #[serde(rename = "namespace")] namespace: Option<String> }
+///
+/// let reported = Some(Reported { namespace: Some("ns".into()), status: Some("OK".into()) });
+/// let request: Option<Request> = convert(&reported, "Cluster.service_connect_defaults").unwrap();
+/// assert_eq!(request, Some(Request { namespace: Some("ns".into()) }));
+/// ```
+pub fn convert<T: Serialize, U: serde::de::DeserializeOwned>(
+    value: &Option<T>,
+    what: &str,
+) -> Result<Option<U>, crate::Error> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let fail = |e: serde_json::Error| {
+        crate::Error::validation(format!("{what} cannot be sent in the request's shape: {e}"))
+    };
+    let json = serde_json::to_value(value).map_err(fail)?;
+    serde_json::from_value(json).map(Some).map_err(fail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,3 +197,38 @@ async fn wait_until_available_fails_on_deleting() {
     assert_eq!(f.operations().len(), 1);
     f.done();
 }
+
+/// The model holds the BGP ASN as a string; the create sends it as the
+/// number CreateCustomerGateway takes (it used to be dropped), and the
+/// extended ASN instead when that is set.
+#[tokio::test]
+async fn create_sends_the_models_bgp_asn_as_a_number() {
+    let model = CustomerGateway {
+        bgp_asn: Some("65010".into()),
+        ip_address: Some("203.0.113.7".into()),
+        r#type: Some("ipsec.1".into()),
+        ..Default::default()
+    };
+    let request = CustomerGateway::objects().create(&model);
+    assert_eq!(request.input().bgp_asn, Some(65010));
+    assert_eq!(request.input().bgp_asn_extended, None);
+    let extended = CustomerGateway {
+        bgp_asn_extended: Some("4294967294".into()),
+        ..model.clone()
+    };
+    let request = CustomerGateway::objects().create(&extended);
+    assert_eq!(request.input().bgp_asn, None);
+    assert_eq!(request.input().bgp_asn_extended, Some(4_294_967_294));
+    let bad = CustomerGateway {
+        bgp_asn: Some("AS65010".into()),
+        ..model
+    };
+    let f = fx("customer_gateway_create");
+    let request = CustomerGateway::objects().using(&f.session).create(&bad);
+    let err = request.await.unwrap_err();
+    assert!(
+        err.to_string().contains("\"AS65010\" is not an ASN"),
+        "{err}"
+    );
+    f.nothing_sent();
+}

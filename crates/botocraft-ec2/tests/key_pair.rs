@@ -171,3 +171,21 @@ async fn wait_until_exists_retries_not_found() {
     assert_eq!(f.sent().len(), 2);
     f.done();
 }
+
+/// A key pair read back from JSON (it holds the id AWS assigned) is not
+/// created again by `save()`; one with only its chosen name is.
+#[tokio::test]
+async fn save_refuses_to_create_a_key_pair_holding_its_id() {
+    let f = fx("key_pair_save_creates");
+    let mut k = serde_json::from_str::<KeyPair>(r#"{"KeyName": "deploy", "KeyPairId": "key-0a1"}"#)
+        .unwrap()
+        .using(&f.session);
+    let err = k.save().await.unwrap_err();
+    assert!(err.to_string().contains("`key_pair_id` is set"), "{err}");
+    f.nothing_sent();
+    let named = KeyPair {
+        key_name: Some("deploy".into()),
+        ..Default::default()
+    };
+    assert!(named.assigned_fields().is_empty());
+}

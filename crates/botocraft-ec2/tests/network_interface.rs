@@ -471,3 +471,36 @@ fn tags_lookups_read_the_tag_set() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].network_interface_id.as_deref(), Some("eni-1"));
 }
+
+/// The model's security groups, addresses and interface type (held in the
+/// described shapes) are sent by the create, not dropped.
+#[test]
+fn create_takes_groups_and_addresses_from_the_model() {
+    let model: NetworkInterface = serde_json::from_value(serde_json::json!({
+        "SubnetId": "subnet-0a1",
+        "Groups": [{"GroupId": "sg-0a1", "GroupName": "web"}, {"GroupId": "sg-0b2"}],
+        "InterfaceType": "efa",
+        "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.0.5", "Primary": true, "PrivateDnsName": "ip-10-0-0-5"}],
+        "Ipv4Prefixes": [{"Ipv4Prefix": "10.0.1.0/28"}]
+    }))
+    .unwrap();
+    let request = NetworkInterface::objects().create(&model);
+    let input = request.input();
+    assert_eq!(
+        input.groups.as_deref(),
+        Some(&["sg-0a1".to_owned(), "sg-0b2".to_owned()][..])
+    );
+    assert_eq!(
+        input.interface_type.as_ref().map(|t| t.as_str()),
+        Some("efa")
+    );
+    let addresses = input.private_ip_addresses.as_ref().unwrap();
+    assert_eq!(addresses[0].private_ip_address.as_deref(), Some("10.0.0.5"));
+    assert_eq!(addresses[0].primary, Some(true));
+    assert_eq!(
+        input.ipv4_prefixes.as_ref().unwrap()[0]
+            .ipv4_prefix
+            .as_deref(),
+        Some("10.0.1.0/28")
+    );
+}

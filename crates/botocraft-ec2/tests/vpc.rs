@@ -316,3 +316,27 @@ async fn wait_until_available_retries_until_available() {
     assert_eq!(f.sent().len(), 3);
     f.done();
 }
+
+/// A VPC read back from JSON does not remember it came from AWS: `save()`
+/// must not call CreateVpc and bill a second VPC under a new id.
+#[tokio::test]
+async fn save_refuses_to_create_a_vpc_read_back_from_json() {
+    let f = fx("vpc_get");
+    let json = r#"{"VpcId": "vpc-0a1b2c3d", "CidrBlock": "10.0.0.0/16", "State": "available"}"#;
+    let mut vpc = serde_json::from_str::<Vpc>(json).unwrap().using(&f.session);
+    assert!(!vpc.state().is_persisted());
+    assert_eq!(Vpc::ASSIGNED, ["vpc_id"]);
+    let err = vpc.save().await.unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(message.contains("`vpc_id` is set"), "{message}");
+    assert!(message.contains("Vpc::objects().get(..)"), "{message}");
+    f.nothing_sent();
+    assert_eq!(vpc.vpc_id.as_deref(), Some("vpc-0a1b2c3d"));
+    // Explicitly creating it is still a create.
+    let create = Vpc::objects().using(&f.session).create(&vpc);
+    assert_eq!(create.input().cidr_block.as_deref(), Some("10.0.0.0/16"));
+}

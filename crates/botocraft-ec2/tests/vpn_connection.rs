@@ -259,3 +259,27 @@ async fn save_deletes_a_removed_tag_by_id() {
     assert_eq!(v.name_tag(), None);
     f.done();
 }
+
+/// A described VPN connection's options are not the specification the
+/// create takes: a model holding them is refused, not created without them.
+#[tokio::test]
+async fn create_refuses_options_it_cannot_send() {
+    let f = fx("vpn_connection_get");
+    let model: VpnConnection = serde_json::from_value(serde_json::json!({
+        "CustomerGatewayId": "cgw-1",
+        "VpnGatewayId": "vgw-1",
+        "Options": {"StaticRoutesOnly": true}
+    }))
+    .unwrap();
+    let err = VpnConnection::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`options` is not sent from the model"),
+        "{err}"
+    );
+    f.nothing_sent();
+}

@@ -410,3 +410,67 @@ async fn missing_links_are_validation_errors() {
     );
     f.nothing_sent();
 }
+
+/// A repository fetched from another account's registry is acted on there:
+/// `delete()` and the calls made from the model pass its `registryId`, so
+/// none of them lands on a same-named repository of the caller's registry.
+#[tokio::test]
+async fn a_repository_of_another_registry_is_deleted_there() {
+    let f = fx("repo_other_registry_delete");
+    let mut r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .registry_id("999999999999")
+        .await
+        .unwrap();
+    assert_eq!(r.registry_id.as_deref(), Some("999999999999"));
+    for (what, registry) in [
+        ("images", r.images().input().registry_id.clone()),
+        ("image_ids", r.image_ids().input().registry_id.clone()),
+        (
+            "lifecycle_policy",
+            r.lifecycle_policy().input().registry_id.clone(),
+        ),
+        ("policy", r.policy().input().registry_id.clone()),
+        (
+            "delete_policy",
+            r.delete_policy().input().registry_id.clone(),
+        ),
+        (
+            "image",
+            r.image(ImageIdentifier::tag("latest"))
+                .input()
+                .registry_id
+                .clone(),
+        ),
+    ] {
+        assert_eq!(registry.as_deref(), Some("999999999999"), "{what}");
+    }
+    r.delete().await.unwrap();
+    assert_eq!(
+        f.sent()[2].body["registryId"].as_str(),
+        Some("999999999999")
+    );
+    f.done();
+}
+
+/// A repository read back from JSON names one that exists: `save()` does
+/// not create it again.
+#[tokio::test]
+async fn save_refuses_to_create_a_repository_read_back_from_json() {
+    let f = fx("repo_model_delete");
+    let fetched = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .await
+        .unwrap();
+    let json = serde_json::to_string(&fetched).unwrap();
+    let mut read = serde_json::from_str::<Repository>(&json)
+        .unwrap()
+        .using(&f.session);
+    assert_validation(read.save().await, "`repository_arn` is set");
+    assert_eq!(
+        f.operations(),
+        ["DescribeRepositories", "ListTagsForResource"]
+    );
+}

@@ -138,3 +138,86 @@ async fn model_delete() {
     assert!(!cp.state().is_persisted());
     f.done();
 }
+
+/// UpdateCapacityProvider takes the group provider's scaling settings (as
+/// `AutoScalingGroupProviderUpdate`): an edit to them is sent, not refused.
+#[tokio::test]
+async fn save_sends_a_managed_scaling_edit() {
+    let f = fx("cp_save_managed_scaling");
+    let mut cp = get_cp1(&f).await;
+    cp.auto_scaling_group_provider
+        .as_mut()
+        .and_then(|p| p.managed_scaling.as_mut())
+        .unwrap()
+        .target_capacity = Some(80);
+    assert_eq!(cp.changed_fields(), ["auto_scaling_group_provider"]);
+    assert!(cp.changed_fixed_fields().is_empty());
+    cp.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeCapacityProviders", "UpdateCapacityProvider"]
+    );
+    f.done();
+}
+
+/// The group's ARN has no place in the update: an edit to it is refused
+/// before anything is sent, never dropped.
+#[tokio::test]
+async fn save_refuses_to_change_the_group_arn() {
+    let f = fx("cp_get");
+    let mut cp = get_cp1(&f).await;
+    cp.auto_scaling_group_provider
+        .as_mut()
+        .unwrap()
+        .auto_scaling_group_arn = Some(
+        "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:x:autoScalingGroupName/other"
+            .into(),
+    );
+    assert_eq!(
+        cp.changed_fixed_fields(),
+        ["auto_scaling_group_provider.auto_scaling_group_arn"]
+    );
+    assert_validation(
+        cp.save().await,
+        "auto_scaling_group_provider.auto_scaling_group_arn",
+    );
+    assert_eq!(f.operations(), ["DescribeCapacityProviders"]);
+}
+
+/// A managed instances provider is sent by the create (as
+/// `CreateManagedInstancesProviderConfiguration`) and by an update.
+#[test]
+fn managed_instances_provider_is_sent_by_create_and_update() {
+    let provider: ManagedInstancesProvider = serde_json::from_value(json!({
+        "infrastructureRoleArn": "arn:aws:iam::123456789012:role/infra",
+        "instanceLaunchTemplate": {"ec2InstanceProfileArn": "arn:aws:iam::123456789012:instance-profile/p",
+                                   "networkConfiguration": {"subnets": ["subnet-1"]}},
+        "propagateTags": "CAPACITY_PROVIDER"
+    }))
+    .unwrap();
+    let model = CapacityProvider {
+        name: Some("mi".into()),
+        managed_instances_provider: Some(provider),
+        ..Default::default()
+    };
+    let create = CapacityProvider::objects().create(&model);
+    let sent = create.input().managed_instances_provider.as_ref().unwrap();
+    assert_eq!(
+        sent.infrastructure_role_arn.as_deref(),
+        Some("arn:aws:iam::123456789012:role/infra")
+    );
+    assert_eq!(
+        serde_json::to_value(sent).unwrap()["instanceLaunchTemplate"]["networkConfiguration"]
+            ["subnets"],
+        json!(["subnet-1"])
+    );
+    let update = CapacityProvider::objects().update(&model);
+    assert_eq!(
+        update
+            .input()
+            .managed_instances_provider
+            .as_ref()
+            .and_then(|p| p.infrastructure_role_arn.as_deref()),
+        Some("arn:aws:iam::123456789012:role/infra")
+    );
+}

@@ -310,3 +310,88 @@ async fn relation_with_missing_link_is_validation() {
     assert_validation(c.delete().await, "clusterArn");
     f.nothing_sent();
 }
+
+/// A fetched cluster written to JSON and read back does not remember it came
+/// from AWS; `save()` must not create a second cluster over its ARN.
+#[tokio::test]
+async fn save_refuses_to_create_a_cluster_read_back_from_json() {
+    let f = fx("cluster_get");
+    let fetched = get_c1(&f).await;
+    let json = serde_json::to_string(&fetched).unwrap();
+    let read: Cluster = serde_json::from_str(&json).unwrap();
+    let mut read = read.using(&f.session);
+    assert!(!read.state().is_persisted());
+    assert_eq!(read.assigned_fields(), ["cluster_arn"]);
+    let err = read.save().await.unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(message.contains("`cluster_arn` is set"), "{message}");
+    assert!(message.contains("Cluster::objects().get(..)"), "{message}");
+    assert!(message.contains("clear `cluster_arn`"), "{message}");
+    // Only the describe of the fetch went out.
+    assert_eq!(f.operations(), ["DescribeClusters"]);
+    // The model is left as it was.
+    assert_eq!(read.cluster_arn.as_deref(), Some(C1));
+}
+
+/// A cluster's user-chosen name is not something AWS assigns: a new model
+/// holding only a name is created.
+#[test]
+fn a_cluster_name_is_not_assigned_by_aws() {
+    let c = Cluster {
+        cluster_name: Some("web".into()),
+        ..Default::default()
+    };
+    assert!(c.assigned_fields().is_empty());
+    assert_eq!(Cluster::ASSIGNED, ["cluster_arn"]);
+}
+
+#[tokio::test]
+async fn create_sends_service_connect_defaults_in_the_request_shape() {
+    let f = fx("cluster_create_service_connect");
+    let mut c = Cluster {
+        cluster_name: Some("c3".into()),
+        service_connect_defaults: Some(ClusterServiceConnectDefaults {
+            namespace: Some("ns-abc".into()),
+        }),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    c.save().await.unwrap();
+    assert_eq!(
+        c.service_connect_defaults
+            .as_ref()
+            .and_then(|d| d.namespace.as_deref()),
+        Some("arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abc")
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn save_sends_an_edit_to_service_connect_defaults() {
+    let f = fx("cluster_save_service_connect");
+    let mut c = get_c1(&f).await;
+    c.service_connect_defaults = Some(ClusterServiceConnectDefaults {
+        namespace: Some("ns-new".into()),
+    });
+    assert_eq!(c.changed_fields(), ["service_connect_defaults"]);
+    c.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeClusters", "UpdateCluster"]);
+    assert!(c.changed_fields().is_empty());
+    f.done();
+}
+
+#[tokio::test]
+async fn save_refuses_to_clear_service_connect_defaults() {
+    let f = fx("cluster_get");
+    let mut c = get_c1(&f).await;
+    c.service_connect_defaults = None;
+    assert_validation(
+        c.save().await,
+        "service_connect_defaults set to None cannot be sent",
+    );
+    assert_eq!(f.operations(), ["DescribeClusters"]);
+}

@@ -341,3 +341,30 @@ async fn get_many_of_arns_in_different_clusters_is_refused() {
     assert!(err.to_string().contains("some name none"), "{err}");
     assert!(f.operations().is_empty());
 }
+
+/// A create answers with one task, so it starts exactly one (`run` starts
+/// several): the count is fixed, not a builder setting.
+#[test]
+fn create_starts_exactly_one_task() {
+    let model = Task {
+        cluster_arn: Some("c1".into()),
+        task_definition_arn: Some("web:3".into()),
+        ..Default::default()
+    };
+    let request = Task::objects().create(&model);
+    assert_eq!(request.input().count, Some(1));
+}
+
+/// A task read back from JSON names a running task: `save()` does not start
+/// another one.
+#[tokio::test]
+async fn save_refuses_to_run_a_task_read_back_from_json() {
+    let f = fx("task_get");
+    let fetched = get_t1(&f).await;
+    let json = serde_json::to_string(&fetched).unwrap();
+    let mut read: Task = serde_json::from_str::<Task>(&json)
+        .unwrap()
+        .using(&f.session);
+    assert_validation(read.save().await, "`task_arn` is set");
+    assert_eq!(f.operations(), ["DescribeTasks"]);
+}

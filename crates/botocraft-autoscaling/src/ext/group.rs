@@ -631,7 +631,9 @@ impl AutoScalingGroup {
     ///
     /// Whether to create or update is decided by where the model came from
     /// (a model returned by a manager is updated), never by whether a key
-    /// field is set.
+    /// field is set; a model to create that holds the ARN AWS assigned a
+    /// group ([`Self::ASSIGNED`]: one read back from JSON) is an
+    /// [`Error::Validation`] before anything is sent.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
@@ -661,6 +663,9 @@ impl AutoScalingGroup {
                 manager.update_of(self, &changed).send().await?;
             }
         } else {
+            // A group read back from JSON, holding the ARN AWS gave it,
+            // names a group that exists: refused rather than created again.
+            self.refuse_assigned()?;
             let mut request = manager.create(self);
             let has_zones = self
                 .availability_zones

@@ -18,7 +18,9 @@ impl LaunchConfiguration {
     /// A launch configuration that came from AWS cannot be changed: saving
     /// it unchanged does nothing, and saving it edited is an
     /// [`Error::Validation`] naming the edited fields (create a new one under
-    /// another name and point the group at it).
+    /// another name and point the group at it). A model to create that holds
+    /// the ARN AWS assigned one ([`Self::ASSIGNED`]: say one read back from
+    /// JSON) is an [`Error::Validation`] too, before anything is sent.
     pub async fn save(&mut self) -> Result<()> {
         if self._state.is_persisted() {
             let mut changed = self.changed_fields();
@@ -31,6 +33,7 @@ impl LaunchConfiguration {
                 changed.join(", ")
             )));
         }
+        self.refuse_assigned()?;
         let name = self
             .launch_configuration_name
             .clone()

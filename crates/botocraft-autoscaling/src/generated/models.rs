@@ -319,6 +319,49 @@ impl AutoScalingGroup {
         }
     }
 
+    /// The fields AWS assigns when it creates a `AutoScalingGroup`, naming it: a model
+    /// that holds one names a `AutoScalingGroup` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["auto_scaling_group_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `AutoScalingGroup` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `AutoScalingGroup::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .auto_scaling_group_arn
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("auto_scaling_group_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "AutoScalingGroup",
+                &set,
+            ))
+        }
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
@@ -508,6 +551,49 @@ impl LaunchConfiguration {
                 self.fixed_fingerprints(),
             ),
             None => Vec::new(),
+        }
+    }
+
+    /// The fields AWS assigns when it creates a `LaunchConfiguration`, naming it: a model
+    /// that holds one names a `LaunchConfiguration` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["launch_configuration_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `LaunchConfiguration` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `LaunchConfiguration::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .launch_configuration_arn
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("launch_configuration_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "LaunchConfiguration",
+                &set,
+            ))
         }
     }
 

@@ -242,7 +242,9 @@ impl KeyPair {
     /// Creates the key pair in AWS if it did not come from AWS
     /// (`CreateKeyPair`), then describes it; `key_material` then holds the
     /// private key, which AWS shows only this once. For a key pair that came
-    /// from AWS, only tag edits are written.
+    /// from AWS, only tag edits are written. A model to create that holds the
+    /// id AWS assigned a key pair ([`Self::ASSIGNED`]: one read back from
+    /// JSON) is an [`Error::Validation`] before anything is sent.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let session = manager.session()?;
@@ -271,6 +273,7 @@ impl KeyPair {
             }
             return Ok(());
         }
+        self.refuse_assigned()?;
         let created = manager.using(&session).create(self).send().await?;
         let id = created.key_pair_id.clone().ok_or_else(|| {
             Error::missing_in_response("CreateKeyPair", "the response has no KeyPairId")
@@ -476,4 +479,40 @@ pub(crate) fn new_dhcp_configurations(
             })
             .collect(),
     ))
+}
+
+/// A customer gateway's BGP ASN (a string in the model) as the number
+/// `CreateCustomerGateway` takes; not sent when the model has the extended
+/// ASN, which is sent instead (AWS takes one of them).
+pub(crate) fn customer_gateway_bgp_asn(gateway: &CustomerGateway) -> Result<Option<i32>> {
+    if non_empty(&gateway.bgp_asn_extended).is_some() {
+        return Ok(None);
+    }
+    parse_asn(&gateway.bgp_asn, "BgpAsn")
+}
+
+/// A customer gateway's extended BGP ASN (a string in the model) as the
+/// number `CreateCustomerGateway` takes.
+pub(crate) fn customer_gateway_bgp_asn_extended(gateway: &CustomerGateway) -> Result<Option<i64>> {
+    parse_asn(&gateway.bgp_asn_extended, "BgpAsnExtended")
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
+}
+
+fn parse_asn<T: std::str::FromStr>(value: &Option<String>, member: &str) -> Result<Option<T>> {
+    let Some(text) = non_empty(value) else {
+        return Ok(None);
+    };
+    text.trim().parse().map(Some).map_err(|_| {
+        Error::validation(format!(
+            "CustomerGateway.{}: {text:?} is not an ASN CreateCustomerGateway can take as {member}",
+            if member == "BgpAsn" {
+                "bgp_asn"
+            } else {
+                "bgp_asn_extended"
+            }
+        ))
+    })
 }

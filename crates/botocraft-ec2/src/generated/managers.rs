@@ -3321,6 +3321,65 @@ impl InstanceManager {
             Ok(None) => {}
             Err(e) => return InstanceCreate::failed(self.clone(), e),
         }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.cpu_options),
+            "Instance.cpu_options",
+        ) {
+            Ok(v) => input.cpu_options = v,
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.capacity_reservation_specification),
+            "Instance.capacity_reservation_specification",
+        ) {
+            Ok(v) => input.capacity_reservation_specification = v,
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.hibernation_options),
+            "Instance.hibernation_options",
+        ) {
+            Ok(v) => input.hibernation_options = v,
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.enclave_options),
+            "Instance.enclave_options",
+        ) {
+            Ok(v) => input.enclave_options = v,
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.private_dns_name_options),
+            "Instance.private_dns_name_options",
+        ) {
+            Ok(v) => input.private_dns_name_options = v,
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.maintenance_options),
+            "Instance.maintenance_options",
+        ) {
+            Ok(v) => input.maintenance_options = v,
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.network_performance_options),
+            "Instance.network_performance_options",
+        ) {
+            Ok(v) => input.network_performance_options = v,
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.operator),
+            "Instance.operator",
+        ) {
+            Ok(v) => input.operator = v,
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        if botocraft_core::serde_util::unless_empty(&model.secondary_interfaces).is_some() {
+            return InstanceCreate::failed(self.clone(), Error::validation("Instance: `secondary_interfaces` is not sent from the model (it describes the attached secondary interfaces, and RunInstances takes specifications of new ones: pass them to the create's builder, .secondary_interfaces(..)); clear it to create the Instance"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("instance")),
@@ -4193,12 +4252,16 @@ impl InstanceCreate {
     }
 
     /// The CPU options for the instance. For more information, see Optimize CPU options in the Amazon EC2 User Guide.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn cpu_options(mut self, value: impl Into<CpuOptionsRequest>) -> Self {
         self.input.cpu_options = Some(value.into());
         self
     }
 
     /// Information about the Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to `open`, which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy).
+    ///
+    /// Taken from the model; set it here to override.
     pub fn capacity_reservation_specification(
         mut self,
         value: impl Into<CapacityReservationSpecification>,
@@ -4208,6 +4271,8 @@ impl InstanceCreate {
     }
 
     /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the hibernation prerequisites. For more information, see Hibernate your Amazon EC2 instance in the Amazon EC2 User Guide.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn hibernation_options(mut self, value: impl Into<HibernationOptionsRequest>) -> Self {
         self.input.hibernation_options = Some(value.into());
         self
@@ -4231,12 +4296,16 @@ impl InstanceCreate {
     }
 
     /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see Amazon Web Services Nitro Enclaves User Guide.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// The options for the instance hostname. The default values are inherited from the subnet. Applies only if creating a network interface, not attaching an existing one.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn private_dns_name_options(
         mut self,
         value: impl Into<PrivateDnsNameOptionsRequest>,
@@ -4246,6 +4315,8 @@ impl InstanceCreate {
     }
 
     /// The maintenance and recovery options for the instance.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn maintenance_options(
         mut self,
         value: impl Into<InstanceMaintenanceOptionsRequest>,
@@ -4267,6 +4338,8 @@ impl InstanceCreate {
     }
 
     /// Contains settings for the network performance options for the instance.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn network_performance_options(
         mut self,
         value: impl Into<InstanceNetworkPerformanceOptionsRequest>,
@@ -4276,6 +4349,8 @@ impl InstanceCreate {
     }
 
     /// Reserved for internal use.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
@@ -11445,6 +11520,13 @@ impl VolumeManager {
         input.multi_attach_enabled = model.multi_attach_enabled.clone();
         input.throughput = model.throughput.clone();
         input.volume_initialization_rate = model.volume_initialization_rate.clone();
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.operator),
+            "Volume.operator",
+        ) {
+            Ok(v) => input.operator = v,
+            Err(e) => return VolumeCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("volume")),
@@ -12166,6 +12248,8 @@ impl VolumeCreate {
     }
 
     /// Reserved for internal use.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
@@ -15160,6 +15244,13 @@ impl LaunchTemplateManager {
         let mut input = CreateLaunchTemplateRequest::default();
         input.launch_template_name = model.launch_template_name.clone();
         input.launch_template_data = model.launch_template_data.clone();
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.operator),
+            "LaunchTemplate.operator",
+        ) {
+            Ok(v) => input.operator = v,
+            Err(e) => return LaunchTemplateCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("launch-template")),
@@ -15907,6 +15998,8 @@ impl LaunchTemplateCreate {
     }
 
     /// Reserved for internal use.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
@@ -16950,7 +17043,7 @@ impl NetworkInterfaceManager {
         NetworkInterfaceList::new(self.clone(), input, key)
     }
 
-    /// Creates the network interface in the model's subnet (`CreateNetworkInterface`); security groups are set with `.groups(..)`.
+    /// Creates the network interface in the model's subnet (`CreateNetworkInterface`) with its security groups (by id), addresses and prefixes.
     ///
     /// Creates a network interface in the specified subnet.
     pub fn create(&self, model: &NetworkInterface) -> NetworkInterfaceCreate {
@@ -16960,6 +17053,60 @@ impl NetworkInterfaceManager {
         input.subnet_id = model.subnet_id.clone();
         input.description = model.description.clone();
         input.private_ip_address = model.private_ip_address.clone();
+        if let Some(v) = Some(
+            model
+                .groups
+                .iter()
+                .flatten()
+                .filter_map(|x| x.group_id.clone())
+                .collect::<Vec<_>>(),
+        )
+        .filter(|v| !v.is_empty())
+        {
+            input.groups = Some(v);
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.ipv4_prefixes),
+            "NetworkInterface.ipv4_prefixes",
+        ) {
+            Ok(v) => input.ipv4_prefixes = v,
+            Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.ipv6_prefixes),
+            "NetworkInterface.ipv6_prefixes",
+        ) {
+            Ok(v) => input.ipv6_prefixes = v,
+            Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.interface_type),
+            "NetworkInterface.interface_type",
+        ) {
+            Ok(v) => input.interface_type = v,
+            Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.private_ip_addresses),
+            "NetworkInterface.private_ip_addresses",
+        ) {
+            Ok(v) => input.private_ip_addresses = v,
+            Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.ipv6_addresses),
+            "NetworkInterface.ipv6_addresses",
+        ) {
+            Ok(v) => input.ipv6_addresses = v,
+            Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.operator),
+            "NetworkInterface.operator",
+        ) {
+            Ok(v) => input.operator = v,
+            Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tag_set.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("network-interface")),
@@ -17631,6 +17778,8 @@ impl NetworkInterfaceCreate {
     }
 
     /// The IPv4 prefixes assigned to the network interface.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn ipv4_prefixes(
         mut self,
         value: impl IntoIterator<Item = impl Into<Ipv4PrefixSpecificationRequest>>,
@@ -17646,6 +17795,8 @@ impl NetworkInterfaceCreate {
     }
 
     /// The IPv6 prefixes assigned to the network interface.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn ipv6_prefixes(
         mut self,
         value: impl IntoIterator<Item = impl Into<Ipv6PrefixSpecificationRequest>>,
@@ -17661,6 +17812,8 @@ impl NetworkInterfaceCreate {
     }
 
     /// The type of network interface. The default is `interface`.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn interface_type(mut self, value: impl Into<NetworkInterfaceCreationType>) -> Self {
         self.input.interface_type = Some(value.into());
         self
@@ -17697,6 +17850,8 @@ impl NetworkInterfaceCreate {
     }
 
     /// Reserved for internal use.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
@@ -17727,12 +17882,16 @@ impl NetworkInterfaceCreate {
     }
 
     /// The IDs of the security groups.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The private IPv4 addresses.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn private_ip_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrivateIpAddressSpecification>>,
@@ -17748,6 +17907,8 @@ impl NetworkInterfaceCreate {
     }
 
     /// The IPv6 addresses from the IPv6 CIDR block range of your subnet.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn ipv6_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceIpv6Address>>,
@@ -20551,6 +20712,13 @@ impl PlacementGroupManager {
         input.parent_group_id = model.parent_group_id.clone();
         input.group_name = model.group_name.clone();
         input.strategy = model.strategy.clone();
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.operator),
+            "PlacementGroup.operator",
+        ) {
+            Ok(v) => input.operator = v,
+            Err(e) => return PlacementGroupCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("placement-group")),
@@ -21046,6 +21214,8 @@ impl PlacementGroupCreate {
     }
 
     /// Reserved for internal use.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
@@ -22113,7 +22283,7 @@ impl CustomerGatewayManager {
         CustomerGatewayList::new(self.clone(), input, key)
     }
 
-    /// Creates the customer gateway from the model (`CreateCustomerGateway`, type `ipsec.1`); the BGP ASN is set with `.bgp_asn(..)` (a number in the request, a string in the model).
+    /// Creates the customer gateway from the model (`CreateCustomerGateway`, type `ipsec.1` unless the model names another); the model's BGP ASN (a string) is sent as the number the request takes, as `BgpAsnExtended` when it is set.
     ///
     /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
     pub fn create(&self, model: &CustomerGateway) -> CustomerGatewayCreate {
@@ -22123,6 +22293,23 @@ impl CustomerGatewayManager {
         input.certificate_arn = model.certificate_arn.clone();
         input.device_name = model.device_name.clone();
         input.ip_address = model.ip_address.clone();
+        match crate::ext::customer_gateway_bgp_asn(model) {
+            Ok(Some(v)) => input.bgp_asn = Some(v),
+            Ok(None) => {}
+            Err(e) => return CustomerGatewayCreate::failed(self.clone(), e),
+        }
+        match crate::ext::customer_gateway_bgp_asn_extended(model) {
+            Ok(Some(v)) => input.bgp_asn_extended = Some(v),
+            Ok(None) => {}
+            Err(e) => return CustomerGatewayCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.r#type),
+            "CustomerGateway.type",
+        ) {
+            Ok(v) => input.r#type = v,
+            Err(e) => return CustomerGatewayCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("customer-gateway")),
@@ -22593,6 +22780,8 @@ impl CustomerGatewayCreate {
     }
 
     /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn bgp_asn(mut self, value: impl Into<i32>) -> Self {
         self.input.bgp_asn = Some(value.into());
         self
@@ -22607,6 +22796,8 @@ impl CustomerGatewayCreate {
     }
 
     /// The type of VPN connection that this customer gateway supports (`ipsec.1`).
+    ///
+    /// Taken from the model; set it here to override.
     ///
     /// Default: `"ipsec.1"`.
     pub fn r#type(mut self, value: impl Into<GatewayType>) -> Self {
@@ -22640,6 +22831,8 @@ impl CustomerGatewayCreate {
     }
 
     /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn bgp_asn_extended(mut self, value: impl Into<i64>) -> Self {
         self.input.bgp_asn_extended = Some(value.into());
         self
@@ -24913,6 +25106,13 @@ impl VpcEndpointManager {
         input.service_network_arn = model.service_network_arn.clone();
         input.resource_configuration_arn = model.resource_configuration_arn.clone();
         input.service_region = model.service_region.clone();
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.dns_options),
+            "VpcEndpoint.dns_options",
+        ) {
+            Ok(v) => input.dns_options = v,
+            Err(e) => return VpcEndpointCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("vpc-endpoint")),
@@ -25500,6 +25700,8 @@ impl VpcEndpointCreate {
     }
 
     /// The DNS options for the endpoint.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn dns_options(mut self, value: impl Into<DnsOptionsSpecification>) -> Self {
         self.input.dns_options = Some(value.into());
         self
@@ -25944,6 +26146,16 @@ impl VpnConnectionManager {
         input.vpn_gateway_id = model.vpn_gateway_id.clone();
         input.transit_gateway_id = model.transit_gateway_id.clone();
         input.vpn_concentrator_id = model.vpn_concentrator_id.clone();
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.r#type),
+            "VpnConnection.type",
+        ) {
+            Ok(v) => input.r#type = v,
+            Err(e) => return VpnConnectionCreate::failed(self.clone(), e),
+        }
+        if botocraft_core::serde_util::unless_empty(&model.options).is_some() {
+            return VpnConnectionCreate::failed(self.clone(), Error::validation("VpnConnection: `options` is not sent from the model (the described options are not the VpnConnectionOptionsSpecification CreateVpnConnection takes: pass that to the create's builder, .options(..)); clear it to create the VpnConnection"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("vpn-connection")),
@@ -26431,6 +26643,8 @@ impl VpnConnectionCreate {
 
     /// The type of VPN connection (`ipsec.1`).
     ///
+    /// Taken from the model; set it here to override.
+    ///
     /// Default: `"ipsec.1"`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.input.r#type = Some(value.into());
@@ -26832,6 +27046,20 @@ impl FlowLogManager {
         input.log_destination = model.log_destination.clone();
         input.log_format = model.log_format.clone();
         input.max_aggregation_interval = model.max_aggregation_interval.clone();
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.destination_options),
+            "FlowLog.destination_options",
+        ) {
+            Ok(v) => input.destination_options = v,
+            Err(e) => return FlowLogCreate::failed(self.clone(), e),
+        }
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.tag_field_specifications),
+            "FlowLog.tag_field_specifications",
+        ) {
+            Ok(v) => input.tag_field_specifications = v,
+            Err(e) => return FlowLogCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("vpc-flow-log")),
@@ -27338,12 +27566,16 @@ impl FlowLogCreate {
     }
 
     /// The destination options.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn destination_options(mut self, value: impl Into<DestinationOptionsRequest>) -> Self {
         self.input.destination_options = Some(value.into());
         self
     }
 
     /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn tag_field_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagFieldSpecificationRequest>>,

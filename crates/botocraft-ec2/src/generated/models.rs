@@ -245,6 +245,42 @@ impl Vpc {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Vpc`, naming it: a model
+    /// that holds one names a `Vpc` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["vpc_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Vpc` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Vpc::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.vpc_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("vpc_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Vpc", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -260,9 +296,15 @@ impl Vpc {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Vpc` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -584,6 +626,45 @@ impl Subnet {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Subnet`, naming it: a model
+    /// that holds one names a `Subnet` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 2] = ["subnet_id", "subnet_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Subnet` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Subnet::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.subnet_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("subnet_id");
+        }
+        if self.subnet_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("subnet_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Subnet", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -599,9 +680,15 @@ impl Subnet {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Subnet` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -855,6 +942,52 @@ impl SecurityGroup {
         }
     }
 
+    /// The fields AWS assigns when it creates a `SecurityGroup`, naming it: a model
+    /// that holds one names a `SecurityGroup` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 2] = ["group_id", "security_group_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `SecurityGroup` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `SecurityGroup::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.group_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("group_id");
+        }
+        if self
+            .security_group_arn
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("security_group_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "SecurityGroup",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -875,9 +1008,15 @@ impl SecurityGroup {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `SecurityGroup` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -1023,7 +1162,7 @@ impl PrimaryModel for Instance {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 16, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+            std::array::from_fn::<_, 25, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -1269,7 +1408,7 @@ impl Instance {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 13] = [
+    const FIXED: [&'static str; 22] = [
         "instance_id",
         "image_id",
         "kernel_id",
@@ -1283,13 +1422,22 @@ impl Instance {
         "iam_instance_profile",
         "metadata_options",
         "monitoring",
+        "cpu_options",
+        "capacity_reservation_specification",
+        "hibernation_options",
+        "enclave_options",
+        "private_dns_name_options",
+        "maintenance_options",
+        "network_performance_options",
+        "operator",
+        "secondary_interfaces",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["instance_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 13] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 22] {
         [
             botocraft_core::fingerprint(&self.instance_id),
             botocraft_core::fingerprint(&self.image_id),
@@ -1304,6 +1452,15 @@ impl Instance {
             botocraft_core::fingerprint(&self.iam_instance_profile),
             botocraft_core::fingerprint(&self.metadata_options),
             botocraft_core::fingerprint(&self.monitoring),
+            botocraft_core::fingerprint(&self.cpu_options),
+            botocraft_core::fingerprint(&self.capacity_reservation_specification),
+            botocraft_core::fingerprint(&self.hibernation_options),
+            botocraft_core::fingerprint(&self.enclave_options),
+            botocraft_core::fingerprint(&self.private_dns_name_options),
+            botocraft_core::fingerprint(&self.maintenance_options),
+            botocraft_core::fingerprint(&self.network_performance_options),
+            botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.secondary_interfaces),
         ]
     }
 
@@ -1319,6 +1476,42 @@ impl Instance {
                 self.fixed_fingerprints(),
             ),
             None => Vec::new(),
+        }
+    }
+
+    /// The fields AWS assigns when it creates a `Instance`, naming it: a model
+    /// that holds one names a `Instance` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["instance_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Instance` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Instance::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.instance_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("instance_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Instance", &set))
         }
     }
 
@@ -1339,9 +1532,15 @@ impl Instance {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Instance` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -1828,6 +2027,42 @@ impl Ami {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Ami`, naming it: a model
+    /// that holds one names a `Ami` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["image_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Ami` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Ami::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.image_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("image_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Ami", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -1843,9 +2078,15 @@ impl Ami {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Ami` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -2148,6 +2389,49 @@ impl InternetGateway {
         }
     }
 
+    /// The fields AWS assigns when it creates a `InternetGateway`, naming it: a model
+    /// that holds one names a `InternetGateway` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["internet_gateway_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `InternetGateway` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `InternetGateway::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .internet_gateway_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("internet_gateway_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "InternetGateway",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -2163,9 +2447,15 @@ impl InternetGateway {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `InternetGateway` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -2550,6 +2840,46 @@ impl RouteTable {
         }
     }
 
+    /// The fields AWS assigns when it creates a `RouteTable`, naming it: a model
+    /// that holds one names a `RouteTable` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["route_table_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `RouteTable` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `RouteTable::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .route_table_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("route_table_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("RouteTable", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -2565,9 +2895,15 @@ impl RouteTable {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `RouteTable` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -2822,6 +3158,46 @@ impl NatGateway {
         }
     }
 
+    /// The fields AWS assigns when it creates a `NatGateway`, naming it: a model
+    /// that holds one names a `NatGateway` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["nat_gateway_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `NatGateway` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `NatGateway::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .nat_gateway_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("nat_gateway_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("NatGateway", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -2837,9 +3213,15 @@ impl NatGateway {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `NatGateway` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -3283,6 +3665,42 @@ impl Address {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Address`, naming it: a model
+    /// that holds one names a `Address` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["allocation_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Address` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Address::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.allocation_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("allocation_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Address", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -3298,9 +3716,15 @@ impl Address {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Address` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -3438,7 +3862,7 @@ impl PrimaryModel for Volume {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 13, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
+            std::array::from_fn::<_, 14, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
         ))
     }
 
@@ -3586,7 +4010,7 @@ impl Volume {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 8] = [
+    const FIXED: [&'static str; 9] = [
         "volume_id",
         "availability_zone",
         "availability_zone_id",
@@ -3595,13 +4019,14 @@ impl Volume {
         "outpost_arn",
         "snapshot_id",
         "volume_initialization_rate",
+        "operator",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["volume_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
         [
             botocraft_core::fingerprint(&self.volume_id),
             botocraft_core::fingerprint(&self.availability_zone),
@@ -3611,6 +4036,7 @@ impl Volume {
             botocraft_core::fingerprint(&self.outpost_arn),
             botocraft_core::fingerprint(&self.snapshot_id),
             botocraft_core::fingerprint(&self.volume_initialization_rate),
+            botocraft_core::fingerprint(&self.operator),
         ]
     }
 
@@ -3629,6 +4055,45 @@ impl Volume {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Volume`, naming it: a model
+    /// that holds one names a `Volume` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 2] = ["volume_id", "volume_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Volume` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Volume::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.volume_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("volume_id");
+        }
+        if self.volume_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("volume_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Volume", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -3641,9 +4106,15 @@ impl Volume {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Volume` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -4120,6 +4591,42 @@ impl Snapshot {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Snapshot`, naming it: a model
+    /// that holds one names a `Snapshot` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["snapshot_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Snapshot` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Snapshot::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.snapshot_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("snapshot_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Snapshot", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -4135,9 +4642,15 @@ impl Snapshot {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Snapshot` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -4417,6 +4930,42 @@ impl KeyPair {
         }
     }
 
+    /// The fields AWS assigns when it creates a `KeyPair`, naming it: a model
+    /// that holds one names a `KeyPair` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["key_pair_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `KeyPair` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `KeyPair::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.key_pair_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("key_pair_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("KeyPair", &set))
+        }
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -4686,21 +5235,23 @@ impl LaunchTemplate {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 3] = [
+    const FIXED: [&'static str; 4] = [
         "launch_template_id",
         "launch_template_name",
         "launch_template_data",
+        "operator",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 2] = ["launch_template_id", "launch_template_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.launch_template_id),
             botocraft_core::fingerprint(&self.launch_template_name),
             botocraft_core::fingerprint(&self.launch_template_data),
+            botocraft_core::fingerprint(&self.operator),
         ]
     }
 
@@ -4719,6 +5270,49 @@ impl LaunchTemplate {
         }
     }
 
+    /// The fields AWS assigns when it creates a `LaunchTemplate`, naming it: a model
+    /// that holds one names a `LaunchTemplate` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["launch_template_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `LaunchTemplate` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `LaunchTemplate::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .launch_template_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("launch_template_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "LaunchTemplate",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -4734,9 +5328,15 @@ impl LaunchTemplate {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplate` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -4976,6 +5576,45 @@ impl LaunchTemplateVersion {
         }
     }
 
+    /// The fields AWS assigns when it creates a `LaunchTemplateVersion`, naming it: a model
+    /// that holds one names a `LaunchTemplateVersion` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["version_number"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `LaunchTemplateVersion` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `LaunchTemplateVersion::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.version_number.is_some() {
+            set.push("version_number");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "LaunchTemplateVersion",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -4990,9 +5629,15 @@ impl LaunchTemplateVersion {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplateVersion` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -5241,23 +5886,37 @@ impl NetworkInterface {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 4] = [
+    const FIXED: [&'static str; 11] = [
         "network_interface_id",
         "subnet_id",
         "description",
         "private_ip_address",
+        "groups",
+        "ipv4_prefixes",
+        "ipv6_prefixes",
+        "interface_type",
+        "private_ip_addresses",
+        "ipv6_addresses",
+        "operator",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["network_interface_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 11] {
         [
             botocraft_core::fingerprint(&self.network_interface_id),
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.description),
             botocraft_core::fingerprint(&self.private_ip_address),
+            botocraft_core::fingerprint(&self.groups),
+            botocraft_core::fingerprint(&self.ipv4_prefixes),
+            botocraft_core::fingerprint(&self.ipv6_prefixes),
+            botocraft_core::fingerprint(&self.interface_type),
+            botocraft_core::fingerprint(&self.private_ip_addresses),
+            botocraft_core::fingerprint(&self.ipv6_addresses),
+            botocraft_core::fingerprint(&self.operator),
         ]
     }
 
@@ -5276,6 +5935,49 @@ impl NetworkInterface {
         }
     }
 
+    /// The fields AWS assigns when it creates a `NetworkInterface`, naming it: a model
+    /// that holds one names a `NetworkInterface` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["network_interface_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `NetworkInterface` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `NetworkInterface::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .network_interface_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("network_interface_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "NetworkInterface",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -5291,9 +5993,15 @@ impl NetworkInterface {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `NetworkInterface` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -5703,6 +6411,46 @@ impl NetworkAcl {
         }
     }
 
+    /// The fields AWS assigns when it creates a `NetworkAcl`, naming it: a model
+    /// that holds one names a `NetworkAcl` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["network_acl_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `NetworkAcl` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `NetworkAcl::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .network_acl_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("network_acl_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("NetworkAcl", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -5718,9 +6466,15 @@ impl NetworkAcl {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `NetworkAcl` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -5922,20 +6676,21 @@ impl PlacementGroup {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 6] = [
+    const FIXED: [&'static str; 7] = [
         "group_name",
         "partition_count",
         "spread_level",
         "linked_group_id",
         "parent_group_id",
         "strategy",
+        "operator",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["group_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.group_name),
             botocraft_core::fingerprint(&self.partition_count),
@@ -5943,6 +6698,7 @@ impl PlacementGroup {
             botocraft_core::fingerprint(&self.linked_group_id),
             botocraft_core::fingerprint(&self.parent_group_id),
             botocraft_core::fingerprint(&self.strategy),
+            botocraft_core::fingerprint(&self.operator),
         ]
     }
 
@@ -5961,6 +6717,45 @@ impl PlacementGroup {
         }
     }
 
+    /// The fields AWS assigns when it creates a `PlacementGroup`, naming it: a model
+    /// that holds one names a `PlacementGroup` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["group_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `PlacementGroup` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `PlacementGroup::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.group_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("group_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "PlacementGroup",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -5976,9 +6771,15 @@ impl PlacementGroup {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `PlacementGroup` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -6212,6 +7013,49 @@ impl DhcpOptions {
         }
     }
 
+    /// The fields AWS assigns when it creates a `DhcpOptions`, naming it: a model
+    /// that holds one names a `DhcpOptions` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["dhcp_options_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `DhcpOptions` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `DhcpOptions::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .dhcp_options_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("dhcp_options_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "DhcpOptions",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -6227,9 +7071,15 @@ impl DhcpOptions {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `DhcpOptions` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -6438,23 +7288,29 @@ impl CustomerGateway {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 4] = [
+    const FIXED: [&'static str; 7] = [
         "customer_gateway_id",
         "certificate_arn",
         "device_name",
         "ip_address",
+        "bgp_asn",
+        "bgp_asn_extended",
+        "type",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["customer_gateway_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.customer_gateway_id),
             botocraft_core::fingerprint(&self.certificate_arn),
             botocraft_core::fingerprint(&self.device_name),
             botocraft_core::fingerprint(&self.ip_address),
+            botocraft_core::fingerprint(&self.bgp_asn),
+            botocraft_core::fingerprint(&self.bgp_asn_extended),
+            botocraft_core::fingerprint(&self.r#type),
         ]
     }
 
@@ -6473,6 +7329,49 @@ impl CustomerGateway {
         }
     }
 
+    /// The fields AWS assigns when it creates a `CustomerGateway`, naming it: a model
+    /// that holds one names a `CustomerGateway` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["customer_gateway_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `CustomerGateway` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `CustomerGateway::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .customer_gateway_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("customer_gateway_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "CustomerGateway",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -6488,9 +7387,15 @@ impl CustomerGateway {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `CustomerGateway` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -6805,6 +7710,46 @@ impl VpnGateway {
         }
     }
 
+    /// The fields AWS assigns when it creates a `VpnGateway`, naming it: a model
+    /// that holds one names a `VpnGateway` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["vpn_gateway_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `VpnGateway` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `VpnGateway::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .vpn_gateway_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("vpn_gateway_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("VpnGateway", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -6820,9 +7765,15 @@ impl VpnGateway {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `VpnGateway` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -7126,6 +8077,49 @@ impl VpcPeeringConnection {
         }
     }
 
+    /// The fields AWS assigns when it creates a `VpcPeeringConnection`, naming it: a model
+    /// that holds one names a `VpcPeeringConnection` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["vpc_peering_connection_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `VpcPeeringConnection` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `VpcPeeringConnection::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .vpc_peering_connection_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("vpc_peering_connection_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "VpcPeeringConnection",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -7141,9 +8135,15 @@ impl VpcPeeringConnection {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `VpcPeeringConnection` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -7505,7 +8505,7 @@ impl VpcEndpoint {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 12] = [
+    const FIXED: [&'static str; 13] = [
         "vpc_endpoint_id",
         "vpc_endpoint_type",
         "vpc_id",
@@ -7518,13 +8518,14 @@ impl VpcEndpoint {
         "service_network_arn",
         "resource_configuration_arn",
         "service_region",
+        "dns_options",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["vpc_endpoint_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 12] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 13] {
         [
             botocraft_core::fingerprint(&self.vpc_endpoint_id),
             botocraft_core::fingerprint(&self.vpc_endpoint_type),
@@ -7538,6 +8539,7 @@ impl VpcEndpoint {
             botocraft_core::fingerprint(&self.service_network_arn),
             botocraft_core::fingerprint(&self.resource_configuration_arn),
             botocraft_core::fingerprint(&self.service_region),
+            botocraft_core::fingerprint(&self.dns_options),
         ]
     }
 
@@ -7556,6 +8558,49 @@ impl VpcEndpoint {
         }
     }
 
+    /// The fields AWS assigns when it creates a `VpcEndpoint`, naming it: a model
+    /// that holds one names a `VpcEndpoint` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["vpc_endpoint_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `VpcEndpoint` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `VpcEndpoint::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .vpc_endpoint_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("vpc_endpoint_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "VpcEndpoint",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -7571,9 +8616,15 @@ impl VpcEndpoint {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `VpcEndpoint` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -7791,25 +8842,29 @@ impl VpnConnection {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 5] = [
+    const FIXED: [&'static str; 7] = [
         "vpn_connection_id",
         "customer_gateway_id",
         "vpn_gateway_id",
         "transit_gateway_id",
         "vpn_concentrator_id",
+        "type",
+        "options",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["vpn_connection_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.vpn_connection_id),
             botocraft_core::fingerprint(&self.customer_gateway_id),
             botocraft_core::fingerprint(&self.vpn_gateway_id),
             botocraft_core::fingerprint(&self.transit_gateway_id),
             botocraft_core::fingerprint(&self.vpn_concentrator_id),
+            botocraft_core::fingerprint(&self.r#type),
+            botocraft_core::fingerprint(&self.options),
         ]
     }
 
@@ -7828,6 +8883,49 @@ impl VpnConnection {
         }
     }
 
+    /// The fields AWS assigns when it creates a `VpnConnection`, naming it: a model
+    /// that holds one names a `VpnConnection` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["vpn_connection_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `VpnConnection` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `VpnConnection::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .vpn_connection_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("vpn_connection_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "VpnConnection",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -7843,9 +8941,15 @@ impl VpnConnection {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `VpnConnection` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -8171,7 +9275,7 @@ impl FlowLog {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 9] = [
+    const FIXED: [&'static str; 11] = [
         "flow_log_id",
         "deliver_logs_permission_arn",
         "deliver_cross_account_role",
@@ -8181,13 +9285,15 @@ impl FlowLog {
         "log_destination",
         "log_format",
         "max_aggregation_interval",
+        "destination_options",
+        "tag_field_specifications",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["flow_log_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 11] {
         [
             botocraft_core::fingerprint(&self.flow_log_id),
             botocraft_core::fingerprint(&self.deliver_logs_permission_arn),
@@ -8198,6 +9304,8 @@ impl FlowLog {
             botocraft_core::fingerprint(&self.log_destination),
             botocraft_core::fingerprint(&self.log_format),
             botocraft_core::fingerprint(&self.max_aggregation_interval),
+            botocraft_core::fingerprint(&self.destination_options),
+            botocraft_core::fingerprint(&self.tag_field_specifications),
         ]
     }
 
@@ -8213,6 +9321,42 @@ impl FlowLog {
                 self.fixed_fingerprints(),
             ),
             None => Vec::new(),
+        }
+    }
+
+    /// The fields AWS assigns when it creates a `FlowLog`, naming it: a model
+    /// that holds one names a `FlowLog` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["flow_log_id"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `FlowLog` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `FlowLog::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.flow_log_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("flow_log_id");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("FlowLog", &set))
         }
     }
 

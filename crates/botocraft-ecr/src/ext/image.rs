@@ -72,11 +72,14 @@ impl EcrImage {
         let digest = self.image_digest.clone().ok_or_else(|| {
             Error::validation("EcrImage.delete() needs `imageDigest`, which is not set")
         })?;
-        let out = self
+        let mut request = self
             .manager()
-            .delete(repo.clone(), ImageIdentifier::digest(digest))
-            .send()
-            .await?;
+            .delete(repo.clone(), ImageIdentifier::digest(digest));
+        // The registry the image is in: without it AWS looks in the caller's own.
+        if let Some(registry) = self.registry_id.clone() {
+            request = request.registry_id(registry);
+        }
+        let out = request.send().await?;
         if let Some(e) = image_failures_to_error(
             "BatchDeleteImage",
             &repo,
@@ -97,7 +100,11 @@ impl EcrImage {
             Error::validation("EcrImage.manifest() needs `imageDigest`, which is not set")
         })?;
         let key = format!("{repo}/{id}");
-        let images = self.manager().get_manifests(repo, [id]).send().await?;
+        let mut request = self.manager().get_manifests(repo, [id]);
+        if let Some(registry) = self.registry_id.clone() {
+            request = request.registry_id(registry);
+        }
+        let images = request.send().await?;
         images
             .into_iter()
             .find_map(|i| i.image_manifest)

@@ -35,10 +35,13 @@ impl Repository {
         lifecycle_policy_text: impl Into<String>,
     ) -> Result<PutLifecyclePolicyResponse> {
         let name = self.name_or_err("put_lifecycle_policy")?;
-        self.manager()
-            .put_lifecycle_policy(name, lifecycle_policy_text)
-            .send()
-            .await
+        let mut request = self
+            .manager()
+            .put_lifecycle_policy(name, lifecycle_policy_text);
+        if let Some(registry) = self.registry() {
+            request = request.registry_id(registry);
+        }
+        request.send().await
     }
 
     /// Sets the repository policy (`SetRepositoryPolicy`) of this repository.
@@ -47,19 +50,32 @@ impl Repository {
         policy_text: impl Into<String>,
     ) -> Result<SetRepositoryPolicyResponse> {
         let name = self.name_or_err("set_policy")?;
-        self.manager().set_policy(name, policy_text).send().await
+        let mut request = self.manager().set_policy(name, policy_text);
+        if let Some(registry) = self.registry() {
+            request = request.registry_id(registry);
+        }
+        request.send().await
     }
 
     /// One image of this repository by tag or digest (`DescribeImages`).
     pub fn image(&self, image_id: impl Into<crate::ImageIdentifier>) -> EcrImageGet {
         let manager = crate::EcrImageManager::with_session(self.state().session().cloned());
         match self.repository_name.clone() {
-            Some(name) => manager.get(name, image_id),
+            Some(name) => match self.registry() {
+                Some(registry) => manager.get(name, image_id).registry_id(registry),
+                None => manager.get(name, image_id),
+            },
             None => EcrImageGet::failed(
                 manager,
                 Error::validation("Repository.image needs `repositoryName`, which is not set"),
             ),
         }
+    }
+
+    /// The registry the repository is in, when the model knows it: calls
+    /// without it act on the caller's own registry.
+    fn registry(&self) -> Option<String> {
+        self.registry_id.clone().filter(|r| !r.is_empty())
     }
 
     fn name_or_err(&self, what: &str) -> Result<String> {

@@ -133,6 +133,9 @@ impl Repository {
         };
         #[allow(unused_mut)]
         let mut request = manager.list(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -147,6 +150,9 @@ impl Repository {
         };
         #[allow(unused_mut)]
         let mut request = manager.list_images(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -163,6 +169,9 @@ impl Repository {
         };
         #[allow(unused_mut)]
         let mut request = manager.get_lifecycle_policy(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -179,6 +188,9 @@ impl Repository {
         };
         #[allow(unused_mut)]
         let mut request = manager.delete_lifecycle_policy(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -193,6 +205,9 @@ impl Repository {
         };
         #[allow(unused_mut)]
         let mut request = manager.get_policy(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -209,6 +224,9 @@ impl Repository {
         };
         #[allow(unused_mut)]
         let mut request = manager.delete_policy(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -290,6 +308,46 @@ impl Repository {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Repository`, naming it: a model
+    /// that holds one names a `Repository` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["repository_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Repository` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Repository::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .repository_arn
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("repository_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Repository", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -302,9 +360,15 @@ impl Repository {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Repository` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -373,7 +437,7 @@ impl Repository {
         super::save_tags(self, target, "Repository has no ARN to write tags to").await
     }
 
-    /// Deletes this model in AWS, passing the context it needs (repositoryName).
+    /// Deletes this model in AWS, passing the context it needs (repositoryName, registryId).
     /// Afterwards `self` holds the final state AWS reported, and a later
     /// `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
@@ -387,6 +451,9 @@ impl Repository {
             })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         let deleted = request.send().await?;
         *self = deleted;
         self._state.mark_deleted();
@@ -462,6 +529,9 @@ impl EcrImage {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -482,6 +552,9 @@ impl EcrImage {
         };
         #[allow(unused_mut)]
         let mut request = manager.start_scan(a0, a1);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -504,6 +577,9 @@ impl EcrImage {
         };
         #[allow(unused_mut)]
         let mut request = manager.scan_findings(a0, a1);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -528,6 +604,9 @@ impl EcrImage {
         };
         #[allow(unused_mut)]
         let mut request = manager.replication_status(a0, a1);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 }

@@ -127,6 +127,13 @@ impl ClusterManager {
             .default_capacity_provider_strategy
             .clone()
             .filter(|v| !v.is_empty());
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.service_connect_defaults),
+            "Cluster.service_connect_defaults",
+        ) {
+            Ok(v) => input.service_connect_defaults = v,
+            Err(e) => return ClusterCreate::failed(self.clone(), e),
+        }
         ClusterCreate::new(self.clone(), input, key)
     }
 
@@ -156,6 +163,30 @@ impl ClusterManager {
                     cleared.push("configuration");
                 }
                 input.configuration = model.configuration.clone();
+            }
+            Some(_) => {}
+        }
+        match before {
+            None => {
+                match botocraft_core::serde_util::convert(
+                    &model.service_connect_defaults,
+                    "Cluster.service_connect_defaults",
+                ) {
+                    Ok(v) => input.service_connect_defaults = v,
+                    Err(e) => return ClusterUpdate::failed(self.clone(), e),
+                }
+            }
+            Some(b) if b.differs(2, &model.service_connect_defaults) => {
+                if model.service_connect_defaults.is_none() {
+                    cleared.push("service_connect_defaults");
+                }
+                match botocraft_core::serde_util::convert(
+                    &model.service_connect_defaults,
+                    "Cluster.service_connect_defaults",
+                ) {
+                    Ok(v) => input.service_connect_defaults = v,
+                    Err(e) => return ClusterUpdate::failed(self.clone(), e),
+                }
             }
             Some(_) => {}
         }
@@ -630,6 +661,8 @@ impl ClusterCreate {
     }
 
     /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`. You can set the namespace of each service individually in the `ServiceConnectConfiguration` to override this default parameter.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn service_connect_defaults(
         mut self,
         value: impl Into<ClusterServiceConnectDefaultsRequest>,
@@ -738,6 +771,8 @@ impl ClusterUpdate {
     }
 
     /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`. You can set the namespace of each service individually in the `ServiceConnectConfiguration` to override this default parameter.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn service_connect_defaults(
         mut self,
         value: impl Into<ClusterServiceConnectDefaultsRequest>,
@@ -4092,7 +4127,7 @@ impl TaskManager {
         TaskList::new(self.clone(), input, key)
     }
 
-    /// Runs the task described by the model (`RunTask`) and returns the first task started.
+    /// Runs one task described by the model (`RunTask` with count = 1) and returns it; `run` starts several.
     ///
     /// Starts a new task using the specified task definition.
     pub fn create(&self, model: &Task) -> TaskCreate {
@@ -4108,6 +4143,7 @@ impl TaskManager {
         input.started_by = model.started_by.clone();
         input.tags = model.tags.clone().filter(|v| !v.is_empty());
         input.task_definition = model.task_definition_arn.clone();
+        input.count = Some(1);
         TaskCreate::new(self.clone(), input, key)
     }
 
@@ -4676,12 +4712,6 @@ impl TaskCreate {
         self
     }
 
-    /// The number of instantiations of the specified task to place on your cluster. You can specify up to 10 tasks for each call.
-    pub fn count(mut self, value: impl Into<i32>) -> Self {
-        self.input.count = Some(value.into());
-        self
-    }
-
     /// Specifies whether to use Amazon ECS managed tags for the task. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
     pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_ecs_managed_tags = Some(value.into());
@@ -4813,6 +4843,7 @@ impl TaskCreate {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        input.count = Some(1);
         if input.client_token.is_none() {
             input.client_token = Some(uuid::Uuid::new_v4().to_string());
         }
@@ -6019,6 +6050,13 @@ impl CapacityProviderManager {
         input.auto_scaling_group_provider =
             botocraft_core::serde_util::unless_empty(&model.auto_scaling_group_provider);
         input.tags = model.tags.clone().filter(|v| !v.is_empty());
+        match botocraft_core::serde_util::convert(
+            &botocraft_core::serde_util::unless_empty(&model.managed_instances_provider),
+            "CapacityProvider.managed_instances_provider",
+        ) {
+            Ok(v) => input.managed_instances_provider = v,
+            Err(e) => return CapacityProviderCreate::failed(self.clone(), e),
+        }
         CapacityProviderCreate::new(self.clone(), input, key)
     }
 
@@ -6041,6 +6079,54 @@ impl CapacityProviderManager {
                     cleared.push("cluster");
                 }
                 input.cluster = model.cluster.clone();
+            }
+            Some(_) => {}
+        }
+        match before {
+            None => {
+                match botocraft_core::serde_util::convert(
+                    &model.auto_scaling_group_provider,
+                    "CapacityProvider.auto_scaling_group_provider",
+                ) {
+                    Ok(v) => input.auto_scaling_group_provider = v,
+                    Err(e) => return CapacityProviderUpdate::failed(self.clone(), e),
+                }
+            }
+            Some(b) if b.differs(1, &model.auto_scaling_group_provider) => {
+                if model.auto_scaling_group_provider.is_none() {
+                    cleared.push("auto_scaling_group_provider");
+                }
+                match botocraft_core::serde_util::convert(
+                    &model.auto_scaling_group_provider,
+                    "CapacityProvider.auto_scaling_group_provider",
+                ) {
+                    Ok(v) => input.auto_scaling_group_provider = v,
+                    Err(e) => return CapacityProviderUpdate::failed(self.clone(), e),
+                }
+            }
+            Some(_) => {}
+        }
+        match before {
+            None => {
+                match botocraft_core::serde_util::convert(
+                    &model.managed_instances_provider,
+                    "CapacityProvider.managed_instances_provider",
+                ) {
+                    Ok(v) => input.managed_instances_provider = v,
+                    Err(e) => return CapacityProviderUpdate::failed(self.clone(), e),
+                }
+            }
+            Some(b) if b.differs(2, &model.managed_instances_provider) => {
+                if model.managed_instances_provider.is_none() {
+                    cleared.push("managed_instances_provider");
+                }
+                match botocraft_core::serde_util::convert(
+                    &model.managed_instances_provider,
+                    "CapacityProvider.managed_instances_provider",
+                ) {
+                    Ok(v) => input.managed_instances_provider = v,
+                    Err(e) => return CapacityProviderUpdate::failed(self.clone(), e),
+                }
             }
             Some(_) => {}
         }
@@ -6530,6 +6616,8 @@ impl CapacityProviderCreate {
     }
 
     /// The configuration for the Amazon ECS Managed Instances provider. This configuration specifies how Amazon ECS manages Amazon EC2 instances on your behalf, including the infrastructure role, instance launch template, and tag propagation settings.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn managed_instances_provider(
         mut self,
         value: impl Into<CreateManagedInstancesProviderConfiguration>,
@@ -6653,6 +6741,8 @@ impl CapacityProviderUpdate {
     }
 
     /// An object that represent the parameters to update for the Auto Scaling group capacity provider.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn auto_scaling_group_provider(
         mut self,
         value: impl Into<AutoScalingGroupProviderUpdate>,
@@ -6662,6 +6752,8 @@ impl CapacityProviderUpdate {
     }
 
     /// The updated configuration for the Amazon ECS Managed Instances provider. You can modify the infrastructure role, instance launch template, and tag propagation settings. Changes take effect for new instances launched after the update.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn managed_instances_provider(
         mut self,
         value: impl Into<UpdateManagedInstancesProviderConfiguration>,

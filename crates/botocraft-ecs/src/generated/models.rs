@@ -75,7 +75,7 @@ impl PrimaryModel for Cluster {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 6, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
+            std::array::from_fn::<_, 7, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -191,13 +191,14 @@ impl Cluster {
     }
 
     /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 2] = ["settings", "configuration"];
+    const TRACKED: [&'static str; 3] = ["settings", "configuration", "service_connect_defaults"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 2] {
+    fn fingerprints(&self) -> [Option<u64>; 3] {
         [
             botocraft_core::fingerprint(&self.settings),
             botocraft_core::fingerprint(&self.configuration),
+            botocraft_core::fingerprint(&self.service_connect_defaults),
         ]
     }
 
@@ -243,11 +244,47 @@ impl Cluster {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
                 Some(b),
-                2,
+                3,
                 &Self::FIXED,
                 self.fixed_fingerprints(),
             ),
             None => Vec::new(),
+        }
+    }
+
+    /// The fields AWS assigns when it creates a `Cluster`, naming it: a model
+    /// that holds one names a `Cluster` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["cluster_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Cluster` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Cluster::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.cluster_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("cluster_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Cluster", &set))
         }
     }
 
@@ -263,9 +300,15 @@ impl Cluster {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Cluster` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -965,6 +1008,42 @@ impl Service {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Service`, naming it: a model
+    /// that holds one names a `Service` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["service_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Service` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Service::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.service_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("service_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Service", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -977,9 +1056,15 @@ impl Service {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Service` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -1469,6 +1554,42 @@ impl Task {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Task`, naming it: a model
+    /// that holds one names a `Task` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["task_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Task` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Task::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.task_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("task_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Task", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -1484,9 +1605,15 @@ impl Task {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Task` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -1977,7 +2104,7 @@ impl PrimaryModel for CapacityProvider {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 4, _>(|i| if i < 1 { tracked[i] } else { fixed[i - 1] }),
+            std::array::from_fn::<_, 9, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -2025,11 +2152,19 @@ impl CapacityProvider {
     }
 
     /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 1] = ["cluster"];
+    const TRACKED: [&'static str; 3] = [
+        "cluster",
+        "auto_scaling_group_provider",
+        "managed_instances_provider",
+    ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 1] {
-        [botocraft_core::fingerprint(&self.cluster)]
+    fn fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.cluster),
+            botocraft_core::fingerprint(&self.auto_scaling_group_provider),
+            botocraft_core::fingerprint(&self.managed_instances_provider),
+        ]
     }
 
     /// The fields an update would send: those that differ from what AWS
@@ -2047,21 +2182,50 @@ impl CapacityProvider {
 
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 3] = [
+    const FIXED: [&'static str; 6] = [
         "capacity_provider_arn",
         "name",
-        "auto_scaling_group_provider",
+        "auto_scaling_group_provider.auto_scaling_group_arn",
+        "managed_instances_provider.instance_launch_template.capacity_option_type",
+        "managed_instances_provider.instance_launch_template.fips_enabled",
+        "managed_instances_provider.instance_launch_template.nitro_enclaves_enabled",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 2] = ["capacity_provider_arn", "name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.capacity_provider_arn),
             botocraft_core::fingerprint(&self.name),
-            botocraft_core::fingerprint(&self.auto_scaling_group_provider),
+            botocraft_core::fingerprint(
+                &self
+                    .auto_scaling_group_provider
+                    .as_ref()
+                    .and_then(|x| x.auto_scaling_group_arn.as_ref()),
+            ),
+            botocraft_core::fingerprint(
+                &self
+                    .managed_instances_provider
+                    .as_ref()
+                    .and_then(|x| x.instance_launch_template.as_ref())
+                    .and_then(|x| x.capacity_option_type.as_ref()),
+            ),
+            botocraft_core::fingerprint(
+                &self
+                    .managed_instances_provider
+                    .as_ref()
+                    .and_then(|x| x.instance_launch_template.as_ref())
+                    .and_then(|x| x.fips_enabled.as_ref()),
+            ),
+            botocraft_core::fingerprint(
+                &self
+                    .managed_instances_provider
+                    .as_ref()
+                    .and_then(|x| x.instance_launch_template.as_ref())
+                    .and_then(|x| x.nitro_enclaves_enabled.as_ref()),
+            ),
         ]
     }
 
@@ -2072,11 +2236,54 @@ impl CapacityProvider {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
                 Some(b),
-                1,
+                3,
                 &Self::FIXED,
                 self.fixed_fingerprints(),
             ),
             None => Vec::new(),
+        }
+    }
+
+    /// The fields AWS assigns when it creates a `CapacityProvider`, naming it: a model
+    /// that holds one names a `CapacityProvider` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["capacity_provider_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `CapacityProvider` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `CapacityProvider::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .capacity_provider_arn
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("capacity_provider_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "CapacityProvider",
+                &set,
+            ))
         }
     }
 
@@ -2092,19 +2299,23 @@ impl CapacityProvider {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `CapacityProvider` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_hinted(
+                return Err(botocraft_core::baseline::fixed_edit_error(
                     "CapacityProvider",
                     &fixed,
                     &Self::IDENTITY,
                     "UpdateCapacityProvider cannot change it",
-                    &["auto_scaling_group_provider"],
-                    "set it on the builder of CapacityProvider::objects().update(&model)",
                 ));
             }
         }
@@ -2411,6 +2622,42 @@ impl TaskSet {
         }
     }
 
+    /// The fields AWS assigns when it creates a `TaskSet`, naming it: a model
+    /// that holds one names a `TaskSet` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["task_set_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `TaskSet` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `TaskSet::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.task_set_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("task_set_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("TaskSet", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -2423,9 +2670,15 @@ impl TaskSet {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `TaskSet` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -2975,6 +3228,42 @@ impl Daemon {
         }
     }
 
+    /// The fields AWS assigns when it creates a `Daemon`, naming it: a model
+    /// that holds one names a `Daemon` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["daemon_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `Daemon` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `Daemon::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.daemon_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("daemon_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error("Daemon", &set))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -2985,9 +3274,15 @@ impl Daemon {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `Daemon` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -3233,6 +3528,49 @@ impl DaemonTaskDefinition {
         }
     }
 
+    /// The fields AWS assigns when it creates a `DaemonTaskDefinition`, naming it: a model
+    /// that holds one names a `DaemonTaskDefinition` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["daemon_task_definition_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `DaemonTaskDefinition` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `DaemonTaskDefinition::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .daemon_task_definition_arn
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("daemon_task_definition_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "DaemonTaskDefinition",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -3247,9 +3585,15 @@ impl DaemonTaskDefinition {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `DaemonTaskDefinition` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
@@ -3994,6 +4338,45 @@ impl ExpressGatewayService {
         }
     }
 
+    /// The fields AWS assigns when it creates a `ExpressGatewayService`, naming it: a model
+    /// that holds one names a `ExpressGatewayService` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["service_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `ExpressGatewayService` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `ExpressGatewayService::objects().create(&model)` creates one whatever it holds.
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.service_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("service_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "ExpressGatewayService",
+                &set,
+            ))
+        }
+    }
+
     /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
     /// afterwards `self` holds what AWS returned.
     ///
@@ -4006,9 +4389,15 @@ impl ExpressGatewayService {
     /// naming the resource, or one only the create takes: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `ExpressGatewayService` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {

@@ -2389,3 +2389,186 @@ async fn vpc_read_back_from_json_is_not_created_again() {
     read.save().await.expect("create a copy");
     assert_ne!(read.vpc_id.as_deref(), Some(id.as_str()));
 }
+
+// ------------------------- edits save() sends or refuses, never drops --
+
+/// A fetched subnet's `map_public_ip_on_launch` and a fetched network
+/// interface's description, source/dest check and security groups are sent
+/// by `save()` (one `Modify*Attribute` each) and read back changed.
+#[tokio::test]
+async fn subnet_and_interface_attribute_edits_are_sent_by_save() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let vpc = create_vpc(&moto, "attrs").await;
+    let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "attrs").await;
+    let subnet_id = subnet.subnet_id.clone().unwrap();
+
+    let mut fetched = Subnet::objects()
+        .using(s)
+        .get(subnet_id.as_str())
+        .await
+        .unwrap();
+    assert_eq!(fetched.map_public_ip_on_launch, Some(false));
+    fetched.map_public_ip_on_launch = Some(true);
+    fetched.save().await.expect("save subnet");
+    let again = Subnet::objects()
+        .using(s)
+        .get(subnet_id.as_str())
+        .await
+        .unwrap();
+    assert_eq!(again.map_public_ip_on_launch, Some(true));
+
+    let web = create_group(&moto, &vpc, "eni-web", Vec::new()).await;
+    let ssh = create_group(&moto, &vpc, "eni-ssh", Vec::new()).await;
+    let mut eni = botocraft::ec2::NetworkInterface {
+        subnet_id: Some(subnet_id.clone()),
+        description: Some("before".into()),
+        groups: Some(vec![GroupIdentifier {
+            group_id: web.group_id.clone(),
+            group_name: None,
+        }]),
+        ..Default::default()
+    }
+    .using(s);
+    eni.save().await.expect("create interface");
+    let eni_id = eni.network_interface_id.clone().unwrap();
+    let mut fetched = botocraft::ec2::NetworkInterface::objects()
+        .using(s)
+        .get(eni_id.as_str())
+        .await
+        .unwrap();
+    assert_eq!(fetched.source_dest_check, Some(true));
+    fetched.source_dest_check = Some(false);
+    fetched.description = Some("after".into());
+    fetched.groups = Some(vec![GroupIdentifier {
+        group_id: ssh.group_id.clone(),
+        group_name: None,
+    }]);
+    fetched.save().await.expect("save interface");
+    let again = botocraft::ec2::NetworkInterface::objects()
+        .using(s)
+        .get(eni_id.as_str())
+        .await
+        .unwrap();
+    assert_eq!(again.source_dest_check, Some(false));
+    assert_eq!(again.description.as_deref(), Some("after"));
+    let groups: Vec<_> = again
+        .groups
+        .iter()
+        .flatten()
+        .filter_map(|g| g.group_id.clone())
+        .collect();
+    assert_eq!(groups, [ssh.group_id.clone().unwrap()]);
+}
+
+/// Edits that other operations make (routes, a VPC's DHCP options, an
+/// address's association, a NAT gateway's addresses) are refused by
+/// `save()` with the call to use, and AWS is left as it was.
+#[tokio::test]
+async fn edits_other_operations_make_are_refused_by_save() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let (vpc, subnet, instance) = instance_in_new_vpc(&moto, "refused").await;
+    let vpc_id = vpc.vpc_id.clone().unwrap();
+
+    // Route table routes.
+    let mut rt = RouteTable {
+        vpc_id: Some(vpc_id.clone()),
+        ..Default::default()
+    }
+    .using(s);
+    rt.save().await.expect("create route table");
+    let rt_id = rt.route_table_id.clone().unwrap();
+    let mut fetched = RouteTable::objects()
+        .using(s)
+        .get(rt_id.as_str())
+        .await
+        .unwrap();
+    let routes_before = fetched.routes.clone();
+    fetched.routes = Some(Vec::new());
+    let err = fetched.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("`routes`"), "{err}");
+    assert!(err.to_string().contains("create_route()"), "{err}");
+    let again = RouteTable::objects()
+        .using(s)
+        .get(rt_id.as_str())
+        .await
+        .unwrap();
+    assert_eq!(again.routes, routes_before);
+
+    // A VPC's DHCP options.
+    let mut fetched = Vpc::objects().using(s).get(vpc_id.as_str()).await.unwrap();
+    let dhcp_before = fetched.dhcp_options_id.clone();
+    fetched.dhcp_options_id = Some("dopt-00000000".into());
+    let err = fetched.save().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("DhcpOptions::objects().associate("),
+        "{err}"
+    );
+    let again = Vpc::objects().using(s).get(vpc_id.as_str()).await.unwrap();
+    assert_eq!(again.dhcp_options_id, dhcp_before);
+
+    // An Elastic IP's association.
+    let mut address = Address {
+        domain: Some(DomainType::Vpc),
+        ..Default::default()
+    }
+    .using(s);
+    address.save().await.expect("allocate address");
+    let allocation_id = address.allocation_id.clone().unwrap();
+    let mut fetched = Address::objects()
+        .using(s)
+        .get(allocation_id.as_str())
+        .await
+        .unwrap();
+    assert!(fetched.instance_id.as_deref().is_none_or(str::is_empty));
+    fetched.instance_id = instance.instance_id.clone();
+    let err = fetched.save().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("address.associate().instance_id(..)"),
+        "{err}"
+    );
+    let again = Address::objects()
+        .using(s)
+        .get(allocation_id.as_str())
+        .await
+        .unwrap();
+    assert!(
+        again.instance_id.as_deref().is_none_or(str::is_empty),
+        "{again:?}"
+    );
+
+    // A NAT gateway's addresses.
+    let nat = NatGateway::objects()
+        .using(s)
+        .create(&NatGateway {
+            subnet_id: subnet.subnet_id.clone(),
+            ..Default::default()
+        })
+        .allocation_id(allocation_id.as_str())
+        .await
+        .expect("create nat gateway");
+    let nat_id = nat.nat_gateway_id.clone().unwrap();
+    let mut fetched = NatGateway::objects()
+        .using(s)
+        .get(nat_id.as_str())
+        .await
+        .unwrap();
+    let addresses_before = fetched.nat_gateway_addresses.clone();
+    fetched.nat_gateway_addresses = Some(Vec::new());
+    let err = fetched.save().await.unwrap_err();
+    assert!(err.to_string().contains("associate_address("), "{err}");
+    let again = NatGateway::objects()
+        .using(s)
+        .get(nat_id.as_str())
+        .await
+        .unwrap();
+    assert_eq!(again.nat_gateway_addresses, addresses_before);
+}

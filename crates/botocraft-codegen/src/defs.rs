@@ -140,6 +140,16 @@ pub struct ModelDef {
     /// neither sent, tracked, fixed nor listed here.
     #[serde(default)]
     pub not_sent: BTreeMap<String, String>,
+    /// Fields (wire names) a fetched model's `save()` does not send but that
+    /// AWS changes through other operations (a route table's routes, an
+    /// address's association): field → how to change it, which the refusal
+    /// shows (`"change it with RouteTable::objects().create_route(..)"`).
+    /// Each is watched like a field only the create takes, so `save()`
+    /// refuses an edit to it rather than drop it; a field already watched
+    /// just gets the hint. Every watched field costs a fingerprint per
+    /// fetched model: list only fields a user could meaningfully edit.
+    #[serde(default)]
+    pub changed_by: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]

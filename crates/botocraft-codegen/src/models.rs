@@ -673,7 +673,7 @@ impl<'a> Emitter<'a> {
             let prints: Vec<String> = watched_fixed.iter().map(|f| Self::print_expr(f)).collect();
             let _ = writeln!(
                 out,
-                "    /// The fields a fetched model's `save()` cannot change: those naming it\n    /// ([`Self::IDENTITY`]), then those only its create takes.\n    const FIXED: [&'static str; {m}] = [{all}];\n\n    /// The fields naming the resource, which an update uses to find it.\n    pub const IDENTITY: [&'static str; {i}] = [{ids}];\n\n    /// A fingerprint of each field of [`Self::FIXED`], in that order.\n    fn fixed_fingerprints(&self) -> [Option<u64>; {m}] {{\n        [{prints}]\n    }}\n\n    /// Edited fields that `save()` cannot send for a model that came from AWS:\n    /// a field naming the resource, or one only its create takes. `save()`\n    /// refuses such a model before sending anything rather than drop the edit.\n    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()),\n            None => Vec::new(),\n        }}\n    }}\n",
+                "    /// The fields a fetched model's `save()` cannot change: those naming it\n    /// ([`Self::IDENTITY`]), then those only its create takes or other\n    /// operations change.\n    const FIXED: [&'static str; {m}] = [{all}];\n\n    /// The fields naming the resource, which an update uses to find it.\n    pub const IDENTITY: [&'static str; {i}] = [{ids}];\n\n    /// A fingerprint of each field of [`Self::FIXED`], in that order.\n    fn fixed_fingerprints(&self) -> [Option<u64>; {m}] {{\n        [{prints}]\n    }}\n\n    /// Edited fields that `save()` cannot send for a model that came from AWS:\n    /// a field naming the resource, one only its create takes, or one other\n    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.\n    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()),\n            None => Vec::new(),\n        }}\n    }}\n",
                 m = watched_fixed.len(),
                 all = quoted(&watched_fixed),
                 i = identity.len(),
@@ -727,11 +727,7 @@ impl<'a> Emitter<'a> {
         } else {
             // No update operation: say plainly what happens to other edits.
             let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS; afterwards `self`\n    /// holds what AWS returned. Whether to create is decided by where the model\n    /// came from (a model returned by a manager is never created again), never\n    /// by whether a key field is set.\n    ///\n");
-            let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
-                "an"
-            } else {
-                "a"
-            };
+            let article = names::article(name);
             doc.push_str(&format!(
                 "    /// AWS has no update operation for {article} `{name}`: "
             ));
@@ -753,7 +749,18 @@ impl<'a> Emitter<'a> {
             doc.push_str("    ///\n    /// For a new model, what the create operation cannot carry is written right\n    /// after it, and `self` holds the model as AWS then reports it.\n");
         }
         if !watched_fixed.is_empty() {
-            doc.push_str("    ///\n    /// For a model that came from AWS, an edit `save()` cannot send (a field\n    /// naming the resource, or one only the create takes: see\n    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an\n    /// [`Error::Validation`] before anything is sent, never silently dropped.\n");
+            doc.push_str("    ///\n    /// For a model that came from AWS, an edit `save()` cannot send (a field\n    /// naming the resource, one only the create takes, or one other\n    /// operations change: see\n    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an\n    /// [`Error::Validation`] before anything is sent, never silently dropped.\n");
+            if !model.changed_by.is_empty() {
+                let mut lines = vec![
+                    String::new(),
+                    "Fields `save()` does not send, and how to change them:".to_string(),
+                ];
+                for (wire, how_else) in &model.changed_by {
+                    let f = self.field(fields, wire, &format!("{name}.changed_by"))?;
+                    lines.push(format!("- `{}`: {how_else}", names::bare(&f.ident)));
+                }
+                doc.push_str(&docs::render(&lines, "    "));
+            }
         }
         if refuses_assigned && has_create {
             doc.push_str(&format!("    ///\n    /// A model that did not come from AWS but holds a field AWS assigns at\n    /// creation ([`Self::ASSIGNED`]: it names a `{name}` that exists, say one read\n    /// back from JSON) is an [`Error::Validation`] before anything is sent:\n    /// fetch it to update it, or clear the field to create a new one.\n"));
@@ -773,7 +780,10 @@ impl<'a> Emitter<'a> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                (None, None) => format!("AWS has no update operation for a {name}"),
+                (None, None) => format!(
+                    "AWS has no update operation for {} {name}",
+                    names::article(name)
+                ),
             };
             // Before anything is sent: an edit save() cannot make is refused,
             // never dropped.
@@ -808,10 +818,21 @@ impl<'a> Emitter<'a> {
                 }
                 _ => (Vec::new(), String::new()),
             };
-            let error = if elsewhere.is_empty() {
+            // Fields other operations change: each with how to change it.
+            let mut hints: Vec<String> = Vec::new();
+            for (wire, how_else) in &model.changed_by {
+                let f = self.field(fields, wire, &format!("{name}.changed_by"))?;
+                hints.push(format!("({:?}, {how_else:?})", names::bare(&f.ident)));
+            }
+            for field in &elsewhere {
+                if !hints.iter().any(|h| h.starts_with(&format!("({field},"))) {
+                    hints.push(format!("({field}, {hint:?})"));
+                }
+            }
+            let error = if hints.is_empty() {
                 format!("botocraft_core::baseline::fixed_edit_error({name:?}, &fixed, &Self::IDENTITY, {how:?})")
             } else {
-                format!("botocraft_core::baseline::fixed_edit_error_hinted({name:?}, &fixed, &Self::IDENTITY, {how:?}, &[{}], {hint:?})", elsewhere.join(", "))
+                format!("botocraft_core::baseline::fixed_edit_error_by({name:?}, &fixed, &Self::IDENTITY, {how:?}, &[{}])", hints.join(", "))
             };
             let _ = writeln!(out, "        if persisted {{\n            let fixed = self.changed_fixed_fields();\n            if !fixed.is_empty() {{\n                return Err({error});\n            }}\n        }}");
         }
@@ -1265,6 +1286,22 @@ impl<'a> Emitter<'a> {
                 && !identity.contains(&f.ident)
                 && !create_only.contains(&f.ident)
             {
+                create_only.push(f.ident.clone());
+            }
+        }
+        // Changed by other operations: an edit is refused, with how to make it.
+        for wire in model.changed_by.keys() {
+            let ctx = format!("{name}.changed_by");
+            let f = self.field(fields, wire, &ctx)?;
+            if tracked.contains(&f.ident) {
+                return Err(format!(
+                    "{ctx}: {wire} is sent by save(), so it needs no hint"
+                ));
+            }
+            if model.unwatched.iter().any(|w| w == wire) {
+                return Err(format!("{ctx}: {wire} is also `unwatched`"));
+            }
+            if !identity.contains(&f.ident) && !create_only.contains(&f.ident) {
                 create_only.push(f.ident.clone());
             }
         }

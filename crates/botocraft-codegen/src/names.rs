@@ -52,3 +52,13 @@ pub fn variant(value: &str) -> String {
     }
     s
 }
+
+/// The indefinite article for a type name: "an" before a vowel ("an Ami",
+/// "an Instance"), "a" otherwise.
+pub fn article(name: &str) -> &'static str {
+    if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}

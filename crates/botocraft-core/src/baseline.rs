@@ -129,12 +129,44 @@ pub fn fixed_edit_error_hinted(
     elsewhere: &[&str],
     hint: &str,
 ) -> Error {
+    let hints: Vec<(&str, &str)> = elsewhere.iter().map(|f| (*f, hint)).collect();
+    fixed_edit_error_by(kind, changed, identity, how, &hints)
+}
+
+/// [`fixed_edit_error`] where some fields can be changed, only not by
+/// `save()`: `hints` pairs each such field with how to change it (`"change
+/// it with RouteTable::objects().create_route(..)"`).
+///
+/// ```
+/// use botocraft_core::baseline::fixed_edit_error_by;
+///
+/// let err = fixed_edit_error_by(
+///     "RouteTable",
+///     &["routes"],
+///     &["route_table_id"],
+///     "AWS has no update operation for a RouteTable",
+///     &[("routes", "change it with RouteTable::objects().create_route(..)")],
+/// );
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid input: RouteTable.save() cannot change `routes` (save() does not send it: change it \
+///      with RouteTable::objects().create_route(..)) of a RouteTable that came from AWS; set it back, \
+///      or build a new RouteTable to create one"
+/// );
+/// ```
+pub fn fixed_edit_error_by(
+    kind: &str,
+    changed: &[&str],
+    identity: &[&str],
+    how: &str,
+    hints: &[(&str, &str)],
+) -> Error {
     let parts: Vec<String> = changed
         .iter()
         .map(|field| {
             if identity.contains(field) {
                 format!("`{field}` (it names the {kind} to update)")
-            } else if elsewhere.contains(field) {
+            } else if let Some((_, hint)) = hints.iter().find(|(f, _)| f == field) {
                 format!("`{field}` (save() does not send it: {hint})")
             } else {
                 format!("`{field}` (only the create takes it: {how})")

@@ -135,3 +135,24 @@ async fn disassociate_without_an_association_is_a_validation_error() {
     assert!(a.instance().await.unwrap().is_none());
     f.nothing_sent();
 }
+
+/// An address's association changes with associate/disassociate: `save()`
+/// refuses an edit to the instance, interface or private address it is
+/// associated with, naming those calls.
+#[tokio::test]
+async fn save_refuses_an_association_edit_and_names_the_calls() {
+    let f = fx("address_get");
+    let mut a = Address::objects()
+        .using(&f.session)
+        .get("eipalloc-1")
+        .await
+        .unwrap();
+    a.instance_id = Some("i-2".into());
+    a.private_ip_address = None;
+    assert_eq!(
+        a.changed_fixed_fields(),
+        ["instance_id", "private_ip_address"]
+    );
+    common::assert_validation(a.save().await, "`instance_id` (save() does not send it: change it with `address.associate().instance_id(..)`");
+    f.done();
+}

@@ -176,3 +176,37 @@ async fn save_of_a_new_image_says_to_use_the_create_request() {
     );
     assert!(f.operations().is_empty());
 }
+
+#[tokio::test]
+async fn modify_attribute_sends_the_description() {
+    let f = fx("ami_modify_attribute");
+    Ami::objects()
+        .using(&f.session)
+        .modify_attribute("ami-1")
+        .description(botocraft_ec2::AttributeValue {
+            value: Some("golden image".into()),
+        })
+        .await
+        .unwrap();
+    f.done();
+}
+
+/// A fetched image's description changes with `ModifyImageAttribute`, its
+/// name not at all: `save()` refuses both, saying which is which.
+#[tokio::test]
+async fn save_refuses_description_and_name_edits_naming_modify_image_attribute() {
+    let f = fx("ami_get");
+    let mut a = Ami::objects().using(&f.session).get("ami-1").await.unwrap();
+    a.description = Some("golden".into());
+    common::assert_validation(
+        a.save().await,
+        "`description` (save() does not send it: change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute))",
+    );
+    a.description = None;
+    a.block_device_mappings = None;
+    common::assert_validation(
+        a.save().await,
+        "`block_device_mappings` (only the create takes it: AWS has no update operation for an Ami)",
+    );
+    f.done();
+}

@@ -191,3 +191,25 @@ async fn wait_until_available_retries() {
     assert_eq!(f.sent().len(), 2);
     f.done();
 }
+
+/// The create reads the addresses into other members; a fetched gateway's
+/// address edit is refused, naming the address calls, not dropped.
+#[tokio::test]
+async fn save_refuses_an_address_edit_of_a_fetched_gateway() {
+    let f = fx("nat_gateway_get");
+    let mut nat = NatGateway::objects()
+        .using(&f.session)
+        .get("nat-1")
+        .await
+        .unwrap();
+    nat.nat_gateway_addresses
+        .as_mut()
+        .unwrap()
+        .push(NatGatewayAddress {
+            allocation_id: Some("eipalloc-2".into()),
+            ..Default::default()
+        });
+    assert_eq!(nat.changed_fixed_fields(), ["nat_gateway_addresses"]);
+    common::assert_validation(nat.save().await, "NatGateway::objects().associate_address(");
+    f.done();
+}

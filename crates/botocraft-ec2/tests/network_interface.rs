@@ -504,3 +504,50 @@ fn create_takes_groups_and_addresses_from_the_model() {
         Some("10.0.1.0/28")
     );
 }
+
+/// `save()` of a fetched interface sends its changed description, source/dest
+/// check and security groups, each through its own
+/// `ModifyNetworkInterfaceAttribute`; then nothing more.
+#[tokio::test]
+async fn save_of_a_fetched_interface_modifies_the_changed_attributes() {
+    let f = fx("network_interface_save_modifies");
+    let mut eni = NetworkInterface::objects()
+        .using(&f.session)
+        .get(ENI)
+        .await
+        .unwrap();
+    eni.description = Some("web, moved".into());
+    eni.source_dest_check = Some(false);
+    let groups = eni.groups.as_mut().unwrap();
+    groups[1] = botocraft_ec2::GroupIdentifier {
+        group_id: Some("sg-0c3".into()),
+        group_name: None,
+    };
+    assert_eq!(
+        eni.changed_fields(),
+        ["description", "source_dest_check", "groups"]
+    );
+    eni.save().await.unwrap();
+    assert!(eni.changed_fields().is_empty());
+    eni.save().await.unwrap();
+    f.done();
+}
+
+/// What the interface's other operations change is refused by `save()`,
+/// naming them, rather than dropped.
+#[tokio::test]
+async fn save_refuses_an_attachment_edit_and_names_the_calls() {
+    let f = fx("network_interface_get");
+    let mut eni = NetworkInterface::objects()
+        .using(&f.session)
+        .get(ENI)
+        .await
+        .unwrap();
+    eni.attachment.as_mut().unwrap().delete_on_termination = Some(true);
+    assert_eq!(eni.changed_fixed_fields(), ["attachment"]);
+    common::assert_validation(
+        eni.save().await,
+        ".modify(network_interface_id).attachment(..)",
+    );
+    f.done();
+}

@@ -160,3 +160,22 @@ async fn proxies_relations_and_delete_use_the_table_id() {
     }
     f.done();
 }
+
+/// Routes are changed by their own calls: `save()` refuses an edit to them,
+/// naming those calls, and sends nothing.
+#[tokio::test]
+async fn save_refuses_a_route_edit_and_names_the_route_calls() {
+    let f = fx("route_table_get");
+    let mut rt = RouteTable::objects()
+        .using(&f.session)
+        .get("rtb-1")
+        .await
+        .unwrap();
+    rt.routes.as_mut().unwrap().pop();
+    assert_eq!(rt.changed_fixed_fields(), ["routes"]);
+    common::assert_validation(
+        rt.save().await,
+        "`routes` (save() does not send it: change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()`",
+    );
+    f.done();
+}

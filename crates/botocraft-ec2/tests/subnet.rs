@@ -157,3 +157,57 @@ async fn renaming_saves_only_the_changed_name_tag() {
     assert_eq!(s.name_tag(), Some("b"));
     f.done();
 }
+
+/// `save()` of a fetched subnet sends each changed attribute through its own
+/// `ModifySubnetAttribute` (AWS takes one per call); the private DNS name
+/// options go member by member. Then nothing more until something changes.
+#[tokio::test]
+async fn save_of_a_fetched_subnet_modifies_the_changed_attributes() {
+    let f = fx("subnet_save_modifies");
+    let mut s = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-1")
+        .await
+        .unwrap();
+    assert!(s.changed_fields().is_empty());
+    s.map_public_ip_on_launch = Some(true);
+    s.private_dns_name_options_on_launch = Some(botocraft_ec2::PrivateDnsNameOptionsOnLaunch {
+        hostname_type: Some(botocraft_ec2::HostnameType::from("resource-name")),
+        enable_resource_name_dns_a_record: Some(true),
+        ..Default::default()
+    });
+    assert_eq!(
+        s.changed_fields(),
+        [
+            "map_public_ip_on_launch",
+            "private_dns_name_options_on_launch"
+        ]
+    );
+    s.save().await.unwrap();
+    assert_eq!(s.map_public_ip_on_launch, Some(true));
+    assert!(s.changed_fields().is_empty());
+    s.save().await.unwrap();
+    f.done();
+}
+
+/// A subnet attribute save() does not send is refused, naming the call
+/// that changes it; nothing is sent.
+#[tokio::test]
+async fn save_refuses_a_subnet_attribute_it_cannot_send_and_says_how() {
+    let f = fx("subnet_get");
+    let mut s = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-1")
+        .await
+        .unwrap();
+    s.enable_lni_at_device_index = Some(1);
+    assert_eq!(s.changed_fixed_fields(), ["enable_lni_at_device_index"]);
+    common::assert_validation(
+        s.save().await,
+        "`enable_lni_at_device_index` (save() does not send it: change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)`",
+    );
+    s.enable_lni_at_device_index = None;
+    s.map_public_ip_on_launch = None;
+    common::assert_validation(s.save().await, "Subnet.map_public_ip_on_launch was cleared");
+    f.done();
+}

@@ -340,3 +340,18 @@ async fn save_refuses_to_create_a_vpc_read_back_from_json() {
     let create = Vpc::objects().using(&f.session).create(&vpc);
     assert_eq!(create.input().cidr_block.as_deref(), Some("10.0.0.0/16"));
 }
+
+/// A VPC's DHCP options set changes by associating another: `save()` refuses
+/// the edit, naming that call.
+#[tokio::test]
+async fn save_refuses_a_dhcp_options_edit_and_names_the_association() {
+    let f = fx("vpc_get");
+    let mut vpc = Vpc::objects()
+        .using(&f.session)
+        .get("vpc-1a2b3c4d")
+        .await
+        .unwrap();
+    vpc.dhcp_options_id = Some("dopt-other".into());
+    common::assert_validation(vpc.save().await, "`DhcpOptions::objects().associate(");
+    f.done();
+}

@@ -281,7 +281,8 @@ impl AutoScalingGroup {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 5] = [
         "auto_scaling_group_name",
         "load_balancer_names",
@@ -305,8 +306,8 @@ impl AutoScalingGroup {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -528,7 +529,8 @@ impl LaunchConfiguration {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 1] = ["launch_configuration_name"];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -540,8 +542,8 @@ impl LaunchConfiguration {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(

@@ -11,9 +11,11 @@ use botocraft_core::{Error, PrimaryModel, Result};
 
 use crate::generated::*;
 
+mod attributes;
 mod instance;
 mod security_group_rules;
 
+pub(crate) use attributes::{network_interface_update, subnet_update};
 pub(crate) use instance::*;
 
 pub(crate) use security_group_rules::{security_group_after_create, security_group_update};

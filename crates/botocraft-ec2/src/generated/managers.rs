@@ -1164,7 +1164,7 @@ impl std::future::IntoFuture for VpcModifyAttribute {
 
 /// The manager of [`Subnet`]: `Subnet::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `modify_attribute`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct SubnetManager {
@@ -1271,6 +1271,18 @@ impl SubnetManager {
         let mut input = DeleteSubnetRequest::default();
         input.subnet_id = Some(subnet_id);
         SubnetDelete::new(self.clone(), input, key)
+    }
+
+    /// Changes one subnet attribute (`ModifySubnetAttribute`): set exactly one of the options (a customer-owned pool goes with `map_customer_owned_ip_on_launch`).
+    ///
+    /// Modifies a subnet attribute. You can only modify one attribute at a time.
+    pub fn modify_attribute(&self, subnet_id: impl Into<String>) -> SubnetModifyAttribute {
+        let subnet_id = subnet_id.into();
+        let key: String = subnet_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifySubnetAttributeRequest::default();
+        input.subnet_id = Some(subnet_id);
+        SubnetModifyAttribute::new(self.clone(), input, key)
     }
 }
 
@@ -1937,6 +1949,149 @@ impl SubnetDelete {
 }
 
 impl std::future::IntoFuture for SubnetDelete {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`SubnetManager::modify_attribute`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SubnetModifyAttribute {
+    manager: SubnetManager,
+    input: ModifySubnetAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl SubnetModifyAttribute {
+    fn new(manager: SubnetManager, input: ModifySubnetAttributeRequest, key: String) -> Self {
+        SubnetModifyAttribute {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
+        SubnetModifyAttribute {
+            manager,
+            input: ModifySubnetAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ModifySubnetAttributeRequest {
+        &self.input
+    }
+
+    /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
+    pub fn assign_ipv6_address_on_creation(
+        mut self,
+        value: impl Into<AttributeBooleanValue>,
+    ) -> Self {
+        self.input.assign_ipv6_address_on_creation = Some(value.into());
+        self
+    }
+
+    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a public IPv4 address.
+    pub fn map_public_ip_on_launch(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.map_public_ip_on_launch = Some(value.into());
+        self
+    }
+
+    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a customer-owned IPv4 address.
+    pub fn map_customer_owned_ip_on_launch(
+        mut self,
+        value: impl Into<AttributeBooleanValue>,
+    ) -> Self {
+        self.input.map_customer_owned_ip_on_launch = Some(value.into());
+        self
+    }
+
+    /// The customer-owned IPv4 address pool associated with the subnet.
+    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
+        self.input.customer_owned_ipv4_pool = Some(value.into());
+        self
+    }
+
+    /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
+    pub fn enable_dns64(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.enable_dns64 = Some(value.into());
+        self
+    }
+
+    /// The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
+    pub fn private_dns_hostname_type_on_launch(mut self, value: impl Into<HostnameType>) -> Self {
+        self.input.private_dns_hostname_type_on_launch = Some(value.into());
+        self
+    }
+
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    pub fn enable_resource_name_dns_a_record_on_launch(
+        mut self,
+        value: impl Into<AttributeBooleanValue>,
+    ) -> Self {
+        self.input.enable_resource_name_dns_a_record_on_launch = Some(value.into());
+        self
+    }
+
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    pub fn enable_resource_name_dns_aaaa_record_on_launch(
+        mut self,
+        value: impl Into<AttributeBooleanValue>,
+    ) -> Self {
+        self.input.enable_resource_name_dns_aaaa_record_on_launch = Some(value.into());
+        self
+    }
+
+    /// Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1). A local network interface cannot be the primary network interface (eth0).
+    pub fn enable_lni_at_device_index(mut self, value: impl Into<i32>) -> Self {
+        self.input.enable_lni_at_device_index = Some(value.into());
+        self
+    }
+
+    /// Specify `true` to indicate that local network interfaces at the current position should be disabled.
+    pub fn disable_lni_at_device_index(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
+        self.input.disable_lni_at_device_index = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<()> {
+        const OPERATION: &str = "ModifySubnetAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.subnet_id.is_none() {
+            return Err(Error::validation("ModifySubnetAttribute needs `SubnetId`"));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for SubnetModifyAttribute {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
@@ -6183,7 +6338,7 @@ impl std::future::IntoFuture for InstanceModifyUserData {
 
 /// The manager of [`Ami`]: `Ami::objects()`.
 ///
-/// Methods: `copy`, `create`, `delete`, `disable_deregistration_protection`, `enable_deregistration_protection`, `get`, `list`. Each returns a request: set optional arguments with its
+/// Methods: `copy`, `create`, `delete`, `disable_deregistration_protection`, `enable_deregistration_protection`, `get`, `list`, `modify_attribute`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AmiManager {
@@ -6314,6 +6469,18 @@ impl AmiManager {
         let mut input = DisableImageDeregistrationProtectionRequest::default();
         input.image_id = Some(image_id);
         AmiDisableDeregistrationProtection::new(self.clone(), input, key)
+    }
+
+    /// Changes an image attribute (`ModifyImageAttribute`): its description, launch permissions, product codes or IMDS support.
+    ///
+    /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
+    pub fn modify_attribute(&self, image_id: impl Into<String>) -> AmiModifyAttribute {
+        let image_id = image_id.into();
+        let key: String = image_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyImageAttributeRequest::default();
+        input.image_id = Some(image_id);
+        AmiModifyAttribute::new(self.clone(), input, key)
     }
 
     /// Deregisters the image (`DeregisterImage`).
@@ -7125,6 +7292,146 @@ impl AmiDisableDeregistrationProtection {
 impl std::future::IntoFuture for AmiDisableDeregistrationProtection {
     type Output = Result<String>;
     type IntoFuture = BoxFuture<'static, Result<String>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`AmiManager::modify_attribute`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiModifyAttribute {
+    manager: AmiManager,
+    input: ModifyImageAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl AmiModifyAttribute {
+    fn new(manager: AmiManager, input: ModifyImageAttributeRequest, key: String) -> Self {
+        AmiModifyAttribute {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiModifyAttribute {
+            manager,
+            input: ModifyImageAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ModifyImageAttributeRequest {
+        &self.input
+    }
+
+    /// The name of the attribute to modify.
+    pub fn attribute(mut self, value: impl Into<String>) -> Self {
+        self.input.attribute = Some(value.into());
+        self
+    }
+
+    /// A new description for the AMI.
+    pub fn description(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+
+    /// A new launch permission for the AMI.
+    pub fn launch_permission(mut self, value: impl Into<LaunchPermissionModifications>) -> Self {
+        self.input.launch_permission = Some(value.into());
+        self
+    }
+
+    /// The operation type. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    pub fn operation_type(mut self, value: impl Into<OperationType>) -> Self {
+        self.input.operation_type = Some(value.into());
+        self
+    }
+
+    /// Not supported.
+    pub fn product_codes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.product_codes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The user groups. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    pub fn user_groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.user_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The Amazon Web Services account IDs. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    pub fn user_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.user_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value of the attribute being modified. This parameter can be used only when the `Attribute` parameter is `description` or `imdsSupport`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.input.value = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of an organization. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    pub fn organization_arns(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.organization_arns = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    pub fn organizational_unit_arns(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.organizational_unit_arns = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see Configure the AMI in the Amazon EC2 User Guide.
+    pub fn imds_support(mut self, value: impl Into<AttributeValue>) -> Self {
+        self.input.imds_support = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<()> {
+        const OPERATION: &str = "ModifyImageAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.image_id.is_none() {
+            return Err(Error::validation("ModifyImageAttribute needs `ImageId`"));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for AmiModifyAttribute {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

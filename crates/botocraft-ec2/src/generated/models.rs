@@ -215,24 +215,31 @@ impl Vpc {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 3] = ["vpc_id", "cidr_block", "instance_tenancy"];
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 4] = [
+        "vpc_id",
+        "cidr_block",
+        "instance_tenancy",
+        "dhcp_options_id",
+    ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["vpc_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.cidr_block),
             botocraft_core::fingerprint(&self.instance_tenancy),
+            botocraft_core::fingerprint(&self.dhcp_options_id),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -293,9 +300,13 @@ impl Vpc {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `dhcp_options_id`: change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Vpc` that exists, say one read
@@ -308,12 +319,7 @@ impl Vpc {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Vpc",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a Vpc",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Vpc", &fixed, &Self::IDENTITY, "AWS has no update operation for a Vpc", &[("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)")]));
             }
         }
         #[allow(unused_variables)]
@@ -499,7 +505,10 @@ impl PrimaryModel for Subnet {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 14, _>(|i| if i < 4 { tracked[i] } else { fixed[i - 4] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -583,9 +592,41 @@ impl Subnet {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 4] = [
+        "map_public_ip_on_launch",
+        "assign_ipv6_address_on_creation",
+        "enable_dns64",
+        "private_dns_name_options_on_launch",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.map_public_ip_on_launch),
+            botocraft_core::fingerprint(&self.assign_ipv6_address_on_creation),
+            botocraft_core::fingerprint(&self.enable_dns64),
+            botocraft_core::fingerprint(&self.private_dns_name_options_on_launch),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 7] = [
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 10] = [
         "subnet_id",
         "availability_zone",
         "availability_zone_id",
@@ -593,13 +634,16 @@ impl Subnet {
         "outpost_arn",
         "vpc_id",
         "ipv6_native",
+        "customer_owned_ipv4_pool",
+        "enable_lni_at_device_index",
+        "map_customer_owned_ip_on_launch",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["subnet_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
         [
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.availability_zone),
@@ -608,17 +652,20 @@ impl Subnet {
             botocraft_core::fingerprint(&self.outpost_arn),
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.ipv6_native),
+            botocraft_core::fingerprint(&self.customer_owned_ipv4_pool),
+            botocraft_core::fingerprint(&self.enable_lni_at_device_index),
+            botocraft_core::fingerprint(&self.map_customer_owned_ip_on_launch),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
                 Some(b),
-                0,
+                4,
                 &Self::FIXED,
                 self.fixed_fingerprints(),
             ),
@@ -671,15 +718,23 @@ impl Subnet {
     /// by whether a key field is set.
     ///
     /// AWS has no update operation for a `Subnet`: for one that came from AWS,
-    /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the
+    /// `save()` sends changes to
+    /// `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`
+    /// through the manager's operations for them, writes tag edits (with
+    /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `customer_owned_ipv4_pool`: change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)
+    /// - `enable_lni_at_device_index`: change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)` or `.disable_lni_at_device_index(..)` (ModifySubnetAttribute)
+    /// - `map_customer_owned_ip_on_launch`: change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Subnet` that exists, say one read
@@ -692,19 +747,20 @@ impl Subnet {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Subnet",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a Subnet",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`", &[("customer_owned_ipv4_pool", "change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)"), ("enable_lni_at_device_index", "change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)` or `.disable_lni_at_device_index(..)` (ModifySubnetAttribute)"), ("map_customer_owned_ip_on_launch", "change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)")]));
             }
         }
         #[allow(unused_variables)]
-        let sent_update = persisted && self._state.baseline().is_none();
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            self.clone()
+            {
+                let changed = self.changed_fields();
+                if !changed.is_empty() {
+                    crate::ext::subnet_update(self, &changed).await?;
+                }
+                PrimaryModel::as_saved(self)
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -911,7 +967,8 @@ impl SecurityGroup {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 4] = ["group_id", "group_name", "description", "vpc_id"];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -928,8 +985,8 @@ impl SecurityGroup {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -1005,7 +1062,8 @@ impl SecurityGroup {
     /// after it, and `self` holds the model as AWS then reports it.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -1407,7 +1465,8 @@ impl Instance {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 22] = [
         "instance_id",
         "image_id",
@@ -1465,8 +1524,8 @@ impl Instance {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -1529,9 +1588,13 @@ impl Instance {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `security_groups`: change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Instance` that exists, say one read
@@ -1544,12 +1607,7 @@ impl Instance {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Instance",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)")]));
             }
         }
         #[allow(unused_variables)]
@@ -1996,7 +2054,8 @@ impl Ami {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 4] = ["image_id", "name", "description", "block_device_mappings"];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -2013,8 +2072,8 @@ impl Ami {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -2075,9 +2134,13 @@ impl Ami {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `description`: change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Ami` that exists, say one read
@@ -2090,12 +2153,7 @@ impl Ami {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Ami",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a Ami",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Ami", &fixed, &Self::IDENTITY, "AWS has no update operation for an Ami", &[("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)")]));
             }
         }
         #[allow(unused_variables)]
@@ -2363,20 +2421,24 @@ impl InternetGateway {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 1] = ["internet_gateway_id"];
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 2] = ["internet_gateway_id", "attachments"];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["internet_gateway_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
-        [botocraft_core::fingerprint(&self.internet_gateway_id)]
+    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.internet_gateway_id),
+            botocraft_core::fingerprint(&self.attachments),
+        ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -2444,9 +2506,13 @@ impl InternetGateway {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `attachments`: change it with `internet_gateway.attach(vpc_id)` or `.detach(vpc_id)` (AttachInternetGateway, DetachInternetGateway)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `InternetGateway` that exists, say one read
@@ -2459,12 +2525,7 @@ impl InternetGateway {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "InternetGateway",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a InternetGateway",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("InternetGateway", &fixed, &Self::IDENTITY, "AWS has no update operation for an InternetGateway", &[("attachments", "change it with `internet_gateway.attach(vpc_id)` or `.detach(vpc_id)` (AttachInternetGateway, DetachInternetGateway)")]));
             }
         }
         #[allow(unused_variables)]
@@ -2811,23 +2872,26 @@ impl RouteTable {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 2] = ["route_table_id", "vpc_id"];
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 4] = ["route_table_id", "vpc_id", "associations", "routes"];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["route_table_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.route_table_id),
             botocraft_core::fingerprint(&self.vpc_id),
+            botocraft_core::fingerprint(&self.associations),
+            botocraft_core::fingerprint(&self.routes),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -2892,9 +2956,14 @@ impl RouteTable {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `associations`: change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)
+    /// - `routes`: change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `RouteTable` that exists, say one read
@@ -2907,12 +2976,7 @@ impl RouteTable {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "RouteTable",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a RouteTable",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("RouteTable", &fixed, &Self::IDENTITY, "AWS has no update operation for a RouteTable", &[("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")]));
             }
         }
         #[allow(unused_variables)]
@@ -3120,32 +3184,35 @@ impl NatGateway {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 5] = [
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 6] = [
         "nat_gateway_id",
         "availability_mode",
         "subnet_id",
         "vpc_id",
         "connectivity_type",
+        "nat_gateway_addresses",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["nat_gateway_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.nat_gateway_id),
             botocraft_core::fingerprint(&self.availability_mode),
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.connectivity_type),
+            botocraft_core::fingerprint(&self.nat_gateway_addresses),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -3210,9 +3277,13 @@ impl NatGateway {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `nat_gateway_addresses`: change it with `NatGateway::objects().associate_address(nat_gateway_id, allocation_ids)` or `.disassociate_address(nat_gateway_id, association_ids)` (AssociateNatGatewayAddress, DisassociateNatGatewayAddress)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `NatGateway` that exists, say one read
@@ -3225,12 +3296,7 @@ impl NatGateway {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "NatGateway",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a NatGateway",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("NatGateway", &fixed, &Self::IDENTITY, "AWS has no update operation for a NatGateway", &[("nat_gateway_addresses", "change it with `NatGateway::objects().associate_address(nat_gateway_id, allocation_ids)` or `.disassociate_address(nat_gateway_id, association_ids)` (AssociateNatGatewayAddress, DisassociateNatGatewayAddress)")]));
             }
         }
         #[allow(unused_variables)]
@@ -3627,32 +3693,39 @@ impl Address {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 5] = [
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 8] = [
         "allocation_id",
         "domain",
         "public_ipv4_pool",
         "network_border_group",
         "customer_owned_ipv4_pool",
+        "instance_id",
+        "network_interface_id",
+        "private_ip_address",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["allocation_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.allocation_id),
             botocraft_core::fingerprint(&self.domain),
             botocraft_core::fingerprint(&self.public_ipv4_pool),
             botocraft_core::fingerprint(&self.network_border_group),
             botocraft_core::fingerprint(&self.customer_owned_ipv4_pool),
+            botocraft_core::fingerprint(&self.instance_id),
+            botocraft_core::fingerprint(&self.network_interface_id),
+            botocraft_core::fingerprint(&self.private_ip_address),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -3713,9 +3786,15 @@ impl Address {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `instance_id`: change it with `address.associate().instance_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)
+    /// - `network_interface_id`: change it with `address.associate().network_interface_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)
+    /// - `private_ip_address`: change it with `address.associate().network_interface_id(..).private_ip_address(..)` (AssociateAddress)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Address` that exists, say one read
@@ -3728,12 +3807,7 @@ impl Address {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Address",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a Address",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Address", &fixed, &Self::IDENTITY, "AWS has no update operation for an Address", &[("instance_id", "change it with `address.associate().instance_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)"), ("network_interface_id", "change it with `address.associate().network_interface_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)"), ("private_ip_address", "change it with `address.associate().network_interface_id(..).private_ip_address(..)` (AssociateAddress)")]));
             }
         }
         #[allow(unused_variables)]
@@ -4009,7 +4083,8 @@ impl Volume {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 9] = [
         "volume_id",
         "availability_zone",
@@ -4041,8 +4116,8 @@ impl Volume {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -4103,7 +4178,8 @@ impl Volume {
     /// create/update operation cannot carry them.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -4560,7 +4636,8 @@ impl Snapshot {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 4] = ["snapshot_id", "description", "outpost_arn", "volume_id"];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -4577,8 +4654,8 @@ impl Snapshot {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -4639,7 +4716,8 @@ impl Snapshot {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -4900,7 +4978,8 @@ impl KeyPair {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 3] = ["key_pair_id", "key_name", "key_type"];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -4916,8 +4995,8 @@ impl KeyPair {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -5234,30 +5313,33 @@ impl LaunchTemplate {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 4] = [
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 5] = [
         "launch_template_id",
         "launch_template_name",
         "launch_template_data",
         "operator",
+        "default_version_number",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 2] = ["launch_template_id", "launch_template_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.launch_template_id),
             botocraft_core::fingerprint(&self.launch_template_name),
             botocraft_core::fingerprint(&self.launch_template_data),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.default_version_number),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -5325,9 +5407,13 @@ impl LaunchTemplate {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `default_version_number`: change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplate` that exists, say one read
@@ -5340,12 +5426,7 @@ impl LaunchTemplate {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "LaunchTemplate",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a LaunchTemplate",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("LaunchTemplate", &fixed, &Self::IDENTITY, "AWS has no update operation for a LaunchTemplate", &[("default_version_number", "change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)")]));
             }
         }
         #[allow(unused_variables)]
@@ -5534,7 +5615,8 @@ impl LaunchTemplateVersion {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 5] = [
         "launch_template_id",
         "version_number",
@@ -5562,8 +5644,8 @@ impl LaunchTemplateVersion {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -5626,7 +5708,8 @@ impl LaunchTemplateVersion {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -5716,7 +5799,10 @@ impl PrimaryModel for NetworkInterface {
     }
 
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
-        Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 13, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+        ))
     }
 
     fn state(&self) -> &ModelState {
@@ -5884,50 +5970,74 @@ impl NetworkInterface {
         request
     }
 
+    /// The fields an update can send, which change tracking compares.
+    const TRACKED: [&'static str; 3] = ["description", "source_dest_check", "groups"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    fn fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.description),
+            botocraft_core::fingerprint(&self.source_dest_check),
+            botocraft_core::fingerprint(&self.groups),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 11] = [
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 10] = [
         "network_interface_id",
         "subnet_id",
-        "description",
         "private_ip_address",
-        "groups",
         "ipv4_prefixes",
         "ipv6_prefixes",
         "interface_type",
         "private_ip_addresses",
         "ipv6_addresses",
         "operator",
+        "attachment",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["network_interface_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 11] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
         [
             botocraft_core::fingerprint(&self.network_interface_id),
             botocraft_core::fingerprint(&self.subnet_id),
-            botocraft_core::fingerprint(&self.description),
             botocraft_core::fingerprint(&self.private_ip_address),
-            botocraft_core::fingerprint(&self.groups),
             botocraft_core::fingerprint(&self.ipv4_prefixes),
             botocraft_core::fingerprint(&self.ipv6_prefixes),
             botocraft_core::fingerprint(&self.interface_type),
             botocraft_core::fingerprint(&self.private_ip_addresses),
             botocraft_core::fingerprint(&self.ipv6_addresses),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.attachment),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
                 Some(b),
-                0,
+                3,
                 &Self::FIXED,
                 self.fixed_fingerprints(),
             ),
@@ -5984,15 +6094,22 @@ impl NetworkInterface {
     /// by whether a key field is set.
     ///
     /// AWS has no update operation for a `NetworkInterface`: for one that came from AWS,
-    /// `save()` writes tag edits (with the service's tag operations) and sends
-    /// nothing else; change other fields with the
+    /// `save()` sends changes to
+    /// `description`, `source_dest_check`, `groups`
+    /// through the manager's operations for them, writes tag edits (with
+    /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `attachment`: change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)
+    /// - `private_ip_addresses`: change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `NetworkInterface` that exists, say one read
@@ -6005,19 +6122,20 @@ impl NetworkInterface {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "NetworkInterface",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a NetworkInterface",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)")]));
             }
         }
         #[allow(unused_variables)]
-        let sent_update = persisted && self._state.baseline().is_none();
+        let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            self.clone()
+            {
+                let changed = self.changed_fields();
+                if !changed.is_empty() {
+                    crate::ext::network_interface_update(self, &changed).await?;
+                }
+                PrimaryModel::as_saved(self)
+            }
         } else {
             manager.create(self).send().await?
         };
@@ -6382,23 +6500,26 @@ impl NetworkAcl {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 2] = ["network_acl_id", "vpc_id"];
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 4] = ["network_acl_id", "vpc_id", "associations", "entries"];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["network_acl_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.network_acl_id),
             botocraft_core::fingerprint(&self.vpc_id),
+            botocraft_core::fingerprint(&self.associations),
+            botocraft_core::fingerprint(&self.entries),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -6463,9 +6584,14 @@ impl NetworkAcl {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `associations`: change it with `NetworkAcl::objects().replace_association(..)` (ReplaceNetworkAclAssociation)
+    /// - `entries`: change it with `NetworkAcl::objects().create_entry(..)`, `.replace_entry(..)` or `.delete_entry(..)` (CreateNetworkAclEntry, ReplaceNetworkAclEntry, DeleteNetworkAclEntry)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `NetworkAcl` that exists, say one read
@@ -6478,12 +6604,7 @@ impl NetworkAcl {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "NetworkAcl",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a NetworkAcl",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkAcl", &fixed, &Self::IDENTITY, "AWS has no update operation for a NetworkAcl", &[("associations", "change it with `NetworkAcl::objects().replace_association(..)` (ReplaceNetworkAclAssociation)"), ("entries", "change it with `NetworkAcl::objects().create_entry(..)`, `.replace_entry(..)` or `.delete_entry(..)` (CreateNetworkAclEntry, ReplaceNetworkAclEntry, DeleteNetworkAclEntry)")]));
             }
         }
         #[allow(unused_variables)]
@@ -6675,7 +6796,8 @@ impl PlacementGroup {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 7] = [
         "group_name",
         "partition_count",
@@ -6703,8 +6825,8 @@ impl PlacementGroup {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -6768,7 +6890,8 @@ impl PlacementGroup {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -6984,7 +7107,8 @@ impl DhcpOptions {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 2] = ["dhcp_options_id", "dhcp_configurations"];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -6999,8 +7123,8 @@ impl DhcpOptions {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -7068,7 +7192,8 @@ impl DhcpOptions {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -7287,7 +7412,8 @@ impl CustomerGateway {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 7] = [
         "customer_gateway_id",
         "certificate_arn",
@@ -7315,8 +7441,8 @@ impl CustomerGateway {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -7384,7 +7510,8 @@ impl CustomerGateway {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -7674,30 +7801,33 @@ impl VpnGateway {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 4] = [
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 5] = [
         "vpn_gateway_id",
         "availability_zone",
         "type",
         "amazon_side_asn",
+        "vpc_attachments",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["vpn_gateway_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.vpn_gateway_id),
             botocraft_core::fingerprint(&self.availability_zone),
             botocraft_core::fingerprint(&self.r#type),
             botocraft_core::fingerprint(&self.amazon_side_asn),
+            botocraft_core::fingerprint(&self.vpc_attachments),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -7762,9 +7892,13 @@ impl VpnGateway {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `vpc_attachments`: change it with `VpnGateway::objects().attach(..)` or `.detach(..)` (AttachVpnGateway, DetachVpnGateway)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `VpnGateway` that exists, say one read
@@ -7777,12 +7911,7 @@ impl VpnGateway {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "VpnGateway",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a VpnGateway",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("VpnGateway", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnGateway", &[("vpc_attachments", "change it with `VpnGateway::objects().attach(..)` or `.detach(..)` (AttachVpnGateway, DetachVpnGateway)")]));
             }
         }
         #[allow(unused_variables)]
@@ -8043,7 +8172,8 @@ impl VpcPeeringConnection {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 3] = [
         "vpc_peering_connection_id",
         "accepter_vpc_info",
@@ -8063,8 +8193,8 @@ impl VpcPeeringConnection {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -8132,9 +8262,14 @@ impl VpcPeeringConnection {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `accepter_vpc_info`: its peering options change with `VpcPeeringConnection::objects().modify_options(..)` (ModifyVpcPeeringConnectionOptions); the VPCs cannot change
+    /// - `requester_vpc_info`: its peering options change with `VpcPeeringConnection::objects().modify_options(..)` (ModifyVpcPeeringConnectionOptions); the VPCs cannot change
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `VpcPeeringConnection` that exists, say one read
@@ -8147,12 +8282,7 @@ impl VpcPeeringConnection {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "VpcPeeringConnection",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a VpcPeeringConnection",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("VpcPeeringConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpcPeeringConnection", &[("accepter_vpc_info", "its peering options change with `VpcPeeringConnection::objects().modify_options(..)` (ModifyVpcPeeringConnectionOptions); the VPCs cannot change"), ("requester_vpc_info", "its peering options change with `VpcPeeringConnection::objects().modify_options(..)` (ModifyVpcPeeringConnectionOptions); the VPCs cannot change")]));
             }
         }
         #[allow(unused_variables)]
@@ -8504,8 +8634,9 @@ impl VpcEndpoint {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
-    const FIXED: [&'static str; 13] = [
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 14] = [
         "vpc_endpoint_id",
         "vpc_endpoint_type",
         "vpc_id",
@@ -8519,13 +8650,14 @@ impl VpcEndpoint {
         "resource_configuration_arn",
         "service_region",
         "dns_options",
+        "groups",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["vpc_endpoint_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 13] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 14] {
         [
             botocraft_core::fingerprint(&self.vpc_endpoint_id),
             botocraft_core::fingerprint(&self.vpc_endpoint_type),
@@ -8540,12 +8672,13 @@ impl VpcEndpoint {
             botocraft_core::fingerprint(&self.resource_configuration_arn),
             botocraft_core::fingerprint(&self.service_region),
             botocraft_core::fingerprint(&self.dns_options),
+            botocraft_core::fingerprint(&self.groups),
         ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -8613,9 +8746,19 @@ impl VpcEndpoint {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `dns_options`: change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).dns_options(..)` (ModifyVpcEndpoint)
+    /// - `groups`: change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_security_group_ids(..)` / `.remove_security_group_ids(..)` (ModifyVpcEndpoint)
+    /// - `ip_address_type`: change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).ip_address_type(..)` (ModifyVpcEndpoint)
+    /// - `policy_document`: change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).policy_document(..)` (ModifyVpcEndpoint)
+    /// - `private_dns_enabled`: change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).private_dns_enabled(..)` (ModifyVpcEndpoint)
+    /// - `route_table_ids`: change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_route_table_ids(..)` / `.remove_route_table_ids(..)` (ModifyVpcEndpoint)
+    /// - `subnet_ids`: change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_subnet_ids(..)` / `.remove_subnet_ids(..)` (ModifyVpcEndpoint)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `VpcEndpoint` that exists, say one read
@@ -8628,12 +8771,7 @@ impl VpcEndpoint {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "VpcEndpoint",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a VpcEndpoint",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("VpcEndpoint", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpcEndpoint", &[("dns_options", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).dns_options(..)` (ModifyVpcEndpoint)"), ("groups", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_security_group_ids(..)` / `.remove_security_group_ids(..)` (ModifyVpcEndpoint)"), ("ip_address_type", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).ip_address_type(..)` (ModifyVpcEndpoint)"), ("policy_document", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).policy_document(..)` (ModifyVpcEndpoint)"), ("private_dns_enabled", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).private_dns_enabled(..)` (ModifyVpcEndpoint)"), ("route_table_ids", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_route_table_ids(..)` / `.remove_route_table_ids(..)` (ModifyVpcEndpoint)"), ("subnet_ids", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_subnet_ids(..)` / `.remove_subnet_ids(..)` (ModifyVpcEndpoint)")]));
             }
         }
         #[allow(unused_variables)]
@@ -8841,7 +8979,8 @@ impl VpnConnection {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 7] = [
         "vpn_connection_id",
         "customer_gateway_id",
@@ -8869,8 +9008,8 @@ impl VpnConnection {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -8938,9 +9077,15 @@ impl VpnConnection {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `customer_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)
+    /// - `transit_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)
+    /// - `vpn_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `VpnConnection` that exists, say one read
@@ -8953,12 +9098,7 @@ impl VpnConnection {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "VpnConnection",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a VpnConnection",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("VpnConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnConnection", &[("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")]));
             }
         }
         #[allow(unused_variables)]
@@ -9274,7 +9414,8 @@ impl FlowLog {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 11] = [
         "flow_log_id",
         "deliver_logs_permission_arn",
@@ -9310,8 +9451,8 @@ impl FlowLog {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(

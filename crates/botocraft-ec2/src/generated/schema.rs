@@ -7908,6 +7908,47 @@ pub static LastError: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static LaunchPermission: Shape = Shape {
+    name: "LaunchPermission",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("organizationArn"),
+            ..Member::new("OrganizationArn", &String)
+        },
+        Member {
+            location_name: Some("organizationalUnitArn"),
+            ..Member::new("OrganizationalUnitArn", &String)
+        },
+        Member {
+            location_name: Some("userId"),
+            ..Member::new("UserId", &String)
+        },
+        Member {
+            location_name: Some("group"),
+            ..Member::new("Group", &PermissionGroup)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static LaunchPermissionList: Shape = Shape {
+    name: "LaunchPermissionList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("item"),
+            ..Member::new("member", &LaunchPermission)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static LaunchPermissionModifications: Shape = Shape {
+    name: "LaunchPermissionModifications",
+    kind: Kind::Structure(&[
+        Member::new("Add", &LaunchPermissionList),
+        Member::new("Remove", &LaunchPermissionList),
+    ]),
+    xml_namespace: None,
+};
 pub static LaunchTemplate: Shape = Shape {
     name: "LaunchTemplate",
     kind: Kind::Structure(&[
@@ -9396,6 +9437,43 @@ pub static MillisecondDateTime: Shape = Shape {
     kind: Kind::Timestamp(None),
     xml_namespace: None,
 };
+pub static ModifyImageAttributeRequest: Shape = Shape {
+    name: "ModifyImageAttributeRequest",
+    kind: Kind::Structure(&[
+        Member::new("Attribute", &String),
+        Member::new("Description", &AttributeValue),
+        Member::new("ImageId", &ImageId),
+        Member::new("LaunchPermission", &LaunchPermissionModifications),
+        Member::new("OperationType", &OperationType),
+        Member {
+            location_name: Some("ProductCode"),
+            ..Member::new("ProductCodes", &ProductCodeStringList)
+        },
+        Member {
+            location_name: Some("UserGroup"),
+            ..Member::new("UserGroups", &UserGroupStringList)
+        },
+        Member {
+            location_name: Some("UserId"),
+            ..Member::new("UserIds", &UserIdStringList)
+        },
+        Member::new("Value", &String),
+        Member {
+            location_name: Some("OrganizationArn"),
+            ..Member::new("OrganizationArns", &OrganizationArnStringList)
+        },
+        Member {
+            location_name: Some("OrganizationalUnitArn"),
+            ..Member::new("OrganizationalUnitArns", &OrganizationalUnitArnStringList)
+        },
+        Member::new("ImdsSupport", &AttributeValue),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static ModifyInstanceAttributeRequest: Shape = Shape {
     name: "ModifyInstanceAttributeRequest",
     kind: Kind::Structure(&[
@@ -9533,6 +9611,32 @@ pub static ModifyNetworkInterfaceAttributeRequest: Shape = Shape {
             location_name: Some("attachment"),
             ..Member::new("Attachment", &NetworkInterfaceAttachmentChanges)
         },
+    ]),
+    xml_namespace: None,
+};
+pub static ModifySubnetAttributeRequest: Shape = Shape {
+    name: "ModifySubnetAttributeRequest",
+    kind: Kind::Structure(&[
+        Member::new("AssignIpv6AddressOnCreation", &AttributeBooleanValue),
+        Member::new("MapPublicIpOnLaunch", &AttributeBooleanValue),
+        Member {
+            location_name: Some("subnetId"),
+            ..Member::new("SubnetId", &SubnetId)
+        },
+        Member::new("MapCustomerOwnedIpOnLaunch", &AttributeBooleanValue),
+        Member::new("CustomerOwnedIpv4Pool", &CoipPoolId),
+        Member::new("EnableDns64", &AttributeBooleanValue),
+        Member::new("PrivateDnsHostnameTypeOnLaunch", &HostnameType),
+        Member::new(
+            "EnableResourceNameDnsARecordOnLaunch",
+            &AttributeBooleanValue,
+        ),
+        Member::new(
+            "EnableResourceNameDnsAAAARecordOnLaunch",
+            &AttributeBooleanValue,
+        ),
+        Member::new("EnableLniAtDeviceIndex", &Integer),
+        Member::new("DisableLniAtDeviceIndex", &AttributeBooleanValue),
     ]),
     xml_namespace: None,
 };
@@ -10918,6 +11022,11 @@ pub static OdbNetworkArn: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static OperationType: Shape = Shape {
+    name: "OperationType",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static OperatorRequest: Shape = Shape {
     name: "OperatorRequest",
     kind: Kind::Structure(&[Member::new("Principal", &String)]),
@@ -10939,6 +11048,28 @@ pub static OperatorResponse: Shape = Shape {
             ..Member::new("HiddenByDefault", &Boolean)
         },
     ]),
+    xml_namespace: None,
+};
+pub static OrganizationArnStringList: Shape = Shape {
+    name: "OrganizationArnStringList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("OrganizationArn"),
+            ..Member::new("member", &String)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static OrganizationalUnitArnStringList: Shape = Shape {
+    name: "OrganizationalUnitArnStringList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("OrganizationalUnitArn"),
+            ..Member::new("member", &String)
+        },
+        flattened: false,
+    },
     xml_namespace: None,
 };
 pub static OwnerStringList: Shape = Shape {
@@ -11062,6 +11193,11 @@ pub static PerformanceFactorReferenceSetRequest: Shape = Shape {
         },
         flattened: false,
     },
+    xml_namespace: None,
+};
+pub static PermissionGroup: Shape = Shape {
+    name: "PermissionGroup",
+    kind: Kind::String,
     xml_namespace: None,
 };
 pub static Phase1DHGroupNumbersList: Shape = Shape {
@@ -11650,6 +11786,17 @@ pub static ProductCodeList: Shape = Shape {
         member: &Member {
             location_name: Some("item"),
             ..Member::new("member", &ProductCode)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static ProductCodeStringList: Shape = Shape {
+    name: "ProductCodeStringList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("ProductCode"),
+            ..Member::new("member", &String)
         },
         flattened: false,
     },
@@ -14249,6 +14396,17 @@ pub static UsageClassTypeList: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static UserGroupStringList: Shape = Shape {
+    name: "UserGroupStringList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("UserGroup"),
+            ..Member::new("member", &String)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
 pub static UserIdGroupPair: Shape = Shape {
     name: "UserIdGroupPair",
     kind: Kind::Structure(&[
@@ -14289,6 +14447,17 @@ pub static UserIdGroupPairList: Shape = Shape {
         member: &Member {
             location_name: Some("item"),
             ..Member::new("member", &UserIdGroupPair)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static UserIdStringList: Shape = Shape {
+    name: "UserIdStringList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("UserId"),
+            ..Member::new("member", &String)
         },
         flattened: false,
     },

@@ -16454,6 +16454,90 @@ impl Described for DeleteSubnetRequest {
     }
 }
 
+/// The `ModifySubnetAttributeRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifySubnetAttributeRequest {
+    /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
+    #[serde(
+        rename = "AssignIpv6AddressOnCreation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assign_ipv6_address_on_creation: Option<AttributeBooleanValue>,
+    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a public IPv4 address.
+    #[serde(
+        rename = "MapPublicIpOnLaunch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub map_public_ip_on_launch: Option<AttributeBooleanValue>,
+    /// The ID of the subnet.
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a customer-owned IPv4 address.
+    #[serde(
+        rename = "MapCustomerOwnedIpOnLaunch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub map_customer_owned_ip_on_launch: Option<AttributeBooleanValue>,
+    /// The customer-owned IPv4 address pool associated with the subnet.
+    #[serde(
+        rename = "CustomerOwnedIpv4Pool",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_owned_ipv4_pool: Option<String>,
+    /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
+    #[serde(
+        rename = "EnableDns64",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dns64: Option<AttributeBooleanValue>,
+    /// The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
+    #[serde(
+        rename = "PrivateDnsHostnameTypeOnLaunch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub private_dns_hostname_type_on_launch: Option<HostnameType>,
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    #[serde(
+        rename = "EnableResourceNameDnsARecordOnLaunch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_resource_name_dns_a_record_on_launch: Option<AttributeBooleanValue>,
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    #[serde(
+        rename = "EnableResourceNameDnsAAAARecordOnLaunch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_resource_name_dns_aaaa_record_on_launch: Option<AttributeBooleanValue>,
+    /// Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1). A local network interface cannot be the primary network interface (eth0).
+    #[serde(
+        rename = "EnableLniAtDeviceIndex",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_lni_at_device_index: Option<i32>,
+    /// Specify `true` to indicate that local network interfaces at the current position should be disabled.
+    #[serde(
+        rename = "DisableLniAtDeviceIndex",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disable_lni_at_device_index: Option<AttributeBooleanValue>,
+}
+
+impl Described for ModifySubnetAttributeRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifySubnetAttributeRequest
+    }
+}
+
 /// The `DescribeSecurityGroupsRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeSecurityGroupsRequest {
@@ -19097,6 +19181,182 @@ pub struct DisableImageDeregistrationProtectionResult {
 impl Described for DisableImageDeregistrationProtectionResult {
     fn shape() -> &'static Shape {
         &schema::DisableImageDeregistrationProtectionResult
+    }
+}
+
+/// Contains the parameters for ModifyImageAttribute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyImageAttributeRequest {
+    /// The name of the attribute to modify.
+    #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    /// A new description for the AMI.
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<AttributeValue>,
+    /// The ID of the AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// A new launch permission for the AMI.
+    #[serde(
+        rename = "LaunchPermission",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub launch_permission: Option<LaunchPermissionModifications>,
+    /// The operation type. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[serde(
+        rename = "OperationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<OperationType>,
+    /// Not supported.
+    #[serde(
+        rename = "ProductCodes",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_codes: Option<Vec<String>>,
+    /// The user groups. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[serde(
+        rename = "UserGroups",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_groups: Option<Vec<String>>,
+    /// The Amazon Web Services account IDs. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[serde(
+        rename = "UserIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_ids: Option<Vec<String>>,
+    /// The value of the attribute being modified. This parameter can be used only when the `Attribute` parameter is `description` or `imdsSupport`.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The Amazon Resource Name (ARN) of an organization. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[serde(
+        rename = "OrganizationArns",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_arns: Option<Vec<String>>,
+    /// The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[serde(
+        rename = "OrganizationalUnitArns",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organizational_unit_arns: Option<Vec<String>>,
+    /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see Configure the AMI in the Amazon EC2 User Guide.
+    #[serde(
+        rename = "ImdsSupport",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imds_support: Option<AttributeValue>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifyImageAttributeRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyImageAttributeRequest
+    }
+}
+
+/// Describes a launch permission modification.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchPermissionModifications {
+    /// The Amazon Web Services account ID, organization ARN, or OU ARN to add to the list of launch permissions for the AMI.
+    #[serde(
+        rename = "Add",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub add: Option<Vec<LaunchPermission>>,
+    /// The Amazon Web Services account ID, organization ARN, or OU ARN to remove from the list of launch permissions for the AMI.
+    #[serde(
+        rename = "Remove",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remove: Option<Vec<LaunchPermission>>,
+}
+
+impl Described for LaunchPermissionModifications {
+    fn shape() -> &'static Shape {
+        &schema::LaunchPermissionModifications
+    }
+}
+
+/// Describes a launch permission.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchPermission {
+    /// The Amazon Resource Name (ARN) of an organization.
+    #[serde(
+        rename = "OrganizationArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of an organizational unit (OU).
+    #[serde(
+        rename = "OrganizationalUnitArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organizational_unit_arn: Option<String>,
+    /// The Amazon Web Services account ID.
+    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The name of the group.
+    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<PermissionGroup>,
+}
+
+impl Described for LaunchPermission {
+    fn shape() -> &'static Shape {
+        &schema::LaunchPermission
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `PermissionGroup` values.
+    pub enum PermissionGroup {
+        All = "all",
+    }
+}
+
+impl Described for PermissionGroup {
+    fn shape() -> &'static Shape {
+        &schema::PermissionGroup
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `OperationType` values.
+    pub enum OperationType {
+        Add = "add",
+        Remove = "remove",
+    }
+}
+
+impl Described for OperationType {
+    fn shape() -> &'static Shape {
+        &schema::OperationType
     }
 }
 

@@ -272,7 +272,8 @@ impl Repository {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 4] = [
         "repository_name",
         "registry_id",
@@ -294,8 +295,8 @@ impl Repository {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -357,7 +358,8 @@ impl Repository {
     /// create/update operation cannot carry them.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///

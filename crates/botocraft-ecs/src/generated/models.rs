@@ -216,7 +216,8 @@ impl Cluster {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 4] = [
         "cluster_arn",
         "cluster_name",
@@ -238,8 +239,8 @@ impl Cluster {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -297,7 +298,8 @@ impl Cluster {
     /// create/update operation cannot carry them.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -578,7 +580,8 @@ impl TaskDefinition {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 1] = ["task_definition_arn"];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -590,8 +593,8 @@ impl TaskDefinition {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -613,7 +616,8 @@ impl TaskDefinition {
     /// create/update operation cannot carry them.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     pub async fn save(&mut self) -> Result<()> {
@@ -966,7 +970,8 @@ impl Service {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 7] = [
         "cluster_arn",
         "service_name",
@@ -994,8 +999,8 @@ impl Service {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -1053,7 +1058,8 @@ impl Service {
     /// create/update operation cannot carry them.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -1068,13 +1074,21 @@ impl Service {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_hinted(
+                return Err(botocraft_core::baseline::fixed_edit_error_by(
                     "Service",
                     &fixed,
                     &Self::IDENTITY,
                     "UpdateService cannot change it",
-                    &["deployment_controller", "availability_zone_rebalancing"],
-                    "use Service::objects().partial_update(..)",
+                    &[
+                        (
+                            "deployment_controller",
+                            "use Service::objects().partial_update(..)",
+                        ),
+                        (
+                            "availability_zone_rebalancing",
+                            "use Service::objects().partial_update(..)",
+                        ),
+                    ],
                 ));
             }
         }
@@ -1508,7 +1522,8 @@ impl Task {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 9] = [
         "task_arn",
         "cluster_arn",
@@ -1540,8 +1555,8 @@ impl Task {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -1602,7 +1617,8 @@ impl Task {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -2181,7 +2197,8 @@ impl CapacityProvider {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 6] = [
         "capacity_provider_arn",
         "name",
@@ -2230,8 +2247,8 @@ impl CapacityProvider {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -2296,7 +2313,8 @@ impl CapacityProvider {
     /// create/update operation cannot carry them.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -2572,7 +2590,8 @@ impl TaskSet {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 11] = [
         "task_set_arn",
         "cluster_arn",
@@ -2608,8 +2627,8 @@ impl TaskSet {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -2667,7 +2686,8 @@ impl TaskSet {
     /// create/update operation cannot carry them.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -3199,7 +3219,8 @@ impl Daemon {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 2] = ["daemon_arn", "cluster_arn"];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -3214,8 +3235,8 @@ impl Daemon {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -3271,7 +3292,8 @@ impl Daemon {
     /// returned by a manager is updated), never by whether a key field is set.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -3480,7 +3502,8 @@ impl DaemonTaskDefinition {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 10] = [
         "daemon_task_definition_arn",
         "family",
@@ -3514,8 +3537,8 @@ impl DaemonTaskDefinition {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -3582,7 +3605,8 @@ impl DaemonTaskDefinition {
     /// it has them).
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
@@ -4302,7 +4326,8 @@ impl ExpressGatewayService {
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
-    /// ([`Self::IDENTITY`]), then those only its create takes.
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
     const FIXED: [&'static str; 4] = [
         "service_arn",
         "service_name",
@@ -4324,8 +4349,8 @@ impl ExpressGatewayService {
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:
-    /// a field naming the resource, or one only its create takes. `save()`
-    /// refuses such a model before sending anything rather than drop the edit.
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -4386,7 +4411,8 @@ impl ExpressGatewayService {
     /// create/update operation cannot carry them.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
-    /// naming the resource, or one only the create takes: see
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///

@@ -1,0 +1,135 @@
+//! `save()` of a fetched subnet or network interface: AWS has no update
+//! operation for either, only a `Modify*Attribute` call that takes one
+//! attribute at a time. The definitions' `track` fields are sent here, each
+//! through its own call, as an instance's are (`instance_update`).
+
+use botocraft_core::{Error, Result};
+
+use crate::generated::*;
+
+use super::missing;
+
+fn unset(model: &str, field: &str) -> Error {
+    Error::validation(format!(
+        "{model}.{field} was cleared, but AWS cannot unset it: set a value or leave it as fetched"
+    ))
+}
+
+fn flag(value: bool) -> AttributeBooleanValue {
+    AttributeBooleanValue { value: Some(value) }
+}
+
+/// Sends a fetched subnet's changed attributes (`changed`, from its `track`
+/// fields), each with its own `ModifySubnetAttribute`. The private DNS name
+/// options are three attributes: each one set is sent when they changed.
+pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> Result<()> {
+    let id = subnet
+        .subnet_id
+        .clone()
+        .ok_or_else(|| missing("Subnet", "save", "SubnetId"))?;
+    let manager = subnet.manager();
+    let unset = |field: &str| unset("Subnet", field);
+    for field in changed {
+        let request = manager.modify_attribute(id.as_str());
+        match *field {
+            "map_public_ip_on_launch" => {
+                let v = subnet.map_public_ip_on_launch.ok_or_else(|| unset(field))?;
+                request.map_public_ip_on_launch(flag(v)).await?;
+            }
+            "assign_ipv6_address_on_creation" => {
+                let v = subnet
+                    .assign_ipv6_address_on_creation
+                    .ok_or_else(|| unset(field))?;
+                request.assign_ipv6_address_on_creation(flag(v)).await?;
+            }
+            "enable_dns64" => {
+                let v = subnet.enable_dns64.ok_or_else(|| unset(field))?;
+                request.enable_dns64(flag(v)).await?;
+            }
+            "private_dns_name_options_on_launch" => {
+                let options = subnet
+                    .private_dns_name_options_on_launch
+                    .as_ref()
+                    .ok_or_else(|| unset(field))?;
+                if let Some(t) = &options.hostname_type {
+                    manager
+                        .modify_attribute(id.as_str())
+                        .private_dns_hostname_type_on_launch(t.clone())
+                        .await?;
+                }
+                if let Some(v) = options.enable_resource_name_dns_a_record {
+                    manager
+                        .modify_attribute(id.as_str())
+                        .enable_resource_name_dns_a_record_on_launch(flag(v))
+                        .await?;
+                }
+                if let Some(v) = options.enable_resource_name_dns_aaaa_record {
+                    manager
+                        .modify_attribute(id.as_str())
+                        .enable_resource_name_dns_aaaa_record_on_launch(flag(v))
+                        .await?;
+                }
+            }
+            other => {
+                return Err(Error::validation(format!(
+                    "internal: Subnet.save() has no operation for the tracked field {other}"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sends a fetched network interface's changed `description`,
+/// `source_dest_check` and security `groups` (by id), each with its own
+/// `ModifyNetworkInterfaceAttribute`.
+pub(crate) async fn network_interface_update(
+    eni: &NetworkInterface,
+    changed: &[&'static str],
+) -> Result<()> {
+    let id = eni
+        .network_interface_id
+        .clone()
+        .ok_or_else(|| missing("NetworkInterface", "save", "NetworkInterfaceId"))?;
+    let manager = eni.manager();
+    let unset = |field: &str| unset("NetworkInterface", field);
+    for field in changed {
+        let request = manager.modify(id.as_str());
+        match *field {
+            "description" => {
+                // An empty description is how AWS clears one.
+                let value = AttributeValue {
+                    value: Some(eni.description.clone().unwrap_or_default()),
+                };
+                request.description(value).await?;
+            }
+            "source_dest_check" => {
+                let v = eni.source_dest_check.ok_or_else(|| unset(field))?;
+                request.source_dest_check(flag(v)).await?;
+            }
+            "groups" => {
+                let groups = eni.groups.as_deref().ok_or_else(|| unset(field))?;
+                let ids = groups
+                    .iter()
+                    .map(|g| {
+                        g.group_id.clone().filter(|id| !id.is_empty()).ok_or_else(|| {
+                            Error::validation(
+                                "NetworkInterface.groups: every group needs its `group_id` (ModifyNetworkInterfaceAttribute takes ids)",
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<String>>>()?;
+                if ids.is_empty() {
+                    return Err(Error::validation(
+                        "NetworkInterface.groups is empty, but an interface needs at least one security group",
+                    ));
+                }
+                request.groups(ids).await?;
+            }
+            other => return Err(Error::validation(format!(
+                "internal: NetworkInterface.save() has no operation for the tracked field {other}"
+            ))),
+        }
+    }
+    Ok(())
+}

@@ -2572,3 +2572,62 @@ async fn edits_other_operations_make_are_refused_by_save() {
         .unwrap();
     assert_eq!(again.nat_gateway_addresses, addresses_before);
 }
+
+/// A waiter on a resource that does not exist ends with `Error::NotFound`
+/// for it (README: Waiters), whatever the waiter's acceptors; one waiting
+/// for the resource to be gone succeeds.
+#[tokio::test]
+async fn waiters_on_missing_resources_are_not_found() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let volume = Volume {
+        volume_id: Some("vol-0123456789abcdef0".into()),
+        ..Default::default()
+    }
+    .using(s);
+    assert_not_found(
+        quick(volume.wait_until_available()).await,
+        "InvalidVolume.NotFound",
+    );
+    quick(volume.wait_until_deleted())
+        .await
+        .expect("a missing volume is deleted");
+    let vpc = Vpc {
+        vpc_id: Some("vpc-0123456789abcdef0".into()),
+        ..Default::default()
+    }
+    .using(s);
+    assert_not_found(
+        quick(vpc.wait_until_available()).await,
+        "InvalidVpcID.NotFound",
+    );
+    let snapshot = Snapshot {
+        snapshot_id: Some("snap-0123456789abcdef0".into()),
+        ..Default::default()
+    }
+    .using(s);
+    assert_not_found(
+        quick(snapshot.wait_until_completed()).await,
+        "InvalidSnapshot.NotFound",
+    );
+    let ami = Ami {
+        image_id: Some("ami-0123456789abcdef0".into()),
+        ..Default::default()
+    }
+    .using(s);
+    assert_not_found(
+        quick(ami.wait_until_available()).await,
+        "InvalidAMIID.NotFound",
+    );
+    let eni = botocraft::ec2::NetworkInterface {
+        network_interface_id: Some("eni-0123456789abcdef0".into()),
+        ..Default::default()
+    }
+    .using(s);
+    assert_not_found(
+        quick(eni.wait_until_available()).await,
+        "InvalidNetworkInterfaceID.NotFound",
+    );
+}

@@ -1567,6 +1567,21 @@ impl<'a> Emitter<'a> {
                 serde_json::to_string(code).unwrap()
             ));
         }
+        // A poll about a resource that does not exist is `Error::NotFound`
+        // (its code kept, so an `error` acceptor on it still matches: a
+        // "wait until deleted" waiter ends in success).
+        let (map, key_clone) = if model.not_found.is_empty() {
+            (String::new(), "")
+        } else {
+            let codes: Vec<String> = model.not_found.iter().map(|c| format!("{c:?}")).collect();
+            (
+                format!(
+                    ".map_err(|e| botocraft_core::error::map_not_found(e, &[{}], {name:?}, &key))",
+                    codes.join(", ")
+                ),
+                "            let key = key.clone();\n",
+            )
+        };
         let doc = w.doc.clone().unwrap_or_else(|| {
             format!(
                 "Waits until the `{}` waiter from the service model succeeds.",
@@ -1575,8 +1590,12 @@ impl<'a> Emitter<'a> {
         });
         let _ = writeln!(
             out,
-            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default (with\n    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with\n    /// [`Error::Timeout`] when it gives up.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                call::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, {wrapper}, &input).await\n            }}\n        }})\n        .about(super::SERVICE.name, {name:?}, self.pk().map(|k| k.to_string()).unwrap_or_default())\n    }}\n",
+            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default (with\n    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with\n    /// [`Error::Timeout`] when it gives up{nf_doc}.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n{key_let}        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n{key_clone}            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                call::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, {wrapper}, &input).await{map}\n            }}\n        }})\n        .about(super::SERVICE.name, {name:?}, self.pk().map(|k| k.to_string()).unwrap_or_default())\n    }}\n",
             op = waiter.operation,
+            map = map,
+            key_clone = key_clone,
+            key_let = if key_clone.is_empty() { "" } else { "        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();\n" },
+            nf_doc = if model.not_found.is_empty() { "" } else { ", and with [`Error::NotFound`]\n    /// when the resource does not exist (unless that is what it waits for)" },
             delay = waiter.delay,
             max = waiter.max_attempts,
             fname = w.name,

@@ -463,6 +463,13 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                     })
                 }
                 Decision::Failure { message, missing } => {
+                    // A failure acceptor matched the error saying the
+                    // resource does not exist (EC2's
+                    // `InvalidNetworkInterfaceID.NotFound`, turned into
+                    // NotFound by the poll): that is the answer.
+                    if let Err(err @ Error::NotFound { .. }) = result {
+                        return Err(err);
+                    }
                     return Err(match subject {
                         Some((service, resource, key)) if missing => Error::NotFound {
                             service,
@@ -480,7 +487,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                             request_id: None,
                             status: 0,
                         },
-                    })
+                    });
                 }
                 Decision::Retry => {
                     // A poll that failed and was retried on (an `error`
@@ -1730,7 +1737,16 @@ mod tests {
             message: None,
             request_id: None,
         };
+        // A failure acceptor matching a poll that found no such resource
+        // ends the wait with that NotFound, not a WaiterFailure.
         let (waiter, _) = scripted(NOT_FOUND, 5, vec![Err(not_found)]);
+        let err = waiter.await.unwrap_err();
+        assert!(
+            matches!(&err, Error::NotFound { resource: "Service", key, .. } if key == "web"),
+            "{err:?}"
+        );
+        // Any other error a failure acceptor matches is a WaiterFailure.
+        let (waiter, _) = scripted(NOT_FOUND, 5, vec![Err(service_error("Gone", 404))]);
         assert_eq!(waiter.await.unwrap_err().code(), Some("WaiterFailure"));
 
         const NO_ERROR: &[Acceptor] = &[Acceptor {

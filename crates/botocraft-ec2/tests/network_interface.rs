@@ -551,3 +551,26 @@ async fn save_refuses_an_attachment_edit_and_names_the_calls() {
     );
     f.done();
 }
+
+/// Waiting on an interface that does not exist is `Error::NotFound` (the
+/// waiter's failure acceptor on the code), not a `WaiterFailure`.
+#[tokio::test]
+async fn wait_until_available_on_a_missing_interface_is_not_found() {
+    let f = fx("network_interface_get_missing");
+    let eni = NetworkInterface {
+        network_interface_id: Some("eni-dead".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let err = eni.wait_until_available().delay(TICK).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidNetworkInterfaceID.NotFound"));
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!(*resource, "NetworkInterface");
+            assert_eq!(key, "eni-dead");
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}

@@ -243,3 +243,22 @@ async fn awaiting_a_deleted_waiter_is_ok_once_the_volume_is_gone() {
     assert!(gone.volumes.unwrap_or_default().is_empty());
     f.done();
 }
+
+/// Waiting for a volume that does not exist to be available is
+/// `Error::NotFound` for it, not the service error.
+#[tokio::test]
+async fn wait_until_available_on_a_missing_volume_is_not_found() {
+    let f = fx("volume_get_not_found");
+    let v = Volume {
+        volume_id: Some("vol-404".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let err = v.wait_until_available().delay(TICK).await.unwrap_err();
+    assert!(
+        matches!(&err, botocraft_core::Error::NotFound { resource: "Volume", key, .. } if key == "vol-404"),
+        "{err:?}"
+    );
+    assert_eq!(err.code(), Some("InvalidVolume.NotFound"));
+    f.done();
+}

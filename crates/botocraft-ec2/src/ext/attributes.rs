@@ -126,9 +126,11 @@ pub(crate) async fn network_interface_update(
                 }
                 request.groups(ids).await?;
             }
-            other => return Err(Error::validation(format!(
+            other => {
+                return Err(Error::validation(format!(
                 "internal: NetworkInterface.save() has no operation for the tracked field {other}"
-            ))),
+            )))
+            }
         }
     }
     Ok(())

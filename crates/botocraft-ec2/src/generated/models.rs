@@ -389,7 +389,8 @@ impl Vpc {
     ///
     /// Polls `DescribeVpcs` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_available(&self) -> Waiter<DescribeVpcsResult> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "pathAll",
@@ -398,6 +399,7 @@ impl Vpc {
             expected: "\"available\"",
         }];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeVpcsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpcsRequest::default();
@@ -423,6 +425,7 @@ impl Vpc {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -436,6 +439,14 @@ impl Vpc {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidVpcID.NotFound"],
+                            "Vpc",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -1666,7 +1677,8 @@ impl Instance {
     ///
     /// Polls `DescribeInstances` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_running(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1701,6 +1713,7 @@ impl Instance {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeInstancesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeInstancesRequest::default();
@@ -1728,6 +1741,7 @@ impl Instance {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -1741,6 +1755,14 @@ impl Instance {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidInstanceID.NotFound"],
+                            "Instance",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -1755,7 +1777,8 @@ impl Instance {
     ///
     /// Polls `DescribeInstances` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_stopped(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1778,6 +1801,7 @@ impl Instance {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeInstancesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeInstancesRequest::default();
@@ -1805,6 +1829,7 @@ impl Instance {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -1818,6 +1843,14 @@ impl Instance {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidInstanceID.NotFound"],
+                            "Instance",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -1832,7 +1865,8 @@ impl Instance {
     ///
     /// Polls `DescribeInstances` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_terminated(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1855,6 +1889,7 @@ impl Instance {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeInstancesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeInstancesRequest::default();
@@ -1882,6 +1917,7 @@ impl Instance {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -1895,6 +1931,14 @@ impl Instance {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidInstanceID.NotFound"],
+                            "Instance",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -2223,7 +2267,8 @@ impl Ami {
     ///
     /// Polls `DescribeImages` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_available(&self) -> Waiter<DescribeImagesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2240,6 +2285,7 @@ impl Ami {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeImagesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeImagesRequest::default();
@@ -2265,6 +2311,7 @@ impl Ami {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -2278,6 +2325,14 @@ impl Ami {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidAMIID.NotFound"],
+                            "Ami",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -2602,7 +2657,8 @@ impl InternetGateway {
     ///
     /// Polls `DescribeInternetGateways` every 5 s, at most 6 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_exists(&self) -> Waiter<DescribeInternetGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2625,6 +2681,7 @@ impl InternetGateway {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeInternetGatewaysRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeInternetGatewaysRequest::default();
@@ -2644,6 +2701,7 @@ impl InternetGateway {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -2657,6 +2715,14 @@ impl InternetGateway {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidInternetGatewayID.NotFound"],
+                            "InternetGateway",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -3371,7 +3437,8 @@ impl NatGateway {
     ///
     /// Polls `DescribeNatGateways` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_available(&self) -> Waiter<DescribeNatGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3406,6 +3473,7 @@ impl NatGateway {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeNatGatewaysRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeNatGatewaysRequest::default();
@@ -3433,6 +3501,7 @@ impl NatGateway {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -3446,6 +3515,14 @@ impl NatGateway {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["NatGatewayNotFound"],
+                            "NatGateway",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -3460,7 +3537,8 @@ impl NatGateway {
     ///
     /// Polls `DescribeNatGateways` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_deleted(&self) -> Waiter<DescribeNatGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3477,6 +3555,7 @@ impl NatGateway {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeNatGatewaysRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeNatGatewaysRequest::default();
@@ -3504,6 +3583,7 @@ impl NatGateway {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -3517,6 +3597,14 @@ impl NatGateway {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["NatGatewayNotFound"],
+                            "NatGateway",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -4276,7 +4364,8 @@ impl Volume {
     ///
     /// Polls `DescribeVolumes` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_available(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4293,6 +4382,7 @@ impl Volume {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeVolumesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVolumesRequest::default();
@@ -4320,6 +4410,7 @@ impl Volume {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -4333,6 +4424,14 @@ impl Volume {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidVolume.NotFound"],
+                            "Volume",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -4347,7 +4446,8 @@ impl Volume {
     ///
     /// Polls `DescribeVolumes` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_in_use(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4364,6 +4464,7 @@ impl Volume {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeVolumesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVolumesRequest::default();
@@ -4389,6 +4490,7 @@ impl Volume {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -4402,6 +4504,14 @@ impl Volume {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidVolume.NotFound"],
+                            "Volume",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -4416,7 +4526,8 @@ impl Volume {
     ///
     /// Polls `DescribeVolumes` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4433,6 +4544,7 @@ impl Volume {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeVolumesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVolumesRequest::default();
@@ -4460,6 +4572,7 @@ impl Volume {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -4473,6 +4586,14 @@ impl Volume {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidVolume.NotFound"],
+                            "Volume",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -4809,7 +4930,8 @@ impl Snapshot {
     ///
     /// Polls `DescribeSnapshots` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_completed(&self) -> Waiter<DescribeSnapshotsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4826,6 +4948,7 @@ impl Snapshot {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeSnapshotsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeSnapshotsRequest::default();
@@ -4853,6 +4976,7 @@ impl Snapshot {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -4866,6 +4990,14 @@ impl Snapshot {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidSnapshot.NotFound"],
+                            "Snapshot",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -5076,7 +5208,8 @@ impl KeyPair {
     ///
     /// Polls `DescribeKeyPairs` every 5 s, at most 6 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_exists(&self) -> Waiter<DescribeKeyPairsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -5093,6 +5226,7 @@ impl KeyPair {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeKeyPairsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeKeyPairsRequest::default();
@@ -5120,6 +5254,7 @@ impl KeyPair {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -5133,6 +5268,14 @@ impl KeyPair {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidKeyPair.NotFound"],
+                            "KeyPair",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -6205,7 +6348,8 @@ impl NetworkInterface {
     ///
     /// Polls `DescribeNetworkInterfaces` every 20 s, at most 10 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_available(&self) -> Waiter<DescribeNetworkInterfacesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -6222,6 +6366,7 @@ impl NetworkInterface {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeNetworkInterfacesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeNetworkInterfacesRequest::default();
@@ -6241,6 +6386,7 @@ impl NetworkInterface {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -6254,6 +6400,14 @@ impl NetworkInterface {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidNetworkInterfaceID.NotFound"],
+                            "NetworkInterface",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -7608,7 +7762,8 @@ impl CustomerGateway {
     ///
     /// Polls `DescribeCustomerGateways` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_available(&self) -> Waiter<DescribeCustomerGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -7631,6 +7786,7 @@ impl CustomerGateway {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeCustomerGatewaysRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeCustomerGatewaysRequest::default();
@@ -7650,6 +7806,7 @@ impl CustomerGateway {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -7663,6 +7820,14 @@ impl CustomerGateway {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidCustomerGatewayID.NotFound"],
+                            "CustomerGateway",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -8356,7 +8521,8 @@ impl VpcPeeringConnection {
     ///
     /// Polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_exists(&self) -> Waiter<DescribeVpcPeeringConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -8373,6 +8539,7 @@ impl VpcPeeringConnection {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeVpcPeeringConnectionsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpcPeeringConnectionsRequest::default();
@@ -8392,6 +8559,7 @@ impl VpcPeeringConnection {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -8405,6 +8573,17 @@ impl VpcPeeringConnection {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &[
+                                "InvalidVpcPeeringConnectionID.NotFound",
+                                "InvalidVpcPeeringConnectionId.NotFound",
+                            ],
+                            "VpcPeeringConnection",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -8419,7 +8598,8 @@ impl VpcPeeringConnection {
     ///
     /// Polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVpcPeeringConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -8436,6 +8616,7 @@ impl VpcPeeringConnection {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeVpcPeeringConnectionsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpcPeeringConnectionsRequest::default();
@@ -8455,6 +8636,7 @@ impl VpcPeeringConnection {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -8468,6 +8650,17 @@ impl VpcPeeringConnection {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &[
+                                "InvalidVpcPeeringConnectionID.NotFound",
+                                "InvalidVpcPeeringConnectionId.NotFound",
+                            ],
+                            "VpcPeeringConnection",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -9175,7 +9368,8 @@ impl VpnConnection {
     ///
     /// Polls `DescribeVpnConnections` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_available(&self) -> Waiter<DescribeVpnConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -9198,6 +9392,7 @@ impl VpnConnection {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeVpnConnectionsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpnConnectionsRequest::default();
@@ -9217,6 +9412,7 @@ impl VpnConnection {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -9230,6 +9426,14 @@ impl VpnConnection {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidVpnConnectionID.NotFound"],
+                            "VpnConnection",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -9244,7 +9448,8 @@ impl VpnConnection {
     ///
     /// Polls `DescribeVpnConnections` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVpnConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -9261,6 +9466,7 @@ impl VpnConnection {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeVpnConnectionsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeVpnConnectionsRequest::default();
@@ -9280,6 +9486,7 @@ impl VpnConnection {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -9293,6 +9500,14 @@ impl VpnConnection {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidVpnConnectionID.NotFound"],
+                            "VpnConnection",
+                            &key,
+                        )
+                    })
                 }
             },
         )

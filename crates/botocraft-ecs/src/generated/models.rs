@@ -1172,10 +1172,12 @@ impl Service {
     ///
     /// Polls `DescribeServices` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_stable(&self) -> Waiter<DescribeServicesResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor { matcher: "pathAny", argument: "failures[].reason", state: "failure", expected: "\"MISSING\"" }, Acceptor { matcher: "pathAny", argument: "services[].status", state: "failure", expected: "\"DRAINING\"" }, Acceptor { matcher: "pathAny", argument: "services[].status", state: "failure", expected: "\"INACTIVE\"" }, Acceptor { matcher: "path", argument: "length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`", state: "success", expected: "true" }];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeServicesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeServicesRequest::default();
@@ -1213,6 +1215,7 @@ impl Service {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -1226,6 +1229,14 @@ impl Service {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["ServiceNotFoundException", "ClusterNotFoundException"],
+                            "Service",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -1240,7 +1251,8 @@ impl Service {
     ///
     /// Polls `DescribeServices` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_inactive(&self) -> Waiter<DescribeServicesResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1257,6 +1269,7 @@ impl Service {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeServicesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeServicesRequest::default();
@@ -1294,6 +1307,7 @@ impl Service {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -1307,6 +1321,14 @@ impl Service {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["ServiceNotFoundException", "ClusterNotFoundException"],
+                            "Service",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -1712,7 +1734,8 @@ impl Task {
     ///
     /// Polls `DescribeTasks` every 6 s, at most 100 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_running(&self) -> Waiter<DescribeTasksResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1735,6 +1758,7 @@ impl Task {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeTasksRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeTasksRequest::default();
@@ -1770,6 +1794,7 @@ impl Task {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -1783,6 +1808,14 @@ impl Task {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["ClusterNotFoundException"],
+                            "Task",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -1797,7 +1830,8 @@ impl Task {
     ///
     /// Polls `DescribeTasks` every 6 s, at most 100 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_stopped(&self) -> Waiter<DescribeTasksResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "pathAll",
@@ -1806,6 +1840,7 @@ impl Task {
             expected: "\"STOPPED\"",
         }];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeTasksRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeTasksRequest::default();
@@ -1841,6 +1876,7 @@ impl Task {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -1854,6 +1890,14 @@ impl Task {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["ClusterNotFoundException"],
+                            "Task",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -3355,7 +3399,8 @@ impl Daemon {
     ///
     /// Polls `DescribeDaemon` every 15 s, at most 8 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_active(&self) -> Waiter<DescribeDaemonResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3372,6 +3417,7 @@ impl Daemon {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeDaemonRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonRequest::default();
@@ -3399,6 +3445,7 @@ impl Daemon {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -3412,6 +3459,14 @@ impl Daemon {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["DaemonNotFoundException", "ClusterNotFoundException"],
+                            "Daemon",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -3658,7 +3713,8 @@ impl DaemonTaskDefinition {
     ///
     /// Polls `DescribeDaemonTaskDefinition` every 15 s, at most 8 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_active(&self) -> Waiter<DescribeDaemonTaskDefinitionResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3681,6 +3737,7 @@ impl DaemonTaskDefinition {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeDaemonTaskDefinitionRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonTaskDefinitionRequest::default();
@@ -3700,6 +3757,7 @@ impl DaemonTaskDefinition {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -3713,6 +3771,14 @@ impl DaemonTaskDefinition {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["ClientException:Unable to describe"],
+                            "DaemonTaskDefinition",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -3727,7 +3793,8 @@ impl DaemonTaskDefinition {
     ///
     /// Polls `DescribeDaemonTaskDefinition` every 15 s, at most 8 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_deleted(&self) -> Waiter<DescribeDaemonTaskDefinitionResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "path",
@@ -3736,6 +3803,7 @@ impl DaemonTaskDefinition {
             expected: "\"DELETED\"",
         }];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeDaemonTaskDefinitionRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonTaskDefinitionRequest::default();
@@ -3755,6 +3823,7 @@ impl DaemonTaskDefinition {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -3768,6 +3837,14 @@ impl DaemonTaskDefinition {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["ClientException:Unable to describe"],
+                            "DaemonTaskDefinition",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -4018,7 +4095,8 @@ impl DaemonDeployment {
     ///
     /// Polls `DescribeDaemonDeployments` every 15 s, at most 8 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_successful(&self) -> Waiter<DescribeDaemonDeploymentsResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4053,6 +4131,7 @@ impl DaemonDeployment {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeDaemonDeploymentsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonDeploymentsRequest::default();
@@ -4072,6 +4151,7 @@ impl DaemonDeployment {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -4085,6 +4165,14 @@ impl DaemonDeployment {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["DaemonNotFoundException", "ClusterNotFoundException"],
+                            "DaemonDeployment",
+                            &key,
+                        )
+                    })
                 }
             },
         )
@@ -4099,7 +4187,8 @@ impl DaemonDeployment {
     ///
     /// Polls `DescribeDaemonDeployments` every 15 s, at most 8 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up.
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
     pub fn wait_until_stopped(&self) -> Waiter<DescribeDaemonDeploymentsResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4116,6 +4205,7 @@ impl DaemonDeployment {
             },
         ];
         let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
         let prepared = (|| -> Result<DescribeDaemonDeploymentsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeDaemonDeploymentsRequest::default();
@@ -4135,6 +4225,7 @@ impl DaemonDeployment {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -4148,6 +4239,14 @@ impl DaemonDeployment {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["DaemonNotFoundException", "ClusterNotFoundException"],
+                            "DaemonDeployment",
+                            &key,
+                        )
+                    })
                 }
             },
         )

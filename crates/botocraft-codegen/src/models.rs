@@ -2109,7 +2109,9 @@ impl<'a> Emitter<'a> {
                 doc.push(format!("Sets `{}`.", f.wire));
             }
             out.push_str(&docs::render(&doc, "    "));
-            if let (true, Some(elem)) = (is_filter_list, Self::elem(&f.ty)) {
+            if f.wire == "TagSpecifications" && Self::elem(&f.ty).is_some() {
+                out.push_str(&self.tag_specs_setter(m, f, &setter)?);
+            } else if let (true, Some(elem)) = (is_filter_list, Self::elem(&f.ty)) {
                 // Filters add up: a relation's own filter (`vpc.subnets()`'s
                 // `vpc-id`) must survive the caller's extra ones.
                 let _ = writeln!(out, "    ///\n    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{}.get_or_insert_with(Vec::new).extend(value.into_iter().map(Into::into));\n        self\n    }}\n", f.ident);
@@ -2664,6 +2666,37 @@ impl<'a> Emitter<'a> {
         ))
     }
 
+    /// A builder's `.tag_specifications(..)`: adds to the specifications
+    /// already there (the model's tags on a create, `.tags(..)` given before)
+    /// instead of replacing them; a resource type given again has its tags
+    /// merged (AWS refuses a type twice), a key given again takes the new value.
+    fn tag_specs_setter(&self, m: &Method, f: &Field, setter: &str) -> Result<String, String> {
+        let ctx = format!("{}.{}", m.model_name, m.name);
+        let spec_ty = Self::elem(&f.ty).ok_or(format!("{ctx}: TagSpecifications is not a list"))?;
+        let spec_shape = &self.model.shapes[&f.shape]
+            .member
+            .as_ref()
+            .ok_or(format!("{ctx}: TagSpecifications is not a list"))?
+            .shape;
+        let sfields = self.types.fields(spec_shape);
+        let rt = self.field(&sfields, "ResourceType", &ctx)?;
+        let tags = self.field(&sfields, "Tags", &ctx)?;
+        let tag_shape = &self.model.shapes[&tags.shape]
+            .member
+            .as_ref()
+            .ok_or(format!("{ctx}: Tags is not a list"))?
+            .shape;
+        let tfields = self.types.fields(tag_shape);
+        let key = self.field(&tfields, "Key", &ctx)?;
+        Ok(format!(
+            "    ///\n    /// Adds to the specifications already set (the model's tags on a create,\n    /// `.tags(..)` given before): a resource type given again has its tags\n    /// merged, and a key given again takes the new value.\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{spec_ty}>>) -> Self {{\n        let specs = self.input.{id}.get_or_insert_with(Vec::new);\n        for spec in value.into_iter().map(Into::into) {{\n            match specs.iter_mut().find(|s| s.{rt}.is_some() && s.{rt} == spec.{rt}) {{\n                Some(have) => {{\n                    let list = have.{tags}.get_or_insert_with(Vec::new);\n                    for tag in spec.{tags}.into_iter().flatten() {{\n                        match list.iter_mut().find(|t| t.{key} == tag.{key}) {{\n                            Some(t) => *t = tag,\n                            None => list.push(tag),\n                        }}\n                    }}\n                }}\n                None => specs.push(spec),\n            }}\n        }}\n        self\n    }}\n",
+            id = f.ident,
+            rt = rt.ident,
+            tags = tags.ident,
+            key = key.ident,
+        ))
+    }
+
     /// A builder's `.tags(pairs)` (`tags_as`): the pairs go into the
     /// `TagSpecifications` entry of `resource_type`, made if missing; a key
     /// given again takes the new value (AWS refuses a key twice).
@@ -2696,7 +2729,7 @@ impl<'a> Emitter<'a> {
         let key = self.field(&tfields, "Key", &ctx)?;
         let value = self.field(&tfields, "Value", &ctx)?;
         Ok(format!(
-            "    /// Tags what this call makes (`TagSpecifications` with resource type\n    /// `{resource_type}`): `.tags([(\"Name\", \"web\"), (\"env\", \"prod\")])`. Adds to tags\n    /// given before; a key given again takes the new value. Call it after\n    /// `tag_specifications(..)`, which replaces the whole list.\n    pub fn tags<K: Into<String>, V: Into<String>>(mut self, tags: impl IntoIterator<Item = (K, V)>) -> Self {{\n        let resource_type = {rt_ty}::from({resource_type:?});\n        let specs = self.input.{spec}.get_or_insert_with(Vec::new);\n        let at = match specs.iter().position(|s| s.{rt}.as_ref() == Some(&resource_type)) {{\n            Some(at) => at,\n            None => {{\n                specs.push({spec_ty} {{ {rt}: Some(resource_type), ..Default::default() }});\n                specs.len() - 1\n            }}\n        }};\n        let list = specs[at].{tags}.get_or_insert_with(Vec::new);\n        for (k, v) in tags {{\n            let (k, v) = (k.into(), v.into());\n            match list.iter_mut().find(|t| t.{key}.as_deref() == Some(k.as_str())) {{\n                Some(t) => t.{value} = Some(v),\n                None => list.push({tag_ty} {{ {key}: Some(k), {value}: Some(v) }}),\n            }}\n        }}\n        self\n    }}\n\n",
+            "    /// Tags what this call makes (`TagSpecifications` with resource type\n    /// `{resource_type}`): `.tags([(\"Name\", \"web\"), (\"env\", \"prod\")])`. Adds to tags\n    /// given before (here or with `tag_specifications(..)`); a key given again\n    /// takes the new value.\n    pub fn tags<K: Into<String>, V: Into<String>>(mut self, tags: impl IntoIterator<Item = (K, V)>) -> Self {{\n        let resource_type = {rt_ty}::from({resource_type:?});\n        let specs = self.input.{spec}.get_or_insert_with(Vec::new);\n        let at = match specs.iter().position(|s| s.{rt}.as_ref() == Some(&resource_type)) {{\n            Some(at) => at,\n            None => {{\n                specs.push({spec_ty} {{ {rt}: Some(resource_type), ..Default::default() }});\n                specs.len() - 1\n            }}\n        }};\n        let list = specs[at].{tags}.get_or_insert_with(Vec::new);\n        for (k, v) in tags {{\n            let (k, v) = (k.into(), v.into());\n            match list.iter_mut().find(|t| t.{key}.as_deref() == Some(k.as_str())) {{\n                Some(t) => t.{value} = Some(v),\n                None => list.push({tag_ty} {{ {key}: Some(k), {value}: Some(v) }}),\n            }}\n        }}\n        self\n    }}\n\n",
             rt_ty = rt.ty,
             spec = spec.ident,
             rt = rt.ident,

@@ -210,3 +210,39 @@ async fn save_refuses_description_and_name_edits_naming_modify_image_attribute()
     );
     f.done();
 }
+
+/// `.tag_specifications(..)` adds to the model's tags on a create (the
+/// image's), rather than replacing them; a type given again is merged.
+#[tokio::test]
+async fn tag_specifications_add_to_the_models_tags() {
+    use botocraft_ec2::{ResourceType, Tag, TagSpecification};
+    let tag = |k: &str, v: &str| Tag {
+        key: Some(k.into()),
+        value: Some(v.into()),
+    };
+    let model = Ami {
+        name: Some("golden".into()),
+        tags: Some(vec![tag("env", "prod"), tag("team", "web")]),
+        ..Default::default()
+    };
+    let request = Ami::objects()
+        .create(&model)
+        .instance_id("i-1")
+        .tag_specifications([TagSpecification {
+            resource_type: Some(ResourceType::from("snapshot")),
+            tags: Some(vec![tag("backup", "daily")]),
+        }])
+        .tag_specifications([TagSpecification {
+            resource_type: Some(ResourceType::from("image")),
+            tags: Some(vec![tag("team", "platform")]),
+        }]);
+    let specs = request.input().tag_specifications.clone().unwrap();
+    assert_eq!(specs.len(), 2, "{specs:?}");
+    assert_eq!(specs[0].resource_type, Some(ResourceType::from("image")));
+    assert_eq!(
+        specs[0].tags,
+        Some(vec![tag("env", "prod"), tag("team", "platform")])
+    );
+    assert_eq!(specs[1].resource_type, Some(ResourceType::from("snapshot")));
+    assert_eq!(specs[1].tags, Some(vec![tag("backup", "daily")]));
+}

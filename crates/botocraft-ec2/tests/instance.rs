@@ -571,3 +571,25 @@ fn create_input_shows_the_single_instance_counts() {
     let input = request.input();
     assert_eq!((input.min_count, input.max_count), (Some(1), Some(1)));
 }
+
+/// `.tags(..)` then `.tag_specifications(..)` on a launch: both are sent.
+#[tokio::test]
+async fn launch_tag_specifications_keep_tags_given_before() {
+    use botocraft_ec2::{ResourceType, Tag, TagSpecification};
+    let request = Instance::objects()
+        .launch("ami-0abc", 1)
+        .tags([("Name", "web")])
+        .tag_specifications([TagSpecification {
+            resource_type: Some(ResourceType::from("volume")),
+            tags: Some(vec![Tag {
+                key: Some("Name".into()),
+                value: Some("web-root".into()),
+            }]),
+        }]);
+    let specs = request.input().tag_specifications.clone().unwrap();
+    let types: Vec<_> = specs
+        .iter()
+        .map(|s| s.resource_type.as_ref().unwrap().as_str().to_owned())
+        .collect();
+    assert_eq!(types, ["instance", "volume"]);
+}

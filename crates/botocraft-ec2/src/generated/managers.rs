@@ -700,14 +700,34 @@ impl VpcCreate {
     }
 
     /// The tags to assign to the VPC.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The tenancy options for instances launched into the VPC. For `default`, instances are launched with shared tenancy by default. You can launch instances with any tenancy into a shared tenancy VPC. For `dedicated`, instances are launched as dedicated tenancy instances by default. You can only launch instances with a tenancy of `dedicated` or `host` into a dedicated tenancy VPC.
     ///
     /// Taken from the model; set it here to override.
@@ -1755,14 +1775,34 @@ impl SubnetCreate {
     }
 
     /// The tags to assign to the subnet.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The Availability Zone or Local Zone for the subnet.
     ///
     /// Taken from the model; set it here to override.
@@ -2799,14 +2839,34 @@ impl SecurityGroupCreate {
     }
 
     /// The tags to assign to the security group.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Sends the request.
     pub async fn send(self) -> Result<SecurityGroup> {
         const OPERATION: &str = "CreateSecurityGroup";
@@ -2963,18 +3023,38 @@ impl SecurityGroupAuthorizeIngress {
     }
 
     /// The tags applied to the security group rule.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Tags what this call makes (`TagSpecifications` with resource type
     /// `security-group-rule`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
-    /// given before; a key given again takes the new value. Call it after
-    /// `tag_specifications(..)`, which replaces the whole list.
+    /// given before (here or with `tag_specifications(..)`); a key given again
+    /// takes the new value.
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -3167,18 +3247,38 @@ impl SecurityGroupAuthorizeEgress {
     }
 
     /// The tags applied to the security group rule.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Tags what this call makes (`TagSpecifications` with resource type
     /// `security-group-rule`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
-    /// given before; a key given again takes the new value. Call it after
-    /// `tag_specifications(..)`, which replaces the whole list.
+    /// given before (here or with `tag_specifications(..)`); a key given again
+    /// takes the new value.
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -4377,14 +4477,34 @@ impl InstanceCreate {
     }
 
     /// The tags to apply to the resources that are created during instance launch.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template.
     pub fn launch_template(mut self, value: impl Into<LaunchTemplateSpecification>) -> Self {
         self.input.launch_template = Some(value.into());
@@ -4791,14 +4911,34 @@ impl InstanceLaunch {
     }
 
     /// The tags to apply to the resources that are created during instance launch.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template.
     pub fn launch_template(mut self, value: impl Into<LaunchTemplateSpecification>) -> Self {
         self.input.launch_template = Some(value.into());
@@ -4975,8 +5115,8 @@ impl InstanceLaunch {
 
     /// Tags what this call makes (`TagSpecifications` with resource type
     /// `instance`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
-    /// given before; a key given again takes the new value. Call it after
-    /// `tag_specifications(..)`, which replaces the whole list.
+    /// given before (here or with `tag_specifications(..)`); a key given again
+    /// takes the new value.
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -6849,14 +6989,34 @@ impl AmiCreate {
     }
 
     /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
     pub fn snapshot_location(mut self, value: impl Into<SnapshotLocationEnum>) -> Self {
         self.input.snapshot_location = Some(value.into());
@@ -7021,14 +7181,34 @@ impl AmiCopy {
     }
 
     /// The tags to apply to the new AMI and new snapshots. You can tag the AMI, the snapshots, or both.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target.
     pub fn snapshot_copy_completion_duration_minutes(mut self, value: impl Into<i64>) -> Self {
         self.input.snapshot_copy_completion_duration_minutes = Some(value.into());
@@ -7049,8 +7229,8 @@ impl AmiCopy {
 
     /// Tags what this call makes (`TagSpecifications` with resource type
     /// `image`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
-    /// given before; a key given again takes the new value. Call it after
-    /// `tag_specifications(..)`, which replaces the whole list.
+    /// given before (here or with `tag_specifications(..)`); a key given again
+    /// takes the new value.
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -8164,14 +8344,34 @@ impl InternetGatewayCreate {
     }
 
     /// The tags to assign to the internet gateway.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Sends the request.
     pub async fn send(self) -> Result<InternetGateway> {
         const OPERATION: &str = "CreateInternetGateway";
@@ -9126,14 +9326,34 @@ impl RouteTableCreate {
     }
 
     /// The tags to assign to the route table.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensuring idempotency.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
@@ -10489,14 +10709,34 @@ impl NatGatewayCreate {
     }
 
     /// The tags to assign to the NAT gateway.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
     ///
     /// Taken from the model; set it here to override.
@@ -11426,14 +11666,34 @@ impl AddressCreate {
     }
 
     /// The tags to assign to the Elastic IP address.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see Allocate sequential Elastic IP addresses from an IPAM pool in the Amazon VPC IPAM User Guide.
     pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.input.ipam_pool_id = Some(value.into());
@@ -12516,14 +12776,34 @@ impl VolumeCreate {
     }
 
     /// The tags to apply to the volume during creation.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Indicates whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 Instances built on the Nitro System in the same Availability Zone. This parameter is supported with `io1` and `io2` volumes only. For more information, see Amazon EBS Multi-Attach in the Amazon EBS User Guide.
     ///
     /// Taken from the model; set it here to override.
@@ -13697,14 +13977,34 @@ impl SnapshotCreate {
     }
 
     /// The tags to apply to the snapshot during creation.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
     pub fn location(mut self, value: impl Into<SnapshotLocationEnum>) -> Self {
         self.input.location = Some(value.into());
@@ -13892,14 +14192,34 @@ impl SnapshotCopy {
     }
 
     /// The tags to apply to the new snapshot.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Not supported when copying snapshots to or from Local Zones or Outposts.
     pub fn completion_duration_minutes(mut self, value: impl Into<i32>) -> Self {
         self.input.completion_duration_minutes = Some(value.into());
@@ -13914,8 +14234,8 @@ impl SnapshotCopy {
 
     /// Tags what this call makes (`TagSpecifications` with resource type
     /// `snapshot`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
-    /// given before; a key given again takes the new value. Call it after
-    /// `tag_specifications(..)`, which replaces the whole list.
+    /// given before (here or with `tag_specifications(..)`); a key given again
+    /// takes the new value.
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -15203,14 +15523,34 @@ impl KeyPairCreate {
     }
 
     /// The tags to apply to the new key pair.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The format of the key pair.
     pub fn key_format(mut self, value: impl Into<KeyFormat>) -> Self {
         self.input.key_format = Some(value.into());
@@ -15294,14 +15634,34 @@ impl KeyPairImportKeyPair {
     }
 
     /// The tags to apply to the imported key pair.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The public key.
     pub fn public_key_material(mut self, value: impl Into<Blob>) -> Self {
         self.input.public_key_material = Some(value.into());
@@ -15310,8 +15670,8 @@ impl KeyPairImportKeyPair {
 
     /// Tags what this call makes (`TagSpecifications` with resource type
     /// `key-pair`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
-    /// given before; a key given again takes the new value. Call it after
-    /// `tag_specifications(..)`, which replaces the whole list.
+    /// given before (here or with `tag_specifications(..)`); a key given again
+    /// takes the new value.
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -16313,14 +16673,34 @@ impl LaunchTemplateCreate {
     }
 
     /// The tags to apply to the launch template on creation. To tag the launch template, the resource type must be `launch-template`.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Sends the request.
     pub async fn send(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "CreateLaunchTemplate";
@@ -18127,14 +18507,34 @@ impl NetworkInterfaceCreate {
     }
 
     /// The tags to apply to the new network interface.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensuring idempotency.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
@@ -20387,14 +20787,34 @@ impl NetworkAclCreate {
     }
 
     /// The tags to assign to the network ACL.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensuring idempotency.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
@@ -21496,14 +21916,34 @@ impl PlacementGroupCreate {
     }
 
     /// The tags to apply to the new placement group.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Determines how placement groups spread instances.
     ///
     /// Taken from the model; set it here to override.
@@ -22311,14 +22751,34 @@ impl DhcpOptionsCreate {
     }
 
     /// The tags to assign to the DHCP option.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Sends the request.
     pub async fn send(self) -> Result<DhcpOptions> {
         const OPERATION: &str = "CreateDhcpOptions";
@@ -23113,14 +23573,34 @@ impl CustomerGatewayCreate {
     }
 
     /// The tags to apply to the customer gateway.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// A name for the customer gateway device.
     ///
     /// Taken from the model; set it here to override.
@@ -23845,14 +24325,34 @@ impl VpnGatewayCreate {
     }
 
     /// The tags to apply to the virtual private gateway.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. If you're using a 16-bit ASN, it must be in the 64512 to 65534 range. If you're using a 32-bit ASN, it must be in the 4200000000 to 4294967294 range.
     ///
     /// Taken from the model; set it here to override.
@@ -24839,14 +25339,34 @@ impl VpcPeeringConnectionCreate {
     }
 
     /// The tags to assign to the peering connection.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The VPC peering connection options to apply to the requester VPC.
     pub fn requester_peering_connection_options(
         mut self,
@@ -26029,14 +26549,34 @@ impl VpcEndpointCreate {
     }
 
     /// The tags to associate with the endpoint.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The subnet configurations for the endpoint.
     pub fn subnet_configurations(
         mut self,
@@ -26983,14 +27523,34 @@ impl VpnConnectionCreate {
     }
 
     /// The tags to apply to the VPN connection.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// Specifies the storage mode for the pre-shared key (PSK). Valid values are `Standard`" (stored in the Site-to-Site VPN service) or `SecretsManager` (stored in Amazon Web Services Secrets Manager).
     pub fn pre_shared_key_storage(mut self, value: impl Into<String>) -> Self {
         self.input.pre_shared_key_storage = Some(value.into());
@@ -27856,14 +28416,34 @@ impl FlowLogCreate {
     }
 
     /// The tags to apply to the flow logs.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
-        self.input.tag_specifications = Some(value.into_iter().map(Into::into).collect());
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for spec in value.into_iter().map(Into::into) {
+            match specs
+                .iter_mut()
+                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(have) => {
+                    let list = have.tags.get_or_insert_with(Vec::new);
+                    for tag in spec.tags.into_iter().flatten() {
+                        match list.iter_mut().find(|t| t.key == tag.key) {
+                            Some(t) => *t = tag,
+                            None => list.push(tag),
+                        }
+                    }
+                }
+                None => specs.push(spec),
+            }
+        }
         self
     }
-
     /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
     ///
     /// Taken from the model; set it here to override.

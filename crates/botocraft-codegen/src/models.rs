@@ -1506,12 +1506,18 @@ impl<'a> Emitter<'a> {
             let v = self.value_expr(model, fields, expr, &ctx)?;
             let _ = writeln!(body, "        if let Some(v) = {v} {{\n            request = request.{setter}(v);\n        }}");
         }
+        let after = if m.returns == Returns::Model {
+            "    /// Afterwards `self` holds the final state AWS reported (the answer of\n    /// `{op}`), and a later `save()` would create it again."
+        } else {
+            "    /// `{op}` does not answer with the deleted resource, so `self` keeps\n    /// the values it had (fetch it again to see its state); it is marked\n    /// deleted, and a later `save()` would create it again."
+        }
+        .replace("{op}", &def.operation);
         let finish = if m.returns == Returns::Model {
             "        let deleted = request.send().await?;\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n"
         } else {
             "        request.send().await?;\n        self._state.mark_deleted();\n        Ok(())\n"
         };
-        let _ = writeln!(out, "    /// Deletes this model in AWS, passing the context it needs ({}).\n    /// Afterwards `self` holds the final state AWS reported, and a later\n    /// `save()` would create it again.\n    pub async fn delete(&mut self) -> Result<()> {{\n{body}{finish}    }}\n", {
+        let _ = writeln!(out, "    /// Deletes this model in AWS, passing the context it needs ({}).\n{after}\n    pub async fn delete(&mut self) -> Result<()> {{\n{body}{finish}    }}\n", {
             let mut ctxs: Vec<String> = del.options.keys().cloned().collect();
             ctxs.splice(0..0, del.args.iter().cloned());
             ctxs.join(", ")

@@ -471,3 +471,36 @@ fn save_refuses_to_create_a_model_holding_what_aws_assigns() {
     assert!(models.contains("self.refuse_assigned()?;"), "{models}");
     assert!(models.contains("botocraft_core::baseline::assigned_error(\"Widget\", &set)"));
 }
+
+/// `delete()` docs say what `self` holds afterwards: the answer of a delete
+/// that returns the resource, the values it had for one that does not.
+#[test]
+fn delete_docs_say_what_self_holds_afterwards() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let doc_of_delete = |src: &str, model: &str| -> String {
+        let at = src.find(&format!("impl {model} {{")).unwrap();
+        let rest = &src[at..];
+        let end = rest.find("pub async fn delete(&mut self)").unwrap();
+        let start = rest[..end].rfind("/// Deletes this model").unwrap();
+        rest[start..end].to_owned()
+    };
+    let asg = read("crates/botocraft-autoscaling/src/generated/models.rs");
+    for model in ["AutoScalingGroup", "LaunchConfiguration"] {
+        let doc = doc_of_delete(&asg, model);
+        assert!(!doc.contains("final state"), "{model}: {doc}");
+        assert!(
+            doc.contains("keeps\n    /// the values it had"),
+            "{model}: {doc}"
+        );
+    }
+    let ec2 = read("crates/botocraft-ec2/src/generated/models.rs");
+    let doc = doc_of_delete(&ec2, "NatGateway");
+    assert!(doc.contains("`DeleteNatGateway` does not answer"), "{doc}");
+    let ecs = read("crates/botocraft-ecs/src/generated/models.rs");
+    let doc = doc_of_delete(&ecs, "Service");
+    assert!(
+        doc.contains("holds the final state AWS reported (the answer of\n    /// `DeleteService`)"),
+        "{doc}"
+    );
+}

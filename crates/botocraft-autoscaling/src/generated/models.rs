@@ -364,8 +364,9 @@ impl AutoScalingGroup {
     }
 
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteAutoScalingGroup` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -600,8 +601,9 @@ impl LaunchConfiguration {
     }
 
     /// Deletes this model in AWS, passing the context it needs (LaunchConfigurationName).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteLaunchConfiguration` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.launch_configuration_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("LaunchConfiguration.delete() needs `LaunchConfigurationName`, which is not set"))?;

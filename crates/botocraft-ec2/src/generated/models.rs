@@ -369,8 +369,9 @@ impl Vpc {
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpcId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteVpc` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -814,8 +815,9 @@ impl Subnet {
     }
 
     /// Deletes this model in AWS, passing the context it needs (SubnetId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteSubnet` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1156,8 +1158,9 @@ impl SecurityGroup {
     }
 
     /// Deletes this model in AWS, passing the context it needs (GroupId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteSecurityGroup` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -2247,8 +2250,9 @@ impl Ami {
     }
 
     /// Deletes this model in AWS, passing the context it needs (ImageId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeregisterImage` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -2633,8 +2637,9 @@ impl InternetGateway {
     }
 
     /// Deletes this model in AWS, passing the context it needs (InternetGatewayId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteInternetGateway` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3095,8 +3100,9 @@ impl RouteTable {
     }
 
     /// Deletes this model in AWS, passing the context it needs (RouteTableId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteRouteTable` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3415,8 +3421,9 @@ impl NatGateway {
     }
 
     /// Deletes this model in AWS, passing the context it needs (NatGatewayId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteNatGateway` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3945,8 +3952,9 @@ impl Address {
     }
 
     /// Deletes this model in AWS, passing the context it needs (AllocationId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `ReleaseAddress` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -4342,8 +4350,9 @@ impl Volume {
     }
 
     /// Deletes this model in AWS, passing the context it needs (VolumeId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteVolume` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -4908,8 +4917,9 @@ impl Snapshot {
     }
 
     /// Deletes this model in AWS, passing the context it needs (SnapshotId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteSnapshot` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -5186,8 +5196,9 @@ impl KeyPair {
     }
 
     /// Deletes this model in AWS, passing the context it needs (KeyPairId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteKeyPair` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -5622,8 +5633,8 @@ impl LaunchTemplate {
     }
 
     /// Deletes this model in AWS, passing the context it needs (LaunchTemplateId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// Afterwards `self` holds the final state AWS reported (the answer of
+    /// `DeleteLaunchTemplate`), and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -6324,8 +6335,9 @@ impl NetworkInterface {
     }
 
     /// Deletes this model in AWS, passing the context it needs (NetworkInterfaceId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteNetworkInterface` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -6811,8 +6823,9 @@ impl NetworkAcl {
     }
 
     /// Deletes this model in AWS, passing the context it needs (NetworkAclId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteNetworkAcl` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -7117,8 +7130,9 @@ impl PlacementGroup {
     }
 
     /// Deletes this model in AWS, passing the context it needs (GroupName).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeletePlacementGroup` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -7420,8 +7434,9 @@ impl DhcpOptions {
     }
 
     /// Deletes this model in AWS, passing the context it needs (DhcpOptionsId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteDhcpOptions` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -7738,8 +7753,9 @@ impl CustomerGateway {
     }
 
     /// Deletes this model in AWS, passing the context it needs (CustomerGatewayId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteCustomerGateway` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -8129,8 +8145,9 @@ impl VpnGateway {
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpnGatewayId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteVpnGateway` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -8505,8 +8522,9 @@ impl VpcPeeringConnection {
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpcPeeringConnectionId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteVpcPeeringConnection` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.delete() needs `VpcPeeringConnectionId`, which is not set"))?;
@@ -9017,8 +9035,9 @@ impl VpcEndpoint {
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpcEndpointId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteVpcEndpoints` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -9344,8 +9363,9 @@ impl VpnConnection {
     }
 
     /// Deletes this model in AWS, passing the context it needs (VpnConnectionId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteVpnConnection` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -9725,8 +9745,9 @@ impl FlowLog {
     }
 
     /// Deletes this model in AWS, passing the context it needs (FlowLogId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteFlowLogs` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self

@@ -440,8 +440,8 @@ impl Repository {
     }
 
     /// Deletes this model in AWS, passing the context it needs (repositoryName, registryId).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// Afterwards `self` holds the final state AWS reported (the answer of
+    /// `DeleteRepository`), and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self

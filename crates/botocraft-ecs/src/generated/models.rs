@@ -373,8 +373,8 @@ impl Cluster {
     }
 
     /// Deletes this model in AWS, passing the context it needs (clusterArn).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// Afterwards `self` holds the final state AWS reported (the answer of
+    /// `DeleteCluster`), and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1143,8 +1143,8 @@ impl Service {
     }
 
     /// Deletes this model in AWS, passing the context it needs (serviceName, cluster, force).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// Afterwards `self` holds the final state AWS reported (the answer of
+    /// `DeleteService`), and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1710,8 +1710,8 @@ impl Task {
     }
 
     /// Deletes this model in AWS, passing the context it needs (taskArn, cluster).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// Afterwards `self` holds the final state AWS reported (the answer of
+    /// `StopTask`), and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -2435,8 +2435,8 @@ impl CapacityProvider {
     }
 
     /// Deletes this model in AWS, passing the context it needs (name, cluster).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// Afterwards `self` holds the final state AWS reported (the answer of
+    /// `DeleteCapacityProvider`), and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
@@ -2805,8 +2805,8 @@ impl TaskSet {
     }
 
     /// Deletes this model in AWS, passing the context it needs (clusterArn, serviceArn, taskSetArn, force).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// Afterwards `self` holds the final state AWS reported (the answer of
+    /// `DeleteTaskSet`), and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3377,8 +3377,9 @@ impl Daemon {
     }
 
     /// Deletes this model in AWS, passing the context it needs (daemonArn).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteDaemon` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3697,8 +3698,9 @@ impl DaemonTaskDefinition {
     }
 
     /// Deletes this model in AWS, passing the context it needs (daemonTaskDefinitionArn).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// `DeleteDaemonTaskDefinition` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set"))?;
@@ -4596,8 +4598,8 @@ impl ExpressGatewayService {
     }
 
     /// Deletes this model in AWS, passing the context it needs (serviceArn).
-    /// Afterwards `self` holds the final state AWS reported, and a later
-    /// `save()` would create it again.
+    /// Afterwards `self` holds the final state AWS reported (the answer of
+    /// `DeleteExpressGatewayService`), and a later `save()` would create it again.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self

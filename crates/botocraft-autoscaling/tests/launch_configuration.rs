@@ -81,6 +81,25 @@ async fn get_many_follows_pages() {
     f.done();
 }
 
+/// AWS takes at most 50 names a call: 60 names go in two calls, the first
+/// one's pages followed before the second is sent.
+#[tokio::test]
+async fn get_many_of_sixty_names_sends_fifty_a_call_and_follows_each_calls_pages() {
+    let f = fx("lc_get_many_batches");
+    let names: Vec<String> = (0..60).map(|i| format!("lc-{i}")).collect();
+    let lcs = LaunchConfiguration::objects()
+        .using(&f.session)
+        .get_many(names)
+        .await
+        .unwrap();
+    let got: Vec<_> = lcs
+        .iter()
+        .filter_map(|l| l.launch_configuration_name.as_deref())
+        .collect();
+    assert_eq!(got, ["lc-0", "lc-1", "lc-50"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn list_follows_pages() {
     let f = fx("lc_list");

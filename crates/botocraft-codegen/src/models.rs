@@ -2247,6 +2247,21 @@ impl<'a> Emitter<'a> {
         // A paginated listing of models is built as a stream of pages:
         // `pages()`/`stream()` hand it out, `send()` collects it.
         let streamed = matches!(m.returns, Returns::Models) && m.def.paginate;
+        if m.def.batch.is_some()
+            && m.def.paginate
+            && !(matches!(m.returns, Returns::Models) && m.def.hydrate.is_none())
+        {
+            return Err(format!(
+                "{name}.{}: `batch` with `paginate` is supported for a call returning models only (each chunk of keys paged)",
+                m.name
+            ));
+        }
+        if m.def.batch.is_some() && !m.def.paginate && !matches!(m.returns, Returns::Models) {
+            return Err(format!(
+                "{name}.{}: `batch` is supported for a call returning models only",
+                m.name
+            ));
+        }
         let mut s = String::new();
         if streamed {
             let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::paginator::pages_or_error(self.paged())\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::described)\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
@@ -2553,7 +2568,22 @@ impl<'a> Emitter<'a> {
                     };
                     let _ = writeln!(s, "        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok({none});\n        }}");
                 }
-                if m.def.paginate {
+                if let (true, Some(batch)) = (m.def.paginate, m.def.batch) {
+                    // Both: the keys go in chunks of `batch` (AWS's limit per
+                    // call), and each chunk's pages are followed in turn.
+                    let list = positional_list.clone().ok_or(format!(
+                        "{name}.{}: batch needs a positional id list",
+                        m.name
+                    ))?;
+                    let _ = writeln!(s, "        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(futures::stream::empty().boxed());\n        }}");
+                    let _ = writeln!(s, "        let chunks: Vec<_> = match input.{list}.take() {{\n            Some(keys) => keys.chunks({batch}).map(<[_]>::to_vec).map(Some).collect(),\n            None => vec![None],\n        }};\n        Ok(futures::stream::iter(chunks)\n            .map(move |chunk| {{\n                let session = session.clone();\n                #[allow(unused_variables)]\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{list} = chunk;");
+                    let pager = self
+                        .pager(m)?
+                        .replace("\n        ", "\n                ")
+                        .replacen("        let pager", "                let pager", 1);
+                    s.push_str(&pager);
+                    let _ = writeln!(s, "                pager\n                    .pages()\n                    .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())\n            }})\n            .flatten()\n            .boxed())");
+                } else if m.def.paginate {
                     s.push_str(&self.pager(m)?);
                     let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())\n            .boxed())");
                 } else if let (Some(batch), Some(list)) = (m.def.batch, positional_list.clone()) {

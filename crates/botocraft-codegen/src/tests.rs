@@ -504,3 +504,33 @@ fn delete_docs_say_what_self_holds_afterwards() {
         "{doc}"
     );
 }
+
+/// `batch` with `paginate`: each chunk of keys is paged (it used to be
+/// silently unbatched); on a call that does not return models it is an error.
+#[test]
+fn batch_with_paginate_pages_each_chunk_or_is_refused() {
+    let both = DEFS.replace(
+        "result = \"widgets\"\nbatch = 10",
+        "result = \"widgets\"\nbatch = 10\npaginate = true\ntokens = [\"nextToken\", \"nextToken\"]",
+    );
+    assert_ne!(both, DEFS);
+    let model = MODEL
+        .replace(
+            r#""members": {"widgets": {"shape": "StringList"}}},"#,
+            r#""members": {"widgets": {"shape": "StringList"}, "nextToken": {"shape": "String"}}},"#,
+        )
+        .replace(
+            r#""members": {"widgets": {"shape": "WidgetList"}}},"#,
+            r#""members": {"widgets": {"shape": "WidgetList"}, "nextToken": {"shape": "String"}}},"#,
+        );
+    assert_ne!(model, MODEL);
+    let (_, _, managers) = generate_from(&model, &both).unwrap();
+    assert!(managers.contains("keys.chunks(10)"), "{managers}");
+    assert!(managers.contains(".flatten()"));
+    let ids = DEFS.replace(
+        "hydrate = { method = \"get_many\" }",
+        "hydrate = { method = \"get_many\" }\nbatch = 10",
+    );
+    let err = generate_with(&ids).unwrap_err();
+    assert!(err.contains("`batch` with `paginate`"), "{err}");
+}

@@ -2303,7 +2303,7 @@ impl LaunchConfigurationManager {
         LaunchConfigurationGet::new(self.clone(), input, key)
     }
 
-    /// Launch configurations by name (`DescribeLaunchConfigurations`, all pages). Names that do not exist are left out.
+    /// Launch configurations by name (`DescribeLaunchConfigurations`, all pages; AWS takes at most 50 names a call, so longer lists go in several calls). Names that do not exist are left out.
     ///
     /// Gets information about the launch configurations in the account and Region.
     pub fn get_many(
@@ -2581,41 +2581,54 @@ impl LaunchConfigurationGetMany {
         {
             return Ok(futures::stream::empty().boxed());
         }
-        let pager = TokenPaginator::new(OPERATION, {
-            let session = session.clone();
-            let input = input.clone();
-            move |token| {
+        let chunks: Vec<_> = match input.launch_configuration_names.take() {
+            Some(keys) => keys.chunks(50).map(<[_]>::to_vec).map(Some).collect(),
+            None => vec![None],
+        };
+        Ok(futures::stream::iter(chunks)
+            .map(move |chunk| {
                 let session = session.clone();
-                let mut input = input.clone();
+                #[allow(unused_variables)]
                 let key = key.clone();
-                input.next_token = token;
-                async move {
-                    let out = call::<_, LaunchConfigurationsType>(
-                        &*session,
-                        &super::SERVICE,
-                        OPERATION,
-                        Some("DescribeLaunchConfigurationsResult"),
-                        &input,
-                    )
-                    .await
-                    .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &["ValidationError:Launch configuration name not found"],
-                            "LaunchConfiguration",
-                            &key,
-                        )
-                    })?;
-                    Ok(Page {
-                        items: out.launch_configurations.unwrap_or_default(),
-                        next_token: out.next_token,
-                    })
-                }
-            }
-        });
-        Ok(pager
-            .pages()
-            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+                let mut input = input.clone();
+                input.launch_configuration_names = chunk;
+                let pager = TokenPaginator::new(OPERATION, {
+                    let session = session.clone();
+                    let input = input.clone();
+                    move |token| {
+                        let session = session.clone();
+                        let mut input = input.clone();
+                        let key = key.clone();
+                        input.next_token = token;
+                        async move {
+                            let out = call::<_, LaunchConfigurationsType>(
+                                &*session,
+                                &super::SERVICE,
+                                OPERATION,
+                                Some("DescribeLaunchConfigurationsResult"),
+                                &input,
+                            )
+                            .await
+                            .map_err(|e| {
+                                error::map_not_found(
+                                    e,
+                                    &["ValidationError:Launch configuration name not found"],
+                                    "LaunchConfiguration",
+                                    &key,
+                                )
+                            })?;
+                            Ok(Page {
+                                items: out.launch_configurations.unwrap_or_default(),
+                                next_token: out.next_token,
+                            })
+                        }
+                    }
+                });
+                pager.pages().map_ok(move |page| {
+                    page.into_iter().map(|m| m.into_fetched(&session)).collect()
+                })
+            })
+            .flatten()
             .boxed())
     }
 }

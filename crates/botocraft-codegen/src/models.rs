@@ -2667,6 +2667,35 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// The members of an EC2 `TagSpecifications` list input `spec`: the
+    /// specification type, its `ResourceType` and `Tags` members, and the tag
+    /// type with its `Key` and `Value`.
+    fn tag_spec_parts(&self, spec: &Field, ctx: &str) -> Result<TagSpecParts, String> {
+        let list_member = |field: &Field, what: &str| -> Result<(String, Vec<Field>), String> {
+            let ty = Self::elem(&field.ty).ok_or(format!("{ctx}: {what} is not a list"))?;
+            let shape = &self.model.shapes[&field.shape]
+                .member
+                .as_ref()
+                .ok_or(format!("{ctx}: {what} is not a list"))?
+                .shape;
+            Ok((ty.to_owned(), self.types.fields(shape)))
+        };
+        let (spec_ty, sfields) = list_member(spec, "TagSpecifications")?;
+        let rt = self.field(&sfields, "ResourceType", ctx)?.clone();
+        let tags = self.field(&sfields, "Tags", ctx)?.clone();
+        let (tag_ty, tfields) = list_member(&tags, "Tags")?;
+        let key = self.field(&tfields, "Key", ctx)?.clone();
+        let value = self.field(&tfields, "Value", ctx)?.clone();
+        Ok(TagSpecParts {
+            spec_ty,
+            rt,
+            tags,
+            tag_ty,
+            key,
+            value,
+        })
+    }
+
     /// The statement putting a model's tags into `TagSpecifications` (one
     /// specification, in a list, and none at all when there are no tags).
     fn tag_specifications(
@@ -2677,16 +2706,9 @@ impl<'a> Emitter<'a> {
     ) -> Result<String, String> {
         let ctx = format!("{}.{}", m.model_name, m.name);
         let spec = self.field(&m.input_fields, "TagSpecifications", &ctx)?;
-        let spec_ty =
-            Self::elem(&spec.ty).ok_or(format!("{ctx}: TagSpecifications is not a list"))?;
-        let spec_shape = &self.model.shapes[&spec.shape]
-            .member
-            .as_ref()
-            .unwrap()
-            .shape;
-        let sfields = self.types.fields(spec_shape);
-        let rt = self.field(&sfields, "ResourceType", &ctx)?;
-        let tags = self.field(&sfields, "Tags", &ctx)?;
+        let TagSpecParts {
+            spec_ty, rt, tags, ..
+        } = self.tag_spec_parts(spec, &ctx)?;
         let mfields = self.model_fields(model);
         let model_tags = self.field(
             &mfields,
@@ -2708,22 +2730,13 @@ impl<'a> Emitter<'a> {
     /// merged (AWS refuses a type twice), a key given again takes the new value.
     fn tag_specs_setter(&self, m: &Method, f: &Field, setter: &str) -> Result<String, String> {
         let ctx = format!("{}.{}", m.model_name, m.name);
-        let spec_ty = Self::elem(&f.ty).ok_or(format!("{ctx}: TagSpecifications is not a list"))?;
-        let spec_shape = &self.model.shapes[&f.shape]
-            .member
-            .as_ref()
-            .ok_or(format!("{ctx}: TagSpecifications is not a list"))?
-            .shape;
-        let sfields = self.types.fields(spec_shape);
-        let rt = self.field(&sfields, "ResourceType", &ctx)?;
-        let tags = self.field(&sfields, "Tags", &ctx)?;
-        let tag_shape = &self.model.shapes[&tags.shape]
-            .member
-            .as_ref()
-            .ok_or(format!("{ctx}: Tags is not a list"))?
-            .shape;
-        let tfields = self.types.fields(tag_shape);
-        let key = self.field(&tfields, "Key", &ctx)?;
+        let TagSpecParts {
+            spec_ty,
+            rt,
+            tags,
+            key,
+            ..
+        } = self.tag_spec_parts(f, &ctx)?;
         Ok(format!(
             "    ///\n    /// Adds to the specifications already set (the model's tags on a create,\n    /// `.tags(..)` given before): a resource type given again has its tags\n    /// merged, and a key given again takes the new value.\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{spec_ty}>>) -> Self {{\n        let specs = self.input.{id}.get_or_insert_with(Vec::new);\n        for spec in value.into_iter().map(Into::into) {{\n            match specs.iter_mut().find(|s| s.{rt}.is_some() && s.{rt} == spec.{rt}) {{\n                Some(have) => {{\n                    let list = have.{tags}.get_or_insert_with(Vec::new);\n                    for tag in spec.{tags}.into_iter().flatten() {{\n                        match list.iter_mut().find(|t| t.{key} == tag.{key}) {{\n                            Some(t) => *t = tag,\n                            None => list.push(tag),\n                        }}\n                    }}\n                }}\n                None => specs.push(spec),\n            }}\n        }}\n        self\n    }}\n",
             id = f.ident,
@@ -2739,31 +2752,20 @@ impl<'a> Emitter<'a> {
     fn tags_setter(&self, m: &Method, resource_type: &str) -> Result<String, String> {
         let ctx = format!("{}.{}", m.model_name, m.name);
         let spec = self.field(&m.input_fields, "TagSpecifications", &ctx)?;
-        let spec_ty =
-            Self::elem(&spec.ty).ok_or(format!("{ctx}: TagSpecifications is not a list"))?;
-        let spec_shape = &self.model.shapes[&spec.shape]
-            .member
-            .as_ref()
-            .ok_or(format!("{ctx}: TagSpecifications is not a list"))?
-            .shape;
-        let sfields = self.types.fields(spec_shape);
-        let rt = self.field(&sfields, "ResourceType", &ctx)?;
+        let TagSpecParts {
+            spec_ty,
+            rt,
+            tags,
+            tag_ty,
+            key,
+            value,
+        } = self.tag_spec_parts(spec, &ctx)?;
         let known = &self.model.shapes[&rt.shape].enum_values;
         if !known.is_empty() && !known.iter().any(|v| v == resource_type) {
             return Err(format!(
                 "{ctx}: tags_as {resource_type:?} is not a ResourceType"
             ));
         }
-        let tags = self.field(&sfields, "Tags", &ctx)?;
-        let tag_ty = Self::elem(&tags.ty).ok_or(format!("{ctx}: Tags is not a list"))?;
-        let tag_shape = &self.model.shapes[&tags.shape]
-            .member
-            .as_ref()
-            .ok_or(format!("{ctx}: Tags is not a list"))?
-            .shape;
-        let tfields = self.types.fields(tag_shape);
-        let key = self.field(&tfields, "Key", &ctx)?;
-        let value = self.field(&tfields, "Value", &ctx)?;
         Ok(format!(
             "    /// Tags what this call makes (`TagSpecifications` with resource type\n    /// `{resource_type}`): `.tags([(\"Name\", \"web\"), (\"env\", \"prod\")])`. Adds to tags\n    /// given before (here or with `tag_specifications(..)`); a key given again\n    /// takes the new value.\n    pub fn tags<K: Into<String>, V: Into<String>>(mut self, tags: impl IntoIterator<Item = (K, V)>) -> Self {{\n        let resource_type = {rt_ty}::from({resource_type:?});\n        let specs = self.input.{spec}.get_or_insert_with(Vec::new);\n        let at = match specs.iter().position(|s| s.{rt}.as_ref() == Some(&resource_type)) {{\n            Some(at) => at,\n            None => {{\n                specs.push({spec_ty} {{ {rt}: Some(resource_type), ..Default::default() }});\n                specs.len() - 1\n            }}\n        }};\n        let list = specs[at].{tags}.get_or_insert_with(Vec::new);\n        for (k, v) in tags {{\n            let (k, v) = (k.into(), v.into());\n            match list.iter_mut().find(|t| t.{key}.as_deref() == Some(k.as_str())) {{\n                Some(t) => t.{value} = Some(v),\n                None => list.push({tag_ty} {{ {key}: Some(k), {value}: Some(v) }}),\n            }}\n        }}\n        self\n    }}\n\n",
             rt_ty = rt.ty,
@@ -3016,4 +3018,14 @@ pub fn roots(
     }
     let _ = BTreeMap::<(), ()>::new();
     Ok(roots)
+}
+
+/// See [`Emitter::tag_spec_parts`].
+struct TagSpecParts {
+    spec_ty: String,
+    rt: Field,
+    tags: Field,
+    tag_ty: String,
+    key: Field,
+    value: Field,
 }

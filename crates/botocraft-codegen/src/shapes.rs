@@ -358,6 +358,7 @@ impl<'a> Types<'a> {
     }
 }
 
+#[derive(Clone)]
 pub struct Field {
     pub wire: String,
     pub ident: String,

@@ -242,7 +242,8 @@ pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> Option<u64> {
 
 /// A serde serializer that feeds a hasher. Every value is written with a tag
 /// byte and every variable-length part with its length or an end marker, so
-/// different shapes cannot produce the same byte stream.
+/// different shapes cannot produce the same byte stream; a struct's fields
+/// are told apart by position (marked present or skipped), not by name.
 struct Fingerprinter(FxHasher);
 
 /// Never produced by the fingerprinter itself; only a `Serialize`
@@ -281,6 +282,7 @@ mod tag {
     pub const STRUCT: u8 = 14;
     pub const ITEM: u8 = 15;
     pub const END: u8 = 16;
+    pub const SKIPPED: u8 = 17;
 }
 
 impl Fingerprinter {
@@ -506,13 +508,17 @@ impl ser::SerializeMap for &mut Fingerprinter {
 impl ser::SerializeStruct for &mut Fingerprinter {
     type Ok = ();
     type Error = Unfingerprintable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
-        // Fields may be skipped (`skip_serializing_if`), so each is named.
+    // A fingerprint only ever meets one of the same type, whose fields come
+    // in declaration order, each either serialized or skipped
+    // (`skip_serializing_if`): a mark per position says which, and naming
+    // the field (hashing its name, the costliest part of a small struct)
+    // would add nothing.
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, value: &T) -> Res {
         self.0.write_u8(tag::ITEM);
-        self.str(key);
         value.serialize(&mut **self)
     }
     fn skip_field(&mut self, _: &'static str) -> Res {
+        self.0.write_u8(tag::SKIPPED);
         Ok(())
     }
     fn end(self) -> Res {
@@ -526,6 +532,9 @@ impl ser::SerializeStructVariant for &mut Fingerprinter {
     type Error = Unfingerprintable;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
         ser::SerializeStruct::serialize_field(self, key, value)
+    }
+    fn skip_field(&mut self, key: &'static str) -> Res {
+        ser::SerializeStruct::skip_field(self, key)
     }
     fn end(self) -> Res {
         ser::SerializeStruct::end(self)
@@ -555,6 +564,36 @@ mod tests {
         assert_eq!(fp(&v), fp(&v.clone()));
         let m: BTreeMap<&str, i32> = [("k", 1), ("l", 2)].into();
         assert_eq!(fp(&m), fp(&m.clone()));
+    }
+
+    /// Fields are told apart by position, skipped ones included: the same
+    /// value in another field is another fingerprint.
+    #[test]
+    fn the_same_value_in_another_skippable_field_differs() {
+        #[derive(Serialize)]
+        struct Two {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            a: Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            b: Option<i32>,
+        }
+        let first = Two {
+            a: Some(1),
+            b: None,
+        };
+        let second = Two {
+            a: None,
+            b: Some(1),
+        };
+        assert_ne!(fp(&first), fp(&second));
+        assert_eq!(
+            fp(&first),
+            fp(&Two {
+                a: Some(1),
+                b: None
+            })
+        );
+        assert_ne!(fp(&Two { a: None, b: None }), fp(&first));
     }
 
     /// Numbers changed by amounts a linear combination would cancel (both

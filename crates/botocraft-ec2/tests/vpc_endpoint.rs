@@ -4,7 +4,7 @@
 mod common;
 
 use botocraft_core::PrimaryModel;
-use botocraft_ec2::VpcEndpoint;
+use botocraft_ec2::{SecurityGroupIdentifier, VpcEndpoint};
 use common::{fx, new_in, Fx};
 use serde_json::Value;
 
@@ -109,6 +109,29 @@ async fn save_creates_a_gateway_endpoint_from_the_model() {
     assert_eq!(b["TagSpecification.1.ResourceType"], "vpc-endpoint");
     assert_eq!(e.vpc_endpoint_id.as_deref(), Some(VPCE));
     assert_eq!(e.state.as_ref().unwrap().as_str(), "pending");
+    f.done();
+}
+
+/// An interface endpoint's security groups go with its create, by id.
+#[tokio::test]
+async fn save_creates_an_interface_endpoint_with_the_models_groups() {
+    let f = fx("vpc_endpoint_create_interface");
+    let group = |id: &str| SecurityGroupIdentifier {
+        group_id: Some(id.into()),
+        group_name: None,
+    };
+    let mut e = VpcEndpoint {
+        vpc_endpoint_type: Some("Interface".into()),
+        vpc_id: Some("vpc-0a1".into()),
+        service_name: Some("com.amazonaws.us-east-1.ecr.api".into()),
+        groups: Some(vec![group("sg-0a1"), group("sg-0b2")]),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    e.save().await.unwrap();
+    let b = body(&f, 0, "CreateVpcEndpoint");
+    assert_eq!(b["SecurityGroupId.1"], "sg-0a1");
+    assert_eq!(b["SecurityGroupId.2"], "sg-0b2");
     f.done();
 }
 

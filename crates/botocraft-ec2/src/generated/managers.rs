@@ -25915,7 +25915,7 @@ impl VpcEndpointManager {
         VpcEndpointList::new(self.clone(), input, key)
     }
 
-    /// Creates the endpoint from the model (`CreateVpcEndpoint`); interface endpoints take `.security_group_ids(..)`.
+    /// Creates the endpoint from the model (`CreateVpcEndpoint`), with the model's security groups (`groups`, by id) for an interface endpoint.
     ///
     /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the Amazon Web Services PrivateLink User Guide.
     pub fn create(&self, model: &VpcEndpoint) -> VpcEndpointCreate {
@@ -25933,6 +25933,18 @@ impl VpcEndpointManager {
         input.service_network_arn = model.service_network_arn.clone();
         input.resource_configuration_arn = model.resource_configuration_arn.clone();
         input.service_region = model.service_region.clone();
+        if let Some(v) = Some(
+            model
+                .groups
+                .iter()
+                .flatten()
+                .filter_map(|x| x.group_id.clone())
+                .collect::<Vec<_>>(),
+        )
+        .filter(|v| !v.is_empty())
+        {
+            input.security_group_ids = Some(v);
+        }
         match botocraft_core::serde_util::convert(
             &botocraft_core::serde_util::unless_empty(&model.dns_options),
             "VpcEndpoint.dns_options",
@@ -26510,6 +26522,8 @@ impl VpcEndpointCreate {
     }
 
     /// (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the security groups to associate with the endpoint network interfaces. If this parameter is not specified, we use the default security group for the VPC.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,

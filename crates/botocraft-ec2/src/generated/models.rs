@@ -8860,8 +8860,8 @@ impl VpcEndpoint {
         "service_network_arn",
         "resource_configuration_arn",
         "service_region",
-        "dns_options",
         "groups",
+        "dns_options",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -8882,8 +8882,8 @@ impl VpcEndpoint {
             botocraft_core::fingerprint(&self.service_network_arn),
             botocraft_core::fingerprint(&self.resource_configuration_arn),
             botocraft_core::fingerprint(&self.service_region),
-            botocraft_core::fingerprint(&self.dns_options),
             botocraft_core::fingerprint(&self.groups),
+            botocraft_core::fingerprint(&self.dns_options),
         ]
     }
 

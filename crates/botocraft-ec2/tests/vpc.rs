@@ -353,5 +353,21 @@ async fn save_refuses_a_dhcp_options_edit_and_names_the_association() {
         .unwrap();
     vpc.dhcp_options_id = Some("dopt-other".into());
     common::assert_validation(vpc.save().await, "`DhcpOptions::objects().associate(");
+    vpc.dhcp_options_id = Some("dopt-1a2b3c4d".into());
+    vpc.instance_tenancy = Some(Tenancy::Dedicated);
+    assert_eq!(vpc.changed_fixed_fields(), ["instance_tenancy"]);
+    common::assert_validation(vpc.save().await, "`Vpc::objects().modify_tenancy(");
+    f.done();
+}
+
+/// The tenancy a save refuses is changed by its own call.
+#[tokio::test]
+async fn modify_tenancy_sends_the_vpc_and_tenancy() {
+    let f = fx("vpc_modify_tenancy");
+    Vpc::objects()
+        .using(&f.session)
+        .modify_tenancy("vpc-1", "default")
+        .await
+        .unwrap();
     f.done();
 }

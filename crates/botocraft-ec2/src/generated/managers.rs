@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`Vpc`]: `Vpc::objects()`.
 ///
-/// Methods: `create`, `delete`, `dns_hostnames`, `dns_support`, `get_many`, `get`, `list`, `modify_attribute`, `network_address_usage_metrics`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `dns_hostnames`, `dns_support`, `get_many`, `get`, `list`, `modify_attribute`, `modify_tenancy`, `network_address_usage_metrics`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct VpcManager {
@@ -161,6 +161,24 @@ impl VpcManager {
         input.vpc_id = Some(vpc_id);
         input.attribute = Some(VpcAttributeName::from("enableNetworkAddressUsageMetrics"));
         VpcNetworkAddressUsageMetrics::new(self.clone(), input, key)
+    }
+
+    /// Changes the VPC's instance tenancy (`ModifyVpcTenancy`): AWS allows only `default`, for instances launched from now on.
+    ///
+    /// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
+    pub fn modify_tenancy(
+        &self,
+        vpc_id: impl Into<String>,
+        instance_tenancy: impl Into<VpcTenancy>,
+    ) -> VpcModifyTenancy {
+        let vpc_id = vpc_id.into();
+        let instance_tenancy = instance_tenancy.into();
+        let key: String = vpc_id.to_string() + "/" + &instance_tenancy.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyVpcTenancyRequest::default();
+        input.vpc_id = Some(vpc_id);
+        input.instance_tenancy = Some(instance_tenancy);
+        VpcModifyTenancy::new(self.clone(), input, key)
     }
 
     /// Changes one VPC attribute (`ModifyVpcAttribute`): set exactly one of the options.
@@ -1084,6 +1102,77 @@ impl VpcNetworkAddressUsageMetrics {
 impl std::future::IntoFuture for VpcNetworkAddressUsageMetrics {
     type Output = Result<AttributeBooleanValue>;
     type IntoFuture = BoxFuture<'static, Result<AttributeBooleanValue>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`VpcManager::modify_tenancy`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct VpcModifyTenancy {
+    manager: VpcManager,
+    input: ModifyVpcTenancyRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl VpcModifyTenancy {
+    fn new(manager: VpcManager, input: ModifyVpcTenancyRequest, key: String) -> Self {
+        VpcModifyTenancy {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
+        VpcModifyTenancy {
+            manager,
+            input: ModifyVpcTenancyRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &ModifyVpcTenancyRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<()> {
+        const OPERATION: &str = "ModifyVpcTenancy";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.vpc_id.is_none() {
+            return Err(Error::validation("ModifyVpcTenancy needs `VpcId`"));
+        }
+        if input.instance_tenancy.is_none() {
+            return Err(Error::validation(
+                "ModifyVpcTenancy needs `InstanceTenancy`",
+            ));
+        }
+        let session = self.manager.session()?;
+        let _out =
+            call::<_, ModifyVpcTenancyResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for VpcModifyTenancy {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -307,6 +307,7 @@ impl Vpc {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `dhcp_options_id`: change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)
+    /// - `instance_tenancy`: change it with `Vpc::objects().modify_tenancy(vpc_id, "default")` (ModifyVpcTenancy: only to `default`)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Vpc` that exists, say one read
@@ -319,7 +320,7 @@ impl Vpc {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Vpc", &fixed, &Self::IDENTITY, "AWS has no update operation for a Vpc", &[("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Vpc", &fixed, &Self::IDENTITY, "AWS has no update operation for a Vpc", &[("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)")]));
             }
         }
         #[allow(unused_variables)]

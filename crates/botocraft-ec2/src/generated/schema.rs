@@ -9759,6 +9759,23 @@ pub static ModifyVpcPeeringConnectionOptionsResult: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static ModifyVpcTenancyRequest: Shape = Shape {
+    name: "ModifyVpcTenancyRequest",
+    kind: Kind::Structure(&[
+        Member::new("VpcId", &VpcId),
+        Member::new("InstanceTenancy", &VpcTenancy),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyVpcTenancyResult: Shape = Shape {
+    name: "ModifyVpcTenancyResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("ReturnValue", &Boolean)
+    }]),
+    xml_namespace: None,
+};
 pub static ModifyVpnConnectionRequest: Shape = Shape {
     name: "ModifyVpnConnectionRequest",
     kind: Kind::Structure(&[
@@ -15600,6 +15617,11 @@ pub static VpcPeeringConnectionVpcInfo: Shape = Shape {
 };
 pub static VpcState: Shape = Shape {
     name: "VpcState",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static VpcTenancy: Shape = Shape {
+    name: "VpcTenancy",
     kind: Kind::String,
     xml_namespace: None,
 };

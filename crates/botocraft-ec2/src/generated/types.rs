@@ -16235,6 +16235,61 @@ impl Described for AttributeBooleanValue {
     }
 }
 
+/// The `ModifyVpcTenancyRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyVpcTenancyRequest {
+    /// The ID of the VPC.
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// The instance tenancy attribute for the VPC.
+    #[serde(
+        rename = "InstanceTenancy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_tenancy: Option<VpcTenancy>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifyVpcTenancyRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyVpcTenancyRequest
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `VpcTenancy` values.
+    pub enum VpcTenancy {
+        Default = "default",
+    }
+}
+
+impl Described for VpcTenancy {
+    fn shape() -> &'static Shape {
+        &schema::VpcTenancy
+    }
+}
+
+/// The `ModifyVpcTenancyResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyVpcTenancyResult {
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
+    #[serde(
+        rename = "ReturnValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_value: Option<bool>,
+}
+
+impl Described for ModifyVpcTenancyResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyVpcTenancyResult
+    }
+}
+
 /// The `ModifyVpcAttributeRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModifyVpcAttributeRequest {

@@ -1380,9 +1380,23 @@ impl<'a> Emitter<'a> {
                 walked
             }
             ("map", "map") => Ok(()),
+            // Enums and strings share their serde form, but an enum value the
+            // request does not take would be sent and refused by AWS (a
+            // described interface's type `interface` is no type a create takes).
+            ("string", "string") => {
+                let (av, bv) = (&a.enum_values, &b.enum_values);
+                let foreign: Vec<&String> = av.iter().filter(|v| !bv.contains(v)).collect();
+                if bv.is_empty() || foreign.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{ctx}: cannot convert {from} to {to} at `{}`: {to} has no value {}; convert it with a function instead",
+                        path.join("."),
+                        foreign.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
+                    ))
+                }
+            }
             (x, y) if x == y && scalar(x) => Ok(()),
-            // Enums and strings share their serde form.
-            ("string", "string") => Ok(()),
             (x, y) => Err(format!(
                 "{ctx}: cannot convert {from} ({x}) to {to} ({y}) at `{}`",
                 path.join(".")

@@ -460,6 +460,37 @@ fn a_conversion_between_incompatible_shapes_is_an_error() {
     );
 }
 
+/// An enum the model holds converts only into one that takes every value:
+/// a value the request has no place for would be sent and refused by AWS.
+#[test]
+fn a_conversion_between_enums_needs_every_value_taken() {
+    let with_enums = |request_values: &str| {
+        model_with_parent_request()
+            .replace(
+                r#""NodeRequest": {"type": "structure", "members": {"label": {"shape": "String"}}},"#,
+                &format!(
+                    r#""NodeRequest": {{"type": "structure", "members": {{"label": {{"shape": "RequestKind"}}}}}},
+    "RequestKind": {{"type": "string", "enum": [{request_values}]}},
+    "ModelKind": {{"type": "string", "enum": ["plain", "fancy"]}},"#
+                ),
+            )
+            .replace(
+                r#""child": {"shape": "Node"}, "label": {"shape": "String"}"#,
+                r#""child": {"shape": "Node"}, "label": {"shape": "ModelKind"}"#,
+            )
+    };
+    let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
+    let converted = DEFS.replace(create, &format!("{create}\nconvert = [\"parent\"]"));
+    let narrower = with_enums(r#""fancy""#);
+    assert_ne!(narrower, model_with_parent_request());
+    let err = generate_from(&narrower, &converted).unwrap_err();
+    assert!(
+        err.contains("cannot convert ModelKind to RequestKind at `label`: RequestKind has no value \"plain\""),
+        "{err}"
+    );
+    generate_from(&with_enums(r#""plain", "fancy", "new""#), &converted).unwrap();
+}
+
 #[test]
 fn save_refuses_to_create_a_model_holding_what_aws_assigns() {
     let (_, models, _) = generate();

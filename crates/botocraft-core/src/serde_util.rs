@@ -106,6 +106,10 @@ impl Deref for DateTime {
 impl From<OffsetDateTime> for DateTime {
     /// `t` to the microsecond (see the [type docs](DateTime)).
     fn from(t: OffsetDateTime) -> Self {
+        // What AWS sends (whole milliseconds at most) is already exact.
+        if t.nanosecond() % 1_000 == 0 {
+            return DateTime(t);
+        }
         // To the nearest microsecond, as epoch seconds are read.
         let micros = t.nanosecond().div_ceil(1_000).min(1_000_000);
         let rounded = if t.nanosecond() % 1_000 < 500 {

@@ -499,6 +499,31 @@ pub(crate) fn customer_gateway_bgp_asn_extended(gateway: &CustomerGateway) -> Re
     parse_asn(&gateway.bgp_asn_extended, "BgpAsnExtended")
 }
 
+/// A network interface's type as `CreateNetworkInterface` takes it. A
+/// described interface is of type `interface`, which is what a create makes
+/// when no type is given, so it is not sent; `efa`, `efa-only`, `branch` and
+/// `trunk` are; any other (`nat_gateway`, `vpc_endpoint`, ...) is made by
+/// AWS for another service and cannot be created, so it is refused rather
+/// than sent for AWS to reject.
+pub(crate) fn network_interface_creation_type(
+    interface: &NetworkInterface,
+) -> Result<Option<NetworkInterfaceCreationType>> {
+    let Some(kind) = interface.interface_type.as_ref() else {
+        return Ok(None);
+    };
+    let value = kind.as_str();
+    if value.is_empty() || value == "interface" {
+        return Ok(None);
+    }
+    if NetworkInterfaceCreationType::KNOWN.contains(&value) {
+        return Ok(Some(NetworkInterfaceCreationType::from(value)));
+    }
+    Err(Error::validation(format!(
+        "NetworkInterface.interface_type {value:?} cannot be created (CreateNetworkInterface takes {}, or none for an ordinary interface): clear it",
+        NetworkInterfaceCreationType::KNOWN.join(", ")
+    )))
+}
+
 fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
 }
@@ -517,4 +542,39 @@ fn parse_asn<T: std::str::FromStr>(value: &Option<String>, member: &str) -> Resu
             }
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(kind: &str) -> NetworkInterface {
+        NetworkInterface {
+            interface_type: Some(NetworkInterfaceType::from(kind)),
+            ..Default::default()
+        }
+    }
+
+    /// A copy of a described interface creates an ordinary one; the types a
+    /// create takes are sent; one AWS makes for another service is refused.
+    #[test]
+    fn an_interface_type_is_sent_only_when_a_create_takes_it() {
+        let send = |kind: &str| network_interface_creation_type(&typed(kind));
+        assert_eq!(send("interface").unwrap(), None);
+        assert_eq!(
+            network_interface_creation_type(&NetworkInterface::default()).unwrap(),
+            None
+        );
+        assert_eq!(
+            send("efa").unwrap(),
+            Some(NetworkInterfaceCreationType::Efa)
+        );
+        assert_eq!(
+            send("trunk").unwrap(),
+            Some(NetworkInterfaceCreationType::Trunk)
+        );
+        let err = send("natGateway").unwrap_err();
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+        assert!(err.to_string().contains("natGateway"), "{err}");
+    }
 }

@@ -17841,6 +17841,11 @@ impl NetworkInterfaceManager {
         {
             input.groups = Some(v);
         }
+        match crate::ext::network_interface_creation_type(model) {
+            Ok(Some(v)) => input.interface_type = Some(v),
+            Ok(None) => {}
+            Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
         match botocraft_core::serde_util::convert(
             &botocraft_core::serde_util::unless_empty(&model.ipv4_prefixes),
             "NetworkInterface.ipv4_prefixes",
@@ -17853,13 +17858,6 @@ impl NetworkInterfaceManager {
             "NetworkInterface.ipv6_prefixes",
         ) {
             Ok(v) => input.ipv6_prefixes = v,
-            Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
-        }
-        match botocraft_core::serde_util::convert(
-            &botocraft_core::serde_util::unless_empty(&model.interface_type),
-            "NetworkInterface.interface_type",
-        ) {
-            Ok(v) => input.interface_type = v,
             Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
         }
         match botocraft_core::serde_util::convert(

@@ -107,7 +107,7 @@ impl From<OffsetDateTime> for DateTime {
     /// `t` to the microsecond (see the [type docs](DateTime)).
     fn from(t: OffsetDateTime) -> Self {
         // What AWS sends (whole milliseconds at most) is already exact.
-        if t.nanosecond() % 1_000 == 0 {
+        if t.nanosecond().is_multiple_of(1_000) {
             return DateTime(t);
         }
         // To the nearest microsecond, as epoch seconds are read.

@@ -424,15 +424,16 @@ impl EnvironmentCredentialsProvider {
                 self.env.get("AWS_SESSION_TOKEN"),
             )),
             (None, None) => CredentialsLookup::NotConfigured("AWS_ACCESS_KEY_ID is not set".into()),
-            // Half a key pair is a mistake, not an absence: going on down the
-            // chain would sign with another identity (a profile's, an
-            // instance role's), in another account. botocore stops here too
-            // (`PartialCredentialsError`).
+            // A key id without its secret is a mistake, not an absence: going
+            // on down the chain would sign with another identity (a
+            // profile's, an instance role's), in another account. botocore
+            // stops here too (`PartialCredentialsError`). A secret without a
+            // key id names no identity, and botocore goes on, as here.
             (Some(_), None) => CredentialsLookup::Failed(
                 "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or unset it to use other credentials".into(),
             ),
-            (None, Some(_)) => CredentialsLookup::Failed(
-                "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not: set both, or unset it to use other credentials".into(),
+            (None, Some(_)) => CredentialsLookup::NotConfigured(
+                "AWS_ACCESS_KEY_ID is not set (AWS_SECRET_ACCESS_KEY is, alone)".into(),
             ),
         }
     }

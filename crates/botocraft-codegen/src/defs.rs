@@ -132,6 +132,11 @@ pub struct ModelDef {
     /// listed model more than the check is worth.
     #[serde(default)]
     pub unwatched: Vec<String>,
+    /// Each create registers a new revision of a family (a daemon task
+    /// definition): a model holding the ARN AWS assigned is a revision to
+    /// register again, never a duplicate, so `save()` does not refuse it.
+    #[serde(default)]
+    pub creates_revisions: bool,
     /// Fields (wire names) that a create or update input has a member for,
     /// deliberately not sent from the model: field → the reason. `save()` of
     /// a fetched model still refuses an edit to one (it is watched like a

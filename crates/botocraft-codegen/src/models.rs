@@ -76,7 +76,7 @@ impl<'a> Emitter<'a> {
                     Some((l, m)) => (l, Some(m)),
                     None => (r.as_str(), None),
                 };
-                let f = self.field(&fields, list, &ctx)?.clone_field();
+                let f = self.field(&fields, list, &ctx)?.clone();
                 if let Some(member) = member {
                     let elem = &self.model.shapes[&f.shape]
                         .member
@@ -84,7 +84,7 @@ impl<'a> Emitter<'a> {
                         .ok_or(format!("{ctx}: {list} is not a list"))?
                         .shape;
                     let efields = self.types.fields(elem);
-                    result_member = Some(self.field(&efields, member, &ctx)?.clone_field());
+                    result_member = Some(self.field(&efields, member, &ctx)?.clone());
                 }
                 Some(f)
             }
@@ -910,10 +910,11 @@ impl<'a> Emitter<'a> {
         let Some(def) = model.manager.get("create") else {
             return Ok(Vec::new());
         };
-        if model
-            .manager
-            .get("update")
-            .is_some_and(|u| u.operation == def.operation)
+        if model.creates_revisions
+            || model
+                .manager
+                .get("update")
+                .is_some_and(|u| u.operation == def.operation)
         {
             return Ok(Vec::new());
         }
@@ -936,7 +937,7 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             if let Some(f) = fields.iter().find(|f| &f.wire == wire) {
-                out.push(f.clone_field());
+                out.push(f.clone());
             }
         }
         Ok(out)
@@ -1710,7 +1711,7 @@ impl<'a> Emitter<'a> {
                 }
                 continue;
             }
-            pairs.push((f, mf.clone_field()));
+            pairs.push((f, mf.clone()));
         }
         Ok(pairs)
     }
@@ -2752,7 +2753,7 @@ impl<'a> Emitter<'a> {
             ..
         } = self.tag_spec_parts(f, &ctx)?;
         Ok(format!(
-            "    ///\n    /// Adds to the specifications already set (the model's tags on a create,\n    /// `.tags(..)` given before): a resource type given again has its tags\n    /// merged, and a key given again takes the new value.\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{spec_ty}>>) -> Self {{\n        let specs = self.input.{id}.get_or_insert_with(Vec::new);\n        for spec in value.into_iter().map(Into::into) {{\n            match specs.iter_mut().find(|s| s.{rt}.is_some() && s.{rt} == spec.{rt}) {{\n                Some(have) => {{\n                    let list = have.{tags}.get_or_insert_with(Vec::new);\n                    for tag in spec.{tags}.into_iter().flatten() {{\n                        match list.iter_mut().find(|t| t.{key} == tag.{key}) {{\n                            Some(t) => *t = tag,\n                            None => list.push(tag),\n                        }}\n                    }}\n                }}\n                None => specs.push(spec),\n            }}\n        }}\n        self\n    }}\n",
+            "    ///\n    /// Adds to the specifications already set (the model's tags on a create,\n    /// `.tags(..)` given before): a resource type given again has its tags\n    /// merged, and a key given again takes the new value.\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{spec_ty}>>) -> Self {{\n        let specs = self.input.{id}.get_or_insert_with(Vec::new);\n        for mut spec in value.into_iter().map(Into::into) {{\n            let at = match specs.iter().position(|s| s.{rt}.is_some() && s.{rt} == spec.{rt}) {{\n                Some(at) => at,\n                None => {{\n                    specs.push({spec_ty} {{ {rt}: spec.{rt}.take(), ..Default::default() }});\n                    specs.len() - 1\n                }}\n            }};\n            let list = specs[at].{tags}.get_or_insert_with(Vec::new);\n            for tag in spec.{tags}.into_iter().flatten() {{\n                match list.iter_mut().find(|t| t.{key} == tag.{key}) {{\n                    Some(t) => *t = tag,\n                    None => list.push(tag),\n                }}\n            }}\n        }}\n        self\n    }}\n",
             id = f.ident,
             rt = rt.ident,
             tags = tags.ident,
@@ -2977,21 +2978,6 @@ impl<'a> Emitter<'a> {
             project = project,
             wrapper = self.wrapper(op),
         ))
-    }
-}
-
-impl Field {
-    pub fn clone_field(&self) -> Field {
-        Field {
-            wire: self.wire.clone(),
-            ident: self.ident.clone(),
-            ty: self.ty.clone(),
-            shape: self.shape.clone(),
-            sensitive: self.sensitive,
-            doc: self.doc.clone(),
-            idempotency_token: self.idempotency_token,
-            deprecated: self.deprecated,
-        }
     }
 }
 

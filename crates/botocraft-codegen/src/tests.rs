@@ -501,6 +501,16 @@ fn save_refuses_to_create_a_model_holding_what_aws_assigns() {
     );
     assert!(models.contains("self.refuse_assigned()?;"), "{models}");
     assert!(models.contains("botocraft_core::baseline::assigned_error(\"Widget\", &set)"));
+    // A model whose every create is a new revision has nothing to refuse.
+    let revisions = DEFS.replacen(
+        "name = \"name\"\n",
+        "name = \"name\"\ncreates_revisions = true\n",
+        1,
+    );
+    assert_ne!(revisions, DEFS);
+    let (_, models, _) = generate_with(&revisions).unwrap();
+    assert!(!models.contains("ASSIGNED"), "{models}");
+    assert!(!models.contains("refuse_assigned"), "{models}");
 }
 
 /// `delete()` docs say what `self` holds afterwards: the answer of a delete

@@ -593,3 +593,24 @@ async fn launch_tag_specifications_keep_tags_given_before() {
         .collect();
     assert_eq!(types, ["instance", "volume"]);
 }
+
+/// A key given twice in one specification is sent once, with the later
+/// value, whether or not tags of that type were set before: AWS refuses a
+/// key twice.
+#[tokio::test]
+async fn a_key_repeated_in_tag_specifications_is_sent_once() {
+    use botocraft_ec2::{ResourceType, Tag, TagSpecification};
+    let tag = |k: &str, v: &str| Tag {
+        key: Some(k.into()),
+        value: Some(v.into()),
+    };
+    let request = Instance::objects()
+        .launch("ami-0abc", 1)
+        .tag_specifications([TagSpecification {
+            resource_type: Some(ResourceType::from("instance")),
+            tags: Some(vec![tag("a", "1"), tag("a", "2"), tag("b", "3")]),
+        }]);
+    let specs = request.input().tag_specifications.clone().unwrap();
+    assert_eq!(specs.len(), 1);
+    assert_eq!(specs[0].tags, Some(vec![tag("a", "2"), tag("b", "3")]));
+}

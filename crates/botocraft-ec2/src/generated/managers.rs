@@ -727,21 +727,26 @@ impl VpcCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -1873,21 +1878,26 @@ impl SubnetCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -2937,21 +2947,26 @@ impl SecurityGroupCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -3121,21 +3136,26 @@ impl SecurityGroupAuthorizeIngress {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -3345,21 +3365,26 @@ impl SecurityGroupAuthorizeEgress {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -4575,21 +4600,26 @@ impl InstanceCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -5009,21 +5039,26 @@ impl InstanceLaunch {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -7087,21 +7122,26 @@ impl AmiCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -7279,21 +7319,26 @@ impl AmiCopy {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -8442,21 +8487,26 @@ impl InternetGatewayCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -9424,21 +9474,26 @@ impl RouteTableCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -10807,21 +10862,26 @@ impl NatGatewayCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -11764,21 +11824,26 @@ impl AddressCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -12874,21 +12939,26 @@ impl VolumeCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -14075,21 +14145,26 @@ impl SnapshotCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -14290,21 +14365,26 @@ impl SnapshotCopy {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -15621,21 +15701,26 @@ impl KeyPairCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -15732,21 +15817,26 @@ impl KeyPairImportKeyPair {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -16771,21 +16861,26 @@ impl LaunchTemplateCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -18603,21 +18698,26 @@ impl NetworkInterfaceCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -20883,21 +20983,26 @@ impl NetworkAclCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -22012,21 +22117,26 @@ impl PlacementGroupCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -22847,21 +22957,26 @@ impl DhcpOptionsCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -23669,21 +23784,26 @@ impl CustomerGatewayCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -24421,21 +24541,26 @@ impl VpnGatewayCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -25435,21 +25560,26 @@ impl VpcPeeringConnectionCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -26659,21 +26789,26 @@ impl VpcEndpointCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -27633,21 +27768,26 @@ impl VpnConnectionCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self
@@ -28526,21 +28666,26 @@ impl FlowLogCreate {
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
     ) -> Self {
         let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
-        for spec in value.into_iter().map(Into::into) {
-            match specs
-                .iter_mut()
-                .find(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
             {
-                Some(have) => {
-                    let list = have.tags.get_or_insert_with(Vec::new);
-                    for tag in spec.tags.into_iter().flatten() {
-                        match list.iter_mut().find(|t| t.key == tag.key) {
-                            Some(t) => *t = tag,
-                            None => list.push(tag),
-                        }
-                    }
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
                 }
-                None => specs.push(spec),
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
             }
         }
         self

@@ -3607,49 +3607,6 @@ impl DaemonTaskDefinition {
         }
     }
 
-    /// The fields AWS assigns when it creates a `DaemonTaskDefinition`, naming it: a model
-    /// that holds one names a `DaemonTaskDefinition` that exists, so `save()` refuses to
-    /// create it (see [`Self::assigned_fields`]).
-    pub const ASSIGNED: [&'static str; 1] = ["daemon_task_definition_arn"];
-
-    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
-    /// that did not come from AWS (one built here, or read back from JSON:
-    /// where a model came from is not part of its data) refuses to create it
-    /// when any is set, rather than create a second `DaemonTaskDefinition` and overwrite them;
-    /// fetch it to update it, or clear them to create a new one.
-    /// `DaemonTaskDefinition::objects().create(&model)` creates one whatever it holds.
-    pub fn assigned_fields(&self) -> Vec<&'static str> {
-        #[allow(unused_mut)]
-        let mut set = Vec::new();
-        if self
-            .daemon_task_definition_arn
-            .as_deref()
-            .is_some_and(|v| !v.is_empty())
-        {
-            set.push("daemon_task_definition_arn");
-        }
-        set
-    }
-
-    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
-    /// unless it was deleted through this model (it then names a resource
-    /// that is gone).
-    #[allow(dead_code)]
-    pub(crate) fn refuse_assigned(&self) -> Result<()> {
-        if self._state.is_persisted() || self._state.was_deleted() {
-            return Ok(());
-        }
-        let set = self.assigned_fields();
-        if set.is_empty() {
-            Ok(())
-        } else {
-            Err(botocraft_core::baseline::assigned_error(
-                "DaemonTaskDefinition",
-                &set,
-            ))
-        }
-    }
-
     /// Creates this model in AWS if it did not come from AWS; afterwards `self`
     /// holds what AWS returned. Whether to create is decided by where the model
     /// came from (a model returned by a manager is never created again), never
@@ -3665,15 +3622,9 @@ impl DaemonTaskDefinition {
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
-    ///
-    /// A model that did not come from AWS but holds a field AWS assigns at
-    /// creation ([`Self::ASSIGNED`]: it names a `DaemonTaskDefinition` that exists, say one read
-    /// back from JSON) is an [`Error::Validation`] before anything is sent:
-    /// fetch it to update it, or clear the field to create a new one.
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
-        self.refuse_assigned()?;
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {

@@ -1036,17 +1036,21 @@ impl<'a> Emitter<'a> {
         let tracked = self.tracked_fields(name, model, fields)?;
         let watched = self.watched_fixed(name, model, fields)?;
         let identity = self.identity_fields(name, model, fields)?;
-        // What each method sends from the model.
-        let mut sent: Vec<String> = Vec::new();
+        // The create and update that take the model.
+        let mut methods = Vec::new();
         for method in ["create", "update"] {
             let Some(def) = model.manager.get(method) else {
                 continue;
             };
             let m = self.method(name, model, method, def)?;
-            if !m.takes_model {
-                continue;
+            if m.takes_model {
+                methods.push((method, def, m));
             }
-            for (_, mf) in self.model_sourced_pairs(&m, model)? {
+        }
+        // What each method sends from the model.
+        let mut sent: Vec<String> = Vec::new();
+        for (_, def, m) in &methods {
+            for (_, mf) in self.model_sourced_pairs(m, model)? {
                 sent.push(mf.ident);
             }
             for source in def.from_model.values() {
@@ -1067,14 +1071,7 @@ impl<'a> Emitter<'a> {
                 .iter()
                 .any(|w| fields.iter().any(|f| &f.wire == w && f.ident == ident))
         };
-        for method in ["create", "update"] {
-            let Some(def) = model.manager.get(method) else {
-                continue;
-            };
-            let m = self.method(name, model, method, def)?;
-            if !m.takes_model {
-                continue;
-            }
+        for (method, def, m) in &methods {
             for f in &m.input_fields {
                 let Some(mf) = fields.iter().find(|x| x.wire == f.wire) else {
                     continue;
@@ -1091,7 +1088,7 @@ impl<'a> Emitter<'a> {
                         f.wire, f.ty, mf.ty
                     )
                 };
-                if method == "create" {
+                if *method == "create" {
                     // Sent, or an edit save() refuses: the field is carried.
                     let carried = sent.iter().any(|s| s == ident)
                         || tracked.iter().any(|t| t == ident)

@@ -209,5 +209,14 @@ async fn save_refuses_a_subnet_attribute_it_cannot_send_and_says_how() {
     s.enable_lni_at_device_index = None;
     s.map_public_ip_on_launch = None;
     common::assert_validation(s.save().await, "Subnet.map_public_ip_on_launch was cleared");
+    // A cleared field after one that could be sent: still nothing is sent
+    // (the fixture has no ModifySubnetAttribute to answer one).
+    s.map_public_ip_on_launch = Some(true);
+    s.enable_dns64 = None;
+    assert_eq!(
+        s.changed_fields(),
+        ["map_public_ip_on_launch", "enable_dns64"]
+    );
+    common::assert_validation(s.save().await, "Subnet.enable_dns64 was cleared");
     f.done();
 }

@@ -29,6 +29,22 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
         .ok_or_else(|| missing("Subnet", "save", "SubnetId"))?;
     let manager = subnet.manager();
     let unset = |field: &str| unset("Subnet", field);
+    // Every cleared field is refused before the first call: a save is sent
+    // whole or not at all.
+    for field in changed {
+        let cleared = match *field {
+            "map_public_ip_on_launch" => subnet.map_public_ip_on_launch.is_none(),
+            "assign_ipv6_address_on_creation" => subnet.assign_ipv6_address_on_creation.is_none(),
+            "enable_dns64" => subnet.enable_dns64.is_none(),
+            "private_dns_name_options_on_launch" => {
+                subnet.private_dns_name_options_on_launch.is_none()
+            }
+            _ => false,
+        };
+        if cleared {
+            return Err(unset(field));
+        }
+    }
     for field in changed {
         let request = manager.modify_attribute(id.as_str());
         match *field {
@@ -93,6 +109,31 @@ pub(crate) async fn network_interface_update(
         .ok_or_else(|| missing("NetworkInterface", "save", "NetworkInterfaceId"))?;
     let manager = eni.manager();
     let unset = |field: &str| unset("NetworkInterface", field);
+    // Refused before the first call, as for a subnet.
+    let group_ids = if changed.contains(&"groups") {
+        let groups = eni.groups.as_deref().ok_or_else(|| unset("groups"))?;
+        let ids = groups
+            .iter()
+            .map(|g| {
+                g.group_id.clone().filter(|id| !id.is_empty()).ok_or_else(|| {
+                    Error::validation(
+                        "NetworkInterface.groups: every group needs its `group_id` (ModifyNetworkInterfaceAttribute takes ids)",
+                    )
+                })
+            })
+            .collect::<Result<Vec<String>>>()?;
+        if ids.is_empty() {
+            return Err(Error::validation(
+                "NetworkInterface.groups is empty, but an interface needs at least one security group",
+            ));
+        }
+        ids
+    } else {
+        Vec::new()
+    };
+    if changed.contains(&"source_dest_check") && eni.source_dest_check.is_none() {
+        return Err(unset("source_dest_check"));
+    }
     for field in changed {
         let request = manager.modify(id.as_str());
         match *field {
@@ -107,25 +148,7 @@ pub(crate) async fn network_interface_update(
                 let v = eni.source_dest_check.ok_or_else(|| unset(field))?;
                 request.source_dest_check(flag(v)).await?;
             }
-            "groups" => {
-                let groups = eni.groups.as_deref().ok_or_else(|| unset(field))?;
-                let ids = groups
-                    .iter()
-                    .map(|g| {
-                        g.group_id.clone().filter(|id| !id.is_empty()).ok_or_else(|| {
-                            Error::validation(
-                                "NetworkInterface.groups: every group needs its `group_id` (ModifyNetworkInterfaceAttribute takes ids)",
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<String>>>()?;
-                if ids.is_empty() {
-                    return Err(Error::validation(
-                        "NetworkInterface.groups is empty, but an interface needs at least one security group",
-                    ));
-                }
-                request.groups(ids).await?;
-            }
+            "groups" => request.groups(group_ids.clone()).await?,
             other => {
                 return Err(Error::validation(format!(
                 "internal: NetworkInterface.save() has no operation for the tracked field {other}"

@@ -1014,3 +1014,51 @@ async fn task_create_runs_a_fargate_task() {
     assert_eq!(task.last_status.as_deref(), Some("RUNNING"));
     assert!(task.state().is_persisted());
 }
+
+/// A model fetched in one account and bound to another session is a new
+/// model there: its save() never sends the first account's differences to
+/// a same-named resource in the second. It is refused while it holds the
+/// ARN AWS assigned in the first account, and creates a copy once cleared.
+#[tokio::test]
+async fn a_fetched_model_bound_to_another_account_is_new_there() {
+    let (Some(a), Some(b)) = (botocraft_tests::moto(), botocraft_tests::moto()) else {
+        return;
+    };
+    create_cluster(&a, "shared").await;
+    let mut in_b = bound(
+        Cluster {
+            cluster_name: Some("shared".into()),
+            tags: Some(vec![tag("only_b", "1")]),
+            ..Default::default()
+        },
+        &b.session,
+    );
+    in_b.save().await.expect("create in B");
+
+    let mut moved = Cluster::objects()
+        .using(&a.session)
+        .get("shared")
+        .await
+        .expect("get in A")
+        .using(&b.session);
+    assert!(!moved.state().is_persisted());
+    moved.tags_mut().insert("new".into(), "x".into());
+    let err = moved.save().await.expect_err("holds A's ARN");
+    assert!(err.to_string().contains("`cluster_arn` is set"), "{err}");
+    let b_tags = Cluster::objects()
+        .using(&b.session)
+        .get("shared")
+        .await
+        .expect("get in B")
+        .tags();
+    assert_eq!(b_tags, tag_map(&[("only_b", "1")]));
+
+    // The same session again changes nothing: still the fetched model.
+    let again = Cluster::objects()
+        .using(&a.session)
+        .get("shared")
+        .await
+        .expect("get in A")
+        .using(&a.session);
+    assert!(again.state().is_persisted());
+}

@@ -334,7 +334,7 @@ impl<'a> Emitter<'a> {
         let _ = writeln!(out, "impl {name} {{");
         let _ = writeln!(
             out,
-            "    /// The manager for `{name}`s, bound to the default session.\n    pub fn objects() -> {name}Manager {{\n        {name}Manager::with_session(None)\n    }}\n\n    /// A manager bound to the session this model came from.\n    pub fn manager(&self) -> {name}Manager {{\n        {name}Manager::with_session(self._state.session().cloned())\n    }}\n\n    /// Binds a new model to `session`, so `save()` creates it there (a model\n    /// fetched from AWS already remembers its session).\n    pub fn using(mut self, session: &SharedSession) -> Self {{\n        self._state.bind(session.clone());\n        self\n    }}\n"
+            "    /// The manager for `{name}`s, bound to the default session.\n    pub fn objects() -> {name}Manager {{\n        {name}Manager::with_session(None)\n    }}\n\n    /// A manager bound to the session this model came from.\n    pub fn manager(&self) -> {name}Manager {{\n        {name}Manager::with_session(self._state.session().cloned())\n    }}\n\n    /// Binds this model to `session`, so `save()` creates it there (a model\n    /// fetched from AWS already remembers its session; bound to another one\n    /// it becomes a new model there, see [`ModelState::bind`]).\n    pub fn using(mut self, session: &SharedSession) -> Self {{\n        self._state.bind(session.clone());\n        self\n    }}\n"
         );
         if let Some(tags) = &model.tags {
             let f = self.field(&fields, tags, &ctx)?;

@@ -190,8 +190,25 @@ impl ModelState {
         self.baseline.as_ref()
     }
 
-    /// Binds a model that does not exist in AWS yet to `session`.
+    /// Binds the model to `session`. A model that came from AWS through
+    /// another session names a resource in that session's account and
+    /// region, not in this one: bound elsewhere it becomes a new model, its
+    /// change tracking and tag snapshot forgotten, so `save()` never sends
+    /// the first account's differences to a same-named resource in the
+    /// second (it creates the model there, and refuses while the model holds
+    /// an id AWS assigned: clear it to copy the resource). Binding to the
+    /// session it already has (the same `Arc`) changes nothing.
     pub fn bind(&mut self, session: SharedSession) {
+        let same = self
+            .session
+            .as_ref()
+            .is_some_and(|s| std::sync::Arc::ptr_eq(s, &session));
+        if !same && (self.persisted || self.deleted) {
+            self.persisted = false;
+            self.deleted = false;
+            self.baseline = None;
+            self.tag_snapshot = None;
+        }
         self.session = Some(session);
     }
 
@@ -217,5 +234,43 @@ impl fmt::Debug for ModelState {
                 &self.session.as_ref().map(|s| s.region().to_owned()),
             )
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::OperationCall;
+    use std::sync::Arc;
+
+    #[derive(Debug)]
+    struct Nowhere;
+
+    #[async_trait::async_trait]
+    impl crate::Session for Nowhere {
+        fn region(&self) -> &str {
+            "us-east-1"
+        }
+        async fn send(&self, _: OperationCall) -> crate::Result<http::Response<Vec<u8>>> {
+            Err(crate::Error::validation("no calls in this test"))
+        }
+    }
+
+    /// Bound to another session, a fetched model is a new one there; bound
+    /// to its own session again, it stays fetched.
+    #[test]
+    fn binding_a_fetched_model_elsewhere_makes_it_new_there() {
+        let (a, b): (SharedSession, SharedSession) = (Arc::new(Nowhere), Arc::new(Nowhere));
+        let mut state = ModelState::fetched(a.clone());
+        state.bind(a.clone());
+        assert!(state.is_persisted());
+        state.bind(b.clone());
+        assert!(!state.is_persisted());
+        assert!(state.baseline().is_none());
+        assert!(Arc::ptr_eq(state.session().unwrap(), &b));
+        // A new model just takes the session.
+        let mut fresh = ModelState::default();
+        fresh.bind(a);
+        assert!(!fresh.is_persisted());
     }
 }

@@ -92,8 +92,9 @@ impl Vpc {
         VpcManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -544,8 +545,9 @@ impl Subnet {
         SubnetManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -920,8 +922,9 @@ impl SecurityGroup {
         SecurityGroupManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -1259,8 +1262,9 @@ impl Instance {
         InstanceManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -2031,8 +2035,9 @@ impl Ami {
         AmiManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -2426,8 +2431,9 @@ impl InternetGateway {
         InternetGatewayManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -2817,8 +2823,9 @@ impl RouteTable {
         RouteTableManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -3198,8 +3205,9 @@ impl NatGateway {
         NatGatewayManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -3702,8 +3710,9 @@ impl Address {
         AddressManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -4057,8 +4066,9 @@ impl Volume {
         VolumeManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -4692,8 +4702,9 @@ impl Snapshot {
         SnapshotManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -5097,8 +5108,9 @@ impl KeyPair {
         KeyPairManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -5379,8 +5391,9 @@ impl LaunchTemplate {
         LaunchTemplateManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -5717,8 +5730,9 @@ impl LaunchTemplateVersion {
         LaunchTemplateVersionManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -5980,8 +5994,9 @@ impl NetworkInterface {
         NetworkInterfaceManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -6496,8 +6511,9 @@ impl InstanceTypeInfo {
         InstanceTypeInfoManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -6598,8 +6614,9 @@ impl NetworkAcl {
         NetworkAclManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -6925,8 +6942,9 @@ impl PlacementGroup {
         PlacementGroupManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -7228,8 +7246,9 @@ impl DhcpOptions {
         DhcpOptionsManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -7532,8 +7551,9 @@ impl CustomerGateway {
         CustomerGatewayManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -7933,8 +7953,9 @@ impl VpnGateway {
         VpnGatewayManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -8248,8 +8269,9 @@ impl VpcPeeringConnection {
         VpcPeeringConnectionManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -8768,8 +8790,9 @@ impl VpcEndpoint {
         VpcEndpointManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -9133,8 +9156,9 @@ impl VpnConnection {
         VpnConnectionManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -9617,8 +9641,9 @@ impl FlowLog {
         FlowLogManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self

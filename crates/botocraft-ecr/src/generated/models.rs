@@ -99,8 +99,9 @@ impl Repository {
         RepositoryManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -513,8 +514,9 @@ impl EcrImage {
         EcrImageManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self

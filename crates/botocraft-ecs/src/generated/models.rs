@@ -99,8 +99,9 @@ impl Cluster {
         ClusterManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -474,8 +475,9 @@ impl TaskDefinition {
         TaskDefinitionManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -757,8 +759,9 @@ impl Service {
         ServiceManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -1417,8 +1420,9 @@ impl Task {
         TaskManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -1988,8 +1992,9 @@ impl ContainerInstance {
         ContainerInstanceManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -2188,8 +2193,9 @@ impl CapacityProvider {
         CapacityProviderManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -2538,8 +2544,9 @@ impl TaskSet {
         TaskSetManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -2908,8 +2915,9 @@ impl ServiceRevision {
         ServiceRevisionManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -3038,8 +3046,9 @@ impl ServiceDeployment {
         ServiceDeploymentManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -3205,8 +3214,9 @@ impl Daemon {
         DaemonManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -3550,8 +3560,9 @@ impl DaemonTaskDefinition {
         DaemonTaskDefinitionManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -3875,8 +3886,9 @@ impl DaemonRevision {
         DaemonRevisionManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -3992,8 +4004,9 @@ impl DaemonDeployment {
         DaemonDeploymentManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -4296,8 +4309,9 @@ impl ExpressGatewayService {
         ExpressGatewayServiceManager::with_session(self._state.session().cloned())
     }
 
-    /// Binds a new model to `session`, so `save()` creates it there (a model
-    /// fetched from AWS already remembers its session).
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self

@@ -634,7 +634,13 @@ impl AwsSession {
                     tokio::time::sleep(wait).await;
                 }
             }
-            let span = tracing::debug_span!("attempt", attempt, status = Empty, request_id = Empty);
+            let span = tracing::debug_span!(
+                "attempt",
+                attempt,
+                status = Empty,
+                request_id = Empty,
+                error = Empty
+            );
             progress.attempts.store(attempt, Ordering::Relaxed);
             let outcome = self
                 .attempt(request, operation)
@@ -648,7 +654,11 @@ impl AwsSession {
                     }
                     classify_response(response)
                 }
-                Err(err) => classify_error(err),
+                Err(err) => {
+                    // An attempt that got no response says why.
+                    span.record("error", tracing::field::display(err));
+                    classify_error(err)
+                }
             };
             if adaptive {
                 partition
@@ -792,7 +802,8 @@ impl Session for AwsSession {
             "botocraft",
             service = call.service.name,
             operation = call.operation,
-            attempts = Empty
+            attempts = Empty,
+            request_id = Empty
         );
         let operation = call.operation;
         let progress = Progress::default();
@@ -817,6 +828,11 @@ impl Session for AwsSession {
         // recorded per attempt shows up once per attempt in formatted
         // output): requests sent, 0 when none was (no credentials).
         span.record("attempts", progress.attempts.load(Ordering::Relaxed));
+        // The request id of the response the call ended with, for finding
+        // the call in CloudTrail or asking AWS support about it.
+        if let Some(id) = result.as_ref().ok().and_then(|r| request_id(r.headers())) {
+            span.record("request_id", id.as_str());
+        }
         result
     }
 }

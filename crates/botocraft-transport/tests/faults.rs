@@ -1130,21 +1130,48 @@ fn retry_settings_come_from_builder_env_and_profile() {
 // ---------------------------------------------------------------------------
 
 /// A minimal subscriber that records every value of `attempts` fields.
+#[derive(Default)]
 struct AttemptsSpy {
     next_id: AtomicU64,
     attempts: Arc<Mutex<Vec<u64>>>,
+    /// Every other field recorded, as text: `(name, value)`.
+    text: Arc<Mutex<Vec<(String, String)>>>,
 }
 
-struct AttemptsVisitor<'a>(&'a Mutex<Vec<u64>>);
+struct AttemptsVisitor<'a> {
+    attempts: &'a Mutex<Vec<u64>>,
+    text: &'a Mutex<Vec<(String, String)>>,
+}
+
+impl AttemptsSpy {
+    fn visitor(&self) -> AttemptsVisitor<'_> {
+        AttemptsVisitor {
+            attempts: &self.attempts,
+            text: &self.text,
+        }
+    }
+}
 
 impl tracing::field::Visit for AttemptsVisitor<'_> {
     fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
         if field.name() == "attempts" {
-            self.0.lock().unwrap().push(value);
+            self.attempts.lock().unwrap().push(value);
         }
     }
 
-    fn record_debug(&mut self, _field: &tracing::field::Field, _value: &dyn std::fmt::Debug) {}
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.text
+            .lock()
+            .unwrap()
+            .push((field.name().to_owned(), value.to_owned()));
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.text
+            .lock()
+            .unwrap()
+            .push((field.name().to_owned(), format!("{value:?}")));
+    }
 }
 
 impl tracing::Subscriber for AttemptsSpy {
@@ -1153,12 +1180,12 @@ impl tracing::Subscriber for AttemptsSpy {
     }
 
     fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        span.record(&mut AttemptsVisitor(&self.attempts));
+        span.record(&mut self.visitor());
         tracing::span::Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
     }
 
     fn record(&self, _span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut AttemptsVisitor(&self.attempts));
+        values.record(&mut self.visitor());
     }
 
     fn record_follows_from(&self, _span: &tracing::span::Id, _follows: &tracing::span::Id) {}
@@ -1177,14 +1204,49 @@ async fn the_operation_span_records_the_number_of_attempts() {
         let server = MockServer::start().await;
         mount_sequence(&server, failing(503, "", "rid-5"), 2, ok(OK_BODY)).await;
         let session = builder_for(&server.uri()).build().unwrap();
-        let attempts = Arc::new(Mutex::new(Vec::new()));
-        let spy = AttemptsSpy {
-            next_id: AtomicU64::new(0),
-            attempts: attempts.clone(),
-        };
+        let spy = AttemptsSpy::default();
+        let (attempts, text) = (spy.attempts.clone(), spy.text.clone());
         list_clusters(&session).with_subscriber(spy).await.unwrap();
         // Recorded once, when the call ends (not once per attempt).
         assert_eq!(*attempts.lock().unwrap(), [3]);
+        // Each attempt's request id, then the call's: the one it ended with.
+        let ids: Vec<String> = text
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(name, _)| name == "request_id")
+            .map(|(_, value)| value.clone())
+            .collect();
+        assert_eq!(ids.len(), 4, "{ids:?}");
+        assert_eq!(ids[..2], ["rid-5", "rid-5"]);
+        assert_ne!(ids[3], "rid-5", "{ids:?}");
+        assert_eq!(ids[2], ids[3], "{ids:?}");
+    })
+    .await
+}
+
+/// An attempt that got no response records why on its span.
+#[tokio::test]
+async fn an_attempt_without_a_response_records_its_error() {
+    use tracing::instrument::WithSubscriber;
+    bounded(async {
+        let session = builder_for("http://127.0.0.1:9")
+            .max_attempts(2)
+            .build()
+            .unwrap();
+        let spy = AttemptsSpy::default();
+        let text = spy.text.clone();
+        list_clusters(&session)
+            .with_subscriber(spy)
+            .await
+            .unwrap_err();
+        let errors = text
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(name, _)| name == "error")
+            .count();
+        assert_eq!(errors, 2);
     })
     .await
 }
@@ -1298,11 +1360,8 @@ async fn silent_servers_give_back_their_connection_slots() {
 /// value recorded in an `attempts` field.
 async fn with_attempts_spy<T>(call: impl Future<Output = T>) -> (T, Vec<u64>) {
     use tracing::instrument::WithSubscriber;
-    let attempts = Arc::new(Mutex::new(Vec::new()));
-    let spy = AttemptsSpy {
-        next_id: AtomicU64::new(0),
-        attempts: attempts.clone(),
-    };
+    let spy = AttemptsSpy::default();
+    let attempts = spy.attempts.clone();
     let out = call.with_subscriber(spy).await;
     let recorded = attempts.lock().unwrap().clone();
     (out, recorded)

@@ -1472,6 +1472,16 @@ async fn signed_ahead_by(server: &MockServer) -> Vec<i64> {
         .collect()
 }
 
+/// `n` requests: the first signed on this machine's clock, the rest an hour
+/// ahead (the server's), each within a minute.
+fn assert_first_now_then_an_hour_ahead(ahead: &[i64], n: usize) {
+    assert_eq!(ahead.len(), n, "{ahead:?}");
+    assert!(ahead[0].abs() < 60, "{ahead:?}");
+    for later in &ahead[1..] {
+        assert!((later - 3600).abs() < 60, "{ahead:?}");
+    }
+}
+
 #[tokio::test]
 async fn a_request_rejected_for_clock_skew_is_signed_with_the_servers_time() {
     bounded(async {
@@ -1489,11 +1499,7 @@ async fn a_request_rejected_for_clock_skew_is_signed_with_the_servers_time() {
         // Later calls are signed with the corrected clock from the start.
         list_clusters(&session).await.unwrap();
         let ahead = signed_ahead_by(&server).await;
-        assert_eq!(ahead.len(), 3, "{ahead:?}");
-        assert!(ahead[0].abs() < 60, "{ahead:?}");
-        for later in &ahead[1..] {
-            assert!((later - 3600).abs() < 60, "{ahead:?}");
-        }
+        assert_first_now_then_an_hour_ahead(&ahead, 3);
     })
     .await
 }
@@ -1619,11 +1625,7 @@ async fn an_assume_role_rejected_for_clock_skew_corrects_the_sessions_clock() {
         let ahead = signed_ahead_by(&server).await;
         // AssumeRole on this machine's clock, AssumeRole again an hour
         // ahead, then ListClusters an hour ahead.
-        assert_eq!(ahead.len(), 3, "{ahead:?}");
-        assert!(ahead[0].abs() < 60, "{ahead:?}");
-        for later in &ahead[1..] {
-            assert!((later - 3600).abs() < 60, "{ahead:?}");
-        }
+        assert_first_now_then_an_hour_ahead(&ahead, 3);
     })
     .await
 }

@@ -2100,16 +2100,6 @@ async fn security_group_rule_edit_that_fails_keeps_the_old_rules() {
     assert_eq!(sg.changed_fields(), ["ip_permissions"]);
 }
 
-fn from_group(port: i32, pair: botocraft::ec2::UserIdGroupPair) -> IpPermission {
-    IpPermission {
-        ip_protocol: Some("tcp".into()),
-        from_port: Some(port),
-        to_port: Some(port),
-        user_id_group_pairs: Some(vec![pair]),
-        ..Default::default()
-    }
-}
-
 #[tokio::test]
 async fn security_group_rule_keeps_the_sources_owner_and_peering_connection() {
     let Some(moto) = botocraft_tests::moto() else {
@@ -2123,7 +2113,13 @@ async fn security_group_rule_keeps_the_sources_owner_and_peering_connection() {
         vpc_peering_connection_id: Some("pcx-0123456789abcdef0".into()),
         ..Default::default()
     };
-    let sg = create_group(&moto, &vpc, "db", vec![from_group(5432, pair)]).await;
+    let sg = create_group(
+        &moto,
+        &vpc,
+        "db",
+        vec![IpPermission::tcp(5432).allow_group(pair)],
+    )
+    .await;
     let id = sg.group_id.clone().expect("group id");
     let fetched = SecurityGroup::objects()
         .using(&moto.session)
@@ -2168,7 +2164,7 @@ async fn security_group_rule_from_a_missing_group_is_not_this_group_not_found() 
         group_id: Some("sg-0123456789abcdef0".into()),
         ..Default::default()
     };
-    sg.ip_permissions = Some(vec![from_group(5432, missing)]);
+    sg.ip_permissions = Some(vec![IpPermission::tcp(5432).allow_group(missing)]);
     let err = sg.save().await.expect_err("a rule from a missing group");
     // About the rule's source, not the group being saved, which exists.
     assert!(!err.is_not_found(), "{err:?}");

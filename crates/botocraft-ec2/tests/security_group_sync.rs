@@ -20,16 +20,6 @@ fn tcp(port: i32, cidr: &str, description: Option<&str>) -> IpPermission {
     }
 }
 
-fn from_group(port: i32, pair: UserIdGroupPair) -> IpPermission {
-    IpPermission {
-        ip_protocol: Some("tcp".into()),
-        from_port: Some(port),
-        to_port: Some(port),
-        user_id_group_pairs: Some(vec![pair]),
-        ..Default::default()
-    }
-}
-
 fn ssh() -> IpPermission {
     tcp(22, "10.0.0.0/8", Some("ssh"))
 }
@@ -198,15 +188,12 @@ async fn group_sources_are_sent_with_their_owner_and_peering_connection() {
     let mut g = fetched(&f).await;
     g.ip_permissions = Some(vec![
         ssh(),
-        from_group(
-            6432,
-            UserIdGroupPair {
-                group_id: Some("sg-8".into()),
-                user_id: Some("111122223333".into()),
-                vpc_peering_connection_id: Some("pcx-8".into()),
-                ..Default::default()
-            },
-        ),
+        IpPermission::tcp(6432).allow_group(UserIdGroupPair {
+            group_id: Some("sg-8".into()),
+            user_id: Some("111122223333".into()),
+            vpc_peering_connection_id: Some("pcx-8".into()),
+            ..Default::default()
+        }),
     ]);
     g.save().await.unwrap();
     let sent = f.sent();
@@ -236,13 +223,10 @@ async fn a_missing_source_group_is_not_this_group_not_found() {
     let mut g = fetched(&f).await;
     g.ip_permissions = Some(vec![
         ssh(),
-        from_group(
-            5432,
-            UserIdGroupPair {
-                group_id: Some("sg-404".into()),
-                ..Default::default()
-            },
-        ),
+        IpPermission::tcp(5432).allow_group(UserIdGroupPair {
+            group_id: Some("sg-404".into()),
+            ..Default::default()
+        }),
     ]);
     let err = g.save().await.unwrap_err();
     assert!(!err.is_not_found(), "{err:?}");

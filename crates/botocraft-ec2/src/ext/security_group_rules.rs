@@ -753,36 +753,58 @@ pub(crate) async fn security_group_after_create(
     manager.get(id).await
 }
 
+/// Building a rule for a security group's `ip_permissions`.
+///
+/// ```
+/// use botocraft_ec2::{IpPermission, UserIdGroupPair};
+///
+/// let web = IpPermission::tcp(443).allow_cidr("0.0.0.0/0");
+/// let db = IpPermission::tcp(5432).allow_group(UserIdGroupPair {
+///     group_id: Some("sg-0123456789abcdef0".into()),
+///     ..Default::default()
+/// });
+/// assert_eq!(web.from_port, Some(443));
+/// assert_eq!(db.user_id_group_pairs.as_ref().map(Vec::len), Some(1));
+/// ```
+impl IpPermission {
+    /// A TCP rule for one port, with no source yet.
+    pub fn tcp(port: i32) -> Self {
+        IpPermission {
+            ip_protocol: Some("tcp".into()),
+            from_port: Some(port),
+            to_port: Some(port),
+            ..Default::default()
+        }
+    }
+
+    /// Allows traffic from an IPv4 range (`10.0.0.0/8`).
+    pub fn allow_cidr(mut self, cidr: impl Into<String>) -> Self {
+        self.ip_ranges.get_or_insert_with(Vec::new).push(IpRange {
+            cidr_ip: Some(cidr.into()),
+            description: None,
+        });
+        self
+    }
+
+    /// Allows traffic from the security group `pair` names (another
+    /// account's or a peered VPC's too, with its `user_id` or
+    /// `vpc_peering_connection_id`).
+    pub fn allow_group(mut self, pair: UserIdGroupPair) -> Self {
+        self.user_id_group_pairs
+            .get_or_insert_with(Vec::new)
+            .push(pair);
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn tcp(port: i32, cidrs: &[&str]) -> IpPermission {
-        IpPermission {
-            ip_protocol: Some("tcp".into()),
-            from_port: Some(port),
-            to_port: Some(port),
-            ip_ranges: Some(
-                cidrs
-                    .iter()
-                    .map(|c| IpRange {
-                        cidr_ip: Some((*c).into()),
-                        description: None,
-                    })
-                    .collect(),
-            ),
-            ..Default::default()
-        }
-    }
-
-    fn from_group(port: i32, pair: UserIdGroupPair) -> IpPermission {
-        IpPermission {
-            ip_protocol: Some("tcp".into()),
-            from_port: Some(port),
-            to_port: Some(port),
-            user_id_group_pairs: Some(vec![pair]),
-            ..Default::default()
-        }
+        cidrs
+            .iter()
+            .fold(IpPermission::tcp(port), |rule, cidr| rule.allow_cidr(*cidr))
     }
 
     #[test]
@@ -850,25 +872,19 @@ mod tests {
 
     #[test]
     fn group_sources_keep_the_owner_and_peering_connection() {
-        let from_aws = from_group(
-            5432,
-            UserIdGroupPair {
-                group_id: Some("sg-1".into()),
-                user_id: Some("123456789012".into()),
-                vpc_id: Some("vpc-1".into()),
-                vpc_peering_connection_id: Some("pcx-1".into()),
-                peering_status: Some("active".into()),
-                ..Default::default()
-            },
-        );
+        let from_aws = IpPermission::tcp(5432).allow_group(UserIdGroupPair {
+            group_id: Some("sg-1".into()),
+            user_id: Some("123456789012".into()),
+            vpc_id: Some("vpc-1".into()),
+            vpc_peering_connection_id: Some("pcx-1".into()),
+            peering_status: Some("active".into()),
+            ..Default::default()
+        });
         // A rule that names only the group is the rule AWS reports.
-        let same = from_group(
-            5432,
-            UserIdGroupPair {
-                group_id: Some("sg-1".into()),
-                ..Default::default()
-            },
-        );
+        let same = IpPermission::tcp(5432).allow_group(UserIdGroupPair {
+            group_id: Some("sg-1".into()),
+            ..Default::default()
+        });
         assert_eq!(
             plan(std::slice::from_ref(&from_aws), &[same]),
             Plan::default()
@@ -895,28 +911,28 @@ mod tests {
             vpc_peering_connection_id: Some("pcx-9".into()),
             ..Default::default()
         };
-        let p = plan(&[], &[from_group(5432, other_account.clone())]);
-        assert_eq!(p.authorize, [from_group(5432, other_account)]);
+        let p = plan(
+            &[],
+            &[IpPermission::tcp(5432).allow_group(other_account.clone())],
+        );
+        assert_eq!(
+            p.authorize,
+            [IpPermission::tcp(5432).allow_group(other_account)]
+        );
     }
 
     #[test]
     fn another_owner_for_the_same_group_is_a_new_reference() {
-        let ours = from_group(
-            22,
-            UserIdGroupPair {
-                group_id: Some("sg-1".into()),
-                user_id: Some("111111111111".into()),
-                ..Default::default()
-            },
-        );
-        let theirs = from_group(
-            22,
-            UserIdGroupPair {
-                group_id: Some("sg-1".into()),
-                user_id: Some("222222222222".into()),
-                ..Default::default()
-            },
-        );
+        let ours = IpPermission::tcp(22).allow_group(UserIdGroupPair {
+            group_id: Some("sg-1".into()),
+            user_id: Some("111111111111".into()),
+            ..Default::default()
+        });
+        let theirs = IpPermission::tcp(22).allow_group(UserIdGroupPair {
+            group_id: Some("sg-1".into()),
+            user_id: Some("222222222222".into()),
+            ..Default::default()
+        });
         let p = plan(std::slice::from_ref(&ours), std::slice::from_ref(&theirs));
         assert_eq!(p.authorize, [theirs]);
         assert_eq!(p.revoke, [ours]);

@@ -649,7 +649,7 @@ impl<'a> Emitter<'a> {
                 .collect();
             let _ = writeln!(
                 out,
-                "    /// The fields an update can send, which change tracking compares.\n    const TRACKED: [&'static str; {n}] = [{}];\n\n    /// A fingerprint of each field of [`Self::TRACKED`], in that order.\n    fn fingerprints(&self) -> [Option<u64>; {n}] {{\n        [{}]\n    }}\n",
+                "    /// The fields an update can send, which change tracking compares, in\n    /// the order of the baseline's fingerprints.\n    pub(crate) const TRACKED: [&'static str; {n}] = [{}];\n\n    /// A fingerprint of each field of [`Self::TRACKED`], in that order.\n    fn fingerprints(&self) -> [Option<u64>; {n}] {{\n        [{}]\n    }}\n",
                 names.join(", "),
                 prints.join(", ")
             );

@@ -111,9 +111,9 @@ impl AutoScalingGroupManager {
         let baseline = m._state.baseline();
         // Whether `field` held nothing (`None`, `""`, `[]`) when fetched: set
         // to `None` now, it is not an edit to send or refuse.
-        let order = AutoScalingGroup::default().changed_fields();
         let fetched_empty = |field: &str| {
-            let (Some(b), Some(i)) = (baseline, order.iter().position(|f| *f == field)) else {
+            let tracked = AutoScalingGroup::TRACKED.iter().position(|f| *f == field);
+            let (Some(b), Some(i)) = (baseline, tracked) else {
                 return true;
             };
             !b.differs(i, &None::<()>)
@@ -933,7 +933,7 @@ mod tests {
         // wrong member, or none.
         let m = full();
         let mut sent_members = Vec::new();
-        for field in AutoScalingGroup::default().changed_fields() {
+        for field in AutoScalingGroup::TRACKED {
             let input = AutoScalingGroup::objects()
                 .update_of(&m, &[field])
                 .input()

@@ -204,8 +204,9 @@ impl AutoScalingGroup {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 27] = [
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 27] = [
         "launch_configuration_name",
         "launch_template",
         "mixed_instances_policy",
@@ -474,8 +475,9 @@ impl LaunchConfiguration {
         self
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 17] = [
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 17] = [
         "image_id",
         "key_name",
         "security_groups",

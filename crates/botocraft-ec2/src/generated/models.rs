@@ -607,8 +607,9 @@ impl Subnet {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 4] = [
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 4] = [
         "map_public_ip_on_launch",
         "assign_ipv6_address_on_creation",
         "enable_dns64",
@@ -959,8 +960,9 @@ impl SecurityGroup {
         request.send().await.map(Some)
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 2] = ["ip_permissions", "ip_permissions_egress"];
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 2] = ["ip_permissions", "ip_permissions_egress"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
     fn fingerprints(&self) -> [Option<u64>; 2] {
@@ -1458,8 +1460,10 @@ impl Instance {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 3] = ["instance_type", "source_dest_check", "ebs_optimized"];
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 3] =
+        ["instance_type", "source_dest_check", "ebs_optimized"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
     fn fingerprints(&self) -> [Option<u64>; 3] {
@@ -4156,8 +4160,9 @@ impl Volume {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 5] = [
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 5] = [
         "size",
         "volume_type",
         "iops",
@@ -6140,8 +6145,9 @@ impl NetworkInterface {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 3] = ["description", "source_dest_check", "groups"];
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 3] = ["description", "source_dest_check", "groups"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
     fn fingerprints(&self) -> [Option<u64>; 3] {

@@ -245,8 +245,9 @@ impl Repository {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 2] = [
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 2] = [
         "image_tag_mutability",
         "image_tag_mutability_exclusion_filters",
     ];

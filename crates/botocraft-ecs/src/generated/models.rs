@@ -191,8 +191,10 @@ impl Cluster {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 3] = ["settings", "configuration", "service_connect_defaults"];
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 3] =
+        ["settings", "configuration", "service_connect_defaults"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
     fn fingerprints(&self) -> [Option<u64>; 3] {
@@ -522,8 +524,9 @@ impl TaskDefinition {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 18] = [
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 18] = [
         "family",
         "task_role_arn",
         "execution_role_arn",
@@ -921,8 +924,9 @@ impl Service {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 14] = [
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 14] = [
         "desired_count",
         "task_definition",
         "capacity_provider_strategy",
@@ -2217,8 +2221,9 @@ impl CapacityProvider {
         self.tags = Some(tags::from_map(&tags));
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 3] = [
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 3] = [
         "cluster",
         "auto_scaling_group_provider",
         "managed_instances_provider",
@@ -2619,8 +2624,9 @@ impl TaskSet {
         request
     }
 
-    /// The fields an update can send, which change tracking compares.
-    const TRACKED: [&'static str; 1] = ["scale"];
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 1] = ["scale"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
     fn fingerprints(&self) -> [Option<u64>; 1] {

@@ -258,6 +258,11 @@ async fn save_of_a_cleared_attribute_is_an_error() {
         .unwrap();
     i.instance_type = None;
     common::assert_validation(i.save().await, "instance_type");
+    // Cleared after a change that could be sent: still nothing is sent.
+    i.instance_type = Some("t3.large".into());
+    i.ebs_optimized = None;
+    assert_eq!(i.changed_fields(), ["instance_type", "ebs_optimized"]);
+    common::assert_validation(i.save().await, "Instance.ebs_optimized was cleared");
     assert_eq!(f.operations(), ["DescribeInstances"]);
 }
 

@@ -1,7 +1,9 @@
-//! `save()` of a fetched subnet or network interface: AWS has no update
-//! operation for either, only a `Modify*Attribute` call that takes one
-//! attribute at a time. The definitions' `track` fields are sent here, each
-//! through its own call, as an instance's are (`instance_update`).
+//! `save()` of a fetched instance, subnet or network interface (`update_with`
+//! in the definitions): AWS has no update operation for them, only a
+//! `Modify*Attribute` call that takes one attribute at a time. The
+//! definitions' `track` fields are sent here, each through its own call,
+//! after every one of them has been checked: a save is sent whole or not at
+//! all.
 
 use botocraft_core::{Error, Result};
 
@@ -17,6 +19,60 @@ fn unset(model: &str, field: &str) -> Error {
 
 fn flag(value: bool) -> AttributeBooleanValue {
     AttributeBooleanValue { value: Some(value) }
+}
+
+/// `Instance::save()` of a fetched instance: each changed attribute through
+/// its own `ModifyInstanceAttribute` (the instance type and EBS optimisation
+/// only while the instance is stopped, which AWS checks). A field changed to
+/// `None` is refused: AWS has no way to unset these.
+pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str]) -> Result<()> {
+    let id = instance
+        .instance_id
+        .clone()
+        .ok_or_else(|| missing("Instance", "save", "InstanceId"))?;
+    let manager = instance.manager();
+    let unset = |field: &str| unset("Instance", field);
+    for field in changed {
+        let cleared = match *field {
+            "instance_type" => instance.instance_type.is_none(),
+            "source_dest_check" => instance.source_dest_check.is_none(),
+            "ebs_optimized" => instance.ebs_optimized.is_none(),
+            _ => false,
+        };
+        if cleared {
+            return Err(unset(field));
+        }
+    }
+    for field in changed {
+        match *field {
+            "instance_type" => {
+                let t = instance
+                    .instance_type
+                    .as_ref()
+                    .ok_or_else(|| unset(field))?;
+                let value = AttributeValue {
+                    value: Some(t.as_str().to_owned()),
+                };
+                manager.modify_instance_type(id.as_str(), value).await?;
+            }
+            "source_dest_check" => {
+                let v = instance.source_dest_check.ok_or_else(|| unset(field))?;
+                manager
+                    .modify_source_dest_check(id.as_str(), flag(v))
+                    .await?;
+            }
+            "ebs_optimized" => {
+                let v = instance.ebs_optimized.ok_or_else(|| unset(field))?;
+                manager.modify_ebs_optimized(id.as_str(), flag(v)).await?;
+            }
+            other => {
+                return Err(Error::validation(format!(
+                    "internal: Instance.save() has no operation for the tracked field {other}"
+                )))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Sends a fetched subnet's changed attributes (`changed`, from its `track`

@@ -15,7 +15,7 @@ mod attributes;
 mod instance;
 mod security_group_rules;
 
-pub(crate) use attributes::{network_interface_update, subnet_update};
+pub(crate) use attributes::{instance_update, network_interface_update, subnet_update};
 pub(crate) use instance::*;
 
 pub(crate) use security_group_rules::{security_group_after_create, security_group_update};
@@ -314,59 +314,6 @@ impl AmiManager {
         }
         self.list().image_ids(ids).await
     }
-}
-
-// ------------------------------------------------------------------------
-// Updates made of several operations (`update_with`)
-
-/// `Instance::save()` of a fetched instance: each changed attribute through
-/// its own `ModifyInstanceAttribute` (AWS takes one attribute per call; the
-/// instance type and EBS optimisation only while the instance is stopped,
-/// which AWS checks). A field changed to `None` is an error: AWS has no way
-/// to unset these.
-pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str]) -> Result<()> {
-    let id = instance
-        .instance_id
-        .clone()
-        .ok_or_else(|| missing("Instance", "save", "InstanceId"))?;
-    let manager = instance.manager();
-    let unset = |field: &str| {
-        Error::validation(format!(
-            "Instance.{field} was cleared, but AWS cannot unset it: set a value or leave it as fetched"
-        ))
-    };
-    for field in changed {
-        match *field {
-            "instance_type" => {
-                let t = instance
-                    .instance_type
-                    .as_ref()
-                    .ok_or_else(|| unset(field))?;
-                let value = AttributeValue {
-                    value: Some(t.as_str().to_owned()),
-                };
-                manager.modify_instance_type(id.as_str(), value).await?;
-            }
-            "source_dest_check" => {
-                let value = AttributeBooleanValue {
-                    value: Some(instance.source_dest_check.ok_or_else(|| unset(field))?),
-                };
-                manager.modify_source_dest_check(id.as_str(), value).await?;
-            }
-            "ebs_optimized" => {
-                let value = AttributeBooleanValue {
-                    value: Some(instance.ebs_optimized.ok_or_else(|| unset(field))?),
-                };
-                manager.modify_ebs_optimized(id.as_str(), value).await?;
-            }
-            other => {
-                return Err(Error::validation(format!(
-                    "internal: Instance.save() has no operation for the tracked field {other}"
-                )))
-            }
-        }
-    }
-    Ok(())
 }
 
 // ------------------------------------------------------------------------

@@ -221,6 +221,10 @@ pub struct MethodDef {
     pub returns: Option<String>,
     /// Output member listing per-key failures (`{arn, reason}`).
     pub failures: Option<String>,
+    /// Output member holding a warning AWS answers beside a success (EC2's
+    /// `CreateLaunchTemplate` `Warning`): the call did its work, so it is no
+    /// error, and the warning is logged rather than dropped.
+    pub warning: Option<String>,
     /// Error codes meaning the thing the call reads does not exist while
     /// the resource does (a repository without a lifecycle policy, an image
     /// never scanned): the call answers `Ok(None)`. Only for calls that

@@ -2167,6 +2167,29 @@ impl<'a> Emitter<'a> {
     }
 
     fn failures_check(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
+        let mut s = self.warning_log(m)?;
+        s.push_str(&self.failures_only(m, skip_missing)?);
+        Ok(s)
+    }
+
+    /// Logs the output's `warning` member, when the method names one.
+    fn warning_log(&self, m: &Method) -> Result<String, String> {
+        let Some(wname) = &m.def.warning else {
+            return Ok(String::new());
+        };
+        let out_shape = m
+            .output_shape
+            .as_ref()
+            .ok_or(format!("{}: warning without output", m.name))?;
+        let ofields = self.types.fields(out_shape);
+        let f = self.field(&ofields, wname, m.name)?;
+        Ok(format!(
+            "        if let Some(w) = out.{id}.as_ref() {{\n            error::accepted_with_warning(super::SERVICE.name, OPERATION, &key, w);\n        }}\n",
+            id = f.ident
+        ))
+    }
+
+    fn failures_only(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
         let Some(fname) = &m.def.failures else {
             return Ok(String::new());
         };

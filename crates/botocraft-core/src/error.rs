@@ -504,6 +504,26 @@ pub fn map_not_found(err: Error, codes: &[&str], resource: &'static str, key: &s
     }
 }
 
+/// Logs, at `WARN` under target `botocraft`, a warning AWS answered beside
+/// a success: EC2 creates a launch template (or version) holding parameters
+/// it will not honour, and says so in a `Warning`. The call did its work, so
+/// the result is no error; the warning is not dropped either.
+pub fn accepted_with_warning(
+    service: &'static str,
+    operation: &str,
+    key: &str,
+    warning: &dyn fmt::Debug,
+) {
+    tracing::warn!(
+        target: "botocraft",
+        service,
+        operation,
+        key,
+        warning = ?warning,
+        "AWS did the call but answered with a warning"
+    );
+}
+
 /// Turns per-key `failures` from a 200 response (ECS style: `{arn, reason, detail}`)
 /// into an error: `MISSING` becomes [`Error::NotFound`], anything else
 /// [`Error::Service`] with the reason as code. `requested` is the key as the

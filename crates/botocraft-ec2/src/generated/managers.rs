@@ -16925,6 +16925,9 @@ impl LaunchTemplateCreate {
                 &key,
             )
         })?;
+        if let Some(w) = out.warning.as_ref() {
+            error::accepted_with_warning(super::SERVICE.name, OPERATION, &key, w);
+        }
         #[allow(unused_mut)]
         let mut item = out.launch_template.take().ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -17723,6 +17726,9 @@ impl LaunchTemplateVersionCreate {
                 &key,
             )
         })?;
+        if let Some(w) = out.warning.as_ref() {
+            error::accepted_with_warning(super::SERVICE.name, OPERATION, &key, w);
+        }
         #[allow(unused_mut)]
         let mut item = out
             .launch_template_version

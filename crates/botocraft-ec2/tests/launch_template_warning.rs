@@ -1,0 +1,81 @@
+//! A launch template AWS creates with a `Warning` (parameters it accepted
+//! but will not honour): the create succeeds and the warning is logged, not
+//! dropped. Its own test binary: the log is read through a thread-local
+//! subscriber, which other tests' calls in the same binary would race with.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use botocraft_ec2::{
+    InstanceType, LaunchTemplate, LaunchTemplateHibernationOptionsRequest,
+    RequestLaunchTemplateData,
+};
+use common::fx;
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn create_with_a_warning_returns_the_template_and_logs_the_warning() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let f = fx("launch_template_create_warning");
+    let model = LaunchTemplate {
+        launch_template_name: Some("web".into()),
+        ..Default::default()
+    };
+    let lt = tracing::subscriber::with_default(subscriber, || {
+        runtime.block_on(
+            LaunchTemplate::objects()
+                .using(&f.session)
+                .create(&model)
+                .launch_template_data(RequestLaunchTemplateData {
+                    image_id: Some("ami-0abc".into()),
+                    instance_type: Some(InstanceType::from("t2.nano")),
+                    hibernation_options: Some(LaunchTemplateHibernationOptionsRequest {
+                        configured: Some(true),
+                    }),
+                    ..Default::default()
+                })
+                .client_token("tok-1")
+                .send(),
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        lt.launch_template_id.as_deref(),
+        Some("lt-0a1b2c3d4e5f60718")
+    );
+    f.done();
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    for needle in [
+        "WARN",
+        "CreateLaunchTemplate",
+        "InvalidParameterCombination",
+        "Hibernation is not supported for instance type t2.nano.",
+    ] {
+        assert!(logs.contains(needle), "no {needle:?} in the log:\n{logs}");
+    }
+}

@@ -217,6 +217,29 @@ async fn save_runs_one_instance_with_defaults_and_a_client_token() {
     f.done();
 }
 
+/// A copy of a described instance carries its launch's idempotency token:
+/// sent again, AWS would answer with the described instance instead of
+/// launching another, so the create refuses it and sends nothing.
+#[tokio::test]
+async fn save_of_a_copy_holding_the_launch_client_token_is_refused() {
+    let f = fx("instance_get");
+    let fetched = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap();
+    let mut copy: Instance =
+        serde_json::from_value(serde_json::to_value(&fetched).unwrap()).unwrap();
+    copy.instance_id = None;
+    copy.block_device_mappings = None;
+    copy.network_interfaces = None;
+    copy.client_token = Some("launch-token-of-i-1".into());
+    let mut copy = copy.using(&f.session);
+    common::assert_validation(copy.save().await, "client_token");
+    assert_eq!(f.operations(), ["DescribeInstances"]);
+    f.done();
+}
+
 /// `save()` of a fetched instance sends each changed attribute through its
 /// own `ModifyInstanceAttribute` (AWS takes one per call), tags aside, and
 /// then nothing more until something changes again.

@@ -3746,6 +3746,9 @@ impl InstanceManager {
             Ok(v) => input.operator = v,
             Err(e) => return InstanceCreate::failed(self.clone(), e),
         }
+        if botocraft_core::serde_util::unless_empty(&model.client_token).is_some() {
+            return InstanceCreate::failed(self.clone(), Error::validation("Instance: `client_token` is not sent from the model (it is the idempotency token of the launch that made the described instance, and AWS would answer with that instance instead of launching another; an idempotent launch passes its own token to the create's builder, .client_token(..)); clear it to create the Instance"));
+        }
         if botocraft_core::serde_util::unless_empty(&model.secondary_interfaces).is_some() {
             return InstanceCreate::failed(self.clone(), Error::validation("Instance: `secondary_interfaces` is not sent from the model (it describes the attached secondary interfaces, and RunInstances takes specifications of new ones: pass them to the create's builder, .secondary_interfaces(..)); clear it to create the Instance"));
         }

@@ -2376,7 +2376,7 @@ impl<'a> Emitter<'a> {
         }
         // An empty id is a mistake (an unset variable), not a key: AWS
         // answers it with a confusing error, or lists everything.
-        if matches!(m.name, "get" | "get_many") {
+        if m.name.starts_with("get") {
             for (f, _) in self.positional(m)? {
                 let check = match f.ty.as_str() {
                     "Vec<String>" => format!(

@@ -56,6 +56,21 @@ async fn get_of_a_missing_template_is_a_typed_not_found() {
     f.done();
 }
 
+/// An empty name is a mistake (an unset variable), refused before sending,
+/// as `get("")` is.
+#[tokio::test]
+async fn get_by_name_of_an_empty_name_is_refused() {
+    let f = fx("launch_template_get");
+    common::assert_validation(
+        LaunchTemplate::objects()
+            .using(&f.session)
+            .get_by_name(" ")
+            .await,
+        "an empty `launch_template_name`",
+    );
+    assert!(f.sent().is_empty());
+}
+
 #[tokio::test]
 async fn get_many_sends_every_id() {
     let f = fx("launch_template_get_many");

@@ -6876,7 +6876,14 @@ impl AmiGet {
         let mut out =
             call::<_, DescribeImagesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                        "Ami",
+                        &key,
+                    )
+                })?;
         #[allow(unused_mut)]
         let mut item = out
             .images
@@ -7223,7 +7230,14 @@ impl AmiCreate {
         let mut out =
             call::<_, CreateImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                        "Ami",
+                        &key,
+                    )
+                })?;
         let id = out
             .image_id
             .clone()
@@ -7431,7 +7445,14 @@ impl AmiCopy {
         let mut out =
             call::<_, CopyImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                        "Ami",
+                        &key,
+                    )
+                })?;
         let id = out
             .image_id
             .clone()
@@ -7519,7 +7540,14 @@ impl AmiEnableDeregistrationProtection {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                "Ami",
+                &key,
+            )
+        })?;
         out.r#return
             .take()
             .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
@@ -7599,7 +7627,14 @@ impl AmiDisableDeregistrationProtection {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                "Ami",
+                &key,
+            )
+        })?;
         out.r#return
             .take()
             .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
@@ -7741,7 +7776,14 @@ impl AmiModifyAttribute {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                "Ami",
+                &key,
+            )
+        })?;
         Ok(())
     }
 }
@@ -7813,7 +7855,14 @@ impl AmiDelete {
         let _out =
             call::<_, DeregisterImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
-                .map_err(|e| error::map_not_found(e, &["InvalidAMIID.NotFound"], "Ami", &key))?;
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                        "Ami",
+                        &key,
+                    )
+                })?;
         Ok(())
     }
 }
@@ -15356,6 +15405,15 @@ impl KeyPairGetByName {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .key_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "KeyPair::objects().get_by_name: an empty `key_name`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -16371,6 +16429,15 @@ impl LaunchTemplateGetByName {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input
+            .launch_template_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "LaunchTemplate::objects().get_by_name: an empty `launch_template_name`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplatesResult>(

@@ -1997,7 +1997,8 @@ impl PrimaryModel for Ami {
     type Manager = AmiManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "Ami";
-    const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidAMIID.NotFound"];
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"];
 
     fn pk(&self) -> Option<AmiKey> {
         self.image_id.clone().map(AmiKey)
@@ -2342,7 +2343,7 @@ impl Ami {
                     .map_err(|e| {
                         botocraft_core::error::map_not_found(
                             e,
-                            &["InvalidAMIID.NotFound"],
+                            &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
                             "Ami",
                             &key,
                         )

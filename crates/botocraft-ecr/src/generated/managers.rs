@@ -1252,6 +1252,15 @@ impl RepositoryGetLifecyclePolicy {
                 "GetLifecyclePolicy needs `repositoryName`",
             ));
         }
+        if input
+            .repository_name
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "Repository::objects().get_lifecycle_policy: an empty `repository_name`",
+            ));
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = match call::<_, GetLifecyclePolicyResponse>(
@@ -1508,6 +1517,15 @@ impl RepositoryGetPolicy {
         if input.repository_name.is_none() {
             return Err(Error::validation(
                 "GetRepositoryPolicy needs `repositoryName`",
+            ));
+        }
+        if input
+            .repository_name
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "Repository::objects().get_policy: an empty `repository_name`",
             ));
         }
         let session = self.manager.session()?;
@@ -1870,6 +1888,15 @@ impl RepositoryGetTags {
         let mut input = self.input;
         if input.resource_arn.is_none() {
             return Err(Error::validation("ListTagsForResource needs `resourceArn`"));
+        }
+        if input
+            .resource_arn
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "Repository::objects().get_tags: an empty `resource_arn`",
+            ));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -2627,6 +2654,15 @@ impl EcrImageGetManifests {
         }
         if input.image_ids.is_none() {
             return Err(Error::validation("BatchGetImage needs `imageIds`"));
+        }
+        if input
+            .repository_name
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "EcrImage::objects().get_manifests: an empty `repository_name`",
+            ));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]

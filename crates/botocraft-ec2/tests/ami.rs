@@ -83,6 +83,21 @@ async fn delete_deregisters_the_image() {
     f.done();
 }
 
+/// Deregistering an AMI already deregistered: AWS answers
+/// `InvalidAMIID.Unavailable`, which is the typed not-found.
+#[tokio::test]
+async fn delete_of_a_deregistered_ami_is_a_typed_not_found() {
+    let f = fx("ami_delete_deregistered");
+    let err = Ami::objects()
+        .using(&f.session)
+        .delete("ami-gone")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidAMIID.Unavailable"));
+    f.done();
+}
+
 #[tokio::test]
 async fn wait_until_available_retries_until_available() {
     let f = fx("ami_wait_available");

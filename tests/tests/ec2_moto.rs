@@ -1736,6 +1736,21 @@ async fn launch_template_create_run_instance_from_it_and_delete() {
         Some(&lt_id)
     );
 
+    // Several at once, by name, with the template's AMI (no image given).
+    let launched = Instance::objects()
+        .using(&moto.session)
+        .launch_from_template(LaunchTemplateSpecification::by_name("web-template"), 2)
+        .subnet_id(subnet.subnet_id.clone().unwrap())
+        .tags([("Name", "from-lt-2")])
+        .await
+        .expect("launch from launch template");
+    assert!(!launched.is_empty());
+    for instance in launched.iter() {
+        assert_eq!(instance.image_id.as_deref(), Some(AMI));
+        assert_eq!(wire(&instance.instance_type).as_deref(), Some("t3.micro"));
+        assert_eq!(instance.name_tag(), Some("from-lt-2"));
+    }
+
     lt.delete().await.expect("delete launch template");
     let err = LaunchTemplate::objects()
         .using(&moto.session)

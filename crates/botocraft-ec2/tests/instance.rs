@@ -5,7 +5,7 @@ mod common;
 use botocraft_core::PrimaryModel;
 use botocraft_ec2::{
     AttributeBooleanValue, AttributeValue, GroupIdentifier, Instance, InstanceStateName,
-    InstanceType, PlatformValues, Tag,
+    InstanceType, LaunchTemplateSpecification, PlatformValues, Tag,
 };
 use common::{fx, is_uuid, TICK};
 
@@ -287,6 +287,30 @@ async fn save_of_a_cleared_attribute_is_an_error() {
     assert_eq!(i.changed_fields(), ["instance_type", "ebs_optimized"]);
     common::assert_validation(i.save().await, "Instance.ebs_optimized was cleared");
     assert_eq!(f.operations(), ["DescribeInstances"]);
+}
+
+/// From a launch template: no `ImageId` (the template's AMI), the template
+/// by name and version, and every instance launched.
+#[tokio::test]
+async fn launch_from_template_sends_the_template_and_no_image() {
+    let f = fx("instance_launch_from_template");
+    let launched = Instance::objects()
+        .using(&f.session)
+        .launch_from_template(
+            LaunchTemplateSpecification::by_name("web").version("$Latest"),
+            2,
+        )
+        .client_token("tok-lt")
+        .await
+        .unwrap();
+    assert_eq!(launched.len(), 2);
+    let body = &f.sent()[0].body;
+    assert!(body.get("ImageId").is_none(), "{body:?}");
+    assert_eq!(body["LaunchTemplate.LaunchTemplateName"], "web");
+    assert_eq!(body["LaunchTemplate.Version"], "$Latest");
+    assert_eq!(body["MinCount"], "1");
+    assert_eq!(body["MaxCount"], "2");
+    f.done();
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use crate::generated::*;
 
 mod attributes;
 mod instance;
+mod launch_template;
 mod security_group_rules;
 
 pub(crate) use attributes::{instance_update, network_interface_update, subnet_update};

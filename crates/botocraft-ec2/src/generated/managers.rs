@@ -3557,7 +3557,7 @@ impl std::future::IntoFuture for SecurityGroupRevokeEgress {
 
 /// The manager of [`Instance`]: `Instance::objects()`.
 ///
-/// Methods: `create`, `get_many`, `get`, `launch`, `list`, `modify_attribute`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_source_dest_check`, `modify_user_data`, `reboot`, `start`, `stop`, `terminate`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `get_many`, `get`, `launch_from_template`, `launch`, `list`, `modify_attribute`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_source_dest_check`, `modify_user_data`, `reboot`, `start`, `stop`, `terminate`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct InstanceManager {
@@ -3779,6 +3779,27 @@ impl InstanceManager {
             input.min_count = Some(1);
         }
         InstanceLaunch::new(self.clone(), input, key)
+    }
+
+    /// Launches up to `max_count` instances from a launch template (`LaunchTemplateSpecification::by_name(..)`/`by_id(..)`, optionally `.version(..)`), with the template's AMI unless `.image_id(..)` overrides it (at least `min_count`, default 1), and returns every one launched.
+    ///
+    /// Launches the specified number of instances using an AMI for which you have permissions.
+    pub fn launch_from_template(
+        &self,
+        launch_template: impl Into<LaunchTemplateSpecification>,
+        max_count: impl Into<i32>,
+    ) -> InstanceLaunchFromTemplate {
+        let launch_template = launch_template.into();
+        let max_count = max_count.into();
+        let key: String = max_count.to_string();
+        #[allow(unused_mut)]
+        let mut input = RunInstancesRequest::default();
+        input.launch_template = Some(launch_template);
+        input.max_count = Some(max_count);
+        if input.min_count.is_none() {
+            input.min_count = Some(1);
+        }
+        InstanceLaunchFromTemplate::new(self.clone(), input, key)
     }
 
     /// Calls `StartInstances`.
@@ -5318,6 +5339,449 @@ impl InstanceLaunch {
 }
 
 impl std::future::IntoFuture for InstanceLaunch {
+    type Output = Result<QuerySet<Instance>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`InstanceManager::launch_from_template`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceLaunchFromTemplate {
+    manager: InstanceManager,
+    input: RunInstancesRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl InstanceLaunchFromTemplate {
+    fn new(manager: InstanceManager, input: RunInstancesRequest, key: String) -> Self {
+        InstanceLaunchFromTemplate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceLaunchFromTemplate {
+            manager,
+            input: RunInstancesRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &RunInstancesRequest {
+        &self.input
+    }
+
+    /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see Block device mappings in the Amazon EC2 User Guide.
+    pub fn block_device_mappings(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BlockDeviceMapping>>,
+    ) -> Self {
+        self.input.block_device_mappings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in a launch template.
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.input.image_id = Some(value.into());
+        self
+    }
+
+    /// The instance type. For more information, see Amazon EC2 Instance Types Guide.
+    pub fn instance_type(mut self, value: impl Into<InstanceType>) -> Self {
+        self.input.instance_type = Some(value.into());
+        self
+    }
+
+    /// The number of IPv6 addresses to associate with the primary network interface. Amazon EC2 chooses the IPv6 addresses from the range of your subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch.
+    pub fn ipv6_address_count(mut self, value: impl Into<i32>) -> Self {
+        self.input.ipv6_address_count = Some(value.into());
+        self
+    }
+
+    /// The IPv6 addresses from the range of the subnet to associate with the primary network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch.
+    pub fn ipv6_addresses(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceIpv6Address>>,
+    ) -> Self {
+        self.input.ipv6_addresses = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The ID of the kernel.
+    pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
+        self.input.kernel_id = Some(value.into());
+        self
+    }
+
+    /// The name of the key pair. For more information, see Create a key pair for your EC2 instance.
+    pub fn key_name(mut self, value: impl Into<String>) -> Self {
+        self.input.key_name = Some(value.into());
+        self
+    }
+
+    /// The minimum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can provide in the target Availability Zone, Amazon EC2 does not launch any instances.
+    ///
+    /// Default: `1`.
+    pub fn min_count(mut self, value: impl Into<i32>) -> Self {
+        self.input.min_count = Some(value.into());
+        self
+    }
+
+    /// Specifies whether detailed monitoring is enabled for the instance.
+    pub fn monitoring(mut self, value: impl Into<RunInstancesMonitoringEnabled>) -> Self {
+        self.input.monitoring = Some(value.into());
+        self
+    }
+
+    /// The placement for the instance.
+    pub fn placement(mut self, value: impl Into<Placement>) -> Self {
+        self.input.placement = Some(value.into());
+        self
+    }
+
+    /// The ID of the RAM disk to select. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, go to the Amazon Web Services Resource Center and search for the kernel ID.
+    pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ramdisk_id = Some(value.into());
+        self
+    }
+
+    /// The IDs of the security groups.
+    pub fn security_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.security_group_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// \[Default VPC\] The names of the security groups.
+    pub fn security_groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The ID of the subnet to launch the instance into.
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+
+    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.input.user_data = Some(value.into());
+        self
+    }
+
+    /// An elastic GPU to associate with the instance.
+    pub fn elastic_gpu_specification(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ElasticGpuSpecification>>,
+    ) -> Self {
+        self.input.elastic_gpu_specification = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// An elastic inference accelerator to associate with the instance.
+    pub fn elastic_inference_accelerators(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ElasticInferenceAccelerator>>,
+    ) -> Self {
+        self.input.elastic_inference_accelerators =
+            Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The tags to apply to the resources that are created during instance launch.
+    ///
+    /// Adds to the specifications already set (the model's tags on a create,
+    /// `.tags(..)` given before): a resource type given again has its tags
+    /// merged, and a key given again takes the new value.
+    pub fn tag_specifications(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagSpecification>>,
+    ) -> Self {
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        for mut spec in value.into_iter().map(Into::into) {
+            let at = match specs
+                .iter()
+                .position(|s| s.resource_type.is_some() && s.resource_type == spec.resource_type)
+            {
+                Some(at) => at,
+                None => {
+                    specs.push(TagSpecification {
+                        resource_type: spec.resource_type.take(),
+                        ..Default::default()
+                    });
+                    specs.len() - 1
+                }
+            };
+            let list = specs[at].tags.get_or_insert_with(Vec::new);
+            for tag in spec.tags.into_iter().flatten() {
+                match list.iter_mut().find(|t| t.key == tag.key) {
+                    Some(t) => *t = tag,
+                    None => list.push(tag),
+                }
+            }
+        }
+        self
+    }
+    /// The market (purchasing) option for the instances.
+    pub fn instance_market_options(
+        mut self,
+        value: impl Into<InstanceMarketOptionsRequest>,
+    ) -> Self {
+        self.input.instance_market_options = Some(value.into());
+        self
+    }
+
+    /// The credit option for CPU usage of the burstable performance instance. Valid values are `standard` and `unlimited`. To change this attribute after launch, use ModifyInstanceCreditSpecification. For more information, see Burstable performance instances in the Amazon EC2 User Guide.
+    pub fn credit_specification(mut self, value: impl Into<CreditSpecificationRequest>) -> Self {
+        self.input.credit_specification = Some(value.into());
+        self
+    }
+
+    /// The CPU options for the instance. For more information, see Optimize CPU options in the Amazon EC2 User Guide.
+    pub fn cpu_options(mut self, value: impl Into<CpuOptionsRequest>) -> Self {
+        self.input.cpu_options = Some(value.into());
+        self
+    }
+
+    /// Information about the Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to `open`, which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy).
+    pub fn capacity_reservation_specification(
+        mut self,
+        value: impl Into<CapacityReservationSpecification>,
+    ) -> Self {
+        self.input.capacity_reservation_specification = Some(value.into());
+        self
+    }
+
+    /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the hibernation prerequisites. For more information, see Hibernate your Amazon EC2 instance in the Amazon EC2 User Guide.
+    pub fn hibernation_options(mut self, value: impl Into<HibernationOptionsRequest>) -> Self {
+        self.input.hibernation_options = Some(value.into());
+        self
+    }
+
+    /// The license configurations.
+    pub fn license_specifications(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<LicenseConfigurationRequest>>,
+    ) -> Self {
+        self.input.license_specifications = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The metadata options for the instance. For more information, see Configure the Instance Metadata Service options.
+    pub fn metadata_options(mut self, value: impl Into<InstanceMetadataOptionsRequest>) -> Self {
+        self.input.metadata_options = Some(value.into());
+        self
+    }
+
+    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see Amazon Web Services Nitro Enclaves User Guide.
+    pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
+        self.input.enclave_options = Some(value.into());
+        self
+    }
+
+    /// The options for the instance hostname. The default values are inherited from the subnet. Applies only if creating a network interface, not attaching an existing one.
+    pub fn private_dns_name_options(
+        mut self,
+        value: impl Into<PrivateDnsNameOptionsRequest>,
+    ) -> Self {
+        self.input.private_dns_name_options = Some(value.into());
+        self
+    }
+
+    /// The maintenance and recovery options for the instance.
+    pub fn maintenance_options(
+        mut self,
+        value: impl Into<InstanceMaintenanceOptionsRequest>,
+    ) -> Self {
+        self.input.maintenance_options = Some(value.into());
+        self
+    }
+
+    /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your EC2 instances.
+    pub fn disable_api_stop(mut self, value: impl Into<bool>) -> Self {
+        self.input.disable_api_stop = Some(value.into());
+        self
+    }
+
+    /// If you’re launching an instance into a dual-stack or IPv6-only subnet, you can enable assigning a primary IPv6 address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if an instance relies on its IPv6 address not changing. When you launch the instance, Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    pub fn enable_primary_ipv6(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_primary_ipv6 = Some(value.into());
+        self
+    }
+
+    /// Contains settings for the network performance options for the instance.
+    pub fn network_performance_options(
+        mut self,
+        value: impl Into<InstanceNetworkPerformanceOptionsRequest>,
+    ) -> Self {
+        self.input.network_performance_options = Some(value.into());
+        self
+    }
+
+    /// Reserved for internal use.
+    pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
+        self.input.operator = Some(value.into());
+        self
+    }
+
+    /// The secondary interfaces to associate with the instance.
+    pub fn secondary_interfaces(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceSecondaryInterfaceSpecificationRequest>>,
+    ) -> Self {
+        self.input.secondary_interfaces = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Indicates whether termination protection is enabled for the instance. The default is `false`, which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped.
+    pub fn disable_api_termination(mut self, value: impl Into<bool>) -> Self {
+        self.input.disable_api_termination = Some(value.into());
+        self
+    }
+
+    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: impl Into<ShutdownBehavior>,
+    ) -> Self {
+        self.input.instance_initiated_shutdown_behavior = Some(value.into());
+        self
+    }
+
+    /// The primary IPv4 address. You must specify a value from the IPv4 address range of the subnet.
+    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.input.private_ip_address = Some(value.into());
+        self
+    }
+
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
+
+    /// Reserved.
+    pub fn additional_info(mut self, value: impl Into<String>) -> Self {
+        self.input.additional_info = Some(value.into());
+        self
+    }
+
+    /// The network interfaces to associate with the instance.
+    pub fn network_interfaces(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceNetworkInterfaceSpecification>>,
+    ) -> Self {
+        self.input.network_interfaces = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
+    pub fn iam_instance_profile(
+        mut self,
+        value: impl Into<IamInstanceProfileSpecification>,
+    ) -> Self {
+        self.input.iam_instance_profile = Some(value.into());
+        self
+    }
+
+    /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
+    pub fn ebs_optimized(mut self, value: impl Into<bool>) -> Self {
+        self.input.ebs_optimized = Some(value.into());
+        self
+    }
+
+    /// Tags what this call makes (`TagSpecifications` with resource type
+    /// `instance`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
+    /// given before (here or with `tag_specifications(..)`); a key given again
+    /// takes the new value.
+    pub fn tags<K: Into<String>, V: Into<String>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let resource_type = ResourceType::from("instance");
+        let specs = self.input.tag_specifications.get_or_insert_with(Vec::new);
+        let at = match specs
+            .iter()
+            .position(|s| s.resource_type.as_ref() == Some(&resource_type))
+        {
+            Some(at) => at,
+            None => {
+                specs.push(TagSpecification {
+                    resource_type: Some(resource_type),
+                    ..Default::default()
+                });
+                specs.len() - 1
+            }
+        };
+        let list = specs[at].tags.get_or_insert_with(Vec::new);
+        for (k, v) in tags {
+            let (k, v) = (k.into(), v.into());
+            match list
+                .iter_mut()
+                .find(|t| t.key.as_deref() == Some(k.as_str()))
+            {
+                Some(t) => t.value = Some(v),
+                None => list.push(Tag {
+                    key: Some(k),
+                    value: Some(v),
+                }),
+            }
+        }
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<QuerySet<Instance>> {
+        const OPERATION: &str = "RunInstances";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.client_token.is_none() {
+            input.client_token = Some(uuid::Uuid::new_v4().to_string());
+        }
+        if input.max_count.is_none() {
+            return Err(Error::validation("RunInstances needs `MaxCount`"));
+        }
+        if input.min_count.is_none() {
+            return Err(Error::validation("RunInstances needs `MinCount`"));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
+            .await
+            .map_err(|e| {
+                error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+            })?;
+        Ok(QuerySet::described(
+            out.instances
+                .take()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.into_fetched(&session))
+                .collect(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for InstanceLaunchFromTemplate {
     type Output = Result<QuerySet<Instance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
 

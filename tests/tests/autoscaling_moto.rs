@@ -699,3 +699,49 @@ async fn refused_edits_errors_and_waiters_of_missing_groups() {
     assert!(err.is_not_found(), "{err:?}");
     probe.wait_until_deleted().delay(delay).await.unwrap();
 }
+
+/// The manager's `create(&model)` sends what `save()` of the model sends:
+/// its tags (each with its `PropagateAtLaunch`) reach AWS.
+#[tokio::test]
+async fn manager_create_sends_the_models_tags() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "made-lc").await;
+    let model = AutoScalingGroup {
+        auto_scaling_group_name: Some("made".into()),
+        launch_configuration_name: Some("made-lc".into()),
+        min_size: Some(0),
+        max_size: Some(1),
+        availability_zones: Some(vec!["us-east-1a".into()]),
+        tags: Some(vec![tag("Name", "made", true), tag("env", "dev", false)]),
+        ..Default::default()
+    };
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    manager.create(&model).await.unwrap();
+    let created = manager.get("made").await.unwrap();
+    let mut tags: Vec<(String, String, Option<bool>, Option<String>)> = created
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| {
+            (
+                t.key.clone().unwrap_or_default(),
+                t.value.clone().unwrap_or_default(),
+                t.propagate_at_launch,
+                t.resource_id.clone(),
+            )
+        })
+        .collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        [
+            (
+                "Name".into(),
+                "made".into(),
+                Some(true),
+                Some("made".into())
+            ),
+            ("env".into(), "dev".into(), Some(false), Some("made".into())),
+        ]
+    );
+}

@@ -164,26 +164,105 @@ fn new_group() -> AutoScalingGroup {
 }
 
 #[tokio::test]
-async fn create_sends_the_model_and_tags_given() {
+async fn create_sends_the_model_with_its_tags() {
+    // The manager's create sends what save() of the new model sends: the
+    // fixture expects both tags, each naming the group, `PropagateAtLaunch`
+    // where the model sets it.
     let f = fx("asg_create");
-    let model = new_group();
-    let tags: Vec<Tag> = model
-        .tags
-        .iter()
-        .flatten()
-        .map(|t| Tag {
-            resource_id: Some("web".into()),
-            resource_type: Some("auto-scaling-group".into()),
-            ..t.into()
-        })
-        .collect();
     AutoScalingGroup::objects()
         .using(&f.session)
-        .create(&model)
-        .tags(tags)
+        .create(&new_group())
         .await
         .unwrap();
     f.done();
+}
+
+#[tokio::test]
+async fn create_tags_name_the_new_group_and_the_builder_overrides_them() {
+    let f = fx("asg_create");
+    // Tags copied from another group name the one being created.
+    let mut model = new_group();
+    for t in model.tags.iter_mut().flatten() {
+        t.resource_id = Some("old".into());
+        t.resource_type = Some("something-else".into());
+    }
+    let request = AutoScalingGroup::objects().using(&f.session).create(&model);
+    // (ResourceId, ResourceType, Key, PropagateAtLaunch) of each tag sent.
+    type Sent<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<bool>,
+    );
+    let sent: Vec<Sent> = request
+        .input()
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| {
+            (
+                t.resource_id.as_deref(),
+                t.resource_type.as_deref(),
+                t.key.as_deref(),
+                t.propagate_at_launch,
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (
+                Some("web"),
+                Some("auto-scaling-group"),
+                Some("Name"),
+                Some(true)
+            ),
+            (Some("web"), Some("auto-scaling-group"), Some("env"), None),
+        ]
+    );
+    request.await.unwrap();
+    // `.tags(..)` replaces the model's.
+    let request = AutoScalingGroup::objects()
+        .using(&f.session)
+        .create(&model)
+        .tags([Tag {
+            key: Some("only".into()),
+            ..Default::default()
+        }]);
+    let keys: Vec<_> = request
+        .input()
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| t.key.as_deref())
+        .collect();
+    assert_eq!(keys, [Some("only")]);
+    // No tags: no member.
+    model.tags = Some(Vec::new());
+    let request = AutoScalingGroup::objects().create(&model);
+    assert_eq!(request.input().tags, None);
+    f.done();
+}
+
+#[tokio::test]
+async fn create_sends_zone_ids_unless_the_model_names_zones() {
+    let ids = vec!["use1-az1".to_string(), "use1-az2".to_string()];
+    let mut model = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        min_size: Some(1),
+        max_size: Some(2),
+        availability_zone_ids: Some(ids.clone()),
+        ..Default::default()
+    };
+    let input = AutoScalingGroup::objects().create(&model).input().clone();
+    assert_eq!(input.availability_zone_ids, Some(ids.clone()));
+    assert_eq!(input.availability_zones, None);
+    // A described group reports both kinds: AWS takes one, the names.
+    let zones = vec!["us-east-1a".to_string(), "us-east-1b".to_string()];
+    model.availability_zones = Some(zones.clone());
+    let input = AutoScalingGroup::objects().create(&model).input().clone();
+    assert_eq!(input.availability_zones, Some(zones));
+    assert_eq!(input.availability_zone_ids, None);
 }
 
 #[tokio::test]

@@ -31,6 +31,7 @@ use super::tags::{group_tag, tag_changes, write_tags};
 use crate::{
     AutoScalingGroup, AutoScalingGroupManager, AutoScalingGroupPartialUpdate,
     InstanceMaintenancePolicy, LaunchTemplateSpecification, LifecycleState, MixedInstancesPolicy,
+    Tag,
 };
 
 /// Default delay between two polls of the group waiters.
@@ -71,6 +72,33 @@ fn policy_ref(policy: &MixedInstancesPolicy) -> MixedInstancesPolicy {
 
 fn non_empty(v: &Option<String>) -> Option<String> {
     v.clone().filter(|v| !v.is_empty())
+}
+
+/// The model's tags as `CreateAutoScalingGroup` takes them (the manager's
+/// `create`, so `save()` of a new group too): each `TagDescription` as a
+/// `Tag` of the group being created, whatever group it named before, with
+/// its `PropagateAtLaunch`. No tags: the member is not sent.
+pub(crate) fn group_create_tags(model: &AutoScalingGroup) -> Result<Option<Vec<Tag>>> {
+    let name = model.auto_scaling_group_name.as_deref().unwrap_or_default();
+    Ok(model
+        .tags
+        .as_ref()
+        .filter(|t| !t.is_empty())
+        .map(|tags| tags.iter().map(|t| group_tag(name, t)).collect()))
+}
+
+/// The model's zone ids for `CreateAutoScalingGroup`, sent when it names no
+/// zones by name: AWS refuses both kinds in one request, and a described
+/// group reports `AvailabilityZones` (the same zones) beside its ids.
+pub(crate) fn group_create_zone_ids(model: &AutoScalingGroup) -> Result<Option<Vec<String>>> {
+    let has_zones = model
+        .availability_zones
+        .as_ref()
+        .is_some_and(|z| !z.is_empty());
+    Ok(model
+        .availability_zone_ids
+        .clone()
+        .filter(|ids| !has_zones && !ids.is_empty()))
 }
 
 impl AutoScalingGroupManager {
@@ -666,18 +694,9 @@ impl AutoScalingGroup {
             // A group read back from JSON, holding the ARN AWS gave it,
             // names a group that exists: refused rather than created again.
             self.refuse_assigned()?;
-            let mut request = manager.create(self);
-            let has_zones = self
-                .availability_zones
-                .as_ref()
-                .is_some_and(|z| !z.is_empty());
-            if let (false, Some(ids)) = (has_zones, &self.availability_zone_ids) {
-                request = request.availability_zone_ids(ids.clone());
-            }
-            if let Some(tags) = self.tags.as_ref().filter(|t| !t.is_empty()) {
-                request = request.tags(tags.iter().map(|t| group_tag(&name, t)));
-            }
-            request.send().await?;
+            // The manager's create sends the tags and zone ids too (see
+            // `group_create_tags`, `group_create_zone_ids`).
+            manager.create(self).send().await?;
         }
         let session = manager.session()?;
         let manager = manager.using(&session);

@@ -74,7 +74,7 @@ impl AutoScalingGroupManager {
         AutoScalingGroupList::new(self.clone(), input, key)
     }
 
-    /// Creates a group from the model (`CreateAutoScalingGroup`; AWS answers with nothing, see `AutoScalingGroup::save` for create-and-fetch). The model's `Tags` are not sent (they are `TagDescription`s): pass them with `.tags(..)` (`TagDescription` converts into `Tag`) or use `save()`.
+    /// Creates a group from the model (`CreateAutoScalingGroup`; AWS answers with nothing, see `AutoScalingGroup::save` for create-and-fetch), sending what `save()` of a new model sends: its settings, its `Tags` (each `TagDescription` as a `Tag` of this group, `PropagateAtLaunch` kept) and its zone ids when it names no zones (AWS takes one kind).
     ///
     /// We strongly recommend using a launch template when calling this operation to ensure full functionality for Amazon EC2 Auto Scaling and Amazon EC2.
     pub fn create(&self, model: &AutoScalingGroup) -> AutoScalingGroupCreate {
@@ -119,6 +119,16 @@ impl AutoScalingGroupManager {
         input.instance_lifecycle_policy =
             botocraft_core::serde_util::unless_empty(&model.instance_lifecycle_policy);
         input.operator = botocraft_core::serde_util::unless_empty(&model.operator);
+        match crate::ext::group_create_zone_ids(model) {
+            Ok(Some(v)) => input.availability_zone_ids = Some(v),
+            Ok(None) => {}
+            Err(e) => return AutoScalingGroupCreate::failed(self.clone(), e),
+        }
+        match crate::ext::group_create_tags(model) {
+            Ok(Some(v)) => input.tags = Some(v),
+            Ok(None) => {}
+            Err(e) => return AutoScalingGroupCreate::failed(self.clone(), e),
+        }
         AutoScalingGroupCreate::new(self.clone(), input, key)
     }
 
@@ -696,6 +706,8 @@ impl AutoScalingGroupCreate {
     }
 
     /// A list of Availability Zone IDs where the Auto Scaling group can launch instances. You cannot specify both AvailabilityZones and AvailabilityZoneIds in the same request.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn availability_zone_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -804,6 +816,8 @@ impl AutoScalingGroupCreate {
     }
 
     /// One or more tags. You can tag your Auto Scaling group and propagate the tags to the Amazon EC2 instances it launches. Tags are not propagated to Amazon EBS volumes. To add tags to Amazon EBS volumes, specify the tags in a launch template but use caution. If the launch template specifies an instance tag with a key that is also specified for the Auto Scaling group, Amazon EC2 Auto Scaling overrides the value of that instance tag with the value specified by the Auto Scaling group. For more information, see Tag Auto Scaling groups and instances in the Amazon EC2 Auto Scaling User Guide.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self

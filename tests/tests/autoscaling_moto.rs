@@ -745,3 +745,95 @@ async fn manager_create_sends_the_models_tags() {
         ]
     );
 }
+
+/// A launch configuration's security group names are groups of the default
+/// VPC: a same-named group of another VPC is not one of them, a name the
+/// default VPC has no group for is `NotFound`, and without a default VPC the
+/// names resolve to nothing rather than to some other VPC's groups.
+#[tokio::test]
+async fn launch_configuration_group_names_mean_the_default_vpc() {
+    use botocraft::ec2::{SecurityGroup, Subnet, Vpc};
+    let moto = botocraft_tests::require_moto!();
+    let vpcs = Vpc::objects().using(&moto.session);
+    let default_vpc = vpcs
+        .list()
+        .filter("is-default", ["true"])
+        .await
+        .unwrap()
+        .first()
+        .cloned()
+        .expect("moto's default VPC");
+    let default_id = default_vpc.vpc_id.clone().unwrap();
+    // A second VPC, with its own `default` group and a `web-sg`.
+    let mut other = bound(
+        Vpc {
+            cidr_block: Some("10.9.0.0/16".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    other.save().await.unwrap();
+    let mut web_sg = bound(
+        SecurityGroup {
+            group_name: Some("web-sg".into()),
+            description: Some("web".into()),
+            vpc_id: other.vpc_id.clone(),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    web_sg.save().await.unwrap();
+    let everywhere = SecurityGroup::objects()
+        .using(&moto.session)
+        .list()
+        .filter("group-name", ["default"])
+        .await
+        .unwrap();
+    assert_eq!(everywhere.len(), 2, "one `default` group per VPC");
+
+    let lc = |groups: &[&str]| {
+        bound(
+            LaunchConfiguration {
+                launch_configuration_name: Some("sg-lc".into()),
+                security_groups: Some(groups.iter().map(|g| g.to_string()).collect()),
+                ..Default::default()
+            },
+            &moto.session,
+        )
+    };
+    let groups = lc(&["default"]).security_groups().await.unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0].vpc_id.as_deref(), Some(default_id.as_str()));
+    assert_eq!(groups[0].group_name.as_deref(), Some("default"));
+
+    // `web-sg` exists, but not in the default VPC.
+    let err = lc(&["default", "web-sg"])
+        .security_groups()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(err.to_string().contains("web-sg"), "{err}");
+    assert!(err.to_string().contains(&default_id), "{err}");
+    // By id, a group of any VPC is what it is.
+    let groups = lc(&[web_sg.group_id.as_deref().unwrap()])
+        .security_groups()
+        .await
+        .unwrap();
+    assert_eq!(groups[0].vpc_id, other.vpc_id);
+
+    // No default VPC: names resolve to nothing, not to `other`'s `default`.
+    for mut subnet in Subnet::objects()
+        .using(&moto.session)
+        .list()
+        .filter("vpc-id", [default_id.as_str()])
+        .await
+        .unwrap()
+    {
+        subnet.delete().await.unwrap();
+    }
+    let mut default_vpc = default_vpc;
+    default_vpc.delete().await.unwrap();
+    let err = lc(&["default"]).security_groups().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(err.to_string().contains("no default VPC"), "{err}");
+}

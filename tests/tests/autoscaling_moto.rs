@@ -164,10 +164,13 @@ async fn group_lifecycle() {
     manager.set_desired_capacity("web", 3).await.unwrap();
     assert_eq!(manager.get("web").await.unwrap().desired_capacity, Some(3));
     let mut g = manager.get("web").await.unwrap();
+    // Only a negative capacity is refused here; the size bounds are AWS's
+    // to check (moto does not check them).
     assert!(matches!(
-        g.scale(9).await.unwrap_err(),
+        g.scale(-1).await.unwrap_err(),
         Error::Validation { .. }
     ));
+    assert_eq!(manager.get("web").await.unwrap().desired_capacity, Some(3));
     g.scale(2).await.unwrap();
     let g = manager.get("web").await.unwrap();
     assert_eq!(g.desired_capacity, Some(2));
@@ -836,4 +839,20 @@ async fn launch_configuration_group_names_mean_the_default_vpc() {
     let err = lc(&["default"]).security_groups().await.unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     assert!(err.to_string().contains("no default VPC"), "{err}");
+}
+
+/// `scale()` of a group fetched before its maximum was raised elsewhere
+/// sends the capacity: AWS checks it against the sizes it has now.
+#[tokio::test]
+async fn scale_of_a_stale_group_uses_the_sizes_aws_has() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "web-lc").await;
+    group(&moto, "web", "web-lc", "prod").await;
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    let mut stale = manager.get("web").await.unwrap();
+    assert_eq!(stale.max_size, Some(3));
+    manager.partial_update("web").max_size(10).await.unwrap();
+    stale.scale(8).await.unwrap();
+    assert_eq!(stale.desired_capacity, Some(8));
+    assert_eq!(manager.get("web").await.unwrap().desired_capacity, Some(8));
 }

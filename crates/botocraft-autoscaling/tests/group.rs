@@ -592,13 +592,41 @@ async fn set_desired_capacity_sends_its_options() {
 }
 
 #[tokio::test]
-async fn scale_checks_the_bounds_then_sets_the_capacity() {
+async fn scale_refuses_a_negative_capacity_then_sets_the_capacity() {
     let f = fx("asg_scale");
     let mut g = web(&f).await;
-    assert_validation(g.scale(5).await, "outside MinSize..=MaxSize");
-    assert_validation(g.scale(0).await, "outside");
+    assert_validation(g.scale(-1).await, "cannot be negative");
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
     g.scale(4).await.unwrap();
     assert_eq!(g.desired_capacity, Some(4));
+    f.done();
+}
+
+#[tokio::test]
+async fn scale_leaves_the_size_bounds_to_aws() {
+    // The group was fetched with MaxSize 4 (and MinSize 1); its sizes may
+    // have changed since (here: MaxSize raised to 10 elsewhere), so scale()
+    // sends what it is given and AWS, which knows the sizes now, answers.
+    let f = fx("asg_scale_stale");
+    let mut g = web(&f).await;
+    assert_eq!((g.min_size, g.max_size), (Some(1), Some(4)));
+    g.scale(8).await.unwrap();
+    assert_eq!(g.desired_capacity, Some(8));
+    assert!(g.changed_fields().is_empty(), "{:?}", g.changed_fields());
+    // Outside the sizes AWS has: AWS's ValidationError, and the model keeps
+    // the capacity it had.
+    let err = g.scale(20).await.unwrap_err();
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("ValidationError"));
+    assert_eq!(g.desired_capacity, Some(8));
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeAutoScalingGroups",
+            "SetDesiredCapacity",
+            "SetDesiredCapacity"
+        ]
+    );
     f.done();
 }
 

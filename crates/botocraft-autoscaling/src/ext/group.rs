@@ -736,13 +736,19 @@ impl AutoScalingGroup {
         Ok(())
     }
 
-    /// Sets the desired capacity (`SetDesiredCapacity`) after checking it is
-    /// within `MinSize..=MaxSize` (as far as the model knows them), and
-    /// records it in the model as what AWS holds: afterwards
+    /// Sets the desired capacity (`SetDesiredCapacity`) and records it in
+    /// the model as what AWS holds: afterwards
     /// [`Self::changed_fields`] does not list `desired_capacity`, so a later
     /// `save()` does not send it again and cannot undo a scaling policy's
     /// change made meanwhile. Follow with `wait_until_stable()` to wait for
     /// the instances.
+    ///
+    /// AWS checks the capacity against the group's `MinSize..=MaxSize` as
+    /// they are now (a capacity outside them is its `ValidationError`, an
+    /// [`Error::Service`]): the model's sizes may be stale (raised or
+    /// lowered elsewhere since the fetch), so they are not checked here. A
+    /// negative capacity, never valid, is an [`Error::Validation`] with
+    /// nothing sent.
     ///
     /// A fetched model with other unsaved setting changes is refused with
     /// [`Error::Validation`] before anything is sent: `save()` them first.
@@ -771,11 +777,11 @@ impl AutoScalingGroup {
                 )));
             }
         }
-        let min = self.min_size.unwrap_or(0);
-        if desired_capacity < min || self.max_size.is_some_and(|max| desired_capacity > max) {
+        // AWS checks MinSize..=MaxSize against the group as it is now; the
+        // model's sizes may be stale, so only what is never valid is refused.
+        if desired_capacity < 0 {
             return Err(Error::validation(format!(
-                "desired capacity {desired_capacity} of {name} is outside MinSize..=MaxSize ({min}..={})",
-                self.max_size.map_or_else(|| "?".to_owned(), |m| m.to_string())
+                "AutoScalingGroup.scale() of {name}: a desired capacity cannot be negative ({desired_capacity})"
             )));
         }
         self.manager()

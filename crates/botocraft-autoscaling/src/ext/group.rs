@@ -27,6 +27,7 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use serde::Serialize;
 
+use super::pages::chunk_pages;
 use super::tags::{group_tag, tag_changes, write_tags};
 use crate::{
     AutoScalingGroup, AutoScalingGroupManager, AutoScalingGroupPartialUpdate,
@@ -443,7 +444,8 @@ impl AutoScalingGroupGetMany {
 
     /// The results page by page, as AWS returns them: each page is fetched
     /// only when the stream is polled for it. The stream ends after the last
-    /// page of the last call or at the first error.
+    /// page of the last call, or with the first error: no later page or call
+    /// is asked of AWS after it.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
         if self.names.iter().any(|n| n.trim().is_empty()) {
             return futures::stream::once(async {
@@ -464,30 +466,20 @@ impl AutoScalingGroupGetMany {
             .chunks(GET_MANY_BATCH)
             .map(<[String]>::to_vec)
             .collect();
-        futures::stream::iter(chunks)
-            .map(move |chunk| {
-                let mut request = manager.list().auto_scaling_group_names(chunk);
-                if let Some(n) = page_size {
-                    request = request.page_size(n);
-                }
-                if let Some(v) = include_instances {
-                    request = request.include_instances(v);
-                }
-                if let Some(v) = include_managed_resources {
-                    request = request.include_managed_resources(v);
-                }
-                request.pages()
-            })
-            .flatten()
-            // The first error ends the stream: no later call is made.
-            .scan(false, |failed, page| {
-                let next = (!*failed).then(|| {
-                    *failed = page.is_err();
-                    page
-                });
-                futures::future::ready(next)
-            })
-            .boxed()
+        // The first error ends the stream: no later page or call is asked for.
+        chunk_pages(chunks, move |chunk| {
+            let mut request = manager.list().auto_scaling_group_names(chunk);
+            if let Some(n) = page_size {
+                request = request.page_size(n);
+            }
+            if let Some(v) = include_instances {
+                request = request.include_instances(v);
+            }
+            if let Some(v) = include_managed_resources {
+                request = request.include_managed_resources(v);
+            }
+            request.pages()
+        })
     }
 
     /// The results one by one, fetched page by page as the stream is polled.

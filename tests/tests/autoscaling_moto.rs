@@ -164,10 +164,13 @@ async fn group_lifecycle() {
     manager.set_desired_capacity("web", 3).await.unwrap();
     assert_eq!(manager.get("web").await.unwrap().desired_capacity, Some(3));
     let mut g = manager.get("web").await.unwrap();
+    // Only a negative capacity is refused here; the size bounds are AWS's
+    // to check (moto does not check them).
     assert!(matches!(
-        g.scale(9).await.unwrap_err(),
+        g.scale(-1).await.unwrap_err(),
         Error::Validation { .. }
     ));
+    assert_eq!(manager.get("web").await.unwrap().desired_capacity, Some(3));
     g.scale(2).await.unwrap();
     let g = manager.get("web").await.unwrap();
     assert_eq!(g.desired_capacity, Some(2));
@@ -698,4 +701,158 @@ async fn refused_edits_errors_and_waiters_of_missing_groups() {
         .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     probe.wait_until_deleted().delay(delay).await.unwrap();
+}
+
+/// The manager's `create(&model)` sends what `save()` of the model sends:
+/// its tags (each with its `PropagateAtLaunch`) reach AWS.
+#[tokio::test]
+async fn manager_create_sends_the_models_tags() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "made-lc").await;
+    let model = AutoScalingGroup {
+        auto_scaling_group_name: Some("made".into()),
+        launch_configuration_name: Some("made-lc".into()),
+        min_size: Some(0),
+        max_size: Some(1),
+        availability_zones: Some(vec!["us-east-1a".into()]),
+        tags: Some(vec![tag("Name", "made", true), tag("env", "dev", false)]),
+        ..Default::default()
+    };
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    manager.create(&model).await.unwrap();
+    let created = manager.get("made").await.unwrap();
+    let mut tags: Vec<(String, String, Option<bool>, Option<String>)> = created
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| {
+            (
+                t.key.clone().unwrap_or_default(),
+                t.value.clone().unwrap_or_default(),
+                t.propagate_at_launch,
+                t.resource_id.clone(),
+            )
+        })
+        .collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        [
+            (
+                "Name".into(),
+                "made".into(),
+                Some(true),
+                Some("made".into())
+            ),
+            ("env".into(), "dev".into(), Some(false), Some("made".into())),
+        ]
+    );
+}
+
+/// A launch configuration's security group names are groups of the default
+/// VPC: a same-named group of another VPC is not one of them, a name the
+/// default VPC has no group for is `NotFound`, and without a default VPC the
+/// names resolve to nothing rather than to some other VPC's groups.
+#[tokio::test]
+async fn launch_configuration_group_names_mean_the_default_vpc() {
+    use botocraft::ec2::{SecurityGroup, Subnet, Vpc};
+    let moto = botocraft_tests::require_moto!();
+    let vpcs = Vpc::objects().using(&moto.session);
+    let default_vpc = vpcs
+        .list()
+        .filter("is-default", ["true"])
+        .await
+        .unwrap()
+        .first()
+        .cloned()
+        .expect("moto's default VPC");
+    let default_id = default_vpc.vpc_id.clone().unwrap();
+    // A second VPC, with its own `default` group and a `web-sg`.
+    let mut other = bound(
+        Vpc {
+            cidr_block: Some("10.9.0.0/16".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    other.save().await.unwrap();
+    let mut web_sg = bound(
+        SecurityGroup {
+            group_name: Some("web-sg".into()),
+            description: Some("web".into()),
+            vpc_id: other.vpc_id.clone(),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    web_sg.save().await.unwrap();
+    let everywhere = SecurityGroup::objects()
+        .using(&moto.session)
+        .list()
+        .filter("group-name", ["default"])
+        .await
+        .unwrap();
+    assert_eq!(everywhere.len(), 2, "one `default` group per VPC");
+
+    let lc = |groups: &[&str]| {
+        bound(
+            LaunchConfiguration {
+                launch_configuration_name: Some("sg-lc".into()),
+                security_groups: Some(groups.iter().map(|g| g.to_string()).collect()),
+                ..Default::default()
+            },
+            &moto.session,
+        )
+    };
+    let groups = lc(&["default"]).security_groups().await.unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0].vpc_id.as_deref(), Some(default_id.as_str()));
+    assert_eq!(groups[0].group_name.as_deref(), Some("default"));
+
+    // `web-sg` exists, but not in the default VPC.
+    let err = lc(&["default", "web-sg"])
+        .security_groups()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(err.to_string().contains("web-sg"), "{err}");
+    assert!(err.to_string().contains(&default_id), "{err}");
+    // By id, a group of any VPC is what it is.
+    let groups = lc(&[web_sg.group_id.as_deref().unwrap()])
+        .security_groups()
+        .await
+        .unwrap();
+    assert_eq!(groups[0].vpc_id, other.vpc_id);
+
+    // No default VPC: names resolve to nothing, not to `other`'s `default`.
+    for mut subnet in Subnet::objects()
+        .using(&moto.session)
+        .list()
+        .filter("vpc-id", [default_id.as_str()])
+        .await
+        .unwrap()
+    {
+        subnet.delete().await.unwrap();
+    }
+    let mut default_vpc = default_vpc;
+    default_vpc.delete().await.unwrap();
+    let err = lc(&["default"]).security_groups().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(err.to_string().contains("no default VPC"), "{err}");
+}
+
+/// `scale()` of a group fetched before its maximum was raised elsewhere
+/// sends the capacity: AWS checks it against the sizes it has now.
+#[tokio::test]
+async fn scale_of_a_stale_group_uses_the_sizes_aws_has() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "web-lc").await;
+    group(&moto, "web", "web-lc", "prod").await;
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    let mut stale = manager.get("web").await.unwrap();
+    assert_eq!(stale.max_size, Some(3));
+    manager.partial_update("web").max_size(10).await.unwrap();
+    stale.scale(8).await.unwrap();
+    assert_eq!(stale.desired_capacity, Some(8));
+    assert_eq!(manager.get("web").await.unwrap().desired_capacity, Some(8));
 }

@@ -28,4 +28,7 @@ pub use generated::*;
 
 pub mod ext;
 
-pub use ext::{AutoScalingGroupGetMany, GroupCapacity, GET_MANY_BATCH, GROUP_RESOURCE_TYPE};
+pub use ext::{
+    AutoScalingGroupGetMany, GroupCapacity, LaunchConfigurationGetMany, GET_MANY_BATCH,
+    GROUP_RESOURCE_TYPE,
+};

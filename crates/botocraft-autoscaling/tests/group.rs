@@ -111,6 +111,27 @@ async fn get_many_of_no_names_sends_nothing() {
     f.nothing_sent();
 }
 
+/// The first call of a get_many in several calls fails: `.pages()` yields
+/// that error and ends, without sending the next call (the fixture holds
+/// only the failing one) and with no result after the error.
+#[tokio::test]
+async fn get_many_pages_end_at_the_first_error_with_no_later_call() {
+    use futures::StreamExt;
+    let f = fx("asg_get_many_fails");
+    let names: Vec<String> = (0..120).map(|i| format!("g-{i:03}")).collect();
+    let pages: Vec<_> = AutoScalingGroup::objects()
+        .using(&f.session)
+        .get_many(names)
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    let err = pages[0].as_ref().unwrap_err();
+    assert_eq!(err.code(), Some("AccessDenied"), "{err:?}");
+    assert_eq!(f.operations().len(), 1, "{:?}", f.operations());
+    f.done();
+}
+
 #[tokio::test]
 async fn list_sends_filters_and_follows_pages() {
     let f = fx("asg_list");
@@ -164,26 +185,105 @@ fn new_group() -> AutoScalingGroup {
 }
 
 #[tokio::test]
-async fn create_sends_the_model_and_tags_given() {
+async fn create_sends_the_model_with_its_tags() {
+    // The manager's create sends what save() of the new model sends: the
+    // fixture expects both tags, each naming the group, `PropagateAtLaunch`
+    // where the model sets it.
     let f = fx("asg_create");
-    let model = new_group();
-    let tags: Vec<Tag> = model
-        .tags
-        .iter()
-        .flatten()
-        .map(|t| Tag {
-            resource_id: Some("web".into()),
-            resource_type: Some("auto-scaling-group".into()),
-            ..t.into()
-        })
-        .collect();
     AutoScalingGroup::objects()
         .using(&f.session)
-        .create(&model)
-        .tags(tags)
+        .create(&new_group())
         .await
         .unwrap();
     f.done();
+}
+
+#[tokio::test]
+async fn create_tags_name_the_new_group_and_the_builder_overrides_them() {
+    let f = fx("asg_create");
+    // Tags copied from another group name the one being created.
+    let mut model = new_group();
+    for t in model.tags.iter_mut().flatten() {
+        t.resource_id = Some("old".into());
+        t.resource_type = Some("something-else".into());
+    }
+    let request = AutoScalingGroup::objects().using(&f.session).create(&model);
+    // (ResourceId, ResourceType, Key, PropagateAtLaunch) of each tag sent.
+    type Sent<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<bool>,
+    );
+    let sent: Vec<Sent> = request
+        .input()
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| {
+            (
+                t.resource_id.as_deref(),
+                t.resource_type.as_deref(),
+                t.key.as_deref(),
+                t.propagate_at_launch,
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (
+                Some("web"),
+                Some("auto-scaling-group"),
+                Some("Name"),
+                Some(true)
+            ),
+            (Some("web"), Some("auto-scaling-group"), Some("env"), None),
+        ]
+    );
+    request.await.unwrap();
+    // `.tags(..)` replaces the model's.
+    let request = AutoScalingGroup::objects()
+        .using(&f.session)
+        .create(&model)
+        .tags([Tag {
+            key: Some("only".into()),
+            ..Default::default()
+        }]);
+    let keys: Vec<_> = request
+        .input()
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| t.key.as_deref())
+        .collect();
+    assert_eq!(keys, [Some("only")]);
+    // No tags: no member.
+    model.tags = Some(Vec::new());
+    let request = AutoScalingGroup::objects().create(&model);
+    assert_eq!(request.input().tags, None);
+    f.done();
+}
+
+#[tokio::test]
+async fn create_sends_zone_ids_unless_the_model_names_zones() {
+    let ids = vec!["use1-az1".to_string(), "use1-az2".to_string()];
+    let mut model = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        min_size: Some(1),
+        max_size: Some(2),
+        availability_zone_ids: Some(ids.clone()),
+        ..Default::default()
+    };
+    let input = AutoScalingGroup::objects().create(&model).input().clone();
+    assert_eq!(input.availability_zone_ids, Some(ids.clone()));
+    assert_eq!(input.availability_zones, None);
+    // A described group reports both kinds: AWS takes one, the names.
+    let zones = vec!["us-east-1a".to_string(), "us-east-1b".to_string()];
+    model.availability_zones = Some(zones.clone());
+    let input = AutoScalingGroup::objects().create(&model).input().clone();
+    assert_eq!(input.availability_zones, Some(zones));
+    assert_eq!(input.availability_zone_ids, None);
 }
 
 #[tokio::test]
@@ -513,13 +613,41 @@ async fn set_desired_capacity_sends_its_options() {
 }
 
 #[tokio::test]
-async fn scale_checks_the_bounds_then_sets_the_capacity() {
+async fn scale_refuses_a_negative_capacity_then_sets_the_capacity() {
     let f = fx("asg_scale");
     let mut g = web(&f).await;
-    assert_validation(g.scale(5).await, "outside MinSize..=MaxSize");
-    assert_validation(g.scale(0).await, "outside");
+    assert_validation(g.scale(-1).await, "cannot be negative");
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
     g.scale(4).await.unwrap();
     assert_eq!(g.desired_capacity, Some(4));
+    f.done();
+}
+
+#[tokio::test]
+async fn scale_leaves_the_size_bounds_to_aws() {
+    // The group was fetched with MaxSize 4 (and MinSize 1); its sizes may
+    // have changed since (here: MaxSize raised to 10 elsewhere), so scale()
+    // sends what it is given and AWS, which knows the sizes now, answers.
+    let f = fx("asg_scale_stale");
+    let mut g = web(&f).await;
+    assert_eq!((g.min_size, g.max_size), (Some(1), Some(4)));
+    g.scale(8).await.unwrap();
+    assert_eq!(g.desired_capacity, Some(8));
+    assert!(g.changed_fields().is_empty(), "{:?}", g.changed_fields());
+    // Outside the sizes AWS has: AWS's ValidationError, and the model keeps
+    // the capacity it had.
+    let err = g.scale(20).await.unwrap_err();
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("ValidationError"));
+    assert_eq!(g.desired_capacity, Some(8));
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeAutoScalingGroups",
+            "SetDesiredCapacity",
+            "SetDesiredCapacity"
+        ]
+    );
     f.done();
 }
 

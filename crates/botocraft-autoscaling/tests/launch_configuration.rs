@@ -100,6 +100,27 @@ async fn get_many_of_sixty_names_sends_fifty_a_call_and_follows_each_calls_pages
     f.done();
 }
 
+/// The first call of a get_many in several calls fails: `.pages()` yields
+/// that error and ends, without sending the next call (the fixture holds
+/// only the failing one) and with no result after the error.
+#[tokio::test]
+async fn get_many_pages_end_at_the_first_error_with_no_later_call() {
+    use futures::StreamExt;
+    let f = fx("lc_get_many_fails");
+    let names: Vec<String> = (0..60).map(|i| format!("lc-{i}")).collect();
+    let pages: Vec<_> = LaunchConfiguration::objects()
+        .using(&f.session)
+        .get_many(names)
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    let err = pages[0].as_ref().unwrap_err();
+    assert_eq!(err.code(), Some("AccessDenied"), "{err:?}");
+    assert_eq!(f.operations().len(), 1, "{:?}", f.operations());
+    f.done();
+}
+
 #[tokio::test]
 async fn list_follows_pages() {
     let f = fx("lc_list");

@@ -9,11 +9,14 @@
 //! `x-moto-account-id` header), so reruns against the same server start clean.
 //!
 //! Each step prints one line showing what botocraft did and what AWS (moto)
-//! answered.
+//! answered. It visits every service: ECS (steps 2-17), EC2 (5), ECR (18-19)
+//! and Auto Scaling (20-22), and deletes everything it created (23-27).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use botocraft::autoscaling::{AutoScalingGroup, LaunchConfiguration};
 use botocraft::ec2::Subnet;
+use botocraft::ecr::Repository;
 use botocraft::ecs::{
     AwsVpcConfiguration, Cluster, Compatibility, ContainerDefinition, LaunchType, LoadBalancer,
     NetworkConfiguration, NetworkMode, PortMapping, Service, Task, TaskDefinition,
@@ -350,6 +353,100 @@ async fn tour() -> botocraft::Result<()> {
         }
     }
 
+    // ── ECR: a repository ───────────────────────────────────────────────
+    let mut repository = Repository {
+        repository_name: Some("tour/web".to_owned()),
+        ..Default::default()
+    };
+    repository
+        .tags_mut()
+        .insert("team".to_owned(), "platform".to_owned());
+    let mut repository = Repository::objects()
+        .using(&session)
+        .create(&repository)
+        .await?;
+    step!(
+        18,
+        "Repository::objects()...create(&draft): {} (uri {}, tags {:?})",
+        repository.name().unwrap_or_default(),
+        repository.repository_uri.as_deref().unwrap_or("?"),
+        repository.tags()
+    );
+    let repositories = Repository::objects().using(&session).list().await?;
+    step!(
+        19,
+        "Repository::objects().list(): {:?}",
+        repositories
+            .iter()
+            .filter_map(|r| r.name())
+            .collect::<Vec<_>>()
+    );
+
+    // ── Auto Scaling: a launch configuration and a group in the subnet ──
+    let mut launch_configuration = LaunchConfiguration {
+        launch_configuration_name: Some("tour-lc".to_owned()),
+        image_id: Some("ami-12c6146b".to_owned()),
+        instance_type: Some("t3.micro".to_owned()),
+        ..Default::default()
+    }
+    .using(&session);
+    launch_configuration.save().await?; // CreateLaunchConfiguration, then a describe
+    step!(
+        20,
+        "LaunchConfiguration {{ .. }}.using(&session).save(): {} ({}, {})",
+        launch_configuration.name().unwrap_or_default(),
+        launch_configuration.image_id.as_deref().unwrap_or("?"),
+        launch_configuration.instance_type.as_deref().unwrap_or("?")
+    );
+    let mut group = None;
+    match &subnet {
+        Some(subnet) => {
+            let mut draft = AutoScalingGroup {
+                auto_scaling_group_name: Some("tour-asg".to_owned()),
+                launch_configuration_name: Some("tour-lc".to_owned()),
+                min_size: Some(0),
+                max_size: Some(2),
+                desired_capacity: Some(1),
+                vpc_zone_identifier: Some(subnet.clone()),
+                ..Default::default()
+            }
+            .using(&session);
+            draft.set_tag("team", "platform", true); // PropagateAtLaunch
+            draft.save().await?; // CreateAutoScalingGroup with its tags, then a describe
+            step!(
+                21,
+                "AutoScalingGroup {{ .. }}.save() in {}: {} instance(s), zones {:?}",
+                draft.vpc_zone_identifier.as_deref().unwrap_or("?"),
+                draft.instances.as_deref().unwrap_or_default().len(),
+                draft.availability_zones.as_deref().unwrap_or_default()
+            );
+            group = Some(draft);
+        }
+        None => step!(
+            21,
+            "skipped the Auto Scaling group: moto found no default subnet"
+        ),
+    }
+    let groups = AutoScalingGroup::objects()
+        .using(&session)
+        .list()
+        .tag("team", ["platform"])
+        .await?;
+    let its_configuration = match groups.first() {
+        Some(g) => g.launch_configuration().await?,
+        None => None,
+    };
+    step!(
+        22,
+        "AutoScalingGroup::objects().list().tag(\"team\", [\"platform\"]): {:?}; \
+         group.launch_configuration() -> {:?}",
+        groups.iter().filter_map(|g| g.name()).collect::<Vec<_>>(),
+        its_configuration
+            .as_ref()
+            .and_then(|lc| lc.name())
+            .unwrap_or("<none>")
+    );
+
     // ── Clean up ────────────────────────────────────────────────────────
     let mut deleted_services = 0;
     for mut s in Service::objects()
@@ -366,7 +463,7 @@ async fn tour() -> botocraft::Result<()> {
         deleted_services += 1;
     }
     step!(
-        18,
+        23,
         "deleted {deleted_services} services (wait_until_inactive() confirmed each)"
     );
 
@@ -385,7 +482,7 @@ async fn tour() -> botocraft::Result<()> {
         .delete(arns)
         .await?;
     step!(
-        19,
+        24,
         "deregistered and deleted {} task definition revisions (status now {})",
         deleted.count(),
         deleted
@@ -395,16 +492,47 @@ async fn tour() -> botocraft::Result<()> {
             .unwrap_or_default()
     );
 
+    let mut groups_deleted = 0;
+    let mut instance_states = Vec::new();
+    if let Some(group) = group.as_mut() {
+        group.force_delete().await?; // DeleteAutoScalingGroup, ForceDelete: ends its instances
+        group
+            .wait_until_deleted()
+            .delay(Duration::from_millis(100))
+            .await?;
+        groups_deleted = 1;
+        // The instances it had, as EC2 now describes them.
+        for instance in group.ec2_instances().await? {
+            let state = instance.state.and_then(|s| s.name);
+            instance_states.push(state.map(|s| s.as_str().to_owned()).unwrap_or_default());
+        }
+    }
+    launch_configuration.delete().await?; // no group uses it any more
+    step!(
+        25,
+        "force_delete() of {groups_deleted} Auto Scaling group (wait_until_deleted() confirmed it; \
+         its instances: {instance_states:?}), then deleted launch configuration {:?}",
+        launch_configuration.name().unwrap_or_default()
+    );
+
+    repository.delete().await?;
+    step!(
+        26,
+        "deleted repository {:?}",
+        repository.name().unwrap_or_default()
+    );
+
     cluster.delete().await?;
     step!(
-        20,
+        27,
         "deleted cluster {:?}: status {}",
         cluster.name().unwrap_or_default(),
         cluster.status.as_deref().unwrap_or("?")
     );
 
     println!(
-        "\ndone: 1 cluster, {} task definition revisions, 2 services, {tasks_started} task(s) \
+        "\ndone: 1 cluster, {} task definition revisions, 2 services, {tasks_started} task(s), \
+         1 repository, 1 launch configuration and {groups_deleted} Auto Scaling group \
          created and cleaned up in account {account}.",
         revisions.count()
     );

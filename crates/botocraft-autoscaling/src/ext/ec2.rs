@@ -28,7 +28,7 @@ use botocraft_core::{Error, Manager as _, PrimaryModel, QuerySet, Result};
 use botocraft_ec2::{
     Ami, AmiManager, Instance as Ec2Instance, InstanceManager, InstanceType, InstanceTypeInfo,
     InstanceTypeInfoManager, LaunchTemplateVersion, LaunchTemplateVersionManager, SecurityGroup,
-    SecurityGroupManager,
+    SecurityGroupManager, VpcManager,
 };
 
 use crate::{AutoScalingGroup, LaunchConfiguration, LaunchTemplateSpecification};
@@ -145,12 +145,21 @@ impl LaunchConfiguration {
     }
 
     /// The security groups instances get (`SecurityGroups`): ids are
-    /// described in one call (a missing one is an [`Error::NotFound`]);
-    /// entries that are group names, as older configurations hold, are
-    /// looked up by the `group-name` filter in a second. Ids come first,
-    /// then names, each in the configuration's order as EC2 returns it; a
-    /// group named both ways is listed once. No groups: an empty list and no
-    /// call.
+    /// described in one call (a missing one is an [`Error::NotFound`]).
+    /// Entries that are group names, as older configurations hold, name
+    /// groups of the account's default VPC, the only ones a launch
+    /// configuration can name (AWS launches the instances with those):
+    /// the default VPC is looked up (`DescribeVpcs`, `is-default`), then
+    /// the names in it (`DescribeSecurityGroups`, `group-name` and
+    /// `vpc-id`), so a group of the same name in another VPC is never
+    /// returned. A name with no group in the default VPC, or names in an
+    /// account and region without a default VPC, are an
+    /// [`Error::NotFound`] (resource `SecurityGroup`, the names as key),
+    /// never some other VPC's groups.
+    ///
+    /// Ids come first, then names, each in the configuration's order as EC2
+    /// returns it; a group named both ways is listed once. No groups: an
+    /// empty list and no call.
     pub async fn security_groups(&self) -> Result<QuerySet<SecurityGroup>> {
         let (ids, names): (Vec<&str>, Vec<&str>) = self
             .security_groups
@@ -159,14 +168,49 @@ impl LaunchConfiguration {
             .map(String::as_str)
             .filter(|g| !g.is_empty())
             .partition(|g| g.starts_with("sg-"));
-        let manager = SecurityGroupManager::with_session(self._state.session().cloned());
+        let session = self._state.session().cloned();
+        let manager = SecurityGroupManager::with_session(session.clone());
         let mut groups = manager.get_many(ids).await?;
-        if !names.is_empty() {
-            let by_name = manager.list().filter("group-name", names).await?;
-            // A group named both by id and by name is listed once.
-            let known: Vec<Option<String>> = groups.iter().map(|g| g.group_id.clone()).collect();
-            groups.extend(by_name.into_iter().filter(|g| !known.contains(&g.group_id)));
+        if names.is_empty() {
+            return Ok(groups);
         }
+        let missing = |names: &[&str], message: String| Error::NotFound {
+            service: "ec2",
+            resource: "SecurityGroup",
+            key: names.join(","),
+            code: None,
+            message: Some(message),
+            request_id: None,
+        };
+        let vpcs = VpcManager::with_session(session)
+            .list()
+            .filter("is-default", ["true"])
+            .await?;
+        let Some(vpc_id) = vpcs.iter().find_map(|v| non_empty(&v.vpc_id)) else {
+            return Err(missing(
+                &names,
+                "the launch configuration names security groups by name, which are groups of the default VPC, and this account has no default VPC in this region".into(),
+            ));
+        };
+        let by_name = manager
+            .list()
+            .filter("vpc-id", [vpc_id])
+            .filter("group-name", names.iter().copied())
+            .await?;
+        let unknown: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !by_name.iter().any(|g| g.group_name.as_deref() == Some(*n)))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(missing(
+                &unknown,
+                format!("no security group of that name in the default VPC {vpc_id}"),
+            ));
+        }
+        // A group named both by id and by name is listed once.
+        let known: Vec<Option<String>> = groups.iter().map(|g| g.group_id.clone()).collect();
+        groups.extend(by_name.into_iter().filter(|g| !known.contains(&g.group_id)));
         Ok(groups)
     }
 }

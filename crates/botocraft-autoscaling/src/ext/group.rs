@@ -27,10 +27,12 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use serde::Serialize;
 
+use super::pages::chunk_pages;
 use super::tags::{group_tag, tag_changes, write_tags};
 use crate::{
     AutoScalingGroup, AutoScalingGroupManager, AutoScalingGroupPartialUpdate,
     InstanceMaintenancePolicy, LaunchTemplateSpecification, LifecycleState, MixedInstancesPolicy,
+    Tag,
 };
 
 /// Default delay between two polls of the group waiters.
@@ -71,6 +73,33 @@ fn policy_ref(policy: &MixedInstancesPolicy) -> MixedInstancesPolicy {
 
 fn non_empty(v: &Option<String>) -> Option<String> {
     v.clone().filter(|v| !v.is_empty())
+}
+
+/// The model's tags as `CreateAutoScalingGroup` takes them (the manager's
+/// `create`, so `save()` of a new group too): each `TagDescription` as a
+/// `Tag` of the group being created, whatever group it named before, with
+/// its `PropagateAtLaunch`. No tags: the member is not sent.
+pub(crate) fn group_create_tags(model: &AutoScalingGroup) -> Result<Option<Vec<Tag>>> {
+    let name = model.auto_scaling_group_name.as_deref().unwrap_or_default();
+    Ok(model
+        .tags
+        .as_ref()
+        .filter(|t| !t.is_empty())
+        .map(|tags| tags.iter().map(|t| group_tag(name, t)).collect()))
+}
+
+/// The model's zone ids for `CreateAutoScalingGroup`, sent when it names no
+/// zones by name: AWS refuses both kinds in one request, and a described
+/// group reports `AvailabilityZones` (the same zones) beside its ids.
+pub(crate) fn group_create_zone_ids(model: &AutoScalingGroup) -> Result<Option<Vec<String>>> {
+    let has_zones = model
+        .availability_zones
+        .as_ref()
+        .is_some_and(|z| !z.is_empty());
+    Ok(model
+        .availability_zone_ids
+        .clone()
+        .filter(|ids| !has_zones && !ids.is_empty()))
 }
 
 impl AutoScalingGroupManager {
@@ -415,7 +444,8 @@ impl AutoScalingGroupGetMany {
 
     /// The results page by page, as AWS returns them: each page is fetched
     /// only when the stream is polled for it. The stream ends after the last
-    /// page of the last call or at the first error.
+    /// page of the last call, or with the first error: no later page or call
+    /// is asked of AWS after it.
     pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
         if self.names.iter().any(|n| n.trim().is_empty()) {
             return futures::stream::once(async {
@@ -436,30 +466,20 @@ impl AutoScalingGroupGetMany {
             .chunks(GET_MANY_BATCH)
             .map(<[String]>::to_vec)
             .collect();
-        futures::stream::iter(chunks)
-            .map(move |chunk| {
-                let mut request = manager.list().auto_scaling_group_names(chunk);
-                if let Some(n) = page_size {
-                    request = request.page_size(n);
-                }
-                if let Some(v) = include_instances {
-                    request = request.include_instances(v);
-                }
-                if let Some(v) = include_managed_resources {
-                    request = request.include_managed_resources(v);
-                }
-                request.pages()
-            })
-            .flatten()
-            // The first error ends the stream: no later call is made.
-            .scan(false, |failed, page| {
-                let next = (!*failed).then(|| {
-                    *failed = page.is_err();
-                    page
-                });
-                futures::future::ready(next)
-            })
-            .boxed()
+        // The first error ends the stream: no later page or call is asked for.
+        chunk_pages(chunks, move |chunk| {
+            let mut request = manager.list().auto_scaling_group_names(chunk);
+            if let Some(n) = page_size {
+                request = request.page_size(n);
+            }
+            if let Some(v) = include_instances {
+                request = request.include_instances(v);
+            }
+            if let Some(v) = include_managed_resources {
+                request = request.include_managed_resources(v);
+            }
+            request.pages()
+        })
     }
 
     /// The results one by one, fetched page by page as the stream is polled.
@@ -666,18 +686,9 @@ impl AutoScalingGroup {
             // A group read back from JSON, holding the ARN AWS gave it,
             // names a group that exists: refused rather than created again.
             self.refuse_assigned()?;
-            let mut request = manager.create(self);
-            let has_zones = self
-                .availability_zones
-                .as_ref()
-                .is_some_and(|z| !z.is_empty());
-            if let (false, Some(ids)) = (has_zones, &self.availability_zone_ids) {
-                request = request.availability_zone_ids(ids.clone());
-            }
-            if let Some(tags) = self.tags.as_ref().filter(|t| !t.is_empty()) {
-                request = request.tags(tags.iter().map(|t| group_tag(&name, t)));
-            }
-            request.send().await?;
+            // The manager's create sends the tags and zone ids too (see
+            // `group_create_tags`, `group_create_zone_ids`).
+            manager.create(self).send().await?;
         }
         let session = manager.session()?;
         let manager = manager.using(&session);
@@ -717,13 +728,19 @@ impl AutoScalingGroup {
         Ok(())
     }
 
-    /// Sets the desired capacity (`SetDesiredCapacity`) after checking it is
-    /// within `MinSize..=MaxSize` (as far as the model knows them), and
-    /// records it in the model as what AWS holds: afterwards
+    /// Sets the desired capacity (`SetDesiredCapacity`) and records it in
+    /// the model as what AWS holds: afterwards
     /// [`Self::changed_fields`] does not list `desired_capacity`, so a later
     /// `save()` does not send it again and cannot undo a scaling policy's
     /// change made meanwhile. Follow with `wait_until_stable()` to wait for
     /// the instances.
+    ///
+    /// AWS checks the capacity against the group's `MinSize..=MaxSize` as
+    /// they are now (a capacity outside them is its `ValidationError`, an
+    /// [`Error::Service`]): the model's sizes may be stale (raised or
+    /// lowered elsewhere since the fetch), so they are not checked here. A
+    /// negative capacity, never valid, is an [`Error::Validation`] with
+    /// nothing sent.
     ///
     /// A fetched model with other unsaved setting changes is refused with
     /// [`Error::Validation`] before anything is sent: `save()` them first.
@@ -752,11 +769,11 @@ impl AutoScalingGroup {
                 )));
             }
         }
-        let min = self.min_size.unwrap_or(0);
-        if desired_capacity < min || self.max_size.is_some_and(|max| desired_capacity > max) {
+        // AWS checks MinSize..=MaxSize against the group as it is now; the
+        // model's sizes may be stale, so only what is never valid is refused.
+        if desired_capacity < 0 {
             return Err(Error::validation(format!(
-                "desired capacity {desired_capacity} of {name} is outside MinSize..=MaxSize ({min}..={})",
-                self.max_size.map_or_else(|| "?".to_owned(), |m| m.to_string())
+                "AutoScalingGroup.scale() of {name}: a desired capacity cannot be negative ({desired_capacity})"
             )));
         }
         self.manager()

@@ -74,7 +74,7 @@ impl AutoScalingGroupManager {
         AutoScalingGroupList::new(self.clone(), input, key)
     }
 
-    /// Creates a group from the model (`CreateAutoScalingGroup`; AWS answers with nothing, see `AutoScalingGroup::save` for create-and-fetch). The model's `Tags` are not sent (they are `TagDescription`s): pass them with `.tags(..)` (`TagDescription` converts into `Tag`) or use `save()`.
+    /// Creates a group from the model (`CreateAutoScalingGroup`; AWS answers with nothing, see `AutoScalingGroup::save` for create-and-fetch), sending what `save()` of a new model sends: its settings, its `Tags` (each `TagDescription` as a `Tag` of this group, `PropagateAtLaunch` kept) and its zone ids when it names no zones (AWS takes one kind).
     ///
     /// We strongly recommend using a launch template when calling this operation to ensure full functionality for Amazon EC2 Auto Scaling and Amazon EC2.
     pub fn create(&self, model: &AutoScalingGroup) -> AutoScalingGroupCreate {
@@ -119,6 +119,16 @@ impl AutoScalingGroupManager {
         input.instance_lifecycle_policy =
             botocraft_core::serde_util::unless_empty(&model.instance_lifecycle_policy);
         input.operator = botocraft_core::serde_util::unless_empty(&model.operator);
+        match crate::ext::group_create_zone_ids(model) {
+            Ok(Some(v)) => input.availability_zone_ids = Some(v),
+            Ok(None) => {}
+            Err(e) => return AutoScalingGroupCreate::failed(self.clone(), e),
+        }
+        match crate::ext::group_create_tags(model) {
+            Ok(Some(v)) => input.tags = Some(v),
+            Ok(None) => {}
+            Err(e) => return AutoScalingGroupCreate::failed(self.clone(), e),
+        }
         AutoScalingGroupCreate::new(self.clone(), input, key)
     }
 
@@ -696,6 +706,8 @@ impl AutoScalingGroupCreate {
     }
 
     /// A list of Availability Zone IDs where the Auto Scaling group can launch instances. You cannot specify both AvailabilityZones and AvailabilityZoneIds in the same request.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn availability_zone_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -804,6 +816,8 @@ impl AutoScalingGroupCreate {
     }
 
     /// One or more tags. You can tag your Auto Scaling group and propagate the tags to the Amazon EC2 instances it launches. Tags are not propagated to Amazon EBS volumes. To add tags to Amazon EBS volumes, specify the tags in a launch template but use caution. If the launch template specifies an instance tag with a key that is also specified for the Auto Scaling group, Amazon EC2 Auto Scaling overrides the value of that instance tag with the value specified by the Auto Scaling group. For more information, see Tag Auto Scaling groups and instances in the Amazon EC2 Auto Scaling User Guide.
+    ///
+    /// Taken from the model; set it here to override.
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -2258,7 +2272,7 @@ impl std::future::IntoFuture for AutoScalingGroupGetTags {
 
 /// The manager of [`LaunchConfiguration`]: `LaunchConfiguration::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get`, `list`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct LaunchConfigurationManager {
@@ -2301,28 +2315,6 @@ impl LaunchConfigurationManager {
         let mut input = LaunchConfigurationNamesType::default();
         input.launch_configuration_names = Some(vec![launch_configuration_name]);
         LaunchConfigurationGet::new(self.clone(), input, key)
-    }
-
-    /// Launch configurations by name (`DescribeLaunchConfigurations`, all pages; AWS takes at most 50 names a call, so longer lists go in several calls). Names that do not exist are left out.
-    ///
-    /// Gets information about the launch configurations in the account and Region.
-    pub fn get_many(
-        &self,
-        launch_configuration_names: impl IntoIterator<Item = impl Into<String>>,
-    ) -> LaunchConfigurationGetMany {
-        let launch_configuration_names: Vec<String> = launch_configuration_names
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        let key: String = launch_configuration_names
-            .iter()
-            .map(|k| k.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        #[allow(unused_mut)]
-        let mut input = LaunchConfigurationNamesType::default();
-        input.launch_configuration_names = Some(launch_configuration_names);
-        LaunchConfigurationGetMany::new(self.clone(), input, key)
     }
 
     /// Every launch configuration (`DescribeLaunchConfigurations`, all pages).
@@ -2482,160 +2474,6 @@ impl LaunchConfigurationGet {
 impl std::future::IntoFuture for LaunchConfigurationGet {
     type Output = Result<LaunchConfiguration>;
     type IntoFuture = BoxFuture<'static, Result<LaunchConfiguration>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// The request built by [`LaunchConfigurationManager::get_many`]: set optional arguments, then `.await` it.
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug)]
-pub struct LaunchConfigurationGetMany {
-    manager: LaunchConfigurationManager,
-    input: LaunchConfigurationNamesType,
-    key: String,
-    error: Option<Error>,
-}
-
-impl LaunchConfigurationGetMany {
-    fn new(
-        manager: LaunchConfigurationManager,
-        input: LaunchConfigurationNamesType,
-        key: String,
-    ) -> Self {
-        LaunchConfigurationGetMany {
-            manager,
-            input,
-            key,
-            error: None,
-        }
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn failed(manager: LaunchConfigurationManager, error: Error) -> Self {
-        LaunchConfigurationGetMany {
-            manager,
-            input: LaunchConfigurationNamesType::default(),
-            key: String::new(),
-            error: Some(error),
-        }
-    }
-
-    /// The operation input as it will be sent.
-    pub fn input(&self) -> &LaunchConfigurationNamesType {
-        &self.input
-    }
-
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
-    pub fn page_size(mut self, n: i32) -> Self {
-        self.input.max_records = Some(n);
-        self
-    }
-
-    /// The results page by page, as AWS returns them: each page is fetched (and
-    /// its models completed) only when the stream is polled for it. The stream
-    /// ends after the last page or at the first error.
-    pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
-    }
-
-    /// The results one by one, fetched page by page as the stream is polled:
-    /// iterates over every result without holding them all in memory.
-    pub fn stream(self) -> BoxStream<'static, Result<LaunchConfiguration>> {
-        botocraft_core::paginator::flatten_pages(self.pages())
-    }
-
-    /// Sends the request and collects every page.
-    pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
-    }
-
-    fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {
-        const OPERATION: &str = "DescribeLaunchConfigurations";
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        #[allow(unused_variables)]
-        let key = self.key;
-        #[allow(unused_mut)]
-        let mut input = self.input;
-        if input
-            .launch_configuration_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchConfiguration::objects().get_many: an empty `launch_configuration_names`",
-            ));
-        }
-        let session = self.manager.session()?;
-        if input
-            .launch_configuration_names
-            .as_ref()
-            .is_some_and(|v| v.is_empty())
-        {
-            return Ok(futures::stream::empty().boxed());
-        }
-        let chunks: Vec<_> = match input.launch_configuration_names.take() {
-            Some(keys) => keys.chunks(50).map(<[_]>::to_vec).map(Some).collect(),
-            None => vec![None],
-        };
-        Ok(futures::stream::iter(chunks)
-            .map(move |chunk| {
-                let session = session.clone();
-                #[allow(unused_variables)]
-                let key = key.clone();
-                let mut input = input.clone();
-                input.launch_configuration_names = chunk;
-                let pager = TokenPaginator::new(OPERATION, {
-                    let session = session.clone();
-                    let input = input.clone();
-                    move |token| {
-                        let session = session.clone();
-                        let mut input = input.clone();
-                        let key = key.clone();
-                        input.next_token = token;
-                        async move {
-                            let out = call::<_, LaunchConfigurationsType>(
-                                &*session,
-                                &super::SERVICE,
-                                OPERATION,
-                                Some("DescribeLaunchConfigurationsResult"),
-                                &input,
-                            )
-                            .await
-                            .map_err(|e| {
-                                error::map_not_found(
-                                    e,
-                                    &["ValidationError:Launch configuration name not found"],
-                                    "LaunchConfiguration",
-                                    &key,
-                                )
-                            })?;
-                            Ok(Page {
-                                items: out.launch_configurations.unwrap_or_default(),
-                                next_token: out.next_token,
-                            })
-                        }
-                    }
-                });
-                pager.pages().map_ok(move |page| {
-                    page.into_iter().map(|m| m.into_fetched(&session)).collect()
-                })
-            })
-            .flatten()
-            .boxed())
-    }
-}
-
-impl std::future::IntoFuture for LaunchConfigurationGetMany {
-    type Output = Result<QuerySet<LaunchConfiguration>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchConfiguration>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -2611,13 +2611,13 @@ impl<'a> Emitter<'a> {
                         m.name
                     ))?;
                     let _ = writeln!(s, "        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(futures::stream::empty().boxed());\n        }}");
-                    let _ = writeln!(s, "        let chunks: Vec<_> = match input.{list}.take() {{\n            Some(keys) => keys.chunks({batch}).map(<[_]>::to_vec).map(Some).collect(),\n            None => vec![None],\n        }};\n        Ok(futures::stream::iter(chunks)\n            .map(move |chunk| {{\n                let session = session.clone();\n                #[allow(unused_variables)]\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{list} = chunk;");
+                    let _ = writeln!(s, "        let chunks: Vec<_> = match input.{list}.take() {{\n            Some(keys) => keys.chunks({batch}).map(<[_]>::to_vec).map(Some).collect(),\n            None => vec![None],\n        }};\n        // The first error ends the stream: no later chunk's call is made.\n        Ok(botocraft_core::paginator::until_first_error(futures::stream::iter(chunks)\n            .map(move |chunk| {{\n                let session = session.clone();\n                #[allow(unused_variables)]\n                let key = key.clone();\n                let mut input = input.clone();\n                input.{list} = chunk;");
                     let pager = self
                         .pager(m)?
                         .replace("\n        ", "\n                ")
                         .replacen("        let pager", "                let pager", 1);
                     s.push_str(&pager);
-                    let _ = writeln!(s, "                pager\n                    .pages()\n                    .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())\n            }})\n            .flatten()\n            .boxed())");
+                    let _ = writeln!(s, "                pager\n                    .pages()\n                    .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())\n            }})\n            .flatten()\n            .boxed()))");
                 } else if m.def.paginate {
                     s.push_str(&self.pager(m)?);
                     let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())\n            .boxed())");

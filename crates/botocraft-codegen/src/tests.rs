@@ -568,6 +568,10 @@ fn batch_with_paginate_pages_each_chunk_or_is_refused() {
     let (_, _, managers) = generate_from(&model, &both).unwrap();
     assert!(managers.contains("keys.chunks(10)"), "{managers}");
     assert!(managers.contains(".flatten()"));
+    assert!(
+        managers.contains("botocraft_core::paginator::until_first_error("),
+        "{managers}"
+    );
     let ids = DEFS.replace(
         "hydrate = { method = \"get_many\" }",
         "hydrate = { method = \"get_many\" }\nbatch = 10",

@@ -53,6 +53,23 @@ pub fn flatten_pages<T: Send + 'static>(
         .boxed()
 }
 
+/// `pages` up to and including its first error, which ends the stream: the
+/// inner stream is not polled again, so no later call is made and no page
+/// follows an error (a stream of several calls' pages, chained with
+/// `flatten`, would otherwise go on to the next call).
+pub fn until_first_error<T: Send + 'static>(
+    pages: BoxStream<'static, Result<Vec<T>>>,
+) -> BoxStream<'static, Result<Vec<T>>> {
+    stream::unfold(Some(pages), |state| async move {
+        let mut pages = state?;
+        match pages.next().await? {
+            Ok(page) => Some((Ok(page), Some(pages))),
+            Err(e) => Some((Err(e), None)),
+        }
+    })
+    .boxed()
+}
+
 /// Every item of every page, in order; the first error instead, never a
 /// shorter list.
 pub async fn collect_pages<T: Send + 'static>(
@@ -166,6 +183,32 @@ mod tests {
             let next = pages.lock().unwrap().next();
             async move { next.expect("asked for a page after the last") }
         })
+    }
+
+    #[tokio::test]
+    async fn until_first_error_polls_nothing_after_the_error() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let polled = Arc::new(AtomicUsize::new(0));
+        let counter = polled.clone();
+        let pages = stream::iter(vec![
+            Ok(vec![1]),
+            Err(Error::validation("page 2 failed")),
+            Ok(vec![3]),
+        ])
+        .inspect(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        })
+        .boxed();
+        let got: Vec<Result<Vec<i32>>> = until_first_error(pages).collect().await;
+        assert_eq!(got.len(), 2);
+        assert!(matches!(got[0], Ok(ref p) if p == &[1]));
+        assert!(got[1].is_err());
+        assert_eq!(
+            polled.load(Ordering::SeqCst),
+            2,
+            "nothing polled after the error"
+        );
     }
 
     #[tokio::test]

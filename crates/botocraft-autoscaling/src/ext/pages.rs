@@ -16,23 +16,12 @@ where
     T: Send + 'static,
     F: FnMut(Vec<String>) -> Pages<T> + Send + 'static,
 {
-    let start = (chunks.into_iter(), None::<Pages<T>>, pages_of);
-    futures::stream::unfold(Some(start), |state| async move {
-        let (mut chunks, mut current, mut pages_of) = state?;
-        loop {
-            let pages = match current.as_mut() {
-                Some(pages) => pages,
-                None => current.insert(pages_of(chunks.next()?)),
-            };
-            match pages.next().await {
-                Some(Ok(page)) => return Some((Ok(page), Some((chunks, current, pages_of)))),
-                // Ends here: the state is dropped, nothing is polled again.
-                Some(Err(e)) => return Some((Err(e), None)),
-                None => current = None,
-            }
-        }
-    })
-    .boxed()
+    botocraft_core::paginator::until_first_error(
+        futures::stream::iter(chunks)
+            .map(pages_of)
+            .flatten()
+            .boxed(),
+    )
 }
 
 #[cfg(test)]

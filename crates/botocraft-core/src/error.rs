@@ -504,6 +504,51 @@ pub fn map_not_found(err: Error, codes: &[&str], resource: &'static str, key: &s
     }
 }
 
+/// Names, in an [`Error::NotFound`] from a call about several keys
+/// (`DescribeRepositories`, `DescribeImages`: AWS fails the whole call when
+/// one does not exist), the key(s) that are missing rather than all of them:
+/// those of `candidates` (the keys the failed call asked for) that AWS's
+/// message quotes (`'nope'`). When the message quotes none, the key names
+/// every candidate. A non-empty `prefix` (an image's repository) is put
+/// before it, `prefix/key`. Any other error is returned unchanged.
+pub fn not_found_among(err: Error, prefix: &str, candidates: &[String]) -> Error {
+    let Error::NotFound {
+        service,
+        resource,
+        key: _,
+        code,
+        message,
+        request_id,
+    } = err
+    else {
+        return err;
+    };
+    let text = message.as_deref().unwrap_or("");
+    let missing: Vec<&str> = candidates
+        .iter()
+        .filter(|c| !c.is_empty() && text.contains(&format!("'{c}'")))
+        .map(String::as_str)
+        .collect();
+    let named = if missing.is_empty() {
+        candidates.join(",")
+    } else {
+        missing.join(",")
+    };
+    let key = if prefix.is_empty() {
+        named
+    } else {
+        format!("{prefix}/{named}")
+    };
+    Error::NotFound {
+        service,
+        resource,
+        key,
+        code,
+        message,
+        request_id,
+    }
+}
+
 /// Logs, at `WARN` under target `botocraft`, a warning AWS answered beside
 /// a success: EC2 creates a launch template (or version) holding parameters
 /// it will not honour, and says so in a `Warning`. The call did its work, so

@@ -436,7 +436,14 @@ impl Repository {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    ///
+    /// A fetched model whose tags were never loaded (a listing does not load them)
+    /// is refused with [`Error::Validation`], nothing sent, as by `save()`: load them first.
     pub async fn save_tags(&mut self) -> Result<()> {
+        if self._state.is_persisted() && self.tags.is_some() && self._state.tag_snapshot().is_none()
+        {
+            return Err(Error::validation("Repository.save_tags(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Repository has no ARN to write tags to").await
     }

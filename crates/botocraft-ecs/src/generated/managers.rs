@@ -417,7 +417,14 @@ impl ClusterGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key))?;
+            .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key))
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -2900,6 +2907,13 @@ impl ServiceGetMany {
                     "Service",
                     &key,
                 )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
@@ -4455,6 +4469,13 @@ impl TaskGetMany {
                     "Task",
                     &key,
                 )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
@@ -5640,6 +5661,13 @@ impl ContainerInstanceGetMany {
             .await
             .map_err(|e| {
                 error::map_not_found(e, &["ClusterNotFoundException"], "ContainerInstance", &key)
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
@@ -8202,6 +8230,13 @@ impl ServiceRevisionGetMany {
                     "ServiceRevision",
                     &key,
                 )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
@@ -8551,6 +8586,13 @@ impl ServiceDeploymentGetMany {
                     ],
                     "ServiceDeployment",
                     &key,
+                )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
                 )
             })?;
             if let Some(e) = error::failures_to_error(
@@ -10400,6 +10442,13 @@ impl DaemonRevisionGetMany {
                     &["DaemonNotFoundException", "ClusterNotFoundException"],
                     "DaemonRevision",
                     &key,
+                )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
                 )
             })?;
             if let Some(e) = error::failures_to_error(

@@ -410,3 +410,52 @@ async fn get_many_not_found_names_the_missing_image() {
     }
     f.done();
 }
+
+const MEDIA_TYPES: [&str; 5] = [
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v1+json",
+];
+
+fn fetched_image(session: &botocraft_core::SharedSession) -> EcrImage {
+    let mut image = EcrImage {
+        repository_name: Some("web".into()),
+        image_digest: Some(D1.into()),
+        ..Default::default()
+    };
+    image.state_mut().bind(session.clone());
+    image
+}
+
+#[tokio::test]
+async fn manifest_accepts_every_manifest_type() {
+    let index = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+    let f = ecr_fx(serde_json::json!([{
+        "operation": "BatchGetImage",
+        "request": {"body": {"repositoryName": "web", "imageIds": [{"imageDigest": D1}], "acceptedMediaTypes": MEDIA_TYPES}},
+        "response": {"body": {"images": [{"repositoryName": "web", "imageId": {"imageDigest": D1}, "imageManifest": index, "imageManifestMediaType": "application/vnd.oci.image.index.v1+json"}], "failures": []}}
+    }]));
+    assert_eq!(MANIFEST_MEDIA_TYPES, MEDIA_TYPES);
+    assert_eq!(fetched_image(&f.session).manifest().await.unwrap(), index);
+    f.done();
+}
+
+#[tokio::test]
+async fn manifest_failure_is_a_typed_error() {
+    let f = ecr_fx(serde_json::json!([
+        {"operation": "BatchGetImage",
+         "response": {"body": {"images": [], "failures": [{"imageId": {"imageDigest": D1}, "failureCode": "UnsupportedImageType", "failureReason": "unsupported"}]}}},
+        {"operation": "BatchGetImage",
+         "response": {"body": {"images": [], "failures": [{"imageId": {"imageDigest": D1}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}]}}}
+    ]));
+    let image = fetched_image(&f.session);
+    let err = image.manifest().await.unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("UnsupportedImageType"));
+    let err = image.manifest().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ImageNotFound"));
+    f.done();
+}

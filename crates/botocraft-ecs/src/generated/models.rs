@@ -508,22 +508,6 @@ impl TaskDefinition {
         transform::capture(&RE, self.task_definition_arn.as_deref())
     }
 
-    /// Calls `TaskDefinition::objects().deregister(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
-    pub fn deregister(&self) -> TaskDefinitionDeregister {
-        let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.task_definition_arn.clone().filter(|v| !v.is_empty()) else {
-            return TaskDefinitionDeregister::failed(
-                manager,
-                Error::validation(
-                    "TaskDefinition.deregister needs `taskDefinitionArn`, which is not set",
-                ),
-            );
-        };
-        #[allow(unused_mut)]
-        let mut request = manager.deregister(a0);
-        request
-    }
-
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
     pub(crate) const TRACKED: [&'static str; 18] = [

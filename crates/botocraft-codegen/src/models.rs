@@ -1540,10 +1540,21 @@ impl<'a> Emitter<'a> {
             "    /// `{op}` does not answer with the deleted resource, so `self` keeps\n    /// the values it had (fetch it again to see its state); it is marked\n    /// deleted, and a later `save()` would create it again."
         }
         .replace("{op}", &def.operation);
-        let finish = if m.returns == Returns::Model {
-            "        let deleted = request.send().await?;\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n"
-        } else {
-            "        request.send().await?;\n        self._state.mark_deleted();\n        Ok(())\n"
+        // A delete answer without the tags (DeleteRepository's) keeps the
+        // model's: saved again, the resource is recreated with them.
+        let tag_field = model
+            .tags
+            .as_deref()
+            .and_then(|t| fields.iter().find(|f| f.wire == t))
+            .map(|f| f.ident.clone());
+        let after = match (&tag_field, m.returns == Returns::Model) {
+            (Some(_), true) => format!("{after}\n    /// When the answer has no tags, the model keeps its own, so saved again\n    /// it is recreated with them."),
+            _ => after,
+        };
+        let finish = match (&tag_field, m.returns == Returns::Model) {
+            (Some(tf), true) => format!("        #[allow(unused_mut)]\n        let mut deleted = request.send().await?;\n        if deleted.{tf}.is_none() {{\n            deleted.{tf} = self.{tf}.take();\n        }}\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n"),
+            (None, true) => "        let deleted = request.send().await?;\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n".to_owned(),
+            _ => "        request.send().await?;\n        self._state.mark_deleted();\n        Ok(())\n".to_owned(),
         };
         let _ = writeln!(out, "    /// Deletes this model in AWS, passing the context it needs ({}).\n{after}\n    pub async fn delete(&mut self) -> Result<()> {{\n{body}{finish}    }}\n", {
             let mut ctxs: Vec<String> = del.options.keys().cloned().collect();

@@ -451,6 +451,8 @@ impl Repository {
     /// Deletes this model in AWS, passing the context it needs (repositoryName, registryId).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteRepository`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -465,7 +467,11 @@ impl Repository {
         if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
             request = request.registry_id(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())

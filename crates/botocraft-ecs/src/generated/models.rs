@@ -378,6 +378,8 @@ impl Cluster {
     /// Deletes this model in AWS, passing the context it needs (clusterArn).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteCluster`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -389,7 +391,11 @@ impl Cluster {
             })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -1136,6 +1142,8 @@ impl Service {
     /// Deletes this model in AWS, passing the context it needs (serviceName, cluster, force).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteService`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1153,7 +1161,11 @@ impl Service {
         if let Some(v) = Some(true) {
             request = request.force(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -1704,6 +1716,8 @@ impl Task {
     /// Deletes this model in AWS, passing the context it needs (taskArn, cluster).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `StopTask`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1716,7 +1730,11 @@ impl Task {
         if let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) {
             request = request.cluster(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -2432,6 +2450,8 @@ impl CapacityProvider {
     /// Deletes this model in AWS, passing the context it needs (name, cluster).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteCapacityProvider`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
@@ -2442,7 +2462,11 @@ impl CapacityProvider {
         if let Some(v) = self.cluster.clone().filter(|v| !v.is_empty()) {
             request = request.cluster(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -2804,6 +2828,8 @@ impl TaskSet {
     /// Deletes this model in AWS, passing the context it needs (clusterArn, serviceArn, taskSetArn, force).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteTaskSet`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -2832,7 +2858,11 @@ impl TaskSet {
         if let Some(v) = Some(true) {
             request = request.force(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -4555,6 +4585,8 @@ impl ExpressGatewayService {
     /// Deletes this model in AWS, passing the context it needs (serviceArn).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteExpressGatewayService`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -4568,7 +4600,11 @@ impl ExpressGatewayService {
             })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())

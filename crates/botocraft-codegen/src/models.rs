@@ -2627,7 +2627,13 @@ impl<'a> Emitter<'a> {
                 } else {
                     format!("out.{r}.take()")
                 };
-                let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
+                if m.name == "create" || m.def.count.is_some() {
+                    // A create that made nothing is not "not found": AWS
+                    // answered, without the resource and without a failure.
+                    let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| error::fewer_than_asked(super::SERVICE.name, OPERATION, {:?}, 1, Vec::new()))?;", m.model_name);
+                } else {
+                    let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
+                }
                 merges(&mut s, "item")?;
                 if model.separate_tags && m.name == "get" {
                     s.push_str("        let mut item = item.into_fetched(&session);\n        item.load_tags().await?;\n        Ok(item)\n");
@@ -2771,6 +2777,11 @@ impl<'a> Emitter<'a> {
                 } else {
                     let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(&self.failures_check(m, true)?);
+                    if let Some(count) = &m.def.count {
+                        let cf = self.field(&m.input_fields, count, m.name)?;
+                        let done_id = self.done_id(m);
+                        let _ = writeln!(s, "        let asked = usize::try_from(input.{c}.unwrap_or(1)).unwrap_or(0);\n        let started = out.{r}.as_ref().map_or(0, Vec::len);\n        if started < asked {{\n            return Err(error::fewer_than_asked(super::SERVICE.name, OPERATION, {name:?}, asked, out.{r}.iter().flatten().filter_map(|x| {done_id}).collect()));\n        }}", c = cf.ident);
+                    }
                     let _ = writeln!(s, "        Ok(QuerySet::described(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                 }
             }

@@ -781,13 +781,8 @@ impl RepositoryCreate {
             error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
         })?;
         #[allow(unused_mut)]
-        let mut item = out.repository.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "Repository",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no repository")),
-            request_id: None,
+        let mut item = out.repository.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "Repository", 1, Vec::new())
         })?;
         if item.tags.is_none() {
             item.tags = Some(input.tags.clone().unwrap_or_default());

@@ -697,13 +697,8 @@ impl ClusterCreate {
                     error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "Cluster",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no cluster")),
-            request_id: None,
+        let mut item = out.cluster.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "Cluster", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -1677,13 +1672,14 @@ impl TaskDefinitionCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "TaskDefinition",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no task_definition")),
-            request_id: None,
+        let mut item = out.task_definition.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "TaskDefinition",
+                1,
+                Vec::new(),
+            )
         })?;
         item.tags = out.tags.clone();
         Ok(item.into_fetched(&session))
@@ -3404,13 +3400,8 @@ impl ServiceCreate {
                     )
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "Service",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no service")),
-            request_id: None,
+        let mut item = out.service.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "Service", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -4161,7 +4152,7 @@ impl TaskManager {
         TaskCreate::new(self.clone(), input, key)
     }
 
-    /// Runs `count` copies of a task definition (`RunTask`).
+    /// Runs `count` copies of a task definition (`RunTask`). AWS starting fewer than `count` is an error, never a short `Ok`: `Error::Partial` naming the tasks it started, with a failure per `failures` entry (or, when it reported none for the rest, one of code `NothingDone`); starting none at all, without failures, is `Error::Service` of code `NothingDone`.
     ///
     /// Starts a new task using the specified task definition.
     pub fn run(&self, task_definition: impl Into<String>) -> TaskRun {
@@ -4909,13 +4900,8 @@ impl TaskCreate {
             .tasks
             .take()
             .and_then(|v| v.into_iter().next())
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Task",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no tasks")),
-                request_id: None,
+            .ok_or_else(|| {
+                error::fewer_than_asked(super::SERVICE.name, OPERATION, "Task", 1, Vec::new())
             })?;
         Ok(item.into_fetched(&session))
     }
@@ -5131,6 +5117,21 @@ impl TaskRun {
                 .collect(),
         ) {
             return Err(e);
+        }
+        let asked = usize::try_from(input.count.unwrap_or(1)).unwrap_or(0);
+        let started = out.tasks.as_ref().map_or(0, Vec::len);
+        if started < asked {
+            return Err(error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "Task",
+                asked,
+                out.tasks
+                    .iter()
+                    .flatten()
+                    .filter_map(|x| x.arn().map(str::to_owned))
+                    .collect(),
+            ));
         }
         Ok(QuerySet::described(
             out.tasks
@@ -6689,17 +6690,15 @@ impl CapacityProviderCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "CapacityProvider", &key))?;
         #[allow(unused_mut)]
-        let mut item = out
-            .capacity_provider
-            .take()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "CapacityProvider",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no capacity_provider")),
-                request_id: None,
-            })?;
+        let mut item = out.capacity_provider.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "CapacityProvider",
+                1,
+                Vec::new(),
+            )
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -7694,13 +7693,8 @@ impl TaskSetCreate {
                     )
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "TaskSet",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no task_set")),
-            request_id: None,
+        let mut item = out.task_set.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "TaskSet", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -11178,13 +11172,14 @@ impl ExpressGatewayServiceCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "ExpressGatewayService",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no service")),
-            request_id: None,
+        let mut item = out.service.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "ExpressGatewayService",
+                1,
+                Vec::new(),
+            )
         })?;
         Ok(item.into_fetched(&session))
     }

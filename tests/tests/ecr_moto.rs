@@ -329,6 +329,13 @@ async fn manager_created_repository_keeps_its_tags_editable() {
         err.to_string().contains("`image_scanning_configuration`"),
         "{err}"
     );
+    // The refusal names the call that does change it.
+    assert!(
+        err.to_string().contains(
+            "Repository::objects().put_image_scanning_configuration(repository_name, configuration)"
+        ),
+        "{err}"
+    );
 }
 
 /// A task definition's containers lead to their ECR images, looked up in

@@ -365,6 +365,9 @@ impl Repository {
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `image_scanning_configuration`: change it with `Repository::objects().put_image_scanning_configuration(repository_name, configuration)` (PutImageScanningConfiguration)
+    ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Repository` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
@@ -376,12 +379,7 @@ impl Repository {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Repository",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "PutImageTagMutability cannot change it",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Repository", &fixed, &Self::IDENTITY, "PutImageTagMutability cannot change it", &[("image_scanning_configuration", "change it with `Repository::objects().put_image_scanning_configuration(repository_name, configuration)` (PutImageScanningConfiguration)")]));
             }
         }
         if persisted && self.tags.is_some() && self._state.tag_snapshot().is_none() {

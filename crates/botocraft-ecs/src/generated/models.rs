@@ -191,6 +191,33 @@ impl Cluster {
         request
     }
 
+    /// Calls `Cluster::objects().put_capacity_providers(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn put_capacity_providers(&self) -> ClusterPutCapacityProviders {
+        let manager = ClusterManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return ClusterPutCapacityProviders::failed(
+                manager,
+                Error::validation(
+                    "Cluster.put_capacity_providers needs `clusterArn`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.capacity_providers.clone() else {
+            return ClusterPutCapacityProviders::failed(
+                manager,
+                Error::validation(
+                    "Cluster.put_capacity_providers needs `capacityProviders`, which is not set",
+                ),
+            );
+        };
+        let Some(a2) = self.default_capacity_provider_strategy.clone() else {
+            return ClusterPutCapacityProviders::failed(manager, Error::validation("Cluster.put_capacity_providers needs `defaultCapacityProviderStrategy`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.put_capacity_providers(a0, a1, a2);
+        request
+    }
+
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
     pub(crate) const TRACKED: [&'static str; 3] =
@@ -306,6 +333,10 @@ impl Cluster {
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `capacity_providers`: change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)
+    /// - `default_capacity_provider_strategy`: change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)
+    ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Cluster` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
@@ -317,12 +348,7 @@ impl Cluster {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Cluster",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "UpdateCluster cannot change it",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Cluster", &fixed, &Self::IDENTITY, "UpdateCluster cannot change it", &[("capacity_providers", "change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)"), ("default_capacity_provider_strategy", "change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)")]));
             }
         }
         #[allow(unused_variables)]
@@ -2099,6 +2125,26 @@ impl ContainerInstance {
         };
         request = request.cluster(v);
         request.send().await.map(Some)
+    }
+
+    /// Calls `ContainerInstance::objects().deregister(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn deregister(&self) -> ContainerInstanceDeregister {
+        let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .container_instance_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ContainerInstanceDeregister::failed(
+                manager,
+                Error::validation(
+                    "ContainerInstance.deregister needs `containerInstanceArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.deregister(a0);
+        request
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:

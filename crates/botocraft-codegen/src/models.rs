@@ -2382,12 +2382,10 @@ impl<'a> Emitter<'a> {
                 m.name
             ));
         }
-        if m.def.batch.is_some()
-            && !m.def.paginate
-            && !matches!(m.returns, Returns::Models | Returns::Output)
-            && !(matches!(m.returns, Returns::Value)
-                && m.result.as_ref().is_some_and(|r| r.ty.starts_with("Vec<")))
-        {
+        let batchable = matches!(m.returns, Returns::Models | Returns::Output)
+            || (matches!(m.returns, Returns::Value)
+                && m.result.as_ref().is_some_and(|r| r.ty.starts_with("Vec<")));
+        if m.def.batch.is_some() && !m.def.paginate && !batchable {
             return Err(format!(
                 "{name}.{}: `batch` is supported for a call returning models, its output or a list only",
                 m.name

@@ -157,7 +157,7 @@ impl EcrImage {
         }
         Err(Error::missing_in_response(
             OP,
-            &format!("the response has neither a manifest nor a failure for {key}"),
+            format!("the response has neither a manifest nor a failure for {key}"),
         ))
     }
 

@@ -329,6 +329,13 @@ async fn manager_created_repository_keeps_its_tags_editable() {
         err.to_string().contains("`image_scanning_configuration`"),
         "{err}"
     );
+    // The refusal names the call that does change it.
+    assert!(
+        err.to_string().contains(
+            "Repository::objects().put_image_scanning_configuration(repository_name, configuration)"
+        ),
+        "{err}"
+    );
 }
 
 /// A task definition's containers lead to their ECR images, looked up in
@@ -389,5 +396,42 @@ async fn task_definition_image_objects_follow_the_image_uri() {
     assert!(
         matches!(err, botocraft::Error::Validation { .. }),
         "{err:?}"
+    );
+}
+
+/// DeleteRepository answers without the tags: the deleted model keeps its
+/// own, so saving it again recreates the repository with them.
+#[tokio::test]
+async fn deleted_repository_saved_again_keeps_its_tags() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mut draft = Repository {
+        repository_name: Some("again".into()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    draft.set_tags(tag_map(&[("team", "platform"), ("owner", "alice")]));
+    draft.save().await.expect("create");
+    let mut repo = Repository::objects()
+        .using(&moto.session)
+        .get("again")
+        .await
+        .expect("get");
+    repo.delete().await.expect("delete");
+    assert!(!repo.state().is_persisted());
+    assert_eq!(
+        repo.tags(),
+        tag_map(&[("team", "platform"), ("owner", "alice")])
+    );
+    repo.save().await.expect("recreate");
+    let got = Repository::objects()
+        .using(&moto.session)
+        .get("again")
+        .await
+        .expect("get the recreated repository");
+    assert_eq!(
+        got.tags(),
+        tag_map(&[("team", "platform"), ("owner", "alice")])
     );
 }

@@ -1062,3 +1062,52 @@ async fn a_fetched_model_bound_to_another_account_is_new_there() {
         .using(&a.session);
     assert!(again.state().is_persisted());
 }
+
+/// A fetched cluster's capacity providers: save() refuses the edit with the
+/// call that makes it, and `put_capacity_providers()` sends the model's
+/// two fields, which moto then holds.
+#[tokio::test]
+async fn cluster_capacity_providers_are_put() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    create_cluster(&moto, "cp").await;
+    let mut cluster = Cluster::objects()
+        .using(&moto.session)
+        .get("cp")
+        .await
+        .expect("get");
+    cluster.capacity_providers = Some(vec!["FARGATE".into(), "FARGATE_SPOT".into()]);
+    cluster.default_capacity_provider_strategy =
+        Some(vec![botocraft::ecs::CapacityProviderStrategyItem {
+            capacity_provider: Some("FARGATE".into()),
+            weight: Some(1),
+            base: Some(0),
+        }]);
+    let err = cluster.save().await.expect_err("not sent by UpdateCluster");
+    assert!(
+        err.to_string().contains("cluster.put_capacity_providers()"),
+        "{err}"
+    );
+    cluster
+        .put_capacity_providers()
+        .await
+        .expect("PutClusterCapacityProviders");
+    let got = Cluster::objects()
+        .using(&moto.session)
+        .get("cp")
+        .await
+        .expect("get again");
+    assert_eq!(
+        got.capacity_providers,
+        Some(vec!["FARGATE".to_owned(), "FARGATE_SPOT".to_owned()])
+    );
+    assert_eq!(
+        got.default_capacity_provider_strategy
+            .unwrap_or_default()
+            .iter()
+            .map(|s| (s.capacity_provider.clone(), s.weight))
+            .collect::<Vec<_>>(),
+        [(Some("FARGATE".to_owned()), Some(1))]
+    );
+}

@@ -233,6 +233,11 @@ pub struct MethodDef {
     pub absent: Vec<String>,
     /// Maximum number of keys per call; longer lists are split.
     pub batch: Option<usize>,
+    /// The input member saying how many resources the call should create
+    /// (`RunTask` `count`, 1 when unset): an answer with fewer, and no
+    /// `failures` for the rest, is an error naming what was done
+    /// (`error::fewer_than_asked`), never a silent short result.
+    pub count: Option<String>,
     /// Follow the operation's paginator and concatenate every page.
     #[serde(default)]
     pub paginate: bool,

@@ -1472,9 +1472,25 @@ impl<'a> Emitter<'a> {
             return Ok(());
         }
         let target = self.tag_target(model, fields, "self")?;
+        // A model whose fetch does not bring its tags (an ECR repository from a
+        // listing) cannot tell edits from the tags AWS holds: refused, as by
+        // `save()`, rather than written and then taken as fully loaded.
+        let (guard_doc, guard) = if model.separate_tags {
+            let tf = model
+                .tags
+                .as_deref()
+                .and_then(|t| fields.iter().find(|f| f.wire == t))
+                .ok_or(format!("{name}: separate_tags needs `tags`"))?;
+            (
+                "\n    ///\n    /// A fetched model whose tags were never loaded (a listing does not load them)\n    /// is refused with [`Error::Validation`], nothing sent, as by `save()`: load them first.",
+                format!("        if self._state.is_persisted() && self.{}.is_some() && self._state.tag_snapshot().is_none() {{\n            return Err(Error::validation(\"{name}.save_tags(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit\"));\n        }}\n", tf.ident),
+            )
+        } else {
+            ("", String::new())
+        };
         let _ = writeln!(
             out,
-            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.\n    pub async fn save_tags(&mut self) -> Result<()> {{\n        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
+            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.{guard_doc}\n    pub async fn save_tags(&mut self) -> Result<()> {{\n{guard}        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
         );
         Ok(())
@@ -1524,10 +1540,21 @@ impl<'a> Emitter<'a> {
             "    /// `{op}` does not answer with the deleted resource, so `self` keeps\n    /// the values it had (fetch it again to see its state); it is marked\n    /// deleted, and a later `save()` would create it again."
         }
         .replace("{op}", &def.operation);
-        let finish = if m.returns == Returns::Model {
-            "        let deleted = request.send().await?;\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n"
-        } else {
-            "        request.send().await?;\n        self._state.mark_deleted();\n        Ok(())\n"
+        // A delete answer without the tags (DeleteRepository's) keeps the
+        // model's: saved again, the resource is recreated with them.
+        let tag_field = model
+            .tags
+            .as_deref()
+            .and_then(|t| fields.iter().find(|f| f.wire == t))
+            .map(|f| f.ident.clone());
+        let after = match (&tag_field, m.returns == Returns::Model) {
+            (Some(_), true) => format!("{after}\n    /// When the answer has no tags, the model keeps its own, so saved again\n    /// it is recreated with them."),
+            _ => after,
+        };
+        let finish = match (&tag_field, m.returns == Returns::Model) {
+            (Some(tf), true) => format!("        #[allow(unused_mut)]\n        let mut deleted = request.send().await?;\n        if deleted.{tf}.is_none() {{\n            deleted.{tf} = self.{tf}.take();\n        }}\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n"),
+            (None, true) => "        let deleted = request.send().await?;\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n".to_owned(),
+            _ => "        request.send().await?;\n        self._state.mark_deleted();\n        Ok(())\n".to_owned(),
         };
         let _ = writeln!(out, "    /// Deletes this model in AWS, passing the context it needs ({}).\n{after}\n    pub async fn delete(&mut self) -> Result<()> {{\n{body}{finish}    }}\n", {
             let mut ctxs: Vec<String> = del.options.keys().cloned().collect();
@@ -2166,6 +2193,70 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// The body of a call returning its output whose id list goes in chunks of
+    /// `batch` (AWS's limit per call: `BatchDeleteImage`, `BatchGetImage`): one
+    /// call a chunk, the answers' lists (results and `failures`) appended into
+    /// one output. When a later chunk fails after an acting call's earlier
+    /// chunks did their work, the error is [`Error::Partial`] naming what
+    /// those did (the answers' entries of the id list's type).
+    fn batched_output(&self, m: &Method, call: &str, absent: bool) -> Result<String, String> {
+        let name = m.model_name;
+        let batch = m.def.batch.unwrap();
+        if absent {
+            return Err(format!(
+                "{name}.{}: `batch` with `absent` is not supported",
+                m.name
+            ));
+        }
+        let (list, elem) = self
+            .positional(m)?
+            .into_iter()
+            .find(|(f, single)| !*single && f.ty.starts_with("Vec<"))
+            .map(|(f, _)| (f.ident.clone(), f.ty.clone()))
+            .ok_or(format!(
+                "{name}.{}: batch needs a positional id list",
+                m.name
+            ))?;
+        let out_shape = m
+            .output_shape
+            .as_ref()
+            .ok_or(format!("{name}.{}: batch needs an output", m.name))?;
+        let ofields = self.types.fields(out_shape);
+        let lists: Vec<&Field> = ofields
+            .iter()
+            .filter(|f| f.ty.starts_with("Vec<"))
+            .collect();
+        if lists.is_empty() {
+            return Err(format!(
+                "{name}.{}: batch needs lists in the output to merge",
+                m.name
+            ));
+        }
+        let acting = !m.name.starts_with("get");
+        // What an earlier chunk did, for the error of a later one: the
+        // answer's entries of the id list's own type (the deleted image ids).
+        let done = lists.iter().find(|f| f.ty == elem).map(|f| f.ident.clone());
+        let sent = match (call.strip_suffix('?'), &done) {
+            (Some(fallible), Some(done)) if acting => format!(
+                "match {fallible} {{ Ok(out) => out, Err(e) => match merged {{ Some(acc) if acc.{done}.as_ref().is_some_and(|d| !d.is_empty()) => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: acc.{done}.iter().flatten().map(|x| x.to_string()).collect(), failures: vec![e] }}), _ => return Err(e) }} }}"
+            ),
+            _ => call.to_owned(),
+        };
+        let mut s = String::new();
+        let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut merged: Option<{ty}> = None;\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {sent};", ty = self.types.names[out_shape]);
+        let check = self
+            .failures_check(m, false)?
+            .replace("\n        ", "\n            ")
+            .replacen("        if", "            if", 1);
+        s.push_str(&check);
+        let _ = writeln!(s, "            match merged.as_mut() {{\n                None => merged = Some(out),\n                Some(acc) => {{");
+        for f in &lists {
+            let _ = writeln!(s, "                    if let Some(more) = out.{id}.take() {{ acc.{id}.get_or_insert_with(Vec::new).extend(more); }}", id = f.ident);
+        }
+        let _ = writeln!(s, "                }}\n            }}\n        }}");
+        Ok(s)
+    }
+
     fn failures_check(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
         let mut s = self.warning_log(m)?;
         s.push_str(&self.failures_only(m, skip_missing)?);
@@ -2291,9 +2382,12 @@ impl<'a> Emitter<'a> {
                 m.name
             ));
         }
-        if m.def.batch.is_some() && !m.def.paginate && !matches!(m.returns, Returns::Models) {
+        let batchable = matches!(m.returns, Returns::Models | Returns::Output)
+            || (matches!(m.returns, Returns::Value)
+                && m.result.as_ref().is_some_and(|r| r.ty.starts_with("Vec<")));
+        if m.def.batch.is_some() && !m.def.paginate && !batchable {
             return Err(format!(
-                "{name}.{}: `batch` is supported for a call returning models only",
+                "{name}.{}: `batch` is supported for a call returning models, its output or a list only",
                 m.name
             ));
         }
@@ -2531,7 +2625,13 @@ impl<'a> Emitter<'a> {
                 } else {
                     format!("out.{r}.take()")
                 };
-                let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
+                if m.name == "create" || m.def.count.is_some() {
+                    // A create that made nothing is not "not found": AWS
+                    // answered, without the resource and without a failure.
+                    let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| error::fewer_than_asked(super::SERVICE.name, OPERATION, {:?}, 1, Vec::new()))?;", m.model_name);
+                } else {
+                    let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
+                }
                 merges(&mut s, "item")?;
                 if model.separate_tags && m.name == "get" {
                     s.push_str("        let mut item = item.into_fetched(&session);\n        item.load_tags().await?;\n        Ok(item)\n");
@@ -2627,6 +2727,27 @@ impl<'a> Emitter<'a> {
                     // the error names it.
                     let acting = !matches!(m.name, "get" | "get_many" | "list");
                     let done_id = self.done_id(m);
+                    // AWS fails the whole call when one key is missing: the
+                    // error names the missing one(s), as AWS's message does,
+                    // not the whole list (or an image's repository). The
+                    // keys must be `Display` (ext for a structure).
+                    let call = match call.strip_suffix(", &key))?") {
+                        Some(head) if !acting && !model.not_found.is_empty() => {
+                            let elem = m
+                                .input_fields
+                                .iter()
+                                .find(|f| f.ident == list)
+                                .and_then(|f| Self::elem(&f.ty))
+                                .unwrap_or("String");
+                            let prefix = if self.displayable(elem) {
+                                "\"\""
+                            } else {
+                                "&key"
+                            };
+                            format!("{head}, &key)).map_err(|e| error::not_found_among(e, {prefix}, &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>()))?")
+                        }
+                        _ => call.clone(),
+                    };
                     let sent = match call.strip_suffix('?') {
                         Some(fallible) if acting => format!("match {fallible} {{ Ok(out) => out, Err(e) if !items.is_empty() => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: items.iter().filter_map(|x: &{name}| {done_id}).collect(), failures: vec![e] }}), Err(e) => return Err(e) }}"),
                         _ => call.clone(),
@@ -2654,8 +2775,24 @@ impl<'a> Emitter<'a> {
                 } else {
                     let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(&self.failures_check(m, true)?);
+                    if let Some(count) = &m.def.count {
+                        let cf = self.field(&m.input_fields, count, m.name)?;
+                        let done_id = self.done_id(m);
+                        let _ = writeln!(s, "        let asked = usize::try_from(input.{c}.unwrap_or(1)).unwrap_or(0);\n        let started = out.{r}.as_ref().map_or(0, Vec::len);\n        if started < asked {{\n            return Err(error::fewer_than_asked(super::SERVICE.name, OPERATION, {name:?}, asked, out.{r}.iter().flatten().filter_map(|x| {done_id}).collect()));\n        }}", c = cf.ident);
+                    }
                     let _ = writeln!(s, "        Ok(QuerySet::described(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                 }
+            }
+            Returns::Value if m.def.batch.is_some() => {
+                let r = result_ident.ok_or(format!(
+                    "{name}.{}: returns a value but has no result",
+                    m.name
+                ))?;
+                s.push_str(&self.batched_output(m, &call, absent)?);
+                let _ = writeln!(
+                    s,
+                    "        Ok(merged.and_then(|mut out| out.{r}.take()).unwrap_or_default())"
+                );
             }
             Returns::Value => {
                 let r = result_ident.ok_or(format!(
@@ -2676,6 +2813,10 @@ impl<'a> Emitter<'a> {
                         let _ = writeln!(s, "        out.{r}.take(){some}.ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {}\"))", rf.wire);
                     }
                 }
+            }
+            Returns::Output if m.def.batch.is_some() => {
+                s.push_str(&self.batched_output(m, &call, absent)?);
+                s.push_str("        Ok(merged.unwrap_or_default())\n");
             }
             Returns::Output => {
                 let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");

@@ -504,6 +504,97 @@ pub fn map_not_found(err: Error, codes: &[&str], resource: &'static str, key: &s
     }
 }
 
+/// The code of the error a create answers with when AWS made fewer
+/// resources than asked and reported no failure for the rest (see
+/// [`fewer_than_asked`]).
+pub const NOTHING_DONE_CODE: &str = "NothingDone";
+
+/// The error of a call that should have made `asked` resources (`RunTask`
+/// with `count`, a create) when AWS answered with fewer, `done` (their ARNs
+/// or ids), and no failure for the rest: never a silent short result, and
+/// never "not found" (a create looks nothing up). With nothing done it is
+/// [`Error::Service`] of code [`NOTHING_DONE_CODE`] saying nothing was
+/// made; otherwise [`Error::Partial`] naming what was, with one such error
+/// as its failure.
+pub fn fewer_than_asked(
+    service: &'static str,
+    operation: &str,
+    resource: &str,
+    asked: usize,
+    done: Vec<String>,
+) -> Error {
+    let failure = Error::Service {
+        service,
+        operation: operation.to_owned(),
+        code: NOTHING_DONE_CODE.to_owned(),
+        message: if done.is_empty() {
+            format!("{operation} made no {resource} (asked for {asked}) and reported no failure")
+        } else {
+            format!(
+                "{operation} made {} {resource}(s) of the {asked} asked for and reported no failure for the rest",
+                done.len()
+            )
+        },
+        request_id: None,
+        status: 200,
+    };
+    if done.is_empty() {
+        failure
+    } else {
+        Error::Partial {
+            service,
+            operation: operation.to_owned(),
+            done,
+            failures: vec![failure],
+        }
+    }
+}
+
+/// Names, in an [`Error::NotFound`] from a call about several keys
+/// (`DescribeRepositories`, `DescribeImages`: AWS fails the whole call when
+/// one does not exist), the key(s) that are missing rather than all of them:
+/// those of `candidates` (the keys the failed call asked for) that AWS's
+/// message quotes (`'nope'`). When the message quotes none, the key names
+/// every candidate. A non-empty `prefix` (an image's repository) is put
+/// before it, `prefix/key`. Any other error is returned unchanged.
+pub fn not_found_among(err: Error, prefix: &str, candidates: &[String]) -> Error {
+    let Error::NotFound {
+        service,
+        resource,
+        key: _,
+        code,
+        message,
+        request_id,
+    } = err
+    else {
+        return err;
+    };
+    let text = message.as_deref().unwrap_or("");
+    let missing: Vec<&str> = candidates
+        .iter()
+        .filter(|c| !c.is_empty() && text.contains(&format!("'{c}'")))
+        .map(String::as_str)
+        .collect();
+    let named = if missing.is_empty() {
+        candidates.join(",")
+    } else {
+        missing.join(",")
+    };
+    let key = if prefix.is_empty() {
+        named
+    } else {
+        format!("{prefix}/{named}")
+    };
+    Error::NotFound {
+        service,
+        resource,
+        key,
+        code,
+        message,
+        request_id,
+    }
+}
+
 /// Logs, at `WARN` under target `botocraft`, a warning AWS answered beside
 /// a success: EC2 creates a launch template (or version) holding parameters
 /// it will not honour, and says so in a `Warning`. The call did its work, so

@@ -275,3 +275,187 @@ async fn missing_links_are_validation_errors() {
     assert_validation(i.wait_until_scan_complete().await, "repositoryName");
     f.nothing_sent();
 }
+
+fn ecr_fx(exchanges: serde_json::Value) -> Fx {
+    Fx::new(
+        botocraft_transport::FixtureTransport::from_value(
+            serde_json::json!({ "exchanges": exchanges }),
+        )
+        .unwrap(),
+    )
+}
+
+fn tags(range: std::ops::Range<usize>) -> Vec<serde_json::Value> {
+    range
+        .map(|i| serde_json::json!({"imageTag": format!("t{i}")}))
+        .collect()
+}
+
+#[tokio::test]
+async fn delete_many_sends_at_most_100_ids_a_call_and_merges_the_answers() {
+    let f = ecr_fx(serde_json::json!([
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
+         "response": {"body": {"imageIds": tags(0..99), "failures": [
+             {"imageId": {"imageTag": "t99"}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}]}}},
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(100..150)}},
+         "response": {"body": {"imageIds": tags(100..150), "failures": []}}}
+    ]));
+    let ids: Vec<String> = (0..150).map(|i| format!("t{i}")).collect();
+    let out = EcrImage::objects()
+        .using(&f.session)
+        .delete_many("web", ids)
+        .await
+        .unwrap();
+    let deleted: Vec<String> = out
+        .image_ids
+        .unwrap()
+        .iter()
+        .map(|i| i.to_string())
+        .collect();
+    assert_eq!(
+        deleted,
+        (0..150)
+            .filter(|i| *i != 99)
+            .map(|i| format!("t{i}"))
+            .collect::<Vec<_>>()
+    );
+    let failures = out.failures.unwrap();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].image_id.as_ref().unwrap().to_string(), "t99");
+    f.done();
+}
+
+#[tokio::test]
+async fn delete_many_failing_after_a_first_batch_is_partial() {
+    let f = ecr_fx(serde_json::json!([
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
+         "response": {"body": {"imageIds": tags(0..100), "failures": []}}},
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(100..101)}},
+         "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"}, "body": {"__type": "ServerException", "message": "boom"}}}
+    ]));
+    let ids: Vec<String> = (0..101).map(|i| format!("t{i}")).collect();
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .delete_many("web", ids)
+        .await
+        .unwrap_err();
+    match err {
+        botocraft_core::Error::Partial {
+            operation,
+            done,
+            failures,
+            ..
+        } => {
+            assert_eq!(operation, "BatchDeleteImage");
+            assert_eq!(done, (0..100).map(|i| format!("t{i}")).collect::<Vec<_>>());
+            assert_eq!(failures[0].code(), Some("ServerException"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
+#[tokio::test]
+async fn get_manifests_sends_at_most_100_ids_a_call() {
+    let image = |i: usize| serde_json::json!({"repositoryName": "web", "imageId": {"imageTag": format!("t{i}")}, "imageManifest": format!("m{i}")});
+    let f = ecr_fx(serde_json::json!([
+        {"operation": "BatchGetImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
+         "response": {"body": {"images": (0..100).map(image).collect::<Vec<_>>(), "failures": []}}},
+        {"operation": "BatchGetImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(100..150)}},
+         "response": {"body": {"images": (100..150).map(image).collect::<Vec<_>>(), "failures": []}}}
+    ]));
+    let ids: Vec<String> = (0..150).map(|i| format!("t{i}")).collect();
+    let images = EcrImage::objects()
+        .using(&f.session)
+        .get_manifests("web", ids)
+        .await
+        .unwrap();
+    let manifests: Vec<String> = images
+        .into_iter()
+        .filter_map(|i| i.image_manifest)
+        .collect();
+    assert_eq!(
+        manifests,
+        (0..150).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn get_many_not_found_names_the_missing_image() {
+    let f = ecr_fx(serde_json::json!([{
+        "operation": "DescribeImages",
+        "request": {"body": {"repositoryName": "team/web", "imageIds": [{"imageTag": "v1"}, {"imageTag": "nope"}]}},
+        "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"}, "body": {
+            "__type": "ImageNotFoundException",
+            "message": "The image with imageId {imageDigest:'null', imageTag:'nope'} does not exist within the repository with name 'team/web' in the registry with id '123456789012'"
+        }}
+    }]));
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .get_many("team/web", ["v1", "nope"])
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!((*resource, key.as_str()), ("EcrImage", "team/web/nope"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
+const MEDIA_TYPES: [&str; 5] = [
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v1+json",
+];
+
+fn fetched_image(session: &botocraft_core::SharedSession) -> EcrImage {
+    let mut image = EcrImage {
+        repository_name: Some("web".into()),
+        image_digest: Some(D1.into()),
+        ..Default::default()
+    };
+    image.state_mut().bind(session.clone());
+    image
+}
+
+#[tokio::test]
+async fn manifest_accepts_every_manifest_type() {
+    let index = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+    let f = ecr_fx(serde_json::json!([{
+        "operation": "BatchGetImage",
+        "request": {"body": {"repositoryName": "web", "imageIds": [{"imageDigest": D1}], "acceptedMediaTypes": MEDIA_TYPES}},
+        "response": {"body": {"images": [{"repositoryName": "web", "imageId": {"imageDigest": D1}, "imageManifest": index, "imageManifestMediaType": "application/vnd.oci.image.index.v1+json"}], "failures": []}}
+    }]));
+    assert_eq!(MANIFEST_MEDIA_TYPES, MEDIA_TYPES);
+    assert_eq!(fetched_image(&f.session).manifest().await.unwrap(), index);
+    f.done();
+}
+
+#[tokio::test]
+async fn manifest_failure_is_a_typed_error() {
+    let f = ecr_fx(serde_json::json!([
+        {"operation": "BatchGetImage",
+         "response": {"body": {"images": [], "failures": [{"imageId": {"imageDigest": D1}, "failureCode": "UnsupportedImageType", "failureReason": "unsupported"}]}}},
+        {"operation": "BatchGetImage",
+         "response": {"body": {"images": [], "failures": [{"imageId": {"imageDigest": D1}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}]}}}
+    ]));
+    let image = fetched_image(&f.session);
+    let err = image.manifest().await.unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("UnsupportedImageType"));
+    let err = image.manifest().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ImageNotFound"));
+    f.done();
+}

@@ -130,6 +130,11 @@ async fn list_follows_pages() {
     web.tags_mut().insert("team".into(), "data".into());
     web.image_tag_mutability = Some(ImageTagMutability::Immutable);
     assert_validation(web.save().await, "never loaded");
+    // save_tags() refuses the same way: it would send TagResource and then
+    // take the one key it knows as every tag the repository has.
+    web.image_tag_mutability = Some(ImageTagMutability::Mutable);
+    assert_validation(web.save_tags().await, "never loaded");
+    assert_eq!(web.state().tag_snapshot(), None);
     f.done();
 }
 
@@ -473,4 +478,37 @@ async fn save_refuses_to_create_a_repository_read_back_from_json() {
         f.operations(),
         ["DescribeRepositories", "ListTagsForResource"]
     );
+}
+
+fn ecr_fx(exchanges: serde_json::Value) -> Fx {
+    Fx::new(
+        botocraft_transport::FixtureTransport::from_value(
+            serde_json::json!({ "exchanges": exchanges }),
+        )
+        .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn get_many_not_found_names_the_missing_repository() {
+    let f = ecr_fx(serde_json::json!([{
+        "operation": "DescribeRepositories",
+        "request": {"body": {"repositoryNames": ["team/web", "nope"]}},
+        "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"}, "body": {
+            "__type": "RepositoryNotFoundException",
+            "message": "The repository with name 'nope' does not exist in the registry with id '123456789012'"
+        }}
+    }]));
+    let err = Repository::objects()
+        .using(&f.session)
+        .get_many(["team/web", "nope"])
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!((*resource, key.as_str()), ("Repository", "nope"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
 }

@@ -395,3 +395,71 @@ async fn save_refuses_to_clear_service_connect_defaults() {
     );
     assert_eq!(f.operations(), ["DescribeClusters"]);
 }
+
+fn ecs_fx(exchanges: serde_json::Value) -> Fx {
+    Fx::new(
+        botocraft_transport::FixtureTransport::from_value(
+            serde_json::json!({ "exchanges": exchanges }),
+        )
+        .unwrap(),
+    )
+}
+
+/// An edit to the capacity providers is refused by save() with the call that
+/// makes it, and the proxy sends both fields with PutClusterCapacityProviders.
+#[tokio::test]
+async fn capacity_providers_are_put_with_put_cluster_capacity_providers() {
+    let f = ecs_fx(serde_json::json!([
+        {"operation": "DescribeClusters",
+         "response": {"body": {"clusters": [{"clusterArn": C1, "clusterName": "c1", "capacityProviders": ["FARGATE"]}], "failures": []}}},
+        {"operation": "PutClusterCapacityProviders",
+         "request": {"body": {"cluster": C1, "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]}}}}
+    ]));
+    let mut c = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap();
+    c.capacity_providers = Some(vec!["FARGATE".into(), "FARGATE_SPOT".into()]);
+    c.default_capacity_provider_strategy = Some(vec![CapacityProviderStrategyItem {
+        capacity_provider: Some("FARGATE_SPOT".into()),
+        weight: Some(1),
+        ..Default::default()
+    }]);
+    assert_validation(c.save().await, "cluster.put_capacity_providers()");
+    let updated = c.put_capacity_providers().await.unwrap();
+    assert_eq!(
+        updated.capacity_providers,
+        Some(vec!["FARGATE".into(), "FARGATE_SPOT".into()])
+    );
+    assert!(updated.changed_fixed_fields().is_empty());
+    f.done();
+}
+
+#[tokio::test]
+async fn update_settings_sends_update_cluster_settings() {
+    let f = ecs_fx(serde_json::json!([
+        {"operation": "UpdateClusterSettings",
+         "request": {"body": {"cluster": "c1", "settings": [{"name": "containerInsights", "value": "enabled"}]}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "settings": [{"name": "containerInsights", "value": "enabled"}]}}}}
+    ]));
+    let c = Cluster::objects()
+        .using(&f.session)
+        .update_settings(
+            "c1",
+            [ClusterSetting {
+                name: Some(ClusterSettingName::ContainerInsights),
+                value: Some("enabled".into()),
+            }],
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.cluster_arn.as_deref(), Some(C1));
+    assert!(c.state().is_persisted());
+    f.done();
+}

@@ -155,3 +155,62 @@ async fn relations_with_missing_links() {
         .unwrap()
         .is_none());
 }
+
+fn ecs_fx(exchanges: serde_json::Value) -> Fx {
+    Fx::new(
+        botocraft_transport::FixtureTransport::from_value(
+            serde_json::json!({ "exchanges": exchanges }),
+        )
+        .unwrap(),
+    )
+}
+
+fn ci_arn(i: usize) -> String {
+    format!("arn:aws:ecs:us-east-1:123456789012:container-instance/c1/{i:032x}")
+}
+
+/// Draining goes ten instances a call (AWS's limit), the cluster taken from
+/// the ARNs.
+#[tokio::test]
+async fn update_state_drains_ten_instances_a_call() {
+    let arns: Vec<String> = (0..12).map(ci_arn).collect();
+    let answer = |range: std::ops::Range<usize>| serde_json::json!({"containerInstances": range.map(|i| serde_json::json!({"containerInstanceArn": ci_arn(i), "status": "DRAINING"})).collect::<Vec<_>>(), "failures": []});
+    let f = ecs_fx(serde_json::json!([
+        {"operation": "UpdateContainerInstancesState",
+         "request": {"body": {"cluster": "c1", "containerInstances": arns[..10], "status": "DRAINING"}},
+         "response": {"body": answer(0..10)}},
+        {"operation": "UpdateContainerInstancesState",
+         "request": {"body": {"cluster": "c1", "containerInstances": arns[10..], "status": "DRAINING"}},
+         "response": {"body": answer(10..12)}}
+    ]));
+    let qs = ContainerInstance::objects()
+        .using(&f.session)
+        .update_state(arns.clone(), ContainerInstanceStatus::Draining)
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 12);
+    assert!(qs.iter().all(|c| c.status.as_deref() == Some("DRAINING")));
+    f.done();
+}
+
+#[tokio::test]
+async fn deregister_proxy_sends_the_cluster_and_force() {
+    let arn = ci_arn(1);
+    let f = ecs_fx(serde_json::json!([
+        {"operation": "DeregisterContainerInstance",
+         "request": {"body": {"cluster": "c1", "containerInstance": arn, "force": true}},
+         "response": {"body": {"containerInstance": {"containerInstanceArn": arn, "status": "INACTIVE"}}}}
+    ]));
+    let mut ci = ContainerInstance {
+        container_instance_arn: Some(arn.clone()),
+        ..Default::default()
+    };
+    botocraft_core::PrimaryModel::state_mut(&mut ci).bind(f.session.clone());
+    let gone = ci.deregister().force(true).await.unwrap();
+    assert_eq!(gone.status.as_deref(), Some("INACTIVE"));
+    assert_validation(
+        ContainerInstance::default().deregister().await,
+        "containerInstanceArn",
+    );
+    f.done();
+}

@@ -368,3 +368,74 @@ async fn save_refuses_to_run_a_task_read_back_from_json() {
     assert_validation(read.save().await, "`task_arn` is set");
     assert_eq!(f.operations(), ["DescribeTasks"]);
 }
+
+fn ecs_fx(exchanges: serde_json::Value) -> Fx {
+    Fx::new(
+        botocraft_transport::FixtureTransport::from_value(
+            serde_json::json!({ "exchanges": exchanges }),
+        )
+        .unwrap(),
+    )
+}
+
+/// RunTask answering with no task and no failure: a create is never "not
+/// found", and nothing was started.
+#[tokio::test]
+async fn save_of_a_task_aws_does_not_start_is_nothing_done() {
+    let f = ecs_fx(serde_json::json!([{
+        "operation": "RunTask",
+        "response": {"body": {"tasks": [], "failures": []}}
+    }]));
+    let mut t = Task {
+        cluster_arn: Some("c1".into()),
+        task_definition_arn: Some("web:3".into()),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    let err = t.save().await.unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some(botocraft_core::error::NOTHING_DONE_CODE));
+    assert!(
+        err.to_string()
+            .contains("RunTask made no Task (asked for 1)"),
+        "{err}"
+    );
+    assert!(!t.state().is_persisted());
+    f.done();
+}
+
+/// Fewer tasks than `count` and no failure for the rest: an error naming the
+/// started ones, not a short `Ok`.
+#[tokio::test]
+async fn run_starting_fewer_than_count_without_failures_is_partial() {
+    let arn = "arn:aws:ecs:us-east-1:123456789012:task/c1/0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    let f = ecs_fx(serde_json::json!([
+        {"operation": "RunTask",
+         "response": {"body": {"tasks": [{"taskArn": arn, "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/c1"}], "failures": []}}},
+        {"operation": "RunTask",
+         "response": {"body": {"tasks": [], "failures": []}}}
+    ]));
+    let err = Task::objects()
+        .using(&f.session)
+        .run("web:3")
+        .cluster("c1")
+        .count(3)
+        .await
+        .unwrap_err();
+    let Error::Partial { done, failures, .. } = &err else {
+        panic!("expected Error::Partial, got {err:?}");
+    };
+    assert_eq!(done, &[arn]);
+    assert_eq!(failures.len(), 1);
+    assert_eq!(err.code(), Some("NothingDone"));
+    assert_eq!(f.sent()[0].body["count"], 3);
+    let err = Task::objects()
+        .using(&f.session)
+        .run("web:3")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("NothingDone"));
+    f.done();
+}

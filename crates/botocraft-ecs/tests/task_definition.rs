@@ -167,6 +167,18 @@ async fn proxy_deregister() {
     let f = fx("td_proxy_deregister");
     let td = get_web3(&f).await.deregister().await.unwrap();
     assert_eq!(td.status, Some(TaskDefinitionStatus::Inactive));
+    // DeregisterTaskDefinition answers without tags: the model keeps its own,
+    // so a revision registered from it is tagged too.
+    let tags: Vec<(String, String)> = td.tags().into_iter().collect();
+    assert_eq!(
+        tags,
+        [
+            ("app".to_owned(), "web".to_owned()),
+            ("owner".to_owned(), "alice".to_owned())
+        ]
+    );
+    assert_eq!(td.state().tag_snapshot(), Some(td.tags()));
+    assert!(td.state().is_persisted());
     assert_validation(
         TaskDefinition::default().deregister().await,
         "taskDefinitionArn",

@@ -782,13 +782,8 @@ impl VpcCreate {
                 .await
                 .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         #[allow(unused_mut)]
-        let mut item = out.vpc.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "Vpc",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no vpc")),
-            request_id: None,
+        let mut item = out.vpc.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "Vpc", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -2004,13 +1999,8 @@ impl SubnetCreate {
                     error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.subnet.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "Subnet",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no subnet")),
-            request_id: None,
+        let mut item = out.subnet.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "Subnet", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -4883,13 +4873,8 @@ impl InstanceCreate {
             .instances
             .take()
             .and_then(|v| v.into_iter().next())
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Instance",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no instances")),
-                request_id: None,
+            .ok_or_else(|| {
+                error::fewer_than_asked(super::SERVICE.name, OPERATION, "Instance", 1, Vec::new())
             })?;
         Ok(item.into_fetched(&session))
     }
@@ -9056,13 +9041,14 @@ impl InternetGatewayCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.internet_gateway.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "InternetGateway",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no internet_gateway")),
-            request_id: None,
+        let mut item = out.internet_gateway.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "InternetGateway",
+                1,
+                Vec::new(),
+            )
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -10055,13 +10041,8 @@ impl RouteTableCreate {
                     error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.route_table.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "RouteTable",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no route_table")),
-            request_id: None,
+        let mut item = out.route_table.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "RouteTable", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -11469,13 +11450,8 @@ impl NatGatewayCreate {
                     error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.nat_gateway.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "NatGateway",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no nat_gateway")),
-            request_id: None,
+        let mut item = out.nat_gateway.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "NatGateway", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -17463,13 +17439,14 @@ impl LaunchTemplateCreate {
             error::accepted_with_warning(super::SERVICE.name, OPERATION, &key, w);
         }
         #[allow(unused_mut)]
-        let mut item = out.launch_template.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "LaunchTemplate",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no launch_template")),
-            request_id: None,
+        let mut item = out.launch_template.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "LaunchTemplate",
+                1,
+                Vec::new(),
+            )
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -18264,17 +18241,15 @@ impl LaunchTemplateVersionCreate {
             error::accepted_with_warning(super::SERVICE.name, OPERATION, &key, w);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .launch_template_version
-            .take()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "LaunchTemplateVersion",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no launch_template_version")),
-                request_id: None,
-            })?;
+        let mut item = out.launch_template_version.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "LaunchTemplateVersion",
+                1,
+                Vec::new(),
+            )
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -19394,17 +19369,15 @@ impl NetworkInterfaceCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .network_interface
-            .take()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "NetworkInterface",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no network_interface")),
-                request_id: None,
-            })?;
+        let mut item = out.network_interface.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "NetworkInterface",
+                1,
+                Vec::new(),
+            )
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -21588,13 +21561,8 @@ impl NetworkAclCreate {
                     error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.network_acl.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "NetworkAcl",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no network_acl")),
-            request_id: None,
+        let mut item = out.network_acl.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "NetworkAcl", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -22758,13 +22726,14 @@ impl PlacementGroupCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.placement_group.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "PlacementGroup",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no placement_group")),
-            request_id: None,
+        let mut item = out.placement_group.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "PlacementGroup",
+                1,
+                Vec::new(),
+            )
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -23543,13 +23512,8 @@ impl DhcpOptionsCreate {
                     error::map_not_found(e, &["InvalidDhcpOptionID.NotFound"], "DhcpOptions", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.dhcp_options.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "DhcpOptions",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no dhcp_options")),
-            request_id: None,
+        let mut item = out.dhcp_options.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "DhcpOptions", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -24404,13 +24368,14 @@ impl CustomerGatewayCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.customer_gateway.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "CustomerGateway",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no customer_gateway")),
-            request_id: None,
+        let mut item = out.customer_gateway.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "CustomerGateway",
+                1,
+                Vec::new(),
+            )
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -25137,13 +25102,8 @@ impl VpnGatewayCreate {
                     error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.vpn_gateway.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "VpnGateway",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no vpn_gateway")),
-            request_id: None,
+        let mut item = out.vpn_gateway.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "VpnGateway", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -26192,17 +26152,15 @@ impl VpcPeeringConnectionCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .vpc_peering_connection
-            .take()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "VpcPeeringConnection",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no vpc_peering_connection")),
-                request_id: None,
-            })?;
+        let mut item = out.vpc_peering_connection.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "VpcPeeringConnection",
+                1,
+                Vec::new(),
+            )
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -27410,13 +27368,8 @@ impl VpcEndpointCreate {
                     error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.vpc_endpoint.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "VpcEndpoint",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no vpc_endpoint")),
-            request_id: None,
+        let mut item = out.vpc_endpoint.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "VpcEndpoint", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -28379,13 +28332,14 @@ impl VpnConnectionCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.vpn_connection.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "VpnConnection",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no vpn_connection")),
-            request_id: None,
+        let mut item = out.vpn_connection.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "VpnConnection",
+                1,
+                Vec::new(),
+            )
         })?;
         Ok(item.into_fetched(&session))
     }

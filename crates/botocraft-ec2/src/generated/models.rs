@@ -5655,6 +5655,8 @@ impl LaunchTemplate {
     /// Deletes this model in AWS, passing the context it needs (LaunchTemplateId).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteLaunchTemplate`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -5668,7 +5670,11 @@ impl LaunchTemplate {
             })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())

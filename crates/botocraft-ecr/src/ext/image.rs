@@ -6,9 +6,21 @@ use botocraft_core::{Error, PrimaryModel, Result};
 
 use crate::generated::call;
 
+/// The manifest media types [`EcrImage::manifest`] accepts: every kind ECR
+/// stores (Docker image manifest v2 and v1, Docker manifest list, OCI image
+/// manifest and OCI image index).
+pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v1+json",
+];
+
 use crate::{
-    DescribeImageScanFindingsRequest, DescribeImageScanFindingsResponse, EcrImage, EcrImageManager,
-    ImageFailure, ImageFailureCode, ImageIdentifier,
+    BatchGetImageRequest, BatchGetImageResponse, DescribeImageScanFindingsRequest,
+    DescribeImageScanFindingsResponse, EcrImage, EcrImageManager, ImageFailure, ImageFailureCode,
+    ImageIdentifier,
 };
 
 /// Turns the per-image `failures` of `BatchDeleteImage`/`BatchGetImage` into an
@@ -91,8 +103,17 @@ impl EcrImage {
         Ok(())
     }
 
-    /// The image manifest (`BatchGetImage`).
+    /// The image manifest (`BatchGetImage`), whatever its kind: the request
+    /// accepts every manifest type ECR stores ([`MANIFEST_MEDIA_TYPES`]:
+    /// Docker v2 and v1, Docker manifest lists, OCI manifests and indexes),
+    /// so a multi-arch or OCI image gives its manifest rather than a failure.
+    /// A per-image failure AWS reports is an error ([`image_failures_to_error`]:
+    /// `ImageNotFound` is [`Error::NotFound`], anything else, such as
+    /// `UnsupportedImageType`, [`Error::Service`] with its code); an answer
+    /// with neither a manifest nor a failure is a response error
+    /// ([`Error::missing_in_response`]), never a silent empty manifest.
     pub async fn manifest(&self) -> Result<String> {
+        const OP: &str = "BatchGetImage";
         let repo = self.repository_name.clone().ok_or_else(|| {
             Error::validation("EcrImage.manifest() needs `repositoryName`, which is not set")
         })?;
@@ -100,22 +121,44 @@ impl EcrImage {
             Error::validation("EcrImage.manifest() needs `imageDigest`, which is not set")
         })?;
         let key = format!("{repo}/{id}");
-        let mut request = self.manager().get_manifests(repo, [id]);
-        if let Some(registry) = self.registry_id.clone() {
-            request = request.registry_id(registry);
-        }
-        let images = request.send().await?;
-        images
+        let input = BatchGetImageRequest {
+            registry_id: self.registry_id.clone(),
+            repository_name: Some(repo.clone()),
+            image_ids: Some(vec![id]),
+            accepted_media_types: Some(
+                MANIFEST_MEDIA_TYPES
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect(),
+            ),
+        };
+        let session = self.manager().session()?;
+        let out = call::<_, BatchGetImageResponse>(&*session, &crate::SERVICE, OP, None, &input)
+            .await
+            .map_err(|e| {
+                botocraft_core::error::map_not_found(
+                    e,
+                    &["ImageNotFoundException", "RepositoryNotFoundException"],
+                    "EcrImage",
+                    &key,
+                )
+            })?;
+        if let Some(manifest) = out
+            .images
             .into_iter()
+            .flatten()
             .find_map(|i| i.image_manifest)
-            .ok_or_else(|| Error::NotFound {
-                service: crate::SERVICE.name,
-                resource: "EcrImage",
-                key,
-                code: None,
-                message: Some("BatchGetImage returned no manifest".into()),
-                request_id: None,
-            })
+        {
+            return Ok(manifest);
+        }
+        if let Some(e) = image_failures_to_error(OP, &repo, out.failures.as_deref().unwrap_or(&[]))
+        {
+            return Err(e);
+        }
+        Err(Error::missing_in_response(
+            OP,
+            format!("the response has neither a manifest nor a failure for {key}"),
+        ))
     }
 
     /// Waits until the image's scan is complete (the `ImageScanComplete`

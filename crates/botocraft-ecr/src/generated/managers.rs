@@ -493,6 +493,13 @@ impl RepositoryGetMany {
             .await
             .map_err(|e| {
                 error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             #[allow(unused_mut)]
             let mut page = out.repositories.take().unwrap_or_default();
@@ -774,13 +781,8 @@ impl RepositoryCreate {
             error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
         })?;
         #[allow(unused_mut)]
-        let mut item = out.repository.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "Repository",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no repository")),
-            request_id: None,
+        let mut item = out.repository.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "Repository", 1, Vec::new())
         })?;
         if item.tags.is_none() {
             item.tags = Some(input.tags.clone().unwrap_or_default());
@@ -2025,7 +2027,7 @@ impl EcrImageManager {
         EcrImagePutImage::new(self.clone(), input, key)
     }
 
-    /// The manifests of images (`BatchGetImage`). Ids that do not exist are left out.
+    /// The manifests of images (`BatchGetImage`, 100 ids a call, the answers merged). Ids that do not exist are left out.
     ///
     /// Gets detailed information for an image. Images are specified with either an `imageTag` or `imageDigest`.
     pub fn get_manifests(
@@ -2061,7 +2063,7 @@ impl EcrImageManager {
         EcrImageDelete::new(self.clone(), input, key)
     }
 
-    /// Deletes images (`BatchDeleteImage`); the answer lists what was deleted and per-image `failures`.
+    /// Deletes images (`BatchDeleteImage`, 100 ids a call, the answers merged); the answer lists what was deleted and per-image `failures`. A call failing after earlier ones deleted images is `Error::Partial` naming those.
     ///
     /// Deletes a list of specified images within a repository. Images are specified with either an `imageTag` or `imageDigest`.
     pub fn delete_many(
@@ -2323,6 +2325,13 @@ impl EcrImageGetMany {
                     &["ImageNotFoundException", "RepositoryNotFoundException"],
                     "EcrImage",
                     &key,
+                )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    &key,
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
                 )
             })?;
             #[allow(unused_mut)]
@@ -2665,19 +2674,43 @@ impl EcrImageGetManifests {
             ));
         }
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out =
-            call::<_, BatchGetImageResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e,
-                        &["ImageNotFoundException", "RepositoryNotFoundException"],
-                        "EcrImage",
-                        &key,
-                    )
-                })?;
-        Ok(out.images.take().unwrap_or_default())
+        let keys = input.image_ids.take().unwrap_or_default();
+        let mut merged: Option<BatchGetImageResponse> = None;
+        for chunk in keys.chunks(100) {
+            let mut input = input.clone();
+            input.image_ids = Some(chunk.to_vec());
+            #[allow(unused_mut)]
+            let mut out = call::<_, BatchGetImageResponse>(
+                &*session,
+                &super::SERVICE,
+                OPERATION,
+                None,
+                &input,
+            )
+            .await
+            .map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &["ImageNotFoundException", "RepositoryNotFoundException"],
+                    "EcrImage",
+                    &key,
+                )
+            })?;
+            match merged.as_mut() {
+                None => merged = Some(out),
+                Some(acc) => {
+                    if let Some(more) = out.images.take() {
+                        acc.images.get_or_insert_with(Vec::new).extend(more);
+                    }
+                    if let Some(more) = out.failures.take() {
+                        acc.failures.get_or_insert_with(Vec::new).extend(more);
+                    }
+                }
+            }
+        }
+        Ok(merged
+            .and_then(|mut out| out.images.take())
+            .unwrap_or_default())
     }
 }
 
@@ -2836,24 +2869,59 @@ impl EcrImageDeleteMany {
             return Err(Error::validation("BatchDeleteImage needs `imageIds`"));
         }
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out = call::<_, BatchDeleteImageResponse>(
-            &*session,
-            &super::SERVICE,
-            OPERATION,
-            None,
-            &input,
-        )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &["ImageNotFoundException", "RepositoryNotFoundException"],
-                "EcrImage",
-                &key,
+        let keys = input.image_ids.take().unwrap_or_default();
+        let mut merged: Option<BatchDeleteImageResponse> = None;
+        for chunk in keys.chunks(100) {
+            let mut input = input.clone();
+            input.image_ids = Some(chunk.to_vec());
+            #[allow(unused_mut)]
+            let mut out = match call::<_, BatchDeleteImageResponse>(
+                &*session,
+                &super::SERVICE,
+                OPERATION,
+                None,
+                &input,
             )
-        })?;
-        Ok(out)
+            .await
+            .map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &["ImageNotFoundException", "RepositoryNotFoundException"],
+                    "EcrImage",
+                    &key,
+                )
+            }) {
+                Ok(out) => out,
+                Err(e) => match merged {
+                    Some(acc) if acc.image_ids.as_ref().is_some_and(|d| !d.is_empty()) => {
+                        return Err(Error::Partial {
+                            service: super::SERVICE.name,
+                            operation: OPERATION.to_owned(),
+                            done: acc
+                                .image_ids
+                                .iter()
+                                .flatten()
+                                .map(|x| x.to_string())
+                                .collect(),
+                            failures: vec![e],
+                        })
+                    }
+                    _ => return Err(e),
+                },
+            };
+            match merged.as_mut() {
+                None => merged = Some(out),
+                Some(acc) => {
+                    if let Some(more) = out.image_ids.take() {
+                        acc.image_ids.get_or_insert_with(Vec::new).extend(more);
+                    }
+                    if let Some(more) = out.failures.take() {
+                        acc.failures.get_or_insert_with(Vec::new).extend(more);
+                    }
+                }
+            }
+        }
+        Ok(merged.unwrap_or_default())
     }
 }
 

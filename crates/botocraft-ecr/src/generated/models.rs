@@ -365,6 +365,9 @@ impl Repository {
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `image_scanning_configuration`: change it with `Repository::objects().put_image_scanning_configuration(repository_name, configuration)` (PutImageScanningConfiguration)
+    ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Repository` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
@@ -376,12 +379,7 @@ impl Repository {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Repository",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "PutImageTagMutability cannot change it",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Repository", &fixed, &Self::IDENTITY, "PutImageTagMutability cannot change it", &[("image_scanning_configuration", "change it with `Repository::objects().put_image_scanning_configuration(repository_name, configuration)` (PutImageScanningConfiguration)")]));
             }
         }
         if persisted && self.tags.is_some() && self._state.tag_snapshot().is_none() {
@@ -436,7 +434,14 @@ impl Repository {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    ///
+    /// A fetched model whose tags were never loaded (a listing does not load them)
+    /// is refused with [`Error::Validation`], nothing sent, as by `save()`: load them first.
     pub async fn save_tags(&mut self) -> Result<()> {
+        if self._state.is_persisted() && self.tags.is_some() && self._state.tag_snapshot().is_none()
+        {
+            return Err(Error::validation("Repository.save_tags(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Repository has no ARN to write tags to").await
     }
@@ -444,6 +449,8 @@ impl Repository {
     /// Deletes this model in AWS, passing the context it needs (repositoryName, registryId).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteRepository`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -458,7 +465,11 @@ impl Repository {
         if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
             request = request.registry_id(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())

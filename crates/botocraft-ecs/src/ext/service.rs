@@ -385,11 +385,19 @@ impl Service {
     }
 
     /// Replaces `self` with `fresh`, keeping the tags (and their snapshot)
-    /// when `fresh` came from an operation that does not return tags.
+    /// when `fresh` came from an operation that does not return tags. Unsaved
+    /// tag edits are kept either way: when `fresh` has tags (`UpdateService`
+    /// answers with them), they become what AWS holds (the snapshot a later
+    /// `save()` compares against) and the edited tags stay on the model, still
+    /// to be saved, rather than being overwritten by AWS's.
     fn replace_keeping_tags(&mut self, mut fresh: Service) {
         if fresh.tags.is_none() {
             fresh.tags = self.tags.take();
             fresh._state.set_tag_snapshot(self._state.tag_snapshot());
+        } else if self._state.is_persisted()
+            && self.tag_map().unwrap_or_default() != self._state.tag_snapshot().unwrap_or_default()
+        {
+            fresh.tags = self.tags.take();
         }
         *self = fresh;
     }
@@ -572,6 +580,40 @@ mod tests {
         assert_eq!(web.desired_count, Some(3));
         assert_eq!(web.tags().get("team").map(String::as_str), Some("blue"));
         assert!(web.state().is_persisted());
+    }
+
+    #[tokio::test]
+    async fn scale_keeps_unsaved_tag_edits_when_the_answer_has_tags() {
+        let prod = cluster_arn("prod");
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "UpdateService",
+             "request": {"body": {"service": "web", "cluster": prod, "desiredCount": 3}},
+             "response": {"body": {"service": {
+                 "serviceName": "web", "clusterArn": prod, "desiredCount": 3, "runningCount": 1,
+                 "serviceArn": format!("{ACCOUNT}:service/prod/web"),
+                 "tags": [{"key": "team", "value": "blue"}, {"key": "env", "value": "prod"}]}}}},
+            {"operation": "TagResource",
+             "request": {"body": {"resourceArn": format!("{ACCOUNT}:service/prod/web"), "tags": [{"key": "owner", "value": "ops"}]}},
+             "response": {"body": {}}},
+            {"operation": "UntagResource",
+             "request": {"body": {"resourceArn": format!("{ACCOUNT}:service/prod/web"), "tagKeys": ["env"]}},
+             "response": {"body": {}}}
+        ]));
+        let mut web = fetched_web(&session);
+        web.tags_mut().insert("owner".into(), "ops".into());
+        web.scale(3).await.unwrap();
+        assert_eq!(web.desired_count, Some(3));
+        // The edit is still there, and still to be saved: against what AWS
+        // answered it holds (`env` appeared meanwhile, and the edited map
+        // does not have it).
+        let expected: botocraft_core::TagMap = [("owner", "ops"), ("team", "blue")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(web.tags(), expected);
+        web.save().await.unwrap();
+        fixture.assert_all_used().unwrap();
+        assert_eq!(web.tags(), expected);
     }
 
     #[tokio::test]

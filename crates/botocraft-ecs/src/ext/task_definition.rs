@@ -213,6 +213,35 @@ impl TaskDefinition {
         Ok(())
     }
 
+    /// Deregisters this revision (`DeregisterTaskDefinition`) and returns it
+    /// as AWS answered (`status` `INACTIVE`), with this model's tags: the
+    /// answer has none, and a revision registered from the returned model
+    /// (edit it, then `save()`) would otherwise be untagged. Fails with
+    /// [`Error::Validation`], nothing sent, when `taskDefinitionArn` is not set.
+    ///
+    /// ```no_run
+    /// # async fn demo(td: botocraft_ecs::TaskDefinition) -> botocraft_core::Result<()> {
+    /// let gone = td.deregister().await?;
+    /// assert_eq!(gone.tags(), td.tags());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn deregister(&self) -> Result<TaskDefinition> {
+        let arn = self
+            .task_definition_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "TaskDefinition.deregister needs `taskDefinitionArn`, which is not set",
+                )
+            })?;
+        let fresh = self.manager().deregister(arn).await?;
+        let mut kept = self.clone();
+        kept.replace_keeping_tags(fresh);
+        Ok(kept)
+    }
+
     /// Replaces `self` with `fresh`, keeping the tags (and their snapshot)
     /// when `fresh` came from an operation that does not return tags.
     fn replace_keeping_tags(&mut self, mut fresh: TaskDefinition) {

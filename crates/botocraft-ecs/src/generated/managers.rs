@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`Cluster`]: `Cluster::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `partial_update`, `update`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `partial_update`, `put_capacity_providers`, `update_settings`, `update`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct ClusterManager {
@@ -223,6 +223,58 @@ impl ClusterManager {
         input.cluster = Some(cluster);
         ClusterDelete::new(self.clone(), input, key)
     }
+
+    /// Sets the capacity providers of a cluster and its default strategy (`PutClusterCapacityProviders`: both replace what the cluster had; empty lists remove them). `cluster.put_capacity_providers()` sends the model's two fields.
+    ///
+    /// Modifies the available capacity providers and the default capacity provider strategy for a cluster.
+    pub fn put_capacity_providers(
+        &self,
+        cluster: impl Into<String>,
+        capacity_providers: impl IntoIterator<Item = impl Into<String>>,
+        default_capacity_provider_strategy: impl IntoIterator<
+            Item = impl Into<CapacityProviderStrategyItem>,
+        >,
+    ) -> ClusterPutCapacityProviders {
+        let cluster = cluster.into();
+        let capacity_providers: Vec<String> =
+            capacity_providers.into_iter().map(Into::into).collect();
+        let default_capacity_provider_strategy: Vec<CapacityProviderStrategyItem> =
+            default_capacity_provider_strategy
+                .into_iter()
+                .map(Into::into)
+                .collect();
+        let key: String = cluster.to_string()
+            + "/"
+            + &capacity_providers
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+        #[allow(unused_mut)]
+        let mut input = PutClusterCapacityProvidersRequest::default();
+        input.cluster = Some(cluster);
+        input.capacity_providers = Some(capacity_providers);
+        input.default_capacity_provider_strategy = Some(default_capacity_provider_strategy);
+        ClusterPutCapacityProviders::new(self.clone(), input, key)
+    }
+
+    /// Changes a cluster's settings (`UpdateClusterSettings`, e.g. Container Insights).
+    ///
+    /// Modifies the settings to use for a cluster.
+    pub fn update_settings(
+        &self,
+        cluster: impl Into<String>,
+        settings: impl IntoIterator<Item = impl Into<ClusterSetting>>,
+    ) -> ClusterUpdateSettings {
+        let cluster = cluster.into();
+        let settings: Vec<ClusterSetting> = settings.into_iter().map(Into::into).collect();
+        let key: String = cluster.to_string();
+        #[allow(unused_mut)]
+        let mut input = UpdateClusterSettingsRequest::default();
+        input.cluster = Some(cluster);
+        input.settings = Some(settings);
+        ClusterUpdateSettings::new(self.clone(), input, key)
+    }
 }
 
 /// The request built by [`ClusterManager::get`]: set optional arguments, then `.await` it.
@@ -417,7 +469,14 @@ impl ClusterGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key))?;
+            .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key))
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
+            })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -690,13 +749,8 @@ impl ClusterCreate {
                     error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "Cluster",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no cluster")),
-            request_id: None,
+        let mut item = out.cluster.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "Cluster", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -995,6 +1049,187 @@ impl ClusterDelete {
 }
 
 impl std::future::IntoFuture for ClusterDelete {
+    type Output = Result<Cluster>;
+    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`ClusterManager::put_capacity_providers`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ClusterPutCapacityProviders {
+    manager: ClusterManager,
+    input: PutClusterCapacityProvidersRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ClusterPutCapacityProviders {
+    fn new(
+        manager: ClusterManager,
+        input: PutClusterCapacityProvidersRequest,
+        key: String,
+    ) -> Self {
+        ClusterPutCapacityProviders {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
+        ClusterPutCapacityProviders {
+            manager,
+            input: PutClusterCapacityProvidersRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &PutClusterCapacityProvidersRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Cluster> {
+        const OPERATION: &str = "PutClusterCapacityProviders";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.cluster.is_none() {
+            return Err(Error::validation(
+                "PutClusterCapacityProviders needs `cluster`",
+            ));
+        }
+        if input.capacity_providers.is_none() {
+            return Err(Error::validation(
+                "PutClusterCapacityProviders needs `capacityProviders`",
+            ));
+        }
+        if input.default_capacity_provider_strategy.is_none() {
+            return Err(Error::validation(
+                "PutClusterCapacityProviders needs `defaultCapacityProviderStrategy`",
+            ));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutClusterCapacityProvidersResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Cluster",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no cluster")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for ClusterPutCapacityProviders {
+    type Output = Result<Cluster>;
+    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`ClusterManager::update_settings`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ClusterUpdateSettings {
+    manager: ClusterManager,
+    input: UpdateClusterSettingsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ClusterUpdateSettings {
+    fn new(manager: ClusterManager, input: UpdateClusterSettingsRequest, key: String) -> Self {
+        ClusterUpdateSettings {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
+        ClusterUpdateSettings {
+            manager,
+            input: UpdateClusterSettingsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &UpdateClusterSettingsRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Cluster> {
+        const OPERATION: &str = "UpdateClusterSettings";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.cluster.is_none() {
+            return Err(Error::validation("UpdateClusterSettings needs `cluster`"));
+        }
+        if input.settings.is_none() {
+            return Err(Error::validation("UpdateClusterSettings needs `settings`"));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, UpdateClusterSettingsResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key))?;
+        #[allow(unused_mut)]
+        let mut item = out.cluster.take().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Cluster",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no cluster")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for ClusterUpdateSettings {
     type Output = Result<Cluster>;
     type IntoFuture = BoxFuture<'static, Result<Cluster>>;
 
@@ -1670,13 +1905,14 @@ impl TaskDefinitionCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.task_definition.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "TaskDefinition",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no task_definition")),
-            request_id: None,
+        let mut item = out.task_definition.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "TaskDefinition",
+                1,
+                Vec::new(),
+            )
         })?;
         item.tags = out.tags.clone();
         Ok(item.into_fetched(&session))
@@ -2900,6 +3136,13 @@ impl ServiceGetMany {
                     "Service",
                     &key,
                 )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
@@ -3390,13 +3633,8 @@ impl ServiceCreate {
                     )
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "Service",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no service")),
-            request_id: None,
+        let mut item = out.service.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "Service", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -4147,7 +4385,7 @@ impl TaskManager {
         TaskCreate::new(self.clone(), input, key)
     }
 
-    /// Runs `count` copies of a task definition (`RunTask`).
+    /// Runs `count` copies of a task definition (`RunTask`). AWS starting fewer than `count` is an error, never a short `Ok`: `Error::Partial` naming the tasks it started, with a failure per `failures` entry (or, when it reported none for the rest, one of code `NothingDone`); starting none at all, without failures, is `Error::Service` of code `NothingDone`.
     ///
     /// Starts a new task using the specified task definition.
     pub fn run(&self, task_definition: impl Into<String>) -> TaskRun {
@@ -4454,6 +4692,13 @@ impl TaskGetMany {
                     &["ClusterNotFoundException"],
                     "Task",
                     &key,
+                )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
                 )
             })?;
             if let Some(e) = error::failures_to_error(
@@ -4888,13 +5133,8 @@ impl TaskCreate {
             .tasks
             .take()
             .and_then(|v| v.into_iter().next())
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Task",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no tasks")),
-                request_id: None,
+            .ok_or_else(|| {
+                error::fewer_than_asked(super::SERVICE.name, OPERATION, "Task", 1, Vec::new())
             })?;
         Ok(item.into_fetched(&session))
     }
@@ -5111,6 +5351,21 @@ impl TaskRun {
         ) {
             return Err(e);
         }
+        let asked = usize::try_from(input.count.unwrap_or(1)).unwrap_or(0);
+        let started = out.tasks.as_ref().map_or(0, Vec::len);
+        if started < asked {
+            return Err(error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "Task",
+                asked,
+                out.tasks
+                    .iter()
+                    .flatten()
+                    .filter_map(|x| x.arn().map(str::to_owned))
+                    .collect(),
+            ));
+        }
         Ok(QuerySet::described(
             out.tasks
                 .take()
@@ -5228,7 +5483,7 @@ impl std::future::IntoFuture for TaskDelete {
 
 /// The manager of [`ContainerInstance`]: `ContainerInstance::objects()`.
 ///
-/// Methods: `get_many`, `get`, `list_tasks`, `list`. Each returns a request: set optional arguments with its
+/// Methods: `deregister`, `get_many`, `get`, `list_tasks`, `list`, `update_state`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct ContainerInstanceManager {
@@ -5313,6 +5568,43 @@ impl ContainerInstanceManager {
         #[allow(unused_mut)]
         let mut input = ListContainerInstancesRequest::default();
         ContainerInstanceList::new(self.clone(), input, key)
+    }
+
+    /// Sets the status of container instances (`UpdateContainerInstancesState`, 10 a call): `DRAINING` to move their tasks away, `ACTIVE` to take tasks again. A per-instance failure is an error naming the instances already updated.
+    ///
+    /// Modifies the status of an Amazon ECS container instance.
+    pub fn update_state(
+        &self,
+        container_instances: impl IntoIterator<Item = impl Into<String>>,
+        status: impl Into<ContainerInstanceStatus>,
+    ) -> ContainerInstanceUpdateState {
+        let container_instances: Vec<String> =
+            container_instances.into_iter().map(Into::into).collect();
+        let status = status.into();
+        let key: String = container_instances
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+            + "/"
+            + &status.to_string();
+        #[allow(unused_mut)]
+        let mut input = UpdateContainerInstancesStateRequest::default();
+        input.container_instances = Some(container_instances);
+        input.status = Some(status);
+        ContainerInstanceUpdateState::new(self.clone(), input, key)
+    }
+
+    /// Deregisters a container instance from its cluster (`DeregisterContainerInstance`); `.force(true)` deregisters it with tasks still running.
+    ///
+    /// Deregisters an Amazon ECS container instance from the specified cluster. This instance is no longer available to run tasks.
+    pub fn deregister(&self, container_instance: impl Into<String>) -> ContainerInstanceDeregister {
+        let container_instance = container_instance.into();
+        let key: String = container_instance.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeregisterContainerInstanceRequest::default();
+        input.container_instance = Some(container_instance);
+        ContainerInstanceDeregister::new(self.clone(), input, key)
     }
 
     /// The ARNs of the tasks on a container instance.
@@ -5640,6 +5932,13 @@ impl ContainerInstanceGetMany {
             .await
             .map_err(|e| {
                 error::map_not_found(e, &["ClusterNotFoundException"], "ContainerInstance", &key)
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
@@ -5813,6 +6112,324 @@ impl ContainerInstanceList {
 impl std::future::IntoFuture for ContainerInstanceList {
     type Output = Result<QuerySet<ContainerInstance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<ContainerInstance>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`ContainerInstanceManager::update_state`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ContainerInstanceUpdateState {
+    manager: ContainerInstanceManager,
+    input: UpdateContainerInstancesStateRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ContainerInstanceUpdateState {
+    fn new(
+        manager: ContainerInstanceManager,
+        input: UpdateContainerInstancesStateRequest,
+        key: String,
+    ) -> Self {
+        ContainerInstanceUpdateState {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
+        ContainerInstanceUpdateState {
+            manager,
+            input: UpdateContainerInstancesStateRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &UpdateContainerInstancesStateRequest {
+        &self.input
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to update. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
+        const OPERATION: &str = "UpdateContainerInstancesState";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.container_instances.is_none() {
+            return Err(Error::validation(
+                "UpdateContainerInstancesState needs `containerInstances`",
+            ));
+        }
+        if input.status.is_none() {
+            return Err(Error::validation(
+                "UpdateContainerInstancesState needs `status`",
+            ));
+        }
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .container_instances
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input
+                .container_instances
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            let named: Vec<&str> = ids
+                .iter()
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("ContainerInstance::objects().update_state: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().update_state: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().update_state: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
+            }
+        }
+        let session = self.manager.session()?;
+        if input
+            .container_instances
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::described(Vec::new()));
+        }
+        let keys = input.container_instances.take().unwrap_or_default();
+        let mut items = Vec::new();
+        for chunk in keys.chunks(10) {
+            let mut input = input.clone();
+            input.container_instances = Some(chunk.to_vec());
+            #[allow(unused_mut)]
+            let mut out = match call::<_, UpdateContainerInstancesStateResponse>(
+                &*session,
+                &super::SERVICE,
+                OPERATION,
+                None,
+                &input,
+            )
+            .await
+            .map_err(|e| {
+                error::map_not_found(e, &["ClusterNotFoundException"], "ContainerInstance", &key)
+            }) {
+                Ok(out) => out,
+                Err(e) if !items.is_empty() => {
+                    return Err(Error::Partial {
+                        service: super::SERVICE.name,
+                        operation: OPERATION.to_owned(),
+                        done: items
+                            .iter()
+                            .filter_map(|x: &ContainerInstance| x.arn().map(str::to_owned))
+                            .collect(),
+                        failures: vec![e],
+                    })
+                }
+                Err(e) => return Err(e),
+            };
+            if let Some(e) = error::partial_failure(
+                super::SERVICE.name,
+                OPERATION,
+                "ContainerInstance",
+                Some(&key),
+                out.failures
+                    .iter()
+                    .flatten()
+                    .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
+                true,
+                items
+                    .iter()
+                    .chain(out.container_instances.iter().flatten())
+                    .filter_map(|x| x.arn().map(str::to_owned))
+                    .collect(),
+            ) {
+                return Err(e);
+            }
+            #[allow(unused_mut)]
+            let mut page = out.container_instances.take().unwrap_or_default();
+            items.append(&mut page);
+        }
+        Ok(QuerySet::described(
+            items
+                .into_iter()
+                .map(|m| m.into_fetched(&session))
+                .collect(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for ContainerInstanceUpdateState {
+    type Output = Result<QuerySet<ContainerInstance>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<ContainerInstance>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`ContainerInstanceManager::deregister`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ContainerInstanceDeregister {
+    manager: ContainerInstanceManager,
+    input: DeregisterContainerInstanceRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl ContainerInstanceDeregister {
+    fn new(
+        manager: ContainerInstanceManager,
+        input: DeregisterContainerInstanceRequest,
+        key: String,
+    ) -> Self {
+        ContainerInstanceDeregister {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
+        ContainerInstanceDeregister {
+            manager,
+            input: DeregisterContainerInstanceRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &DeregisterContainerInstanceRequest {
+        &self.input
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to deregister. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// Forces the container instance to be deregistered. If you have tasks running on the container instance when you deregister it with the `force` option, these tasks remain running until you terminate the instance or the tasks stop through some other means, but they're orphaned (no longer monitored or accounted for by Amazon ECS). If an orphaned task on your container instance is part of an Amazon ECS service, then the service scheduler starts another copy of that task, on a different container instance if possible.
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.input.force = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<ContainerInstance> {
+        const OPERATION: &str = "DeregisterContainerInstance";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.container_instance.is_none() {
+            return Err(Error::validation(
+                "DeregisterContainerInstance needs `containerInstance`",
+            ));
+        }
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .container_instance
+                .as_deref()
+                .into_iter()
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input.container_instance.as_deref().into_iter().collect();
+            let named: Vec<&str> = ids
+                .iter()
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("ContainerInstance::objects().deregister: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().deregister: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().deregister: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
+            }
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeregisterContainerInstanceResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ClusterNotFoundException"], "ContainerInstance", &key)
+        })?;
+        #[allow(unused_mut)]
+        let mut item = out
+            .container_instance
+            .take()
+            .ok_or_else(|| Error::NotFound {
+                service: super::SERVICE.name,
+                resource: "ContainerInstance",
+                key: key.clone(),
+                code: None,
+                message: Some(format!("{OPERATION} returned no container_instance")),
+                request_id: None,
+            })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for ContainerInstanceDeregister {
+    type Output = Result<ContainerInstance>;
+    type IntoFuture = BoxFuture<'static, Result<ContainerInstance>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -6661,17 +7278,15 @@ impl CapacityProviderCreate {
         .await
         .map_err(|e| error::map_not_found(e, &[], "CapacityProvider", &key))?;
         #[allow(unused_mut)]
-        let mut item = out
-            .capacity_provider
-            .take()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "CapacityProvider",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no capacity_provider")),
-                request_id: None,
-            })?;
+        let mut item = out.capacity_provider.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "CapacityProvider",
+                1,
+                Vec::new(),
+            )
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -7666,13 +8281,8 @@ impl TaskSetCreate {
                     )
                 })?;
         #[allow(unused_mut)]
-        let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "TaskSet",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no task_set")),
-            request_id: None,
+        let mut item = out.task_set.take().ok_or_else(|| {
+            error::fewer_than_asked(super::SERVICE.name, OPERATION, "TaskSet", 1, Vec::new())
         })?;
         Ok(item.into_fetched(&session))
     }
@@ -8202,6 +8812,13 @@ impl ServiceRevisionGetMany {
                     "ServiceRevision",
                     &key,
                 )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
@@ -8551,6 +9168,13 @@ impl ServiceDeploymentGetMany {
                     ],
                     "ServiceDeployment",
                     &key,
+                )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
                 )
             })?;
             if let Some(e) = error::failures_to_error(
@@ -10401,6 +11025,13 @@ impl DaemonRevisionGetMany {
                     "DaemonRevision",
                     &key,
                 )
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
             })?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
@@ -11129,13 +11760,14 @@ impl ExpressGatewayServiceCreate {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out.service.take().ok_or_else(|| Error::NotFound {
-            service: super::SERVICE.name,
-            resource: "ExpressGatewayService",
-            key: key.clone(),
-            code: None,
-            message: Some(format!("{OPERATION} returned no service")),
-            request_id: None,
+        let mut item = out.service.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "ExpressGatewayService",
+                1,
+                Vec::new(),
+            )
         })?;
         Ok(item.into_fetched(&session))
     }

@@ -191,6 +191,33 @@ impl Cluster {
         request
     }
 
+    /// Calls `Cluster::objects().put_capacity_providers(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn put_capacity_providers(&self) -> ClusterPutCapacityProviders {
+        let manager = ClusterManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return ClusterPutCapacityProviders::failed(
+                manager,
+                Error::validation(
+                    "Cluster.put_capacity_providers needs `clusterArn`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.capacity_providers.clone() else {
+            return ClusterPutCapacityProviders::failed(
+                manager,
+                Error::validation(
+                    "Cluster.put_capacity_providers needs `capacityProviders`, which is not set",
+                ),
+            );
+        };
+        let Some(a2) = self.default_capacity_provider_strategy.clone() else {
+            return ClusterPutCapacityProviders::failed(manager, Error::validation("Cluster.put_capacity_providers needs `defaultCapacityProviderStrategy`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.put_capacity_providers(a0, a1, a2);
+        request
+    }
+
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
     pub(crate) const TRACKED: [&'static str; 3] =
@@ -306,6 +333,10 @@ impl Cluster {
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `capacity_providers`: change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)
+    /// - `default_capacity_provider_strategy`: change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)
+    ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Cluster` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
@@ -317,12 +348,7 @@ impl Cluster {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Cluster",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "UpdateCluster cannot change it",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Cluster", &fixed, &Self::IDENTITY, "UpdateCluster cannot change it", &[("capacity_providers", "change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)"), ("default_capacity_provider_strategy", "change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)")]));
             }
         }
         #[allow(unused_variables)]
@@ -378,6 +404,8 @@ impl Cluster {
     /// Deletes this model in AWS, passing the context it needs (clusterArn).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteCluster`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -389,7 +417,11 @@ impl Cluster {
             })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -506,22 +538,6 @@ impl TaskDefinition {
         static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile(":task-definition/(.+:[0-9]+)$"));
         transform::capture(&RE, self.task_definition_arn.as_deref())
-    }
-
-    /// Calls `TaskDefinition::objects().deregister(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
-    pub fn deregister(&self) -> TaskDefinitionDeregister {
-        let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.task_definition_arn.clone().filter(|v| !v.is_empty()) else {
-            return TaskDefinitionDeregister::failed(
-                manager,
-                Error::validation(
-                    "TaskDefinition.deregister needs `taskDefinitionArn`, which is not set",
-                ),
-            );
-        };
-        #[allow(unused_mut)]
-        let mut request = manager.deregister(a0);
-        request
     }
 
     /// The fields an update can send, which change tracking compares, in
@@ -1152,6 +1168,8 @@ impl Service {
     /// Deletes this model in AWS, passing the context it needs (serviceName, cluster, force).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteService`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1169,7 +1187,11 @@ impl Service {
         if let Some(v) = Some(true) {
             request = request.force(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -1720,6 +1742,8 @@ impl Task {
     /// Deletes this model in AWS, passing the context it needs (taskArn, cluster).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `StopTask`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1732,7 +1756,11 @@ impl Task {
         if let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) {
             request = request.cluster(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -2099,6 +2127,26 @@ impl ContainerInstance {
         request.send().await.map(Some)
     }
 
+    /// Calls `ContainerInstance::objects().deregister(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    pub fn deregister(&self) -> ContainerInstanceDeregister {
+        let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .container_instance_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ContainerInstanceDeregister::failed(
+                manager,
+                Error::validation(
+                    "ContainerInstance.deregister needs `containerInstanceArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.deregister(a0);
+        request
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -2448,6 +2496,8 @@ impl CapacityProvider {
     /// Deletes this model in AWS, passing the context it needs (name, cluster).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteCapacityProvider`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
@@ -2458,7 +2508,11 @@ impl CapacityProvider {
         if let Some(v) = self.cluster.clone().filter(|v| !v.is_empty()) {
             request = request.cluster(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -2820,6 +2874,8 @@ impl TaskSet {
     /// Deletes this model in AWS, passing the context it needs (clusterArn, serviceArn, taskSetArn, force).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteTaskSet`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -2848,7 +2904,11 @@ impl TaskSet {
         if let Some(v) = Some(true) {
             request = request.force(v);
         }
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())
@@ -4571,6 +4631,8 @@ impl ExpressGatewayService {
     /// Deletes this model in AWS, passing the context it needs (serviceArn).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteExpressGatewayService`), and a later `save()` would create it again.
+    /// When the answer has no tags, the model keeps its own, so saved again
+    /// it is recreated with them.
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -4584,7 +4646,11 @@ impl ExpressGatewayService {
             })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        let deleted = request.send().await?;
+        #[allow(unused_mut)]
+        let mut deleted = request.send().await?;
+        if deleted.tags.is_none() {
+            deleted.tags = self.tags.take();
+        }
         *self = deleted;
         self._state.mark_deleted();
         Ok(())

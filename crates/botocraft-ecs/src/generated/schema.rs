@@ -1571,6 +1571,20 @@ pub static Deployments: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static DeregisterContainerInstanceRequest: Shape = Shape {
+    name: "DeregisterContainerInstanceRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("containerInstance", &String),
+        Member::new("force", &BoxedBoolean),
+    ]),
+    xml_namespace: None,
+};
+pub static DeregisterContainerInstanceResponse: Shape = Shape {
+    name: "DeregisterContainerInstanceResponse",
+    kind: Kind::Structure(&[Member::new("containerInstance", &ContainerInstance)]),
+    xml_namespace: None,
+};
 pub static DeregisterTaskDefinitionRequest: Shape = Shape {
     name: "DeregisterTaskDefinitionRequest",
     kind: Kind::Structure(&[Member::new("taskDefinition", &String)]),
@@ -3497,6 +3511,20 @@ pub static ProxyConfigurationType: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static PutClusterCapacityProvidersRequest: Shape = Shape {
+    name: "PutClusterCapacityProvidersRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("capacityProviders", &StringList),
+        Member::new("defaultCapacityProviderStrategy", &CapacityProviderStrategy),
+    ]),
+    xml_namespace: None,
+};
+pub static PutClusterCapacityProvidersResponse: Shape = Shape {
+    name: "PutClusterCapacityProvidersResponse",
+    kind: Kind::Structure(&[Member::new("cluster", &Cluster)]),
+    xml_namespace: None,
+};
 pub static RegisterDaemonTaskDefinitionRequest: Shape = Shape {
     name: "RegisterDaemonTaskDefinitionRequest",
     kind: Kind::Structure(&[
@@ -4787,6 +4815,36 @@ pub static UpdateClusterRequest: Shape = Shape {
 pub static UpdateClusterResponse: Shape = Shape {
     name: "UpdateClusterResponse",
     kind: Kind::Structure(&[Member::new("cluster", &Cluster)]),
+    xml_namespace: None,
+};
+pub static UpdateClusterSettingsRequest: Shape = Shape {
+    name: "UpdateClusterSettingsRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("settings", &ClusterSettings),
+    ]),
+    xml_namespace: None,
+};
+pub static UpdateClusterSettingsResponse: Shape = Shape {
+    name: "UpdateClusterSettingsResponse",
+    kind: Kind::Structure(&[Member::new("cluster", &Cluster)]),
+    xml_namespace: None,
+};
+pub static UpdateContainerInstancesStateRequest: Shape = Shape {
+    name: "UpdateContainerInstancesStateRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("containerInstances", &StringList),
+        Member::new("status", &ContainerInstanceStatus),
+    ]),
+    xml_namespace: None,
+};
+pub static UpdateContainerInstancesStateResponse: Shape = Shape {
+    name: "UpdateContainerInstancesStateResponse",
+    kind: Kind::Structure(&[
+        Member::new("containerInstances", &ContainerInstances),
+        Member::new("failures", &Failures),
+    ]),
     xml_namespace: None,
 };
 pub static UpdateDaemonRequest: Shape = Shape {

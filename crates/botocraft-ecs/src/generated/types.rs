@@ -10231,6 +10231,85 @@ impl Described for DeleteClusterResponse {
     }
 }
 
+/// The `PutClusterCapacityProvidersRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutClusterCapacityProvidersRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to modify the capacity provider settings for. If you don't specify a cluster, the default cluster is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The name of one or more capacity providers to associate with the cluster.
+    #[serde(
+        rename = "capacityProviders",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub capacity_providers: Option<Vec<String>>,
+    /// The capacity provider strategy to use by default for the cluster.
+    #[serde(
+        rename = "defaultCapacityProviderStrategy",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+}
+
+impl Described for PutClusterCapacityProvidersRequest {
+    fn shape() -> &'static Shape {
+        &schema::PutClusterCapacityProvidersRequest
+    }
+}
+
+/// The `PutClusterCapacityProvidersResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutClusterCapacityProvidersResponse {
+    /// Details about the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+}
+
+impl Described for PutClusterCapacityProvidersResponse {
+    fn shape() -> &'static Shape {
+        &schema::PutClusterCapacityProvidersResponse
+    }
+}
+
+/// The `UpdateClusterSettingsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateClusterSettingsRequest {
+    /// The name of the cluster to modify the settings for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The setting to use by default for a cluster. This parameter is used to turn on CloudWatch Container Insights for a cluster. If this value is specified, it overrides the `containerInsights` value set with PutAccountSetting or PutAccountSettingDefault.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub settings: Option<Vec<ClusterSetting>>,
+}
+
+impl Described for UpdateClusterSettingsRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateClusterSettingsRequest
+    }
+}
+
+/// The `UpdateClusterSettingsResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateClusterSettingsResponse {
+    /// Details about the cluster
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+}
+
+impl Described for UpdateClusterSettingsResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateClusterSettingsResponse
+    }
+}
+
 /// The `DescribeTaskDefinitionRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeTaskDefinitionRequest {
@@ -11841,6 +11920,99 @@ pub struct ListContainerInstancesResponse {
 impl Described for ListContainerInstancesResponse {
     fn shape() -> &'static Shape {
         &schema::ListContainerInstancesResponse
+    }
+}
+
+/// The `UpdateContainerInstancesStateRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContainerInstancesStateRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to update. If you do not specify a cluster, the default cluster is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of up to 10 container instance IDs or full ARN entries.
+    #[serde(
+        rename = "containerInstances",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_instances: Option<Vec<String>>,
+    /// The container instance state to update the container instance with. The only valid values for this action are `ACTIVE` and `DRAINING`. A container instance can only be updated to `DRAINING` status once it has reached an `ACTIVE` state. If a container instance is in `REGISTERING`, `DEREGISTERING`, or `REGISTRATION_FAILED` state you can describe the container instance but can't update the container instance state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ContainerInstanceStatus>,
+}
+
+impl Described for UpdateContainerInstancesStateRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateContainerInstancesStateRequest
+    }
+}
+
+/// The `UpdateContainerInstancesStateResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContainerInstancesStateResponse {
+    /// The list of container instances.
+    #[serde(
+        rename = "containerInstances",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_instances: Option<Vec<ContainerInstance>>,
+    /// Any failures associated with the call.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for UpdateContainerInstancesStateResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateContainerInstancesStateResponse
+    }
+}
+
+/// The `DeregisterContainerInstanceRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeregisterContainerInstanceRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to deregister. If you do not specify a cluster, the default cluster is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The container instance ID or full ARN of the container instance to deregister. For more information about the ARN format, see Amazon Resource Name (ARN) in the Amazon ECS Developer Guide.
+    #[serde(
+        rename = "containerInstance",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_instance: Option<String>,
+    /// Forces the container instance to be deregistered. If you have tasks running on the container instance when you deregister it with the `force` option, these tasks remain running until you terminate the instance or the tasks stop through some other means, but they're orphaned (no longer monitored or accounted for by Amazon ECS). If an orphaned task on your container instance is part of an Amazon ECS service, then the service scheduler starts another copy of that task, on a different container instance if possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+impl Described for DeregisterContainerInstanceRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeregisterContainerInstanceRequest
+    }
+}
+
+/// The `DeregisterContainerInstanceResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeregisterContainerInstanceResponse {
+    /// The container instance that was deregistered.
+    #[serde(
+        rename = "containerInstance",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_instance: Option<ContainerInstance>,
+}
+
+impl Described for DeregisterContainerInstanceResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeregisterContainerInstanceResponse
     }
 }
 

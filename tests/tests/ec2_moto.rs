@@ -2459,6 +2459,41 @@ async fn subnet_and_interface_attribute_edits_are_sent_by_save() {
     assert_eq!(groups, [ssh.group_id.clone().unwrap()]);
 }
 
+/// A new network interface given a security group by name only (the create
+/// takes ids) is refused, and no interface is created.
+#[tokio::test]
+async fn a_new_interface_with_a_group_by_name_is_refused() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let vpc = create_vpc(&moto, "eni-named").await;
+    let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "eni-named").await;
+    let web = create_group(&moto, &vpc, "eni-named-web", Vec::new()).await;
+    let count = || async {
+        botocraft::ec2::NetworkInterface::objects()
+            .using(s)
+            .list()
+            .await
+            .expect("list")
+            .len()
+    };
+    let before = count().await;
+    let mut named = botocraft::ec2::NetworkInterface {
+        subnet_id: subnet.subnet_id.clone(),
+        groups: Some(vec![GroupIdentifier {
+            group_id: None,
+            group_name: web.group_name.clone(),
+        }]),
+        ..Default::default()
+    }
+    .using(s);
+    let err = named.save().await.expect_err("a group by name");
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("group_id"), "{err}");
+    assert_eq!(count().await, before, "no interface was created");
+}
+
 /// Edits that other operations make (routes, a VPC's DHCP options, an
 /// address's association, a NAT gateway's addresses) are refused by
 /// `save()` with the call to use, and AWS is left as it was.

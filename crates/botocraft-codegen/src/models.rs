@@ -1838,16 +1838,41 @@ impl<'a> Emitter<'a> {
                 let ctx = format!("{name}.{}", m.name);
                 let f = self.field(&m.input_fields, member, &ctx)?;
                 let mfields = self.model_fields(model);
-                let v = self
-                    .value_expr(model, &mfields, source, &ctx)?
-                    .replace("self.", "model.");
-                if source.contains("[].") {
-                    // Only a non-empty projection is sent (an empty list can mean "none" to AWS).
+                if let Some((list, member)) = source.split_once("[].") {
+                    // Every element must hold the member: one without it is
+                    // refused, never skipped (a security group given by name
+                    // to a call that takes ids would leave the resource with
+                    // the default group). Only a non-empty projection is sent
+                    // (an empty list can mean "none" to AWS).
+                    let lf = self.field(&mfields, list, &ctx)?;
+                    let elem_shape = &self.model.shapes[&lf.shape]
+                        .member
+                        .as_ref()
+                        .ok_or(format!("{ctx}: {list} is not a list"))?
+                        .shape;
+                    let efields = self.types.fields(elem_shape);
+                    let ef = self.field(&efields, member, &ctx)?;
+                    let value = if ef.ty == "String" {
+                        format!("x.{}.clone().filter(|v| !v.is_empty())", ef.ident)
+                    } else {
+                        format!("x.{}.clone()", ef.ident)
+                    };
+                    let field = names::bare(&lf.ident);
+                    let wanted = names::bare(&ef.ident);
+                    let message = format!(
+                        "{name}.{field}: every element needs its `{wanted}` ({} takes `{member}`), but the one at index {{}} has none ({{:?}}); nothing was sent",
+                        m.def.operation
+                    );
                     init.push(format!(
-                        "if let Some(v) = {v}.filter(|v| !v.is_empty()) {{ input.{} = Some(v); }}",
-                        f.ident
+                        "{{ let mut projected = Vec::new(); for (i, x) in model.{list_id}.iter().flatten().enumerate() {{ match {value} {{ Some(v) => projected.push(v), None => return {b}::failed(self.clone(), Error::validation(format!({message:?}, i, x))) }} }} if !projected.is_empty() {{ input.{} = Some(projected); }} }}",
+                        f.ident,
+                        list_id = lf.ident,
+                        b = m.builder,
                     ));
                 } else {
+                    let v = self
+                        .value_expr(model, &mfields, source, &ctx)?
+                        .replace("self.", "model.");
                     // A field of a sub-structure: the model keeps the peer's VPC in
                     // `AccepterVpcInfo`, the request wants it as `PeerVpcId`.
                     let (outer, inner) = source.split_once('.').unwrap_or_default();

@@ -3648,18 +3648,6 @@ impl InstanceManager {
         input.private_ip_address = model.private_ip_address.clone();
         input.client_token = model.client_token.clone();
         input.ebs_optimized = model.ebs_optimized.clone();
-        if let Some(v) = Some(
-            model
-                .security_groups
-                .iter()
-                .flatten()
-                .filter_map(|x| x.group_id.clone())
-                .collect::<Vec<_>>(),
-        )
-        .filter(|v| !v.is_empty())
-        {
-            input.security_group_ids = Some(v);
-        }
         match crate::ext::instance_block_device_mappings(model) {
             Ok(Some(v)) => input.block_device_mappings = Some(v),
             Ok(None) => {}
@@ -3682,6 +3670,11 @@ impl InstanceManager {
         }
         match crate::ext::instance_network_interfaces(model) {
             Ok(Some(v)) => input.network_interfaces = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match crate::ext::instance_security_group_ids(model) {
+            Ok(Some(v)) => input.security_group_ids = Some(v),
             Ok(None) => {}
             Err(e) => return InstanceCreate::failed(self.clone(), e),
         }
@@ -17930,17 +17923,14 @@ impl NetworkInterfaceManager {
         input.subnet_id = model.subnet_id.clone();
         input.description = model.description.clone();
         input.private_ip_address = model.private_ip_address.clone();
-        if let Some(v) = Some(
-            model
-                .groups
-                .iter()
-                .flatten()
-                .filter_map(|x| x.group_id.clone())
-                .collect::<Vec<_>>(),
-        )
-        .filter(|v| !v.is_empty())
         {
-            input.groups = Some(v);
+            let mut projected = Vec::new();
+            for (i, x) in model.groups.iter().flatten().enumerate() {
+                match x.group_id.clone().filter(|v| !v.is_empty()) { Some(v) => projected.push(v), None => return NetworkInterfaceCreate::failed(self.clone(), Error::validation(format!("NetworkInterface.groups: every element needs its `group_id` (CreateNetworkInterface takes `GroupId`), but the one at index {} has none ({:?}); nothing was sent", i, x))) }
+            }
+            if !projected.is_empty() {
+                input.groups = Some(projected);
+            }
         }
         match crate::ext::network_interface_creation_type(model) {
             Ok(Some(v)) => input.interface_type = Some(v),
@@ -26156,17 +26146,14 @@ impl VpcEndpointManager {
         input.service_network_arn = model.service_network_arn.clone();
         input.resource_configuration_arn = model.resource_configuration_arn.clone();
         input.service_region = model.service_region.clone();
-        if let Some(v) = Some(
-            model
-                .groups
-                .iter()
-                .flatten()
-                .filter_map(|x| x.group_id.clone())
-                .collect::<Vec<_>>(),
-        )
-        .filter(|v| !v.is_empty())
         {
-            input.security_group_ids = Some(v);
+            let mut projected = Vec::new();
+            for (i, x) in model.groups.iter().flatten().enumerate() {
+                match x.group_id.clone().filter(|v| !v.is_empty()) { Some(v) => projected.push(v), None => return VpcEndpointCreate::failed(self.clone(), Error::validation(format!("VpcEndpoint.groups: every element needs its `group_id` (CreateVpcEndpoint takes `GroupId`), but the one at index {} has none ({:?}); nothing was sent", i, x))) }
+            }
+            if !projected.is_empty() {
+                input.security_group_ids = Some(projected);
+            }
         }
         match botocraft_core::serde_util::convert(
             &botocraft_core::serde_util::unless_empty(&model.dns_options),

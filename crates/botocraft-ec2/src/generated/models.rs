@@ -300,6 +300,8 @@ impl Vpc {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `dhcp_options_id` (which neither CreateVpc nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -741,6 +743,10 @@ impl Subnet {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// For a new model, `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch` (CreateSubnet has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Subnet exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Subnet.
+    ///
+    /// A new model holding `customer_owned_ipv4_pool`, `enable_lni_at_device_index`, `map_customer_owned_ip_on_launch` (which neither CreateSubnet nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -778,7 +784,57 @@ impl Subnet {
                 PrimaryModel::as_saved(self)
             }
         } else {
-            manager.create(self).send().await?
+            {
+                let mut created = manager.create(self).send().await?;
+                // What CreateSubnet cannot send, applied through the update path: only
+                // the fields that differ from what it answered are sent.
+                if self.map_public_ip_on_launch.is_some() {
+                    created.map_public_ip_on_launch = self.map_public_ip_on_launch.clone();
+                }
+                if self.assign_ipv6_address_on_creation.is_some() {
+                    created.assign_ipv6_address_on_creation =
+                        self.assign_ipv6_address_on_creation.clone();
+                }
+                if self.enable_dns64.is_some() {
+                    created.enable_dns64 = self.enable_dns64.clone();
+                }
+                if botocraft_core::serde_util::unless_empty(
+                    &self.private_dns_name_options_on_launch,
+                )
+                .is_some()
+                {
+                    created.private_dns_name_options_on_launch =
+                        self.private_dns_name_options_on_launch.clone();
+                }
+                let changed = created.changed_fields();
+                if changed.is_empty() {
+                    created
+                } else {
+                    match crate::ext::subnet_update(&created, &changed)
+                        .await
+                        .map(|()| PrimaryModel::as_saved(&created))
+                    {
+                        Ok(fresh) => fresh,
+                        Err(e) => {
+                            // The resource exists: the model becomes it, still
+                            // asking for these fields, so save() again updates it.
+                            if self.tags.is_some() {
+                                created.tags = self.tags.clone();
+                            }
+                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                            *self = created;
+                            return Err(botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Subnet",
+                                "CreateSubnet",
+                                &id,
+                                &changed,
+                                e,
+                            ));
+                        }
+                    }
+                }
+            }
         };
         let desired = self.tag_map();
         let carried = if persisted {
@@ -1240,7 +1296,7 @@ impl PrimaryModel for Instance {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 25, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+            std::array::from_fn::<_, 30, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -1490,7 +1546,7 @@ impl Instance {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 22] = [
+    const FIXED: [&'static str; 27] = [
         "instance_id",
         "image_id",
         "kernel_id",
@@ -1512,14 +1568,19 @@ impl Instance {
         "maintenance_options",
         "network_performance_options",
         "operator",
+        "elastic_gpu_associations",
+        "elastic_inference_accelerator_associations",
+        "licenses",
         "secondary_interfaces",
+        "ena_support",
+        "sriov_net_support",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["instance_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 22] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 27] {
         [
             botocraft_core::fingerprint(&self.instance_id),
             botocraft_core::fingerprint(&self.image_id),
@@ -1542,7 +1603,12 @@ impl Instance {
             botocraft_core::fingerprint(&self.maintenance_options),
             botocraft_core::fingerprint(&self.network_performance_options),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.elastic_gpu_associations),
+            botocraft_core::fingerprint(&self.elastic_inference_accelerator_associations),
+            botocraft_core::fingerprint(&self.licenses),
             botocraft_core::fingerprint(&self.secondary_interfaces),
+            botocraft_core::fingerprint(&self.ena_support),
+            botocraft_core::fingerprint(&self.sriov_net_support),
         ]
     }
 
@@ -1610,6 +1676,10 @@ impl Instance {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// For a new model, `source_dest_check` (RunInstances has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Instance exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Instance.
+    ///
+    /// A new model holding `ena_support`, `sriov_net_support`, `elastic_gpu_associations`, `elastic_inference_accelerator_associations`, `licenses`, `secondary_interfaces` (which neither RunInstances nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -1617,7 +1687,9 @@ impl Instance {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `ena_support`: change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)
     /// - `security_groups`: change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)
+    /// - `sriov_net_support`: change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Instance` that exists, say one read
@@ -1630,7 +1702,7 @@ impl Instance {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
             }
         }
         #[allow(unused_variables)]
@@ -1645,7 +1717,42 @@ impl Instance {
                 PrimaryModel::as_saved(self)
             }
         } else {
-            manager.create(self).send().await?
+            {
+                let mut created = manager.create(self).send().await?;
+                // What RunInstances cannot send, applied through the update path: only
+                // the fields that differ from what it answered are sent.
+                if self.source_dest_check.is_some() {
+                    created.source_dest_check = self.source_dest_check.clone();
+                }
+                let changed = created.changed_fields();
+                if changed.is_empty() {
+                    created
+                } else {
+                    match crate::ext::instance_update(&created, &changed)
+                        .await
+                        .map(|()| PrimaryModel::as_saved(&created))
+                    {
+                        Ok(fresh) => fresh,
+                        Err(e) => {
+                            // The resource exists: the model becomes it, still
+                            // asking for these fields, so save() again updates it.
+                            if self.tags.is_some() {
+                                created.tags = self.tags.clone();
+                            }
+                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                            *self = created;
+                            return Err(botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Instance",
+                                "RunInstances",
+                                &id,
+                                &changed,
+                                e,
+                            ));
+                        }
+                    }
+                }
+            }
         };
         let desired = self.tag_map();
         let carried = if persisted {
@@ -2113,18 +2220,31 @@ impl Ami {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = ["image_id", "name", "description", "block_device_mappings"];
+    const FIXED: [&'static str; 8] = [
+        "image_id",
+        "name",
+        "description",
+        "block_device_mappings",
+        "deprecation_time",
+        "deregistration_protection",
+        "imds_support",
+        "public",
+    ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 2] = ["image_id", "name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.image_id),
             botocraft_core::fingerprint(&self.name),
             botocraft_core::fingerprint(&self.description),
             botocraft_core::fingerprint(&self.block_device_mappings),
+            botocraft_core::fingerprint(&self.deprecation_time),
+            botocraft_core::fingerprint(&self.deregistration_protection),
+            botocraft_core::fingerprint(&self.imds_support),
+            botocraft_core::fingerprint(&self.public),
         ]
     }
 
@@ -2190,6 +2310,8 @@ impl Ami {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `deprecation_time`, `deregistration_protection`, `imds_support`, `public` (which neither CreateImage nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -2197,7 +2319,11 @@ impl Ami {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `deprecation_time`: change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)
+    /// - `deregistration_protection`: change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)
     /// - `description`: change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)
+    /// - `imds_support`: change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)
+    /// - `public`: change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Ami` that exists, say one read
@@ -2210,7 +2336,7 @@ impl Ami {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Ami", &fixed, &Self::IDENTITY, "AWS has no update operation for an Ami", &[("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Ami", &fixed, &Self::IDENTITY, "AWS has no update operation for an Ami", &[("deprecation_time", "change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)"), ("deregistration_protection", "change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"), ("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)"), ("imds_support", "change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"), ("public", "change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)")]));
             }
         }
         #[allow(unused_variables)]
@@ -2574,6 +2700,8 @@ impl InternetGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// A new model holding `attachments` (which neither CreateInternetGateway nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -2957,17 +3085,24 @@ impl RouteTable {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = ["route_table_id", "vpc_id", "associations", "routes"];
+    const FIXED: [&'static str; 5] = [
+        "route_table_id",
+        "vpc_id",
+        "associations",
+        "propagating_vgws",
+        "routes",
+    ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["route_table_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.route_table_id),
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.associations),
+            botocraft_core::fingerprint(&self.propagating_vgws),
             botocraft_core::fingerprint(&self.routes),
         ]
     }
@@ -3038,6 +3173,8 @@ impl RouteTable {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `associations`, `propagating_vgws`, `routes` (which neither CreateRouteTable nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -3046,6 +3183,7 @@ impl RouteTable {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `associations`: change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)
+    /// - `propagating_vgws`: change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)
     /// - `routes`: change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
@@ -3059,7 +3197,7 @@ impl RouteTable {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("RouteTable", &fixed, &Self::IDENTITY, "AWS has no update operation for a RouteTable", &[("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("RouteTable", &fixed, &Self::IDENTITY, "AWS has no update operation for a RouteTable", &[("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("propagating_vgws", "change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")]));
             }
         }
         #[allow(unused_variables)]
@@ -3894,6 +4032,8 @@ impl Address {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `instance_id`, `network_interface_id`, `private_ip_address` (which neither AllocateAddress nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -4046,7 +4186,7 @@ impl PrimaryModel for Volume {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 14, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
+            std::array::from_fn::<_, 15, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
         ))
     }
 
@@ -4197,7 +4337,7 @@ impl Volume {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 9] = [
+    const FIXED: [&'static str; 10] = [
         "volume_id",
         "availability_zone",
         "availability_zone_id",
@@ -4207,13 +4347,14 @@ impl Volume {
         "snapshot_id",
         "volume_initialization_rate",
         "operator",
+        "attachments",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["volume_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
         [
             botocraft_core::fingerprint(&self.volume_id),
             botocraft_core::fingerprint(&self.availability_zone),
@@ -4224,6 +4365,7 @@ impl Volume {
             botocraft_core::fingerprint(&self.snapshot_id),
             botocraft_core::fingerprint(&self.volume_initialization_rate),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.attachments),
         ]
     }
 
@@ -4289,11 +4431,16 @@ impl Volume {
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
     ///
+    /// A new model holding `attachments` (which neither CreateVolume nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `attachments`: attach it with `Volume::objects().attach(..)` and detach it with `.detach(..)` (AttachVolume, DetachVolume)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Volume` that exists, say one read
@@ -4306,12 +4453,7 @@ impl Volume {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Volume",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "ModifyVolume cannot change it",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Volume", &fixed, &Self::IDENTITY, "ModifyVolume cannot change it", &[("attachments", "attach it with `Volume::objects().attach(..)` and detach it with `.detach(..)` (AttachVolume, DetachVolume)")]));
             }
         }
         #[allow(unused_variables)]
@@ -4785,18 +4927,25 @@ impl Snapshot {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = ["snapshot_id", "description", "outpost_arn", "volume_id"];
+    const FIXED: [&'static str; 5] = [
+        "snapshot_id",
+        "description",
+        "outpost_arn",
+        "volume_id",
+        "storage_tier",
+    ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["snapshot_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.snapshot_id),
             botocraft_core::fingerprint(&self.description),
             botocraft_core::fingerprint(&self.outpost_arn),
             botocraft_core::fingerprint(&self.volume_id),
+            botocraft_core::fingerprint(&self.storage_tier),
         ]
     }
 
@@ -4862,11 +5011,16 @@ impl Snapshot {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `storage_tier` (which neither CreateSnapshot nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `storage_tier`: change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Snapshot` that exists, say one read
@@ -4879,12 +5033,7 @@ impl Snapshot {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Snapshot",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a Snapshot",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Snapshot", &fixed, &Self::IDENTITY, "AWS has no update operation for a Snapshot", &[("storage_tier", "change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)")]));
             }
         }
         #[allow(unused_variables)]
@@ -5579,6 +5728,8 @@ impl LaunchTemplate {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `default_version_number` (which neither CreateLaunchTemplate nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -5791,12 +5942,13 @@ impl LaunchTemplateVersion {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 5] = [
+    const FIXED: [&'static str; 6] = [
         "launch_template_id",
         "version_number",
         "launch_template_name",
         "version_description",
         "launch_template_data",
+        "default_version",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -5807,13 +5959,14 @@ impl LaunchTemplateVersion {
     ];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.launch_template_id),
             botocraft_core::fingerprint(&self.version_number),
             botocraft_core::fingerprint(&self.launch_template_name),
             botocraft_core::fingerprint(&self.version_description),
             botocraft_core::fingerprint(&self.launch_template_data),
+            botocraft_core::fingerprint(&self.default_version),
         ]
     }
 
@@ -5881,11 +6034,16 @@ impl LaunchTemplateVersion {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `default_version` (which neither CreateLaunchTemplateVersion nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `default_version`: make it the default with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate); a new version is not the default
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplateVersion` that exists, say one read
@@ -5898,12 +6056,7 @@ impl LaunchTemplateVersion {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "LaunchTemplateVersion",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a LaunchTemplateVersion",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("LaunchTemplateVersion", &fixed, &Self::IDENTITY, "AWS has no update operation for a LaunchTemplateVersion", &[("default_version", "make it the default with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate); a new version is not the default")]));
             }
         }
         #[allow(unused_variables)]
@@ -5975,7 +6128,7 @@ impl PrimaryModel for NetworkInterface {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 13, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+            std::array::from_fn::<_, 16, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -6174,7 +6327,7 @@ impl NetworkInterface {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 10] = [
+    const FIXED: [&'static str; 13] = [
         "network_interface_id",
         "subnet_id",
         "private_ip_address",
@@ -6184,14 +6337,17 @@ impl NetworkInterface {
         "private_ip_addresses",
         "ipv6_addresses",
         "operator",
+        "connection_tracking_configuration",
+        "association",
         "attachment",
+        "public_ip_dns_name_options",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["network_interface_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 13] {
         [
             botocraft_core::fingerprint(&self.network_interface_id),
             botocraft_core::fingerprint(&self.subnet_id),
@@ -6202,7 +6358,10 @@ impl NetworkInterface {
             botocraft_core::fingerprint(&self.private_ip_addresses),
             botocraft_core::fingerprint(&self.ipv6_addresses),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.connection_tracking_configuration),
+            botocraft_core::fingerprint(&self.association),
             botocraft_core::fingerprint(&self.attachment),
+            botocraft_core::fingerprint(&self.public_ip_dns_name_options),
         ]
     }
 
@@ -6277,6 +6436,10 @@ impl NetworkInterface {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// For a new model, `source_dest_check` (CreateNetworkInterface has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the NetworkInterface exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created NetworkInterface.
+    ///
+    /// A new model holding `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration` (which neither CreateNetworkInterface nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -6284,8 +6447,10 @@ impl NetworkInterface {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `association`: associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)
     /// - `attachment`: change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)
     /// - `private_ip_addresses`: change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)
+    /// - `public_ip_dns_name_options`: change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `NetworkInterface` that exists, say one read
@@ -6298,7 +6463,7 @@ impl NetworkInterface {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)")]));
             }
         }
         #[allow(unused_variables)]
@@ -6313,7 +6478,42 @@ impl NetworkInterface {
                 PrimaryModel::as_saved(self)
             }
         } else {
-            manager.create(self).send().await?
+            {
+                let mut created = manager.create(self).send().await?;
+                // What CreateNetworkInterface cannot send, applied through the update path: only
+                // the fields that differ from what it answered are sent.
+                if self.source_dest_check.is_some() {
+                    created.source_dest_check = self.source_dest_check.clone();
+                }
+                let changed = created.changed_fields();
+                if changed.is_empty() {
+                    created
+                } else {
+                    match crate::ext::network_interface_update(&created, &changed)
+                        .await
+                        .map(|()| PrimaryModel::as_saved(&created))
+                    {
+                        Ok(fresh) => fresh,
+                        Err(e) => {
+                            // The resource exists: the model becomes it, still
+                            // asking for these fields, so save() again updates it.
+                            if self.tag_set.is_some() {
+                                created.tag_set = self.tag_set.clone();
+                            }
+                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                            *self = created;
+                            return Err(botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "NetworkInterface",
+                                "CreateNetworkInterface",
+                                &id,
+                                &changed,
+                                e,
+                            ));
+                        }
+                    }
+                }
+            }
         };
         let desired = self.tag_map();
         let carried = if persisted {
@@ -6772,6 +6972,8 @@ impl NetworkAcl {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// A new model holding `associations`, `entries` (which neither CreateNetworkAcl nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -8100,6 +8302,8 @@ impl VpnGateway {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `vpc_attachments` (which neither CreateVpnGateway nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -9224,7 +9428,7 @@ impl VpnConnection {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 7] = [
+    const FIXED: [&'static str; 8] = [
         "vpn_connection_id",
         "customer_gateway_id",
         "vpn_gateway_id",
@@ -9232,13 +9436,14 @@ impl VpnConnection {
         "vpn_concentrator_id",
         "type",
         "options",
+        "routes",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["vpn_connection_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.vpn_connection_id),
             botocraft_core::fingerprint(&self.customer_gateway_id),
@@ -9247,6 +9452,7 @@ impl VpnConnection {
             botocraft_core::fingerprint(&self.vpn_concentrator_id),
             botocraft_core::fingerprint(&self.r#type),
             botocraft_core::fingerprint(&self.options),
+            botocraft_core::fingerprint(&self.routes),
         ]
     }
 
@@ -9319,6 +9525,8 @@ impl VpnConnection {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `routes`, `options` (which neither CreateVpnConnection nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -9327,6 +9535,7 @@ impl VpnConnection {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `customer_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)
+    /// - `routes`: change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)
     /// - `transit_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)
     /// - `vpn_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)
     ///
@@ -9341,7 +9550,7 @@ impl VpnConnection {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("VpnConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnConnection", &[("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("VpnConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnConnection", &[("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("routes", "change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")]));
             }
         }
         #[allow(unused_variables)]

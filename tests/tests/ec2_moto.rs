@@ -2190,6 +2190,14 @@ async fn security_group_created_with_a_bad_rule_is_kept_and_saved_again() {
     let err = sg.save().await.expect_err("an invalid CIDR");
     assert_eq!(err.code(), Some("InvalidParameterValue"), "{err}");
     let id = sg.group_id.clone().expect("the created group's id");
+    // The error says the group exists, as for any create save() completes.
+    match &err {
+        Error::Partial { done, .. } => assert!(
+            done[0].contains(&format!("CreateSecurityGroup created SecurityGroup {id}")),
+            "{done:?}"
+        ),
+        other => panic!("expected Error::Partial, got {other:?}"),
+    }
 
     sg.ip_permissions = Some(vec![rule("tcp", Some(22), "10.0.0.0/8")]);
     sg.save()

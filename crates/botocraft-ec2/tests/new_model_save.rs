@@ -8,7 +8,7 @@ mod common;
 use botocraft_core::{Error, PrimaryModel};
 use botocraft_ec2::{
     Address, Instance, InstanceType, InternetGateway, InternetGatewayAttachment, NetworkInterface,
-    Route, RouteTable, Subnet, Tag,
+    Route, RouteTable, Subnet, SubnetState, Tag,
 };
 use common::{assert_validation, fx, new_in};
 
@@ -215,4 +215,31 @@ async fn a_new_address_naming_an_instance_is_refused_unsent() {
     assert_validation(a.save().await, "`instance_id` is set");
     assert_validation(a.save().await, "address.associate()");
     f.nothing_sent();
+}
+
+/// A copy of a described subnet (cleared of its id and ARN) holds what AWS
+/// reported: what it only reports is ignored, a value equal to what
+/// CreateSubnet answered (`map_customer_owned_ip_on_launch: false`) sends
+/// nothing, and the one that differs is sent after the create.
+#[tokio::test]
+async fn a_copy_of_a_described_subnet_sends_only_what_differs() {
+    let f = fx("new_subnet_copy");
+    let mut s = Subnet {
+        vpc_id: Some("vpc-1".into()),
+        cidr_block: Some("10.0.3.0/24".into()),
+        state: Some(SubnetState::Available),
+        owner_id: Some("123456789012".into()),
+        available_ip_address_count: Some(251),
+        default_for_az: Some(false),
+        map_public_ip_on_launch: Some(true),
+        map_customer_owned_ip_on_launch: Some(false),
+        enable_dns64: None,
+        ..Default::default()
+    }
+    .using(&f.session);
+    s.save().await.unwrap();
+    assert_eq!(f.operations(), ["CreateSubnet", "ModifySubnetAttribute"]);
+    assert_eq!(f.sent()[1].body["MapPublicIpOnLaunch.Value"], "true");
+    assert_eq!(s.state, Some(SubnetState::Pending));
+    f.done();
 }

@@ -1372,19 +1372,6 @@ impl SubnetManager {
         input.outpost_arn = model.outpost_arn.clone();
         input.vpc_id = model.vpc_id.clone();
         input.ipv6_native = model.ipv6_native.clone();
-        if model
-            .customer_owned_ipv4_pool
-            .as_deref()
-            .is_some_and(|v| !v.is_empty())
-        {
-            return SubnetCreate::failed(self.clone(), Error::validation("Subnet: `customer_owned_ipv4_pool` is set, but CreateSubnet cannot send it and save() does not apply it after the create: clear it to create the Subnet, then change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)"));
-        }
-        if model.enable_lni_at_device_index.is_some() {
-            return SubnetCreate::failed(self.clone(), Error::validation("Subnet: `enable_lni_at_device_index` is set, but CreateSubnet cannot send it and save() does not apply it after the create: clear it to create the Subnet, then change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)` or `.disable_lni_at_device_index(..)` (ModifySubnetAttribute)"));
-        }
-        if model.map_customer_owned_ip_on_launch.is_some() {
-            return SubnetCreate::failed(self.clone(), Error::validation("Subnet: `map_customer_owned_ip_on_launch` is set, but CreateSubnet cannot send it and save() does not apply it after the create: clear it to create the Subnet, then change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)"));
-        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("subnet")),

@@ -523,7 +523,7 @@ impl PrimaryModel for Subnet {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 14, _>(|i| if i < 4 { tracked[i] } else { fixed[i - 4] }),
+            std::array::from_fn::<_, 14, _>(|i| if i < 7 { tracked[i] } else { fixed[i - 7] }),
         ))
     }
 
@@ -611,20 +611,26 @@ impl Subnet {
 
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
-    pub(crate) const TRACKED: [&'static str; 4] = [
+    pub(crate) const TRACKED: [&'static str; 7] = [
         "map_public_ip_on_launch",
         "assign_ipv6_address_on_creation",
         "enable_dns64",
         "private_dns_name_options_on_launch",
+        "map_customer_owned_ip_on_launch",
+        "customer_owned_ipv4_pool",
+        "enable_lni_at_device_index",
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 4] {
+    fn fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.map_public_ip_on_launch),
             botocraft_core::fingerprint(&self.assign_ipv6_address_on_creation),
             botocraft_core::fingerprint(&self.enable_dns64),
             botocraft_core::fingerprint(&self.private_dns_name_options_on_launch),
+            botocraft_core::fingerprint(&self.map_customer_owned_ip_on_launch),
+            botocraft_core::fingerprint(&self.customer_owned_ipv4_pool),
+            botocraft_core::fingerprint(&self.enable_lni_at_device_index),
         ]
     }
 
@@ -644,7 +650,7 @@ impl Subnet {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 10] = [
+    const FIXED: [&'static str; 7] = [
         "subnet_id",
         "availability_zone",
         "availability_zone_id",
@@ -652,16 +658,13 @@ impl Subnet {
         "outpost_arn",
         "vpc_id",
         "ipv6_native",
-        "customer_owned_ipv4_pool",
-        "enable_lni_at_device_index",
-        "map_customer_owned_ip_on_launch",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["subnet_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.availability_zone),
@@ -670,9 +673,6 @@ impl Subnet {
             botocraft_core::fingerprint(&self.outpost_arn),
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.ipv6_native),
-            botocraft_core::fingerprint(&self.customer_owned_ipv4_pool),
-            botocraft_core::fingerprint(&self.enable_lni_at_device_index),
-            botocraft_core::fingerprint(&self.map_customer_owned_ip_on_launch),
         ]
     }
 
@@ -683,7 +683,7 @@ impl Subnet {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
                 Some(b),
-                4,
+                7,
                 &Self::FIXED,
                 self.fixed_fingerprints(),
             ),
@@ -737,26 +737,19 @@ impl Subnet {
     ///
     /// AWS has no update operation for a `Subnet`: for one that came from AWS,
     /// `save()` sends changes to
-    /// `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`
+    /// `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`
     /// through the manager's operations for them, writes tag edits (with
     /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
-    /// For a new model, `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch` (CreateSubnet has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Subnet exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Subnet.
-    ///
-    /// A new model holding `customer_owned_ipv4_pool`, `enable_lni_at_device_index`, `map_customer_owned_ip_on_launch` (which neither CreateSubnet nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    /// For a new model, `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index` (CreateSubnet has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Subnet exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Subnet.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
-    ///
-    /// Fields `save()` does not send, and how to change them:
-    /// - `customer_owned_ipv4_pool`: change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)
-    /// - `enable_lni_at_device_index`: change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)` or `.disable_lni_at_device_index(..)` (ModifySubnetAttribute)
-    /// - `map_customer_owned_ip_on_launch`: change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Subnet` that exists, say one read
@@ -769,7 +762,7 @@ impl Subnet {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`", &[("customer_owned_ipv4_pool", "change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)"), ("enable_lni_at_device_index", "change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)` or `.disable_lni_at_device_index(..)` (ModifySubnetAttribute)"), ("map_customer_owned_ip_on_launch", "change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`"));
             }
         }
         #[allow(unused_variables)]
@@ -805,6 +798,20 @@ impl Subnet {
                 {
                     created.private_dns_name_options_on_launch =
                         self.private_dns_name_options_on_launch.clone();
+                }
+                if self.map_customer_owned_ip_on_launch.is_some() {
+                    created.map_customer_owned_ip_on_launch =
+                        self.map_customer_owned_ip_on_launch.clone();
+                }
+                if self
+                    .customer_owned_ipv4_pool
+                    .as_deref()
+                    .is_some_and(|v| !v.is_empty())
+                {
+                    created.customer_owned_ipv4_pool = self.customer_owned_ipv4_pool.clone();
+                }
+                if self.enable_lni_at_device_index.is_some() {
+                    created.enable_lni_at_device_index = self.enable_lni_at_device_index.clone();
                 }
                 let changed = created.changed_fields();
                 if changed.is_empty() {

@@ -2205,6 +2205,14 @@ async fn security_group_created_with_a_bad_rule_is_kept_and_saved_again() {
     let err = sg.save().await.expect_err("an invalid CIDR");
     assert_eq!(err.code(), Some("InvalidParameterValue"), "{err}");
     let id = sg.group_id.clone().expect("the created group's id");
+    // The error says the group exists, as for any create save() completes.
+    match &err {
+        Error::Partial { done, .. } => assert!(
+            done[0].contains(&format!("CreateSecurityGroup created SecurityGroup {id}")),
+            "{done:?}"
+        ),
+        other => panic!("expected Error::Partial, got {other:?}"),
+    }
 
     sg.ip_permissions = Some(vec![rule("tcp", Some(22), "10.0.0.0/8")]);
     sg.save()
@@ -2359,7 +2367,8 @@ async fn get_many_missing_is_not_found_and_empty_ids_are_refused() {
 
 /// A VPC written to JSON and read back is not created a second time by
 /// `save()`: the account keeps one VPC with the original id. Cleared of its
-/// id, the same model creates a new one.
+/// id and of what CreateVpc cannot send (its DHCP options), the same model
+/// creates a new one.
 #[tokio::test]
 async fn vpc_read_back_from_json_is_not_created_again() {
     let Some(moto) = botocraft_tests::moto() else {
@@ -2395,8 +2404,29 @@ async fn vpc_read_back_from_json_is_not_created_again() {
         .expect("get");
     fetched.save().await.expect("save fetched");
     assert_eq!(fetched.vpc_id.as_deref(), Some(id.as_str()));
-    // Cleared of its id, the model is a new VPC.
+    // Cleared of its id, the model is a new VPC, but one still naming its
+    // DHCP options, which CreateVpc cannot send: refused, not created
+    // without them.
     read.vpc_id = None;
+    let err = read.save().await.expect_err("a copy with its DHCP options");
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("`dhcp_options_id` is set"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("DhcpOptions::objects().associate("),
+        "{err}"
+    );
+    let now = Vpc::objects()
+        .using(&moto.session)
+        .list()
+        .await
+        .expect("list");
+    assert_eq!(now.len(), before, "no VPC was created");
+    // Cleared of those too, it is created.
+    read.dhcp_options_id = None;
     read.save().await.expect("create a copy");
     assert_ne!(read.vpc_id.as_deref(), Some(id.as_str()));
 }
@@ -2472,6 +2502,110 @@ async fn subnet_and_interface_attribute_edits_are_sent_by_save() {
         .filter_map(|g| g.group_id.clone())
         .collect();
     assert_eq!(groups, [ssh.group_id.clone().unwrap()]);
+}
+
+/// A new subnet's `map_public_ip_on_launch`, which CreateSubnet has no
+/// member for, is set by `save()` right after the create
+/// (ModifySubnetAttribute): moto holds it afterwards. A JSON copy of that
+/// subnet, cleared of its id and ARN, creates a subnet with it too.
+#[tokio::test]
+async fn a_new_subnet_gets_map_public_ip_on_launch() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let vpc = create_vpc(&moto, "new-attrs").await;
+    let mut subnet = Subnet {
+        vpc_id: vpc.vpc_id.clone(),
+        cidr_block: Some(SUBNET_CIDR.into()),
+        map_public_ip_on_launch: Some(true),
+        ..Default::default()
+    }
+    .using(s);
+    subnet.save().await.expect("create subnet");
+    let id = subnet.subnet_id.clone().expect("subnet id");
+    assert!(subnet.changed_fields().is_empty());
+    let fetched = Subnet::objects().using(s).get(id.as_str()).await.unwrap();
+    assert_eq!(fetched.map_public_ip_on_launch, Some(true));
+
+    let json = serde_json::to_string(&fetched).expect("to json");
+    let mut copy = serde_json::from_str::<Subnet>(&json)
+        .expect("from json")
+        .using(s);
+    copy.subnet_id = None;
+    copy.subnet_arn = None;
+    copy.cidr_block = Some("10.0.2.0/24".into());
+    copy.save().await.expect("create the copy");
+    let copy_id = copy.subnet_id.clone().expect("copy id");
+    assert_ne!(copy_id, id);
+    let fetched = Subnet::objects()
+        .using(s)
+        .get(copy_id.as_str())
+        .await
+        .unwrap();
+    assert_eq!(fetched.map_public_ip_on_launch, Some(true));
+}
+
+/// A new network interface's `source_dest_check`, which
+/// CreateNetworkInterface has no member for, is set right after the create.
+#[tokio::test]
+async fn a_new_interface_gets_source_dest_check() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let vpc = create_vpc(&moto, "new-eni").await;
+    let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "new-eni").await;
+    let mut eni = botocraft::ec2::NetworkInterface {
+        subnet_id: subnet.subnet_id.clone(),
+        source_dest_check: Some(false),
+        ..Default::default()
+    }
+    .using(s);
+    eni.save().await.expect("create interface");
+    let id = eni.network_interface_id.clone().expect("interface id");
+    assert_eq!(eni.source_dest_check, Some(false));
+    let fetched = botocraft::ec2::NetworkInterface::objects()
+        .using(s)
+        .get(id.as_str())
+        .await
+        .unwrap();
+    assert_eq!(fetched.source_dest_check, Some(false));
+}
+
+/// A new network interface given a security group by name only (the create
+/// takes ids) is refused, and no interface is created.
+#[tokio::test]
+async fn a_new_interface_with_a_group_by_name_is_refused() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let vpc = create_vpc(&moto, "eni-named").await;
+    let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "eni-named").await;
+    let web = create_group(&moto, &vpc, "eni-named-web", Vec::new()).await;
+    let count = || async {
+        botocraft::ec2::NetworkInterface::objects()
+            .using(s)
+            .list()
+            .await
+            .expect("list")
+            .len()
+    };
+    let before = count().await;
+    let mut named = botocraft::ec2::NetworkInterface {
+        subnet_id: subnet.subnet_id.clone(),
+        groups: Some(vec![GroupIdentifier {
+            group_id: None,
+            group_name: web.group_name.clone(),
+        }]),
+        ..Default::default()
+    }
+    .using(s);
+    let err = named.save().await.expect_err("a group by name");
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("group_id"), "{err}");
+    assert_eq!(count().await, before, "no interface was created");
 }
 
 /// Edits that other operations make (routes, a VPC's DHCP options, an

@@ -155,6 +155,16 @@ pub struct ModelDef {
     /// fetched model: list only fields a user could meaningfully edit.
     #[serde(default)]
     pub changed_by: BTreeMap<String, String>,
+    /// Fields (wire names) AWS reports and no call sets from a model: a
+    /// resource's state, owner, counts, times, what AWS derives. `save()` of
+    /// a new model ignores them (a JSON copy of a described resource holds
+    /// them). Every other field of a model whose `save()` creates it must be
+    /// sent by the create, applied right after it through the update path
+    /// (a tracked field the create has no member for), or refused when set
+    /// (`changed_by`, `not_sent`): the generator fails on any field that is
+    /// none of these, since a new model's value in it would be dropped.
+    #[serde(default)]
+    pub output_only: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]
@@ -206,6 +216,12 @@ pub struct MethodDef {
     /// `Ok(None)` sends nothing; an error fails the request unsent.
     #[serde(default)]
     pub from_model_fn: BTreeMap<String, String>,
+    /// For create: model fields (wire names) the `from_model_fn` functions
+    /// read that no member is named after (a NAT gateway's
+    /// `NatGatewayAddresses`, sent as its allocation ids and addresses):
+    /// the create sends them, or its functions refuse what they cannot send.
+    #[serde(default)]
+    pub from_model_fn_reads: Vec<String>,
     /// For create/update: input members taken from the model field of the
     /// same name although its type differs (the model holds what AWS
     /// reports, `ClusterServiceConnectDefaults`; the request takes

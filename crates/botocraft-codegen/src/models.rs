@@ -44,6 +44,23 @@ struct Method<'a> {
     takes_model: bool,
 }
 
+/// What `save()` of a new model (one it creates) does with each field the
+/// create cannot send.
+struct NewModelPlan {
+    /// The create operation.
+    operation: String,
+    /// Tracked fields the create has no member for: applied right after it
+    /// through the update path, when set (`update_with`, or the generated
+    /// update). Empty when the model's `after_create` applies them.
+    applied: Vec<Field>,
+    /// Fields no call of `save()` can send for a new model (`changed_by`,
+    /// `not_sent`): refused when set, with the hint.
+    refused: Vec<(Field, String)>,
+    /// Fields of the model nothing sends, applies, refuses or lists as
+    /// output-only: what a new model holds in them would be dropped.
+    dropped: Vec<String>,
+}
+
 impl<'a> Emitter<'a> {
     fn field<'f>(&self, fields: &'f [Field], wire: &str, ctx: &str) -> Result<&'f Field, String> {
         fields
@@ -178,6 +195,9 @@ impl<'a> Emitter<'a> {
         let mut dropped = Vec::new();
         for (model_name, model) in self.defs.models.iter() {
             dropped.extend(self.check_carried(model_name, model)?);
+            if let Some(plan) = self.new_model_plan(model_name, model)? {
+                dropped.extend(plan.dropped);
+            }
         }
         if !dropped.is_empty() {
             return Err(dropped.join("\n"));
@@ -454,6 +474,23 @@ impl<'a> Emitter<'a> {
             ));
         }
         Ok(format!("self.{}.clone()", f.ident))
+    }
+
+    /// A Rust condition: the model field `f` (`expr`, an `Option`) holds a
+    /// value, not nothing: `Some` of a non-empty string, list or map, of a
+    /// structure with a member set, or of any other value.
+    fn is_set(&self, f: &Field, expr: &str) -> String {
+        let shape = self.model.shapes.get(&f.shape);
+        match shape.map(|s| s.kind.as_str()) {
+            Some("list" | "map") => format!("{expr}.as_ref().is_some_and(|v| !v.is_empty())"),
+            Some("structure") => {
+                format!("botocraft_core::serde_util::unless_empty(&{expr}).is_some()")
+            }
+            Some("string") if f.ty == "String" => {
+                format!("{expr}.as_deref().is_some_and(|v| !v.is_empty())")
+            }
+            _ => format!("{expr}.is_some()"),
+        }
     }
 
     /// Whether values of a Rust type print as a key (strings, numbers, enums).
@@ -745,8 +782,44 @@ impl<'a> Emitter<'a> {
             doc.push_str("change other fields with the\n    /// manager's operations (its `modify_*`, `associate`, ... methods where\n    /// it has them).\n");
             doc
         };
+        let plan = self.new_model_plan(name, model)?;
         if model.after_create.is_some() {
             doc.push_str("    ///\n    /// For a new model, what the create operation cannot carry is written right\n    /// after it, and `self` holds the model as AWS then reports it.\n");
+        } else if let Some(plan) = plan
+            .as_ref()
+            .filter(|p| !p.applied.is_empty() && has_create)
+        {
+            let list = plan
+                .applied
+                .iter()
+                .map(|f| format!("`{}`", names::bare(&f.ident)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            doc.push_str(&docs::render(
+                &[
+                    String::new(),
+                    format!("For a new model, {list} ({} has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the {name} exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created {name}.", plan.operation),
+                ],
+                "    ",
+            ));
+        }
+        if let Some(plan) = plan
+            .as_ref()
+            .filter(|p| !p.refused.is_empty() && has_create)
+        {
+            let list = plan
+                .refused
+                .iter()
+                .map(|(f, _)| format!("`{}`", names::bare(&f.ident)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            doc.push_str(&docs::render(
+                &[
+                    String::new(),
+                    format!("A new model holding {list} (which neither {} nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.", plan.operation),
+                ],
+                "    ",
+            ));
         }
         if !watched_fixed.is_empty() {
             doc.push_str("    ///\n    /// For a model that came from AWS, an edit `save()` cannot send (a field\n    /// naming the resource, one only the create takes, or one other\n    /// operations change: see\n    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an\n    /// [`Error::Validation`] before anything is sent, never silently dropped.\n");
@@ -850,6 +923,44 @@ impl<'a> Emitter<'a> {
         if let Some(function) = &model.after_create {
             create = format!(
                 "{{ let created = {create}; crate::ext::{function}(self, created).await? }}"
+            );
+        } else if let Some(plan) = plan.as_ref().filter(|p| !p.applied.is_empty()) {
+            // What the create cannot send but the update path can: the
+            // difference between the model and what the create answered,
+            // sent as a fetched model's save() would send an edit.
+            let update = if has_update {
+                "manager.update(&created).send().await".to_string()
+            } else if model.manager.contains_key("update") {
+                "manager.update(&created).send().await.map(|_| PrimaryModel::as_saved(&created))"
+                    .to_string()
+            } else if let Some(function) = &model.update_with {
+                format!("crate::ext::{function}(&created, &changed).await.map(|()| PrimaryModel::as_saved(&created))")
+            } else {
+                return Err(format!(
+                    "{name}: fields to apply after the create, but no update path"
+                ));
+            };
+            let copies: String = plan
+                .applied
+                .iter()
+                .map(|f| {
+                    format!(
+                        "            if {} {{\n                created.{id} = self.{id}.clone();\n            }}\n",
+                        self.is_set(f, &format!("self.{}", f.ident)),
+                        id = f.ident
+                    )
+                })
+                .collect();
+            let keep_tags = match tag_field {
+                Some(tf) => format!(
+                    "                        if self.{id}.is_some() {{\n                            created.{id} = self.{id}.clone();\n                        }}\n",
+                    id = tf.ident
+                ),
+                None => String::new(),
+            };
+            create = format!(
+                "{{\n            let mut created = {create};\n            // What {op} cannot send, applied through the update path: only\n            // the fields that differ from what it answered are sent.\n{copies}            let changed = created.changed_fields();\n            if changed.is_empty() {{\n                created\n            }} else {{\n                match {update} {{\n                    Ok(fresh) => fresh,\n                    Err(e) => {{\n                        // The resource exists: the model becomes it, still\n                        // asking for these fields, so save() again updates it.\n{keep_tags}                        let id = created.pk().map(|k| k.to_string()).unwrap_or_default();\n                        *self = created;\n                        return Err(botocraft_core::baseline::created_but(super::SERVICE.name, {name:?}, {op:?}, &id, &changed, e));\n                    }}\n                }}\n            }}\n        }}",
+                op = plan.operation,
             );
         }
         let changed = if tracked.is_empty() {
@@ -1036,6 +1147,7 @@ impl<'a> Emitter<'a> {
         let tracked = self.tracked_fields(name, model, fields)?;
         let watched = self.watched_fixed(name, model, fields)?;
         let identity = self.identity_fields(name, model, fields)?;
+        let has_plan = self.new_model_plan(name, model)?.is_some();
         // The create and update that take the model.
         let mut methods = Vec::new();
         for method in ["create", "update"] {
@@ -1059,7 +1171,12 @@ impl<'a> Emitter<'a> {
                     sent.push(f.ident.clone());
                 }
             }
-            for member in def.from_model_fn.keys().chain(&def.convert) {
+            for member in def
+                .from_model_fn
+                .keys()
+                .chain(&def.convert)
+                .chain(&def.from_model_fn_reads)
+            {
                 if let Some(f) = fields.iter().find(|f| &f.wire == member) {
                     sent.push(f.ident.clone());
                 }
@@ -1088,7 +1205,12 @@ impl<'a> Emitter<'a> {
                         f.wire, f.ty, mf.ty
                     )
                 };
-                if *method == "create" {
+                if *method == "create" && has_plan {
+                    // Every field of a model save() creates is checked by
+                    // `new_model_plan`: sent, applied after, refused or
+                    // output-only.
+                    continue;
+                } else if *method == "create" {
                     // Sent, or an edit save() refuses: the field is carried.
                     let carried = sent.iter().any(|s| s == ident)
                         || tracked.iter().any(|t| t == ident)
@@ -1118,6 +1240,155 @@ impl<'a> Emitter<'a> {
             }
         }
         Ok(errors)
+    }
+
+    /// For a model whose generated `save()` creates it (a create that takes
+    /// the model and answers with it): how each field a new model holds
+    /// reaches AWS. `None` for the others.
+    fn new_model_plan(&self, name: &str, model: &ModelDef) -> Result<Option<NewModelPlan>, String> {
+        let Some(def) = model.manager.get("create") else {
+            return Ok(None);
+        };
+        let m = self.method(name, model, "create", def)?;
+        if !m.takes_model || m.returns != Returns::Model {
+            return Ok(None);
+        }
+        let fields = &self.model_fields(model)[..];
+        let tag_ident = match &model.tags {
+            Some(t) => Some(self.field(fields, t, name)?.ident.clone()),
+            None => None,
+        };
+        // What the create sends from the model.
+        let mut sent: Vec<String> = Vec::new();
+        for (_, mf) in self.model_sourced_pairs(&m, model)? {
+            sent.push(mf.ident);
+        }
+        for source in def.from_model.values() {
+            let root = source.split(['[', '.']).next().unwrap_or_default();
+            if let Some(f) = fields.iter().find(|f| f.wire == root) {
+                sent.push(f.ident.clone());
+            }
+        }
+        for member in def.from_model_fn.keys().chain(&def.convert) {
+            if let Some(f) = fields.iter().find(|f| &f.wire == member) {
+                sent.push(f.ident.clone());
+            }
+        }
+        for wire in &def.from_model_fn_reads {
+            sent.push(
+                self.field(fields, wire, &format!("{name}.create.from_model_fn_reads"))?
+                    .ident
+                    .clone(),
+            );
+        }
+        let is_sent = |ident: &str| sent.iter().any(|s| s == ident);
+        // What the update path sends, applied after the create.
+        let tracked = self.tracked_fields(name, model, fields)?;
+        let updates = model.manager.contains_key("update") || model.update_with.is_some();
+        let mut applied: Vec<Field> = Vec::new();
+        let mut after_create: Vec<String> = Vec::new();
+        if updates {
+            for ident in tracked.iter().filter(|t| !is_sent(t)) {
+                let f = fields
+                    .iter()
+                    .find(|f| &f.ident == ident)
+                    .ok_or(format!("{name}: tracked field {ident} is not a field"))?;
+                if model.after_create.is_some() {
+                    after_create.push(f.ident.clone());
+                } else {
+                    applied.push(f.clone());
+                }
+            }
+        }
+        let is_applied = |ident: &str| {
+            applied.iter().any(|f| f.ident == ident) || after_create.iter().any(|f| f == ident)
+        };
+        // Refused: what only other operations change, or is left out on purpose.
+        let mut refused: Vec<(Field, String)> = Vec::new();
+        let mut dropped: Vec<String> = Vec::new();
+        for (wire, how) in &model.changed_by {
+            let f = self.field(fields, wire, &format!("{name}.changed_by"))?;
+            if !is_sent(&f.ident) && !is_applied(&f.ident) {
+                refused.push((f.clone(), how.clone()));
+            }
+        }
+        for (wire, reason) in &model.not_sent {
+            let f = self.field(fields, wire, &format!("{name}.not_sent"))?;
+            if is_sent(&f.ident) {
+                dropped.push(format!(
+                    "{name}.not_sent: {wire} is sent by {}; it cannot also be left out",
+                    def.operation
+                ));
+            } else if !is_applied(&f.ident) && !refused.iter().any(|(r, _)| r.ident == f.ident) {
+                refused.push((f.clone(), reason.clone()));
+            }
+        }
+        let is_refused = |ident: &str| refused.iter().any(|(f, _)| f.ident == ident);
+        let assigned = self.assigned_fields(name, model, fields)?;
+        let mut output_only: Vec<&str> = Vec::new();
+        for wire in &model.output_only {
+            let f = self.field(fields, wire, &format!("{name}.output_only"))?;
+            let how = if is_sent(&f.ident) {
+                Some(format!("{} sends it", def.operation))
+            } else if is_applied(&f.ident) {
+                Some("save() applies it after the create".to_string())
+            } else if is_refused(&f.ident) {
+                Some("save() refuses it (changed_by, not_sent)".to_string())
+            } else if assigned.iter().any(|a| a.ident == f.ident) {
+                Some(
+                    "AWS assigns it, and save() refuses a new model holding it (ASSIGNED)"
+                        .to_string(),
+                )
+            } else if Some(&f.ident) == tag_ident.as_ref() {
+                Some("it is the tags field".to_string())
+            } else {
+                None
+            };
+            if let Some(how) = how {
+                dropped.push(format!(
+                    "{name}.output_only: {wire} is not output-only: {how}"
+                ));
+            }
+            output_only.push(&f.ident);
+        }
+        for f in fields {
+            let ident = f.ident.as_str();
+            if is_sent(ident)
+                || is_applied(ident)
+                || is_refused(ident)
+                || Some(ident) == tag_ident.as_deref()
+                || assigned.iter().any(|a| a.ident == ident)
+                || output_only.contains(&ident)
+            {
+                continue;
+            }
+            dropped.push(match m.input_fields.iter().find(|x| x.wire == f.wire) {
+                Some(member) => {
+                    let what = if member.ty == f.ty {
+                        format!("`{}` of the same type", member.wire)
+                    } else {
+                        format!(
+                            "`{}` (the request's {}, the model's {})",
+                            member.wire, member.ty, f.ty
+                        )
+                    };
+                    format!(
+                        "{name}.{ident}: {} has a member {what}, but the model's value is neither sent by the create, applied after it, refused, nor listed in `output_only`: save() of a new {name} would drop it. Send it (from_model_fn or convert for another shape), or list it in [models.{name}] not_sent with the reason",
+                        def.operation
+                    )
+                }
+                None => format!(
+                    "{name}.{ident} ({}): save() of a new {name} would drop it: {} has no member for it, save() does not apply it after the create (it is not tracked), refuse it (changed_by, not_sent), nor is it in [models.{name}] output_only. Send it, track it (update path), add it to changed_by with how to change it, or list it as output_only if AWS only reports it",
+                    f.wire, def.operation
+                ),
+            });
+        }
+        Ok(Some(NewModelPlan {
+            operation: def.operation.clone(),
+            applied,
+            refused,
+            dropped,
+        }))
     }
 
     /// The model fields `update` reads (tags aside: they have their own
@@ -1271,7 +1542,13 @@ impl<'a> Emitter<'a> {
             }
             // A member converted by a function from the model field of the
             // same name (an instance's `IamInstanceProfile`).
-            for member in m.def.from_model_fn.keys().chain(&m.def.convert) {
+            for member in m
+                .def
+                .from_model_fn
+                .keys()
+                .chain(&m.def.convert)
+                .chain(&m.def.from_model_fn_reads)
+            {
                 if let Some(f) = fields.iter().find(|f| &f.wire == member) {
                     add(&f.ident);
                 }
@@ -1865,16 +2142,41 @@ impl<'a> Emitter<'a> {
                 let ctx = format!("{name}.{}", m.name);
                 let f = self.field(&m.input_fields, member, &ctx)?;
                 let mfields = self.model_fields(model);
-                let v = self
-                    .value_expr(model, &mfields, source, &ctx)?
-                    .replace("self.", "model.");
-                if source.contains("[].") {
-                    // Only a non-empty projection is sent (an empty list can mean "none" to AWS).
+                if let Some((list, member)) = source.split_once("[].") {
+                    // Every element must hold the member: one without it is
+                    // refused, never skipped (a security group given by name
+                    // to a call that takes ids would leave the resource with
+                    // the default group). Only a non-empty projection is sent
+                    // (an empty list can mean "none" to AWS).
+                    let lf = self.field(&mfields, list, &ctx)?;
+                    let elem_shape = &self.model.shapes[&lf.shape]
+                        .member
+                        .as_ref()
+                        .ok_or(format!("{ctx}: {list} is not a list"))?
+                        .shape;
+                    let efields = self.types.fields(elem_shape);
+                    let ef = self.field(&efields, member, &ctx)?;
+                    let value = if ef.ty == "String" {
+                        format!("x.{}.clone().filter(|v| !v.is_empty())", ef.ident)
+                    } else {
+                        format!("x.{}.clone()", ef.ident)
+                    };
+                    let field = names::bare(&lf.ident);
+                    let wanted = names::bare(&ef.ident);
+                    let message = format!(
+                        "{name}.{field}: every element needs its `{wanted}` ({} takes `{member}`), but the one at index {{}} has none ({{:?}}); nothing was sent",
+                        m.def.operation
+                    );
                     init.push(format!(
-                        "if let Some(v) = {v}.filter(|v| !v.is_empty()) {{ input.{} = Some(v); }}",
-                        f.ident
+                        "{{ let mut projected = Vec::new(); for (i, x) in model.{list_id}.iter().flatten().enumerate() {{ match {value} {{ Some(v) => projected.push(v), None => return {b}::failed(self.clone(), Error::validation(format!({message:?}, i, x))) }} }} if !projected.is_empty() {{ input.{} = Some(projected); }} }}",
+                        f.ident,
+                        list_id = lf.ident,
+                        b = m.builder,
                     ));
                 } else {
+                    let v = self
+                        .value_expr(model, &mfields, source, &ctx)?
+                        .replace("self.", "model.");
                     // A field of a sub-structure: the model keeps the peer's VPC in
                     // `AccepterVpcInfo`, the request wants it as `PeerVpcId`.
                     let (outer, inner) = source.split_once('.').unwrap_or_default();
@@ -1945,20 +2247,42 @@ impl<'a> Emitter<'a> {
                 }
             }
             if m.name == "create" {
-                // A field the definitions leave out on purpose is refused,
-                // not dropped, when a model to create holds it.
-                for (wire, reason) in &model.not_sent {
-                    if !m.input_fields.iter().any(|f| &f.wire == wire) {
-                        continue;
-                    }
-                    let mf = self.field(&mfields, wire, &format!("{name}.not_sent"))?;
-                    let message = format!(
-                        "{name}: `{}` is not sent from the model ({reason}); clear it to create the {name}",
-                        names::bare(&mf.ident)
-                    );
+                // A field the create cannot send, and that save() does not
+                // apply after it, is refused, not dropped, when a model to
+                // create holds it: nothing is sent.
+                let refused: Vec<(Field, String, bool)> = match self.new_model_plan(name, model)? {
+                    Some(plan) => plan
+                        .refused
+                        .into_iter()
+                        .map(|(f, how)| {
+                            let not_sent = model.not_sent.contains_key(&f.wire);
+                            (f, how, not_sent)
+                        })
+                        .collect(),
+                    None => model
+                        .not_sent
+                        .iter()
+                        .filter(|(wire, _)| m.input_fields.iter().any(|f| &f.wire == *wire))
+                        .map(|(wire, reason)| {
+                            let f = self.field(&mfields, wire, &format!("{name}.not_sent"))?;
+                            Ok((f.clone(), reason.clone(), true))
+                        })
+                        .collect::<Result<_, String>>()?,
+                };
+                for (mf, how, not_sent) in refused {
+                    let field = names::bare(&mf.ident);
+                    let message = if not_sent {
+                        format!("{name}: `{field}` is not sent from the model ({how}); clear it to create the {name}")
+                    } else {
+                        format!(
+                            "{name}: `{field}` is set, but {} cannot send it and save() does not apply it after the create: clear it to create the {name}, then {how}",
+                            m.def.operation
+                        )
+                    };
                     init.push(format!(
-                        "if botocraft_core::serde_util::unless_empty(&model.{}).is_some() {{ return {}::failed(self.clone(), Error::validation({message:?})); }}",
-                        mf.ident, m.builder
+                        "if {} {{ return {}::failed(self.clone(), Error::validation({message:?})); }}",
+                        self.is_set(&mf, &format!("model.{}", mf.ident)),
+                        m.builder
                     ));
                 }
             }

@@ -53,6 +53,7 @@ key = ["widgetArn"]
 arn = "widgetArn"
 name = "name"
 properties = [{ name = "account", field = "widgetArn", regex = "^arn:aws:widgets:[^:]*:([0-9]+):" }]
+output_only = ["type", "password", "parent"]
 
 [models.Widget.manager.get]
 operation = "DescribeWidgets"
@@ -79,6 +80,17 @@ operation = "CreateWidget"
 result = "widget"
 idempotency_token = "clientToken"
 "#;
+
+/// `DEFS` for a test that sends or refuses the widget's `parent`, which
+/// `DEFS` lists as output-only.
+fn with_parent(defs: &str) -> String {
+    let out = defs.replace(
+        "output_only = [\"type\", \"password\", \"parent\"]",
+        "output_only = [\"type\", \"password\"]",
+    );
+    assert_ne!(out, defs);
+    out
+}
 
 fn generate() -> (String, String, String) {
     let (types, m, g) = generate_with(DEFS).unwrap();
@@ -171,10 +183,17 @@ fn definitions_naming_unknown_members_fail() {
 #[test]
 fn creates_take_members_from_nested_model_fields() {
     let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
-    let nested = DEFS.replace(
-        create,
-        &format!("{create}\nfrom_model = {{ name = \"parent.label\" }}"),
-    );
+    // The member `name` is then the parent's label: the model's own `name`
+    // is not sent, so it is refused when set rather than dropped.
+    let nested = with_parent(DEFS)
+        .replace(
+            create,
+            &format!("{create}\nfrom_model = {{ name = \"parent.label\" }}"),
+        )
+        .replace(
+            "name = \"name\"\n",
+            "name = \"name\"\nnot_sent = { name = \"the create names it after its parent\" }\n",
+        );
     let (_, _, managers) = generate_with(&nested).unwrap();
     let compact: String = managers.split_whitespace().collect();
     assert!(
@@ -185,7 +204,7 @@ fn creates_take_members_from_nested_model_fields() {
     );
     assert!(managers.contains("Taken from the model; set it here to override."));
     // The member's type must be the nested field's.
-    let mismatched = DEFS.replace(
+    let mismatched = with_parent(DEFS).replace(
         create,
         &format!("{create}\nfrom_model = {{ color = \"parent.label\" }}"),
     );
@@ -194,7 +213,7 @@ fn creates_take_members_from_nested_model_fields() {
         err.contains("color is Color but parent.label is String"),
         "{err}"
     );
-    let missing = DEFS.replace(
+    let missing = with_parent(DEFS).replace(
         create,
         &format!("{create}\nfrom_model = {{ name = \"parent.nope\" }}"),
     );
@@ -417,14 +436,14 @@ fn model_with_parent_request() -> String {
 #[test]
 fn a_create_member_the_model_holds_in_another_shape_must_be_carried() {
     let model = model_with_parent_request();
-    let err = generate_from(&model, DEFS).unwrap_err();
+    let err = generate_from(&model, &with_parent(DEFS)).unwrap_err();
     assert!(
         err.contains("Widget.parent: CreateWidget has a member `parent` (the request's NodeRequest, the model's Node)"),
         "{err}"
     );
     let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
     // Converted: sent through its serde form.
-    let converted = DEFS.replace(create, &format!("{create}\nconvert = [\"parent\"]"));
+    let converted = with_parent(DEFS).replace(create, &format!("{create}\nconvert = [\"parent\"]"));
     let (_, models, managers) = generate_from(&model, &converted).unwrap();
     let compact: String = managers.split_whitespace().collect();
     assert!(
@@ -434,7 +453,7 @@ fn a_create_member_the_model_holds_in_another_shape_must_be_carried() {
     // The create takes it, so a fetched model's edit to it is refused.
     assert!(models.contains("\"parent\""), "{models}");
     // Or left out on purpose, with a reason: a model holding it is refused.
-    let left_out = DEFS.replace(
+    let left_out = with_parent(DEFS).replace(
         "name = \"name\"\n",
         "name = \"name\"\nnot_sent = { parent = \"parents are set by AWS\" }\n",
     );
@@ -452,7 +471,7 @@ fn a_conversion_between_incompatible_shapes_is_an_error() {
         r#""NodeRequest": {"type": "structure", "members": {"label": {"shape": "StringList"}}},"#,
     );
     let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
-    let converted = DEFS.replace(create, &format!("{create}\nconvert = [\"parent\"]"));
+    let converted = with_parent(DEFS).replace(create, &format!("{create}\nconvert = [\"parent\"]"));
     let err = generate_from(&model, &converted).unwrap_err();
     assert!(
         err.contains("cannot convert String (string) to StringList (list) at `label`"),
@@ -480,7 +499,7 @@ fn a_conversion_between_enums_needs_every_value_taken() {
             )
     };
     let create = "[models.Widget.manager.create]\noperation = \"CreateWidget\"";
-    let converted = DEFS.replace(create, &format!("{create}\nconvert = [\"parent\"]"));
+    let converted = with_parent(DEFS).replace(create, &format!("{create}\nconvert = [\"parent\"]"));
     let narrower = with_enums(r#""fancy""#);
     assert_ne!(narrower, model_with_parent_request());
     let err = generate_from(&narrower, &converted).unwrap_err();
@@ -502,11 +521,17 @@ fn save_refuses_to_create_a_model_holding_what_aws_assigns() {
     assert!(models.contains("self.refuse_assigned()?;"), "{models}");
     assert!(models.contains("botocraft_core::baseline::assigned_error(\"Widget\", &set)"));
     // A model whose every create is a new revision has nothing to refuse.
-    let revisions = DEFS.replacen(
-        "name = \"name\"\n",
-        "name = \"name\"\ncreates_revisions = true\n",
-        1,
-    );
+    // (Its ARN is then what AWS reports of the revision it made.)
+    let revisions = DEFS
+        .replacen(
+            "name = \"name\"\n",
+            "name = \"name\"\ncreates_revisions = true\n",
+            1,
+        )
+        .replace(
+            "output_only = [\"type\"",
+            "output_only = [\"widgetArn\", \"type\"",
+        );
     assert_ne!(revisions, DEFS);
     let (_, models, _) = generate_with(&revisions).unwrap();
     assert!(!models.contains("ASSIGNED"), "{models}");
@@ -578,4 +603,69 @@ fn batch_with_paginate_pages_each_chunk_or_is_refused() {
     );
     let err = generate_with(&ids).unwrap_err();
     assert!(err.contains("`batch` with `paginate`"), "{err}");
+}
+
+/// Every field of a model `save()` creates is sent by the create, applied
+/// right after it, refused when set, or listed as output-only: the
+/// generator fails on any other, whose value a new model would lose.
+#[test]
+fn a_new_models_fields_are_sent_applied_refused_or_output_only() {
+    let all = "output_only = [\"type\", \"password\", \"parent\"]";
+    let dropped = DEFS.replace(all, "output_only = [\"password\", \"parent\"]");
+    let err = generate_with(&dropped).unwrap_err();
+    assert!(
+        err.contains("Widget.r#type (type): save() of a new Widget would drop it"),
+        "{err}"
+    );
+    // A field the create sends is not output-only.
+    let sent = DEFS.replace(
+        all,
+        "output_only = [\"type\", \"password\", \"parent\", \"name\"]",
+    );
+    let err = generate_with(&sent).unwrap_err();
+    assert!(
+        err.contains("Widget.output_only: name is not output-only: CreateWidget sends it"),
+        "{err}"
+    );
+    // Tracked by a hand-written update and not taken by the create: applied
+    // after it, through that update, with what differs from its answer; a
+    // failure keeps the created model and says it was created.
+    let applied = DEFS
+        .replace(all, "output_only = [\"password\", \"parent\"]")
+        .replacen(
+            "name = \"name\"\nproperties",
+            "name = \"name\"\ntrack = [\"type\"]\nupdate_with = \"widget_update\"\nproperties",
+            1,
+        );
+    let (_, models, _) = generate_with(&applied).unwrap();
+    let compact: String = models.split_whitespace().collect();
+    assert!(
+        compact.contains("letmutcreated=manager.create(self).send().await?;"),
+        "{models}"
+    );
+    assert!(
+        compact.contains("ifself.r#type.as_deref().is_some_and(|v|!v.is_empty()){created.r#type=self.r#type.clone();}letchanged=created.changed_fields();"),
+        "{models}"
+    );
+    assert!(
+        compact.contains("matchcrate::ext::widget_update(&created,&changed).await.map(|()|PrimaryModel::as_saved(&created)){Ok(fresh)=>fresh,Err(e)=>{"),
+        "{models}"
+    );
+    assert!(
+        compact.contains("*self=created;returnErr(botocraft_core::baseline::created_but(super::SERVICE.name,\"Widget\",\"CreateWidget\",&id,&changed,e));"),
+        "{models}"
+    );
+    // Changed only by other operations: refused when set, before sending.
+    let refused = DEFS
+        .replace(all, "output_only = [\"password\", \"parent\"]")
+        .replacen(
+            "name = \"name\"\nproperties",
+            "name = \"name\"\nchanged_by = { type = \"change it with Widget::objects().retype(..)\" }\nproperties",
+            1,
+        );
+    let (_, _, managers) = generate_with(&refused).unwrap();
+    assert!(
+        managers.contains("Widget: `type` is set, but CreateWidget cannot send it and save() does not apply it after the create: clear it to create the Widget, then change it with Widget::objects().retype(..)"),
+        "{managers}"
+    );
 }

@@ -180,6 +180,56 @@ pub fn fixed_edit_error_by(
     ))
 }
 
+/// The error of a `save()` of a new model whose create succeeded but whose
+/// follow-up failed: the fields the create cannot send (`unsent`), sent
+/// right after it, were not all applied. The resource exists (`id`, made by
+/// `operation`), so the error is an [`Error::Partial`] naming it, with
+/// `error` as the failure; the model now holds that resource, still asking
+/// for the fields not applied, so `save()` again applies them rather than
+/// create another.
+///
+/// ```
+/// use botocraft_core::{baseline::created_but, Error};
+///
+/// let err = created_but(
+///     "ec2",
+///     "Subnet",
+///     "CreateSubnet",
+///     "subnet-1",
+///     &["map_public_ip_on_launch"],
+///     Error::validation("nope"),
+/// );
+/// assert_eq!(
+///     err.to_string(),
+///     "ec2 Subnet.save was only partly done: 1 done (CreateSubnet created Subnet subnet-1, \
+///      without `map_public_ip_on_launch`: the model now holds that Subnet, and save() again applies it), \
+///      1 failed: invalid input: nope"
+/// );
+/// ```
+pub fn created_but(
+    service: &'static str,
+    kind: &str,
+    operation: &str,
+    id: &str,
+    unsent: &[&str],
+    error: Error,
+) -> Error {
+    let fields = unsent
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Error::Partial {
+        service,
+        operation: format!("{kind}.save"),
+        done: vec![format!(
+            "{operation} created {kind} {id}, without {fields}: the model now holds that {kind}, and save() again applies {}",
+            if unsent.len() == 1 { "it" } else { "them" }
+        )],
+        failures: vec![error],
+    }
+}
+
 /// The error of a `save()` asked to create a model that names a resource AWS
 /// already made: `set` are the fields AWS assigns at creation (a VPC's
 /// `vpc_id`, a service's `service_arn`) that the model holds. Such a model

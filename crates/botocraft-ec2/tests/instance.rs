@@ -233,6 +233,7 @@ async fn save_of_a_copy_holding_the_launch_client_token_is_refused() {
     copy.instance_id = None;
     copy.block_device_mappings = None;
     copy.network_interfaces = None;
+    copy.ena_support = None;
     copy.client_token = Some("launch-token-of-i-1".into());
     let mut copy = copy.using(&f.session);
     common::assert_validation(copy.save().await, "client_token");

@@ -263,10 +263,27 @@ async fn a_new_group_whose_rules_fail_is_kept_and_a_second_save_retries_them() {
         ..Default::default()
     }
     .using(&f.session);
-    let err = g.save().await.unwrap_err();
-    let (_, code, message) = service_error(&err);
-    assert_eq!(code, "RulesPerSecurityGroupLimitExceeded");
-    assert!(message.contains("sg-new was created"), "{message}");
+    // The group exists: a partial error names it, with the rule's failure.
+    match g.save().await.unwrap_err() {
+        Error::Partial {
+            operation,
+            done,
+            failures,
+            ..
+        } => {
+            assert_eq!(operation, "SecurityGroup.save");
+            assert!(
+                done[0].contains("CreateSecurityGroup created SecurityGroup sg-new"),
+                "{done:?}"
+            );
+            assert_eq!(failures.len(), 1);
+            assert_eq!(
+                failures[0].code(),
+                Some("RulesPerSecurityGroupLimitExceeded")
+            );
+        }
+        other => panic!("expected Error::Partial, got {other:?}"),
+    }
     // The model is now the created group, still asking for its rule.
     assert_eq!(g.group_id.as_deref(), Some("sg-new"));
     assert!(g.state().is_persisted());

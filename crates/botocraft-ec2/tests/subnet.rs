@@ -190,8 +190,8 @@ async fn save_of_a_fetched_subnet_modifies_the_changed_attributes() {
     f.done();
 }
 
-/// A subnet attribute save() does not send is refused, naming the call
-/// that changes it; nothing is sent.
+/// A subnet field save() does not send (only the create takes its block)
+/// is refused; nothing is sent.
 #[tokio::test]
 async fn save_refuses_a_subnet_attribute_it_cannot_send_and_says_how() {
     let f = fx("subnet_get");
@@ -200,13 +200,10 @@ async fn save_refuses_a_subnet_attribute_it_cannot_send_and_says_how() {
         .get("subnet-1")
         .await
         .unwrap();
-    s.enable_lni_at_device_index = Some(1);
-    assert_eq!(s.changed_fixed_fields(), ["enable_lni_at_device_index"]);
-    common::assert_validation(
-        s.save().await,
-        "`enable_lni_at_device_index` (save() does not send it: change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)`",
-    );
-    s.enable_lni_at_device_index = None;
+    s.cidr_block = Some("10.0.9.0/24".into());
+    assert_eq!(s.changed_fixed_fields(), ["cidr_block"]);
+    common::assert_validation(s.save().await, "`cidr_block` (only the create takes it");
+    s.cidr_block = Some("10.0.1.0/24".into());
     s.map_public_ip_on_launch = None;
     common::assert_validation(s.save().await, "Subnet.map_public_ip_on_launch was cleared");
     // A cleared field after one that could be sent: still nothing is sent
@@ -218,5 +215,31 @@ async fn save_refuses_a_subnet_attribute_it_cannot_send_and_says_how() {
         ["map_public_ip_on_launch", "enable_dns64"]
     );
     common::assert_validation(s.save().await, "Subnet.enable_dns64 was cleared");
+    f.done();
+}
+
+/// A fetched subnet's customer-owned addresses go with their pool in one
+/// `ModifySubnetAttribute`, and its local network interface index in its own.
+#[tokio::test]
+async fn save_sends_customer_owned_addresses_with_their_pool() {
+    let f = fx("subnet_save_customer_owned");
+    let mut s = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-1")
+        .await
+        .unwrap();
+    s.map_customer_owned_ip_on_launch = Some(true);
+    s.customer_owned_ipv4_pool = Some("ipv4pool-coip-1".into());
+    s.enable_lni_at_device_index = Some(1);
+    s.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeSubnets",
+            "ModifySubnetAttribute",
+            "ModifySubnetAttribute"
+        ]
+    );
+    assert!(s.changed_fields().is_empty());
     f.done();
 }

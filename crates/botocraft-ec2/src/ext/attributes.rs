@@ -78,6 +78,9 @@ pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str
 /// Sends a fetched subnet's changed attributes (`changed`, from its `track`
 /// fields), each with its own `ModifySubnetAttribute`. The private DNS name
 /// options are three attributes: each one set is sent when they changed.
+/// Customer-owned addresses go with their pool in one call (the pool alone
+/// cannot be sent); a local network interface index set to `None` is
+/// disabled. Also what `save()` of a new subnet sends after `CreateSubnet`.
 pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> Result<()> {
     let id = subnet
         .subnet_id
@@ -95,12 +98,16 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
             "private_dns_name_options_on_launch" => {
                 subnet.private_dns_name_options_on_launch.is_none()
             }
+            "map_customer_owned_ip_on_launch" | "customer_owned_ipv4_pool" => {
+                subnet.map_customer_owned_ip_on_launch.is_none()
+            }
             _ => false,
         };
         if cleared {
             return Err(unset(field));
         }
     }
+    let mut customer_owned_sent = false;
     for field in changed {
         let request = manager.modify_attribute(id.as_str());
         match *field {
@@ -142,6 +149,29 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
                         .await?;
                 }
             }
+            "map_customer_owned_ip_on_launch" | "customer_owned_ipv4_pool" => {
+                // One call for both: AWS wants the pool with `true`.
+                if customer_owned_sent {
+                    continue;
+                }
+                customer_owned_sent = true;
+                let v = subnet
+                    .map_customer_owned_ip_on_launch
+                    .ok_or_else(|| unset(field))?;
+                let mut request = request.map_customer_owned_ip_on_launch(flag(v));
+                if let Some(pool) = subnet
+                    .customer_owned_ipv4_pool
+                    .clone()
+                    .filter(|p| !p.is_empty())
+                {
+                    request = request.customer_owned_ipv4_pool(pool);
+                }
+                request.await?;
+            }
+            "enable_lni_at_device_index" => match subnet.enable_lni_at_device_index {
+                Some(index) => request.enable_lni_at_device_index(index).await?,
+                None => request.disable_lni_at_device_index(flag(true)).await?,
+            },
             other => {
                 return Err(Error::validation(format!(
                     "internal: Subnet.save() has no operation for the tracked field {other}"

@@ -8,16 +8,36 @@ use botocraft_core::{Error, Result};
 
 use crate::generated::*;
 
-/// Security groups given by name only (`GroupName` without `GroupId`), for
-/// `SecurityGroups`; those with an id go as `SecurityGroupIds`.
-pub(crate) fn instance_security_group_names(instance: &Instance) -> Result<Option<Vec<String>>> {
-    let names: Vec<String> = instance
+/// The security groups that have an id, for `SecurityGroupIds`.
+pub(crate) fn instance_security_group_ids(instance: &Instance) -> Result<Option<Vec<String>>> {
+    let ids: Vec<String> = instance
         .security_groups
         .iter()
         .flatten()
-        .filter(|g| g.group_id.as_deref().is_none_or(str::is_empty))
-        .filter_map(|g| g.group_name.clone().filter(|n| !n.is_empty()))
+        .filter_map(|g| g.group_id.clone().filter(|id| !id.is_empty()))
         .collect();
+    Ok((!ids.is_empty()).then_some(ids))
+}
+
+/// Security groups given by name only (`GroupName` without `GroupId`), for
+/// `SecurityGroups`; those with an id go as `SecurityGroupIds`
+/// ([`instance_security_group_ids`]). A group with neither is refused: the
+/// instance would be launched without it.
+pub(crate) fn instance_security_group_names(instance: &Instance) -> Result<Option<Vec<String>>> {
+    let mut names = Vec::new();
+    for (i, g) in instance.security_groups.iter().flatten().enumerate() {
+        if g.group_id.as_deref().is_some_and(|id| !id.is_empty()) {
+            continue;
+        }
+        match g.group_name.clone().filter(|n| !n.is_empty()) {
+            Some(name) => names.push(name),
+            None => {
+                return Err(Error::validation(format!(
+                    "Instance.security_groups: every group needs its `group_id` or `group_name`, but the one at index {i} has neither ({g:?}); nothing was sent"
+                )))
+            }
+        }
+    }
     Ok((!names.is_empty()).then_some(names))
 }
 

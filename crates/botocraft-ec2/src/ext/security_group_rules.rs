@@ -707,8 +707,9 @@ pub(crate) async fn security_group_update(
 /// Before any rule is written, `group` becomes the created group (its id,
 /// its fetched state) still asking for the model's rules: the group exists
 /// whatever happens next, so when the rules fail, `group` is that group
-/// with its rules unsaved, and `save()` again retries them as an update
-/// instead of creating a second group.
+/// with its rules unsaved, `save()` again retries them as an update
+/// instead of creating a second group, and the error is an
+/// [`Error::Partial`] naming the created group, with the rules' failure.
 pub(crate) async fn security_group_after_create(
     group: &mut SecurityGroup,
     created: SecurityGroup,
@@ -740,14 +741,18 @@ pub(crate) async fn security_group_after_create(
         adopted.tags = group.tags.clone();
     }
     *group = adopted;
+    // As for any model whose create cannot carry all of it: the error says
+    // the group was created (an `Error::Partial` naming it).
     write_rules(&manager, group, &fields, &id)
         .await
         .map_err(|e| {
-            annotate(
+            botocraft_core::baseline::created_but(
+                "ec2",
+                "SecurityGroup",
+                "CreateSecurityGroup",
+                &id,
+                &fields,
                 e,
-                &format!(
-                    "the group {id} was created without these rules; the model is now that group, and save() again retries them"
-                ),
             )
         })?;
     manager.get(id).await

@@ -99,6 +99,13 @@ impl VpcManager {
         let mut input = CreateVpcRequest::default();
         input.cidr_block = model.cidr_block.clone();
         input.instance_tenancy = model.instance_tenancy.clone();
+        if model
+            .dhcp_options_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return VpcCreate::failed(self.clone(), Error::validation("Vpc: `dhcp_options_id` is set, but CreateVpc cannot send it and save() does not apply it after the create: clear it to create the Vpc, then change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("vpc")),
@@ -3636,20 +3643,7 @@ impl InstanceManager {
         input.ramdisk_id = model.ramdisk_id.clone();
         input.subnet_id = model.subnet_id.clone();
         input.private_ip_address = model.private_ip_address.clone();
-        input.client_token = model.client_token.clone();
         input.ebs_optimized = model.ebs_optimized.clone();
-        if let Some(v) = Some(
-            model
-                .security_groups
-                .iter()
-                .flatten()
-                .filter_map(|x| x.group_id.clone())
-                .collect::<Vec<_>>(),
-        )
-        .filter(|v| !v.is_empty())
-        {
-            input.security_group_ids = Some(v);
-        }
         match crate::ext::instance_block_device_mappings(model) {
             Ok(Some(v)) => input.block_device_mappings = Some(v),
             Ok(None) => {}
@@ -3672,6 +3666,11 @@ impl InstanceManager {
         }
         match crate::ext::instance_network_interfaces(model) {
             Ok(Some(v)) => input.network_interfaces = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match crate::ext::instance_security_group_ids(model) {
+            Ok(Some(v)) => input.security_group_ids = Some(v),
             Ok(None) => {}
             Err(e) => return InstanceCreate::failed(self.clone(), e),
         }
@@ -3736,10 +3735,41 @@ impl InstanceManager {
             Ok(v) => input.operator = v,
             Err(e) => return InstanceCreate::failed(self.clone(), e),
         }
-        if botocraft_core::serde_util::unless_empty(&model.client_token).is_some() {
+        if model.ena_support.is_some() {
+            return InstanceCreate::failed(self.clone(), Error::validation("Instance: `ena_support` is set, but RunInstances cannot send it and save() does not apply it after the create: clear it to create the Instance, then change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"));
+        }
+        if model
+            .sriov_net_support
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return InstanceCreate::failed(self.clone(), Error::validation("Instance: `sriov_net_support` is set, but RunInstances cannot send it and save() does not apply it after the create: clear it to create the Instance, then change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)"));
+        }
+        if model.client_token.as_deref().is_some_and(|v| !v.is_empty()) {
             return InstanceCreate::failed(self.clone(), Error::validation("Instance: `client_token` is not sent from the model (it is the idempotency token of the launch that made the described instance, and AWS would answer with that instance instead of launching another; an idempotent launch passes its own token to the create's builder, .client_token(..)); clear it to create the Instance"));
         }
-        if botocraft_core::serde_util::unless_empty(&model.secondary_interfaces).is_some() {
+        if model
+            .elastic_gpu_associations
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return InstanceCreate::failed(self.clone(), Error::validation("Instance: `elastic_gpu_associations` is not sent from the model (it describes attached accelerators, and RunInstances takes specifications: pass them to the create's builder, .elastic_gpu_specification(..)); clear it to create the Instance"));
+        }
+        if model
+            .elastic_inference_accelerator_associations
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return InstanceCreate::failed(self.clone(), Error::validation("Instance: `elastic_inference_accelerator_associations` is not sent from the model (it describes attached accelerators, and RunInstances takes specifications: pass them to the create's builder, .elastic_inference_accelerators(..)); clear it to create the Instance"));
+        }
+        if model.licenses.as_ref().is_some_and(|v| !v.is_empty()) {
+            return InstanceCreate::failed(self.clone(), Error::validation("Instance: `licenses` is not sent from the model (it describes the licenses in use, and RunInstances takes license specifications: pass them to the create's builder, .license_specifications(..)); clear it to create the Instance"));
+        }
+        if model
+            .secondary_interfaces
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
             return InstanceCreate::failed(self.clone(), Error::validation("Instance: `secondary_interfaces` is not sent from the model (it describes the attached secondary interfaces, and RunInstances takes specifications of new ones: pass them to the create's builder, .secondary_interfaces(..)); clear it to create the Instance"));
         }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
@@ -4797,8 +4827,6 @@ impl InstanceCreate {
     }
 
     /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
-    ///
-    /// Taken from the model; set it here to override.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -7122,6 +7150,26 @@ impl AmiManager {
             .block_device_mappings
             .clone()
             .filter(|v| !v.is_empty());
+        if model
+            .deprecation_time
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return AmiCreate::failed(self.clone(), Error::validation("Ami: `deprecation_time` is set, but CreateImage cannot send it and save() does not apply it after the create: clear it to create the Ami, then change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)"));
+        }
+        if model
+            .deregistration_protection
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return AmiCreate::failed(self.clone(), Error::validation("Ami: `deregistration_protection` is set, but CreateImage cannot send it and save() does not apply it after the create: clear it to create the Ami, then change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"));
+        }
+        if model.imds_support.is_some() {
+            return AmiCreate::failed(self.clone(), Error::validation("Ami: `imds_support` is set, but CreateImage cannot send it and save() does not apply it after the create: clear it to create the Ami, then change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"));
+        }
+        if model.public.is_some() {
+            return AmiCreate::failed(self.clone(), Error::validation("Ami: `public` is set, but CreateImage cannot send it and save() does not apply it after the create: clear it to create the Ami, then change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("image")),
@@ -8409,6 +8457,9 @@ impl InternetGatewayManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = CreateInternetGatewayRequest::default();
+        if model.attachments.as_ref().is_some_and(|v| !v.is_empty()) {
+            return InternetGatewayCreate::failed(self.clone(), Error::validation("InternetGateway: `attachments` is set, but CreateInternetGateway cannot send it and save() does not apply it after the create: clear it to create the InternetGateway, then change it with `internet_gateway.attach(vpc_id)` or `.detach(vpc_id)` (AttachInternetGateway, DetachInternetGateway)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("internet-gateway")),
@@ -9405,6 +9456,19 @@ impl RouteTableManager {
         #[allow(unused_mut)]
         let mut input = CreateRouteTableRequest::default();
         input.vpc_id = model.vpc_id.clone();
+        if model.associations.as_ref().is_some_and(|v| !v.is_empty()) {
+            return RouteTableCreate::failed(self.clone(), Error::validation("RouteTable: `associations` is set, but CreateRouteTable cannot send it and save() does not apply it after the create: clear it to create the RouteTable, then change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"));
+        }
+        if model
+            .propagating_vgws
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return RouteTableCreate::failed(self.clone(), Error::validation("RouteTable: `propagating_vgws` is set, but CreateRouteTable cannot send it and save() does not apply it after the create: clear it to create the RouteTable, then change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)"));
+        }
+        if model.routes.as_ref().is_some_and(|v| !v.is_empty()) {
+            return RouteTableCreate::failed(self.clone(), Error::validation("RouteTable: `routes` is set, but CreateRouteTable cannot send it and save() does not apply it after the create: clear it to create the RouteTable, then change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("route-table")),
@@ -11814,6 +11878,23 @@ impl AddressManager {
         input.public_ipv4_pool = model.public_ipv4_pool.clone();
         input.network_border_group = model.network_border_group.clone();
         input.customer_owned_ipv4_pool = model.customer_owned_ipv4_pool.clone();
+        if model.instance_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            return AddressCreate::failed(self.clone(), Error::validation("Address: `instance_id` is set, but AllocateAddress cannot send it and save() does not apply it after the create: clear it to create the Address, then change it with `address.associate().instance_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)"));
+        }
+        if model
+            .network_interface_id
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return AddressCreate::failed(self.clone(), Error::validation("Address: `network_interface_id` is set, but AllocateAddress cannot send it and save() does not apply it after the create: clear it to create the Address, then change it with `address.associate().network_interface_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)"));
+        }
+        if model
+            .private_ip_address
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return AddressCreate::failed(self.clone(), Error::validation("Address: `private_ip_address` is set, but AllocateAddress cannot send it and save() does not apply it after the create: clear it to create the Address, then change it with `address.associate().network_interface_id(..).private_ip_address(..)` (AssociateAddress)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("elastic-ip")),
@@ -12739,6 +12820,9 @@ impl VolumeManager {
         ) {
             Ok(v) => input.operator = v,
             Err(e) => return VolumeCreate::failed(self.clone(), e),
+        }
+        if model.attachments.as_ref().is_some_and(|v| !v.is_empty()) {
+            return VolumeCreate::failed(self.clone(), Error::validation("Volume: `attachments` is set, but CreateVolume cannot send it and save() does not apply it after the create: clear it to create the Volume, then attach it with `Volume::objects().attach(..)` and detach it with `.detach(..)` (AttachVolume, DetachVolume)"));
         }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
@@ -13974,6 +14058,9 @@ impl SnapshotManager {
         input.description = model.description.clone();
         input.outpost_arn = model.outpost_arn.clone();
         input.volume_id = model.volume_id.clone();
+        if model.storage_tier.is_some() {
+            return SnapshotCreate::failed(self.clone(), Error::validation("Snapshot: `storage_tier` is set, but CreateSnapshot cannot send it and save() does not apply it after the create: clear it to create the Snapshot, then change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("snapshot")),
@@ -16598,6 +16685,9 @@ impl LaunchTemplateManager {
             Ok(v) => input.operator = v,
             Err(e) => return LaunchTemplateCreate::failed(self.clone(), e),
         }
+        if model.default_version_number.is_some() {
+            return LaunchTemplateCreate::failed(self.clone(), Error::validation("LaunchTemplate: `default_version_number` is set, but CreateLaunchTemplate cannot send it and save() does not apply it after the create: clear it to create the LaunchTemplate, then change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("launch-template")),
@@ -17736,6 +17826,9 @@ impl LaunchTemplateVersionManager {
             Ok(None) => {}
             Err(e) => return LaunchTemplateVersionCreate::failed(self.clone(), e),
         }
+        if model.default_version.is_some() {
+            return LaunchTemplateVersionCreate::failed(self.clone(), Error::validation("LaunchTemplateVersion: `default_version` is set, but CreateLaunchTemplateVersion cannot send it and save() does not apply it after the create: clear it to create the LaunchTemplateVersion, then make it the default with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate); a new version is not the default"));
+        }
         LaunchTemplateVersionCreate::new(self.clone(), input, key)
     }
 
@@ -18439,17 +18532,14 @@ impl NetworkInterfaceManager {
         input.subnet_id = model.subnet_id.clone();
         input.description = model.description.clone();
         input.private_ip_address = model.private_ip_address.clone();
-        if let Some(v) = Some(
-            model
-                .groups
-                .iter()
-                .flatten()
-                .filter_map(|x| x.group_id.clone())
-                .collect::<Vec<_>>(),
-        )
-        .filter(|v| !v.is_empty())
         {
-            input.groups = Some(v);
+            let mut projected = Vec::new();
+            for (i, x) in model.groups.iter().flatten().enumerate() {
+                match x.group_id.clone().filter(|v| !v.is_empty()) { Some(v) => projected.push(v), None => return NetworkInterfaceCreate::failed(self.clone(), Error::validation(format!("NetworkInterface.groups: every element needs its `group_id` (CreateNetworkInterface takes `GroupId`), but the one at index {} has none ({:?}); nothing was sent", i, x))) }
+            }
+            if !projected.is_empty() {
+                input.groups = Some(projected);
+            }
         }
         match crate::ext::network_interface_creation_type(model) {
             Ok(Some(v)) => input.interface_type = Some(v),
@@ -18490,6 +18580,20 @@ impl NetworkInterfaceManager {
         ) {
             Ok(v) => input.operator = v,
             Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
+        if botocraft_core::serde_util::unless_empty(&model.association).is_some() {
+            return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `association` is set, but CreateNetworkInterface cannot send it and save() does not apply it after the create: clear it to create the NetworkInterface, then associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"));
+        }
+        if botocraft_core::serde_util::unless_empty(&model.attachment).is_some() {
+            return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `attachment` is set, but CreateNetworkInterface cannot send it and save() does not apply it after the create: clear it to create the NetworkInterface, then change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"));
+        }
+        if botocraft_core::serde_util::unless_empty(&model.public_ip_dns_name_options).is_some() {
+            return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `public_ip_dns_name_options` is set, but CreateNetworkInterface cannot send it and save() does not apply it after the create: clear it to create the NetworkInterface, then change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)"));
+        }
+        if botocraft_core::serde_util::unless_empty(&model.connection_tracking_configuration)
+            .is_some()
+        {
+            return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `connection_tracking_configuration` is not sent from the model (it is the described configuration, and CreateNetworkInterface takes a ConnectionTrackingSpecification: pass that to the create's builder, .connection_tracking_specification(..)); clear it to create the NetworkInterface"));
         }
         if let Some(tags) = model.tag_set.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
@@ -20875,6 +20979,12 @@ impl NetworkAclManager {
         #[allow(unused_mut)]
         let mut input = CreateNetworkAclRequest::default();
         input.vpc_id = model.vpc_id.clone();
+        if model.associations.as_ref().is_some_and(|v| !v.is_empty()) {
+            return NetworkAclCreate::failed(self.clone(), Error::validation("NetworkAcl: `associations` is set, but CreateNetworkAcl cannot send it and save() does not apply it after the create: clear it to create the NetworkAcl, then change it with `NetworkAcl::objects().replace_association(..)` (ReplaceNetworkAclAssociation)"));
+        }
+        if model.entries.as_ref().is_some_and(|v| !v.is_empty()) {
+            return NetworkAclCreate::failed(self.clone(), Error::validation("NetworkAcl: `entries` is set, but CreateNetworkAcl cannot send it and save() does not apply it after the create: clear it to create the NetworkAcl, then change it with `NetworkAcl::objects().create_entry(..)`, `.replace_entry(..)` or `.delete_entry(..)` (CreateNetworkAclEntry, ReplaceNetworkAclEntry, DeleteNetworkAclEntry)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("network-acl")),
@@ -24560,6 +24670,13 @@ impl VpnGatewayManager {
         input.availability_zone = model.availability_zone.clone();
         input.r#type = model.r#type.clone();
         input.amazon_side_asn = model.amazon_side_asn.clone();
+        if model
+            .vpc_attachments
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return VpnGatewayCreate::failed(self.clone(), Error::validation("VpnGateway: `vpc_attachments` is set, but CreateVpnGateway cannot send it and save() does not apply it after the create: clear it to create the VpnGateway, then change it with `VpnGateway::objects().attach(..)` or `.detach(..)` (AttachVpnGateway, DetachVpnGateway)"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("vpn-gateway")),
@@ -26648,17 +26765,14 @@ impl VpcEndpointManager {
         input.service_network_arn = model.service_network_arn.clone();
         input.resource_configuration_arn = model.resource_configuration_arn.clone();
         input.service_region = model.service_region.clone();
-        if let Some(v) = Some(
-            model
-                .groups
-                .iter()
-                .flatten()
-                .filter_map(|x| x.group_id.clone())
-                .collect::<Vec<_>>(),
-        )
-        .filter(|v| !v.is_empty())
         {
-            input.security_group_ids = Some(v);
+            let mut projected = Vec::new();
+            for (i, x) in model.groups.iter().flatten().enumerate() {
+                match x.group_id.clone().filter(|v| !v.is_empty()) { Some(v) => projected.push(v), None => return VpcEndpointCreate::failed(self.clone(), Error::validation(format!("VpcEndpoint.groups: every element needs its `group_id` (CreateVpcEndpoint takes `GroupId`), but the one at index {} has none ({:?}); nothing was sent", i, x))) }
+            }
+            if !projected.is_empty() {
+                input.security_group_ids = Some(projected);
+            }
         }
         match botocraft_core::serde_util::convert(
             &botocraft_core::serde_util::unless_empty(&model.dns_options),
@@ -27728,6 +27842,9 @@ impl VpnConnectionManager {
         ) {
             Ok(v) => input.r#type = v,
             Err(e) => return VpnConnectionCreate::failed(self.clone(), e),
+        }
+        if model.routes.as_ref().is_some_and(|v| !v.is_empty()) {
+            return VpnConnectionCreate::failed(self.clone(), Error::validation("VpnConnection: `routes` is set, but CreateVpnConnection cannot send it and save() does not apply it after the create: clear it to create the VpnConnection, then change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)"));
         }
         if botocraft_core::serde_util::unless_empty(&model.options).is_some() {
             return VpnConnectionCreate::failed(self.clone(), Error::validation("VpnConnection: `options` is not sent from the model (the described options are not the VpnConnectionOptionsSpecification CreateVpnConnection takes: pass that to the create's builder, .options(..)); clear it to create the VpnConnection"));

@@ -300,6 +300,8 @@ impl Vpc {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `dhcp_options_id` (which neither CreateVpc nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -521,7 +523,7 @@ impl PrimaryModel for Subnet {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 14, _>(|i| if i < 4 { tracked[i] } else { fixed[i - 4] }),
+            std::array::from_fn::<_, 14, _>(|i| if i < 7 { tracked[i] } else { fixed[i - 7] }),
         ))
     }
 
@@ -609,20 +611,26 @@ impl Subnet {
 
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
-    pub(crate) const TRACKED: [&'static str; 4] = [
+    pub(crate) const TRACKED: [&'static str; 7] = [
         "map_public_ip_on_launch",
         "assign_ipv6_address_on_creation",
         "enable_dns64",
         "private_dns_name_options_on_launch",
+        "map_customer_owned_ip_on_launch",
+        "customer_owned_ipv4_pool",
+        "enable_lni_at_device_index",
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
-    fn fingerprints(&self) -> [Option<u64>; 4] {
+    fn fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.map_public_ip_on_launch),
             botocraft_core::fingerprint(&self.assign_ipv6_address_on_creation),
             botocraft_core::fingerprint(&self.enable_dns64),
             botocraft_core::fingerprint(&self.private_dns_name_options_on_launch),
+            botocraft_core::fingerprint(&self.map_customer_owned_ip_on_launch),
+            botocraft_core::fingerprint(&self.customer_owned_ipv4_pool),
+            botocraft_core::fingerprint(&self.enable_lni_at_device_index),
         ]
     }
 
@@ -642,7 +650,7 @@ impl Subnet {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 10] = [
+    const FIXED: [&'static str; 7] = [
         "subnet_id",
         "availability_zone",
         "availability_zone_id",
@@ -650,16 +658,13 @@ impl Subnet {
         "outpost_arn",
         "vpc_id",
         "ipv6_native",
-        "customer_owned_ipv4_pool",
-        "enable_lni_at_device_index",
-        "map_customer_owned_ip_on_launch",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["subnet_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.availability_zone),
@@ -668,9 +673,6 @@ impl Subnet {
             botocraft_core::fingerprint(&self.outpost_arn),
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.ipv6_native),
-            botocraft_core::fingerprint(&self.customer_owned_ipv4_pool),
-            botocraft_core::fingerprint(&self.enable_lni_at_device_index),
-            botocraft_core::fingerprint(&self.map_customer_owned_ip_on_launch),
         ]
     }
 
@@ -681,7 +683,7 @@ impl Subnet {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
                 Some(b),
-                4,
+                7,
                 &Self::FIXED,
                 self.fixed_fingerprints(),
             ),
@@ -735,22 +737,19 @@ impl Subnet {
     ///
     /// AWS has no update operation for a `Subnet`: for one that came from AWS,
     /// `save()` sends changes to
-    /// `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`
+    /// `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`
     /// through the manager's operations for them, writes tag edits (with
     /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// For a new model, `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index` (CreateSubnet has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Subnet exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Subnet.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
-    ///
-    /// Fields `save()` does not send, and how to change them:
-    /// - `customer_owned_ipv4_pool`: change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)
-    /// - `enable_lni_at_device_index`: change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)` or `.disable_lni_at_device_index(..)` (ModifySubnetAttribute)
-    /// - `map_customer_owned_ip_on_launch`: change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Subnet` that exists, say one read
@@ -763,7 +762,7 @@ impl Subnet {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`", &[("customer_owned_ipv4_pool", "change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)"), ("enable_lni_at_device_index", "change it with `Subnet::objects().modify_attribute(subnet_id).enable_lni_at_device_index(..)` or `.disable_lni_at_device_index(..)` (ModifySubnetAttribute)"), ("map_customer_owned_ip_on_launch", "change it with `Subnet::objects().modify_attribute(subnet_id).map_customer_owned_ip_on_launch(..).customer_owned_ipv4_pool(..)` (ModifySubnetAttribute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`"));
             }
         }
         #[allow(unused_variables)]
@@ -778,7 +777,71 @@ impl Subnet {
                 PrimaryModel::as_saved(self)
             }
         } else {
-            manager.create(self).send().await?
+            {
+                let mut created = manager.create(self).send().await?;
+                // What CreateSubnet cannot send, applied through the update path: only
+                // the fields that differ from what it answered are sent.
+                if self.map_public_ip_on_launch.is_some() {
+                    created.map_public_ip_on_launch = self.map_public_ip_on_launch.clone();
+                }
+                if self.assign_ipv6_address_on_creation.is_some() {
+                    created.assign_ipv6_address_on_creation =
+                        self.assign_ipv6_address_on_creation.clone();
+                }
+                if self.enable_dns64.is_some() {
+                    created.enable_dns64 = self.enable_dns64.clone();
+                }
+                if botocraft_core::serde_util::unless_empty(
+                    &self.private_dns_name_options_on_launch,
+                )
+                .is_some()
+                {
+                    created.private_dns_name_options_on_launch =
+                        self.private_dns_name_options_on_launch.clone();
+                }
+                if self.map_customer_owned_ip_on_launch.is_some() {
+                    created.map_customer_owned_ip_on_launch =
+                        self.map_customer_owned_ip_on_launch.clone();
+                }
+                if self
+                    .customer_owned_ipv4_pool
+                    .as_deref()
+                    .is_some_and(|v| !v.is_empty())
+                {
+                    created.customer_owned_ipv4_pool = self.customer_owned_ipv4_pool.clone();
+                }
+                if self.enable_lni_at_device_index.is_some() {
+                    created.enable_lni_at_device_index = self.enable_lni_at_device_index.clone();
+                }
+                let changed = created.changed_fields();
+                if changed.is_empty() {
+                    created
+                } else {
+                    match crate::ext::subnet_update(&created, &changed)
+                        .await
+                        .map(|()| PrimaryModel::as_saved(&created))
+                    {
+                        Ok(fresh) => fresh,
+                        Err(e) => {
+                            // The resource exists: the model becomes it, still
+                            // asking for these fields, so save() again updates it.
+                            if self.tags.is_some() {
+                                created.tags = self.tags.clone();
+                            }
+                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                            *self = created;
+                            return Err(botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Subnet",
+                                "CreateSubnet",
+                                &id,
+                                &changed,
+                                e,
+                            ));
+                        }
+                    }
+                }
+            }
         };
         let desired = self.tag_map();
         let carried = if persisted {
@@ -1240,7 +1303,7 @@ impl PrimaryModel for Instance {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 25, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+            std::array::from_fn::<_, 30, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -1490,7 +1553,7 @@ impl Instance {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 22] = [
+    const FIXED: [&'static str; 27] = [
         "instance_id",
         "image_id",
         "kernel_id",
@@ -1499,11 +1562,10 @@ impl Instance {
         "ramdisk_id",
         "subnet_id",
         "private_ip_address",
-        "client_token",
-        "security_groups",
         "iam_instance_profile",
         "metadata_options",
         "monitoring",
+        "security_groups",
         "cpu_options",
         "capacity_reservation_specification",
         "hibernation_options",
@@ -1512,14 +1574,20 @@ impl Instance {
         "maintenance_options",
         "network_performance_options",
         "operator",
+        "client_token",
+        "elastic_gpu_associations",
+        "elastic_inference_accelerator_associations",
+        "licenses",
         "secondary_interfaces",
+        "ena_support",
+        "sriov_net_support",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["instance_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 22] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 27] {
         [
             botocraft_core::fingerprint(&self.instance_id),
             botocraft_core::fingerprint(&self.image_id),
@@ -1529,11 +1597,10 @@ impl Instance {
             botocraft_core::fingerprint(&self.ramdisk_id),
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.private_ip_address),
-            botocraft_core::fingerprint(&self.client_token),
-            botocraft_core::fingerprint(&self.security_groups),
             botocraft_core::fingerprint(&self.iam_instance_profile),
             botocraft_core::fingerprint(&self.metadata_options),
             botocraft_core::fingerprint(&self.monitoring),
+            botocraft_core::fingerprint(&self.security_groups),
             botocraft_core::fingerprint(&self.cpu_options),
             botocraft_core::fingerprint(&self.capacity_reservation_specification),
             botocraft_core::fingerprint(&self.hibernation_options),
@@ -1542,7 +1609,13 @@ impl Instance {
             botocraft_core::fingerprint(&self.maintenance_options),
             botocraft_core::fingerprint(&self.network_performance_options),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.client_token),
+            botocraft_core::fingerprint(&self.elastic_gpu_associations),
+            botocraft_core::fingerprint(&self.elastic_inference_accelerator_associations),
+            botocraft_core::fingerprint(&self.licenses),
             botocraft_core::fingerprint(&self.secondary_interfaces),
+            botocraft_core::fingerprint(&self.ena_support),
+            botocraft_core::fingerprint(&self.sriov_net_support),
         ]
     }
 
@@ -1610,6 +1683,10 @@ impl Instance {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// For a new model, `source_dest_check` (RunInstances has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Instance exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Instance.
+    ///
+    /// A new model holding `ena_support`, `sriov_net_support`, `client_token`, `elastic_gpu_associations`, `elastic_inference_accelerator_associations`, `licenses`, `secondary_interfaces` (which neither RunInstances nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -1617,7 +1694,9 @@ impl Instance {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `ena_support`: change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)
     /// - `security_groups`: change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)
+    /// - `sriov_net_support`: change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Instance` that exists, say one read
@@ -1630,7 +1709,7 @@ impl Instance {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
             }
         }
         #[allow(unused_variables)]
@@ -1645,7 +1724,42 @@ impl Instance {
                 PrimaryModel::as_saved(self)
             }
         } else {
-            manager.create(self).send().await?
+            {
+                let mut created = manager.create(self).send().await?;
+                // What RunInstances cannot send, applied through the update path: only
+                // the fields that differ from what it answered are sent.
+                if self.source_dest_check.is_some() {
+                    created.source_dest_check = self.source_dest_check.clone();
+                }
+                let changed = created.changed_fields();
+                if changed.is_empty() {
+                    created
+                } else {
+                    match crate::ext::instance_update(&created, &changed)
+                        .await
+                        .map(|()| PrimaryModel::as_saved(&created))
+                    {
+                        Ok(fresh) => fresh,
+                        Err(e) => {
+                            // The resource exists: the model becomes it, still
+                            // asking for these fields, so save() again updates it.
+                            if self.tags.is_some() {
+                                created.tags = self.tags.clone();
+                            }
+                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                            *self = created;
+                            return Err(botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Instance",
+                                "RunInstances",
+                                &id,
+                                &changed,
+                                e,
+                            ));
+                        }
+                    }
+                }
+            }
         };
         let desired = self.tag_map();
         let carried = if persisted {
@@ -2114,18 +2228,31 @@ impl Ami {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = ["image_id", "name", "description", "block_device_mappings"];
+    const FIXED: [&'static str; 8] = [
+        "image_id",
+        "name",
+        "description",
+        "block_device_mappings",
+        "deprecation_time",
+        "deregistration_protection",
+        "imds_support",
+        "public",
+    ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 2] = ["image_id", "name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.image_id),
             botocraft_core::fingerprint(&self.name),
             botocraft_core::fingerprint(&self.description),
             botocraft_core::fingerprint(&self.block_device_mappings),
+            botocraft_core::fingerprint(&self.deprecation_time),
+            botocraft_core::fingerprint(&self.deregistration_protection),
+            botocraft_core::fingerprint(&self.imds_support),
+            botocraft_core::fingerprint(&self.public),
         ]
     }
 
@@ -2191,6 +2318,8 @@ impl Ami {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `deprecation_time`, `deregistration_protection`, `imds_support`, `public` (which neither CreateImage nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -2198,7 +2327,11 @@ impl Ami {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `deprecation_time`: change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)
+    /// - `deregistration_protection`: change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)
     /// - `description`: change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)
+    /// - `imds_support`: change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)
+    /// - `public`: change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Ami` that exists, say one read
@@ -2211,7 +2344,7 @@ impl Ami {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Ami", &fixed, &Self::IDENTITY, "AWS has no update operation for an Ami", &[("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Ami", &fixed, &Self::IDENTITY, "AWS has no update operation for an Ami", &[("deprecation_time", "change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)"), ("deregistration_protection", "change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"), ("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)"), ("imds_support", "change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"), ("public", "change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)")]));
             }
         }
         #[allow(unused_variables)]
@@ -2575,6 +2708,8 @@ impl InternetGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// A new model holding `attachments` (which neither CreateInternetGateway nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -2958,17 +3093,24 @@ impl RouteTable {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = ["route_table_id", "vpc_id", "associations", "routes"];
+    const FIXED: [&'static str; 5] = [
+        "route_table_id",
+        "vpc_id",
+        "associations",
+        "propagating_vgws",
+        "routes",
+    ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["route_table_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.route_table_id),
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.associations),
+            botocraft_core::fingerprint(&self.propagating_vgws),
             botocraft_core::fingerprint(&self.routes),
         ]
     }
@@ -3039,6 +3181,8 @@ impl RouteTable {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `associations`, `propagating_vgws`, `routes` (which neither CreateRouteTable nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -3047,6 +3191,7 @@ impl RouteTable {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `associations`: change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)
+    /// - `propagating_vgws`: change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)
     /// - `routes`: change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
@@ -3060,7 +3205,7 @@ impl RouteTable {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("RouteTable", &fixed, &Self::IDENTITY, "AWS has no update operation for a RouteTable", &[("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("RouteTable", &fixed, &Self::IDENTITY, "AWS has no update operation for a RouteTable", &[("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("propagating_vgws", "change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")]));
             }
         }
         #[allow(unused_variables)]
@@ -3895,6 +4040,8 @@ impl Address {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `instance_id`, `network_interface_id`, `private_ip_address` (which neither AllocateAddress nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -4047,7 +4194,7 @@ impl PrimaryModel for Volume {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 14, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
+            std::array::from_fn::<_, 15, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
         ))
     }
 
@@ -4198,7 +4345,7 @@ impl Volume {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 9] = [
+    const FIXED: [&'static str; 10] = [
         "volume_id",
         "availability_zone",
         "availability_zone_id",
@@ -4208,13 +4355,14 @@ impl Volume {
         "snapshot_id",
         "volume_initialization_rate",
         "operator",
+        "attachments",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["volume_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
         [
             botocraft_core::fingerprint(&self.volume_id),
             botocraft_core::fingerprint(&self.availability_zone),
@@ -4225,6 +4373,7 @@ impl Volume {
             botocraft_core::fingerprint(&self.snapshot_id),
             botocraft_core::fingerprint(&self.volume_initialization_rate),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.attachments),
         ]
     }
 
@@ -4290,11 +4439,16 @@ impl Volume {
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
     ///
+    /// A new model holding `attachments` (which neither CreateVolume nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `attachments`: attach it with `Volume::objects().attach(..)` and detach it with `.detach(..)` (AttachVolume, DetachVolume)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Volume` that exists, say one read
@@ -4307,12 +4461,7 @@ impl Volume {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Volume",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "ModifyVolume cannot change it",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Volume", &fixed, &Self::IDENTITY, "ModifyVolume cannot change it", &[("attachments", "attach it with `Volume::objects().attach(..)` and detach it with `.detach(..)` (AttachVolume, DetachVolume)")]));
             }
         }
         #[allow(unused_variables)]
@@ -4786,18 +4935,25 @@ impl Snapshot {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = ["snapshot_id", "description", "outpost_arn", "volume_id"];
+    const FIXED: [&'static str; 5] = [
+        "snapshot_id",
+        "description",
+        "outpost_arn",
+        "volume_id",
+        "storage_tier",
+    ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["snapshot_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.snapshot_id),
             botocraft_core::fingerprint(&self.description),
             botocraft_core::fingerprint(&self.outpost_arn),
             botocraft_core::fingerprint(&self.volume_id),
+            botocraft_core::fingerprint(&self.storage_tier),
         ]
     }
 
@@ -4863,11 +5019,16 @@ impl Snapshot {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `storage_tier` (which neither CreateSnapshot nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `storage_tier`: change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Snapshot` that exists, say one read
@@ -4880,12 +5041,7 @@ impl Snapshot {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "Snapshot",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a Snapshot",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Snapshot", &fixed, &Self::IDENTITY, "AWS has no update operation for a Snapshot", &[("storage_tier", "change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)")]));
             }
         }
         #[allow(unused_variables)]
@@ -5580,6 +5736,8 @@ impl LaunchTemplate {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `default_version_number` (which neither CreateLaunchTemplate nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -5798,12 +5956,13 @@ impl LaunchTemplateVersion {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 5] = [
+    const FIXED: [&'static str; 6] = [
         "launch_template_id",
         "version_number",
         "launch_template_name",
         "version_description",
         "launch_template_data",
+        "default_version",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -5814,13 +5973,14 @@ impl LaunchTemplateVersion {
     ];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.launch_template_id),
             botocraft_core::fingerprint(&self.version_number),
             botocraft_core::fingerprint(&self.launch_template_name),
             botocraft_core::fingerprint(&self.version_description),
             botocraft_core::fingerprint(&self.launch_template_data),
+            botocraft_core::fingerprint(&self.default_version),
         ]
     }
 
@@ -5888,11 +6048,16 @@ impl LaunchTemplateVersion {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `default_version` (which neither CreateLaunchTemplateVersion nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `default_version`: make it the default with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate); a new version is not the default
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplateVersion` that exists, say one read
@@ -5905,12 +6070,7 @@ impl LaunchTemplateVersion {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "LaunchTemplateVersion",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a LaunchTemplateVersion",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("LaunchTemplateVersion", &fixed, &Self::IDENTITY, "AWS has no update operation for a LaunchTemplateVersion", &[("default_version", "make it the default with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate); a new version is not the default")]));
             }
         }
         #[allow(unused_variables)]
@@ -5982,7 +6142,7 @@ impl PrimaryModel for NetworkInterface {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 13, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+            std::array::from_fn::<_, 16, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -6181,7 +6341,7 @@ impl NetworkInterface {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 10] = [
+    const FIXED: [&'static str; 13] = [
         "network_interface_id",
         "subnet_id",
         "private_ip_address",
@@ -6191,14 +6351,17 @@ impl NetworkInterface {
         "private_ip_addresses",
         "ipv6_addresses",
         "operator",
+        "connection_tracking_configuration",
+        "association",
         "attachment",
+        "public_ip_dns_name_options",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["network_interface_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 13] {
         [
             botocraft_core::fingerprint(&self.network_interface_id),
             botocraft_core::fingerprint(&self.subnet_id),
@@ -6209,7 +6372,10 @@ impl NetworkInterface {
             botocraft_core::fingerprint(&self.private_ip_addresses),
             botocraft_core::fingerprint(&self.ipv6_addresses),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.connection_tracking_configuration),
+            botocraft_core::fingerprint(&self.association),
             botocraft_core::fingerprint(&self.attachment),
+            botocraft_core::fingerprint(&self.public_ip_dns_name_options),
         ]
     }
 
@@ -6284,6 +6450,10 @@ impl NetworkInterface {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// For a new model, `source_dest_check` (CreateNetworkInterface has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the NetworkInterface exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created NetworkInterface.
+    ///
+    /// A new model holding `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration` (which neither CreateNetworkInterface nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -6291,8 +6461,10 @@ impl NetworkInterface {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `association`: associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)
     /// - `attachment`: change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)
     /// - `private_ip_addresses`: change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)
+    /// - `public_ip_dns_name_options`: change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `NetworkInterface` that exists, say one read
@@ -6305,7 +6477,7 @@ impl NetworkInterface {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)")]));
             }
         }
         #[allow(unused_variables)]
@@ -6320,7 +6492,42 @@ impl NetworkInterface {
                 PrimaryModel::as_saved(self)
             }
         } else {
-            manager.create(self).send().await?
+            {
+                let mut created = manager.create(self).send().await?;
+                // What CreateNetworkInterface cannot send, applied through the update path: only
+                // the fields that differ from what it answered are sent.
+                if self.source_dest_check.is_some() {
+                    created.source_dest_check = self.source_dest_check.clone();
+                }
+                let changed = created.changed_fields();
+                if changed.is_empty() {
+                    created
+                } else {
+                    match crate::ext::network_interface_update(&created, &changed)
+                        .await
+                        .map(|()| PrimaryModel::as_saved(&created))
+                    {
+                        Ok(fresh) => fresh,
+                        Err(e) => {
+                            // The resource exists: the model becomes it, still
+                            // asking for these fields, so save() again updates it.
+                            if self.tag_set.is_some() {
+                                created.tag_set = self.tag_set.clone();
+                            }
+                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                            *self = created;
+                            return Err(botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "NetworkInterface",
+                                "CreateNetworkInterface",
+                                &id,
+                                &changed,
+                                e,
+                            ));
+                        }
+                    }
+                }
+            }
         };
         let desired = self.tag_map();
         let carried = if persisted {
@@ -6779,6 +6986,8 @@ impl NetworkAcl {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    ///
+    /// A new model holding `associations`, `entries` (which neither CreateNetworkAcl nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -8107,6 +8316,8 @@ impl VpnGateway {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `vpc_attachments` (which neither CreateVpnGateway nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -9231,7 +9442,7 @@ impl VpnConnection {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 7] = [
+    const FIXED: [&'static str; 8] = [
         "vpn_connection_id",
         "customer_gateway_id",
         "vpn_gateway_id",
@@ -9239,13 +9450,14 @@ impl VpnConnection {
         "vpn_concentrator_id",
         "type",
         "options",
+        "routes",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 1] = ["vpn_connection_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.vpn_connection_id),
             botocraft_core::fingerprint(&self.customer_gateway_id),
@@ -9254,6 +9466,7 @@ impl VpnConnection {
             botocraft_core::fingerprint(&self.vpn_concentrator_id),
             botocraft_core::fingerprint(&self.r#type),
             botocraft_core::fingerprint(&self.options),
+            botocraft_core::fingerprint(&self.routes),
         ]
     }
 
@@ -9326,6 +9539,8 @@ impl VpnConnection {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
+    /// A new model holding `routes`, `options` (which neither CreateVpnConnection nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
@@ -9334,6 +9549,7 @@ impl VpnConnection {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `customer_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)
+    /// - `routes`: change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)
     /// - `transit_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)
     /// - `vpn_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)
     ///
@@ -9348,7 +9564,7 @@ impl VpnConnection {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("VpnConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnConnection", &[("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("VpnConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnConnection", &[("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("routes", "change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")]));
             }
         }
         #[allow(unused_variables)]

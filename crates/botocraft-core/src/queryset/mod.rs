@@ -57,8 +57,13 @@
 //! ([`QuerySet::described`]): a path naming a field the model does not have,
 //! or ending in a misspelt lookup (`name__startwith`), is an
 //! [`Error::Validation`] naming the fields there are, not a filter that
-//! quietly matches nothing. (A QuerySet built with [`QuerySet::new`] over
-//! types of your own resolves paths without that check.)
+//! quietly matches nothing. Everything derived from such a QuerySet keeps
+//! knowing them: filters, orderings, [`QuerySet::slice`] (even an empty
+//! one) and `+`/`+=` with any QuerySet. (A QuerySet built with
+//! [`QuerySet::new`], `From<Vec<M>>` or `collect()` knows nothing of the
+//! items it is given and resolves paths without that check: rebuild one
+//! with [`QuerySet::described`], as in
+//! `QuerySet::described(qs.into_iter().take(3).collect())`.)
 //!
 //! Text lookups stringify numbers and bools. Type mismatches never error and
 //! never panic: they simply do not match. Invalid operands (a non-array for
@@ -321,7 +326,7 @@ impl<M> QuerySet<M> {
         }
         .min(len);
         if start >= end {
-            return QuerySet::default();
+            return self.with_items(Vec::new());
         }
         self.with_items(self.items[start..end].to_vec())
     }
@@ -629,19 +634,23 @@ impl<M> Index<usize> for QuerySet<M> {
     }
 }
 
-/// `qs1 + qs2` concatenates, keeping `qs1`'s items first.
+/// `qs1 + qs2` concatenates, keeping `qs1`'s items first, and checks string
+/// paths against the models' fields when either side knows them
+/// (`QuerySet::default() + qs` keeps `qs`'s checking).
 impl<M> Add for QuerySet<M> {
     type Output = QuerySet<M>;
 
     fn add(mut self, other: QuerySet<M>) -> QuerySet<M> {
-        self.items.extend(other.items);
+        self += other;
         self
     }
 }
 
-/// `qs1 += qs2` appends `qs2`'s items.
+/// `qs1 += qs2` appends `qs2`'s items (and `qs2`'s field checking, when
+/// `qs1` has none).
 impl<M> AddAssign for QuerySet<M> {
     fn add_assign(&mut self, other: QuerySet<M>) {
         self.items.extend(other.items);
+        self.shape = self.shape.or(other.shape);
     }
 }

@@ -1045,3 +1045,114 @@ fn values_list_and_values_flat() {
         vec![json!([1, null])]
     );
 }
+
+// ------------------------------------------------------ described models
+
+mod described {
+    use super::*;
+    use crate::schema::{scalars, Described, Kind, Member, Shape};
+
+    static TAG: Shape = Shape {
+        name: "Tag",
+        kind: Kind::Structure(&[
+            Member::new("key", &scalars::STRING),
+            Member::new("value", &scalars::STRING),
+        ]),
+        xml_namespace: None,
+    };
+    static TAG_MEMBER: Member = Member::new("member", &TAG);
+    static TAGS: Shape = Shape {
+        name: "Tags",
+        kind: Kind::List {
+            member: &TAG_MEMBER,
+            flattened: false,
+        },
+        xml_namespace: None,
+    };
+    static TIMESTAMP: Shape = Shape {
+        name: "Timestamp",
+        kind: Kind::Timestamp(None),
+        xml_namespace: None,
+    };
+    static STAMP_MEMBER: Member = Member::new("member", &TIMESTAMP);
+    static STAMPS: Shape = Shape {
+        name: "Stamps",
+        kind: Kind::List {
+            member: &STAMP_MEMBER,
+            flattened: false,
+        },
+        xml_namespace: None,
+    };
+    static GROUP: Shape = Shape {
+        name: "Group",
+        kind: Kind::Structure(&[
+            Member::new("groupName", &scalars::STRING),
+            Member::new("createdTime", &TIMESTAMP),
+            Member::new("history", &STAMPS),
+            Member::new("tags", &TAGS),
+        ]),
+        xml_namespace: None,
+    };
+
+    #[derive(Serialize, Clone, Debug, PartialEq, Default)]
+    struct Group {
+        #[serde(rename = "groupName", skip_serializing_if = "Option::is_none")]
+        group_name: Option<String>,
+        #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+        created_time: Option<crate::DateTime>,
+        #[serde(rename = "history", skip_serializing_if = "Option::is_none")]
+        history: Option<Vec<crate::DateTime>>,
+        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
+        tags: Option<Vec<EcsTag>>,
+    }
+
+    impl Described for Group {
+        fn shape() -> &'static Shape {
+            &GROUP
+        }
+    }
+
+    fn at(text: &str) -> crate::DateTime {
+        crate::DateTime::parse_rfc3339(text).unwrap()
+    }
+
+    fn groups() -> QuerySet<Group> {
+        QuerySet::described(vec![
+            Group {
+                group_name: Some("web".into()),
+                created_time: Some(at("2026-01-01T10:00:00Z")),
+                history: Some(vec![at("2025-12-31T23:59:59.5Z")]),
+                tags: Some(vec![ecs_tag("date", "2026-01-01"), ecs_tag("year", "2026")]),
+            },
+            Group {
+                group_name: Some("db".into()),
+                created_time: Some(at("2025-06-01T00:00:00Z")),
+                history: None,
+                tags: Some(vec![ecs_tag("date", "2025-06-01")]),
+            },
+        ])
+    }
+
+    fn group_names(qs: &QuerySet<Group>) -> Vec<&str> {
+        qs.iter().filter_map(|g| g.group_name.as_deref()).collect()
+    }
+
+    /// Field checking survives every derivation of a described QuerySet.
+    #[test]
+    fn derivations_keep_field_checking() {
+        let misspelt = |qs: QuerySet<Group>| {
+            let err = qs.filter_by("group_nme", "web").unwrap_err();
+            assert!(is_validation(&err), "{err}");
+        };
+        misspelt(groups().slice(3..));
+        misspelt(groups().slice(1..1));
+        misspelt(groups().slice(..1));
+        misspelt(QuerySet::default() + groups());
+        misspelt(groups() + QuerySet::default());
+        let mut sum = QuerySet::default();
+        sum += groups();
+        misspelt(sum);
+        misspelt(groups().filter(|_| false));
+        misspelt(groups().filter_by("group_name", "nope").unwrap());
+    }
+}

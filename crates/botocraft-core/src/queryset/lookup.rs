@@ -248,8 +248,9 @@ impl<'a> Lookup<'a> {
     /// (`leaf`, from the path check): a timestamp's operands are read as
     /// timestamps (RFC 3339, `YYYY-MM-DD` for midnight UTC, or epoch
     /// seconds) and compared with the epoch seconds a timestamp serialises
-    /// as, and a date part of a field that holds no date is an error rather
-    /// than a filter that matches nothing.
+    /// as; a date part of a field that holds no date, and a text lookup
+    /// (`contains`, `startswith`, `regex`, ...) of a timestamp, are errors
+    /// rather than filters that match nothing.
     pub(crate) fn fit(&mut self, lookup: &str, leaf: Option<&'static Shape>) -> Result<()> {
         let Some(mut shape) = leaf else {
             return Ok(());
@@ -260,6 +261,13 @@ impl<'a> Lookup<'a> {
         }
         let timestamp = matches!(shape.kind, Kind::Timestamp(_));
         match &mut self.matcher {
+            Matcher::Text { .. } | Matcher::Regex(_) if timestamp => {
+                return Err(Error::validation(format!(
+                    "QuerySet lookup {lookup:?}: a text lookup cannot read a timestamp; \
+                     use year, month, day or date (`created_at__year=2026`), or exact, in, gt, gte, lt or lte \
+                     with an RFC 3339, YYYY-MM-DD or epoch-seconds value"
+                )));
+            }
             Matcher::DatePart { .. }
                 if !matches!(shape.kind, Kind::Timestamp(_) | Kind::String) =>
             {

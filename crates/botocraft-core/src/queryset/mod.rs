@@ -53,6 +53,14 @@
 //! | `year`, `month`, `day` | is a timestamp in that year, month (1–12) or day of the month (UTC) |
 //! | `date` | is a timestamp on that day (UTC), given as `YYYY-MM-DD` |
 //!
+//! A timestamp field (in a QuerySet that knows its model) takes `exact`,
+//! `in`, the comparisons, `isnull` and the date parts; a text lookup of it
+//! (`contains`, `startswith`, `iexact`, `regex`, ...) is an
+//! [`Error::Validation`], not a filter that matches nothing. [`QuerySet::values`],
+//! [`QuerySet::values_list`] and [`QuerySet::values_flat`] show its value as
+//! RFC 3339 text in UTC (`"2026-11-26T15:31:35Z"`, with a fraction when it
+//! has one); ordering compares the instants.
+//!
 //! The QuerySets botocraft returns know their models' fields
 //! ([`QuerySet::described`]): a path naming a field the model does not have,
 //! or ending in a misspelt lookup (`name__startwith`), is an
@@ -220,9 +228,15 @@ impl<M> QuerySet<M> {
 
     /// The segments of a field path (no lookup), checked.
     fn segments<'p>(&self, path: &'p str) -> Result<Vec<&'p str>> {
+        Ok(self.projection(path)?.0)
+    }
+
+    /// The segments of a field path (no lookup), checked, and the shape it
+    /// ends at, when known.
+    fn projection<'p>(&self, path: &'p str) -> Result<(Vec<&'p str>, Option<&'static Shape>)> {
         let segments = split_path(path)?;
-        self.check(&segments, path, false)?;
-        Ok(segments)
+        let leaf = self.check(&segments, path, false)?;
+        Ok((segments, leaf))
     }
 
     /// The number of items.
@@ -504,13 +518,17 @@ impl<M: Serialize> QuerySet<M> {
     pub fn values(&self, paths: &[&str]) -> Result<Vec<Map<String, Value>>> {
         let parsed = paths
             .iter()
-            .map(|path| Ok((*path, self.segments(path)?)))
+            .map(|path| Ok((*path, self.projection(path)?)))
             .collect::<Result<Vec<_>>>()?;
         self.items
             .iter()
             .map(|item| {
                 let json = to_json(item)?;
                 if parsed.is_empty() {
+                    let mut json = json;
+                    if let Some(shape) = self.shape {
+                        timestamps_as_text(&mut json, shape);
+                    }
                     return match json {
                         Value::Object(map) => Ok(map),
                         _ => Err(Error::validation(
@@ -520,12 +538,7 @@ impl<M: Serialize> QuerySet<M> {
                 }
                 Ok(parsed
                     .iter()
-                    .map(|(path, segs)| {
-                        (
-                            path.to_string(),
-                            project(&json, segs).unwrap_or(Value::Null),
-                        )
-                    })
+                    .map(|(path, (segs, leaf))| (path.to_string(), projected(&json, segs, *leaf)))
                     .collect())
             })
             .collect()
@@ -546,7 +559,7 @@ impl<M: Serialize> QuerySet<M> {
         }
         let parsed = paths
             .iter()
-            .map(|path| self.segments(path))
+            .map(|path| self.projection(path))
             .collect::<Result<Vec<_>>>()?;
         self.items
             .iter()
@@ -554,7 +567,7 @@ impl<M: Serialize> QuerySet<M> {
                 let json = to_json(item)?;
                 Ok(parsed
                     .iter()
-                    .map(|segs| project(&json, segs).unwrap_or(Value::Null))
+                    .map(|(segs, leaf)| projected(&json, segs, *leaf))
                     .collect())
             })
             .collect()
@@ -568,11 +581,55 @@ impl<M: Serialize> QuerySet<M> {
     /// [`Error::Validation`] for a malformed path or when a model cannot be
     /// serialised.
     pub fn values_flat(&self, path: &str) -> Result<Vec<Value>> {
-        let segs = self.segments(path)?;
+        let (segs, leaf) = self.projection(path)?;
         self.items
             .iter()
-            .map(|item| Ok(project(&to_json(item)?, &segs).unwrap_or(Value::Null)))
+            .map(|item| Ok(projected(&to_json(item)?, &segs, leaf)))
             .collect()
+    }
+}
+
+/// The value at `segs` of a serialised model (null when missing), its
+/// timestamps as RFC 3339 text when `leaf`, the shape the path ends at, is
+/// known.
+fn projected(json: &Value, segs: &[&str], leaf: Option<&'static Shape>) -> Value {
+    let mut value = project(json, segs).unwrap_or(Value::Null);
+    if let Some(leaf) = leaf {
+        timestamps_as_text(&mut value, leaf);
+    }
+    value
+}
+
+/// Rewrites the timestamps in `value`, of shape `shape`, from the epoch
+/// seconds a [`DateTime`](crate::DateTime) serialises as to RFC 3339 text
+/// in UTC (`2026-11-26T15:31:35Z`), what `values()` shows. A list of values
+/// projected through a list field has the element's shape: each element is
+/// rewritten.
+fn timestamps_as_text(value: &mut Value, shape: &'static Shape) {
+    use crate::schema::Kind;
+    match (value, &shape.kind) {
+        (Value::Array(items), Kind::List { member, .. }) => items
+            .iter_mut()
+            .for_each(|item| timestamps_as_text(item, member.shape)),
+        (Value::Array(items), _) => items
+            .iter_mut()
+            .for_each(|item| timestamps_as_text(item, shape)),
+        (Value::Object(fields), Kind::Structure(members)) => {
+            for member in members.iter() {
+                if let Some(field) = fields.get_mut(member.name) {
+                    timestamps_as_text(field, member.shape);
+                }
+            }
+        }
+        (Value::Object(entries), Kind::Map { value: of, .. }) => entries
+            .values_mut()
+            .for_each(|entry| timestamps_as_text(entry, of.shape)),
+        (value @ Value::Number(_), Kind::Timestamp(_)) => {
+            if let Some(at) = value.as_f64().and_then(crate::DateTime::from_epoch_seconds) {
+                *value = Value::String(at.to_rfc3339());
+            }
+        }
+        _ => {}
     }
 }
 

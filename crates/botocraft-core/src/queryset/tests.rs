@@ -1137,6 +1137,76 @@ mod described {
         qs.iter().filter_map(|g| g.group_name.as_deref()).collect()
     }
 
+    /// Text lookups cannot read a timestamp: an error naming what can,
+    /// never a filter that matches nothing.
+    #[test]
+    fn text_lookups_of_timestamps_are_errors() {
+        for lookup in [
+            "created_time__startswith",
+            "created_time__contains",
+            "created_time__icontains",
+            "created_time__iexact",
+            "created_time__endswith",
+            "created_time__regex",
+            "created_time__iregex",
+            "history__startswith",
+        ] {
+            let err = groups().filter_by(lookup, "2026").unwrap_err();
+            assert!(is_validation(&err), "{lookup}: {err}");
+            assert!(
+                err.to_string().contains(
+                    "a text lookup cannot read a timestamp; use year, month, day or date"
+                ),
+                "{lookup}: {err}"
+            );
+            // Even when empty.
+            let empty = groups().slice(5..);
+            assert!(is_validation(
+                &empty.exclude_by(lookup, "2026").unwrap_err()
+            ));
+        }
+        // What does read it still works.
+        let qs = groups().filter_by("created_time__year", 2026).unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups()
+            .filter_by("created_time__gte", "2026-01-01")
+            .unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        // Text lookups of text fields are unaffected.
+        let qs = groups().filter_by("group_name__startswith", "w").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+    }
+
+    /// values() shows timestamps as RFC 3339 text in UTC, whatever the path.
+    #[test]
+    fn values_show_timestamps_as_rfc3339() {
+        let qs = groups();
+        let rows = qs
+            .values(&["created_time", "history", "group_name"])
+            .unwrap();
+        assert_eq!(rows[0]["created_time"], json!("2026-01-01T10:00:00Z"));
+        assert_eq!(rows[0]["history"], json!(["2025-12-31T23:59:59.5Z"]));
+        assert_eq!(rows[0]["group_name"], json!("web"));
+        assert_eq!(rows[1]["history"], Value::Null);
+        let whole = qs.values(&[]).unwrap();
+        assert_eq!(whole[1]["createdTime"], json!("2025-06-01T00:00:00Z"));
+        assert_eq!(whole[0]["history"], json!(["2025-12-31T23:59:59.5Z"]));
+        assert_eq!(
+            qs.values_list(&["createdTime"]).unwrap(),
+            vec![
+                vec![json!("2026-01-01T10:00:00Z")],
+                vec![json!("2025-06-01T00:00:00Z")]
+            ]
+        );
+        assert_eq!(
+            qs.values_flat("history__0").unwrap(),
+            vec![json!("2025-12-31T23:59:59.5Z"), Value::Null]
+        );
+        // Ordering still compares instants.
+        let ordered = qs.order_by_path("created_time").unwrap();
+        assert_eq!(group_names(&ordered), ["db", "web"]);
+    }
+
     /// Field checking survives every derivation of a described QuerySet.
     #[test]
     fn derivations_keep_field_checking() {

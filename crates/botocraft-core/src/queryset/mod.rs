@@ -32,7 +32,10 @@
 //!   as a map from tag key to tag value whenever the next segment is not a
 //!   field of the tag objects: `"tags__Name"`, `"tags__env__iexact"`.
 //!   Tag keys containing `.` or `__` cannot be addressed this way; use
-//!   [`QuerySet::filter`] with a closure instead.
+//!   [`QuerySet::filter`] with a closure instead. In a QuerySet that knows
+//!   its model, a lookup name right after a tag list is a tag key:
+//!   `"tags__date"` is the `date` tag (as `"tags__date__exact"` is), except
+//!   `isnull` and `has_key`, which read the list itself.
 //!
 //! # Lookups
 //!
@@ -219,9 +222,23 @@ impl<M> QuerySet<M> {
 
     /// `lookup` parsed, checked against the models' fields and fitted to the
     /// type of the field it reads.
+    ///
+    /// A lookup name that follows a tag list (`tags__date`, `tags__year`)
+    /// is the tag with that key, compared with `exact`, as `tags__date__exact`
+    /// is: a tag list has no date or text of its own. `isnull` and `has_key`
+    /// keep reading the list itself (`tags__isnull__exact` is the `isnull`
+    /// tag).
     fn lookup<'l>(&self, lookup: &'l str, value: Value) -> Result<Lookup<'l>> {
-        let mut parsed = Lookup::parse(lookup, value)?;
-        let leaf = self.check(&parsed.path, lookup, true)?;
+        let mut parsed = Lookup::parse(lookup, value.clone())?;
+        let mut leaf = self.check(&parsed.path, lookup, true)?;
+        if parsed
+            .named
+            .is_some_and(|name| !matches!(name, "isnull" | "has_key"))
+            && leaf.is_some_and(path::is_tag_list_shape)
+        {
+            parsed = Lookup::parse_as_path(lookup, value)?;
+            leaf = self.check(&parsed.path, lookup, false)?;
+        }
         parsed.fit(lookup, leaf)?;
         Ok(parsed)
     }

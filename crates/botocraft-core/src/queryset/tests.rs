@@ -1225,4 +1225,29 @@ mod described {
         misspelt(groups().filter(|_| false));
         misspelt(groups().filter_by("group_name", "nope").unwrap());
     }
+
+    /// A tag whose key is a lookup name is read as the tag: `tags__date`
+    /// is the `date` tag, as `tags__date__exact` is.
+    #[test]
+    fn tag_keys_named_like_lookups_are_tags() {
+        let qs = groups().filter_by("tags__date", "2026-01-01").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups()
+            .filter_by("tags__date__exact", "2025-06-01")
+            .unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
+        let qs = groups().filter_by("tags__year", "2026").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups().exclude_by("tags__date", "2026-01-01").unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
+        let qs = groups()
+            .filter_by("tags__date__startswith", "2025")
+            .unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
+        // Lookups of the tag list itself keep their meaning.
+        let qs = groups().filter_by("tags__has_key", "year").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups().filter_by("tags__isnull", false).unwrap();
+        assert_eq!(group_names(&qs), ["web", "db"]);
+    }
 }

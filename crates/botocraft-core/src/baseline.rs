@@ -234,8 +234,10 @@ pub fn created_but(
 /// already made: `set` are the fields AWS assigns at creation (a VPC's
 /// `vpc_id`, a service's `service_arn`) that the model holds. Such a model
 /// was read back (from JSON: where a model came from is not part of its
-/// data) or copied by hand; creating it would make a second resource and
-/// overwrite those fields with the new one's.
+/// data), copied by hand, or fetched through one session and re-bound to
+/// another with `using(..)` (it is new in that session's account and
+/// region); creating it would make a second resource and overwrite those
+/// fields with the new one's.
 ///
 /// ```
 /// use botocraft_core::baseline::assigned_error;
@@ -245,8 +247,10 @@ pub fn created_but(
 ///     err.to_string(),
 ///     "invalid input: Vpc.save() would create a new Vpc, but `vpc_id` is set: AWS assigns it when it \
 ///      creates a Vpc, so this model names one that exists (a model read back from JSON or copied \
-///      does not remember it came from AWS). Fetch it with Vpc::objects().get(..) to update it, or \
-///      clear `vpc_id` to create a new Vpc (Vpc::objects().create(&model) creates one whatever it holds)"
+///      does not remember it came from AWS, and one re-bound with using(..) to another session than \
+///      the one it was fetched through is new there). Fetch it with Vpc::objects().get(..) through \
+///      the session it belongs to to update it, or clear `vpc_id` to create a new Vpc \
+///      (Vpc::objects().create(&model) creates one whatever it holds)"
 /// );
 /// ```
 pub fn assigned_error(kind: &str, set: &[&str]) -> Error {
@@ -262,8 +266,9 @@ pub fn assigned_error(kind: &str, set: &[&str]) -> Error {
     };
     Error::validation(format!(
         "{kind}.save() would create a new {kind}, but {fields} {is} set: AWS assigns {it} when it creates a {kind}, \
-         so this model names one that exists (a model read back from JSON or copied does not remember it came from AWS). \
-         Fetch it with {kind}::objects().get(..) to update it, or clear {fields} to create a new {kind} \
+         so this model names one that exists (a model read back from JSON or copied does not remember it came from AWS, \
+         and one re-bound with using(..) to another session than the one it was fetched through is new there). \
+         Fetch it with {kind}::objects().get(..) through the session it belongs to to update it, or clear {fields} to create a new {kind} \
          ({kind}::objects().create(&model) creates one whatever it holds)"
     ))
 }

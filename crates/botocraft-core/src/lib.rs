@@ -28,7 +28,7 @@ pub use model::{ModelState, PrimaryModel};
 pub use paginator::{Page, Paginator, TokenPaginator};
 pub use queryset::QuerySet;
 pub use serde_util::{Blob, DateTime};
-pub use session::{OperationCall, Protocol, ServiceMetadata, Session, SharedSession};
+pub use session::{OperationCall, Protocol, ServiceMetadata, Session, SessionId, SharedSession};
 pub use tags::{TagMap, TagPair, TagSnapshot, TagsMut};
 
 /// What `Debug` prints in place of a secret.

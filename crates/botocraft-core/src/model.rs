@@ -197,12 +197,15 @@ impl ModelState {
     /// the first account's differences to a same-named resource in the
     /// second (it creates the model there, and refuses while the model holds
     /// an id AWS assigned: clear it to copy the resource). Binding to the
-    /// session it already has (the same `Arc`) changes nothing.
+    /// session it already has changes nothing: "the same" is the same
+    /// [`Session::id`](crate::Session::id) (for `AwsSession`, any handle of
+    /// the one session, such as each call of its `shared()`), not the same
+    /// `Arc`.
     pub fn bind(&mut self, session: SharedSession) {
         let same = self
             .session
             .as_ref()
-            .is_some_and(|s| std::sync::Arc::ptr_eq(s, &session));
+            .is_some_and(|s| s.id() == session.id());
         if !same && (self.persisted || self.deleted) {
             self.persisted = false;
             self.deleted = false;

@@ -2,6 +2,13 @@
 
 /// Declares an AWS string enum that still parses values it does not know.
 ///
+/// A value is the variant it names exactly or, when none does, the variant
+/// it names ignoring ASCII case: AWS sometimes sends another case than its
+/// model (`available` for a VPC endpoint's `Available`), and a comparison
+/// with the variant should hold. Such a value is then named, and
+/// serialised, in the model's spelling. Anything else is `Unknown`, kept
+/// verbatim.
+///
 /// ```
 /// botocraft_core::open_enum! {
 ///     /// How a task is launched.
@@ -13,6 +20,8 @@
 /// }
 /// assert_eq!(LaunchType::from("FARGATE"), LaunchType::Fargate);
 /// assert_eq!(LaunchType::from("SOMETHING_NEW").as_str(), "SOMETHING_NEW");
+/// assert_eq!(LaunchType::from("fargate"), LaunchType::Fargate);
+/// assert_eq!(LaunchType::from("fargate").as_str(), "FARGATE");
 /// let json = serde_json::to_string(&LaunchType::Ec2).unwrap();
 /// assert_eq!(json, "\"EC2\"");
 /// ```
@@ -102,15 +111,30 @@ macro_rules! open_enum {
         }
     };
     (@impls $name:ident) => {
+        impl $name {
+            /// The known variant `value` names exactly or, failing that,
+            /// ignoring ASCII case (AWS sends `available` for a value the
+            /// model spells `Available`).
+            #[inline]
+            fn recognise(value: &str) -> ::std::option::Option<Self> {
+                match Self::known(value) {
+                    found @ ::std::option::Option::Some(_) => found,
+                    ::std::option::Option::None => {
+                        Self::known($crate::open_enum::known_ignoring_case(value, Self::KNOWN)?)
+                    }
+                }
+            }
+        }
+
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                Self::known(value).unwrap_or_else(|| $name::Unknown(value.to_owned()))
+                Self::recognise(value).unwrap_or_else(|| $name::Unknown(value.to_owned()))
             }
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                Self::known(&value).unwrap_or($name::Unknown(value))
+                Self::recognise(&value).unwrap_or($name::Unknown(value))
             }
         }
 
@@ -137,7 +161,7 @@ macro_rules! open_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 // Borrowed text when the format allows: a known value costs no allocation.
                 let text = $crate::__private::deserialize_text(d)?;
-                Ok(Self::known(&text).unwrap_or_else(|| $name::Unknown(text.into_owned())))
+                Ok(Self::recognise(&text).unwrap_or_else(|| $name::Unknown(text.into_owned())))
             }
         }
     };
@@ -176,6 +200,19 @@ pub fn find(value: &str, names: &str, ends: &[u32], sorted: &[u16]) -> Option<us
         .binary_search_by(|&i| name_at(names, ends, usize::from(i)).cmp(value))
         .ok()?;
     sorted.get(k).map(|&i| usize::from(i))
+}
+
+/// The known value equal to `value` ignoring ASCII case: the path taken
+/// only when no value matches exactly, so a linear scan (no allocation)
+/// rather than a second index.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+pub fn known_ignoring_case(value: &str, known: &'static [&'static str]) -> Option<&'static str> {
+    known
+        .iter()
+        .copied()
+        .find(|k| k.len() == value.len() && k.eq_ignore_ascii_case(value))
 }
 
 /// Reads a string, borrowed from the input when the deserializer can lend it.
@@ -232,6 +269,37 @@ mod tests {
         assert_eq!(json, "\"m.xlarge\"");
         let back: Size = serde_json::from_str("\"m.medium\"").unwrap();
         assert_eq!(back, Size::Medium);
+    }
+
+    crate::open_enum! {
+        /// A VPC endpoint's state, as the model spells it.
+        pub enum State {
+            PendingAcceptance = "PendingAcceptance",
+            Available = "Available",
+            Deleted = "Deleted",
+        }
+    }
+
+    /// AWS sends `available` where the model says `Available`: it is the
+    /// variant, named and serialised in the model's spelling; a value
+    /// that matches no known one in any case stays verbatim.
+    #[test]
+    fn values_in_another_case_are_the_known_variant() {
+        for sent in ["available", "AVAILABLE", "aVaIlAbLe", "Available"] {
+            assert_eq!(State::from(sent), State::Available, "{sent}");
+            assert_eq!(State::from(sent.to_owned()), State::Available, "{sent}");
+            let parsed: State = serde_json::from_str(&format!("\"{sent}\"")).unwrap();
+            assert_eq!(parsed, State::Available, "{sent}");
+            assert_eq!(serde_json::to_string(&parsed).unwrap(), "\"Available\"");
+        }
+        assert_eq!(State::from("pendingacceptance"), State::PendingAcceptance);
+        for other in ["availabl", "available ", "pending-acceptance", ""] {
+            assert_eq!(State::from(other), State::Unknown(other.to_owned()));
+            assert_eq!(State::from(other).as_str(), other);
+        }
+        assert_eq!(Size::from("M.LARGE"), Size::Large);
+        assert_eq!(Size::from("A.Small").as_str(), "a.small");
+        assert_eq!(Size::from("m.largE "), Size::Unknown("m.largE ".into()));
     }
 
     #[test]

@@ -70,6 +70,36 @@ pub trait Session: Send + Sync + fmt::Debug {
     /// status. Implementations resolve the endpoint, sign, apply retries and
     /// timeouts; they must not interpret the body.
     async fn send(&self, call: OperationCall) -> Result<http::Response<Vec<u8>>>;
+
+    /// Which session this is. Handles with the same id are one session
+    /// (the same account, region and credentials): a fetched model bound
+    /// again to a handle with the same id keeps its change tracking, and
+    /// bound to any other session forgets it (see
+    /// [`ModelState::bind`](crate::model::ModelState::bind)).
+    ///
+    /// The default is the address of `self`, so only the same object counts
+    /// as the same session. A session whose handles are cheap clones of
+    /// shared state (as `AwsSession` is) returns [`SessionId::of`] that
+    /// state, so each `AwsSession::shared()` of one session is the same
+    /// session, and two sessions built separately are never the same.
+    fn id(&self) -> SessionId {
+        SessionId::of(self)
+    }
+}
+
+/// Identifies a [`Session`]: see [`Session::id`].
+///
+/// It is an address, compared only while both sessions are alive (a bound
+/// model holds its session), so two live sessions never share one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionId(usize);
+
+impl SessionId {
+    /// The id of the session whose state lives at `state`: every handle
+    /// pointing to that state is the same session.
+    pub fn of<T: ?Sized>(state: *const T) -> SessionId {
+        SessionId(state.cast::<()>() as usize)
+    }
 }
 
 /// A cheaply clonable, shareable session.

@@ -4,7 +4,7 @@
 mod common;
 
 use botocraft_core::PrimaryModel;
-use botocraft_ec2::{SecurityGroupIdentifier, VpcEndpoint};
+use botocraft_ec2::{SecurityGroupIdentifier, State, VpcEndpoint};
 use common::{fx, new_in, Fx};
 use serde_json::Value;
 
@@ -31,7 +31,9 @@ async fn get_parses_the_endpoint() {
         e.service_name.as_deref(),
         Some("com.amazonaws.us-east-1.s3")
     );
-    assert_eq!(e.state.as_ref().unwrap().as_str(), "available");
+    // AWS sends `available`; the model spells it `Available`.
+    assert_eq!(e.state, Some(State::Available));
+    assert_eq!(e.state.as_ref().unwrap().as_str(), "Available");
     assert_eq!(
         e.route_table_ids.as_deref(),
         Some(&["rtb-0a1".to_owned()][..])
@@ -108,7 +110,8 @@ async fn save_creates_a_gateway_endpoint_from_the_model() {
     assert_eq!(b["RouteTableId.2"], "rtb-0b2");
     assert_eq!(b["TagSpecification.1.ResourceType"], "vpc-endpoint");
     assert_eq!(e.vpc_endpoint_id.as_deref(), Some(VPCE));
-    assert_eq!(e.state.as_ref().unwrap().as_str(), "pending");
+    assert_eq!(e.state, Some(State::Pending));
+    assert_eq!(e.state.as_ref().unwrap().as_str(), "Pending");
     f.done();
 }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use botocraft_core::protocol::request_id;
 use botocraft_core::{
-    Error, OperationCall, Result, ServiceMetadata, Session, SharedSession, TimeoutKind,
+    Error, OperationCall, Result, ServiceMetadata, Session, SessionId, SharedSession, TimeoutKind,
 };
 use tracing::field::Empty;
 use tracing::Instrument;
@@ -523,7 +523,10 @@ impl AwsSession {
         AwsSession::builder().build()
     }
 
-    /// This session as a [`SharedSession`] (`Arc<dyn Session>`).
+    /// This session as a [`SharedSession`] (`Arc<dyn Session>`). Each call
+    /// makes a new `Arc`, but all of them are this one session
+    /// ([`Session::id`]): a fetched model bound again with
+    /// `using(&session.shared())` keeps its change tracking.
     pub fn shared(&self) -> SharedSession {
         Arc::new(self.clone())
     }
@@ -795,6 +798,13 @@ fn clone_parts(parts: &http::request::Parts) -> http::request::Parts {
 impl Session for AwsSession {
     fn region(&self) -> &str {
         &self.inner.region
+    }
+
+    /// Every clone of this session, and every [`AwsSession::shared`] of it,
+    /// is the same session; one built separately (even from the same
+    /// profile) is another.
+    fn id(&self) -> SessionId {
+        SessionId::of(Arc::as_ptr(&self.inner))
     }
 
     async fn send(&self, call: OperationCall) -> Result<http::Response<Vec<u8>>> {

@@ -783,3 +783,25 @@ fn default_session_is_cached_when_it_builds() {
         (Err(e), _) | (_, Err(e)) => assert!(matches!(e, Error::Config { .. }), "{e:?}"),
     }
 }
+
+/// Every `shared()` of one session is that session: a fetched model bound
+/// again through a second `shared()` (or a clone's) keeps its change
+/// tracking, while a session built separately, even identically, is another
+/// one, so the first account's differences are never sent to it.
+#[test]
+fn each_shared_handle_of_a_session_is_the_same_session() {
+    let session = builder().build().unwrap();
+    let mut state = botocraft_core::ModelState::fetched(session.shared());
+    state.set_baseline(Some(botocraft_core::Baseline::of([Some(1)])));
+    state.bind(session.shared());
+    state.bind(session.clone().shared());
+    assert!(state.is_persisted());
+    assert!(state.baseline().is_some());
+    assert_eq!(session.shared().id(), session.clone().shared().id());
+
+    let other = builder().build().unwrap();
+    assert_ne!(other.shared().id(), session.shared().id());
+    state.bind(other.shared());
+    assert!(!state.is_persisted());
+    assert!(state.baseline().is_none());
+}

@@ -110,6 +110,8 @@ enum Matcher {
 #[derive(Debug)]
 pub(crate) struct Lookup<'a> {
     pub(crate) path: Vec<&'a str>,
+    /// The lookup name the string ended with, if it ended with one.
+    pub(crate) named: Option<&'a str>,
     matcher: Matcher,
 }
 
@@ -132,11 +134,24 @@ fn rfc3339_epoch(text: &str) -> Option<f64> {
 impl<'a> Lookup<'a> {
     /// Parses `lookup` and validates `value` for its operation.
     pub(crate) fn parse(lookup: &'a str, value: Value) -> Result<Self> {
+        Self::parse_with(lookup, value, true)
+    }
+
+    /// Parses `lookup` as a path compared with `exact`, even when its last
+    /// segment is a lookup name (a tag key such as `date`).
+    pub(crate) fn parse_as_path(lookup: &'a str, value: Value) -> Result<Self> {
+        Self::parse_with(lookup, value, false)
+    }
+
+    fn parse_with(lookup: &'a str, value: Value, last_may_be_lookup: bool) -> Result<Self> {
         let mut path = split_path(lookup)?;
-        let op = match path.last() {
-            Some(last) if path.len() > 1 && LOOKUPS.contains(last) => path.pop().unwrap_or("exact"),
-            _ => "exact",
+        let named = match path.last() {
+            Some(last) if last_may_be_lookup && path.len() > 1 && LOOKUPS.contains(last) => {
+                path.pop()
+            }
+            _ => None,
         };
+        let op = named.unwrap_or("exact");
         let bad = |expected: &str, value: &Value| {
             Error::validation(format!(
                 "QuerySet lookup {lookup:?}: `{op}` needs {expected}, got {}",
@@ -241,15 +256,20 @@ impl<'a> Lookup<'a> {
                 other => return Err(bad("a string key", &other)),
             },
         };
-        Ok(Lookup { path, matcher })
+        Ok(Lookup {
+            path,
+            named,
+            matcher,
+        })
     }
 
     /// Fits the lookup to the field it reads, when its shape is known
     /// (`leaf`, from the path check): a timestamp's operands are read as
     /// timestamps (RFC 3339, `YYYY-MM-DD` for midnight UTC, or epoch
     /// seconds) and compared with the epoch seconds a timestamp serialises
-    /// as, and a date part of a field that holds no date is an error rather
-    /// than a filter that matches nothing.
+    /// as; a date part of a field that holds no date, and a text lookup
+    /// (`contains`, `startswith`, `regex`, ...) of a timestamp, are errors
+    /// rather than filters that match nothing.
     pub(crate) fn fit(&mut self, lookup: &str, leaf: Option<&'static Shape>) -> Result<()> {
         let Some(mut shape) = leaf else {
             return Ok(());
@@ -260,6 +280,13 @@ impl<'a> Lookup<'a> {
         }
         let timestamp = matches!(shape.kind, Kind::Timestamp(_));
         match &mut self.matcher {
+            Matcher::Text { .. } | Matcher::Regex(_) if timestamp => {
+                return Err(Error::validation(format!(
+                    "QuerySet lookup {lookup:?}: a text lookup cannot read a timestamp; \
+                     use year, month, day or date (`created_at__year=2026`), or exact, in, gt, gte, lt or lte \
+                     with an RFC 3339, YYYY-MM-DD or epoch-seconds value"
+                )));
+            }
             Matcher::DatePart { .. }
                 if !matches!(shape.kind, Kind::Timestamp(_) | Kind::String) =>
             {

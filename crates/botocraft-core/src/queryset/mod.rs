@@ -32,7 +32,10 @@
 //!   as a map from tag key to tag value whenever the next segment is not a
 //!   field of the tag objects: `"tags__Name"`, `"tags__env__iexact"`.
 //!   Tag keys containing `.` or `__` cannot be addressed this way; use
-//!   [`QuerySet::filter`] with a closure instead.
+//!   [`QuerySet::filter`] with a closure instead. In a QuerySet that knows
+//!   its model, a lookup name right after a tag list is a tag key:
+//!   `"tags__date"` is the `date` tag (as `"tags__date__exact"` is), except
+//!   `isnull` and `has_key`, which read the list itself.
 //!
 //! # Lookups
 //!
@@ -53,12 +56,25 @@
 //! | `year`, `month`, `day` | is a timestamp in that year, month (1–12) or day of the month (UTC) |
 //! | `date` | is a timestamp on that day (UTC), given as `YYYY-MM-DD` |
 //!
+//! A timestamp field (in a QuerySet that knows its model) takes `exact`,
+//! `in`, the comparisons, `isnull` and the date parts; a text lookup of it
+//! (`contains`, `startswith`, `iexact`, `regex`, ...) is an
+//! [`Error::Validation`], not a filter that matches nothing. [`QuerySet::values`],
+//! [`QuerySet::values_list`] and [`QuerySet::values_flat`] show its value as
+//! RFC 3339 text in UTC (`"2026-11-26T15:31:35Z"`, with a fraction when it
+//! has one); ordering compares the instants.
+//!
 //! The QuerySets botocraft returns know their models' fields
 //! ([`QuerySet::described`]): a path naming a field the model does not have,
 //! or ending in a misspelt lookup (`name__startwith`), is an
 //! [`Error::Validation`] naming the fields there are, not a filter that
-//! quietly matches nothing. (A QuerySet built with [`QuerySet::new`] over
-//! types of your own resolves paths without that check.)
+//! quietly matches nothing. Everything derived from such a QuerySet keeps
+//! knowing them: filters, orderings, [`QuerySet::slice`] (even an empty
+//! one) and `+`/`+=` with any QuerySet. (A QuerySet built with
+//! [`QuerySet::new`], `From<Vec<M>>` or `collect()` knows nothing of the
+//! items it is given and resolves paths without that check: rebuild one
+//! with [`QuerySet::described`], as in
+//! `QuerySet::described(qs.into_iter().take(3).collect())`.)
 //!
 //! Text lookups stringify numbers and bools. Type mismatches never error and
 //! never panic: they simply do not match. Invalid operands (a non-array for
@@ -206,18 +222,38 @@ impl<M> QuerySet<M> {
 
     /// `lookup` parsed, checked against the models' fields and fitted to the
     /// type of the field it reads.
+    ///
+    /// A lookup name that follows a tag list (`tags__date`, `tags__year`)
+    /// is the tag with that key, compared with `exact`, as `tags__date__exact`
+    /// is: a tag list has no date or text of its own. `isnull` and `has_key`
+    /// keep reading the list itself (`tags__isnull__exact` is the `isnull`
+    /// tag).
     fn lookup<'l>(&self, lookup: &'l str, value: Value) -> Result<Lookup<'l>> {
-        let mut parsed = Lookup::parse(lookup, value)?;
-        let leaf = self.check(&parsed.path, lookup, true)?;
+        let mut parsed = Lookup::parse(lookup, value.clone())?;
+        let mut leaf = self.check(&parsed.path, lookup, true)?;
+        if parsed
+            .named
+            .is_some_and(|name| !matches!(name, "isnull" | "has_key"))
+            && leaf.is_some_and(path::is_tag_list_shape)
+        {
+            parsed = Lookup::parse_as_path(lookup, value)?;
+            leaf = self.check(&parsed.path, lookup, false)?;
+        }
         parsed.fit(lookup, leaf)?;
         Ok(parsed)
     }
 
     /// The segments of a field path (no lookup), checked.
     fn segments<'p>(&self, path: &'p str) -> Result<Vec<&'p str>> {
+        Ok(self.projection(path)?.0)
+    }
+
+    /// The segments of a field path (no lookup), checked, and the shape it
+    /// ends at, when known.
+    fn projection<'p>(&self, path: &'p str) -> Result<(Vec<&'p str>, Option<&'static Shape>)> {
         let segments = split_path(path)?;
-        self.check(&segments, path, false)?;
-        Ok(segments)
+        let leaf = self.check(&segments, path, false)?;
+        Ok((segments, leaf))
     }
 
     /// The number of items.
@@ -321,7 +357,7 @@ impl<M> QuerySet<M> {
         }
         .min(len);
         if start >= end {
-            return QuerySet::default();
+            return self.with_items(Vec::new());
         }
         self.with_items(self.items[start..end].to_vec())
     }
@@ -499,13 +535,17 @@ impl<M: Serialize> QuerySet<M> {
     pub fn values(&self, paths: &[&str]) -> Result<Vec<Map<String, Value>>> {
         let parsed = paths
             .iter()
-            .map(|path| Ok((*path, self.segments(path)?)))
+            .map(|path| Ok((*path, self.projection(path)?)))
             .collect::<Result<Vec<_>>>()?;
         self.items
             .iter()
             .map(|item| {
                 let json = to_json(item)?;
                 if parsed.is_empty() {
+                    let mut json = json;
+                    if let Some(shape) = self.shape {
+                        timestamps_as_text(&mut json, shape);
+                    }
                     return match json {
                         Value::Object(map) => Ok(map),
                         _ => Err(Error::validation(
@@ -515,12 +555,7 @@ impl<M: Serialize> QuerySet<M> {
                 }
                 Ok(parsed
                     .iter()
-                    .map(|(path, segs)| {
-                        (
-                            path.to_string(),
-                            project(&json, segs).unwrap_or(Value::Null),
-                        )
-                    })
+                    .map(|(path, (segs, leaf))| (path.to_string(), projected(&json, segs, *leaf)))
                     .collect())
             })
             .collect()
@@ -541,7 +576,7 @@ impl<M: Serialize> QuerySet<M> {
         }
         let parsed = paths
             .iter()
-            .map(|path| self.segments(path))
+            .map(|path| self.projection(path))
             .collect::<Result<Vec<_>>>()?;
         self.items
             .iter()
@@ -549,7 +584,7 @@ impl<M: Serialize> QuerySet<M> {
                 let json = to_json(item)?;
                 Ok(parsed
                     .iter()
-                    .map(|segs| project(&json, segs).unwrap_or(Value::Null))
+                    .map(|(segs, leaf)| projected(&json, segs, *leaf))
                     .collect())
             })
             .collect()
@@ -563,11 +598,55 @@ impl<M: Serialize> QuerySet<M> {
     /// [`Error::Validation`] for a malformed path or when a model cannot be
     /// serialised.
     pub fn values_flat(&self, path: &str) -> Result<Vec<Value>> {
-        let segs = self.segments(path)?;
+        let (segs, leaf) = self.projection(path)?;
         self.items
             .iter()
-            .map(|item| Ok(project(&to_json(item)?, &segs).unwrap_or(Value::Null)))
+            .map(|item| Ok(projected(&to_json(item)?, &segs, leaf)))
             .collect()
+    }
+}
+
+/// The value at `segs` of a serialised model (null when missing), its
+/// timestamps as RFC 3339 text when `leaf`, the shape the path ends at, is
+/// known.
+fn projected(json: &Value, segs: &[&str], leaf: Option<&'static Shape>) -> Value {
+    let mut value = project(json, segs).unwrap_or(Value::Null);
+    if let Some(leaf) = leaf {
+        timestamps_as_text(&mut value, leaf);
+    }
+    value
+}
+
+/// Rewrites the timestamps in `value`, of shape `shape`, from the epoch
+/// seconds a [`DateTime`](crate::DateTime) serialises as to RFC 3339 text
+/// in UTC (`2026-11-26T15:31:35Z`), what `values()` shows. A list of values
+/// projected through a list field has the element's shape: each element is
+/// rewritten.
+fn timestamps_as_text(value: &mut Value, shape: &'static Shape) {
+    use crate::schema::Kind;
+    match (value, &shape.kind) {
+        (Value::Array(items), Kind::List { member, .. }) => items
+            .iter_mut()
+            .for_each(|item| timestamps_as_text(item, member.shape)),
+        (Value::Array(items), _) => items
+            .iter_mut()
+            .for_each(|item| timestamps_as_text(item, shape)),
+        (Value::Object(fields), Kind::Structure(members)) => {
+            for member in members.iter() {
+                if let Some(field) = fields.get_mut(member.name) {
+                    timestamps_as_text(field, member.shape);
+                }
+            }
+        }
+        (Value::Object(entries), Kind::Map { value: of, .. }) => entries
+            .values_mut()
+            .for_each(|entry| timestamps_as_text(entry, of.shape)),
+        (value @ Value::Number(_), Kind::Timestamp(_)) => {
+            if let Some(at) = value.as_f64().and_then(crate::DateTime::from_epoch_seconds) {
+                *value = Value::String(at.to_rfc3339());
+            }
+        }
+        _ => {}
     }
 }
 
@@ -629,19 +708,23 @@ impl<M> Index<usize> for QuerySet<M> {
     }
 }
 
-/// `qs1 + qs2` concatenates, keeping `qs1`'s items first.
+/// `qs1 + qs2` concatenates, keeping `qs1`'s items first, and checks string
+/// paths against the models' fields when either side knows them
+/// (`QuerySet::default() + qs` keeps `qs`'s checking).
 impl<M> Add for QuerySet<M> {
     type Output = QuerySet<M>;
 
     fn add(mut self, other: QuerySet<M>) -> QuerySet<M> {
-        self.items.extend(other.items);
+        self += other;
         self
     }
 }
 
-/// `qs1 += qs2` appends `qs2`'s items.
+/// `qs1 += qs2` appends `qs2`'s items (and `qs2`'s field checking, when
+/// `qs1` has none).
 impl<M> AddAssign for QuerySet<M> {
     fn add_assign(&mut self, other: QuerySet<M>) {
         self.items.extend(other.items);
+        self.shape = self.shape.or(other.shape);
     }
 }

@@ -294,6 +294,11 @@ pub(crate) fn check_path(
 }
 
 /// Whether list elements of `shape` are AWS tags (a key and a value).
+/// Whether `shape` is a list of AWS tags (`key`/`value` structures).
+pub(crate) fn is_tag_list_shape(shape: &Shape) -> bool {
+    matches!(shape.kind, Kind::List { member, .. } if is_tag_shape(member.shape))
+}
+
 fn is_tag_shape(shape: &Shape) -> bool {
     let has = |name: &str| {
         shape

@@ -1045,3 +1045,209 @@ fn values_list_and_values_flat() {
         vec![json!([1, null])]
     );
 }
+
+// ------------------------------------------------------ described models
+
+mod described {
+    use super::*;
+    use crate::schema::{scalars, Described, Kind, Member, Shape};
+
+    static TAG: Shape = Shape {
+        name: "Tag",
+        kind: Kind::Structure(&[
+            Member::new("key", &scalars::STRING),
+            Member::new("value", &scalars::STRING),
+        ]),
+        xml_namespace: None,
+    };
+    static TAG_MEMBER: Member = Member::new("member", &TAG);
+    static TAGS: Shape = Shape {
+        name: "Tags",
+        kind: Kind::List {
+            member: &TAG_MEMBER,
+            flattened: false,
+        },
+        xml_namespace: None,
+    };
+    static TIMESTAMP: Shape = Shape {
+        name: "Timestamp",
+        kind: Kind::Timestamp(None),
+        xml_namespace: None,
+    };
+    static STAMP_MEMBER: Member = Member::new("member", &TIMESTAMP);
+    static STAMPS: Shape = Shape {
+        name: "Stamps",
+        kind: Kind::List {
+            member: &STAMP_MEMBER,
+            flattened: false,
+        },
+        xml_namespace: None,
+    };
+    static GROUP: Shape = Shape {
+        name: "Group",
+        kind: Kind::Structure(&[
+            Member::new("groupName", &scalars::STRING),
+            Member::new("createdTime", &TIMESTAMP),
+            Member::new("history", &STAMPS),
+            Member::new("tags", &TAGS),
+        ]),
+        xml_namespace: None,
+    };
+
+    #[derive(Serialize, Clone, Debug, PartialEq, Default)]
+    struct Group {
+        #[serde(rename = "groupName", skip_serializing_if = "Option::is_none")]
+        group_name: Option<String>,
+        #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+        created_time: Option<crate::DateTime>,
+        #[serde(rename = "history", skip_serializing_if = "Option::is_none")]
+        history: Option<Vec<crate::DateTime>>,
+        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
+        tags: Option<Vec<EcsTag>>,
+    }
+
+    impl Described for Group {
+        fn shape() -> &'static Shape {
+            &GROUP
+        }
+    }
+
+    fn at(text: &str) -> crate::DateTime {
+        crate::DateTime::parse_rfc3339(text).unwrap()
+    }
+
+    fn groups() -> QuerySet<Group> {
+        QuerySet::described(vec![
+            Group {
+                group_name: Some("web".into()),
+                created_time: Some(at("2026-01-01T10:00:00Z")),
+                history: Some(vec![at("2025-12-31T23:59:59.5Z")]),
+                tags: Some(vec![ecs_tag("date", "2026-01-01"), ecs_tag("year", "2026")]),
+            },
+            Group {
+                group_name: Some("db".into()),
+                created_time: Some(at("2025-06-01T00:00:00Z")),
+                history: None,
+                tags: Some(vec![ecs_tag("date", "2025-06-01")]),
+            },
+        ])
+    }
+
+    fn group_names(qs: &QuerySet<Group>) -> Vec<&str> {
+        qs.iter().filter_map(|g| g.group_name.as_deref()).collect()
+    }
+
+    /// Text lookups cannot read a timestamp: an error naming what can,
+    /// never a filter that matches nothing.
+    #[test]
+    fn text_lookups_of_timestamps_are_errors() {
+        for lookup in [
+            "created_time__startswith",
+            "created_time__contains",
+            "created_time__icontains",
+            "created_time__iexact",
+            "created_time__endswith",
+            "created_time__regex",
+            "created_time__iregex",
+            "history__startswith",
+        ] {
+            let err = groups().filter_by(lookup, "2026").unwrap_err();
+            assert!(is_validation(&err), "{lookup}: {err}");
+            assert!(
+                err.to_string().contains(
+                    "a text lookup cannot read a timestamp; use year, month, day or date"
+                ),
+                "{lookup}: {err}"
+            );
+            // Even when empty.
+            let empty = groups().slice(5..);
+            assert!(is_validation(
+                &empty.exclude_by(lookup, "2026").unwrap_err()
+            ));
+        }
+        // What does read it still works.
+        let qs = groups().filter_by("created_time__year", 2026).unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups()
+            .filter_by("created_time__gte", "2026-01-01")
+            .unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        // Text lookups of text fields are unaffected.
+        let qs = groups().filter_by("group_name__startswith", "w").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+    }
+
+    /// values() shows timestamps as RFC 3339 text in UTC, whatever the path.
+    #[test]
+    fn values_show_timestamps_as_rfc3339() {
+        let qs = groups();
+        let rows = qs
+            .values(&["created_time", "history", "group_name"])
+            .unwrap();
+        assert_eq!(rows[0]["created_time"], json!("2026-01-01T10:00:00Z"));
+        assert_eq!(rows[0]["history"], json!(["2025-12-31T23:59:59.5Z"]));
+        assert_eq!(rows[0]["group_name"], json!("web"));
+        assert_eq!(rows[1]["history"], Value::Null);
+        let whole = qs.values(&[]).unwrap();
+        assert_eq!(whole[1]["createdTime"], json!("2025-06-01T00:00:00Z"));
+        assert_eq!(whole[0]["history"], json!(["2025-12-31T23:59:59.5Z"]));
+        assert_eq!(
+            qs.values_list(&["createdTime"]).unwrap(),
+            vec![
+                vec![json!("2026-01-01T10:00:00Z")],
+                vec![json!("2025-06-01T00:00:00Z")]
+            ]
+        );
+        assert_eq!(
+            qs.values_flat("history__0").unwrap(),
+            vec![json!("2025-12-31T23:59:59.5Z"), Value::Null]
+        );
+        // Ordering still compares instants.
+        let ordered = qs.order_by_path("created_time").unwrap();
+        assert_eq!(group_names(&ordered), ["db", "web"]);
+    }
+
+    /// Field checking survives every derivation of a described QuerySet.
+    #[test]
+    fn derivations_keep_field_checking() {
+        let misspelt = |qs: QuerySet<Group>| {
+            let err = qs.filter_by("group_nme", "web").unwrap_err();
+            assert!(is_validation(&err), "{err}");
+        };
+        misspelt(groups().slice(3..));
+        misspelt(groups().slice(1..1));
+        misspelt(groups().slice(..1));
+        misspelt(QuerySet::default() + groups());
+        misspelt(groups() + QuerySet::default());
+        let mut sum = QuerySet::default();
+        sum += groups();
+        misspelt(sum);
+        misspelt(groups().filter(|_| false));
+        misspelt(groups().filter_by("group_name", "nope").unwrap());
+    }
+
+    /// A tag whose key is a lookup name is read as the tag: `tags__date`
+    /// is the `date` tag, as `tags__date__exact` is.
+    #[test]
+    fn tag_keys_named_like_lookups_are_tags() {
+        let qs = groups().filter_by("tags__date", "2026-01-01").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups()
+            .filter_by("tags__date__exact", "2025-06-01")
+            .unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
+        let qs = groups().filter_by("tags__year", "2026").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups().exclude_by("tags__date", "2026-01-01").unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
+        let qs = groups()
+            .filter_by("tags__date__startswith", "2025")
+            .unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
+        // Lookups of the tag list itself keep their meaning.
+        let qs = groups().filter_by("tags__has_key", "year").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups().filter_by("tags__isnull", false).unwrap();
+        assert_eq!(group_names(&qs), ["web", "db"]);
+    }
+}

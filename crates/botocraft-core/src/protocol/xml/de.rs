@@ -495,7 +495,11 @@ impl<'p, 'a> RootDe<'p, 'a> {
 }
 
 impl<'a> RootDe<'_, 'a> {
-    /// Opens the root element (a body without one reads as no members).
+    /// Opens the root element. A body without one (empty, or only
+    /// whitespace) reads as no members when the output has none, and is an
+    /// error when it has some, as in botocore (which refuses every empty
+    /// query/ec2 body): an empty 200 from a proxy must not read as an
+    /// account with nothing in it.
     fn begin(&mut self) -> Res<StructAccess<'_, 'a>> {
         let members = match self.shape.kind {
             Kind::Structure(m) => m,
@@ -507,6 +511,15 @@ impl<'a> RootDe<'_, 'a> {
             }
         };
         if !self.find_root()? {
+            if !members.is_empty() {
+                let expected = self.root.unwrap_or(self.shape.name);
+                return Err(self.p.err(format!(
+                    "the body is empty: a 200 without the <{expected}> document is not an answer \
+                     with nothing in it ({} has members); something between here and AWS may have \
+                     cut it",
+                    self.shape.name
+                )));
+            }
             let mut access = StructAccess::new(self.p, members, BytesStart::new(""), true);
             access.empty = true;
             return Ok(access);

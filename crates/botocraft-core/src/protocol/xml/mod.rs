@@ -54,8 +54,12 @@ pub use de::MAX_DEPTH;
 /// `result_wrapper` names the awsQuery `<OpResult>` element; when `None` and
 /// the service speaks awsQuery, `<{operation}Result>` is assumed. The
 /// document must be `<{operation}Response>`: a 200 carrying anything else (a
-/// proxy's HTML page) is an [`Error::Deserialize`], not an empty answer. An
-/// empty body parses as a structure with every member absent.
+/// proxy's HTML page) is an [`Error::Deserialize`], not an empty answer. So
+/// is an empty body (or one of only whitespace) when the output has members:
+/// botocore refuses it too, and read as "every member absent" it would make
+/// a listing `Ok([])` and a get `NotFound`. An output without members (and
+/// an operation whose output is ignored, [`Empty`](crate::schema::Empty))
+/// accepts it, as botocore's protocol tests expect.
 pub fn parse_response<O: DeserializeOwned>(
     service: &'static ServiceMetadata,
     operation: &str,

@@ -445,27 +445,52 @@ fn awsquery_describe_auto_scaling_groups() {
 
 #[test]
 fn empty_body_and_value_targets() {
+    // An empty 200 is not "no groups": the output has members, so it is a
+    // typed error (botocore refuses it too), for a typed or a Value target.
+    for body in ["", "  ", "\n"] {
+        let r = response(200, &[("x-amzn-requestid", "rid-e")], body);
+        let err = parse_response::<DescribeAsgsOut>(
+            &AUTOSCALING,
+            "DescribeAutoScalingGroups",
+            &DESCRIBE_ASGS,
+            None,
+            &r,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains(
+                "the body is empty: a 200 without the <DescribeAutoScalingGroupsResponse> document"
+            ),
+            "{err}"
+        );
+        assert_eq!(err.request_id(), Some("rid-e"));
+        let err = parse_response::<serde_json::Value>(
+            &AUTOSCALING,
+            "DescribeAutoScalingGroups",
+            &DESCRIBE_ASGS,
+            None,
+            &r,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+    }
+    // An output without members, or one that is ignored, takes it.
+    static NO_MEMBERS: Shape = shape("DeleteTagsOutput", Kind::Structure(&[]));
     let r = response(200, &[], "  ");
-    let out: DescribeAsgsOut = parse_response(
-        &AUTOSCALING,
-        "DescribeAutoScalingGroups",
-        &DESCRIBE_ASGS,
-        None,
-        &r,
-    )
-    .unwrap();
-    assert!(out.groups.is_none() && out.next_token.is_none());
-    let v: serde_json::Value = parse_response(
-        &AUTOSCALING,
-        "DescribeAutoScalingGroups",
-        &DESCRIBE_ASGS,
-        None,
-        &r,
-    )
-    .unwrap();
+    let v: serde_json::Value =
+        parse_response(&AUTOSCALING, "DeleteTags", &NO_MEMBERS, None, &r).unwrap();
     assert_eq!(v, serde_json::json!({}));
     let _: crate::schema::Empty =
         parse_response(&AUTOSCALING, "DeleteTags", &DESCRIBE_ASGS, None, &r).unwrap();
+    let _: crate::schema::Empty = parse_response(
+        &AUTOSCALING,
+        "DeleteTags",
+        <crate::schema::Empty as crate::schema::Described>::shape(),
+        None,
+        &r,
+    )
+    .unwrap();
 
     let r = response(200, &[], DESCRIBE_INSTANCES_BODY);
     let v: serde_json::Value =
@@ -697,7 +722,7 @@ fn a_200_with_another_document_is_not_an_empty_answer() {
         );
         assert_eq!(err.request_id(), Some("rid-9"));
     }
-    // A namespace prefix is not part of the name; an empty body is an
+    // A namespace prefix is not part of the name; an empty body is not an
     // answer with nothing in it.
     let r = response(
         200,
@@ -708,9 +733,20 @@ fn a_200_with_another_document_is_not_an_empty_answer() {
         parse_response(&EC2, "DescribeInstances", &DESCRIBE_INSTANCES, None, &r).unwrap();
     assert_eq!(out.next_token.as_deref(), Some("t"));
     let r = response(200, &[], "");
-    let out: DescribeInstancesOut =
-        parse_response(&EC2, "DescribeInstances", &DESCRIBE_INSTANCES, None, &r).unwrap();
-    assert_eq!(out.next_token, None);
+    let err = parse_response::<DescribeInstancesOut>(
+        &EC2,
+        "DescribeInstances",
+        &DESCRIBE_INSTANCES,
+        None,
+        &r,
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("the body is empty: a 200 without the <DescribeInstancesResponse> document"),
+        "{err}"
+    );
 }
 
 #[test]

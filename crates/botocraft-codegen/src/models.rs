@@ -2521,7 +2521,7 @@ impl<'a> Emitter<'a> {
     /// `batch` (AWS's limit per call: `BatchDeleteImage`, `BatchGetImage`): one
     /// call a chunk, the answers' lists (results and `failures`) appended into
     /// one output. When a later chunk fails after an acting call's earlier
-    /// chunks did their work, the error is [`Error::Partial`] naming what
+    /// chunks did their work, the error is `Error::Partial` naming what
     /// those did (the answers' entries of the id list's type).
     fn batched_output(&self, m: &Method, call: &str, absent: bool) -> Result<String, String> {
         let name = m.model_name;

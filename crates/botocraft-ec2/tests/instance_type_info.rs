@@ -6,6 +6,7 @@ mod common;
 use botocraft_core::PrimaryModel;
 use botocraft_ec2::InstanceTypeInfo;
 use common::{fx, Fx};
+use futures::StreamExt;
 use serde_json::Value;
 
 fn body(f: &Fx, i: usize, operation: &str) -> Value {
@@ -151,4 +152,43 @@ fn every_known_instance_type_parses_to_itself() {
         InstanceType::from("t99.enormous"),
         InstanceType::Unknown("t99.enormous".into())
     );
+}
+
+/// AWS takes at most 100 instance types a call: 120 go in two calls, whose
+/// answers are one QuerySet.
+#[tokio::test]
+async fn get_many_sends_at_most_100_types_a_call() {
+    let f = fx("instance_type_info_get_many_batched");
+    let names: Vec<String> = (0..120).map(|i| format!("x{i:03}.large")).collect();
+    let qs = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .get_many(names)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeInstanceTypes", "DescribeInstanceTypes"]
+    );
+    assert_eq!(f.sent()[0].body["InstanceType.100"], "x099.large");
+    assert!(f.sent()[0].body.get("InstanceType.101").is_none());
+    assert_eq!(f.sent()[1].body["InstanceType.20"], "x119.large");
+    assert_eq!(qs.len(), 4);
+    f.done();
+}
+
+/// The first call's error ends the pages: the second call is never made.
+#[tokio::test]
+async fn get_many_pages_end_at_the_first_failed_call() {
+    let f = fx("instance_type_info_get_many_batched_fails");
+    let names: Vec<String> = (0..120).map(|i| format!("x{i:03}.large")).collect();
+    let pages: Vec<_> = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .get_many(names)
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 1);
+    let err = pages.into_iter().next().unwrap().unwrap_err();
+    assert_eq!(err.code(), Some("InvalidInstanceType"));
+    assert_eq!(f.operations(), ["DescribeInstanceTypes"]);
 }

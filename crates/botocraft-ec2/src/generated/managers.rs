@@ -20690,33 +20690,49 @@ impl InstanceTypeInfoGetMany {
         if input.instance_types.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
         }
-        let pager = TokenPaginator::new(OPERATION, {
-            let session = session.clone();
-            let input = input.clone();
-            move |token| {
-                let session = session.clone();
-                let mut input = input.clone();
-                input.next_token = token;
-                async move {
-                    let out = call::<_, DescribeInstanceTypesResult>(
-                        &*session,
-                        &super::SERVICE,
-                        OPERATION,
-                        None,
-                        &input,
-                    )
-                    .await?;
-                    Ok(Page {
-                        items: out.instance_types.unwrap_or_default(),
-                        next_token: out.next_token,
+        let chunks: Vec<_> = match input.instance_types.take() {
+            Some(keys) => keys.chunks(100).map(<[_]>::to_vec).map(Some).collect(),
+            None => vec![None],
+        };
+        // The first error ends the stream: no later chunk's call is made.
+        Ok(botocraft_core::paginator::until_first_error(
+            futures::stream::iter(chunks)
+                .map(move |chunk| {
+                    let session = session.clone();
+                    #[allow(unused_variables)]
+                    let key = key.clone();
+                    let mut input = input.clone();
+                    input.instance_types = chunk;
+                    let pager = TokenPaginator::new(OPERATION, {
+                        let session = session.clone();
+                        let input = input.clone();
+                        move |token| {
+                            let session = session.clone();
+                            let mut input = input.clone();
+                            input.next_token = token;
+                            async move {
+                                let out = call::<_, DescribeInstanceTypesResult>(
+                                    &*session,
+                                    &super::SERVICE,
+                                    OPERATION,
+                                    None,
+                                    &input,
+                                )
+                                .await?;
+                                Ok(Page {
+                                    items: out.instance_types.unwrap_or_default(),
+                                    next_token: out.next_token,
+                                })
+                            }
+                        }
+                    });
+                    pager.pages().map_ok(move |page| {
+                        page.into_iter().map(|m| m.into_fetched(&session)).collect()
                     })
-                }
-            }
-        });
-        Ok(pager
-            .pages()
-            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
-            .boxed())
+                })
+                .flatten()
+                .boxed(),
+        ))
     }
 }
 

@@ -200,7 +200,6 @@ impl<'a> Types<'a> {
     }
 
     fn emit_enum(&self, out: &mut String, shape_name: &str, shape: &Shape) {
-        const INDEXED_ENUM_SIZE: usize = 64;
         let name = &self.names[shape_name];
         out.push_str("botocraft_core::open_enum! {\n");
         let doc = shape
@@ -214,9 +213,10 @@ impl<'a> Types<'a> {
             out.push_str(&docs::render(&doc, "    "));
         }
         let _ = writeln!(out, "    pub enum {name} {{");
-        // Large enums are looked up by binary search over their sorted
-        // values (see `open_enum!`): each value gets its position.
-        let indexed = shape.enum_values.len() >= INDEXED_ENUM_SIZE;
+        // Every value gets its position: an enum is one string of its
+        // values, looked up by position (see `open_enum!`), which takes
+        // less code than a `match` on the strings and gives the other-case
+        // fallback its values without a second table.
         let mut used = BTreeSet::new();
         for (i, value) in shape.enum_values.iter().enumerate() {
             let mut v = names::variant(value);
@@ -225,19 +225,13 @@ impl<'a> Types<'a> {
                 v = format!("{}{n}", names::variant(value));
                 n += 1;
             }
-            if indexed {
-                let _ = writeln!(out, "        {v} = {value:?} => {i},");
-            } else {
-                let _ = writeln!(out, "        {v} = {value:?},");
-            }
+            let _ = writeln!(out, "        {v} = {value:?} => {i},");
         }
         out.push_str("    }\n");
-        if indexed {
-            let mut order: Vec<usize> = (0..shape.enum_values.len()).collect();
-            order.sort_by(|&a, &b| shape.enum_values[a].cmp(&shape.enum_values[b]));
-            let order: Vec<String> = order.iter().map(usize::to_string).collect();
-            let _ = writeln!(out, "    sorted = [{}];", order.join(", "));
-        }
+        let mut order: Vec<usize> = (0..shape.enum_values.len()).collect();
+        order.sort_by(|&a, &b| shape.enum_values[a].cmp(&shape.enum_values[b]));
+        let order: Vec<String> = order.iter().map(usize::to_string).collect();
+        let _ = writeln!(out, "    sorted = [{}];", order.join(", "));
         out.push_str("}\n\n");
     }
 

@@ -130,9 +130,11 @@ fn types_keep_wire_names_and_open_enums() {
     ));
     assert!(types.contains("pub r#type: Option<String>,"));
     assert!(types.contains("pub enum Color {"));
-    assert!(types.contains("Red = \"RED\","));
-    assert!(types.contains("DarkBlue = \"dark-blue\","));
-    assert!(types.contains("V3d = \"3d\","));
+    // Each value with its position, and the positions in sorted order.
+    assert!(types.contains("Red = \"RED\" => 0,"), "{types}");
+    assert!(types.contains("DarkBlue = \"dark-blue\" => "), "{types}");
+    assert!(types.contains("V3d = \"3d\" => "), "{types}");
+    assert!(types.contains("sorted = ["), "{types}");
     // Primary models carry their hidden state.
     assert!(types.contains("pub _state: ModelState,"));
     // Docs become safe rustdoc.

@@ -27,10 +27,12 @@
 /// ```
 #[macro_export]
 macro_rules! open_enum {
-    // A large enum (the generator's form): each value's position, and the
-    // positions in sorted order. Values are found by binary search over one
-    // concatenated string, and named by slicing it: a `match` over a
-    // thousand strings (EC2's instance types) compiles to tens of KB.
+    // The generator's form: each value's position, and the positions in
+    // sorted order. Values are found in one concatenated string (in order
+    // for a few, by binary search for more) and named by slicing it: a
+    // `match` on the strings compiles to more code per enum (tens of KB for
+    // EC2's thousand instance types), and the other-case fallback reads the
+    // same string instead of a table of its own.
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
@@ -58,9 +60,11 @@ macro_rules! open_enum {
                 $crate::open_enum::name_at(Self::NAMES, Self::ENDS, position)
             }
 
-            /// The known variant `value` names.
-            fn known(value: &str) -> ::std::option::Option<Self> {
-                match $crate::open_enum::find(value, Self::NAMES, Self::ENDS, Self::SORTED)? {
+            /// The known variant `value` names exactly or, failing that,
+            /// ignoring ASCII case (one lookup: the other-case scan is in
+            /// the shared `find_any_case`, not in each enum).
+            fn recognise(value: &str) -> ::std::option::Option<Self> {
+                match $crate::open_enum::find_any_case(value, Self::NAMES, Self::ENDS, Self::SORTED)? {
                     $( $idx => ::std::option::Option::Some($name::$variant), )*
                     _ => ::std::option::Option::None,
                 }
@@ -80,12 +84,32 @@ macro_rules! open_enum {
         impl $name {
             /// Every value this version knows, in model order.
             pub const KNOWN: &'static [&'static str] = &[$($value),*];
+            // Read only by the other-case fallback: a string and an end per
+            // value, not the 16-byte slice per value `KNOWN` would be.
+            const NAMES: &'static str = concat!($($value),*);
+            const ENDS: &'static [u32] = &$crate::open_enum::ends([$($value.len()),*]);
 
             /// The wire value.
             pub fn as_str(&self) -> &str {
                 match self {
                     $( $name::$variant => $value, )*
                     $name::Unknown(other) => other.as_str(),
+                }
+            }
+
+            /// The known variant `value` names exactly or, failing that,
+            /// ignoring ASCII case (AWS sends `available` for a value the
+            /// model spells `Available`).
+            ///
+            /// One call of `known`, run at most twice: a second inlined copy
+            /// of each enum's lookup would cost more code than the fallback.
+            fn recognise(value: &str) -> ::std::option::Option<Self> {
+                let mut value = value;
+                loop {
+                    if let ::std::option::Option::Some(found) = Self::known(value) {
+                        return ::std::option::Option::Some(found);
+                    }
+                    value = $crate::open_enum::other_case(value, Self::NAMES, Self::ENDS)?;
                 }
             }
 
@@ -111,21 +135,6 @@ macro_rules! open_enum {
         }
     };
     (@impls $name:ident) => {
-        impl $name {
-            /// The known variant `value` names exactly or, failing that,
-            /// ignoring ASCII case (AWS sends `available` for a value the
-            /// model spells `Available`).
-            #[inline]
-            fn recognise(value: &str) -> ::std::option::Option<Self> {
-                match Self::known(value) {
-                    found @ ::std::option::Option::Some(_) => found,
-                    ::std::option::Option::None => {
-                        Self::known($crate::open_enum::known_ignoring_case(value, Self::KNOWN)?)
-                    }
-                }
-            }
-        }
-
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
                 Self::recognise(value).unwrap_or_else(|| $name::Unknown(value.to_owned()))
@@ -196,23 +205,57 @@ pub fn name_at<'a>(names: &'a str, ends: &[u32], i: usize) -> &'a str {
 /// positions in sorted order.
 #[doc(hidden)]
 pub fn find(value: &str, names: &str, ends: &[u32], sorted: &[u16]) -> Option<usize> {
+    if ends.len() <= LINEAR_FIND_MAX {
+        // A few values: comparing the lengths first rejects most without
+        // reading them, which beats halving a handful.
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            let end = end as usize;
+            if end - start == value.len() && names.get(start..end) == Some(value) {
+                return Some(i);
+            }
+            start = end;
+        }
+        return None;
+    }
     let k = sorted
         .binary_search_by(|&i| name_at(names, ends, usize::from(i)).cmp(value))
         .ok()?;
     sorted.get(k).map(|&i| usize::from(i))
 }
 
-/// The known value equal to `value` ignoring ASCII case: the path taken
-/// only when no value matches exactly, so a linear scan (no allocation)
-/// rather than a second index.
+/// Up to how many values [`find`] scans them in order rather than
+/// searching the sorted order.
+const LINEAR_FIND_MAX: usize = 16;
+
+/// The position of `value` among the values of `names`/`ends` (sorted
+/// order `sorted`), exactly or, when none matches exactly, ignoring ASCII
+/// case.
 #[doc(hidden)]
+pub fn find_any_case(value: &str, names: &str, ends: &[u32], sorted: &[u16]) -> Option<usize> {
+    find(value, names, ends, sorted).or_else(|| position_ignoring_case(value, names, ends))
+}
+
+/// The position of the value equal to `value` ignoring ASCII case: the path
+/// taken only when no value matches exactly, so a linear scan (no
+/// allocation, no second index).
 #[cold]
 #[inline(never)]
-pub fn known_ignoring_case(value: &str, known: &'static [&'static str]) -> Option<&'static str> {
-    known
-        .iter()
-        .copied()
-        .find(|k| k.len() == value.len() && k.eq_ignore_ascii_case(value))
+fn position_ignoring_case(value: &str, names: &str, ends: &[u32]) -> Option<usize> {
+    (0..ends.len()).find(|&i| {
+        let name = name_at(names, ends, i);
+        name.len() == value.len() && name.eq_ignore_ascii_case(value)
+    })
+}
+
+/// The known value (of `names`/`ends`) equal to `value` ignoring ASCII
+/// case but spelt otherwise; `None` when there is none, or when `value` is
+/// that spelling already (so a caller looping on it stops).
+#[doc(hidden)]
+pub fn other_case<'a>(value: &str, names: &'a str, ends: &[u32]) -> Option<&'a str> {
+    position_ignoring_case(value, names, ends)
+        .map(|i| name_at(names, ends, i))
+        .filter(|name| *name != value)
 }
 
 /// Reads a string, borrowed from the input when the deserializer can lend it.
@@ -292,6 +335,7 @@ mod tests {
             assert_eq!(parsed, State::Available, "{sent}");
             assert_eq!(serde_json::to_string(&parsed).unwrap(), "\"Available\"");
         }
+        assert_eq!(State::KNOWN, ["PendingAcceptance", "Available", "Deleted"]);
         assert_eq!(State::from("pendingacceptance"), State::PendingAcceptance);
         for other in ["availabl", "available ", "pending-acceptance", ""] {
             assert_eq!(State::from(other), State::Unknown(other.to_owned()));

@@ -746,11 +746,12 @@ impl Described for MemoryMiBRequest {
 botocraft_core::open_enum! {
     /// The `CpuManufacturer` values.
     pub enum CpuManufacturer {
-        Intel = "intel",
-        Amd = "amd",
-        AmazonWebServices = "amazon-web-services",
-        Apple = "apple",
+        Intel = "intel" => 0,
+        Amd = "amd" => 1,
+        AmazonWebServices = "amazon-web-services" => 2,
+        Apple = "apple" => 3,
     }
+    sorted = [2, 1, 3, 0];
 }
 
 impl Described for CpuManufacturer {
@@ -779,9 +780,10 @@ impl Described for MemoryGiBPerVCpuRequest {
 botocraft_core::open_enum! {
     /// The `InstanceGeneration` values.
     pub enum InstanceGeneration {
-        Current = "current",
-        Previous = "previous",
+        Current = "current" => 0,
+        Previous = "previous" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceGeneration {
@@ -793,10 +795,11 @@ impl Described for InstanceGeneration {
 botocraft_core::open_enum! {
     /// The `BareMetal` values.
     pub enum BareMetal {
-        Included = "included",
-        Excluded = "excluded",
-        Required = "required",
+        Included = "included" => 0,
+        Excluded = "excluded" => 1,
+        Required = "required" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for BareMetal {
@@ -808,10 +811,11 @@ impl Described for BareMetal {
 botocraft_core::open_enum! {
     /// The `BurstablePerformance` values.
     pub enum BurstablePerformance {
-        Included = "included",
-        Excluded = "excluded",
-        Required = "required",
+        Included = "included" => 0,
+        Excluded = "excluded" => 1,
+        Required = "required" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for BurstablePerformance {
@@ -840,10 +844,11 @@ impl Described for NetworkInterfaceCountRequest {
 botocraft_core::open_enum! {
     /// The `LocalStorage` values.
     pub enum LocalStorage {
-        Included = "included",
-        Excluded = "excluded",
-        Required = "required",
+        Included = "included" => 0,
+        Excluded = "excluded" => 1,
+        Required = "required" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for LocalStorage {
@@ -855,9 +860,10 @@ impl Described for LocalStorage {
 botocraft_core::open_enum! {
     /// The `LocalStorageType` values.
     pub enum LocalStorageType {
-        Hdd = "hdd",
-        Ssd = "ssd",
+        Hdd = "hdd" => 0,
+        Ssd = "ssd" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LocalStorageType {
@@ -903,10 +909,11 @@ impl Described for BaselineEbsBandwidthMbpsRequest {
 botocraft_core::open_enum! {
     /// The `AcceleratorType` values.
     pub enum AcceleratorType {
-        Gpu = "gpu",
-        Fpga = "fpga",
-        Inference = "inference",
+        Gpu = "gpu" => 0,
+        Fpga = "fpga" => 1,
+        Inference = "inference" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for AcceleratorType {
@@ -935,11 +942,12 @@ impl Described for AcceleratorCountRequest {
 botocraft_core::open_enum! {
     /// The `AcceleratorManufacturer` values.
     pub enum AcceleratorManufacturer {
-        Nvidia = "nvidia",
-        Amd = "amd",
-        AmazonWebServices = "amazon-web-services",
-        Xilinx = "xilinx",
+        Nvidia = "nvidia" => 0,
+        Amd = "amd" => 1,
+        AmazonWebServices = "amazon-web-services" => 2,
+        Xilinx = "xilinx" => 3,
     }
+    sorted = [2, 1, 0, 3];
 }
 
 impl Described for AcceleratorManufacturer {
@@ -951,14 +959,15 @@ impl Described for AcceleratorManufacturer {
 botocraft_core::open_enum! {
     /// The `AcceleratorName` values.
     pub enum AcceleratorName {
-        A100 = "a100",
-        V100 = "v100",
-        K80 = "k80",
-        T4 = "t4",
-        M60 = "m60",
-        RadeonProV520 = "radeon-pro-v520",
-        Vu9p = "vu9p",
+        A100 = "a100" => 0,
+        V100 = "v100" => 1,
+        K80 = "k80" => 2,
+        T4 = "t4" => 3,
+        M60 = "m60" => 4,
+        RadeonProV520 = "radeon-pro-v520" => 5,
+        Vu9p = "vu9p" => 6,
     }
+    sorted = [0, 2, 4, 5, 3, 1, 6];
 }
 
 impl Described for AcceleratorName {
@@ -1141,11 +1150,12 @@ impl Described for DistributionSegment {
 botocraft_core::open_enum! {
     /// The `TargetCapacityType` values.
     pub enum TargetCapacityType {
-        OnDemandCapacityReservation = "on-demand-capacity-reservation",
-        CapacityBlock = "capacity-block",
-        InterruptibleCapacityReservation = "interruptible-capacity-reservation",
-        OnDemand = "on-demand",
+        OnDemandCapacityReservation = "on-demand-capacity-reservation" => 0,
+        CapacityBlock = "capacity-block" => 1,
+        InterruptibleCapacityReservation = "interruptible-capacity-reservation" => 2,
+        OnDemand = "on-demand" => 3,
     }
+    sorted = [1, 2, 3, 0];
 }
 
 impl Described for TargetCapacityType {
@@ -1241,37 +1251,38 @@ impl Described for Instance {
 botocraft_core::open_enum! {
     /// The `LifecycleState` values.
     pub enum LifecycleState {
-        Pending = "Pending",
-        PendingWait = "Pending:Wait",
-        PendingProceed = "Pending:Proceed",
-        Quarantined = "Quarantined",
-        InService = "InService",
-        Terminating = "Terminating",
-        TerminatingWait = "Terminating:Wait",
-        TerminatingProceed = "Terminating:Proceed",
-        TerminatingRetained = "Terminating:Retained",
-        Terminated = "Terminated",
-        Detaching = "Detaching",
-        Detached = "Detached",
-        EnteringStandby = "EnteringStandby",
-        Standby = "Standby",
-        ReplacingRootVolume = "ReplacingRootVolume",
-        ReplacingRootVolumeWait = "ReplacingRootVolume:Wait",
-        ReplacingRootVolumeProceed = "ReplacingRootVolume:Proceed",
-        RootVolumeReplaced = "RootVolumeReplaced",
-        WarmedPending = "Warmed:Pending",
-        WarmedPendingWait = "Warmed:Pending:Wait",
-        WarmedPendingProceed = "Warmed:Pending:Proceed",
-        WarmedPendingRetained = "Warmed:Pending:Retained",
-        WarmedTerminating = "Warmed:Terminating",
-        WarmedTerminatingWait = "Warmed:Terminating:Wait",
-        WarmedTerminatingProceed = "Warmed:Terminating:Proceed",
-        WarmedTerminatingRetained = "Warmed:Terminating:Retained",
-        WarmedTerminated = "Warmed:Terminated",
-        WarmedStopped = "Warmed:Stopped",
-        WarmedRunning = "Warmed:Running",
-        WarmedHibernated = "Warmed:Hibernated",
+        Pending = "Pending" => 0,
+        PendingWait = "Pending:Wait" => 1,
+        PendingProceed = "Pending:Proceed" => 2,
+        Quarantined = "Quarantined" => 3,
+        InService = "InService" => 4,
+        Terminating = "Terminating" => 5,
+        TerminatingWait = "Terminating:Wait" => 6,
+        TerminatingProceed = "Terminating:Proceed" => 7,
+        TerminatingRetained = "Terminating:Retained" => 8,
+        Terminated = "Terminated" => 9,
+        Detaching = "Detaching" => 10,
+        Detached = "Detached" => 11,
+        EnteringStandby = "EnteringStandby" => 12,
+        Standby = "Standby" => 13,
+        ReplacingRootVolume = "ReplacingRootVolume" => 14,
+        ReplacingRootVolumeWait = "ReplacingRootVolume:Wait" => 15,
+        ReplacingRootVolumeProceed = "ReplacingRootVolume:Proceed" => 16,
+        RootVolumeReplaced = "RootVolumeReplaced" => 17,
+        WarmedPending = "Warmed:Pending" => 18,
+        WarmedPendingWait = "Warmed:Pending:Wait" => 19,
+        WarmedPendingProceed = "Warmed:Pending:Proceed" => 20,
+        WarmedPendingRetained = "Warmed:Pending:Retained" => 21,
+        WarmedTerminating = "Warmed:Terminating" => 22,
+        WarmedTerminatingWait = "Warmed:Terminating:Wait" => 23,
+        WarmedTerminatingProceed = "Warmed:Terminating:Proceed" => 24,
+        WarmedTerminatingRetained = "Warmed:Terminating:Retained" => 25,
+        WarmedTerminated = "Warmed:Terminated" => 26,
+        WarmedStopped = "Warmed:Stopped" => 27,
+        WarmedRunning = "Warmed:Running" => 28,
+        WarmedHibernated = "Warmed:Hibernated" => 29,
     }
+    sorted = [11, 10, 12, 4, 0, 2, 1, 3, 14, 16, 15, 17, 13, 9, 5, 7, 8, 6, 29, 18, 20, 21, 19, 28, 27, 26, 22, 24, 25, 23];
 }
 
 impl Described for LifecycleState {
@@ -1403,10 +1414,11 @@ impl Described for WarmPoolConfiguration {
 botocraft_core::open_enum! {
     /// The `WarmPoolState` values.
     pub enum WarmPoolState {
-        Stopped = "Stopped",
-        Running = "Running",
-        Hibernated = "Hibernated",
+        Stopped = "Stopped" => 0,
+        Running = "Running" => 1,
+        Hibernated = "Hibernated" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for WarmPoolState {
@@ -1418,8 +1430,9 @@ impl Described for WarmPoolState {
 botocraft_core::open_enum! {
     /// The `WarmPoolStatus` values.
     pub enum WarmPoolStatus {
-        PendingDelete = "PendingDelete",
+        PendingDelete = "PendingDelete" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for WarmPoolStatus {
@@ -1499,10 +1512,11 @@ impl Described for InstanceMaintenancePolicy {
 botocraft_core::open_enum! {
     /// The `DeletionProtection` values.
     pub enum DeletionProtection {
-        None = "none",
-        PreventForceDeletion = "prevent-force-deletion",
-        PreventAllDeletion = "prevent-all-deletion",
+        None = "none" => 0,
+        PreventForceDeletion = "prevent-force-deletion" => 1,
+        PreventAllDeletion = "prevent-all-deletion" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for DeletionProtection {
@@ -1532,10 +1546,11 @@ impl Described for AvailabilityZoneDistribution {
 botocraft_core::open_enum! {
     /// The `CapacityDistributionStrategy` values.
     pub enum CapacityDistributionStrategy {
-        BalancedOnly = "balanced-only",
-        BalancedBestEffort = "balanced-best-effort",
-        ReservationsThenBalanced = "reservations-then-balanced",
+        BalancedOnly = "balanced-only" => 0,
+        BalancedBestEffort = "balanced-best-effort" => 1,
+        ReservationsThenBalanced = "reservations-then-balanced" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for CapacityDistributionStrategy {
@@ -1572,9 +1587,10 @@ impl Described for AvailabilityZoneImpairmentPolicy {
 botocraft_core::open_enum! {
     /// The `ImpairedZoneHealthCheckBehavior` values.
     pub enum ImpairedZoneHealthCheckBehavior {
-        ReplaceUnhealthy = "ReplaceUnhealthy",
-        IgnoreUnhealthy = "IgnoreUnhealthy",
+        ReplaceUnhealthy = "ReplaceUnhealthy" => 0,
+        IgnoreUnhealthy = "IgnoreUnhealthy" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for ImpairedZoneHealthCheckBehavior {
@@ -1611,11 +1627,12 @@ impl Described for CapacityReservationSpecification {
 botocraft_core::open_enum! {
     /// The `CapacityReservationPreference` values.
     pub enum CapacityReservationPreference {
-        CapacityReservationsOnly = "capacity-reservations-only",
-        CapacityReservationsFirst = "capacity-reservations-first",
-        None = "none",
-        Default = "default",
+        CapacityReservationsOnly = "capacity-reservations-only" => 0,
+        CapacityReservationsFirst = "capacity-reservations-first" => 1,
+        None = "none" => 2,
+        Default = "default" => 3,
     }
+    sorted = [1, 0, 3, 2];
 }
 
 impl Described for CapacityReservationPreference {
@@ -1692,9 +1709,10 @@ impl Described for RetentionTriggers {
 botocraft_core::open_enum! {
     /// The `RetentionAction` values.
     pub enum RetentionAction {
-        Retain = "retain",
-        Terminate = "terminate",
+        Retain = "retain" => 0,
+        Terminate = "terminate" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for RetentionAction {
@@ -2016,9 +2034,10 @@ impl Described for InstanceMetadataOptions {
 botocraft_core::open_enum! {
     /// The `InstanceMetadataHttpTokensState` values.
     pub enum InstanceMetadataHttpTokensState {
-        Optional = "optional",
-        Required = "required",
+        Optional = "optional" => 0,
+        Required = "required" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceMetadataHttpTokensState {
@@ -2030,9 +2049,10 @@ impl Described for InstanceMetadataHttpTokensState {
 botocraft_core::open_enum! {
     /// The `InstanceMetadataEndpointState` values.
     pub enum InstanceMetadataEndpointState {
-        Disabled = "disabled",
-        Enabled = "enabled",
+        Disabled = "disabled" => 0,
+        Enabled = "enabled" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceMetadataEndpointState {
@@ -3068,23 +3088,24 @@ impl Described for Activity {
 botocraft_core::open_enum! {
     /// The `ScalingActivityStatusCode` values.
     pub enum ScalingActivityStatusCode {
-        PendingSpotBidPlacement = "PendingSpotBidPlacement",
-        WaitingForSpotInstanceRequestId = "WaitingForSpotInstanceRequestId",
-        WaitingForSpotInstanceId = "WaitingForSpotInstanceId",
-        WaitingForInstanceId = "WaitingForInstanceId",
-        PreInService = "PreInService",
-        InProgress = "InProgress",
-        WaitingForElbConnectionDraining = "WaitingForELBConnectionDraining",
-        MidLifecycleAction = "MidLifecycleAction",
-        WaitingForInstanceWarmup = "WaitingForInstanceWarmup",
-        Successful = "Successful",
-        Failed = "Failed",
-        Cancelled = "Cancelled",
-        WaitingForConnectionDraining = "WaitingForConnectionDraining",
-        WaitingForInPlaceUpdateToStart = "WaitingForInPlaceUpdateToStart",
-        WaitingForInPlaceUpdateToFinalize = "WaitingForInPlaceUpdateToFinalize",
-        InPlaceUpdateInProgress = "InPlaceUpdateInProgress",
+        PendingSpotBidPlacement = "PendingSpotBidPlacement" => 0,
+        WaitingForSpotInstanceRequestId = "WaitingForSpotInstanceRequestId" => 1,
+        WaitingForSpotInstanceId = "WaitingForSpotInstanceId" => 2,
+        WaitingForInstanceId = "WaitingForInstanceId" => 3,
+        PreInService = "PreInService" => 4,
+        InProgress = "InProgress" => 5,
+        WaitingForElbConnectionDraining = "WaitingForELBConnectionDraining" => 6,
+        MidLifecycleAction = "MidLifecycleAction" => 7,
+        WaitingForInstanceWarmup = "WaitingForInstanceWarmup" => 8,
+        Successful = "Successful" => 9,
+        Failed = "Failed" => 10,
+        Cancelled = "Cancelled" => 11,
+        WaitingForConnectionDraining = "WaitingForConnectionDraining" => 12,
+        WaitingForInPlaceUpdateToStart = "WaitingForInPlaceUpdateToStart" => 13,
+        WaitingForInPlaceUpdateToFinalize = "WaitingForInPlaceUpdateToFinalize" => 14,
+        InPlaceUpdateInProgress = "InPlaceUpdateInProgress" => 15,
     }
+    sorted = [11, 10, 15, 5, 7, 0, 4, 9, 12, 6, 14, 13, 3, 8, 2, 1];
 }
 
 impl Described for ScalingActivityStatusCode {

@@ -138,10 +138,11 @@ impl Described for Vpc {
 botocraft_core::open_enum! {
     /// The `Tenancy` values.
     pub enum Tenancy {
-        Default = "default",
-        Dedicated = "dedicated",
-        Host = "host",
+        Default = "default" => 0,
+        Dedicated = "dedicated" => 1,
+        Host = "host" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for Tenancy {
@@ -226,13 +227,14 @@ impl Described for VpcCidrBlockState {
 botocraft_core::open_enum! {
     /// The `VpcCidrBlockStateCode` values.
     pub enum VpcCidrBlockStateCode {
-        Associating = "associating",
-        Associated = "associated",
-        Disassociating = "disassociating",
-        Disassociated = "disassociated",
-        Failing = "failing",
-        Failed = "failed",
+        Associating = "associating" => 0,
+        Associated = "associated" => 1,
+        Disassociating = "disassociating" => 2,
+        Disassociated = "disassociated" => 3,
+        Failing = "failing" => 4,
+        Failed = "failed" => 5,
     }
+    sorted = [1, 0, 3, 2, 5, 4];
 }
 
 impl Described for VpcCidrBlockStateCode {
@@ -244,9 +246,10 @@ impl Described for VpcCidrBlockStateCode {
 botocraft_core::open_enum! {
     /// The `Ipv6AddressAttribute` values.
     pub enum Ipv6AddressAttribute {
-        Public = "public",
-        Private = "private",
+        Public = "public" => 0,
+        Private = "private" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for Ipv6AddressAttribute {
@@ -258,10 +261,11 @@ impl Described for Ipv6AddressAttribute {
 botocraft_core::open_enum! {
     /// The `IpSource` values.
     pub enum IpSource {
-        Amazon = "amazon",
-        Byoip = "byoip",
-        None = "none",
+        Amazon = "amazon" => 0,
+        Byoip = "byoip" => 1,
+        None = "none" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for IpSource {
@@ -352,9 +356,10 @@ impl Described for VpcEncryptionControl {
 botocraft_core::open_enum! {
     /// The `VpcEncryptionControlMode` values.
     pub enum VpcEncryptionControlMode {
-        Monitor = "monitor",
-        Enforce = "enforce",
+        Monitor = "monitor" => 0,
+        Enforce = "enforce" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for VpcEncryptionControlMode {
@@ -366,16 +371,17 @@ impl Described for VpcEncryptionControlMode {
 botocraft_core::open_enum! {
     /// The `VpcEncryptionControlState` values.
     pub enum VpcEncryptionControlState {
-        EnforceInProgress = "enforce-in-progress",
-        MonitorInProgress = "monitor-in-progress",
-        EnforceFailed = "enforce-failed",
-        MonitorFailed = "monitor-failed",
-        Deleting = "deleting",
-        Deleted = "deleted",
-        Available = "available",
-        Creating = "creating",
-        DeleteFailed = "delete-failed",
+        EnforceInProgress = "enforce-in-progress" => 0,
+        MonitorInProgress = "monitor-in-progress" => 1,
+        EnforceFailed = "enforce-failed" => 2,
+        MonitorFailed = "monitor-failed" => 3,
+        Deleting = "deleting" => 4,
+        Deleted = "deleted" => 5,
+        Available = "available" => 6,
+        Creating = "creating" => 7,
+        DeleteFailed = "delete-failed" => 8,
     }
+    sorted = [6, 7, 8, 5, 4, 2, 0, 3, 1];
 }
 
 impl Described for VpcEncryptionControlState {
@@ -489,11 +495,12 @@ impl Described for VpcEncryptionControlExclusion {
 botocraft_core::open_enum! {
     /// The `VpcEncryptionControlExclusionState` values.
     pub enum VpcEncryptionControlExclusionState {
-        Enabling = "enabling",
-        Enabled = "enabled",
-        Disabling = "disabling",
-        Disabled = "disabled",
+        Enabling = "enabling" => 0,
+        Enabled = "enabled" => 1,
+        Disabling = "disabling" => 2,
+        Disabled = "disabled" => 3,
     }
+    sorted = [3, 2, 1, 0];
 }
 
 impl Described for VpcEncryptionControlExclusionState {
@@ -540,10 +547,11 @@ impl Described for BlockPublicAccessStates {
 botocraft_core::open_enum! {
     /// The `BlockPublicAccessMode` values.
     pub enum BlockPublicAccessMode {
-        Off = "off",
-        BlockBidirectional = "block-bidirectional",
-        BlockIngress = "block-ingress",
+        Off = "off" => 0,
+        BlockBidirectional = "block-bidirectional" => 1,
+        BlockIngress = "block-ingress" => 2,
     }
+    sorted = [1, 2, 0];
 }
 
 impl Described for BlockPublicAccessMode {
@@ -587,10 +595,11 @@ impl Described for NetworkFirewallAssociation {
 botocraft_core::open_enum! {
     /// The `FirewallOnboardingStatus` values.
     pub enum FirewallOnboardingStatus {
-        Pending = "pending",
-        Active = "active",
-        Disabling = "disabling",
+        Pending = "pending" => 0,
+        Active = "active" => 1,
+        Disabling = "disabling" => 2,
     }
+    sorted = [1, 2, 0];
 }
 
 impl Described for FirewallOnboardingStatus {
@@ -602,9 +611,10 @@ impl Described for FirewallOnboardingStatus {
 botocraft_core::open_enum! {
     /// The `FirewallMode` values.
     pub enum FirewallMode {
-        Monitor = "monitor",
-        Enforce = "enforce",
+        Monitor = "monitor" => 0,
+        Enforce = "enforce" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for FirewallMode {
@@ -616,10 +626,11 @@ impl Described for FirewallMode {
 botocraft_core::open_enum! {
     /// The `VpcState` values.
     pub enum VpcState {
-        Pending = "pending",
-        Available = "available",
-        Deleting = "deleting",
+        Pending = "pending" => 0,
+        Available = "available" => 1,
+        Deleting = "deleting" => 2,
     }
+    sorted = [1, 2, 0];
 }
 
 impl Described for VpcState {
@@ -906,13 +917,14 @@ impl Described for SubnetCidrBlockState {
 botocraft_core::open_enum! {
     /// The `SubnetCidrBlockStateCode` values.
     pub enum SubnetCidrBlockStateCode {
-        Associating = "associating",
-        Associated = "associated",
-        Disassociating = "disassociating",
-        Disassociated = "disassociated",
-        Failing = "failing",
-        Failed = "failed",
+        Associating = "associating" => 0,
+        Associated = "associated" => 1,
+        Disassociating = "disassociating" => 2,
+        Disassociated = "disassociated" => 3,
+        Failing = "failing" => 4,
+        Failed = "failed" => 5,
     }
+    sorted = [1, 0, 3, 2, 5, 4];
 }
 
 impl Described for SubnetCidrBlockStateCode {
@@ -956,9 +968,10 @@ impl Described for PrivateDnsNameOptionsOnLaunch {
 botocraft_core::open_enum! {
     /// The `HostnameType` values.
     pub enum HostnameType {
-        IpName = "ip-name",
-        ResourceName = "resource-name",
+        IpName = "ip-name" => 0,
+        ResourceName = "resource-name" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for HostnameType {
@@ -970,12 +983,13 @@ impl Described for HostnameType {
 botocraft_core::open_enum! {
     /// The `NetworkFirewallConnectivityType` values.
     pub enum NetworkFirewallConnectivityType {
-        Flexible = "flexible",
-        OutboundOnly = "outbound-only",
-        Bidirectional = "bidirectional",
-        Exclude = "exclude",
-        AzUnsupported = "az-unsupported",
+        Flexible = "flexible" => 0,
+        OutboundOnly = "outbound-only" => 1,
+        Bidirectional = "bidirectional" => 2,
+        Exclude = "exclude" => 3,
+        AzUnsupported = "az-unsupported" => 4,
     }
+    sorted = [4, 2, 3, 0, 1];
 }
 
 impl Described for NetworkFirewallConnectivityType {
@@ -987,12 +1001,13 @@ impl Described for NetworkFirewallConnectivityType {
 botocraft_core::open_enum! {
     /// The `SubnetState` values.
     pub enum SubnetState {
-        Pending = "pending",
-        Available = "available",
-        Unavailable = "unavailable",
-        Failed = "failed",
-        FailedInsufficientCapacity = "failed-insufficient-capacity",
+        Pending = "pending" => 0,
+        Available = "available" => 1,
+        Unavailable = "unavailable" => 2,
+        Failed = "failed" => 3,
+        FailedInsufficientCapacity = "failed-insufficient-capacity" => 4,
     }
+    sorted = [1, 3, 4, 0, 2];
 }
 
 impl Described for SubnetState {
@@ -1743,12 +1758,13 @@ impl Described for Instance {
 botocraft_core::open_enum! {
     /// The `ArchitectureValues` values.
     pub enum ArchitectureValues {
-        I386 = "i386",
-        X8664 = "x86_64",
-        Arm64 = "arm64",
-        X8664Mac = "x86_64_mac",
-        Arm64Mac = "arm64_mac",
+        I386 = "i386" => 0,
+        X8664 = "x86_64" => 1,
+        Arm64 = "arm64" => 2,
+        X8664Mac = "x86_64_mac" => 3,
+        Arm64Mac = "arm64_mac" => 4,
     }
+    sorted = [2, 4, 0, 1, 3];
 }
 
 impl Described for ArchitectureValues {
@@ -1836,11 +1852,12 @@ impl Described for EbsInstanceBlockDevice {
 botocraft_core::open_enum! {
     /// The `AttachmentStatus` values.
     pub enum AttachmentStatus {
-        Attaching = "attaching",
-        Attached = "attached",
-        Detaching = "detaching",
-        Detached = "detached",
+        Attaching = "attaching" => 0,
+        Attached = "attached" => 1,
+        Detaching = "detaching" => 2,
+        Detached = "detached" => 3,
     }
+    sorted = [1, 0, 3, 2];
 }
 
 impl Described for AttachmentStatus {
@@ -1876,9 +1893,10 @@ impl Described for OperatorResponse {
 botocraft_core::open_enum! {
     /// The `HypervisorType` values.
     pub enum HypervisorType {
-        Ovm = "ovm",
-        Xen = "xen",
+        Ovm = "ovm" => 0,
+        Xen = "xen" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for HypervisorType {
@@ -1907,11 +1925,12 @@ impl Described for IamInstanceProfile {
 botocraft_core::open_enum! {
     /// The `InstanceLifecycleType` values.
     pub enum InstanceLifecycleType {
-        Spot = "spot",
-        Scheduled = "scheduled",
-        CapacityBlock = "capacity-block",
-        InterruptibleCapacityReservation = "interruptible-capacity-reservation",
+        Spot = "spot" => 0,
+        Scheduled = "scheduled" => 1,
+        CapacityBlock = "capacity-block" => 2,
+        InterruptibleCapacityReservation = "interruptible-capacity-reservation" => 3,
     }
+    sorted = [2, 3, 1, 0];
 }
 
 impl Described for InstanceLifecycleType {
@@ -2360,12 +2379,13 @@ impl Described for InstancePrivateIpAddress {
 botocraft_core::open_enum! {
     /// The `NetworkInterfaceStatus` values.
     pub enum NetworkInterfaceStatus {
-        Available = "available",
-        Associated = "associated",
-        Attaching = "attaching",
-        InUse = "in-use",
-        Detaching = "detaching",
+        Available = "available" => 0,
+        Associated = "associated" => 1,
+        Attaching = "attaching" => 2,
+        InUse = "in-use" => 3,
+        Detaching = "detaching" => 4,
     }
+    sorted = [1, 2, 0, 4, 3];
 }
 
 impl Described for NetworkInterfaceStatus {
@@ -2445,9 +2465,10 @@ impl Described for ConnectionTrackingSpecificationResponse {
 botocraft_core::open_enum! {
     /// The `DeviceType` values.
     pub enum DeviceType {
-        Ebs = "ebs",
-        InstanceStore = "instance-store",
+        Ebs = "ebs" => 0,
+        InstanceStore = "instance-store" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for DeviceType {
@@ -2476,9 +2497,10 @@ impl Described for StateReason {
 botocraft_core::open_enum! {
     /// The `VirtualizationType` values.
     pub enum VirtualizationType {
-        Hvm = "hvm",
-        Paravirtual = "paravirtual",
+        Hvm = "hvm" => 0,
+        Paravirtual = "paravirtual" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for VirtualizationType {
@@ -2521,9 +2543,10 @@ impl Described for CpuOptions {
 botocraft_core::open_enum! {
     /// The `AmdSevSnpSpecification` values.
     pub enum AmdSevSnpSpecification {
-        Enabled = "enabled",
-        Disabled = "disabled",
+        Enabled = "enabled" => 0,
+        Disabled = "disabled" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AmdSevSnpSpecification {
@@ -2535,9 +2558,10 @@ impl Described for AmdSevSnpSpecification {
 botocraft_core::open_enum! {
     /// The `NestedVirtualizationSpecification` values.
     pub enum NestedVirtualizationSpecification {
-        Enabled = "enabled",
-        Disabled = "disabled",
+        Enabled = "enabled" => 0,
+        Disabled = "disabled" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for NestedVirtualizationSpecification {
@@ -2574,10 +2598,11 @@ impl Described for CapacityReservationSpecificationResponse {
 botocraft_core::open_enum! {
     /// The `CapacityReservationPreference` values.
     pub enum CapacityReservationPreference {
-        CapacityReservationsOnly = "capacity-reservations-only",
-        Open = "open",
-        None = "none",
+        CapacityReservationsOnly = "capacity-reservations-only" => 0,
+        Open = "open" => 1,
+        None = "none" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for CapacityReservationPreference {
@@ -2699,9 +2724,10 @@ impl Described for InstanceMetadataOptionsResponse {
 botocraft_core::open_enum! {
     /// The `InstanceMetadataOptionsState` values.
     pub enum InstanceMetadataOptionsState {
-        Pending = "pending",
-        Applied = "applied",
+        Pending = "pending" => 0,
+        Applied = "applied" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for InstanceMetadataOptionsState {
@@ -2713,9 +2739,10 @@ impl Described for InstanceMetadataOptionsState {
 botocraft_core::open_enum! {
     /// The `HttpTokensState` values.
     pub enum HttpTokensState {
-        Optional = "optional",
-        Required = "required",
+        Optional = "optional" => 0,
+        Required = "required" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for HttpTokensState {
@@ -2727,9 +2754,10 @@ impl Described for HttpTokensState {
 botocraft_core::open_enum! {
     /// The `InstanceMetadataEndpointState` values.
     pub enum InstanceMetadataEndpointState {
-        Disabled = "disabled",
-        Enabled = "enabled",
+        Disabled = "disabled" => 0,
+        Enabled = "enabled" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceMetadataEndpointState {
@@ -2741,9 +2769,10 @@ impl Described for InstanceMetadataEndpointState {
 botocraft_core::open_enum! {
     /// The `InstanceMetadataProtocolState` values.
     pub enum InstanceMetadataProtocolState {
-        Disabled = "disabled",
-        Enabled = "enabled",
+        Disabled = "disabled" => 0,
+        Enabled = "enabled" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceMetadataProtocolState {
@@ -2755,9 +2784,10 @@ impl Described for InstanceMetadataProtocolState {
 botocraft_core::open_enum! {
     /// The `InstanceMetadataTagsState` values.
     pub enum InstanceMetadataTagsState {
-        Disabled = "disabled",
-        Enabled = "enabled",
+        Disabled = "disabled" => 0,
+        Enabled = "enabled" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceMetadataTagsState {
@@ -2783,10 +2813,11 @@ impl Described for EnclaveOptions {
 botocraft_core::open_enum! {
     /// The `BootModeValues` values.
     pub enum BootModeValues {
-        LegacyBios = "legacy-bios",
-        Uefi = "uefi",
-        UefiPreferred = "uefi-preferred",
+        LegacyBios = "legacy-bios" => 0,
+        Uefi = "uefi" => 1,
+        UefiPreferred = "uefi-preferred" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for BootModeValues {
@@ -2855,9 +2886,10 @@ impl Described for InstanceMaintenanceOptions {
 botocraft_core::open_enum! {
     /// The `InstanceAutoRecoveryState` values.
     pub enum InstanceAutoRecoveryState {
-        Disabled = "disabled",
-        Default = "default",
+        Disabled = "disabled" => 0,
+        Default = "default" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for InstanceAutoRecoveryState {
@@ -2869,9 +2901,10 @@ impl Described for InstanceAutoRecoveryState {
 botocraft_core::open_enum! {
     /// The `InstanceRebootMigrationState` values.
     pub enum InstanceRebootMigrationState {
-        Disabled = "disabled",
-        Default = "default",
+        Disabled = "disabled" => 0,
+        Default = "default" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for InstanceRebootMigrationState {
@@ -2883,9 +2916,10 @@ impl Described for InstanceRebootMigrationState {
 botocraft_core::open_enum! {
     /// The `InstanceBootModeValues` values.
     pub enum InstanceBootModeValues {
-        LegacyBios = "legacy-bios",
-        Uefi = "uefi",
+        LegacyBios = "legacy-bios" => 0,
+        Uefi = "uefi" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceBootModeValues {
@@ -2915,10 +2949,11 @@ impl Described for InstanceNetworkPerformanceOptions {
 botocraft_core::open_enum! {
     /// The `InstanceBandwidthWeighting` values.
     pub enum InstanceBandwidthWeighting {
-        Default = "default",
-        Vpc1 = "vpc-1",
-        Ebs1 = "ebs-1",
+        Default = "default" => 0,
+        Vpc1 = "vpc-1" => 1,
+        Ebs1 = "ebs-1" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for InstanceBandwidthWeighting {
@@ -3071,9 +3106,10 @@ impl Described for InstanceSecondaryInterfacePrivateIpAddress {
 botocraft_core::open_enum! {
     /// The `SecondaryInterfaceStatus` values.
     pub enum SecondaryInterfaceStatus {
-        Available = "available",
-        InUse = "in-use",
+        Available = "available" => 0,
+        InUse = "in-use" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for SecondaryInterfaceStatus {
@@ -3085,8 +3121,9 @@ impl Described for SecondaryInterfaceStatus {
 botocraft_core::open_enum! {
     /// The `SecondaryInterfaceType` values.
     pub enum SecondaryInterfaceType {
-        Secondary = "secondary",
+        Secondary = "secondary" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for SecondaryInterfaceType {
@@ -3115,13 +3152,14 @@ impl Described for InstanceState {
 botocraft_core::open_enum! {
     /// The `InstanceStateName` values.
     pub enum InstanceStateName {
-        Pending = "pending",
-        Running = "running",
-        ShuttingDown = "shutting-down",
-        Terminated = "terminated",
-        Stopping = "stopping",
-        Stopped = "stopped",
+        Pending = "pending" => 0,
+        Running = "running" => 1,
+        ShuttingDown = "shutting-down" => 2,
+        Terminated = "terminated" => 3,
+        Stopping = "stopping" => 4,
+        Stopped = "stopped" => 5,
     }
+    sorted = [0, 1, 2, 5, 4, 3];
 }
 
 impl Described for InstanceStateName {
@@ -3158,9 +3196,10 @@ impl Described for ProductCode {
 botocraft_core::open_enum! {
     /// The `ProductCodeValues` values.
     pub enum ProductCodeValues {
-        Devpay = "devpay",
-        Marketplace = "marketplace",
+        Devpay = "devpay" => 0,
+        Marketplace = "marketplace" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ProductCodeValues {
@@ -4683,8 +4722,9 @@ impl Described for Placement {
 botocraft_core::open_enum! {
     /// The `PlatformValues` values.
     pub enum PlatformValues {
-        Windows = "Windows",
+        Windows = "Windows" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for PlatformValues {
@@ -4718,11 +4758,12 @@ impl Described for Monitoring {
 botocraft_core::open_enum! {
     /// The `MonitoringState` values.
     pub enum MonitoringState {
-        Disabled = "disabled",
-        Disabling = "disabling",
-        Enabled = "enabled",
-        Pending = "pending",
+        Disabled = "disabled" => 0,
+        Disabling = "disabling" => 1,
+        Enabled = "enabled" => 2,
+        Pending = "pending" => 3,
     }
+    sorted = [0, 1, 2, 3];
 }
 
 impl Described for MonitoringState {
@@ -5172,14 +5213,15 @@ impl Described for EbsBlockDevice {
 botocraft_core::open_enum! {
     /// The `VolumeType` values.
     pub enum VolumeType {
-        Standard = "standard",
-        Io1 = "io1",
-        Io2 = "io2",
-        Gp2 = "gp2",
-        Sc1 = "sc1",
-        St1 = "st1",
-        Gp3 = "gp3",
+        Standard = "standard" => 0,
+        Io1 = "io1" => 1,
+        Io2 = "io2" => 2,
+        Gp2 = "gp2" => 3,
+        Sc1 = "sc1" => 4,
+        St1 = "st1" => 5,
+        Gp3 = "gp3" => 6,
     }
+    sorted = [3, 6, 1, 2, 4, 5, 0];
 }
 
 impl Described for VolumeType {
@@ -5191,8 +5233,9 @@ impl Described for VolumeType {
 botocraft_core::open_enum! {
     /// The `TpmSupportValues` values.
     pub enum TpmSupportValues {
-        V20 = "v2.0",
+        V20 = "v2.0" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for TpmSupportValues {
@@ -5204,8 +5247,9 @@ impl Described for TpmSupportValues {
 botocraft_core::open_enum! {
     /// The `ImdsSupportValues` values.
     pub enum ImdsSupportValues {
-        V20 = "v2.0",
+        V20 = "v2.0" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for ImdsSupportValues {
@@ -5327,12 +5371,13 @@ impl Described for ScanResults {
 botocraft_core::open_enum! {
     /// The `SeverityLabel` values.
     pub enum SeverityLabel {
-        Informational = "informational",
-        Low = "low",
-        Medium = "medium",
-        High = "high",
-        Critical = "critical",
+        Informational = "informational" => 0,
+        Low = "low" => 1,
+        Medium = "medium" => 2,
+        High = "high" => 3,
+        Critical = "critical" => 4,
     }
+    sorted = [4, 3, 0, 1, 2];
 }
 
 impl Described for SeverityLabel {
@@ -5389,15 +5434,16 @@ impl Described for InstanceTypeItem {
 botocraft_core::open_enum! {
     /// The `ImageState` values.
     pub enum ImageState {
-        Pending = "pending",
-        Available = "available",
-        Invalid = "invalid",
-        Deregistered = "deregistered",
-        Transient = "transient",
-        Failed = "failed",
-        Error = "error",
-        Disabled = "disabled",
+        Pending = "pending" => 0,
+        Available = "available" => 1,
+        Invalid = "invalid" => 2,
+        Deregistered = "deregistered" => 3,
+        Transient = "transient" => 4,
+        Failed = "failed" => 5,
+        Error = "error" => 6,
+        Disabled = "disabled" => 7,
     }
+    sorted = [1, 3, 7, 6, 5, 2, 0, 4];
 }
 
 impl Described for ImageState {
@@ -5409,10 +5455,11 @@ impl Described for ImageState {
 botocraft_core::open_enum! {
     /// The `ImageTypeValues` values.
     pub enum ImageTypeValues {
-        Machine = "machine",
-        Kernel = "kernel",
-        Ramdisk = "ramdisk",
+        Machine = "machine" => 0,
+        Kernel = "kernel" => 1,
+        Ramdisk = "ramdisk" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for ImageTypeValues {
@@ -5636,12 +5683,13 @@ impl Described for RouteTableAssociationState {
 botocraft_core::open_enum! {
     /// The `RouteTableAssociationStateCode` values.
     pub enum RouteTableAssociationStateCode {
-        Associating = "associating",
-        Associated = "associated",
-        Disassociating = "disassociating",
-        Disassociated = "disassociated",
-        Failed = "failed",
+        Associating = "associating" => 0,
+        Associated = "associated" => 1,
+        Disassociating = "disassociating" => 2,
+        Disassociated = "disassociated" => 3,
+        Failed = "failed" => 4,
     }
+    sorted = [1, 0, 3, 2, 4];
 }
 
 impl Described for RouteTableAssociationStateCode {
@@ -5795,11 +5843,12 @@ impl Described for Route {
 botocraft_core::open_enum! {
     /// The `RouteOrigin` values.
     pub enum RouteOrigin {
-        CreateRouteTable = "CreateRouteTable",
-        CreateRoute = "CreateRoute",
-        EnableVgwRoutePropagation = "EnableVgwRoutePropagation",
-        Advertisement = "Advertisement",
+        CreateRouteTable = "CreateRouteTable" => 0,
+        CreateRoute = "CreateRoute" => 1,
+        EnableVgwRoutePropagation = "EnableVgwRoutePropagation" => 2,
+        Advertisement = "Advertisement" => 3,
     }
+    sorted = [3, 1, 0, 2];
 }
 
 impl Described for RouteOrigin {
@@ -5811,10 +5860,11 @@ impl Described for RouteOrigin {
 botocraft_core::open_enum! {
     /// The `RouteState` values.
     pub enum RouteState {
-        Active = "active",
-        Blackhole = "blackhole",
-        Filtered = "filtered",
+        Active = "active" => 0,
+        Blackhole = "blackhole" => 1,
+        Filtered = "filtered" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for RouteState {
@@ -6061,13 +6111,14 @@ impl Described for NatGatewayAddress {
 botocraft_core::open_enum! {
     /// The `NatGatewayAddressStatus` values.
     pub enum NatGatewayAddressStatus {
-        Assigning = "assigning",
-        Unassigning = "unassigning",
-        Associating = "associating",
-        Disassociating = "disassociating",
-        Succeeded = "succeeded",
-        Failed = "failed",
+        Assigning = "assigning" => 0,
+        Unassigning = "unassigning" => 1,
+        Associating = "associating" => 2,
+        Disassociating = "disassociating" => 3,
+        Succeeded = "succeeded" => 4,
+        Failed = "failed" => 5,
     }
+    sorted = [0, 2, 3, 5, 4, 1];
 }
 
 impl Described for NatGatewayAddressStatus {
@@ -6117,12 +6168,13 @@ impl Described for ProvisionedBandwidth {
 botocraft_core::open_enum! {
     /// The `NatGatewayState` values.
     pub enum NatGatewayState {
-        Pending = "pending",
-        Failed = "failed",
-        Available = "available",
-        Deleting = "deleting",
-        Deleted = "deleted",
+        Pending = "pending" => 0,
+        Failed = "failed" => 1,
+        Available = "available" => 2,
+        Deleting = "deleting" => 3,
+        Deleted = "deleted" => 4,
     }
+    sorted = [2, 4, 3, 1, 0];
 }
 
 impl Described for NatGatewayState {
@@ -6134,9 +6186,10 @@ impl Described for NatGatewayState {
 botocraft_core::open_enum! {
     /// The `ConnectivityType` values.
     pub enum ConnectivityType {
-        Private = "private",
-        Public = "public",
+        Private = "private" => 0,
+        Public = "public" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ConnectivityType {
@@ -6148,9 +6201,10 @@ impl Described for ConnectivityType {
 botocraft_core::open_enum! {
     /// The `AvailabilityMode` values.
     pub enum AvailabilityMode {
-        Zonal = "zonal",
-        Regional = "regional",
+        Zonal = "zonal" => 0,
+        Regional = "regional" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AvailabilityMode {
@@ -6162,9 +6216,10 @@ impl Described for AvailabilityMode {
 botocraft_core::open_enum! {
     /// The `AutoScalingIpsState` values.
     pub enum AutoScalingIpsState {
-        Enabled = "enabled",
-        Disabled = "disabled",
+        Enabled = "enabled" => 0,
+        Disabled = "disabled" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AutoScalingIpsState {
@@ -6176,9 +6231,10 @@ impl Described for AutoScalingIpsState {
 botocraft_core::open_enum! {
     /// The `AutoProvisionZonesState` values.
     pub enum AutoProvisionZonesState {
-        Enabled = "enabled",
-        Disabled = "disabled",
+        Enabled = "enabled" => 0,
+        Disabled = "disabled" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AutoProvisionZonesState {
@@ -6246,8 +6302,9 @@ impl Described for NatGatewayAttachedAppliance {
 botocraft_core::open_enum! {
     /// The `NatGatewayApplianceType` values.
     pub enum NatGatewayApplianceType {
-        NetworkFirewallProxy = "network-firewall-proxy",
+        NetworkFirewallProxy = "network-firewall-proxy" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for NatGatewayApplianceType {
@@ -6259,13 +6316,14 @@ impl Described for NatGatewayApplianceType {
 botocraft_core::open_enum! {
     /// The `NatGatewayApplianceState` values.
     pub enum NatGatewayApplianceState {
-        Attaching = "attaching",
-        Attached = "attached",
-        Detaching = "detaching",
-        Detached = "detached",
-        AttachFailed = "attach-failed",
-        DetachFailed = "detach-failed",
+        Attaching = "attaching" => 0,
+        Attached = "attached" => 1,
+        Detaching = "detaching" => 2,
+        Detached = "detached" => 3,
+        AttachFailed = "attach-failed" => 4,
+        DetachFailed = "detach-failed" => 5,
     }
+    sorted = [4, 1, 0, 5, 3, 2];
 }
 
 impl Described for NatGatewayApplianceState {
@@ -6277,10 +6335,11 @@ impl Described for NatGatewayApplianceState {
 botocraft_core::open_enum! {
     /// The `NatGatewayApplianceModifyState` values.
     pub enum NatGatewayApplianceModifyState {
-        Modifying = "modifying",
-        Completed = "completed",
-        Failed = "failed",
+        Modifying = "modifying" => 0,
+        Completed = "completed" => 1,
+        Failed = "failed" => 2,
     }
+    sorted = [1, 2, 0];
 }
 
 impl Described for NatGatewayApplianceModifyState {
@@ -6430,9 +6489,10 @@ impl Described for Address {
 botocraft_core::open_enum! {
     /// The `DomainType` values.
     pub enum DomainType {
-        Vpc = "vpc",
-        Standard = "standard",
+        Vpc = "vpc" => 0,
+        Standard = "standard" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for DomainType {
@@ -6444,13 +6504,14 @@ impl Described for DomainType {
 botocraft_core::open_enum! {
     /// The `ServiceManaged` values.
     pub enum ServiceManaged {
-        Alb = "alb",
-        Nlb = "nlb",
-        Rnat = "rnat",
-        Rds = "rds",
-        LambdaNetworkConnector = "lambda-network-connector",
-        IgwFirewall = "igw-firewall",
+        Alb = "alb" => 0,
+        Nlb = "nlb" => 1,
+        Rnat = "rnat" => 2,
+        Rds = "rds" => 3,
+        LambdaNetworkConnector = "lambda-network-connector" => 4,
+        IgwFirewall = "igw-firewall" => 5,
     }
+    sorted = [0, 5, 4, 1, 3, 2];
 }
 
 impl Described for ServiceManaged {
@@ -6633,10 +6694,11 @@ impl Described for Volume {
 botocraft_core::open_enum! {
     /// The `SSEType` values.
     pub enum SseType {
-        SseEbs = "sse-ebs",
-        SseKms = "sse-kms",
-        None = "none",
+        SseEbs = "sse-ebs" => 0,
+        SseKms = "sse-kms" => 1,
+        None = "none" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for SseType {
@@ -6648,13 +6710,14 @@ impl Described for SseType {
 botocraft_core::open_enum! {
     /// The `VolumeState` values.
     pub enum VolumeState {
-        Creating = "creating",
-        Available = "available",
-        InUse = "in-use",
-        Deleting = "deleting",
-        Deleted = "deleted",
-        Error = "error",
+        Creating = "creating" => 0,
+        Available = "available" => 1,
+        InUse = "in-use" => 2,
+        Deleting = "deleting" => 3,
+        Deleted = "deleted" => 4,
+        Error = "error" => 5,
     }
+    sorted = [1, 0, 4, 3, 5, 2];
 }
 
 impl Described for VolumeState {
@@ -6728,12 +6791,13 @@ impl Described for VolumeAttachment {
 botocraft_core::open_enum! {
     /// The `VolumeAttachmentState` values.
     pub enum VolumeAttachmentState {
-        Attaching = "attaching",
-        Attached = "attached",
-        Detaching = "detaching",
-        Detached = "detached",
-        Busy = "busy",
+        Attaching = "attaching" => 0,
+        Attached = "attached" => 1,
+        Detaching = "detaching" => 2,
+        Detached = "detached" => 3,
+        Busy = "busy" => 4,
     }
+    sorted = [1, 0, 4, 3, 2];
 }
 
 impl Described for VolumeAttachmentState {
@@ -6935,9 +6999,10 @@ impl Described for Snapshot {
 botocraft_core::open_enum! {
     /// The `StorageTier` values.
     pub enum StorageTier {
-        Archive = "archive",
-        Standard = "standard",
+        Archive = "archive" => 0,
+        Standard = "standard" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for StorageTier {
@@ -6949,9 +7014,10 @@ impl Described for StorageTier {
 botocraft_core::open_enum! {
     /// The `TransferType` values.
     pub enum TransferType {
-        TimeBased = "time-based",
-        Standard = "standard",
+        TimeBased = "time-based" => 0,
+        Standard = "standard" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for TransferType {
@@ -6977,12 +7043,13 @@ impl Described for AssociatedKmsKey {
 botocraft_core::open_enum! {
     /// The `SnapshotState` values.
     pub enum SnapshotState {
-        Pending = "pending",
-        Completed = "completed",
-        Error = "error",
-        Recoverable = "recoverable",
-        Recovering = "recovering",
+        Pending = "pending" => 0,
+        Completed = "completed" => 1,
+        Error = "error" => 2,
+        Recoverable = "recoverable" => 3,
+        Recovering = "recovering" => 4,
     }
+    sorted = [1, 2, 0, 3, 4];
 }
 
 impl Described for SnapshotState {
@@ -7067,9 +7134,10 @@ impl Described for KeyPair {
 botocraft_core::open_enum! {
     /// The `KeyType` values.
     pub enum KeyType {
-        Rsa = "rsa",
-        Ed25519 = "ed25519",
+        Rsa = "rsa" => 0,
+        Ed25519 = "ed25519" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for KeyType {
@@ -7988,9 +8056,10 @@ impl Described for LaunchTemplatePlacementRequest {
 botocraft_core::open_enum! {
     /// The `ShutdownBehavior` values.
     pub enum ShutdownBehavior {
-        Stop = "stop",
-        Terminate = "terminate",
+        Stop = "stop" => 0,
+        Terminate = "terminate" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ShutdownBehavior {
@@ -8215,11 +8284,12 @@ impl Described for LaunchTemplateInstanceMarketOptionsRequest {
 botocraft_core::open_enum! {
     /// The `MarketType` values.
     pub enum MarketType {
-        Spot = "spot",
-        CapacityBlock = "capacity-block",
-        InterruptibleCapacityReservation = "interruptible-capacity-reservation",
-        OnDemand = "on-demand",
+        Spot = "spot" => 0,
+        CapacityBlock = "capacity-block" => 1,
+        InterruptibleCapacityReservation = "interruptible-capacity-reservation" => 2,
+        OnDemand = "on-demand" => 3,
     }
+    sorted = [1, 2, 3, 0];
 }
 
 impl Described for MarketType {
@@ -8273,9 +8343,10 @@ impl Described for LaunchTemplateSpotMarketOptionsRequest {
 botocraft_core::open_enum! {
     /// The `SpotInstanceType` values.
     pub enum SpotInstanceType {
-        OneTime = "one-time",
-        Persistent = "persistent",
+        OneTime = "one-time" => 0,
+        Persistent = "persistent" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for SpotInstanceType {
@@ -8287,10 +8358,11 @@ impl Described for SpotInstanceType {
 botocraft_core::open_enum! {
     /// The `InstanceInterruptionBehavior` values.
     pub enum InstanceInterruptionBehavior {
-        Hibernate = "hibernate",
-        Stop = "stop",
-        Terminate = "terminate",
+        Hibernate = "hibernate" => 0,
+        Stop = "stop" => 1,
+        Terminate = "terminate" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for InstanceInterruptionBehavior {
@@ -8483,9 +8555,10 @@ impl Described for LaunchTemplateInstanceMetadataOptionsRequest {
 botocraft_core::open_enum! {
     /// The `LaunchTemplateHttpTokensState` values.
     pub enum LaunchTemplateHttpTokensState {
-        Optional = "optional",
-        Required = "required",
+        Optional = "optional" => 0,
+        Required = "required" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LaunchTemplateHttpTokensState {
@@ -8497,9 +8570,10 @@ impl Described for LaunchTemplateHttpTokensState {
 botocraft_core::open_enum! {
     /// The `LaunchTemplateInstanceMetadataEndpointState` values.
     pub enum LaunchTemplateInstanceMetadataEndpointState {
-        Disabled = "disabled",
-        Enabled = "enabled",
+        Disabled = "disabled" => 0,
+        Enabled = "enabled" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LaunchTemplateInstanceMetadataEndpointState {
@@ -8511,9 +8585,10 @@ impl Described for LaunchTemplateInstanceMetadataEndpointState {
 botocraft_core::open_enum! {
     /// The `LaunchTemplateInstanceMetadataProtocolIpv6` values.
     pub enum LaunchTemplateInstanceMetadataProtocolIpv6 {
-        Disabled = "disabled",
-        Enabled = "enabled",
+        Disabled = "disabled" => 0,
+        Enabled = "enabled" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LaunchTemplateInstanceMetadataProtocolIpv6 {
@@ -8525,9 +8600,10 @@ impl Described for LaunchTemplateInstanceMetadataProtocolIpv6 {
 botocraft_core::open_enum! {
     /// The `LaunchTemplateInstanceMetadataTagsState` values.
     pub enum LaunchTemplateInstanceMetadataTagsState {
-        Disabled = "disabled",
-        Enabled = "enabled",
+        Disabled = "disabled" => 0,
+        Enabled = "enabled" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LaunchTemplateInstanceMetadataTagsState {
@@ -8796,11 +8872,12 @@ impl Described for MemoryMiBRequest {
 botocraft_core::open_enum! {
     /// The `CpuManufacturer` values.
     pub enum CpuManufacturer {
-        Intel = "intel",
-        Amd = "amd",
-        AmazonWebServices = "amazon-web-services",
-        Apple = "apple",
+        Intel = "intel" => 0,
+        Amd = "amd" => 1,
+        AmazonWebServices = "amazon-web-services" => 2,
+        Apple = "apple" => 3,
     }
+    sorted = [2, 1, 3, 0];
 }
 
 impl Described for CpuManufacturer {
@@ -8829,9 +8906,10 @@ impl Described for MemoryGiBPerVCpuRequest {
 botocraft_core::open_enum! {
     /// The `InstanceGeneration` values.
     pub enum InstanceGeneration {
-        Current = "current",
-        Previous = "previous",
+        Current = "current" => 0,
+        Previous = "previous" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceGeneration {
@@ -8843,10 +8921,11 @@ impl Described for InstanceGeneration {
 botocraft_core::open_enum! {
     /// The `BareMetal` values.
     pub enum BareMetal {
-        Included = "included",
-        Required = "required",
-        Excluded = "excluded",
+        Included = "included" => 0,
+        Required = "required" => 1,
+        Excluded = "excluded" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for BareMetal {
@@ -8858,10 +8937,11 @@ impl Described for BareMetal {
 botocraft_core::open_enum! {
     /// The `BurstablePerformance` values.
     pub enum BurstablePerformance {
-        Included = "included",
-        Required = "required",
-        Excluded = "excluded",
+        Included = "included" => 0,
+        Required = "required" => 1,
+        Excluded = "excluded" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for BurstablePerformance {
@@ -8890,10 +8970,11 @@ impl Described for NetworkInterfaceCountRequest {
 botocraft_core::open_enum! {
     /// The `LocalStorage` values.
     pub enum LocalStorage {
-        Included = "included",
-        Required = "required",
-        Excluded = "excluded",
+        Included = "included" => 0,
+        Required = "required" => 1,
+        Excluded = "excluded" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for LocalStorage {
@@ -8905,9 +8986,10 @@ impl Described for LocalStorage {
 botocraft_core::open_enum! {
     /// The `LocalStorageType` values.
     pub enum LocalStorageType {
-        Hdd = "hdd",
-        Ssd = "ssd",
+        Hdd = "hdd" => 0,
+        Ssd = "ssd" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LocalStorageType {
@@ -8953,11 +9035,12 @@ impl Described for BaselineEbsBandwidthMbpsRequest {
 botocraft_core::open_enum! {
     /// The `AcceleratorType` values.
     pub enum AcceleratorType {
-        Gpu = "gpu",
-        Fpga = "fpga",
-        Inference = "inference",
-        Media = "media",
+        Gpu = "gpu" => 0,
+        Fpga = "fpga" => 1,
+        Inference = "inference" => 2,
+        Media = "media" => 3,
     }
+    sorted = [1, 0, 2, 3];
 }
 
 impl Described for AcceleratorType {
@@ -8986,12 +9069,13 @@ impl Described for AcceleratorCountRequest {
 botocraft_core::open_enum! {
     /// The `AcceleratorManufacturer` values.
     pub enum AcceleratorManufacturer {
-        AmazonWebServices = "amazon-web-services",
-        Amd = "amd",
-        Nvidia = "nvidia",
-        Xilinx = "xilinx",
-        Habana = "habana",
+        AmazonWebServices = "amazon-web-services" => 0,
+        Amd = "amd" => 1,
+        Nvidia = "nvidia" => 2,
+        Xilinx = "xilinx" => 3,
+        Habana = "habana" => 4,
     }
+    sorted = [0, 1, 4, 2, 3];
 }
 
 impl Described for AcceleratorManufacturer {
@@ -9003,26 +9087,27 @@ impl Described for AcceleratorManufacturer {
 botocraft_core::open_enum! {
     /// The `AcceleratorName` values.
     pub enum AcceleratorName {
-        A100 = "a100",
-        Inferentia = "inferentia",
-        K520 = "k520",
-        K80 = "k80",
-        M60 = "m60",
-        RadeonProV520 = "radeon-pro-v520",
-        T4 = "t4",
-        Vu9p = "vu9p",
-        V100 = "v100",
-        A10g = "a10g",
-        H100 = "h100",
-        T4g = "t4g",
-        L40s = "l40s",
-        L4 = "l4",
-        GaudiHl205 = "gaudi-hl-205",
-        Inferentia2 = "inferentia2",
-        Trainium = "trainium",
-        Trainium2 = "trainium2",
-        U30 = "u30",
+        A100 = "a100" => 0,
+        Inferentia = "inferentia" => 1,
+        K520 = "k520" => 2,
+        K80 = "k80" => 3,
+        M60 = "m60" => 4,
+        RadeonProV520 = "radeon-pro-v520" => 5,
+        T4 = "t4" => 6,
+        Vu9p = "vu9p" => 7,
+        V100 = "v100" => 8,
+        A10g = "a10g" => 9,
+        H100 = "h100" => 10,
+        T4g = "t4g" => 11,
+        L40s = "l40s" => 12,
+        L4 = "l4" => 13,
+        GaudiHl205 = "gaudi-hl-205" => 14,
+        Inferentia2 = "inferentia2" => 15,
+        Trainium = "trainium" => 16,
+        Trainium2 = "trainium2" => 17,
+        U30 = "u30" => 18,
     }
+    sorted = [0, 9, 14, 10, 1, 15, 2, 3, 13, 12, 4, 5, 6, 11, 16, 17, 18, 8, 7];
 }
 
 impl Described for AcceleratorName {
@@ -9175,9 +9260,10 @@ impl Described for LaunchTemplateInstanceMaintenanceOptionsRequest {
 botocraft_core::open_enum! {
     /// The `LaunchTemplateAutoRecoveryState` values.
     pub enum LaunchTemplateAutoRecoveryState {
-        Default = "default",
-        Disabled = "disabled",
+        Default = "default" => 0,
+        Disabled = "disabled" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LaunchTemplateAutoRecoveryState {
@@ -10450,9 +10536,10 @@ impl Described for LaunchTemplateInstanceMetadataOptions {
 botocraft_core::open_enum! {
     /// The `LaunchTemplateInstanceMetadataOptionsState` values.
     pub enum LaunchTemplateInstanceMetadataOptionsState {
-        Pending = "pending",
-        Applied = "applied",
+        Pending = "pending" => 0,
+        Applied = "applied" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for LaunchTemplateInstanceMetadataOptionsState {
@@ -11517,25 +11604,26 @@ impl Described for ConnectionTrackingConfiguration {
 botocraft_core::open_enum! {
     /// The `NetworkInterfaceType` values.
     pub enum NetworkInterfaceType {
-        Interface = "interface",
-        NatGateway = "natGateway",
-        Efa = "efa",
-        EfaOnly = "efa-only",
-        Trunk = "trunk",
-        LoadBalancer = "load_balancer",
-        NetworkLoadBalancer = "network_load_balancer",
-        VpcEndpoint = "vpc_endpoint",
-        Branch = "branch",
-        TransitGateway = "transit_gateway",
-        Lambda = "lambda",
-        Quicksight = "quicksight",
-        GlobalAcceleratorManaged = "global_accelerator_managed",
-        ApiGatewayManaged = "api_gateway_managed",
-        GatewayLoadBalancer = "gateway_load_balancer",
-        GatewayLoadBalancerEndpoint = "gateway_load_balancer_endpoint",
-        IotRulesManaged = "iot_rules_managed",
-        AwsCodestarConnectionsManaged = "aws_codestar_connections_managed",
+        Interface = "interface" => 0,
+        NatGateway = "natGateway" => 1,
+        Efa = "efa" => 2,
+        EfaOnly = "efa-only" => 3,
+        Trunk = "trunk" => 4,
+        LoadBalancer = "load_balancer" => 5,
+        NetworkLoadBalancer = "network_load_balancer" => 6,
+        VpcEndpoint = "vpc_endpoint" => 7,
+        Branch = "branch" => 8,
+        TransitGateway = "transit_gateway" => 9,
+        Lambda = "lambda" => 10,
+        Quicksight = "quicksight" => 11,
+        GlobalAcceleratorManaged = "global_accelerator_managed" => 12,
+        ApiGatewayManaged = "api_gateway_managed" => 13,
+        GatewayLoadBalancer = "gateway_load_balancer" => 14,
+        GatewayLoadBalancerEndpoint = "gateway_load_balancer_endpoint" => 15,
+        IotRulesManaged = "iot_rules_managed" => 16,
+        AwsCodestarConnectionsManaged = "aws_codestar_connections_managed" => 17,
     }
+    sorted = [13, 17, 8, 2, 3, 14, 15, 12, 0, 16, 10, 5, 1, 6, 11, 9, 4, 7];
 }
 
 impl Described for NetworkInterfaceType {
@@ -11966,10 +12054,11 @@ impl Described for InstanceTypeInfo {
 botocraft_core::open_enum! {
     /// The `UsageClassType` values.
     pub enum UsageClassType {
-        Spot = "spot",
-        OnDemand = "on-demand",
-        CapacityBlock = "capacity-block",
+        Spot = "spot" => 0,
+        OnDemand = "on-demand" => 1,
+        CapacityBlock = "capacity-block" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for UsageClassType {
@@ -11981,9 +12070,10 @@ impl Described for UsageClassType {
 botocraft_core::open_enum! {
     /// The `RootDeviceType` values.
     pub enum RootDeviceType {
-        Ebs = "ebs",
-        InstanceStore = "instance-store",
+        Ebs = "ebs" => 0,
+        InstanceStore = "instance-store" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for RootDeviceType {
@@ -11995,9 +12085,10 @@ impl Described for RootDeviceType {
 botocraft_core::open_enum! {
     /// The `InstanceTypeHypervisor` values.
     pub enum InstanceTypeHypervisor {
-        Nitro = "nitro",
-        Xen = "xen",
+        Nitro = "nitro" => 0,
+        Xen = "xen" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceTypeHypervisor {
@@ -12050,12 +12141,13 @@ impl Described for ProcessorInfo {
 botocraft_core::open_enum! {
     /// The `ArchitectureType` values.
     pub enum ArchitectureType {
-        I386 = "i386",
-        X8664 = "x86_64",
-        Arm64 = "arm64",
-        X8664Mac = "x86_64_mac",
-        Arm64Mac = "arm64_mac",
+        I386 = "i386" => 0,
+        X8664 = "x86_64" => 1,
+        Arm64 = "arm64" => 2,
+        X8664Mac = "x86_64_mac" => 3,
+        Arm64Mac = "arm64_mac" => 4,
     }
+    sorted = [2, 4, 0, 1, 3];
 }
 
 impl Described for ArchitectureType {
@@ -12067,9 +12159,10 @@ impl Described for ArchitectureType {
 botocraft_core::open_enum! {
     /// The `SupportedAdditionalProcessorFeature` values.
     pub enum SupportedAdditionalProcessorFeature {
-        AmdSevSnp = "amd-sev-snp",
-        NestedVirtualization = "nested-virtualization",
+        AmdSevSnp = "amd-sev-snp" => 0,
+        NestedVirtualization = "nested-virtualization" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for SupportedAdditionalProcessorFeature {
@@ -12203,9 +12296,10 @@ impl Described for DiskInfo {
 botocraft_core::open_enum! {
     /// The `DiskType` values.
     pub enum DiskType {
-        Hdd = "hdd",
-        Ssd = "ssd",
+        Hdd = "hdd" => 0,
+        Ssd = "ssd" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for DiskType {
@@ -12217,10 +12311,11 @@ impl Described for DiskType {
 botocraft_core::open_enum! {
     /// The `EphemeralNvmeSupport` values.
     pub enum EphemeralNvmeSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
-        Required = "required",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
+        Required = "required" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for EphemeralNvmeSupport {
@@ -12232,9 +12327,10 @@ impl Described for EphemeralNvmeSupport {
 botocraft_core::open_enum! {
     /// The `InstanceStorageEncryptionSupport` values.
     pub enum InstanceStorageEncryptionSupport {
-        Unsupported = "unsupported",
-        Required = "required",
+        Unsupported = "unsupported" => 0,
+        Required = "required" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for InstanceStorageEncryptionSupport {
@@ -12314,10 +12410,11 @@ impl Described for EbsInfo {
 botocraft_core::open_enum! {
     /// The `EbsOptimizedSupport` values.
     pub enum EbsOptimizedSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
-        Default = "default",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
+        Default = "default" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for EbsOptimizedSupport {
@@ -12329,9 +12426,10 @@ impl Described for EbsOptimizedSupport {
 botocraft_core::open_enum! {
     /// The `EbsEncryptionSupport` values.
     pub enum EbsEncryptionSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for EbsEncryptionSupport {
@@ -12396,10 +12494,11 @@ impl Described for EbsOptimizedInfo {
 botocraft_core::open_enum! {
     /// The `EbsNvmeSupport` values.
     pub enum EbsNvmeSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
-        Required = "required",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
+        Required = "required" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for EbsNvmeSupport {
@@ -12411,9 +12510,10 @@ impl Described for EbsNvmeSupport {
 botocraft_core::open_enum! {
     /// The `AttachmentLimitType` values.
     pub enum AttachmentLimitType {
-        Shared = "shared",
-        Dedicated = "dedicated",
+        Shared = "shared" => 0,
+        Dedicated = "dedicated" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AttachmentLimitType {
@@ -12709,11 +12809,12 @@ impl Described for NetworkCardInfo {
 botocraft_core::open_enum! {
     /// The `NetworkCardInterfaceType` values.
     pub enum NetworkCardInterfaceType {
-        Interface = "interface",
-        Efa = "efa",
-        EfaOnly = "efa-only",
-        Secondary = "secondary",
+        Interface = "interface" => 0,
+        Efa = "efa" => 1,
+        EfaOnly = "efa-only" => 2,
+        Secondary = "secondary" => 3,
     }
+    sorted = [1, 2, 0, 3];
 }
 
 impl Described for NetworkCardInterfaceType {
@@ -12725,10 +12826,11 @@ impl Described for NetworkCardInterfaceType {
 botocraft_core::open_enum! {
     /// The `EnaSupport` values.
     pub enum EnaSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
-        Required = "required",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
+        Required = "required" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for EnaSupport {
@@ -12758,10 +12860,11 @@ impl Described for EfaInfo {
 botocraft_core::open_enum! {
     /// The `BandwidthWeightingType` values.
     pub enum BandwidthWeightingType {
-        Default = "default",
-        Vpc1 = "vpc-1",
-        Ebs1 = "ebs-1",
+        Default = "default" => 0,
+        Vpc1 = "vpc-1" => 1,
+        Ebs1 = "ebs-1" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for BandwidthWeightingType {
@@ -12773,9 +12876,10 @@ impl Described for BandwidthWeightingType {
 botocraft_core::open_enum! {
     /// The `FlexibleEnaQueuesSupport` values.
     pub enum FlexibleEnaQueuesSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for FlexibleEnaQueuesSupport {
@@ -13002,10 +13106,11 @@ impl Described for PlacementGroupInfo {
 botocraft_core::open_enum! {
     /// The `PlacementGroupStrategy` values.
     pub enum PlacementGroupStrategy {
-        Cluster = "cluster",
-        Partition = "partition",
-        Spread = "spread",
+        Cluster = "cluster" => 0,
+        Partition = "partition" => 1,
+        Spread = "spread" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for PlacementGroupStrategy {
@@ -13094,9 +13199,10 @@ impl Described for InferenceDeviceMemoryInfo {
 botocraft_core::open_enum! {
     /// The `BootModeType` values.
     pub enum BootModeType {
-        LegacyBios = "legacy-bios",
-        Uefi = "uefi",
+        LegacyBios = "legacy-bios" => 0,
+        Uefi = "uefi" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for BootModeType {
@@ -13108,9 +13214,10 @@ impl Described for BootModeType {
 botocraft_core::open_enum! {
     /// The `NitroEnclavesSupport` values.
     pub enum NitroEnclavesSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for NitroEnclavesSupport {
@@ -13122,9 +13229,10 @@ impl Described for NitroEnclavesSupport {
 botocraft_core::open_enum! {
     /// The `NitroTpmSupport` values.
     pub enum NitroTpmSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for NitroTpmSupport {
@@ -13310,9 +13418,10 @@ impl Described for NeuronDeviceMemoryInfo {
 botocraft_core::open_enum! {
     /// The `PhcSupport` values.
     pub enum PhcSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for PhcSupport {
@@ -13324,9 +13433,10 @@ impl Described for PhcSupport {
 botocraft_core::open_enum! {
     /// The `RebootMigrationSupport` values.
     pub enum RebootMigrationSupport {
-        Unsupported = "unsupported",
-        Supported = "supported",
+        Unsupported = "unsupported" => 0,
+        Supported = "supported" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for RebootMigrationSupport {
@@ -13520,9 +13630,10 @@ impl Described for PortRange {
 botocraft_core::open_enum! {
     /// The `RuleAction` values.
     pub enum RuleAction {
-        Allow = "allow",
-        Deny = "deny",
+        Allow = "allow" => 0,
+        Deny = "deny" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for RuleAction {
@@ -13621,11 +13732,12 @@ impl Described for PlacementGroup {
 botocraft_core::open_enum! {
     /// The `PlacementGroupState` values.
     pub enum PlacementGroupState {
-        Pending = "pending",
-        Available = "available",
-        Deleting = "deleting",
-        Deleted = "deleted",
+        Pending = "pending" => 0,
+        Available = "available" => 1,
+        Deleting = "deleting" => 2,
+        Deleted = "deleted" => 3,
     }
+    sorted = [1, 3, 2, 0];
 }
 
 impl Described for PlacementGroupState {
@@ -13637,11 +13749,12 @@ impl Described for PlacementGroupState {
 botocraft_core::open_enum! {
     /// The `PlacementStrategy` values.
     pub enum PlacementStrategy {
-        Cluster = "cluster",
-        Spread = "spread",
-        Partition = "partition",
-        PrecisionTime = "precision-time",
+        Cluster = "cluster" => 0,
+        Spread = "spread" => 1,
+        Partition = "partition" => 2,
+        PrecisionTime = "precision-time" => 3,
     }
+    sorted = [0, 2, 3, 1];
 }
 
 impl Described for PlacementStrategy {
@@ -13653,9 +13766,10 @@ impl Described for PlacementStrategy {
 botocraft_core::open_enum! {
     /// The `SpreadLevel` values.
     pub enum SpreadLevel {
-        Host = "host",
-        Rack = "rack",
+        Host = "host" => 0,
+        Rack = "rack" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for SpreadLevel {
@@ -13906,11 +14020,12 @@ impl Described for VpnGateway {
 botocraft_core::open_enum! {
     /// The `VpnState` values.
     pub enum VpnState {
-        Pending = "pending",
-        Available = "available",
-        Deleting = "deleting",
-        Deleted = "deleted",
+        Pending = "pending" => 0,
+        Available = "available" => 1,
+        Deleting = "deleting" => 2,
+        Deleted = "deleted" => 3,
     }
+    sorted = [1, 3, 2, 0];
 }
 
 impl Described for VpnState {
@@ -13922,8 +14037,9 @@ impl Described for VpnState {
 botocraft_core::open_enum! {
     /// The `GatewayType` values.
     pub enum GatewayType {
-        Ipsec1 = "ipsec.1",
+        Ipsec1 = "ipsec.1" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for GatewayType {
@@ -14154,8 +14270,9 @@ impl Described for VpcPeeringConnectionOptionsDescription {
 botocraft_core::open_enum! {
     /// The `MultipathResilienceMode` values.
     pub enum MultipathResilienceMode {
-        AlwaysOn = "always-on",
+        AlwaysOn = "always-on" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for MultipathResilienceMode {
@@ -14184,16 +14301,17 @@ impl Described for VpcPeeringConnectionStateReason {
 botocraft_core::open_enum! {
     /// The `VpcPeeringConnectionStateReasonCode` values.
     pub enum VpcPeeringConnectionStateReasonCode {
-        InitiatingRequest = "initiating-request",
-        PendingAcceptance = "pending-acceptance",
-        Active = "active",
-        Deleted = "deleted",
-        Rejected = "rejected",
-        Failed = "failed",
-        Expired = "expired",
-        Provisioning = "provisioning",
-        Deleting = "deleting",
+        InitiatingRequest = "initiating-request" => 0,
+        PendingAcceptance = "pending-acceptance" => 1,
+        Active = "active" => 2,
+        Deleted = "deleted" => 3,
+        Rejected = "rejected" => 4,
+        Failed = "failed" => 5,
+        Expired = "expired" => 6,
+        Provisioning = "provisioning" => 7,
+        Deleting = "deleting" => 8,
     }
+    sorted = [2, 3, 8, 6, 5, 0, 1, 7, 4];
 }
 
 impl Described for VpcPeeringConnectionStateReasonCode {
@@ -14205,10 +14323,11 @@ impl Described for VpcPeeringConnectionStateReasonCode {
 botocraft_core::open_enum! {
     /// The `MultipathResilienceStatus` values.
     pub enum MultipathResilienceStatus {
-        Pending = "pending",
-        Enabled = "enabled",
-        Disabled = "disabled",
+        Pending = "pending" => 0,
+        Enabled = "enabled" => 1,
+        Disabled = "disabled" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for MultipathResilienceStatus {
@@ -14446,13 +14565,14 @@ impl Described for VpcEndpoint {
 botocraft_core::open_enum! {
     /// The `VpcEndpointType` values.
     pub enum VpcEndpointType {
-        Interface = "Interface",
-        Gateway = "Gateway",
-        GatewayLoadBalancer = "GatewayLoadBalancer",
-        Resource = "Resource",
-        ServiceNetwork = "ServiceNetwork",
-        Tunnel = "Tunnel",
+        Interface = "Interface" => 0,
+        Gateway = "Gateway" => 1,
+        GatewayLoadBalancer = "GatewayLoadBalancer" => 2,
+        Resource = "Resource" => 3,
+        ServiceNetwork = "ServiceNetwork" => 4,
+        Tunnel = "Tunnel" => 5,
     }
+    sorted = [1, 2, 0, 3, 4, 5];
 }
 
 impl Described for VpcEndpointType {
@@ -14464,16 +14584,17 @@ impl Described for VpcEndpointType {
 botocraft_core::open_enum! {
     /// The `State` values.
     pub enum State {
-        PendingAcceptance = "PendingAcceptance",
-        Pending = "Pending",
-        Available = "Available",
-        Deleting = "Deleting",
-        Deleted = "Deleted",
-        Rejected = "Rejected",
-        Failed = "Failed",
-        Expired = "Expired",
-        Partial = "Partial",
+        PendingAcceptance = "PendingAcceptance" => 0,
+        Pending = "Pending" => 1,
+        Available = "Available" => 2,
+        Deleting = "Deleting" => 3,
+        Deleted = "Deleted" => 4,
+        Rejected = "Rejected" => 5,
+        Failed = "Failed" => 6,
+        Expired = "Expired" => 7,
+        Partial = "Partial" => 8,
     }
+    sorted = [2, 4, 3, 7, 6, 8, 1, 0, 5];
 }
 
 impl Described for State {
@@ -14502,10 +14623,11 @@ impl Described for SecurityGroupIdentifier {
 botocraft_core::open_enum! {
     /// The `IpAddressType` values.
     pub enum IpAddressType {
-        Ipv4 = "ipv4",
-        Dualstack = "dualstack",
-        Ipv6 = "ipv6",
+        Ipv4 = "ipv4" => 0,
+        Dualstack = "dualstack" => 1,
+        Ipv6 = "ipv6" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for IpAddressType {
@@ -14557,11 +14679,12 @@ impl Described for DnsOptions {
 botocraft_core::open_enum! {
     /// The `DnsRecordIpType` values.
     pub enum DnsRecordIpType {
-        Ipv4 = "ipv4",
-        Dualstack = "dualstack",
-        Ipv6 = "ipv6",
-        ServiceDefined = "service-defined",
+        Ipv4 = "ipv4" => 0,
+        Dualstack = "dualstack" => 1,
+        Ipv6 = "ipv6" => 2,
+        ServiceDefined = "service-defined" => 3,
     }
+    sorted = [1, 0, 2, 3];
 }
 
 impl Described for DnsRecordIpType {
@@ -14654,9 +14777,10 @@ impl Described for PayerResponsibilityEntry {
 botocraft_core::open_enum! {
     /// The `PayerResponsibilityScope` values.
     pub enum PayerResponsibilityScope {
-        VpcEndpointCharges = "vpc-endpoint-charges",
-        ResourceGatewayCharges = "resource-gateway-charges",
+        VpcEndpointCharges = "vpc-endpoint-charges" => 0,
+        ResourceGatewayCharges = "resource-gateway-charges" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for PayerResponsibilityScope {
@@ -14668,10 +14792,11 @@ impl Described for PayerResponsibilityScope {
 botocraft_core::open_enum! {
     /// The `PayerResponsibilityType` values.
     pub enum PayerResponsibilityType {
-        VpcEndpointAccount = "vpc-endpoint-account",
-        ResourceGatewayAccount = "resource-gateway-account",
-        VpcEndpointServiceAccount = "vpc-endpoint-service-account",
+        VpcEndpointAccount = "vpc-endpoint-account" => 0,
+        ResourceGatewayAccount = "resource-gateway-account" => 1,
+        VpcEndpointServiceAccount = "vpc-endpoint-service-account" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for PayerResponsibilityType {
@@ -14837,11 +14962,12 @@ impl Described for VpnConnection {
 botocraft_core::open_enum! {
     /// The `GatewayAssociationState` values.
     pub enum GatewayAssociationState {
-        Associated = "associated",
-        NotAssociated = "not-associated",
-        Associating = "associating",
-        Disassociating = "disassociating",
+        Associated = "associated" => 0,
+        NotAssociated = "not-associated" => 1,
+        Associating = "associating" => 2,
+        Disassociating = "disassociating" => 3,
     }
+    sorted = [0, 2, 3, 1];
 }
 
 impl Described for GatewayAssociationState {
@@ -14942,9 +15068,10 @@ impl Described for VpnConnectionOptions {
 botocraft_core::open_enum! {
     /// The `TunnelInsideIpVersion` values.
     pub enum TunnelInsideIpVersion {
-        Ipv4 = "ipv4",
-        Ipv6 = "ipv6",
+        Ipv4 = "ipv4" => 0,
+        Ipv6 = "ipv6" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for TunnelInsideIpVersion {
@@ -15410,9 +15537,10 @@ impl Described for AdditionalKeyExchangeMethodsListValue {
 botocraft_core::open_enum! {
     /// The `AdditionalKeyExchangeRequirement` values.
     pub enum AdditionalKeyExchangeRequirement {
-        Required = "required",
-        Optional = "optional",
+        Required = "required" => 0,
+        Optional = "optional" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AdditionalKeyExchangeRequirement {
@@ -15424,9 +15552,10 @@ impl Described for AdditionalKeyExchangeRequirement {
 botocraft_core::open_enum! {
     /// The `VpnTunnelBandwidth` values.
     pub enum VpnTunnelBandwidth {
-        Standard = "standard",
-        Large = "large",
+        Standard = "standard" => 0,
+        Large = "large" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for VpnTunnelBandwidth {
@@ -15462,8 +15591,9 @@ impl Described for VpnStaticRoute {
 botocraft_core::open_enum! {
     /// The `VpnStaticRouteSource` values.
     pub enum VpnStaticRouteSource {
-        Static = "Static",
+        Static = "Static" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for VpnStaticRouteSource {
@@ -15524,9 +15654,10 @@ impl Described for VgwTelemetry {
 botocraft_core::open_enum! {
     /// The `TelemetryStatus` values.
     pub enum TelemetryStatus {
-        Up = "UP",
-        Down = "DOWN",
+        Up = "UP" => 0,
+        Down = "DOWN" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for TelemetryStatus {
@@ -15699,10 +15830,11 @@ impl Described for FlowLog {
 botocraft_core::open_enum! {
     /// The `TrafficType` values.
     pub enum TrafficType {
-        Accept = "ACCEPT",
-        Reject = "REJECT",
-        All = "ALL",
+        Accept = "ACCEPT" => 0,
+        Reject = "REJECT" => 1,
+        All = "ALL" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for TrafficType {
@@ -15714,10 +15846,11 @@ impl Described for TrafficType {
 botocraft_core::open_enum! {
     /// The `LogDestinationType` values.
     pub enum LogDestinationType {
-        CloudWatchLogs = "cloud-watch-logs",
-        S3 = "s3",
-        KinesisDataFirehose = "kinesis-data-firehose",
+        CloudWatchLogs = "cloud-watch-logs" => 0,
+        S3 = "s3" => 1,
+        KinesisDataFirehose = "kinesis-data-firehose" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for LogDestinationType {
@@ -15761,9 +15894,10 @@ impl Described for DestinationOptionsResponse {
 botocraft_core::open_enum! {
     /// The `DestinationFileFormat` values.
     pub enum DestinationFileFormat {
-        PlainText = "plain-text",
-        Parquet = "parquet",
+        PlainText = "plain-text" => 0,
+        Parquet = "parquet" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for DestinationFileFormat {
@@ -15801,10 +15935,11 @@ impl Described for TagFieldSpecificationResponse {
 botocraft_core::open_enum! {
     /// The `TaggableResourceType` values.
     pub enum TaggableResourceType {
-        NetworkInterface = "network-interface",
-        Instance = "instance",
-        AutoScalingGroup = "auto-scaling-group",
+        NetworkInterface = "network-interface" => 0,
+        Instance = "instance" => 1,
+        AutoScalingGroup = "auto-scaling-group" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for TaggableResourceType {
@@ -16081,9 +16216,10 @@ impl Described for VpcEncryptionControlConfiguration {
 botocraft_core::open_enum! {
     /// The `VpcEncryptionControlExclusionStateInput` values.
     pub enum VpcEncryptionControlExclusionStateInput {
-        Enable = "enable",
-        Disable = "disable",
+        Enable = "enable" => 0,
+        Disable = "disable" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for VpcEncryptionControlExclusionStateInput {
@@ -16174,10 +16310,11 @@ impl Described for DescribeVpcAttributeRequest {
 botocraft_core::open_enum! {
     /// The `VpcAttributeName` values.
     pub enum VpcAttributeName {
-        EnableDnsSupport = "enableDnsSupport",
-        EnableDnsHostnames = "enableDnsHostnames",
-        EnableNetworkAddressUsageMetrics = "enableNetworkAddressUsageMetrics",
+        EnableDnsSupport = "enableDnsSupport" => 0,
+        EnableDnsHostnames = "enableDnsHostnames" => 1,
+        EnableNetworkAddressUsageMetrics = "enableNetworkAddressUsageMetrics" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for VpcAttributeName {
@@ -16262,8 +16399,9 @@ impl Described for ModifyVpcTenancyRequest {
 botocraft_core::open_enum! {
     /// The `VpcTenancy` values.
     pub enum VpcTenancy {
-        Default = "default",
+        Default = "default" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for VpcTenancy {
@@ -18763,23 +18901,24 @@ impl Described for ModifyInstanceAttributeRequest {
 botocraft_core::open_enum! {
     /// The `InstanceAttributeName` values.
     pub enum InstanceAttributeName {
-        InstanceType = "instanceType",
-        Kernel = "kernel",
-        Ramdisk = "ramdisk",
-        UserData = "userData",
-        DisableApiTermination = "disableApiTermination",
-        InstanceInitiatedShutdownBehavior = "instanceInitiatedShutdownBehavior",
-        RootDeviceName = "rootDeviceName",
-        BlockDeviceMapping = "blockDeviceMapping",
-        ProductCodes = "productCodes",
-        SourceDestCheck = "sourceDestCheck",
-        GroupSet = "groupSet",
-        EbsOptimized = "ebsOptimized",
-        SriovNetSupport = "sriovNetSupport",
-        EnaSupport = "enaSupport",
-        EnclaveOptions = "enclaveOptions",
-        DisableApiStop = "disableApiStop",
+        InstanceType = "instanceType" => 0,
+        Kernel = "kernel" => 1,
+        Ramdisk = "ramdisk" => 2,
+        UserData = "userData" => 3,
+        DisableApiTermination = "disableApiTermination" => 4,
+        InstanceInitiatedShutdownBehavior = "instanceInitiatedShutdownBehavior" => 5,
+        RootDeviceName = "rootDeviceName" => 6,
+        BlockDeviceMapping = "blockDeviceMapping" => 7,
+        ProductCodes = "productCodes" => 8,
+        SourceDestCheck = "sourceDestCheck" => 9,
+        GroupSet = "groupSet" => 10,
+        EbsOptimized = "ebsOptimized" => 11,
+        SriovNetSupport = "sriovNetSupport" => 12,
+        EnaSupport = "enaSupport" => 13,
+        EnclaveOptions = "enclaveOptions" => 14,
+        DisableApiStop = "disableApiStop" => 15,
     }
+    sorted = [7, 15, 4, 11, 13, 14, 10, 5, 0, 1, 8, 2, 6, 9, 12, 3];
 }
 
 impl Described for InstanceAttributeName {
@@ -19024,9 +19163,10 @@ impl Described for CreateImageRequest {
 botocraft_core::open_enum! {
     /// The `SnapshotLocationEnum` values.
     pub enum SnapshotLocationEnum {
-        Regional = "regional",
-        Local = "local",
+        Regional = "regional" => 0,
+        Local = "local" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for SnapshotLocationEnum {
@@ -19038,8 +19178,9 @@ impl Described for SnapshotLocationEnum {
 botocraft_core::open_enum! {
     /// The `BootModeOverrideValues` values.
     pub enum BootModeOverrideValues {
-        Uefi = "uefi",
+        Uefi = "uefi" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for BootModeOverrideValues {
@@ -19391,8 +19532,9 @@ impl Described for LaunchPermission {
 botocraft_core::open_enum! {
     /// The `PermissionGroup` values.
     pub enum PermissionGroup {
-        All = "all",
+        All = "all" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for PermissionGroup {
@@ -19404,9 +19546,10 @@ impl Described for PermissionGroup {
 botocraft_core::open_enum! {
     /// The `OperationType` values.
     pub enum OperationType {
-        Add = "add",
-        Remove = "remove",
+        Add = "add" => 0,
+        Remove = "remove" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for OperationType {
@@ -19489,12 +19632,13 @@ impl Described for DeleteSnapshotReturnCode {
 botocraft_core::open_enum! {
     /// The `SnapshotReturnCodes` values.
     pub enum SnapshotReturnCodes {
-        Success = "success",
-        Skipped = "skipped",
-        MissingPermissions = "missing-permissions",
-        InternalError = "internal-error",
-        ClientError = "client-error",
+        Success = "success" => 0,
+        Skipped = "skipped" => 1,
+        MissingPermissions = "missing-permissions" => 2,
+        InternalError = "internal-error" => 3,
+        ClientError = "client-error" => 4,
     }
+    sorted = [4, 3, 2, 1, 0];
 }
 
 impl Described for SnapshotReturnCodes {
@@ -21234,11 +21378,12 @@ impl Described for VolumeModification {
 botocraft_core::open_enum! {
     /// The `VolumeModificationState` values.
     pub enum VolumeModificationState {
-        Modifying = "modifying",
-        Optimizing = "optimizing",
-        Completed = "completed",
-        Failed = "failed",
+        Modifying = "modifying" => 0,
+        Optimizing = "optimizing" => 1,
+        Completed = "completed" => 2,
+        Failed = "failed" => 3,
     }
+    sorted = [2, 3, 0, 1];
 }
 
 impl Described for VolumeModificationState {
@@ -21658,9 +21803,10 @@ impl Described for LockSnapshotRequest {
 botocraft_core::open_enum! {
     /// The `LockMode` values.
     pub enum LockMode {
-        Compliance = "compliance",
-        Governance = "governance",
+        Compliance = "compliance" => 0,
+        Governance = "governance" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LockMode {
@@ -21735,11 +21881,12 @@ impl Described for LockSnapshotResult {
 botocraft_core::open_enum! {
     /// The `LockState` values.
     pub enum LockState {
-        Compliance = "compliance",
-        Governance = "governance",
-        ComplianceCooloff = "compliance-cooloff",
-        Expired = "expired",
+        Compliance = "compliance" => 0,
+        Governance = "governance" => 1,
+        ComplianceCooloff = "compliance-cooloff" => 2,
+        Expired = "expired" => 3,
     }
+    sorted = [0, 2, 3, 1];
 }
 
 impl Described for LockState {
@@ -21935,10 +22082,11 @@ impl Described for EnableSnapshotBlockPublicAccessRequest {
 botocraft_core::open_enum! {
     /// The `SnapshotBlockPublicAccessState` values.
     pub enum SnapshotBlockPublicAccessState {
-        BlockAllSharing = "block-all-sharing",
-        BlockNewSharing = "block-new-sharing",
-        Unblocked = "unblocked",
+        BlockAllSharing = "block-all-sharing" => 0,
+        BlockNewSharing = "block-new-sharing" => 1,
+        Unblocked = "unblocked" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for SnapshotBlockPublicAccessState {
@@ -22023,9 +22171,10 @@ impl Described for GetSnapshotBlockPublicAccessStateResult {
 botocraft_core::open_enum! {
     /// The `ManagedBy` values.
     pub enum ManagedBy {
-        Account = "account",
-        DeclarativePolicy = "declarative-policy",
+        Account = "account" => 0,
+        DeclarativePolicy = "declarative-policy" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ManagedBy {
@@ -22132,9 +22281,10 @@ impl Described for CreateKeyPairRequest {
 botocraft_core::open_enum! {
     /// The `KeyFormat` values.
     pub enum KeyFormat {
-        Pem = "pem",
-        Ppk = "ppk",
+        Pem = "pem" => 0,
+        Ppk = "ppk" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for KeyFormat {
@@ -22935,13 +23085,14 @@ impl Described for ResponseError {
 botocraft_core::open_enum! {
     /// The `LaunchTemplateErrorCode` values.
     pub enum LaunchTemplateErrorCode {
-        LaunchTemplateIdDoesNotExist = "launchTemplateIdDoesNotExist",
-        LaunchTemplateIdMalformed = "launchTemplateIdMalformed",
-        LaunchTemplateNameDoesNotExist = "launchTemplateNameDoesNotExist",
-        LaunchTemplateNameMalformed = "launchTemplateNameMalformed",
-        LaunchTemplateVersionDoesNotExist = "launchTemplateVersionDoesNotExist",
-        UnexpectedError = "unexpectedError",
+        LaunchTemplateIdDoesNotExist = "launchTemplateIdDoesNotExist" => 0,
+        LaunchTemplateIdMalformed = "launchTemplateIdMalformed" => 1,
+        LaunchTemplateNameDoesNotExist = "launchTemplateNameDoesNotExist" => 2,
+        LaunchTemplateNameMalformed = "launchTemplateNameMalformed" => 3,
+        LaunchTemplateVersionDoesNotExist = "launchTemplateVersionDoesNotExist" => 4,
+        UnexpectedError = "unexpectedError" => 5,
     }
+    sorted = [0, 1, 2, 3, 4, 5];
 }
 
 impl Described for LaunchTemplateErrorCode {
@@ -23160,11 +23311,12 @@ impl Described for CreateNetworkInterfaceRequest {
 botocraft_core::open_enum! {
     /// The `NetworkInterfaceCreationType` values.
     pub enum NetworkInterfaceCreationType {
-        Efa = "efa",
-        EfaOnly = "efa-only",
-        Branch = "branch",
-        Trunk = "trunk",
+        Efa = "efa" => 0,
+        EfaOnly = "efa-only" => 1,
+        Branch = "branch" => 2,
+        Trunk = "trunk" => 3,
     }
+    sorted = [2, 0, 1, 3];
 }
 
 impl Described for NetworkInterfaceCreationType {
@@ -23778,9 +23930,10 @@ impl Described for NetworkInterfacePermission {
 botocraft_core::open_enum! {
     /// The `InterfacePermissionType` values.
     pub enum InterfacePermissionType {
-        InstanceAttach = "INSTANCE-ATTACH",
-        EipAssociate = "EIP-ASSOCIATE",
+        InstanceAttach = "INSTANCE-ATTACH" => 0,
+        EipAssociate = "EIP-ASSOCIATE" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for InterfacePermissionType {
@@ -23813,11 +23966,12 @@ impl Described for NetworkInterfacePermissionState {
 botocraft_core::open_enum! {
     /// The `NetworkInterfacePermissionStateCode` values.
     pub enum NetworkInterfacePermissionStateCode {
-        Pending = "pending",
-        Granted = "granted",
-        Revoking = "revoking",
-        Revoked = "revoked",
+        Pending = "pending" => 0,
+        Granted = "granted" => 1,
+        Revoking = "revoking" => 2,
+        Revoked = "revoked" => 3,
     }
+    sorted = [1, 0, 3, 2];
 }
 
 impl Described for NetworkInterfacePermissionStateCode {
@@ -26714,16 +26868,17 @@ impl Described for CreateFlowLogsRequest {
 botocraft_core::open_enum! {
     /// The `FlowLogsResourceType` values.
     pub enum FlowLogsResourceType {
-        Vpc = "VPC",
-        Subnet = "Subnet",
-        NetworkInterface = "NetworkInterface",
-        TransitGateway = "TransitGateway",
-        TransitGatewayAttachment = "TransitGatewayAttachment",
-        RegionalNatGateway = "RegionalNatGateway",
-        CoreNetwork = "CoreNetwork",
-        CoreNetworkEdge = "CoreNetworkEdge",
-        CoreNetworkAttachment = "CoreNetworkAttachment",
+        Vpc = "VPC" => 0,
+        Subnet = "Subnet" => 1,
+        NetworkInterface = "NetworkInterface" => 2,
+        TransitGateway = "TransitGateway" => 3,
+        TransitGatewayAttachment = "TransitGatewayAttachment" => 4,
+        RegionalNatGateway = "RegionalNatGateway" => 5,
+        CoreNetwork = "CoreNetwork" => 6,
+        CoreNetworkEdge = "CoreNetworkEdge" => 7,
+        CoreNetworkAttachment = "CoreNetworkAttachment" => 8,
     }
+    sorted = [6, 8, 7, 2, 5, 1, 3, 4, 0];
 }
 
 impl Described for FlowLogsResourceType {

@@ -120,11 +120,12 @@ impl Described for Repository {
 botocraft_core::open_enum! {
     /// The `ImageTagMutability` values.
     pub enum ImageTagMutability {
-        Mutable = "MUTABLE",
-        Immutable = "IMMUTABLE",
-        ImmutableWithExclusion = "IMMUTABLE_WITH_EXCLUSION",
-        MutableWithExclusion = "MUTABLE_WITH_EXCLUSION",
+        Mutable = "MUTABLE" => 0,
+        Immutable = "IMMUTABLE" => 1,
+        ImmutableWithExclusion = "IMMUTABLE_WITH_EXCLUSION" => 2,
+        MutableWithExclusion = "MUTABLE_WITH_EXCLUSION" => 3,
     }
+    sorted = [1, 2, 0, 3];
 }
 
 impl Described for ImageTagMutability {
@@ -157,8 +158,9 @@ impl Described for ImageTagMutabilityExclusionFilter {
 botocraft_core::open_enum! {
     /// The `ImageTagMutabilityExclusionFilterType` values.
     pub enum ImageTagMutabilityExclusionFilterType {
-        Wildcard = "WILDCARD",
+        Wildcard = "WILDCARD" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for ImageTagMutabilityExclusionFilterType {
@@ -213,10 +215,11 @@ impl Described for EncryptionConfiguration {
 botocraft_core::open_enum! {
     /// The `EncryptionType` values.
     pub enum EncryptionType {
-        Aes256 = "AES256",
-        Kms = "KMS",
-        KmsDsse = "KMS_DSSE",
+        Aes256 = "AES256" => 0,
+        Kms = "KMS" => 1,
+        KmsDsse = "KMS_DSSE" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for EncryptionType {
@@ -408,18 +411,19 @@ impl Described for ImageScanStatus {
 botocraft_core::open_enum! {
     /// The `ScanStatus` values.
     pub enum ScanStatus {
-        InProgress = "IN_PROGRESS",
-        Complete = "COMPLETE",
-        Failed = "FAILED",
-        UnsupportedImage = "UNSUPPORTED_IMAGE",
-        Active = "ACTIVE",
-        Pending = "PENDING",
-        ScanEligibilityExpired = "SCAN_ELIGIBILITY_EXPIRED",
-        FindingsUnavailable = "FINDINGS_UNAVAILABLE",
-        LimitExceeded = "LIMIT_EXCEEDED",
-        ImageArchived = "IMAGE_ARCHIVED",
-        ImageSizeExceeded = "IMAGE_SIZE_EXCEEDED",
+        InProgress = "IN_PROGRESS" => 0,
+        Complete = "COMPLETE" => 1,
+        Failed = "FAILED" => 2,
+        UnsupportedImage = "UNSUPPORTED_IMAGE" => 3,
+        Active = "ACTIVE" => 4,
+        Pending = "PENDING" => 5,
+        ScanEligibilityExpired = "SCAN_ELIGIBILITY_EXPIRED" => 6,
+        FindingsUnavailable = "FINDINGS_UNAVAILABLE" => 7,
+        LimitExceeded = "LIMIT_EXCEEDED" => 8,
+        ImageArchived = "IMAGE_ARCHIVED" => 9,
+        ImageSizeExceeded = "IMAGE_SIZE_EXCEEDED" => 10,
     }
+    sorted = [4, 1, 2, 7, 9, 10, 0, 8, 5, 6, 3];
 }
 
 impl Described for ScanStatus {
@@ -463,13 +467,14 @@ impl Described for ImageScanFindingsSummary {
 botocraft_core::open_enum! {
     /// The `FindingSeverity` values.
     pub enum FindingSeverity {
-        Informational = "INFORMATIONAL",
-        Low = "LOW",
-        Medium = "MEDIUM",
-        High = "HIGH",
-        Critical = "CRITICAL",
-        Undefined = "UNDEFINED",
+        Informational = "INFORMATIONAL" => 0,
+        Low = "LOW" => 1,
+        Medium = "MEDIUM" => 2,
+        High = "HIGH" => 3,
+        Critical = "CRITICAL" => 4,
+        Undefined = "UNDEFINED" => 5,
     }
+    sorted = [4, 3, 0, 1, 2, 5];
 }
 
 impl Described for FindingSeverity {
@@ -481,10 +486,11 @@ impl Described for FindingSeverity {
 botocraft_core::open_enum! {
     /// The `ImageStatus` values.
     pub enum ImageStatus {
-        Active = "ACTIVE",
-        Archived = "ARCHIVED",
-        Activating = "ACTIVATING",
+        Active = "ACTIVE" => 0,
+        Archived = "ARCHIVED" => 1,
+        Activating = "ACTIVATING" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for ImageStatus {
@@ -1246,10 +1252,11 @@ impl Described for ListImagesFilter {
 botocraft_core::open_enum! {
     /// The `TagStatus` values.
     pub enum TagStatus {
-        Tagged = "TAGGED",
-        Untagged = "UNTAGGED",
-        Any = "ANY",
+        Tagged = "TAGGED" => 0,
+        Untagged = "UNTAGGED" => 1,
+        Any = "ANY" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for TagStatus {
@@ -1261,11 +1268,12 @@ impl Described for TagStatus {
 botocraft_core::open_enum! {
     /// The `ImageStatusFilter` values.
     pub enum ImageStatusFilter {
-        Active = "ACTIVE",
-        Archived = "ARCHIVED",
-        Activating = "ACTIVATING",
-        Any = "ANY",
+        Active = "ACTIVE" => 0,
+        Archived = "ARCHIVED" => 1,
+        Activating = "ACTIVATING" => 2,
+        Any = "ANY" => 3,
     }
+    sorted = [2, 0, 3, 1];
 }
 
 impl Described for ImageStatusFilter {
@@ -1644,18 +1652,19 @@ impl Described for ImageFailure {
 botocraft_core::open_enum! {
     /// The `ImageFailureCode` values.
     pub enum ImageFailureCode {
-        InvalidImageDigest = "InvalidImageDigest",
-        InvalidImageTag = "InvalidImageTag",
-        ImageTagDoesNotMatchDigest = "ImageTagDoesNotMatchDigest",
-        ImageNotFound = "ImageNotFound",
-        MissingDigestAndTag = "MissingDigestAndTag",
-        ImageReferencedByManifestList = "ImageReferencedByManifestList",
-        KmsError = "KmsError",
-        UpstreamAccessDenied = "UpstreamAccessDenied",
-        UpstreamTooManyRequests = "UpstreamTooManyRequests",
-        UpstreamUnavailable = "UpstreamUnavailable",
-        ImageInaccessible = "ImageInaccessible",
+        InvalidImageDigest = "InvalidImageDigest" => 0,
+        InvalidImageTag = "InvalidImageTag" => 1,
+        ImageTagDoesNotMatchDigest = "ImageTagDoesNotMatchDigest" => 2,
+        ImageNotFound = "ImageNotFound" => 3,
+        MissingDigestAndTag = "MissingDigestAndTag" => 4,
+        ImageReferencedByManifestList = "ImageReferencedByManifestList" => 5,
+        KmsError = "KmsError" => 6,
+        UpstreamAccessDenied = "UpstreamAccessDenied" => 7,
+        UpstreamTooManyRequests = "UpstreamTooManyRequests" => 8,
+        UpstreamUnavailable = "UpstreamUnavailable" => 9,
+        ImageInaccessible = "ImageInaccessible" => 10,
     }
+    sorted = [10, 3, 5, 2, 0, 1, 6, 4, 7, 8, 9];
 }
 
 impl Described for ImageFailureCode {
@@ -2504,10 +2513,11 @@ impl Described for ImageReplicationStatus {
 botocraft_core::open_enum! {
     /// The `ReplicationStatus` values.
     pub enum ReplicationStatus {
-        InProgress = "IN_PROGRESS",
-        Complete = "COMPLETE",
-        Failed = "FAILED",
+        InProgress = "IN_PROGRESS" => 0,
+        Complete = "COMPLETE" => 1,
+        Failed = "FAILED" => 2,
     }
+    sorted = [1, 2, 0];
 }
 
 impl Described for ReplicationStatus {

@@ -215,10 +215,11 @@ impl Described for ExecuteCommandConfiguration {
 botocraft_core::open_enum! {
     /// The `ExecuteCommandLogging` values.
     pub enum ExecuteCommandLogging {
-        None = "NONE",
-        Default = "DEFAULT",
-        Override = "OVERRIDE",
+        None = "NONE" => 0,
+        Default = "DEFAULT" => 1,
+        Override = "OVERRIDE" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for ExecuteCommandLogging {
@@ -382,8 +383,9 @@ impl Described for ClusterSetting {
 botocraft_core::open_enum! {
     /// The `ClusterSettingName` values.
     pub enum ClusterSettingName {
-        ContainerInsights = "containerInsights",
+        ContainerInsights = "containerInsights" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for ClusterSettingName {
@@ -1104,9 +1106,10 @@ impl Described for PortMapping {
 botocraft_core::open_enum! {
     /// The `TransportProtocol` values.
     pub enum TransportProtocol {
-        Tcp = "tcp",
-        Udp = "udp",
+        Tcp = "tcp" => 0,
+        Udp = "udp" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for TransportProtocol {
@@ -1118,10 +1121,11 @@ impl Described for TransportProtocol {
 botocraft_core::open_enum! {
     /// The `ApplicationProtocol` values.
     pub enum ApplicationProtocol {
-        Http = "http",
-        Http2 = "http2",
-        Grpc = "grpc",
+        Http = "http" => 0,
+        Http2 = "http2" => 1,
+        Grpc = "grpc" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for ApplicationProtocol {
@@ -1203,8 +1207,9 @@ impl Described for EnvironmentFile {
 botocraft_core::open_enum! {
     /// The `EnvironmentFileType` values.
     pub enum EnvironmentFileType {
-        S3 = "s3",
+        S3 = "s3" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for EnvironmentFileType {
@@ -1388,10 +1393,11 @@ impl Described for Device {
 botocraft_core::open_enum! {
     /// The `DeviceCgroupPermission` values.
     pub enum DeviceCgroupPermission {
-        Read = "read",
-        Write = "write",
-        Mknod = "mknod",
+        Read = "read" => 0,
+        Write = "write" => 1,
+        Mknod = "mknod" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for DeviceCgroupPermission {
@@ -1494,11 +1500,12 @@ impl Described for ContainerDependency {
 botocraft_core::open_enum! {
     /// The `ContainerCondition` values.
     pub enum ContainerCondition {
-        Start = "START",
-        Complete = "COMPLETE",
-        Success = "SUCCESS",
-        Healthy = "HEALTHY",
+        Start = "START" => 0,
+        Complete = "COMPLETE" => 1,
+        Success = "SUCCESS" => 2,
+        Healthy = "HEALTHY" => 3,
     }
+    sorted = [1, 3, 0, 2];
 }
 
 impl Described for ContainerCondition {
@@ -1510,9 +1517,10 @@ impl Described for ContainerCondition {
 botocraft_core::open_enum! {
     /// The `VersionConsistency` values.
     pub enum VersionConsistency {
-        Enabled = "enabled",
-        Disabled = "disabled",
+        Enabled = "enabled" => 0,
+        Disabled = "disabled" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for VersionConsistency {
@@ -1565,22 +1573,23 @@ impl Described for Ulimit {
 botocraft_core::open_enum! {
     /// The `UlimitName` values.
     pub enum UlimitName {
-        Core = "core",
-        Cpu = "cpu",
-        Data = "data",
-        Fsize = "fsize",
-        Locks = "locks",
-        Memlock = "memlock",
-        Msgqueue = "msgqueue",
-        Nice = "nice",
-        Nofile = "nofile",
-        Nproc = "nproc",
-        Rss = "rss",
-        Rtprio = "rtprio",
-        Rttime = "rttime",
-        Sigpending = "sigpending",
-        Stack = "stack",
+        Core = "core" => 0,
+        Cpu = "cpu" => 1,
+        Data = "data" => 2,
+        Fsize = "fsize" => 3,
+        Locks = "locks" => 4,
+        Memlock = "memlock" => 5,
+        Msgqueue = "msgqueue" => 6,
+        Nice = "nice" => 7,
+        Nofile = "nofile" => 8,
+        Nproc = "nproc" => 9,
+        Rss = "rss" => 10,
+        Rtprio = "rtprio" => 11,
+        Rttime = "rttime" => 12,
+        Sigpending = "sigpending" => 13,
+        Stack = "stack" => 14,
     }
+    sorted = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 }
 
 impl Described for UlimitName {
@@ -1643,15 +1652,16 @@ impl Described for LogConfiguration {
 botocraft_core::open_enum! {
     /// The `LogDriver` values.
     pub enum LogDriver {
-        JsonFile = "json-file",
-        Syslog = "syslog",
-        Journald = "journald",
-        Gelf = "gelf",
-        Fluentd = "fluentd",
-        Awslogs = "awslogs",
-        Splunk = "splunk",
-        Awsfirelens = "awsfirelens",
+        JsonFile = "json-file" => 0,
+        Syslog = "syslog" => 1,
+        Journald = "journald" => 2,
+        Gelf = "gelf" => 3,
+        Fluentd = "fluentd" => 4,
+        Awslogs = "awslogs" => 5,
+        Splunk = "splunk" => 6,
+        Awsfirelens = "awsfirelens" => 7,
     }
+    sorted = [7, 5, 4, 3, 2, 0, 6, 1];
 }
 
 impl Described for LogDriver {
@@ -1912,10 +1922,11 @@ impl Described for ResourceRequirement {
 botocraft_core::open_enum! {
     /// The `ResourceType` values.
     pub enum ResourceType {
-        Gpu = "GPU",
-        InferenceAccelerator = "InferenceAccelerator",
-        NeuronDevice = "NeuronDevice",
+        Gpu = "GPU" => 0,
+        InferenceAccelerator = "InferenceAccelerator" => 1,
+        NeuronDevice = "NeuronDevice" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for ResourceType {
@@ -1981,9 +1992,10 @@ impl Described for FirelensConfiguration {
 botocraft_core::open_enum! {
     /// The `FirelensConfigurationType` values.
     pub enum FirelensConfigurationType {
-        Fluentd = "fluentd",
-        Fluentbit = "fluentbit",
+        Fluentd = "fluentd" => 0,
+        Fluentbit = "fluentbit" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for FirelensConfigurationType {
@@ -1995,11 +2007,12 @@ impl Described for FirelensConfigurationType {
 botocraft_core::open_enum! {
     /// The `NetworkMode` values.
     pub enum NetworkMode {
-        Bridge = "bridge",
-        Host = "host",
-        Awsvpc = "awsvpc",
-        None = "none",
+        Bridge = "bridge" => 0,
+        Host = "host" => 1,
+        Awsvpc = "awsvpc" => 2,
+        None = "none" => 3,
     }
+    sorted = [2, 0, 1, 3];
 }
 
 impl Described for NetworkMode {
@@ -2112,9 +2125,10 @@ impl Described for DockerVolumeConfiguration {
 botocraft_core::open_enum! {
     /// The `Scope` values.
     pub enum Scope {
-        Task = "task",
-        Shared = "shared",
+        Task = "task" => 0,
+        Shared = "shared" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for Scope {
@@ -2172,9 +2186,10 @@ impl Described for EfsVolumeConfiguration {
 botocraft_core::open_enum! {
     /// The `EFSTransitEncryption` values.
     pub enum EfsTransitEncryption {
-        Enabled = "ENABLED",
-        Disabled = "DISABLED",
+        Enabled = "ENABLED" => 0,
+        Disabled = "DISABLED" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for EfsTransitEncryption {
@@ -2207,9 +2222,10 @@ impl Described for EfsAuthorizationConfig {
 botocraft_core::open_enum! {
     /// The `EFSAuthorizationConfigIAM` values.
     pub enum EfsAuthorizationConfigIam {
-        Enabled = "ENABLED",
-        Disabled = "DISABLED",
+        Enabled = "ENABLED" => 0,
+        Disabled = "DISABLED" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for EfsAuthorizationConfigIam {
@@ -2319,10 +2335,11 @@ impl Described for FSxWindowsFileServerAuthorizationConfig {
 botocraft_core::open_enum! {
     /// The `TaskDefinitionStatus` values.
     pub enum TaskDefinitionStatus {
-        Active = "ACTIVE",
-        Inactive = "INACTIVE",
-        DeleteInProgress = "DELETE_IN_PROGRESS",
+        Active = "ACTIVE" => 0,
+        Inactive = "INACTIVE" => 1,
+        DeleteInProgress = "DELETE_IN_PROGRESS" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for TaskDefinitionStatus {
@@ -2361,8 +2378,9 @@ impl Described for Attribute {
 botocraft_core::open_enum! {
     /// The `TargetType` values.
     pub enum TargetType {
-        ContainerInstance = "container-instance",
+        ContainerInstance = "container-instance" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for TargetType {
@@ -2393,8 +2411,9 @@ impl Described for TaskDefinitionPlacementConstraint {
 botocraft_core::open_enum! {
     /// The `TaskDefinitionPlacementConstraintType` values.
     pub enum TaskDefinitionPlacementConstraintType {
-        MemberOf = "memberOf",
+        MemberOf = "memberOf" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for TaskDefinitionPlacementConstraintType {
@@ -2406,11 +2425,12 @@ impl Described for TaskDefinitionPlacementConstraintType {
 botocraft_core::open_enum! {
     /// The `Compatibility` values.
     pub enum Compatibility {
-        Ec2 = "EC2",
-        Fargate = "FARGATE",
-        External = "EXTERNAL",
-        ManagedInstances = "MANAGED_INSTANCES",
+        Ec2 = "EC2" => 0,
+        Fargate = "FARGATE" => 1,
+        External = "EXTERNAL" => 2,
+        ManagedInstances = "MANAGED_INSTANCES" => 3,
     }
+    sorted = [0, 2, 1, 3];
 }
 
 impl Described for Compatibility {
@@ -2449,9 +2469,10 @@ impl Described for RuntimePlatform {
 botocraft_core::open_enum! {
     /// The `CPUArchitecture` values.
     pub enum CpuArchitecture {
-        X8664 = "X86_64",
-        Arm64 = "ARM64",
+        X8664 = "X86_64" => 0,
+        Arm64 = "ARM64" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for CpuArchitecture {
@@ -2463,17 +2484,18 @@ impl Described for CpuArchitecture {
 botocraft_core::open_enum! {
     /// The `OSFamily` values.
     pub enum OsFamily {
-        WindowsServer2019Full = "WINDOWS_SERVER_2019_FULL",
-        WindowsServer2019Core = "WINDOWS_SERVER_2019_CORE",
-        WindowsServer2016Full = "WINDOWS_SERVER_2016_FULL",
-        WindowsServer2004Core = "WINDOWS_SERVER_2004_CORE",
-        WindowsServer2022Core = "WINDOWS_SERVER_2022_CORE",
-        WindowsServer2022Full = "WINDOWS_SERVER_2022_FULL",
-        WindowsServer2025Core = "WINDOWS_SERVER_2025_CORE",
-        WindowsServer2025Full = "WINDOWS_SERVER_2025_FULL",
-        WindowsServer20h2Core = "WINDOWS_SERVER_20H2_CORE",
-        Linux = "LINUX",
+        WindowsServer2019Full = "WINDOWS_SERVER_2019_FULL" => 0,
+        WindowsServer2019Core = "WINDOWS_SERVER_2019_CORE" => 1,
+        WindowsServer2016Full = "WINDOWS_SERVER_2016_FULL" => 2,
+        WindowsServer2004Core = "WINDOWS_SERVER_2004_CORE" => 3,
+        WindowsServer2022Core = "WINDOWS_SERVER_2022_CORE" => 4,
+        WindowsServer2022Full = "WINDOWS_SERVER_2022_FULL" => 5,
+        WindowsServer2025Core = "WINDOWS_SERVER_2025_CORE" => 6,
+        WindowsServer2025Full = "WINDOWS_SERVER_2025_FULL" => 7,
+        WindowsServer20h2Core = "WINDOWS_SERVER_20H2_CORE" => 8,
+        Linux = "LINUX" => 9,
     }
+    sorted = [9, 3, 2, 1, 0, 4, 5, 6, 7, 8];
 }
 
 impl Described for OsFamily {
@@ -2510,9 +2532,10 @@ impl Described for InferenceAccelerator {
 botocraft_core::open_enum! {
     /// The `PidMode` values.
     pub enum PidMode {
-        Host = "host",
-        Task = "task",
+        Host = "host" => 0,
+        Task = "task" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for PidMode {
@@ -2524,10 +2547,11 @@ impl Described for PidMode {
 botocraft_core::open_enum! {
     /// The `IpcMode` values.
     pub enum IpcMode {
-        Host = "host",
-        Task = "task",
-        None = "none",
+        Host = "host" => 0,
+        Task = "task" => 1,
+        None = "none" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for IpcMode {
@@ -2569,8 +2593,9 @@ impl Described for ProxyConfiguration {
 botocraft_core::open_enum! {
     /// The `ProxyConfigurationType` values.
     pub enum ProxyConfigurationType {
-        Appmesh = "APPMESH",
+        Appmesh = "APPMESH" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for ProxyConfigurationType {
@@ -2629,10 +2654,11 @@ impl Described for TrustedExecutionConfiguration {
 botocraft_core::open_enum! {
     /// The isolation mode determines how a task is isolated from other tasks on the same Amazon EC2 instance.
     pub enum IsolationMode {
-        Shared = "SHARED",
-        IsolatedSandbox = "ISOLATED_SANDBOX",
-        ConfidentialSandbox = "CONFIDENTIAL_SANDBOX",
+        Shared = "SHARED" => 0,
+        IsolatedSandbox = "ISOLATED_SANDBOX" => 1,
+        ConfidentialSandbox = "CONFIDENTIAL_SANDBOX" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for IsolationMode {
@@ -3075,11 +3101,12 @@ impl Described for ServiceRegistry {
 botocraft_core::open_enum! {
     /// The `LaunchType` values.
     pub enum LaunchType {
-        Ec2 = "EC2",
-        Fargate = "FARGATE",
-        External = "EXTERNAL",
-        ManagedInstances = "MANAGED_INSTANCES",
+        Ec2 = "EC2" => 0,
+        Fargate = "FARGATE" => 1,
+        External = "EXTERNAL" => 2,
+        ManagedInstances = "MANAGED_INSTANCES" => 3,
     }
+    sorted = [0, 2, 1, 3];
 }
 
 impl Described for LaunchType {
@@ -3219,10 +3246,11 @@ impl Described for ThresholdConfiguration {
 botocraft_core::open_enum! {
     /// Determines how the deployment circuit breaker calculates the number of task failures tolerated before it triggers, based on the configured `value`.
     pub enum ThresholdType {
-        Count = "COUNT",
-        BoundedPercent = "BOUNDED_PERCENT",
-        UnboundedPercent = "UNBOUNDED_PERCENT",
+        Count = "COUNT" => 0,
+        BoundedPercent = "BOUNDED_PERCENT" => 1,
+        UnboundedPercent = "UNBOUNDED_PERCENT" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for ThresholdType {
@@ -3265,11 +3293,12 @@ impl Described for DeploymentAlarms {
 botocraft_core::open_enum! {
     /// The `DeploymentStrategy` values.
     pub enum DeploymentStrategy {
-        Rolling = "ROLLING",
-        BlueGreen = "BLUE_GREEN",
-        Linear = "LINEAR",
-        Canary = "CANARY",
+        Rolling = "ROLLING" => 0,
+        BlueGreen = "BLUE_GREEN" => 1,
+        Linear = "LINEAR" => 2,
+        Canary = "CANARY" => 3,
     }
+    sorted = [1, 3, 2, 0];
 }
 
 impl Described for DeploymentStrategy {
@@ -3333,9 +3362,10 @@ impl Described for DeploymentLifecycleHook {
 botocraft_core::open_enum! {
     /// The `DeploymentLifecycleHookTargetType` values.
     pub enum DeploymentLifecycleHookTargetType {
-        AwsLambda = "AWS_LAMBDA",
-        Pause = "PAUSE",
+        AwsLambda = "AWS_LAMBDA" => 0,
+        Pause = "PAUSE" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for DeploymentLifecycleHookTargetType {
@@ -3347,15 +3377,16 @@ impl Described for DeploymentLifecycleHookTargetType {
 botocraft_core::open_enum! {
     /// The `DeploymentLifecycleHookStage` values.
     pub enum DeploymentLifecycleHookStage {
-        ReconcileService = "RECONCILE_SERVICE",
-        PreScaleUp = "PRE_SCALE_UP",
-        PostScaleUp = "POST_SCALE_UP",
-        TestTrafficShift = "TEST_TRAFFIC_SHIFT",
-        PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT",
-        PreProductionTrafficShift = "PRE_PRODUCTION_TRAFFIC_SHIFT",
-        ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT",
-        PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT",
+        ReconcileService = "RECONCILE_SERVICE" => 0,
+        PreScaleUp = "PRE_SCALE_UP" => 1,
+        PostScaleUp = "POST_SCALE_UP" => 2,
+        TestTrafficShift = "TEST_TRAFFIC_SHIFT" => 3,
+        PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT" => 4,
+        PreProductionTrafficShift = "PRE_PRODUCTION_TRAFFIC_SHIFT" => 5,
+        ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT" => 6,
+        PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT" => 7,
     }
+    sorted = [7, 2, 4, 5, 1, 6, 0, 3];
 }
 
 impl Described for DeploymentLifecycleHookStage {
@@ -3388,9 +3419,10 @@ impl Described for DeploymentLifecycleHookTimeoutConfiguration {
 botocraft_core::open_enum! {
     /// The `DeploymentLifecycleHookAction` values.
     pub enum DeploymentLifecycleHookAction {
-        Rollback = "ROLLBACK",
-        Continue = "CONTINUE",
+        Rollback = "ROLLBACK" => 0,
+        Continue = "CONTINUE" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for DeploymentLifecycleHookAction {
@@ -3484,9 +3516,10 @@ impl Described for DeploymentEarlySuccessCriteria {
 botocraft_core::open_enum! {
     /// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion. When set to `BLOCKING`, Amazon ECS removes the previous tasks before completing the deployment. When set to `DEFERRED`, Amazon ECS completes the deployment first and removes the previous tasks in the background.
     pub enum ServiceRevisionCleanup {
-        Blocking = "BLOCKING",
-        Deferred = "DEFERRED",
+        Blocking = "BLOCKING" => 0,
+        Deferred = "DEFERRED" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ServiceRevisionCleanup {
@@ -3753,9 +3786,10 @@ impl Described for AwsVpcConfiguration {
 botocraft_core::open_enum! {
     /// The `AssignPublicIp` values.
     pub enum AssignPublicIp {
-        Enabled = "ENABLED",
-        Disabled = "DISABLED",
+        Enabled = "ENABLED" => 0,
+        Disabled = "DISABLED" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AssignPublicIp {
@@ -3784,8 +3818,9 @@ impl Described for Scale {
 botocraft_core::open_enum! {
     /// The `ScaleUnit` values.
     pub enum ScaleUnit {
-        Percent = "PERCENT",
+        Percent = "PERCENT" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for ScaleUnit {
@@ -3797,9 +3832,10 @@ impl Described for ScaleUnit {
 botocraft_core::open_enum! {
     /// The `StabilityStatus` values.
     pub enum StabilityStatus {
-        SteadyState = "STEADY_STATE",
-        Stabilizing = "STABILIZING",
+        SteadyState = "STEADY_STATE" => 0,
+        Stabilizing = "STABILIZING" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for StabilityStatus {
@@ -3971,10 +4007,11 @@ impl Described for Deployment {
 botocraft_core::open_enum! {
     /// The `DeploymentRolloutState` values.
     pub enum DeploymentRolloutState {
-        Completed = "COMPLETED",
-        Failed = "FAILED",
-        InProgress = "IN_PROGRESS",
+        Completed = "COMPLETED" => 0,
+        Failed = "FAILED" => 1,
+        InProgress = "IN_PROGRESS" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for DeploymentRolloutState {
@@ -4245,9 +4282,10 @@ impl Described for ServiceConnectAccessLogConfiguration {
 botocraft_core::open_enum! {
     /// The format for Service Connect access log output. Choose TEXT for human-readable logs or JSON for structured data that integrates well with log analysis tools.
     pub enum ServiceConnectAccessLoggingFormat {
-        Text = "TEXT",
-        Json = "JSON",
+        Text = "TEXT" => 0,
+        Json = "JSON" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for ServiceConnectAccessLoggingFormat {
@@ -4259,9 +4297,10 @@ impl Described for ServiceConnectAccessLoggingFormat {
 botocraft_core::open_enum! {
     /// Controls whether query parameters are included in Service Connect access logs. Consider security and privacy implications when enabling this feature. By default, this parameter is `DISABLED`.
     pub enum ServiceConnectIncludeQueryParameters {
-        Disabled = "DISABLED",
-        Enabled = "ENABLED",
+        Disabled = "DISABLED" => 0,
+        Enabled = "ENABLED" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ServiceConnectIncludeQueryParameters {
@@ -4299,9 +4338,10 @@ botocraft_core::open_enum! {
     ///
     /// `info` - The default log level.
     pub enum ServiceConnectContainerLogLevel {
-        Debug = "debug",
-        Info = "info",
+        Debug = "debug" => 0,
+        Info = "info" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ServiceConnectContainerLogLevel {
@@ -4460,8 +4500,9 @@ impl Described for EbsTagSpecification {
 botocraft_core::open_enum! {
     /// The `EBSResourceType` values.
     pub enum EbsResourceType {
-        Volume = "volume",
+        Volume = "volume" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for EbsResourceType {
@@ -4473,10 +4514,11 @@ impl Described for EbsResourceType {
 botocraft_core::open_enum! {
     /// The `PropagateTags` values.
     pub enum PropagateTags {
-        TaskDefinition = "TASK_DEFINITION",
-        Service = "SERVICE",
-        None = "NONE",
+        TaskDefinition = "TASK_DEFINITION" => 0,
+        Service = "SERVICE" => 1,
+        None = "NONE" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for PropagateTags {
@@ -4488,11 +4530,12 @@ impl Described for PropagateTags {
 botocraft_core::open_enum! {
     /// The `TaskFilesystemType` values.
     pub enum TaskFilesystemType {
-        Ext3 = "ext3",
-        Ext4 = "ext4",
-        Xfs = "xfs",
-        Ntfs = "ntfs",
+        Ext3 = "ext3" => 0,
+        Ext4 = "ext4" => 1,
+        Xfs = "xfs" => 2,
+        Ntfs = "ntfs" => 3,
     }
+    sorted = [0, 1, 3, 2];
 }
 
 impl Described for TaskFilesystemType {
@@ -4641,9 +4684,10 @@ impl Described for PlacementConstraint {
 botocraft_core::open_enum! {
     /// The `PlacementConstraintType` values.
     pub enum PlacementConstraintType {
-        DistinctInstance = "distinctInstance",
-        MemberOf = "memberOf",
+        DistinctInstance = "distinctInstance" => 0,
+        MemberOf = "memberOf" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for PlacementConstraintType {
@@ -4672,10 +4716,11 @@ impl Described for PlacementStrategy {
 botocraft_core::open_enum! {
     /// The `PlacementStrategyType` values.
     pub enum PlacementStrategyType {
-        Random = "random",
-        Spread = "spread",
-        Binpack = "binpack",
+        Random = "random" => 0,
+        Spread = "spread" => 1,
+        Binpack = "binpack" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for PlacementStrategyType {
@@ -4687,9 +4732,10 @@ impl Described for PlacementStrategyType {
 botocraft_core::open_enum! {
     /// The `SchedulingStrategy` values.
     pub enum SchedulingStrategy {
-        Replica = "REPLICA",
-        Daemon = "DAEMON",
+        Replica = "REPLICA" => 0,
+        Daemon = "DAEMON" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for SchedulingStrategy {
@@ -4715,10 +4761,11 @@ impl Described for DeploymentController {
 botocraft_core::open_enum! {
     /// The `DeploymentControllerType` values.
     pub enum DeploymentControllerType {
-        Ecs = "ECS",
-        CodeDeploy = "CODE_DEPLOY",
-        External = "EXTERNAL",
+        Ecs = "ECS" => 0,
+        CodeDeploy = "CODE_DEPLOY" => 1,
+        External = "EXTERNAL" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for DeploymentControllerType {
@@ -4730,9 +4777,10 @@ impl Described for DeploymentControllerType {
 botocraft_core::open_enum! {
     /// The `AvailabilityZoneRebalancing` values.
     pub enum AvailabilityZoneRebalancing {
-        Enabled = "ENABLED",
-        Disabled = "DISABLED",
+        Enabled = "ENABLED" => 0,
+        Disabled = "DISABLED" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AvailabilityZoneRebalancing {
@@ -4744,9 +4792,10 @@ impl Described for AvailabilityZoneRebalancing {
 botocraft_core::open_enum! {
     /// The `ResourceManagementType` values.
     pub enum ResourceManagementType {
-        Customer = "CUSTOMER",
-        Ecs = "ECS",
+        Customer = "CUSTOMER" => 0,
+        Ecs = "ECS" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ResourceManagementType {
@@ -5037,9 +5086,10 @@ impl Described for Task {
 botocraft_core::open_enum! {
     /// The `Connectivity` values.
     pub enum Connectivity {
-        Connected = "CONNECTED",
-        Disconnected = "DISCONNECTED",
+        Connected = "CONNECTED" => 0,
+        Disconnected = "DISCONNECTED" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for Connectivity {
@@ -5241,10 +5291,11 @@ impl Described for NetworkInterface {
 botocraft_core::open_enum! {
     /// The `HealthStatus` values.
     pub enum HealthStatus {
-        Healthy = "HEALTHY",
-        Unhealthy = "UNHEALTHY",
-        Unknown_ = "UNKNOWN",
+        Healthy = "HEALTHY" => 0,
+        Unhealthy = "UNHEALTHY" => 1,
+        Unknown_ = "UNKNOWN" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for HealthStatus {
@@ -5287,8 +5338,9 @@ impl Described for ManagedAgent {
 botocraft_core::open_enum! {
     /// The `ManagedAgentName` values.
     pub enum ManagedAgentName {
-        ExecuteCommandAgent = "ExecuteCommandAgent",
+        ExecuteCommandAgent = "ExecuteCommandAgent" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for ManagedAgentName {
@@ -5456,14 +5508,15 @@ impl Described for InferenceAcceleratorOverride {
 botocraft_core::open_enum! {
     /// The `TaskStopCode` values.
     pub enum TaskStopCode {
-        TaskFailedToStart = "TaskFailedToStart",
-        EssentialContainerExited = "EssentialContainerExited",
-        UserInitiated = "UserInitiated",
-        ServiceSchedulerInitiated = "ServiceSchedulerInitiated",
-        SpotInterruption = "SpotInterruption",
-        TerminationNotice = "TerminationNotice",
-        InfrastructureHealth = "InfrastructureHealth",
+        TaskFailedToStart = "TaskFailedToStart" => 0,
+        EssentialContainerExited = "EssentialContainerExited" => 1,
+        UserInitiated = "UserInitiated" => 2,
+        ServiceSchedulerInitiated = "ServiceSchedulerInitiated" => 3,
+        SpotInterruption = "SpotInterruption" => 4,
+        TerminationNotice = "TerminationNotice" => 5,
+        InfrastructureHealth = "InfrastructureHealth" => 6,
     }
+    sorted = [1, 6, 3, 4, 0, 5, 2];
 }
 
 impl Described for TaskStopCode {
@@ -5519,8 +5572,9 @@ impl Described for TrustedExecutionSummary {
 botocraft_core::open_enum! {
     /// The status of the attestation policy for a task that uses the `CONFIDENTIAL_SANDBOX` isolation mode.
     pub enum AttestationPolicyStatus {
-        Configured = "CONFIGURED",
+        Configured = "CONFIGURED" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for AttestationPolicyStatus {
@@ -5771,13 +5825,14 @@ impl Described for Resource {
 botocraft_core::open_enum! {
     /// The `AgentUpdateStatus` values.
     pub enum AgentUpdateStatus {
-        Pending = "PENDING",
-        Staging = "STAGING",
-        Staged = "STAGED",
-        Updating = "UPDATING",
-        Updated = "UPDATED",
-        Failed = "FAILED",
+        Pending = "PENDING" => 0,
+        Staging = "STAGING" => 1,
+        Staged = "STAGED" => 2,
+        Updating = "UPDATING" => 3,
+        Updated = "UPDATED" => 4,
+        Failed = "FAILED" => 5,
     }
+    sorted = [5, 0, 2, 1, 4, 3];
 }
 
 impl Described for AgentUpdateStatus {
@@ -5814,11 +5869,12 @@ impl Described for ContainerInstanceHealthStatus {
 botocraft_core::open_enum! {
     /// The `InstanceHealthCheckState` values.
     pub enum InstanceHealthCheckState {
-        Ok = "OK",
-        Impaired = "IMPAIRED",
-        InsufficientData = "INSUFFICIENT_DATA",
-        Initializing = "INITIALIZING",
+        Ok = "OK" => 0,
+        Impaired = "IMPAIRED" => 1,
+        InsufficientData = "INSUFFICIENT_DATA" => 2,
+        Initializing = "INITIALIZING" => 3,
     }
+    sorted = [1, 3, 2, 0];
 }
 
 impl Described for InstanceHealthCheckState {
@@ -5868,11 +5924,12 @@ impl Described for InstanceHealthCheckResult {
 botocraft_core::open_enum! {
     /// The `InstanceHealthCheckType` values.
     pub enum InstanceHealthCheckType {
-        ContainerRuntime = "CONTAINER_RUNTIME",
-        AcceleratedCompute = "ACCELERATED_COMPUTE",
-        Daemon = "DAEMON",
-        AgentConnectivity = "AGENT_CONNECTIVITY",
+        ContainerRuntime = "CONTAINER_RUNTIME" => 0,
+        AcceleratedCompute = "ACCELERATED_COMPUTE" => 1,
+        Daemon = "DAEMON" => 2,
+        AgentConnectivity = "AGENT_CONNECTIVITY" => 3,
     }
+    sorted = [1, 3, 0, 2];
 }
 
 impl Described for InstanceHealthCheckType {
@@ -5926,10 +5983,11 @@ impl Described for GpuDevice {
 botocraft_core::open_enum! {
     /// Describes how a GPU on a container instance is shared between containers.
     pub enum GpuSharingMode {
-        Idle = "IDLE",
-        NvidiaMps = "NVIDIA_MPS",
-        Dedicated = "DEDICATED",
+        Idle = "IDLE" => 0,
+        NvidiaMps = "NVIDIA_MPS" => 1,
+        Dedicated = "DEDICATED" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for GpuSharingMode {
@@ -6033,11 +6091,12 @@ impl Described for CapacityProvider {
 botocraft_core::open_enum! {
     /// The `CapacityProviderStatus` values.
     pub enum CapacityProviderStatus {
-        Provisioning = "PROVISIONING",
-        Active = "ACTIVE",
-        Deprovisioning = "DEPROVISIONING",
-        Inactive = "INACTIVE",
+        Provisioning = "PROVISIONING" => 0,
+        Active = "ACTIVE" => 1,
+        Deprovisioning = "DEPROVISIONING" => 2,
+        Inactive = "INACTIVE" => 3,
     }
+    sorted = [1, 2, 3, 0];
 }
 
 impl Described for CapacityProviderStatus {
@@ -6134,9 +6193,10 @@ impl Described for ManagedScaling {
 botocraft_core::open_enum! {
     /// The `ManagedScalingStatus` values.
     pub enum ManagedScalingStatus {
-        Enabled = "ENABLED",
-        Disabled = "DISABLED",
+        Enabled = "ENABLED" => 0,
+        Disabled = "DISABLED" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for ManagedScalingStatus {
@@ -6148,9 +6208,10 @@ impl Described for ManagedScalingStatus {
 botocraft_core::open_enum! {
     /// The `ManagedTerminationProtection` values.
     pub enum ManagedTerminationProtection {
-        Enabled = "ENABLED",
-        Disabled = "DISABLED",
+        Enabled = "ENABLED" => 0,
+        Disabled = "DISABLED" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for ManagedTerminationProtection {
@@ -6162,9 +6223,10 @@ impl Described for ManagedTerminationProtection {
 botocraft_core::open_enum! {
     /// The `ManagedDraining` values.
     pub enum ManagedDraining {
-        Enabled = "ENABLED",
-        Disabled = "DISABLED",
+        Enabled = "ENABLED" => 0,
+        Disabled = "DISABLED" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for ManagedDraining {
@@ -6368,9 +6430,10 @@ impl Described for ManagedInstancesLocalStorageConfiguration {
 botocraft_core::open_enum! {
     /// The `ManagedInstancesMonitoringOptions` values.
     pub enum ManagedInstancesMonitoringOptions {
-        Basic = "BASIC",
-        Detailed = "DETAILED",
+        Basic = "BASIC" => 0,
+        Detailed = "DETAILED" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for ManagedInstancesMonitoringOptions {
@@ -6382,10 +6445,11 @@ impl Described for ManagedInstancesMonitoringOptions {
 botocraft_core::open_enum! {
     /// The `CapacityOptionType` values.
     pub enum CapacityOptionType {
-        OnDemand = "ON_DEMAND",
-        Spot = "SPOT",
-        Reserved = "RESERVED",
+        OnDemand = "ON_DEMAND" => 0,
+        Spot = "SPOT" => 1,
+        Reserved = "RESERVED" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for CapacityOptionType {
@@ -6606,10 +6670,11 @@ impl Described for MemoryMiBRequest {
 botocraft_core::open_enum! {
     /// The `CpuManufacturer` values.
     pub enum CpuManufacturer {
-        Intel = "intel",
-        Amd = "amd",
-        AmazonWebServices = "amazon-web-services",
+        Intel = "intel" => 0,
+        Amd = "amd" => 1,
+        AmazonWebServices = "amazon-web-services" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for CpuManufacturer {
@@ -6638,9 +6703,10 @@ impl Described for MemoryGiBPerVCpuRequest {
 botocraft_core::open_enum! {
     /// The `InstanceGeneration` values.
     pub enum InstanceGeneration {
-        Current = "current",
-        Previous = "previous",
+        Current = "current" => 0,
+        Previous = "previous" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for InstanceGeneration {
@@ -6652,10 +6718,11 @@ impl Described for InstanceGeneration {
 botocraft_core::open_enum! {
     /// The `BareMetal` values.
     pub enum BareMetal {
-        Included = "included",
-        Required = "required",
-        Excluded = "excluded",
+        Included = "included" => 0,
+        Required = "required" => 1,
+        Excluded = "excluded" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for BareMetal {
@@ -6667,10 +6734,11 @@ impl Described for BareMetal {
 botocraft_core::open_enum! {
     /// The `BurstablePerformance` values.
     pub enum BurstablePerformance {
-        Included = "included",
-        Required = "required",
-        Excluded = "excluded",
+        Included = "included" => 0,
+        Required = "required" => 1,
+        Excluded = "excluded" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for BurstablePerformance {
@@ -6699,10 +6767,11 @@ impl Described for NetworkInterfaceCountRequest {
 botocraft_core::open_enum! {
     /// The `LocalStorage` values.
     pub enum LocalStorage {
-        Included = "included",
-        Required = "required",
-        Excluded = "excluded",
+        Included = "included" => 0,
+        Required = "required" => 1,
+        Excluded = "excluded" => 2,
     }
+    sorted = [2, 0, 1];
 }
 
 impl Described for LocalStorage {
@@ -6714,9 +6783,10 @@ impl Described for LocalStorage {
 botocraft_core::open_enum! {
     /// The `LocalStorageType` values.
     pub enum LocalStorageType {
-        Hdd = "hdd",
-        Ssd = "ssd",
+        Hdd = "hdd" => 0,
+        Ssd = "ssd" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for LocalStorageType {
@@ -6762,10 +6832,11 @@ impl Described for BaselineEbsBandwidthMbpsRequest {
 botocraft_core::open_enum! {
     /// The `AcceleratorType` values.
     pub enum AcceleratorType {
-        Gpu = "gpu",
-        Fpga = "fpga",
-        Inference = "inference",
+        Gpu = "gpu" => 0,
+        Fpga = "fpga" => 1,
+        Inference = "inference" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for AcceleratorType {
@@ -6794,12 +6865,13 @@ impl Described for AcceleratorCountRequest {
 botocraft_core::open_enum! {
     /// The `AcceleratorManufacturer` values.
     pub enum AcceleratorManufacturer {
-        AmazonWebServices = "amazon-web-services",
-        Amd = "amd",
-        Nvidia = "nvidia",
-        Xilinx = "xilinx",
-        Habana = "habana",
+        AmazonWebServices = "amazon-web-services" => 0,
+        Amd = "amd" => 1,
+        Nvidia = "nvidia" => 2,
+        Xilinx = "xilinx" => 3,
+        Habana = "habana" => 4,
     }
+    sorted = [0, 1, 4, 2, 3];
 }
 
 impl Described for AcceleratorManufacturer {
@@ -6811,21 +6883,22 @@ impl Described for AcceleratorManufacturer {
 botocraft_core::open_enum! {
     /// The `AcceleratorName` values.
     pub enum AcceleratorName {
-        A100 = "a100",
-        Inferentia = "inferentia",
-        K520 = "k520",
-        K80 = "k80",
-        M60 = "m60",
-        RadeonProV520 = "radeon-pro-v520",
-        T4 = "t4",
-        Vu9p = "vu9p",
-        V100 = "v100",
-        A10g = "a10g",
-        H100 = "h100",
-        T4g = "t4g",
-        L40s = "l40s",
-        L4 = "l4",
+        A100 = "a100" => 0,
+        Inferentia = "inferentia" => 1,
+        K520 = "k520" => 2,
+        K80 = "k80" => 3,
+        M60 = "m60" => 4,
+        RadeonProV520 = "radeon-pro-v520" => 5,
+        T4 = "t4" => 6,
+        Vu9p = "vu9p" => 7,
+        V100 = "v100" => 8,
+        A10g = "a10g" => 9,
+        H100 = "h100" => 10,
+        T4g = "t4g" => 11,
+        L40s = "l40s" => 12,
+        L4 = "l4" => 13,
     }
+    sorted = [0, 9, 10, 1, 2, 3, 13, 12, 4, 5, 6, 11, 8, 7];
 }
 
 impl Described for AcceleratorName {
@@ -6896,10 +6969,11 @@ impl Described for CapacityReservationRequest {
 botocraft_core::open_enum! {
     /// The `CapacityReservationPreference` values.
     pub enum CapacityReservationPreference {
-        ReservationsOnly = "RESERVATIONS_ONLY",
-        ReservationsFirst = "RESERVATIONS_FIRST",
-        ReservationsExcluded = "RESERVATIONS_EXCLUDED",
+        ReservationsOnly = "RESERVATIONS_ONLY" => 0,
+        ReservationsFirst = "RESERVATIONS_FIRST" => 1,
+        ReservationsExcluded = "RESERVATIONS_EXCLUDED" => 2,
     }
+    sorted = [2, 1, 0];
 }
 
 impl Described for CapacityReservationPreference {
@@ -6911,9 +6985,10 @@ impl Described for CapacityReservationPreference {
 botocraft_core::open_enum! {
     /// The `PropagateMITags` values.
     pub enum PropagateMiTags {
-        CapacityProvider = "CAPACITY_PROVIDER",
-        None = "NONE",
+        CapacityProvider = "CAPACITY_PROVIDER" => 0,
+        None = "NONE" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for PropagateMiTags {
@@ -6961,9 +7036,10 @@ impl Described for AutoRepairConfiguration {
 botocraft_core::open_enum! {
     /// The `AutoRepairActionsStatus` values.
     pub enum AutoRepairActionsStatus {
-        Enabled = "ENABLED",
-        Disabled = "DISABLED",
+        Enabled = "ENABLED" => 0,
+        Disabled = "DISABLED" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AutoRepairActionsStatus {
@@ -6975,16 +7051,17 @@ impl Described for AutoRepairActionsStatus {
 botocraft_core::open_enum! {
     /// The `CapacityProviderUpdateStatus` values.
     pub enum CapacityProviderUpdateStatus {
-        CreateInProgress = "CREATE_IN_PROGRESS",
-        CreateComplete = "CREATE_COMPLETE",
-        CreateFailed = "CREATE_FAILED",
-        DeleteInProgress = "DELETE_IN_PROGRESS",
-        DeleteComplete = "DELETE_COMPLETE",
-        DeleteFailed = "DELETE_FAILED",
-        UpdateInProgress = "UPDATE_IN_PROGRESS",
-        UpdateComplete = "UPDATE_COMPLETE",
-        UpdateFailed = "UPDATE_FAILED",
+        CreateInProgress = "CREATE_IN_PROGRESS" => 0,
+        CreateComplete = "CREATE_COMPLETE" => 1,
+        CreateFailed = "CREATE_FAILED" => 2,
+        DeleteInProgress = "DELETE_IN_PROGRESS" => 3,
+        DeleteComplete = "DELETE_COMPLETE" => 4,
+        DeleteFailed = "DELETE_FAILED" => 5,
+        UpdateInProgress = "UPDATE_IN_PROGRESS" => 6,
+        UpdateComplete = "UPDATE_COMPLETE" => 7,
+        UpdateFailed = "UPDATE_FAILED" => 8,
     }
+    sorted = [1, 2, 0, 4, 5, 3, 7, 8, 6];
 }
 
 impl Described for CapacityProviderUpdateStatus {
@@ -6996,11 +7073,12 @@ impl Described for CapacityProviderUpdateStatus {
 botocraft_core::open_enum! {
     /// The `CapacityProviderType` values.
     pub enum CapacityProviderType {
-        Ec2Autoscaling = "EC2_AUTOSCALING",
-        ManagedInstances = "MANAGED_INSTANCES",
-        Fargate = "FARGATE",
-        FargateSpot = "FARGATE_SPOT",
+        Ec2Autoscaling = "EC2_AUTOSCALING" => 0,
+        ManagedInstances = "MANAGED_INSTANCES" => 1,
+        Fargate = "FARGATE" => 2,
+        FargateSpot = "FARGATE_SPOT" => 3,
     }
+    sorted = [0, 2, 3, 1];
 }
 
 impl Described for CapacityProviderType {
@@ -7444,9 +7522,10 @@ impl Described for ManagedIngressPath {
 botocraft_core::open_enum! {
     /// Specifies whether a resource is publicly accessible from the internet or private to a VPC.
     pub enum AccessType {
-        Public = "PUBLIC",
-        Private = "PRIVATE",
+        Public = "PUBLIC" => 0,
+        Private = "PRIVATE" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for AccessType {
@@ -7504,12 +7583,13 @@ impl Described for ManagedLoadBalancer {
 botocraft_core::open_enum! {
     /// The `ManagedResourceStatus` values.
     pub enum ManagedResourceStatus {
-        Provisioning = "PROVISIONING",
-        Active = "ACTIVE",
-        Deprovisioning = "DEPROVISIONING",
-        Deleted = "DELETED",
-        Failed = "FAILED",
+        Provisioning = "PROVISIONING" => 0,
+        Active = "ACTIVE" => 1,
+        Deprovisioning = "DEPROVISIONING" => 2,
+        Deleted = "DELETED" => 3,
+        Failed = "FAILED" => 4,
     }
+    sorted = [1, 3, 2, 4, 0];
 }
 
 impl Described for ManagedResourceStatus {
@@ -7900,14 +7980,15 @@ impl Described for GatewayConnection {
 botocraft_core::open_enum! {
     /// The status of a gateway route.
     pub enum GatewayRouteStatus {
-        Active = "ACTIVE",
-        CreateInProgress = "CREATE_IN_PROGRESS",
-        CreateFailed = "CREATE_FAILED",
-        UpdateInProgress = "UPDATE_IN_PROGRESS",
-        UpdateFailed = "UPDATE_FAILED",
-        DeleteInProgress = "DELETE_IN_PROGRESS",
-        DeleteFailed = "DELETE_FAILED",
+        Active = "ACTIVE" => 0,
+        CreateInProgress = "CREATE_IN_PROGRESS" => 1,
+        CreateFailed = "CREATE_FAILED" => 2,
+        UpdateInProgress = "UPDATE_IN_PROGRESS" => 3,
+        UpdateFailed = "UPDATE_FAILED" => 4,
+        DeleteInProgress = "DELETE_IN_PROGRESS" => 5,
+        DeleteFailed = "DELETE_FAILED" => 6,
     }
+    sorted = [0, 2, 1, 6, 5, 4, 3];
 }
 
 impl Described for GatewayRouteStatus {
@@ -8138,9 +8219,10 @@ impl Described for GatewayConnectorHealthCheck {
 botocraft_core::open_enum! {
     /// The protocol that a gateway uses to perform health checks on connector targets.
     pub enum GatewayConnectorHealthCheckProtocol {
-        Http = "HTTP",
-        Https = "HTTPS",
+        Http = "HTTP" => 0,
+        Https = "HTTPS" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for GatewayConnectorHealthCheckProtocol {
@@ -8445,16 +8527,17 @@ impl Described for ServiceRevisionSummary {
 botocraft_core::open_enum! {
     /// The `ServiceDeploymentStatus` values.
     pub enum ServiceDeploymentStatus {
-        Pending = "PENDING",
-        Successful = "SUCCESSFUL",
-        Stopped = "STOPPED",
-        StopRequested = "STOP_REQUESTED",
-        InProgress = "IN_PROGRESS",
-        RollbackRequested = "ROLLBACK_REQUESTED",
-        RollbackInProgress = "ROLLBACK_IN_PROGRESS",
-        RollbackSuccessful = "ROLLBACK_SUCCESSFUL",
-        RollbackFailed = "ROLLBACK_FAILED",
+        Pending = "PENDING" => 0,
+        Successful = "SUCCESSFUL" => 1,
+        Stopped = "STOPPED" => 2,
+        StopRequested = "STOP_REQUESTED" => 3,
+        InProgress = "IN_PROGRESS" => 4,
+        RollbackRequested = "ROLLBACK_REQUESTED" => 5,
+        RollbackInProgress = "ROLLBACK_IN_PROGRESS" => 6,
+        RollbackSuccessful = "ROLLBACK_SUCCESSFUL" => 7,
+        RollbackFailed = "ROLLBACK_FAILED" => 8,
     }
+    sorted = [4, 0, 8, 6, 5, 7, 2, 3, 1];
 }
 
 impl Described for ServiceDeploymentStatus {
@@ -8466,17 +8549,18 @@ impl Described for ServiceDeploymentStatus {
 botocraft_core::open_enum! {
     /// The `ServiceDeploymentLifecycleStage` values.
     pub enum ServiceDeploymentLifecycleStage {
-        ReconcileService = "RECONCILE_SERVICE",
-        PreScaleUp = "PRE_SCALE_UP",
-        ScaleUp = "SCALE_UP",
-        PostScaleUp = "POST_SCALE_UP",
-        TestTrafficShift = "TEST_TRAFFIC_SHIFT",
-        PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT",
-        ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT",
-        PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT",
-        BakeTime = "BAKE_TIME",
-        CleanUp = "CLEAN_UP",
+        ReconcileService = "RECONCILE_SERVICE" => 0,
+        PreScaleUp = "PRE_SCALE_UP" => 1,
+        ScaleUp = "SCALE_UP" => 2,
+        PostScaleUp = "POST_SCALE_UP" => 3,
+        TestTrafficShift = "TEST_TRAFFIC_SHIFT" => 4,
+        PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT" => 5,
+        ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT" => 6,
+        PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT" => 7,
+        BakeTime = "BAKE_TIME" => 8,
+        CleanUp = "CLEAN_UP" => 9,
     }
+    sorted = [8, 9, 7, 3, 5, 1, 6, 0, 2, 4];
 }
 
 impl Described for ServiceDeploymentLifecycleStage {
@@ -8527,12 +8611,13 @@ impl Described for DeploymentLifecycleHookDetail {
 botocraft_core::open_enum! {
     /// The `DeploymentLifecycleHookStatus` values.
     pub enum DeploymentLifecycleHookStatus {
-        AwaitingAction = "AWAITING_ACTION",
-        InProgress = "IN_PROGRESS",
-        Succeeded = "SUCCEEDED",
-        Failed = "FAILED",
-        TimedOut = "TIMED_OUT",
+        AwaitingAction = "AWAITING_ACTION" => 0,
+        InProgress = "IN_PROGRESS" => 1,
+        Succeeded = "SUCCEEDED" => 2,
+        Failed = "FAILED" => 3,
+        TimedOut = "TIMED_OUT" => 4,
     }
+    sorted = [0, 3, 1, 2, 4];
 }
 
 impl Described for DeploymentLifecycleHookStatus {
@@ -8594,11 +8679,12 @@ impl Described for ServiceDeploymentCircuitBreaker {
 botocraft_core::open_enum! {
     /// The `ServiceDeploymentRollbackMonitorsStatus` values.
     pub enum ServiceDeploymentRollbackMonitorsStatus {
-        Triggered = "TRIGGERED",
-        Monitoring = "MONITORING",
-        MonitoringComplete = "MONITORING_COMPLETE",
-        Disabled = "DISABLED",
+        Triggered = "TRIGGERED" => 0,
+        Monitoring = "MONITORING" => 1,
+        MonitoringComplete = "MONITORING_COMPLETE" => 2,
+        Disabled = "DISABLED" => 3,
     }
+    sorted = [3, 1, 2, 0];
 }
 
 impl Described for ServiceDeploymentRollbackMonitorsStatus {
@@ -8705,9 +8791,10 @@ impl Described for Daemon {
 botocraft_core::open_enum! {
     /// The `DaemonStatus` values.
     pub enum DaemonStatus {
-        Active = "ACTIVE",
-        DeleteInProgress = "DELETE_IN_PROGRESS",
+        Active = "ACTIVE" => 0,
+        DeleteInProgress = "DELETE_IN_PROGRESS" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for DaemonStatus {
@@ -9208,10 +9295,11 @@ impl Described for LogDriverVolumeConfiguration {
 botocraft_core::open_enum! {
     /// The `DaemonTaskDefinitionStatus` values.
     pub enum DaemonTaskDefinitionStatus {
-        Active = "ACTIVE",
-        DeleteInProgress = "DELETE_IN_PROGRESS",
-        Deleted = "DELETED",
+        Active = "ACTIVE" => 0,
+        DeleteInProgress = "DELETE_IN_PROGRESS" => 1,
+        Deleted = "DELETED" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for DaemonTaskDefinitionStatus {
@@ -9223,9 +9311,10 @@ impl Described for DaemonTaskDefinitionStatus {
 botocraft_core::open_enum! {
     /// The `DaemonPidMode` values.
     pub enum DaemonPidMode {
-        None = "none",
-        Shared = "shared",
+        None = "none" => 0,
+        Shared = "shared" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for DaemonPidMode {
@@ -9237,9 +9326,10 @@ impl Described for DaemonPidMode {
 botocraft_core::open_enum! {
     /// The `DaemonIpcMode` values.
     pub enum DaemonIpcMode {
-        None = "none",
-        Shared = "shared",
+        None = "none" => 0,
+        Shared = "shared" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for DaemonIpcMode {
@@ -9373,9 +9463,10 @@ impl Described for DaemonContainerImage {
 botocraft_core::open_enum! {
     /// The `DaemonPropagateTags` values.
     pub enum DaemonPropagateTags {
-        Daemon = "DAEMON",
-        None = "NONE",
+        Daemon = "DAEMON" => 0,
+        None = "NONE" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for DaemonPropagateTags {
@@ -9472,15 +9563,16 @@ impl Described for DaemonDeployment {
 botocraft_core::open_enum! {
     /// The `DaemonDeploymentStatus` values.
     pub enum DaemonDeploymentStatus {
-        Pending = "PENDING",
-        Successful = "SUCCESSFUL",
-        Stopped = "STOPPED",
-        StopRequested = "STOP_REQUESTED",
-        InProgress = "IN_PROGRESS",
-        RollbackInProgress = "ROLLBACK_IN_PROGRESS",
-        RollbackSuccessful = "ROLLBACK_SUCCESSFUL",
-        RollbackFailed = "ROLLBACK_FAILED",
+        Pending = "PENDING" => 0,
+        Successful = "SUCCESSFUL" => 1,
+        Stopped = "STOPPED" => 2,
+        StopRequested = "STOP_REQUESTED" => 3,
+        InProgress = "IN_PROGRESS" => 4,
+        RollbackInProgress = "ROLLBACK_IN_PROGRESS" => 5,
+        RollbackSuccessful = "ROLLBACK_SUCCESSFUL" => 6,
+        RollbackFailed = "ROLLBACK_FAILED" => 7,
     }
+    sorted = [4, 0, 7, 5, 6, 2, 3, 1];
 }
 
 impl Described for DaemonDeploymentStatus {
@@ -9606,10 +9698,11 @@ impl Described for ExpressGatewayServiceStatus {
 botocraft_core::open_enum! {
     /// The `ExpressGatewayServiceStatusCode` values.
     pub enum ExpressGatewayServiceStatusCode {
-        Active = "ACTIVE",
-        Draining = "DRAINING",
-        Inactive = "INACTIVE",
+        Active = "ACTIVE" => 0,
+        Draining = "DRAINING" => 1,
+        Inactive = "INACTIVE" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for ExpressGatewayServiceStatusCode {
@@ -9712,9 +9805,10 @@ impl Described for ExpressGatewayServiceConfiguration {
 botocraft_core::open_enum! {
     /// The `ExpressCpuArchitecture` values.
     pub enum ExpressCpuArchitecture {
-        X8664 = "X86_64",
-        Arm64 = "ARM64",
+        X8664 = "X86_64" => 0,
+        Arm64 = "ARM64" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for ExpressCpuArchitecture {
@@ -9907,10 +10001,11 @@ impl Described for ExpressGatewayScalingTarget {
 botocraft_core::open_enum! {
     /// The `ExpressGatewayServiceScalingMetric` values.
     pub enum ExpressGatewayServiceScalingMetric {
-        AverageCpu = "AVERAGE_CPU",
-        AverageMemory = "AVERAGE_MEMORY",
-        RequestCountPerTarget = "REQUEST_COUNT_PER_TARGET",
+        AverageCpu = "AVERAGE_CPU" => 0,
+        AverageMemory = "AVERAGE_MEMORY" => 1,
+        RequestCountPerTarget = "REQUEST_COUNT_PER_TARGET" => 2,
     }
+    sorted = [0, 1, 2];
 }
 
 impl Described for ExpressGatewayServiceScalingMetric {
@@ -9968,12 +10063,13 @@ impl Described for DescribeClustersRequest {
 botocraft_core::open_enum! {
     /// The `ClusterField` values.
     pub enum ClusterField {
-        Attachments = "ATTACHMENTS",
-        Configurations = "CONFIGURATIONS",
-        Settings = "SETTINGS",
-        Statistics = "STATISTICS",
-        Tags = "TAGS",
+        Attachments = "ATTACHMENTS" => 0,
+        Configurations = "CONFIGURATIONS" => 1,
+        Settings = "SETTINGS" => 2,
+        Statistics = "STATISTICS" => 3,
+        Tags = "TAGS" => 4,
     }
+    sorted = [0, 1, 2, 3, 4];
 }
 
 impl Described for ClusterField {
@@ -10338,8 +10434,9 @@ impl Described for DescribeTaskDefinitionRequest {
 botocraft_core::open_enum! {
     /// The `TaskDefinitionField` values.
     pub enum TaskDefinitionField {
-        Tags = "TAGS",
+        Tags = "TAGS" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for TaskDefinitionField {
@@ -10410,9 +10507,10 @@ impl Described for ListTaskDefinitionsRequest {
 botocraft_core::open_enum! {
     /// The `SortOrder` values.
     pub enum SortOrder {
-        Asc = "ASC",
-        Desc = "DESC",
+        Asc = "ASC" => 0,
+        Desc = "DESC" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for SortOrder {
@@ -10713,10 +10811,11 @@ impl Described for ListTaskDefinitionFamiliesRequest {
 botocraft_core::open_enum! {
     /// The `TaskDefinitionFamilyStatus` values.
     pub enum TaskDefinitionFamilyStatus {
-        Active = "ACTIVE",
-        Inactive = "INACTIVE",
-        All = "ALL",
+        Active = "ACTIVE" => 0,
+        Inactive = "INACTIVE" => 1,
+        All = "ALL" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for TaskDefinitionFamilyStatus {
@@ -10777,8 +10876,9 @@ impl Described for DescribeServicesRequest {
 botocraft_core::open_enum! {
     /// The `ServiceField` values.
     pub enum ServiceField {
-        Tags = "TAGS",
+        Tags = "TAGS" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for ServiceField {
@@ -11350,8 +11450,9 @@ impl Described for DescribeTasksRequest {
 botocraft_core::open_enum! {
     /// The `TaskField` values.
     pub enum TaskField {
-        Tags = "TAGS",
+        Tags = "TAGS" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for TaskField {
@@ -11453,10 +11554,11 @@ impl Described for ListTasksRequest {
 botocraft_core::open_enum! {
     /// The `DesiredStatus` values.
     pub enum DesiredStatus {
-        Running = "RUNNING",
-        Pending = "PENDING",
-        Stopped = "STOPPED",
+        Running = "RUNNING" => 0,
+        Pending = "PENDING" => 1,
+        Stopped = "STOPPED" => 2,
     }
+    sorted = [1, 0, 2];
 }
 
 impl Described for DesiredStatus {
@@ -11817,9 +11919,10 @@ impl Described for DescribeContainerInstancesRequest {
 botocraft_core::open_enum! {
     /// The `ContainerInstanceField` values.
     pub enum ContainerInstanceField {
-        Tags = "TAGS",
-        ContainerInstanceHealth = "CONTAINER_INSTANCE_HEALTH",
+        Tags = "TAGS" => 0,
+        ContainerInstanceHealth = "CONTAINER_INSTANCE_HEALTH" => 1,
     }
+    sorted = [1, 0];
 }
 
 impl Described for ContainerInstanceField {
@@ -11887,12 +11990,13 @@ impl Described for ListContainerInstancesRequest {
 botocraft_core::open_enum! {
     /// The `ContainerInstanceStatus` values.
     pub enum ContainerInstanceStatus {
-        Active = "ACTIVE",
-        Draining = "DRAINING",
-        Registering = "REGISTERING",
-        Deregistering = "DEREGISTERING",
-        RegistrationFailed = "REGISTRATION_FAILED",
+        Active = "ACTIVE" => 0,
+        Draining = "DRAINING" => 1,
+        Registering = "REGISTERING" => 2,
+        Deregistering = "DEREGISTERING" => 3,
+        RegistrationFailed = "REGISTRATION_FAILED" => 4,
     }
+    sorted = [0, 3, 1, 2, 4];
 }
 
 impl Described for ContainerInstanceStatus {
@@ -12058,8 +12162,9 @@ impl Described for DescribeCapacityProvidersRequest {
 botocraft_core::open_enum! {
     /// The `CapacityProviderField` values.
     pub enum CapacityProviderField {
-        Tags = "TAGS",
+        Tags = "TAGS" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for CapacityProviderField {
@@ -12465,8 +12570,9 @@ impl Described for DescribeTaskSetsRequest {
 botocraft_core::open_enum! {
     /// The `TaskSetField` values.
     pub enum TaskSetField {
-        Tags = "TAGS",
+        Tags = "TAGS" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for TaskSetField {
@@ -12938,9 +13044,10 @@ impl Described for StopServiceDeploymentRequest {
 botocraft_core::open_enum! {
     /// The `StopServiceDeploymentStopType` values.
     pub enum StopServiceDeploymentStopType {
-        Abort = "ABORT",
-        Rollback = "ROLLBACK",
+        Abort = "ABORT" => 0,
+        Rollback = "ROLLBACK" => 1,
     }
+    sorted = [0, 1];
 }
 
 impl Described for StopServiceDeploymentStopType {
@@ -13451,8 +13558,9 @@ impl Described for ListDaemonTaskDefinitionsRequest {
 botocraft_core::open_enum! {
     /// The `DaemonTaskDefinitionRevisionFilter` values.
     pub enum DaemonTaskDefinitionRevisionFilter {
-        LastRegistered = "LAST_REGISTERED",
+        LastRegistered = "LAST_REGISTERED" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for DaemonTaskDefinitionRevisionFilter {
@@ -13464,10 +13572,11 @@ impl Described for DaemonTaskDefinitionRevisionFilter {
 botocraft_core::open_enum! {
     /// The `DaemonTaskDefinitionStatusFilter` values.
     pub enum DaemonTaskDefinitionStatusFilter {
-        Active = "ACTIVE",
-        DeleteInProgress = "DELETE_IN_PROGRESS",
-        All = "ALL",
+        Active = "ACTIVE" => 0,
+        DeleteInProgress = "DELETE_IN_PROGRESS" => 1,
+        All = "ALL" => 2,
     }
+    sorted = [0, 2, 1];
 }
 
 impl Described for DaemonTaskDefinitionStatusFilter {
@@ -13989,11 +14098,12 @@ impl Described for DaemonCircuitBreaker {
 botocraft_core::open_enum! {
     /// The `DaemonDeploymentRollbackMonitorsStatus` values.
     pub enum DaemonDeploymentRollbackMonitorsStatus {
-        Triggered = "TRIGGERED",
-        Monitoring = "MONITORING",
-        MonitoringComplete = "MONITORING_COMPLETE",
-        Disabled = "DISABLED",
+        Triggered = "TRIGGERED" => 0,
+        Monitoring = "MONITORING" => 1,
+        MonitoringComplete = "MONITORING_COMPLETE" => 2,
+        Disabled = "DISABLED" => 3,
     }
+    sorted = [3, 1, 2, 0];
 }
 
 impl Described for DaemonDeploymentRollbackMonitorsStatus {
@@ -14092,8 +14202,9 @@ impl Described for DescribeExpressGatewayServiceRequest {
 botocraft_core::open_enum! {
     /// The `ExpressGatewayServiceInclude` values.
     pub enum ExpressGatewayServiceInclude {
-        Tags = "TAGS",
+        Tags = "TAGS" => 0,
     }
+    sorted = [0];
 }
 
 impl Described for ExpressGatewayServiceInclude {

@@ -28,7 +28,4 @@ pub use generated::*;
 
 pub mod ext;
 
-pub use ext::{
-    AutoScalingGroupGetMany, GroupCapacity, LaunchConfigurationGetMany, GET_MANY_BATCH,
-    GROUP_RESOURCE_TYPE,
-};
+pub use ext::{GroupCapacity, GROUP_RESOURCE_TYPE};

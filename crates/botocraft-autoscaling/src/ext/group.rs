@@ -21,13 +21,9 @@
 use std::time::Duration;
 
 use botocraft_core::waiter::{Acceptor, Waiter};
-use botocraft_core::{Error, Manager, PrimaryModel, QuerySet, Result, TagSnapshot};
-use futures::future::BoxFuture;
-use futures::stream::BoxStream;
-use futures::StreamExt;
+use botocraft_core::{Error, Manager, PrimaryModel, Result, TagSnapshot};
 use serde::Serialize;
 
-use super::pages::chunk_pages;
 use super::tags::{group_tag, tag_changes, write_tags};
 use crate::{
     AutoScalingGroup, AutoScalingGroupManager, AutoScalingGroupPartialUpdate,
@@ -373,134 +369,6 @@ fn cleared_hint(field: &str) -> &'static str {
             "AWS has no way to remove it: set its capacity_reservation_preference to \"default\""
         }
         _ => "AWS has no way to remove it: set the value AWS should hold",
-    }
-}
-
-/// How many names one `DescribeAutoScalingGroups` takes (AWS: "By default,
-/// you can only specify up to 50 names").
-pub const GET_MANY_BATCH: usize = 50;
-
-impl AutoScalingGroupManager {
-    /// Groups by name (`DescribeAutoScalingGroups`, all pages). Names that
-    /// do not exist are left out. AWS takes at most 50 names a call: longer
-    /// lists are sent 50 at a time ([`GET_MANY_BATCH`]), every call's pages
-    /// followed, and the groups come back in the order AWS lists them, call
-    /// after call. An empty list is an empty `QuerySet`, without a call.
-    pub fn get_many(
-        &self,
-        auto_scaling_group_names: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AutoScalingGroupGetMany {
-        AutoScalingGroupGetMany {
-            manager: self.clone(),
-            names: auto_scaling_group_names
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            page_size: None,
-            include_instances: None,
-            include_managed_resources: None,
-        }
-    }
-}
-
-/// The request built by [`AutoScalingGroupManager::get_many`]: set optional
-/// arguments, then `.await` it.
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug)]
-pub struct AutoScalingGroupGetMany {
-    manager: AutoScalingGroupManager,
-    names: Vec<String>,
-    page_size: Option<i32>,
-    include_instances: Option<bool>,
-    include_managed_resources: Option<bool>,
-}
-
-impl AutoScalingGroupGetMany {
-    /// The names asked for, as they will be sent (in calls of
-    /// [`GET_MANY_BATCH`]).
-    pub fn names(&self) -> &[String] {
-        &self.names
-    }
-
-    /// How many results to ask for per page (`MaxRecords`; AWS's own
-    /// default when not set, and AWS's limits apply). Every page is still
-    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
-    pub fn page_size(mut self, n: i32) -> Self {
-        self.page_size = Some(n);
-        self
-    }
-
-    /// Whether to include the instances (`IncludeInstances`; AWS: `true`).
-    pub fn include_instances(mut self, value: impl Into<bool>) -> Self {
-        self.include_instances = Some(value.into());
-        self
-    }
-
-    /// Whether to include managed groups (`IncludeManagedResources`; AWS: `true`).
-    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
-        self.include_managed_resources = Some(value.into());
-        self
-    }
-
-    /// The results page by page, as AWS returns them: each page is fetched
-    /// only when the stream is polled for it. The stream ends after the last
-    /// page of the last call, or with the first error: no later page or call
-    /// is asked of AWS after it.
-    pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
-        if self.names.iter().any(|n| n.trim().is_empty()) {
-            return futures::stream::once(async {
-                Err(Error::validation(
-                    "AutoScalingGroup::objects().get_many: an empty `auto_scaling_group_names`",
-                ))
-            })
-            .boxed();
-        }
-        let AutoScalingGroupGetMany {
-            manager,
-            names,
-            page_size,
-            include_instances,
-            include_managed_resources,
-        } = self;
-        let chunks: Vec<Vec<String>> = names
-            .chunks(GET_MANY_BATCH)
-            .map(<[String]>::to_vec)
-            .collect();
-        // The first error ends the stream: no later page or call is asked for.
-        chunk_pages(chunks, move |chunk| {
-            let mut request = manager.list().auto_scaling_group_names(chunk);
-            if let Some(n) = page_size {
-                request = request.page_size(n);
-            }
-            if let Some(v) = include_instances {
-                request = request.include_instances(v);
-            }
-            if let Some(v) = include_managed_resources {
-                request = request.include_managed_resources(v);
-            }
-            request.pages()
-        })
-    }
-
-    /// The results one by one, fetched page by page as the stream is polled.
-    pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
-        botocraft_core::paginator::flatten_pages(self.pages())
-    }
-
-    /// Sends the calls and collects every page.
-    pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
-        botocraft_core::paginator::collect_pages(self.pages())
-            .await
-            .map(QuerySet::described)
-    }
-}
-
-impl std::future::IntoFuture for AutoScalingGroupGetMany {
-    type Output = Result<QuerySet<AutoScalingGroup>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }
 

@@ -10,18 +10,14 @@
 //!   converts into the `Tag` that `CreateAutoScalingGroup` and
 //!   `CreateOrUpdateTags` take; `AutoScalingGroup::set_tag` keeps
 //!   `PropagateAtLaunch`.
-//! - [`group`]: `AutoScalingGroupManager::get_many` (names in calls of 50,
-//!   every call's pages followed; `.pages()` end at the first error, with no
-//!   later call), `AutoScalingGroupManager::update(&model)` (the settings
+//! - [`group`]: `AutoScalingGroupManager::update(&model)` (the settings
 //!   changed since the fetch, sent so that AWS accepts them), `AutoScalingGroup::save()` (create or
 //!   update, tag edits through `CreateOrUpdateTags`/`DeleteTags`, then a
 //!   fresh describe), `force_delete`, `scale`, `is_stable`, and the polling
 //!   waiters `wait_until_in_service`, `wait_until_stable` and
 //!   `wait_until_deleted` (botocore has no Auto Scaling waiters).
 //! - [`launch_configuration`]: `LaunchConfiguration::save()` (create, then
-//!   describe; launch configurations cannot be changed) and
-//!   `LaunchConfigurationManager::get_many` (names in calls of 50, like the
-//!   group's `get_many`, whose `.pages()` end at the first error).
+//!   describe; launch configurations cannot be changed).
 //! - `ec2` (with the `ec2` feature): relations to EC2 models, the group's
 //!   `launch_template()` version and `ec2_instances()`, a launch
 //!   configuration's `ami()`, `instance_type()` and `security_groups()`.
@@ -30,10 +26,8 @@
 pub mod ec2;
 pub mod group;
 pub mod launch_configuration;
-mod pages;
 pub mod tags;
 
 pub(crate) use group::{group_create_tags, group_create_zone_ids};
-pub use group::{AutoScalingGroupGetMany, GroupCapacity, GET_MANY_BATCH};
-pub use launch_configuration::LaunchConfigurationGetMany;
+pub use group::GroupCapacity;
 pub use tags::GROUP_RESOURCE_TYPE;

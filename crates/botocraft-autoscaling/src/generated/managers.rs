@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`AutoScalingGroup`]: `AutoScalingGroup::objects()`.
 ///
-/// Methods: `activities`, `create_or_update_tags`, `create`, `delete_tags`, `delete`, `get_tags`, `get`, `instance_status`, `list`, `partial_update`, `resume_processes`, `set_desired_capacity`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
+/// Methods: `activities`, `create_or_update_tags`, `create`, `delete_tags`, `delete`, `get_many`, `get_tags`, `get`, `instance_status`, `list`, `partial_update`, `resume_processes`, `set_desired_capacity`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AutoScalingGroupManager {
@@ -62,6 +62,28 @@ impl AutoScalingGroupManager {
         let mut input = AutoScalingGroupNamesType::default();
         input.auto_scaling_group_names = Some(vec![auto_scaling_group_name]);
         AutoScalingGroupGet::new(self.clone(), input, key)
+    }
+
+    /// Groups by name (`DescribeAutoScalingGroups`, all pages; AWS takes at most 50 names a call, so longer lists go in several calls, and the first error ends the pages with no later call). Names that do not exist are left out.
+    ///
+    /// Gets information about the Auto Scaling groups in the account and Region.
+    pub fn get_many(
+        &self,
+        auto_scaling_group_names: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AutoScalingGroupGetMany {
+        let auto_scaling_group_names: Vec<String> = auto_scaling_group_names
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let key: String = auto_scaling_group_names
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        #[allow(unused_mut)]
+        let mut input = AutoScalingGroupNamesType::default();
+        input.auto_scaling_group_names = Some(auto_scaling_group_names);
+        AutoScalingGroupGetMany::new(self.clone(), input, key)
     }
 
     /// Every group matching the filters (`DescribeAutoScalingGroups`, all pages): `.tag("env", ["prod"])`, `.filter("tag-key", [..])`.
@@ -403,6 +425,178 @@ impl AutoScalingGroupGet {
 impl std::future::IntoFuture for AutoScalingGroupGet {
     type Output = Result<AutoScalingGroup>;
     type IntoFuture = BoxFuture<'static, Result<AutoScalingGroup>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::get_many`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupGetMany {
+    manager: AutoScalingGroupManager,
+    input: AutoScalingGroupNamesType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl AutoScalingGroupGetMany {
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: AutoScalingGroupNamesType,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupGetMany {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupGetMany {
+            manager,
+            input: AutoScalingGroupNamesType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &AutoScalingGroupNamesType {
+        &self.input
+    }
+
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
+    }
+
+    /// Specifies whether to include information about Amazon EC2 instances in the response. When set to `true` (default), the response includes instance details.
+    pub fn include_instances(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_instances = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to include managed Auto Scaling groups in the response. When set to `true` (default), the response includes managed Auto Scaling groups.
+    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_managed_resources = Some(value.into());
+        self
+    }
+
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
+        botocraft_core::paginator::pages_or_error(self.paged())
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
+        botocraft_core::paginator::flatten_pages(self.pages())
+    }
+
+    /// Sends the request and collects every page.
+    pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::described)
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
+        const OPERATION: &str = "DescribeAutoScalingGroups";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input
+            .auto_scaling_group_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "AutoScalingGroup::objects().get_many: an empty `auto_scaling_group_names`",
+            ));
+        }
+        let session = self.manager.session()?;
+        if input
+            .auto_scaling_group_names
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
+        let chunks: Vec<_> = match input.auto_scaling_group_names.take() {
+            Some(keys) => keys.chunks(50).map(<[_]>::to_vec).map(Some).collect(),
+            None => vec![None],
+        };
+        // The first error ends the stream: no later chunk's call is made.
+        Ok(botocraft_core::paginator::until_first_error(
+            futures::stream::iter(chunks)
+                .map(move |chunk| {
+                    let session = session.clone();
+                    #[allow(unused_variables)]
+                    let key = key.clone();
+                    let mut input = input.clone();
+                    input.auto_scaling_group_names = chunk;
+                    let pager = TokenPaginator::new(OPERATION, {
+                        let session = session.clone();
+                        let input = input.clone();
+                        move |token| {
+                            let session = session.clone();
+                            let mut input = input.clone();
+                            let key = key.clone();
+                            input.next_token = token;
+                            async move {
+                                let out = call::<_, AutoScalingGroupsType>(
+                                    &*session,
+                                    &super::SERVICE,
+                                    OPERATION,
+                                    Some("DescribeAutoScalingGroupsResult"),
+                                    &input,
+                                )
+                                .await
+                                .map_err(|e| {
+                                    error::map_not_found(
+                                        e,
+                                        &[
+                                            "ValidationError:AutoScalingGroup name not found",
+                                            "ValidationError:AutoScalingGroup not found",
+                                        ],
+                                        "AutoScalingGroup",
+                                        &key,
+                                    )
+                                })?;
+                                Ok(Page {
+                                    items: out.auto_scaling_groups.unwrap_or_default(),
+                                    next_token: out.next_token,
+                                })
+                            }
+                        }
+                    });
+                    pager.pages().map_ok(move |page| {
+                        page.into_iter().map(|m| m.into_fetched(&session)).collect()
+                    })
+                })
+                .flatten()
+                .boxed(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupGetMany {
+    type Output = Result<QuerySet<AutoScalingGroup>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2272,7 +2466,7 @@ impl std::future::IntoFuture for AutoScalingGroupGetTags {
 
 /// The manager of [`LaunchConfiguration`]: `LaunchConfiguration::objects()`.
 ///
-/// Methods: `create`, `delete`, `get`, `list`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_many`, `get`, `list`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct LaunchConfigurationManager {
@@ -2315,6 +2509,28 @@ impl LaunchConfigurationManager {
         let mut input = LaunchConfigurationNamesType::default();
         input.launch_configuration_names = Some(vec![launch_configuration_name]);
         LaunchConfigurationGet::new(self.clone(), input, key)
+    }
+
+    /// Launch configurations by name (`DescribeLaunchConfigurations`, all pages; AWS takes at most 50 names a call, so longer lists go in several calls, and the first error ends the pages with no later call). Names that do not exist are left out.
+    ///
+    /// Gets information about the launch configurations in the account and Region.
+    pub fn get_many(
+        &self,
+        launch_configuration_names: impl IntoIterator<Item = impl Into<String>>,
+    ) -> LaunchConfigurationGetMany {
+        let launch_configuration_names: Vec<String> = launch_configuration_names
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let key: String = launch_configuration_names
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        #[allow(unused_mut)]
+        let mut input = LaunchConfigurationNamesType::default();
+        input.launch_configuration_names = Some(launch_configuration_names);
+        LaunchConfigurationGetMany::new(self.clone(), input, key)
     }
 
     /// Every launch configuration (`DescribeLaunchConfigurations`, all pages).
@@ -2474,6 +2690,163 @@ impl LaunchConfigurationGet {
 impl std::future::IntoFuture for LaunchConfigurationGet {
     type Output = Result<LaunchConfiguration>;
     type IntoFuture = BoxFuture<'static, Result<LaunchConfiguration>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request built by [`LaunchConfigurationManager::get_many`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct LaunchConfigurationGetMany {
+    manager: LaunchConfigurationManager,
+    input: LaunchConfigurationNamesType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl LaunchConfigurationGetMany {
+    fn new(
+        manager: LaunchConfigurationManager,
+        input: LaunchConfigurationNamesType,
+        key: String,
+    ) -> Self {
+        LaunchConfigurationGetMany {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn failed(manager: LaunchConfigurationManager, error: Error) -> Self {
+        LaunchConfigurationGetMany {
+            manager,
+            input: LaunchConfigurationNamesType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    pub fn input(&self) -> &LaunchConfigurationNamesType {
+        &self.input
+    }
+
+    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
+    /// not set, and AWS's limits apply). Every page is still fetched; with
+    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
+    }
+
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
+        botocraft_core::paginator::pages_or_error(self.paged())
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    pub fn stream(self) -> BoxStream<'static, Result<LaunchConfiguration>> {
+        botocraft_core::paginator::flatten_pages(self.pages())
+    }
+
+    /// Sends the request and collects every page.
+    pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::described)
+    }
+
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {
+        const OPERATION: &str = "DescribeLaunchConfigurations";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input
+            .launch_configuration_names
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
+        {
+            return Err(Error::validation(
+                "LaunchConfiguration::objects().get_many: an empty `launch_configuration_names`",
+            ));
+        }
+        let session = self.manager.session()?;
+        if input
+            .launch_configuration_names
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
+        let chunks: Vec<_> = match input.launch_configuration_names.take() {
+            Some(keys) => keys.chunks(50).map(<[_]>::to_vec).map(Some).collect(),
+            None => vec![None],
+        };
+        // The first error ends the stream: no later chunk's call is made.
+        Ok(botocraft_core::paginator::until_first_error(
+            futures::stream::iter(chunks)
+                .map(move |chunk| {
+                    let session = session.clone();
+                    #[allow(unused_variables)]
+                    let key = key.clone();
+                    let mut input = input.clone();
+                    input.launch_configuration_names = chunk;
+                    let pager = TokenPaginator::new(OPERATION, {
+                        let session = session.clone();
+                        let input = input.clone();
+                        move |token| {
+                            let session = session.clone();
+                            let mut input = input.clone();
+                            let key = key.clone();
+                            input.next_token = token;
+                            async move {
+                                let out = call::<_, LaunchConfigurationsType>(
+                                    &*session,
+                                    &super::SERVICE,
+                                    OPERATION,
+                                    Some("DescribeLaunchConfigurationsResult"),
+                                    &input,
+                                )
+                                .await
+                                .map_err(|e| {
+                                    error::map_not_found(
+                                        e,
+                                        &["ValidationError:Launch configuration name not found"],
+                                        "LaunchConfiguration",
+                                        &key,
+                                    )
+                                })?;
+                                Ok(Page {
+                                    items: out.launch_configurations.unwrap_or_default(),
+                                    next_token: out.next_token,
+                                })
+                            }
+                        }
+                    });
+                    pager.pages().map_ok(move |page| {
+                        page.into_iter().map(|m| m.into_fetched(&session)).collect()
+                    })
+                })
+                .flatten()
+                .boxed(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for LaunchConfigurationGetMany {
+    type Output = Result<QuerySet<LaunchConfiguration>>;
+    type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchConfiguration>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -364,10 +364,10 @@ async fn get_manifests_sends_at_most_100_ids_a_call() {
     let image = |i: usize| serde_json::json!({"repositoryName": "web", "imageId": {"imageTag": format!("t{i}")}, "imageManifest": format!("m{i}")});
     let f = ecr_fx(serde_json::json!([
         {"operation": "BatchGetImage",
-         "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100), "acceptedMediaTypes": MEDIA_TYPES}},
          "response": {"body": {"images": (0..100).map(image).collect::<Vec<_>>(), "failures": []}}},
         {"operation": "BatchGetImage",
-         "request": {"body": {"repositoryName": "web", "imageIds": tags(100..150)}},
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(100..150), "acceptedMediaTypes": MEDIA_TYPES}},
          "response": {"body": {"images": (100..150).map(image).collect::<Vec<_>>(), "failures": []}}}
     ]));
     let ids: Vec<String> = (0..150).map(|i| format!("t{i}")).collect();
@@ -457,5 +457,24 @@ async fn manifest_failure_is_a_typed_error() {
     let err = image.manifest().await.unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     assert_eq!(err.code(), Some("ImageNotFound"));
+    f.done();
+}
+
+/// A per-image failure other than a missing image is an error, not an
+/// image silently left out of the manifests.
+#[tokio::test]
+async fn get_manifests_failure_other_than_missing_is_an_error() {
+    let f = ecr_fx(serde_json::json!([
+        {"operation": "BatchGetImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": [{"imageDigest": D1}], "acceptedMediaTypes": MEDIA_TYPES}},
+         "response": {"body": {"images": [], "failures": [{"imageId": {"imageDigest": D1}, "failureCode": "UnsupportedImageType", "failureReason": "unsupported"}]}}}
+    ]));
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .get_manifests("web", [ImageIdentifier::digest(D1)])
+        .await
+        .unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("UnsupportedImageType"));
     f.done();
 }

@@ -6,7 +6,8 @@ use botocraft_core::{Error, PrimaryModel, Result};
 
 use crate::generated::call;
 
-/// The manifest media types [`EcrImage::manifest`] accepts: every kind ECR
+/// The manifest media types [`EcrImage::manifest`] and
+/// `EcrImageManager::get_manifests` accept by default: every kind ECR
 /// stores (Docker image manifest v2 and v1, Docker manifest list, OCI image
 /// manifest and OCI image index).
 pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
@@ -18,9 +19,8 @@ pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
 ];
 
 use crate::{
-    BatchGetImageRequest, BatchGetImageResponse, DescribeImageScanFindingsRequest,
-    DescribeImageScanFindingsResponse, EcrImage, EcrImageManager, ImageFailure, ImageFailureCode,
-    ImageIdentifier,
+    BatchGetImageResponse, DescribeImageScanFindingsRequest, DescribeImageScanFindingsResponse,
+    EcrImage, EcrImageManager, ImageFailure, ImageFailureCode, ImageIdentifier,
 };
 
 /// Turns the per-image `failures` of `BatchDeleteImage`/`BatchGetImage` into an
@@ -121,17 +121,15 @@ impl EcrImage {
             Error::validation("EcrImage.manifest() needs `imageDigest`, which is not set")
         })?;
         let key = format!("{repo}/{id}");
-        let input = BatchGetImageRequest {
-            registry_id: self.registry_id.clone(),
-            repository_name: Some(repo.clone()),
-            image_ids: Some(vec![id]),
-            accepted_media_types: Some(
-                MANIFEST_MEDIA_TYPES
-                    .iter()
-                    .map(|t| (*t).to_owned())
-                    .collect(),
-            ),
-        };
+        // The request `get_manifests` sends (every media type), read here
+        // by hand: its per-image failure is this call's error, where
+        // `get_manifests` leaves a missing image out.
+        let mut input = self
+            .manager()
+            .get_manifests(repo.clone(), [id])
+            .input()
+            .clone();
+        input.registry_id = self.registry_id.clone();
         let session = self.manager().session()?;
         let out = call::<_, BatchGetImageResponse>(&*session, &crate::SERVICE, OP, None, &input)
             .await

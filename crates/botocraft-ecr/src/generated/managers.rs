@@ -2027,7 +2027,7 @@ impl EcrImageManager {
         EcrImagePutImage::new(self.clone(), input, key)
     }
 
-    /// The manifests of images (`BatchGetImage`, 100 ids a call, the answers merged). Ids that do not exist are left out.
+    /// The manifests of images (`BatchGetImage`, 100 ids a call, the answers merged), of every kind ECR stores unless `.accepted_media_types(..)` narrows them. Ids that do not exist are left out; any other per-image failure (an unsupported image type) is an error.
     ///
     /// Gets detailed information for an image. Images are specified with either an `imageTag` or `imageDigest`.
     pub fn get_manifests(
@@ -2042,6 +2042,15 @@ impl EcrImageManager {
         let mut input = BatchGetImageRequest::default();
         input.repository_name = Some(repository_name);
         input.image_ids = Some(image_ids);
+        if input.accepted_media_types.is_none() {
+            input.accepted_media_types = Some(vec![
+                "application/vnd.docker.distribution.manifest.v2+json".to_owned(),
+                "application/vnd.docker.distribution.manifest.list.v2+json".to_owned(),
+                "application/vnd.oci.image.manifest.v1+json".to_owned(),
+                "application/vnd.oci.image.index.v1+json".to_owned(),
+                "application/vnd.docker.distribution.manifest.v1+json".to_owned(),
+            ]);
+        }
         EcrImageGetManifests::new(self.clone(), input, key)
     }
 
@@ -2640,6 +2649,8 @@ impl EcrImageGetManifests {
     }
 
     /// The accepted media types for the request.
+    ///
+    /// Default: `["application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.v1+json"]`.
     pub fn accepted_media_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2696,6 +2707,22 @@ impl EcrImageGetManifests {
                     &key,
                 )
             })?;
+            if let Some(e) = error::failures_to_error(
+                super::SERVICE.name,
+                OPERATION,
+                "EcrImage",
+                Some(&key),
+                out.failures.iter().flatten().map(|x| {
+                    (
+                        None,
+                        x.failure_code.as_ref().map(|v| v.as_str()),
+                        x.failure_reason.as_deref(),
+                    )
+                }),
+                true,
+            ) {
+                return Err(e);
+            }
             match merged.as_mut() {
                 None => merged = Some(out),
                 Some(acc) => {

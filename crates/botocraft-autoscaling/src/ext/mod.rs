@@ -28,6 +28,6 @@ pub mod group;
 pub mod launch_configuration;
 pub mod tags;
 
-pub(crate) use group::{group_create_tags, group_create_zone_ids};
 pub use group::GroupCapacity;
+pub(crate) use group::{group_create_tags, group_create_zone_ids};
 pub use tags::GROUP_RESOURCE_TYPE;

@@ -768,11 +768,7 @@ impl<'a> Emitter<'a> {
             doc.push_str(&format!(
                 "    /// AWS has no update operation for {article} `{name}`: "
             ));
-            let tracked_list = tracked
-                .iter()
-                .map(|f| format!("`{}`", names::bare(f)))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let tracked_list = names::code_list(tracked.iter().map(String::as_str));
             match (&model.update_with, tags_written) {
                 (Some(_), true) => doc.push_str(&format!("for one that came from AWS,\n    /// `save()` sends changes to\n    /// {tracked_list}\n    /// through the manager's operations for them, writes tag edits (with\n    /// the service's tag operations) and sends nothing else; ")),
                 (Some(_), false) => doc.push_str(&format!("for one that came from AWS,\n    /// `save()` sends changes to\n    /// {tracked_list}\n    /// through the manager's operations for them and nothing else; ")),
@@ -789,12 +785,7 @@ impl<'a> Emitter<'a> {
             .as_ref()
             .filter(|p| !p.applied.is_empty() && has_create)
         {
-            let list = plan
-                .applied
-                .iter()
-                .map(|f| format!("`{}`", names::bare(&f.ident)))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = names::code_list(plan.applied.iter().map(|f| f.ident.as_str()));
             doc.push_str(&docs::render(
                 &[
                     String::new(),
@@ -807,12 +798,7 @@ impl<'a> Emitter<'a> {
             .as_ref()
             .filter(|p| !p.refused.is_empty() && has_create)
         {
-            let list = plan
-                .refused
-                .iter()
-                .map(|(f, _)| format!("`{}`", names::bare(&f.ident)))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = names::code_list(plan.refused.iter().map(|(f, _)| f.ident.as_str()));
             doc.push_str(&docs::render(
                 &[
                     String::new(),
@@ -847,11 +833,7 @@ impl<'a> Emitter<'a> {
                 (Some(def), _) => format!("{} cannot change it", def.operation),
                 (None, Some(_)) => format!(
                     "save() can change only {}",
-                    tracked
-                        .iter()
-                        .map(|t| format!("`{}`", names::bare(t)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    names::code_list(tracked.iter().map(String::as_str))
                 ),
                 (None, None) => format!(
                     "AWS has no update operation for {} {name}",

@@ -25,6 +25,15 @@ pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// Field identifiers as rustdoc code, comma-separated: `` `a`, `b` ``.
+pub fn code_list<'a>(idents: impl IntoIterator<Item = &'a str>) -> String {
+    idents
+        .into_iter()
+        .map(|ident| format!("`{}`", bare(ident)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A type name.
 pub fn type_name(name: &str) -> String {
     let s = name.to_upper_camel_case();

@@ -143,7 +143,16 @@ impl<'a> Lookup<'a> {
         Self::parse_with(lookup, value, false)
     }
 
-    fn parse_with(lookup: &'a str, value: Value, last_may_be_lookup: bool) -> Result<Self> {
+    /// The field path of `lookup` and the lookup name it ends with, if it
+    /// ends with one, without reading an operand.
+    pub(crate) fn split(lookup: &'a str) -> Result<(Vec<&'a str>, Option<&'a str>)> {
+        Self::split_with(lookup, true)
+    }
+
+    fn split_with(
+        lookup: &'a str,
+        last_may_be_lookup: bool,
+    ) -> Result<(Vec<&'a str>, Option<&'a str>)> {
         let mut path = split_path(lookup)?;
         let named = match path.last() {
             Some(last) if last_may_be_lookup && path.len() > 1 && LOOKUPS.contains(last) => {
@@ -151,6 +160,11 @@ impl<'a> Lookup<'a> {
             }
             _ => None,
         };
+        Ok((path, named))
+    }
+
+    fn parse_with(lookup: &'a str, value: Value, last_may_be_lookup: bool) -> Result<Self> {
+        let (path, named) = Self::split_with(lookup, last_may_be_lookup)?;
         let op = named.unwrap_or("exact");
         let bad = |expected: &str, value: &Value| {
             Error::validation(format!(
@@ -279,6 +293,28 @@ impl<'a> Lookup<'a> {
             shape = member.shape;
         }
         let timestamp = matches!(shape.kind, Kind::Timestamp(_));
+        if matches!(shape.kind, Kind::Structure(_) | Kind::Map { .. })
+            && matches!(
+                self.matcher,
+                Matcher::Text { .. }
+                    | Matcher::Regex(_)
+                    | Matcher::Cmp { .. }
+                    | Matcher::DatePart { .. }
+            )
+        {
+            let example = match shape.kind {
+                Kind::Structure(members) => members
+                    .first()
+                    .map(|m| format!(" (`{}__{}__...`)", self.path.join("__"), m.name)),
+                _ => None,
+            }
+            .unwrap_or_default();
+            return Err(Error::validation(format!(
+                "QuerySet lookup {lookup:?}: `{}` reads a structure, which has no text, number or date of its own; \
+                 name one of its fields{example}",
+                self.named.unwrap_or("exact")
+            )));
+        }
         match &mut self.matcher {
             Matcher::Text { .. } | Matcher::Regex(_) if timestamp => {
                 return Err(Error::validation(format!(

@@ -62,7 +62,10 @@
 //! [`Error::Validation`], not a filter that matches nothing. [`QuerySet::values`],
 //! [`QuerySet::values_list`] and [`QuerySet::values_flat`] show its value as
 //! RFC 3339 text in UTC (`"2026-11-26T15:31:35Z"`, with a fraction when it
-//! has one); ordering compares the instants.
+//! has one); ordering compares the instants. A structure has no text, number
+//! or date of its own either: a text, comparison or date lookup of one
+//! (`placement__startswith`) is an [`Error::Validation`] asking for one of
+//! its fields.
 //!
 //! The QuerySets botocraft returns know their models' fields
 //! ([`QuerySet::described`]): a path naming a field the model does not have,
@@ -229,16 +232,20 @@ impl<M> QuerySet<M> {
     /// keep reading the list itself (`tags__isnull__exact` is the `isnull`
     /// tag).
     fn lookup<'l>(&self, lookup: &'l str, value: Value) -> Result<Lookup<'l>> {
-        let mut parsed = Lookup::parse(lookup, value.clone())?;
-        let mut leaf = self.check(&parsed.path, lookup, true)?;
-        if parsed
-            .named
-            .is_some_and(|name| !matches!(name, "isnull" | "has_key"))
+        // Where the path ends decides what its last segment is, so the
+        // operand is read only once that is known: `tags__date` takes any
+        // tag value, not only one that reads as a date.
+        let (path, named) = Lookup::split(lookup)?;
+        let leaf = self.check(&path, lookup, true)?;
+        let (mut parsed, leaf) = if named.is_some_and(|name| !matches!(name, "isnull" | "has_key"))
             && leaf.is_some_and(path::is_tag_list_shape)
         {
-            parsed = Lookup::parse_as_path(lookup, value)?;
-            leaf = self.check(&parsed.path, lookup, false)?;
-        }
+            let parsed = Lookup::parse_as_path(lookup, value)?;
+            let leaf = self.check(&parsed.path, lookup, false)?;
+            (parsed, leaf)
+        } else {
+            (Lookup::parse(lookup, value)?, leaf)
+        };
         parsed.fit(lookup, leaf)?;
         Ok(parsed)
     }

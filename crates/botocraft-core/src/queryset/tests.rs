@@ -1083,6 +1083,11 @@ mod described {
         },
         xml_namespace: None,
     };
+    static PLACEMENT: Shape = Shape {
+        name: "Placement",
+        kind: Kind::Structure(&[Member::new("zone", &scalars::STRING)]),
+        xml_namespace: None,
+    };
     static GROUP: Shape = Shape {
         name: "Group",
         kind: Kind::Structure(&[
@@ -1090,6 +1095,7 @@ mod described {
             Member::new("createdTime", &TIMESTAMP),
             Member::new("history", &STAMPS),
             Member::new("tags", &TAGS),
+            Member::new("placement", &PLACEMENT),
         ]),
         xml_namespace: None,
     };
@@ -1104,6 +1110,13 @@ mod described {
         history: Option<Vec<crate::DateTime>>,
         #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         tags: Option<Vec<EcsTag>>,
+        #[serde(rename = "placement", skip_serializing_if = "Option::is_none")]
+        placement: Option<Placement>,
+    }
+
+    #[derive(Serialize, Clone, Debug, PartialEq, Default)]
+    struct Placement {
+        zone: Option<String>,
     }
 
     impl Described for Group {
@@ -1122,13 +1135,24 @@ mod described {
                 group_name: Some("web".into()),
                 created_time: Some(at("2026-01-01T10:00:00Z")),
                 history: Some(vec![at("2025-12-31T23:59:59.5Z")]),
-                tags: Some(vec![ecs_tag("date", "2026-01-01"), ecs_tag("year", "2026")]),
+                tags: Some(vec![
+                    ecs_tag("date", "2026-01-01"),
+                    ecs_tag("year", "2026"),
+                    ecs_tag("in", "blue"),
+                ]),
+                placement: Some(Placement {
+                    zone: Some("us-east-1a".into()),
+                }),
             },
             Group {
                 group_name: Some("db".into()),
                 created_time: Some(at("2025-06-01T00:00:00Z")),
                 history: None,
-                tags: Some(vec![ecs_tag("date", "2025-06-01")]),
+                tags: Some(vec![
+                    ecs_tag("date", "2025-06-01"),
+                    ecs_tag("month", "june"),
+                ]),
+                placement: None,
             },
         ])
     }
@@ -1244,10 +1268,44 @@ mod described {
             .filter_by("tags__date__startswith", "2025")
             .unwrap();
         assert_eq!(group_names(&qs), ["db"]);
+        // Any tag value, not only one that reads as the lookup's operand.
+        let qs = groups().filter_by("tags__date", "soon").unwrap();
+        assert!(qs.is_empty());
+        let qs = groups().filter_by("tags__in", "blue").unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups().filter_by("tags__month", "june").unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
+        let qs = groups().exclude_by("tags__year", "next").unwrap();
+        assert_eq!(group_names(&qs), ["web", "db"]);
         // Lookups of the tag list itself keep their meaning.
         let qs = groups().filter_by("tags__has_key", "year").unwrap();
         assert_eq!(group_names(&qs), ["web"]);
         let qs = groups().filter_by("tags__isnull", false).unwrap();
         assert_eq!(group_names(&qs), ["web", "db"]);
+    }
+
+    /// A structure has no text, number or date of its own: a lookup that
+    /// needs one is an error naming a way on, not a filter matching nothing.
+    #[test]
+    fn scalar_lookups_of_a_structure_are_errors() {
+        for (path, value) in [
+            ("placement__startswith", json!("us")),
+            ("placement__regex", json!("us")),
+            ("placement__gt", json!("a")),
+            ("placement__year", json!(2026)),
+        ] {
+            let err = groups().filter_by(path, value).unwrap_err();
+            assert!(is_validation(&err), "{path}: {err}");
+            assert!(
+                err.to_string().contains("placement__zone__"),
+                "{path}: {err}"
+            );
+        }
+        let qs = groups()
+            .filter_by("placement__zone__startswith", "us-east")
+            .unwrap();
+        assert_eq!(group_names(&qs), ["web"]);
+        let qs = groups().filter_by("placement__isnull", true).unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
     }
 }

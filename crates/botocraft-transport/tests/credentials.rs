@@ -1007,25 +1007,76 @@ async fn cache_shares_one_failed_refresh() {
 
 #[tokio::test]
 async fn cache_refreshes_near_expiry() {
-    // Expiring within the 5-minute margin: every call refreshes.
+    // Two minutes to live, inside the 5-minute margin: used for half their
+    // lifetime, not refreshed on every call.
     let inner = Counting::new(Duration::from_secs(120));
     let cached = CachedProvider::new(Arc::clone(&inner));
-    assert_eq!(
-        cached.provide_credentials().await.unwrap().access_key_id,
-        "AKID1"
-    );
+    for _ in 0..3 {
+        assert_eq!(
+            cached.provide_credentials().await.unwrap().access_key_id,
+            "AKID1"
+        );
+    }
+    assert_eq!(inner.calls(), 1);
+    // Four seconds to live: stale after two, then refreshed once.
+    let inner = Counting::new(Duration::from_secs(4));
+    let cached = CachedProvider::new(Arc::clone(&inner));
+    cached.provide_credentials().await.unwrap();
+    cached.provide_credentials().await.unwrap();
+    assert_eq!(inner.calls(), 1);
+    tokio::time::sleep(Duration::from_millis(2200)).await;
     assert_eq!(
         cached.provide_credentials().await.unwrap().access_key_id,
         "AKID2"
     );
     assert_eq!(inner.calls(), 2);
-    // With a 1-minute margin the same credentials are fresh.
-    let inner = Counting::new(Duration::from_secs(120));
+    // An hour to live: the margin decides.
+    let inner = Counting::new(Duration::from_secs(3600));
     let cached = CachedProvider::new(Arc::clone(&inner)).refresh_margin(Duration::from_secs(60));
     cached.provide_credentials().await.unwrap();
     cached.provide_credentials().await.unwrap();
     assert_eq!(inner.calls(), 1);
     assert!(format!("{cached:?}").contains("CachedProvider"));
+}
+
+/// Short-lived credentials from a refresh are shared by every caller that
+/// waited for it, as long-lived ones are: one process run, not one a call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cache_shares_a_refresh_of_short_lived_credentials() {
+    let inner = Counting::new(Duration::from_secs(60));
+    let cached = Arc::new(CachedProvider::new(Arc::clone(&inner)));
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let cached = Arc::clone(&cached);
+            tokio::spawn(async move { cached.provide_credentials().await.unwrap() })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap().access_key_id, "AKID1");
+    }
+    assert_eq!(inner.calls(), 1);
+}
+
+/// Credentials handed out already expired are refused, never used to sign.
+#[tokio::test]
+async fn cache_refuses_credentials_that_have_already_expired() {
+    #[derive(Debug)]
+    struct Expired;
+    #[async_trait]
+    impl ProvideCredentials for Expired {
+        async fn provide_credentials(&self) -> Result<Credentials> {
+            Ok(Credentials::new("STALE", "S", None)
+                .with_expiry(SystemTime::now() - Duration::from_secs(60)))
+        }
+    }
+    let cached = CachedProvider::new(Expired);
+    let err = cached.provide_credentials().await.unwrap_err();
+    assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+    assert!(err.to_string().contains("already expired"), "{err}");
+    match cached.lookup_credentials().await {
+        CredentialsLookup::Failed(message) => assert!(message.contains("already expired")),
+        other => panic!("expected a failed lookup, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -1037,22 +1088,26 @@ async fn cache_keeps_valid_credentials_when_a_refresh_fails() {
         async fn provide_credentials(&self) -> Result<Credentials> {
             if self.0.fetch_add(1, Ordering::SeqCst) == 0 {
                 Ok(Credentials::new("OLD", "S", None)
-                    .with_expiry(SystemTime::now() + Duration::from_secs(120)))
+                    .with_expiry(SystemTime::now() + Duration::from_secs(4)))
             } else {
                 Err(Error::credentials("down"))
             }
         }
     }
-    let cached = CachedProvider::new(FailSecond(AtomicUsize::new(0)));
+    let failing = Arc::new(FailSecond(AtomicUsize::new(0)));
+    let cached = CachedProvider::new(Arc::clone(&failing));
     assert_eq!(
         cached.provide_credentials().await.unwrap().access_key_id,
         "OLD"
     );
-    // Stale (inside the margin) but not expired: still served.
+    // Stale (half their lifetime gone) but not expired: the failed refresh
+    // is tried, and they are still served.
+    tokio::time::sleep(Duration::from_millis(2200)).await;
     assert_eq!(
         cached.provide_credentials().await.unwrap().access_key_id,
         "OLD"
     );
+    assert_eq!(failing.0.load(Ordering::SeqCst), 2);
 }
 
 // ---------------------------------------------------------------- SSO

@@ -367,9 +367,10 @@ fn signed_with(request: &http::Request<Vec<u8>>) -> String {
 
 #[tokio::test]
 async fn a_failed_refresh_keeps_credentials_that_have_not_expired() {
-    // Inside the 5-minute refresh margin, but valid for two more minutes.
+    // Valid for four seconds: stale after two, when half their lifetime is
+    // gone, but still valid.
     let expiring = Credentials::new("AKIDEXPIRING", "S", None)
-        .with_expiry(std::time::SystemTime::now() + Duration::from_secs(120));
+        .with_expiry(std::time::SystemTime::now() + Duration::from_secs(4));
     let provider = Arc::new(FailsAfterFirst {
         calls: AtomicUsize::new(0),
         first: Some(expiring),
@@ -386,19 +387,20 @@ async fn a_failed_refresh_keeps_credentials_that_have_not_expired() {
         .build()
         .unwrap();
     session.send(call()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2200)).await;
     session.send(call()).await.unwrap();
     assert_eq!(
         session.credentials().await.unwrap().access_key_id,
         "AKIDEXPIRING"
     );
-    // Each call past the margin did try to refresh.
+    // Each call once they were stale did try to refresh.
     assert_eq!(provider.calls.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]
 async fn a_failed_refresh_of_expired_credentials_fails_the_call() {
     let expired = Credentials::new("AKIDEXPIRED", "S", None)
-        .with_expiry(std::time::SystemTime::now() - Duration::from_secs(1));
+        .with_expiry(std::time::SystemTime::now() + Duration::from_secs(2));
     let provider = Arc::new(FailsAfterFirst {
         calls: AtomicUsize::new(0),
         first: Some(expired),
@@ -414,6 +416,7 @@ async fn a_failed_refresh_of_expired_credentials_fails_the_call() {
         .build()
         .unwrap();
     session.send(call()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2200)).await;
     let err = session.send(call()).await.unwrap_err();
     assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
     assert!(

@@ -13,12 +13,17 @@ use super::{Credentials, CredentialsLookup, ProvideCredentials};
 /// Caches another provider's credentials.
 ///
 /// Cached credentials are returned until `refresh_margin` (default 5
-/// minutes) before their expiry; credentials without an expiry are kept
-/// forever. Refreshes are single-flight: however many callers find the cache
-/// stale at once, one of them calls the inner provider and the others wait
-/// for and share its result (including its failure). When a refresh fails
-/// but the cached credentials have not actually expired yet, they are still
-/// returned.
+/// minutes) before their expiry, or until half their lifetime is left when
+/// they were handed out with less than twice the margin to live (a
+/// credential process or an SSO session near its end: refreshing those on
+/// every call would start a process or make a request per API call);
+/// credentials without an expiry are kept forever. Refreshes are
+/// single-flight: however many callers find the cache stale at once, one of
+/// them calls the inner provider and the others wait for and share its
+/// result, success or failure. When a refresh fails but the cached
+/// credentials have not actually expired yet, they are still returned.
+/// Credentials a provider hands out already expired are an
+/// [`Error::Credentials`], never used to sign.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -32,13 +37,34 @@ use super::{Credentials, CredentialsLookup, ProvideCredentials};
 pub struct CachedProvider {
     inner: Arc<dyn ProvideCredentials>,
     margin: Duration,
-    cached: RwLock<Option<Credentials>>,
+    cached: RwLock<Option<Cached>>,
     /// Held while refreshing; guards nothing else.
     refresh: tokio::sync::Mutex<()>,
     /// Bumped after every refresh attempt.
     generation: AtomicU64,
     /// The error of the latest refresh, for callers that waited on it.
     last_error: RwLock<Option<String>>,
+}
+
+/// Credentials and when to refresh them.
+#[derive(Clone)]
+struct Cached {
+    credentials: Credentials,
+    /// `None`: they never expire.
+    refresh_at: Option<SystemTime>,
+}
+
+impl Cached {
+    fn new(credentials: Credentials, now: SystemTime, margin: Duration) -> Cached {
+        let refresh_at = credentials.expiry.map(|expiry| {
+            let lifetime = expiry.duration_since(now).unwrap_or(Duration::ZERO);
+            expiry - margin.min(lifetime / 2)
+        });
+        Cached {
+            credentials,
+            refresh_at,
+        }
+    }
 }
 
 impl fmt::Debug for CachedProvider {
@@ -74,7 +100,7 @@ impl CachedProvider {
         *self.cached.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    fn cached(&self) -> Option<Credentials> {
+    fn cached(&self) -> Option<Cached> {
         self.cached
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -82,14 +108,35 @@ impl CachedProvider {
     }
 
     fn fresh(&self) -> Option<Credentials> {
+        let now = SystemTime::now();
         self.cached()
-            .filter(|c| !c.expires_within(SystemTime::now(), self.margin))
+            .filter(|c| c.refresh_at.is_none_or(|at| now < at))
+            .map(|c| c.credentials)
     }
 
     /// Cached credentials that are stale but not yet expired.
     fn still_valid(&self) -> Option<Credentials> {
         self.cached()
+            .map(|c| c.credentials)
             .filter(|c| !c.expires_within(SystemTime::now(), Duration::ZERO))
+    }
+
+    /// Caches what a provider handed out, refusing credentials that have
+    /// already expired.
+    fn store(&self, credentials: &Credentials) -> Result<()> {
+        let now = SystemTime::now();
+        if let Some(expiry) = credentials.expiry.filter(|&expiry| expiry <= now) {
+            return Err(Error::credentials(format!(
+                "the credentials provider returned credentials that had already expired (at {}); \
+                 refresh them at their source (the credential process, `aws sso login`, ...)",
+                time::OffsetDateTime::from(expiry)
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_else(|_| "an earlier time".into())
+            )));
+        }
+        *self.cached.write().unwrap_or_else(|e| e.into_inner()) =
+            Some(Cached::new(credentials.clone(), now, self.margin));
+        Ok(())
     }
 
     async fn get(&self) -> Result<Credentials> {
@@ -102,24 +149,28 @@ impl CachedProvider {
             return Ok(c);
         }
         if self.generation.load(Ordering::Acquire) != seen {
-            // Another caller refreshed while we waited, and failed: share
-            // its outcome instead of calling the provider again.
+            // Another caller refreshed while we waited: share its outcome
+            // instead of calling the provider again.
             let error = self
                 .last_error
                 .read()
                 .unwrap_or_else(|e| e.into_inner())
                 .clone();
-            if let Some(message) = error {
-                return match self.still_valid() {
-                    Some(c) => Ok(c),
-                    None => Err(Error::credentials(message)),
-                };
-            }
+            return match (self.still_valid(), error) {
+                (Some(c), _) => Ok(c),
+                (None, Some(message)) => Err(Error::credentials(message)),
+                (None, None) => Err(Error::credentials(
+                    "the credentials refreshed for this call expired before it could use them",
+                )),
+            };
         }
-        let result = self.inner.provide_credentials().await;
+        let result = self
+            .inner
+            .provide_credentials()
+            .await
+            .and_then(|c| self.store(&c).map(|()| c));
         match &result {
-            Ok(c) => {
-                *self.cached.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+            Ok(_) => {
                 *self.last_error.write().unwrap_or_else(|e| e.into_inner()) = None;
             }
             Err(e) => {
@@ -160,9 +211,14 @@ impl ProvideCredentials for CachedProvider {
         if let Some(c) = self.fresh() {
             return CredentialsLookup::Found(c);
         }
-        let lookup = self.inner.lookup_credentials().await;
+        let mut lookup = self.inner.lookup_credentials().await;
         if let CredentialsLookup::Found(c) = &lookup {
-            *self.cached.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+            if let Err(e) = self.store(c) {
+                lookup = CredentialsLookup::Failed(match e {
+                    Error::Credentials { message } => message,
+                    other => other.to_string(),
+                });
+            }
         }
         self.generation.fetch_add(1, Ordering::AcqRel);
         lookup

@@ -681,6 +681,48 @@ async fn service_list_without_a_cluster_needs_the_default_cluster() {
     );
 }
 
+/// A create or a run that names a missing cluster is the service's error,
+/// never `NotFound` of the service or task being made.
+#[tokio::test]
+async fn creates_in_a_missing_cluster_keep_the_service_error() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    register_web(&moto, "web").await;
+    let expect_cluster_error = |err: Error, operation: &str| {
+        assert!(!err.is_not_found(), "{operation}: {err}");
+        match &err {
+            Error::Service {
+                operation: op,
+                code,
+                ..
+            } => {
+                assert_eq!(op, operation);
+                assert_eq!(code, "ClusterNotFoundException");
+            }
+            other => panic!("{operation}: expected the service error, got {other:?}"),
+        }
+    };
+    let err = Task::objects()
+        .using(&moto.session)
+        .run("web")
+        .cluster("nope")
+        .await
+        .expect_err("no such cluster");
+    expect_cluster_error(err, "RunTask");
+    let mut svc = bound(web_service("api", "nope", 0), &moto.session);
+    let err = svc.save().await.expect_err("no such cluster");
+    expect_cluster_error(err, "CreateService");
+    // Asking about the service itself is still NotFound.
+    let err = Service::objects()
+        .using(&moto.session)
+        .get("api")
+        .cluster("nope")
+        .await
+        .expect_err("no such cluster");
+    assert!(err.is_not_found(), "{err}");
+}
+
 #[tokio::test]
 async fn service_tags_edit_and_save() {
     let Some(moto) = botocraft_tests::moto() else {

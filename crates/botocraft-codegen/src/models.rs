@@ -2674,9 +2674,15 @@ impl<'a> Emitter<'a> {
             .as_ref()
             .map(|s| self.types.names[s].clone())
             .unwrap_or_else(|| "botocraft_core::schema::Empty".into());
-        // Only a call about one resource says the resource is missing.
-        let not_found_codes: Vec<String> =
-            model.not_found.iter().map(|c| format!("{c:?}")).collect();
+        // Only a call about one existing resource says the resource is
+        // missing: what a create or a run cannot find is something else it
+        // was given (a service's cluster), and stays the service's error.
+        let creates = m.name == "create" || m.def.count.is_some();
+        let not_found_codes: Vec<String> = if creates {
+            Vec::new()
+        } else {
+            model.not_found.iter().map(|c| format!("{c:?}")).collect()
+        };
         // A paginated listing of models is built as a stream of pages:
         // `pages()`/`stream()` hand it out, `send()` collects it.
         let streamed = matches!(m.returns, Returns::Models) && m.def.paginate;
@@ -2856,11 +2862,15 @@ impl<'a> Emitter<'a> {
             "call::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, {}, &input).await",
             self.wrapper(op)
         );
-        let mapped = format!(
-            ".map_err(|e| error::map_not_found(e{redact}, &[{}], {:?}, &key))?",
-            not_found_codes.join(", "),
-            m.model_name
-        );
+        let mapped = if not_found_codes.is_empty() {
+            "?".to_string()
+        } else {
+            format!(
+                ".map_err(|e| error::map_not_found(e{redact}, &[{}], {:?}, &key))?",
+                not_found_codes.join(", "),
+                m.model_name
+            )
+        };
         let absent = !m.def.absent.is_empty();
         if absent && (m.def.paginate || !matches!(m.returns, Returns::Value | Returns::Output)) {
             return Err(format!(

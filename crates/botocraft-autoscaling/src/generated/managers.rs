@@ -1165,18 +1165,7 @@ impl AutoScalingGroupCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &[
-                    "ValidationError:AutoScalingGroup name not found",
-                    "ValidationError:AutoScalingGroup not found",
-                ],
-                "AutoScalingGroup",
-                &key,
-            )
-        })?;
+        .await?;
         Ok(())
     }
 }
@@ -3202,15 +3191,7 @@ impl LaunchConfigurationCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &["ValidationError:Launch configuration name not found"],
-                "LaunchConfiguration",
-                &key,
-            )
-        })?;
+        .await?;
         Ok(())
     }
 }

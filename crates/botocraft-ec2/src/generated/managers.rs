@@ -785,9 +785,7 @@ impl VpcCreate {
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
-            call::<_, CreateVpcResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
+            call::<_, CreateVpcResult>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
         #[allow(unused_mut)]
         let mut item = out.vpc.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "Vpc", 1, Vec::new())
@@ -2001,10 +1999,7 @@ impl SubnetCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateSubnetResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key)
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.subnet.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "Subnet", 1, Vec::new())
@@ -2997,8 +2992,7 @@ impl SecurityGroupCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
+        .await?;
         let id = out
             .group_id
             .clone()
@@ -4891,11 +4885,8 @@ impl InstanceCreate {
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
-        let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| {
-                error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
-            })?;
+        let mut out =
+            call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
         #[allow(unused_mut)]
         let mut item = out
             .instances
@@ -7726,15 +7717,7 @@ impl AmiCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e,
-                        &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
-                        "Ami",
-                        &key,
-                    )
-                })?;
+                .await?;
         let id = out
             .image_id
             .clone()
@@ -9082,15 +9065,7 @@ impl InternetGatewayCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &["InvalidInternetGatewayID.NotFound"],
-                "InternetGateway",
-                &key,
-            )
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.internet_gateway.take().ok_or_else(|| {
             error::fewer_than_asked(
@@ -10100,10 +10075,7 @@ impl RouteTableCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateRouteTableResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.route_table.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "RouteTable", 1, Vec::new())
@@ -11509,10 +11481,7 @@ impl NatGatewayCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateNatGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key)
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.nat_gateway.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "NatGateway", 1, Vec::new())
@@ -12441,15 +12410,7 @@ impl AddressCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, AllocateAddressResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e,
-                        &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"],
-                        "Address",
-                        &key,
-                    )
-                })?;
+                .await?;
         let id = out.allocation_id.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no AllocationId")
         })?;
@@ -13592,9 +13553,8 @@ impl VolumeCreate {
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
-        let mut out = call::<_, Volume>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key))?;
+        let mut out =
+            call::<_, Volume>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
         let id = out
             .volume_id
             .clone()
@@ -14771,11 +14731,8 @@ impl SnapshotCreate {
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
-        let mut out = call::<_, Snapshot>(&*session, &super::SERVICE, OPERATION, None, &input)
-            .await
-            .map_err(|e| {
-                error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
-            })?;
+        let mut out =
+            call::<_, Snapshot>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
         let id = out.snapshot_id.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no SnapshotId")
         })?;
@@ -16337,16 +16294,7 @@ impl KeyPairCreate {
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
-            call::<_, CreatedKeyPair>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e.without_snippet(),
-                        &["InvalidKeyPair.NotFound"],
-                        "KeyPair",
-                        &key,
-                    )
-                })?;
+            call::<_, CreatedKeyPair>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
         Ok(out)
     }
 }
@@ -17513,18 +17461,7 @@ impl LaunchTemplateCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &[
-                    "InvalidLaunchTemplateId.NotFound",
-                    "InvalidLaunchTemplateName.NotFoundException",
-                ],
-                "LaunchTemplate",
-                &key,
-            )
-        })?;
+        .await?;
         if let Some(w) = out.warning.as_ref() {
             error::accepted_with_warning(super::SERVICE.name, OPERATION, &key, w);
         }
@@ -18317,19 +18254,7 @@ impl LaunchTemplateVersionCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e.without_snippet(),
-                &[
-                    "InvalidLaunchTemplateId.VersionNotFound",
-                    "InvalidLaunchTemplateId.NotFound",
-                    "InvalidLaunchTemplateName.NotFoundException",
-                ],
-                "LaunchTemplateVersion",
-                &key,
-            )
-        })?;
+        .await?;
         if let Some(w) = out.warning.as_ref() {
             error::accepted_with_warning(super::SERVICE.name, OPERATION, &key, w);
         }
@@ -19463,15 +19388,7 @@ impl NetworkInterfaceCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &["InvalidNetworkInterfaceID.NotFound"],
-                "NetworkInterface",
-                &key,
-            )
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.network_interface.take().ok_or_else(|| {
             error::fewer_than_asked(
@@ -20544,8 +20461,7 @@ impl InstanceTypeInfoGet {
             None,
             &input,
         )
-        .await
-        .map_err(|e| error::map_not_found(e, &[], "InstanceTypeInfo", &key))?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out
             .instance_types
@@ -21682,10 +21598,7 @@ impl NetworkAclCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateNetworkAclResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.network_acl.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "NetworkAcl", 1, Vec::new())
@@ -22842,15 +22755,7 @@ impl PlacementGroupCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &["InvalidPlacementGroup.Unknown"],
-                "PlacementGroup",
-                &key,
-            )
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.placement_group.take().ok_or_else(|| {
             error::fewer_than_asked(
@@ -23633,10 +23538,7 @@ impl DhcpOptionsCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateDhcpOptionsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["InvalidDhcpOptionID.NotFound"], "DhcpOptions", &key)
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.dhcp_options.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "DhcpOptions", 1, Vec::new())
@@ -24484,15 +24386,7 @@ impl CustomerGatewayCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &["InvalidCustomerGatewayID.NotFound"],
-                "CustomerGateway",
-                &key,
-            )
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.customer_gateway.take().ok_or_else(|| {
             error::fewer_than_asked(
@@ -25230,10 +25124,7 @@ impl VpnGatewayCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateVpnGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.vpn_gateway.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "VpnGateway", 1, Vec::new())
@@ -26272,18 +26163,7 @@ impl VpcPeeringConnectionCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &[
-                    "InvalidVpcPeeringConnectionID.NotFound",
-                    "InvalidVpcPeeringConnectionId.NotFound",
-                ],
-                "VpcPeeringConnection",
-                &key,
-            )
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.vpc_peering_connection.take().ok_or_else(|| {
             error::fewer_than_asked(
@@ -27493,10 +27373,7 @@ impl VpcEndpointCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateVpcEndpointResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.vpc_endpoint.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "VpcEndpoint", 1, Vec::new())
@@ -28455,15 +28332,7 @@ impl VpnConnectionCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e.without_snippet(),
-                &["InvalidVpnConnectionID.NotFound"],
-                "VpnConnection",
-                &key,
-            )
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.vpn_connection.take().ok_or_else(|| {
             error::fewer_than_asked(
@@ -29364,10 +29233,7 @@ impl FlowLogCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateFlowLogsResult>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["InvalidFlowLogId.NotFound"], "FlowLog", &key)
-                })?;
+                .await?;
         Ok(out)
     }
 }

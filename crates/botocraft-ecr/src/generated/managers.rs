@@ -776,10 +776,7 @@ impl RepositoryCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.repository.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "Repository", 1, Vec::new())

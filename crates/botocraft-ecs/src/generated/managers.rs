@@ -744,10 +744,7 @@ impl ClusterCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateClusterResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(e, &["ClusterNotFoundException"], "Cluster", &key)
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.cluster.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "Cluster", 1, Vec::new())
@@ -1895,15 +1892,7 @@ impl TaskDefinitionCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e.without_snippet(),
-                &["ClientException:Unable to describe task definition"],
-                "TaskDefinition",
-                &key,
-            )
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.task_definition.take().ok_or_else(|| {
             error::fewer_than_asked(
@@ -3623,15 +3612,7 @@ impl ServiceCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateServiceResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e,
-                        &["ServiceNotFoundException", "ClusterNotFoundException"],
-                        "Service",
-                        &key,
-                    )
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "Service", 1, Vec::new())
@@ -5100,16 +5081,7 @@ impl TaskCreate {
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
-            call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e.without_snippet(),
-                        &["ClusterNotFoundException"],
-                        "Task",
-                        &key,
-                    )
-                })?;
+            call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
         if let Some(e) = error::partial_failure(
             super::SERVICE.name,
             OPERATION,
@@ -5323,16 +5295,7 @@ impl TaskRun {
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
-            call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e.without_snippet(),
-                        &["ClusterNotFoundException"],
-                        "Task",
-                        &key,
-                    )
-                })?;
+            call::<_, RunTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
         if let Some(e) = error::partial_failure(
             super::SERVICE.name,
             OPERATION,
@@ -6851,8 +6814,7 @@ impl CapacityProviderGet {
             None,
             &input,
         )
-        .await
-        .map_err(|e| error::map_not_found(e, &[], "CapacityProvider", &key))?;
+        .await?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -6988,8 +6950,7 @@ impl CapacityProviderGetMany {
                 None,
                 &input,
             )
-            .await
-            .map_err(|e| error::map_not_found(e, &[], "CapacityProvider", &key))?;
+            .await?;
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,
@@ -7275,8 +7236,7 @@ impl CapacityProviderCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| error::map_not_found(e, &[], "CapacityProvider", &key))?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.capacity_provider.take().ok_or_else(|| {
             error::fewer_than_asked(
@@ -7401,8 +7361,7 @@ impl CapacityProviderUpdate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| error::map_not_found(e, &[], "CapacityProvider", &key))?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out
             .capacity_provider
@@ -7497,8 +7456,7 @@ impl CapacityProviderDelete {
             None,
             &input,
         )
-        .await
-        .map_err(|e| error::map_not_found(e, &[], "CapacityProvider", &key))?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out
             .capacity_provider
@@ -8267,19 +8225,7 @@ impl TaskSetCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateTaskSetResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e,
-                        &[
-                            "TaskSetNotFoundException",
-                            "ServiceNotFoundException",
-                            "ClusterNotFoundException",
-                        ],
-                        "TaskSet",
-                        &key,
-                    )
-                })?;
+                .await?;
         #[allow(unused_mut)]
         let mut item = out.task_set.take().ok_or_else(|| {
             error::fewer_than_asked(super::SERVICE.name, OPERATION, "TaskSet", 1, Vec::new())
@@ -9903,15 +9849,7 @@ impl DaemonCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreateDaemonResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
-                .await
-                .map_err(|e| {
-                    error::map_not_found(
-                        e,
-                        &["DaemonNotFoundException", "ClusterNotFoundException"],
-                        "Daemon",
-                        &key,
-                    )
-                })?;
+                .await?;
         let id = out.daemon_arn.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no daemonArn")
         })?;
@@ -10635,15 +10573,7 @@ impl DaemonTaskDefinitionCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &["ClientException:Unable to describe"],
-                "DaemonTaskDefinition",
-                &key,
-            )
-        })?;
+        .await?;
         let id = out.daemon_task_definition_arn.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no daemonTaskDefinitionArn")
         })?;
@@ -11746,19 +11676,7 @@ impl ExpressGatewayServiceCreate {
             None,
             &input,
         )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e.without_snippet(),
-                &[
-                    "ResourceNotFoundException",
-                    "ServiceNotFoundException",
-                    "ClusterNotFoundException",
-                ],
-                "ExpressGatewayService",
-                &key,
-            )
-        })?;
+        .await?;
         #[allow(unused_mut)]
         let mut item = out.service.take().ok_or_else(|| {
             error::fewer_than_asked(

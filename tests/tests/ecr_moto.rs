@@ -110,6 +110,25 @@ async fn repository_lifecycle_with_tags_and_settings() {
     let mut names: Vec<_> = all.iter().filter_map(|r| r.name()).collect();
     names.sort_unstable();
     assert_eq!(names, ["api", "web"]);
+    // Filtering by tag reads the loaded tags; a plain listing's are unknown,
+    // which is an error rather than "no repository has that tag".
+    let owned = all
+        .filter_by("tags__has_key", "owner")
+        .expect("tags loaded");
+    let owned: Vec<_> = owned.iter().filter_map(|r| r.name()).collect();
+    assert_eq!(owned, ["web"]);
+    let err = Repository::objects()
+        .using(&moto.session)
+        .list()
+        .await
+        .expect("list")
+        .filter_by("tags__has_key", "owner")
+        .expect_err("tags not loaded");
+    assert!(
+        matches!(err, botocraft::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("with_tags"), "{err}");
 
     // edit tags and mutability, save (update by origin)
     {

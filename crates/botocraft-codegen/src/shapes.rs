@@ -190,9 +190,22 @@ impl<'a> Types<'a> {
                 "structure" if !shape.document => self.emit_struct(&mut out, shape_name, shape),
                 _ => continue,
             }
+            let tags_unknown = self
+                .defs
+                .models
+                .iter()
+                .find(|(_, m)| &m.shape == shape_name && m.separate_tags)
+                .and_then(|(_, m)| m.tags.as_deref())
+                .map(|tags| {
+                    format!(
+                        "\n\n    fn tags_unknown(&self) -> bool {{\n        self.{}.is_none()\n    }}",
+                        names::field(tags)
+                    )
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "impl Described for {} {{\n    fn shape() -> &'static Shape {{\n        &schema::{shape_name}\n    }}\n}}\n",
+                "impl Described for {} {{\n    fn shape() -> &'static Shape {{\n        &schema::{shape_name}\n    }}{tags_unknown}\n}}\n",
                 self.names[shape_name]
             );
         }

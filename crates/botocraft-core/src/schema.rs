@@ -146,6 +146,14 @@ impl Shape {
 pub trait Described {
     /// The type's shape.
     fn shape() -> &'static Shape;
+
+    /// True when the model's tags are not known: a model whose listing
+    /// leaves them out (an ECR repository's, until `load_tags()` or the
+    /// listing's `.with_tags()`) holds `None` for "not loaded", not for
+    /// "no tags", and a QuerySet refuses to filter such models by tag.
+    fn tags_unknown(&self) -> bool {
+        false
+    }
 }
 
 /// Descriptors of the model's scalar shapes, shared by generated code.

@@ -158,6 +158,8 @@ pub struct QuerySet<M> {
     items: Vec<M>,
     /// The models' fields, when known, for checking string paths.
     shape: Option<&'static Shape>,
+    /// Whether a model's tags are unknown, when the model says.
+    tags_unknown: Option<fn(&M) -> bool>,
 }
 
 impl<M: fmt::Debug> fmt::Debug for QuerySet<M> {
@@ -184,7 +186,11 @@ fn to_json<M: Serialize>(item: &M) -> Result<Value> {
 impl<M> QuerySet<M> {
     /// A QuerySet over `items`.
     pub fn new(items: Vec<M>) -> Self {
-        QuerySet { items, shape: None }
+        QuerySet {
+            items,
+            shape: None,
+            tags_unknown: None,
+        }
     }
 
     /// A QuerySet over `items` whose string paths ([`QuerySet::filter_by`],
@@ -198,6 +204,7 @@ impl<M> QuerySet<M> {
         QuerySet {
             items,
             shape: Some(M::shape()),
+            tags_unknown: Some(M::tags_unknown),
         }
     }
 
@@ -206,6 +213,7 @@ impl<M> QuerySet<M> {
         QuerySet {
             items,
             shape: self.shape,
+            tags_unknown: self.tags_unknown,
         }
     }
 
@@ -247,7 +255,34 @@ impl<M> QuerySet<M> {
             (Lookup::parse(lookup, value)?, leaf)
         };
         parsed.fit(lookup, leaf)?;
+        self.refuse_unknown_tags(lookup, &parsed.path)?;
         Ok(parsed)
+    }
+
+    /// A lookup through the tag list of models whose tags were not loaded
+    /// would read "not loaded" as "no tags": an error instead.
+    fn refuse_unknown_tags(&self, lookup: &str, path: &[&str]) -> Result<()> {
+        let Some(tags_unknown) = self.tags_unknown else {
+            return Ok(());
+        };
+        let through_tags = match path.first() {
+            Some(first) => self
+                .check(std::slice::from_ref(first), lookup, false)?
+                .is_some_and(path::is_tag_list_shape),
+            None => false,
+        };
+        if !through_tags {
+            return Ok(());
+        }
+        let unknown = self.items.iter().filter(|item| tags_unknown(item)).count();
+        if unknown == 0 {
+            return Ok(());
+        }
+        Err(Error::validation(format!(
+            "QuerySet lookup {lookup:?}: the tags of {unknown} of these {} models were not loaded \
+             (`tags` is None: unknown, not empty); list them with `.with_tags()`, or call `load_tags()`, first",
+            self.items.len()
+        )))
     }
 
     /// The segments of a field path (no lookup), checked.
@@ -424,14 +459,18 @@ impl<M: Serialize> QuerySet<M> {
     }
 
     fn retain_lookup(self, lookup: &Lookup<'_>, keep_matching: bool) -> Result<Self> {
-        let shape = self.shape;
+        let (shape, tags_unknown) = (self.shape, self.tags_unknown);
         let mut kept = Vec::with_capacity(self.items.len());
         for item in self.items {
             if lookup.matches(&to_json(&item)?) == keep_matching {
                 kept.push(item);
             }
         }
-        Ok(QuerySet { items: kept, shape })
+        Ok(QuerySet {
+            items: kept,
+            shape,
+            tags_unknown,
+        })
     }
 
     /// Sorts by the value at a field path; a leading `-` sorts descending.
@@ -467,7 +506,7 @@ impl<M: Serialize> QuerySet<M> {
                 Ok((desc, self.segments(rest)?))
             })
             .collect::<Result<Vec<_>>>()?;
-        let shape = self.shape;
+        let (shape, tags_unknown) = (self.shape, self.tags_unknown);
         let mut keyed = self
             .items
             .into_iter()
@@ -497,6 +536,7 @@ impl<M: Serialize> QuerySet<M> {
         Ok(QuerySet {
             items: keyed.into_iter().map(|(_, item)| item).collect(),
             shape,
+            tags_unknown,
         })
     }
 
@@ -733,5 +773,6 @@ impl<M> AddAssign for QuerySet<M> {
     fn add_assign(&mut self, other: QuerySet<M>) {
         self.items.extend(other.items);
         self.shape = self.shape.or(other.shape);
+        self.tags_unknown = self.tags_unknown.or(other.tags_unknown);
     }
 }

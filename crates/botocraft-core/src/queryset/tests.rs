@@ -1308,4 +1308,70 @@ mod described {
         let qs = groups().filter_by("placement__isnull", true).unwrap();
         assert_eq!(group_names(&qs), ["db"]);
     }
+
+    static REPO: Shape = Shape {
+        name: "Repo",
+        kind: Kind::Structure(&[
+            Member::new("name", &scalars::STRING),
+            Member::new("tags", &TAGS),
+        ]),
+        xml_namespace: None,
+    };
+
+    /// A model whose listing leaves its tags out: `None` is "not loaded".
+    #[derive(Serialize, Clone, Debug, PartialEq, Default)]
+    struct Repo {
+        name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tags: Option<Vec<EcsTag>>,
+    }
+
+    impl Described for Repo {
+        fn shape() -> &'static Shape {
+            &REPO
+        }
+        fn tags_unknown(&self) -> bool {
+            self.tags.is_none()
+        }
+    }
+
+    fn repo(name: &str, tags: Option<Vec<EcsTag>>) -> Repo {
+        Repo {
+            name: Some(name.into()),
+            tags,
+        }
+    }
+
+    /// Filtering by tag models whose tags were not loaded is an error, not
+    /// a filter that reads "not loaded" as "no tags".
+    #[test]
+    fn tag_lookups_refuse_models_whose_tags_were_not_loaded() {
+        let listed = QuerySet::described(vec![
+            repo("a", Some(vec![ecs_tag("even", "yes")])),
+            repo("b", None),
+            repo("c", Some(Vec::new())),
+        ]);
+        for (lookup, value) in [
+            ("tags__even", json!("yes")),
+            ("tags__isnull", json!(true)),
+            ("tags__has_key", json!("even")),
+            ("tags__even__startswith", json!("y")),
+        ] {
+            let err = listed.clone().filter_by(lookup, value.clone()).unwrap_err();
+            assert!(is_validation(&err), "{lookup}: {err}");
+            assert!(err.to_string().contains("1 of these 3"), "{lookup}: {err}");
+            assert!(err.to_string().contains("with_tags"), "{lookup}: {err}");
+            let err = listed.clone().exclude_by(lookup, value).unwrap_err();
+            assert!(is_validation(&err), "{lookup}: {err}");
+        }
+        // Other fields filter as ever; so do tags once every model's are known.
+        let qs = listed.clone().filter_by("name", "b").unwrap();
+        assert_eq!(qs.len(), 1);
+        let loaded = listed.filter(|r| r.tags.is_some());
+        let qs = loaded.filter_by("tags__even", "yes").unwrap();
+        assert_eq!(qs.len(), 1);
+        // A plain QuerySet knows nothing of the model and reads paths as they are.
+        let plain = QuerySet::new(vec![repo("b", None)]);
+        assert!(plain.filter_by("tags__even", "yes").unwrap().is_empty());
+    }
 }

@@ -115,6 +115,10 @@ impl Described for Repository {
     fn shape() -> &'static Shape {
         &schema::Repository
     }
+
+    fn tags_unknown(&self) -> bool {
+        self.tags.is_none()
+    }
 }
 
 botocraft_core::open_enum! {

@@ -86,6 +86,24 @@ pub enum Error {
         /// waiter's `failure` acceptor).
         status: u16,
     },
+    /// A waiter reached one of its failure states: what it waited for will
+    /// not happen (an instance waited on to run was terminated). The polls
+    /// succeeded, or failed with `error`, which a failure acceptor matched:
+    /// this is no error of the AWS call. (A poll finding that the resource
+    /// does not exist is [`Error::NotFound`] instead.)
+    #[error("{service} waiter on {operation} reached a failure state: {message}")]
+    WaiterFailed {
+        /// Service name, e.g. `ec2`.
+        service: &'static str,
+        /// The operation the waiter polls, e.g. `DescribeInstances`.
+        operation: String,
+        /// The acceptor that matched and what it matched
+        /// (`Reservations[].Instances[].State.Name == terminated (pathAny)`).
+        message: String,
+        /// The poll's own error, when the matching acceptor matched an error.
+        #[source]
+        error: Option<Box<Error>>,
+    },
     /// The request could not be sent or the response not read.
     #[error("transport error calling {operation}: {message}")]
     Transport {
@@ -384,15 +402,17 @@ impl Error {
             Error::Service { code, .. } => Some(code),
             Error::NotFound { code, .. } => code.as_deref(),
             Error::Partial { failures, .. } => failures.first().and_then(Error::code),
+            Error::WaiterFailed { error, .. } => error.as_deref().and_then(Error::code),
             _ => None,
         }
     }
 
     /// The service's error message, if any (for [`Error::Partial`], the
-    /// first failure's, as with [`code`](Self::code)).
+    /// first failure's, as with [`code`](Self::code); for
+    /// [`Error::WaiterFailed`], what its failure acceptor matched).
     pub fn message(&self) -> Option<&str> {
         match self {
-            Error::Service { message, .. } => Some(message),
+            Error::Service { message, .. } | Error::WaiterFailed { message, .. } => Some(message),
             Error::NotFound { message, .. } => message.as_deref(),
             Error::Partial { failures, .. } => failures.first().and_then(Error::message),
             _ => None,
@@ -407,6 +427,7 @@ impl Error {
             | Error::NotFound { request_id, .. }
             | Error::Deserialize { request_id, .. } => request_id.as_deref(),
             Error::Partial { failures, .. } => failures.first().and_then(Error::request_id),
+            Error::WaiterFailed { error, .. } => error.as_deref().and_then(Error::request_id),
             _ => None,
         }
     }

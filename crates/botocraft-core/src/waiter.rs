@@ -5,8 +5,8 @@
 //!
 //! 1. poll the operation;
 //! 2. test every acceptor in order; the first one that matches decides:
-//!    `success` ends the wait with the polled output, `failure` ends it with a
-//!    `WaiterFailure` [`Error::Service`], `retry` polls
+//!    `success` ends the wait with the polled output, `failure` ends it with
+//!    [`Error::WaiterFailed`], `retry` polls
 //!    again after the delay;
 //! 3. when nothing matches, a failed poll ends the wait with its error and a
 //!    successful poll is retried;
@@ -332,7 +332,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
 
     /// Names what is waited for, so that a `failure` acceptor matching
     /// `"MISSING"` (ECS's `failures[].reason`) ends the wait with an
-    /// [`Error::NotFound`] for it rather than a `WaiterFailure`. Generated
+    /// [`Error::NotFound`] for it rather than [`Error::WaiterFailed`]. Generated
     /// `wait_until_*` methods set it.
     pub fn about(
         mut self,
@@ -357,8 +357,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     ///
     /// * [`Error::Validation`] when an acceptor is
     ///   malformed (bad expression, unknown matcher or state, bad `expected`);
-    /// * [`Error::Service`] with code `WaiterFailure`
-    ///   when a `failure` acceptor matched;
+    /// * [`Error::WaiterFailed`] when a `failure` acceptor matched;
     /// * the poll's own error when a poll failed and no acceptor matched it;
     /// * [`Error::Timeout`] when the attempts or the
     ///   `max_wait` ran out.
@@ -382,7 +381,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// .send()
     /// .await
     /// .unwrap_err();
-    /// assert_eq!(err.code(), Some("WaiterFailure"));
+    /// assert!(matches!(err, botocraft_core::Error::WaiterFailed { .. }), "{err}");
     /// # }
     /// ```
     pub async fn send(self) -> Result<O>
@@ -479,13 +478,11 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                             message: Some(format!("waiting on {operation}: {message}")),
                             request_id: None,
                         },
-                        _ => Error::Service {
+                        _ => Error::WaiterFailed {
                             service: subject.map_or("waiter", |(service, ..)| service),
                             operation: operation.to_string(),
-                            code: "WaiterFailure".to_string(),
                             message,
-                            request_id: None,
-                            status: 0,
+                            error: result.err().map(Box::new),
                         },
                     });
                 }
@@ -1589,22 +1586,19 @@ mod tests {
         );
         let err = waiter.await.unwrap_err();
         match &err {
-            Error::Service {
+            Error::WaiterFailed {
                 service,
                 operation,
-                code,
                 message,
-                status,
-                ..
+                error,
             } => {
                 assert_eq!(*service, "waiter");
                 assert_eq!(operation, "DescribeServices");
-                assert_eq!(code, "WaiterFailure");
                 assert!(
                     message.contains("failures[].reason == MISSING"),
                     "{message}"
                 );
-                assert_eq!(*status, 0);
+                assert!(error.is_none());
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -1647,8 +1641,10 @@ mod tests {
         // Error matched by a failure acceptor.
         let (waiter, _) = scripted(ACCEPTORS, 5, vec![Err(service_error("AccessDenied", 403))]);
         let err = waiter.await.unwrap_err();
-        assert_eq!(err.code(), Some("WaiterFailure"));
+        assert!(matches!(err, Error::WaiterFailed { .. }), "{err:?}");
         assert!(err.message().unwrap().contains("AccessDenied"));
+        // The poll's error is kept, with its code and request id.
+        assert_eq!(err.code(), Some("AccessDenied"));
         // Unmatched error is returned as-is after one poll.
         let (waiter, count) = scripted(ACCEPTORS, 5, vec![Err(service_error("Boom", 500))]);
         assert_eq!(waiter.await.unwrap_err().code(), Some("Boom"));
@@ -1738,16 +1734,18 @@ mod tests {
             request_id: None,
         };
         // A failure acceptor matching a poll that found no such resource
-        // ends the wait with that NotFound, not a WaiterFailure.
+        // ends the wait with that NotFound, not a WaiterFailed.
         let (waiter, _) = scripted(NOT_FOUND, 5, vec![Err(not_found)]);
         let err = waiter.await.unwrap_err();
         assert!(
             matches!(&err, Error::NotFound { resource: "Service", key, .. } if key == "web"),
             "{err:?}"
         );
-        // Any other error a failure acceptor matches is a WaiterFailure.
+        // Any other error a failure acceptor matches is a WaiterFailed.
         let (waiter, _) = scripted(NOT_FOUND, 5, vec![Err(service_error("Gone", 404))]);
-        assert_eq!(waiter.await.unwrap_err().code(), Some("WaiterFailure"));
+        let err = waiter.await.unwrap_err();
+        assert!(matches!(err, Error::WaiterFailed { .. }), "{err:?}");
+        assert_eq!(err.code(), Some("Gone"));
 
         const NO_ERROR: &[Acceptor] = &[Acceptor {
             matcher: "error",

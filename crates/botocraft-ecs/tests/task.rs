@@ -281,7 +281,7 @@ async fn wait_until_running_fails_when_stopped() {
         .max_attempts(5)
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some("WaiterFailure"), "{err:?}");
+    assert!(matches!(err, Error::WaiterFailed { .. }), "{err:?}");
     f.done();
 }
 

@@ -709,7 +709,7 @@ impl AutoScalingGroup {
     /// Polls `DescribeAutoScalingGroups` every 15 s, at most 40 times by
     /// default; see [`Waiter`] to change that. Fails with [`Error::Timeout`]
     /// when it gives up, with [`Error::NotFound`] when there is no such
-    /// group, and with a `WaiterFailure` when the group is being deleted.
+    /// group, and with [`Error::WaiterFailed`] when the group is being deleted.
     pub fn wait_until_in_service(&self) -> Waiter<GroupCapacity> {
         self.capacity_waiter("wait_until_in_service", IN_SERVICE, false)
     }
@@ -721,7 +721,7 @@ impl AutoScalingGroup {
     /// Polls `DescribeAutoScalingGroups` every 15 s, at most 40 times by
     /// default; see [`Waiter`] to change that. Fails with [`Error::Timeout`]
     /// when it gives up, with [`Error::NotFound`] when there is no such
-    /// group, and with a `WaiterFailure` when the group is being deleted.
+    /// group, and with [`Error::WaiterFailed`] when the group is being deleted.
     pub fn wait_until_stable(&self) -> Waiter<GroupCapacity> {
         self.capacity_waiter("wait_until_stable", STABLE, false)
     }

@@ -811,7 +811,7 @@ async fn wait_until_deleted_waits_out_delete_in_progress() {
 #[tokio::test]
 async fn wait_until_stable_of_a_group_gone_is_not_found() {
     // The README: a waiter on a resource that does not exist ends with
-    // `Error::NotFound` (for the group), not a `WaiterFailure`.
+    // `Error::NotFound` (for the group), not an `Error::WaiterFailed`.
     let f = fx("asg_wait_gone");
     let g = web(&f).await;
     let err = g.wait_until_stable().delay(TICK).await.unwrap_err();

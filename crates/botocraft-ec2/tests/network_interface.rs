@@ -553,7 +553,7 @@ async fn save_refuses_an_attachment_edit_and_names_the_calls() {
 }
 
 /// Waiting on an interface that does not exist is `Error::NotFound` (the
-/// waiter's failure acceptor on the code), not a `WaiterFailure`.
+/// waiter's failure acceptor on the code), not an `Error::WaiterFailed`.
 #[tokio::test]
 async fn wait_until_available_on_a_missing_interface_is_not_found() {
     let f = fx("network_interface_get_missing");

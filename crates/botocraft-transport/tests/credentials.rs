@@ -960,18 +960,27 @@ impl ProvideCredentials for Counting {
     }
 }
 
+/// `n` concurrent calls of `cached`, their results in order.
+async fn provide_concurrently(cached: &Arc<CachedProvider>, n: usize) -> Vec<Result<Credentials>> {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let cached = Arc::clone(cached);
+            tokio::spawn(async move { cached.provide_credentials().await })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(n);
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    results
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn cache_refreshes_once_under_concurrency() {
     let inner = Counting::new(Duration::from_secs(3600));
     let cached = Arc::new(CachedProvider::new(Arc::clone(&inner)));
-    let tasks: Vec<_> = (0..100)
-        .map(|_| {
-            let cached = Arc::clone(&cached);
-            tokio::spawn(async move { cached.provide_credentials().await.unwrap() })
-        })
-        .collect();
-    for t in tasks {
-        assert_eq!(t.await.unwrap().access_key_id, "AKID1");
+    for result in provide_concurrently(&cached, 100).await {
+        assert_eq!(result.unwrap().access_key_id, "AKID1");
     }
     assert_eq!(inner.calls(), 1);
     cached.provide_credentials().await.unwrap();
@@ -992,14 +1001,8 @@ async fn cache_shares_one_failed_refresh() {
         fail: true,
     });
     let cached = Arc::new(CachedProvider::new(Arc::clone(&inner)));
-    let tasks: Vec<_> = (0..50)
-        .map(|_| {
-            let cached = Arc::clone(&cached);
-            tokio::spawn(async move { cached.provide_credentials().await })
-        })
-        .collect();
-    for t in tasks {
-        let err = t.await.unwrap().unwrap_err();
+    for result in provide_concurrently(&cached, 50).await {
+        let err = result.unwrap_err();
         assert!(err.to_string().contains("refresh failed"), "{err}");
     }
     assert_eq!(inner.calls(), 1);
@@ -1045,14 +1048,8 @@ async fn cache_refreshes_near_expiry() {
 async fn cache_shares_a_refresh_of_short_lived_credentials() {
     let inner = Counting::new(Duration::from_secs(60));
     let cached = Arc::new(CachedProvider::new(Arc::clone(&inner)));
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let cached = Arc::clone(&cached);
-            tokio::spawn(async move { cached.provide_credentials().await.unwrap() })
-        })
-        .collect();
-    for t in tasks {
-        assert_eq!(t.await.unwrap().access_key_id, "AKID1");
+    for result in provide_concurrently(&cached, 20).await {
+        assert_eq!(result.unwrap().access_key_id, "AKID1");
     }
     assert_eq!(inner.calls(), 1);
 }

@@ -2848,16 +2848,6 @@ impl<'a> Emitter<'a> {
         }
         // Bad input is reported before anything else, even a missing region.
         s.push_str("        let session = self.manager.session()?;\n");
-        // A response that may carry secrets never has its body quoted in errors.
-        let redact = if m
-            .output_shape
-            .as_ref()
-            .is_some_and(|o| self.types.reaches_sensitive(o))
-        {
-            ".without_snippet()"
-        } else {
-            ""
-        };
         let sent = format!(
             "call::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, {}, &input).await",
             self.wrapper(op)
@@ -2866,7 +2856,7 @@ impl<'a> Emitter<'a> {
             "?".to_string()
         } else {
             format!(
-                ".map_err(|e| error::map_not_found(e{redact}, &[{}], {:?}, &key))?",
+                ".map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))?",
                 not_found_codes.join(", "),
                 m.model_name
             )

@@ -203,9 +203,14 @@ impl<'a> Types<'a> {
                     )
                 })
                 .unwrap_or_default();
+            let sensitive = if self.reaches_sensitive(shape_name) {
+                "\n    const SENSITIVE: bool = true;\n"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "impl Described for {} {{\n    fn shape() -> &'static Shape {{\n        &schema::{shape_name}\n    }}{tags_unknown}\n}}\n",
+                "impl Described for {} {{{sensitive}\n    fn shape() -> &'static Shape {{\n        &schema::{shape_name}\n    }}{tags_unknown}\n}}\n",
                 self.names[shape_name]
             );
         }

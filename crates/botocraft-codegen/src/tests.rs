@@ -345,7 +345,7 @@ fn not_found_codes_are_the_models_and_only_calls_about_one_resource_map_them() {
     let compact: String = managers.split_whitespace().collect();
     // The get maps them; the paginated listing keeps the service's error.
     assert!(
-        compact.contains("error::map_not_found(e.without_snippet(),&[\"WidgetNotFoundException\"],\"Widget\",&key)"),
+        compact.contains("error::map_not_found(e,&[\"WidgetNotFoundException\"],\"Widget\",&key)"),
         "{managers}"
     );
     assert!(compact.contains("&input).await?;Ok(Page{"), "{managers}");

@@ -144,6 +144,11 @@ impl Shape {
 
 /// A type that knows its shape descriptor. Every generated type implements it.
 pub trait Described {
+    /// True when the shape holds a secret somewhere (a key pair's private
+    /// key, a launch template's user data): an error about a response of
+    /// this type never quotes its body.
+    const SENSITIVE: bool = false;
+
     /// The type's shape.
     fn shape() -> &'static Shape;
 

@@ -37,6 +37,31 @@ async fn get_sends_the_id_and_include_public_key() {
     f.done();
 }
 
+/// A response holding a private key is never quoted in an error about it,
+/// whichever call path read it.
+#[tokio::test]
+async fn an_unreadable_create_response_does_not_quote_the_private_key() {
+    let f = fx("key_pair_create_malformed");
+    let model = KeyPair {
+        key_name: Some("deploy".into()),
+        ..Default::default()
+    };
+    let err = KeyPair::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Deserialize { .. }),
+        "{err:?}"
+    );
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(!text.contains("PRIVATE KEY"), "{text}");
+    }
+    f.done();
+}
+
 #[tokio::test]
 async fn get_of_a_missing_key_pair_is_a_typed_not_found() {
     let f = fx("key_pair_get_not_found");

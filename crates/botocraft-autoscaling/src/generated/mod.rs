@@ -45,5 +45,8 @@ where
     I: serde::Serialize + botocraft_core::schema::Described + Sync,
     O: serde::de::DeserializeOwned + botocraft_core::schema::Described,
 {
-    botocraft_core::protocol::call_query(session, service, operation, result_wrapper, input).await
+    // A response holding a secret is never quoted in an error about it.
+    botocraft_core::protocol::call_query(session, service, operation, result_wrapper, input)
+        .await
+        .map_err(|e| if O::SENSITIVE { e.without_snippet() } else { e })
 }

@@ -17911,7 +17911,7 @@ impl LaunchTemplateVersionGet {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &[
                     "InvalidLaunchTemplateId.VersionNotFound",
                     "InvalidLaunchTemplateId.NotFound",
@@ -27882,7 +27882,7 @@ impl VpnConnectionGet {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &["InvalidVpnConnectionID.NotFound"],
                 "VpnConnection",
                 &key,
@@ -28023,7 +28023,7 @@ impl VpnConnectionGetMany {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &["InvalidVpnConnectionID.NotFound"],
                 "VpnConnection",
                 &key,
@@ -28158,7 +28158,7 @@ impl VpnConnectionList {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &["InvalidVpnConnectionID.NotFound"],
                 "VpnConnection",
                 &key,
@@ -28516,7 +28516,7 @@ impl VpnConnectionModify {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &["InvalidVpnConnectionID.NotFound"],
                 "VpnConnection",
                 &key,

@@ -7525,6 +7525,8 @@ impl std::fmt::Debug for RequestLaunchTemplateData {
 }
 
 impl Described for RequestLaunchTemplateData {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::RequestLaunchTemplateData
     }
@@ -9464,6 +9466,8 @@ impl std::fmt::Debug for LaunchTemplateVersion {
 }
 
 impl Described for LaunchTemplateVersion {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::LaunchTemplateVersion
     }
@@ -9755,6 +9759,8 @@ impl std::fmt::Debug for ResponseLaunchTemplateData {
 }
 
 impl Described for ResponseLaunchTemplateData {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::ResponseLaunchTemplateData
     }
@@ -14954,6 +14960,8 @@ impl std::fmt::Debug for VpnConnection {
 }
 
 impl Described for VpnConnection {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::VpnConnection
     }
@@ -15060,6 +15068,8 @@ pub struct VpnConnectionOptions {
 }
 
 impl Described for VpnConnectionOptions {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::VpnConnectionOptions
     }
@@ -15313,6 +15323,8 @@ impl std::fmt::Debug for TunnelOption {
 }
 
 impl Described for TunnelOption {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::TunnelOption
     }
@@ -17911,6 +17923,8 @@ impl std::fmt::Debug for RunInstancesRequest {
 }
 
 impl Described for RunInstancesRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::RunInstancesRequest
     }
@@ -18893,6 +18907,8 @@ impl std::fmt::Debug for ModifyInstanceAttributeRequest {
 }
 
 impl Described for ModifyInstanceAttributeRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::ModifyInstanceAttributeRequest
     }
@@ -18999,6 +19015,8 @@ impl std::fmt::Debug for SecureBlobAttributeValue {
 }
 
 impl Described for SecureBlobAttributeValue {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::SecureBlobAttributeValue
     }
@@ -21724,6 +21742,8 @@ impl std::fmt::Debug for CopySnapshotRequest {
 }
 
 impl Described for CopySnapshotRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::CopySnapshotRequest
     }
@@ -22342,6 +22362,8 @@ impl std::fmt::Debug for CreatedKeyPair {
 }
 
 impl Described for CreatedKeyPair {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::KeyPair
     }
@@ -22573,6 +22595,8 @@ pub struct CreateLaunchTemplateRequest {
 }
 
 impl Described for CreateLaunchTemplateRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::CreateLaunchTemplateRequest
     }
@@ -22840,6 +22864,8 @@ pub struct DescribeLaunchTemplateVersionsResult {
 }
 
 impl Described for DescribeLaunchTemplateVersionsResult {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DescribeLaunchTemplateVersionsResult
     }
@@ -22903,6 +22929,8 @@ pub struct CreateLaunchTemplateVersionRequest {
 }
 
 impl Described for CreateLaunchTemplateVersionRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::CreateLaunchTemplateVersionRequest
     }
@@ -22924,6 +22952,8 @@ pub struct CreateLaunchTemplateVersionResult {
 }
 
 impl Described for CreateLaunchTemplateVersionResult {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::CreateLaunchTemplateVersionResult
     }
@@ -25990,6 +26020,8 @@ pub struct DescribeVpnConnectionsResult {
 }
 
 impl Described for DescribeVpnConnectionsResult {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DescribeVpnConnectionsResult
     }
@@ -26053,6 +26085,8 @@ pub struct CreateVpnConnectionRequest {
 }
 
 impl Described for CreateVpnConnectionRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::CreateVpnConnectionRequest
     }
@@ -26142,6 +26176,8 @@ pub struct VpnConnectionOptionsSpecification {
 }
 
 impl Described for VpnConnectionOptionsSpecification {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::VpnConnectionOptionsSpecification
     }
@@ -26372,6 +26408,8 @@ impl std::fmt::Debug for VpnTunnelOptionsSpecification {
 }
 
 impl Described for VpnTunnelOptionsSpecification {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::VpnTunnelOptionsSpecification
     }
@@ -26606,6 +26644,8 @@ pub struct CreateVpnConnectionResult {
 }
 
 impl Described for CreateVpnConnectionResult {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::CreateVpnConnectionResult
     }
@@ -26687,6 +26727,8 @@ pub struct ModifyVpnConnectionResult {
 }
 
 impl Described for ModifyVpnConnectionResult {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::ModifyVpnConnectionResult
     }

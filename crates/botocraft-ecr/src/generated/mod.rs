@@ -44,7 +44,10 @@ where
     I: serde::Serialize + botocraft_core::schema::Described + Sync,
     O: serde::de::DeserializeOwned + botocraft_core::schema::Described,
 {
-    botocraft_core::protocol::call_json(session, service, operation, input).await
+    // A response holding a secret is never quoted in an error about it.
+    botocraft_core::protocol::call_json(session, service, operation, input)
+        .await
+        .map_err(|e| if O::SENSITIVE { e.without_snippet() } else { e })
 }
 
 impl botocraft_core::TagPair for Tag {

@@ -1493,7 +1493,7 @@ impl TaskDefinitionGet {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &["ClientException:Unable to describe task definition"],
                 "TaskDefinition",
                 &key,
@@ -2153,7 +2153,7 @@ impl TaskDefinitionUpdate {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &["ClientException:Unable to describe task definition"],
                 "TaskDefinition",
                 &key,
@@ -2248,7 +2248,7 @@ impl TaskDefinitionDeregister {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &["ClientException:Unable to describe task definition"],
                 "TaskDefinition",
                 &key,
@@ -2354,7 +2354,7 @@ impl TaskDefinitionDelete {
             .await
             .map_err(|e| {
                 error::map_not_found(
-                    e.without_snippet(),
+                    e,
                     &["ClientException:Unable to describe task definition"],
                     "TaskDefinition",
                     &key,
@@ -4499,12 +4499,7 @@ impl TaskGet {
             call::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| {
-                    error::map_not_found(
-                        e.without_snippet(),
-                        &["ClusterNotFoundException"],
-                        "Task",
-                        &key,
-                    )
+                    error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key)
                 })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
@@ -4667,14 +4662,7 @@ impl TaskGetMany {
                 &input,
             )
             .await
-            .map_err(|e| {
-                error::map_not_found(
-                    e.without_snippet(),
-                    &["ClusterNotFoundException"],
-                    "Task",
-                    &key,
-                )
-            })
+            .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key))
             .map_err(|e| {
                 error::not_found_among(
                     e,
@@ -5415,12 +5403,7 @@ impl TaskDelete {
             call::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| {
-                    error::map_not_found(
-                        e.without_snippet(),
-                        &["ClusterNotFoundException"],
-                        "Task",
-                        &key,
-                    )
+                    error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key)
                 })?;
         #[allow(unused_mut)]
         let mut item = out.task.take().ok_or_else(|| Error::NotFound {
@@ -10245,7 +10228,7 @@ impl DaemonTaskDefinitionGet {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &["ClientException:Unable to describe"],
                 "DaemonTaskDefinition",
                 &key,
@@ -11360,7 +11343,7 @@ impl ExpressGatewayServiceGet {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &[
                     "ResourceNotFoundException",
                     "ServiceNotFoundException",
@@ -11835,7 +11818,7 @@ impl ExpressGatewayServiceUpdate {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &[
                     "ResourceNotFoundException",
                     "ServiceNotFoundException",
@@ -11924,7 +11907,7 @@ impl ExpressGatewayServiceDelete {
         .await
         .map_err(|e| {
             error::map_not_found(
-                e.without_snippet(),
+                e,
                 &[
                     "ResourceNotFoundException",
                     "ServiceNotFoundException",

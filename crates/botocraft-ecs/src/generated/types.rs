@@ -691,6 +691,8 @@ impl std::fmt::Debug for TaskDefinition {
 }
 
 impl Described for TaskDefinition {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::TaskDefinition
     }
@@ -1031,6 +1033,8 @@ impl std::fmt::Debug for ContainerDefinition {
 }
 
 impl Described for ContainerDefinition {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::ContainerDefinition
     }
@@ -1049,6 +1053,8 @@ pub struct RepositoryCredentials {
 }
 
 impl Described for RepositoryCredentials {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::RepositoryCredentials
     }
@@ -5078,6 +5084,8 @@ impl std::fmt::Debug for Task {
 }
 
 impl Described for Task {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::Task
     }
@@ -5398,6 +5406,8 @@ pub struct TaskOverride {
 }
 
 impl Described for TaskOverride {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::TaskOverride
     }
@@ -5475,6 +5485,8 @@ impl std::fmt::Debug for ContainerOverride {
 }
 
 impl Described for ContainerOverride {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::ContainerOverride
     }
@@ -8980,6 +8992,8 @@ impl std::fmt::Debug for DaemonTaskDefinition {
 }
 
 impl Described for DaemonTaskDefinition {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DaemonTaskDefinition
     }
@@ -9212,6 +9226,8 @@ impl std::fmt::Debug for DaemonContainerDefinition {
 }
 
 impl Described for DaemonContainerDefinition {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DaemonContainerDefinition
     }
@@ -9665,6 +9681,8 @@ impl std::fmt::Debug for ExpressGatewayService {
 }
 
 impl Described for ExpressGatewayService {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::ECSExpressGatewayService
     }
@@ -9797,6 +9815,8 @@ pub struct ExpressGatewayServiceConfiguration {
 }
 
 impl Described for ExpressGatewayServiceConfiguration {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::ExpressGatewayServiceConfiguration
     }
@@ -9913,6 +9933,8 @@ impl std::fmt::Debug for ExpressGatewayContainer {
 }
 
 impl Described for ExpressGatewayContainer {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::ExpressGatewayContainer
     }
@@ -10465,6 +10487,8 @@ pub struct DescribeTaskDefinitionResponse {
 }
 
 impl Described for DescribeTaskDefinitionResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DescribeTaskDefinitionResponse
     }
@@ -10666,6 +10690,8 @@ pub struct RegisterTaskDefinitionRequest {
 }
 
 impl Described for RegisterTaskDefinitionRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::RegisterTaskDefinitionRequest
     }
@@ -10691,6 +10717,8 @@ pub struct RegisterTaskDefinitionResponse {
 }
 
 impl Described for RegisterTaskDefinitionResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::RegisterTaskDefinitionResponse
     }
@@ -10727,6 +10755,8 @@ pub struct DeregisterTaskDefinitionResponse {
 }
 
 impl Described for DeregisterTaskDefinitionResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DeregisterTaskDefinitionResponse
     }
@@ -10772,6 +10802,8 @@ pub struct DeleteTaskDefinitionsResponse {
 }
 
 impl Described for DeleteTaskDefinitionsResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DeleteTaskDefinitionsResponse
     }
@@ -11481,6 +11513,8 @@ pub struct DescribeTasksResponse {
 }
 
 impl Described for DescribeTasksResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DescribeTasksResponse
     }
@@ -11712,6 +11746,8 @@ pub struct RunTaskRequest {
 }
 
 impl Described for RunTaskRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::RunTaskRequest
     }
@@ -11848,6 +11884,8 @@ pub struct RunTaskResponse {
 }
 
 impl Described for RunTaskResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::RunTaskResponse
     }
@@ -11882,6 +11920,8 @@ pub struct StopTaskResponse {
 }
 
 impl Described for StopTaskResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::StopTaskResponse
     }
@@ -13510,6 +13550,8 @@ pub struct DescribeDaemonTaskDefinitionResponse {
 }
 
 impl Described for DescribeDaemonTaskDefinitionResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DescribeDaemonTaskDefinitionResponse
     }
@@ -13702,6 +13744,8 @@ pub struct RegisterDaemonTaskDefinitionRequest {
 }
 
 impl Described for RegisterDaemonTaskDefinitionRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::RegisterDaemonTaskDefinitionRequest
     }
@@ -14222,6 +14266,8 @@ pub struct DescribeExpressGatewayServiceResponse {
 }
 
 impl Described for DescribeExpressGatewayServiceResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DescribeExpressGatewayServiceResponse
     }
@@ -14365,6 +14411,8 @@ pub struct CreateExpressGatewayServiceRequest {
 }
 
 impl Described for CreateExpressGatewayServiceRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::CreateExpressGatewayServiceRequest
     }
@@ -14379,6 +14427,8 @@ pub struct CreateExpressGatewayServiceResponse {
 }
 
 impl Described for CreateExpressGatewayServiceResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::CreateExpressGatewayServiceResponse
     }
@@ -14459,6 +14509,8 @@ pub struct UpdateExpressGatewayServiceRequest {
 }
 
 impl Described for UpdateExpressGatewayServiceRequest {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::UpdateExpressGatewayServiceRequest
     }
@@ -14473,6 +14525,8 @@ pub struct UpdateExpressGatewayServiceResponse {
 }
 
 impl Described for UpdateExpressGatewayServiceResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::UpdateExpressGatewayServiceResponse
     }
@@ -14517,6 +14571,8 @@ pub struct UpdatedExpressGatewayService {
 }
 
 impl Described for UpdatedExpressGatewayService {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::UpdatedExpressGatewayService
     }
@@ -14549,6 +14605,8 @@ pub struct DeleteExpressGatewayServiceResponse {
 }
 
 impl Described for DeleteExpressGatewayServiceResponse {
+    const SENSITIVE: bool = true;
+
     fn shape() -> &'static Shape {
         &schema::DeleteExpressGatewayServiceResponse
     }

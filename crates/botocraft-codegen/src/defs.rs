@@ -286,6 +286,15 @@ pub struct MethodDef {
     /// `None` is refused: AWS has no way to remove it.
     #[serde(default)]
     pub none_leaves_out: Vec<String>,
+    /// The lowest value AWS accepts for a positional number argument whose
+    /// botocore shape gives none (`RunInstances` `MaxCount`: 1). A value
+    /// below it (or below the shape's own `min`) is refused before sending.
+    #[serde(default)]
+    pub min: BTreeMap<String, i64>,
+    /// A hand-written `crate::ext` function `fn(&Input) -> Result<()>` that
+    /// checks a positional argument the generator cannot (a structure that
+    /// must name something), called before anything is sent.
+    pub check: Option<String>,
     /// An id-list member with which AWS refuses a page size
     /// (`DescribeInstances` with `InstanceIds`): when ids are given, the page
     /// size is not sent (AWS answers the ids in one page).

@@ -2775,23 +2775,54 @@ impl<'a> Emitter<'a> {
             };
             let _ = writeln!(s, "        if input.{}.is_none() {{\n            return Err(Error::validation({:?}));\n        }}", f.ident, format!("{op} needs `{}`{hint}", f.wire));
         }
-        // An empty id is a mistake (an unset variable), not a key: AWS
-        // answers it with a confusing error, or lists everything.
-        if m.name.starts_with("get") {
-            for (f, _) in self.positional(m)? {
-                let check = match f.ty.as_str() {
-                    "Vec<String>" => format!(
-                        "input.{}.as_ref().is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))",
-                        f.ident
-                    ),
-                    "String" => format!(
-                        "input.{}.as_deref().is_some_and(|k| k.trim().is_empty())",
-                        f.ident
-                    ),
-                    _ => continue,
-                };
-                let _ = writeln!(s, "        if {check} {{\n            return Err(Error::validation({:?}));\n        }}", format!("{name}::objects().{}: an empty `{}`", m.name, Self::setter_name(m.def, f)));
+        // An empty id or name is a mistake (an unset variable), not a key:
+        // AWS answers it with a confusing error, or lists everything. A
+        // number below what AWS accepts (`MaxCount` 0) is refused as well.
+        // The checks are shared functions of botocraft-core: one call each.
+        let method = format!("{name}::objects().{}", m.name);
+        for (f, _) in self.positional(m)? {
+            let arg = Self::setter_name(m.def, f);
+            let arg = names::bare(&arg);
+            let id = &f.ident;
+            match f.ty.as_str() {
+                "Vec<String>" => {
+                    let _ = writeln!(s, "        error::refuse_blank(input.{id}.as_deref().unwrap_or_default(), {method:?}, {arg:?})?;");
+                }
+                "String" => {
+                    let _ = writeln!(
+                        s,
+                        "        error::refuse_blank(input.{id}.as_slice(), {method:?}, {arg:?})?;"
+                    );
+                }
+                "i32" | "i64" => {
+                    let shape_min = self
+                        .model
+                        .shapes
+                        .get(&f.shape)
+                        .and_then(|sh| sh.min)
+                        .map(|v| v as i64);
+                    let min = match (shape_min, m.def.min.get(&f.wire).copied()) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
+                    if let Some(min) = min {
+                        let _ = writeln!(s, "        error::refuse_below(input.{id}.map(i64::from), {min}, {method:?}, {arg:?})?;");
+                    }
+                }
+                _ => {}
             }
+        }
+        for wire in m.def.min.keys() {
+            let f = self.field(&m.input_fields, wire, m.name)?;
+            if !m.def.args.contains(wire) || !matches!(f.ty.as_str(), "i32" | "i64") {
+                return Err(format!(
+                    "{name}.{}: `min` is for positional number arguments, not {wire}",
+                    m.name
+                ));
+            }
+        }
+        if let Some(check) = &m.def.check {
+            let _ = writeln!(s, "        crate::ext::{check}(&input)?;");
         }
         if let Some(ids) = &m.def.no_page_size_with {
             let ids = self.field(&m.input_fields, ids, m.name)?;

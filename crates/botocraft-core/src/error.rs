@@ -504,6 +504,33 @@ pub fn map_not_found(err: Error, codes: &[&str], resource: &'static str, key: &s
     }
 }
 
+/// Refuses, before anything is sent, a required text argument given empty
+/// or blank (`Instance::objects().launch("", 1)`, an unset variable): AWS
+/// would answer it with a confusing error, or a listing would list
+/// everything. `values` is the argument (one value, or every id of a list);
+/// the [`Error::Validation`] reads `{method}: an empty `{arg}``. Shared by
+/// every generated method, so it is one function rather than code in each.
+pub fn refuse_blank(values: &[String], method: &str, arg: &str) -> Result<()> {
+    if values.iter().any(|v| v.trim().is_empty()) {
+        return Err(Error::Validation {
+            message: format!("{method}: an empty `{arg}`"),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses, before anything is sent, a required number argument below the
+/// lowest value AWS accepts for it (`min`: the service model's, or the
+/// documented one the model omits, such as `RunInstances`' `MaxCount` of 1).
+pub fn refuse_below(value: Option<i64>, min: i64, method: &str, arg: &str) -> Result<()> {
+    match value {
+        Some(v) if v < min => Err(Error::Validation {
+            message: format!("{method}: `{arg}` must be at least {min}, not {v}"),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The code of the error a create answers with when AWS made fewer
 /// resources than asked and reported no failure for the rest (see
 /// [`fewer_than_asked`]).

@@ -276,6 +276,37 @@ async fn missing_links_are_validation_errors() {
     f.nothing_sent();
 }
 
+/// A blank repository name or image tag is refused before anything is
+/// sent, by the manager and by the model's own calls.
+#[tokio::test]
+async fn blank_names_are_refused_unsent() {
+    let f = fx("nothing");
+    let m = EcrImage::objects().using(&f.session);
+    assert_validation(
+        m.delete_many(" ", ["latest"]).await,
+        "EcrImage::objects().delete_many: an empty `repository_name`",
+    );
+    assert_validation(
+        m.list("").await,
+        "EcrImage::objects().list: an empty `repository_name`",
+    );
+    assert_validation(
+        Repository::objects().using(&f.session).delete("").await,
+        "Repository::objects().delete: an empty `repository_name`",
+    );
+    let i = EcrImage {
+        repository_name: Some(" ".into()),
+        image_digest: Some(D1.into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert_validation(
+        i.manifest().await,
+        "EcrImage.manifest(): an empty `repositoryName`",
+    );
+    f.nothing_sent();
+}
+
 fn ecr_fx(exchanges: serde_json::Value) -> Fx {
     Fx::new(
         botocraft_transport::FixtureTransport::from_value(

@@ -375,15 +375,14 @@ impl AutoScalingGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .auto_scaling_group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "AutoScalingGroup::objects().get: an empty `auto_scaling_group_name`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .auto_scaling_group_names
+                .as_deref()
+                .unwrap_or_default(),
+            "AutoScalingGroup::objects().get",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AutoScalingGroupsType>(
@@ -519,15 +518,14 @@ impl AutoScalingGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .auto_scaling_group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "AutoScalingGroup::objects().get_many: an empty `auto_scaling_group_names`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .auto_scaling_group_names
+                .as_deref()
+                .unwrap_or_default(),
+            "AutoScalingGroup::objects().get_many",
+            "auto_scaling_group_names",
+        )?;
         let session = self.manager.session()?;
         if input
             .auto_scaling_group_names
@@ -1433,6 +1431,11 @@ impl AutoScalingGroupPartialUpdate {
                 "UpdateAutoScalingGroup needs `AutoScalingGroupName`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().partial_update",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1526,6 +1529,11 @@ impl AutoScalingGroupDelete {
                 "DeleteAutoScalingGroup needs `AutoScalingGroupName`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().delete",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1620,6 +1628,17 @@ impl AutoScalingGroupSetDesiredCapacity {
                 "SetDesiredCapacity needs `DesiredCapacity`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().set_desired_capacity",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_below(
+            input.desired_capacity.map(i64::from),
+            0,
+            "AutoScalingGroup::objects().set_desired_capacity",
+            "desired_capacity",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1709,6 +1728,11 @@ impl AutoScalingGroupSuspendProcesses {
                 "SuspendProcesses needs `AutoScalingGroupName`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().suspend_processes",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1798,6 +1822,11 @@ impl AutoScalingGroupResumeProcesses {
                 "ResumeProcesses needs `AutoScalingGroupName`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().resume_processes",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1992,6 +2021,11 @@ impl AutoScalingGroupTerminateInstance {
                 "TerminateInstanceInAutoScalingGroup needs `ShouldDecrementDesiredCapacity`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "AutoScalingGroup::objects().terminate_instance",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ActivityType>(
@@ -2135,6 +2169,11 @@ impl AutoScalingGroupActivities {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().activities",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2643,15 +2682,14 @@ impl LaunchConfigurationGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_configuration_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchConfiguration::objects().get: an empty `launch_configuration_name`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .launch_configuration_names
+                .as_deref()
+                .unwrap_or_default(),
+            "LaunchConfiguration::objects().get",
+            "launch_configuration_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, LaunchConfigurationsType>(
@@ -2772,15 +2810,14 @@ impl LaunchConfigurationGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_configuration_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchConfiguration::objects().get_many: an empty `launch_configuration_names`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .launch_configuration_names
+                .as_deref()
+                .unwrap_or_default(),
+            "LaunchConfiguration::objects().get_many",
+            "launch_configuration_names",
+        )?;
         let session = self.manager.session()?;
         if input
             .launch_configuration_names
@@ -3278,6 +3315,11 @@ impl LaunchConfigurationDelete {
                 "DeleteLaunchConfiguration needs `LaunchConfigurationName`",
             ));
         }
+        error::refuse_blank(
+            input.launch_configuration_name.as_slice(),
+            "LaunchConfiguration::objects().delete",
+            "launch_configuration_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,

@@ -278,13 +278,11 @@ impl VpcGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation("Vpc::objects().get: an empty `vpc_id`"));
-        }
+        error::refuse_blank(
+            input.vpc_ids.as_deref().unwrap_or_default(),
+            "Vpc::objects().get",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -421,15 +419,11 @@ impl VpcGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Vpc::objects().get_many: an empty `vpc_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpc_ids.as_deref().unwrap_or_default(),
+            "Vpc::objects().get_many",
+            "vpc_ids",
+        )?;
         let session = self.manager.session()?;
         if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -853,6 +847,7 @@ impl VpcDelete {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DeleteVpc needs `VpcId`"));
         }
+        error::refuse_blank(input.vpc_id.as_slice(), "Vpc::objects().delete", "vpc_id")?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -928,6 +923,11 @@ impl VpcDnsHostnames {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().dns_hostnames",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcAttributeResult>(
@@ -1006,6 +1006,11 @@ impl VpcDnsSupport {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().dns_support",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcAttributeResult>(
@@ -1084,6 +1089,11 @@ impl VpcNetworkAddressUsageMetrics {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().network_address_usage_metrics",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcAttributeResult>(
@@ -1168,6 +1178,11 @@ impl VpcModifyTenancy {
                 "ModifyVpcTenancy needs `InstanceTenancy`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().modify_tenancy",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, ModifyVpcTenancyResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -1255,6 +1270,11 @@ impl VpcModifyAttribute {
         if input.vpc_id.is_none() {
             return Err(Error::validation("ModifyVpcAttribute needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().modify_attribute",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1479,15 +1499,11 @@ impl SubnetGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .subnet_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Subnet::objects().get: an empty `subnet_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.subnet_ids.as_deref().unwrap_or_default(),
+            "Subnet::objects().get",
+            "subnet_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -1626,15 +1642,11 @@ impl SubnetGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .subnet_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Subnet::objects().get_many: an empty `subnet_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.subnet_ids.as_deref().unwrap_or_default(),
+            "Subnet::objects().get_many",
+            "subnet_ids",
+        )?;
         let session = self.manager.session()?;
         if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -2070,6 +2082,11 @@ impl SubnetDelete {
         if input.subnet_id.is_none() {
             return Err(Error::validation("DeleteSubnet needs `SubnetId`"));
         }
+        error::refuse_blank(
+            input.subnet_id.as_slice(),
+            "Subnet::objects().delete",
+            "subnet_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -2213,6 +2230,11 @@ impl SubnetModifyAttribute {
         if input.subnet_id.is_none() {
             return Err(Error::validation("ModifySubnetAttribute needs `SubnetId`"));
         }
+        error::refuse_blank(
+            input.subnet_id.as_slice(),
+            "Subnet::objects().modify_attribute",
+            "subnet_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -2502,15 +2524,11 @@ impl SecurityGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .group_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "SecurityGroup::objects().get: an empty `group_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.group_ids.as_deref().unwrap_or_default(),
+            "SecurityGroup::objects().get",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeSecurityGroupsResult>(
@@ -2656,15 +2674,11 @@ impl SecurityGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .group_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "SecurityGroup::objects().get_many: an empty `group_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.group_ids.as_deref().unwrap_or_default(),
+            "SecurityGroup::objects().get_many",
+            "group_ids",
+        )?;
         let session = self.manager.session()?;
         if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -3061,6 +3075,11 @@ impl SecurityGroupDelete {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().delete",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, DeleteSecurityGroupResult>(
             &*session,
@@ -3207,6 +3226,11 @@ impl SecurityGroupAuthorizeIngress {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().authorize_ingress",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AuthorizeSecurityGroupIngressResult>(
@@ -3289,6 +3313,11 @@ impl SecurityGroupRevokeIngress {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().revoke_ingress",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, RevokeSecurityGroupIngressResult>(
@@ -3441,6 +3470,11 @@ impl SecurityGroupAuthorizeEgress {
                 "AuthorizeSecurityGroupEgress needs `GroupId`",
             ));
         }
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().authorize_egress",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AuthorizeSecurityGroupEgressResult>(
@@ -3528,6 +3562,11 @@ impl SecurityGroupRevokeEgress {
                 "RevokeSecurityGroupEgress needs `GroupId`",
             ));
         }
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().revoke_egress",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, RevokeSecurityGroupEgressResult>(
@@ -4081,15 +4120,11 @@ impl InstanceGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .instance_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Instance::objects().get: an empty `instance_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().get",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -4236,15 +4271,11 @@ impl InstanceGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .instance_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Instance::objects().get_many: an empty `instance_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().get_many",
+            "instance_ids",
+        )?;
         if input.instance_ids.as_ref().is_some_and(|v| !v.is_empty()) {
             input.max_results = None;
         }
@@ -5333,6 +5364,17 @@ impl InstanceLaunch {
         if input.min_count.is_none() {
             return Err(Error::validation("RunInstances needs `MinCount`"));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Instance::objects().launch",
+            "image_id",
+        )?;
+        error::refuse_below(
+            input.max_count.map(i64::from),
+            1,
+            "Instance::objects().launch",
+            "max_count",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -5776,6 +5818,13 @@ impl InstanceLaunchFromTemplate {
         if input.min_count.is_none() {
             return Err(Error::validation("RunInstances needs `MinCount`"));
         }
+        error::refuse_below(
+            input.max_count.map(i64::from),
+            1,
+            "Instance::objects().launch_from_template",
+            "max_count",
+        )?;
+        crate::ext::launch_template_named(&input)?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -5857,6 +5906,11 @@ impl InstanceStart {
         if input.instance_ids.is_none() {
             return Err(Error::validation("StartInstances needs `InstanceIds`"));
         }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().start",
+            "instance_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -5944,6 +5998,11 @@ impl InstanceStop {
         if input.instance_ids.is_none() {
             return Err(Error::validation("StopInstances needs `InstanceIds`"));
         }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().stop",
+            "instance_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -6013,6 +6072,11 @@ impl InstanceReboot {
         if input.instance_ids.is_none() {
             return Err(Error::validation("RebootInstances needs `InstanceIds`"));
         }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().reboot",
+            "instance_ids",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6096,6 +6160,11 @@ impl InstanceTerminate {
         if input.instance_ids.is_none() {
             return Err(Error::validation("TerminateInstances needs `InstanceIds`"));
         }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().terminate",
+            "instance_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, TerminateInstancesResult>(
@@ -6272,6 +6341,11 @@ impl InstanceModifyAttribute {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_attribute",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6429,6 +6503,11 @@ impl InstanceModifyInstanceType {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_instance_type",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6586,6 +6665,11 @@ impl InstanceModifySourceDestCheck {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_source_dest_check",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6743,6 +6827,11 @@ impl InstanceModifyDisableApiTermination {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_disable_api_termination",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6900,6 +6989,11 @@ impl InstanceModifyEbsOptimized {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_ebs_optimized",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -7057,6 +7151,11 @@ impl InstanceModifyUserData {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_user_data",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -7361,13 +7460,11 @@ impl AmiGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .image_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation("Ami::objects().get: an empty `image_id`"));
-        }
+        error::refuse_blank(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "Ami::objects().get",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -7937,6 +8034,17 @@ impl AmiCopy {
         if input.source_region.is_none() {
             return Err(Error::validation("CopyImage needs `SourceRegion`"));
         }
+        error::refuse_blank(
+            input.source_image_id.as_slice(),
+            "Ami::objects().copy",
+            "source_image_id",
+        )?;
+        error::refuse_blank(
+            input.source_region.as_slice(),
+            "Ami::objects().copy",
+            "source_region",
+        )?;
+        error::refuse_blank(input.name.as_slice(), "Ami::objects().copy", "name")?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -8027,6 +8135,11 @@ impl AmiEnableDeregistrationProtection {
                 "EnableImageDeregistrationProtection needs `ImageId`",
             ));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().enable_deregistration_protection",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, EnableImageDeregistrationProtectionResult>(
@@ -8114,6 +8227,11 @@ impl AmiDisableDeregistrationProtection {
                 "DisableImageDeregistrationProtection needs `ImageId`",
             ));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().disable_deregistration_protection",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DisableImageDeregistrationProtectionResult>(
@@ -8264,6 +8382,11 @@ impl AmiModifyAttribute {
         if input.image_id.is_none() {
             return Err(Error::validation("ModifyImageAttribute needs `ImageId`"));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().modify_attribute",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -8348,6 +8471,11 @@ impl AmiDelete {
         if input.image_id.is_none() {
             return Err(Error::validation("DeregisterImage needs `ImageId`"));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().delete",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, DeregisterImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -8600,15 +8728,11 @@ impl InternetGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .internet_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "InternetGateway::objects().get: an empty `internet_gateway_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.internet_gateway_ids.as_deref().unwrap_or_default(),
+            "InternetGateway::objects().get",
+            "internet_gateway_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeInternetGatewaysResult>(
@@ -8761,15 +8885,11 @@ impl InternetGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .internet_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "InternetGateway::objects().get_many: an empty `internet_gateway_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.internet_gateway_ids.as_deref().unwrap_or_default(),
+            "InternetGateway::objects().get_many",
+            "internet_gateway_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .internet_gateway_ids
@@ -9168,6 +9288,11 @@ impl InternetGatewayDelete {
                 "DeleteInternetGateway needs `InternetGatewayId`",
             ));
         }
+        error::refuse_blank(
+            input.internet_gateway_id.as_slice(),
+            "InternetGateway::objects().delete",
+            "internet_gateway_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -9255,6 +9380,16 @@ impl InternetGatewayAttach {
         if input.vpc_id.is_none() {
             return Err(Error::validation("AttachInternetGateway needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.internet_gateway_id.as_slice(),
+            "InternetGateway::objects().attach",
+            "internet_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "InternetGateway::objects().attach",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -9342,6 +9477,16 @@ impl InternetGatewayDetach {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DetachInternetGateway needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.internet_gateway_id.as_slice(),
+            "InternetGateway::objects().detach",
+            "internet_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "InternetGateway::objects().detach",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -9629,15 +9774,11 @@ impl RouteTableGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .route_table_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "RouteTable::objects().get: an empty `route_table_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.route_table_ids.as_deref().unwrap_or_default(),
+            "RouteTable::objects().get",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeRouteTablesResult>(
@@ -9781,15 +9922,11 @@ impl RouteTableGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .route_table_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "RouteTable::objects().get_many: an empty `route_table_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.route_table_ids.as_deref().unwrap_or_default(),
+            "RouteTable::objects().get_many",
+            "route_table_ids",
+        )?;
         let session = self.manager.session()?;
         if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -10169,6 +10306,11 @@ impl RouteTableDelete {
         if input.route_table_id.is_none() {
             return Err(Error::validation("DeleteRouteTable needs `RouteTableId`"));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().delete",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -10332,6 +10474,11 @@ impl RouteTableCreateRoute {
         if input.route_table_id.is_none() {
             return Err(Error::validation("CreateRoute needs `RouteTableId`"));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().create_route",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -10499,6 +10646,11 @@ impl RouteTableReplaceRoute {
         if input.route_table_id.is_none() {
             return Err(Error::validation("ReplaceRoute needs `RouteTableId`"));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().replace_route",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -10590,6 +10742,11 @@ impl RouteTableDeleteRoute {
         if input.route_table_id.is_none() {
             return Err(Error::validation("DeleteRoute needs `RouteTableId`"));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().delete_route",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -10683,6 +10840,11 @@ impl RouteTableAssociate {
                 "AssociateRouteTable needs `RouteTableId`",
             ));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().associate",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AssociateRouteTableResult>(
@@ -10759,6 +10921,11 @@ impl RouteTableDisassociate {
                 "DisassociateRouteTable needs `AssociationId`",
             ));
         }
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "RouteTable::objects().disassociate",
+            "association_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -11007,15 +11174,11 @@ impl NatGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .nat_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NatGateway::objects().get: an empty `nat_gateway_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.nat_gateway_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().get",
+            "nat_gateway_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNatGatewaysResult>(
@@ -11125,15 +11288,11 @@ impl NatGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .nat_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NatGateway::objects().get_many: an empty `nat_gateway_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.nat_gateway_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().get_many",
+            "nat_gateway_ids",
+        )?;
         let session = self.manager.session()?;
         if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -11578,6 +11737,11 @@ impl NatGatewayDelete {
         if input.nat_gateway_id.is_none() {
             return Err(Error::validation("DeleteNatGateway needs `NatGatewayId`"));
         }
+        error::refuse_blank(
+            input.nat_gateway_id.as_slice(),
+            "NatGateway::objects().delete",
+            "nat_gateway_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, DeleteNatGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -11678,6 +11842,16 @@ impl NatGatewayAssociateAddress {
                 "AssociateNatGatewayAddress needs `AllocationIds`",
             ));
         }
+        error::refuse_blank(
+            input.nat_gateway_id.as_slice(),
+            "NatGateway::objects().associate_address",
+            "nat_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().associate_address",
+            "allocation_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AssociateNatGatewayAddressResult>(
@@ -11767,6 +11941,16 @@ impl NatGatewayDisassociateAddress {
                 "DisassociateNatGatewayAddress needs `AssociationIds`",
             ));
         }
+        error::refuse_blank(
+            input.nat_gateway_id.as_slice(),
+            "NatGateway::objects().disassociate_address",
+            "nat_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.association_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().disassociate_address",
+            "association_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DisassociateNatGatewayAddressResult>(
@@ -12019,15 +12203,11 @@ impl AddressGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .allocation_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Address::objects().get: an empty `allocation_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            "Address::objects().get",
+            "allocation_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -12144,15 +12324,11 @@ impl AddressGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .allocation_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Address::objects().get_many: an empty `allocation_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            "Address::objects().get_many",
+            "allocation_ids",
+        )?;
         let session = self.manager.session()?;
         if input.allocation_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -12517,6 +12693,11 @@ impl AddressDelete {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.allocation_id.as_slice(),
+            "Address::objects().delete",
+            "allocation_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -12616,6 +12797,11 @@ impl AddressAssociate {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.allocation_id.as_slice(),
+            "Address::objects().associate",
+            "allocation_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -12689,6 +12875,11 @@ impl AddressDisassociate {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "Address::objects().disassociate",
+            "association_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -13030,15 +13221,11 @@ impl VolumeGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .volume_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Volume::objects().get: an empty `volume_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.volume_ids.as_deref().unwrap_or_default(),
+            "Volume::objects().get",
+            "volume_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -13183,15 +13370,11 @@ impl VolumeGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .volume_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Volume::objects().get_many: an empty `volume_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.volume_ids.as_deref().unwrap_or_default(),
+            "Volume::objects().get_many",
+            "volume_ids",
+        )?;
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -13781,6 +13964,11 @@ impl VolumeDelete {
         if input.volume_id.is_none() {
             return Err(Error::validation("DeleteVolume needs `VolumeId`"));
         }
+        error::refuse_blank(
+            input.volume_id.as_slice(),
+            "Volume::objects().delete",
+            "volume_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -13864,6 +14052,21 @@ impl VolumeAttach {
         if input.volume_id.is_none() {
             return Err(Error::validation("AttachVolume needs `VolumeId`"));
         }
+        error::refuse_blank(
+            input.volume_id.as_slice(),
+            "Volume::objects().attach",
+            "volume_id",
+        )?;
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Volume::objects().attach",
+            "instance_id",
+        )?;
+        error::refuse_blank(
+            input.device.as_slice(),
+            "Volume::objects().attach",
+            "device",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -13951,6 +14154,11 @@ impl VolumeDetach {
         if input.volume_id.is_none() {
             return Err(Error::validation("DetachVolume needs `VolumeId`"));
         }
+        error::refuse_blank(
+            input.volume_id.as_slice(),
+            "Volume::objects().detach",
+            "volume_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -14269,15 +14477,11 @@ impl SnapshotGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .snapshot_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Snapshot::objects().get: an empty `snapshot_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.snapshot_ids.as_deref().unwrap_or_default(),
+            "Snapshot::objects().get",
+            "snapshot_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -14431,15 +14635,11 @@ impl SnapshotGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .snapshot_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Snapshot::objects().get_many: an empty `snapshot_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.snapshot_ids.as_deref().unwrap_or_default(),
+            "Snapshot::objects().get_many",
+            "snapshot_ids",
+        )?;
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -14840,6 +15040,11 @@ impl SnapshotDelete {
         if input.snapshot_id.is_none() {
             return Err(Error::validation("DeleteSnapshot needs `SnapshotId`"));
         }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().delete",
+            "snapshot_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -15036,6 +15241,16 @@ impl SnapshotCopy {
         if input.source_snapshot_id.is_none() {
             return Err(Error::validation("CopySnapshot needs `SourceSnapshotId`"));
         }
+        error::refuse_blank(
+            input.source_snapshot_id.as_slice(),
+            "Snapshot::objects().copy",
+            "source_snapshot_id",
+        )?;
+        error::refuse_blank(
+            input.source_region.as_slice(),
+            "Snapshot::objects().copy",
+            "source_region",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -15129,6 +15344,11 @@ impl SnapshotLock {
         if input.lock_mode.is_none() {
             return Err(Error::validation("LockSnapshot needs `LockMode`"));
         }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().lock",
+            "snapshot_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -15198,6 +15418,11 @@ impl SnapshotUnlock {
         if input.snapshot_id.is_none() {
             return Err(Error::validation("UnlockSnapshot needs `SnapshotId`"));
         }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().unlock",
+            "snapshot_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, UnlockSnapshotResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -15804,15 +16029,11 @@ impl KeyPairGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .key_pair_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "KeyPair::objects().get: an empty `key_pair_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.key_pair_ids.as_deref().unwrap_or_default(),
+            "KeyPair::objects().get",
+            "key_pair_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -15932,15 +16153,11 @@ impl KeyPairGetByName {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .key_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "KeyPair::objects().get_by_name: an empty `key_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.key_names.as_deref().unwrap_or_default(),
+            "KeyPair::objects().get_by_name",
+            "key_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -16060,15 +16277,11 @@ impl KeyPairGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .key_pair_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "KeyPair::objects().get_many: an empty `key_pair_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.key_pair_ids.as_deref().unwrap_or_default(),
+            "KeyPair::objects().get_many",
+            "key_pair_ids",
+        )?;
         let session = self.manager.session()?;
         if input.key_pair_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -16491,6 +16704,11 @@ impl KeyPairImportKeyPair {
         if input.public_key_material.is_none() {
             return Err(Error::validation("ImportKeyPair needs `PublicKeyMaterial`"));
         }
+        error::refuse_blank(
+            input.key_name.as_slice(),
+            "KeyPair::objects().import_key_pair",
+            "key_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -16560,6 +16778,11 @@ impl KeyPairDelete {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.key_pair_id.as_slice(),
+            "KeyPair::objects().delete",
+            "key_pair_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, DeleteKeyPairResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -16816,15 +17039,11 @@ impl LaunchTemplateGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_template_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchTemplate::objects().get: an empty `launch_template_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.launch_template_ids.as_deref().unwrap_or_default(),
+            "LaunchTemplate::objects().get",
+            "launch_template_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplatesResult>(
@@ -16959,15 +17178,11 @@ impl LaunchTemplateGetByName {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_template_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchTemplate::objects().get_by_name: an empty `launch_template_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.launch_template_names.as_deref().unwrap_or_default(),
+            "LaunchTemplate::objects().get_by_name",
+            "launch_template_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplatesResult>(
@@ -17129,15 +17344,11 @@ impl LaunchTemplateGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_template_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchTemplate::objects().get_many: an empty `launch_template_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.launch_template_ids.as_deref().unwrap_or_default(),
+            "LaunchTemplate::objects().get_many",
+            "launch_template_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .launch_template_ids
@@ -17609,6 +17820,16 @@ impl LaunchTemplateSetDefaultVersion {
         if input.client_token.is_none() {
             input.client_token = Some(uuid::Uuid::new_v4().to_string());
         }
+        error::refuse_blank(
+            input.launch_template_id.as_slice(),
+            "LaunchTemplate::objects().set_default_version",
+            "launch_template_id",
+        )?;
+        error::refuse_blank(
+            input.default_version.as_slice(),
+            "LaunchTemplate::objects().set_default_version",
+            "version",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ModifyLaunchTemplateResult>(
@@ -17701,6 +17922,11 @@ impl LaunchTemplateDelete {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.launch_template_id.as_slice(),
+            "LaunchTemplate::objects().delete",
+            "launch_template_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteLaunchTemplateResult>(
@@ -17944,24 +18170,16 @@ impl LaunchTemplateVersionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_template_id
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "LaunchTemplateVersion::objects().get: an empty `launch_template_id`",
-            ));
-        }
-        if input
-            .versions
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchTemplateVersion::objects().get: an empty `version`",
-            ));
-        }
+        error::refuse_blank(
+            input.launch_template_id.as_slice(),
+            "LaunchTemplateVersion::objects().get",
+            "launch_template_id",
+        )?;
+        error::refuse_blank(
+            input.versions.as_deref().unwrap_or_default(),
+            "LaunchTemplateVersion::objects().get",
+            "version",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplateVersionsResult>(
@@ -18410,6 +18628,16 @@ impl LaunchTemplateVersionDelete {
                 "DeleteLaunchTemplateVersions needs `Versions`",
             ));
         }
+        error::refuse_blank(
+            input.launch_template_id.as_slice(),
+            "LaunchTemplateVersion::objects().delete",
+            "launch_template_id",
+        )?;
+        error::refuse_blank(
+            input.versions.as_deref().unwrap_or_default(),
+            "LaunchTemplateVersion::objects().delete",
+            "version",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteLaunchTemplateVersionsResult>(
@@ -18806,15 +19034,11 @@ impl NetworkInterfaceGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .network_interface_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NetworkInterface::objects().get: an empty `network_interface_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.network_interface_ids.as_deref().unwrap_or_default(),
+            "NetworkInterface::objects().get",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNetworkInterfacesResult>(
@@ -18975,15 +19199,11 @@ impl NetworkInterfaceGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .network_interface_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NetworkInterface::objects().get_many: an empty `network_interface_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.network_interface_ids.as_deref().unwrap_or_default(),
+            "NetworkInterface::objects().get_many",
+            "network_interface_ids",
+        )?;
         if input
             .network_interface_ids
             .as_ref()
@@ -19549,6 +19769,11 @@ impl NetworkInterfaceDelete {
                 "DeleteNetworkInterface needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().delete",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -19661,6 +19886,22 @@ impl NetworkInterfaceAttach {
                 "AttachNetworkInterface needs `DeviceIndex`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().attach",
+            "network_interface_id",
+        )?;
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "NetworkInterface::objects().attach",
+            "instance_id",
+        )?;
+        error::refuse_below(
+            input.device_index.map(i64::from),
+            0,
+            "NetworkInterface::objects().attach",
+            "device_index",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AttachNetworkInterfaceResult>(
@@ -19752,6 +19993,11 @@ impl NetworkInterfaceDetach {
                 "DetachNetworkInterface needs `AttachmentId`",
             ));
         }
+        error::refuse_blank(
+            input.attachment_id.as_slice(),
+            "NetworkInterface::objects().detach",
+            "attachment_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -19842,6 +20088,11 @@ impl NetworkInterfaceReset {
                 "ResetNetworkInterfaceAttribute needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().reset",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -19986,6 +20237,11 @@ impl NetworkInterfaceModify {
                 "ModifyNetworkInterfaceAttribute needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().modify",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -20103,6 +20359,11 @@ impl NetworkInterfaceAssignPrivateIps {
                 "AssignPrivateIpAddresses needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().assign_private_ips",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AssignPrivateIpAddressesResult>(
@@ -20203,6 +20464,11 @@ impl NetworkInterfaceUnassignPrivateIps {
                 "UnassignPrivateIpAddresses needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().unassign_private_ips",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -21211,15 +21477,11 @@ impl NetworkAclGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .network_acl_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NetworkAcl::objects().get: an empty `network_acl_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.network_acl_ids.as_deref().unwrap_or_default(),
+            "NetworkAcl::objects().get",
+            "network_acl_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNetworkAclsResult>(
@@ -21363,15 +21625,11 @@ impl NetworkAclGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .network_acl_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NetworkAcl::objects().get_many: an empty `network_acl_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.network_acl_ids.as_deref().unwrap_or_default(),
+            "NetworkAcl::objects().get_many",
+            "network_acl_ids",
+        )?;
         let session = self.manager.session()?;
         if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -21751,6 +22009,11 @@ impl NetworkAclDelete {
         if input.network_acl_id.is_none() {
             return Err(Error::validation("DeleteNetworkAcl needs `NetworkAclId`"));
         }
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().delete",
+            "network_acl_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -21866,6 +22129,22 @@ impl NetworkAclCreateEntry {
         if input.egress.is_none() {
             return Err(Error::validation("CreateNetworkAclEntry needs `Egress`"));
         }
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().create_entry",
+            "network_acl_id",
+        )?;
+        error::refuse_below(
+            input.rule_number.map(i64::from),
+            1,
+            "NetworkAcl::objects().create_entry",
+            "rule_number",
+        )?;
+        error::refuse_blank(
+            input.protocol.as_slice(),
+            "NetworkAcl::objects().create_entry",
+            "protocol",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -21981,6 +22260,22 @@ impl NetworkAclReplaceEntry {
         if input.egress.is_none() {
             return Err(Error::validation("ReplaceNetworkAclEntry needs `Egress`"));
         }
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().replace_entry",
+            "network_acl_id",
+        )?;
+        error::refuse_below(
+            input.rule_number.map(i64::from),
+            1,
+            "NetworkAcl::objects().replace_entry",
+            "rule_number",
+        )?;
+        error::refuse_blank(
+            input.protocol.as_slice(),
+            "NetworkAcl::objects().replace_entry",
+            "protocol",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -22064,6 +22359,17 @@ impl NetworkAclDeleteEntry {
         if input.egress.is_none() {
             return Err(Error::validation("DeleteNetworkAclEntry needs `Egress`"));
         }
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().delete_entry",
+            "network_acl_id",
+        )?;
+        error::refuse_below(
+            input.rule_number.map(i64::from),
+            1,
+            "NetworkAcl::objects().delete_entry",
+            "rule_number",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -22148,6 +22454,16 @@ impl NetworkAclReplaceAssociation {
                 "ReplaceNetworkAclAssociation needs `NetworkAclId`",
             ));
         }
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "NetworkAcl::objects().replace_association",
+            "association_id",
+        )?;
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().replace_association",
+            "network_acl_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ReplaceNetworkAclAssociationResult>(
@@ -22376,15 +22692,11 @@ impl PlacementGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "PlacementGroup::objects().get: an empty `group_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.group_names.as_deref().unwrap_or_default(),
+            "PlacementGroup::objects().get",
+            "group_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribePlacementGroupsResult>(
@@ -22510,15 +22822,11 @@ impl PlacementGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "PlacementGroup::objects().get_many: an empty `group_names`",
-            ));
-        }
+        error::refuse_blank(
+            input.group_names.as_deref().unwrap_or_default(),
+            "PlacementGroup::objects().get_many",
+            "group_names",
+        )?;
         let session = self.manager.session()?;
         if input.group_names.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -22926,6 +23234,11 @@ impl PlacementGroupDelete {
         if input.group_name.is_none() {
             return Err(Error::validation("DeletePlacementGroup needs `GroupName`"));
         }
+        error::refuse_blank(
+            input.group_name.as_slice(),
+            "PlacementGroup::objects().delete",
+            "group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -23162,15 +23475,11 @@ impl DhcpOptionsGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .dhcp_options_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "DhcpOptions::objects().get: an empty `dhcp_options_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.dhcp_options_ids.as_deref().unwrap_or_default(),
+            "DhcpOptions::objects().get",
+            "dhcp_options_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDhcpOptionsResult>(
@@ -23314,15 +23623,11 @@ impl DhcpOptionsGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .dhcp_options_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "DhcpOptions::objects().get_many: an empty `dhcp_options_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.dhcp_options_ids.as_deref().unwrap_or_default(),
+            "DhcpOptions::objects().get_many",
+            "dhcp_options_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .dhcp_options_ids
@@ -23702,6 +24007,11 @@ impl DhcpOptionsDelete {
         if input.dhcp_options_id.is_none() {
             return Err(Error::validation("DeleteDhcpOptions needs `DhcpOptionsId`"));
         }
+        error::refuse_blank(
+            input.dhcp_options_id.as_slice(),
+            "DhcpOptions::objects().delete",
+            "dhcp_options_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -23780,6 +24090,16 @@ impl DhcpOptionsAssociate {
         if input.vpc_id.is_none() {
             return Err(Error::validation("AssociateDhcpOptions needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.dhcp_options_id.as_slice(),
+            "DhcpOptions::objects().associate",
+            "dhcp_options_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "DhcpOptions::objects().associate",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -24016,15 +24336,11 @@ impl CustomerGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .customer_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "CustomerGateway::objects().get: an empty `customer_gateway_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.customer_gateway_ids.as_deref().unwrap_or_default(),
+            "CustomerGateway::objects().get",
+            "customer_gateway_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeCustomerGatewaysResult>(
@@ -24150,15 +24466,11 @@ impl CustomerGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .customer_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "CustomerGateway::objects().get_many: an empty `customer_gateway_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.customer_gateway_ids.as_deref().unwrap_or_default(),
+            "CustomerGateway::objects().get_many",
+            "customer_gateway_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .customer_gateway_ids
@@ -24570,6 +24882,11 @@ impl CustomerGatewayDelete {
                 "DeleteCustomerGateway needs `CustomerGatewayId`",
             ));
         }
+        error::refuse_blank(
+            input.customer_gateway_id.as_slice(),
+            "CustomerGateway::objects().delete",
+            "customer_gateway_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -24829,15 +25146,11 @@ impl VpnGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpn_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpnGateway::objects().get: an empty `vpn_gateway_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpn_gateway_ids.as_deref().unwrap_or_default(),
+            "VpnGateway::objects().get",
+            "vpn_gateway_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnGatewaysResult>(
@@ -24954,15 +25267,11 @@ impl VpnGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpn_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpnGateway::objects().get_many: an empty `vpn_gateway_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpn_gateway_ids.as_deref().unwrap_or_default(),
+            "VpnGateway::objects().get_many",
+            "vpn_gateway_ids",
+        )?;
         let session = self.manager.session()?;
         if input.vpn_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -25299,6 +25608,11 @@ impl VpnGatewayDelete {
         if input.vpn_gateway_id.is_none() {
             return Err(Error::validation("DeleteVpnGateway needs `VpnGatewayId`"));
         }
+        error::refuse_blank(
+            input.vpn_gateway_id.as_slice(),
+            "VpnGateway::objects().delete",
+            "vpn_gateway_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -25375,6 +25689,16 @@ impl VpnGatewayAttach {
         if input.vpn_gateway_id.is_none() {
             return Err(Error::validation("AttachVpnGateway needs `VpnGatewayId`"));
         }
+        error::refuse_blank(
+            input.vpn_gateway_id.as_slice(),
+            "VpnGateway::objects().attach",
+            "vpn_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "VpnGateway::objects().attach",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -25449,6 +25773,16 @@ impl VpnGatewayDetach {
         if input.vpn_gateway_id.is_none() {
             return Err(Error::validation("DetachVpnGateway needs `VpnGatewayId`"));
         }
+        error::refuse_blank(
+            input.vpn_gateway_id.as_slice(),
+            "VpnGateway::objects().detach",
+            "vpn_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "VpnGateway::objects().detach",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -25740,15 +26074,14 @@ impl VpcPeeringConnectionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_peering_connection_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpcPeeringConnection::objects().get: an empty `vpc_peering_connection_id`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .vpc_peering_connection_ids
+                .as_deref()
+                .unwrap_or_default(),
+            "VpcPeeringConnection::objects().get",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcPeeringConnectionsResult>(
@@ -25904,15 +26237,14 @@ impl VpcPeeringConnectionGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_peering_connection_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpcPeeringConnection::objects().get_many: an empty `vpc_peering_connection_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .vpc_peering_connection_ids
+                .as_deref()
+                .unwrap_or_default(),
+            "VpcPeeringConnection::objects().get_many",
+            "vpc_peering_connection_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpc_peering_connection_ids
@@ -26361,6 +26693,11 @@ impl VpcPeeringConnectionDelete {
                 "DeleteVpcPeeringConnection needs `VpcPeeringConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_peering_connection_id.as_slice(),
+            "VpcPeeringConnection::objects().delete",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, DeleteVpcPeeringConnectionResult>(
             &*session,
@@ -26448,6 +26785,11 @@ impl VpcPeeringConnectionAccept {
                 "AcceptVpcPeeringConnection needs `VpcPeeringConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_peering_connection_id.as_slice(),
+            "VpcPeeringConnection::objects().accept",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AcceptVpcPeeringConnectionResult>(
@@ -26548,6 +26890,11 @@ impl VpcPeeringConnectionReject {
                 "RejectVpcPeeringConnection needs `VpcPeeringConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_peering_connection_id.as_slice(),
+            "VpcPeeringConnection::objects().reject",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, RejectVpcPeeringConnectionResult>(
             &*session,
@@ -26653,6 +27000,11 @@ impl VpcPeeringConnectionModifyOptions {
                 "ModifyVpcPeeringConnectionOptions needs `VpcPeeringConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_peering_connection_id.as_slice(),
+            "VpcPeeringConnection::objects().modify_options",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ModifyVpcPeeringConnectionOptionsResult>(
@@ -26909,15 +27261,11 @@ impl VpcEndpointGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_endpoint_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpcEndpoint::objects().get: an empty `vpc_endpoint_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+            "VpcEndpoint::objects().get",
+            "vpc_endpoint_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcEndpointsResult>(
@@ -27061,15 +27409,11 @@ impl VpcEndpointGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_endpoint_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpcEndpoint::objects().get_many: an empty `vpc_endpoint_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+            "VpcEndpoint::objects().get_many",
+            "vpc_endpoint_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpc_endpoint_ids
@@ -27564,6 +27908,11 @@ impl VpcEndpointDelete {
                 "DeleteVpcEndpoints needs `VpcEndpointIds`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+            "VpcEndpoint::objects().delete",
+            "vpc_endpoint_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteVpcEndpointsResult>(
@@ -27741,6 +28090,11 @@ impl VpcEndpointModify {
         if input.vpc_endpoint_id.is_none() {
             return Err(Error::validation("ModifyVpcEndpoint needs `VpcEndpointId`"));
         }
+        error::refuse_blank(
+            input.vpc_endpoint_id.as_slice(),
+            "VpcEndpoint::objects().modify",
+            "vpc_endpoint_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -27984,15 +28338,11 @@ impl VpnConnectionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpn_connection_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpnConnection::objects().get: an empty `vpn_connection_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpn_connection_ids.as_deref().unwrap_or_default(),
+            "VpnConnection::objects().get",
+            "vpn_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnConnectionsResult>(
@@ -28118,15 +28468,11 @@ impl VpnConnectionGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpn_connection_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpnConnection::objects().get_many: an empty `vpn_connection_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpn_connection_ids.as_deref().unwrap_or_default(),
+            "VpnConnection::objects().get_many",
+            "vpn_connection_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpn_connection_ids
@@ -28537,6 +28883,11 @@ impl VpnConnectionDelete {
                 "DeleteVpnConnection needs `VpnConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpn_connection_id.as_slice(),
+            "VpnConnection::objects().delete",
+            "vpn_connection_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -28635,6 +28986,11 @@ impl VpnConnectionModify {
                 "ModifyVpnConnection needs `VpnConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpn_connection_id.as_slice(),
+            "VpnConnection::objects().modify",
+            "vpn_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ModifyVpnConnectionResult>(
@@ -28865,15 +29221,11 @@ impl FlowLogGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .flow_log_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "FlowLog::objects().get: an empty `flow_log_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.flow_log_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().get",
+            "flow_log_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -28980,15 +29332,11 @@ impl FlowLogGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .flow_log_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "FlowLog::objects().get_many: an empty `flow_log_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.flow_log_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().get_many",
+            "flow_log_ids",
+        )?;
         let session = self.manager.session()?;
         if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -29360,6 +29708,11 @@ impl FlowLogCreate {
         if input.resource_type.is_none() {
             return Err(Error::validation("CreateFlowLogs needs `ResourceType` (the model has no field for it: use `FlowLog::objects().create(&model).resource_type(..)`)"));
         }
+        error::refuse_blank(
+            input.resource_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().create",
+            "resource_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -29429,6 +29782,11 @@ impl FlowLogDelete {
         if input.flow_log_ids.is_none() {
             return Err(Error::validation("DeleteFlowLogs needs `FlowLogIds`"));
         }
+        error::refuse_blank(
+            input.flow_log_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().delete",
+            "flow_log_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =

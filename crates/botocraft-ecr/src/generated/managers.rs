@@ -359,15 +359,11 @@ impl RepositoryGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .repository_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Repository::objects().get: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_names.as_deref().unwrap_or_default(),
+            "Repository::objects().get",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeRepositoriesResponse>(
@@ -460,15 +456,11 @@ impl RepositoryGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .repository_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Repository::objects().get_many: an empty `repository_names`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_names.as_deref().unwrap_or_default(),
+            "Repository::objects().get_many",
+            "repository_names",
+        )?;
         let session = self.manager.session()?;
         if input
             .repository_names
@@ -975,6 +967,11 @@ impl RepositoryDelete {
         if input.repository_name.is_none() {
             return Err(Error::validation("DeleteRepository needs `repositoryName`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().delete",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteRepositoryResponse>(
@@ -1081,6 +1078,11 @@ impl RepositoryPutImageTagMutability {
                 "PutImageTagMutability needs `imageTagMutability`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().put_image_tag_mutability",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, PutImageTagMutabilityResponse>(
@@ -1172,6 +1174,11 @@ impl RepositoryPutImageScanningConfiguration {
                 "PutImageScanningConfiguration needs `imageScanningConfiguration`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().put_image_scanning_configuration",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, PutImageScanningConfigurationResponse>(
@@ -1254,15 +1261,11 @@ impl RepositoryGetLifecyclePolicy {
                 "GetLifecyclePolicy needs `repositoryName`",
             ));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "Repository::objects().get_lifecycle_policy: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().get_lifecycle_policy",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = match call::<_, GetLifecyclePolicyResponse>(
@@ -1357,6 +1360,16 @@ impl RepositoryPutLifecyclePolicy {
                 "PutLifecyclePolicy needs `lifecyclePolicyText`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().put_lifecycle_policy",
+            "repository_name",
+        )?;
+        error::refuse_blank(
+            input.lifecycle_policy_text.as_slice(),
+            "Repository::objects().put_lifecycle_policy",
+            "lifecycle_policy_text",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, PutLifecyclePolicyResponse>(
@@ -1439,6 +1452,11 @@ impl RepositoryDeleteLifecyclePolicy {
                 "DeleteLifecyclePolicy needs `repositoryName`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().delete_lifecycle_policy",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteLifecyclePolicyResponse>(
@@ -1521,15 +1539,11 @@ impl RepositoryGetPolicy {
                 "GetRepositoryPolicy needs `repositoryName`",
             ));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "Repository::objects().get_policy: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().get_policy",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = match call::<_, GetRepositoryPolicyResponse>(
@@ -1629,6 +1643,16 @@ impl RepositorySetPolicy {
         if input.policy_text.is_none() {
             return Err(Error::validation("SetRepositoryPolicy needs `policyText`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().set_policy",
+            "repository_name",
+        )?;
+        error::refuse_blank(
+            input.policy_text.as_slice(),
+            "Repository::objects().set_policy",
+            "policy_text",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, SetRepositoryPolicyResponse>(
@@ -1711,6 +1735,11 @@ impl RepositoryDeletePolicy {
                 "DeleteRepositoryPolicy needs `repositoryName`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().delete_policy",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteRepositoryPolicyResponse>(
@@ -1805,6 +1834,11 @@ impl RepositoryListImages {
         if input.repository_name.is_none() {
             return Err(Error::validation("ListImages needs `repositoryName`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().list_images",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -1891,15 +1925,11 @@ impl RepositoryGetTags {
         if input.resource_arn.is_none() {
             return Err(Error::validation("ListTagsForResource needs `resourceArn`"));
         }
-        if input
-            .resource_arn
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "Repository::objects().get_tags: an empty `resource_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.resource_arn.as_slice(),
+            "Repository::objects().get_tags",
+            "resource_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ListTagsForResourceResponse>(
@@ -2199,15 +2229,11 @@ impl EcrImageGet {
         if input.repository_name.is_none() {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "EcrImage::objects().get: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().get",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -2301,15 +2327,11 @@ impl EcrImageGetMany {
         if input.repository_name.is_none() {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "EcrImage::objects().get_many: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().get_many",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -2461,6 +2483,11 @@ impl EcrImageList {
         if input.repository_name.is_none() {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().list",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -2579,6 +2606,16 @@ impl EcrImagePutImage {
         if input.image_manifest.is_none() {
             return Err(Error::validation("PutImage needs `imageManifest`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().put_image",
+            "repository_name",
+        )?;
+        error::refuse_blank(
+            input.image_manifest.as_slice(),
+            "EcrImage::objects().put_image",
+            "image_manifest",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -2675,15 +2712,11 @@ impl EcrImageGetManifests {
         if input.image_ids.is_none() {
             return Err(Error::validation("BatchGetImage needs `imageIds`"));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "EcrImage::objects().get_manifests: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().get_manifests",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         let keys = input.image_ids.take().unwrap_or_default();
         let mut merged: Option<BatchGetImageResponse> = None;
@@ -2807,6 +2840,11 @@ impl EcrImageDelete {
         if input.image_ids.is_none() {
             return Err(Error::validation("BatchDeleteImage needs `imageIds`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().delete",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, BatchDeleteImageResponse>(
@@ -2895,6 +2933,11 @@ impl EcrImageDeleteMany {
         if input.image_ids.is_none() {
             return Err(Error::validation("BatchDeleteImage needs `imageIds`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().delete_many",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         let keys = input.image_ids.take().unwrap_or_default();
         let mut merged: Option<BatchDeleteImageResponse> = None;
@@ -3018,6 +3061,11 @@ impl EcrImageStartScan {
         if input.image_id.is_none() {
             return Err(Error::validation("StartImageScan needs `imageId`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().start_scan",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -3117,6 +3165,11 @@ impl EcrImageScanFindings {
                 "DescribeImageScanFindings needs `imageId`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().scan_findings",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = match call::<_, DescribeImageScanFindingsResponse>(
@@ -3216,6 +3269,11 @@ impl EcrImageReplicationStatus {
                 "DescribeImageReplicationStatus needs `imageId`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().replication_status",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeImageReplicationStatusResponse>(

@@ -330,15 +330,11 @@ impl ClusterGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .clusters
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Cluster::objects().get: an empty `cluster`",
-            ));
-        }
+        error::refuse_blank(
+            input.clusters.as_deref().unwrap_or_default(),
+            "Cluster::objects().get",
+            "cluster",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeClustersResponse>(
@@ -442,15 +438,11 @@ impl ClusterGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .clusters
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Cluster::objects().get_many: an empty `clusters`",
-            ));
-        }
+        error::refuse_blank(
+            input.clusters.as_deref().unwrap_or_default(),
+            "Cluster::objects().get_many",
+            "clusters",
+        )?;
         let session = self.manager.session()?;
         if input.clusters.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -949,6 +941,11 @@ impl ClusterPartialUpdate {
         if input.cluster.is_none() {
             return Err(Error::validation("UpdateCluster needs `cluster`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "Cluster::objects().partial_update",
+            "cluster",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -1027,6 +1024,11 @@ impl ClusterDelete {
         if input.cluster.is_none() {
             return Err(Error::validation("DeleteCluster needs `cluster`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "Cluster::objects().delete",
+            "cluster",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -1121,6 +1123,16 @@ impl ClusterPutCapacityProviders {
                 "PutClusterCapacityProviders needs `defaultCapacityProviderStrategy`",
             ));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "Cluster::objects().put_capacity_providers",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.capacity_providers.as_deref().unwrap_or_default(),
+            "Cluster::objects().put_capacity_providers",
+            "capacity_providers",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, PutClusterCapacityProvidersResponse>(
@@ -1205,6 +1217,11 @@ impl ClusterUpdateSettings {
         if input.settings.is_none() {
             return Err(Error::validation("UpdateClusterSettings needs `settings`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "Cluster::objects().update_settings",
+            "cluster",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, UpdateClusterSettingsResponse>(
@@ -1475,15 +1492,11 @@ impl TaskDefinitionGet {
                 "DescribeTaskDefinition needs `taskDefinition`",
             ));
         }
-        if input
-            .task_definition
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskDefinition::objects().get: an empty `task_definition`",
-            ));
-        }
+        error::refuse_blank(
+            input.task_definition.as_slice(),
+            "TaskDefinition::objects().get",
+            "task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskDefinitionResponse>(
@@ -2247,6 +2260,11 @@ impl TaskDefinitionDeregister {
                 "DeregisterTaskDefinition needs `taskDefinition`",
             ));
         }
+        error::refuse_blank(
+            input.task_definition.as_slice(),
+            "TaskDefinition::objects().deregister",
+            "task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeregisterTaskDefinitionResponse>(
@@ -2341,6 +2359,11 @@ impl TaskDefinitionDelete {
                 "DeleteTaskDefinitions needs `taskDefinitions`",
             ));
         }
+        error::refuse_blank(
+            input.task_definitions.as_deref().unwrap_or_default(),
+            "TaskDefinition::objects().delete",
+            "task_definitions",
+        )?;
         let session = self.manager.session()?;
         if input
             .task_definitions
@@ -2900,15 +2923,11 @@ impl ServiceGet {
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
-        if input
-            .services
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Service::objects().get: an empty `service`",
-            ));
-        }
+        error::refuse_blank(
+            input.services.as_deref().unwrap_or_default(),
+            "Service::objects().get",
+            "service",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -3066,15 +3085,11 @@ impl ServiceGetMany {
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
-        if input
-            .services
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Service::objects().get_many: an empty `services`",
-            ));
-        }
+        error::refuse_blank(
+            input.services.as_deref().unwrap_or_default(),
+            "Service::objects().get_many",
+            "services",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -4156,6 +4171,11 @@ impl ServicePartialUpdate {
         if input.service.is_none() {
             return Err(Error::validation("UpdateService needs `service`"));
         }
+        error::refuse_blank(
+            input.service.as_slice(),
+            "Service::objects().partial_update",
+            "service",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -4251,6 +4271,11 @@ impl ServiceDelete {
         if input.service.is_none() {
             return Err(Error::validation("DeleteService needs `service`"));
         }
+        error::refuse_blank(
+            input.service.as_slice(),
+            "Service::objects().delete",
+            "service",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -4474,13 +4499,11 @@ impl TaskGet {
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
-        if input
-            .tasks
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation("Task::objects().get: an empty `task`"));
-        }
+        error::refuse_blank(
+            input.tasks.as_deref().unwrap_or_default(),
+            "Task::objects().get",
+            "task",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -4628,15 +4651,11 @@ impl TaskGetMany {
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
-        if input
-            .tasks
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Task::objects().get_many: an empty `tasks`",
-            ));
-        }
+        error::refuse_blank(
+            input.tasks.as_deref().unwrap_or_default(),
+            "Task::objects().get_many",
+            "tasks",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -5320,6 +5339,11 @@ impl TaskRun {
         if input.task_definition.is_none() {
             return Err(Error::validation("RunTask needs `taskDefinition`"));
         }
+        error::refuse_blank(
+            input.task_definition.as_slice(),
+            "Task::objects().run",
+            "task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -5446,6 +5470,7 @@ impl TaskDelete {
         if input.task.is_none() {
             return Err(Error::validation("StopTask needs `task`"));
         }
+        error::refuse_blank(input.task.as_slice(), "Task::objects().delete", "task")?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -5693,15 +5718,11 @@ impl ContainerInstanceGet {
                 "DescribeContainerInstances needs `containerInstances`",
             ));
         }
-        if input
-            .container_instances
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ContainerInstance::objects().get: an empty `container_instance`",
-            ));
-        }
+        error::refuse_blank(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().get",
+            "container_instance",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -5863,15 +5884,11 @@ impl ContainerInstanceGetMany {
                 "DescribeContainerInstances needs `containerInstances`",
             ));
         }
-        if input
-            .container_instances
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ContainerInstance::objects().get_many: an empty `container_instances`",
-            ));
-        }
+        error::refuse_blank(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().get_many",
+            "container_instances",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -6185,6 +6202,11 @@ impl ContainerInstanceUpdateState {
                 "UpdateContainerInstancesState needs `status`",
             ));
         }
+        error::refuse_blank(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().update_state",
+            "container_instances",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -6368,6 +6390,11 @@ impl ContainerInstanceDeregister {
                 "DeregisterContainerInstance needs `containerInstance`",
             ));
         }
+        error::refuse_blank(
+            input.container_instance.as_slice(),
+            "ContainerInstance::objects().deregister",
+            "container_instance",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -6531,6 +6558,11 @@ impl ContainerInstanceListTasks {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.container_instance.as_slice(),
+            "ContainerInstance::objects().list_tasks",
+            "container_instance",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -6833,15 +6865,11 @@ impl CapacityProviderGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .capacity_providers
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "CapacityProvider::objects().get: an empty `capacity_provider`",
-            ));
-        }
+        error::refuse_blank(
+            input.capacity_providers.as_deref().unwrap_or_default(),
+            "CapacityProvider::objects().get",
+            "capacity_provider",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeCapacityProvidersResponse>(
@@ -6958,15 +6986,11 @@ impl CapacityProviderGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .capacity_providers
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "CapacityProvider::objects().get_many: an empty `capacity_providers`",
-            ));
-        }
+        error::refuse_blank(
+            input.capacity_providers.as_deref().unwrap_or_default(),
+            "CapacityProvider::objects().get_many",
+            "capacity_providers",
+        )?;
         let session = self.manager.session()?;
         if input
             .capacity_providers
@@ -7488,6 +7512,11 @@ impl CapacityProviderDelete {
                 "DeleteCapacityProvider needs `capacityProvider`",
             ));
         }
+        error::refuse_blank(
+            input.capacity_provider.as_slice(),
+            "CapacityProvider::objects().delete",
+            "capacity_provider",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteCapacityProviderResponse>(
@@ -7746,33 +7775,21 @@ impl TaskSetGet {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
-        if input
-            .cluster
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get: an empty `cluster`",
-            ));
-        }
-        if input
-            .service
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get: an empty `service`",
-            ));
-        }
-        if input
-            .task_sets
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get: an empty `task_set`",
-            ));
-        }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().get",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().get",
+            "service",
+        )?;
+        error::refuse_blank(
+            input.task_sets.as_deref().unwrap_or_default(),
+            "TaskSet::objects().get",
+            "task_set",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskSetsResponse>(
@@ -7899,24 +7916,16 @@ impl TaskSetGetMany {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
-        if input
-            .cluster
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get_many: an empty `cluster`",
-            ));
-        }
-        if input
-            .service
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get_many: an empty `service`",
-            ));
-        }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().get_many",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().get_many",
+            "service",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskSetsResponse>(
@@ -8031,6 +8040,16 @@ impl TaskSetList {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().list",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().list",
+            "service",
+        )?;
         let session = self.manager.session()?;
         if input.task_sets.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -8493,6 +8512,21 @@ impl TaskSetDelete {
         if input.task_set.is_none() {
             return Err(Error::validation("DeleteTaskSet needs `taskSet`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().delete",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().delete",
+            "service",
+        )?;
+        error::refuse_blank(
+            input.task_set.as_slice(),
+            "TaskSet::objects().delete",
+            "task_set",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -8654,15 +8688,11 @@ impl ServiceRevisionGet {
                 "DescribeServiceRevisions needs `serviceRevisionArns`",
             ));
         }
-        if input
-            .service_revision_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ServiceRevision::objects().get: an empty `service_revision_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_revision_arns.as_deref().unwrap_or_default(),
+            "ServiceRevision::objects().get",
+            "service_revision_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeServiceRevisionsResponse>(
@@ -8774,15 +8804,11 @@ impl ServiceRevisionGetMany {
                 "DescribeServiceRevisions needs `serviceRevisionArns`",
             ));
         }
-        if input
-            .service_revision_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ServiceRevision::objects().get_many: an empty `service_revision_arns`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_revision_arns.as_deref().unwrap_or_default(),
+            "ServiceRevision::objects().get_many",
+            "service_revision_arns",
+        )?;
         let session = self.manager.session()?;
         if input
             .service_revision_arns
@@ -9003,15 +9029,11 @@ impl ServiceDeploymentGet {
                 "DescribeServiceDeployments needs `serviceDeploymentArns`",
             ));
         }
-        if input
-            .service_deployment_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ServiceDeployment::objects().get: an empty `service_deployment_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_deployment_arns.as_deref().unwrap_or_default(),
+            "ServiceDeployment::objects().get",
+            "service_deployment_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeServiceDeploymentsResponse>(
@@ -9127,15 +9149,11 @@ impl ServiceDeploymentGetMany {
                 "DescribeServiceDeployments needs `serviceDeploymentArns`",
             ));
         }
-        if input
-            .service_deployment_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ServiceDeployment::objects().get_many: an empty `service_deployment_arns`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_deployment_arns.as_deref().unwrap_or_default(),
+            "ServiceDeployment::objects().get_many",
+            "service_deployment_arns",
+        )?;
         let session = self.manager.session()?;
         if input
             .service_deployment_arns
@@ -9304,6 +9322,11 @@ impl ServiceDeploymentList {
         if input.service.is_none() {
             return Err(Error::validation("ListServiceDeployments needs `service`"));
         }
+        error::refuse_blank(
+            input.service.as_slice(),
+            "ServiceDeployment::objects().list",
+            "service",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -9414,6 +9437,11 @@ impl ServiceDeploymentStop {
                 "StopServiceDeployment needs `serviceDeploymentArn`",
             ));
         }
+        error::refuse_blank(
+            input.service_deployment_arn.as_slice(),
+            "ServiceDeployment::objects().stop",
+            "service_deployment_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, StopServiceDeploymentResponse>(
@@ -9593,15 +9621,11 @@ impl DaemonGet {
         if input.daemon_arn.is_none() {
             return Err(Error::validation("DescribeDaemon needs `daemonArn`"));
         }
-        if input
-            .daemon_arn
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "Daemon::objects().get: an empty `daemon_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.daemon_arn.as_slice(),
+            "Daemon::objects().get",
+            "daemon_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -10117,6 +10141,11 @@ impl DaemonDelete {
         if input.daemon_arn.is_none() {
             return Err(Error::validation("DeleteDaemon needs `daemonArn`"));
         }
+        error::refuse_blank(
+            input.daemon_arn.as_slice(),
+            "Daemon::objects().delete",
+            "daemon_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -10286,15 +10315,11 @@ impl DaemonTaskDefinitionGet {
                 "DescribeDaemonTaskDefinition needs `daemonTaskDefinition`",
             ));
         }
-        if input
-            .daemon_task_definition
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "DaemonTaskDefinition::objects().get: an empty `daemon_task_definition`",
-            ));
-        }
+        error::refuse_blank(
+            input.daemon_task_definition.as_slice(),
+            "DaemonTaskDefinition::objects().get",
+            "daemon_task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDaemonTaskDefinitionResponse>(
@@ -10714,6 +10739,11 @@ impl DaemonTaskDefinitionDelete {
                 "DeleteDaemonTaskDefinition needs `daemonTaskDefinition`",
             ));
         }
+        error::refuse_blank(
+            input.daemon_task_definition.as_slice(),
+            "DaemonTaskDefinition::objects().delete",
+            "daemon_task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteDaemonTaskDefinitionResponse>(
@@ -10867,15 +10897,11 @@ impl DaemonRevisionGet {
                 "DescribeDaemonRevisions needs `daemonRevisionArns`",
             ));
         }
-        if input
-            .daemon_revision_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "DaemonRevision::objects().get: an empty `daemon_revision_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.daemon_revision_arns.as_deref().unwrap_or_default(),
+            "DaemonRevision::objects().get",
+            "daemon_revision_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDaemonRevisionsResponse>(
@@ -10987,15 +11013,11 @@ impl DaemonRevisionGetMany {
                 "DescribeDaemonRevisions needs `daemonRevisionArns`",
             ));
         }
-        if input
-            .daemon_revision_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "DaemonRevision::objects().get_many: an empty `daemon_revision_arns`",
-            ));
-        }
+        error::refuse_blank(
+            input.daemon_revision_arns.as_deref().unwrap_or_default(),
+            "DaemonRevision::objects().get_many",
+            "daemon_revision_arns",
+        )?;
         let session = self.manager.session()?;
         if input
             .daemon_revision_arns
@@ -11202,6 +11224,11 @@ impl DaemonDeploymentList {
         if input.daemon_arn.is_none() {
             return Err(Error::validation("ListDaemonDeployments needs `daemonArn`"));
         }
+        error::refuse_blank(
+            input.daemon_arn.as_slice(),
+            "DaemonDeployment::objects().list",
+            "daemon_arn",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -11409,15 +11436,11 @@ impl ExpressGatewayServiceGet {
                 "DescribeExpressGatewayService needs `serviceArn`",
             ));
         }
-        if input
-            .service_arn
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "ExpressGatewayService::objects().get: an empty `service_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_arn.as_slice(),
+            "ExpressGatewayService::objects().get",
+            "service_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeExpressGatewayServiceResponse>(
@@ -11543,6 +11566,11 @@ impl ExpressGatewayServiceList {
                 "ListServicesByNamespace needs `namespace`",
             ));
         }
+        error::refuse_blank(
+            input.namespace.as_slice(),
+            "ExpressGatewayService::objects().list",
+            "namespace",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -11994,6 +12022,11 @@ impl ExpressGatewayServiceDelete {
                 "DeleteExpressGatewayService needs `serviceArn`",
             ));
         }
+        error::refuse_blank(
+            input.service_arn.as_slice(),
+            "ExpressGatewayService::objects().delete",
+            "service_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteExpressGatewayServiceResponse>(

@@ -1026,3 +1026,20 @@ async fn set_desired_capacity_refuses_a_blank_name_and_a_negative_capacity() {
     );
     f.nothing_sent();
 }
+
+/// `page_size(n)` outside what AWS documents for `MaxRecords` (1 to 100;
+/// 50 for `DescribeAutoScalingInstances`) is refused before anything is sent.
+#[tokio::test]
+async fn page_sizes_out_of_range_are_refused() {
+    let f = fx("nothing");
+    let m = AutoScalingGroup::objects().using(&f.session);
+    assert_validation(
+        m.list().page_size(101).await,
+        "AutoScalingGroup::objects().list: page_size(101) is out of range: MaxRecords takes 1 to 100",
+    );
+    assert_validation(
+        m.list().page_size(0).await,
+        "page_size(0) is out of range: MaxRecords takes 1 to 100",
+    );
+    f.nothing_sent();
+}

@@ -88,6 +88,9 @@ pub struct Shape {
     /// The lowest value (numbers) or length (strings, lists) AWS accepts.
     #[serde(default)]
     pub min: Option<f64>,
+    /// The highest value (numbers) or length (strings, lists) AWS accepts.
+    #[serde(default)]
+    pub max: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, Clone)]

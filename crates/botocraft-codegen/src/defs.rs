@@ -295,6 +295,11 @@ pub struct MethodDef {
     /// checks a positional argument the generator cannot (a structure that
     /// must name something), called before anything is sent.
     pub check: Option<String>,
+    /// For a paginated listing whose page-size member's botocore shape has
+    /// no bounds: the range AWS documents for it (`min`, and `max` when AWS
+    /// refuses larger values rather than capping them). The generator fails
+    /// on a listing with a `page_size()` and no bounds from either.
+    pub page_size: Option<PageSizeDef>,
     /// An id-list member with which AWS refuses a page size
     /// (`DescribeInstances` with `InstanceIds`): when ids are given, the page
     /// size is not sent (AWS answers the ids in one page).
@@ -304,6 +309,13 @@ pub struct MethodDef {
     /// tags it was given).
     #[serde(default)]
     pub merge_input: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PageSizeDef {
+    pub min: i64,
+    pub max: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, Clone)]

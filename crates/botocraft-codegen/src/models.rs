@@ -1935,6 +1935,38 @@ impl<'a> Emitter<'a> {
     }
 
     /// Positional arguments: (field, takes a single value for a list member).
+    /// A listing's page-size member (the paginator's limit member, under
+    /// one name for every service: `MaxResults`, `maxResults`, `MaxRecords`).
+    fn page_limit<'m>(&self, m: &'m Method) -> Option<&'m Field> {
+        self.paginators
+            .pagination
+            .get(&m.def.operation)
+            .filter(|_| m.def.paginate)
+            .and_then(|p| p.limit_key.as_deref())
+            .and_then(|key| m.input_fields.iter().find(|f| f.wire == key))
+            .filter(|f| f.ty == "i32")
+    }
+
+    /// The page sizes AWS accepts for `f`: its botocore shape's `min`/`max`,
+    /// else the range the definitions give (`page_size`); `i32::MAX` when
+    /// AWS caps larger values rather than refusing them.
+    fn page_bounds(&self, m: &Method, f: &Field) -> Result<(i64, i64), String> {
+        let shape = self.model.shapes.get(&f.shape);
+        let (smin, smax) = (
+            shape.and_then(|s| s.min).map(|v| v as i64),
+            shape.and_then(|s| s.max).map(|v| v as i64),
+        );
+        let def = m.def.page_size.as_ref();
+        let min = smin.or(def.map(|d| d.min)).ok_or(format!(
+            "{}.{}: the model gives no bounds for {}: set `page_size = {{ min = .., max = .. }}` from AWS's documentation",
+            m.model_name, m.name, f.wire
+        ))?;
+        let max = smax
+            .or(def.and_then(|d| d.max))
+            .unwrap_or(i64::from(i32::MAX));
+        Ok((min, max))
+    }
+
     fn positional<'m>(&self, m: &'m Method) -> Result<Vec<(&'m Field, bool)>, String> {
         m.def
             .args
@@ -2409,19 +2441,18 @@ impl<'a> Emitter<'a> {
             })
             .unwrap_or_default();
         token_members.extend(m.def.tokens.iter().flatten().cloned());
-        // A listing's page size: the paginator's limit member, under one name
-        // for every service (`MaxResults`, `maxResults`, `MaxRecords`).
-        let limit = pag
-            .filter(|_| m.def.paginate)
-            .and_then(|p| p.limit_key.as_deref())
-            .and_then(|key| m.input_fields.iter().find(|f| f.wire == key))
-            .filter(|f| f.ty == "i32");
-        if let Some(f) = limit {
+        if let Some(f) = self.page_limit(m) {
+            let (min, max) = self.page_bounds(m, f)?;
             let with_ids = match &m.def.no_page_size_with {
                 Some(ids) => format!("\n    /// Not sent when `{ids}` are given: AWS refuses a page size with them and\n    /// answers them in one page."),
                 None => String::new(),
             };
-            let _ = writeln!(out, "    /// How many results to ask for per page (`{wire}`; AWS's own default when\n    /// not set, and AWS's limits apply). Every page is still fetched; with\n    /// `.pages()`/`.stream()`, smaller pages arrive sooner.{with_ids}\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
+            let range = if max == i64::from(i32::MAX) {
+                format!("{min} or more (AWS caps larger values)")
+            } else {
+                format!("{min} to {max}")
+            };
+            let _ = writeln!(out, "    /// The smallest page size AWS accepts for `{wire}`.\n    pub const PAGE_SIZE_MIN: i32 = {min};\n    /// The largest page size AWS accepts for `{wire}` (`i32::MAX`: AWS caps\n    /// larger values rather than refusing them).\n    pub const PAGE_SIZE_MAX: i32 = {max};\n\n    /// How many results to ask for per page (`{wire}`, {range}; AWS's own\n    /// default when not set). A size out of range is refused when the request\n    /// is sent (`Error::Validation`, nothing sent). Every page is still\n    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.{with_ids}\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
         }
         for f in &m.input_fields {
             if positional.contains(&f.wire.as_str())
@@ -2820,6 +2851,14 @@ impl<'a> Emitter<'a> {
                     m.name
                 ));
             }
+        }
+        if let Some(f) = self.page_limit(m) {
+            let _ = writeln!(s, "        error::refuse_page_size(input.{}, Self::PAGE_SIZE_MIN, Self::PAGE_SIZE_MAX, {method:?}, {:?})?;", f.ident, f.wire);
+        } else if m.def.page_size.is_some() {
+            return Err(format!(
+                "{name}.{}: `page_size` is for a listing with a page size",
+                m.name
+            ));
         }
         if let Some(check) = &m.def.check {
             let _ = writeln!(s, "        crate::ext::{check}(&input)?;");

@@ -531,6 +531,29 @@ pub fn refuse_below(value: Option<i64>, min: i64, method: &str, arg: &str) -> Re
     }
 }
 
+/// Refuses, before anything is sent, a listing's `page_size(n)` outside
+/// the range AWS accepts for its page-size member (`member`, e.g.
+/// `MaxResults`): `min..=max`, the bounds the generator read from the
+/// service model (or the service's documentation) for that listing.
+pub fn refuse_page_size(
+    value: Option<i32>,
+    min: i32,
+    max: i32,
+    method: &str,
+    member: &str,
+) -> Result<()> {
+    match value {
+        Some(n) if n < min || n > max => Err(Error::Validation {
+            message: if max == i32::MAX {
+                format!("{method}: page_size({n}) is out of range: {member} takes {min} or more")
+            } else {
+                format!("{method}: page_size({n}) is out of range: {member} takes {min} to {max}")
+            },
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The code of the error a create answers with when AWS made fewer
 /// resources than asked and reported no failure for the rest (see
 /// [`fewer_than_asked`]).

@@ -111,3 +111,40 @@ async fn numbers_below_what_aws_accepts_are_refused() {
     );
     f.nothing_sent();
 }
+
+/// A page size outside what AWS accepts for the listing's `MaxResults`
+/// (from the service model, or AWS's documentation where the model has no
+/// bounds) is refused before anything is sent, naming the range.
+#[tokio::test]
+async fn page_sizes_out_of_range_are_refused() {
+    let f = fx("nothing");
+    let s = &f.session;
+    assert_eq!(
+        (InstanceList::PAGE_SIZE_MIN, InstanceList::PAGE_SIZE_MAX),
+        (5, 1000)
+    );
+    for n in [0, 4, 1001] {
+        assert_validation(
+            Instance::objects().using(s).list().page_size(n).await,
+            &format!(
+                "Instance::objects().list: page_size({n}) is out of range: MaxResults takes 5 to 1000"
+            ),
+        );
+    }
+    // Streamed, the first poll gives the error.
+    let mut pages = Instance::objects().using(s).list().page_size(2).pages();
+    use futures::StreamExt;
+    let first = pages.next().await.expect("an error");
+    assert_validation(first, "page_size(2) is out of range");
+    // Bounds from the model: DescribeRouteTables MaxResults is 5..=100.
+    assert_validation(
+        RouteTable::objects().using(s).list().page_size(101).await,
+        "RouteTable::objects().list: page_size(101) is out of range: MaxResults takes 5 to 100",
+    );
+    // Volumes: AWS caps a large size rather than refusing it.
+    assert_validation(
+        Volume::objects().using(s).list().page_size(-1).await,
+        "Volume::objects().list: page_size(-1) is out of range: MaxResults takes 5 or more",
+    );
+    f.nothing_sent();
+}

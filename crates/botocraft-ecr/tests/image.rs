@@ -307,6 +307,30 @@ async fn blank_names_are_refused_unsent() {
     f.nothing_sent();
 }
 
+/// `page_size(n)` outside the service model's 1..=1000 for `maxResults` is
+/// refused before anything is sent.
+#[tokio::test]
+async fn page_sizes_out_of_range_are_refused() {
+    let f = fx("nothing");
+    assert_validation(
+        EcrImage::objects()
+            .using(&f.session)
+            .list("web")
+            .page_size(1001)
+            .await,
+        "EcrImage::objects().list: page_size(1001) is out of range: maxResults takes 1 to 1000",
+    );
+    assert_validation(
+        Repository::objects()
+            .using(&f.session)
+            .list()
+            .page_size(0)
+            .await,
+        "Repository::objects().list: page_size(0) is out of range: maxResults takes 1 to 1000",
+    );
+    f.nothing_sent();
+}
+
 fn ecr_fx(exchanges: serde_json::Value) -> Fx {
     Fx::new(
         botocraft_transport::FixtureTransport::from_value(

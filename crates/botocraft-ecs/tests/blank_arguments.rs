@@ -44,3 +44,29 @@ async fn every_method_refuses_an_empty_id_or_name() {
     assert_validation(web.scale(2).await, "an empty `service`");
     f.nothing_sent();
 }
+
+/// `page_size(n)` outside 1..=100 (what AWS documents for ECS listings'
+/// `maxResults`) is refused before anything is sent.
+#[tokio::test]
+async fn page_sizes_out_of_range_are_refused() {
+    let f = fx("nothing");
+    let s = &f.session;
+    for n in [0, 101] {
+        assert_validation(
+            Service::objects()
+                .using(s)
+                .list()
+                .cluster("prod")
+                .page_size(n)
+                .await,
+            &format!(
+                "Service::objects().list: page_size({n}) is out of range: maxResults takes 1 to 100"
+            ),
+        );
+    }
+    assert_validation(
+        Task::objects().using(s).list().page_size(500).await,
+        "Task::objects().list: page_size(500) is out of range: maxResults takes 1 to 100",
+    );
+    f.nothing_sent();
+}

@@ -469,9 +469,16 @@ impl AutoScalingGroupGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -525,6 +532,13 @@ impl AutoScalingGroupGetMany {
                 .unwrap_or_default(),
             "AutoScalingGroup::objects().get_many",
             "auto_scaling_group_names",
+        )?;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().get_many",
+            "MaxRecords",
         )?;
         let session = self.manager.session()?;
         if input
@@ -640,9 +654,16 @@ impl AutoScalingGroupList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -730,6 +751,13 @@ impl AutoScalingGroupList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().list",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         if input
             .auto_scaling_group_names
@@ -1899,9 +1927,16 @@ impl AutoScalingGroupInstanceStatus {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 50;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 50; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -1929,6 +1964,13 @@ impl AutoScalingGroupInstanceStatus {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().instance_status",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2101,9 +2143,16 @@ impl AutoScalingGroupActivities {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2173,6 +2222,13 @@ impl AutoScalingGroupActivities {
             input.auto_scaling_group_name.as_slice(),
             "AutoScalingGroup::objects().activities",
             "auto_scaling_group_name",
+        )?;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().activities",
+            "MaxRecords",
         )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
@@ -2409,9 +2465,16 @@ impl AutoScalingGroupGetTags {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2465,6 +2528,13 @@ impl AutoScalingGroupGetTags {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().get_tags",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2773,9 +2843,16 @@ impl LaunchConfigurationGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2817,6 +2894,13 @@ impl LaunchConfigurationGetMany {
                 .unwrap_or_default(),
             "LaunchConfiguration::objects().get_many",
             "launch_configuration_names",
+        )?;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchConfiguration::objects().get_many",
+            "MaxRecords",
         )?;
         let session = self.manager.session()?;
         if input
@@ -2929,9 +3013,16 @@ impl LaunchConfigurationList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2975,6 +3066,13 @@ impl LaunchConfigurationList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchConfiguration::objects().list",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         if input
             .launch_configuration_names

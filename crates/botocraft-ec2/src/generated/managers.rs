@@ -350,9 +350,16 @@ impl VpcGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -423,6 +430,13 @@ impl VpcGetMany {
             input.vpc_ids.as_deref().unwrap_or_default(),
             "Vpc::objects().get_many",
             "vpc_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Vpc::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -506,9 +520,16 @@ impl VpcList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -581,6 +602,13 @@ impl VpcList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Vpc::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -1573,9 +1601,16 @@ impl SubnetGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -1646,6 +1681,13 @@ impl SubnetGetMany {
             input.subnet_ids.as_deref().unwrap_or_default(),
             "Subnet::objects().get_many",
             "subnet_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Subnet::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -1729,9 +1771,16 @@ impl SubnetList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -1804,6 +1853,13 @@ impl SubnetList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Subnet::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -2605,9 +2661,16 @@ impl SecurityGroupGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -2678,6 +2741,13 @@ impl SecurityGroupGetMany {
             input.group_ids.as_deref().unwrap_or_default(),
             "SecurityGroup::objects().get_many",
             "group_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "SecurityGroup::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -2765,9 +2835,16 @@ impl SecurityGroupList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -2846,6 +2923,13 @@ impl SecurityGroupList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "SecurityGroup::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -4194,9 +4278,16 @@ impl InstanceGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
@@ -4275,6 +4366,13 @@ impl InstanceGetMany {
             input.instance_ids.as_deref().unwrap_or_default(),
             "Instance::objects().get_many",
             "instance_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Instance::objects().get_many",
+            "MaxResults",
         )?;
         if input.instance_ids.as_ref().is_some_and(|v| !v.is_empty()) {
             input.max_results = None;
@@ -4364,9 +4462,16 @@ impl InstanceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
@@ -4447,6 +4552,13 @@ impl InstanceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Instance::objects().list",
+            "MaxResults",
+        )?;
         if input.instance_ids.as_ref().is_some_and(|v| !v.is_empty()) {
             input.max_results = None;
         }
@@ -7539,9 +7651,16 @@ impl AmiList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -7638,6 +7757,13 @@ impl AmiList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Ami::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -8816,9 +8942,16 @@ impl InternetGatewayGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -8889,6 +9022,13 @@ impl InternetGatewayGetMany {
             input.internet_gateway_ids.as_deref().unwrap_or_default(),
             "InternetGateway::objects().get_many",
             "internet_gateway_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "InternetGateway::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input
@@ -8985,9 +9125,16 @@ impl InternetGatewayList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -9063,6 +9210,13 @@ impl InternetGatewayList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "InternetGateway::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .internet_gateway_ids
@@ -9853,9 +10007,16 @@ impl RouteTableGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -9926,6 +10087,13 @@ impl RouteTableGetMany {
             input.route_table_ids.as_deref().unwrap_or_default(),
             "RouteTable::objects().get_many",
             "route_table_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "RouteTable::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -10014,9 +10182,16 @@ impl RouteTableList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -10089,6 +10264,13 @@ impl RouteTableList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "RouteTable::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -11251,9 +11433,16 @@ impl NatGatewayGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -11292,6 +11481,13 @@ impl NatGatewayGetMany {
             input.nat_gateway_ids.as_deref().unwrap_or_default(),
             "NatGateway::objects().get_many",
             "nat_gateway_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NatGateway::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -11375,9 +11571,16 @@ impl NatGatewayList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -11447,6 +11650,13 @@ impl NatGatewayList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NatGateway::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -13295,9 +13505,16 @@ impl VolumeGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 5 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -13374,6 +13591,13 @@ impl VolumeGetMany {
             input.volume_ids.as_deref().unwrap_or_default(),
             "Volume::objects().get_many",
             "volume_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Volume::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -13457,9 +13681,16 @@ impl VolumeList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 5 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -13538,6 +13769,13 @@ impl VolumeList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Volume::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -14551,9 +14789,16 @@ impl SnapshotGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 5 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -14640,6 +14885,13 @@ impl SnapshotGetMany {
             "Snapshot::objects().get_many",
             "snapshot_ids",
         )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Snapshot::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -14722,9 +14974,16 @@ impl SnapshotList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 5 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -14812,6 +15071,13 @@ impl SnapshotList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Snapshot::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -17269,9 +17535,16 @@ impl LaunchTemplateGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 200;
+
+    /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -17348,6 +17621,13 @@ impl LaunchTemplateGetMany {
             input.launch_template_ids.as_deref().unwrap_or_default(),
             "LaunchTemplate::objects().get_many",
             "launch_template_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchTemplate::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input
@@ -17447,9 +17727,16 @@ impl LaunchTemplateList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 200;
+
+    /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -17540,6 +17827,13 @@ impl LaunchTemplateList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchTemplate::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .launch_template_ids
@@ -18267,9 +18561,16 @@ impl LaunchTemplateVersionList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 200;
+
+    /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -18378,6 +18679,13 @@ impl LaunchTemplateVersionList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchTemplateVersion::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.versions.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -19122,9 +19430,16 @@ impl NetworkInterfaceGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `NetworkInterfaceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
@@ -19203,6 +19518,13 @@ impl NetworkInterfaceGetMany {
             input.network_interface_ids.as_deref().unwrap_or_default(),
             "NetworkInterface::objects().get_many",
             "network_interface_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkInterface::objects().get_many",
+            "MaxResults",
         )?;
         if input
             .network_interface_ids
@@ -19306,9 +19628,16 @@ impl NetworkInterfaceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `NetworkInterfaceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
@@ -19392,6 +19721,13 @@ impl NetworkInterfaceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkInterface::objects().list",
+            "MaxResults",
+        )?;
         if input
             .network_interface_ids
             .as_ref()
@@ -20538,9 +20874,16 @@ impl NetworkInterfacePermissions {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 255;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 255; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -20598,6 +20941,13 @@ impl NetworkInterfacePermissions {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkInterface::objects().permissions",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -20877,9 +21227,16 @@ impl InstanceTypeInfoGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -20952,6 +21309,13 @@ impl InstanceTypeInfoGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "InstanceTypeInfo::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.instance_types.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -21050,9 +21414,16 @@ impl InstanceTypeInfoList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -21134,6 +21505,13 @@ impl InstanceTypeInfoList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "InstanceTypeInfo::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.instance_types.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -21556,9 +21934,16 @@ impl NetworkAclGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -21629,6 +22014,13 @@ impl NetworkAclGetMany {
             input.network_acl_ids.as_deref().unwrap_or_default(),
             "NetworkAcl::objects().get_many",
             "network_acl_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkAcl::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -21717,9 +22109,16 @@ impl NetworkAclList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -21792,6 +22191,13 @@ impl NetworkAclList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkAcl::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -23554,9 +23960,16 @@ impl DhcpOptionsGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -23627,6 +24040,13 @@ impl DhcpOptionsGetMany {
             input.dhcp_options_ids.as_deref().unwrap_or_default(),
             "DhcpOptions::objects().get_many",
             "dhcp_options_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "DhcpOptions::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input
@@ -23719,9 +24139,16 @@ impl DhcpOptionsList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -23794,6 +24221,13 @@ impl DhcpOptionsList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "DhcpOptions::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .dhcp_options_ids
@@ -26168,9 +26602,16 @@ impl VpcPeeringConnectionGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -26244,6 +26685,13 @@ impl VpcPeeringConnectionGetMany {
                 .unwrap_or_default(),
             "VpcPeeringConnection::objects().get_many",
             "vpc_peering_connection_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "VpcPeeringConnection::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input
@@ -26343,9 +26791,16 @@ impl VpcPeeringConnectionList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -26421,6 +26876,13 @@ impl VpcPeeringConnectionList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "VpcPeeringConnection::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpc_peering_connection_ids
@@ -27340,9 +27802,16 @@ impl VpcEndpointGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -27413,6 +27882,13 @@ impl VpcEndpointGetMany {
             input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
             "VpcEndpoint::objects().get_many",
             "vpc_endpoint_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "VpcEndpoint::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input
@@ -27505,9 +27981,16 @@ impl VpcEndpointList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -27580,6 +28063,13 @@ impl VpcEndpointList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "VpcEndpoint::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpc_endpoint_ids
@@ -29295,9 +29785,16 @@ impl FlowLogGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -29336,6 +29833,13 @@ impl FlowLogGetMany {
             input.flow_log_ids.as_deref().unwrap_or_default(),
             "FlowLog::objects().get_many",
             "flow_log_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "FlowLog::objects().get_many",
+            "MaxResults",
         )?;
         let session = self.manager.session()?;
         if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -29419,9 +29923,16 @@ impl FlowLogList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -29491,6 +30002,13 @@ impl FlowLogList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "FlowLog::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());

@@ -550,9 +550,16 @@ impl RepositoryList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -599,6 +606,13 @@ impl RepositoryList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Repository::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .repository_names
@@ -1801,9 +1815,16 @@ impl RepositoryListImages {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -1838,6 +1859,13 @@ impl RepositoryListImages {
             input.repository_name.as_slice(),
             "Repository::objects().list_images",
             "repository_name",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Repository::objects().list_images",
+            "maxResults",
         )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
@@ -2422,9 +2450,16 @@ impl EcrImageList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -2487,6 +2522,13 @@ impl EcrImageList {
             input.repository_name.as_slice(),
             "EcrImage::objects().list",
             "repository_name",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "EcrImage::objects().list",
+            "maxResults",
         )?;
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {

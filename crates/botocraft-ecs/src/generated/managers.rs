@@ -539,9 +539,16 @@ impl ClusterList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -576,6 +583,13 @@ impl ClusterList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Cluster::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -1573,9 +1587,16 @@ impl TaskDefinitionList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -1628,6 +1649,13 @@ impl TaskDefinitionList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "TaskDefinition::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2487,9 +2515,16 @@ impl TaskDefinitionFamilies {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -2517,6 +2552,13 @@ impl TaskDefinitionFamilies {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "TaskDefinition::objects().families",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -3229,9 +3271,16 @@ impl ServiceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -3290,6 +3339,13 @@ impl ServiceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Service::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
@@ -4790,9 +4846,16 @@ impl TaskList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -4875,6 +4938,13 @@ impl TaskList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Task::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
@@ -6031,9 +6101,16 @@ impl ContainerInstanceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -6086,6 +6163,13 @@ impl ContainerInstanceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ContainerInstance::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
@@ -6498,9 +6582,16 @@ impl ContainerInstanceListTasks {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -6562,6 +6653,13 @@ impl ContainerInstanceListTasks {
             input.container_instance.as_slice(),
             "ContainerInstance::objects().list_tasks",
             "container_instance",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ContainerInstance::objects().list_tasks",
+            "maxResults",
         )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
@@ -11524,9 +11622,16 @@ impl ExpressGatewayServiceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -11570,6 +11675,13 @@ impl ExpressGatewayServiceList {
             input.namespace.as_slice(),
             "ExpressGatewayService::objects().list",
             "namespace",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ExpressGatewayService::objects().list",
+            "maxResults",
         )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {

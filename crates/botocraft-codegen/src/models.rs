@@ -2573,25 +2573,50 @@ impl<'a> Emitter<'a> {
         // What an earlier chunk did, for the error of a later one: the
         // answer's entries of the id list's own type (the deleted image ids).
         let done = lists.iter().find(|f| f.ty == elem).map(|f| f.ident.clone());
+        // An acting call (BatchDeleteImage) sends every chunk and keeps every
+        // chunk's per-key failures: one chunk's failures never hide
+        // another's, and none is lost when a later call fails. Any failure
+        // makes the call an error naming everything done (error::batch_error).
+        let collected = match (acting, &done, self.failure_exprs(m)?) {
+            (true, Some(done), Some(fx)) => Some((done.clone(), fx)),
+            _ => None,
+        };
         let sent = match (call.strip_suffix('?'), &done) {
+            (Some(fallible), Some(_)) if collected.is_some() => {
+                let (done, _) = collected.as_ref().unwrap();
+                format!(
+                    "match {fallible} {{ Ok(out) => out, Err(e) => {{ failed.push(e); return Err(error::batch_error(super::SERVICE.name, OPERATION, merged.and_then(|acc| acc.{done}).iter().flatten().map(|x| x.to_string()).collect(), failed)); }} }}"
+                )
+            }
             (Some(fallible), Some(done)) if acting => format!(
                 "match {fallible} {{ Ok(out) => out, Err(e) => match merged {{ Some(acc) if acc.{done}.as_ref().is_some_and(|d| !d.is_empty()) => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: acc.{done}.iter().flatten().map(|x| x.to_string()).collect(), failures: vec![e] }}), _ => return Err(e) }} }}"
             ),
             _ => call.to_owned(),
         };
         let mut s = String::new();
+        if collected.is_some() {
+            s.push_str("        let mut failed: Vec<Error> = Vec::new();\n");
+        }
         let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut merged: Option<{ty}> = None;\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {sent};", ty = self.types.names[out_shape]);
-        // A get leaves out what does not exist, as get_many does.
-        let check = self
-            .failures_check(m, m.name.starts_with("get"))?
-            .replace("\n        ", "\n            ")
-            .replacen("        if", "            if", 1);
-        s.push_str(&check);
+        if let Some((_, fx)) = &collected {
+            s.push_str(&self.warning_log(m)?);
+            let _ = writeln!(s, "            for x in out.{member}.take().iter().flatten() {{\n                error::push_failure(&mut failed, super::SERVICE.name, OPERATION, {name:?}, &key, {key_text}, {reason}, {detail});\n            }}", member = fx.member, key_text = fx.key_text, reason = fx.reason, detail = fx.detail);
+        } else {
+            // A get leaves out what does not exist, as get_many does.
+            let check = self
+                .failures_check(m, m.name.starts_with("get"))?
+                .replace("\n        ", "\n            ")
+                .replacen("        if", "            if", 1);
+            s.push_str(&check);
+        }
         let _ = writeln!(s, "            match merged.as_mut() {{\n                None => merged = Some(out),\n                Some(acc) => {{");
         for f in &lists {
             let _ = writeln!(s, "                    if let Some(more) = out.{id}.take() {{ acc.{id}.get_or_insert_with(Vec::new).extend(more); }}", id = f.ident);
         }
         let _ = writeln!(s, "                }}\n            }}\n        }}");
+        if let Some((done, _)) = &collected {
+            let _ = writeln!(s, "        if !failed.is_empty() {{\n            return Err(error::batch_error(super::SERVICE.name, OPERATION, merged.and_then(|acc| acc.{done}).iter().flatten().map(|x| x.to_string()).collect(), failed));\n        }}");
+        }
         Ok(s)
     }
 
@@ -2618,9 +2643,13 @@ impl<'a> Emitter<'a> {
         ))
     }
 
-    fn failures_only(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
+    /// The expressions reading one failure record `x` of the method's
+    /// `failures` member: (member ident, key, reason, detail), the key as
+    /// `Option<&str>` (`None` for a record naming its key otherwise), and
+    /// the key as an owned `String` of any `Display` type (an ECR image id).
+    fn failure_exprs(&self, m: &Method) -> Result<Option<FailureExprs>, String> {
         let Some(fname) = &m.def.failures else {
-            return Ok(String::new());
+            return Ok(None);
         };
         let out_shape = m.output_shape.as_ref().unwrap();
         let ofields = self.types.fields(out_shape);
@@ -2664,6 +2693,36 @@ impl<'a> Emitter<'a> {
             ),
         };
         let arn = get(&["arn", "imageId", "ResourceId"]);
+        let key_text = ["arn", "imageId", "ResourceId"]
+            .iter()
+            .find_map(|n| efields.iter().find(|e| e.wire == *n))
+            .map(|e| {
+                format!(
+                    "x.{}.as_ref().map(|v| v.to_string()).unwrap_or_default()",
+                    e.ident
+                )
+            })
+            .unwrap_or_else(|| "String::new()".into());
+        Ok(Some(FailureExprs {
+            member: f.ident.clone(),
+            arn,
+            reason,
+            detail,
+            key_text,
+        }))
+    }
+
+    fn failures_only(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
+        let Some(FailureExprs {
+            member,
+            arn,
+            reason,
+            detail,
+            ..
+        }) = self.failure_exprs(m)?
+        else {
+            return Ok(String::new());
+        };
         let returns_models = matches!(m.returns, Returns::Model | Returns::Models);
         if !matches!(m.name, "get" | "get_many" | "list") && returns_models {
             // A call that acts (RunTask, DeleteTaskDefinitions) may have done
@@ -2681,13 +2740,13 @@ impl<'a> Emitter<'a> {
             return Ok(format!(
                 "        if let Some(e) = error::partial_failure(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}, {done}) {{\n            return Err(e);\n        }}\n",
                 kind = m.model_name,
-                id = f.ident,
+                id = member,
             ));
         }
         Ok(format!(
             "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}) {{\n            return Err(e);\n        }}\n",
             kind = m.model_name,
-            id = f.ident,
+            id = member,
         ))
     }
 
@@ -3566,4 +3625,14 @@ struct TagSpecParts {
     tag_ty: String,
     key: Field,
     value: Field,
+}
+
+/// How generated code reads one failure record `x` (see
+/// `Generator::failure_exprs`).
+struct FailureExprs {
+    member: String,
+    arn: String,
+    reason: String,
+    detail: String,
+    key_text: String,
 }

@@ -719,6 +719,61 @@ pub fn failures_to_error<'a>(
     None
 }
 
+/// Adds to `failures` the error of one per-key failure a batched call's
+/// answer reported (see [`failures_to_error`]; a `*NotFound` code is
+/// [`Error::NotFound`]), naming the key as `{key}/{id}` (`web/sha256:..`:
+/// the call's key, an image's repository, then the key the failure names).
+#[allow(clippy::too_many_arguments)]
+pub fn push_failure(
+    failures: &mut Vec<Error>,
+    service: &'static str,
+    operation: &str,
+    resource: &'static str,
+    key: &str,
+    id: String,
+    reason: Option<&str>,
+    detail: Option<&str>,
+) {
+    let named = match (key.is_empty(), id.is_empty()) {
+        (true, _) => id,
+        (false, true) => key.to_owned(),
+        (false, false) => format!("{key}/{id}"),
+    };
+    failures.extend(failures_to_error(
+        service,
+        operation,
+        resource,
+        Some(&named),
+        [(Some(named.as_str()), reason, detail)],
+        false,
+    ));
+}
+
+/// The error of a call acting on several keys in batches (`BatchDeleteImage`
+/// with more ids than one call takes) that failed for some: every batch's
+/// per-key failures, and the error of a call that failed outright, are
+/// `failures`, and `done` names what every batch did (the deleted ids), as
+/// one [`Error::Partial`]; a lone failure when nothing was done is that
+/// error itself. `failures` must not be empty.
+pub fn batch_error(
+    service: &'static str,
+    operation: &str,
+    done: Vec<String>,
+    mut failures: Vec<Error>,
+) -> Error {
+    if done.is_empty() && failures.len() == 1 {
+        if let Some(only) = failures.pop() {
+            return only;
+        }
+    }
+    Error::Partial {
+        service,
+        operation: operation.to_owned(),
+        done,
+        failures,
+    }
+}
+
 /// Every per-key failure of a 200 response as an error (see
 /// [`failures_to_error`]), and, when the call also did part of its work
 /// (`done` is not empty), one [`Error::Partial`] holding both; `None` when

@@ -2130,7 +2130,7 @@ impl EcrImageManager {
         EcrImageDelete::new(self.clone(), input, key)
     }
 
-    /// Deletes images (`BatchDeleteImage`, 100 ids a call, the answers merged); the answer lists what was deleted and per-image `failures`. A call failing after earlier ones deleted images is `Error::Partial` naming those.
+    /// Deletes images (`BatchDeleteImage`, 100 ids a call, the answers merged) and answers with every id deleted. An image not deleted is an error, whichever call reported it: `Error::Partial` whose `done` names every image deleted by every call and whose `failures` hold every per-image failure (`ImageNotFound` is `Error::NotFound`, key `repository/id`) and the error of a call that failed (later calls are not made); a lone failure with nothing deleted is that error itself.
     ///
     /// Deletes a list of specified images within a repository. Images are specified with either an `imageTag` or `imageDigest`.
     pub fn delete_many(
@@ -2981,6 +2981,7 @@ impl EcrImageDeleteMany {
             "repository_name",
         )?;
         let session = self.manager.session()?;
+        let mut failed: Vec<Error> = Vec::new();
         let keys = input.image_ids.take().unwrap_or_default();
         let mut merged: Option<BatchDeleteImageResponse> = None;
         for chunk in keys.chunks(100) {
@@ -3004,23 +3005,36 @@ impl EcrImageDeleteMany {
                 )
             }) {
                 Ok(out) => out,
-                Err(e) => match merged {
-                    Some(acc) if acc.image_ids.as_ref().is_some_and(|d| !d.is_empty()) => {
-                        return Err(Error::Partial {
-                            service: super::SERVICE.name,
-                            operation: OPERATION.to_owned(),
-                            done: acc
-                                .image_ids
-                                .iter()
-                                .flatten()
-                                .map(|x| x.to_string())
-                                .collect(),
-                            failures: vec![e],
-                        })
-                    }
-                    _ => return Err(e),
-                },
+                Err(e) => {
+                    failed.push(e);
+                    return Err(error::batch_error(
+                        super::SERVICE.name,
+                        OPERATION,
+                        merged
+                            .and_then(|acc| acc.image_ids)
+                            .iter()
+                            .flatten()
+                            .map(|x| x.to_string())
+                            .collect(),
+                        failed,
+                    ));
+                }
             };
+            for x in out.failures.take().iter().flatten() {
+                error::push_failure(
+                    &mut failed,
+                    super::SERVICE.name,
+                    OPERATION,
+                    "EcrImage",
+                    &key,
+                    x.image_id
+                        .as_ref()
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
+                    x.failure_code.as_ref().map(|v| v.as_str()),
+                    x.failure_reason.as_deref(),
+                );
+            }
             match merged.as_mut() {
                 None => merged = Some(out),
                 Some(acc) => {
@@ -3032,6 +3046,19 @@ impl EcrImageDeleteMany {
                     }
                 }
             }
+        }
+        if !failed.is_empty() {
+            return Err(error::batch_error(
+                super::SERVICE.name,
+                OPERATION,
+                merged
+                    .and_then(|acc| acc.image_ids)
+                    .iter()
+                    .flatten()
+                    .map(|x| x.to_string())
+                    .collect(),
+                failed,
+            ));
         }
         Ok(merged.unwrap_or_default())
     }

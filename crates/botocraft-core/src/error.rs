@@ -776,8 +776,10 @@ pub fn batch_error(
 
 /// Every per-key failure of a 200 response as an error (see
 /// [`failures_to_error`]), and, when the call also did part of its work
-/// (`done` is not empty), one [`Error::Partial`] holding both; `None` when
-/// nothing failed. With `skip_missing`, `MISSING` entries are ignored.
+/// (`done` is not empty) or failed for several keys, one [`Error::Partial`]
+/// holding them all (see [`batch_error`]: a lone failure with nothing done
+/// is that error itself); `None` when nothing failed. With `skip_missing`,
+/// `MISSING` entries are ignored.
 pub fn partial_failure<'a>(
     service: &'static str,
     operation: &str,
@@ -787,22 +789,15 @@ pub fn partial_failure<'a>(
     skip_missing: bool,
     done: Vec<String>,
 ) -> Option<Error> {
-    let mut errors: Vec<Error> = failures
+    let errors: Vec<Error> = failures
         .into_iter()
         .filter_map(|f| {
             failures_to_error(service, operation, resource, requested, [f], skip_missing)
         })
         .collect();
-    match (errors.len(), done.is_empty()) {
-        (0, _) => None,
-        (_, true) => Some(errors.swap_remove(0)),
-        (_, false) => Some(Error::Partial {
-            service,
-            operation: operation.to_owned(),
-            done,
-            failures: errors,
-        }),
-    }
+    // Several failures with nothing done are all kept: returning the first
+    // alone would hide why the other keys failed.
+    (!errors.is_empty()).then(|| batch_error(service, operation, done, errors))
 }
 
 fn snippet(body: &[u8]) -> String {
@@ -817,6 +812,78 @@ fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_failure_keeps_every_failure_even_with_nothing_done() {
+        let failures = [
+            (Some("arn:td/web:1"), Some("RESOURCE:CPU"), None),
+            (
+                Some("arn:td/web:2"),
+                Some("RESOURCE:MEMORY"),
+                Some("too big"),
+            ),
+        ];
+        let err = partial_failure("ecs", "RunTask", "Task", None, failures, false, Vec::new())
+            .expect("an error");
+        match err {
+            Error::Partial { done, failures, .. } => {
+                assert!(done.is_empty());
+                let codes: Vec<_> = failures.iter().map(|e| e.code()).collect();
+                assert_eq!(codes, [Some("RESOURCE:CPU"), Some("RESOURCE:MEMORY")]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // One failure with nothing done stays that error.
+        let one = [(Some("arn:td/web:1"), Some("RESOURCE:CPU"), None)];
+        let err = partial_failure("ecs", "RunTask", "Task", None, one, false, Vec::new());
+        assert_eq!(
+            err.and_then(|e| e.code().map(str::to_owned)).as_deref(),
+            Some("RESOURCE:CPU")
+        );
+        assert!(partial_failure("ecs", "RunTask", "Task", None, [], false, Vec::new()).is_none());
+    }
+
+    #[test]
+    fn batch_failures_are_keyed_repository_slash_id() {
+        let mut failed = Vec::new();
+        push_failure(
+            &mut failed,
+            "ecr",
+            "BatchDeleteImage",
+            "EcrImage",
+            "web",
+            "t1".into(),
+            Some("ImageNotFound"),
+            Some("gone"),
+        );
+        push_failure(
+            &mut failed,
+            "ecr",
+            "BatchDeleteImage",
+            "EcrImage",
+            "web",
+            "t2".into(),
+            Some("ImageReferencedByManifestList"),
+            None,
+        );
+        assert!(failed[0].is_not_found());
+        assert!(
+            failed[0].to_string().contains("\"web/t1\""),
+            "{}",
+            failed[0]
+        );
+        assert_eq!(
+            failed[1].message(),
+            Some("web/t2: ImageReferencedByManifestList")
+        );
+        match batch_error("ecr", "BatchDeleteImage", vec!["t3".into()], failed) {
+            Error::Partial { done, failures, .. } => {
+                assert_eq!(done, ["t3"]);
+                assert_eq!(failures.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn display_is_one_readable_line() {

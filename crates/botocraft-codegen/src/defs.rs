@@ -291,6 +291,11 @@ pub struct MethodDef {
     /// below it (or below the shape's own `min`) is refused before sending.
     #[serde(default)]
     pub min: BTreeMap<String, i64>,
+    /// Positional structure arguments (wire names) whose `Display` form (ext)
+    /// must not be blank: an ECR image id given as `""` names no image, and
+    /// is refused before sending as a blank string argument is.
+    #[serde(default)]
+    pub not_blank: Vec<String>,
     /// A hand-written `crate::ext` function `fn(&Input) -> Result<()>` that
     /// checks a positional argument the generator cannot (a structure that
     /// must name something), called before anything is sent.

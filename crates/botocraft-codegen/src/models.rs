@@ -2899,7 +2899,26 @@ impl<'a> Emitter<'a> {
                         let _ = writeln!(s, "        error::refuse_below(input.{id}.map(i64::from), {min}, {method:?}, {arg:?})?;");
                     }
                 }
+                ty if m.def.not_blank.contains(&f.wire) => {
+                    let values = if ty.starts_with("Vec<") {
+                        format!("input.{id}.as_deref().unwrap_or_default()")
+                    } else {
+                        format!("input.{id}.as_slice()")
+                    };
+                    let _ = writeln!(
+                        s,
+                        "        error::refuse_blank_shown({values}, {method:?}, {arg:?})?;"
+                    );
+                }
                 _ => {}
+            }
+        }
+        for wire in &m.def.not_blank {
+            if !m.def.args.contains(wire) {
+                return Err(format!(
+                    "{name}.{}: `not_blank` is for positional arguments, not {wire}",
+                    m.name
+                ));
             }
         }
         for wire in m.def.min.keys() {

@@ -512,11 +512,25 @@ pub fn map_not_found(err: Error, codes: &[&str], resource: &'static str, key: &s
 /// every generated method, so it is one function rather than code in each.
 pub fn refuse_blank(values: &[String], method: &str, arg: &str) -> Result<()> {
     if values.iter().any(|v| v.trim().is_empty()) {
-        return Err(Error::Validation {
-            message: format!("{method}: an empty `{arg}`"),
-        });
+        return Err(blank(method, arg));
     }
     Ok(())
+}
+
+/// [`refuse_blank`] for a structure argument that names something by its
+/// `Display` form (an ECR image id: its digest, else its tag): one whose
+/// form is blank names nothing.
+pub fn refuse_blank_shown<T: fmt::Display>(values: &[T], method: &str, arg: &str) -> Result<()> {
+    if values.iter().any(|v| v.to_string().trim().is_empty()) {
+        return Err(blank(method, arg));
+    }
+    Ok(())
+}
+
+fn blank(method: &str, arg: &str) -> Error {
+    Error::Validation {
+        message: format!("{method}: an empty `{arg}`"),
+    }
 }
 
 /// Refuses, before anything is sent, a required number argument below the

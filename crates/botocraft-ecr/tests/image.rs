@@ -302,6 +302,23 @@ async fn blank_names_are_refused_unsent() {
         m.list("").await,
         "EcrImage::objects().list: an empty `repository_name`",
     );
+    // An image id given blank names no image (it would be sent as a tag "").
+    assert_validation(
+        m.get("web", "").await,
+        "EcrImage::objects().get: an empty `image_id`",
+    );
+    assert_validation(
+        m.delete_many("web", ["t1", " "]).await,
+        "EcrImage::objects().delete_many: an empty `image_ids`",
+    );
+    assert_validation(
+        m.scan_findings("web", ImageIdentifier::default()).await,
+        "EcrImage::objects().scan_findings: an empty `image_id`",
+    );
+    assert_validation(
+        m.put("web", manifest(), Some("")).await,
+        "EcrImage::objects().put: an empty `image_tag`",
+    );
     assert_validation(
         Repository::objects().using(&f.session).delete("").await,
         "Repository::objects().delete: an empty `repository_name`",

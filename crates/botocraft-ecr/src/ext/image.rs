@@ -239,6 +239,12 @@ impl EcrImageManager {
         let repository_name = repository_name.into();
         let mut request = self.put_image(repository_name.clone(), image_manifest);
         if let Some(tag) = image_tag {
+            // A tag given blank names nothing: refused, as a blank argument is.
+            botocraft_core::error::refuse_blank(
+                &[tag.to_owned()],
+                "EcrImage::objects().put",
+                "image_tag",
+            )?;
             request = request.image_tag(tag);
         }
         let image = request.send().await?;

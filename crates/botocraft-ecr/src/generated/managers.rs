@@ -2262,6 +2262,11 @@ impl EcrImageGet {
             "EcrImage::objects().get",
             "repository_name",
         )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().get",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -2359,6 +2364,11 @@ impl EcrImageGetMany {
             input.repository_name.as_slice(),
             "EcrImage::objects().get_many",
             "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().get_many",
+            "image_ids",
         )?;
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
@@ -2759,6 +2769,11 @@ impl EcrImageGetManifests {
             "EcrImage::objects().get_manifests",
             "repository_name",
         )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().get_manifests",
+            "image_ids",
+        )?;
         let session = self.manager.session()?;
         let keys = input.image_ids.take().unwrap_or_default();
         let mut merged: Option<BatchGetImageResponse> = None;
@@ -2887,6 +2902,11 @@ impl EcrImageDelete {
             "EcrImage::objects().delete",
             "repository_name",
         )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().delete",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, BatchDeleteImageResponse>(
@@ -2979,6 +2999,11 @@ impl EcrImageDeleteMany {
             input.repository_name.as_slice(),
             "EcrImage::objects().delete_many",
             "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().delete_many",
+            "image_ids",
         )?;
         let session = self.manager.session()?;
         let mut failed: Vec<Error> = Vec::new();
@@ -3135,6 +3160,11 @@ impl EcrImageStartScan {
             "EcrImage::objects().start_scan",
             "repository_name",
         )?;
+        error::refuse_blank_shown(
+            input.image_id.as_slice(),
+            "EcrImage::objects().start_scan",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -3239,6 +3269,11 @@ impl EcrImageScanFindings {
             "EcrImage::objects().scan_findings",
             "repository_name",
         )?;
+        error::refuse_blank_shown(
+            input.image_id.as_slice(),
+            "EcrImage::objects().scan_findings",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = match call::<_, DescribeImageScanFindingsResponse>(
@@ -3342,6 +3377,11 @@ impl EcrImageReplicationStatus {
             input.repository_name.as_slice(),
             "EcrImage::objects().replication_status",
             "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_id.as_slice(),
+            "EcrImage::objects().replication_status",
+            "image_id",
         )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]

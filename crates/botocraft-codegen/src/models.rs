@@ -2913,6 +2913,20 @@ impl<'a> Emitter<'a> {
                 _ => {}
             }
         }
+        // How many resources to make (`RunTask` `count`): fewer than one
+        // makes nothing, and AWS refuses it.
+        if let Some(count) = &m.def.count {
+            let f = self.field(&m.input_fields, count, m.name)?;
+            if !m.def.fixed.contains_key(count) {
+                let arg = Self::setter_name(m.def, f);
+                let _ = writeln!(
+                    s,
+                    "        error::refuse_below(input.{}.map(i64::from), 1, {method:?}, {:?})?;",
+                    f.ident,
+                    names::bare(&arg)
+                );
+            }
+        }
         for wire in &m.def.not_blank {
             if !m.def.args.contains(wire) {
                 return Err(format!(

@@ -34,6 +34,10 @@ async fn every_method_refuses_an_empty_id_or_name() {
         Cluster::objects().using(s).delete("\t").await,
         "Cluster::objects().delete: an empty `cluster`",
     );
+    assert_validation(
+        Task::objects().using(s).run("web:1").count(0).await,
+        "Task::objects().run: `count` must be at least 1, not 0",
+    );
     // A model holding a blank name: `scale()` goes through the same check.
     let mut web = Service {
         service_name: Some(" ".into()),

@@ -5414,6 +5414,12 @@ impl TaskRun {
             "Task::objects().run",
             "task_definition",
         )?;
+        error::refuse_below(
+            input.count.map(i64::from),
+            1,
+            "Task::objects().run",
+            "count",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =

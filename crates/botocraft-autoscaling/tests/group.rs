@@ -1005,3 +1005,41 @@ async fn save_refuses_to_create_a_group_read_back_from_json() {
     assert_validation(read.save().await, "`auto_scaling_group_arn` is set");
     f.nothing_sent();
 }
+
+/// A blank group name or a negative capacity given to the manager is
+/// refused before anything is sent, naming the argument.
+#[tokio::test]
+async fn set_desired_capacity_refuses_a_blank_name_and_a_negative_capacity() {
+    let f = fx("nothing");
+    let m = AutoScalingGroup::objects().using(&f.session);
+    assert_validation(
+        m.set_desired_capacity(" ", 2).await,
+        "AutoScalingGroup::objects().set_desired_capacity: an empty `auto_scaling_group_name`",
+    );
+    assert_validation(
+        m.set_desired_capacity("web", -1).await,
+        "AutoScalingGroup::objects().set_desired_capacity: `desired_capacity` must be at least 0, not -1",
+    );
+    assert_validation(
+        m.delete("").await,
+        "AutoScalingGroup::objects().delete: an empty `auto_scaling_group_name`",
+    );
+    f.nothing_sent();
+}
+
+/// `page_size(n)` outside what AWS documents for `MaxRecords` (1 to 100;
+/// 50 for `DescribeAutoScalingInstances`) is refused before anything is sent.
+#[tokio::test]
+async fn page_sizes_out_of_range_are_refused() {
+    let f = fx("nothing");
+    let m = AutoScalingGroup::objects().using(&f.session);
+    assert_validation(
+        m.list().page_size(101).await,
+        "AutoScalingGroup::objects().list: page_size(101) is out of range: MaxRecords takes 1 to 100",
+    );
+    assert_validation(
+        m.list().page_size(0).await,
+        "page_size(0) is out of range: MaxRecords takes 1 to 100",
+    );
+    f.nothing_sent();
+}

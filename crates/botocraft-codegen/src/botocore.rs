@@ -85,6 +85,12 @@ pub struct Shape {
     pub timestamp_format: Option<String>,
     #[serde(default, rename = "xmlNamespace")]
     pub xml_namespace: Option<XmlNamespace>,
+    /// The lowest value (numbers) or length (strings, lists) AWS accepts.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// The highest value (numbers) or length (strings, lists) AWS accepts.
+    #[serde(default)]
+    pub max: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, Clone)]

@@ -286,6 +286,25 @@ pub struct MethodDef {
     /// `None` is refused: AWS has no way to remove it.
     #[serde(default)]
     pub none_leaves_out: Vec<String>,
+    /// The lowest value AWS accepts for a positional number argument whose
+    /// botocore shape gives none (`RunInstances` `MaxCount`: 1). A value
+    /// below it (or below the shape's own `min`) is refused before sending.
+    #[serde(default)]
+    pub min: BTreeMap<String, i64>,
+    /// Positional structure arguments (wire names) whose `Display` form (ext)
+    /// must not be blank: an ECR image id given as `""` names no image, and
+    /// is refused before sending as a blank string argument is.
+    #[serde(default)]
+    pub not_blank: Vec<String>,
+    /// A hand-written `crate::ext` function `fn(&Input) -> Result<()>` that
+    /// checks a positional argument the generator cannot (a structure that
+    /// must name something), called before anything is sent.
+    pub check: Option<String>,
+    /// For a paginated listing whose page-size member's botocore shape has
+    /// no bounds: the range AWS documents for it (`min`, and `max` when AWS
+    /// refuses larger values rather than capping them). The generator fails
+    /// on a listing with a `page_size()` and no bounds from either.
+    pub page_size: Option<PageSizeDef>,
     /// An id-list member with which AWS refuses a page size
     /// (`DescribeInstances` with `InstanceIds`): when ids are given, the page
     /// size is not sent (AWS answers the ids in one page).
@@ -295,6 +314,13 @@ pub struct MethodDef {
     /// tags it was given).
     #[serde(default)]
     pub merge_input: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PageSizeDef {
+    pub min: i64,
+    pub max: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, Clone)]

@@ -1935,6 +1935,38 @@ impl<'a> Emitter<'a> {
     }
 
     /// Positional arguments: (field, takes a single value for a list member).
+    /// A listing's page-size member (the paginator's limit member, under
+    /// one name for every service: `MaxResults`, `maxResults`, `MaxRecords`).
+    fn page_limit<'m>(&self, m: &'m Method) -> Option<&'m Field> {
+        self.paginators
+            .pagination
+            .get(&m.def.operation)
+            .filter(|_| m.def.paginate)
+            .and_then(|p| p.limit_key.as_deref())
+            .and_then(|key| m.input_fields.iter().find(|f| f.wire == key))
+            .filter(|f| f.ty == "i32")
+    }
+
+    /// The page sizes AWS accepts for `f`: its botocore shape's `min`/`max`,
+    /// else the range the definitions give (`page_size`); `i32::MAX` when
+    /// AWS caps larger values rather than refusing them.
+    fn page_bounds(&self, m: &Method, f: &Field) -> Result<(i64, i64), String> {
+        let shape = self.model.shapes.get(&f.shape);
+        let (smin, smax) = (
+            shape.and_then(|s| s.min).map(|v| v as i64),
+            shape.and_then(|s| s.max).map(|v| v as i64),
+        );
+        let def = m.def.page_size.as_ref();
+        let min = smin.or(def.map(|d| d.min)).ok_or(format!(
+            "{}.{}: the model gives no bounds for {}: set `page_size = {{ min = .., max = .. }}` from AWS's documentation",
+            m.model_name, m.name, f.wire
+        ))?;
+        let max = smax
+            .or(def.and_then(|d| d.max))
+            .unwrap_or(i64::from(i32::MAX));
+        Ok((min, max))
+    }
+
     fn positional<'m>(&self, m: &'m Method) -> Result<Vec<(&'m Field, bool)>, String> {
         m.def
             .args
@@ -2409,19 +2441,18 @@ impl<'a> Emitter<'a> {
             })
             .unwrap_or_default();
         token_members.extend(m.def.tokens.iter().flatten().cloned());
-        // A listing's page size: the paginator's limit member, under one name
-        // for every service (`MaxResults`, `maxResults`, `MaxRecords`).
-        let limit = pag
-            .filter(|_| m.def.paginate)
-            .and_then(|p| p.limit_key.as_deref())
-            .and_then(|key| m.input_fields.iter().find(|f| f.wire == key))
-            .filter(|f| f.ty == "i32");
-        if let Some(f) = limit {
+        if let Some(f) = self.page_limit(m) {
+            let (min, max) = self.page_bounds(m, f)?;
             let with_ids = match &m.def.no_page_size_with {
                 Some(ids) => format!("\n    /// Not sent when `{ids}` are given: AWS refuses a page size with them and\n    /// answers them in one page."),
                 None => String::new(),
             };
-            let _ = writeln!(out, "    /// How many results to ask for per page (`{wire}`; AWS's own default when\n    /// not set, and AWS's limits apply). Every page is still fetched; with\n    /// `.pages()`/`.stream()`, smaller pages arrive sooner.{with_ids}\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
+            let range = if max == i64::from(i32::MAX) {
+                format!("{min} or more (AWS caps larger values)")
+            } else {
+                format!("{min} to {max}")
+            };
+            let _ = writeln!(out, "    /// The smallest page size AWS accepts for `{wire}`.\n    pub const PAGE_SIZE_MIN: i32 = {min};\n    /// The largest page size AWS accepts for `{wire}` (`i32::MAX`: AWS caps\n    /// larger values rather than refusing them).\n    pub const PAGE_SIZE_MAX: i32 = {max};\n\n    /// How many results to ask for per page (`{wire}`, {range}; AWS's own\n    /// default when not set). A size out of range is refused when the request\n    /// is sent (`Error::Validation`, nothing sent). Every page is still\n    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.{with_ids}\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
         }
         for f in &m.input_fields {
             if positional.contains(&f.wire.as_str())
@@ -2542,25 +2573,50 @@ impl<'a> Emitter<'a> {
         // What an earlier chunk did, for the error of a later one: the
         // answer's entries of the id list's own type (the deleted image ids).
         let done = lists.iter().find(|f| f.ty == elem).map(|f| f.ident.clone());
+        // An acting call (BatchDeleteImage) sends every chunk and keeps every
+        // chunk's per-key failures: one chunk's failures never hide
+        // another's, and none is lost when a later call fails. Any failure
+        // makes the call an error naming everything done (error::batch_error).
+        let collected = match (acting, &done, self.failure_exprs(m)?) {
+            (true, Some(done), Some(fx)) => Some((done.clone(), fx)),
+            _ => None,
+        };
         let sent = match (call.strip_suffix('?'), &done) {
+            (Some(fallible), Some(_)) if collected.is_some() => {
+                let (done, _) = collected.as_ref().unwrap();
+                format!(
+                    "match {fallible} {{ Ok(out) => out, Err(e) => {{ failed.push(e); return Err(error::batch_error(super::SERVICE.name, OPERATION, merged.and_then(|acc| acc.{done}).iter().flatten().map(|x| x.to_string()).collect(), failed)); }} }}"
+                )
+            }
             (Some(fallible), Some(done)) if acting => format!(
                 "match {fallible} {{ Ok(out) => out, Err(e) => match merged {{ Some(acc) if acc.{done}.as_ref().is_some_and(|d| !d.is_empty()) => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: acc.{done}.iter().flatten().map(|x| x.to_string()).collect(), failures: vec![e] }}), _ => return Err(e) }} }}"
             ),
             _ => call.to_owned(),
         };
         let mut s = String::new();
+        if collected.is_some() {
+            s.push_str("        let mut failed: Vec<Error> = Vec::new();\n");
+        }
         let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut merged: Option<{ty}> = None;\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {sent};", ty = self.types.names[out_shape]);
-        // A get leaves out what does not exist, as get_many does.
-        let check = self
-            .failures_check(m, m.name.starts_with("get"))?
-            .replace("\n        ", "\n            ")
-            .replacen("        if", "            if", 1);
-        s.push_str(&check);
+        if let Some((_, fx)) = &collected {
+            s.push_str(&self.warning_log(m)?);
+            let _ = writeln!(s, "            for x in out.{member}.take().iter().flatten() {{\n                error::push_failure(&mut failed, super::SERVICE.name, OPERATION, {name:?}, &key, {key_text}, {reason}, {detail});\n            }}", member = fx.member, key_text = fx.key_text, reason = fx.reason, detail = fx.detail);
+        } else {
+            // A get leaves out what does not exist, as get_many does.
+            let check = self
+                .failures_check(m, m.name.starts_with("get"))?
+                .replace("\n        ", "\n            ")
+                .replacen("        if", "            if", 1);
+            s.push_str(&check);
+        }
         let _ = writeln!(s, "            match merged.as_mut() {{\n                None => merged = Some(out),\n                Some(acc) => {{");
         for f in &lists {
             let _ = writeln!(s, "                    if let Some(more) = out.{id}.take() {{ acc.{id}.get_or_insert_with(Vec::new).extend(more); }}", id = f.ident);
         }
         let _ = writeln!(s, "                }}\n            }}\n        }}");
+        if let Some((done, _)) = &collected {
+            let _ = writeln!(s, "        if !failed.is_empty() {{\n            return Err(error::batch_error(super::SERVICE.name, OPERATION, merged.and_then(|acc| acc.{done}).iter().flatten().map(|x| x.to_string()).collect(), failed));\n        }}");
+        }
         Ok(s)
     }
 
@@ -2587,9 +2643,13 @@ impl<'a> Emitter<'a> {
         ))
     }
 
-    fn failures_only(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
+    /// The expressions reading one failure record `x` of the method's
+    /// `failures` member: (member ident, key, reason, detail), the key as
+    /// `Option<&str>` (`None` for a record naming its key otherwise), and
+    /// the key as an owned `String` of any `Display` type (an ECR image id).
+    fn failure_exprs(&self, m: &Method) -> Result<Option<FailureExprs>, String> {
         let Some(fname) = &m.def.failures else {
-            return Ok(String::new());
+            return Ok(None);
         };
         let out_shape = m.output_shape.as_ref().unwrap();
         let ofields = self.types.fields(out_shape);
@@ -2633,6 +2693,36 @@ impl<'a> Emitter<'a> {
             ),
         };
         let arn = get(&["arn", "imageId", "ResourceId"]);
+        let key_text = ["arn", "imageId", "ResourceId"]
+            .iter()
+            .find_map(|n| efields.iter().find(|e| e.wire == *n))
+            .map(|e| {
+                format!(
+                    "x.{}.as_ref().map(|v| v.to_string()).unwrap_or_default()",
+                    e.ident
+                )
+            })
+            .unwrap_or_else(|| "String::new()".into());
+        Ok(Some(FailureExprs {
+            member: f.ident.clone(),
+            arn,
+            reason,
+            detail,
+            key_text,
+        }))
+    }
+
+    fn failures_only(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
+        let Some(FailureExprs {
+            member,
+            arn,
+            reason,
+            detail,
+            ..
+        }) = self.failure_exprs(m)?
+        else {
+            return Ok(String::new());
+        };
         let returns_models = matches!(m.returns, Returns::Model | Returns::Models);
         if !matches!(m.name, "get" | "get_many" | "list") && returns_models {
             // A call that acts (RunTask, DeleteTaskDefinitions) may have done
@@ -2650,13 +2740,13 @@ impl<'a> Emitter<'a> {
             return Ok(format!(
                 "        if let Some(e) = error::partial_failure(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}, {done}) {{\n            return Err(e);\n        }}\n",
                 kind = m.model_name,
-                id = f.ident,
+                id = member,
             ));
         }
         Ok(format!(
             "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}) {{\n            return Err(e);\n        }}\n",
             kind = m.model_name,
-            id = f.ident,
+            id = member,
         ))
     }
 
@@ -2781,23 +2871,95 @@ impl<'a> Emitter<'a> {
             };
             let _ = writeln!(s, "        if input.{}.is_none() {{\n            return Err(Error::validation({:?}));\n        }}", f.ident, format!("{op} needs `{}`{hint}", f.wire));
         }
-        // An empty id is a mistake (an unset variable), not a key: AWS
-        // answers it with a confusing error, or lists everything.
-        if m.name.starts_with("get") {
-            for (f, _) in self.positional(m)? {
-                let check = match f.ty.as_str() {
-                    "Vec<String>" => format!(
-                        "input.{}.as_ref().is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))",
-                        f.ident
-                    ),
-                    "String" => format!(
-                        "input.{}.as_deref().is_some_and(|k| k.trim().is_empty())",
-                        f.ident
-                    ),
-                    _ => continue,
-                };
-                let _ = writeln!(s, "        if {check} {{\n            return Err(Error::validation({:?}));\n        }}", format!("{name}::objects().{}: an empty `{}`", m.name, Self::setter_name(m.def, f)));
+        // An empty id or name is a mistake (an unset variable), not a key:
+        // AWS answers it with a confusing error, or lists everything. A
+        // number below what AWS accepts (`MaxCount` 0) is refused as well.
+        // The checks are shared functions of botocraft-core: one call each.
+        let method = format!("{name}::objects().{}", m.name);
+        for (f, _) in self.positional(m)? {
+            let arg = Self::setter_name(m.def, f);
+            let arg = names::bare(&arg);
+            let id = &f.ident;
+            match f.ty.as_str() {
+                "Vec<String>" => {
+                    let _ = writeln!(s, "        error::refuse_blank(input.{id}.as_deref().unwrap_or_default(), {method:?}, {arg:?})?;");
+                }
+                "String" => {
+                    let _ = writeln!(
+                        s,
+                        "        error::refuse_blank(input.{id}.as_slice(), {method:?}, {arg:?})?;"
+                    );
+                }
+                "i32" | "i64" => {
+                    let shape_min = self
+                        .model
+                        .shapes
+                        .get(&f.shape)
+                        .and_then(|sh| sh.min)
+                        .map(|v| v as i64);
+                    let min = match (shape_min, m.def.min.get(&f.wire).copied()) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
+                    if let Some(min) = min {
+                        let _ = writeln!(s, "        error::refuse_below(input.{id}.map(i64::from), {min}, {method:?}, {arg:?})?;");
+                    }
+                }
+                ty if m.def.not_blank.contains(&f.wire) => {
+                    let values = if ty.starts_with("Vec<") {
+                        format!("input.{id}.as_deref().unwrap_or_default()")
+                    } else {
+                        format!("input.{id}.as_slice()")
+                    };
+                    let _ = writeln!(
+                        s,
+                        "        error::refuse_blank_shown({values}, {method:?}, {arg:?})?;"
+                    );
+                }
+                _ => {}
             }
+        }
+        // How many resources to make (`RunTask` `count`): fewer than one
+        // makes nothing, and AWS refuses it.
+        if let Some(count) = &m.def.count {
+            let f = self.field(&m.input_fields, count, m.name)?;
+            if !m.def.fixed.contains_key(count) {
+                let arg = Self::setter_name(m.def, f);
+                let _ = writeln!(
+                    s,
+                    "        error::refuse_below(input.{}.map(i64::from), 1, {method:?}, {:?})?;",
+                    f.ident,
+                    names::bare(&arg)
+                );
+            }
+        }
+        for wire in &m.def.not_blank {
+            if !m.def.args.contains(wire) {
+                return Err(format!(
+                    "{name}.{}: `not_blank` is for positional arguments, not {wire}",
+                    m.name
+                ));
+            }
+        }
+        for wire in m.def.min.keys() {
+            let f = self.field(&m.input_fields, wire, m.name)?;
+            if !m.def.args.contains(wire) || !matches!(f.ty.as_str(), "i32" | "i64") {
+                return Err(format!(
+                    "{name}.{}: `min` is for positional number arguments, not {wire}",
+                    m.name
+                ));
+            }
+        }
+        if let Some(f) = self.page_limit(m) {
+            let _ = writeln!(s, "        error::refuse_page_size(input.{}, Self::PAGE_SIZE_MIN, Self::PAGE_SIZE_MAX, {method:?}, {:?})?;", f.ident, f.wire);
+        } else if m.def.page_size.is_some() {
+            return Err(format!(
+                "{name}.{}: `page_size` is for a listing with a page size",
+                m.name
+            ));
+        }
+        if let Some(check) = &m.def.check {
+            let _ = writeln!(s, "        crate::ext::{check}(&input)?;");
         }
         if let Some(ids) = &m.def.no_page_size_with {
             let ids = self.field(&m.input_fields, ids, m.name)?;
@@ -3496,4 +3658,14 @@ struct TagSpecParts {
     tag_ty: String,
     key: Field,
     value: Field,
+}
+
+/// How generated code reads one failure record `x` (see
+/// `Generator::failure_exprs`).
+struct FailureExprs {
+    member: String,
+    arn: String,
+    reason: String,
+    detail: String,
+    key_text: String,
 }

@@ -525,6 +525,70 @@ pub fn map_not_found(err: Error, codes: &[&str], resource: &'static str, key: &s
     }
 }
 
+/// Refuses, before anything is sent, a required text argument given empty
+/// or blank (`Instance::objects().launch("", 1)`, an unset variable): AWS
+/// would answer it with a confusing error, or a listing would list
+/// everything. `values` is the argument (one value, or every id of a list);
+/// the [`Error::Validation`] reads `{method}: an empty `{arg}``. Shared by
+/// every generated method, so it is one function rather than code in each.
+pub fn refuse_blank(values: &[String], method: &str, arg: &str) -> Result<()> {
+    if values.iter().any(|v| v.trim().is_empty()) {
+        return Err(blank(method, arg));
+    }
+    Ok(())
+}
+
+/// [`refuse_blank`] for a structure argument that names something by its
+/// `Display` form (an ECR image id: its digest, else its tag): one whose
+/// form is blank names nothing.
+pub fn refuse_blank_shown<T: fmt::Display>(values: &[T], method: &str, arg: &str) -> Result<()> {
+    if values.iter().any(|v| v.to_string().trim().is_empty()) {
+        return Err(blank(method, arg));
+    }
+    Ok(())
+}
+
+fn blank(method: &str, arg: &str) -> Error {
+    Error::Validation {
+        message: format!("{method}: an empty `{arg}`"),
+    }
+}
+
+/// Refuses, before anything is sent, a required number argument below the
+/// lowest value AWS accepts for it (`min`: the service model's, or the
+/// documented one the model omits, such as `RunInstances`' `MaxCount` of 1).
+pub fn refuse_below(value: Option<i64>, min: i64, method: &str, arg: &str) -> Result<()> {
+    match value {
+        Some(v) if v < min => Err(Error::Validation {
+            message: format!("{method}: `{arg}` must be at least {min}, not {v}"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses, before anything is sent, a listing's `page_size(n)` outside
+/// the range AWS accepts for its page-size member (`member`, e.g.
+/// `MaxResults`): `min..=max`, the bounds the generator read from the
+/// service model (or the service's documentation) for that listing.
+pub fn refuse_page_size(
+    value: Option<i32>,
+    min: i32,
+    max: i32,
+    method: &str,
+    member: &str,
+) -> Result<()> {
+    match value {
+        Some(n) if n < min || n > max => Err(Error::Validation {
+            message: if max == i32::MAX {
+                format!("{method}: page_size({n}) is out of range: {member} takes {min} or more")
+            } else {
+                format!("{method}: page_size({n}) is out of range: {member} takes {min} to {max}")
+            },
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The code of the error a create answers with when AWS made fewer
 /// resources than asked and reported no failure for the rest (see
 /// [`fewer_than_asked`]).
@@ -690,10 +754,67 @@ pub fn failures_to_error<'a>(
     None
 }
 
+/// Adds to `failures` the error of one per-key failure a batched call's
+/// answer reported (see [`failures_to_error`]; a `*NotFound` code is
+/// [`Error::NotFound`]), naming the key as `{key}/{id}` (`web/sha256:..`:
+/// the call's key, an image's repository, then the key the failure names).
+#[allow(clippy::too_many_arguments)]
+pub fn push_failure(
+    failures: &mut Vec<Error>,
+    service: &'static str,
+    operation: &str,
+    resource: &'static str,
+    key: &str,
+    id: String,
+    reason: Option<&str>,
+    detail: Option<&str>,
+) {
+    let named = match (key.is_empty(), id.is_empty()) {
+        (true, _) => id,
+        (false, true) => key.to_owned(),
+        (false, false) => format!("{key}/{id}"),
+    };
+    failures.extend(failures_to_error(
+        service,
+        operation,
+        resource,
+        Some(&named),
+        [(Some(named.as_str()), reason, detail)],
+        false,
+    ));
+}
+
+/// The error of a call acting on several keys in batches (`BatchDeleteImage`
+/// with more ids than one call takes) that failed for some: every batch's
+/// per-key failures, and the error of a call that failed outright, are
+/// `failures`, and `done` names what every batch did (the deleted ids), as
+/// one [`Error::Partial`]; a lone failure when nothing was done is that
+/// error itself. `failures` must not be empty.
+pub fn batch_error(
+    service: &'static str,
+    operation: &str,
+    done: Vec<String>,
+    mut failures: Vec<Error>,
+) -> Error {
+    if done.is_empty() && failures.len() == 1 {
+        if let Some(only) = failures.pop() {
+            return only;
+        }
+    }
+    Error::Partial {
+        service,
+        operation: operation.to_owned(),
+        done,
+        failures,
+    }
+}
+
 /// Every per-key failure of a 200 response as an error (see
 /// [`failures_to_error`]), and, when the call also did part of its work
-/// (`done` is not empty), one [`Error::Partial`] holding both; `None` when
-/// nothing failed. With `skip_missing`, `MISSING` entries are ignored.
+/// (`done` is not empty) or failed for several keys, one [`Error::Partial`]
+/// holding them all (see [`batch_error`]: a lone failure with nothing done
+/// is that error itself); `None` when nothing failed. With `skip_missing`,
+/// `MISSING` entries are ignored.
 pub fn partial_failure<'a>(
     service: &'static str,
     operation: &str,
@@ -703,22 +824,15 @@ pub fn partial_failure<'a>(
     skip_missing: bool,
     done: Vec<String>,
 ) -> Option<Error> {
-    let mut errors: Vec<Error> = failures
+    let errors: Vec<Error> = failures
         .into_iter()
         .filter_map(|f| {
             failures_to_error(service, operation, resource, requested, [f], skip_missing)
         })
         .collect();
-    match (errors.len(), done.is_empty()) {
-        (0, _) => None,
-        (_, true) => Some(errors.swap_remove(0)),
-        (_, false) => Some(Error::Partial {
-            service,
-            operation: operation.to_owned(),
-            done,
-            failures: errors,
-        }),
-    }
+    // Several failures with nothing done are all kept: returning the first
+    // alone would hide why the other keys failed.
+    (!errors.is_empty()).then(|| batch_error(service, operation, done, errors))
 }
 
 fn snippet(body: &[u8]) -> String {
@@ -733,6 +847,78 @@ fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_failure_keeps_every_failure_even_with_nothing_done() {
+        let failures = [
+            (Some("arn:td/web:1"), Some("RESOURCE:CPU"), None),
+            (
+                Some("arn:td/web:2"),
+                Some("RESOURCE:MEMORY"),
+                Some("too big"),
+            ),
+        ];
+        let err = partial_failure("ecs", "RunTask", "Task", None, failures, false, Vec::new())
+            .expect("an error");
+        match err {
+            Error::Partial { done, failures, .. } => {
+                assert!(done.is_empty());
+                let codes: Vec<_> = failures.iter().map(|e| e.code()).collect();
+                assert_eq!(codes, [Some("RESOURCE:CPU"), Some("RESOURCE:MEMORY")]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // One failure with nothing done stays that error.
+        let one = [(Some("arn:td/web:1"), Some("RESOURCE:CPU"), None)];
+        let err = partial_failure("ecs", "RunTask", "Task", None, one, false, Vec::new());
+        assert_eq!(
+            err.and_then(|e| e.code().map(str::to_owned)).as_deref(),
+            Some("RESOURCE:CPU")
+        );
+        assert!(partial_failure("ecs", "RunTask", "Task", None, [], false, Vec::new()).is_none());
+    }
+
+    #[test]
+    fn batch_failures_are_keyed_repository_slash_id() {
+        let mut failed = Vec::new();
+        push_failure(
+            &mut failed,
+            "ecr",
+            "BatchDeleteImage",
+            "EcrImage",
+            "web",
+            "t1".into(),
+            Some("ImageNotFound"),
+            Some("gone"),
+        );
+        push_failure(
+            &mut failed,
+            "ecr",
+            "BatchDeleteImage",
+            "EcrImage",
+            "web",
+            "t2".into(),
+            Some("ImageReferencedByManifestList"),
+            None,
+        );
+        assert!(failed[0].is_not_found());
+        assert!(
+            failed[0].to_string().contains("\"web/t1\""),
+            "{}",
+            failed[0]
+        );
+        assert_eq!(
+            failed[1].message(),
+            Some("web/t2: ImageReferencedByManifestList")
+        );
+        match batch_error("ecr", "BatchDeleteImage", vec!["t3".into()], failed) {
+            Error::Partial { done, failures, .. } => {
+                assert_eq!(done, ["t3"]);
+                assert_eq!(failures.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn display_is_one_readable_line() {

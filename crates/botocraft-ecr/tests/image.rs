@@ -190,18 +190,30 @@ async fn model_delete_failure_is_not_found() {
     f.done();
 }
 
+/// A per-image failure is an error, never an `Ok` to be overlooked: the
+/// deleted image is named in `done`, the missing one is `Error::NotFound`.
 #[tokio::test]
 async fn delete_many_reports_failures() {
     let f = fx("img_delete_many");
-    let out = EcrImage::objects()
+    let err = EcrImage::objects()
         .using(&f.session)
         .delete_many("web", ["old", D2])
         .await
-        .unwrap();
-    assert_eq!(out.image_ids.as_ref().unwrap().len(), 1);
-    let failures = out.failures.unwrap();
-    let err = image_failures_to_error("BatchDeleteImage", "web", &failures).unwrap();
-    assert!(err.is_not_found());
+        .unwrap_err();
+    match err {
+        botocraft_core::Error::Partial { done, failures, .. } => {
+            assert_eq!(done, vec![D2.to_owned()]);
+            assert_eq!(failures.len(), 1);
+            assert!(failures[0].is_not_found(), "{:?}", failures[0]);
+            assert_eq!(failures[0].code(), Some("ImageNotFound"));
+            assert!(
+                failures[0].to_string().contains("\"web/old\""),
+                "{}",
+                failures[0]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     f.done();
 }
 
@@ -276,6 +288,78 @@ async fn missing_links_are_validation_errors() {
     f.nothing_sent();
 }
 
+/// A blank repository name or image tag is refused before anything is
+/// sent, by the manager and by the model's own calls.
+#[tokio::test]
+async fn blank_names_are_refused_unsent() {
+    let f = fx("nothing");
+    let m = EcrImage::objects().using(&f.session);
+    assert_validation(
+        m.delete_many(" ", ["latest"]).await,
+        "EcrImage::objects().delete_many: an empty `repository_name`",
+    );
+    assert_validation(
+        m.list("").await,
+        "EcrImage::objects().list: an empty `repository_name`",
+    );
+    // An image id given blank names no image (it would be sent as a tag "").
+    assert_validation(
+        m.get("web", "").await,
+        "EcrImage::objects().get: an empty `image_id`",
+    );
+    assert_validation(
+        m.delete_many("web", ["t1", " "]).await,
+        "EcrImage::objects().delete_many: an empty `image_ids`",
+    );
+    assert_validation(
+        m.scan_findings("web", ImageIdentifier::default()).await,
+        "EcrImage::objects().scan_findings: an empty `image_id`",
+    );
+    assert_validation(
+        m.put("web", manifest(), Some("")).await,
+        "EcrImage::objects().put: an empty `image_tag`",
+    );
+    assert_validation(
+        Repository::objects().using(&f.session).delete("").await,
+        "Repository::objects().delete: an empty `repository_name`",
+    );
+    let i = EcrImage {
+        repository_name: Some(" ".into()),
+        image_digest: Some(D1.into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert_validation(
+        i.manifest().await,
+        "EcrImage.manifest(): an empty `repositoryName`",
+    );
+    f.nothing_sent();
+}
+
+/// `page_size(n)` outside the service model's 1..=1000 for `maxResults` is
+/// refused before anything is sent.
+#[tokio::test]
+async fn page_sizes_out_of_range_are_refused() {
+    let f = fx("nothing");
+    assert_validation(
+        EcrImage::objects()
+            .using(&f.session)
+            .list("web")
+            .page_size(1001)
+            .await,
+        "EcrImage::objects().list: page_size(1001) is out of range: maxResults takes 1 to 1000",
+    );
+    assert_validation(
+        Repository::objects()
+            .using(&f.session)
+            .list()
+            .page_size(0)
+            .await,
+        "Repository::objects().list: page_size(0) is out of range: maxResults takes 1 to 1000",
+    );
+    f.nothing_sent();
+}
+
 fn ecr_fx(exchanges: serde_json::Value) -> Fx {
     Fx::new(
         botocraft_transport::FixtureTransport::from_value(
@@ -291,13 +375,16 @@ fn tags(range: std::ops::Range<usize>) -> Vec<serde_json::Value> {
         .collect()
 }
 
+fn failure(tag: &str, code: &str) -> serde_json::Value {
+    serde_json::json!({"imageId": {"imageTag": tag}, "failureCode": code, "failureReason": format!("{code} for {tag}")})
+}
+
 #[tokio::test]
 async fn delete_many_sends_at_most_100_ids_a_call_and_merges_the_answers() {
     let f = ecr_fx(serde_json::json!([
         {"operation": "BatchDeleteImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
-         "response": {"body": {"imageIds": tags(0..99), "failures": [
-             {"imageId": {"imageTag": "t99"}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}]}}},
+         "response": {"body": {"imageIds": tags(0..100), "failures": []}}},
         {"operation": "BatchDeleteImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(100..150)}},
          "response": {"body": {"imageIds": tags(100..150), "failures": []}}}
@@ -316,14 +403,93 @@ async fn delete_many_sends_at_most_100_ids_a_call_and_merges_the_answers() {
         .collect();
     assert_eq!(
         deleted,
-        (0..150)
-            .filter(|i| *i != 99)
-            .map(|i| format!("t{i}"))
-            .collect::<Vec<_>>()
+        (0..150).map(|i| format!("t{i}")).collect::<Vec<_>>()
     );
-    let failures = out.failures.unwrap();
-    assert_eq!(failures.len(), 1);
-    assert_eq!(failures[0].image_id.as_ref().unwrap().to_string(), "t99");
+    assert!(out.failures.unwrap_or_default().is_empty());
+    f.done();
+}
+
+/// Two batches each reporting a failure: both failures reach the caller,
+/// with every image deleted by either batch (the first batch's failure was
+/// lost behind the second's answer, or behind a later call's error).
+#[tokio::test]
+async fn delete_many_reports_every_batch_failure_and_every_deleted_image() {
+    let f = ecr_fx(serde_json::json!([
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
+         "response": {"body": {"imageIds": tags(0..99), "failures": [failure("t99", "ImageNotFound")]}}},
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(100..150)}},
+         "response": {"body": {"imageIds": tags(101..150), "failures": [failure("t100", "ImageReferencedByManifestList")]}}}
+    ]));
+    let ids: Vec<String> = (0..150).map(|i| format!("t{i}")).collect();
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .delete_many("web", ids)
+        .await
+        .unwrap_err();
+    match err {
+        botocraft_core::Error::Partial {
+            operation,
+            done,
+            failures,
+            ..
+        } => {
+            assert_eq!(operation, "BatchDeleteImage");
+            assert_eq!(
+                done,
+                (0..150)
+                    .filter(|i| *i != 99 && *i != 100)
+                    .map(|i| format!("t{i}"))
+                    .collect::<Vec<_>>()
+            );
+            assert_eq!(failures.len(), 2, "{failures:?}");
+            assert!(failures[0].is_not_found(), "{:?}", failures[0]);
+            assert_eq!(failures[0].code(), Some("ImageNotFound"));
+            assert!(
+                failures[0].to_string().contains("\"web/t99\""),
+                "{}",
+                failures[0]
+            );
+            assert_eq!(failures[1].code(), Some("ImageReferencedByManifestList"));
+            assert_eq!(
+                failures[1].message(),
+                Some("web/t100: ImageReferencedByManifestList for t100")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
+/// Nothing deleted, one failure in each batch: both failures, none done.
+#[tokio::test]
+async fn delete_many_of_nothing_deleted_keeps_every_failure() {
+    let f = ecr_fx(serde_json::json!([
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
+         "response": {"body": {"imageIds": [], "failures": [failure("t0", "ImageNotFound")]}}},
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": tags(100..101)}},
+         "response": {"body": {"imageIds": [], "failures": [failure("t100", "ImageNotFound")]}}}
+    ]));
+    let mut ids: Vec<String> = (0..100).map(|i| format!("t{i}")).collect();
+    ids.push("t100".into());
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .delete_many("web", ids)
+        .await
+        .unwrap_err();
+    match err {
+        botocraft_core::Error::Partial { done, failures, .. } => {
+            assert!(done.is_empty(), "{done:?}");
+            let keys: Vec<String> = failures.iter().map(|e| e.to_string()).collect();
+            assert_eq!(failures.len(), 2, "{keys:?}");
+            assert!(keys[0].contains("\"web/t0\""), "{keys:?}");
+            assert!(keys[1].contains("\"web/t100\""), "{keys:?}");
+        }
+        other => panic!("{other:?}"),
+    }
     f.done();
 }
 
@@ -332,7 +498,7 @@ async fn delete_many_failing_after_a_first_batch_is_partial() {
     let f = ecr_fx(serde_json::json!([
         {"operation": "BatchDeleteImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
-         "response": {"body": {"imageIds": tags(0..100), "failures": []}}},
+         "response": {"body": {"imageIds": tags(0..99), "failures": [failure("t99", "ImageNotFound")]}}},
         {"operation": "BatchDeleteImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(100..101)}},
          "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"}, "body": {"__type": "ServerException", "message": "boom"}}}
@@ -351,8 +517,11 @@ async fn delete_many_failing_after_a_first_batch_is_partial() {
             ..
         } => {
             assert_eq!(operation, "BatchDeleteImage");
-            assert_eq!(done, (0..100).map(|i| format!("t{i}")).collect::<Vec<_>>());
-            assert_eq!(failures[0].code(), Some("ServerException"));
+            assert_eq!(done, (0..99).map(|i| format!("t{i}")).collect::<Vec<_>>());
+            // The first batch's failure is kept beside the later call's error.
+            assert_eq!(failures.len(), 2, "{failures:?}");
+            assert!(failures[0].is_not_found(), "{:?}", failures[0]);
+            assert_eq!(failures[1].code(), Some("ServerException"));
         }
         other => panic!("{other:?}"),
     }

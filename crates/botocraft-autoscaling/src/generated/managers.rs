@@ -375,15 +375,14 @@ impl AutoScalingGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .auto_scaling_group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "AutoScalingGroup::objects().get: an empty `auto_scaling_group_name`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .auto_scaling_group_names
+                .as_deref()
+                .unwrap_or_default(),
+            "AutoScalingGroup::objects().get",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AutoScalingGroupsType>(
@@ -470,9 +469,16 @@ impl AutoScalingGroupGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -519,15 +525,21 @@ impl AutoScalingGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .auto_scaling_group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "AutoScalingGroup::objects().get_many: an empty `auto_scaling_group_names`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .auto_scaling_group_names
+                .as_deref()
+                .unwrap_or_default(),
+            "AutoScalingGroup::objects().get_many",
+            "auto_scaling_group_names",
+        )?;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().get_many",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         if input
             .auto_scaling_group_names
@@ -642,9 +654,16 @@ impl AutoScalingGroupList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -732,6 +751,13 @@ impl AutoScalingGroupList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().list",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         if input
             .auto_scaling_group_names
@@ -1422,6 +1448,11 @@ impl AutoScalingGroupPartialUpdate {
                 "UpdateAutoScalingGroup needs `AutoScalingGroupName`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().partial_update",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1515,6 +1546,11 @@ impl AutoScalingGroupDelete {
                 "DeleteAutoScalingGroup needs `AutoScalingGroupName`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().delete",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1609,6 +1645,17 @@ impl AutoScalingGroupSetDesiredCapacity {
                 "SetDesiredCapacity needs `DesiredCapacity`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().set_desired_capacity",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_below(
+            input.desired_capacity.map(i64::from),
+            0,
+            "AutoScalingGroup::objects().set_desired_capacity",
+            "desired_capacity",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1698,6 +1745,11 @@ impl AutoScalingGroupSuspendProcesses {
                 "SuspendProcesses needs `AutoScalingGroupName`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().suspend_processes",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1787,6 +1839,11 @@ impl AutoScalingGroupResumeProcesses {
                 "ResumeProcesses needs `AutoScalingGroupName`",
             ));
         }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().resume_processes",
+            "auto_scaling_group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1859,9 +1916,16 @@ impl AutoScalingGroupInstanceStatus {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 50;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 50; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -1889,6 +1953,13 @@ impl AutoScalingGroupInstanceStatus {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().instance_status",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -1981,6 +2052,11 @@ impl AutoScalingGroupTerminateInstance {
                 "TerminateInstanceInAutoScalingGroup needs `ShouldDecrementDesiredCapacity`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "AutoScalingGroup::objects().terminate_instance",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ActivityType>(
@@ -2056,9 +2132,16 @@ impl AutoScalingGroupActivities {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2124,6 +2207,18 @@ impl AutoScalingGroupActivities {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().activities",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().activities",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2359,9 +2454,16 @@ impl AutoScalingGroupGetTags {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2415,6 +2517,13 @@ impl AutoScalingGroupGetTags {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AutoScalingGroup::objects().get_tags",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2632,15 +2741,14 @@ impl LaunchConfigurationGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_configuration_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchConfiguration::objects().get: an empty `launch_configuration_name`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .launch_configuration_names
+                .as_deref()
+                .unwrap_or_default(),
+            "LaunchConfiguration::objects().get",
+            "launch_configuration_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, LaunchConfigurationsType>(
@@ -2724,9 +2832,16 @@ impl LaunchConfigurationGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2761,15 +2876,21 @@ impl LaunchConfigurationGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_configuration_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchConfiguration::objects().get_many: an empty `launch_configuration_names`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .launch_configuration_names
+                .as_deref()
+                .unwrap_or_default(),
+            "LaunchConfiguration::objects().get_many",
+            "launch_configuration_names",
+        )?;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchConfiguration::objects().get_many",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         if input
             .launch_configuration_names
@@ -2881,9 +3002,16 @@ impl LaunchConfigurationList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxRecords`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2927,6 +3055,13 @@ impl LaunchConfigurationList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchConfiguration::objects().list",
+            "MaxRecords",
+        )?;
         let session = self.manager.session()?;
         if input
             .launch_configuration_names
@@ -3259,6 +3394,11 @@ impl LaunchConfigurationDelete {
                 "DeleteLaunchConfiguration needs `LaunchConfigurationName`",
             ));
         }
+        error::refuse_blank(
+            input.launch_configuration_name.as_slice(),
+            "LaunchConfiguration::objects().delete",
+            "launch_configuration_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,

@@ -40,3 +40,23 @@ impl LaunchTemplateSpecification {
         self
     }
 }
+
+/// The check of `Instance::objects().launch_from_template(..)`
+/// (`check` in `definitions/ec2.toml`): the template must be named by a
+/// non-blank id or name, or AWS answers with a confusing error (nothing is
+/// sent otherwise).
+pub(crate) fn launch_template_named(input: &RunInstancesRequest) -> botocraft_core::Result<()> {
+    let named = input.launch_template.as_ref().is_some_and(|t| {
+        [&t.launch_template_id, &t.launch_template_name]
+            .into_iter()
+            .flatten()
+            .any(|v| !v.trim().is_empty())
+    });
+    if named {
+        Ok(())
+    } else {
+        Err(botocraft_core::Error::validation(
+            "Instance::objects().launch_from_template: an empty `launch_template` (give a template id or name)",
+        ))
+    }
+}

@@ -278,13 +278,11 @@ impl VpcGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation("Vpc::objects().get: an empty `vpc_id`"));
-        }
+        error::refuse_blank(
+            input.vpc_ids.as_deref().unwrap_or_default(),
+            "Vpc::objects().get",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -352,9 +350,16 @@ impl VpcGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -421,15 +426,18 @@ impl VpcGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Vpc::objects().get_many: an empty `vpc_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpc_ids.as_deref().unwrap_or_default(),
+            "Vpc::objects().get_many",
+            "vpc_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Vpc::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -512,9 +520,16 @@ impl VpcList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -587,6 +602,13 @@ impl VpcList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Vpc::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.vpc_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -851,6 +873,7 @@ impl VpcDelete {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DeleteVpc needs `VpcId`"));
         }
+        error::refuse_blank(input.vpc_id.as_slice(), "Vpc::objects().delete", "vpc_id")?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -926,6 +949,11 @@ impl VpcDnsHostnames {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().dns_hostnames",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcAttributeResult>(
@@ -1004,6 +1032,11 @@ impl VpcDnsSupport {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().dns_support",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcAttributeResult>(
@@ -1082,6 +1115,11 @@ impl VpcNetworkAddressUsageMetrics {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DescribeVpcAttribute needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().network_address_usage_metrics",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcAttributeResult>(
@@ -1166,6 +1204,11 @@ impl VpcModifyTenancy {
                 "ModifyVpcTenancy needs `InstanceTenancy`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().modify_tenancy",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, ModifyVpcTenancyResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -1253,6 +1296,11 @@ impl VpcModifyAttribute {
         if input.vpc_id.is_none() {
             return Err(Error::validation("ModifyVpcAttribute needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().modify_attribute",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -1477,15 +1525,11 @@ impl SubnetGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .subnet_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Subnet::objects().get: an empty `subnet_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.subnet_ids.as_deref().unwrap_or_default(),
+            "Subnet::objects().get",
+            "subnet_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -1555,9 +1599,16 @@ impl SubnetGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -1624,15 +1675,18 @@ impl SubnetGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .subnet_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Subnet::objects().get_many: an empty `subnet_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.subnet_ids.as_deref().unwrap_or_default(),
+            "Subnet::objects().get_many",
+            "subnet_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Subnet::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -1715,9 +1769,16 @@ impl SubnetList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -1790,6 +1851,13 @@ impl SubnetList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Subnet::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.subnet_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -2065,6 +2133,11 @@ impl SubnetDelete {
         if input.subnet_id.is_none() {
             return Err(Error::validation("DeleteSubnet needs `SubnetId`"));
         }
+        error::refuse_blank(
+            input.subnet_id.as_slice(),
+            "Subnet::objects().delete",
+            "subnet_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -2208,6 +2281,11 @@ impl SubnetModifyAttribute {
         if input.subnet_id.is_none() {
             return Err(Error::validation("ModifySubnetAttribute needs `SubnetId`"));
         }
+        error::refuse_blank(
+            input.subnet_id.as_slice(),
+            "Subnet::objects().modify_attribute",
+            "subnet_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -2497,15 +2575,11 @@ impl SecurityGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .group_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "SecurityGroup::objects().get: an empty `group_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.group_ids.as_deref().unwrap_or_default(),
+            "SecurityGroup::objects().get",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeSecurityGroupsResult>(
@@ -2582,9 +2656,16 @@ impl SecurityGroupGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -2651,15 +2732,18 @@ impl SecurityGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .group_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "SecurityGroup::objects().get_many: an empty `group_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.group_ids.as_deref().unwrap_or_default(),
+            "SecurityGroup::objects().get_many",
+            "group_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "SecurityGroup::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -2746,9 +2830,16 @@ impl SecurityGroupList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -2827,6 +2918,13 @@ impl SecurityGroupList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "SecurityGroup::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.group_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -3055,6 +3153,11 @@ impl SecurityGroupDelete {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().delete",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, DeleteSecurityGroupResult>(
             &*session,
@@ -3201,6 +3304,11 @@ impl SecurityGroupAuthorizeIngress {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().authorize_ingress",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AuthorizeSecurityGroupIngressResult>(
@@ -3283,6 +3391,11 @@ impl SecurityGroupRevokeIngress {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().revoke_ingress",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, RevokeSecurityGroupIngressResult>(
@@ -3435,6 +3548,11 @@ impl SecurityGroupAuthorizeEgress {
                 "AuthorizeSecurityGroupEgress needs `GroupId`",
             ));
         }
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().authorize_egress",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AuthorizeSecurityGroupEgressResult>(
@@ -3522,6 +3640,11 @@ impl SecurityGroupRevokeEgress {
                 "RevokeSecurityGroupEgress needs `GroupId`",
             ));
         }
+        error::refuse_blank(
+            input.group_id.as_slice(),
+            "SecurityGroup::objects().revoke_egress",
+            "group_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, RevokeSecurityGroupEgressResult>(
@@ -4075,15 +4198,11 @@ impl InstanceGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .instance_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Instance::objects().get: an empty `instance_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().get",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -4153,9 +4272,16 @@ impl InstanceGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
@@ -4230,15 +4356,18 @@ impl InstanceGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .instance_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Instance::objects().get_many: an empty `instance_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().get_many",
+            "instance_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Instance::objects().get_many",
+            "MaxResults",
+        )?;
         if input.instance_ids.as_ref().is_some_and(|v| !v.is_empty()) {
             input.max_results = None;
         }
@@ -4327,9 +4456,16 @@ impl InstanceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
@@ -4410,6 +4546,13 @@ impl InstanceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Instance::objects().list",
+            "MaxResults",
+        )?;
         if input.instance_ids.as_ref().is_some_and(|v| !v.is_empty()) {
             input.max_results = None;
         }
@@ -5324,6 +5467,17 @@ impl InstanceLaunch {
         if input.min_count.is_none() {
             return Err(Error::validation("RunInstances needs `MinCount`"));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Instance::objects().launch",
+            "image_id",
+        )?;
+        error::refuse_below(
+            input.max_count.map(i64::from),
+            1,
+            "Instance::objects().launch",
+            "max_count",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -5767,6 +5921,13 @@ impl InstanceLaunchFromTemplate {
         if input.min_count.is_none() {
             return Err(Error::validation("RunInstances needs `MinCount`"));
         }
+        error::refuse_below(
+            input.max_count.map(i64::from),
+            1,
+            "Instance::objects().launch_from_template",
+            "max_count",
+        )?;
+        crate::ext::launch_template_named(&input)?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -5848,6 +6009,11 @@ impl InstanceStart {
         if input.instance_ids.is_none() {
             return Err(Error::validation("StartInstances needs `InstanceIds`"));
         }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().start",
+            "instance_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -5935,6 +6101,11 @@ impl InstanceStop {
         if input.instance_ids.is_none() {
             return Err(Error::validation("StopInstances needs `InstanceIds`"));
         }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().stop",
+            "instance_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -6004,6 +6175,11 @@ impl InstanceReboot {
         if input.instance_ids.is_none() {
             return Err(Error::validation("RebootInstances needs `InstanceIds`"));
         }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().reboot",
+            "instance_ids",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6087,6 +6263,11 @@ impl InstanceTerminate {
         if input.instance_ids.is_none() {
             return Err(Error::validation("TerminateInstances needs `InstanceIds`"));
         }
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().terminate",
+            "instance_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, TerminateInstancesResult>(
@@ -6263,6 +6444,11 @@ impl InstanceModifyAttribute {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_attribute",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6420,6 +6606,11 @@ impl InstanceModifyInstanceType {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_instance_type",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6577,6 +6768,11 @@ impl InstanceModifySourceDestCheck {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_source_dest_check",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6734,6 +6930,11 @@ impl InstanceModifyDisableApiTermination {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_disable_api_termination",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -6891,6 +7092,11 @@ impl InstanceModifyEbsOptimized {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_ebs_optimized",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -7048,6 +7254,11 @@ impl InstanceModifyUserData {
                 "ModifyInstanceAttribute needs `InstanceId`",
             ));
         }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_user_data",
+            "instance_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -7352,13 +7563,11 @@ impl AmiGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .image_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation("Ami::objects().get: an empty `image_id`"));
-        }
+        error::refuse_blank(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "Ami::objects().get",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -7433,9 +7642,16 @@ impl AmiList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -7532,6 +7748,13 @@ impl AmiList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Ami::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -7920,6 +8143,17 @@ impl AmiCopy {
         if input.source_region.is_none() {
             return Err(Error::validation("CopyImage needs `SourceRegion`"));
         }
+        error::refuse_blank(
+            input.source_image_id.as_slice(),
+            "Ami::objects().copy",
+            "source_image_id",
+        )?;
+        error::refuse_blank(
+            input.source_region.as_slice(),
+            "Ami::objects().copy",
+            "source_region",
+        )?;
+        error::refuse_blank(input.name.as_slice(), "Ami::objects().copy", "name")?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -8010,6 +8244,11 @@ impl AmiEnableDeregistrationProtection {
                 "EnableImageDeregistrationProtection needs `ImageId`",
             ));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().enable_deregistration_protection",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, EnableImageDeregistrationProtectionResult>(
@@ -8097,6 +8336,11 @@ impl AmiDisableDeregistrationProtection {
                 "DisableImageDeregistrationProtection needs `ImageId`",
             ));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().disable_deregistration_protection",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DisableImageDeregistrationProtectionResult>(
@@ -8247,6 +8491,11 @@ impl AmiModifyAttribute {
         if input.image_id.is_none() {
             return Err(Error::validation("ModifyImageAttribute needs `ImageId`"));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().modify_attribute",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -8331,6 +8580,11 @@ impl AmiDelete {
         if input.image_id.is_none() {
             return Err(Error::validation("DeregisterImage needs `ImageId`"));
         }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().delete",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, DeregisterImageResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -8583,15 +8837,11 @@ impl InternetGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .internet_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "InternetGateway::objects().get: an empty `internet_gateway_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.internet_gateway_ids.as_deref().unwrap_or_default(),
+            "InternetGateway::objects().get",
+            "internet_gateway_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeInternetGatewaysResult>(
@@ -8675,9 +8925,16 @@ impl InternetGatewayGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -8744,15 +9001,18 @@ impl InternetGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .internet_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "InternetGateway::objects().get_many: an empty `internet_gateway_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.internet_gateway_ids.as_deref().unwrap_or_default(),
+            "InternetGateway::objects().get_many",
+            "internet_gateway_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "InternetGateway::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .internet_gateway_ids
@@ -8848,9 +9108,16 @@ impl InternetGatewayList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -8926,6 +9193,13 @@ impl InternetGatewayList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "InternetGateway::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .internet_gateway_ids
@@ -9143,6 +9417,11 @@ impl InternetGatewayDelete {
                 "DeleteInternetGateway needs `InternetGatewayId`",
             ));
         }
+        error::refuse_blank(
+            input.internet_gateway_id.as_slice(),
+            "InternetGateway::objects().delete",
+            "internet_gateway_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -9230,6 +9509,16 @@ impl InternetGatewayAttach {
         if input.vpc_id.is_none() {
             return Err(Error::validation("AttachInternetGateway needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.internet_gateway_id.as_slice(),
+            "InternetGateway::objects().attach",
+            "internet_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "InternetGateway::objects().attach",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -9317,6 +9606,16 @@ impl InternetGatewayDetach {
         if input.vpc_id.is_none() {
             return Err(Error::validation("DetachInternetGateway needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.internet_gateway_id.as_slice(),
+            "InternetGateway::objects().detach",
+            "internet_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "InternetGateway::objects().detach",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -9604,15 +9903,11 @@ impl RouteTableGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .route_table_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "RouteTable::objects().get: an empty `route_table_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.route_table_ids.as_deref().unwrap_or_default(),
+            "RouteTable::objects().get",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeRouteTablesResult>(
@@ -9687,9 +9982,16 @@ impl RouteTableGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -9756,15 +10058,18 @@ impl RouteTableGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .route_table_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "RouteTable::objects().get_many: an empty `route_table_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.route_table_ids.as_deref().unwrap_or_default(),
+            "RouteTable::objects().get_many",
+            "route_table_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "RouteTable::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -9852,9 +10157,16 @@ impl RouteTableList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -9927,6 +10239,13 @@ impl RouteTableList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "RouteTable::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.route_table_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -10141,6 +10460,11 @@ impl RouteTableDelete {
         if input.route_table_id.is_none() {
             return Err(Error::validation("DeleteRouteTable needs `RouteTableId`"));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().delete",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -10304,6 +10628,11 @@ impl RouteTableCreateRoute {
         if input.route_table_id.is_none() {
             return Err(Error::validation("CreateRoute needs `RouteTableId`"));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().create_route",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -10471,6 +10800,11 @@ impl RouteTableReplaceRoute {
         if input.route_table_id.is_none() {
             return Err(Error::validation("ReplaceRoute needs `RouteTableId`"));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().replace_route",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -10562,6 +10896,11 @@ impl RouteTableDeleteRoute {
         if input.route_table_id.is_none() {
             return Err(Error::validation("DeleteRoute needs `RouteTableId`"));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().delete_route",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -10655,6 +10994,11 @@ impl RouteTableAssociate {
                 "AssociateRouteTable needs `RouteTableId`",
             ));
         }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().associate",
+            "route_table_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AssociateRouteTableResult>(
@@ -10731,6 +11075,11 @@ impl RouteTableDisassociate {
                 "DisassociateRouteTable needs `AssociationId`",
             ));
         }
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "RouteTable::objects().disassociate",
+            "association_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -10979,15 +11328,11 @@ impl NatGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .nat_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NatGateway::objects().get: an empty `nat_gateway_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.nat_gateway_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().get",
+            "nat_gateway_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNatGatewaysResult>(
@@ -11060,9 +11405,16 @@ impl NatGatewayGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -11097,15 +11449,18 @@ impl NatGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .nat_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NatGateway::objects().get_many: an empty `nat_gateway_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.nat_gateway_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().get_many",
+            "nat_gateway_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NatGateway::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -11188,9 +11543,16 @@ impl NatGatewayList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -11260,6 +11622,13 @@ impl NatGatewayList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NatGateway::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.nat_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -11547,6 +11916,11 @@ impl NatGatewayDelete {
         if input.nat_gateway_id.is_none() {
             return Err(Error::validation("DeleteNatGateway needs `NatGatewayId`"));
         }
+        error::refuse_blank(
+            input.nat_gateway_id.as_slice(),
+            "NatGateway::objects().delete",
+            "nat_gateway_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, DeleteNatGatewayResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -11647,6 +12021,16 @@ impl NatGatewayAssociateAddress {
                 "AssociateNatGatewayAddress needs `AllocationIds`",
             ));
         }
+        error::refuse_blank(
+            input.nat_gateway_id.as_slice(),
+            "NatGateway::objects().associate_address",
+            "nat_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().associate_address",
+            "allocation_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AssociateNatGatewayAddressResult>(
@@ -11736,6 +12120,16 @@ impl NatGatewayDisassociateAddress {
                 "DisassociateNatGatewayAddress needs `AssociationIds`",
             ));
         }
+        error::refuse_blank(
+            input.nat_gateway_id.as_slice(),
+            "NatGateway::objects().disassociate_address",
+            "nat_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.association_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().disassociate_address",
+            "association_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DisassociateNatGatewayAddressResult>(
@@ -11988,15 +12382,11 @@ impl AddressGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .allocation_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Address::objects().get: an empty `allocation_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            "Address::objects().get",
+            "allocation_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -12113,15 +12503,11 @@ impl AddressGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .allocation_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Address::objects().get_many: an empty `allocation_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            "Address::objects().get_many",
+            "allocation_ids",
+        )?;
         let session = self.manager.session()?;
         if input.allocation_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -12478,6 +12864,11 @@ impl AddressDelete {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.allocation_id.as_slice(),
+            "Address::objects().delete",
+            "allocation_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -12577,6 +12968,11 @@ impl AddressAssociate {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.allocation_id.as_slice(),
+            "Address::objects().associate",
+            "allocation_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -12650,6 +13046,11 @@ impl AddressDisassociate {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "Address::objects().disassociate",
+            "association_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -12991,15 +13392,11 @@ impl VolumeGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .volume_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Volume::objects().get: an empty `volume_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.volume_ids.as_deref().unwrap_or_default(),
+            "Volume::objects().get",
+            "volume_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -13069,9 +13466,16 @@ impl VolumeGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 5 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -13144,15 +13548,18 @@ impl VolumeGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .volume_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Volume::objects().get_many: an empty `volume_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.volume_ids.as_deref().unwrap_or_default(),
+            "Volume::objects().get_many",
+            "volume_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Volume::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -13235,9 +13642,16 @@ impl VolumeList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 5 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -13316,6 +13730,13 @@ impl VolumeList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Volume::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -13741,6 +14162,11 @@ impl VolumeDelete {
         if input.volume_id.is_none() {
             return Err(Error::validation("DeleteVolume needs `VolumeId`"));
         }
+        error::refuse_blank(
+            input.volume_id.as_slice(),
+            "Volume::objects().delete",
+            "volume_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -13824,6 +14250,21 @@ impl VolumeAttach {
         if input.volume_id.is_none() {
             return Err(Error::validation("AttachVolume needs `VolumeId`"));
         }
+        error::refuse_blank(
+            input.volume_id.as_slice(),
+            "Volume::objects().attach",
+            "volume_id",
+        )?;
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Volume::objects().attach",
+            "instance_id",
+        )?;
+        error::refuse_blank(
+            input.device.as_slice(),
+            "Volume::objects().attach",
+            "device",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -13911,6 +14352,11 @@ impl VolumeDetach {
         if input.volume_id.is_none() {
             return Err(Error::validation("DetachVolume needs `VolumeId`"));
         }
+        error::refuse_blank(
+            input.volume_id.as_slice(),
+            "Volume::objects().detach",
+            "volume_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -14229,15 +14675,11 @@ impl SnapshotGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .snapshot_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Snapshot::objects().get: an empty `snapshot_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.snapshot_ids.as_deref().unwrap_or_default(),
+            "Snapshot::objects().get",
+            "snapshot_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -14307,9 +14749,16 @@ impl SnapshotGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 5 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -14391,15 +14840,18 @@ impl SnapshotGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .snapshot_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Snapshot::objects().get_many: an empty `snapshot_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.snapshot_ids.as_deref().unwrap_or_default(),
+            "Snapshot::objects().get_many",
+            "snapshot_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Snapshot::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -14482,9 +14934,16 @@ impl SnapshotList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 5 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -14572,6 +15031,13 @@ impl SnapshotList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Snapshot::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -14797,6 +15263,11 @@ impl SnapshotDelete {
         if input.snapshot_id.is_none() {
             return Err(Error::validation("DeleteSnapshot needs `SnapshotId`"));
         }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().delete",
+            "snapshot_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -14993,6 +15464,16 @@ impl SnapshotCopy {
         if input.source_snapshot_id.is_none() {
             return Err(Error::validation("CopySnapshot needs `SourceSnapshotId`"));
         }
+        error::refuse_blank(
+            input.source_snapshot_id.as_slice(),
+            "Snapshot::objects().copy",
+            "source_snapshot_id",
+        )?;
+        error::refuse_blank(
+            input.source_region.as_slice(),
+            "Snapshot::objects().copy",
+            "source_region",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -15086,6 +15567,11 @@ impl SnapshotLock {
         if input.lock_mode.is_none() {
             return Err(Error::validation("LockSnapshot needs `LockMode`"));
         }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().lock",
+            "snapshot_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -15155,6 +15641,11 @@ impl SnapshotUnlock {
         if input.snapshot_id.is_none() {
             return Err(Error::validation("UnlockSnapshot needs `SnapshotId`"));
         }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().unlock",
+            "snapshot_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, UnlockSnapshotResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -15761,15 +16252,11 @@ impl KeyPairGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .key_pair_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "KeyPair::objects().get: an empty `key_pair_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.key_pair_ids.as_deref().unwrap_or_default(),
+            "KeyPair::objects().get",
+            "key_pair_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -15889,15 +16376,11 @@ impl KeyPairGetByName {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .key_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "KeyPair::objects().get_by_name: an empty `key_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.key_names.as_deref().unwrap_or_default(),
+            "KeyPair::objects().get_by_name",
+            "key_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -16017,15 +16500,11 @@ impl KeyPairGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .key_pair_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "KeyPair::objects().get_many: an empty `key_pair_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.key_pair_ids.as_deref().unwrap_or_default(),
+            "KeyPair::objects().get_many",
+            "key_pair_ids",
+        )?;
         let session = self.manager.session()?;
         if input.key_pair_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -16439,6 +16918,11 @@ impl KeyPairImportKeyPair {
         if input.public_key_material.is_none() {
             return Err(Error::validation("ImportKeyPair needs `PublicKeyMaterial`"));
         }
+        error::refuse_blank(
+            input.key_name.as_slice(),
+            "KeyPair::objects().import_key_pair",
+            "key_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -16508,6 +16992,11 @@ impl KeyPairDelete {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.key_pair_id.as_slice(),
+            "KeyPair::objects().delete",
+            "key_pair_id",
+        )?;
         let session = self.manager.session()?;
         let _out =
             call::<_, DeleteKeyPairResult>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -16764,15 +17253,11 @@ impl LaunchTemplateGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_template_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchTemplate::objects().get: an empty `launch_template_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.launch_template_ids.as_deref().unwrap_or_default(),
+            "LaunchTemplate::objects().get",
+            "launch_template_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplatesResult>(
@@ -16907,15 +17392,11 @@ impl LaunchTemplateGetByName {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_template_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchTemplate::objects().get_by_name: an empty `launch_template_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.launch_template_names.as_deref().unwrap_or_default(),
+            "LaunchTemplate::objects().get_by_name",
+            "launch_template_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplatesResult>(
@@ -17002,9 +17483,16 @@ impl LaunchTemplateGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 200;
+
+    /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -17077,15 +17565,18 @@ impl LaunchTemplateGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_template_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchTemplate::objects().get_many: an empty `launch_template_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.launch_template_ids.as_deref().unwrap_or_default(),
+            "LaunchTemplate::objects().get_many",
+            "launch_template_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchTemplate::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .launch_template_ids
@@ -17184,9 +17675,16 @@ impl LaunchTemplateList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 200;
+
+    /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -17277,6 +17775,13 @@ impl LaunchTemplateList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchTemplate::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .launch_template_ids
@@ -17546,6 +18051,16 @@ impl LaunchTemplateSetDefaultVersion {
         if input.client_token.is_none() {
             input.client_token = Some(uuid::Uuid::new_v4().to_string());
         }
+        error::refuse_blank(
+            input.launch_template_id.as_slice(),
+            "LaunchTemplate::objects().set_default_version",
+            "launch_template_id",
+        )?;
+        error::refuse_blank(
+            input.default_version.as_slice(),
+            "LaunchTemplate::objects().set_default_version",
+            "version",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ModifyLaunchTemplateResult>(
@@ -17638,6 +18153,11 @@ impl LaunchTemplateDelete {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.launch_template_id.as_slice(),
+            "LaunchTemplate::objects().delete",
+            "launch_template_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteLaunchTemplateResult>(
@@ -17881,24 +18401,16 @@ impl LaunchTemplateVersionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .launch_template_id
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "LaunchTemplateVersion::objects().get: an empty `launch_template_id`",
-            ));
-        }
-        if input
-            .versions
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "LaunchTemplateVersion::objects().get: an empty `version`",
-            ));
-        }
+        error::refuse_blank(
+            input.launch_template_id.as_slice(),
+            "LaunchTemplateVersion::objects().get",
+            "launch_template_id",
+        )?;
+        error::refuse_blank(
+            input.versions.as_deref().unwrap_or_default(),
+            "LaunchTemplateVersion::objects().get",
+            "version",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeLaunchTemplateVersionsResult>(
@@ -17986,9 +18498,16 @@ impl LaunchTemplateVersionList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 200;
+
+    /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -18097,6 +18616,13 @@ impl LaunchTemplateVersionList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "LaunchTemplateVersion::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.versions.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -18335,6 +18861,16 @@ impl LaunchTemplateVersionDelete {
                 "DeleteLaunchTemplateVersions needs `Versions`",
             ));
         }
+        error::refuse_blank(
+            input.launch_template_id.as_slice(),
+            "LaunchTemplateVersion::objects().delete",
+            "launch_template_id",
+        )?;
+        error::refuse_blank(
+            input.versions.as_deref().unwrap_or_default(),
+            "LaunchTemplateVersion::objects().delete",
+            "version",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteLaunchTemplateVersionsResult>(
@@ -18731,15 +19267,11 @@ impl NetworkInterfaceGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .network_interface_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NetworkInterface::objects().get: an empty `network_interface_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.network_interface_ids.as_deref().unwrap_or_default(),
+            "NetworkInterface::objects().get",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNetworkInterfacesResult>(
@@ -18823,9 +19355,16 @@ impl NetworkInterfaceGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `NetworkInterfaceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
@@ -18900,15 +19439,18 @@ impl NetworkInterfaceGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .network_interface_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NetworkInterface::objects().get_many: an empty `network_interface_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.network_interface_ids.as_deref().unwrap_or_default(),
+            "NetworkInterface::objects().get_many",
+            "network_interface_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkInterface::objects().get_many",
+            "MaxResults",
+        )?;
         if input
             .network_interface_ids
             .as_ref()
@@ -19011,9 +19553,16 @@ impl NetworkInterfaceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `NetworkInterfaceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
     pub fn page_size(mut self, n: i32) -> Self {
@@ -19097,6 +19646,13 @@ impl NetworkInterfaceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkInterface::objects().list",
+            "MaxResults",
+        )?;
         if input
             .network_interface_ids
             .as_ref()
@@ -19466,6 +20022,11 @@ impl NetworkInterfaceDelete {
                 "DeleteNetworkInterface needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().delete",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -19578,6 +20139,22 @@ impl NetworkInterfaceAttach {
                 "AttachNetworkInterface needs `DeviceIndex`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().attach",
+            "network_interface_id",
+        )?;
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "NetworkInterface::objects().attach",
+            "instance_id",
+        )?;
+        error::refuse_below(
+            input.device_index.map(i64::from),
+            0,
+            "NetworkInterface::objects().attach",
+            "device_index",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AttachNetworkInterfaceResult>(
@@ -19669,6 +20246,11 @@ impl NetworkInterfaceDetach {
                 "DetachNetworkInterface needs `AttachmentId`",
             ));
         }
+        error::refuse_blank(
+            input.attachment_id.as_slice(),
+            "NetworkInterface::objects().detach",
+            "attachment_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -19759,6 +20341,11 @@ impl NetworkInterfaceReset {
                 "ResetNetworkInterfaceAttribute needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().reset",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -19903,6 +20490,11 @@ impl NetworkInterfaceModify {
                 "ModifyNetworkInterfaceAttribute needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().modify",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -20020,6 +20612,11 @@ impl NetworkInterfaceAssignPrivateIps {
                 "AssignPrivateIpAddresses needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().assign_private_ips",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AssignPrivateIpAddressesResult>(
@@ -20120,6 +20717,11 @@ impl NetworkInterfaceUnassignPrivateIps {
                 "UnassignPrivateIpAddresses needs `NetworkInterfaceId`",
             ));
         }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().unassign_private_ips",
+            "network_interface_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -20189,9 +20791,16 @@ impl NetworkInterfacePermissions {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 255;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 255; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -20249,6 +20858,13 @@ impl NetworkInterfacePermissions {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkInterface::objects().permissions",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -20527,9 +21143,16 @@ impl InstanceTypeInfoGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -20602,6 +21225,13 @@ impl InstanceTypeInfoGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "InstanceTypeInfo::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.instance_types.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -20700,9 +21330,16 @@ impl InstanceTypeInfoList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -20784,6 +21421,13 @@ impl InstanceTypeInfoList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "InstanceTypeInfo::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.instance_types.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -21127,15 +21771,11 @@ impl NetworkAclGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .network_acl_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NetworkAcl::objects().get: an empty `network_acl_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.network_acl_ids.as_deref().unwrap_or_default(),
+            "NetworkAcl::objects().get",
+            "network_acl_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeNetworkAclsResult>(
@@ -21210,9 +21850,16 @@ impl NetworkAclGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -21279,15 +21926,18 @@ impl NetworkAclGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .network_acl_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "NetworkAcl::objects().get_many: an empty `network_acl_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.network_acl_ids.as_deref().unwrap_or_default(),
+            "NetworkAcl::objects().get_many",
+            "network_acl_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkAcl::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -21375,9 +22025,16 @@ impl NetworkAclList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -21450,6 +22107,13 @@ impl NetworkAclList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "NetworkAcl::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.network_acl_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -21664,6 +22328,11 @@ impl NetworkAclDelete {
         if input.network_acl_id.is_none() {
             return Err(Error::validation("DeleteNetworkAcl needs `NetworkAclId`"));
         }
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().delete",
+            "network_acl_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -21779,6 +22448,22 @@ impl NetworkAclCreateEntry {
         if input.egress.is_none() {
             return Err(Error::validation("CreateNetworkAclEntry needs `Egress`"));
         }
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().create_entry",
+            "network_acl_id",
+        )?;
+        error::refuse_below(
+            input.rule_number.map(i64::from),
+            1,
+            "NetworkAcl::objects().create_entry",
+            "rule_number",
+        )?;
+        error::refuse_blank(
+            input.protocol.as_slice(),
+            "NetworkAcl::objects().create_entry",
+            "protocol",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -21894,6 +22579,22 @@ impl NetworkAclReplaceEntry {
         if input.egress.is_none() {
             return Err(Error::validation("ReplaceNetworkAclEntry needs `Egress`"));
         }
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().replace_entry",
+            "network_acl_id",
+        )?;
+        error::refuse_below(
+            input.rule_number.map(i64::from),
+            1,
+            "NetworkAcl::objects().replace_entry",
+            "rule_number",
+        )?;
+        error::refuse_blank(
+            input.protocol.as_slice(),
+            "NetworkAcl::objects().replace_entry",
+            "protocol",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -21977,6 +22678,17 @@ impl NetworkAclDeleteEntry {
         if input.egress.is_none() {
             return Err(Error::validation("DeleteNetworkAclEntry needs `Egress`"));
         }
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().delete_entry",
+            "network_acl_id",
+        )?;
+        error::refuse_below(
+            input.rule_number.map(i64::from),
+            1,
+            "NetworkAcl::objects().delete_entry",
+            "rule_number",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -22061,6 +22773,16 @@ impl NetworkAclReplaceAssociation {
                 "ReplaceNetworkAclAssociation needs `NetworkAclId`",
             ));
         }
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "NetworkAcl::objects().replace_association",
+            "association_id",
+        )?;
+        error::refuse_blank(
+            input.network_acl_id.as_slice(),
+            "NetworkAcl::objects().replace_association",
+            "network_acl_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ReplaceNetworkAclAssociationResult>(
@@ -22289,15 +23011,11 @@ impl PlacementGroupGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "PlacementGroup::objects().get: an empty `group_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.group_names.as_deref().unwrap_or_default(),
+            "PlacementGroup::objects().get",
+            "group_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribePlacementGroupsResult>(
@@ -22423,15 +23141,11 @@ impl PlacementGroupGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .group_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "PlacementGroup::objects().get_many: an empty `group_names`",
-            ));
-        }
+        error::refuse_blank(
+            input.group_names.as_deref().unwrap_or_default(),
+            "PlacementGroup::objects().get_many",
+            "group_names",
+        )?;
         let session = self.manager.session()?;
         if input.group_names.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -22831,6 +23545,11 @@ impl PlacementGroupDelete {
         if input.group_name.is_none() {
             return Err(Error::validation("DeletePlacementGroup needs `GroupName`"));
         }
+        error::refuse_blank(
+            input.group_name.as_slice(),
+            "PlacementGroup::objects().delete",
+            "group_name",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -23067,15 +23786,11 @@ impl DhcpOptionsGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .dhcp_options_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "DhcpOptions::objects().get: an empty `dhcp_options_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.dhcp_options_ids.as_deref().unwrap_or_default(),
+            "DhcpOptions::objects().get",
+            "dhcp_options_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDhcpOptionsResult>(
@@ -23150,9 +23865,16 @@ impl DhcpOptionsGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -23219,15 +23941,18 @@ impl DhcpOptionsGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .dhcp_options_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "DhcpOptions::objects().get_many: an empty `dhcp_options_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.dhcp_options_ids.as_deref().unwrap_or_default(),
+            "DhcpOptions::objects().get_many",
+            "dhcp_options_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "DhcpOptions::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .dhcp_options_ids
@@ -23319,9 +24044,16 @@ impl DhcpOptionsList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -23394,6 +24126,13 @@ impl DhcpOptionsList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "DhcpOptions::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .dhcp_options_ids
@@ -23604,6 +24343,11 @@ impl DhcpOptionsDelete {
         if input.dhcp_options_id.is_none() {
             return Err(Error::validation("DeleteDhcpOptions needs `DhcpOptionsId`"));
         }
+        error::refuse_blank(
+            input.dhcp_options_id.as_slice(),
+            "DhcpOptions::objects().delete",
+            "dhcp_options_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -23682,6 +24426,16 @@ impl DhcpOptionsAssociate {
         if input.vpc_id.is_none() {
             return Err(Error::validation("AssociateDhcpOptions needs `VpcId`"));
         }
+        error::refuse_blank(
+            input.dhcp_options_id.as_slice(),
+            "DhcpOptions::objects().associate",
+            "dhcp_options_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "DhcpOptions::objects().associate",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -23918,15 +24672,11 @@ impl CustomerGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .customer_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "CustomerGateway::objects().get: an empty `customer_gateway_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.customer_gateway_ids.as_deref().unwrap_or_default(),
+            "CustomerGateway::objects().get",
+            "customer_gateway_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeCustomerGatewaysResult>(
@@ -24052,15 +24802,11 @@ impl CustomerGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .customer_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "CustomerGateway::objects().get_many: an empty `customer_gateway_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.customer_gateway_ids.as_deref().unwrap_or_default(),
+            "CustomerGateway::objects().get_many",
+            "customer_gateway_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .customer_gateway_ids
@@ -24464,6 +25210,11 @@ impl CustomerGatewayDelete {
                 "DeleteCustomerGateway needs `CustomerGatewayId`",
             ));
         }
+        error::refuse_blank(
+            input.customer_gateway_id.as_slice(),
+            "CustomerGateway::objects().delete",
+            "customer_gateway_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -24723,15 +25474,11 @@ impl VpnGatewayGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpn_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpnGateway::objects().get: an empty `vpn_gateway_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpn_gateway_ids.as_deref().unwrap_or_default(),
+            "VpnGateway::objects().get",
+            "vpn_gateway_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnGatewaysResult>(
@@ -24848,15 +25595,11 @@ impl VpnGatewayGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpn_gateway_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpnGateway::objects().get_many: an empty `vpn_gateway_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpn_gateway_ids.as_deref().unwrap_or_default(),
+            "VpnGateway::objects().get_many",
+            "vpn_gateway_ids",
+        )?;
         let session = self.manager.session()?;
         if input.vpn_gateway_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -25190,6 +25933,11 @@ impl VpnGatewayDelete {
         if input.vpn_gateway_id.is_none() {
             return Err(Error::validation("DeleteVpnGateway needs `VpnGatewayId`"));
         }
+        error::refuse_blank(
+            input.vpn_gateway_id.as_slice(),
+            "VpnGateway::objects().delete",
+            "vpn_gateway_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -25266,6 +26014,16 @@ impl VpnGatewayAttach {
         if input.vpn_gateway_id.is_none() {
             return Err(Error::validation("AttachVpnGateway needs `VpnGatewayId`"));
         }
+        error::refuse_blank(
+            input.vpn_gateway_id.as_slice(),
+            "VpnGateway::objects().attach",
+            "vpn_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "VpnGateway::objects().attach",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -25340,6 +26098,16 @@ impl VpnGatewayDetach {
         if input.vpn_gateway_id.is_none() {
             return Err(Error::validation("DetachVpnGateway needs `VpnGatewayId`"));
         }
+        error::refuse_blank(
+            input.vpn_gateway_id.as_slice(),
+            "VpnGateway::objects().detach",
+            "vpn_gateway_id",
+        )?;
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "VpnGateway::objects().detach",
+            "vpc_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -25631,15 +26399,14 @@ impl VpcPeeringConnectionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_peering_connection_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpcPeeringConnection::objects().get: an empty `vpc_peering_connection_id`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .vpc_peering_connection_ids
+                .as_deref()
+                .unwrap_or_default(),
+            "VpcPeeringConnection::objects().get",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcPeeringConnectionsResult>(
@@ -25726,9 +26493,16 @@ impl VpcPeeringConnectionGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -25795,15 +26569,21 @@ impl VpcPeeringConnectionGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_peering_connection_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpcPeeringConnection::objects().get_many: an empty `vpc_peering_connection_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input
+                .vpc_peering_connection_ids
+                .as_deref()
+                .unwrap_or_default(),
+            "VpcPeeringConnection::objects().get_many",
+            "vpc_peering_connection_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "VpcPeeringConnection::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpc_peering_connection_ids
@@ -25902,9 +26682,16 @@ impl VpcPeeringConnectionList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -25980,6 +26767,13 @@ impl VpcPeeringConnectionList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "VpcPeeringConnection::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpc_peering_connection_ids
@@ -26241,6 +27035,11 @@ impl VpcPeeringConnectionDelete {
                 "DeleteVpcPeeringConnection needs `VpcPeeringConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_peering_connection_id.as_slice(),
+            "VpcPeeringConnection::objects().delete",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, DeleteVpcPeeringConnectionResult>(
             &*session,
@@ -26328,6 +27127,11 @@ impl VpcPeeringConnectionAccept {
                 "AcceptVpcPeeringConnection needs `VpcPeeringConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_peering_connection_id.as_slice(),
+            "VpcPeeringConnection::objects().accept",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AcceptVpcPeeringConnectionResult>(
@@ -26428,6 +27232,11 @@ impl VpcPeeringConnectionReject {
                 "RejectVpcPeeringConnection needs `VpcPeeringConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_peering_connection_id.as_slice(),
+            "VpcPeeringConnection::objects().reject",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, RejectVpcPeeringConnectionResult>(
             &*session,
@@ -26533,6 +27342,11 @@ impl VpcPeeringConnectionModifyOptions {
                 "ModifyVpcPeeringConnectionOptions needs `VpcPeeringConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_peering_connection_id.as_slice(),
+            "VpcPeeringConnection::objects().modify_options",
+            "vpc_peering_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ModifyVpcPeeringConnectionOptionsResult>(
@@ -26789,15 +27603,11 @@ impl VpcEndpointGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_endpoint_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpcEndpoint::objects().get: an empty `vpc_endpoint_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+            "VpcEndpoint::objects().get",
+            "vpc_endpoint_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpcEndpointsResult>(
@@ -26872,9 +27682,16 @@ impl VpcEndpointGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -26941,15 +27758,18 @@ impl VpcEndpointGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpc_endpoint_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpcEndpoint::objects().get_many: an empty `vpc_endpoint_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+            "VpcEndpoint::objects().get_many",
+            "vpc_endpoint_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "VpcEndpoint::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpc_endpoint_ids
@@ -27041,9 +27861,16 @@ impl VpcEndpointList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -27116,6 +27943,13 @@ impl VpcEndpointList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "VpcEndpoint::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpc_endpoint_ids
@@ -27441,6 +28275,11 @@ impl VpcEndpointDelete {
                 "DeleteVpcEndpoints needs `VpcEndpointIds`",
             ));
         }
+        error::refuse_blank(
+            input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+            "VpcEndpoint::objects().delete",
+            "vpc_endpoint_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteVpcEndpointsResult>(
@@ -27618,6 +28457,11 @@ impl VpcEndpointModify {
         if input.vpc_endpoint_id.is_none() {
             return Err(Error::validation("ModifyVpcEndpoint needs `VpcEndpointId`"));
         }
+        error::refuse_blank(
+            input.vpc_endpoint_id.as_slice(),
+            "VpcEndpoint::objects().modify",
+            "vpc_endpoint_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -27861,15 +28705,11 @@ impl VpnConnectionGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpn_connection_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpnConnection::objects().get: an empty `vpn_connection_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpn_connection_ids.as_deref().unwrap_or_default(),
+            "VpnConnection::objects().get",
+            "vpn_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeVpnConnectionsResult>(
@@ -27995,15 +28835,11 @@ impl VpnConnectionGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .vpn_connection_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "VpnConnection::objects().get_many: an empty `vpn_connection_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.vpn_connection_ids.as_deref().unwrap_or_default(),
+            "VpnConnection::objects().get_many",
+            "vpn_connection_ids",
+        )?;
         let session = self.manager.session()?;
         if input
             .vpn_connection_ids
@@ -28406,6 +29242,11 @@ impl VpnConnectionDelete {
                 "DeleteVpnConnection needs `VpnConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpn_connection_id.as_slice(),
+            "VpnConnection::objects().delete",
+            "vpn_connection_id",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -28504,6 +29345,11 @@ impl VpnConnectionModify {
                 "ModifyVpnConnection needs `VpnConnectionId`",
             ));
         }
+        error::refuse_blank(
+            input.vpn_connection_id.as_slice(),
+            "VpnConnection::objects().modify",
+            "vpn_connection_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ModifyVpnConnectionResult>(
@@ -28734,15 +29580,11 @@ impl FlowLogGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .flow_log_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "FlowLog::objects().get: an empty `flow_log_id`",
-            ));
-        }
+        error::refuse_blank(
+            input.flow_log_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().get",
+            "flow_log_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -28812,9 +29654,16 @@ impl FlowLogGetMany {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -28849,15 +29698,18 @@ impl FlowLogGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .flow_log_ids
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "FlowLog::objects().get_many: an empty `flow_log_ids`",
-            ));
-        }
+        error::refuse_blank(
+            input.flow_log_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().get_many",
+            "flow_log_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "FlowLog::objects().get_many",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -28940,9 +29792,16 @@ impl FlowLogList {
         &self.input
     }
 
-    /// How many results to ask for per page (`MaxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 2147483647;
+
+    /// How many results to ask for per page (`MaxResults`, 1 or more (AWS caps larger values); AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -29012,6 +29871,13 @@ impl FlowLogList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "FlowLog::objects().list",
+            "MaxResults",
+        )?;
         let session = self.manager.session()?;
         if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -29229,6 +30095,11 @@ impl FlowLogCreate {
         if input.resource_type.is_none() {
             return Err(Error::validation("CreateFlowLogs needs `ResourceType` (the model has no field for it: use `FlowLog::objects().create(&model).resource_type(..)`)"));
         }
+        error::refuse_blank(
+            input.resource_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().create",
+            "resource_ids",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -29295,6 +30166,11 @@ impl FlowLogDelete {
         if input.flow_log_ids.is_none() {
             return Err(Error::validation("DeleteFlowLogs needs `FlowLogIds`"));
         }
+        error::refuse_blank(
+            input.flow_log_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().delete",
+            "flow_log_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =

@@ -120,6 +120,13 @@ impl EcrImage {
         let id = self.image_id().ok_or_else(|| {
             Error::validation("EcrImage.manifest() needs `imageDigest`, which is not set")
         })?;
+        // Sent by hand below, not through `send()`: the same check of a
+        // blank repository name as every generated method makes.
+        botocraft_core::error::refuse_blank(
+            std::slice::from_ref(&repo),
+            "EcrImage.manifest()",
+            "repositoryName",
+        )?;
         let key = format!("{repo}/{id}");
         // The request `get_manifests` sends (every media type), read here
         // by hand: its per-image failure is this call's error, where
@@ -232,6 +239,12 @@ impl EcrImageManager {
         let repository_name = repository_name.into();
         let mut request = self.put_image(repository_name.clone(), image_manifest);
         if let Some(tag) = image_tag {
+            // A tag given blank names nothing: refused, as a blank argument is.
+            botocraft_core::error::refuse_blank(
+                &[tag.to_owned()],
+                "EcrImage::objects().put",
+                "image_tag",
+            )?;
             request = request.image_tag(tag);
         }
         let image = request.send().await?;

@@ -359,15 +359,11 @@ impl RepositoryGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .repository_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Repository::objects().get: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_names.as_deref().unwrap_or_default(),
+            "Repository::objects().get",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeRepositoriesResponse>(
@@ -460,15 +456,11 @@ impl RepositoryGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .repository_names
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Repository::objects().get_many: an empty `repository_names`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_names.as_deref().unwrap_or_default(),
+            "Repository::objects().get_many",
+            "repository_names",
+        )?;
         let session = self.manager.session()?;
         if input
             .repository_names
@@ -558,9 +550,16 @@ impl RepositoryList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -607,6 +606,13 @@ impl RepositoryList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Repository::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         if input
             .repository_names
@@ -972,6 +978,11 @@ impl RepositoryDelete {
         if input.repository_name.is_none() {
             return Err(Error::validation("DeleteRepository needs `repositoryName`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().delete",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteRepositoryResponse>(
@@ -1078,6 +1089,11 @@ impl RepositoryPutImageTagMutability {
                 "PutImageTagMutability needs `imageTagMutability`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().put_image_tag_mutability",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, PutImageTagMutabilityResponse>(
@@ -1169,6 +1185,11 @@ impl RepositoryPutImageScanningConfiguration {
                 "PutImageScanningConfiguration needs `imageScanningConfiguration`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().put_image_scanning_configuration",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, PutImageScanningConfigurationResponse>(
@@ -1251,15 +1272,11 @@ impl RepositoryGetLifecyclePolicy {
                 "GetLifecyclePolicy needs `repositoryName`",
             ));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "Repository::objects().get_lifecycle_policy: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().get_lifecycle_policy",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = match call::<_, GetLifecyclePolicyResponse>(
@@ -1354,6 +1371,16 @@ impl RepositoryPutLifecyclePolicy {
                 "PutLifecyclePolicy needs `lifecyclePolicyText`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().put_lifecycle_policy",
+            "repository_name",
+        )?;
+        error::refuse_blank(
+            input.lifecycle_policy_text.as_slice(),
+            "Repository::objects().put_lifecycle_policy",
+            "lifecycle_policy_text",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, PutLifecyclePolicyResponse>(
@@ -1436,6 +1463,11 @@ impl RepositoryDeleteLifecyclePolicy {
                 "DeleteLifecyclePolicy needs `repositoryName`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().delete_lifecycle_policy",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteLifecyclePolicyResponse>(
@@ -1518,15 +1550,11 @@ impl RepositoryGetPolicy {
                 "GetRepositoryPolicy needs `repositoryName`",
             ));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "Repository::objects().get_policy: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().get_policy",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = match call::<_, GetRepositoryPolicyResponse>(
@@ -1626,6 +1654,16 @@ impl RepositorySetPolicy {
         if input.policy_text.is_none() {
             return Err(Error::validation("SetRepositoryPolicy needs `policyText`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().set_policy",
+            "repository_name",
+        )?;
+        error::refuse_blank(
+            input.policy_text.as_slice(),
+            "Repository::objects().set_policy",
+            "policy_text",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, SetRepositoryPolicyResponse>(
@@ -1708,6 +1746,11 @@ impl RepositoryDeletePolicy {
                 "DeleteRepositoryPolicy needs `repositoryName`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().delete_policy",
+            "repository_name",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteRepositoryPolicyResponse>(
@@ -1769,9 +1812,16 @@ impl RepositoryListImages {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -1802,6 +1852,18 @@ impl RepositoryListImages {
         if input.repository_name.is_none() {
             return Err(Error::validation("ListImages needs `repositoryName`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "Repository::objects().list_images",
+            "repository_name",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Repository::objects().list_images",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -1888,15 +1950,11 @@ impl RepositoryGetTags {
         if input.resource_arn.is_none() {
             return Err(Error::validation("ListTagsForResource needs `resourceArn`"));
         }
-        if input
-            .resource_arn
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "Repository::objects().get_tags: an empty `resource_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.resource_arn.as_slice(),
+            "Repository::objects().get_tags",
+            "resource_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, ListTagsForResourceResponse>(
@@ -2069,7 +2127,7 @@ impl EcrImageManager {
         EcrImageDelete::new(self.clone(), input, key)
     }
 
-    /// Deletes images (`BatchDeleteImage`, 100 ids a call, the answers merged); the answer lists what was deleted and per-image `failures`. A call failing after earlier ones deleted images is `Error::Partial` naming those.
+    /// Deletes images (`BatchDeleteImage`, 100 ids a call, the answers merged) and answers with every id deleted. An image not deleted is an error, whichever call reported it: `Error::Partial` whose `done` names every image deleted by every call and whose `failures` hold every per-image failure (`ImageNotFound` is `Error::NotFound`, key `repository/id`) and the error of a call that failed (later calls are not made); a lone failure with nothing deleted is that error itself.
     ///
     /// Deletes a list of specified images within a repository. Images are specified with either an `imageTag` or `imageDigest`.
     pub fn delete_many(
@@ -2196,15 +2254,16 @@ impl EcrImageGet {
         if input.repository_name.is_none() {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "EcrImage::objects().get: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().get",
+            "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().get",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -2298,15 +2357,16 @@ impl EcrImageGetMany {
         if input.repository_name.is_none() {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "EcrImage::objects().get_many: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().get_many",
+            "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().get_many",
+            "image_ids",
+        )?;
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -2397,9 +2457,16 @@ impl EcrImageList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -2458,6 +2525,18 @@ impl EcrImageList {
         if input.repository_name.is_none() {
             return Err(Error::validation("DescribeImages needs `repositoryName`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().list",
+            "repository_name",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "EcrImage::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -2576,6 +2655,16 @@ impl EcrImagePutImage {
         if input.image_manifest.is_none() {
             return Err(Error::validation("PutImage needs `imageManifest`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().put_image",
+            "repository_name",
+        )?;
+        error::refuse_blank(
+            input.image_manifest.as_slice(),
+            "EcrImage::objects().put_image",
+            "image_manifest",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -2672,15 +2761,16 @@ impl EcrImageGetManifests {
         if input.image_ids.is_none() {
             return Err(Error::validation("BatchGetImage needs `imageIds`"));
         }
-        if input
-            .repository_name
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "EcrImage::objects().get_manifests: an empty `repository_name`",
-            ));
-        }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().get_manifests",
+            "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().get_manifests",
+            "image_ids",
+        )?;
         let session = self.manager.session()?;
         let keys = input.image_ids.take().unwrap_or_default();
         let mut merged: Option<BatchGetImageResponse> = None;
@@ -2804,6 +2894,16 @@ impl EcrImageDelete {
         if input.image_ids.is_none() {
             return Err(Error::validation("BatchDeleteImage needs `imageIds`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().delete",
+            "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().delete",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, BatchDeleteImageResponse>(
@@ -2892,7 +2992,18 @@ impl EcrImageDeleteMany {
         if input.image_ids.is_none() {
             return Err(Error::validation("BatchDeleteImage needs `imageIds`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().delete_many",
+            "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().delete_many",
+            "image_ids",
+        )?;
         let session = self.manager.session()?;
+        let mut failed: Vec<Error> = Vec::new();
         let keys = input.image_ids.take().unwrap_or_default();
         let mut merged: Option<BatchDeleteImageResponse> = None;
         for chunk in keys.chunks(100) {
@@ -2916,23 +3027,36 @@ impl EcrImageDeleteMany {
                 )
             }) {
                 Ok(out) => out,
-                Err(e) => match merged {
-                    Some(acc) if acc.image_ids.as_ref().is_some_and(|d| !d.is_empty()) => {
-                        return Err(Error::Partial {
-                            service: super::SERVICE.name,
-                            operation: OPERATION.to_owned(),
-                            done: acc
-                                .image_ids
-                                .iter()
-                                .flatten()
-                                .map(|x| x.to_string())
-                                .collect(),
-                            failures: vec![e],
-                        })
-                    }
-                    _ => return Err(e),
-                },
+                Err(e) => {
+                    failed.push(e);
+                    return Err(error::batch_error(
+                        super::SERVICE.name,
+                        OPERATION,
+                        merged
+                            .and_then(|acc| acc.image_ids)
+                            .iter()
+                            .flatten()
+                            .map(|x| x.to_string())
+                            .collect(),
+                        failed,
+                    ));
+                }
             };
+            for x in out.failures.take().iter().flatten() {
+                error::push_failure(
+                    &mut failed,
+                    super::SERVICE.name,
+                    OPERATION,
+                    "EcrImage",
+                    &key,
+                    x.image_id
+                        .as_ref()
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
+                    x.failure_code.as_ref().map(|v| v.as_str()),
+                    x.failure_reason.as_deref(),
+                );
+            }
             match merged.as_mut() {
                 None => merged = Some(out),
                 Some(acc) => {
@@ -2944,6 +3068,19 @@ impl EcrImageDeleteMany {
                     }
                 }
             }
+        }
+        if !failed.is_empty() {
+            return Err(error::batch_error(
+                super::SERVICE.name,
+                OPERATION,
+                merged
+                    .and_then(|acc| acc.image_ids)
+                    .iter()
+                    .flatten()
+                    .map(|x| x.to_string())
+                    .collect(),
+                failed,
+            ));
         }
         Ok(merged.unwrap_or_default())
     }
@@ -3015,6 +3152,16 @@ impl EcrImageStartScan {
         if input.image_id.is_none() {
             return Err(Error::validation("StartImageScan needs `imageId`"));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().start_scan",
+            "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_id.as_slice(),
+            "EcrImage::objects().start_scan",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -3114,6 +3261,16 @@ impl EcrImageScanFindings {
                 "DescribeImageScanFindings needs `imageId`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().scan_findings",
+            "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_id.as_slice(),
+            "EcrImage::objects().scan_findings",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = match call::<_, DescribeImageScanFindingsResponse>(
@@ -3213,6 +3370,16 @@ impl EcrImageReplicationStatus {
                 "DescribeImageReplicationStatus needs `imageId`",
             ));
         }
+        error::refuse_blank(
+            input.repository_name.as_slice(),
+            "EcrImage::objects().replication_status",
+            "repository_name",
+        )?;
+        error::refuse_blank_shown(
+            input.image_id.as_slice(),
+            "EcrImage::objects().replication_status",
+            "image_id",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeImageReplicationStatusResponse>(

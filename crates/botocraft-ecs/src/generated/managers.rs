@@ -330,15 +330,11 @@ impl ClusterGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .clusters
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Cluster::objects().get: an empty `cluster`",
-            ));
-        }
+        error::refuse_blank(
+            input.clusters.as_deref().unwrap_or_default(),
+            "Cluster::objects().get",
+            "cluster",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeClustersResponse>(
@@ -442,15 +438,11 @@ impl ClusterGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .clusters
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Cluster::objects().get_many: an empty `clusters`",
-            ));
-        }
+        error::refuse_blank(
+            input.clusters.as_deref().unwrap_or_default(),
+            "Cluster::objects().get_many",
+            "clusters",
+        )?;
         let session = self.manager.session()?;
         if input.clusters.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -547,9 +539,16 @@ impl ClusterList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -584,6 +583,13 @@ impl ClusterList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Cluster::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -946,6 +952,11 @@ impl ClusterPartialUpdate {
         if input.cluster.is_none() {
             return Err(Error::validation("UpdateCluster needs `cluster`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "Cluster::objects().partial_update",
+            "cluster",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -1024,6 +1035,11 @@ impl ClusterDelete {
         if input.cluster.is_none() {
             return Err(Error::validation("DeleteCluster needs `cluster`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "Cluster::objects().delete",
+            "cluster",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -1118,6 +1134,16 @@ impl ClusterPutCapacityProviders {
                 "PutClusterCapacityProviders needs `defaultCapacityProviderStrategy`",
             ));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "Cluster::objects().put_capacity_providers",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.capacity_providers.as_deref().unwrap_or_default(),
+            "Cluster::objects().put_capacity_providers",
+            "capacity_providers",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, PutClusterCapacityProvidersResponse>(
@@ -1202,6 +1228,11 @@ impl ClusterUpdateSettings {
         if input.settings.is_none() {
             return Err(Error::validation("UpdateClusterSettings needs `settings`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "Cluster::objects().update_settings",
+            "cluster",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, UpdateClusterSettingsResponse>(
@@ -1472,15 +1503,11 @@ impl TaskDefinitionGet {
                 "DescribeTaskDefinition needs `taskDefinition`",
             ));
         }
-        if input
-            .task_definition
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskDefinition::objects().get: an empty `task_definition`",
-            ));
-        }
+        error::refuse_blank(
+            input.task_definition.as_slice(),
+            "TaskDefinition::objects().get",
+            "task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskDefinitionResponse>(
@@ -1557,9 +1584,16 @@ impl TaskDefinitionList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -1612,6 +1646,13 @@ impl TaskDefinitionList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "TaskDefinition::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2236,6 +2277,11 @@ impl TaskDefinitionDeregister {
                 "DeregisterTaskDefinition needs `taskDefinition`",
             ));
         }
+        error::refuse_blank(
+            input.task_definition.as_slice(),
+            "TaskDefinition::objects().deregister",
+            "task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeregisterTaskDefinitionResponse>(
@@ -2330,6 +2376,11 @@ impl TaskDefinitionDelete {
                 "DeleteTaskDefinitions needs `taskDefinitions`",
             ));
         }
+        error::refuse_blank(
+            input.task_definitions.as_deref().unwrap_or_default(),
+            "TaskDefinition::objects().delete",
+            "task_definitions",
+        )?;
         let session = self.manager.session()?;
         if input
             .task_definitions
@@ -2453,9 +2504,16 @@ impl TaskDefinitionFamilies {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -2483,6 +2541,13 @@ impl TaskDefinitionFamilies {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "TaskDefinition::objects().families",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -2889,15 +2954,11 @@ impl ServiceGet {
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
-        if input
-            .services
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Service::objects().get: an empty `service`",
-            ));
-        }
+        error::refuse_blank(
+            input.services.as_deref().unwrap_or_default(),
+            "Service::objects().get",
+            "service",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -3055,15 +3116,11 @@ impl ServiceGetMany {
         if input.services.is_none() {
             return Err(Error::validation("DescribeServices needs `services`"));
         }
-        if input
-            .services
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Service::objects().get_many: an empty `services`",
-            ));
-        }
+        error::refuse_blank(
+            input.services.as_deref().unwrap_or_default(),
+            "Service::objects().get_many",
+            "services",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -3203,9 +3260,16 @@ impl ServiceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -3264,6 +3328,13 @@ impl ServiceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Service::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
@@ -4137,6 +4208,11 @@ impl ServicePartialUpdate {
         if input.service.is_none() {
             return Err(Error::validation("UpdateService needs `service`"));
         }
+        error::refuse_blank(
+            input.service.as_slice(),
+            "Service::objects().partial_update",
+            "service",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -4232,6 +4308,11 @@ impl ServiceDelete {
         if input.service.is_none() {
             return Err(Error::validation("DeleteService needs `service`"));
         }
+        error::refuse_blank(
+            input.service.as_slice(),
+            "Service::objects().delete",
+            "service",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -4455,13 +4536,11 @@ impl TaskGet {
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
-        if input
-            .tasks
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation("Task::objects().get: an empty `task`"));
-        }
+        error::refuse_blank(
+            input.tasks.as_deref().unwrap_or_default(),
+            "Task::objects().get",
+            "task",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -4604,15 +4683,11 @@ impl TaskGetMany {
         if input.tasks.is_none() {
             return Err(Error::validation("DescribeTasks needs `tasks`"));
         }
-        if input
-            .tasks
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "Task::objects().get_many: an empty `tasks`",
-            ));
-        }
+        error::refuse_blank(
+            input.tasks.as_deref().unwrap_or_default(),
+            "Task::objects().get_many",
+            "tasks",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -4740,9 +4815,16 @@ impl TaskList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -4825,6 +4907,13 @@ impl TaskList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Task::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
@@ -5280,6 +5369,17 @@ impl TaskRun {
         if input.task_definition.is_none() {
             return Err(Error::validation("RunTask needs `taskDefinition`"));
         }
+        error::refuse_blank(
+            input.task_definition.as_slice(),
+            "Task::objects().run",
+            "task_definition",
+        )?;
+        error::refuse_below(
+            input.count.map(i64::from),
+            1,
+            "Task::objects().run",
+            "count",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -5397,6 +5497,7 @@ impl TaskDelete {
         if input.task.is_none() {
             return Err(Error::validation("StopTask needs `task`"));
         }
+        error::refuse_blank(input.task.as_slice(), "Task::objects().delete", "task")?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -5639,15 +5740,11 @@ impl ContainerInstanceGet {
                 "DescribeContainerInstances needs `containerInstances`",
             ));
         }
-        if input
-            .container_instances
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ContainerInstance::objects().get: an empty `container_instance`",
-            ));
-        }
+        error::refuse_blank(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().get",
+            "container_instance",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -5809,15 +5906,11 @@ impl ContainerInstanceGetMany {
                 "DescribeContainerInstances needs `containerInstances`",
             ));
         }
-        if input
-            .container_instances
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ContainerInstance::objects().get_many: an empty `container_instances`",
-            ));
-        }
+        error::refuse_blank(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().get_many",
+            "container_instances",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -5960,9 +6053,16 @@ impl ContainerInstanceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -6015,6 +6115,13 @@ impl ContainerInstanceList {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ContainerInstance::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let context = input.clone();
         let pager = TokenPaginator::new(OPERATION, {
@@ -6131,6 +6238,11 @@ impl ContainerInstanceUpdateState {
                 "UpdateContainerInstancesState needs `status`",
             ));
         }
+        error::refuse_blank(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().update_state",
+            "container_instances",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -6314,6 +6426,11 @@ impl ContainerInstanceDeregister {
                 "DeregisterContainerInstance needs `containerInstance`",
             ));
         }
+        error::refuse_blank(
+            input.container_instance.as_slice(),
+            "ContainerInstance::objects().deregister",
+            "container_instance",
+        )?;
         let consistent = input.cluster.as_deref().is_some_and(|given| {
             let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
             input
@@ -6417,9 +6534,16 @@ impl ContainerInstanceListTasks {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -6477,6 +6601,18 @@ impl ContainerInstanceListTasks {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        error::refuse_blank(
+            input.container_instance.as_slice(),
+            "ContainerInstance::objects().list_tasks",
+            "container_instance",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ContainerInstance::objects().list_tasks",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -6779,15 +6915,11 @@ impl CapacityProviderGet {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .capacity_providers
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "CapacityProvider::objects().get: an empty `capacity_provider`",
-            ));
-        }
+        error::refuse_blank(
+            input.capacity_providers.as_deref().unwrap_or_default(),
+            "CapacityProvider::objects().get",
+            "capacity_provider",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeCapacityProvidersResponse>(
@@ -6903,15 +7035,11 @@ impl CapacityProviderGetMany {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
-        if input
-            .capacity_providers
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "CapacityProvider::objects().get_many: an empty `capacity_providers`",
-            ));
-        }
+        error::refuse_blank(
+            input.capacity_providers.as_deref().unwrap_or_default(),
+            "CapacityProvider::objects().get_many",
+            "capacity_providers",
+        )?;
         let session = self.manager.session()?;
         if input
             .capacity_providers
@@ -7430,6 +7558,11 @@ impl CapacityProviderDelete {
                 "DeleteCapacityProvider needs `capacityProvider`",
             ));
         }
+        error::refuse_blank(
+            input.capacity_provider.as_slice(),
+            "CapacityProvider::objects().delete",
+            "capacity_provider",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteCapacityProviderResponse>(
@@ -7687,33 +7820,21 @@ impl TaskSetGet {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
-        if input
-            .cluster
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get: an empty `cluster`",
-            ));
-        }
-        if input
-            .service
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get: an empty `service`",
-            ));
-        }
-        if input
-            .task_sets
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get: an empty `task_set`",
-            ));
-        }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().get",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().get",
+            "service",
+        )?;
+        error::refuse_blank(
+            input.task_sets.as_deref().unwrap_or_default(),
+            "TaskSet::objects().get",
+            "task_set",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskSetsResponse>(
@@ -7840,24 +7961,16 @@ impl TaskSetGetMany {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
-        if input
-            .cluster
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get_many: an empty `cluster`",
-            ));
-        }
-        if input
-            .service
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "TaskSet::objects().get_many: an empty `service`",
-            ));
-        }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().get_many",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().get_many",
+            "service",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskSetsResponse>(
@@ -7972,6 +8085,16 @@ impl TaskSetList {
         if input.service.is_none() {
             return Err(Error::validation("DescribeTaskSets needs `service`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().list",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().list",
+            "service",
+        )?;
         let session = self.manager.session()?;
         if input.task_sets.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -8422,6 +8545,21 @@ impl TaskSetDelete {
         if input.task_set.is_none() {
             return Err(Error::validation("DeleteTaskSet needs `taskSet`"));
         }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().delete",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().delete",
+            "service",
+        )?;
+        error::refuse_blank(
+            input.task_set.as_slice(),
+            "TaskSet::objects().delete",
+            "task_set",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -8583,15 +8721,11 @@ impl ServiceRevisionGet {
                 "DescribeServiceRevisions needs `serviceRevisionArns`",
             ));
         }
-        if input
-            .service_revision_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ServiceRevision::objects().get: an empty `service_revision_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_revision_arns.as_deref().unwrap_or_default(),
+            "ServiceRevision::objects().get",
+            "service_revision_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeServiceRevisionsResponse>(
@@ -8703,15 +8837,11 @@ impl ServiceRevisionGetMany {
                 "DescribeServiceRevisions needs `serviceRevisionArns`",
             ));
         }
-        if input
-            .service_revision_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ServiceRevision::objects().get_many: an empty `service_revision_arns`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_revision_arns.as_deref().unwrap_or_default(),
+            "ServiceRevision::objects().get_many",
+            "service_revision_arns",
+        )?;
         let session = self.manager.session()?;
         if input
             .service_revision_arns
@@ -8932,15 +9062,11 @@ impl ServiceDeploymentGet {
                 "DescribeServiceDeployments needs `serviceDeploymentArns`",
             ));
         }
-        if input
-            .service_deployment_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ServiceDeployment::objects().get: an empty `service_deployment_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_deployment_arns.as_deref().unwrap_or_default(),
+            "ServiceDeployment::objects().get",
+            "service_deployment_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeServiceDeploymentsResponse>(
@@ -9056,15 +9182,11 @@ impl ServiceDeploymentGetMany {
                 "DescribeServiceDeployments needs `serviceDeploymentArns`",
             ));
         }
-        if input
-            .service_deployment_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "ServiceDeployment::objects().get_many: an empty `service_deployment_arns`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_deployment_arns.as_deref().unwrap_or_default(),
+            "ServiceDeployment::objects().get_many",
+            "service_deployment_arns",
+        )?;
         let session = self.manager.session()?;
         if input
             .service_deployment_arns
@@ -9233,6 +9355,11 @@ impl ServiceDeploymentList {
         if input.service.is_none() {
             return Err(Error::validation("ListServiceDeployments needs `service`"));
         }
+        error::refuse_blank(
+            input.service.as_slice(),
+            "ServiceDeployment::objects().list",
+            "service",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -9343,6 +9470,11 @@ impl ServiceDeploymentStop {
                 "StopServiceDeployment needs `serviceDeploymentArn`",
             ));
         }
+        error::refuse_blank(
+            input.service_deployment_arn.as_slice(),
+            "ServiceDeployment::objects().stop",
+            "service_deployment_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, StopServiceDeploymentResponse>(
@@ -9522,15 +9654,11 @@ impl DaemonGet {
         if input.daemon_arn.is_none() {
             return Err(Error::validation("DescribeDaemon needs `daemonArn`"));
         }
-        if input
-            .daemon_arn
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "Daemon::objects().get: an empty `daemon_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.daemon_arn.as_slice(),
+            "Daemon::objects().get",
+            "daemon_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -10038,6 +10166,11 @@ impl DaemonDelete {
         if input.daemon_arn.is_none() {
             return Err(Error::validation("DeleteDaemon needs `daemonArn`"));
         }
+        error::refuse_blank(
+            input.daemon_arn.as_slice(),
+            "Daemon::objects().delete",
+            "daemon_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -10207,15 +10340,11 @@ impl DaemonTaskDefinitionGet {
                 "DescribeDaemonTaskDefinition needs `daemonTaskDefinition`",
             ));
         }
-        if input
-            .daemon_task_definition
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "DaemonTaskDefinition::objects().get: an empty `daemon_task_definition`",
-            ));
-        }
+        error::refuse_blank(
+            input.daemon_task_definition.as_slice(),
+            "DaemonTaskDefinition::objects().get",
+            "daemon_task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDaemonTaskDefinitionResponse>(
@@ -10627,6 +10756,11 @@ impl DaemonTaskDefinitionDelete {
                 "DeleteDaemonTaskDefinition needs `daemonTaskDefinition`",
             ));
         }
+        error::refuse_blank(
+            input.daemon_task_definition.as_slice(),
+            "DaemonTaskDefinition::objects().delete",
+            "daemon_task_definition",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteDaemonTaskDefinitionResponse>(
@@ -10780,15 +10914,11 @@ impl DaemonRevisionGet {
                 "DescribeDaemonRevisions needs `daemonRevisionArns`",
             ));
         }
-        if input
-            .daemon_revision_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "DaemonRevision::objects().get: an empty `daemon_revision_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.daemon_revision_arns.as_deref().unwrap_or_default(),
+            "DaemonRevision::objects().get",
+            "daemon_revision_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeDaemonRevisionsResponse>(
@@ -10900,15 +11030,11 @@ impl DaemonRevisionGetMany {
                 "DescribeDaemonRevisions needs `daemonRevisionArns`",
             ));
         }
-        if input
-            .daemon_revision_arns
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|k| k.trim().is_empty()))
-        {
-            return Err(Error::validation(
-                "DaemonRevision::objects().get_many: an empty `daemon_revision_arns`",
-            ));
-        }
+        error::refuse_blank(
+            input.daemon_revision_arns.as_deref().unwrap_or_default(),
+            "DaemonRevision::objects().get_many",
+            "daemon_revision_arns",
+        )?;
         let session = self.manager.session()?;
         if input
             .daemon_revision_arns
@@ -11115,6 +11241,11 @@ impl DaemonDeploymentList {
         if input.daemon_arn.is_none() {
             return Err(Error::validation("ListDaemonDeployments needs `daemonArn`"));
         }
+        error::refuse_blank(
+            input.daemon_arn.as_slice(),
+            "DaemonDeployment::objects().list",
+            "daemon_arn",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -11322,15 +11453,11 @@ impl ExpressGatewayServiceGet {
                 "DescribeExpressGatewayService needs `serviceArn`",
             ));
         }
-        if input
-            .service_arn
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::validation(
-                "ExpressGatewayService::objects().get: an empty `service_arn`",
-            ));
-        }
+        error::refuse_blank(
+            input.service_arn.as_slice(),
+            "ExpressGatewayService::objects().get",
+            "service_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeExpressGatewayServiceResponse>(
@@ -11414,9 +11541,16 @@ impl ExpressGatewayServiceList {
         &self.input
     }
 
-    /// How many results to ask for per page (`maxResults`; AWS's own default when
-    /// not set, and AWS's limits apply). Every page is still fetched; with
-    /// `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
+    /// larger values rather than refusing them).
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -11456,6 +11590,18 @@ impl ExpressGatewayServiceList {
                 "ListServicesByNamespace needs `namespace`",
             ));
         }
+        error::refuse_blank(
+            input.namespace.as_slice(),
+            "ExpressGatewayService::objects().list",
+            "namespace",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ExpressGatewayService::objects().list",
+            "maxResults",
+        )?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -11895,6 +12041,11 @@ impl ExpressGatewayServiceDelete {
                 "DeleteExpressGatewayService needs `serviceArn`",
             ));
         }
+        error::refuse_blank(
+            input.service_arn.as_slice(),
+            "ExpressGatewayService::objects().delete",
+            "service_arn",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DeleteExpressGatewayServiceResponse>(

@@ -3076,7 +3076,15 @@ impl<'a> Emitter<'a> {
                     .types
                     .fields(m.output_shape.as_ref().ok_or("refetch without output")?);
                 let of = self.field(&ofields, member, m.name)?;
-                let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        self.manager.using(&session).get(id).send().await", of.ident);
+                // Once a create has answered, the resource exists: a
+                // describe that fails leaves the model as the create answered
+                // (see `describe_created`), never an error losing its id. An
+                // update's answer (an ARN) is no model of what it updated.
+                if m.name.contains("update") {
+                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        self.manager.using(&session).get(id).send().await", of.ident);
+                } else {
+                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        let manager = self.manager.using(&session);\n        botocraft_core::manager::describe_created(OPERATION, &id, || manager.get(id.clone()).send(), || {{\n            let answered: {name} = botocraft_core::serde_util::reshape(&out, OPERATION)?;\n            Ok(answered.into_fetched(&session))\n        }}).await", of.ident);
+                }
             }
             Returns::Model => {
                 let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");

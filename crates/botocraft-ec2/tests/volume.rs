@@ -90,6 +90,32 @@ async fn save_creates_then_describes() {
     f.done();
 }
 
+/// A volume AWS created but will not describe yet is the model the create
+/// answered (its id among it), so saving again creates no second volume.
+#[tokio::test]
+async fn save_keeps_the_created_volume_when_describing_it_fails() {
+    let f = fx("volume_save_creates_unreadable");
+    let mut v = Volume {
+        availability_zone: Some("us-east-1a".into()),
+        size: Some(100),
+        volume_type: Some(VolumeType::Gp3),
+        encrypted: Some(true),
+        tags: Some(vec![Tag {
+            key: Some("Name".into()),
+            value: Some("data".into()),
+        }]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    v.save().await.unwrap();
+    assert_eq!(f.operations().len(), 5);
+    assert_eq!(v.volume_id.as_deref(), Some("vol-new"));
+    assert_eq!(v.size, Some(100));
+    assert!(v.state().is_persisted());
+    v.save().await.unwrap();
+    f.done();
+}
+
 #[tokio::test]
 async fn update_sends_modify_volume_from_the_model() {
     let f = fx("volume_update");

@@ -282,7 +282,20 @@ impl KeyPair {
         let id = created.key_pair_id.clone().ok_or_else(|| {
             Error::missing_in_response("CreateKeyPair", "the response has no KeyPairId")
         })?;
-        let mut fresh = manager.using(&session).get(id).send().await?;
+        // The private key is in this answer only: whatever the describe
+        // does, the model keeps it.
+        let manager = manager.using(&session);
+        let mut fresh = botocraft_core::manager::describe_created(
+            "CreateKeyPair",
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: KeyPair =
+                    botocraft_core::serde_util::reshape(&created, "CreateKeyPair")?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await?;
         fresh.key_material = created.key_material;
         *self = fresh;
         Ok(())

@@ -3095,7 +3095,17 @@ impl SecurityGroupCreate {
             .group_id
             .clone()
             .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no GroupId"))?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: SecurityGroup = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 
@@ -7945,7 +7955,17 @@ impl AmiCreate {
             .image_id
             .clone()
             .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no ImageId"))?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: Ami = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 
@@ -8171,7 +8191,17 @@ impl AmiCopy {
             .image_id
             .clone()
             .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no ImageId"))?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: Ami = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 
@@ -12800,7 +12830,17 @@ impl AddressCreate {
         let id = out.allocation_id.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no AllocationId")
         })?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: Address = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 
@@ -13980,7 +14020,17 @@ impl VolumeCreate {
             .volume_id
             .clone()
             .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no VolumeId"))?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: Volume = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 
@@ -15202,7 +15252,17 @@ impl SnapshotCreate {
         let id = out.snapshot_id.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no SnapshotId")
         })?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: Snapshot = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 
@@ -15485,7 +15545,17 @@ impl SnapshotCopy {
         let id = out.snapshot_id.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no SnapshotId")
         })?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: Snapshot = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 
@@ -16934,7 +17004,17 @@ impl KeyPairImportKeyPair {
         let id = out.key_pair_id.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no KeyPairId")
         })?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: KeyPair = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 

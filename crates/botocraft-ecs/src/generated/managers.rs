@@ -9964,7 +9964,17 @@ impl DaemonCreate {
         let id = out.daemon_arn.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no daemonArn")
         })?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: Daemon = botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 
@@ -10689,7 +10699,18 @@ impl DaemonTaskDefinitionCreate {
         let id = out.daemon_task_definition_arn.clone().ok_or_else(|| {
             Error::missing_in_response(OPERATION, "the response has no daemonTaskDefinitionArn")
         })?;
-        self.manager.using(&session).get(id).send().await
+        let manager = self.manager.using(&session);
+        botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                let answered: DaemonTaskDefinition =
+                    botocraft_core::serde_util::reshape(&out, OPERATION)?;
+                Ok(answered.into_fetched(&session))
+            },
+        )
+        .await
     }
 }
 

@@ -2273,10 +2273,12 @@ impl<'a> Emitter<'a> {
                             (f, how, not_sent)
                         })
                         .collect(),
+                    // Without a plan nothing is applied after the create:
+                    // every field not sent is refused, whether the create
+                    // has a member for it (a key pair's public key) or not.
                     None => model
                         .not_sent
                         .iter()
-                        .filter(|(wire, _)| m.input_fields.iter().any(|f| &f.wire == *wire))
                         .map(|(wire, reason)| {
                             let f = self.field(&mfields, wire, &format!("{name}.not_sent"))?;
                             Ok((f.clone(), reason.clone(), true))

@@ -156,3 +156,36 @@ async fn save_refuses_an_association_edit_and_names_the_calls() {
     common::assert_validation(a.save().await, "`instance_id` (save() does not send it: change it with `address.associate().instance_id(..)`");
     f.done();
 }
+
+/// A model holding a public IP is refused, not allocated a random one:
+/// asking for an address by IP is the create builder's `.address(..)`.
+#[tokio::test]
+async fn save_refuses_a_public_ip_it_would_not_ask_for() {
+    let f = fx("address_save_creates");
+    let mut a = Address {
+        public_ip: Some("203.0.113.7".into()),
+        domain: Some(DomainType::Vpc),
+        ..Default::default()
+    }
+    .using(&f.session);
+    common::assert_validation(a.save().await, "`public_ip` is not sent from the model");
+    common::assert_validation(
+        Address::objects()
+            .using(&f.session)
+            .create(&a)
+            .await
+            .map(drop),
+        ".address(..)",
+    );
+    f.nothing_sent();
+    // An edit of a fetched address's IP is refused too.
+    let f = fx("address_get");
+    let mut a = Address::objects()
+        .using(&f.session)
+        .get("eipalloc-1")
+        .await
+        .unwrap();
+    a.public_ip = Some("203.0.113.8".into());
+    assert_eq!(a.changed_fixed_fields(), ["public_ip"]);
+    f.done();
+}

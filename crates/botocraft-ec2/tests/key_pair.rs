@@ -250,3 +250,34 @@ async fn save_refuses_to_create_a_key_pair_holding_its_id() {
     };
     assert!(named.assigned_fields().is_empty());
 }
+
+/// A public key on a model to create is refused, not replaced by a new key
+/// AWS makes: importing it is `import_key_pair`. An edit of a fetched key
+/// pair's public key is refused too.
+#[tokio::test]
+async fn save_refuses_a_public_key_it_would_not_use() {
+    let f = fx("key_pair_save_creates");
+    let mut k = KeyPair {
+        key_name: Some("mine".into()),
+        public_key: Some("ssh-ed25519 AAAA me@x".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let err = k.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("import_key_pair"), "{err}");
+    f.nothing_sent();
+    let f = fx("key_pair_get");
+    let mut k = KeyPair::objects()
+        .using(&f.session)
+        .get("key-1")
+        .await
+        .unwrap();
+    k.public_key = Some("ssh-ed25519 BBBB other".into());
+    assert_eq!(k.changed_fixed_fields(), ["public_key"]);
+    assert!(k.save().await.is_err());
+    f.done();
+}

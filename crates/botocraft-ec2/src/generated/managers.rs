@@ -12288,6 +12288,9 @@ impl AddressManager {
         {
             return AddressCreate::failed(self.clone(), Error::validation("Address: `private_ip_address` is set, but AllocateAddress cannot send it and save() does not apply it after the create: clear it to create the Address, then change it with `address.associate().network_interface_id(..).private_ip_address(..)` (AssociateAddress)"));
         }
+        if model.public_ip.as_deref().is_some_and(|v| !v.is_empty()) {
+            return AddressCreate::failed(self.clone(), Error::validation("Address: `public_ip` is not sent from the model (it is the allocated address's IP; to recover a released address by its IP, pass it to the create's builder, Address::objects().create(&model).address(..)); clear it to create the Address"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("elastic-ip")),
@@ -16202,6 +16205,9 @@ impl KeyPairManager {
         let mut input = CreateKeyPairRequest::default();
         input.key_name = model.key_name.clone();
         input.key_type = model.key_type.clone();
+        if model.public_key.as_deref().is_some_and(|v| !v.is_empty()) {
+            return KeyPairCreate::failed(self.clone(), Error::validation("KeyPair: `public_key` is not sent from the model (CreateKeyPair makes a new key; to use this public key, import it: KeyPair::objects().import_key_pair(name).public_key_material(..)); clear it to create the KeyPair"));
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("key-pair")),

@@ -3950,12 +3950,13 @@ impl Address {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 8] = [
+    const FIXED: [&'static str; 9] = [
         "allocation_id",
         "domain",
         "public_ipv4_pool",
         "network_border_group",
         "customer_owned_ipv4_pool",
+        "public_ip",
         "instance_id",
         "network_interface_id",
         "private_ip_address",
@@ -3965,13 +3966,14 @@ impl Address {
     pub const IDENTITY: [&'static str; 1] = ["allocation_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
         [
             botocraft_core::fingerprint(&self.allocation_id),
             botocraft_core::fingerprint(&self.domain),
             botocraft_core::fingerprint(&self.public_ipv4_pool),
             botocraft_core::fingerprint(&self.network_border_group),
             botocraft_core::fingerprint(&self.customer_owned_ipv4_pool),
+            botocraft_core::fingerprint(&self.public_ip),
             botocraft_core::fingerprint(&self.instance_id),
             botocraft_core::fingerprint(&self.network_interface_id),
             botocraft_core::fingerprint(&self.private_ip_address),
@@ -4040,7 +4042,7 @@ impl Address {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
-    /// A new model holding `instance_id`, `network_interface_id`, `private_ip_address` (which neither AllocateAddress nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    /// A new model holding `instance_id`, `network_interface_id`, `private_ip_address`, `public_ip` (which neither AllocateAddress nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -5297,17 +5299,18 @@ impl KeyPair {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 3] = ["key_pair_id", "key_name", "key_type"];
+    const FIXED: [&'static str; 4] = ["key_pair_id", "key_name", "key_type", "public_key"];
 
     /// The fields naming the resource, which an update uses to find it.
     pub const IDENTITY: [&'static str; 2] = ["key_pair_id", "key_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
-    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.key_pair_id),
             botocraft_core::fingerprint(&self.key_name),
             botocraft_core::fingerprint(&self.key_type),
+            botocraft_core::fingerprint(&self.public_key),
         ]
     }
 

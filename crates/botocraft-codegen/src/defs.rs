@@ -282,10 +282,13 @@ pub struct MethodDef {
     #[serde(default)]
     pub infer: BTreeMap<String, String>,
     /// For an update: members a fetched model may set to `None` to leave
-    /// them out (a gp2 volume's `Iops`). Any other fetched scalar set to
-    /// `None` is refused: AWS has no way to remove it.
+    /// them out, each with the member whose change makes that mean
+    /// something (`Iops = "VolumeType"`: a volume moving to gp2 drops its
+    /// provisioned IOPS). Set to `None` without that change, such a member
+    /// is refused like any other fetched scalar set to `None` (AWS would
+    /// keep its value while the model said it had none).
     #[serde(default)]
-    pub none_leaves_out: Vec<String>,
+    pub none_leaves_out: BTreeMap<String, String>,
     /// The lowest value AWS accepts for a positional number argument whose
     /// botocore shape gives none (`RunInstances` `MaxCount`: 1). A value
     /// below it (or below the shape's own `min`) is refused before sending.

@@ -2119,13 +2119,31 @@ impl<'a> Emitter<'a> {
                             f.ident,
                             id = mf.ident
                         )
-                    } else if m.def.none_leaves_out.contains(&f.wire) {
-                        format!("input.{} = model.{id}.clone();", f.ident, id = mf.ident)
                     } else {
                         if !init.iter().any(|l| l.contains("let mut cleared")) {
                             init.push("#[allow(unused_mut)] let mut cleared: Vec<&'static str> = Vec::new();".to_string());
                         }
-                        format!("if model.{id}.is_none() {{ cleared.push({:?}); }} input.{} = model.{id}.clone();", names::bare(&mf.ident), f.ident, id = mf.ident)
+                        let refused = match m.def.none_leaves_out.get(&f.wire) {
+                            Some(with) => {
+                                let fields = self.model_fields(model);
+                                let wf = self.field(
+                                    &fields,
+                                    with,
+                                    &format!("{name}.update.none_leaves_out"),
+                                )?;
+                                let with_index = tracked.iter().position(|t| *t == wf.ident).ok_or_else(|| {
+                                    format!("{name}.update: none_leaves_out names {with}, which is not tracked")
+                                })?;
+                                format!("model.{id}.is_none() && !b.differs({with_index}, &model.{wid})", id = mf.ident, wid = wf.ident)
+                            }
+                            None => format!("model.{}.is_none()", mf.ident),
+                        };
+                        format!(
+                            "if {refused} {{ cleared.push({:?}); }} input.{} = model.{id}.clone();",
+                            names::bare(&mf.ident),
+                            f.ident,
+                            id = mf.ident
+                        )
                     };
                     init.push(format!(
                         "match before {{ None => input.{} = model.{id}.clone(), Some(b) if b.differs({index}, &model.{id}) => {{ {changed} }} Some(_) => {{}} }}",

@@ -174,8 +174,8 @@ async fn save_sends_the_change_once() {
 }
 
 /// A fetched size set to `None` cannot be sent (AWS cannot remove a size):
-/// refused before sending. IOPS and throughput set to `None` are left out,
-/// which is what moving to a type without them needs.
+/// refused before sending (IOPS and throughput set to `None` are left out
+/// when the type changes: `clearing_iops_needs_a_type_change`).
 #[tokio::test]
 async fn a_scalar_set_to_none_is_refused_unless_leaving_it_out_means_something() {
     let f = fx("volume_save_resize");
@@ -192,8 +192,6 @@ async fn a_scalar_set_to_none_is_refused_unless_leaving_it_out_means_something()
     );
     assert!(err.to_string().contains("size set to None"), "{err}");
     v.size = Some(200);
-    v.iops = None;
-    v.throughput = None;
     v.save().await.unwrap();
     // The fixture's ModifyVolume is exactly `VolumeId=vol-t&Size=200`.
     assert_eq!(f.operations(), ["DescribeVolumes", "ModifyVolume"]);
@@ -287,4 +285,35 @@ async fn wait_until_available_on_a_missing_volume_is_not_found() {
     );
     assert_eq!(err.code(), Some("InvalidVolume.NotFound"));
     f.done();
+}
+
+/// Clearing a fetched volume's IOPS or throughput leaves them out of the
+/// request only when its type changes too (to gp2, which has neither to
+/// set); otherwise AWS would keep them while the model showed none, so the
+/// save is refused.
+#[tokio::test]
+async fn clearing_iops_needs_a_type_change() {
+    let f = fx("volume_save_resize");
+    let mut v = Volume::objects()
+        .using(&f.session)
+        .get("vol-t")
+        .await
+        .unwrap();
+    v.size = Some(200);
+    v.iops = None;
+    v.throughput = None;
+    let err = v.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("iops, throughput"), "{err}");
+    // With the type changing, None leaves them out.
+    v.volume_type = Some(VolumeType::Gp2);
+    let request = Volume::objects().using(&f.session).update(&v);
+    let input = request.input();
+    assert_eq!(input.volume_type, Some(VolumeType::Gp2));
+    assert_eq!((input.iops, input.throughput), (None, None));
+    assert_eq!(input.size, Some(200));
+    assert_eq!(f.operations(), ["DescribeVolumes"]);
 }

@@ -13274,6 +13274,9 @@ impl VolumeManager {
         match before {
             None => input.iops = model.iops.clone(),
             Some(b) if b.differs(2, &model.iops) => {
+                if model.iops.is_none() && !b.differs(1, &model.volume_type) {
+                    cleared.push("iops");
+                }
                 input.iops = model.iops.clone();
             }
             Some(_) => {}
@@ -13281,6 +13284,9 @@ impl VolumeManager {
         match before {
             None => input.throughput = model.throughput.clone(),
             Some(b) if b.differs(3, &model.throughput) => {
+                if model.throughput.is_none() && !b.differs(1, &model.volume_type) {
+                    cleared.push("throughput");
+                }
                 input.throughput = model.throughput.clone();
             }
             Some(_) => {}

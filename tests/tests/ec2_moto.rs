@@ -2431,6 +2431,62 @@ async fn vpc_read_back_from_json_is_not_created_again() {
     assert_ne!(read.vpc_id.as_deref(), Some(id.as_str()));
 }
 
+/// `Subnet::objects().create(&model)` and `save()` of a new model do the
+/// same: `map_public_ip_on_launch`, which CreateSubnet cannot send, is sent
+/// right after the create by both, and moto holds it. A security group's
+/// rules (its `after_create` step) are written by `create(&model)` too.
+#[tokio::test]
+async fn create_of_a_model_applies_what_the_create_cannot_send() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let vpc = create_vpc(&moto, "create-after").await;
+    let model = Subnet {
+        vpc_id: vpc.vpc_id.clone(),
+        cidr_block: Some(SUBNET_CIDR.into()),
+        map_public_ip_on_launch: Some(true),
+        ..Default::default()
+    };
+    let created = Subnet::objects()
+        .using(s)
+        .create(&model)
+        .await
+        .expect("create subnet");
+    assert_eq!(created.map_public_ip_on_launch, Some(true));
+    let held = Subnet::objects()
+        .using(s)
+        .get(created.subnet_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(held.map_public_ip_on_launch, Some(true));
+
+    let group = SecurityGroup {
+        group_name: Some("create-after".into()),
+        description: Some("create-after".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ip_permissions: Some(vec![IpPermission::tcp(443).allow_cidr("10.1.0.0/16")]),
+        ..Default::default()
+    };
+    let created = SecurityGroup::objects()
+        .using(s)
+        .create(&group)
+        .await
+        .expect("create group");
+    let held = SecurityGroup::objects()
+        .using(s)
+        .get(created.group_id.clone().unwrap())
+        .await
+        .unwrap();
+    let rules = held.ip_permissions.unwrap_or_default();
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    assert_eq!(rules[0].from_port, Some(443));
+    assert_eq!(
+        rules[0].ip_ranges.as_ref().unwrap()[0].cidr_ip.as_deref(),
+        Some("10.1.0.0/16")
+    );
+}
+
 // ------------------------- edits save() sends or refuses, never drops --
 
 /// A fetched subnet's `map_public_ip_on_launch` and a fetched network

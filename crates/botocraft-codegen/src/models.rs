@@ -902,14 +902,21 @@ impl<'a> Emitter<'a> {
             "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))"
         };
         let mut create = create.replace("NAME", name);
+        let mut finish_fn = String::new();
         if let Some(function) = &model.after_create {
+            // The create alone, then the model's after_create function, which
+            // makes the model what was created before its second step (the
+            // create's send() runs the same function on its copy).
             create = format!(
-                "{{ let created = {create}; crate::ext::{function}(self, created).await? }}"
+                "{{ let created = manager.create(self).send_create().await?; crate::ext::{function}(self, created).await? }}"
             );
         } else if let Some(plan) = plan.as_ref().filter(|p| !p.applied.is_empty()) {
             // What the create cannot send but the update path can: the
             // difference between the model and what the create answered,
-            // sent as a fetched model's save() would send an edit.
+            // sent as a fetched model's save() would send an edit. The
+            // create's send() does the same through `finish_create`; save()
+            // sends the create alone and finishes itself, so that on failure
+            // the model becomes what was created.
             let update = if has_update {
                 "manager.update(&created).send().await".to_string()
             } else if model.manager.contains_key("update") {
@@ -927,7 +934,7 @@ impl<'a> Emitter<'a> {
                 .iter()
                 .map(|f| {
                     format!(
-                        "            if {} {{\n                created.{id} = self.{id}.clone();\n            }}\n",
+                        "        if {} {{\n            created.{id} = self.{id}.clone();\n        }}\n",
                         self.is_set(f, &format!("self.{}", f.ident)),
                         id = f.ident
                     )
@@ -935,15 +942,18 @@ impl<'a> Emitter<'a> {
                 .collect();
             let keep_tags = match tag_field {
                 Some(tf) => format!(
-                    "                        if self.{id}.is_some() {{\n                            created.{id} = self.{id}.clone();\n                        }}\n",
+                    "                if self.{id}.is_some() {{\n                    created.{id} = self.{id}.clone();\n                }}\n",
                     id = tf.ident
                 ),
                 None => String::new(),
             };
-            create = format!(
-                "{{\n            let mut created = {create};\n            // What {op} cannot send, applied through the update path: only\n            // the fields that differ from what it answered are sent.\n{copies}            let changed = created.changed_fields();\n            if changed.is_empty() {{\n                created\n            }} else {{\n                match {update} {{\n                    Ok(fresh) => fresh,\n                    Err(e) => {{\n                        // The resource exists: the model becomes it, still\n                        // asking for these fields, so save() again updates it.\n{keep_tags}                        let id = created.pk().map(|k| k.to_string()).unwrap_or_default();\n                        *self = created;\n                        return Err(botocraft_core::baseline::created_but(super::SERVICE.name, {name:?}, {op:?}, &id, &changed, e));\n                    }}\n                }}\n            }}\n        }}",
+            let list = names::code_list(plan.applied.iter().map(|f| f.ident.as_str()));
+            let _ = writeln!(
+                finish_fn,
+                "    /// The second step of creating this model, after `{op}` answered with\n    /// `created`: sends {list} (which {op} has no member for) as a\n    /// fetched model's `save()` sends an edit, those this model sets that\n    /// differ from what `created` holds. Both `save()` and\n    /// `{name}::objects().create(&model)` take it. On failure the {name}\n    /// exists: the error holds it, still asking for the values not applied,\n    /// with an [`Error::Partial`] naming it.\n    pub(crate) async fn finish_create(&self, mut created: Self) -> std::result::Result<Self, Box<(Self, Error)>> {{\n        #[allow(unused_variables)]\n        let manager = self.manager();\n{copies}        let changed = created.changed_fields();\n        if changed.is_empty() {{\n            return Ok(created);\n        }}\n        match {update} {{\n            Ok(fresh) => Ok(fresh),\n            Err(e) => {{\n                // The resource exists: the model becomes it, still\n                // asking for these fields, so save() again updates it.\n{keep_tags}                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();\n                let error = botocraft_core::baseline::created_but(super::SERVICE.name, {name:?}, {op:?}, &id, &changed, e);\n                Err(Box::new((created, error)))\n            }}\n        }}\n    }}\n",
                 op = plan.operation,
             );
+            create = "match self.finish_create(manager.create(self).send_create().await?).await {\n            Ok(fresh) => fresh,\n            Err(failed) => {\n                let (created, error) = *failed;\n                *self = created;\n                return Err(error);\n            }\n        }".to_string();
         }
         let changed = if tracked.is_empty() {
             "self._state.baseline().is_none()".to_string()
@@ -986,6 +996,7 @@ impl<'a> Emitter<'a> {
             );
         }
         out.push_str("        *self = fresh;\n        Ok(())\n    }\n\n");
+        out.push_str(&finish_fn);
         Ok(())
     }
 
@@ -1222,6 +1233,27 @@ impl<'a> Emitter<'a> {
             }
         }
         Ok(errors)
+    }
+
+    /// Whether a create of this model is followed by a second step, which
+    /// `save()` of a new model and `Model::objects().create(&model)` both
+    /// take: the model's `after_create` function, or the fields the create
+    /// has no member for applied through the update path. The create's
+    /// builder then keeps a copy of the model to finish with.
+    fn finishes_create(&self, name: &str, model: &ModelDef) -> Result<bool, String> {
+        let Some(def) = model.manager.get("create") else {
+            return Ok(false);
+        };
+        let m = self.method(name, model, "create", def)?;
+        if !m.takes_model || m.returns != Returns::Model {
+            return Ok(false);
+        }
+        if model.after_create.is_some() {
+            return Ok(true);
+        }
+        Ok(self
+            .new_model_plan(name, model)?
+            .is_some_and(|p| !p.applied.is_empty()))
     }
 
     /// For a model whose generated `save()` creates it (a create that takes
@@ -2044,6 +2076,10 @@ impl<'a> Emitter<'a> {
             .doc
             .clone()
             .unwrap_or_else(|| format!("Calls `{}`.", m.def.operation))];
+        if m.name == "create" && self.finishes_create(name, model)? {
+            doc.push(String::new());
+            doc.push(format!("Awaited, it then sends what `{}` cannot carry, as `save()` of a new model does (see [`{name}::save`]), and answers with the {name} holding both; the create alone would drop those fields.", m.def.operation));
+        }
         if !op_doc.is_empty() {
             doc.push(String::new());
             doc.extend(op_doc);
@@ -2343,7 +2379,9 @@ impl<'a> Emitter<'a> {
                 let _ = writeln!(body, "        {line}");
             }
         }
-        let finish = if init.iter().any(|l| l.contains("let mut cleared")) {
+        let finish = if m.name == "create" && self.finishes_create(name, model)? {
+            format!("let mut request = {}::new(self.clone(), input, key);\n        request.after = Some(Box::new(model.clone()));\n        request", m.builder)
+        } else if init.iter().any(|l| l.contains("let mut cleared")) {
             format!("let mut request = {}::new(self.clone(), input, key);\n        if !cleared.is_empty() {{\n            request.error = Some(Error::validation(format!(\"{name}: {{}} set to None cannot be sent: AWS has no way to remove it; set a value\", cleared.join(\", \"))));\n        }}\n        request", m.builder)
         } else {
             format!("{}::new(self.clone(), input, key)", m.builder)
@@ -2369,12 +2407,22 @@ impl<'a> Emitter<'a> {
         let mgr = format!("{name}Manager");
         let out_ty = self.output_type(m, model);
         let b = &m.builder;
+        // A create finished by a second step keeps the model for it.
+        let finishes = m.name == "create" && self.finishes_create(name, model)?;
+        let (after_field, after_init) = if finishes {
+            (
+                format!("    /// The model to create, for what follows the create (`send()`).\n    after: Option<Box<{name}>>,\n"),
+                ", after: None",
+            )
+        } else {
+            (String::new(), "")
+        };
         let _ = writeln!(
             out,
-            "/// The request built by [`{mgr}::{}`]: set optional arguments, then `.await` it.\n#[must_use = \"a request does nothing until it is awaited\"]\n#[derive(Debug)]\npub struct {b} {{\n    manager: {mgr},\n    input: {in_ty},\n    key: String,\n    error: Option<Error>,\n}}\n",
+            "/// The request built by [`{mgr}::{}`]: set optional arguments, then `.await` it.\n#[must_use = \"a request does nothing until it is awaited\"]\n#[derive(Debug)]\npub struct {b} {{\n    manager: {mgr},\n    input: {in_ty},\n    key: String,\n    error: Option<Error>,\n{after_field}}}\n",
             m.name
         );
-        let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error) }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
+        let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None{after_init} }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error){after_init} }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
         // setters for every optional member
         let positional: Vec<&str> = m.def.args.iter().map(String::as_str).collect();
         let from_model: Vec<String> = self
@@ -3146,6 +3194,29 @@ impl<'a> Emitter<'a> {
             }
         }
         s.push_str("    }\n");
+        if m.name == "create" && self.finishes_create(name, model)? {
+            // send() is the create and what follows it, as for save() of a
+            // new model; the create alone is `send_create()`, which save()
+            // calls to keep what was created when the second step fails.
+            let head = format!(
+                "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n"
+            );
+            let rest = s
+                .strip_prefix(&head)
+                .ok_or(format!("{name}.create: unexpected send() shape"))?;
+            let binding = if model.after_create.is_some() {
+                "mut model"
+            } else {
+                "model"
+            };
+            let finish = match &model.after_create {
+                Some(function) => format!("crate::ext::{function}(&mut model, created).await"),
+                None => "model.finish_create(created).await.map_err(|failed| failed.1)".to_string(),
+            };
+            s = format!(
+                "    /// Sends the request, then what {op} cannot carry, as `save()` of a new\n    /// model does (see [`{name}::save`]): the answer holds both. If that\n    /// second step fails, the {name} exists and the error is an\n    /// [`Error::Partial`] naming it.\n    pub async fn send(mut self) -> Result<{out_ty}> {{\n        let after = self.after.take();\n        let created = self.send_create().await?;\n        match after {{\n            Some({binding}) => {finish},\n            None => Ok(created),\n        }}\n    }}\n\n    /// The create call alone: what it cannot carry is not applied.\n    pub(crate) async fn send_create(self) -> Result<{out_ty}> {{\n{rest}"
+            );
+        }
         out.push_str(&s);
         Ok(())
     }

@@ -410,11 +410,22 @@ fn after_create_completes_a_new_models_create() {
         "name = \"name\"\nafter_create = \"widget_after\"\nproperties",
         1,
     );
-    let (_, models, _) = generate_with(&defs).unwrap();
+    let (_, models, managers) = generate_with(&defs).unwrap();
     let compact: String = models.split_whitespace().collect();
     assert!(
-        compact.contains("letcreated=manager.create(self).send().await?;crate::ext::widget_after(self,created).await?"),
+        compact.contains("letcreated=manager.create(self).send_create().await?;crate::ext::widget_after(self,created).await?"),
         "{models}"
+    );
+    // `Widget::objects().create(&model)` runs the same function on its copy
+    // of the model.
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains("request.after=Some(Box::new(model.clone()));"),
+        "{managers}"
+    );
+    assert!(
+        compact.contains("letafter=self.after.take();letcreated=self.send_create().await?;matchafter{Some(mutmodel)=>crate::ext::widget_after(&mutmodel,created).await,None=>Ok(created),}"),
+        "{managers}"
     );
     let no_create = defs.replace(
         "[models.Widget.manager.create]\noperation = \"CreateWidget\"\nresult = \"widget\"\nidempotency_token = \"clientToken\"\n",
@@ -639,22 +650,28 @@ fn a_new_models_fields_are_sent_applied_refused_or_output_only() {
             "name = \"name\"\ntrack = [\"type\"]\nupdate_with = \"widget_update\"\nproperties",
             1,
         );
-    let (_, models, _) = generate_with(&applied).unwrap();
+    let (_, models, managers) = generate_with(&applied).unwrap();
     let compact: String = models.split_whitespace().collect();
     assert!(
-        compact.contains("letmutcreated=manager.create(self).send().await?;"),
+        compact.contains("matchself.finish_create(manager.create(self).send_create().await?).await{Ok(fresh)=>fresh,Err(failed)=>{let(created,error)=*failed;*self=created;returnErr(error);}}"),
         "{models}"
+    );
+    // `Widget::objects().create(&model)` finishes the same way.
+    let managers: String = managers.split_whitespace().collect();
+    assert!(
+        managers.contains("Some(model)=>model.finish_create(created).await.map_err(|failed|failed.1),"),
+        "{managers}"
     );
     assert!(
         compact.contains("ifself.r#type.as_deref().is_some_and(|v|!v.is_empty()){created.r#type=self.r#type.clone();}letchanged=created.changed_fields();"),
         "{models}"
     );
     assert!(
-        compact.contains("matchcrate::ext::widget_update(&created,&changed).await.map(|()|PrimaryModel::as_saved(&created)){Ok(fresh)=>fresh,Err(e)=>{"),
+        compact.contains("matchcrate::ext::widget_update(&created,&changed).await.map(|()|PrimaryModel::as_saved(&created)){Ok(fresh)=>Ok(fresh),Err(e)=>{"),
         "{models}"
     );
     assert!(
-        compact.contains("*self=created;returnErr(botocraft_core::baseline::created_but(super::SERVICE.name,\"Widget\",\"CreateWidget\",&id,&changed,e));"),
+        compact.contains("leterror=botocraft_core::baseline::created_but(super::SERVICE.name,\"Widget\",\"CreateWidget\",&id,&changed,e);Err(Box::new((created,error)))"),
         "{models}"
     );
     // Changed only by other operations: refused when set, before sending.

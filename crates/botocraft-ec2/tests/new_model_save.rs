@@ -243,3 +243,93 @@ async fn a_copy_of_a_described_subnet_sends_only_what_differs() {
     assert_eq!(s.state, Some(SubnetState::Pending));
     f.done();
 }
+
+/// `Subnet::objects().create(&model)` does what `save()` of the new model
+/// does: the create, then what it cannot send (the same two requests as
+/// `save()`), answering with the subnet holding both.
+#[tokio::test]
+async fn create_of_a_model_sends_what_the_create_cannot_as_save_does() {
+    let f = fx("new_subnet_applies_after_create");
+    let model = Subnet {
+        map_public_ip_on_launch: Some(true),
+        ..subnet()
+    };
+    let created = Subnet::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap();
+    assert_eq!(f.operations(), ["CreateSubnet", "ModifySubnetAttribute"]);
+    assert!(f.sent()[0].body.get("MapPublicIpOnLaunch.Value").is_none());
+    assert_eq!(f.sent()[1].body["SubnetId"], "subnet-new");
+    assert_eq!(f.sent()[1].body["MapPublicIpOnLaunch.Value"], "true");
+    assert_eq!(created.subnet_id.as_deref(), Some("subnet-new"));
+    assert_eq!(created.map_public_ip_on_launch, Some(true));
+    assert!(created.state().is_persisted());
+    assert!(created.changed_fields().is_empty());
+    f.done();
+}
+
+/// The create's second step fails: as for `save()`, the subnet exists and the
+/// error is an `Error::Partial` naming it.
+#[tokio::test]
+async fn create_of_a_model_whose_follow_up_fails_names_the_created_subnet() {
+    let f = fx("new_subnet_create_follow_up_fails");
+    let model = Subnet {
+        map_public_ip_on_launch: Some(true),
+        ..subnet()
+    };
+    match Subnet::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap_err()
+    {
+        Error::Partial {
+            operation,
+            done,
+            failures,
+            ..
+        } => {
+            assert_eq!(operation, "Subnet.save");
+            assert!(
+                done[0].contains("CreateSubnet created Subnet subnet-new"),
+                "{done:?}"
+            );
+            assert!(done[0].contains("`map_public_ip_on_launch`"), "{done:?}");
+            assert_eq!(failures[0].code(), Some("UnauthorizedOperation"));
+        }
+        other => panic!("expected Error::Partial, got {other:?}"),
+    }
+    assert_eq!(f.operations(), ["CreateSubnet", "ModifySubnetAttribute"]);
+    f.done();
+}
+
+/// An instance's `source_dest_check`, which `RunInstances` cannot send, is
+/// sent by `Instance::objects().create(&model)` right after the launch.
+#[tokio::test]
+async fn create_of_an_instance_sends_source_dest_check_after_the_launch() {
+    let f = fx("new_instance_applies_after_create");
+    let model = Instance {
+        image_id: Some("ami-0abc".into()),
+        instance_type: Some(InstanceType::from("t3.micro")),
+        subnet_id: Some("subnet-1".into()),
+        key_name: Some("deploy".into()),
+        source_dest_check: Some(false),
+        tags: Some(vec![Tag {
+            key: Some("Name".into()),
+            value: Some("web-1".into()),
+        }]),
+        ..Default::default()
+    };
+    let created = Instance::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap();
+    assert_eq!(f.operations(), ["RunInstances", "ModifyInstanceAttribute"]);
+    assert_eq!(f.sent()[1].body["InstanceId"], "i-new");
+    assert_eq!(f.sent()[1].body["SourceDestCheck.Value"], "false");
+    assert_eq!(created.source_dest_check, Some(false));
+    f.done();
+}

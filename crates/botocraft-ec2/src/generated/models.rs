@@ -777,69 +777,15 @@ impl Subnet {
                 PrimaryModel::as_saved(self)
             }
         } else {
+            match self
+                .finish_create(manager.create(self).send_create().await?)
+                .await
             {
-                let mut created = manager.create(self).send().await?;
-                // What CreateSubnet cannot send, applied through the update path: only
-                // the fields that differ from what it answered are sent.
-                if self.map_public_ip_on_launch.is_some() {
-                    created.map_public_ip_on_launch = self.map_public_ip_on_launch.clone();
-                }
-                if self.assign_ipv6_address_on_creation.is_some() {
-                    created.assign_ipv6_address_on_creation =
-                        self.assign_ipv6_address_on_creation.clone();
-                }
-                if self.enable_dns64.is_some() {
-                    created.enable_dns64 = self.enable_dns64.clone();
-                }
-                if botocraft_core::serde_util::unless_empty(
-                    &self.private_dns_name_options_on_launch,
-                )
-                .is_some()
-                {
-                    created.private_dns_name_options_on_launch =
-                        self.private_dns_name_options_on_launch.clone();
-                }
-                if self.map_customer_owned_ip_on_launch.is_some() {
-                    created.map_customer_owned_ip_on_launch =
-                        self.map_customer_owned_ip_on_launch.clone();
-                }
-                if self
-                    .customer_owned_ipv4_pool
-                    .as_deref()
-                    .is_some_and(|v| !v.is_empty())
-                {
-                    created.customer_owned_ipv4_pool = self.customer_owned_ipv4_pool.clone();
-                }
-                if self.enable_lni_at_device_index.is_some() {
-                    created.enable_lni_at_device_index = self.enable_lni_at_device_index.clone();
-                }
-                let changed = created.changed_fields();
-                if changed.is_empty() {
-                    created
-                } else {
-                    match crate::ext::subnet_update(&created, &changed)
-                        .await
-                        .map(|()| PrimaryModel::as_saved(&created))
-                    {
-                        Ok(fresh) => fresh,
-                        Err(e) => {
-                            // The resource exists: the model becomes it, still
-                            // asking for these fields, so save() again updates it.
-                            if self.tags.is_some() {
-                                created.tags = self.tags.clone();
-                            }
-                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
-                            *self = created;
-                            return Err(botocraft_core::baseline::created_but(
-                                super::SERVICE.name,
-                                "Subnet",
-                                "CreateSubnet",
-                                &id,
-                                &changed,
-                                e,
-                            ));
-                        }
-                    }
+                Ok(fresh) => fresh,
+                Err(failed) => {
+                    let (created, error) = *failed;
+                    *self = created;
+                    return Err(error);
                 }
             }
         };
@@ -871,6 +817,76 @@ impl Subnet {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// The second step of creating this model, after `CreateSubnet` answered with
+    /// `created`: sends `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index` (which CreateSubnet has no member for) as a
+    /// fetched model's `save()` sends an edit, those this model sets that
+    /// differ from what `created` holds. Both `save()` and
+    /// `Subnet::objects().create(&model)` take it. On failure the Subnet
+    /// exists: the error holds it, still asking for the values not applied,
+    /// with an [`Error::Partial`] naming it.
+    pub(crate) async fn finish_create(
+        &self,
+        mut created: Self,
+    ) -> std::result::Result<Self, Box<(Self, Error)>> {
+        #[allow(unused_variables)]
+        let manager = self.manager();
+        if self.map_public_ip_on_launch.is_some() {
+            created.map_public_ip_on_launch = self.map_public_ip_on_launch.clone();
+        }
+        if self.assign_ipv6_address_on_creation.is_some() {
+            created.assign_ipv6_address_on_creation = self.assign_ipv6_address_on_creation.clone();
+        }
+        if self.enable_dns64.is_some() {
+            created.enable_dns64 = self.enable_dns64.clone();
+        }
+        if botocraft_core::serde_util::unless_empty(&self.private_dns_name_options_on_launch)
+            .is_some()
+        {
+            created.private_dns_name_options_on_launch =
+                self.private_dns_name_options_on_launch.clone();
+        }
+        if self.map_customer_owned_ip_on_launch.is_some() {
+            created.map_customer_owned_ip_on_launch = self.map_customer_owned_ip_on_launch.clone();
+        }
+        if self
+            .customer_owned_ipv4_pool
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            created.customer_owned_ipv4_pool = self.customer_owned_ipv4_pool.clone();
+        }
+        if self.enable_lni_at_device_index.is_some() {
+            created.enable_lni_at_device_index = self.enable_lni_at_device_index.clone();
+        }
+        let changed = created.changed_fields();
+        if changed.is_empty() {
+            return Ok(created);
+        }
+        match crate::ext::subnet_update(&created, &changed)
+            .await
+            .map(|()| PrimaryModel::as_saved(&created))
+        {
+            Ok(fresh) => Ok(fresh),
+            Err(e) => {
+                // The resource exists: the model becomes it, still
+                // asking for these fields, so save() again updates it.
+                if self.tags.is_some() {
+                    created.tags = self.tags.clone();
+                }
+                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                let error = botocraft_core::baseline::created_but(
+                    super::SERVICE.name,
+                    "Subnet",
+                    "CreateSubnet",
+                    &id,
+                    &changed,
+                    e,
+                );
+                Err(Box::new((created, error)))
+            }
+        }
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -1181,7 +1197,7 @@ impl SecurityGroup {
             }
         } else {
             {
-                let created = manager.create(self).send().await?;
+                let created = manager.create(self).send_create().await?;
                 crate::ext::security_group_after_create(self, created).await?
             }
         };
@@ -1724,40 +1740,15 @@ impl Instance {
                 PrimaryModel::as_saved(self)
             }
         } else {
+            match self
+                .finish_create(manager.create(self).send_create().await?)
+                .await
             {
-                let mut created = manager.create(self).send().await?;
-                // What RunInstances cannot send, applied through the update path: only
-                // the fields that differ from what it answered are sent.
-                if self.source_dest_check.is_some() {
-                    created.source_dest_check = self.source_dest_check.clone();
-                }
-                let changed = created.changed_fields();
-                if changed.is_empty() {
-                    created
-                } else {
-                    match crate::ext::instance_update(&created, &changed)
-                        .await
-                        .map(|()| PrimaryModel::as_saved(&created))
-                    {
-                        Ok(fresh) => fresh,
-                        Err(e) => {
-                            // The resource exists: the model becomes it, still
-                            // asking for these fields, so save() again updates it.
-                            if self.tags.is_some() {
-                                created.tags = self.tags.clone();
-                            }
-                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
-                            *self = created;
-                            return Err(botocraft_core::baseline::created_but(
-                                super::SERVICE.name,
-                                "Instance",
-                                "RunInstances",
-                                &id,
-                                &changed,
-                                e,
-                            ));
-                        }
-                    }
+                Ok(fresh) => fresh,
+                Err(failed) => {
+                    let (created, error) = *failed;
+                    *self = created;
+                    return Err(error);
                 }
             }
         };
@@ -1789,6 +1780,51 @@ impl Instance {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// The second step of creating this model, after `RunInstances` answered with
+    /// `created`: sends `source_dest_check` (which RunInstances has no member for) as a
+    /// fetched model's `save()` sends an edit, those this model sets that
+    /// differ from what `created` holds. Both `save()` and
+    /// `Instance::objects().create(&model)` take it. On failure the Instance
+    /// exists: the error holds it, still asking for the values not applied,
+    /// with an [`Error::Partial`] naming it.
+    pub(crate) async fn finish_create(
+        &self,
+        mut created: Self,
+    ) -> std::result::Result<Self, Box<(Self, Error)>> {
+        #[allow(unused_variables)]
+        let manager = self.manager();
+        if self.source_dest_check.is_some() {
+            created.source_dest_check = self.source_dest_check.clone();
+        }
+        let changed = created.changed_fields();
+        if changed.is_empty() {
+            return Ok(created);
+        }
+        match crate::ext::instance_update(&created, &changed)
+            .await
+            .map(|()| PrimaryModel::as_saved(&created))
+        {
+            Ok(fresh) => Ok(fresh),
+            Err(e) => {
+                // The resource exists: the model becomes it, still
+                // asking for these fields, so save() again updates it.
+                if self.tags.is_some() {
+                    created.tags = self.tags.clone();
+                }
+                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                let error = botocraft_core::baseline::created_but(
+                    super::SERVICE.name,
+                    "Instance",
+                    "RunInstances",
+                    &id,
+                    &changed,
+                    e,
+                );
+                Err(Box::new((created, error)))
+            }
+        }
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -6492,40 +6528,15 @@ impl NetworkInterface {
                 PrimaryModel::as_saved(self)
             }
         } else {
+            match self
+                .finish_create(manager.create(self).send_create().await?)
+                .await
             {
-                let mut created = manager.create(self).send().await?;
-                // What CreateNetworkInterface cannot send, applied through the update path: only
-                // the fields that differ from what it answered are sent.
-                if self.source_dest_check.is_some() {
-                    created.source_dest_check = self.source_dest_check.clone();
-                }
-                let changed = created.changed_fields();
-                if changed.is_empty() {
-                    created
-                } else {
-                    match crate::ext::network_interface_update(&created, &changed)
-                        .await
-                        .map(|()| PrimaryModel::as_saved(&created))
-                    {
-                        Ok(fresh) => fresh,
-                        Err(e) => {
-                            // The resource exists: the model becomes it, still
-                            // asking for these fields, so save() again updates it.
-                            if self.tag_set.is_some() {
-                                created.tag_set = self.tag_set.clone();
-                            }
-                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
-                            *self = created;
-                            return Err(botocraft_core::baseline::created_but(
-                                super::SERVICE.name,
-                                "NetworkInterface",
-                                "CreateNetworkInterface",
-                                &id,
-                                &changed,
-                                e,
-                            ));
-                        }
-                    }
+                Ok(fresh) => fresh,
+                Err(failed) => {
+                    let (created, error) = *failed;
+                    *self = created;
+                    return Err(error);
                 }
             }
         };
@@ -6560,6 +6571,51 @@ impl NetworkInterface {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// The second step of creating this model, after `CreateNetworkInterface` answered with
+    /// `created`: sends `source_dest_check` (which CreateNetworkInterface has no member for) as a
+    /// fetched model's `save()` sends an edit, those this model sets that
+    /// differ from what `created` holds. Both `save()` and
+    /// `NetworkInterface::objects().create(&model)` take it. On failure the NetworkInterface
+    /// exists: the error holds it, still asking for the values not applied,
+    /// with an [`Error::Partial`] naming it.
+    pub(crate) async fn finish_create(
+        &self,
+        mut created: Self,
+    ) -> std::result::Result<Self, Box<(Self, Error)>> {
+        #[allow(unused_variables)]
+        let manager = self.manager();
+        if self.source_dest_check.is_some() {
+            created.source_dest_check = self.source_dest_check.clone();
+        }
+        let changed = created.changed_fields();
+        if changed.is_empty() {
+            return Ok(created);
+        }
+        match crate::ext::network_interface_update(&created, &changed)
+            .await
+            .map(|()| PrimaryModel::as_saved(&created))
+        {
+            Ok(fresh) => Ok(fresh),
+            Err(e) => {
+                // The resource exists: the model becomes it, still
+                // asking for these fields, so save() again updates it.
+                if self.tag_set.is_some() {
+                    created.tag_set = self.tag_set.clone();
+                }
+                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                let error = botocraft_core::baseline::created_but(
+                    super::SERVICE.name,
+                    "NetworkInterface",
+                    "CreateNetworkInterface",
+                    &id,
+                    &changed,
+                    e,
+                );
+                Err(Box::new((created, error)))
+            }
+        }
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:

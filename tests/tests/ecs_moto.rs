@@ -1063,11 +1063,11 @@ async fn a_fetched_model_bound_to_another_account_is_new_there() {
     assert!(again.state().is_persisted());
 }
 
-/// A fetched cluster's capacity providers: save() refuses the edit with the
-/// call that makes it, and `put_capacity_providers()` sends the model's
-/// two fields, which moto then holds.
+/// A fetched cluster's capacity providers: save() sends the edit with
+/// PutClusterCapacityProviders (both fields, as the model holds them), a
+/// settings edit with UpdateCluster, and moto then holds both.
 #[tokio::test]
-async fn cluster_capacity_providers_are_put() {
+async fn cluster_capacity_providers_are_put_by_save() {
     let Some(moto) = botocraft_tests::moto() else {
         return;
     };
@@ -1084,15 +1084,13 @@ async fn cluster_capacity_providers_are_put() {
             weight: Some(1),
             base: Some(0),
         }]);
-    let err = cluster.save().await.expect_err("not sent by UpdateCluster");
-    assert!(
-        err.to_string().contains("cluster.put_capacity_providers()"),
-        "{err}"
-    );
-    cluster
-        .put_capacity_providers()
-        .await
-        .expect("PutClusterCapacityProviders");
+    cluster.settings = Some(vec![botocraft::ecs::ClusterSetting {
+        name: Some(botocraft::ecs::ClusterSettingName::ContainerInsights),
+        value: Some("enabled".into()),
+    }]);
+    cluster.save().await.expect("save");
+    assert!(cluster.changed_fields().is_empty());
+    assert!(cluster.changed_fixed_fields().is_empty());
     let got = Cluster::objects()
         .using(&moto.session)
         .get("cp")
@@ -1104,10 +1102,54 @@ async fn cluster_capacity_providers_are_put() {
     );
     assert_eq!(
         got.default_capacity_provider_strategy
+            .clone()
             .unwrap_or_default()
             .iter()
             .map(|s| (s.capacity_provider.clone(), s.weight))
             .collect::<Vec<_>>(),
         [(Some("FARGATE".to_owned()), Some(1))]
+    );
+    assert_eq!(
+        got.settings
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(|s| s.value.clone())
+            .collect::<Vec<_>>(),
+        [Some("enabled".to_owned())]
+    );
+    // Only the providers edited: the strategy moto holds is sent with them.
+    let mut got = got;
+    got.capacity_providers = Some(vec!["FARGATE".into()]);
+    got.save().await.expect("save providers");
+    let again = Cluster::objects()
+        .using(&moto.session)
+        .get("cp")
+        .await
+        .expect("get a third time");
+    assert_eq!(again.capacity_providers, Some(vec!["FARGATE".to_owned()]));
+    assert_eq!(
+        again
+            .default_capacity_provider_strategy
+            .as_ref()
+            .map(Vec::len),
+        Some(1)
+    );
+    // The proxy still sends them on its own.
+    let mut again = again;
+    again.capacity_providers = Some(vec!["FARGATE_SPOT".into()]);
+    again.default_capacity_provider_strategy = Some(vec![]);
+    again
+        .put_capacity_providers()
+        .await
+        .expect("PutClusterCapacityProviders");
+    let last = Cluster::objects()
+        .using(&moto.session)
+        .get("cp")
+        .await
+        .expect("get a fourth time");
+    assert_eq!(
+        last.capacity_providers,
+        Some(vec!["FARGATE_SPOT".to_owned()])
     );
 }

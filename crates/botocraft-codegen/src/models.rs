@@ -699,6 +699,51 @@ impl<'a> Emitter<'a> {
         }
         let (identity, _) = self.fixed_fields(name, model, fields, &tracked)?;
         let watched_fixed = self.watched_fixed(name, model, fields)?;
+        // Fields a fetched model's save() sends with a call of their own.
+        let mut apart: Vec<String> = Vec::new();
+        let mut apart_op = String::new();
+        if let Some(also) = &model.save_also {
+            let ctx = format!("{name}.save_also");
+            for wire in &also.fields {
+                let f = self.field(fields, wire, &ctx)?;
+                if !watched_fixed.contains(&f.ident) || identity.contains(&f.ident) {
+                    return Err(format!(
+                        "{ctx}: {wire} is not a field only the create takes"
+                    ));
+                }
+                if model.changed_by.contains_key(wire) {
+                    return Err(format!(
+                        "{ctx}: {wire} is sent by save(), so it needs no changed_by hint"
+                    ));
+                }
+                apart.push(f.ident.clone());
+            }
+            let call = model
+                .proxies
+                .iter()
+                .find(|c| c.name == also.proxy)
+                .ok_or(format!("{ctx}: no proxy {}", also.proxy))?;
+            let (_, def) = self.target_method(name, &call.method)?;
+            if self.method(name, model, &call.method, def)?.returns != Returns::Model {
+                return Err(format!(
+                    "{ctx}: {} does not answer with the model",
+                    call.method
+                ));
+            }
+            let update = model
+                .manager
+                .get("update")
+                .ok_or(format!("{ctx}: needs an update"))?;
+            if self.method(name, model, "update", update)?.returns != Returns::Model {
+                return Err(format!("{ctx}: the update does not answer with the model"));
+            }
+            apart_op = def.operation.clone();
+        }
+        let apart_list = apart
+            .iter()
+            .map(|f| format!("{:?}", names::bare(f)))
+            .collect::<Vec<_>>()
+            .join(", ");
         if !watched_fixed.is_empty() {
             let offset = tracked.len();
             let quoted = |list: &[String]| {
@@ -710,12 +755,23 @@ impl<'a> Emitter<'a> {
             let prints: Vec<String> = watched_fixed.iter().map(|f| Self::print_expr(f)).collect();
             let _ = writeln!(
                 out,
-                "    /// The fields a fetched model's `save()` cannot change: those naming it\n    /// ([`Self::IDENTITY`]), then those only its create takes or other\n    /// operations change.\n    const FIXED: [&'static str; {m}] = [{all}];\n\n    /// The fields naming the resource, which an update uses to find it.\n    pub const IDENTITY: [&'static str; {i}] = [{ids}];\n\n    /// A fingerprint of each field of [`Self::FIXED`], in that order.\n    fn fixed_fingerprints(&self) -> [Option<u64>; {m}] {{\n        [{prints}]\n    }}\n\n    /// Edited fields that `save()` cannot send for a model that came from AWS:\n    /// a field naming the resource, one only its create takes, or one other\n    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.\n    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()),\n            None => Vec::new(),\n        }}\n    }}\n",
+                "    /// The fields a fetched model's `save()` cannot change: those naming it\n    /// ([`Self::IDENTITY`]), then those only its create takes or other\n    /// operations change.\n    const FIXED: [&'static str; {m}] = [{all}];\n\n    /// The fields naming the resource, which an update uses to find it.\n    pub const IDENTITY: [&'static str; {i}] = [{ids}];\n\n    /// A fingerprint of each field of [`Self::FIXED`], in that order.\n    fn fixed_fingerprints(&self) -> [Option<u64>; {m}] {{\n        [{prints}]\n    }}\n\n    /// Edited fields that `save()` cannot send for a model that came from AWS:\n    /// a field naming the resource, one only its create takes, or one other\n    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.\n    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {retain_open}botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()){retain_not},\n            None => Vec::new(),\n        }}\n    }}\n{apart_fn}",
                 m = watched_fixed.len(),
                 all = quoted(&watched_fixed),
                 i = identity.len(),
                 ids = quoted(&identity),
                 prints = prints.join(", "),
+                retain_open = if apart.is_empty() { "" } else { "{ let mut fixed = " },
+                retain_not = if apart.is_empty() {
+                    String::new()
+                } else {
+                    format!("; fixed.retain(|f| ![{apart_list}].contains(f)); fixed }}")
+                },
+                apart_fn = if apart.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n    /// Edited fields `save()` sends with their own call ({apart_op}).\n    fn changed_saved_apart(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {{ let mut apart = botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()); apart.retain(|f| [{apart_list}].contains(f)); apart }}\n            None => Vec::new(),\n        }}\n    }}\n")
+                },
             );
         }
         let refuses_assigned = self.emit_assigned(out, name, model, fields)?;
@@ -820,6 +876,21 @@ impl<'a> Emitter<'a> {
                 }
                 doc.push_str(&docs::render(&lines, "    "));
             }
+        }
+        if let Some(also) = &model.save_also {
+            let list = names::code_list(apart.iter().map(|f| names::bare(f)));
+            let update_op = model
+                .manager
+                .get("update")
+                .map(|d| d.operation.as_str())
+                .unwrap_or_default();
+            doc.push_str(&docs::render(
+                &[
+                    String::new(),
+                    format!("For a model that came from AWS, an edit to {list} is sent with [`{proxy}`](Self::{proxy}) ({apart_op}, which replaces them all: the model's current value of each is sent), before {update_op}. If {update_op} then fails, the first change is made: `self` becomes the {name} as {apart_op} answered it, still holding the edits not sent (so `save()` again sends them), and the error is an [`Error::Partial`] saying what was done.", proxy = also.proxy),
+                ],
+                "    ",
+            ));
         }
         if refuses_assigned && has_create {
             doc.push_str(&format!("    ///\n    /// A model that did not come from AWS but holds a field AWS assigns at\n    /// creation ([`Self::ASSIGNED`]: it names a `{name}` that exists, say one read\n    /// back from JSON) is an [`Error::Validation`] before anything is sent:\n    /// fetch it to update it, or clear the field to create a new one.\n"));
@@ -963,12 +1034,35 @@ impl<'a> Emitter<'a> {
         // An update that answers with something other than the model: what
         // AWS now holds is what was sent, which becomes the new baseline.
         let sent_is_held = "PrimaryModel::as_saved(self)";
+        if let Some(also) = &model.save_also {
+            // First, and on their own: a value the call needs and the model
+            // lacks fails it before anything else is sent.
+            let _ = writeln!(
+                out,
+                "        let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {{ Some(self.{}().await?) }} else {{ None }};",
+                also.proxy
+            );
+        }
         // Whether the update is sent: only then can it have carried tag edits.
         let _ = writeln!(
             out,
             "        #[allow(unused_variables)]\n        let sent_update = persisted && {changed};"
         );
-        let update = if has_update {
+        let update = if !apart.is_empty() {
+            let keep: String = tracked
+                .iter()
+                .chain(tag_field.map(|f| &f.ident))
+                .map(|f| format!("kept.{f} = self.{f}.clone(); "))
+                .collect();
+            let keep_snapshot = if tag_field.is_some() {
+                "kept._state.set_tag_snapshot(self._state.tag_snapshot()); "
+            } else {
+                ""
+            };
+            format!(
+                "if sent_update {{ match manager.update(self).send().await {{ Ok(fresh) => fresh, Err(e) => match sent_apart {{ Some(mut kept) => {{ let unsent = self.changed_fields(); {keep}{keep_snapshot}let id = kept.pk().map(|k| k.to_string()).unwrap_or_default(); *self = kept; return Err(botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, {apart_op:?}, &id, &[{apart_list}], &unsent, e)); }} None => return Err(e), }} }} }} else {{ sent_apart.unwrap_or_else(|| self.clone()) }}"
+            )
+        } else if has_update {
             "if sent_update { manager.update(self).send().await? } else { self.clone() }"
                 .to_string()
         } else if model.manager.contains_key("update") {

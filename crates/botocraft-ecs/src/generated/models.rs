@@ -273,12 +273,37 @@ impl Cluster {
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
-            Some(b) => botocraft_core::baseline::changed_from(
-                Some(b),
-                3,
-                &Self::FIXED,
-                self.fixed_fingerprints(),
-            ),
+            Some(b) => {
+                let mut fixed = botocraft_core::baseline::changed_from(
+                    Some(b),
+                    3,
+                    &Self::FIXED,
+                    self.fixed_fingerprints(),
+                );
+                fixed.retain(|f| {
+                    !["capacity_providers", "default_capacity_provider_strategy"].contains(f)
+                });
+                fixed
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Edited fields `save()` sends with their own call (PutClusterCapacityProviders).
+    fn changed_saved_apart(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => {
+                let mut apart = botocraft_core::baseline::changed_from(
+                    Some(b),
+                    3,
+                    &Self::FIXED,
+                    self.fixed_fingerprints(),
+                );
+                apart.retain(|f| {
+                    ["capacity_providers", "default_capacity_provider_strategy"].contains(f)
+                });
+                apart
+            }
             None => Vec::new(),
         }
     }
@@ -333,9 +358,7 @@ impl Cluster {
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
-    /// Fields `save()` does not send, and how to change them:
-    /// - `capacity_providers`: change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)
-    /// - `default_capacity_provider_strategy`: change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)
+    /// For a model that came from AWS, an edit to `capacity_providers`, `default_capacity_provider_strategy` is sent with [`put_capacity_providers`](Self::put_capacity_providers) (PutClusterCapacityProviders, which replaces them all: the model's current value of each is sent), before UpdateCluster. If UpdateCluster then fails, the first change is made: `self` becomes the Cluster as PutClusterCapacityProviders answered it, still holding the edits not sent (so `save()` again sends them), and the error is an [`Error::Partial`] saying what was done.
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Cluster` that exists, say one read
@@ -348,17 +371,51 @@ impl Cluster {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Cluster", &fixed, &Self::IDENTITY, "UpdateCluster cannot change it", &[("capacity_providers", "change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)"), ("default_capacity_provider_strategy", "change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Cluster",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateCluster cannot change it",
+                ));
             }
         }
+        let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {
+            Some(self.put_capacity_providers().await?)
+        } else {
+            None
+        };
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             if sent_update {
-                manager.update(self).send().await?
+                match manager.update(self).send().await {
+                    Ok(fresh) => fresh,
+                    Err(e) => match sent_apart {
+                        Some(mut kept) => {
+                            let unsent = self.changed_fields();
+                            kept.settings = self.settings.clone();
+                            kept.configuration = self.configuration.clone();
+                            kept.service_connect_defaults = self.service_connect_defaults.clone();
+                            kept.tags = self.tags.clone();
+                            kept._state.set_tag_snapshot(self._state.tag_snapshot());
+                            let id = kept.pk().map(|k| k.to_string()).unwrap_or_default();
+                            *self = kept;
+                            return Err(botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "Cluster",
+                                "PutClusterCapacityProviders",
+                                &id,
+                                &["capacity_providers", "default_capacity_provider_strategy"],
+                                &unsent,
+                                e,
+                            ));
+                        }
+                        None => return Err(e),
+                    },
+                }
             } else {
-                self.clone()
+                sent_apart.unwrap_or_else(|| self.clone())
             }
         } else {
             manager.create(self).send().await?

@@ -659,7 +659,8 @@ fn a_new_models_fields_are_sent_applied_refused_or_output_only() {
     // `Widget::objects().create(&model)` finishes the same way.
     let managers: String = managers.split_whitespace().collect();
     assert!(
-        managers.contains("Some(model)=>model.finish_create(created).await.map_err(|failed|failed.1),"),
+        managers
+            .contains("Some(model)=>model.finish_create(created).await.map_err(|failed|failed.1),"),
         "{managers}"
     );
     assert!(

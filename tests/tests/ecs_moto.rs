@@ -1153,3 +1153,64 @@ async fn cluster_capacity_providers_are_put_by_save() {
         Some(vec!["FARGATE_SPOT".to_owned()])
     );
 }
+
+/// `as_new()` of a described cluster and service: renamed, each copy is
+/// created by `save()` with the same settings (a cluster's capacity
+/// providers and settings, a service's task definition, count and load
+/// balancer), without clearing what AWS assigned or reports by hand.
+#[tokio::test]
+async fn as_new_copies_of_a_described_cluster_and_service_are_created() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let mut cluster = bound(
+        Cluster {
+            cluster_name: Some("orig".into()),
+            capacity_providers: Some(vec!["FARGATE".into()]),
+            settings: Some(vec![botocraft::ecs::ClusterSetting {
+                name: Some(botocraft::ecs::ClusterSettingName::ContainerInsights),
+                value: Some("enabled".into()),
+            }]),
+            tags: Some(vec![tag("team", "shop")]),
+            ..Default::default()
+        },
+        s,
+    );
+    cluster.save().await.expect("create cluster");
+    let described = Cluster::objects().using(s).get("orig").await.unwrap();
+    let mut copy = described.as_new();
+    assert!(copy.assigned_fields().is_empty());
+    assert!(copy.status.is_none() && copy.active_services_count.is_none());
+    copy.cluster_name = Some("copy".into());
+    copy.save().await.expect("create the cluster copy");
+    let got = Cluster::objects().using(s).get("copy").await.unwrap();
+    assert_ne!(got.cluster_arn, described.cluster_arn);
+    assert_eq!(got.capacity_providers, Some(vec!["FARGATE".to_owned()]));
+    assert_eq!(got.settings, described.settings);
+    assert_eq!(got.tags(), described.tags());
+
+    register_web(&moto, "web").await;
+    let mut svc = bound(web_service("api", "orig", 2), s);
+    svc.save().await.expect("create service");
+    let described = Service::objects()
+        .using(s)
+        .get("api")
+        .cluster("orig")
+        .await
+        .unwrap();
+    let mut copy = described.as_new();
+    copy.service_name = Some("api-2".into());
+    copy.save().await.expect("create the service copy");
+    let got = Service::objects()
+        .using(s)
+        .get("api-2")
+        .cluster("orig")
+        .await
+        .unwrap();
+    assert_ne!(got.service_arn, described.service_arn);
+    assert_eq!(got.task_definition, described.task_definition);
+    assert_eq!(got.desired_count, Some(2));
+    assert_eq!(got.launch_type, described.launch_type);
+    assert_eq!(got.cluster_arn, described.cluster_arn);
+}

@@ -169,6 +169,13 @@ pub struct ModelDef {
     /// (a cluster's capacity providers and default strategy, which only
     /// `PutClusterCapacityProviders` changes), before the update.
     pub save_also: Option<SaveAlsoDef>,
+    /// Fields (wire names) a described resource holds that its create
+    /// refuses through a hand-written `from_model_fn` (an instance's
+    /// attached volumes and interfaces): `as_new()` clears them, with the
+    /// ids AWS assigned, the `output_only` fields and those the create
+    /// refuses (`changed_by`, `not_sent`).
+    #[serde(default)]
+    pub as_new_clears: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -406,6 +406,7 @@ impl<'a> Emitter<'a> {
             self.emit_call(out, name, model, &fields, px, false)?;
         }
         self.emit_save(out, name, model, &fields)?;
+        self.emit_as_new(out, name, model, &fields)?;
         self.emit_save_tags(out, name, model, &fields)?;
         self.emit_delete(out, name, model, &fields)?;
         for w in &model.waiters {
@@ -1091,6 +1092,150 @@ impl<'a> Emitter<'a> {
         }
         out.push_str("        *self = fresh;\n        Ok(())\n    }\n\n");
         out.push_str(&finish_fn);
+        Ok(())
+    }
+
+    /// `as_new()` for a model whose create takes it: a copy to create, cleared
+    /// of what a described resource holds that the create would refuse or
+    /// ignore.
+    fn emit_as_new(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<(), String> {
+        let Some(def) = model.manager.get("create") else {
+            if !model.as_new_clears.is_empty() {
+                return Err(format!("{name}.as_new_clears: {name} has no create"));
+            }
+            return Ok(());
+        };
+        let m = self.method(name, model, "create", def)?;
+        if !m.takes_model {
+            return Ok(());
+        }
+        let ctx = format!("{name}.as_new");
+        // Each cleared field once, in the order the docs name the reasons.
+        let mut assigned: Vec<String> = Vec::new();
+        let mut reported: Vec<String> = Vec::new();
+        let mut refused: Vec<String> = Vec::new();
+        let mut cleared: Vec<String> = Vec::new();
+        let add = |list: &mut Vec<String>, cleared: &mut Vec<String>, ident: &str| {
+            if !cleared.iter().any(|c| c == ident) {
+                cleared.push(ident.to_owned());
+                list.push(ident.to_owned());
+            }
+        };
+        for f in self.assigned_fields(name, model, fields)? {
+            add(&mut assigned, &mut cleared, &f.ident);
+        }
+        for wire in &model.output_only {
+            let f = self.field(fields, wire, &ctx)?;
+            add(&mut reported, &mut cleared, &f.ident);
+        }
+        match self.new_model_plan(name, model)? {
+            Some(plan) => {
+                for (f, _) in &plan.refused {
+                    add(&mut refused, &mut cleared, &f.ident);
+                }
+            }
+            None => {
+                for wire in model.changed_by.keys().chain(model.not_sent.keys()) {
+                    let f = self.field(fields, wire, &ctx)?;
+                    add(&mut refused, &mut cleared, &f.ident);
+                }
+            }
+        }
+        let mut extra: Vec<String> = Vec::new();
+        for wire in &model.as_new_clears {
+            let f = self.field(fields, wire, &format!("{name}.as_new_clears"))?;
+            add(&mut extra, &mut cleared, &f.ident);
+        }
+        let tag_field = match &model.tags {
+            Some(t) => Some(self.field(fields, t, name)?),
+            None => None,
+        };
+        let krate = self
+            .defs
+            .service
+            .crate_dir
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace('-', "_");
+        // The generated save() creates a model whose create answers with it.
+        let saves = m.returns == Returns::Model
+            || model.manager.contains_key("update")
+            || model.update_with.is_some();
+        let creates = if saves {
+            format!("`copy.save()` (or `{name}::objects().create(&copy)`)")
+        } else {
+            format!("`{name}::objects().create(&copy)`")
+        };
+        let mut lines = vec![
+            format!("A copy of this {name} to create another with the same configuration: {creates} creates a new {name} instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:"),
+        ];
+        let bare = |list: &[String]| names::code_list(list.iter().map(|f| names::bare(f)));
+        if !assigned.is_empty() {
+            lines.push(format!(
+                "- what AWS assigned this {name} ([`Self::ASSIGNED`]): {}",
+                bare(&assigned)
+            ));
+        }
+        if !reported.is_empty() {
+            lines.push(format!("- what AWS only reports: {}", bare(&reported)));
+        }
+        if !refused.is_empty() {
+            lines.push(format!("- what {} refuses from a model (it describes what the {name} has; other calls set it): {}", def.operation, bare(&refused)));
+        }
+        if !extra.is_empty() {
+            lines.push(format!("- what this {name} has attached, or AWS picked for it, which a copy cannot take: {}", bare(&extra)));
+        }
+        if tag_field.is_some() {
+            lines.push("- tags with the `aws:` prefix, which AWS reserves for itself.".to_string());
+        }
+        lines.push(String::new());
+        lines.push("Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.".to_string());
+        lines.push(String::new());
+        lines.push("```no_run".to_string());
+        lines.push(format!(
+            "# async fn example(described: {krate}::{name}) -> botocraft_core::Result<()> {{"
+        ));
+        lines.push(format!(
+            "// `described` came from AWS, say from `{name}::objects().get(..)`."
+        ));
+        lines.push(format!(
+            "let {}copy = described.as_new();",
+            if saves { "mut " } else { "" }
+        ));
+        let args = self.positional(&m)?.len();
+        lines.push(if saves {
+            "copy.save().await?;".to_string()
+        } else if args == 0 {
+            format!("{krate}::{name}::objects().create(&copy).await?;")
+        } else {
+            format!("let _ = copy; // then {krate}::{name}::objects().create(&copy, ..), with the create's arguments")
+        });
+        lines.push("# Ok(())".to_string());
+        lines.push("# }".to_string());
+        lines.push("```".to_string());
+        out.push_str(&docs::render(&lines, "    "));
+        let clears: String = cleared
+            .iter()
+            .map(|f| format!("        copy.{f} = None;\n"))
+            .collect();
+        let tags = match tag_field {
+            Some(tf) => format!(
+                "        if let Some(tags) = copy.{}.as_mut() {{\n            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with(\"aws:\")));\n        }}\n",
+                tf.ident
+            ),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "    pub fn as_new(&self) -> Self {{\n        let mut copy = self.clone();\n        copy._state = self._state.as_new();\n{clears}{tags}        copy\n    }}\n"
+        );
         Ok(())
     }
 

@@ -689,3 +689,46 @@ fn a_new_models_fields_are_sent_applied_refused_or_output_only() {
         "{managers}"
     );
 }
+
+#[test]
+fn as_new_clears_what_aws_assigns_reports_or_the_create_refuses() {
+    let as_new = |defs: &str| -> String {
+        let (_, models, _) = generate_with(defs).unwrap();
+        let start = models
+            .find("pub fn as_new(&self) -> Self {")
+            .expect("as_new");
+        models[start..]
+            .split("\n    }\n")
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect()
+    };
+    // The ARN AWS assigns, then the output-only fields; the name is kept.
+    assert_eq!(
+        as_new(DEFS),
+        "pubfnas_new(&self)->Self{letmutcopy=self.clone();copy._state=self._state.as_new();copy.widget_arn=None;copy.r#type=None;copy.password=None;copy.parent=None;copy"
+    );
+    // A field the create refuses (not_sent), and one listed in as_new_clears.
+    let refused = DEFS
+        .replace(
+            "output_only = [\"type\", \"password\", \"parent\"]",
+            "output_only = [\"type\", \"password\"]",
+        )
+        .replacen(
+            "name = \"name\"\nproperties",
+            "name = \"name\"\nnot_sent = { parent = \"parents are set by AWS\" }\nas_new_clears = [\"color\"]\nproperties",
+            1,
+        );
+    assert_eq!(
+        as_new(&refused),
+        "pubfnas_new(&self)->Self{letmutcopy=self.clone();copy._state=self._state.as_new();copy.widget_arn=None;copy.r#type=None;copy.password=None;copy.parent=None;copy.color=None;copy"
+    );
+    let unknown = DEFS.replacen(
+        "name = \"name\"\nproperties",
+        "name = \"name\"\nas_new_clears = [\"nope\"]\nproperties",
+        1,
+    );
+    let err = generate_with(&unknown).unwrap_err();
+    assert!(err.contains("as_new_clears"), "{err}");
+}

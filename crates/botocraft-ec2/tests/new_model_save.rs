@@ -333,3 +333,60 @@ async fn create_of_an_instance_sends_source_dest_check_after_the_launch() {
     assert_eq!(created.source_dest_check, Some(false));
     f.done();
 }
+
+/// `as_new()` clears what a copy of a described instance cannot be created
+/// with (its id, what AWS only reports, its launch token, what it has
+/// attached, its private address and AWS's reserved tags) and keeps the
+/// rest, as a new model in the same session: `save()` of it launches the
+/// copy with the one request a new model sends.
+#[tokio::test]
+async fn as_new_clears_what_a_launch_refuses_and_keeps_the_configuration() {
+    let f = fx("new_instance_applies_after_create");
+    let described = Instance {
+        instance_id: Some("i-described".into()),
+        image_id: Some("ami-0abc".into()),
+        instance_type: Some(InstanceType::from("t3.micro")),
+        subnet_id: Some("subnet-1".into()),
+        key_name: Some("deploy".into()),
+        source_dest_check: Some(false),
+        client_token: Some("launch-token".into()),
+        private_ip_address: Some("10.0.1.5".into()),
+        vpc_id: Some("vpc-1".into()),
+        block_device_mappings: Some(vec![Default::default()]),
+        network_interfaces: Some(vec![Default::default()]),
+        tags: Some(vec![
+            Tag {
+                key: Some("Name".into()),
+                value: Some("web-1".into()),
+            },
+            Tag {
+                key: Some("aws:cloudformation:stack-name".into()),
+                value: Some("web".into()),
+            },
+        ]),
+        _state: botocraft_core::ModelState::fetched(f.session.clone()),
+        ..Default::default()
+    };
+    let mut copy = described.as_new();
+    assert!(!copy.state().is_persisted());
+    assert!(copy.state().session().is_some());
+    assert_eq!(
+        (
+            &copy.instance_id,
+            &copy.client_token,
+            &copy.private_ip_address,
+            &copy.vpc_id
+        ),
+        (&None, &None, &None, &None)
+    );
+    assert!(copy.block_device_mappings.is_none() && copy.network_interfaces.is_none());
+    assert_eq!(copy.image_id.as_deref(), Some("ami-0abc"));
+    assert_eq!(copy.key_name.as_deref(), Some("deploy"));
+    assert_eq!(copy.name_tag(), Some("web-1"));
+    assert_eq!(copy.tags.as_ref().map(Vec::len), Some(1));
+    copy.save().await.unwrap();
+    assert_eq!(f.operations(), ["RunInstances", "ModifyInstanceAttribute"]);
+    assert_eq!(copy.instance_id.as_deref(), Some("i-new"));
+    assert_eq!(described.instance_id.as_deref(), Some("i-described"));
+    f.done();
+}

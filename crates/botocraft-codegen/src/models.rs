@@ -771,7 +771,7 @@ impl<'a> Emitter<'a> {
                 apart_fn = if apart.is_empty() {
                     String::new()
                 } else {
-                    format!("\n    /// Edited fields `save()` sends with their own call ({apart_op}).\n    fn changed_saved_apart(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {{ let mut apart = botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()); apart.retain(|f| [{apart_list}].contains(f)); apart }}\n            None => Vec::new(),\n        }}\n    }}\n")
+                    format!("\n    /// Edited fields `save()` sends with their own call ({apart_op}).\n    #[inline]\n    fn changed_saved_apart(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {{ let mut apart = botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()); apart.retain(|f| [{apart_list}].contains(f)); apart }}\n            None => Vec::new(),\n        }}\n    }}\n")
                 },
             );
         }
@@ -1022,7 +1022,7 @@ impl<'a> Emitter<'a> {
             let list = names::code_list(plan.applied.iter().map(|f| f.ident.as_str()));
             let _ = writeln!(
                 finish_fn,
-                "    /// The second step of creating this model, after `{op}` answered with\n    /// `created`: sends {list} (which {op} has no member for) as a\n    /// fetched model's `save()` sends an edit, those this model sets that\n    /// differ from what `created` holds. Both `save()` and\n    /// `{name}::objects().create(&model)` take it. On failure the {name}\n    /// exists: the error holds it, still asking for the values not applied,\n    /// with an [`Error::Partial`] naming it.\n    pub(crate) async fn finish_create(&self, mut created: Self) -> std::result::Result<Self, Box<(Self, Error)>> {{\n        #[allow(unused_variables)]\n        let manager = self.manager();\n{copies}        let changed = created.changed_fields();\n        if changed.is_empty() {{\n            return Ok(created);\n        }}\n        match {update} {{\n            Ok(fresh) => Ok(fresh),\n            Err(e) => {{\n                // The resource exists: the model becomes it, still\n                // asking for these fields, so save() again updates it.\n{keep_tags}                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();\n                let error = botocraft_core::baseline::created_but(super::SERVICE.name, {name:?}, {op:?}, &id, &changed, e);\n                Err(Box::new((created, error)))\n            }}\n        }}\n    }}\n",
+                "    /// The second step of creating this model, after `{op}` answered with\n    /// `created`: sends {list} (which {op} has no member for) as a\n    /// fetched model's `save()` sends an edit, those this model sets that\n    /// differ from what `created` holds. Both `save()` and\n    /// `{name}::objects().create(&model)` take it. On failure the {name}\n    /// exists: the error holds it, still asking for the values not applied,\n    /// with an [`Error::Partial`] naming it.\n    #[inline]\n    pub(crate) async fn finish_create(&self, mut created: Self) -> std::result::Result<Self, Box<(Self, Error)>> {{\n        #[allow(unused_variables)]\n        let manager = self.manager();\n{copies}        let changed = created.changed_fields();\n        if changed.is_empty() {{\n            return Ok(created);\n        }}\n        match {update} {{\n            Ok(fresh) => Ok(fresh),\n            Err(e) => {{\n                // The resource exists: the model becomes it, still\n                // asking for these fields, so save() again updates it.\n{keep_tags}                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();\n                let error = botocraft_core::baseline::created_but(super::SERVICE.name, {name:?}, {op:?}, &id, &changed, e);\n                Err(Box::new((created, error)))\n            }}\n        }}\n    }}\n",
                 op = plan.operation,
             );
             create = "match self.finish_create(manager.create(self).send_create().await?).await {\n            Ok(fresh) => fresh,\n            Err(failed) => {\n                let (created, error) = *failed;\n                *self = created;\n                return Err(error);\n            }\n        }".to_string();
@@ -1234,7 +1234,7 @@ impl<'a> Emitter<'a> {
         };
         let _ = writeln!(
             out,
-            "    pub fn as_new(&self) -> Self {{\n        let mut copy = self.clone();\n        copy._state = self._state.as_new();\n{clears}{tags}        copy\n    }}\n"
+            "    #[inline]\n    pub fn as_new(&self) -> Self {{\n        let mut copy = self.clone();\n        copy._state = self._state.as_new();\n{clears}{tags}        copy\n    }}\n"
         );
         Ok(())
     }
@@ -3453,7 +3453,7 @@ impl<'a> Emitter<'a> {
                 None => "model.finish_create(created).await.map_err(|failed| failed.1)".to_string(),
             };
             s = format!(
-                "    /// Sends the request, then what {op} cannot carry, as `save()` of a new\n    /// model does (see [`{name}::save`]): the answer holds both. If that\n    /// second step fails, the {name} exists and the error is an\n    /// [`Error::Partial`] naming it.\n    pub async fn send(mut self) -> Result<{out_ty}> {{\n        let after = self.after.take();\n        let created = self.send_create().await?;\n        match after {{\n            Some({binding}) => {finish},\n            None => Ok(created),\n        }}\n    }}\n\n    /// The create call alone: what it cannot carry is not applied.\n    pub(crate) async fn send_create(self) -> Result<{out_ty}> {{\n{rest}"
+                "    /// Sends the request, then what {op} cannot carry, as `save()` of a new\n    /// model does (see [`{name}::save`]): the answer holds both. If that\n    /// second step fails, the {name} exists and the error is an\n    /// [`Error::Partial`] naming it.\n    #[inline]\n    pub async fn send(mut self) -> Result<{out_ty}> {{\n        let after = self.after.take();\n        let created = self.send_create().await?;\n        match after {{\n            Some({binding}) => {finish},\n            None => Ok(created),\n        }}\n    }}\n\n    /// The create call alone: what it cannot carry is not applied.\n    #[inline]\n    pub(crate) async fn send_create(self) -> Result<{out_ty}> {{\n{rest}"
             );
         }
         out.push_str(&s);

@@ -380,6 +380,7 @@ impl AutoScalingGroup {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -650,6 +651,7 @@ impl LaunchConfiguration {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();

@@ -1994,6 +1994,7 @@ impl SubnetCreate {
     /// model does (see [`Subnet::save`]): the answer holds both. If that
     /// second step fails, the Subnet exists and the error is an
     /// [`Error::Partial`] naming it.
+    #[inline]
     pub async fn send(mut self) -> Result<Subnet> {
         let after = self.after.take();
         let created = self.send_create().await?;
@@ -2007,6 +2008,7 @@ impl SubnetCreate {
     }
 
     /// The create call alone: what it cannot carry is not applied.
+    #[inline]
     pub(crate) async fn send_create(self) -> Result<Subnet> {
         const OPERATION: &str = "CreateSubnet";
         if let Some(error) = self.error {
@@ -3004,6 +3006,7 @@ impl SecurityGroupCreate {
     /// model does (see [`SecurityGroup::save`]): the answer holds both. If that
     /// second step fails, the SecurityGroup exists and the error is an
     /// [`Error::Partial`] naming it.
+    #[inline]
     pub async fn send(mut self) -> Result<SecurityGroup> {
         let after = self.after.take();
         let created = self.send_create().await?;
@@ -3014,6 +3017,7 @@ impl SecurityGroupCreate {
     }
 
     /// The create call alone: what it cannot carry is not applied.
+    #[inline]
     pub(crate) async fn send_create(self) -> Result<SecurityGroup> {
         const OPERATION: &str = "CreateSecurityGroup";
         if let Some(error) = self.error {
@@ -4925,6 +4929,7 @@ impl InstanceCreate {
     /// model does (see [`Instance::save`]): the answer holds both. If that
     /// second step fails, the Instance exists and the error is an
     /// [`Error::Partial`] naming it.
+    #[inline]
     pub async fn send(mut self) -> Result<Instance> {
         let after = self.after.take();
         let created = self.send_create().await?;
@@ -4938,6 +4943,7 @@ impl InstanceCreate {
     }
 
     /// The create call alone: what it cannot carry is not applied.
+    #[inline]
     pub(crate) async fn send_create(self) -> Result<Instance> {
         const OPERATION: &str = "RunInstances";
         if let Some(error) = self.error {
@@ -19517,6 +19523,7 @@ impl NetworkInterfaceCreate {
     /// model does (see [`NetworkInterface::save`]): the answer holds both. If that
     /// second step fails, the NetworkInterface exists and the error is an
     /// [`Error::Partial`] naming it.
+    #[inline]
     pub async fn send(mut self) -> Result<NetworkInterface> {
         let after = self.after.take();
         let created = self.send_create().await?;
@@ -19530,6 +19537,7 @@ impl NetworkInterfaceCreate {
     }
 
     /// The create call alone: what it cannot carry is not applied.
+    #[inline]
     pub(crate) async fn send_create(self) -> Result<NetworkInterface> {
         const OPERATION: &str = "CreateNetworkInterface";
         if let Some(error) = self.error {

@@ -380,6 +380,7 @@ impl Vpc {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -861,6 +862,7 @@ impl Subnet {
     /// `Subnet::objects().create(&model)` take it. On failure the Subnet
     /// exists: the error holds it, still asking for the values not applied,
     /// with an [`Error::Partial`] naming it.
+    #[inline]
     pub(crate) async fn finish_create(
         &self,
         mut created: Self,
@@ -939,6 +941,7 @@ impl Subnet {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -1318,6 +1321,7 @@ impl SecurityGroup {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -1885,6 +1889,7 @@ impl Instance {
     /// `Instance::objects().create(&model)` take it. On failure the Instance
     /// exists: the error holds it, still asking for the values not applied,
     /// with an [`Error::Partial`] naming it.
+    #[inline]
     pub(crate) async fn finish_create(
         &self,
         mut created: Self,
@@ -1940,6 +1945,7 @@ impl Instance {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -2598,6 +2604,7 @@ impl Ami {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -3050,6 +3057,7 @@ impl InternetGateway {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -3552,6 +3560,7 @@ impl RouteTable {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -3903,6 +3912,7 @@ impl NatGateway {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -4473,6 +4483,7 @@ impl Address {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -4911,6 +4922,7 @@ impl Volume {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -5520,6 +5532,7 @@ impl Snapshot {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -5843,6 +5856,7 @@ impl KeyPair {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -6309,6 +6323,7 @@ impl LaunchTemplate {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -6621,6 +6636,7 @@ impl LaunchTemplateVersion {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -7091,6 +7107,7 @@ impl NetworkInterface {
     /// `NetworkInterface::objects().create(&model)` take it. On failure the NetworkInterface
     /// exists: the error holds it, still asking for the values not applied,
     /// with an [`Error::Partial`] naming it.
+    #[inline]
     pub(crate) async fn finish_create(
         &self,
         mut created: Self,
@@ -7145,6 +7162,7 @@ impl NetworkInterface {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -7682,6 +7700,7 @@ impl NetworkAcl {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -8019,6 +8038,7 @@ impl PlacementGroup {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -8351,6 +8371,7 @@ impl DhcpOptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -8697,6 +8718,7 @@ impl CustomerGateway {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -9119,6 +9141,7 @@ impl VpnGateway {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -9519,6 +9542,7 @@ impl VpcPeeringConnection {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -10066,6 +10090,7 @@ impl VpcEndpoint {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -10437,6 +10462,7 @@ impl VpnConnection {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -10854,6 +10880,7 @@ impl FlowLog {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();

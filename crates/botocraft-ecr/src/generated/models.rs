@@ -446,6 +446,7 @@ impl Repository {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();

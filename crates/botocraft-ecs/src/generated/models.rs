@@ -290,6 +290,7 @@ impl Cluster {
     }
 
     /// Edited fields `save()` sends with their own call (PutClusterCapacityProviders).
+    #[inline]
     fn changed_saved_apart(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => {
@@ -465,6 +466,7 @@ impl Cluster {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -800,6 +802,7 @@ impl TaskDefinition {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -1294,6 +1297,7 @@ impl Service {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -1905,6 +1909,7 @@ impl Task {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -2712,6 +2717,7 @@ impl CapacityProvider {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -3119,6 +3125,7 @@ impl TaskSet {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -3744,6 +3751,7 @@ impl Daemon {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -4042,6 +4050,7 @@ impl DaemonTaskDefinition {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
@@ -4959,6 +4968,7 @@ impl ExpressGatewayService {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn as_new(&self) -> Self {
         let mut copy = self.clone();
         copy._state = self._state.as_new();

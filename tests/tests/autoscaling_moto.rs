@@ -856,3 +856,57 @@ async fn scale_of_a_stale_group_uses_the_sizes_aws_has() {
     assert_eq!(stale.desired_capacity, Some(8));
     assert_eq!(manager.get("web").await.unwrap().desired_capacity, Some(8));
 }
+
+/// `as_new()` of a described group: renamed, the copy is created with the
+/// same launch configuration, sizes, zones and tags (named for the new
+/// group), not holding the first group's instances.
+#[tokio::test]
+async fn as_new_copy_of_a_described_group_is_created() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "copy-lc").await;
+    group(&moto, "orig", "copy-lc", "dev").await;
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    let described = manager.get("orig").await.unwrap();
+    assert!(!described.instances.clone().unwrap_or_default().is_empty());
+    let mut copy = described.as_new();
+    assert!(copy.instances.is_none() && copy.created_time.is_none());
+    assert!(copy.assigned_fields().is_empty());
+    copy.auto_scaling_group_name = Some("copy".into());
+    copy.save().await.expect("create the copy");
+    let got = manager.get("copy").await.unwrap();
+    assert_ne!(got.auto_scaling_group_arn, described.auto_scaling_group_arn);
+    assert_eq!(got.launch_configuration_name.as_deref(), Some("copy-lc"));
+    assert_eq!(
+        (got.min_size, got.max_size, got.desired_capacity),
+        (Some(1), Some(3), Some(1))
+    );
+    assert_eq!(got.availability_zones, described.availability_zones);
+    let mut tags: Vec<(Option<String>, Option<String>, Option<String>)> = got
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| (t.key.clone(), t.value.clone(), t.resource_id.clone()))
+        .collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        [
+            (
+                Some("Name".into()),
+                Some("orig".into()),
+                Some("copy".into())
+            ),
+            (Some("env".into()), Some("dev".into()), Some("copy".into())),
+        ]
+    );
+    // The original keeps its own.
+    assert_eq!(
+        manager
+            .get("orig")
+            .await
+            .unwrap()
+            .auto_scaling_group_name
+            .as_deref(),
+        Some("orig")
+    );
+}

@@ -2431,6 +2431,180 @@ async fn vpc_read_back_from_json_is_not_created_again() {
     assert_ne!(read.vpc_id.as_deref(), Some(id.as_str()));
 }
 
+/// `Subnet::objects().create(&model)` and `save()` of a new model do the
+/// same: `map_public_ip_on_launch`, which CreateSubnet cannot send, is sent
+/// right after the create by both, and moto holds it. A security group's
+/// rules (its `after_create` step) are written by `create(&model)` too.
+#[tokio::test]
+async fn create_of_a_model_applies_what_the_create_cannot_send() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let vpc = create_vpc(&moto, "create-after").await;
+    let model = Subnet {
+        vpc_id: vpc.vpc_id.clone(),
+        cidr_block: Some(SUBNET_CIDR.into()),
+        map_public_ip_on_launch: Some(true),
+        ..Default::default()
+    };
+    let created = Subnet::objects()
+        .using(s)
+        .create(&model)
+        .await
+        .expect("create subnet");
+    assert_eq!(created.map_public_ip_on_launch, Some(true));
+    let held = Subnet::objects()
+        .using(s)
+        .get(created.subnet_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(held.map_public_ip_on_launch, Some(true));
+
+    let group = SecurityGroup {
+        group_name: Some("create-after".into()),
+        description: Some("create-after".into()),
+        vpc_id: vpc.vpc_id.clone(),
+        ip_permissions: Some(vec![IpPermission::tcp(443).allow_cidr("10.1.0.0/16")]),
+        ..Default::default()
+    };
+    let created = SecurityGroup::objects()
+        .using(s)
+        .create(&group)
+        .await
+        .expect("create group");
+    let held = SecurityGroup::objects()
+        .using(s)
+        .get(created.group_id.clone().unwrap())
+        .await
+        .unwrap();
+    let rules = held.ip_permissions.unwrap_or_default();
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    assert_eq!(rules[0].from_port, Some(443));
+    assert_eq!(
+        rules[0].ip_ranges.as_ref().unwrap()[0].cidr_ip.as_deref(),
+        Some("10.1.0.0/16")
+    );
+}
+
+/// `as_new()` of a described VPC, subnet, security group and instance: each
+/// copy, its name or CIDR changed where AWS needs them to differ, is created
+/// by `save()` as a second resource with the same settings (no refusal to
+/// clear field by field), and the original is untouched.
+#[tokio::test]
+async fn as_new_copies_of_described_network_resources_are_created() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let (vpc, subnet, instance) = instance_in_new_vpc(&moto, "copied").await;
+
+    // A VPC, naming its DHCP options, which CreateVpc refuses.
+    let described = Vpc::objects()
+        .using(s)
+        .get(vpc.vpc_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert!(described.dhcp_options_id.is_some());
+    let mut copy = described.as_new();
+    assert!(!copy.state().is_persisted());
+    assert!(copy.assigned_fields().is_empty());
+    copy.cidr_block = Some("10.9.0.0/16".into());
+    copy.save().await.expect("create the VPC copy");
+    let vpc_copy = Vpc::objects()
+        .using(s)
+        .get(copy.vpc_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert_ne!(vpc_copy.vpc_id, described.vpc_id);
+    assert_eq!(vpc_copy.cidr_block.as_deref(), Some("10.9.0.0/16"));
+    assert_eq!(vpc_copy.instance_tenancy, described.instance_tenancy);
+    assert_eq!(vpc_copy.name_tag(), Some("copied"));
+
+    // A subnet that maps public addresses on launch.
+    let mut described = Subnet::objects()
+        .using(s)
+        .get(subnet.subnet_id.clone().unwrap())
+        .await
+        .unwrap();
+    described.map_public_ip_on_launch = Some(true);
+    described.save().await.expect("map public addresses");
+    let mut copy = described.as_new();
+    copy.cidr_block = Some("10.0.2.0/24".into());
+    copy.save().await.expect("create the subnet copy");
+    let subnet_copy = Subnet::objects()
+        .using(s)
+        .get(copy.subnet_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert_ne!(subnet_copy.subnet_id, described.subnet_id);
+    assert_eq!(subnet_copy.vpc_id, described.vpc_id);
+    assert_eq!(subnet_copy.availability_zone, described.availability_zone);
+    assert_eq!(subnet_copy.map_public_ip_on_launch, Some(true));
+    assert_eq!(subnet_copy.name_tag(), Some("copied"));
+
+    // A security group with an ingress rule.
+    let group = create_group(
+        &moto,
+        &vpc,
+        "copied-web",
+        vec![IpPermission::tcp(443).allow_cidr("10.1.0.0/16")],
+    )
+    .await;
+    let described = SecurityGroup::objects()
+        .using(s)
+        .get(group.group_id.clone().unwrap())
+        .await
+        .unwrap();
+    let mut copy = described.as_new();
+    copy.group_name = Some("copied-web-2".into());
+    copy.save().await.expect("create the group copy");
+    let group_copy = SecurityGroup::objects()
+        .using(s)
+        .get(copy.group_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert_ne!(group_copy.group_id, described.group_id);
+    assert_eq!(group_copy.description, described.description);
+    let rules = group_copy.ip_permissions.clone().unwrap_or_default();
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    assert_eq!(rules[0].from_port, Some(443));
+
+    // An instance, with its attached volume and interface, launch token and
+    // private address: the copy launches another like it.
+    let described = Instance::objects()
+        .using(s)
+        .get(instance.instance_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert!(described.network_interfaces.is_some());
+    let mut copy = described.as_new();
+    assert!(copy.client_token.is_none() && copy.block_device_mappings.is_none());
+    copy.save().await.expect("launch the instance copy");
+    let instance_copy = Instance::objects()
+        .using(s)
+        .get(copy.instance_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert_ne!(instance_copy.instance_id, described.instance_id);
+    assert_ne!(
+        instance_copy.private_ip_address,
+        described.private_ip_address
+    );
+    assert_eq!(instance_copy.subnet_id, described.subnet_id);
+    assert_eq!(instance_copy.image_id, described.image_id);
+    assert_eq!(instance_copy.instance_type, described.instance_type);
+    assert_eq!(instance_copy.name_tag(), Some("copied"));
+
+    // The originals are untouched.
+    let again = Vpc::objects()
+        .using(s)
+        .get(vpc.vpc_id.clone().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(again.cidr_block.as_deref(), Some(VPC_CIDR));
+}
+
 // ------------------------- edits save() sends or refuses, never drops --
 
 /// A fetched subnet's `map_public_ip_on_launch` and a fetched network

@@ -454,3 +454,49 @@ async fn deleted_repository_saved_again_keeps_its_tags() {
         tag_map(&[("team", "platform"), ("owner", "alice")])
     );
 }
+
+/// `as_new()` of a described repository: renamed, the copy is created by
+/// `save()` with the same settings and tags.
+#[tokio::test]
+async fn as_new_copy_of_a_described_repository_is_created() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mut repo = Repository {
+        repository_name: Some("orig".into()),
+        image_tag_mutability: Some(ImageTagMutability::Immutable),
+        image_scanning_configuration: Some(ImageScanningConfiguration {
+            scan_on_push: Some(true),
+        }),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    repo.set_tags(tag_map(&[("team", "platform")]));
+    repo.save().await.expect("create");
+    let described = Repository::objects()
+        .using(&moto.session)
+        .get("orig")
+        .await
+        .unwrap();
+    let mut copy = described.as_new();
+    assert!(copy.repository_uri.is_none() && copy.created_at.is_none());
+    copy.repository_name = Some("copy".into());
+    copy.save().await.expect("create the copy");
+    let got = Repository::objects()
+        .using(&moto.session)
+        .get("copy")
+        .await
+        .unwrap();
+    assert_ne!(got.repository_arn, described.repository_arn);
+    assert_eq!(
+        got.image_tag_mutability,
+        Some(ImageTagMutability::Immutable)
+    );
+    assert_eq!(
+        got.image_scanning_configuration
+            .as_ref()
+            .and_then(|c| c.scan_on_push),
+        Some(true)
+    );
+    assert_eq!(got.tags(), tag_map(&[("team", "platform")]));
+}

@@ -1105,11 +1105,11 @@ async fn a_fetched_model_bound_to_another_account_is_new_there() {
     assert!(again.state().is_persisted());
 }
 
-/// A fetched cluster's capacity providers: save() refuses the edit with the
-/// call that makes it, and `put_capacity_providers()` sends the model's
-/// two fields, which moto then holds.
+/// A fetched cluster's capacity providers: save() sends the edit with
+/// PutClusterCapacityProviders (both fields, as the model holds them), a
+/// settings edit with UpdateCluster, and moto then holds both.
 #[tokio::test]
-async fn cluster_capacity_providers_are_put() {
+async fn cluster_capacity_providers_are_put_by_save() {
     let Some(moto) = botocraft_tests::moto() else {
         return;
     };
@@ -1126,15 +1126,13 @@ async fn cluster_capacity_providers_are_put() {
             weight: Some(1),
             base: Some(0),
         }]);
-    let err = cluster.save().await.expect_err("not sent by UpdateCluster");
-    assert!(
-        err.to_string().contains("cluster.put_capacity_providers()"),
-        "{err}"
-    );
-    cluster
-        .put_capacity_providers()
-        .await
-        .expect("PutClusterCapacityProviders");
+    cluster.settings = Some(vec![botocraft::ecs::ClusterSetting {
+        name: Some(botocraft::ecs::ClusterSettingName::ContainerInsights),
+        value: Some("enabled".into()),
+    }]);
+    cluster.save().await.expect("save");
+    assert!(cluster.changed_fields().is_empty());
+    assert!(cluster.changed_fixed_fields().is_empty());
     let got = Cluster::objects()
         .using(&moto.session)
         .get("cp")
@@ -1146,10 +1144,115 @@ async fn cluster_capacity_providers_are_put() {
     );
     assert_eq!(
         got.default_capacity_provider_strategy
+            .clone()
             .unwrap_or_default()
             .iter()
             .map(|s| (s.capacity_provider.clone(), s.weight))
             .collect::<Vec<_>>(),
         [(Some("FARGATE".to_owned()), Some(1))]
     );
+    assert_eq!(
+        got.settings
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(|s| s.value.clone())
+            .collect::<Vec<_>>(),
+        [Some("enabled".to_owned())]
+    );
+    // Only the providers edited: the strategy moto holds is sent with them.
+    let mut got = got;
+    got.capacity_providers = Some(vec!["FARGATE".into()]);
+    got.save().await.expect("save providers");
+    let again = Cluster::objects()
+        .using(&moto.session)
+        .get("cp")
+        .await
+        .expect("get a third time");
+    assert_eq!(again.capacity_providers, Some(vec!["FARGATE".to_owned()]));
+    assert_eq!(
+        again
+            .default_capacity_provider_strategy
+            .as_ref()
+            .map(Vec::len),
+        Some(1)
+    );
+    // The proxy still sends them on its own.
+    let mut again = again;
+    again.capacity_providers = Some(vec!["FARGATE_SPOT".into()]);
+    again.default_capacity_provider_strategy = Some(vec![]);
+    again
+        .put_capacity_providers()
+        .await
+        .expect("PutClusterCapacityProviders");
+    let last = Cluster::objects()
+        .using(&moto.session)
+        .get("cp")
+        .await
+        .expect("get a fourth time");
+    assert_eq!(
+        last.capacity_providers,
+        Some(vec!["FARGATE_SPOT".to_owned()])
+    );
+}
+
+/// `as_new()` of a described cluster and service: renamed, each copy is
+/// created by `save()` with the same settings (a cluster's capacity
+/// providers and settings, a service's task definition, count and load
+/// balancer), without clearing what AWS assigned or reports by hand.
+#[tokio::test]
+async fn as_new_copies_of_a_described_cluster_and_service_are_created() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let s = &moto.session;
+    let mut cluster = bound(
+        Cluster {
+            cluster_name: Some("orig".into()),
+            capacity_providers: Some(vec!["FARGATE".into()]),
+            settings: Some(vec![botocraft::ecs::ClusterSetting {
+                name: Some(botocraft::ecs::ClusterSettingName::ContainerInsights),
+                value: Some("enabled".into()),
+            }]),
+            tags: Some(vec![tag("team", "shop")]),
+            ..Default::default()
+        },
+        s,
+    );
+    cluster.save().await.expect("create cluster");
+    let described = Cluster::objects().using(s).get("orig").await.unwrap();
+    let mut copy = described.as_new();
+    assert!(copy.assigned_fields().is_empty());
+    assert!(copy.status.is_none() && copy.active_services_count.is_none());
+    copy.cluster_name = Some("copy".into());
+    copy.save().await.expect("create the cluster copy");
+    let got = Cluster::objects().using(s).get("copy").await.unwrap();
+    assert_ne!(got.cluster_arn, described.cluster_arn);
+    assert_eq!(got.capacity_providers, Some(vec!["FARGATE".to_owned()]));
+    assert_eq!(got.settings, described.settings);
+    assert_eq!(got.tags(), described.tags());
+
+    register_web(&moto, "web").await;
+    let mut svc = bound(web_service("api", "orig", 2), s);
+    svc.save().await.expect("create service");
+    let described = Service::objects()
+        .using(s)
+        .get("api")
+        .cluster("orig")
+        .await
+        .unwrap();
+    let mut copy = described.as_new();
+    copy.service_name = Some("api-2".into());
+    copy.save().await.expect("create the service copy");
+    let got = Service::objects()
+        .using(s)
+        .get("api-2")
+        .cluster("orig")
+        .await
+        .unwrap();
+    assert_ne!(got.service_arn, described.service_arn);
+    assert_eq!(got.task_definition, described.task_definition);
+    assert_eq!(got.desired_count, Some(2));
+    assert_eq!(got.launch_type, described.launch_type);
+    assert_eq!(got.cluster_arn, described.cluster_arn);
 }

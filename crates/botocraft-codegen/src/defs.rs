@@ -165,6 +165,29 @@ pub struct ModelDef {
     /// none of these, since a new model's value in it would be dropped.
     #[serde(default)]
     pub output_only: Vec<String>,
+    /// Fields a fetched model's `save()` sends with a call of their own
+    /// (a cluster's capacity providers and default strategy, which only
+    /// `PutClusterCapacityProviders` changes), before the update.
+    pub save_also: Option<SaveAlsoDef>,
+    /// Fields (wire names) a described resource holds that its create
+    /// refuses through a hand-written `from_model_fn` (an instance's
+    /// attached volumes and interfaces): `as_new()` clears them, with the
+    /// ids AWS assigned, the `output_only` fields and those the create
+    /// refuses (`changed_by`, `not_sent`).
+    #[serde(default)]
+    pub as_new_clears: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveAlsoDef {
+    /// The model's proxy making the call from the model's values (every
+    /// member it needs, edited or not: the call replaces them all). Its
+    /// manager method must answer with the model.
+    pub proxy: String,
+    /// The fields (wire names) whose edit makes `save()` send it: fields
+    /// only the create takes, which `save()` would otherwise refuse.
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Default)]

@@ -406,6 +406,7 @@ impl<'a> Emitter<'a> {
             self.emit_call(out, name, model, &fields, px, false)?;
         }
         self.emit_save(out, name, model, &fields)?;
+        self.emit_as_new(out, name, model, &fields)?;
         self.emit_save_tags(out, name, model, &fields)?;
         self.emit_delete(out, name, model, &fields)?;
         for w in &model.waiters {
@@ -699,6 +700,51 @@ impl<'a> Emitter<'a> {
         }
         let (identity, _) = self.fixed_fields(name, model, fields, &tracked)?;
         let watched_fixed = self.watched_fixed(name, model, fields)?;
+        // Fields a fetched model's save() sends with a call of their own.
+        let mut apart: Vec<String> = Vec::new();
+        let mut apart_op = String::new();
+        if let Some(also) = &model.save_also {
+            let ctx = format!("{name}.save_also");
+            for wire in &also.fields {
+                let f = self.field(fields, wire, &ctx)?;
+                if !watched_fixed.contains(&f.ident) || identity.contains(&f.ident) {
+                    return Err(format!(
+                        "{ctx}: {wire} is not a field only the create takes"
+                    ));
+                }
+                if model.changed_by.contains_key(wire) {
+                    return Err(format!(
+                        "{ctx}: {wire} is sent by save(), so it needs no changed_by hint"
+                    ));
+                }
+                apart.push(f.ident.clone());
+            }
+            let call = model
+                .proxies
+                .iter()
+                .find(|c| c.name == also.proxy)
+                .ok_or(format!("{ctx}: no proxy {}", also.proxy))?;
+            let (_, def) = self.target_method(name, &call.method)?;
+            if self.method(name, model, &call.method, def)?.returns != Returns::Model {
+                return Err(format!(
+                    "{ctx}: {} does not answer with the model",
+                    call.method
+                ));
+            }
+            let update = model
+                .manager
+                .get("update")
+                .ok_or(format!("{ctx}: needs an update"))?;
+            if self.method(name, model, "update", update)?.returns != Returns::Model {
+                return Err(format!("{ctx}: the update does not answer with the model"));
+            }
+            apart_op = def.operation.clone();
+        }
+        let apart_list = apart
+            .iter()
+            .map(|f| format!("{:?}", names::bare(f)))
+            .collect::<Vec<_>>()
+            .join(", ");
         if !watched_fixed.is_empty() {
             let offset = tracked.len();
             let quoted = |list: &[String]| {
@@ -710,12 +756,23 @@ impl<'a> Emitter<'a> {
             let prints: Vec<String> = watched_fixed.iter().map(|f| Self::print_expr(f)).collect();
             let _ = writeln!(
                 out,
-                "    /// The fields a fetched model's `save()` cannot change: those naming it\n    /// ([`Self::IDENTITY`]), then those only its create takes or other\n    /// operations change.\n    const FIXED: [&'static str; {m}] = [{all}];\n\n    /// The fields naming the resource, which an update uses to find it.\n    pub const IDENTITY: [&'static str; {i}] = [{ids}];\n\n    /// A fingerprint of each field of [`Self::FIXED`], in that order.\n    fn fixed_fingerprints(&self) -> [Option<u64>; {m}] {{\n        [{prints}]\n    }}\n\n    /// Edited fields that `save()` cannot send for a model that came from AWS:\n    /// a field naming the resource, one only its create takes, or one other\n    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.\n    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()),\n            None => Vec::new(),\n        }}\n    }}\n",
+                "    /// The fields a fetched model's `save()` cannot change: those naming it\n    /// ([`Self::IDENTITY`]), then those only its create takes or other\n    /// operations change.\n    const FIXED: [&'static str; {m}] = [{all}];\n\n    /// The fields naming the resource, which an update uses to find it.\n    pub const IDENTITY: [&'static str; {i}] = [{ids}];\n\n    /// A fingerprint of each field of [`Self::FIXED`], in that order.\n    fn fixed_fingerprints(&self) -> [Option<u64>; {m}] {{\n        [{prints}]\n    }}\n\n    /// Edited fields that `save()` cannot send for a model that came from AWS:\n    /// a field naming the resource, one only its create takes, or one other\n    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.\n    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {retain_open}botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()){retain_not},\n            None => Vec::new(),\n        }}\n    }}\n{apart_fn}",
                 m = watched_fixed.len(),
                 all = quoted(&watched_fixed),
                 i = identity.len(),
                 ids = quoted(&identity),
                 prints = prints.join(", "),
+                retain_open = if apart.is_empty() { "" } else { "{ let mut fixed = " },
+                retain_not = if apart.is_empty() {
+                    String::new()
+                } else {
+                    format!("; fixed.retain(|f| ![{apart_list}].contains(f)); fixed }}")
+                },
+                apart_fn = if apart.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n    /// Edited fields `save()` sends with their own call ({apart_op}).\n    #[inline]\n    fn changed_saved_apart(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {{ let mut apart = botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()); apart.retain(|f| [{apart_list}].contains(f)); apart }}\n            None => Vec::new(),\n        }}\n    }}\n")
+                },
             );
         }
         let refuses_assigned = self.emit_assigned(out, name, model, fields)?;
@@ -821,6 +878,21 @@ impl<'a> Emitter<'a> {
                 doc.push_str(&docs::render(&lines, "    "));
             }
         }
+        if let Some(also) = &model.save_also {
+            let list = names::code_list(apart.iter().map(|f| names::bare(f)));
+            let update_op = model
+                .manager
+                .get("update")
+                .map(|d| d.operation.as_str())
+                .unwrap_or_default();
+            doc.push_str(&docs::render(
+                &[
+                    String::new(),
+                    format!("For a model that came from AWS, an edit to {list} is sent with [`{proxy}`](Self::{proxy}) ({apart_op}, which replaces them all: the model's current value of each is sent), before {update_op}. If {update_op} then fails, the first change is made: `self` becomes the {name} as {apart_op} answered it, still holding the edits not sent (so `save()` again sends them), and the error is an [`Error::Partial`] saying what was done.", proxy = also.proxy),
+                ],
+                "    ",
+            ));
+        }
         if refuses_assigned && has_create {
             doc.push_str(&format!("    ///\n    /// A model that did not come from AWS but holds a field AWS assigns at\n    /// creation ([`Self::ASSIGNED`]: it names a `{name}` that exists, say one read\n    /// back from JSON) is an [`Error::Validation`] before anything is sent:\n    /// fetch it to update it, or clear the field to create a new one.\n"));
         }
@@ -902,14 +974,21 @@ impl<'a> Emitter<'a> {
             "return Err(Error::validation(concat!(\"a new \", stringify!(NAME), \" cannot be saved: AWS has no create operation for it\")))"
         };
         let mut create = create.replace("NAME", name);
+        let mut finish_fn = String::new();
         if let Some(function) = &model.after_create {
+            // The create alone, then the model's after_create function, which
+            // makes the model what was created before its second step (the
+            // create's send() runs the same function on its copy).
             create = format!(
-                "{{ let created = {create}; crate::ext::{function}(self, created).await? }}"
+                "{{ let created = manager.create(self).send_create().await?; crate::ext::{function}(self, created).await? }}"
             );
         } else if let Some(plan) = plan.as_ref().filter(|p| !p.applied.is_empty()) {
             // What the create cannot send but the update path can: the
             // difference between the model and what the create answered,
-            // sent as a fetched model's save() would send an edit.
+            // sent as a fetched model's save() would send an edit. The
+            // create's send() does the same through `finish_create`; save()
+            // sends the create alone and finishes itself, so that on failure
+            // the model becomes what was created.
             let update = if has_update {
                 "manager.update(&created).send().await".to_string()
             } else if model.manager.contains_key("update") {
@@ -927,7 +1006,7 @@ impl<'a> Emitter<'a> {
                 .iter()
                 .map(|f| {
                     format!(
-                        "            if {} {{\n                created.{id} = self.{id}.clone();\n            }}\n",
+                        "        if {} {{\n            created.{id} = self.{id}.clone();\n        }}\n",
                         self.is_set(f, &format!("self.{}", f.ident)),
                         id = f.ident
                     )
@@ -935,15 +1014,18 @@ impl<'a> Emitter<'a> {
                 .collect();
             let keep_tags = match tag_field {
                 Some(tf) => format!(
-                    "                        if self.{id}.is_some() {{\n                            created.{id} = self.{id}.clone();\n                        }}\n",
+                    "                if self.{id}.is_some() {{\n                    created.{id} = self.{id}.clone();\n                }}\n",
                     id = tf.ident
                 ),
                 None => String::new(),
             };
-            create = format!(
-                "{{\n            let mut created = {create};\n            // What {op} cannot send, applied through the update path: only\n            // the fields that differ from what it answered are sent.\n{copies}            let changed = created.changed_fields();\n            if changed.is_empty() {{\n                created\n            }} else {{\n                match {update} {{\n                    Ok(fresh) => fresh,\n                    Err(e) => {{\n                        // The resource exists: the model becomes it, still\n                        // asking for these fields, so save() again updates it.\n{keep_tags}                        let id = created.pk().map(|k| k.to_string()).unwrap_or_default();\n                        *self = created;\n                        return Err(botocraft_core::baseline::created_but(super::SERVICE.name, {name:?}, {op:?}, &id, &changed, e));\n                    }}\n                }}\n            }}\n        }}",
+            let list = names::code_list(plan.applied.iter().map(|f| f.ident.as_str()));
+            let _ = writeln!(
+                finish_fn,
+                "    /// The second step of creating this model, after `{op}` answered with\n    /// `created`: sends {list} (which {op} has no member for) as a\n    /// fetched model's `save()` sends an edit, those this model sets that\n    /// differ from what `created` holds. Both `save()` and\n    /// `{name}::objects().create(&model)` take it. On failure the {name}\n    /// exists: the error holds it, still asking for the values not applied,\n    /// with an [`Error::Partial`] naming it.\n    #[inline]\n    pub(crate) async fn finish_create(&self, mut created: Self) -> std::result::Result<Self, Box<(Self, Error)>> {{\n        #[allow(unused_variables)]\n        let manager = self.manager();\n{copies}        let changed = created.changed_fields();\n        if changed.is_empty() {{\n            return Ok(created);\n        }}\n        match {update} {{\n            Ok(fresh) => Ok(fresh),\n            Err(e) => {{\n                // The resource exists: the model becomes it, still\n                // asking for these fields, so save() again updates it.\n{keep_tags}                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();\n                let error = botocraft_core::baseline::created_but(super::SERVICE.name, {name:?}, {op:?}, &id, &changed, e);\n                Err(Box::new((created, error)))\n            }}\n        }}\n    }}\n",
                 op = plan.operation,
             );
+            create = "match self.finish_create(manager.create(self).send_create().await?).await {\n            Ok(fresh) => fresh,\n            Err(failed) => {\n                let (created, error) = *failed;\n                *self = created;\n                return Err(error);\n            }\n        }".to_string();
         }
         let changed = if tracked.is_empty() {
             "self._state.baseline().is_none()".to_string()
@@ -953,12 +1035,35 @@ impl<'a> Emitter<'a> {
         // An update that answers with something other than the model: what
         // AWS now holds is what was sent, which becomes the new baseline.
         let sent_is_held = "PrimaryModel::as_saved(self)";
+        if let Some(also) = &model.save_also {
+            // First, and on their own: a value the call needs and the model
+            // lacks fails it before anything else is sent.
+            let _ = writeln!(
+                out,
+                "        let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {{ Some(self.{}().await?) }} else {{ None }};",
+                also.proxy
+            );
+        }
         // Whether the update is sent: only then can it have carried tag edits.
         let _ = writeln!(
             out,
             "        #[allow(unused_variables)]\n        let sent_update = persisted && {changed};"
         );
-        let update = if has_update {
+        let update = if !apart.is_empty() {
+            let keep: String = tracked
+                .iter()
+                .chain(tag_field.map(|f| &f.ident))
+                .map(|f| format!("kept.{f} = self.{f}.clone(); "))
+                .collect();
+            let keep_snapshot = if tag_field.is_some() {
+                "kept._state.set_tag_snapshot(self._state.tag_snapshot()); "
+            } else {
+                ""
+            };
+            format!(
+                "if sent_update {{ match manager.update(self).send().await {{ Ok(fresh) => fresh, Err(e) => match sent_apart {{ Some(mut kept) => {{ let unsent = self.changed_fields(); {keep}{keep_snapshot}let id = kept.pk().map(|k| k.to_string()).unwrap_or_default(); *self = kept; return Err(botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, {apart_op:?}, &id, &[{apart_list}], &unsent, e)); }} None => return Err(e), }} }} }} else {{ sent_apart.unwrap_or_else(|| self.clone()) }}"
+            )
+        } else if has_update {
             "if sent_update { manager.update(self).send().await? } else { self.clone() }"
                 .to_string()
         } else if model.manager.contains_key("update") {
@@ -986,6 +1091,151 @@ impl<'a> Emitter<'a> {
             );
         }
         out.push_str("        *self = fresh;\n        Ok(())\n    }\n\n");
+        out.push_str(&finish_fn);
+        Ok(())
+    }
+
+    /// `as_new()` for a model whose create takes it: a copy to create, cleared
+    /// of what a described resource holds that the create would refuse or
+    /// ignore.
+    fn emit_as_new(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<(), String> {
+        let Some(def) = model.manager.get("create") else {
+            if !model.as_new_clears.is_empty() {
+                return Err(format!("{name}.as_new_clears: {name} has no create"));
+            }
+            return Ok(());
+        };
+        let m = self.method(name, model, "create", def)?;
+        if !m.takes_model {
+            return Ok(());
+        }
+        let ctx = format!("{name}.as_new");
+        // Each cleared field once, in the order the docs name the reasons.
+        let mut assigned: Vec<String> = Vec::new();
+        let mut reported: Vec<String> = Vec::new();
+        let mut refused: Vec<String> = Vec::new();
+        let mut cleared: Vec<String> = Vec::new();
+        let add = |list: &mut Vec<String>, cleared: &mut Vec<String>, ident: &str| {
+            if !cleared.iter().any(|c| c == ident) {
+                cleared.push(ident.to_owned());
+                list.push(ident.to_owned());
+            }
+        };
+        for f in self.assigned_fields(name, model, fields)? {
+            add(&mut assigned, &mut cleared, &f.ident);
+        }
+        for wire in &model.output_only {
+            let f = self.field(fields, wire, &ctx)?;
+            add(&mut reported, &mut cleared, &f.ident);
+        }
+        match self.new_model_plan(name, model)? {
+            Some(plan) => {
+                for (f, _) in &plan.refused {
+                    add(&mut refused, &mut cleared, &f.ident);
+                }
+            }
+            None => {
+                for wire in model.changed_by.keys().chain(model.not_sent.keys()) {
+                    let f = self.field(fields, wire, &ctx)?;
+                    add(&mut refused, &mut cleared, &f.ident);
+                }
+            }
+        }
+        let mut extra: Vec<String> = Vec::new();
+        for wire in &model.as_new_clears {
+            let f = self.field(fields, wire, &format!("{name}.as_new_clears"))?;
+            add(&mut extra, &mut cleared, &f.ident);
+        }
+        let tag_field = match &model.tags {
+            Some(t) => Some(self.field(fields, t, name)?),
+            None => None,
+        };
+        let krate = self
+            .defs
+            .service
+            .crate_dir
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace('-', "_");
+        // The generated save() creates a model whose create answers with it.
+        let saves = m.returns == Returns::Model
+            || model.manager.contains_key("update")
+            || model.update_with.is_some();
+        let creates = if saves {
+            format!("`copy.save()` (or `{name}::objects().create(&copy)`)")
+        } else {
+            format!("`{name}::objects().create(&copy)`")
+        };
+        let mut lines = vec![
+            format!("A copy of this {name} to create another with the same configuration: {creates} creates a new {name} instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:"),
+        ];
+        let bare = |list: &[String]| names::code_list(list.iter().map(|f| names::bare(f)));
+        if !assigned.is_empty() {
+            lines.push(format!(
+                "- what AWS assigned this {name} ([`Self::ASSIGNED`]): {}",
+                bare(&assigned)
+            ));
+        }
+        if !reported.is_empty() {
+            lines.push(format!("- what AWS only reports: {}", bare(&reported)));
+        }
+        if !refused.is_empty() {
+            lines.push(format!("- what {} refuses from a model (it describes what the {name} has; other calls set it): {}", def.operation, bare(&refused)));
+        }
+        if !extra.is_empty() {
+            lines.push(format!("- what this {name} has attached, or AWS picked for it, which a copy cannot take: {}", bare(&extra)));
+        }
+        if tag_field.is_some() {
+            lines.push("- tags with the `aws:` prefix, which AWS reserves for itself.".to_string());
+        }
+        lines.push(String::new());
+        lines.push("Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.".to_string());
+        lines.push(String::new());
+        lines.push("```no_run".to_string());
+        lines.push(format!(
+            "# async fn example(described: {krate}::{name}) -> botocraft_core::Result<()> {{"
+        ));
+        lines.push(format!(
+            "// `described` came from AWS, say from `{name}::objects().get(..)`."
+        ));
+        lines.push(format!(
+            "let {}copy = described.as_new();",
+            if saves { "mut " } else { "" }
+        ));
+        let args = self.positional(&m)?.len();
+        lines.push(if saves {
+            "copy.save().await?;".to_string()
+        } else if args == 0 {
+            format!("{krate}::{name}::objects().create(&copy).await?;")
+        } else {
+            format!("let _ = copy; // then {krate}::{name}::objects().create(&copy, ..), with the create's arguments")
+        });
+        lines.push("# Ok(())".to_string());
+        lines.push("# }".to_string());
+        lines.push("```".to_string());
+        out.push_str(&docs::render(&lines, "    "));
+        let clears: String = cleared
+            .iter()
+            .map(|f| format!("        copy.{f} = None;\n"))
+            .collect();
+        let tags = match tag_field {
+            Some(tf) => format!(
+                "        if let Some(tags) = copy.{}.as_mut() {{\n            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with(\"aws:\")));\n        }}\n",
+                tf.ident
+            ),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "    #[inline]\n    pub fn as_new(&self) -> Self {{\n        let mut copy = self.clone();\n        copy._state = self._state.as_new();\n{clears}{tags}        copy\n    }}\n"
+        );
         Ok(())
     }
 
@@ -1222,6 +1472,27 @@ impl<'a> Emitter<'a> {
             }
         }
         Ok(errors)
+    }
+
+    /// Whether a create of this model is followed by a second step, which
+    /// `save()` of a new model and `Model::objects().create(&model)` both
+    /// take: the model's `after_create` function, or the fields the create
+    /// has no member for applied through the update path. The create's
+    /// builder then keeps a copy of the model to finish with.
+    fn finishes_create(&self, name: &str, model: &ModelDef) -> Result<bool, String> {
+        let Some(def) = model.manager.get("create") else {
+            return Ok(false);
+        };
+        let m = self.method(name, model, "create", def)?;
+        if !m.takes_model || m.returns != Returns::Model {
+            return Ok(false);
+        }
+        if model.after_create.is_some() {
+            return Ok(true);
+        }
+        Ok(self
+            .new_model_plan(name, model)?
+            .is_some_and(|p| !p.applied.is_empty()))
     }
 
     /// For a model whose generated `save()` creates it (a create that takes
@@ -2076,6 +2347,10 @@ impl<'a> Emitter<'a> {
             .doc
             .clone()
             .unwrap_or_else(|| format!("Calls `{}`.", m.def.operation))];
+        if m.name == "create" && self.finishes_create(name, model)? {
+            doc.push(String::new());
+            doc.push(format!("Awaited, it then sends what `{}` cannot carry, as `save()` of a new model does (see [`{name}::save`]), and answers with the {name} holding both; the create alone would drop those fields.", m.def.operation));
+        }
         if !op_doc.is_empty() {
             doc.push(String::new());
             doc.extend(op_doc);
@@ -2395,7 +2670,9 @@ impl<'a> Emitter<'a> {
                 let _ = writeln!(body, "        {line}");
             }
         }
-        let finish = if init.iter().any(|l| l.contains("let mut cleared")) {
+        let finish = if m.name == "create" && self.finishes_create(name, model)? {
+            format!("let mut request = {}::new(self.clone(), input, key);\n        request.after = Some(Box::new(model.clone()));\n        request", m.builder)
+        } else if init.iter().any(|l| l.contains("let mut cleared")) {
             format!("let mut request = {}::new(self.clone(), input, key);\n        if !cleared.is_empty() {{\n            request.error = Some(Error::validation(format!(\"{name}: {{}} set to None cannot be sent: AWS has no way to remove it; set a value\", cleared.join(\", \"))));\n        }}\n        request", m.builder)
         } else {
             format!("{}::new(self.clone(), input, key)", m.builder)
@@ -2421,12 +2698,22 @@ impl<'a> Emitter<'a> {
         let mgr = format!("{name}Manager");
         let out_ty = self.output_type(m, model);
         let b = &m.builder;
+        // A create finished by a second step keeps the model for it.
+        let finishes = m.name == "create" && self.finishes_create(name, model)?;
+        let (after_field, after_init) = if finishes {
+            (
+                format!("    /// The model to create, for what follows the create (`send()`).\n    after: Option<Box<{name}>>,\n"),
+                ", after: None",
+            )
+        } else {
+            (String::new(), "")
+        };
         let _ = writeln!(
             out,
-            "/// The request built by [`{mgr}::{}`]: set optional arguments, then `.await` it.\n#[must_use = \"a request does nothing until it is awaited\"]\n#[derive(Debug)]\npub struct {b} {{\n    manager: {mgr},\n    input: {in_ty},\n    key: String,\n    error: Option<Error>,\n}}\n",
+            "/// The request built by [`{mgr}::{}`]: set optional arguments, then `.await` it.\n#[must_use = \"a request does nothing until it is awaited\"]\n#[derive(Debug)]\npub struct {b} {{\n    manager: {mgr},\n    input: {in_ty},\n    key: String,\n    error: Option<Error>,\n{after_field}}}\n",
             m.name
         );
-        let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error) }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
+        let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None{after_init} }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error){after_init} }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
         // setters for every optional member
         let positional: Vec<&str> = m.def.args.iter().map(String::as_str).collect();
         let from_model: Vec<String> = self
@@ -3336,6 +3623,29 @@ impl<'a> Emitter<'a> {
             }
         }
         s.push_str("    }\n");
+        if m.name == "create" && self.finishes_create(name, model)? {
+            // send() is the create and what follows it, as for save() of a
+            // new model; the create alone is `send_create()`, which save()
+            // calls to keep what was created when the second step fails.
+            let head = format!(
+                "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n"
+            );
+            let rest = s
+                .strip_prefix(&head)
+                .ok_or(format!("{name}.create: unexpected send() shape"))?;
+            let binding = if model.after_create.is_some() {
+                "mut model"
+            } else {
+                "model"
+            };
+            let finish = match &model.after_create {
+                Some(function) => format!("crate::ext::{function}(&mut model, created).await"),
+                None => "model.finish_create(created).await.map_err(|failed| failed.1)".to_string(),
+            };
+            s = format!(
+                "    /// Sends the request, then what {op} cannot carry, as `save()` of a new\n    /// model does (see [`{name}::save`]): the answer holds both. If that\n    /// second step fails, the {name} exists and the error is an\n    /// [`Error::Partial`] naming it.\n    #[inline]\n    pub async fn send(mut self) -> Result<{out_ty}> {{\n        let after = self.after.take();\n        let created = self.send_create().await?;\n        match after {{\n            Some({binding}) => {finish},\n            None => Ok(created),\n        }}\n    }}\n\n    /// The create call alone: what it cannot carry is not applied.\n    #[inline]\n    pub(crate) async fn send_create(self) -> Result<{out_ty}> {{\n{rest}"
+            );
+        }
         out.push_str(&s);
         Ok(())
     }

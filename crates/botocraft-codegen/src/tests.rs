@@ -417,11 +417,22 @@ fn after_create_completes_a_new_models_create() {
         "name = \"name\"\nafter_create = \"widget_after\"\nproperties",
         1,
     );
-    let (_, models, _) = generate_with(&defs).unwrap();
+    let (_, models, managers) = generate_with(&defs).unwrap();
     let compact: String = models.split_whitespace().collect();
     assert!(
-        compact.contains("letcreated=manager.create(self).send().await?;crate::ext::widget_after(self,created).await?"),
+        compact.contains("letcreated=manager.create(self).send_create().await?;crate::ext::widget_after(self,created).await?"),
         "{models}"
+    );
+    // `Widget::objects().create(&model)` runs the same function on its copy
+    // of the model.
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains("request.after=Some(Box::new(model.clone()));"),
+        "{managers}"
+    );
+    assert!(
+        compact.contains("letafter=self.after.take();letcreated=self.send_create().await?;matchafter{Some(mutmodel)=>crate::ext::widget_after(&mutmodel,created).await,None=>Ok(created),}"),
+        "{managers}"
     );
     let no_create = defs.replace(
         "[models.Widget.manager.create]\noperation = \"CreateWidget\"\nresult = \"widget\"\nidempotency_token = \"clientToken\"\n",
@@ -646,22 +657,29 @@ fn a_new_models_fields_are_sent_applied_refused_or_output_only() {
             "name = \"name\"\ntrack = [\"type\"]\nupdate_with = \"widget_update\"\nproperties",
             1,
         );
-    let (_, models, _) = generate_with(&applied).unwrap();
+    let (_, models, managers) = generate_with(&applied).unwrap();
     let compact: String = models.split_whitespace().collect();
     assert!(
-        compact.contains("letmutcreated=manager.create(self).send().await?;"),
+        compact.contains("matchself.finish_create(manager.create(self).send_create().await?).await{Ok(fresh)=>fresh,Err(failed)=>{let(created,error)=*failed;*self=created;returnErr(error);}}"),
         "{models}"
+    );
+    // `Widget::objects().create(&model)` finishes the same way.
+    let managers: String = managers.split_whitespace().collect();
+    assert!(
+        managers
+            .contains("Some(model)=>model.finish_create(created).await.map_err(|failed|failed.1),"),
+        "{managers}"
     );
     assert!(
         compact.contains("ifself.r#type.as_deref().is_some_and(|v|!v.is_empty()){created.r#type=self.r#type.clone();}letchanged=created.changed_fields();"),
         "{models}"
     );
     assert!(
-        compact.contains("matchcrate::ext::widget_update(&created,&changed).await.map(|()|PrimaryModel::as_saved(&created)){Ok(fresh)=>fresh,Err(e)=>{"),
+        compact.contains("matchcrate::ext::widget_update(&created,&changed).await.map(|()|PrimaryModel::as_saved(&created)){Ok(fresh)=>Ok(fresh),Err(e)=>{"),
         "{models}"
     );
     assert!(
-        compact.contains("*self=created;returnErr(botocraft_core::baseline::created_but(super::SERVICE.name,\"Widget\",\"CreateWidget\",&id,&changed,e));"),
+        compact.contains("leterror=botocraft_core::baseline::created_but(super::SERVICE.name,\"Widget\",\"CreateWidget\",&id,&changed,e);Err(Box::new((created,error)))"),
         "{models}"
     );
     // Changed only by other operations: refused when set, before sending.
@@ -677,4 +695,47 @@ fn a_new_models_fields_are_sent_applied_refused_or_output_only() {
         managers.contains("Widget: `type` is set, but CreateWidget cannot send it and save() does not apply it after the create: clear it to create the Widget, then change it with Widget::objects().retype(..)"),
         "{managers}"
     );
+}
+
+#[test]
+fn as_new_clears_what_aws_assigns_reports_or_the_create_refuses() {
+    let as_new = |defs: &str| -> String {
+        let (_, models, _) = generate_with(defs).unwrap();
+        let start = models
+            .find("pub fn as_new(&self) -> Self {")
+            .expect("as_new");
+        models[start..]
+            .split("\n    }\n")
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect()
+    };
+    // The ARN AWS assigns, then the output-only fields; the name is kept.
+    assert_eq!(
+        as_new(DEFS),
+        "pubfnas_new(&self)->Self{letmutcopy=self.clone();copy._state=self._state.as_new();copy.widget_arn=None;copy.r#type=None;copy.password=None;copy.parent=None;copy"
+    );
+    // A field the create refuses (not_sent), and one listed in as_new_clears.
+    let refused = DEFS
+        .replace(
+            "output_only = [\"type\", \"password\", \"parent\"]",
+            "output_only = [\"type\", \"password\"]",
+        )
+        .replacen(
+            "name = \"name\"\nproperties",
+            "name = \"name\"\nnot_sent = { parent = \"parents are set by AWS\" }\nas_new_clears = [\"color\"]\nproperties",
+            1,
+        );
+    assert_eq!(
+        as_new(&refused),
+        "pubfnas_new(&self)->Self{letmutcopy=self.clone();copy._state=self._state.as_new();copy.widget_arn=None;copy.r#type=None;copy.password=None;copy.parent=None;copy.color=None;copy"
+    );
+    let unknown = DEFS.replacen(
+        "name = \"name\"\nproperties",
+        "name = \"name\"\nas_new_clears = [\"nope\"]\nproperties",
+        1,
+    );
+    let err = generate_with(&unknown).unwrap_err();
+    assert!(err.contains("as_new_clears"), "{err}");
 }

@@ -230,6 +230,62 @@ pub fn created_but(
     }
 }
 
+/// The error of a `save()` of a fetched model that sends its edits with
+/// more than one call, when a later call fails after an earlier one did its
+/// work: `operation` changed `done_fields` of the resource `id`, and
+/// `unsent` (the fields of the call that failed) were not sent. The error is
+/// an [`Error::Partial`] naming what was done, with `error` as the failure;
+/// the model now holds what AWS answered, still asking for `unsent`, so
+/// `save()` again sends them.
+///
+/// ```
+/// use botocraft_core::{baseline::saved_but, Error};
+///
+/// let err = saved_but(
+///     "ecs",
+///     "Cluster",
+///     "PutClusterCapacityProviders",
+///     "arn:aws:ecs:us-east-1:1:cluster/web",
+///     &["capacity_providers"],
+///     &["settings"],
+///     Error::validation("nope"),
+/// );
+/// assert_eq!(
+///     err.to_string(),
+///     "ecs Cluster.save was only partly done: 1 done (PutClusterCapacityProviders changed \
+///      `capacity_providers` of Cluster arn:aws:ecs:us-east-1:1:cluster/web, without `settings`: \
+///      the model now holds that Cluster, and save() again sends it), 1 failed: invalid input: nope"
+/// );
+/// ```
+pub fn saved_but(
+    service: &'static str,
+    kind: &str,
+    operation: &str,
+    id: &str,
+    done_fields: &[&str],
+    unsent: &[&str],
+    error: Error,
+) -> Error {
+    let list = |fields: &[&str]| {
+        fields
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Error::Partial {
+        service,
+        operation: format!("{kind}.save"),
+        done: vec![format!(
+            "{operation} changed {} of {kind} {id}, without {}: the model now holds that {kind}, and save() again sends {}",
+            list(done_fields),
+            list(unsent),
+            if unsent.len() == 1 { "it" } else { "them" }
+        )],
+        failures: vec![error],
+    }
+}
+
 /// The error of a `save()` asked to create a model that names a resource AWS
 /// already made: `set` are the fields AWS assigns at creation (a VPC's
 /// `vpc_id`, a service's `service_arn`) that the model holds. Such a model

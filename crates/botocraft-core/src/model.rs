@@ -215,6 +215,16 @@ impl ModelState {
         self.session = Some(session);
     }
 
+    /// The state of a new model in this one's session (a copy to create,
+    /// see the models' `as_new()`): not from AWS, no change tracking, no tag
+    /// snapshot, so `save()` creates it.
+    pub fn as_new(&self) -> Self {
+        ModelState {
+            session: self.session.clone(),
+            ..ModelState::default()
+        }
+    }
+
     /// Marks the model as deleted: a later `save()` creates it again.
     pub fn mark_deleted(&mut self) {
         self.persisted = false;

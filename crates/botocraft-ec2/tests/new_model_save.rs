@@ -243,3 +243,150 @@ async fn a_copy_of_a_described_subnet_sends_only_what_differs() {
     assert_eq!(s.state, Some(SubnetState::Pending));
     f.done();
 }
+
+/// `Subnet::objects().create(&model)` does what `save()` of the new model
+/// does: the create, then what it cannot send (the same two requests as
+/// `save()`), answering with the subnet holding both.
+#[tokio::test]
+async fn create_of_a_model_sends_what_the_create_cannot_as_save_does() {
+    let f = fx("new_subnet_applies_after_create");
+    let model = Subnet {
+        map_public_ip_on_launch: Some(true),
+        ..subnet()
+    };
+    let created = Subnet::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap();
+    assert_eq!(f.operations(), ["CreateSubnet", "ModifySubnetAttribute"]);
+    assert!(f.sent()[0].body.get("MapPublicIpOnLaunch.Value").is_none());
+    assert_eq!(f.sent()[1].body["SubnetId"], "subnet-new");
+    assert_eq!(f.sent()[1].body["MapPublicIpOnLaunch.Value"], "true");
+    assert_eq!(created.subnet_id.as_deref(), Some("subnet-new"));
+    assert_eq!(created.map_public_ip_on_launch, Some(true));
+    assert!(created.state().is_persisted());
+    assert!(created.changed_fields().is_empty());
+    f.done();
+}
+
+/// The create's second step fails: as for `save()`, the subnet exists and the
+/// error is an `Error::Partial` naming it.
+#[tokio::test]
+async fn create_of_a_model_whose_follow_up_fails_names_the_created_subnet() {
+    let f = fx("new_subnet_create_follow_up_fails");
+    let model = Subnet {
+        map_public_ip_on_launch: Some(true),
+        ..subnet()
+    };
+    match Subnet::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap_err()
+    {
+        Error::Partial {
+            operation,
+            done,
+            failures,
+            ..
+        } => {
+            assert_eq!(operation, "Subnet.save");
+            assert!(
+                done[0].contains("CreateSubnet created Subnet subnet-new"),
+                "{done:?}"
+            );
+            assert!(done[0].contains("`map_public_ip_on_launch`"), "{done:?}");
+            assert_eq!(failures[0].code(), Some("UnauthorizedOperation"));
+        }
+        other => panic!("expected Error::Partial, got {other:?}"),
+    }
+    assert_eq!(f.operations(), ["CreateSubnet", "ModifySubnetAttribute"]);
+    f.done();
+}
+
+/// An instance's `source_dest_check`, which `RunInstances` cannot send, is
+/// sent by `Instance::objects().create(&model)` right after the launch.
+#[tokio::test]
+async fn create_of_an_instance_sends_source_dest_check_after_the_launch() {
+    let f = fx("new_instance_applies_after_create");
+    let model = Instance {
+        image_id: Some("ami-0abc".into()),
+        instance_type: Some(InstanceType::from("t3.micro")),
+        subnet_id: Some("subnet-1".into()),
+        key_name: Some("deploy".into()),
+        source_dest_check: Some(false),
+        tags: Some(vec![Tag {
+            key: Some("Name".into()),
+            value: Some("web-1".into()),
+        }]),
+        ..Default::default()
+    };
+    let created = Instance::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap();
+    assert_eq!(f.operations(), ["RunInstances", "ModifyInstanceAttribute"]);
+    assert_eq!(f.sent()[1].body["InstanceId"], "i-new");
+    assert_eq!(f.sent()[1].body["SourceDestCheck.Value"], "false");
+    assert_eq!(created.source_dest_check, Some(false));
+    f.done();
+}
+
+/// `as_new()` clears what a copy of a described instance cannot be created
+/// with (its id, what AWS only reports, its launch token, what it has
+/// attached, its private address and AWS's reserved tags) and keeps the
+/// rest, as a new model in the same session: `save()` of it launches the
+/// copy with the one request a new model sends.
+#[tokio::test]
+async fn as_new_clears_what_a_launch_refuses_and_keeps_the_configuration() {
+    let f = fx("new_instance_applies_after_create");
+    let described = Instance {
+        instance_id: Some("i-described".into()),
+        image_id: Some("ami-0abc".into()),
+        instance_type: Some(InstanceType::from("t3.micro")),
+        subnet_id: Some("subnet-1".into()),
+        key_name: Some("deploy".into()),
+        source_dest_check: Some(false),
+        client_token: Some("launch-token".into()),
+        private_ip_address: Some("10.0.1.5".into()),
+        vpc_id: Some("vpc-1".into()),
+        block_device_mappings: Some(vec![Default::default()]),
+        network_interfaces: Some(vec![Default::default()]),
+        tags: Some(vec![
+            Tag {
+                key: Some("Name".into()),
+                value: Some("web-1".into()),
+            },
+            Tag {
+                key: Some("aws:cloudformation:stack-name".into()),
+                value: Some("web".into()),
+            },
+        ]),
+        _state: botocraft_core::ModelState::fetched(f.session.clone()),
+        ..Default::default()
+    };
+    let mut copy = described.as_new();
+    assert!(!copy.state().is_persisted());
+    assert!(copy.state().session().is_some());
+    assert_eq!(
+        (
+            &copy.instance_id,
+            &copy.client_token,
+            &copy.private_ip_address,
+            &copy.vpc_id
+        ),
+        (&None, &None, &None, &None)
+    );
+    assert!(copy.block_device_mappings.is_none() && copy.network_interfaces.is_none());
+    assert_eq!(copy.image_id.as_deref(), Some("ami-0abc"));
+    assert_eq!(copy.key_name.as_deref(), Some("deploy"));
+    assert_eq!(copy.name_tag(), Some("web-1"));
+    assert_eq!(copy.tags.as_ref().map(Vec::len), Some(1));
+    copy.save().await.unwrap();
+    assert_eq!(f.operations(), ["RunInstances", "ModifyInstanceAttribute"]);
+    assert_eq!(copy.instance_id.as_deref(), Some("i-new"));
+    assert_eq!(described.instance_id.as_deref(), Some("i-described"));
+    f.done();
+}

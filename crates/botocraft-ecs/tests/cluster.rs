@@ -2,7 +2,7 @@
 
 mod common;
 
-use botocraft_core::{PrimaryModel, TagMap};
+use botocraft_core::{Error, PrimaryModel, TagMap};
 use botocraft_ecs::*;
 use common::*;
 
@@ -405,13 +405,173 @@ fn ecs_fx(exchanges: serde_json::Value) -> Fx {
     )
 }
 
-/// An edit to the capacity providers is refused by save() with the call that
-/// makes it, and the proxy sends both fields with PutClusterCapacityProviders.
+const DESCRIBED: &str = "DescribeClusters";
+
+/// The cluster `c1` as DescribeClusters answers it: FARGATE with its default
+/// strategy, Container Insights enabled.
+fn described_c1() -> serde_json::Value {
+    serde_json::json!({"operation": DESCRIBED,
+     "response": {"body": {"clusters": [{"clusterArn": C1, "clusterName": "c1",
+         "capacityProviders": ["FARGATE"],
+         "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}],
+         "settings": [{"name": "containerInsights", "value": "enabled"}]}], "failures": []}}})
+}
+
+/// save() of a fetched cluster sends an edit to the capacity providers with
+/// PutClusterCapacityProviders, which takes both members: the unchanged
+/// default strategy is sent as the model holds it. An edit to the settings
+/// goes with UpdateCluster, after it.
 #[tokio::test]
-async fn capacity_providers_are_put_with_put_cluster_capacity_providers() {
+async fn save_puts_the_capacity_providers_then_updates_the_cluster() {
     let f = ecs_fx(serde_json::json!([
-        {"operation": "DescribeClusters",
-         "response": {"body": {"clusters": [{"clusterArn": C1, "clusterName": "c1", "capacityProviders": ["FARGATE"]}], "failures": []}}},
+        described_c1(),
+        {"operation": "PutClusterCapacityProviders",
+         "request": {"body": {"cluster": C1, "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}]}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}],
+             "settings": [{"name": "containerInsights", "value": "enabled"}]}}}},
+        {"operation": "UpdateCluster",
+         "request": {"body": {"cluster": C1, "settings": [{"name": "containerInsights", "value": "disabled"}]}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}],
+             "settings": [{"name": "containerInsights", "value": "disabled"}]}}}}
+    ]));
+    let mut c = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap();
+    c.capacity_providers = Some(vec!["FARGATE".into(), "FARGATE_SPOT".into()]);
+    c.settings = Some(vec![ClusterSetting {
+        name: Some(ClusterSettingName::ContainerInsights),
+        value: Some("disabled".into()),
+    }]);
+    assert!(c.changed_fixed_fields().is_empty());
+    c.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [DESCRIBED, "PutClusterCapacityProviders", "UpdateCluster"]
+    );
+    assert_eq!(
+        c.capacity_providers,
+        Some(vec!["FARGATE".into(), "FARGATE_SPOT".into()])
+    );
+    assert!(c.changed_fields().is_empty());
+    // Saved again, nothing is left to send.
+    c.save().await.unwrap();
+    f.done();
+}
+
+/// Only the default strategy edited: PutClusterCapacityProviders alone,
+/// with the unchanged capacity providers, and the model holds its answer.
+#[tokio::test]
+async fn save_puts_an_edited_default_strategy_with_the_providers_it_has() {
+    let f = ecs_fx(serde_json::json!([
+        described_c1(),
+        {"operation": "PutClusterCapacityProviders",
+         "request": {"body": {"cluster": C1, "capacityProviders": ["FARGATE"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 2, "base": 1}]}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "capacityProviders": ["FARGATE"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 2, "base": 1}],
+             "settings": [{"name": "containerInsights", "value": "enabled"}]}}}}
+    ]));
+    let mut c = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap();
+    c.default_capacity_provider_strategy = Some(vec![CapacityProviderStrategyItem {
+        capacity_provider: Some("FARGATE".into()),
+        weight: Some(2),
+        base: Some(1),
+    }]);
+    c.save().await.unwrap();
+    assert_eq!(f.operations(), [DESCRIBED, "PutClusterCapacityProviders"]);
+    assert_eq!(
+        c.default_capacity_provider_strategy.as_ref().unwrap()[0].weight,
+        Some(2)
+    );
+    assert!(c.changed_fixed_fields().is_empty());
+    c.save().await.unwrap();
+    f.done();
+}
+
+/// PutClusterCapacityProviders succeeds, then UpdateCluster fails: the
+/// providers are changed, so the error is an `Error::Partial` saying so; the
+/// model holds the cluster as Put answered it, still asking for its settings
+/// edit, and save() again sends only UpdateCluster.
+#[tokio::test]
+async fn a_failed_update_after_the_put_is_partial_and_a_retry_sends_the_rest() {
+    let f = ecs_fx(serde_json::json!([
+        described_c1(),
+        {"operation": "PutClusterCapacityProviders",
+         "request": {"body": {"cluster": C1, "capacityProviders": [],
+             "defaultCapacityProviderStrategy": []}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "capacityProviders": [], "defaultCapacityProviderStrategy": [],
+             "settings": [{"name": "containerInsights", "value": "enabled"}]}}}},
+        {"operation": "UpdateCluster",
+         "request": {"body": {"cluster": C1, "settings": [{"name": "containerInsights", "value": "disabled"}]}},
+         "response": {"status": 400, "body": {"__type": "InvalidParameterException", "message": "no"}}},
+        {"operation": "UpdateCluster",
+         "request": {"body": {"cluster": C1, "settings": [{"name": "containerInsights", "value": "disabled"}]}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "capacityProviders": [], "defaultCapacityProviderStrategy": [],
+             "settings": [{"name": "containerInsights", "value": "disabled"}]}}}}
+    ]));
+    let mut c = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap();
+    c.capacity_providers = Some(vec![]);
+    c.default_capacity_provider_strategy = Some(vec![]);
+    c.settings = Some(vec![ClusterSetting {
+        name: Some(ClusterSettingName::ContainerInsights),
+        value: Some("disabled".into()),
+    }]);
+    match c.save().await.unwrap_err() {
+        Error::Partial {
+            operation,
+            done,
+            failures,
+            ..
+        } => {
+            assert_eq!(operation, "Cluster.save");
+            assert!(
+                done[0].starts_with(&format!("PutClusterCapacityProviders changed `capacity_providers`, `default_capacity_provider_strategy` of Cluster {C1}, without `settings`")),
+                "{done:?}"
+            );
+            assert_eq!(failures[0].code(), Some("InvalidParameterException"));
+        }
+        other => panic!("expected Error::Partial, got {other:?}"),
+    }
+    assert_eq!(c.capacity_providers, Some(vec![]));
+    assert!(c.changed_fixed_fields().is_empty());
+    assert_eq!(c.changed_fields(), ["settings"]);
+    c.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            DESCRIBED,
+            "PutClusterCapacityProviders",
+            "UpdateCluster",
+            "UpdateCluster"
+        ]
+    );
+    assert!(c.changed_fields().is_empty());
+    f.done();
+}
+
+/// The proxy sends both fields with PutClusterCapacityProviders by itself too.
+#[tokio::test]
+async fn the_proxy_puts_the_capacity_providers() {
+    let f = ecs_fx(serde_json::json!([
+        described_c1(),
         {"operation": "PutClusterCapacityProviders",
          "request": {"body": {"cluster": C1, "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
              "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]}},
@@ -430,7 +590,6 @@ async fn capacity_providers_are_put_with_put_cluster_capacity_providers() {
         weight: Some(1),
         ..Default::default()
     }]);
-    assert_validation(c.save().await, "cluster.put_capacity_providers()");
     let updated = c.put_capacity_providers().await.unwrap();
     assert_eq!(
         updated.capacity_providers,

@@ -365,6 +365,40 @@ impl AutoScalingGroup {
         }
     }
 
+    /// A copy of this AutoScalingGroup to create another with the same configuration: `AutoScalingGroup::objects().create(&copy)` creates a new AutoScalingGroup instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this AutoScalingGroup ([`Self::ASSIGNED`]): `auto_scaling_group_arn`
+    /// - what AWS only reports: `predicted_capacity`, `instances`, `created_time`, `suspended_processes`, `enabled_metrics`, `status`, `warm_pool_configuration`, `warm_pool_size`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_autoscaling::AutoScalingGroup) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `AutoScalingGroup::objects().get(..)`.
+    /// let copy = described.as_new();
+    /// botocraft_autoscaling::AutoScalingGroup::objects().create(&copy).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.auto_scaling_group_arn = None;
+        copy.predicted_capacity = None;
+        copy.instances = None;
+        copy.created_time = None;
+        copy.suspended_processes = None;
+        copy.enabled_metrics = None;
+        copy.status = None;
+        copy.warm_pool_configuration = None;
+        copy.warm_pool_size = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName).
     /// `DeleteAutoScalingGroup` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -602,6 +636,27 @@ impl LaunchConfiguration {
                 &set,
             ))
         }
+    }
+
+    /// A copy of this LaunchConfiguration to create another with the same configuration: `LaunchConfiguration::objects().create(&copy)` creates a new LaunchConfiguration instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this LaunchConfiguration ([`Self::ASSIGNED`]): `launch_configuration_arn`
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_autoscaling::LaunchConfiguration) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `LaunchConfiguration::objects().get(..)`.
+    /// let copy = described.as_new();
+    /// botocraft_autoscaling::LaunchConfiguration::objects().create(&copy).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.launch_configuration_arn = None;
+        copy
     }
 
     /// Deletes this model in AWS, passing the context it needs (LaunchConfigurationName).

@@ -1402,6 +1402,8 @@ impl SubnetManager {
 
     /// Calls `CreateSubnet`.
     ///
+    /// Awaited, it then sends what `CreateSubnet` cannot carry, as `save()` of a new model does (see [`Subnet::save`]), and answers with the Subnet holding both; the create alone would drop those fields.
+    ///
     /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
     pub fn create(&self, model: &Subnet) -> SubnetCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
@@ -1420,7 +1422,9 @@ impl SubnetManager {
                 ..Default::default()
             }]);
         }
-        SubnetCreate::new(self.clone(), input, key)
+        let mut request = SubnetCreate::new(self.clone(), input, key);
+        request.after = Some(Box::new(model.clone()));
+        request
     }
 
     /// Calls `DeleteSubnet`.
@@ -1909,6 +1913,8 @@ pub struct SubnetCreate {
     input: CreateSubnetRequest,
     key: String,
     error: Option<Error>,
+    /// The model to create, for what follows the create (`send()`).
+    after: Option<Box<Subnet>>,
 }
 
 impl SubnetCreate {
@@ -1918,6 +1924,7 @@ impl SubnetCreate {
             input,
             key,
             error: None,
+            after: None,
         }
     }
 
@@ -1928,6 +1935,7 @@ impl SubnetCreate {
             input: CreateSubnetRequest::default(),
             key: String::new(),
             error: Some(error),
+            after: None,
         }
     }
 
@@ -2048,8 +2056,26 @@ impl SubnetCreate {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<Subnet> {
+    /// Sends the request, then what CreateSubnet cannot carry, as `save()` of a new
+    /// model does (see [`Subnet::save`]): the answer holds both. If that
+    /// second step fails, the Subnet exists and the error is an
+    /// [`Error::Partial`] naming it.
+    #[inline]
+    pub async fn send(mut self) -> Result<Subnet> {
+        let after = self.after.take();
+        let created = self.send_create().await?;
+        match after {
+            Some(model) => model
+                .finish_create(created)
+                .await
+                .map_err(|failed| failed.1),
+            None => Ok(created),
+        }
+    }
+
+    /// The create call alone: what it cannot carry is not applied.
+    #[inline]
+    pub(crate) async fn send_create(self) -> Result<Subnet> {
         const OPERATION: &str = "CreateSubnet";
         if let Some(error) = self.error {
             return Err(error);
@@ -2387,6 +2413,8 @@ impl SecurityGroupManager {
 
     /// Creates the group (`CreateSecurityGroup`), then describes it so the full model is returned.
     ///
+    /// Awaited, it then sends what `CreateSecurityGroup` cannot carry, as `save()` of a new model does (see [`SecurityGroup::save`]), and answers with the SecurityGroup holding both; the create alone would drop those fields.
+    ///
     /// Creates a security group.
     pub fn create(&self, model: &SecurityGroup) -> SecurityGroupCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
@@ -2402,7 +2430,9 @@ impl SecurityGroupManager {
                 ..Default::default()
             }]);
         }
-        SecurityGroupCreate::new(self.clone(), input, key)
+        let mut request = SecurityGroupCreate::new(self.clone(), input, key);
+        request.after = Some(Box::new(model.clone()));
+        request
     }
 
     /// Calls `DeleteSecurityGroup`.
@@ -2976,6 +3006,8 @@ pub struct SecurityGroupCreate {
     input: CreateSecurityGroupRequest,
     key: String,
     error: Option<Error>,
+    /// The model to create, for what follows the create (`send()`).
+    after: Option<Box<SecurityGroup>>,
 }
 
 impl SecurityGroupCreate {
@@ -2985,6 +3017,7 @@ impl SecurityGroupCreate {
             input,
             key,
             error: None,
+            after: None,
         }
     }
 
@@ -2995,6 +3028,7 @@ impl SecurityGroupCreate {
             input: CreateSecurityGroupRequest::default(),
             key: String::new(),
             error: Some(error),
+            after: None,
         }
     }
 
@@ -3061,8 +3095,23 @@ impl SecurityGroupCreate {
         }
         self
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SecurityGroup> {
+    /// Sends the request, then what CreateSecurityGroup cannot carry, as `save()` of a new
+    /// model does (see [`SecurityGroup::save`]): the answer holds both. If that
+    /// second step fails, the SecurityGroup exists and the error is an
+    /// [`Error::Partial`] naming it.
+    #[inline]
+    pub async fn send(mut self) -> Result<SecurityGroup> {
+        let after = self.after.take();
+        let created = self.send_create().await?;
+        match after {
+            Some(mut model) => crate::ext::security_group_after_create(&mut model, created).await,
+            None => Ok(created),
+        }
+    }
+
+    /// The create call alone: what it cannot carry is not applied.
+    #[inline]
+    pub(crate) async fn send_create(self) -> Result<SecurityGroup> {
         const OPERATION: &str = "CreateSecurityGroup";
         if let Some(error) = self.error {
             return Err(error);
@@ -3757,6 +3806,8 @@ impl InstanceManager {
 
     /// Launches one instance from the model (`RunInstances` with MinCount = MaxCount = 1) and returns it; `launch` starts several.
     ///
+    /// Awaited, it then sends what `RunInstances` cannot carry, as `save()` of a new model does (see [`Instance::save`]), and answers with the Instance holding both; the create alone would drop those fields.
+    ///
     /// Launches the specified number of instances using an AMI for which you have permissions.
     pub fn create(&self, model: &Instance) -> InstanceCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
@@ -3908,7 +3959,9 @@ impl InstanceManager {
         }
         input.max_count = Some(1);
         input.min_count = Some(1);
-        InstanceCreate::new(self.clone(), input, key)
+        let mut request = InstanceCreate::new(self.clone(), input, key);
+        request.after = Some(Box::new(model.clone()));
+        request
     }
 
     /// Launches up to `max_count` instances of `image_id` (at least `min_count`, default 1, or none: AWS launches as many as capacity allows in between) and returns every one launched.
@@ -4620,6 +4673,8 @@ pub struct InstanceCreate {
     input: RunInstancesRequest,
     key: String,
     error: Option<Error>,
+    /// The model to create, for what follows the create (`send()`).
+    after: Option<Box<Instance>>,
 }
 
 impl InstanceCreate {
@@ -4629,6 +4684,7 @@ impl InstanceCreate {
             input,
             key,
             error: None,
+            after: None,
         }
     }
 
@@ -4639,6 +4695,7 @@ impl InstanceCreate {
             input: RunInstancesRequest::default(),
             key: String::new(),
             error: Some(error),
+            after: None,
         }
     }
 
@@ -5015,8 +5072,26 @@ impl InstanceCreate {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<Instance> {
+    /// Sends the request, then what RunInstances cannot carry, as `save()` of a new
+    /// model does (see [`Instance::save`]): the answer holds both. If that
+    /// second step fails, the Instance exists and the error is an
+    /// [`Error::Partial`] naming it.
+    #[inline]
+    pub async fn send(mut self) -> Result<Instance> {
+        let after = self.after.take();
+        let created = self.send_create().await?;
+        match after {
+            Some(model) => model
+                .finish_create(created)
+                .await
+                .map_err(|failed| failed.1),
+            None => Ok(created),
+        }
+    }
+
+    /// The create call alone: what it cannot carry is not applied.
+    #[inline]
+    pub(crate) async fn send_create(self) -> Result<Instance> {
         const OPERATION: &str = "RunInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -19077,6 +19152,8 @@ impl NetworkInterfaceManager {
 
     /// Creates the network interface in the model's subnet (`CreateNetworkInterface`) with its security groups (by id), addresses and prefixes.
     ///
+    /// Awaited, it then sends what `CreateNetworkInterface` cannot carry, as `save()` of a new model does (see [`NetworkInterface::save`]), and answers with the NetworkInterface holding both; the create alone would drop those fields.
+    ///
     /// Creates a network interface in the specified subnet.
     pub fn create(&self, model: &NetworkInterface) -> NetworkInterfaceCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
@@ -19155,7 +19232,9 @@ impl NetworkInterfaceManager {
                 ..Default::default()
             }]);
         }
-        NetworkInterfaceCreate::new(self.clone(), input, key)
+        let mut request = NetworkInterfaceCreate::new(self.clone(), input, key);
+        request.after = Some(Box::new(model.clone()));
+        request
     }
 
     /// Calls `DeleteNetworkInterface`.
@@ -19807,6 +19886,8 @@ pub struct NetworkInterfaceCreate {
     input: CreateNetworkInterfaceRequest,
     key: String,
     error: Option<Error>,
+    /// The model to create, for what follows the create (`send()`).
+    after: Option<Box<NetworkInterface>>,
 }
 
 impl NetworkInterfaceCreate {
@@ -19820,6 +19901,7 @@ impl NetworkInterfaceCreate {
             input,
             key,
             error: None,
+            after: None,
         }
     }
 
@@ -19830,6 +19912,7 @@ impl NetworkInterfaceCreate {
             input: CreateNetworkInterfaceRequest::default(),
             key: String::new(),
             error: Some(error),
+            after: None,
         }
     }
 
@@ -20009,8 +20092,26 @@ impl NetworkInterfaceCreate {
         self
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<NetworkInterface> {
+    /// Sends the request, then what CreateNetworkInterface cannot carry, as `save()` of a new
+    /// model does (see [`NetworkInterface::save`]): the answer holds both. If that
+    /// second step fails, the NetworkInterface exists and the error is an
+    /// [`Error::Partial`] naming it.
+    #[inline]
+    pub async fn send(mut self) -> Result<NetworkInterface> {
+        let after = self.after.take();
+        let created = self.send_create().await?;
+        match after {
+            Some(model) => model
+                .finish_create(created)
+                .await
+                .map_err(|failed| failed.1),
+            None => Ok(created),
+        }
+    }
+
+    /// The create call alone: what it cannot carry is not applied.
+    #[inline]
+    pub(crate) async fn send_create(self) -> Result<NetworkInterface> {
         const OPERATION: &str = "CreateNetworkInterface";
         if let Some(error) = self.error {
             return Err(error);

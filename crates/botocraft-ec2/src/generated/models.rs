@@ -364,6 +364,42 @@ impl Vpc {
         Ok(())
     }
 
+    /// A copy of this Vpc to create another with the same configuration: `copy.save()` (or `Vpc::objects().create(&copy)`) creates a new Vpc instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Vpc ([`Self::ASSIGNED`]): `vpc_id`
+    /// - what AWS only reports: `owner_id`, `ipv6_cidr_block_association_set`, `cidr_block_association_set`, `is_default`, `encryption_control`, `block_public_access_states`, `network_firewall_associations`, `state`
+    /// - what CreateVpc refuses from a model (it describes what the Vpc has; other calls set it): `dhcp_options_id`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::Vpc) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Vpc::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.vpc_id = None;
+        copy.owner_id = None;
+        copy.ipv6_cidr_block_association_set = None;
+        copy.cidr_block_association_set = None;
+        copy.is_default = None;
+        copy.encryption_control = None;
+        copy.block_public_access_states = None;
+        copy.network_firewall_associations = None;
+        copy.state = None;
+        copy.dhcp_options_id = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -777,69 +813,15 @@ impl Subnet {
                 PrimaryModel::as_saved(self)
             }
         } else {
+            match self
+                .finish_create(manager.create(self).send_create().await?)
+                .await
             {
-                let mut created = manager.create(self).send().await?;
-                // What CreateSubnet cannot send, applied through the update path: only
-                // the fields that differ from what it answered are sent.
-                if self.map_public_ip_on_launch.is_some() {
-                    created.map_public_ip_on_launch = self.map_public_ip_on_launch.clone();
-                }
-                if self.assign_ipv6_address_on_creation.is_some() {
-                    created.assign_ipv6_address_on_creation =
-                        self.assign_ipv6_address_on_creation.clone();
-                }
-                if self.enable_dns64.is_some() {
-                    created.enable_dns64 = self.enable_dns64.clone();
-                }
-                if botocraft_core::serde_util::unless_empty(
-                    &self.private_dns_name_options_on_launch,
-                )
-                .is_some()
-                {
-                    created.private_dns_name_options_on_launch =
-                        self.private_dns_name_options_on_launch.clone();
-                }
-                if self.map_customer_owned_ip_on_launch.is_some() {
-                    created.map_customer_owned_ip_on_launch =
-                        self.map_customer_owned_ip_on_launch.clone();
-                }
-                if self
-                    .customer_owned_ipv4_pool
-                    .as_deref()
-                    .is_some_and(|v| !v.is_empty())
-                {
-                    created.customer_owned_ipv4_pool = self.customer_owned_ipv4_pool.clone();
-                }
-                if self.enable_lni_at_device_index.is_some() {
-                    created.enable_lni_at_device_index = self.enable_lni_at_device_index.clone();
-                }
-                let changed = created.changed_fields();
-                if changed.is_empty() {
-                    created
-                } else {
-                    match crate::ext::subnet_update(&created, &changed)
-                        .await
-                        .map(|()| PrimaryModel::as_saved(&created))
-                    {
-                        Ok(fresh) => fresh,
-                        Err(e) => {
-                            // The resource exists: the model becomes it, still
-                            // asking for these fields, so save() again updates it.
-                            if self.tags.is_some() {
-                                created.tags = self.tags.clone();
-                            }
-                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
-                            *self = created;
-                            return Err(botocraft_core::baseline::created_but(
-                                super::SERVICE.name,
-                                "Subnet",
-                                "CreateSubnet",
-                                &id,
-                                &changed,
-                                e,
-                            ));
-                        }
-                    }
+                Ok(fresh) => fresh,
+                Err(failed) => {
+                    let (created, error) = *failed;
+                    *self = created;
+                    return Err(error);
                 }
             }
         };
@@ -871,6 +853,112 @@ impl Subnet {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// The second step of creating this model, after `CreateSubnet` answered with
+    /// `created`: sends `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index` (which CreateSubnet has no member for) as a
+    /// fetched model's `save()` sends an edit, those this model sets that
+    /// differ from what `created` holds. Both `save()` and
+    /// `Subnet::objects().create(&model)` take it. On failure the Subnet
+    /// exists: the error holds it, still asking for the values not applied,
+    /// with an [`Error::Partial`] naming it.
+    #[inline]
+    pub(crate) async fn finish_create(
+        &self,
+        mut created: Self,
+    ) -> std::result::Result<Self, Box<(Self, Error)>> {
+        #[allow(unused_variables)]
+        let manager = self.manager();
+        if self.map_public_ip_on_launch.is_some() {
+            created.map_public_ip_on_launch = self.map_public_ip_on_launch.clone();
+        }
+        if self.assign_ipv6_address_on_creation.is_some() {
+            created.assign_ipv6_address_on_creation = self.assign_ipv6_address_on_creation.clone();
+        }
+        if self.enable_dns64.is_some() {
+            created.enable_dns64 = self.enable_dns64.clone();
+        }
+        if botocraft_core::serde_util::unless_empty(&self.private_dns_name_options_on_launch)
+            .is_some()
+        {
+            created.private_dns_name_options_on_launch =
+                self.private_dns_name_options_on_launch.clone();
+        }
+        if self.map_customer_owned_ip_on_launch.is_some() {
+            created.map_customer_owned_ip_on_launch = self.map_customer_owned_ip_on_launch.clone();
+        }
+        if self
+            .customer_owned_ipv4_pool
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            created.customer_owned_ipv4_pool = self.customer_owned_ipv4_pool.clone();
+        }
+        if self.enable_lni_at_device_index.is_some() {
+            created.enable_lni_at_device_index = self.enable_lni_at_device_index.clone();
+        }
+        let changed = created.changed_fields();
+        if changed.is_empty() {
+            return Ok(created);
+        }
+        match crate::ext::subnet_update(&created, &changed)
+            .await
+            .map(|()| PrimaryModel::as_saved(&created))
+        {
+            Ok(fresh) => Ok(fresh),
+            Err(e) => {
+                // The resource exists: the model becomes it, still
+                // asking for these fields, so save() again updates it.
+                if self.tags.is_some() {
+                    created.tags = self.tags.clone();
+                }
+                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                let error = botocraft_core::baseline::created_but(
+                    super::SERVICE.name,
+                    "Subnet",
+                    "CreateSubnet",
+                    &id,
+                    &changed,
+                    e,
+                );
+                Err(Box::new((created, error)))
+            }
+        }
+    }
+
+    /// A copy of this Subnet to create another with the same configuration: `copy.save()` (or `Subnet::objects().create(&copy)`) creates a new Subnet instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Subnet ([`Self::ASSIGNED`]): `subnet_id`, `subnet_arn`
+    /// - what AWS only reports: `owner_id`, `ipv6_cidr_block_association_set`, `block_public_access_states`, `network_firewall_connectivity_type`, `state`, `available_ip_address_count`, `default_for_az`, `type`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::Subnet) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Subnet::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.subnet_id = None;
+        copy.subnet_arn = None;
+        copy.owner_id = None;
+        copy.ipv6_cidr_block_association_set = None;
+        copy.block_public_access_states = None;
+        copy.network_firewall_connectivity_type = None;
+        copy.state = None;
+        copy.available_ip_address_count = None;
+        copy.default_for_az = None;
+        copy.r#type = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -1181,7 +1269,7 @@ impl SecurityGroup {
             }
         } else {
             {
-                let created = manager.create(self).send().await?;
+                let created = manager.create(self).send_create().await?;
                 crate::ext::security_group_after_create(self, created).await?
             }
         };
@@ -1216,6 +1304,34 @@ impl SecurityGroup {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this SecurityGroup to create another with the same configuration: `copy.save()` (or `SecurityGroup::objects().create(&copy)`) creates a new SecurityGroup instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this SecurityGroup ([`Self::ASSIGNED`]): `group_id`, `security_group_arn`
+    /// - what AWS only reports: `owner_id`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::SecurityGroup) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `SecurityGroup::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.group_id = None;
+        copy.security_group_arn = None;
+        copy.owner_id = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -1724,40 +1840,15 @@ impl Instance {
                 PrimaryModel::as_saved(self)
             }
         } else {
+            match self
+                .finish_create(manager.create(self).send_create().await?)
+                .await
             {
-                let mut created = manager.create(self).send().await?;
-                // What RunInstances cannot send, applied through the update path: only
-                // the fields that differ from what it answered are sent.
-                if self.source_dest_check.is_some() {
-                    created.source_dest_check = self.source_dest_check.clone();
-                }
-                let changed = created.changed_fields();
-                if changed.is_empty() {
-                    created
-                } else {
-                    match crate::ext::instance_update(&created, &changed)
-                        .await
-                        .map(|()| PrimaryModel::as_saved(&created))
-                    {
-                        Ok(fresh) => fresh,
-                        Err(e) => {
-                            // The resource exists: the model becomes it, still
-                            // asking for these fields, so save() again updates it.
-                            if self.tags.is_some() {
-                                created.tags = self.tags.clone();
-                            }
-                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
-                            *self = created;
-                            return Err(botocraft_core::baseline::created_but(
-                                super::SERVICE.name,
-                                "Instance",
-                                "RunInstances",
-                                &id,
-                                &changed,
-                                e,
-                            ));
-                        }
-                    }
+                Ok(fresh) => fresh,
+                Err(failed) => {
+                    let (created, error) = *failed;
+                    *self = created;
+                    return Err(error);
                 }
             }
         };
@@ -1789,6 +1880,118 @@ impl Instance {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// The second step of creating this model, after `RunInstances` answered with
+    /// `created`: sends `source_dest_check` (which RunInstances has no member for) as a
+    /// fetched model's `save()` sends an edit, those this model sets that
+    /// differ from what `created` holds. Both `save()` and
+    /// `Instance::objects().create(&model)` take it. On failure the Instance
+    /// exists: the error holds it, still asking for the values not applied,
+    /// with an [`Error::Partial`] naming it.
+    #[inline]
+    pub(crate) async fn finish_create(
+        &self,
+        mut created: Self,
+    ) -> std::result::Result<Self, Box<(Self, Error)>> {
+        #[allow(unused_variables)]
+        let manager = self.manager();
+        if self.source_dest_check.is_some() {
+            created.source_dest_check = self.source_dest_check.clone();
+        }
+        let changed = created.changed_fields();
+        if changed.is_empty() {
+            return Ok(created);
+        }
+        match crate::ext::instance_update(&created, &changed)
+            .await
+            .map(|()| PrimaryModel::as_saved(&created))
+        {
+            Ok(fresh) => Ok(fresh),
+            Err(e) => {
+                // The resource exists: the model becomes it, still
+                // asking for these fields, so save() again updates it.
+                if self.tags.is_some() {
+                    created.tags = self.tags.clone();
+                }
+                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                let error = botocraft_core::baseline::created_but(
+                    super::SERVICE.name,
+                    "Instance",
+                    "RunInstances",
+                    &id,
+                    &changed,
+                    e,
+                );
+                Err(Box::new((created, error)))
+            }
+        }
+    }
+
+    /// A copy of this Instance to create another with the same configuration: `copy.save()` (or `Instance::objects().create(&copy)`) creates a new Instance instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Instance ([`Self::ASSIGNED`]): `instance_id`
+    /// - what AWS only reports: `architecture`, `hypervisor`, `instance_lifecycle`, `outpost_arn`, `root_device_name`, `root_device_type`, `spot_instance_request_id`, `state_reason`, `virtualization_type`, `capacity_block_id`, `capacity_reservation_id`, `boot_mode`, `platform_details`, `usage_operation`, `usage_operation_update_time`, `ipv6_address`, `tpm_support`, `current_instance_boot_mode`, `state`, `private_dns_name`, `public_dns_name`, `state_transition_reason`, `ami_launch_index`, `product_codes`, `launch_time`, `platform`, `vpc_id`, `public_ip_address`
+    /// - what RunInstances refuses from a model (it describes what the Instance has; other calls set it): `ena_support`, `sriov_net_support`, `client_token`, `elastic_gpu_associations`, `elastic_inference_accelerator_associations`, `licenses`, `secondary_interfaces`
+    /// - what this Instance has attached, or AWS picked for it, which a copy cannot take: `block_device_mappings`, `network_interfaces`, `private_ip_address`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::Instance) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Instance::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.instance_id = None;
+        copy.architecture = None;
+        copy.hypervisor = None;
+        copy.instance_lifecycle = None;
+        copy.outpost_arn = None;
+        copy.root_device_name = None;
+        copy.root_device_type = None;
+        copy.spot_instance_request_id = None;
+        copy.state_reason = None;
+        copy.virtualization_type = None;
+        copy.capacity_block_id = None;
+        copy.capacity_reservation_id = None;
+        copy.boot_mode = None;
+        copy.platform_details = None;
+        copy.usage_operation = None;
+        copy.usage_operation_update_time = None;
+        copy.ipv6_address = None;
+        copy.tpm_support = None;
+        copy.current_instance_boot_mode = None;
+        copy.state = None;
+        copy.private_dns_name = None;
+        copy.public_dns_name = None;
+        copy.state_transition_reason = None;
+        copy.ami_launch_index = None;
+        copy.product_codes = None;
+        copy.launch_time = None;
+        copy.platform = None;
+        copy.vpc_id = None;
+        copy.public_ip_address = None;
+        copy.ena_support = None;
+        copy.sriov_net_support = None;
+        copy.client_token = None;
+        copy.elastic_gpu_associations = None;
+        copy.elastic_inference_accelerator_associations = None;
+        copy.licenses = None;
+        copy.secondary_interfaces = None;
+        copy.block_device_mappings = None;
+        copy.network_interfaces = None;
+        copy.private_ip_address = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -2385,6 +2588,69 @@ impl Ami {
         Ok(())
     }
 
+    /// A copy of this Ami to create another with the same configuration: `copy.save()` (or `Ami::objects().create(&copy)`) creates a new Ami instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Ami ([`Self::ASSIGNED`]): `image_id`
+    /// - what AWS only reports: `platform_details`, `usage_operation`, `ena_support`, `hypervisor`, `image_owner_alias`, `root_device_name`, `root_device_type`, `sriov_net_support`, `state_reason`, `virtualization_type`, `boot_mode`, `tpm_support`, `source_instance_id`, `last_launched_time`, `image_allowed`, `source_image_id`, `source_image_region`, `free_tier_eligible`, `public_ssm_parameter_name`, `image_watermarks`, `scan_results`, `instance_type_specification`, `image_location`, `state`, `owner_id`, `creation_date`, `product_codes`, `architecture`, `image_type`, `kernel_id`, `ramdisk_id`, `platform`
+    /// - what CreateImage refuses from a model (it describes what the Ami has; other calls set it): `deprecation_time`, `deregistration_protection`, `imds_support`, `public`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::Ami) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Ami::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.image_id = None;
+        copy.platform_details = None;
+        copy.usage_operation = None;
+        copy.ena_support = None;
+        copy.hypervisor = None;
+        copy.image_owner_alias = None;
+        copy.root_device_name = None;
+        copy.root_device_type = None;
+        copy.sriov_net_support = None;
+        copy.state_reason = None;
+        copy.virtualization_type = None;
+        copy.boot_mode = None;
+        copy.tpm_support = None;
+        copy.source_instance_id = None;
+        copy.last_launched_time = None;
+        copy.image_allowed = None;
+        copy.source_image_id = None;
+        copy.source_image_region = None;
+        copy.free_tier_eligible = None;
+        copy.public_ssm_parameter_name = None;
+        copy.image_watermarks = None;
+        copy.scan_results = None;
+        copy.instance_type_specification = None;
+        copy.image_location = None;
+        copy.state = None;
+        copy.owner_id = None;
+        copy.creation_date = None;
+        copy.product_codes = None;
+        copy.architecture = None;
+        copy.image_type = None;
+        copy.kernel_id = None;
+        copy.ramdisk_id = None;
+        copy.platform = None;
+        copy.deprecation_time = None;
+        copy.deregistration_protection = None;
+        copy.imds_support = None;
+        copy.public = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -2773,6 +3039,35 @@ impl InternetGateway {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this InternetGateway to create another with the same configuration: `copy.save()` (or `InternetGateway::objects().create(&copy)`) creates a new InternetGateway instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this InternetGateway ([`Self::ASSIGNED`]): `internet_gateway_id`
+    /// - what AWS only reports: `owner_id`
+    /// - what CreateInternetGateway refuses from a model (it describes what the InternetGateway has; other calls set it): `attachments`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::InternetGateway) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `InternetGateway::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.internet_gateway_id = None;
+        copy.owner_id = None;
+        copy.attachments = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -3249,6 +3544,37 @@ impl RouteTable {
         Ok(())
     }
 
+    /// A copy of this RouteTable to create another with the same configuration: `copy.save()` (or `RouteTable::objects().create(&copy)`) creates a new RouteTable instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this RouteTable ([`Self::ASSIGNED`]): `route_table_id`
+    /// - what AWS only reports: `owner_id`
+    /// - what CreateRouteTable refuses from a model (it describes what the RouteTable has; other calls set it): `associations`, `propagating_vgws`, `routes`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::RouteTable) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `RouteTable::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.route_table_id = None;
+        copy.owner_id = None;
+        copy.associations = None;
+        copy.propagating_vgws = None;
+        copy.routes = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -3569,6 +3895,42 @@ impl NatGateway {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this NatGateway to create another with the same configuration: `copy.save()` (or `NatGateway::objects().create(&copy)`) creates a new NatGateway instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this NatGateway ([`Self::ASSIGNED`]): `nat_gateway_id`
+    /// - what AWS only reports: `create_time`, `delete_time`, `failure_code`, `failure_message`, `provisioned_bandwidth`, `state`, `auto_scaling_ips`, `auto_provision_zones`, `attached_appliances`, `route_table_id`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::NatGateway) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `NatGateway::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.nat_gateway_id = None;
+        copy.create_time = None;
+        copy.delete_time = None;
+        copy.failure_code = None;
+        copy.failure_message = None;
+        copy.provisioned_bandwidth = None;
+        copy.state = None;
+        copy.auto_scaling_ips = None;
+        copy.auto_provision_zones = None;
+        copy.attached_appliances = None;
+        copy.route_table_id = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -4107,6 +4469,43 @@ impl Address {
         Ok(())
     }
 
+    /// A copy of this Address to create another with the same configuration: `copy.save()` (or `Address::objects().create(&copy)`) creates a new Address instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Address ([`Self::ASSIGNED`]): `allocation_id`
+    /// - what AWS only reports: `association_id`, `network_interface_owner_id`, `customer_owned_ip`, `carrier_ip`, `subnet_id`, `service_managed`
+    /// - what AllocateAddress refuses from a model (it describes what the Address has; other calls set it): `instance_id`, `network_interface_id`, `private_ip_address`, `public_ip`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::Address) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Address::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.allocation_id = None;
+        copy.association_id = None;
+        copy.network_interface_owner_id = None;
+        copy.customer_owned_ip = None;
+        copy.carrier_ip = None;
+        copy.subnet_id = None;
+        copy.service_managed = None;
+        copy.instance_id = None;
+        copy.network_interface_id = None;
+        copy.private_ip_address = None;
+        copy.public_ip = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -4507,6 +4906,41 @@ impl Volume {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this Volume to create another with the same configuration: `copy.save()` (or `Volume::objects().create(&copy)`) creates a new Volume instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Volume ([`Self::ASSIGNED`]): `volume_id`, `volume_arn`
+    /// - what AWS only reports: `source_volume_id`, `fast_restored`, `sse_type`, `owner_id`, `state`, `create_time`
+    /// - what CreateVolume refuses from a model (it describes what the Volume has; other calls set it): `attachments`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::Volume) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Volume::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.volume_id = None;
+        copy.volume_arn = None;
+        copy.source_volume_id = None;
+        copy.fast_restored = None;
+        copy.sse_type = None;
+        copy.owner_id = None;
+        copy.state = None;
+        copy.create_time = None;
+        copy.attachments = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -5084,6 +5518,52 @@ impl Snapshot {
         Ok(())
     }
 
+    /// A copy of this Snapshot to create another with the same configuration: `copy.save()` (or `Snapshot::objects().create(&copy)`) creates a new Snapshot instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Snapshot ([`Self::ASSIGNED`]): `snapshot_id`
+    /// - what AWS only reports: `owner_alias`, `restore_expiry_time`, `sse_type`, `availability_zone`, `transfer_type`, `completion_duration_minutes`, `completion_time`, `full_snapshot_size_in_bytes`, `associated_kms_keys`, `state`, `state_message`, `start_time`, `progress`, `owner_id`, `volume_size`, `encrypted`, `kms_key_id`, `data_encryption_key_id`
+    /// - what CreateSnapshot refuses from a model (it describes what the Snapshot has; other calls set it): `storage_tier`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::Snapshot) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Snapshot::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.snapshot_id = None;
+        copy.owner_alias = None;
+        copy.restore_expiry_time = None;
+        copy.sse_type = None;
+        copy.availability_zone = None;
+        copy.transfer_type = None;
+        copy.completion_duration_minutes = None;
+        copy.completion_time = None;
+        copy.full_snapshot_size_in_bytes = None;
+        copy.associated_kms_keys = None;
+        copy.state = None;
+        copy.state_message = None;
+        copy.start_time = None;
+        copy.progress = None;
+        copy.owner_id = None;
+        copy.volume_size = None;
+        copy.encrypted = None;
+        copy.kms_key_id = None;
+        copy.data_encryption_key_id = None;
+        copy.storage_tier = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -5363,6 +5843,33 @@ impl KeyPair {
         } else {
             Err(botocraft_core::baseline::assigned_error("KeyPair", &set))
         }
+    }
+
+    /// A copy of this KeyPair to create another with the same configuration: `KeyPair::objects().create(&copy)` creates a new KeyPair instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this KeyPair ([`Self::ASSIGNED`]): `key_pair_id`
+    /// - what CreateKeyPair refuses from a model (it describes what the KeyPair has; other calls set it): `public_key`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::KeyPair) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `KeyPair::objects().get(..)`.
+    /// let copy = described.as_new();
+    /// botocraft_ec2::KeyPair::objects().create(&copy).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.key_pair_id = None;
+        copy.public_key = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -5805,6 +6312,37 @@ impl LaunchTemplate {
         Ok(())
     }
 
+    /// A copy of this LaunchTemplate to create another with the same configuration: `copy.save()` (or `LaunchTemplate::objects().create(&copy)`) creates a new LaunchTemplate instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this LaunchTemplate ([`Self::ASSIGNED`]): `launch_template_id`
+    /// - what AWS only reports: `create_time`, `created_by`, `latest_version_number`
+    /// - what CreateLaunchTemplate refuses from a model (it describes what the LaunchTemplate has; other calls set it): `default_version_number`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::LaunchTemplate) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `LaunchTemplate::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.launch_template_id = None;
+        copy.create_time = None;
+        copy.created_by = None;
+        copy.latest_version_number = None;
+        copy.default_version_number = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -6086,6 +6624,33 @@ impl LaunchTemplateVersion {
         };
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this LaunchTemplateVersion to create another with the same configuration: `copy.save()` (or `LaunchTemplateVersion::objects().create(&copy)`) creates a new LaunchTemplateVersion instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this LaunchTemplateVersion ([`Self::ASSIGNED`]): `version_number`
+    /// - what AWS only reports: `create_time`, `created_by`, `operator`
+    /// - what CreateLaunchTemplateVersion refuses from a model (it describes what the LaunchTemplateVersion has; other calls set it): `default_version`
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::LaunchTemplateVersion) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `LaunchTemplateVersion::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.version_number = None;
+        copy.create_time = None;
+        copy.created_by = None;
+        copy.operator = None;
+        copy.default_version = None;
+        copy
     }
 }
 
@@ -6495,40 +7060,15 @@ impl NetworkInterface {
                 PrimaryModel::as_saved(self)
             }
         } else {
+            match self
+                .finish_create(manager.create(self).send_create().await?)
+                .await
             {
-                let mut created = manager.create(self).send().await?;
-                // What CreateNetworkInterface cannot send, applied through the update path: only
-                // the fields that differ from what it answered are sent.
-                if self.source_dest_check.is_some() {
-                    created.source_dest_check = self.source_dest_check.clone();
-                }
-                let changed = created.changed_fields();
-                if changed.is_empty() {
-                    created
-                } else {
-                    match crate::ext::network_interface_update(&created, &changed)
-                        .await
-                        .map(|()| PrimaryModel::as_saved(&created))
-                    {
-                        Ok(fresh) => fresh,
-                        Err(e) => {
-                            // The resource exists: the model becomes it, still
-                            // asking for these fields, so save() again updates it.
-                            if self.tag_set.is_some() {
-                                created.tag_set = self.tag_set.clone();
-                            }
-                            let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
-                            *self = created;
-                            return Err(botocraft_core::baseline::created_but(
-                                super::SERVICE.name,
-                                "NetworkInterface",
-                                "CreateNetworkInterface",
-                                &id,
-                                &changed,
-                                e,
-                            ));
-                        }
-                    }
+                Ok(fresh) => fresh,
+                Err(failed) => {
+                    let (created, error) = *failed;
+                    *self = created;
+                    return Err(error);
                 }
             }
         };
@@ -6563,6 +7103,98 @@ impl NetworkInterface {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// The second step of creating this model, after `CreateNetworkInterface` answered with
+    /// `created`: sends `source_dest_check` (which CreateNetworkInterface has no member for) as a
+    /// fetched model's `save()` sends an edit, those this model sets that
+    /// differ from what `created` holds. Both `save()` and
+    /// `NetworkInterface::objects().create(&model)` take it. On failure the NetworkInterface
+    /// exists: the error holds it, still asking for the values not applied,
+    /// with an [`Error::Partial`] naming it.
+    #[inline]
+    pub(crate) async fn finish_create(
+        &self,
+        mut created: Self,
+    ) -> std::result::Result<Self, Box<(Self, Error)>> {
+        #[allow(unused_variables)]
+        let manager = self.manager();
+        if self.source_dest_check.is_some() {
+            created.source_dest_check = self.source_dest_check.clone();
+        }
+        let changed = created.changed_fields();
+        if changed.is_empty() {
+            return Ok(created);
+        }
+        match crate::ext::network_interface_update(&created, &changed)
+            .await
+            .map(|()| PrimaryModel::as_saved(&created))
+        {
+            Ok(fresh) => Ok(fresh),
+            Err(e) => {
+                // The resource exists: the model becomes it, still
+                // asking for these fields, so save() again updates it.
+                if self.tag_set.is_some() {
+                    created.tag_set = self.tag_set.clone();
+                }
+                let id = created.pk().map(|k| k.to_string()).unwrap_or_default();
+                let error = botocraft_core::baseline::created_but(
+                    super::SERVICE.name,
+                    "NetworkInterface",
+                    "CreateNetworkInterface",
+                    &id,
+                    &changed,
+                    e,
+                );
+                Err(Box::new((created, error)))
+            }
+        }
+    }
+
+    /// A copy of this NetworkInterface to create another with the same configuration: `copy.save()` (or `NetworkInterface::objects().create(&copy)`) creates a new NetworkInterface instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this NetworkInterface ([`Self::ASSIGNED`]): `network_interface_id`
+    /// - what AWS only reports: `availability_zone`, `mac_address`, `outpost_arn`, `owner_id`, `private_dns_name`, `public_dns_name`, `requester_id`, `requester_managed`, `status`, `vpc_id`, `deny_all_igw_traffic`, `ipv6_native`, `ipv6_address`, `associated_subnets`, `availability_zone_id`
+    /// - what CreateNetworkInterface refuses from a model (it describes what the NetworkInterface has; other calls set it): `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::NetworkInterface) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `NetworkInterface::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.network_interface_id = None;
+        copy.availability_zone = None;
+        copy.mac_address = None;
+        copy.outpost_arn = None;
+        copy.owner_id = None;
+        copy.private_dns_name = None;
+        copy.public_dns_name = None;
+        copy.requester_id = None;
+        copy.requester_managed = None;
+        copy.status = None;
+        copy.vpc_id = None;
+        copy.deny_all_igw_traffic = None;
+        copy.ipv6_native = None;
+        copy.ipv6_address = None;
+        copy.associated_subnets = None;
+        copy.availability_zone_id = None;
+        copy.association = None;
+        copy.attachment = None;
+        copy.public_ip_dns_name_options = None;
+        copy.connection_tracking_configuration = None;
+        if let Some(tags) = copy.tag_set.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -7057,6 +7689,37 @@ impl NetworkAcl {
         Ok(())
     }
 
+    /// A copy of this NetworkAcl to create another with the same configuration: `copy.save()` (or `NetworkAcl::objects().create(&copy)`) creates a new NetworkAcl instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this NetworkAcl ([`Self::ASSIGNED`]): `network_acl_id`
+    /// - what AWS only reports: `is_default`, `owner_id`
+    /// - what CreateNetworkAcl refuses from a model (it describes what the NetworkAcl has; other calls set it): `associations`, `entries`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::NetworkAcl) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `NetworkAcl::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.network_acl_id = None;
+        copy.is_default = None;
+        copy.owner_id = None;
+        copy.associations = None;
+        copy.entries = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -7365,6 +8028,34 @@ impl PlacementGroup {
         Ok(())
     }
 
+    /// A copy of this PlacementGroup to create another with the same configuration: `copy.save()` (or `PlacementGroup::objects().create(&copy)`) creates a new PlacementGroup instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this PlacementGroup ([`Self::ASSIGNED`]): `group_arn`
+    /// - what AWS only reports: `state`, `group_id`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::PlacementGroup) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `PlacementGroup::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.group_arn = None;
+        copy.state = None;
+        copy.group_id = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -7668,6 +8359,33 @@ impl DhcpOptions {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this DhcpOptions to create another with the same configuration: `copy.save()` (or `DhcpOptions::objects().create(&copy)`) creates a new DhcpOptions instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this DhcpOptions ([`Self::ASSIGNED`]): `dhcp_options_id`
+    /// - what AWS only reports: `owner_id`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::DhcpOptions) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `DhcpOptions::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.dhcp_options_id = None;
+        copy.owner_id = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -7988,6 +8706,33 @@ impl CustomerGateway {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this CustomerGateway to create another with the same configuration: `copy.save()` (or `CustomerGateway::objects().create(&copy)`) creates a new CustomerGateway instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this CustomerGateway ([`Self::ASSIGNED`]): `customer_gateway_id`
+    /// - what AWS only reports: `state`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::CustomerGateway) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `CustomerGateway::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.customer_gateway_id = None;
+        copy.state = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -8385,6 +9130,35 @@ impl VpnGateway {
         Ok(())
     }
 
+    /// A copy of this VpnGateway to create another with the same configuration: `copy.save()` (or `VpnGateway::objects().create(&copy)`) creates a new VpnGateway instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this VpnGateway ([`Self::ASSIGNED`]): `vpn_gateway_id`
+    /// - what AWS only reports: `state`
+    /// - what CreateVpnGateway refuses from a model (it describes what the VpnGateway has; other calls set it): `vpc_attachments`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::VpnGateway) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `VpnGateway::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.vpn_gateway_id = None;
+        copy.state = None;
+        copy.vpc_attachments = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -8756,6 +9530,35 @@ impl VpcPeeringConnection {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this VpcPeeringConnection to create another with the same configuration: `copy.save()` (or `VpcPeeringConnection::objects().create(&copy)`) creates a new VpcPeeringConnection instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this VpcPeeringConnection ([`Self::ASSIGNED`]): `vpc_peering_connection_id`
+    /// - what AWS only reports: `expiration_time`, `status`, `multipath_resilience_status`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::VpcPeeringConnection) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `VpcPeeringConnection::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.vpc_peering_connection_id = None;
+        copy.expiration_time = None;
+        copy.status = None;
+        copy.multipath_resilience_status = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -9277,6 +10080,43 @@ impl VpcEndpoint {
         Ok(())
     }
 
+    /// A copy of this VpcEndpoint to create another with the same configuration: `copy.save()` (or `VpcEndpoint::objects().create(&copy)`) creates a new VpcEndpoint instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this VpcEndpoint ([`Self::ASSIGNED`]): `vpc_endpoint_id`
+    /// - what AWS only reports: `state`, `requester_managed`, `network_interface_ids`, `dns_entries`, `creation_timestamp`, `owner_id`, `last_error`, `ipv4_prefixes`, `ipv6_prefixes`, `failure_reason`, `payer_responsibilities`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::VpcEndpoint) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `VpcEndpoint::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.vpc_endpoint_id = None;
+        copy.state = None;
+        copy.requester_managed = None;
+        copy.network_interface_ids = None;
+        copy.dns_entries = None;
+        copy.creation_timestamp = None;
+        copy.owner_id = None;
+        copy.last_error = None;
+        copy.ipv4_prefixes = None;
+        copy.ipv6_prefixes = None;
+        copy.failure_reason = None;
+        copy.payer_responsibilities = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -9609,6 +10449,43 @@ impl VpnConnection {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this VpnConnection to create another with the same configuration: `copy.save()` (or `VpnConnection::objects().create(&copy)`) creates a new VpnConnection instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this VpnConnection ([`Self::ASSIGNED`]): `vpn_connection_id`
+    /// - what AWS only reports: `category`, `core_network_arn`, `core_network_attachment_arn`, `gateway_association_state`, `vgw_telemetry`, `pre_shared_key_arn`, `state`, `customer_gateway_configuration`
+    /// - what CreateVpnConnection refuses from a model (it describes what the VpnConnection has; other calls set it): `routes`, `options`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::VpnConnection) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `VpnConnection::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.vpn_connection_id = None;
+        copy.category = None;
+        copy.core_network_arn = None;
+        copy.core_network_attachment_arn = None;
+        copy.gateway_association_state = None;
+        copy.vgw_telemetry = None;
+        copy.pre_shared_key_arn = None;
+        copy.state = None;
+        copy.customer_gateway_configuration = None;
+        copy.routes = None;
+        copy.options = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -9992,6 +10869,31 @@ impl FlowLog {
         } else {
             Err(botocraft_core::baseline::assigned_error("FlowLog", &set))
         }
+    }
+
+    /// A copy of this FlowLog to create another with the same configuration: `FlowLog::objects().create(&copy)` creates a new FlowLog instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this FlowLog ([`Self::ASSIGNED`]): `flow_log_id`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ec2::FlowLog) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `FlowLog::objects().get(..)`.
+    /// let copy = described.as_new();
+    /// let _ = copy; // then botocraft_ec2::FlowLog::objects().create(&copy, ..), with the create's arguments
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.flow_log_id = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:

@@ -431,6 +431,34 @@ impl Repository {
         Ok(())
     }
 
+    /// A copy of this Repository to create another with the same configuration: `copy.save()` (or `Repository::objects().create(&copy)`) creates a new Repository instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Repository ([`Self::ASSIGNED`]): `repository_arn`
+    /// - what AWS only reports: `repository_uri`, `created_at`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecr::Repository) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Repository::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.repository_arn = None;
+        copy.repository_uri = None;
+        copy.created_at = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.

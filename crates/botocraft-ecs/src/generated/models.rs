@@ -273,12 +273,38 @@ impl Cluster {
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
-            Some(b) => botocraft_core::baseline::changed_from(
-                Some(b),
-                3,
-                &Self::FIXED,
-                self.fixed_fingerprints(),
-            ),
+            Some(b) => {
+                let mut fixed = botocraft_core::baseline::changed_from(
+                    Some(b),
+                    3,
+                    &Self::FIXED,
+                    self.fixed_fingerprints(),
+                );
+                fixed.retain(|f| {
+                    !["capacity_providers", "default_capacity_provider_strategy"].contains(f)
+                });
+                fixed
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Edited fields `save()` sends with their own call (PutClusterCapacityProviders).
+    #[inline]
+    fn changed_saved_apart(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => {
+                let mut apart = botocraft_core::baseline::changed_from(
+                    Some(b),
+                    3,
+                    &Self::FIXED,
+                    self.fixed_fingerprints(),
+                );
+                apart.retain(|f| {
+                    ["capacity_providers", "default_capacity_provider_strategy"].contains(f)
+                });
+                apart
+            }
             None => Vec::new(),
         }
     }
@@ -333,9 +359,7 @@ impl Cluster {
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
-    /// Fields `save()` does not send, and how to change them:
-    /// - `capacity_providers`: change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)
-    /// - `default_capacity_provider_strategy`: change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)
+    /// For a model that came from AWS, an edit to `capacity_providers`, `default_capacity_provider_strategy` is sent with [`put_capacity_providers`](Self::put_capacity_providers) (PutClusterCapacityProviders, which replaces them all: the model's current value of each is sent), before UpdateCluster. If UpdateCluster then fails, the first change is made: `self` becomes the Cluster as PutClusterCapacityProviders answered it, still holding the edits not sent (so `save()` again sends them), and the error is an [`Error::Partial`] saying what was done.
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Cluster` that exists, say one read
@@ -348,17 +372,51 @@ impl Cluster {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Cluster", &fixed, &Self::IDENTITY, "UpdateCluster cannot change it", &[("capacity_providers", "change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)"), ("default_capacity_provider_strategy", "change it with `cluster.put_capacity_providers()` after editing both fields, or `Cluster::objects().put_capacity_providers(cluster, capacity_providers, default_capacity_provider_strategy)` (PutClusterCapacityProviders)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "Cluster",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "UpdateCluster cannot change it",
+                ));
             }
         }
+        let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {
+            Some(self.put_capacity_providers().await?)
+        } else {
+            None
+        };
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             if sent_update {
-                manager.update(self).send().await?
+                match manager.update(self).send().await {
+                    Ok(fresh) => fresh,
+                    Err(e) => match sent_apart {
+                        Some(mut kept) => {
+                            let unsent = self.changed_fields();
+                            kept.settings = self.settings.clone();
+                            kept.configuration = self.configuration.clone();
+                            kept.service_connect_defaults = self.service_connect_defaults.clone();
+                            kept.tags = self.tags.clone();
+                            kept._state.set_tag_snapshot(self._state.tag_snapshot());
+                            let id = kept.pk().map(|k| k.to_string()).unwrap_or_default();
+                            *self = kept;
+                            return Err(botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "Cluster",
+                                "PutClusterCapacityProviders",
+                                &id,
+                                &["capacity_providers", "default_capacity_provider_strategy"],
+                                &unsent,
+                                e,
+                            ));
+                        }
+                        None => return Err(e),
+                    },
+                }
             } else {
-                self.clone()
+                sent_apart.unwrap_or_else(|| self.clone())
             }
         } else {
             manager.create(self).send().await?
@@ -391,6 +449,40 @@ impl Cluster {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this Cluster to create another with the same configuration: `copy.save()` (or `Cluster::objects().create(&copy)`) creates a new Cluster instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Cluster ([`Self::ASSIGNED`]): `cluster_arn`
+    /// - what AWS only reports: `status`, `registered_container_instances_count`, `running_tasks_count`, `pending_tasks_count`, `active_services_count`, `statistics`, `attachments`, `attachments_status`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::Cluster) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Cluster::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.cluster_arn = None;
+        copy.status = None;
+        copy.registered_container_instances_count = None;
+        copy.running_tasks_count = None;
+        copy.pending_tasks_count = None;
+        copy.active_services_count = None;
+        copy.statistics = None;
+        copy.attachments = None;
+        copy.attachments_status = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -694,6 +786,39 @@ impl TaskDefinition {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this TaskDefinition to create another with the same configuration: `copy.save()` (or `TaskDefinition::objects().create(&copy)`) creates a new TaskDefinition instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS only reports: `task_definition_arn`, `revision`, `status`, `requires_attributes`, `compatibilities`, `registered_at`, `deregistered_at`, `delete_requested_at`, `registered_by`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::TaskDefinition) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `TaskDefinition::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.task_definition_arn = None;
+        copy.revision = None;
+        copy.status = None;
+        copy.requires_attributes = None;
+        copy.compatibilities = None;
+        copy.registered_at = None;
+        copy.deregistered_at = None;
+        copy.delete_requested_at = None;
+        copy.registered_by = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -1155,6 +1280,44 @@ impl Service {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this Service to create another with the same configuration: `copy.save()` (or `Service::objects().create(&copy)`) creates a new Service instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Service ([`Self::ASSIGNED`]): `service_arn`
+    /// - what AWS only reports: `status`, `running_count`, `pending_count`, `platform_family`, `task_sets`, `deployments`, `events`, `created_at`, `current_service_deployment`, `current_service_revisions`, `created_by`, `resource_management_type`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::Service) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Service::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.service_arn = None;
+        copy.status = None;
+        copy.running_count = None;
+        copy.pending_count = None;
+        copy.platform_family = None;
+        copy.task_sets = None;
+        copy.deployments = None;
+        copy.events = None;
+        copy.created_at = None;
+        copy.current_service_deployment = None;
+        copy.current_service_revisions = None;
+        copy.created_by = None;
+        copy.resource_management_type = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -1729,6 +1892,60 @@ impl Task {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this Task to create another with the same configuration: `copy.save()` (or `Task::objects().create(&copy)`) creates a new Task instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Task ([`Self::ASSIGNED`]): `task_arn`
+    /// - what AWS only reports: `attachments`, `attributes`, `availability_zone`, `capacity_provider_name`, `connectivity`, `connectivity_at`, `container_instance_arn`, `containers`, `cpu`, `created_at`, `desired_status`, `execution_stopped_at`, `health_status`, `inference_accelerators`, `last_status`, `memory`, `platform_family`, `pull_started_at`, `pull_stopped_at`, `started_at`, `stop_code`, `stopped_at`, `stopped_reason`, `stopping_at`, `version`, `ephemeral_storage`, `fargate_ephemeral_storage`, `trusted_execution_summary`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::Task) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Task::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.task_arn = None;
+        copy.attachments = None;
+        copy.attributes = None;
+        copy.availability_zone = None;
+        copy.capacity_provider_name = None;
+        copy.connectivity = None;
+        copy.connectivity_at = None;
+        copy.container_instance_arn = None;
+        copy.containers = None;
+        copy.cpu = None;
+        copy.created_at = None;
+        copy.desired_status = None;
+        copy.execution_stopped_at = None;
+        copy.health_status = None;
+        copy.inference_accelerators = None;
+        copy.last_status = None;
+        copy.memory = None;
+        copy.platform_family = None;
+        copy.pull_started_at = None;
+        copy.pull_stopped_at = None;
+        copy.started_at = None;
+        copy.stop_code = None;
+        copy.stopped_at = None;
+        copy.stopped_reason = None;
+        copy.stopping_at = None;
+        copy.version = None;
+        copy.ephemeral_storage = None;
+        copy.fargate_ephemeral_storage = None;
+        copy.trusted_execution_summary = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -2485,6 +2702,36 @@ impl CapacityProvider {
         Ok(())
     }
 
+    /// A copy of this CapacityProvider to create another with the same configuration: `copy.save()` (or `CapacityProvider::objects().create(&copy)`) creates a new CapacityProvider instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this CapacityProvider ([`Self::ASSIGNED`]): `capacity_provider_arn`
+    /// - what AWS only reports: `status`, `update_status`, `update_status_reason`, `type`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::CapacityProvider) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `CapacityProvider::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.capacity_provider_arn = None;
+        copy.status = None;
+        copy.update_status = None;
+        copy.update_status_reason = None;
+        copy.r#type = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
+    }
+
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
@@ -2861,6 +3108,44 @@ impl TaskSet {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this TaskSet to create another with the same configuration: `copy.save()` (or `TaskSet::objects().create(&copy)`) creates a new TaskSet instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this TaskSet ([`Self::ASSIGNED`]): `task_set_arn`
+    /// - what AWS only reports: `id`, `started_by`, `status`, `computed_desired_count`, `pending_count`, `running_count`, `created_at`, `updated_at`, `platform_family`, `stability_status`, `stability_status_at`, `fargate_ephemeral_storage`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::TaskSet) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `TaskSet::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.task_set_arn = None;
+        copy.id = None;
+        copy.started_by = None;
+        copy.status = None;
+        copy.computed_desired_count = None;
+        copy.pending_count = None;
+        copy.running_count = None;
+        copy.created_at = None;
+        copy.updated_at = None;
+        copy.platform_family = None;
+        copy.stability_status = None;
+        copy.stability_status_at = None;
+        copy.fargate_ephemeral_storage = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
@@ -3452,6 +3737,33 @@ impl Daemon {
         Ok(())
     }
 
+    /// A copy of this Daemon to create another with the same configuration: `copy.save()` (or `Daemon::objects().create(&copy)`) creates a new Daemon instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this Daemon ([`Self::ASSIGNED`]): `daemon_arn`
+    /// - what AWS only reports: `status`, `current_revisions`, `deployment_arn`, `created_at`, `updated_at`
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::Daemon) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `Daemon::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.daemon_arn = None;
+        copy.status = None;
+        copy.current_revisions = None;
+        copy.deployment_arn = None;
+        copy.created_at = None;
+        copy.updated_at = None;
+        copy
+    }
+
     /// Deletes this model in AWS, passing the context it needs (daemonArn).
     /// `DeleteDaemon` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -3723,6 +4035,32 @@ impl DaemonTaskDefinition {
         };
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this DaemonTaskDefinition to create another with the same configuration: `copy.save()` (or `DaemonTaskDefinition::objects().create(&copy)`) creates a new DaemonTaskDefinition instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS only reports: `daemon_task_definition_arn`, `revision`, `status`, `registered_at`, `delete_requested_at`, `registered_by`
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::DaemonTaskDefinition) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `DaemonTaskDefinition::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.daemon_task_definition_arn = None;
+        copy.revision = None;
+        copy.status = None;
+        copy.registered_at = None;
+        copy.delete_requested_at = None;
+        copy.registered_by = None;
+        copy
     }
 
     /// Deletes this model in AWS, passing the context it needs (daemonTaskDefinitionArn).
@@ -4613,6 +4951,37 @@ impl ExpressGatewayService {
         }
         *self = fresh;
         Ok(())
+    }
+
+    /// A copy of this ExpressGatewayService to create another with the same configuration: `copy.save()` (or `ExpressGatewayService::objects().create(&copy)`) creates a new ExpressGatewayService instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this ExpressGatewayService ([`Self::ASSIGNED`]): `service_arn`
+    /// - what AWS only reports: `status`, `current_deployment`, `active_configurations`, `created_at`, `updated_at`
+    /// - tags with the `aws:` prefix, which AWS reserves for itself.
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::ExpressGatewayService) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `ExpressGatewayService::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.service_arn = None;
+        copy.status = None;
+        copy.current_deployment = None;
+        copy.active_configurations = None;
+        copy.created_at = None;
+        copy.updated_at = None;
+        if let Some(tags) = copy.tags.as_mut() {
+            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+        }
+        copy
     }
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:

@@ -3390,7 +3390,28 @@ impl<'a> Emitter<'a> {
                 if m.name.contains("update") {
                     let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        self.manager.using(&session).get(id).send().await", of.ident);
                 } else {
-                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        let manager = self.manager.using(&session);\n        botocraft_core::manager::describe_created(OPERATION, &id, || manager.get(id.clone()).send(), || {{\n            let answered: {name} = botocraft_core::serde_util::reshape(&out, OPERATION)?;\n            Ok(answered.into_fetched(&session))\n        }}).await", of.ident);
+                    // The answer as the model: the output itself when it is
+                    // the model's shape (CreateVolume), else the id it gave
+                    // (a conversion through JSON per model cost the binary
+                    // more than the rare fallback is worth).
+                    let answered = if self
+                        .types
+                        .names
+                        .get(m.output_shape.as_ref().unwrap())
+                        .map(String::as_str)
+                        == Some(name)
+                    {
+                        "out".to_string()
+                    } else {
+                        let fields = self.model_fields(model);
+                        let mf =
+                            self.field(&fields, member, &format!("{name}.{}.refetch", m.name))?;
+                        format!(
+                            "{name} {{ {}: Some(id.clone()), ..Default::default() }}",
+                            mf.ident
+                        )
+                    };
+                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        let manager = self.manager.using(&session);\n        botocraft_core::manager::describe_created(OPERATION, &id, || manager.get(id.clone()).send(), || Ok({answered}.into_fetched(&session))).await", of.ident);
                 }
             }
             Returns::Model => {

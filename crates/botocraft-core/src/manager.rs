@@ -27,8 +27,9 @@ pub trait Manager<M: PrimaryModel>: Clone + Send + Sync + Sized {
 /// returns: `describe` (the model's `get`) is tried again while it answers
 /// `NotFound`, as AWS's reads lag its writes for a moment after a create
 /// (four tries over about two seconds). When it still fails, the resource
-/// exists all the same: the model is what the create answered (`answered`,
-/// the create's output read as the model), a warning is logged, and the
+/// exists all the same: the model is what the create answered (`answered`:
+/// the create's output when it is the model, else the model holding the id
+/// it gave), a warning is logged, and the
 /// call succeeds. Failing it would lose the resource's id, and for a key
 /// pair the private key AWS shows only in that answer.
 pub async fn describe_created<M, Fut>(

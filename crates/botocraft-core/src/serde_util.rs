@@ -381,25 +381,6 @@ pub fn convert<T: Serialize, U: serde::de::DeserializeOwned>(
     serde_json::from_value(json).map(Some).map_err(fail)
 }
 
-/// `value` read as another type with the same wire names: the output of a
-/// create read as the model it made (members the model lacks are dropped,
-/// fields the output lacks stay unset). A mismatch is an
-/// [`Error::Deserialize`](crate::Error::Deserialize) of `operation`.
-pub fn reshape<T: Serialize, U: serde::de::DeserializeOwned>(
-    value: &T,
-    operation: &str,
-) -> Result<U, crate::Error> {
-    let fail = |e: serde_json::Error| crate::Error::Deserialize {
-        operation: operation.to_owned(),
-        message: format!("the answer does not read as the model: {e}"),
-        snippet: String::new(),
-        request_id: None,
-    };
-    serde_json::to_value(value)
-        .and_then(serde_json::from_value)
-        .map_err(fail)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

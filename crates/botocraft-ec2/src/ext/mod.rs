@@ -290,8 +290,13 @@ impl KeyPair {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: KeyPair =
-                    botocraft_core::serde_util::reshape(&created, "CreateKeyPair")?;
+                let answered = KeyPair {
+                    key_pair_id: created.key_pair_id.clone(),
+                    key_name: created.key_name.clone(),
+                    key_fingerprint: created.key_fingerprint.clone(),
+                    tags: created.tags.clone(),
+                    ..Default::default()
+                };
                 Ok(answered.into_fetched(&session))
             },
         )

@@ -3150,8 +3150,11 @@ impl SecurityGroupCreate {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: SecurityGroup = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
+                Ok(SecurityGroup {
+                    group_id: Some(id.clone()),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
             },
         )
         .await
@@ -8036,8 +8039,11 @@ impl AmiCreate {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: Ami = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
+                Ok(Ami {
+                    image_id: Some(id.clone()),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
             },
         )
         .await
@@ -8272,8 +8278,11 @@ impl AmiCopy {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: Ami = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
+                Ok(Ami {
+                    image_id: Some(id.clone()),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
             },
         )
         .await
@@ -12914,8 +12923,11 @@ impl AddressCreate {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: Address = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
+                Ok(Address {
+                    allocation_id: Some(id.clone()),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
             },
         )
         .await
@@ -14109,10 +14121,7 @@ impl VolumeCreate {
             OPERATION,
             &id,
             || manager.get(id.clone()).send(),
-            || {
-                let answered: Volume = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
-            },
+            || Ok(out.into_fetched(&session)),
         )
         .await
     }
@@ -15341,10 +15350,7 @@ impl SnapshotCreate {
             OPERATION,
             &id,
             || manager.get(id.clone()).send(),
-            || {
-                let answered: Snapshot = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
-            },
+            || Ok(out.into_fetched(&session)),
         )
         .await
     }
@@ -15635,8 +15641,11 @@ impl SnapshotCopy {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: Snapshot = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
+                Ok(Snapshot {
+                    snapshot_id: Some(id.clone()),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
             },
         )
         .await
@@ -17097,8 +17106,11 @@ impl KeyPairImportKeyPair {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: KeyPair = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
+                Ok(KeyPair {
+                    key_pair_id: Some(id.clone()),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
             },
         )
         .await

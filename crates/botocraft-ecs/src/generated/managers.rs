@@ -9970,8 +9970,11 @@ impl DaemonCreate {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: Daemon = botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
+                Ok(Daemon {
+                    daemon_arn: Some(id.clone()),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
             },
         )
         .await
@@ -10705,9 +10708,11 @@ impl DaemonTaskDefinitionCreate {
             &id,
             || manager.get(id.clone()).send(),
             || {
-                let answered: DaemonTaskDefinition =
-                    botocraft_core::serde_util::reshape(&out, OPERATION)?;
-                Ok(answered.into_fetched(&session))
+                Ok(DaemonTaskDefinition {
+                    daemon_task_definition_arn: Some(id.clone()),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
             },
         )
         .await

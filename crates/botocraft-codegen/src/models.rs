@@ -223,19 +223,20 @@ impl<'a> Emitter<'a> {
             let kf = key_fields[0];
             let _ = writeln!(
                 out,
-                "/// The primary key of a [`{name}`]: its `{}`.\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n#[serde(transparent)]\npub struct {key_ty}(pub String);\n",
+                "/// The primary key of a [`{name}`]: its `{}`. `Display` writes it and\n/// `FromStr` reads it back (`text.parse::<{key_ty}>()?`; empty text is refused).\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n#[serde(transparent)]\npub struct {key_ty}(pub String);\n",
                 kf.wire
             );
             let _ = writeln!(
                 out,
-                "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(&self.0)\n    }}\n}}\n\nimpl From<String> for {key_ty} {{\n    fn from(v: String) -> Self {{\n        {key_ty}(v)\n    }}\n}}\n\nimpl From<&str> for {key_ty} {{\n    fn from(v: &str) -> Self {{\n        {key_ty}(v.to_owned())\n    }}\n}}\n\nimpl std::ops::Deref for {key_ty} {{\n    type Target = str;\n    fn deref(&self) -> &str {{\n        &self.0\n    }}\n}}\n"
+                "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(&self.0)\n    }}\n}}\n\nimpl From<String> for {key_ty} {{\n    fn from(v: String) -> Self {{\n        {key_ty}(v)\n    }}\n}}\n\nimpl From<&str> for {key_ty} {{\n    fn from(v: &str) -> Self {{\n        {key_ty}(v.to_owned())\n    }}\n}}\n\nimpl std::ops::Deref for {key_ty} {{\n    type Target = str;\n    fn deref(&self) -> &str {{\n        &self.0\n    }}\n}}\n\nimpl std::str::FromStr for {key_ty} {{\n    type Err = Error;\n\n    fn from_str(s: &str) -> Result<Self> {{\n        botocraft_core::key::parse_key({key_ty:?}, s).map({key_ty})\n    }}\n}}\n"
             );
         } else {
             let key_names: Vec<String> = model
                 .key_names
                 .clone()
                 .unwrap_or_else(|| model.key.iter().map(|k| names::field(k)).collect());
-            let _ = writeln!(out, "/// The primary key of a [`{name}`].\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\npub struct {key_ty} {{");
+            let form = key_names.join("/");
+            let _ = writeln!(out, "/// The primary key of a [`{name}`]. `Display` writes `{form}` and\n/// `FromStr` reads it back (`text.parse::<{key_ty}>()?`): only the first part may hold a `/`.\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\npub struct {key_ty} {{");
             for (kn, kf) in key_names.iter().zip(&key_fields) {
                 let _ = writeln!(out, "    /// From `{}`.\n    pub {kn}: String,", kf.wire);
             }
@@ -249,6 +250,20 @@ impl<'a> Emitter<'a> {
             let _ = writeln!(
                 out,
                 "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        write!(f, \"{fmt}\", {args})\n    }}\n}}\n"
+            );
+            let names = key_names
+                .iter()
+                .map(|k| format!("{k:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let fields = key_names
+                .iter()
+                .map(|k| format!("{k}: p.next().unwrap_or_default()"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "impl std::str::FromStr for {key_ty} {{\n    type Err = Error;\n\n    fn from_str(s: &str) -> Result<Self> {{\n        let mut p = botocraft_core::key::parse_key_parts({key_ty:?}, s, &[{names}])?.into_iter();\n        Ok({key_ty} {{ {fields} }})\n    }}\n}}\n"
             );
         }
         // ---- PrimaryModel ----

@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod error;
+pub mod key;
 pub mod manager;
 pub mod model;
 pub mod open_enum;

@@ -15,7 +15,15 @@ pub trait PrimaryModel:
     Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static
 {
     /// The typed primary key (`ServiceKey { service, cluster }`, `ClusterKey(arn)`).
-    type Key: Clone + fmt::Debug + fmt::Display + PartialEq + Send + Sync;
+    /// It parses from the text its `Display` writes (see [`crate::key`]), so
+    /// `key.to_string().parse()` gives it back.
+    type Key: Clone
+        + fmt::Debug
+        + fmt::Display
+        + std::str::FromStr<Err = crate::Error>
+        + PartialEq
+        + Send
+        + Sync;
     /// The manager type.
     type Manager: Manager<Self>;
 

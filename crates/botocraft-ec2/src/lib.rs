@@ -4,6 +4,22 @@
 //! with managers; their sub-structures are secondary models. The types,
 //! managers and requests are generated from botocore's EC2 model and
 //! `definitions/ec2.toml` (see [`generated`]).
+//!
+//! Every key parses from the text its `Display` writes, so an id given on a
+//! command line is one `.parse()` away; a key of several parts joins them
+//! with `/`, and blank text is an `Error::Validation`:
+//!
+//! ```
+//! use botocraft_ec2::{InstanceKey, LaunchTemplateVersionKey};
+//!
+//! let instance: InstanceKey = "i-0abc".parse()?;
+//! assert_eq!(instance, InstanceKey("i-0abc".into()));
+//! let version: LaunchTemplateVersionKey = "lt-0abc/3".parse()?;
+//! assert_eq!(version.version_number, "3");
+//! assert_eq!(version.to_string().parse::<LaunchTemplateVersionKey>()?, version);
+//! assert!("".parse::<InstanceKey>().is_err());
+//! # Ok::<(), botocraft_core::Error>(())
+//! ```
 
 #[allow(
     rustdoc::bare_urls,

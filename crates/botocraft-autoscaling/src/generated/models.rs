@@ -15,7 +15,8 @@ use super::call;
 use super::managers::*;
 use super::types::*;
 
-/// The primary key of a [`AutoScalingGroup`]: its `AutoScalingGroupName`.
+/// The primary key of a [`AutoScalingGroup`]: its `AutoScalingGroupName`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<AutoScalingGroupKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct AutoScalingGroupKey(pub String);
@@ -42,6 +43,14 @@ impl std::ops::Deref for AutoScalingGroupKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for AutoScalingGroupKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("AutoScalingGroupKey", s).map(AutoScalingGroupKey)
     }
 }
 
@@ -422,7 +431,8 @@ impl AutoScalingGroup {
     }
 }
 
-/// The primary key of a [`LaunchConfiguration`]: its `LaunchConfigurationName`.
+/// The primary key of a [`LaunchConfiguration`]: its `LaunchConfigurationName`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<LaunchConfigurationKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LaunchConfigurationKey(pub String);
@@ -449,6 +459,14 @@ impl std::ops::Deref for LaunchConfigurationKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for LaunchConfigurationKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("LaunchConfigurationKey", s).map(LaunchConfigurationKey)
     }
 }
 

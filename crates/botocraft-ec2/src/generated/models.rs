@@ -15,7 +15,8 @@ use super::call;
 use super::managers::*;
 use super::types::*;
 
-/// The primary key of a [`Vpc`]: its `VpcId`.
+/// The primary key of a [`Vpc`]: its `VpcId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<VpcKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct VpcKey(pub String);
@@ -42,6 +43,14 @@ impl std::ops::Deref for VpcKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for VpcKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("VpcKey", s).map(VpcKey)
     }
 }
 
@@ -499,7 +508,8 @@ impl Vpc {
     }
 }
 
-/// The primary key of a [`Subnet`]: its `SubnetId`.
+/// The primary key of a [`Subnet`]: its `SubnetId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<SubnetKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SubnetKey(pub String);
@@ -526,6 +536,14 @@ impl std::ops::Deref for SubnetKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for SubnetKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("SubnetKey", s).map(SubnetKey)
     }
 }
 
@@ -990,7 +1008,8 @@ impl Subnet {
     }
 }
 
-/// The primary key of a [`SecurityGroup`]: its `GroupId`.
+/// The primary key of a [`SecurityGroup`]: its `GroupId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<SecurityGroupKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SecurityGroupKey(pub String);
@@ -1017,6 +1036,14 @@ impl std::ops::Deref for SecurityGroupKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for SecurityGroupKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("SecurityGroupKey", s).map(SecurityGroupKey)
     }
 }
 
@@ -1363,7 +1390,8 @@ impl SecurityGroup {
     }
 }
 
-/// The primary key of a [`Instance`]: its `InstanceId`.
+/// The primary key of a [`Instance`]: its `InstanceId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<InstanceKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct InstanceKey(pub String);
@@ -1390,6 +1418,14 @@ impl std::ops::Deref for InstanceKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for InstanceKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("InstanceKey", s).map(InstanceKey)
     }
 }
 
@@ -2279,7 +2315,8 @@ impl Instance {
     }
 }
 
-/// The primary key of a [`Ami`]: its `ImageId`.
+/// The primary key of a [`Ami`]: its `ImageId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<AmiKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct AmiKey(pub String);
@@ -2306,6 +2343,14 @@ impl std::ops::Deref for AmiKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for AmiKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("AmiKey", s).map(AmiKey)
     }
 }
 
@@ -2758,7 +2803,8 @@ impl Ami {
     }
 }
 
-/// The primary key of a [`InternetGateway`]: its `InternetGatewayId`.
+/// The primary key of a [`InternetGateway`]: its `InternetGatewayId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<InternetGatewayKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct InternetGatewayKey(pub String);
@@ -2785,6 +2831,14 @@ impl std::ops::Deref for InternetGatewayKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for InternetGatewayKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("InternetGatewayKey", s).map(InternetGatewayKey)
     }
 }
 
@@ -3181,7 +3235,8 @@ impl InternetGateway {
     }
 }
 
-/// The primary key of a [`RouteTable`]: its `RouteTableId`.
+/// The primary key of a [`RouteTable`]: its `RouteTableId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<RouteTableKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RouteTableKey(pub String);
@@ -3208,6 +3263,14 @@ impl std::ops::Deref for RouteTableKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for RouteTableKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("RouteTableKey", s).map(RouteTableKey)
     }
 }
 
@@ -3604,7 +3667,8 @@ impl RouteTable {
     }
 }
 
-/// The primary key of a [`NatGateway`]: its `NatGatewayId`.
+/// The primary key of a [`NatGateway`]: its `NatGatewayId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<NatGatewayKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct NatGatewayKey(pub String);
@@ -3631,6 +3695,14 @@ impl std::ops::Deref for NatGatewayKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for NatGatewayKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("NatGatewayKey", s).map(NatGatewayKey)
     }
 }
 
@@ -4144,7 +4216,8 @@ impl NatGateway {
     }
 }
 
-/// The primary key of a [`Address`]: its `AllocationId`.
+/// The primary key of a [`Address`]: its `AllocationId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<AddressKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct AddressKey(pub String);
@@ -4171,6 +4244,14 @@ impl std::ops::Deref for AddressKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for AddressKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("AddressKey", s).map(AddressKey)
     }
 }
 
@@ -4535,7 +4616,8 @@ impl Address {
     }
 }
 
-/// The primary key of a [`Volume`]: its `VolumeId`.
+/// The primary key of a [`Volume`]: its `VolumeId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<VolumeKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct VolumeKey(pub String);
@@ -4562,6 +4644,14 @@ impl std::ops::Deref for VolumeKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for VolumeKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("VolumeKey", s).map(VolumeKey)
     }
 }
 
@@ -5216,7 +5306,8 @@ impl Volume {
     }
 }
 
-/// The primary key of a [`Snapshot`]: its `SnapshotId`.
+/// The primary key of a [`Snapshot`]: its `SnapshotId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<SnapshotKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SnapshotKey(pub String);
@@ -5243,6 +5334,14 @@ impl std::ops::Deref for SnapshotKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for SnapshotKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("SnapshotKey", s).map(SnapshotKey)
     }
 }
 
@@ -5675,7 +5774,8 @@ impl Snapshot {
     }
 }
 
-/// The primary key of a [`KeyPair`]: its `KeyPairId`.
+/// The primary key of a [`KeyPair`]: its `KeyPairId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<KeyPairKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct KeyPairKey(pub String);
@@ -5702,6 +5802,14 @@ impl std::ops::Deref for KeyPairKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for KeyPairKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("KeyPairKey", s).map(KeyPairKey)
     }
 }
 
@@ -5983,7 +6091,8 @@ impl KeyPair {
     }
 }
 
-/// The primary key of a [`LaunchTemplate`]: its `LaunchTemplateId`.
+/// The primary key of a [`LaunchTemplate`]: its `LaunchTemplateId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<LaunchTemplateKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LaunchTemplateKey(pub String);
@@ -6010,6 +6119,14 @@ impl std::ops::Deref for LaunchTemplateKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for LaunchTemplateKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("LaunchTemplateKey", s).map(LaunchTemplateKey)
     }
 }
 
@@ -6380,7 +6497,8 @@ impl LaunchTemplate {
     }
 }
 
-/// The primary key of a [`LaunchTemplateVersion`].
+/// The primary key of a [`LaunchTemplateVersion`]. `Display` writes `launch_template_id/version_number` and
+/// `FromStr` reads it back (`text.parse::<LaunchTemplateVersionKey>()?`): only the first part may hold a `/`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct LaunchTemplateVersionKey {
     /// From `LaunchTemplateId`.
@@ -6392,6 +6510,23 @@ pub struct LaunchTemplateVersionKey {
 impl std::fmt::Display for LaunchTemplateVersionKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.launch_template_id, self.version_number)
+    }
+}
+
+impl std::str::FromStr for LaunchTemplateVersionKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let mut p = botocraft_core::key::parse_key_parts(
+            "LaunchTemplateVersionKey",
+            s,
+            &["launch_template_id", "version_number"],
+        )?
+        .into_iter();
+        Ok(LaunchTemplateVersionKey {
+            launch_template_id: p.next().unwrap_or_default(),
+            version_number: p.next().unwrap_or_default(),
+        })
     }
 }
 
@@ -6654,7 +6789,8 @@ impl LaunchTemplateVersion {
     }
 }
 
-/// The primary key of a [`NetworkInterface`]: its `NetworkInterfaceId`.
+/// The primary key of a [`NetworkInterface`]: its `NetworkInterfaceId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<NetworkInterfaceKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct NetworkInterfaceKey(pub String);
@@ -6681,6 +6817,14 @@ impl std::ops::Deref for NetworkInterfaceKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for NetworkInterfaceKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("NetworkInterfaceKey", s).map(NetworkInterfaceKey)
     }
 }
 
@@ -7302,7 +7446,8 @@ impl NetworkInterface {
     }
 }
 
-/// The primary key of a [`InstanceTypeInfo`]: its `InstanceType`.
+/// The primary key of a [`InstanceTypeInfo`]: its `InstanceType`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<InstanceTypeInfoKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct InstanceTypeInfoKey(pub String);
@@ -7329,6 +7474,14 @@ impl std::ops::Deref for InstanceTypeInfoKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for InstanceTypeInfoKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("InstanceTypeInfoKey", s).map(InstanceTypeInfoKey)
     }
 }
 
@@ -7392,7 +7545,8 @@ impl InstanceTypeInfo {
     }
 }
 
-/// The primary key of a [`NetworkAcl`]: its `NetworkAclId`.
+/// The primary key of a [`NetworkAcl`]: its `NetworkAclId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<NetworkAclKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct NetworkAclKey(pub String);
@@ -7419,6 +7573,14 @@ impl std::ops::Deref for NetworkAclKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for NetworkAclKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("NetworkAclKey", s).map(NetworkAclKey)
     }
 }
 
@@ -7749,7 +7911,8 @@ impl NetworkAcl {
     }
 }
 
-/// The primary key of a [`PlacementGroup`]: its `GroupName`.
+/// The primary key of a [`PlacementGroup`]: its `GroupName`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<PlacementGroupKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PlacementGroupKey(pub String);
@@ -7776,6 +7939,14 @@ impl std::ops::Deref for PlacementGroupKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for PlacementGroupKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("PlacementGroupKey", s).map(PlacementGroupKey)
     }
 }
 
@@ -8085,7 +8256,8 @@ impl PlacementGroup {
     }
 }
 
-/// The primary key of a [`DhcpOptions`]: its `DhcpOptionsId`.
+/// The primary key of a [`DhcpOptions`]: its `DhcpOptionsId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<DhcpOptionsKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DhcpOptionsKey(pub String);
@@ -8112,6 +8284,14 @@ impl std::ops::Deref for DhcpOptionsKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for DhcpOptionsKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("DhcpOptionsKey", s).map(DhcpOptionsKey)
     }
 }
 
@@ -8417,7 +8597,8 @@ impl DhcpOptions {
     }
 }
 
-/// The primary key of a [`CustomerGateway`]: its `CustomerGatewayId`.
+/// The primary key of a [`CustomerGateway`]: its `CustomerGatewayId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<CustomerGatewayKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CustomerGatewayKey(pub String);
@@ -8444,6 +8625,14 @@ impl std::ops::Deref for CustomerGatewayKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for CustomerGatewayKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("CustomerGatewayKey", s).map(CustomerGatewayKey)
     }
 }
 
@@ -8846,7 +9035,8 @@ impl CustomerGateway {
     }
 }
 
-/// The primary key of a [`VpnGateway`]: its `VpnGatewayId`.
+/// The primary key of a [`VpnGateway`]: its `VpnGatewayId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<VpnGatewayKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct VpnGatewayKey(pub String);
@@ -8873,6 +9063,14 @@ impl std::ops::Deref for VpnGatewayKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for VpnGatewayKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("VpnGatewayKey", s).map(VpnGatewayKey)
     }
 }
 
@@ -9188,7 +9386,8 @@ impl VpnGateway {
     }
 }
 
-/// The primary key of a [`VpcPeeringConnection`]: its `VpcPeeringConnectionId`.
+/// The primary key of a [`VpcPeeringConnection`]: its `VpcPeeringConnectionId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<VpcPeeringConnectionKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct VpcPeeringConnectionKey(pub String);
@@ -9215,6 +9414,14 @@ impl std::ops::Deref for VpcPeeringConnectionKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for VpcPeeringConnectionKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("VpcPeeringConnectionKey", s).map(VpcPeeringConnectionKey)
     }
 }
 
@@ -9743,7 +9950,8 @@ impl VpcPeeringConnection {
     }
 }
 
-/// The primary key of a [`VpcEndpoint`]: its `VpcEndpointId`.
+/// The primary key of a [`VpcEndpoint`]: its `VpcEndpointId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<VpcEndpointKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct VpcEndpointKey(pub String);
@@ -9770,6 +9978,14 @@ impl std::ops::Deref for VpcEndpointKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for VpcEndpointKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("VpcEndpointKey", s).map(VpcEndpointKey)
     }
 }
 
@@ -10146,7 +10362,8 @@ impl VpcEndpoint {
     }
 }
 
-/// The primary key of a [`VpnConnection`]: its `VpnConnectionId`.
+/// The primary key of a [`VpnConnection`]: its `VpnConnectionId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<VpnConnectionKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct VpnConnectionKey(pub String);
@@ -10173,6 +10390,14 @@ impl std::ops::Deref for VpnConnectionKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for VpnConnectionKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("VpnConnectionKey", s).map(VpnConnectionKey)
     }
 }
 
@@ -10673,7 +10898,8 @@ impl VpnConnection {
     }
 }
 
-/// The primary key of a [`FlowLog`]: its `FlowLogId`.
+/// The primary key of a [`FlowLog`]: its `FlowLogId`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<FlowLogKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct FlowLogKey(pub String);
@@ -10700,6 +10926,14 @@ impl std::ops::Deref for FlowLogKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for FlowLogKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("FlowLogKey", s).map(FlowLogKey)
     }
 }
 

@@ -15,7 +15,8 @@ use super::call;
 use super::managers::*;
 use super::types::*;
 
-/// The primary key of a [`Repository`]: its `repositoryName`.
+/// The primary key of a [`Repository`]: its `repositoryName`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<RepositoryKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RepositoryKey(pub String);
@@ -42,6 +43,14 @@ impl std::ops::Deref for RepositoryKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for RepositoryKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("RepositoryKey", s).map(RepositoryKey)
     }
 }
 
@@ -504,7 +513,8 @@ impl Repository {
     }
 }
 
-/// The primary key of a [`EcrImage`].
+/// The primary key of a [`EcrImage`]. `Display` writes `repository_name/image_digest` and
+/// `FromStr` reads it back (`text.parse::<EcrImageKey>()?`): only the first part may hold a `/`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EcrImageKey {
     /// From `repositoryName`.
@@ -516,6 +526,23 @@ pub struct EcrImageKey {
 impl std::fmt::Display for EcrImageKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.repository_name, self.image_digest)
+    }
+}
+
+impl std::str::FromStr for EcrImageKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let mut p = botocraft_core::key::parse_key_parts(
+            "EcrImageKey",
+            s,
+            &["repository_name", "image_digest"],
+        )?
+        .into_iter();
+        Ok(EcrImageKey {
+            repository_name: p.next().unwrap_or_default(),
+            image_digest: p.next().unwrap_or_default(),
+        })
     }
 }
 

@@ -15,7 +15,8 @@ use super::call;
 use super::managers::*;
 use super::types::*;
 
-/// The primary key of a [`Cluster`]: its `clusterArn`.
+/// The primary key of a [`Cluster`]: its `clusterArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<ClusterKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ClusterKey(pub String);
@@ -42,6 +43,14 @@ impl std::ops::Deref for ClusterKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for ClusterKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("ClusterKey", s).map(ClusterKey)
     }
 }
 
@@ -520,7 +529,8 @@ impl Cluster {
     }
 }
 
-/// The primary key of a [`TaskDefinition`]: its `taskDefinitionArn`.
+/// The primary key of a [`TaskDefinition`]: its `taskDefinitionArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<TaskDefinitionKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TaskDefinitionKey(pub String);
@@ -547,6 +557,14 @@ impl std::ops::Deref for TaskDefinitionKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for TaskDefinitionKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("TaskDefinitionKey", s).map(TaskDefinitionKey)
     }
 }
 
@@ -830,7 +848,8 @@ impl TaskDefinition {
     }
 }
 
-/// The primary key of a [`Service`].
+/// The primary key of a [`Service`]. `Display` writes `cluster/service` and
+/// `FromStr` reads it back (`text.parse::<ServiceKey>()?`): only the first part may hold a `/`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ServiceKey {
     /// From `clusterArn`.
@@ -842,6 +861,19 @@ pub struct ServiceKey {
 impl std::fmt::Display for ServiceKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.cluster, self.service)
+    }
+}
+
+impl std::str::FromStr for ServiceKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let mut p = botocraft_core::key::parse_key_parts("ServiceKey", s, &["cluster", "service"])?
+            .into_iter();
+        Ok(ServiceKey {
+            cluster: p.next().unwrap_or_default(),
+            service: p.next().unwrap_or_default(),
+        })
     }
 }
 
@@ -1532,7 +1564,8 @@ impl Service {
     }
 }
 
-/// The primary key of a [`Task`]: its `taskArn`.
+/// The primary key of a [`Task`]: its `taskArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<TaskKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TaskKey(pub String);
@@ -1559,6 +1592,14 @@ impl std::ops::Deref for TaskKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for TaskKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("TaskKey", s).map(TaskKey)
     }
 }
 
@@ -2162,7 +2203,8 @@ impl Task {
     }
 }
 
-/// The primary key of a [`ContainerInstance`]: its `containerInstanceArn`.
+/// The primary key of a [`ContainerInstance`]: its `containerInstanceArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<ContainerInstanceKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ContainerInstanceKey(pub String);
@@ -2189,6 +2231,14 @@ impl std::ops::Deref for ContainerInstanceKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for ContainerInstanceKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("ContainerInstanceKey", s).map(ContainerInstanceKey)
     }
 }
 
@@ -2378,7 +2428,8 @@ impl ContainerInstance {
     }
 }
 
-/// The primary key of a [`CapacityProvider`]: its `capacityProviderArn`.
+/// The primary key of a [`CapacityProvider`]: its `capacityProviderArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<CapacityProviderKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CapacityProviderKey(pub String);
@@ -2405,6 +2456,14 @@ impl std::ops::Deref for CapacityProviderKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for CapacityProviderKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("CapacityProviderKey", s).map(CapacityProviderKey)
     }
 }
 
@@ -2766,7 +2825,8 @@ impl CapacityProvider {
     }
 }
 
-/// The primary key of a [`TaskSet`]: its `taskSetArn`.
+/// The primary key of a [`TaskSet`]: its `taskSetArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<TaskSetKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TaskSetKey(pub String);
@@ -2793,6 +2853,14 @@ impl std::ops::Deref for TaskSetKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for TaskSetKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("TaskSetKey", s).map(TaskSetKey)
     }
 }
 
@@ -3200,7 +3268,8 @@ impl TaskSet {
     }
 }
 
-/// The primary key of a [`ServiceRevision`]: its `serviceRevisionArn`.
+/// The primary key of a [`ServiceRevision`]: its `serviceRevisionArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<ServiceRevisionKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ServiceRevisionKey(pub String);
@@ -3227,6 +3296,14 @@ impl std::ops::Deref for ServiceRevisionKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for ServiceRevisionKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("ServiceRevisionKey", s).map(ServiceRevisionKey)
     }
 }
 
@@ -3326,7 +3403,8 @@ impl ServiceRevision {
     }
 }
 
-/// The primary key of a [`ServiceDeployment`]: its `serviceDeploymentArn`.
+/// The primary key of a [`ServiceDeployment`]: its `serviceDeploymentArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<ServiceDeploymentKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ServiceDeploymentKey(pub String);
@@ -3353,6 +3431,14 @@ impl std::ops::Deref for ServiceDeploymentKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for ServiceDeploymentKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("ServiceDeploymentKey", s).map(ServiceDeploymentKey)
     }
 }
 
@@ -3495,7 +3581,8 @@ impl ServiceDeployment {
     }
 }
 
-/// The primary key of a [`Daemon`]: its `daemonArn`.
+/// The primary key of a [`Daemon`]: its `daemonArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<DaemonKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DaemonKey(pub String);
@@ -3522,6 +3609,14 @@ impl std::ops::Deref for DaemonKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for DaemonKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("DaemonKey", s).map(DaemonKey)
     }
 }
 
@@ -3867,7 +3962,8 @@ impl Daemon {
     }
 }
 
-/// The primary key of a [`DaemonTaskDefinition`]: its `daemonTaskDefinitionArn`.
+/// The primary key of a [`DaemonTaskDefinition`]: its `daemonTaskDefinitionArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<DaemonTaskDefinitionKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DaemonTaskDefinitionKey(pub String);
@@ -3894,6 +3990,14 @@ impl std::ops::Deref for DaemonTaskDefinitionKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for DaemonTaskDefinitionKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("DaemonTaskDefinitionKey", s).map(DaemonTaskDefinitionKey)
     }
 }
 
@@ -4224,7 +4328,8 @@ impl DaemonTaskDefinition {
     }
 }
 
-/// The primary key of a [`DaemonRevision`]: its `daemonRevisionArn`.
+/// The primary key of a [`DaemonRevision`]: its `daemonRevisionArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<DaemonRevisionKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DaemonRevisionKey(pub String);
@@ -4251,6 +4356,14 @@ impl std::ops::Deref for DaemonRevisionKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for DaemonRevisionKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("DaemonRevisionKey", s).map(DaemonRevisionKey)
     }
 }
 
@@ -4342,7 +4455,8 @@ impl DaemonRevision {
     }
 }
 
-/// The primary key of a [`DaemonDeployment`]: its `daemonDeploymentArn`.
+/// The primary key of a [`DaemonDeployment`]: its `daemonDeploymentArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<DaemonDeploymentKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DaemonDeploymentKey(pub String);
@@ -4369,6 +4483,14 @@ impl std::ops::Deref for DaemonDeploymentKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for DaemonDeploymentKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("DaemonDeploymentKey", s).map(DaemonDeploymentKey)
     }
 }
 
@@ -4628,7 +4750,8 @@ impl DaemonDeployment {
     }
 }
 
-/// The primary key of a [`ExpressGatewayService`]: its `serviceArn`.
+/// The primary key of a [`ExpressGatewayService`]: its `serviceArn`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<ExpressGatewayServiceKey>()?`; empty text is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ExpressGatewayServiceKey(pub String);
@@ -4655,6 +4778,14 @@ impl std::ops::Deref for ExpressGatewayServiceKey {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::str::FromStr for ExpressGatewayServiceKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("ExpressGatewayServiceKey", s).map(ExpressGatewayServiceKey)
     }
 }
 

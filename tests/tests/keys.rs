@@ -1,0 +1,160 @@
+//! Every primary key parses from the text its `Display` writes
+//! (`"i-0abc".parse::<InstanceKey>()?`), and blank or incomplete text is an
+//! `Error::Validation` naming the key type, never a key that names nothing.
+
+use std::fmt::{Debug, Display};
+use std::str::FromStr;
+
+use botocraft::autoscaling::{AutoScalingGroupKey, LaunchConfigurationKey};
+use botocraft::ec2::*;
+use botocraft::ecr::{EcrImageKey, RepositoryKey};
+use botocraft::ecs::*;
+use botocraft::Error;
+
+fn round_trip<K>(key: K)
+where
+    K: FromStr<Err = Error> + Display + PartialEq + Debug,
+{
+    let text = key.to_string();
+    assert_eq!(text.parse::<K>().unwrap(), key, "{text}");
+}
+
+fn refused<K>(text: &str) -> String
+where
+    K: FromStr<Err = Error> + Debug,
+{
+    match text.parse::<K>() {
+        Err(Error::Validation { message }) => message,
+        other => panic!("{text:?}: {other:?}"),
+    }
+}
+
+/// One-part keys: the text as it is, and blank text refused.
+macro_rules! one_part {
+    ($($key:ident = $text:expr),* $(,)?) => {$(
+        let key: $key = $text.parse().unwrap();
+        assert_eq!(key, $key($text.to_owned()));
+        round_trip(key);
+        for blank in ["", "   ", "\n"] {
+            assert_eq!(
+                refused::<$key>(blank),
+                format!("{}: an empty key (expected its id, name or ARN)", stringify!($key))
+            );
+        }
+    )*};
+}
+
+#[test]
+fn one_part_keys_round_trip_and_refuse_blank_text() {
+    one_part!(
+        ClusterKey = "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+        TaskDefinitionKey = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7",
+        TaskKey = "arn:aws:ecs:us-east-1:123456789012:task/prod/0abc",
+        ContainerInstanceKey = "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/0abc",
+        CapacityProviderKey = "arn:aws:ecs:us-east-1:123456789012:capacity-provider/cp",
+        TaskSetKey = "arn:aws:ecs:us-east-1:123456789012:task-set/prod/web/ecs-svc/1",
+        ServiceRevisionKey = "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/1",
+        ServiceDeploymentKey = "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/x",
+        DaemonKey = "arn:aws:ecs:us-east-1:123456789012:daemon/prod/d",
+        DaemonTaskDefinitionKey = "arn:aws:ecs:us-east-1:123456789012:daemon-task-definition/d:1",
+        DaemonRevisionKey = "arn:aws:ecs:us-east-1:123456789012:daemon-revision/prod/d/1",
+        DaemonDeploymentKey = "arn:aws:ecs:us-east-1:123456789012:daemon-deployment/prod/d/x",
+        ExpressGatewayServiceKey = "arn:aws:ecs:us-east-1:123456789012:service/prod/express",
+        VpcKey = "vpc-0abc",
+        SubnetKey = "subnet-0abc",
+        SecurityGroupKey = "sg-0abc",
+        InstanceKey = "i-0abc",
+        AmiKey = "ami-0abc",
+        InternetGatewayKey = "igw-0abc",
+        RouteTableKey = "rtb-0abc",
+        NatGatewayKey = "nat-0abc",
+        AddressKey = "eipalloc-0abc",
+        VolumeKey = "vol-0abc",
+        SnapshotKey = "snap-0abc",
+        KeyPairKey = "my key",
+        LaunchTemplateKey = "lt-0abc",
+        NetworkInterfaceKey = "eni-0abc",
+        InstanceTypeInfoKey = "t3.micro",
+        NetworkAclKey = "acl-0abc",
+        PlacementGroupKey = "pg",
+        DhcpOptionsKey = "dopt-0abc",
+        CustomerGatewayKey = "cgw-0abc",
+        VpnGatewayKey = "vgw-0abc",
+        VpcPeeringConnectionKey = "pcx-0abc",
+        VpcEndpointKey = "vpce-0abc",
+        VpnConnectionKey = "vpn-0abc",
+        FlowLogKey = "fl-0abc",
+        RepositoryKey = "team/web",
+        // Auto Scaling names may hold spaces and slashes: kept as they are.
+        AutoScalingGroupKey = "web group/blue",
+        LaunchConfigurationKey = " lc ",
+    );
+}
+
+#[test]
+fn launch_template_version_key_is_id_slash_version() {
+    let key: LaunchTemplateVersionKey = "lt-0abc/3".parse().unwrap();
+    assert_eq!(
+        key,
+        LaunchTemplateVersionKey {
+            launch_template_id: "lt-0abc".into(),
+            version_number: "3".into(),
+        }
+    );
+    assert_eq!(key.to_string(), "lt-0abc/3");
+    round_trip(key);
+    for text in ["", "lt-0abc", "lt-0abc/", "/3", " /3"] {
+        assert_eq!(
+            refused::<LaunchTemplateVersionKey>(text),
+            format!("LaunchTemplateVersionKey: {text:?} is not `launch_template_id/version_number` (every part set; only the first may hold a `/`)")
+        );
+    }
+}
+
+#[test]
+fn service_key_is_cluster_slash_service_and_the_cluster_may_be_an_arn() {
+    let arn = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
+    let key = ServiceKey {
+        cluster: arn.into(),
+        service: "web".into(),
+    };
+    assert_eq!(key.to_string(), format!("{arn}/web"));
+    assert_eq!(format!("{arn}/web").parse::<ServiceKey>().unwrap(), key);
+    round_trip(key);
+    round_trip(ServiceKey {
+        cluster: "prod".into(),
+        service: "web".into(),
+    });
+    assert_eq!(
+        refused::<ServiceKey>("web"),
+        "ServiceKey: \"web\" is not `cluster/service` (every part set; only the first may hold a `/`)"
+    );
+}
+
+#[test]
+fn ecr_image_key_keeps_a_repository_name_holding_slashes() {
+    let key = EcrImageKey {
+        repository_name: "team/web".into(),
+        image_digest: "sha256:0abc".into(),
+    };
+    assert_eq!(key.to_string(), "team/web/sha256:0abc");
+    assert_eq!("team/web/sha256:0abc".parse::<EcrImageKey>().unwrap(), key);
+    round_trip(key);
+    assert_eq!(
+        refused::<EcrImageKey>("team/"),
+        "EcrImageKey: \"team/\" is not `repository_name/image_digest` (every part set; only the first may hold a `/`)"
+    );
+}
+
+/// Generic code can read any model's key: `PrimaryModel::Key` is `FromStr`.
+#[test]
+fn primary_model_keys_parse_generically() {
+    fn parse<M: botocraft::prelude::PrimaryModel>(text: &str) -> botocraft::Result<M::Key> {
+        text.parse()
+    }
+    assert_eq!(
+        parse::<Instance>("i-0abc").unwrap(),
+        InstanceKey("i-0abc".into())
+    );
+    assert!(matches!(parse::<Vpc>(""), Err(Error::Validation { .. })));
+}

@@ -126,12 +126,10 @@ impl CachedProvider {
     fn store(&self, credentials: &Credentials) -> Result<()> {
         let now = SystemTime::now();
         if let Some(expiry) = credentials.expiry.filter(|&expiry| expiry <= now) {
+            let ago = now.duration_since(expiry).unwrap_or_default().as_secs();
             return Err(Error::credentials(format!(
-                "the credentials provider returned credentials that had already expired (at {}); \
-                 refresh them at their source (the credential process, `aws sso login`, ...)",
-                time::OffsetDateTime::from(expiry)
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_else(|_| "an earlier time".into())
+                "the credentials provider returned credentials that had already expired ({ago} s ago); \
+                 refresh them at their source (the credential process, `aws sso login`, ...)"
             )));
         }
         *self.cached.write().unwrap_or_else(|e| e.into_inner()) =

@@ -462,29 +462,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                     })
                 }
                 Decision::Failure { message, missing } => {
-                    // A failure acceptor matched the error saying the
-                    // resource does not exist (EC2's
-                    // `InvalidNetworkInterfaceID.NotFound`, turned into
-                    // NotFound by the poll): that is the answer.
-                    if let Err(err @ Error::NotFound { .. }) = result {
-                        return Err(err);
-                    }
-                    return Err(match subject {
-                        Some((service, resource, key)) if missing => Error::NotFound {
-                            service,
-                            resource,
-                            key,
-                            code: Some("MISSING".to_string()),
-                            message: Some(format!("waiting on {operation}: {message}")),
-                            request_id: None,
-                        },
-                        _ => Error::WaiterFailed {
-                            service: subject.map_or("waiter", |(service, ..)| service),
-                            operation: operation.to_string(),
-                            message,
-                            error: result.err().map(Box::new),
-                        },
-                    });
+                    return Err(failure(subject, operation, message, missing, result.err()));
                 }
                 Decision::Retry => {
                     // A poll that failed and was retried on (an `error`
@@ -1371,6 +1349,40 @@ fn call(func: Func, args: &[Value]) -> std::result::Result<Value, String> {
             Ok(Value::Bool(s.contains(needle.as_str())))
         }
         (func, args) => Err(format!("invalid arguments to {func:?}: {args:?}")),
+    }
+}
+
+/// The error a `failure` acceptor ends a wait with (one copy for every
+/// waiter's output type).
+#[cold]
+fn failure(
+    subject: Option<(&'static str, &'static str, String)>,
+    operation: &str,
+    message: String,
+    missing: bool,
+    error: Option<Error>,
+) -> Error {
+    // A failure acceptor matched the error saying the resource does not
+    // exist (EC2's `InvalidNetworkInterfaceID.NotFound`, turned into
+    // NotFound by the poll): that is the answer.
+    if let Some(err @ Error::NotFound { .. }) = error {
+        return err;
+    }
+    match subject {
+        Some((service, resource, key)) if missing => Error::NotFound {
+            service,
+            resource,
+            key,
+            code: Some("MISSING".to_string()),
+            message: Some(format!("waiting on {operation}: {message}")),
+            request_id: None,
+        },
+        _ => Error::WaiterFailed {
+            service: subject.map_or("waiter", |(service, ..)| service),
+            operation: operation.to_string(),
+            message,
+            error: error.map(Box::new),
+        },
     }
 }
 

@@ -240,49 +240,14 @@ impl<M> QuerySet<M> {
     /// keep reading the list itself (`tags__isnull__exact` is the `isnull`
     /// tag).
     fn lookup<'l>(&self, lookup: &'l str, value: Value) -> Result<Lookup<'l>> {
-        // Where the path ends decides what its last segment is, so the
-        // operand is read only once that is known: `tags__date` takes any
-        // tag value, not only one that reads as a date.
-        let (path, named) = Lookup::split(lookup)?;
-        let leaf = self.check(&path, lookup, true)?;
-        let (mut parsed, leaf) = if named.is_some_and(|name| !matches!(name, "isnull" | "has_key"))
-            && leaf.is_some_and(path::is_tag_list_shape)
-        {
-            let parsed = Lookup::parse_as_path(lookup, value)?;
-            let leaf = self.check(&parsed.path, lookup, false)?;
-            (parsed, leaf)
-        } else {
-            (Lookup::parse(lookup, value)?, leaf)
-        };
-        parsed.fit(lookup, leaf)?;
-        self.refuse_unknown_tags(lookup, &parsed.path)?;
+        let (parsed, through_tags) = resolve_lookup(self.shape, lookup, value)?;
+        if let (true, Some(tags_unknown)) = (through_tags, self.tags_unknown) {
+            let unknown = self.items.iter().filter(|item| tags_unknown(item)).count();
+            if unknown > 0 {
+                return Err(unknown_tags_error(lookup, unknown, self.items.len()));
+            }
+        }
         Ok(parsed)
-    }
-
-    /// A lookup through the tag list of models whose tags were not loaded
-    /// would read "not loaded" as "no tags": an error instead.
-    fn refuse_unknown_tags(&self, lookup: &str, path: &[&str]) -> Result<()> {
-        let Some(tags_unknown) = self.tags_unknown else {
-            return Ok(());
-        };
-        let through_tags = match path.first() {
-            Some(first) => self
-                .check(std::slice::from_ref(first), lookup, false)?
-                .is_some_and(path::is_tag_list_shape),
-            None => false,
-        };
-        if !through_tags {
-            return Ok(());
-        }
-        let unknown = self.items.iter().filter(|item| tags_unknown(item)).count();
-        if unknown == 0 {
-            return Ok(());
-        }
-        Err(Error::validation(format!(
-            "QuerySet lookup {lookup:?}: the tags of {unknown} of these {} models were not loaded \
-             (`tags` is None: unknown, not empty); list them with `.with_tags()`, or call `load_tags()`, first",
-            self.items.len()
-        )))
     }
 
     /// The segments of a field path (no lookup), checked.
@@ -695,6 +660,58 @@ fn timestamps_as_text(value: &mut Value, shape: &'static Shape) {
         }
         _ => {}
     }
+}
+
+/// `lookup` parsed, checked against the models' fields (`shape`, when
+/// known) and fitted to the type of the field it reads; and whether its path
+/// goes through the models' tag list. Not generic: one copy serves every
+/// model.
+///
+/// A lookup name that follows a tag list (`tags__date`, `tags__year`) is
+/// the tag with that key, compared with `exact`, as `tags__date__exact` is:
+/// a tag list has no date or text of its own. `isnull` and `has_key` keep
+/// reading the list itself (`tags__isnull__exact` is the `isnull` tag).
+fn resolve_lookup<'l>(
+    shape: Option<&'static Shape>,
+    lookup: &'l str,
+    value: Value,
+) -> Result<(Lookup<'l>, bool)> {
+    let check = |segments: &[&str], last_may_be_lookup: bool| match shape {
+        Some(shape) => check_path(shape, segments, lookup, last_may_be_lookup),
+        None => Ok(None),
+    };
+    // Where the path ends decides what its last segment is, so the operand
+    // is read only once that is known: `tags__date` takes any tag value,
+    // not only one that reads as a date.
+    let (path, named) = Lookup::split(lookup)?;
+    let leaf = check(&path, true)?;
+    let (mut parsed, leaf) = if named.is_some_and(|name| !matches!(name, "isnull" | "has_key"))
+        && leaf.is_some_and(path::is_tag_list_shape)
+    {
+        let parsed = Lookup::parse_as_path(lookup, value)?;
+        let leaf = check(&parsed.path, false)?;
+        (parsed, leaf)
+    } else {
+        (Lookup::parse(lookup, value)?, leaf)
+    };
+    parsed.fit(lookup, leaf)?;
+    let through_tags = match parsed.path.first() {
+        Some(first) => {
+            check(std::slice::from_ref(first), false)?.is_some_and(path::is_tag_list_shape)
+        }
+        None => false,
+    };
+    Ok((parsed, through_tags))
+}
+
+/// A lookup through the tag list of models whose tags were not loaded would
+/// read "not loaded" as "no tags": an error instead.
+#[cold]
+fn unknown_tags_error(lookup: &str, unknown: usize, of: usize) -> Error {
+    Error::validation(format!(
+        "QuerySet lookup {lookup:?}: the tags of {unknown} of these {of} models were not loaded \
+         (`tags` is None: unknown, not empty); list them with `.with_tags()`, or call `load_tags()`, first"
+    ))
 }
 
 impl<M> Default for QuerySet<M> {

@@ -147,38 +147,37 @@ impl CachedProvider {
             return Ok(c);
         }
         if self.generation.load(Ordering::Acquire) != seen {
-            // Another caller refreshed while we waited: share its outcome
-            // instead of calling the provider again.
-            let error = self
-                .last_error
-                .read()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone();
-            return match (self.still_valid(), error) {
-                (Some(c), _) => Ok(c),
-                (None, Some(message)) => Err(Error::credentials(message)),
-                (None, None) => Err(Error::credentials(
-                    "the credentials refreshed for this call expired before it could use them",
-                )),
-            };
+            return self.shared_outcome();
         }
-        let result = self
-            .inner
-            .provide_credentials()
-            .await
-            .and_then(|c| self.store(&c).map(|()| c));
-        match &result {
-            Ok(_) => {
-                *self.last_error.write().unwrap_or_else(|e| e.into_inner()) = None;
-            }
-            Err(e) => {
-                let message = match e {
-                    Error::Credentials { message } => message.clone(),
-                    other => other.to_string(),
-                };
-                *self.last_error.write().unwrap_or_else(|e| e.into_inner()) = Some(message);
-            }
+        let result = self.inner.provide_credentials().await;
+        self.finish_refresh(result)
+    }
+
+    /// Another caller refreshed while this one waited: its outcome, instead
+    /// of calling the provider again.
+    fn shared_outcome(&self) -> Result<Credentials> {
+        let error = self
+            .last_error
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        match (self.still_valid(), error) {
+            (Some(c), _) => Ok(c),
+            (None, Some(message)) => Err(Error::credentials(message)),
+            (None, None) => Err(Error::credentials(
+                "the credentials refreshed for this call expired before it could use them",
+            )),
         }
+    }
+
+    /// Records what a refresh gave, for the callers waiting on it.
+    fn finish_refresh(&self, result: Result<Credentials>) -> Result<Credentials> {
+        let result = result.and_then(|c| self.store(&c).map(|()| c));
+        let message = result.as_ref().err().map(|e| match e {
+            Error::Credentials { message } => message.clone(),
+            other => other.to_string(),
+        });
+        *self.last_error.write().unwrap_or_else(|e| e.into_inner()) = message;
         self.generation.fetch_add(1, Ordering::AcqRel);
         match result {
             Ok(c) => Ok(c),

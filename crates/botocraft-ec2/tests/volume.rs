@@ -65,10 +65,9 @@ async fn get_many_pages_and_list_filters() {
     f.done();
 }
 
-#[tokio::test]
-async fn save_creates_then_describes() {
-    let f = fx("volume_save_creates");
-    let mut v = Volume {
+/// The new gp3 volume the create fixtures expect.
+fn data_volume() -> Volume {
+    Volume {
         availability_zone: Some("us-east-1a".into()),
         size: Some(100),
         volume_type: Some(VolumeType::Gp3),
@@ -79,7 +78,12 @@ async fn save_creates_then_describes() {
         }]),
         ..Default::default()
     }
-    .using(&f.session);
+}
+
+#[tokio::test]
+async fn save_creates_then_describes() {
+    let f = fx("volume_save_creates");
+    let mut v = data_volume().using(&f.session);
     v.save().await.unwrap();
     assert_eq!(f.operations(), ["CreateVolume", "DescribeVolumes"]);
     let body = &f.sent()[0].body;
@@ -95,18 +99,7 @@ async fn save_creates_then_describes() {
 #[tokio::test]
 async fn save_keeps_the_created_volume_when_describing_it_fails() {
     let f = fx("volume_save_creates_unreadable");
-    let mut v = Volume {
-        availability_zone: Some("us-east-1a".into()),
-        size: Some(100),
-        volume_type: Some(VolumeType::Gp3),
-        encrypted: Some(true),
-        tags: Some(vec![Tag {
-            key: Some("Name".into()),
-            value: Some("data".into()),
-        }]),
-        ..Default::default()
-    }
-    .using(&f.session);
+    let mut v = data_volume().using(&f.session);
     v.save().await.unwrap();
     assert_eq!(f.operations().len(), 5);
     assert_eq!(v.volume_id.as_deref(), Some("vol-new"));

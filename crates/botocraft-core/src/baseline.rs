@@ -180,6 +180,15 @@ pub fn fixed_edit_error_by(
     ))
 }
 
+/// Field names as code, comma-separated: `` `a`, `b` ``.
+fn code_list(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The error of a `save()` of a new model whose create succeeded but whose
 /// follow-up failed: the fields the create cannot send (`unsent`), sent
 /// right after it, were not all applied. The resource exists (`id`, made by
@@ -214,11 +223,7 @@ pub fn created_but(
     unsent: &[&str],
     error: Error,
 ) -> Error {
-    let fields = unsent
-        .iter()
-        .map(|f| format!("`{f}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let fields = code_list(unsent);
     Error::Partial {
         service,
         operation: format!("{kind}.save"),
@@ -266,20 +271,13 @@ pub fn saved_but(
     unsent: &[&str],
     error: Error,
 ) -> Error {
-    let list = |fields: &[&str]| {
-        fields
-            .iter()
-            .map(|f| format!("`{f}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     Error::Partial {
         service,
         operation: format!("{kind}.save"),
         done: vec![format!(
             "{operation} changed {} of {kind} {id}, without {}: the model now holds that {kind}, and save() again sends {}",
-            list(done_fields),
-            list(unsent),
+            code_list(done_fields),
+            code_list(unsent),
             if unsent.len() == 1 { "it" } else { "them" }
         )],
         failures: vec![error],
@@ -310,11 +308,7 @@ pub fn saved_but(
 /// );
 /// ```
 pub fn assigned_error(kind: &str, set: &[&str]) -> Error {
-    let fields = set
-        .iter()
-        .map(|f| format!("`{f}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let fields = code_list(set);
     let (is, it) = if set.len() == 1 {
         ("is", "it")
     } else {

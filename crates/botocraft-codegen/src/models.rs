@@ -151,6 +151,12 @@ impl<'a> Emitter<'a> {
         })
     }
 
+    /// Whether the method makes resources (a create, a run of `count`): what
+    /// it cannot find is something it was given, never what it makes.
+    fn makes_resources(m: &Method) -> bool {
+        m.name == "create" || m.def.count.is_some()
+    }
+
     fn setter_name(def: &MethodDef, f: &Field) -> String {
         if let Some(renamed) = def.rename.get(&f.wire) {
             return names::field(renamed);
@@ -251,7 +257,7 @@ impl<'a> Emitter<'a> {
                 out,
                 "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        write!(f, \"{fmt}\", {args})\n    }}\n}}\n"
             );
-            let names = key_names
+            let part_names = key_names
                 .iter()
                 .map(|k| format!("{k:?}"))
                 .collect::<Vec<_>>()
@@ -263,7 +269,7 @@ impl<'a> Emitter<'a> {
                 .join(", ");
             let _ = writeln!(
                 out,
-                "impl std::str::FromStr for {key_ty} {{\n    type Err = Error;\n\n    fn from_str(s: &str) -> Result<Self> {{\n        let mut p = botocraft_core::key::parse_key_parts({key_ty:?}, s, &[{names}])?.into_iter();\n        Ok({key_ty} {{ {fields} }})\n    }}\n}}\n"
+                "impl std::str::FromStr for {key_ty} {{\n    type Err = Error;\n\n    fn from_str(s: &str) -> Result<Self> {{\n        let mut p = botocraft_core::key::parse_key_parts({key_ty:?}, s, &[{part_names}])?.into_iter();\n        Ok({key_ty} {{ {fields} }})\n    }}\n}}\n"
             );
         }
         // ---- PrimaryModel ----
@@ -3089,8 +3095,7 @@ impl<'a> Emitter<'a> {
         // Only a call about one existing resource says the resource is
         // missing: what a create or a run cannot find is something else it
         // was given (a service's cluster), and stays the service's error.
-        let creates = m.name == "create" || m.def.count.is_some();
-        let not_found_codes: Vec<String> = if creates {
+        let not_found_codes: Vec<String> = if Self::makes_resources(m) {
             Vec::new()
         } else {
             model.not_found.iter().map(|c| format!("{c:?}")).collect()
@@ -3402,13 +3407,10 @@ impl<'a> Emitter<'a> {
                 // describe that fails leaves the model as the create answered
                 // (see `describe_created`), never an error losing its id. An
                 // update's answer (an ARN) is no model of what it updated.
+                let _ = write!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n", of.ident);
                 if m.name.contains("update") {
-                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        self.manager.using(&session).get(id).send().await", of.ident);
+                    s.push_str("        self.manager.using(&session).get(id).send().await\n");
                 } else {
-                    // The answer as the model: the output itself when it is
-                    // the model's shape (CreateVolume), else the id it gave
-                    // (a conversion through JSON per model cost the binary
-                    // more than the rare fallback is worth).
                     let answered = if self
                         .types
                         .names
@@ -3426,7 +3428,7 @@ impl<'a> Emitter<'a> {
                             mf.ident
                         )
                     };
-                    let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};\n        let id = out.{}.clone().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {member}\"))?;\n        let manager = self.manager.using(&session);\n        botocraft_core::manager::describe_created(OPERATION, &id, || manager.get(id.clone()).send(), || Ok({answered}.into_fetched(&session))).await", of.ident);
+                    let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        botocraft_core::manager::describe_created(OPERATION, &id, || manager.get(id.clone()).send(), || Ok({answered}.into_fetched(&session))).await");
                 }
             }
             Returns::Model => {
@@ -3445,7 +3447,7 @@ impl<'a> Emitter<'a> {
                 } else {
                     format!("out.{r}.take()")
                 };
-                if m.name == "create" || m.def.count.is_some() {
+                if Self::makes_resources(m) {
                     // A create that made nothing is not "not found": AWS
                     // answered, without the resource and without a failure.
                     let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| error::fewer_than_asked(super::SERVICE.name, OPERATION, {:?}, 1, Vec::new()))?;", m.model_name);

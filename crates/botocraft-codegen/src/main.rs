@@ -144,8 +144,52 @@ fn generate(root: &Path, service: &str) -> Result<Vec<(PathBuf, String)>, String
     ];
     for (path, text) in files.iter_mut() {
         *text = rustfmt(text).map_err(|e| format!("rustfmt failed on {}: {e}", path.display()))?;
+        if !path.ends_with("types.rs") && !path.ends_with("schema.rs") {
+            *text = defer_every_fn(text);
+        }
     }
     Ok(files)
+}
+
+/// What [`defer_every_fn`] puts on each function: `#[inline]` in optimised
+/// builds, so that it is compiled only where it is called.
+pub(crate) const DEFER: &str = "#[cfg_attr(not(debug_assertions), inline)]";
+
+/// Marks every function written out in `code` (formatted by rustfmt)
+/// `#[inline]` in optimised builds ([`DEFER`]).
+///
+/// A service has hundreds of operations and a program calls a few. Without
+/// the attribute, every operation body, with the (de)serialisation code of
+/// everything it reaches, is compiled into the service's library: built in
+/// every program's release build and, through unwinding tables the linker
+/// keeps, paid for in its binary. `#[inline]` functions, and the `async`
+/// bodies inside them, are compiled only in the crate that calls them, as
+/// generic code is. Debug builds keep them in the library, compiled once:
+/// there a program is rebuilt far more often than its dependencies, and
+/// the many test programs of a workspace would each compile them again.
+/// Types and their derived impls are left alone.
+pub(crate) fn defer_every_fn(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous = "";
+    for line in code.lines() {
+        let trimmed = line.trim_start();
+        let signature = ["pub(crate) ", "pub "]
+            .iter()
+            .fold(trimmed, |rest, vis| rest.strip_prefix(vis).unwrap_or(rest));
+        let signature = signature.strip_prefix("async ").unwrap_or(signature);
+        if signature.starts_with("fn ")
+            && !previous.trim().starts_with("#[inline]")
+            && previous.trim() != DEFER
+        {
+            out.push_str(&line[..line.len() - trimmed.len()]);
+            out.push_str(DEFER);
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
 }
 
 fn mod_rs(model: &botocore::ServiceModel, defs: &defs::Definitions) -> String {

@@ -739,3 +739,14 @@ fn as_new_clears_what_aws_assigns_reports_or_the_create_refuses() {
     let err = generate_with(&unknown).unwrap_err();
     assert!(err.contains("as_new_clears"), "{err}");
 }
+
+#[test]
+fn every_written_function_is_deferred_once() {
+    let code = "impl A {\n    /// Doc.\n    pub async fn send(self) -> u8 {\n        fn helper() {}\n        1\n    }\n\n    #[inline]\n    pub(crate) fn as_new(&self) {}\n\n    /// fn in prose is left alone.\n    pub(crate) async fn finish(&self) {}\n}\nfn free() {}\n";
+    let out = crate::defer_every_fn(code);
+    assert_eq!(
+        out,
+        "impl A {\n    /// Doc.\n    #[cfg_attr(not(debug_assertions), inline)]\n    pub async fn send(self) -> u8 {\n        #[cfg_attr(not(debug_assertions), inline)]\n        fn helper() {}\n        1\n    }\n\n    #[inline]\n    pub(crate) fn as_new(&self) {}\n\n    /// fn in prose is left alone.\n    #[cfg_attr(not(debug_assertions), inline)]\n    pub(crate) async fn finish(&self) {}\n}\n#[cfg_attr(not(debug_assertions), inline)]\nfn free() {}\n"
+    );
+    assert_eq!(crate::defer_every_fn(&out), out);
+}

@@ -44,6 +44,7 @@ impl AutoScalingGroup {
     ///
     /// `Ok(None)` for a group that launches from a launch configuration. A
     /// template named but missing is an [`Error::NotFound`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn launch_template(&self) -> Result<Option<LaunchTemplateVersion>> {
         let spec = self.launch_template.as_ref().or_else(|| {
             self.mixed_instances_policy
@@ -67,6 +68,7 @@ impl AutoScalingGroup {
     /// empty `InstanceIds` would describe every instance in the region). An
     /// instance gone from EC2 since is an [`Error::NotFound`]; refresh the
     /// group first for its current membership.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn ec2_instances(&self) -> Result<QuerySet<Ec2Instance>> {
         let ids: Vec<String> = self
             .instances
@@ -83,6 +85,7 @@ impl AutoScalingGroup {
 
 /// One version of the template `spec` names, by id when it has one (one
 /// call), else by name.
+#[cfg_attr(not(debug_assertions), inline)]
 async fn template_version(
     manager: &LaunchTemplateVersionManager,
     spec: &LaunchTemplateSpecification,
@@ -122,6 +125,7 @@ async fn template_version(
 
 impl LaunchConfiguration {
     /// The AMI instances launch from (`ImageId`); `Ok(None)` when none is set.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn ami(&self) -> Result<Option<Ami>> {
         let Some(id) = non_empty(&self.image_id) else {
             return Ok(None);
@@ -134,6 +138,7 @@ impl LaunchConfiguration {
 
     /// What EC2 says about the configuration's instance type
     /// (`DescribeInstanceTypes`); `Ok(None)` when none is set.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance_type(&self) -> Result<Option<InstanceTypeInfo>> {
         let Some(name) = non_empty(&self.instance_type) else {
             return Ok(None);
@@ -160,6 +165,7 @@ impl LaunchConfiguration {
     /// Ids come first, then names, each in the configuration's order as EC2
     /// returns it; a group named both ways is listed once. No groups: an
     /// empty list and no call.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn security_groups(&self) -> Result<QuerySet<SecurityGroup>> {
         let (ids, names): (Vec<&str>, Vec<&str>) = self
             .security_groups

@@ -115,6 +115,7 @@ impl AutoScalingGroupManager {
     /// cleared that AWS cannot remove, zones of a group in subnets) makes
     /// the request fail with [`Error::Validation`] unsent: see
     /// [`AutoScalingGroup::save`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &AutoScalingGroup) -> AutoScalingGroupPartialUpdate {
         self.update_of(model, &model.changed_fields())
     }
@@ -126,6 +127,7 @@ impl AutoScalingGroupManager {
     /// sent) rather than dropped: a setting set to `None` that AWS has no
     /// way to remove (see [`cleared_hint`]), and zone edits AWS would not
     /// apply (see the zone rules below).
+    #[cfg_attr(not(debug_assertions), inline)]
     fn update_of(
         &self,
         model: &AutoScalingGroup,
@@ -522,6 +524,7 @@ impl AutoScalingGroup {
     /// field is set; a model to create that holds the ARN AWS assigned a
     /// group ([`Self::ASSIGNED`]: one read back from JSON) is an
     /// [`Error::Validation`] before anything is sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
@@ -581,6 +584,7 @@ impl AutoScalingGroup {
 
     /// Deletes this group and terminates its instances
     /// (`DeleteAutoScalingGroup` with `ForceDelete`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn force_delete(&mut self) -> Result<()> {
         let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
             Error::validation(
@@ -613,6 +617,7 @@ impl AutoScalingGroup {
     /// A fetched model with other unsaved setting changes is refused with
     /// [`Error::Validation`] before anything is sent: `save()` them first.
     /// Unsaved tag edits stay pending.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn scale(&mut self, desired_capacity: i32) -> Result<()> {
         let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
             Error::validation(
@@ -674,6 +679,7 @@ impl AutoScalingGroup {
     /// does not list is [`GroupCapacity::default()`] (not listed) when
     /// `missing_is_gone` (what `wait_until_deleted` waits for), and otherwise
     /// ends the wait with the get's [`Error::NotFound`] for the group.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn capacity_waiter(
         &self,
         what: &'static str,
@@ -710,6 +716,7 @@ impl AutoScalingGroup {
     /// default; see [`Waiter`] to change that. Fails with [`Error::Timeout`]
     /// when it gives up, with [`Error::NotFound`] when there is no such
     /// group, and with [`Error::WaiterFailed`] when the group is being deleted.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_in_service(&self) -> Waiter<GroupCapacity> {
         self.capacity_waiter("wait_until_in_service", IN_SERVICE, false)
     }
@@ -722,6 +729,7 @@ impl AutoScalingGroup {
     /// default; see [`Waiter`] to change that. Fails with [`Error::Timeout`]
     /// when it gives up, with [`Error::NotFound`] when there is no such
     /// group, and with [`Error::WaiterFailed`] when the group is being deleted.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_stable(&self) -> Waiter<GroupCapacity> {
         self.capacity_waiter("wait_until_stable", STABLE, false)
     }
@@ -732,6 +740,7 @@ impl AutoScalingGroup {
     /// Polls every 15 s, at most 40 times by default; see [`Waiter`] to
     /// change that. A group that does not exist (any more) is success. Fails
     /// with [`Error::Timeout`] when it gives up.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_deleted(&self) -> Waiter<GroupCapacity> {
         self.capacity_waiter("wait_until_deleted", DELETED, true)
     }

@@ -21,6 +21,7 @@ impl LaunchConfiguration {
     /// another name and point the group at it). A model to create that holds
     /// the ARN AWS assigned one ([`Self::ASSIGNED`]: say one read back from
     /// JSON) is an [`Error::Validation`] too, before anything is sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         if self._state.is_persisted() {
             let mut changed = self.changed_fields();

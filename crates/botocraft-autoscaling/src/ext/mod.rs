@@ -21,6 +21,11 @@
 //! - `ec2` (with the `ec2` feature): relations to EC2 models, the group's
 //!   `launch_template()` version and `ec2_instances()`, a launch
 //!   configuration's `ami()`, `instance_type()` and `security_groups()`.
+//!
+//! Functions here that send requests carry
+//! `#[cfg_attr(not(debug_assertions), inline)]`, as the generated ones do:
+//! in release builds they, and the operations they reach, are compiled only
+//! into programs that call them (see `defer_every_fn` in botocraft-codegen).
 
 #[cfg(feature = "ec2")]
 pub mod ec2;

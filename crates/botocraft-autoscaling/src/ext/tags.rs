@@ -176,6 +176,7 @@ pub(crate) fn tag_changes(
 /// `PropagateAtLaunch` of a tag that is set comes from `edited` (the model's
 /// tag list) when it says, else from `current` (what AWS holds now), else it
 /// is left to AWS (false).
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn write_tags(
     manager: &AutoScalingGroupManager,
     group: &str,

@@ -27,10 +27,12 @@ pub struct AutoScalingGroupManager {
 }
 
 impl Manager<AutoScalingGroup> for AutoScalingGroupManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         AutoScalingGroupManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -38,6 +40,7 @@ impl Manager<AutoScalingGroup> for AutoScalingGroupManager {
 
 impl AutoScalingGroupManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         AutoScalingGroupManager {
             session: Some(session.clone()),
@@ -45,6 +48,7 @@ impl AutoScalingGroupManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -55,6 +59,7 @@ impl AutoScalingGroupManager {
     /// One group by name (`DescribeAutoScalingGroups`); `Error::NotFound` when there is none (AWS answers with an empty list).
     ///
     /// Gets information about the Auto Scaling groups in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, auto_scaling_group_name: impl Into<String>) -> AutoScalingGroupGet {
         let auto_scaling_group_name = auto_scaling_group_name.into();
         let key: String = auto_scaling_group_name.to_string();
@@ -67,6 +72,7 @@ impl AutoScalingGroupManager {
     /// Groups by name (`DescribeAutoScalingGroups`, all pages; AWS takes at most 50 names a call, so longer lists go in several calls, and the first error ends the pages with no later call). Names that do not exist are left out.
     ///
     /// Gets information about the Auto Scaling groups in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         auto_scaling_group_names: impl IntoIterator<Item = impl Into<String>>,
@@ -89,6 +95,7 @@ impl AutoScalingGroupManager {
     /// Every group matching the filters (`DescribeAutoScalingGroups`, all pages): `.tag("env", ["prod"])`, `.filter("tag-key", [..])`.
     ///
     /// Gets information about the Auto Scaling groups in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> AutoScalingGroupList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -99,6 +106,7 @@ impl AutoScalingGroupManager {
     /// Creates a group from the model (`CreateAutoScalingGroup`; AWS answers with nothing, see `AutoScalingGroup::save` for create-and-fetch), sending what `save()` of a new model sends: its settings, its `Tags` (each `TagDescription` as a `Tag` of this group, `PropagateAtLaunch` kept) and its zone ids when it names no zones (AWS takes one kind).
     ///
     /// We strongly recommend using a launch template when calling this operation to ensure full functionality for Amazon EC2 Auto Scaling and Amazon EC2.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &AutoScalingGroup) -> AutoScalingGroupCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -157,6 +165,7 @@ impl AutoScalingGroupManager {
     /// Changes only the settings given with the builder methods (`UpdateAutoScalingGroup`): `partial_update("web").min_size(1).max_size(4)`. `update(&model)` sends what changed in the model since it was fetched.
     ///
     /// We strongly recommend that all Auto Scaling groups use launch templates to ensure full functionality for Amazon EC2 Auto Scaling and Amazon EC2.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn partial_update(
         &self,
         auto_scaling_group_name: impl Into<String>,
@@ -172,6 +181,7 @@ impl AutoScalingGroupManager {
     /// Deletes a group (`DeleteAutoScalingGroup`); `.force_delete(true)` also terminates its instances.
     ///
     /// Deletes the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, auto_scaling_group_name: impl Into<String>) -> AutoScalingGroupDelete {
         let auto_scaling_group_name = auto_scaling_group_name.into();
         let key: String = auto_scaling_group_name.to_string();
@@ -184,6 +194,7 @@ impl AutoScalingGroupManager {
     /// Sets the desired capacity (`SetDesiredCapacity`); AWS fails with a `ValidationError` outside MinSize..=MaxSize. `.honor_cooldown(true)` waits for a running cooldown.
     ///
     /// Sets the size of the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_desired_capacity(
         &self,
         auto_scaling_group_name: impl Into<String>,
@@ -202,6 +213,7 @@ impl AutoScalingGroupManager {
     /// Suspends scaling processes of a group (`SuspendProcesses`): all of them, or those named with `.scaling_processes(["Launch", ..])`.
     ///
     /// Suspends the specified auto scaling processes, or all processes, for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn suspend_processes(
         &self,
         auto_scaling_group_name: impl Into<String>,
@@ -217,6 +229,7 @@ impl AutoScalingGroupManager {
     /// Resumes suspended scaling processes (`ResumeProcesses`): all of them, or those named with `.scaling_processes(..)`.
     ///
     /// Resumes the specified suspended auto scaling processes, or all suspended process, for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn resume_processes(
         &self,
         auto_scaling_group_name: impl Into<String>,
@@ -232,6 +245,7 @@ impl AutoScalingGroupManager {
     /// The Auto Scaling view (group, lifecycle state, health) of instances (`DescribeAutoScalingInstances`, all pages): every instance in any group, or those named with `.instance_ids(..)`.
     ///
     /// Gets information about the Auto Scaling instances in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_status(&self) -> AutoScalingGroupInstanceStatus {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -242,6 +256,7 @@ impl AutoScalingGroupManager {
     /// Terminates one instance of a group (`TerminateInstanceInAutoScalingGroup`) and answers with the scaling activity; `should_decrement_desired_capacity` keeps the group from replacing it.
     ///
     /// Terminates the specified instance and optionally adjusts the desired group size. This operation cannot be called on instances in a warm pool.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn terminate_instance(
         &self,
         instance_id: impl Into<String>,
@@ -261,6 +276,7 @@ impl AutoScalingGroupManager {
     /// The scaling activities of a group, newest first (`DescribeScalingActivities`, all pages).
     ///
     /// Gets information about the scaling activities in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn activities(
         &self,
         auto_scaling_group_name: impl Into<String>,
@@ -276,6 +292,7 @@ impl AutoScalingGroupManager {
     /// Sets tags (`CreateOrUpdateTags`); every tag names its group (`ResourceId`, `ResourceType = "auto-scaling-group"`). `save()` uses it for tag edits.
     ///
     /// Creates or updates tags for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create_or_update_tags(
         &self,
         tags: impl IntoIterator<Item = impl Into<Tag>>,
@@ -291,6 +308,7 @@ impl AutoScalingGroupManager {
     /// Removes tags (`DeleteTags`); every tag names its group and key. `save()` uses it for tag edits.
     ///
     /// Deletes the specified tags.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_tags(
         &self,
         tags: impl IntoIterator<Item = impl Into<Tag>>,
@@ -306,6 +324,7 @@ impl AutoScalingGroupManager {
     /// Tags of groups matching the filters (`DescribeTags`, all pages), e.g. `.filter("auto-scaling-group", [name])`.
     ///
     /// Describes the specified tags.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_tags(&self) -> AutoScalingGroupGetTags {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -325,6 +344,7 @@ pub struct AutoScalingGroupGet {
 }
 
 impl AutoScalingGroupGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: AutoScalingGroupNamesType,
@@ -339,6 +359,7 @@ impl AutoScalingGroupGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupGet {
             manager,
@@ -349,23 +370,27 @@ impl AutoScalingGroupGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AutoScalingGroupNamesType {
         &self.input
     }
 
     /// Specifies whether to include information about Amazon EC2 instances in the response. When set to `true` (default), the response includes instance details.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_instances(mut self, value: impl Into<bool>) -> Self {
         self.input.include_instances = Some(value.into());
         self
     }
 
     /// Specifies whether to include managed Auto Scaling groups in the response. When set to `true` (default), the response includes managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<AutoScalingGroup> {
         const OPERATION: &str = "DescribeAutoScalingGroups";
         if let Some(error) = self.error {
@@ -425,6 +450,7 @@ impl std::future::IntoFuture for AutoScalingGroupGet {
     type Output = Result<AutoScalingGroup>;
     type IntoFuture = BoxFuture<'static, Result<AutoScalingGroup>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -441,6 +467,7 @@ pub struct AutoScalingGroupGetMany {
 }
 
 impl AutoScalingGroupGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: AutoScalingGroupNamesType,
@@ -455,6 +482,7 @@ impl AutoScalingGroupGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupGetMany {
             manager,
@@ -465,6 +493,7 @@ impl AutoScalingGroupGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AutoScalingGroupNamesType {
         &self.input
     }
@@ -479,18 +508,21 @@ impl AutoScalingGroupGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
     }
 
     /// Specifies whether to include information about Amazon EC2 instances in the response. When set to `true` (default), the response includes instance details.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_instances(mut self, value: impl Into<bool>) -> Self {
         self.input.include_instances = Some(value.into());
         self
     }
 
     /// Specifies whether to include managed Auto Scaling groups in the response. When set to `true` (default), the response includes managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
@@ -499,23 +531,27 @@ impl AutoScalingGroupGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
         const OPERATION: &str = "DescribeAutoScalingGroups";
         if let Some(error) = self.error {
@@ -610,6 +646,7 @@ impl std::future::IntoFuture for AutoScalingGroupGetMany {
     type Output = Result<QuerySet<AutoScalingGroup>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -626,6 +663,7 @@ pub struct AutoScalingGroupList {
 }
 
 impl AutoScalingGroupList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: AutoScalingGroupNamesType,
@@ -640,6 +678,7 @@ impl AutoScalingGroupList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupList {
             manager,
@@ -650,6 +689,7 @@ impl AutoScalingGroupList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AutoScalingGroupNamesType {
         &self.input
     }
@@ -664,12 +704,14 @@ impl AutoScalingGroupList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
     }
 
     /// The names of the Auto Scaling groups. By default, you can only specify up to 50 names. You can optionally increase this limit using the `MaxRecords` property.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn auto_scaling_group_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -679,18 +721,21 @@ impl AutoScalingGroupList {
     }
 
     /// Specifies whether to include information about Amazon EC2 instances in the response. When set to `true` (default), the response includes instance details.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_instances(mut self, value: impl Into<bool>) -> Self {
         self.input.include_instances = Some(value.into());
         self
     }
 
     /// Specifies whether to include managed Auto Scaling groups in the response. When set to `true` (default), the response includes managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -707,6 +752,7 @@ impl AutoScalingGroupList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -714,6 +760,7 @@ impl AutoScalingGroupList {
     /// One or more filters to limit the results based on specific tags.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -725,23 +772,27 @@ impl AutoScalingGroupList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<AutoScalingGroup>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<AutoScalingGroup>>>> {
         const OPERATION: &str = "DescribeAutoScalingGroups";
         if let Some(error) = self.error {
@@ -800,6 +851,7 @@ impl std::future::IntoFuture for AutoScalingGroupList {
     type Output = Result<QuerySet<AutoScalingGroup>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -816,6 +868,7 @@ pub struct AutoScalingGroupCreate {
 }
 
 impl AutoScalingGroupCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: CreateAutoScalingGroupType,
@@ -830,6 +883,7 @@ impl AutoScalingGroupCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupCreate {
             manager,
@@ -840,6 +894,7 @@ impl AutoScalingGroupCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateAutoScalingGroupType {
         &self.input
     }
@@ -847,6 +902,7 @@ impl AutoScalingGroupCreate {
     /// The name of the Auto Scaling group. This name must be unique per Region per account.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
         self.input.auto_scaling_group_name = Some(value.into());
         self
@@ -855,6 +911,7 @@ impl AutoScalingGroupCreate {
     /// The name of the launch configuration to use to launch instances.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
         self.input.launch_configuration_name = Some(value.into());
         self
@@ -863,6 +920,7 @@ impl AutoScalingGroupCreate {
     /// Information used to specify the launch template and version to use to launch instances.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template(mut self, value: impl Into<LaunchTemplateSpecification>) -> Self {
         self.input.launch_template = Some(value.into());
         self
@@ -871,12 +929,14 @@ impl AutoScalingGroupCreate {
     /// The mixed instances policy. For more information, see Auto Scaling groups with multiple instance types and purchase options in the Amazon EC2 Auto Scaling User Guide. To learn how to prioritize multiple capacity types, see Use Distribution Segments to target multiple capacity types in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn mixed_instances_policy(mut self, value: impl Into<MixedInstancesPolicy>) -> Self {
         self.input.mixed_instances_policy = Some(value.into());
         self
     }
 
     /// The ID of the instance used to base the launch configuration on. If specified, Amazon EC2 Auto Scaling uses the configuration values from the specified instance to create a new launch configuration. To get the instance ID, use the Amazon EC2 DescribeInstances API operation. For more information, see Create an Auto Scaling group using parameters from an existing instance in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
@@ -885,6 +945,7 @@ impl AutoScalingGroupCreate {
     /// The minimum size of the group.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn min_size(mut self, value: impl Into<i32>) -> Self {
         self.input.min_size = Some(value.into());
         self
@@ -893,6 +954,7 @@ impl AutoScalingGroupCreate {
     /// The maximum size of the group.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_size(mut self, value: impl Into<i32>) -> Self {
         self.input.max_size = Some(value.into());
         self
@@ -901,6 +963,7 @@ impl AutoScalingGroupCreate {
     /// The desired capacity is the initial capacity of the Auto Scaling group at the time of its creation and the capacity it attempts to maintain. It can scale beyond this capacity if you configure auto scaling. This number must be greater than or equal to the minimum size of the group and less than or equal to the maximum size of the group. If you do not specify a desired capacity, the default is the minimum size of the group.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_capacity(mut self, value: impl Into<i32>) -> Self {
         self.input.desired_capacity = Some(value.into());
         self
@@ -909,6 +972,7 @@ impl AutoScalingGroupCreate {
     /// Only needed if you use simple scaling policies.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn default_cooldown(mut self, value: impl Into<i32>) -> Self {
         self.input.default_cooldown = Some(value.into());
         self
@@ -917,6 +981,7 @@ impl AutoScalingGroupCreate {
     /// A list of Availability Zones where instances in the Auto Scaling group can be created. Used for launching into the default VPC subnet in each Availability Zone when not using the `VPCZoneIdentifier` property, or for attaching a network interface when an existing network interface ID is specified in a launch template.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -928,6 +993,7 @@ impl AutoScalingGroupCreate {
     /// A list of Availability Zone IDs where the Auto Scaling group can launch instances. You cannot specify both AvailabilityZones and AvailabilityZoneIds in the same request.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -939,6 +1005,7 @@ impl AutoScalingGroupCreate {
     /// A list of Classic Load Balancers associated with this Auto Scaling group. For Application Load Balancers, Network Load Balancers, and Gateway Load Balancers, specify the `TargetGroupARNs` property instead.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn load_balancer_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -950,6 +1017,7 @@ impl AutoScalingGroupCreate {
     /// The Amazon Resource Names (ARN) of the Elastic Load Balancing target groups to associate with the Auto Scaling group. Instances are registered as targets with the target groups. The target groups receive incoming traffic and route requests to one or more registered targets. For more information, see Use Elastic Load Balancing to distribute traffic across the instances in your Auto Scaling group in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn target_group_ar_ns(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -961,6 +1029,7 @@ impl AutoScalingGroupCreate {
     /// A comma-separated value string of one or more health check types.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_type(mut self, value: impl Into<String>) -> Self {
         self.input.health_check_type = Some(value.into());
         self
@@ -969,6 +1038,7 @@ impl AutoScalingGroupCreate {
     /// The amount of time, in seconds, that Amazon EC2 Auto Scaling waits before checking the health status of an EC2 instance that has come into service and marking it unhealthy due to a failed health check. This is useful if your instances do not immediately pass their health checks after they enter the `InService` state. For more information, see Set the health check grace period for an Auto Scaling group in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_grace_period(mut self, value: impl Into<i32>) -> Self {
         self.input.health_check_grace_period = Some(value.into());
         self
@@ -977,6 +1047,7 @@ impl AutoScalingGroupCreate {
     /// The name of the placement group into which to launch your instances. For more information, see Placement groups in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_group(mut self, value: impl Into<String>) -> Self {
         self.input.placement_group = Some(value.into());
         self
@@ -985,6 +1056,7 @@ impl AutoScalingGroupCreate {
     /// A comma-separated list of subnet IDs for a virtual private cloud (VPC) where instances in the Auto Scaling group can be created. If you specify `VPCZoneIdentifier` with `AvailabilityZones`, the subnets that you specify must reside in those Availability Zones.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_zone_identifier(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_zone_identifier = Some(value.into());
         self
@@ -993,6 +1065,7 @@ impl AutoScalingGroupCreate {
     /// A policy or a list of policies that are used to select the instance to terminate. These policies are executed in the order that you list them. For more information, see Configure termination policies for Amazon EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn termination_policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1004,6 +1077,7 @@ impl AutoScalingGroupCreate {
     /// Indicates whether newly launched instances are protected from termination by Amazon EC2 Auto Scaling when scaling in. For more information about preventing instances from terminating on scale in, see Use instance scale-in protection in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn new_instances_protected_from_scale_in(mut self, value: impl Into<bool>) -> Self {
         self.input.new_instances_protected_from_scale_in = Some(value.into());
         self
@@ -1012,12 +1086,14 @@ impl AutoScalingGroupCreate {
     /// Indicates whether Capacity Rebalancing is enabled. Otherwise, Capacity Rebalancing is disabled. When you turn on Capacity Rebalancing, Amazon EC2 Auto Scaling attempts to launch a Spot Instance whenever Amazon EC2 notifies that a Spot Instance is at an elevated risk of interruption. After launching a new instance, it then terminates an old instance. For more information, see Use Capacity Rebalancing to handle Amazon EC2 Spot Interruptions in the in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_rebalance(mut self, value: impl Into<bool>) -> Self {
         self.input.capacity_rebalance = Some(value.into());
         self
     }
 
     /// One or more lifecycle hooks to add to the Auto Scaling group before instances are launched.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn lifecycle_hook_specification_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<LifecycleHookSpecification>>,
@@ -1030,6 +1106,7 @@ impl AutoScalingGroupCreate {
     /// The deletion protection setting for the Auto Scaling group. This setting helps safeguard your Auto Scaling group and its instances by controlling whether the `DeleteAutoScalingGroup` operation is allowed. When deletion protection is enabled, users cannot delete the Auto Scaling group according to the specified protection level until the setting is changed back to a less restrictive level.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deletion_protection(mut self, value: impl Into<DeletionProtection>) -> Self {
         self.input.deletion_protection = Some(value.into());
         self
@@ -1038,6 +1115,7 @@ impl AutoScalingGroupCreate {
     /// One or more tags. You can tag your Auto Scaling group and propagate the tags to the Amazon EC2 instances it launches. Tags are not propagated to Amazon EBS volumes. To add tags to Amazon EBS volumes, specify the tags in a launch template but use caution. If the launch template specifies an instance tag with a key that is also specified for the Auto Scaling group, Amazon EC2 Auto Scaling overrides the value of that instance tag with the value specified by the Auto Scaling group. For more information, see Tag Auto Scaling groups and instances in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -1046,6 +1124,7 @@ impl AutoScalingGroupCreate {
     /// The Amazon Resource Name (ARN) of the service-linked role that the Auto Scaling group uses to call other Amazon Web Services service on your behalf. By default, Amazon EC2 Auto Scaling uses a service-linked role named `AWSServiceRoleForAutoScaling`, which it creates if it does not exist. For more information, see Service-linked roles in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_linked_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.service_linked_role_arn = Some(value.into());
         self
@@ -1054,6 +1133,7 @@ impl AutoScalingGroupCreate {
     /// The maximum amount of time, in seconds, that an instance can be in service. The default is null. If specified, the value must be either 0 or a number equal to or greater than 86,400 seconds (1 day). For more information, see Replace Auto Scaling instances based on maximum instance lifetime in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_instance_lifetime(mut self, value: impl Into<i32>) -> Self {
         self.input.max_instance_lifetime = Some(value.into());
         self
@@ -1062,6 +1142,7 @@ impl AutoScalingGroupCreate {
     /// Reserved.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn context(mut self, value: impl Into<String>) -> Self {
         self.input.context = Some(value.into());
         self
@@ -1070,6 +1151,7 @@ impl AutoScalingGroupCreate {
     /// The unit of measurement for the value specified for desired capacity. Amazon EC2 Auto Scaling supports `DesiredCapacityType` for attribute-based instance type selection only. For more information, see Create a mixed instances group using attribute-based instance type selection in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_capacity_type(mut self, value: impl Into<String>) -> Self {
         self.input.desired_capacity_type = Some(value.into());
         self
@@ -1078,6 +1160,7 @@ impl AutoScalingGroupCreate {
     /// The amount of time, in seconds, until a new instance is considered to have finished initializing and resource consumption to become stable after it enters the `InService` state.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn default_instance_warmup(mut self, value: impl Into<i32>) -> Self {
         self.input.default_instance_warmup = Some(value.into());
         self
@@ -1086,6 +1169,7 @@ impl AutoScalingGroupCreate {
     /// The list of traffic sources to attach to this Auto Scaling group. You can use any of the following as traffic sources for an Auto Scaling group: Classic Load Balancer, Application Load Balancer, Gateway Load Balancer, Network Load Balancer, and VPC Lattice.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn traffic_sources(
         mut self,
         value: impl IntoIterator<Item = impl Into<TrafficSourceIdentifier>>,
@@ -1097,6 +1181,7 @@ impl AutoScalingGroupCreate {
     /// An instance maintenance policy. For more information, see Set instance maintenance policy in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_maintenance_policy(
         mut self,
         value: impl Into<InstanceMaintenancePolicy>,
@@ -1108,6 +1193,7 @@ impl AutoScalingGroupCreate {
     /// The instance capacity distribution across Availability Zones.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_distribution(
         mut self,
         value: impl Into<AvailabilityZoneDistribution>,
@@ -1119,6 +1205,7 @@ impl AutoScalingGroupCreate {
     /// The policy for Availability Zone impairment.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_impairment_policy(
         mut self,
         value: impl Into<AvailabilityZoneImpairmentPolicy>,
@@ -1128,6 +1215,7 @@ impl AutoScalingGroupCreate {
     }
 
     /// If you enable zonal shift with cross-zone disabled load balancers, capacity could become imbalanced across Availability Zones. To skip the validation, specify `true`. For more information, see Auto Scaling group zonal shift in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn skip_zonal_shift_validation(mut self, value: impl Into<bool>) -> Self {
         self.input.skip_zonal_shift_validation = Some(value.into());
         self
@@ -1136,6 +1224,7 @@ impl AutoScalingGroupCreate {
     /// The capacity reservation specification for the Auto Scaling group.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_reservation_specification(
         mut self,
         value: impl Into<CapacityReservationSpecification>,
@@ -1147,6 +1236,7 @@ impl AutoScalingGroupCreate {
     /// The instance lifecycle policy for the Auto Scaling group. This policy controls instance behavior when an instance transitions through its lifecycle states. Configure retention triggers to specify when instances should move to a `Retained` state instead of automatic termination.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_lifecycle_policy(mut self, value: impl Into<InstanceLifecyclePolicy>) -> Self {
         self.input.instance_lifecycle_policy = Some(value.into());
         self
@@ -1155,12 +1245,14 @@ impl AutoScalingGroupCreate {
     /// The entity that manages the Auto Scaling group. If you specify this parameter, Amazon EC2 Auto Scaling passes the operator identity to EC2 for instance launches and only allows the designated operator to make changes to the Auto Scaling group. All mutating API calls from non-operator callers are rejected with an `AccessDenied` exception.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operator(mut self, value: impl Into<Operator>) -> Self {
         self.input.operator = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "CreateAutoScalingGroup";
         if let Some(error) = self.error {
@@ -1200,6 +1292,7 @@ impl std::future::IntoFuture for AutoScalingGroupCreate {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1216,6 +1309,7 @@ pub struct AutoScalingGroupPartialUpdate {
 }
 
 impl AutoScalingGroupPartialUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: UpdateAutoScalingGroupType,
@@ -1230,6 +1324,7 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupPartialUpdate {
             manager,
@@ -1240,53 +1335,62 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateAutoScalingGroupType {
         &self.input
     }
 
     /// The name of the launch configuration. If you specify `LaunchConfigurationName` in your update request, you can't specify `LaunchTemplate` or `MixedInstancesPolicy`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
         self.input.launch_configuration_name = Some(value.into());
         self
     }
 
     /// The launch template and version to use to specify the updates. If you specify `LaunchTemplate` in your update request, you can't specify `LaunchConfigurationName` or `MixedInstancesPolicy`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template(mut self, value: impl Into<LaunchTemplateSpecification>) -> Self {
         self.input.launch_template = Some(value.into());
         self
     }
 
     /// The mixed instances policy. For more information, see Auto Scaling groups with multiple instance types and purchase options in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn mixed_instances_policy(mut self, value: impl Into<MixedInstancesPolicy>) -> Self {
         self.input.mixed_instances_policy = Some(value.into());
         self
     }
 
     /// The minimum size of the Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn min_size(mut self, value: impl Into<i32>) -> Self {
         self.input.min_size = Some(value.into());
         self
     }
 
     /// The maximum size of the Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_size(mut self, value: impl Into<i32>) -> Self {
         self.input.max_size = Some(value.into());
         self
     }
 
     /// The desired capacity is the initial capacity of the Auto Scaling group after this operation completes and the capacity it attempts to maintain. This number must be greater than or equal to the minimum size of the group and less than or equal to the maximum size of the group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_capacity(mut self, value: impl Into<i32>) -> Self {
         self.input.desired_capacity = Some(value.into());
         self
     }
 
     /// Only needed if you use simple scaling policies.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn default_cooldown(mut self, value: impl Into<i32>) -> Self {
         self.input.default_cooldown = Some(value.into());
         self
     }
 
     /// One or more Availability Zones for the group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1296,6 +1400,7 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     /// A list of Availability Zone IDs for the Auto Scaling group. You cannot specify both AvailabilityZones and AvailabilityZoneIds in the same request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1305,30 +1410,35 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     /// A comma-separated value string of one or more health check types.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_type(mut self, value: impl Into<String>) -> Self {
         self.input.health_check_type = Some(value.into());
         self
     }
 
     /// The amount of time, in seconds, that Amazon EC2 Auto Scaling waits before checking the health status of an EC2 instance that has come into service and marking it unhealthy due to a failed health check. This is useful if your instances do not immediately pass their health checks after they enter the `InService` state. For more information, see Set the health check grace period for an Auto Scaling group in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_grace_period(mut self, value: impl Into<i32>) -> Self {
         self.input.health_check_grace_period = Some(value.into());
         self
     }
 
     /// The name of an existing placement group into which to launch your instances. To remove the placement group setting, pass an empty string for `placement-group`. For more information about placement groups, see Placement groups in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_group(mut self, value: impl Into<String>) -> Self {
         self.input.placement_group = Some(value.into());
         self
     }
 
     /// A comma-separated list of subnet IDs for a virtual private cloud (VPC). If you specify `VPCZoneIdentifier` with `AvailabilityZones`, the subnets that you specify must reside in those Availability Zones.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_zone_identifier(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_zone_identifier = Some(value.into());
         self
     }
 
     /// A policy or a list of policies that are used to select the instances to terminate. The policies are executed in the order that you list them. For more information, see Configure termination policies for Amazon EC2 Auto Scaling in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn termination_policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1338,48 +1448,56 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     /// Indicates whether newly launched instances are protected from termination by Amazon EC2 Auto Scaling when scaling in. For more information about preventing instances from terminating on scale in, see Use instance scale-in protection in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn new_instances_protected_from_scale_in(mut self, value: impl Into<bool>) -> Self {
         self.input.new_instances_protected_from_scale_in = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the service-linked role that the Auto Scaling group uses to call other Amazon Web Services on your behalf. For more information, see Service-linked roles in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_linked_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.service_linked_role_arn = Some(value.into());
         self
     }
 
     /// The maximum amount of time, in seconds, that an instance can be in service. The default is null. If specified, the value must be either 0 or a number equal to or greater than 86,400 seconds (1 day). To clear a previously set value, specify a new value of 0. For more information, see Replacing Auto Scaling instances based on maximum instance lifetime in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_instance_lifetime(mut self, value: impl Into<i32>) -> Self {
         self.input.max_instance_lifetime = Some(value.into());
         self
     }
 
     /// Enables or disables Capacity Rebalancing. If Capacity Rebalancing is disabled, proactive replacement of at-risk Spot Instances does not occur. For more information, see Capacity Rebalancing in Auto Scaling to replace at-risk Spot Instances in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_rebalance(mut self, value: impl Into<bool>) -> Self {
         self.input.capacity_rebalance = Some(value.into());
         self
     }
 
     /// Reserved.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn context(mut self, value: impl Into<String>) -> Self {
         self.input.context = Some(value.into());
         self
     }
 
     /// The unit of measurement for the value specified for desired capacity. Amazon EC2 Auto Scaling supports `DesiredCapacityType` for attribute-based instance type selection only. For more information, see Create a mixed instances group using attribute-based instance type selection in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_capacity_type(mut self, value: impl Into<String>) -> Self {
         self.input.desired_capacity_type = Some(value.into());
         self
     }
 
     /// The amount of time, in seconds, until a new instance is considered to have finished initializing and resource consumption to become stable after it enters the `InService` state.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn default_instance_warmup(mut self, value: impl Into<i32>) -> Self {
         self.input.default_instance_warmup = Some(value.into());
         self
     }
 
     /// An instance maintenance policy. For more information, see Set instance maintenance policy in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_maintenance_policy(
         mut self,
         value: impl Into<InstanceMaintenancePolicy>,
@@ -1389,6 +1507,7 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     /// The instance capacity distribution across Availability Zones.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_distribution(
         mut self,
         value: impl Into<AvailabilityZoneDistribution>,
@@ -1398,6 +1517,7 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     /// The policy for Availability Zone impairment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_impairment_policy(
         mut self,
         value: impl Into<AvailabilityZoneImpairmentPolicy>,
@@ -1407,12 +1527,14 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     /// If you enable zonal shift with cross-zone disabled load balancers, capacity could become imbalanced across Availability Zones. To skip the validation, specify `true`. For more information, see Auto Scaling group zonal shift in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn skip_zonal_shift_validation(mut self, value: impl Into<bool>) -> Self {
         self.input.skip_zonal_shift_validation = Some(value.into());
         self
     }
 
     /// The capacity reservation specification for the Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_reservation_specification(
         mut self,
         value: impl Into<CapacityReservationSpecification>,
@@ -1422,18 +1544,21 @@ impl AutoScalingGroupPartialUpdate {
     }
 
     /// The instance lifecycle policy for the Auto Scaling group. This policy controls instance behavior when an instance transitions through its lifecycle states. Configure retention triggers to specify when instances should move to a `Retained` state instead of automatic termination.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_lifecycle_policy(mut self, value: impl Into<InstanceLifecyclePolicy>) -> Self {
         self.input.instance_lifecycle_policy = Some(value.into());
         self
     }
 
     /// The deletion protection setting for the Auto Scaling group. This setting helps safeguard your Auto Scaling group and its instances by controlling whether the `DeleteAutoScalingGroup` operation is allowed. When deletion protection is enabled, users cannot delete the Auto Scaling group according to the specified protection level until the setting is changed back to a less restrictive level.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deletion_protection(mut self, value: impl Into<DeletionProtection>) -> Self {
         self.input.deletion_protection = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "UpdateAutoScalingGroup";
         if let Some(error) = self.error {
@@ -1481,6 +1606,7 @@ impl std::future::IntoFuture for AutoScalingGroupPartialUpdate {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1497,6 +1623,7 @@ pub struct AutoScalingGroupDelete {
 }
 
 impl AutoScalingGroupDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: DeleteAutoScalingGroupType,
@@ -1511,6 +1638,7 @@ impl AutoScalingGroupDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupDelete {
             manager,
@@ -1521,17 +1649,20 @@ impl AutoScalingGroupDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteAutoScalingGroupType {
         &self.input
     }
 
     /// Specifies that the group is to be deleted along with all instances associated with the group, without waiting for all instances to be terminated. This action also deletes any outstanding lifecycle actions associated with the group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force_delete(mut self, value: impl Into<bool>) -> Self {
         self.input.force_delete = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteAutoScalingGroup";
         if let Some(error) = self.error {
@@ -1579,6 +1710,7 @@ impl std::future::IntoFuture for AutoScalingGroupDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1595,6 +1727,7 @@ pub struct AutoScalingGroupSetDesiredCapacity {
 }
 
 impl AutoScalingGroupSetDesiredCapacity {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: SetDesiredCapacityType, key: String) -> Self {
         AutoScalingGroupSetDesiredCapacity {
             manager,
@@ -1605,6 +1738,7 @@ impl AutoScalingGroupSetDesiredCapacity {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupSetDesiredCapacity {
             manager,
@@ -1615,17 +1749,20 @@ impl AutoScalingGroupSetDesiredCapacity {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &SetDesiredCapacityType {
         &self.input
     }
 
     /// Indicates whether Amazon EC2 Auto Scaling waits for the cooldown period to complete before initiating a scaling activity to set your Auto Scaling group to its new capacity. By default, Amazon EC2 Auto Scaling does not honor the cooldown period during manual scaling activities.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn honor_cooldown(mut self, value: impl Into<bool>) -> Self {
         self.input.honor_cooldown = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "SetDesiredCapacity";
         if let Some(error) = self.error {
@@ -1684,6 +1821,7 @@ impl std::future::IntoFuture for AutoScalingGroupSetDesiredCapacity {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1700,6 +1838,7 @@ pub struct AutoScalingGroupSuspendProcesses {
 }
 
 impl AutoScalingGroupSuspendProcesses {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: ScalingProcessQuery, key: String) -> Self {
         AutoScalingGroupSuspendProcesses {
             manager,
@@ -1710,6 +1849,7 @@ impl AutoScalingGroupSuspendProcesses {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupSuspendProcesses {
             manager,
@@ -1720,17 +1860,20 @@ impl AutoScalingGroupSuspendProcesses {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ScalingProcessQuery {
         &self.input
     }
 
     /// One or more of the following processes:
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scaling_processes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.scaling_processes = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "SuspendProcesses";
         if let Some(error) = self.error {
@@ -1778,6 +1921,7 @@ impl std::future::IntoFuture for AutoScalingGroupSuspendProcesses {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1794,6 +1938,7 @@ pub struct AutoScalingGroupResumeProcesses {
 }
 
 impl AutoScalingGroupResumeProcesses {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: ScalingProcessQuery, key: String) -> Self {
         AutoScalingGroupResumeProcesses {
             manager,
@@ -1804,6 +1949,7 @@ impl AutoScalingGroupResumeProcesses {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupResumeProcesses {
             manager,
@@ -1814,17 +1960,20 @@ impl AutoScalingGroupResumeProcesses {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ScalingProcessQuery {
         &self.input
     }
 
     /// One or more of the following processes:
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scaling_processes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.scaling_processes = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ResumeProcesses";
         if let Some(error) = self.error {
@@ -1872,6 +2021,7 @@ impl std::future::IntoFuture for AutoScalingGroupResumeProcesses {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1888,6 +2038,7 @@ pub struct AutoScalingGroupInstanceStatus {
 }
 
 impl AutoScalingGroupInstanceStatus {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: DescribeAutoScalingInstancesType,
@@ -1902,6 +2053,7 @@ impl AutoScalingGroupInstanceStatus {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupInstanceStatus {
             manager,
@@ -1912,6 +2064,7 @@ impl AutoScalingGroupInstanceStatus {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeAutoScalingInstancesType {
         &self.input
     }
@@ -1926,24 +2079,28 @@ impl AutoScalingGroupInstanceStatus {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
     }
 
     /// The IDs of the instances. If you omit this property, all Auto Scaling instances are described. If you specify an ID that does not exist, it is ignored with no error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether to include managed Auto Scaling instances in the response. When set to `true` (default), the response includes managed Auto Scaling instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<AutoScalingInstanceDetails>> {
         const OPERATION: &str = "DescribeAutoScalingInstances";
         if let Some(error) = self.error {
@@ -1993,6 +2150,7 @@ impl std::future::IntoFuture for AutoScalingGroupInstanceStatus {
     type Output = Result<Vec<AutoScalingInstanceDetails>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<AutoScalingInstanceDetails>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2009,6 +2167,7 @@ pub struct AutoScalingGroupTerminateInstance {
 }
 
 impl AutoScalingGroupTerminateInstance {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: TerminateInstanceInAutoScalingGroupType,
@@ -2023,6 +2182,7 @@ impl AutoScalingGroupTerminateInstance {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupTerminateInstance {
             manager,
@@ -2033,11 +2193,13 @@ impl AutoScalingGroupTerminateInstance {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &TerminateInstanceInAutoScalingGroupType {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Activity> {
         const OPERATION: &str = "TerminateInstanceInAutoScalingGroup";
         if let Some(error) = self.error {
@@ -2088,6 +2250,7 @@ impl std::future::IntoFuture for AutoScalingGroupTerminateInstance {
     type Output = Result<Activity>;
     type IntoFuture = BoxFuture<'static, Result<Activity>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2104,6 +2267,7 @@ pub struct AutoScalingGroupActivities {
 }
 
 impl AutoScalingGroupActivities {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AutoScalingGroupManager,
         input: DescribeScalingActivitiesType,
@@ -2118,6 +2282,7 @@ impl AutoScalingGroupActivities {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupActivities {
             manager,
@@ -2128,6 +2293,7 @@ impl AutoScalingGroupActivities {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeScalingActivitiesType {
         &self.input
     }
@@ -2142,30 +2308,35 @@ impl AutoScalingGroupActivities {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
     }
 
     /// The activity IDs of the desired scaling activities. If unknown activity IDs are requested, they are ignored with no error. Only activities started within the last six weeks can be returned regardless of the activity IDs specified. If other filters are specified with the request, only results matching all filter criteria can be returned.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn activity_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.activity_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Indicates whether to include scaling activity from deleted Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_deleted_groups(mut self, value: impl Into<bool>) -> Self {
         self.input.include_deleted_groups = Some(value.into());
         self
     }
 
     /// Specifies whether to include scaling activities for managed Auto Scaling groups in the response. When set to `true` (default), the response includes scaling activities for managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -2182,6 +2353,7 @@ impl AutoScalingGroupActivities {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -2189,6 +2361,7 @@ impl AutoScalingGroupActivities {
     /// One or more filters to limit the results based on specific criteria. The following filters are supported:
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -2198,6 +2371,7 @@ impl AutoScalingGroupActivities {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<Activity>> {
         const OPERATION: &str = "DescribeScalingActivities";
         if let Some(error) = self.error {
@@ -2252,6 +2426,7 @@ impl std::future::IntoFuture for AutoScalingGroupActivities {
     type Output = Result<Vec<Activity>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<Activity>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2268,6 +2443,7 @@ pub struct AutoScalingGroupCreateOrUpdateTags {
 }
 
 impl AutoScalingGroupCreateOrUpdateTags {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: CreateOrUpdateTagsType, key: String) -> Self {
         AutoScalingGroupCreateOrUpdateTags {
             manager,
@@ -2278,6 +2454,7 @@ impl AutoScalingGroupCreateOrUpdateTags {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupCreateOrUpdateTags {
             manager,
@@ -2288,11 +2465,13 @@ impl AutoScalingGroupCreateOrUpdateTags {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateOrUpdateTagsType {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "CreateOrUpdateTags";
         if let Some(error) = self.error {
@@ -2333,6 +2512,7 @@ impl std::future::IntoFuture for AutoScalingGroupCreateOrUpdateTags {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2349,6 +2529,7 @@ pub struct AutoScalingGroupDeleteTags {
 }
 
 impl AutoScalingGroupDeleteTags {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: DeleteTagsType, key: String) -> Self {
         AutoScalingGroupDeleteTags {
             manager,
@@ -2359,6 +2540,7 @@ impl AutoScalingGroupDeleteTags {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupDeleteTags {
             manager,
@@ -2369,11 +2551,13 @@ impl AutoScalingGroupDeleteTags {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteTagsType {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteTags";
         if let Some(error) = self.error {
@@ -2414,6 +2598,7 @@ impl std::future::IntoFuture for AutoScalingGroupDeleteTags {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2430,6 +2615,7 @@ pub struct AutoScalingGroupGetTags {
 }
 
 impl AutoScalingGroupGetTags {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: DescribeTagsType, key: String) -> Self {
         AutoScalingGroupGetTags {
             manager,
@@ -2440,6 +2626,7 @@ impl AutoScalingGroupGetTags {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
         AutoScalingGroupGetTags {
             manager,
@@ -2450,6 +2637,7 @@ impl AutoScalingGroupGetTags {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeTagsType {
         &self.input
     }
@@ -2464,12 +2652,14 @@ impl AutoScalingGroupGetTags {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -2486,6 +2676,7 @@ impl AutoScalingGroupGetTags {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -2493,6 +2684,7 @@ impl AutoScalingGroupGetTags {
     /// One or more filters to scope the tags to return. The maximum number of filters per filter type (for example, `auto-scaling-group`) is 1000.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -2502,12 +2694,14 @@ impl AutoScalingGroupGetTags {
     }
 
     /// Specifies whether to include tags for managed Auto Scaling groups in the response. When set to `true` (default), the response includes tags for managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<TagDescription>> {
         const OPERATION: &str = "DescribeTags";
         if let Some(error) = self.error {
@@ -2557,6 +2751,7 @@ impl std::future::IntoFuture for AutoScalingGroupGetTags {
     type Output = Result<Vec<TagDescription>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<TagDescription>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2572,10 +2767,12 @@ pub struct LaunchConfigurationManager {
 }
 
 impl Manager<LaunchConfiguration> for LaunchConfigurationManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         LaunchConfigurationManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -2583,6 +2780,7 @@ impl Manager<LaunchConfiguration> for LaunchConfigurationManager {
 
 impl LaunchConfigurationManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         LaunchConfigurationManager {
             session: Some(session.clone()),
@@ -2590,6 +2788,7 @@ impl LaunchConfigurationManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -2600,6 +2799,7 @@ impl LaunchConfigurationManager {
     /// One launch configuration by name (`DescribeLaunchConfigurations`); `Error::NotFound` when there is none.
     ///
     /// Gets information about the launch configurations in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, launch_configuration_name: impl Into<String>) -> LaunchConfigurationGet {
         let launch_configuration_name = launch_configuration_name.into();
         let key: String = launch_configuration_name.to_string();
@@ -2612,6 +2812,7 @@ impl LaunchConfigurationManager {
     /// Launch configurations by name (`DescribeLaunchConfigurations`, all pages; AWS takes at most 50 names a call, so longer lists go in several calls, and the first error ends the pages with no later call). Names that do not exist are left out.
     ///
     /// Gets information about the launch configurations in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         launch_configuration_names: impl IntoIterator<Item = impl Into<String>>,
@@ -2634,6 +2835,7 @@ impl LaunchConfigurationManager {
     /// Every launch configuration (`DescribeLaunchConfigurations`, all pages).
     ///
     /// Gets information about the launch configurations in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> LaunchConfigurationList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -2644,6 +2846,7 @@ impl LaunchConfigurationManager {
     /// Creates a launch configuration from the model (`CreateLaunchConfiguration`; AWS answers with nothing, see `LaunchConfiguration::save` for create-and-fetch).
     ///
     /// Creates a launch configuration.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &LaunchConfiguration) -> LaunchConfigurationCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -2679,6 +2882,7 @@ impl LaunchConfigurationManager {
     /// Calls `DeleteLaunchConfiguration`.
     ///
     /// Deletes the specified launch configuration.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(
         &self,
         launch_configuration_name: impl Into<String>,
@@ -2703,6 +2907,7 @@ pub struct LaunchConfigurationGet {
 }
 
 impl LaunchConfigurationGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchConfigurationManager,
         input: LaunchConfigurationNamesType,
@@ -2717,6 +2922,7 @@ impl LaunchConfigurationGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchConfigurationManager, error: Error) -> Self {
         LaunchConfigurationGet {
             manager,
@@ -2727,11 +2933,13 @@ impl LaunchConfigurationGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &LaunchConfigurationNamesType {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LaunchConfiguration> {
         const OPERATION: &str = "DescribeLaunchConfigurations";
         if let Some(error) = self.error {
@@ -2788,6 +2996,7 @@ impl std::future::IntoFuture for LaunchConfigurationGet {
     type Output = Result<LaunchConfiguration>;
     type IntoFuture = BoxFuture<'static, Result<LaunchConfiguration>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2804,6 +3013,7 @@ pub struct LaunchConfigurationGetMany {
 }
 
 impl LaunchConfigurationGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchConfigurationManager,
         input: LaunchConfigurationNamesType,
@@ -2818,6 +3028,7 @@ impl LaunchConfigurationGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchConfigurationManager, error: Error) -> Self {
         LaunchConfigurationGetMany {
             manager,
@@ -2828,6 +3039,7 @@ impl LaunchConfigurationGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &LaunchConfigurationNamesType {
         &self.input
     }
@@ -2842,6 +3054,7 @@ impl LaunchConfigurationGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
@@ -2850,23 +3063,27 @@ impl LaunchConfigurationGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<LaunchConfiguration>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {
         const OPERATION: &str = "DescribeLaunchConfigurations";
         if let Some(error) = self.error {
@@ -2958,6 +3175,7 @@ impl std::future::IntoFuture for LaunchConfigurationGetMany {
     type Output = Result<QuerySet<LaunchConfiguration>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchConfiguration>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2974,6 +3192,7 @@ pub struct LaunchConfigurationList {
 }
 
 impl LaunchConfigurationList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchConfigurationManager,
         input: LaunchConfigurationNamesType,
@@ -2988,6 +3207,7 @@ impl LaunchConfigurationList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchConfigurationManager, error: Error) -> Self {
         LaunchConfigurationList {
             manager,
@@ -2998,6 +3218,7 @@ impl LaunchConfigurationList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &LaunchConfigurationNamesType {
         &self.input
     }
@@ -3012,12 +3233,14 @@ impl LaunchConfigurationList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_records = Some(n);
         self
     }
 
     /// The launch configuration names. If you omit this property, all launch configurations are described.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_configuration_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3029,23 +3252,27 @@ impl LaunchConfigurationList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<LaunchConfiguration>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchConfiguration>>>> {
         const OPERATION: &str = "DescribeLaunchConfigurations";
         if let Some(error) = self.error {
@@ -3104,6 +3331,7 @@ impl std::future::IntoFuture for LaunchConfigurationList {
     type Output = Result<QuerySet<LaunchConfiguration>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchConfiguration>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3120,6 +3348,7 @@ pub struct LaunchConfigurationCreate {
 }
 
 impl LaunchConfigurationCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchConfigurationManager,
         input: CreateLaunchConfigurationType,
@@ -3134,6 +3363,7 @@ impl LaunchConfigurationCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchConfigurationManager, error: Error) -> Self {
         LaunchConfigurationCreate {
             manager,
@@ -3144,6 +3374,7 @@ impl LaunchConfigurationCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateLaunchConfigurationType {
         &self.input
     }
@@ -3151,6 +3382,7 @@ impl LaunchConfigurationCreate {
     /// The name of the launch configuration. This name must be unique per Region per account.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_configuration_name(mut self, value: impl Into<String>) -> Self {
         self.input.launch_configuration_name = Some(value.into());
         self
@@ -3159,6 +3391,7 @@ impl LaunchConfigurationCreate {
     /// The ID of the Amazon Machine Image (AMI) that was assigned during registration. For more information, see Find a Linux AMI in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
@@ -3167,6 +3400,7 @@ impl LaunchConfigurationCreate {
     /// The name of the key pair. For more information, see Amazon EC2 key pairs and Amazon EC2 instances in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.input.key_name = Some(value.into());
         self
@@ -3175,6 +3409,7 @@ impl LaunchConfigurationCreate {
     /// A list that contains the security group IDs to assign to the instances in the Auto Scaling group. For more information, see Control traffic to your Amazon Web Services resources using security groups in the Amazon Virtual Private Cloud User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.security_groups = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3183,6 +3418,7 @@ impl LaunchConfigurationCreate {
     /// Available for backward compatibility.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn classic_link_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.classic_link_vpc_id = Some(value.into());
         self
@@ -3191,6 +3427,7 @@ impl LaunchConfigurationCreate {
     /// Available for backward compatibility.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn classic_link_vpc_security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3203,12 +3440,14 @@ impl LaunchConfigurationCreate {
     /// The user data to make available to the launched EC2 instances. For more information, see Instance metadata and user data (Linux) and Instance metadata and user data (Windows). If you are using a command line tool, base64-encoding is performed for you, and you can load the text from a file. Otherwise, you must provide base64-encoded text. User data is limited to 16 KB.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// The ID of the instance to use to create the launch configuration. The new launch configuration derives attributes from the instance, except for the block device mapping.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
@@ -3217,6 +3456,7 @@ impl LaunchConfigurationCreate {
     /// Specifies the instance type of the EC2 instance. For information about available instance types, see Available instance types in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_type = Some(value.into());
         self
@@ -3225,6 +3465,7 @@ impl LaunchConfigurationCreate {
     /// The ID of the kernel associated with the AMI.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
         self.input.kernel_id = Some(value.into());
         self
@@ -3233,6 +3474,7 @@ impl LaunchConfigurationCreate {
     /// The ID of the RAM disk to select.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
         self.input.ramdisk_id = Some(value.into());
         self
@@ -3241,6 +3483,7 @@ impl LaunchConfigurationCreate {
     /// The block device mapping entries that define the block devices to attach to the instances at launch. By default, the block devices specified in the block device mapping for the AMI are used. For more information, see Block device mappings in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<BlockDeviceMapping>>,
@@ -3252,6 +3495,7 @@ impl LaunchConfigurationCreate {
     /// Controls whether instances in this group are launched with detailed (`true`) or basic (`false`) monitoring.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_monitoring(mut self, value: impl Into<InstanceMonitoring>) -> Self {
         self.input.instance_monitoring = Some(value.into());
         self
@@ -3260,6 +3504,7 @@ impl LaunchConfigurationCreate {
     /// The maximum hourly price to be paid for any Spot Instance launched to fulfill the request. Spot Instances are launched when the price you specify exceeds the current Spot price. For more information, see Request Spot Instances for fault-tolerant and flexible applications in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn spot_price(mut self, value: impl Into<String>) -> Self {
         self.input.spot_price = Some(value.into());
         self
@@ -3268,6 +3513,7 @@ impl LaunchConfigurationCreate {
     /// The name or the Amazon Resource Name (ARN) of the instance profile associated with the IAM role for the instance. The instance profile contains the IAM role. For more information, see IAM role for applications that run on Amazon EC2 instances in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn iam_instance_profile(mut self, value: impl Into<String>) -> Self {
         self.input.iam_instance_profile = Some(value.into());
         self
@@ -3276,6 +3522,7 @@ impl LaunchConfigurationCreate {
     /// Specifies whether the launch configuration is optimized for EBS I/O (`true`) or not (`false`). The optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization is not available with all instance types. Additional fees are incurred when you enable EBS optimization for an instance type that is not EBS-optimized by default. For more information, see Amazon EBS-optimized instances in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<bool>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
@@ -3284,6 +3531,7 @@ impl LaunchConfigurationCreate {
     /// Specifies whether to assign a public IPv4 address to the group's instances. If the instance is launched into a default subnet, the default is to assign a public IPv4 address, unless you disabled the option to assign a public IPv4 address on the subnet. If the instance is launched into a nondefault subnet, the default is not to assign a public IPv4 address, unless you enabled the option to assign a public IPv4 address on the subnet.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associate_public_ip_address(mut self, value: impl Into<bool>) -> Self {
         self.input.associate_public_ip_address = Some(value.into());
         self
@@ -3292,6 +3540,7 @@ impl LaunchConfigurationCreate {
     /// The tenancy of the instance, either `default` or `dedicated`. An instance with `dedicated` tenancy runs on isolated, single-tenant hardware and can only be launched into a VPC. To launch dedicated instances into a shared tenancy VPC (a VPC with the instance placement tenancy attribute set to `default`), you must set the value of this property to `dedicated`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_tenancy(mut self, value: impl Into<String>) -> Self {
         self.input.placement_tenancy = Some(value.into());
         self
@@ -3300,12 +3549,14 @@ impl LaunchConfigurationCreate {
     /// The metadata options for the instances. For more information, see Configure the instance metadata options in the Amazon EC2 Auto Scaling User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn metadata_options(mut self, value: impl Into<InstanceMetadataOptions>) -> Self {
         self.input.metadata_options = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "CreateLaunchConfiguration";
         if let Some(error) = self.error {
@@ -3335,6 +3586,7 @@ impl std::future::IntoFuture for LaunchConfigurationCreate {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3351,6 +3603,7 @@ pub struct LaunchConfigurationDelete {
 }
 
 impl LaunchConfigurationDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchConfigurationManager,
         input: LaunchConfigurationNameType,
@@ -3365,6 +3618,7 @@ impl LaunchConfigurationDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchConfigurationManager, error: Error) -> Self {
         LaunchConfigurationDelete {
             manager,
@@ -3375,11 +3629,13 @@ impl LaunchConfigurationDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &LaunchConfigurationNameType {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteLaunchConfiguration";
         if let Some(error) = self.error {
@@ -3424,6 +3680,7 @@ impl std::future::IntoFuture for LaunchConfigurationDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

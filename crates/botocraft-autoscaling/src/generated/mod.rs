@@ -34,6 +34,7 @@ pub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMet
 
 /// Every call of this crate: serialise, send, parse. It names the service's
 /// protocol, so only that protocol's codecs are compiled for its types.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn call<I, O>(
     session: &dyn botocraft_core::Session,
     service: &'static botocraft_core::ServiceMetadata,

@@ -22,18 +22,21 @@ use super::types::*;
 pub struct AutoScalingGroupKey(pub String);
 
 impl std::fmt::Display for AutoScalingGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for AutoScalingGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         AutoScalingGroupKey(v)
     }
 }
 
 impl From<&str> for AutoScalingGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         AutoScalingGroupKey(v.to_owned())
     }
@@ -41,6 +44,7 @@ impl From<&str> for AutoScalingGroupKey {
 
 impl std::ops::Deref for AutoScalingGroupKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -49,6 +53,7 @@ impl std::ops::Deref for AutoScalingGroupKey {
 impl std::str::FromStr for AutoScalingGroupKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("AutoScalingGroupKey", s).map(AutoScalingGroupKey)
     }
@@ -64,28 +69,34 @@ impl PrimaryModel for AutoScalingGroup {
         "ValidationError:AutoScalingGroup not found",
     ];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<AutoScalingGroupKey> {
         self.auto_scaling_group_name
             .clone()
             .map(AutoScalingGroupKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.auto_scaling_group_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.auto_scaling_group_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -93,10 +104,12 @@ impl PrimaryModel for AutoScalingGroup {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -104,11 +117,13 @@ impl PrimaryModel for AutoScalingGroup {
 
 impl AutoScalingGroup {
     /// The manager for `AutoScalingGroup`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> AutoScalingGroupManager {
         AutoScalingGroupManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> AutoScalingGroupManager {
         AutoScalingGroupManager::with_session(self._state.session().cloned())
     }
@@ -116,28 +131,33 @@ impl AutoScalingGroup {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`AutoScalingGroup::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, TagDescription> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -149,6 +169,7 @@ impl AutoScalingGroup {
     /// The group's launch configuration; `Ok(None)` for a group that uses a launch template or a mixed instances policy.
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn launch_configuration(&self) -> Result<Option<LaunchConfiguration>> {
         let manager = LaunchConfigurationManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -164,6 +185,7 @@ impl AutoScalingGroup {
     }
 
     /// Suspends this group's scaling processes (all, or those named with `.scaling_processes(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn suspend_processes(&self) -> AutoScalingGroupSuspendProcesses {
         let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -179,6 +201,7 @@ impl AutoScalingGroup {
     }
 
     /// Resumes this group's suspended scaling processes (all, or those named with `.scaling_processes(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn resume_processes(&self) -> AutoScalingGroupResumeProcesses {
         let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -194,6 +217,7 @@ impl AutoScalingGroup {
     }
 
     /// This group's scaling activities, newest first. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn activities(&self) -> AutoScalingGroupActivities {
         let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -246,6 +270,7 @@ impl AutoScalingGroup {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 27] {
         [
             botocraft_core::fingerprint(&self.launch_configuration_name),
@@ -283,6 +308,7 @@ impl AutoScalingGroup {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -306,6 +332,7 @@ impl AutoScalingGroup {
     pub const IDENTITY: [&'static str; 1] = ["auto_scaling_group_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.auto_scaling_group_name),
@@ -319,6 +346,7 @@ impl AutoScalingGroup {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -342,6 +370,7 @@ impl AutoScalingGroup {
     /// when any is set, rather than create a second `AutoScalingGroup` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `AutoScalingGroup::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -359,6 +388,7 @@ impl AutoScalingGroup {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -412,6 +442,7 @@ impl AutoScalingGroup {
     /// `DeleteAutoScalingGroup` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -438,18 +469,21 @@ impl AutoScalingGroup {
 pub struct LaunchConfigurationKey(pub String);
 
 impl std::fmt::Display for LaunchConfigurationKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for LaunchConfigurationKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         LaunchConfigurationKey(v)
     }
 }
 
 impl From<&str> for LaunchConfigurationKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         LaunchConfigurationKey(v.to_owned())
     }
@@ -457,6 +491,7 @@ impl From<&str> for LaunchConfigurationKey {
 
 impl std::ops::Deref for LaunchConfigurationKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -465,6 +500,7 @@ impl std::ops::Deref for LaunchConfigurationKey {
 impl std::str::FromStr for LaunchConfigurationKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("LaunchConfigurationKey", s).map(LaunchConfigurationKey)
     }
@@ -478,20 +514,24 @@ impl PrimaryModel for LaunchConfiguration {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["ValidationError:Launch configuration name not found"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<LaunchConfigurationKey> {
         self.launch_configuration_name
             .clone()
             .map(LaunchConfigurationKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.launch_configuration_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.launch_configuration_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -499,10 +539,12 @@ impl PrimaryModel for LaunchConfiguration {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -510,11 +552,13 @@ impl PrimaryModel for LaunchConfiguration {
 
 impl LaunchConfiguration {
     /// The manager for `LaunchConfiguration`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> LaunchConfigurationManager {
         LaunchConfigurationManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> LaunchConfigurationManager {
         LaunchConfigurationManager::with_session(self._state.session().cloned())
     }
@@ -522,6 +566,7 @@ impl LaunchConfiguration {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -550,6 +595,7 @@ impl LaunchConfiguration {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 17] {
         [
             botocraft_core::fingerprint(&self.image_id),
@@ -577,6 +623,7 @@ impl LaunchConfiguration {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -594,6 +641,7 @@ impl LaunchConfiguration {
     pub const IDENTITY: [&'static str; 1] = ["launch_configuration_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
         [botocraft_core::fingerprint(&self.launch_configuration_name)]
     }
@@ -601,6 +649,7 @@ impl LaunchConfiguration {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -624,6 +673,7 @@ impl LaunchConfiguration {
     /// when any is set, rather than create a second `LaunchConfiguration` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `LaunchConfiguration::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -641,6 +691,7 @@ impl LaunchConfiguration {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -681,6 +732,7 @@ impl LaunchConfiguration {
     /// `DeleteLaunchConfiguration` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.launch_configuration_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("LaunchConfiguration.delete() needs `LaunchConfigurationName`, which is not set"))?;

@@ -25,6 +25,7 @@ fn flag(value: bool) -> AttributeBooleanValue {
 /// its own `ModifyInstanceAttribute` (the instance type and EBS optimisation
 /// only while the instance is stopped, which AWS checks). A field changed to
 /// `None` is refused: AWS has no way to unset these.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str]) -> Result<()> {
     let id = instance
         .instance_id
@@ -81,6 +82,7 @@ pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str
 /// Customer-owned addresses go with their pool in one call (the pool alone
 /// cannot be sent); a local network interface index set to `None` is
 /// disabled. Also what `save()` of a new subnet sends after `CreateSubnet`.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> Result<()> {
     let id = subnet
         .subnet_id
@@ -185,6 +187,7 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
 /// Sends a fetched network interface's changed `description`,
 /// `source_dest_check` and security `groups` (by id), each with its own
 /// `ModifyNetworkInterfaceAttribute`.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn network_interface_update(
     eni: &NetworkInterface,
     changed: &[&'static str],

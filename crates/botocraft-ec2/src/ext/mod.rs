@@ -6,6 +6,11 @@
 //! `LaunchTemplateVersion::delete()` (whose key has a numeric version), and
 //! the create inputs a model holds in another shape than the request (the
 //! `from_model_fn` functions of `definitions/ec2.toml`).
+//!
+//! Functions here that send requests carry
+//! `#[cfg_attr(not(debug_assertions), inline)]`, as the generated ones do:
+//! in release builds they, and the operations they reach, are compiled only
+//! into programs that call them (see `defer_every_fn` in botocraft-codegen).
 
 use botocraft_core::{Error, PrimaryModel, Result};
 
@@ -199,6 +204,7 @@ impl LaunchTemplateVersion {
     /// Deletes this version in AWS (`DeleteLaunchTemplateVersions`); a version
     /// AWS reports as not deleted is an error. Afterwards a later `save()`
     /// would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let id = self
             .launch_template_id
@@ -249,6 +255,7 @@ impl KeyPair {
     /// from AWS, only tag edits are written. A model to create that holds the
     /// id AWS assigned a key pair ([`Self::ASSIGNED`]: one read back from
     /// JSON) is an [`Error::Validation`] before anything is sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let session = manager.session()?;
@@ -314,6 +321,7 @@ impl AmiManager {
     /// The Python original also looks at Auto Scaling launch configurations
     /// and templates; those live in the Auto Scaling crate, so this answers
     /// for instances only.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn in_use(&self) -> Result<botocraft_core::QuerySet<Ami>> {
         use botocraft_core::Manager as _;
         let instances = InstanceManager::with_session(self.bound_session().cloned())
@@ -345,6 +353,7 @@ impl AmiManager {
 /// `Ipv6Addresses[].IsPrimaryIpv6`, `Operator.Managed`/`HiddenByDefault`)
 /// that a request cannot set; anything else that does not carry over is an
 /// error rather than a version created without it.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) fn launch_template_data_request(
     version: &LaunchTemplateVersion,
 ) -> Result<Option<RequestLaunchTemplateData>> {

@@ -432,6 +432,7 @@ fn source_group_error(err: Error, id: &str, operation: &str) -> Error {
 
 /// Sends one step. Answers the rules a revoke did not remove
 /// (`UnknownIpPermissions`); the other calls are all or nothing.
+#[cfg_attr(not(debug_assertions), inline)]
 async fn send(manager: &SecurityGroupManager, id: &str, step: &Step) -> Result<Vec<IpPermission>> {
     let operation = step.operation();
     let permissions = step.permissions.clone();
@@ -559,6 +560,7 @@ fn annotate(err: Error, note: &str) -> Error {
 /// it was, or, when something could not be undone, [`Error::Partial`]
 /// naming each change still in effect, with the step's error and each
 /// failed undo's.
+#[cfg_attr(not(debug_assertions), inline)]
 async fn run(manager: &SecurityGroupManager, id: &str, planned: &[Planned]) -> Result<()> {
     let mut done: Vec<Step> = Vec::new();
     let mut failure = None;
@@ -648,6 +650,7 @@ async fn run(manager: &SecurityGroupManager, id: &str, planned: &[Planned]) -> R
 
 /// Brings the rules AWS holds now for group `id` to those of `group` for
 /// the `fields` asked for (`ip_permissions`, `ip_permissions_egress`).
+#[cfg_attr(not(debug_assertions), inline)]
 async fn write_rules(
     manager: &SecurityGroupManager,
     group: &SecurityGroup,
@@ -688,6 +691,7 @@ async fn write_rules(
 /// to `None` means no rules). Rules another caller added since the fetch are
 /// revoked too when that direction was edited: the model says what the
 /// group allows.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn security_group_update(
     group: &SecurityGroup,
     changed: &[&'static str],
@@ -710,6 +714,7 @@ pub(crate) async fn security_group_update(
 /// with its rules unsaved, `save()` again retries them as an update
 /// instead of creating a second group, and the error is an
 /// [`Error::Partial`] naming the created group, with the rules' failure.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn security_group_after_create(
     group: &mut SecurityGroup,
     created: SecurityGroup,

@@ -27,10 +27,12 @@ pub struct VpcManager {
 }
 
 impl Manager<Vpc> for VpcManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         VpcManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -38,6 +40,7 @@ impl Manager<Vpc> for VpcManager {
 
 impl VpcManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         VpcManager {
             session: Some(session.clone()),
@@ -45,6 +48,7 @@ impl VpcManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -55,6 +59,7 @@ impl VpcManager {
     /// Calls `DescribeVpcs`.
     ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpc_id: impl Into<String>) -> VpcGet {
         let vpc_id = vpc_id.into();
         let key: String = vpc_id.to_string();
@@ -67,6 +72,7 @@ impl VpcManager {
     /// Calls `DescribeVpcs`.
     ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, vpc_ids: impl IntoIterator<Item = impl Into<String>>) -> VpcGetMany {
         let vpc_ids: Vec<String> = vpc_ids.into_iter().map(Into::into).collect();
         let key: String = vpc_ids
@@ -83,6 +89,7 @@ impl VpcManager {
     /// Calls `DescribeVpcs`.
     ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> VpcList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -93,6 +100,7 @@ impl VpcManager {
     /// Calls `CreateVpc`.
     ///
     /// Creates a VPC with the specified CIDR blocks.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Vpc) -> VpcCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -119,6 +127,7 @@ impl VpcManager {
     /// Calls `DeleteVpc`.
     ///
     /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, vpc_id: impl Into<String>) -> VpcDelete {
         let vpc_id = vpc_id.into();
         let key: String = vpc_id.to_string();
@@ -131,6 +140,7 @@ impl VpcManager {
     /// Whether instances in the VPC get public DNS hostnames.
     ///
     /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn dns_hostnames(&self, vpc_id: impl Into<String>) -> VpcDnsHostnames {
         let vpc_id = vpc_id.into();
         let key: String = vpc_id.to_string();
@@ -144,6 +154,7 @@ impl VpcManager {
     /// Whether DNS resolution is supported in the VPC.
     ///
     /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn dns_support(&self, vpc_id: impl Into<String>) -> VpcDnsSupport {
         let vpc_id = vpc_id.into();
         let key: String = vpc_id.to_string();
@@ -157,6 +168,7 @@ impl VpcManager {
     /// Whether Network Address Usage metrics are enabled for the VPC.
     ///
     /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_address_usage_metrics(
         &self,
         vpc_id: impl Into<String>,
@@ -173,6 +185,7 @@ impl VpcManager {
     /// Changes the VPC's instance tenancy (`ModifyVpcTenancy`): AWS allows only `default`, for instances launched from now on.
     ///
     /// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_tenancy(
         &self,
         vpc_id: impl Into<String>,
@@ -191,6 +204,7 @@ impl VpcManager {
     /// Changes one VPC attribute (`ModifyVpcAttribute`): set exactly one of the options.
     ///
     /// Modifies the specified attribute of the specified VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_attribute(&self, vpc_id: impl Into<String>) -> VpcModifyAttribute {
         let vpc_id = vpc_id.into();
         let key: String = vpc_id.to_string();
@@ -212,6 +226,7 @@ pub struct VpcGet {
 }
 
 impl VpcGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcsRequest, key: String) -> Self {
         VpcGet {
             manager,
@@ -222,6 +237,7 @@ impl VpcGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcGet {
             manager,
@@ -232,11 +248,13 @@ impl VpcGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -253,6 +271,7 @@ impl VpcGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -260,6 +279,7 @@ impl VpcGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -269,6 +289,7 @@ impl VpcGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vpc> {
         const OPERATION: &str = "DescribeVpcs";
         if let Some(error) = self.error {
@@ -310,6 +331,7 @@ impl std::future::IntoFuture for VpcGet {
     type Output = Result<Vpc>;
     type IntoFuture = BoxFuture<'static, Result<Vpc>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -326,6 +348,7 @@ pub struct VpcGetMany {
 }
 
 impl VpcGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcsRequest, key: String) -> Self {
         VpcGetMany {
             manager,
@@ -336,6 +359,7 @@ impl VpcGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcGetMany {
             manager,
@@ -346,6 +370,7 @@ impl VpcGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcsRequest {
         &self.input
     }
@@ -360,12 +385,14 @@ impl VpcGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -382,6 +409,7 @@ impl VpcGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -389,6 +417,7 @@ impl VpcGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -400,23 +429,27 @@ impl VpcGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Vpc>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Vpc>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Vpc>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Vpc>>>> {
         const OPERATION: &str = "DescribeVpcs";
         if let Some(error) = self.error {
@@ -480,6 +513,7 @@ impl std::future::IntoFuture for VpcGetMany {
     type Output = Result<QuerySet<Vpc>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Vpc>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -496,6 +530,7 @@ pub struct VpcList {
 }
 
 impl VpcList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcsRequest, key: String) -> Self {
         VpcList {
             manager,
@@ -506,6 +541,7 @@ impl VpcList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcList {
             manager,
@@ -516,6 +552,7 @@ impl VpcList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcsRequest {
         &self.input
     }
@@ -530,12 +567,14 @@ impl VpcList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -552,6 +591,7 @@ impl VpcList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -559,6 +599,7 @@ impl VpcList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -568,6 +609,7 @@ impl VpcList {
     }
 
     /// The IDs of the VPCs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.vpc_ids = Some(value.into_iter().map(Into::into).collect());
         self
@@ -576,23 +618,27 @@ impl VpcList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Vpc>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Vpc>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Vpc>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Vpc>>>> {
         const OPERATION: &str = "DescribeVpcs";
         if let Some(error) = self.error {
@@ -647,6 +693,7 @@ impl std::future::IntoFuture for VpcList {
     type Output = Result<QuerySet<Vpc>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Vpc>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -663,6 +710,7 @@ pub struct VpcCreate {
 }
 
 impl VpcCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: CreateVpcRequest, key: String) -> Self {
         VpcCreate {
             manager,
@@ -673,6 +721,7 @@ impl VpcCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcCreate {
             manager,
@@ -683,6 +732,7 @@ impl VpcCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateVpcRequest {
         &self.input
     }
@@ -690,54 +740,63 @@ impl VpcCreate {
     /// The IPv4 network range for the VPC, in CIDR notation. For example, `10.0.0.0/16`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.cidr_block = Some(value.into());
         self
     }
 
     /// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_pool(mut self, value: impl Into<String>) -> Self {
         self.input.ipv6_pool = Some(value.into());
         self
     }
 
     /// The IPv6 CIDR block from the IPv6 address pool. You must also specify `Ipv6Pool` in the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more information, see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.input.ipv4_ipam_pool_id = Some(value.into());
         self
     }
 
     /// The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_netmask_length(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv4_netmask_length = Some(value.into());
         self
     }
 
     /// The ID of an IPv6 IPAM pool which will be used to allocate this VPC an IPv6 CIDR. IPAM is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. For more information, see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.input.ipv6_ipam_pool_id = Some(value.into());
         self
     }
 
     /// The netmask length of the IPv6 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_netmask_length(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv6_netmask_length = Some(value.into());
         self
     }
 
     /// The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the address to this location.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_cidr_block_network_border_group(mut self, value: impl Into<String>) -> Self {
         self.input.ipv6_cidr_block_network_border_group = Some(value.into());
         self
     }
 
     /// Specifies the encryption control configuration to apply to the VPC during creation. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_encryption_control(
         mut self,
         value: impl Into<VpcEncryptionControlConfiguration>,
@@ -751,6 +810,7 @@ impl VpcCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -783,18 +843,21 @@ impl VpcCreate {
     /// The tenancy options for instances launched into the VPC. For `default`, instances are launched with shared tenancy by default. You can launch instances with any tenancy into a shared tenancy VPC. For `dedicated`, instances are launched as dedicated tenancy instances by default. You can only launch instances with a tenancy of `dedicated` or `host` into a dedicated tenancy VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_tenancy(mut self, value: impl Into<Tenancy>) -> Self {
         self.input.instance_tenancy = Some(value.into());
         self
     }
 
     /// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IP addresses, or the size of the CIDR block.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn amazon_provided_ipv6_cidr_block(mut self, value: impl Into<bool>) -> Self {
         self.input.amazon_provided_ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vpc> {
         const OPERATION: &str = "CreateVpc";
         if let Some(error) = self.error {
@@ -820,6 +883,7 @@ impl std::future::IntoFuture for VpcCreate {
     type Output = Result<Vpc>;
     type IntoFuture = BoxFuture<'static, Result<Vpc>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -836,6 +900,7 @@ pub struct VpcDelete {
 }
 
 impl VpcDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DeleteVpcRequest, key: String) -> Self {
         VpcDelete {
             manager,
@@ -846,6 +911,7 @@ impl VpcDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcDelete {
             manager,
@@ -856,11 +922,13 @@ impl VpcDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteVpcRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpc";
         if let Some(error) = self.error {
@@ -892,6 +960,7 @@ impl std::future::IntoFuture for VpcDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -908,6 +977,7 @@ pub struct VpcDnsHostnames {
 }
 
 impl VpcDnsHostnames {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcAttributeRequest, key: String) -> Self {
         VpcDnsHostnames {
             manager,
@@ -918,6 +988,7 @@ impl VpcDnsHostnames {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcDnsHostnames {
             manager,
@@ -928,11 +999,13 @@ impl VpcDnsHostnames {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcAttributeRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<AttributeBooleanValue> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
@@ -975,6 +1048,7 @@ impl std::future::IntoFuture for VpcDnsHostnames {
     type Output = Result<AttributeBooleanValue>;
     type IntoFuture = BoxFuture<'static, Result<AttributeBooleanValue>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -991,6 +1065,7 @@ pub struct VpcDnsSupport {
 }
 
 impl VpcDnsSupport {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcAttributeRequest, key: String) -> Self {
         VpcDnsSupport {
             manager,
@@ -1001,6 +1076,7 @@ impl VpcDnsSupport {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcDnsSupport {
             manager,
@@ -1011,11 +1087,13 @@ impl VpcDnsSupport {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcAttributeRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<AttributeBooleanValue> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
@@ -1058,6 +1136,7 @@ impl std::future::IntoFuture for VpcDnsSupport {
     type Output = Result<AttributeBooleanValue>;
     type IntoFuture = BoxFuture<'static, Result<AttributeBooleanValue>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1074,6 +1153,7 @@ pub struct VpcNetworkAddressUsageMetrics {
 }
 
 impl VpcNetworkAddressUsageMetrics {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcAttributeRequest, key: String) -> Self {
         VpcNetworkAddressUsageMetrics {
             manager,
@@ -1084,6 +1164,7 @@ impl VpcNetworkAddressUsageMetrics {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcNetworkAddressUsageMetrics {
             manager,
@@ -1094,11 +1175,13 @@ impl VpcNetworkAddressUsageMetrics {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcAttributeRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<AttributeBooleanValue> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
@@ -1146,6 +1229,7 @@ impl std::future::IntoFuture for VpcNetworkAddressUsageMetrics {
     type Output = Result<AttributeBooleanValue>;
     type IntoFuture = BoxFuture<'static, Result<AttributeBooleanValue>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1162,6 +1246,7 @@ pub struct VpcModifyTenancy {
 }
 
 impl VpcModifyTenancy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: ModifyVpcTenancyRequest, key: String) -> Self {
         VpcModifyTenancy {
             manager,
@@ -1172,6 +1257,7 @@ impl VpcModifyTenancy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcModifyTenancy {
             manager,
@@ -1182,11 +1268,13 @@ impl VpcModifyTenancy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyVpcTenancyRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyVpcTenancy";
         if let Some(error) = self.error {
@@ -1222,6 +1310,7 @@ impl std::future::IntoFuture for VpcModifyTenancy {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1238,6 +1327,7 @@ pub struct VpcModifyAttribute {
 }
 
 impl VpcModifyAttribute {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: ModifyVpcAttributeRequest, key: String) -> Self {
         VpcModifyAttribute {
             manager,
@@ -1248,6 +1338,7 @@ impl VpcModifyAttribute {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
         VpcModifyAttribute {
             manager,
@@ -1258,23 +1349,27 @@ impl VpcModifyAttribute {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyVpcAttributeRequest {
         &self.input
     }
 
     /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_dns_hostnames(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.enable_dns_hostnames = Some(value.into());
         self
     }
 
     /// Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at the base of the VPC network range "plus two" succeed. If disabled, the Amazon provided DNS service in the VPC that resolves public DNS hostnames to IP addresses is not enabled.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_dns_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.enable_dns_support = Some(value.into());
         self
     }
 
     /// Indicates whether Network Address Usage metrics are enabled for your VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_network_address_usage_metrics(
         mut self,
         value: impl Into<AttributeBooleanValue>,
@@ -1284,6 +1379,7 @@ impl VpcModifyAttribute {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyVpcAttribute";
         if let Some(error) = self.error {
@@ -1319,6 +1415,7 @@ impl std::future::IntoFuture for VpcModifyAttribute {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1334,10 +1431,12 @@ pub struct SubnetManager {
 }
 
 impl Manager<Subnet> for SubnetManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         SubnetManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -1345,6 +1444,7 @@ impl Manager<Subnet> for SubnetManager {
 
 impl SubnetManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         SubnetManager {
             session: Some(session.clone()),
@@ -1352,6 +1452,7 @@ impl SubnetManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -1362,6 +1463,7 @@ impl SubnetManager {
     /// Calls `DescribeSubnets`.
     ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, subnet_id: impl Into<String>) -> SubnetGet {
         let subnet_id = subnet_id.into();
         let key: String = subnet_id.to_string();
@@ -1374,6 +1476,7 @@ impl SubnetManager {
     /// Calls `DescribeSubnets`.
     ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         subnet_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -1393,6 +1496,7 @@ impl SubnetManager {
     /// Calls `DescribeSubnets`.
     ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> SubnetList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -1405,6 +1509,7 @@ impl SubnetManager {
     /// Awaited, it then sends what `CreateSubnet` cannot carry, as `save()` of a new model does (see [`Subnet::save`]), and answers with the Subnet holding both; the create alone would drop those fields.
     ///
     /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Subnet) -> SubnetCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -1430,6 +1535,7 @@ impl SubnetManager {
     /// Calls `DeleteSubnet`.
     ///
     /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, subnet_id: impl Into<String>) -> SubnetDelete {
         let subnet_id = subnet_id.into();
         let key: String = subnet_id.to_string();
@@ -1442,6 +1548,7 @@ impl SubnetManager {
     /// Changes one subnet attribute (`ModifySubnetAttribute`): set exactly one of the options (a customer-owned pool goes with `map_customer_owned_ip_on_launch`).
     ///
     /// Modifies a subnet attribute. You can only modify one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_attribute(&self, subnet_id: impl Into<String>) -> SubnetModifyAttribute {
         let subnet_id = subnet_id.into();
         let key: String = subnet_id.to_string();
@@ -1463,6 +1570,7 @@ pub struct SubnetGet {
 }
 
 impl SubnetGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: DescribeSubnetsRequest, key: String) -> Self {
         SubnetGet {
             manager,
@@ -1473,6 +1581,7 @@ impl SubnetGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
         SubnetGet {
             manager,
@@ -1483,11 +1592,13 @@ impl SubnetGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSubnetsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -1504,6 +1615,7 @@ impl SubnetGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -1511,6 +1623,7 @@ impl SubnetGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -1520,6 +1633,7 @@ impl SubnetGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Subnet> {
         const OPERATION: &str = "DescribeSubnets";
         if let Some(error) = self.error {
@@ -1563,6 +1677,7 @@ impl std::future::IntoFuture for SubnetGet {
     type Output = Result<Subnet>;
     type IntoFuture = BoxFuture<'static, Result<Subnet>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1579,6 +1694,7 @@ pub struct SubnetGetMany {
 }
 
 impl SubnetGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: DescribeSubnetsRequest, key: String) -> Self {
         SubnetGetMany {
             manager,
@@ -1589,6 +1705,7 @@ impl SubnetGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
         SubnetGetMany {
             manager,
@@ -1599,6 +1716,7 @@ impl SubnetGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSubnetsRequest {
         &self.input
     }
@@ -1613,12 +1731,14 @@ impl SubnetGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -1635,6 +1755,7 @@ impl SubnetGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -1642,6 +1763,7 @@ impl SubnetGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -1653,23 +1775,27 @@ impl SubnetGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Subnet>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Subnet>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Subnet>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Subnet>>>> {
         const OPERATION: &str = "DescribeSubnets";
         if let Some(error) = self.error {
@@ -1733,6 +1859,7 @@ impl std::future::IntoFuture for SubnetGetMany {
     type Output = Result<QuerySet<Subnet>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Subnet>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1749,6 +1876,7 @@ pub struct SubnetList {
 }
 
 impl SubnetList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: DescribeSubnetsRequest, key: String) -> Self {
         SubnetList {
             manager,
@@ -1759,6 +1887,7 @@ impl SubnetList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
         SubnetList {
             manager,
@@ -1769,6 +1898,7 @@ impl SubnetList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSubnetsRequest {
         &self.input
     }
@@ -1783,12 +1913,14 @@ impl SubnetList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -1805,6 +1937,7 @@ impl SubnetList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -1812,6 +1945,7 @@ impl SubnetList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -1821,6 +1955,7 @@ impl SubnetList {
     }
 
     /// The IDs of the subnets.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.subnet_ids = Some(value.into_iter().map(Into::into).collect());
         self
@@ -1829,23 +1964,27 @@ impl SubnetList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Subnet>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Subnet>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Subnet>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Subnet>>>> {
         const OPERATION: &str = "DescribeSubnets";
         if let Some(error) = self.error {
@@ -1900,6 +2039,7 @@ impl std::future::IntoFuture for SubnetList {
     type Output = Result<QuerySet<Subnet>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Subnet>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1918,6 +2058,7 @@ pub struct SubnetCreate {
 }
 
 impl SubnetCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: CreateSubnetRequest, key: String) -> Self {
         SubnetCreate {
             manager,
@@ -1929,6 +2070,7 @@ impl SubnetCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
         SubnetCreate {
             manager,
@@ -1940,6 +2082,7 @@ impl SubnetCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateSubnetRequest {
         &self.input
     }
@@ -1949,6 +2092,7 @@ impl SubnetCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -1981,6 +2125,7 @@ impl SubnetCreate {
     /// The Availability Zone or Local Zone for the subnet.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.input.availability_zone = Some(value.into());
         self
@@ -1989,6 +2134,7 @@ impl SubnetCreate {
     /// The AZ ID or the Local Zone ID of the subnet.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.availability_zone_id = Some(value.into());
         self
@@ -1997,12 +2143,14 @@ impl SubnetCreate {
     /// The IPv4 network range for the subnet, in CIDR notation. For example, `10.0.0.0/24`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.cidr_block = Some(value.into());
         self
     }
 
     /// The IPv6 network range for the subnet, in CIDR notation. This parameter is required for an IPv6 only subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.ipv6_cidr_block = Some(value.into());
         self
@@ -2011,6 +2159,7 @@ impl SubnetCreate {
     /// The Amazon Resource Name (ARN) of the Outpost. If you specify an Outpost ARN, you must also specify the Availability Zone of the Outpost subnet.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
         self.input.outpost_arn = Some(value.into());
         self
@@ -2019,6 +2168,7 @@ impl SubnetCreate {
     /// The ID of the VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
@@ -2027,30 +2177,35 @@ impl SubnetCreate {
     /// Indicates whether to create an IPv6 only subnet.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_native(mut self, value: impl Into<bool>) -> Self {
         self.input.ipv6_native = Some(value.into());
         self
     }
 
     /// An IPv4 IPAM pool ID for the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.input.ipv4_ipam_pool_id = Some(value.into());
         self
     }
 
     /// An IPv4 netmask length for the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_netmask_length(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv4_netmask_length = Some(value.into());
         self
     }
 
     /// An IPv6 IPAM pool ID for the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.input.ipv6_ipam_pool_id = Some(value.into());
         self
     }
 
     /// An IPv6 netmask length for the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_netmask_length(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv6_netmask_length = Some(value.into());
         self
@@ -2106,6 +2261,7 @@ impl std::future::IntoFuture for SubnetCreate {
     type Output = Result<Subnet>;
     type IntoFuture = BoxFuture<'static, Result<Subnet>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2122,6 +2278,7 @@ pub struct SubnetDelete {
 }
 
 impl SubnetDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: DeleteSubnetRequest, key: String) -> Self {
         SubnetDelete {
             manager,
@@ -2132,6 +2289,7 @@ impl SubnetDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
         SubnetDelete {
             manager,
@@ -2142,11 +2300,13 @@ impl SubnetDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteSubnetRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteSubnet";
         if let Some(error) = self.error {
@@ -2182,6 +2342,7 @@ impl std::future::IntoFuture for SubnetDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2198,6 +2359,7 @@ pub struct SubnetModifyAttribute {
 }
 
 impl SubnetModifyAttribute {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: ModifySubnetAttributeRequest, key: String) -> Self {
         SubnetModifyAttribute {
             manager,
@@ -2208,6 +2370,7 @@ impl SubnetModifyAttribute {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
         SubnetModifyAttribute {
             manager,
@@ -2218,11 +2381,13 @@ impl SubnetModifyAttribute {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifySubnetAttributeRequest {
         &self.input
     }
 
     /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assign_ipv6_address_on_creation(
         mut self,
         value: impl Into<AttributeBooleanValue>,
@@ -2232,12 +2397,14 @@ impl SubnetModifyAttribute {
     }
 
     /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a public IPv4 address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn map_public_ip_on_launch(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.map_public_ip_on_launch = Some(value.into());
         self
     }
 
     /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a customer-owned IPv4 address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn map_customer_owned_ip_on_launch(
         mut self,
         value: impl Into<AttributeBooleanValue>,
@@ -2247,24 +2414,28 @@ impl SubnetModifyAttribute {
     }
 
     /// The customer-owned IPv4 address pool associated with the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
         self.input.customer_owned_ipv4_pool = Some(value.into());
         self
     }
 
     /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_dns64(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.enable_dns64 = Some(value.into());
         self
     }
 
     /// The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_dns_hostname_type_on_launch(mut self, value: impl Into<HostnameType>) -> Self {
         self.input.private_dns_hostname_type_on_launch = Some(value.into());
         self
     }
 
     /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_resource_name_dns_a_record_on_launch(
         mut self,
         value: impl Into<AttributeBooleanValue>,
@@ -2274,6 +2445,7 @@ impl SubnetModifyAttribute {
     }
 
     /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_resource_name_dns_aaaa_record_on_launch(
         mut self,
         value: impl Into<AttributeBooleanValue>,
@@ -2283,18 +2455,21 @@ impl SubnetModifyAttribute {
     }
 
     /// Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1). A local network interface cannot be the primary network interface (eth0).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_lni_at_device_index(mut self, value: impl Into<i32>) -> Self {
         self.input.enable_lni_at_device_index = Some(value.into());
         self
     }
 
     /// Specify `true` to indicate that local network interfaces at the current position should be disabled.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_lni_at_device_index(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_lni_at_device_index = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifySubnetAttribute";
         if let Some(error) = self.error {
@@ -2330,6 +2505,7 @@ impl std::future::IntoFuture for SubnetModifyAttribute {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2345,10 +2521,12 @@ pub struct SecurityGroupManager {
 }
 
 impl Manager<SecurityGroup> for SecurityGroupManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         SecurityGroupManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -2356,6 +2534,7 @@ impl Manager<SecurityGroup> for SecurityGroupManager {
 
 impl SecurityGroupManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         SecurityGroupManager {
             session: Some(session.clone()),
@@ -2363,6 +2542,7 @@ impl SecurityGroupManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -2373,6 +2553,7 @@ impl SecurityGroupManager {
     /// Calls `DescribeSecurityGroups`.
     ///
     /// Describes the specified security groups or all of your security groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, group_id: impl Into<String>) -> SecurityGroupGet {
         let group_id = group_id.into();
         let key: String = group_id.to_string();
@@ -2385,6 +2566,7 @@ impl SecurityGroupManager {
     /// Calls `DescribeSecurityGroups`.
     ///
     /// Describes the specified security groups or all of your security groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         group_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -2404,6 +2586,7 @@ impl SecurityGroupManager {
     /// Calls `DescribeSecurityGroups`.
     ///
     /// Describes the specified security groups or all of your security groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> SecurityGroupList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -2416,6 +2599,7 @@ impl SecurityGroupManager {
     /// Awaited, it then sends what `CreateSecurityGroup` cannot carry, as `save()` of a new model does (see [`SecurityGroup::save`]), and answers with the SecurityGroup holding both; the create alone would drop those fields.
     ///
     /// Creates a security group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &SecurityGroup) -> SecurityGroupCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -2438,6 +2622,7 @@ impl SecurityGroupManager {
     /// Calls `DeleteSecurityGroup`.
     ///
     /// Deletes a security group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, group_id: impl Into<String>) -> SecurityGroupDelete {
         let group_id = group_id.into();
         let key: String = group_id.to_string();
@@ -2450,6 +2635,7 @@ impl SecurityGroupManager {
     /// Calls `AuthorizeSecurityGroupIngress`.
     ///
     /// Adds the specified inbound (ingress) rules to a security group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn authorize_ingress(
         &self,
         group_id: impl Into<String>,
@@ -2469,6 +2655,7 @@ impl SecurityGroupManager {
     /// Calls `RevokeSecurityGroupIngress`.
     ///
     /// Removes the specified inbound (ingress) rules from a security group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn revoke_ingress(
         &self,
         group_id: impl Into<String>,
@@ -2488,6 +2675,7 @@ impl SecurityGroupManager {
     /// Calls `AuthorizeSecurityGroupEgress`.
     ///
     /// Adds the specified outbound (egress) rules to a security group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn authorize_egress(
         &self,
         group_id: impl Into<String>,
@@ -2507,6 +2695,7 @@ impl SecurityGroupManager {
     /// Calls `RevokeSecurityGroupEgress`.
     ///
     /// Removes the specified outbound (egress) rules from the specified security group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn revoke_egress(
         &self,
         group_id: impl Into<String>,
@@ -2535,6 +2724,7 @@ pub struct SecurityGroupGet {
 }
 
 impl SecurityGroupGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SecurityGroupManager,
         input: DescribeSecurityGroupsRequest,
@@ -2549,6 +2739,7 @@ impl SecurityGroupGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupGet {
             manager,
@@ -2559,11 +2750,13 @@ impl SecurityGroupGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSecurityGroupsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -2580,6 +2773,7 @@ impl SecurityGroupGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -2587,6 +2781,7 @@ impl SecurityGroupGet {
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -2596,6 +2791,7 @@ impl SecurityGroupGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<SecurityGroup> {
         const OPERATION: &str = "DescribeSecurityGroups";
         if let Some(error) = self.error {
@@ -2642,6 +2838,7 @@ impl std::future::IntoFuture for SecurityGroupGet {
     type Output = Result<SecurityGroup>;
     type IntoFuture = BoxFuture<'static, Result<SecurityGroup>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2658,6 +2855,7 @@ pub struct SecurityGroupGetMany {
 }
 
 impl SecurityGroupGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SecurityGroupManager,
         input: DescribeSecurityGroupsRequest,
@@ -2672,6 +2870,7 @@ impl SecurityGroupGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupGetMany {
             manager,
@@ -2682,6 +2881,7 @@ impl SecurityGroupGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSecurityGroupsRequest {
         &self.input
     }
@@ -2696,12 +2896,14 @@ impl SecurityGroupGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -2718,6 +2920,7 @@ impl SecurityGroupGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -2725,6 +2928,7 @@ impl SecurityGroupGetMany {
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -2736,23 +2940,27 @@ impl SecurityGroupGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<SecurityGroup>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<SecurityGroup>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<SecurityGroup>>>> {
         const OPERATION: &str = "DescribeSecurityGroups";
         if let Some(error) = self.error {
@@ -2816,6 +3024,7 @@ impl std::future::IntoFuture for SecurityGroupGetMany {
     type Output = Result<QuerySet<SecurityGroup>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<SecurityGroup>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2832,6 +3041,7 @@ pub struct SecurityGroupList {
 }
 
 impl SecurityGroupList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SecurityGroupManager,
         input: DescribeSecurityGroupsRequest,
@@ -2846,6 +3056,7 @@ impl SecurityGroupList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupList {
             manager,
@@ -2856,6 +3067,7 @@ impl SecurityGroupList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSecurityGroupsRequest {
         &self.input
     }
@@ -2870,24 +3082,28 @@ impl SecurityGroupList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The IDs of the security groups. Required for security groups in a nondefault VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn group_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.group_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn group_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.group_names = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -2904,6 +3120,7 @@ impl SecurityGroupList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -2911,6 +3128,7 @@ impl SecurityGroupList {
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -2922,23 +3140,27 @@ impl SecurityGroupList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<SecurityGroup>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<SecurityGroup>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<SecurityGroup>>>> {
         const OPERATION: &str = "DescribeSecurityGroups";
         if let Some(error) = self.error {
@@ -2993,6 +3215,7 @@ impl std::future::IntoFuture for SecurityGroupList {
     type Output = Result<QuerySet<SecurityGroup>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<SecurityGroup>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3011,6 +3234,7 @@ pub struct SecurityGroupCreate {
 }
 
 impl SecurityGroupCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SecurityGroupManager, input: CreateSecurityGroupRequest, key: String) -> Self {
         SecurityGroupCreate {
             manager,
@@ -3022,6 +3246,7 @@ impl SecurityGroupCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupCreate {
             manager,
@@ -3033,6 +3258,7 @@ impl SecurityGroupCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateSecurityGroupRequest {
         &self.input
     }
@@ -3040,6 +3266,7 @@ impl SecurityGroupCreate {
     /// A description for the security group.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
@@ -3048,6 +3275,7 @@ impl SecurityGroupCreate {
     /// The name of the security group. Names are case-insensitive and must be unique within the VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.input.group_name = Some(value.into());
         self
@@ -3056,6 +3284,7 @@ impl SecurityGroupCreate {
     /// The ID of the VPC. Required for a nondefault VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
@@ -3066,6 +3295,7 @@ impl SecurityGroupCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -3165,6 +3395,7 @@ impl std::future::IntoFuture for SecurityGroupCreate {
     type Output = Result<SecurityGroup>;
     type IntoFuture = BoxFuture<'static, Result<SecurityGroup>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3181,6 +3412,7 @@ pub struct SecurityGroupDelete {
 }
 
 impl SecurityGroupDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SecurityGroupManager, input: DeleteSecurityGroupRequest, key: String) -> Self {
         SecurityGroupDelete {
             manager,
@@ -3191,6 +3423,7 @@ impl SecurityGroupDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupDelete {
             manager,
@@ -3201,11 +3434,13 @@ impl SecurityGroupDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteSecurityGroupRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteSecurityGroup";
         if let Some(error) = self.error {
@@ -3238,6 +3473,7 @@ impl std::future::IntoFuture for SecurityGroupDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3254,6 +3490,7 @@ pub struct SecurityGroupAuthorizeIngress {
 }
 
 impl SecurityGroupAuthorizeIngress {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SecurityGroupManager,
         input: AuthorizeSecurityGroupIngressRequest,
@@ -3268,6 +3505,7 @@ impl SecurityGroupAuthorizeIngress {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupAuthorizeIngress {
             manager,
@@ -3278,6 +3516,7 @@ impl SecurityGroupAuthorizeIngress {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AuthorizeSecurityGroupIngressRequest {
         &self.input
     }
@@ -3287,6 +3526,7 @@ impl SecurityGroupAuthorizeIngress {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -3320,6 +3560,7 @@ impl SecurityGroupAuthorizeIngress {
     /// `security-group-rule`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
     /// given before (here or with `tag_specifications(..)`); a key given again
     /// takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -3357,6 +3598,7 @@ impl SecurityGroupAuthorizeIngress {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<SecurityGroupRule>> {
         const OPERATION: &str = "AuthorizeSecurityGroupIngress";
         if let Some(error) = self.error {
@@ -3390,6 +3632,7 @@ impl std::future::IntoFuture for SecurityGroupAuthorizeIngress {
     type Output = Result<Vec<SecurityGroupRule>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<SecurityGroupRule>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3406,6 +3649,7 @@ pub struct SecurityGroupRevokeIngress {
 }
 
 impl SecurityGroupRevokeIngress {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SecurityGroupManager,
         input: RevokeSecurityGroupIngressRequest,
@@ -3420,6 +3664,7 @@ impl SecurityGroupRevokeIngress {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupRevokeIngress {
             manager,
@@ -3430,11 +3675,13 @@ impl SecurityGroupRevokeIngress {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RevokeSecurityGroupIngressRequest {
         &self.input
     }
 
     /// The IDs of the security group rules.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_group_rule_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3444,6 +3691,7 @@ impl SecurityGroupRevokeIngress {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<RevokeSecurityGroupIngressResult> {
         const OPERATION: &str = "RevokeSecurityGroupIngress";
         if let Some(error) = self.error {
@@ -3477,6 +3725,7 @@ impl std::future::IntoFuture for SecurityGroupRevokeIngress {
     type Output = Result<RevokeSecurityGroupIngressResult>;
     type IntoFuture = BoxFuture<'static, Result<RevokeSecurityGroupIngressResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3493,6 +3742,7 @@ pub struct SecurityGroupAuthorizeEgress {
 }
 
 impl SecurityGroupAuthorizeEgress {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SecurityGroupManager,
         input: AuthorizeSecurityGroupEgressRequest,
@@ -3507,6 +3757,7 @@ impl SecurityGroupAuthorizeEgress {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupAuthorizeEgress {
             manager,
@@ -3517,6 +3768,7 @@ impl SecurityGroupAuthorizeEgress {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AuthorizeSecurityGroupEgressRequest {
         &self.input
     }
@@ -3526,6 +3778,7 @@ impl SecurityGroupAuthorizeEgress {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -3559,6 +3812,7 @@ impl SecurityGroupAuthorizeEgress {
     /// `security-group-rule`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
     /// given before (here or with `tag_specifications(..)`); a key given again
     /// takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -3596,6 +3850,7 @@ impl SecurityGroupAuthorizeEgress {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<SecurityGroupRule>> {
         const OPERATION: &str = "AuthorizeSecurityGroupEgress";
         if let Some(error) = self.error {
@@ -3634,6 +3889,7 @@ impl std::future::IntoFuture for SecurityGroupAuthorizeEgress {
     type Output = Result<Vec<SecurityGroupRule>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<SecurityGroupRule>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3650,6 +3906,7 @@ pub struct SecurityGroupRevokeEgress {
 }
 
 impl SecurityGroupRevokeEgress {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SecurityGroupManager,
         input: RevokeSecurityGroupEgressRequest,
@@ -3664,6 +3921,7 @@ impl SecurityGroupRevokeEgress {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SecurityGroupManager, error: Error) -> Self {
         SecurityGroupRevokeEgress {
             manager,
@@ -3674,11 +3932,13 @@ impl SecurityGroupRevokeEgress {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RevokeSecurityGroupEgressRequest {
         &self.input
     }
 
     /// The IDs of the security group rules.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_group_rule_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3688,6 +3948,7 @@ impl SecurityGroupRevokeEgress {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<RevokeSecurityGroupEgressResult> {
         const OPERATION: &str = "RevokeSecurityGroupEgress";
         if let Some(error) = self.error {
@@ -3726,6 +3987,7 @@ impl std::future::IntoFuture for SecurityGroupRevokeEgress {
     type Output = Result<RevokeSecurityGroupEgressResult>;
     type IntoFuture = BoxFuture<'static, Result<RevokeSecurityGroupEgressResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3741,10 +4003,12 @@ pub struct InstanceManager {
 }
 
 impl Manager<Instance> for InstanceManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         InstanceManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -3752,6 +4016,7 @@ impl Manager<Instance> for InstanceManager {
 
 impl InstanceManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         InstanceManager {
             session: Some(session.clone()),
@@ -3759,6 +4024,7 @@ impl InstanceManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -3769,6 +4035,7 @@ impl InstanceManager {
     /// Calls `DescribeInstances`.
     ///
     /// Describes the specified instances or all instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, instance_id: impl Into<String>) -> InstanceGet {
         let instance_id = instance_id.into();
         let key: String = instance_id.to_string();
@@ -3781,6 +4048,7 @@ impl InstanceManager {
     /// Calls `DescribeInstances`.
     ///
     /// Describes the specified instances or all instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         instance_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -3800,6 +4068,7 @@ impl InstanceManager {
     /// Every instance matching the filters, all pages, with reservations flattened.
     ///
     /// Describes the specified instances or all instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> InstanceList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -3812,6 +4081,7 @@ impl InstanceManager {
     /// Awaited, it then sends what `RunInstances` cannot carry, as `save()` of a new model does (see [`Instance::save`]), and answers with the Instance holding both; the create alone would drop those fields.
     ///
     /// Launches the specified number of instances using an AMI for which you have permissions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Instance) -> InstanceCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -3970,6 +4240,7 @@ impl InstanceManager {
     /// Launches up to `max_count` instances of `image_id` (at least `min_count`, default 1, or none: AWS launches as many as capacity allows in between) and returns every one launched.
     ///
     /// Launches the specified number of instances using an AMI for which you have permissions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch(&self, image_id: impl Into<String>, max_count: impl Into<i32>) -> InstanceLaunch {
         let image_id = image_id.into();
         let max_count = max_count.into();
@@ -3987,6 +4258,7 @@ impl InstanceManager {
     /// Launches up to `max_count` instances from a launch template (`LaunchTemplateSpecification::by_name(..)`/`by_id(..)`, optionally `.version(..)`), with the template's AMI unless `.image_id(..)` overrides it (at least `min_count`, default 1), and returns every one launched.
     ///
     /// Launches the specified number of instances using an AMI for which you have permissions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_from_template(
         &self,
         launch_template: impl Into<LaunchTemplateSpecification>,
@@ -4008,6 +4280,7 @@ impl InstanceManager {
     /// Calls `StartInstances`.
     ///
     /// Starts an Amazon EBS-backed instance that you've previously stopped.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn start(
         &self,
         instance_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -4027,6 +4300,7 @@ impl InstanceManager {
     /// Calls `StopInstances`.
     ///
     /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the StartInstances API. For more information, see Stop and start Amazon EC2 instances in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stop(&self, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> InstanceStop {
         let instance_ids: Vec<String> = instance_ids.into_iter().map(Into::into).collect();
         let key: String = instance_ids
@@ -4043,6 +4317,7 @@ impl InstanceManager {
     /// Calls `RebootInstances`.
     ///
     /// Requests a reboot of the specified instances. This operation is asynchronous; it only queues a request to reboot the specified instances. The operation succeeds if the instances are valid and belong to you. Requests to reboot terminated instances are ignored.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reboot(
         &self,
         instance_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -4062,6 +4337,7 @@ impl InstanceManager {
     /// Calls `TerminateInstances`.
     ///
     /// Terminates (deletes) the specified instances. This operation is idempotent; if you terminate an instance more than once, each call succeeds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn terminate(
         &self,
         instance_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -4081,6 +4357,7 @@ impl InstanceManager {
     /// Changes instance attributes (`ModifyInstanceAttribute`): instance type, source/dest check, API termination protection, EBS optimisation, user data, ...
     ///
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_attribute(&self, instance_id: impl Into<String>) -> InstanceModifyAttribute {
         let instance_id = instance_id.into();
         let key: String = instance_id.to_string();
@@ -4093,6 +4370,7 @@ impl InstanceManager {
     /// Changes the instance type (the instance must be stopped). (`ModifyInstanceAttribute`)
     ///
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_instance_type(
         &self,
         instance_id: impl Into<String>,
@@ -4111,6 +4389,7 @@ impl InstanceManager {
     /// Turns the source/destination check on or off (off for NAT instances). (`ModifyInstanceAttribute`)
     ///
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_source_dest_check(
         &self,
         instance_id: impl Into<String>,
@@ -4129,6 +4408,7 @@ impl InstanceManager {
     /// Turns termination protection on or off. (`ModifyInstanceAttribute`)
     ///
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_disable_api_termination(
         &self,
         instance_id: impl Into<String>,
@@ -4147,6 +4427,7 @@ impl InstanceManager {
     /// Turns EBS optimisation on or off (the instance must be stopped). (`ModifyInstanceAttribute`)
     ///
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_ebs_optimized(
         &self,
         instance_id: impl Into<String>,
@@ -4165,6 +4446,7 @@ impl InstanceManager {
     /// Replaces the user data (the instance must be stopped). (`ModifyInstanceAttribute`)
     ///
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_user_data(
         &self,
         instance_id: impl Into<String>,
@@ -4192,6 +4474,7 @@ pub struct InstanceGet {
 }
 
 impl InstanceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: DescribeInstancesRequest, key: String) -> Self {
         InstanceGet {
             manager,
@@ -4202,6 +4485,7 @@ impl InstanceGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceGet {
             manager,
@@ -4212,17 +4496,20 @@ impl InstanceGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInstancesRequest {
         &self.input
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -4239,6 +4526,7 @@ impl InstanceGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -4246,6 +4534,7 @@ impl InstanceGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -4255,6 +4544,7 @@ impl InstanceGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Instance> {
         const OPERATION: &str = "DescribeInstances";
         if let Some(error) = self.error {
@@ -4298,6 +4588,7 @@ impl std::future::IntoFuture for InstanceGet {
     type Output = Result<Instance>;
     type IntoFuture = BoxFuture<'static, Result<Instance>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4314,6 +4605,7 @@ pub struct InstanceGetMany {
 }
 
 impl InstanceGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: DescribeInstancesRequest, key: String) -> Self {
         InstanceGetMany {
             manager,
@@ -4324,6 +4616,7 @@ impl InstanceGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceGetMany {
             manager,
@@ -4334,6 +4627,7 @@ impl InstanceGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInstancesRequest {
         &self.input
     }
@@ -4350,18 +4644,21 @@ impl InstanceGetMany {
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -4378,6 +4675,7 @@ impl InstanceGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -4385,6 +4683,7 @@ impl InstanceGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -4396,23 +4695,27 @@ impl InstanceGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Instance>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Instance>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Instance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Instance>>>> {
         const OPERATION: &str = "DescribeInstances";
         if let Some(error) = self.error {
@@ -4482,6 +4785,7 @@ impl std::future::IntoFuture for InstanceGetMany {
     type Output = Result<QuerySet<Instance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4498,6 +4802,7 @@ pub struct InstanceList {
 }
 
 impl InstanceList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: DescribeInstancesRequest, key: String) -> Self {
         InstanceList {
             manager,
@@ -4508,6 +4813,7 @@ impl InstanceList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceList {
             manager,
@@ -4518,6 +4824,7 @@ impl InstanceList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInstancesRequest {
         &self.input
     }
@@ -4534,24 +4841,28 @@ impl InstanceList {
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The instance IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.instance_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -4568,6 +4879,7 @@ impl InstanceList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -4575,6 +4887,7 @@ impl InstanceList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -4586,23 +4899,27 @@ impl InstanceList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Instance>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Instance>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Instance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Instance>>>> {
         const OPERATION: &str = "DescribeInstances";
         if let Some(error) = self.error {
@@ -4663,6 +4980,7 @@ impl std::future::IntoFuture for InstanceList {
     type Output = Result<QuerySet<Instance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4681,6 +4999,7 @@ pub struct InstanceCreate {
 }
 
 impl InstanceCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: RunInstancesRequest, key: String) -> Self {
         InstanceCreate {
             manager,
@@ -4692,6 +5011,7 @@ impl InstanceCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceCreate {
             manager,
@@ -4703,6 +5023,7 @@ impl InstanceCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RunInstancesRequest {
         &self.input
     }
@@ -4710,6 +5031,7 @@ impl InstanceCreate {
     /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see Block device mappings in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<BlockDeviceMapping>>,
@@ -4721,6 +5043,7 @@ impl InstanceCreate {
     /// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in a launch template.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
@@ -4729,18 +5052,21 @@ impl InstanceCreate {
     /// The instance type. For more information, see Amazon EC2 Instance Types Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<InstanceType>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
 
     /// The number of IPv6 addresses to associate with the primary network interface. Amazon EC2 chooses the IPv6 addresses from the range of your subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_address_count(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv6_address_count = Some(value.into());
         self
     }
 
     /// The IPv6 addresses from the range of the subnet to associate with the primary network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceIpv6Address>>,
@@ -4752,6 +5078,7 @@ impl InstanceCreate {
     /// The ID of the kernel.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
         self.input.kernel_id = Some(value.into());
         self
@@ -4760,6 +5087,7 @@ impl InstanceCreate {
     /// The name of the key pair. For more information, see Create a key pair for your EC2 instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.input.key_name = Some(value.into());
         self
@@ -4768,6 +5096,7 @@ impl InstanceCreate {
     /// Specifies whether detailed monitoring is enabled for the instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn monitoring(mut self, value: impl Into<RunInstancesMonitoringEnabled>) -> Self {
         self.input.monitoring = Some(value.into());
         self
@@ -4776,6 +5105,7 @@ impl InstanceCreate {
     /// The placement for the instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement(mut self, value: impl Into<Placement>) -> Self {
         self.input.placement = Some(value.into());
         self
@@ -4784,6 +5114,7 @@ impl InstanceCreate {
     /// The ID of the RAM disk to select. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, go to the Amazon Web Services Resource Center and search for the kernel ID.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
         self.input.ramdisk_id = Some(value.into());
         self
@@ -4792,6 +5123,7 @@ impl InstanceCreate {
     /// The IDs of the security groups.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4803,6 +5135,7 @@ impl InstanceCreate {
     /// \[Default VPC\] The names of the security groups.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.security_groups = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4811,18 +5144,21 @@ impl InstanceCreate {
     /// The ID of the subnet to launch the instance into.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
     }
 
     /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// An elastic GPU to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn elastic_gpu_specification(
         mut self,
         value: impl IntoIterator<Item = impl Into<ElasticGpuSpecification>>,
@@ -4832,6 +5168,7 @@ impl InstanceCreate {
     }
 
     /// An elastic inference accelerator to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn elastic_inference_accelerators(
         mut self,
         value: impl IntoIterator<Item = impl Into<ElasticInferenceAccelerator>>,
@@ -4846,6 +5183,7 @@ impl InstanceCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -4876,12 +5214,14 @@ impl InstanceCreate {
         self
     }
     /// The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template(mut self, value: impl Into<LaunchTemplateSpecification>) -> Self {
         self.input.launch_template = Some(value.into());
         self
     }
 
     /// The market (purchasing) option for the instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_market_options(
         mut self,
         value: impl Into<InstanceMarketOptionsRequest>,
@@ -4891,6 +5231,7 @@ impl InstanceCreate {
     }
 
     /// The credit option for CPU usage of the burstable performance instance. Valid values are `standard` and `unlimited`. To change this attribute after launch, use ModifyInstanceCreditSpecification. For more information, see Burstable performance instances in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn credit_specification(mut self, value: impl Into<CreditSpecificationRequest>) -> Self {
         self.input.credit_specification = Some(value.into());
         self
@@ -4899,6 +5240,7 @@ impl InstanceCreate {
     /// The CPU options for the instance. For more information, see Optimize CPU options in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu_options(mut self, value: impl Into<CpuOptionsRequest>) -> Self {
         self.input.cpu_options = Some(value.into());
         self
@@ -4907,6 +5249,7 @@ impl InstanceCreate {
     /// Information about the Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to `open`, which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy).
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_reservation_specification(
         mut self,
         value: impl Into<CapacityReservationSpecification>,
@@ -4918,12 +5261,14 @@ impl InstanceCreate {
     /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the hibernation prerequisites. For more information, see Hibernate your Amazon EC2 instance in the Amazon EC2 User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn hibernation_options(mut self, value: impl Into<HibernationOptionsRequest>) -> Self {
         self.input.hibernation_options = Some(value.into());
         self
     }
 
     /// The license configurations.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn license_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<LicenseConfigurationRequest>>,
@@ -4935,6 +5280,7 @@ impl InstanceCreate {
     /// The metadata options for the instance. For more information, see Configure the Instance Metadata Service options.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn metadata_options(mut self, value: impl Into<InstanceMetadataOptionsRequest>) -> Self {
         self.input.metadata_options = Some(value.into());
         self
@@ -4943,6 +5289,7 @@ impl InstanceCreate {
     /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see Amazon Web Services Nitro Enclaves User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
@@ -4951,6 +5298,7 @@ impl InstanceCreate {
     /// The options for the instance hostname. The default values are inherited from the subnet. Applies only if creating a network interface, not attaching an existing one.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_dns_name_options(
         mut self,
         value: impl Into<PrivateDnsNameOptionsRequest>,
@@ -4962,6 +5310,7 @@ impl InstanceCreate {
     /// The maintenance and recovery options for the instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn maintenance_options(
         mut self,
         value: impl Into<InstanceMaintenanceOptionsRequest>,
@@ -4971,12 +5320,14 @@ impl InstanceCreate {
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your EC2 instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<bool>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// If you’re launching an instance into a dual-stack or IPv6-only subnet, you can enable assigning a primary IPv6 address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if an instance relies on its IPv6 address not changing. When you launch the instance, Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_primary_ipv6(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_primary_ipv6 = Some(value.into());
         self
@@ -4985,6 +5336,7 @@ impl InstanceCreate {
     /// Contains settings for the network performance options for the instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_performance_options(
         mut self,
         value: impl Into<InstanceNetworkPerformanceOptionsRequest>,
@@ -4996,12 +5348,14 @@ impl InstanceCreate {
     /// Reserved for internal use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
     }
 
     /// The secondary interfaces to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn secondary_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceSecondaryInterfaceSpecificationRequest>>,
@@ -5011,12 +5365,14 @@ impl InstanceCreate {
     }
 
     /// Indicates whether termination protection is enabled for the instance. The default is `false`, which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_termination(mut self, value: impl Into<bool>) -> Self {
         self.input.disable_api_termination = Some(value.into());
         self
     }
 
     /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<ShutdownBehavior>,
@@ -5028,18 +5384,21 @@ impl InstanceCreate {
     /// The primary IPv4 address. You must specify a value from the IPv4 address range of the subnet.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.input.private_ip_address = Some(value.into());
         self
     }
 
     /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// Reserved.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn additional_info(mut self, value: impl Into<String>) -> Self {
         self.input.additional_info = Some(value.into());
         self
@@ -5048,6 +5407,7 @@ impl InstanceCreate {
     /// The network interfaces to associate with the instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceNetworkInterfaceSpecification>>,
@@ -5059,6 +5419,7 @@ impl InstanceCreate {
     /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn iam_instance_profile(
         mut self,
         value: impl Into<IamInstanceProfileSpecification>,
@@ -5070,6 +5431,7 @@ impl InstanceCreate {
     /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<bool>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
@@ -5134,6 +5496,7 @@ impl std::future::IntoFuture for InstanceCreate {
     type Output = Result<Instance>;
     type IntoFuture = BoxFuture<'static, Result<Instance>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5150,6 +5513,7 @@ pub struct InstanceLaunch {
 }
 
 impl InstanceLaunch {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: RunInstancesRequest, key: String) -> Self {
         InstanceLaunch {
             manager,
@@ -5160,6 +5524,7 @@ impl InstanceLaunch {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceLaunch {
             manager,
@@ -5170,11 +5535,13 @@ impl InstanceLaunch {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RunInstancesRequest {
         &self.input
     }
 
     /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see Block device mappings in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<BlockDeviceMapping>>,
@@ -5184,18 +5551,21 @@ impl InstanceLaunch {
     }
 
     /// The instance type. For more information, see Amazon EC2 Instance Types Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<InstanceType>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
 
     /// The number of IPv6 addresses to associate with the primary network interface. Amazon EC2 chooses the IPv6 addresses from the range of your subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_address_count(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv6_address_count = Some(value.into());
         self
     }
 
     /// The IPv6 addresses from the range of the subnet to associate with the primary network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceIpv6Address>>,
@@ -5205,12 +5575,14 @@ impl InstanceLaunch {
     }
 
     /// The ID of the kernel.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
         self.input.kernel_id = Some(value.into());
         self
     }
 
     /// The name of the key pair. For more information, see Create a key pair for your EC2 instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.input.key_name = Some(value.into());
         self
@@ -5219,30 +5591,35 @@ impl InstanceLaunch {
     /// The minimum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can provide in the target Availability Zone, Amazon EC2 does not launch any instances.
     ///
     /// Default: `1`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn min_count(mut self, value: impl Into<i32>) -> Self {
         self.input.min_count = Some(value.into());
         self
     }
 
     /// Specifies whether detailed monitoring is enabled for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn monitoring(mut self, value: impl Into<RunInstancesMonitoringEnabled>) -> Self {
         self.input.monitoring = Some(value.into());
         self
     }
 
     /// The placement for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement(mut self, value: impl Into<Placement>) -> Self {
         self.input.placement = Some(value.into());
         self
     }
 
     /// The ID of the RAM disk to select. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, go to the Amazon Web Services Resource Center and search for the kernel ID.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
         self.input.ramdisk_id = Some(value.into());
         self
     }
 
     /// The IDs of the security groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5252,24 +5629,28 @@ impl InstanceLaunch {
     }
 
     /// \[Default VPC\] The names of the security groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.security_groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The ID of the subnet to launch the instance into.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
     }
 
     /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// An elastic GPU to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn elastic_gpu_specification(
         mut self,
         value: impl IntoIterator<Item = impl Into<ElasticGpuSpecification>>,
@@ -5279,6 +5660,7 @@ impl InstanceLaunch {
     }
 
     /// An elastic inference accelerator to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn elastic_inference_accelerators(
         mut self,
         value: impl IntoIterator<Item = impl Into<ElasticInferenceAccelerator>>,
@@ -5293,6 +5675,7 @@ impl InstanceLaunch {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -5323,12 +5706,14 @@ impl InstanceLaunch {
         self
     }
     /// The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template(mut self, value: impl Into<LaunchTemplateSpecification>) -> Self {
         self.input.launch_template = Some(value.into());
         self
     }
 
     /// The market (purchasing) option for the instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_market_options(
         mut self,
         value: impl Into<InstanceMarketOptionsRequest>,
@@ -5338,18 +5723,21 @@ impl InstanceLaunch {
     }
 
     /// The credit option for CPU usage of the burstable performance instance. Valid values are `standard` and `unlimited`. To change this attribute after launch, use ModifyInstanceCreditSpecification. For more information, see Burstable performance instances in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn credit_specification(mut self, value: impl Into<CreditSpecificationRequest>) -> Self {
         self.input.credit_specification = Some(value.into());
         self
     }
 
     /// The CPU options for the instance. For more information, see Optimize CPU options in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu_options(mut self, value: impl Into<CpuOptionsRequest>) -> Self {
         self.input.cpu_options = Some(value.into());
         self
     }
 
     /// Information about the Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to `open`, which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_reservation_specification(
         mut self,
         value: impl Into<CapacityReservationSpecification>,
@@ -5359,12 +5747,14 @@ impl InstanceLaunch {
     }
 
     /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the hibernation prerequisites. For more information, see Hibernate your Amazon EC2 instance in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn hibernation_options(mut self, value: impl Into<HibernationOptionsRequest>) -> Self {
         self.input.hibernation_options = Some(value.into());
         self
     }
 
     /// The license configurations.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn license_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<LicenseConfigurationRequest>>,
@@ -5374,18 +5764,21 @@ impl InstanceLaunch {
     }
 
     /// The metadata options for the instance. For more information, see Configure the Instance Metadata Service options.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn metadata_options(mut self, value: impl Into<InstanceMetadataOptionsRequest>) -> Self {
         self.input.metadata_options = Some(value.into());
         self
     }
 
     /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see Amazon Web Services Nitro Enclaves User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// The options for the instance hostname. The default values are inherited from the subnet. Applies only if creating a network interface, not attaching an existing one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_dns_name_options(
         mut self,
         value: impl Into<PrivateDnsNameOptionsRequest>,
@@ -5395,6 +5788,7 @@ impl InstanceLaunch {
     }
 
     /// The maintenance and recovery options for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn maintenance_options(
         mut self,
         value: impl Into<InstanceMaintenanceOptionsRequest>,
@@ -5404,18 +5798,21 @@ impl InstanceLaunch {
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your EC2 instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<bool>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// If you’re launching an instance into a dual-stack or IPv6-only subnet, you can enable assigning a primary IPv6 address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if an instance relies on its IPv6 address not changing. When you launch the instance, Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_primary_ipv6(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_primary_ipv6 = Some(value.into());
         self
     }
 
     /// Contains settings for the network performance options for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_performance_options(
         mut self,
         value: impl Into<InstanceNetworkPerformanceOptionsRequest>,
@@ -5425,12 +5822,14 @@ impl InstanceLaunch {
     }
 
     /// Reserved for internal use.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
     }
 
     /// The secondary interfaces to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn secondary_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceSecondaryInterfaceSpecificationRequest>>,
@@ -5440,12 +5839,14 @@ impl InstanceLaunch {
     }
 
     /// Indicates whether termination protection is enabled for the instance. The default is `false`, which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_termination(mut self, value: impl Into<bool>) -> Self {
         self.input.disable_api_termination = Some(value.into());
         self
     }
 
     /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<ShutdownBehavior>,
@@ -5455,24 +5856,28 @@ impl InstanceLaunch {
     }
 
     /// The primary IPv4 address. You must specify a value from the IPv4 address range of the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.input.private_ip_address = Some(value.into());
         self
     }
 
     /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// Reserved.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn additional_info(mut self, value: impl Into<String>) -> Self {
         self.input.additional_info = Some(value.into());
         self
     }
 
     /// The network interfaces to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceNetworkInterfaceSpecification>>,
@@ -5482,6 +5887,7 @@ impl InstanceLaunch {
     }
 
     /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn iam_instance_profile(
         mut self,
         value: impl Into<IamInstanceProfileSpecification>,
@@ -5491,6 +5897,7 @@ impl InstanceLaunch {
     }
 
     /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<bool>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
@@ -5500,6 +5907,7 @@ impl InstanceLaunch {
     /// `instance`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
     /// given before (here or with `tag_specifications(..)`); a key given again
     /// takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -5537,6 +5945,7 @@ impl InstanceLaunch {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Instance>> {
         const OPERATION: &str = "RunInstances";
         if let Some(error) = self.error {
@@ -5588,6 +5997,7 @@ impl std::future::IntoFuture for InstanceLaunch {
     type Output = Result<QuerySet<Instance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5604,6 +6014,7 @@ pub struct InstanceLaunchFromTemplate {
 }
 
 impl InstanceLaunchFromTemplate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: RunInstancesRequest, key: String) -> Self {
         InstanceLaunchFromTemplate {
             manager,
@@ -5614,6 +6025,7 @@ impl InstanceLaunchFromTemplate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceLaunchFromTemplate {
             manager,
@@ -5624,11 +6036,13 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RunInstancesRequest {
         &self.input
     }
 
     /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see Block device mappings in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<BlockDeviceMapping>>,
@@ -5638,24 +6052,28 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in a launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
 
     /// The instance type. For more information, see Amazon EC2 Instance Types Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<InstanceType>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
 
     /// The number of IPv6 addresses to associate with the primary network interface. Amazon EC2 chooses the IPv6 addresses from the range of your subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_address_count(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv6_address_count = Some(value.into());
         self
     }
 
     /// The IPv6 addresses from the range of the subnet to associate with the primary network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceIpv6Address>>,
@@ -5665,12 +6083,14 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// The ID of the kernel.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
         self.input.kernel_id = Some(value.into());
         self
     }
 
     /// The name of the key pair. For more information, see Create a key pair for your EC2 instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.input.key_name = Some(value.into());
         self
@@ -5679,30 +6099,35 @@ impl InstanceLaunchFromTemplate {
     /// The minimum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can provide in the target Availability Zone, Amazon EC2 does not launch any instances.
     ///
     /// Default: `1`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn min_count(mut self, value: impl Into<i32>) -> Self {
         self.input.min_count = Some(value.into());
         self
     }
 
     /// Specifies whether detailed monitoring is enabled for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn monitoring(mut self, value: impl Into<RunInstancesMonitoringEnabled>) -> Self {
         self.input.monitoring = Some(value.into());
         self
     }
 
     /// The placement for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement(mut self, value: impl Into<Placement>) -> Self {
         self.input.placement = Some(value.into());
         self
     }
 
     /// The ID of the RAM disk to select. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, go to the Amazon Web Services Resource Center and search for the kernel ID.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
         self.input.ramdisk_id = Some(value.into());
         self
     }
 
     /// The IDs of the security groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5712,24 +6137,28 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// \[Default VPC\] The names of the security groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.security_groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The ID of the subnet to launch the instance into.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
     }
 
     /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// An elastic GPU to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn elastic_gpu_specification(
         mut self,
         value: impl IntoIterator<Item = impl Into<ElasticGpuSpecification>>,
@@ -5739,6 +6168,7 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// An elastic inference accelerator to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn elastic_inference_accelerators(
         mut self,
         value: impl IntoIterator<Item = impl Into<ElasticInferenceAccelerator>>,
@@ -5753,6 +6183,7 @@ impl InstanceLaunchFromTemplate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -5783,6 +6214,7 @@ impl InstanceLaunchFromTemplate {
         self
     }
     /// The market (purchasing) option for the instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_market_options(
         mut self,
         value: impl Into<InstanceMarketOptionsRequest>,
@@ -5792,18 +6224,21 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// The credit option for CPU usage of the burstable performance instance. Valid values are `standard` and `unlimited`. To change this attribute after launch, use ModifyInstanceCreditSpecification. For more information, see Burstable performance instances in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn credit_specification(mut self, value: impl Into<CreditSpecificationRequest>) -> Self {
         self.input.credit_specification = Some(value.into());
         self
     }
 
     /// The CPU options for the instance. For more information, see Optimize CPU options in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu_options(mut self, value: impl Into<CpuOptionsRequest>) -> Self {
         self.input.cpu_options = Some(value.into());
         self
     }
 
     /// Information about the Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to `open`, which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_reservation_specification(
         mut self,
         value: impl Into<CapacityReservationSpecification>,
@@ -5813,12 +6248,14 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the hibernation prerequisites. For more information, see Hibernate your Amazon EC2 instance in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn hibernation_options(mut self, value: impl Into<HibernationOptionsRequest>) -> Self {
         self.input.hibernation_options = Some(value.into());
         self
     }
 
     /// The license configurations.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn license_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<LicenseConfigurationRequest>>,
@@ -5828,18 +6265,21 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// The metadata options for the instance. For more information, see Configure the Instance Metadata Service options.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn metadata_options(mut self, value: impl Into<InstanceMetadataOptionsRequest>) -> Self {
         self.input.metadata_options = Some(value.into());
         self
     }
 
     /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see Amazon Web Services Nitro Enclaves User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// The options for the instance hostname. The default values are inherited from the subnet. Applies only if creating a network interface, not attaching an existing one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_dns_name_options(
         mut self,
         value: impl Into<PrivateDnsNameOptionsRequest>,
@@ -5849,6 +6289,7 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// The maintenance and recovery options for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn maintenance_options(
         mut self,
         value: impl Into<InstanceMaintenanceOptionsRequest>,
@@ -5858,18 +6299,21 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your EC2 instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<bool>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// If you’re launching an instance into a dual-stack or IPv6-only subnet, you can enable assigning a primary IPv6 address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if an instance relies on its IPv6 address not changing. When you launch the instance, Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_primary_ipv6(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_primary_ipv6 = Some(value.into());
         self
     }
 
     /// Contains settings for the network performance options for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_performance_options(
         mut self,
         value: impl Into<InstanceNetworkPerformanceOptionsRequest>,
@@ -5879,12 +6323,14 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// Reserved for internal use.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
     }
 
     /// The secondary interfaces to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn secondary_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceSecondaryInterfaceSpecificationRequest>>,
@@ -5894,12 +6340,14 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// Indicates whether termination protection is enabled for the instance. The default is `false`, which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_termination(mut self, value: impl Into<bool>) -> Self {
         self.input.disable_api_termination = Some(value.into());
         self
     }
 
     /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<ShutdownBehavior>,
@@ -5909,24 +6357,28 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// The primary IPv4 address. You must specify a value from the IPv4 address range of the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.input.private_ip_address = Some(value.into());
         self
     }
 
     /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// Reserved.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn additional_info(mut self, value: impl Into<String>) -> Self {
         self.input.additional_info = Some(value.into());
         self
     }
 
     /// The network interfaces to associate with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceNetworkInterfaceSpecification>>,
@@ -5936,6 +6388,7 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn iam_instance_profile(
         mut self,
         value: impl Into<IamInstanceProfileSpecification>,
@@ -5945,6 +6398,7 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<bool>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
@@ -5954,6 +6408,7 @@ impl InstanceLaunchFromTemplate {
     /// `instance`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
     /// given before (here or with `tag_specifications(..)`); a key given again
     /// takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -5991,6 +6446,7 @@ impl InstanceLaunchFromTemplate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Instance>> {
         const OPERATION: &str = "RunInstances";
         if let Some(error) = self.error {
@@ -6038,6 +6494,7 @@ impl std::future::IntoFuture for InstanceLaunchFromTemplate {
     type Output = Result<QuerySet<Instance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6054,6 +6511,7 @@ pub struct InstanceStart {
 }
 
 impl InstanceStart {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: StartInstancesRequest, key: String) -> Self {
         InstanceStart {
             manager,
@@ -6064,6 +6522,7 @@ impl InstanceStart {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceStart {
             manager,
@@ -6074,17 +6533,20 @@ impl InstanceStart {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &StartInstancesRequest {
         &self.input
     }
 
     /// Reserved.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn additional_info(mut self, value: impl Into<String>) -> Self {
         self.input.additional_info = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<InstanceStateChange>> {
         const OPERATION: &str = "StartInstances";
         if let Some(error) = self.error {
@@ -6118,6 +6580,7 @@ impl std::future::IntoFuture for InstanceStart {
     type Output = Result<Vec<InstanceStateChange>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<InstanceStateChange>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6134,6 +6597,7 @@ pub struct InstanceStop {
 }
 
 impl InstanceStop {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: StopInstancesRequest, key: String) -> Self {
         InstanceStop {
             manager,
@@ -6144,6 +6608,7 @@ impl InstanceStop {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceStop {
             manager,
@@ -6154,29 +6619,34 @@ impl InstanceStop {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &StopInstancesRequest {
         &self.input
     }
 
     /// Hibernates the instance if the instance was enabled for hibernation at launch. If the instance cannot hibernate successfully, a normal shutdown occurs. For more information, see Hibernate your Amazon EC2 instance in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn hibernate(mut self, value: impl Into<bool>) -> Self {
         self.input.hibernate = Some(value.into());
         self
     }
 
     /// Specifies whether to bypass the graceful OS shutdown process when the instance is stopped.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn skip_os_shutdown(mut self, value: impl Into<bool>) -> Self {
         self.input.skip_os_shutdown = Some(value.into());
         self
     }
 
     /// Forces the instance to stop. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<InstanceStateChange>> {
         const OPERATION: &str = "StopInstances";
         if let Some(error) = self.error {
@@ -6210,6 +6680,7 @@ impl std::future::IntoFuture for InstanceStop {
     type Output = Result<Vec<InstanceStateChange>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<InstanceStateChange>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6226,6 +6697,7 @@ pub struct InstanceReboot {
 }
 
 impl InstanceReboot {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: RebootInstancesRequest, key: String) -> Self {
         InstanceReboot {
             manager,
@@ -6236,6 +6708,7 @@ impl InstanceReboot {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceReboot {
             manager,
@@ -6246,11 +6719,13 @@ impl InstanceReboot {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RebootInstancesRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "RebootInstances";
         if let Some(error) = self.error {
@@ -6286,6 +6761,7 @@ impl std::future::IntoFuture for InstanceReboot {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6302,6 +6778,7 @@ pub struct InstanceTerminate {
 }
 
 impl InstanceTerminate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: TerminateInstancesRequest, key: String) -> Self {
         InstanceTerminate {
             manager,
@@ -6312,6 +6789,7 @@ impl InstanceTerminate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceTerminate {
             manager,
@@ -6322,23 +6800,27 @@ impl InstanceTerminate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &TerminateInstancesRequest {
         &self.input
     }
 
     /// Forces the instances to terminate. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// Specifies whether to bypass the graceful OS shutdown process when the instance is terminated.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn skip_os_shutdown(mut self, value: impl Into<bool>) -> Self {
         self.input.skip_os_shutdown = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<InstanceStateChange>> {
         const OPERATION: &str = "TerminateInstances";
         if let Some(error) = self.error {
@@ -6375,6 +6857,7 @@ impl std::future::IntoFuture for InstanceTerminate {
     type Output = Result<Vec<InstanceStateChange>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<InstanceStateChange>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6391,6 +6874,7 @@ pub struct InstanceModifyAttribute {
 }
 
 impl InstanceModifyAttribute {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
         InstanceModifyAttribute {
             manager,
@@ -6401,6 +6885,7 @@ impl InstanceModifyAttribute {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceModifyAttribute {
             manager,
@@ -6411,41 +6896,48 @@ impl InstanceModifyAttribute {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyInstanceAttributeRequest {
         &self.input
     }
 
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.source_dest_check = Some(value.into());
         self
     }
 
     /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// The name of the attribute to modify.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn attribute(mut self, value: impl Into<InstanceAttributeName>) -> Self {
         self.input.attribute = Some(value.into());
         self
     }
 
     /// A new value for the attribute. Use only with the `kernel`, `ramdisk`, `userData`, `disableApiTermination`, or `instanceInitiatedShutdownBehavior` attribute.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.input.value = Some(value.into());
         self
     }
 
     /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
@@ -6455,36 +6947,42 @@ impl InstanceModifyAttribute {
     }
 
     /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_termination = Some(value.into());
         self
     }
 
     /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
 
     /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.kernel = Some(value.into());
         self
     }
 
     /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.ramdisk = Some(value.into());
         self
     }
 
     /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<AttributeValue>,
@@ -6494,30 +6992,35 @@ impl InstanceModifyAttribute {
     }
 
     /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
     }
 
     /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.sriov_net_support = Some(value.into());
         self
     }
 
     /// Set to `true` to enable enhanced networking with ENA for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ena_support = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
@@ -6555,6 +7058,7 @@ impl std::future::IntoFuture for InstanceModifyAttribute {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6571,6 +7075,7 @@ pub struct InstanceModifyInstanceType {
 }
 
 impl InstanceModifyInstanceType {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
         InstanceModifyInstanceType {
             manager,
@@ -6581,6 +7086,7 @@ impl InstanceModifyInstanceType {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceModifyInstanceType {
             manager,
@@ -6591,29 +7097,34 @@ impl InstanceModifyInstanceType {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyInstanceAttributeRequest {
         &self.input
     }
 
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.source_dest_check = Some(value.into());
         self
     }
 
     /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
@@ -6623,30 +7134,35 @@ impl InstanceModifyInstanceType {
     }
 
     /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_termination = Some(value.into());
         self
     }
 
     /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.kernel = Some(value.into());
         self
     }
 
     /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.ramdisk = Some(value.into());
         self
     }
 
     /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<AttributeValue>,
@@ -6656,30 +7172,35 @@ impl InstanceModifyInstanceType {
     }
 
     /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
     }
 
     /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.sriov_net_support = Some(value.into());
         self
     }
 
     /// Set to `true` to enable enhanced networking with ENA for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ena_support = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
@@ -6717,6 +7238,7 @@ impl std::future::IntoFuture for InstanceModifyInstanceType {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6733,6 +7255,7 @@ pub struct InstanceModifySourceDestCheck {
 }
 
 impl InstanceModifySourceDestCheck {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
         InstanceModifySourceDestCheck {
             manager,
@@ -6743,6 +7266,7 @@ impl InstanceModifySourceDestCheck {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceModifySourceDestCheck {
             manager,
@@ -6753,23 +7277,27 @@ impl InstanceModifySourceDestCheck {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyInstanceAttributeRequest {
         &self.input
     }
 
     /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
@@ -6779,36 +7307,42 @@ impl InstanceModifySourceDestCheck {
     }
 
     /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_termination = Some(value.into());
         self
     }
 
     /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
 
     /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.kernel = Some(value.into());
         self
     }
 
     /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.ramdisk = Some(value.into());
         self
     }
 
     /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<AttributeValue>,
@@ -6818,30 +7352,35 @@ impl InstanceModifySourceDestCheck {
     }
 
     /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
     }
 
     /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.sriov_net_support = Some(value.into());
         self
     }
 
     /// Set to `true` to enable enhanced networking with ENA for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ena_support = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
@@ -6879,6 +7418,7 @@ impl std::future::IntoFuture for InstanceModifySourceDestCheck {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6895,6 +7435,7 @@ pub struct InstanceModifyDisableApiTermination {
 }
 
 impl InstanceModifyDisableApiTermination {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
         InstanceModifyDisableApiTermination {
             manager,
@@ -6905,6 +7446,7 @@ impl InstanceModifyDisableApiTermination {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceModifyDisableApiTermination {
             manager,
@@ -6915,29 +7457,34 @@ impl InstanceModifyDisableApiTermination {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyInstanceAttributeRequest {
         &self.input
     }
 
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.source_dest_check = Some(value.into());
         self
     }
 
     /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
@@ -6947,30 +7494,35 @@ impl InstanceModifyDisableApiTermination {
     }
 
     /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
 
     /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.kernel = Some(value.into());
         self
     }
 
     /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.ramdisk = Some(value.into());
         self
     }
 
     /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<AttributeValue>,
@@ -6980,30 +7532,35 @@ impl InstanceModifyDisableApiTermination {
     }
 
     /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
     }
 
     /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.sriov_net_support = Some(value.into());
         self
     }
 
     /// Set to `true` to enable enhanced networking with ENA for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ena_support = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
@@ -7041,6 +7598,7 @@ impl std::future::IntoFuture for InstanceModifyDisableApiTermination {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7057,6 +7615,7 @@ pub struct InstanceModifyEbsOptimized {
 }
 
 impl InstanceModifyEbsOptimized {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
         InstanceModifyEbsOptimized {
             manager,
@@ -7067,6 +7626,7 @@ impl InstanceModifyEbsOptimized {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceModifyEbsOptimized {
             manager,
@@ -7077,29 +7637,34 @@ impl InstanceModifyEbsOptimized {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyInstanceAttributeRequest {
         &self.input
     }
 
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.source_dest_check = Some(value.into());
         self
     }
 
     /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
@@ -7109,36 +7674,42 @@ impl InstanceModifyEbsOptimized {
     }
 
     /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_termination = Some(value.into());
         self
     }
 
     /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
 
     /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.kernel = Some(value.into());
         self
     }
 
     /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.ramdisk = Some(value.into());
         self
     }
 
     /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Work with instance user data.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<SecureBlobAttributeValue>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
 
     /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<AttributeValue>,
@@ -7148,24 +7719,28 @@ impl InstanceModifyEbsOptimized {
     }
 
     /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.sriov_net_support = Some(value.into());
         self
     }
 
     /// Set to `true` to enable enhanced networking with ENA for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ena_support = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
@@ -7203,6 +7778,7 @@ impl std::future::IntoFuture for InstanceModifyEbsOptimized {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7219,6 +7795,7 @@ pub struct InstanceModifyUserData {
 }
 
 impl InstanceModifyUserData {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
         InstanceModifyUserData {
             manager,
@@ -7229,6 +7806,7 @@ impl InstanceModifyUserData {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
         InstanceModifyUserData {
             manager,
@@ -7239,29 +7817,34 @@ impl InstanceModifyUserData {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyInstanceAttributeRequest {
         &self.input
     }
 
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.source_dest_check = Some(value.into());
         self
     }
 
     /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the Amazon Web Services Nitro Enclaves User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptionsRequest>) -> Self {
         self.input.enclave_options = Some(value.into());
         self
     }
 
     /// Indicates whether an instance is enabled for stop protection. For more information, see Enable stop protection for your instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_stop(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_stop = Some(value.into());
         self
     }
 
     /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceBlockDeviceMappingSpecification>>,
@@ -7271,30 +7854,35 @@ impl InstanceModifyUserData {
     }
 
     /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_api_termination(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.disable_api_termination = Some(value.into());
         self
     }
 
     /// Changes the instance type to the specified value. For more information, see Instance types in the Amazon EC2 User Guide. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_type(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
 
     /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kernel(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.kernel = Some(value.into());
         self
     }
 
     /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ramdisk(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.ramdisk = Some(value.into());
         self
     }
 
     /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_initiated_shutdown_behavior(
         mut self,
         value: impl Into<AttributeValue>,
@@ -7304,30 +7892,35 @@ impl InstanceModifyUserData {
     }
 
     /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_optimized(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ebs_optimized = Some(value.into());
         self
     }
 
     /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn sriov_net_support(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.sriov_net_support = Some(value.into());
         self
     }
 
     /// Set to `true` to enable enhanced networking with ENA for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_support(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.ena_support = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
@@ -7365,6 +7958,7 @@ impl std::future::IntoFuture for InstanceModifyUserData {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7380,10 +7974,12 @@ pub struct AmiManager {
 }
 
 impl Manager<Ami> for AmiManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         AmiManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -7391,6 +7987,7 @@ impl Manager<Ami> for AmiManager {
 
 impl AmiManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         AmiManager {
             session: Some(session.clone()),
@@ -7398,6 +7995,7 @@ impl AmiManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -7408,6 +8006,7 @@ impl AmiManager {
     /// Calls `DescribeImages`.
     ///
     /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, image_id: impl Into<String>) -> AmiGet {
         let image_id = image_id.into();
         let key: String = image_id.to_string();
@@ -7420,6 +8019,7 @@ impl AmiManager {
     /// Images matching the filters (pass owners, e.g. `.owners(["self"])`: the public catalogue is huge).
     ///
     /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> AmiList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -7430,6 +8030,7 @@ impl AmiManager {
     /// Creates an image from an instance (`CreateImage`; set `.instance_id(..)`), then describes it so the full model is returned.
     ///
     /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Ami) -> AmiCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -7473,6 +8074,7 @@ impl AmiManager {
     /// Copies an image, possibly from another region (`CopyImage`), and returns the new image.
     ///
     /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn copy(
         &self,
         source_image_id: impl Into<String>,
@@ -7498,6 +8100,7 @@ impl AmiManager {
     /// Calls `EnableImageDeregistrationProtection`.
     ///
     /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_deregistration_protection(
         &self,
         image_id: impl Into<String>,
@@ -7513,6 +8116,7 @@ impl AmiManager {
     /// Calls `DisableImageDeregistrationProtection`.
     ///
     /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_deregistration_protection(
         &self,
         image_id: impl Into<String>,
@@ -7528,6 +8132,7 @@ impl AmiManager {
     /// Changes an image attribute (`ModifyImageAttribute`): its description, launch permissions, product codes or IMDS support.
     ///
     /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_attribute(&self, image_id: impl Into<String>) -> AmiModifyAttribute {
         let image_id = image_id.into();
         let key: String = image_id.to_string();
@@ -7540,6 +8145,7 @@ impl AmiManager {
     /// Deregisters the image (`DeregisterImage`).
     ///
     /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, image_id: impl Into<String>) -> AmiDelete {
         let image_id = image_id.into();
         let key: String = image_id.to_string();
@@ -7561,6 +8167,7 @@ pub struct AmiGet {
 }
 
 impl AmiGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AmiManager, input: DescribeImagesRequest, key: String) -> Self {
         AmiGet {
             manager,
@@ -7571,6 +8178,7 @@ impl AmiGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
         AmiGet {
             manager,
@@ -7581,35 +8189,41 @@ impl AmiGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeImagesRequest {
         &self.input
     }
 
     /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn executable_users(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.executable_users = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn owners(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.owners = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether to include deprecated AMIs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_deprecated(mut self, value: impl Into<bool>) -> Self {
         self.input.include_deprecated = Some(value.into());
         self
     }
 
     /// Specifies whether to include disabled AMIs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_disabled(mut self, value: impl Into<bool>) -> Self {
         self.input.include_disabled = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -7626,6 +8240,7 @@ impl AmiGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -7633,6 +8248,7 @@ impl AmiGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -7642,6 +8258,7 @@ impl AmiGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Ami> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
@@ -7690,6 +8307,7 @@ impl std::future::IntoFuture for AmiGet {
     type Output = Result<Ami>;
     type IntoFuture = BoxFuture<'static, Result<Ami>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7706,6 +8324,7 @@ pub struct AmiList {
 }
 
 impl AmiList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AmiManager, input: DescribeImagesRequest, key: String) -> Self {
         AmiList {
             manager,
@@ -7716,6 +8335,7 @@ impl AmiList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
         AmiList {
             manager,
@@ -7726,6 +8346,7 @@ impl AmiList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeImagesRequest {
         &self.input
     }
@@ -7740,42 +8361,49 @@ impl AmiList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn executable_users(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.executable_users = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The image IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.image_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn owners(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.owners = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether to include deprecated AMIs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_deprecated(mut self, value: impl Into<bool>) -> Self {
         self.input.include_deprecated = Some(value.into());
         self
     }
 
     /// Specifies whether to include disabled AMIs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_disabled(mut self, value: impl Into<bool>) -> Self {
         self.input.include_disabled = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -7792,6 +8420,7 @@ impl AmiList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -7799,6 +8428,7 @@ impl AmiList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -7810,23 +8440,27 @@ impl AmiList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Ami>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Ami>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Ami>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Ami>>>> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
@@ -7881,6 +8515,7 @@ impl std::future::IntoFuture for AmiList {
     type Output = Result<QuerySet<Ami>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Ami>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7897,6 +8532,7 @@ pub struct AmiCreate {
 }
 
 impl AmiCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AmiManager, input: CreateImageRequest, key: String) -> Self {
         AmiCreate {
             manager,
@@ -7907,6 +8543,7 @@ impl AmiCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
         AmiCreate {
             manager,
@@ -7917,6 +8554,7 @@ impl AmiCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateImageRequest {
         &self.input
     }
@@ -7926,6 +8564,7 @@ impl AmiCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -7956,18 +8595,21 @@ impl AmiCreate {
         self
     }
     /// Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn snapshot_location(mut self, value: impl Into<SnapshotLocationEnum>) -> Self {
         self.input.snapshot_location = Some(value.into());
         self
     }
 
     /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn boot_mode_override(mut self, value: impl Into<BootModeOverrideValues>) -> Self {
         self.input.boot_mode_override = Some(value.into());
         self
     }
 
     /// The ID of the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
@@ -7976,6 +8618,7 @@ impl AmiCreate {
     /// A name for the new image.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
@@ -7984,12 +8627,14 @@ impl AmiCreate {
     /// A description for the new image.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
 
     /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn no_reboot(mut self, value: impl Into<bool>) -> Self {
         self.input.no_reboot = Some(value.into());
         self
@@ -7998,6 +8643,7 @@ impl AmiCreate {
     /// The block device mappings.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<BlockDeviceMapping>>,
@@ -8007,6 +8653,7 @@ impl AmiCreate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Ami> {
         const OPERATION: &str = "CreateImage";
         if let Some(error) = self.error {
@@ -8054,6 +8701,7 @@ impl std::future::IntoFuture for AmiCreate {
     type Output = Result<Ami>;
     type IntoFuture = BoxFuture<'static, Result<Ami>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8070,6 +8718,7 @@ pub struct AmiCopy {
 }
 
 impl AmiCopy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AmiManager, input: CopyImageRequest, key: String) -> Self {
         AmiCopy {
             manager,
@@ -8080,6 +8729,7 @@ impl AmiCopy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
         AmiCopy {
             manager,
@@ -8090,41 +8740,48 @@ impl AmiCopy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CopyImageRequest {
         &self.input
     }
 
     /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see Ensuring idempotency in Amazon EC2 API requests in the Amazon EC2 API Reference.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// A description for the new AMI.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
 
     /// Specifies whether to encrypt the snapshots of the copied image.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn encrypted(mut self, value: impl Into<bool>) -> Self {
         self.input.encrypted = Some(value.into());
         self
     }
 
     /// The identifier of the symmetric Key Management Service (KMS) KMS key to use when creating encrypted volumes. If this parameter is not specified, your Amazon Web Services managed KMS key for Amazon EBS is used. If you specify a KMS key, you must also set the encrypted state to `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.kms_key_id = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the Outpost for the new AMI.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
         self.input.destination_outpost_arn = Some(value.into());
         self
     }
 
     /// Specifies whether to copy your user-defined AMI tags to the new AMI.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn copy_image_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.copy_image_tags = Some(value.into());
         self
@@ -8135,6 +8792,7 @@ impl AmiCopy {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -8165,18 +8823,21 @@ impl AmiCopy {
         self
     }
     /// Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn snapshot_copy_completion_duration_minutes(mut self, value: impl Into<i64>) -> Self {
         self.input.snapshot_copy_completion_duration_minutes = Some(value.into());
         self
     }
 
     /// The Local Zone for the new AMI (for example, `cn-north-1-pkx-1a`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.input.destination_availability_zone = Some(value.into());
         self
     }
 
     /// The ID of the Local Zone for the new AMI (for example, `cnn1-pkx1-az1`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.destination_availability_zone_id = Some(value.into());
         self
@@ -8186,6 +8847,7 @@ impl AmiCopy {
     /// `image`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
     /// given before (here or with `tag_specifications(..)`); a key given again
     /// takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -8223,6 +8885,7 @@ impl AmiCopy {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Ami> {
         const OPERATION: &str = "CopyImage";
         if let Some(error) = self.error {
@@ -8293,6 +8956,7 @@ impl std::future::IntoFuture for AmiCopy {
     type Output = Result<Ami>;
     type IntoFuture = BoxFuture<'static, Result<Ami>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8309,6 +8973,7 @@ pub struct AmiEnableDeregistrationProtection {
 }
 
 impl AmiEnableDeregistrationProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AmiManager,
         input: EnableImageDeregistrationProtectionRequest,
@@ -8323,6 +8988,7 @@ impl AmiEnableDeregistrationProtection {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
         AmiEnableDeregistrationProtection {
             manager,
@@ -8333,17 +8999,20 @@ impl AmiEnableDeregistrationProtection {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &EnableImageDeregistrationProtectionRequest {
         &self.input
     }
 
     /// If `true`, enforces deregistration protection for 24 hours after deregistration protection is disabled.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn with_cooldown(mut self, value: impl Into<bool>) -> Self {
         self.input.with_cooldown = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<String> {
         const OPERATION: &str = "EnableImageDeregistrationProtection";
         if let Some(error) = self.error {
@@ -8391,6 +9060,7 @@ impl std::future::IntoFuture for AmiEnableDeregistrationProtection {
     type Output = Result<String>;
     type IntoFuture = BoxFuture<'static, Result<String>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8407,6 +9077,7 @@ pub struct AmiDisableDeregistrationProtection {
 }
 
 impl AmiDisableDeregistrationProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: AmiManager,
         input: DisableImageDeregistrationProtectionRequest,
@@ -8421,6 +9092,7 @@ impl AmiDisableDeregistrationProtection {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
         AmiDisableDeregistrationProtection {
             manager,
@@ -8431,11 +9103,13 @@ impl AmiDisableDeregistrationProtection {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DisableImageDeregistrationProtectionRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<String> {
         const OPERATION: &str = "DisableImageDeregistrationProtection";
         if let Some(error) = self.error {
@@ -8483,6 +9157,7 @@ impl std::future::IntoFuture for AmiDisableDeregistrationProtection {
     type Output = Result<String>;
     type IntoFuture = BoxFuture<'static, Result<String>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8499,6 +9174,7 @@ pub struct AmiModifyAttribute {
 }
 
 impl AmiModifyAttribute {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AmiManager, input: ModifyImageAttributeRequest, key: String) -> Self {
         AmiModifyAttribute {
             manager,
@@ -8509,6 +9185,7 @@ impl AmiModifyAttribute {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
         AmiModifyAttribute {
             manager,
@@ -8519,65 +9196,76 @@ impl AmiModifyAttribute {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyImageAttributeRequest {
         &self.input
     }
 
     /// The name of the attribute to modify.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn attribute(mut self, value: impl Into<String>) -> Self {
         self.input.attribute = Some(value.into());
         self
     }
 
     /// A new description for the AMI.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn description(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.description = Some(value.into());
         self
     }
 
     /// A new launch permission for the AMI.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_permission(mut self, value: impl Into<LaunchPermissionModifications>) -> Self {
         self.input.launch_permission = Some(value.into());
         self
     }
 
     /// The operation type. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operation_type(mut self, value: impl Into<OperationType>) -> Self {
         self.input.operation_type = Some(value.into());
         self
     }
 
     /// Not supported.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn product_codes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.product_codes = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The user groups. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.user_groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The Amazon Web Services account IDs. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.user_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The value of the attribute being modified. This parameter can be used only when the `Attribute` parameter is `description` or `imdsSupport`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.input.value = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of an organization. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn organization_arns(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.organization_arns = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn organizational_unit_arns(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8587,12 +9275,14 @@ impl AmiModifyAttribute {
     }
 
     /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see Configure the AMI in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn imds_support(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.imds_support = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyImageAttribute";
         if let Some(error) = self.error {
@@ -8635,6 +9325,7 @@ impl std::future::IntoFuture for AmiModifyAttribute {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8651,6 +9342,7 @@ pub struct AmiDelete {
 }
 
 impl AmiDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AmiManager, input: DeregisterImageRequest, key: String) -> Self {
         AmiDelete {
             manager,
@@ -8661,6 +9353,7 @@ impl AmiDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
         AmiDelete {
             manager,
@@ -8671,17 +9364,20 @@ impl AmiDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeregisterImageRequest {
         &self.input
     }
 
     /// Specifies whether to delete the snapshots associated with the AMI during deregistration.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_associated_snapshots(mut self, value: impl Into<bool>) -> Self {
         self.input.delete_associated_snapshots = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeregisterImage";
         if let Some(error) = self.error {
@@ -8719,6 +9415,7 @@ impl std::future::IntoFuture for AmiDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8734,10 +9431,12 @@ pub struct InternetGatewayManager {
 }
 
 impl Manager<InternetGateway> for InternetGatewayManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         InternetGatewayManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -8745,6 +9444,7 @@ impl Manager<InternetGateway> for InternetGatewayManager {
 
 impl InternetGatewayManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         InternetGatewayManager {
             session: Some(session.clone()),
@@ -8752,6 +9452,7 @@ impl InternetGatewayManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -8762,6 +9463,7 @@ impl InternetGatewayManager {
     /// Calls `DescribeInternetGateways`.
     ///
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, internet_gateway_id: impl Into<String>) -> InternetGatewayGet {
         let internet_gateway_id = internet_gateway_id.into();
         let key: String = internet_gateway_id.to_string();
@@ -8774,6 +9476,7 @@ impl InternetGatewayManager {
     /// Calls `DescribeInternetGateways`.
     ///
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         internet_gateway_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -8794,6 +9497,7 @@ impl InternetGatewayManager {
     /// Calls `DescribeInternetGateways`.
     ///
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> InternetGatewayList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -8804,6 +9508,7 @@ impl InternetGatewayManager {
     /// Calls `CreateInternetGateway`.
     ///
     /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &InternetGateway) -> InternetGatewayCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -8824,6 +9529,7 @@ impl InternetGatewayManager {
     /// Calls `DeleteInternetGateway`.
     ///
     /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, internet_gateway_id: impl Into<String>) -> InternetGatewayDelete {
         let internet_gateway_id = internet_gateway_id.into();
         let key: String = internet_gateway_id.to_string();
@@ -8836,6 +9542,7 @@ impl InternetGatewayManager {
     /// Attaches the internet gateway to a VPC (`AttachInternetGateway`).
     ///
     /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see Internet gateways in the Amazon VPC User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn attach(
         &self,
         internet_gateway_id: impl Into<String>,
@@ -8854,6 +9561,7 @@ impl InternetGatewayManager {
     /// Detaches the internet gateway from a VPC (`DetachInternetGateway`).
     ///
     /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn detach(
         &self,
         internet_gateway_id: impl Into<String>,
@@ -8881,6 +9589,7 @@ pub struct InternetGatewayGet {
 }
 
 impl InternetGatewayGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InternetGatewayManager,
         input: DescribeInternetGatewaysRequest,
@@ -8895,6 +9604,7 @@ impl InternetGatewayGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InternetGatewayManager, error: Error) -> Self {
         InternetGatewayGet {
             manager,
@@ -8905,11 +9615,13 @@ impl InternetGatewayGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInternetGatewaysRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -8926,6 +9638,7 @@ impl InternetGatewayGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -8933,6 +9646,7 @@ impl InternetGatewayGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -8942,6 +9656,7 @@ impl InternetGatewayGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<InternetGateway> {
         const OPERATION: &str = "DescribeInternetGateways";
         if let Some(error) = self.error {
@@ -8995,6 +9710,7 @@ impl std::future::IntoFuture for InternetGatewayGet {
     type Output = Result<InternetGateway>;
     type IntoFuture = BoxFuture<'static, Result<InternetGateway>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9011,6 +9727,7 @@ pub struct InternetGatewayGetMany {
 }
 
 impl InternetGatewayGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InternetGatewayManager,
         input: DescribeInternetGatewaysRequest,
@@ -9025,6 +9742,7 @@ impl InternetGatewayGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InternetGatewayManager, error: Error) -> Self {
         InternetGatewayGetMany {
             manager,
@@ -9035,6 +9753,7 @@ impl InternetGatewayGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInternetGatewaysRequest {
         &self.input
     }
@@ -9049,12 +9768,14 @@ impl InternetGatewayGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -9071,6 +9792,7 @@ impl InternetGatewayGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -9078,6 +9800,7 @@ impl InternetGatewayGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -9089,23 +9812,27 @@ impl InternetGatewayGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InternetGateway>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<InternetGateway>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InternetGateway>>>> {
         const OPERATION: &str = "DescribeInternetGateways";
         if let Some(error) = self.error {
@@ -9178,6 +9905,7 @@ impl std::future::IntoFuture for InternetGatewayGetMany {
     type Output = Result<QuerySet<InternetGateway>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<InternetGateway>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9194,6 +9922,7 @@ pub struct InternetGatewayList {
 }
 
 impl InternetGatewayList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InternetGatewayManager,
         input: DescribeInternetGatewaysRequest,
@@ -9208,6 +9937,7 @@ impl InternetGatewayList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InternetGatewayManager, error: Error) -> Self {
         InternetGatewayList {
             manager,
@@ -9218,6 +9948,7 @@ impl InternetGatewayList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInternetGatewaysRequest {
         &self.input
     }
@@ -9232,12 +9963,14 @@ impl InternetGatewayList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The IDs of the internet gateways.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn internet_gateway_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -9247,6 +9980,7 @@ impl InternetGatewayList {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -9263,6 +9997,7 @@ impl InternetGatewayList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -9270,6 +10005,7 @@ impl InternetGatewayList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -9281,23 +10017,27 @@ impl InternetGatewayList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InternetGateway>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<InternetGateway>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InternetGateway>>>> {
         const OPERATION: &str = "DescribeInternetGateways";
         if let Some(error) = self.error {
@@ -9356,6 +10096,7 @@ impl std::future::IntoFuture for InternetGatewayList {
     type Output = Result<QuerySet<InternetGateway>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<InternetGateway>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9372,6 +10113,7 @@ pub struct InternetGatewayCreate {
 }
 
 impl InternetGatewayCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InternetGatewayManager,
         input: CreateInternetGatewayRequest,
@@ -9386,6 +10128,7 @@ impl InternetGatewayCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InternetGatewayManager, error: Error) -> Self {
         InternetGatewayCreate {
             manager,
@@ -9396,6 +10139,7 @@ impl InternetGatewayCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateInternetGatewayRequest {
         &self.input
     }
@@ -9405,6 +10149,7 @@ impl InternetGatewayCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -9435,6 +10180,7 @@ impl InternetGatewayCreate {
         self
     }
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<InternetGateway> {
         const OPERATION: &str = "CreateInternetGateway";
         if let Some(error) = self.error {
@@ -9472,6 +10218,7 @@ impl std::future::IntoFuture for InternetGatewayCreate {
     type Output = Result<InternetGateway>;
     type IntoFuture = BoxFuture<'static, Result<InternetGateway>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9488,6 +10235,7 @@ pub struct InternetGatewayDelete {
 }
 
 impl InternetGatewayDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InternetGatewayManager,
         input: DeleteInternetGatewayRequest,
@@ -9502,6 +10250,7 @@ impl InternetGatewayDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InternetGatewayManager, error: Error) -> Self {
         InternetGatewayDelete {
             manager,
@@ -9512,11 +10261,13 @@ impl InternetGatewayDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteInternetGatewayRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteInternetGateway";
         if let Some(error) = self.error {
@@ -9561,6 +10312,7 @@ impl std::future::IntoFuture for InternetGatewayDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9577,6 +10329,7 @@ pub struct InternetGatewayAttach {
 }
 
 impl InternetGatewayAttach {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InternetGatewayManager,
         input: AttachInternetGatewayRequest,
@@ -9591,6 +10344,7 @@ impl InternetGatewayAttach {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InternetGatewayManager, error: Error) -> Self {
         InternetGatewayAttach {
             manager,
@@ -9601,11 +10355,13 @@ impl InternetGatewayAttach {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AttachInternetGatewayRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "AttachInternetGateway";
         if let Some(error) = self.error {
@@ -9658,6 +10414,7 @@ impl std::future::IntoFuture for InternetGatewayAttach {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9674,6 +10431,7 @@ pub struct InternetGatewayDetach {
 }
 
 impl InternetGatewayDetach {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InternetGatewayManager,
         input: DetachInternetGatewayRequest,
@@ -9688,6 +10446,7 @@ impl InternetGatewayDetach {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InternetGatewayManager, error: Error) -> Self {
         InternetGatewayDetach {
             manager,
@@ -9698,11 +10457,13 @@ impl InternetGatewayDetach {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DetachInternetGatewayRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DetachInternetGateway";
         if let Some(error) = self.error {
@@ -9755,6 +10516,7 @@ impl std::future::IntoFuture for InternetGatewayDetach {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9770,10 +10532,12 @@ pub struct RouteTableManager {
 }
 
 impl Manager<RouteTable> for RouteTableManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         RouteTableManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -9781,6 +10545,7 @@ impl Manager<RouteTable> for RouteTableManager {
 
 impl RouteTableManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         RouteTableManager {
             session: Some(session.clone()),
@@ -9788,6 +10553,7 @@ impl RouteTableManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -9798,6 +10564,7 @@ impl RouteTableManager {
     /// Calls `DescribeRouteTables`.
     ///
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, route_table_id: impl Into<String>) -> RouteTableGet {
         let route_table_id = route_table_id.into();
         let key: String = route_table_id.to_string();
@@ -9810,6 +10577,7 @@ impl RouteTableManager {
     /// Calls `DescribeRouteTables`.
     ///
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         route_table_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -9829,6 +10597,7 @@ impl RouteTableManager {
     /// Calls `DescribeRouteTables`.
     ///
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> RouteTableList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -9839,6 +10608,7 @@ impl RouteTableManager {
     /// Calls `CreateRouteTable`.
     ///
     /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &RouteTable) -> RouteTableCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -9870,6 +10640,7 @@ impl RouteTableManager {
     /// Calls `DeleteRouteTable`.
     ///
     /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, route_table_id: impl Into<String>) -> RouteTableDelete {
         let route_table_id = route_table_id.into();
         let key: String = route_table_id.to_string();
@@ -9882,6 +10653,7 @@ impl RouteTableManager {
     /// Adds a route (`CreateRoute`): set one destination and one target with the builder methods.
     ///
     /// Creates a route in a route table within a VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create_route(&self, route_table_id: impl Into<String>) -> RouteTableCreateRoute {
         let route_table_id = route_table_id.into();
         let key: String = route_table_id.to_string();
@@ -9894,6 +10666,7 @@ impl RouteTableManager {
     /// Replaces the target of an existing route (`ReplaceRoute`).
     ///
     /// Replaces an existing route within a route table in a VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn replace_route(&self, route_table_id: impl Into<String>) -> RouteTableReplaceRoute {
         let route_table_id = route_table_id.into();
         let key: String = route_table_id.to_string();
@@ -9906,6 +10679,7 @@ impl RouteTableManager {
     /// Deletes a route (`DeleteRoute`): set its destination with the builder methods.
     ///
     /// Deletes the specified route from the specified route table.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_route(&self, route_table_id: impl Into<String>) -> RouteTableDeleteRoute {
         let route_table_id = route_table_id.into();
         let key: String = route_table_id.to_string();
@@ -9918,6 +10692,7 @@ impl RouteTableManager {
     /// Associates the route table with a subnet or gateway (`AssociateRouteTable`); answers with the association id and state.
     ///
     /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associate(&self, route_table_id: impl Into<String>) -> RouteTableAssociate {
         let route_table_id = route_table_id.into();
         let key: String = route_table_id.to_string();
@@ -9930,6 +10705,7 @@ impl RouteTableManager {
     /// Removes an association (`DisassociateRouteTable`).
     ///
     /// Disassociates a subnet or gateway from a route table.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disassociate(&self, association_id: impl Into<String>) -> RouteTableDisassociate {
         let association_id = association_id.into();
         let key: String = association_id.to_string();
@@ -9951,6 +10727,7 @@ pub struct RouteTableGet {
 }
 
 impl RouteTableGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DescribeRouteTablesRequest, key: String) -> Self {
         RouteTableGet {
             manager,
@@ -9961,6 +10738,7 @@ impl RouteTableGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableGet {
             manager,
@@ -9971,11 +10749,13 @@ impl RouteTableGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeRouteTablesRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -9992,6 +10772,7 @@ impl RouteTableGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -9999,6 +10780,7 @@ impl RouteTableGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -10008,6 +10790,7 @@ impl RouteTableGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<RouteTable> {
         const OPERATION: &str = "DescribeRouteTables";
         if let Some(error) = self.error {
@@ -10056,6 +10839,7 @@ impl std::future::IntoFuture for RouteTableGet {
     type Output = Result<RouteTable>;
     type IntoFuture = BoxFuture<'static, Result<RouteTable>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10072,6 +10856,7 @@ pub struct RouteTableGetMany {
 }
 
 impl RouteTableGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DescribeRouteTablesRequest, key: String) -> Self {
         RouteTableGetMany {
             manager,
@@ -10082,6 +10867,7 @@ impl RouteTableGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableGetMany {
             manager,
@@ -10092,6 +10878,7 @@ impl RouteTableGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeRouteTablesRequest {
         &self.input
     }
@@ -10106,12 +10893,14 @@ impl RouteTableGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -10128,6 +10917,7 @@ impl RouteTableGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -10135,6 +10925,7 @@ impl RouteTableGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -10146,23 +10937,27 @@ impl RouteTableGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<RouteTable>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<RouteTable>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<RouteTable>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<RouteTable>>>> {
         const OPERATION: &str = "DescribeRouteTables";
         if let Some(error) = self.error {
@@ -10231,6 +11026,7 @@ impl std::future::IntoFuture for RouteTableGetMany {
     type Output = Result<QuerySet<RouteTable>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<RouteTable>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10247,6 +11043,7 @@ pub struct RouteTableList {
 }
 
 impl RouteTableList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DescribeRouteTablesRequest, key: String) -> Self {
         RouteTableList {
             manager,
@@ -10257,6 +11054,7 @@ impl RouteTableList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableList {
             manager,
@@ -10267,6 +11065,7 @@ impl RouteTableList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeRouteTablesRequest {
         &self.input
     }
@@ -10281,18 +11080,21 @@ impl RouteTableList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The IDs of the route tables.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn route_table_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.route_table_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -10309,6 +11111,7 @@ impl RouteTableList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -10316,6 +11119,7 @@ impl RouteTableList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -10327,23 +11131,27 @@ impl RouteTableList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<RouteTable>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<RouteTable>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<RouteTable>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<RouteTable>>>> {
         const OPERATION: &str = "DescribeRouteTables";
         if let Some(error) = self.error {
@@ -10398,6 +11206,7 @@ impl std::future::IntoFuture for RouteTableList {
     type Output = Result<QuerySet<RouteTable>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<RouteTable>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10414,6 +11223,7 @@ pub struct RouteTableCreate {
 }
 
 impl RouteTableCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: CreateRouteTableRequest, key: String) -> Self {
         RouteTableCreate {
             manager,
@@ -10424,6 +11234,7 @@ impl RouteTableCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableCreate {
             manager,
@@ -10434,6 +11245,7 @@ impl RouteTableCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateRouteTableRequest {
         &self.input
     }
@@ -10443,6 +11255,7 @@ impl RouteTableCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -10473,6 +11286,7 @@ impl RouteTableCreate {
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensuring idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -10481,12 +11295,14 @@ impl RouteTableCreate {
     /// The ID of the VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<RouteTable> {
         const OPERATION: &str = "CreateRouteTable";
         if let Some(error) = self.error {
@@ -10521,6 +11337,7 @@ impl std::future::IntoFuture for RouteTableCreate {
     type Output = Result<RouteTable>;
     type IntoFuture = BoxFuture<'static, Result<RouteTable>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10537,6 +11354,7 @@ pub struct RouteTableDelete {
 }
 
 impl RouteTableDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DeleteRouteTableRequest, key: String) -> Self {
         RouteTableDelete {
             manager,
@@ -10547,6 +11365,7 @@ impl RouteTableDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableDelete {
             manager,
@@ -10557,11 +11376,13 @@ impl RouteTableDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteRouteTableRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteRouteTable";
         if let Some(error) = self.error {
@@ -10599,6 +11420,7 @@ impl std::future::IntoFuture for RouteTableDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10615,6 +11437,7 @@ pub struct RouteTableCreateRoute {
 }
 
 impl RouteTableCreateRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: CreateRouteRequest, key: String) -> Self {
         RouteTableCreateRoute {
             manager,
@@ -10625,6 +11448,7 @@ impl RouteTableCreateRoute {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableCreateRoute {
             manager,
@@ -10635,101 +11459,118 @@ impl RouteTableCreateRoute {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateRouteRequest {
         &self.input
     }
 
     /// The ID of a prefix list used for the destination match.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
         self.input.destination_prefix_list_id = Some(value.into());
         self
     }
 
     /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_endpoint_id = Some(value.into());
         self
     }
 
     /// The ID of a transit gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.transit_gateway_id = Some(value.into());
         self
     }
 
     /// The ID of the local gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.local_gateway_id = Some(value.into());
         self
     }
 
     /// The ID of the carrier gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.carrier_gateway_id = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the core network.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
         self.input.core_network_arn = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the ODB network.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
         self.input.odb_network_arn = Some(value.into());
         self
     }
 
     /// The IPv4 CIDR address block used for the destination match. Routing decisions are based on the most specific match. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.destination_cidr_block = Some(value.into());
         self
     }
 
     /// The ID of an internet gateway or virtual private gateway attached to your VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.gateway_id = Some(value.into());
         self
     }
 
     /// The IPv6 CIDR block used for the destination match. Routing decisions are based on the most specific match.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.destination_ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.egress_only_internet_gateway_id = Some(value.into());
         self
     }
 
     /// The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless exactly one network interface is attached.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
 
     /// The ID of a network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.input.network_interface_id = Some(value.into());
         self
     }
 
     /// The ID of a VPC peering connection.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_peering_connection_id = Some(value.into());
         self
     }
 
     /// \[IPv4 traffic only\] The ID of a NAT gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.nat_gateway_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<bool> {
         const OPERATION: &str = "CreateRoute";
         if let Some(error) = self.error {
@@ -10765,6 +11606,7 @@ impl std::future::IntoFuture for RouteTableCreateRoute {
     type Output = Result<bool>;
     type IntoFuture = BoxFuture<'static, Result<bool>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10781,6 +11623,7 @@ pub struct RouteTableReplaceRoute {
 }
 
 impl RouteTableReplaceRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: ReplaceRouteRequest, key: String) -> Self {
         RouteTableReplaceRoute {
             manager,
@@ -10791,6 +11634,7 @@ impl RouteTableReplaceRoute {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableReplaceRoute {
             manager,
@@ -10801,107 +11645,125 @@ impl RouteTableReplaceRoute {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ReplaceRouteRequest {
         &self.input
     }
 
     /// The ID of the prefix list for the route.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
         self.input.destination_prefix_list_id = Some(value.into());
         self
     }
 
     /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_endpoint_id = Some(value.into());
         self
     }
 
     /// Specifies whether to reset the local route to its default target (`local`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn local_target(mut self, value: impl Into<bool>) -> Self {
         self.input.local_target = Some(value.into());
         self
     }
 
     /// The ID of a transit gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.transit_gateway_id = Some(value.into());
         self
     }
 
     /// The ID of the local gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.local_gateway_id = Some(value.into());
         self
     }
 
     /// \[IPv4 traffic only\] The ID of a carrier gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.carrier_gateway_id = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the core network.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
         self.input.core_network_arn = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the ODB network.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
         self.input.odb_network_arn = Some(value.into());
         self
     }
 
     /// The IPv4 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.destination_cidr_block = Some(value.into());
         self
     }
 
     /// The ID of an internet gateway or virtual private gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.gateway_id = Some(value.into());
         self
     }
 
     /// The IPv6 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.destination_ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.egress_only_internet_gateway_id = Some(value.into());
         self
     }
 
     /// The ID of a NAT instance in your VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
 
     /// The ID of a network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.input.network_interface_id = Some(value.into());
         self
     }
 
     /// The ID of a VPC peering connection.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_peering_connection_id = Some(value.into());
         self
     }
 
     /// \[IPv4 traffic only\] The ID of a NAT gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.nat_gateway_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ReplaceRoute";
         if let Some(error) = self.error {
@@ -10939,6 +11801,7 @@ impl std::future::IntoFuture for RouteTableReplaceRoute {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10955,6 +11818,7 @@ pub struct RouteTableDeleteRoute {
 }
 
 impl RouteTableDeleteRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DeleteRouteRequest, key: String) -> Self {
         RouteTableDeleteRoute {
             manager,
@@ -10965,6 +11829,7 @@ impl RouteTableDeleteRoute {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableDeleteRoute {
             manager,
@@ -10975,29 +11840,34 @@ impl RouteTableDeleteRoute {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteRouteRequest {
         &self.input
     }
 
     /// The ID of the prefix list for the route.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
         self.input.destination_prefix_list_id = Some(value.into());
         self
     }
 
     /// The IPv4 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.destination_cidr_block = Some(value.into());
         self
     }
 
     /// The IPv6 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.destination_ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteRoute";
         if let Some(error) = self.error {
@@ -11035,6 +11905,7 @@ impl std::future::IntoFuture for RouteTableDeleteRoute {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11051,6 +11922,7 @@ pub struct RouteTableAssociate {
 }
 
 impl RouteTableAssociate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: AssociateRouteTableRequest, key: String) -> Self {
         RouteTableAssociate {
             manager,
@@ -11061,6 +11933,7 @@ impl RouteTableAssociate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableAssociate {
             manager,
@@ -11071,29 +11944,34 @@ impl RouteTableAssociate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AssociateRouteTableRequest {
         &self.input
     }
 
     /// The ID of the internet gateway or virtual private gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.gateway_id = Some(value.into());
         self
     }
 
     /// The ID of a public IPv4 pool. A public IPv4 pool is a pool of IPv4 addresses that you've brought to Amazon Web Services with BYOIP.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn public_ipv4_pool(mut self, value: impl Into<String>) -> Self {
         self.input.public_ipv4_pool = Some(value.into());
         self
     }
 
     /// The ID of the subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<AssociateRouteTableResult> {
         const OPERATION: &str = "AssociateRouteTable";
         if let Some(error) = self.error {
@@ -11134,6 +12012,7 @@ impl std::future::IntoFuture for RouteTableAssociate {
     type Output = Result<AssociateRouteTableResult>;
     type IntoFuture = BoxFuture<'static, Result<AssociateRouteTableResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11150,6 +12029,7 @@ pub struct RouteTableDisassociate {
 }
 
 impl RouteTableDisassociate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DisassociateRouteTableRequest, key: String) -> Self {
         RouteTableDisassociate {
             manager,
@@ -11160,6 +12040,7 @@ impl RouteTableDisassociate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
         RouteTableDisassociate {
             manager,
@@ -11170,11 +12051,13 @@ impl RouteTableDisassociate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DisassociateRouteTableRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DisassociateRouteTable";
         if let Some(error) = self.error {
@@ -11214,6 +12097,7 @@ impl std::future::IntoFuture for RouteTableDisassociate {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11229,10 +12113,12 @@ pub struct NatGatewayManager {
 }
 
 impl Manager<NatGateway> for NatGatewayManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         NatGatewayManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -11240,6 +12126,7 @@ impl Manager<NatGateway> for NatGatewayManager {
 
 impl NatGatewayManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         NatGatewayManager {
             session: Some(session.clone()),
@@ -11247,6 +12134,7 @@ impl NatGatewayManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -11257,6 +12145,7 @@ impl NatGatewayManager {
     /// Calls `DescribeNatGateways`.
     ///
     /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, nat_gateway_id: impl Into<String>) -> NatGatewayGet {
         let nat_gateway_id = nat_gateway_id.into();
         let key: String = nat_gateway_id.to_string();
@@ -11269,6 +12158,7 @@ impl NatGatewayManager {
     /// Calls `DescribeNatGateways`.
     ///
     /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         nat_gateway_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -11288,6 +12178,7 @@ impl NatGatewayManager {
     /// Calls `DescribeNatGateways`.
     ///
     /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> NatGatewayList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -11298,6 +12189,7 @@ impl NatGatewayManager {
     /// Creates the NAT gateway from the model (`CreateNatGateway`): its subnet, connectivity type and, from `NatGatewayAddresses`, the primary address's (`IsPrimary`, else the first) `AllocationId` and `PrivateIp`, and the other addresses' as `SecondaryAllocationIds` and `SecondaryPrivateIpAddresses`, so `save()` creates a public gateway with its Elastic IPs or a private one with its addresses.
     ///
     /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &NatGateway) -> NatGatewayCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -11339,6 +12231,7 @@ impl NatGatewayManager {
     /// Calls `DeleteNatGateway`.
     ///
     /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, nat_gateway_id: impl Into<String>) -> NatGatewayDelete {
         let nat_gateway_id = nat_gateway_id.into();
         let key: String = nat_gateway_id.to_string();
@@ -11351,6 +12244,7 @@ impl NatGatewayManager {
     /// Calls `AssociateNatGatewayAddress`.
     ///
     /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see Work with NAT gateways in the Amazon VPC User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associate_address(
         &self,
         nat_gateway_id: impl Into<String>,
@@ -11375,6 +12269,7 @@ impl NatGatewayManager {
     /// Calls `DisassociateNatGatewayAddress`.
     ///
     /// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see Edit secondary IP address associations in the Amazon VPC User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disassociate_address(
         &self,
         nat_gateway_id: impl Into<String>,
@@ -11408,6 +12303,7 @@ pub struct NatGatewayGet {
 }
 
 impl NatGatewayGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NatGatewayManager, input: DescribeNatGatewaysRequest, key: String) -> Self {
         NatGatewayGet {
             manager,
@@ -11418,6 +12314,7 @@ impl NatGatewayGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NatGatewayManager, error: Error) -> Self {
         NatGatewayGet {
             manager,
@@ -11428,11 +12325,13 @@ impl NatGatewayGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNatGatewaysRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<NatGateway> {
         const OPERATION: &str = "DescribeNatGateways";
         if let Some(error) = self.error {
@@ -11479,6 +12378,7 @@ impl std::future::IntoFuture for NatGatewayGet {
     type Output = Result<NatGateway>;
     type IntoFuture = BoxFuture<'static, Result<NatGateway>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11495,6 +12395,7 @@ pub struct NatGatewayGetMany {
 }
 
 impl NatGatewayGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NatGatewayManager, input: DescribeNatGatewaysRequest, key: String) -> Self {
         NatGatewayGetMany {
             manager,
@@ -11505,6 +12406,7 @@ impl NatGatewayGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NatGatewayManager, error: Error) -> Self {
         NatGatewayGetMany {
             manager,
@@ -11515,6 +12417,7 @@ impl NatGatewayGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNatGatewaysRequest {
         &self.input
     }
@@ -11529,6 +12432,7 @@ impl NatGatewayGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -11537,23 +12441,27 @@ impl NatGatewayGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NatGateway>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<NatGateway>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<NatGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NatGateway>>>> {
         const OPERATION: &str = "DescribeNatGateways";
         if let Some(error) = self.error {
@@ -11617,6 +12525,7 @@ impl std::future::IntoFuture for NatGatewayGetMany {
     type Output = Result<QuerySet<NatGateway>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<NatGateway>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11633,6 +12542,7 @@ pub struct NatGatewayList {
 }
 
 impl NatGatewayList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NatGatewayManager, input: DescribeNatGatewaysRequest, key: String) -> Self {
         NatGatewayList {
             manager,
@@ -11643,6 +12553,7 @@ impl NatGatewayList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NatGatewayManager, error: Error) -> Self {
         NatGatewayList {
             manager,
@@ -11653,6 +12564,7 @@ impl NatGatewayList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNatGatewaysRequest {
         &self.input
     }
@@ -11667,12 +12579,14 @@ impl NatGatewayList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -11686,6 +12600,7 @@ impl NatGatewayList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -11693,6 +12608,7 @@ impl NatGatewayList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filter
@@ -11702,6 +12618,7 @@ impl NatGatewayList {
     }
 
     /// The IDs of the NAT gateways.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn nat_gateway_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.nat_gateway_ids = Some(value.into_iter().map(Into::into).collect());
         self
@@ -11710,23 +12627,27 @@ impl NatGatewayList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NatGateway>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<NatGateway>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<NatGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NatGateway>>>> {
         const OPERATION: &str = "DescribeNatGateways";
         if let Some(error) = self.error {
@@ -11781,6 +12702,7 @@ impl std::future::IntoFuture for NatGatewayList {
     type Output = Result<QuerySet<NatGateway>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<NatGateway>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11797,6 +12719,7 @@ pub struct NatGatewayCreate {
 }
 
 impl NatGatewayCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NatGatewayManager, input: CreateNatGatewayRequest, key: String) -> Self {
         NatGatewayCreate {
             manager,
@@ -11807,6 +12730,7 @@ impl NatGatewayCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NatGatewayManager, error: Error) -> Self {
         NatGatewayCreate {
             manager,
@@ -11817,6 +12741,7 @@ impl NatGatewayCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateNatGatewayRequest {
         &self.input
     }
@@ -11824,6 +12749,7 @@ impl NatGatewayCreate {
     /// Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to `zonal`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_mode(mut self, value: impl Into<AvailabilityMode>) -> Self {
         self.input.availability_mode = Some(value.into());
         self
@@ -11832,12 +12758,14 @@ impl NatGatewayCreate {
     /// \[Public NAT gateways only\] The allocation ID of an Elastic IP address to associate with the NAT gateway. You cannot specify an Elastic IP address with a private NAT gateway. If the Elastic IP address is associated with another resource, you must first disassociate it.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
         self.input.allocation_id = Some(value.into());
         self
     }
 
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensuring idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -11846,6 +12774,7 @@ impl NatGatewayCreate {
     /// The ID of the subnet in which to create the NAT gateway.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
@@ -11854,12 +12783,14 @@ impl NatGatewayCreate {
     /// The ID of the VPC where you want to create a regional NAT gateway.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
 
     /// For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic network interface. If you specify this parameter, auto-expansion is disabled and you must manually manage AZ coverage.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<AvailabilityZoneAddress>>,
@@ -11873,6 +12804,7 @@ impl NatGatewayCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -11905,6 +12837,7 @@ impl NatGatewayCreate {
     /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn connectivity_type(mut self, value: impl Into<ConnectivityType>) -> Self {
         self.input.connectivity_type = Some(value.into());
         self
@@ -11913,6 +12846,7 @@ impl NatGatewayCreate {
     /// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.input.private_ip_address = Some(value.into());
         self
@@ -11921,6 +12855,7 @@ impl NatGatewayCreate {
     /// Secondary EIP allocation IDs. For more information, see Create a NAT gateway in the Amazon VPC User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn secondary_allocation_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -11932,6 +12867,7 @@ impl NatGatewayCreate {
     /// Secondary private IPv4 addresses. For more information about secondary addresses, see Create a NAT gateway in the Amazon VPC User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn secondary_private_ip_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -11942,12 +12878,14 @@ impl NatGatewayCreate {
     }
 
     /// \[Private NAT gateway only\] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see Create a NAT gateway in the Amazon VPC User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn secondary_private_ip_address_count(mut self, value: impl Into<i32>) -> Self {
         self.input.secondary_private_ip_address_count = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<NatGateway> {
         const OPERATION: &str = "CreateNatGateway";
         if let Some(error) = self.error {
@@ -11977,6 +12915,7 @@ impl std::future::IntoFuture for NatGatewayCreate {
     type Output = Result<NatGateway>;
     type IntoFuture = BoxFuture<'static, Result<NatGateway>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11993,6 +12932,7 @@ pub struct NatGatewayDelete {
 }
 
 impl NatGatewayDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NatGatewayManager, input: DeleteNatGatewayRequest, key: String) -> Self {
         NatGatewayDelete {
             manager,
@@ -12003,6 +12943,7 @@ impl NatGatewayDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NatGatewayManager, error: Error) -> Self {
         NatGatewayDelete {
             manager,
@@ -12013,11 +12954,13 @@ impl NatGatewayDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteNatGatewayRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteNatGateway";
         if let Some(error) = self.error {
@@ -12050,6 +12993,7 @@ impl std::future::IntoFuture for NatGatewayDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -12066,6 +13010,7 @@ pub struct NatGatewayAssociateAddress {
 }
 
 impl NatGatewayAssociateAddress {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NatGatewayManager,
         input: AssociateNatGatewayAddressRequest,
@@ -12080,6 +13025,7 @@ impl NatGatewayAssociateAddress {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NatGatewayManager, error: Error) -> Self {
         NatGatewayAssociateAddress {
             manager,
@@ -12090,11 +13036,13 @@ impl NatGatewayAssociateAddress {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AssociateNatGatewayAddressRequest {
         &self.input
     }
 
     /// The private IPv4 addresses that you want to assign to the NAT gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -12104,18 +13052,21 @@ impl NatGatewayAssociateAddress {
     }
 
     /// For regional NAT gateways only: The Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.input.availability_zone = Some(value.into());
         self
     }
 
     /// For regional NAT gateways only: The ID of the Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.availability_zone_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<AssociateNatGatewayAddressResult> {
         const OPERATION: &str = "AssociateNatGatewayAddress";
         if let Some(error) = self.error {
@@ -12164,6 +13115,7 @@ impl std::future::IntoFuture for NatGatewayAssociateAddress {
     type Output = Result<AssociateNatGatewayAddressResult>;
     type IntoFuture = BoxFuture<'static, Result<AssociateNatGatewayAddressResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -12180,6 +13132,7 @@ pub struct NatGatewayDisassociateAddress {
 }
 
 impl NatGatewayDisassociateAddress {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NatGatewayManager,
         input: DisassociateNatGatewayAddressRequest,
@@ -12194,6 +13147,7 @@ impl NatGatewayDisassociateAddress {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NatGatewayManager, error: Error) -> Self {
         NatGatewayDisassociateAddress {
             manager,
@@ -12204,17 +13158,20 @@ impl NatGatewayDisassociateAddress {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DisassociateNatGatewayAddressRequest {
         &self.input
     }
 
     /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_drain_duration_seconds(mut self, value: impl Into<i32>) -> Self {
         self.input.max_drain_duration_seconds = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DisassociateNatGatewayAddressResult> {
         const OPERATION: &str = "DisassociateNatGatewayAddress";
         if let Some(error) = self.error {
@@ -12263,6 +13220,7 @@ impl std::future::IntoFuture for NatGatewayDisassociateAddress {
     type Output = Result<DisassociateNatGatewayAddressResult>;
     type IntoFuture = BoxFuture<'static, Result<DisassociateNatGatewayAddressResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -12278,10 +13236,12 @@ pub struct AddressManager {
 }
 
 impl Manager<Address> for AddressManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         AddressManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -12289,6 +13249,7 @@ impl Manager<Address> for AddressManager {
 
 impl AddressManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         AddressManager {
             session: Some(session.clone()),
@@ -12296,6 +13257,7 @@ impl AddressManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -12306,6 +13268,7 @@ impl AddressManager {
     /// Calls `DescribeAddresses`.
     ///
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, allocation_id: impl Into<String>) -> AddressGet {
         let allocation_id = allocation_id.into();
         let key: String = allocation_id.to_string();
@@ -12318,6 +13281,7 @@ impl AddressManager {
     /// Calls `DescribeAddresses`.
     ///
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         allocation_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -12337,6 +13301,7 @@ impl AddressManager {
     /// Every Elastic IP address matching the filters (one call: AWS does not page DescribeAddresses).
     ///
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> AddressList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -12347,6 +13312,7 @@ impl AddressManager {
     /// Allocates an Elastic IP address (`AllocateAddress`, VPC domain unless the model says otherwise), then describes it so the full model is returned.
     ///
     /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Address) -> AddressCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -12388,6 +13354,7 @@ impl AddressManager {
     /// Releases the address (`ReleaseAddress`).
     ///
     /// Releases the specified Elastic IP address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, allocation_id: impl Into<String>) -> AddressDelete {
         let allocation_id = allocation_id.into();
         let key: String = allocation_id.to_string();
@@ -12400,6 +13367,7 @@ impl AddressManager {
     /// Associates the address with an instance or a network interface (`AssociateAddress`); answers with the association id.
     ///
     /// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associate(&self, allocation_id: impl Into<String>) -> AddressAssociate {
         let allocation_id = allocation_id.into();
         let key: String = allocation_id.to_string();
@@ -12412,6 +13380,7 @@ impl AddressManager {
     /// Removes an association (`DisassociateAddress`).
     ///
     /// Disassociates an Elastic IP address from the instance or network interface it's associated with.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disassociate(&self, association_id: impl Into<String>) -> AddressDisassociate {
         let association_id = association_id.into();
         let key: String = association_id.to_string();
@@ -12433,6 +13402,7 @@ pub struct AddressGet {
 }
 
 impl AddressGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: DescribeAddressesRequest, key: String) -> Self {
         AddressGet {
             manager,
@@ -12443,6 +13413,7 @@ impl AddressGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AddressManager, error: Error) -> Self {
         AddressGet {
             manager,
@@ -12453,11 +13424,13 @@ impl AddressGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeAddressesRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -12474,6 +13447,7 @@ impl AddressGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -12481,6 +13455,7 @@ impl AddressGet {
     /// One or more filters. Filter names and values are case-sensitive.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -12490,6 +13465,7 @@ impl AddressGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Address> {
         const OPERATION: &str = "DescribeAddresses";
         if let Some(error) = self.error {
@@ -12538,6 +13514,7 @@ impl std::future::IntoFuture for AddressGet {
     type Output = Result<Address>;
     type IntoFuture = BoxFuture<'static, Result<Address>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -12554,6 +13531,7 @@ pub struct AddressGetMany {
 }
 
 impl AddressGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: DescribeAddressesRequest, key: String) -> Self {
         AddressGetMany {
             manager,
@@ -12564,6 +13542,7 @@ impl AddressGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AddressManager, error: Error) -> Self {
         AddressGetMany {
             manager,
@@ -12574,11 +13553,13 @@ impl AddressGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeAddressesRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -12595,6 +13576,7 @@ impl AddressGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -12602,6 +13584,7 @@ impl AddressGetMany {
     /// One or more filters. Filter names and values are case-sensitive.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -12611,6 +13594,7 @@ impl AddressGetMany {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Address>> {
         const OPERATION: &str = "DescribeAddresses";
         if let Some(error) = self.error {
@@ -12656,6 +13640,7 @@ impl std::future::IntoFuture for AddressGetMany {
     type Output = Result<QuerySet<Address>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Address>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -12672,6 +13657,7 @@ pub struct AddressList {
 }
 
 impl AddressList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: DescribeAddressesRequest, key: String) -> Self {
         AddressList {
             manager,
@@ -12682,6 +13668,7 @@ impl AddressList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AddressManager, error: Error) -> Self {
         AddressList {
             manager,
@@ -12692,17 +13679,20 @@ impl AddressList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeAddressesRequest {
         &self.input
     }
 
     /// One or more Elastic IP addresses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn public_ips(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.public_ips = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -12719,6 +13709,7 @@ impl AddressList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -12726,6 +13717,7 @@ impl AddressList {
     /// One or more filters. Filter names and values are case-sensitive.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -12735,12 +13727,14 @@ impl AddressList {
     }
 
     /// Information about the allocation IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn allocation_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.allocation_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Address>> {
         const OPERATION: &str = "DescribeAddresses";
         if let Some(error) = self.error {
@@ -12781,6 +13775,7 @@ impl std::future::IntoFuture for AddressList {
     type Output = Result<QuerySet<Address>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Address>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -12797,6 +13792,7 @@ pub struct AddressCreate {
 }
 
 impl AddressCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: AllocateAddressRequest, key: String) -> Self {
         AddressCreate {
             manager,
@@ -12807,6 +13803,7 @@ impl AddressCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AddressManager, error: Error) -> Self {
         AddressCreate {
             manager,
@@ -12817,6 +13814,7 @@ impl AddressCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AllocateAddressRequest {
         &self.input
     }
@@ -12824,12 +13822,14 @@ impl AddressCreate {
     /// The network (`vpc`).
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn domain(mut self, value: impl Into<DomainType>) -> Self {
         self.input.domain = Some(value.into());
         self
     }
 
     /// The Elastic IP address to recover or an IPv4 address from an address pool.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.input.address = Some(value.into());
         self
@@ -12838,6 +13838,7 @@ impl AddressCreate {
     /// The ID of an address pool that you own. Use this parameter to let Amazon EC2 select an address from the address pool. To specify a specific address from the address pool, use the `Address` parameter instead.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn public_ipv4_pool(mut self, value: impl Into<String>) -> Self {
         self.input.public_ipv4_pool = Some(value.into());
         self
@@ -12846,6 +13847,7 @@ impl AddressCreate {
     /// A unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses. Use this parameter to limit the IP address to this location. IP addresses cannot move between network border groups.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
         self.input.network_border_group = Some(value.into());
         self
@@ -12854,6 +13856,7 @@ impl AddressCreate {
     /// The ID of a customer-owned address pool. Use this parameter to let Amazon EC2 select an address from the address pool. Alternatively, specify a specific address from the address pool.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
         self.input.customer_owned_ipv4_pool = Some(value.into());
         self
@@ -12864,6 +13867,7 @@ impl AddressCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -12894,12 +13898,14 @@ impl AddressCreate {
         self
     }
     /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see Allocate sequential Elastic IP addresses from an IPAM pool in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
         self.input.ipam_pool_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Address> {
         const OPERATION: &str = "AllocateAddress";
         if let Some(error) = self.error {
@@ -12938,6 +13944,7 @@ impl std::future::IntoFuture for AddressCreate {
     type Output = Result<Address>;
     type IntoFuture = BoxFuture<'static, Result<Address>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -12954,6 +13961,7 @@ pub struct AddressDelete {
 }
 
 impl AddressDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: ReleaseAddressRequest, key: String) -> Self {
         AddressDelete {
             manager,
@@ -12964,6 +13972,7 @@ impl AddressDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AddressManager, error: Error) -> Self {
         AddressDelete {
             manager,
@@ -12974,17 +13983,20 @@ impl AddressDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ReleaseAddressRequest {
         &self.input
     }
 
     /// The set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
         self.input.network_border_group = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ReleaseAddress";
         if let Some(error) = self.error {
@@ -13024,6 +14036,7 @@ impl std::future::IntoFuture for AddressDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -13040,6 +14053,7 @@ pub struct AddressAssociate {
 }
 
 impl AddressAssociate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: AssociateAddressRequest, key: String) -> Self {
         AddressAssociate {
             manager,
@@ -13050,6 +14064,7 @@ impl AddressAssociate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AddressManager, error: Error) -> Self {
         AddressAssociate {
             manager,
@@ -13060,35 +14075,41 @@ impl AddressAssociate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AssociateAddressRequest {
         &self.input
     }
 
     /// The ID of the instance. The instance must have exactly one attached network interface. You can specify either the instance ID or the network interface ID, but not both.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
 
     /// The ID of the network interface. If the instance has more than one network interface, you must specify a network interface ID.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.input.network_interface_id = Some(value.into());
         self
     }
 
     /// The primary or secondary private IP address to associate with the Elastic IP address. If no private IP address is specified, the Elastic IP address is associated with the primary private IP address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.input.private_ip_address = Some(value.into());
         self
     }
 
     /// Reassociation is automatic, but you can specify false to ensure the operation fails if the Elastic IP address is already associated with another resource.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn allow_reassociation(mut self, value: impl Into<bool>) -> Self {
         self.input.allow_reassociation = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<String> {
         const OPERATION: &str = "AssociateAddress";
         if let Some(error) = self.error {
@@ -13126,6 +14147,7 @@ impl std::future::IntoFuture for AddressAssociate {
     type Output = Result<String>;
     type IntoFuture = BoxFuture<'static, Result<String>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -13142,6 +14164,7 @@ pub struct AddressDisassociate {
 }
 
 impl AddressDisassociate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: DisassociateAddressRequest, key: String) -> Self {
         AddressDisassociate {
             manager,
@@ -13152,6 +14175,7 @@ impl AddressDisassociate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: AddressManager, error: Error) -> Self {
         AddressDisassociate {
             manager,
@@ -13162,11 +14186,13 @@ impl AddressDisassociate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DisassociateAddressRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DisassociateAddress";
         if let Some(error) = self.error {
@@ -13206,6 +14232,7 @@ impl std::future::IntoFuture for AddressDisassociate {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -13221,10 +14248,12 @@ pub struct VolumeManager {
 }
 
 impl Manager<Volume> for VolumeManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         VolumeManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -13232,6 +14261,7 @@ impl Manager<Volume> for VolumeManager {
 
 impl VolumeManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         VolumeManager {
             session: Some(session.clone()),
@@ -13239,6 +14269,7 @@ impl VolumeManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -13249,6 +14280,7 @@ impl VolumeManager {
     /// Calls `DescribeVolumes`.
     ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, volume_id: impl Into<String>) -> VolumeGet {
         let volume_id = volume_id.into();
         let key: String = volume_id.to_string();
@@ -13261,6 +14293,7 @@ impl VolumeManager {
     /// Calls `DescribeVolumes`.
     ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         volume_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -13280,6 +14313,7 @@ impl VolumeManager {
     /// Calls `DescribeVolumes`.
     ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> VolumeList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -13290,6 +14324,7 @@ impl VolumeManager {
     /// Creates the volume from the model (`CreateVolume`), then describes it so the full model is returned.
     ///
     /// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Volume) -> VolumeCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -13329,6 +14364,7 @@ impl VolumeManager {
     /// Modifies size, type, IOPS, throughput or multi-attach from the model (`ModifyVolume`); answers with the modification in progress.
     ///
     /// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see Amazon EBS Elastic Volumes in the Amazon EBS User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &Volume) -> VolumeUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -13401,6 +14437,7 @@ impl VolumeManager {
     /// Calls `DeleteVolume`.
     ///
     /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, volume_id: impl Into<String>) -> VolumeDelete {
         let volume_id = volume_id.into();
         let key: String = volume_id.to_string();
@@ -13413,6 +14450,7 @@ impl VolumeManager {
     /// Attaches the volume to an instance as `device` (`AttachVolume`).
     ///
     /// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn attach(
         &self,
         volume_id: impl Into<String>,
@@ -13435,6 +14473,7 @@ impl VolumeManager {
     /// Detaches the volume (`DetachVolume`); set `.instance_id(..)` when it is attached to several instances.
     ///
     /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn detach(&self, volume_id: impl Into<String>) -> VolumeDetach {
         let volume_id = volume_id.into();
         let key: String = volume_id.to_string();
@@ -13456,6 +14495,7 @@ pub struct VolumeGet {
 }
 
 impl VolumeGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: DescribeVolumesRequest, key: String) -> Self {
         VolumeGet {
             manager,
@@ -13466,6 +14506,7 @@ impl VolumeGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VolumeManager, error: Error) -> Self {
         VolumeGet {
             manager,
@@ -13476,17 +14517,20 @@ impl VolumeGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVolumesRequest {
         &self.input
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -13503,6 +14547,7 @@ impl VolumeGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -13510,6 +14555,7 @@ impl VolumeGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -13519,6 +14565,7 @@ impl VolumeGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Volume> {
         const OPERATION: &str = "DescribeVolumes";
         if let Some(error) = self.error {
@@ -13562,6 +14609,7 @@ impl std::future::IntoFuture for VolumeGet {
     type Output = Result<Volume>;
     type IntoFuture = BoxFuture<'static, Result<Volume>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -13578,6 +14626,7 @@ pub struct VolumeGetMany {
 }
 
 impl VolumeGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: DescribeVolumesRequest, key: String) -> Self {
         VolumeGetMany {
             manager,
@@ -13588,6 +14637,7 @@ impl VolumeGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VolumeManager, error: Error) -> Self {
         VolumeGetMany {
             manager,
@@ -13598,6 +14648,7 @@ impl VolumeGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVolumesRequest {
         &self.input
     }
@@ -13612,18 +14663,21 @@ impl VolumeGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -13640,6 +14694,7 @@ impl VolumeGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -13647,6 +14702,7 @@ impl VolumeGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -13658,23 +14714,27 @@ impl VolumeGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Volume>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Volume>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Volume>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Volume>>>> {
         const OPERATION: &str = "DescribeVolumes";
         if let Some(error) = self.error {
@@ -13738,6 +14798,7 @@ impl std::future::IntoFuture for VolumeGetMany {
     type Output = Result<QuerySet<Volume>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Volume>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -13754,6 +14815,7 @@ pub struct VolumeList {
 }
 
 impl VolumeList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: DescribeVolumesRequest, key: String) -> Self {
         VolumeList {
             manager,
@@ -13764,6 +14826,7 @@ impl VolumeList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VolumeManager, error: Error) -> Self {
         VolumeList {
             manager,
@@ -13774,6 +14837,7 @@ impl VolumeList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVolumesRequest {
         &self.input
     }
@@ -13788,24 +14852,28 @@ impl VolumeList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The volume IDs. If not specified, then all volumes are included in the response.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.volume_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -13822,6 +14890,7 @@ impl VolumeList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -13829,6 +14898,7 @@ impl VolumeList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -13840,23 +14910,27 @@ impl VolumeList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Volume>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Volume>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Volume>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Volume>>>> {
         const OPERATION: &str = "DescribeVolumes";
         if let Some(error) = self.error {
@@ -13911,6 +14985,7 @@ impl std::future::IntoFuture for VolumeList {
     type Output = Result<QuerySet<Volume>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Volume>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -13927,6 +15002,7 @@ pub struct VolumeCreate {
 }
 
 impl VolumeCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: CreateVolumeRequest, key: String) -> Self {
         VolumeCreate {
             manager,
@@ -13937,6 +15013,7 @@ impl VolumeCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VolumeManager, error: Error) -> Self {
         VolumeCreate {
             manager,
@@ -13947,6 +15024,7 @@ impl VolumeCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateVolumeRequest {
         &self.input
     }
@@ -13954,6 +15032,7 @@ impl VolumeCreate {
     /// The ID of the Availability Zone in which to create the volume. For example, `us-east-1a`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.input.availability_zone = Some(value.into());
         self
@@ -13962,6 +15041,7 @@ impl VolumeCreate {
     /// The ID of the Availability Zone in which to create the volume. For example, `use1-az1`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.availability_zone_id = Some(value.into());
         self
@@ -13970,6 +15050,7 @@ impl VolumeCreate {
     /// Indicates whether the volume should be encrypted. The effect of setting the encryption state to `true` depends on the volume origin (new or from a snapshot), starting encryption state, ownership, and whether encryption by default is enabled. For more information, see Encryption by default in the Amazon EBS User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn encrypted(mut self, value: impl Into<bool>) -> Self {
         self.input.encrypted = Some(value.into());
         self
@@ -13978,6 +15059,7 @@ impl VolumeCreate {
     /// The number of I/O operations per second (IOPS) to provision for the volume. Required for `io1` and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn iops(mut self, value: impl Into<i32>) -> Self {
         self.input.iops = Some(value.into());
         self
@@ -13986,6 +15068,7 @@ impl VolumeCreate {
     /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.kms_key_id = Some(value.into());
         self
@@ -13994,6 +15077,7 @@ impl VolumeCreate {
     /// The Amazon Resource Name (ARN) of the Outpost on which to create the volume.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
         self.input.outpost_arn = Some(value.into());
         self
@@ -14002,6 +15086,7 @@ impl VolumeCreate {
     /// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you specify a snapshot, the default is the snapshot size, and you can specify a volume size that is equal to or larger than the snapshot size.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn size(mut self, value: impl Into<i32>) -> Self {
         self.input.size = Some(value.into());
         self
@@ -14010,6 +15095,7 @@ impl VolumeCreate {
     /// The snapshot from which to create the volume. You must specify either a snapshot ID or a volume size.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
@@ -14018,6 +15104,7 @@ impl VolumeCreate {
     /// The volume type. This parameter can be one of the following values:
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_type(mut self, value: impl Into<VolumeType>) -> Self {
         self.input.volume_type = Some(value.into());
         self
@@ -14028,6 +15115,7 @@ impl VolumeCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -14060,6 +15148,7 @@ impl VolumeCreate {
     /// Indicates whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 Instances built on the Nitro System in the same Availability Zone. This parameter is supported with `io1` and `io2` volumes only. For more information, see Amazon EBS Multi-Attach in the Amazon EBS User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn multi_attach_enabled(mut self, value: impl Into<bool>) -> Self {
         self.input.multi_attach_enabled = Some(value.into());
         self
@@ -14068,12 +15157,14 @@ impl VolumeCreate {
     /// The throughput to provision for the volume, in MiB/s. Supported for `gp3` volumes only. Omit for all other volume types.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn throughput(mut self, value: impl Into<i32>) -> Self {
         self.input.throughput = Some(value.into());
         self
     }
 
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensure Idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -14082,6 +15173,7 @@ impl VolumeCreate {
     /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is also known as volume initialization. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_initialization_rate(mut self, value: impl Into<i32>) -> Self {
         self.input.volume_initialization_rate = Some(value.into());
         self
@@ -14090,12 +15182,14 @@ impl VolumeCreate {
     /// Reserved for internal use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Volume> {
         const OPERATION: &str = "CreateVolume";
         if let Some(error) = self.error {
@@ -14131,6 +15225,7 @@ impl std::future::IntoFuture for VolumeCreate {
     type Output = Result<Volume>;
     type IntoFuture = BoxFuture<'static, Result<Volume>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -14147,6 +15242,7 @@ pub struct VolumeUpdate {
 }
 
 impl VolumeUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: ModifyVolumeRequest, key: String) -> Self {
         VolumeUpdate {
             manager,
@@ -14157,6 +15253,7 @@ impl VolumeUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VolumeManager, error: Error) -> Self {
         VolumeUpdate {
             manager,
@@ -14167,6 +15264,7 @@ impl VolumeUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyVolumeRequest {
         &self.input
     }
@@ -14174,6 +15272,7 @@ impl VolumeUpdate {
     /// The ID of the volume.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.input.volume_id = Some(value.into());
         self
@@ -14182,6 +15281,7 @@ impl VolumeUpdate {
     /// The target size of the volume, in GiB. The target volume size must be greater than or equal to the existing size of the volume.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn size(mut self, value: impl Into<i32>) -> Self {
         self.input.size = Some(value.into());
         self
@@ -14190,6 +15290,7 @@ impl VolumeUpdate {
     /// The target EBS volume type of the volume. For more information, see Amazon EBS volume types in the Amazon EBS User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_type(mut self, value: impl Into<VolumeType>) -> Self {
         self.input.volume_type = Some(value.into());
         self
@@ -14198,6 +15299,7 @@ impl VolumeUpdate {
     /// The target IOPS rate of the volume. This parameter is valid only for `gp3`, `io1`, and `io2` volumes.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn iops(mut self, value: impl Into<i32>) -> Self {
         self.input.iops = Some(value.into());
         self
@@ -14206,6 +15308,7 @@ impl VolumeUpdate {
     /// The target throughput of the volume, in MiB/s. This parameter is valid only for `gp3` volumes. The maximum value is 2,000.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn throughput(mut self, value: impl Into<i32>) -> Self {
         self.input.throughput = Some(value.into());
         self
@@ -14214,12 +15317,14 @@ impl VolumeUpdate {
     /// Specifies whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 Nitro-based instances in the same Availability Zone. This parameter is supported with `io1` and `io2` volumes only. For more information, see Amazon EBS Multi-Attach in the Amazon EBS User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn multi_attach_enabled(mut self, value: impl Into<bool>) -> Self {
         self.input.multi_attach_enabled = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VolumeModification> {
         const OPERATION: &str = "ModifyVolume";
         if let Some(error) = self.error {
@@ -14252,6 +15357,7 @@ impl std::future::IntoFuture for VolumeUpdate {
     type Output = Result<VolumeModification>;
     type IntoFuture = BoxFuture<'static, Result<VolumeModification>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -14268,6 +15374,7 @@ pub struct VolumeDelete {
 }
 
 impl VolumeDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: DeleteVolumeRequest, key: String) -> Self {
         VolumeDelete {
             manager,
@@ -14278,6 +15385,7 @@ impl VolumeDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VolumeManager, error: Error) -> Self {
         VolumeDelete {
             manager,
@@ -14288,11 +15396,13 @@ impl VolumeDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteVolumeRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteVolume";
         if let Some(error) = self.error {
@@ -14328,6 +15438,7 @@ impl std::future::IntoFuture for VolumeDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -14344,6 +15455,7 @@ pub struct VolumeAttach {
 }
 
 impl VolumeAttach {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: AttachVolumeRequest, key: String) -> Self {
         VolumeAttach {
             manager,
@@ -14354,6 +15466,7 @@ impl VolumeAttach {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VolumeManager, error: Error) -> Self {
         VolumeAttach {
             manager,
@@ -14364,17 +15477,20 @@ impl VolumeAttach {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AttachVolumeRequest {
         &self.input
     }
 
     /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ebs_card_index(mut self, value: impl Into<i32>) -> Self {
         self.input.ebs_card_index = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VolumeAttachment> {
         const OPERATION: &str = "AttachVolume";
         if let Some(error) = self.error {
@@ -14424,6 +15540,7 @@ impl std::future::IntoFuture for VolumeAttach {
     type Output = Result<VolumeAttachment>;
     type IntoFuture = BoxFuture<'static, Result<VolumeAttachment>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -14440,6 +15557,7 @@ pub struct VolumeDetach {
 }
 
 impl VolumeDetach {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: DetachVolumeRequest, key: String) -> Self {
         VolumeDetach {
             manager,
@@ -14450,6 +15568,7 @@ impl VolumeDetach {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VolumeManager, error: Error) -> Self {
         VolumeDetach {
             manager,
@@ -14460,29 +15579,34 @@ impl VolumeDetach {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DetachVolumeRequest {
         &self.input
     }
 
     /// The device name.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.input.device = Some(value.into());
         self
     }
 
     /// Forces detachment if the previous detachment attempt did not occur cleanly (for example, logging into an instance, unmounting the volume, and detaching normally). This option can lead to data loss or a corrupted file system. Use this option only as a last resort to detach a volume from a failed instance. The instance won't have an opportunity to flush file system caches or file system metadata. If you use this option, you must perform file system check and repair procedures.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// The ID of the instance. If you are detaching a Multi-Attach enabled volume, you must specify an instance ID.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VolumeAttachment> {
         const OPERATION: &str = "DetachVolume";
         if let Some(error) = self.error {
@@ -14516,6 +15640,7 @@ impl std::future::IntoFuture for VolumeDetach {
     type Output = Result<VolumeAttachment>;
     type IntoFuture = BoxFuture<'static, Result<VolumeAttachment>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -14531,10 +15656,12 @@ pub struct SnapshotManager {
 }
 
 impl Manager<Snapshot> for SnapshotManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         SnapshotManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -14542,6 +15669,7 @@ impl Manager<Snapshot> for SnapshotManager {
 
 impl SnapshotManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         SnapshotManager {
             session: Some(session.clone()),
@@ -14549,6 +15677,7 @@ impl SnapshotManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -14559,6 +15688,7 @@ impl SnapshotManager {
     /// Calls `DescribeSnapshots`.
     ///
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, snapshot_id: impl Into<String>) -> SnapshotGet {
         let snapshot_id = snapshot_id.into();
         let key: String = snapshot_id.to_string();
@@ -14571,6 +15701,7 @@ impl SnapshotManager {
     /// Calls `DescribeSnapshots`.
     ///
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         snapshot_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -14590,6 +15721,7 @@ impl SnapshotManager {
     /// Snapshots matching the filters (pass owners, e.g. `.owner_ids(["self"])`: the public catalogue is huge).
     ///
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> SnapshotList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -14600,6 +15732,7 @@ impl SnapshotManager {
     /// Snapshots the model's `VolumeId` (`CreateSnapshot`), then describes the snapshot so the full model is returned.
     ///
     /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Snapshot) -> SnapshotCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -14623,6 +15756,7 @@ impl SnapshotManager {
     /// Calls `DeleteSnapshot`.
     ///
     /// Deletes the specified snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, snapshot_id: impl Into<String>) -> SnapshotDelete {
         let snapshot_id = snapshot_id.into();
         let key: String = snapshot_id.to_string();
@@ -14635,6 +15769,7 @@ impl SnapshotManager {
     /// Copies a snapshot from `source_region` into the session's region (`CopySnapshot`) and returns the new snapshot.
     ///
     /// Creates an exact copy of an Amazon EBS snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn copy(
         &self,
         source_snapshot_id: impl Into<String>,
@@ -14653,6 +15788,7 @@ impl SnapshotManager {
     /// Calls `LockSnapshot`.
     ///
     /// Locks an Amazon EBS snapshot in either governance or compliance mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn lock(
         &self,
         snapshot_id: impl Into<String>,
@@ -14671,6 +15807,7 @@ impl SnapshotManager {
     /// Calls `UnlockSnapshot`.
     ///
     /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn unlock(&self, snapshot_id: impl Into<String>) -> SnapshotUnlock {
         let snapshot_id = snapshot_id.into();
         let key: String = snapshot_id.to_string();
@@ -14683,6 +15820,7 @@ impl SnapshotManager {
     /// Lock information of locked snapshots (`DescribeLockedSnapshots`), all pages.
     ///
     /// Describes the lock status for a snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list_locked(&self) -> SnapshotListLocked {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -14693,6 +15831,7 @@ impl SnapshotManager {
     /// Enables block public access for snapshots in the region (`EnableSnapshotBlockPublicAccess`); answers with the new state.
     ///
     /// Enables or modifies the block public access for snapshots setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the State that you specify.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_block_public_access(
         &self,
         state: impl Into<SnapshotBlockPublicAccessState>,
@@ -14708,6 +15847,7 @@ impl SnapshotManager {
     /// Disables block public access for snapshots in the region (`DisableSnapshotBlockPublicAccess`); answers with the new state.
     ///
     /// Disables the block public access for snapshots setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_block_public_access(&self) -> SnapshotDisableBlockPublicAccess {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -14718,6 +15858,7 @@ impl SnapshotManager {
     /// The region's snapshot block public access state (`GetSnapshotBlockPublicAccessState`).
     ///
     /// Gets the current state of block public access for snapshots setting for the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_public_access_block_state(&self) -> SnapshotGetPublicAccessBlockState {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -14737,6 +15878,7 @@ pub struct SnapshotGet {
 }
 
 impl SnapshotGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: DescribeSnapshotsRequest, key: String) -> Self {
         SnapshotGet {
             manager,
@@ -14747,6 +15889,7 @@ impl SnapshotGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotGet {
             manager,
@@ -14757,17 +15900,20 @@ impl SnapshotGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSnapshotsRequest {
         &self.input
     }
 
     /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn owner_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.owner_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn restorable_by_user_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -14777,6 +15923,7 @@ impl SnapshotGet {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -14793,6 +15940,7 @@ impl SnapshotGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -14800,6 +15948,7 @@ impl SnapshotGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -14809,6 +15958,7 @@ impl SnapshotGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Snapshot> {
         const OPERATION: &str = "DescribeSnapshots";
         if let Some(error) = self.error {
@@ -14852,6 +16002,7 @@ impl std::future::IntoFuture for SnapshotGet {
     type Output = Result<Snapshot>;
     type IntoFuture = BoxFuture<'static, Result<Snapshot>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -14868,6 +16019,7 @@ pub struct SnapshotGetMany {
 }
 
 impl SnapshotGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: DescribeSnapshotsRequest, key: String) -> Self {
         SnapshotGetMany {
             manager,
@@ -14878,6 +16030,7 @@ impl SnapshotGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotGetMany {
             manager,
@@ -14888,6 +16041,7 @@ impl SnapshotGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSnapshotsRequest {
         &self.input
     }
@@ -14902,18 +16056,21 @@ impl SnapshotGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn owner_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.owner_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn restorable_by_user_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -14923,6 +16080,7 @@ impl SnapshotGetMany {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -14939,6 +16097,7 @@ impl SnapshotGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -14946,6 +16105,7 @@ impl SnapshotGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -14957,23 +16117,27 @@ impl SnapshotGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Snapshot>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Snapshot>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Snapshot>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Snapshot>>>> {
         const OPERATION: &str = "DescribeSnapshots";
         if let Some(error) = self.error {
@@ -15037,6 +16201,7 @@ impl std::future::IntoFuture for SnapshotGetMany {
     type Output = Result<QuerySet<Snapshot>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Snapshot>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -15053,6 +16218,7 @@ pub struct SnapshotList {
 }
 
 impl SnapshotList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: DescribeSnapshotsRequest, key: String) -> Self {
         SnapshotList {
             manager,
@@ -15063,6 +16229,7 @@ impl SnapshotList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotList {
             manager,
@@ -15073,6 +16240,7 @@ impl SnapshotList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeSnapshotsRequest {
         &self.input
     }
@@ -15087,18 +16255,21 @@ impl SnapshotList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn owner_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.owner_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn restorable_by_user_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -15108,12 +16279,14 @@ impl SnapshotList {
     }
 
     /// The snapshot IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn snapshot_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.snapshot_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -15130,6 +16303,7 @@ impl SnapshotList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -15137,6 +16311,7 @@ impl SnapshotList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -15148,23 +16323,27 @@ impl SnapshotList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Snapshot>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Snapshot>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Snapshot>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Snapshot>>>> {
         const OPERATION: &str = "DescribeSnapshots";
         if let Some(error) = self.error {
@@ -15219,6 +16398,7 @@ impl std::future::IntoFuture for SnapshotList {
     type Output = Result<QuerySet<Snapshot>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Snapshot>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -15235,6 +16415,7 @@ pub struct SnapshotCreate {
 }
 
 impl SnapshotCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: CreateSnapshotRequest, key: String) -> Self {
         SnapshotCreate {
             manager,
@@ -15245,6 +16426,7 @@ impl SnapshotCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotCreate {
             manager,
@@ -15255,6 +16437,7 @@ impl SnapshotCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateSnapshotRequest {
         &self.input
     }
@@ -15262,6 +16445,7 @@ impl SnapshotCreate {
     /// A description for the snapshot.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
@@ -15270,6 +16454,7 @@ impl SnapshotCreate {
     /// Only supported for volumes on Outposts. If the source volume is not on an Outpost, omit this parameter.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
         self.input.outpost_arn = Some(value.into());
         self
@@ -15278,6 +16463,7 @@ impl SnapshotCreate {
     /// The ID of the Amazon EBS volume.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.input.volume_id = Some(value.into());
         self
@@ -15288,6 +16474,7 @@ impl SnapshotCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -15318,12 +16505,14 @@ impl SnapshotCreate {
         self
     }
     /// Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn location(mut self, value: impl Into<SnapshotLocationEnum>) -> Self {
         self.input.location = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Snapshot> {
         const OPERATION: &str = "CreateSnapshot";
         if let Some(error) = self.error {
@@ -15360,6 +16549,7 @@ impl std::future::IntoFuture for SnapshotCreate {
     type Output = Result<Snapshot>;
     type IntoFuture = BoxFuture<'static, Result<Snapshot>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -15376,6 +16566,7 @@ pub struct SnapshotDelete {
 }
 
 impl SnapshotDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: DeleteSnapshotRequest, key: String) -> Self {
         SnapshotDelete {
             manager,
@@ -15386,6 +16577,7 @@ impl SnapshotDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotDelete {
             manager,
@@ -15396,11 +16588,13 @@ impl SnapshotDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteSnapshotRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteSnapshot";
         if let Some(error) = self.error {
@@ -15436,6 +16630,7 @@ impl std::future::IntoFuture for SnapshotDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -15452,6 +16647,7 @@ pub struct SnapshotCopy {
 }
 
 impl SnapshotCopy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: CopySnapshotRequest, key: String) -> Self {
         SnapshotCopy {
             manager,
@@ -15462,6 +16658,7 @@ impl SnapshotCopy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotCopy {
             manager,
@@ -15472,41 +16669,48 @@ impl SnapshotCopy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CopySnapshotRequest {
         &self.input
     }
 
     /// A description for the EBS snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the Outpost to which to copy the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
         self.input.destination_outpost_arn = Some(value.into());
         self
     }
 
     /// Deprecated.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_region(mut self, value: impl Into<String>) -> Self {
         self.input.destination_region = Some(value.into());
         self
     }
 
     /// To encrypt a copy of an unencrypted snapshot if encryption by default is not enabled, enable encryption using this parameter. Otherwise, omit this parameter. Copies of encrypted snapshots are encrypted, even if you omit this parameter and encryption by default is not enabled. You cannot set this parameter to false. For more information, see Amazon EBS encryption in the Amazon EBS User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn encrypted(mut self, value: impl Into<bool>) -> Self {
         self.input.encrypted = Some(value.into());
         self
     }
 
     /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.kms_key_id = Some(value.into());
         self
     }
 
     /// Deprecated.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn presigned_url(mut self, value: impl Into<String>) -> Self {
         self.input.presigned_url = Some(value.into());
         self
@@ -15517,6 +16721,7 @@ impl SnapshotCopy {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -15547,12 +16752,14 @@ impl SnapshotCopy {
         self
     }
     /// Not supported when copying snapshots to or from Local Zones or Outposts.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn completion_duration_minutes(mut self, value: impl Into<i32>) -> Self {
         self.input.completion_duration_minutes = Some(value.into());
         self
     }
 
     /// The Local Zone, for example, `cn-north-1-pkx-1a` to which to copy the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.input.destination_availability_zone = Some(value.into());
         self
@@ -15562,6 +16769,7 @@ impl SnapshotCopy {
     /// `snapshot`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
     /// given before (here or with `tag_specifications(..)`); a key given again
     /// takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -15599,6 +16807,7 @@ impl SnapshotCopy {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Snapshot> {
         const OPERATION: &str = "CopySnapshot";
         if let Some(error) = self.error {
@@ -15656,6 +16865,7 @@ impl std::future::IntoFuture for SnapshotCopy {
     type Output = Result<Snapshot>;
     type IntoFuture = BoxFuture<'static, Result<Snapshot>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -15672,6 +16882,7 @@ pub struct SnapshotLock {
 }
 
 impl SnapshotLock {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: LockSnapshotRequest, key: String) -> Self {
         SnapshotLock {
             manager,
@@ -15682,6 +16893,7 @@ impl SnapshotLock {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotLock {
             manager,
@@ -15692,29 +16904,34 @@ impl SnapshotLock {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &LockSnapshotRequest {
         &self.input
     }
 
     /// The cooling-off period during which you can unlock the snapshot or modify the lock settings after locking the snapshot in compliance mode, in hours. After the cooling-off period expires, you can't unlock or delete the snapshot, decrease the lock duration, or change the lock mode. You can increase the lock duration after the cooling-off period expires.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cool_off_period(mut self, value: impl Into<i32>) -> Self {
         self.input.cool_off_period = Some(value.into());
         self
     }
 
     /// The period of time for which to lock the snapshot, in days. The snapshot lock will automatically expire after this period lapses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn lock_duration(mut self, value: impl Into<i32>) -> Self {
         self.input.lock_duration = Some(value.into());
         self
     }
 
     /// The date and time at which the snapshot lock is to automatically expire, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn expiration_date(mut self, value: impl Into<DateTime>) -> Self {
         self.input.expiration_date = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LockSnapshotResult> {
         const OPERATION: &str = "LockSnapshot";
         if let Some(error) = self.error {
@@ -15751,6 +16968,7 @@ impl std::future::IntoFuture for SnapshotLock {
     type Output = Result<LockSnapshotResult>;
     type IntoFuture = BoxFuture<'static, Result<LockSnapshotResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -15767,6 +16985,7 @@ pub struct SnapshotUnlock {
 }
 
 impl SnapshotUnlock {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: UnlockSnapshotRequest, key: String) -> Self {
         SnapshotUnlock {
             manager,
@@ -15777,6 +16996,7 @@ impl SnapshotUnlock {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotUnlock {
             manager,
@@ -15787,11 +17007,13 @@ impl SnapshotUnlock {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UnlockSnapshotRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "UnlockSnapshot";
         if let Some(error) = self.error {
@@ -15824,6 +17046,7 @@ impl std::future::IntoFuture for SnapshotUnlock {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -15840,6 +17063,7 @@ pub struct SnapshotListLocked {
 }
 
 impl SnapshotListLocked {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: DescribeLockedSnapshotsRequest, key: String) -> Self {
         SnapshotListLocked {
             manager,
@@ -15850,6 +17074,7 @@ impl SnapshotListLocked {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotListLocked {
             manager,
@@ -15860,11 +17085,13 @@ impl SnapshotListLocked {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeLockedSnapshotsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -15881,6 +17108,7 @@ impl SnapshotListLocked {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -15888,6 +17116,7 @@ impl SnapshotListLocked {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -15897,18 +17126,21 @@ impl SnapshotListLocked {
     }
 
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see Pagination.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_results(mut self, value: impl Into<i32>) -> Self {
         self.input.max_results = Some(value.into());
         self
     }
 
     /// The IDs of the snapshots for which to view the lock status.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn snapshot_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.snapshot_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<LockedSnapshotsInfo>> {
         const OPERATION: &str = "DescribeLockedSnapshots";
         if let Some(error) = self.error {
@@ -15951,6 +17183,7 @@ impl std::future::IntoFuture for SnapshotListLocked {
     type Output = Result<Vec<LockedSnapshotsInfo>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<LockedSnapshotsInfo>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -15967,6 +17200,7 @@ pub struct SnapshotEnableBlockPublicAccess {
 }
 
 impl SnapshotEnableBlockPublicAccess {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SnapshotManager,
         input: EnableSnapshotBlockPublicAccessRequest,
@@ -15981,6 +17215,7 @@ impl SnapshotEnableBlockPublicAccess {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotEnableBlockPublicAccess {
             manager,
@@ -15991,11 +17226,13 @@ impl SnapshotEnableBlockPublicAccess {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &EnableSnapshotBlockPublicAccessRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<SnapshotBlockPublicAccessState> {
         const OPERATION: &str = "EnableSnapshotBlockPublicAccess";
         if let Some(error) = self.error {
@@ -16031,6 +17268,7 @@ impl std::future::IntoFuture for SnapshotEnableBlockPublicAccess {
     type Output = Result<SnapshotBlockPublicAccessState>;
     type IntoFuture = BoxFuture<'static, Result<SnapshotBlockPublicAccessState>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -16047,6 +17285,7 @@ pub struct SnapshotDisableBlockPublicAccess {
 }
 
 impl SnapshotDisableBlockPublicAccess {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SnapshotManager,
         input: DisableSnapshotBlockPublicAccessRequest,
@@ -16061,6 +17300,7 @@ impl SnapshotDisableBlockPublicAccess {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotDisableBlockPublicAccess {
             manager,
@@ -16071,11 +17311,13 @@ impl SnapshotDisableBlockPublicAccess {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DisableSnapshotBlockPublicAccessRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<SnapshotBlockPublicAccessState> {
         const OPERATION: &str = "DisableSnapshotBlockPublicAccess";
         if let Some(error) = self.error {
@@ -16106,6 +17348,7 @@ impl std::future::IntoFuture for SnapshotDisableBlockPublicAccess {
     type Output = Result<SnapshotBlockPublicAccessState>;
     type IntoFuture = BoxFuture<'static, Result<SnapshotBlockPublicAccessState>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -16122,6 +17365,7 @@ pub struct SnapshotGetPublicAccessBlockState {
 }
 
 impl SnapshotGetPublicAccessBlockState {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: SnapshotManager,
         input: GetSnapshotBlockPublicAccessStateRequest,
@@ -16136,6 +17380,7 @@ impl SnapshotGetPublicAccessBlockState {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
         SnapshotGetPublicAccessBlockState {
             manager,
@@ -16146,11 +17391,13 @@ impl SnapshotGetPublicAccessBlockState {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &GetSnapshotBlockPublicAccessStateRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<SnapshotBlockPublicAccessState> {
         const OPERATION: &str = "GetSnapshotBlockPublicAccessState";
         if let Some(error) = self.error {
@@ -16181,6 +17428,7 @@ impl std::future::IntoFuture for SnapshotGetPublicAccessBlockState {
     type Output = Result<SnapshotBlockPublicAccessState>;
     type IntoFuture = BoxFuture<'static, Result<SnapshotBlockPublicAccessState>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -16196,10 +17444,12 @@ pub struct KeyPairManager {
 }
 
 impl Manager<KeyPair> for KeyPairManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         KeyPairManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -16207,6 +17457,7 @@ impl Manager<KeyPair> for KeyPairManager {
 
 impl KeyPairManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         KeyPairManager {
             session: Some(session.clone()),
@@ -16214,6 +17465,7 @@ impl KeyPairManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -16224,6 +17476,7 @@ impl KeyPairManager {
     /// Calls `DescribeKeyPairs`.
     ///
     /// Describes the specified key pairs or all of your key pairs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, key_pair_id: impl Into<String>) -> KeyPairGet {
         let key_pair_id = key_pair_id.into();
         let key: String = key_pair_id.to_string();
@@ -16239,6 +17492,7 @@ impl KeyPairManager {
     /// One key pair by name (`DescribeKeyPairs` with `KeyNames`): names are what users and launch specifications use; `get` takes the id.
     ///
     /// Describes the specified key pairs or all of your key pairs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_by_name(&self, key_name: impl Into<String>) -> KeyPairGetByName {
         let key_name = key_name.into();
         let key: String = key_name.to_string();
@@ -16254,6 +17508,7 @@ impl KeyPairManager {
     /// Calls `DescribeKeyPairs`.
     ///
     /// Describes the specified key pairs or all of your key pairs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         key_pair_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -16276,6 +17531,7 @@ impl KeyPairManager {
     /// Every key pair matching the filters (one call: AWS does not page DescribeKeyPairs).
     ///
     /// Describes the specified key pairs or all of your key pairs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> KeyPairList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -16289,6 +17545,7 @@ impl KeyPairManager {
     /// Creates a key pair named by the model (`CreateKeyPair`). The answer carries the private key (`key_material`, shown only this once) beside the id, name and fingerprint; `KeyPair::save()` keeps it in the saved model.
     ///
     /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS\#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &KeyPair) -> KeyPairCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -16311,6 +17568,7 @@ impl KeyPairManager {
     /// Imports a public key (`ImportKeyPair`; pass it with `.public_key_material(..)`) and returns the new key pair.
     ///
     /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn import_key_pair(&self, key_name: impl Into<String>) -> KeyPairImportKeyPair {
         let key_name = key_name.into();
         let key: String = key_name.to_string();
@@ -16323,6 +17581,7 @@ impl KeyPairManager {
     /// Calls `DeleteKeyPair`.
     ///
     /// Deletes the specified key pair, by removing the public key from Amazon EC2.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, key_pair_id: impl Into<String>) -> KeyPairDelete {
         let key_pair_id = key_pair_id.into();
         let key: String = key_pair_id.to_string();
@@ -16344,6 +17603,7 @@ pub struct KeyPairGet {
 }
 
 impl KeyPairGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: DescribeKeyPairsRequest, key: String) -> Self {
         KeyPairGet {
             manager,
@@ -16354,6 +17614,7 @@ impl KeyPairGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: KeyPairManager, error: Error) -> Self {
         KeyPairGet {
             manager,
@@ -16364,6 +17625,7 @@ impl KeyPairGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeKeyPairsRequest {
         &self.input
     }
@@ -16371,12 +17633,14 @@ impl KeyPairGet {
     /// If `true`, the public key material is included in the response.
     ///
     /// Default: `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_public_key(mut self, value: impl Into<bool>) -> Self {
         self.input.include_public_key = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -16393,6 +17657,7 @@ impl KeyPairGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -16400,6 +17665,7 @@ impl KeyPairGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -16409,6 +17675,7 @@ impl KeyPairGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<KeyPair> {
         const OPERATION: &str = "DescribeKeyPairs";
         if let Some(error) = self.error {
@@ -16452,6 +17719,7 @@ impl std::future::IntoFuture for KeyPairGet {
     type Output = Result<KeyPair>;
     type IntoFuture = BoxFuture<'static, Result<KeyPair>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -16468,6 +17736,7 @@ pub struct KeyPairGetByName {
 }
 
 impl KeyPairGetByName {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: DescribeKeyPairsRequest, key: String) -> Self {
         KeyPairGetByName {
             manager,
@@ -16478,6 +17747,7 @@ impl KeyPairGetByName {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: KeyPairManager, error: Error) -> Self {
         KeyPairGetByName {
             manager,
@@ -16488,6 +17758,7 @@ impl KeyPairGetByName {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeKeyPairsRequest {
         &self.input
     }
@@ -16495,12 +17766,14 @@ impl KeyPairGetByName {
     /// If `true`, the public key material is included in the response.
     ///
     /// Default: `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_public_key(mut self, value: impl Into<bool>) -> Self {
         self.input.include_public_key = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -16517,6 +17790,7 @@ impl KeyPairGetByName {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -16524,6 +17798,7 @@ impl KeyPairGetByName {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -16533,6 +17808,7 @@ impl KeyPairGetByName {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<KeyPair> {
         const OPERATION: &str = "DescribeKeyPairs";
         if let Some(error) = self.error {
@@ -16576,6 +17852,7 @@ impl std::future::IntoFuture for KeyPairGetByName {
     type Output = Result<KeyPair>;
     type IntoFuture = BoxFuture<'static, Result<KeyPair>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -16592,6 +17869,7 @@ pub struct KeyPairGetMany {
 }
 
 impl KeyPairGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: DescribeKeyPairsRequest, key: String) -> Self {
         KeyPairGetMany {
             manager,
@@ -16602,6 +17880,7 @@ impl KeyPairGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: KeyPairManager, error: Error) -> Self {
         KeyPairGetMany {
             manager,
@@ -16612,6 +17891,7 @@ impl KeyPairGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeKeyPairsRequest {
         &self.input
     }
@@ -16619,12 +17899,14 @@ impl KeyPairGetMany {
     /// If `true`, the public key material is included in the response.
     ///
     /// Default: `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_public_key(mut self, value: impl Into<bool>) -> Self {
         self.input.include_public_key = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -16641,6 +17923,7 @@ impl KeyPairGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -16648,6 +17931,7 @@ impl KeyPairGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -16657,6 +17941,7 @@ impl KeyPairGetMany {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<KeyPair>> {
         const OPERATION: &str = "DescribeKeyPairs";
         if let Some(error) = self.error {
@@ -16697,6 +17982,7 @@ impl std::future::IntoFuture for KeyPairGetMany {
     type Output = Result<QuerySet<KeyPair>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<KeyPair>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -16713,6 +17999,7 @@ pub struct KeyPairList {
 }
 
 impl KeyPairList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: DescribeKeyPairsRequest, key: String) -> Self {
         KeyPairList {
             manager,
@@ -16723,6 +18010,7 @@ impl KeyPairList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: KeyPairManager, error: Error) -> Self {
         KeyPairList {
             manager,
@@ -16733,17 +18021,20 @@ impl KeyPairList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeKeyPairsRequest {
         &self.input
     }
 
     /// The key pair names.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.key_names = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The IDs of the key pairs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_pair_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.key_pair_ids = Some(value.into_iter().map(Into::into).collect());
         self
@@ -16752,12 +18043,14 @@ impl KeyPairList {
     /// If `true`, the public key material is included in the response.
     ///
     /// Default: `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_public_key(mut self, value: impl Into<bool>) -> Self {
         self.input.include_public_key = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -16774,6 +18067,7 @@ impl KeyPairList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -16781,6 +18075,7 @@ impl KeyPairList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -16790,6 +18085,7 @@ impl KeyPairList {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<KeyPair>> {
         const OPERATION: &str = "DescribeKeyPairs";
         if let Some(error) = self.error {
@@ -16825,6 +18121,7 @@ impl std::future::IntoFuture for KeyPairList {
     type Output = Result<QuerySet<KeyPair>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<KeyPair>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -16841,6 +18138,7 @@ pub struct KeyPairCreate {
 }
 
 impl KeyPairCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: CreateKeyPairRequest, key: String) -> Self {
         KeyPairCreate {
             manager,
@@ -16851,6 +18149,7 @@ impl KeyPairCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: KeyPairManager, error: Error) -> Self {
         KeyPairCreate {
             manager,
@@ -16861,6 +18160,7 @@ impl KeyPairCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateKeyPairRequest {
         &self.input
     }
@@ -16868,6 +18168,7 @@ impl KeyPairCreate {
     /// A unique name for the key pair.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.input.key_name = Some(value.into());
         self
@@ -16876,6 +18177,7 @@ impl KeyPairCreate {
     /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_type(mut self, value: impl Into<KeyType>) -> Self {
         self.input.key_type = Some(value.into());
         self
@@ -16886,6 +18188,7 @@ impl KeyPairCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -16916,12 +18219,14 @@ impl KeyPairCreate {
         self
     }
     /// The format of the key pair.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn key_format(mut self, value: impl Into<KeyFormat>) -> Self {
         self.input.key_format = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<CreatedKeyPair> {
         const OPERATION: &str = "CreateKeyPair";
         if let Some(error) = self.error {
@@ -16948,6 +18253,7 @@ impl std::future::IntoFuture for KeyPairCreate {
     type Output = Result<CreatedKeyPair>;
     type IntoFuture = BoxFuture<'static, Result<CreatedKeyPair>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -16964,6 +18270,7 @@ pub struct KeyPairImportKeyPair {
 }
 
 impl KeyPairImportKeyPair {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: ImportKeyPairRequest, key: String) -> Self {
         KeyPairImportKeyPair {
             manager,
@@ -16974,6 +18281,7 @@ impl KeyPairImportKeyPair {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: KeyPairManager, error: Error) -> Self {
         KeyPairImportKeyPair {
             manager,
@@ -16984,6 +18292,7 @@ impl KeyPairImportKeyPair {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ImportKeyPairRequest {
         &self.input
     }
@@ -16993,6 +18302,7 @@ impl KeyPairImportKeyPair {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -17023,6 +18333,7 @@ impl KeyPairImportKeyPair {
         self
     }
     /// The public key.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn public_key_material(mut self, value: impl Into<Blob>) -> Self {
         self.input.public_key_material = Some(value.into());
         self
@@ -17032,6 +18343,7 @@ impl KeyPairImportKeyPair {
     /// `key-pair`): `.tags([("Name", "web"), ("env", "prod")])`. Adds to tags
     /// given before (here or with `tag_specifications(..)`); a key given again
     /// takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags<K: Into<String>, V: Into<String>>(
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
@@ -17069,6 +18381,7 @@ impl KeyPairImportKeyPair {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<KeyPair> {
         const OPERATION: &str = "ImportKeyPair";
         if let Some(error) = self.error {
@@ -17121,6 +18434,7 @@ impl std::future::IntoFuture for KeyPairImportKeyPair {
     type Output = Result<KeyPair>;
     type IntoFuture = BoxFuture<'static, Result<KeyPair>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -17137,6 +18451,7 @@ pub struct KeyPairDelete {
 }
 
 impl KeyPairDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: DeleteKeyPairRequest, key: String) -> Self {
         KeyPairDelete {
             manager,
@@ -17147,6 +18462,7 @@ impl KeyPairDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: KeyPairManager, error: Error) -> Self {
         KeyPairDelete {
             manager,
@@ -17157,11 +18473,13 @@ impl KeyPairDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteKeyPairRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteKeyPair";
         if let Some(error) = self.error {
@@ -17191,6 +18509,7 @@ impl std::future::IntoFuture for KeyPairDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -17206,10 +18525,12 @@ pub struct LaunchTemplateManager {
 }
 
 impl Manager<LaunchTemplate> for LaunchTemplateManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         LaunchTemplateManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -17217,6 +18538,7 @@ impl Manager<LaunchTemplate> for LaunchTemplateManager {
 
 impl LaunchTemplateManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         LaunchTemplateManager {
             session: Some(session.clone()),
@@ -17224,6 +18546,7 @@ impl LaunchTemplateManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -17234,6 +18557,7 @@ impl LaunchTemplateManager {
     /// Calls `DescribeLaunchTemplates`.
     ///
     /// Describes one or more launch templates.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, launch_template_id: impl Into<String>) -> LaunchTemplateGet {
         let launch_template_id = launch_template_id.into();
         let key: String = launch_template_id.to_string();
@@ -17246,6 +18570,7 @@ impl LaunchTemplateManager {
     /// One launch template by name (`DescribeLaunchTemplates` with `LaunchTemplateNames`); `get` takes the id.
     ///
     /// Describes one or more launch templates.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_by_name(&self, launch_template_name: impl Into<String>) -> LaunchTemplateGetByName {
         let launch_template_name = launch_template_name.into();
         let key: String = launch_template_name.to_string();
@@ -17258,6 +18583,7 @@ impl LaunchTemplateManager {
     /// Calls `DescribeLaunchTemplates`.
     ///
     /// Describes one or more launch templates.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         launch_template_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -17278,6 +18604,7 @@ impl LaunchTemplateManager {
     /// Calls `DescribeLaunchTemplates`.
     ///
     /// Describes one or more launch templates.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> LaunchTemplateList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -17288,6 +18615,7 @@ impl LaunchTemplateManager {
     /// Creates the launch template (`CreateLaunchTemplate`) with the model's name and `launch_template_data` as version 1.
     ///
     /// Creates a launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &LaunchTemplate) -> LaunchTemplateCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -17317,6 +18645,7 @@ impl LaunchTemplateManager {
     /// Makes `version` the default version (`ModifyLaunchTemplate`) and returns the template.
     ///
     /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_default_version(
         &self,
         launch_template_id: impl Into<String>,
@@ -17335,6 +18664,7 @@ impl LaunchTemplateManager {
     /// Calls `DeleteLaunchTemplate`.
     ///
     /// Deletes a launch template. Deleting a launch template deletes all of its versions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, launch_template_id: impl Into<String>) -> LaunchTemplateDelete {
         let launch_template_id = launch_template_id.into();
         let key: String = launch_template_id.to_string();
@@ -17356,6 +18686,7 @@ pub struct LaunchTemplateGet {
 }
 
 impl LaunchTemplateGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateManager,
         input: DescribeLaunchTemplatesRequest,
@@ -17370,6 +18701,7 @@ impl LaunchTemplateGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateManager, error: Error) -> Self {
         LaunchTemplateGet {
             manager,
@@ -17380,11 +18712,13 @@ impl LaunchTemplateGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeLaunchTemplatesRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -17401,6 +18735,7 @@ impl LaunchTemplateGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -17408,6 +18743,7 @@ impl LaunchTemplateGet {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -17417,12 +18753,14 @@ impl LaunchTemplateGet {
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "DescribeLaunchTemplates";
         if let Some(error) = self.error {
@@ -17479,6 +18817,7 @@ impl std::future::IntoFuture for LaunchTemplateGet {
     type Output = Result<LaunchTemplate>;
     type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -17495,6 +18834,7 @@ pub struct LaunchTemplateGetByName {
 }
 
 impl LaunchTemplateGetByName {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateManager,
         input: DescribeLaunchTemplatesRequest,
@@ -17509,6 +18849,7 @@ impl LaunchTemplateGetByName {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateManager, error: Error) -> Self {
         LaunchTemplateGetByName {
             manager,
@@ -17519,11 +18860,13 @@ impl LaunchTemplateGetByName {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeLaunchTemplatesRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -17540,6 +18883,7 @@ impl LaunchTemplateGetByName {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -17547,6 +18891,7 @@ impl LaunchTemplateGetByName {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -17556,12 +18901,14 @@ impl LaunchTemplateGetByName {
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "DescribeLaunchTemplates";
         if let Some(error) = self.error {
@@ -17618,6 +18965,7 @@ impl std::future::IntoFuture for LaunchTemplateGetByName {
     type Output = Result<LaunchTemplate>;
     type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -17634,6 +18982,7 @@ pub struct LaunchTemplateGetMany {
 }
 
 impl LaunchTemplateGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateManager,
         input: DescribeLaunchTemplatesRequest,
@@ -17648,6 +18997,7 @@ impl LaunchTemplateGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateManager, error: Error) -> Self {
         LaunchTemplateGetMany {
             manager,
@@ -17658,6 +19008,7 @@ impl LaunchTemplateGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeLaunchTemplatesRequest {
         &self.input
     }
@@ -17672,12 +19023,14 @@ impl LaunchTemplateGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -17694,6 +19047,7 @@ impl LaunchTemplateGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -17701,6 +19055,7 @@ impl LaunchTemplateGetMany {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -17710,6 +19065,7 @@ impl LaunchTemplateGetMany {
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
@@ -17718,23 +19074,27 @@ impl LaunchTemplateGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplate>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplate>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplate>>>> {
         const OPERATION: &str = "DescribeLaunchTemplates";
         if let Some(error) = self.error {
@@ -17810,6 +19170,7 @@ impl std::future::IntoFuture for LaunchTemplateGetMany {
     type Output = Result<QuerySet<LaunchTemplate>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchTemplate>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -17826,6 +19187,7 @@ pub struct LaunchTemplateList {
 }
 
 impl LaunchTemplateList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateManager,
         input: DescribeLaunchTemplatesRequest,
@@ -17840,6 +19202,7 @@ impl LaunchTemplateList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateManager, error: Error) -> Self {
         LaunchTemplateList {
             manager,
@@ -17850,6 +19213,7 @@ impl LaunchTemplateList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeLaunchTemplatesRequest {
         &self.input
     }
@@ -17864,12 +19228,14 @@ impl LaunchTemplateList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// One or more launch template IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -17879,6 +19245,7 @@ impl LaunchTemplateList {
     }
 
     /// One or more launch template names.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -17888,6 +19255,7 @@ impl LaunchTemplateList {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -17904,6 +19272,7 @@ impl LaunchTemplateList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -17911,6 +19280,7 @@ impl LaunchTemplateList {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -17920,6 +19290,7 @@ impl LaunchTemplateList {
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
@@ -17928,23 +19299,27 @@ impl LaunchTemplateList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplate>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplate>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplate>>>> {
         const OPERATION: &str = "DescribeLaunchTemplates";
         if let Some(error) = self.error {
@@ -18003,6 +19378,7 @@ impl std::future::IntoFuture for LaunchTemplateList {
     type Output = Result<QuerySet<LaunchTemplate>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchTemplate>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -18019,6 +19395,7 @@ pub struct LaunchTemplateCreate {
 }
 
 impl LaunchTemplateCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateManager,
         input: CreateLaunchTemplateRequest,
@@ -18033,6 +19410,7 @@ impl LaunchTemplateCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateManager, error: Error) -> Self {
         LaunchTemplateCreate {
             manager,
@@ -18043,11 +19421,13 @@ impl LaunchTemplateCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateLaunchTemplateRequest {
         &self.input
     }
 
     /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -18056,12 +19436,14 @@ impl LaunchTemplateCreate {
     /// A name for the launch template.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
         self.input.launch_template_name = Some(value.into());
         self
     }
 
     /// A description for the first version of the launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn version_description(mut self, value: impl Into<String>) -> Self {
         self.input.version_description = Some(value.into());
         self
@@ -18070,6 +19452,7 @@ impl LaunchTemplateCreate {
     /// The information for the launch template.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_data(mut self, value: impl Into<RequestLaunchTemplateData>) -> Self {
         self.input.launch_template_data = Some(value.into());
         self
@@ -18078,6 +19461,7 @@ impl LaunchTemplateCreate {
     /// Reserved for internal use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
@@ -18088,6 +19472,7 @@ impl LaunchTemplateCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -18118,6 +19503,7 @@ impl LaunchTemplateCreate {
         self
     }
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "CreateLaunchTemplate";
         if let Some(error) = self.error {
@@ -18167,6 +19553,7 @@ impl std::future::IntoFuture for LaunchTemplateCreate {
     type Output = Result<LaunchTemplate>;
     type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -18183,6 +19570,7 @@ pub struct LaunchTemplateSetDefaultVersion {
 }
 
 impl LaunchTemplateSetDefaultVersion {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateManager,
         input: ModifyLaunchTemplateRequest,
@@ -18197,6 +19585,7 @@ impl LaunchTemplateSetDefaultVersion {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateManager, error: Error) -> Self {
         LaunchTemplateSetDefaultVersion {
             manager,
@@ -18207,17 +19596,20 @@ impl LaunchTemplateSetDefaultVersion {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyLaunchTemplateRequest {
         &self.input
     }
 
     /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "ModifyLaunchTemplate";
         if let Some(error) = self.error {
@@ -18278,6 +19670,7 @@ impl std::future::IntoFuture for LaunchTemplateSetDefaultVersion {
     type Output = Result<LaunchTemplate>;
     type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -18294,6 +19687,7 @@ pub struct LaunchTemplateDelete {
 }
 
 impl LaunchTemplateDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateManager,
         input: DeleteLaunchTemplateRequest,
@@ -18308,6 +19702,7 @@ impl LaunchTemplateDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateManager, error: Error) -> Self {
         LaunchTemplateDelete {
             manager,
@@ -18318,11 +19713,13 @@ impl LaunchTemplateDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteLaunchTemplateRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "DeleteLaunchTemplate";
         if let Some(error) = self.error {
@@ -18375,6 +19772,7 @@ impl std::future::IntoFuture for LaunchTemplateDelete {
     type Output = Result<LaunchTemplate>;
     type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -18390,10 +19788,12 @@ pub struct LaunchTemplateVersionManager {
 }
 
 impl Manager<LaunchTemplateVersion> for LaunchTemplateVersionManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         LaunchTemplateVersionManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -18401,6 +19801,7 @@ impl Manager<LaunchTemplateVersion> for LaunchTemplateVersionManager {
 
 impl LaunchTemplateVersionManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         LaunchTemplateVersionManager {
             session: Some(session.clone()),
@@ -18408,6 +19809,7 @@ impl LaunchTemplateVersionManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -18418,6 +19820,7 @@ impl LaunchTemplateVersionManager {
     /// One version of a launch template (`version` is a number, `$Latest` or `$Default`).
     ///
     /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(
         &self,
         launch_template_id: impl Into<String>,
@@ -18436,6 +19839,7 @@ impl LaunchTemplateVersionManager {
     /// Launch template versions (`DescribeLaunchTemplateVersions`): set `.launch_template_id(..)` for one template's versions.
     ///
     /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> LaunchTemplateVersionList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -18446,6 +19850,7 @@ impl LaunchTemplateVersionManager {
     /// Creates a new version of the model's launch template (`CreateLaunchTemplateVersion`, by `LaunchTemplateId`, else `LaunchTemplateName`) with the model's `launch_template_data` (read-only members of the response form, such as `MetadataOptions.State`, are not sent), so `save()` creates one; `.launch_template_data(..)` overrides.
     ///
     /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &LaunchTemplateVersion) -> LaunchTemplateVersionCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -18471,6 +19876,7 @@ impl LaunchTemplateVersionManager {
     /// Deletes one version (`DeleteLaunchTemplateVersions`); check `unsuccessfully_deleted_launch_template_versions` in the answer.
     ///
     /// Deletes one or more versions of a launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(
         &self,
         launch_template_id: impl Into<String>,
@@ -18498,6 +19904,7 @@ pub struct LaunchTemplateVersionGet {
 }
 
 impl LaunchTemplateVersionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateVersionManager,
         input: DescribeLaunchTemplateVersionsRequest,
@@ -18512,6 +19919,7 @@ impl LaunchTemplateVersionGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateVersionManager, error: Error) -> Self {
         LaunchTemplateVersionGet {
             manager,
@@ -18522,11 +19930,13 @@ impl LaunchTemplateVersionGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeLaunchTemplateVersionsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -18543,6 +19953,7 @@ impl LaunchTemplateVersionGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -18550,6 +19961,7 @@ impl LaunchTemplateVersionGet {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -18559,18 +19971,21 @@ impl LaunchTemplateVersionGet {
     }
 
     /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn resolve_alias(mut self, value: impl Into<bool>) -> Self {
         self.input.resolve_alias = Some(value.into());
         self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LaunchTemplateVersion> {
         const OPERATION: &str = "DescribeLaunchTemplateVersions";
         if let Some(error) = self.error {
@@ -18633,6 +20048,7 @@ impl std::future::IntoFuture for LaunchTemplateVersionGet {
     type Output = Result<LaunchTemplateVersion>;
     type IntoFuture = BoxFuture<'static, Result<LaunchTemplateVersion>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -18649,6 +20065,7 @@ pub struct LaunchTemplateVersionList {
 }
 
 impl LaunchTemplateVersionList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateVersionManager,
         input: DescribeLaunchTemplateVersionsRequest,
@@ -18663,6 +20080,7 @@ impl LaunchTemplateVersionList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateVersionManager, error: Error) -> Self {
         LaunchTemplateVersionList {
             manager,
@@ -18673,6 +20091,7 @@ impl LaunchTemplateVersionList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeLaunchTemplateVersionsRequest {
         &self.input
     }
@@ -18687,42 +20106,49 @@ impl LaunchTemplateVersionList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The ID of the launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.input.launch_template_id = Some(value.into());
         self
     }
 
     /// The name of the launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
         self.input.launch_template_name = Some(value.into());
         self
     }
 
     /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn versions(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.versions = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The version number after which to describe launch template versions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn min_version(mut self, value: impl Into<String>) -> Self {
         self.input.min_version = Some(value.into());
         self
     }
 
     /// The version number up to which to describe launch template versions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_version(mut self, value: impl Into<String>) -> Self {
         self.input.max_version = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -18739,6 +20165,7 @@ impl LaunchTemplateVersionList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -18746,6 +20173,7 @@ impl LaunchTemplateVersionList {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -18755,12 +20183,14 @@ impl LaunchTemplateVersionList {
     }
 
     /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn resolve_alias(mut self, value: impl Into<bool>) -> Self {
         self.input.resolve_alias = Some(value.into());
         self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
@@ -18769,23 +20199,27 @@ impl LaunchTemplateVersionList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplateVersion>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<LaunchTemplateVersion>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<LaunchTemplateVersion>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<LaunchTemplateVersion>>>> {
         const OPERATION: &str = "DescribeLaunchTemplateVersions";
         if let Some(error) = self.error {
@@ -18840,6 +20274,7 @@ impl std::future::IntoFuture for LaunchTemplateVersionList {
     type Output = Result<QuerySet<LaunchTemplateVersion>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchTemplateVersion>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -18856,6 +20291,7 @@ pub struct LaunchTemplateVersionCreate {
 }
 
 impl LaunchTemplateVersionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateVersionManager,
         input: CreateLaunchTemplateVersionRequest,
@@ -18870,6 +20306,7 @@ impl LaunchTemplateVersionCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateVersionManager, error: Error) -> Self {
         LaunchTemplateVersionCreate {
             manager,
@@ -18880,11 +20317,13 @@ impl LaunchTemplateVersionCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateLaunchTemplateVersionRequest {
         &self.input
     }
 
     /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -18893,6 +20332,7 @@ impl LaunchTemplateVersionCreate {
     /// The ID of the launch template.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.input.launch_template_id = Some(value.into());
         self
@@ -18901,12 +20341,14 @@ impl LaunchTemplateVersionCreate {
     /// The name of the launch template.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
         self.input.launch_template_name = Some(value.into());
         self
     }
 
     /// The version of the launch template on which to base the new version. Snapshots applied to the block device mapping are ignored when creating a new version unless they are explicitly included.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_version(mut self, value: impl Into<String>) -> Self {
         self.input.source_version = Some(value.into());
         self
@@ -18915,6 +20357,7 @@ impl LaunchTemplateVersionCreate {
     /// A description for the version of the launch template.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn version_description(mut self, value: impl Into<String>) -> Self {
         self.input.version_description = Some(value.into());
         self
@@ -18923,18 +20366,21 @@ impl LaunchTemplateVersionCreate {
     /// The information for the launch template.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template_data(mut self, value: impl Into<RequestLaunchTemplateData>) -> Self {
         self.input.launch_template_data = Some(value.into());
         self
     }
 
     /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageID`. For more information, see Use a Systems Manager parameter instead of an AMI ID in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn resolve_alias(mut self, value: impl Into<bool>) -> Self {
         self.input.resolve_alias = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<LaunchTemplateVersion> {
         const OPERATION: &str = "CreateLaunchTemplateVersion";
         if let Some(error) = self.error {
@@ -18981,6 +20427,7 @@ impl std::future::IntoFuture for LaunchTemplateVersionCreate {
     type Output = Result<LaunchTemplateVersion>;
     type IntoFuture = BoxFuture<'static, Result<LaunchTemplateVersion>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -18997,6 +20444,7 @@ pub struct LaunchTemplateVersionDelete {
 }
 
 impl LaunchTemplateVersionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: LaunchTemplateVersionManager,
         input: DeleteLaunchTemplateVersionsRequest,
@@ -19011,6 +20459,7 @@ impl LaunchTemplateVersionDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: LaunchTemplateVersionManager, error: Error) -> Self {
         LaunchTemplateVersionDelete {
             manager,
@@ -19021,11 +20470,13 @@ impl LaunchTemplateVersionDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteLaunchTemplateVersionsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DeleteLaunchTemplateVersionsResult> {
         const OPERATION: &str = "DeleteLaunchTemplateVersions";
         if let Some(error) = self.error {
@@ -19080,6 +20531,7 @@ impl std::future::IntoFuture for LaunchTemplateVersionDelete {
     type Output = Result<DeleteLaunchTemplateVersionsResult>;
     type IntoFuture = BoxFuture<'static, Result<DeleteLaunchTemplateVersionsResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -19095,10 +20547,12 @@ pub struct NetworkInterfaceManager {
 }
 
 impl Manager<NetworkInterface> for NetworkInterfaceManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         NetworkInterfaceManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -19106,6 +20560,7 @@ impl Manager<NetworkInterface> for NetworkInterfaceManager {
 
 impl NetworkInterfaceManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         NetworkInterfaceManager {
             session: Some(session.clone()),
@@ -19113,6 +20568,7 @@ impl NetworkInterfaceManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -19123,6 +20579,7 @@ impl NetworkInterfaceManager {
     /// Calls `DescribeNetworkInterfaces`.
     ///
     /// Describes the specified network interfaces or all your network interfaces.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, network_interface_id: impl Into<String>) -> NetworkInterfaceGet {
         let network_interface_id = network_interface_id.into();
         let key: String = network_interface_id.to_string();
@@ -19135,6 +20592,7 @@ impl NetworkInterfaceManager {
     /// Calls `DescribeNetworkInterfaces`.
     ///
     /// Describes the specified network interfaces or all your network interfaces.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         network_interface_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -19155,6 +20613,7 @@ impl NetworkInterfaceManager {
     /// Calls `DescribeNetworkInterfaces`.
     ///
     /// Describes the specified network interfaces or all your network interfaces.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> NetworkInterfaceList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -19167,6 +20626,7 @@ impl NetworkInterfaceManager {
     /// Awaited, it then sends what `CreateNetworkInterface` cannot carry, as `save()` of a new model does (see [`NetworkInterface::save`]), and answers with the NetworkInterface holding both; the create alone would drop those fields.
     ///
     /// Creates a network interface in the specified subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &NetworkInterface) -> NetworkInterfaceCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -19252,6 +20712,7 @@ impl NetworkInterfaceManager {
     /// Calls `DeleteNetworkInterface`.
     ///
     /// Deletes the specified network interface. You must detach the network interface before you can delete it.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, network_interface_id: impl Into<String>) -> NetworkInterfaceDelete {
         let network_interface_id = network_interface_id.into();
         let key: String = network_interface_id.to_string();
@@ -19264,6 +20725,7 @@ impl NetworkInterfaceManager {
     /// Attaches the interface to an instance at `device_index` (`AttachNetworkInterface`); answers with the attachment id.
     ///
     /// Attaches a network interface to an instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn attach(
         &self,
         network_interface_id: impl Into<String>,
@@ -19289,6 +20751,7 @@ impl NetworkInterfaceManager {
     /// Detaches an attachment (`DetachNetworkInterface`).
     ///
     /// Detaches a network interface from an instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn detach(&self, attachment_id: impl Into<String>) -> NetworkInterfaceDetach {
         let attachment_id = attachment_id.into();
         let key: String = attachment_id.to_string();
@@ -19301,6 +20764,7 @@ impl NetworkInterfaceManager {
     /// Resets an attribute to its default (`ResetNetworkInterfaceAttribute`): `.source_dest_check("sourceDestCheck")`.
     ///
     /// Resets a network interface attribute. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reset(&self, network_interface_id: impl Into<String>) -> NetworkInterfaceReset {
         let network_interface_id = network_interface_id.into();
         let key: String = network_interface_id.to_string();
@@ -19313,6 +20777,7 @@ impl NetworkInterfaceManager {
     /// Changes one attribute (`ModifyNetworkInterfaceAttribute`): description, source/dest check, groups, attachment, ...
     ///
     /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify(&self, network_interface_id: impl Into<String>) -> NetworkInterfaceModify {
         let network_interface_id = network_interface_id.into();
         let key: String = network_interface_id.to_string();
@@ -19325,6 +20790,7 @@ impl NetworkInterfaceManager {
     /// Calls `AssignPrivateIpAddresses`.
     ///
     /// Assigns the specified secondary private IP addresses to the specified network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assign_private_ips(
         &self,
         network_interface_id: impl Into<String>,
@@ -19340,6 +20806,7 @@ impl NetworkInterfaceManager {
     /// Calls `UnassignPrivateIpAddresses`.
     ///
     /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn unassign_private_ips(
         &self,
         network_interface_id: impl Into<String>,
@@ -19355,6 +20822,7 @@ impl NetworkInterfaceManager {
     /// Network interface permissions (`DescribeNetworkInterfacePermissions`), all pages; filter with `.filter("network-interface-permission.network-interface-id", [id])`.
     ///
     /// Describes the permissions for your network interfaces.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn permissions(&self) -> NetworkInterfacePermissions {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -19374,6 +20842,7 @@ pub struct NetworkInterfaceGet {
 }
 
 impl NetworkInterfaceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: DescribeNetworkInterfacesRequest,
@@ -19388,6 +20857,7 @@ impl NetworkInterfaceGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceGet {
             manager,
@@ -19398,17 +20868,20 @@ impl NetworkInterfaceGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNetworkInterfacesRequest {
         &self.input
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -19425,6 +20898,7 @@ impl NetworkInterfaceGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -19432,6 +20906,7 @@ impl NetworkInterfaceGet {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -19441,6 +20916,7 @@ impl NetworkInterfaceGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<NetworkInterface> {
         const OPERATION: &str = "DescribeNetworkInterfaces";
         if let Some(error) = self.error {
@@ -19494,6 +20970,7 @@ impl std::future::IntoFuture for NetworkInterfaceGet {
     type Output = Result<NetworkInterface>;
     type IntoFuture = BoxFuture<'static, Result<NetworkInterface>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -19510,6 +20987,7 @@ pub struct NetworkInterfaceGetMany {
 }
 
 impl NetworkInterfaceGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: DescribeNetworkInterfacesRequest,
@@ -19524,6 +21002,7 @@ impl NetworkInterfaceGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceGetMany {
             manager,
@@ -19534,6 +21013,7 @@ impl NetworkInterfaceGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNetworkInterfacesRequest {
         &self.input
     }
@@ -19550,18 +21030,21 @@ impl NetworkInterfaceGetMany {
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `NetworkInterfaceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -19578,6 +21061,7 @@ impl NetworkInterfaceGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -19585,6 +21069,7 @@ impl NetworkInterfaceGetMany {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -19596,23 +21081,27 @@ impl NetworkInterfaceGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkInterface>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<NetworkInterface>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkInterface>>>> {
         const OPERATION: &str = "DescribeNetworkInterfaces";
         if let Some(error) = self.error {
@@ -19692,6 +21181,7 @@ impl std::future::IntoFuture for NetworkInterfaceGetMany {
     type Output = Result<QuerySet<NetworkInterface>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<NetworkInterface>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -19708,6 +21198,7 @@ pub struct NetworkInterfaceList {
 }
 
 impl NetworkInterfaceList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: DescribeNetworkInterfacesRequest,
@@ -19722,6 +21213,7 @@ impl NetworkInterfaceList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceList {
             manager,
@@ -19732,6 +21224,7 @@ impl NetworkInterfaceList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNetworkInterfacesRequest {
         &self.input
     }
@@ -19748,18 +21241,21 @@ impl NetworkInterfaceList {
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
     /// Not sent when `NetworkInterfaceIds` are given: AWS refuses a page size with them and
     /// answers them in one page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
         self.input.include_managed_resources = Some(value.into());
         self
     }
 
     /// The network interface IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interface_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -19769,6 +21265,7 @@ impl NetworkInterfaceList {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -19785,6 +21282,7 @@ impl NetworkInterfaceList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -19792,6 +21290,7 @@ impl NetworkInterfaceList {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -19803,23 +21302,27 @@ impl NetworkInterfaceList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkInterface>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<NetworkInterface>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkInterface>>>> {
         const OPERATION: &str = "DescribeNetworkInterfaces";
         if let Some(error) = self.error {
@@ -19885,6 +21388,7 @@ impl std::future::IntoFuture for NetworkInterfaceList {
     type Output = Result<QuerySet<NetworkInterface>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<NetworkInterface>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -19903,6 +21407,7 @@ pub struct NetworkInterfaceCreate {
 }
 
 impl NetworkInterfaceCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: CreateNetworkInterfaceRequest,
@@ -19918,6 +21423,7 @@ impl NetworkInterfaceCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceCreate {
             manager,
@@ -19929,6 +21435,7 @@ impl NetworkInterfaceCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateNetworkInterfaceRequest {
         &self.input
     }
@@ -19936,6 +21443,7 @@ impl NetworkInterfaceCreate {
     /// The IPv4 prefixes assigned to the network interface.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_prefixes(
         mut self,
         value: impl IntoIterator<Item = impl Into<Ipv4PrefixSpecificationRequest>>,
@@ -19945,6 +21453,7 @@ impl NetworkInterfaceCreate {
     }
 
     /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_prefix_count(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv4_prefix_count = Some(value.into());
         self
@@ -19953,6 +21462,7 @@ impl NetworkInterfaceCreate {
     /// The IPv6 prefixes assigned to the network interface.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_prefixes(
         mut self,
         value: impl IntoIterator<Item = impl Into<Ipv6PrefixSpecificationRequest>>,
@@ -19962,6 +21472,7 @@ impl NetworkInterfaceCreate {
     }
 
     /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_prefix_count(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv6_prefix_count = Some(value.into());
         self
@@ -19970,6 +21481,7 @@ impl NetworkInterfaceCreate {
     /// The type of network interface. The default is `interface`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn interface_type(mut self, value: impl Into<NetworkInterfaceCreationType>) -> Self {
         self.input.interface_type = Some(value.into());
         self
@@ -19980,6 +21492,7 @@ impl NetworkInterfaceCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -20010,18 +21523,21 @@ impl NetworkInterfaceCreate {
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensuring idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// If you’re creating a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_primary_ipv6(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_primary_ipv6 = Some(value.into());
         self
     }
 
     /// A connection tracking specification for the network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn connection_tracking_specification(
         mut self,
         value: impl Into<ConnectionTrackingSpecificationRequest>,
@@ -20033,6 +21549,7 @@ impl NetworkInterfaceCreate {
     /// Reserved for internal use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
@@ -20041,6 +21558,7 @@ impl NetworkInterfaceCreate {
     /// The ID of the subnet to associate with the network interface.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
@@ -20049,6 +21567,7 @@ impl NetworkInterfaceCreate {
     /// A description for the network interface.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
@@ -20057,6 +21576,7 @@ impl NetworkInterfaceCreate {
     /// The primary private IPv4 address of the network interface. If you don't specify an IPv4 address, Amazon EC2 selects one for you from the subnet's IPv4 CIDR range. If you specify an IP address, you cannot indicate any IP addresses specified in `privateIpAddresses` as primary (only one IP address can be designated as primary).
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.input.private_ip_address = Some(value.into());
         self
@@ -20065,6 +21585,7 @@ impl NetworkInterfaceCreate {
     /// The IDs of the security groups.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
@@ -20073,6 +21594,7 @@ impl NetworkInterfaceCreate {
     /// The private IPv4 addresses.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrivateIpAddressSpecification>>,
@@ -20082,6 +21604,7 @@ impl NetworkInterfaceCreate {
     }
 
     /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using `privateIpAddresses`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn secondary_private_ip_address_count(mut self, value: impl Into<i32>) -> Self {
         self.input.secondary_private_ip_address_count = Some(value.into());
         self
@@ -20090,6 +21613,7 @@ impl NetworkInterfaceCreate {
     /// The IPv6 addresses from the IPv6 CIDR block range of your subnet.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceIpv6Address>>,
@@ -20099,6 +21623,7 @@ impl NetworkInterfaceCreate {
     }
 
     /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_address_count(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv6_address_count = Some(value.into());
         self
@@ -20168,6 +21693,7 @@ impl std::future::IntoFuture for NetworkInterfaceCreate {
     type Output = Result<NetworkInterface>;
     type IntoFuture = BoxFuture<'static, Result<NetworkInterface>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -20184,6 +21710,7 @@ pub struct NetworkInterfaceDelete {
 }
 
 impl NetworkInterfaceDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: DeleteNetworkInterfaceRequest,
@@ -20198,6 +21725,7 @@ impl NetworkInterfaceDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceDelete {
             manager,
@@ -20208,11 +21736,13 @@ impl NetworkInterfaceDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteNetworkInterfaceRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteNetworkInterface";
         if let Some(error) = self.error {
@@ -20257,6 +21787,7 @@ impl std::future::IntoFuture for NetworkInterfaceDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -20273,6 +21804,7 @@ pub struct NetworkInterfaceAttach {
 }
 
 impl NetworkInterfaceAttach {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: AttachNetworkInterfaceRequest,
@@ -20287,6 +21819,7 @@ impl NetworkInterfaceAttach {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceAttach {
             manager,
@@ -20297,29 +21830,34 @@ impl NetworkInterfaceAttach {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AttachNetworkInterfaceRequest {
         &self.input
     }
 
     /// The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_card_index(mut self, value: impl Into<i32>) -> Self {
         self.input.network_card_index = Some(value.into());
         self
     }
 
     /// Configures ENA Express for the network interface that this action attaches to the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_srd_specification(mut self, value: impl Into<EnaSrdSpecification>) -> Self {
         self.input.ena_srd_specification = Some(value.into());
         self
     }
 
     /// The number of ENA queues to be created with the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_queue_count(mut self, value: impl Into<i32>) -> Self {
         self.input.ena_queue_count = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<AttachNetworkInterfaceResult> {
         const OPERATION: &str = "AttachNetworkInterface";
         if let Some(error) = self.error {
@@ -20386,6 +21924,7 @@ impl std::future::IntoFuture for NetworkInterfaceAttach {
     type Output = Result<AttachNetworkInterfaceResult>;
     type IntoFuture = BoxFuture<'static, Result<AttachNetworkInterfaceResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -20402,6 +21941,7 @@ pub struct NetworkInterfaceDetach {
 }
 
 impl NetworkInterfaceDetach {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: DetachNetworkInterfaceRequest,
@@ -20416,6 +21956,7 @@ impl NetworkInterfaceDetach {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceDetach {
             manager,
@@ -20426,17 +21967,20 @@ impl NetworkInterfaceDetach {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DetachNetworkInterfaceRequest {
         &self.input
     }
 
     /// Specifies whether to force a detachment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DetachNetworkInterface";
         if let Some(error) = self.error {
@@ -20481,6 +22025,7 @@ impl std::future::IntoFuture for NetworkInterfaceDetach {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -20497,6 +22042,7 @@ pub struct NetworkInterfaceReset {
 }
 
 impl NetworkInterfaceReset {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: ResetNetworkInterfaceAttributeRequest,
@@ -20511,6 +22057,7 @@ impl NetworkInterfaceReset {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceReset {
             manager,
@@ -20521,17 +22068,20 @@ impl NetworkInterfaceReset {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ResetNetworkInterfaceAttributeRequest {
         &self.input
     }
 
     /// The source/destination checking attribute. Resets the value to `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_dest_check(mut self, value: impl Into<String>) -> Self {
         self.input.source_dest_check = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ResetNetworkInterfaceAttribute";
         if let Some(error) = self.error {
@@ -20576,6 +22126,7 @@ impl std::future::IntoFuture for NetworkInterfaceReset {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -20592,6 +22143,7 @@ pub struct NetworkInterfaceModify {
 }
 
 impl NetworkInterfaceModify {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: ModifyNetworkInterfaceAttributeRequest,
@@ -20606,6 +22158,7 @@ impl NetworkInterfaceModify {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceModify {
             manager,
@@ -20616,23 +22169,27 @@ impl NetworkInterfaceModify {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyNetworkInterfaceAttributeRequest {
         &self.input
     }
 
     /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ena_srd_specification(mut self, value: impl Into<EnaSrdSpecification>) -> Self {
         self.input.ena_srd_specification = Some(value.into());
         self
     }
 
     /// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_primary_ipv6(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_primary_ipv6 = Some(value.into());
         self
     }
 
     /// A connection tracking specification.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn connection_tracking_specification(
         mut self,
         value: impl Into<ConnectionTrackingSpecificationRequest>,
@@ -20642,12 +22199,14 @@ impl NetworkInterfaceModify {
     }
 
     /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associate_public_ip_address(mut self, value: impl Into<bool>) -> Self {
         self.input.associate_public_ip_address = Some(value.into());
         self
     }
 
     /// A list of subnet IDs to associate with the network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associated_subnet_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -20657,30 +22216,35 @@ impl NetworkInterfaceModify {
     }
 
     /// A description for the network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn description(mut self, value: impl Into<AttributeValue>) -> Self {
         self.input.description = Some(value.into());
         self
     }
 
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_dest_check(mut self, value: impl Into<AttributeBooleanValue>) -> Self {
         self.input.source_dest_check = Some(value.into());
         self
     }
 
     /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn groups(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn attachment(mut self, value: impl Into<NetworkInterfaceAttachmentChanges>) -> Self {
         self.input.attachment = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ModifyNetworkInterfaceAttribute";
         if let Some(error) = self.error {
@@ -20725,6 +22289,7 @@ impl std::future::IntoFuture for NetworkInterfaceModify {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -20741,6 +22306,7 @@ pub struct NetworkInterfaceAssignPrivateIps {
 }
 
 impl NetworkInterfaceAssignPrivateIps {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: AssignPrivateIpAddressesRequest,
@@ -20755,6 +22321,7 @@ impl NetworkInterfaceAssignPrivateIps {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceAssignPrivateIps {
             manager,
@@ -20765,23 +22332,27 @@ impl NetworkInterfaceAssignPrivateIps {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AssignPrivateIpAddressesRequest {
         &self.input
     }
 
     /// One or more IPv4 prefixes assigned to the network interface. You can't use this option if you use the `Ipv4PrefixCount` option.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_prefixes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.ipv4_prefixes = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface. You can't use this option if you use the `Ipv4 Prefixes` option.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_prefix_count(mut self, value: impl Into<i32>) -> Self {
         self.input.ipv4_prefix_count = Some(value.into());
         self
     }
 
     /// The IP addresses to be assigned as a secondary private IP address to the network interface. You can't specify this parameter when also specifying a number of secondary IP addresses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -20791,18 +22362,21 @@ impl NetworkInterfaceAssignPrivateIps {
     }
 
     /// The number of secondary IP addresses to assign to the network interface. You can't specify this parameter when also specifying private IP addresses.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn secondary_private_ip_address_count(mut self, value: impl Into<i32>) -> Self {
         self.input.secondary_private_ip_address_count = Some(value.into());
         self
     }
 
     /// Indicates whether to allow an IP address that is already assigned to another network interface or instance to be reassigned to the specified network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn allow_reassignment(mut self, value: impl Into<bool>) -> Self {
         self.input.allow_reassignment = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<AssignPrivateIpAddressesResult> {
         const OPERATION: &str = "AssignPrivateIpAddresses";
         if let Some(error) = self.error {
@@ -20848,6 +22422,7 @@ impl std::future::IntoFuture for NetworkInterfaceAssignPrivateIps {
     type Output = Result<AssignPrivateIpAddressesResult>;
     type IntoFuture = BoxFuture<'static, Result<AssignPrivateIpAddressesResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -20864,6 +22439,7 @@ pub struct NetworkInterfaceUnassignPrivateIps {
 }
 
 impl NetworkInterfaceUnassignPrivateIps {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: UnassignPrivateIpAddressesRequest,
@@ -20878,6 +22454,7 @@ impl NetworkInterfaceUnassignPrivateIps {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfaceUnassignPrivateIps {
             manager,
@@ -20888,17 +22465,20 @@ impl NetworkInterfaceUnassignPrivateIps {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UnassignPrivateIpAddressesRequest {
         &self.input
     }
 
     /// The IPv4 prefixes to unassign from the network interface.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv4_prefixes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.ipv4_prefixes = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The secondary private IP addresses to unassign from the network interface. You can specify this option multiple times to unassign more than one IP address.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_ip_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -20908,6 +22488,7 @@ impl NetworkInterfaceUnassignPrivateIps {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "UnassignPrivateIpAddresses";
         if let Some(error) = self.error {
@@ -20952,6 +22533,7 @@ impl std::future::IntoFuture for NetworkInterfaceUnassignPrivateIps {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -20968,6 +22550,7 @@ pub struct NetworkInterfacePermissions {
 }
 
 impl NetworkInterfacePermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkInterfaceManager,
         input: DescribeNetworkInterfacePermissionsRequest,
@@ -20982,6 +22565,7 @@ impl NetworkInterfacePermissions {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
         NetworkInterfacePermissions {
             manager,
@@ -20992,6 +22576,7 @@ impl NetworkInterfacePermissions {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNetworkInterfacePermissionsRequest {
         &self.input
     }
@@ -21006,12 +22591,14 @@ impl NetworkInterfacePermissions {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The network interface permission IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interface_permission_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -21022,6 +22609,7 @@ impl NetworkInterfacePermissions {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -21038,6 +22626,7 @@ impl NetworkInterfacePermissions {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -21045,6 +22634,7 @@ impl NetworkInterfacePermissions {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -21054,6 +22644,7 @@ impl NetworkInterfacePermissions {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<NetworkInterfacePermission>> {
         const OPERATION: &str = "DescribeNetworkInterfacePermissions";
         if let Some(error) = self.error {
@@ -21103,6 +22694,7 @@ impl std::future::IntoFuture for NetworkInterfacePermissions {
     type Output = Result<Vec<NetworkInterfacePermission>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<NetworkInterfacePermission>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -21118,10 +22710,12 @@ pub struct InstanceTypeInfoManager {
 }
 
 impl Manager<InstanceTypeInfo> for InstanceTypeInfoManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         InstanceTypeInfoManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -21129,6 +22723,7 @@ impl Manager<InstanceTypeInfo> for InstanceTypeInfoManager {
 
 impl InstanceTypeInfoManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         InstanceTypeInfoManager {
             session: Some(session.clone()),
@@ -21136,6 +22731,7 @@ impl InstanceTypeInfoManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -21146,6 +22742,7 @@ impl InstanceTypeInfoManager {
     /// Calls `DescribeInstanceTypes`.
     ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, instance_type: impl Into<InstanceType>) -> InstanceTypeInfoGet {
         let instance_type = instance_type.into();
         let key: String = instance_type.to_string();
@@ -21158,6 +22755,7 @@ impl InstanceTypeInfoManager {
     /// Calls `DescribeInstanceTypes`.
     ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         instance_types: impl IntoIterator<Item = impl Into<InstanceType>>,
@@ -21178,6 +22776,7 @@ impl InstanceTypeInfoManager {
     /// Calls `DescribeInstanceTypes`.
     ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> InstanceTypeInfoList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -21197,6 +22796,7 @@ pub struct InstanceTypeInfoGet {
 }
 
 impl InstanceTypeInfoGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InstanceTypeInfoManager,
         input: DescribeInstanceTypesRequest,
@@ -21211,6 +22811,7 @@ impl InstanceTypeInfoGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceTypeInfoManager, error: Error) -> Self {
         InstanceTypeInfoGet {
             manager,
@@ -21221,11 +22822,13 @@ impl InstanceTypeInfoGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInstanceTypesRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -21242,6 +22845,7 @@ impl InstanceTypeInfoGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -21249,6 +22853,7 @@ impl InstanceTypeInfoGet {
     /// One or more filters. Filter names and values are case-sensitive.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -21258,12 +22863,14 @@ impl InstanceTypeInfoGet {
     }
 
     /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_unsupported_in_region(mut self, value: impl Into<bool>) -> Self {
         self.input.include_unsupported_in_region = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<InstanceTypeInfo> {
         const OPERATION: &str = "DescribeInstanceTypes";
         if let Some(error) = self.error {
@@ -21304,6 +22911,7 @@ impl std::future::IntoFuture for InstanceTypeInfoGet {
     type Output = Result<InstanceTypeInfo>;
     type IntoFuture = BoxFuture<'static, Result<InstanceTypeInfo>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -21320,6 +22928,7 @@ pub struct InstanceTypeInfoGetMany {
 }
 
 impl InstanceTypeInfoGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InstanceTypeInfoManager,
         input: DescribeInstanceTypesRequest,
@@ -21334,6 +22943,7 @@ impl InstanceTypeInfoGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceTypeInfoManager, error: Error) -> Self {
         InstanceTypeInfoGetMany {
             manager,
@@ -21344,6 +22954,7 @@ impl InstanceTypeInfoGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInstanceTypesRequest {
         &self.input
     }
@@ -21358,12 +22969,14 @@ impl InstanceTypeInfoGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -21380,6 +22993,7 @@ impl InstanceTypeInfoGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -21387,6 +23001,7 @@ impl InstanceTypeInfoGetMany {
     /// One or more filters. Filter names and values are case-sensitive.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -21396,6 +23011,7 @@ impl InstanceTypeInfoGetMany {
     }
 
     /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_unsupported_in_region(mut self, value: impl Into<bool>) -> Self {
         self.input.include_unsupported_in_region = Some(value.into());
         self
@@ -21404,23 +23020,27 @@ impl InstanceTypeInfoGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InstanceTypeInfo>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<InstanceTypeInfo>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InstanceTypeInfo>>>> {
         const OPERATION: &str = "DescribeInstanceTypes";
         if let Some(error) = self.error {
@@ -21491,6 +23111,7 @@ impl std::future::IntoFuture for InstanceTypeInfoGetMany {
     type Output = Result<QuerySet<InstanceTypeInfo>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<InstanceTypeInfo>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -21507,6 +23128,7 @@ pub struct InstanceTypeInfoList {
 }
 
 impl InstanceTypeInfoList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: InstanceTypeInfoManager,
         input: DescribeInstanceTypesRequest,
@@ -21521,6 +23143,7 @@ impl InstanceTypeInfoList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: InstanceTypeInfoManager, error: Error) -> Self {
         InstanceTypeInfoList {
             manager,
@@ -21531,6 +23154,7 @@ impl InstanceTypeInfoList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeInstanceTypesRequest {
         &self.input
     }
@@ -21545,12 +23169,14 @@ impl InstanceTypeInfoList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The instance types.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instance_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceType>>,
@@ -21560,6 +23186,7 @@ impl InstanceTypeInfoList {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -21576,6 +23203,7 @@ impl InstanceTypeInfoList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -21583,6 +23211,7 @@ impl InstanceTypeInfoList {
     /// One or more filters. Filter names and values are case-sensitive.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -21592,6 +23221,7 @@ impl InstanceTypeInfoList {
     }
 
     /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include_unsupported_in_region(mut self, value: impl Into<bool>) -> Self {
         self.input.include_unsupported_in_region = Some(value.into());
         self
@@ -21600,23 +23230,27 @@ impl InstanceTypeInfoList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InstanceTypeInfo>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<InstanceTypeInfo>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<InstanceTypeInfo>>>> {
         const OPERATION: &str = "DescribeInstanceTypes";
         if let Some(error) = self.error {
@@ -21671,6 +23305,7 @@ impl std::future::IntoFuture for InstanceTypeInfoList {
     type Output = Result<QuerySet<InstanceTypeInfo>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<InstanceTypeInfo>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -21686,10 +23321,12 @@ pub struct NetworkAclManager {
 }
 
 impl Manager<NetworkAcl> for NetworkAclManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         NetworkAclManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -21697,6 +23334,7 @@ impl Manager<NetworkAcl> for NetworkAclManager {
 
 impl NetworkAclManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         NetworkAclManager {
             session: Some(session.clone()),
@@ -21704,6 +23342,7 @@ impl NetworkAclManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -21714,6 +23353,7 @@ impl NetworkAclManager {
     /// Calls `DescribeNetworkAcls`.
     ///
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, network_acl_id: impl Into<String>) -> NetworkAclGet {
         let network_acl_id = network_acl_id.into();
         let key: String = network_acl_id.to_string();
@@ -21726,6 +23366,7 @@ impl NetworkAclManager {
     /// Calls `DescribeNetworkAcls`.
     ///
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         network_acl_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -21745,6 +23386,7 @@ impl NetworkAclManager {
     /// Calls `DescribeNetworkAcls`.
     ///
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> NetworkAclList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -21755,6 +23397,7 @@ impl NetworkAclManager {
     /// Calls `CreateNetworkAcl`.
     ///
     /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &NetworkAcl) -> NetworkAclCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -21779,6 +23422,7 @@ impl NetworkAclManager {
     /// Calls `DeleteNetworkAcl`.
     ///
     /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, network_acl_id: impl Into<String>) -> NetworkAclDelete {
         let network_acl_id = network_acl_id.into();
         let key: String = network_acl_id.to_string();
@@ -21791,6 +23435,7 @@ impl NetworkAclManager {
     /// Adds a rule (`CreateNetworkAclEntry`): protocol `-1` means all; set `.cidr_block(..)` and `.port_range(..)`.
     ///
     /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create_entry(
         &self,
         network_acl_id: impl Into<String>,
@@ -21826,6 +23471,7 @@ impl NetworkAclManager {
     /// Replaces a rule (`ReplaceNetworkAclEntry`).
     ///
     /// Replaces an entry (rule) in a network ACL. For more information, see Network ACLs in the Amazon VPC User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn replace_entry(
         &self,
         network_acl_id: impl Into<String>,
@@ -21861,6 +23507,7 @@ impl NetworkAclManager {
     /// Deletes a rule (`DeleteNetworkAclEntry`).
     ///
     /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_entry(
         &self,
         network_acl_id: impl Into<String>,
@@ -21883,6 +23530,7 @@ impl NetworkAclManager {
     /// Moves a subnet association (by its association id) to this network ACL (`ReplaceNetworkAclAssociation`); answers with the new association id.
     ///
     /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see Network ACLs in the Amazon VPC User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn replace_association(
         &self,
         association_id: impl Into<String>,
@@ -21910,6 +23558,7 @@ pub struct NetworkAclGet {
 }
 
 impl NetworkAclGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DescribeNetworkAclsRequest, key: String) -> Self {
         NetworkAclGet {
             manager,
@@ -21920,6 +23569,7 @@ impl NetworkAclGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclGet {
             manager,
@@ -21930,11 +23580,13 @@ impl NetworkAclGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNetworkAclsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -21951,6 +23603,7 @@ impl NetworkAclGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -21958,6 +23611,7 @@ impl NetworkAclGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -21967,6 +23621,7 @@ impl NetworkAclGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<NetworkAcl> {
         const OPERATION: &str = "DescribeNetworkAcls";
         if let Some(error) = self.error {
@@ -22015,6 +23670,7 @@ impl std::future::IntoFuture for NetworkAclGet {
     type Output = Result<NetworkAcl>;
     type IntoFuture = BoxFuture<'static, Result<NetworkAcl>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -22031,6 +23687,7 @@ pub struct NetworkAclGetMany {
 }
 
 impl NetworkAclGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DescribeNetworkAclsRequest, key: String) -> Self {
         NetworkAclGetMany {
             manager,
@@ -22041,6 +23698,7 @@ impl NetworkAclGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclGetMany {
             manager,
@@ -22051,6 +23709,7 @@ impl NetworkAclGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNetworkAclsRequest {
         &self.input
     }
@@ -22065,12 +23724,14 @@ impl NetworkAclGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -22087,6 +23748,7 @@ impl NetworkAclGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -22094,6 +23756,7 @@ impl NetworkAclGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -22105,23 +23768,27 @@ impl NetworkAclGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkAcl>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<NetworkAcl>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkAcl>>>> {
         const OPERATION: &str = "DescribeNetworkAcls";
         if let Some(error) = self.error {
@@ -22190,6 +23857,7 @@ impl std::future::IntoFuture for NetworkAclGetMany {
     type Output = Result<QuerySet<NetworkAcl>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<NetworkAcl>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -22206,6 +23874,7 @@ pub struct NetworkAclList {
 }
 
 impl NetworkAclList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DescribeNetworkAclsRequest, key: String) -> Self {
         NetworkAclList {
             manager,
@@ -22216,6 +23885,7 @@ impl NetworkAclList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclList {
             manager,
@@ -22226,6 +23896,7 @@ impl NetworkAclList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeNetworkAclsRequest {
         &self.input
     }
@@ -22240,18 +23911,21 @@ impl NetworkAclList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The IDs of the network ACLs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_acl_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.network_acl_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -22268,6 +23942,7 @@ impl NetworkAclList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -22275,6 +23950,7 @@ impl NetworkAclList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -22286,23 +23962,27 @@ impl NetworkAclList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkAcl>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<NetworkAcl>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<NetworkAcl>>>> {
         const OPERATION: &str = "DescribeNetworkAcls";
         if let Some(error) = self.error {
@@ -22357,6 +24037,7 @@ impl std::future::IntoFuture for NetworkAclList {
     type Output = Result<QuerySet<NetworkAcl>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<NetworkAcl>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -22373,6 +24054,7 @@ pub struct NetworkAclCreate {
 }
 
 impl NetworkAclCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: CreateNetworkAclRequest, key: String) -> Self {
         NetworkAclCreate {
             manager,
@@ -22383,6 +24065,7 @@ impl NetworkAclCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclCreate {
             manager,
@@ -22393,6 +24076,7 @@ impl NetworkAclCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateNetworkAclRequest {
         &self.input
     }
@@ -22402,6 +24086,7 @@ impl NetworkAclCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -22432,6 +24117,7 @@ impl NetworkAclCreate {
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensuring idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -22440,12 +24126,14 @@ impl NetworkAclCreate {
     /// The ID of the VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<NetworkAcl> {
         const OPERATION: &str = "CreateNetworkAcl";
         if let Some(error) = self.error {
@@ -22480,6 +24168,7 @@ impl std::future::IntoFuture for NetworkAclCreate {
     type Output = Result<NetworkAcl>;
     type IntoFuture = BoxFuture<'static, Result<NetworkAcl>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -22496,6 +24185,7 @@ pub struct NetworkAclDelete {
 }
 
 impl NetworkAclDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DeleteNetworkAclRequest, key: String) -> Self {
         NetworkAclDelete {
             manager,
@@ -22506,6 +24196,7 @@ impl NetworkAclDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclDelete {
             manager,
@@ -22516,11 +24207,13 @@ impl NetworkAclDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteNetworkAclRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteNetworkAcl";
         if let Some(error) = self.error {
@@ -22558,6 +24251,7 @@ impl std::future::IntoFuture for NetworkAclDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -22574,6 +24268,7 @@ pub struct NetworkAclCreateEntry {
 }
 
 impl NetworkAclCreateEntry {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: CreateNetworkAclEntryRequest, key: String) -> Self {
         NetworkAclCreateEntry {
             manager,
@@ -22584,6 +24279,7 @@ impl NetworkAclCreateEntry {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclCreateEntry {
             manager,
@@ -22594,35 +24290,41 @@ impl NetworkAclCreateEntry {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateNetworkAclEntryRequest {
         &self.input
     }
 
     /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`). We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.cidr_block = Some(value.into());
         self
     }
 
     /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:db8:1234:1a00::/64`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn icmp_type_code(mut self, value: impl Into<IcmpTypeCode>) -> Self {
         self.input.icmp_type_code = Some(value.into());
         self
     }
 
     /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn port_range(mut self, value: impl Into<PortRange>) -> Self {
         self.input.port_range = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "CreateNetworkAclEntry";
         if let Some(error) = self.error {
@@ -22689,6 +24391,7 @@ impl std::future::IntoFuture for NetworkAclCreateEntry {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -22705,6 +24408,7 @@ pub struct NetworkAclReplaceEntry {
 }
 
 impl NetworkAclReplaceEntry {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: ReplaceNetworkAclEntryRequest, key: String) -> Self {
         NetworkAclReplaceEntry {
             manager,
@@ -22715,6 +24419,7 @@ impl NetworkAclReplaceEntry {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclReplaceEntry {
             manager,
@@ -22725,35 +24430,41 @@ impl NetworkAclReplaceEntry {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ReplaceNetworkAclEntryRequest {
         &self.input
     }
 
     /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.cidr_block = Some(value.into());
         self
     }
 
     /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:bd8:1234:1a00::/64`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.ipv6_cidr_block = Some(value.into());
         self
     }
 
     /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn icmp_type_code(mut self, value: impl Into<IcmpTypeCode>) -> Self {
         self.input.icmp_type_code = Some(value.into());
         self
     }
 
     /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn port_range(mut self, value: impl Into<PortRange>) -> Self {
         self.input.port_range = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "ReplaceNetworkAclEntry";
         if let Some(error) = self.error {
@@ -22820,6 +24531,7 @@ impl std::future::IntoFuture for NetworkAclReplaceEntry {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -22836,6 +24548,7 @@ pub struct NetworkAclDeleteEntry {
 }
 
 impl NetworkAclDeleteEntry {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DeleteNetworkAclEntryRequest, key: String) -> Self {
         NetworkAclDeleteEntry {
             manager,
@@ -22846,6 +24559,7 @@ impl NetworkAclDeleteEntry {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclDeleteEntry {
             manager,
@@ -22856,11 +24570,13 @@ impl NetworkAclDeleteEntry {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteNetworkAclEntryRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteNetworkAclEntry";
         if let Some(error) = self.error {
@@ -22914,6 +24630,7 @@ impl std::future::IntoFuture for NetworkAclDeleteEntry {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -22930,6 +24647,7 @@ pub struct NetworkAclReplaceAssociation {
 }
 
 impl NetworkAclReplaceAssociation {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: NetworkAclManager,
         input: ReplaceNetworkAclAssociationRequest,
@@ -22944,6 +24662,7 @@ impl NetworkAclReplaceAssociation {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: NetworkAclManager, error: Error) -> Self {
         NetworkAclReplaceAssociation {
             manager,
@@ -22954,11 +24673,13 @@ impl NetworkAclReplaceAssociation {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ReplaceNetworkAclAssociationRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<String> {
         const OPERATION: &str = "ReplaceNetworkAclAssociation";
         if let Some(error) = self.error {
@@ -23011,6 +24732,7 @@ impl std::future::IntoFuture for NetworkAclReplaceAssociation {
     type Output = Result<String>;
     type IntoFuture = BoxFuture<'static, Result<String>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -23026,10 +24748,12 @@ pub struct PlacementGroupManager {
 }
 
 impl Manager<PlacementGroup> for PlacementGroupManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         PlacementGroupManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -23037,6 +24761,7 @@ impl Manager<PlacementGroup> for PlacementGroupManager {
 
 impl PlacementGroupManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         PlacementGroupManager {
             session: Some(session.clone()),
@@ -23044,6 +24769,7 @@ impl PlacementGroupManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -23054,6 +24780,7 @@ impl PlacementGroupManager {
     /// Calls `DescribePlacementGroups`.
     ///
     /// Describes the specified placement groups or all of your placement groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, group_name: impl Into<String>) -> PlacementGroupGet {
         let group_name = group_name.into();
         let key: String = group_name.to_string();
@@ -23066,6 +24793,7 @@ impl PlacementGroupManager {
     /// Calls `DescribePlacementGroups`.
     ///
     /// Describes the specified placement groups or all of your placement groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         group_names: impl IntoIterator<Item = impl Into<String>>,
@@ -23085,6 +24813,7 @@ impl PlacementGroupManager {
     /// Every placement group matching the filters (one call: AWS does not page DescribePlacementGroups).
     ///
     /// Describes the specified placement groups or all of your placement groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> PlacementGroupList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -23095,6 +24824,7 @@ impl PlacementGroupManager {
     /// Calls `CreatePlacementGroup`.
     ///
     /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &PlacementGroup) -> PlacementGroupCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -23125,6 +24855,7 @@ impl PlacementGroupManager {
     /// Calls `DeletePlacementGroup`.
     ///
     /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see Placement groups in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, group_name: impl Into<String>) -> PlacementGroupDelete {
         let group_name = group_name.into();
         let key: String = group_name.to_string();
@@ -23146,6 +24877,7 @@ pub struct PlacementGroupGet {
 }
 
 impl PlacementGroupGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: PlacementGroupManager,
         input: DescribePlacementGroupsRequest,
@@ -23160,6 +24892,7 @@ impl PlacementGroupGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: PlacementGroupManager, error: Error) -> Self {
         PlacementGroupGet {
             manager,
@@ -23170,11 +24903,13 @@ impl PlacementGroupGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribePlacementGroupsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -23191,6 +24926,7 @@ impl PlacementGroupGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -23198,6 +24934,7 @@ impl PlacementGroupGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -23207,6 +24944,7 @@ impl PlacementGroupGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<PlacementGroup> {
         const OPERATION: &str = "DescribePlacementGroups";
         if let Some(error) = self.error {
@@ -23260,6 +24998,7 @@ impl std::future::IntoFuture for PlacementGroupGet {
     type Output = Result<PlacementGroup>;
     type IntoFuture = BoxFuture<'static, Result<PlacementGroup>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -23276,6 +25015,7 @@ pub struct PlacementGroupGetMany {
 }
 
 impl PlacementGroupGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: PlacementGroupManager,
         input: DescribePlacementGroupsRequest,
@@ -23290,6 +25030,7 @@ impl PlacementGroupGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: PlacementGroupManager, error: Error) -> Self {
         PlacementGroupGetMany {
             manager,
@@ -23300,11 +25041,13 @@ impl PlacementGroupGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribePlacementGroupsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -23321,6 +25064,7 @@ impl PlacementGroupGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -23328,6 +25072,7 @@ impl PlacementGroupGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -23337,6 +25082,7 @@ impl PlacementGroupGetMany {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<PlacementGroup>> {
         const OPERATION: &str = "DescribePlacementGroups";
         if let Some(error) = self.error {
@@ -23387,6 +25133,7 @@ impl std::future::IntoFuture for PlacementGroupGetMany {
     type Output = Result<QuerySet<PlacementGroup>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<PlacementGroup>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -23403,6 +25150,7 @@ pub struct PlacementGroupList {
 }
 
 impl PlacementGroupList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: PlacementGroupManager,
         input: DescribePlacementGroupsRequest,
@@ -23417,6 +25165,7 @@ impl PlacementGroupList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: PlacementGroupManager, error: Error) -> Self {
         PlacementGroupList {
             manager,
@@ -23427,23 +25176,27 @@ impl PlacementGroupList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribePlacementGroupsRequest {
         &self.input
     }
 
     /// The IDs of the placement groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn group_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.group_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The names of the placement groups.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn group_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.group_names = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -23460,6 +25213,7 @@ impl PlacementGroupList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -23467,6 +25221,7 @@ impl PlacementGroupList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -23476,6 +25231,7 @@ impl PlacementGroupList {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<PlacementGroup>> {
         const OPERATION: &str = "DescribePlacementGroups";
         if let Some(error) = self.error {
@@ -23521,6 +25277,7 @@ impl std::future::IntoFuture for PlacementGroupList {
     type Output = Result<QuerySet<PlacementGroup>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<PlacementGroup>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -23537,6 +25294,7 @@ pub struct PlacementGroupCreate {
 }
 
 impl PlacementGroupCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: PlacementGroupManager,
         input: CreatePlacementGroupRequest,
@@ -23551,6 +25309,7 @@ impl PlacementGroupCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: PlacementGroupManager, error: Error) -> Self {
         PlacementGroupCreate {
             manager,
@@ -23561,6 +25320,7 @@ impl PlacementGroupCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreatePlacementGroupRequest {
         &self.input
     }
@@ -23568,6 +25328,7 @@ impl PlacementGroupCreate {
     /// The number of partitions. Valid only when Strategy is set to `partition`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn partition_count(mut self, value: impl Into<i32>) -> Self {
         self.input.partition_count = Some(value.into());
         self
@@ -23578,6 +25339,7 @@ impl PlacementGroupCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -23610,6 +25372,7 @@ impl PlacementGroupCreate {
     /// Determines how placement groups spread instances.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn spread_level(mut self, value: impl Into<SpreadLevel>) -> Self {
         self.input.spread_level = Some(value.into());
         self
@@ -23618,6 +25381,7 @@ impl PlacementGroupCreate {
     /// Reserved for future use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn linked_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.linked_group_id = Some(value.into());
         self
@@ -23626,6 +25390,7 @@ impl PlacementGroupCreate {
     /// Reserved for internal use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn operator(mut self, value: impl Into<OperatorRequest>) -> Self {
         self.input.operator = Some(value.into());
         self
@@ -23634,6 +25399,7 @@ impl PlacementGroupCreate {
     /// The ID of a parent placement group. Valid only when Strategy is set to `cluster`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn parent_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.parent_group_id = Some(value.into());
         self
@@ -23642,6 +25408,7 @@ impl PlacementGroupCreate {
     /// A name for the placement group. Must be unique within the scope of your account for the Region.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.input.group_name = Some(value.into());
         self
@@ -23650,12 +25417,14 @@ impl PlacementGroupCreate {
     /// The placement strategy.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn strategy(mut self, value: impl Into<PlacementStrategy>) -> Self {
         self.input.strategy = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<PlacementGroup> {
         const OPERATION: &str = "CreatePlacementGroup";
         if let Some(error) = self.error {
@@ -23693,6 +25462,7 @@ impl std::future::IntoFuture for PlacementGroupCreate {
     type Output = Result<PlacementGroup>;
     type IntoFuture = BoxFuture<'static, Result<PlacementGroup>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -23709,6 +25479,7 @@ pub struct PlacementGroupDelete {
 }
 
 impl PlacementGroupDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: PlacementGroupManager,
         input: DeletePlacementGroupRequest,
@@ -23723,6 +25494,7 @@ impl PlacementGroupDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: PlacementGroupManager, error: Error) -> Self {
         PlacementGroupDelete {
             manager,
@@ -23733,11 +25505,13 @@ impl PlacementGroupDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeletePlacementGroupRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeletePlacementGroup";
         if let Some(error) = self.error {
@@ -23780,6 +25554,7 @@ impl std::future::IntoFuture for PlacementGroupDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -23795,10 +25570,12 @@ pub struct DhcpOptionsManager {
 }
 
 impl Manager<DhcpOptions> for DhcpOptionsManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         DhcpOptionsManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -23806,6 +25583,7 @@ impl Manager<DhcpOptions> for DhcpOptionsManager {
 
 impl DhcpOptionsManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         DhcpOptionsManager {
             session: Some(session.clone()),
@@ -23813,6 +25591,7 @@ impl DhcpOptionsManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -23823,6 +25602,7 @@ impl DhcpOptionsManager {
     /// Calls `DescribeDhcpOptions`.
     ///
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, dhcp_options_id: impl Into<String>) -> DhcpOptionsGet {
         let dhcp_options_id = dhcp_options_id.into();
         let key: String = dhcp_options_id.to_string();
@@ -23835,6 +25615,7 @@ impl DhcpOptionsManager {
     /// Calls `DescribeDhcpOptions`.
     ///
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         dhcp_options_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -23854,6 +25635,7 @@ impl DhcpOptionsManager {
     /// Calls `DescribeDhcpOptions`.
     ///
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> DhcpOptionsList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -23864,6 +25646,7 @@ impl DhcpOptionsManager {
     /// Creates a DHCP options set (`CreateDhcpOptions`) from the model's `dhcp_configurations` (each key with its values), so `save()` creates one; `.dhcp_configurations(..)` overrides.
     ///
     /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &DhcpOptions) -> DhcpOptionsCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -23886,6 +25669,7 @@ impl DhcpOptionsManager {
     /// Calls `DeleteDhcpOptions`.
     ///
     /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, dhcp_options_id: impl Into<String>) -> DhcpOptionsDelete {
         let dhcp_options_id = dhcp_options_id.into();
         let key: String = dhcp_options_id.to_string();
@@ -23898,6 +25682,7 @@ impl DhcpOptionsManager {
     /// Makes this options set the VPC's (`AssociateDhcpOptions`; the id `default` restores the default set).
     ///
     /// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associate(
         &self,
         dhcp_options_id: impl Into<String>,
@@ -23925,6 +25710,7 @@ pub struct DhcpOptionsGet {
 }
 
 impl DhcpOptionsGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: DescribeDhcpOptionsRequest, key: String) -> Self {
         DhcpOptionsGet {
             manager,
@@ -23935,6 +25721,7 @@ impl DhcpOptionsGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DhcpOptionsManager, error: Error) -> Self {
         DhcpOptionsGet {
             manager,
@@ -23945,11 +25732,13 @@ impl DhcpOptionsGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeDhcpOptionsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -23966,6 +25755,7 @@ impl DhcpOptionsGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -23973,6 +25763,7 @@ impl DhcpOptionsGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -23982,6 +25773,7 @@ impl DhcpOptionsGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DhcpOptions> {
         const OPERATION: &str = "DescribeDhcpOptions";
         if let Some(error) = self.error {
@@ -24030,6 +25822,7 @@ impl std::future::IntoFuture for DhcpOptionsGet {
     type Output = Result<DhcpOptions>;
     type IntoFuture = BoxFuture<'static, Result<DhcpOptions>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -24046,6 +25839,7 @@ pub struct DhcpOptionsGetMany {
 }
 
 impl DhcpOptionsGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: DescribeDhcpOptionsRequest, key: String) -> Self {
         DhcpOptionsGetMany {
             manager,
@@ -24056,6 +25850,7 @@ impl DhcpOptionsGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DhcpOptionsManager, error: Error) -> Self {
         DhcpOptionsGetMany {
             manager,
@@ -24066,6 +25861,7 @@ impl DhcpOptionsGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeDhcpOptionsRequest {
         &self.input
     }
@@ -24080,12 +25876,14 @@ impl DhcpOptionsGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -24102,6 +25900,7 @@ impl DhcpOptionsGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -24109,6 +25908,7 @@ impl DhcpOptionsGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -24120,23 +25920,27 @@ impl DhcpOptionsGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DhcpOptions>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<DhcpOptions>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DhcpOptions>>>> {
         const OPERATION: &str = "DescribeDhcpOptions";
         if let Some(error) = self.error {
@@ -24209,6 +26013,7 @@ impl std::future::IntoFuture for DhcpOptionsGetMany {
     type Output = Result<QuerySet<DhcpOptions>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<DhcpOptions>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -24225,6 +26030,7 @@ pub struct DhcpOptionsList {
 }
 
 impl DhcpOptionsList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: DescribeDhcpOptionsRequest, key: String) -> Self {
         DhcpOptionsList {
             manager,
@@ -24235,6 +26041,7 @@ impl DhcpOptionsList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DhcpOptionsManager, error: Error) -> Self {
         DhcpOptionsList {
             manager,
@@ -24245,6 +26052,7 @@ impl DhcpOptionsList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeDhcpOptionsRequest {
         &self.input
     }
@@ -24259,18 +26067,21 @@ impl DhcpOptionsList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The IDs of DHCP option sets.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn dhcp_options_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.dhcp_options_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -24287,6 +26098,7 @@ impl DhcpOptionsList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -24294,6 +26106,7 @@ impl DhcpOptionsList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -24305,23 +26118,27 @@ impl DhcpOptionsList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DhcpOptions>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<DhcpOptions>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DhcpOptions>>>> {
         const OPERATION: &str = "DescribeDhcpOptions";
         if let Some(error) = self.error {
@@ -24380,6 +26197,7 @@ impl std::future::IntoFuture for DhcpOptionsList {
     type Output = Result<QuerySet<DhcpOptions>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<DhcpOptions>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -24396,6 +26214,7 @@ pub struct DhcpOptionsCreate {
 }
 
 impl DhcpOptionsCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: CreateDhcpOptionsRequest, key: String) -> Self {
         DhcpOptionsCreate {
             manager,
@@ -24406,6 +26225,7 @@ impl DhcpOptionsCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DhcpOptionsManager, error: Error) -> Self {
         DhcpOptionsCreate {
             manager,
@@ -24416,6 +26236,7 @@ impl DhcpOptionsCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateDhcpOptionsRequest {
         &self.input
     }
@@ -24423,6 +26244,7 @@ impl DhcpOptionsCreate {
     /// A DHCP configuration option.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn dhcp_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<NewDhcpConfiguration>>,
@@ -24436,6 +26258,7 @@ impl DhcpOptionsCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -24466,6 +26289,7 @@ impl DhcpOptionsCreate {
         self
     }
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DhcpOptions> {
         const OPERATION: &str = "CreateDhcpOptions";
         if let Some(error) = self.error {
@@ -24495,6 +26319,7 @@ impl std::future::IntoFuture for DhcpOptionsCreate {
     type Output = Result<DhcpOptions>;
     type IntoFuture = BoxFuture<'static, Result<DhcpOptions>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -24511,6 +26336,7 @@ pub struct DhcpOptionsDelete {
 }
 
 impl DhcpOptionsDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: DeleteDhcpOptionsRequest, key: String) -> Self {
         DhcpOptionsDelete {
             manager,
@@ -24521,6 +26347,7 @@ impl DhcpOptionsDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DhcpOptionsManager, error: Error) -> Self {
         DhcpOptionsDelete {
             manager,
@@ -24531,11 +26358,13 @@ impl DhcpOptionsDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteDhcpOptionsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteDhcpOptions";
         if let Some(error) = self.error {
@@ -24573,6 +26402,7 @@ impl std::future::IntoFuture for DhcpOptionsDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -24589,6 +26419,7 @@ pub struct DhcpOptionsAssociate {
 }
 
 impl DhcpOptionsAssociate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: AssociateDhcpOptionsRequest, key: String) -> Self {
         DhcpOptionsAssociate {
             manager,
@@ -24599,6 +26430,7 @@ impl DhcpOptionsAssociate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DhcpOptionsManager, error: Error) -> Self {
         DhcpOptionsAssociate {
             manager,
@@ -24609,11 +26441,13 @@ impl DhcpOptionsAssociate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AssociateDhcpOptionsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "AssociateDhcpOptions";
         if let Some(error) = self.error {
@@ -24661,6 +26495,7 @@ impl std::future::IntoFuture for DhcpOptionsAssociate {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -24676,10 +26511,12 @@ pub struct CustomerGatewayManager {
 }
 
 impl Manager<CustomerGateway> for CustomerGatewayManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         CustomerGatewayManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -24687,6 +26524,7 @@ impl Manager<CustomerGateway> for CustomerGatewayManager {
 
 impl CustomerGatewayManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         CustomerGatewayManager {
             session: Some(session.clone()),
@@ -24694,6 +26532,7 @@ impl CustomerGatewayManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -24704,6 +26543,7 @@ impl CustomerGatewayManager {
     /// Calls `DescribeCustomerGateways`.
     ///
     /// Describes one or more of your VPN customer gateways.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, customer_gateway_id: impl Into<String>) -> CustomerGatewayGet {
         let customer_gateway_id = customer_gateway_id.into();
         let key: String = customer_gateway_id.to_string();
@@ -24716,6 +26556,7 @@ impl CustomerGatewayManager {
     /// Calls `DescribeCustomerGateways`.
     ///
     /// Describes one or more of your VPN customer gateways.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         customer_gateway_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -24736,6 +26577,7 @@ impl CustomerGatewayManager {
     /// Every customer gateway matching the filters (one call: AWS does not page DescribeCustomerGateways).
     ///
     /// Describes one or more of your VPN customer gateways.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> CustomerGatewayList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -24746,6 +26588,7 @@ impl CustomerGatewayManager {
     /// Creates the customer gateway from the model (`CreateCustomerGateway`, type `ipsec.1` unless the model names another); the model's BGP ASN (a string) is sent as the number the request takes, as `BgpAsnExtended` when it is set.
     ///
     /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &CustomerGateway) -> CustomerGatewayCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -24786,6 +26629,7 @@ impl CustomerGatewayManager {
     /// Calls `DeleteCustomerGateway`.
     ///
     /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, customer_gateway_id: impl Into<String>) -> CustomerGatewayDelete {
         let customer_gateway_id = customer_gateway_id.into();
         let key: String = customer_gateway_id.to_string();
@@ -24807,6 +26651,7 @@ pub struct CustomerGatewayGet {
 }
 
 impl CustomerGatewayGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CustomerGatewayManager,
         input: DescribeCustomerGatewaysRequest,
@@ -24821,6 +26666,7 @@ impl CustomerGatewayGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CustomerGatewayManager, error: Error) -> Self {
         CustomerGatewayGet {
             manager,
@@ -24831,11 +26677,13 @@ impl CustomerGatewayGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeCustomerGatewaysRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -24852,6 +26700,7 @@ impl CustomerGatewayGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -24859,6 +26708,7 @@ impl CustomerGatewayGet {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -24868,6 +26718,7 @@ impl CustomerGatewayGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<CustomerGateway> {
         const OPERATION: &str = "DescribeCustomerGateways";
         if let Some(error) = self.error {
@@ -24921,6 +26772,7 @@ impl std::future::IntoFuture for CustomerGatewayGet {
     type Output = Result<CustomerGateway>;
     type IntoFuture = BoxFuture<'static, Result<CustomerGateway>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -24937,6 +26789,7 @@ pub struct CustomerGatewayGetMany {
 }
 
 impl CustomerGatewayGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CustomerGatewayManager,
         input: DescribeCustomerGatewaysRequest,
@@ -24951,6 +26804,7 @@ impl CustomerGatewayGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CustomerGatewayManager, error: Error) -> Self {
         CustomerGatewayGetMany {
             manager,
@@ -24961,11 +26815,13 @@ impl CustomerGatewayGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeCustomerGatewaysRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -24982,6 +26838,7 @@ impl CustomerGatewayGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -24989,6 +26846,7 @@ impl CustomerGatewayGetMany {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -24998,6 +26856,7 @@ impl CustomerGatewayGetMany {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<CustomerGateway>> {
         const OPERATION: &str = "DescribeCustomerGateways";
         if let Some(error) = self.error {
@@ -25052,6 +26911,7 @@ impl std::future::IntoFuture for CustomerGatewayGetMany {
     type Output = Result<QuerySet<CustomerGateway>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<CustomerGateway>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -25068,6 +26928,7 @@ pub struct CustomerGatewayList {
 }
 
 impl CustomerGatewayList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CustomerGatewayManager,
         input: DescribeCustomerGatewaysRequest,
@@ -25082,6 +26943,7 @@ impl CustomerGatewayList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CustomerGatewayManager, error: Error) -> Self {
         CustomerGatewayList {
             manager,
@@ -25092,11 +26954,13 @@ impl CustomerGatewayList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeCustomerGatewaysRequest {
         &self.input
     }
 
     /// One or more customer gateway IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn customer_gateway_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -25106,6 +26970,7 @@ impl CustomerGatewayList {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -25122,6 +26987,7 @@ impl CustomerGatewayList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -25129,6 +26995,7 @@ impl CustomerGatewayList {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -25138,6 +27005,7 @@ impl CustomerGatewayList {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<CustomerGateway>> {
         const OPERATION: &str = "DescribeCustomerGateways";
         if let Some(error) = self.error {
@@ -25187,6 +27055,7 @@ impl std::future::IntoFuture for CustomerGatewayList {
     type Output = Result<QuerySet<CustomerGateway>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<CustomerGateway>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -25203,6 +27072,7 @@ pub struct CustomerGatewayCreate {
 }
 
 impl CustomerGatewayCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CustomerGatewayManager,
         input: CreateCustomerGatewayRequest,
@@ -25217,6 +27087,7 @@ impl CustomerGatewayCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CustomerGatewayManager, error: Error) -> Self {
         CustomerGatewayCreate {
             manager,
@@ -25227,6 +27098,7 @@ impl CustomerGatewayCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateCustomerGatewayRequest {
         &self.input
     }
@@ -25234,6 +27106,7 @@ impl CustomerGatewayCreate {
     /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn bgp_asn(mut self, value: impl Into<i32>) -> Self {
         self.input.bgp_asn = Some(value.into());
         self
@@ -25242,6 +27115,7 @@ impl CustomerGatewayCreate {
     /// The Amazon Resource Name (ARN) for the customer gateway certificate.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
         self.input.certificate_arn = Some(value.into());
         self
@@ -25252,6 +27126,7 @@ impl CustomerGatewayCreate {
     /// Taken from the model; set it here to override.
     ///
     /// Default: `"ipsec.1"`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn r#type(mut self, value: impl Into<GatewayType>) -> Self {
         self.input.r#type = Some(value.into());
         self
@@ -25262,6 +27137,7 @@ impl CustomerGatewayCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -25294,6 +27170,7 @@ impl CustomerGatewayCreate {
     /// A name for the customer gateway device.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn device_name(mut self, value: impl Into<String>) -> Self {
         self.input.device_name = Some(value.into());
         self
@@ -25302,6 +27179,7 @@ impl CustomerGatewayCreate {
     /// The IP address for the customer gateway device's outside interface. The address must be static. If `OutsideIpAddressType` in your VPN connection options is set to `PrivateIpv4`, you can use an RFC6598 or RFC1918 private IPv4 address. If `OutsideIpAddressType` is set to `Ipv6`, you can use an IPv6 address.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.input.ip_address = Some(value.into());
         self
@@ -25310,12 +27188,14 @@ impl CustomerGatewayCreate {
     /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn bgp_asn_extended(mut self, value: impl Into<i64>) -> Self {
         self.input.bgp_asn_extended = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<CustomerGateway> {
         const OPERATION: &str = "CreateCustomerGateway";
         if let Some(error) = self.error {
@@ -25356,6 +27236,7 @@ impl std::future::IntoFuture for CustomerGatewayCreate {
     type Output = Result<CustomerGateway>;
     type IntoFuture = BoxFuture<'static, Result<CustomerGateway>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -25372,6 +27253,7 @@ pub struct CustomerGatewayDelete {
 }
 
 impl CustomerGatewayDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CustomerGatewayManager,
         input: DeleteCustomerGatewayRequest,
@@ -25386,6 +27268,7 @@ impl CustomerGatewayDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CustomerGatewayManager, error: Error) -> Self {
         CustomerGatewayDelete {
             manager,
@@ -25396,11 +27279,13 @@ impl CustomerGatewayDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteCustomerGatewayRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteCustomerGateway";
         if let Some(error) = self.error {
@@ -25445,6 +27330,7 @@ impl std::future::IntoFuture for CustomerGatewayDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -25460,10 +27346,12 @@ pub struct VpnGatewayManager {
 }
 
 impl Manager<VpnGateway> for VpnGatewayManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         VpnGatewayManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -25471,6 +27359,7 @@ impl Manager<VpnGateway> for VpnGatewayManager {
 
 impl VpnGatewayManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         VpnGatewayManager {
             session: Some(session.clone()),
@@ -25478,6 +27367,7 @@ impl VpnGatewayManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -25488,6 +27378,7 @@ impl VpnGatewayManager {
     /// Calls `DescribeVpnGateways`.
     ///
     /// Describes one or more of your virtual private gateways.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpn_gateway_id: impl Into<String>) -> VpnGatewayGet {
         let vpn_gateway_id = vpn_gateway_id.into();
         let key: String = vpn_gateway_id.to_string();
@@ -25500,6 +27391,7 @@ impl VpnGatewayManager {
     /// Calls `DescribeVpnGateways`.
     ///
     /// Describes one or more of your virtual private gateways.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         vpn_gateway_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -25519,6 +27411,7 @@ impl VpnGatewayManager {
     /// Every virtual private gateway matching the filters (one call: AWS does not page DescribeVpnGateways).
     ///
     /// Describes one or more of your virtual private gateways.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> VpnGatewayList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -25529,6 +27422,7 @@ impl VpnGatewayManager {
     /// Calls `CreateVpnGateway`.
     ///
     /// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &VpnGateway) -> VpnGatewayCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -25556,6 +27450,7 @@ impl VpnGatewayManager {
     /// Calls `DeleteVpnGateway`.
     ///
     /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, vpn_gateway_id: impl Into<String>) -> VpnGatewayDelete {
         let vpn_gateway_id = vpn_gateway_id.into();
         let key: String = vpn_gateway_id.to_string();
@@ -25568,6 +27463,7 @@ impl VpnGatewayManager {
     /// Attaches the gateway to a VPC (`AttachVpnGateway`); answers with the attachment.
     ///
     /// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn attach(
         &self,
         vpn_gateway_id: impl Into<String>,
@@ -25586,6 +27482,7 @@ impl VpnGatewayManager {
     /// Detaches the gateway from a VPC (`DetachVpnGateway`).
     ///
     /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn detach(
         &self,
         vpn_gateway_id: impl Into<String>,
@@ -25613,6 +27510,7 @@ pub struct VpnGatewayGet {
 }
 
 impl VpnGatewayGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: DescribeVpnGatewaysRequest, key: String) -> Self {
         VpnGatewayGet {
             manager,
@@ -25623,6 +27521,7 @@ impl VpnGatewayGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnGatewayManager, error: Error) -> Self {
         VpnGatewayGet {
             manager,
@@ -25633,11 +27532,13 @@ impl VpnGatewayGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpnGatewaysRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -25654,6 +27555,7 @@ impl VpnGatewayGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -25661,6 +27563,7 @@ impl VpnGatewayGet {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -25670,6 +27573,7 @@ impl VpnGatewayGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpnGateway> {
         const OPERATION: &str = "DescribeVpnGateways";
         if let Some(error) = self.error {
@@ -25718,6 +27622,7 @@ impl std::future::IntoFuture for VpnGatewayGet {
     type Output = Result<VpnGateway>;
     type IntoFuture = BoxFuture<'static, Result<VpnGateway>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -25734,6 +27639,7 @@ pub struct VpnGatewayGetMany {
 }
 
 impl VpnGatewayGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: DescribeVpnGatewaysRequest, key: String) -> Self {
         VpnGatewayGetMany {
             manager,
@@ -25744,6 +27650,7 @@ impl VpnGatewayGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnGatewayManager, error: Error) -> Self {
         VpnGatewayGetMany {
             manager,
@@ -25754,11 +27661,13 @@ impl VpnGatewayGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpnGatewaysRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -25775,6 +27684,7 @@ impl VpnGatewayGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -25782,6 +27692,7 @@ impl VpnGatewayGetMany {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -25791,6 +27702,7 @@ impl VpnGatewayGetMany {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<VpnGateway>> {
         const OPERATION: &str = "DescribeVpnGateways";
         if let Some(error) = self.error {
@@ -25836,6 +27748,7 @@ impl std::future::IntoFuture for VpnGatewayGetMany {
     type Output = Result<QuerySet<VpnGateway>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<VpnGateway>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -25852,6 +27765,7 @@ pub struct VpnGatewayList {
 }
 
 impl VpnGatewayList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: DescribeVpnGatewaysRequest, key: String) -> Self {
         VpnGatewayList {
             manager,
@@ -25862,6 +27776,7 @@ impl VpnGatewayList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnGatewayManager, error: Error) -> Self {
         VpnGatewayList {
             manager,
@@ -25872,11 +27787,13 @@ impl VpnGatewayList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpnGatewaysRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -25893,6 +27810,7 @@ impl VpnGatewayList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -25900,6 +27818,7 @@ impl VpnGatewayList {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -25909,12 +27828,14 @@ impl VpnGatewayList {
     }
 
     /// One or more virtual private gateway IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpn_gateway_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.vpn_gateway_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<VpnGateway>> {
         const OPERATION: &str = "DescribeVpnGateways";
         if let Some(error) = self.error {
@@ -25955,6 +27876,7 @@ impl std::future::IntoFuture for VpnGatewayList {
     type Output = Result<QuerySet<VpnGateway>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<VpnGateway>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -25971,6 +27893,7 @@ pub struct VpnGatewayCreate {
 }
 
 impl VpnGatewayCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: CreateVpnGatewayRequest, key: String) -> Self {
         VpnGatewayCreate {
             manager,
@@ -25981,6 +27904,7 @@ impl VpnGatewayCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnGatewayManager, error: Error) -> Self {
         VpnGatewayCreate {
             manager,
@@ -25991,6 +27915,7 @@ impl VpnGatewayCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateVpnGatewayRequest {
         &self.input
     }
@@ -25998,6 +27923,7 @@ impl VpnGatewayCreate {
     /// The Availability Zone for the virtual private gateway.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.input.availability_zone = Some(value.into());
         self
@@ -26006,6 +27932,7 @@ impl VpnGatewayCreate {
     /// The type of VPN connection this virtual private gateway supports.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn r#type(mut self, value: impl Into<GatewayType>) -> Self {
         self.input.r#type = Some(value.into());
         self
@@ -26016,6 +27943,7 @@ impl VpnGatewayCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -26048,12 +27976,14 @@ impl VpnGatewayCreate {
     /// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. If you're using a 16-bit ASN, it must be in the 64512 to 65534 range. If you're using a 32-bit ASN, it must be in the 4200000000 to 4294967294 range.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn amazon_side_asn(mut self, value: impl Into<i64>) -> Self {
         self.input.amazon_side_asn = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpnGateway> {
         const OPERATION: &str = "CreateVpnGateway";
         if let Some(error) = self.error {
@@ -26085,6 +28015,7 @@ impl std::future::IntoFuture for VpnGatewayCreate {
     type Output = Result<VpnGateway>;
     type IntoFuture = BoxFuture<'static, Result<VpnGateway>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -26101,6 +28032,7 @@ pub struct VpnGatewayDelete {
 }
 
 impl VpnGatewayDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: DeleteVpnGatewayRequest, key: String) -> Self {
         VpnGatewayDelete {
             manager,
@@ -26111,6 +28043,7 @@ impl VpnGatewayDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnGatewayManager, error: Error) -> Self {
         VpnGatewayDelete {
             manager,
@@ -26121,11 +28054,13 @@ impl VpnGatewayDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteVpnGatewayRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpnGateway";
         if let Some(error) = self.error {
@@ -26163,6 +28098,7 @@ impl std::future::IntoFuture for VpnGatewayDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -26179,6 +28115,7 @@ pub struct VpnGatewayAttach {
 }
 
 impl VpnGatewayAttach {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: AttachVpnGatewayRequest, key: String) -> Self {
         VpnGatewayAttach {
             manager,
@@ -26189,6 +28126,7 @@ impl VpnGatewayAttach {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnGatewayManager, error: Error) -> Self {
         VpnGatewayAttach {
             manager,
@@ -26199,11 +28137,13 @@ impl VpnGatewayAttach {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AttachVpnGatewayRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpcAttachment> {
         const OPERATION: &str = "AttachVpnGateway";
         if let Some(error) = self.error {
@@ -26247,6 +28187,7 @@ impl std::future::IntoFuture for VpnGatewayAttach {
     type Output = Result<VpcAttachment>;
     type IntoFuture = BoxFuture<'static, Result<VpcAttachment>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -26263,6 +28204,7 @@ pub struct VpnGatewayDetach {
 }
 
 impl VpnGatewayDetach {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: DetachVpnGatewayRequest, key: String) -> Self {
         VpnGatewayDetach {
             manager,
@@ -26273,6 +28215,7 @@ impl VpnGatewayDetach {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnGatewayManager, error: Error) -> Self {
         VpnGatewayDetach {
             manager,
@@ -26283,11 +28226,13 @@ impl VpnGatewayDetach {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DetachVpnGatewayRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DetachVpnGateway";
         if let Some(error) = self.error {
@@ -26333,6 +28278,7 @@ impl std::future::IntoFuture for VpnGatewayDetach {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -26348,10 +28294,12 @@ pub struct VpcPeeringConnectionManager {
 }
 
 impl Manager<VpcPeeringConnection> for VpcPeeringConnectionManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         VpcPeeringConnectionManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -26359,6 +28307,7 @@ impl Manager<VpcPeeringConnection> for VpcPeeringConnectionManager {
 
 impl VpcPeeringConnectionManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         VpcPeeringConnectionManager {
             session: Some(session.clone()),
@@ -26366,6 +28315,7 @@ impl VpcPeeringConnectionManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -26376,6 +28326,7 @@ impl VpcPeeringConnectionManager {
     /// Calls `DescribeVpcPeeringConnections`.
     ///
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpc_peering_connection_id: impl Into<String>) -> VpcPeeringConnectionGet {
         let vpc_peering_connection_id = vpc_peering_connection_id.into();
         let key: String = vpc_peering_connection_id.to_string();
@@ -26388,6 +28339,7 @@ impl VpcPeeringConnectionManager {
     /// Calls `DescribeVpcPeeringConnections`.
     ///
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         vpc_peering_connection_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -26410,6 +28362,7 @@ impl VpcPeeringConnectionManager {
     /// Calls `DescribeVpcPeeringConnections`.
     ///
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> VpcPeeringConnectionList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -26420,6 +28373,7 @@ impl VpcPeeringConnectionManager {
     /// Requests a peering connection (`CreateVpcPeeringConnection`) from the model's `RequesterVpcInfo.VpcId` to its `AccepterVpcInfo` (`VpcId`, and `OwnerId`/`Region` for another account or region), so `save()` creates one; `.vpc_id(..)`/`.peer_vpc_id(..)` override.
     ///
     /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &VpcPeeringConnection) -> VpcPeeringConnectionCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -26465,6 +28419,7 @@ impl VpcPeeringConnectionManager {
     /// Calls `DeleteVpcPeeringConnection`.
     ///
     /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(
         &self,
         vpc_peering_connection_id: impl Into<String>,
@@ -26480,6 +28435,7 @@ impl VpcPeeringConnectionManager {
     /// Calls `AcceptVpcPeeringConnection`.
     ///
     /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn accept(
         &self,
         vpc_peering_connection_id: impl Into<String>,
@@ -26495,6 +28451,7 @@ impl VpcPeeringConnectionManager {
     /// Calls `RejectVpcPeeringConnection`.
     ///
     /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reject(
         &self,
         vpc_peering_connection_id: impl Into<String>,
@@ -26510,6 +28467,7 @@ impl VpcPeeringConnectionManager {
     /// Calls `ModifyVpcPeeringConnectionOptions`.
     ///
     /// Modifies the VPC peering connection options on one side of a VPC peering connection.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_options(
         &self,
         vpc_peering_connection_id: impl Into<String>,
@@ -26534,6 +28492,7 @@ pub struct VpcPeeringConnectionGet {
 }
 
 impl VpcPeeringConnectionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpcPeeringConnectionManager,
         input: DescribeVpcPeeringConnectionsRequest,
@@ -26548,6 +28507,7 @@ impl VpcPeeringConnectionGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcPeeringConnectionManager, error: Error) -> Self {
         VpcPeeringConnectionGet {
             manager,
@@ -26558,11 +28518,13 @@ impl VpcPeeringConnectionGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcPeeringConnectionsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -26579,6 +28541,7 @@ impl VpcPeeringConnectionGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -26586,6 +28549,7 @@ impl VpcPeeringConnectionGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -26595,6 +28559,7 @@ impl VpcPeeringConnectionGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpcPeeringConnection> {
         const OPERATION: &str = "DescribeVpcPeeringConnections";
         if let Some(error) = self.error {
@@ -26654,6 +28619,7 @@ impl std::future::IntoFuture for VpcPeeringConnectionGet {
     type Output = Result<VpcPeeringConnection>;
     type IntoFuture = BoxFuture<'static, Result<VpcPeeringConnection>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -26670,6 +28636,7 @@ pub struct VpcPeeringConnectionGetMany {
 }
 
 impl VpcPeeringConnectionGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpcPeeringConnectionManager,
         input: DescribeVpcPeeringConnectionsRequest,
@@ -26684,6 +28651,7 @@ impl VpcPeeringConnectionGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcPeeringConnectionManager, error: Error) -> Self {
         VpcPeeringConnectionGetMany {
             manager,
@@ -26694,6 +28662,7 @@ impl VpcPeeringConnectionGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcPeeringConnectionsRequest {
         &self.input
     }
@@ -26708,12 +28677,14 @@ impl VpcPeeringConnectionGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -26730,6 +28701,7 @@ impl VpcPeeringConnectionGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -26737,6 +28709,7 @@ impl VpcPeeringConnectionGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -26748,23 +28721,27 @@ impl VpcPeeringConnectionGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcPeeringConnection>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<VpcPeeringConnection>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcPeeringConnection>>>> {
         const OPERATION: &str = "DescribeVpcPeeringConnections";
         if let Some(error) = self.error {
@@ -26843,6 +28820,7 @@ impl std::future::IntoFuture for VpcPeeringConnectionGetMany {
     type Output = Result<QuerySet<VpcPeeringConnection>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<VpcPeeringConnection>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -26859,6 +28837,7 @@ pub struct VpcPeeringConnectionList {
 }
 
 impl VpcPeeringConnectionList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpcPeeringConnectionManager,
         input: DescribeVpcPeeringConnectionsRequest,
@@ -26873,6 +28852,7 @@ impl VpcPeeringConnectionList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcPeeringConnectionManager, error: Error) -> Self {
         VpcPeeringConnectionList {
             manager,
@@ -26883,6 +28863,7 @@ impl VpcPeeringConnectionList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcPeeringConnectionsRequest {
         &self.input
     }
@@ -26897,12 +28878,14 @@ impl VpcPeeringConnectionList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The IDs of the VPC peering connections.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_peering_connection_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -26912,6 +28895,7 @@ impl VpcPeeringConnectionList {
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -26928,6 +28912,7 @@ impl VpcPeeringConnectionList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -26935,6 +28920,7 @@ impl VpcPeeringConnectionList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -26946,23 +28932,27 @@ impl VpcPeeringConnectionList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcPeeringConnection>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<VpcPeeringConnection>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcPeeringConnection>>>> {
         const OPERATION: &str = "DescribeVpcPeeringConnections";
         if let Some(error) = self.error {
@@ -27021,6 +29011,7 @@ impl std::future::IntoFuture for VpcPeeringConnectionList {
     type Output = Result<QuerySet<VpcPeeringConnection>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<VpcPeeringConnection>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -27037,6 +29028,7 @@ pub struct VpcPeeringConnectionCreate {
 }
 
 impl VpcPeeringConnectionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpcPeeringConnectionManager,
         input: CreateVpcPeeringConnectionRequest,
@@ -27051,6 +29043,7 @@ impl VpcPeeringConnectionCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcPeeringConnectionManager, error: Error) -> Self {
         VpcPeeringConnectionCreate {
             manager,
@@ -27061,6 +29054,7 @@ impl VpcPeeringConnectionCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateVpcPeeringConnectionRequest {
         &self.input
     }
@@ -27068,6 +29062,7 @@ impl VpcPeeringConnectionCreate {
     /// The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the Region in which you make the request.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn peer_region(mut self, value: impl Into<String>) -> Self {
         self.input.peer_region = Some(value.into());
         self
@@ -27078,6 +29073,7 @@ impl VpcPeeringConnectionCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -27108,6 +29104,7 @@ impl VpcPeeringConnectionCreate {
         self
     }
     /// The VPC peering connection options to apply to the requester VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn requester_peering_connection_options(
         mut self,
         value: impl Into<CreatePeeringConnectionOptionsRequest>,
@@ -27119,6 +29116,7 @@ impl VpcPeeringConnectionCreate {
     /// The ID of the requester VPC. You must specify this parameter in the request.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
@@ -27127,6 +29125,7 @@ impl VpcPeeringConnectionCreate {
     /// The ID of the VPC with which you are creating the VPC peering connection. You must specify this parameter in the request.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn peer_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.peer_vpc_id = Some(value.into());
         self
@@ -27135,12 +29134,14 @@ impl VpcPeeringConnectionCreate {
     /// The Amazon Web Services account ID of the owner of the accepter VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn peer_owner_id(mut self, value: impl Into<String>) -> Self {
         self.input.peer_owner_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpcPeeringConnection> {
         const OPERATION: &str = "CreateVpcPeeringConnection";
         if let Some(error) = self.error {
@@ -27181,6 +29182,7 @@ impl std::future::IntoFuture for VpcPeeringConnectionCreate {
     type Output = Result<VpcPeeringConnection>;
     type IntoFuture = BoxFuture<'static, Result<VpcPeeringConnection>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -27197,6 +29199,7 @@ pub struct VpcPeeringConnectionDelete {
 }
 
 impl VpcPeeringConnectionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpcPeeringConnectionManager,
         input: DeleteVpcPeeringConnectionRequest,
@@ -27211,6 +29214,7 @@ impl VpcPeeringConnectionDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcPeeringConnectionManager, error: Error) -> Self {
         VpcPeeringConnectionDelete {
             manager,
@@ -27221,11 +29225,13 @@ impl VpcPeeringConnectionDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteVpcPeeringConnectionRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpcPeeringConnection";
         if let Some(error) = self.error {
@@ -27273,6 +29279,7 @@ impl std::future::IntoFuture for VpcPeeringConnectionDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -27289,6 +29296,7 @@ pub struct VpcPeeringConnectionAccept {
 }
 
 impl VpcPeeringConnectionAccept {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpcPeeringConnectionManager,
         input: AcceptVpcPeeringConnectionRequest,
@@ -27303,6 +29311,7 @@ impl VpcPeeringConnectionAccept {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcPeeringConnectionManager, error: Error) -> Self {
         VpcPeeringConnectionAccept {
             manager,
@@ -27313,11 +29322,13 @@ impl VpcPeeringConnectionAccept {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &AcceptVpcPeeringConnectionRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpcPeeringConnection> {
         const OPERATION: &str = "AcceptVpcPeeringConnection";
         if let Some(error) = self.error {
@@ -27378,6 +29389,7 @@ impl std::future::IntoFuture for VpcPeeringConnectionAccept {
     type Output = Result<VpcPeeringConnection>;
     type IntoFuture = BoxFuture<'static, Result<VpcPeeringConnection>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -27394,6 +29406,7 @@ pub struct VpcPeeringConnectionReject {
 }
 
 impl VpcPeeringConnectionReject {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpcPeeringConnectionManager,
         input: RejectVpcPeeringConnectionRequest,
@@ -27408,6 +29421,7 @@ impl VpcPeeringConnectionReject {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcPeeringConnectionManager, error: Error) -> Self {
         VpcPeeringConnectionReject {
             manager,
@@ -27418,11 +29432,13 @@ impl VpcPeeringConnectionReject {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RejectVpcPeeringConnectionRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "RejectVpcPeeringConnection";
         if let Some(error) = self.error {
@@ -27470,6 +29486,7 @@ impl std::future::IntoFuture for VpcPeeringConnectionReject {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -27486,6 +29503,7 @@ pub struct VpcPeeringConnectionModifyOptions {
 }
 
 impl VpcPeeringConnectionModifyOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpcPeeringConnectionManager,
         input: ModifyVpcPeeringConnectionOptionsRequest,
@@ -27500,6 +29518,7 @@ impl VpcPeeringConnectionModifyOptions {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcPeeringConnectionManager, error: Error) -> Self {
         VpcPeeringConnectionModifyOptions {
             manager,
@@ -27510,11 +29529,13 @@ impl VpcPeeringConnectionModifyOptions {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyVpcPeeringConnectionOptionsRequest {
         &self.input
     }
 
     /// The VPC peering connection options for the accepter VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn accepter_peering_connection_options(
         mut self,
         value: impl Into<PeeringConnectionOptionsRequest>,
@@ -27524,6 +29545,7 @@ impl VpcPeeringConnectionModifyOptions {
     }
 
     /// The VPC peering connection options for the requester VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn requester_peering_connection_options(
         mut self,
         value: impl Into<PeeringConnectionOptionsRequest>,
@@ -27533,6 +29555,7 @@ impl VpcPeeringConnectionModifyOptions {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<ModifyVpcPeeringConnectionOptionsResult> {
         const OPERATION: &str = "ModifyVpcPeeringConnectionOptions";
         if let Some(error) = self.error {
@@ -27581,6 +29604,7 @@ impl std::future::IntoFuture for VpcPeeringConnectionModifyOptions {
     type Output = Result<ModifyVpcPeeringConnectionOptionsResult>;
     type IntoFuture = BoxFuture<'static, Result<ModifyVpcPeeringConnectionOptionsResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -27596,10 +29620,12 @@ pub struct VpcEndpointManager {
 }
 
 impl Manager<VpcEndpoint> for VpcEndpointManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         VpcEndpointManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -27607,6 +29633,7 @@ impl Manager<VpcEndpoint> for VpcEndpointManager {
 
 impl VpcEndpointManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         VpcEndpointManager {
             session: Some(session.clone()),
@@ -27614,6 +29641,7 @@ impl VpcEndpointManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -27624,6 +29652,7 @@ impl VpcEndpointManager {
     /// Calls `DescribeVpcEndpoints`.
     ///
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpc_endpoint_id: impl Into<String>) -> VpcEndpointGet {
         let vpc_endpoint_id = vpc_endpoint_id.into();
         let key: String = vpc_endpoint_id.to_string();
@@ -27636,6 +29665,7 @@ impl VpcEndpointManager {
     /// Calls `DescribeVpcEndpoints`.
     ///
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         vpc_endpoint_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -27655,6 +29685,7 @@ impl VpcEndpointManager {
     /// Calls `DescribeVpcEndpoints`.
     ///
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> VpcEndpointList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -27665,6 +29696,7 @@ impl VpcEndpointManager {
     /// Creates the endpoint from the model (`CreateVpcEndpoint`), with the model's security groups (`groups`, by id) for an interface endpoint.
     ///
     /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the Amazon Web Services PrivateLink User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &VpcEndpoint) -> VpcEndpointCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -27709,6 +29741,7 @@ impl VpcEndpointManager {
     /// Deletes the endpoint (`DeleteVpcEndpoints`); an endpoint AWS reports as not deleted is an error.
     ///
     /// Deletes the specified VPC endpoints.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, vpc_endpoint_id: impl Into<String>) -> VpcEndpointDelete {
         let vpc_endpoint_id = vpc_endpoint_id.into();
         let key: String = vpc_endpoint_id.to_string();
@@ -27721,6 +29754,7 @@ impl VpcEndpointManager {
     /// Changes the endpoint (`ModifyVpcEndpoint`): policy, route tables, subnets, security groups, DNS, ...
     ///
     /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the Amazon Web Services PrivateLink Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify(&self, vpc_endpoint_id: impl Into<String>) -> VpcEndpointModify {
         let vpc_endpoint_id = vpc_endpoint_id.into();
         let key: String = vpc_endpoint_id.to_string();
@@ -27742,6 +29776,7 @@ pub struct VpcEndpointGet {
 }
 
 impl VpcEndpointGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: DescribeVpcEndpointsRequest, key: String) -> Self {
         VpcEndpointGet {
             manager,
@@ -27752,6 +29787,7 @@ impl VpcEndpointGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcEndpointManager, error: Error) -> Self {
         VpcEndpointGet {
             manager,
@@ -27762,11 +29798,13 @@ impl VpcEndpointGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcEndpointsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -27783,6 +29821,7 @@ impl VpcEndpointGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -27790,6 +29829,7 @@ impl VpcEndpointGet {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -27799,6 +29839,7 @@ impl VpcEndpointGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpcEndpoint> {
         const OPERATION: &str = "DescribeVpcEndpoints";
         if let Some(error) = self.error {
@@ -27847,6 +29888,7 @@ impl std::future::IntoFuture for VpcEndpointGet {
     type Output = Result<VpcEndpoint>;
     type IntoFuture = BoxFuture<'static, Result<VpcEndpoint>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -27863,6 +29905,7 @@ pub struct VpcEndpointGetMany {
 }
 
 impl VpcEndpointGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: DescribeVpcEndpointsRequest, key: String) -> Self {
         VpcEndpointGetMany {
             manager,
@@ -27873,6 +29916,7 @@ impl VpcEndpointGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcEndpointManager, error: Error) -> Self {
         VpcEndpointGetMany {
             manager,
@@ -27883,6 +29927,7 @@ impl VpcEndpointGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcEndpointsRequest {
         &self.input
     }
@@ -27897,12 +29942,14 @@ impl VpcEndpointGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -27919,6 +29966,7 @@ impl VpcEndpointGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -27926,6 +29974,7 @@ impl VpcEndpointGetMany {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -27937,23 +29986,27 @@ impl VpcEndpointGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcEndpoint>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<VpcEndpoint>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcEndpoint>>>> {
         const OPERATION: &str = "DescribeVpcEndpoints";
         if let Some(error) = self.error {
@@ -28026,6 +30079,7 @@ impl std::future::IntoFuture for VpcEndpointGetMany {
     type Output = Result<QuerySet<VpcEndpoint>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<VpcEndpoint>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -28042,6 +30096,7 @@ pub struct VpcEndpointList {
 }
 
 impl VpcEndpointList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: DescribeVpcEndpointsRequest, key: String) -> Self {
         VpcEndpointList {
             manager,
@@ -28052,6 +30107,7 @@ impl VpcEndpointList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcEndpointManager, error: Error) -> Self {
         VpcEndpointList {
             manager,
@@ -28062,6 +30118,7 @@ impl VpcEndpointList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpcEndpointsRequest {
         &self.input
     }
@@ -28076,18 +30133,21 @@ impl VpcEndpointList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The IDs of the VPC endpoints.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_endpoint_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.vpc_endpoint_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -28104,6 +30164,7 @@ impl VpcEndpointList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -28111,6 +30172,7 @@ impl VpcEndpointList {
     /// The filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -28122,23 +30184,27 @@ impl VpcEndpointList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcEndpoint>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<VpcEndpoint>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<VpcEndpoint>>>> {
         const OPERATION: &str = "DescribeVpcEndpoints";
         if let Some(error) = self.error {
@@ -28197,6 +30263,7 @@ impl std::future::IntoFuture for VpcEndpointList {
     type Output = Result<QuerySet<VpcEndpoint>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<VpcEndpoint>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -28213,6 +30280,7 @@ pub struct VpcEndpointCreate {
 }
 
 impl VpcEndpointCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: CreateVpcEndpointRequest, key: String) -> Self {
         VpcEndpointCreate {
             manager,
@@ -28223,6 +30291,7 @@ impl VpcEndpointCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcEndpointManager, error: Error) -> Self {
         VpcEndpointCreate {
             manager,
@@ -28233,6 +30302,7 @@ impl VpcEndpointCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateVpcEndpointRequest {
         &self.input
     }
@@ -28240,6 +30310,7 @@ impl VpcEndpointCreate {
     /// The type of endpoint.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_endpoint_type(mut self, value: impl Into<VpcEndpointType>) -> Self {
         self.input.vpc_endpoint_type = Some(value.into());
         self
@@ -28248,6 +30319,7 @@ impl VpcEndpointCreate {
     /// The ID of the VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
@@ -28256,6 +30328,7 @@ impl VpcEndpointCreate {
     /// The name of the endpoint service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.input.service_name = Some(value.into());
         self
@@ -28264,6 +30337,7 @@ impl VpcEndpointCreate {
     /// (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format. If this parameter is not specified, we attach a default policy that allows full access to the service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.input.policy_document = Some(value.into());
         self
@@ -28272,6 +30346,7 @@ impl VpcEndpointCreate {
     /// (Gateway endpoint) The route table IDs.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn route_table_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.route_table_ids = Some(value.into_iter().map(Into::into).collect());
         self
@@ -28280,6 +30355,7 @@ impl VpcEndpointCreate {
     /// (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the subnets in which to create endpoint network interfaces. For a Gateway Load Balancer endpoint, you can specify only one subnet. For a `Tunnel` endpoint, the subnets must be in the Availability Zones of the resource gateway associated with the shared resource configuration. An endpoint network interface is created only in an Availability Zone that the resource gateway is also in.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.subnet_ids = Some(value.into_iter().map(Into::into).collect());
         self
@@ -28288,6 +30364,7 @@ impl VpcEndpointCreate {
     /// (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the security groups to associate with the endpoint network interfaces. If this parameter is not specified, we use the default security group for the VPC.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -28299,6 +30376,7 @@ impl VpcEndpointCreate {
     /// The IP address type for the endpoint.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ip_address_type(mut self, value: impl Into<IpAddressType>) -> Self {
         self.input.ip_address_type = Some(value.into());
         self
@@ -28307,12 +30385,14 @@ impl VpcEndpointCreate {
     /// The DNS options for the endpoint.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn dns_options(mut self, value: impl Into<DnsOptionsSpecification>) -> Self {
         self.input.dns_options = Some(value.into());
         self
     }
 
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see How to ensure idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -28321,6 +30401,7 @@ impl VpcEndpointCreate {
     /// (Interface endpoint) Indicates whether to associate a private hosted zone with the specified VPC. The private hosted zone contains a record set for the default public DNS name for the service for the Region (for example, `kinesis.us-east-1.amazonaws.com`), which resolves to the private IP addresses of the endpoint network interfaces in the VPC. This enables you to make requests to the default public DNS name for the service instead of the public DNS names that are automatically generated by the VPC endpoint service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_dns_enabled(mut self, value: impl Into<bool>) -> Self {
         self.input.private_dns_enabled = Some(value.into());
         self
@@ -28331,6 +30412,7 @@ impl VpcEndpointCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -28361,6 +30443,7 @@ impl VpcEndpointCreate {
         self
     }
     /// The subnet configurations for the endpoint.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubnetConfiguration>>,
@@ -28372,6 +30455,7 @@ impl VpcEndpointCreate {
     /// The Amazon Resource Name (ARN) of a service network that will be associated with the VPC endpoint of type service-network.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_network_arn(mut self, value: impl Into<String>) -> Self {
         self.input.service_network_arn = Some(value.into());
         self
@@ -28380,6 +30464,7 @@ impl VpcEndpointCreate {
     /// (Resource and Tunnel endpoints only) The Amazon Resource Name (ARN) of a resource configuration associated with the VPC endpoint. The type of resource configuration depends on the endpoint type:
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn resource_configuration_arn(mut self, value: impl Into<String>) -> Self {
         self.input.resource_configuration_arn = Some(value.into());
         self
@@ -28388,12 +30473,14 @@ impl VpcEndpointCreate {
     /// The Region where the service is hosted. The default is the current Region.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_region(mut self, value: impl Into<String>) -> Self {
         self.input.service_region = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpcEndpoint> {
         const OPERATION: &str = "CreateVpcEndpoint";
         if let Some(error) = self.error {
@@ -28425,6 +30512,7 @@ impl std::future::IntoFuture for VpcEndpointCreate {
     type Output = Result<VpcEndpoint>;
     type IntoFuture = BoxFuture<'static, Result<VpcEndpoint>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -28441,6 +30529,7 @@ pub struct VpcEndpointDelete {
 }
 
 impl VpcEndpointDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: DeleteVpcEndpointsRequest, key: String) -> Self {
         VpcEndpointDelete {
             manager,
@@ -28451,6 +30540,7 @@ impl VpcEndpointDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcEndpointManager, error: Error) -> Self {
         VpcEndpointDelete {
             manager,
@@ -28461,11 +30551,13 @@ impl VpcEndpointDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteVpcEndpointsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpcEndpoints";
         if let Some(error) = self.error {
@@ -28522,6 +30614,7 @@ impl std::future::IntoFuture for VpcEndpointDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -28538,6 +30631,7 @@ pub struct VpcEndpointModify {
 }
 
 impl VpcEndpointModify {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: ModifyVpcEndpointRequest, key: String) -> Self {
         VpcEndpointModify {
             manager,
@@ -28548,6 +30642,7 @@ impl VpcEndpointModify {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpcEndpointManager, error: Error) -> Self {
         VpcEndpointModify {
             manager,
@@ -28558,23 +30653,27 @@ impl VpcEndpointModify {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyVpcEndpointRequest {
         &self.input
     }
 
     /// (Gateway endpoint) Specify `true` to reset the policy document to the default policy. The default policy allows full access to the service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reset_policy(mut self, value: impl Into<bool>) -> Self {
         self.input.reset_policy = Some(value.into());
         self
     }
 
     /// (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn policy_document(mut self, value: impl Into<String>) -> Self {
         self.input.policy_document = Some(value.into());
         self
     }
 
     /// (Gateway endpoint) The IDs of the route tables to associate with the endpoint.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn add_route_table_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -28584,6 +30683,7 @@ impl VpcEndpointModify {
     }
 
     /// (Gateway endpoint) The IDs of the route tables to disassociate from the endpoint.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn remove_route_table_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -28593,18 +30693,21 @@ impl VpcEndpointModify {
     }
 
     /// (Interface and Gateway Load Balancer endpoints) The IDs of the subnets in which to serve the endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn add_subnet_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.add_subnet_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// (Interface endpoint) The IDs of the subnets from which to remove the endpoint.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn remove_subnet_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.remove_subnet_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// (Interface endpoint) The IDs of the security groups to associate with the endpoint network interfaces.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn add_security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -28614,6 +30717,7 @@ impl VpcEndpointModify {
     }
 
     /// (Interface endpoint) The IDs of the security groups to disassociate from the endpoint network interfaces.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn remove_security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -28623,24 +30727,28 @@ impl VpcEndpointModify {
     }
 
     /// The IP address type for the endpoint.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ip_address_type(mut self, value: impl Into<IpAddressType>) -> Self {
         self.input.ip_address_type = Some(value.into());
         self
     }
 
     /// The DNS options for the endpoint.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn dns_options(mut self, value: impl Into<DnsOptionsSpecification>) -> Self {
         self.input.dns_options = Some(value.into());
         self
     }
 
     /// (Interface endpoint) Indicates whether a private hosted zone is associated with the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn private_dns_enabled(mut self, value: impl Into<bool>) -> Self {
         self.input.private_dns_enabled = Some(value.into());
         self
     }
 
     /// The subnet configurations for the endpoint.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnet_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubnetConfiguration>>,
@@ -28650,6 +30758,7 @@ impl VpcEndpointModify {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<bool> {
         const OPERATION: &str = "ModifyVpcEndpoint";
         if let Some(error) = self.error {
@@ -28685,6 +30794,7 @@ impl std::future::IntoFuture for VpcEndpointModify {
     type Output = Result<bool>;
     type IntoFuture = BoxFuture<'static, Result<bool>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -28700,10 +30810,12 @@ pub struct VpnConnectionManager {
 }
 
 impl Manager<VpnConnection> for VpnConnectionManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         VpnConnectionManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -28711,6 +30823,7 @@ impl Manager<VpnConnection> for VpnConnectionManager {
 
 impl VpnConnectionManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         VpnConnectionManager {
             session: Some(session.clone()),
@@ -28718,6 +30831,7 @@ impl VpnConnectionManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -28728,6 +30842,7 @@ impl VpnConnectionManager {
     /// Calls `DescribeVpnConnections`.
     ///
     /// Describes one or more of your VPN connections.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpn_connection_id: impl Into<String>) -> VpnConnectionGet {
         let vpn_connection_id = vpn_connection_id.into();
         let key: String = vpn_connection_id.to_string();
@@ -28740,6 +30855,7 @@ impl VpnConnectionManager {
     /// Calls `DescribeVpnConnections`.
     ///
     /// Describes one or more of your VPN connections.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         vpn_connection_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -28760,6 +30876,7 @@ impl VpnConnectionManager {
     /// Every VPN connection matching the filters (one call: AWS does not page DescribeVpnConnections).
     ///
     /// Describes one or more of your VPN connections.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> VpnConnectionList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -28770,6 +30887,7 @@ impl VpnConnectionManager {
     /// Creates the VPN connection from the model (`CreateVpnConnection`, type `ipsec.1`).
     ///
     /// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &VpnConnection) -> VpnConnectionCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -28807,6 +30925,7 @@ impl VpnConnectionManager {
     /// Calls `DeleteVpnConnection`.
     ///
     /// Deletes the specified VPN connection.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, vpn_connection_id: impl Into<String>) -> VpnConnectionDelete {
         let vpn_connection_id = vpn_connection_id.into();
         let key: String = vpn_connection_id.to_string();
@@ -28819,6 +30938,7 @@ impl VpnConnectionManager {
     /// Moves the connection to another gateway (`ModifyVpnConnection`) and returns it.
     ///
     /// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available:
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify(&self, vpn_connection_id: impl Into<String>) -> VpnConnectionModify {
         let vpn_connection_id = vpn_connection_id.into();
         let key: String = vpn_connection_id.to_string();
@@ -28840,6 +30960,7 @@ pub struct VpnConnectionGet {
 }
 
 impl VpnConnectionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpnConnectionManager,
         input: DescribeVpnConnectionsRequest,
@@ -28854,6 +30975,7 @@ impl VpnConnectionGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnConnectionManager, error: Error) -> Self {
         VpnConnectionGet {
             manager,
@@ -28864,11 +30986,13 @@ impl VpnConnectionGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpnConnectionsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -28885,6 +31009,7 @@ impl VpnConnectionGet {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -28892,6 +31017,7 @@ impl VpnConnectionGet {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -28901,6 +31027,7 @@ impl VpnConnectionGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpnConnection> {
         const OPERATION: &str = "DescribeVpnConnections";
         if let Some(error) = self.error {
@@ -28954,6 +31081,7 @@ impl std::future::IntoFuture for VpnConnectionGet {
     type Output = Result<VpnConnection>;
     type IntoFuture = BoxFuture<'static, Result<VpnConnection>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -28970,6 +31098,7 @@ pub struct VpnConnectionGetMany {
 }
 
 impl VpnConnectionGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpnConnectionManager,
         input: DescribeVpnConnectionsRequest,
@@ -28984,6 +31113,7 @@ impl VpnConnectionGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnConnectionManager, error: Error) -> Self {
         VpnConnectionGetMany {
             manager,
@@ -28994,11 +31124,13 @@ impl VpnConnectionGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpnConnectionsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -29015,6 +31147,7 @@ impl VpnConnectionGetMany {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -29022,6 +31155,7 @@ impl VpnConnectionGetMany {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -29031,6 +31165,7 @@ impl VpnConnectionGetMany {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<VpnConnection>> {
         const OPERATION: &str = "DescribeVpnConnections";
         if let Some(error) = self.error {
@@ -29085,6 +31220,7 @@ impl std::future::IntoFuture for VpnConnectionGetMany {
     type Output = Result<QuerySet<VpnConnection>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<VpnConnection>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -29101,6 +31237,7 @@ pub struct VpnConnectionList {
 }
 
 impl VpnConnectionList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: VpnConnectionManager,
         input: DescribeVpnConnectionsRequest,
@@ -29115,6 +31252,7 @@ impl VpnConnectionList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnConnectionManager, error: Error) -> Self {
         VpnConnectionList {
             manager,
@@ -29125,11 +31263,13 @@ impl VpnConnectionList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeVpnConnectionsRequest {
         &self.input
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -29146,6 +31286,7 @@ impl VpnConnectionList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -29153,6 +31294,7 @@ impl VpnConnectionList {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filters
@@ -29162,6 +31304,7 @@ impl VpnConnectionList {
     }
 
     /// One or more VPN connection IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpn_connection_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -29171,6 +31314,7 @@ impl VpnConnectionList {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<VpnConnection>> {
         const OPERATION: &str = "DescribeVpnConnections";
         if let Some(error) = self.error {
@@ -29220,6 +31364,7 @@ impl std::future::IntoFuture for VpnConnectionList {
     type Output = Result<QuerySet<VpnConnection>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<VpnConnection>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -29236,6 +31381,7 @@ pub struct VpnConnectionCreate {
 }
 
 impl VpnConnectionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnConnectionManager, input: CreateVpnConnectionRequest, key: String) -> Self {
         VpnConnectionCreate {
             manager,
@@ -29246,6 +31392,7 @@ impl VpnConnectionCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnConnectionManager, error: Error) -> Self {
         VpnConnectionCreate {
             manager,
@@ -29256,6 +31403,7 @@ impl VpnConnectionCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateVpnConnectionRequest {
         &self.input
     }
@@ -29263,6 +31411,7 @@ impl VpnConnectionCreate {
     /// The ID of the customer gateway.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.customer_gateway_id = Some(value.into());
         self
@@ -29273,6 +31422,7 @@ impl VpnConnectionCreate {
     /// Taken from the model; set it here to override.
     ///
     /// Default: `"ipsec.1"`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.input.r#type = Some(value.into());
         self
@@ -29281,6 +31431,7 @@ impl VpnConnectionCreate {
     /// The ID of the virtual private gateway. If you specify a virtual private gateway, you cannot specify a transit gateway.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpn_gateway_id = Some(value.into());
         self
@@ -29289,6 +31440,7 @@ impl VpnConnectionCreate {
     /// The ID of the transit gateway. If you specify a transit gateway, you cannot specify a virtual private gateway.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.transit_gateway_id = Some(value.into());
         self
@@ -29297,6 +31449,7 @@ impl VpnConnectionCreate {
     /// The ID of the VPN concentrator to associate with the VPN connection.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpn_concentrator_id = Some(value.into());
         self
@@ -29307,6 +31460,7 @@ impl VpnConnectionCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -29337,18 +31491,21 @@ impl VpnConnectionCreate {
         self
     }
     /// Specifies the storage mode for the pre-shared key (PSK). Valid values are `Standard`" (stored in the Site-to-Site VPN service) or `SecretsManager` (stored in Amazon Web Services Secrets Manager).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pre_shared_key_storage(mut self, value: impl Into<String>) -> Self {
         self.input.pre_shared_key_storage = Some(value.into());
         self
     }
 
     /// The options for the VPN connection.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn options(mut self, value: impl Into<VpnConnectionOptionsSpecification>) -> Self {
         self.input.options = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpnConnection> {
         const OPERATION: &str = "CreateVpnConnection";
         if let Some(error) = self.error {
@@ -29392,6 +31549,7 @@ impl std::future::IntoFuture for VpnConnectionCreate {
     type Output = Result<VpnConnection>;
     type IntoFuture = BoxFuture<'static, Result<VpnConnection>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -29408,6 +31566,7 @@ pub struct VpnConnectionDelete {
 }
 
 impl VpnConnectionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnConnectionManager, input: DeleteVpnConnectionRequest, key: String) -> Self {
         VpnConnectionDelete {
             manager,
@@ -29418,6 +31577,7 @@ impl VpnConnectionDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnConnectionManager, error: Error) -> Self {
         VpnConnectionDelete {
             manager,
@@ -29428,11 +31588,13 @@ impl VpnConnectionDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteVpnConnectionRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpnConnection";
         if let Some(error) = self.error {
@@ -29477,6 +31639,7 @@ impl std::future::IntoFuture for VpnConnectionDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -29493,6 +31656,7 @@ pub struct VpnConnectionModify {
 }
 
 impl VpnConnectionModify {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnConnectionManager, input: ModifyVpnConnectionRequest, key: String) -> Self {
         VpnConnectionModify {
             manager,
@@ -29503,6 +31667,7 @@ impl VpnConnectionModify {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: VpnConnectionManager, error: Error) -> Self {
         VpnConnectionModify {
             manager,
@@ -29513,29 +31678,34 @@ impl VpnConnectionModify {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ModifyVpnConnectionRequest {
         &self.input
     }
 
     /// The ID of the transit gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.transit_gateway_id = Some(value.into());
         self
     }
 
     /// The ID of the customer gateway at your end of the VPN connection.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.customer_gateway_id = Some(value.into());
         self
     }
 
     /// The ID of the virtual private gateway at the Amazon Web Services side of the VPN connection.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpn_gateway_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<VpnConnection> {
         const OPERATION: &str = "ModifyVpnConnection";
         if let Some(error) = self.error {
@@ -29590,6 +31760,7 @@ impl std::future::IntoFuture for VpnConnectionModify {
     type Output = Result<VpnConnection>;
     type IntoFuture = BoxFuture<'static, Result<VpnConnection>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -29605,10 +31776,12 @@ pub struct FlowLogManager {
 }
 
 impl Manager<FlowLog> for FlowLogManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         FlowLogManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -29616,6 +31789,7 @@ impl Manager<FlowLog> for FlowLogManager {
 
 impl FlowLogManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         FlowLogManager {
             session: Some(session.clone()),
@@ -29623,6 +31797,7 @@ impl FlowLogManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -29633,6 +31808,7 @@ impl FlowLogManager {
     /// Calls `DescribeFlowLogs`.
     ///
     /// Describes one or more flow logs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, flow_log_id: impl Into<String>) -> FlowLogGet {
         let flow_log_id = flow_log_id.into();
         let key: String = flow_log_id.to_string();
@@ -29645,6 +31821,7 @@ impl FlowLogManager {
     /// Calls `DescribeFlowLogs`.
     ///
     /// Describes one or more flow logs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         flow_log_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -29664,6 +31841,7 @@ impl FlowLogManager {
     /// Calls `DescribeFlowLogs`.
     ///
     /// Describes one or more flow logs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> FlowLogList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -29674,6 +31852,7 @@ impl FlowLogManager {
     /// Creates flow logs with the model's settings for `resource_ids` of `resource_type` (`CreateFlowLogs`); answers with the new ids and any unsuccessful items.
     ///
     /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(
         &self,
         model: &FlowLog,
@@ -29730,6 +31909,7 @@ impl FlowLogManager {
     /// Deletes the flow log (`DeleteFlowLogs`); a flow log AWS reports as not deleted is an error.
     ///
     /// Deletes one or more flow logs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, flow_log_id: impl Into<String>) -> FlowLogDelete {
         let flow_log_id = flow_log_id.into();
         let key: String = flow_log_id.to_string();
@@ -29751,6 +31931,7 @@ pub struct FlowLogGet {
 }
 
 impl FlowLogGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: FlowLogManager, input: DescribeFlowLogsRequest, key: String) -> Self {
         FlowLogGet {
             manager,
@@ -29761,6 +31942,7 @@ impl FlowLogGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: FlowLogManager, error: Error) -> Self {
         FlowLogGet {
             manager,
@@ -29771,11 +31953,13 @@ impl FlowLogGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeFlowLogsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<FlowLog> {
         const OPERATION: &str = "DescribeFlowLogs";
         if let Some(error) = self.error {
@@ -29819,6 +32003,7 @@ impl std::future::IntoFuture for FlowLogGet {
     type Output = Result<FlowLog>;
     type IntoFuture = BoxFuture<'static, Result<FlowLog>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -29835,6 +32020,7 @@ pub struct FlowLogGetMany {
 }
 
 impl FlowLogGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: FlowLogManager, input: DescribeFlowLogsRequest, key: String) -> Self {
         FlowLogGetMany {
             manager,
@@ -29845,6 +32031,7 @@ impl FlowLogGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: FlowLogManager, error: Error) -> Self {
         FlowLogGetMany {
             manager,
@@ -29855,6 +32042,7 @@ impl FlowLogGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeFlowLogsRequest {
         &self.input
     }
@@ -29869,6 +32057,7 @@ impl FlowLogGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -29877,23 +32066,27 @@ impl FlowLogGetMany {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<FlowLog>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<FlowLog>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<FlowLog>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<FlowLog>>>> {
         const OPERATION: &str = "DescribeFlowLogs";
         if let Some(error) = self.error {
@@ -29957,6 +32150,7 @@ impl std::future::IntoFuture for FlowLogGetMany {
     type Output = Result<QuerySet<FlowLog>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<FlowLog>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -29973,6 +32167,7 @@ pub struct FlowLogList {
 }
 
 impl FlowLogList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: FlowLogManager, input: DescribeFlowLogsRequest, key: String) -> Self {
         FlowLogList {
             manager,
@@ -29983,6 +32178,7 @@ impl FlowLogList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: FlowLogManager, error: Error) -> Self {
         FlowLogList {
             manager,
@@ -29993,6 +32189,7 @@ impl FlowLogList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeFlowLogsRequest {
         &self.input
     }
@@ -30007,12 +32204,14 @@ impl FlowLogList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(
         mut self,
         name: impl Into<String>,
@@ -30026,6 +32225,7 @@ impl FlowLogList {
     }
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.filter(format!("tag:{key}"), values)
     }
@@ -30033,6 +32233,7 @@ impl FlowLogList {
     /// One or more filters.
     ///
     /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
         self.input
             .filter
@@ -30042,6 +32243,7 @@ impl FlowLogList {
     }
 
     /// One or more flow log IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn flow_log_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.flow_log_ids = Some(value.into_iter().map(Into::into).collect());
         self
@@ -30050,23 +32252,27 @@ impl FlowLogList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<FlowLog>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<FlowLog>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<FlowLog>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<FlowLog>>>> {
         const OPERATION: &str = "DescribeFlowLogs";
         if let Some(error) = self.error {
@@ -30121,6 +32327,7 @@ impl std::future::IntoFuture for FlowLogList {
     type Output = Result<QuerySet<FlowLog>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<FlowLog>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -30137,6 +32344,7 @@ pub struct FlowLogCreate {
 }
 
 impl FlowLogCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: FlowLogManager, input: CreateFlowLogsRequest, key: String) -> Self {
         FlowLogCreate {
             manager,
@@ -30147,6 +32355,7 @@ impl FlowLogCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: FlowLogManager, error: Error) -> Self {
         FlowLogCreate {
             manager,
@@ -30157,11 +32366,13 @@ impl FlowLogCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateFlowLogsRequest {
         &self.input
     }
 
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see How to ensure idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -30170,6 +32381,7 @@ impl FlowLogCreate {
     /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deliver_logs_permission_arn(mut self, value: impl Into<String>) -> Self {
         self.input.deliver_logs_permission_arn = Some(value.into());
         self
@@ -30178,6 +32390,7 @@ impl FlowLogCreate {
     /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deliver_cross_account_role(mut self, value: impl Into<String>) -> Self {
         self.input.deliver_cross_account_role = Some(value.into());
         self
@@ -30186,6 +32399,7 @@ impl FlowLogCreate {
     /// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.input.log_group_name = Some(value.into());
         self
@@ -30194,6 +32408,7 @@ impl FlowLogCreate {
     /// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn traffic_type(mut self, value: impl Into<TrafficType>) -> Self {
         self.input.traffic_type = Some(value.into());
         self
@@ -30202,6 +32417,7 @@ impl FlowLogCreate {
     /// The type of destination for the flow log data.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn log_destination_type(mut self, value: impl Into<LogDestinationType>) -> Self {
         self.input.log_destination_type = Some(value.into());
         self
@@ -30210,6 +32426,7 @@ impl FlowLogCreate {
     /// The destination for the flow log data. The meaning of this parameter depends on the destination type.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn log_destination(mut self, value: impl Into<String>) -> Self {
         self.input.log_destination = Some(value.into());
         self
@@ -30218,6 +32435,7 @@ impl FlowLogCreate {
     /// The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see Flow log records in the Amazon VPC User Guide, Transit Gateway Flow Log records in the Amazon Web Services Transit Gateway Guide, or Cloud WAN Flow Log records in the Amazon Web Services Cloud WAN User Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn log_format(mut self, value: impl Into<String>) -> Self {
         self.input.log_format = Some(value.into());
         self
@@ -30228,6 +32446,7 @@ impl FlowLogCreate {
     /// Adds to the specifications already set (the model's tags on a create,
     /// `.tags(..)` given before): a resource type given again has its tags
     /// merged, and a key given again takes the new value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagSpecification>>,
@@ -30260,6 +32479,7 @@ impl FlowLogCreate {
     /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_aggregation_interval(mut self, value: impl Into<i32>) -> Self {
         self.input.max_aggregation_interval = Some(value.into());
         self
@@ -30268,6 +32488,7 @@ impl FlowLogCreate {
     /// The destination options.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn destination_options(mut self, value: impl Into<DestinationOptionsRequest>) -> Self {
         self.input.destination_options = Some(value.into());
         self
@@ -30276,6 +32497,7 @@ impl FlowLogCreate {
     /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tag_field_specifications(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagFieldSpecificationRequest>>,
@@ -30285,6 +32507,7 @@ impl FlowLogCreate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<CreateFlowLogsResult> {
         const OPERATION: &str = "CreateFlowLogs";
         if let Some(error) = self.error {
@@ -30318,6 +32541,7 @@ impl std::future::IntoFuture for FlowLogCreate {
     type Output = Result<CreateFlowLogsResult>;
     type IntoFuture = BoxFuture<'static, Result<CreateFlowLogsResult>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -30334,6 +32558,7 @@ pub struct FlowLogDelete {
 }
 
 impl FlowLogDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: FlowLogManager, input: DeleteFlowLogsRequest, key: String) -> Self {
         FlowLogDelete {
             manager,
@@ -30344,6 +32569,7 @@ impl FlowLogDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: FlowLogManager, error: Error) -> Self {
         FlowLogDelete {
             manager,
@@ -30354,11 +32580,13 @@ impl FlowLogDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteFlowLogsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<()> {
         const OPERATION: &str = "DeleteFlowLogs";
         if let Some(error) = self.error {
@@ -30408,6 +32636,7 @@ impl std::future::IntoFuture for FlowLogDelete {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Result<()>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -22,18 +22,21 @@ use super::types::*;
 pub struct VpcKey(pub String);
 
 impl std::fmt::Display for VpcKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for VpcKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         VpcKey(v)
     }
 }
 
 impl From<&str> for VpcKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VpcKey(v.to_owned())
     }
@@ -41,6 +44,7 @@ impl From<&str> for VpcKey {
 
 impl std::ops::Deref for VpcKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -49,6 +53,7 @@ impl std::ops::Deref for VpcKey {
 impl std::str::FromStr for VpcKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("VpcKey", s).map(VpcKey)
     }
@@ -61,30 +66,37 @@ impl PrimaryModel for Vpc {
     const KIND: &'static str = "Vpc";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVpcID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<VpcKey> {
         self.vpc_id.clone().map(VpcKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -92,11 +104,13 @@ impl PrimaryModel for Vpc {
 
 impl Vpc {
     /// The manager for `Vpc`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> VpcManager {
         VpcManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> VpcManager {
         VpcManager::with_session(self._state.session().cloned())
     }
@@ -104,28 +118,33 @@ impl Vpc {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Vpc::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -135,6 +154,7 @@ impl Vpc {
     }
 
     /// The related [`Subnet`] (calls `Subnet::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnets(&self) -> SubnetList {
         let manager = SubnetManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -150,6 +170,7 @@ impl Vpc {
     }
 
     /// The related [`SecurityGroup`] (calls `SecurityGroup::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(&self) -> SecurityGroupList {
         let manager = SecurityGroupManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -165,6 +186,7 @@ impl Vpc {
     }
 
     /// The related [`Instance`] (calls `Instance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instances(&self) -> InstanceList {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -180,6 +202,7 @@ impl Vpc {
     }
 
     /// The related [`NetworkAcl`] (calls `NetworkAcl::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_acls(&self) -> NetworkAclList {
         let manager = NetworkAclManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -195,6 +218,7 @@ impl Vpc {
     }
 
     /// The related [`RouteTable`] (calls `RouteTable::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn route_tables(&self) -> RouteTableList {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -210,6 +234,7 @@ impl Vpc {
     }
 
     /// The related [`InternetGateway`] (calls `InternetGateway::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn internet_gateways(&self) -> InternetGatewayList {
         let manager = InternetGatewayManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -238,6 +263,7 @@ impl Vpc {
     pub const IDENTITY: [&'static str; 1] = ["vpc_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.vpc_id),
@@ -250,6 +276,7 @@ impl Vpc {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -273,6 +300,7 @@ impl Vpc {
     /// when any is set, rather than create a second `Vpc` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Vpc::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -286,6 +314,7 @@ impl Vpc {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -325,6 +354,7 @@ impl Vpc {
     /// creation ([`Self::ASSIGNED`]: it names a `Vpc` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -412,6 +442,7 @@ impl Vpc {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Vpc has no id to write tags to").await
@@ -421,6 +452,7 @@ impl Vpc {
     /// `DeleteVpc` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -441,6 +473,7 @@ impl Vpc {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_available(&self) -> Waiter<DescribeVpcsResult> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "pathAll",
@@ -515,18 +548,21 @@ impl Vpc {
 pub struct SubnetKey(pub String);
 
 impl std::fmt::Display for SubnetKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for SubnetKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         SubnetKey(v)
     }
 }
 
 impl From<&str> for SubnetKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         SubnetKey(v.to_owned())
     }
@@ -534,6 +570,7 @@ impl From<&str> for SubnetKey {
 
 impl std::ops::Deref for SubnetKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -542,6 +579,7 @@ impl std::ops::Deref for SubnetKey {
 impl std::str::FromStr for SubnetKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("SubnetKey", s).map(SubnetKey)
     }
@@ -554,26 +592,32 @@ impl PrimaryModel for Subnet {
     const KIND: &'static str = "Subnet";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidSubnetID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<SubnetKey> {
         self.subnet_id.clone().map(SubnetKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.subnet_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -581,10 +625,12 @@ impl PrimaryModel for Subnet {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -592,11 +638,13 @@ impl PrimaryModel for Subnet {
 
 impl Subnet {
     /// The manager for `Subnet`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> SubnetManager {
         SubnetManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> SubnetManager {
         SubnetManager::with_session(self._state.session().cloned())
     }
@@ -604,28 +652,33 @@ impl Subnet {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Subnet::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -635,6 +688,7 @@ impl Subnet {
     }
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc(&self) -> VpcGet {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
@@ -649,6 +703,7 @@ impl Subnet {
     }
 
     /// The related [`Instance`] (calls `Instance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instances(&self) -> InstanceList {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -676,6 +731,7 @@ impl Subnet {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.map_public_ip_on_launch),
@@ -693,6 +749,7 @@ impl Subnet {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -718,6 +775,7 @@ impl Subnet {
     pub const IDENTITY: [&'static str; 1] = ["subnet_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.subnet_id),
@@ -733,6 +791,7 @@ impl Subnet {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -756,6 +815,7 @@ impl Subnet {
     /// when any is set, rather than create a second `Subnet` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Subnet::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -772,6 +832,7 @@ impl Subnet {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -809,6 +870,7 @@ impl Subnet {
     /// creation ([`Self::ASSIGNED`]: it names a `Subnet` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -982,6 +1044,7 @@ impl Subnet {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Subnet has no id to write tags to").await
@@ -991,6 +1054,7 @@ impl Subnet {
     /// `DeleteSubnet` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1015,18 +1079,21 @@ impl Subnet {
 pub struct SecurityGroupKey(pub String);
 
 impl std::fmt::Display for SecurityGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for SecurityGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         SecurityGroupKey(v)
     }
 }
 
 impl From<&str> for SecurityGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         SecurityGroupKey(v.to_owned())
     }
@@ -1034,6 +1101,7 @@ impl From<&str> for SecurityGroupKey {
 
 impl std::ops::Deref for SecurityGroupKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -1042,6 +1110,7 @@ impl std::ops::Deref for SecurityGroupKey {
 impl std::str::FromStr for SecurityGroupKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("SecurityGroupKey", s).map(SecurityGroupKey)
     }
@@ -1054,26 +1123,32 @@ impl PrimaryModel for SecurityGroup {
     const KIND: &'static str = "SecurityGroup";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidGroup.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<SecurityGroupKey> {
         self.group_id.clone().map(SecurityGroupKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.security_group_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.group_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -1081,10 +1156,12 @@ impl PrimaryModel for SecurityGroup {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -1092,11 +1169,13 @@ impl PrimaryModel for SecurityGroup {
 
 impl SecurityGroup {
     /// The manager for `SecurityGroup`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> SecurityGroupManager {
         SecurityGroupManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> SecurityGroupManager {
         SecurityGroupManager::with_session(self._state.session().cloned())
     }
@@ -1104,23 +1183,27 @@ impl SecurityGroup {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`SecurityGroup::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
@@ -1128,6 +1211,7 @@ impl SecurityGroup {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
@@ -1143,6 +1227,7 @@ impl SecurityGroup {
     pub(crate) const TRACKED: [&'static str; 2] = ["ip_permissions", "ip_permissions_egress"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 2] {
         [
             botocraft_core::fingerprint(&self.ip_permissions),
@@ -1155,6 +1240,7 @@ impl SecurityGroup {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -1172,6 +1258,7 @@ impl SecurityGroup {
     pub const IDENTITY: [&'static str; 2] = ["group_id", "group_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.group_id),
@@ -1184,6 +1271,7 @@ impl SecurityGroup {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -1207,6 +1295,7 @@ impl SecurityGroup {
     /// when any is set, rather than create a second `SecurityGroup` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `SecurityGroup::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -1227,6 +1316,7 @@ impl SecurityGroup {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -1268,6 +1358,7 @@ impl SecurityGroup {
     /// creation ([`Self::ASSIGNED`]: it names a `SecurityGroup` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -1364,6 +1455,7 @@ impl SecurityGroup {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "SecurityGroup has no id to write tags to").await
@@ -1373,6 +1465,7 @@ impl SecurityGroup {
     /// `DeleteSecurityGroup` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1397,18 +1490,21 @@ impl SecurityGroup {
 pub struct InstanceKey(pub String);
 
 impl std::fmt::Display for InstanceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for InstanceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         InstanceKey(v)
     }
 }
 
 impl From<&str> for InstanceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         InstanceKey(v.to_owned())
     }
@@ -1416,6 +1512,7 @@ impl From<&str> for InstanceKey {
 
 impl std::ops::Deref for InstanceKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -1424,6 +1521,7 @@ impl std::ops::Deref for InstanceKey {
 impl std::str::FromStr for InstanceKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("InstanceKey", s).map(InstanceKey)
     }
@@ -1436,22 +1534,27 @@ impl PrimaryModel for Instance {
     const KIND: &'static str = "Instance";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidInstanceID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<InstanceKey> {
         self.instance_id.clone().map(InstanceKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -1459,10 +1562,12 @@ impl PrimaryModel for Instance {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -1470,11 +1575,13 @@ impl PrimaryModel for Instance {
 
 impl Instance {
     /// The manager for `Instance`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> InstanceManager {
         InstanceManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> InstanceManager {
         InstanceManager::with_session(self._state.session().cloned())
     }
@@ -1482,28 +1589,33 @@ impl Instance {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Instance::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -1515,6 +1627,7 @@ impl Instance {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
@@ -1528,6 +1641,7 @@ impl Instance {
     /// The related [`Subnet`] (calls `Subnet::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
         let Some(a0) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
@@ -1539,6 +1653,7 @@ impl Instance {
     }
 
     /// The related [`SecurityGroup`] (calls `SecurityGroup::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(&self) -> SecurityGroupGetMany {
         let manager = SecurityGroupManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -1561,6 +1676,7 @@ impl Instance {
     }
 
     /// The related [`Ami`] (calls `Ami::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image(&self) -> AmiGet {
         let manager = AmiManager::with_session(self._state.session().cloned());
         let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
@@ -1575,6 +1691,7 @@ impl Instance {
     }
 
     /// The network interfaces attached to the instance (listed by filter, so an instance without interfaces gets none rather than every interface). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interfaces(&self) -> NetworkInterfaceList {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -1594,6 +1711,7 @@ impl Instance {
     /// The related [`InstanceTypeInfo`] (calls `InstanceTypeInfo::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance_type(&self) -> Result<Option<InstanceTypeInfo>> {
         let manager = InstanceTypeInfoManager::with_session(self._state.session().cloned());
         let Some(a0) = self.instance_type.as_ref().map(|v| v.as_str().to_owned()) else {
@@ -1605,6 +1723,7 @@ impl Instance {
     }
 
     /// The related [`Volume`] (calls `Volume::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volumes(&self) -> VolumeList {
         let manager = VolumeManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -1620,6 +1739,7 @@ impl Instance {
     }
 
     /// Calls `Instance::objects().start(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn start(&self) -> InstanceStart {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
@@ -1634,6 +1754,7 @@ impl Instance {
     }
 
     /// Calls `Instance::objects().stop(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stop(&self) -> InstanceStop {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
@@ -1648,6 +1769,7 @@ impl Instance {
     }
 
     /// Calls `Instance::objects().reboot(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reboot(&self) -> InstanceReboot {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
@@ -1662,6 +1784,7 @@ impl Instance {
     }
 
     /// Calls `Instance::objects().terminate(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn terminate(&self) -> InstanceTerminate {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
@@ -1681,6 +1804,7 @@ impl Instance {
         ["instance_type", "source_dest_check", "ebs_optimized"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 3] {
         [
             botocraft_core::fingerprint(&self.instance_type),
@@ -1694,6 +1818,7 @@ impl Instance {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -1739,6 +1864,7 @@ impl Instance {
     pub const IDENTITY: [&'static str; 1] = ["instance_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 27] {
         [
             botocraft_core::fingerprint(&self.instance_id),
@@ -1774,6 +1900,7 @@ impl Instance {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -1797,6 +1924,7 @@ impl Instance {
     /// when any is set, rather than create a second `Instance` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Instance::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -1810,6 +1938,7 @@ impl Instance {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -1854,6 +1983,7 @@ impl Instance {
     /// creation ([`Self::ASSIGNED`]: it names a `Instance` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2033,6 +2163,7 @@ impl Instance {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Instance has no id to write tags to").await
@@ -2044,6 +2175,7 @@ impl Instance {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_running(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2144,6 +2276,7 @@ impl Instance {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_stopped(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2232,6 +2365,7 @@ impl Instance {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_terminated(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2322,18 +2456,21 @@ impl Instance {
 pub struct AmiKey(pub String);
 
 impl std::fmt::Display for AmiKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for AmiKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         AmiKey(v)
     }
 }
 
 impl From<&str> for AmiKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         AmiKey(v.to_owned())
     }
@@ -2341,6 +2478,7 @@ impl From<&str> for AmiKey {
 
 impl std::ops::Deref for AmiKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -2349,6 +2487,7 @@ impl std::ops::Deref for AmiKey {
 impl std::str::FromStr for AmiKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("AmiKey", s).map(AmiKey)
     }
@@ -2362,30 +2501,37 @@ impl PrimaryModel for Ami {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<AmiKey> {
         self.image_id.clone().map(AmiKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -2393,11 +2539,13 @@ impl PrimaryModel for Ami {
 
 impl Ami {
     /// The manager for `Ami`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> AmiManager {
         AmiManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> AmiManager {
         AmiManager::with_session(self._state.session().cloned())
     }
@@ -2405,28 +2553,33 @@ impl Ami {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Ami::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The related [`Instance`] (calls `Instance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instances(&self) -> InstanceList {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -2442,6 +2595,7 @@ impl Ami {
     }
 
     /// Calls `Ami::objects().enable_deregistration_protection(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_deregistration_protection(&self) -> AmiEnableDeregistrationProtection {
         let manager = AmiManager::with_session(self._state.session().cloned());
         let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
@@ -2458,6 +2612,7 @@ impl Ami {
     }
 
     /// Calls `Ami::objects().disable_deregistration_protection(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_deregistration_protection(&self) -> AmiDisableDeregistrationProtection {
         let manager = AmiManager::with_session(self._state.session().cloned());
         let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
@@ -2491,6 +2646,7 @@ impl Ami {
     pub const IDENTITY: [&'static str; 2] = ["image_id", "name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.image_id),
@@ -2507,6 +2663,7 @@ impl Ami {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -2530,6 +2687,7 @@ impl Ami {
     /// when any is set, rather than create a second `Ami` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Ami::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -2543,6 +2701,7 @@ impl Ami {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -2585,6 +2744,7 @@ impl Ami {
     /// creation ([`Self::ASSIGNED`]: it names a `Ami` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2699,6 +2859,7 @@ impl Ami {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Ami has no id to write tags to").await
@@ -2708,6 +2869,7 @@ impl Ami {
     /// `DeregisterImage` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -2728,6 +2890,7 @@ impl Ami {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_available(&self) -> Waiter<DescribeImagesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2810,18 +2973,21 @@ impl Ami {
 pub struct InternetGatewayKey(pub String);
 
 impl std::fmt::Display for InternetGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for InternetGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         InternetGatewayKey(v)
     }
 }
 
 impl From<&str> for InternetGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         InternetGatewayKey(v.to_owned())
     }
@@ -2829,6 +2995,7 @@ impl From<&str> for InternetGatewayKey {
 
 impl std::ops::Deref for InternetGatewayKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -2837,6 +3004,7 @@ impl std::ops::Deref for InternetGatewayKey {
 impl std::str::FromStr for InternetGatewayKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("InternetGatewayKey", s).map(InternetGatewayKey)
     }
@@ -2849,30 +3017,37 @@ impl PrimaryModel for InternetGateway {
     const KIND: &'static str = "InternetGateway";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidInternetGatewayID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<InternetGatewayKey> {
         self.internet_gateway_id.clone().map(InternetGatewayKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -2880,11 +3055,13 @@ impl PrimaryModel for InternetGateway {
 
 impl InternetGateway {
     /// The manager for `InternetGateway`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> InternetGatewayManager {
         InternetGatewayManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> InternetGatewayManager {
         InternetGatewayManager::with_session(self._state.session().cloned())
     }
@@ -2892,28 +3069,33 @@ impl InternetGateway {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`InternetGateway::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -2923,6 +3105,7 @@ impl InternetGateway {
     }
 
     /// The VPCs this gateway is attached to (from its attachments; none → an empty QuerySet, no call). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpcs(&self) -> VpcGetMany {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -2953,6 +3136,7 @@ impl InternetGateway {
     pub const IDENTITY: [&'static str; 1] = ["internet_gateway_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
         [
             botocraft_core::fingerprint(&self.internet_gateway_id),
@@ -2963,6 +3147,7 @@ impl InternetGateway {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -2986,6 +3171,7 @@ impl InternetGateway {
     /// when any is set, rather than create a second `InternetGateway` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `InternetGateway::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -3003,6 +3189,7 @@ impl InternetGateway {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -3044,6 +3231,7 @@ impl InternetGateway {
     /// creation ([`Self::ASSIGNED`]: it names a `InternetGateway` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3127,6 +3315,7 @@ impl InternetGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "InternetGateway has no id to write tags to").await
@@ -3136,6 +3325,7 @@ impl InternetGateway {
     /// `DeleteInternetGateway` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3160,6 +3350,7 @@ impl InternetGateway {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeInternetGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3242,18 +3433,21 @@ impl InternetGateway {
 pub struct RouteTableKey(pub String);
 
 impl std::fmt::Display for RouteTableKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for RouteTableKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         RouteTableKey(v)
     }
 }
 
 impl From<&str> for RouteTableKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         RouteTableKey(v.to_owned())
     }
@@ -3261,6 +3455,7 @@ impl From<&str> for RouteTableKey {
 
 impl std::ops::Deref for RouteTableKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -3269,6 +3464,7 @@ impl std::ops::Deref for RouteTableKey {
 impl std::str::FromStr for RouteTableKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("RouteTableKey", s).map(RouteTableKey)
     }
@@ -3281,30 +3477,37 @@ impl PrimaryModel for RouteTable {
     const KIND: &'static str = "RouteTable";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidRouteTableID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<RouteTableKey> {
         self.route_table_id.clone().map(RouteTableKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -3312,11 +3515,13 @@ impl PrimaryModel for RouteTable {
 
 impl RouteTable {
     /// The manager for `RouteTable`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> RouteTableManager {
         RouteTableManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> RouteTableManager {
         RouteTableManager::with_session(self._state.session().cloned())
     }
@@ -3324,28 +3529,33 @@ impl RouteTable {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`RouteTable::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -3355,6 +3565,7 @@ impl RouteTable {
     }
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc(&self) -> VpcGet {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
@@ -3369,6 +3580,7 @@ impl RouteTable {
     }
 
     /// The subnets associated with this route table (`Associations[].SubnetId`, described in one call). A subnet without an association of its own uses the VPC's main route table and is not listed: `route_table.vpc()` and its `subnets()` give every subnet. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnets(&self) -> SubnetGetMany {
         let manager = SubnetManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -3391,6 +3603,7 @@ impl RouteTable {
     }
 
     /// Calls `RouteTable::objects().create_route(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create_route(&self) -> RouteTableCreateRoute {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
         let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
@@ -3405,6 +3618,7 @@ impl RouteTable {
     }
 
     /// Calls `RouteTable::objects().replace_route(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn replace_route(&self) -> RouteTableReplaceRoute {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
         let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
@@ -3421,6 +3635,7 @@ impl RouteTable {
     }
 
     /// Calls `RouteTable::objects().delete_route(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_route(&self) -> RouteTableDeleteRoute {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
         let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
@@ -3435,6 +3650,7 @@ impl RouteTable {
     }
 
     /// Calls `RouteTable::objects().associate(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associate(&self) -> RouteTableAssociate {
         let manager = RouteTableManager::with_session(self._state.session().cloned());
         let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
@@ -3463,6 +3679,7 @@ impl RouteTable {
     pub const IDENTITY: [&'static str; 1] = ["route_table_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.route_table_id),
@@ -3476,6 +3693,7 @@ impl RouteTable {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -3499,6 +3717,7 @@ impl RouteTable {
     /// when any is set, rather than create a second `RouteTable` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `RouteTable::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -3516,6 +3735,7 @@ impl RouteTable {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -3556,6 +3776,7 @@ impl RouteTable {
     /// creation ([`Self::ASSIGNED`]: it names a `RouteTable` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3641,6 +3862,7 @@ impl RouteTable {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "RouteTable has no id to write tags to").await
@@ -3650,6 +3872,7 @@ impl RouteTable {
     /// `DeleteRouteTable` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3674,18 +3897,21 @@ impl RouteTable {
 pub struct NatGatewayKey(pub String);
 
 impl std::fmt::Display for NatGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for NatGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         NatGatewayKey(v)
     }
 }
 
 impl From<&str> for NatGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         NatGatewayKey(v.to_owned())
     }
@@ -3693,6 +3919,7 @@ impl From<&str> for NatGatewayKey {
 
 impl std::ops::Deref for NatGatewayKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -3701,6 +3928,7 @@ impl std::ops::Deref for NatGatewayKey {
 impl std::str::FromStr for NatGatewayKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("NatGatewayKey", s).map(NatGatewayKey)
     }
@@ -3713,30 +3941,37 @@ impl PrimaryModel for NatGateway {
     const KIND: &'static str = "NatGateway";
     const NOT_FOUND_CODES: &'static [&'static str] = &["NatGatewayNotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<NatGatewayKey> {
         self.nat_gateway_id.clone().map(NatGatewayKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -3744,11 +3979,13 @@ impl PrimaryModel for NatGateway {
 
 impl NatGateway {
     /// The manager for `NatGateway`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> NatGatewayManager {
         NatGatewayManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> NatGatewayManager {
         NatGatewayManager::with_session(self._state.session().cloned())
     }
@@ -3756,28 +3993,33 @@ impl NatGateway {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`NatGateway::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -3789,6 +4031,7 @@ impl NatGateway {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
@@ -3802,6 +4045,7 @@ impl NatGateway {
     /// The related [`Subnet`] (calls `Subnet::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
         let Some(a0) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
@@ -3828,6 +4072,7 @@ impl NatGateway {
     pub const IDENTITY: [&'static str; 1] = ["nat_gateway_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.nat_gateway_id),
@@ -3842,6 +4087,7 @@ impl NatGateway {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -3865,6 +4111,7 @@ impl NatGateway {
     /// when any is set, rather than create a second `NatGateway` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `NatGateway::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -3882,6 +4129,7 @@ impl NatGateway {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -3918,6 +4166,7 @@ impl NatGateway {
     /// creation ([`Self::ASSIGNED`]: it names a `NatGateway` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4008,6 +4257,7 @@ impl NatGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NatGateway has no id to write tags to").await
@@ -4017,6 +4267,7 @@ impl NatGateway {
     /// `DeleteNatGateway` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -4039,6 +4290,7 @@ impl NatGateway {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_available(&self) -> Waiter<DescribeNatGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4139,6 +4391,7 @@ impl NatGateway {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_deleted(&self) -> Waiter<DescribeNatGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4223,18 +4476,21 @@ impl NatGateway {
 pub struct AddressKey(pub String);
 
 impl std::fmt::Display for AddressKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for AddressKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         AddressKey(v)
     }
 }
 
 impl From<&str> for AddressKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         AddressKey(v.to_owned())
     }
@@ -4242,6 +4498,7 @@ impl From<&str> for AddressKey {
 
 impl std::ops::Deref for AddressKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -4250,6 +4507,7 @@ impl std::ops::Deref for AddressKey {
 impl std::str::FromStr for AddressKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("AddressKey", s).map(AddressKey)
     }
@@ -4263,30 +4521,37 @@ impl PrimaryModel for Address {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<AddressKey> {
         self.allocation_id.clone().map(AddressKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -4294,11 +4559,13 @@ impl PrimaryModel for Address {
 
 impl Address {
     /// The manager for `Address`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> AddressManager {
         AddressManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> AddressManager {
         AddressManager::with_session(self._state.session().cloned())
     }
@@ -4306,28 +4573,33 @@ impl Address {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Address::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -4339,6 +4611,7 @@ impl Address {
     /// The related [`Instance`] (calls `Instance::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance(&self) -> Result<Option<Instance>> {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
@@ -4352,6 +4625,7 @@ impl Address {
     /// The related [`NetworkInterface`] (calls `NetworkInterface::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn network_interface(&self) -> Result<Option<NetworkInterface>> {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.network_interface_id.clone().filter(|v| !v.is_empty()) else {
@@ -4363,6 +4637,7 @@ impl Address {
     }
 
     /// Associates this address: set `.instance_id(..)` or `.network_interface_id(..)` on the returned request. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn associate(&self) -> AddressAssociate {
         let manager = AddressManager::with_session(self._state.session().cloned());
         let Some(a0) = self.allocation_id.clone().filter(|v| !v.is_empty()) else {
@@ -4377,6 +4652,7 @@ impl Address {
     }
 
     /// Removes this address's current association. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn disassociate(&self) -> AddressDisassociate {
         let manager = AddressManager::with_session(self._state.session().cloned());
         let Some(a0) = self.association_id.clone().filter(|v| !v.is_empty()) else {
@@ -4409,6 +4685,7 @@ impl Address {
     pub const IDENTITY: [&'static str; 1] = ["allocation_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
         [
             botocraft_core::fingerprint(&self.allocation_id),
@@ -4426,6 +4703,7 @@ impl Address {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -4449,6 +4727,7 @@ impl Address {
     /// when any is set, rather than create a second `Address` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Address::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -4462,6 +4741,7 @@ impl Address {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -4502,6 +4782,7 @@ impl Address {
     /// creation ([`Self::ASSIGNED`]: it names a `Address` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4590,6 +4871,7 @@ impl Address {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Address has no id to write tags to").await
@@ -4599,6 +4881,7 @@ impl Address {
     /// `ReleaseAddress` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -4623,18 +4906,21 @@ impl Address {
 pub struct VolumeKey(pub String);
 
 impl std::fmt::Display for VolumeKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for VolumeKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         VolumeKey(v)
     }
 }
 
 impl From<&str> for VolumeKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VolumeKey(v.to_owned())
     }
@@ -4642,6 +4928,7 @@ impl From<&str> for VolumeKey {
 
 impl std::ops::Deref for VolumeKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -4650,6 +4937,7 @@ impl std::ops::Deref for VolumeKey {
 impl std::str::FromStr for VolumeKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("VolumeKey", s).map(VolumeKey)
     }
@@ -4662,26 +4950,32 @@ impl PrimaryModel for Volume {
     const KIND: &'static str = "Volume";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVolume.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<VolumeKey> {
         self.volume_id.clone().map(VolumeKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.volume_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -4689,10 +4983,12 @@ impl PrimaryModel for Volume {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -4700,11 +4996,13 @@ impl PrimaryModel for Volume {
 
 impl Volume {
     /// The manager for `Volume`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> VolumeManager {
         VolumeManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> VolumeManager {
         VolumeManager::with_session(self._state.session().cloned())
     }
@@ -4712,28 +5010,33 @@ impl Volume {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Volume::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -4745,6 +5048,7 @@ impl Volume {
     /// The snapshot the volume was created from.
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn snapshot(&self) -> Result<Option<Snapshot>> {
         let manager = SnapshotManager::with_session(self._state.session().cloned());
         let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
@@ -4756,6 +5060,7 @@ impl Volume {
     }
 
     /// The instances the volume is attached to. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instances(&self) -> InstanceList {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -4771,6 +5076,7 @@ impl Volume {
     }
 
     /// The snapshots taken of this volume. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn snapshots(&self) -> SnapshotList {
         let manager = SnapshotManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -4786,6 +5092,7 @@ impl Volume {
     }
 
     /// Calls `Volume::objects().detach(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn detach(&self) -> VolumeDetach {
         let manager = VolumeManager::with_session(self._state.session().cloned());
         let Some(a0) = self.volume_id.clone().filter(|v| !v.is_empty()) else {
@@ -4810,6 +5117,7 @@ impl Volume {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.size),
@@ -4825,6 +5133,7 @@ impl Volume {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -4853,6 +5162,7 @@ impl Volume {
     pub const IDENTITY: [&'static str; 1] = ["volume_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
         [
             botocraft_core::fingerprint(&self.volume_id),
@@ -4871,6 +5181,7 @@ impl Volume {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -4894,6 +5205,7 @@ impl Volume {
     /// when any is set, rather than create a second `Volume` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Volume::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -4910,6 +5222,7 @@ impl Volume {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -4945,6 +5258,7 @@ impl Volume {
     /// creation ([`Self::ASSIGNED`]: it names a `Volume` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5036,6 +5350,7 @@ impl Volume {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Volume has no id to write tags to").await
@@ -5045,6 +5360,7 @@ impl Volume {
     /// `DeleteVolume` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -5067,6 +5383,7 @@ impl Volume {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_available(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -5149,6 +5466,7 @@ impl Volume {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_in_use(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -5229,6 +5547,7 @@ impl Volume {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVolumesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -5313,18 +5632,21 @@ impl Volume {
 pub struct SnapshotKey(pub String);
 
 impl std::fmt::Display for SnapshotKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for SnapshotKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         SnapshotKey(v)
     }
 }
 
 impl From<&str> for SnapshotKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         SnapshotKey(v.to_owned())
     }
@@ -5332,6 +5654,7 @@ impl From<&str> for SnapshotKey {
 
 impl std::ops::Deref for SnapshotKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -5340,6 +5663,7 @@ impl std::ops::Deref for SnapshotKey {
 impl std::str::FromStr for SnapshotKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("SnapshotKey", s).map(SnapshotKey)
     }
@@ -5352,30 +5676,37 @@ impl PrimaryModel for Snapshot {
     const KIND: &'static str = "Snapshot";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidSnapshot.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<SnapshotKey> {
         self.snapshot_id.clone().map(SnapshotKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -5383,11 +5714,13 @@ impl PrimaryModel for Snapshot {
 
 impl Snapshot {
     /// The manager for `Snapshot`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> SnapshotManager {
         SnapshotManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> SnapshotManager {
         SnapshotManager::with_session(self._state.session().cloned())
     }
@@ -5395,28 +5728,33 @@ impl Snapshot {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Snapshot::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -5428,6 +5766,7 @@ impl Snapshot {
     /// The volume the snapshot was taken of (copied snapshots name a placeholder volume that does not exist).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn volume(&self) -> Result<Option<Volume>> {
         let manager = VolumeManager::with_session(self._state.session().cloned());
         let Some(a0) = self.volume_id.clone().filter(|v| !v.is_empty()) else {
@@ -5439,6 +5778,7 @@ impl Snapshot {
     }
 
     /// The AMIs whose block device mappings use this snapshot. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn amis(&self) -> AmiList {
         let manager = AmiManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -5454,6 +5794,7 @@ impl Snapshot {
     }
 
     /// Calls `Snapshot::objects().unlock(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn unlock(&self) -> SnapshotUnlock {
         let manager = SnapshotManager::with_session(self._state.session().cloned());
         let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
@@ -5482,6 +5823,7 @@ impl Snapshot {
     pub const IDENTITY: [&'static str; 1] = ["snapshot_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.snapshot_id),
@@ -5495,6 +5837,7 @@ impl Snapshot {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -5518,6 +5861,7 @@ impl Snapshot {
     /// when any is set, rather than create a second `Snapshot` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Snapshot::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -5531,6 +5875,7 @@ impl Snapshot {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -5569,6 +5914,7 @@ impl Snapshot {
     /// creation ([`Self::ASSIGNED`]: it names a `Snapshot` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5666,6 +6012,7 @@ impl Snapshot {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Snapshot has no id to write tags to").await
@@ -5675,6 +6022,7 @@ impl Snapshot {
     /// `DeleteSnapshot` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -5697,6 +6045,7 @@ impl Snapshot {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_completed(&self) -> Waiter<DescribeSnapshotsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -5781,18 +6130,21 @@ impl Snapshot {
 pub struct KeyPairKey(pub String);
 
 impl std::fmt::Display for KeyPairKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for KeyPairKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         KeyPairKey(v)
     }
 }
 
 impl From<&str> for KeyPairKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         KeyPairKey(v.to_owned())
     }
@@ -5800,6 +6152,7 @@ impl From<&str> for KeyPairKey {
 
 impl std::ops::Deref for KeyPairKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -5808,6 +6161,7 @@ impl std::ops::Deref for KeyPairKey {
 impl std::str::FromStr for KeyPairKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("KeyPairKey", s).map(KeyPairKey)
     }
@@ -5820,30 +6174,37 @@ impl PrimaryModel for KeyPair {
     const KIND: &'static str = "KeyPair";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidKeyPair.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<KeyPairKey> {
         self.key_pair_id.clone().map(KeyPairKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.key_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -5851,11 +6212,13 @@ impl PrimaryModel for KeyPair {
 
 impl KeyPair {
     /// The manager for `KeyPair`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> KeyPairManager {
         KeyPairManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> KeyPairManager {
         KeyPairManager::with_session(self._state.session().cloned())
     }
@@ -5863,23 +6226,27 @@ impl KeyPair {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`KeyPair::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
@@ -5893,6 +6260,7 @@ impl KeyPair {
     pub const IDENTITY: [&'static str; 2] = ["key_pair_id", "key_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.key_pair_id),
@@ -5905,6 +6273,7 @@ impl KeyPair {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -5928,6 +6297,7 @@ impl KeyPair {
     /// when any is set, rather than create a second `KeyPair` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `KeyPair::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -5941,6 +6311,7 @@ impl KeyPair {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -5983,6 +6354,7 @@ impl KeyPair {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "KeyPair has no id to write tags to").await
@@ -5992,6 +6364,7 @@ impl KeyPair {
     /// `DeleteKeyPair` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -6014,6 +6387,7 @@ impl KeyPair {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeKeyPairsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -6098,18 +6472,21 @@ impl KeyPair {
 pub struct LaunchTemplateKey(pub String);
 
 impl std::fmt::Display for LaunchTemplateKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for LaunchTemplateKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         LaunchTemplateKey(v)
     }
 }
 
 impl From<&str> for LaunchTemplateKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         LaunchTemplateKey(v.to_owned())
     }
@@ -6117,6 +6494,7 @@ impl From<&str> for LaunchTemplateKey {
 
 impl std::ops::Deref for LaunchTemplateKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -6125,6 +6503,7 @@ impl std::ops::Deref for LaunchTemplateKey {
 impl std::str::FromStr for LaunchTemplateKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("LaunchTemplateKey", s).map(LaunchTemplateKey)
     }
@@ -6140,30 +6519,37 @@ impl PrimaryModel for LaunchTemplate {
         "InvalidLaunchTemplateName.NotFoundException",
     ];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<LaunchTemplateKey> {
         self.launch_template_id.clone().map(LaunchTemplateKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.launch_template_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -6171,11 +6557,13 @@ impl PrimaryModel for LaunchTemplate {
 
 impl LaunchTemplate {
     /// The manager for `LaunchTemplate`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> LaunchTemplateManager {
         LaunchTemplateManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> LaunchTemplateManager {
         LaunchTemplateManager::with_session(self._state.session().cloned())
     }
@@ -6183,28 +6571,33 @@ impl LaunchTemplate {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`LaunchTemplate::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The related [`LaunchTemplateVersion`] (calls `LaunchTemplateVersion::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn versions(&self) -> LaunchTemplateVersionList {
         let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -6222,6 +6615,7 @@ impl LaunchTemplate {
     }
 
     /// The related [`LaunchTemplateVersion`] (calls `LaunchTemplateVersion::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn default_version(&self) -> LaunchTemplateVersionGet {
         let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
         let Some(a0) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
@@ -6246,6 +6640,7 @@ impl LaunchTemplate {
     }
 
     /// The related [`LaunchTemplateVersion`] (calls `LaunchTemplateVersion::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn latest_version(&self) -> LaunchTemplateVersionGet {
         let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
         let Some(a0) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
@@ -6284,6 +6679,7 @@ impl LaunchTemplate {
     pub const IDENTITY: [&'static str; 2] = ["launch_template_id", "launch_template_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.launch_template_id),
@@ -6297,6 +6693,7 @@ impl LaunchTemplate {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -6320,6 +6717,7 @@ impl LaunchTemplate {
     /// when any is set, rather than create a second `LaunchTemplate` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `LaunchTemplate::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -6337,6 +6735,7 @@ impl LaunchTemplate {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -6378,6 +6777,7 @@ impl LaunchTemplate {
     /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplate` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -6463,6 +6863,7 @@ impl LaunchTemplate {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "LaunchTemplate has no id to write tags to").await
@@ -6473,6 +6874,7 @@ impl LaunchTemplate {
     /// `DeleteLaunchTemplate`), and a later `save()` would create it again.
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -6508,6 +6910,7 @@ pub struct LaunchTemplateVersionKey {
 }
 
 impl std::fmt::Display for LaunchTemplateVersionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.launch_template_id, self.version_number)
     }
@@ -6516,6 +6919,7 @@ impl std::fmt::Display for LaunchTemplateVersionKey {
 impl std::str::FromStr for LaunchTemplateVersionKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         let mut p = botocraft_core::key::parse_key_parts(
             "LaunchTemplateVersionKey",
@@ -6541,6 +6945,7 @@ impl PrimaryModel for LaunchTemplateVersion {
         "InvalidLaunchTemplateName.NotFoundException",
     ];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<LaunchTemplateVersionKey> {
         Some(LaunchTemplateVersionKey {
             launch_template_id: self.launch_template_id.clone()?,
@@ -6548,18 +6953,22 @@ impl PrimaryModel for LaunchTemplateVersion {
         })
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.launch_template_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -6567,11 +6976,13 @@ impl PrimaryModel for LaunchTemplateVersion {
 
 impl LaunchTemplateVersion {
     /// The manager for `LaunchTemplateVersion`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> LaunchTemplateVersionManager {
         LaunchTemplateVersionManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> LaunchTemplateVersionManager {
         LaunchTemplateVersionManager::with_session(self._state.session().cloned())
     }
@@ -6579,12 +6990,14 @@ impl LaunchTemplateVersion {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The related [`LaunchTemplate`] (calls `LaunchTemplate::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_template(&self) -> LaunchTemplateGet {
         let manager = LaunchTemplateManager::with_session(self._state.session().cloned());
         let Some(a0) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
@@ -6598,6 +7011,7 @@ impl LaunchTemplateVersion {
     /// The related [`Ami`] (calls `Ami::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn ami(&self) -> Result<Option<Ami>> {
         let manager = AmiManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -6615,6 +7029,7 @@ impl LaunchTemplateVersion {
     /// The related [`InstanceTypeInfo`] (calls `InstanceTypeInfo::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance_type(&self) -> Result<Option<InstanceTypeInfo>> {
         let manager = InstanceTypeInfoManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -6649,6 +7064,7 @@ impl LaunchTemplateVersion {
     ];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.launch_template_id),
@@ -6663,6 +7079,7 @@ impl LaunchTemplateVersion {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -6686,6 +7103,7 @@ impl LaunchTemplateVersion {
     /// when any is set, rather than create a second `LaunchTemplateVersion` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `LaunchTemplateVersion::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -6699,6 +7117,7 @@ impl LaunchTemplateVersion {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -6739,6 +7158,7 @@ impl LaunchTemplateVersion {
     /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplateVersion` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -6796,18 +7216,21 @@ impl LaunchTemplateVersion {
 pub struct NetworkInterfaceKey(pub String);
 
 impl std::fmt::Display for NetworkInterfaceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for NetworkInterfaceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         NetworkInterfaceKey(v)
     }
 }
 
 impl From<&str> for NetworkInterfaceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         NetworkInterfaceKey(v.to_owned())
     }
@@ -6815,6 +7238,7 @@ impl From<&str> for NetworkInterfaceKey {
 
 impl std::ops::Deref for NetworkInterfaceKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -6823,6 +7247,7 @@ impl std::ops::Deref for NetworkInterfaceKey {
 impl std::str::FromStr for NetworkInterfaceKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("NetworkInterfaceKey", s).map(NetworkInterfaceKey)
     }
@@ -6835,22 +7260,27 @@ impl PrimaryModel for NetworkInterface {
     const KIND: &'static str = "NetworkInterface";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidNetworkInterfaceID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<NetworkInterfaceKey> {
         self.network_interface_id.clone().map(NetworkInterfaceKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tag_set.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tag_set.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -6858,10 +7288,12 @@ impl PrimaryModel for NetworkInterface {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -6869,11 +7301,13 @@ impl PrimaryModel for NetworkInterface {
 
 impl NetworkInterface {
     /// The manager for `NetworkInterface`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> NetworkInterfaceManager {
         NetworkInterfaceManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> NetworkInterfaceManager {
         NetworkInterfaceManager::with_session(self._state.session().cloned())
     }
@@ -6881,28 +7315,33 @@ impl NetworkInterface {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`NetworkInterface::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tag_set.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tag_set)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tag_set = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tag_set
             .iter()
@@ -6914,6 +7353,7 @@ impl NetworkInterface {
     /// The related [`Subnet`] (calls `Subnet::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
         let Some(a0) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
@@ -6927,6 +7367,7 @@ impl NetworkInterface {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
@@ -6938,6 +7379,7 @@ impl NetworkInterface {
     }
 
     /// The related [`SecurityGroup`] (calls `SecurityGroup::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(&self) -> SecurityGroupGetMany {
         let manager = SecurityGroupManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -6962,6 +7404,7 @@ impl NetworkInterface {
     /// The related [`Instance`] (calls `Instance::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance(&self) -> Result<Option<Instance>> {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.attachment.as_ref().and_then(|x| x.instance_id.clone()) else {
@@ -6973,6 +7416,7 @@ impl NetworkInterface {
     }
 
     /// Calls `NetworkInterface::objects().reset(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reset(&self) -> NetworkInterfaceReset {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.network_interface_id.clone().filter(|v| !v.is_empty()) else {
@@ -6989,6 +7433,7 @@ impl NetworkInterface {
     }
 
     /// Detaches this interface from its instance (needs the model's attachment). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn detach(&self) -> NetworkInterfaceDetach {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -7009,6 +7454,7 @@ impl NetworkInterface {
     }
 
     /// Calls `NetworkInterface::objects().modify(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify(&self) -> NetworkInterfaceModify {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.network_interface_id.clone().filter(|v| !v.is_empty()) else {
@@ -7029,6 +7475,7 @@ impl NetworkInterface {
     pub(crate) const TRACKED: [&'static str; 3] = ["description", "source_dest_check", "groups"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 3] {
         [
             botocraft_core::fingerprint(&self.description),
@@ -7042,6 +7489,7 @@ impl NetworkInterface {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -7073,6 +7521,7 @@ impl NetworkInterface {
     pub const IDENTITY: [&'static str; 1] = ["network_interface_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 13] {
         [
             botocraft_core::fingerprint(&self.network_interface_id),
@@ -7094,6 +7543,7 @@ impl NetworkInterface {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -7117,6 +7567,7 @@ impl NetworkInterface {
     /// when any is set, rather than create a second `NetworkInterface` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `NetworkInterface::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -7134,6 +7585,7 @@ impl NetworkInterface {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -7182,6 +7634,7 @@ impl NetworkInterface {
     /// creation ([`Self::ASSIGNED`]: it names a `NetworkInterface` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -7344,6 +7797,7 @@ impl NetworkInterface {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkInterface has no id to write tags to").await
@@ -7353,6 +7807,7 @@ impl NetworkInterface {
     /// `DeleteNetworkInterface` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -7377,6 +7832,7 @@ impl NetworkInterface {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_available(&self) -> Waiter<DescribeNetworkInterfacesResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -7453,18 +7909,21 @@ impl NetworkInterface {
 pub struct InstanceTypeInfoKey(pub String);
 
 impl std::fmt::Display for InstanceTypeInfoKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for InstanceTypeInfoKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         InstanceTypeInfoKey(v)
     }
 }
 
 impl From<&str> for InstanceTypeInfoKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         InstanceTypeInfoKey(v.to_owned())
     }
@@ -7472,6 +7931,7 @@ impl From<&str> for InstanceTypeInfoKey {
 
 impl std::ops::Deref for InstanceTypeInfoKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -7480,6 +7940,7 @@ impl std::ops::Deref for InstanceTypeInfoKey {
 impl std::str::FromStr for InstanceTypeInfoKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("InstanceTypeInfoKey", s).map(InstanceTypeInfoKey)
     }
@@ -7492,6 +7953,7 @@ impl PrimaryModel for InstanceTypeInfo {
     const KIND: &'static str = "InstanceTypeInfo";
     const NOT_FOUND_CODES: &'static [&'static str] = &[];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<InstanceTypeInfoKey> {
         self.instance_type
             .as_ref()
@@ -7499,10 +7961,12 @@ impl PrimaryModel for InstanceTypeInfo {
             .map(InstanceTypeInfoKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -7510,11 +7974,13 @@ impl PrimaryModel for InstanceTypeInfo {
 
 impl InstanceTypeInfo {
     /// The manager for `InstanceTypeInfo`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> InstanceTypeInfoManager {
         InstanceTypeInfoManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> InstanceTypeInfoManager {
         InstanceTypeInfoManager::with_session(self._state.session().cloned())
     }
@@ -7522,12 +7988,14 @@ impl InstanceTypeInfo {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The related [`Instance`] (calls `Instance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instances(&self) -> InstanceList {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -7552,18 +8020,21 @@ impl InstanceTypeInfo {
 pub struct NetworkAclKey(pub String);
 
 impl std::fmt::Display for NetworkAclKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for NetworkAclKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         NetworkAclKey(v)
     }
 }
 
 impl From<&str> for NetworkAclKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         NetworkAclKey(v.to_owned())
     }
@@ -7571,6 +8042,7 @@ impl From<&str> for NetworkAclKey {
 
 impl std::ops::Deref for NetworkAclKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -7579,6 +8051,7 @@ impl std::ops::Deref for NetworkAclKey {
 impl std::str::FromStr for NetworkAclKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("NetworkAclKey", s).map(NetworkAclKey)
     }
@@ -7591,30 +8064,37 @@ impl PrimaryModel for NetworkAcl {
     const KIND: &'static str = "NetworkAcl";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidNetworkAclID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<NetworkAclKey> {
         self.network_acl_id.clone().map(NetworkAclKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -7622,11 +8102,13 @@ impl PrimaryModel for NetworkAcl {
 
 impl NetworkAcl {
     /// The manager for `NetworkAcl`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> NetworkAclManager {
         NetworkAclManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> NetworkAclManager {
         NetworkAclManager::with_session(self._state.session().cloned())
     }
@@ -7634,28 +8116,33 @@ impl NetworkAcl {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`NetworkAcl::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -7665,6 +8152,7 @@ impl NetworkAcl {
     }
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc(&self) -> VpcGet {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
@@ -7679,6 +8167,7 @@ impl NetworkAcl {
     }
 
     /// The subnets this network ACL is associated with (`Associations[].SubnetId`, described in one call; every subnet has exactly one ACL). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnets(&self) -> SubnetGetMany {
         let manager = SubnetManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -7709,6 +8198,7 @@ impl NetworkAcl {
     pub const IDENTITY: [&'static str; 1] = ["network_acl_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.network_acl_id),
@@ -7721,6 +8211,7 @@ impl NetworkAcl {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -7744,6 +8235,7 @@ impl NetworkAcl {
     /// when any is set, rather than create a second `NetworkAcl` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `NetworkAcl::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -7761,6 +8253,7 @@ impl NetworkAcl {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -7800,6 +8293,7 @@ impl NetworkAcl {
     /// creation ([`Self::ASSIGNED`]: it names a `NetworkAcl` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -7885,6 +8379,7 @@ impl NetworkAcl {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkAcl has no id to write tags to").await
@@ -7894,6 +8389,7 @@ impl NetworkAcl {
     /// `DeleteNetworkAcl` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -7918,18 +8414,21 @@ impl NetworkAcl {
 pub struct PlacementGroupKey(pub String);
 
 impl std::fmt::Display for PlacementGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for PlacementGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         PlacementGroupKey(v)
     }
 }
 
 impl From<&str> for PlacementGroupKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         PlacementGroupKey(v.to_owned())
     }
@@ -7937,6 +8436,7 @@ impl From<&str> for PlacementGroupKey {
 
 impl std::ops::Deref for PlacementGroupKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -7945,6 +8445,7 @@ impl std::ops::Deref for PlacementGroupKey {
 impl std::str::FromStr for PlacementGroupKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("PlacementGroupKey", s).map(PlacementGroupKey)
     }
@@ -7957,34 +8458,42 @@ impl PrimaryModel for PlacementGroup {
     const KIND: &'static str = "PlacementGroup";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidPlacementGroup.Unknown"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<PlacementGroupKey> {
         self.group_name.clone().map(PlacementGroupKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.group_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.group_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -7992,11 +8501,13 @@ impl PrimaryModel for PlacementGroup {
 
 impl PlacementGroup {
     /// The manager for `PlacementGroup`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> PlacementGroupManager {
         PlacementGroupManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> PlacementGroupManager {
         PlacementGroupManager::with_session(self._state.session().cloned())
     }
@@ -8004,28 +8515,33 @@ impl PlacementGroup {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`PlacementGroup::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The related [`Instance`] (calls `Instance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn instances(&self) -> InstanceList {
         let manager = InstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -8057,6 +8573,7 @@ impl PlacementGroup {
     pub const IDENTITY: [&'static str; 1] = ["group_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.group_name),
@@ -8072,6 +8589,7 @@ impl PlacementGroup {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -8095,6 +8613,7 @@ impl PlacementGroup {
     /// when any is set, rather than create a second `PlacementGroup` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `PlacementGroup::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -8108,6 +8627,7 @@ impl PlacementGroup {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -8144,6 +8664,7 @@ impl PlacementGroup {
     /// creation ([`Self::ASSIGNED`]: it names a `PlacementGroup` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -8230,6 +8751,7 @@ impl PlacementGroup {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.group_id.clone();
         super::save_tags(self, target, "PlacementGroup has no id to write tags to").await
@@ -8239,6 +8761,7 @@ impl PlacementGroup {
     /// `DeletePlacementGroup` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -8263,18 +8786,21 @@ impl PlacementGroup {
 pub struct DhcpOptionsKey(pub String);
 
 impl std::fmt::Display for DhcpOptionsKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for DhcpOptionsKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         DhcpOptionsKey(v)
     }
 }
 
 impl From<&str> for DhcpOptionsKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         DhcpOptionsKey(v.to_owned())
     }
@@ -8282,6 +8808,7 @@ impl From<&str> for DhcpOptionsKey {
 
 impl std::ops::Deref for DhcpOptionsKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -8290,6 +8817,7 @@ impl std::ops::Deref for DhcpOptionsKey {
 impl std::str::FromStr for DhcpOptionsKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("DhcpOptionsKey", s).map(DhcpOptionsKey)
     }
@@ -8302,30 +8830,37 @@ impl PrimaryModel for DhcpOptions {
     const KIND: &'static str = "DhcpOptions";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidDhcpOptionID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<DhcpOptionsKey> {
         self.dhcp_options_id.clone().map(DhcpOptionsKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -8333,11 +8868,13 @@ impl PrimaryModel for DhcpOptions {
 
 impl DhcpOptions {
     /// The manager for `DhcpOptions`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> DhcpOptionsManager {
         DhcpOptionsManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> DhcpOptionsManager {
         DhcpOptionsManager::with_session(self._state.session().cloned())
     }
@@ -8345,28 +8882,33 @@ impl DhcpOptions {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`DhcpOptions::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -8376,6 +8918,7 @@ impl DhcpOptions {
     }
 
     /// The related [`Vpc`] (calls `Vpc::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpcs(&self) -> VpcList {
         let manager = VpcManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -8399,6 +8942,7 @@ impl DhcpOptions {
     pub const IDENTITY: [&'static str; 1] = ["dhcp_options_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
         [
             botocraft_core::fingerprint(&self.dhcp_options_id),
@@ -8409,6 +8953,7 @@ impl DhcpOptions {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -8432,6 +8977,7 @@ impl DhcpOptions {
     /// when any is set, rather than create a second `DhcpOptions` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `DhcpOptions::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -8449,6 +8995,7 @@ impl DhcpOptions {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -8485,6 +9032,7 @@ impl DhcpOptions {
     /// creation ([`Self::ASSIGNED`]: it names a `DhcpOptions` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -8571,6 +9119,7 @@ impl DhcpOptions {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "DhcpOptions has no id to write tags to").await
@@ -8580,6 +9129,7 @@ impl DhcpOptions {
     /// `DeleteDhcpOptions` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -8604,18 +9154,21 @@ impl DhcpOptions {
 pub struct CustomerGatewayKey(pub String);
 
 impl std::fmt::Display for CustomerGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for CustomerGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         CustomerGatewayKey(v)
     }
 }
 
 impl From<&str> for CustomerGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         CustomerGatewayKey(v.to_owned())
     }
@@ -8623,6 +9176,7 @@ impl From<&str> for CustomerGatewayKey {
 
 impl std::ops::Deref for CustomerGatewayKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -8631,6 +9185,7 @@ impl std::ops::Deref for CustomerGatewayKey {
 impl std::str::FromStr for CustomerGatewayKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("CustomerGatewayKey", s).map(CustomerGatewayKey)
     }
@@ -8643,30 +9198,37 @@ impl PrimaryModel for CustomerGateway {
     const KIND: &'static str = "CustomerGateway";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidCustomerGatewayID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<CustomerGatewayKey> {
         self.customer_gateway_id.clone().map(CustomerGatewayKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -8674,11 +9236,13 @@ impl PrimaryModel for CustomerGateway {
 
 impl CustomerGateway {
     /// The manager for `CustomerGateway`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> CustomerGatewayManager {
         CustomerGatewayManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> CustomerGatewayManager {
         CustomerGatewayManager::with_session(self._state.session().cloned())
     }
@@ -8686,28 +9250,33 @@ impl CustomerGateway {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`CustomerGateway::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -8717,6 +9286,7 @@ impl CustomerGateway {
     }
 
     /// The related [`VpnConnection`] (calls `VpnConnection::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpn_connections(&self) -> VpnConnectionList {
         let manager = VpnConnectionManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -8750,6 +9320,7 @@ impl CustomerGateway {
     pub const IDENTITY: [&'static str; 1] = ["customer_gateway_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.customer_gateway_id),
@@ -8765,6 +9336,7 @@ impl CustomerGateway {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -8788,6 +9360,7 @@ impl CustomerGateway {
     /// when any is set, rather than create a second `CustomerGateway` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `CustomerGateway::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -8805,6 +9378,7 @@ impl CustomerGateway {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -8841,6 +9415,7 @@ impl CustomerGateway {
     /// creation ([`Self::ASSIGNED`]: it names a `CustomerGateway` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -8927,6 +9502,7 @@ impl CustomerGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "CustomerGateway has no id to write tags to").await
@@ -8936,6 +9512,7 @@ impl CustomerGateway {
     /// `DeleteCustomerGateway` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -8960,6 +9537,7 @@ impl CustomerGateway {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_available(&self) -> Waiter<DescribeCustomerGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -9042,18 +9620,21 @@ impl CustomerGateway {
 pub struct VpnGatewayKey(pub String);
 
 impl std::fmt::Display for VpnGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for VpnGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         VpnGatewayKey(v)
     }
 }
 
 impl From<&str> for VpnGatewayKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VpnGatewayKey(v.to_owned())
     }
@@ -9061,6 +9642,7 @@ impl From<&str> for VpnGatewayKey {
 
 impl std::ops::Deref for VpnGatewayKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -9069,6 +9651,7 @@ impl std::ops::Deref for VpnGatewayKey {
 impl std::str::FromStr for VpnGatewayKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("VpnGatewayKey", s).map(VpnGatewayKey)
     }
@@ -9081,30 +9664,37 @@ impl PrimaryModel for VpnGateway {
     const KIND: &'static str = "VpnGateway";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVpnGatewayID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<VpnGatewayKey> {
         self.vpn_gateway_id.clone().map(VpnGatewayKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -9112,11 +9702,13 @@ impl PrimaryModel for VpnGateway {
 
 impl VpnGateway {
     /// The manager for `VpnGateway`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> VpnGatewayManager {
         VpnGatewayManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> VpnGatewayManager {
         VpnGatewayManager::with_session(self._state.session().cloned())
     }
@@ -9124,28 +9716,33 @@ impl VpnGateway {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`VpnGateway::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -9155,6 +9752,7 @@ impl VpnGateway {
     }
 
     /// The related [`VpnConnection`] (calls `VpnConnection::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpn_connections(&self) -> VpnConnectionList {
         let manager = VpnConnectionManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -9186,6 +9784,7 @@ impl VpnGateway {
     pub const IDENTITY: [&'static str; 1] = ["vpn_gateway_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.vpn_gateway_id),
@@ -9199,6 +9798,7 @@ impl VpnGateway {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -9222,6 +9822,7 @@ impl VpnGateway {
     /// when any is set, rather than create a second `VpnGateway` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `VpnGateway::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -9239,6 +9840,7 @@ impl VpnGateway {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -9277,6 +9879,7 @@ impl VpnGateway {
     /// creation ([`Self::ASSIGNED`]: it names a `VpnGateway` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -9360,6 +9963,7 @@ impl VpnGateway {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnGateway has no id to write tags to").await
@@ -9369,6 +9973,7 @@ impl VpnGateway {
     /// `DeleteVpnGateway` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -9393,18 +9998,21 @@ impl VpnGateway {
 pub struct VpcPeeringConnectionKey(pub String);
 
 impl std::fmt::Display for VpcPeeringConnectionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for VpcPeeringConnectionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         VpcPeeringConnectionKey(v)
     }
 }
 
 impl From<&str> for VpcPeeringConnectionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VpcPeeringConnectionKey(v.to_owned())
     }
@@ -9412,6 +10020,7 @@ impl From<&str> for VpcPeeringConnectionKey {
 
 impl std::ops::Deref for VpcPeeringConnectionKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -9420,6 +10029,7 @@ impl std::ops::Deref for VpcPeeringConnectionKey {
 impl std::str::FromStr for VpcPeeringConnectionKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("VpcPeeringConnectionKey", s).map(VpcPeeringConnectionKey)
     }
@@ -9435,32 +10045,39 @@ impl PrimaryModel for VpcPeeringConnection {
         "InvalidVpcPeeringConnectionId.NotFound",
     ];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<VpcPeeringConnectionKey> {
         self.vpc_peering_connection_id
             .clone()
             .map(VpcPeeringConnectionKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -9468,11 +10085,13 @@ impl PrimaryModel for VpcPeeringConnection {
 
 impl VpcPeeringConnection {
     /// The manager for `VpcPeeringConnection`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> VpcPeeringConnectionManager {
         VpcPeeringConnectionManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> VpcPeeringConnectionManager {
         VpcPeeringConnectionManager::with_session(self._state.session().cloned())
     }
@@ -9480,28 +10099,33 @@ impl VpcPeeringConnection {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`VpcPeeringConnection::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -9513,6 +10137,7 @@ impl VpcPeeringConnection {
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn requester_vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -9530,6 +10155,7 @@ impl VpcPeeringConnection {
     /// The accepter VPC (only describable when it is in this account and region).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn accepter_vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -9545,6 +10171,7 @@ impl VpcPeeringConnection {
     }
 
     /// Calls `VpcPeeringConnection::objects().accept(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn accept(&self) -> VpcPeeringConnectionAccept {
         let manager = VpcPeeringConnectionManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -9565,6 +10192,7 @@ impl VpcPeeringConnection {
     }
 
     /// Calls `VpcPeeringConnection::objects().reject(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reject(&self) -> VpcPeeringConnectionReject {
         let manager = VpcPeeringConnectionManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -9597,6 +10225,7 @@ impl VpcPeeringConnection {
     pub const IDENTITY: [&'static str; 1] = ["vpc_peering_connection_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
         [
             botocraft_core::fingerprint(&self.vpc_peering_connection_id),
@@ -9608,6 +10237,7 @@ impl VpcPeeringConnection {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -9631,6 +10261,7 @@ impl VpcPeeringConnection {
     /// when any is set, rather than create a second `VpcPeeringConnection` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `VpcPeeringConnection::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -9648,6 +10279,7 @@ impl VpcPeeringConnection {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -9688,6 +10320,7 @@ impl VpcPeeringConnection {
     /// creation ([`Self::ASSIGNED`]: it names a `VpcPeeringConnection` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -9771,6 +10404,7 @@ impl VpcPeeringConnection {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(
@@ -9785,6 +10419,7 @@ impl VpcPeeringConnection {
     /// `DeleteVpcPeeringConnection` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.delete() needs `VpcPeeringConnectionId`, which is not set"))?;
@@ -9801,6 +10436,7 @@ impl VpcPeeringConnection {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeVpcPeeringConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -9878,6 +10514,7 @@ impl VpcPeeringConnection {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVpcPeeringConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -9957,18 +10594,21 @@ impl VpcPeeringConnection {
 pub struct VpcEndpointKey(pub String);
 
 impl std::fmt::Display for VpcEndpointKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for VpcEndpointKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         VpcEndpointKey(v)
     }
 }
 
 impl From<&str> for VpcEndpointKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VpcEndpointKey(v.to_owned())
     }
@@ -9976,6 +10616,7 @@ impl From<&str> for VpcEndpointKey {
 
 impl std::ops::Deref for VpcEndpointKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -9984,6 +10625,7 @@ impl std::ops::Deref for VpcEndpointKey {
 impl std::str::FromStr for VpcEndpointKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("VpcEndpointKey", s).map(VpcEndpointKey)
     }
@@ -9996,30 +10638,37 @@ impl PrimaryModel for VpcEndpoint {
     const KIND: &'static str = "VpcEndpoint";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVpcEndpointId.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<VpcEndpointKey> {
         self.vpc_endpoint_id.clone().map(VpcEndpointKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -10027,11 +10676,13 @@ impl PrimaryModel for VpcEndpoint {
 
 impl VpcEndpoint {
     /// The manager for `VpcEndpoint`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> VpcEndpointManager {
         VpcEndpointManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> VpcEndpointManager {
         VpcEndpointManager::with_session(self._state.session().cloned())
     }
@@ -10039,28 +10690,33 @@ impl VpcEndpoint {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`VpcEndpoint::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -10070,6 +10726,7 @@ impl VpcEndpoint {
     }
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc(&self) -> VpcGet {
         let manager = VpcManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
@@ -10084,6 +10741,7 @@ impl VpcEndpoint {
     }
 
     /// The related [`NetworkInterface`] (calls `NetworkInterface::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interfaces(&self) -> NetworkInterfaceList {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -10101,6 +10759,7 @@ impl VpcEndpoint {
     }
 
     /// Calls `VpcEndpoint::objects().modify(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify(&self) -> VpcEndpointModify {
         let manager = VpcEndpointManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpc_endpoint_id.clone().filter(|v| !v.is_empty()) else {
@@ -10138,6 +10797,7 @@ impl VpcEndpoint {
     pub const IDENTITY: [&'static str; 1] = ["vpc_endpoint_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 14] {
         [
             botocraft_core::fingerprint(&self.vpc_endpoint_id),
@@ -10160,6 +10820,7 @@ impl VpcEndpoint {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -10183,6 +10844,7 @@ impl VpcEndpoint {
     /// when any is set, rather than create a second `VpcEndpoint` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `VpcEndpoint::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -10200,6 +10862,7 @@ impl VpcEndpoint {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -10245,6 +10908,7 @@ impl VpcEndpoint {
     /// creation ([`Self::ASSIGNED`]: it names a `VpcEndpoint` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -10336,6 +11000,7 @@ impl VpcEndpoint {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpcEndpoint has no id to write tags to").await
@@ -10345,6 +11010,7 @@ impl VpcEndpoint {
     /// `DeleteVpcEndpoints` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -10369,18 +11035,21 @@ impl VpcEndpoint {
 pub struct VpnConnectionKey(pub String);
 
 impl std::fmt::Display for VpnConnectionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for VpnConnectionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         VpnConnectionKey(v)
     }
 }
 
 impl From<&str> for VpnConnectionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VpnConnectionKey(v.to_owned())
     }
@@ -10388,6 +11057,7 @@ impl From<&str> for VpnConnectionKey {
 
 impl std::ops::Deref for VpnConnectionKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -10396,6 +11066,7 @@ impl std::ops::Deref for VpnConnectionKey {
 impl std::str::FromStr for VpnConnectionKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("VpnConnectionKey", s).map(VpnConnectionKey)
     }
@@ -10408,30 +11079,37 @@ impl PrimaryModel for VpnConnection {
     const KIND: &'static str = "VpnConnection";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidVpnConnectionID.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<VpnConnectionKey> {
         self.vpn_connection_id.clone().map(VpnConnectionKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -10439,11 +11117,13 @@ impl PrimaryModel for VpnConnection {
 
 impl VpnConnection {
     /// The manager for `VpnConnection`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> VpnConnectionManager {
         VpnConnectionManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> VpnConnectionManager {
         VpnConnectionManager::with_session(self._state.session().cloned())
     }
@@ -10451,28 +11131,33 @@ impl VpnConnection {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`VpnConnection::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -10484,6 +11169,7 @@ impl VpnConnection {
     /// The related [`CustomerGateway`] (calls `CustomerGateway::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn customer_gateway(&self) -> Result<Option<CustomerGateway>> {
         let manager = CustomerGatewayManager::with_session(self._state.session().cloned());
         let Some(a0) = self.customer_gateway_id.clone().filter(|v| !v.is_empty()) else {
@@ -10497,6 +11183,7 @@ impl VpnConnection {
     /// The related [`VpnGateway`] (calls `VpnGateway::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpn_gateway(&self) -> Result<Option<VpnGateway>> {
         let manager = VpnGatewayManager::with_session(self._state.session().cloned());
         let Some(a0) = self.vpn_gateway_id.clone().filter(|v| !v.is_empty()) else {
@@ -10525,6 +11212,7 @@ impl VpnConnection {
     pub const IDENTITY: [&'static str; 1] = ["vpn_connection_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.vpn_connection_id),
@@ -10541,6 +11229,7 @@ impl VpnConnection {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -10564,6 +11253,7 @@ impl VpnConnection {
     /// when any is set, rather than create a second `VpnConnection` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `VpnConnection::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -10581,6 +11271,7 @@ impl VpnConnection {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -10625,6 +11316,7 @@ impl VpnConnection {
     /// creation ([`Self::ASSIGNED`]: it names a `VpnConnection` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -10716,6 +11408,7 @@ impl VpnConnection {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnConnection has no id to write tags to").await
@@ -10725,6 +11418,7 @@ impl VpnConnection {
     /// `DeleteVpnConnection` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -10749,6 +11443,7 @@ impl VpnConnection {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_available(&self) -> Waiter<DescribeVpnConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -10829,6 +11524,7 @@ impl VpnConnection {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_deleted(&self) -> Waiter<DescribeVpnConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -10905,18 +11601,21 @@ impl VpnConnection {
 pub struct FlowLogKey(pub String);
 
 impl std::fmt::Display for FlowLogKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for FlowLogKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         FlowLogKey(v)
     }
 }
 
 impl From<&str> for FlowLogKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         FlowLogKey(v.to_owned())
     }
@@ -10924,6 +11623,7 @@ impl From<&str> for FlowLogKey {
 
 impl std::ops::Deref for FlowLogKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -10932,6 +11632,7 @@ impl std::ops::Deref for FlowLogKey {
 impl std::str::FromStr for FlowLogKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("FlowLogKey", s).map(FlowLogKey)
     }
@@ -10944,30 +11645,37 @@ impl PrimaryModel for FlowLog {
     const KIND: &'static str = "FlowLog";
     const NOT_FOUND_CODES: &'static [&'static str] = &["InvalidFlowLogId.NotFound"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<FlowLogKey> {
         self.flow_log_id.clone().map(FlowLogKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name_tag()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -10975,11 +11683,13 @@ impl PrimaryModel for FlowLog {
 
 impl FlowLog {
     /// The manager for `FlowLog`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> FlowLogManager {
         FlowLogManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> FlowLogManager {
         FlowLogManager::with_session(self._state.session().cloned())
     }
@@ -10987,28 +11697,33 @@ impl FlowLog {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`FlowLog::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The value of the `Name` tag, if the model has one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name_tag(&self) -> Option<&str> {
         self.tags
             .iter()
@@ -11038,6 +11753,7 @@ impl FlowLog {
     pub const IDENTITY: [&'static str; 1] = ["flow_log_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 11] {
         [
             botocraft_core::fingerprint(&self.flow_log_id),
@@ -11057,6 +11773,7 @@ impl FlowLog {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -11080,6 +11797,7 @@ impl FlowLog {
     /// when any is set, rather than create a second `FlowLog` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `FlowLog::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -11093,6 +11811,7 @@ impl FlowLog {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -11133,6 +11852,7 @@ impl FlowLog {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "FlowLog has no id to write tags to").await
@@ -11142,6 +11862,7 @@ impl FlowLog {
     /// `DeleteFlowLogs` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self

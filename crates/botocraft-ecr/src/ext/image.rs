@@ -77,6 +77,7 @@ impl EcrImage {
     /// Deletes this image (`BatchDeleteImage`, by digest). A per-image failure
     /// is an error (`ImageNotFound` is [`Error::NotFound`]); afterwards a
     /// later `save()` would not recreate it (images have no create).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let repo = self.repository_name.clone().ok_or_else(|| {
             Error::validation("EcrImage.delete() needs `repositoryName`, which is not set")
@@ -112,6 +113,7 @@ impl EcrImage {
     /// `UnsupportedImageType`, [`Error::Service`] with its code); an answer
     /// with neither a manifest nor a failure is a response error
     /// ([`Error::missing_in_response`]), never a silent empty manifest.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn manifest(&self) -> Result<String> {
         const OP: &str = "BatchGetImage";
         let repo = self.repository_name.clone().ok_or_else(|| {
@@ -169,6 +171,7 @@ impl EcrImage {
     /// Waits until the image's scan is complete (the `ImageScanComplete`
     /// waiter: polls `DescribeImageScanFindings` every 5 s, at most 60 times by
     /// default; a `FAILED` scan is an error).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_scan_complete(&self) -> Waiter<DescribeImageScanFindingsResponse> {
         const OP: &str = "DescribeImageScanFindings";
         const ACCEPTORS: &[Acceptor] = &[
@@ -230,6 +233,7 @@ impl EcrImage {
 impl EcrImageManager {
     /// Puts an image manifest (`PutImage`, tagged `image_tag` when given), then
     /// describes the image so the full model is returned.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn put(
         &self,
         repository_name: impl Into<String>,

@@ -14,6 +14,11 @@
 //! - [`image`]: `EcrImage::{delete, image_id, version, manifest,
 //!   wait_until_scan_complete}`, `EcrImageManager::put` and the
 //!   `failures` check of `BatchDeleteImage`/`BatchGetImage`.
+//!
+//! Functions here that send requests carry
+//! `#[cfg_attr(not(debug_assertions), inline)]`, as the generated ones do:
+//! in release builds they, and the operations they reach, are compiled only
+//! into programs that call them (see `defer_every_fn` in botocraft-codegen).
 
 pub mod image;
 pub mod image_id;

@@ -18,6 +18,7 @@ impl Repository {
     /// (including removals). `get` does this itself; a repository from a
     /// listing needs it (or the listing's `.with_tags()`) before its tags
     /// are edited.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn load_tags(&mut self) -> Result<()> {
         let arn = self.repository_arn.clone().ok_or_else(|| {
             Error::validation("Repository.load_tags needs `repositoryArn`, which is not set")
@@ -30,6 +31,7 @@ impl Repository {
     }
 
     /// Writes a lifecycle policy (`PutLifecyclePolicy`) for this repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn put_lifecycle_policy(
         &self,
         lifecycle_policy_text: impl Into<String>,
@@ -45,6 +47,7 @@ impl Repository {
     }
 
     /// Sets the repository policy (`SetRepositoryPolicy`) of this repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn set_policy(
         &self,
         policy_text: impl Into<String>,
@@ -92,6 +95,7 @@ use botocraft_core::Manager as _;
 impl RepositoryList {
     /// Also loads every repository's tags (`ListTagsForResource`, a few at a
     /// time). An empty registry makes no tag calls.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn with_tags(self) -> Result<QuerySet<Repository>> {
         let repos = self.send().await?.into_vec();
         let loaded: Vec<Repository> =

@@ -27,10 +27,12 @@ pub struct RepositoryManager {
 }
 
 impl Manager<Repository> for RepositoryManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         RepositoryManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -38,6 +40,7 @@ impl Manager<Repository> for RepositoryManager {
 
 impl RepositoryManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         RepositoryManager {
             session: Some(session.clone()),
@@ -45,6 +48,7 @@ impl RepositoryManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -55,6 +59,7 @@ impl RepositoryManager {
     /// One repository by name (`DescribeRepositories`), with its tags (`ListTagsForResource`: DescribeRepositories has none).
     ///
     /// Describes image repositories in a registry.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, repository_name: impl Into<String>) -> RepositoryGet {
         let repository_name = repository_name.into();
         let key: String = repository_name.to_string();
@@ -67,6 +72,7 @@ impl RepositoryManager {
     /// Repositories by name (`DescribeRepositories`, 100 names a call). AWS fails the whole call when one name does not exist.
     ///
     /// Describes image repositories in a registry.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         repository_names: impl IntoIterator<Item = impl Into<String>>,
@@ -86,6 +92,7 @@ impl RepositoryManager {
     /// Every repository of the registry (`DescribeRepositories`, all pages), without their tags (`tags` is `None`): add `.with_tags()` to load them, one `ListTagsForResource` per repository, before editing tags.
     ///
     /// Describes image repositories in a registry.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> RepositoryList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -96,6 +103,7 @@ impl RepositoryManager {
     /// Calls `CreateRepository`.
     ///
     /// Creates a repository. For more information, see Amazon ECR repositories in the Amazon Elastic Container Registry User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Repository) -> RepositoryCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -118,6 +126,7 @@ impl RepositoryManager {
     /// Writes the model's tag mutability settings (`PutImageTagMutability`); `save()` uses it. Scanning settings are written by `put_image_scanning_configuration`.
     ///
     /// Updates the image tag mutability settings for the specified repository. For more information, see Image tag mutability in the Amazon Elastic Container Registry User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &Repository) -> RepositoryUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -148,6 +157,7 @@ impl RepositoryManager {
     /// Calls `DeleteRepository`.
     ///
     /// Deletes a repository. If the repository isn't empty, you must either delete the contents of the repository or use the `force` option to delete the repository and have Amazon ECR delete all of its contents on your behalf.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, repository_name: impl Into<String>) -> RepositoryDelete {
         let repository_name = repository_name.into();
         let key: String = repository_name.to_string();
@@ -160,6 +170,7 @@ impl RepositoryManager {
     /// Calls `PutImageTagMutability`.
     ///
     /// Updates the image tag mutability settings for the specified repository. For more information, see Image tag mutability in the Amazon Elastic Container Registry User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn put_image_tag_mutability(
         &self,
         repository_name: impl Into<String>,
@@ -178,6 +189,7 @@ impl RepositoryManager {
     /// Calls `PutImageScanningConfiguration`.
     ///
     /// The `PutImageScanningConfiguration` API is being deprecated, in favor of specifying the image scanning configuration at the registry level. For more information, see PutRegistryScanningConfiguration.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn put_image_scanning_configuration(
         &self,
         repository_name: impl Into<String>,
@@ -196,6 +208,7 @@ impl RepositoryManager {
     /// The lifecycle policy text of a repository; `None` when it has none.
     ///
     /// Retrieves the lifecycle policy for the specified repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_lifecycle_policy(
         &self,
         repository_name: impl Into<String>,
@@ -211,6 +224,7 @@ impl RepositoryManager {
     /// Calls `PutLifecyclePolicy`.
     ///
     /// Creates or updates the lifecycle policy for the specified repository. For more information, see Lifecycle policy template.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn put_lifecycle_policy(
         &self,
         repository_name: impl Into<String>,
@@ -229,6 +243,7 @@ impl RepositoryManager {
     /// Calls `DeleteLifecyclePolicy`.
     ///
     /// Deletes the lifecycle policy associated with the specified repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_lifecycle_policy(
         &self,
         repository_name: impl Into<String>,
@@ -244,6 +259,7 @@ impl RepositoryManager {
     /// The repository policy text; `None` when it has none.
     ///
     /// Retrieves the repository policy for the specified repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_policy(&self, repository_name: impl Into<String>) -> RepositoryGetPolicy {
         let repository_name = repository_name.into();
         let key: String = repository_name.to_string();
@@ -256,6 +272,7 @@ impl RepositoryManager {
     /// Calls `SetRepositoryPolicy`.
     ///
     /// Applies a repository policy to the specified repository to control access permissions. For more information, see Amazon ECR Repository policies in the Amazon Elastic Container Registry User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_policy(
         &self,
         repository_name: impl Into<String>,
@@ -274,6 +291,7 @@ impl RepositoryManager {
     /// Calls `DeleteRepositoryPolicy`.
     ///
     /// Deletes the repository policy associated with the specified repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_policy(&self, repository_name: impl Into<String>) -> RepositoryDeletePolicy {
         let repository_name = repository_name.into();
         let key: String = repository_name.to_string();
@@ -286,6 +304,7 @@ impl RepositoryManager {
     /// The ids (digest and tag) of the images in a repository (`ListImages`, all pages). `EcrImage::objects().list(..)` returns the full images.
     ///
     /// Lists all the image IDs for the specified repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list_images(&self, repository_name: impl Into<String>) -> RepositoryListImages {
         let repository_name = repository_name.into();
         let key: String = repository_name.to_string();
@@ -298,6 +317,7 @@ impl RepositoryManager {
     /// The tags of a repository, by ARN (`ListTagsForResource`).
     ///
     /// List the tags for an Amazon ECR resource.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_tags(&self, resource_arn: impl Into<String>) -> RepositoryGetTags {
         let resource_arn = resource_arn.into();
         let key: String = resource_arn.to_string();
@@ -319,6 +339,7 @@ pub struct RepositoryGet {
 }
 
 impl RepositoryGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DescribeRepositoriesRequest, key: String) -> Self {
         RepositoryGet {
             manager,
@@ -329,6 +350,7 @@ impl RepositoryGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryGet {
             manager,
@@ -339,17 +361,20 @@ impl RepositoryGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeRepositoriesRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repositories to be described. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Repository> {
         const OPERATION: &str = "DescribeRepositories";
         if let Some(error) = self.error {
@@ -400,6 +425,7 @@ impl std::future::IntoFuture for RepositoryGet {
     type Output = Result<Repository>;
     type IntoFuture = BoxFuture<'static, Result<Repository>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -416,6 +442,7 @@ pub struct RepositoryGetMany {
 }
 
 impl RepositoryGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DescribeRepositoriesRequest, key: String) -> Self {
         RepositoryGetMany {
             manager,
@@ -426,6 +453,7 @@ impl RepositoryGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryGetMany {
             manager,
@@ -436,17 +464,20 @@ impl RepositoryGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeRepositoriesRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repositories to be described. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Repository>> {
         const OPERATION: &str = "DescribeRepositories";
         if let Some(error) = self.error {
@@ -510,6 +541,7 @@ impl std::future::IntoFuture for RepositoryGetMany {
     type Output = Result<QuerySet<Repository>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Repository>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -526,6 +558,7 @@ pub struct RepositoryList {
 }
 
 impl RepositoryList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DescribeRepositoriesRequest, key: String) -> Self {
         RepositoryList {
             manager,
@@ -536,6 +569,7 @@ impl RepositoryList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryList {
             manager,
@@ -546,6 +580,7 @@ impl RepositoryList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeRepositoriesRequest {
         &self.input
     }
@@ -560,18 +595,21 @@ impl RepositoryList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repositories to be described. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// A list of repositories to describe. If this parameter is omitted, then all repositories in a registry are described.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn repository_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.repository_names = Some(value.into_iter().map(Into::into).collect());
         self
@@ -580,23 +618,27 @@ impl RepositoryList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Repository>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Repository>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Repository>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Repository>>>> {
         const OPERATION: &str = "DescribeRepositories";
         if let Some(error) = self.error {
@@ -655,6 +697,7 @@ impl std::future::IntoFuture for RepositoryList {
     type Output = Result<QuerySet<Repository>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Repository>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -671,6 +714,7 @@ pub struct RepositoryCreate {
 }
 
 impl RepositoryCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: CreateRepositoryRequest, key: String) -> Self {
         RepositoryCreate {
             manager,
@@ -681,6 +725,7 @@ impl RepositoryCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryCreate {
             manager,
@@ -691,6 +736,7 @@ impl RepositoryCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateRepositoryRequest {
         &self.input
     }
@@ -698,6 +744,7 @@ impl RepositoryCreate {
     /// The Amazon Web Services account ID associated with the registry to create the repository. If you do not specify a registry, the default registry is assumed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
@@ -706,6 +753,7 @@ impl RepositoryCreate {
     /// The name to use for the repository. The repository name may be specified on its own (such as `nginx-web-app`) or it can be prepended with a namespace to group the repository into a category (such as `project-a/nginx-web-app`).
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.input.repository_name = Some(value.into());
         self
@@ -714,6 +762,7 @@ impl RepositoryCreate {
     /// The metadata that you apply to the repository to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -722,6 +771,7 @@ impl RepositoryCreate {
     /// The tag mutability setting for the repository. If this parameter is omitted, the default setting of `MUTABLE` will be used which will allow image tags to be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_tag_mutability(mut self, value: impl Into<ImageTagMutability>) -> Self {
         self.input.image_tag_mutability = Some(value.into());
         self
@@ -730,6 +780,7 @@ impl RepositoryCreate {
     /// A list of filters that specify which image tags should be excluded from the repository's image tag mutability setting.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_tag_mutability_exclusion_filters(
         mut self,
         value: impl IntoIterator<Item = impl Into<ImageTagMutabilityExclusionFilter>>,
@@ -742,6 +793,7 @@ impl RepositoryCreate {
     /// The `imageScanningConfiguration` parameter is being deprecated, in favor of specifying the image scanning configuration at the registry level. For more information, see `PutRegistryScanningConfiguration`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_scanning_configuration(
         mut self,
         value: impl Into<ImageScanningConfiguration>,
@@ -753,12 +805,14 @@ impl RepositoryCreate {
     /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn encryption_configuration(mut self, value: impl Into<EncryptionConfiguration>) -> Self {
         self.input.encryption_configuration = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Repository> {
         const OPERATION: &str = "CreateRepository";
         if let Some(error) = self.error {
@@ -798,6 +852,7 @@ impl std::future::IntoFuture for RepositoryCreate {
     type Output = Result<Repository>;
     type IntoFuture = BoxFuture<'static, Result<Repository>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -814,6 +869,7 @@ pub struct RepositoryUpdate {
 }
 
 impl RepositoryUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: PutImageTagMutabilityRequest, key: String) -> Self {
         RepositoryUpdate {
             manager,
@@ -824,6 +880,7 @@ impl RepositoryUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryUpdate {
             manager,
@@ -834,6 +891,7 @@ impl RepositoryUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &PutImageTagMutabilityRequest {
         &self.input
     }
@@ -841,6 +899,7 @@ impl RepositoryUpdate {
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to update the image tag mutability settings. If you do not specify a registry, the default registry is assumed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
@@ -849,6 +908,7 @@ impl RepositoryUpdate {
     /// The name of the repository in which to update the image tag mutability settings.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.input.repository_name = Some(value.into());
         self
@@ -857,6 +917,7 @@ impl RepositoryUpdate {
     /// The tag mutability setting for the repository. If `MUTABLE` is specified, image tags can be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_tag_mutability(mut self, value: impl Into<ImageTagMutability>) -> Self {
         self.input.image_tag_mutability = Some(value.into());
         self
@@ -865,6 +926,7 @@ impl RepositoryUpdate {
     /// A list of filters that specify which image tags should be excluded from the image tag mutability setting being applied.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_tag_mutability_exclusion_filters(
         mut self,
         value: impl IntoIterator<Item = impl Into<ImageTagMutabilityExclusionFilter>>,
@@ -875,6 +937,7 @@ impl RepositoryUpdate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<PutImageTagMutabilityResponse> {
         const OPERATION: &str = "PutImageTagMutability";
         if let Some(error) = self.error {
@@ -913,6 +976,7 @@ impl std::future::IntoFuture for RepositoryUpdate {
     type Output = Result<PutImageTagMutabilityResponse>;
     type IntoFuture = BoxFuture<'static, Result<PutImageTagMutabilityResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -929,6 +993,7 @@ pub struct RepositoryDelete {
 }
 
 impl RepositoryDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DeleteRepositoryRequest, key: String) -> Self {
         RepositoryDelete {
             manager,
@@ -939,6 +1004,7 @@ impl RepositoryDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryDelete {
             manager,
@@ -949,23 +1015,27 @@ impl RepositoryDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteRepositoryRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository to delete. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// If true, deleting the repository force deletes the contents of the repository. If false, the repository must be empty before attempting to delete it.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Repository> {
         const OPERATION: &str = "DeleteRepository";
         if let Some(error) = self.error {
@@ -1013,6 +1083,7 @@ impl std::future::IntoFuture for RepositoryDelete {
     type Output = Result<Repository>;
     type IntoFuture = BoxFuture<'static, Result<Repository>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1029,6 +1100,7 @@ pub struct RepositoryPutImageTagMutability {
 }
 
 impl RepositoryPutImageTagMutability {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: PutImageTagMutabilityRequest, key: String) -> Self {
         RepositoryPutImageTagMutability {
             manager,
@@ -1039,6 +1111,7 @@ impl RepositoryPutImageTagMutability {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryPutImageTagMutability {
             manager,
@@ -1049,17 +1122,20 @@ impl RepositoryPutImageTagMutability {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &PutImageTagMutabilityRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to update the image tag mutability settings. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// A list of filters that specify which image tags should be excluded from the image tag mutability setting being applied.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_tag_mutability_exclusion_filters(
         mut self,
         value: impl IntoIterator<Item = impl Into<ImageTagMutabilityExclusionFilter>>,
@@ -1070,6 +1146,7 @@ impl RepositoryPutImageTagMutability {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<PutImageTagMutabilityResponse> {
         const OPERATION: &str = "PutImageTagMutability";
         if let Some(error) = self.error {
@@ -1115,6 +1192,7 @@ impl std::future::IntoFuture for RepositoryPutImageTagMutability {
     type Output = Result<PutImageTagMutabilityResponse>;
     type IntoFuture = BoxFuture<'static, Result<PutImageTagMutabilityResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1131,6 +1209,7 @@ pub struct RepositoryPutImageScanningConfiguration {
 }
 
 impl RepositoryPutImageScanningConfiguration {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: RepositoryManager,
         input: PutImageScanningConfigurationRequest,
@@ -1145,6 +1224,7 @@ impl RepositoryPutImageScanningConfiguration {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryPutImageScanningConfiguration {
             manager,
@@ -1155,17 +1235,20 @@ impl RepositoryPutImageScanningConfiguration {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &PutImageScanningConfigurationRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to update the image scanning configuration setting. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<PutImageScanningConfigurationResponse> {
         const OPERATION: &str = "PutImageScanningConfiguration";
         if let Some(error) = self.error {
@@ -1211,6 +1294,7 @@ impl std::future::IntoFuture for RepositoryPutImageScanningConfiguration {
     type Output = Result<PutImageScanningConfigurationResponse>;
     type IntoFuture = BoxFuture<'static, Result<PutImageScanningConfigurationResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1227,6 +1311,7 @@ pub struct RepositoryGetLifecyclePolicy {
 }
 
 impl RepositoryGetLifecyclePolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: GetLifecyclePolicyRequest, key: String) -> Self {
         RepositoryGetLifecyclePolicy {
             manager,
@@ -1237,6 +1322,7 @@ impl RepositoryGetLifecyclePolicy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryGetLifecyclePolicy {
             manager,
@@ -1247,17 +1333,20 @@ impl RepositoryGetLifecyclePolicy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &GetLifecyclePolicyRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Option<String>> {
         const OPERATION: &str = "GetLifecyclePolicy";
         if let Some(error) = self.error {
@@ -1305,6 +1394,7 @@ impl std::future::IntoFuture for RepositoryGetLifecyclePolicy {
     type Output = Result<Option<String>>;
     type IntoFuture = BoxFuture<'static, Result<Option<String>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1321,6 +1411,7 @@ pub struct RepositoryPutLifecyclePolicy {
 }
 
 impl RepositoryPutLifecyclePolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: PutLifecyclePolicyRequest, key: String) -> Self {
         RepositoryPutLifecyclePolicy {
             manager,
@@ -1331,6 +1422,7 @@ impl RepositoryPutLifecyclePolicy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryPutLifecyclePolicy {
             manager,
@@ -1341,17 +1433,20 @@ impl RepositoryPutLifecyclePolicy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &PutLifecyclePolicyRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do&\#x2028; not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<PutLifecyclePolicyResponse> {
         const OPERATION: &str = "PutLifecyclePolicy";
         if let Some(error) = self.error {
@@ -1402,6 +1497,7 @@ impl std::future::IntoFuture for RepositoryPutLifecyclePolicy {
     type Output = Result<PutLifecyclePolicyResponse>;
     type IntoFuture = BoxFuture<'static, Result<PutLifecyclePolicyResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1418,6 +1514,7 @@ pub struct RepositoryDeleteLifecyclePolicy {
 }
 
 impl RepositoryDeleteLifecyclePolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DeleteLifecyclePolicyRequest, key: String) -> Self {
         RepositoryDeleteLifecyclePolicy {
             manager,
@@ -1428,6 +1525,7 @@ impl RepositoryDeleteLifecyclePolicy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryDeleteLifecyclePolicy {
             manager,
@@ -1438,17 +1536,20 @@ impl RepositoryDeleteLifecyclePolicy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteLifecyclePolicyRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DeleteLifecyclePolicyResponse> {
         const OPERATION: &str = "DeleteLifecyclePolicy";
         if let Some(error) = self.error {
@@ -1489,6 +1590,7 @@ impl std::future::IntoFuture for RepositoryDeleteLifecyclePolicy {
     type Output = Result<DeleteLifecyclePolicyResponse>;
     type IntoFuture = BoxFuture<'static, Result<DeleteLifecyclePolicyResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1505,6 +1607,7 @@ pub struct RepositoryGetPolicy {
 }
 
 impl RepositoryGetPolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: GetRepositoryPolicyRequest, key: String) -> Self {
         RepositoryGetPolicy {
             manager,
@@ -1515,6 +1618,7 @@ impl RepositoryGetPolicy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryGetPolicy {
             manager,
@@ -1525,17 +1629,20 @@ impl RepositoryGetPolicy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &GetRepositoryPolicyRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Option<String>> {
         const OPERATION: &str = "GetRepositoryPolicy";
         if let Some(error) = self.error {
@@ -1584,6 +1691,7 @@ impl std::future::IntoFuture for RepositoryGetPolicy {
     type Output = Result<Option<String>>;
     type IntoFuture = BoxFuture<'static, Result<Option<String>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1600,6 +1708,7 @@ pub struct RepositorySetPolicy {
 }
 
 impl RepositorySetPolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: SetRepositoryPolicyRequest, key: String) -> Self {
         RepositorySetPolicy {
             manager,
@@ -1610,6 +1719,7 @@ impl RepositorySetPolicy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositorySetPolicy {
             manager,
@@ -1620,23 +1730,27 @@ impl RepositorySetPolicy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &SetRepositoryPolicyRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// If the policy you are attempting to set on a repository policy would prevent you from setting another policy in the future, you must force the SetRepositoryPolicy operation. This is intended to prevent accidental repository lock outs.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<SetRepositoryPolicyResponse> {
         const OPERATION: &str = "SetRepositoryPolicy";
         if let Some(error) = self.error {
@@ -1685,6 +1799,7 @@ impl std::future::IntoFuture for RepositorySetPolicy {
     type Output = Result<SetRepositoryPolicyResponse>;
     type IntoFuture = BoxFuture<'static, Result<SetRepositoryPolicyResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1701,6 +1816,7 @@ pub struct RepositoryDeletePolicy {
 }
 
 impl RepositoryDeletePolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DeleteRepositoryPolicyRequest, key: String) -> Self {
         RepositoryDeletePolicy {
             manager,
@@ -1711,6 +1827,7 @@ impl RepositoryDeletePolicy {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryDeletePolicy {
             manager,
@@ -1721,17 +1838,20 @@ impl RepositoryDeletePolicy {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteRepositoryPolicyRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository policy to delete. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DeleteRepositoryPolicyResponse> {
         const OPERATION: &str = "DeleteRepositoryPolicy";
         if let Some(error) = self.error {
@@ -1772,6 +1892,7 @@ impl std::future::IntoFuture for RepositoryDeletePolicy {
     type Output = Result<DeleteRepositoryPolicyResponse>;
     type IntoFuture = BoxFuture<'static, Result<DeleteRepositoryPolicyResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1788,6 +1909,7 @@ pub struct RepositoryListImages {
 }
 
 impl RepositoryListImages {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: ListImagesRequest, key: String) -> Self {
         RepositoryListImages {
             manager,
@@ -1798,6 +1920,7 @@ impl RepositoryListImages {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryListImages {
             manager,
@@ -1808,6 +1931,7 @@ impl RepositoryListImages {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListImagesRequest {
         &self.input
     }
@@ -1822,24 +1946,28 @@ impl RepositoryListImages {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to list images. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// The filter key and value with which to filter your `ListImages` results.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(mut self, value: impl Into<ListImagesFilter>) -> Self {
         self.input.filter = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<ImageIdentifier>> {
         const OPERATION: &str = "ListImages";
         if let Some(error) = self.error {
@@ -1897,6 +2025,7 @@ impl std::future::IntoFuture for RepositoryListImages {
     type Output = Result<Vec<ImageIdentifier>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<ImageIdentifier>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1913,6 +2042,7 @@ pub struct RepositoryGetTags {
 }
 
 impl RepositoryGetTags {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: ListTagsForResourceRequest, key: String) -> Self {
         RepositoryGetTags {
             manager,
@@ -1923,6 +2053,7 @@ impl RepositoryGetTags {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: RepositoryManager, error: Error) -> Self {
         RepositoryGetTags {
             manager,
@@ -1933,11 +2064,13 @@ impl RepositoryGetTags {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListTagsForResourceRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<Tag>> {
         const OPERATION: &str = "ListTagsForResource";
         if let Some(error) = self.error {
@@ -1976,6 +2109,7 @@ impl std::future::IntoFuture for RepositoryGetTags {
     type Output = Result<Vec<Tag>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<Tag>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1991,10 +2125,12 @@ pub struct EcrImageManager {
 }
 
 impl Manager<EcrImage> for EcrImageManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         EcrImageManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -2002,6 +2138,7 @@ impl Manager<EcrImage> for EcrImageManager {
 
 impl EcrImageManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         EcrImageManager {
             session: Some(session.clone()),
@@ -2009,6 +2146,7 @@ impl EcrImageManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -2019,6 +2157,7 @@ impl EcrImageManager {
     /// One image of a repository by tag or digest (`DescribeImages`): `get("repo", "latest")` or `get("repo", "sha256:...")`.
     ///
     /// Returns metadata about the images in a repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(
         &self,
         repository_name: impl Into<String>,
@@ -2037,6 +2176,7 @@ impl EcrImageManager {
     /// Images of a repository by tag or digest (`DescribeImages`, 100 ids a call). AWS fails the whole call when one image does not exist.
     ///
     /// Returns metadata about the images in a repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         repository_name: impl Into<String>,
@@ -2055,6 +2195,7 @@ impl EcrImageManager {
     /// Every image of a repository (`DescribeImages`, all pages); narrow it with `.filter(..)` (tag status).
     ///
     /// Returns metadata about the images in a repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self, repository_name: impl Into<String>) -> EcrImageList {
         let repository_name = repository_name.into();
         let key: String = repository_name.to_string();
@@ -2067,6 +2208,7 @@ impl EcrImageManager {
     /// Creates or tags an image from a manifest (`PutImage`) and returns the manifest record; `.fetch()` returns the image instead.
     ///
     /// Creates or updates the image manifest and tags associated with an image.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn put_image(
         &self,
         repository_name: impl Into<String>,
@@ -2085,6 +2227,7 @@ impl EcrImageManager {
     /// The manifests of images (`BatchGetImage`, 100 ids a call, the answers merged), of every kind ECR stores unless `.accepted_media_types(..)` narrows them. Ids that do not exist are left out; any other per-image failure (an unsupported image type) is an error.
     ///
     /// Gets detailed information for an image. Images are specified with either an `imageTag` or `imageDigest`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_manifests(
         &self,
         repository_name: impl Into<String>,
@@ -2112,6 +2255,7 @@ impl EcrImageManager {
     /// Deletes one image (`BatchDeleteImage`). The answer lists per-image `failures`; `EcrImage::delete` turns them into errors.
     ///
     /// Deletes a list of specified images within a repository. Images are specified with either an `imageTag` or `imageDigest`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(
         &self,
         repository_name: impl Into<String>,
@@ -2130,6 +2274,7 @@ impl EcrImageManager {
     /// Deletes images (`BatchDeleteImage`, 100 ids a call, the answers merged) and answers with every id deleted. An image not deleted is an error, whichever call reported it: `Error::Partial` whose `done` names every image deleted by every call and whose `failures` hold every per-image failure (`ImageNotFound` is `Error::NotFound`, key `repository/id`) and the error of a call that failed (later calls are not made); a lone failure with nothing deleted is that error itself.
     ///
     /// Deletes a list of specified images within a repository. Images are specified with either an `imageTag` or `imageDigest`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_many(
         &self,
         repository_name: impl Into<String>,
@@ -2148,6 +2293,7 @@ impl EcrImageManager {
     /// Calls `StartImageScan`.
     ///
     /// Starts a basic image vulnerability scan.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn start_scan(
         &self,
         repository_name: impl Into<String>,
@@ -2166,6 +2312,7 @@ impl EcrImageManager {
     /// One page of the scan findings of an image (`DescribeImageScanFindings`); `None` when it was never scanned.
     ///
     /// Returns the scan findings for the specified image.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scan_findings(
         &self,
         repository_name: impl Into<String>,
@@ -2184,6 +2331,7 @@ impl EcrImageManager {
     /// Calls `DescribeImageReplicationStatus`.
     ///
     /// Returns the replication status for a specified image.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn replication_status(
         &self,
         repository_name: impl Into<String>,
@@ -2211,6 +2359,7 @@ pub struct EcrImageGet {
 }
 
 impl EcrImageGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: DescribeImagesRequest, key: String) -> Self {
         EcrImageGet {
             manager,
@@ -2221,6 +2370,7 @@ impl EcrImageGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageGet {
             manager,
@@ -2231,17 +2381,20 @@ impl EcrImageGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeImagesRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe images. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<EcrImage> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
@@ -2298,6 +2451,7 @@ impl std::future::IntoFuture for EcrImageGet {
     type Output = Result<EcrImage>;
     type IntoFuture = BoxFuture<'static, Result<EcrImage>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2314,6 +2468,7 @@ pub struct EcrImageGetMany {
 }
 
 impl EcrImageGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: DescribeImagesRequest, key: String) -> Self {
         EcrImageGetMany {
             manager,
@@ -2324,6 +2479,7 @@ impl EcrImageGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageGetMany {
             manager,
@@ -2334,17 +2490,20 @@ impl EcrImageGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeImagesRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe images. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<EcrImage>> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
@@ -2417,6 +2576,7 @@ impl std::future::IntoFuture for EcrImageGetMany {
     type Output = Result<QuerySet<EcrImage>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<EcrImage>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2433,6 +2593,7 @@ pub struct EcrImageList {
 }
 
 impl EcrImageList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: DescribeImagesRequest, key: String) -> Self {
         EcrImageList {
             manager,
@@ -2443,6 +2604,7 @@ impl EcrImageList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageList {
             manager,
@@ -2453,6 +2615,7 @@ impl EcrImageList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeImagesRequest {
         &self.input
     }
@@ -2467,18 +2630,21 @@ impl EcrImageList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe images. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// The list of image IDs for the requested repository.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<ImageIdentifier>>,
@@ -2488,6 +2654,7 @@ impl EcrImageList {
     }
 
     /// The filter key and value with which to filter your `DescribeImages` results.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(mut self, value: impl Into<DescribeImagesFilter>) -> Self {
         self.input.filter = Some(value.into());
         self
@@ -2496,23 +2663,27 @@ impl EcrImageList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<EcrImage>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<EcrImage>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<EcrImage>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<EcrImage>>>> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
@@ -2575,6 +2746,7 @@ impl std::future::IntoFuture for EcrImageList {
     type Output = Result<QuerySet<EcrImage>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<EcrImage>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2591,6 +2763,7 @@ pub struct EcrImagePutImage {
 }
 
 impl EcrImagePutImage {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: PutImageRequest, key: String) -> Self {
         EcrImagePutImage {
             manager,
@@ -2601,6 +2774,7 @@ impl EcrImagePutImage {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImagePutImage {
             manager,
@@ -2611,35 +2785,41 @@ impl EcrImagePutImage {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &PutImageRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to put the image. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// The media type of the image manifest. If you push an image manifest that does not contain the `mediaType` field, you must specify the `imageManifestMediaType` in the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
         self.input.image_manifest_media_type = Some(value.into());
         self
     }
 
     /// The tag to associate with the image. This parameter is optional.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_tag(mut self, value: impl Into<String>) -> Self {
         self.input.image_tag = Some(value.into());
         self
     }
 
     /// The image digest of the image manifest corresponding to the image.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.input.image_digest = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<EcrImageManifest> {
         const OPERATION: &str = "PutImage";
         if let Some(error) = self.error {
@@ -2688,6 +2868,7 @@ impl std::future::IntoFuture for EcrImagePutImage {
     type Output = Result<EcrImageManifest>;
     type IntoFuture = BoxFuture<'static, Result<EcrImageManifest>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2704,6 +2885,7 @@ pub struct EcrImageGetManifests {
 }
 
 impl EcrImageGetManifests {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: BatchGetImageRequest, key: String) -> Self {
         EcrImageGetManifests {
             manager,
@@ -2714,6 +2896,7 @@ impl EcrImageGetManifests {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageGetManifests {
             manager,
@@ -2724,11 +2907,13 @@ impl EcrImageGetManifests {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &BatchGetImageRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the images to describe. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
@@ -2737,6 +2922,7 @@ impl EcrImageGetManifests {
     /// The accepted media types for the request.
     ///
     /// Default: `["application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.v1+json"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn accepted_media_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2746,6 +2932,7 @@ impl EcrImageGetManifests {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<EcrImageManifest>> {
         const OPERATION: &str = "BatchGetImage";
         if let Some(error) = self.error {
@@ -2832,6 +3019,7 @@ impl std::future::IntoFuture for EcrImageGetManifests {
     type Output = Result<Vec<EcrImageManifest>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<EcrImageManifest>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2848,6 +3036,7 @@ pub struct EcrImageDelete {
 }
 
 impl EcrImageDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: BatchDeleteImageRequest, key: String) -> Self {
         EcrImageDelete {
             manager,
@@ -2858,6 +3047,7 @@ impl EcrImageDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageDelete {
             manager,
@@ -2868,17 +3058,20 @@ impl EcrImageDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &BatchDeleteImageRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the image to delete. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<BatchDeleteImageResponse> {
         const OPERATION: &str = "BatchDeleteImage";
         if let Some(error) = self.error {
@@ -2930,6 +3123,7 @@ impl std::future::IntoFuture for EcrImageDelete {
     type Output = Result<BatchDeleteImageResponse>;
     type IntoFuture = BoxFuture<'static, Result<BatchDeleteImageResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2946,6 +3140,7 @@ pub struct EcrImageDeleteMany {
 }
 
 impl EcrImageDeleteMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: BatchDeleteImageRequest, key: String) -> Self {
         EcrImageDeleteMany {
             manager,
@@ -2956,6 +3151,7 @@ impl EcrImageDeleteMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageDeleteMany {
             manager,
@@ -2966,17 +3162,20 @@ impl EcrImageDeleteMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &BatchDeleteImageRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the image to delete. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<BatchDeleteImageResponse> {
         const OPERATION: &str = "BatchDeleteImage";
         if let Some(error) = self.error {
@@ -3090,6 +3289,7 @@ impl std::future::IntoFuture for EcrImageDeleteMany {
     type Output = Result<BatchDeleteImageResponse>;
     type IntoFuture = BoxFuture<'static, Result<BatchDeleteImageResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3106,6 +3306,7 @@ pub struct EcrImageStartScan {
 }
 
 impl EcrImageStartScan {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: StartImageScanRequest, key: String) -> Self {
         EcrImageStartScan {
             manager,
@@ -3116,6 +3317,7 @@ impl EcrImageStartScan {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageStartScan {
             manager,
@@ -3126,17 +3328,20 @@ impl EcrImageStartScan {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &StartImageScanRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to start an image scan request. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<StartImageScanResponse> {
         const OPERATION: &str = "StartImageScan";
         if let Some(error) = self.error {
@@ -3183,6 +3388,7 @@ impl std::future::IntoFuture for EcrImageStartScan {
     type Output = Result<StartImageScanResponse>;
     type IntoFuture = BoxFuture<'static, Result<StartImageScanResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3199,6 +3405,7 @@ pub struct EcrImageScanFindings {
 }
 
 impl EcrImageScanFindings {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: DescribeImageScanFindingsRequest, key: String) -> Self {
         EcrImageScanFindings {
             manager,
@@ -3209,6 +3416,7 @@ impl EcrImageScanFindings {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageScanFindings {
             manager,
@@ -3219,29 +3427,34 @@ impl EcrImageScanFindings {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeImageScanFindingsRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe the image scan findings for. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// The `nextToken` value returned from a previous paginated `DescribeImageScanFindings` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is null when there are no more results to return.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.input.next_token = Some(value.into());
         self
     }
 
     /// The maximum number of image scan results returned by `DescribeImageScanFindings` in paginated output. When this parameter is used, `DescribeImageScanFindings` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeImageScanFindings` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `DescribeImageScanFindings` returns up to 100 results and a `nextToken` value, if applicable.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn max_results(mut self, value: impl Into<i32>) -> Self {
         self.input.max_results = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Option<DescribeImageScanFindingsResponse>> {
         const OPERATION: &str = "DescribeImageScanFindings";
         if let Some(error) = self.error {
@@ -3300,6 +3513,7 @@ impl std::future::IntoFuture for EcrImageScanFindings {
     type Output = Result<Option<DescribeImageScanFindingsResponse>>;
     type IntoFuture = BoxFuture<'static, Result<Option<DescribeImageScanFindingsResponse>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3316,6 +3530,7 @@ pub struct EcrImageReplicationStatus {
 }
 
 impl EcrImageReplicationStatus {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: EcrImageManager,
         input: DescribeImageReplicationStatusRequest,
@@ -3330,6 +3545,7 @@ impl EcrImageReplicationStatus {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: EcrImageManager, error: Error) -> Self {
         EcrImageReplicationStatus {
             manager,
@@ -3340,17 +3556,20 @@ impl EcrImageReplicationStatus {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeImageReplicationStatusRequest {
         &self.input
     }
 
     /// The Amazon Web Services account ID associated with the registry. If you do not specify a registry, the default registry is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.input.registry_id = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DescribeImageReplicationStatusResponse> {
         const OPERATION: &str = "DescribeImageReplicationStatus";
         if let Some(error) = self.error {
@@ -3406,6 +3625,7 @@ impl std::future::IntoFuture for EcrImageReplicationStatus {
     type Output = Result<DescribeImageReplicationStatusResponse>;
     type IntoFuture = BoxFuture<'static, Result<DescribeImageReplicationStatusResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -22,18 +22,21 @@ use super::types::*;
 pub struct RepositoryKey(pub String);
 
 impl std::fmt::Display for RepositoryKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for RepositoryKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         RepositoryKey(v)
     }
 }
 
 impl From<&str> for RepositoryKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         RepositoryKey(v.to_owned())
     }
@@ -41,6 +44,7 @@ impl From<&str> for RepositoryKey {
 
 impl std::ops::Deref for RepositoryKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -49,6 +53,7 @@ impl std::ops::Deref for RepositoryKey {
 impl std::str::FromStr for RepositoryKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("RepositoryKey", s).map(RepositoryKey)
     }
@@ -61,26 +66,32 @@ impl PrimaryModel for Repository {
     const KIND: &'static str = "Repository";
     const NOT_FOUND_CODES: &'static [&'static str] = &["RepositoryNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<RepositoryKey> {
         self.repository_name.clone().map(RepositoryKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.repository_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.repository_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -88,10 +99,12 @@ impl PrimaryModel for Repository {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -99,11 +112,13 @@ impl PrimaryModel for Repository {
 
 impl Repository {
     /// The manager for `Repository`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> RepositoryManager {
         RepositoryManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> RepositoryManager {
         RepositoryManager::with_session(self._state.session().cloned())
     }
@@ -111,28 +126,33 @@ impl Repository {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Repository::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The related [`EcrImage`] (calls `EcrImage::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn images(&self) -> EcrImageList {
         let manager = EcrImageManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -150,6 +170,7 @@ impl Repository {
     }
 
     /// Calls `Repository::objects().list_images(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_ids(&self) -> RepositoryListImages {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -167,6 +188,7 @@ impl Repository {
     }
 
     /// Calls `Repository::objects().get_lifecycle_policy(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn lifecycle_policy(&self) -> RepositoryGetLifecyclePolicy {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -186,6 +208,7 @@ impl Repository {
     }
 
     /// Calls `Repository::objects().delete_lifecycle_policy(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_lifecycle_policy(&self) -> RepositoryDeleteLifecyclePolicy {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -205,6 +228,7 @@ impl Repository {
     }
 
     /// Calls `Repository::objects().get_policy(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn policy(&self) -> RepositoryGetPolicy {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -222,6 +246,7 @@ impl Repository {
     }
 
     /// Calls `Repository::objects().delete_policy(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete_policy(&self) -> RepositoryDeletePolicy {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -241,6 +266,7 @@ impl Repository {
     }
 
     /// Calls `Repository::objects().get_tags(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_tags(&self) -> RepositoryGetTags {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_arn.clone().filter(|v| !v.is_empty()) else {
@@ -262,6 +288,7 @@ impl Repository {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 2] {
         [
             botocraft_core::fingerprint(&self.image_tag_mutability),
@@ -274,6 +301,7 @@ impl Repository {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -296,6 +324,7 @@ impl Repository {
     pub const IDENTITY: [&'static str; 2] = ["repository_name", "registry_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.repository_name),
@@ -308,6 +337,7 @@ impl Repository {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -331,6 +361,7 @@ impl Repository {
     /// when any is set, rather than create a second `Repository` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Repository::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -348,6 +379,7 @@ impl Repository {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -381,6 +413,7 @@ impl Repository {
     /// creation ([`Self::ASSIGNED`]: it names a `Repository` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -474,6 +507,7 @@ impl Repository {
     ///
     /// A fetched model whose tags were never loaded (a listing does not load them)
     /// is refused with [`Error::Validation`], nothing sent, as by `save()`: load them first.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         if self._state.is_persisted() && self.tags.is_some() && self._state.tag_snapshot().is_none()
         {
@@ -488,6 +522,7 @@ impl Repository {
     /// `DeleteRepository`), and a later `save()` would create it again.
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -524,6 +559,7 @@ pub struct EcrImageKey {
 }
 
 impl std::fmt::Display for EcrImageKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.repository_name, self.image_digest)
     }
@@ -532,6 +568,7 @@ impl std::fmt::Display for EcrImageKey {
 impl std::str::FromStr for EcrImageKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         let mut p = botocraft_core::key::parse_key_parts(
             "EcrImageKey",
@@ -554,6 +591,7 @@ impl PrimaryModel for EcrImage {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["ImageNotFoundException", "RepositoryNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<EcrImageKey> {
         Some(EcrImageKey {
             repository_name: self.repository_name.clone()?,
@@ -561,10 +599,12 @@ impl PrimaryModel for EcrImage {
         })
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -572,11 +612,13 @@ impl PrimaryModel for EcrImage {
 
 impl EcrImage {
     /// The manager for `EcrImage`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> EcrImageManager {
         EcrImageManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> EcrImageManager {
         EcrImageManager::with_session(self._state.session().cloned())
     }
@@ -584,12 +626,14 @@ impl EcrImage {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The related [`Repository`] (calls `Repository::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn repository(&self) -> RepositoryGet {
         let manager = RepositoryManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -607,6 +651,7 @@ impl EcrImage {
     }
 
     /// Calls `EcrImage::objects().start_scan(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn start_scan(&self) -> EcrImageStartScan {
         let manager = EcrImageManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -630,6 +675,7 @@ impl EcrImage {
     }
 
     /// Calls `EcrImage::objects().scan_findings(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scan_findings(&self) -> EcrImageScanFindings {
         let manager = EcrImageManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
@@ -655,6 +701,7 @@ impl EcrImage {
     }
 
     /// Calls `EcrImage::objects().replication_status(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn replication_status(&self) -> EcrImageReplicationStatus {
         let manager = EcrImageManager::with_session(self._state.session().cloned());
         let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {

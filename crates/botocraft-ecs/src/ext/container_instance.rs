@@ -71,6 +71,7 @@ impl ContainerInstance {
     ///
     /// `Ok(None)` for container instances that are not EC2 instances
     /// (external instances registered with ECS Anywhere report no id).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance(&self) -> botocraft_core::Result<Option<botocraft_ec2::Instance>> {
         use botocraft_core::Manager as _;
         let Some(id) = self.ec2_instance_id.clone() else {

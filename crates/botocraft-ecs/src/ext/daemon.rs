@@ -12,6 +12,7 @@ const CONCURRENCY: usize = 8;
 
 impl DaemonManager {
     /// Several daemons by ARN. A missing one is an [`botocraft_core::Error::NotFound`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn get_many(
         &self,
         daemon_arns: impl IntoIterator<Item = impl Into<String>>,
@@ -31,6 +32,7 @@ impl DaemonManager {
 impl DaemonTaskDefinitionManager {
     /// Several daemon task definitions by ARN or `family:revision`. A missing
     /// one is an [`botocraft_core::Error::NotFound`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn get_many(
         &self,
         daemon_task_definitions: impl IntoIterator<Item = impl Into<String>>,

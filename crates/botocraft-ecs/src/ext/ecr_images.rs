@@ -54,6 +54,7 @@ impl ContainerDefinition {
     /// image in another region than the session's is an
     /// [`Error::Validation`]: looked up in the session's region, a repository
     /// of the same name there would answer for it.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_object(&self, session: Option<&SharedSession>) -> Result<Option<EcrImageGet>> {
         let Some(reference) = self.image_reference() else {
             return Ok(None);
@@ -89,6 +90,7 @@ impl TaskDefinition {
     /// from. Containers whose image is not in ECR are left out; one in ECR in
     /// another region than the session's is an [`Error::Validation`] (see
     /// [`ContainerDefinition::image_object`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn image_objects(&self) -> Result<QuerySet<EcrImage>> {
         let session = self._state.session();
         let mut images = Vec::new();

@@ -16,6 +16,11 @@
 //!   (`repository_name`, `image_tag`, `full_repository_uri`, ...).
 //! - [`container_instance`] adds `ContainerInstance::{free_cpu, free_ram, ...}`.
 //! - [`service_revision`] adds `ServiceRevisionManager::list`.
+//!
+//! Functions here that send requests carry
+//! `#[cfg_attr(not(debug_assertions), inline)]`, as the generated ones do:
+//! in release builds they, and the operations they reach, are compiled only
+//! into programs that call them (see `defer_every_fn` in botocraft-codegen).
 
 pub mod container;
 pub mod container_instance;

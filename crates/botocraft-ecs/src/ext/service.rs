@@ -121,6 +121,7 @@ impl ServiceAll {
     }
 
     /// Runs the scan. The first failing call fails the whole scan.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Service>> {
         let session = self.manager.session()?;
         let clusters = ClusterManager::with_session(Some(session.clone()))
@@ -158,6 +159,7 @@ impl IntoFuture for ServiceAll {
     type Output = Result<QuerySet<Service>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Service>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -236,6 +238,7 @@ impl Service {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn scale(&mut self, desired_count: i32) -> Result<()> {
         if desired_count < 0 {
             return Err(Error::validation(format!(
@@ -271,6 +274,7 @@ impl Service {
     /// `ServicesStable` waiter: polls every 15 s, at most 40 times) and makes
     /// `self` the final state. Fails with [`Error::Timeout`] when the service
     /// does not settle, or a waiter failure when it is draining or inactive.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn scale_and_wait(&mut self, desired_count: i32) -> Result<()> {
         self.scale(desired_count).await?;
         let session = self.manager().session()?;
@@ -302,6 +306,7 @@ impl Service {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn required_cpu(&self) -> Result<i64> {
         Ok(self.task_definition().await?.required_cpu())
     }
@@ -309,6 +314,7 @@ impl Service {
     /// The memory (MiB) one task of this service reserves (see
     /// [`TaskDefinition::required_memory`](crate::TaskDefinition::required_memory)).
     /// Fetches the task definition.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn required_memory(&self) -> Result<i64> {
         Ok(self.task_definition().await?.required_memory())
     }
@@ -330,6 +336,7 @@ impl Service {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn running_tasks(&self) -> TaskList {
         if let Err(e) = self.service_and_cluster("running_tasks") {
             return TaskList::failed(self.tasks_manager(), e);
@@ -351,6 +358,7 @@ impl Service {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn container_instances(&self) -> Result<QuerySet<ContainerInstance>> {
         let (_, cluster) = self.service_and_cluster("container_instances")?;
         let tasks = self.running_tasks().await?;
@@ -390,6 +398,7 @@ impl Service {
     /// answers with them), they become what AWS holds (the snapshot a later
     /// `save()` compares against) and the edited tags stay on the model, still
     /// to be saved, rather than being overwritten by AWS's.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn replace_keeping_tags(&mut self, mut fresh: Service) {
         if fresh.tags.is_none() {
             fresh.tags = self.tags.take();

@@ -163,6 +163,7 @@ impl TaskDefinition {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn services(&self) -> Result<QuerySet<Service>> {
         let arn = self.task_definition_arn.clone().ok_or_else(|| {
             Error::validation("TaskDefinition.services needs `taskDefinitionArn`, which is not set")
@@ -191,6 +192,7 @@ impl TaskDefinition {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete_revision(&mut self) -> Result<()> {
         let arn = self.task_definition_arn.clone().ok_or_else(|| {
             Error::validation(
@@ -226,6 +228,7 @@ impl TaskDefinition {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn deregister(&self) -> Result<TaskDefinition> {
         let arn = self
             .task_definition_arn
@@ -244,6 +247,7 @@ impl TaskDefinition {
 
     /// Replaces `self` with `fresh`, keeping the tags (and their snapshot)
     /// when `fresh` came from an operation that does not return tags.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn replace_keeping_tags(&mut self, mut fresh: TaskDefinition) {
         if fresh.tags.is_none() {
             fresh.tags = self.tags.take();
@@ -261,6 +265,7 @@ impl crate::TaskDefinitionManager {
     /// The Python original also scans EventBridge rules (scheduled tasks);
     /// botocraft covers the four services ECS, EC2, ECR and Auto Scaling, so
     /// a revision used only by a scheduled rule is not reported here.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn in_use(
         &self,
         cluster_tags: botocraft_core::TagMap,

@@ -27,10 +27,12 @@ pub struct ClusterManager {
 }
 
 impl Manager<Cluster> for ClusterManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         ClusterManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -38,6 +40,7 @@ impl Manager<Cluster> for ClusterManager {
 
 impl ClusterManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         ClusterManager {
             session: Some(session.clone()),
@@ -45,6 +48,7 @@ impl ClusterManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -55,6 +59,7 @@ impl ClusterManager {
     /// Calls `DescribeClusters`.
     ///
     /// Describes one or more of your clusters.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, cluster: impl Into<String>) -> ClusterGet {
         let cluster = cluster.into();
         let key: String = cluster.to_string();
@@ -76,6 +81,7 @@ impl ClusterManager {
     /// Calls `DescribeClusters`.
     ///
     /// Describes one or more of your clusters.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         clusters: impl IntoIterator<Item = impl Into<String>>,
@@ -104,6 +110,7 @@ impl ClusterManager {
     /// Calls `ListClusters`.
     ///
     /// Returns a list of existing clusters.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> ClusterList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -114,6 +121,7 @@ impl ClusterManager {
     /// Calls `CreateCluster`.
     ///
     /// Creates a new Amazon ECS cluster. By default, your account receives a `default` cluster when you launch your first container instance. However, you can create your own cluster with a unique name.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Cluster) -> ClusterCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -140,6 +148,7 @@ impl ClusterManager {
     /// Calls `UpdateCluster`.
     ///
     /// Updates the cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &Cluster) -> ClusterUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -203,6 +212,7 @@ impl ClusterManager {
     /// Calls `UpdateCluster`.
     ///
     /// Updates the cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn partial_update(&self, cluster: impl Into<String>) -> ClusterPartialUpdate {
         let cluster = cluster.into();
         let key: String = cluster.to_string();
@@ -215,6 +225,7 @@ impl ClusterManager {
     /// Calls `DeleteCluster`.
     ///
     /// Deletes the specified cluster. The cluster transitions to the `INACTIVE` state. Clusters with an `INACTIVE` status might remain discoverable in your account for a period of time. However, this behavior is subject to change in the future. We don't recommend that you rely on `INACTIVE` clusters persisting.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, cluster: impl Into<String>) -> ClusterDelete {
         let cluster = cluster.into();
         let key: String = cluster.to_string();
@@ -227,6 +238,7 @@ impl ClusterManager {
     /// Sets the capacity providers of a cluster and its default strategy (`PutClusterCapacityProviders`: both replace what the cluster had; empty lists remove them). `cluster.put_capacity_providers()` sends the model's two fields.
     ///
     /// Modifies the available capacity providers and the default capacity provider strategy for a cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn put_capacity_providers(
         &self,
         cluster: impl Into<String>,
@@ -261,6 +273,7 @@ impl ClusterManager {
     /// Changes a cluster's settings (`UpdateClusterSettings`, e.g. Container Insights).
     ///
     /// Modifies the settings to use for a cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update_settings(
         &self,
         cluster: impl Into<String>,
@@ -288,6 +301,7 @@ pub struct ClusterGet {
 }
 
 impl ClusterGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: DescribeClustersRequest, key: String) -> Self {
         ClusterGet {
             manager,
@@ -298,6 +312,7 @@ impl ClusterGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterGet {
             manager,
@@ -308,6 +323,7 @@ impl ClusterGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeClustersRequest {
         &self.input
     }
@@ -315,12 +331,14 @@ impl ClusterGet {
     /// Determines whether to include additional information about the clusters in the response. If this field is omitted, this information isn't included.
     ///
     /// Default: `["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<ClusterField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Cluster> {
         const OPERATION: &str = "DescribeClusters";
         if let Some(error) = self.error {
@@ -380,6 +398,7 @@ impl std::future::IntoFuture for ClusterGet {
     type Output = Result<Cluster>;
     type IntoFuture = BoxFuture<'static, Result<Cluster>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -396,6 +415,7 @@ pub struct ClusterGetMany {
 }
 
 impl ClusterGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: DescribeClustersRequest, key: String) -> Self {
         ClusterGetMany {
             manager,
@@ -406,6 +426,7 @@ impl ClusterGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterGetMany {
             manager,
@@ -416,6 +437,7 @@ impl ClusterGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeClustersRequest {
         &self.input
     }
@@ -423,12 +445,14 @@ impl ClusterGetMany {
     /// Determines whether to include additional information about the clusters in the response. If this field is omitted, this information isn't included.
     ///
     /// Default: `["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<ClusterField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Cluster>> {
         const OPERATION: &str = "DescribeClusters";
         if let Some(error) = self.error {
@@ -499,6 +523,7 @@ impl std::future::IntoFuture for ClusterGetMany {
     type Output = Result<QuerySet<Cluster>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Cluster>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -515,6 +540,7 @@ pub struct ClusterList {
 }
 
 impl ClusterList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: ListClustersRequest, key: String) -> Self {
         ClusterList {
             manager,
@@ -525,6 +551,7 @@ impl ClusterList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterList {
             manager,
@@ -535,6 +562,7 @@ impl ClusterList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListClustersRequest {
         &self.input
     }
@@ -549,6 +577,7 @@ impl ClusterList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -557,23 +586,27 @@ impl ClusterList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Cluster>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Cluster>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Cluster>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Cluster>>>> {
         const OPERATION: &str = "ListClusters";
         if let Some(error) = self.error {
@@ -630,6 +663,7 @@ impl std::future::IntoFuture for ClusterList {
     type Output = Result<QuerySet<Cluster>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Cluster>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -646,6 +680,7 @@ pub struct ClusterCreate {
 }
 
 impl ClusterCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: CreateClusterRequest, key: String) -> Self {
         ClusterCreate {
             manager,
@@ -656,6 +691,7 @@ impl ClusterCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterCreate {
             manager,
@@ -666,6 +702,7 @@ impl ClusterCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateClusterRequest {
         &self.input
     }
@@ -673,6 +710,7 @@ impl ClusterCreate {
     /// The name of your cluster. If you don't specify a name for your cluster, you create a cluster that's named `default`. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_name = Some(value.into());
         self
@@ -681,6 +719,7 @@ impl ClusterCreate {
     /// The metadata that you apply to the cluster to help you categorize and organize them. Each tag consists of a key and an optional value. You define both.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -689,6 +728,7 @@ impl ClusterCreate {
     /// The setting to use when creating a cluster. This parameter is used to turn on CloudWatch Container Insights for a cluster. If this value is specified, it overrides the `containerInsights` value set with PutAccountSetting or PutAccountSettingDefault.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn settings(mut self, value: impl IntoIterator<Item = impl Into<ClusterSetting>>) -> Self {
         self.input.settings = Some(value.into_iter().map(Into::into).collect());
         self
@@ -697,6 +737,7 @@ impl ClusterCreate {
     /// The `execute` command configuration for the cluster.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn configuration(mut self, value: impl Into<ClusterConfiguration>) -> Self {
         self.input.configuration = Some(value.into());
         self
@@ -705,6 +746,7 @@ impl ClusterCreate {
     /// The short name of one or more capacity providers to associate with the cluster. A capacity provider must be associated with a cluster before it can be included as part of the default capacity provider strategy of the cluster or used in a capacity provider strategy when calling the CreateService or RunTask actions.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_providers(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -716,6 +758,7 @@ impl ClusterCreate {
     /// The capacity provider strategy to set as the default for the cluster. After a default capacity provider strategy is set for a cluster, when you call the CreateService or RunTask APIs with no capacity provider strategy or launch type specified, the default capacity provider strategy for the cluster is used.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn default_capacity_provider_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderStrategyItem>>,
@@ -728,6 +771,7 @@ impl ClusterCreate {
     /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`. You can set the namespace of each service individually in the `ServiceConnectConfiguration` to override this default parameter.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_connect_defaults(
         mut self,
         value: impl Into<ClusterServiceConnectDefaultsRequest>,
@@ -737,6 +781,7 @@ impl ClusterCreate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Cluster> {
         const OPERATION: &str = "CreateCluster";
         if let Some(error) = self.error {
@@ -763,6 +808,7 @@ impl std::future::IntoFuture for ClusterCreate {
     type Output = Result<Cluster>;
     type IntoFuture = BoxFuture<'static, Result<Cluster>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -779,6 +825,7 @@ pub struct ClusterUpdate {
 }
 
 impl ClusterUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: UpdateClusterRequest, key: String) -> Self {
         ClusterUpdate {
             manager,
@@ -789,6 +836,7 @@ impl ClusterUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterUpdate {
             manager,
@@ -799,6 +847,7 @@ impl ClusterUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateClusterRequest {
         &self.input
     }
@@ -806,6 +855,7 @@ impl ClusterUpdate {
     /// The name of the cluster to modify the settings for.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -814,6 +864,7 @@ impl ClusterUpdate {
     /// The cluster settings for your cluster.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn settings(mut self, value: impl IntoIterator<Item = impl Into<ClusterSetting>>) -> Self {
         self.input.settings = Some(value.into_iter().map(Into::into).collect());
         self
@@ -822,6 +873,7 @@ impl ClusterUpdate {
     /// The execute command configuration for the cluster.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn configuration(mut self, value: impl Into<ClusterConfiguration>) -> Self {
         self.input.configuration = Some(value.into());
         self
@@ -830,6 +882,7 @@ impl ClusterUpdate {
     /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`. You can set the namespace of each service individually in the `ServiceConnectConfiguration` to override this default parameter.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_connect_defaults(
         mut self,
         value: impl Into<ClusterServiceConnectDefaultsRequest>,
@@ -839,6 +892,7 @@ impl ClusterUpdate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Cluster> {
         const OPERATION: &str = "UpdateCluster";
         if let Some(error) = self.error {
@@ -878,6 +932,7 @@ impl std::future::IntoFuture for ClusterUpdate {
     type Output = Result<Cluster>;
     type IntoFuture = BoxFuture<'static, Result<Cluster>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -894,6 +949,7 @@ pub struct ClusterPartialUpdate {
 }
 
 impl ClusterPartialUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: UpdateClusterRequest, key: String) -> Self {
         ClusterPartialUpdate {
             manager,
@@ -904,6 +960,7 @@ impl ClusterPartialUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterPartialUpdate {
             manager,
@@ -914,23 +971,27 @@ impl ClusterPartialUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateClusterRequest {
         &self.input
     }
 
     /// The cluster settings for your cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn settings(mut self, value: impl IntoIterator<Item = impl Into<ClusterSetting>>) -> Self {
         self.input.settings = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The execute command configuration for the cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn configuration(mut self, value: impl Into<ClusterConfiguration>) -> Self {
         self.input.configuration = Some(value.into());
         self
     }
 
     /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`. You can set the namespace of each service individually in the `ServiceConnectConfiguration` to override this default parameter.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_connect_defaults(
         mut self,
         value: impl Into<ClusterServiceConnectDefaultsRequest>,
@@ -940,6 +1001,7 @@ impl ClusterPartialUpdate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Cluster> {
         const OPERATION: &str = "UpdateCluster";
         if let Some(error) = self.error {
@@ -982,6 +1044,7 @@ impl std::future::IntoFuture for ClusterPartialUpdate {
     type Output = Result<Cluster>;
     type IntoFuture = BoxFuture<'static, Result<Cluster>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -998,6 +1061,7 @@ pub struct ClusterDelete {
 }
 
 impl ClusterDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: DeleteClusterRequest, key: String) -> Self {
         ClusterDelete {
             manager,
@@ -1008,6 +1072,7 @@ impl ClusterDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterDelete {
             manager,
@@ -1018,11 +1083,13 @@ impl ClusterDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteClusterRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Cluster> {
         const OPERATION: &str = "DeleteCluster";
         if let Some(error) = self.error {
@@ -1065,6 +1132,7 @@ impl std::future::IntoFuture for ClusterDelete {
     type Output = Result<Cluster>;
     type IntoFuture = BoxFuture<'static, Result<Cluster>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1081,6 +1149,7 @@ pub struct ClusterPutCapacityProviders {
 }
 
 impl ClusterPutCapacityProviders {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ClusterManager,
         input: PutClusterCapacityProvidersRequest,
@@ -1095,6 +1164,7 @@ impl ClusterPutCapacityProviders {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterPutCapacityProviders {
             manager,
@@ -1105,11 +1175,13 @@ impl ClusterPutCapacityProviders {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &PutClusterCapacityProvidersRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Cluster> {
         const OPERATION: &str = "PutClusterCapacityProviders";
         if let Some(error) = self.error {
@@ -1172,6 +1244,7 @@ impl std::future::IntoFuture for ClusterPutCapacityProviders {
     type Output = Result<Cluster>;
     type IntoFuture = BoxFuture<'static, Result<Cluster>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1188,6 +1261,7 @@ pub struct ClusterUpdateSettings {
 }
 
 impl ClusterUpdateSettings {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: UpdateClusterSettingsRequest, key: String) -> Self {
         ClusterUpdateSettings {
             manager,
@@ -1198,6 +1272,7 @@ impl ClusterUpdateSettings {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ClusterManager, error: Error) -> Self {
         ClusterUpdateSettings {
             manager,
@@ -1208,11 +1283,13 @@ impl ClusterUpdateSettings {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateClusterSettingsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Cluster> {
         const OPERATION: &str = "UpdateClusterSettings";
         if let Some(error) = self.error {
@@ -1261,6 +1338,7 @@ impl std::future::IntoFuture for ClusterUpdateSettings {
     type Output = Result<Cluster>;
     type IntoFuture = BoxFuture<'static, Result<Cluster>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1276,10 +1354,12 @@ pub struct TaskDefinitionManager {
 }
 
 impl Manager<TaskDefinition> for TaskDefinitionManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         TaskDefinitionManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -1287,6 +1367,7 @@ impl Manager<TaskDefinition> for TaskDefinitionManager {
 
 impl TaskDefinitionManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         TaskDefinitionManager {
             session: Some(session.clone()),
@@ -1294,6 +1375,7 @@ impl TaskDefinitionManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -1304,6 +1386,7 @@ impl TaskDefinitionManager {
     /// Calls `DescribeTaskDefinition`.
     ///
     /// Describes a task definition. You can specify a `family` and `revision` to find information about a specific task definition, or you can simply specify the family to find the latest `ACTIVE` revision in that family.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, task_definition: impl Into<String>) -> TaskDefinitionGet {
         let task_definition = task_definition.into();
         let key: String = task_definition.to_string();
@@ -1319,6 +1402,7 @@ impl TaskDefinitionManager {
     /// Calls `ListTaskDefinitions`.
     ///
     /// Returns a list of task definitions that are registered to your account. You can filter the results by family name with the `familyPrefix` parameter or by status with the `status` parameter.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> TaskDefinitionList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -1329,6 +1413,7 @@ impl TaskDefinitionManager {
     /// Calls `RegisterTaskDefinition`.
     ///
     /// Registers a new task definition from the supplied `family` and `containerDefinitions`. Optionally, you can add data volumes to your containers with the `volumes` parameter. For more information about task definition parameters and defaults, see Amazon ECS Task Definitions in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &TaskDefinition) -> TaskDefinitionCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -1370,6 +1455,7 @@ impl TaskDefinitionManager {
     /// Registers a new revision of the family from the model (task definitions are immutable).
     ///
     /// Registers a new task definition from the supplied `family` and `containerDefinitions`. Optionally, you can add data volumes to your containers with the `volumes` parameter. For more information about task definition parameters and defaults, see Amazon ECS Task Definitions in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &TaskDefinition) -> TaskDefinitionUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -1399,6 +1485,7 @@ impl TaskDefinitionManager {
     /// Calls `DeregisterTaskDefinition`.
     ///
     /// Deregisters the specified task definition by family and revision. Upon deregistration, the task definition is marked as `INACTIVE`. Existing tasks and services that reference an `INACTIVE` task definition continue to run without disruption. Existing services that reference an `INACTIVE` task definition can still scale up or down by modifying the service's desired count. If you want to delete a task definition revision, you must first deregister the task definition revision.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deregister(&self, task_definition: impl Into<String>) -> TaskDefinitionDeregister {
         let task_definition = task_definition.into();
         let key: String = task_definition.to_string();
@@ -1411,6 +1498,7 @@ impl TaskDefinitionManager {
     /// Deletes INACTIVE task definition revisions, ten per call; returns what AWS reports deleted.
     ///
     /// Deletes one or more task definitions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(
         &self,
         task_definitions: impl IntoIterator<Item = impl Into<String>>,
@@ -1430,6 +1518,7 @@ impl TaskDefinitionManager {
     /// Calls `ListTaskDefinitionFamilies`.
     ///
     /// Returns a list of task definition families that are registered to your account. This list includes task definition families that no longer have any `ACTIVE` task definition revisions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn families(&self) -> TaskDefinitionFamilies {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -1449,6 +1538,7 @@ pub struct TaskDefinitionGet {
 }
 
 impl TaskDefinitionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: TaskDefinitionManager,
         input: DescribeTaskDefinitionRequest,
@@ -1463,6 +1553,7 @@ impl TaskDefinitionGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskDefinitionManager, error: Error) -> Self {
         TaskDefinitionGet {
             manager,
@@ -1473,6 +1564,7 @@ impl TaskDefinitionGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeTaskDefinitionRequest {
         &self.input
     }
@@ -1480,6 +1572,7 @@ impl TaskDefinitionGet {
     /// Determines whether to see the resource tags for the task definition. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<TaskDefinitionField>>,
@@ -1489,6 +1582,7 @@ impl TaskDefinitionGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<TaskDefinition> {
         const OPERATION: &str = "DescribeTaskDefinition";
         if let Some(error) = self.error {
@@ -1544,6 +1638,7 @@ impl std::future::IntoFuture for TaskDefinitionGet {
     type Output = Result<TaskDefinition>;
     type IntoFuture = BoxFuture<'static, Result<TaskDefinition>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1560,6 +1655,7 @@ pub struct TaskDefinitionList {
 }
 
 impl TaskDefinitionList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskDefinitionManager, input: ListTaskDefinitionsRequest, key: String) -> Self {
         TaskDefinitionList {
             manager,
@@ -1570,6 +1666,7 @@ impl TaskDefinitionList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskDefinitionManager, error: Error) -> Self {
         TaskDefinitionList {
             manager,
@@ -1580,6 +1677,7 @@ impl TaskDefinitionList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListTaskDefinitionsRequest {
         &self.input
     }
@@ -1594,24 +1692,28 @@ impl TaskDefinitionList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The full family name to filter the `ListTaskDefinitions` results with. Specifying a `familyPrefix` limits the listed task definitions to task definition revisions that belong to that family.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family_prefix(mut self, value: impl Into<String>) -> Self {
         self.input.family_prefix = Some(value.into());
         self
     }
 
     /// The task definition status to filter the `ListTaskDefinitions` results with. By default, only `ACTIVE` task definitions are listed. By setting this parameter to `INACTIVE`, you can view task definitions that are `INACTIVE` as long as an active task or service still references them. If you paginate the resulting output, be sure to keep the `status` value constant in each subsequent request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn status(mut self, value: impl Into<TaskDefinitionStatus>) -> Self {
         self.input.status = Some(value.into());
         self
     }
 
     /// The order to sort the results in. Valid values are `ASC` and `DESC`. By default, (`ASC`) task definitions are listed lexicographically by family name and in ascending numerical order by revision so that the newest task definitions in a family are listed last. Setting this parameter to `DESC` reverses the sort order on family name and revision. This is so that the newest task definitions in a family are listed first.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn sort(mut self, value: impl Into<SortOrder>) -> Self {
         self.input.sort = Some(value.into());
         self
@@ -1620,23 +1722,27 @@ impl TaskDefinitionList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<TaskDefinition>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<TaskDefinition>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<TaskDefinition>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<TaskDefinition>>>> {
         const OPERATION: &str = "ListTaskDefinitions";
         if let Some(error) = self.error {
@@ -1695,6 +1801,7 @@ impl std::future::IntoFuture for TaskDefinitionList {
     type Output = Result<QuerySet<TaskDefinition>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskDefinition>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1711,6 +1818,7 @@ pub struct TaskDefinitionCreate {
 }
 
 impl TaskDefinitionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: TaskDefinitionManager,
         input: RegisterTaskDefinitionRequest,
@@ -1725,6 +1833,7 @@ impl TaskDefinitionCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskDefinitionManager, error: Error) -> Self {
         TaskDefinitionCreate {
             manager,
@@ -1735,6 +1844,7 @@ impl TaskDefinitionCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RegisterTaskDefinitionRequest {
         &self.input
     }
@@ -1742,6 +1852,7 @@ impl TaskDefinitionCreate {
     /// You must specify a `family` for a task definition. You can use it track multiple versions of the same task definition. The `family` is used as a name for your task definition. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family(mut self, value: impl Into<String>) -> Self {
         self.input.family = Some(value.into());
         self
@@ -1750,6 +1861,7 @@ impl TaskDefinitionCreate {
     /// The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this task can assume. All containers in this task are granted the permissions that are specified in this role. For more information, see IAM Roles for Tasks in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.task_role_arn = Some(value.into());
         self
@@ -1758,6 +1870,7 @@ impl TaskDefinitionCreate {
     /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. For informationabout the required IAM roles for Amazon ECS, see IAM roles for Amazon ECS in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.execution_role_arn = Some(value.into());
         self
@@ -1766,6 +1879,7 @@ impl TaskDefinitionCreate {
     /// The Docker networking mode to use for the containers in the task. The valid values are `none`, `bridge`, `awsvpc`, and `host`. If no network mode is specified, the default is `bridge`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_mode(mut self, value: impl Into<NetworkMode>) -> Self {
         self.input.network_mode = Some(value.into());
         self
@@ -1774,6 +1888,7 @@ impl TaskDefinitionCreate {
     /// A list of container definitions in JSON format that describe the different containers that make up your task.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn container_definitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<ContainerDefinition>>,
@@ -1785,6 +1900,7 @@ impl TaskDefinitionCreate {
     /// A list of volume definitions in JSON format that containers in your task might use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volumes(mut self, value: impl IntoIterator<Item = impl Into<Volume>>) -> Self {
         self.input.volumes = Some(value.into_iter().map(Into::into).collect());
         self
@@ -1793,6 +1909,7 @@ impl TaskDefinitionCreate {
     /// An array of placement constraint objects to use for the task. You can specify a maximum of 10 constraints for each task. This limit includes constraints in the task definition and those specified at runtime.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_constraints(
         mut self,
         value: impl IntoIterator<Item = impl Into<TaskDefinitionPlacementConstraint>>,
@@ -1804,6 +1921,7 @@ impl TaskDefinitionCreate {
     /// The task launch type that Amazon ECS validates the task definition against. A client exception is returned if the task definition doesn't validate against the compatibilities specified. If no value is specified, the parameter is omitted from the response.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn requires_compatibilities(
         mut self,
         value: impl IntoIterator<Item = impl Into<Compatibility>>,
@@ -1815,6 +1933,7 @@ impl TaskDefinitionCreate {
     /// The number of CPU units used by the task. It can be expressed as an integer using CPU units (for example, `1024`) or as a string using vCPUs (for example, `1 vCPU` or `1 vcpu`) in a task definition. String values are converted to an integer indicating the CPU units when the task definition is registered.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu(mut self, value: impl Into<String>) -> Self {
         self.input.cpu = Some(value.into());
         self
@@ -1823,6 +1942,7 @@ impl TaskDefinitionCreate {
     /// The amount of memory (in MiB) used by the task. It can be expressed as an integer using MiB (for example ,`1024`) or as a string using GB (for example, `1GB` or `1 GB`) in a task definition. String values are converted to an integer indicating the MiB when the task definition is registered.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn memory(mut self, value: impl Into<String>) -> Self {
         self.input.memory = Some(value.into());
         self
@@ -1831,6 +1951,7 @@ impl TaskDefinitionCreate {
     /// The metadata that you apply to the task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -1839,6 +1960,7 @@ impl TaskDefinitionCreate {
     /// The process namespace to use for the containers in the task. The valid values are `host` or `task`. On Fargate for Linux containers, the only valid value is `task`. For example, monitoring sidecars might need `pidMode` to access information about other containers running in the same task.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pid_mode(mut self, value: impl Into<PidMode>) -> Self {
         self.input.pid_mode = Some(value.into());
         self
@@ -1847,6 +1969,7 @@ impl TaskDefinitionCreate {
     /// The IPC resource namespace to use for the containers in the task. The valid values are `host`, `task`, or `none`. If `host` is specified, then all containers within the tasks that specified the `host` IPC mode on the same container instance share the same IPC resources with the host Amazon EC2 instance. If `task` is specified, all containers within the specified task share the same IPC resources. If `none` is specified, then IPC resources within the containers of a task are private and not shared with other containers in a task or on the container instance. If no value is specified, then the IPC resource namespace sharing depends on the Docker daemon setting on the container instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipc_mode(mut self, value: impl Into<IpcMode>) -> Self {
         self.input.ipc_mode = Some(value.into());
         self
@@ -1855,6 +1978,7 @@ impl TaskDefinitionCreate {
     /// The configuration details for the App Mesh proxy.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn proxy_configuration(mut self, value: impl Into<ProxyConfiguration>) -> Self {
         self.input.proxy_configuration = Some(value.into());
         self
@@ -1863,6 +1987,7 @@ impl TaskDefinitionCreate {
     /// The Elastic Inference accelerators to use for the containers in the task.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn inference_accelerators(
         mut self,
         value: impl IntoIterator<Item = impl Into<InferenceAccelerator>>,
@@ -1874,6 +1999,7 @@ impl TaskDefinitionCreate {
     /// The amount of ephemeral storage to allocate for the task. This parameter is used to expand the total amount of ephemeral storage available, beyond the default amount, for tasks hosted on Fargate. For more information, see Using data volumes in tasks in the Amazon ECS Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ephemeral_storage(mut self, value: impl Into<EphemeralStorage>) -> Self {
         self.input.ephemeral_storage = Some(value.into());
         self
@@ -1882,6 +2008,7 @@ impl TaskDefinitionCreate {
     /// The operating system that your tasks definitions run on.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn runtime_platform(mut self, value: impl Into<RuntimePlatform>) -> Self {
         self.input.runtime_platform = Some(value.into());
         self
@@ -1890,6 +2017,7 @@ impl TaskDefinitionCreate {
     /// Enables fault injection when you register your task definition and allows for fault injection requests to be accepted from the task's containers. The default value is `false`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_fault_injection(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_fault_injection = Some(value.into());
         self
@@ -1898,6 +2026,7 @@ impl TaskDefinitionCreate {
     /// The trusted execution configuration for tasks that use this task definition, including the isolation mode and, if configured, an attestation policy.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn trusted_execution_configuration(
         mut self,
         value: impl Into<TrustedExecutionConfiguration>,
@@ -1907,6 +2036,7 @@ impl TaskDefinitionCreate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<TaskDefinition> {
         const OPERATION: &str = "RegisterTaskDefinition";
         if let Some(error) = self.error {
@@ -1953,6 +2083,7 @@ impl std::future::IntoFuture for TaskDefinitionCreate {
     type Output = Result<TaskDefinition>;
     type IntoFuture = BoxFuture<'static, Result<TaskDefinition>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1969,6 +2100,7 @@ pub struct TaskDefinitionUpdate {
 }
 
 impl TaskDefinitionUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: TaskDefinitionManager,
         input: RegisterTaskDefinitionRequest,
@@ -1983,6 +2115,7 @@ impl TaskDefinitionUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskDefinitionManager, error: Error) -> Self {
         TaskDefinitionUpdate {
             manager,
@@ -1993,6 +2126,7 @@ impl TaskDefinitionUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RegisterTaskDefinitionRequest {
         &self.input
     }
@@ -2000,6 +2134,7 @@ impl TaskDefinitionUpdate {
     /// You must specify a `family` for a task definition. You can use it track multiple versions of the same task definition. The `family` is used as a name for your task definition. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family(mut self, value: impl Into<String>) -> Self {
         self.input.family = Some(value.into());
         self
@@ -2008,6 +2143,7 @@ impl TaskDefinitionUpdate {
     /// The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this task can assume. All containers in this task are granted the permissions that are specified in this role. For more information, see IAM Roles for Tasks in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.task_role_arn = Some(value.into());
         self
@@ -2016,6 +2152,7 @@ impl TaskDefinitionUpdate {
     /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. For informationabout the required IAM roles for Amazon ECS, see IAM roles for Amazon ECS in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.execution_role_arn = Some(value.into());
         self
@@ -2024,6 +2161,7 @@ impl TaskDefinitionUpdate {
     /// The Docker networking mode to use for the containers in the task. The valid values are `none`, `bridge`, `awsvpc`, and `host`. If no network mode is specified, the default is `bridge`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_mode(mut self, value: impl Into<NetworkMode>) -> Self {
         self.input.network_mode = Some(value.into());
         self
@@ -2032,6 +2170,7 @@ impl TaskDefinitionUpdate {
     /// A list of container definitions in JSON format that describe the different containers that make up your task.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn container_definitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<ContainerDefinition>>,
@@ -2043,6 +2182,7 @@ impl TaskDefinitionUpdate {
     /// A list of volume definitions in JSON format that containers in your task might use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volumes(mut self, value: impl IntoIterator<Item = impl Into<Volume>>) -> Self {
         self.input.volumes = Some(value.into_iter().map(Into::into).collect());
         self
@@ -2051,6 +2191,7 @@ impl TaskDefinitionUpdate {
     /// An array of placement constraint objects to use for the task. You can specify a maximum of 10 constraints for each task. This limit includes constraints in the task definition and those specified at runtime.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_constraints(
         mut self,
         value: impl IntoIterator<Item = impl Into<TaskDefinitionPlacementConstraint>>,
@@ -2062,6 +2203,7 @@ impl TaskDefinitionUpdate {
     /// The task launch type that Amazon ECS validates the task definition against. A client exception is returned if the task definition doesn't validate against the compatibilities specified. If no value is specified, the parameter is omitted from the response.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn requires_compatibilities(
         mut self,
         value: impl IntoIterator<Item = impl Into<Compatibility>>,
@@ -2073,6 +2215,7 @@ impl TaskDefinitionUpdate {
     /// The number of CPU units used by the task. It can be expressed as an integer using CPU units (for example, `1024`) or as a string using vCPUs (for example, `1 vCPU` or `1 vcpu`) in a task definition. String values are converted to an integer indicating the CPU units when the task definition is registered.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu(mut self, value: impl Into<String>) -> Self {
         self.input.cpu = Some(value.into());
         self
@@ -2081,6 +2224,7 @@ impl TaskDefinitionUpdate {
     /// The amount of memory (in MiB) used by the task. It can be expressed as an integer using MiB (for example ,`1024`) or as a string using GB (for example, `1GB` or `1 GB`) in a task definition. String values are converted to an integer indicating the MiB when the task definition is registered.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn memory(mut self, value: impl Into<String>) -> Self {
         self.input.memory = Some(value.into());
         self
@@ -2089,6 +2233,7 @@ impl TaskDefinitionUpdate {
     /// The metadata that you apply to the task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -2097,6 +2242,7 @@ impl TaskDefinitionUpdate {
     /// The process namespace to use for the containers in the task. The valid values are `host` or `task`. On Fargate for Linux containers, the only valid value is `task`. For example, monitoring sidecars might need `pidMode` to access information about other containers running in the same task.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pid_mode(mut self, value: impl Into<PidMode>) -> Self {
         self.input.pid_mode = Some(value.into());
         self
@@ -2105,6 +2251,7 @@ impl TaskDefinitionUpdate {
     /// The IPC resource namespace to use for the containers in the task. The valid values are `host`, `task`, or `none`. If `host` is specified, then all containers within the tasks that specified the `host` IPC mode on the same container instance share the same IPC resources with the host Amazon EC2 instance. If `task` is specified, all containers within the specified task share the same IPC resources. If `none` is specified, then IPC resources within the containers of a task are private and not shared with other containers in a task or on the container instance. If no value is specified, then the IPC resource namespace sharing depends on the Docker daemon setting on the container instance.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipc_mode(mut self, value: impl Into<IpcMode>) -> Self {
         self.input.ipc_mode = Some(value.into());
         self
@@ -2113,6 +2260,7 @@ impl TaskDefinitionUpdate {
     /// The configuration details for the App Mesh proxy.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn proxy_configuration(mut self, value: impl Into<ProxyConfiguration>) -> Self {
         self.input.proxy_configuration = Some(value.into());
         self
@@ -2121,6 +2269,7 @@ impl TaskDefinitionUpdate {
     /// The Elastic Inference accelerators to use for the containers in the task.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn inference_accelerators(
         mut self,
         value: impl IntoIterator<Item = impl Into<InferenceAccelerator>>,
@@ -2132,6 +2281,7 @@ impl TaskDefinitionUpdate {
     /// The amount of ephemeral storage to allocate for the task. This parameter is used to expand the total amount of ephemeral storage available, beyond the default amount, for tasks hosted on Fargate. For more information, see Using data volumes in tasks in the Amazon ECS Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ephemeral_storage(mut self, value: impl Into<EphemeralStorage>) -> Self {
         self.input.ephemeral_storage = Some(value.into());
         self
@@ -2140,6 +2290,7 @@ impl TaskDefinitionUpdate {
     /// The operating system that your tasks definitions run on.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn runtime_platform(mut self, value: impl Into<RuntimePlatform>) -> Self {
         self.input.runtime_platform = Some(value.into());
         self
@@ -2148,6 +2299,7 @@ impl TaskDefinitionUpdate {
     /// Enables fault injection when you register your task definition and allows for fault injection requests to be accepted from the task's containers. The default value is `false`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_fault_injection(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_fault_injection = Some(value.into());
         self
@@ -2156,6 +2308,7 @@ impl TaskDefinitionUpdate {
     /// The trusted execution configuration for tasks that use this task definition, including the isolation mode and, if configured, an attestation policy.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn trusted_execution_configuration(
         mut self,
         value: impl Into<TrustedExecutionConfiguration>,
@@ -2165,6 +2318,7 @@ impl TaskDefinitionUpdate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<TaskDefinition> {
         const OPERATION: &str = "RegisterTaskDefinition";
         if let Some(error) = self.error {
@@ -2218,6 +2372,7 @@ impl std::future::IntoFuture for TaskDefinitionUpdate {
     type Output = Result<TaskDefinition>;
     type IntoFuture = BoxFuture<'static, Result<TaskDefinition>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2234,6 +2389,7 @@ pub struct TaskDefinitionDeregister {
 }
 
 impl TaskDefinitionDeregister {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: TaskDefinitionManager,
         input: DeregisterTaskDefinitionRequest,
@@ -2248,6 +2404,7 @@ impl TaskDefinitionDeregister {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskDefinitionManager, error: Error) -> Self {
         TaskDefinitionDeregister {
             manager,
@@ -2258,11 +2415,13 @@ impl TaskDefinitionDeregister {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeregisterTaskDefinitionRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<TaskDefinition> {
         const OPERATION: &str = "DeregisterTaskDefinition";
         if let Some(error) = self.error {
@@ -2317,6 +2476,7 @@ impl std::future::IntoFuture for TaskDefinitionDeregister {
     type Output = Result<TaskDefinition>;
     type IntoFuture = BoxFuture<'static, Result<TaskDefinition>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2333,6 +2493,7 @@ pub struct TaskDefinitionDelete {
 }
 
 impl TaskDefinitionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: TaskDefinitionManager,
         input: DeleteTaskDefinitionsRequest,
@@ -2347,6 +2508,7 @@ impl TaskDefinitionDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskDefinitionManager, error: Error) -> Self {
         TaskDefinitionDelete {
             manager,
@@ -2357,11 +2519,13 @@ impl TaskDefinitionDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteTaskDefinitionsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<TaskDefinition>> {
         const OPERATION: &str = "DeleteTaskDefinitions";
         if let Some(error) = self.error {
@@ -2460,6 +2624,7 @@ impl std::future::IntoFuture for TaskDefinitionDelete {
     type Output = Result<QuerySet<TaskDefinition>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskDefinition>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2476,6 +2641,7 @@ pub struct TaskDefinitionFamilies {
 }
 
 impl TaskDefinitionFamilies {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: TaskDefinitionManager,
         input: ListTaskDefinitionFamiliesRequest,
@@ -2490,6 +2656,7 @@ impl TaskDefinitionFamilies {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskDefinitionManager, error: Error) -> Self {
         TaskDefinitionFamilies {
             manager,
@@ -2500,6 +2667,7 @@ impl TaskDefinitionFamilies {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListTaskDefinitionFamiliesRequest {
         &self.input
     }
@@ -2514,24 +2682,28 @@ impl TaskDefinitionFamilies {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The `familyPrefix` is a string that's used to filter the results of `ListTaskDefinitionFamilies`. If you specify a `familyPrefix`, only task definition family names that begin with the `familyPrefix` string are returned.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family_prefix(mut self, value: impl Into<String>) -> Self {
         self.input.family_prefix = Some(value.into());
         self
     }
 
     /// The task definition family status to filter the `ListTaskDefinitionFamilies` results with. By default, both `ACTIVE` and `INACTIVE` task definition families are listed. If this parameter is set to `ACTIVE`, only task definition families that have an `ACTIVE` task definition revision are returned. If this parameter is set to `INACTIVE`, only task definition families that do not have any `ACTIVE` task definition revisions are returned. If you paginate the resulting output, be sure to keep the `status` value constant in each subsequent request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn status(mut self, value: impl Into<TaskDefinitionFamilyStatus>) -> Self {
         self.input.status = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<String>> {
         const OPERATION: &str = "ListTaskDefinitionFamilies";
         if let Some(error) = self.error {
@@ -2581,6 +2753,7 @@ impl std::future::IntoFuture for TaskDefinitionFamilies {
     type Output = Result<Vec<String>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<String>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2596,10 +2769,12 @@ pub struct ServiceManager {
 }
 
 impl Manager<Service> for ServiceManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         ServiceManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -2607,6 +2782,7 @@ impl Manager<Service> for ServiceManager {
 
 impl ServiceManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         ServiceManager {
             session: Some(session.clone()),
@@ -2614,6 +2790,7 @@ impl ServiceManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -2624,6 +2801,7 @@ impl ServiceManager {
     /// Calls `DescribeServices`.
     ///
     /// Describes the specified services running in your cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, service: impl Into<String>) -> ServiceGet {
         let service = service.into();
         let key: String = service.to_string();
@@ -2639,6 +2817,7 @@ impl ServiceManager {
     /// Calls `DescribeServices`.
     ///
     /// Describes the specified services running in your cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         services: impl IntoIterator<Item = impl Into<String>>,
@@ -2661,6 +2840,7 @@ impl ServiceManager {
     /// Calls `ListServices`.
     ///
     /// Returns a list of services. You can filter the results by cluster, launch type, and scheduling strategy.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> ServiceList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -2671,6 +2851,7 @@ impl ServiceManager {
     /// Calls `CreateService`.
     ///
     /// Runs and maintains your desired number of tasks from a specified task definition. If the number of tasks running in a service drops below the `desiredCount`, Amazon ECS runs another copy of the task in the specified cluster. To update an existing service, use UpdateService.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Service) -> ServiceCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -2712,6 +2893,7 @@ impl ServiceManager {
     /// Calls `UpdateService`.
     ///
     /// Modifies the parameters of a service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &Service) -> ServiceUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -2868,6 +3050,7 @@ impl ServiceManager {
     /// Calls `UpdateService`.
     ///
     /// Modifies the parameters of a service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn partial_update(&self, service: impl Into<String>) -> ServicePartialUpdate {
         let service = service.into();
         let key: String = service.to_string();
@@ -2880,6 +3063,7 @@ impl ServiceManager {
     /// Calls `DeleteService`.
     ///
     /// Deletes a specified service within a cluster. You can delete a service if you have no running tasks in it and the desired task count is zero. If the service is actively maintaining tasks, you can't delete it, and you must update the service to a desired task count of zero. For more information, see UpdateService.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, service: impl Into<String>) -> ServiceDelete {
         let service = service.into();
         let key: String = service.to_string();
@@ -2901,6 +3085,7 @@ pub struct ServiceGet {
 }
 
 impl ServiceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: DescribeServicesRequest, key: String) -> Self {
         ServiceGet {
             manager,
@@ -2911,6 +3096,7 @@ impl ServiceGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceManager, error: Error) -> Self {
         ServiceGet {
             manager,
@@ -2921,6 +3107,7 @@ impl ServiceGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeServicesRequest {
         &self.input
     }
@@ -2928,6 +3115,7 @@ impl ServiceGet {
     /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the service or services you are describing were launched in any cluster other than the default cluster.
     ///
     /// When unset, taken from the first id given if it names one (pattern `:service/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -2936,12 +3124,14 @@ impl ServiceGet {
     /// Determines whether you want to see the resource tags for the service. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<ServiceField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Service> {
         const OPERATION: &str = "DescribeServices";
         if let Some(error) = self.error {
@@ -3047,6 +3237,7 @@ impl std::future::IntoFuture for ServiceGet {
     type Output = Result<Service>;
     type IntoFuture = BoxFuture<'static, Result<Service>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3063,6 +3254,7 @@ pub struct ServiceGetMany {
 }
 
 impl ServiceGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: DescribeServicesRequest, key: String) -> Self {
         ServiceGetMany {
             manager,
@@ -3073,6 +3265,7 @@ impl ServiceGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceManager, error: Error) -> Self {
         ServiceGetMany {
             manager,
@@ -3083,6 +3276,7 @@ impl ServiceGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeServicesRequest {
         &self.input
     }
@@ -3090,6 +3284,7 @@ impl ServiceGetMany {
     /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the service or services you are describing were launched in any cluster other than the default cluster.
     ///
     /// When unset, taken from the first id given if it names one (pattern `:service/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -3098,12 +3293,14 @@ impl ServiceGetMany {
     /// Determines whether you want to see the resource tags for the service. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<ServiceField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Service>> {
         const OPERATION: &str = "DescribeServices";
         if let Some(error) = self.error {
@@ -3220,6 +3417,7 @@ impl std::future::IntoFuture for ServiceGetMany {
     type Output = Result<QuerySet<Service>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Service>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3236,6 +3434,7 @@ pub struct ServiceList {
 }
 
 impl ServiceList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: ListServicesRequest, key: String) -> Self {
         ServiceList {
             manager,
@@ -3246,6 +3445,7 @@ impl ServiceList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceManager, error: Error) -> Self {
         ServiceList {
             manager,
@@ -3256,6 +3456,7 @@ impl ServiceList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListServicesRequest {
         &self.input
     }
@@ -3270,30 +3471,35 @@ impl ServiceList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListServices` results. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// The launch type to use when filtering the `ListServices` results.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_type(mut self, value: impl Into<LaunchType>) -> Self {
         self.input.launch_type = Some(value.into());
         self
     }
 
     /// The scheduling strategy to use when filtering the `ListServices` results.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scheduling_strategy(mut self, value: impl Into<SchedulingStrategy>) -> Self {
         self.input.scheduling_strategy = Some(value.into());
         self
     }
 
     /// The resourceManagementType type to use when filtering the `ListServices` results.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn resource_management_type(mut self, value: impl Into<ResourceManagementType>) -> Self {
         self.input.resource_management_type = Some(value.into());
         self
@@ -3302,23 +3508,27 @@ impl ServiceList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Service>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Service>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Service>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Service>>>> {
         const OPERATION: &str = "ListServices";
         if let Some(error) = self.error {
@@ -3379,6 +3589,7 @@ impl std::future::IntoFuture for ServiceList {
     type Output = Result<QuerySet<Service>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Service>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3395,6 +3606,7 @@ pub struct ServiceCreate {
 }
 
 impl ServiceCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: CreateServiceRequest, key: String) -> Self {
         ServiceCreate {
             manager,
@@ -3405,6 +3617,7 @@ impl ServiceCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceManager, error: Error) -> Self {
         ServiceCreate {
             manager,
@@ -3415,6 +3628,7 @@ impl ServiceCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateServiceRequest {
         &self.input
     }
@@ -3422,6 +3636,7 @@ impl ServiceCreate {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that you run your service on. If you do not specify a cluster, the default cluster is assumed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -3430,6 +3645,7 @@ impl ServiceCreate {
     /// The name of your service. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed. Service names must be unique within a cluster, but you can have similarly named services in multiple clusters within a Region or across multiple Regions.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.input.service_name = Some(value.into());
         self
@@ -3438,6 +3654,7 @@ impl ServiceCreate {
     /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to run in your service. If a `revision` isn't specified, the latest `ACTIVE` revision is used.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(mut self, value: impl Into<String>) -> Self {
         self.input.task_definition = Some(value.into());
         self
@@ -3446,6 +3663,7 @@ impl ServiceCreate {
     /// Indicates whether to use Availability Zone rebalancing for the service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_rebalancing(
         mut self,
         value: impl Into<AvailabilityZoneRebalancing>,
@@ -3457,6 +3675,7 @@ impl ServiceCreate {
     /// A load balancer object representing the load balancers to use with your service. For more information, see Service load balancing in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn load_balancers(
         mut self,
         value: impl IntoIterator<Item = impl Into<LoadBalancer>>,
@@ -3468,6 +3687,7 @@ impl ServiceCreate {
     /// The details of the service discovery registry to associate with this service. For more information, see Service discovery.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_registries(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServiceRegistry>>,
@@ -3479,12 +3699,14 @@ impl ServiceCreate {
     /// The number of instantiations of the specified task definition to place and keep running in your service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_count(mut self, value: impl Into<i32>) -> Self {
         self.input.desired_count = Some(value.into());
         self
     }
 
     /// An identifier that you provide to ensure the idempotency of the request. It must be unique and is case sensitive. Up to 36 ASCII characters in the range of 33-126 (inclusive) are allowed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -3493,6 +3715,7 @@ impl ServiceCreate {
     /// The infrastructure that you run your service on. For more information, see Amazon ECS launch types in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_type(mut self, value: impl Into<LaunchType>) -> Self {
         self.input.launch_type = Some(value.into());
         self
@@ -3501,6 +3724,7 @@ impl ServiceCreate {
     /// The capacity provider strategy to use for the service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderStrategyItem>>,
@@ -3512,6 +3736,7 @@ impl ServiceCreate {
     /// The platform version that your tasks in the service are running on. A platform version is specified only for tasks using the Fargate launch type. If one isn't specified, the `LATEST` platform version is used. For more information, see Fargate platform versions in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn platform_version(mut self, value: impl Into<String>) -> Self {
         self.input.platform_version = Some(value.into());
         self
@@ -3520,6 +3745,7 @@ impl ServiceCreate {
     /// The name or full Amazon Resource Name (ARN) of the IAM role that allows Amazon ECS to make calls to your load balancer on your behalf. This parameter is only permitted if you are using a load balancer with your service and your task definition doesn't use the `awsvpc` network mode. If you specify the `role` parameter, you must also specify a load balancer object with the `loadBalancers` parameter.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.input.role = Some(value.into());
         self
@@ -3528,6 +3754,7 @@ impl ServiceCreate {
     /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployment_configuration(mut self, value: impl Into<DeploymentConfiguration>) -> Self {
         self.input.deployment_configuration = Some(value.into());
         self
@@ -3536,6 +3763,7 @@ impl ServiceCreate {
     /// An array of placement constraint objects to use for tasks in your service. You can specify a maximum of 10 constraints for each task. This limit includes constraints in the task definition and those specified at runtime.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_constraints(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementConstraint>>,
@@ -3547,6 +3775,7 @@ impl ServiceCreate {
     /// The placement strategy objects to use for tasks in your service. You can specify a maximum of 5 strategy rules for each service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementStrategy>>,
@@ -3558,6 +3787,7 @@ impl ServiceCreate {
     /// The network configuration for the service. This parameter is required for task definitions that use the `awsvpc` network mode to receive their own elastic network interface, and it isn't supported for other network modes. For more information, see Task networking in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_configuration(mut self, value: impl Into<NetworkConfiguration>) -> Self {
         self.input.network_configuration = Some(value.into());
         self
@@ -3566,6 +3796,7 @@ impl ServiceCreate {
     /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started. If you do not specify a health check grace period value, the default value of 0 is used. If you do not use any of the health checks, then `healthCheckGracePeriodSeconds` is unused.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_grace_period_seconds(mut self, value: impl Into<i32>) -> Self {
         self.input.health_check_grace_period_seconds = Some(value.into());
         self
@@ -3574,6 +3805,7 @@ impl ServiceCreate {
     /// The scheduling strategy to use for the service. For more information, see Services.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scheduling_strategy(mut self, value: impl Into<SchedulingStrategy>) -> Self {
         self.input.scheduling_strategy = Some(value.into());
         self
@@ -3582,6 +3814,7 @@ impl ServiceCreate {
     /// The deployment controller to use for the service. If no deployment controller is specified, the default value of `ECS` is used.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployment_controller(mut self, value: impl Into<DeploymentController>) -> Self {
         self.input.deployment_controller = Some(value.into());
         self
@@ -3590,6 +3823,7 @@ impl ServiceCreate {
     /// The metadata that you apply to the service to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define. When a service is deleted, the tags are deleted as well.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3598,6 +3832,7 @@ impl ServiceCreate {
     /// Specifies whether to turn on Amazon ECS managed tags for the tasks within the service. For more information, see Tagging your Amazon ECS resources in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_ecs_managed_tags = Some(value.into());
         self
@@ -3606,6 +3841,7 @@ impl ServiceCreate {
     /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags aren't propagated. Tags can only be propagated to the task during task creation. To add tags to a task after task creation, use the TagResource API action.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn propagate_tags(mut self, value: impl Into<PropagateTags>) -> Self {
         self.input.propagate_tags = Some(value.into());
         self
@@ -3614,12 +3850,14 @@ impl ServiceCreate {
     /// Determines whether the execute command functionality is turned on for the service. If `true`, this enables execute command functionality on all containers in the service tasks.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_execute_command = Some(value.into());
         self
     }
 
     /// The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_connect_configuration(
         mut self,
         value: impl Into<ServiceConnectConfiguration>,
@@ -3629,6 +3867,7 @@ impl ServiceCreate {
     }
 
     /// The configuration for a volume specified in the task definition as a volume that is configured at launch time. Currently, the only supported volume type is an Amazon EBS volume.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServiceVolumeConfiguration>>,
@@ -3638,6 +3877,7 @@ impl ServiceCreate {
     }
 
     /// The VPC Lattice configuration for the service being created.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_lattice_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<VpcLatticeConfiguration>>,
@@ -3647,6 +3887,7 @@ impl ServiceCreate {
     }
 
     /// The gateway connectors that attach the service to a gateway ingress path. You can specify at most one gateway connector.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn gateway_connectors(
         mut self,
         value: impl IntoIterator<Item = impl Into<GatewayConnector>>,
@@ -3656,12 +3897,14 @@ impl ServiceCreate {
     }
 
     /// The optional monitoring configuration for the service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of `60` seconds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn monitoring(mut self, value: impl Into<MonitoringConfiguration>) -> Self {
         self.input.monitoring = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Service> {
         const OPERATION: &str = "CreateService";
         if let Some(error) = self.error {
@@ -3696,6 +3939,7 @@ impl std::future::IntoFuture for ServiceCreate {
     type Output = Result<Service>;
     type IntoFuture = BoxFuture<'static, Result<Service>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3712,6 +3956,7 @@ pub struct ServiceUpdate {
 }
 
 impl ServiceUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: UpdateServiceRequest, key: String) -> Self {
         ServiceUpdate {
             manager,
@@ -3722,6 +3967,7 @@ impl ServiceUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceManager, error: Error) -> Self {
         ServiceUpdate {
             manager,
@@ -3732,6 +3978,7 @@ impl ServiceUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateServiceRequest {
         &self.input
     }
@@ -3739,6 +3986,7 @@ impl ServiceUpdate {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on. If you do not specify a cluster, the default cluster is assumed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -3747,6 +3995,7 @@ impl ServiceUpdate {
     /// The name of the service to update.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service(mut self, value: impl Into<String>) -> Self {
         self.input.service = Some(value.into());
         self
@@ -3755,6 +4004,7 @@ impl ServiceUpdate {
     /// The number of instantiations of the task to place and keep running in your service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_count(mut self, value: impl Into<i32>) -> Self {
         self.input.desired_count = Some(value.into());
         self
@@ -3763,6 +4013,7 @@ impl ServiceUpdate {
     /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to run in your service. If a `revision` is not specified, the latest `ACTIVE` revision is used. If you modify the task definition with `UpdateService`, Amazon ECS spawns a task with the new version of the task definition and then stops an old task after the new version is running.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(mut self, value: impl Into<String>) -> Self {
         self.input.task_definition = Some(value.into());
         self
@@ -3771,6 +4022,7 @@ impl ServiceUpdate {
     /// The details of a capacity provider strategy. You can set a capacity provider when you create a cluster, run a task, or update a service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderStrategyItem>>,
@@ -3782,12 +4034,14 @@ impl ServiceUpdate {
     /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployment_configuration(mut self, value: impl Into<DeploymentConfiguration>) -> Self {
         self.input.deployment_configuration = Some(value.into());
         self
     }
 
     /// Indicates whether to use Availability Zone rebalancing for the service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_rebalancing(
         mut self,
         value: impl Into<AvailabilityZoneRebalancing>,
@@ -3799,6 +4053,7 @@ impl ServiceUpdate {
     /// An object representing the network configuration for the service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_configuration(mut self, value: impl Into<NetworkConfiguration>) -> Self {
         self.input.network_configuration = Some(value.into());
         self
@@ -3807,6 +4062,7 @@ impl ServiceUpdate {
     /// An array of task placement constraint objects to update the service to use. If no value is specified, the existing placement constraints for the service will remain unchanged. If this value is specified, it will override any existing placement constraints defined for the service. To remove all existing placement constraints, specify an empty array.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_constraints(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementConstraint>>,
@@ -3818,6 +4074,7 @@ impl ServiceUpdate {
     /// The task placement strategy objects to update the service to use. If no value is specified, the existing placement strategy for the service will remain unchanged. If this value is specified, it will override the existing placement strategy defined for the service. To remove an existing placement strategy, specify an empty object.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementStrategy>>,
@@ -3829,12 +4086,14 @@ impl ServiceUpdate {
     /// The platform version that your tasks in the service run on. A platform version is only specified for tasks using the Fargate launch type. If a platform version is not specified, the `LATEST` platform version is used. For more information, see Fargate Platform Versions in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn platform_version(mut self, value: impl Into<String>) -> Self {
         self.input.platform_version = Some(value.into());
         self
     }
 
     /// Determines whether to force a new deployment of the service. By default, deployments aren't forced. You can use this option to start a new deployment with no service definition changes. For example, you can update a service's tasks to use a newer Docker image with the same image/tag combination (`my_image:latest`) or to roll Fargate tasks onto a newer platform version.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force_new_deployment(mut self, value: impl Into<bool>) -> Self {
         self.input.force_new_deployment = Some(value.into());
         self
@@ -3843,12 +4102,14 @@ impl ServiceUpdate {
     /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started. If you don't specify a health check grace period value, the default value of `0` is used. If you don't use any of the health checks, then `healthCheckGracePeriodSeconds` is unused.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_grace_period_seconds(mut self, value: impl Into<i32>) -> Self {
         self.input.health_check_grace_period_seconds = Some(value.into());
         self
     }
 
     /// The deployment controller to use for the service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployment_controller(mut self, value: impl Into<DeploymentController>) -> Self {
         self.input.deployment_controller = Some(value.into());
         self
@@ -3857,6 +4118,7 @@ impl ServiceUpdate {
     /// If `true`, this enables execute command functionality on all task containers.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_execute_command = Some(value.into());
         self
@@ -3865,6 +4127,7 @@ impl ServiceUpdate {
     /// Determines whether to turn on Amazon ECS managed tags for the tasks in the service. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_ecs_managed_tags = Some(value.into());
         self
@@ -3873,6 +4136,7 @@ impl ServiceUpdate {
     /// You must have a service-linked role when you update this property
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn load_balancers(
         mut self,
         value: impl IntoIterator<Item = impl Into<LoadBalancer>>,
@@ -3884,6 +4148,7 @@ impl ServiceUpdate {
     /// Determines whether to propagate the tags from the task definition or the service to the task. If no value is specified, the tags aren't propagated.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn propagate_tags(mut self, value: impl Into<PropagateTags>) -> Self {
         self.input.propagate_tags = Some(value.into());
         self
@@ -3892,6 +4157,7 @@ impl ServiceUpdate {
     /// You must have a service-linked role when you update this property.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_registries(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServiceRegistry>>,
@@ -3901,6 +4167,7 @@ impl ServiceUpdate {
     }
 
     /// The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_connect_configuration(
         mut self,
         value: impl Into<ServiceConnectConfiguration>,
@@ -3910,6 +4177,7 @@ impl ServiceUpdate {
     }
 
     /// The details of the volume that was `configuredAtLaunch`. You can configure the size, volumeType, IOPS, throughput, snapshot and encryption in ServiceManagedEBSVolumeConfiguration. The `name` of the volume must match the `name` from the task definition. If set to null, no new deployment is triggered. Otherwise, if this configuration differs from the existing one, it triggers a new deployment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServiceVolumeConfiguration>>,
@@ -3919,6 +4187,7 @@ impl ServiceUpdate {
     }
 
     /// An object representing the VPC Lattice configuration for the service being updated.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_lattice_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<VpcLatticeConfiguration>>,
@@ -3928,6 +4197,7 @@ impl ServiceUpdate {
     }
 
     /// The updated set of gateway connectors that connect the service to a gateway ingress path. A service supports no more than one gateway connector.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn gateway_connectors(
         mut self,
         value: impl IntoIterator<Item = impl Into<GatewayConnector>>,
@@ -3937,12 +4207,14 @@ impl ServiceUpdate {
     }
 
     /// The optional monitoring configuration for the service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of `60` seconds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn monitoring(mut self, value: impl Into<MonitoringConfiguration>) -> Self {
         self.input.monitoring = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Service> {
         const OPERATION: &str = "UpdateService";
         if let Some(error) = self.error {
@@ -3987,6 +4259,7 @@ impl std::future::IntoFuture for ServiceUpdate {
     type Output = Result<Service>;
     type IntoFuture = BoxFuture<'static, Result<Service>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4003,6 +4276,7 @@ pub struct ServicePartialUpdate {
 }
 
 impl ServicePartialUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: UpdateServiceRequest, key: String) -> Self {
         ServicePartialUpdate {
             manager,
@@ -4013,6 +4287,7 @@ impl ServicePartialUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceManager, error: Error) -> Self {
         ServicePartialUpdate {
             manager,
@@ -4023,29 +4298,34 @@ impl ServicePartialUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateServiceRequest {
         &self.input
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// The number of instantiations of the task to place and keep running in your service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_count(mut self, value: impl Into<i32>) -> Self {
         self.input.desired_count = Some(value.into());
         self
     }
 
     /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to run in your service. If a `revision` is not specified, the latest `ACTIVE` revision is used. If you modify the task definition with `UpdateService`, Amazon ECS spawns a task with the new version of the task definition and then stops an old task after the new version is running.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(mut self, value: impl Into<String>) -> Self {
         self.input.task_definition = Some(value.into());
         self
     }
 
     /// The details of a capacity provider strategy. You can set a capacity provider when you create a cluster, run a task, or update a service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderStrategyItem>>,
@@ -4055,12 +4335,14 @@ impl ServicePartialUpdate {
     }
 
     /// Optional deployment parameters that control how many tasks run during the deployment and the ordering of stopping and starting tasks.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployment_configuration(mut self, value: impl Into<DeploymentConfiguration>) -> Self {
         self.input.deployment_configuration = Some(value.into());
         self
     }
 
     /// Indicates whether to use Availability Zone rebalancing for the service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn availability_zone_rebalancing(
         mut self,
         value: impl Into<AvailabilityZoneRebalancing>,
@@ -4070,12 +4352,14 @@ impl ServicePartialUpdate {
     }
 
     /// An object representing the network configuration for the service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_configuration(mut self, value: impl Into<NetworkConfiguration>) -> Self {
         self.input.network_configuration = Some(value.into());
         self
     }
 
     /// An array of task placement constraint objects to update the service to use. If no value is specified, the existing placement constraints for the service will remain unchanged. If this value is specified, it will override any existing placement constraints defined for the service. To remove all existing placement constraints, specify an empty array.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_constraints(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementConstraint>>,
@@ -4085,6 +4369,7 @@ impl ServicePartialUpdate {
     }
 
     /// The task placement strategy objects to update the service to use. If no value is specified, the existing placement strategy for the service will remain unchanged. If this value is specified, it will override the existing placement strategy defined for the service. To remove an existing placement strategy, specify an empty object.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementStrategy>>,
@@ -4094,42 +4379,49 @@ impl ServicePartialUpdate {
     }
 
     /// The platform version that your tasks in the service run on. A platform version is only specified for tasks using the Fargate launch type. If a platform version is not specified, the `LATEST` platform version is used. For more information, see Fargate Platform Versions in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn platform_version(mut self, value: impl Into<String>) -> Self {
         self.input.platform_version = Some(value.into());
         self
     }
 
     /// Determines whether to force a new deployment of the service. By default, deployments aren't forced. You can use this option to start a new deployment with no service definition changes. For example, you can update a service's tasks to use a newer Docker image with the same image/tag combination (`my_image:latest`) or to roll Fargate tasks onto a newer platform version.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force_new_deployment(mut self, value: impl Into<bool>) -> Self {
         self.input.force_new_deployment = Some(value.into());
         self
     }
 
     /// The period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks after a task has first started. If you don't specify a health check grace period value, the default value of `0` is used. If you don't use any of the health checks, then `healthCheckGracePeriodSeconds` is unused.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_grace_period_seconds(mut self, value: impl Into<i32>) -> Self {
         self.input.health_check_grace_period_seconds = Some(value.into());
         self
     }
 
     /// The deployment controller to use for the service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployment_controller(mut self, value: impl Into<DeploymentController>) -> Self {
         self.input.deployment_controller = Some(value.into());
         self
     }
 
     /// If `true`, this enables execute command functionality on all task containers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_execute_command = Some(value.into());
         self
     }
 
     /// Determines whether to turn on Amazon ECS managed tags for the tasks in the service. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_ecs_managed_tags = Some(value.into());
         self
     }
 
     /// You must have a service-linked role when you update this property
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn load_balancers(
         mut self,
         value: impl IntoIterator<Item = impl Into<LoadBalancer>>,
@@ -4139,12 +4431,14 @@ impl ServicePartialUpdate {
     }
 
     /// Determines whether to propagate the tags from the task definition or the service to the task. If no value is specified, the tags aren't propagated.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn propagate_tags(mut self, value: impl Into<PropagateTags>) -> Self {
         self.input.propagate_tags = Some(value.into());
         self
     }
 
     /// You must have a service-linked role when you update this property.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_registries(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServiceRegistry>>,
@@ -4154,6 +4448,7 @@ impl ServicePartialUpdate {
     }
 
     /// The configuration for this service to discover and connect to services, and be discovered by, and connected from, other services within a namespace.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_connect_configuration(
         mut self,
         value: impl Into<ServiceConnectConfiguration>,
@@ -4163,6 +4458,7 @@ impl ServicePartialUpdate {
     }
 
     /// The details of the volume that was `configuredAtLaunch`. You can configure the size, volumeType, IOPS, throughput, snapshot and encryption in ServiceManagedEBSVolumeConfiguration. The `name` of the volume must match the `name` from the task definition. If set to null, no new deployment is triggered. Otherwise, if this configuration differs from the existing one, it triggers a new deployment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServiceVolumeConfiguration>>,
@@ -4172,6 +4468,7 @@ impl ServicePartialUpdate {
     }
 
     /// An object representing the VPC Lattice configuration for the service being updated.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpc_lattice_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<VpcLatticeConfiguration>>,
@@ -4181,6 +4478,7 @@ impl ServicePartialUpdate {
     }
 
     /// The updated set of gateway connectors that connect the service to a gateway ingress path. A service supports no more than one gateway connector.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn gateway_connectors(
         mut self,
         value: impl IntoIterator<Item = impl Into<GatewayConnector>>,
@@ -4190,12 +4488,14 @@ impl ServicePartialUpdate {
     }
 
     /// The optional monitoring configuration for the service, which defines the resolution for the service-level `CPUUtilization` and `MemoryUtilization` Amazon CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of `60` seconds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn monitoring(mut self, value: impl Into<MonitoringConfiguration>) -> Self {
         self.input.monitoring = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Service> {
         const OPERATION: &str = "UpdateService";
         if let Some(error) = self.error {
@@ -4243,6 +4543,7 @@ impl std::future::IntoFuture for ServicePartialUpdate {
     type Output = Result<Service>;
     type IntoFuture = BoxFuture<'static, Result<Service>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4259,6 +4560,7 @@ pub struct ServiceDelete {
 }
 
 impl ServiceDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: DeleteServiceRequest, key: String) -> Self {
         ServiceDelete {
             manager,
@@ -4269,6 +4571,7 @@ impl ServiceDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceManager, error: Error) -> Self {
         ServiceDelete {
             manager,
@@ -4279,23 +4582,27 @@ impl ServiceDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteServiceRequest {
         &self.input
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to delete. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// If `true`, allows you to delete a service even if it wasn't scaled down to zero tasks. It's only necessary to use this if the service uses the `REPLICA` scheduling strategy.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Service> {
         const OPERATION: &str = "DeleteService";
         if let Some(error) = self.error {
@@ -4343,6 +4650,7 @@ impl std::future::IntoFuture for ServiceDelete {
     type Output = Result<Service>;
     type IntoFuture = BoxFuture<'static, Result<Service>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4358,10 +4666,12 @@ pub struct TaskManager {
 }
 
 impl Manager<Task> for TaskManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         TaskManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -4369,6 +4679,7 @@ impl Manager<Task> for TaskManager {
 
 impl TaskManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         TaskManager {
             session: Some(session.clone()),
@@ -4376,6 +4687,7 @@ impl TaskManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -4386,6 +4698,7 @@ impl TaskManager {
     /// Calls `DescribeTasks`.
     ///
     /// Describes a specified task or tasks.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, task: impl Into<String>) -> TaskGet {
         let task = task.into();
         let key: String = task.to_string();
@@ -4401,6 +4714,7 @@ impl TaskManager {
     /// Calls `DescribeTasks`.
     ///
     /// Describes a specified task or tasks.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, tasks: impl IntoIterator<Item = impl Into<String>>) -> TaskGetMany {
         let tasks: Vec<String> = tasks.into_iter().map(Into::into).collect();
         let key: String = tasks
@@ -4420,6 +4734,7 @@ impl TaskManager {
     /// Calls `ListTasks`.
     ///
     /// Returns a list of tasks. You can filter the results by cluster, task definition family, container instance, launch type, what IAM principal started the task, or by the desired status of the task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> TaskList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -4430,6 +4745,7 @@ impl TaskManager {
     /// Runs one task described by the model (`RunTask` with count = 1) and returns it; `run` starts several.
     ///
     /// Starts a new task using the specified task definition.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Task) -> TaskCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -4450,6 +4766,7 @@ impl TaskManager {
     /// Runs `count` copies of a task definition (`RunTask`). AWS starting fewer than `count` is an error, never a short `Ok`: `Error::Partial` naming the tasks it started, with a failure per `failures` entry (or, when it reported none for the rest, one of code `NothingDone`); starting none at all, without failures, is `Error::Service` of code `NothingDone`.
     ///
     /// Starts a new task using the specified task definition.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn run(&self, task_definition: impl Into<String>) -> TaskRun {
         let task_definition = task_definition.into();
         let key: String = task_definition.to_string();
@@ -4462,6 +4779,7 @@ impl TaskManager {
     /// Stops a task (`StopTask`).
     ///
     /// Stops a running task. Any tags associated with the task will be deleted.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, task: impl Into<String>) -> TaskDelete {
         let task = task.into();
         let key: String = task.to_string();
@@ -4483,6 +4801,7 @@ pub struct TaskGet {
 }
 
 impl TaskGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskManager, input: DescribeTasksRequest, key: String) -> Self {
         TaskGet {
             manager,
@@ -4493,6 +4812,7 @@ impl TaskGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
         TaskGet {
             manager,
@@ -4503,6 +4823,7 @@ impl TaskGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeTasksRequest {
         &self.input
     }
@@ -4510,6 +4831,7 @@ impl TaskGet {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe. If you do not specify a cluster, the default cluster is assumed.
     ///
     /// When unset, taken from the first id given if it names one (pattern `:task/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -4518,12 +4840,14 @@ impl TaskGet {
     /// Specifies whether you want to see the resource tags for the task. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Task> {
         const OPERATION: &str = "DescribeTasks";
         if let Some(error) = self.error {
@@ -4614,6 +4938,7 @@ impl std::future::IntoFuture for TaskGet {
     type Output = Result<Task>;
     type IntoFuture = BoxFuture<'static, Result<Task>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4630,6 +4955,7 @@ pub struct TaskGetMany {
 }
 
 impl TaskGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskManager, input: DescribeTasksRequest, key: String) -> Self {
         TaskGetMany {
             manager,
@@ -4640,6 +4966,7 @@ impl TaskGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
         TaskGetMany {
             manager,
@@ -4650,6 +4977,7 @@ impl TaskGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeTasksRequest {
         &self.input
     }
@@ -4657,6 +4985,7 @@ impl TaskGetMany {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe. If you do not specify a cluster, the default cluster is assumed.
     ///
     /// When unset, taken from the first id given if it names one (pattern `:task/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -4665,12 +4994,14 @@ impl TaskGetMany {
     /// Specifies whether you want to see the resource tags for the task. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Task>> {
         const OPERATION: &str = "DescribeTasks";
         if let Some(error) = self.error {
@@ -4775,6 +5106,7 @@ impl std::future::IntoFuture for TaskGetMany {
     type Output = Result<QuerySet<Task>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Task>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4791,6 +5123,7 @@ pub struct TaskList {
 }
 
 impl TaskList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskManager, input: ListTasksRequest, key: String) -> Self {
         TaskList {
             manager,
@@ -4801,6 +5134,7 @@ impl TaskList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
         TaskList {
             manager,
@@ -4811,6 +5145,7 @@ impl TaskList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListTasksRequest {
         &self.input
     }
@@ -4825,54 +5160,63 @@ impl TaskList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListTasks` results. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// The container instance ID or full ARN of the container instance to use when filtering the `ListTasks` results. Specifying a `containerInstance` limits the results to tasks that belong to that container instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn container_instance(mut self, value: impl Into<String>) -> Self {
         self.input.container_instance = Some(value.into());
         self
     }
 
     /// The name of the task definition family to use when filtering the `ListTasks` results. Specifying a `family` limits the results to tasks that belong to that family.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family(mut self, value: impl Into<String>) -> Self {
         self.input.family = Some(value.into());
         self
     }
 
     /// The `startedBy` value to filter the task results with. Specifying a `startedBy` value limits the results to tasks that were started with that value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn started_by(mut self, value: impl Into<String>) -> Self {
         self.input.started_by = Some(value.into());
         self
     }
 
     /// The name of the service to use when filtering the `ListTasks` results. Specifying a `serviceName` limits the results to tasks that belong to that service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.input.service_name = Some(value.into());
         self
     }
 
     /// The task desired status to use when filtering the `ListTasks` results. Specifying a `desiredStatus` of `STOPPED` limits the results to tasks that Amazon ECS has set the desired status to `STOPPED`. This can be useful for debugging tasks that aren't starting properly or have died or finished. The default status filter is `RUNNING`, which shows tasks that Amazon ECS has set the desired status to `RUNNING`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_status(mut self, value: impl Into<DesiredStatus>) -> Self {
         self.input.desired_status = Some(value.into());
         self
     }
 
     /// The launch type to use when filtering the `ListTasks` results.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_type(mut self, value: impl Into<LaunchType>) -> Self {
         self.input.launch_type = Some(value.into());
         self
     }
 
     /// The name of the daemon to use when filtering the `ListTasks` results. Specifying a `daemonName` limits the results to tasks that belong to that daemon.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon_name(mut self, value: impl Into<String>) -> Self {
         self.input.daemon_name = Some(value.into());
         self
@@ -4881,23 +5225,27 @@ impl TaskList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Task>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Task>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Task>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Task>>>> {
         const OPERATION: &str = "ListTasks";
         if let Some(error) = self.error {
@@ -4958,6 +5306,7 @@ impl std::future::IntoFuture for TaskList {
     type Output = Result<QuerySet<Task>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Task>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4974,6 +5323,7 @@ pub struct TaskCreate {
 }
 
 impl TaskCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskManager, input: RunTaskRequest, key: String) -> Self {
         TaskCreate {
             manager,
@@ -4984,6 +5334,7 @@ impl TaskCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
         TaskCreate {
             manager,
@@ -4994,11 +5345,13 @@ impl TaskCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RunTaskRequest {
         &self.input
     }
 
     /// The capacity provider strategy to use for the task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderStrategyItem>>,
@@ -5010,12 +5363,14 @@ impl TaskCreate {
     /// The short name or full Amazon Resource Name (ARN) of the cluster to run your task on. If you do not specify a cluster, the default cluster is assumed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// Specifies whether to use Amazon ECS managed tags for the task. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_ecs_managed_tags = Some(value.into());
         self
@@ -5024,6 +5379,7 @@ impl TaskCreate {
     /// Determines whether to use the execute command functionality for the containers in this task. If `true`, this enables execute command functionality on all containers in the task.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_execute_command = Some(value.into());
         self
@@ -5032,6 +5388,7 @@ impl TaskCreate {
     /// The name of the task group to associate with the task. The default value is the family name of the task definition (for example, `family:my-family-name`).
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.input.group = Some(value.into());
         self
@@ -5040,12 +5397,14 @@ impl TaskCreate {
     /// The infrastructure to run your standalone task on. For more information, see Amazon ECS launch types in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_type(mut self, value: impl Into<LaunchType>) -> Self {
         self.input.launch_type = Some(value.into());
         self
     }
 
     /// The network configuration for the task. This parameter is required for task definitions that use the `awsvpc` network mode to receive their own elastic network interface, and it isn't supported for other network modes. For more information, see Task networking in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_configuration(mut self, value: impl Into<NetworkConfiguration>) -> Self {
         self.input.network_configuration = Some(value.into());
         self
@@ -5054,12 +5413,14 @@ impl TaskCreate {
     /// A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it should receive. You can override the default command for a container (that's specified in the task definition or Docker image) with a `command` override. You can also override existing environment variables (that are specified in the task definition or Docker image) on a container or add new environment variables to it with an `environment` override.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn overrides(mut self, value: impl Into<TaskOverride>) -> Self {
         self.input.overrides = Some(value.into());
         self
     }
 
     /// An array of placement constraint objects to use for the task. You can specify up to 10 constraints for each task (including constraints in the task definition and those specified at runtime).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_constraints(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementConstraint>>,
@@ -5069,6 +5430,7 @@ impl TaskCreate {
     }
 
     /// The placement strategy objects to use for the task. You can specify a maximum of 5 strategy rules for each task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementStrategy>>,
@@ -5080,18 +5442,21 @@ impl TaskCreate {
     /// The platform version the task uses. A platform version is only specified for tasks hosted on Fargate. If one isn't specified, the `LATEST` platform version is used. For more information, see Fargate platform versions in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn platform_version(mut self, value: impl Into<String>) -> Self {
         self.input.platform_version = Some(value.into());
         self
     }
 
     /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags aren't propagated. Tags can only be propagated to the task during task creation. To add tags to a task after task creation, use theTagResource API action.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn propagate_tags(mut self, value: impl Into<PropagateTags>) -> Self {
         self.input.propagate_tags = Some(value.into());
         self
     }
 
     /// This parameter is only used by Amazon ECS. It is not intended for use by customers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.input.reference_id = Some(value.into());
         self
@@ -5100,6 +5465,7 @@ impl TaskCreate {
     /// An optional tag specified when a task is started. For example, if you automatically trigger a task to run a batch process job, you could apply a unique identifier for that job to your task with the `startedBy` parameter. You can then identify which tasks belong to that job by filtering the results of a ListTasks call with the `startedBy` value. Up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward slash (/), and underscores (_) are allowed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn started_by(mut self, value: impl Into<String>) -> Self {
         self.input.started_by = Some(value.into());
         self
@@ -5108,6 +5474,7 @@ impl TaskCreate {
     /// The metadata that you apply to the task to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -5116,18 +5483,21 @@ impl TaskCreate {
     /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to run. If a `revision` isn't specified, the latest `ACTIVE` revision is used.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(mut self, value: impl Into<String>) -> Self {
         self.input.task_definition = Some(value.into());
         self
     }
 
     /// An identifier that you provide to ensure the idempotency of the request. It must be unique and is case sensitive. Up to 64 characters are allowed. The valid characters are characters in the range of 33-126, inclusive. For more information, see Ensuring idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// The details of the volume that was `configuredAtLaunch`. You can configure the size, volumeType, IOPS, throughput, snapshot and encryption in TaskManagedEBSVolumeConfiguration. The `name` of the volume must match the `name` from the task definition.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<TaskVolumeConfiguration>>,
@@ -5137,6 +5507,7 @@ impl TaskCreate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Task> {
         const OPERATION: &str = "RunTask";
         if let Some(error) = self.error {
@@ -5193,6 +5564,7 @@ impl std::future::IntoFuture for TaskCreate {
     type Output = Result<Task>;
     type IntoFuture = BoxFuture<'static, Result<Task>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5209,6 +5581,7 @@ pub struct TaskRun {
 }
 
 impl TaskRun {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskManager, input: RunTaskRequest, key: String) -> Self {
         TaskRun {
             manager,
@@ -5219,6 +5592,7 @@ impl TaskRun {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
         TaskRun {
             manager,
@@ -5229,11 +5603,13 @@ impl TaskRun {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RunTaskRequest {
         &self.input
     }
 
     /// The capacity provider strategy to use for the task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderStrategyItem>>,
@@ -5243,54 +5619,63 @@ impl TaskRun {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster to run your task on. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// The number of instantiations of the specified task to place on your cluster. You can specify up to 10 tasks for each call.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn count(mut self, value: impl Into<i32>) -> Self {
         self.input.count = Some(value.into());
         self
     }
 
     /// Specifies whether to use Amazon ECS managed tags for the task. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_ecs_managed_tags = Some(value.into());
         self
     }
 
     /// Determines whether to use the execute command functionality for the containers in this task. If `true`, this enables execute command functionality on all containers in the task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_execute_command = Some(value.into());
         self
     }
 
     /// The name of the task group to associate with the task. The default value is the family name of the task definition (for example, `family:my-family-name`).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.input.group = Some(value.into());
         self
     }
 
     /// The infrastructure to run your standalone task on. For more information, see Amazon ECS launch types in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_type(mut self, value: impl Into<LaunchType>) -> Self {
         self.input.launch_type = Some(value.into());
         self
     }
 
     /// The network configuration for the task. This parameter is required for task definitions that use the `awsvpc` network mode to receive their own elastic network interface, and it isn't supported for other network modes. For more information, see Task networking in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_configuration(mut self, value: impl Into<NetworkConfiguration>) -> Self {
         self.input.network_configuration = Some(value.into());
         self
     }
 
     /// A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it should receive. You can override the default command for a container (that's specified in the task definition or Docker image) with a `command` override. You can also override existing environment variables (that are specified in the task definition or Docker image) on a container or add new environment variables to it with an `environment` override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn overrides(mut self, value: impl Into<TaskOverride>) -> Self {
         self.input.overrides = Some(value.into());
         self
     }
 
     /// An array of placement constraint objects to use for the task. You can specify up to 10 constraints for each task (including constraints in the task definition and those specified at runtime).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_constraints(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementConstraint>>,
@@ -5300,6 +5685,7 @@ impl TaskRun {
     }
 
     /// The placement strategy objects to use for the task. You can specify a maximum of 5 strategy rules for each task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn placement_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<PlacementStrategy>>,
@@ -5309,42 +5695,49 @@ impl TaskRun {
     }
 
     /// The platform version the task uses. A platform version is only specified for tasks hosted on Fargate. If one isn't specified, the `LATEST` platform version is used. For more information, see Fargate platform versions in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn platform_version(mut self, value: impl Into<String>) -> Self {
         self.input.platform_version = Some(value.into());
         self
     }
 
     /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags aren't propagated. Tags can only be propagated to the task during task creation. To add tags to a task after task creation, use theTagResource API action.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn propagate_tags(mut self, value: impl Into<PropagateTags>) -> Self {
         self.input.propagate_tags = Some(value.into());
         self
     }
 
     /// This parameter is only used by Amazon ECS. It is not intended for use by customers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.input.reference_id = Some(value.into());
         self
     }
 
     /// An optional tag specified when a task is started. For example, if you automatically trigger a task to run a batch process job, you could apply a unique identifier for that job to your task with the `startedBy` parameter. You can then identify which tasks belong to that job by filtering the results of a ListTasks call with the `startedBy` value. Up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward slash (/), and underscores (_) are allowed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn started_by(mut self, value: impl Into<String>) -> Self {
         self.input.started_by = Some(value.into());
         self
     }
 
     /// The metadata that you apply to the task to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// An identifier that you provide to ensure the idempotency of the request. It must be unique and is case sensitive. Up to 64 characters are allowed. The valid characters are characters in the range of 33-126, inclusive. For more information, see Ensuring idempotency.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// The details of the volume that was `configuredAtLaunch`. You can configure the size, volumeType, IOPS, throughput, snapshot and encryption in TaskManagedEBSVolumeConfiguration. The `name` of the volume must match the `name` from the task definition.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volume_configurations(
         mut self,
         value: impl IntoIterator<Item = impl Into<TaskVolumeConfiguration>>,
@@ -5354,6 +5747,7 @@ impl TaskRun {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Task>> {
         const OPERATION: &str = "RunTask";
         if let Some(error) = self.error {
@@ -5432,6 +5826,7 @@ impl std::future::IntoFuture for TaskRun {
     type Output = Result<QuerySet<Task>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Task>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5448,6 +5843,7 @@ pub struct TaskDelete {
 }
 
 impl TaskDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskManager, input: StopTaskRequest, key: String) -> Self {
         TaskDelete {
             manager,
@@ -5458,6 +5854,7 @@ impl TaskDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
         TaskDelete {
             manager,
@@ -5468,23 +5865,27 @@ impl TaskDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &StopTaskRequest {
         &self.input
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task to stop. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// An optional message specified when a task is stopped. For example, if you're using a custom scheduler, you can use this parameter to specify the reason for stopping the task here, and the message appears in subsequent DescribeTasks&gt; API operations on this task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.input.reason = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Task> {
         const OPERATION: &str = "StopTask";
         if let Some(error) = self.error {
@@ -5523,6 +5924,7 @@ impl std::future::IntoFuture for TaskDelete {
     type Output = Result<Task>;
     type IntoFuture = BoxFuture<'static, Result<Task>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5538,10 +5940,12 @@ pub struct ContainerInstanceManager {
 }
 
 impl Manager<ContainerInstance> for ContainerInstanceManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         ContainerInstanceManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -5549,6 +5953,7 @@ impl Manager<ContainerInstance> for ContainerInstanceManager {
 
 impl ContainerInstanceManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         ContainerInstanceManager {
             session: Some(session.clone()),
@@ -5556,6 +5961,7 @@ impl ContainerInstanceManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -5566,6 +5972,7 @@ impl ContainerInstanceManager {
     /// Calls `DescribeContainerInstances`.
     ///
     /// Describes one or more container instances. Returns metadata about each container instance requested.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, container_instance: impl Into<String>) -> ContainerInstanceGet {
         let container_instance = container_instance.into();
         let key: String = container_instance.to_string();
@@ -5584,6 +5991,7 @@ impl ContainerInstanceManager {
     /// Calls `DescribeContainerInstances`.
     ///
     /// Describes one or more container instances. Returns metadata about each container instance requested.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         container_instances: impl IntoIterator<Item = impl Into<String>>,
@@ -5610,6 +6018,7 @@ impl ContainerInstanceManager {
     /// Calls `ListContainerInstances`.
     ///
     /// Returns a list of container instances in a specified cluster. You can filter the results of a `ListContainerInstances` operation with cluster query language statements inside the `filter` parameter. For more information, see Cluster Query Language in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> ContainerInstanceList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -5620,6 +6029,7 @@ impl ContainerInstanceManager {
     /// Sets the status of container instances (`UpdateContainerInstancesState`, 10 a call): `DRAINING` to move their tasks away, `ACTIVE` to take tasks again. A per-instance failure is an error naming the instances already updated.
     ///
     /// Modifies the status of an Amazon ECS container instance.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update_state(
         &self,
         container_instances: impl IntoIterator<Item = impl Into<String>>,
@@ -5645,6 +6055,7 @@ impl ContainerInstanceManager {
     /// Deregisters a container instance from its cluster (`DeregisterContainerInstance`); `.force(true)` deregisters it with tasks still running.
     ///
     /// Deregisters an Amazon ECS container instance from the specified cluster. This instance is no longer available to run tasks.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deregister(&self, container_instance: impl Into<String>) -> ContainerInstanceDeregister {
         let container_instance = container_instance.into();
         let key: String = container_instance.to_string();
@@ -5657,6 +6068,7 @@ impl ContainerInstanceManager {
     /// The ARNs of the tasks on a container instance.
     ///
     /// Returns a list of tasks. You can filter the results by cluster, task definition family, container instance, launch type, what IAM principal started the task, or by the desired status of the task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list_tasks(&self, container_instance: impl Into<String>) -> ContainerInstanceListTasks {
         let container_instance = container_instance.into();
         let key: String = container_instance.to_string();
@@ -5678,6 +6090,7 @@ pub struct ContainerInstanceGet {
 }
 
 impl ContainerInstanceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ContainerInstanceManager,
         input: DescribeContainerInstancesRequest,
@@ -5692,6 +6105,7 @@ impl ContainerInstanceGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
         ContainerInstanceGet {
             manager,
@@ -5702,6 +6116,7 @@ impl ContainerInstanceGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeContainerInstancesRequest {
         &self.input
     }
@@ -5709,6 +6124,7 @@ impl ContainerInstanceGet {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the container instance or container instances you are describing were launched in any cluster other than the default cluster.
     ///
     /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -5717,6 +6133,7 @@ impl ContainerInstanceGet {
     /// Specifies whether you want to see the resource tags for the container instance. If `TAGS` is specified, the tags are included in the response. If `CONTAINER_INSTANCE_HEALTH` is specified, the container instance health is included in the response. If this field is omitted, tags and container instance health status aren't included in the response.
     ///
     /// Default: `["TAGS", "CONTAINER_INSTANCE_HEALTH"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<ContainerInstanceField>>,
@@ -5726,6 +6143,7 @@ impl ContainerInstanceGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<ContainerInstance> {
         const OPERATION: &str = "DescribeContainerInstances";
         if let Some(error) = self.error {
@@ -5828,6 +6246,7 @@ impl std::future::IntoFuture for ContainerInstanceGet {
     type Output = Result<ContainerInstance>;
     type IntoFuture = BoxFuture<'static, Result<ContainerInstance>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5844,6 +6263,7 @@ pub struct ContainerInstanceGetMany {
 }
 
 impl ContainerInstanceGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ContainerInstanceManager,
         input: DescribeContainerInstancesRequest,
@@ -5858,6 +6278,7 @@ impl ContainerInstanceGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
         ContainerInstanceGetMany {
             manager,
@@ -5868,6 +6289,7 @@ impl ContainerInstanceGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeContainerInstancesRequest {
         &self.input
     }
@@ -5875,6 +6297,7 @@ impl ContainerInstanceGetMany {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to describe. If you do not specify a cluster, the default cluster is assumed. This parameter is required if the container instance or container instances you are describing were launched in any cluster other than the default cluster.
     ///
     /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -5883,6 +6306,7 @@ impl ContainerInstanceGetMany {
     /// Specifies whether you want to see the resource tags for the container instance. If `TAGS` is specified, the tags are included in the response. If `CONTAINER_INSTANCE_HEALTH` is specified, the container instance health is included in the response. If this field is omitted, tags and container instance health status aren't included in the response.
     ///
     /// Default: `["TAGS", "CONTAINER_INSTANCE_HEALTH"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<ContainerInstanceField>>,
@@ -5892,6 +6316,7 @@ impl ContainerInstanceGetMany {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
         const OPERATION: &str = "DescribeContainerInstances";
         if let Some(error) = self.error {
@@ -6009,6 +6434,7 @@ impl std::future::IntoFuture for ContainerInstanceGetMany {
     type Output = Result<QuerySet<ContainerInstance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<ContainerInstance>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6025,6 +6451,7 @@ pub struct ContainerInstanceList {
 }
 
 impl ContainerInstanceList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ContainerInstanceManager,
         input: ListContainerInstancesRequest,
@@ -6039,6 +6466,7 @@ impl ContainerInstanceList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
         ContainerInstanceList {
             manager,
@@ -6049,6 +6477,7 @@ impl ContainerInstanceList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListContainerInstancesRequest {
         &self.input
     }
@@ -6063,24 +6492,28 @@ impl ContainerInstanceList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instances to list. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// You can filter the results of a `ListContainerInstances` operation with cluster query language statements. For more information, see Cluster Query Language in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.input.filter = Some(value.into());
         self
     }
 
     /// Filters the container instances by status. For example, if you specify the `DRAINING` status, the results include only container instances that have been set to `DRAINING` using UpdateContainerInstancesState. If you don't specify this parameter, the The default is to include container instances set to all states other than `INACTIVE`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn status(mut self, value: impl Into<ContainerInstanceStatus>) -> Self {
         self.input.status = Some(value.into());
         self
@@ -6089,23 +6522,27 @@ impl ContainerInstanceList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ContainerInstance>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<ContainerInstance>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ContainerInstance>>>> {
         const OPERATION: &str = "ListContainerInstances";
         if let Some(error) = self.error {
@@ -6166,6 +6603,7 @@ impl std::future::IntoFuture for ContainerInstanceList {
     type Output = Result<QuerySet<ContainerInstance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<ContainerInstance>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6182,6 +6620,7 @@ pub struct ContainerInstanceUpdateState {
 }
 
 impl ContainerInstanceUpdateState {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ContainerInstanceManager,
         input: UpdateContainerInstancesStateRequest,
@@ -6196,6 +6635,7 @@ impl ContainerInstanceUpdateState {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
         ContainerInstanceUpdateState {
             manager,
@@ -6206,6 +6646,7 @@ impl ContainerInstanceUpdateState {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateContainerInstancesStateRequest {
         &self.input
     }
@@ -6213,12 +6654,14 @@ impl ContainerInstanceUpdateState {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to update. If you do not specify a cluster, the default cluster is assumed.
     ///
     /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
         const OPERATION: &str = "UpdateContainerInstancesState";
         if let Some(error) = self.error {
@@ -6353,6 +6796,7 @@ impl std::future::IntoFuture for ContainerInstanceUpdateState {
     type Output = Result<QuerySet<ContainerInstance>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<ContainerInstance>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6369,6 +6813,7 @@ pub struct ContainerInstanceDeregister {
 }
 
 impl ContainerInstanceDeregister {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ContainerInstanceManager,
         input: DeregisterContainerInstanceRequest,
@@ -6383,6 +6828,7 @@ impl ContainerInstanceDeregister {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
         ContainerInstanceDeregister {
             manager,
@@ -6393,6 +6839,7 @@ impl ContainerInstanceDeregister {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeregisterContainerInstanceRequest {
         &self.input
     }
@@ -6400,18 +6847,21 @@ impl ContainerInstanceDeregister {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the container instance to deregister. If you do not specify a cluster, the default cluster is assumed.
     ///
     /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// Forces the container instance to be deregistered. If you have tasks running on the container instance when you deregister it with the `force` option, these tasks remain running until you terminate the instance or the tasks stop through some other means, but they're orphaned (no longer monitored or accounted for by Amazon ECS). If an orphaned task on your container instance is part of an Amazon ECS service, then the service scheduler starts another copy of that task, on a different container instance if possible.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<ContainerInstance> {
         const OPERATION: &str = "DeregisterContainerInstance";
         if let Some(error) = self.error {
@@ -6494,6 +6944,7 @@ impl std::future::IntoFuture for ContainerInstanceDeregister {
     type Output = Result<ContainerInstance>;
     type IntoFuture = BoxFuture<'static, Result<ContainerInstance>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6510,6 +6961,7 @@ pub struct ContainerInstanceListTasks {
 }
 
 impl ContainerInstanceListTasks {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ContainerInstanceManager, input: ListTasksRequest, key: String) -> Self {
         ContainerInstanceListTasks {
             manager,
@@ -6520,6 +6972,7 @@ impl ContainerInstanceListTasks {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
         ContainerInstanceListTasks {
             manager,
@@ -6530,6 +6983,7 @@ impl ContainerInstanceListTasks {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListTasksRequest {
         &self.input
     }
@@ -6544,54 +6998,63 @@ impl ContainerInstanceListTasks {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListTasks` results. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// The name of the task definition family to use when filtering the `ListTasks` results. Specifying a `family` limits the results to tasks that belong to that family.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family(mut self, value: impl Into<String>) -> Self {
         self.input.family = Some(value.into());
         self
     }
 
     /// The `startedBy` value to filter the task results with. Specifying a `startedBy` value limits the results to tasks that were started with that value.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn started_by(mut self, value: impl Into<String>) -> Self {
         self.input.started_by = Some(value.into());
         self
     }
 
     /// The name of the service to use when filtering the `ListTasks` results. Specifying a `serviceName` limits the results to tasks that belong to that service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.input.service_name = Some(value.into());
         self
     }
 
     /// The task desired status to use when filtering the `ListTasks` results. Specifying a `desiredStatus` of `STOPPED` limits the results to tasks that Amazon ECS has set the desired status to `STOPPED`. This can be useful for debugging tasks that aren't starting properly or have died or finished. The default status filter is `RUNNING`, which shows tasks that Amazon ECS has set the desired status to `RUNNING`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn desired_status(mut self, value: impl Into<DesiredStatus>) -> Self {
         self.input.desired_status = Some(value.into());
         self
     }
 
     /// The launch type to use when filtering the `ListTasks` results.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_type(mut self, value: impl Into<LaunchType>) -> Self {
         self.input.launch_type = Some(value.into());
         self
     }
 
     /// The name of the daemon to use when filtering the `ListTasks` results. Specifying a `daemonName` limits the results to tasks that belong to that daemon.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon_name(mut self, value: impl Into<String>) -> Self {
         self.input.daemon_name = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Vec<String>> {
         const OPERATION: &str = "ListTasks";
         if let Some(error) = self.error {
@@ -6646,6 +7109,7 @@ impl std::future::IntoFuture for ContainerInstanceListTasks {
     type Output = Result<Vec<String>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<String>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6661,10 +7125,12 @@ pub struct CapacityProviderManager {
 }
 
 impl Manager<CapacityProvider> for CapacityProviderManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         CapacityProviderManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -6672,6 +7138,7 @@ impl Manager<CapacityProvider> for CapacityProviderManager {
 
 impl CapacityProviderManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         CapacityProviderManager {
             session: Some(session.clone()),
@@ -6679,6 +7146,7 @@ impl CapacityProviderManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -6689,6 +7157,7 @@ impl CapacityProviderManager {
     /// Calls `DescribeCapacityProviders`.
     ///
     /// Describes one or more of your capacity providers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, capacity_provider: impl Into<String>) -> CapacityProviderGet {
         let capacity_provider = capacity_provider.into();
         let key: String = capacity_provider.to_string();
@@ -6704,6 +7173,7 @@ impl CapacityProviderManager {
     /// Calls `DescribeCapacityProviders`.
     ///
     /// Describes one or more of your capacity providers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         capacity_providers: impl IntoIterator<Item = impl Into<String>>,
@@ -6727,6 +7197,7 @@ impl CapacityProviderManager {
     /// Every capacity provider (`DescribeCapacityProviders`, all pages).
     ///
     /// Describes one or more of your capacity providers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> CapacityProviderList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -6740,6 +7211,7 @@ impl CapacityProviderManager {
     /// Calls `CreateCapacityProvider`.
     ///
     /// Creates a capacity provider. Capacity providers are associated with a cluster and are used in capacity provider strategies to facilitate cluster auto scaling. You can create capacity providers for Amazon ECS Managed Instances and EC2 instances. Fargate has the predefined `FARGATE` and `FARGATE_SPOT` capacity providers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &CapacityProvider) -> CapacityProviderCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -6762,6 +7234,7 @@ impl CapacityProviderManager {
     /// Calls `UpdateCapacityProvider`.
     ///
     /// Modifies the parameters for a capacity provider.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &CapacityProvider) -> CapacityProviderUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -6839,6 +7312,7 @@ impl CapacityProviderManager {
     /// Calls `DeleteCapacityProvider`.
     ///
     /// Deletes the specified capacity provider.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, capacity_provider: impl Into<String>) -> CapacityProviderDelete {
         let capacity_provider = capacity_provider.into();
         let key: String = capacity_provider.to_string();
@@ -6860,6 +7334,7 @@ pub struct CapacityProviderGet {
 }
 
 impl CapacityProviderGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CapacityProviderManager,
         input: DescribeCapacityProvidersRequest,
@@ -6874,6 +7349,7 @@ impl CapacityProviderGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CapacityProviderManager, error: Error) -> Self {
         CapacityProviderGet {
             manager,
@@ -6884,11 +7360,13 @@ impl CapacityProviderGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeCapacityProvidersRequest {
         &self.input
     }
 
     /// The name of the cluster to describe capacity providers for. When specified, only capacity providers associated with this cluster are returned, including Amazon ECS Managed Instances capacity providers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -6897,6 +7375,7 @@ impl CapacityProviderGet {
     /// Specifies whether or not you want to see the resource tags for the capacity provider. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderField>>,
@@ -6906,6 +7385,7 @@ impl CapacityProviderGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<CapacityProvider> {
         const OPERATION: &str = "DescribeCapacityProviders";
         if let Some(error) = self.error {
@@ -6964,6 +7444,7 @@ impl std::future::IntoFuture for CapacityProviderGet {
     type Output = Result<CapacityProvider>;
     type IntoFuture = BoxFuture<'static, Result<CapacityProvider>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6980,6 +7461,7 @@ pub struct CapacityProviderGetMany {
 }
 
 impl CapacityProviderGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CapacityProviderManager,
         input: DescribeCapacityProvidersRequest,
@@ -6994,6 +7476,7 @@ impl CapacityProviderGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CapacityProviderManager, error: Error) -> Self {
         CapacityProviderGetMany {
             manager,
@@ -7004,11 +7487,13 @@ impl CapacityProviderGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeCapacityProvidersRequest {
         &self.input
     }
 
     /// The name of the cluster to describe capacity providers for. When specified, only capacity providers associated with this cluster are returned, including Amazon ECS Managed Instances capacity providers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -7017,6 +7502,7 @@ impl CapacityProviderGetMany {
     /// Specifies whether or not you want to see the resource tags for the capacity provider. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderField>>,
@@ -7026,6 +7512,7 @@ impl CapacityProviderGetMany {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<CapacityProvider>> {
         const OPERATION: &str = "DescribeCapacityProviders";
         if let Some(error) = self.error {
@@ -7092,6 +7579,7 @@ impl std::future::IntoFuture for CapacityProviderGetMany {
     type Output = Result<QuerySet<CapacityProvider>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<CapacityProvider>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7108,6 +7596,7 @@ pub struct CapacityProviderList {
 }
 
 impl CapacityProviderList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CapacityProviderManager,
         input: DescribeCapacityProvidersRequest,
@@ -7122,6 +7611,7 @@ impl CapacityProviderList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CapacityProviderManager, error: Error) -> Self {
         CapacityProviderList {
             manager,
@@ -7132,11 +7622,13 @@ impl CapacityProviderList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeCapacityProvidersRequest {
         &self.input
     }
 
     /// The short name or full Amazon Resource Name (ARN) of one or more capacity providers. Up to `100` capacity providers can be described in an action.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_providers(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -7146,6 +7638,7 @@ impl CapacityProviderList {
     }
 
     /// The name of the cluster to describe capacity providers for. When specified, only capacity providers associated with this cluster are returned, including Amazon ECS Managed Instances capacity providers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -7154,6 +7647,7 @@ impl CapacityProviderList {
     /// Specifies whether or not you want to see the resource tags for the capacity provider. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderField>>,
@@ -7165,23 +7659,27 @@ impl CapacityProviderList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<CapacityProvider>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<CapacityProvider>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<CapacityProvider>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<CapacityProvider>>>> {
         const OPERATION: &str = "DescribeCapacityProviders";
         if let Some(error) = self.error {
@@ -7233,6 +7731,7 @@ impl std::future::IntoFuture for CapacityProviderList {
     type Output = Result<QuerySet<CapacityProvider>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<CapacityProvider>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7249,6 +7748,7 @@ pub struct CapacityProviderCreate {
 }
 
 impl CapacityProviderCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CapacityProviderManager,
         input: CreateCapacityProviderRequest,
@@ -7263,6 +7763,7 @@ impl CapacityProviderCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CapacityProviderManager, error: Error) -> Self {
         CapacityProviderCreate {
             manager,
@@ -7273,6 +7774,7 @@ impl CapacityProviderCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateCapacityProviderRequest {
         &self.input
     }
@@ -7280,6 +7782,7 @@ impl CapacityProviderCreate {
     /// The name of the capacity provider. Up to 255 characters are allowed. They include letters (both upper and lowercase letters), numbers, underscores (_), and hyphens (-). The name can't be prefixed with "`aws`", "`ecs`", or "`fargate`".
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
@@ -7288,6 +7791,7 @@ impl CapacityProviderCreate {
     /// The name of the cluster to associate with the capacity provider. When you create a capacity provider with Amazon ECS Managed Instances, it becomes available only within the specified cluster.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -7296,6 +7800,7 @@ impl CapacityProviderCreate {
     /// The details of the Auto Scaling group for the capacity provider.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn auto_scaling_group_provider(
         mut self,
         value: impl Into<AutoScalingGroupProvider>,
@@ -7307,6 +7812,7 @@ impl CapacityProviderCreate {
     /// The configuration for the Amazon ECS Managed Instances provider. This configuration specifies how Amazon ECS manages Amazon EC2 instances on your behalf, including the infrastructure role, instance launch template, and tag propagation settings.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn managed_instances_provider(
         mut self,
         value: impl Into<CreateManagedInstancesProviderConfiguration>,
@@ -7318,12 +7824,14 @@ impl CapacityProviderCreate {
     /// The metadata that you apply to the capacity provider to categorize and organize them more conveniently. Each tag consists of a key and an optional value. You define both of them.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<CapacityProvider> {
         const OPERATION: &str = "CreateCapacityProvider";
         if let Some(error) = self.error {
@@ -7366,6 +7874,7 @@ impl std::future::IntoFuture for CapacityProviderCreate {
     type Output = Result<CapacityProvider>;
     type IntoFuture = BoxFuture<'static, Result<CapacityProvider>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7382,6 +7891,7 @@ pub struct CapacityProviderUpdate {
 }
 
 impl CapacityProviderUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CapacityProviderManager,
         input: UpdateCapacityProviderRequest,
@@ -7396,6 +7906,7 @@ impl CapacityProviderUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CapacityProviderManager, error: Error) -> Self {
         CapacityProviderUpdate {
             manager,
@@ -7406,6 +7917,7 @@ impl CapacityProviderUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateCapacityProviderRequest {
         &self.input
     }
@@ -7413,6 +7925,7 @@ impl CapacityProviderUpdate {
     /// The name of the capacity provider to update.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
@@ -7421,6 +7934,7 @@ impl CapacityProviderUpdate {
     /// The name of the cluster that contains the capacity provider to update. Managed instances capacity providers are cluster-scoped and can only be updated within their associated cluster.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -7429,6 +7943,7 @@ impl CapacityProviderUpdate {
     /// An object that represent the parameters to update for the Auto Scaling group capacity provider.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn auto_scaling_group_provider(
         mut self,
         value: impl Into<AutoScalingGroupProviderUpdate>,
@@ -7440,6 +7955,7 @@ impl CapacityProviderUpdate {
     /// The updated configuration for the Amazon ECS Managed Instances provider. You can modify the infrastructure role, instance launch template, and tag propagation settings. Changes take effect for new instances launched after the update.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn managed_instances_provider(
         mut self,
         value: impl Into<UpdateManagedInstancesProviderConfiguration>,
@@ -7449,6 +7965,7 @@ impl CapacityProviderUpdate {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<CapacityProvider> {
         const OPERATION: &str = "UpdateCapacityProvider";
         if let Some(error) = self.error {
@@ -7493,6 +8010,7 @@ impl std::future::IntoFuture for CapacityProviderUpdate {
     type Output = Result<CapacityProvider>;
     type IntoFuture = BoxFuture<'static, Result<CapacityProvider>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7509,6 +8027,7 @@ pub struct CapacityProviderDelete {
 }
 
 impl CapacityProviderDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: CapacityProviderManager,
         input: DeleteCapacityProviderRequest,
@@ -7523,6 +8042,7 @@ impl CapacityProviderDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: CapacityProviderManager, error: Error) -> Self {
         CapacityProviderDelete {
             manager,
@@ -7533,17 +8053,20 @@ impl CapacityProviderDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteCapacityProviderRequest {
         &self.input
     }
 
     /// The name of the cluster that contains the capacity provider to delete. Managed instances capacity providers are cluster-scoped and can only be deleted from their associated cluster.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<CapacityProvider> {
         const OPERATION: &str = "DeleteCapacityProvider";
         if let Some(error) = self.error {
@@ -7593,6 +8116,7 @@ impl std::future::IntoFuture for CapacityProviderDelete {
     type Output = Result<CapacityProvider>;
     type IntoFuture = BoxFuture<'static, Result<CapacityProvider>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7608,10 +8132,12 @@ pub struct TaskSetManager {
 }
 
 impl Manager<TaskSet> for TaskSetManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         TaskSetManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -7619,6 +8145,7 @@ impl Manager<TaskSet> for TaskSetManager {
 
 impl TaskSetManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         TaskSetManager {
             session: Some(session.clone()),
@@ -7626,6 +8153,7 @@ impl TaskSetManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -7636,6 +8164,7 @@ impl TaskSetManager {
     /// Calls `DescribeTaskSets`.
     ///
     /// Describes the task sets in the specified cluster and service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(
         &self,
         cluster: impl Into<String>,
@@ -7661,6 +8190,7 @@ impl TaskSetManager {
     /// The task sets of a service; all of them unless `task_sets` narrows it.
     ///
     /// Describes the task sets in the specified cluster and service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         cluster: impl Into<String>,
@@ -7682,6 +8212,7 @@ impl TaskSetManager {
     /// Every task set of a service (`DescribeTaskSets` with no ids).
     ///
     /// Describes the task sets in the specified cluster and service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self, cluster: impl Into<String>, service: impl Into<String>) -> TaskSetList {
         let cluster = cluster.into();
         let service = service.into();
@@ -7699,6 +8230,7 @@ impl TaskSetManager {
     /// Calls `CreateTaskSet`.
     ///
     /// Create a task set in the specified cluster and service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS deployment types in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &TaskSet) -> TaskSetCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -7725,6 +8257,7 @@ impl TaskSetManager {
     /// Calls `UpdateTaskSet`.
     ///
     /// Modifies a task set. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &TaskSet) -> TaskSetUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -7741,6 +8274,7 @@ impl TaskSetManager {
     /// Calls `DeleteTaskSet`.
     ///
     /// Deletes a specified task set within a service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS deployment types in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(
         &self,
         cluster: impl Into<String>,
@@ -7772,6 +8306,7 @@ pub struct TaskSetGet {
 }
 
 impl TaskSetGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: DescribeTaskSetsRequest, key: String) -> Self {
         TaskSetGet {
             manager,
@@ -7782,6 +8317,7 @@ impl TaskSetGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
         TaskSetGet {
             manager,
@@ -7792,6 +8328,7 @@ impl TaskSetGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeTaskSetsRequest {
         &self.input
     }
@@ -7799,12 +8336,14 @@ impl TaskSetGet {
     /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskSetField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<TaskSet> {
         const OPERATION: &str = "DescribeTaskSets";
         if let Some(error) = self.error {
@@ -7891,6 +8430,7 @@ impl std::future::IntoFuture for TaskSetGet {
     type Output = Result<TaskSet>;
     type IntoFuture = BoxFuture<'static, Result<TaskSet>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7907,6 +8447,7 @@ pub struct TaskSetGetMany {
 }
 
 impl TaskSetGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: DescribeTaskSetsRequest, key: String) -> Self {
         TaskSetGetMany {
             manager,
@@ -7917,6 +8458,7 @@ impl TaskSetGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
         TaskSetGetMany {
             manager,
@@ -7927,11 +8469,13 @@ impl TaskSetGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeTaskSetsRequest {
         &self.input
     }
 
     /// The ID or full Amazon Resource Name (ARN) of task sets to describe.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_sets(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.input.task_sets = Some(value.into_iter().map(Into::into).collect());
         self
@@ -7940,12 +8484,14 @@ impl TaskSetGetMany {
     /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskSetField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<TaskSet>> {
         const OPERATION: &str = "DescribeTaskSets";
         if let Some(error) = self.error {
@@ -8021,6 +8567,7 @@ impl std::future::IntoFuture for TaskSetGetMany {
     type Output = Result<QuerySet<TaskSet>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskSet>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8037,6 +8584,7 @@ pub struct TaskSetList {
 }
 
 impl TaskSetList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: DescribeTaskSetsRequest, key: String) -> Self {
         TaskSetList {
             manager,
@@ -8047,6 +8595,7 @@ impl TaskSetList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
         TaskSetList {
             manager,
@@ -8057,6 +8606,7 @@ impl TaskSetList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeTaskSetsRequest {
         &self.input
     }
@@ -8064,12 +8614,14 @@ impl TaskSetList {
     /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskSetField>>) -> Self {
         self.input.include = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<TaskSet>> {
         const OPERATION: &str = "DescribeTaskSets";
         if let Some(error) = self.error {
@@ -8148,6 +8700,7 @@ impl std::future::IntoFuture for TaskSetList {
     type Output = Result<QuerySet<TaskSet>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskSet>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8164,6 +8717,7 @@ pub struct TaskSetCreate {
 }
 
 impl TaskSetCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: CreateTaskSetRequest, key: String) -> Self {
         TaskSetCreate {
             manager,
@@ -8174,6 +8728,7 @@ impl TaskSetCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
         TaskSetCreate {
             manager,
@@ -8184,6 +8739,7 @@ impl TaskSetCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateTaskSetRequest {
         &self.input
     }
@@ -8191,6 +8747,7 @@ impl TaskSetCreate {
     /// The short name or full Amazon Resource Name (ARN) of the service to create the task set in.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service(mut self, value: impl Into<String>) -> Self {
         self.input.service = Some(value.into());
         self
@@ -8199,6 +8756,7 @@ impl TaskSetCreate {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to create the task set in.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -8207,6 +8765,7 @@ impl TaskSetCreate {
     /// An optional non-unique tag that identifies this task set in external systems. If the task set is associated with a service discovery registry, the tasks in this task set will have the `ECS_TASK_SET_EXTERNAL_ID` Cloud Map attribute set to the provided value.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.input.external_id = Some(value.into());
         self
@@ -8215,6 +8774,7 @@ impl TaskSetCreate {
     /// The task definition for the tasks in the task set to use. If a revision isn't specified, the latest `ACTIVE` revision is used.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(mut self, value: impl Into<String>) -> Self {
         self.input.task_definition = Some(value.into());
         self
@@ -8223,6 +8783,7 @@ impl TaskSetCreate {
     /// An object representing the network configuration for a task set.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_configuration(mut self, value: impl Into<NetworkConfiguration>) -> Self {
         self.input.network_configuration = Some(value.into());
         self
@@ -8231,6 +8792,7 @@ impl TaskSetCreate {
     /// A load balancer object representing the load balancer to use with the task set. The supported load balancer types are either an Application Load Balancer or a Network Load Balancer.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn load_balancers(
         mut self,
         value: impl IntoIterator<Item = impl Into<LoadBalancer>>,
@@ -8242,6 +8804,7 @@ impl TaskSetCreate {
     /// The details of the service discovery registries to assign to this task set. For more information, see Service discovery.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_registries(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServiceRegistry>>,
@@ -8253,6 +8816,7 @@ impl TaskSetCreate {
     /// The launch type that new tasks in the task set uses. For more information, see Amazon ECS launch types in the Amazon Elastic Container Service Developer Guide.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn launch_type(mut self, value: impl Into<LaunchType>) -> Self {
         self.input.launch_type = Some(value.into());
         self
@@ -8261,6 +8825,7 @@ impl TaskSetCreate {
     /// The capacity provider strategy to use for the task set.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_strategy(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderStrategyItem>>,
@@ -8272,6 +8837,7 @@ impl TaskSetCreate {
     /// The platform version that the tasks in the task set uses. A platform version is specified only for tasks using the Fargate launch type. If one isn't specified, the `LATEST` platform version is used.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn platform_version(mut self, value: impl Into<String>) -> Self {
         self.input.platform_version = Some(value.into());
         self
@@ -8280,12 +8846,14 @@ impl TaskSetCreate {
     /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scale(mut self, value: impl Into<Scale>) -> Self {
         self.input.scale = Some(value.into());
         self
     }
 
     /// An identifier that you provide to ensure the idempotency of the request. It must be unique and is case sensitive. Up to 36 ASCII characters in the range of 33-126 (inclusive) are allowed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
@@ -8294,12 +8862,14 @@ impl TaskSetCreate {
     /// The metadata that you apply to the task set to help you categorize and organize them. Each tag consists of a key and an optional value. You define both. When a service is deleted, the tags are deleted.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<TaskSet> {
         const OPERATION: &str = "CreateTaskSet";
         if let Some(error) = self.error {
@@ -8344,6 +8914,7 @@ impl std::future::IntoFuture for TaskSetCreate {
     type Output = Result<TaskSet>;
     type IntoFuture = BoxFuture<'static, Result<TaskSet>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8360,6 +8931,7 @@ pub struct TaskSetUpdate {
 }
 
 impl TaskSetUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: UpdateTaskSetRequest, key: String) -> Self {
         TaskSetUpdate {
             manager,
@@ -8370,6 +8942,7 @@ impl TaskSetUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
         TaskSetUpdate {
             manager,
@@ -8380,6 +8953,7 @@ impl TaskSetUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateTaskSetRequest {
         &self.input
     }
@@ -8387,6 +8961,7 @@ impl TaskSetUpdate {
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set is found in.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
@@ -8395,6 +8970,7 @@ impl TaskSetUpdate {
     /// The short name or full Amazon Resource Name (ARN) of the service that the task set is found in.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service(mut self, value: impl Into<String>) -> Self {
         self.input.service = Some(value.into());
         self
@@ -8403,6 +8979,7 @@ impl TaskSetUpdate {
     /// The short name or full Amazon Resource Name (ARN) of the task set to update.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_set(mut self, value: impl Into<String>) -> Self {
         self.input.task_set = Some(value.into());
         self
@@ -8411,12 +8988,14 @@ impl TaskSetUpdate {
     /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scale(mut self, value: impl Into<Scale>) -> Self {
         self.input.scale = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<TaskSet> {
         const OPERATION: &str = "UpdateTaskSet";
         if let Some(error) = self.error {
@@ -8480,6 +9059,7 @@ impl std::future::IntoFuture for TaskSetUpdate {
     type Output = Result<TaskSet>;
     type IntoFuture = BoxFuture<'static, Result<TaskSet>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8496,6 +9076,7 @@ pub struct TaskSetDelete {
 }
 
 impl TaskSetDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: DeleteTaskSetRequest, key: String) -> Self {
         TaskSetDelete {
             manager,
@@ -8506,6 +9087,7 @@ impl TaskSetDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
         TaskSetDelete {
             manager,
@@ -8516,17 +9098,20 @@ impl TaskSetDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteTaskSetRequest {
         &self.input
     }
 
     /// If `true`, you can delete a task set even if it hasn't been scaled down to zero.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.input.force = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<TaskSet> {
         const OPERATION: &str = "DeleteTaskSet";
         if let Some(error) = self.error {
@@ -8594,6 +9179,7 @@ impl std::future::IntoFuture for TaskSetDelete {
     type Output = Result<TaskSet>;
     type IntoFuture = BoxFuture<'static, Result<TaskSet>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8609,10 +9195,12 @@ pub struct ServiceRevisionManager {
 }
 
 impl Manager<ServiceRevision> for ServiceRevisionManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         ServiceRevisionManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -8620,6 +9208,7 @@ impl Manager<ServiceRevision> for ServiceRevisionManager {
 
 impl ServiceRevisionManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         ServiceRevisionManager {
             session: Some(session.clone()),
@@ -8627,6 +9216,7 @@ impl ServiceRevisionManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -8637,6 +9227,7 @@ impl ServiceRevisionManager {
     /// Calls `DescribeServiceRevisions`.
     ///
     /// Describes one or more service revisions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, service_revision_arn: impl Into<String>) -> ServiceRevisionGet {
         let service_revision_arn = service_revision_arn.into();
         let key: String = service_revision_arn.to_string();
@@ -8649,6 +9240,7 @@ impl ServiceRevisionManager {
     /// Calls `DescribeServiceRevisions`.
     ///
     /// Describes one or more service revisions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         service_revision_arns: impl IntoIterator<Item = impl Into<String>>,
@@ -8678,6 +9270,7 @@ pub struct ServiceRevisionGet {
 }
 
 impl ServiceRevisionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ServiceRevisionManager,
         input: DescribeServiceRevisionsRequest,
@@ -8692,6 +9285,7 @@ impl ServiceRevisionGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceRevisionManager, error: Error) -> Self {
         ServiceRevisionGet {
             manager,
@@ -8702,11 +9296,13 @@ impl ServiceRevisionGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeServiceRevisionsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<ServiceRevision> {
         const OPERATION: &str = "DescribeServiceRevisions";
         if let Some(error) = self.error {
@@ -8778,6 +9374,7 @@ impl std::future::IntoFuture for ServiceRevisionGet {
     type Output = Result<ServiceRevision>;
     type IntoFuture = BoxFuture<'static, Result<ServiceRevision>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8794,6 +9391,7 @@ pub struct ServiceRevisionGetMany {
 }
 
 impl ServiceRevisionGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ServiceRevisionManager,
         input: DescribeServiceRevisionsRequest,
@@ -8808,6 +9406,7 @@ impl ServiceRevisionGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceRevisionManager, error: Error) -> Self {
         ServiceRevisionGetMany {
             manager,
@@ -8818,11 +9417,13 @@ impl ServiceRevisionGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeServiceRevisionsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<ServiceRevision>> {
         const OPERATION: &str = "DescribeServiceRevisions";
         if let Some(error) = self.error {
@@ -8909,6 +9510,7 @@ impl std::future::IntoFuture for ServiceRevisionGetMany {
     type Output = Result<QuerySet<ServiceRevision>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<ServiceRevision>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -8924,10 +9526,12 @@ pub struct ServiceDeploymentManager {
 }
 
 impl Manager<ServiceDeployment> for ServiceDeploymentManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         ServiceDeploymentManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -8935,6 +9539,7 @@ impl Manager<ServiceDeployment> for ServiceDeploymentManager {
 
 impl ServiceDeploymentManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         ServiceDeploymentManager {
             session: Some(session.clone()),
@@ -8942,6 +9547,7 @@ impl ServiceDeploymentManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -8952,6 +9558,7 @@ impl ServiceDeploymentManager {
     /// Calls `DescribeServiceDeployments`.
     ///
     /// Describes one or more of your service deployments.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, service_deployment_arn: impl Into<String>) -> ServiceDeploymentGet {
         let service_deployment_arn = service_deployment_arn.into();
         let key: String = service_deployment_arn.to_string();
@@ -8964,6 +9571,7 @@ impl ServiceDeploymentManager {
     /// Calls `DescribeServiceDeployments`.
     ///
     /// Describes one or more of your service deployments.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         service_deployment_arns: impl IntoIterator<Item = impl Into<String>>,
@@ -8986,6 +9594,7 @@ impl ServiceDeploymentManager {
     /// The deployments of a service (`ListServiceDeployments`, then `DescribeServiceDeployments` in batches of 20).
     ///
     /// This operation lists all the service deployments that meet the specified filter criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self, service: impl Into<String>) -> ServiceDeploymentList {
         let service = service.into();
         let key: String = service.to_string();
@@ -8998,6 +9607,7 @@ impl ServiceDeploymentManager {
     /// Calls `StopServiceDeployment`.
     ///
     /// Stops an ongoing service deployment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stop(&self, service_deployment_arn: impl Into<String>) -> ServiceDeploymentStop {
         let service_deployment_arn = service_deployment_arn.into();
         let key: String = service_deployment_arn.to_string();
@@ -9019,6 +9629,7 @@ pub struct ServiceDeploymentGet {
 }
 
 impl ServiceDeploymentGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ServiceDeploymentManager,
         input: DescribeServiceDeploymentsRequest,
@@ -9033,6 +9644,7 @@ impl ServiceDeploymentGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceDeploymentManager, error: Error) -> Self {
         ServiceDeploymentGet {
             manager,
@@ -9043,11 +9655,13 @@ impl ServiceDeploymentGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeServiceDeploymentsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<ServiceDeployment> {
         const OPERATION: &str = "DescribeServiceDeployments";
         if let Some(error) = self.error {
@@ -9123,6 +9737,7 @@ impl std::future::IntoFuture for ServiceDeploymentGet {
     type Output = Result<ServiceDeployment>;
     type IntoFuture = BoxFuture<'static, Result<ServiceDeployment>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9139,6 +9754,7 @@ pub struct ServiceDeploymentGetMany {
 }
 
 impl ServiceDeploymentGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ServiceDeploymentManager,
         input: DescribeServiceDeploymentsRequest,
@@ -9153,6 +9769,7 @@ impl ServiceDeploymentGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceDeploymentManager, error: Error) -> Self {
         ServiceDeploymentGetMany {
             manager,
@@ -9163,11 +9780,13 @@ impl ServiceDeploymentGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeServiceDeploymentsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<ServiceDeployment>> {
         const OPERATION: &str = "DescribeServiceDeployments";
         if let Some(error) = self.error {
@@ -9258,6 +9877,7 @@ impl std::future::IntoFuture for ServiceDeploymentGetMany {
     type Output = Result<QuerySet<ServiceDeployment>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<ServiceDeployment>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9274,6 +9894,7 @@ pub struct ServiceDeploymentList {
 }
 
 impl ServiceDeploymentList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ServiceDeploymentManager,
         input: ListServiceDeploymentsRequest,
@@ -9288,6 +9909,7 @@ impl ServiceDeploymentList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceDeploymentManager, error: Error) -> Self {
         ServiceDeploymentList {
             manager,
@@ -9298,17 +9920,20 @@ impl ServiceDeploymentList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListServiceDeploymentsRequest {
         &self.input
     }
 
     /// The cluster that hosts the service. This can either be the cluster name or ARN. Starting April 15, 2023, Amazon Web Services will not onboard new customers to Amazon Elastic Inference (EI), and will help current customers migrate their workloads to options that offer better price and performance. If you don't specify a cluster, `default` is used.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// An optional filter you can use to narrow the results. If you do not specify a status, then all status values are included in the result.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn status(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServiceDeploymentStatus>>,
@@ -9318,6 +9943,7 @@ impl ServiceDeploymentList {
     }
 
     /// An optional filter you can use to narrow the results by the service creation date. If you do not specify a value, the result includes all services created before the current time. The format is yyyy-MM-dd HH:mm:ss.SSSSSS.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn created_at(mut self, value: impl Into<CreatedAt>) -> Self {
         self.input.created_at = Some(value.into());
         self
@@ -9326,23 +9952,27 @@ impl ServiceDeploymentList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ServiceDeployment>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<ServiceDeployment>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<ServiceDeployment>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ServiceDeployment>>>> {
         const OPERATION: &str = "ListServiceDeployments";
         if let Some(error) = self.error {
@@ -9405,6 +10035,7 @@ impl std::future::IntoFuture for ServiceDeploymentList {
     type Output = Result<QuerySet<ServiceDeployment>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<ServiceDeployment>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9421,6 +10052,7 @@ pub struct ServiceDeploymentStop {
 }
 
 impl ServiceDeploymentStop {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ServiceDeploymentManager,
         input: StopServiceDeploymentRequest,
@@ -9435,6 +10067,7 @@ impl ServiceDeploymentStop {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ServiceDeploymentManager, error: Error) -> Self {
         ServiceDeploymentStop {
             manager,
@@ -9445,17 +10078,20 @@ impl ServiceDeploymentStop {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &StopServiceDeploymentRequest {
         &self.input
     }
 
     /// How you want Amazon ECS to stop the service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stop_type(mut self, value: impl Into<StopServiceDeploymentStopType>) -> Self {
         self.input.stop_type = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<String> {
         const OPERATION: &str = "StopServiceDeployment";
         if let Some(error) = self.error {
@@ -9507,6 +10143,7 @@ impl std::future::IntoFuture for ServiceDeploymentStop {
     type Output = Result<String>;
     type IntoFuture = BoxFuture<'static, Result<String>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9522,10 +10159,12 @@ pub struct DaemonManager {
 }
 
 impl Manager<Daemon> for DaemonManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         DaemonManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -9533,6 +10172,7 @@ impl Manager<Daemon> for DaemonManager {
 
 impl DaemonManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         DaemonManager {
             session: Some(session.clone()),
@@ -9540,6 +10180,7 @@ impl DaemonManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -9550,6 +10191,7 @@ impl DaemonManager {
     /// Calls `DescribeDaemon`.
     ///
     /// Describes the specified daemon.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, daemon_arn: impl Into<String>) -> DaemonGet {
         let daemon_arn = daemon_arn.into();
         let key: String = daemon_arn.to_string();
@@ -9562,6 +10204,7 @@ impl DaemonManager {
     /// Calls `ListDaemons`.
     ///
     /// Returns a list of daemons. You can filter the results by cluster or capacity provider.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> DaemonList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -9572,6 +10215,7 @@ impl DaemonManager {
     /// Creates a daemon (`CreateDaemon`), then describes it so the full model is returned.
     ///
     /// Creates a new daemon in the specified cluster and capacity providers. A daemon deploys cross-cutting software agents such as security monitoring, telemetry, and logging independently across your Amazon ECS infrastructure.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &Daemon) -> DaemonCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -9583,6 +10227,7 @@ impl DaemonManager {
     /// Updates a daemon (`UpdateDaemon`), then describes it so the full model is returned.
     ///
     /// Updates the specified daemon. When you update a daemon, a new deployment is triggered that progressively rolls out the changes to the container instances associated with the daemon's capacity providers. For more information, see Daemon deployments in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &Daemon) -> DaemonUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -9596,6 +10241,7 @@ impl DaemonManager {
     /// Calls `DeleteDaemon`.
     ///
     /// Deletes the specified daemon. The daemon must be in an `ACTIVE` state to be deleted. Deleting a daemon stops all running daemon tasks on the associated container instances. Amazon ECS drains existing container instances and provisions new instances without the deleted daemon. Amazon ECS automatically launches replacement tasks for your Amazon ECS services.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, daemon_arn: impl Into<String>) -> DaemonDelete {
         let daemon_arn = daemon_arn.into();
         let key: String = daemon_arn.to_string();
@@ -9617,6 +10263,7 @@ pub struct DaemonGet {
 }
 
 impl DaemonGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DaemonManager, input: DescribeDaemonRequest, key: String) -> Self {
         DaemonGet {
             manager,
@@ -9627,6 +10274,7 @@ impl DaemonGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
         DaemonGet {
             manager,
@@ -9637,11 +10285,13 @@ impl DaemonGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeDaemonRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Daemon> {
         const OPERATION: &str = "DescribeDaemon";
         if let Some(error) = self.error {
@@ -9689,6 +10339,7 @@ impl std::future::IntoFuture for DaemonGet {
     type Output = Result<Daemon>;
     type IntoFuture = BoxFuture<'static, Result<Daemon>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9705,6 +10356,7 @@ pub struct DaemonList {
 }
 
 impl DaemonList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DaemonManager, input: ListDaemonsRequest, key: String) -> Self {
         DaemonList {
             manager,
@@ -9715,6 +10367,7 @@ impl DaemonList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
         DaemonList {
             manager,
@@ -9725,17 +10378,20 @@ impl DaemonList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListDaemonsRequest {
         &self.input
     }
 
     /// The Amazon Resource Name (ARN) of the cluster to filter daemons by. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster_arn(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_arn = Some(value.into());
         self
     }
 
     /// The Amazon Resource Names (ARNs) of the capacity providers to filter daemons by. Only daemons associated with the specified capacity providers are returned.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_arns(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -9747,23 +10403,27 @@ impl DaemonList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Daemon>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<Daemon>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Daemon>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<Daemon>>>> {
         const OPERATION: &str = "ListDaemons";
         if let Some(error) = self.error {
@@ -9820,6 +10480,7 @@ impl std::future::IntoFuture for DaemonList {
     type Output = Result<QuerySet<Daemon>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<Daemon>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -9836,6 +10497,7 @@ pub struct DaemonCreate {
 }
 
 impl DaemonCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DaemonManager, input: CreateDaemonRequest, key: String) -> Self {
         DaemonCreate {
             manager,
@@ -9846,6 +10508,7 @@ impl DaemonCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
         DaemonCreate {
             manager,
@@ -9856,11 +10519,13 @@ impl DaemonCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateDaemonRequest {
         &self.input
     }
 
     /// The name of the daemon. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon_name(mut self, value: impl Into<String>) -> Self {
         self.input.daemon_name = Some(value.into());
         self
@@ -9869,18 +10534,21 @@ impl DaemonCreate {
     /// The Amazon Resource Name (ARN) of the cluster to create the daemon in.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster_arn(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_arn = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the daemon task definition to use for the daemon.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon_task_definition_arn(mut self, value: impl Into<String>) -> Self {
         self.input.daemon_task_definition_arn = Some(value.into());
         self
     }
 
     /// The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon. The daemon deploys tasks on container instances managed by these capacity providers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_arns(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -9890,6 +10558,7 @@ impl DaemonCreate {
     }
 
     /// Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployment_configuration(
         mut self,
         value: impl Into<DaemonDeploymentConfiguration>,
@@ -9899,42 +10568,49 @@ impl DaemonCreate {
     }
 
     /// The metadata that you apply to the daemon to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Specifies whether to propagate the tags from the daemon to the daemon tasks. If you don't specify a value, the tags aren't propagated. You can only propagate tags to daemon tasks during task creation. To add tags to a task after task creation, use the TagResource API action.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn propagate_tags(mut self, value: impl Into<DaemonPropagateTags>) -> Self {
         self.input.propagate_tags = Some(value.into());
         self
     }
 
     /// Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon. For more information, see Tagging your Amazon ECS resources in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_ecs_managed_tags = Some(value.into());
         self
     }
 
     /// Determines whether the execute command functionality is turned on for the daemon. If `true`, the execute command functionality is turned on for all tasks in the daemon.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_execute_command = Some(value.into());
         self
     }
 
     /// An identifier that you provide to ensure the idempotency of the request. It must be unique and is case sensitive. Up to 36 ASCII characters in the range of 33-126 (inclusive) are allowed.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self
     }
 
     /// If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. If the `critical` parameter is `false`, the daemon task failure doesn't affect the other tasks on the instance. The default value is `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn critical(mut self, value: impl Into<bool>) -> Self {
         self.input.critical = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Daemon> {
         const OPERATION: &str = "CreateDaemon";
         if let Some(error) = self.error {
@@ -9985,6 +10661,7 @@ impl std::future::IntoFuture for DaemonCreate {
     type Output = Result<Daemon>;
     type IntoFuture = BoxFuture<'static, Result<Daemon>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10001,6 +10678,7 @@ pub struct DaemonUpdate {
 }
 
 impl DaemonUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DaemonManager, input: UpdateDaemonRequest, key: String) -> Self {
         DaemonUpdate {
             manager,
@@ -10011,6 +10689,7 @@ impl DaemonUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
         DaemonUpdate {
             manager,
@@ -10021,6 +10700,7 @@ impl DaemonUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateDaemonRequest {
         &self.input
     }
@@ -10028,18 +10708,21 @@ impl DaemonUpdate {
     /// The Amazon Resource Name (ARN) of the daemon to update.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon_arn(mut self, value: impl Into<String>) -> Self {
         self.input.daemon_arn = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the daemon task definition to use for the updated daemon.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon_task_definition_arn(mut self, value: impl Into<String>) -> Self {
         self.input.daemon_task_definition_arn = Some(value.into());
         self
     }
 
     /// The Amazon Resource Names (ARNs) of the capacity providers to associate with the daemon.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_provider_arns(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -10049,6 +10732,7 @@ impl DaemonUpdate {
     }
 
     /// Optional deployment parameters that control how the daemon rolls out updates, including the drain percentage, alarm-based rollback, and bake time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployment_configuration(
         mut self,
         value: impl Into<DaemonDeploymentConfiguration>,
@@ -10058,30 +10742,35 @@ impl DaemonUpdate {
     }
 
     /// Specifies whether to propagate the tags from the daemon to the daemon tasks. If you don't specify a value, the tags aren't propagated. You can only propagate tags to daemon tasks during task creation.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn propagate_tags(mut self, value: impl Into<DaemonPropagateTags>) -> Self {
         self.input.propagate_tags = Some(value.into());
         self
     }
 
     /// Specifies whether to turn on Amazon ECS managed tags for the tasks in the daemon. For more information, see Tagging your Amazon ECS resources in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_ecs_managed_tags = Some(value.into());
         self
     }
 
     /// If `true`, the execute command functionality is turned on for all tasks in the daemon. If `false`, the execute command functionality is turned off.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_execute_command = Some(value.into());
         self
     }
 
     /// If the `critical` parameter of a daemon is `true`, and the daemon task fails, stops, or becomes unhealthy, Amazon ECS drains the container instance and stops the other tasks running on it. If the `critical` parameter is `false`, the daemon task failure doesn't affect the other tasks on the instance. The default value is `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn critical(mut self, value: impl Into<bool>) -> Self {
         self.input.critical = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<Daemon> {
         const OPERATION: &str = "UpdateDaemon";
         if let Some(error) = self.error {
@@ -10126,6 +10815,7 @@ impl std::future::IntoFuture for DaemonUpdate {
     type Output = Result<Daemon>;
     type IntoFuture = BoxFuture<'static, Result<Daemon>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10142,6 +10832,7 @@ pub struct DaemonDelete {
 }
 
 impl DaemonDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DaemonManager, input: DeleteDaemonRequest, key: String) -> Self {
         DaemonDelete {
             manager,
@@ -10152,6 +10843,7 @@ impl DaemonDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonManager, error: Error) -> Self {
         DaemonDelete {
             manager,
@@ -10162,11 +10854,13 @@ impl DaemonDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteDaemonRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DeleteDaemonResponse> {
         const OPERATION: &str = "DeleteDaemon";
         if let Some(error) = self.error {
@@ -10205,6 +10899,7 @@ impl std::future::IntoFuture for DaemonDelete {
     type Output = Result<DeleteDaemonResponse>;
     type IntoFuture = BoxFuture<'static, Result<DeleteDaemonResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10220,10 +10915,12 @@ pub struct DaemonTaskDefinitionManager {
 }
 
 impl Manager<DaemonTaskDefinition> for DaemonTaskDefinitionManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         DaemonTaskDefinitionManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -10231,6 +10928,7 @@ impl Manager<DaemonTaskDefinition> for DaemonTaskDefinitionManager {
 
 impl DaemonTaskDefinitionManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         DaemonTaskDefinitionManager {
             session: Some(session.clone()),
@@ -10238,6 +10936,7 @@ impl DaemonTaskDefinitionManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -10248,6 +10947,7 @@ impl DaemonTaskDefinitionManager {
     /// Calls `DescribeDaemonTaskDefinition`.
     ///
     /// Describes a daemon task definition. You can specify a `family` and `revision` to find information about a specific daemon task definition, or you can simply specify the family to find the latest `ACTIVE` revision in that family.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, daemon_task_definition: impl Into<String>) -> DaemonTaskDefinitionGet {
         let daemon_task_definition = daemon_task_definition.into();
         let key: String = daemon_task_definition.to_string();
@@ -10260,6 +10960,7 @@ impl DaemonTaskDefinitionManager {
     /// Calls `ListDaemonTaskDefinitions`.
     ///
     /// Returns a list of daemon task definitions that are registered to your account. You can filter the results by family name, status, or both to find daemon task definitions that match your criteria.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self) -> DaemonTaskDefinitionList {
         let key: String = String::new();
         #[allow(unused_mut)]
@@ -10270,6 +10971,7 @@ impl DaemonTaskDefinitionManager {
     /// Registers a daemon task definition, then describes it so the full model is returned.
     ///
     /// Registers a new daemon task definition from the supplied `family` and `containerDefinitions`. Optionally, you can add data volumes to your containers with the `volumes` parameter. For more information, see Daemon task definitions in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &DaemonTaskDefinition) -> DaemonTaskDefinitionCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -10289,6 +10991,7 @@ impl DaemonTaskDefinitionManager {
     /// Calls `DeleteDaemonTaskDefinition`.
     ///
     /// Deletes the specified daemon task definition. After a daemon task definition is deleted, no new daemons can be created using this definition. Existing daemons that reference the deleted daemon task definition continue to run.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, daemon_task_definition: impl Into<String>) -> DaemonTaskDefinitionDelete {
         let daemon_task_definition = daemon_task_definition.into();
         let key: String = daemon_task_definition.to_string();
@@ -10310,6 +11013,7 @@ pub struct DaemonTaskDefinitionGet {
 }
 
 impl DaemonTaskDefinitionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: DaemonTaskDefinitionManager,
         input: DescribeDaemonTaskDefinitionRequest,
@@ -10324,6 +11028,7 @@ impl DaemonTaskDefinitionGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonTaskDefinitionManager, error: Error) -> Self {
         DaemonTaskDefinitionGet {
             manager,
@@ -10334,11 +11039,13 @@ impl DaemonTaskDefinitionGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeDaemonTaskDefinitionRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DaemonTaskDefinition> {
         const OPERATION: &str = "DescribeDaemonTaskDefinition";
         if let Some(error) = self.error {
@@ -10396,6 +11103,7 @@ impl std::future::IntoFuture for DaemonTaskDefinitionGet {
     type Output = Result<DaemonTaskDefinition>;
     type IntoFuture = BoxFuture<'static, Result<DaemonTaskDefinition>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10412,6 +11120,7 @@ pub struct DaemonTaskDefinitionList {
 }
 
 impl DaemonTaskDefinitionList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: DaemonTaskDefinitionManager,
         input: ListDaemonTaskDefinitionsRequest,
@@ -10426,6 +11135,7 @@ impl DaemonTaskDefinitionList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonTaskDefinitionManager, error: Error) -> Self {
         DaemonTaskDefinitionList {
             manager,
@@ -10436,35 +11146,41 @@ impl DaemonTaskDefinitionList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListDaemonTaskDefinitionsRequest {
         &self.input
     }
 
     /// The full family name to filter the `ListDaemonTaskDefinitions` results with. Specifying a `familyPrefix` limits the listed daemon task definitions to daemon task definition families that start with the `familyPrefix` string.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family_prefix(mut self, value: impl Into<String>) -> Self {
         self.input.family_prefix = Some(value.into());
         self
     }
 
     /// The exact name of the daemon task definition family to filter results with.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family(mut self, value: impl Into<String>) -> Self {
         self.input.family = Some(value.into());
         self
     }
 
     /// The revision filter to apply. Specify `LAST_REGISTERED` to return only the last registered revision for each daemon task definition family.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn revision(mut self, value: impl Into<DaemonTaskDefinitionRevisionFilter>) -> Self {
         self.input.revision = Some(value.into());
         self
     }
 
     /// The daemon task definition status to filter the `ListDaemonTaskDefinitions` results with. By default, only `ACTIVE` daemon task definitions are listed. If you set this parameter to `DELETE_IN_PROGRESS`, only daemon task definitions that are in the process of being deleted are listed. If you set this parameter to `ALL`, all daemon task definitions are listed regardless of status.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn status(mut self, value: impl Into<DaemonTaskDefinitionStatusFilter>) -> Self {
         self.input.status = Some(value.into());
         self
     }
 
     /// The order to sort the results. Valid values are `ASC` and `DESC`. By default (`ASC`), daemon task definitions are listed in ascending order by family name and revision number.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn sort(mut self, value: impl Into<SortOrder>) -> Self {
         self.input.sort = Some(value.into());
         self
@@ -10473,23 +11189,27 @@ impl DaemonTaskDefinitionList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DaemonTaskDefinition>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<DaemonTaskDefinition>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<DaemonTaskDefinition>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DaemonTaskDefinition>>>> {
         const OPERATION: &str = "ListDaemonTaskDefinitions";
         if let Some(error) = self.error {
@@ -10546,6 +11266,7 @@ impl std::future::IntoFuture for DaemonTaskDefinitionList {
     type Output = Result<QuerySet<DaemonTaskDefinition>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonTaskDefinition>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10562,6 +11283,7 @@ pub struct DaemonTaskDefinitionCreate {
 }
 
 impl DaemonTaskDefinitionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: DaemonTaskDefinitionManager,
         input: RegisterDaemonTaskDefinitionRequest,
@@ -10576,6 +11298,7 @@ impl DaemonTaskDefinitionCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonTaskDefinitionManager, error: Error) -> Self {
         DaemonTaskDefinitionCreate {
             manager,
@@ -10586,6 +11309,7 @@ impl DaemonTaskDefinitionCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &RegisterDaemonTaskDefinitionRequest {
         &self.input
     }
@@ -10593,6 +11317,7 @@ impl DaemonTaskDefinitionCreate {
     /// You must specify a `family` for a daemon task definition. This family is used as a name for your daemon task definition. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family(mut self, value: impl Into<String>) -> Self {
         self.input.family = Some(value.into());
         self
@@ -10601,6 +11326,7 @@ impl DaemonTaskDefinitionCreate {
     /// The short name or full Amazon Resource Name (ARN) of the IAM role that containers in this daemon task can assume. All containers in this daemon task are granted the permissions that are specified in this role.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.task_role_arn = Some(value.into());
         self
@@ -10609,6 +11335,7 @@ impl DaemonTaskDefinitionCreate {
     /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. The task execution role is required for daemon tasks that pull container images from Amazon ECR or send container logs to CloudWatch.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.execution_role_arn = Some(value.into());
         self
@@ -10617,6 +11344,7 @@ impl DaemonTaskDefinitionCreate {
     /// A list of container definitions in JSON format that describe the containers that make up your daemon task.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn container_definitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<DaemonContainerDefinition>>,
@@ -10628,6 +11356,7 @@ impl DaemonTaskDefinitionCreate {
     /// The number of CPU units used by the daemon task. It can be expressed as an integer using CPU units (for example, `1024`).
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu(mut self, value: impl Into<String>) -> Self {
         self.input.cpu = Some(value.into());
         self
@@ -10636,6 +11365,7 @@ impl DaemonTaskDefinitionCreate {
     /// The amount of memory (in MiB) used by the daemon task. It can be expressed as an integer using MiB (for example, `1024`).
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn memory(mut self, value: impl Into<String>) -> Self {
         self.input.memory = Some(value.into());
         self
@@ -10644,12 +11374,14 @@ impl DaemonTaskDefinitionCreate {
     /// A list of volume definitions in JSON format that containers in your daemon task can use.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn volumes(mut self, value: impl IntoIterator<Item = impl Into<DaemonVolume>>) -> Self {
         self.input.volumes = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The metadata that you apply to the daemon task definition to help you categorize and organize them. Each tag consists of a key and an optional value. You define both of them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
@@ -10658,6 +11390,7 @@ impl DaemonTaskDefinitionCreate {
     /// The PID namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pid_mode(mut self, value: impl Into<DaemonPidMode>) -> Self {
         self.input.pid_mode = Some(value.into());
         self
@@ -10666,12 +11399,14 @@ impl DaemonTaskDefinitionCreate {
     /// The IPC namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn ipc_mode(mut self, value: impl Into<DaemonIpcMode>) -> Self {
         self.input.ipc_mode = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DaemonTaskDefinition> {
         const OPERATION: &str = "RegisterDaemonTaskDefinition";
         if let Some(error) = self.error {
@@ -10723,6 +11458,7 @@ impl std::future::IntoFuture for DaemonTaskDefinitionCreate {
     type Output = Result<DaemonTaskDefinition>;
     type IntoFuture = BoxFuture<'static, Result<DaemonTaskDefinition>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10739,6 +11475,7 @@ pub struct DaemonTaskDefinitionDelete {
 }
 
 impl DaemonTaskDefinitionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: DaemonTaskDefinitionManager,
         input: DeleteDaemonTaskDefinitionRequest,
@@ -10753,6 +11490,7 @@ impl DaemonTaskDefinitionDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonTaskDefinitionManager, error: Error) -> Self {
         DaemonTaskDefinitionDelete {
             manager,
@@ -10763,11 +11501,13 @@ impl DaemonTaskDefinitionDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteDaemonTaskDefinitionRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DeleteDaemonTaskDefinitionResponse> {
         const OPERATION: &str = "DeleteDaemonTaskDefinition";
         if let Some(error) = self.error {
@@ -10813,6 +11553,7 @@ impl std::future::IntoFuture for DaemonTaskDefinitionDelete {
     type Output = Result<DeleteDaemonTaskDefinitionResponse>;
     type IntoFuture = BoxFuture<'static, Result<DeleteDaemonTaskDefinitionResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -10828,10 +11569,12 @@ pub struct DaemonRevisionManager {
 }
 
 impl Manager<DaemonRevision> for DaemonRevisionManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         DaemonRevisionManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -10839,6 +11582,7 @@ impl Manager<DaemonRevision> for DaemonRevisionManager {
 
 impl DaemonRevisionManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         DaemonRevisionManager {
             session: Some(session.clone()),
@@ -10846,6 +11590,7 @@ impl DaemonRevisionManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -10856,6 +11601,7 @@ impl DaemonRevisionManager {
     /// Calls `DescribeDaemonRevisions`.
     ///
     /// Describes one or more of your daemon revisions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, daemon_revision_arn: impl Into<String>) -> DaemonRevisionGet {
         let daemon_revision_arn = daemon_revision_arn.into();
         let key: String = daemon_revision_arn.to_string();
@@ -10868,6 +11614,7 @@ impl DaemonRevisionManager {
     /// Calls `DescribeDaemonRevisions`.
     ///
     /// Describes one or more of your daemon revisions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
         daemon_revision_arns: impl IntoIterator<Item = impl Into<String>>,
@@ -10897,6 +11644,7 @@ pub struct DaemonRevisionGet {
 }
 
 impl DaemonRevisionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: DaemonRevisionManager,
         input: DescribeDaemonRevisionsRequest,
@@ -10911,6 +11659,7 @@ impl DaemonRevisionGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonRevisionManager, error: Error) -> Self {
         DaemonRevisionGet {
             manager,
@@ -10921,11 +11670,13 @@ impl DaemonRevisionGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeDaemonRevisionsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<DaemonRevision> {
         const OPERATION: &str = "DescribeDaemonRevisions";
         if let Some(error) = self.error {
@@ -10997,6 +11748,7 @@ impl std::future::IntoFuture for DaemonRevisionGet {
     type Output = Result<DaemonRevision>;
     type IntoFuture = BoxFuture<'static, Result<DaemonRevision>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11013,6 +11765,7 @@ pub struct DaemonRevisionGetMany {
 }
 
 impl DaemonRevisionGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: DaemonRevisionManager,
         input: DescribeDaemonRevisionsRequest,
@@ -11027,6 +11780,7 @@ impl DaemonRevisionGetMany {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonRevisionManager, error: Error) -> Self {
         DaemonRevisionGetMany {
             manager,
@@ -11037,11 +11791,13 @@ impl DaemonRevisionGetMany {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeDaemonRevisionsRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<DaemonRevision>> {
         const OPERATION: &str = "DescribeDaemonRevisions";
         if let Some(error) = self.error {
@@ -11128,6 +11884,7 @@ impl std::future::IntoFuture for DaemonRevisionGetMany {
     type Output = Result<QuerySet<DaemonRevision>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonRevision>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11143,10 +11900,12 @@ pub struct DaemonDeploymentManager {
 }
 
 impl Manager<DaemonDeployment> for DaemonDeploymentManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         DaemonDeploymentManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -11154,6 +11913,7 @@ impl Manager<DaemonDeployment> for DaemonDeploymentManager {
 
 impl DaemonDeploymentManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         DaemonDeploymentManager {
             session: Some(session.clone()),
@@ -11161,6 +11921,7 @@ impl DaemonDeploymentManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -11171,6 +11932,7 @@ impl DaemonDeploymentManager {
     /// The deployments of a daemon (`ListDaemonDeployments`, all pages).
     ///
     /// Returns a list of daemon deployments for a specified daemon. You can filter the results by status or creation time.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self, daemon_arn: impl Into<String>) -> DaemonDeploymentList {
         let daemon_arn = daemon_arn.into();
         let key: String = daemon_arn.to_string();
@@ -11192,6 +11954,7 @@ pub struct DaemonDeploymentList {
 }
 
 impl DaemonDeploymentList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: DaemonDeploymentManager,
         input: ListDaemonDeploymentsRequest,
@@ -11206,6 +11969,7 @@ impl DaemonDeploymentList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: DaemonDeploymentManager, error: Error) -> Self {
         DaemonDeploymentList {
             manager,
@@ -11216,11 +11980,13 @@ impl DaemonDeploymentList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListDaemonDeploymentsRequest {
         &self.input
     }
 
     /// An optional filter to narrow the `ListDaemonDeployments` results by deployment status. If you don't specify a status, all deployments are returned.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn status(
         mut self,
         value: impl IntoIterator<Item = impl Into<DaemonDeploymentStatus>>,
@@ -11230,6 +11996,7 @@ impl DaemonDeploymentList {
     }
 
     /// An optional filter to narrow the `ListDaemonDeployments` results by creation time. If you don't specify a time range, all deployments are returned.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn created_at(mut self, value: impl Into<CreatedAt>) -> Self {
         self.input.created_at = Some(value.into());
         self
@@ -11238,23 +12005,27 @@ impl DaemonDeploymentList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DaemonDeployment>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<DaemonDeployment>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<DaemonDeployment>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<DaemonDeployment>>>> {
         const OPERATION: &str = "ListDaemonDeployments";
         if let Some(error) = self.error {
@@ -11307,6 +12078,7 @@ impl std::future::IntoFuture for DaemonDeploymentList {
     type Output = Result<QuerySet<DaemonDeployment>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonDeployment>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11322,10 +12094,12 @@ pub struct ExpressGatewayServiceManager {
 }
 
 impl Manager<ExpressGatewayService> for ExpressGatewayServiceManager {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn with_session(session: Option<SharedSession>) -> Self {
         ExpressGatewayServiceManager { session }
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn bound_session(&self) -> Option<&SharedSession> {
         self.session.as_ref()
     }
@@ -11333,6 +12107,7 @@ impl Manager<ExpressGatewayService> for ExpressGatewayServiceManager {
 
 impl ExpressGatewayServiceManager {
     /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(&self, session: &SharedSession) -> Self {
         ExpressGatewayServiceManager {
             session: Some(session.clone()),
@@ -11340,6 +12115,7 @@ impl ExpressGatewayServiceManager {
     }
 
     /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn session(&self) -> Result<SharedSession> {
         match &self.session {
             Some(s) => Ok(s.clone()),
@@ -11350,6 +12126,7 @@ impl ExpressGatewayServiceManager {
     /// Calls `DescribeExpressGatewayService`.
     ///
     /// Retrieves detailed information about an Express service, including current status, configuration, managed infrastructure, and service revisions.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, service_arn: impl Into<String>) -> ExpressGatewayServiceGet {
         let service_arn = service_arn.into();
         let key: String = service_arn.to_string();
@@ -11365,6 +12142,7 @@ impl ExpressGatewayServiceManager {
     /// The Express Gateway services of a Cloud Map namespace (`ListServicesByNamespace`, then one describe each).
     ///
     /// This operation lists all of the services that are associated with a Cloud Map namespace. This list might include services in different clusters. In contrast, `ListServices` can only list services in one cluster at a time. If you need to filter the list of services in a single cluster by various parameters, use `ListServices`. For more information, see Service Connect in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn list(&self, namespace: impl Into<String>) -> ExpressGatewayServiceList {
         let namespace = namespace.into();
         let key: String = namespace.to_string();
@@ -11377,6 +12155,7 @@ impl ExpressGatewayServiceManager {
     /// Calls `CreateExpressGatewayService`.
     ///
     /// Creates an Express service that simplifies deploying containerized web applications on Amazon ECS with managed Amazon Web Services infrastructure. This operation provisions and configures Application Load Balancers, target groups, security groups, and auto-scaling policies automatically.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn create(&self, model: &ExpressGatewayService) -> ExpressGatewayServiceCreate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -11391,6 +12170,7 @@ impl ExpressGatewayServiceManager {
     /// Updates the service from the model; AWS answers with the changed configuration only, so `save()` re-reads it with `get`.
     ///
     /// Updates an existing Express service configuration. Modifies container settings, resource allocation, auto-scaling configuration, and other service parameters without recreating the service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &ExpressGatewayService) -> ExpressGatewayServiceUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
@@ -11404,6 +12184,7 @@ impl ExpressGatewayServiceManager {
     /// Calls `DeleteExpressGatewayService`.
     ///
     /// Deletes an Express service and removes all associated Amazon Web Services resources. This operation stops service tasks, removes the Application Load Balancer, target groups, security groups, auto-scaling policies, and other managed infrastructure components.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(&self, service_arn: impl Into<String>) -> ExpressGatewayServiceDelete {
         let service_arn = service_arn.into();
         let key: String = service_arn.to_string();
@@ -11425,6 +12206,7 @@ pub struct ExpressGatewayServiceGet {
 }
 
 impl ExpressGatewayServiceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ExpressGatewayServiceManager,
         input: DescribeExpressGatewayServiceRequest,
@@ -11439,6 +12221,7 @@ impl ExpressGatewayServiceGet {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
         ExpressGatewayServiceGet {
             manager,
@@ -11449,6 +12232,7 @@ impl ExpressGatewayServiceGet {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DescribeExpressGatewayServiceRequest {
         &self.input
     }
@@ -11456,6 +12240,7 @@ impl ExpressGatewayServiceGet {
     /// Specifies additional information to include in the response. Valid values are `TAGS` to include resource tags associated with the Express service.
     ///
     /// Default: `["TAGS"]`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExpressGatewayServiceInclude>>,
@@ -11465,6 +12250,7 @@ impl ExpressGatewayServiceGet {
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<ExpressGatewayService> {
         const OPERATION: &str = "DescribeExpressGatewayService";
         if let Some(error) = self.error {
@@ -11523,6 +12309,7 @@ impl std::future::IntoFuture for ExpressGatewayServiceGet {
     type Output = Result<ExpressGatewayService>;
     type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11539,6 +12326,7 @@ pub struct ExpressGatewayServiceList {
 }
 
 impl ExpressGatewayServiceList {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ExpressGatewayServiceManager,
         input: ListServicesByNamespaceRequest,
@@ -11553,6 +12341,7 @@ impl ExpressGatewayServiceList {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
         ExpressGatewayServiceList {
             manager,
@@ -11563,6 +12352,7 @@ impl ExpressGatewayServiceList {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &ListServicesByNamespaceRequest {
         &self.input
     }
@@ -11577,6 +12367,7 @@ impl ExpressGatewayServiceList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
         self
@@ -11585,23 +12376,27 @@ impl ExpressGatewayServiceList {
     /// The results page by page, as AWS returns them: each page is fetched (and
     /// its models completed) only when the stream is polled for it. The stream
     /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ExpressGatewayService>>> {
         botocraft_core::paginator::pages_or_error(self.paged())
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
     /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stream(self) -> BoxStream<'static, Result<ExpressGatewayService>> {
         botocraft_core::paginator::flatten_pages(self.pages())
     }
 
     /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<ExpressGatewayService>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn paged(self) -> Result<BoxStream<'static, Result<Vec<ExpressGatewayService>>>> {
         const OPERATION: &str = "ListServicesByNamespace";
         if let Some(error) = self.error {
@@ -11670,6 +12465,7 @@ impl std::future::IntoFuture for ExpressGatewayServiceList {
     type Output = Result<QuerySet<ExpressGatewayService>>;
     type IntoFuture = BoxFuture<'static, Result<QuerySet<ExpressGatewayService>>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11686,6 +12482,7 @@ pub struct ExpressGatewayServiceCreate {
 }
 
 impl ExpressGatewayServiceCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ExpressGatewayServiceManager,
         input: CreateExpressGatewayServiceRequest,
@@ -11700,6 +12497,7 @@ impl ExpressGatewayServiceCreate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
         ExpressGatewayServiceCreate {
             manager,
@@ -11710,11 +12508,13 @@ impl ExpressGatewayServiceCreate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &CreateExpressGatewayServiceRequest {
         &self.input
     }
 
     /// The Amazon Resource Name (ARN) of the task execution role that grants the Amazon ECS container agent permission to make Amazon Web Services API calls on your behalf. This role is required for Amazon ECS to pull container images from Amazon ECR, send container logs to Amazon CloudWatch Logs, and retrieve sensitive data from Amazon Web Services Systems Manager Parameter Store or Amazon Web Services Secrets Manager.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.execution_role_arn = Some(value.into());
         self
@@ -11723,6 +12523,7 @@ impl ExpressGatewayServiceCreate {
     /// The Amazon Resource Name (ARN) of the infrastructure role that grants Amazon ECS permission to create and manage Amazon Web Services resources on your behalf for the Express service. This role is used to provision and manage Application Load Balancers, target groups, security groups, auto-scaling policies, and other Amazon Web Services infrastructure components.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn infrastructure_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.infrastructure_role_arn = Some(value.into());
         self
@@ -11731,6 +12532,7 @@ impl ExpressGatewayServiceCreate {
     /// The name of the Express service. This name must be unique within the specified cluster and can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens. The name is used to identify the service in the Amazon ECS console and API operations.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.input.service_name = Some(value.into());
         self
@@ -11739,30 +12541,35 @@ impl ExpressGatewayServiceCreate {
     /// The short name or full Amazon Resource Name (ARN) of the cluster on which to create the Express service. If you do not specify a cluster, the `default` cluster is assumed.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
         self
     }
 
     /// The path on the container that the Application Load Balancer uses for health checks. This should be a valid HTTP endpoint that returns a successful response (HTTP 200) when the application is healthy.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
         self.input.health_check_path = Some(value.into());
         self
     }
 
     /// The primary container configuration for the Express service. This defines the main application container that will receive traffic from the Application Load Balancer.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn primary_container(mut self, value: impl Into<ExpressGatewayContainer>) -> Self {
         self.input.primary_container = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the IAM role that containers in this task can assume. This role allows your application code to access other Amazon Web Services services securely.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.task_role_arn = Some(value.into());
         self
     }
 
     /// The network configuration for the Express service tasks. This specifies the VPC subnets and security groups for the tasks.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_configuration(
         mut self,
         value: impl Into<ExpressGatewayServiceNetworkConfiguration>,
@@ -11772,24 +12579,28 @@ impl ExpressGatewayServiceCreate {
     }
 
     /// The number of CPU units used by the task. This parameter determines the CPU allocation for each task in the Express service. The default value for an Express service is 256 (.25 vCPU).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu(mut self, value: impl Into<String>) -> Self {
         self.input.cpu = Some(value.into());
         self
     }
 
     /// The amount of memory (in MiB) used by the task. This parameter determines the memory allocation for each task in the Express service. The default value for an express service is 512 MiB.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn memory(mut self, value: impl Into<String>) -> Self {
         self.input.memory = Some(value.into());
         self
     }
 
     /// The CPU architecture that the task runs on. If you don't specify a value, the default is `X86_64`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu_architecture(mut self, value: impl Into<ExpressCpuArchitecture>) -> Self {
         self.input.cpu_architecture = Some(value.into());
         self
     }
 
     /// The auto-scaling configuration for the Express service. This defines how the service automatically adjusts the number of running tasks based on demand.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scaling_target(mut self, value: impl Into<ExpressGatewayScalingTarget>) -> Self {
         self.input.scaling_target = Some(value.into());
         self
@@ -11798,18 +12609,21 @@ impl ExpressGatewayServiceCreate {
     /// The metadata that you apply to the Express service to help categorize and organize it. Each tag consists of a key and an optional value. You can apply up to 50 tags to a service.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.input.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// The Amazon Resource Name (ARN) of a task definition to use to create the Express Gateway service. This allows you to manage your own task definition, giving you more control over the service configuration such as adding sidecar containers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition_arn(mut self, value: impl Into<String>) -> Self {
         self.input.task_definition_arn = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<ExpressGatewayService> {
         const OPERATION: &str = "CreateExpressGatewayService";
         if let Some(error) = self.error {
@@ -11850,6 +12664,7 @@ impl std::future::IntoFuture for ExpressGatewayServiceCreate {
     type Output = Result<ExpressGatewayService>;
     type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -11866,6 +12681,7 @@ pub struct ExpressGatewayServiceUpdate {
 }
 
 impl ExpressGatewayServiceUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ExpressGatewayServiceManager,
         input: UpdateExpressGatewayServiceRequest,
@@ -11880,6 +12696,7 @@ impl ExpressGatewayServiceUpdate {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
         ExpressGatewayServiceUpdate {
             manager,
@@ -11890,6 +12707,7 @@ impl ExpressGatewayServiceUpdate {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &UpdateExpressGatewayServiceRequest {
         &self.input
     }
@@ -11897,36 +12715,42 @@ impl ExpressGatewayServiceUpdate {
     /// The Amazon Resource Name (ARN) of the Express service to update.
     ///
     /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_arn(mut self, value: impl Into<String>) -> Self {
         self.input.service_arn = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the task execution role for the Express service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.execution_role_arn = Some(value.into());
         self
     }
 
     /// The path on the container for Application Load Balancer health checks.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
         self.input.health_check_path = Some(value.into());
         self
     }
 
     /// The primary container configuration for the Express service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn primary_container(mut self, value: impl Into<ExpressGatewayContainer>) -> Self {
         self.input.primary_container = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of the IAM role for containers in this task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.task_role_arn = Some(value.into());
         self
     }
 
     /// The network configuration for the Express service tasks. By default, the network configuration for an Express service uses the default VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_configuration(
         mut self,
         value: impl Into<ExpressGatewayServiceNetworkConfiguration>,
@@ -11936,36 +12760,42 @@ impl ExpressGatewayServiceUpdate {
     }
 
     /// The number of CPU units used by the task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu(mut self, value: impl Into<String>) -> Self {
         self.input.cpu = Some(value.into());
         self
     }
 
     /// The amount of memory (in MiB) used by the task.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn memory(mut self, value: impl Into<String>) -> Self {
         self.input.memory = Some(value.into());
         self
     }
 
     /// The CPU architecture that the task runs on. If you don't specify a value, the service keeps its current architecture.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cpu_architecture(mut self, value: impl Into<ExpressCpuArchitecture>) -> Self {
         self.input.cpu_architecture = Some(value.into());
         self
     }
 
     /// The auto-scaling configuration for the Express service.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn scaling_target(mut self, value: impl Into<ExpressGatewayScalingTarget>) -> Self {
         self.input.scaling_target = Some(value.into());
         self
     }
 
     /// The Amazon Resource Name (ARN) of a task definition to use to update the Express Gateway service. This allows you to manage your own task definition, giving you more control over the service configuration such as adding sidecar containers.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition_arn(mut self, value: impl Into<String>) -> Self {
         self.input.task_definition_arn = Some(value.into());
         self
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<UpdateExpressGatewayServiceResponse> {
         const OPERATION: &str = "UpdateExpressGatewayService";
         if let Some(error) = self.error {
@@ -12008,6 +12838,7 @@ impl std::future::IntoFuture for ExpressGatewayServiceUpdate {
     type Output = Result<UpdateExpressGatewayServiceResponse>;
     type IntoFuture = BoxFuture<'static, Result<UpdateExpressGatewayServiceResponse>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -12024,6 +12855,7 @@ pub struct ExpressGatewayServiceDelete {
 }
 
 impl ExpressGatewayServiceDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn new(
         manager: ExpressGatewayServiceManager,
         input: DeleteExpressGatewayServiceRequest,
@@ -12038,6 +12870,7 @@ impl ExpressGatewayServiceDelete {
     }
 
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn failed(manager: ExpressGatewayServiceManager, error: Error) -> Self {
         ExpressGatewayServiceDelete {
             manager,
@@ -12048,11 +12881,13 @@ impl ExpressGatewayServiceDelete {
     }
 
     /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn input(&self) -> &DeleteExpressGatewayServiceRequest {
         &self.input
     }
 
     /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<ExpressGatewayService> {
         const OPERATION: &str = "DeleteExpressGatewayService";
         if let Some(error) = self.error {
@@ -12111,6 +12946,7 @@ impl std::future::IntoFuture for ExpressGatewayServiceDelete {
     type Output = Result<ExpressGatewayService>;
     type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -42,6 +42,7 @@ pub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMet
 
 /// Every call of this crate: serialise, send, parse. It names the service's
 /// protocol, so only that protocol's codecs are compiled for its types.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn call<I, O>(
     session: &dyn botocraft_core::Session,
     service: &'static botocraft_core::ServiceMetadata,
@@ -60,14 +61,17 @@ where
 }
 
 impl botocraft_core::TagPair for Tag {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_key(&self) -> Option<&str> {
         self.key.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_pair(key: String, value: String) -> Self {
         Tag {
             key: Some(key),
@@ -78,6 +82,7 @@ impl botocraft_core::TagPair for Tag {
 }
 
 /// Sets and removes tags on an existing resource (by ARN) so that `before` becomes `after`.
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn write_tags(
     session: &botocraft_core::SharedSession,
     id: &str,
@@ -109,6 +114,7 @@ pub(crate) async fn write_tags(
 /// was fetched to `target` (its ARN or id; `missing` is the error when it has none).
 /// Tags of `None` are unknown, as for `save()`: nothing is written (`Some` of an
 /// empty list removes them all).
+#[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(
     model: &mut M,
     target: Option<String>,

@@ -22,18 +22,21 @@ use super::types::*;
 pub struct ClusterKey(pub String);
 
 impl std::fmt::Display for ClusterKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for ClusterKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         ClusterKey(v)
     }
 }
 
 impl From<&str> for ClusterKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         ClusterKey(v.to_owned())
     }
@@ -41,6 +44,7 @@ impl From<&str> for ClusterKey {
 
 impl std::ops::Deref for ClusterKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -49,6 +53,7 @@ impl std::ops::Deref for ClusterKey {
 impl std::str::FromStr for ClusterKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("ClusterKey", s).map(ClusterKey)
     }
@@ -61,26 +66,32 @@ impl PrimaryModel for Cluster {
     const KIND: &'static str = "Cluster";
     const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<ClusterKey> {
         self.cluster_arn.clone().map(ClusterKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.cluster_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.cluster_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -88,10 +99,12 @@ impl PrimaryModel for Cluster {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -99,11 +112,13 @@ impl PrimaryModel for Cluster {
 
 impl Cluster {
     /// The manager for `Cluster`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> ClusterManager {
         ClusterManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> ClusterManager {
         ClusterManager::with_session(self._state.session().cloned())
     }
@@ -111,33 +126,39 @@ impl Cluster {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Cluster::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The same as `clusterName`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_deref()
     }
 
     /// The related [`Service`] (calls `Service::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn services(&self) -> ServiceList {
         let manager = ServiceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -153,6 +174,7 @@ impl Cluster {
     }
 
     /// The related [`ContainerInstance`] (calls `ContainerInstance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn container_instances(&self) -> ContainerInstanceList {
         let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -170,6 +192,7 @@ impl Cluster {
     }
 
     /// The related [`CapacityProvider`] (calls `CapacityProvider::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_providers(&self) -> CapacityProviderGetMany {
         let manager = CapacityProviderManager::with_session(self._state.session().cloned());
         let Some(a0) = self.capacity_providers.clone() else {
@@ -186,6 +209,7 @@ impl Cluster {
     }
 
     /// The related [`Task`] (calls `Task::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tasks(&self) -> TaskList {
         let manager = TaskManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -201,6 +225,7 @@ impl Cluster {
     }
 
     /// Calls `Cluster::objects().put_capacity_providers(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn put_capacity_providers(&self) -> ClusterPutCapacityProviders {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -233,6 +258,7 @@ impl Cluster {
         ["settings", "configuration", "service_connect_defaults"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 3] {
         [
             botocraft_core::fingerprint(&self.settings),
@@ -246,6 +272,7 @@ impl Cluster {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -268,6 +295,7 @@ impl Cluster {
     pub const IDENTITY: [&'static str; 2] = ["cluster_arn", "cluster_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.cluster_arn),
@@ -280,6 +308,7 @@ impl Cluster {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => {
@@ -329,6 +358,7 @@ impl Cluster {
     /// when any is set, rather than create a second `Cluster` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Cluster::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -342,6 +372,7 @@ impl Cluster {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -374,6 +405,7 @@ impl Cluster {
     /// creation ([`Self::ASSIGNED`]: it names a `Cluster` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -497,6 +529,7 @@ impl Cluster {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Cluster has no ARN to write tags to").await
@@ -507,6 +540,7 @@ impl Cluster {
     /// `DeleteCluster`), and a later `save()` would create it again.
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -536,18 +570,21 @@ impl Cluster {
 pub struct TaskDefinitionKey(pub String);
 
 impl std::fmt::Display for TaskDefinitionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for TaskDefinitionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         TaskDefinitionKey(v)
     }
 }
 
 impl From<&str> for TaskDefinitionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         TaskDefinitionKey(v.to_owned())
     }
@@ -555,6 +592,7 @@ impl From<&str> for TaskDefinitionKey {
 
 impl std::ops::Deref for TaskDefinitionKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -563,6 +601,7 @@ impl std::ops::Deref for TaskDefinitionKey {
 impl std::str::FromStr for TaskDefinitionKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("TaskDefinitionKey", s).map(TaskDefinitionKey)
     }
@@ -576,22 +615,27 @@ impl PrimaryModel for TaskDefinition {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["ClientException:Unable to describe task definition"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<TaskDefinitionKey> {
         self.task_definition_arn.clone().map(TaskDefinitionKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.task_definition_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -599,10 +643,12 @@ impl PrimaryModel for TaskDefinition {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -610,11 +656,13 @@ impl PrimaryModel for TaskDefinition {
 
 impl TaskDefinition {
     /// The manager for `TaskDefinition`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> TaskDefinitionManager {
         TaskDefinitionManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> TaskDefinitionManager {
         TaskDefinitionManager::with_session(self._state.session().cloned())
     }
@@ -622,28 +670,33 @@ impl TaskDefinition {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`TaskDefinition::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// Derived from `taskDefinitionArn` (pattern `:task-definition/(.+:[0-9]+)$`); `None` when it is unset or does not match.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn family_revision(&self) -> Option<&str> {
         static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile(":task-definition/(.+:[0-9]+)$"));
@@ -674,6 +727,7 @@ impl TaskDefinition {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 18] {
         [
             botocraft_core::fingerprint(&self.family),
@@ -702,6 +756,7 @@ impl TaskDefinition {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -719,6 +774,7 @@ impl TaskDefinition {
     pub const IDENTITY: [&'static str; 1] = ["task_definition_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
         [botocraft_core::fingerprint(&self.task_definition_arn)]
     }
@@ -726,6 +782,7 @@ impl TaskDefinition {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -751,6 +808,7 @@ impl TaskDefinition {
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -842,6 +900,7 @@ impl TaskDefinition {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskDefinition has no ARN to write tags to").await
@@ -859,6 +918,7 @@ pub struct ServiceKey {
 }
 
 impl std::fmt::Display for ServiceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.cluster, self.service)
     }
@@ -867,6 +927,7 @@ impl std::fmt::Display for ServiceKey {
 impl std::str::FromStr for ServiceKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         let mut p = botocraft_core::key::parse_key_parts("ServiceKey", s, &["cluster", "service"])?
             .into_iter();
@@ -885,6 +946,7 @@ impl PrimaryModel for Service {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["ServiceNotFoundException", "ClusterNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<ServiceKey> {
         Some(ServiceKey {
             cluster: self.cluster_arn.clone()?,
@@ -892,22 +954,27 @@ impl PrimaryModel for Service {
         })
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.service_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.service_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -915,10 +982,12 @@ impl PrimaryModel for Service {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -926,11 +995,13 @@ impl PrimaryModel for Service {
 
 impl Service {
     /// The manager for `Service`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> ServiceManager {
         ServiceManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> ServiceManager {
         ServiceManager::with_session(self._state.session().cloned())
     }
@@ -938,28 +1009,33 @@ impl Service {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Service::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// Derived from `clusterArn` (pattern `^.*:cluster/(.+)$`); `None` when it is unset or does not match.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster_name(&self) -> Option<&str> {
         static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile("^.*:cluster/(.+)$"));
@@ -967,6 +1043,7 @@ impl Service {
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -981,6 +1058,7 @@ impl Service {
     }
 
     /// The related [`TaskDefinition`] (calls `TaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(&self) -> TaskDefinitionGet {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
         let Some(a0) = self.task_definition.clone().filter(|v| !v.is_empty()) else {
@@ -997,6 +1075,7 @@ impl Service {
     }
 
     /// The related [`Task`] (calls `Task::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tasks(&self) -> TaskList {
         let manager = TaskManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -1019,6 +1098,7 @@ impl Service {
     }
 
     /// The related [`ServiceDeployment`] (calls `ServiceDeployment::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_deployments(&self) -> ServiceDeploymentList {
         let manager = ServiceDeploymentManager::with_session(self._state.session().cloned());
         let Some(a0) = self.service_name.clone().filter(|v| !v.is_empty()) else {
@@ -1046,6 +1126,7 @@ impl Service {
     /// The related [`ServiceDeployment`] (calls `ServiceDeployment::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn current_service_deployment(&self) -> Result<Option<ServiceDeployment>> {
         let manager = ServiceDeploymentManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -1061,6 +1142,7 @@ impl Service {
     }
 
     /// The related [`ServiceRevision`] (calls `ServiceRevision::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn current_service_revisions(&self) -> ServiceRevisionGetMany {
         let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -1078,6 +1160,7 @@ impl Service {
     }
 
     /// The related [`TaskSet`] (calls `TaskSet::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_sets(&self) -> TaskSetGetMany {
         let manager = TaskSetManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -1117,6 +1200,7 @@ impl Service {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 14] {
         [
             botocraft_core::fingerprint(&self.desired_count),
@@ -1141,6 +1225,7 @@ impl Service {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -1166,6 +1251,7 @@ impl Service {
     pub const IDENTITY: [&'static str; 2] = ["cluster_arn", "service_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.cluster_arn),
@@ -1181,6 +1267,7 @@ impl Service {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -1204,6 +1291,7 @@ impl Service {
     /// when any is set, rather than create a second `Service` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Service::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -1217,6 +1305,7 @@ impl Service {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -1247,6 +1336,7 @@ impl Service {
     /// creation ([`Self::ASSIGNED`]: it names a `Service` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -1355,6 +1445,7 @@ impl Service {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Service has no ARN to write tags to").await
@@ -1365,6 +1456,7 @@ impl Service {
     /// `DeleteService`), and a later `save()` would create it again.
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -1398,6 +1490,7 @@ impl Service {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_stable(&self) -> Waiter<DescribeServicesResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor { matcher: "pathAny", argument: "failures[].reason", state: "failure", expected: "\"MISSING\"" }, Acceptor { matcher: "pathAny", argument: "services[].status", state: "failure", expected: "\"DRAINING\"" }, Acceptor { matcher: "pathAny", argument: "services[].status", state: "failure", expected: "\"INACTIVE\"" }, Acceptor { matcher: "path", argument: "length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`", state: "success", expected: "true" }];
         let session = self._state.session().cloned();
@@ -1477,6 +1570,7 @@ impl Service {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_inactive(&self) -> Waiter<DescribeServicesResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -1571,18 +1665,21 @@ impl Service {
 pub struct TaskKey(pub String);
 
 impl std::fmt::Display for TaskKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for TaskKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         TaskKey(v)
     }
 }
 
 impl From<&str> for TaskKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         TaskKey(v.to_owned())
     }
@@ -1590,6 +1687,7 @@ impl From<&str> for TaskKey {
 
 impl std::ops::Deref for TaskKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -1598,6 +1696,7 @@ impl std::ops::Deref for TaskKey {
 impl std::str::FromStr for TaskKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("TaskKey", s).map(TaskKey)
     }
@@ -1610,30 +1709,37 @@ impl PrimaryModel for Task {
     const KIND: &'static str = "Task";
     const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<TaskKey> {
         self.task_arn.clone().map(TaskKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.task_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -1641,11 +1747,13 @@ impl PrimaryModel for Task {
 
 impl Task {
     /// The manager for `Task`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> TaskManager {
         TaskManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> TaskManager {
         TaskManager::with_session(self._state.session().cloned())
     }
@@ -1653,28 +1761,33 @@ impl Task {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`Task::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// Derived from `group` (pattern `^service:(.+)$`); `None` when it is unset or does not match.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service_name(&self) -> Option<&str> {
         static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile("^service:(.+)$"));
@@ -1682,6 +1795,7 @@ impl Task {
     }
 
     /// Derived from `taskDefinitionArn` (pattern `:task-definition/(.+:[0-9]+)$`); `None` when it is unset or does not match.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition_family_revision(&self) -> Option<&str> {
         static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile(":task-definition/(.+:[0-9]+)$"));
@@ -1689,6 +1803,7 @@ impl Task {
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -1703,6 +1818,7 @@ impl Task {
     }
 
     /// The related [`TaskDefinition`] (calls `TaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(&self) -> TaskDefinitionGet {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
         let Some(a0) = self.task_definition_arn.clone().filter(|v| !v.is_empty()) else {
@@ -1721,6 +1837,7 @@ impl Task {
     /// The related [`ContainerInstance`] (calls `ContainerInstance::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn container_instance(&self) -> Result<Option<ContainerInstance>> {
         let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -1742,6 +1859,7 @@ impl Task {
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn service(&self) -> Result<Option<Service>> {
         let manager = ServiceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.service_name().map(str::to_owned) else {
@@ -1759,6 +1877,7 @@ impl Task {
     /// The related [`CapacityProvider`] (calls `CapacityProvider::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn capacity_provider(&self) -> Result<Option<CapacityProvider>> {
         let manager = CapacityProviderManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -1796,6 +1915,7 @@ impl Task {
     pub const IDENTITY: [&'static str; 1] = ["task_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
         [
             botocraft_core::fingerprint(&self.task_arn),
@@ -1813,6 +1933,7 @@ impl Task {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -1836,6 +1957,7 @@ impl Task {
     /// when any is set, rather than create a second `Task` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Task::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -1849,6 +1971,7 @@ impl Task {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -1882,6 +2005,7 @@ impl Task {
     /// creation ([`Self::ASSIGNED`]: it names a `Task` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -1992,6 +2116,7 @@ impl Task {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Task has no ARN to write tags to").await
@@ -2002,6 +2127,7 @@ impl Task {
     /// `StopTask`), and a later `save()` would create it again.
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -2030,6 +2156,7 @@ impl Task {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_running(&self) -> Waiter<DescribeTasksResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -2126,6 +2253,7 @@ impl Task {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_stopped(&self) -> Waiter<DescribeTasksResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "pathAll",
@@ -2210,18 +2338,21 @@ impl Task {
 pub struct ContainerInstanceKey(pub String);
 
 impl std::fmt::Display for ContainerInstanceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for ContainerInstanceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         ContainerInstanceKey(v)
     }
 }
 
 impl From<&str> for ContainerInstanceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         ContainerInstanceKey(v.to_owned())
     }
@@ -2229,6 +2360,7 @@ impl From<&str> for ContainerInstanceKey {
 
 impl std::ops::Deref for ContainerInstanceKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -2237,6 +2369,7 @@ impl std::ops::Deref for ContainerInstanceKey {
 impl std::str::FromStr for ContainerInstanceKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("ContainerInstanceKey", s).map(ContainerInstanceKey)
     }
@@ -2249,32 +2382,39 @@ impl PrimaryModel for ContainerInstance {
     const KIND: &'static str = "ContainerInstance";
     const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<ContainerInstanceKey> {
         self.container_instance_arn
             .clone()
             .map(ContainerInstanceKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.container_instance_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.container_instance_id()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -2282,11 +2422,13 @@ impl PrimaryModel for ContainerInstance {
 
 impl ContainerInstance {
     /// The manager for `ContainerInstance`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> ContainerInstanceManager {
         ContainerInstanceManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> ContainerInstanceManager {
         ContainerInstanceManager::with_session(self._state.session().cloned())
     }
@@ -2294,28 +2436,33 @@ impl ContainerInstance {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`ContainerInstance::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// Derived from `containerInstanceArn` (pattern `:container-instance/(.+)/[0-9a-f-]+$`); `None` when it is unset or does not match.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster_name(&self) -> Option<&str> {
         static RE: std::sync::LazyLock<transform::Regex> =
             std::sync::LazyLock::new(|| transform::compile(":container-instance/(.+)/[0-9a-f-]+$"));
@@ -2323,6 +2470,7 @@ impl ContainerInstance {
     }
 
     /// Derived from `containerInstanceArn` (pattern `:container-instance/(?:.+/)?([0-9a-f-]+)$`); `None` when it is unset or does not match.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn container_instance_id(&self) -> Option<&str> {
         static RE: std::sync::LazyLock<transform::Regex> = std::sync::LazyLock::new(|| {
             transform::compile(":container-instance/(?:.+/)?([0-9a-f-]+)$")
@@ -2331,6 +2479,7 @@ impl ContainerInstance {
     }
 
     /// The related [`Task`] (calls `Task::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tasks(&self) -> TaskList {
         let manager = TaskManager::with_session(self._state.session().cloned());
         #[allow(unused_mut)]
@@ -2363,6 +2512,7 @@ impl ContainerInstance {
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_name().map(str::to_owned) else {
@@ -2376,6 +2526,7 @@ impl ContainerInstance {
     /// The related [`CapacityProvider`] (calls `CapacityProvider::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn capacity_provider(&self) -> Result<Option<CapacityProvider>> {
         let manager = CapacityProviderManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -2395,6 +2546,7 @@ impl ContainerInstance {
     }
 
     /// Calls `ContainerInstance::objects().deregister(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deregister(&self) -> ContainerInstanceDeregister {
         let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -2417,6 +2569,7 @@ impl ContainerInstance {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(
@@ -2435,18 +2588,21 @@ impl ContainerInstance {
 pub struct CapacityProviderKey(pub String);
 
 impl std::fmt::Display for CapacityProviderKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for CapacityProviderKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         CapacityProviderKey(v)
     }
 }
 
 impl From<&str> for CapacityProviderKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         CapacityProviderKey(v.to_owned())
     }
@@ -2454,6 +2610,7 @@ impl From<&str> for CapacityProviderKey {
 
 impl std::ops::Deref for CapacityProviderKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -2462,6 +2619,7 @@ impl std::ops::Deref for CapacityProviderKey {
 impl std::str::FromStr for CapacityProviderKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("CapacityProviderKey", s).map(CapacityProviderKey)
     }
@@ -2474,26 +2632,32 @@ impl PrimaryModel for CapacityProvider {
     const KIND: &'static str = "CapacityProvider";
     const NOT_FOUND_CODES: &'static [&'static str] = &[];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<CapacityProviderKey> {
         self.capacity_provider_arn.clone().map(CapacityProviderKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.capacity_provider_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -2501,10 +2665,12 @@ impl PrimaryModel for CapacityProvider {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -2512,11 +2678,13 @@ impl PrimaryModel for CapacityProvider {
 
 impl CapacityProvider {
     /// The manager for `CapacityProvider`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> CapacityProviderManager {
         CapacityProviderManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> CapacityProviderManager {
         CapacityProviderManager::with_session(self._state.session().cloned())
     }
@@ -2524,23 +2692,27 @@ impl CapacityProvider {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`CapacityProvider::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
@@ -2554,6 +2726,7 @@ impl CapacityProvider {
     ];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 3] {
         [
             botocraft_core::fingerprint(&self.cluster),
@@ -2567,6 +2740,7 @@ impl CapacityProvider {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -2591,6 +2765,7 @@ impl CapacityProvider {
     pub const IDENTITY: [&'static str; 2] = ["capacity_provider_arn", "name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.capacity_provider_arn),
@@ -2628,6 +2803,7 @@ impl CapacityProvider {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -2651,6 +2827,7 @@ impl CapacityProvider {
     /// when any is set, rather than create a second `CapacityProvider` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `CapacityProvider::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -2668,6 +2845,7 @@ impl CapacityProvider {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -2701,6 +2879,7 @@ impl CapacityProvider {
     /// creation ([`Self::ASSIGNED`]: it names a `CapacityProvider` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -2794,6 +2973,7 @@ impl CapacityProvider {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "CapacityProvider has no ARN to write tags to").await
@@ -2804,6 +2984,7 @@ impl CapacityProvider {
     /// `DeleteCapacityProvider`), and a later `save()` would create it again.
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
@@ -2832,18 +3013,21 @@ impl CapacityProvider {
 pub struct TaskSetKey(pub String);
 
 impl std::fmt::Display for TaskSetKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for TaskSetKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         TaskSetKey(v)
     }
 }
 
 impl From<&str> for TaskSetKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         TaskSetKey(v.to_owned())
     }
@@ -2851,6 +3035,7 @@ impl From<&str> for TaskSetKey {
 
 impl std::ops::Deref for TaskSetKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -2859,6 +3044,7 @@ impl std::ops::Deref for TaskSetKey {
 impl std::str::FromStr for TaskSetKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("TaskSetKey", s).map(TaskSetKey)
     }
@@ -2875,22 +3061,27 @@ impl PrimaryModel for TaskSet {
         "ClusterNotFoundException",
     ];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<TaskSetKey> {
         self.task_set_arn.clone().map(TaskSetKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.task_set_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
@@ -2898,10 +3089,12 @@ impl PrimaryModel for TaskSet {
         ))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -2909,11 +3102,13 @@ impl PrimaryModel for TaskSet {
 
 impl TaskSet {
     /// The manager for `TaskSet`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> TaskSetManager {
         TaskSetManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> TaskSetManager {
         TaskSetManager::with_session(self._state.session().cloned())
     }
@@ -2921,28 +3116,33 @@ impl TaskSet {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`TaskSet::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
@@ -2964,6 +3164,7 @@ impl TaskSet {
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -2978,6 +3179,7 @@ impl TaskSet {
     }
 
     /// The related [`TaskDefinition`] (calls `TaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(&self) -> TaskDefinitionGet {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
         let Some(a0) = self.task_definition.clone().filter(|v| !v.is_empty()) else {
@@ -2998,6 +3200,7 @@ impl TaskSet {
     pub(crate) const TRACKED: [&'static str; 1] = ["scale"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fingerprints(&self) -> [Option<u64>; 1] {
         [botocraft_core::fingerprint(&self.scale)]
     }
@@ -3007,6 +3210,7 @@ impl TaskSet {
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
     /// them too. A field set back to its fetched value counts as unchanged,
     /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fields(&self) -> Vec<&'static str> {
         botocraft_core::baseline::changed(
             self._state.baseline(),
@@ -3036,6 +3240,7 @@ impl TaskSet {
     pub const IDENTITY: [&'static str; 3] = ["task_set_arn", "cluster_arn", "service_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 11] {
         [
             botocraft_core::fingerprint(&self.task_set_arn),
@@ -3055,6 +3260,7 @@ impl TaskSet {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -3078,6 +3284,7 @@ impl TaskSet {
     /// when any is set, rather than create a second `TaskSet` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `TaskSet::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -3091,6 +3298,7 @@ impl TaskSet {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -3121,6 +3329,7 @@ impl TaskSet {
     /// creation ([`Self::ASSIGNED`]: it names a `TaskSet` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3219,6 +3428,7 @@ impl TaskSet {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskSet has no ARN to write tags to").await
@@ -3229,6 +3439,7 @@ impl TaskSet {
     /// `DeleteTaskSet`), and a later `save()` would create it again.
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3275,18 +3486,21 @@ impl TaskSet {
 pub struct ServiceRevisionKey(pub String);
 
 impl std::fmt::Display for ServiceRevisionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for ServiceRevisionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         ServiceRevisionKey(v)
     }
 }
 
 impl From<&str> for ServiceRevisionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         ServiceRevisionKey(v.to_owned())
     }
@@ -3294,6 +3508,7 @@ impl From<&str> for ServiceRevisionKey {
 
 impl std::ops::Deref for ServiceRevisionKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -3302,6 +3517,7 @@ impl std::ops::Deref for ServiceRevisionKey {
 impl std::str::FromStr for ServiceRevisionKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("ServiceRevisionKey", s).map(ServiceRevisionKey)
     }
@@ -3315,18 +3531,22 @@ impl PrimaryModel for ServiceRevision {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["ServiceNotFoundException", "ClusterNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<ServiceRevisionKey> {
         self.service_revision_arn.clone().map(ServiceRevisionKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.service_revision_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -3334,11 +3554,13 @@ impl PrimaryModel for ServiceRevision {
 
 impl ServiceRevision {
     /// The manager for `ServiceRevision`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> ServiceRevisionManager {
         ServiceRevisionManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> ServiceRevisionManager {
         ServiceRevisionManager::with_session(self._state.session().cloned())
     }
@@ -3346,12 +3568,14 @@ impl ServiceRevision {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
@@ -3373,6 +3597,7 @@ impl ServiceRevision {
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -3387,6 +3612,7 @@ impl ServiceRevision {
     }
 
     /// The related [`TaskDefinition`] (calls `TaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn task_definition(&self) -> TaskDefinitionGet {
         let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
         let Some(a0) = self.task_definition.clone().filter(|v| !v.is_empty()) else {
@@ -3410,18 +3636,21 @@ impl ServiceRevision {
 pub struct ServiceDeploymentKey(pub String);
 
 impl std::fmt::Display for ServiceDeploymentKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for ServiceDeploymentKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         ServiceDeploymentKey(v)
     }
 }
 
 impl From<&str> for ServiceDeploymentKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         ServiceDeploymentKey(v.to_owned())
     }
@@ -3429,6 +3658,7 @@ impl From<&str> for ServiceDeploymentKey {
 
 impl std::ops::Deref for ServiceDeploymentKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -3437,6 +3667,7 @@ impl std::ops::Deref for ServiceDeploymentKey {
 impl std::str::FromStr for ServiceDeploymentKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("ServiceDeploymentKey", s).map(ServiceDeploymentKey)
     }
@@ -3453,20 +3684,24 @@ impl PrimaryModel for ServiceDeployment {
         "ClusterNotFoundException",
     ];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<ServiceDeploymentKey> {
         self.service_deployment_arn
             .clone()
             .map(ServiceDeploymentKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.service_deployment_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -3474,11 +3709,13 @@ impl PrimaryModel for ServiceDeployment {
 
 impl ServiceDeployment {
     /// The manager for `ServiceDeployment`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> ServiceDeploymentManager {
         ServiceDeploymentManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> ServiceDeploymentManager {
         ServiceDeploymentManager::with_session(self._state.session().cloned())
     }
@@ -3486,12 +3723,14 @@ impl ServiceDeployment {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
@@ -3513,6 +3752,7 @@ impl ServiceDeployment {
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -3529,6 +3769,7 @@ impl ServiceDeployment {
     /// The related [`ServiceRevision`] (calls `ServiceRevision::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn target_service_revision(&self) -> Result<Option<ServiceRevision>> {
         let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -3544,6 +3785,7 @@ impl ServiceDeployment {
     }
 
     /// The related [`ServiceRevision`] (calls `ServiceRevision::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_service_revisions(&self) -> ServiceRevisionGetMany {
         let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -3561,6 +3803,7 @@ impl ServiceDeployment {
     }
 
     /// Calls `ServiceDeployment::objects().stop(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn stop(&self) -> ServiceDeploymentStop {
         let manager = ServiceDeploymentManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -3588,18 +3831,21 @@ impl ServiceDeployment {
 pub struct DaemonKey(pub String);
 
 impl std::fmt::Display for DaemonKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for DaemonKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         DaemonKey(v)
     }
 }
 
 impl From<&str> for DaemonKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         DaemonKey(v.to_owned())
     }
@@ -3607,6 +3853,7 @@ impl From<&str> for DaemonKey {
 
 impl std::ops::Deref for DaemonKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -3615,6 +3862,7 @@ impl std::ops::Deref for DaemonKey {
 impl std::str::FromStr for DaemonKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("DaemonKey", s).map(DaemonKey)
     }
@@ -3628,22 +3876,27 @@ impl PrimaryModel for Daemon {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["DaemonNotFoundException", "ClusterNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<DaemonKey> {
         self.daemon_arn.clone().map(DaemonKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.daemon_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -3651,11 +3904,13 @@ impl PrimaryModel for Daemon {
 
 impl Daemon {
     /// The manager for `Daemon`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> DaemonManager {
         DaemonManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> DaemonManager {
         DaemonManager::with_session(self._state.session().cloned())
     }
@@ -3663,12 +3918,14 @@ impl Daemon {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -3683,6 +3940,7 @@ impl Daemon {
     }
 
     /// The related [`DaemonRevision`] (calls `DaemonRevision::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn current_revisions(&self) -> DaemonRevisionGetMany {
         let manager = DaemonRevisionManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -3705,6 +3963,7 @@ impl Daemon {
     }
 
     /// The related [`DaemonDeployment`] (calls `DaemonDeployment::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn deployments(&self) -> DaemonDeploymentList {
         let manager = DaemonDeploymentManager::with_session(self._state.session().cloned());
         let Some(a0) = self.daemon_arn.clone().filter(|v| !v.is_empty()) else {
@@ -3727,6 +3986,7 @@ impl Daemon {
     pub const IDENTITY: [&'static str; 1] = ["daemon_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
         [
             botocraft_core::fingerprint(&self.daemon_arn),
@@ -3737,6 +3997,7 @@ impl Daemon {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -3760,6 +4021,7 @@ impl Daemon {
     /// when any is set, rather than create a second `Daemon` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `Daemon::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -3773,6 +4035,7 @@ impl Daemon {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -3801,6 +4064,7 @@ impl Daemon {
     /// creation ([`Self::ASSIGNED`]: it names a `Daemon` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -3863,6 +4127,7 @@ impl Daemon {
     /// `DeleteDaemon` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
@@ -3885,6 +4150,7 @@ impl Daemon {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_active(&self) -> Waiter<DescribeDaemonResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -3969,18 +4235,21 @@ impl Daemon {
 pub struct DaemonTaskDefinitionKey(pub String);
 
 impl std::fmt::Display for DaemonTaskDefinitionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for DaemonTaskDefinitionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         DaemonTaskDefinitionKey(v)
     }
 }
 
 impl From<&str> for DaemonTaskDefinitionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         DaemonTaskDefinitionKey(v.to_owned())
     }
@@ -3988,6 +4257,7 @@ impl From<&str> for DaemonTaskDefinitionKey {
 
 impl std::ops::Deref for DaemonTaskDefinitionKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -3996,6 +4266,7 @@ impl std::ops::Deref for DaemonTaskDefinitionKey {
 impl std::str::FromStr for DaemonTaskDefinitionKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("DaemonTaskDefinitionKey", s).map(DaemonTaskDefinitionKey)
     }
@@ -4008,24 +4279,29 @@ impl PrimaryModel for DaemonTaskDefinition {
     const KIND: &'static str = "DaemonTaskDefinition";
     const NOT_FOUND_CODES: &'static [&'static str] = &["ClientException:Unable to describe"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<DaemonTaskDefinitionKey> {
         self.daemon_task_definition_arn
             .clone()
             .map(DaemonTaskDefinitionKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.daemon_task_definition_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -4033,11 +4309,13 @@ impl PrimaryModel for DaemonTaskDefinition {
 
 impl DaemonTaskDefinition {
     /// The manager for `DaemonTaskDefinition`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> DaemonTaskDefinitionManager {
         DaemonTaskDefinitionManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> DaemonTaskDefinitionManager {
         DaemonTaskDefinitionManager::with_session(self._state.session().cloned())
     }
@@ -4045,6 +4323,7 @@ impl DaemonTaskDefinition {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
@@ -4070,6 +4349,7 @@ impl DaemonTaskDefinition {
     pub const IDENTITY: [&'static str; 1] = ["daemon_task_definition_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
         [
             botocraft_core::fingerprint(&self.daemon_task_definition_arn),
@@ -4088,6 +4368,7 @@ impl DaemonTaskDefinition {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -4115,6 +4396,7 @@ impl DaemonTaskDefinition {
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -4171,6 +4453,7 @@ impl DaemonTaskDefinition {
     /// `DeleteDaemonTaskDefinition` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set"))?;
@@ -4187,6 +4470,7 @@ impl DaemonTaskDefinition {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_active(&self) -> Waiter<DescribeDaemonTaskDefinitionResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4267,6 +4551,7 @@ impl DaemonTaskDefinition {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_deleted(&self) -> Waiter<DescribeDaemonTaskDefinitionResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor {
             matcher: "path",
@@ -4335,18 +4620,21 @@ impl DaemonTaskDefinition {
 pub struct DaemonRevisionKey(pub String);
 
 impl std::fmt::Display for DaemonRevisionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for DaemonRevisionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         DaemonRevisionKey(v)
     }
 }
 
 impl From<&str> for DaemonRevisionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         DaemonRevisionKey(v.to_owned())
     }
@@ -4354,6 +4642,7 @@ impl From<&str> for DaemonRevisionKey {
 
 impl std::ops::Deref for DaemonRevisionKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -4362,6 +4651,7 @@ impl std::ops::Deref for DaemonRevisionKey {
 impl std::str::FromStr for DaemonRevisionKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("DaemonRevisionKey", s).map(DaemonRevisionKey)
     }
@@ -4375,18 +4665,22 @@ impl PrimaryModel for DaemonRevision {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["DaemonNotFoundException", "ClusterNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<DaemonRevisionKey> {
         self.daemon_revision_arn.clone().map(DaemonRevisionKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.daemon_revision_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -4394,11 +4688,13 @@ impl PrimaryModel for DaemonRevision {
 
 impl DaemonRevision {
     /// The manager for `DaemonRevision`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> DaemonRevisionManager {
         DaemonRevisionManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> DaemonRevisionManager {
         DaemonRevisionManager::with_session(self._state.session().cloned())
     }
@@ -4406,12 +4702,14 @@ impl DaemonRevision {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The related [`Daemon`] (calls `Daemon::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon(&self) -> DaemonGet {
         let manager = DaemonManager::with_session(self._state.session().cloned());
         let Some(a0) = self.daemon_arn.clone().filter(|v| !v.is_empty()) else {
@@ -4426,6 +4724,7 @@ impl DaemonRevision {
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -4440,6 +4739,7 @@ impl DaemonRevision {
     }
 
     /// The related [`DaemonTaskDefinition`] (calls `DaemonTaskDefinition::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon_task_definition(&self) -> DaemonTaskDefinitionGet {
         let manager = DaemonTaskDefinitionManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -4462,18 +4762,21 @@ impl DaemonRevision {
 pub struct DaemonDeploymentKey(pub String);
 
 impl std::fmt::Display for DaemonDeploymentKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for DaemonDeploymentKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         DaemonDeploymentKey(v)
     }
 }
 
 impl From<&str> for DaemonDeploymentKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         DaemonDeploymentKey(v.to_owned())
     }
@@ -4481,6 +4784,7 @@ impl From<&str> for DaemonDeploymentKey {
 
 impl std::ops::Deref for DaemonDeploymentKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -4489,6 +4793,7 @@ impl std::ops::Deref for DaemonDeploymentKey {
 impl std::str::FromStr for DaemonDeploymentKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("DaemonDeploymentKey", s).map(DaemonDeploymentKey)
     }
@@ -4502,18 +4807,22 @@ impl PrimaryModel for DaemonDeployment {
     const NOT_FOUND_CODES: &'static [&'static str] =
         &["DaemonNotFoundException", "ClusterNotFoundException"];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<DaemonDeploymentKey> {
         self.daemon_deployment_arn.clone().map(DaemonDeploymentKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.daemon_deployment_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -4521,11 +4830,13 @@ impl PrimaryModel for DaemonDeployment {
 
 impl DaemonDeployment {
     /// The manager for `DaemonDeployment`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> DaemonDeploymentManager {
         DaemonDeploymentManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> DaemonDeploymentManager {
         DaemonDeploymentManager::with_session(self._state.session().cloned())
     }
@@ -4533,12 +4844,14 @@ impl DaemonDeployment {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The related [`Daemon`] (calls `Daemon::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn daemon(&self) -> DaemonGet {
         let manager = DaemonManager::with_session(self._state.session().cloned());
         let Some(a0) = self.daemon_arn.clone().filter(|v| !v.is_empty()) else {
@@ -4553,6 +4866,7 @@ impl DaemonDeployment {
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -4569,6 +4883,7 @@ impl DaemonDeployment {
     /// The related [`DaemonRevision`] (calls `DaemonRevision::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn target_revision(&self) -> Result<Option<DaemonRevision>> {
         let manager = DaemonRevisionManager::with_session(self._state.session().cloned());
         let Some(a0) = self
@@ -4589,6 +4904,7 @@ impl DaemonDeployment {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_successful(&self) -> Waiter<DescribeDaemonDeploymentsResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4681,6 +4997,7 @@ impl DaemonDeployment {
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
     /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
     /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_stopped(&self) -> Waiter<DescribeDaemonDeploymentsResponse> {
         const ACCEPTORS: &[Acceptor] = &[
             Acceptor {
@@ -4757,18 +5074,21 @@ impl DaemonDeployment {
 pub struct ExpressGatewayServiceKey(pub String);
 
 impl std::fmt::Display for ExpressGatewayServiceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl From<String> for ExpressGatewayServiceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: String) -> Self {
         ExpressGatewayServiceKey(v)
     }
 }
 
 impl From<&str> for ExpressGatewayServiceKey {
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         ExpressGatewayServiceKey(v.to_owned())
     }
@@ -4776,6 +5096,7 @@ impl From<&str> for ExpressGatewayServiceKey {
 
 impl std::ops::Deref for ExpressGatewayServiceKey {
     type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
     fn deref(&self) -> &str {
         &self.0
     }
@@ -4784,6 +5105,7 @@ impl std::ops::Deref for ExpressGatewayServiceKey {
 impl std::str::FromStr for ExpressGatewayServiceKey {
     type Err = Error;
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn from_str(s: &str) -> Result<Self> {
         botocraft_core::key::parse_key("ExpressGatewayServiceKey", s).map(ExpressGatewayServiceKey)
     }
@@ -4800,34 +5122,42 @@ impl PrimaryModel for ExpressGatewayService {
         "ClusterNotFoundException",
     ];
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<ExpressGatewayServiceKey> {
         self.service_arn.clone().map(ExpressGatewayServiceKey)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn arn(&self) -> Option<&str> {
         self.service_arn.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn name(&self) -> Option<&str> {
         self.service_name.as_deref()
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_map(&self) -> Option<TagMap> {
         self.tags.as_deref().map(|t| tags::to_map(Some(t)))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn tag_snapshot(&self) -> Option<tags::TagSnapshot> {
         self.tags.as_deref().map(tags::TagSnapshot::of)
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         Some(botocraft_core::Baseline::of(self.fixed_fingerprints()))
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state(&self) -> &ModelState {
         &self._state
     }
 
+    #[cfg_attr(not(debug_assertions), inline)]
     fn state_mut(&mut self) -> &mut ModelState {
         &mut self._state
     }
@@ -4835,11 +5165,13 @@ impl PrimaryModel for ExpressGatewayService {
 
 impl ExpressGatewayService {
     /// The manager for `ExpressGatewayService`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn objects() -> ExpressGatewayServiceManager {
         ExpressGatewayServiceManager::with_session(None)
     }
 
     /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn manager(&self) -> ExpressGatewayServiceManager {
         ExpressGatewayServiceManager::with_session(self._state.session().cloned())
     }
@@ -4847,28 +5179,33 @@ impl ExpressGatewayService {
     /// Binds this model to `session`, so `save()` creates it there (a model
     /// fetched from AWS already remembers its session; bound to another one
     /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
     }
 
     /// The tags as a map (a copy; see [`ExpressGatewayService::tags_mut`] to edit).
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags(&self) -> TagMap {
         tags::to_map(self.tags.as_deref())
     }
 
     /// The tags as a mutable map; edits are written to the model when the
     /// view is dropped, and to AWS by `save()`.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn tags_mut(&mut self) -> TagsMut<'_, Tag> {
         TagsMut::new(&mut self.tags)
     }
 
     /// Replaces every tag.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(&self) -> ClusterGet {
         let manager = ClusterManager::with_session(self._state.session().cloned());
         let Some(a0) = self.cluster.clone().filter(|v| !v.is_empty()) else {
@@ -4885,6 +5222,7 @@ impl ExpressGatewayService {
     }
 
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn service(&self) -> ServiceGet {
         let manager = ServiceManager::with_session(self._state.session().cloned());
         let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
@@ -4910,6 +5248,7 @@ impl ExpressGatewayService {
     }
 
     /// The related [`ServiceRevision`] (calls `ServiceRevision::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn active_service_revisions(&self) -> ServiceRevisionGetMany {
         let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
         let Some(a0) = Some(
@@ -4940,6 +5279,7 @@ impl ExpressGatewayService {
     pub const IDENTITY: [&'static str; 2] = ["service_arn", "service_name"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
     fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
         [
             botocraft_core::fingerprint(&self.service_arn),
@@ -4952,6 +5292,7 @@ impl ExpressGatewayService {
     /// Edited fields that `save()` cannot send for a model that came from AWS:
     /// a field naming the resource, one only its create takes, or one other
     /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
@@ -4975,6 +5316,7 @@ impl ExpressGatewayService {
     /// when any is set, rather than create a second `ExpressGatewayService` and overwrite them;
     /// fetch it to update it, or clear them to create a new one.
     /// `ExpressGatewayService::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub fn assigned_fields(&self) -> Vec<&'static str> {
         #[allow(unused_mut)]
         let mut set = Vec::new();
@@ -4988,6 +5330,7 @@ impl ExpressGatewayService {
     /// unless it was deleted through this model (it then names a resource
     /// that is gone).
     #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) fn refuse_assigned(&self) -> Result<()> {
         if self._state.is_persisted() || self._state.was_deleted() {
             return Ok(());
@@ -5021,6 +5364,7 @@ impl ExpressGatewayService {
     /// creation ([`Self::ASSIGNED`]: it names a `ExpressGatewayService` that exists, say one read
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
@@ -5118,6 +5462,7 @@ impl ExpressGatewayService {
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(
@@ -5133,6 +5478,7 @@ impl ExpressGatewayService {
     /// `DeleteExpressGatewayService`), and a later `save()` would create it again.
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
+    #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self

@@ -917,7 +917,7 @@ impl<'a> Emitter<'a> {
         if refuses_assigned && has_create {
             doc.push_str(&format!("    ///\n    /// A model that did not come from AWS but holds a field AWS assigns at\n    /// creation ([`Self::ASSIGNED`]: it names a `{name}` that exists, say one read\n    /// back from JSON) is an [`Error::Validation`] before anything is sent:\n    /// fetch it to update it, or clear the field to create a new one.\n"));
         }
-        let _ = write!(out, "{doc}    pub async fn save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
+        let _ = write!(out, "{doc}    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"save\", Box::pin(self.run_save()))\n    }}\n\n    async fn run_save(&mut self) -> Result<()> {{\n        let manager = self.manager();\n        let persisted = self._state.is_persisted();\n");
         if refuses_assigned && has_create {
             out.push_str("        self.refuse_assigned()?;\n");
         }
@@ -2041,7 +2041,7 @@ impl<'a> Emitter<'a> {
         };
         let _ = writeln!(
             out,
-            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.{guard_doc}\n    pub async fn save_tags(&mut self) -> Result<()> {{\n{guard}        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
+            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.{guard_doc}\n    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"save_tags\", Box::pin(self.run_save_tags()))\n    }}\n\n    async fn run_save_tags(&mut self) -> Result<()> {{\n{guard}        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
         );
         Ok(())
@@ -2107,7 +2107,7 @@ impl<'a> Emitter<'a> {
             (None, true) => "        let deleted = request.send().await?;\n        *self = deleted;\n        self._state.mark_deleted();\n        Ok(())\n".to_owned(),
             _ => "        request.send().await?;\n        self._state.mark_deleted();\n        Ok(())\n".to_owned(),
         };
-        let _ = writeln!(out, "    /// Deletes this model in AWS, passing the context it needs ({}).\n{after}\n    pub async fn delete(&mut self) -> Result<()> {{\n{body}{finish}    }}\n", {
+        let _ = writeln!(out, "    /// Deletes this model in AWS, passing the context it needs ({}).\n{after}\n    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"delete\", Box::pin(self.run_delete()))\n    }}\n\n    async fn run_delete(&mut self) -> Result<()> {{\n{body}{finish}    }}\n", {
             let mut ctxs: Vec<String> = del.options.keys().cloned().collect();
             ctxs.splice(0..0, del.args.iter().cloned());
             ctxs.join(", ")
@@ -2186,7 +2186,7 @@ impl<'a> Emitter<'a> {
         });
         let _ = writeln!(
             out,
-            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default (with\n    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with\n    /// [`Error::Timeout`] when it gives up{nf_doc}.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n{key_let}        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n{key_clone}            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                call::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, {wrapper}, &input).await{map}\n            }}\n        }})\n        .about(super::SERVICE.name, {name:?}, self.pk().map(|k| k.to_string()).unwrap_or_default())\n    }}\n",
+            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default (with\n    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with\n    /// [`Error::Timeout`] when it gives up{nf_doc}.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n{key_let}        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n{key_clone}            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                call::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, {wrapper}, &input).await{map}\n            }}\n        }})\n        .about(super::SERVICE.name, {name:?}, self.pk().map(|k| k.to_string()).unwrap_or_default())\n        .method(super::SERVICE.name, {name:?}, {fname:?})\n    }}\n",
             op = waiter.operation,
             map = map,
             key_clone = key_clone,
@@ -2838,7 +2838,7 @@ impl<'a> Emitter<'a> {
         out.push_str("}\n\n");
         let _ = writeln!(
             out,
-            "impl std::future::IntoFuture for {b} {{\n    type Output = Result<{out_ty}>;\n    type IntoFuture = BoxFuture<'static, Result<{out_ty}>>;\n\n    fn into_future(self) -> Self::IntoFuture {{\n        Box::pin(self.send())\n    }}\n}}\n"
+            "impl std::future::IntoFuture for {b} {{\n    type Output = Result<{out_ty}>;\n    type IntoFuture = MethodFuture<'static, Result<{out_ty}>>;\n\n    fn into_future(self) -> Self::IntoFuture {{\n        self.send()\n    }}\n}}\n"
         );
         Ok(())
     }
@@ -3122,10 +3122,11 @@ impl<'a> Emitter<'a> {
             ));
         }
         let mut s = String::new();
+        let method = m.name;
         if streamed {
-            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::paginator::pages_or_error(self.paged())\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::described)\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::trace::stream(super::SERVICE.name, {name:?}, {method:?}, botocraft_core::paginator::pages_or_error(self.paged()))\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, {method:?}, Box::pin(self.run()))\n    }}\n\n    async fn run(self) -> Result<{out_ty}> {{\n        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::described)\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         } else {
-            let _ = writeln!(s, "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+            let _ = writeln!(s, "    /// Sends the request.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, {method:?}, Box::pin(self.run()))\n    }}\n\n    async fn run(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         }
         for (member, value) in &m.def.fixed {
             let f = self.field(&m.input_fields, member, m.name)?;

@@ -157,7 +157,7 @@ fn managers_validate_batch_paginate_and_fill_tokens() {
         "{models}"
     );
     assert!(models.contains("pub fn account(&self) -> Option<&str>"));
-    assert!(models.contains("pub async fn save(&mut self)"));
+    assert!(models.contains("pub fn save(&mut self) -> MethodFuture<'_, Result<()>>"));
     assert!(
         managers.contains("pub fn get(&self, widget: impl Into<String>) -> WidgetGet"),
         "{managers}"
@@ -377,7 +377,7 @@ fn absent_codes_make_a_value_optional() {
     let (_, _, managers) = generate_with(&format!("{DEFS}{arns}")).unwrap();
     let compact: String = managers.split_whitespace().collect();
     assert!(
-        compact.contains("pubasyncfnsend(self)->Result<Option<Vec<String>>>"),
+        compact.contains("asyncfnrun(self)->Result<Option<Vec<String>>>"),
         "{managers}"
     );
     assert!(
@@ -567,7 +567,7 @@ fn delete_docs_say_what_self_holds_afterwards() {
     let doc_of_delete = |src: &str, model: &str| -> String {
         let at = src.find(&format!("impl {model} {{")).unwrap();
         let rest = &src[at..];
-        let end = rest.find("pub async fn delete(&mut self)").unwrap();
+        let end = rest.find("pub fn delete(&mut self)").unwrap();
         let start = rest[..end].rfind("/// Deletes this model").unwrap();
         rest[start..end].to_owned()
     };
@@ -749,4 +749,30 @@ fn every_written_function_is_deferred_once() {
         "impl A {\n    /// Doc.\n    #[cfg_attr(not(debug_assertions), inline)]\n    pub async fn send(self) -> u8 {\n        #[cfg_attr(not(debug_assertions), inline)]\n        fn helper() {}\n        1\n    }\n\n    #[inline]\n    pub(crate) fn as_new(&self) {}\n\n    /// fn in prose is left alone.\n    #[cfg_attr(not(debug_assertions), inline)]\n    pub(crate) async fn finish(&self) {}\n}\n#[cfg_attr(not(debug_assertions), inline)]\nfn free() {}\n"
     );
     assert_eq!(crate::defer_every_fn(&out), out);
+}
+
+/// Every request's `send()` and every model method that calls AWS runs its
+/// calls inside one `botocraft.method` span (botocraft_core::trace), named
+/// after the service, the model and the method.
+#[test]
+fn methods_run_inside_a_method_span() {
+    let (_, models, managers) = generate_with(DEFS).unwrap();
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains("pubfnsend(self)->MethodFuture<'static,Result<Widget>>{botocraft_core::trace::method(super::SERVICE.name,\"Widget\",\"get\",Box::pin(self.run()))}"),
+        "{managers}"
+    );
+    assert!(
+        compact.contains("botocraft_core::trace::stream(super::SERVICE.name,\"Widget\",\"list\","),
+        "{managers}"
+    );
+    assert!(
+        compact.contains("fninto_future(self)->Self::IntoFuture{self.send()}"),
+        "{managers}"
+    );
+    let compact: String = models.split_whitespace().collect();
+    assert!(
+        compact.contains("botocraft_core::trace::method(super::SERVICE.name,\"Widget\",\"save\",Box::pin(self.run_save()))"),
+        "{models}"
+    );
 }

@@ -19,6 +19,7 @@ pub mod schema;
 pub mod serde_util;
 pub mod session;
 pub mod tags;
+pub mod trace;
 pub mod transform;
 pub mod waiter;
 

@@ -179,6 +179,10 @@ pub struct Waiter<O> {
     /// `failure` acceptor on `"MISSING"` then ends the wait with
     /// [`Error::NotFound`] for it.
     subject: Option<(&'static str, &'static str, String)>,
+    /// The service, model and method that made this waiter
+    /// (`wait_until_stable`), when known: the wait is then one
+    /// `botocraft.method` span.
+    method: Option<(&'static str, &'static str, &'static str)>,
     poll: std::result::Result<PollFn<O>, Error>,
 }
 
@@ -241,6 +245,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
             attempts_chosen: false,
             max_wait: None,
             subject: None,
+            method: None,
             poll: Ok(poll),
         }
     }
@@ -268,6 +273,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
             attempts_chosen: true,
             max_wait: None,
             subject: None,
+            method: None,
             poll: Err(error),
         }
     }
@@ -341,6 +347,20 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
         key: impl Into<String>,
     ) -> Self {
         self.subject = Some((service, resource, key.into()));
+        self
+    }
+
+    /// Names the method that made this waiter (service `ec2`, model
+    /// `Volume`, method `wait_until_available`): waiting is then one
+    /// `botocraft.method` span (see [`crate::trace`]) holding every poll's
+    /// call. Generated `wait_until_*` methods set it.
+    pub fn method(
+        mut self,
+        service: &'static str,
+        model: &'static str,
+        method: &'static str,
+    ) -> Self {
+        self.method = Some((service, model, method));
         self
     }
 
@@ -429,6 +449,17 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// # }
     /// ```
     pub async fn wait(self) -> Result<WaitOutcome<O>> {
+        let method = self.method;
+        let run: BoxFuture<'static, Result<WaitOutcome<O>>> = Box::pin(self.run());
+        match method {
+            Some((service, model, method)) => {
+                crate::trace::method(service, model, method, run).await
+            }
+            None => run.await,
+        }
+    }
+
+    async fn run(self) -> Result<WaitOutcome<O>> {
         let Waiter {
             operation,
             acceptors,
@@ -437,6 +468,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
             attempts_chosen,
             max_wait,
             subject,
+            method: _,
             poll,
         } = self;
         let mut poll = poll?;

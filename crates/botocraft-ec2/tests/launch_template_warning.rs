@@ -5,32 +5,15 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use botocraft_ec2::{
     InstanceType, LaunchTemplate, LaunchTemplateHibernationOptionsRequest,
     RequestLaunchTemplateData,
 };
-use common::fx;
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use common::{fx, LogCapture};
 
 #[test]
 fn create_with_a_warning_returns_the_template_and_logs_the_warning() {
-    let capture = Capture::default();
+    let capture = LogCapture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::WARN)
@@ -69,7 +52,7 @@ fn create_with_a_warning_returns_the_template_and_logs_the_warning() {
         Some("lt-0a1b2c3d4e5f60718")
     );
     f.done();
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     for needle in [
         "WARN",
         "CreateLaunchTemplate",

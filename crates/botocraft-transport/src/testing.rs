@@ -173,6 +173,37 @@ pub fn is_uuid(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok_and(|u| u.get_version_num() == 4) && s.len() == 36
 }
 
+/// A `tracing` writer collecting everything a subscriber writes into one
+/// shared buffer, for tests that read the log:
+///
+/// ```text
+/// let capture = LogCapture::default();
+/// let writer = capture.clone();
+/// let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).finish();
+/// // ... run the calls under tracing::subscriber::with_default(subscriber, ..)
+/// assert!(capture.text().contains("..."));
+/// ```
+#[derive(Clone, Default)]
+pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogCapture {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
 /// A short waiter delay for tests.
 pub const TICK: Duration = Duration::from_millis(1);
 

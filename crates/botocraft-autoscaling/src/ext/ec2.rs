@@ -167,57 +167,60 @@ impl LaunchConfiguration {
     /// empty list and no call.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn security_groups(&self) -> Result<QuerySet<SecurityGroup>> {
-        let (ids, names): (Vec<&str>, Vec<&str>) = self
-            .security_groups
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .filter(|g| !g.is_empty())
-            .partition(|g| g.starts_with("sg-"));
-        let session = self._state.session().cloned();
-        let manager = SecurityGroupManager::with_session(session.clone());
-        let mut groups = manager.get_many(ids).await?;
-        if names.is_empty() {
-            return Ok(groups);
-        }
-        let missing = |names: &[&str], message: String| Error::NotFound {
-            service: "ec2",
-            resource: "SecurityGroup",
-            key: names.join(","),
-            code: None,
-            message: Some(message),
-            request_id: None,
-        };
-        let vpcs = VpcManager::with_session(session)
-            .list()
-            .filter("is-default", ["true"])
-            .await?;
-        let Some(vpc_id) = vpcs.iter().find_map(|v| non_empty(&v.vpc_id)) else {
-            return Err(missing(
-                &names,
-                "the launch configuration names security groups by name, which are groups of the default VPC, and this account has no default VPC in this region".into(),
-            ));
-        };
-        let by_name = manager
-            .list()
-            .filter("vpc-id", [vpc_id])
-            .filter("group-name", names.iter().copied())
-            .await?;
-        let unknown: Vec<&str> = names
-            .iter()
-            .copied()
-            .filter(|n| !by_name.iter().any(|g| g.group_name.as_deref() == Some(*n)))
-            .collect();
-        if !unknown.is_empty() {
-            return Err(missing(
-                &unknown,
-                format!("no security group of that name in the default VPC {vpc_id}"),
-            ));
-        }
-        // A group named both by id and by name is listed once.
-        let known: Vec<Option<String>> = groups.iter().map(|g| g.group_id.clone()).collect();
-        groups.extend(by_name.into_iter().filter(|g| !known.contains(&g.group_id)));
-        Ok(groups)
+        botocraft_core::trace::in_method(crate::SERVICE.name, "LaunchConfiguration", "security_groups", async move {
+            let (ids, names): (Vec<&str>, Vec<&str>) = self
+                .security_groups
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter(|g| !g.is_empty())
+                .partition(|g| g.starts_with("sg-"));
+            let session = self._state.session().cloned();
+            let manager = SecurityGroupManager::with_session(session.clone());
+            let mut groups = manager.get_many(ids).await?;
+            if names.is_empty() {
+                return Ok(groups);
+            }
+            let missing = |names: &[&str], message: String| Error::NotFound {
+                service: "ec2",
+                resource: "SecurityGroup",
+                key: names.join(","),
+                code: None,
+                message: Some(message),
+                request_id: None,
+            };
+            let vpcs = VpcManager::with_session(session)
+                .list()
+                .filter("is-default", ["true"])
+                .await?;
+            let Some(vpc_id) = vpcs.iter().find_map(|v| non_empty(&v.vpc_id)) else {
+                return Err(missing(
+                    &names,
+                    "the launch configuration names security groups by name, which are groups of the default VPC, and this account has no default VPC in this region".into(),
+                ));
+            };
+            let by_name = manager
+                .list()
+                .filter("vpc-id", [vpc_id])
+                .filter("group-name", names.iter().copied())
+                .await?;
+            let unknown: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| !by_name.iter().any(|g| g.group_name.as_deref() == Some(*n)))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(missing(
+                    &unknown,
+                    format!("no security group of that name in the default VPC {vpc_id}"),
+                ));
+            }
+            // A group named both by id and by name is listed once.
+            let known: Vec<Option<String>> = groups.iter().map(|g| g.group_id.clone()).collect();
+            groups.extend(by_name.into_iter().filter(|g| !known.contains(&g.group_id)));
+            Ok(groups)
+        })
+        .await
     }
 }
 

@@ -526,60 +526,63 @@ impl AutoScalingGroup {
     /// [`Error::Validation`] before anything is sent.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
-        let manager = self.manager();
-        let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
-            Error::validation(
-                "AutoScalingGroup.save() needs `AutoScalingGroupName`, which is not set",
-            )
-        })?;
-        let persisted = self._state.is_persisted();
-        if persisted {
-            // Before anything is sent: a rename would update another group.
-            let fixed = self.changed_fixed_fields();
-            if !fixed.is_empty() {
-                // Load balancers, target groups and traffic sources change
-                // through their own attach/detach operations.
-                return Err(botocraft_core::baseline::fixed_edit_error_hinted(
-                    "AutoScalingGroup",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "UpdateAutoScalingGroup cannot change it",
-                    &["load_balancer_names", "target_group_ar_ns", "traffic_sources"],
-                    "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet",
-                ));
+        botocraft_core::trace::in_method(crate::SERVICE.name, "AutoScalingGroup", "save", async move {
+            let manager = self.manager();
+            let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
+                Error::validation(
+                    "AutoScalingGroup.save() needs `AutoScalingGroupName`, which is not set",
+                )
+            })?;
+            let persisted = self._state.is_persisted();
+            if persisted {
+                // Before anything is sent: a rename would update another group.
+                let fixed = self.changed_fixed_fields();
+                if !fixed.is_empty() {
+                    // Load balancers, target groups and traffic sources change
+                    // through their own attach/detach operations.
+                    return Err(botocraft_core::baseline::fixed_edit_error_hinted(
+                        "AutoScalingGroup",
+                        &fixed,
+                        &Self::IDENTITY,
+                        "UpdateAutoScalingGroup cannot change it",
+                        &["load_balancer_names", "target_group_ar_ns", "traffic_sources"],
+                        "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet",
+                    ));
+                }
+                // Only what changed since the fetch: nothing changed, no call.
+                let changed = self.changed_fields();
+                if !changed.is_empty() {
+                    manager.update_of(self, &changed).send().await?;
+                }
+            } else {
+                // A group read back from JSON, holding the ARN AWS gave it,
+                // names a group that exists: refused rather than created again.
+                self.refuse_assigned()?;
+                // The manager's create sends the tags and zone ids too (see
+                // `group_create_tags`, `group_create_zone_ids`).
+                manager.create(self).send().await?;
             }
-            // Only what changed since the fetch: nothing changed, no call.
-            let changed = self.changed_fields();
-            if !changed.is_empty() {
-                manager.update_of(self, &changed).send().await?;
-            }
-        } else {
-            // A group read back from JSON, holding the ARN AWS gave it,
-            // names a group that exists: refused rather than created again.
-            self.refuse_assigned()?;
-            // The manager's create sends the tags and zone ids too (see
-            // `group_create_tags`, `group_create_zone_ids`).
-            manager.create(self).send().await?;
-        }
-        let session = manager.session()?;
-        let manager = manager.using(&session);
-        let mut fresh = manager.get(name.as_str()).send().await?;
-        if persisted {
-            if let Some(edited) = self.tags.as_deref() {
-                // Compared with the tags as fetched, `PropagateAtLaunch`
-                // included (a change of it alone is written too).
-                let empty = TagSnapshot::default();
-                let before = self._state.packed_tag_snapshot().unwrap_or(&empty);
-                let (set, removed) = tag_changes(before, edited);
-                if !set.is_empty() || !removed.is_empty() {
-                    let current = fresh.tags.as_deref().unwrap_or_default();
-                    write_tags(&manager, &name, set, removed, edited, current).await?;
-                    fresh = manager.get(name.as_str()).send().await?;
+            let session = manager.session()?;
+            let manager = manager.using(&session);
+            let mut fresh = manager.get(name.as_str()).send().await?;
+            if persisted {
+                if let Some(edited) = self.tags.as_deref() {
+                    // Compared with the tags as fetched, `PropagateAtLaunch`
+                    // included (a change of it alone is written too).
+                    let empty = TagSnapshot::default();
+                    let before = self._state.packed_tag_snapshot().unwrap_or(&empty);
+                    let (set, removed) = tag_changes(before, edited);
+                    if !set.is_empty() || !removed.is_empty() {
+                        let current = fresh.tags.as_deref().unwrap_or_default();
+                        write_tags(&manager, &name, set, removed, edited, current).await?;
+                        fresh = manager.get(name.as_str()).send().await?;
+                    }
                 }
             }
-        }
-        *self = fresh;
-        Ok(())
+            *self = fresh;
+            Ok(())
+        })
+        .await
     }
 
     /// Deletes this group and terminates its instances
@@ -707,6 +710,7 @@ impl AutoScalingGroup {
                 }
             }
         })
+        .method(crate::SERVICE.name, "AutoScalingGroup", what)
     }
 
     /// Waits until at least `MinSize` instances of the group are `InService`

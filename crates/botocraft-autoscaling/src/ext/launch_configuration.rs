@@ -23,31 +23,34 @@ impl LaunchConfiguration {
     /// JSON) is an [`Error::Validation`] too, before anything is sent.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
-        if self._state.is_persisted() {
-            let mut changed = self.changed_fields();
-            changed.extend(self.changed_fixed_fields());
-            if changed.is_empty() {
-                return Ok(());
+        botocraft_core::trace::in_method(crate::SERVICE.name, "LaunchConfiguration", "save", async move {
+            if self._state.is_persisted() {
+                let mut changed = self.changed_fields();
+                changed.extend(self.changed_fixed_fields());
+                if changed.is_empty() {
+                    return Ok(());
+                }
+                return Err(Error::validation(format!(
+                    "a LaunchConfiguration cannot be changed (AWS has no update operation for it; create a new one), but {} changed",
+                    changed.join(", ")
+                )));
             }
-            return Err(Error::validation(format!(
-                "a LaunchConfiguration cannot be changed (AWS has no update operation for it; create a new one), but {} changed",
-                changed.join(", ")
-            )));
-        }
-        self.refuse_assigned()?;
-        let name = self
-            .launch_configuration_name
-            .clone()
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| {
-                Error::validation(
-                    "LaunchConfiguration.save() needs `LaunchConfigurationName`, which is not set",
-                )
-            })?;
-        let manager = self.manager();
-        manager.create(self).send().await?;
-        let session = manager.session()?;
-        *self = manager.using(&session).get(name).send().await?;
-        Ok(())
+            self.refuse_assigned()?;
+            let name = self
+                .launch_configuration_name
+                .clone()
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "LaunchConfiguration.save() needs `LaunchConfigurationName`, which is not set",
+                    )
+                })?;
+            let manager = self.manager();
+            manager.create(self).send().await?;
+            let session = manager.session()?;
+            *self = manager.using(&session).get(name).send().await?;
+            Ok(())
+        })
+        .await
     }
 }

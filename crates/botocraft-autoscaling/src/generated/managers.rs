@@ -3,6 +3,7 @@
 
 //! Managers and the requests they build.
 
+use botocraft_core::trace::MethodFuture;
 #[allow(unused_imports)]
 use botocraft_core::transform::FlattenLists as _;
 use botocraft_core::{
@@ -10,7 +11,6 @@ use botocraft_core::{
 };
 #[allow(unused_imports)]
 use botocraft_core::{Blob, DateTime, Paginator};
-use futures::future::BoxFuture;
 #[allow(unused_imports)]
 use futures::{stream::BoxStream, StreamExt, TryStreamExt};
 
@@ -391,7 +391,17 @@ impl AutoScalingGroupGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<AutoScalingGroup> {
+    pub fn send(self) -> MethodFuture<'static, Result<AutoScalingGroup>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AutoScalingGroup> {
         const OPERATION: &str = "DescribeAutoScalingGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -448,11 +458,11 @@ impl AutoScalingGroupGet {
 
 impl std::future::IntoFuture for AutoScalingGroupGet {
     type Output = Result<AutoScalingGroup>;
-    type IntoFuture = BoxFuture<'static, Result<AutoScalingGroup>>;
+    type IntoFuture = MethodFuture<'static, Result<AutoScalingGroup>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -533,7 +543,12 @@ impl AutoScalingGroupGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -545,7 +560,17 @@ impl AutoScalingGroupGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<AutoScalingGroup>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<AutoScalingGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -644,11 +669,11 @@ impl AutoScalingGroupGetMany {
 
 impl std::future::IntoFuture for AutoScalingGroupGetMany {
     type Output = Result<QuerySet<AutoScalingGroup>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -774,7 +799,12 @@ impl AutoScalingGroupList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<AutoScalingGroup>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -786,7 +816,17 @@ impl AutoScalingGroupList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<AutoScalingGroup>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<AutoScalingGroup>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<AutoScalingGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -849,11 +889,11 @@ impl AutoScalingGroupList {
 
 impl std::future::IntoFuture for AutoScalingGroupList {
     type Output = Result<QuerySet<AutoScalingGroup>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<AutoScalingGroup>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1253,7 +1293,17 @@ impl AutoScalingGroupCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "CreateAutoScalingGroup";
         if let Some(error) = self.error {
             return Err(error);
@@ -1290,11 +1340,11 @@ impl AutoScalingGroupCreate {
 
 impl std::future::IntoFuture for AutoScalingGroupCreate {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1559,7 +1609,17 @@ impl AutoScalingGroupPartialUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "partial_update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "UpdateAutoScalingGroup";
         if let Some(error) = self.error {
             return Err(error);
@@ -1604,11 +1664,11 @@ impl AutoScalingGroupPartialUpdate {
 
 impl std::future::IntoFuture for AutoScalingGroupPartialUpdate {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1663,7 +1723,17 @@ impl AutoScalingGroupDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteAutoScalingGroup";
         if let Some(error) = self.error {
             return Err(error);
@@ -1708,11 +1778,11 @@ impl AutoScalingGroupDelete {
 
 impl std::future::IntoFuture for AutoScalingGroupDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1763,7 +1833,17 @@ impl AutoScalingGroupSetDesiredCapacity {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "set_desired_capacity",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "SetDesiredCapacity";
         if let Some(error) = self.error {
             return Err(error);
@@ -1819,11 +1899,11 @@ impl AutoScalingGroupSetDesiredCapacity {
 
 impl std::future::IntoFuture for AutoScalingGroupSetDesiredCapacity {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1874,7 +1954,17 @@ impl AutoScalingGroupSuspendProcesses {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "suspend_processes",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "SuspendProcesses";
         if let Some(error) = self.error {
             return Err(error);
@@ -1919,11 +2009,11 @@ impl AutoScalingGroupSuspendProcesses {
 
 impl std::future::IntoFuture for AutoScalingGroupSuspendProcesses {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1974,7 +2064,17 @@ impl AutoScalingGroupResumeProcesses {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "resume_processes",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ResumeProcesses";
         if let Some(error) = self.error {
             return Err(error);
@@ -2019,11 +2119,11 @@ impl AutoScalingGroupResumeProcesses {
 
 impl std::future::IntoFuture for AutoScalingGroupResumeProcesses {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2101,7 +2201,17 @@ impl AutoScalingGroupInstanceStatus {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<AutoScalingInstanceDetails>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<AutoScalingInstanceDetails>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "instance_status",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<AutoScalingInstanceDetails>> {
         const OPERATION: &str = "DescribeAutoScalingInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -2148,11 +2258,11 @@ impl AutoScalingGroupInstanceStatus {
 
 impl std::future::IntoFuture for AutoScalingGroupInstanceStatus {
     type Output = Result<Vec<AutoScalingInstanceDetails>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<AutoScalingInstanceDetails>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<AutoScalingInstanceDetails>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2200,7 +2310,17 @@ impl AutoScalingGroupTerminateInstance {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Activity> {
+    pub fn send(self) -> MethodFuture<'static, Result<Activity>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "terminate_instance",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Activity> {
         const OPERATION: &str = "TerminateInstanceInAutoScalingGroup";
         if let Some(error) = self.error {
             return Err(error);
@@ -2248,11 +2368,11 @@ impl AutoScalingGroupTerminateInstance {
 
 impl std::future::IntoFuture for AutoScalingGroupTerminateInstance {
     type Output = Result<Activity>;
-    type IntoFuture = BoxFuture<'static, Result<Activity>>;
+    type IntoFuture = MethodFuture<'static, Result<Activity>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2372,7 +2492,17 @@ impl AutoScalingGroupActivities {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<Activity>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<Activity>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "activities",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<Activity>> {
         const OPERATION: &str = "DescribeScalingActivities";
         if let Some(error) = self.error {
             return Err(error);
@@ -2424,11 +2554,11 @@ impl AutoScalingGroupActivities {
 
 impl std::future::IntoFuture for AutoScalingGroupActivities {
     type Output = Result<Vec<Activity>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<Activity>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<Activity>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2472,7 +2602,17 @@ impl AutoScalingGroupCreateOrUpdateTags {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "create_or_update_tags",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "CreateOrUpdateTags";
         if let Some(error) = self.error {
             return Err(error);
@@ -2510,11 +2650,11 @@ impl AutoScalingGroupCreateOrUpdateTags {
 
 impl std::future::IntoFuture for AutoScalingGroupCreateOrUpdateTags {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2558,7 +2698,17 @@ impl AutoScalingGroupDeleteTags {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "delete_tags",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteTags";
         if let Some(error) = self.error {
             return Err(error);
@@ -2596,11 +2746,11 @@ impl AutoScalingGroupDeleteTags {
 
 impl std::future::IntoFuture for AutoScalingGroupDeleteTags {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2702,7 +2852,17 @@ impl AutoScalingGroupGetTags {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<TagDescription>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<TagDescription>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "get_tags",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<TagDescription>> {
         const OPERATION: &str = "DescribeTags";
         if let Some(error) = self.error {
             return Err(error);
@@ -2749,11 +2909,11 @@ impl AutoScalingGroupGetTags {
 
 impl std::future::IntoFuture for AutoScalingGroupGetTags {
     type Output = Result<Vec<TagDescription>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<TagDescription>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<TagDescription>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2940,7 +3100,17 @@ impl LaunchConfigurationGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LaunchConfiguration> {
+    pub fn send(self) -> MethodFuture<'static, Result<LaunchConfiguration>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchConfiguration",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LaunchConfiguration> {
         const OPERATION: &str = "DescribeLaunchConfigurations";
         if let Some(error) = self.error {
             return Err(error);
@@ -2994,11 +3164,11 @@ impl LaunchConfigurationGet {
 
 impl std::future::IntoFuture for LaunchConfigurationGet {
     type Output = Result<LaunchConfiguration>;
-    type IntoFuture = BoxFuture<'static, Result<LaunchConfiguration>>;
+    type IntoFuture = MethodFuture<'static, Result<LaunchConfiguration>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3065,7 +3235,12 @@ impl LaunchConfigurationGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "LaunchConfiguration",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -3077,7 +3252,17 @@ impl LaunchConfigurationGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<LaunchConfiguration>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchConfiguration",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<LaunchConfiguration>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -3173,11 +3358,11 @@ impl LaunchConfigurationGetMany {
 
 impl std::future::IntoFuture for LaunchConfigurationGetMany {
     type Output = Result<QuerySet<LaunchConfiguration>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchConfiguration>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<LaunchConfiguration>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3254,7 +3439,12 @@ impl LaunchConfigurationList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchConfiguration>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "LaunchConfiguration",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -3266,7 +3456,17 @@ impl LaunchConfigurationList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<LaunchConfiguration>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<LaunchConfiguration>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchConfiguration",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<LaunchConfiguration>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -3329,11 +3529,11 @@ impl LaunchConfigurationList {
 
 impl std::future::IntoFuture for LaunchConfigurationList {
     type Output = Result<QuerySet<LaunchConfiguration>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchConfiguration>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<LaunchConfiguration>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3557,7 +3757,17 @@ impl LaunchConfigurationCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchConfiguration",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "CreateLaunchConfiguration";
         if let Some(error) = self.error {
             return Err(error);
@@ -3584,11 +3794,11 @@ impl LaunchConfigurationCreate {
 
 impl std::future::IntoFuture for LaunchConfigurationCreate {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3636,7 +3846,17 @@ impl LaunchConfigurationDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchConfiguration",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteLaunchConfiguration";
         if let Some(error) = self.error {
             return Err(error);
@@ -3678,10 +3898,10 @@ impl LaunchConfigurationDelete {
 
 impl std::future::IntoFuture for LaunchConfigurationDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

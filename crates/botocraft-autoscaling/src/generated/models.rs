@@ -5,6 +5,7 @@
 //! `save()`, `delete()` and waiters.
 
 use botocraft_core::tags::{self, TagMap, TagsMut};
+use botocraft_core::trace::MethodFuture;
 use botocraft_core::waiter::{Acceptor, Waiter};
 #[allow(unused_imports)]
 use botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};
@@ -443,7 +444,17 @@ impl AutoScalingGroup {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -733,7 +744,17 @@ impl LaunchConfiguration {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchConfiguration",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.launch_configuration_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("LaunchConfiguration.delete() needs `LaunchConfigurationName`, which is not set"))?;
         #[allow(unused_mut)]

@@ -257,60 +257,62 @@ impl KeyPair {
     /// JSON) is an [`Error::Validation`] before anything is sent.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
-        let manager = self.manager();
-        let session = manager.session()?;
-        let desired = self.tag_map();
-        if self.state().is_persisted() {
-            // Before anything is sent: AWS cannot rename or re-key a key pair.
-            let fixed = self.changed_fixed_fields();
-            if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "KeyPair",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "AWS has no update operation for a KeyPair",
-                ));
-            }
-            if let Some(desired) = desired {
-                let before = self.state().tag_snapshot().unwrap_or_default();
-                if before != desired {
-                    let id = self
-                        .key_pair_id
-                        .clone()
-                        .ok_or_else(|| Error::validation("KeyPair has no id to write tags to"))?;
-                    crate::generated::write_tags(&session, &id, &before, &desired).await?;
+        botocraft_core::trace::in_method(crate::SERVICE.name, "KeyPair", "save", async move {
+            let manager = self.manager();
+            let session = manager.session()?;
+            let desired = self.tag_map();
+            if self.state().is_persisted() {
+                // Before anything is sent: AWS cannot rename or re-key a key pair.
+                let fixed = self.changed_fixed_fields();
+                if !fixed.is_empty() {
+                    return Err(botocraft_core::baseline::fixed_edit_error(
+                        "KeyPair",
+                        &fixed,
+                        &Self::IDENTITY,
+                        "AWS has no update operation for a KeyPair",
+                    ));
                 }
-                self.state_mut().set_tag_snapshot(Some(desired));
+                if let Some(desired) = desired {
+                    let before = self.state().tag_snapshot().unwrap_or_default();
+                    if before != desired {
+                        let id = self.key_pair_id.clone().ok_or_else(|| {
+                            Error::validation("KeyPair has no id to write tags to")
+                        })?;
+                        crate::generated::write_tags(&session, &id, &before, &desired).await?;
+                    }
+                    self.state_mut().set_tag_snapshot(Some(desired));
+                }
+                return Ok(());
             }
-            return Ok(());
-        }
-        self.refuse_assigned()?;
-        let created = manager.using(&session).create(self).send().await?;
-        let id = created.key_pair_id.clone().ok_or_else(|| {
-            Error::missing_in_response("CreateKeyPair", "the response has no KeyPairId")
-        })?;
-        // The private key is in this answer only: whatever the describe
-        // does, the model keeps it.
-        let manager = manager.using(&session);
-        let mut fresh = botocraft_core::manager::describe_created(
-            "CreateKeyPair",
-            &id,
-            || manager.get(id.clone()).send(),
-            || {
-                let answered = KeyPair {
-                    key_pair_id: created.key_pair_id.clone(),
-                    key_name: created.key_name.clone(),
-                    key_fingerprint: created.key_fingerprint.clone(),
-                    tags: created.tags.clone(),
-                    ..Default::default()
-                };
-                Ok(answered.into_fetched(&session))
-            },
-        )
-        .await?;
-        fresh.key_material = created.key_material;
-        *self = fresh;
-        Ok(())
+            self.refuse_assigned()?;
+            let created = manager.using(&session).create(self).send().await?;
+            let id = created.key_pair_id.clone().ok_or_else(|| {
+                Error::missing_in_response("CreateKeyPair", "the response has no KeyPairId")
+            })?;
+            // The private key is in this answer only: whatever the describe
+            // does, the model keeps it.
+            let manager = manager.using(&session);
+            let mut fresh = botocraft_core::manager::describe_created(
+                "CreateKeyPair",
+                &id,
+                || manager.get(id.clone()).send(),
+                || {
+                    let answered = KeyPair {
+                        key_pair_id: created.key_pair_id.clone(),
+                        key_name: created.key_name.clone(),
+                        key_fingerprint: created.key_fingerprint.clone(),
+                        tags: created.tags.clone(),
+                        ..Default::default()
+                    };
+                    Ok(answered.into_fetched(&session))
+                },
+            )
+            .await?;
+            fresh.key_material = created.key_material;
+            *self = fresh;
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -323,24 +325,27 @@ impl AmiManager {
     /// for instances only.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn in_use(&self) -> Result<botocraft_core::QuerySet<Ami>> {
-        use botocraft_core::Manager as _;
-        let instances = InstanceManager::with_session(self.bound_session().cloned())
-            .list()
-            .filter(
-                "instance-state-name",
-                ["pending", "running", "shutting-down", "stopping", "stopped"],
-            )
-            .await?;
-        let mut ids: Vec<String> = Vec::new();
-        for id in instances.iter().filter_map(|i| i.image_id.clone()) {
-            if !ids.contains(&id) {
-                ids.push(id);
+        botocraft_core::trace::in_method(crate::SERVICE.name, "Ami", "in_use", async move {
+            use botocraft_core::Manager as _;
+            let instances = InstanceManager::with_session(self.bound_session().cloned())
+                .list()
+                .filter(
+                    "instance-state-name",
+                    ["pending", "running", "shutting-down", "stopping", "stopped"],
+                )
+                .await?;
+            let mut ids: Vec<String> = Vec::new();
+            for id in instances.iter().filter_map(|i| i.image_id.clone()) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
             }
-        }
-        if ids.is_empty() {
-            return Ok(botocraft_core::QuerySet::described(Vec::new()));
-        }
-        self.list().image_ids(ids).await
+            if ids.is_empty() {
+                return Ok(botocraft_core::QuerySet::described(Vec::new()));
+            }
+            self.list().image_ids(ids).await
+        })
+        .await
     }
 }
 

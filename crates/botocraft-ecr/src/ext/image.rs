@@ -227,6 +227,7 @@ impl EcrImage {
                 }
             },
         )
+        .method(crate::SERVICE.name, "EcrImage", "wait_until_scan_complete")
     }
 }
 
@@ -240,25 +241,31 @@ impl EcrImageManager {
         image_manifest: impl Into<String>,
         image_tag: Option<&str>,
     ) -> Result<EcrImage> {
-        let repository_name = repository_name.into();
-        let mut request = self.put_image(repository_name.clone(), image_manifest);
-        if let Some(tag) = image_tag {
-            // A tag given blank names nothing: refused, as a blank argument is.
-            botocraft_core::error::refuse_blank(
-                &[tag.to_owned()],
-                "EcrImage::objects().put",
-                "image_tag",
-            )?;
-            request = request.image_tag(tag);
-        }
-        let image = request.send().await?;
-        let digest = image.image_id.and_then(|i| i.image_digest).ok_or_else(|| {
-            Error::missing_in_response("PutImage", "the response has no image.imageId.imageDigest")
-        })?;
-        let session = self.session()?;
-        self.using(&session)
-            .get(repository_name, ImageIdentifier::digest(digest))
-            .send()
-            .await
+        botocraft_core::trace::in_method(crate::SERVICE.name, "EcrImage", "put", async move {
+            let repository_name = repository_name.into();
+            let mut request = self.put_image(repository_name.clone(), image_manifest);
+            if let Some(tag) = image_tag {
+                // A tag given blank names nothing: refused, as a blank argument is.
+                botocraft_core::error::refuse_blank(
+                    &[tag.to_owned()],
+                    "EcrImage::objects().put",
+                    "image_tag",
+                )?;
+                request = request.image_tag(tag);
+            }
+            let image = request.send().await?;
+            let digest = image.image_id.and_then(|i| i.image_digest).ok_or_else(|| {
+                Error::missing_in_response(
+                    "PutImage",
+                    "the response has no image.imageId.imageDigest",
+                )
+            })?;
+            let session = self.session()?;
+            self.using(&session)
+                .get(repository_name, ImageIdentifier::digest(digest))
+                .send()
+                .await
+        })
+        .await
     }
 }

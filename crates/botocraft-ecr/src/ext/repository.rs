@@ -97,15 +97,23 @@ impl RepositoryList {
     /// time). An empty registry makes no tag calls.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn with_tags(self) -> Result<QuerySet<Repository>> {
-        let repos = self.send().await?.into_vec();
-        let loaded: Vec<Repository> =
-            futures::stream::iter(repos.into_iter().map(|mut r| async move {
-                r.load_tags().await?;
-                Ok::<_, Error>(r)
-            }))
-            .buffered(TAG_LOAD_CONCURRENCY)
-            .try_collect()
-            .await?;
-        Ok(QuerySet::described(loaded))
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "Repository",
+            "with_tags",
+            async move {
+                let repos = self.send().await?.into_vec();
+                let loaded: Vec<Repository> =
+                    futures::stream::iter(repos.into_iter().map(|mut r| async move {
+                        r.load_tags().await?;
+                        Ok::<_, Error>(r)
+                    }))
+                    .buffered(TAG_LOAD_CONCURRENCY)
+                    .try_collect()
+                    .await?;
+                Ok(QuerySet::described(loaded))
+            },
+        )
+        .await
     }
 }

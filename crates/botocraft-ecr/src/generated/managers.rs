@@ -3,6 +3,7 @@
 
 //! Managers and the requests they build.
 
+use botocraft_core::trace::MethodFuture;
 #[allow(unused_imports)]
 use botocraft_core::transform::FlattenLists as _;
 use botocraft_core::{
@@ -10,7 +11,6 @@ use botocraft_core::{
 };
 #[allow(unused_imports)]
 use botocraft_core::{Blob, DateTime, Paginator};
-use futures::future::BoxFuture;
 #[allow(unused_imports)]
 use futures::{stream::BoxStream, StreamExt, TryStreamExt};
 
@@ -375,7 +375,17 @@ impl RepositoryGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Repository> {
+    pub fn send(self) -> MethodFuture<'static, Result<Repository>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Repository> {
         const OPERATION: &str = "DescribeRepositories";
         if let Some(error) = self.error {
             return Err(error);
@@ -423,11 +433,11 @@ impl RepositoryGet {
 
 impl std::future::IntoFuture for RepositoryGet {
     type Output = Result<Repository>;
-    type IntoFuture = BoxFuture<'static, Result<Repository>>;
+    type IntoFuture = MethodFuture<'static, Result<Repository>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -478,7 +488,17 @@ impl RepositoryGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Repository>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Repository>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Repository>> {
         const OPERATION: &str = "DescribeRepositories";
         if let Some(error) = self.error {
             return Err(error);
@@ -539,11 +559,11 @@ impl RepositoryGetMany {
 
 impl std::future::IntoFuture for RepositoryGetMany {
     type Output = Result<QuerySet<Repository>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Repository>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Repository>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -620,7 +640,12 @@ impl RepositoryList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Repository>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Repository",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -632,7 +657,17 @@ impl RepositoryList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Repository>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Repository>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Repository>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -695,11 +730,11 @@ impl RepositoryList {
 
 impl std::future::IntoFuture for RepositoryList {
     type Output = Result<QuerySet<Repository>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Repository>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Repository>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -813,7 +848,17 @@ impl RepositoryCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Repository> {
+    pub fn send(self) -> MethodFuture<'static, Result<Repository>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Repository> {
         const OPERATION: &str = "CreateRepository";
         if let Some(error) = self.error {
             return Err(error);
@@ -850,11 +895,11 @@ impl RepositoryCreate {
 
 impl std::future::IntoFuture for RepositoryCreate {
     type Output = Result<Repository>;
-    type IntoFuture = BoxFuture<'static, Result<Repository>>;
+    type IntoFuture = MethodFuture<'static, Result<Repository>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -938,7 +983,17 @@ impl RepositoryUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<PutImageTagMutabilityResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<PutImageTagMutabilityResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PutImageTagMutabilityResponse> {
         const OPERATION: &str = "PutImageTagMutability";
         if let Some(error) = self.error {
             return Err(error);
@@ -974,11 +1029,11 @@ impl RepositoryUpdate {
 
 impl std::future::IntoFuture for RepositoryUpdate {
     type Output = Result<PutImageTagMutabilityResponse>;
-    type IntoFuture = BoxFuture<'static, Result<PutImageTagMutabilityResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<PutImageTagMutabilityResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1036,7 +1091,17 @@ impl RepositoryDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Repository> {
+    pub fn send(self) -> MethodFuture<'static, Result<Repository>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Repository> {
         const OPERATION: &str = "DeleteRepository";
         if let Some(error) = self.error {
             return Err(error);
@@ -1081,11 +1146,11 @@ impl RepositoryDelete {
 
 impl std::future::IntoFuture for RepositoryDelete {
     type Output = Result<Repository>;
-    type IntoFuture = BoxFuture<'static, Result<Repository>>;
+    type IntoFuture = MethodFuture<'static, Result<Repository>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1147,7 +1212,17 @@ impl RepositoryPutImageTagMutability {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<PutImageTagMutabilityResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<PutImageTagMutabilityResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "put_image_tag_mutability",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PutImageTagMutabilityResponse> {
         const OPERATION: &str = "PutImageTagMutability";
         if let Some(error) = self.error {
             return Err(error);
@@ -1190,11 +1265,11 @@ impl RepositoryPutImageTagMutability {
 
 impl std::future::IntoFuture for RepositoryPutImageTagMutability {
     type Output = Result<PutImageTagMutabilityResponse>;
-    type IntoFuture = BoxFuture<'static, Result<PutImageTagMutabilityResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<PutImageTagMutabilityResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1249,7 +1324,17 @@ impl RepositoryPutImageScanningConfiguration {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<PutImageScanningConfigurationResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<PutImageScanningConfigurationResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "put_image_scanning_configuration",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PutImageScanningConfigurationResponse> {
         const OPERATION: &str = "PutImageScanningConfiguration";
         if let Some(error) = self.error {
             return Err(error);
@@ -1292,11 +1377,11 @@ impl RepositoryPutImageScanningConfiguration {
 
 impl std::future::IntoFuture for RepositoryPutImageScanningConfiguration {
     type Output = Result<PutImageScanningConfigurationResponse>;
-    type IntoFuture = BoxFuture<'static, Result<PutImageScanningConfigurationResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<PutImageScanningConfigurationResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1347,7 +1432,17 @@ impl RepositoryGetLifecyclePolicy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Option<String>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Option<String>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "get_lifecycle_policy",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Option<String>> {
         const OPERATION: &str = "GetLifecyclePolicy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1392,11 +1487,11 @@ impl RepositoryGetLifecyclePolicy {
 
 impl std::future::IntoFuture for RepositoryGetLifecyclePolicy {
     type Output = Result<Option<String>>;
-    type IntoFuture = BoxFuture<'static, Result<Option<String>>>;
+    type IntoFuture = MethodFuture<'static, Result<Option<String>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1447,7 +1542,17 @@ impl RepositoryPutLifecyclePolicy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<PutLifecyclePolicyResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<PutLifecyclePolicyResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "put_lifecycle_policy",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PutLifecyclePolicyResponse> {
         const OPERATION: &str = "PutLifecyclePolicy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1495,11 +1600,11 @@ impl RepositoryPutLifecyclePolicy {
 
 impl std::future::IntoFuture for RepositoryPutLifecyclePolicy {
     type Output = Result<PutLifecyclePolicyResponse>;
-    type IntoFuture = BoxFuture<'static, Result<PutLifecyclePolicyResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<PutLifecyclePolicyResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1550,7 +1655,17 @@ impl RepositoryDeleteLifecyclePolicy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DeleteLifecyclePolicyResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<DeleteLifecyclePolicyResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "delete_lifecycle_policy",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DeleteLifecyclePolicyResponse> {
         const OPERATION: &str = "DeleteLifecyclePolicy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1588,11 +1703,11 @@ impl RepositoryDeleteLifecyclePolicy {
 
 impl std::future::IntoFuture for RepositoryDeleteLifecyclePolicy {
     type Output = Result<DeleteLifecyclePolicyResponse>;
-    type IntoFuture = BoxFuture<'static, Result<DeleteLifecyclePolicyResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<DeleteLifecyclePolicyResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1643,7 +1758,17 @@ impl RepositoryGetPolicy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Option<String>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Option<String>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "get_policy",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Option<String>> {
         const OPERATION: &str = "GetRepositoryPolicy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1689,11 +1814,11 @@ impl RepositoryGetPolicy {
 
 impl std::future::IntoFuture for RepositoryGetPolicy {
     type Output = Result<Option<String>>;
-    type IntoFuture = BoxFuture<'static, Result<Option<String>>>;
+    type IntoFuture = MethodFuture<'static, Result<Option<String>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1751,7 +1876,17 @@ impl RepositorySetPolicy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<SetRepositoryPolicyResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<SetRepositoryPolicyResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "set_policy",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<SetRepositoryPolicyResponse> {
         const OPERATION: &str = "SetRepositoryPolicy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1797,11 +1932,11 @@ impl RepositorySetPolicy {
 
 impl std::future::IntoFuture for RepositorySetPolicy {
     type Output = Result<SetRepositoryPolicyResponse>;
-    type IntoFuture = BoxFuture<'static, Result<SetRepositoryPolicyResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<SetRepositoryPolicyResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1852,7 +1987,17 @@ impl RepositoryDeletePolicy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DeleteRepositoryPolicyResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<DeleteRepositoryPolicyResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "delete_policy",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DeleteRepositoryPolicyResponse> {
         const OPERATION: &str = "DeleteRepositoryPolicy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1890,11 +2035,11 @@ impl RepositoryDeletePolicy {
 
 impl std::future::IntoFuture for RepositoryDeletePolicy {
     type Output = Result<DeleteRepositoryPolicyResponse>;
-    type IntoFuture = BoxFuture<'static, Result<DeleteRepositoryPolicyResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<DeleteRepositoryPolicyResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1968,7 +2113,17 @@ impl RepositoryListImages {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<ImageIdentifier>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<ImageIdentifier>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "list_images",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<ImageIdentifier>> {
         const OPERATION: &str = "ListImages";
         if let Some(error) = self.error {
             return Err(error);
@@ -2023,11 +2178,11 @@ impl RepositoryListImages {
 
 impl std::future::IntoFuture for RepositoryListImages {
     type Output = Result<Vec<ImageIdentifier>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<ImageIdentifier>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<ImageIdentifier>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2071,7 +2226,17 @@ impl RepositoryGetTags {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<Tag>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<Tag>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "get_tags",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<Tag>> {
         const OPERATION: &str = "ListTagsForResource";
         if let Some(error) = self.error {
             return Err(error);
@@ -2107,11 +2272,11 @@ impl RepositoryGetTags {
 
 impl std::future::IntoFuture for RepositoryGetTags {
     type Output = Result<Vec<Tag>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<Tag>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<Tag>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2395,7 +2560,12 @@ impl EcrImageGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<EcrImage> {
+    pub fn send(self) -> MethodFuture<'static, Result<EcrImage>> {
+        botocraft_core::trace::method(super::SERVICE.name, "EcrImage", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<EcrImage> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
             return Err(error);
@@ -2449,11 +2619,11 @@ impl EcrImageGet {
 
 impl std::future::IntoFuture for EcrImageGet {
     type Output = Result<EcrImage>;
-    type IntoFuture = BoxFuture<'static, Result<EcrImage>>;
+    type IntoFuture = MethodFuture<'static, Result<EcrImage>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2504,7 +2674,17 @@ impl EcrImageGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<EcrImage>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<EcrImage>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<EcrImage>> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
             return Err(error);
@@ -2574,11 +2754,11 @@ impl EcrImageGetMany {
 
 impl std::future::IntoFuture for EcrImageGetMany {
     type Output = Result<QuerySet<EcrImage>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<EcrImage>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<EcrImage>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2665,7 +2845,12 @@ impl EcrImageList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<EcrImage>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "EcrImage",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -2677,7 +2862,17 @@ impl EcrImageList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<EcrImage>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<EcrImage>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<EcrImage>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -2744,11 +2939,11 @@ impl EcrImageList {
 
 impl std::future::IntoFuture for EcrImageList {
     type Output = Result<QuerySet<EcrImage>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<EcrImage>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<EcrImage>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2820,7 +3015,17 @@ impl EcrImagePutImage {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<EcrImageManifest> {
+    pub fn send(self) -> MethodFuture<'static, Result<EcrImageManifest>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "put_image",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<EcrImageManifest> {
         const OPERATION: &str = "PutImage";
         if let Some(error) = self.error {
             return Err(error);
@@ -2866,11 +3071,11 @@ impl EcrImagePutImage {
 
 impl std::future::IntoFuture for EcrImagePutImage {
     type Output = Result<EcrImageManifest>;
-    type IntoFuture = BoxFuture<'static, Result<EcrImageManifest>>;
+    type IntoFuture = MethodFuture<'static, Result<EcrImageManifest>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2933,7 +3138,17 @@ impl EcrImageGetManifests {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<EcrImageManifest>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<EcrImageManifest>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "get_manifests",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<EcrImageManifest>> {
         const OPERATION: &str = "BatchGetImage";
         if let Some(error) = self.error {
             return Err(error);
@@ -3017,11 +3232,11 @@ impl EcrImageGetManifests {
 
 impl std::future::IntoFuture for EcrImageGetManifests {
     type Output = Result<Vec<EcrImageManifest>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<EcrImageManifest>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<EcrImageManifest>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3072,7 +3287,17 @@ impl EcrImageDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<BatchDeleteImageResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<BatchDeleteImageResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<BatchDeleteImageResponse> {
         const OPERATION: &str = "BatchDeleteImage";
         if let Some(error) = self.error {
             return Err(error);
@@ -3121,11 +3346,11 @@ impl EcrImageDelete {
 
 impl std::future::IntoFuture for EcrImageDelete {
     type Output = Result<BatchDeleteImageResponse>;
-    type IntoFuture = BoxFuture<'static, Result<BatchDeleteImageResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<BatchDeleteImageResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3176,7 +3401,17 @@ impl EcrImageDeleteMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<BatchDeleteImageResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<BatchDeleteImageResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "delete_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<BatchDeleteImageResponse> {
         const OPERATION: &str = "BatchDeleteImage";
         if let Some(error) = self.error {
             return Err(error);
@@ -3287,11 +3522,11 @@ impl EcrImageDeleteMany {
 
 impl std::future::IntoFuture for EcrImageDeleteMany {
     type Output = Result<BatchDeleteImageResponse>;
-    type IntoFuture = BoxFuture<'static, Result<BatchDeleteImageResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<BatchDeleteImageResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3342,7 +3577,17 @@ impl EcrImageStartScan {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<StartImageScanResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<StartImageScanResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "start_scan",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<StartImageScanResponse> {
         const OPERATION: &str = "StartImageScan";
         if let Some(error) = self.error {
             return Err(error);
@@ -3386,11 +3631,11 @@ impl EcrImageStartScan {
 
 impl std::future::IntoFuture for EcrImageStartScan {
     type Output = Result<StartImageScanResponse>;
-    type IntoFuture = BoxFuture<'static, Result<StartImageScanResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<StartImageScanResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3455,7 +3700,17 @@ impl EcrImageScanFindings {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Option<DescribeImageScanFindingsResponse>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Option<DescribeImageScanFindingsResponse>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "scan_findings",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Option<DescribeImageScanFindingsResponse>> {
         const OPERATION: &str = "DescribeImageScanFindings";
         if let Some(error) = self.error {
             return Err(error);
@@ -3511,11 +3766,11 @@ impl EcrImageScanFindings {
 
 impl std::future::IntoFuture for EcrImageScanFindings {
     type Output = Result<Option<DescribeImageScanFindingsResponse>>;
-    type IntoFuture = BoxFuture<'static, Result<Option<DescribeImageScanFindingsResponse>>>;
+    type IntoFuture = MethodFuture<'static, Result<Option<DescribeImageScanFindingsResponse>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3570,7 +3825,17 @@ impl EcrImageReplicationStatus {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DescribeImageReplicationStatusResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<DescribeImageReplicationStatusResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "EcrImage",
+            "replication_status",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DescribeImageReplicationStatusResponse> {
         const OPERATION: &str = "DescribeImageReplicationStatus";
         if let Some(error) = self.error {
             return Err(error);
@@ -3623,10 +3888,10 @@ impl EcrImageReplicationStatus {
 
 impl std::future::IntoFuture for EcrImageReplicationStatus {
     type Output = Result<DescribeImageReplicationStatusResponse>;
-    type IntoFuture = BoxFuture<'static, Result<DescribeImageReplicationStatusResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<DescribeImageReplicationStatusResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

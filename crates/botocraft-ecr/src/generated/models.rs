@@ -5,6 +5,7 @@
 //! `save()`, `delete()` and waiters.
 
 use botocraft_core::tags::{self, TagMap, TagsMut};
+use botocraft_core::trace::MethodFuture;
 use botocraft_core::waiter::{Acceptor, Waiter};
 #[allow(unused_imports)]
 use botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};
@@ -414,7 +415,17 @@ impl Repository {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -508,7 +519,17 @@ impl Repository {
     /// A fetched model whose tags were never loaded (a listing does not load them)
     /// is refused with [`Error::Validation`], nothing sent, as by `save()`: load them first.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         if self._state.is_persisted() && self.tags.is_some() && self._state.tag_snapshot().is_none()
         {
             return Err(Error::validation("Repository.save_tags(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
@@ -523,7 +544,17 @@ impl Repository {
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Repository",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .repository_name

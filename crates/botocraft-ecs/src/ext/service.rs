@@ -123,35 +123,38 @@ impl ServiceAll {
     /// Runs the scan. The first failing call fails the whole scan.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Service>> {
-        let session = self.manager.session()?;
-        let clusters = ClusterManager::with_session(Some(session.clone()))
-            .list()
-            .await?;
-        let manager = self.manager.using(&session);
-        let requests: Vec<ServiceList> = clusters
-            .iter()
-            .filter(|c| cluster_selected(c, &self.cluster_tags))
-            .filter_map(|c| c.cluster_arn.clone())
-            .map(|arn| {
-                let mut request = manager.list().cluster(arn);
-                if let Some(v) = self.launch_type.clone() {
-                    request = request.launch_type(v);
-                }
-                if let Some(v) = self.scheduling_strategy.clone() {
-                    request = request.scheduling_strategy(v);
-                }
-                if let Some(v) = self.resource_management_type.clone() {
-                    request = request.resource_management_type(v);
-                }
-                request
-            })
-            .collect();
-        let per_cluster: Vec<QuerySet<Service>> = futures::stream::iter(requests)
-            .map(ServiceList::send)
-            .buffered(self.concurrency)
-            .try_collect()
-            .await?;
-        Ok(per_cluster.into_iter().flatten().collect())
+        botocraft_core::trace::in_method(crate::SERVICE.name, "Service", "all", async move {
+            let session = self.manager.session()?;
+            let clusters = ClusterManager::with_session(Some(session.clone()))
+                .list()
+                .await?;
+            let manager = self.manager.using(&session);
+            let requests: Vec<ServiceList> = clusters
+                .iter()
+                .filter(|c| cluster_selected(c, &self.cluster_tags))
+                .filter_map(|c| c.cluster_arn.clone())
+                .map(|arn| {
+                    let mut request = manager.list().cluster(arn);
+                    if let Some(v) = self.launch_type.clone() {
+                        request = request.launch_type(v);
+                    }
+                    if let Some(v) = self.scheduling_strategy.clone() {
+                        request = request.scheduling_strategy(v);
+                    }
+                    if let Some(v) = self.resource_management_type.clone() {
+                        request = request.resource_management_type(v);
+                    }
+                    request
+                })
+                .collect();
+            let per_cluster: Vec<QuerySet<Service>> = futures::stream::iter(requests)
+                .map(ServiceList::send)
+                .buffered(self.concurrency)
+                .try_collect()
+                .await?;
+            Ok(per_cluster.into_iter().flatten().collect())
+        })
+        .await
     }
 }
 
@@ -276,19 +279,27 @@ impl Service {
     /// does not settle, or a waiter failure when it is draining or inactive.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn scale_and_wait(&mut self, desired_count: i32) -> Result<()> {
-        self.scale(desired_count).await?;
-        let session = self.manager().session()?;
-        let output = self.wait_until_stable().send().await?;
-        let arn = self.service_arn.clone();
-        if let Some(fresh) = output
-            .services
-            .into_iter()
-            .flatten()
-            .find(|s| arn.is_none() || s.service_arn == arn)
-        {
-            self.replace_keeping_tags(fresh.into_fetched(&session));
-        }
-        Ok(())
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "Service",
+            "scale_and_wait",
+            async move {
+                self.scale(desired_count).await?;
+                let session = self.manager().session()?;
+                let output = self.wait_until_stable().send().await?;
+                let arn = self.service_arn.clone();
+                if let Some(fresh) = output
+                    .services
+                    .into_iter()
+                    .flatten()
+                    .find(|s| arn.is_none() || s.service_arn == arn)
+                {
+                    self.replace_keeping_tags(fresh.into_fetched(&session));
+                }
+                Ok(())
+            },
+        )
+        .await
     }
 
     /// The CPU units one task of this service reserves: the task-level CPU
@@ -360,16 +371,24 @@ impl Service {
     /// ```
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn container_instances(&self) -> Result<QuerySet<ContainerInstance>> {
-        let (_, cluster) = self.service_and_cluster("container_instances")?;
-        let tasks = self.running_tasks().await?;
-        let arns = distinct_container_instance_arns(&tasks);
-        if arns.is_empty() {
-            return Ok(QuerySet::described(Vec::new()));
-        }
-        ContainerInstanceManager::with_session(self._state.session().cloned())
-            .get_many(arns)
-            .cluster(cluster)
-            .await
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "Service",
+            "container_instances",
+            async move {
+                let (_, cluster) = self.service_and_cluster("container_instances")?;
+                let tasks = self.running_tasks().await?;
+                let arns = distinct_container_instance_arns(&tasks);
+                if arns.is_empty() {
+                    return Ok(QuerySet::described(Vec::new()));
+                }
+                ContainerInstanceManager::with_session(self._state.session().cloned())
+                    .get_many(arns)
+                    .cluster(cluster)
+                    .await
+            },
+        )
+        .await
     }
 
     /// `serviceName` and `clusterArn`, or a validation error naming `method`.

@@ -194,25 +194,33 @@ impl TaskDefinition {
     /// ```
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete_revision(&mut self) -> Result<()> {
-        let arn = self.task_definition_arn.clone().ok_or_else(|| {
-            Error::validation(
-                "TaskDefinition.delete_revision needs `taskDefinitionArn`, which is not set",
-            )
-        })?;
-        let manager = self.manager();
-        if matches!(self.status, None | Some(TaskDefinitionStatus::Active)) {
-            let deregistered = manager.deregister(arn.clone()).await?;
-            self.replace_keeping_tags(deregistered);
-        }
-        let deleted = manager.delete([arn.clone()]).await?;
-        if let Some(deleted) = deleted
-            .into_iter()
-            .find(|d| d.task_definition_arn.as_deref() == Some(arn.as_str()))
-        {
-            self.replace_keeping_tags(deleted);
-        }
-        self._state.mark_deleted();
-        Ok(())
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "TaskDefinition",
+            "delete_revision",
+            async move {
+                let arn = self.task_definition_arn.clone().ok_or_else(|| {
+                    Error::validation(
+                    "TaskDefinition.delete_revision needs `taskDefinitionArn`, which is not set",
+                )
+                })?;
+                let manager = self.manager();
+                if matches!(self.status, None | Some(TaskDefinitionStatus::Active)) {
+                    let deregistered = manager.deregister(arn.clone()).await?;
+                    self.replace_keeping_tags(deregistered);
+                }
+                let deleted = manager.delete([arn.clone()]).await?;
+                if let Some(deleted) = deleted
+                    .into_iter()
+                    .find(|d| d.task_definition_arn.as_deref() == Some(arn.as_str()))
+                {
+                    self.replace_keeping_tags(deleted);
+                }
+                self._state.mark_deleted();
+                Ok(())
+            },
+        )
+        .await
     }
 
     /// Deregisters this revision (`DeregisterTaskDefinition`) and returns it
@@ -270,23 +278,31 @@ impl crate::TaskDefinitionManager {
         &self,
         cluster_tags: botocraft_core::TagMap,
     ) -> Result<QuerySet<TaskDefinition>> {
-        let session = self.bound_session().cloned();
-        let mut all = ServiceManager::with_session(session).all();
-        for (key, value) in cluster_tags {
-            all = all.cluster_tag(key, value);
-        }
-        let services = all.await?;
-        let mut arns: Vec<String> = Vec::new();
-        for arn in services.iter().filter_map(|s| s.task_definition.clone()) {
-            if !arns.contains(&arn) {
-                arns.push(arn);
-            }
-        }
-        let mut found = Vec::with_capacity(arns.len());
-        for arn in arns {
-            found.push(self.get(arn).await?);
-        }
-        Ok(QuerySet::described(found))
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "TaskDefinition",
+            "in_use",
+            async move {
+                let session = self.bound_session().cloned();
+                let mut all = ServiceManager::with_session(session).all();
+                for (key, value) in cluster_tags {
+                    all = all.cluster_tag(key, value);
+                }
+                let services = all.await?;
+                let mut arns: Vec<String> = Vec::new();
+                for arn in services.iter().filter_map(|s| s.task_definition.clone()) {
+                    if !arns.contains(&arn) {
+                        arns.push(arn);
+                    }
+                }
+                let mut found = Vec::with_capacity(arns.len());
+                for arn in arns {
+                    found.push(self.get(arn).await?);
+                }
+                Ok(QuerySet::described(found))
+            },
+        )
+        .await
     }
 }
 

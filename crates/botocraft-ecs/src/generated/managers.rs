@@ -3,6 +3,7 @@
 
 //! Managers and the requests they build.
 
+use botocraft_core::trace::MethodFuture;
 #[allow(unused_imports)]
 use botocraft_core::transform::FlattenLists as _;
 use botocraft_core::{
@@ -10,7 +11,6 @@ use botocraft_core::{
 };
 #[allow(unused_imports)]
 use botocraft_core::{Blob, DateTime, Paginator};
-use futures::future::BoxFuture;
 #[allow(unused_imports)]
 use futures::{stream::BoxStream, StreamExt, TryStreamExt};
 
@@ -339,7 +339,12 @@ impl ClusterGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Cluster> {
+    pub fn send(self) -> MethodFuture<'static, Result<Cluster>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Cluster", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Cluster> {
         const OPERATION: &str = "DescribeClusters";
         if let Some(error) = self.error {
             return Err(error);
@@ -396,11 +401,11 @@ impl ClusterGet {
 
 impl std::future::IntoFuture for ClusterGet {
     type Output = Result<Cluster>;
-    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+    type IntoFuture = MethodFuture<'static, Result<Cluster>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -453,7 +458,17 @@ impl ClusterGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Cluster>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Cluster>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Cluster>> {
         const OPERATION: &str = "DescribeClusters";
         if let Some(error) = self.error {
             return Err(error);
@@ -521,11 +536,11 @@ impl ClusterGetMany {
 
 impl std::future::IntoFuture for ClusterGetMany {
     type Output = Result<QuerySet<Cluster>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Cluster>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Cluster>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -588,7 +603,12 @@ impl ClusterList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Cluster>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Cluster",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -600,7 +620,12 @@ impl ClusterList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Cluster>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Cluster>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Cluster", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Cluster>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -661,11 +686,11 @@ impl ClusterList {
 
 impl std::future::IntoFuture for ClusterList {
     type Output = Result<QuerySet<Cluster>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Cluster>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Cluster>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -782,7 +807,17 @@ impl ClusterCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Cluster> {
+    pub fn send(self) -> MethodFuture<'static, Result<Cluster>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Cluster> {
         const OPERATION: &str = "CreateCluster";
         if let Some(error) = self.error {
             return Err(error);
@@ -806,11 +841,11 @@ impl ClusterCreate {
 
 impl std::future::IntoFuture for ClusterCreate {
     type Output = Result<Cluster>;
-    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+    type IntoFuture = MethodFuture<'static, Result<Cluster>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -893,7 +928,17 @@ impl ClusterUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Cluster> {
+    pub fn send(self) -> MethodFuture<'static, Result<Cluster>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Cluster> {
         const OPERATION: &str = "UpdateCluster";
         if let Some(error) = self.error {
             return Err(error);
@@ -930,11 +975,11 @@ impl ClusterUpdate {
 
 impl std::future::IntoFuture for ClusterUpdate {
     type Output = Result<Cluster>;
-    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+    type IntoFuture = MethodFuture<'static, Result<Cluster>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1002,7 +1047,17 @@ impl ClusterPartialUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Cluster> {
+    pub fn send(self) -> MethodFuture<'static, Result<Cluster>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "partial_update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Cluster> {
         const OPERATION: &str = "UpdateCluster";
         if let Some(error) = self.error {
             return Err(error);
@@ -1042,11 +1097,11 @@ impl ClusterPartialUpdate {
 
 impl std::future::IntoFuture for ClusterPartialUpdate {
     type Output = Result<Cluster>;
-    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+    type IntoFuture = MethodFuture<'static, Result<Cluster>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1090,7 +1145,17 @@ impl ClusterDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Cluster> {
+    pub fn send(self) -> MethodFuture<'static, Result<Cluster>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Cluster> {
         const OPERATION: &str = "DeleteCluster";
         if let Some(error) = self.error {
             return Err(error);
@@ -1130,11 +1195,11 @@ impl ClusterDelete {
 
 impl std::future::IntoFuture for ClusterDelete {
     type Output = Result<Cluster>;
-    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+    type IntoFuture = MethodFuture<'static, Result<Cluster>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1182,7 +1247,17 @@ impl ClusterPutCapacityProviders {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Cluster> {
+    pub fn send(self) -> MethodFuture<'static, Result<Cluster>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "put_capacity_providers",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Cluster> {
         const OPERATION: &str = "PutClusterCapacityProviders";
         if let Some(error) = self.error {
             return Err(error);
@@ -1242,11 +1317,11 @@ impl ClusterPutCapacityProviders {
 
 impl std::future::IntoFuture for ClusterPutCapacityProviders {
     type Output = Result<Cluster>;
-    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+    type IntoFuture = MethodFuture<'static, Result<Cluster>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1290,7 +1365,17 @@ impl ClusterUpdateSettings {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Cluster> {
+    pub fn send(self) -> MethodFuture<'static, Result<Cluster>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "update_settings",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Cluster> {
         const OPERATION: &str = "UpdateClusterSettings";
         if let Some(error) = self.error {
             return Err(error);
@@ -1336,11 +1421,11 @@ impl ClusterUpdateSettings {
 
 impl std::future::IntoFuture for ClusterUpdateSettings {
     type Output = Result<Cluster>;
-    type IntoFuture = BoxFuture<'static, Result<Cluster>>;
+    type IntoFuture = MethodFuture<'static, Result<Cluster>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1583,7 +1668,17 @@ impl TaskDefinitionGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<TaskDefinition> {
+    pub fn send(self) -> MethodFuture<'static, Result<TaskDefinition>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskDefinition> {
         const OPERATION: &str = "DescribeTaskDefinition";
         if let Some(error) = self.error {
             return Err(error);
@@ -1636,11 +1731,11 @@ impl TaskDefinitionGet {
 
 impl std::future::IntoFuture for TaskDefinitionGet {
     type Output = Result<TaskDefinition>;
-    type IntoFuture = BoxFuture<'static, Result<TaskDefinition>>;
+    type IntoFuture = MethodFuture<'static, Result<TaskDefinition>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1724,7 +1819,12 @@ impl TaskDefinitionList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<TaskDefinition>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -1736,7 +1836,17 @@ impl TaskDefinitionList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<TaskDefinition>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<TaskDefinition>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<TaskDefinition>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -1799,11 +1909,11 @@ impl TaskDefinitionList {
 
 impl std::future::IntoFuture for TaskDefinitionList {
     type Output = Result<QuerySet<TaskDefinition>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskDefinition>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<TaskDefinition>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2037,7 +2147,17 @@ impl TaskDefinitionCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<TaskDefinition> {
+    pub fn send(self) -> MethodFuture<'static, Result<TaskDefinition>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskDefinition> {
         const OPERATION: &str = "RegisterTaskDefinition";
         if let Some(error) = self.error {
             return Err(error);
@@ -2081,11 +2201,11 @@ impl TaskDefinitionCreate {
 
 impl std::future::IntoFuture for TaskDefinitionCreate {
     type Output = Result<TaskDefinition>;
-    type IntoFuture = BoxFuture<'static, Result<TaskDefinition>>;
+    type IntoFuture = MethodFuture<'static, Result<TaskDefinition>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2319,7 +2439,17 @@ impl TaskDefinitionUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<TaskDefinition> {
+    pub fn send(self) -> MethodFuture<'static, Result<TaskDefinition>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskDefinition> {
         const OPERATION: &str = "RegisterTaskDefinition";
         if let Some(error) = self.error {
             return Err(error);
@@ -2370,11 +2500,11 @@ impl TaskDefinitionUpdate {
 
 impl std::future::IntoFuture for TaskDefinitionUpdate {
     type Output = Result<TaskDefinition>;
-    type IntoFuture = BoxFuture<'static, Result<TaskDefinition>>;
+    type IntoFuture = MethodFuture<'static, Result<TaskDefinition>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2422,7 +2552,17 @@ impl TaskDefinitionDeregister {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<TaskDefinition> {
+    pub fn send(self) -> MethodFuture<'static, Result<TaskDefinition>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "deregister",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskDefinition> {
         const OPERATION: &str = "DeregisterTaskDefinition";
         if let Some(error) = self.error {
             return Err(error);
@@ -2474,11 +2614,11 @@ impl TaskDefinitionDeregister {
 
 impl std::future::IntoFuture for TaskDefinitionDeregister {
     type Output = Result<TaskDefinition>;
-    type IntoFuture = BoxFuture<'static, Result<TaskDefinition>>;
+    type IntoFuture = MethodFuture<'static, Result<TaskDefinition>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2526,7 +2666,17 @@ impl TaskDefinitionDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<TaskDefinition>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<TaskDefinition>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<TaskDefinition>> {
         const OPERATION: &str = "DeleteTaskDefinitions";
         if let Some(error) = self.error {
             return Err(error);
@@ -2622,11 +2772,11 @@ impl TaskDefinitionDelete {
 
 impl std::future::IntoFuture for TaskDefinitionDelete {
     type Output = Result<QuerySet<TaskDefinition>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskDefinition>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<TaskDefinition>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2704,7 +2854,17 @@ impl TaskDefinitionFamilies {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<String>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<String>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "families",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<String>> {
         const OPERATION: &str = "ListTaskDefinitionFamilies";
         if let Some(error) = self.error {
             return Err(error);
@@ -2751,11 +2911,11 @@ impl TaskDefinitionFamilies {
 
 impl std::future::IntoFuture for TaskDefinitionFamilies {
     type Output = Result<Vec<String>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<String>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<String>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3132,7 +3292,12 @@ impl ServiceGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Service> {
+    pub fn send(self) -> MethodFuture<'static, Result<Service>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Service", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Service> {
         const OPERATION: &str = "DescribeServices";
         if let Some(error) = self.error {
             return Err(error);
@@ -3235,11 +3400,11 @@ impl ServiceGet {
 
 impl std::future::IntoFuture for ServiceGet {
     type Output = Result<Service>;
-    type IntoFuture = BoxFuture<'static, Result<Service>>;
+    type IntoFuture = MethodFuture<'static, Result<Service>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3301,7 +3466,17 @@ impl ServiceGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Service>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Service>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Service",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Service>> {
         const OPERATION: &str = "DescribeServices";
         if let Some(error) = self.error {
             return Err(error);
@@ -3415,11 +3590,11 @@ impl ServiceGetMany {
 
 impl std::future::IntoFuture for ServiceGetMany {
     type Output = Result<QuerySet<Service>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Service>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Service>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3510,7 +3685,12 @@ impl ServiceList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Service>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Service",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -3522,7 +3702,12 @@ impl ServiceList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Service>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Service>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Service", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Service>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -3587,11 +3772,11 @@ impl ServiceList {
 
 impl std::future::IntoFuture for ServiceList {
     type Output = Result<QuerySet<Service>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Service>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Service>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3905,7 +4090,17 @@ impl ServiceCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Service> {
+    pub fn send(self) -> MethodFuture<'static, Result<Service>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Service",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Service> {
         const OPERATION: &str = "CreateService";
         if let Some(error) = self.error {
             return Err(error);
@@ -3937,11 +4132,11 @@ impl ServiceCreate {
 
 impl std::future::IntoFuture for ServiceCreate {
     type Output = Result<Service>;
-    type IntoFuture = BoxFuture<'static, Result<Service>>;
+    type IntoFuture = MethodFuture<'static, Result<Service>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4215,7 +4410,17 @@ impl ServiceUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Service> {
+    pub fn send(self) -> MethodFuture<'static, Result<Service>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Service",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Service> {
         const OPERATION: &str = "UpdateService";
         if let Some(error) = self.error {
             return Err(error);
@@ -4257,11 +4462,11 @@ impl ServiceUpdate {
 
 impl std::future::IntoFuture for ServiceUpdate {
     type Output = Result<Service>;
-    type IntoFuture = BoxFuture<'static, Result<Service>>;
+    type IntoFuture = MethodFuture<'static, Result<Service>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4496,7 +4701,17 @@ impl ServicePartialUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Service> {
+    pub fn send(self) -> MethodFuture<'static, Result<Service>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Service",
+            "partial_update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Service> {
         const OPERATION: &str = "UpdateService";
         if let Some(error) = self.error {
             return Err(error);
@@ -4541,11 +4756,11 @@ impl ServicePartialUpdate {
 
 impl std::future::IntoFuture for ServicePartialUpdate {
     type Output = Result<Service>;
-    type IntoFuture = BoxFuture<'static, Result<Service>>;
+    type IntoFuture = MethodFuture<'static, Result<Service>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4603,7 +4818,17 @@ impl ServiceDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Service> {
+    pub fn send(self) -> MethodFuture<'static, Result<Service>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Service",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Service> {
         const OPERATION: &str = "DeleteService";
         if let Some(error) = self.error {
             return Err(error);
@@ -4648,11 +4873,11 @@ impl ServiceDelete {
 
 impl std::future::IntoFuture for ServiceDelete {
     type Output = Result<Service>;
-    type IntoFuture = BoxFuture<'static, Result<Service>>;
+    type IntoFuture = MethodFuture<'static, Result<Service>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4848,7 +5073,12 @@ impl TaskGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Task> {
+    pub fn send(self) -> MethodFuture<'static, Result<Task>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Task", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Task> {
         const OPERATION: &str = "DescribeTasks";
         if let Some(error) = self.error {
             return Err(error);
@@ -4936,11 +5166,11 @@ impl TaskGet {
 
 impl std::future::IntoFuture for TaskGet {
     type Output = Result<Task>;
-    type IntoFuture = BoxFuture<'static, Result<Task>>;
+    type IntoFuture = MethodFuture<'static, Result<Task>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5002,7 +5232,17 @@ impl TaskGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Task>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Task>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Task",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Task>> {
         const OPERATION: &str = "DescribeTasks";
         if let Some(error) = self.error {
             return Err(error);
@@ -5104,11 +5344,11 @@ impl TaskGetMany {
 
 impl std::future::IntoFuture for TaskGetMany {
     type Output = Result<QuerySet<Task>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Task>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Task>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5227,7 +5467,12 @@ impl TaskList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Task>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Task",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -5239,7 +5484,12 @@ impl TaskList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Task>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Task>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Task", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Task>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -5304,11 +5554,11 @@ impl TaskList {
 
 impl std::future::IntoFuture for TaskList {
     type Output = Result<QuerySet<Task>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Task>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Task>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5508,7 +5758,12 @@ impl TaskCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Task> {
+    pub fn send(self) -> MethodFuture<'static, Result<Task>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Task", "create", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Task> {
         const OPERATION: &str = "RunTask";
         if let Some(error) = self.error {
             return Err(error);
@@ -5562,11 +5817,11 @@ impl TaskCreate {
 
 impl std::future::IntoFuture for TaskCreate {
     type Output = Result<Task>;
-    type IntoFuture = BoxFuture<'static, Result<Task>>;
+    type IntoFuture = MethodFuture<'static, Result<Task>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5748,7 +6003,12 @@ impl TaskRun {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Task>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Task>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Task", "run", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Task>> {
         const OPERATION: &str = "RunTask";
         if let Some(error) = self.error {
             return Err(error);
@@ -5824,11 +6084,11 @@ impl TaskRun {
 
 impl std::future::IntoFuture for TaskRun {
     type Output = Result<QuerySet<Task>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Task>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Task>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5886,7 +6146,12 @@ impl TaskDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Task> {
+    pub fn send(self) -> MethodFuture<'static, Result<Task>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Task", "delete", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Task> {
         const OPERATION: &str = "StopTask";
         if let Some(error) = self.error {
             return Err(error);
@@ -5922,11 +6187,11 @@ impl TaskDelete {
 
 impl std::future::IntoFuture for TaskDelete {
     type Output = Result<Task>;
-    type IntoFuture = BoxFuture<'static, Result<Task>>;
+    type IntoFuture = MethodFuture<'static, Result<Task>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6144,7 +6409,17 @@ impl ContainerInstanceGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<ContainerInstance> {
+    pub fn send(self) -> MethodFuture<'static, Result<ContainerInstance>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ContainerInstance> {
         const OPERATION: &str = "DescribeContainerInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -6244,11 +6519,11 @@ impl ContainerInstanceGet {
 
 impl std::future::IntoFuture for ContainerInstanceGet {
     type Output = Result<ContainerInstance>;
-    type IntoFuture = BoxFuture<'static, Result<ContainerInstance>>;
+    type IntoFuture = MethodFuture<'static, Result<ContainerInstance>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6317,7 +6592,17 @@ impl ContainerInstanceGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ContainerInstance>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ContainerInstance>> {
         const OPERATION: &str = "DescribeContainerInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -6432,11 +6717,11 @@ impl ContainerInstanceGetMany {
 
 impl std::future::IntoFuture for ContainerInstanceGetMany {
     type Output = Result<QuerySet<ContainerInstance>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<ContainerInstance>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ContainerInstance>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6524,7 +6809,12 @@ impl ContainerInstanceList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ContainerInstance>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -6536,7 +6826,17 @@ impl ContainerInstanceList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ContainerInstance>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ContainerInstance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -6601,11 +6901,11 @@ impl ContainerInstanceList {
 
 impl std::future::IntoFuture for ContainerInstanceList {
     type Output = Result<QuerySet<ContainerInstance>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<ContainerInstance>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ContainerInstance>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6662,7 +6962,17 @@ impl ContainerInstanceUpdateState {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<ContainerInstance>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ContainerInstance>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "update_state",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ContainerInstance>> {
         const OPERATION: &str = "UpdateContainerInstancesState";
         if let Some(error) = self.error {
             return Err(error);
@@ -6794,11 +7104,11 @@ impl ContainerInstanceUpdateState {
 
 impl std::future::IntoFuture for ContainerInstanceUpdateState {
     type Output = Result<QuerySet<ContainerInstance>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<ContainerInstance>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ContainerInstance>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6862,7 +7172,17 @@ impl ContainerInstanceDeregister {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<ContainerInstance> {
+    pub fn send(self) -> MethodFuture<'static, Result<ContainerInstance>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "deregister",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ContainerInstance> {
         const OPERATION: &str = "DeregisterContainerInstance";
         if let Some(error) = self.error {
             return Err(error);
@@ -6942,11 +7262,11 @@ impl ContainerInstanceDeregister {
 
 impl std::future::IntoFuture for ContainerInstanceDeregister {
     type Output = Result<ContainerInstance>;
-    type IntoFuture = BoxFuture<'static, Result<ContainerInstance>>;
+    type IntoFuture = MethodFuture<'static, Result<ContainerInstance>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7055,7 +7375,17 @@ impl ContainerInstanceListTasks {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<String>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<String>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "list_tasks",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<String>> {
         const OPERATION: &str = "ListTasks";
         if let Some(error) = self.error {
             return Err(error);
@@ -7107,11 +7437,11 @@ impl ContainerInstanceListTasks {
 
 impl std::future::IntoFuture for ContainerInstanceListTasks {
     type Output = Result<Vec<String>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<String>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<String>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7386,7 +7716,17 @@ impl CapacityProviderGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<CapacityProvider> {
+    pub fn send(self) -> MethodFuture<'static, Result<CapacityProvider>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CapacityProvider> {
         const OPERATION: &str = "DescribeCapacityProviders";
         if let Some(error) = self.error {
             return Err(error);
@@ -7442,11 +7782,11 @@ impl CapacityProviderGet {
 
 impl std::future::IntoFuture for CapacityProviderGet {
     type Output = Result<CapacityProvider>;
-    type IntoFuture = BoxFuture<'static, Result<CapacityProvider>>;
+    type IntoFuture = MethodFuture<'static, Result<CapacityProvider>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7513,7 +7853,17 @@ impl CapacityProviderGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<CapacityProvider>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<CapacityProvider>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<CapacityProvider>> {
         const OPERATION: &str = "DescribeCapacityProviders";
         if let Some(error) = self.error {
             return Err(error);
@@ -7577,11 +7927,11 @@ impl CapacityProviderGetMany {
 
 impl std::future::IntoFuture for CapacityProviderGetMany {
     type Output = Result<QuerySet<CapacityProvider>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<CapacityProvider>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<CapacityProvider>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7661,7 +8011,12 @@ impl CapacityProviderList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<CapacityProvider>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -7673,7 +8028,17 @@ impl CapacityProviderList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<CapacityProvider>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<CapacityProvider>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<CapacityProvider>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -7729,11 +8094,11 @@ impl CapacityProviderList {
 
 impl std::future::IntoFuture for CapacityProviderList {
     type Output = Result<QuerySet<CapacityProvider>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<CapacityProvider>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<CapacityProvider>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7832,7 +8197,17 @@ impl CapacityProviderCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<CapacityProvider> {
+    pub fn send(self) -> MethodFuture<'static, Result<CapacityProvider>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CapacityProvider> {
         const OPERATION: &str = "CreateCapacityProvider";
         if let Some(error) = self.error {
             return Err(error);
@@ -7872,11 +8247,11 @@ impl CapacityProviderCreate {
 
 impl std::future::IntoFuture for CapacityProviderCreate {
     type Output = Result<CapacityProvider>;
-    type IntoFuture = BoxFuture<'static, Result<CapacityProvider>>;
+    type IntoFuture = MethodFuture<'static, Result<CapacityProvider>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7966,7 +8341,17 @@ impl CapacityProviderUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<CapacityProvider> {
+    pub fn send(self) -> MethodFuture<'static, Result<CapacityProvider>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CapacityProvider> {
         const OPERATION: &str = "UpdateCapacityProvider";
         if let Some(error) = self.error {
             return Err(error);
@@ -8008,11 +8393,11 @@ impl CapacityProviderUpdate {
 
 impl std::future::IntoFuture for CapacityProviderUpdate {
     type Output = Result<CapacityProvider>;
-    type IntoFuture = BoxFuture<'static, Result<CapacityProvider>>;
+    type IntoFuture = MethodFuture<'static, Result<CapacityProvider>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8067,7 +8452,17 @@ impl CapacityProviderDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<CapacityProvider> {
+    pub fn send(self) -> MethodFuture<'static, Result<CapacityProvider>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CapacityProvider> {
         const OPERATION: &str = "DeleteCapacityProvider";
         if let Some(error) = self.error {
             return Err(error);
@@ -8114,11 +8509,11 @@ impl CapacityProviderDelete {
 
 impl std::future::IntoFuture for CapacityProviderDelete {
     type Output = Result<CapacityProvider>;
-    type IntoFuture = BoxFuture<'static, Result<CapacityProvider>>;
+    type IntoFuture = MethodFuture<'static, Result<CapacityProvider>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8344,7 +8739,12 @@ impl TaskSetGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<TaskSet> {
+    pub fn send(self) -> MethodFuture<'static, Result<TaskSet>> {
+        botocraft_core::trace::method(super::SERVICE.name, "TaskSet", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskSet> {
         const OPERATION: &str = "DescribeTaskSets";
         if let Some(error) = self.error {
             return Err(error);
@@ -8428,11 +8828,11 @@ impl TaskSetGet {
 
 impl std::future::IntoFuture for TaskSetGet {
     type Output = Result<TaskSet>;
-    type IntoFuture = BoxFuture<'static, Result<TaskSet>>;
+    type IntoFuture = MethodFuture<'static, Result<TaskSet>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8492,7 +8892,17 @@ impl TaskSetGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<TaskSet>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<TaskSet>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskSet",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<TaskSet>> {
         const OPERATION: &str = "DescribeTaskSets";
         if let Some(error) = self.error {
             return Err(error);
@@ -8565,11 +8975,11 @@ impl TaskSetGetMany {
 
 impl std::future::IntoFuture for TaskSetGetMany {
     type Output = Result<QuerySet<TaskSet>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskSet>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<TaskSet>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8622,7 +9032,12 @@ impl TaskSetList {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<TaskSet>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<TaskSet>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "TaskSet", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<TaskSet>> {
         const OPERATION: &str = "DescribeTaskSets";
         if let Some(error) = self.error {
             return Err(error);
@@ -8698,11 +9113,11 @@ impl TaskSetList {
 
 impl std::future::IntoFuture for TaskSetList {
     type Output = Result<QuerySet<TaskSet>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<TaskSet>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<TaskSet>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8870,7 +9285,17 @@ impl TaskSetCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<TaskSet> {
+    pub fn send(self) -> MethodFuture<'static, Result<TaskSet>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskSet",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskSet> {
         const OPERATION: &str = "CreateTaskSet";
         if let Some(error) = self.error {
             return Err(error);
@@ -8912,11 +9337,11 @@ impl TaskSetCreate {
 
 impl std::future::IntoFuture for TaskSetCreate {
     type Output = Result<TaskSet>;
-    type IntoFuture = BoxFuture<'static, Result<TaskSet>>;
+    type IntoFuture = MethodFuture<'static, Result<TaskSet>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8996,7 +9421,17 @@ impl TaskSetUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<TaskSet> {
+    pub fn send(self) -> MethodFuture<'static, Result<TaskSet>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskSet",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskSet> {
         const OPERATION: &str = "UpdateTaskSet";
         if let Some(error) = self.error {
             return Err(error);
@@ -9057,11 +9492,11 @@ impl TaskSetUpdate {
 
 impl std::future::IntoFuture for TaskSetUpdate {
     type Output = Result<TaskSet>;
-    type IntoFuture = BoxFuture<'static, Result<TaskSet>>;
+    type IntoFuture = MethodFuture<'static, Result<TaskSet>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9112,7 +9547,17 @@ impl TaskSetDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<TaskSet> {
+    pub fn send(self) -> MethodFuture<'static, Result<TaskSet>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskSet",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskSet> {
         const OPERATION: &str = "DeleteTaskSet";
         if let Some(error) = self.error {
             return Err(error);
@@ -9177,11 +9622,11 @@ impl TaskSetDelete {
 
 impl std::future::IntoFuture for TaskSetDelete {
     type Output = Result<TaskSet>;
-    type IntoFuture = BoxFuture<'static, Result<TaskSet>>;
+    type IntoFuture = MethodFuture<'static, Result<TaskSet>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9303,7 +9748,17 @@ impl ServiceRevisionGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<ServiceRevision> {
+    pub fn send(self) -> MethodFuture<'static, Result<ServiceRevision>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ServiceRevision",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ServiceRevision> {
         const OPERATION: &str = "DescribeServiceRevisions";
         if let Some(error) = self.error {
             return Err(error);
@@ -9372,11 +9827,11 @@ impl ServiceRevisionGet {
 
 impl std::future::IntoFuture for ServiceRevisionGet {
     type Output = Result<ServiceRevision>;
-    type IntoFuture = BoxFuture<'static, Result<ServiceRevision>>;
+    type IntoFuture = MethodFuture<'static, Result<ServiceRevision>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9424,7 +9879,17 @@ impl ServiceRevisionGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<ServiceRevision>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ServiceRevision>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ServiceRevision",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ServiceRevision>> {
         const OPERATION: &str = "DescribeServiceRevisions";
         if let Some(error) = self.error {
             return Err(error);
@@ -9508,11 +9973,11 @@ impl ServiceRevisionGetMany {
 
 impl std::future::IntoFuture for ServiceRevisionGetMany {
     type Output = Result<QuerySet<ServiceRevision>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<ServiceRevision>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ServiceRevision>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9662,7 +10127,17 @@ impl ServiceDeploymentGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<ServiceDeployment> {
+    pub fn send(self) -> MethodFuture<'static, Result<ServiceDeployment>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ServiceDeployment",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ServiceDeployment> {
         const OPERATION: &str = "DescribeServiceDeployments";
         if let Some(error) = self.error {
             return Err(error);
@@ -9735,11 +10210,11 @@ impl ServiceDeploymentGet {
 
 impl std::future::IntoFuture for ServiceDeploymentGet {
     type Output = Result<ServiceDeployment>;
-    type IntoFuture = BoxFuture<'static, Result<ServiceDeployment>>;
+    type IntoFuture = MethodFuture<'static, Result<ServiceDeployment>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9787,7 +10262,17 @@ impl ServiceDeploymentGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<ServiceDeployment>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ServiceDeployment>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ServiceDeployment",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ServiceDeployment>> {
         const OPERATION: &str = "DescribeServiceDeployments";
         if let Some(error) = self.error {
             return Err(error);
@@ -9875,11 +10360,11 @@ impl ServiceDeploymentGetMany {
 
 impl std::future::IntoFuture for ServiceDeploymentGetMany {
     type Output = Result<QuerySet<ServiceDeployment>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<ServiceDeployment>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ServiceDeployment>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9954,7 +10439,12 @@ impl ServiceDeploymentList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ServiceDeployment>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "ServiceDeployment",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -9966,7 +10456,17 @@ impl ServiceDeploymentList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<ServiceDeployment>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ServiceDeployment>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ServiceDeployment",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ServiceDeployment>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -10033,11 +10533,11 @@ impl ServiceDeploymentList {
 
 impl std::future::IntoFuture for ServiceDeploymentList {
     type Output = Result<QuerySet<ServiceDeployment>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<ServiceDeployment>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ServiceDeployment>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10092,7 +10592,17 @@ impl ServiceDeploymentStop {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<String> {
+    pub fn send(self) -> MethodFuture<'static, Result<String>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ServiceDeployment",
+            "stop",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<String> {
         const OPERATION: &str = "StopServiceDeployment";
         if let Some(error) = self.error {
             return Err(error);
@@ -10141,11 +10651,11 @@ impl ServiceDeploymentStop {
 
 impl std::future::IntoFuture for ServiceDeploymentStop {
     type Output = Result<String>;
-    type IntoFuture = BoxFuture<'static, Result<String>>;
+    type IntoFuture = MethodFuture<'static, Result<String>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10292,7 +10802,12 @@ impl DaemonGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Daemon> {
+    pub fn send(self) -> MethodFuture<'static, Result<Daemon>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Daemon", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Daemon> {
         const OPERATION: &str = "DescribeDaemon";
         if let Some(error) = self.error {
             return Err(error);
@@ -10337,11 +10852,11 @@ impl DaemonGet {
 
 impl std::future::IntoFuture for DaemonGet {
     type Output = Result<Daemon>;
-    type IntoFuture = BoxFuture<'static, Result<Daemon>>;
+    type IntoFuture = MethodFuture<'static, Result<Daemon>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10405,7 +10920,12 @@ impl DaemonList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Daemon>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Daemon",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -10417,7 +10937,12 @@ impl DaemonList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Daemon>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Daemon>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Daemon", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Daemon>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -10478,11 +11003,11 @@ impl DaemonList {
 
 impl std::future::IntoFuture for DaemonList {
     type Output = Result<QuerySet<Daemon>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Daemon>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Daemon>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10611,7 +11136,17 @@ impl DaemonCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Daemon> {
+    pub fn send(self) -> MethodFuture<'static, Result<Daemon>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Daemon",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Daemon> {
         const OPERATION: &str = "CreateDaemon";
         if let Some(error) = self.error {
             return Err(error);
@@ -10659,11 +11194,11 @@ impl DaemonCreate {
 
 impl std::future::IntoFuture for DaemonCreate {
     type Output = Result<Daemon>;
-    type IntoFuture = BoxFuture<'static, Result<Daemon>>;
+    type IntoFuture = MethodFuture<'static, Result<Daemon>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10771,7 +11306,17 @@ impl DaemonUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Daemon> {
+    pub fn send(self) -> MethodFuture<'static, Result<Daemon>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Daemon",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Daemon> {
         const OPERATION: &str = "UpdateDaemon";
         if let Some(error) = self.error {
             return Err(error);
@@ -10813,11 +11358,11 @@ impl DaemonUpdate {
 
 impl std::future::IntoFuture for DaemonUpdate {
     type Output = Result<Daemon>;
-    type IntoFuture = BoxFuture<'static, Result<Daemon>>;
+    type IntoFuture = MethodFuture<'static, Result<Daemon>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10861,7 +11406,17 @@ impl DaemonDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DeleteDaemonResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<DeleteDaemonResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Daemon",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DeleteDaemonResponse> {
         const OPERATION: &str = "DeleteDaemon";
         if let Some(error) = self.error {
             return Err(error);
@@ -10897,11 +11452,11 @@ impl DaemonDelete {
 
 impl std::future::IntoFuture for DaemonDelete {
     type Output = Result<DeleteDaemonResponse>;
-    type IntoFuture = BoxFuture<'static, Result<DeleteDaemonResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<DeleteDaemonResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11046,7 +11601,17 @@ impl DaemonTaskDefinitionGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DaemonTaskDefinition> {
+    pub fn send(self) -> MethodFuture<'static, Result<DaemonTaskDefinition>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DaemonTaskDefinition> {
         const OPERATION: &str = "DescribeDaemonTaskDefinition";
         if let Some(error) = self.error {
             return Err(error);
@@ -11101,11 +11666,11 @@ impl DaemonTaskDefinitionGet {
 
 impl std::future::IntoFuture for DaemonTaskDefinitionGet {
     type Output = Result<DaemonTaskDefinition>;
-    type IntoFuture = BoxFuture<'static, Result<DaemonTaskDefinition>>;
+    type IntoFuture = MethodFuture<'static, Result<DaemonTaskDefinition>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11191,7 +11756,12 @@ impl DaemonTaskDefinitionList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DaemonTaskDefinition>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -11203,7 +11773,17 @@ impl DaemonTaskDefinitionList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<DaemonTaskDefinition>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<DaemonTaskDefinition>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<DaemonTaskDefinition>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -11264,11 +11844,11 @@ impl DaemonTaskDefinitionList {
 
 impl std::future::IntoFuture for DaemonTaskDefinitionList {
     type Output = Result<QuerySet<DaemonTaskDefinition>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonTaskDefinition>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<DaemonTaskDefinition>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11407,7 +11987,17 @@ impl DaemonTaskDefinitionCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DaemonTaskDefinition> {
+    pub fn send(self) -> MethodFuture<'static, Result<DaemonTaskDefinition>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DaemonTaskDefinition> {
         const OPERATION: &str = "RegisterDaemonTaskDefinition";
         if let Some(error) = self.error {
             return Err(error);
@@ -11456,11 +12046,11 @@ impl DaemonTaskDefinitionCreate {
 
 impl std::future::IntoFuture for DaemonTaskDefinitionCreate {
     type Output = Result<DaemonTaskDefinition>;
-    type IntoFuture = BoxFuture<'static, Result<DaemonTaskDefinition>>;
+    type IntoFuture = MethodFuture<'static, Result<DaemonTaskDefinition>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11508,7 +12098,17 @@ impl DaemonTaskDefinitionDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DeleteDaemonTaskDefinitionResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<DeleteDaemonTaskDefinitionResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DeleteDaemonTaskDefinitionResponse> {
         const OPERATION: &str = "DeleteDaemonTaskDefinition";
         if let Some(error) = self.error {
             return Err(error);
@@ -11551,11 +12151,11 @@ impl DaemonTaskDefinitionDelete {
 
 impl std::future::IntoFuture for DaemonTaskDefinitionDelete {
     type Output = Result<DeleteDaemonTaskDefinitionResponse>;
-    type IntoFuture = BoxFuture<'static, Result<DeleteDaemonTaskDefinitionResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<DeleteDaemonTaskDefinitionResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11677,7 +12277,17 @@ impl DaemonRevisionGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DaemonRevision> {
+    pub fn send(self) -> MethodFuture<'static, Result<DaemonRevision>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonRevision",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DaemonRevision> {
         const OPERATION: &str = "DescribeDaemonRevisions";
         if let Some(error) = self.error {
             return Err(error);
@@ -11746,11 +12356,11 @@ impl DaemonRevisionGet {
 
 impl std::future::IntoFuture for DaemonRevisionGet {
     type Output = Result<DaemonRevision>;
-    type IntoFuture = BoxFuture<'static, Result<DaemonRevision>>;
+    type IntoFuture = MethodFuture<'static, Result<DaemonRevision>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11798,7 +12408,17 @@ impl DaemonRevisionGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<DaemonRevision>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<DaemonRevision>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonRevision",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<DaemonRevision>> {
         const OPERATION: &str = "DescribeDaemonRevisions";
         if let Some(error) = self.error {
             return Err(error);
@@ -11882,11 +12502,11 @@ impl DaemonRevisionGetMany {
 
 impl std::future::IntoFuture for DaemonRevisionGetMany {
     type Output = Result<QuerySet<DaemonRevision>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonRevision>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<DaemonRevision>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12007,7 +12627,12 @@ impl DaemonDeploymentList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DaemonDeployment>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "DaemonDeployment",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -12019,7 +12644,17 @@ impl DaemonDeploymentList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<DaemonDeployment>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<DaemonDeployment>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonDeployment",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<DaemonDeployment>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -12076,11 +12711,11 @@ impl DaemonDeploymentList {
 
 impl std::future::IntoFuture for DaemonDeploymentList {
     type Output = Result<QuerySet<DaemonDeployment>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<DaemonDeployment>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<DaemonDeployment>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12251,7 +12886,17 @@ impl ExpressGatewayServiceGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<ExpressGatewayService> {
+    pub fn send(self) -> MethodFuture<'static, Result<ExpressGatewayService>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ExpressGatewayService> {
         const OPERATION: &str = "DescribeExpressGatewayService";
         if let Some(error) = self.error {
             return Err(error);
@@ -12307,11 +12952,11 @@ impl ExpressGatewayServiceGet {
 
 impl std::future::IntoFuture for ExpressGatewayServiceGet {
     type Output = Result<ExpressGatewayService>;
-    type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
+    type IntoFuture = MethodFuture<'static, Result<ExpressGatewayService>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12378,7 +13023,12 @@ impl ExpressGatewayServiceList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<ExpressGatewayService>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -12390,7 +13040,17 @@ impl ExpressGatewayServiceList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<ExpressGatewayService>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ExpressGatewayService>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ExpressGatewayService>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -12463,11 +13123,11 @@ impl ExpressGatewayServiceList {
 
 impl std::future::IntoFuture for ExpressGatewayServiceList {
     type Output = Result<QuerySet<ExpressGatewayService>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<ExpressGatewayService>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ExpressGatewayService>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12624,7 +13284,17 @@ impl ExpressGatewayServiceCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<ExpressGatewayService> {
+    pub fn send(self) -> MethodFuture<'static, Result<ExpressGatewayService>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ExpressGatewayService> {
         const OPERATION: &str = "CreateExpressGatewayService";
         if let Some(error) = self.error {
             return Err(error);
@@ -12662,11 +13332,11 @@ impl ExpressGatewayServiceCreate {
 
 impl std::future::IntoFuture for ExpressGatewayServiceCreate {
     type Output = Result<ExpressGatewayService>;
-    type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
+    type IntoFuture = MethodFuture<'static, Result<ExpressGatewayService>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12796,7 +13466,17 @@ impl ExpressGatewayServiceUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<UpdateExpressGatewayServiceResponse> {
+    pub fn send(self) -> MethodFuture<'static, Result<UpdateExpressGatewayServiceResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<UpdateExpressGatewayServiceResponse> {
         const OPERATION: &str = "UpdateExpressGatewayService";
         if let Some(error) = self.error {
             return Err(error);
@@ -12836,11 +13516,11 @@ impl ExpressGatewayServiceUpdate {
 
 impl std::future::IntoFuture for ExpressGatewayServiceUpdate {
     type Output = Result<UpdateExpressGatewayServiceResponse>;
-    type IntoFuture = BoxFuture<'static, Result<UpdateExpressGatewayServiceResponse>>;
+    type IntoFuture = MethodFuture<'static, Result<UpdateExpressGatewayServiceResponse>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12888,7 +13568,17 @@ impl ExpressGatewayServiceDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<ExpressGatewayService> {
+    pub fn send(self) -> MethodFuture<'static, Result<ExpressGatewayService>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ExpressGatewayService> {
         const OPERATION: &str = "DeleteExpressGatewayService";
         if let Some(error) = self.error {
             return Err(error);
@@ -12944,10 +13634,10 @@ impl ExpressGatewayServiceDelete {
 
 impl std::future::IntoFuture for ExpressGatewayServiceDelete {
     type Output = Result<ExpressGatewayService>;
-    type IntoFuture = BoxFuture<'static, Result<ExpressGatewayService>>;
+    type IntoFuture = MethodFuture<'static, Result<ExpressGatewayService>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -5,6 +5,7 @@
 //! `save()`, `delete()` and waiters.
 
 use botocraft_core::tags::{self, TagMap, TagsMut};
+use botocraft_core::trace::MethodFuture;
 use botocraft_core::waiter::{Acceptor, Waiter};
 #[allow(unused_imports)]
 use botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};
@@ -406,7 +407,17 @@ impl Cluster {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -530,7 +541,17 @@ impl Cluster {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Cluster has no ARN to write tags to").await
     }
@@ -541,7 +562,17 @@ impl Cluster {
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Cluster",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .cluster_arn
@@ -809,7 +840,17 @@ impl TaskDefinition {
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         if persisted {
@@ -901,7 +942,17 @@ impl TaskDefinition {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskDefinition",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskDefinition has no ARN to write tags to").await
     }
@@ -1337,7 +1388,17 @@ impl Service {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Service",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -1446,7 +1507,17 @@ impl Service {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Service",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Service has no ARN to write tags to").await
     }
@@ -1457,7 +1528,17 @@ impl Service {
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Service",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .service_name
@@ -1562,6 +1643,7 @@ impl Service {
             "Service",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Service", "wait_until_stable")
     }
 
     /// Waits until the `ServicesInactive` waiter from the service model succeeds.
@@ -1655,6 +1737,7 @@ impl Service {
             "Service",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Service", "wait_until_inactive")
     }
 }
 
@@ -2006,7 +2089,17 @@ impl Task {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Task",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -2117,7 +2210,17 @@ impl Task {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Task",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Task has no ARN to write tags to").await
     }
@@ -2128,7 +2231,17 @@ impl Task {
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Task",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .task_arn
@@ -2245,6 +2358,7 @@ impl Task {
             "Task",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Task", "wait_until_running")
     }
 
     /// Waits until the `TasksStopped` waiter from the service model succeeds.
@@ -2328,6 +2442,7 @@ impl Task {
             "Task",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Task", "wait_until_stopped")
     }
 }
 
@@ -2570,7 +2685,17 @@ impl ContainerInstance {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(
             self,
@@ -2880,7 +3005,17 @@ impl CapacityProvider {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -2974,7 +3109,17 @@ impl CapacityProvider {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "CapacityProvider has no ARN to write tags to").await
     }
@@ -2985,7 +3130,17 @@ impl CapacityProvider {
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CapacityProvider",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
             Error::validation("CapacityProvider.delete() needs `name`, which is not set")
@@ -3330,7 +3485,17 @@ impl TaskSet {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskSet",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -3429,7 +3594,17 @@ impl TaskSet {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskSet",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskSet has no ARN to write tags to").await
     }
@@ -3440,7 +3615,17 @@ impl TaskSet {
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskSet",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .cluster_arn
@@ -4065,7 +4250,17 @@ impl Daemon {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Daemon",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -4128,7 +4323,17 @@ impl Daemon {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Daemon",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .daemon_arn
@@ -4225,6 +4430,7 @@ impl Daemon {
             "Daemon",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Daemon", "wait_until_active")
     }
 }
 
@@ -4397,7 +4603,17 @@ impl DaemonTaskDefinition {
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         if persisted {
@@ -4454,7 +4670,17 @@ impl DaemonTaskDefinition {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set"))?;
         #[allow(unused_mut)]
@@ -4543,6 +4769,11 @@ impl DaemonTaskDefinition {
             "DaemonTaskDefinition",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "wait_until_active",
+        )
     }
 
     /// Waits until the `DaemonTaskDefinitionDeleted` waiter from the service model succeeds.
@@ -4609,6 +4840,11 @@ impl DaemonTaskDefinition {
             super::SERVICE.name,
             "DaemonTaskDefinition",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(
+            super::SERVICE.name,
+            "DaemonTaskDefinition",
+            "wait_until_deleted",
         )
     }
 }
@@ -4989,6 +5225,11 @@ impl DaemonDeployment {
             "DaemonDeployment",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(
+            super::SERVICE.name,
+            "DaemonDeployment",
+            "wait_until_successful",
+        )
     }
 
     /// Waits until the `DaemonDeploymentStopped` waiter from the service model succeeds.
@@ -5063,6 +5304,11 @@ impl DaemonDeployment {
             super::SERVICE.name,
             "DaemonDeployment",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(
+            super::SERVICE.name,
+            "DaemonDeployment",
+            "wait_until_stopped",
         )
     }
 }
@@ -5365,7 +5611,17 @@ impl ExpressGatewayService {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -5463,7 +5719,17 @@ impl ExpressGatewayService {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.arn().map(str::to_owned);
         super::save_tags(
             self,
@@ -5479,7 +5745,17 @@ impl ExpressGatewayService {
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ExpressGatewayService",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .service_arn

@@ -3667,7 +3667,8 @@ impl<'a> Emitter<'a> {
             // new model; the create alone is `send_create()`, which save()
             // calls to keep what was created when the second step fails.
             let head = format!(
-                "    /// Sends the request.\n    pub async fn send(self) -> Result<{out_ty}> {{\n"
+                "    /// Sends the request.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, {:?}, Box::pin(self.run()))\n    }}\n\n    async fn run(self) -> Result<{out_ty}> {{\n",
+                m.name
             );
             let rest = s
                 .strip_prefix(&head)
@@ -3682,7 +3683,7 @@ impl<'a> Emitter<'a> {
                 None => "model.finish_create(created).await.map_err(|failed| failed.1)".to_string(),
             };
             s = format!(
-                "    /// Sends the request, then what {op} cannot carry, as `save()` of a new\n    /// model does (see [`{name}::save`]): the answer holds both. If that\n    /// second step fails, the {name} exists and the error is an\n    /// [`Error::Partial`] naming it.\n    #[inline]\n    pub async fn send(mut self) -> Result<{out_ty}> {{\n        let after = self.after.take();\n        let created = self.send_create().await?;\n        match after {{\n            Some({binding}) => {finish},\n            None => Ok(created),\n        }}\n    }}\n\n    /// The create call alone: what it cannot carry is not applied.\n    #[inline]\n    pub(crate) async fn send_create(self) -> Result<{out_ty}> {{\n{rest}"
+                "    /// Sends the request, then what {op} cannot carry, as `save()` of a new\n    /// model does (see [`{name}::save`]): the answer holds both. If that\n    /// second step fails, the {name} exists and the error is an\n    /// [`Error::Partial`] naming it.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"create\", Box::pin(self.run()))\n    }}\n\n    async fn run(mut self) -> Result<{out_ty}> {{\n        let after = self.after.take();\n        let created = self.send_create().await?;\n        match after {{\n            Some({binding}) => {finish},\n            None => Ok(created),\n        }}\n    }}\n\n    /// The create call alone: what it cannot carry is not applied.\n    pub(crate) async fn send_create(self) -> Result<{out_ty}> {{\n{rest}"
             );
         }
         out.push_str(&s);

@@ -3,6 +3,7 @@
 
 //! Managers and the requests they build.
 
+use botocraft_core::trace::MethodFuture;
 #[allow(unused_imports)]
 use botocraft_core::transform::FlattenLists as _;
 use botocraft_core::{
@@ -10,7 +11,6 @@ use botocraft_core::{
 };
 #[allow(unused_imports)]
 use botocraft_core::{Blob, DateTime, Paginator};
-use futures::future::BoxFuture;
 #[allow(unused_imports)]
 use futures::{stream::BoxStream, StreamExt, TryStreamExt};
 
@@ -290,7 +290,12 @@ impl VpcGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vpc> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vpc>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Vpc", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vpc> {
         const OPERATION: &str = "DescribeVpcs";
         if let Some(error) = self.error {
             return Err(error);
@@ -329,11 +334,11 @@ impl VpcGet {
 
 impl std::future::IntoFuture for VpcGet {
     type Output = Result<Vpc>;
-    type IntoFuture = BoxFuture<'static, Result<Vpc>>;
+    type IntoFuture = MethodFuture<'static, Result<Vpc>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -431,7 +436,12 @@ impl VpcGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Vpc>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Vpc",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -443,7 +453,12 @@ impl VpcGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Vpc>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Vpc>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Vpc", "get_many", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Vpc>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -511,11 +526,11 @@ impl VpcGetMany {
 
 impl std::future::IntoFuture for VpcGetMany {
     type Output = Result<QuerySet<Vpc>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Vpc>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Vpc>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -620,7 +635,12 @@ impl VpcList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Vpc>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Vpc",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -632,7 +652,12 @@ impl VpcList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Vpc>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Vpc>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Vpc", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Vpc>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -691,11 +716,11 @@ impl VpcList {
 
 impl std::future::IntoFuture for VpcList {
     type Output = Result<QuerySet<Vpc>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Vpc>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Vpc>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -858,7 +883,12 @@ impl VpcCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vpc> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vpc>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Vpc", "create", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vpc> {
         const OPERATION: &str = "CreateVpc";
         if let Some(error) = self.error {
             return Err(error);
@@ -881,11 +911,11 @@ impl VpcCreate {
 
 impl std::future::IntoFuture for VpcCreate {
     type Output = Result<Vpc>;
-    type IntoFuture = BoxFuture<'static, Result<Vpc>>;
+    type IntoFuture = MethodFuture<'static, Result<Vpc>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -929,7 +959,12 @@ impl VpcDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Vpc", "delete", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpc";
         if let Some(error) = self.error {
             return Err(error);
@@ -958,11 +993,11 @@ impl VpcDelete {
 
 impl std::future::IntoFuture for VpcDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1006,7 +1041,17 @@ impl VpcDnsHostnames {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<AttributeBooleanValue> {
+    pub fn send(self) -> MethodFuture<'static, Result<AttributeBooleanValue>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "dns_hostnames",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AttributeBooleanValue> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -1046,11 +1091,11 @@ impl VpcDnsHostnames {
 
 impl std::future::IntoFuture for VpcDnsHostnames {
     type Output = Result<AttributeBooleanValue>;
-    type IntoFuture = BoxFuture<'static, Result<AttributeBooleanValue>>;
+    type IntoFuture = MethodFuture<'static, Result<AttributeBooleanValue>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1094,7 +1139,17 @@ impl VpcDnsSupport {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<AttributeBooleanValue> {
+    pub fn send(self) -> MethodFuture<'static, Result<AttributeBooleanValue>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "dns_support",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AttributeBooleanValue> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -1134,11 +1189,11 @@ impl VpcDnsSupport {
 
 impl std::future::IntoFuture for VpcDnsSupport {
     type Output = Result<AttributeBooleanValue>;
-    type IntoFuture = BoxFuture<'static, Result<AttributeBooleanValue>>;
+    type IntoFuture = MethodFuture<'static, Result<AttributeBooleanValue>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1182,7 +1237,17 @@ impl VpcNetworkAddressUsageMetrics {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<AttributeBooleanValue> {
+    pub fn send(self) -> MethodFuture<'static, Result<AttributeBooleanValue>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "network_address_usage_metrics",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AttributeBooleanValue> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -1227,11 +1292,11 @@ impl VpcNetworkAddressUsageMetrics {
 
 impl std::future::IntoFuture for VpcNetworkAddressUsageMetrics {
     type Output = Result<AttributeBooleanValue>;
-    type IntoFuture = BoxFuture<'static, Result<AttributeBooleanValue>>;
+    type IntoFuture = MethodFuture<'static, Result<AttributeBooleanValue>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1275,7 +1340,17 @@ impl VpcModifyTenancy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "modify_tenancy",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyVpcTenancy";
         if let Some(error) = self.error {
             return Err(error);
@@ -1308,11 +1383,11 @@ impl VpcModifyTenancy {
 
 impl std::future::IntoFuture for VpcModifyTenancy {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1380,7 +1455,17 @@ impl VpcModifyAttribute {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "modify_attribute",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyVpcAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -1413,11 +1498,11 @@ impl VpcModifyAttribute {
 
 impl std::future::IntoFuture for VpcModifyAttribute {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1634,7 +1719,12 @@ impl SubnetGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Subnet> {
+    pub fn send(self) -> MethodFuture<'static, Result<Subnet>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Subnet", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Subnet> {
         const OPERATION: &str = "DescribeSubnets";
         if let Some(error) = self.error {
             return Err(error);
@@ -1675,11 +1765,11 @@ impl SubnetGet {
 
 impl std::future::IntoFuture for SubnetGet {
     type Output = Result<Subnet>;
-    type IntoFuture = BoxFuture<'static, Result<Subnet>>;
+    type IntoFuture = MethodFuture<'static, Result<Subnet>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1777,7 +1867,12 @@ impl SubnetGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Subnet>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Subnet",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -1789,7 +1884,17 @@ impl SubnetGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Subnet>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Subnet>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Subnet>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -1857,11 +1962,11 @@ impl SubnetGetMany {
 
 impl std::future::IntoFuture for SubnetGetMany {
     type Output = Result<QuerySet<Subnet>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Subnet>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Subnet>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1966,7 +2071,12 @@ impl SubnetList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Subnet>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Subnet",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -1978,7 +2088,12 @@ impl SubnetList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Subnet>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Subnet>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Subnet", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Subnet>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -2037,11 +2152,11 @@ impl SubnetList {
 
 impl std::future::IntoFuture for SubnetList {
     type Output = Result<QuerySet<Subnet>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Subnet>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Subnet>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2215,8 +2330,18 @@ impl SubnetCreate {
     /// model does (see [`Subnet::save`]): the answer holds both. If that
     /// second step fails, the Subnet exists and the error is an
     /// [`Error::Partial`] naming it.
-    #[inline]
-    pub async fn send(mut self) -> Result<Subnet> {
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Subnet>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(mut self) -> Result<Subnet> {
         let after = self.after.take();
         let created = self.send_create().await?;
         match after {
@@ -2229,7 +2354,7 @@ impl SubnetCreate {
     }
 
     /// The create call alone: what it cannot carry is not applied.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) async fn send_create(self) -> Result<Subnet> {
         const OPERATION: &str = "CreateSubnet";
         if let Some(error) = self.error {
@@ -2259,11 +2384,11 @@ impl SubnetCreate {
 
 impl std::future::IntoFuture for SubnetCreate {
     type Output = Result<Subnet>;
-    type IntoFuture = BoxFuture<'static, Result<Subnet>>;
+    type IntoFuture = MethodFuture<'static, Result<Subnet>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2307,7 +2432,17 @@ impl SubnetDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteSubnet";
         if let Some(error) = self.error {
             return Err(error);
@@ -2340,11 +2475,11 @@ impl SubnetDelete {
 
 impl std::future::IntoFuture for SubnetDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2470,7 +2605,17 @@ impl SubnetModifyAttribute {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "modify_attribute",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifySubnetAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -2503,11 +2648,11 @@ impl SubnetModifyAttribute {
 
 impl std::future::IntoFuture for SubnetModifyAttribute {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2792,7 +2937,17 @@ impl SecurityGroupGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<SecurityGroup> {
+    pub fn send(self) -> MethodFuture<'static, Result<SecurityGroup>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<SecurityGroup> {
         const OPERATION: &str = "DescribeSecurityGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -2836,11 +2991,11 @@ impl SecurityGroupGet {
 
 impl std::future::IntoFuture for SecurityGroupGet {
     type Output = Result<SecurityGroup>;
-    type IntoFuture = BoxFuture<'static, Result<SecurityGroup>>;
+    type IntoFuture = MethodFuture<'static, Result<SecurityGroup>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2942,7 +3097,12 @@ impl SecurityGroupGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<SecurityGroup>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -2954,7 +3114,17 @@ impl SecurityGroupGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<SecurityGroup>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<SecurityGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -3022,11 +3192,11 @@ impl SecurityGroupGetMany {
 
 impl std::future::IntoFuture for SecurityGroupGetMany {
     type Output = Result<QuerySet<SecurityGroup>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<SecurityGroup>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<SecurityGroup>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3142,7 +3312,12 @@ impl SecurityGroupList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<SecurityGroup>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -3154,7 +3329,17 @@ impl SecurityGroupList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<SecurityGroup>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<SecurityGroup>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<SecurityGroup>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -3213,11 +3398,11 @@ impl SecurityGroupList {
 
 impl std::future::IntoFuture for SecurityGroupList {
     type Output = Result<QuerySet<SecurityGroup>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<SecurityGroup>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<SecurityGroup>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3329,8 +3514,18 @@ impl SecurityGroupCreate {
     /// model does (see [`SecurityGroup::save`]): the answer holds both. If that
     /// second step fails, the SecurityGroup exists and the error is an
     /// [`Error::Partial`] naming it.
-    #[inline]
-    pub async fn send(mut self) -> Result<SecurityGroup> {
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<SecurityGroup>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(mut self) -> Result<SecurityGroup> {
         let after = self.after.take();
         let created = self.send_create().await?;
         match after {
@@ -3340,7 +3535,7 @@ impl SecurityGroupCreate {
     }
 
     /// The create call alone: what it cannot carry is not applied.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) async fn send_create(self) -> Result<SecurityGroup> {
         const OPERATION: &str = "CreateSecurityGroup";
         if let Some(error) = self.error {
@@ -3393,11 +3588,11 @@ impl SecurityGroupCreate {
 
 impl std::future::IntoFuture for SecurityGroupCreate {
     type Output = Result<SecurityGroup>;
-    type IntoFuture = BoxFuture<'static, Result<SecurityGroup>>;
+    type IntoFuture = MethodFuture<'static, Result<SecurityGroup>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3441,7 +3636,17 @@ impl SecurityGroupDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteSecurityGroup";
         if let Some(error) = self.error {
             return Err(error);
@@ -3471,11 +3676,11 @@ impl SecurityGroupDelete {
 
 impl std::future::IntoFuture for SecurityGroupDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3599,7 +3804,17 @@ impl SecurityGroupAuthorizeIngress {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<SecurityGroupRule>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<SecurityGroupRule>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "authorize_ingress",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<SecurityGroupRule>> {
         const OPERATION: &str = "AuthorizeSecurityGroupIngress";
         if let Some(error) = self.error {
             return Err(error);
@@ -3630,11 +3845,11 @@ impl SecurityGroupAuthorizeIngress {
 
 impl std::future::IntoFuture for SecurityGroupAuthorizeIngress {
     type Output = Result<Vec<SecurityGroupRule>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<SecurityGroupRule>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<SecurityGroupRule>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3692,7 +3907,17 @@ impl SecurityGroupRevokeIngress {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<RevokeSecurityGroupIngressResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<RevokeSecurityGroupIngressResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "revoke_ingress",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<RevokeSecurityGroupIngressResult> {
         const OPERATION: &str = "RevokeSecurityGroupIngress";
         if let Some(error) = self.error {
             return Err(error);
@@ -3723,11 +3948,11 @@ impl SecurityGroupRevokeIngress {
 
 impl std::future::IntoFuture for SecurityGroupRevokeIngress {
     type Output = Result<RevokeSecurityGroupIngressResult>;
-    type IntoFuture = BoxFuture<'static, Result<RevokeSecurityGroupIngressResult>>;
+    type IntoFuture = MethodFuture<'static, Result<RevokeSecurityGroupIngressResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3851,7 +4076,17 @@ impl SecurityGroupAuthorizeEgress {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<SecurityGroupRule>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<SecurityGroupRule>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "authorize_egress",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<SecurityGroupRule>> {
         const OPERATION: &str = "AuthorizeSecurityGroupEgress";
         if let Some(error) = self.error {
             return Err(error);
@@ -3887,11 +4122,11 @@ impl SecurityGroupAuthorizeEgress {
 
 impl std::future::IntoFuture for SecurityGroupAuthorizeEgress {
     type Output = Result<Vec<SecurityGroupRule>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<SecurityGroupRule>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<SecurityGroupRule>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3949,7 +4184,17 @@ impl SecurityGroupRevokeEgress {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<RevokeSecurityGroupEgressResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<RevokeSecurityGroupEgressResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "revoke_egress",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<RevokeSecurityGroupEgressResult> {
         const OPERATION: &str = "RevokeSecurityGroupEgress";
         if let Some(error) = self.error {
             return Err(error);
@@ -3985,11 +4230,11 @@ impl SecurityGroupRevokeEgress {
 
 impl std::future::IntoFuture for SecurityGroupRevokeEgress {
     type Output = Result<RevokeSecurityGroupEgressResult>;
-    type IntoFuture = BoxFuture<'static, Result<RevokeSecurityGroupEgressResult>>;
+    type IntoFuture = MethodFuture<'static, Result<RevokeSecurityGroupEgressResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4545,7 +4790,12 @@ impl InstanceGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Instance> {
+    pub fn send(self) -> MethodFuture<'static, Result<Instance>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Instance", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Instance> {
         const OPERATION: &str = "DescribeInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -4586,11 +4836,11 @@ impl InstanceGet {
 
 impl std::future::IntoFuture for InstanceGet {
     type Output = Result<Instance>;
-    type IntoFuture = BoxFuture<'static, Result<Instance>>;
+    type IntoFuture = MethodFuture<'static, Result<Instance>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4697,7 +4947,12 @@ impl InstanceGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Instance>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Instance",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -4709,7 +4964,17 @@ impl InstanceGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Instance>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Instance>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Instance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -4783,11 +5048,11 @@ impl InstanceGetMany {
 
 impl std::future::IntoFuture for InstanceGetMany {
     type Output = Result<QuerySet<Instance>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Instance>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4901,7 +5166,12 @@ impl InstanceList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Instance>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Instance",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -4913,7 +5183,17 @@ impl InstanceList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Instance>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Instance>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Instance>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -4978,11 +5258,11 @@ impl InstanceList {
 
 impl std::future::IntoFuture for InstanceList {
     type Output = Result<QuerySet<Instance>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Instance>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5441,8 +5721,18 @@ impl InstanceCreate {
     /// model does (see [`Instance::save`]): the answer holds both. If that
     /// second step fails, the Instance exists and the error is an
     /// [`Error::Partial`] naming it.
-    #[inline]
-    pub async fn send(mut self) -> Result<Instance> {
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Instance>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(mut self) -> Result<Instance> {
         let after = self.after.take();
         let created = self.send_create().await?;
         match after {
@@ -5455,7 +5745,7 @@ impl InstanceCreate {
     }
 
     /// The create call alone: what it cannot carry is not applied.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) async fn send_create(self) -> Result<Instance> {
         const OPERATION: &str = "RunInstances";
         if let Some(error) = self.error {
@@ -5494,11 +5784,11 @@ impl InstanceCreate {
 
 impl std::future::IntoFuture for InstanceCreate {
     type Output = Result<Instance>;
-    type IntoFuture = BoxFuture<'static, Result<Instance>>;
+    type IntoFuture = MethodFuture<'static, Result<Instance>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5946,7 +6236,17 @@ impl InstanceLaunch {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Instance>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Instance>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "launch",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Instance>> {
         const OPERATION: &str = "RunInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -5995,11 +6295,11 @@ impl InstanceLaunch {
 
 impl std::future::IntoFuture for InstanceLaunch {
     type Output = Result<QuerySet<Instance>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Instance>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6447,7 +6747,17 @@ impl InstanceLaunchFromTemplate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Instance>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Instance>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "launch_from_template",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Instance>> {
         const OPERATION: &str = "RunInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -6492,11 +6802,11 @@ impl InstanceLaunchFromTemplate {
 
 impl std::future::IntoFuture for InstanceLaunchFromTemplate {
     type Output = Result<QuerySet<Instance>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Instance>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Instance>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6547,7 +6857,17 @@ impl InstanceStart {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<InstanceStateChange>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<InstanceStateChange>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "start",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<InstanceStateChange>> {
         const OPERATION: &str = "StartInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -6578,11 +6898,11 @@ impl InstanceStart {
 
 impl std::future::IntoFuture for InstanceStart {
     type Output = Result<Vec<InstanceStateChange>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<InstanceStateChange>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<InstanceStateChange>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6647,7 +6967,17 @@ impl InstanceStop {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<InstanceStateChange>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<InstanceStateChange>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "stop",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<InstanceStateChange>> {
         const OPERATION: &str = "StopInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -6678,11 +7008,11 @@ impl InstanceStop {
 
 impl std::future::IntoFuture for InstanceStop {
     type Output = Result<Vec<InstanceStateChange>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<InstanceStateChange>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<InstanceStateChange>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6726,7 +7056,17 @@ impl InstanceReboot {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "reboot",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "RebootInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -6759,11 +7099,11 @@ impl InstanceReboot {
 
 impl std::future::IntoFuture for InstanceReboot {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6821,7 +7161,17 @@ impl InstanceTerminate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<InstanceStateChange>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<InstanceStateChange>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "terminate",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<InstanceStateChange>> {
         const OPERATION: &str = "TerminateInstances";
         if let Some(error) = self.error {
             return Err(error);
@@ -6855,11 +7205,11 @@ impl InstanceTerminate {
 
 impl std::future::IntoFuture for InstanceTerminate {
     type Output = Result<Vec<InstanceStateChange>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<InstanceStateChange>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<InstanceStateChange>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7021,7 +7371,17 @@ impl InstanceModifyAttribute {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_attribute",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -7056,11 +7416,11 @@ impl InstanceModifyAttribute {
 
 impl std::future::IntoFuture for InstanceModifyAttribute {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7201,7 +7561,17 @@ impl InstanceModifyInstanceType {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_instance_type",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -7236,11 +7606,11 @@ impl InstanceModifyInstanceType {
 
 impl std::future::IntoFuture for InstanceModifyInstanceType {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7381,7 +7751,17 @@ impl InstanceModifySourceDestCheck {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_source_dest_check",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -7416,11 +7796,11 @@ impl InstanceModifySourceDestCheck {
 
 impl std::future::IntoFuture for InstanceModifySourceDestCheck {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7561,7 +7941,17 @@ impl InstanceModifyDisableApiTermination {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_disable_api_termination",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -7596,11 +7986,11 @@ impl InstanceModifyDisableApiTermination {
 
 impl std::future::IntoFuture for InstanceModifyDisableApiTermination {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7741,7 +8131,17 @@ impl InstanceModifyEbsOptimized {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_ebs_optimized",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -7776,11 +8176,11 @@ impl InstanceModifyEbsOptimized {
 
 impl std::future::IntoFuture for InstanceModifyEbsOptimized {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7921,7 +8321,17 @@ impl InstanceModifyUserData {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_user_data",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -7956,11 +8366,11 @@ impl InstanceModifyUserData {
 
 impl std::future::IntoFuture for InstanceModifyUserData {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8259,7 +8669,12 @@ impl AmiGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Ami> {
+    pub fn send(self) -> MethodFuture<'static, Result<Ami>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Ami", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Ami> {
         const OPERATION: &str = "DescribeImages";
         if let Some(error) = self.error {
             return Err(error);
@@ -8305,11 +8720,11 @@ impl AmiGet {
 
 impl std::future::IntoFuture for AmiGet {
     type Output = Result<Ami>;
-    type IntoFuture = BoxFuture<'static, Result<Ami>>;
+    type IntoFuture = MethodFuture<'static, Result<Ami>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8442,7 +8857,12 @@ impl AmiList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Ami>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Ami",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -8454,7 +8874,12 @@ impl AmiList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Ami>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Ami>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Ami", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Ami>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -8513,11 +8938,11 @@ impl AmiList {
 
 impl std::future::IntoFuture for AmiList {
     type Output = Result<QuerySet<Ami>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Ami>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Ami>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8654,7 +9079,12 @@ impl AmiCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Ami> {
+    pub fn send(self) -> MethodFuture<'static, Result<Ami>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Ami", "create", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Ami> {
         const OPERATION: &str = "CreateImage";
         if let Some(error) = self.error {
             return Err(error);
@@ -8699,11 +9129,11 @@ impl AmiCreate {
 
 impl std::future::IntoFuture for AmiCreate {
     type Output = Result<Ami>;
-    type IntoFuture = BoxFuture<'static, Result<Ami>>;
+    type IntoFuture = MethodFuture<'static, Result<Ami>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8886,7 +9316,12 @@ impl AmiCopy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Ami> {
+    pub fn send(self) -> MethodFuture<'static, Result<Ami>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Ami", "copy", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Ami> {
         const OPERATION: &str = "CopyImage";
         if let Some(error) = self.error {
             return Err(error);
@@ -8954,11 +9389,11 @@ impl AmiCopy {
 
 impl std::future::IntoFuture for AmiCopy {
     type Output = Result<Ami>;
-    type IntoFuture = BoxFuture<'static, Result<Ami>>;
+    type IntoFuture = MethodFuture<'static, Result<Ami>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9013,7 +9448,17 @@ impl AmiEnableDeregistrationProtection {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<String> {
+    pub fn send(self) -> MethodFuture<'static, Result<String>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "enable_deregistration_protection",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<String> {
         const OPERATION: &str = "EnableImageDeregistrationProtection";
         if let Some(error) = self.error {
             return Err(error);
@@ -9058,11 +9503,11 @@ impl AmiEnableDeregistrationProtection {
 
 impl std::future::IntoFuture for AmiEnableDeregistrationProtection {
     type Output = Result<String>;
-    type IntoFuture = BoxFuture<'static, Result<String>>;
+    type IntoFuture = MethodFuture<'static, Result<String>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9110,7 +9555,17 @@ impl AmiDisableDeregistrationProtection {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<String> {
+    pub fn send(self) -> MethodFuture<'static, Result<String>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "disable_deregistration_protection",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<String> {
         const OPERATION: &str = "DisableImageDeregistrationProtection";
         if let Some(error) = self.error {
             return Err(error);
@@ -9155,11 +9610,11 @@ impl AmiDisableDeregistrationProtection {
 
 impl std::future::IntoFuture for AmiDisableDeregistrationProtection {
     type Output = Result<String>;
-    type IntoFuture = BoxFuture<'static, Result<String>>;
+    type IntoFuture = MethodFuture<'static, Result<String>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9283,7 +9738,17 @@ impl AmiModifyAttribute {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "modify_attribute",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyImageAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -9323,11 +9788,11 @@ impl AmiModifyAttribute {
 
 impl std::future::IntoFuture for AmiModifyAttribute {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9378,7 +9843,12 @@ impl AmiDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Ami", "delete", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeregisterImage";
         if let Some(error) = self.error {
             return Err(error);
@@ -9413,11 +9883,11 @@ impl AmiDelete {
 
 impl std::future::IntoFuture for AmiDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9657,7 +10127,17 @@ impl InternetGatewayGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<InternetGateway> {
+    pub fn send(self) -> MethodFuture<'static, Result<InternetGateway>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<InternetGateway> {
         const OPERATION: &str = "DescribeInternetGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -9708,11 +10188,11 @@ impl InternetGatewayGet {
 
 impl std::future::IntoFuture for InternetGatewayGet {
     type Output = Result<InternetGateway>;
-    type IntoFuture = BoxFuture<'static, Result<InternetGateway>>;
+    type IntoFuture = MethodFuture<'static, Result<InternetGateway>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9814,7 +10294,12 @@ impl InternetGatewayGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InternetGateway>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "InternetGateway",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -9826,7 +10311,17 @@ impl InternetGatewayGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<InternetGateway>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<InternetGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -9903,11 +10398,11 @@ impl InternetGatewayGetMany {
 
 impl std::future::IntoFuture for InternetGatewayGetMany {
     type Output = Result<QuerySet<InternetGateway>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<InternetGateway>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<InternetGateway>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10019,7 +10514,12 @@ impl InternetGatewayList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InternetGateway>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "InternetGateway",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -10031,7 +10531,17 @@ impl InternetGatewayList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<InternetGateway>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<InternetGateway>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<InternetGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -10094,11 +10604,11 @@ impl InternetGatewayList {
 
 impl std::future::IntoFuture for InternetGatewayList {
     type Output = Result<QuerySet<InternetGateway>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<InternetGateway>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<InternetGateway>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10181,7 +10691,17 @@ impl InternetGatewayCreate {
     }
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<InternetGateway> {
+    pub fn send(self) -> MethodFuture<'static, Result<InternetGateway>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<InternetGateway> {
         const OPERATION: &str = "CreateInternetGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -10216,11 +10736,11 @@ impl InternetGatewayCreate {
 
 impl std::future::IntoFuture for InternetGatewayCreate {
     type Output = Result<InternetGateway>;
-    type IntoFuture = BoxFuture<'static, Result<InternetGateway>>;
+    type IntoFuture = MethodFuture<'static, Result<InternetGateway>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10268,7 +10788,17 @@ impl InternetGatewayDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteInternetGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -10310,11 +10840,11 @@ impl InternetGatewayDelete {
 
 impl std::future::IntoFuture for InternetGatewayDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10362,7 +10892,17 @@ impl InternetGatewayAttach {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "attach",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "AttachInternetGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -10412,11 +10952,11 @@ impl InternetGatewayAttach {
 
 impl std::future::IntoFuture for InternetGatewayAttach {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10464,7 +11004,17 @@ impl InternetGatewayDetach {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "detach",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DetachInternetGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -10514,11 +11064,11 @@ impl InternetGatewayDetach {
 
 impl std::future::IntoFuture for InternetGatewayDetach {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10791,7 +11341,17 @@ impl RouteTableGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<RouteTable> {
+    pub fn send(self) -> MethodFuture<'static, Result<RouteTable>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<RouteTable> {
         const OPERATION: &str = "DescribeRouteTables";
         if let Some(error) = self.error {
             return Err(error);
@@ -10837,11 +11397,11 @@ impl RouteTableGet {
 
 impl std::future::IntoFuture for RouteTableGet {
     type Output = Result<RouteTable>;
-    type IntoFuture = BoxFuture<'static, Result<RouteTable>>;
+    type IntoFuture = MethodFuture<'static, Result<RouteTable>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10939,7 +11499,12 @@ impl RouteTableGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<RouteTable>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "RouteTable",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -10951,7 +11516,17 @@ impl RouteTableGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<RouteTable>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<RouteTable>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<RouteTable>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -11024,11 +11599,11 @@ impl RouteTableGetMany {
 
 impl std::future::IntoFuture for RouteTableGetMany {
     type Output = Result<QuerySet<RouteTable>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<RouteTable>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<RouteTable>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11133,7 +11708,12 @@ impl RouteTableList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<RouteTable>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "RouteTable",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -11145,7 +11725,17 @@ impl RouteTableList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<RouteTable>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<RouteTable>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<RouteTable>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -11204,11 +11794,11 @@ impl RouteTableList {
 
 impl std::future::IntoFuture for RouteTableList {
     type Output = Result<QuerySet<RouteTable>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<RouteTable>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<RouteTable>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11303,7 +11893,17 @@ impl RouteTableCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<RouteTable> {
+    pub fn send(self) -> MethodFuture<'static, Result<RouteTable>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<RouteTable> {
         const OPERATION: &str = "CreateRouteTable";
         if let Some(error) = self.error {
             return Err(error);
@@ -11335,11 +11935,11 @@ impl RouteTableCreate {
 
 impl std::future::IntoFuture for RouteTableCreate {
     type Output = Result<RouteTable>;
-    type IntoFuture = BoxFuture<'static, Result<RouteTable>>;
+    type IntoFuture = MethodFuture<'static, Result<RouteTable>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11383,7 +11983,17 @@ impl RouteTableDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteRouteTable";
         if let Some(error) = self.error {
             return Err(error);
@@ -11418,11 +12028,11 @@ impl RouteTableDelete {
 
 impl std::future::IntoFuture for RouteTableDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11571,7 +12181,17 @@ impl RouteTableCreateRoute {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<bool> {
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "create_route",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<bool> {
         const OPERATION: &str = "CreateRoute";
         if let Some(error) = self.error {
             return Err(error);
@@ -11604,11 +12224,11 @@ impl RouteTableCreateRoute {
 
 impl std::future::IntoFuture for RouteTableCreateRoute {
     type Output = Result<bool>;
-    type IntoFuture = BoxFuture<'static, Result<bool>>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11764,7 +12384,17 @@ impl RouteTableReplaceRoute {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "replace_route",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ReplaceRoute";
         if let Some(error) = self.error {
             return Err(error);
@@ -11799,11 +12429,11 @@ impl RouteTableReplaceRoute {
 
 impl std::future::IntoFuture for RouteTableReplaceRoute {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11868,7 +12498,17 @@ impl RouteTableDeleteRoute {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "delete_route",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteRoute";
         if let Some(error) = self.error {
             return Err(error);
@@ -11903,11 +12543,11 @@ impl RouteTableDeleteRoute {
 
 impl std::future::IntoFuture for RouteTableDeleteRoute {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11972,7 +12612,17 @@ impl RouteTableAssociate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<AssociateRouteTableResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<AssociateRouteTableResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "associate",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AssociateRouteTableResult> {
         const OPERATION: &str = "AssociateRouteTable";
         if let Some(error) = self.error {
             return Err(error);
@@ -12010,11 +12660,11 @@ impl RouteTableAssociate {
 
 impl std::future::IntoFuture for RouteTableAssociate {
     type Output = Result<AssociateRouteTableResult>;
-    type IntoFuture = BoxFuture<'static, Result<AssociateRouteTableResult>>;
+    type IntoFuture = MethodFuture<'static, Result<AssociateRouteTableResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12058,7 +12708,17 @@ impl RouteTableDisassociate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "disassociate",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DisassociateRouteTable";
         if let Some(error) = self.error {
             return Err(error);
@@ -12095,11 +12755,11 @@ impl RouteTableDisassociate {
 
 impl std::future::IntoFuture for RouteTableDisassociate {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12332,7 +12992,17 @@ impl NatGatewayGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<NatGateway> {
+    pub fn send(self) -> MethodFuture<'static, Result<NatGateway>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<NatGateway> {
         const OPERATION: &str = "DescribeNatGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -12376,11 +13046,11 @@ impl NatGatewayGet {
 
 impl std::future::IntoFuture for NatGatewayGet {
     type Output = Result<NatGateway>;
-    type IntoFuture = BoxFuture<'static, Result<NatGateway>>;
+    type IntoFuture = MethodFuture<'static, Result<NatGateway>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12443,7 +13113,12 @@ impl NatGatewayGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NatGateway>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "NatGateway",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -12455,7 +13130,17 @@ impl NatGatewayGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<NatGateway>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<NatGateway>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<NatGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -12523,11 +13208,11 @@ impl NatGatewayGetMany {
 
 impl std::future::IntoFuture for NatGatewayGetMany {
     type Output = Result<QuerySet<NatGateway>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<NatGateway>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<NatGateway>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12629,7 +13314,12 @@ impl NatGatewayList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NatGateway>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "NatGateway",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -12641,7 +13331,17 @@ impl NatGatewayList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<NatGateway>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<NatGateway>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<NatGateway>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -12700,11 +13400,11 @@ impl NatGatewayList {
 
 impl std::future::IntoFuture for NatGatewayList {
     type Output = Result<QuerySet<NatGateway>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<NatGateway>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<NatGateway>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12886,7 +13586,17 @@ impl NatGatewayCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<NatGateway> {
+    pub fn send(self) -> MethodFuture<'static, Result<NatGateway>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<NatGateway> {
         const OPERATION: &str = "CreateNatGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -12913,11 +13623,11 @@ impl NatGatewayCreate {
 
 impl std::future::IntoFuture for NatGatewayCreate {
     type Output = Result<NatGateway>;
-    type IntoFuture = BoxFuture<'static, Result<NatGateway>>;
+    type IntoFuture = MethodFuture<'static, Result<NatGateway>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12961,7 +13671,17 @@ impl NatGatewayDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteNatGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -12991,11 +13711,11 @@ impl NatGatewayDelete {
 
 impl std::future::IntoFuture for NatGatewayDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13067,7 +13787,17 @@ impl NatGatewayAssociateAddress {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<AssociateNatGatewayAddressResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<AssociateNatGatewayAddressResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "associate_address",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AssociateNatGatewayAddressResult> {
         const OPERATION: &str = "AssociateNatGatewayAddress";
         if let Some(error) = self.error {
             return Err(error);
@@ -13113,11 +13843,11 @@ impl NatGatewayAssociateAddress {
 
 impl std::future::IntoFuture for NatGatewayAssociateAddress {
     type Output = Result<AssociateNatGatewayAddressResult>;
-    type IntoFuture = BoxFuture<'static, Result<AssociateNatGatewayAddressResult>>;
+    type IntoFuture = MethodFuture<'static, Result<AssociateNatGatewayAddressResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13172,7 +13902,17 @@ impl NatGatewayDisassociateAddress {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DisassociateNatGatewayAddressResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<DisassociateNatGatewayAddressResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "disassociate_address",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DisassociateNatGatewayAddressResult> {
         const OPERATION: &str = "DisassociateNatGatewayAddress";
         if let Some(error) = self.error {
             return Err(error);
@@ -13218,11 +13958,11 @@ impl NatGatewayDisassociateAddress {
 
 impl std::future::IntoFuture for NatGatewayDisassociateAddress {
     type Output = Result<DisassociateNatGatewayAddressResult>;
-    type IntoFuture = BoxFuture<'static, Result<DisassociateNatGatewayAddressResult>>;
+    type IntoFuture = MethodFuture<'static, Result<DisassociateNatGatewayAddressResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13466,7 +14206,12 @@ impl AddressGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Address> {
+    pub fn send(self) -> MethodFuture<'static, Result<Address>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Address", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Address> {
         const OPERATION: &str = "DescribeAddresses";
         if let Some(error) = self.error {
             return Err(error);
@@ -13512,11 +14257,11 @@ impl AddressGet {
 
 impl std::future::IntoFuture for AddressGet {
     type Output = Result<Address>;
-    type IntoFuture = BoxFuture<'static, Result<Address>>;
+    type IntoFuture = MethodFuture<'static, Result<Address>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13595,7 +14340,17 @@ impl AddressGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Address>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Address>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Address",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Address>> {
         const OPERATION: &str = "DescribeAddresses";
         if let Some(error) = self.error {
             return Err(error);
@@ -13638,11 +14393,11 @@ impl AddressGetMany {
 
 impl std::future::IntoFuture for AddressGetMany {
     type Output = Result<QuerySet<Address>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Address>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Address>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13735,7 +14490,12 @@ impl AddressList {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Address>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Address>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Address", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Address>> {
         const OPERATION: &str = "DescribeAddresses";
         if let Some(error) = self.error {
             return Err(error);
@@ -13773,11 +14533,11 @@ impl AddressList {
 
 impl std::future::IntoFuture for AddressList {
     type Output = Result<QuerySet<Address>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Address>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Address>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13906,7 +14666,17 @@ impl AddressCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Address> {
+    pub fn send(self) -> MethodFuture<'static, Result<Address>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Address",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Address> {
         const OPERATION: &str = "AllocateAddress";
         if let Some(error) = self.error {
             return Err(error);
@@ -13942,11 +14712,11 @@ impl AddressCreate {
 
 impl std::future::IntoFuture for AddressCreate {
     type Output = Result<Address>;
-    type IntoFuture = BoxFuture<'static, Result<Address>>;
+    type IntoFuture = MethodFuture<'static, Result<Address>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13997,7 +14767,17 @@ impl AddressDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Address",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ReleaseAddress";
         if let Some(error) = self.error {
             return Err(error);
@@ -14034,11 +14814,11 @@ impl AddressDelete {
 
 impl std::future::IntoFuture for AddressDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -14110,7 +14890,17 @@ impl AddressAssociate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<String> {
+    pub fn send(self) -> MethodFuture<'static, Result<String>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Address",
+            "associate",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<String> {
         const OPERATION: &str = "AssociateAddress";
         if let Some(error) = self.error {
             return Err(error);
@@ -14145,11 +14935,11 @@ impl AddressAssociate {
 
 impl std::future::IntoFuture for AddressAssociate {
     type Output = Result<String>;
-    type IntoFuture = BoxFuture<'static, Result<String>>;
+    type IntoFuture = MethodFuture<'static, Result<String>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -14193,7 +14983,17 @@ impl AddressDisassociate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Address",
+            "disassociate",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DisassociateAddress";
         if let Some(error) = self.error {
             return Err(error);
@@ -14230,11 +15030,11 @@ impl AddressDisassociate {
 
 impl std::future::IntoFuture for AddressDisassociate {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -14566,7 +15366,12 @@ impl VolumeGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Volume> {
+    pub fn send(self) -> MethodFuture<'static, Result<Volume>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Volume", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Volume> {
         const OPERATION: &str = "DescribeVolumes";
         if let Some(error) = self.error {
             return Err(error);
@@ -14607,11 +15412,11 @@ impl VolumeGet {
 
 impl std::future::IntoFuture for VolumeGet {
     type Output = Result<Volume>;
-    type IntoFuture = BoxFuture<'static, Result<Volume>>;
+    type IntoFuture = MethodFuture<'static, Result<Volume>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -14716,7 +15521,12 @@ impl VolumeGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Volume>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Volume",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -14728,7 +15538,17 @@ impl VolumeGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Volume>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Volume>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Volume>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -14796,11 +15616,11 @@ impl VolumeGetMany {
 
 impl std::future::IntoFuture for VolumeGetMany {
     type Output = Result<QuerySet<Volume>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Volume>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Volume>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -14912,7 +15732,12 @@ impl VolumeList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Volume>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Volume",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -14924,7 +15749,12 @@ impl VolumeList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Volume>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Volume>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Volume", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Volume>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -14983,11 +15813,11 @@ impl VolumeList {
 
 impl std::future::IntoFuture for VolumeList {
     type Output = Result<QuerySet<Volume>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Volume>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Volume>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -15190,7 +16020,17 @@ impl VolumeCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Volume> {
+    pub fn send(self) -> MethodFuture<'static, Result<Volume>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Volume> {
         const OPERATION: &str = "CreateVolume";
         if let Some(error) = self.error {
             return Err(error);
@@ -15223,11 +16063,11 @@ impl VolumeCreate {
 
 impl std::future::IntoFuture for VolumeCreate {
     type Output = Result<Volume>;
-    type IntoFuture = BoxFuture<'static, Result<Volume>>;
+    type IntoFuture = MethodFuture<'static, Result<Volume>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -15325,7 +16165,17 @@ impl VolumeUpdate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VolumeModification> {
+    pub fn send(self) -> MethodFuture<'static, Result<VolumeModification>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VolumeModification> {
         const OPERATION: &str = "ModifyVolume";
         if let Some(error) = self.error {
             return Err(error);
@@ -15355,11 +16205,11 @@ impl VolumeUpdate {
 
 impl std::future::IntoFuture for VolumeUpdate {
     type Output = Result<VolumeModification>;
-    type IntoFuture = BoxFuture<'static, Result<VolumeModification>>;
+    type IntoFuture = MethodFuture<'static, Result<VolumeModification>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -15403,7 +16253,17 @@ impl VolumeDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteVolume";
         if let Some(error) = self.error {
             return Err(error);
@@ -15436,11 +16296,11 @@ impl VolumeDelete {
 
 impl std::future::IntoFuture for VolumeDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -15491,7 +16351,17 @@ impl VolumeAttach {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VolumeAttachment> {
+    pub fn send(self) -> MethodFuture<'static, Result<VolumeAttachment>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "attach",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VolumeAttachment> {
         const OPERATION: &str = "AttachVolume";
         if let Some(error) = self.error {
             return Err(error);
@@ -15538,11 +16408,11 @@ impl VolumeAttach {
 
 impl std::future::IntoFuture for VolumeAttach {
     type Output = Result<VolumeAttachment>;
-    type IntoFuture = BoxFuture<'static, Result<VolumeAttachment>>;
+    type IntoFuture = MethodFuture<'static, Result<VolumeAttachment>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -15607,7 +16477,17 @@ impl VolumeDetach {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VolumeAttachment> {
+    pub fn send(self) -> MethodFuture<'static, Result<VolumeAttachment>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "detach",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VolumeAttachment> {
         const OPERATION: &str = "DetachVolume";
         if let Some(error) = self.error {
             return Err(error);
@@ -15638,11 +16518,11 @@ impl VolumeDetach {
 
 impl std::future::IntoFuture for VolumeDetach {
     type Output = Result<VolumeAttachment>;
-    type IntoFuture = BoxFuture<'static, Result<VolumeAttachment>>;
+    type IntoFuture = MethodFuture<'static, Result<VolumeAttachment>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -15959,7 +16839,12 @@ impl SnapshotGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Snapshot> {
+    pub fn send(self) -> MethodFuture<'static, Result<Snapshot>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Snapshot", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Snapshot> {
         const OPERATION: &str = "DescribeSnapshots";
         if let Some(error) = self.error {
             return Err(error);
@@ -16000,11 +16885,11 @@ impl SnapshotGet {
 
 impl std::future::IntoFuture for SnapshotGet {
     type Output = Result<Snapshot>;
-    type IntoFuture = BoxFuture<'static, Result<Snapshot>>;
+    type IntoFuture = MethodFuture<'static, Result<Snapshot>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -16119,7 +17004,12 @@ impl SnapshotGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Snapshot>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Snapshot",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -16131,7 +17021,17 @@ impl SnapshotGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Snapshot>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Snapshot>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Snapshot>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -16199,11 +17099,11 @@ impl SnapshotGetMany {
 
 impl std::future::IntoFuture for SnapshotGetMany {
     type Output = Result<QuerySet<Snapshot>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Snapshot>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Snapshot>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -16325,7 +17225,12 @@ impl SnapshotList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<Snapshot>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "Snapshot",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -16337,7 +17242,17 @@ impl SnapshotList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<Snapshot>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Snapshot>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Snapshot>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -16396,11 +17311,11 @@ impl SnapshotList {
 
 impl std::future::IntoFuture for SnapshotList {
     type Output = Result<QuerySet<Snapshot>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<Snapshot>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Snapshot>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -16513,7 +17428,17 @@ impl SnapshotCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Snapshot> {
+    pub fn send(self) -> MethodFuture<'static, Result<Snapshot>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Snapshot> {
         const OPERATION: &str = "CreateSnapshot";
         if let Some(error) = self.error {
             return Err(error);
@@ -16547,11 +17472,11 @@ impl SnapshotCreate {
 
 impl std::future::IntoFuture for SnapshotCreate {
     type Output = Result<Snapshot>;
-    type IntoFuture = BoxFuture<'static, Result<Snapshot>>;
+    type IntoFuture = MethodFuture<'static, Result<Snapshot>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -16595,7 +17520,17 @@ impl SnapshotDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteSnapshot";
         if let Some(error) = self.error {
             return Err(error);
@@ -16628,11 +17563,11 @@ impl SnapshotDelete {
 
 impl std::future::IntoFuture for SnapshotDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -16808,7 +17743,17 @@ impl SnapshotCopy {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Snapshot> {
+    pub fn send(self) -> MethodFuture<'static, Result<Snapshot>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "copy",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Snapshot> {
         const OPERATION: &str = "CopySnapshot";
         if let Some(error) = self.error {
             return Err(error);
@@ -16863,11 +17808,11 @@ impl SnapshotCopy {
 
 impl std::future::IntoFuture for SnapshotCopy {
     type Output = Result<Snapshot>;
-    type IntoFuture = BoxFuture<'static, Result<Snapshot>>;
+    type IntoFuture = MethodFuture<'static, Result<Snapshot>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -16932,7 +17877,17 @@ impl SnapshotLock {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LockSnapshotResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<LockSnapshotResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "lock",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LockSnapshotResult> {
         const OPERATION: &str = "LockSnapshot";
         if let Some(error) = self.error {
             return Err(error);
@@ -16966,11 +17921,11 @@ impl SnapshotLock {
 
 impl std::future::IntoFuture for SnapshotLock {
     type Output = Result<LockSnapshotResult>;
-    type IntoFuture = BoxFuture<'static, Result<LockSnapshotResult>>;
+    type IntoFuture = MethodFuture<'static, Result<LockSnapshotResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -17014,7 +17969,17 @@ impl SnapshotUnlock {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "unlock",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "UnlockSnapshot";
         if let Some(error) = self.error {
             return Err(error);
@@ -17044,11 +18009,11 @@ impl SnapshotUnlock {
 
 impl std::future::IntoFuture for SnapshotUnlock {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -17141,7 +18106,17 @@ impl SnapshotListLocked {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<LockedSnapshotsInfo>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<LockedSnapshotsInfo>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "list_locked",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<LockedSnapshotsInfo>> {
         const OPERATION: &str = "DescribeLockedSnapshots";
         if let Some(error) = self.error {
             return Err(error);
@@ -17181,11 +18156,11 @@ impl SnapshotListLocked {
 
 impl std::future::IntoFuture for SnapshotListLocked {
     type Output = Result<Vec<LockedSnapshotsInfo>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<LockedSnapshotsInfo>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<LockedSnapshotsInfo>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -17233,7 +18208,17 @@ impl SnapshotEnableBlockPublicAccess {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<SnapshotBlockPublicAccessState> {
+    pub fn send(self) -> MethodFuture<'static, Result<SnapshotBlockPublicAccessState>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "enable_block_public_access",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<SnapshotBlockPublicAccessState> {
         const OPERATION: &str = "EnableSnapshotBlockPublicAccess";
         if let Some(error) = self.error {
             return Err(error);
@@ -17266,11 +18251,11 @@ impl SnapshotEnableBlockPublicAccess {
 
 impl std::future::IntoFuture for SnapshotEnableBlockPublicAccess {
     type Output = Result<SnapshotBlockPublicAccessState>;
-    type IntoFuture = BoxFuture<'static, Result<SnapshotBlockPublicAccessState>>;
+    type IntoFuture = MethodFuture<'static, Result<SnapshotBlockPublicAccessState>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -17318,7 +18303,17 @@ impl SnapshotDisableBlockPublicAccess {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<SnapshotBlockPublicAccessState> {
+    pub fn send(self) -> MethodFuture<'static, Result<SnapshotBlockPublicAccessState>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "disable_block_public_access",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<SnapshotBlockPublicAccessState> {
         const OPERATION: &str = "DisableSnapshotBlockPublicAccess";
         if let Some(error) = self.error {
             return Err(error);
@@ -17346,11 +18341,11 @@ impl SnapshotDisableBlockPublicAccess {
 
 impl std::future::IntoFuture for SnapshotDisableBlockPublicAccess {
     type Output = Result<SnapshotBlockPublicAccessState>;
-    type IntoFuture = BoxFuture<'static, Result<SnapshotBlockPublicAccessState>>;
+    type IntoFuture = MethodFuture<'static, Result<SnapshotBlockPublicAccessState>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -17398,7 +18393,17 @@ impl SnapshotGetPublicAccessBlockState {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<SnapshotBlockPublicAccessState> {
+    pub fn send(self) -> MethodFuture<'static, Result<SnapshotBlockPublicAccessState>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "get_public_access_block_state",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<SnapshotBlockPublicAccessState> {
         const OPERATION: &str = "GetSnapshotBlockPublicAccessState";
         if let Some(error) = self.error {
             return Err(error);
@@ -17426,11 +18431,11 @@ impl SnapshotGetPublicAccessBlockState {
 
 impl std::future::IntoFuture for SnapshotGetPublicAccessBlockState {
     type Output = Result<SnapshotBlockPublicAccessState>;
-    type IntoFuture = BoxFuture<'static, Result<SnapshotBlockPublicAccessState>>;
+    type IntoFuture = MethodFuture<'static, Result<SnapshotBlockPublicAccessState>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -17676,7 +18681,12 @@ impl KeyPairGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<KeyPair> {
+    pub fn send(self) -> MethodFuture<'static, Result<KeyPair>> {
+        botocraft_core::trace::method(super::SERVICE.name, "KeyPair", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<KeyPair> {
         const OPERATION: &str = "DescribeKeyPairs";
         if let Some(error) = self.error {
             return Err(error);
@@ -17717,11 +18727,11 @@ impl KeyPairGet {
 
 impl std::future::IntoFuture for KeyPairGet {
     type Output = Result<KeyPair>;
-    type IntoFuture = BoxFuture<'static, Result<KeyPair>>;
+    type IntoFuture = MethodFuture<'static, Result<KeyPair>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -17809,7 +18819,17 @@ impl KeyPairGetByName {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<KeyPair> {
+    pub fn send(self) -> MethodFuture<'static, Result<KeyPair>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "KeyPair",
+            "get_by_name",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<KeyPair> {
         const OPERATION: &str = "DescribeKeyPairs";
         if let Some(error) = self.error {
             return Err(error);
@@ -17850,11 +18870,11 @@ impl KeyPairGetByName {
 
 impl std::future::IntoFuture for KeyPairGetByName {
     type Output = Result<KeyPair>;
-    type IntoFuture = BoxFuture<'static, Result<KeyPair>>;
+    type IntoFuture = MethodFuture<'static, Result<KeyPair>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -17942,7 +18962,17 @@ impl KeyPairGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<KeyPair>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<KeyPair>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "KeyPair",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<KeyPair>> {
         const OPERATION: &str = "DescribeKeyPairs";
         if let Some(error) = self.error {
             return Err(error);
@@ -17980,11 +19010,11 @@ impl KeyPairGetMany {
 
 impl std::future::IntoFuture for KeyPairGetMany {
     type Output = Result<QuerySet<KeyPair>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<KeyPair>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<KeyPair>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -18086,7 +19116,12 @@ impl KeyPairList {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<KeyPair>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<KeyPair>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "KeyPair", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<KeyPair>> {
         const OPERATION: &str = "DescribeKeyPairs";
         if let Some(error) = self.error {
             return Err(error);
@@ -18119,11 +19154,11 @@ impl KeyPairList {
 
 impl std::future::IntoFuture for KeyPairList {
     type Output = Result<QuerySet<KeyPair>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<KeyPair>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<KeyPair>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -18227,7 +19262,17 @@ impl KeyPairCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<CreatedKeyPair> {
+    pub fn send(self) -> MethodFuture<'static, Result<CreatedKeyPair>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "KeyPair",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CreatedKeyPair> {
         const OPERATION: &str = "CreateKeyPair";
         if let Some(error) = self.error {
             return Err(error);
@@ -18251,11 +19296,11 @@ impl KeyPairCreate {
 
 impl std::future::IntoFuture for KeyPairCreate {
     type Output = Result<CreatedKeyPair>;
-    type IntoFuture = BoxFuture<'static, Result<CreatedKeyPair>>;
+    type IntoFuture = MethodFuture<'static, Result<CreatedKeyPair>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -18382,7 +19427,17 @@ impl KeyPairImportKeyPair {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<KeyPair> {
+    pub fn send(self) -> MethodFuture<'static, Result<KeyPair>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "KeyPair",
+            "import_key_pair",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<KeyPair> {
         const OPERATION: &str = "ImportKeyPair";
         if let Some(error) = self.error {
             return Err(error);
@@ -18432,11 +19487,11 @@ impl KeyPairImportKeyPair {
 
 impl std::future::IntoFuture for KeyPairImportKeyPair {
     type Output = Result<KeyPair>;
-    type IntoFuture = BoxFuture<'static, Result<KeyPair>>;
+    type IntoFuture = MethodFuture<'static, Result<KeyPair>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -18480,7 +19535,17 @@ impl KeyPairDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "KeyPair",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteKeyPair";
         if let Some(error) = self.error {
             return Err(error);
@@ -18507,11 +19572,11 @@ impl KeyPairDelete {
 
 impl std::future::IntoFuture for KeyPairDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -18761,7 +19826,17 @@ impl LaunchTemplateGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LaunchTemplate> {
+    pub fn send(self) -> MethodFuture<'static, Result<LaunchTemplate>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "DescribeLaunchTemplates";
         if let Some(error) = self.error {
             return Err(error);
@@ -18815,11 +19890,11 @@ impl LaunchTemplateGet {
 
 impl std::future::IntoFuture for LaunchTemplateGet {
     type Output = Result<LaunchTemplate>;
-    type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
+    type IntoFuture = MethodFuture<'static, Result<LaunchTemplate>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -18909,7 +19984,17 @@ impl LaunchTemplateGetByName {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LaunchTemplate> {
+    pub fn send(self) -> MethodFuture<'static, Result<LaunchTemplate>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "get_by_name",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "DescribeLaunchTemplates";
         if let Some(error) = self.error {
             return Err(error);
@@ -18963,11 +20048,11 @@ impl LaunchTemplateGetByName {
 
 impl std::future::IntoFuture for LaunchTemplateGetByName {
     type Output = Result<LaunchTemplate>;
-    type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
+    type IntoFuture = MethodFuture<'static, Result<LaunchTemplate>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -19076,7 +20161,12 @@ impl LaunchTemplateGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplate>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -19088,7 +20178,17 @@ impl LaunchTemplateGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<LaunchTemplate>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<LaunchTemplate>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -19168,11 +20268,11 @@ impl LaunchTemplateGetMany {
 
 impl std::future::IntoFuture for LaunchTemplateGetMany {
     type Output = Result<QuerySet<LaunchTemplate>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchTemplate>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<LaunchTemplate>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -19301,7 +20401,12 @@ impl LaunchTemplateList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplate>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -19313,7 +20418,17 @@ impl LaunchTemplateList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<LaunchTemplate>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<LaunchTemplate>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<LaunchTemplate>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -19376,11 +20491,11 @@ impl LaunchTemplateList {
 
 impl std::future::IntoFuture for LaunchTemplateList {
     type Output = Result<QuerySet<LaunchTemplate>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchTemplate>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<LaunchTemplate>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -19504,7 +20619,17 @@ impl LaunchTemplateCreate {
     }
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LaunchTemplate> {
+    pub fn send(self) -> MethodFuture<'static, Result<LaunchTemplate>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "CreateLaunchTemplate";
         if let Some(error) = self.error {
             return Err(error);
@@ -19551,11 +20676,11 @@ impl LaunchTemplateCreate {
 
 impl std::future::IntoFuture for LaunchTemplateCreate {
     type Output = Result<LaunchTemplate>;
-    type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
+    type IntoFuture = MethodFuture<'static, Result<LaunchTemplate>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -19610,7 +20735,17 @@ impl LaunchTemplateSetDefaultVersion {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LaunchTemplate> {
+    pub fn send(self) -> MethodFuture<'static, Result<LaunchTemplate>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "set_default_version",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "ModifyLaunchTemplate";
         if let Some(error) = self.error {
             return Err(error);
@@ -19668,11 +20803,11 @@ impl LaunchTemplateSetDefaultVersion {
 
 impl std::future::IntoFuture for LaunchTemplateSetDefaultVersion {
     type Output = Result<LaunchTemplate>;
-    type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
+    type IntoFuture = MethodFuture<'static, Result<LaunchTemplate>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -19720,7 +20855,17 @@ impl LaunchTemplateDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LaunchTemplate> {
+    pub fn send(self) -> MethodFuture<'static, Result<LaunchTemplate>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LaunchTemplate> {
         const OPERATION: &str = "DeleteLaunchTemplate";
         if let Some(error) = self.error {
             return Err(error);
@@ -19770,11 +20915,11 @@ impl LaunchTemplateDelete {
 
 impl std::future::IntoFuture for LaunchTemplateDelete {
     type Output = Result<LaunchTemplate>;
-    type IntoFuture = BoxFuture<'static, Result<LaunchTemplate>>;
+    type IntoFuture = MethodFuture<'static, Result<LaunchTemplate>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -19986,7 +21131,17 @@ impl LaunchTemplateVersionGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LaunchTemplateVersion> {
+    pub fn send(self) -> MethodFuture<'static, Result<LaunchTemplateVersion>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplateVersion",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LaunchTemplateVersion> {
         const OPERATION: &str = "DescribeLaunchTemplateVersions";
         if let Some(error) = self.error {
             return Err(error);
@@ -20046,11 +21201,11 @@ impl LaunchTemplateVersionGet {
 
 impl std::future::IntoFuture for LaunchTemplateVersionGet {
     type Output = Result<LaunchTemplateVersion>;
-    type IntoFuture = BoxFuture<'static, Result<LaunchTemplateVersion>>;
+    type IntoFuture = MethodFuture<'static, Result<LaunchTemplateVersion>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -20201,7 +21356,12 @@ impl LaunchTemplateVersionList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<LaunchTemplateVersion>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "LaunchTemplateVersion",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -20213,7 +21373,17 @@ impl LaunchTemplateVersionList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<LaunchTemplateVersion>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<LaunchTemplateVersion>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplateVersion",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<LaunchTemplateVersion>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -20272,11 +21442,11 @@ impl LaunchTemplateVersionList {
 
 impl std::future::IntoFuture for LaunchTemplateVersionList {
     type Output = Result<QuerySet<LaunchTemplateVersion>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<LaunchTemplateVersion>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<LaunchTemplateVersion>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -20381,7 +21551,17 @@ impl LaunchTemplateVersionCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<LaunchTemplateVersion> {
+    pub fn send(self) -> MethodFuture<'static, Result<LaunchTemplateVersion>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplateVersion",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LaunchTemplateVersion> {
         const OPERATION: &str = "CreateLaunchTemplateVersion";
         if let Some(error) = self.error {
             return Err(error);
@@ -20425,11 +21605,11 @@ impl LaunchTemplateVersionCreate {
 
 impl std::future::IntoFuture for LaunchTemplateVersionCreate {
     type Output = Result<LaunchTemplateVersion>;
-    type IntoFuture = BoxFuture<'static, Result<LaunchTemplateVersion>>;
+    type IntoFuture = MethodFuture<'static, Result<LaunchTemplateVersion>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -20477,7 +21657,17 @@ impl LaunchTemplateVersionDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DeleteLaunchTemplateVersionsResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<DeleteLaunchTemplateVersionsResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplateVersion",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DeleteLaunchTemplateVersionsResult> {
         const OPERATION: &str = "DeleteLaunchTemplateVersions";
         if let Some(error) = self.error {
             return Err(error);
@@ -20529,11 +21719,11 @@ impl LaunchTemplateVersionDelete {
 
 impl std::future::IntoFuture for LaunchTemplateVersionDelete {
     type Output = Result<DeleteLaunchTemplateVersionsResult>;
-    type IntoFuture = BoxFuture<'static, Result<DeleteLaunchTemplateVersionsResult>>;
+    type IntoFuture = MethodFuture<'static, Result<DeleteLaunchTemplateVersionsResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -20917,7 +22107,17 @@ impl NetworkInterfaceGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<NetworkInterface> {
+    pub fn send(self) -> MethodFuture<'static, Result<NetworkInterface>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<NetworkInterface> {
         const OPERATION: &str = "DescribeNetworkInterfaces";
         if let Some(error) = self.error {
             return Err(error);
@@ -20968,11 +22168,11 @@ impl NetworkInterfaceGet {
 
 impl std::future::IntoFuture for NetworkInterfaceGet {
     type Output = Result<NetworkInterface>;
-    type IntoFuture = BoxFuture<'static, Result<NetworkInterface>>;
+    type IntoFuture = MethodFuture<'static, Result<NetworkInterface>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -21083,7 +22283,12 @@ impl NetworkInterfaceGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkInterface>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -21095,7 +22300,17 @@ impl NetworkInterfaceGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<NetworkInterface>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<NetworkInterface>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -21179,11 +22394,11 @@ impl NetworkInterfaceGetMany {
 
 impl std::future::IntoFuture for NetworkInterfaceGetMany {
     type Output = Result<QuerySet<NetworkInterface>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<NetworkInterface>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<NetworkInterface>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -21304,7 +22519,12 @@ impl NetworkInterfaceList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkInterface>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -21316,7 +22536,17 @@ impl NetworkInterfaceList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<NetworkInterface>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<NetworkInterface>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<NetworkInterface>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -21386,11 +22616,11 @@ impl NetworkInterfaceList {
 
 impl std::future::IntoFuture for NetworkInterfaceList {
     type Output = Result<QuerySet<NetworkInterface>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<NetworkInterface>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<NetworkInterface>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -21633,8 +22863,18 @@ impl NetworkInterfaceCreate {
     /// model does (see [`NetworkInterface::save`]): the answer holds both. If that
     /// second step fails, the NetworkInterface exists and the error is an
     /// [`Error::Partial`] naming it.
-    #[inline]
-    pub async fn send(mut self) -> Result<NetworkInterface> {
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<NetworkInterface>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(mut self) -> Result<NetworkInterface> {
         let after = self.after.take();
         let created = self.send_create().await?;
         match after {
@@ -21647,7 +22887,7 @@ impl NetworkInterfaceCreate {
     }
 
     /// The create call alone: what it cannot carry is not applied.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     pub(crate) async fn send_create(self) -> Result<NetworkInterface> {
         const OPERATION: &str = "CreateNetworkInterface";
         if let Some(error) = self.error {
@@ -21691,11 +22931,11 @@ impl NetworkInterfaceCreate {
 
 impl std::future::IntoFuture for NetworkInterfaceCreate {
     type Output = Result<NetworkInterface>;
-    type IntoFuture = BoxFuture<'static, Result<NetworkInterface>>;
+    type IntoFuture = MethodFuture<'static, Result<NetworkInterface>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -21743,7 +22983,17 @@ impl NetworkInterfaceDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteNetworkInterface";
         if let Some(error) = self.error {
             return Err(error);
@@ -21785,11 +23035,11 @@ impl NetworkInterfaceDelete {
 
 impl std::future::IntoFuture for NetworkInterfaceDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -21858,7 +23108,17 @@ impl NetworkInterfaceAttach {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<AttachNetworkInterfaceResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<AttachNetworkInterfaceResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "attach",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AttachNetworkInterfaceResult> {
         const OPERATION: &str = "AttachNetworkInterface";
         if let Some(error) = self.error {
             return Err(error);
@@ -21922,11 +23182,11 @@ impl NetworkInterfaceAttach {
 
 impl std::future::IntoFuture for NetworkInterfaceAttach {
     type Output = Result<AttachNetworkInterfaceResult>;
-    type IntoFuture = BoxFuture<'static, Result<AttachNetworkInterfaceResult>>;
+    type IntoFuture = MethodFuture<'static, Result<AttachNetworkInterfaceResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -21981,7 +23241,17 @@ impl NetworkInterfaceDetach {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "detach",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DetachNetworkInterface";
         if let Some(error) = self.error {
             return Err(error);
@@ -22023,11 +23293,11 @@ impl NetworkInterfaceDetach {
 
 impl std::future::IntoFuture for NetworkInterfaceDetach {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -22082,7 +23352,17 @@ impl NetworkInterfaceReset {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "reset",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ResetNetworkInterfaceAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -22124,11 +23404,11 @@ impl NetworkInterfaceReset {
 
 impl std::future::IntoFuture for NetworkInterfaceReset {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -22245,7 +23525,17 @@ impl NetworkInterfaceModify {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "modify",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyNetworkInterfaceAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -22287,11 +23577,11 @@ impl NetworkInterfaceModify {
 
 impl std::future::IntoFuture for NetworkInterfaceModify {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -22377,7 +23667,17 @@ impl NetworkInterfaceAssignPrivateIps {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<AssignPrivateIpAddressesResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<AssignPrivateIpAddressesResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "assign_private_ips",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AssignPrivateIpAddressesResult> {
         const OPERATION: &str = "AssignPrivateIpAddresses";
         if let Some(error) = self.error {
             return Err(error);
@@ -22420,11 +23720,11 @@ impl NetworkInterfaceAssignPrivateIps {
 
 impl std::future::IntoFuture for NetworkInterfaceAssignPrivateIps {
     type Output = Result<AssignPrivateIpAddressesResult>;
-    type IntoFuture = BoxFuture<'static, Result<AssignPrivateIpAddressesResult>>;
+    type IntoFuture = MethodFuture<'static, Result<AssignPrivateIpAddressesResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -22489,7 +23789,17 @@ impl NetworkInterfaceUnassignPrivateIps {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "unassign_private_ips",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "UnassignPrivateIpAddresses";
         if let Some(error) = self.error {
             return Err(error);
@@ -22531,11 +23841,11 @@ impl NetworkInterfaceUnassignPrivateIps {
 
 impl std::future::IntoFuture for NetworkInterfaceUnassignPrivateIps {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -22645,7 +23955,17 @@ impl NetworkInterfacePermissions {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<Vec<NetworkInterfacePermission>> {
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<NetworkInterfacePermission>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "permissions",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<NetworkInterfacePermission>> {
         const OPERATION: &str = "DescribeNetworkInterfacePermissions";
         if let Some(error) = self.error {
             return Err(error);
@@ -22692,11 +24012,11 @@ impl NetworkInterfacePermissions {
 
 impl std::future::IntoFuture for NetworkInterfacePermissions {
     type Output = Result<Vec<NetworkInterfacePermission>>;
-    type IntoFuture = BoxFuture<'static, Result<Vec<NetworkInterfacePermission>>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<NetworkInterfacePermission>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -22871,7 +24191,17 @@ impl InstanceTypeInfoGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<InstanceTypeInfo> {
+    pub fn send(self) -> MethodFuture<'static, Result<InstanceTypeInfo>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InstanceTypeInfo",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<InstanceTypeInfo> {
         const OPERATION: &str = "DescribeInstanceTypes";
         if let Some(error) = self.error {
             return Err(error);
@@ -22909,11 +24239,11 @@ impl InstanceTypeInfoGet {
 
 impl std::future::IntoFuture for InstanceTypeInfoGet {
     type Output = Result<InstanceTypeInfo>;
-    type IntoFuture = BoxFuture<'static, Result<InstanceTypeInfo>>;
+    type IntoFuture = MethodFuture<'static, Result<InstanceTypeInfo>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -23022,7 +24352,12 @@ impl InstanceTypeInfoGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InstanceTypeInfo>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "InstanceTypeInfo",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -23034,7 +24369,17 @@ impl InstanceTypeInfoGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<InstanceTypeInfo>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InstanceTypeInfo",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<InstanceTypeInfo>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -23109,11 +24454,11 @@ impl InstanceTypeInfoGetMany {
 
 impl std::future::IntoFuture for InstanceTypeInfoGetMany {
     type Output = Result<QuerySet<InstanceTypeInfo>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<InstanceTypeInfo>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<InstanceTypeInfo>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -23232,7 +24577,12 @@ impl InstanceTypeInfoList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<InstanceTypeInfo>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "InstanceTypeInfo",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -23244,7 +24594,17 @@ impl InstanceTypeInfoList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<InstanceTypeInfo>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<InstanceTypeInfo>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InstanceTypeInfo",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<InstanceTypeInfo>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -23303,11 +24663,11 @@ impl InstanceTypeInfoList {
 
 impl std::future::IntoFuture for InstanceTypeInfoList {
     type Output = Result<QuerySet<InstanceTypeInfo>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<InstanceTypeInfo>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<InstanceTypeInfo>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -23622,7 +24982,17 @@ impl NetworkAclGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<NetworkAcl> {
+    pub fn send(self) -> MethodFuture<'static, Result<NetworkAcl>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<NetworkAcl> {
         const OPERATION: &str = "DescribeNetworkAcls";
         if let Some(error) = self.error {
             return Err(error);
@@ -23668,11 +25038,11 @@ impl NetworkAclGet {
 
 impl std::future::IntoFuture for NetworkAclGet {
     type Output = Result<NetworkAcl>;
-    type IntoFuture = BoxFuture<'static, Result<NetworkAcl>>;
+    type IntoFuture = MethodFuture<'static, Result<NetworkAcl>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -23770,7 +25140,12 @@ impl NetworkAclGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkAcl>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -23782,7 +25157,17 @@ impl NetworkAclGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<NetworkAcl>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<NetworkAcl>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -23855,11 +25240,11 @@ impl NetworkAclGetMany {
 
 impl std::future::IntoFuture for NetworkAclGetMany {
     type Output = Result<QuerySet<NetworkAcl>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<NetworkAcl>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<NetworkAcl>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -23964,7 +25349,12 @@ impl NetworkAclList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<NetworkAcl>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -23976,7 +25366,17 @@ impl NetworkAclList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<NetworkAcl>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<NetworkAcl>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<NetworkAcl>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -24035,11 +25435,11 @@ impl NetworkAclList {
 
 impl std::future::IntoFuture for NetworkAclList {
     type Output = Result<QuerySet<NetworkAcl>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<NetworkAcl>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<NetworkAcl>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -24134,7 +25534,17 @@ impl NetworkAclCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<NetworkAcl> {
+    pub fn send(self) -> MethodFuture<'static, Result<NetworkAcl>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<NetworkAcl> {
         const OPERATION: &str = "CreateNetworkAcl";
         if let Some(error) = self.error {
             return Err(error);
@@ -24166,11 +25576,11 @@ impl NetworkAclCreate {
 
 impl std::future::IntoFuture for NetworkAclCreate {
     type Output = Result<NetworkAcl>;
-    type IntoFuture = BoxFuture<'static, Result<NetworkAcl>>;
+    type IntoFuture = MethodFuture<'static, Result<NetworkAcl>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -24214,7 +25624,17 @@ impl NetworkAclDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteNetworkAcl";
         if let Some(error) = self.error {
             return Err(error);
@@ -24249,11 +25669,11 @@ impl NetworkAclDelete {
 
 impl std::future::IntoFuture for NetworkAclDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -24325,7 +25745,17 @@ impl NetworkAclCreateEntry {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "create_entry",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "CreateNetworkAclEntry";
         if let Some(error) = self.error {
             return Err(error);
@@ -24389,11 +25819,11 @@ impl NetworkAclCreateEntry {
 
 impl std::future::IntoFuture for NetworkAclCreateEntry {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -24465,7 +25895,17 @@ impl NetworkAclReplaceEntry {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "replace_entry",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ReplaceNetworkAclEntry";
         if let Some(error) = self.error {
             return Err(error);
@@ -24529,11 +25969,11 @@ impl NetworkAclReplaceEntry {
 
 impl std::future::IntoFuture for NetworkAclReplaceEntry {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -24577,7 +26017,17 @@ impl NetworkAclDeleteEntry {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "delete_entry",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteNetworkAclEntry";
         if let Some(error) = self.error {
             return Err(error);
@@ -24628,11 +26078,11 @@ impl NetworkAclDeleteEntry {
 
 impl std::future::IntoFuture for NetworkAclDeleteEntry {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -24680,7 +26130,17 @@ impl NetworkAclReplaceAssociation {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<String> {
+    pub fn send(self) -> MethodFuture<'static, Result<String>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "replace_association",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<String> {
         const OPERATION: &str = "ReplaceNetworkAclAssociation";
         if let Some(error) = self.error {
             return Err(error);
@@ -24730,11 +26190,11 @@ impl NetworkAclReplaceAssociation {
 
 impl std::future::IntoFuture for NetworkAclReplaceAssociation {
     type Output = Result<String>;
-    type IntoFuture = BoxFuture<'static, Result<String>>;
+    type IntoFuture = MethodFuture<'static, Result<String>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -24945,7 +26405,17 @@ impl PlacementGroupGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<PlacementGroup> {
+    pub fn send(self) -> MethodFuture<'static, Result<PlacementGroup>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "PlacementGroup",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PlacementGroup> {
         const OPERATION: &str = "DescribePlacementGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -24996,11 +26466,11 @@ impl PlacementGroupGet {
 
 impl std::future::IntoFuture for PlacementGroupGet {
     type Output = Result<PlacementGroup>;
-    type IntoFuture = BoxFuture<'static, Result<PlacementGroup>>;
+    type IntoFuture = MethodFuture<'static, Result<PlacementGroup>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -25083,7 +26553,17 @@ impl PlacementGroupGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<PlacementGroup>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<PlacementGroup>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "PlacementGroup",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<PlacementGroup>> {
         const OPERATION: &str = "DescribePlacementGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -25131,11 +26611,11 @@ impl PlacementGroupGetMany {
 
 impl std::future::IntoFuture for PlacementGroupGetMany {
     type Output = Result<QuerySet<PlacementGroup>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<PlacementGroup>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<PlacementGroup>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -25232,7 +26712,17 @@ impl PlacementGroupList {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<PlacementGroup>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<PlacementGroup>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "PlacementGroup",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<PlacementGroup>> {
         const OPERATION: &str = "DescribePlacementGroups";
         if let Some(error) = self.error {
             return Err(error);
@@ -25275,11 +26765,11 @@ impl PlacementGroupList {
 
 impl std::future::IntoFuture for PlacementGroupList {
     type Output = Result<QuerySet<PlacementGroup>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<PlacementGroup>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<PlacementGroup>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -25425,7 +26915,17 @@ impl PlacementGroupCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<PlacementGroup> {
+    pub fn send(self) -> MethodFuture<'static, Result<PlacementGroup>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "PlacementGroup",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PlacementGroup> {
         const OPERATION: &str = "CreatePlacementGroup";
         if let Some(error) = self.error {
             return Err(error);
@@ -25460,11 +26960,11 @@ impl PlacementGroupCreate {
 
 impl std::future::IntoFuture for PlacementGroupCreate {
     type Output = Result<PlacementGroup>;
-    type IntoFuture = BoxFuture<'static, Result<PlacementGroup>>;
+    type IntoFuture = MethodFuture<'static, Result<PlacementGroup>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -25512,7 +27012,17 @@ impl PlacementGroupDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "PlacementGroup",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeletePlacementGroup";
         if let Some(error) = self.error {
             return Err(error);
@@ -25552,11 +27062,11 @@ impl PlacementGroupDelete {
 
 impl std::future::IntoFuture for PlacementGroupDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -25774,7 +27284,17 @@ impl DhcpOptionsGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DhcpOptions> {
+    pub fn send(self) -> MethodFuture<'static, Result<DhcpOptions>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DhcpOptions> {
         const OPERATION: &str = "DescribeDhcpOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -25820,11 +27340,11 @@ impl DhcpOptionsGet {
 
 impl std::future::IntoFuture for DhcpOptionsGet {
     type Output = Result<DhcpOptions>;
-    type IntoFuture = BoxFuture<'static, Result<DhcpOptions>>;
+    type IntoFuture = MethodFuture<'static, Result<DhcpOptions>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -25922,7 +27442,12 @@ impl DhcpOptionsGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DhcpOptions>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -25934,7 +27459,17 @@ impl DhcpOptionsGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<DhcpOptions>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<DhcpOptions>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -26011,11 +27546,11 @@ impl DhcpOptionsGetMany {
 
 impl std::future::IntoFuture for DhcpOptionsGetMany {
     type Output = Result<QuerySet<DhcpOptions>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<DhcpOptions>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<DhcpOptions>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -26120,7 +27655,12 @@ impl DhcpOptionsList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<DhcpOptions>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -26132,7 +27672,17 @@ impl DhcpOptionsList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<DhcpOptions>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<DhcpOptions>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<DhcpOptions>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -26195,11 +27745,11 @@ impl DhcpOptionsList {
 
 impl std::future::IntoFuture for DhcpOptionsList {
     type Output = Result<QuerySet<DhcpOptions>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<DhcpOptions>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<DhcpOptions>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -26290,7 +27840,17 @@ impl DhcpOptionsCreate {
     }
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<DhcpOptions> {
+    pub fn send(self) -> MethodFuture<'static, Result<DhcpOptions>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DhcpOptions> {
         const OPERATION: &str = "CreateDhcpOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -26317,11 +27877,11 @@ impl DhcpOptionsCreate {
 
 impl std::future::IntoFuture for DhcpOptionsCreate {
     type Output = Result<DhcpOptions>;
-    type IntoFuture = BoxFuture<'static, Result<DhcpOptions>>;
+    type IntoFuture = MethodFuture<'static, Result<DhcpOptions>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -26365,7 +27925,17 @@ impl DhcpOptionsDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteDhcpOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -26400,11 +27970,11 @@ impl DhcpOptionsDelete {
 
 impl std::future::IntoFuture for DhcpOptionsDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -26448,7 +28018,17 @@ impl DhcpOptionsAssociate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "associate",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "AssociateDhcpOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -26493,11 +28073,11 @@ impl DhcpOptionsAssociate {
 
 impl std::future::IntoFuture for DhcpOptionsAssociate {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -26719,7 +28299,17 @@ impl CustomerGatewayGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<CustomerGateway> {
+    pub fn send(self) -> MethodFuture<'static, Result<CustomerGateway>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CustomerGateway> {
         const OPERATION: &str = "DescribeCustomerGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -26770,11 +28360,11 @@ impl CustomerGatewayGet {
 
 impl std::future::IntoFuture for CustomerGatewayGet {
     type Output = Result<CustomerGateway>;
-    type IntoFuture = BoxFuture<'static, Result<CustomerGateway>>;
+    type IntoFuture = MethodFuture<'static, Result<CustomerGateway>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -26857,7 +28447,17 @@ impl CustomerGatewayGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<CustomerGateway>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<CustomerGateway>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<CustomerGateway>> {
         const OPERATION: &str = "DescribeCustomerGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -26909,11 +28509,11 @@ impl CustomerGatewayGetMany {
 
 impl std::future::IntoFuture for CustomerGatewayGetMany {
     type Output = Result<QuerySet<CustomerGateway>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<CustomerGateway>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<CustomerGateway>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -27006,7 +28606,17 @@ impl CustomerGatewayList {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<CustomerGateway>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<CustomerGateway>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<CustomerGateway>> {
         const OPERATION: &str = "DescribeCustomerGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -27053,11 +28663,11 @@ impl CustomerGatewayList {
 
 impl std::future::IntoFuture for CustomerGatewayList {
     type Output = Result<QuerySet<CustomerGateway>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<CustomerGateway>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<CustomerGateway>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -27196,7 +28806,17 @@ impl CustomerGatewayCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<CustomerGateway> {
+    pub fn send(self) -> MethodFuture<'static, Result<CustomerGateway>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CustomerGateway> {
         const OPERATION: &str = "CreateCustomerGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -27234,11 +28854,11 @@ impl CustomerGatewayCreate {
 
 impl std::future::IntoFuture for CustomerGatewayCreate {
     type Output = Result<CustomerGateway>;
-    type IntoFuture = BoxFuture<'static, Result<CustomerGateway>>;
+    type IntoFuture = MethodFuture<'static, Result<CustomerGateway>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -27286,7 +28906,17 @@ impl CustomerGatewayDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteCustomerGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -27328,11 +28958,11 @@ impl CustomerGatewayDelete {
 
 impl std::future::IntoFuture for CustomerGatewayDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -27574,7 +29204,17 @@ impl VpnGatewayGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpnGateway> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpnGateway>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpnGateway> {
         const OPERATION: &str = "DescribeVpnGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -27620,11 +29260,11 @@ impl VpnGatewayGet {
 
 impl std::future::IntoFuture for VpnGatewayGet {
     type Output = Result<VpnGateway>;
-    type IntoFuture = BoxFuture<'static, Result<VpnGateway>>;
+    type IntoFuture = MethodFuture<'static, Result<VpnGateway>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -27703,7 +29343,17 @@ impl VpnGatewayGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<VpnGateway>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<VpnGateway>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<VpnGateway>> {
         const OPERATION: &str = "DescribeVpnGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -27746,11 +29396,11 @@ impl VpnGatewayGetMany {
 
 impl std::future::IntoFuture for VpnGatewayGetMany {
     type Output = Result<QuerySet<VpnGateway>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<VpnGateway>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<VpnGateway>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -27836,7 +29486,17 @@ impl VpnGatewayList {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<VpnGateway>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<VpnGateway>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<VpnGateway>> {
         const OPERATION: &str = "DescribeVpnGateways";
         if let Some(error) = self.error {
             return Err(error);
@@ -27874,11 +29534,11 @@ impl VpnGatewayList {
 
 impl std::future::IntoFuture for VpnGatewayList {
     type Output = Result<QuerySet<VpnGateway>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<VpnGateway>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<VpnGateway>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -27984,7 +29644,17 @@ impl VpnGatewayCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpnGateway> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpnGateway>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpnGateway> {
         const OPERATION: &str = "CreateVpnGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -28013,11 +29683,11 @@ impl VpnGatewayCreate {
 
 impl std::future::IntoFuture for VpnGatewayCreate {
     type Output = Result<VpnGateway>;
-    type IntoFuture = BoxFuture<'static, Result<VpnGateway>>;
+    type IntoFuture = MethodFuture<'static, Result<VpnGateway>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -28061,7 +29731,17 @@ impl VpnGatewayDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpnGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -28096,11 +29776,11 @@ impl VpnGatewayDelete {
 
 impl std::future::IntoFuture for VpnGatewayDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -28144,7 +29824,17 @@ impl VpnGatewayAttach {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpcAttachment> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpcAttachment>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "attach",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpcAttachment> {
         const OPERATION: &str = "AttachVpnGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -28185,11 +29875,11 @@ impl VpnGatewayAttach {
 
 impl std::future::IntoFuture for VpnGatewayAttach {
     type Output = Result<VpcAttachment>;
-    type IntoFuture = BoxFuture<'static, Result<VpcAttachment>>;
+    type IntoFuture = MethodFuture<'static, Result<VpcAttachment>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -28233,7 +29923,17 @@ impl VpnGatewayDetach {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "detach",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DetachVpnGateway";
         if let Some(error) = self.error {
             return Err(error);
@@ -28276,11 +29976,11 @@ impl VpnGatewayDetach {
 
 impl std::future::IntoFuture for VpnGatewayDetach {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -28560,7 +30260,17 @@ impl VpcPeeringConnectionGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpcPeeringConnection> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpcPeeringConnection>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpcPeeringConnection> {
         const OPERATION: &str = "DescribeVpcPeeringConnections";
         if let Some(error) = self.error {
             return Err(error);
@@ -28617,11 +30327,11 @@ impl VpcPeeringConnectionGet {
 
 impl std::future::IntoFuture for VpcPeeringConnectionGet {
     type Output = Result<VpcPeeringConnection>;
-    type IntoFuture = BoxFuture<'static, Result<VpcPeeringConnection>>;
+    type IntoFuture = MethodFuture<'static, Result<VpcPeeringConnection>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -28723,7 +30433,12 @@ impl VpcPeeringConnectionGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcPeeringConnection>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -28735,7 +30450,17 @@ impl VpcPeeringConnectionGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<VpcPeeringConnection>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<VpcPeeringConnection>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -28818,11 +30543,11 @@ impl VpcPeeringConnectionGetMany {
 
 impl std::future::IntoFuture for VpcPeeringConnectionGetMany {
     type Output = Result<QuerySet<VpcPeeringConnection>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<VpcPeeringConnection>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<VpcPeeringConnection>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -28934,7 +30659,12 @@ impl VpcPeeringConnectionList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcPeeringConnection>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -28946,7 +30676,17 @@ impl VpcPeeringConnectionList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<VpcPeeringConnection>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<VpcPeeringConnection>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<VpcPeeringConnection>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -29009,11 +30749,11 @@ impl VpcPeeringConnectionList {
 
 impl std::future::IntoFuture for VpcPeeringConnectionList {
     type Output = Result<QuerySet<VpcPeeringConnection>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<VpcPeeringConnection>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<VpcPeeringConnection>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -29142,7 +30882,17 @@ impl VpcPeeringConnectionCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpcPeeringConnection> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpcPeeringConnection>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpcPeeringConnection> {
         const OPERATION: &str = "CreateVpcPeeringConnection";
         if let Some(error) = self.error {
             return Err(error);
@@ -29180,11 +30930,11 @@ impl VpcPeeringConnectionCreate {
 
 impl std::future::IntoFuture for VpcPeeringConnectionCreate {
     type Output = Result<VpcPeeringConnection>;
-    type IntoFuture = BoxFuture<'static, Result<VpcPeeringConnection>>;
+    type IntoFuture = MethodFuture<'static, Result<VpcPeeringConnection>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -29232,7 +30982,17 @@ impl VpcPeeringConnectionDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpcPeeringConnection";
         if let Some(error) = self.error {
             return Err(error);
@@ -29277,11 +31037,11 @@ impl VpcPeeringConnectionDelete {
 
 impl std::future::IntoFuture for VpcPeeringConnectionDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -29329,7 +31089,17 @@ impl VpcPeeringConnectionAccept {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpcPeeringConnection> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpcPeeringConnection>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "accept",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpcPeeringConnection> {
         const OPERATION: &str = "AcceptVpcPeeringConnection";
         if let Some(error) = self.error {
             return Err(error);
@@ -29387,11 +31157,11 @@ impl VpcPeeringConnectionAccept {
 
 impl std::future::IntoFuture for VpcPeeringConnectionAccept {
     type Output = Result<VpcPeeringConnection>;
-    type IntoFuture = BoxFuture<'static, Result<VpcPeeringConnection>>;
+    type IntoFuture = MethodFuture<'static, Result<VpcPeeringConnection>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -29439,7 +31209,17 @@ impl VpcPeeringConnectionReject {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "reject",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "RejectVpcPeeringConnection";
         if let Some(error) = self.error {
             return Err(error);
@@ -29484,11 +31264,11 @@ impl VpcPeeringConnectionReject {
 
 impl std::future::IntoFuture for VpcPeeringConnectionReject {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -29556,7 +31336,17 @@ impl VpcPeeringConnectionModifyOptions {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<ModifyVpcPeeringConnectionOptionsResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<ModifyVpcPeeringConnectionOptionsResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "modify_options",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ModifyVpcPeeringConnectionOptionsResult> {
         const OPERATION: &str = "ModifyVpcPeeringConnectionOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -29602,11 +31392,11 @@ impl VpcPeeringConnectionModifyOptions {
 
 impl std::future::IntoFuture for VpcPeeringConnectionModifyOptions {
     type Output = Result<ModifyVpcPeeringConnectionOptionsResult>;
-    type IntoFuture = BoxFuture<'static, Result<ModifyVpcPeeringConnectionOptionsResult>>;
+    type IntoFuture = MethodFuture<'static, Result<ModifyVpcPeeringConnectionOptionsResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -29840,7 +31630,17 @@ impl VpcEndpointGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpcEndpoint> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpcEndpoint>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpcEndpoint> {
         const OPERATION: &str = "DescribeVpcEndpoints";
         if let Some(error) = self.error {
             return Err(error);
@@ -29886,11 +31686,11 @@ impl VpcEndpointGet {
 
 impl std::future::IntoFuture for VpcEndpointGet {
     type Output = Result<VpcEndpoint>;
-    type IntoFuture = BoxFuture<'static, Result<VpcEndpoint>>;
+    type IntoFuture = MethodFuture<'static, Result<VpcEndpoint>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -29988,7 +31788,12 @@ impl VpcEndpointGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcEndpoint>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -30000,7 +31805,17 @@ impl VpcEndpointGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<VpcEndpoint>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<VpcEndpoint>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -30077,11 +31892,11 @@ impl VpcEndpointGetMany {
 
 impl std::future::IntoFuture for VpcEndpointGetMany {
     type Output = Result<QuerySet<VpcEndpoint>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<VpcEndpoint>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<VpcEndpoint>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -30186,7 +32001,12 @@ impl VpcEndpointList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<VpcEndpoint>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -30198,7 +32018,17 @@ impl VpcEndpointList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<VpcEndpoint>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<VpcEndpoint>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<VpcEndpoint>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -30261,11 +32091,11 @@ impl VpcEndpointList {
 
 impl std::future::IntoFuture for VpcEndpointList {
     type Output = Result<QuerySet<VpcEndpoint>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<VpcEndpoint>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<VpcEndpoint>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -30481,7 +32311,17 @@ impl VpcEndpointCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpcEndpoint> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpcEndpoint>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpcEndpoint> {
         const OPERATION: &str = "CreateVpcEndpoint";
         if let Some(error) = self.error {
             return Err(error);
@@ -30510,11 +32350,11 @@ impl VpcEndpointCreate {
 
 impl std::future::IntoFuture for VpcEndpointCreate {
     type Output = Result<VpcEndpoint>;
-    type IntoFuture = BoxFuture<'static, Result<VpcEndpoint>>;
+    type IntoFuture = MethodFuture<'static, Result<VpcEndpoint>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -30558,7 +32398,17 @@ impl VpcEndpointDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpcEndpoints";
         if let Some(error) = self.error {
             return Err(error);
@@ -30612,11 +32462,11 @@ impl VpcEndpointDelete {
 
 impl std::future::IntoFuture for VpcEndpointDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -30759,7 +32609,17 @@ impl VpcEndpointModify {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<bool> {
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "modify",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<bool> {
         const OPERATION: &str = "ModifyVpcEndpoint";
         if let Some(error) = self.error {
             return Err(error);
@@ -30792,11 +32652,11 @@ impl VpcEndpointModify {
 
 impl std::future::IntoFuture for VpcEndpointModify {
     type Output = Result<bool>;
-    type IntoFuture = BoxFuture<'static, Result<bool>>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -31028,7 +32888,17 @@ impl VpnConnectionGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpnConnection> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpnConnection>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpnConnection> {
         const OPERATION: &str = "DescribeVpnConnections";
         if let Some(error) = self.error {
             return Err(error);
@@ -31079,11 +32949,11 @@ impl VpnConnectionGet {
 
 impl std::future::IntoFuture for VpnConnectionGet {
     type Output = Result<VpnConnection>;
-    type IntoFuture = BoxFuture<'static, Result<VpnConnection>>;
+    type IntoFuture = MethodFuture<'static, Result<VpnConnection>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -31166,7 +33036,17 @@ impl VpnConnectionGetMany {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<VpnConnection>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<VpnConnection>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<VpnConnection>> {
         const OPERATION: &str = "DescribeVpnConnections";
         if let Some(error) = self.error {
             return Err(error);
@@ -31218,11 +33098,11 @@ impl VpnConnectionGetMany {
 
 impl std::future::IntoFuture for VpnConnectionGetMany {
     type Output = Result<QuerySet<VpnConnection>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<VpnConnection>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<VpnConnection>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -31315,7 +33195,17 @@ impl VpnConnectionList {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<VpnConnection>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<VpnConnection>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<VpnConnection>> {
         const OPERATION: &str = "DescribeVpnConnections";
         if let Some(error) = self.error {
             return Err(error);
@@ -31362,11 +33252,11 @@ impl VpnConnectionList {
 
 impl std::future::IntoFuture for VpnConnectionList {
     type Output = Result<QuerySet<VpnConnection>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<VpnConnection>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<VpnConnection>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -31506,7 +33396,17 @@ impl VpnConnectionCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpnConnection> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpnConnection>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpnConnection> {
         const OPERATION: &str = "CreateVpnConnection";
         if let Some(error) = self.error {
             return Err(error);
@@ -31547,11 +33447,11 @@ impl VpnConnectionCreate {
 
 impl std::future::IntoFuture for VpnConnectionCreate {
     type Output = Result<VpnConnection>;
-    type IntoFuture = BoxFuture<'static, Result<VpnConnection>>;
+    type IntoFuture = MethodFuture<'static, Result<VpnConnection>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -31595,7 +33495,17 @@ impl VpnConnectionDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteVpnConnection";
         if let Some(error) = self.error {
             return Err(error);
@@ -31637,11 +33547,11 @@ impl VpnConnectionDelete {
 
 impl std::future::IntoFuture for VpnConnectionDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -31706,7 +33616,17 @@ impl VpnConnectionModify {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<VpnConnection> {
+    pub fn send(self) -> MethodFuture<'static, Result<VpnConnection>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "modify",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<VpnConnection> {
         const OPERATION: &str = "ModifyVpnConnection";
         if let Some(error) = self.error {
             return Err(error);
@@ -31758,11 +33678,11 @@ impl VpnConnectionModify {
 
 impl std::future::IntoFuture for VpnConnectionModify {
     type Output = Result<VpnConnection>;
-    type IntoFuture = BoxFuture<'static, Result<VpnConnection>>;
+    type IntoFuture = MethodFuture<'static, Result<VpnConnection>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -31960,7 +33880,12 @@ impl FlowLogGet {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<FlowLog> {
+    pub fn send(self) -> MethodFuture<'static, Result<FlowLog>> {
+        botocraft_core::trace::method(super::SERVICE.name, "FlowLog", "get", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<FlowLog> {
         const OPERATION: &str = "DescribeFlowLogs";
         if let Some(error) = self.error {
             return Err(error);
@@ -32001,11 +33926,11 @@ impl FlowLogGet {
 
 impl std::future::IntoFuture for FlowLogGet {
     type Output = Result<FlowLog>;
-    type IntoFuture = BoxFuture<'static, Result<FlowLog>>;
+    type IntoFuture = MethodFuture<'static, Result<FlowLog>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -32068,7 +33993,12 @@ impl FlowLogGetMany {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<FlowLog>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "FlowLog",
+            "get_many",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -32080,7 +34010,17 @@ impl FlowLogGetMany {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<FlowLog>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<FlowLog>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "FlowLog",
+            "get_many",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<FlowLog>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -32148,11 +34088,11 @@ impl FlowLogGetMany {
 
 impl std::future::IntoFuture for FlowLogGetMany {
     type Output = Result<QuerySet<FlowLog>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<FlowLog>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<FlowLog>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -32254,7 +34194,12 @@ impl FlowLogList {
     /// ends after the last page or at the first error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn pages(self) -> BoxStream<'static, Result<Vec<FlowLog>>> {
-        botocraft_core::paginator::pages_or_error(self.paged())
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "FlowLog",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
     }
 
     /// The results one by one, fetched page by page as the stream is polled:
@@ -32266,7 +34211,12 @@ impl FlowLogList {
 
     /// Sends the request and collects every page.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<QuerySet<FlowLog>> {
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<FlowLog>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "FlowLog", "list", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<FlowLog>> {
         botocraft_core::paginator::collect_pages(self.paged()?)
             .await
             .map(QuerySet::described)
@@ -32325,11 +34275,11 @@ impl FlowLogList {
 
 impl std::future::IntoFuture for FlowLogList {
     type Output = Result<QuerySet<FlowLog>>;
-    type IntoFuture = BoxFuture<'static, Result<QuerySet<FlowLog>>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<FlowLog>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -32508,7 +34458,17 @@ impl FlowLogCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<CreateFlowLogsResult> {
+    pub fn send(self) -> MethodFuture<'static, Result<CreateFlowLogsResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "FlowLog",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CreateFlowLogsResult> {
         const OPERATION: &str = "CreateFlowLogs";
         if let Some(error) = self.error {
             return Err(error);
@@ -32539,11 +34499,11 @@ impl FlowLogCreate {
 
 impl std::future::IntoFuture for FlowLogCreate {
     type Output = Result<CreateFlowLogsResult>;
-    type IntoFuture = BoxFuture<'static, Result<CreateFlowLogsResult>>;
+    type IntoFuture = MethodFuture<'static, Result<CreateFlowLogsResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -32587,7 +34547,17 @@ impl FlowLogDelete {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn send(self) -> Result<()> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "FlowLog",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DeleteFlowLogs";
         if let Some(error) = self.error {
             return Err(error);
@@ -32634,10 +34604,10 @@ impl FlowLogDelete {
 
 impl std::future::IntoFuture for FlowLogDelete {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Result<()>>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

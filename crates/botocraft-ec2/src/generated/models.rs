@@ -5,6 +5,7 @@
 //! `save()`, `delete()` and waiters.
 
 use botocraft_core::tags::{self, TagMap, TagsMut};
+use botocraft_core::trace::MethodFuture;
 use botocraft_core::waiter::{Acceptor, Waiter};
 #[allow(unused_imports)]
 use botocraft_core::{transform, Error, Manager, ModelState, PrimaryModel, Result, SharedSession};
@@ -355,7 +356,17 @@ impl Vpc {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -443,7 +454,17 @@ impl Vpc {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Vpc has no id to write tags to").await
     }
@@ -453,7 +474,17 @@ impl Vpc {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .vpc_id
@@ -538,6 +569,7 @@ impl Vpc {
             "Vpc",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Vpc", "wait_until_available")
     }
 }
 
@@ -871,7 +903,17 @@ impl Subnet {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -1045,7 +1087,17 @@ impl Subnet {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Subnet has no id to write tags to").await
     }
@@ -1055,7 +1107,17 @@ impl Subnet {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .subnet_id
@@ -1359,7 +1421,17 @@ impl SecurityGroup {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -1456,7 +1528,17 @@ impl SecurityGroup {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "SecurityGroup has no id to write tags to").await
     }
@@ -1466,7 +1548,17 @@ impl SecurityGroup {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .group_id
@@ -1984,7 +2076,17 @@ impl Instance {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -2164,7 +2266,17 @@ impl Instance {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Instance has no id to write tags to").await
     }
@@ -2268,6 +2380,7 @@ impl Instance {
             "Instance",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Instance", "wait_until_running")
     }
 
     /// Waits until the `InstanceStopped` waiter from the service model succeeds.
@@ -2357,6 +2470,7 @@ impl Instance {
             "Instance",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Instance", "wait_until_stopped")
     }
 
     /// Waits until the `InstanceTerminated` waiter from the service model succeeds.
@@ -2446,6 +2560,7 @@ impl Instance {
             "Instance",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Instance", "wait_until_terminated")
     }
 }
 
@@ -2745,7 +2860,17 @@ impl Ami {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -2860,7 +2985,17 @@ impl Ami {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Ami has no id to write tags to").await
     }
@@ -2870,7 +3005,17 @@ impl Ami {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .image_id
@@ -2963,6 +3108,7 @@ impl Ami {
             "Ami",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Ami", "wait_until_available")
     }
 }
 
@@ -3232,7 +3378,17 @@ impl InternetGateway {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -3316,7 +3472,17 @@ impl InternetGateway {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "InternetGateway has no id to write tags to").await
     }
@@ -3326,7 +3492,17 @@ impl InternetGateway {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "InternetGateway",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .internet_gateway_id
@@ -3423,6 +3599,7 @@ impl InternetGateway {
             "InternetGateway",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "InternetGateway", "wait_until_exists")
     }
 }
 
@@ -3777,7 +3954,17 @@ impl RouteTable {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -3863,7 +4050,17 @@ impl RouteTable {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "RouteTable has no id to write tags to").await
     }
@@ -3873,7 +4070,17 @@ impl RouteTable {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .route_table_id
@@ -4167,7 +4374,17 @@ impl NatGateway {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -4258,7 +4475,17 @@ impl NatGateway {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NatGateway has no id to write tags to").await
     }
@@ -4268,7 +4495,17 @@ impl NatGateway {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NatGateway",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .nat_gateway_id
@@ -4383,6 +4620,7 @@ impl NatGateway {
             "NatGateway",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "NatGateway", "wait_until_available")
     }
 
     /// Waits until the `NatGatewayDeleted` waiter from the service model succeeds.
@@ -4466,6 +4704,7 @@ impl NatGateway {
             "NatGateway",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "NatGateway", "wait_until_deleted")
     }
 }
 
@@ -4783,7 +5022,17 @@ impl Address {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Address",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -4872,7 +5121,17 @@ impl Address {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Address",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Address has no id to write tags to").await
     }
@@ -4882,7 +5141,17 @@ impl Address {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Address",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .allocation_id
@@ -5259,7 +5528,17 @@ impl Volume {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -5351,7 +5630,17 @@ impl Volume {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Volume has no id to write tags to").await
     }
@@ -5361,7 +5650,17 @@ impl Volume {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Volume",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .volume_id
@@ -5458,6 +5757,7 @@ impl Volume {
             "Volume",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Volume", "wait_until_available")
     }
 
     /// Waits until the `VolumeInUse` waiter from the service model succeeds.
@@ -5539,6 +5839,7 @@ impl Volume {
             "Volume",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Volume", "wait_until_in_use")
     }
 
     /// Waits until the `VolumeDeleted` waiter from the service model succeeds.
@@ -5622,6 +5923,7 @@ impl Volume {
             "Volume",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Volume", "wait_until_deleted")
     }
 }
 
@@ -5915,7 +6217,17 @@ impl Snapshot {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -6013,7 +6325,17 @@ impl Snapshot {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Snapshot has no id to write tags to").await
     }
@@ -6023,7 +6345,17 @@ impl Snapshot {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .snapshot_id
@@ -6120,6 +6452,7 @@ impl Snapshot {
             "Snapshot",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "Snapshot", "wait_until_completed")
     }
 }
 
@@ -6355,7 +6688,17 @@ impl KeyPair {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "KeyPair",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "KeyPair has no id to write tags to").await
     }
@@ -6365,7 +6708,17 @@ impl KeyPair {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "KeyPair",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .key_pair_id
@@ -6462,6 +6815,7 @@ impl KeyPair {
             "KeyPair",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "KeyPair", "wait_until_exists")
     }
 }
 
@@ -6778,7 +7132,17 @@ impl LaunchTemplate {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -6864,7 +7228,17 @@ impl LaunchTemplate {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "LaunchTemplate has no id to write tags to").await
     }
@@ -6875,7 +7249,17 @@ impl LaunchTemplate {
     /// When the answer has no tags, the model keeps its own, so saved again
     /// it is recreated with them.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .launch_template_id
@@ -7159,7 +7543,17 @@ impl LaunchTemplateVersion {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LaunchTemplateVersion",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -7635,7 +8029,17 @@ impl NetworkInterface {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -7798,7 +8202,17 @@ impl NetworkInterface {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkInterface has no id to write tags to").await
     }
@@ -7808,7 +8222,17 @@ impl NetworkInterface {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .network_interface_id
@@ -7898,6 +8322,11 @@ impl NetworkInterface {
             super::SERVICE.name,
             "NetworkInterface",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "wait_until_available",
         )
     }
 }
@@ -8294,7 +8723,17 @@ impl NetworkAcl {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -8380,7 +8819,17 @@ impl NetworkAcl {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkAcl has no id to write tags to").await
     }
@@ -8390,7 +8839,17 @@ impl NetworkAcl {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .network_acl_id
@@ -8665,7 +9124,17 @@ impl PlacementGroup {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "PlacementGroup",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -8752,7 +9221,17 @@ impl PlacementGroup {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "PlacementGroup",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.group_id.clone();
         super::save_tags(self, target, "PlacementGroup has no id to write tags to").await
     }
@@ -8762,7 +9241,17 @@ impl PlacementGroup {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "PlacementGroup",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .group_name
@@ -9033,7 +9522,17 @@ impl DhcpOptions {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -9120,7 +9619,17 @@ impl DhcpOptions {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "DhcpOptions has no id to write tags to").await
     }
@@ -9130,7 +9639,17 @@ impl DhcpOptions {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .dhcp_options_id
@@ -9416,7 +9935,17 @@ impl CustomerGateway {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -9503,7 +10032,17 @@ impl CustomerGateway {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "CustomerGateway has no id to write tags to").await
     }
@@ -9513,7 +10052,17 @@ impl CustomerGateway {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .customer_gateway_id
@@ -9609,6 +10158,11 @@ impl CustomerGateway {
             super::SERVICE.name,
             "CustomerGateway",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(
+            super::SERVICE.name,
+            "CustomerGateway",
+            "wait_until_available",
         )
     }
 }
@@ -9880,7 +10434,17 @@ impl VpnGateway {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -9964,7 +10528,17 @@ impl VpnGateway {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnGateway has no id to write tags to").await
     }
@@ -9974,7 +10548,17 @@ impl VpnGateway {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnGateway",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .vpn_gateway_id
@@ -10321,7 +10905,17 @@ impl VpcPeeringConnection {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -10405,7 +10999,17 @@ impl VpcPeeringConnection {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(
             self,
@@ -10420,7 +11024,17 @@ impl VpcPeeringConnection {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.delete() needs `VpcPeeringConnectionId`, which is not set"))?;
         #[allow(unused_mut)]
@@ -10506,6 +11120,11 @@ impl VpcPeeringConnection {
             "VpcPeeringConnection",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "wait_until_exists",
+        )
     }
 
     /// Waits until the `VpcPeeringConnectionDeleted` waiter from the service model succeeds.
@@ -10583,6 +11202,11 @@ impl VpcPeeringConnection {
             super::SERVICE.name,
             "VpcPeeringConnection",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "wait_until_deleted",
         )
     }
 }
@@ -10909,7 +11533,17 @@ impl VpcEndpoint {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -11001,7 +11635,17 @@ impl VpcEndpoint {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpcEndpoint has no id to write tags to").await
     }
@@ -11011,7 +11655,17 @@ impl VpcEndpoint {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .vpc_endpoint_id
@@ -11317,7 +11971,17 @@ impl VpnConnection {
     /// back from JSON) is an [`Error::Validation`] before anything is sent:
     /// fetch it to update it, or clear the field to create a new one.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
         let manager = self.manager();
         let persisted = self._state.is_persisted();
         self.refuse_assigned()?;
@@ -11409,7 +12073,17 @@ impl VpnConnection {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnConnection has no id to write tags to").await
     }
@@ -11419,7 +12093,17 @@ impl VpnConnection {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .vpn_connection_id
@@ -11516,6 +12200,7 @@ impl VpnConnection {
             "VpnConnection",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "VpnConnection", "wait_until_available")
     }
 
     /// Waits until the `VpnConnectionDeleted` waiter from the service model succeeds.
@@ -11591,6 +12276,7 @@ impl VpnConnection {
             "VpnConnection",
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
+        .method(super::SERVICE.name, "VpnConnection", "wait_until_deleted")
     }
 }
 
@@ -11853,7 +12539,17 @@ impl FlowLog {
     /// only the keys that changed since the model was fetched are sent. Tags of
     /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save_tags(&mut self) -> Result<()> {
+    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "FlowLog",
+            "save_tags",
+            Box::pin(self.run_save_tags()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save_tags(&mut self) -> Result<()> {
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "FlowLog has no id to write tags to").await
     }
@@ -11863,7 +12559,17 @@ impl FlowLog {
     /// the values it had (fetch it again to see its state); it is marked
     /// deleted, and a later `save()` would create it again.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn delete(&mut self) -> Result<()> {
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "FlowLog",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
         let manager = self.manager();
         let a0 = self
             .flow_log_id

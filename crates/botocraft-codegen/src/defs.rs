@@ -199,6 +199,12 @@ pub struct MethodDef {
     /// Input members taken as positional arguments, in order.
     #[serde(default)]
     pub args: Vec<String>,
+    /// The positional arguments that name the resource in errors (a
+    /// NotFound's key): by default the model's key members when the
+    /// arguments hold all of them, else every argument that has a text form.
+    /// Named where neither fits: a copy names its source.
+    #[serde(default)]
+    pub key_args: Vec<String>,
     /// List members that take a single value (sent as a one-element list).
     #[serde(default)]
     pub single: Vec<String>,

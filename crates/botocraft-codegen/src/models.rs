@@ -2380,6 +2380,19 @@ impl<'a> Emitter<'a> {
         let mut params = Vec::new();
         let mut init = Vec::new();
         let mut key_parts = Vec::new();
+        let naming: Vec<&String> = if !m.def.key_args.is_empty() {
+            if let Some(stray) = m.def.key_args.iter().find(|k| !m.def.args.contains(k)) {
+                return Err(format!(
+                    "{name}.{}: key_args names `{stray}`, which is not one of its args",
+                    m.name
+                ));
+            }
+            m.def.key_args.iter().collect()
+        } else if !model.key.is_empty() && model.key.iter().all(|k| m.def.args.contains(k)) {
+            model.key.iter().collect()
+        } else {
+            m.def.args.iter().collect()
+        };
         if !m.def.from_model_fn.is_empty() && (m.name != "create" || !m.takes_model) {
             return Err(format!(
                 "{name}.{}: from_model_fn is for a create that takes the model (an update would have to track what it reads)",
@@ -2622,6 +2635,7 @@ impl<'a> Emitter<'a> {
             key_parts.push("model.pk().map(|k| k.to_string()).unwrap_or_default()".to_string());
         }
         for (f, single) in self.positional(m)? {
+            let names_resource = naming.contains(&&f.wire);
             let arg = Self::setter_name(m.def, f);
             let bare = names::bare(&arg).to_string();
             if single {
@@ -2629,7 +2643,9 @@ impl<'a> Emitter<'a> {
                     .ok_or(format!("{}.{}: {} is not a list", name, m.name, f.wire))?;
                 params.push(format!("{bare}: impl Into<{elem}>"));
                 init.push(format!("let {bare} = {bare}.into();"));
-                key_parts.push(format!("{bare}.to_string()"));
+                if names_resource {
+                    key_parts.push(format!("{bare}.to_string()"));
+                }
                 init.push(format!("input.{} = Some(vec![{bare}]);", f.ident));
             } else if let Some(elem) = Self::elem(&f.ty) {
                 params.push(format!(
@@ -2638,7 +2654,7 @@ impl<'a> Emitter<'a> {
                 init.push(format!(
                     "let {bare}: Vec<{elem}> = {bare}.into_iter().map(Into::into).collect();"
                 ));
-                if self.displayable(elem) {
+                if names_resource && self.displayable(elem) {
                     key_parts.push(format!(
                         "{bare}.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(\",\")"
                     ));
@@ -2647,7 +2663,7 @@ impl<'a> Emitter<'a> {
             } else {
                 params.push(format!("{bare}: impl Into<{}>", f.ty));
                 init.push(format!("let {bare} = {bare}.into();"));
-                if self.displayable(&f.ty) {
+                if names_resource && self.displayable(&f.ty) {
                     key_parts.push(format!("{bare}.to_string()"));
                 }
                 init.push(format!("input.{} = Some({bare});", f.ident));

@@ -776,3 +776,29 @@ fn methods_run_inside_a_method_span() {
         "{models}"
     );
 }
+
+/// A method's NotFound key is what names the resource: the arguments
+/// `key_args` lists, else every argument with a text form (the model's own
+/// key is taken alone when the arguments hold all of it).
+#[test]
+fn key_args_choose_what_names_the_resource() {
+    let with = |extra: &str| -> String {
+        let defs = format!("{DEFS}\n[models.Widget.manager.make]\noperation = \"CreateWidget\"\nargs = [\"name\", \"color\"]\nresult = \"widget\"\n{extra}");
+        let (_, _, managers) = generate_with(&defs).unwrap();
+        let start = managers.find("pub fn make(").expect("make");
+        let key = &managers[start..];
+        let key = &key[key.find("let key: String =").expect("key")..];
+        key[..key.find(';').unwrap()].split_whitespace().collect()
+    };
+    assert_eq!(
+        with(""),
+        "letkey:String=name.to_string()+\"/\"+&color.to_string()"
+    );
+    assert_eq!(
+        with("key_args = [\"name\"]"),
+        "letkey:String=name.to_string()"
+    );
+    let defs = format!("{DEFS}\n[models.Widget.manager.make]\noperation = \"CreateWidget\"\nargs = [\"name\"]\nresult = \"widget\"\nkey_args = [\"color\"]\n");
+    let err = generate_with(&defs).unwrap_err();
+    assert!(err.contains("key_args names `color`"), "{err}");
+}

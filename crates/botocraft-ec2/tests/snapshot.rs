@@ -98,6 +98,25 @@ async fn copy_then_describes_the_copy() {
     f.done();
 }
 
+/// The NotFound of a copy names the snapshot that is missing: its source,
+/// not the source joined with the region.
+#[tokio::test]
+async fn copy_of_a_missing_snapshot_names_the_source() {
+    let f = fx("snapshot_copy_not_found");
+    let err = Snapshot::objects()
+        .using(&f.session)
+        .copy("snap-404", "us-west-2")
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!((*resource, key.as_str()), ("Snapshot", "snap-404"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
 #[tokio::test]
 async fn lock_unlock_locked_list_block_public_access_and_delete() {
     let f = fx("snapshot_lock_ops");

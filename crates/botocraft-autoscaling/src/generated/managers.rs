@@ -202,7 +202,7 @@ impl AutoScalingGroupManager {
     ) -> AutoScalingGroupSetDesiredCapacity {
         let auto_scaling_group_name = auto_scaling_group_name.into();
         let desired_capacity = desired_capacity.into();
-        let key: String = auto_scaling_group_name.to_string() + "/" + &desired_capacity.to_string();
+        let key: String = auto_scaling_group_name.to_string();
         #[allow(unused_mut)]
         let mut input = SetDesiredCapacityType::default();
         input.auto_scaling_group_name = Some(auto_scaling_group_name);

@@ -193,7 +193,7 @@ impl VpcManager {
     ) -> VpcModifyTenancy {
         let vpc_id = vpc_id.into();
         let instance_tenancy = instance_tenancy.into();
-        let key: String = vpc_id.to_string() + "/" + &instance_tenancy.to_string();
+        let key: String = vpc_id.to_string();
         #[allow(unused_mut)]
         let mut input = ModifyVpcTenancyRequest::default();
         input.vpc_id = Some(vpc_id);
@@ -8494,11 +8494,7 @@ impl AmiManager {
         let source_image_id = source_image_id.into();
         let source_region = source_region.into();
         let name = name.into();
-        let key: String = source_image_id.to_string()
-            + "/"
-            + &source_region.to_string()
-            + "/"
-            + &name.to_string();
+        let key: String = source_image_id.to_string();
         #[allow(unused_mut)]
         let mut input = CopyImageRequest::default();
         input.source_image_id = Some(source_image_id);
@@ -10020,7 +10016,7 @@ impl InternetGatewayManager {
     ) -> InternetGatewayAttach {
         let internet_gateway_id = internet_gateway_id.into();
         let vpc_id = vpc_id.into();
-        let key: String = internet_gateway_id.to_string() + "/" + &vpc_id.to_string();
+        let key: String = internet_gateway_id.to_string();
         #[allow(unused_mut)]
         let mut input = AttachInternetGatewayRequest::default();
         input.internet_gateway_id = Some(internet_gateway_id);
@@ -10039,7 +10035,7 @@ impl InternetGatewayManager {
     ) -> InternetGatewayDetach {
         let internet_gateway_id = internet_gateway_id.into();
         let vpc_id = vpc_id.into();
-        let key: String = internet_gateway_id.to_string() + "/" + &vpc_id.to_string();
+        let key: String = internet_gateway_id.to_string();
         #[allow(unused_mut)]
         let mut input = DetachInternetGatewayRequest::default();
         input.internet_gateway_id = Some(internet_gateway_id);
@@ -12912,13 +12908,7 @@ impl NatGatewayManager {
     ) -> NatGatewayAssociateAddress {
         let nat_gateway_id = nat_gateway_id.into();
         let allocation_ids: Vec<String> = allocation_ids.into_iter().map(Into::into).collect();
-        let key: String = nat_gateway_id.to_string()
-            + "/"
-            + &allocation_ids
-                .iter()
-                .map(|k| k.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
+        let key: String = nat_gateway_id.to_string();
         #[allow(unused_mut)]
         let mut input = AssociateNatGatewayAddressRequest::default();
         input.nat_gateway_id = Some(nat_gateway_id);
@@ -12937,13 +12927,7 @@ impl NatGatewayManager {
     ) -> NatGatewayDisassociateAddress {
         let nat_gateway_id = nat_gateway_id.into();
         let association_ids: Vec<String> = association_ids.into_iter().map(Into::into).collect();
-        let key: String = nat_gateway_id.to_string()
-            + "/"
-            + &association_ids
-                .iter()
-                .map(|k| k.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
+        let key: String = nat_gateway_id.to_string();
         #[allow(unused_mut)]
         let mut input = DisassociateNatGatewayAddressRequest::default();
         input.nat_gateway_id = Some(nat_gateway_id);
@@ -15260,8 +15244,7 @@ impl VolumeManager {
         let volume_id = volume_id.into();
         let instance_id = instance_id.into();
         let device = device.into();
-        let key: String =
-            volume_id.to_string() + "/" + &instance_id.to_string() + "/" + &device.to_string();
+        let key: String = volume_id.to_string();
         #[allow(unused_mut)]
         let mut input = AttachVolumeRequest::default();
         input.volume_id = Some(volume_id);
@@ -16657,7 +16640,7 @@ impl SnapshotManager {
     ) -> SnapshotCopy {
         let source_snapshot_id = source_snapshot_id.into();
         let source_region = source_region.into();
-        let key: String = source_snapshot_id.to_string() + "/" + &source_region.to_string();
+        let key: String = source_snapshot_id.to_string();
         #[allow(unused_mut)]
         let mut input = CopySnapshotRequest::default();
         input.source_snapshot_id = Some(source_snapshot_id);
@@ -16676,7 +16659,7 @@ impl SnapshotManager {
     ) -> SnapshotLock {
         let snapshot_id = snapshot_id.into();
         let lock_mode = lock_mode.into();
-        let key: String = snapshot_id.to_string() + "/" + &lock_mode.to_string();
+        let key: String = snapshot_id.to_string();
         #[allow(unused_mut)]
         let mut input = LockSnapshotRequest::default();
         input.snapshot_id = Some(snapshot_id);
@@ -19718,7 +19701,7 @@ impl LaunchTemplateManager {
     ) -> LaunchTemplateSetDefaultVersion {
         let launch_template_id = launch_template_id.into();
         let version = version.into();
-        let key: String = launch_template_id.to_string() + "/" + &version.to_string();
+        let key: String = launch_template_id.to_string();
         #[allow(unused_mut)]
         let mut input = ModifyLaunchTemplateRequest::default();
         input.launch_template_id = Some(launch_template_id);
@@ -21925,11 +21908,7 @@ impl NetworkInterfaceManager {
         let network_interface_id = network_interface_id.into();
         let instance_id = instance_id.into();
         let device_index = device_index.into();
-        let key: String = network_interface_id.to_string()
-            + "/"
-            + &instance_id.to_string()
-            + "/"
-            + &device_index.to_string();
+        let key: String = network_interface_id.to_string();
         #[allow(unused_mut)]
         let mut input = AttachNetworkInterfaceRequest::default();
         input.network_interface_id = Some(network_interface_id);
@@ -24809,15 +24788,7 @@ impl NetworkAclManager {
         let protocol = protocol.into();
         let rule_action = rule_action.into();
         let egress = egress.into();
-        let key: String = network_acl_id.to_string()
-            + "/"
-            + &rule_number.to_string()
-            + "/"
-            + &protocol.to_string()
-            + "/"
-            + &rule_action.to_string()
-            + "/"
-            + &egress.to_string();
+        let key: String = network_acl_id.to_string();
         #[allow(unused_mut)]
         let mut input = CreateNetworkAclEntryRequest::default();
         input.network_acl_id = Some(network_acl_id);
@@ -24845,15 +24816,7 @@ impl NetworkAclManager {
         let protocol = protocol.into();
         let rule_action = rule_action.into();
         let egress = egress.into();
-        let key: String = network_acl_id.to_string()
-            + "/"
-            + &rule_number.to_string()
-            + "/"
-            + &protocol.to_string()
-            + "/"
-            + &rule_action.to_string()
-            + "/"
-            + &egress.to_string();
+        let key: String = network_acl_id.to_string();
         #[allow(unused_mut)]
         let mut input = ReplaceNetworkAclEntryRequest::default();
         input.network_acl_id = Some(network_acl_id);
@@ -24877,8 +24840,7 @@ impl NetworkAclManager {
         let network_acl_id = network_acl_id.into();
         let rule_number = rule_number.into();
         let egress = egress.into();
-        let key: String =
-            network_acl_id.to_string() + "/" + &rule_number.to_string() + "/" + &egress.to_string();
+        let key: String = network_acl_id.to_string();
         #[allow(unused_mut)]
         let mut input = DeleteNetworkAclEntryRequest::default();
         input.network_acl_id = Some(network_acl_id);
@@ -24898,7 +24860,7 @@ impl NetworkAclManager {
     ) -> NetworkAclReplaceAssociation {
         let association_id = association_id.into();
         let network_acl_id = network_acl_id.into();
-        let key: String = association_id.to_string() + "/" + &network_acl_id.to_string();
+        let key: String = network_acl_id.to_string();
         #[allow(unused_mut)]
         let mut input = ReplaceNetworkAclAssociationRequest::default();
         input.association_id = Some(association_id);
@@ -27200,7 +27162,7 @@ impl DhcpOptionsManager {
     ) -> DhcpOptionsAssociate {
         let dhcp_options_id = dhcp_options_id.into();
         let vpc_id = vpc_id.into();
-        let key: String = dhcp_options_id.to_string() + "/" + &vpc_id.to_string();
+        let key: String = dhcp_options_id.to_string();
         #[allow(unused_mut)]
         let mut input = AssociateDhcpOptionsRequest::default();
         input.dhcp_options_id = Some(dhcp_options_id);
@@ -29101,7 +29063,7 @@ impl VpnGatewayManager {
     ) -> VpnGatewayAttach {
         let vpn_gateway_id = vpn_gateway_id.into();
         let vpc_id = vpc_id.into();
-        let key: String = vpn_gateway_id.to_string() + "/" + &vpc_id.to_string();
+        let key: String = vpn_gateway_id.to_string();
         #[allow(unused_mut)]
         let mut input = AttachVpnGatewayRequest::default();
         input.vpn_gateway_id = Some(vpn_gateway_id);
@@ -29120,7 +29082,7 @@ impl VpnGatewayManager {
     ) -> VpnGatewayDetach {
         let vpn_gateway_id = vpn_gateway_id.into();
         let vpc_id = vpc_id.into();
-        let key: String = vpn_gateway_id.to_string() + "/" + &vpc_id.to_string();
+        let key: String = vpn_gateway_id.to_string();
         #[allow(unused_mut)]
         let mut input = DetachVpnGatewayRequest::default();
         input.vpn_gateway_id = Some(vpn_gateway_id);

@@ -178,7 +178,7 @@ impl RepositoryManager {
     ) -> RepositoryPutImageTagMutability {
         let repository_name = repository_name.into();
         let image_tag_mutability = image_tag_mutability.into();
-        let key: String = repository_name.to_string() + "/" + &image_tag_mutability.to_string();
+        let key: String = repository_name.to_string();
         #[allow(unused_mut)]
         let mut input = PutImageTagMutabilityRequest::default();
         input.repository_name = Some(repository_name);
@@ -232,7 +232,7 @@ impl RepositoryManager {
     ) -> RepositoryPutLifecyclePolicy {
         let repository_name = repository_name.into();
         let lifecycle_policy_text = lifecycle_policy_text.into();
-        let key: String = repository_name.to_string() + "/" + &lifecycle_policy_text.to_string();
+        let key: String = repository_name.to_string();
         #[allow(unused_mut)]
         let mut input = PutLifecyclePolicyRequest::default();
         input.repository_name = Some(repository_name);
@@ -280,7 +280,7 @@ impl RepositoryManager {
     ) -> RepositorySetPolicy {
         let repository_name = repository_name.into();
         let policy_text = policy_text.into();
-        let key: String = repository_name.to_string() + "/" + &policy_text.to_string();
+        let key: String = repository_name.to_string();
         #[allow(unused_mut)]
         let mut input = SetRepositoryPolicyRequest::default();
         input.repository_name = Some(repository_name);

@@ -255,13 +255,7 @@ impl ClusterManager {
                 .into_iter()
                 .map(Into::into)
                 .collect();
-        let key: String = cluster.to_string()
-            + "/"
-            + &capacity_providers
-                .iter()
-                .map(|k| k.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
+        let key: String = cluster.to_string();
         #[allow(unused_mut)]
         let mut input = PutClusterCapacityProvidersRequest::default();
         input.cluster = Some(cluster);
@@ -6307,9 +6301,7 @@ impl ContainerInstanceManager {
             .iter()
             .map(|k| k.to_string())
             .collect::<Vec<_>>()
-            .join(",")
-            + "/"
-            + &status.to_string();
+            .join(",");
         #[allow(unused_mut)]
         let mut input = UpdateContainerInstancesStateRequest::default();
         input.container_instances = Some(container_instances);

@@ -3587,23 +3587,54 @@ impl<'a> Emitter<'a> {
                         }
                         _ => call.clone(),
                     };
+                    // An acting call sends every batch: the per-key failures
+                    // of each (AWS acts on the other keys of a batch, so one
+                    // batch's failures do not stop the next) are gathered and
+                    // answered at the end, with what was done, as one error
+                    // (error::batch_error). A call that fails outright ends it.
+                    let gathered = if acting { self.failure_exprs(m)? } else { None };
+                    let done_ids =
+                        format!("items.iter().filter_map(|x: &{name}| {done_id}).collect()");
                     let sent = match call.strip_suffix('?') {
-                        Some(fallible) if acting => format!("match {fallible} {{ Ok(out) => out, Err(e) if !items.is_empty() => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: items.iter().filter_map(|x: &{name}| {done_id}).collect(), failures: vec![e] }}), Err(e) => return Err(e) }}"),
+                        Some(fallible) if gathered.is_some() => format!("match {fallible} {{ Ok(out) => out, Err(e) => {{ failed.push(e); return Err(error::batch_error(super::SERVICE.name, OPERATION, {done_ids}, failed)); }} }}"),
+                        Some(fallible) if acting => format!("match {fallible} {{ Ok(out) => out, Err(e) if !items.is_empty() => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: {done_ids}, failures: vec![e] }}), Err(e) => return Err(e) }}"),
                         _ => call.clone(),
                     };
-                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {sent};");
-                    let mut check = self
-                        .failures_check(m, true)?
-                        .replace("\n        ", "\n            ")
-                        .replacen("        if", "            if", 1);
-                    if acting {
-                        check = check.replace(
-                            &format!("out.{r}.iter().flatten().filter_map"),
-                            &format!("items.iter().chain(out.{r}.iter().flatten()).filter_map"),
-                        );
+                    let failed_decl = if gathered.is_some() {
+                        "\n        let mut failed: Vec<Error> = Vec::new();"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();{failed_decl}\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {sent};");
+                    match &gathered {
+                        Some(FailureExprs {
+                            member,
+                            arn,
+                            reason,
+                            detail,
+                            ..
+                        }) => {
+                            s.push_str(
+                                &self
+                                    .warning_log(m)?
+                                    .replace("\n        ", "\n            ")
+                                    .replacen("        if", "            if", 1),
+                            );
+                            let _ = writeln!(s, "            failed.extend(error::failure_errors(super::SERVICE.name, OPERATION, {name:?}, None, out.{member}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), true));");
+                        }
+                        None => {
+                            let check = self
+                                .failures_check(m, true)?
+                                .replace("\n        ", "\n            ")
+                                .replacen("        if", "            if", 1);
+                            s.push_str(&check);
+                        }
                     }
-                    s.push_str(&check);
-                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.take().unwrap_or_default(){};\n            items.append(&mut page);\n        }}\n        Ok(QuerySet::described(items.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
+                    let _ = writeln!(s, "            #[allow(unused_mut)]\n            let mut page = out.{r}.take().unwrap_or_default(){};\n            items.append(&mut page);\n        }}", Self::projection(m));
+                    if gathered.is_some() {
+                        let _ = writeln!(s, "        if !failed.is_empty() {{\n            return Err(error::batch_error(super::SERVICE.name, OPERATION, {done_ids}, failed));\n        }}");
+                    }
+                    let _ = writeln!(s, "        Ok(QuerySet::described(items.into_iter().map(|m| m.into_fetched(&session)).collect()))");
                     // An explicitly empty key list means "none", not "all".
                     let guard = format!("        if input.{list}.as_ref().is_some_and(|v| v.is_empty()) {{\n            return Ok(QuerySet::described(Vec::new()));\n        }}\n");
                     s = s.replacen(

@@ -824,15 +824,36 @@ pub fn partial_failure<'a>(
     skip_missing: bool,
     done: Vec<String>,
 ) -> Option<Error> {
-    let errors: Vec<Error> = failures
+    let errors = failure_errors(
+        service,
+        operation,
+        resource,
+        requested,
+        failures,
+        skip_missing,
+    );
+    // Several failures with nothing done are all kept: returning the first
+    // alone would hide why the other keys failed.
+    (!errors.is_empty()).then(|| batch_error(service, operation, done, errors))
+}
+
+/// Every per-key failure of a 200 response as its own error (see
+/// [`failures_to_error`]), for a call in batches that gathers every batch's
+/// failures before it answers ([`batch_error`]).
+pub fn failure_errors<'a>(
+    service: &'static str,
+    operation: &str,
+    resource: &'static str,
+    requested: Option<&str>,
+    failures: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>, Option<&'a str>)>,
+    skip_missing: bool,
+) -> Vec<Error> {
+    failures
         .into_iter()
         .filter_map(|f| {
             failures_to_error(service, operation, resource, requested, [f], skip_missing)
         })
-        .collect();
-    // Several failures with nothing done are all kept: returning the first
-    // alone would hide why the other keys failed.
-    (!errors.is_empty()).then(|| batch_error(service, operation, done, errors))
+        .collect()
 }
 
 fn snippet(body: &[u8]) -> String {

@@ -220,6 +220,33 @@ async fn delete_failing_in_a_later_batch_names_what_was_deleted() {
     f.done();
 }
 
+/// A revision AWS refuses in the first batch does not keep the second batch
+/// from being sent: AWS acts on the other keys of a batch, and so do the
+/// later batches. The error names every deleted revision and the refusal.
+#[tokio::test]
+async fn delete_sends_every_batch_and_gathers_their_failures() {
+    let f = fx("td_delete_first_batch_fails_in_part");
+    let names: Vec<String> = (1..=12).map(|i| format!("web:{i}")).collect();
+    let err = TaskDefinition::objects()
+        .using(&f.session)
+        .delete(names)
+        .await
+        .unwrap_err();
+    assert_eq!(f.operations().len(), 2);
+    let Error::Partial { done, failures, .. } = &err else {
+        panic!("expected Error::Partial, got {err:?}");
+    };
+    assert_eq!(done.len(), 11);
+    assert!(done[10].ends_with(":task-definition/web:12"), "{done:?}");
+    assert_eq!(failures.len(), 1);
+    assert!(
+        failures[0].to_string().contains("task-definition/web:10"),
+        "{}",
+        failures[0]
+    );
+    f.done();
+}
+
 #[tokio::test]
 async fn families_paginates() {
     let f = fx("td_families");

@@ -2699,6 +2699,7 @@ impl TaskDefinitionDelete {
         }
         let keys = input.task_definitions.take().unwrap_or_default();
         let mut items = Vec::new();
+        let mut failed: Vec<Error> = Vec::new();
         for chunk in keys.chunks(10) {
             let mut input = input.clone();
             input.task_definitions = Some(chunk.to_vec());
@@ -2720,40 +2721,44 @@ impl TaskDefinitionDelete {
                 )
             }) {
                 Ok(out) => out,
-                Err(e) if !items.is_empty() => {
-                    return Err(Error::Partial {
-                        service: super::SERVICE.name,
-                        operation: OPERATION.to_owned(),
-                        done: items
+                Err(e) => {
+                    failed.push(e);
+                    return Err(error::batch_error(
+                        super::SERVICE.name,
+                        OPERATION,
+                        items
                             .iter()
                             .filter_map(|x: &TaskDefinition| x.arn().map(str::to_owned))
                             .collect(),
-                        failures: vec![e],
-                    })
+                        failed,
+                    ));
                 }
-                Err(e) => return Err(e),
             };
-            if let Some(e) = error::partial_failure(
+            failed.extend(error::failure_errors(
                 super::SERVICE.name,
                 OPERATION,
                 "TaskDefinition",
-                Some(&key),
+                None,
                 out.failures
                     .iter()
                     .flatten()
                     .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
                 true,
-                items
-                    .iter()
-                    .chain(out.task_definitions.iter().flatten())
-                    .filter_map(|x| x.arn().map(str::to_owned))
-                    .collect(),
-            ) {
-                return Err(e);
-            }
+            ));
             #[allow(unused_mut)]
             let mut page = out.task_definitions.take().unwrap_or_default();
             items.append(&mut page);
+        }
+        if !failed.is_empty() {
+            return Err(error::batch_error(
+                super::SERVICE.name,
+                OPERATION,
+                items
+                    .iter()
+                    .filter_map(|x: &TaskDefinition| x.arn().map(str::to_owned))
+                    .collect(),
+                failed,
+            ));
         }
         Ok(QuerySet::described(
             items
@@ -7034,6 +7039,7 @@ impl ContainerInstanceUpdateState {
         }
         let keys = input.container_instances.take().unwrap_or_default();
         let mut items = Vec::new();
+        let mut failed: Vec<Error> = Vec::new();
         for chunk in keys.chunks(10) {
             let mut input = input.clone();
             input.container_instances = Some(chunk.to_vec());
@@ -7050,40 +7056,44 @@ impl ContainerInstanceUpdateState {
                 error::map_not_found(e, &["ClusterNotFoundException"], "ContainerInstance", &key)
             }) {
                 Ok(out) => out,
-                Err(e) if !items.is_empty() => {
-                    return Err(Error::Partial {
-                        service: super::SERVICE.name,
-                        operation: OPERATION.to_owned(),
-                        done: items
+                Err(e) => {
+                    failed.push(e);
+                    return Err(error::batch_error(
+                        super::SERVICE.name,
+                        OPERATION,
+                        items
                             .iter()
                             .filter_map(|x: &ContainerInstance| x.arn().map(str::to_owned))
                             .collect(),
-                        failures: vec![e],
-                    })
+                        failed,
+                    ));
                 }
-                Err(e) => return Err(e),
             };
-            if let Some(e) = error::partial_failure(
+            failed.extend(error::failure_errors(
                 super::SERVICE.name,
                 OPERATION,
                 "ContainerInstance",
-                Some(&key),
+                None,
                 out.failures
                     .iter()
                     .flatten()
                     .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
                 true,
-                items
-                    .iter()
-                    .chain(out.container_instances.iter().flatten())
-                    .filter_map(|x| x.arn().map(str::to_owned))
-                    .collect(),
-            ) {
-                return Err(e);
-            }
+            ));
             #[allow(unused_mut)]
             let mut page = out.container_instances.take().unwrap_or_default();
             items.append(&mut page);
+        }
+        if !failed.is_empty() {
+            return Err(error::batch_error(
+                super::SERVICE.name,
+                OPERATION,
+                items
+                    .iter()
+                    .filter_map(|x: &ContainerInstance| x.arn().map(str::to_owned))
+                    .collect(),
+                failed,
+            ));
         }
         Ok(QuerySet::described(
             items

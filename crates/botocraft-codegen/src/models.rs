@@ -2380,6 +2380,8 @@ impl<'a> Emitter<'a> {
         let mut params = Vec::new();
         let mut init = Vec::new();
         let mut key_parts = Vec::new();
+        // An update's fields sent only when changed: (check, field name).
+        let mut watched: Vec<(String, String)> = Vec::new();
         let naming: Vec<&String> = if !m.def.key_args.is_empty() {
             if let Some(stray) = m.def.key_args.iter().find(|k| !m.def.args.contains(k)) {
                 return Err(format!(
@@ -2454,6 +2456,10 @@ impl<'a> Emitter<'a> {
                             id = mf.ident
                         )
                     };
+                    watched.push((
+                        format!("b.differs({index}, &model.{})", mf.ident),
+                        names::bare(&mf.ident).to_string(),
+                    ));
                     init.push(format!(
                         "match before {{ None => input.{} = model.{id}.clone(), Some(b) if b.differs({index}, &model.{id}) => {{ {changed} }} Some(_) => {{}} }}",
                         f.ident,
@@ -2706,6 +2712,28 @@ impl<'a> Emitter<'a> {
             } else {
                 let _ = writeln!(body, "        {line}");
             }
+        }
+        if m.def.needs_change {
+            if watched.is_empty() {
+                return Err(format!(
+                    "{name}.{}: needs_change on a method that sends no changed field",
+                    m.name
+                ));
+            }
+            let checks: Vec<&str> = watched.iter().map(|(c, _)| c.as_str()).collect();
+            let fields: Vec<&str> = watched.iter().map(|(_, f)| f.as_str()).collect();
+            let message = format!(
+                "{name}::objects().{}: nothing to send: none of {} changed since the {name} was fetched, and AWS refuses a {} that changes nothing",
+                m.name,
+                names::code_list(fields),
+                m.def.operation
+            );
+            let _ = writeln!(
+                body,
+                "        if before.is_some_and(|b| !({})) {{\n            return {}::failed(self.clone(), Error::validation({message:?}));\n        }}",
+                checks.join(" || "),
+                m.builder
+            );
         }
         let finish = if m.name == "create" && self.finishes_create(name, model)? {
             format!("let mut request = {}::new(self.clone(), input, key);\n        request.after = Some(Box::new(model.clone()));\n        request", m.builder)

@@ -310,3 +310,33 @@ async fn clearing_iops_needs_a_type_change() {
     assert_eq!(input.size, Some(200));
     assert_eq!(f.operations(), ["DescribeVolumes"]);
 }
+
+/// An update of a fetched volume that changes nothing is refused before
+/// sending: AWS refuses a ModifyVolume that modifies nothing, with an error
+/// that does not say which fields it would take.
+#[tokio::test]
+async fn an_update_that_changes_nothing_is_refused_unsent() {
+    let f = fx("volume_save_resize");
+    let v = Volume::objects()
+        .using(&f.session)
+        .get("vol-t")
+        .await
+        .unwrap();
+    let err = Volume::objects()
+        .using(&f.session)
+        .update(&v)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("nothing to send"), "{err}");
+    assert!(err.to_string().contains("`size`"), "{err}");
+    assert_eq!(f.operations(), ["DescribeVolumes"]);
+    // Changed, it is sent.
+    let mut bigger = v.clone();
+    bigger.size = Some(300);
+    let request = Volume::objects().using(&f.session).update(&bigger);
+    assert_eq!(request.input().size, Some(300));
+}

@@ -15208,6 +15208,15 @@ impl VolumeManager {
             }
             Some(_) => {}
         }
+        if before.is_some_and(|b| {
+            !(b.differs(0, &model.size)
+                || b.differs(1, &model.volume_type)
+                || b.differs(2, &model.iops)
+                || b.differs(3, &model.throughput)
+                || b.differs(4, &model.multi_attach_enabled))
+        }) {
+            return VolumeUpdate::failed(self.clone(), Error::validation("Volume::objects().update: nothing to send: none of `size`, `volume_type`, `iops`, `throughput`, `multi_attach_enabled` changed since the Volume was fetched, and AWS refuses a ModifyVolume that changes nothing"));
+        }
         let mut request = VolumeUpdate::new(self.clone(), input, key);
         if !cleared.is_empty() {
             request.error = Some(Error::validation(format!(

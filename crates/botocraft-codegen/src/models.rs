@@ -3468,8 +3468,21 @@ impl<'a> Emitter<'a> {
                         let fields = self.model_fields(model);
                         let mf =
                             self.field(&fields, member, &format!("{name}.{}.refetch", m.name))?;
+                        // What else the answer says of the new resource (an
+                        // address's IP, a group's ARN): the members the model
+                        // has under the same name and type.
+                        let also: String = ofields
+                            .iter()
+                            .filter(|o| o.wire != *member)
+                            .filter_map(|o| {
+                                fields
+                                    .iter()
+                                    .find(|f| f.wire == o.wire && f.ty == o.ty)
+                                    .map(|f| format!("{}: out.{}.clone(), ", f.ident, o.ident))
+                            })
+                            .collect();
                         format!(
-                            "{name} {{ {}: Some(id.clone()), ..Default::default() }}",
+                            "{name} {{ {}: Some(id.clone()), {also}..Default::default() }}",
                             mf.ident
                         )
                     };

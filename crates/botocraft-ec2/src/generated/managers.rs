@@ -3577,6 +3577,8 @@ impl SecurityGroupCreate {
             || {
                 Ok(SecurityGroup {
                     group_id: Some(id.clone()),
+                    tags: out.tags.clone(),
+                    security_group_arn: out.security_group_arn.clone(),
                     ..Default::default()
                 }
                 .into_fetched(&session))
@@ -14685,6 +14687,13 @@ impl AddressCreate {
             || {
                 Ok(Address {
                     allocation_id: Some(id.clone()),
+                    public_ipv4_pool: out.public_ipv4_pool.clone(),
+                    network_border_group: out.network_border_group.clone(),
+                    domain: out.domain.clone(),
+                    customer_owned_ip: out.customer_owned_ip.clone(),
+                    customer_owned_ipv4_pool: out.customer_owned_ipv4_pool.clone(),
+                    carrier_ip: out.carrier_ip.clone(),
+                    public_ip: out.public_ip.clone(),
                     ..Default::default()
                 }
                 .into_fetched(&session))
@@ -17789,6 +17798,7 @@ impl SnapshotCopy {
             || {
                 Ok(Snapshot {
                     snapshot_id: Some(id.clone()),
+                    tags: out.tags.clone(),
                     ..Default::default()
                 }
                 .into_fetched(&session))
@@ -19468,6 +19478,9 @@ impl KeyPairImportKeyPair {
             || {
                 Ok(KeyPair {
                     key_pair_id: Some(id.clone()),
+                    key_fingerprint: out.key_fingerprint.clone(),
+                    key_name: out.key_name.clone(),
+                    tags: out.tags.clone(),
                     ..Default::default()
                 }
                 .into_fetched(&session))

@@ -11185,6 +11185,9 @@ impl DaemonCreate {
             || {
                 Ok(Daemon {
                     daemon_arn: Some(id.clone()),
+                    status: out.status.clone(),
+                    created_at: out.created_at.clone(),
+                    deployment_arn: out.deployment_arn.clone(),
                     ..Default::default()
                 }
                 .into_fetched(&session))

@@ -1211,7 +1211,7 @@ impl<'a> Emitter<'a> {
             lines.push(format!("- what {} refuses from a model (it describes what the {name} has; other calls set it): {}", def.operation, bare(&refused)));
         }
         if !extra.is_empty() {
-            lines.push(format!("- what this {name} has attached, or AWS picked for it, which a copy cannot take: {}", bare(&extra)));
+            lines.push(format!("- what a copy of this {name} cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): {}", bare(&extra)));
         }
         if tag_field.is_some() {
             lines.push("- tags with the `aws:` prefix, which AWS reserves for itself.".to_string());

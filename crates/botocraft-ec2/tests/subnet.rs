@@ -243,3 +243,55 @@ async fn save_sends_customer_owned_addresses_with_their_pool() {
     assert!(s.changed_fields().is_empty());
     f.done();
 }
+
+/// AWS takes a new subnet's zone by name or by id and refuses both: a model
+/// holding both is refused before anything is sent, and `as_new()` of a
+/// described subnet (which reports both) keeps the name only.
+#[tokio::test]
+async fn a_zone_named_both_ways_is_refused_unsent_and_a_copy_keeps_the_name() {
+    let f = fx("subnet_get");
+    let mut described = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-1")
+        .await
+        .unwrap();
+    described.availability_zone_id = Some("use1-az1".into());
+    let mut both = Subnet {
+        vpc_id: Some("vpc-1".into()),
+        cidr_block: Some("10.0.9.0/24".into()),
+        availability_zone: Some("us-east-1a".into()),
+        availability_zone_id: Some("use1-az1".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let err = both.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("availability_zone_id"), "{err}");
+    assert_eq!(f.operations(), ["DescribeSubnets"]);
+    let copy = described.as_new();
+    assert_eq!(copy.availability_zone.as_deref(), Some("us-east-1a"));
+    assert_eq!(copy.availability_zone_id, None);
+    let request = Subnet::objects().using(&f.session).create(&copy);
+    assert_eq!(
+        request.input().availability_zone.as_deref(),
+        Some("us-east-1a")
+    );
+    assert_eq!(request.input().availability_zone_id, None);
+    // The zone by id alone is sent.
+    let by_id = Subnet {
+        availability_zone_id: Some("use1-az1".into()),
+        ..copy
+    };
+    let by_id = Subnet {
+        availability_zone: None,
+        ..by_id
+    };
+    let request = Subnet::objects().using(&f.session).create(&by_id);
+    assert_eq!(
+        request.input().availability_zone_id.as_deref(),
+        Some("use1-az1")
+    );
+}

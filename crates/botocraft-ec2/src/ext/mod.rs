@@ -374,6 +374,24 @@ pub(crate) fn launch_template_data_request(
     serde_json::from_value(value).map(Some).map_err(invalid)
 }
 
+/// A new subnet's zone id: AWS takes the zone by name or by id, and refuses
+/// both, so a model holding both is refused before anything is sent rather
+/// than one silently chosen (`as_new()` of a described subnet keeps the name).
+pub(crate) fn subnet_zone_id(subnet: &Subnet) -> Result<Option<String>> {
+    let named = subnet
+        .availability_zone
+        .as_deref()
+        .is_some_and(|z| !z.is_empty());
+    match subnet.availability_zone_id.as_deref() {
+        Some(id) if !id.is_empty() && named => Err(Error::validation(format!(
+            "Subnet: `availability_zone` ({}) and `availability_zone_id` ({id}) are both set, \
+             and CreateSubnet takes one: clear one of them",
+            subnet.availability_zone.as_deref().unwrap_or_default()
+        ))),
+        _ => Ok(subnet.availability_zone_id.clone()),
+    }
+}
+
 /// The template's name, sent only when the model has no id (AWS takes one
 /// or the other, not both).
 pub(crate) fn launch_template_name_unless_id(

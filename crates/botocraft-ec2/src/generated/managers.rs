@@ -1600,11 +1600,15 @@ impl SubnetManager {
         #[allow(unused_mut)]
         let mut input = CreateSubnetRequest::default();
         input.availability_zone = model.availability_zone.clone();
-        input.availability_zone_id = model.availability_zone_id.clone();
         input.cidr_block = model.cidr_block.clone();
         input.outpost_arn = model.outpost_arn.clone();
         input.vpc_id = model.vpc_id.clone();
         input.ipv6_native = model.ipv6_native.clone();
+        match crate::ext::subnet_zone_id(model) {
+            Ok(Some(v)) => input.availability_zone_id = Some(v),
+            Ok(None) => {}
+            Err(e) => return SubnetCreate::failed(self.clone(), e),
+        }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
                 resource_type: Some(ResourceType::from("subnet")),

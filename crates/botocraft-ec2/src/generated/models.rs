@@ -796,11 +796,11 @@ impl Subnet {
     const FIXED: [&'static str; 7] = [
         "subnet_id",
         "availability_zone",
-        "availability_zone_id",
         "cidr_block",
         "outpost_arn",
         "vpc_id",
         "ipv6_native",
+        "availability_zone_id",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -812,11 +812,11 @@ impl Subnet {
         [
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.availability_zone),
-            botocraft_core::fingerprint(&self.availability_zone_id),
             botocraft_core::fingerprint(&self.cidr_block),
             botocraft_core::fingerprint(&self.outpost_arn),
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.ipv6_native),
+            botocraft_core::fingerprint(&self.availability_zone_id),
         ]
     }
 
@@ -1051,6 +1051,7 @@ impl Subnet {
     /// A copy of this Subnet to create another with the same configuration: `copy.save()` (or `Subnet::objects().create(&copy)`) creates a new Subnet instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
     /// - what AWS assigned this Subnet ([`Self::ASSIGNED`]): `subnet_id`, `subnet_arn`
     /// - what AWS only reports: `owner_id`, `ipv6_cidr_block_association_set`, `block_public_access_states`, `network_firewall_connectivity_type`, `state`, `available_ip_address_count`, `default_for_az`, `type`
+    /// - what a copy of this Subnet cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): `availability_zone_id`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -1077,6 +1078,7 @@ impl Subnet {
         copy.available_ip_address_count = None;
         copy.default_for_az = None;
         copy.r#type = None;
+        copy.availability_zone_id = None;
         if let Some(tags) = copy.tags.as_mut() {
             tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
         }
@@ -2200,7 +2202,7 @@ impl Instance {
     /// - what AWS assigned this Instance ([`Self::ASSIGNED`]): `instance_id`
     /// - what AWS only reports: `architecture`, `hypervisor`, `instance_lifecycle`, `outpost_arn`, `root_device_name`, `root_device_type`, `spot_instance_request_id`, `state_reason`, `virtualization_type`, `capacity_block_id`, `capacity_reservation_id`, `boot_mode`, `platform_details`, `usage_operation`, `usage_operation_update_time`, `ipv6_address`, `tpm_support`, `current_instance_boot_mode`, `state`, `private_dns_name`, `public_dns_name`, `state_transition_reason`, `ami_launch_index`, `product_codes`, `launch_time`, `platform`, `vpc_id`, `public_ip_address`
     /// - what RunInstances refuses from a model (it describes what the Instance has; other calls set it): `ena_support`, `sriov_net_support`, `client_token`, `elastic_gpu_associations`, `elastic_inference_accelerator_associations`, `licenses`, `secondary_interfaces`
-    /// - what this Instance has attached, or AWS picked for it, which a copy cannot take: `block_device_mappings`, `network_interfaces`, `private_ip_address`
+    /// - what a copy of this Instance cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): `block_device_mappings`, `network_interfaces`, `private_ip_address`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.

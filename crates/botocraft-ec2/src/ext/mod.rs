@@ -378,17 +378,37 @@ pub(crate) fn launch_template_data_request(
 /// both, so a model holding both is refused before anything is sent rather
 /// than one silently chosen (`as_new()` of a described subnet keeps the name).
 pub(crate) fn subnet_zone_id(subnet: &Subnet) -> Result<Option<String>> {
-    let named = subnet
-        .availability_zone
-        .as_deref()
-        .is_some_and(|z| !z.is_empty());
-    match subnet.availability_zone_id.as_deref() {
-        Some(id) if !id.is_empty() && named => Err(Error::validation(format!(
-            "Subnet: `availability_zone` ({}) and `availability_zone_id` ({id}) are both set, \
-             and CreateSubnet takes one: clear one of them",
-            subnet.availability_zone.as_deref().unwrap_or_default()
+    zone_id_unless_named(
+        "Subnet",
+        "CreateSubnet",
+        subnet.availability_zone.as_deref(),
+        subnet.availability_zone_id.as_deref(),
+    )
+}
+
+/// A new volume's zone id, as for a subnet ([`subnet_zone_id`]).
+pub(crate) fn volume_zone_id(volume: &Volume) -> Result<Option<String>> {
+    zone_id_unless_named(
+        "Volume",
+        "CreateVolume",
+        volume.availability_zone.as_deref(),
+        volume.availability_zone_id.as_deref(),
+    )
+}
+
+fn zone_id_unless_named(
+    model: &str,
+    operation: &str,
+    name: Option<&str>,
+    id: Option<&str>,
+) -> Result<Option<String>> {
+    let name = name.filter(|z| !z.is_empty());
+    match (name, id.filter(|z| !z.is_empty())) {
+        (Some(name), Some(id)) => Err(Error::validation(format!(
+            "{model}: `availability_zone` ({name}) and `availability_zone_id` ({id}) are both \
+             set, and {operation} takes one: clear one of them"
         ))),
-        _ => Ok(subnet.availability_zone_id.clone()),
+        (_, id) => Ok(id.map(str::to_owned)),
     }
 }
 

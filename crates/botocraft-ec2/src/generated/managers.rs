@@ -15127,7 +15127,6 @@ impl VolumeManager {
         #[allow(unused_mut)]
         let mut input = CreateVolumeRequest::default();
         input.availability_zone = model.availability_zone.clone();
-        input.availability_zone_id = model.availability_zone_id.clone();
         input.encrypted = model.encrypted.clone();
         input.iops = model.iops.clone();
         input.kms_key_id = model.kms_key_id.clone();
@@ -15138,6 +15137,11 @@ impl VolumeManager {
         input.multi_attach_enabled = model.multi_attach_enabled.clone();
         input.throughput = model.throughput.clone();
         input.volume_initialization_rate = model.volume_initialization_rate.clone();
+        match crate::ext::volume_zone_id(model) {
+            Ok(Some(v)) => input.availability_zone_id = Some(v),
+            Ok(None) => {}
+            Err(e) => return VolumeCreate::failed(self.clone(), e),
+        }
         match botocraft_core::serde_util::convert(
             &botocraft_core::serde_util::unless_empty(&model.operator),
             "Volume.operator",

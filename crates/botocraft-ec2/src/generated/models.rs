@@ -5419,12 +5419,12 @@ impl Volume {
     const FIXED: [&'static str; 10] = [
         "volume_id",
         "availability_zone",
-        "availability_zone_id",
         "encrypted",
         "kms_key_id",
         "outpost_arn",
         "snapshot_id",
         "volume_initialization_rate",
+        "availability_zone_id",
         "operator",
         "attachments",
     ];
@@ -5438,12 +5438,12 @@ impl Volume {
         [
             botocraft_core::fingerprint(&self.volume_id),
             botocraft_core::fingerprint(&self.availability_zone),
-            botocraft_core::fingerprint(&self.availability_zone_id),
             botocraft_core::fingerprint(&self.encrypted),
             botocraft_core::fingerprint(&self.kms_key_id),
             botocraft_core::fingerprint(&self.outpost_arn),
             botocraft_core::fingerprint(&self.snapshot_id),
             botocraft_core::fingerprint(&self.volume_initialization_rate),
+            botocraft_core::fingerprint(&self.availability_zone_id),
             botocraft_core::fingerprint(&self.operator),
             botocraft_core::fingerprint(&self.attachments),
         ]
@@ -5597,6 +5597,7 @@ impl Volume {
     /// - what AWS assigned this Volume ([`Self::ASSIGNED`]): `volume_id`, `volume_arn`
     /// - what AWS only reports: `source_volume_id`, `fast_restored`, `sse_type`, `owner_id`, `state`, `create_time`
     /// - what CreateVolume refuses from a model (it describes what the Volume has; other calls set it): `attachments`
+    /// - what a copy of this Volume cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): `availability_zone_id`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -5622,6 +5623,7 @@ impl Volume {
         copy.state = None;
         copy.create_time = None;
         copy.attachments = None;
+        copy.availability_zone_id = None;
         if let Some(tags) = copy.tags.as_mut() {
             tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
         }

@@ -910,3 +910,61 @@ async fn as_new_copy_of_a_described_group_is_created() {
         Some("orig")
     );
 }
+
+/// A described group on a launch template holds the template's id and name
+/// (AWS takes one): its `as_new()` copy is created by id, `create(&copy)`
+/// likewise, and a name changed in place beside the old id switches the
+/// group to that template instead of being dropped for the id.
+#[tokio::test]
+async fn groups_on_launch_templates_copy_and_switch_by_name() {
+    use botocraft::autoscaling::LaunchTemplateSpecification;
+    let moto = botocraft_tests::require_moto!();
+    let a = ec2_launch_template(&moto, "switch-a", &["t3.micro"]).await;
+    let b = ec2_launch_template(&moto, "switch-b", &["t3.small"]).await;
+    let mut g = bound(
+        AutoScalingGroup {
+            auto_scaling_group_name: Some("on-a".into()),
+            min_size: Some(0),
+            max_size: Some(1),
+            desired_capacity: Some(0),
+            availability_zones: Some(vec!["us-east-1a".into()]),
+            launch_template: Some(LaunchTemplateSpecification {
+                launch_template_name: Some("switch-a".into()),
+                version: Some("$Latest".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    g.save().await.expect("create the group");
+    let spec = g.launch_template.clone().unwrap();
+    assert_eq!(spec.launch_template_id, a.launch_template_id);
+    assert_eq!(spec.launch_template_name.as_deref(), Some("switch-a"));
+
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+    let mut copy = g.as_new();
+    copy.auto_scaling_group_name = Some("on-a-copy".into());
+    copy.save().await.expect("create the copy");
+    let got = manager.get("on-a-copy").await.unwrap();
+    assert_eq!(
+        got.launch_template.and_then(|t| t.launch_template_id),
+        a.launch_template_id
+    );
+    let mut second = g.as_new();
+    second.auto_scaling_group_name = Some("on-a-second".into());
+    manager
+        .create(&second)
+        .await
+        .expect("create(&copy) of a template group");
+
+    g.launch_template.as_mut().unwrap().launch_template_name = Some("switch-b".into());
+    g.save().await.expect("switch by name");
+    assert_eq!(
+        g.launch_template.as_ref().unwrap().launch_template_id,
+        b.launch_template_id
+    );
+    for name in ["on-a", "on-a-copy", "on-a-second"] {
+        manager.delete(name).force_delete(true).await.unwrap();
+    }
+}

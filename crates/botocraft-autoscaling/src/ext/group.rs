@@ -51,6 +51,37 @@ fn template_ref(spec: &LaunchTemplateSpecification) -> LaunchTemplateSpecificati
     }
 }
 
+/// The reference to send for an edited launch template that holds both an
+/// id and a name (as a fetched group's does): the one the edit changed, told
+/// by what the group uses now (`current`). A name changed beside the id the
+/// group uses goes by name; otherwise (only the version changed, the id
+/// changed, or the whole reference is another template's) by id.
+fn edited_template_ref(
+    edited: &LaunchTemplateSpecification,
+    current: Option<&LaunchTemplateSpecification>,
+) -> LaunchTemplateSpecification {
+    let (id, name) = (
+        non_empty(&edited.launch_template_id),
+        non_empty(&edited.launch_template_name),
+    );
+    let renamed = match (current, &id, &name) {
+        (Some(current), Some(id), Some(name)) => {
+            non_empty(&current.launch_template_id).as_ref() == Some(id)
+                && non_empty(&current.launch_template_name).as_ref() != Some(name)
+        }
+        _ => false,
+    };
+    if renamed {
+        LaunchTemplateSpecification {
+            launch_template_id: None,
+            launch_template_name: name,
+            version: edited.version.clone(),
+        }
+    } else {
+        template_ref(edited)
+    }
+}
+
 /// The policy with every launch template reference made acceptable.
 fn policy_ref(policy: &MixedInstancesPolicy) -> MixedInstancesPolicy {
     let mut policy = policy.clone();
@@ -84,6 +115,26 @@ pub(crate) fn group_create_tags(model: &AutoScalingGroup) -> Result<Option<Vec<T
         .map(|tags| tags.iter().map(|t| group_tag(name, t)).collect()))
 }
 
+/// The model's launch template for `CreateAutoScalingGroup`, by id (or,
+/// without one, by name): AWS refuses both, which a described group holds.
+pub(crate) fn group_create_template(
+    model: &AutoScalingGroup,
+) -> Result<Option<LaunchTemplateSpecification>> {
+    Ok(botocraft_core::serde_util::unless_empty(
+        &model.launch_template.as_ref().map(template_ref),
+    ))
+}
+
+/// The model's mixed instances policy for `CreateAutoScalingGroup`, each
+/// launch template reference in it as [`group_create_template`] sends one.
+pub(crate) fn group_create_policy(
+    model: &AutoScalingGroup,
+) -> Result<Option<MixedInstancesPolicy>> {
+    Ok(botocraft_core::serde_util::unless_empty(
+        &model.mixed_instances_policy.as_ref().map(policy_ref),
+    ))
+}
+
 /// The model's zone ids for `CreateAutoScalingGroup`, sent when it names no
 /// zones by name: AWS refuses both kinds in one request, and a described
 /// group reports `AvailabilityZones` (the same zones) beside its ids.
@@ -109,7 +160,9 @@ impl AutoScalingGroupManager {
     /// Read-only and create-only fields (instances, tags, load balancers,
     /// target groups, traffic sources, the warm pool) are not sent; tags are
     /// written by `save()`. The launch template goes by id (or, without one,
-    /// by name) and version; zones are sent only when the model names no
+    /// by name) and version (a fetched group holds both: to switch templates
+    /// through `update`, clear the id; `save()` asks AWS which one an edit
+    /// changed); zones are sent only when the model names no
     /// subnets, and for a fetched group whichever of zone names and zone ids
     /// changed. For a fetched group, an edit AWS would not apply (a setting
     /// cleared that AWS cannot remove, zones of a group in subnets) makes
@@ -551,8 +604,26 @@ impl AutoScalingGroup {
                 }
                 // Only what changed since the fetch: nothing changed, no call.
                 let changed = self.changed_fields();
-                if !changed.is_empty() {
-                    manager.update_of(self, &changed).send().await?;
+                let both = |spec: &LaunchTemplateSpecification| {
+                    non_empty(&spec.launch_template_id).is_some()
+                        && non_empty(&spec.launch_template_name).is_some()
+                };
+                match self.launch_template.as_ref() {
+                    // AWS takes the template by id or by name, and a fetched
+                    // group holds both: which one the edit changed is asked
+                    // of AWS, so a name changed in place is not dropped for
+                    // the stale id beside it.
+                    Some(spec) if changed.contains(&"launch_template") && both(spec) => {
+                        let current = manager.get(name.as_str()).send().await?;
+                        let mut sent = self.clone();
+                        sent.launch_template =
+                            Some(edited_template_ref(spec, current.launch_template.as_ref()));
+                        manager.update_of(&sent, &changed).send().await?;
+                    }
+                    _ if !changed.is_empty() => {
+                        manager.update_of(self, &changed).send().await?;
+                    }
+                    _ => {}
                 }
             } else {
                 // A group read back from JSON, holding the ARN AWS gave it,
@@ -758,6 +829,40 @@ mod tests {
         CapacityReservationSpecification, InstanceLifecyclePolicy, InstanceMaintenancePolicy,
         MixedInstancesPolicy,
     };
+
+    /// Of an edited reference holding an id and a name, the one the edit
+    /// changed goes: a name beside the id the group uses by name, else by id.
+    #[test]
+    fn an_edited_template_goes_by_what_changed() {
+        let spec =
+            |id: Option<&str>, name: Option<&str>, version: &str| LaunchTemplateSpecification {
+                launch_template_id: id.map(Into::into),
+                launch_template_name: name.map(Into::into),
+                version: Some(version.into()),
+            };
+        let current = spec(Some("lt-a"), Some("a"), "1");
+        // The name changed beside the old id.
+        assert_eq!(
+            edited_template_ref(&spec(Some("lt-a"), Some("b"), "1"), Some(&current)),
+            spec(None, Some("b"), "1")
+        );
+        // Only the version changed; the id changed; both changed.
+        for edited in [
+            spec(Some("lt-a"), Some("a"), "2"),
+            spec(Some("lt-b"), Some("a"), "1"),
+            spec(Some("lt-b"), Some("b"), "1"),
+        ] {
+            let sent = edited_template_ref(&edited, Some(&current));
+            assert_eq!(sent.launch_template_id, edited.launch_template_id);
+            assert_eq!(sent.launch_template_name, None);
+            assert_eq!(sent.version, edited.version);
+        }
+        // Nothing known of the group: by id.
+        assert_eq!(
+            edited_template_ref(&spec(Some("lt-a"), Some("b"), "1"), None),
+            spec(Some("lt-a"), None, "1")
+        );
+    }
 
     /// A group with every setting the update can send.
     fn full() -> AutoScalingGroup {

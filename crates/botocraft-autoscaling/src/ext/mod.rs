@@ -34,5 +34,7 @@ pub mod launch_configuration;
 pub mod tags;
 
 pub use group::GroupCapacity;
-pub(crate) use group::{group_create_tags, group_create_zone_ids};
+pub(crate) use group::{
+    group_create_policy, group_create_tags, group_create_template, group_create_zone_ids,
+};
 pub use tags::GROUP_RESOURCE_TYPE;

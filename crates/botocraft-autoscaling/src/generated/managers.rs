@@ -113,9 +113,6 @@ impl AutoScalingGroupManager {
         let mut input = CreateAutoScalingGroupType::default();
         input.auto_scaling_group_name = model.auto_scaling_group_name.clone();
         input.launch_configuration_name = model.launch_configuration_name.clone();
-        input.launch_template = botocraft_core::serde_util::unless_empty(&model.launch_template);
-        input.mixed_instances_policy =
-            botocraft_core::serde_util::unless_empty(&model.mixed_instances_policy);
         input.min_size = model.min_size.clone();
         input.max_size = model.max_size.clone();
         input.desired_capacity = model.desired_capacity.clone();
@@ -151,6 +148,16 @@ impl AutoScalingGroupManager {
         input.operator = botocraft_core::serde_util::unless_empty(&model.operator);
         match crate::ext::group_create_zone_ids(model) {
             Ok(Some(v)) => input.availability_zone_ids = Some(v),
+            Ok(None) => {}
+            Err(e) => return AutoScalingGroupCreate::failed(self.clone(), e),
+        }
+        match crate::ext::group_create_template(model) {
+            Ok(Some(v)) => input.launch_template = Some(v),
+            Ok(None) => {}
+            Err(e) => return AutoScalingGroupCreate::failed(self.clone(), e),
+        }
+        match crate::ext::group_create_policy(model) {
+            Ok(Some(v)) => input.mixed_instances_policy = Some(v),
             Ok(None) => {}
             Err(e) => return AutoScalingGroupCreate::failed(self.clone(), e),
         }

@@ -335,6 +335,27 @@ async fn save_of_a_new_group_creates_it_with_its_tags_and_describes_it() {
     f.done();
 }
 
+/// A group AWS created but does not describe yet (its reads lag) is the
+/// model as sent, persisted: save() succeeds, and saving it again describes
+/// it instead of creating it again (which AWS would refuse).
+#[tokio::test]
+async fn save_keeps_the_created_group_when_describing_it_lags() {
+    let f = fx("asg_save_creates_unreadable");
+    let mut g = new_group();
+    *g.state_mut() = new_in(&f.session);
+    g.save().await.unwrap();
+    assert!(g.state().is_persisted());
+    assert_eq!(g.auto_scaling_group_name.as_deref(), Some("web"));
+    assert_eq!(g.max_size, Some(4));
+    assert_eq!(f.operations().len(), 5);
+    // Saved again, it is described (AWS has caught up), not created again.
+    g.save().await.unwrap();
+    assert_eq!(f.operations().len(), 6);
+    assert_eq!(f.operations()[5], "DescribeAutoScalingGroups");
+    assert_eq!(g.instances.as_ref().map(Vec::len), Some(2));
+    f.done();
+}
+
 #[tokio::test]
 async fn save_of_a_fetched_group_updates_it() {
     let f = fx("asg_save_updates");

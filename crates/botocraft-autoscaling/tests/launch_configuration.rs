@@ -165,6 +165,21 @@ async fn save_creates_and_describes() {
     f.done();
 }
 
+/// A launch configuration AWS created but does not describe yet is the
+/// model as sent, persisted: saving it again creates nothing.
+#[tokio::test]
+async fn save_keeps_the_created_configuration_when_describing_it_lags() {
+    let f = fx("lc_save_unreadable");
+    let mut lc = new_lc();
+    *lc.state_mut() = new_in(&f.session);
+    lc.save().await.unwrap();
+    assert!(lc.state().is_persisted());
+    assert_eq!(lc.launch_configuration_name.as_deref(), Some("web-lc"));
+    lc.save().await.unwrap();
+    assert_eq!(f.operations().len(), 5);
+    f.done();
+}
+
 #[tokio::test]
 async fn save_without_a_name_sends_nothing() {
     let f = fx("nothing");

@@ -635,7 +635,21 @@ impl AutoScalingGroup {
             }
             let session = manager.session()?;
             let manager = manager.using(&session);
-            let mut fresh = manager.get(name.as_str()).send().await?;
+            let mut fresh = if persisted {
+                manager.get(name.as_str()).send().await?
+            } else {
+                // CreateAutoScalingGroup answers nothing: when AWS does not
+                // describe the group yet, the model is what was sent,
+                // persisted, so a second save() creates nothing.
+                let sent = self.clone();
+                botocraft_core::manager::describe_created(
+                    "CreateAutoScalingGroup",
+                    &name,
+                    || manager.get(name.as_str()).send(),
+                    || Ok(sent.into_fetched(&session)),
+                )
+                .await?
+            };
             if persisted {
                 if let Some(edited) = self.tags.as_deref() {
                     // Compared with the tags as fetched, `PropagateAtLaunch`

@@ -7,7 +7,7 @@
 //! `RuntimeError` there even when nothing had changed; a new configuration's
 //! `save()` failed for lack of a timestamp).
 
-use botocraft_core::{Error, Result};
+use botocraft_core::{Error, PrimaryModel, Result};
 
 use crate::LaunchConfiguration;
 
@@ -48,7 +48,18 @@ impl LaunchConfiguration {
             let manager = self.manager();
             manager.create(self).send().await?;
             let session = manager.session()?;
-            *self = manager.using(&session).get(name).send().await?;
+            let manager = manager.using(&session);
+            // CreateLaunchConfiguration answers nothing: when AWS does not
+            // describe it yet, the model is what was sent, persisted, so a
+            // second save() creates nothing.
+            let sent = self.clone();
+            *self = botocraft_core::manager::describe_created(
+                "CreateLaunchConfiguration",
+                &name,
+                || manager.get(name.as_str()).send(),
+                || Ok(sent.into_fetched(&session)),
+            )
+            .await?;
             Ok(())
         })
         .await

@@ -2709,6 +2709,12 @@ async fn a_new_subnet_gets_map_public_ip_on_launch() {
     copy.subnet_id = None;
     copy.subnet_arn = None;
     copy.cidr_block = Some("10.0.2.0/24".into());
+    // A described subnet names its zone by name and by id; CreateSubnet
+    // takes one (AWS refuses both): refused unsent, until one is cleared.
+    let err = copy.save().await.unwrap_err();
+    assert!(err.to_string().contains("availability_zone_id"), "{err}");
+    assert!(copy.subnet_id.is_none());
+    copy.availability_zone_id = None;
     copy.save().await.expect("create the copy");
     let copy_id = copy.subnet_id.clone().expect("copy id");
     assert_ne!(copy_id, id);

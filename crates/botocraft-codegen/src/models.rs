@@ -1750,6 +1750,9 @@ impl<'a> Emitter<'a> {
     ) -> Result<Vec<String>, String> {
         let mut wires: Vec<&str> = model.key.iter().map(String::as_str).collect();
         wires.extend(model.name.as_deref());
+        // The ARN names the resource too: tags are written to it, so an
+        // edited one is refused, never written through.
+        wires.extend(model.arn.as_deref());
         if let Some(update) = model.manager.get("update") {
             wires.extend(
                 update
@@ -2023,6 +2026,14 @@ impl<'a> Emitter<'a> {
             return Ok(());
         }
         let target = self.tag_target(model, fields, "self")?;
+        // The tags go to the resource the model names: an edited id or ARN
+        // would write them to another one (for a model with fields save()
+        // cannot change, which those naming it are).
+        let renamed_guard = if self.watched_fixed(name, model, fields)?.is_empty() {
+            String::new()
+        } else {
+            format!("        let renamed: Vec<&'static str> = self.changed_fixed_fields().into_iter().filter(|f| Self::IDENTITY.contains(f)).collect();\n        if !renamed.is_empty() {{\n            return Err(botocraft_core::baseline::fixed_edit_error({name:?}, &renamed, &Self::IDENTITY, \"\"));\n        }}\n")
+        };
         // A model whose fetch does not bring its tags (an ECR repository from a
         // listing) cannot tell edits from the tags AWS holds: refused, as by
         // `save()`, rather than written and then taken as fully loaded.
@@ -2041,7 +2052,7 @@ impl<'a> Emitter<'a> {
         };
         let _ = writeln!(
             out,
-            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.{guard_doc}\n    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"save_tags\", Box::pin(self.run_save_tags()))\n    }}\n\n    async fn run_save_tags(&mut self) -> Result<()> {{\n{guard}        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
+            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.{guard_doc}\n    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"save_tags\", Box::pin(self.run_save_tags()))\n    }}\n\n    async fn run_save_tags(&mut self) -> Result<()> {{\n{guard}{renamed_guard}        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
         );
         Ok(())

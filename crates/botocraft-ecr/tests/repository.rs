@@ -512,3 +512,32 @@ async fn get_many_not_found_names_the_missing_repository() {
     }
     f.done();
 }
+
+/// The ARN names the repository (tags are written to it): an edited one is
+/// refused before anything is sent, never used to tag the repository it
+/// names instead.
+#[tokio::test]
+async fn save_refuses_an_edited_arn_instead_of_tagging_another_repository() {
+    let f = fx("repo_get_with_tags");
+    let mut r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .await
+        .unwrap();
+    r.repository_arn = Some("arn:aws:ecr:us-east-1:123456789012:repository/other".into());
+    r.tags_mut().insert("owner".into(), "a-team".into());
+    let err = r.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("repository_arn"), "{err}");
+    // save_tags(), which writes nothing else, refuses it too.
+    let err = r.save_tags().await.unwrap_err();
+    assert!(err.to_string().contains("repository_arn"), "{err}");
+    assert_eq!(
+        f.operations(),
+        ["DescribeRepositories", "ListTagsForResource"]
+    );
+    f.done();
+}

@@ -101,7 +101,7 @@ impl PrimaryModel for AutoScalingGroup {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 32, _>(|i| if i < 27 { tracked[i] } else { fixed[i - 27] }),
+            std::array::from_fn::<_, 33, _>(|i| if i < 27 { tracked[i] } else { fixed[i - 27] }),
         ))
     }
 
@@ -321,8 +321,9 @@ impl AutoScalingGroup {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 5] = [
+    const FIXED: [&'static str; 6] = [
         "auto_scaling_group_name",
+        "auto_scaling_group_arn",
         "load_balancer_names",
         "target_group_ar_ns",
         "traffic_sources",
@@ -330,13 +331,14 @@ impl AutoScalingGroup {
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 1] = ["auto_scaling_group_name"];
+    pub const IDENTITY: [&'static str; 2] = ["auto_scaling_group_name", "auto_scaling_group_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.auto_scaling_group_name),
+            botocraft_core::fingerprint(&self.auto_scaling_group_arn),
             botocraft_core::fingerprint(&self.load_balancer_names),
             botocraft_core::fingerprint(&self.target_group_ar_ns),
             botocraft_core::fingerprint(&self.traffic_sources),
@@ -546,7 +548,7 @@ impl PrimaryModel for LaunchConfiguration {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 18, _>(|i| if i < 17 { tracked[i] } else { fixed[i - 17] }),
+            std::array::from_fn::<_, 19, _>(|i| if i < 17 { tracked[i] } else { fixed[i - 17] }),
         ))
     }
 
@@ -646,15 +648,19 @@ impl LaunchConfiguration {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 1] = ["launch_configuration_name"];
+    const FIXED: [&'static str; 2] = ["launch_configuration_name", "launch_configuration_arn"];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 1] = ["launch_configuration_name"];
+    pub const IDENTITY: [&'static str; 2] =
+        ["launch_configuration_name", "launch_configuration_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 1] {
-        [botocraft_core::fingerprint(&self.launch_configuration_name)]
+    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.launch_configuration_name),
+            botocraft_core::fingerprint(&self.launch_configuration_arn),
+        ]
     }
 
     /// Edited fields that `save()` cannot send for a model that came from AWS:

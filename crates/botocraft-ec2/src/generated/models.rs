@@ -465,6 +465,19 @@ impl Vpc {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Vpc",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Vpc has no id to write tags to").await
     }
@@ -653,7 +666,7 @@ impl PrimaryModel for Subnet {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 14, _>(|i| if i < 7 { tracked[i] } else { fixed[i - 7] }),
+            std::array::from_fn::<_, 15, _>(|i| if i < 7 { tracked[i] } else { fixed[i - 7] }),
         ))
     }
 
@@ -793,8 +806,9 @@ impl Subnet {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 7] = [
+    const FIXED: [&'static str; 8] = [
         "subnet_id",
+        "subnet_arn",
         "availability_zone",
         "cidr_block",
         "outpost_arn",
@@ -804,13 +818,14 @@ impl Subnet {
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 1] = ["subnet_id"];
+    pub const IDENTITY: [&'static str; 2] = ["subnet_id", "subnet_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.subnet_id),
+            botocraft_core::fingerprint(&self.subnet_arn),
             botocraft_core::fingerprint(&self.availability_zone),
             botocraft_core::fingerprint(&self.cidr_block),
             botocraft_core::fingerprint(&self.outpost_arn),
@@ -1100,6 +1115,19 @@ impl Subnet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Subnet",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Subnet has no id to write tags to").await
     }
@@ -1216,7 +1244,7 @@ impl PrimaryModel for SecurityGroup {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 6, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
+            std::array::from_fn::<_, 7, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
         ))
     }
 
@@ -1316,17 +1344,24 @@ impl SecurityGroup {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = ["group_id", "group_name", "description", "vpc_id"];
+    const FIXED: [&'static str; 5] = [
+        "group_id",
+        "group_name",
+        "security_group_arn",
+        "description",
+        "vpc_id",
+    ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 2] = ["group_id", "group_name"];
+    pub const IDENTITY: [&'static str; 3] = ["group_id", "group_name", "security_group_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.group_id),
             botocraft_core::fingerprint(&self.group_name),
+            botocraft_core::fingerprint(&self.security_group_arn),
             botocraft_core::fingerprint(&self.description),
             botocraft_core::fingerprint(&self.vpc_id),
         ]
@@ -1541,6 +1576,19 @@ impl SecurityGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "SecurityGroup",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "SecurityGroup has no id to write tags to").await
     }
@@ -2279,6 +2327,19 @@ impl Instance {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Instance",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Instance has no id to write tags to").await
     }
@@ -2998,6 +3059,19 @@ impl Ami {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Ami",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Ami has no id to write tags to").await
     }
@@ -3485,6 +3559,19 @@ impl InternetGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "InternetGateway",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "InternetGateway has no id to write tags to").await
     }
@@ -4063,6 +4150,19 @@ impl RouteTable {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "RouteTable",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "RouteTable has no id to write tags to").await
     }
@@ -4488,6 +4588,19 @@ impl NatGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "NatGateway",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NatGateway has no id to write tags to").await
     }
@@ -5134,6 +5247,19 @@ impl Address {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Address",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Address has no id to write tags to").await
     }
@@ -5250,7 +5376,7 @@ impl PrimaryModel for Volume {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 15, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
+            std::array::from_fn::<_, 16, _>(|i| if i < 5 { tracked[i] } else { fixed[i - 5] }),
         ))
     }
 
@@ -5416,8 +5542,9 @@ impl Volume {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 10] = [
+    const FIXED: [&'static str; 11] = [
         "volume_id",
+        "volume_arn",
         "availability_zone",
         "encrypted",
         "kms_key_id",
@@ -5430,13 +5557,14 @@ impl Volume {
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 1] = ["volume_id"];
+    pub const IDENTITY: [&'static str; 2] = ["volume_id", "volume_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 10] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 11] {
         [
             botocraft_core::fingerprint(&self.volume_id),
+            botocraft_core::fingerprint(&self.volume_arn),
             botocraft_core::fingerprint(&self.availability_zone),
             botocraft_core::fingerprint(&self.encrypted),
             botocraft_core::fingerprint(&self.kms_key_id),
@@ -5645,6 +5773,19 @@ impl Volume {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Volume",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Volume has no id to write tags to").await
     }
@@ -6340,6 +6481,19 @@ impl Snapshot {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Snapshot",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Snapshot has no id to write tags to").await
     }
@@ -6703,6 +6857,19 @@ impl KeyPair {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "KeyPair",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "KeyPair has no id to write tags to").await
     }
@@ -7243,6 +7410,19 @@ impl LaunchTemplate {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "LaunchTemplate",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "LaunchTemplate has no id to write tags to").await
     }
@@ -8217,6 +8397,19 @@ impl NetworkInterface {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "NetworkInterface",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkInterface has no id to write tags to").await
     }
@@ -8834,6 +9027,19 @@ impl NetworkAcl {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "NetworkAcl",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkAcl has no id to write tags to").await
     }
@@ -9022,8 +9228,9 @@ impl PlacementGroup {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 7] = [
+    const FIXED: [&'static str; 8] = [
         "group_name",
+        "group_arn",
         "partition_count",
         "spread_level",
         "linked_group_id",
@@ -9033,13 +9240,14 @@ impl PlacementGroup {
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 1] = ["group_name"];
+    pub const IDENTITY: [&'static str; 2] = ["group_name", "group_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.group_name),
+            botocraft_core::fingerprint(&self.group_arn),
             botocraft_core::fingerprint(&self.partition_count),
             botocraft_core::fingerprint(&self.spread_level),
             botocraft_core::fingerprint(&self.linked_group_id),
@@ -9236,6 +9444,19 @@ impl PlacementGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "PlacementGroup",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.group_id.clone();
         super::save_tags(self, target, "PlacementGroup has no id to write tags to").await
     }
@@ -9634,6 +9855,19 @@ impl DhcpOptions {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "DhcpOptions",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "DhcpOptions has no id to write tags to").await
     }
@@ -10047,6 +10281,19 @@ impl CustomerGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "CustomerGateway",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "CustomerGateway has no id to write tags to").await
     }
@@ -10543,6 +10790,19 @@ impl VpnGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "VpnGateway",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnGateway has no id to write tags to").await
     }
@@ -11014,6 +11274,19 @@ impl VpcPeeringConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "VpcPeeringConnection",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(
             self,
@@ -11650,6 +11923,19 @@ impl VpcEndpoint {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "VpcEndpoint",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpcEndpoint has no id to write tags to").await
     }
@@ -12088,6 +12374,19 @@ impl VpnConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "VpnConnection",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnConnection has no id to write tags to").await
     }
@@ -12554,6 +12853,19 @@ impl FlowLog {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "FlowLog",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "FlowLog has no id to write tags to").await
     }

@@ -96,7 +96,7 @@ impl PrimaryModel for Repository {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 6, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
+            std::array::from_fn::<_, 7, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
         ))
     }
 
@@ -314,21 +314,23 @@ impl Repository {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = [
+    const FIXED: [&'static str; 5] = [
         "repository_name",
+        "repository_arn",
         "registry_id",
         "image_scanning_configuration",
         "encryption_configuration",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 2] = ["repository_name", "registry_id"];
+    pub const IDENTITY: [&'static str; 3] = ["repository_name", "repository_arn", "registry_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.repository_name),
+            botocraft_core::fingerprint(&self.repository_arn),
             botocraft_core::fingerprint(&self.registry_id),
             botocraft_core::fingerprint(&self.image_scanning_configuration),
             botocraft_core::fingerprint(&self.encryption_configuration),
@@ -533,6 +535,19 @@ impl Repository {
         if self._state.is_persisted() && self.tags.is_some() && self._state.tag_snapshot().is_none()
         {
             return Err(Error::validation("Repository.save_tags(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
+        }
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Repository",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
         }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Repository has no ARN to write tags to").await

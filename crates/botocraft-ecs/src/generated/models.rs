@@ -552,6 +552,19 @@ impl Cluster {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Cluster",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Cluster has no ARN to write tags to").await
     }
@@ -953,6 +966,19 @@ impl TaskDefinition {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "TaskDefinition",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskDefinition has no ARN to write tags to").await
     }
@@ -1029,7 +1055,7 @@ impl PrimaryModel for Service {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 21, _>(|i| if i < 14 { tracked[i] } else { fixed[i - 14] }),
+            std::array::from_fn::<_, 22, _>(|i| if i < 14 { tracked[i] } else { fixed[i - 14] }),
         ))
     }
 
@@ -1288,9 +1314,10 @@ impl Service {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 7] = [
+    const FIXED: [&'static str; 8] = [
         "cluster_arn",
         "service_name",
+        "service_arn",
         "availability_zone_rebalancing",
         "launch_type",
         "role_arn",
@@ -1299,14 +1326,15 @@ impl Service {
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 2] = ["cluster_arn", "service_name"];
+    pub const IDENTITY: [&'static str; 3] = ["cluster_arn", "service_name", "service_arn"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
         [
             botocraft_core::fingerprint(&self.cluster_arn),
             botocraft_core::fingerprint(&self.service_name),
+            botocraft_core::fingerprint(&self.service_arn),
             botocraft_core::fingerprint(&self.availability_zone_rebalancing),
             botocraft_core::fingerprint(&self.launch_type),
             botocraft_core::fingerprint(&self.role_arn),
@@ -1518,6 +1546,19 @@ impl Service {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Service",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Service has no ARN to write tags to").await
     }
@@ -2221,6 +2262,19 @@ impl Task {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "Task",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Task has no ARN to write tags to").await
     }
@@ -3120,6 +3174,19 @@ impl CapacityProvider {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "CapacityProvider",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "CapacityProvider has no ARN to write tags to").await
     }
@@ -3605,6 +3672,19 @@ impl TaskSet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "TaskSet",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskSet has no ARN to write tags to").await
     }
@@ -5730,6 +5810,19 @@ impl ExpressGatewayService {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::fixed_edit_error(
+                "ExpressGatewayService",
+                &renamed,
+                &Self::IDENTITY,
+                "",
+            ));
+        }
         let target = self.arn().map(str::to_owned);
         super::save_tags(
             self,

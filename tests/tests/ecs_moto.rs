@@ -378,12 +378,14 @@ async fn task_definition_revisions_list_families_deregister() {
     let err = tds.get("nope:1").await.expect_err("missing");
     assert!(err.is_not_found(), "{err:?}");
     assert_eq!(err.code(), Some("ClientException"));
-    // Deleting one that does not exist deletes nothing (DeleteTaskDefinitions
-    // says "does not exist" in a sentence, read as MISSING, which a delete of
-    // many skips); an ACTIVE revision's refusal keeps its sentence as the
+    // Deleting one that does not exist is NotFound of it (DeleteTaskDefinitions
+    // says "does not exist" in a sentence, read as MISSING, the sentence kept
+    // as the message); an ACTIVE revision's refusal keeps its sentence as the
     // message, not as the code.
-    let none = tds.delete(["nope:1"]).await.expect("delete missing");
-    assert!(none.is_empty());
+    let err = tds.delete(["nope:1"]).await.expect_err("delete missing");
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("MISSING"), "{err:?}");
+    assert!(err.message().unwrap().contains("does not exist"), "{err:?}");
     let err = tds.delete(["web:2"]).await.expect_err("delete active");
     assert_eq!(err.code(), Some("Failure"), "{err:?}");
     assert!(err.message().unwrap().contains("ACTIVE"), "{err:?}");

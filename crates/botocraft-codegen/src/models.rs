@@ -3644,6 +3644,8 @@ impl<'a> Emitter<'a> {
                     // batch's failures do not stop the next) are gathered and
                     // answered at the end, with what was done, as one error
                     // (error::batch_error). A call that fails outright ends it.
+                    // A key AWS reports missing is a failure too (NotFound):
+                    // deleting what does not exist is not done.
                     let gathered = if acting { self.failure_exprs(m)? } else { None };
                     let done_ids =
                         format!("items.iter().filter_map(|x: &{name}| {done_id}).collect()");
@@ -3672,7 +3674,7 @@ impl<'a> Emitter<'a> {
                                     .replace("\n        ", "\n            ")
                                     .replacen("        if", "            if", 1),
                             );
-                            let _ = writeln!(s, "            failed.extend(error::failure_errors(super::SERVICE.name, OPERATION, {name:?}, None, out.{member}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), true));");
+                            let _ = writeln!(s, "            failed.extend(error::failure_errors(super::SERVICE.name, OPERATION, {name:?}, None, out.{member}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), false));");
                         }
                         None => {
                             let check = self

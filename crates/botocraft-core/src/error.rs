@@ -720,9 +720,13 @@ pub fn failures_to_error<'a>(
             if skip_missing {
                 continue;
             }
-            let message = match detail {
-                Some(d) => format!("{key}: {d}"),
-                None => key.clone(),
+            // A reason that is a sentence ("The specified task definition
+            // does not exist. ...") is the message; the code is MISSING.
+            let (code, message) = match (is_sentence(reason), detail) {
+                (true, Some(d)) => ("MISSING", format!("{key}: {reason} ({d})")),
+                (true, None) => ("MISSING", format!("{key}: {reason}")),
+                (false, Some(d)) => (reason, format!("{key}: {d}")),
+                (false, None) => (reason, key.clone()),
             };
             return Some(Error::NotFound {
                 service,
@@ -731,7 +735,7 @@ pub fn failures_to_error<'a>(
                     .filter(|k| !k.is_empty())
                     .map(str::to_owned)
                     .unwrap_or(key),
-                code: Some(reason.to_owned()),
+                code: Some(code.to_owned()),
                 message: Some(message),
                 request_id: None,
             });

@@ -247,6 +247,26 @@ async fn delete_sends_every_batch_and_gathers_their_failures() {
     f.done();
 }
 
+/// Deleting a revision that does not exist is not done: the error names it
+/// (NotFound) beside the revision that was deleted, never a quiet `Ok`.
+#[tokio::test]
+async fn delete_of_a_missing_revision_is_reported() {
+    let f = fx("td_delete_missing");
+    let err = TaskDefinition::objects()
+        .using(&f.session)
+        .delete(["web:1".to_string(), "nope:1".to_string()])
+        .await
+        .unwrap_err();
+    let Error::Partial { done, failures, .. } = &err else {
+        panic!("expected Error::Partial, got {err:?}");
+    };
+    assert_eq!(done.len(), 1);
+    assert!(done[0].ends_with(":task-definition/web:1"), "{done:?}");
+    assert_eq!(failures.len(), 1);
+    assert!(failures[0].is_not_found(), "{:?}", failures[0]);
+    f.done();
+}
+
 #[tokio::test]
 async fn families_paginates() {
     let f = fx("td_families");

@@ -2743,7 +2743,7 @@ impl TaskDefinitionDelete {
                     .iter()
                     .flatten()
                     .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
-                true,
+                false,
             ));
             #[allow(unused_mut)]
             let mut page = out.task_definitions.take().unwrap_or_default();
@@ -7078,7 +7078,7 @@ impl ContainerInstanceUpdateState {
                     .iter()
                     .flatten()
                     .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
-                true,
+                false,
             ));
             #[allow(unused_mut)]
             let mut page = out.container_instances.take().unwrap_or_default();

@@ -625,7 +625,21 @@ impl<'a> Emitter<'a> {
         for (i, (expr, (pf, single))) in call.args.iter().zip(&positional).enumerate() {
             let v = self.value_expr(model, fields, expr, &ctx)?;
             let missing = missing(expr);
-            let _ = writeln!(body, "        let Some(a{i}) = {v} else {{ {missing} }};");
+            // A relation (a read) without its ids stays a missing link.
+            let reads = matches!(m.name, "get" | "get_many" | "list");
+            if !call.optional
+                && !reads
+                && pf.ty.starts_with("Vec<")
+                && !*single
+                && self.expr_is_list(fields, expr)
+            {
+                // A list the model holds none of is sent empty, as an update
+                // sends one (a cluster with no default capacity provider
+                // strategy, which PutClusterCapacityProviders requires).
+                let _ = writeln!(body, "        let a{i} = {v}.unwrap_or_default();");
+            } else {
+                let _ = writeln!(body, "        let Some(a{i}) = {v} else {{ {missing} }};");
+            }
             // One value for a list argument (a proxy `instance.start()` calling
             // `start(instance_ids)`) is sent as a one-element list.
             let one_into_list =

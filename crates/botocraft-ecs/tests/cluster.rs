@@ -417,6 +417,33 @@ fn described_c1() -> serde_json::Value {
          "settings": [{"name": "containerInsights", "value": "enabled"}]}], "failures": []}}})
 }
 
+/// A cluster reported without a default strategy (no member at all) whose
+/// capacity providers are edited: PutClusterCapacityProviders, which takes
+/// both members, gets an empty strategy ("none"), not a refusal naming a
+/// call the user did not make.
+#[tokio::test]
+async fn save_puts_capacity_providers_of_a_cluster_without_a_default_strategy() {
+    let f = ecs_fx(serde_json::json!([
+        {"operation": DESCRIBED,
+         "response": {"body": {"clusters": [{"clusterArn": C1, "clusterName": "c1"}], "failures": []}}},
+        {"operation": "PutClusterCapacityProviders",
+         "request": {"body": {"cluster": C1, "capacityProviders": ["FARGATE"],
+             "defaultCapacityProviderStrategy": []}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "capacityProviders": ["FARGATE"]}}}}
+    ]));
+    let mut c = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap();
+    c.capacity_providers = Some(vec!["FARGATE".into()]);
+    c.save().await.unwrap();
+    assert_eq!(f.operations(), [DESCRIBED, "PutClusterCapacityProviders"]);
+    assert_eq!(c.capacity_providers, Some(vec!["FARGATE".into()]));
+    f.done();
+}
+
 /// save() of a fetched cluster sends an edit to the capacity providers with
 /// PutClusterCapacityProviders, which takes both members: the unchanged
 /// default strategy is sent as the model holds it. An edit to the settings

@@ -237,17 +237,11 @@ impl Cluster {
                 ),
             );
         };
-        let Some(a1) = self.capacity_providers.clone() else {
-            return ClusterPutCapacityProviders::failed(
-                manager,
-                Error::validation(
-                    "Cluster.put_capacity_providers needs `capacityProviders`, which is not set",
-                ),
-            );
-        };
-        let Some(a2) = self.default_capacity_provider_strategy.clone() else {
-            return ClusterPutCapacityProviders::failed(manager, Error::validation("Cluster.put_capacity_providers needs `defaultCapacityProviderStrategy`, which is not set"));
-        };
+        let a1 = self.capacity_providers.clone().unwrap_or_default();
+        let a2 = self
+            .default_capacity_provider_strategy
+            .clone()
+            .unwrap_or_default();
         #[allow(unused_mut)]
         let mut request = manager.put_capacity_providers(a0, a1, a2);
         request

@@ -46,19 +46,28 @@ impl AutoScalingGroup {
     /// template named but missing is an [`Error::NotFound`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn launch_template(&self) -> Result<Option<LaunchTemplateVersion>> {
-        let spec = self.launch_template.as_ref().or_else(|| {
-            self.mixed_instances_policy
-                .as_ref()?
-                .launch_template
-                .as_ref()?
-                .launch_template_specification
-                .as_ref()
-        });
-        let Some(spec) = spec else {
-            return Ok(None);
-        };
-        let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
-        template_version(&manager, spec).await.map(Some)
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "AutoScalingGroup",
+            "launch_template",
+            async move {
+                let spec = self.launch_template.as_ref().or_else(|| {
+                    self.mixed_instances_policy
+                        .as_ref()?
+                        .launch_template
+                        .as_ref()?
+                        .launch_template_specification
+                        .as_ref()
+                });
+                let Some(spec) = spec else {
+                    return Ok(None);
+                };
+                let manager =
+                    LaunchTemplateVersionManager::with_session(self._state.session().cloned());
+                template_version(&manager, spec).await.map(Some)
+            },
+        )
+        .await
     }
 
     /// The EC2 instances in this group, as its `Instances` listed them when
@@ -70,16 +79,24 @@ impl AutoScalingGroup {
     /// group first for its current membership.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn ec2_instances(&self) -> Result<QuerySet<Ec2Instance>> {
-        let ids: Vec<String> = self
-            .instances
-            .iter()
-            .flatten()
-            .filter_map(|i| i.instance_id.clone())
-            .filter(|id| !id.is_empty())
-            .collect();
-        InstanceManager::with_session(self._state.session().cloned())
-            .get_many(ids)
-            .await
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "AutoScalingGroup",
+            "ec2_instances",
+            async move {
+                let ids: Vec<String> = self
+                    .instances
+                    .iter()
+                    .flatten()
+                    .filter_map(|i| i.instance_id.clone())
+                    .filter(|id| !id.is_empty())
+                    .collect();
+                InstanceManager::with_session(self._state.session().cloned())
+                    .get_many(ids)
+                    .await
+            },
+        )
+        .await
     }
 }
 
@@ -127,26 +144,42 @@ impl LaunchConfiguration {
     /// The AMI instances launch from (`ImageId`); `Ok(None)` when none is set.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn ami(&self) -> Result<Option<Ami>> {
-        let Some(id) = non_empty(&self.image_id) else {
-            return Ok(None);
-        };
-        AmiManager::with_session(self._state.session().cloned())
-            .get(id)
-            .await
-            .map(Some)
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "LaunchConfiguration",
+            "ami",
+            async move {
+                let Some(id) = non_empty(&self.image_id) else {
+                    return Ok(None);
+                };
+                AmiManager::with_session(self._state.session().cloned())
+                    .get(id)
+                    .await
+                    .map(Some)
+            },
+        )
+        .await
     }
 
     /// What EC2 says about the configuration's instance type
     /// (`DescribeInstanceTypes`); `Ok(None)` when none is set.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance_type(&self) -> Result<Option<InstanceTypeInfo>> {
-        let Some(name) = non_empty(&self.instance_type) else {
-            return Ok(None);
-        };
-        InstanceTypeInfoManager::with_session(self._state.session().cloned())
-            .get(InstanceType::from(name))
-            .await
-            .map(Some)
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "LaunchConfiguration",
+            "instance_type",
+            async move {
+                let Some(name) = non_empty(&self.instance_type) else {
+                    return Ok(None);
+                };
+                InstanceTypeInfoManager::with_session(self._state.session().cloned())
+                    .get(InstanceType::from(name))
+                    .await
+                    .map(Some)
+            },
+        )
+        .await
     }
 
     /// The security groups instances get (`SecurityGroups`): ids are

@@ -674,18 +674,21 @@ impl AutoScalingGroup {
     /// (`DeleteAutoScalingGroup` with `ForceDelete`).
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn force_delete(&mut self) -> Result<()> {
-        let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
-            Error::validation(
-                "AutoScalingGroup.force_delete() needs `AutoScalingGroupName`, which is not set",
-            )
-        })?;
-        self.manager()
-            .delete(name)
-            .force_delete(true)
-            .send()
-            .await?;
-        self._state.mark_deleted();
-        Ok(())
+        botocraft_core::trace::in_method(crate::SERVICE.name, "AutoScalingGroup", "force_delete", async move {
+            let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
+                Error::validation(
+                    "AutoScalingGroup.force_delete() needs `AutoScalingGroupName`, which is not set",
+                )
+            })?;
+            self.manager()
+                .delete(name)
+                .force_delete(true)
+                .send()
+                .await?;
+            self._state.mark_deleted();
+            Ok(())
+        })
+        .await
     }
 
     /// Sets the desired capacity (`SetDesiredCapacity`) and records it in
@@ -707,48 +710,51 @@ impl AutoScalingGroup {
     /// Unsaved tag edits stay pending.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn scale(&mut self, desired_capacity: i32) -> Result<()> {
-        let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
-            Error::validation(
-                "AutoScalingGroup.scale() needs `AutoScalingGroupName`, which is not set",
-            )
-        })?;
-        let persisted = self._state.is_persisted();
-        if persisted {
-            // The baseline keeps one fingerprint per field, not the fetched
-            // values: it can only be retaken whole, which would mark these
-            // edits as saved and `save()` would never send them.
-            let pending: Vec<&str> = self
-                .changed_fields()
-                .into_iter()
-                .filter(|f| *f != "desired_capacity")
-                .chain(self.changed_fixed_fields())
-                .collect();
-            if !pending.is_empty() {
+        botocraft_core::trace::in_method(crate::SERVICE.name, "AutoScalingGroup", "scale", async move {
+            let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
+                Error::validation(
+                    "AutoScalingGroup.scale() needs `AutoScalingGroupName`, which is not set",
+                )
+            })?;
+            let persisted = self._state.is_persisted();
+            if persisted {
+                // The baseline keeps one fingerprint per field, not the fetched
+                // values: it can only be retaken whole, which would mark these
+                // edits as saved and `save()` would never send them.
+                let pending: Vec<&str> = self
+                    .changed_fields()
+                    .into_iter()
+                    .filter(|f| *f != "desired_capacity")
+                    .chain(self.changed_fixed_fields())
+                    .collect();
+                if !pending.is_empty() {
+                    return Err(Error::validation(format!(
+                        "AutoScalingGroup.scale() of {name}: the model has unsaved changes to {}; save() them first",
+                        pending.join(", ")
+                    )));
+                }
+            }
+            // AWS checks MinSize..=MaxSize against the group as it is now; the
+            // model's sizes may be stale, so only what is never valid is refused.
+            if desired_capacity < 0 {
                 return Err(Error::validation(format!(
-                    "AutoScalingGroup.scale() of {name}: the model has unsaved changes to {}; save() them first",
-                    pending.join(", ")
+                    "AutoScalingGroup.scale() of {name}: a desired capacity cannot be negative ({desired_capacity})"
                 )));
             }
-        }
-        // AWS checks MinSize..=MaxSize against the group as it is now; the
-        // model's sizes may be stale, so only what is never valid is refused.
-        if desired_capacity < 0 {
-            return Err(Error::validation(format!(
-                "AutoScalingGroup.scale() of {name}: a desired capacity cannot be negative ({desired_capacity})"
-            )));
-        }
-        self.manager()
-            .set_desired_capacity(name, desired_capacity)
-            .send()
-            .await?;
-        self.desired_capacity = Some(desired_capacity);
-        if persisted {
-            // Nothing else differs from the baseline (checked above), so
-            // retaking it is what a fetch now would record.
-            let baseline = PrimaryModel::baseline(self);
-            self._state.set_baseline(baseline);
-        }
-        Ok(())
+            self.manager()
+                .set_desired_capacity(name, desired_capacity)
+                .send()
+                .await?;
+            self.desired_capacity = Some(desired_capacity);
+            if persisted {
+                // Nothing else differs from the baseline (checked above), so
+                // retaking it is what a fetch now would record.
+                let baseline = PrimaryModel::baseline(self);
+                self._state.set_baseline(baseline);
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// The instance counts of this model as described (no AWS call).

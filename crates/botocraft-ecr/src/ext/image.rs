@@ -115,57 +115,62 @@ impl EcrImage {
     /// ([`Error::missing_in_response`]), never a silent empty manifest.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn manifest(&self) -> Result<String> {
-        const OP: &str = "BatchGetImage";
-        let repo = self.repository_name.clone().ok_or_else(|| {
-            Error::validation("EcrImage.manifest() needs `repositoryName`, which is not set")
-        })?;
-        let id = self.image_id().ok_or_else(|| {
-            Error::validation("EcrImage.manifest() needs `imageDigest`, which is not set")
-        })?;
-        // Sent by hand below, not through `send()`: the same check of a
-        // blank repository name as every generated method makes.
-        botocraft_core::error::refuse_blank(
-            std::slice::from_ref(&repo),
-            "EcrImage.manifest()",
-            "repositoryName",
-        )?;
-        let key = format!("{repo}/{id}");
-        // The request `get_manifests` sends (every media type), read here
-        // by hand: its per-image failure is this call's error, where
-        // `get_manifests` leaves a missing image out.
-        let mut input = self
-            .manager()
-            .get_manifests(repo.clone(), [id])
-            .input()
-            .clone();
-        input.registry_id = self.registry_id.clone();
-        let session = self.manager().session()?;
-        let out = call::<_, BatchGetImageResponse>(&*session, &crate::SERVICE, OP, None, &input)
-            .await
-            .map_err(|e| {
-                botocraft_core::error::map_not_found(
-                    e,
-                    &["ImageNotFoundException", "RepositoryNotFoundException"],
-                    "EcrImage",
-                    &key,
-                )
+        botocraft_core::trace::in_method(crate::SERVICE.name, "EcrImage", "manifest", async move {
+            const OP: &str = "BatchGetImage";
+            let repo = self.repository_name.clone().ok_or_else(|| {
+                Error::validation("EcrImage.manifest() needs `repositoryName`, which is not set")
             })?;
-        if let Some(manifest) = out
-            .images
-            .into_iter()
-            .flatten()
-            .find_map(|i| i.image_manifest)
-        {
-            return Ok(manifest);
-        }
-        if let Some(e) = image_failures_to_error(OP, &repo, out.failures.as_deref().unwrap_or(&[]))
-        {
-            return Err(e);
-        }
-        Err(Error::missing_in_response(
-            OP,
-            format!("the response has neither a manifest nor a failure for {key}"),
-        ))
+            let id = self.image_id().ok_or_else(|| {
+                Error::validation("EcrImage.manifest() needs `imageDigest`, which is not set")
+            })?;
+            // Sent by hand below, not through `send()`: the same check of a
+            // blank repository name as every generated method makes.
+            botocraft_core::error::refuse_blank(
+                std::slice::from_ref(&repo),
+                "EcrImage.manifest()",
+                "repositoryName",
+            )?;
+            let key = format!("{repo}/{id}");
+            // The request `get_manifests` sends (every media type), read here
+            // by hand: its per-image failure is this call's error, where
+            // `get_manifests` leaves a missing image out.
+            let mut input = self
+                .manager()
+                .get_manifests(repo.clone(), [id])
+                .input()
+                .clone();
+            input.registry_id = self.registry_id.clone();
+            let session = self.manager().session()?;
+            let out =
+                call::<_, BatchGetImageResponse>(&*session, &crate::SERVICE, OP, None, &input)
+                    .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["ImageNotFoundException", "RepositoryNotFoundException"],
+                            "EcrImage",
+                            &key,
+                        )
+                    })?;
+            if let Some(manifest) = out
+                .images
+                .into_iter()
+                .flatten()
+                .find_map(|i| i.image_manifest)
+            {
+                return Ok(manifest);
+            }
+            if let Some(e) =
+                image_failures_to_error(OP, &repo, out.failures.as_deref().unwrap_or(&[]))
+            {
+                return Err(e);
+            }
+            Err(Error::missing_in_response(
+                OP,
+                format!("the response has neither a manifest nor a failure for {key}"),
+            ))
+        })
+        .await
     }
 
     /// Waits until the image's scan is complete (the `ImageScanComplete`

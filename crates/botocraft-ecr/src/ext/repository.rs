@@ -20,14 +20,24 @@ impl Repository {
     /// are edited.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn load_tags(&mut self) -> Result<()> {
-        let arn = self.repository_arn.clone().ok_or_else(|| {
-            Error::validation("Repository.load_tags needs `repositoryArn`, which is not set")
-        })?;
-        let tags = self.manager().get_tags(arn).send().await?;
-        let map = tags::to_map(Some(&tags));
-        self.tags = Some(tags);
-        self.state_mut().set_tag_snapshot(Some(map));
-        Ok(())
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "Repository",
+            "load_tags",
+            async move {
+                let arn = self.repository_arn.clone().ok_or_else(|| {
+                    Error::validation(
+                        "Repository.load_tags needs `repositoryArn`, which is not set",
+                    )
+                })?;
+                let tags = self.manager().get_tags(arn).send().await?;
+                let map = tags::to_map(Some(&tags));
+                self.tags = Some(tags);
+                self.state_mut().set_tag_snapshot(Some(map));
+                Ok(())
+            },
+        )
+        .await
     }
 
     /// Writes a lifecycle policy (`PutLifecyclePolicy`) for this repository.
@@ -36,14 +46,22 @@ impl Repository {
         &self,
         lifecycle_policy_text: impl Into<String>,
     ) -> Result<PutLifecyclePolicyResponse> {
-        let name = self.name_or_err("put_lifecycle_policy")?;
-        let mut request = self
-            .manager()
-            .put_lifecycle_policy(name, lifecycle_policy_text);
-        if let Some(registry) = self.registry() {
-            request = request.registry_id(registry);
-        }
-        request.send().await
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "Repository",
+            "put_lifecycle_policy",
+            async move {
+                let name = self.name_or_err("put_lifecycle_policy")?;
+                let mut request = self
+                    .manager()
+                    .put_lifecycle_policy(name, lifecycle_policy_text);
+                if let Some(registry) = self.registry() {
+                    request = request.registry_id(registry);
+                }
+                request.send().await
+            },
+        )
+        .await
     }
 
     /// Sets the repository policy (`SetRepositoryPolicy`) of this repository.
@@ -52,12 +70,20 @@ impl Repository {
         &self,
         policy_text: impl Into<String>,
     ) -> Result<SetRepositoryPolicyResponse> {
-        let name = self.name_or_err("set_policy")?;
-        let mut request = self.manager().set_policy(name, policy_text);
-        if let Some(registry) = self.registry() {
-            request = request.registry_id(registry);
-        }
-        request.send().await
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "Repository",
+            "set_policy",
+            async move {
+                let name = self.name_or_err("set_policy")?;
+                let mut request = self.manager().set_policy(name, policy_text);
+                if let Some(registry) = self.registry() {
+                    request = request.registry_id(registry);
+                }
+                request.send().await
+            },
+        )
+        .await
     }
 
     /// One image of this repository by tag or digest (`DescribeImages`).

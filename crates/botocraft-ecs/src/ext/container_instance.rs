@@ -73,14 +73,22 @@ impl ContainerInstance {
     /// (external instances registered with ECS Anywhere report no id).
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance(&self) -> botocraft_core::Result<Option<botocraft_ec2::Instance>> {
-        use botocraft_core::Manager as _;
-        let Some(id) = self.ec2_instance_id.clone() else {
-            return Ok(None);
-        };
-        botocraft_ec2::InstanceManager::with_session(self._state.session().cloned())
-            .get(id)
-            .await
-            .map(Some)
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "ContainerInstance",
+            "instance",
+            async move {
+                use botocraft_core::Manager as _;
+                let Some(id) = self.ec2_instance_id.clone() else {
+                    return Ok(None);
+                };
+                botocraft_ec2::InstanceManager::with_session(self._state.session().cloned())
+                    .get(id)
+                    .await
+                    .map(Some)
+            },
+        )
+        .await
     }
 }
 

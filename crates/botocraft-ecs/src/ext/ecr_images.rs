@@ -92,14 +92,22 @@ impl TaskDefinition {
     /// [`ContainerDefinition::image_object`]).
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn image_objects(&self) -> Result<QuerySet<EcrImage>> {
-        let session = self._state.session();
-        let mut images = Vec::new();
-        for container in self.container_definitions.iter().flatten() {
-            if let Some(request) = container.image_object(session)? {
-                images.push(request.await?);
-            }
-        }
-        Ok(QuerySet::described(images))
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "TaskDefinition",
+            "image_objects",
+            async move {
+                let session = self._state.session();
+                let mut images = Vec::new();
+                for container in self.container_definitions.iter().flatten() {
+                    if let Some(request) = container.image_object(session)? {
+                        images.push(request.await?);
+                    }
+                }
+                Ok(QuerySet::described(images))
+            },
+        )
+        .await
     }
 }
 

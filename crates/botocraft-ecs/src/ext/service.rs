@@ -243,34 +243,37 @@ impl Service {
     /// ```
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn scale(&mut self, desired_count: i32) -> Result<()> {
-        if desired_count < 0 {
-            return Err(Error::validation(format!(
-                "Service.scale needs a desired count of 0 or more, not {desired_count}"
-            )));
-        }
-        let (service, cluster) = self.service_and_cluster("scale")?;
-        if self._state.is_persisted() {
-            let pending: Vec<&str> = self
-                .changed_fields()
-                .into_iter()
-                .filter(|f| *f != "desired_count")
-                .chain(self.changed_fixed_fields())
-                .collect();
-            if !pending.is_empty() {
+        botocraft_core::trace::in_method(crate::SERVICE.name, "Service", "scale", async move {
+            if desired_count < 0 {
                 return Err(Error::validation(format!(
-                    "Service.scale() would discard the unsaved edits to {}: save() them first, or fetch the service again",
-                    pending.join(", ")
+                    "Service.scale needs a desired count of 0 or more, not {desired_count}"
                 )));
             }
-        }
-        let updated = self
-            .manager()
-            .partial_update(service)
-            .cluster(cluster)
-            .desired_count(desired_count)
-            .await?;
-        self.replace_keeping_tags(updated);
-        Ok(())
+            let (service, cluster) = self.service_and_cluster("scale")?;
+            if self._state.is_persisted() {
+                let pending: Vec<&str> = self
+                    .changed_fields()
+                    .into_iter()
+                    .filter(|f| *f != "desired_count")
+                    .chain(self.changed_fixed_fields())
+                    .collect();
+                if !pending.is_empty() {
+                    return Err(Error::validation(format!(
+                        "Service.scale() would discard the unsaved edits to {}: save() them first, or fetch the service again",
+                        pending.join(", ")
+                    )));
+                }
+            }
+            let updated = self
+                .manager()
+                .partial_update(service)
+                .cluster(cluster)
+                .desired_count(desired_count)
+                .await?;
+            self.replace_keeping_tags(updated);
+            Ok(())
+        })
+        .await
     }
 
     /// [`Service::scale`], then waits until the service is stable (the
@@ -319,7 +322,13 @@ impl Service {
     /// ```
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn required_cpu(&self) -> Result<i64> {
-        Ok(self.task_definition().await?.required_cpu())
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "Service",
+            "required_cpu",
+            async move { Ok(self.task_definition().await?.required_cpu()) },
+        )
+        .await
     }
 
     /// The memory (MiB) one task of this service reserves (see
@@ -327,7 +336,13 @@ impl Service {
     /// Fetches the task definition.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn required_memory(&self) -> Result<i64> {
-        Ok(self.task_definition().await?.required_memory())
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "Service",
+            "required_memory",
+            async move { Ok(self.task_definition().await?.required_memory()) },
+        )
+        .await
     }
 
     /// The service's tasks whose desired status is `RUNNING` (`ListTasks`

@@ -165,13 +165,23 @@ impl TaskDefinition {
     /// ```
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn services(&self) -> Result<QuerySet<Service>> {
-        let arn = self.task_definition_arn.clone().ok_or_else(|| {
-            Error::validation("TaskDefinition.services needs `taskDefinitionArn`, which is not set")
-        })?;
-        let services = ServiceManager::with_session(self._state.session().cloned())
-            .all()
-            .await?;
-        Ok(services.filter(|s| s.task_definition.as_deref() == Some(arn.as_str())))
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "TaskDefinition",
+            "services",
+            async move {
+                let arn = self.task_definition_arn.clone().ok_or_else(|| {
+                    Error::validation(
+                        "TaskDefinition.services needs `taskDefinitionArn`, which is not set",
+                    )
+                })?;
+                let services = ServiceManager::with_session(self._state.session().cloned())
+                    .all()
+                    .await?;
+                Ok(services.filter(|s| s.task_definition.as_deref() == Some(arn.as_str())))
+            },
+        )
+        .await
     }
 
     /// Deletes this revision: deregisters it first when it is `ACTIVE` (or
@@ -238,19 +248,27 @@ impl TaskDefinition {
     /// ```
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn deregister(&self) -> Result<TaskDefinition> {
-        let arn = self
-            .task_definition_arn
-            .clone()
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| {
-                Error::validation(
-                    "TaskDefinition.deregister needs `taskDefinitionArn`, which is not set",
-                )
-            })?;
-        let fresh = self.manager().deregister(arn).await?;
-        let mut kept = self.clone();
-        kept.replace_keeping_tags(fresh);
-        Ok(kept)
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "TaskDefinition",
+            "deregister",
+            async move {
+                let arn = self
+                    .task_definition_arn
+                    .clone()
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| {
+                        Error::validation(
+                            "TaskDefinition.deregister needs `taskDefinitionArn`, which is not set",
+                        )
+                    })?;
+                let fresh = self.manager().deregister(arn).await?;
+                let mut kept = self.clone();
+                kept.replace_keeping_tags(fresh);
+                Ok(kept)
+            },
+        )
+        .await
     }
 
     /// Replaces `self` with `fresh`, keeping the tags (and their snapshot)

@@ -323,11 +323,16 @@ pub struct MethodDef {
     /// keep its value while the model said it had none).
     #[serde(default)]
     pub none_leaves_out: BTreeMap<String, String>,
-    /// The lowest value AWS accepts for a positional number argument whose
-    /// botocore shape gives none (`RunInstances` `MaxCount`: 1). A value
-    /// below it (or below the shape's own `min`) is refused before sending.
+    /// The lowest value AWS accepts for a number member whose botocore
+    /// shape gives none (`RunInstances` `MaxCount`: 1, a service's
+    /// `desiredCount`: 0). A value below it (or below the shape's own `min`)
+    /// is refused before sending, however it was set.
     #[serde(default)]
     pub min: BTreeMap<String, i64>,
+    /// The highest value AWS accepts for a number member (`RunTask`
+    /// `count`: 10): a value above it is refused before sending.
+    #[serde(default)]
+    pub max: BTreeMap<String, i64>,
     /// Positional structure arguments (wire names) whose `Display` form (ext)
     /// must not be blank: an ECR image id given as `""` names no image, and
     /// is refused before sending as a blank string argument is.

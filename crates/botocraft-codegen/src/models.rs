@@ -3338,13 +3338,26 @@ impl<'a> Emitter<'a> {
                 ));
             }
         }
-        for wire in m.def.min.keys() {
-            let f = self.field(&m.input_fields, wire, m.name)?;
-            if !m.def.args.contains(wire) || !matches!(f.ty.as_str(), "i32" | "i64") {
-                return Err(format!(
-                    "{name}.{}: `min` is for positional number arguments, not {wire}",
-                    m.name
-                ));
+        // Bounds of other number members (a service's `desiredCount`, a
+        // run's `count`), however they were set: by the model, a builder
+        // method or a default.
+        for (key, bounds, check) in [
+            ("min", &m.def.min, "refuse_below"),
+            ("max", &m.def.max, "refuse_above"),
+        ] {
+            for (wire, bound) in bounds {
+                let f = self.field(&m.input_fields, wire, m.name)?;
+                if !matches!(f.ty.as_str(), "i32" | "i64") {
+                    return Err(format!(
+                        "{name}.{}: `{key}` is for number members, not {wire}",
+                        m.name
+                    ));
+                }
+                let positional_min = key == "min" && m.def.args.contains(wire);
+                if !positional_min {
+                    let arg = Self::setter_name(m.def, f);
+                    let _ = writeln!(s, "        error::{check}(input.{}.map(i64::from), {bound}, {method:?}, {:?})?;", f.ident, names::bare(&arg));
+                }
             }
         }
         if let Some(f) = self.page_limit(m) {

@@ -566,6 +566,17 @@ pub fn refuse_below(value: Option<i64>, min: i64, method: &str, arg: &str) -> Re
     }
 }
 
+/// Refuses, before anything is sent, a number above the highest value AWS
+/// accepts for it (`RunTask`'s `count` of 10).
+pub fn refuse_above(value: Option<i64>, max: i64, method: &str, arg: &str) -> Result<()> {
+    match value {
+        Some(v) if v > max => Err(Error::Validation {
+            message: format!("{method}: `{arg}` must be at most {max}, not {v}"),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Refuses, before anything is sent, a listing's `page_size(n)` outside
 /// the range AWS accepts for its page-size member (`member`, e.g.
 /// `MaxResults`): `min..=max`, the bounds the generator read from the

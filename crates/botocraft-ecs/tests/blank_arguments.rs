@@ -74,3 +74,36 @@ async fn page_sizes_out_of_range_are_refused() {
     );
     f.nothing_sent();
 }
+
+/// A number outside what AWS accepts is refused before sending, however it
+/// was set: a negative desired count from a builder or a model, a run of
+/// more tasks than RunTask starts.
+#[tokio::test]
+async fn numbers_aws_refuses_are_refused_unsent() {
+    let f = fx("nothing");
+    let s = &f.session;
+    assert_validation(
+        Service::objects()
+            .using(s)
+            .partial_update("web")
+            .cluster("prod")
+            .desired_count(-3)
+            .await,
+        "Service::objects().partial_update: `desired_count` must be at least 0, not -3",
+    );
+    let mut draft = Service {
+        service_name: Some("web".into()),
+        desired_count: Some(-1),
+        ..Default::default()
+    }
+    .using(s);
+    assert_validation(
+        draft.save().await,
+        "Service::objects().create: `desired_count` must be at least 0, not -1",
+    );
+    assert_validation(
+        Task::objects().using(s).run("web:1").count(11).await,
+        "Task::objects().run: `count` must be at most 10, not 11",
+    );
+    f.nothing_sent();
+}

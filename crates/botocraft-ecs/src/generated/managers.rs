@@ -4116,6 +4116,12 @@ impl ServiceCreate {
                 "CreateService needs `serviceName` (set `Service.service_name`)",
             ));
         }
+        error::refuse_below(
+            input.desired_count.map(i64::from),
+            0,
+            "Service::objects().create",
+            "desired_count",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -4433,6 +4439,12 @@ impl ServiceUpdate {
                 "UpdateService needs `service` (set `Service.service_name`)",
             ));
         }
+        error::refuse_below(
+            input.desired_count.map(i64::from),
+            0,
+            "Service::objects().update",
+            "desired_count",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -4726,6 +4738,12 @@ impl ServicePartialUpdate {
             input.service.as_slice(),
             "Service::objects().partial_update",
             "service",
+        )?;
+        error::refuse_below(
+            input.desired_count.map(i64::from),
+            0,
+            "Service::objects().partial_update",
+            "desired_count",
         )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -6030,6 +6048,12 @@ impl TaskRun {
         error::refuse_below(
             input.count.map(i64::from),
             1,
+            "Task::objects().run",
+            "count",
+        )?;
+        error::refuse_above(
+            input.count.map(i64::from),
+            10,
             "Task::objects().run",
             "count",
         )?;

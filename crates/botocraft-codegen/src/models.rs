@@ -4094,14 +4094,25 @@ impl<'a> Emitter<'a> {
             .get(m.model_name)
             .map(|d| d.not_found.iter().map(|c| format!("{c:?}")).collect())
             .unwrap_or_default();
+        // AWS fails the whole call when one id is missing, and its message
+        // quotes that one: the NotFound names it, not every id asked for.
+        let ids = self
+            .positional(m)?
+            .into_iter()
+            .find(|(f, single)| !single && f.ty == "Vec<String>")
+            .map(|(f, _)| f.ident.clone());
         let (key_clone, map) = if m.name == "get_many" && !codes.is_empty() {
+            let mapped = format!(
+                "error::map_not_found(e, &[{}], {:?}, &key)",
+                codes.join(", "),
+                m.model_name
+            );
             (
                 "                let key = key.clone();\n",
-                format!(
-                    ".map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))",
-                    codes.join(", "),
-                    m.model_name
-                ),
+                match ids {
+                    Some(ids) => format!(".map_err(|e| error::not_found_among({mapped}, \"\", input.{ids}.as_deref().unwrap_or_default()))"),
+                    None => format!(".map_err(|e| {mapped})"),
+                },
             )
         } else {
             ("", String::new())

@@ -85,6 +85,23 @@ async fn get_many_follows_next_token_across_pages() {
     f.done();
 }
 
+/// AWS fails the whole call when one id is missing, quoting it: the
+/// NotFound names that id, not every id asked for.
+#[tokio::test]
+async fn get_many_with_one_id_missing_names_it() {
+    let f = fx("vpc_get_many_one_missing");
+    let err = Vpc::objects()
+        .using(&f.session)
+        .get_many(["vpc-1", "vpc-missing"])
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { key, .. } => assert_eq!(key, "vpc-missing"),
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
 #[tokio::test]
 async fn get_many_of_no_ids_sends_nothing() {
     let f = fx("vpc_get_many_paginated");

@@ -647,14 +647,21 @@ impl AutoScalingGroupGetMany {
                                 )
                                 .await
                                 .map_err(|e| {
-                                    error::map_not_found(
-                                        e,
-                                        &[
-                                            "ValidationError:AutoScalingGroup name not found",
-                                            "ValidationError:AutoScalingGroup not found",
-                                        ],
-                                        "AutoScalingGroup",
-                                        &key,
+                                    error::not_found_among(
+                                        error::map_not_found(
+                                            e,
+                                            &[
+                                                "ValidationError:AutoScalingGroup name not found",
+                                                "ValidationError:AutoScalingGroup not found",
+                                            ],
+                                            "AutoScalingGroup",
+                                            &key,
+                                        ),
+                                        "",
+                                        input
+                                            .auto_scaling_group_names
+                                            .as_deref()
+                                            .unwrap_or_default(),
                                     )
                                 })?;
                                 Ok(Page {
@@ -3313,53 +3320,33 @@ impl LaunchConfigurationGetMany {
             None => vec![None],
         };
         // The first error ends the stream: no later chunk's call is made.
-        Ok(botocraft_core::paginator::until_first_error(
-            futures::stream::iter(chunks)
-                .map(move |chunk| {
+        Ok(botocraft_core::paginator::until_first_error(futures::stream::iter(chunks)
+            .map(move |chunk| {
+                let session = session.clone();
+                #[allow(unused_variables)]
+                let key = key.clone();
+                let mut input = input.clone();
+                input.launch_configuration_names = chunk;
+                let pager = TokenPaginator::new(OPERATION, {
                     let session = session.clone();
-                    #[allow(unused_variables)]
-                    let key = key.clone();
-                    let mut input = input.clone();
-                    input.launch_configuration_names = chunk;
-                    let pager = TokenPaginator::new(OPERATION, {
+                    let input = input.clone();
+                    move |token| {
                         let session = session.clone();
-                        let input = input.clone();
-                        move |token| {
-                            let session = session.clone();
-                            let mut input = input.clone();
-                            let key = key.clone();
-                            input.next_token = token;
-                            async move {
-                                let out = call::<_, LaunchConfigurationsType>(
-                                    &*session,
-                                    &super::SERVICE,
-                                    OPERATION,
-                                    Some("DescribeLaunchConfigurationsResult"),
-                                    &input,
-                                )
-                                .await
-                                .map_err(|e| {
-                                    error::map_not_found(
-                                        e,
-                                        &["ValidationError:Launch configuration name not found"],
-                                        "LaunchConfiguration",
-                                        &key,
-                                    )
-                                })?;
-                                Ok(Page {
-                                    items: out.launch_configurations.unwrap_or_default(),
-                                    next_token: out.next_token,
-                                })
-                            }
+                        let mut input = input.clone();
+                        let key = key.clone();
+                        input.next_token = token;
+                        async move {
+                            let out = call::<_, LaunchConfigurationsType>(&*session, &super::SERVICE, OPERATION, Some("DescribeLaunchConfigurationsResult"), &input).await.map_err(|e| error::not_found_among(error::map_not_found(e, &["ValidationError:Launch configuration name not found"], "LaunchConfiguration", &key), "", input.launch_configuration_names.as_deref().unwrap_or_default()))?;
+                            Ok(Page { items: out.launch_configurations.unwrap_or_default(), next_token: out.next_token })
                         }
-                    });
-                    pager.pages().map_ok(move |page| {
-                        page.into_iter().map(|m| m.into_fetched(&session)).collect()
-                    })
-                })
-                .flatten()
-                .boxed(),
-        ))
+                    }
+                });
+                pager
+                    .pages()
+                    .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            })
+            .flatten()
+            .boxed()))
     }
 }
 

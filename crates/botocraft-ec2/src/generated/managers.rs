@@ -508,7 +508,11 @@ impl VpcGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key)
+                        error::not_found_among(
+                            error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key),
+                            "",
+                            input.vpc_ids.as_deref().unwrap_or_default(),
+                        )
                     })?;
                     Ok(Page {
                         items: out.vpcs.unwrap_or_default(),
@@ -1948,7 +1952,11 @@ impl SubnetGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key)
+                        error::not_found_among(
+                            error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key),
+                            "",
+                            input.subnet_ids.as_deref().unwrap_or_default(),
+                        )
                     })?;
                     Ok(Page {
                         items: out.subnets.unwrap_or_default(),
@@ -3178,7 +3186,16 @@ impl SecurityGroupGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key)
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidGroup.NotFound"],
+                                "SecurityGroup",
+                                &key,
+                            ),
+                            "",
+                            input.group_ids.as_deref().unwrap_or_default(),
+                        )
                     })?;
                     Ok(Page {
                         items: out.security_groups.unwrap_or_default(),
@@ -5033,7 +5050,16 @@ impl InstanceGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidInstanceID.NotFound"],
+                                "Instance",
+                                &key,
+                            ),
+                            "",
+                            input.instance_ids.as_deref().unwrap_or_default(),
+                        )
                     })?;
                     Ok(Page {
                         items: out
@@ -10377,11 +10403,15 @@ impl InternetGatewayGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &["InvalidInternetGatewayID.NotFound"],
-                            "InternetGateway",
-                            &key,
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidInternetGatewayID.NotFound"],
+                                "InternetGateway",
+                                &key,
+                            ),
+                            "",
+                            input.internet_gateway_ids.as_deref().unwrap_or_default(),
                         )
                     })?;
                     Ok(Page {
@@ -11578,11 +11608,15 @@ impl RouteTableGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &["InvalidRouteTableID.NotFound"],
-                            "RouteTable",
-                            &key,
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidRouteTableID.NotFound"],
+                                "RouteTable",
+                                &key,
+                            ),
+                            "",
+                            input.route_table_ids.as_deref().unwrap_or_default(),
                         )
                     })?;
                     Ok(Page {
@@ -13180,7 +13214,11 @@ impl NatGatewayGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key)
+                        error::not_found_among(
+                            error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key),
+                            "",
+                            input.nat_gateway_ids.as_deref().unwrap_or_default(),
+                        )
                     })?;
                     Ok(Page {
                         items: out.nat_gateways.unwrap_or_default(),
@@ -15607,7 +15645,11 @@ impl VolumeGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key)
+                        error::not_found_among(
+                            error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key),
+                            "",
+                            input.volume_ids.as_deref().unwrap_or_default(),
+                        )
                     })?;
                     Ok(Page {
                         items: out.volumes.unwrap_or_default(),
@@ -17090,7 +17132,16 @@ impl SnapshotGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidSnapshot.NotFound"],
+                                "Snapshot",
+                                &key,
+                            ),
+                            "",
+                            input.snapshot_ids.as_deref().unwrap_or_default(),
+                        )
                     })?;
                     Ok(Page {
                         items: out.snapshots.unwrap_or_default(),
@@ -20255,14 +20306,18 @@ impl LaunchTemplateGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &[
-                                "InvalidLaunchTemplateId.NotFound",
-                                "InvalidLaunchTemplateName.NotFoundException",
-                            ],
-                            "LaunchTemplate",
-                            &key,
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &[
+                                    "InvalidLaunchTemplateId.NotFound",
+                                    "InvalidLaunchTemplateName.NotFoundException",
+                                ],
+                                "LaunchTemplate",
+                                &key,
+                            ),
+                            "",
+                            input.launch_template_ids.as_deref().unwrap_or_default(),
                         )
                     })?;
                     Ok(Page {
@@ -22380,11 +22435,15 @@ impl NetworkInterfaceGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &["InvalidNetworkInterfaceID.NotFound"],
-                            "NetworkInterface",
-                            &key,
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidNetworkInterfaceID.NotFound"],
+                                "NetworkInterface",
+                                &key,
+                            ),
+                            "",
+                            input.network_interface_ids.as_deref().unwrap_or_default(),
                         )
                     })?;
                     Ok(Page {
@@ -25209,11 +25268,15 @@ impl NetworkAclGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &["InvalidNetworkAclID.NotFound"],
-                            "NetworkAcl",
-                            &key,
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidNetworkAclID.NotFound"],
+                                "NetworkAcl",
+                                &key,
+                            ),
+                            "",
+                            input.network_acl_ids.as_deref().unwrap_or_default(),
                         )
                     })?;
                     Ok(Page {
@@ -27515,11 +27578,15 @@ impl DhcpOptionsGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &["InvalidDhcpOptionID.NotFound"],
-                            "DhcpOptions",
-                            &key,
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidDhcpOptionID.NotFound"],
+                                "DhcpOptions",
+                                &key,
+                            ),
+                            "",
+                            input.dhcp_options_ids.as_deref().unwrap_or_default(),
                         )
                     })?;
                     Ok(Page {
@@ -30509,14 +30576,21 @@ impl VpcPeeringConnectionGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &[
-                                "InvalidVpcPeeringConnectionID.NotFound",
-                                "InvalidVpcPeeringConnectionId.NotFound",
-                            ],
-                            "VpcPeeringConnection",
-                            &key,
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &[
+                                    "InvalidVpcPeeringConnectionID.NotFound",
+                                    "InvalidVpcPeeringConnectionId.NotFound",
+                                ],
+                                "VpcPeeringConnection",
+                                &key,
+                            ),
+                            "",
+                            input
+                                .vpc_peering_connection_ids
+                                .as_deref()
+                                .unwrap_or_default(),
                         )
                     })?;
                     Ok(Page {
@@ -31861,11 +31935,15 @@ impl VpcEndpointGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(
-                            e,
-                            &["InvalidVpcEndpointId.NotFound"],
-                            "VpcEndpoint",
-                            &key,
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidVpcEndpointId.NotFound"],
+                                "VpcEndpoint",
+                                &key,
+                            ),
+                            "",
+                            input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
                         )
                     })?;
                     Ok(Page {
@@ -34062,7 +34140,16 @@ impl FlowLogGetMany {
                     )
                     .await
                     .map_err(|e| {
-                        error::map_not_found(e, &["InvalidFlowLogId.NotFound"], "FlowLog", &key)
+                        error::not_found_among(
+                            error::map_not_found(
+                                e,
+                                &["InvalidFlowLogId.NotFound"],
+                                "FlowLog",
+                                &key,
+                            ),
+                            "",
+                            input.flow_log_ids.as_deref().unwrap_or_default(),
+                        )
                     })?;
                     Ok(Page {
                         items: out.flow_logs.unwrap_or_default(),

@@ -9,28 +9,18 @@ use botocraft_ec2::{
     InstanceType, LaunchTemplate, LaunchTemplateHibernationOptionsRequest,
     RequestLaunchTemplateData,
 };
-use common::{fx, LogCapture};
+use common::{captured_log, fx};
 
 #[test]
 fn create_with_a_warning_returns_the_template_and_logs_the_warning() {
-    let capture = LogCapture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let f = fx("launch_template_create_warning");
     let model = LaunchTemplate {
         launch_template_name: Some("web".into()),
         ..Default::default()
     };
-    let lt = tracing::subscriber::with_default(subscriber, || {
-        runtime.block_on(
+    let mut created = None;
+    let logs = captured_log(tracing::Level::WARN, false, || async {
+        created = Some(
             LaunchTemplate::objects()
                 .using(&f.session)
                 .create(&model)
@@ -43,16 +33,16 @@ fn create_with_a_warning_returns_the_template_and_logs_the_warning() {
                     ..Default::default()
                 })
                 .client_token("tok-1")
-                .send(),
-        )
-    })
-    .unwrap();
+                .send()
+                .await,
+        );
+    });
+    let lt = created.unwrap().unwrap();
     assert_eq!(
         lt.launch_template_id.as_deref(),
         Some("lt-0a1b2c3d4e5f60718")
     );
     f.done();
-    let logs = capture.text();
     for needle in [
         "WARN",
         "CreateLaunchTemplate",

@@ -7,9 +7,8 @@
 mod common;
 
 use botocraft_ec2::{Instance, Subnet, Volume};
-use common::{fx, LogCapture, TICK};
+use common::{captured_log, fx, TICK};
 use futures::StreamExt;
-use tracing_subscriber::fmt::format::FmtSpan;
 
 /// The span scope of each AWS call's span, as the `new` event of that span
 /// prints it: `botocraft.method{..}:botocraft{..}`, outermost first, with
@@ -33,63 +32,47 @@ fn call_scopes(log: &str) -> Vec<String> {
 
 #[test]
 fn each_call_is_a_child_of_the_method_that_made_it() {
-    let capture = LogCapture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(FmtSpan::NEW)
-        .with_ansi(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    tracing::subscriber::with_default(subscriber, || {
-        runtime.block_on(async {
-            // A get (one call), then a save() that sends three attribute
-            // changes through the manager's modify_attribute.
-            let f = fx("subnet_save_modifies");
-            let mut subnet = Subnet::objects()
-                .using(&f.session)
-                .get("subnet-1")
-                .await
-                .unwrap();
-            subnet.map_public_ip_on_launch = Some(true);
-            subnet.private_dns_name_options_on_launch =
-                Some(botocraft_ec2::PrivateDnsNameOptionsOnLaunch {
-                    hostname_type: Some(botocraft_ec2::HostnameType::from("resource-name")),
-                    enable_resource_name_dns_a_record: Some(true),
-                    ..Default::default()
-                });
-            subnet.save().await.unwrap();
-            subnet.save().await.unwrap();
-            f.done();
-
-            // A listing read as a stream: two pages, two calls, one span.
-            let f = fx("instance_list_streams");
-            let ids: Vec<_> = Instance::objects()
-                .using(&f.session)
-                .list()
-                .stream()
-                .map(|i| i.unwrap().instance_id.unwrap())
-                .collect()
-                .await;
-            assert_eq!(ids, ["i-1", "i-2", "i-3"]);
-            f.done();
-
-            // A waiter: its two polls are children of the waiting method.
-            let f = fx("volume_waiters");
-            let volume = Volume {
-                volume_id: Some("vol-w".into()),
+    let log = captured_log(tracing::Level::DEBUG, true, || async {
+        // A get (one call), then a save() that sends three attribute
+        // changes through the manager's modify_attribute.
+        let f = fx("subnet_save_modifies");
+        let mut subnet = Subnet::objects()
+            .using(&f.session)
+            .get("subnet-1")
+            .await
+            .unwrap();
+        subnet.map_public_ip_on_launch = Some(true);
+        subnet.private_dns_name_options_on_launch =
+            Some(botocraft_ec2::PrivateDnsNameOptionsOnLaunch {
+                hostname_type: Some(botocraft_ec2::HostnameType::from("resource-name")),
+                enable_resource_name_dns_a_record: Some(true),
                 ..Default::default()
-            }
-            .using(&f.session);
-            volume.wait_until_available().delay(TICK).await.unwrap();
-        })
+            });
+        subnet.save().await.unwrap();
+        subnet.save().await.unwrap();
+        f.done();
+
+        // A listing read as a stream: two pages, two calls, one span.
+        let f = fx("instance_list_streams");
+        let ids: Vec<_> = Instance::objects()
+            .using(&f.session)
+            .list()
+            .stream()
+            .map(|i| i.unwrap().instance_id.unwrap())
+            .collect()
+            .await;
+        assert_eq!(ids, ["i-1", "i-2", "i-3"]);
+        f.done();
+
+        // A waiter: its two polls are children of the waiting method.
+        let f = fx("volume_waiters");
+        let volume = Volume {
+            volume_id: Some("vol-w".into()),
+            ..Default::default()
+        }
+        .using(&f.session);
+        volume.wait_until_available().delay(TICK).await.unwrap();
     });
-    let log = capture.text();
     let method = |model: &str, method: &str| {
         format!("botocraft.method{{service=\"ec2\" model=\"{model}\" method=\"{method}\"}}")
     };

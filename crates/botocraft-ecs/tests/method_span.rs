@@ -7,27 +7,13 @@
 mod common;
 
 use botocraft_ecs::Service;
-use common::{Fx, LogCapture};
-use tracing_subscriber::fmt::format::FmtSpan;
+use common::{captured_log, Fx};
 
 const WEB: &str = "arn:aws:ecs:us-east-1:123456789012:service/c1/web";
 const C1: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/c1";
 
 #[test]
 fn a_hand_written_method_is_the_span_of_its_calls() {
-    let capture = LogCapture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(FmtSpan::NEW)
-        .with_ansi(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let service = |count: i32| {
         serde_json::json!({"serviceArn": WEB, "serviceName": "web", "clusterArn": C1,
             "desiredCount": count, "status": "ACTIVE"})
@@ -42,20 +28,17 @@ fn a_hand_written_method_is_the_span_of_its_calls() {
         ]}))
         .unwrap(),
     );
-    tracing::subscriber::with_default(subscriber, || {
-        runtime.block_on(async {
-            let mut web = Service::objects()
-                .using(&f.session)
-                .get("web")
-                .cluster("c1")
-                .await
-                .unwrap();
-            web.scale(3).await.unwrap();
-            assert_eq!(web.desired_count, Some(3));
-        })
+    let log = captured_log(tracing::Level::DEBUG, true, || async {
+        let mut web = Service::objects()
+            .using(&f.session)
+            .get("web")
+            .cluster("c1")
+            .await
+            .unwrap();
+        web.scale(3).await.unwrap();
+        assert_eq!(web.desired_count, Some(3));
     });
     f.done();
-    let log = capture.text();
     let scale = "botocraft.method{service=\"ecs\" model=\"Service\" method=\"scale\"}";
     let update = format!("{scale}:botocraft.method{{service=\"ecs\" model=\"Service\" method=\"partial_update\"}}:botocraft{{service=\"ecs\" operation=\"UpdateService\"}}");
     assert!(log.contains(&update), "log:\n{log}");

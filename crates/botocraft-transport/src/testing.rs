@@ -204,6 +204,35 @@ impl LogCapture {
     }
 }
 
+/// Runs `test` on a current-thread runtime under a subscriber of this
+/// thread alone that writes events at `level` and above (and, with
+/// `spans`, a line for each span created), and returns what it wrote. A
+/// test using it is best alone in its binary: calls of other tests running
+/// on other threads are not captured, but their spans could interleave
+/// with a shared subscriber's.
+pub fn captured_log<F: std::future::Future>(
+    level: tracing::Level,
+    spans: bool,
+    test: impl FnOnce() -> F,
+) -> String {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let capture = LogCapture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_span_events(if spans { FmtSpan::NEW } else { FmtSpan::NONE })
+        .with_ansi(false)
+        .without_time()
+        .with_writer(move || writer.clone())
+        .finish();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    tracing::subscriber::with_default(subscriber, || runtime.block_on(test()));
+    capture.text()
+}
+
 /// A short waiter delay for tests.
 pub const TICK: Duration = Duration::from_millis(1);
 

@@ -62,10 +62,9 @@ async fn get_many_and_list() {
     f.done();
 }
 
-#[tokio::test]
-async fn save_allocates_then_describes() {
-    let f = fx("address_save_creates");
-    let mut a = Address {
+/// A new VPC address named "bastion", as the allocation fixtures expect.
+fn bastion() -> Address {
+    Address {
         domain: Some(DomainType::Vpc),
         tags: Some(vec![Tag {
             key: Some("Name".into()),
@@ -73,7 +72,12 @@ async fn save_allocates_then_describes() {
         }]),
         ..Default::default()
     }
-    .using(&f.session);
+}
+
+#[tokio::test]
+async fn save_allocates_then_describes() {
+    let f = fx("address_save_creates");
+    let mut a = bastion().using(&f.session);
     a.save().await.unwrap();
     assert_eq!(f.operations(), ["AllocateAddress", "DescribeAddresses"]);
     assert_eq!(
@@ -91,15 +95,7 @@ async fn save_allocates_then_describes() {
 #[tokio::test]
 async fn save_keeps_what_the_allocation_answered_when_describing_it_fails() {
     let f = fx("address_save_creates_unreadable");
-    let mut a = Address {
-        domain: Some(DomainType::Vpc),
-        tags: Some(vec![Tag {
-            key: Some("Name".into()),
-            value: Some("bastion".into()),
-        }]),
-        ..Default::default()
-    }
-    .using(&f.session);
+    let mut a = bastion().using(&f.session);
     a.save().await.unwrap();
     // AllocateAddress does not answer with the tags it was given, so save()
     // writes them again (the same tags: harmless) before it is done.

@@ -964,7 +964,56 @@ async fn groups_on_launch_templates_copy_and_switch_by_name() {
         g.launch_template.as_ref().unwrap().launch_template_id,
         b.launch_template_id
     );
-    for name in ["on-a", "on-a-copy", "on-a-second"] {
+
+    // The same through a mixed instances policy's template reference.
+    use botocraft::autoscaling::{LaunchTemplate as GroupTemplate, MixedInstancesPolicy};
+    let mut mixed = bound(
+        AutoScalingGroup {
+            auto_scaling_group_name: Some("mixed-a".into()),
+            min_size: Some(0),
+            max_size: Some(1),
+            desired_capacity: Some(0),
+            availability_zones: Some(vec!["us-east-1a".into()]),
+            mixed_instances_policy: Some(MixedInstancesPolicy {
+                launch_template: Some(GroupTemplate {
+                    launch_template_specification: Some(LaunchTemplateSpecification {
+                        launch_template_name: Some("switch-a".into()),
+                        version: Some("$Latest".into()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    mixed.save().await.expect("create the mixed group");
+    let policy_spec = |g: &AutoScalingGroup| {
+        g.mixed_instances_policy
+            .clone()
+            .and_then(|p| p.launch_template)
+            .and_then(|t| t.launch_template_specification)
+            .unwrap()
+    };
+    let mut edited = policy_spec(&mixed);
+    edited.launch_template_name = Some("switch-b".into());
+    mixed
+        .mixed_instances_policy
+        .as_mut()
+        .and_then(|p| p.launch_template.as_mut())
+        .unwrap()
+        .launch_template_specification = Some(edited);
+    mixed.save().await.expect("switch the policy by name");
+    let now = policy_spec(&manager.get("mixed-a").await.unwrap());
+    assert!(
+        now.launch_template_id == b.launch_template_id
+            || now.launch_template_name.as_deref() == Some("switch-b"),
+        "{now:?}"
+    );
+    assert_ne!(now.launch_template_id, a.launch_template_id, "{now:?}");
+    for name in ["on-a", "on-a-copy", "on-a-second", "mixed-a"] {
         manager.delete(name).force_delete(true).await.unwrap();
     }
 }

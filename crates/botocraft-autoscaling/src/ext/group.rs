@@ -53,22 +53,22 @@ fn template_ref(spec: &LaunchTemplateSpecification) -> LaunchTemplateSpecificati
 
 /// The reference to send for an edited launch template that holds both an
 /// id and a name (as a fetched group's does): the one the edit changed, told
-/// by what the group uses now (`current`). A name changed beside the id the
-/// group uses goes by name; otherwise (only the version changed, the id
-/// changed, or the whole reference is another template's) by id.
+/// by the references the group uses now (`current`). A name changed beside
+/// an id the group uses goes by name; otherwise (only the version changed,
+/// the id changed, or the whole reference is another template's) by id.
 fn edited_template_ref(
     edited: &LaunchTemplateSpecification,
-    current: Option<&LaunchTemplateSpecification>,
+    current: &[&LaunchTemplateSpecification],
 ) -> LaunchTemplateSpecification {
     let (id, name) = (
         non_empty(&edited.launch_template_id),
         non_empty(&edited.launch_template_name),
     );
-    let renamed = match (current, &id, &name) {
-        (Some(current), Some(id), Some(name)) => {
-            non_empty(&current.launch_template_id).as_ref() == Some(id)
-                && non_empty(&current.launch_template_name).as_ref() != Some(name)
-        }
+    let renamed = match (&id, &name) {
+        (Some(id), Some(name)) => current.iter().any(|c| {
+            non_empty(&c.launch_template_id).as_ref() == Some(id)
+                && non_empty(&c.launch_template_name).as_ref() != Some(name)
+        }),
         _ => false,
     };
     if renamed {
@@ -80,6 +80,54 @@ fn edited_template_ref(
     } else {
         template_ref(edited)
     }
+}
+
+/// Every launch template reference of a group: its own, its mixed
+/// instances policy's and that policy's overrides'.
+fn template_specs(group: &AutoScalingGroup) -> Vec<&LaunchTemplateSpecification> {
+    let policy = group
+        .mixed_instances_policy
+        .as_ref()
+        .and_then(|p| p.launch_template.as_ref());
+    group
+        .launch_template
+        .iter()
+        .chain(policy.and_then(|lt| lt.launch_template_specification.as_ref()))
+        .chain(
+            policy
+                .and_then(|lt| lt.overrides.as_ref())
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.launch_template_specification.as_ref()),
+        )
+        .collect()
+}
+
+/// `group` with every launch template reference holding both an id and a
+/// name resolved against the references the group uses now
+/// ([`edited_template_ref`]).
+fn resolve_template_refs(
+    group: &AutoScalingGroup,
+    current: &[&LaunchTemplateSpecification],
+) -> AutoScalingGroup {
+    let mut sent = group.clone();
+    let resolve = |spec: &mut LaunchTemplateSpecification| {
+        *spec = edited_template_ref(spec, current);
+    };
+    sent.launch_template.iter_mut().for_each(resolve);
+    if let Some(lt) = sent
+        .mixed_instances_policy
+        .as_mut()
+        .and_then(|p| p.launch_template.as_mut())
+    {
+        lt.launch_template_specification
+            .iter_mut()
+            .for_each(resolve);
+        for o in lt.overrides.iter_mut().flatten() {
+            o.launch_template_specification.iter_mut().for_each(resolve);
+        }
+    }
+    sent
 }
 
 /// The policy with every launch template reference made acceptable.
@@ -604,26 +652,22 @@ impl AutoScalingGroup {
                 }
                 // Only what changed since the fetch: nothing changed, no call.
                 let changed = self.changed_fields();
-                let both = |spec: &LaunchTemplateSpecification| {
+                let both = |spec: &&LaunchTemplateSpecification| {
                     non_empty(&spec.launch_template_id).is_some()
                         && non_empty(&spec.launch_template_name).is_some()
                 };
-                match self.launch_template.as_ref() {
-                    // AWS takes the template by id or by name, and a fetched
-                    // group holds both: which one the edit changed is asked
-                    // of AWS, so a name changed in place is not dropped for
-                    // the stale id beside it.
-                    Some(spec) if changed.contains(&"launch_template") && both(spec) => {
-                        let current = manager.get(name.as_str()).send().await?;
-                        let mut sent = self.clone();
-                        sent.launch_template =
-                            Some(edited_template_ref(spec, current.launch_template.as_ref()));
-                        manager.update_of(&sent, &changed).send().await?;
-                    }
-                    _ if !changed.is_empty() => {
-                        manager.update_of(self, &changed).send().await?;
-                    }
-                    _ => {}
+                let edits_templates = changed.contains(&"launch_template")
+                    || changed.contains(&"mixed_instances_policy");
+                if edits_templates && template_specs(self).iter().any(both) {
+                    // AWS takes a template by id or by name, and a fetched
+                    // group's references hold both: which one an edit
+                    // changed is asked of AWS, so a name changed in place is
+                    // not dropped for the stale id beside it.
+                    let current = manager.get(name.as_str()).send().await?;
+                    let sent = resolve_template_refs(self, &template_specs(&current));
+                    manager.update_of(&sent, &changed).send().await?;
+                } else if !changed.is_empty() {
+                    manager.update_of(self, &changed).send().await?;
                 }
             } else {
                 // A group read back from JSON, holding the ARN AWS gave it,
@@ -861,9 +905,10 @@ mod tests {
                 version: Some(version.into()),
             };
         let current = spec(Some("lt-a"), Some("a"), "1");
+        let current = [&current];
         // The name changed beside the old id.
         assert_eq!(
-            edited_template_ref(&spec(Some("lt-a"), Some("b"), "1"), Some(&current)),
+            edited_template_ref(&spec(Some("lt-a"), Some("b"), "1"), &current),
             spec(None, Some("b"), "1")
         );
         // Only the version changed; the id changed; both changed.
@@ -872,14 +917,14 @@ mod tests {
             spec(Some("lt-b"), Some("a"), "1"),
             spec(Some("lt-b"), Some("b"), "1"),
         ] {
-            let sent = edited_template_ref(&edited, Some(&current));
+            let sent = edited_template_ref(&edited, &current);
             assert_eq!(sent.launch_template_id, edited.launch_template_id);
             assert_eq!(sent.launch_template_name, None);
             assert_eq!(sent.version, edited.version);
         }
         // Nothing known of the group: by id.
         assert_eq!(
-            edited_template_ref(&spec(Some("lt-a"), Some("b"), "1"), None),
+            edited_template_ref(&spec(Some("lt-a"), Some("b"), "1"), &[]),
             spec(Some("lt-a"), None, "1")
         );
     }

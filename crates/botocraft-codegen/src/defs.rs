@@ -229,11 +229,12 @@ pub struct MethodDef {
     /// when set, of the member's type).
     #[serde(default)]
     pub from_model: BTreeMap<String, String>,
-    /// For update: AWS refuses a call that changes nothing (`ModifyVolume`),
-    /// so an update of a fetched model none of whose sent fields changed is
-    /// refused before sending, naming the fields, instead of AWS's error.
+    /// Input members of which AWS refuses a call setting none
+    /// (`ModifyVolume`'s modifications): such a request, whether its values
+    /// came from a fetched model's changes or the builder, is refused before
+    /// sending, naming them, instead of AWS's error.
     #[serde(default)]
-    pub needs_change: bool,
+    pub needs_change: Vec<String>,
     /// For update: send every model field, not only the ones that changed since
     /// the model was fetched (an update that replaces the whole resource, like
     /// registering a new task definition revision).

@@ -2405,8 +2405,6 @@ impl<'a> Emitter<'a> {
         let mut params = Vec::new();
         let mut init = Vec::new();
         let mut key_parts = Vec::new();
-        // An update's fields sent only when changed: (check, field name).
-        let mut watched: Vec<(String, String)> = Vec::new();
         let naming: Vec<&String> = if !m.def.key_args.is_empty() {
             if let Some(stray) = m.def.key_args.iter().find(|k| !m.def.args.contains(k)) {
                 return Err(format!(
@@ -2481,10 +2479,6 @@ impl<'a> Emitter<'a> {
                             id = mf.ident
                         )
                     };
-                    watched.push((
-                        format!("b.differs({index}, &model.{})", mf.ident),
-                        names::bare(&mf.ident).to_string(),
-                    ));
                     init.push(format!(
                         "match before {{ None => input.{} = model.{id}.clone(), Some(b) if b.differs({index}, &model.{id}) => {{ {changed} }} Some(_) => {{}} }}",
                         f.ident,
@@ -2737,28 +2731,6 @@ impl<'a> Emitter<'a> {
             } else {
                 let _ = writeln!(body, "        {line}");
             }
-        }
-        if m.def.needs_change {
-            if watched.is_empty() {
-                return Err(format!(
-                    "{name}.{}: needs_change on a method that sends no changed field",
-                    m.name
-                ));
-            }
-            let checks: Vec<&str> = watched.iter().map(|(c, _)| c.as_str()).collect();
-            let fields: Vec<&str> = watched.iter().map(|(_, f)| f.as_str()).collect();
-            let message = format!(
-                "{name}::objects().{}: nothing to send: none of {} changed since the {name} was fetched, and AWS refuses a {} that changes nothing",
-                m.name,
-                names::code_list(fields),
-                m.def.operation
-            );
-            let _ = writeln!(
-                body,
-                "        if before.is_some_and(|b| !({})) {{\n            return {}::failed(self.clone(), Error::validation({message:?}));\n        }}",
-                checks.join(" || "),
-                m.builder
-            );
         }
         let finish = if m.name == "create" && self.finishes_create(name, model)? {
             format!("let mut request = {}::new(self.clone(), input, key);\n        request.after = Some(Box::new(model.clone()));\n        request", m.builder)
@@ -3267,6 +3239,25 @@ impl<'a> Emitter<'a> {
                 String::new()
             };
             let _ = writeln!(s, "        if input.{}.is_none() {{\n            return Err(Error::validation({:?}));\n        }}", f.ident, format!("{op} needs `{}`{hint}", f.wire));
+        }
+        // AWS refuses a call that sets none of these (ModifyVolume with no
+        // modification): refused before sending, naming them, whether they
+        // came from the model's changes or the builder.
+        if !m.def.needs_change.is_empty() {
+            let mut unset = Vec::new();
+            let mut names = Vec::new();
+            for wire in &m.def.needs_change {
+                let f = self.field(&m.input_fields, wire, m.name)?;
+                unset.push(format!("input.{}.is_none()", f.ident));
+                names.push(names::bare(&Self::setter_name(m.def, f)).to_string());
+            }
+            let message = format!(
+                "{name}::objects().{}: nothing to send: none of {} is set (changed since the {name} was fetched, or given to the request), and AWS refuses a {} that changes nothing",
+                m.name,
+                names::code_list(names.iter().map(String::as_str)),
+                m.def.operation
+            );
+            let _ = writeln!(s, "        if {} {{\n            return Err(Error::validation({message:?}));\n        }}", unset.join(" && "));
         }
         // An empty id or name is a mistake (an unset variable), not a key:
         // AWS answers it with a confusing error, or lists everything. A

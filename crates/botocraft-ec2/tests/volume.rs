@@ -312,8 +312,9 @@ async fn clearing_iops_needs_a_type_change() {
 }
 
 /// An update of a fetched volume that changes nothing is refused before
-/// sending: AWS refuses a ModifyVolume that modifies nothing, with an error
-/// that does not say which fields it would take.
+/// sending (AWS refuses a ModifyVolume that modifies nothing, with an error
+/// that does not say which fields it would take); a change in the model or
+/// given to the request is sent.
 #[tokio::test]
 async fn an_update_that_changes_nothing_is_refused_unsent() {
     let f = fx("volume_save_resize");
@@ -334,9 +335,17 @@ async fn an_update_that_changes_nothing_is_refused_unsent() {
     assert!(err.to_string().contains("nothing to send"), "{err}");
     assert!(err.to_string().contains("`size`"), "{err}");
     assert_eq!(f.operations(), ["DescribeVolumes"]);
-    // Changed, it is sent.
+    // Changed in the model, it is sent.
     let mut bigger = v.clone();
     bigger.size = Some(300);
     let request = Volume::objects().using(&f.session).update(&bigger);
     assert_eq!(request.input().size, Some(300));
+    // A change given to the request, the model unchanged, is sent too.
+    Volume::objects()
+        .using(&f.session)
+        .update(&v)
+        .size(200)
+        .await
+        .unwrap();
+    assert_eq!(f.operations(), ["DescribeVolumes", "ModifyVolume"]);
 }

@@ -15263,15 +15263,6 @@ impl VolumeManager {
             }
             Some(_) => {}
         }
-        if before.is_some_and(|b| {
-            !(b.differs(0, &model.size)
-                || b.differs(1, &model.volume_type)
-                || b.differs(2, &model.iops)
-                || b.differs(3, &model.throughput)
-                || b.differs(4, &model.multi_attach_enabled))
-        }) {
-            return VolumeUpdate::failed(self.clone(), Error::validation("Volume::objects().update: nothing to send: none of `size`, `volume_type`, `iops`, `throughput`, `multi_attach_enabled` changed since the Volume was fetched, and AWS refuses a ModifyVolume that changes nothing"));
-        }
         let mut request = VolumeUpdate::new(self.clone(), input, key);
         if !cleared.is_empty() {
             request.error = Some(Error::validation(format!(
@@ -16239,6 +16230,14 @@ impl VolumeUpdate {
             return Err(Error::validation(
                 "ModifyVolume needs `VolumeId` (set `Volume.volume_id`)",
             ));
+        }
+        if input.size.is_none()
+            && input.volume_type.is_none()
+            && input.iops.is_none()
+            && input.throughput.is_none()
+            && input.multi_attach_enabled.is_none()
+        {
+            return Err(Error::validation("Volume::objects().update: nothing to send: none of `size`, `volume_type`, `iops`, `throughput`, `multi_attach_enabled` is set (changed since the Volume was fetched, or given to the request), and AWS refuses a ModifyVolume that changes nothing"));
         }
         let session = self.manager.session()?;
         #[allow(unused_mut)]

@@ -2046,7 +2046,7 @@ impl<'a> Emitter<'a> {
         let renamed_guard = if self.watched_fixed(name, model, fields)?.is_empty() {
             String::new()
         } else {
-            format!("        let renamed: Vec<&'static str> = self.changed_fixed_fields().into_iter().filter(|f| Self::IDENTITY.contains(f)).collect();\n        if !renamed.is_empty() {{\n            return Err(botocraft_core::baseline::fixed_edit_error({name:?}, &renamed, &Self::IDENTITY, \"\"));\n        }}\n")
+            format!("        let renamed: Vec<&'static str> = self.changed_fixed_fields().into_iter().filter(|f| Self::IDENTITY.contains(f)).collect();\n        if !renamed.is_empty() {{\n            return Err(botocraft_core::baseline::renamed_tags_error({name:?}, &renamed));\n        }}\n")
         };
         // A model whose fetch does not bring its tags (an ECR repository from a
         // listing) cannot tell edits from the tags AWS holds: refused, as by

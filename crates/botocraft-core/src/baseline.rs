@@ -119,6 +119,27 @@ pub fn fixed_edit_error(kind: &str, changed: &[&str], identity: &[&str], how: &s
     fixed_edit_error_hinted(kind, changed, identity, how, &[], "")
 }
 
+/// The error of `save_tags()` on a model whose fields naming it (`changed`:
+/// an id, an ARN) were edited: the tags would go to the resource they now
+/// name.
+///
+/// ```
+/// use botocraft_core::baseline::renamed_tags_error;
+///
+/// assert_eq!(
+///     renamed_tags_error("Repository", &["repository_arn"]).to_string(),
+///     "invalid input: Repository.save_tags() writes to the Repository its `repository_arn` \
+///      names, which was edited since it came from AWS; set it back"
+/// );
+/// ```
+pub fn renamed_tags_error(kind: &str, changed: &[&str]) -> Error {
+    let fields: Vec<String> = changed.iter().map(|f| format!("`{f}`")).collect();
+    Error::validation(format!(
+        "{kind}.save_tags() writes to the {kind} its {} names, which was edited since it came from AWS; set it back",
+        fields.join(", ")
+    ))
+}
+
 /// [`fixed_edit_error`] where the fields of `elsewhere` can be changed, only
 /// not by `save()`: `hint` says how (`"use Service::objects().partial_update(..)"`).
 pub fn fixed_edit_error_hinted(

@@ -204,10 +204,11 @@ fn fmt_last_failure(last: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// ` (HTTP 400)`; nothing for a failure no HTTP response gave (status 0: a
-/// waiter's failure acceptor).
+/// ` (HTTP 400)`; nothing for a failure no HTTP error status gave (status
+/// 0: a waiter's failure acceptor; 2xx: one key's failure listed in a
+/// successful answer, which " (HTTP 200)" would only confuse).
 fn fmt_status(status: u16) -> String {
-    if status == 0 {
+    if status == 0 || (200..300).contains(&status) {
         String::new()
     } else {
         format!(" (HTTP {status})")

@@ -532,9 +532,13 @@ async fn save_refuses_an_edited_arn_instead_of_tagging_another_repository() {
         "{err:?}"
     );
     assert!(err.to_string().contains("repository_arn"), "{err}");
-    // save_tags(), which writes nothing else, refuses it too.
+    // save_tags(), which writes nothing else, refuses it too, by its name.
     let err = r.save_tags().await.unwrap_err();
-    assert!(err.to_string().contains("repository_arn"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("Repository.save_tags() writes to the Repository its `repository_arn`"),
+        "{err}"
+    );
     assert_eq!(
         f.operations(),
         ["DescribeRepositories", "ListTagsForResource"]

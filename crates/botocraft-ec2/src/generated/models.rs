@@ -471,11 +471,8 @@ impl Vpc {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Vpc",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Vpc", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -1121,11 +1118,8 @@ impl Subnet {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Subnet",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Subnet", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -1582,11 +1576,9 @@ impl SecurityGroup {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "SecurityGroup",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -2333,11 +2325,8 @@ impl Instance {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Instance",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Instance", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -3065,11 +3054,8 @@ impl Ami {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Ami",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Ami", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -3565,11 +3551,9 @@ impl InternetGateway {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "InternetGateway",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -4156,11 +4140,9 @@ impl RouteTable {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "RouteTable",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -4594,11 +4576,9 @@ impl NatGateway {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "NatGateway",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -5253,11 +5233,8 @@ impl Address {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Address",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Address", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -5779,11 +5756,8 @@ impl Volume {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Volume",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Volume", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -6487,11 +6461,8 @@ impl Snapshot {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Snapshot",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Snapshot", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -6863,11 +6834,8 @@ impl KeyPair {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "KeyPair",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "KeyPair", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -7416,11 +7384,9 @@ impl LaunchTemplate {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "LaunchTemplate",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -8403,11 +8369,9 @@ impl NetworkInterface {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "NetworkInterface",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -9033,11 +8997,9 @@ impl NetworkAcl {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "NetworkAcl",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -9450,11 +9412,9 @@ impl PlacementGroup {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "PlacementGroup",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.group_id.clone();
@@ -9861,11 +9821,9 @@ impl DhcpOptions {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "DhcpOptions",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -10287,11 +10245,9 @@ impl CustomerGateway {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "CustomerGateway",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -10796,11 +10752,9 @@ impl VpnGateway {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "VpnGateway",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -11280,11 +11234,9 @@ impl VpcPeeringConnection {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "VpcPeeringConnection",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -11929,11 +11881,9 @@ impl VpcEndpoint {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "VpcEndpoint",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -12380,11 +12330,9 @@ impl VpnConnection {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "VpnConnection",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.pk().map(|k| k.to_string());
@@ -12859,11 +12807,8 @@ impl FlowLog {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "FlowLog",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "FlowLog", &renamed,
             ));
         }
         let target = self.pk().map(|k| k.to_string());

@@ -542,11 +542,9 @@ impl Repository {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "Repository",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.arn().map(str::to_owned);

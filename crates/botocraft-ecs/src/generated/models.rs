@@ -552,11 +552,8 @@ impl Cluster {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Cluster",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Cluster", &renamed,
             ));
         }
         let target = self.arn().map(str::to_owned);
@@ -966,11 +963,9 @@ impl TaskDefinition {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "TaskDefinition",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.arn().map(str::to_owned);
@@ -1546,11 +1541,8 @@ impl Service {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Service",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Service", &renamed,
             ));
         }
         let target = self.arn().map(str::to_owned);
@@ -2262,11 +2254,8 @@ impl Task {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "Task",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "Task", &renamed,
             ));
         }
         let target = self.arn().map(str::to_owned);
@@ -3174,11 +3163,9 @@ impl CapacityProvider {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "CapacityProvider",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.arn().map(str::to_owned);
@@ -3672,11 +3659,8 @@ impl TaskSet {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
-                "TaskSet",
-                &renamed,
-                &Self::IDENTITY,
-                "",
+            return Err(botocraft_core::baseline::renamed_tags_error(
+                "TaskSet", &renamed,
             ));
         }
         let target = self.arn().map(str::to_owned);
@@ -5810,11 +5794,9 @@ impl ExpressGatewayService {
             .filter(|f| Self::IDENTITY.contains(f))
             .collect();
         if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::fixed_edit_error(
+            return Err(botocraft_core::baseline::renamed_tags_error(
                 "ExpressGatewayService",
                 &renamed,
-                &Self::IDENTITY,
-                "",
             ));
         }
         let target = self.arn().map(str::to_owned);

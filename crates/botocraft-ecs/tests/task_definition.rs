@@ -186,15 +186,21 @@ async fn proxy_deregister() {
     f.done();
 }
 
-#[tokio::test]
-async fn delete_in_batches_of_ten() {
-    let f = fx("td_delete_batches");
+/// Deletes revisions 1 to 12 of `web`: two batches, of ten and two.
+async fn delete_web_1_to_12(
+    f: &Fx,
+) -> botocraft_core::Result<botocraft_core::QuerySet<TaskDefinition>> {
     let names: Vec<String> = (1..=12).map(|i| format!("web:{i}")).collect();
-    let qs = TaskDefinition::objects()
+    TaskDefinition::objects()
         .using(&f.session)
         .delete(names)
         .await
-        .unwrap();
+}
+
+#[tokio::test]
+async fn delete_in_batches_of_ten() {
+    let f = fx("td_delete_batches");
+    let qs = delete_web_1_to_12(&f).await.unwrap();
     assert_eq!(qs.len(), 12);
     assert_eq!(f.operations().len(), 2);
     f.done();
@@ -205,12 +211,7 @@ async fn delete_in_batches_of_ten() {
 #[tokio::test]
 async fn delete_failing_in_a_later_batch_names_what_was_deleted() {
     let f = fx("td_delete_second_batch_fails");
-    let names: Vec<String> = (1..=12).map(|i| format!("web:{i}")).collect();
-    let err = TaskDefinition::objects()
-        .using(&f.session)
-        .delete(names)
-        .await
-        .unwrap_err();
+    let err = delete_web_1_to_12(&f).await.unwrap_err();
     let Error::Partial { done, failures, .. } = &err else {
         panic!("expected Error::Partial, got {err:?}");
     };
@@ -226,12 +227,7 @@ async fn delete_failing_in_a_later_batch_names_what_was_deleted() {
 #[tokio::test]
 async fn delete_sends_every_batch_and_gathers_their_failures() {
     let f = fx("td_delete_first_batch_fails_in_part");
-    let names: Vec<String> = (1..=12).map(|i| format!("web:{i}")).collect();
-    let err = TaskDefinition::objects()
-        .using(&f.session)
-        .delete(names)
-        .await
-        .unwrap_err();
+    let err = delete_web_1_to_12(&f).await.unwrap_err();
     assert_eq!(f.operations().len(), 2);
     let Error::Partial { done, failures, .. } = &err else {
         panic!("expected Error::Partial, got {err:?}");

@@ -2951,11 +2951,10 @@ impl<'a> Emitter<'a> {
             _ => None,
         };
         let sent = match (call.strip_suffix('?'), &done) {
+            // A call that fails outright ends the chunks: the one check
+            // after the loop answers with it and what was done.
             (Some(fallible), Some(_)) if collected.is_some() => {
-                let (done, _) = collected.as_ref().unwrap();
-                format!(
-                    "match {fallible} {{ Ok(out) => out, Err(e) => {{ failed.push(e); return Err(error::batch_error(super::SERVICE.name, OPERATION, merged.and_then(|acc| acc.{done}).iter().flatten().map(|x| x.to_string()).collect(), failed)); }} }}"
-                )
+                format!("match {fallible} {{ Ok(out) => out, Err(e) => {{ failed.push(e); break; }} }}")
             }
             (Some(fallible), Some(done)) if acting => format!(
                 "match {fallible} {{ Ok(out) => out, Err(e) => match merged {{ Some(acc) if acc.{done}.as_ref().is_some_and(|d| !d.is_empty()) => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: acc.{done}.iter().flatten().map(|x| x.to_string()).collect(), failures: vec![e] }}), _ => return Err(e) }} }}"
@@ -3668,7 +3667,9 @@ impl<'a> Emitter<'a> {
                     let done_ids =
                         format!("items.iter().filter_map(|x: &{name}| {done_id}).collect()");
                     let sent = match call.strip_suffix('?') {
-                        Some(fallible) if gathered.is_some() => format!("match {fallible} {{ Ok(out) => out, Err(e) => {{ failed.push(e); return Err(error::batch_error(super::SERVICE.name, OPERATION, {done_ids}, failed)); }} }}"),
+                        // A call that fails outright ends the batches: the
+                        // one check after the loop answers with it.
+                        Some(fallible) if gathered.is_some() => format!("match {fallible} {{ Ok(out) => out, Err(e) => {{ failed.push(e); break; }} }}"),
                         Some(fallible) if acting => format!("match {fallible} {{ Ok(out) => out, Err(e) if !items.is_empty() => return Err(Error::Partial {{ service: super::SERVICE.name, operation: OPERATION.to_owned(), done: {done_ids}, failures: vec![e] }}), Err(e) => return Err(e) }}"),
                         _ => call.clone(),
                     };

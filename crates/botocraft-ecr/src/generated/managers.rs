@@ -3463,17 +3463,7 @@ impl EcrImageDeleteMany {
                 Ok(out) => out,
                 Err(e) => {
                     failed.push(e);
-                    return Err(error::batch_error(
-                        super::SERVICE.name,
-                        OPERATION,
-                        merged
-                            .and_then(|acc| acc.image_ids)
-                            .iter()
-                            .flatten()
-                            .map(|x| x.to_string())
-                            .collect(),
-                        failed,
-                    ));
+                    break;
                 }
             };
             for x in out.failures.take().iter().flatten() {

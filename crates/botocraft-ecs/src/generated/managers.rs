@@ -2723,15 +2723,7 @@ impl TaskDefinitionDelete {
                 Ok(out) => out,
                 Err(e) => {
                     failed.push(e);
-                    return Err(error::batch_error(
-                        super::SERVICE.name,
-                        OPERATION,
-                        items
-                            .iter()
-                            .filter_map(|x: &TaskDefinition| x.arn().map(str::to_owned))
-                            .collect(),
-                        failed,
-                    ));
+                    break;
                 }
             };
             failed.extend(error::failure_errors(
@@ -7082,15 +7074,7 @@ impl ContainerInstanceUpdateState {
                 Ok(out) => out,
                 Err(e) => {
                     failed.push(e);
-                    return Err(error::batch_error(
-                        super::SERVICE.name,
-                        OPERATION,
-                        items
-                            .iter()
-                            .filter_map(|x: &ContainerInstance| x.arn().map(str::to_owned))
-                            .collect(),
-                        failed,
-                    ));
+                    break;
                 }
             };
             failed.extend(error::failure_errors(

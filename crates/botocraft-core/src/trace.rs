@@ -53,9 +53,7 @@ pub fn method<'a, T>(
     future: BoxFuture<'a, T>,
 ) -> MethodFuture<'a, T> {
     InMethod {
-        span: MethodSpan(std::mem::ManuallyDrop::new(method_span(
-            service, model, method,
-        ))),
+        span: MethodSpan::open(service, model, method),
         inner: future,
     }
 }
@@ -71,9 +69,7 @@ pub fn stream<T: 'static>(
     stream: BoxStream<'static, T>,
 ) -> BoxStream<'static, T> {
     InMethod {
-        span: MethodSpan(std::mem::ManuallyDrop::new(method_span(
-            service, model, method,
-        ))),
+        span: MethodSpan::open(service, model, method),
         inner: stream,
     }
     .boxed()
@@ -84,6 +80,12 @@ pub fn stream<T: 'static>(
 struct MethodSpan(std::mem::ManuallyDrop<Span>);
 
 impl MethodSpan {
+    fn open(service: &'static str, model: &'static str, method: &'static str) -> Self {
+        MethodSpan(std::mem::ManuallyDrop::new(method_span(
+            service, model, method,
+        )))
+    }
+
     #[inline(never)]
     fn enter(&self) -> Entered<'_> {
         self.0

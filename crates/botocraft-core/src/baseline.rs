@@ -133,10 +133,9 @@ pub fn fixed_edit_error(kind: &str, changed: &[&str], identity: &[&str], how: &s
 /// );
 /// ```
 pub fn renamed_tags_error(kind: &str, changed: &[&str]) -> Error {
-    let fields: Vec<String> = changed.iter().map(|f| format!("`{f}`")).collect();
     Error::validation(format!(
         "{kind}.save_tags() writes to the {kind} its {} names, which was edited since it came from AWS; set it back",
-        fields.join(", ")
+        code_list(changed)
     ))
 }
 

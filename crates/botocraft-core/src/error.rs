@@ -712,6 +712,22 @@ pub fn accepted_with_warning(
     );
 }
 
+/// The code and message of one per-key failure: a `reason` that is a
+/// sentence is the message (with `detail` after it), under `prose_code`; a
+/// code-like reason is the code, with `detail` (or itself) as the message.
+fn failure_code_and_message<'a>(
+    key: &str,
+    reason: &'a str,
+    detail: Option<&str>,
+    prose_code: &'a str,
+) -> (&'a str, String) {
+    match (is_sentence(reason), detail) {
+        (true, Some(d)) => (prose_code, format!("{key}: {reason} ({d})")),
+        (true, None) => (prose_code, format!("{key}: {reason}")),
+        (false, d) => (reason, format!("{key}: {}", d.unwrap_or(reason))),
+    }
+}
+
 /// Turns per-key `failures` from a 200 response (ECS style: `{arn, reason, detail}`)
 /// into an error: `MISSING` becomes [`Error::NotFound`], anything else
 /// [`Error::Service`] with the reason as code. `requested` is the key as the
@@ -734,12 +750,7 @@ pub fn failures_to_error<'a>(
             }
             // A reason that is a sentence ("The specified task definition
             // does not exist. ...") is the message; the code is MISSING.
-            let (code, message) = match (is_sentence(reason), detail) {
-                (true, Some(d)) => ("MISSING", format!("{key}: {reason} ({d})")),
-                (true, None) => ("MISSING", format!("{key}: {reason}")),
-                (false, Some(d)) => (reason, format!("{key}: {d}")),
-                (false, None) => (reason, key.clone()),
-            };
+            let (code, message) = failure_code_and_message(&key, reason, detail, "MISSING");
             return Some(Error::NotFound {
                 service,
                 resource,
@@ -753,11 +764,7 @@ pub fn failures_to_error<'a>(
             });
         }
         // A reason that is a sentence is a message, not a code to match on.
-        let (code, message) = match (is_sentence(reason), detail) {
-            (true, Some(d)) => (PROSE_FAILURE_CODE, format!("{key}: {reason} ({d})")),
-            (true, None) => (PROSE_FAILURE_CODE, format!("{key}: {reason}")),
-            (false, d) => (reason, format!("{key}: {}", d.unwrap_or(reason))),
-        };
+        let (code, message) = failure_code_and_message(&key, reason, detail, PROSE_FAILURE_CODE);
         return Some(Error::Service {
             service,
             operation: operation.to_owned(),

@@ -3106,8 +3106,7 @@ impl<'a> Emitter<'a> {
                 None => "Vec::new()".to_string(),
             };
             return Ok(format!(
-                "        if let Some(e) = error::partial_failure(super::SERVICE.name, OPERATION, {kind:?}, Some(&key), out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {skip_missing}, {done}) {{\n            return Err(e);\n        }}\n",
-                kind = m.model_name,
+                "        if let Some(e) = error::partial_failure(super::SERVICE.name, OPERATION, out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {done}) {{\n            return Err(e);\n        }}\n",
                 id = member,
             ));
         }
@@ -3717,7 +3716,11 @@ impl<'a> Emitter<'a> {
                     );
                 } else {
                     let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
-                    s.push_str(&self.failures_check(m, true)?);
+                    // A read leaves out what went missing between listing
+                    // and describing it; a call that acts (RunTask on a
+                    // cluster AWS reports MISSING) reports it.
+                    let reads = matches!(m.name, "get_many" | "list") || m.name.starts_with("get_");
+                    s.push_str(&self.failures_check(m, reads)?);
                     if let Some(count) = &m.def.count {
                         let cf = self.field(&m.input_fields, count, m.name)?;
                         let done_id = self.done_id(m);

@@ -832,31 +832,42 @@ pub fn batch_error(
     }
 }
 
-/// Every per-key failure of a 200 response as an error (see
-/// [`failures_to_error`]), and, when the call also did part of its work
-/// (`done` is not empty) or failed for several keys, one [`Error::Partial`]
-/// holding them all (see [`batch_error`]: a lone failure with nothing done
-/// is that error itself); `None` when nothing failed. With `skip_missing`,
-/// `MISSING` entries are ignored.
+/// The per-key failures of a call that makes resources (`RunTask`): `None`
+/// when there are none; one failure with nothing made is that error; else
+/// an [`Error::Partial`] naming what was made (see [`batch_error`]).
+///
+/// Each failure is an [`Error::Service`] with the reason as its code, also
+/// `MISSING`: there it names something the call needed (a container
+/// instance AWS could not find), not the resource being made, so it is no
+/// [`Error::NotFound`], and never skipped as a read skips what went missing.
 pub fn partial_failure<'a>(
     service: &'static str,
     operation: &str,
-    resource: &'static str,
-    requested: Option<&str>,
     failures: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>, Option<&'a str>)>,
-    skip_missing: bool,
     done: Vec<String>,
 ) -> Option<Error> {
-    let errors = failure_errors(
-        service,
-        operation,
-        resource,
-        requested,
-        failures,
-        skip_missing,
-    );
+    let errors: Vec<Error> = failures
+        .into_iter()
+        .map(|(arn, reason, detail)| {
+            let key = arn.unwrap_or("");
+            let (code, message) = failure_code_and_message(
+                key,
+                reason.unwrap_or("UNKNOWN"),
+                detail,
+                PROSE_FAILURE_CODE,
+            );
+            Error::Service {
+                service,
+                operation: operation.to_owned(),
+                code: code.to_owned(),
+                message,
+                request_id: None,
+                status: 200,
+            }
+        })
+        .collect();
     // Several failures with nothing done are all kept: returning the first
-    // alone would hide why the other keys failed.
+    // alone would hide why the others failed.
     (!errors.is_empty()).then(|| batch_error(service, operation, done, errors))
 }
 
@@ -902,7 +913,7 @@ mod tests {
                 Some("too big"),
             ),
         ];
-        let err = partial_failure("ecs", "RunTask", "Task", None, failures, false, Vec::new())
+        let err = partial_failure("ecs", "RunTask", failures, Vec::new())
             .expect("an error");
         match err {
             Error::Partial { done, failures, .. } => {
@@ -914,12 +925,18 @@ mod tests {
         }
         // One failure with nothing done stays that error.
         let one = [(Some("arn:td/web:1"), Some("RESOURCE:CPU"), None)];
-        let err = partial_failure("ecs", "RunTask", "Task", None, one, false, Vec::new());
+        let err = partial_failure("ecs", "RunTask", one, Vec::new());
         assert_eq!(
             err.and_then(|e| e.code().map(str::to_owned)).as_deref(),
             Some("RESOURCE:CPU")
         );
-        assert!(partial_failure("ecs", "RunTask", "Task", None, [], false, Vec::new()).is_none());
+        assert!(partial_failure("ecs", "RunTask", [], Vec::new()).is_none());
+        // MISSING names what the call needed: kept, and no NotFound.
+        let missing = [(Some("arn:container-instance/c1/ab"), Some("MISSING"), None)];
+        let err = partial_failure("ecs", "StartTask", missing, Vec::new()).expect("an error");
+        assert!(!err.is_not_found(), "{err:?}");
+        assert_eq!(err.code(), Some("MISSING"));
+        assert!(err.to_string().contains("arn:container-instance/c1/ab"), "{err}");
     }
 
     #[test]

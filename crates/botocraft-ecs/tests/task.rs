@@ -405,6 +405,47 @@ async fn save_of_a_task_aws_does_not_start_is_nothing_done() {
     f.done();
 }
 
+/// A `MISSING` failure of a run names what AWS could not find (a container
+/// instance): it reaches the caller, with its ARN, as neither a NotFound of
+/// the tasks being started nor "reported no failure".
+#[tokio::test]
+async fn run_missing_failure_is_reported() {
+    let arn = "arn:aws:ecs:us-east-1:123456789012:task/c1/0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    let ci = "arn:aws:ecs:us-east-1:123456789012:container-instance/c1/ab12";
+    let f = ecs_fx(serde_json::json!([
+        {"operation": "RunTask",
+         "response": {"body": {"tasks": [], "failures": [{"arn": ci, "reason": "MISSING"}]}}},
+        {"operation": "RunTask",
+         "response": {"body": {"tasks": [{"taskArn": arn, "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/c1"}],
+                               "failures": [{"arn": ci, "reason": "MISSING"}]}}}
+    ]));
+    let err = Task::objects()
+        .using(&f.session)
+        .run("web:3")
+        .cluster("c1")
+        .count(2)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("MISSING"));
+    assert!(err.to_string().contains(ci), "{err}");
+    assert!(!err.to_string().contains("no failure"), "{err}");
+    let err = Task::objects()
+        .using(&f.session)
+        .run("web:3")
+        .cluster("c1")
+        .count(2)
+        .await
+        .unwrap_err();
+    let Error::Partial { done, failures, .. } = &err else {
+        panic!("expected Error::Partial, got {err:?}");
+    };
+    assert_eq!(done, &[arn]);
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].code(), Some("MISSING"));
+    f.done();
+}
+
 /// Fewer tasks than `count` and no failure for the rest: an error naming the
 /// started ones, not a short `Ok`.
 #[tokio::test]

@@ -5797,13 +5797,10 @@ impl TaskCreate {
         if let Some(e) = error::partial_failure(
             super::SERVICE.name,
             OPERATION,
-            "Task",
-            Some(&key),
             out.failures
                 .iter()
                 .flatten()
                 .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
-            false,
             out.tasks
                 .iter()
                 .flatten()
@@ -6056,13 +6053,10 @@ impl TaskRun {
         if let Some(e) = error::partial_failure(
             super::SERVICE.name,
             OPERATION,
-            "Task",
-            Some(&key),
             out.failures
                 .iter()
                 .flatten()
                 .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
-            true,
             out.tasks
                 .iter()
                 .flatten()

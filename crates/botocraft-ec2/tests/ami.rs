@@ -28,6 +28,25 @@ async fn get_sends_image_id_1_and_parses_the_image() {
     f.done();
 }
 
+/// EC2 keeps an AMI's creation date as text: date lookups read it as one.
+#[tokio::test]
+async fn date_lookups_read_the_creation_date_text() {
+    let f = fx("ami_get");
+    let a = Ami::objects().using(&f.session).get("ami-1").await.unwrap();
+    let images = botocraft_core::QuerySet::described(vec![a]);
+    for (lookup, value, hits) in [
+        ("creation_date__year", serde_json::json!(2024), 1),
+        ("creation_date__year", serde_json::json!(2025), 0),
+        ("creation_date__date", serde_json::json!("2024-04-01"), 1),
+        ("name__year", serde_json::json!(2024), 0),
+    ] {
+        let found = images.clone().filter_by(lookup, value).unwrap();
+        assert_eq!(found.len(), hits, "{lookup}");
+    }
+    assert!(images.filter_by("public__year", 2024).is_err());
+    f.done();
+}
+
 #[tokio::test]
 async fn get_of_a_missing_image_is_a_typed_not_found() {
     let f = fx("ami_get_not_found");

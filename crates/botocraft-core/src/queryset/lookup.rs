@@ -281,9 +281,11 @@ impl<'a> Lookup<'a> {
     /// (`leaf`, from the path check): a timestamp's operands are read as
     /// timestamps (RFC 3339, `YYYY-MM-DD` for midnight UTC, or epoch
     /// seconds) and compared with the epoch seconds a timestamp serialises
-    /// as; a date part of a field that holds no date, and a text lookup
+    /// as; a date part of a number, flag or structure, and a text lookup
     /// (`contains`, `startswith`, `regex`, ...) of a timestamp, are errors
-    /// rather than filters that match nothing.
+    /// rather than filters that match nothing. A date part of a text field
+    /// reads the text as a date (EC2 keeps an AMI's `CreationDate` as text);
+    /// text that is no date does not match.
     pub(crate) fn fit(&mut self, lookup: &str, leaf: Option<&'static Shape>) -> Result<()> {
         let Some(mut shape) = leaf else {
             return Ok(());

@@ -646,7 +646,8 @@ fn lookup_date_parts_of_timestamps() {
     assert_eq!(by("created_at__day", 1), vec!["worker", "api"]);
     assert_eq!(by("created_at__date", "2024-01-02"), vec!["web"]);
     assert!(by("created_at__date", "2024-01-03").is_empty());
-    // Not a timestamp: no match, no error.
+    // A text field is read as a date (an AMI's creation_date); a name is
+    // none: no match, no error.
     assert!(by("service_name__year", 2024).is_empty());
     for (lookup, bad) in [
         ("created_at__year", json!("twenty")),

@@ -3524,7 +3524,16 @@ impl<'a> Emitter<'a> {
                     m.name
                 ))?;
                 let rf = m.result.as_ref().unwrap();
-                let take = if rf.ty.starts_with("Vec<") {
+                let take = if rf.ty.starts_with("Vec<") && !Self::makes_resources(m) {
+                    // An answer without the list at all (an empty JSON body
+                    // reads as `{}`) says nothing of the resource: that is
+                    // no NotFound, only an empty list is.
+                    format!(
+                        "out.{r}.take().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {wire}\"))?{}.into_iter().next()",
+                        Self::projection(m),
+                        wire = rf.wire,
+                    )
+                } else if rf.ty.starts_with("Vec<") {
                     format!(
                         "out.{r}.take().and_then(|v| v{}.into_iter().next())",
                         Self::projection(m)

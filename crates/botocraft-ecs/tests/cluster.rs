@@ -649,3 +649,29 @@ async fn update_settings_sends_update_cluster_settings() {
     assert!(c.state().is_persisted());
     f.done();
 }
+
+/// An answer without the list at all (an empty body reads as `{}`) says
+/// nothing of the cluster: a `Deserialize` error, not a NotFound; an empty
+/// list is one.
+#[tokio::test]
+async fn get_answered_without_the_list_is_no_not_found() {
+    let f = ecs_fx(serde_json::json!([
+        {"operation": DESCRIBED, "response": {"body": ""}},
+        {"operation": DESCRIBED, "response": {"body": {"clusters": [], "failures": []}}}
+    ]));
+    let err = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+    assert!(!err.is_not_found());
+    assert!(err.to_string().contains("clusters"), "{err}");
+    let err = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}

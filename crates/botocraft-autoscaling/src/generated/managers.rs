@@ -450,7 +450,11 @@ impl AutoScalingGroupGet {
         let mut item = out
             .auto_scaling_groups
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no AutoScalingGroups")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "AutoScalingGroup",
@@ -3163,7 +3167,11 @@ impl LaunchConfigurationGet {
         let mut item = out
             .launch_configurations
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no LaunchConfigurations")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "LaunchConfiguration",

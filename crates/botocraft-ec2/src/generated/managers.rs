@@ -319,7 +319,9 @@ impl VpcGet {
         let mut item = out
             .vpcs
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Vpcs"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Vpc",
@@ -1758,7 +1760,9 @@ impl SubnetGet {
         let mut item = out
             .subnets
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Subnets"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Subnet",
@@ -2988,7 +2992,11 @@ impl SecurityGroupGet {
         let mut item = out
             .security_groups
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no SecurityGroups")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "SecurityGroup",
@@ -4844,7 +4852,12 @@ impl InstanceGet {
         let mut item = out
             .reservations
             .take()
-            .and_then(|v| v.flatten_lists(|x| x.instances).into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no Reservations")
+            })?
+            .flatten_lists(|x| x.instances)
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Instance",
@@ -8733,7 +8746,9 @@ impl AmiGet {
         let mut item = out
             .images
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Images"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Ami",
@@ -10201,7 +10216,11 @@ impl InternetGatewayGet {
         let mut item = out
             .internet_gateways
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no InternetGateways")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "InternetGateway",
@@ -11414,7 +11433,11 @@ impl RouteTableGet {
         let mut item = out
             .route_tables
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no RouteTables")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "RouteTable",
@@ -13055,7 +13078,11 @@ impl NatGatewayGet {
         let mut item = out
             .nat_gateways
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no NatGateways")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "NatGateway",
@@ -14270,7 +14297,9 @@ impl AddressGet {
         let mut item = out
             .addresses
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Addresses"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Address",
@@ -15435,7 +15464,9 @@ impl VolumeGet {
         let mut item = out
             .volumes
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Volumes"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Volume",
@@ -16920,7 +16951,9 @@ impl SnapshotGet {
         let mut item = out
             .snapshots
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Snapshots"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Snapshot",
@@ -18772,7 +18805,9 @@ impl KeyPairGet {
         let mut item = out
             .key_pairs
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no KeyPairs"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "KeyPair",
@@ -18915,7 +18950,9 @@ impl KeyPairGetByName {
         let mut item = out
             .key_pairs
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no KeyPairs"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "KeyPair",
@@ -19938,7 +19975,11 @@ impl LaunchTemplateGet {
         let mut item = out
             .launch_templates
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no LaunchTemplates")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "LaunchTemplate",
@@ -20096,7 +20137,11 @@ impl LaunchTemplateGetByName {
         let mut item = out
             .launch_templates
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no LaunchTemplates")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "LaunchTemplate",
@@ -21253,7 +21298,11 @@ impl LaunchTemplateVersionGet {
         let mut item = out
             .launch_template_versions
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no LaunchTemplateVersions")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "LaunchTemplateVersion",
@@ -22216,7 +22265,11 @@ impl NetworkInterfaceGet {
         let mut item = out
             .network_interfaces
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no NetworkInterfaces")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "NetworkInterface",
@@ -24291,7 +24344,11 @@ impl InstanceTypeInfoGet {
         let mut item = out
             .instance_types
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no InstanceTypes")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "InstanceTypeInfo",
@@ -25073,7 +25130,11 @@ impl NetworkAclGet {
         let mut item = out
             .network_acls
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no NetworkAcls")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "NetworkAcl",
@@ -26505,7 +26566,11 @@ impl PlacementGroupGet {
         let mut item = out
             .placement_groups
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no PlacementGroups")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "PlacementGroup",
@@ -27379,7 +27444,11 @@ impl DhcpOptionsGet {
         let mut item = out
             .dhcp_options
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no DhcpOptions")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "DhcpOptions",
@@ -28403,7 +28472,11 @@ impl CustomerGatewayGet {
         let mut item = out
             .customer_gateways
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no CustomerGateways")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "CustomerGateway",
@@ -29303,7 +29376,11 @@ impl VpnGatewayGet {
         let mut item = out
             .vpn_gateways
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no VpnGateways")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "VpnGateway",
@@ -30370,7 +30447,11 @@ impl VpcPeeringConnectionGet {
         let mut item = out
             .vpc_peering_connections
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no VpcPeeringConnections")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "VpcPeeringConnection",
@@ -31736,7 +31817,11 @@ impl VpcEndpointGet {
         let mut item = out
             .vpc_endpoints
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no VpcEndpoints")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "VpcEndpoint",
@@ -33003,7 +33088,11 @@ impl VpnConnectionGet {
         let mut item = out
             .vpn_connections
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no VpnConnections")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "VpnConnection",
@@ -33980,7 +34069,9 @@ impl FlowLogGet {
         let mut item = out
             .flow_logs
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no FlowLogs"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "FlowLog",

@@ -416,7 +416,11 @@ impl RepositoryGet {
         let mut item = out
             .repositories
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no repositories")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Repository",
@@ -2604,7 +2608,11 @@ impl EcrImageGet {
         let mut item = out
             .image_details
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no imageDetails")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "EcrImage",

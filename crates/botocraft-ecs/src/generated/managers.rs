@@ -380,7 +380,9 @@ impl ClusterGet {
         let mut item = out
             .clusters
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no clusters"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Cluster",
@@ -3376,7 +3378,9 @@ impl ServiceGet {
         let mut item = out
             .services
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no services"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Service",
@@ -5160,7 +5164,9 @@ impl TaskGet {
         let mut item = out
             .tasks
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no tasks"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "Task",
@@ -6511,7 +6517,11 @@ impl ContainerInstanceGet {
         let mut item = out
             .container_instances
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no containerInstances")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "ContainerInstance",
@@ -7771,7 +7781,11 @@ impl CapacityProviderGet {
         let mut item = out
             .capacity_providers
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no capacityProviders")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "CapacityProvider",
@@ -8817,7 +8831,9 @@ impl TaskSetGet {
         let mut item = out
             .task_sets
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no taskSets"))?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "TaskSet",
@@ -9816,7 +9832,11 @@ impl ServiceRevisionGet {
         let mut item = out
             .service_revisions
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no serviceRevisions")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "ServiceRevision",
@@ -10199,7 +10219,11 @@ impl ServiceDeploymentGet {
         let mut item = out
             .service_deployments
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no serviceDeployments")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "ServiceDeployment",
@@ -12348,7 +12372,11 @@ impl DaemonRevisionGet {
         let mut item = out
             .daemon_revisions
             .take()
-            .and_then(|v| v.into_iter().next())
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no daemonRevisions")
+            })?
+            .into_iter()
+            .next()
             .ok_or_else(|| Error::NotFound {
                 service: super::SERVICE.name,
                 resource: "DaemonRevision",

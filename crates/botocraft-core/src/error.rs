@@ -122,7 +122,8 @@ pub enum Error {
         operation: String,
         /// Which limit fired.
         kind: TimeoutKind,
-        /// The limit.
+        /// The limit; for a waiter that ran out of polls before any
+        /// `max_wait`, how long it waited.
         after: Duration,
         /// What the last try ended with before time ran out, when there was
         /// one: the failed attempt an [`TimeoutKind::Operation`] timeout cut

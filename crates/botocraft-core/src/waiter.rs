@@ -507,17 +507,19 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                 }
             };
             let elapsed = start.elapsed();
-            let timeout = || Error::Timeout {
+            let timeout = |after| Error::Timeout {
                 operation: operation.to_string(),
                 kind: TimeoutKind::Waiter,
-                after: start.elapsed(),
+                after,
                 last_failure: last_failure.clone(),
             };
+            // Run out of polls, the waiter has no time limit to name: it
+            // names how long it waited.
             if attempt >= max_attempts {
-                return Err(timeout());
+                return Err(timeout(start.elapsed()));
             }
             let sleep = match max_wait {
-                Some(cap) if elapsed >= cap => return Err(timeout()),
+                Some(cap) if elapsed >= cap => return Err(timeout(cap)),
                 Some(cap) => delay.min(cap - elapsed),
                 None => delay,
             };
@@ -1862,13 +1864,15 @@ mod tests {
             .max_wait(Duration::from_millis(12))
             .await
             .unwrap_err();
+        // It names the limit, not the time the last poll happened to end.
         assert!(
             matches!(
                 err,
                 Error::Timeout {
                     kind: TimeoutKind::Waiter,
+                    after,
                     ..
-                }
+                } if after == Duration::from_millis(12)
             ),
             "{err:?}"
         );

@@ -295,14 +295,19 @@ impl<'a> Lookup<'a> {
             shape = member.shape;
         }
         let timestamp = matches!(shape.kind, Kind::Timestamp(_));
+        // A structure never equals a text, number or flag either
+        // (`filter_by("state", "running")` meant `state__name`).
+        let scalar = |v: &Value| !matches!(v, Value::Null | Value::Object(_) | Value::Array(_));
         if matches!(shape.kind, Kind::Structure(_) | Kind::Map { .. })
-            && matches!(
-                self.matcher,
+            && match &self.matcher {
                 Matcher::Text { .. }
-                    | Matcher::Regex(_)
-                    | Matcher::Cmp { .. }
-                    | Matcher::DatePart { .. }
-            )
+                | Matcher::Regex(_)
+                | Matcher::Cmp { .. }
+                | Matcher::DatePart { .. } => true,
+                Matcher::Exact(v) => scalar(v),
+                Matcher::In { choices, .. } => choices.iter().any(scalar),
+                Matcher::IsNull(_) | Matcher::HasKey(_) => false,
+            }
         {
             let example = match shape.kind {
                 Kind::Structure(members) => members

@@ -1294,6 +1294,10 @@ mod described {
             ("placement__regex", json!("us")),
             ("placement__gt", json!("a")),
             ("placement__year", json!(2026)),
+            // `state` for `state__name`: equality with a text never matches.
+            ("placement", json!("us-east-1a")),
+            ("placement__exact", json!(1)),
+            ("placement__in", json!(["us-east-1a", null])),
         ] {
             let err = groups().filter_by(path, value).unwrap_err();
             assert!(is_validation(&err), "{path}: {err}");
@@ -1308,6 +1312,12 @@ mod described {
         assert_eq!(group_names(&qs), ["web"]);
         let qs = groups().filter_by("placement__isnull", true).unwrap();
         assert_eq!(group_names(&qs), ["db"]);
+        // A structure compared with a structure, or with null, is a filter.
+        let qs = groups().filter_by("placement", json!(null)).unwrap();
+        assert_eq!(group_names(&qs), ["db"]);
+        assert!(groups()
+            .filter_by("placement", json!({"zone": "us-east-1a"}))
+            .is_ok());
     }
 
     static REPO: Shape = Shape {

@@ -235,6 +235,17 @@ pub struct MethodDef {
     /// sending, naming them, instead of AWS's error.
     #[serde(default)]
     pub needs_change: Vec<String>,
+    /// Input members of which AWS takes exactly one per call
+    /// (`ModifyInstanceAttribute`: one attribute; `Attribute` goes with its
+    /// `Value`): a request setting none, or several, is refused before
+    /// sending, naming them.
+    #[serde(default)]
+    pub exactly_one: Vec<String>,
+    /// Number members that must not exceed another (`MinCount` ≤
+    /// `MaxCount`): a request that sets both out of order is refused before
+    /// sending.
+    #[serde(default)]
+    pub at_most: BTreeMap<String, String>,
     /// For update: send every model field, not only the ones that changed since
     /// the model was fetched (an update that replaces the whole resource, like
     /// registering a new task definition revision).
@@ -339,6 +350,13 @@ pub struct MethodDef {
     /// is refused before sending as a blank string argument is.
     #[serde(default)]
     pub not_blank: Vec<String>,
+    /// Positional list arguments (wire names) for which an empty list means
+    /// something (`PutClusterCapacityProviders`' `capacityProviders`: none).
+    /// Any other positional list of a call that is no `get_many` is refused
+    /// empty before sending: AWS answers an empty one with a confusing
+    /// error (`StartInstances` with no ids), or, where it lists, with all.
+    #[serde(default)]
+    pub may_be_empty: Vec<String>,
     /// A hand-written `crate::ext` function `fn(&Input) -> Result<()>` that
     /// checks a positional argument the generator cannot (a structure that
     /// must name something), called before anything is sent.

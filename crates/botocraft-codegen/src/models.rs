@@ -3266,6 +3266,14 @@ impl<'a> Emitter<'a> {
             let arg = Self::setter_name(m.def, f);
             let arg = names::bare(&arg);
             let id = &f.ident;
+            // (A `single` argument is one value the call sends as a list.)
+            if f.ty.starts_with("Vec<")
+                && m.name != "get_many"
+                && !m.def.single.contains(&f.wire)
+                && !m.def.may_be_empty.contains(&f.wire)
+            {
+                let _ = writeln!(s, "        error::refuse_empty(input.{id}.as_deref().unwrap_or_default(), {method:?}, {arg:?})?;");
+            }
             match f.ty.as_str() {
                 "Vec<String>" => {
                     let _ = writeln!(s, "        error::refuse_blank(input.{id}.as_deref().unwrap_or_default(), {method:?}, {arg:?})?;");
@@ -3319,13 +3327,39 @@ impl<'a> Emitter<'a> {
                 );
             }
         }
-        for wire in &m.def.not_blank {
-            if !m.def.args.contains(wire) {
+        for (key, wires) in [
+            ("not_blank", &m.def.not_blank),
+            ("may_be_empty", &m.def.may_be_empty),
+        ] {
+            if let Some(wire) = wires.iter().find(|w| !m.def.args.contains(w)) {
                 return Err(format!(
-                    "{name}.{}: `not_blank` is for positional arguments, not {wire}",
+                    "{name}.{}: `{key}` is for positional arguments, not {wire}",
                     m.name
                 ));
             }
+        }
+        if !m.def.exactly_one.is_empty() {
+            let mut set = Vec::new();
+            for wire in &m.def.exactly_one {
+                let f = self.field(&m.input_fields, wire, m.name)?;
+                let setter = Self::setter_name(m.def, f);
+                set.push(format!(
+                    "({:?}, input.{}.is_some())",
+                    names::bare(&setter),
+                    f.ident
+                ));
+            }
+            let _ = writeln!(
+                s,
+                "        error::refuse_unless_one(&[{}], {:?}, OPERATION)?;",
+                set.join(", "),
+                format!("{name}::objects().{}", m.name)
+            );
+        }
+        for (low, high) in &m.def.at_most {
+            let lf = self.field(&m.input_fields, low, m.name)?;
+            let hf = self.field(&m.input_fields, high, m.name)?;
+            let _ = writeln!(s, "        error::refuse_more_than(input.{}.map(i64::from), input.{}.map(i64::from), {:?}, {:?}, {:?})?;", lf.ident, hf.ident, format!("{name}::objects().{}", m.name), names::bare(&Self::setter_name(m.def, lf)), names::bare(&Self::setter_name(m.def, hf)));
         }
         // Bounds of other number members (a service's `desiredCount`, a
         // run's `count`), however they were set: by the model, a builder

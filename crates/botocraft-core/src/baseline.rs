@@ -201,7 +201,7 @@ pub fn fixed_edit_error_by(
 }
 
 /// Field names as code, comma-separated: `` `a`, `b` ``.
-fn code_list(fields: &[&str]) -> String {
+pub(crate) fn code_list(fields: &[&str]) -> String {
     fields
         .iter()
         .map(|f| format!("`{f}`"))

@@ -550,6 +550,58 @@ pub fn refuse_blank_shown<T: fmt::Display>(values: &[T], method: &str, arg: &str
     Ok(())
 }
 
+/// Refuses, before anything is sent, a request that sets none or several of
+/// `members` (name, whether set) where `operation` takes exactly one per
+/// call (`ModifyInstanceAttribute`).
+pub fn refuse_unless_one(members: &[(&str, bool)], method: &str, operation: &str) -> Result<()> {
+    let set: Vec<&str> = members.iter().filter(|m| m.1).map(|m| m.0).collect();
+    if set.len() == 1 {
+        return Ok(());
+    }
+    let names: Vec<&str> = members.iter().map(|m| m.0).collect();
+    let all = crate::baseline::code_list(&names);
+    let found = if set.is_empty() {
+        "none is set".to_owned()
+    } else {
+        format!(
+            "{} are set: send them in one call each",
+            crate::baseline::code_list(&set)
+        )
+    };
+    Err(Error::Validation {
+        message: format!(
+            "{method}: {operation} changes one thing per call: set exactly one of {all}; {found}"
+        ),
+    })
+}
+
+/// Refuses, before anything is sent, a request whose `low` member exceeds
+/// its `high` one (`min_count` above `max_count`).
+pub fn refuse_more_than(
+    low: Option<i64>,
+    high: Option<i64>,
+    method: &str,
+    low_name: &str,
+    high_name: &str,
+) -> Result<()> {
+    match (low, high) {
+        (Some(l), Some(h)) if l > h => Err(Error::Validation {
+            message: format!("{method}: `{low_name}` ({l}) must not be above `{high_name}` ({h})"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses, before anything is sent, a required list argument given empty
+/// (`Instance::objects().start(Vec::new())`): AWS answers it with a
+/// confusing error. The [`Error::Validation`] reads as [`refuse_blank`]'s.
+pub fn refuse_empty<T>(values: &[T], method: &str, arg: &str) -> Result<()> {
+    if values.is_empty() {
+        return Err(blank(method, arg));
+    }
+    Ok(())
+}
+
 fn blank(method: &str, arg: &str) -> Error {
     Error::Validation {
         message: format!("{method}: an empty `{arg}`"),
@@ -914,8 +966,7 @@ mod tests {
                 Some("too big"),
             ),
         ];
-        let err = partial_failure("ecs", "RunTask", failures, Vec::new())
-            .expect("an error");
+        let err = partial_failure("ecs", "RunTask", failures, Vec::new()).expect("an error");
         match err {
             Error::Partial { done, failures, .. } => {
                 assert!(done.is_empty());
@@ -937,7 +988,10 @@ mod tests {
         let err = partial_failure("ecs", "StartTask", missing, Vec::new()).expect("an error");
         assert!(!err.is_not_found(), "{err:?}");
         assert_eq!(err.code(), Some("MISSING"));
-        assert!(err.to_string().contains("arn:container-instance/c1/ab"), "{err}");
+        assert!(
+            err.to_string().contains("arn:container-instance/c1/ab"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -148,3 +148,65 @@ async fn page_sizes_out_of_range_are_refused() {
     );
     f.nothing_sent();
 }
+
+/// An empty id list names no instance: AWS would answer StartInstances with
+/// nothing done, TerminateInstances with MissingParameter.
+#[tokio::test]
+async fn instance_actions_refuse_an_empty_id_list() {
+    let f = fx("nothing");
+    let m = Instance::objects().using(&f.session);
+    let none = Vec::<String>::new;
+    assert_validation(
+        m.start(none()).await,
+        "Instance::objects().start: an empty `instance_ids`",
+    );
+    assert_validation(m.stop(none()).await, "an empty `instance_ids`");
+    assert_validation(m.reboot(none()).await, "an empty `instance_ids`");
+    assert_validation(m.terminate(none()).await, "an empty `instance_ids`");
+    // A read of none is an empty answer, not an error.
+    assert!(m.get_many(none()).await.unwrap().is_empty());
+    f.nothing_sent();
+}
+
+#[tokio::test]
+async fn launch_refuses_a_min_count_above_the_max_count() {
+    let f = fx("nothing");
+    let m = Instance::objects().using(&f.session);
+    assert_validation(
+        m.launch("ami-0abc", 1).min_count(3).await,
+        "Instance::objects().launch: `min_count` (3) must not be above `max_count` (1)",
+    );
+    assert_validation(
+        m.launch_from_template(LaunchTemplateSpecification::by_name("web"), 2)
+            .min_count(5)
+            .await,
+        "`min_count` (5) must not be above `max_count` (2)",
+    );
+    f.nothing_sent();
+}
+
+/// ModifyInstanceAttribute and ModifyVpcAttribute change one attribute per
+/// call: none, or two, is refused before sending.
+#[tokio::test]
+async fn modify_attribute_takes_exactly_one_attribute() {
+    let f = fx("nothing");
+    let s = &f.session;
+    assert_validation(
+        Instance::objects().using(s).modify_attribute("i-1").await,
+        "Instance::objects().modify_attribute: ModifyInstanceAttribute changes one thing per call: set exactly one of `source_dest_check`",
+    );
+    assert_validation(
+        Instance::objects()
+            .using(s)
+            .modify_attribute("i-1")
+            .source_dest_check(AttributeBooleanValue { value: Some(false) })
+            .disable_api_termination(AttributeBooleanValue { value: Some(true) })
+            .await,
+        "`source_dest_check`, `disable_api_termination` are set: send them in one call each",
+    );
+    assert_validation(
+        Vpc::objects().using(s).modify_attribute("vpc-1").await,
+        "ModifyVpcAttribute changes one thing per call",
+    );
+    f.nothing_sent();
+}

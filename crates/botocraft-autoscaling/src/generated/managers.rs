@@ -2642,6 +2642,11 @@ impl AutoScalingGroupCreateOrUpdateTags {
         if input.tags.is_none() {
             return Err(Error::validation("CreateOrUpdateTags needs `Tags`"));
         }
+        error::refuse_empty(
+            input.tags.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().create_or_update_tags",
+            "tags",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -2738,6 +2743,11 @@ impl AutoScalingGroupDeleteTags {
         if input.tags.is_none() {
             return Err(Error::validation("DeleteTags needs `Tags`"));
         }
+        error::refuse_empty(
+            input.tags.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().delete_tags",
+            "tags",
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,

@@ -1488,6 +1488,18 @@ impl VpcModifyAttribute {
             "Vpc::objects().modify_attribute",
             "vpc_id",
         )?;
+        error::refuse_unless_one(
+            &[
+                ("enable_dns_hostnames", input.enable_dns_hostnames.is_some()),
+                ("enable_dns_support", input.enable_dns_support.is_some()),
+                (
+                    "enable_network_address_usage_metrics",
+                    input.enable_network_address_usage_metrics.is_some(),
+                ),
+            ],
+            "Vpc::objects().modify_attribute",
+            OPERATION,
+        )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,
@@ -3859,6 +3871,11 @@ impl SecurityGroupAuthorizeIngress {
             "SecurityGroup::objects().authorize_ingress",
             "group_id",
         )?;
+        error::refuse_empty(
+            input.ip_permissions.as_deref().unwrap_or_default(),
+            "SecurityGroup::objects().authorize_ingress",
+            "ip_permissions",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AuthorizeSecurityGroupIngressResult>(
@@ -4135,6 +4152,11 @@ impl SecurityGroupAuthorizeEgress {
             input.group_id.as_slice(),
             "SecurityGroup::objects().authorize_egress",
             "group_id",
+        )?;
+        error::refuse_empty(
+            input.ip_permissions.as_deref().unwrap_or_default(),
+            "SecurityGroup::objects().authorize_egress",
+            "ip_permissions",
         )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -4630,7 +4652,7 @@ impl InstanceManager {
         InstanceTerminate::new(self.clone(), input, key)
     }
 
-    /// Changes instance attributes (`ModifyInstanceAttribute`): instance type, source/dest check, API termination protection, EBS optimisation, user data, ...
+    /// Changes one instance attribute (`ModifyInstanceAttribute`): set exactly one of instance type, source/dest check, API termination protection, EBS optimisation, user data, ...; none or several is refused before sending.
     ///
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -6320,6 +6342,13 @@ impl InstanceLaunch {
             "Instance::objects().launch",
             "max_count",
         )?;
+        error::refuse_more_than(
+            input.min_count.map(i64::from),
+            input.max_count.map(i64::from),
+            "Instance::objects().launch",
+            "min_count",
+            "max_count",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
@@ -6826,6 +6855,13 @@ impl InstanceLaunchFromTemplate {
             "Instance::objects().launch_from_template",
             "max_count",
         )?;
+        error::refuse_more_than(
+            input.min_count.map(i64::from),
+            input.max_count.map(i64::from),
+            "Instance::objects().launch_from_template",
+            "min_count",
+            "max_count",
+        )?;
         crate::ext::launch_template_named(&input)?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
@@ -6924,6 +6960,11 @@ impl InstanceStart {
         if input.instance_ids.is_none() {
             return Err(Error::validation("StartInstances needs `InstanceIds`"));
         }
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().start",
+            "instance_ids",
+        )?;
         error::refuse_blank(
             input.instance_ids.as_deref().unwrap_or_default(),
             "Instance::objects().start",
@@ -7034,6 +7075,11 @@ impl InstanceStop {
         if input.instance_ids.is_none() {
             return Err(Error::validation("StopInstances needs `InstanceIds`"));
         }
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().stop",
+            "instance_ids",
+        )?;
         error::refuse_blank(
             input.instance_ids.as_deref().unwrap_or_default(),
             "Instance::objects().stop",
@@ -7123,6 +7169,11 @@ impl InstanceReboot {
         if input.instance_ids.is_none() {
             return Err(Error::validation("RebootInstances needs `InstanceIds`"));
         }
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().reboot",
+            "instance_ids",
+        )?;
         error::refuse_blank(
             input.instance_ids.as_deref().unwrap_or_default(),
             "Instance::objects().reboot",
@@ -7228,6 +7279,11 @@ impl InstanceTerminate {
         if input.instance_ids.is_none() {
             return Err(Error::validation("TerminateInstances needs `InstanceIds`"));
         }
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().terminate",
+            "instance_ids",
+        )?;
         error::refuse_blank(
             input.instance_ids.as_deref().unwrap_or_default(),
             "Instance::objects().terminate",
@@ -7444,6 +7500,36 @@ impl InstanceModifyAttribute {
             input.instance_id.as_slice(),
             "Instance::objects().modify_attribute",
             "instance_id",
+        )?;
+        error::refuse_unless_one(
+            &[
+                ("source_dest_check", input.source_dest_check.is_some()),
+                ("enclave_options", input.enclave_options.is_some()),
+                ("disable_api_stop", input.disable_api_stop.is_some()),
+                ("attribute", input.attribute.is_some()),
+                (
+                    "block_device_mappings",
+                    input.block_device_mappings.is_some(),
+                ),
+                (
+                    "disable_api_termination",
+                    input.disable_api_termination.is_some(),
+                ),
+                ("instance_type", input.instance_type.is_some()),
+                ("kernel", input.kernel.is_some()),
+                ("ramdisk", input.ramdisk.is_some()),
+                ("user_data", input.user_data.is_some()),
+                (
+                    "instance_initiated_shutdown_behavior",
+                    input.instance_initiated_shutdown_behavior.is_some(),
+                ),
+                ("groups", input.groups.is_some()),
+                ("ebs_optimized", input.ebs_optimized.is_some()),
+                ("sriov_net_support", input.sriov_net_support.is_some()),
+                ("ena_support", input.ena_support.is_some()),
+            ],
+            "Instance::objects().modify_attribute",
+            OPERATION,
         )?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
@@ -13876,6 +13962,11 @@ impl NatGatewayAssociateAddress {
             "NatGateway::objects().associate_address",
             "nat_gateway_id",
         )?;
+        error::refuse_empty(
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().associate_address",
+            "allocation_ids",
+        )?;
         error::refuse_blank(
             input.allocation_ids.as_deref().unwrap_or_default(),
             "NatGateway::objects().associate_address",
@@ -13990,6 +14081,11 @@ impl NatGatewayDisassociateAddress {
             input.nat_gateway_id.as_slice(),
             "NatGateway::objects().disassociate_address",
             "nat_gateway_id",
+        )?;
+        error::refuse_empty(
+            input.association_ids.as_deref().unwrap_or_default(),
+            "NatGateway::objects().disassociate_address",
+            "association_ids",
         )?;
         error::refuse_blank(
             input.association_ids.as_deref().unwrap_or_default(),
@@ -34652,6 +34748,11 @@ impl FlowLogCreate {
         if input.resource_type.is_none() {
             return Err(Error::validation("CreateFlowLogs needs `ResourceType` (the model has no field for it: use `FlowLog::objects().create(&model).resource_type(..)`)"));
         }
+        error::refuse_empty(
+            input.resource_ids.as_deref().unwrap_or_default(),
+            "FlowLog::objects().create",
+            "resource_ids",
+        )?;
         error::refuse_blank(
             input.resource_ids.as_deref().unwrap_or_default(),
             "FlowLog::objects().create",

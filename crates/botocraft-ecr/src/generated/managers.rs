@@ -3176,6 +3176,11 @@ impl EcrImageGetManifests {
             "EcrImage::objects().get_manifests",
             "repository_name",
         )?;
+        error::refuse_empty(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().get_manifests",
+            "image_ids",
+        )?;
         error::refuse_blank_shown(
             input.image_ids.as_deref().unwrap_or_default(),
             "EcrImage::objects().get_manifests",
@@ -3438,6 +3443,11 @@ impl EcrImageDeleteMany {
             input.repository_name.as_slice(),
             "EcrImage::objects().delete_many",
             "repository_name",
+        )?;
+        error::refuse_empty(
+            input.image_ids.as_deref().unwrap_or_default(),
+            "EcrImage::objects().delete_many",
+            "image_ids",
         )?;
         error::refuse_blank_shown(
             input.image_ids.as_deref().unwrap_or_default(),

@@ -1391,6 +1391,11 @@ impl ClusterUpdateSettings {
             "Cluster::objects().update_settings",
             "cluster",
         )?;
+        error::refuse_empty(
+            input.settings.as_deref().unwrap_or_default(),
+            "Cluster::objects().update_settings",
+            "settings",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, UpdateClusterSettingsResponse>(
@@ -2686,6 +2691,11 @@ impl TaskDefinitionDelete {
                 "DeleteTaskDefinitions needs `taskDefinitions`",
             ));
         }
+        error::refuse_empty(
+            input.task_definitions.as_deref().unwrap_or_default(),
+            "TaskDefinition::objects().delete",
+            "task_definitions",
+        )?;
         error::refuse_blank(
             input.task_definitions.as_deref().unwrap_or_default(),
             "TaskDefinition::objects().delete",
@@ -7008,6 +7018,11 @@ impl ContainerInstanceUpdateState {
                 "UpdateContainerInstancesState needs `status`",
             ));
         }
+        error::refuse_empty(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().update_state",
+            "container_instances",
+        )?;
         error::refuse_blank(
             input.container_instances.as_deref().unwrap_or_default(),
             "ContainerInstance::objects().update_state",

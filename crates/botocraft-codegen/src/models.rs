@@ -3590,7 +3590,9 @@ impl<'a> Emitter<'a> {
                 }
             }
             Returns::Models if m.def.hydrate.is_some() && m.def.paginate => {
-                // Each page of ids is completed as soon as it arrives.
+                // Each page of ids is completed as soon as it arrives; the
+                // first error, of a page or of its completion, ends the
+                // stream (`and_then` alone would go on to the next page).
                 let h = m.def.hydrate.as_ref().unwrap();
                 let (tmodel, tdef) = self.target_method(m.model_name, &h.method)?;
                 let hm = self.method(m.model_name, tmodel, &h.method, tdef)?;
@@ -3601,9 +3603,9 @@ impl<'a> Emitter<'a> {
                 s.push_str(&self.pager(m)?);
                 s.push_str("        let manager = self.manager.using(&session);\n");
                 if h.method == "get" {
-                    let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .and_then(move |ids| {{\n                botocraft_core::paginator::get_each(ids, |id| {{\n                    #[allow(unused_mut)]\n                    let mut request = manager.get(id);\n{pass}                    request.send()\n                }})\n            }})\n            .boxed())");
+                    let _ = writeln!(s, "        Ok(botocraft_core::paginator::until_first_error(pager\n            .pages()\n            .and_then(move |ids| {{\n                botocraft_core::paginator::get_each(ids, |id| {{\n                    #[allow(unused_mut)]\n                    let mut request = manager.get(id);\n{pass}                    request.send()\n                }})\n            }})\n            .boxed()))");
                 } else {
-                    let _ = writeln!(s, "        Ok(pager\n            .pages()\n            .and_then(move |ids| {{\n                #[allow(unused_mut)]\n                let mut request = manager.{}(ids);\n{pass}                async move {{ request.send().await.map(QuerySet::into_vec) }}\n            }})\n            .boxed())", h.method);
+                    let _ = writeln!(s, "        Ok(botocraft_core::paginator::until_first_error(pager\n            .pages()\n            .and_then(move |ids| {{\n                #[allow(unused_mut)]\n                let mut request = manager.{}(ids);\n{pass}                async move {{ request.send().await.map(QuerySet::into_vec) }}\n            }})\n            .boxed()))", h.method);
                 }
             }
             Returns::Models if m.def.hydrate.is_some() => {

@@ -632,3 +632,35 @@ async fn scale_refuses_to_discard_unsaved_edits() {
     assert_eq!(svc.task_definition.as_deref(), Some("web:4"));
     f.done();
 }
+
+/// A page whose describe fails ends the stream: the next page is neither
+/// listed nor described, so a caller that skips errors never gets a listing
+/// with a hole in it.
+#[tokio::test]
+async fn a_failed_describe_ends_the_stream() {
+    use futures::StreamExt;
+    let arn = |n: u32| format!("arn:aws:ecs:us-east-1:123456789012:service/c1/s{n}");
+    let f = Fx::new(
+        botocraft_transport::FixtureTransport::from_value(serde_json::json!({"exchanges": [
+            {"operation": "ListServices",
+             "response": {"body": {"serviceArns": [arn(1), arn(2)], "nextToken": "n2"}}},
+            {"operation": "DescribeServices",
+             "response": {"status": 400, "body": {"__type": "AccessDeniedException", "message": "no"}}}
+        ]}))
+        .unwrap(),
+    );
+    let items: Vec<_> = Service::objects()
+        .using(&f.session)
+        .list()
+        .cluster("c1")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1, "the error, then the end: {items:?}");
+    assert_eq!(
+        items[0].as_ref().unwrap_err().code(),
+        Some("AccessDeniedException")
+    );
+    assert_eq!(f.operations(), ["ListServices", "DescribeServices"]);
+    f.done();
+}

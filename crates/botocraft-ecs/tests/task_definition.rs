@@ -287,3 +287,48 @@ async fn key_is_the_arn() {
     };
     assert_eq!(td.pk().unwrap().0, TD3);
 }
+
+/// A revision whose describe fails ends the stream: later pages are not
+/// listed, so no revision after it arrives as if the listing were whole.
+#[tokio::test]
+async fn a_failed_describe_ends_the_revision_stream() {
+    use futures::StreamExt;
+    let td = |n: u32| format!("arn:aws:ecs:us-east-1:123456789012:task-definition/web:{n}");
+    let f = Fx::new(
+        botocraft_transport::FixtureTransport::from_value(json!({"exchanges": [
+            {"operation": "ListTaskDefinitions",
+             "response": {"body": {"taskDefinitionArns": [td(4), td(5)], "nextToken": "n2"}}},
+            {"operation": "DescribeTaskDefinition",
+             "request": {"body": {"taskDefinition": td(4), "include": ["TAGS"]}},
+             "response": {"body": {"taskDefinition": {"taskDefinitionArn": td(4), "family": "web", "revision": 4}}}},
+            {"operation": "DescribeTaskDefinition",
+             "request": {"body": {"taskDefinition": td(5), "include": ["TAGS"]}},
+             "response": {"status": 500, "body": {"__type": "ServerException", "message": "boom"}}}
+        ]}))
+        .unwrap(),
+    );
+    let items: Vec<_> = TaskDefinition::objects()
+        .using(&f.session)
+        .list()
+        .stream()
+        .collect()
+        .await;
+    let codes: Vec<_> = items
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .map(|_| "ok")
+                .unwrap_or_else(|e| e.code().unwrap_or("?"))
+        })
+        .collect();
+    assert_eq!(codes, ["ServerException"]);
+    assert_eq!(
+        f.operations(),
+        [
+            "ListTaskDefinitions",
+            "DescribeTaskDefinition",
+            "DescribeTaskDefinition"
+        ]
+    );
+    f.done();
+}

@@ -669,14 +669,16 @@ impl ClusterList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                #[allow(unused_mut)]
-                let mut request = manager.get_many(ids);
-                async move { request.send().await.map(QuerySet::into_vec) }
-            })
-            .boxed())
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get_many(ids);
+                    async move { request.send().await.map(QuerySet::into_vec) }
+                })
+                .boxed(),
+        ))
     }
 }
 
@@ -1895,16 +1897,18 @@ impl TaskDefinitionList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                botocraft_core::paginator::get_each(ids, |id| {
-                    #[allow(unused_mut)]
-                    let mut request = manager.get(id);
-                    request.send()
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    botocraft_core::paginator::get_each(ids, |id| {
+                        #[allow(unused_mut)]
+                        let mut request = manager.get(id);
+                        request.send()
+                    })
                 })
-            })
-            .boxed())
+                .boxed(),
+        ))
     }
 }
 
@@ -3761,17 +3765,19 @@ impl ServiceList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                #[allow(unused_mut)]
-                let mut request = manager.get_many(ids);
-                if let Some(v) = context.cluster.clone() {
-                    request = request.cluster(v);
-                }
-                async move { request.send().await.map(QuerySet::into_vec) }
-            })
-            .boxed())
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get_many(ids);
+                    if let Some(v) = context.cluster.clone() {
+                        request = request.cluster(v);
+                    }
+                    async move { request.send().await.map(QuerySet::into_vec) }
+                })
+                .boxed(),
+        ))
     }
 }
 
@@ -5563,17 +5569,19 @@ impl TaskList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                #[allow(unused_mut)]
-                let mut request = manager.get_many(ids);
-                if let Some(v) = context.cluster.clone() {
-                    request = request.cluster(v);
-                }
-                async move { request.send().await.map(QuerySet::into_vec) }
-            })
-            .boxed())
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get_many(ids);
+                    if let Some(v) = context.cluster.clone() {
+                        request = request.cluster(v);
+                    }
+                    async move { request.send().await.map(QuerySet::into_vec) }
+                })
+                .boxed(),
+        ))
     }
 }
 
@@ -6912,17 +6920,19 @@ impl ContainerInstanceList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                #[allow(unused_mut)]
-                let mut request = manager.get_many(ids);
-                if let Some(v) = context.cluster.clone() {
-                    request = request.cluster(v);
-                }
-                async move { request.send().await.map(QuerySet::into_vec) }
-            })
-            .boxed())
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get_many(ids);
+                    if let Some(v) = context.cluster.clone() {
+                        request = request.cluster(v);
+                    }
+                    async move { request.send().await.map(QuerySet::into_vec) }
+                })
+                .boxed(),
+        ))
     }
 }
 
@@ -10563,14 +10573,16 @@ impl ServiceDeploymentList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                #[allow(unused_mut)]
-                let mut request = manager.get_many(ids);
-                async move { request.send().await.map(QuerySet::into_vec) }
-            })
-            .boxed())
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    #[allow(unused_mut)]
+                    let mut request = manager.get_many(ids);
+                    async move { request.send().await.map(QuerySet::into_vec) }
+                })
+                .boxed(),
+        ))
     }
 }
 
@@ -11031,16 +11043,18 @@ impl DaemonList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                botocraft_core::paginator::get_each(ids, |id| {
-                    #[allow(unused_mut)]
-                    let mut request = manager.get(id);
-                    request.send()
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    botocraft_core::paginator::get_each(ids, |id| {
+                        #[allow(unused_mut)]
+                        let mut request = manager.get(id);
+                        request.send()
+                    })
                 })
-            })
-            .boxed())
+                .boxed(),
+        ))
     }
 }
 
@@ -11875,16 +11889,18 @@ impl DaemonTaskDefinitionList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                botocraft_core::paginator::get_each(ids, |id| {
-                    #[allow(unused_mut)]
-                    let mut request = manager.get(id);
-                    request.send()
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    botocraft_core::paginator::get_each(ids, |id| {
+                        #[allow(unused_mut)]
+                        let mut request = manager.get(id);
+                        request.send()
+                    })
                 })
-            })
-            .boxed())
+                .boxed(),
+        ))
     }
 }
 
@@ -13158,16 +13174,18 @@ impl ExpressGatewayServiceList {
             }
         });
         let manager = self.manager.using(&session);
-        Ok(pager
-            .pages()
-            .and_then(move |ids| {
-                botocraft_core::paginator::get_each(ids, |id| {
-                    #[allow(unused_mut)]
-                    let mut request = manager.get(id);
-                    request.send()
+        Ok(botocraft_core::paginator::until_first_error(
+            pager
+                .pages()
+                .and_then(move |ids| {
+                    botocraft_core::paginator::get_each(ids, |id| {
+                        #[allow(unused_mut)]
+                        let mut request = manager.get(id);
+                        request.send()
+                    })
                 })
-            })
-            .boxed())
+                .boxed(),
+        ))
     }
 }
 

@@ -194,10 +194,20 @@ pub fn fixed_edit_error_by(
         })
         .collect();
     Error::validation(format!(
-        "{kind}.save() cannot change {} of a {kind} that came from AWS; set {} back, or build a new {kind} to create one",
+        "{kind}.save() cannot change {} of {} {kind} that came from AWS; set {} back, or build a new {kind} to create one",
         parts.join(", "),
+        article(kind),
         if changed.len() == 1 { "it" } else { "them" },
     ))
+}
+
+/// "a" or "an", as `kind` is read aloud (`an Instance`, `a Vpc`).
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// Field names as code, comma-separated: `` `a`, `b` ``.
@@ -335,11 +345,12 @@ pub fn assigned_error(kind: &str, set: &[&str]) -> Error {
         ("are", "them")
     };
     Error::validation(format!(
-        "{kind}.save() would create a new {kind}, but {fields} {is} set: AWS assigns {it} when it creates a {kind}, \
+        "{kind}.save() would create a new {kind}, but {fields} {is} set: AWS assigns {it} when it creates {a} {kind}, \
          so this model names one that exists (a model read back from JSON or copied does not remember it came from AWS, \
          and one re-bound with using(..) to another session than the one it was fetched through is new there). \
          Fetch it with {kind}::objects().get(..) through the session it belongs to to update it, or clear {fields} to create a new {kind} \
-         ({kind}::objects().create(&model) creates one whatever it holds)"
+         ({kind}::objects().create(&model) creates one whatever it holds)",
+        a = article(kind),
     ))
 }
 

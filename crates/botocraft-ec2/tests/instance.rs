@@ -668,3 +668,34 @@ async fn a_key_repeated_in_tag_specifications_is_sent_once() {
     assert_eq!(specs.len(), 1);
     assert_eq!(specs[0].tags, Some(vec![tag("a", "2"), tag("b", "3")]));
 }
+
+/// A field save() cannot change is refused naming the call that can, not
+/// as if only a launch could set it; one only a launch sets says so.
+#[tokio::test]
+async fn refused_edits_name_the_call_that_changes_them() {
+    let f = fx("instance_get");
+    let fetched = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap();
+    let mut i = fetched.clone();
+    i.monitoring = Some(botocraft_ec2::Monitoring {
+        state: Some(botocraft_ec2::MonitoringState::Enabled),
+        ..Default::default()
+    });
+    common::assert_validation(
+        i.save().await,
+        "`monitoring` (save() does not send it: change it with MonitorInstances or UnmonitorInstances",
+    );
+    let mut i = fetched.clone();
+    i.kernel_id = Some("aki-1".into());
+    common::assert_validation(
+        i.save().await,
+        "`kernel_id` (save() does not send it: change it with `Instance::objects().modify_attribute(instance_id).kernel(..)`",
+    );
+    let mut i = fetched;
+    i.key_name = Some("other".into());
+    common::assert_validation(i.save().await, "`key_name` (only the create takes it");
+    f.done();
+}

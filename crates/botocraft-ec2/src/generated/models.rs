@@ -2109,7 +2109,19 @@ impl Instance {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `capacity_reservation_specification`: change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)
+    /// - `cpu_options`: change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)
     /// - `ena_support`: change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)
+    /// - `enclave_options`: change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)
+    /// - `iam_instance_profile`: change it with AssociateIamInstanceProfile or ReplaceIamInstanceProfileAssociation (botocraft has no call for it yet)
+    /// - `kernel_id`: change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)
+    /// - `maintenance_options`: change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)
+    /// - `metadata_options`: change it with ModifyInstanceMetadataOptions (botocraft has no call for it yet)
+    /// - `monitoring`: change it with MonitorInstances or UnmonitorInstances (botocraft has no call for it yet)
+    /// - `network_performance_options`: change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)
+    /// - `placement`: change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)
+    /// - `private_dns_name_options`: change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)
+    /// - `ramdisk_id`: change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)
     /// - `security_groups`: change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)
     /// - `sriov_net_support`: change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)
     ///
@@ -2135,7 +2147,7 @@ impl Instance {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with AssociateIamInstanceProfile or ReplaceIamInstanceProfileAssociation (botocraft has no call for it yet)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with ModifyInstanceMetadataOptions (botocraft has no call for it yet)"), ("monitoring", "change it with MonitorInstances or UnmonitorInstances (botocraft has no call for it yet)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
             }
         }
         #[allow(unused_variables)]

@@ -2956,3 +2956,31 @@ async fn waiters_on_missing_resources_are_not_found() {
         "InvalidNetworkInterfaceID.NotFound",
     );
 }
+
+/// A launch's user data is the plain script: botocraft base64-encodes it
+/// (as botocore does for RunInstances), moto accepts it (it refuses text
+/// that is not base64) and answers it back base64-encoded once (raw
+/// `DescribeInstanceAttribute`: botocraft has no method for it).
+#[tokio::test]
+async fn launch_user_data_is_sent_base64_encoded() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let script = "#!/bin/bash\necho hi";
+    let launched = Instance::objects()
+        .using(&moto.session)
+        .launch(AMI, 1)
+        .user_data(script)
+        .await
+        .expect("launch with a plain user-data script");
+    let id = launched.iter().next().unwrap().instance_id.clone().unwrap();
+    let response = moto
+        .raw_ec2(format!(
+            "Action=DescribeInstanceAttribute&Version=2016-11-15&InstanceId={id}&Attribute=userData"
+        ))
+        .await;
+    let held = botocraft_tests::xml_value(&response, "value")
+        .unwrap_or_else(|| panic!("no user data in the answer: {response:.500}"));
+    // Base64 of the script, encoded once.
+    assert_eq!(held.trim(), "IyEvYmluL2Jhc2gKZWNobyBoaQ==");
+}

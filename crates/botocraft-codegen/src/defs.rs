@@ -352,6 +352,12 @@ pub struct MethodDef {
     /// (`DescribeInstances` with `InstanceIds`): when ids are given, the page
     /// size is not sent (AWS answers the ids in one page).
     pub no_page_size_with: Option<String>,
+    /// Input members typed as plain strings that AWS takes base64-encoded
+    /// and botocore encodes for the caller (`base64_encode_user_data`:
+    /// `RunInstances` `UserData`): the builder's setter takes the plain text
+    /// and stores it encoded, so `.input()` shows what is sent.
+    #[serde(default)]
+    pub base64: Vec<String>,
     /// Model fields the response leaves out, filled from the request:
     /// model field → input member (`CreateRepository` answers without the
     /// tags it was given).

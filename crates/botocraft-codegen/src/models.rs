@@ -2843,7 +2843,19 @@ impl<'a> Emitter<'a> {
                 }
             }
             let setter = Self::setter_name(m.def, f);
-            let mut doc = f.doc.clone();
+            let base64 = m.def.base64.contains(&f.wire);
+            if base64 && f.ty != "String" {
+                return Err(format!(
+                    "{name}.{}: base64 member {} is a {}, not a String",
+                    m.name, f.wire, f.ty
+                ));
+            }
+            let mut doc = if base64 {
+                // The service's text asks for base64; the setter encodes it.
+                vec![format!("The `{}` as plain text (a script, for user data): it is base64-encoded for you, as botocore does, and `.input()` shows it encoded. Pass the text itself, not base64 of it, which would be encoded twice.", f.wire)]
+            } else {
+                f.doc.clone()
+            };
             if from_model.contains(&f.wire) {
                 doc.push(String::new());
                 doc.push("Taken from the model; set it here to override.".into());
@@ -2868,8 +2880,20 @@ impl<'a> Emitter<'a> {
                 let _ = writeln!(out, "    ///\n    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{}.get_or_insert_with(Vec::new).extend(value.into_iter().map(Into::into));\n        self\n    }}\n", f.ident);
             } else if let Some(elem) = Self::elem(&f.ty) {
                 let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{} = Some(value.into_iter().map(Into::into).collect());\n        self\n    }}\n", f.ident);
+            } else if base64 {
+                let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl Into<String>) -> Self {{\n        self.input.{} = Some(botocraft_core::transform::base64_text(value.into()));\n        self\n    }}\n", f.ident);
             } else {
                 let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{\n        self.input.{} = Some(value.into());\n        self\n    }}\n", f.ty, f.ident);
+            }
+        }
+        for wire in &m.def.base64 {
+            let f = self.field(&m.input_fields, wire, &format!("{name}.{}.base64", m.name))?;
+            if positional.contains(&wire.as_str())
+                || m.def.hide.contains(wire)
+                || m.def.fixed.contains_key(wire)
+                || from_model.contains(wire)
+            {
+                return Err(format!("{name}.{}: base64 member {} must be set by its builder setter only (not positional, hidden, fixed or taken from the model)", m.name, f.wire));
             }
         }
         if let Some(resource_type) = &m.def.tags_as {

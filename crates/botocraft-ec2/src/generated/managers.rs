@@ -5475,10 +5475,10 @@ impl InstanceCreate {
         self
     }
 
-    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    /// The `UserData` as plain text (a script, for user data): it is base64-encoded for you, as botocore does, and `.input()` shows it encoded. Pass the text itself, not base64 of it, which would be encoded twice.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.input.user_data = Some(value.into());
+        self.input.user_data = Some(botocraft_core::transform::base64_text(value.into()));
         self
     }
 
@@ -5977,10 +5977,10 @@ impl InstanceLaunch {
         self
     }
 
-    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    /// The `UserData` as plain text (a script, for user data): it is base64-encoded for you, as botocore does, and `.input()` shows it encoded. Pass the text itself, not base64 of it, which would be encoded twice.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.input.user_data = Some(value.into());
+        self.input.user_data = Some(botocraft_core::transform::base64_text(value.into()));
         self
     }
 
@@ -6495,10 +6495,10 @@ impl InstanceLaunchFromTemplate {
         self
     }
 
-    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    /// The `UserData` as plain text (a script, for user data): it is base64-encoded for you, as botocore does, and `.input()` shows it encoded. Pass the text itself, not base64 of it, which would be encoded twice.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.input.user_data = Some(value.into());
+        self.input.user_data = Some(botocraft_core::transform::base64_text(value.into()));
         self
     }
 

@@ -2984,3 +2984,63 @@ async fn launch_user_data_is_sent_base64_encoded() {
     // Base64 of the script, encoded once.
     assert_eq!(held.trim(), "IyEvYmluL2Jhc2gKZWNobyBoaQ==");
 }
+
+/// A saved template keeps the data it was created with (CreateLaunchTemplate
+/// answers without it), and a copy of a fetched one (which holds none) is
+/// created with its default version's data, as `as_new()`'s docs show.
+#[tokio::test]
+async fn launch_template_keeps_its_data_and_a_fetched_copy_takes_its_versions() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let data = RequestLaunchTemplateData {
+        image_id: Some(AMI.into()),
+        instance_type: Some("t3.micro".into()),
+        ..Default::default()
+    };
+    let mut lt = LaunchTemplate {
+        launch_template_name: Some("keeps-data".into()),
+        launch_template_data: Some(data.clone()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    lt.save().await.expect("create launch template");
+    assert_eq!(lt.launch_template_data, Some(data.clone()));
+    let created = LaunchTemplate::objects()
+        .using(&moto.session)
+        .create(&LaunchTemplate {
+            launch_template_name: Some("keeps-data-2".into()),
+            launch_template_data: Some(data.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("create(&model)");
+    assert_eq!(created.launch_template_data, Some(data.clone()));
+
+    let described = LaunchTemplate::objects()
+        .using(&moto.session)
+        .get(lt.launch_template_id.clone().unwrap().as_str())
+        .await
+        .expect("get");
+    assert_eq!(described.launch_template_data, None);
+    // Without data the copy is refused before anything is sent.
+    let mut bare = described.as_new();
+    bare.launch_template_name = Some("keeps-data-bare".into());
+    let err = bare.save().await.unwrap_err();
+    assert!(err.to_string().contains("LaunchTemplateData"), "{err}");
+    // As the docs of `as_new()` show.
+    let mut copy = described.as_new();
+    copy.launch_template_data = described
+        .default_version()
+        .await
+        .expect("default version")
+        .request_data()
+        .expect("request form");
+    copy.launch_template_name = Some("keeps-data-copy".into());
+    copy.save().await.expect("create the copy");
+    assert_ne!(copy.launch_template_id, described.launch_template_id);
+    let version = copy.default_version().await.expect("copy's version");
+    let held = version.launch_template_data.expect("the copy's data");
+    assert_eq!(held.image_id.as_deref(), Some(AMI));
+    assert_eq!(wire(&held.instance_type).as_deref(), Some("t3.micro"));
+}

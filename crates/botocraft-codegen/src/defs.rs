@@ -176,6 +176,15 @@ pub struct ModelDef {
     /// refuses (`changed_by`, `not_sent`).
     #[serde(default)]
     pub as_new_clears: Vec<String>,
+    /// A paragraph the docs of `as_new()` add, for a model whose copy needs
+    /// more than the change of a name (a fetched launch template holds no
+    /// data, which its create needs).
+    pub as_new_note: Option<String>,
+    /// The lines of the `as_new()` doc example between its `described`
+    /// argument and its end, replacing `let mut copy = described.as_new();
+    /// copy.save().await?;`: compiled as a doc test, so it stays true.
+    #[serde(default)]
+    pub as_new_example: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1232,6 +1232,10 @@ impl<'a> Emitter<'a> {
         }
         lines.push(String::new());
         lines.push("Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.".to_string());
+        if let Some(note) = &model.as_new_note {
+            lines.push(String::new());
+            lines.push(note.clone());
+        }
         lines.push(String::new());
         lines.push("```no_run".to_string());
         lines.push(format!(
@@ -1240,18 +1244,24 @@ impl<'a> Emitter<'a> {
         lines.push(format!(
             "// `described` came from AWS, say from `{name}::objects().get(..)`."
         ));
-        lines.push(format!(
-            "let {}copy = described.as_new();",
-            if saves { "mut " } else { "" }
-        ));
         let args = self.positional(&m)?.len();
-        lines.push(if saves {
-            "copy.save().await?;".to_string()
-        } else if args == 0 {
-            format!("{krate}::{name}::objects().create(&copy).await?;")
+        if !model.as_new_example.is_empty() {
+            lines.extend(model.as_new_example.iter().cloned());
         } else {
-            format!("let _ = copy; // then {krate}::{name}::objects().create(&copy, ..), with the create's arguments")
-        });
+            lines.push(format!(
+                "let {}copy = described.as_new();",
+                if saves { "mut " } else { "" }
+            ));
+        }
+        if model.as_new_example.is_empty() {
+            lines.push(if saves {
+                "copy.save().await?;".to_string()
+            } else if args == 0 {
+                format!("{krate}::{name}::objects().create(&copy).await?;")
+            } else {
+                format!("let _ = copy; // then {krate}::{name}::objects().create(&copy, ..), with the create's arguments")
+            });
+        }
         lines.push("# Ok(())".to_string());
         lines.push("# }".to_string());
         lines.push("```".to_string());

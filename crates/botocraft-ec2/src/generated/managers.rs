@@ -20782,6 +20782,9 @@ impl LaunchTemplateCreate {
                 Vec::new(),
             )
         })?;
+        if item.launch_template_data.is_none() {
+            item.launch_template_data = input.launch_template_data.clone();
+        }
         Ok(item.into_fetched(&session))
     }
 }

@@ -7265,6 +7265,7 @@ impl LaunchTemplate {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `default_version_number`: change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)
+    /// - `launch_template_data`: a template's data is its versions': save a new `LaunchTemplateVersion` with this template's `launch_template_id` and the new data (CreateLaunchTemplateVersion), then make it the default with `LaunchTemplate::objects().set_default_version(..)`
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplate` that exists, say one read
@@ -7288,7 +7289,7 @@ impl LaunchTemplate {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("LaunchTemplate", &fixed, &Self::IDENTITY, "AWS has no update operation for a LaunchTemplate", &[("default_version_number", "change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("LaunchTemplate", &fixed, &Self::IDENTITY, "AWS has no update operation for a LaunchTemplate", &[("default_version_number", "change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)"), ("launch_template_data", "a template's data is its versions': save a new `LaunchTemplateVersion` with this template's `launch_template_id` and the new data (CreateLaunchTemplateVersion), then make it the default with `LaunchTemplate::objects().set_default_version(..)`")]));
             }
         }
         #[allow(unused_variables)]
@@ -7340,10 +7341,14 @@ impl LaunchTemplate {
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
     ///
+    /// A fetched template holds no `launch_template_data` (`DescribeLaunchTemplates` answers without it, and `CreateLaunchTemplate` needs it): set the copy's from one of its versions, as below, and give the copy a name of its own.
+    ///
     /// ```no_run
     /// # async fn example(described: botocraft_ec2::LaunchTemplate) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `LaunchTemplate::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.launch_template_data = described.default_version().await?.request_data()?;
+    /// copy.launch_template_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }

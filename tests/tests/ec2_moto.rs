@@ -3044,3 +3044,59 @@ async fn launch_template_keeps_its_data_and_a_fetched_copy_takes_its_versions() 
     assert_eq!(held.image_id.as_deref(), Some(AMI));
     assert_eq!(wire(&held.instance_type).as_deref(), Some("t3.micro"));
 }
+
+/// `create(&model)` answers with a key pair model bound to the session
+/// (tag edits, waiters), holding the private key; its `as_new()` copy holds
+/// none of what AWS reported; a key pair known by name is waited for.
+#[tokio::test]
+async fn key_pair_create_answers_a_model_and_a_named_one_is_waited_for() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mut created: KeyPair = KeyPair::objects()
+        .using(&moto.session)
+        .create(&KeyPair {
+            key_name: Some("ops".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("create key pair");
+    assert!(created.state().is_persisted());
+    assert!(created
+        .key_material
+        .as_deref()
+        .is_some_and(|m| m.contains("PRIVATE KEY")));
+    created.tags_mut().insert("team".into(), "ops".into());
+    created.save_tags().await.expect("tag the created key pair");
+    let fetched = KeyPair::objects()
+        .using(&moto.session)
+        .get_by_name("ops")
+        .await
+        .expect("get by name");
+    assert_eq!(fetched.tags(), tag_map(&[("team", "ops")]));
+    quick(created.wait_until_exists())
+        .await
+        .expect("exists by id");
+
+    let copy = created.as_new();
+    assert_eq!(copy.key_material, None);
+    assert_eq!(copy.key_fingerprint, None);
+    assert_eq!(copy.key_pair_id, None);
+
+    let named = KeyPair {
+        key_name: Some("ops".into()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    quick(named.wait_until_exists())
+        .await
+        .expect("exists by name");
+    let missing = KeyPair {
+        key_name: Some("nobody".into()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    // Not found by name is "not yet" for this waiter, until it gives up.
+    let err = quick(missing.wait_until_exists()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}

@@ -450,6 +450,11 @@ pub struct WaiterDef {
     /// Input values from this model, as in relations.
     #[serde(default)]
     pub args: BTreeMap<String, String>,
+    /// Input values used instead of `args` when the model lacks one of
+    /// those (a key pair known by name, not id: `KeyNames` for
+    /// `KeyPairIds`); a model lacking these too is refused, naming both.
+    #[serde(default)]
+    pub otherwise: BTreeMap<String, String>,
     /// Error codes that mean "not yet, poll again", beyond the botocore
     /// waiter's own (botocore's `InternetGatewayExists` names a code EC2 never sends).
     #[serde(default)]

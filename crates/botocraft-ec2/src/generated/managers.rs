@@ -18640,7 +18640,7 @@ impl KeyPairManager {
         KeyPairList::new(self.clone(), input, key)
     }
 
-    /// Creates a key pair named by the model (`CreateKeyPair`). The answer carries the private key (`key_material`, shown only this once) beside the id, name and fingerprint; `KeyPair::save()` keeps it in the saved model.
+    /// Creates a key pair named by the model (`CreateKeyPair`) and returns it, described (the answer's id, name, fingerprint and tags if the describe lags). The private key (`key_material`), which AWS shows only in this answer, is kept in the returned model (and by `save()`); a described key pair never holds it.
     ///
     /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS\#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -19359,7 +19359,7 @@ impl KeyPairCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<CreatedKeyPair>> {
+    pub fn send(self) -> MethodFuture<'static, Result<KeyPair>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "KeyPair",
@@ -19369,7 +19369,7 @@ impl KeyPairCreate {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<CreatedKeyPair> {
+    async fn run(self) -> Result<KeyPair> {
         const OPERATION: &str = "CreateKeyPair";
         if let Some(error) = self.error {
             return Err(error);
@@ -19387,13 +19387,35 @@ impl KeyPairCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreatedKeyPair>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
-        Ok(out)
+        let id = out.key_pair_id.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no KeyPairId")
+        })?;
+        let manager = self.manager.using(&session);
+        let mut item = botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                Ok(KeyPair {
+                    key_pair_id: Some(id.clone()),
+                    tags: out.tags.clone(),
+                    key_name: out.key_name.clone(),
+                    key_fingerprint: out.key_fingerprint.clone(),
+                    key_material: out.key_material.clone(),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
+            },
+        )
+        .await?;
+        item.key_material = out.key_material.clone();
+        Ok(item)
     }
 }
 
 impl std::future::IntoFuture for KeyPairCreate {
-    type Output = Result<CreatedKeyPair>;
-    type IntoFuture = MethodFuture<'static, Result<CreatedKeyPair>>;
+    type Output = Result<KeyPair>;
+    type IntoFuture = MethodFuture<'static, Result<KeyPair>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

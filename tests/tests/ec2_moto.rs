@@ -2956,3 +2956,147 @@ async fn waiters_on_missing_resources_are_not_found() {
         "InvalidNetworkInterfaceID.NotFound",
     );
 }
+
+/// A launch's user data is the plain script: botocraft base64-encodes it
+/// (as botocore does for RunInstances), moto accepts it (it refuses text
+/// that is not base64) and answers it back base64-encoded once (raw
+/// `DescribeInstanceAttribute`: botocraft has no method for it).
+#[tokio::test]
+async fn launch_user_data_is_sent_base64_encoded() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let script = "#!/bin/bash\necho hi";
+    let launched = Instance::objects()
+        .using(&moto.session)
+        .launch(AMI, 1)
+        .user_data(script)
+        .await
+        .expect("launch with a plain user-data script");
+    let id = launched.iter().next().unwrap().instance_id.clone().unwrap();
+    let response = moto
+        .raw_ec2(format!(
+            "Action=DescribeInstanceAttribute&Version=2016-11-15&InstanceId={id}&Attribute=userData"
+        ))
+        .await;
+    let held = botocraft_tests::xml_value(&response, "value")
+        .unwrap_or_else(|| panic!("no user data in the answer: {response:.500}"));
+    // Base64 of the script, encoded once.
+    assert_eq!(held.trim(), "IyEvYmluL2Jhc2gKZWNobyBoaQ==");
+}
+
+/// A saved template keeps the data it was created with (CreateLaunchTemplate
+/// answers without it), and a copy of a fetched one (which holds none) is
+/// created with its default version's data, as `as_new()`'s docs show.
+#[tokio::test]
+async fn launch_template_keeps_its_data_and_a_fetched_copy_takes_its_versions() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let data = RequestLaunchTemplateData {
+        image_id: Some(AMI.into()),
+        instance_type: Some("t3.micro".into()),
+        ..Default::default()
+    };
+    let mut lt = LaunchTemplate {
+        launch_template_name: Some("keeps-data".into()),
+        launch_template_data: Some(data.clone()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    lt.save().await.expect("create launch template");
+    assert_eq!(lt.launch_template_data, Some(data.clone()));
+    let created = LaunchTemplate::objects()
+        .using(&moto.session)
+        .create(&LaunchTemplate {
+            launch_template_name: Some("keeps-data-2".into()),
+            launch_template_data: Some(data.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("create(&model)");
+    assert_eq!(created.launch_template_data, Some(data.clone()));
+
+    let described = LaunchTemplate::objects()
+        .using(&moto.session)
+        .get(lt.launch_template_id.clone().unwrap().as_str())
+        .await
+        .expect("get");
+    assert_eq!(described.launch_template_data, None);
+    // Without data the copy is refused before anything is sent.
+    let mut bare = described.as_new();
+    bare.launch_template_name = Some("keeps-data-bare".into());
+    let err = bare.save().await.unwrap_err();
+    assert!(err.to_string().contains("LaunchTemplateData"), "{err}");
+    // As the docs of `as_new()` show.
+    let mut copy = described.as_new();
+    copy.launch_template_data = described
+        .default_version()
+        .await
+        .expect("default version")
+        .request_data()
+        .expect("request form");
+    copy.launch_template_name = Some("keeps-data-copy".into());
+    copy.save().await.expect("create the copy");
+    assert_ne!(copy.launch_template_id, described.launch_template_id);
+    let version = copy.default_version().await.expect("copy's version");
+    let held = version.launch_template_data.expect("the copy's data");
+    assert_eq!(held.image_id.as_deref(), Some(AMI));
+    assert_eq!(wire(&held.instance_type).as_deref(), Some("t3.micro"));
+}
+
+/// `create(&model)` answers with a key pair model bound to the session
+/// (tag edits, waiters), holding the private key; its `as_new()` copy holds
+/// none of what AWS reported; a key pair known by name is waited for.
+#[tokio::test]
+async fn key_pair_create_answers_a_model_and_a_named_one_is_waited_for() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mut created: KeyPair = KeyPair::objects()
+        .using(&moto.session)
+        .create(&KeyPair {
+            key_name: Some("ops".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("create key pair");
+    assert!(created.state().is_persisted());
+    assert!(created
+        .key_material
+        .as_deref()
+        .is_some_and(|m| m.contains("PRIVATE KEY")));
+    created.tags_mut().insert("team".into(), "ops".into());
+    created.save_tags().await.expect("tag the created key pair");
+    let fetched = KeyPair::objects()
+        .using(&moto.session)
+        .get_by_name("ops")
+        .await
+        .expect("get by name");
+    assert_eq!(fetched.tags(), tag_map(&[("team", "ops")]));
+    quick(created.wait_until_exists())
+        .await
+        .expect("exists by id");
+
+    let copy = created.as_new();
+    assert_eq!(copy.key_material, None);
+    assert_eq!(copy.key_fingerprint, None);
+    assert_eq!(copy.key_pair_id, None);
+
+    let named = KeyPair {
+        key_name: Some("ops".into()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    quick(named.wait_until_exists())
+        .await
+        .expect("exists by name");
+    let missing = KeyPair {
+        key_name: Some("nobody".into()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    // Not found by name is "not yet" for this waiter, until it gives up.
+    let err = quick(missing.wait_until_exists()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}

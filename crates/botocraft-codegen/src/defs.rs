@@ -176,6 +176,15 @@ pub struct ModelDef {
     /// refuses (`changed_by`, `not_sent`).
     #[serde(default)]
     pub as_new_clears: Vec<String>,
+    /// A paragraph the docs of `as_new()` add, for a model whose copy needs
+    /// more than the change of a name (a fetched launch template holds no
+    /// data, which its create needs).
+    pub as_new_note: Option<String>,
+    /// The lines of the `as_new()` doc example between its `described`
+    /// argument and its end, replacing `let mut copy = described.as_new();
+    /// copy.save().await?;`: compiled as a doc test, so it stays true.
+    #[serde(default)]
+    pub as_new_example: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -370,6 +379,12 @@ pub struct MethodDef {
     /// (`DescribeInstances` with `InstanceIds`): when ids are given, the page
     /// size is not sent (AWS answers the ids in one page).
     pub no_page_size_with: Option<String>,
+    /// Input members typed as plain strings that AWS takes base64-encoded
+    /// and botocore encodes for the caller (`base64_encode_user_data`:
+    /// `RunInstances` `UserData`): the builder's setter takes the plain text
+    /// and stores it encoded, so `.input()` shows what is sent.
+    #[serde(default)]
+    pub base64: Vec<String>,
     /// Model fields the response leaves out, filled from the request:
     /// model field → input member (`CreateRepository` answers without the
     /// tags it was given).
@@ -453,6 +468,11 @@ pub struct WaiterDef {
     /// Input values from this model, as in relations.
     #[serde(default)]
     pub args: BTreeMap<String, String>,
+    /// Input values used instead of `args` when the model lacks one of
+    /// those (a key pair known by name, not id: `KeyNames` for
+    /// `KeyPairIds`); a model lacking these too is refused, naming both.
+    #[serde(default)]
+    pub otherwise: BTreeMap<String, String>,
     /// Error codes that mean "not yet, poll again", beyond the botocore
     /// waiter's own (botocore's `InternetGatewayExists` names a code EC2 never sends).
     #[serde(default)]

@@ -1232,6 +1232,10 @@ impl<'a> Emitter<'a> {
         }
         lines.push(String::new());
         lines.push("Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.".to_string());
+        if let Some(note) = &model.as_new_note {
+            lines.push(String::new());
+            lines.push(note.clone());
+        }
         lines.push(String::new());
         lines.push("```no_run".to_string());
         lines.push(format!(
@@ -1240,18 +1244,24 @@ impl<'a> Emitter<'a> {
         lines.push(format!(
             "// `described` came from AWS, say from `{name}::objects().get(..)`."
         ));
-        lines.push(format!(
-            "let {}copy = described.as_new();",
-            if saves { "mut " } else { "" }
-        ));
         let args = self.positional(&m)?.len();
-        lines.push(if saves {
-            "copy.save().await?;".to_string()
-        } else if args == 0 {
-            format!("{krate}::{name}::objects().create(&copy).await?;")
+        if !model.as_new_example.is_empty() {
+            lines.extend(model.as_new_example.iter().cloned());
         } else {
-            format!("let _ = copy; // then {krate}::{name}::objects().create(&copy, ..), with the create's arguments")
-        });
+            lines.push(format!(
+                "let {}copy = described.as_new();",
+                if saves { "mut " } else { "" }
+            ));
+        }
+        if model.as_new_example.is_empty() {
+            lines.push(if saves {
+                "copy.save().await?;".to_string()
+            } else if args == 0 {
+                format!("{krate}::{name}::objects().create(&copy).await?;")
+            } else {
+                format!("let _ = copy; // then {krate}::{name}::objects().create(&copy, ..), with the create's arguments")
+            });
+        }
         lines.push("# Ok(())".to_string());
         lines.push("# }".to_string());
         lines.push("```".to_string());
@@ -2162,12 +2172,51 @@ impl<'a> Emitter<'a> {
         let ctx = format!("{name}.{}", w.name);
         let mut body =
             format!("        #[allow(unused_mut)]\n        let mut input = {in_ty}::default();\n");
-        for (member, expr) in &w.args {
-            let f = self.field(&input_fields, member, &ctx)?;
-            let v = self.value_expr(model, fields, expr, &ctx)?;
-            let single = f.ty.starts_with("Vec<") && !expr.contains("[]");
-            let set = if single { "Some(vec![v])" } else { "Some(v)" };
-            let _ = writeln!(body, "        let v = {v}.ok_or_else(|| Error::validation({:?}))?;\n        input.{} = {set};", format!("{ctx} needs `{expr}`, which is not set"), f.ident);
+        // Each value: (input field, value expression, how to set it).
+        let values = |args: &BTreeMap<String, String>| -> Result<Vec<(String, String, &'static str)>, String> {
+            let mut out = Vec::new();
+            for (member, expr) in args {
+                let f = self.field(&input_fields, member, &ctx)?;
+                let v = self.value_expr(model, fields, expr, &ctx)?;
+                let single = f.ty.starts_with("Vec<") && !expr.contains("[]");
+                let set = if single { "Some(vec![v])" } else { "Some(v)" };
+                out.push((f.ident.clone(), v, set));
+            }
+            Ok(out)
+        };
+        let primary = values(&w.args)?;
+        if w.otherwise.is_empty() {
+            for ((ident, v, set), expr) in primary.iter().zip(w.args.values()) {
+                let _ = writeln!(body, "        let v = {v}.ok_or_else(|| Error::validation({:?}))?;\n        input.{ident} = {set};", format!("{ctx} needs `{expr}`, which is not set"));
+            }
+        } else {
+            // The first set of values when the model has them all, else the
+            // other one (a key pair by id, else by name).
+            let alt = values(&w.otherwise)?;
+            let both = format!(
+                "{ctx} needs {} or {}, which are not set",
+                names::code_list(w.args.values().map(String::as_str)),
+                names::code_list(w.otherwise.values().map(String::as_str))
+            );
+            let vars: Vec<String> = (0..primary.len()).map(|i| format!("Some(p{i})")).collect();
+            let exprs: Vec<String> = primary.iter().map(|(_, v, _)| format!("{v},")).collect();
+            let sets: String = primary
+                .iter()
+                .enumerate()
+                .map(|(i, (ident, _, set))| {
+                    format!("            let v = p{i};\n            input.{ident} = {set};\n")
+                })
+                .collect();
+            let alts: String = alt
+                .iter()
+                .map(|(ident, v, set)| format!("            let v = {v}.ok_or_else(|| Error::validation({both:?}))?;\n            input.{ident} = {set};\n"))
+                .collect();
+            let _ = writeln!(
+                body,
+                "        if let ({},) = ({}) {{\n{sets}        }} else {{\n{alts}        }}",
+                vars.join(", "),
+                exprs.join(" ")
+            );
         }
         let mut acceptors: Vec<String> = waiter
             .acceptors
@@ -2211,17 +2260,20 @@ impl<'a> Emitter<'a> {
         });
         let _ = writeln!(
             out,
-            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default (with\n    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with\n    /// [`Error::Timeout`] when it gives up{nf_doc}.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n{key_let}        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n{key_clone}            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                call::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, {wrapper}, &input).await{map}\n            }}\n        }})\n        .about(super::SERVICE.name, {name:?}, self.pk().map(|k| k.to_string()).unwrap_or_default())\n        .method(super::SERVICE.name, {name:?}, {fname:?})\n    }}\n",
+            "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default (with\n    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with\n    /// [`Error::Timeout`] when it gives up{nf_doc}.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n{key_let}        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n{key_clone}            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                call::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, {wrapper}, &input).await{map}\n            }}\n        }})\n        .about(super::SERVICE.name, {name:?}, {about})\n        .method(super::SERVICE.name, {name:?}, {fname:?})\n    }}\n",
             op = waiter.operation,
             map = map,
             key_clone = key_clone,
-            key_let = if key_clone.is_empty() { "" } else { "        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();\n" },
+            key_let = if key_clone.is_empty() { "" } else if w.otherwise.is_empty() { "        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();\n" } else { "        let key = self.pk().map(|k| k.to_string()).or_else(|| self.name().map(str::to_string)).unwrap_or_default();\n" },
             nf_doc = if model.not_found.is_empty() { "" } else { ", and with [`Error::NotFound`]\n    /// when the resource does not exist (unless that is what it waits for)" },
             delay = waiter.delay,
             max = waiter.max_attempts,
             fname = w.name,
             wrapper = self.wrapper(&waiter.operation),
             acc = acceptors.join(", "),
+            // A model waited for by its other values (a key pair by name)
+            // is named by them in errors.
+            about = if w.otherwise.is_empty() { "self.pk().map(|k| k.to_string()).unwrap_or_default()" } else { "self.pk().map(|k| k.to_string()).or_else(|| self.name().map(str::to_string)).unwrap_or_default()" },
             body = body.replace("\n        ", "\n            ").replace("        #[allow", "            #[allow"),
         );
         Ok(())
@@ -2843,7 +2895,19 @@ impl<'a> Emitter<'a> {
                 }
             }
             let setter = Self::setter_name(m.def, f);
-            let mut doc = f.doc.clone();
+            let base64 = m.def.base64.contains(&f.wire);
+            if base64 && f.ty != "String" {
+                return Err(format!(
+                    "{name}.{}: base64 member {} is a {}, not a String",
+                    m.name, f.wire, f.ty
+                ));
+            }
+            let mut doc = if base64 {
+                // The service's text asks for base64; the setter encodes it.
+                vec![format!("The `{}` as plain text (a script, for user data): it is base64-encoded for you, as botocore does, and `.input()` shows it encoded. Pass the text itself, not base64 of it, which would be encoded twice.", f.wire)]
+            } else {
+                f.doc.clone()
+            };
             if from_model.contains(&f.wire) {
                 doc.push(String::new());
                 doc.push("Taken from the model; set it here to override.".into());
@@ -2868,8 +2932,20 @@ impl<'a> Emitter<'a> {
                 let _ = writeln!(out, "    ///\n    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{}.get_or_insert_with(Vec::new).extend(value.into_iter().map(Into::into));\n        self\n    }}\n", f.ident);
             } else if let Some(elem) = Self::elem(&f.ty) {
                 let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{} = Some(value.into_iter().map(Into::into).collect());\n        self\n    }}\n", f.ident);
+            } else if base64 {
+                let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl Into<String>) -> Self {{\n        self.input.{} = Some(botocraft_core::transform::base64_text(value.into()));\n        self\n    }}\n", f.ident);
             } else {
                 let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{\n        self.input.{} = Some(value.into());\n        self\n    }}\n", f.ty, f.ident);
+            }
+        }
+        for wire in &m.def.base64 {
+            let f = self.field(&m.input_fields, wire, &format!("{name}.{}.base64", m.name))?;
+            if positional.contains(&wire.as_str())
+                || m.def.hide.contains(wire)
+                || m.def.fixed.contains_key(wire)
+                || from_model.contains(wire)
+            {
+                return Err(format!("{name}.{}: base64 member {} must be set by its builder setter only (not positional, hidden, fixed or taken from the model)", m.name, f.wire));
             }
         }
         if let Some(resource_type) = &m.def.tags_as {
@@ -3547,7 +3623,16 @@ impl<'a> Emitter<'a> {
                             mf.ident
                         )
                     };
-                    let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        botocraft_core::manager::describe_created(OPERATION, &id, || manager.get(id.clone()).send(), || Ok({answered}.into_fetched(&session))).await");
+                    let describe = format!("botocraft_core::manager::describe_created(OPERATION, &id, || manager.get(id.clone()).send(), || Ok({answered}.into_fetched(&session))).await");
+                    if m.def.merge.is_empty() && m.def.merge_input.is_empty() {
+                        let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        {describe}");
+                    } else {
+                        // What only the create's answer holds (a key pair's
+                        // private key), which the describe does not repeat.
+                        let _ = writeln!(s, "        let manager = self.manager.using(&session);\n        let mut item = {describe}?;");
+                        merges(&mut s, "item")?;
+                        s.push_str("        Ok(item)\n");
+                    }
                 }
             }
             Returns::Model => {

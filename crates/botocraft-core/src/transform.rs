@@ -17,6 +17,16 @@ pub fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("generated pattern {pattern:?} is invalid: {e}"))
 }
 
+/// Text a request member carries base64-encoded although its service model
+/// types it as a plain string (EC2 `RunInstances` `UserData`): botocore
+/// encodes it for the caller (its `base64_encode_user_data` handler), and
+/// so do the generated setters of such members (`base64` in the
+/// definitions). The text is taken as it is, already-encoded text too.
+pub fn base64_text(text: String) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+}
+
 /// Flattens nested result lists (`Reservations[].Instances`) into one `Vec`
 /// allocated once at its final size: a page of EC2 instances (about 2 KB
 /// each) is otherwise moved through a growing `Vec` that reallocates ten

@@ -324,7 +324,8 @@ async fn launch_sets_counts_token_groups_and_user_data_and_returns_every_instanc
         .min_count(2)
         .client_token("my-token")
         .security_group_ids(["sg-1", "sg-2"])
-        .user_data("IyEvYmluL3No")
+        // The plain script: botocraft base64-encodes it, as botocore does.
+        .user_data("#!/bin/sh")
         .tags([("Name", "web"), ("env", "dev")])
         .tags([("env", "prod")])
         .await
@@ -336,6 +337,7 @@ async fn launch_sets_counts_token_groups_and_user_data_and_returns_every_instanc
     assert_eq!(body["SecurityGroupId.2"], "sg-2");
     assert_eq!(body["ClientToken"], "my-token");
     assert_eq!(body["MaxCount"], "2");
+    assert_eq!(body["UserData"], "IyEvYmluL3No");
     // `.tags(..)`: one instance TagSpecification; a key given again takes
     // the new value rather than being sent twice (AWS refuses that).
     assert_eq!(body["TagSpecification.1.ResourceType"], "instance");
@@ -698,4 +700,24 @@ async fn refused_edits_name_the_call_that_changes_them() {
     i.key_name = Some("other".into());
     common::assert_validation(i.save().await, "`key_name` (only the create takes it");
     f.done();
+
+/// RunInstances `UserData` is base64 on the wire, and botocore encodes it
+/// for the caller: every builder that sends it takes the plain script and
+/// shows it encoded in `.input()`, exactly once.
+#[test]
+fn user_data_is_base64_encoded_for_every_run_instances_builder() {
+    let script = "#!/bin/bash\necho hi";
+    let encoded = "IyEvYmluL2Jhc2gKZWNobyBoaQ==";
+    let launch = Instance::objects().launch("ami-0abc", 1).user_data(script);
+    assert_eq!(launch.input().user_data.as_deref(), Some(encoded));
+    let from_template = Instance::objects()
+        .launch_from_template(LaunchTemplateSpecification::by_name("web"), 1)
+        .user_data(script);
+    assert_eq!(from_template.input().user_data.as_deref(), Some(encoded));
+    let model = Instance {
+        image_id: Some("ami-0abc".into()),
+        ..Default::default()
+    };
+    let create = Instance::objects().create(&model).user_data(script);
+    assert_eq!(create.input().user_data.as_deref(), Some(encoded));
 }

@@ -97,8 +97,11 @@ async fn get_many_and_list() {
     f.done();
 }
 
+/// `create(&model)` answers with the key pair as a model bound to the
+/// session, like every create: described, with the private key AWS shows
+/// only in the create's answer kept.
 #[tokio::test]
-async fn create_returns_the_private_key() {
+async fn create_returns_the_described_model_with_the_private_key() {
     let f = fx("key_pair_create");
     let model = KeyPair {
         key_name: Some("deploy".into()),
@@ -111,17 +114,58 @@ async fn create_returns_the_private_key() {
         .create(&model)
         .await
         .unwrap();
+    let out: KeyPair = out;
+    assert_eq!(f.operations(), ["CreateKeyPair", "DescribeKeyPairs"]);
     assert_eq!(out.key_pair_id.as_deref(), Some("key-new"));
     assert!(out
         .key_material
         .as_deref()
         .unwrap()
         .starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    // Described: what only DescribeKeyPairs says, and fetched (bound to the
+    // session, its tags known), so delete(), save_tags() and waiters work.
+    assert_eq!(
+        out.public_key.as_deref(),
+        Some("ssh-ed25519 AAAAC3Nza deploy")
+    );
+    assert!(out.state().is_persisted());
+    assert_eq!(out.tags().get("env").map(String::as_str), Some("prod"));
     assert_eq!(
         f.sent()[0].body["TagSpecification.1.ResourceType"],
         "key-pair"
     );
     f.done();
+}
+
+/// A copy of a key pair carries nothing AWS reported of the original, least
+/// of all its private key: only what a create takes (name, type, tags).
+#[tokio::test]
+async fn as_new_drops_the_private_key_fingerprint_and_time() {
+    let f = fx("key_pair_create");
+    let model = KeyPair {
+        key_name: Some("deploy".into()),
+        key_type: Some(KeyType::Ed25519),
+        tags: env_prod(),
+        ..Default::default()
+    };
+    let created = KeyPair::objects()
+        .using(&f.session)
+        .create(&model)
+        .await
+        .unwrap();
+    f.done();
+    assert!(created.key_material.is_some() && created.key_fingerprint.is_some());
+    assert!(created.create_time.is_some());
+    let copy = created.as_new();
+    assert_eq!(copy.key_material, None);
+    assert_eq!(copy.key_fingerprint, None);
+    assert_eq!(copy.create_time, None);
+    assert_eq!(copy.key_pair_id, None);
+    assert_eq!(copy.public_key, None);
+    assert_eq!(copy.key_name.as_deref(), Some("deploy"));
+    assert_eq!(copy.key_type, Some(KeyType::Ed25519));
+    assert_eq!(copy.tags, env_prod());
+    assert!(!copy.state().is_persisted());
 }
 
 #[tokio::test]
@@ -231,6 +275,34 @@ async fn wait_until_exists_retries_not_found() {
     k.wait_until_exists().delay(TICK).await.unwrap();
     assert_eq!(f.sent().len(), 2);
     f.done();
+}
+
+/// A key pair known by its name only is waited for by name
+/// (`DescribeKeyPairs` with `KeyNames`); one with neither is refused unsent.
+#[tokio::test]
+async fn wait_until_exists_by_name_sends_key_names() {
+    let f = fx("key_pair_wait_exists_by_name");
+    let k = KeyPair {
+        key_name: Some("deploy".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    k.wait_until_exists().delay(TICK).await.unwrap();
+    assert_eq!(f.sent().len(), 2);
+    assert_eq!(f.sent()[0].body["KeyName.1"], "deploy");
+    assert!(f.sent()[0].body.get("KeyPairId.1").is_none());
+    f.done();
+    let f = fx("key_pair_wait_exists_by_name");
+    let err = KeyPair::default()
+        .using(&f.session)
+        .wait_until_exists()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("`KeyPairId` or `KeyName`"),
+        "{err}"
+    );
+    f.nothing_sent();
 }
 
 /// A key pair read back from JSON (it holds the id AWS assigned) is not

@@ -158,6 +158,10 @@ async fn save_creates_with_data_tag_specifications_and_a_client_token() {
     assert!(common::is_uuid(b["ClientToken"].as_str().unwrap()));
     assert_eq!(lt.launch_template_id.as_deref(), Some(LT));
     assert!(lt.state().is_persisted());
+    // CreateLaunchTemplate answers without the data: the model keeps what
+    // was sent, so saving it again sends nothing and refuses no edit.
+    assert_eq!(lt.launch_template_data, Some(data()));
+    assert!(lt.changed_fixed_fields().is_empty());
     f.done();
 }
 
@@ -180,6 +184,15 @@ async fn create_on_the_manager_takes_overrides() {
         .await
         .unwrap();
     assert_eq!(lt.launch_template_id.as_deref(), Some(LT));
+    // The created model holds the data applied (the builder's override),
+    // which the answer does not carry.
+    assert_eq!(
+        lt.launch_template_data,
+        Some(RequestLaunchTemplateData {
+            image_id: Some("ami-0abc".into()),
+            ..Default::default()
+        })
+    );
     let b = body(&f, 0, "CreateLaunchTemplate");
     assert_eq!(b["ClientToken"], "tok-1");
     assert_eq!(b["VersionDescription"], "first");
@@ -340,6 +353,31 @@ async fn save_of_an_unchanged_fetched_template_sends_nothing_more() {
         .await
         .unwrap();
     lt.save().await.unwrap();
+    assert_eq!(f.operations(), ["DescribeLaunchTemplates"]);
+    f.done();
+}
+
+/// A fetched template's data cannot be edited by `save()` (AWS changes it
+/// through a new version): the refusal says how, and nothing is sent.
+#[tokio::test]
+async fn save_of_edited_data_on_a_fetched_template_names_the_new_version() {
+    let f = fx("launch_template_get");
+    let mut lt = LaunchTemplate::objects()
+        .using(&f.session)
+        .get(LT)
+        .await
+        .unwrap();
+    assert_eq!(lt.launch_template_data, None);
+    lt.launch_template_data = Some(data());
+    let err = lt.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("launch_template_data"), "{text}");
+    assert!(text.contains("LaunchTemplateVersion"), "{text}");
+    assert!(text.contains("CreateLaunchTemplateVersion"), "{text}");
     assert_eq!(f.operations(), ["DescribeLaunchTemplates"]);
     f.done();
 }

@@ -60,3 +60,16 @@ pub(crate) fn launch_template_named(input: &RunInstancesRequest) -> botocraft_co
         ))
     }
 }
+
+impl LaunchTemplateVersion {
+    /// This version's data in the form a create sends
+    /// ([`RequestLaunchTemplateData`]): what a copy of a fetched
+    /// [`LaunchTemplate`] needs, since `DescribeLaunchTemplates` answers
+    /// without any (`copy.launch_template_data =
+    /// template.default_version().await?.request_data()?`). Members AWS only
+    /// reports (such as `MetadataOptions.State`) are left out; `Ok(None)` when
+    /// the version holds no data.
+    pub fn request_data(&self) -> botocraft_core::Result<Option<RequestLaunchTemplateData>> {
+        super::launch_template_data_request(self)
+    }
+}

@@ -1,8 +1,7 @@
 //! Hand-written EC2 behaviour the definitions cannot express: model proxies
 //! that take caller arguments besides the model's own values (a security
 //! group's new rules, the VPC to attach a gateway to), the rule sync of
-//! `SecurityGroup::save()` (`security_group_rules.rs`), `KeyPair::save()`
-//! (which keeps the private key AWS shows only once),
+//! `SecurityGroup::save()` (`security_group_rules.rs`),
 //! `LaunchTemplateVersion::delete()` (whose key has a numeric version), and
 //! the create inputs a model holds in another shape than the request (the
 //! `from_model_fn` functions of `definitions/ec2.toml`).
@@ -245,74 +244,6 @@ impl LaunchTemplateVersion {
         }
         self.state_mut().mark_deleted();
         Ok(())
-    }
-}
-
-impl KeyPair {
-    /// Creates the key pair in AWS if it did not come from AWS
-    /// (`CreateKeyPair`), then describes it; `key_material` then holds the
-    /// private key, which AWS shows only this once. For a key pair that came
-    /// from AWS, only tag edits are written. A model to create that holds the
-    /// id AWS assigned a key pair ([`Self::ASSIGNED`]: one read back from
-    /// JSON) is an [`Error::Validation`] before anything is sent.
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
-        botocraft_core::trace::in_method(crate::SERVICE.name, "KeyPair", "save", async move {
-            let manager = self.manager();
-            let session = manager.session()?;
-            let desired = self.tag_map();
-            if self.state().is_persisted() {
-                // Before anything is sent: AWS cannot rename or re-key a key pair.
-                let fixed = self.changed_fixed_fields();
-                if !fixed.is_empty() {
-                    return Err(botocraft_core::baseline::fixed_edit_error(
-                        "KeyPair",
-                        &fixed,
-                        &Self::IDENTITY,
-                        "AWS has no update operation for a KeyPair",
-                    ));
-                }
-                if let Some(desired) = desired {
-                    let before = self.state().tag_snapshot().unwrap_or_default();
-                    if before != desired {
-                        let id = self.key_pair_id.clone().ok_or_else(|| {
-                            Error::validation("KeyPair has no id to write tags to")
-                        })?;
-                        crate::generated::write_tags(&session, &id, &before, &desired).await?;
-                    }
-                    self.state_mut().set_tag_snapshot(Some(desired));
-                }
-                return Ok(());
-            }
-            self.refuse_assigned()?;
-            let created = manager.using(&session).create(self).send().await?;
-            let id = created.key_pair_id.clone().ok_or_else(|| {
-                Error::missing_in_response("CreateKeyPair", "the response has no KeyPairId")
-            })?;
-            // The private key is in this answer only: whatever the describe
-            // does, the model keeps it.
-            let manager = manager.using(&session);
-            let mut fresh = botocraft_core::manager::describe_created(
-                "CreateKeyPair",
-                &id,
-                || manager.get(id.clone()).send(),
-                || {
-                    let answered = KeyPair {
-                        key_pair_id: created.key_pair_id.clone(),
-                        key_name: created.key_name.clone(),
-                        key_fingerprint: created.key_fingerprint.clone(),
-                        tags: created.tags.clone(),
-                        ..Default::default()
-                    };
-                    Ok(answered.into_fetched(&session))
-                },
-            )
-            .await?;
-            fresh.key_material = created.key_material;
-            *self = fresh;
-            Ok(())
-        })
-        .await
     }
 }
 

@@ -5497,10 +5497,10 @@ impl InstanceCreate {
         self
     }
 
-    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    /// The `UserData` as plain text (a script, for user data): it is base64-encoded for you, as botocore does, and `.input()` shows it encoded. Pass the text itself, not base64 of it, which would be encoded twice.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.input.user_data = Some(value.into());
+        self.input.user_data = Some(botocraft_core::transform::base64_text(value.into()));
         self
     }
 
@@ -5999,10 +5999,10 @@ impl InstanceLaunch {
         self
     }
 
-    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    /// The `UserData` as plain text (a script, for user data): it is base64-encoded for you, as botocore does, and `.input()` shows it encoded. Pass the text itself, not base64 of it, which would be encoded twice.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.input.user_data = Some(value.into());
+        self.input.user_data = Some(botocraft_core::transform::base64_text(value.into()));
         self
     }
 
@@ -6524,10 +6524,10 @@ impl InstanceLaunchFromTemplate {
         self
     }
 
-    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see Run commands at launch using instance user data.
+    /// The `UserData` as plain text (a script, for user data): it is base64-encoded for you, as botocore does, and `.input()` shows it encoded. Pass the text itself, not base64 of it, which would be encoded twice.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.input.user_data = Some(value.into());
+        self.input.user_data = Some(botocraft_core::transform::base64_text(value.into()));
         self
     }
 
@@ -18736,7 +18736,7 @@ impl KeyPairManager {
         KeyPairList::new(self.clone(), input, key)
     }
 
-    /// Creates a key pair named by the model (`CreateKeyPair`). The answer carries the private key (`key_material`, shown only this once) beside the id, name and fingerprint; `KeyPair::save()` keeps it in the saved model.
+    /// Creates a key pair named by the model (`CreateKeyPair`) and returns it, described (the answer's id, name, fingerprint and tags if the describe lags). The private key (`key_material`), which AWS shows only in this answer, is kept in the returned model (and by `save()`); a described key pair never holds it.
     ///
     /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS\#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -19455,7 +19455,7 @@ impl KeyPairCreate {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<CreatedKeyPair>> {
+    pub fn send(self) -> MethodFuture<'static, Result<KeyPair>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "KeyPair",
@@ -19465,7 +19465,7 @@ impl KeyPairCreate {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<CreatedKeyPair> {
+    async fn run(self) -> Result<KeyPair> {
         const OPERATION: &str = "CreateKeyPair";
         if let Some(error) = self.error {
             return Err(error);
@@ -19483,13 +19483,35 @@ impl KeyPairCreate {
         #[allow(unused_mut)]
         let mut out =
             call::<_, CreatedKeyPair>(&*session, &super::SERVICE, OPERATION, None, &input).await?;
-        Ok(out)
+        let id = out.key_pair_id.clone().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no KeyPairId")
+        })?;
+        let manager = self.manager.using(&session);
+        let mut item = botocraft_core::manager::describe_created(
+            OPERATION,
+            &id,
+            || manager.get(id.clone()).send(),
+            || {
+                Ok(KeyPair {
+                    key_pair_id: Some(id.clone()),
+                    tags: out.tags.clone(),
+                    key_name: out.key_name.clone(),
+                    key_fingerprint: out.key_fingerprint.clone(),
+                    key_material: out.key_material.clone(),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
+            },
+        )
+        .await?;
+        item.key_material = out.key_material.clone();
+        Ok(item)
     }
 }
 
 impl std::future::IntoFuture for KeyPairCreate {
-    type Output = Result<CreatedKeyPair>;
-    type IntoFuture = MethodFuture<'static, Result<CreatedKeyPair>>;
+    type Output = Result<KeyPair>;
+    type IntoFuture = MethodFuture<'static, Result<KeyPair>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -20878,6 +20900,9 @@ impl LaunchTemplateCreate {
                 Vec::new(),
             )
         })?;
+        if item.launch_template_data.is_none() {
+            item.launch_template_data = input.launch_template_data.clone();
+        }
         Ok(item.into_fetched(&session))
     }
 }

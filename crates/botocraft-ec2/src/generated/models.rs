@@ -6798,8 +6798,96 @@ impl KeyPair {
         }
     }
 
-    /// A copy of this KeyPair to create another with the same configuration: `KeyPair::objects().create(&copy)` creates a new KeyPair instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// Creates this model in AWS if it did not come from AWS; afterwards `self`
+    /// holds what AWS returned. Whether to create is decided by where the model
+    /// came from (a model returned by a manager is never created again), never
+    /// by whether a key field is set.
+    ///
+    /// AWS has no update operation for a `KeyPair`: for one that came from AWS,
+    /// `save()` writes tag edits (with the service's tag operations) and sends
+    /// nothing else; change other fields with the
+    /// manager's operations (its `modify_*`, `associate`, ... methods where
+    /// it has them).
+    ///
+    /// A new model holding `public_key` (which neither CreateKeyPair nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// A model that did not come from AWS but holds a field AWS assigns at
+    /// creation ([`Self::ASSIGNED`]: it names a `KeyPair` that exists, say one read
+    /// back from JSON) is an [`Error::Validation`] before anything is sent:
+    /// fetch it to update it, or clear the field to create a new one.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "KeyPair",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let persisted = self._state.is_persisted();
+        self.refuse_assigned()?;
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "KeyPair",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "AWS has no update operation for a KeyPair",
+                ));
+            }
+        }
+        #[allow(unused_variables)]
+        let sent_update = persisted && self._state.baseline().is_none();
+        #[allow(unused_mut)]
+        let mut fresh = if persisted {
+            self.clone()
+        } else {
+            manager.create(self).send().await?
+        };
+        let desired = self.tag_map();
+        let carried = if persisted {
+            false && sent_update
+        } else {
+            false
+        };
+        if let Some(desired) = desired {
+            if !carried {
+                let before = if persisted {
+                    self._state.tag_snapshot().unwrap_or_default()
+                } else {
+                    fresh.tag_map().unwrap_or_default()
+                };
+                if before != desired {
+                    let target = fresh
+                        .pk()
+                        .or(self.pk())
+                        .map(|k| k.to_string())
+                        .ok_or_else(|| Error::validation("KeyPair has no id to write tags to"))?;
+                    let session = manager.session()?;
+                    super::write_tags(&session, &target, &before, &desired).await?;
+                }
+            }
+            fresh.tags = Some(tags::from_map(&desired));
+            fresh._state.set_tag_snapshot(Some(desired));
+        }
+        *self = fresh;
+        Ok(())
+    }
+
+    /// A copy of this KeyPair to create another with the same configuration: `copy.save()` (or `KeyPair::objects().create(&copy)`) creates a new KeyPair instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
     /// - what AWS assigned this KeyPair ([`Self::ASSIGNED`]): `key_pair_id`
+    /// - what AWS only reports: `key_fingerprint`, `create_time`, `key_material`
     /// - what CreateKeyPair refuses from a model (it describes what the KeyPair has; other calls set it): `public_key`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
@@ -6808,8 +6896,8 @@ impl KeyPair {
     /// ```no_run
     /// # async fn example(described: botocraft_ec2::KeyPair) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `KeyPair::objects().get(..)`.
-    /// let copy = described.as_new();
-    /// botocraft_ec2::KeyPair::objects().create(&copy).await?;
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -6818,6 +6906,9 @@ impl KeyPair {
         let mut copy = self.clone();
         copy._state = self._state.as_new();
         copy.key_pair_id = None;
+        copy.key_fingerprint = None;
+        copy.create_time = None;
+        copy.key_material = None;
         copy.public_key = None;
         if let Some(tags) = copy.tags.as_mut() {
             tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
@@ -6885,7 +6976,7 @@ impl KeyPair {
         Ok(())
     }
 
-    /// Waits until the `KeyPairExists` waiter from the service model succeeds.
+    /// Waits until the key pair exists (the `KeyPairExists` waiter): by its `key_pair_id`, or by its `key_name` when the model holds no id (a key pair known by name).
     ///
     /// Polls `DescribeKeyPairs` every 5 s, at most 6 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
@@ -6908,20 +6999,21 @@ impl KeyPair {
             },
         ];
         let session = self._state.session().cloned();
-        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let key = self
+            .pk()
+            .map(|k| k.to_string())
+            .or_else(|| self.name().map(str::to_string))
+            .unwrap_or_default();
         let prepared = (|| -> Result<DescribeKeyPairsRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeKeyPairsRequest::default();
-            let v = self
-                .key_pair_id
-                .clone()
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| {
-                    Error::validation(
-                        "KeyPair.wait_until_exists needs `KeyPairId`, which is not set",
-                    )
-                })?;
-            input.key_pair_ids = Some(vec![v]);
+            if let (Some(p0),) = (self.key_pair_id.clone().filter(|v| !v.is_empty()),) {
+                let v = p0;
+                input.key_pair_ids = Some(vec![v]);
+            } else {
+                let v = self.key_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("KeyPair.wait_until_exists needs `KeyPairId` or `KeyName`, which are not set"))?;
+                input.key_names = Some(vec![v]);
+            }
             Ok(input)
         })();
         let input = match prepared {
@@ -6964,7 +7056,10 @@ impl KeyPair {
         .about(
             super::SERVICE.name,
             "KeyPair",
-            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+            self.pk()
+                .map(|k| k.to_string())
+                .or_else(|| self.name().map(str::to_string))
+                .unwrap_or_default(),
         )
         .method(super::SERVICE.name, "KeyPair", "wait_until_exists")
     }
@@ -7277,6 +7372,7 @@ impl LaunchTemplate {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `default_version_number`: change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)
+    /// - `launch_template_data`: a template's data is its versions': save a new `LaunchTemplateVersion` with this template's `launch_template_id` and the new data (CreateLaunchTemplateVersion), then make it the default with `LaunchTemplate::objects().set_default_version(..)`
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `LaunchTemplate` that exists, say one read
@@ -7300,7 +7396,7 @@ impl LaunchTemplate {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("LaunchTemplate", &fixed, &Self::IDENTITY, "AWS has no update operation for a LaunchTemplate", &[("default_version_number", "change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("LaunchTemplate", &fixed, &Self::IDENTITY, "AWS has no update operation for a LaunchTemplate", &[("default_version_number", "change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)"), ("launch_template_data", "a template's data is its versions': save a new `LaunchTemplateVersion` with this template's `launch_template_id` and the new data (CreateLaunchTemplateVersion), then make it the default with `LaunchTemplate::objects().set_default_version(..)`")]));
             }
         }
         #[allow(unused_variables)]
@@ -7352,10 +7448,14 @@ impl LaunchTemplate {
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
     ///
+    /// A fetched template holds no `launch_template_data` (`DescribeLaunchTemplates` answers without it, and `CreateLaunchTemplate` needs it): set the copy's from one of its versions, as below, and give the copy a name of its own.
+    ///
     /// ```no_run
     /// # async fn example(described: botocraft_ec2::LaunchTemplate) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `LaunchTemplate::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.launch_template_data = described.default_version().await?.request_data()?;
+    /// copy.launch_template_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }

@@ -700,6 +700,7 @@ async fn refused_edits_name_the_call_that_changes_them() {
     i.key_name = Some("other".into());
     common::assert_validation(i.save().await, "`key_name` (only the create takes it");
     f.done();
+}
 
 /// RunInstances `UserData` is base64 on the wire, and botocore encodes it
 /// for the caller: every builder that sends it takes the plain script and

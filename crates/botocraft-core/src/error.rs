@@ -781,6 +781,27 @@ fn failure_code_and_message<'a>(
     }
 }
 
+/// One per-key failure of a 200 response as an [`Error::Service`]: its
+/// reason is the code, unless it is a sentence, which is a message, not a
+/// code to match on.
+fn failure_error(
+    service: &'static str,
+    operation: &str,
+    key: &str,
+    reason: &str,
+    detail: Option<&str>,
+) -> Error {
+    let (code, message) = failure_code_and_message(key, reason, detail, PROSE_FAILURE_CODE);
+    Error::Service {
+        service,
+        operation: operation.to_owned(),
+        code: code.to_owned(),
+        message,
+        request_id: None,
+        status: 200,
+    }
+}
+
 /// Turns per-key `failures` from a 200 response (ECS style: `{arn, reason, detail}`)
 /// into an error: `MISSING` becomes [`Error::NotFound`], anything else
 /// [`Error::Service`] with the reason as code. `requested` is the key as the
@@ -816,16 +837,7 @@ pub fn failures_to_error<'a>(
                 request_id: None,
             });
         }
-        // A reason that is a sentence is a message, not a code to match on.
-        let (code, message) = failure_code_and_message(&key, reason, detail, PROSE_FAILURE_CODE);
-        return Some(Error::Service {
-            service,
-            operation: operation.to_owned(),
-            code: code.to_owned(),
-            message,
-            request_id: None,
-            status: 200,
-        });
+        return Some(failure_error(service, operation, &key, reason, detail));
     }
     None
 }
@@ -902,21 +914,8 @@ pub fn partial_failure<'a>(
     let errors: Vec<Error> = failures
         .into_iter()
         .map(|(arn, reason, detail)| {
-            let key = arn.unwrap_or("");
-            let (code, message) = failure_code_and_message(
-                key,
-                reason.unwrap_or("UNKNOWN"),
-                detail,
-                PROSE_FAILURE_CODE,
-            );
-            Error::Service {
-                service,
-                operation: operation.to_owned(),
-                code: code.to_owned(),
-                message,
-                request_id: None,
-                status: 200,
-            }
+            let reason = reason.unwrap_or("UNKNOWN");
+            failure_error(service, operation, arn.unwrap_or(""), reason, detail)
         })
         .collect();
     // Several failures with nothing done are all kept: returning the first

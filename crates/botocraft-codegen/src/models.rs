@@ -3648,9 +3648,8 @@ impl<'a> Emitter<'a> {
                     // reads as `{}`) says nothing of the resource: that is
                     // no NotFound, only an empty list is.
                     format!(
-                        "out.{r}.take().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {wire}\"))?{}.into_iter().next()",
+                        "out.{r}.take().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {r}\"))?{}.into_iter().next()",
                         Self::projection(m),
-                        wire = rf.wire,
                     )
                 } else if rf.ty.starts_with("Vec<") {
                     format!(

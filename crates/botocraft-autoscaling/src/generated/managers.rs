@@ -451,7 +451,7 @@ impl AutoScalingGroupGet {
             .auto_scaling_groups
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no AutoScalingGroups")
+                Error::missing_in_response(OPERATION, "the response has no auto_scaling_groups")
             })?
             .into_iter()
             .next()
@@ -3178,7 +3178,7 @@ impl LaunchConfigurationGet {
             .launch_configurations
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no LaunchConfigurations")
+                Error::missing_in_response(OPERATION, "the response has no launch_configurations")
             })?
             .into_iter()
             .next()

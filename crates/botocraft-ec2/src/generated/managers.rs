@@ -319,7 +319,7 @@ impl VpcGet {
         let mut item = out
             .vpcs
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Vpcs"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no vpcs"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -1772,7 +1772,7 @@ impl SubnetGet {
         let mut item = out
             .subnets
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Subnets"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no subnets"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -3005,7 +3005,7 @@ impl SecurityGroupGet {
             .security_groups
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no SecurityGroups")
+                Error::missing_in_response(OPERATION, "the response has no security_groups")
             })?
             .into_iter()
             .next()
@@ -4875,7 +4875,7 @@ impl InstanceGet {
             .reservations
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no Reservations")
+                Error::missing_in_response(OPERATION, "the response has no reservations")
             })?
             .flatten_lists(|x| x.instances)
             .into_iter()
@@ -8832,7 +8832,7 @@ impl AmiGet {
         let mut item = out
             .images
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Images"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no images"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -10303,7 +10303,7 @@ impl InternetGatewayGet {
             .internet_gateways
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no InternetGateways")
+                Error::missing_in_response(OPERATION, "the response has no internet_gateways")
             })?
             .into_iter()
             .next()
@@ -11520,7 +11520,7 @@ impl RouteTableGet {
             .route_tables
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no RouteTables")
+                Error::missing_in_response(OPERATION, "the response has no route_tables")
             })?
             .into_iter()
             .next()
@@ -13165,7 +13165,7 @@ impl NatGatewayGet {
             .nat_gateways
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no NatGateways")
+                Error::missing_in_response(OPERATION, "the response has no nat_gateways")
             })?
             .into_iter()
             .next()
@@ -14393,7 +14393,7 @@ impl AddressGet {
         let mut item = out
             .addresses
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Addresses"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no addresses"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -15560,7 +15560,7 @@ impl VolumeGet {
         let mut item = out
             .volumes
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Volumes"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no volumes"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -17047,7 +17047,7 @@ impl SnapshotGet {
         let mut item = out
             .snapshots
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Snapshots"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no snapshots"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -18901,7 +18901,7 @@ impl KeyPairGet {
         let mut item = out
             .key_pairs
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no KeyPairs"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no key_pairs"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -19046,7 +19046,7 @@ impl KeyPairGetByName {
         let mut item = out
             .key_pairs
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no KeyPairs"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no key_pairs"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -20094,7 +20094,7 @@ impl LaunchTemplateGet {
             .launch_templates
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no LaunchTemplates")
+                Error::missing_in_response(OPERATION, "the response has no launch_templates")
             })?
             .into_iter()
             .next()
@@ -20256,7 +20256,7 @@ impl LaunchTemplateGetByName {
             .launch_templates
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no LaunchTemplates")
+                Error::missing_in_response(OPERATION, "the response has no launch_templates")
             })?
             .into_iter()
             .next()
@@ -21420,7 +21420,10 @@ impl LaunchTemplateVersionGet {
             .launch_template_versions
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no LaunchTemplateVersions")
+                Error::missing_in_response(
+                    OPERATION,
+                    "the response has no launch_template_versions",
+                )
             })?
             .into_iter()
             .next()
@@ -22387,7 +22390,7 @@ impl NetworkInterfaceGet {
             .network_interfaces
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no NetworkInterfaces")
+                Error::missing_in_response(OPERATION, "the response has no network_interfaces")
             })?
             .into_iter()
             .next()
@@ -24466,7 +24469,7 @@ impl InstanceTypeInfoGet {
             .instance_types
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no InstanceTypes")
+                Error::missing_in_response(OPERATION, "the response has no instance_types")
             })?
             .into_iter()
             .next()
@@ -25252,7 +25255,7 @@ impl NetworkAclGet {
             .network_acls
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no NetworkAcls")
+                Error::missing_in_response(OPERATION, "the response has no network_acls")
             })?
             .into_iter()
             .next()
@@ -26688,7 +26691,7 @@ impl PlacementGroupGet {
             .placement_groups
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no PlacementGroups")
+                Error::missing_in_response(OPERATION, "the response has no placement_groups")
             })?
             .into_iter()
             .next()
@@ -27566,7 +27569,7 @@ impl DhcpOptionsGet {
             .dhcp_options
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no DhcpOptions")
+                Error::missing_in_response(OPERATION, "the response has no dhcp_options")
             })?
             .into_iter()
             .next()
@@ -28594,7 +28597,7 @@ impl CustomerGatewayGet {
             .customer_gateways
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no CustomerGateways")
+                Error::missing_in_response(OPERATION, "the response has no customer_gateways")
             })?
             .into_iter()
             .next()
@@ -29498,7 +29501,7 @@ impl VpnGatewayGet {
             .vpn_gateways
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no VpnGateways")
+                Error::missing_in_response(OPERATION, "the response has no vpn_gateways")
             })?
             .into_iter()
             .next()
@@ -30569,7 +30572,7 @@ impl VpcPeeringConnectionGet {
             .vpc_peering_connections
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no VpcPeeringConnections")
+                Error::missing_in_response(OPERATION, "the response has no vpc_peering_connections")
             })?
             .into_iter()
             .next()
@@ -31939,7 +31942,7 @@ impl VpcEndpointGet {
             .vpc_endpoints
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no VpcEndpoints")
+                Error::missing_in_response(OPERATION, "the response has no vpc_endpoints")
             })?
             .into_iter()
             .next()
@@ -33210,7 +33213,7 @@ impl VpnConnectionGet {
             .vpn_connections
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no VpnConnections")
+                Error::missing_in_response(OPERATION, "the response has no vpn_connections")
             })?
             .into_iter()
             .next()
@@ -34190,7 +34193,7 @@ impl FlowLogGet {
         let mut item = out
             .flow_logs
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no FlowLogs"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no flow_logs"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {

@@ -2609,7 +2609,7 @@ impl EcrImageGet {
             .image_details
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no imageDetails")
+                Error::missing_in_response(OPERATION, "the response has no image_details")
             })?
             .into_iter()
             .next()

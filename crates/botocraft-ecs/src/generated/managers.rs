@@ -6536,7 +6536,7 @@ impl ContainerInstanceGet {
             .container_instances
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no containerInstances")
+                Error::missing_in_response(OPERATION, "the response has no container_instances")
             })?
             .into_iter()
             .next()
@@ -7807,7 +7807,7 @@ impl CapacityProviderGet {
             .capacity_providers
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no capacityProviders")
+                Error::missing_in_response(OPERATION, "the response has no capacity_providers")
             })?
             .into_iter()
             .next()
@@ -8856,7 +8856,7 @@ impl TaskSetGet {
         let mut item = out
             .task_sets
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no taskSets"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no task_sets"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -9858,7 +9858,7 @@ impl ServiceRevisionGet {
             .service_revisions
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no serviceRevisions")
+                Error::missing_in_response(OPERATION, "the response has no service_revisions")
             })?
             .into_iter()
             .next()
@@ -10245,7 +10245,7 @@ impl ServiceDeploymentGet {
             .service_deployments
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no serviceDeployments")
+                Error::missing_in_response(OPERATION, "the response has no service_deployments")
             })?
             .into_iter()
             .next()
@@ -12404,7 +12404,7 @@ impl DaemonRevisionGet {
             .daemon_revisions
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no daemonRevisions")
+                Error::missing_in_response(OPERATION, "the response has no daemon_revisions")
             })?
             .into_iter()
             .next()

@@ -53,8 +53,37 @@ pub fn resolve_region(
 pub struct EndpointOverrides {
     /// Endpoint for every service.
     pub global: Option<String>,
-    /// Endpoints keyed by upper-cased service env id (`ECS`, `EC2`, ...).
+    /// Endpoints keyed by [`service_key`] (`ECS`, `EC2`, `AUTOSCALING`, ...).
     pub per_service: HashMap<String, String>,
+}
+
+/// How a service is named in [`EndpointOverrides::per_service`]: its name
+/// upper-cased, letters and digits only, so every common spelling of it
+/// names it: the env id (`Auto Scaling`, `AUTO_SCALING`), the endpoint
+/// prefix and crate (`autoscaling`), `auto-scaling`, `EC2 `.
+pub fn service_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The DNS suffix of the partition `region` is in (botocore's
+/// `partitions.json`): China, the isolated and the European Sovereign
+/// clouds have their own; every other region is `amazonaws.com`.
+fn dns_suffix(region: &str) -> &'static str {
+    const PARTITIONS: [(&str, &str); 6] = [
+        ("cn-", "amazonaws.com.cn"),
+        ("us-isob-", "sc2s.sgov.gov"),
+        ("us-isof-", "csp.hci.ic.gov"),
+        ("us-iso-", "c2s.ic.gov"),
+        ("eu-isoe-", "cloud.adc-e.uk"),
+        ("eusc-", "amazonaws.eu"),
+    ];
+    PARTITIONS
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("amazonaws.com", |(_, suffix)| suffix)
 }
 
 /// Parses and checks an endpoint URL: `http` or `https`, a host, no query.
@@ -94,8 +123,9 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
 ///    in the `[services name]` section the profile names (`services`),
 /// 5. `AWS_ENDPOINT_URL`,
 /// 6. the profile's `endpoint_url`,
-/// 7. `https://{endpoint_prefix}.{region}.amazonaws.com` (`.amazonaws.com.cn`
-///    for `cn-` regions).
+/// 7. `https://{endpoint_prefix}.{region}.amazonaws.com` (or the DNS suffix
+///    of the region's partition: `amazonaws.com.cn` for `cn-` regions,
+///    `c2s.ic.gov` for `us-iso-`, ...).
 ///
 /// Steps 3–6 are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is
 /// `true`, or when it is unset and the profile's
@@ -109,7 +139,7 @@ pub fn resolve_endpoint(
     services: Option<&Profile>,
 ) -> Result<http::Uri> {
     let env_id = service.env_id.to_ascii_uppercase().replace([' ', '-'], "_");
-    if let Some(url) = overrides.per_service.get(&env_id) {
+    if let Some(url) = overrides.per_service.get(&service_key(service.env_id)) {
         return parse_endpoint(url, &format!("service_endpoint_url({env_id:?})"));
     }
     if let Some(url) = &overrides.global {
@@ -145,13 +175,12 @@ pub fn resolve_endpoint(
         }
     }
     validate_region(region)?;
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
     parse_endpoint(
-        &format!("https://{}.{region}.{suffix}", service.endpoint_prefix),
+        &format!(
+            "https://{}.{region}.{}",
+            service.endpoint_prefix,
+            dns_suffix(region)
+        ),
         "the default endpoint",
     )
 }
@@ -197,6 +226,45 @@ mod tests {
         target_prefix: Some("AmazonEC2ContainerRegistry_V20150921"),
         protocol: Protocol::AwsJson1_1,
     };
+
+    static AUTOSCALING: ServiceMetadata = ServiceMetadata {
+        name: "autoscaling",
+        signing_name: "autoscaling",
+        endpoint_prefix: "autoscaling",
+        env_id: "Auto Scaling",
+        api_version: "2011-01-01",
+        target_prefix: None,
+        protocol: Protocol::AwsQuery,
+    };
+
+    /// Every common spelling of a service names its endpoint override; a
+    /// name no service has is not used.
+    #[test]
+    fn service_overrides_take_any_spelling_of_the_service() {
+        let empty = Env::from_vars(Vec::<(String, String)>::new());
+        for name in [
+            "autoscaling",
+            "Auto Scaling",
+            "AUTO_SCALING",
+            "auto-scaling",
+            " AutoScaling ",
+        ] {
+            let mut overrides = EndpointOverrides::default();
+            overrides
+                .per_service
+                .insert(service_key(name), "http://moto:5000".into());
+            let uri = resolve_endpoint(&AUTOSCALING, "us-east-1", &overrides, &empty, None, None)
+                .unwrap();
+            assert_eq!(uri.to_string(), "http://moto:5000/", "{name}");
+        }
+        let mut overrides = EndpointOverrides::default();
+        overrides
+            .per_service
+            .insert(service_key("nosuchservice"), "http://moto:5000".into());
+        let uri =
+            resolve_endpoint(&AUTOSCALING, "us-east-1", &overrides, &empty, None, None).unwrap();
+        assert_eq!(uri.host(), Some("autoscaling.us-east-1.amazonaws.com"));
+    }
 
     #[test]
     fn region_validation() {
@@ -297,6 +365,17 @@ mod tests {
                 .to_string(),
             "https://api.ecr.cn-north-1.amazonaws.com.cn/"
         );
+        for (region, host) in [
+            ("us-iso-east-1", "api.ecr.us-iso-east-1.c2s.ic.gov"),
+            ("us-isob-east-1", "api.ecr.us-isob-east-1.sc2s.sgov.gov"),
+            ("us-isof-south-1", "api.ecr.us-isof-south-1.csp.hci.ic.gov"),
+            ("eu-isoe-west-1", "api.ecr.eu-isoe-west-1.cloud.adc-e.uk"),
+            ("eusc-de-east-1", "api.ecr.eusc-de-east-1.amazonaws.eu"),
+            ("us-gov-west-1", "api.ecr.us-gov-west-1.amazonaws.com"),
+        ] {
+            let uri = resolve_endpoint(&ECR, region, &overrides, &empty, None, None).unwrap();
+            assert_eq!(uri.host(), Some(host), "{region}");
+        }
         let ignore = Env::from_vars([
             ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
             ("AWS_ENDPOINT_URL", "http://env:1"),

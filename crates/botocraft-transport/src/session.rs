@@ -137,6 +137,16 @@ impl fmt::Debug for AwsSession {
     }
 }
 
+/// A user's layer around the session's transport
+/// ([`AwsSessionBuilder::wrap_transport`]).
+struct TransportLayer(Box<dyn FnOnce(Arc<dyn Transport>) -> Arc<dyn Transport> + Send>);
+
+impl std::fmt::Debug for TransportLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TransportLayer")
+    }
+}
+
 /// Configures an [`AwsSession`]. Values left unset fall back to the
 /// environment and the shared profile files.
 #[derive(Debug, Default)]
@@ -154,6 +164,7 @@ pub struct AwsSessionBuilder {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     transport: Option<Arc<dyn Transport>>,
+    layer: Option<TransportLayer>,
     allow_insecure_http: bool,
     ca_bundle: Option<std::path::PathBuf>,
     proxy: Option<ProxyConfig>,
@@ -197,11 +208,16 @@ impl AwsSessionBuilder {
         self
     }
 
-    /// The endpoint for one service, by its env id (`"ECS"`, `"EC2"`, ...);
-    /// wins over [`endpoint_url`](Self::endpoint_url).
-    pub fn service_endpoint_url(mut self, env_id: &str, url: impl Into<String>) -> Self {
-        let key = env_id.to_ascii_uppercase().replace([' ', '-'], "_");
-        self.endpoints.per_service.insert(key, url.into());
+    /// The endpoint for one service; wins over
+    /// [`endpoint_url`](Self::endpoint_url). The service is named by its id
+    /// in any case and spelling: `"ECS"`, `"ecr"`, `"EC2"`, and for Auto
+    /// Scaling `"autoscaling"`, `"Auto Scaling"` or `"AUTO_SCALING"` (only
+    /// letters and digits count). A name no service has is never used:
+    /// that service's requests go to its next endpoint, AWS's by default.
+    pub fn service_endpoint_url(mut self, service: &str, url: impl Into<String>) -> Self {
+        self.endpoints
+            .per_service
+            .insert(crate::config::service_key(service), url.into());
         self
     }
 
@@ -271,9 +287,57 @@ impl AwsSessionBuilder {
         self
     }
 
-    /// The transport (default [`HyperTransport`]).
+    /// The transport (default [`HyperTransport`]). The session's
+    /// connection settings ([`allow_insecure_http`](Self::allow_insecure_http),
+    /// [`ca_bundle`](Self::ca_bundle), [`proxy`](Self::proxy), the connect
+    /// and read timeouts) configure the transport it builds itself, so they
+    /// do not reach one given here: configure it with
+    /// [`HyperTransport::builder`], or keep the session's and wrap it with
+    /// [`wrap_transport`](Self::wrap_transport).
     pub fn transport(mut self, t: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(t));
+        self
+    }
+
+    /// Wraps the transport the session would use (the one built from its
+    /// connection settings, or the one given to
+    /// [`transport`](Self::transport)) in one of yours: a logging or
+    /// fault-injecting layer that keeps the session's proxy, CA bundle and
+    /// http settings. Credential calls go through it too.
+    ///
+    /// ```
+    /// use async_trait::async_trait;
+    /// use botocraft_transport::{AwsSession, Transport};
+    /// use std::sync::Arc;
+    ///
+    /// #[derive(Debug)]
+    /// struct Logged(Arc<dyn Transport>);
+    ///
+    /// #[async_trait]
+    /// impl Transport for Logged {
+    ///     async fn send(
+    ///         &self,
+    ///         request: http::Request<Vec<u8>>,
+    ///     ) -> botocraft_core::Result<http::Response<Vec<u8>>> {
+    ///         println!("{} {}", request.method(), request.uri());
+    ///         self.0.send(request).await
+    ///     }
+    /// }
+    ///
+    /// let session = AwsSession::builder()
+    ///     .region("us-east-1")
+    ///     .endpoint_url("http://192.0.2.10:5000")
+    ///     .allow_insecure_http(true)
+    ///     .wrap_transport(Logged)
+    ///     .build()?;
+    /// # Ok::<(), botocraft_core::Error>(())
+    /// ```
+    pub fn wrap_transport<W, F>(mut self, wrap: F) -> Self
+    where
+        F: FnOnce(Arc<dyn Transport>) -> W + Send + 'static,
+        W: Transport + 'static,
+    {
+        self.layer = Some(TransportLayer(Box::new(move |inner| Arc::new(wrap(inner)))));
         self
     }
 
@@ -461,6 +525,10 @@ impl AwsSessionBuilder {
                 });
                 Arc::new(builder.build()?)
             }
+        };
+        let transport = match self.layer {
+            Some(TransportLayer(wrap)) => wrap(transport),
+            None => transport,
         };
         let clock = SigningClock::default();
         let provider = match self.provider {

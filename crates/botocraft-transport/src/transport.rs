@@ -391,7 +391,10 @@ impl HyperTransport {
                 } else {
                     Err(Error::config(format!(
                         "refusing plain http:// to {host:?} for {operation}: only loopback hosts may use http \
-                         unless allow_insecure_http(true) or BOTOCRAFT_ALLOW_INSECURE_HTTP=true is set"
+                         unless the transport allows it: the session's allow_insecure_http(true) or \
+                         BOTOCRAFT_ALLOW_INSECURE_HTTP=true configures the transport the session builds; \
+                         a HyperTransport given to .transport(..) needs HyperTransport::builder().allow_insecure_http(true) \
+                         (or wrap the session's own with .wrap_transport(..))"
                     )))
                 }
             }
@@ -525,6 +528,12 @@ impl HyperTransport {
             last_failure: None,
         };
         let (parts, body) = request.into_parts();
+        // Named in connection errors: with endpoints from code, environment
+        // and profile, which one was tried is the first question.
+        let endpoint = match (parts.uri.scheme_str(), parts.uri.authority()) {
+            (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
+            _ => parts.uri.to_string(),
+        };
         let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
         let response =
             match tokio::time::timeout(self.read_timeout, self.client.request(request)).await {
@@ -539,7 +548,7 @@ impl HyperTransport {
                             last_failure: None,
                         });
                     }
-                    let message = describe(&err);
+                    let message = format!("{endpoint}: {}", describe(&err));
                     return Err(Error::transport(operation, message, Some(Box::new(err))));
                 }
             };

@@ -107,3 +107,28 @@ async fn connection_refused_is_a_transport_error() {
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.is_retryable());
 }
+
+/// A connection that fails names the endpoint it was for.
+#[tokio::test]
+async fn a_refused_connection_names_the_endpoint() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let transport = HyperTransport::new().unwrap();
+    let request = http::Request::post(format!("http://127.0.0.1:{port}/"))
+        .header(
+            "x-amz-target",
+            "AmazonEC2ContainerServiceV20141113.ListClusters",
+        )
+        .body(b"{}".to_vec())
+        .unwrap();
+    let err = transport.send(request).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains(&format!("http://127.0.0.1:{port}")),
+        "{err}"
+    );
+}

@@ -808,3 +808,50 @@ fn each_shared_handle_of_a_session_is_the_same_session() {
     assert!(!state.is_persisted());
     assert!(state.baseline().is_none());
 }
+
+/// Counts the requests it hands on to the transport it wraps.
+#[derive(Debug)]
+struct Counted {
+    inner: Arc<dyn Transport>,
+    seen: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Transport for Counted {
+    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>> {
+        assert!(request.headers().contains_key("authorization"));
+        self.seen.fetch_add(1, Ordering::SeqCst);
+        self.inner.send(request).await
+    }
+}
+
+/// A wrapped transport keeps the session's connection settings: plain http
+/// to a non-loopback host is allowed when the session allows it, and
+/// refused with a message naming how otherwise.
+#[tokio::test]
+async fn wrap_transport_keeps_the_sessions_connection_settings() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let layer = |seen: Arc<AtomicUsize>| move |inner| Counted { inner, seen };
+    let session = builder()
+        .endpoint_url("http://192.0.2.10:5000")
+        .allow_insecure_http(true)
+        .connect_timeout(Duration::from_millis(200))
+        .max_attempts(1)
+        .wrap_transport(layer(seen.clone()))
+        .build()
+        .unwrap();
+    let err = session.send(call()).await.unwrap_err();
+    assert!(!matches!(err, Error::Config { .. }), "{err:?}");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+
+    let session = builder()
+        .endpoint_url("http://192.0.2.10:5000")
+        .max_attempts(1)
+        .wrap_transport(layer(seen.clone()))
+        .build()
+        .unwrap();
+    let err = session.send(call()).await.unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains("wrap_transport"), "{err}");
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}

@@ -139,7 +139,10 @@ impl fmt::Debug for AwsSession {
 
 /// A user's layer around the session's transport
 /// ([`AwsSessionBuilder::wrap_transport`]).
-struct TransportLayer(Box<dyn FnOnce(Arc<dyn Transport>) -> Arc<dyn Transport> + Send>);
+struct TransportLayer(Box<WrapTransport>);
+
+/// What [`TransportLayer`] holds: the user's wrapping function.
+type WrapTransport = dyn FnOnce(Arc<dyn Transport>) -> Arc<dyn Transport> + Send;
 
 impl std::fmt::Debug for TransportLayer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -11,8 +11,23 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// A field, argument or method name: snake case, keywords escaped.
+/// Plural acronyms and binary units are words (`TargetGroupARNs` →
+/// `target_group_arns`, `SizeInMiB` → `size_in_mib`), as in aws-sdk-rust,
+/// not split at their last capital (`target_group_ar_ns`).
 pub fn field(name: &str) -> String {
-    let s = name.to_snake_case();
+    let mut words = name.to_owned();
+    for (from, to) in [
+        ("ARNs", "Arns"),
+        ("IDs", "Ids"),
+        ("URLs", "Urls"),
+        ("KiB", "Kib"),
+        ("MiB", "Mib"),
+        ("GiB", "Gib"),
+        ("TiB", "Tib"),
+    ] {
+        words = words.replace(from, to);
+    }
+    let s = words.to_snake_case();
     match s.as_str() {
         "self" | "super" | "crate" | "Self" => format!("{s}_"),
         _ if KEYWORDS.contains(&s.as_str()) => format!("r#{s}"),

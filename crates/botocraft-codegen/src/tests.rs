@@ -323,6 +323,14 @@ fn names() {
         names::field("containerInstanceArn"),
         "container_instance_arn"
     );
+    for (wire, rust) in [
+        ("TargetGroupARNs", "target_group_arns"),
+        ("SizeInMiB", "size_in_mib"),
+        ("MemoryGiBPerVCpu", "memory_gib_per_v_cpu"),
+        ("SecurityGroupIDs", "security_group_ids"),
+    ] {
+        assert_eq!(names::field(wire), rust);
+    }
     assert_eq!(names::variant("x86_64"), "X8664");
     assert_eq!(names::type_name("Result"), "ResultShape");
 }

@@ -42,7 +42,7 @@ async fn get_sends_the_type_and_parses_nested_info() {
     let cpu = it.v_cpu_info.as_ref().unwrap();
     assert_eq!(cpu.default_v_cpus, Some(2));
     assert_eq!(cpu.valid_cores.as_deref(), Some(&[1][..]));
-    assert_eq!(it.memory_info.as_ref().unwrap().size_in_mi_b, Some(1024));
+    assert_eq!(it.memory_info.as_ref().unwrap().size_in_mib, Some(1024));
     let proc = it.processor_info.as_ref().unwrap();
     assert_eq!(proc.sustained_clock_speed_in_ghz, Some(2.5));
     f.done();
@@ -89,12 +89,7 @@ async fn get_many_sends_every_type() {
     assert_eq!(b["IncludeUnsupportedInRegion"], "true");
     assert_eq!(qs.len(), 2);
     assert_eq!(
-        qs.get(1)
-            .unwrap()
-            .memory_info
-            .as_ref()
-            .unwrap()
-            .size_in_mi_b,
+        qs.get(1).unwrap().memory_info.as_ref().unwrap().size_in_mib,
         Some(8192)
     );
     f.done();

@@ -646,7 +646,7 @@ impl AutoScalingGroup {
                         &fixed,
                         &Self::IDENTITY,
                         "UpdateAutoScalingGroup cannot change it",
-                        &["load_balancer_names", "target_group_ar_ns", "traffic_sources"],
+                        &["load_balancer_names", "target_group_arns", "traffic_sources"],
                         "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet",
                     ));
                 }

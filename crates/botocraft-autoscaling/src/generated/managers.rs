@@ -119,7 +119,7 @@ impl AutoScalingGroupManager {
         input.default_cooldown = model.default_cooldown.clone();
         input.availability_zones = model.availability_zones.clone().filter(|v| !v.is_empty());
         input.load_balancer_names = model.load_balancer_names.clone().filter(|v| !v.is_empty());
-        input.target_group_ar_ns = model.target_group_ar_ns.clone().filter(|v| !v.is_empty());
+        input.target_group_arns = model.target_group_arns.clone().filter(|v| !v.is_empty());
         input.health_check_type = model.health_check_type.clone();
         input.health_check_grace_period = model.health_check_grace_period.clone();
         input.placement_group = model.placement_group.clone();
@@ -1076,11 +1076,8 @@ impl AutoScalingGroupCreate {
     ///
     /// Taken from the model; set it here to override.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn target_group_ar_ns(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.input.target_group_ar_ns = Some(value.into_iter().map(Into::into).collect());
+    pub fn target_group_arns(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.target_group_arns = Some(value.into_iter().map(Into::into).collect());
         self
     }
 

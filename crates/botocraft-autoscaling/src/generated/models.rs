@@ -325,7 +325,7 @@ impl AutoScalingGroup {
         "auto_scaling_group_name",
         "auto_scaling_group_arn",
         "load_balancer_names",
-        "target_group_ar_ns",
+        "target_group_arns",
         "traffic_sources",
         "operator",
     ];
@@ -340,7 +340,7 @@ impl AutoScalingGroup {
             botocraft_core::fingerprint(&self.auto_scaling_group_name),
             botocraft_core::fingerprint(&self.auto_scaling_group_arn),
             botocraft_core::fingerprint(&self.load_balancer_names),
-            botocraft_core::fingerprint(&self.target_group_ar_ns),
+            botocraft_core::fingerprint(&self.target_group_arns),
             botocraft_core::fingerprint(&self.traffic_sources),
             botocraft_core::fingerprint(&self.operator),
         ]

@@ -109,7 +109,7 @@ pub struct AutoScalingGroup {
         deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_group_ar_ns: Option<Vec<String>>,
+    pub target_group_arns: Option<Vec<String>>,
     /// One or more comma-separated health check types for the Auto Scaling group.
     #[serde(
         rename = "HealthCheckType",
@@ -322,7 +322,7 @@ impl std::fmt::Debug for AutoScalingGroup {
         d.field("availability_zones", &self.availability_zones);
         d.field("availability_zone_ids", &self.availability_zone_ids);
         d.field("load_balancer_names", &self.load_balancer_names);
-        d.field("target_group_ar_ns", &self.target_group_ar_ns);
+        d.field("target_group_arns", &self.target_group_arns);
         d.field("health_check_type", &self.health_check_type);
         d.field("health_check_grace_period", &self.health_check_grace_period);
         d.field("instances", &self.instances);
@@ -535,7 +535,7 @@ pub struct InstanceRequirements {
     pub v_cpu_count: Option<VCpuCountRequest>,
     /// The minimum and maximum instance memory size for an instance type, in MiB.
     #[serde(rename = "MemoryMiB", default, skip_serializing_if = "Option::is_none")]
-    pub memory_mi_b: Option<MemoryMiBRequest>,
+    pub memory_mib: Option<MemoryMiBRequest>,
     /// Lists which specific CPU manufacturers to include.
     #[serde(
         rename = "CpuManufacturers",
@@ -550,7 +550,7 @@ pub struct InstanceRequirements {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
+    pub memory_gib_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
     /// The instance types to exclude. You can use strings with one or more wild cards, represented by an asterisk (`\*`), to exclude an instance family, type, size, or generation. The following are examples: `m5.8xlarge`, `c5\*.\*`, `m5a.\*`, `r\*`, `\*3\*`.
     #[serde(
         rename = "ExcludedInstanceTypes",
@@ -678,7 +678,7 @@ pub struct InstanceRequirements {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiBRequest>,
+    pub accelerator_total_memory_mib: Option<AcceleratorTotalMemoryMiBRequest>,
     /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
     #[serde(
         rename = "NetworkBandwidthGbps",
@@ -2249,7 +2249,7 @@ pub struct CreateAutoScalingGroupType {
         deserialize_with = "botocraft_core::serde_util::list",
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_group_ar_ns: Option<Vec<String>>,
+    pub target_group_arns: Option<Vec<String>>,
     /// A comma-separated value string of one or more health check types.
     #[serde(
         rename = "HealthCheckType",

@@ -8656,7 +8656,7 @@ pub struct InstanceRequirementsRequest {
     pub v_cpu_count: Option<VCpuCountRangeRequest>,
     /// The minimum and maximum amount of memory, in MiB.
     #[serde(rename = "MemoryMiB", default, skip_serializing_if = "Option::is_none")]
-    pub memory_mi_b: Option<MemoryMiBRequest>,
+    pub memory_mib: Option<MemoryMiBRequest>,
     /// The CPU manufacturers to include.
     #[serde(
         rename = "CpuManufacturers",
@@ -8671,7 +8671,7 @@ pub struct InstanceRequirementsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
+    pub memory_gib_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
     /// The instance types to exclude.
     #[serde(
         rename = "ExcludedInstanceTypes",
@@ -8792,7 +8792,7 @@ pub struct InstanceRequirementsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiBRequest>,
+    pub accelerator_total_memory_mib: Option<AcceleratorTotalMemoryMiBRequest>,
     /// The minimum and maximum amount of baseline network bandwidth, in gigabits per second (Gbps). For more information, see Amazon EC2 instance network bandwidth in the Amazon EC2 User Guide.
     #[serde(
         rename = "NetworkBandwidthGbps",
@@ -10596,7 +10596,7 @@ pub struct InstanceRequirements {
     pub v_cpu_count: Option<VCpuCountRange>,
     /// The minimum and maximum amount of memory, in MiB.
     #[serde(rename = "MemoryMiB", default, skip_serializing_if = "Option::is_none")]
-    pub memory_mi_b: Option<MemoryMiB>,
+    pub memory_mib: Option<MemoryMiB>,
     /// The CPU manufacturers to include.
     #[serde(
         rename = "CpuManufacturers",
@@ -10611,7 +10611,7 @@ pub struct InstanceRequirements {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpu>,
+    pub memory_gib_per_v_cpu: Option<MemoryGiBPerVCpu>,
     /// The instance types to exclude.
     #[serde(
         rename = "ExcludedInstanceTypes",
@@ -10732,7 +10732,7 @@ pub struct InstanceRequirements {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiB>,
+    pub accelerator_total_memory_mib: Option<AcceleratorTotalMemoryMiB>,
     /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
     #[serde(
         rename = "NetworkBandwidthGbps",
@@ -12230,7 +12230,7 @@ impl Described for VCpuInfo {
 pub struct MemoryInfo {
     /// The size of the memory, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_mi_b: Option<i64>,
+    pub size_in_mib: Option<i64>,
 }
 
 impl Described for MemoryInfo {
@@ -12943,7 +12943,7 @@ pub struct GpuInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_gpu_memory_in_mi_b: Option<i32>,
+    pub total_gpu_memory_in_mib: Option<i32>,
 }
 
 impl Described for GpuInfo {
@@ -13010,7 +13010,7 @@ impl Described for GpuDeviceInfo {
 pub struct GpuDeviceMemoryInfo {
     /// The size of the memory available to the GPU accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_mi_b: Option<i32>,
+    pub size_in_mib: Option<i32>,
 }
 
 impl Described for GpuDeviceMemoryInfo {
@@ -13036,7 +13036,7 @@ pub struct FpgaInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_fpga_memory_in_mi_b: Option<i32>,
+    pub total_fpga_memory_in_mib: Option<i32>,
 }
 
 impl Described for FpgaInfo {
@@ -13081,7 +13081,7 @@ impl Described for FpgaDeviceInfo {
 pub struct FpgaDeviceMemoryInfo {
     /// The size of the memory available to the FPGA accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_mi_b: Option<i32>,
+    pub size_in_mib: Option<i32>,
 }
 
 impl Described for FpgaDeviceMemoryInfo {
@@ -13144,7 +13144,7 @@ pub struct InferenceAcceleratorInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_inference_memory_in_mi_b: Option<i32>,
+    pub total_inference_memory_in_mib: Option<i32>,
 }
 
 impl Described for InferenceAcceleratorInfo {
@@ -13193,7 +13193,7 @@ impl Described for InferenceDeviceInfo {
 pub struct InferenceDeviceMemoryInfo {
     /// The size of the memory available to the inference accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_mi_b: Option<i32>,
+    pub size_in_mib: Option<i32>,
 }
 
 impl Described for InferenceDeviceMemoryInfo {
@@ -13283,7 +13283,7 @@ pub struct MediaAcceleratorInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_media_memory_in_mi_b: Option<i32>,
+    pub total_media_memory_in_mib: Option<i32>,
 }
 
 impl Described for MediaAcceleratorInfo {
@@ -13328,7 +13328,7 @@ impl Described for MediaDeviceInfo {
 pub struct MediaDeviceMemoryInfo {
     /// The size of the memory available to each media accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_mi_b: Option<i32>,
+    pub size_in_mib: Option<i32>,
 }
 
 impl Described for MediaDeviceMemoryInfo {
@@ -13354,7 +13354,7 @@ pub struct NeuronInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_neuron_device_memory_in_mi_b: Option<i32>,
+    pub total_neuron_device_memory_in_mib: Option<i32>,
 }
 
 impl Described for NeuronInfo {
@@ -13412,7 +13412,7 @@ impl Described for NeuronDeviceCoreInfo {
 pub struct NeuronDeviceMemoryInfo {
     /// The size of the memory available to the neuron accelerator, in MiB.
     #[serde(rename = "SizeInMiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_mi_b: Option<i32>,
+    pub size_in_mib: Option<i32>,
 }
 
 impl Described for NeuronDeviceMemoryInfo {

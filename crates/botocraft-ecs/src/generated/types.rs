@@ -2621,7 +2621,7 @@ impl Described for ProxyConfigurationType {
 pub struct EphemeralStorage {
     /// The total amount, in GiB, of ephemeral storage to set for the task. The minimum supported value is `21` GiB and the maximum supported value is `200` GiB.
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_gi_b: Option<i32>,
+    pub size_in_gib: Option<i32>,
 }
 
 impl Described for EphemeralStorage {
@@ -4424,7 +4424,7 @@ pub struct ServiceManagedEbsVolumeConfiguration {
     pub volume_type: Option<String>,
     /// The size of the volume in GiB. You must specify either a volume size or a snapshot ID. If you specify a snapshot ID, the snapshot size is used for the volume size by default. You can optionally specify a volume size greater than or equal to the snapshot size. This parameter maps 1:1 with the `Size` parameter of the CreateVolume API in the Amazon EC2 API Reference.
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_gi_b: Option<i32>,
+    pub size_in_gib: Option<i32>,
     /// The snapshot that Amazon ECS uses to create volumes for attachment to tasks maintained by the service. You must specify either `snapshotId` or `sizeInGiB` in your volume configuration. This parameter maps 1:1 with the `SnapshotId` parameter of the CreateVolume API in the Amazon EC2 API Reference.
     #[serde(
         rename = "snapshotId",
@@ -5542,7 +5542,7 @@ impl Described for TaskStopCode {
 pub struct TaskEphemeralStorage {
     /// The total amount, in GiB, of the ephemeral storage to set for the task. The minimum supported value is `20` GiB and the maximum supported value is `200` GiB.
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_gi_b: Option<i32>,
+    pub size_in_gib: Option<i32>,
     /// Specify an Key Management Service key ID to encrypt the ephemeral storage for the task.
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
@@ -5969,14 +5969,14 @@ pub struct GpuDevice {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_memory_in_mi_b: Option<i32>,
+    pub total_memory_in_mib: Option<i32>,
     /// The amount of GPU memory, in MiB, that's available to allocate to new containers that use the `nvidiaMps` sharing strategy. Amazon ECS calculates this value from the memory that it allocated to containers on the GPU, not from the memory that the containers use.
     #[serde(
         rename = "remainingMemoryInMiB",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub remaining_memory_in_mi_b: Option<i32>,
+    pub remaining_memory_in_mib: Option<i32>,
     /// The number of containers that Amazon ECS assigned to the GPU. This value is `0` when the sharing mode is `IDLE` and `1` when the sharing mode is `DEDICATED`. Amazon ECS counts the containers that it assigned to the GPU, not the processes that are running on it.
     #[serde(
         rename = "containerCount",
@@ -6412,7 +6412,7 @@ pub struct ManagedInstancesStorageConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_size_gi_b: Option<i32>,
+    pub storage_size_gib: Option<i32>,
 }
 
 impl Described for ManagedInstancesStorageConfiguration {
@@ -6478,7 +6478,7 @@ pub struct InstanceRequirementsRequest {
     pub v_cpu_count: Option<VCpuCountRangeRequest>,
     /// The minimum and maximum amount of memory in mebibytes (MiB) for the instance types. Amazon ECS selects instance types that have memory within this range.
     #[serde(rename = "memoryMiB", default, skip_serializing_if = "Option::is_none")]
-    pub memory_mi_b: Option<MemoryMiBRequest>,
+    pub memory_mib: Option<MemoryMiBRequest>,
     /// The CPU manufacturers to include or exclude. You can specify `intel`, `amd`, or `amazon-web-services` to control which CPU types are used for your workloads.
     #[serde(
         rename = "cpuManufacturers",
@@ -6493,7 +6493,7 @@ pub struct InstanceRequirementsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
+    pub memory_gib_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
     /// The instance types to exclude from selection. Use this to prevent Amazon ECS from selecting specific instance types that may not be suitable for your workloads.
     #[serde(
         rename = "excludedInstanceTypes",
@@ -6614,7 +6614,7 @@ pub struct InstanceRequirementsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiBRequest>,
+    pub accelerator_total_memory_mib: Option<AcceleratorTotalMemoryMiBRequest>,
     /// The minimum and maximum network bandwidth in gigabits per second (Gbps). This is crucial for network-intensive workloads that require high throughput.
     #[serde(
         rename = "networkBandwidthGbps",
@@ -11792,7 +11792,7 @@ pub struct TaskManagedEbsVolumeConfiguration {
     pub volume_type: Option<String>,
     /// The size of the volume in GiB. You must specify either a volume size or a snapshot ID. If you specify a snapshot ID, the snapshot size is used for the volume size by default. You can optionally specify a volume size greater than or equal to the snapshot size. This parameter maps 1:1 with the `Size` parameter of the CreateVolume API in the Amazon EC2 API Reference.
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
-    pub size_in_gi_b: Option<i32>,
+    pub size_in_gib: Option<i32>,
     /// The snapshot that Amazon ECS uses to create the volume. You must specify either a snapshot ID or a volume size. This parameter maps 1:1 with the `SnapshotId` parameter of the CreateVolume API in the Amazon EC2 API Reference.
     #[serde(
         rename = "snapshotId",

@@ -60,7 +60,8 @@
 
 pub use botocraft_core as core;
 pub use botocraft_core::{
-    DateTime, Error, Manager, Paginator, PrimaryModel, QuerySet, Result, SharedSession, TagMap,
+    Blob, DateTime, Error, Manager, Paginator, PrimaryModel, QuerySet, Result, SharedSession,
+    TagMap, TimeoutKind,
 };
 pub use botocraft_transport as transport;
 pub use botocraft_transport::{
@@ -79,18 +80,22 @@ pub type Session = AwsSession;
 
 /// Amazon ECS models.
 #[cfg(feature = "ecs")]
+#[doc(inline)]
 pub use botocraft_ecs as ecs;
 
 /// Amazon EC2 models.
 #[cfg(feature = "ec2")]
+#[doc(inline)]
 pub use botocraft_ec2 as ec2;
 
 /// Amazon ECR models.
 #[cfg(feature = "ecr")]
+#[doc(inline)]
 pub use botocraft_ecr as ecr;
 
 /// Amazon EC2 Auto Scaling models.
 #[cfg(feature = "autoscaling")]
+#[doc(inline)]
 pub use botocraft_autoscaling as autoscaling;
 
 /// Every primary model of every enabled service, flat, with its key and

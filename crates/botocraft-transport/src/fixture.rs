@@ -228,7 +228,9 @@ impl FixtureTransport {
             ops.dedup();
             message.push_str(&format!("; unused exchanges are for: [{}]", ops.join(", ")));
         }
-        Error::transport(operation, message, None)
+        // Not a transport failure: retrying cannot help, so the session must
+        // not retry it (an `Error::Transport` would be retried with backoff).
+        Error::config(message)
     }
 }
 

@@ -137,7 +137,7 @@ async fn unmatched_request_names_operation_body_and_candidate() {
         ))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport { .. }));
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("DescribeServices"), "{text}");
     assert!(text.contains(r#""cluster":"c2""#), "{text}");
@@ -343,4 +343,77 @@ async fn recording_scrubs_secrets_and_round_trips() {
         .await
         .unwrap();
     replay.assert_all_used().unwrap();
+}
+
+fn session_over(transport: impl Transport + 'static, creds: Credentials) -> AwsSession {
+    AwsSession::builder()
+        .env(Env::from_vars(Vec::<(String, String)>::new()))
+        .region("us-east-1")
+        .credentials(creds)
+        .retry_backoff_base(std::time::Duration::from_millis(1))
+        .transport(transport)
+        .build()
+        .unwrap()
+}
+
+fn ecs_call(operation: &'static str, body: &serde_json::Value) -> OperationCall {
+    let request = botocraft_core::protocol::json::build_request(
+        &ECS,
+        operation,
+        &botocraft_core::schema::scalars::DOCUMENT,
+        body,
+    )
+    .unwrap();
+    OperationCall {
+        service: &ECS,
+        operation,
+        request,
+    }
+}
+
+#[tokio::test]
+async fn an_unmatched_request_is_a_config_error_the_session_does_not_retry() {
+    #[derive(Debug)]
+    struct Counting(
+        std::sync::Arc<FixtureTransport>,
+        std::sync::atomic::AtomicU32,
+    );
+    #[async_trait::async_trait]
+    impl Transport for Counting {
+        async fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+        ) -> botocraft_core::Result<http::Response<Vec<u8>>> {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.0.send(request).await
+        }
+    }
+    let fixture = std::sync::Arc::new(
+        FixtureTransport::from_value(json!({"exchanges": [
+            {"operation": "DescribeClusters", "request": {"body": {"clusters": ["a"]}},
+             "response": {"body": {"clusters": []}}}
+        ]}))
+        .unwrap(),
+    );
+    let counting = std::sync::Arc::new(Counting(
+        std::sync::Arc::clone(&fixture),
+        Default::default(),
+    ));
+    let session = session_over(
+        std::sync::Arc::clone(&counting),
+        Credentials::new("AKID", "S", None),
+    );
+    let err = session
+        .send(ecs_call("DescribeClusters", &json!({"clusters": ["b"]})))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(!err.is_retryable());
+    assert!(
+        err.to_string()
+            .contains(r#"$.clusters[0]: expected "a", got "b""#),
+        "{err}"
+    );
+    assert_eq!(counting.1.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert_eq!(fixture.remaining(), 1);
 }

@@ -432,11 +432,12 @@ const CREDENTIAL_MEMBERS: &[&str] = &[
 /// `Token`).
 const CREDENTIAL_DOCUMENT_MEMBERS: &[&str] = &["Token", "token"];
 
-/// Form fields the recorder writes as [`ANY`]: the OIDC token of
-/// `AssumeRoleWithWebIdentity`.
-const FORM_WILDCARD_FIELDS: &[&str] = &["WebIdentityToken"];
-/// Top-level JSON members the recorder writes as [`ANY`].
-const JSON_WILDCARD_MEMBERS: &[&str] = &[];
+/// Form fields the recorder writes as [`ANY`]: random idempotency tokens
+/// (EC2 `ClientToken`) and the OIDC token of `AssumeRoleWithWebIdentity`.
+const FORM_WILDCARD_FIELDS: &[&str] = &["ClientToken", "WebIdentityToken"];
+/// Top-level JSON members the recorder writes as [`ANY`]: the random
+/// idempotency token of ECS `RunTask`, `CreateService`, `CreateTaskSet`...
+const JSON_WILDCARD_MEMBERS: &[&str] = &["clientToken", "ClientToken"];
 
 /// Wraps a transport and records every exchange in the fixture format (see
 /// the [module docs](self)), for [`FixtureTransport`] to replay.
@@ -503,8 +504,11 @@ const JSON_WILDCARD_MEMBERS: &[&str] = &[];
 ///   (a real key) is also replaced inside longer strings. A short dummy
 ///   secret such as moto's `testing` is left inside other strings, so a
 ///   cluster named `testing-app` is recorded as it is.
-/// * The `WebIdentityToken` form field of `AssumeRoleWithWebIdentity` is
-///   written as the wildcard `"$any"`.
+/// * Random values are written as the wildcard `"$any"`, so the recording
+///   matches the next run's request: the form field `ClientToken` (EC2) and
+///   the top-level JSON member `clientToken` (ECS `RunTask`,
+///   `CreateService`, `CreateTaskSet`), and the `WebIdentityToken` form
+///   field of `AssumeRoleWithWebIdentity`.
 ///
 /// Failed sends (no response) are not recorded.
 #[derive(Debug)]

@@ -655,3 +655,49 @@ async fn short_dummy_credentials_are_not_scrubbed_inside_names() {
     );
     replay.assert_all_used().unwrap();
 }
+
+#[tokio::test]
+async fn recorded_idempotency_tokens_are_wildcards_and_replay() {
+    let recorder = std::sync::Arc::new(RecordingTransport::new(Echo));
+    let creds = Credentials::new("AKID", "S", None);
+    let session = session_over(std::sync::Arc::clone(&recorder), creds.clone());
+    let run_task =
+        |token: &str| json!({"cluster": "c1", "taskDefinition": "td:1", "clientToken": token});
+    session
+        .send(ecs_call(
+            "RunTask",
+            &run_task("0f8fad5b-d9cb-469f-a165-70867728950e"),
+        ))
+        .await
+        .unwrap();
+    recorder
+        .send(form_request(
+            "Action=RunInstances&Version=2016-11-15&ImageId=ami-1&MinCount=1&MaxCount=1&ClientToken=7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        ))
+        .await
+        .unwrap();
+    let text = recorder.to_json();
+    let saved: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        saved["exchanges"][0]["request"]["body"],
+        json!({"cluster": "c1", "taskDefinition": "td:1", "clientToken": "$any"})
+    );
+    assert_eq!(
+        saved["exchanges"][1]["request"]["body"],
+        "Action=RunInstances&Version=2016-11-15&ImageId=ami-1&MinCount=1&MaxCount=1&ClientToken=$any"
+    );
+
+    let replay = std::sync::Arc::new(FixtureTransport::from_json(&text).unwrap());
+    let session = session_over(std::sync::Arc::clone(&replay), creds);
+    session
+        .send(ecs_call("RunTask", &run_task("a-different-random-token")))
+        .await
+        .unwrap();
+    replay
+        .send(form_request(
+            "Action=RunInstances&Version=2016-11-15&ImageId=ami-1&MinCount=1&MaxCount=1&ClientToken=another-token",
+        ))
+        .await
+        .unwrap();
+    replay.assert_all_used().unwrap();
+}

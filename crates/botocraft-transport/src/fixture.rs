@@ -398,8 +398,10 @@ impl Transport for FixtureTransport {
     }
 }
 
-/// Headers never written to a recording: signatures and credentials, and
-/// the signing time.
+/// Headers never written to a recording: signatures and credentials, the
+/// signing time, and the response `Date` (a recorded date would drive the
+/// session's clock-skew correction when a recorded signature error is
+/// replayed).
 const SENSITIVE_HEADERS: &[&str] = &[
     "authorization",
     "x-amz-security-token",
@@ -407,6 +409,7 @@ const SENSITIVE_HEADERS: &[&str] = &[
     "x-amz-content-sha256",
     "x-amz-sso_bearer_token",
     "x-aws-ec2-metadata-token",
+    "date",
 ];
 /// What a scrubbed secret is replaced with.
 pub const SCRUBBED: &str = "** scrubbed **";
@@ -488,8 +491,10 @@ const JSON_WILDCARD_MEMBERS: &[&str] = &["clientToken", "ClientToken"];
 /// replays:
 ///
 /// * No `authorization`, `x-amz-security-token`, `x-amz-date`,
-///   `x-amz-content-sha256`, `x-amz-sso_bearer_token` or
-///   `x-aws-ec2-metadata-token` header.
+///   `x-amz-content-sha256`, `x-amz-sso_bearer_token`,
+///   `x-aws-ec2-metadata-token` or `date` header (without a recorded `date`,
+///   a replayed `SignatureDoesNotMatch`/`RequestExpired` surfaces as the
+///   [`Error::Service`] it is instead of triggering clock-skew correction).
 /// * Credentials in responses, wherever they come from, read
 ///   `** scrubbed **`: the `AccessKeyId`, `SecretAccessKey` and
 ///   `SessionToken` elements of STS XML, the `accessKeyId`,

@@ -701,3 +701,41 @@ async fn recorded_idempotency_tokens_are_wildcards_and_replay() {
         .unwrap();
     replay.assert_all_used().unwrap();
 }
+
+#[tokio::test]
+async fn a_replayed_signature_error_is_the_service_error_not_a_clock_correction() {
+    let error_body = r#"{"__type":"InvalidSignatureException","message":"Signature expired: 20200101T000000Z is now earlier than 20260101T000000Z"}"#;
+    let recorder = RecordingTransport::new(Canned::new(vec![response(
+        400,
+        &[
+            ("content-type", "application/x-amz-json-1.1"),
+            ("date", "Wed, 01 Jan 2020 00:00:00 GMT"),
+            ("x-amzn-requestid", "r-sig"),
+        ],
+        error_body,
+    )]));
+    recorder
+        .send(json_request("ListClusters", json!({})))
+        .await
+        .unwrap();
+    let text = recorder.to_json();
+    let saved: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        saved["exchanges"][0]["response"]["headers"],
+        json!({"content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "r-sig"})
+    );
+
+    let replay = std::sync::Arc::new(FixtureTransport::from_json(&text).unwrap());
+    let session = session_over(
+        std::sync::Arc::clone(&replay),
+        Credentials::new("AKID", "S", None),
+    );
+    let r = session
+        .send(ecs_call("ListClusters", &json!({})))
+        .await
+        .unwrap();
+    let err = botocraft_core::protocol::json::parse_error(&ECS, "ListClusters", &r);
+    assert!(matches!(err, Error::Service { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidSignatureException"));
+    replay.assert_all_used().unwrap();
+}

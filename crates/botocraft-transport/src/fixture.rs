@@ -33,7 +33,14 @@
 //!
 //! A request is answered by the first unused exchange whose operation and body
 //! match; each exchange answers once, so the same request can get different
-//! responses over time (throttling, then success).
+//! responses over time (throttling, then success). A request that matches no
+//! unused exchange is an [`Error::Config`], which the session does not retry.
+//!
+//! [`RecordingTransport`] writes this format, with the random
+//! idempotency tokens (EC2's `ClientToken` form field, ECS's `clientToken`
+//! member) already written as `"$any"`, credentials scrubbed, and no `date`
+//! response header (so a replayed signature error is not taken for clock
+//! skew).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -87,15 +94,61 @@ fn default_status() -> u16 {
     200
 }
 
-/// Replays recorded exchanges (see the [module docs](self) for the format).
+/// Replays recorded exchanges (see the [module docs](self) for the format),
+/// for tests that run without a network.
+///
+/// Each request is answered by the first unused exchange whose operation and
+/// body match; the request's headers, URI and signature are not compared, so
+/// any credentials and region will do. A request no unused exchange matches
+/// gets an [`Error::Config`] (never retried by the session) naming the
+/// operation, the body sent and, for the closest candidates, what differed.
+///
+/// Hand the session an [`Arc`](std::sync::Arc) clone and keep the other
+/// handle to check, at the end of the test, that every exchange was used:
 ///
 /// ```
-/// use botocraft_transport::FixtureTransport;
-/// let fixture = FixtureTransport::from_json(r#"{"exchanges": [
-///     {"operation": "ListClusters", "response": {"body": {"clusterArns": []}}}
-/// ]}"#)?;
-/// assert!(fixture.assert_all_used().is_err());
-/// # Ok::<(), botocraft_core::Error>(())
+/// use std::sync::Arc;
+/// use botocraft_core::{OperationCall, Protocol, ServiceMetadata, Session};
+/// use botocraft_transport::{AwsSession, Credentials, FixtureTransport};
+///
+/// static ECS: ServiceMetadata = ServiceMetadata {
+///     name: "ecs",
+///     signing_name: "ecs",
+///     endpoint_prefix: "ecs",
+///     env_id: "ECS",
+///     api_version: "2014-11-13",
+///     target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
+///     protocol: Protocol::AwsJson1_1,
+/// };
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> botocraft_core::Result<()> {
+/// // Usually `FixtureTransport::from_file("tests/fixtures/list_clusters.json")?`,
+/// // a file saved by a `RecordingTransport`.
+/// let fixture = Arc::new(FixtureTransport::from_json(r#"{"exchanges": [
+///     {"operation": "ListClusters", "request": {"body": {}},
+///      "response": {"status": 200, "body": {"clusterArns": ["arn:aws:ecs:us-east-1:1:cluster/c1"]}}}
+/// ]}"#)?);
+/// let session = AwsSession::builder()
+///     .region("us-east-1")
+///     .credentials(Credentials::new("testing", "testing", None))
+///     .transport(Arc::clone(&fixture))
+///     .build()?;
+/// // The code under test makes its calls (managers and models take the
+/// // session as a `SharedSession`: `Arc::new(session)`).
+/// let request = botocraft_core::protocol::json::build_request(
+///     &ECS,
+///     "ListClusters",
+///     &botocraft_core::schema::scalars::DOCUMENT,
+///     &serde_json::json!({}),
+/// )?;
+/// let response = session
+///     .send(OperationCall { service: &ECS, operation: "ListClusters", request })
+///     .await?;
+/// assert_eq!(response.status(), 200);
+/// fixture.assert_all_used()?;
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct FixtureTransport {
@@ -105,7 +158,8 @@ pub struct FixtureTransport {
 }
 
 impl FixtureTransport {
-    /// Loads a fixture file. A missing or malformed file is an [`Error::Config`].
+    /// Loads a fixture file (e.g. one [`RecordingTransport::save`] wrote). A
+    /// missing or malformed file is an [`Error::Config`].
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {

@@ -33,7 +33,14 @@
 //!
 //! A request is answered by the first unused exchange whose operation and body
 //! match; each exchange answers once, so the same request can get different
-//! responses over time (throttling, then success).
+//! responses over time (throttling, then success). A request that matches no
+//! unused exchange is an [`Error::Config`], which the session does not retry.
+//!
+//! [`RecordingTransport`] writes this format, with the random
+//! idempotency tokens (EC2's `ClientToken` form field, ECS's `clientToken`
+//! member) already written as `"$any"`, credentials scrubbed, and no `date`
+//! response header (so a replayed signature error is not taken for clock
+//! skew).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -87,15 +94,61 @@ fn default_status() -> u16 {
     200
 }
 
-/// Replays recorded exchanges (see the [module docs](self) for the format).
+/// Replays recorded exchanges (see the [module docs](self) for the format),
+/// for tests that run without a network.
+///
+/// Each request is answered by the first unused exchange whose operation and
+/// body match; the request's headers, URI and signature are not compared, so
+/// any credentials and region will do. A request no unused exchange matches
+/// gets an [`Error::Config`] (never retried by the session) naming the
+/// operation, the body sent and, for the closest candidates, what differed.
+///
+/// Hand the session an [`Arc`](std::sync::Arc) clone and keep the other
+/// handle to check, at the end of the test, that every exchange was used:
 ///
 /// ```
-/// use botocraft_transport::FixtureTransport;
-/// let fixture = FixtureTransport::from_json(r#"{"exchanges": [
-///     {"operation": "ListClusters", "response": {"body": {"clusterArns": []}}}
-/// ]}"#)?;
-/// assert!(fixture.assert_all_used().is_err());
-/// # Ok::<(), botocraft_core::Error>(())
+/// use std::sync::Arc;
+/// use botocraft_core::{OperationCall, Protocol, ServiceMetadata, Session};
+/// use botocraft_transport::{AwsSession, Credentials, FixtureTransport};
+///
+/// static ECS: ServiceMetadata = ServiceMetadata {
+///     name: "ecs",
+///     signing_name: "ecs",
+///     endpoint_prefix: "ecs",
+///     env_id: "ECS",
+///     api_version: "2014-11-13",
+///     target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
+///     protocol: Protocol::AwsJson1_1,
+/// };
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> botocraft_core::Result<()> {
+/// // Usually `FixtureTransport::from_file("tests/fixtures/list_clusters.json")?`,
+/// // a file saved by a `RecordingTransport`.
+/// let fixture = Arc::new(FixtureTransport::from_json(r#"{"exchanges": [
+///     {"operation": "ListClusters", "request": {"body": {}},
+///      "response": {"status": 200, "body": {"clusterArns": ["arn:aws:ecs:us-east-1:1:cluster/c1"]}}}
+/// ]}"#)?);
+/// let session = AwsSession::builder()
+///     .region("us-east-1")
+///     .credentials(Credentials::new("testing", "testing", None))
+///     .transport(Arc::clone(&fixture))
+///     .build()?;
+/// // The code under test makes its calls (managers and models take the
+/// // session as a `SharedSession`: `Arc::new(session)`).
+/// let request = botocraft_core::protocol::json::build_request(
+///     &ECS,
+///     "ListClusters",
+///     &botocraft_core::schema::scalars::DOCUMENT,
+///     &serde_json::json!({}),
+/// )?;
+/// let response = session
+///     .send(OperationCall { service: &ECS, operation: "ListClusters", request })
+///     .await?;
+/// assert_eq!(response.status(), 200);
+/// fixture.assert_all_used()?;
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct FixtureTransport {
@@ -105,7 +158,8 @@ pub struct FixtureTransport {
 }
 
 impl FixtureTransport {
-    /// Loads a fixture file. A missing or malformed file is an [`Error::Config`].
+    /// Loads a fixture file (e.g. one [`RecordingTransport::save`] wrote). A
+    /// missing or malformed file is an [`Error::Config`].
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
@@ -228,7 +282,9 @@ impl FixtureTransport {
             ops.dedup();
             message.push_str(&format!("; unused exchanges are for: [{}]", ops.join(", ")));
         }
-        Error::transport(operation, message, None)
+        // Not a transport failure: retrying cannot help, so the session must
+        // not retry it (an `Error::Transport` would be retried with backoff).
+        Error::config(message)
     }
 }
 
@@ -396,22 +452,124 @@ impl Transport for FixtureTransport {
     }
 }
 
-/// Headers never written to a recording.
+/// Headers never written to a recording: signatures and credentials, the
+/// signing time, and the response `Date` (a recorded date would drive the
+/// session's clock-skew correction when a recorded signature error is
+/// replayed).
 const SENSITIVE_HEADERS: &[&str] = &[
     "authorization",
     "x-amz-security-token",
     "x-amz-date",
     "x-amz-content-sha256",
+    "x-amz-sso_bearer_token",
+    "x-aws-ec2-metadata-token",
+    "date",
 ];
-const SCRUBBED: &str = "** scrubbed **";
+/// What a scrubbed secret is replaced with.
+pub const SCRUBBED: &str = "** scrubbed **";
 
-/// Wraps a transport and records every exchange in the fixture format.
+/// A learned secret at least this long is also replaced where it is only
+/// part of a string; a shorter one (moto's dummy `testing`) only where it is
+/// a whole value, so that `testing-app` survives.
+const SUBSTRING_SCRUB_MIN: usize = 16;
+
+/// XML elements (STS `AssumeRole*` and IAM responses) and JSON members (SSO
+/// `GetRoleCredentials`, the ECS container and IMDS credential endpoints)
+/// holding credentials, scrubbed wherever they appear in a response.
+const CREDENTIAL_MEMBERS: &[&str] = &[
+    "AccessKeyId",
+    "SecretAccessKey",
+    "SessionToken",
+    "accessKeyId",
+    "secretAccessKey",
+    "sessionToken",
+];
+/// Also credentials, but only in a JSON object that holds a secret key (the
+/// ECS container and IMDS credential documents call the session token
+/// `Token`).
+const CREDENTIAL_DOCUMENT_MEMBERS: &[&str] = &["Token", "token"];
+
+/// Form fields the recorder writes as [`ANY`]: random idempotency tokens
+/// (EC2 `ClientToken`) and the OIDC token of `AssumeRoleWithWebIdentity`.
+const FORM_WILDCARD_FIELDS: &[&str] = &["ClientToken", "WebIdentityToken"];
+/// Top-level JSON members the recorder writes as [`ANY`]: the random
+/// idempotency token of ECS `RunTask`, `CreateService`, `CreateTaskSet`...
+const JSON_WILDCARD_MEMBERS: &[&str] = &["clientToken", "ClientToken"];
+
+/// Wraps a transport and records every exchange in the fixture format (see
+/// the [module docs](self)), for [`FixtureTransport`] to replay.
 ///
-/// [`save`](Self::save) drops the `authorization`, `x-amz-security-token`,
-/// `x-amz-date` and `x-amz-content-sha256` headers and replaces every
-/// occurrence of the access key id, secret key and session token (seen in
-/// signed requests, or given through
-/// [`with_credentials`](Self::with_credentials)) in header values and bodies.
+/// Hand the session an [`Arc`](std::sync::Arc) clone and keep the other
+/// handle to call [`save`](Self::save) when the calls are done:
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use botocraft_core::{OperationCall, Protocol, ServiceMetadata, Session};
+/// use botocraft_transport::{AwsSession, Credentials, HyperTransport, RecordingTransport};
+///
+/// static ECS: ServiceMetadata = ServiceMetadata {
+///     name: "ecs",
+///     signing_name: "ecs",
+///     endpoint_prefix: "ecs",
+///     env_id: "ECS",
+///     api_version: "2014-11-13",
+///     target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
+///     protocol: Protocol::AwsJson1_1,
+/// };
+///
+/// # async fn record() -> botocraft_core::Result<()> {
+/// let credentials = Credentials::new("testing", "testing", None);
+/// let recorder = Arc::new(
+///     // The secret key is never sent, so give it to be scrubbed too.
+///     RecordingTransport::new(HyperTransport::new()?).with_credentials(&credentials),
+/// );
+/// let session = AwsSession::builder()
+///     .region("us-east-1")
+///     .endpoint_url("http://127.0.0.1:5000") // moto, or leave out for AWS
+///     .credentials(credentials)
+///     .transport(Arc::clone(&recorder))
+///     .build()?;
+/// // Any calls: through managers and models of the service crates, or raw.
+/// let request = botocraft_core::protocol::json::build_request(
+///     &ECS,
+///     "ListClusters",
+///     &botocraft_core::schema::scalars::DOCUMENT,
+///     &(),
+/// )?;
+/// session.send(OperationCall { service: &ECS, operation: "ListClusters", request }).await?;
+/// recorder.save("tests/fixtures/list_clusters.json")?;
+/// # Ok(()) }
+/// ```
+///
+/// What [`save`](Self::save) writes, so that the file is safe to commit and
+/// replays:
+///
+/// * No `authorization`, `x-amz-security-token`, `x-amz-date`,
+///   `x-amz-content-sha256`, `x-amz-sso_bearer_token`,
+///   `x-aws-ec2-metadata-token` or `date` header (without a recorded `date`,
+///   a replayed `SignatureDoesNotMatch`/`RequestExpired` surfaces as the
+///   [`Error::Service`] it is instead of triggering clock-skew correction).
+/// * Credentials in responses, wherever they come from, read
+///   `** scrubbed **`: the `AccessKeyId`, `SecretAccessKey` and
+///   `SessionToken` elements of STS XML, the `accessKeyId`,
+///   `secretAccessKey` and `sessionToken` members of SSO
+///   `roleCredentials`, the `AccessKeyId`, `SecretAccessKey` and `Token`
+///   members of ECS container / IMDS credential documents, and the IMDS
+///   session token.
+/// * The values so found, the access key id and session token of signed
+///   requests and the credentials given to
+///   [`with_credentials`](Self::with_credentials) are secrets: a string
+///   equal to one is replaced whole, and a secret of 16 characters or more
+///   (a real key) is also replaced inside longer strings. A short dummy
+///   secret such as moto's `testing` is left inside other strings, so a
+///   cluster named `testing-app` is recorded as it is.
+/// * Random values are written as the wildcard `"$any"`, so the recording
+///   matches the next run's request: the form field `ClientToken` (EC2) and
+///   the top-level JSON member `clientToken` (ECS `RunTask`,
+///   `CreateService`, `CreateTaskSet`), and the `WebIdentityToken` form
+///   field of `AssumeRoleWithWebIdentity`.
+///
+/// Failed sends (no response) are not recorded.
 #[derive(Debug)]
 pub struct RecordingTransport<T: Transport> {
     inner: T,
@@ -430,14 +588,15 @@ impl<T: Transport> RecordingTransport<T> {
     }
 
     /// Also scrubs these credentials (the secret key never appears in a
-    /// signed request, so it can only be scrubbed when given here).
+    /// signed request, so it can only be scrubbed when given here or when a
+    /// recorded credential response carried it).
     pub fn with_credentials(self, credentials: &Credentials) -> Self {
-        {
-            let mut secrets = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
-            secrets.push(credentials.access_key_id.clone());
-            secrets.push(credentials.secret_access_key.clone());
-            secrets.extend(credentials.session_token.clone());
-        }
+        let mut found = vec![
+            credentials.access_key_id.clone(),
+            credentials.secret_access_key.clone(),
+        ];
+        found.extend(credentials.session_token.clone());
+        self.learn(found);
         self
     }
 
@@ -466,7 +625,6 @@ impl<T: Transport> RecordingTransport<T> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        secrets.retain(|s| s.len() >= 3);
         // Longest first, so a secret containing another is replaced whole.
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
@@ -480,7 +638,8 @@ impl<T: Transport> RecordingTransport<T> {
         serde_json::to_string_pretty(&value).unwrap_or_default()
     }
 
-    /// Writes the scrubbed recording to `path`.
+    /// Writes the scrubbed recording to `path`. An unwritable path is an
+    /// [`Error::Config`].
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         std::fs::write(path, self.to_json() + "\n").map_err(|e| {
@@ -506,19 +665,29 @@ impl<T: Transport> RecordingTransport<T> {
         {
             found.push(token.to_owned());
         }
+        self.learn(found);
+    }
+
+    fn learn(&self, found: Vec<String>) {
         let mut secrets = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
         for s in found {
-            if !s.is_empty() && !secrets.contains(&s) {
+            if !s.is_empty() && s != SCRUBBED && s != ANY && !secrets.contains(&s) {
                 secrets.push(s);
             }
         }
     }
 }
 
+/// Replaces `secrets` (sorted longest first): a string equal to one whole,
+/// and long ones inside strings too.
 fn scrub(value: &mut Value, secrets: &[String]) {
     match value {
         Value::String(s) => {
-            for secret in secrets {
+            if secrets.iter().any(|secret| secret == s) {
+                *s = SCRUBBED.to_owned();
+                return;
+            }
+            for secret in secrets.iter().filter(|s| s.len() >= SUBSTRING_SCRUB_MIN) {
                 if s.contains(secret.as_str()) {
                     *s = s.replace(secret.as_str(), SCRUBBED);
                 }
@@ -528,6 +697,96 @@ fn scrub(value: &mut Value, secrets: &[String]) {
         Value::Object(map) => map.values_mut().for_each(|v| scrub(v, secrets)),
         _ => {}
     }
+}
+
+/// Scrubs the credential members of a recorded response body (a JSON value,
+/// or XML text), pushing the values it removed onto `learned`.
+fn scrub_credential_members(body: &mut Value, learned: &mut Vec<String>) {
+    match body {
+        Value::String(text) => {
+            for tag in CREDENTIAL_MEMBERS
+                .iter()
+                .filter(|t| t.starts_with(char::is_uppercase))
+            {
+                *text = scrub_xml_element(text, tag, learned);
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| scrub_credential_members(v, learned)),
+        Value::Object(map) => {
+            let document =
+                map.contains_key("SecretAccessKey") || map.contains_key("secretAccessKey");
+            for (key, value) in map.iter_mut() {
+                let credential = CREDENTIAL_MEMBERS.contains(&key.as_str())
+                    || (document && CREDENTIAL_DOCUMENT_MEMBERS.contains(&key.as_str()));
+                match value {
+                    Value::String(s) if credential => {
+                        learned.push(std::mem::replace(s, SCRUBBED.to_owned()));
+                    }
+                    other => scrub_credential_members(other, learned),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `text` with the content of every `<tag>…</tag>` element replaced.
+fn scrub_xml_element(text: &str, tag: &str, learned: &mut Vec<String>) -> String {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(&open) {
+        let content_start = start + open.len();
+        let Some(len) = rest[content_start..].find(&close) else {
+            break;
+        };
+        let content = &rest[content_start..content_start + len];
+        learned.push(content.trim().to_owned());
+        out.push_str(&rest[..content_start]);
+        out.push_str(SCRUBBED);
+        rest = &rest[content_start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Writes the random members of a recorded request body as [`ANY`].
+fn wildcard_tokens(body: &mut Value, form: bool) {
+    match body {
+        Value::String(text) if form => {
+            // Keep the other pairs exactly as sent; the matcher decodes them.
+            let pairs: Vec<String> = text
+                .split('&')
+                .map(|pair| {
+                    let key = pair.split('=').next().unwrap_or_default();
+                    let decoded = form_pairs(key.as_bytes()).into_keys().next();
+                    if decoded.is_some_and(|k| FORM_WILDCARD_FIELDS.contains(&k.as_str())) {
+                        format!("{key}={ANY}")
+                    } else {
+                        pair.to_owned()
+                    }
+                })
+                .collect();
+            *text = pairs.join("&");
+        }
+        Value::Object(map) if !form => {
+            for member in JSON_WILDCARD_MEMBERS {
+                if let Some(v @ Value::String(_)) = map.get_mut(*member) {
+                    *v = Value::String(ANY.into());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `request` asks IMDS for a session token (whose response body is
+/// the token).
+fn is_imds_token_request(request: &http::Request<Vec<u8>>) -> bool {
+    request.method() == http::Method::PUT && request.uri().path() == "/latest/api/token"
 }
 
 fn recorded_body(body: &[u8]) -> Option<Value> {
@@ -571,18 +830,36 @@ impl<T: Transport> Transport for RecordingTransport<T> {
     ) -> Result<http::Response<Vec<u8>>> {
         self.remember_secrets(&request);
         let operation = operation_name(&request);
+        let mut request_body = recorded_body(request.body());
+        if let Some(body) = &mut request_body {
+            wildcard_tokens(body, is_form(&request));
+        }
         let recorded_request = FixtureRequest {
             headers: recorded_headers(request.headers()),
-            body: recorded_body(request.body()),
+            body: request_body,
         };
+        let imds_token = is_imds_token_request(&request);
         let response = self.inner.send_with_timeout(request, timeout).await?;
+        let mut learned = Vec::new();
+        let mut response_body = recorded_body(response.body());
+        if let Some(body) = &mut response_body {
+            if imds_token && response.status().is_success() {
+                if let Value::String(token) = body {
+                    learned.push(token.trim().to_owned());
+                }
+                *body = Value::String(SCRUBBED.into());
+            } else {
+                scrub_credential_members(body, &mut learned);
+            }
+        }
+        self.learn(learned);
         let exchange = Exchange {
             operation,
             request: Some(recorded_request),
             response: FixtureResponse {
                 status: response.status().as_u16(),
                 headers: recorded_headers(response.headers()),
-                body: recorded_body(response.body()),
+                body: response_body,
             },
         };
         self.exchanges

@@ -3648,8 +3648,9 @@ impl<'a> Emitter<'a> {
                     // reads as `{}`) says nothing of the resource: that is
                     // no NotFound, only an empty list is.
                     format!(
-                        "out.{r}.take().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {r}\"))?{}.into_iter().next()",
+                        "out.{r}.take().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {wire}\"))?{}.into_iter().next()",
                         Self::projection(m),
+                        wire = rf.wire,
                     )
                 } else if rf.ty.starts_with("Vec<") {
                     format!(
@@ -3664,7 +3665,7 @@ impl<'a> Emitter<'a> {
                     // answered, without the resource and without a failure.
                     let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| error::fewer_than_asked(super::SERVICE.name, OPERATION, {:?}, 1, Vec::new()))?;", m.model_name);
                 } else {
-                    let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {r}\")), request_id: None }})?;", m.model_name);
+                    let _ = writeln!(s, "        #[allow(unused_mut)]\n        let mut item = {take}.ok_or_else(|| Error::NotFound {{ service: super::SERVICE.name, resource: {:?}, key: key.clone(), code: None, message: Some(format!(\"{{OPERATION}} returned no {wire}\")), request_id: None }})?;", m.model_name, wire = rf.wire);
                 }
                 merges(&mut s, "item")?;
                 if model.separate_tags && m.name == "get" {

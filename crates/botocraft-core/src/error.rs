@@ -70,7 +70,7 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// The service answered with an error.
-    #[error("{service} {operation} failed: {code}{}{}{}", fmt_status(*.status), fmt_message(.message), fmt_request_id(.request_id.as_deref()))]
+    #[error("{service} {operation} failed: {code}{}{}{}", fmt_status(.code, *.status), fmt_message(.message), fmt_request_id(.request_id.as_deref()))]
     Service {
         /// Service name, e.g. `ecs`.
         service: &'static str,
@@ -208,8 +208,10 @@ fn fmt_last_failure(last: Option<&str>) -> String {
 /// ` (HTTP 400)`; nothing for a failure no HTTP error status gave (status
 /// 0: a waiter's failure acceptor; 2xx: one key's failure listed in a
 /// successful answer, which " (HTTP 200)" would only confuse).
-fn fmt_status(status: u16) -> String {
-    if status == 0 || (200..300).contains(&status) {
+/// ` (HTTP 503)` after a code, unless the status says nothing more (a 2xx,
+/// none, or a code that is the status: `Http500`).
+fn fmt_status(code: &str, status: u16) -> String {
+    if status == 0 || (200..300).contains(&status) || code == format!("Http{status}") {
         String::new()
     } else {
         format!(" (HTTP {status})")
@@ -777,7 +779,10 @@ fn failure_code_and_message<'a>(
     match (is_sentence(reason), detail) {
         (true, Some(d)) => (prose_code, format!("{key}: {reason} ({d})")),
         (true, None) => (prose_code, format!("{key}: {reason}")),
-        (false, d) => (reason, format!("{key}: {}", d.unwrap_or(reason))),
+        (false, Some(d)) => (reason, format!("{key}: {d}")),
+        // The code says what happened: the message names what it happened to.
+        (false, None) if !key.is_empty() => (reason, key.to_owned()),
+        (false, None) => (reason, reason.to_owned()),
     }
 }
 
@@ -994,6 +999,25 @@ mod tests {
     }
 
     #[test]
+    fn display_names_the_status_once() {
+        let err = |code: &str, status| Error::Service {
+            service: "ec2",
+            operation: "DescribeInstances".into(),
+            code: code.into(),
+            message: "no error code in the answer; body starts \"<html>\"".into(),
+            request_id: None,
+            status,
+        };
+        assert_eq!(
+            err("Http500", 500).to_string(),
+            "ec2 DescribeInstances failed: Http500: no error code in the answer; body starts \"<html>\""
+        );
+        assert!(err("ServiceUnavailable", 503)
+            .to_string()
+            .starts_with("ec2 DescribeInstances failed: ServiceUnavailable (HTTP 503): "));
+    }
+
+    #[test]
     fn batch_failures_are_keyed_repository_slash_id() {
         let mut failed = Vec::new();
         push_failure(
@@ -1022,9 +1046,11 @@ mod tests {
             "{}",
             failed[0]
         );
+        // The code says what happened; the message, which image.
+        assert_eq!(failed[1].message(), Some("web/t2"));
         assert_eq!(
-            failed[1].message(),
-            Some("web/t2: ImageReferencedByManifestList")
+            failed[1].to_string(),
+            "ecr BatchDeleteImage failed: ImageReferencedByManifestList: web/t2"
         );
         match batch_error("ecr", "BatchDeleteImage", vec!["t3".into()], failed) {
             Error::Partial { done, failures, .. } => {

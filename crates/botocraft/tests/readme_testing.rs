@@ -10,9 +10,11 @@ use std::sync::Arc;
 
 #[tokio::test]
 async fn a_fixture_session_answers_and_reports_unused_exchanges() -> botocraft::Result<()> {
-    let fixture = Arc::new(FixtureTransport::from_value(botocraft::serde_json::json!({"exchanges": [
-        {"operation": "ListClusters", "response": {"body": {"clusterArns": []}}}
-    ]}))?);
+    let fixture = Arc::new(FixtureTransport::from_value(
+        botocraft::serde_json::json!({"exchanges": [
+            {"operation": "ListClusters", "response": {"body": {"clusterArns": []}}}
+        ]}),
+    )?);
     let session = botocraft::Session::builder()
         .region("us-east-1")
         .credentials(botocraft::Credentials::new("AKIDTEST", "SECRETTEST", None))

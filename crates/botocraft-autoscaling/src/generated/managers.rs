@@ -451,7 +451,7 @@ impl AutoScalingGroupGet {
             .auto_scaling_groups
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no auto_scaling_groups")
+                Error::missing_in_response(OPERATION, "the response has no AutoScalingGroups")
             })?
             .into_iter()
             .next()
@@ -460,7 +460,7 @@ impl AutoScalingGroupGet {
                 resource: "AutoScalingGroup",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no auto_scaling_groups")),
+                message: Some(format!("{OPERATION} returned no AutoScalingGroups")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -3175,7 +3175,7 @@ impl LaunchConfigurationGet {
             .launch_configurations
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no launch_configurations")
+                Error::missing_in_response(OPERATION, "the response has no LaunchConfigurations")
             })?
             .into_iter()
             .next()
@@ -3184,7 +3184,7 @@ impl LaunchConfigurationGet {
                 resource: "LaunchConfiguration",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no launch_configurations")),
+                message: Some(format!("{OPERATION} returned no LaunchConfigurations")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))

@@ -319,7 +319,7 @@ impl VpcGet {
         let mut item = out
             .vpcs
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no vpcs"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Vpcs"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -327,7 +327,7 @@ impl VpcGet {
                 resource: "Vpc",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no vpcs")),
+                message: Some(format!("{OPERATION} returned no Vpcs")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -1772,7 +1772,7 @@ impl SubnetGet {
         let mut item = out
             .subnets
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no subnets"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Subnets"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -1780,7 +1780,7 @@ impl SubnetGet {
                 resource: "Subnet",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no subnets")),
+                message: Some(format!("{OPERATION} returned no Subnets")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -3005,7 +3005,7 @@ impl SecurityGroupGet {
             .security_groups
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no security_groups")
+                Error::missing_in_response(OPERATION, "the response has no SecurityGroups")
             })?
             .into_iter()
             .next()
@@ -3014,7 +3014,7 @@ impl SecurityGroupGet {
                 resource: "SecurityGroup",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no security_groups")),
+                message: Some(format!("{OPERATION} returned no SecurityGroups")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -4875,7 +4875,7 @@ impl InstanceGet {
             .reservations
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no reservations")
+                Error::missing_in_response(OPERATION, "the response has no Reservations")
             })?
             .flatten_lists(|x| x.instances)
             .into_iter()
@@ -4885,7 +4885,7 @@ impl InstanceGet {
                 resource: "Instance",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no reservations")),
+                message: Some(format!("{OPERATION} returned no Reservations")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -8832,7 +8832,7 @@ impl AmiGet {
         let mut item = out
             .images
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no images"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Images"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -8840,7 +8840,7 @@ impl AmiGet {
                 resource: "Ami",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no images")),
+                message: Some(format!("{OPERATION} returned no Images")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -10303,7 +10303,7 @@ impl InternetGatewayGet {
             .internet_gateways
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no internet_gateways")
+                Error::missing_in_response(OPERATION, "the response has no InternetGateways")
             })?
             .into_iter()
             .next()
@@ -10312,7 +10312,7 @@ impl InternetGatewayGet {
                 resource: "InternetGateway",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no internet_gateways")),
+                message: Some(format!("{OPERATION} returned no InternetGateways")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -11520,7 +11520,7 @@ impl RouteTableGet {
             .route_tables
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no route_tables")
+                Error::missing_in_response(OPERATION, "the response has no RouteTables")
             })?
             .into_iter()
             .next()
@@ -11529,7 +11529,7 @@ impl RouteTableGet {
                 resource: "RouteTable",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no route_tables")),
+                message: Some(format!("{OPERATION} returned no RouteTables")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -13165,7 +13165,7 @@ impl NatGatewayGet {
             .nat_gateways
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no nat_gateways")
+                Error::missing_in_response(OPERATION, "the response has no NatGateways")
             })?
             .into_iter()
             .next()
@@ -13174,7 +13174,7 @@ impl NatGatewayGet {
                 resource: "NatGateway",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no nat_gateways")),
+                message: Some(format!("{OPERATION} returned no NatGateways")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -14393,7 +14393,7 @@ impl AddressGet {
         let mut item = out
             .addresses
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no addresses"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Addresses"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -14401,7 +14401,7 @@ impl AddressGet {
                 resource: "Address",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no addresses")),
+                message: Some(format!("{OPERATION} returned no Addresses")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -15560,7 +15560,7 @@ impl VolumeGet {
         let mut item = out
             .volumes
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no volumes"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Volumes"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -15568,7 +15568,7 @@ impl VolumeGet {
                 resource: "Volume",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no volumes")),
+                message: Some(format!("{OPERATION} returned no Volumes")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -17047,7 +17047,7 @@ impl SnapshotGet {
         let mut item = out
             .snapshots
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no snapshots"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Snapshots"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -17055,7 +17055,7 @@ impl SnapshotGet {
                 resource: "Snapshot",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no snapshots")),
+                message: Some(format!("{OPERATION} returned no Snapshots")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -18901,7 +18901,7 @@ impl KeyPairGet {
         let mut item = out
             .key_pairs
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no key_pairs"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no KeyPairs"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -18909,7 +18909,7 @@ impl KeyPairGet {
                 resource: "KeyPair",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no key_pairs")),
+                message: Some(format!("{OPERATION} returned no KeyPairs")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -19046,7 +19046,7 @@ impl KeyPairGetByName {
         let mut item = out
             .key_pairs
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no key_pairs"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no KeyPairs"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -19054,7 +19054,7 @@ impl KeyPairGetByName {
                 resource: "KeyPair",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no key_pairs")),
+                message: Some(format!("{OPERATION} returned no KeyPairs")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -20094,7 +20094,7 @@ impl LaunchTemplateGet {
             .launch_templates
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no launch_templates")
+                Error::missing_in_response(OPERATION, "the response has no LaunchTemplates")
             })?
             .into_iter()
             .next()
@@ -20103,7 +20103,7 @@ impl LaunchTemplateGet {
                 resource: "LaunchTemplate",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no launch_templates")),
+                message: Some(format!("{OPERATION} returned no LaunchTemplates")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -20256,7 +20256,7 @@ impl LaunchTemplateGetByName {
             .launch_templates
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no launch_templates")
+                Error::missing_in_response(OPERATION, "the response has no LaunchTemplates")
             })?
             .into_iter()
             .next()
@@ -20265,7 +20265,7 @@ impl LaunchTemplateGetByName {
                 resource: "LaunchTemplate",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no launch_templates")),
+                message: Some(format!("{OPERATION} returned no LaunchTemplates")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -21027,7 +21027,7 @@ impl LaunchTemplateSetDefaultVersion {
             resource: "LaunchTemplate",
             key: key.clone(),
             code: None,
-            message: Some(format!("{OPERATION} returned no launch_template")),
+            message: Some(format!("{OPERATION} returned no LaunchTemplate")),
             request_id: None,
         })?;
         Ok(item.into_fetched(&session))
@@ -21139,7 +21139,7 @@ impl LaunchTemplateDelete {
             resource: "LaunchTemplate",
             key: key.clone(),
             code: None,
-            message: Some(format!("{OPERATION} returned no launch_template")),
+            message: Some(format!("{OPERATION} returned no LaunchTemplate")),
             request_id: None,
         })?;
         Ok(item.into_fetched(&session))
@@ -21420,10 +21420,7 @@ impl LaunchTemplateVersionGet {
             .launch_template_versions
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(
-                    OPERATION,
-                    "the response has no launch_template_versions",
-                )
+                Error::missing_in_response(OPERATION, "the response has no LaunchTemplateVersions")
             })?
             .into_iter()
             .next()
@@ -21432,7 +21429,7 @@ impl LaunchTemplateVersionGet {
                 resource: "LaunchTemplateVersion",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no launch_template_versions")),
+                message: Some(format!("{OPERATION} returned no LaunchTemplateVersions")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -22390,7 +22387,7 @@ impl NetworkInterfaceGet {
             .network_interfaces
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no network_interfaces")
+                Error::missing_in_response(OPERATION, "the response has no NetworkInterfaces")
             })?
             .into_iter()
             .next()
@@ -22399,7 +22396,7 @@ impl NetworkInterfaceGet {
                 resource: "NetworkInterface",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no network_interfaces")),
+                message: Some(format!("{OPERATION} returned no NetworkInterfaces")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -24469,7 +24466,7 @@ impl InstanceTypeInfoGet {
             .instance_types
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no instance_types")
+                Error::missing_in_response(OPERATION, "the response has no InstanceTypes")
             })?
             .into_iter()
             .next()
@@ -24478,7 +24475,7 @@ impl InstanceTypeInfoGet {
                 resource: "InstanceTypeInfo",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no instance_types")),
+                message: Some(format!("{OPERATION} returned no InstanceTypes")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -25255,7 +25252,7 @@ impl NetworkAclGet {
             .network_acls
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no network_acls")
+                Error::missing_in_response(OPERATION, "the response has no NetworkAcls")
             })?
             .into_iter()
             .next()
@@ -25264,7 +25261,7 @@ impl NetworkAclGet {
                 resource: "NetworkAcl",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no network_acls")),
+                message: Some(format!("{OPERATION} returned no NetworkAcls")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -26691,7 +26688,7 @@ impl PlacementGroupGet {
             .placement_groups
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no placement_groups")
+                Error::missing_in_response(OPERATION, "the response has no PlacementGroups")
             })?
             .into_iter()
             .next()
@@ -26700,7 +26697,7 @@ impl PlacementGroupGet {
                 resource: "PlacementGroup",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no placement_groups")),
+                message: Some(format!("{OPERATION} returned no PlacementGroups")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -27569,7 +27566,7 @@ impl DhcpOptionsGet {
             .dhcp_options
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no dhcp_options")
+                Error::missing_in_response(OPERATION, "the response has no DhcpOptions")
             })?
             .into_iter()
             .next()
@@ -27578,7 +27575,7 @@ impl DhcpOptionsGet {
                 resource: "DhcpOptions",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no dhcp_options")),
+                message: Some(format!("{OPERATION} returned no DhcpOptions")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -28597,7 +28594,7 @@ impl CustomerGatewayGet {
             .customer_gateways
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no customer_gateways")
+                Error::missing_in_response(OPERATION, "the response has no CustomerGateways")
             })?
             .into_iter()
             .next()
@@ -28606,7 +28603,7 @@ impl CustomerGatewayGet {
                 resource: "CustomerGateway",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no customer_gateways")),
+                message: Some(format!("{OPERATION} returned no CustomerGateways")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -29501,7 +29498,7 @@ impl VpnGatewayGet {
             .vpn_gateways
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no vpn_gateways")
+                Error::missing_in_response(OPERATION, "the response has no VpnGateways")
             })?
             .into_iter()
             .next()
@@ -29510,7 +29507,7 @@ impl VpnGatewayGet {
                 resource: "VpnGateway",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no vpn_gateways")),
+                message: Some(format!("{OPERATION} returned no VpnGateways")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -30572,7 +30569,7 @@ impl VpcPeeringConnectionGet {
             .vpc_peering_connections
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no vpc_peering_connections")
+                Error::missing_in_response(OPERATION, "the response has no VpcPeeringConnections")
             })?
             .into_iter()
             .next()
@@ -30581,7 +30578,7 @@ impl VpcPeeringConnectionGet {
                 resource: "VpcPeeringConnection",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no vpc_peering_connections")),
+                message: Some(format!("{OPERATION} returned no VpcPeeringConnections")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -31418,7 +31415,7 @@ impl VpcPeeringConnectionAccept {
                 resource: "VpcPeeringConnection",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no vpc_peering_connection")),
+                message: Some(format!("{OPERATION} returned no VpcPeeringConnection")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -31942,7 +31939,7 @@ impl VpcEndpointGet {
             .vpc_endpoints
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no vpc_endpoints")
+                Error::missing_in_response(OPERATION, "the response has no VpcEndpoints")
             })?
             .into_iter()
             .next()
@@ -31951,7 +31948,7 @@ impl VpcEndpointGet {
                 resource: "VpcEndpoint",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no vpc_endpoints")),
+                message: Some(format!("{OPERATION} returned no VpcEndpoints")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -33213,7 +33210,7 @@ impl VpnConnectionGet {
             .vpn_connections
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no vpn_connections")
+                Error::missing_in_response(OPERATION, "the response has no VpnConnections")
             })?
             .into_iter()
             .next()
@@ -33222,7 +33219,7 @@ impl VpnConnectionGet {
                 resource: "VpnConnection",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no vpn_connections")),
+                message: Some(format!("{OPERATION} returned no VpnConnections")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -33951,7 +33948,7 @@ impl VpnConnectionModify {
             resource: "VpnConnection",
             key: key.clone(),
             code: None,
-            message: Some(format!("{OPERATION} returned no vpn_connection")),
+            message: Some(format!("{OPERATION} returned no VpnConnection")),
             request_id: None,
         })?;
         Ok(item.into_fetched(&session))
@@ -34193,7 +34190,7 @@ impl FlowLogGet {
         let mut item = out
             .flow_logs
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no flow_logs"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no FlowLogs"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -34201,7 +34198,7 @@ impl FlowLogGet {
                 resource: "FlowLog",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no flow_logs")),
+                message: Some(format!("{OPERATION} returned no FlowLogs")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))

@@ -2609,7 +2609,7 @@ impl EcrImageGet {
             .image_details
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no image_details")
+                Error::missing_in_response(OPERATION, "the response has no imageDetails")
             })?
             .into_iter()
             .next()
@@ -2618,7 +2618,7 @@ impl EcrImageGet {
                 resource: "EcrImage",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no image_details")),
+                message: Some(format!("{OPERATION} returned no imageDetails")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))

@@ -1724,7 +1724,7 @@ impl TaskDefinitionGet {
             resource: "TaskDefinition",
             key: key.clone(),
             code: None,
-            message: Some(format!("{OPERATION} returned no task_definition")),
+            message: Some(format!("{OPERATION} returned no taskDefinition")),
             request_id: None,
         })?;
         item.tags = out.tags.clone();
@@ -2495,7 +2495,7 @@ impl TaskDefinitionUpdate {
             resource: "TaskDefinition",
             key: key.clone(),
             code: None,
-            message: Some(format!("{OPERATION} returned no task_definition")),
+            message: Some(format!("{OPERATION} returned no taskDefinition")),
             request_id: None,
         })?;
         item.tags = out.tags.clone();
@@ -2610,7 +2610,7 @@ impl TaskDefinitionDeregister {
             resource: "TaskDefinition",
             key: key.clone(),
             code: None,
-            message: Some(format!("{OPERATION} returned no task_definition")),
+            message: Some(format!("{OPERATION} returned no taskDefinition")),
             request_id: None,
         })?;
         Ok(item.into_fetched(&session))
@@ -6536,7 +6536,7 @@ impl ContainerInstanceGet {
             .container_instances
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no container_instances")
+                Error::missing_in_response(OPERATION, "the response has no containerInstances")
             })?
             .into_iter()
             .next()
@@ -6545,7 +6545,7 @@ impl ContainerInstanceGet {
                 resource: "ContainerInstance",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no container_instances")),
+                message: Some(format!("{OPERATION} returned no containerInstances")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -7292,7 +7292,7 @@ impl ContainerInstanceDeregister {
                 resource: "ContainerInstance",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no container_instance")),
+                message: Some(format!("{OPERATION} returned no containerInstance")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -7807,7 +7807,7 @@ impl CapacityProviderGet {
             .capacity_providers
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no capacity_providers")
+                Error::missing_in_response(OPERATION, "the response has no capacityProviders")
             })?
             .into_iter()
             .next()
@@ -7816,7 +7816,7 @@ impl CapacityProviderGet {
                 resource: "CapacityProvider",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no capacity_providers")),
+                message: Some(format!("{OPERATION} returned no capacityProviders")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -8427,7 +8427,7 @@ impl CapacityProviderUpdate {
                 resource: "CapacityProvider",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no capacity_provider")),
+                message: Some(format!("{OPERATION} returned no capacityProvider")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -8543,7 +8543,7 @@ impl CapacityProviderDelete {
                 resource: "CapacityProvider",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no capacity_provider")),
+                message: Some(format!("{OPERATION} returned no capacityProvider")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -8856,7 +8856,7 @@ impl TaskSetGet {
         let mut item = out
             .task_sets
             .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no task_sets"))?
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no taskSets"))?
             .into_iter()
             .next()
             .ok_or_else(|| Error::NotFound {
@@ -8864,7 +8864,7 @@ impl TaskSetGet {
                 resource: "TaskSet",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no task_sets")),
+                message: Some(format!("{OPERATION} returned no taskSets")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -9528,7 +9528,7 @@ impl TaskSetUpdate {
             resource: "TaskSet",
             key: key.clone(),
             code: None,
-            message: Some(format!("{OPERATION} returned no task_set")),
+            message: Some(format!("{OPERATION} returned no taskSet")),
             request_id: None,
         })?;
         Ok(item.into_fetched(&session))
@@ -9658,7 +9658,7 @@ impl TaskSetDelete {
             resource: "TaskSet",
             key: key.clone(),
             code: None,
-            message: Some(format!("{OPERATION} returned no task_set")),
+            message: Some(format!("{OPERATION} returned no taskSet")),
             request_id: None,
         })?;
         Ok(item.into_fetched(&session))
@@ -9858,7 +9858,7 @@ impl ServiceRevisionGet {
             .service_revisions
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no service_revisions")
+                Error::missing_in_response(OPERATION, "the response has no serviceRevisions")
             })?
             .into_iter()
             .next()
@@ -9867,7 +9867,7 @@ impl ServiceRevisionGet {
                 resource: "ServiceRevision",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no service_revisions")),
+                message: Some(format!("{OPERATION} returned no serviceRevisions")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -10245,7 +10245,7 @@ impl ServiceDeploymentGet {
             .service_deployments
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no service_deployments")
+                Error::missing_in_response(OPERATION, "the response has no serviceDeployments")
             })?
             .into_iter()
             .next()
@@ -10254,7 +10254,7 @@ impl ServiceDeploymentGet {
                 resource: "ServiceDeployment",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no service_deployments")),
+                message: Some(format!("{OPERATION} returned no serviceDeployments")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -11717,7 +11717,7 @@ impl DaemonTaskDefinitionGet {
                 resource: "DaemonTaskDefinition",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no daemon_task_definition")),
+                message: Some(format!("{OPERATION} returned no daemonTaskDefinition")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))
@@ -12404,7 +12404,7 @@ impl DaemonRevisionGet {
             .daemon_revisions
             .take()
             .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no daemon_revisions")
+                Error::missing_in_response(OPERATION, "the response has no daemonRevisions")
             })?
             .into_iter()
             .next()
@@ -12413,7 +12413,7 @@ impl DaemonRevisionGet {
                 resource: "DaemonRevision",
                 key: key.clone(),
                 code: None,
-                message: Some(format!("{OPERATION} returned no daemon_revisions")),
+                message: Some(format!("{OPERATION} returned no daemonRevisions")),
                 request_id: None,
             })?;
         Ok(item.into_fetched(&session))

@@ -243,7 +243,7 @@ pub fn parse_error(
             code: format!("Http{status}"),
             message: message.unwrap_or_else(|| {
                 format!(
-                    "HTTP {status} without an error code; body starts {:?}",
+                    "no error code in the answer; body starts {:?}",
                     snippet(response.body())
                 )
             }),

@@ -119,7 +119,7 @@ pub fn parse_error(
             code: format!("Http{status}"),
             message: fields.message.unwrap_or_else(|| {
                 format!(
-                    "HTTP {status} without an error code; body starts {:?}",
+                    "no error code in the answer; body starts {:?}",
                     snippet(response.body())
                 )
             }),

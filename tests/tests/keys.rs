@@ -158,3 +158,22 @@ fn primary_model_keys_parse_generically() {
     );
     assert!(matches!(parse::<Vpc>(""), Err(Error::Validation { .. })));
 }
+
+/// A key read from a command line (or a model's `pk()`) is the id a `get`
+/// takes: one-part keys convert into the text argument.
+#[test]
+fn one_part_keys_pass_to_get() {
+    let key: InstanceKey = "i-0abc".parse().unwrap();
+    let request = Instance::objects().get(key);
+    assert_eq!(
+        request.input().instance_ids.as_deref(),
+        Some(&["i-0abc".to_string()][..])
+    );
+    let cluster = Cluster::objects().get(ClusterKey("arn:aws:ecs:us-east-1:1:cluster/c".into()));
+    assert_eq!(
+        cluster.input().clusters.as_deref(),
+        Some(&["arn:aws:ecs:us-east-1:1:cluster/c".to_string()][..])
+    );
+    let text: String = RepositoryKey("team/web".into()).into();
+    assert_eq!(text, "team/web");
+}

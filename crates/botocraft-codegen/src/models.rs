@@ -234,7 +234,7 @@ impl<'a> Emitter<'a> {
             );
             let _ = writeln!(
                 out,
-                "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(&self.0)\n    }}\n}}\n\nimpl From<String> for {key_ty} {{\n    fn from(v: String) -> Self {{\n        {key_ty}(v)\n    }}\n}}\n\nimpl From<&str> for {key_ty} {{\n    fn from(v: &str) -> Self {{\n        {key_ty}(v.to_owned())\n    }}\n}}\n\nimpl std::ops::Deref for {key_ty} {{\n    type Target = str;\n    fn deref(&self) -> &str {{\n        &self.0\n    }}\n}}\n\nimpl std::str::FromStr for {key_ty} {{\n    type Err = Error;\n\n    fn from_str(s: &str) -> Result<Self> {{\n        botocraft_core::key::parse_key({key_ty:?}, s).map({key_ty})\n    }}\n}}\n"
+                "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(&self.0)\n    }}\n}}\n\nimpl From<String> for {key_ty} {{\n    fn from(v: String) -> Self {{\n        {key_ty}(v)\n    }}\n}}\n\nimpl From<&str> for {key_ty} {{\n    fn from(v: &str) -> Self {{\n        {key_ty}(v.to_owned())\n    }}\n}}\n\n/// The key's text: a key passes as the id to `get(..)` and other calls.\nimpl From<{key_ty}> for String {{\n    fn from(k: {key_ty}) -> String {{\n        k.0\n    }}\n}}\n\nimpl std::ops::Deref for {key_ty} {{\n    type Target = str;\n    fn deref(&self) -> &str {{\n        &self.0\n    }}\n}}\n\nimpl std::str::FromStr for {key_ty} {{\n    type Err = Error;\n\n    fn from_str(s: &str) -> Result<Self> {{\n        botocraft_core::key::parse_key({key_ty:?}, s).map({key_ty})\n    }}\n}}\n"
             );
         } else {
             let key_names: Vec<String> = model

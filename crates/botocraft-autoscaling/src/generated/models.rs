@@ -43,6 +43,14 @@ impl From<&str> for AutoScalingGroupKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<AutoScalingGroupKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: AutoScalingGroupKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for AutoScalingGroupKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -499,6 +507,14 @@ impl From<&str> for LaunchConfigurationKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         LaunchConfigurationKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<LaunchConfigurationKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: LaunchConfigurationKey) -> String {
+        k.0
     }
 }
 

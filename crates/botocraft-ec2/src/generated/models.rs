@@ -43,6 +43,14 @@ impl From<&str> for VpcKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<VpcKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: VpcKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for VpcKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -607,6 +615,14 @@ impl From<&str> for SubnetKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         SubnetKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<SubnetKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: SubnetKey) -> String {
+        k.0
     }
 }
 
@@ -1185,6 +1201,14 @@ impl From<&str> for SecurityGroupKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<SecurityGroupKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: SecurityGroupKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for SecurityGroupKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -1641,6 +1665,14 @@ impl From<&str> for InstanceKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         InstanceKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<InstanceKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: InstanceKey) -> String {
+        k.0
     }
 }
 
@@ -2655,6 +2687,14 @@ impl From<&str> for AmiKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<AmiKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: AmiKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for AmiKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -3213,6 +3253,14 @@ impl From<&str> for InternetGatewayKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<InternetGatewayKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: InternetGatewayKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for InternetGatewayKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -3712,6 +3760,14 @@ impl From<&str> for RouteTableKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         RouteTableKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<RouteTableKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: RouteTableKey) -> String {
+        k.0
     }
 }
 
@@ -4217,6 +4273,14 @@ impl From<&str> for NatGatewayKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         NatGatewayKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<NatGatewayKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: NatGatewayKey) -> String {
+        k.0
     }
 }
 
@@ -4842,6 +4906,14 @@ impl From<&str> for AddressKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<AddressKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: AddressKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for AddressKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -5309,6 +5381,14 @@ impl From<&str> for VolumeKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VolumeKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<VolumeKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: VolumeKey) -> String {
+        k.0
     }
 }
 
@@ -6085,6 +6165,14 @@ impl From<&str> for SnapshotKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<SnapshotKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: SnapshotKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for SnapshotKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -6624,6 +6712,14 @@ impl From<&str> for KeyPairKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<KeyPairKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: KeyPairKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for KeyPairKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -7089,6 +7185,14 @@ impl From<&str> for LaunchTemplateKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         LaunchTemplateKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<LaunchTemplateKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: LaunchTemplateKey) -> String {
+        k.0
     }
 }
 
@@ -7892,6 +7996,14 @@ impl From<&str> for NetworkInterfaceKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<NetworkInterfaceKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: NetworkInterfaceKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for NetworkInterfaceKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -8631,6 +8743,14 @@ impl From<&str> for InstanceTypeInfoKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<InstanceTypeInfoKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: InstanceTypeInfoKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for InstanceTypeInfoKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -8739,6 +8859,14 @@ impl From<&str> for NetworkAclKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         NetworkAclKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<NetworkAclKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: NetworkAclKey) -> String {
+        k.0
     }
 }
 
@@ -9177,6 +9305,14 @@ impl From<&str> for PlacementGroupKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<PlacementGroupKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: PlacementGroupKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for PlacementGroupKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -9592,6 +9728,14 @@ impl From<&str> for DhcpOptionsKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<DhcpOptionsKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: DhcpOptionsKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for DhcpOptionsKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -9998,6 +10142,14 @@ impl From<&str> for CustomerGatewayKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         CustomerGatewayKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<CustomerGatewayKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: CustomerGatewayKey) -> String {
+        k.0
     }
 }
 
@@ -10513,6 +10665,14 @@ impl From<&str> for VpnGatewayKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<VpnGatewayKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: VpnGatewayKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for VpnGatewayKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -10929,6 +11089,14 @@ impl From<&str> for VpcPeeringConnectionKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VpcPeeringConnectionKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<VpcPeeringConnectionKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: VpcPeeringConnectionKey) -> String {
+        k.0
     }
 }
 
@@ -11579,6 +11747,14 @@ impl From<&str> for VpcEndpointKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<VpcEndpointKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: VpcEndpointKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for VpcEndpointKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -12058,6 +12234,14 @@ impl From<&str> for VpnConnectionKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         VpnConnectionKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<VpnConnectionKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: VpnConnectionKey) -> String {
+        k.0
     }
 }
 
@@ -12667,6 +12851,14 @@ impl From<&str> for FlowLogKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         FlowLogKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<FlowLogKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: FlowLogKey) -> String {
+        k.0
     }
 }
 

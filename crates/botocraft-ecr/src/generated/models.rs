@@ -43,6 +43,14 @@ impl From<&str> for RepositoryKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<RepositoryKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: RepositoryKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for RepositoryKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]

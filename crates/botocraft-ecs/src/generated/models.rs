@@ -43,6 +43,14 @@ impl From<&str> for ClusterKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<ClusterKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: ClusterKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for ClusterKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -622,6 +630,14 @@ impl From<&str> for TaskDefinitionKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         TaskDefinitionKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<TaskDefinitionKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: TaskDefinitionKey) -> String {
+        k.0
     }
 }
 
@@ -1795,6 +1811,14 @@ impl From<&str> for TaskKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<TaskKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: TaskKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for TaskKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -2510,6 +2534,14 @@ impl From<&str> for ContainerInstanceKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<ContainerInstanceKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: ContainerInstanceKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for ContainerInstanceKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -2767,6 +2799,14 @@ impl From<&str> for CapacityProviderKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         CapacityProviderKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<CapacityProviderKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: CapacityProviderKey) -> String {
+        k.0
     }
 }
 
@@ -3233,6 +3273,14 @@ impl From<&str> for TaskSetKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         TaskSetKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<TaskSetKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: TaskSetKey) -> String {
+        k.0
     }
 }
 
@@ -3749,6 +3797,14 @@ impl From<&str> for ServiceRevisionKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<ServiceRevisionKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: ServiceRevisionKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for ServiceRevisionKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -3896,6 +3952,14 @@ impl From<&str> for ServiceDeploymentKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         ServiceDeploymentKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<ServiceDeploymentKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: ServiceDeploymentKey) -> String {
+        k.0
     }
 }
 
@@ -4091,6 +4155,14 @@ impl From<&str> for DaemonKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         DaemonKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<DaemonKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: DaemonKey) -> String {
+        k.0
     }
 }
 
@@ -4519,6 +4591,14 @@ impl From<&str> for DaemonTaskDefinitionKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<DaemonTaskDefinitionKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: DaemonTaskDefinitionKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for DaemonTaskDefinitionKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -4934,6 +5014,14 @@ impl From<&str> for DaemonRevisionKey {
     }
 }
 
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<DaemonRevisionKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: DaemonRevisionKey) -> String {
+        k.0
+    }
+}
+
 impl std::ops::Deref for DaemonRevisionKey {
     type Target = str;
     #[cfg_attr(not(debug_assertions), inline)]
@@ -5073,6 +5161,14 @@ impl From<&str> for DaemonDeploymentKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         DaemonDeploymentKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<DaemonDeploymentKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: DaemonDeploymentKey) -> String {
+        k.0
     }
 }
 
@@ -5395,6 +5491,14 @@ impl From<&str> for ExpressGatewayServiceKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn from(v: &str) -> Self {
         ExpressGatewayServiceKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<ExpressGatewayServiceKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: ExpressGatewayServiceKey) -> String {
+        k.0
     }
 }
 

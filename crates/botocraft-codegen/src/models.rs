@@ -2891,7 +2891,7 @@ impl<'a> Emitter<'a> {
                 f.wire == "Filters" || (f.wire == "Filter" && f.ty.starts_with("Vec<"));
             if is_filter_list {
                 if let Some(filter_ty) = Self::elem(&f.ty) {
-                    let _ = writeln!(out, "    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.\n    pub fn filter(mut self, name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.input.{id}.get_or_insert_with(Vec::new).push({filter_ty} {{ name: Some(name.into()), values: Some(values.into_iter().map(Into::into).collect()) }});\n        self\n    }}\n\n    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.\n    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.filter(format!(\"tag:{{key}}\"), values)\n    }}\n", id = f.ident);
+                    let _ = writeln!(out, "    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.\n    pub fn filter(mut self, name: impl Into<String>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.input.{id}.get_or_insert_with(Vec::new).push({filter_ty} {{ name: Some(name.into()), values: Some(values.into_iter().map(Into::into).collect()) }});\n        self\n    }}\n\n    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.\n    pub fn tag(self, key: impl AsRef<str>, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{\n        self.filter(format!(\"tag:{{}}\", key.as_ref()), values)\n    }}\n", id = f.ident);
                 }
             }
             let setter = Self::setter_name(m.def, f);

@@ -722,3 +722,18 @@ fn user_data_is_base64_encoded_for_every_run_instances_builder() {
     let create = Instance::objects().create(&model).user_data(script);
     assert_eq!(create.input().user_data.as_deref(), Some(encoded));
 }
+
+/// `tag(..)` takes the key as any text, as `filter(..)` takes its name.
+#[test]
+fn tag_filters_take_any_text_key() {
+    let team = String::from("team");
+    for request in [
+        Instance::objects().list().tag("team", ["a"]),
+        Instance::objects().list().tag(&team, ["a"]),
+        Instance::objects().list().tag(team.clone(), ["a"]),
+    ] {
+        let filters = request.input().filters.clone().unwrap();
+        assert_eq!(filters[0].name.as_deref(), Some("tag:team"));
+        assert_eq!(filters[0].values.as_deref(), Some(&["a".to_string()][..]));
+    }
+}

@@ -796,8 +796,12 @@ impl AutoScalingGroupList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters to limit the results based on specific tags.
@@ -2489,8 +2493,12 @@ impl AutoScalingGroupActivities {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters to limit the results based on specific criteria. The following filters are supported:
@@ -2852,8 +2860,12 @@ impl AutoScalingGroupGetTags {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters to scope the tags to return. The maximum number of filters per filter type (for example, `auto-scaling-group`) is 1000.

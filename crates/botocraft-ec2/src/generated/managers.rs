@@ -272,8 +272,12 @@ impl VpcGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -417,8 +421,12 @@ impl VpcGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -613,8 +621,12 @@ impl VpcList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -1723,8 +1735,12 @@ impl SubnetGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -1870,8 +1886,12 @@ impl SubnetGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -2071,8 +2091,12 @@ impl SubnetList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -2947,8 +2971,12 @@ impl SecurityGroupGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
@@ -3108,8 +3136,12 @@ impl SecurityGroupGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
@@ -3332,8 +3364,12 @@ impl SecurityGroupList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
@@ -4825,8 +4861,12 @@ impl InstanceGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -4984,8 +5024,12 @@ impl InstanceGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -5212,8 +5256,12 @@ impl InstanceList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -8778,8 +8826,12 @@ impl AmiGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -8965,8 +9017,12 @@ impl AmiList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -10238,8 +10294,12 @@ impl InternetGatewayGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -10406,8 +10466,12 @@ impl InternetGatewayGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -10630,8 +10694,12 @@ impl InternetGatewayList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -11460,8 +11528,12 @@ impl RouteTableGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -11619,8 +11691,12 @@ impl RouteTableGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -11832,8 +11908,12 @@ impl RouteTableList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -13427,8 +13507,12 @@ impl NatGatewayList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -14339,8 +14423,12 @@ impl AddressGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
@@ -14475,8 +14563,12 @@ impl AddressGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
@@ -14618,8 +14710,12 @@ impl AddressList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
@@ -15511,8 +15607,12 @@ impl VolumeGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -15665,8 +15765,12 @@ impl VolumeGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -15880,8 +15984,12 @@ impl VolumeList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -16998,8 +17106,12 @@ impl SnapshotGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -17162,8 +17274,12 @@ impl SnapshotGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -17392,8 +17508,12 @@ impl SnapshotList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -18263,8 +18383,12 @@ impl SnapshotListLocked {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -18852,8 +18976,12 @@ impl KeyPairGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -18992,8 +19120,12 @@ impl KeyPairGetByName {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -19137,8 +19269,12 @@ impl KeyPairGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -19291,8 +19427,12 @@ impl KeyPairList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -20019,8 +20159,12 @@ impl LaunchTemplateGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -20181,8 +20325,12 @@ impl LaunchTemplateGetByName {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -20359,8 +20507,12 @@ impl LaunchTemplateGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -20603,8 +20755,12 @@ impl LaunchTemplateList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -21332,8 +21488,12 @@ impl LaunchTemplateVersionGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -21558,8 +21718,12 @@ impl LaunchTemplateVersionList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -22322,8 +22486,12 @@ impl NetworkInterfaceGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -22499,8 +22667,12 @@ impl NetworkInterfaceGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -22739,8 +22911,12 @@ impl NetworkInterfaceList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -24178,8 +24354,12 @@ impl NetworkInterfacePermissions {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -24407,8 +24587,12 @@ impl InstanceTypeInfoGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
@@ -24569,8 +24753,12 @@ impl InstanceTypeInfoGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
@@ -24794,8 +24982,12 @@ impl InstanceTypeInfoList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters. Filter names and values are case-sensitive.
@@ -25192,8 +25384,12 @@ impl NetworkAclGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -25351,8 +25547,12 @@ impl NetworkAclGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -25564,8 +25764,12 @@ impl NetworkAclList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -26623,8 +26827,12 @@ impl PlacementGroupGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -26775,8 +26983,12 @@ impl PlacementGroupGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -26934,8 +27146,12 @@ impl PlacementGroupList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -27506,8 +27722,12 @@ impl DhcpOptionsGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -27665,8 +27885,12 @@ impl DhcpOptionsGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -27882,8 +28106,12 @@ impl DhcpOptionsList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -28529,8 +28757,12 @@ impl CustomerGatewayGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -28681,8 +28913,12 @@ impl CustomerGatewayGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -28840,8 +29076,12 @@ impl CustomerGatewayList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -29438,8 +29678,12 @@ impl VpnGatewayGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -29581,8 +29825,12 @@ impl VpnGatewayGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -29717,8 +29965,12 @@ impl VpnGatewayList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -30498,8 +30750,12 @@ impl VpcPeeringConnectionGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -30672,8 +30928,12 @@ impl VpcPeeringConnectionGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -30905,8 +31165,12 @@ impl VpcPeeringConnectionList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -31879,8 +32143,12 @@ impl VpcEndpointGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -32038,8 +32306,12 @@ impl VpcEndpointGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -32255,8 +32527,12 @@ impl VpcEndpointList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// The filters.
@@ -33145,8 +33421,12 @@ impl VpnConnectionGet {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -33297,8 +33577,12 @@ impl VpnConnectionGetMany {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -33446,8 +33730,12 @@ impl VpnConnectionList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.
@@ -34456,8 +34744,12 @@ impl FlowLogList {
 
     /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn tag(self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.filter(format!("tag:{key}"), values)
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
     }
 
     /// One or more filters.

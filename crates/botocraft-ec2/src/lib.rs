@@ -10,7 +10,8 @@
 //! with `/`, and blank text is an `Error::Validation`:
 //!
 //! ```
-//! use botocraft_ec2::{InstanceKey, LaunchTemplateVersionKey};
+//! # mod botocraft { pub(crate) use ::botocraft_ec2 as ec2; }
+//! use botocraft::ec2::{InstanceKey, LaunchTemplateVersionKey};
 //!
 //! let instance: InstanceKey = "i-0abc".parse()?;
 //! assert_eq!(instance, InstanceKey("i-0abc".into()));

@@ -10,7 +10,8 @@
 //! tag, so it also found instances that had left the group but kept the tag.
 //!
 //! ```no_run
-//! use botocraft_autoscaling::AutoScalingGroup;
+//! # mod botocraft { pub(crate) use ::botocraft_autoscaling as autoscaling; }
+//! use botocraft::autoscaling::AutoScalingGroup;
 //!
 //! # async fn run() -> botocraft_core::Result<()> {
 //! let group = AutoScalingGroup::objects().get("web").await?;

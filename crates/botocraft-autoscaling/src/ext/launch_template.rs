@@ -9,7 +9,8 @@ use crate::generated::*;
 /// template's default version.
 ///
 /// ```
-/// use botocraft_autoscaling::LaunchTemplateSpecification;
+/// # mod botocraft { pub(crate) use ::botocraft_autoscaling as autoscaling; }
+/// use botocraft::autoscaling::LaunchTemplateSpecification;
 ///
 /// let web = LaunchTemplateSpecification::by_name("web").version("$Latest");
 /// assert_eq!(web.launch_template_name.as_deref(), Some("web"));

@@ -73,7 +73,8 @@ impl Tag {
     /// A tag of the group `group`.
     ///
     /// ```
-    /// let tag = botocraft_autoscaling::Tag::for_group("web", "env", "prod", true);
+    /// # mod botocraft { pub(crate) use ::botocraft_autoscaling as autoscaling; }
+    /// let tag = botocraft::autoscaling::Tag::for_group("web", "env", "prod", true);
     /// assert_eq!(tag.resource_type.as_deref(), Some("auto-scaling-group"));
     /// assert_eq!(tag.propagate_at_launch, Some(true));
     /// ```

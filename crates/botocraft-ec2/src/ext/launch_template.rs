@@ -9,7 +9,8 @@ use crate::generated::*;
 /// template's default version.
 ///
 /// ```
-/// use botocraft_ec2::LaunchTemplateSpecification;
+/// # mod botocraft { pub(crate) use ::botocraft_ec2 as ec2; }
+/// use botocraft::ec2::LaunchTemplateSpecification;
 ///
 /// let web = LaunchTemplateSpecification::by_name("web").version("$Latest");
 /// assert_eq!(web.launch_template_name.as_deref(), Some("web"));

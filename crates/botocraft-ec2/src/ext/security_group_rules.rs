@@ -766,7 +766,8 @@ pub(crate) async fn security_group_after_create(
 /// Building a rule for a security group's `ip_permissions`.
 ///
 /// ```
-/// use botocraft_ec2::{IpPermission, UserIdGroupPair};
+/// # mod botocraft { pub(crate) use ::botocraft_ec2 as ec2; }
+/// use botocraft::ec2::{IpPermission, UserIdGroupPair};
 ///
 /// let web = IpPermission::tcp(443).allow_cidr("0.0.0.0/0");
 /// let db = IpPermission::tcp(5432).allow_group(UserIdGroupPair {

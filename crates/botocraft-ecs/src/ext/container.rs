@@ -23,7 +23,8 @@ pub const DEFAULT_IMAGE_TAG: &str = "latest";
 /// (not `docker.io/library/nginx`).
 ///
 /// ```
-/// use botocraft_ecs::ImageReference;
+/// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+/// use botocraft::ecs::ImageReference;
 ///
 /// let r = ImageReference::parse("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/web:1.4.2");
 /// assert_eq!(r.registry, Some("123456789012.dkr.ecr.us-east-1.amazonaws.com"));
@@ -108,7 +109,8 @@ impl ContainerDefinition {
     /// The parsed `image`; `None` when `image` is unset or empty.
     ///
     /// ```
-    /// use botocraft_ecs::ContainerDefinition;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::ContainerDefinition;
     ///
     /// let c = ContainerDefinition { image: Some("nginx:1.27".into()), ..Default::default() };
     /// let image = c.image_reference().unwrap();
@@ -127,7 +129,8 @@ impl ContainerDefinition {
     /// `team/web` (the ECR repository name); `nginx` gives `nginx`.
     ///
     /// ```
-    /// use botocraft_ecs::ContainerDefinition;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::ContainerDefinition;
     ///
     /// let c = ContainerDefinition {
     ///     image: Some("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/web:1.0".into()),
@@ -147,7 +150,8 @@ impl ContainerDefinition {
     /// [`ContainerDefinition::image_digest`].
     ///
     /// ```
-    /// use botocraft_ecs::ContainerDefinition;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::ContainerDefinition;
     ///
     /// let image = |i: &str| ContainerDefinition { image: Some(i.into()), ..Default::default() };
     /// assert_eq!(image("web:2.1").image_tag(), Some("2.1"));
@@ -171,7 +175,8 @@ impl ContainerDefinition {
     /// Registry and repository of `image`, without tag or digest.
     ///
     /// ```
-    /// use botocraft_ecs::ContainerDefinition;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::ContainerDefinition;
     ///
     /// let c = ContainerDefinition { image: Some("localhost:5000/tools/app:dev".into()), ..Default::default() };
     /// assert_eq!(c.full_repository_uri(), Some("localhost:5000/tools/app"));

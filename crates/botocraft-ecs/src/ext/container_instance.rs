@@ -28,7 +28,8 @@ impl ContainerInstance {
     /// fetched from AWS).
     ///
     /// ```
-    /// use botocraft_ecs::{ContainerInstance, Resource};
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::{ContainerInstance, Resource};
     ///
     /// let ci = ContainerInstance {
     ///     remaining_resources: Some(vec![

@@ -38,8 +38,9 @@ impl ServiceManager {
     /// `INACTIVE` clusters are skipped.
     ///
     /// ```no_run
-    /// use botocraft_core::TagMap;
-    /// use botocraft_ecs::{LaunchType, Service};
+    /// # mod botocraft { pub(crate) use ::botocraft_core::{TagMap}; pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::TagMap;
+    /// use botocraft::ecs::{LaunchType, Service};
     ///
     /// # async fn demo() -> botocraft_core::Result<()> {
     /// let everything = Service::objects().all().await?;
@@ -201,7 +202,8 @@ impl Service {
     /// [`Service::wait_until_stable`]) to see the current state.
     ///
     /// ```
-    /// use botocraft_ecs::{Deployment, Service};
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::{Deployment, Service};
     ///
     /// let service = Service {
     ///     deployments: Some(vec![Deployment::default()]),
@@ -232,7 +234,8 @@ impl Service {
     /// first). Unsaved tag edits are kept.
     ///
     /// ```no_run
-    /// use botocraft_ecs::Service;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::Service;
     ///
     /// # async fn demo() -> botocraft_core::Result<()> {
     /// let mut web = Service::objects().get("web").cluster("prod").await?;
@@ -311,7 +314,8 @@ impl Service {
     /// Fetches the task definition.
     ///
     /// ```no_run
-    /// use botocraft_ecs::Service;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::Service;
     ///
     /// # async fn demo(service: Service) -> botocraft_core::Result<()> {
     /// let per_task = service.required_cpu().await?;
@@ -353,7 +357,8 @@ impl Service {
     /// in the cluster.
     ///
     /// ```no_run
-    /// use botocraft_ecs::Service;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::Service;
     ///
     /// # async fn demo(service: Service) -> botocraft_core::Result<()> {
     /// for task in service.running_tasks().await? {
@@ -375,7 +380,8 @@ impl Service {
     /// service's cluster). Empty for a Fargate service.
     ///
     /// ```no_run
-    /// use botocraft_ecs::Service;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::Service;
     ///
     /// # async fn demo(service: Service) -> botocraft_core::Result<()> {
     /// for instance in service.container_instances().await? {

@@ -15,7 +15,8 @@ impl ServiceRevisionManager {
     /// [`QuerySet`](botocraft_core::QuerySet) without calling AWS.
     ///
     /// ```no_run
-    /// use botocraft_ecs::ServiceRevision;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::ServiceRevision;
     ///
     /// # async fn demo(arns: Vec<String>) -> botocraft_core::Result<()> {
     /// let revisions = ServiceRevision::objects().list(arns).await?;

@@ -46,7 +46,8 @@ impl TaskDefinition {
     /// image listed once.
     ///
     /// ```
-    /// use botocraft_ecs::{ContainerDefinition, TaskDefinition};
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::{ContainerDefinition, TaskDefinition};
     ///
     /// let container = |name: &str, image: &str| ContainerDefinition {
     ///     name: Some(name.into()),
@@ -96,7 +97,8 @@ impl TaskDefinition {
     /// value that is neither form is ignored.
     ///
     /// ```
-    /// use botocraft_ecs::{ContainerDefinition, TaskDefinition};
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::{ContainerDefinition, TaskDefinition};
     ///
     /// let td = TaskDefinition {
     ///     container_definitions: Some(vec![
@@ -153,7 +155,8 @@ impl TaskDefinition {
     /// current `taskDefinition` is compared).
     ///
     /// ```no_run
-    /// use botocraft_ecs::TaskDefinition;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::TaskDefinition;
     ///
     /// # async fn demo() -> botocraft_core::Result<()> {
     /// let td = TaskDefinition::objects().get("web:42").await?;
@@ -194,7 +197,8 @@ impl TaskDefinition {
     /// deregistration, `self` already shows the `INACTIVE` revision.
     ///
     /// ```no_run
-    /// use botocraft_ecs::TaskDefinition;
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
+    /// use botocraft::ecs::TaskDefinition;
     ///
     /// # async fn demo() -> botocraft_core::Result<()> {
     /// let mut td = TaskDefinition::objects().get("web:41").await?;

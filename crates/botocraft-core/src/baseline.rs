@@ -100,7 +100,8 @@ pub fn changed_from<const N: usize>(
 /// change it"`).
 ///
 /// ```
-/// use botocraft_core::baseline::fixed_edit_error;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::baseline::fixed_edit_error;
 ///
 /// let err = fixed_edit_error(
 ///     "Service",
@@ -124,7 +125,8 @@ pub fn fixed_edit_error(kind: &str, changed: &[&str], identity: &[&str], how: &s
 /// name.
 ///
 /// ```
-/// use botocraft_core::baseline::renamed_tags_error;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::baseline::renamed_tags_error;
 ///
 /// assert_eq!(
 ///     renamed_tags_error("Repository", &["repository_arn"]).to_string(),
@@ -158,7 +160,8 @@ pub fn fixed_edit_error_hinted(
 /// it with RouteTable::objects().create_route(..)"`).
 ///
 /// ```
-/// use botocraft_core::baseline::fixed_edit_error_by;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::baseline::fixed_edit_error_by;
 ///
 /// let err = fixed_edit_error_by(
 ///     "RouteTable",
@@ -228,6 +231,7 @@ pub(crate) fn code_list(fields: &[&str]) -> String {
 /// create another.
 ///
 /// ```
+/// # mod botocraft {  }
 /// use botocraft_core::{baseline::created_but, Error};
 ///
 /// let err = created_but(
@@ -274,6 +278,7 @@ pub fn created_but(
 /// `save()` again sends them.
 ///
 /// ```
+/// # mod botocraft {  }
 /// use botocraft_core::{baseline::saved_but, Error};
 ///
 /// let err = saved_but(
@@ -324,7 +329,8 @@ pub fn saved_but(
 /// fields with the new one's.
 ///
 /// ```
-/// use botocraft_core::baseline::assigned_error;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::baseline::assigned_error;
 ///
 /// let err = assigned_error("Vpc", &["vpc_id"]);
 /// assert_eq!(

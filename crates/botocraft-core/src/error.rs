@@ -463,6 +463,7 @@ impl Error {
 /// `Code:text` also needs `text` in the message.
 ///
 /// ```
+/// # mod botocraft {  }
 /// use botocraft_core::{error::has_code, Error};
 ///
 /// let err = Error::Service {

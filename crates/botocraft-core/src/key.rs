@@ -18,7 +18,8 @@
 //! an [`Error::Validation`] naming the key type and the form it expects.
 //!
 //! ```
-//! use botocraft_core::key::{parse_key, parse_key_parts};
+//! # mod botocraft { pub(crate) use ::botocraft_core as core; }
+//! use botocraft::core::key::{parse_key, parse_key_parts};
 //!
 //! assert_eq!(parse_key("InstanceKey", "i-0abc")?, "i-0abc");
 //! assert!(parse_key("InstanceKey", "  ").unwrap_err().to_string().contains("InstanceKey"));

@@ -10,7 +10,8 @@
 /// verbatim.
 ///
 /// ```
-/// botocraft_core::open_enum! {
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// botocraft::core::open_enum! {
 ///     /// How a task is launched.
 ///     pub enum LaunchType {
 ///         /// Runs on EC2 instances you manage.

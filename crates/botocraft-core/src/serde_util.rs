@@ -30,7 +30,8 @@ pub const BLOB_TOKEN: &str = "$botocraft::Blob";
 /// a trip through JSON.
 ///
 /// ```
-/// use botocraft_core::DateTime;
+/// # mod botocraft { pub(crate) use ::botocraft_core::{DateTime}; }
+/// use botocraft::DateTime;
 ///
 /// let t: DateTime = serde_json::from_str("1700000000.123").unwrap();
 /// assert_eq!(t.nanosecond(), 123_000_000);
@@ -320,7 +321,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ExactList<T> {
 /// sending them is what the request means.
 ///
 /// ```
-/// use botocraft_core::serde_util::unless_empty;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::serde_util::unless_empty;
 ///
 /// assert_eq!(unless_empty(&Some(Vec::<String>::new())), None);
 /// assert_eq!(unless_empty(&Some(vec!["a".to_owned()])), Some(vec!["a".to_owned()]));
@@ -355,7 +357,8 @@ fn holds_nothing<T: Serialize>(value: &T) -> bool {
 /// naming `what`.
 ///
 /// ```
-/// use botocraft_core::serde_util::convert;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::serde_util::convert;
 /// use serde::{Deserialize, Serialize};
 ///
 /// #[derive(Serialize)]

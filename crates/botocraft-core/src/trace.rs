@@ -16,9 +16,10 @@
 //! a few bytes of code for it.
 //!
 //! ```
+//! # mod botocraft { pub(crate) use ::botocraft_core as core; }
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! let answer = botocraft_core::trace::method("ecs", "Service", "save", Box::pin(async { 42 })).await;
+//! let answer = botocraft::core::trace::method("ecs", "Service", "save", Box::pin(async { 42 })).await;
 //! assert_eq!(answer, 42);
 //! # }
 //! ```

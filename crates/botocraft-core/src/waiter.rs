@@ -23,7 +23,8 @@
 //! the functions `length(x)` and `contains(x, y)`.
 //!
 //! ```
-//! use botocraft_core::waiter::{Acceptor, Waiter};
+//! # mod botocraft { pub(crate) use ::botocraft_core as core; }
+//! use botocraft::core::waiter::{Acceptor, Waiter};
 //! use std::time::Duration;
 //!
 //! const ACCEPTORS: &[Acceptor] = &[Acceptor {
@@ -68,7 +69,8 @@ use crate::error::{Error, Result, TimeoutKind};
 ///   `"true"`, `"404"`, `"\"ServiceNotFoundException\""`.
 ///
 /// ```
-/// use botocraft_core::waiter::Acceptor;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::waiter::Acceptor;
 ///
 /// const MISSING: Acceptor = Acceptor {
 ///     matcher: "pathAny",
@@ -93,7 +95,8 @@ pub struct Acceptor {
 /// How a waiter ended successfully: see [`Waiter::wait`].
 ///
 /// ```
-/// use botocraft_core::waiter::{Acceptor, WaitOutcome, Waiter};
+/// # mod botocraft { pub(crate) use ::botocraft_core::{Error}; pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::waiter::{Acceptor, WaitOutcome, Waiter};
 /// use std::time::Duration;
 ///
 /// // A "wait until deleted" waiter: the not-found error is the success.
@@ -107,7 +110,7 @@ pub struct Acceptor {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> botocraft_core::Result<()> {
 /// let waiter = Waiter::new("DescribeThing", ACCEPTORS, Duration::from_millis(1), 5, || async {
-///     Err::<serde_json::Value, _>(botocraft_core::Error::Service {
+///     Err::<serde_json::Value, _>(botocraft::Error::Service {
 ///         service: "demo",
 ///         operation: "DescribeThing".into(),
 ///         code: "ThingNotFound".into(),
@@ -142,7 +145,8 @@ type PollFn<O> = Box<dyn FnMut() -> BoxFuture<'static, Result<O>> + Send>;
 /// call [`Waiter::send`]).
 ///
 /// ```
-/// use botocraft_core::waiter::{Acceptor, Waiter};
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::waiter::{Acceptor, Waiter};
 /// use std::time::Duration;
 ///
 /// const ACCEPTORS: &[Acceptor] = &[Acceptor {
@@ -205,7 +209,8 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// `max_attempts` polls (at least one poll is always made).
     ///
     /// ```
-    /// use botocraft_core::waiter::{Acceptor, Waiter};
+    /// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+    /// use botocraft::core::waiter::{Acceptor, Waiter};
     /// use std::time::Duration;
     ///
     /// const ACCEPTORS: &[Acceptor] = &[Acceptor {
@@ -254,14 +259,15 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// generated code returns when the waiter's input could not be built.
     ///
     /// ```
-    /// use botocraft_core::waiter::Waiter;
+    /// # mod botocraft { pub(crate) use ::botocraft_core::{Error}; pub(crate) use ::botocraft_core as core; }
+    /// use botocraft::core::waiter::Waiter;
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
     /// let waiter: Waiter<serde_json::Value> =
-    ///     Waiter::failed("DescribeServices", botocraft_core::Error::validation("no cluster"));
+    ///     Waiter::failed("DescribeServices", botocraft::Error::validation("no cluster"));
     /// let err = waiter.await.unwrap_err();
-    /// assert!(matches!(err, botocraft_core::Error::Validation { .. }));
+    /// assert!(matches!(err, botocraft::Error::Validation { .. }));
     /// # }
     /// ```
     pub fn failed(operation: &'static str, error: Error) -> Self {
@@ -281,7 +287,8 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// Sets the time slept between two polls.
     ///
     /// ```
-    /// use botocraft_core::waiter::Waiter;
+    /// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+    /// use botocraft::core::waiter::Waiter;
     /// use std::time::Duration;
     ///
     /// let waiter = Waiter::new("Describe", &[], Duration::from_secs(15), 40, || async {
@@ -299,7 +306,8 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// [`Error::Timeout`]. Zero is treated as one.
     ///
     /// ```
-    /// use botocraft_core::waiter::Waiter;
+    /// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+    /// use botocraft::core::waiter::Waiter;
     /// use std::time::Duration;
     ///
     /// let waiter = Waiter::new("Describe", &[], Duration::from_secs(15), 40, || async {
@@ -322,7 +330,8 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// whichever runs out first ends the wait.
     ///
     /// ```
-    /// use botocraft_core::waiter::Waiter;
+    /// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+    /// use botocraft::core::waiter::Waiter;
     /// use std::time::Duration;
     ///
     /// let waiter = Waiter::new("Describe", &[], Duration::from_secs(15), 40, || async {
@@ -383,7 +392,8 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     ///   `max_wait` ran out.
     ///
     /// ```
-    /// use botocraft_core::waiter::{Acceptor, Waiter};
+    /// # mod botocraft { pub(crate) use ::botocraft_core::{Error}; pub(crate) use ::botocraft_core as core; }
+    /// use botocraft::core::waiter::{Acceptor, Waiter};
     /// use std::time::Duration;
     ///
     /// const ACCEPTORS: &[Acceptor] = &[Acceptor {
@@ -401,7 +411,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// .send()
     /// .await
     /// .unwrap_err();
-    /// assert!(matches!(err, botocraft_core::Error::WaiterFailed { .. }), "{err}");
+    /// assert!(matches!(err, botocraft::Error::WaiterFailed { .. }), "{err}");
     /// # }
     /// ```
     pub async fn send(self) -> Result<O>
@@ -427,7 +437,8 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     /// [`WaitOutcome::Error`] instead of `Err`.
     ///
     /// ```
-    /// use botocraft_core::waiter::{Acceptor, WaitOutcome, Waiter};
+    /// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+    /// use botocraft::core::waiter::{Acceptor, WaitOutcome, Waiter};
     /// use std::time::Duration;
     ///
     /// const ACCEPTORS: &[Acceptor] = &[Acceptor {

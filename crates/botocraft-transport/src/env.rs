@@ -14,7 +14,8 @@ use std::sync::Arc;
 /// Empty (or all-whitespace) values are treated as unset, as the AWS SDKs do.
 ///
 /// ```
-/// use botocraft_transport::Env;
+/// # mod botocraft { pub(crate) use ::botocraft_transport as transport; }
+/// use botocraft::transport::Env;
 /// let env = Env::from_vars([("AWS_REGION", "eu-west-1")]);
 /// assert_eq!(env.get("AWS_REGION").as_deref(), Some("eu-west-1"));
 /// assert_eq!(env.get("AWS_PROFILE"), None);

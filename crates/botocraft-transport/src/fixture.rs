@@ -107,6 +107,7 @@ fn default_status() -> u16 {
 /// handle to check, at the end of the test, that every exchange was used:
 ///
 /// ```
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
 /// use std::sync::Arc;
 /// use botocraft_core::{OperationCall, Protocol, ServiceMetadata, Session};
 /// use botocraft_transport::{AwsSession, Credentials, FixtureTransport};
@@ -136,10 +137,10 @@ fn default_status() -> u16 {
 ///     .build()?;
 /// // The code under test makes its calls (managers and models take the
 /// // session as a `SharedSession`: `Arc::new(session)`).
-/// let request = botocraft_core::protocol::json::build_request(
+/// let request = botocraft::core::protocol::json::build_request(
 ///     &ECS,
 ///     "ListClusters",
-///     &botocraft_core::schema::scalars::DOCUMENT,
+///     &botocraft::core::schema::scalars::DOCUMENT,
 ///     &serde_json::json!({}),
 /// )?;
 /// let response = session
@@ -503,6 +504,7 @@ const JSON_WILDCARD_MEMBERS: &[&str] = &["clientToken", "ClientToken"];
 /// handle to call [`save`](Self::save) when the calls are done:
 ///
 /// ```no_run
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
 /// use std::sync::Arc;
 /// use botocraft_core::{OperationCall, Protocol, ServiceMetadata, Session};
 /// use botocraft_transport::{AwsSession, Credentials, HyperTransport, RecordingTransport};
@@ -530,10 +532,10 @@ const JSON_WILDCARD_MEMBERS: &[&str] = &["clientToken", "ClientToken"];
 ///     .transport(Arc::clone(&recorder))
 ///     .build()?;
 /// // Any calls: through managers and models of the service crates, or raw.
-/// let request = botocraft_core::protocol::json::build_request(
+/// let request = botocraft::core::protocol::json::build_request(
 ///     &ECS,
 ///     "ListClusters",
-///     &botocraft_core::schema::scalars::DOCUMENT,
+///     &botocraft::core::schema::scalars::DOCUMENT,
 ///     &(),
 /// )?;
 /// session.send(OperationCall { service: &ECS, operation: "ListClusters", request }).await?;

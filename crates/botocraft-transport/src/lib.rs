@@ -22,8 +22,9 @@
 //! # Example
 //!
 //! ```
+//! # mod botocraft { pub(crate) use ::botocraft_core::{SharedSession}; pub(crate) use ::botocraft_transport::{AwsSession, Credentials}; }
 //! use std::time::Duration;
-//! use botocraft_transport::{AwsSession, Credentials};
+//! use botocraft::{AwsSession, Credentials};
 //!
 //! let session = AwsSession::builder()
 //!     .region("eu-west-1")
@@ -33,7 +34,7 @@
 //!     .operation_timeout(Duration::from_secs(30))
 //!     .build()?;
 //! assert_eq!(session.region(), "eu-west-1");
-//! let shared: botocraft_core::SharedSession = session.shared();
+//! let shared: botocraft::SharedSession = session.shared();
 //! # drop(shared);
 //! # Ok::<(), botocraft_core::Error>(())
 //! ```
@@ -41,8 +42,9 @@
 //! Everything from the environment and profile files (talks to AWS when used):
 //!
 //! ```no_run
+//! # mod botocraft { pub(crate) use ::botocraft_transport::{default_session}; }
 //! # async fn run() -> botocraft_core::Result<()> {
-//! let session = botocraft_transport::default_session()?;
+//! let session = botocraft::default_session()?;
 //! println!("using {}", session.region());
 //! # Ok(())
 //! # }

@@ -46,7 +46,8 @@ use crate::env::Env;
 /// skipped with a warning instead (other programs reading it may handle it).
 ///
 /// ```
-/// use botocraft_transport::ProxyConfig;
+/// # mod botocraft { pub(crate) use ::botocraft_transport::{ProxyConfig}; }
+/// use botocraft::ProxyConfig;
 ///
 /// let proxy = ProxyConfig::all("http://proxy.corp.example:3128")
 ///     .no_proxy(".internal.example, 10.0.0.0/8");

@@ -78,7 +78,8 @@ pub const NEW_RETRIES_ENV: &str = "AWS_NEW_RETRIES_2026";
 /// the [module docs](self) for what differs).
 ///
 /// ```
-/// use botocraft_transport::{AwsSession, Credentials, RetryMode, RetrySpec};
+/// # mod botocraft { pub(crate) use ::botocraft_transport::{AwsSession, Credentials, RetryMode, RetrySpec}; }
+/// use botocraft::{AwsSession, Credentials, RetryMode, RetrySpec};
 ///
 /// let session = AwsSession::builder()
 ///     .region("eu-west-1")

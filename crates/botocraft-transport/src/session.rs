@@ -64,7 +64,8 @@ const CREDENTIALS_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 /// signed with the corrected time too.
 ///
 /// ```
-/// use botocraft_transport::{AwsSession, Credentials};
+/// # mod botocraft { pub(crate) use ::botocraft_transport::{AwsSession, Credentials}; }
+/// use botocraft::{AwsSession, Credentials};
 /// let session = AwsSession::builder()
 ///     .region("us-east-1")
 ///     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
@@ -309,6 +310,7 @@ impl AwsSessionBuilder {
     /// http settings. Credential calls go through it too.
     ///
     /// ```
+    /// # mod botocraft { pub(crate) use ::botocraft_core::{Result}; }
     /// use async_trait::async_trait;
     /// use botocraft_transport::{AwsSession, Transport};
     /// use std::sync::Arc;
@@ -321,7 +323,7 @@ impl AwsSessionBuilder {
     ///     async fn send(
     ///         &self,
     ///         request: http::Request<Vec<u8>>,
-    ///     ) -> botocraft_core::Result<http::Response<Vec<u8>>> {
+    ///     ) -> botocraft::Result<http::Response<Vec<u8>>> {
     ///         println!("{} {}", request.method(), request.uri());
     ///         self.0.send(request).await
     ///     }
@@ -363,7 +365,8 @@ impl AwsSessionBuilder {
     /// makes [`build`](Self::build) fail.
     ///
     /// ```
-    /// use botocraft_transport::{AwsSession, ProxyConfig};
+    /// # mod botocraft { pub(crate) use ::botocraft_core::{Error}; pub(crate) use ::botocraft_transport::{AwsSession, ProxyConfig}; }
+    /// use botocraft::{AwsSession, ProxyConfig};
     ///
     /// let session = AwsSession::builder()
     ///     .region("eu-west-1")
@@ -375,7 +378,7 @@ impl AwsSessionBuilder {
     ///     .proxy(ProxyConfig::all("socks5://proxy.corp.example:1080"))
     ///     .build()
     ///     .unwrap_err();
-    /// assert!(matches!(err, botocraft_core::Error::Config { .. }));
+    /// assert!(matches!(err, botocraft::Error::Config { .. }));
     /// # Ok::<(), botocraft_core::Error>(())
     /// ```
     pub fn proxy(mut self, proxy: ProxyConfig) -> Self {

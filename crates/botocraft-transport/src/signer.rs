@@ -19,6 +19,7 @@ use crate::credentials::Credentials;
 /// and should carry a `host` header (it is derived from the URI otherwise).
 ///
 /// ```
+/// # mod botocraft {  }
 /// use botocraft_transport::{Credentials, Signer};
 /// let signer = Signer::new("us-east-1", "ecs");
 /// let mut req = http::Request::post("https://ecs.us-east-1.amazonaws.com/")

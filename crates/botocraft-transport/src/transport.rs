@@ -32,9 +32,10 @@ use crate::proxy::{Connector, ProxyConfig};
 /// the server has not even seen, or is still working on.
 ///
 /// ```
+/// # mod botocraft { pub(crate) use ::botocraft_core::{Result}; pub(crate) use ::botocraft_transport as transport; }
 /// use async_trait::async_trait;
-/// use botocraft_core::Result;
-/// use botocraft_transport::Transport;
+/// use botocraft::Result;
+/// use botocraft::transport::Transport;
 ///
 /// /// Answers every request with an empty 200.
 /// #[derive(Debug)]
@@ -233,8 +234,9 @@ impl HyperTransportBuilder {
     /// [attempt timeout](crate::AwsSessionBuilder::attempt_timeout)).
     ///
     /// ```
+    /// # mod botocraft { pub(crate) use ::botocraft_transport as transport; }
     /// use std::time::Duration;
-    /// use botocraft_transport::HyperTransport;
+    /// use botocraft::transport::HyperTransport;
     ///
     /// let transport = HyperTransport::builder()
     ///     .read_timeout(Duration::from_secs(10))

@@ -31,7 +31,8 @@ pub const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id"
 /// for anything else.
 ///
 /// ```
-/// use botocraft_core::protocol::http_date_seconds;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::protocol::http_date_seconds;
 ///
 /// assert_eq!(http_date_seconds("Sun, 02 Jan 2000 20:34:56 GMT"), Some(946_845_296));
 /// assert_eq!(http_date_seconds("yesterday"), None);

@@ -88,7 +88,8 @@
 //! # Example
 //!
 //! ```
-//! use botocraft_core::QuerySet;
+//! # mod botocraft { pub(crate) use ::botocraft_core::{QuerySet}; }
+//! use botocraft::QuerySet;
 //! use serde::{Deserialize, Serialize};
 //!
 //! #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

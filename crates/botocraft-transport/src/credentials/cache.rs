@@ -26,9 +26,10 @@ use super::{Credentials, CredentialsLookup, ProvideCredentials};
 /// [`Error::Credentials`], never used to sign.
 ///
 /// ```
+/// # mod botocraft { pub(crate) use ::botocraft_transport as transport; }
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// use botocraft_transport::credentials::CachedProvider;
+/// use botocraft::transport::credentials::CachedProvider;
 /// use botocraft_transport::{Credentials, ProvideCredentials};
 /// let cached = CachedProvider::new(Credentials::new("AKID", "secret", None));
 /// assert_eq!(cached.provide_credentials().await.unwrap().access_key_id, "AKID");

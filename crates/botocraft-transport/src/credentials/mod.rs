@@ -56,7 +56,8 @@ pub use web_identity::WebIdentityTokenProvider;
 /// `Debug` never prints the secret or the token.
 ///
 /// ```
-/// use botocraft_transport::Credentials;
+/// # mod botocraft { pub(crate) use ::botocraft_transport::{Credentials}; }
+/// use botocraft::Credentials;
 /// let creds = Credentials::new("AKIDEXAMPLE", "secret", None);
 /// assert!(!format!("{creds:?}").contains("secret\""));
 /// ```
@@ -200,8 +201,9 @@ impl ProvideCredentials for StaticCredentialsProvider {
 /// region and endpoints for STS, the HTTP transport, and time limits.
 ///
 /// ```
-/// use botocraft_transport::credentials::{CredentialsProviderChain, ProviderConfig};
-/// use botocraft_transport::Env;
+/// # mod botocraft { pub(crate) use ::botocraft_transport as transport; }
+/// use botocraft::transport::credentials::{CredentialsProviderChain, ProviderConfig};
+/// use botocraft::transport::Env;
 /// let config = ProviderConfig::new(Env::from_vars([("AWS_EC2_METADATA_DISABLED", "true")]))
 ///     .profile("dev")
 ///     .region("eu-west-1");

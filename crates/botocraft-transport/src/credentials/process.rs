@@ -115,7 +115,8 @@ fn parse_output(stdout: &[u8]) -> std::result::Result<Credentials, String> {
 /// An unterminated quote or a trailing `\` is an error.
 ///
 /// ```
-/// use botocraft_transport::credentials::split_command;
+/// # mod botocraft { pub(crate) use ::botocraft_transport as transport; }
+/// use botocraft::transport::credentials::split_command;
 /// assert_eq!(
 ///     split_command(r#"/opt/bin/creds --profile "my dev" 'a b' c\ d"#).unwrap(),
 ///     ["/opt/bin/creds", "--profile", "my dev", "a b", "c d"]

@@ -269,7 +269,8 @@ pub fn sanitize_code(code: &str) -> String {
 /// such a source says nothing, and the caller should look at the next one.
 ///
 /// ```
-/// use botocraft_core::protocol::json::code_from;
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::protocol::json::code_from;
 ///
 /// assert_eq!(code_from("com.amazonaws.ecs#ThrottlingException:http://x").as_deref(), Some("ThrottlingException"));
 /// assert_eq!(code_from(""), None);

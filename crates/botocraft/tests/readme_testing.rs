@@ -3,7 +3,6 @@
 
 #![cfg(feature = "ecs")]
 
-use botocraft::prelude::*;
 use botocraft::services::Cluster;
 use botocraft::transport::FixtureTransport;
 use std::sync::Arc;

@@ -97,8 +97,9 @@ pub enum Error {
         service: &'static str,
         /// The operation the waiter polls, e.g. `DescribeInstances`.
         operation: String,
-        /// The acceptor that matched and what it matched
-        /// (`Reservations[].Instances[].State.Name == terminated (pathAny)`).
+        /// What was waited on, when the waiter knows it, then the acceptor
+        /// that matched and what it matched (`Instance "i-0abc":
+        /// Reservations[].Instances[].State.Name == terminated (pathAny)`).
         message: String,
         /// The poll's own error, when the matching acceptor matched an error.
         #[source]

@@ -1422,8 +1422,16 @@ fn failure(
             message: Some(format!("waiting on {operation}: {message}")),
             request_id: None,
         },
-        _ => Error::WaiterFailed {
-            service: subject.map_or("waiter", |(service, ..)| service),
+        // Named by what was waited on, when known: a program waiting on
+        // several instances learns which one failed.
+        Some((service, resource, key)) => Error::WaiterFailed {
+            service,
+            operation: operation.to_string(),
+            message: format!("{resource} {key:?}: {message}"),
+            error: error.map(Box::new),
+        },
+        None => Error::WaiterFailed {
+            service: "waiter",
             operation: operation.to_string(),
             message,
             error: error.map(Box::new),

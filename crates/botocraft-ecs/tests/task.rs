@@ -282,6 +282,8 @@ async fn wait_until_running_fails_when_stopped() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::WaiterFailed { .. }), "{err:?}");
+    // It names the task waited on, not only the acceptor that matched.
+    assert!(err.to_string().contains(&format!("Task {T1:?}: ")), "{err}");
     f.done();
 }
 

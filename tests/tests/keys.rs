@@ -177,3 +177,35 @@ fn one_part_keys_pass_to_get() {
     let text: String = RepositoryKey("team/web".into()).into();
     assert_eq!(text, "team/web");
 }
+
+/// Id lists are taken as any text: owned, borrowed from a slice or a `Vec`.
+#[test]
+fn id_lists_take_borrowed_text() {
+    let ids: &[&str] = &["vpc-1", "vpc-2"];
+    let owned: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let want = Some(&owned[..]);
+    assert_eq!(
+        Vpc::objects().get_many(ids).input().vpc_ids.as_deref(),
+        want
+    );
+    assert_eq!(
+        Vpc::objects().get_many(&owned).input().vpc_ids.as_deref(),
+        want
+    );
+    assert_eq!(
+        Vpc::objects()
+            .get_many(owned.clone())
+            .input()
+            .vpc_ids
+            .as_deref(),
+        want
+    );
+    assert_eq!(
+        Instance::objects()
+            .start(["i-1"])
+            .input()
+            .instance_ids
+            .as_deref(),
+        Some(&["i-1".to_string()][..])
+    );
+}

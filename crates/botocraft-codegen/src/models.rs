@@ -2725,12 +2725,21 @@ impl<'a> Emitter<'a> {
                 }
                 init.push(format!("input.{} = Some(vec![{bare}]);", f.ident));
             } else if let Some(elem) = Self::elem(&f.ty) {
-                params.push(format!(
-                    "{bare}: impl IntoIterator<Item = impl Into<{elem}>>"
-                ));
-                init.push(format!(
-                    "let {bare}: Vec<{elem}> = {bare}.into_iter().map(Into::into).collect();"
-                ));
+                // Ids as any text, also borrowed from a slice (`&["a", "b"]`,
+                // `&ids`), which `Into<String>` would refuse (`&&str`).
+                if elem == "String" {
+                    params.push(format!("{bare}: impl IntoIterator<Item = impl AsRef<str>>"));
+                    init.push(format!(
+                        "let {bare}: Vec<String> = {bare}.into_iter().map(|v| v.as_ref().to_owned()).collect();"
+                    ));
+                } else {
+                    params.push(format!(
+                        "{bare}: impl IntoIterator<Item = impl Into<{elem}>>"
+                    ));
+                    init.push(format!(
+                        "let {bare}: Vec<{elem}> = {bare}.into_iter().map(Into::into).collect();"
+                    ));
+                }
                 if names_resource && self.displayable(elem) {
                     key_parts.push(format!(
                         "{bare}.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(\",\")"

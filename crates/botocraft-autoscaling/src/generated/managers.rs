@@ -75,11 +75,11 @@ impl AutoScalingGroupManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        auto_scaling_group_names: impl IntoIterator<Item = impl Into<String>>,
+        auto_scaling_group_names: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> AutoScalingGroupGetMany {
         let auto_scaling_group_names: Vec<String> = auto_scaling_group_names
             .into_iter()
-            .map(Into::into)
+            .map(|v| v.as_ref().to_owned())
             .collect();
         let key: String = auto_scaling_group_names
             .iter()
@@ -3012,11 +3012,11 @@ impl LaunchConfigurationManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        launch_configuration_names: impl IntoIterator<Item = impl Into<String>>,
+        launch_configuration_names: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> LaunchConfigurationGetMany {
         let launch_configuration_names: Vec<String> = launch_configuration_names
             .into_iter()
-            .map(Into::into)
+            .map(|v| v.as_ref().to_owned())
             .collect();
         let key: String = launch_configuration_names
             .iter()

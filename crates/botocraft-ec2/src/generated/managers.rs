@@ -73,8 +73,8 @@ impl VpcManager {
     ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn get_many(&self, vpc_ids: impl IntoIterator<Item = impl Into<String>>) -> VpcGetMany {
-        let vpc_ids: Vec<String> = vpc_ids.into_iter().map(Into::into).collect();
+    pub fn get_many(&self, vpc_ids: impl IntoIterator<Item = impl AsRef<str>>) -> VpcGetMany {
+        let vpc_ids: Vec<String> = vpc_ids.into_iter().map(|v| v.as_ref().to_owned()).collect();
         let key: String = vpc_ids
             .iter()
             .map(|k| k.to_string())
@@ -1592,11 +1592,11 @@ impl SubnetManager {
     ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn get_many(
-        &self,
-        subnet_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> SubnetGetMany {
-        let subnet_ids: Vec<String> = subnet_ids.into_iter().map(Into::into).collect();
+    pub fn get_many(&self, subnet_ids: impl IntoIterator<Item = impl AsRef<str>>) -> SubnetGetMany {
+        let subnet_ids: Vec<String> = subnet_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = subnet_ids
             .iter()
             .map(|k| k.to_string())
@@ -2766,9 +2766,12 @@ impl SecurityGroupManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        group_ids: impl IntoIterator<Item = impl Into<String>>,
+        group_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> SecurityGroupGetMany {
-        let group_ids: Vec<String> = group_ids.into_iter().map(Into::into).collect();
+        let group_ids: Vec<String> = group_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = group_ids
             .iter()
             .map(|k| k.to_string())
@@ -4385,9 +4388,12 @@ impl InstanceManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        instance_ids: impl IntoIterator<Item = impl Into<String>>,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> InstanceGetMany {
-        let instance_ids: Vec<String> = instance_ids.into_iter().map(Into::into).collect();
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = instance_ids
             .iter()
             .map(|k| k.to_string())
@@ -4615,11 +4621,11 @@ impl InstanceManager {
     ///
     /// Starts an Amazon EBS-backed instance that you've previously stopped.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn start(
-        &self,
-        instance_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> InstanceStart {
-        let instance_ids: Vec<String> = instance_ids.into_iter().map(Into::into).collect();
+    pub fn start(&self, instance_ids: impl IntoIterator<Item = impl AsRef<str>>) -> InstanceStart {
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = instance_ids
             .iter()
             .map(|k| k.to_string())
@@ -4635,8 +4641,11 @@ impl InstanceManager {
     ///
     /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the StartInstances API. For more information, see Stop and start Amazon EC2 instances in the Amazon EC2 User Guide.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn stop(&self, instance_ids: impl IntoIterator<Item = impl Into<String>>) -> InstanceStop {
-        let instance_ids: Vec<String> = instance_ids.into_iter().map(Into::into).collect();
+    pub fn stop(&self, instance_ids: impl IntoIterator<Item = impl AsRef<str>>) -> InstanceStop {
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = instance_ids
             .iter()
             .map(|k| k.to_string())
@@ -4654,9 +4663,12 @@ impl InstanceManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn reboot(
         &self,
-        instance_ids: impl IntoIterator<Item = impl Into<String>>,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> InstanceReboot {
-        let instance_ids: Vec<String> = instance_ids.into_iter().map(Into::into).collect();
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = instance_ids
             .iter()
             .map(|k| k.to_string())
@@ -4674,9 +4686,12 @@ impl InstanceManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn terminate(
         &self,
-        instance_ids: impl IntoIterator<Item = impl Into<String>>,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> InstanceTerminate {
-        let instance_ids: Vec<String> = instance_ids.into_iter().map(Into::into).collect();
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = instance_ids
             .iter()
             .map(|k| k.to_string())
@@ -10134,10 +10149,12 @@ impl InternetGatewayManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        internet_gateway_ids: impl IntoIterator<Item = impl Into<String>>,
+        internet_gateway_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> InternetGatewayGetMany {
-        let internet_gateway_ids: Vec<String> =
-            internet_gateway_ids.into_iter().map(Into::into).collect();
+        let internet_gateway_ids: Vec<String> = internet_gateway_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = internet_gateway_ids
             .iter()
             .map(|k| k.to_string())
@@ -11335,9 +11352,12 @@ impl RouteTableManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        route_table_ids: impl IntoIterator<Item = impl Into<String>>,
+        route_table_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> RouteTableGetMany {
-        let route_table_ids: Vec<String> = route_table_ids.into_iter().map(Into::into).collect();
+        let route_table_ids: Vec<String> = route_table_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = route_table_ids
             .iter()
             .map(|k| k.to_string())
@@ -13046,9 +13066,12 @@ impl NatGatewayManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        nat_gateway_ids: impl IntoIterator<Item = impl Into<String>>,
+        nat_gateway_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> NatGatewayGetMany {
-        let nat_gateway_ids: Vec<String> = nat_gateway_ids.into_iter().map(Into::into).collect();
+        let nat_gateway_ids: Vec<String> = nat_gateway_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = nat_gateway_ids
             .iter()
             .map(|k| k.to_string())
@@ -13133,10 +13156,13 @@ impl NatGatewayManager {
     pub fn associate_address(
         &self,
         nat_gateway_id: impl Into<String>,
-        allocation_ids: impl IntoIterator<Item = impl Into<String>>,
+        allocation_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> NatGatewayAssociateAddress {
         let nat_gateway_id = nat_gateway_id.into();
-        let allocation_ids: Vec<String> = allocation_ids.into_iter().map(Into::into).collect();
+        let allocation_ids: Vec<String> = allocation_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = nat_gateway_id.to_string();
         #[allow(unused_mut)]
         let mut input = AssociateNatGatewayAddressRequest::default();
@@ -13152,10 +13178,13 @@ impl NatGatewayManager {
     pub fn disassociate_address(
         &self,
         nat_gateway_id: impl Into<String>,
-        association_ids: impl IntoIterator<Item = impl Into<String>>,
+        association_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> NatGatewayDisassociateAddress {
         let nat_gateway_id = nat_gateway_id.into();
-        let association_ids: Vec<String> = association_ids.into_iter().map(Into::into).collect();
+        let association_ids: Vec<String> = association_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = nat_gateway_id.to_string();
         #[allow(unused_mut)]
         let mut input = DisassociateNatGatewayAddressRequest::default();
@@ -14259,9 +14288,12 @@ impl AddressManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        allocation_ids: impl IntoIterator<Item = impl Into<String>>,
+        allocation_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> AddressGetMany {
-        let allocation_ids: Vec<String> = allocation_ids.into_iter().map(Into::into).collect();
+        let allocation_ids: Vec<String> = allocation_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = allocation_ids
             .iter()
             .map(|k| k.to_string())
@@ -15350,11 +15382,11 @@ impl VolumeManager {
     ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn get_many(
-        &self,
-        volume_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> VolumeGetMany {
-        let volume_ids: Vec<String> = volume_ids.into_iter().map(Into::into).collect();
+    pub fn get_many(&self, volume_ids: impl IntoIterator<Item = impl AsRef<str>>) -> VolumeGetMany {
+        let volume_ids: Vec<String> = volume_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = volume_ids
             .iter()
             .map(|k| k.to_string())
@@ -16869,9 +16901,12 @@ impl SnapshotManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        snapshot_ids: impl IntoIterator<Item = impl Into<String>>,
+        snapshot_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> SnapshotGetMany {
-        let snapshot_ids: Vec<String> = snapshot_ids.into_iter().map(Into::into).collect();
+        let snapshot_ids: Vec<String> = snapshot_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = snapshot_ids
             .iter()
             .map(|k| k.to_string())
@@ -18829,9 +18864,12 @@ impl KeyPairManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        key_pair_ids: impl IntoIterator<Item = impl Into<String>>,
+        key_pair_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> KeyPairGetMany {
-        let key_pair_ids: Vec<String> = key_pair_ids.into_iter().map(Into::into).collect();
+        let key_pair_ids: Vec<String> = key_pair_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = key_pair_ids
             .iter()
             .map(|k| k.to_string())
@@ -20009,10 +20047,12 @@ impl LaunchTemplateManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        launch_template_ids: impl IntoIterator<Item = impl Into<String>>,
+        launch_template_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> LaunchTemplateGetMany {
-        let launch_template_ids: Vec<String> =
-            launch_template_ids.into_iter().map(Into::into).collect();
+        let launch_template_ids: Vec<String> = launch_template_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = launch_template_ids
             .iter()
             .map(|k| k.to_string())
@@ -22186,10 +22226,12 @@ impl NetworkInterfaceManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        network_interface_ids: impl IntoIterator<Item = impl Into<String>>,
+        network_interface_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> NetworkInterfaceGetMany {
-        let network_interface_ids: Vec<String> =
-            network_interface_ids.into_iter().map(Into::into).collect();
+        let network_interface_ids: Vec<String> = network_interface_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = network_interface_ids
             .iter()
             .map(|k| k.to_string())
@@ -25166,9 +25208,12 @@ impl NetworkAclManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        network_acl_ids: impl IntoIterator<Item = impl Into<String>>,
+        network_acl_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> NetworkAclGetMany {
-        let network_acl_ids: Vec<String> = network_acl_ids.into_iter().map(Into::into).collect();
+        let network_acl_ids: Vec<String> = network_acl_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = network_acl_ids
             .iter()
             .map(|k| k.to_string())
@@ -26696,9 +26741,12 @@ impl PlacementGroupManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        group_names: impl IntoIterator<Item = impl Into<String>>,
+        group_names: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> PlacementGroupGetMany {
-        let group_names: Vec<String> = group_names.into_iter().map(Into::into).collect();
+        let group_names: Vec<String> = group_names
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = group_names
             .iter()
             .map(|k| k.to_string())
@@ -27584,9 +27632,12 @@ impl DhcpOptionsManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        dhcp_options_ids: impl IntoIterator<Item = impl Into<String>>,
+        dhcp_options_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> DhcpOptionsGetMany {
-        let dhcp_options_ids: Vec<String> = dhcp_options_ids.into_iter().map(Into::into).collect();
+        let dhcp_options_ids: Vec<String> = dhcp_options_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = dhcp_options_ids
             .iter()
             .map(|k| k.to_string())
@@ -28615,10 +28666,12 @@ impl CustomerGatewayManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        customer_gateway_ids: impl IntoIterator<Item = impl Into<String>>,
+        customer_gateway_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> CustomerGatewayGetMany {
-        let customer_gateway_ids: Vec<String> =
-            customer_gateway_ids.into_iter().map(Into::into).collect();
+        let customer_gateway_ids: Vec<String> = customer_gateway_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = customer_gateway_ids
             .iter()
             .map(|k| k.to_string())
@@ -29516,9 +29569,12 @@ impl VpnGatewayManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        vpn_gateway_ids: impl IntoIterator<Item = impl Into<String>>,
+        vpn_gateway_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> VpnGatewayGetMany {
-        let vpn_gateway_ids: Vec<String> = vpn_gateway_ids.into_iter().map(Into::into).collect();
+        let vpn_gateway_ids: Vec<String> = vpn_gateway_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = vpn_gateway_ids
             .iter()
             .map(|k| k.to_string())
@@ -30550,11 +30606,11 @@ impl VpcPeeringConnectionManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        vpc_peering_connection_ids: impl IntoIterator<Item = impl Into<String>>,
+        vpc_peering_connection_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> VpcPeeringConnectionGetMany {
         let vpc_peering_connection_ids: Vec<String> = vpc_peering_connection_ids
             .into_iter()
-            .map(Into::into)
+            .map(|v| v.as_ref().to_owned())
             .collect();
         let key: String = vpc_peering_connection_ids
             .iter()
@@ -31989,9 +32045,12 @@ impl VpcEndpointManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        vpc_endpoint_ids: impl IntoIterator<Item = impl Into<String>>,
+        vpc_endpoint_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> VpcEndpointGetMany {
-        let vpc_endpoint_ids: Vec<String> = vpc_endpoint_ids.into_iter().map(Into::into).collect();
+        let vpc_endpoint_ids: Vec<String> = vpc_endpoint_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = vpc_endpoint_ids
             .iter()
             .map(|k| k.to_string())
@@ -33269,10 +33328,12 @@ impl VpnConnectionManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        vpn_connection_ids: impl IntoIterator<Item = impl Into<String>>,
+        vpn_connection_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> VpnConnectionGetMany {
-        let vpn_connection_ids: Vec<String> =
-            vpn_connection_ids.into_iter().map(Into::into).collect();
+        let vpn_connection_ids: Vec<String> = vpn_connection_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = vpn_connection_ids
             .iter()
             .map(|k| k.to_string())
@@ -34311,9 +34372,12 @@ impl FlowLogManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        flow_log_ids: impl IntoIterator<Item = impl Into<String>>,
+        flow_log_ids: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> FlowLogGetMany {
-        let flow_log_ids: Vec<String> = flow_log_ids.into_iter().map(Into::into).collect();
+        let flow_log_ids: Vec<String> = flow_log_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = flow_log_ids
             .iter()
             .map(|k| k.to_string())
@@ -34343,10 +34407,13 @@ impl FlowLogManager {
     pub fn create(
         &self,
         model: &FlowLog,
-        resource_ids: impl IntoIterator<Item = impl Into<String>>,
+        resource_ids: impl IntoIterator<Item = impl AsRef<str>>,
         resource_type: impl Into<FlowLogsResourceType>,
     ) -> FlowLogCreate {
-        let resource_ids: Vec<String> = resource_ids.into_iter().map(Into::into).collect();
+        let resource_ids: Vec<String> = resource_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let resource_type = resource_type.into();
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default()
             + "/"

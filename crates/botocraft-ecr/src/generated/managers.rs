@@ -75,9 +75,12 @@ impl RepositoryManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        repository_names: impl IntoIterator<Item = impl Into<String>>,
+        repository_names: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> RepositoryGetMany {
-        let repository_names: Vec<String> = repository_names.into_iter().map(Into::into).collect();
+        let repository_names: Vec<String> = repository_names
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = repository_names
             .iter()
             .map(|k| k.to_string())

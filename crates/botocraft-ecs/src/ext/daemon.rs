@@ -15,11 +15,11 @@ impl DaemonManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn get_many(
         &self,
-        daemon_arns: impl IntoIterator<Item = impl Into<String>>,
+        daemon_arns: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Result<QuerySet<Daemon>> {
         let requests: Vec<_> = daemon_arns
             .into_iter()
-            .map(|arn| self.get(arn).send())
+            .map(|arn| self.get(arn.as_ref()).send())
             .collect();
         let items: Vec<Daemon> = futures::stream::iter(requests)
             .buffered(CONCURRENCY)
@@ -35,11 +35,11 @@ impl DaemonTaskDefinitionManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn get_many(
         &self,
-        daemon_task_definitions: impl IntoIterator<Item = impl Into<String>>,
+        daemon_task_definitions: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Result<QuerySet<DaemonTaskDefinition>> {
         let requests: Vec<_> = daemon_task_definitions
             .into_iter()
-            .map(|id| self.get(id).send())
+            .map(|id| self.get(id.as_ref()).send())
             .collect();
         let items: Vec<DaemonTaskDefinition> = futures::stream::iter(requests)
             .buffered(CONCURRENCY)

@@ -28,7 +28,7 @@ impl ServiceRevisionManager {
     /// ```
     pub fn list(
         &self,
-        service_revision_arns: impl IntoIterator<Item = impl Into<String>>,
+        service_revision_arns: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> ServiceRevisionGetMany {
         self.get_many(service_revision_arns)
     }

@@ -82,11 +82,11 @@ impl ClusterManager {
     ///
     /// Describes one or more of your clusters.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn get_many(
-        &self,
-        clusters: impl IntoIterator<Item = impl Into<String>>,
-    ) -> ClusterGetMany {
-        let clusters: Vec<String> = clusters.into_iter().map(Into::into).collect();
+    pub fn get_many(&self, clusters: impl IntoIterator<Item = impl AsRef<str>>) -> ClusterGetMany {
+        let clusters: Vec<String> = clusters
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = clusters
             .iter()
             .map(|k| k.to_string())
@@ -242,14 +242,16 @@ impl ClusterManager {
     pub fn put_capacity_providers(
         &self,
         cluster: impl Into<String>,
-        capacity_providers: impl IntoIterator<Item = impl Into<String>>,
+        capacity_providers: impl IntoIterator<Item = impl AsRef<str>>,
         default_capacity_provider_strategy: impl IntoIterator<
             Item = impl Into<CapacityProviderStrategyItem>,
         >,
     ) -> ClusterPutCapacityProviders {
         let cluster = cluster.into();
-        let capacity_providers: Vec<String> =
-            capacity_providers.into_iter().map(Into::into).collect();
+        let capacity_providers: Vec<String> = capacity_providers
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let default_capacity_provider_strategy: Vec<CapacityProviderStrategyItem> =
             default_capacity_provider_strategy
                 .into_iter()
@@ -1589,9 +1591,12 @@ impl TaskDefinitionManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn delete(
         &self,
-        task_definitions: impl IntoIterator<Item = impl Into<String>>,
+        task_definitions: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> TaskDefinitionDelete {
-        let task_definitions: Vec<String> = task_definitions.into_iter().map(Into::into).collect();
+        let task_definitions: Vec<String> = task_definitions
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = task_definitions
             .iter()
             .map(|k| k.to_string())
@@ -2985,11 +2990,11 @@ impl ServiceManager {
     ///
     /// Describes the specified services running in your cluster.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn get_many(
-        &self,
-        services: impl IntoIterator<Item = impl Into<String>>,
-    ) -> ServiceGetMany {
-        let services: Vec<String> = services.into_iter().map(Into::into).collect();
+    pub fn get_many(&self, services: impl IntoIterator<Item = impl AsRef<str>>) -> ServiceGetMany {
+        let services: Vec<String> = services
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = services
             .iter()
             .map(|k| k.to_string())
@@ -4969,8 +4974,8 @@ impl TaskManager {
     ///
     /// Describes a specified task or tasks.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn get_many(&self, tasks: impl IntoIterator<Item = impl Into<String>>) -> TaskGetMany {
-        let tasks: Vec<String> = tasks.into_iter().map(Into::into).collect();
+    pub fn get_many(&self, tasks: impl IntoIterator<Item = impl AsRef<str>>) -> TaskGetMany {
+        let tasks: Vec<String> = tasks.into_iter().map(|v| v.as_ref().to_owned()).collect();
         let key: String = tasks
             .iter()
             .map(|k| k.to_string())
@@ -6292,10 +6297,12 @@ impl ContainerInstanceManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        container_instances: impl IntoIterator<Item = impl Into<String>>,
+        container_instances: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> ContainerInstanceGetMany {
-        let container_instances: Vec<String> =
-            container_instances.into_iter().map(Into::into).collect();
+        let container_instances: Vec<String> = container_instances
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = container_instances
             .iter()
             .map(|k| k.to_string())
@@ -6330,11 +6337,13 @@ impl ContainerInstanceManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn update_state(
         &self,
-        container_instances: impl IntoIterator<Item = impl Into<String>>,
+        container_instances: impl IntoIterator<Item = impl AsRef<str>>,
         status: impl Into<ContainerInstanceStatus>,
     ) -> ContainerInstanceUpdateState {
-        let container_instances: Vec<String> =
-            container_instances.into_iter().map(Into::into).collect();
+        let container_instances: Vec<String> = container_instances
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let status = status.into();
         let key: String = container_instances
             .iter()
@@ -7545,10 +7554,12 @@ impl CapacityProviderManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        capacity_providers: impl IntoIterator<Item = impl Into<String>>,
+        capacity_providers: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> CapacityProviderGetMany {
-        let capacity_providers: Vec<String> =
-            capacity_providers.into_iter().map(Into::into).collect();
+        let capacity_providers: Vec<String> = capacity_providers
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = capacity_providers
             .iter()
             .map(|k| k.to_string())
@@ -9733,10 +9744,12 @@ impl ServiceRevisionManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        service_revision_arns: impl IntoIterator<Item = impl Into<String>>,
+        service_revision_arns: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> ServiceRevisionGetMany {
-        let service_revision_arns: Vec<String> =
-            service_revision_arns.into_iter().map(Into::into).collect();
+        let service_revision_arns: Vec<String> = service_revision_arns
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = service_revision_arns
             .iter()
             .map(|k| k.to_string())
@@ -10088,11 +10101,11 @@ impl ServiceDeploymentManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        service_deployment_arns: impl IntoIterator<Item = impl Into<String>>,
+        service_deployment_arns: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> ServiceDeploymentGetMany {
         let service_deployment_arns: Vec<String> = service_deployment_arns
             .into_iter()
-            .map(Into::into)
+            .map(|v| v.as_ref().to_owned())
             .collect();
         let key: String = service_deployment_arns
             .iter()
@@ -12279,10 +12292,12 @@ impl DaemonRevisionManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
         &self,
-        daemon_revision_arns: impl IntoIterator<Item = impl Into<String>>,
+        daemon_revision_arns: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> DaemonRevisionGetMany {
-        let daemon_revision_arns: Vec<String> =
-            daemon_revision_arns.into_iter().map(Into::into).collect();
+        let daemon_revision_arns: Vec<String> = daemon_revision_arns
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
         let key: String = daemon_revision_arns
             .iter()
             .map(|k| k.to_string())

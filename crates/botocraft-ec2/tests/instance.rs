@@ -737,3 +737,20 @@ fn tag_filters_take_any_text_key() {
         assert_eq!(filters[0].values.as_deref(), Some(&["a".to_string()][..]));
     }
 }
+
+/// `refreshed()` describes the instance again by its id.
+#[tokio::test]
+async fn refreshed_describes_the_instance_again() {
+    let f = fx("instance_get");
+    let i = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap();
+    let f2 = fx("instance_get");
+    let again = i.using(&f2.session).refreshed().await.unwrap();
+    assert_eq!(again.instance_id.as_deref(), Some("i-1"));
+    assert_eq!(f2.sent()[0].body["InstanceId.1"], "i-1");
+    f.done();
+    f2.done();
+}

@@ -664,3 +664,33 @@ async fn a_failed_describe_ends_the_stream() {
     assert_eq!(f.operations(), ["ListServices", "DescribeServices"]);
     f.done();
 }
+
+/// `refreshed()` gets the service again by its ARN, in its cluster, through
+/// the session it came from; the model it is called on is left as it is.
+#[tokio::test]
+async fn refreshed_gets_the_service_again_in_its_cluster() {
+    let service = |desired: i64| {
+        serde_json::json!({"operation": "DescribeServices",
+         "response": {"body": {"services": [{"serviceArn": WEB, "serviceName": "web",
+             "clusterArn": C1, "desiredCount": desired}], "failures": []}}})
+    };
+    let f = Fx::new(
+        botocraft_transport::FixtureTransport::from_value(
+            serde_json::json!({"exchanges": [service(1), service(3)]}),
+        )
+        .unwrap(),
+    );
+    let web = get_web(&f).await;
+    let now = web.refreshed().await.unwrap();
+    assert_eq!(now.desired_count, Some(3));
+    assert_eq!(web.desired_count, Some(1));
+    let sent = &f.sent()[1].body;
+    assert_eq!(sent["services"], serde_json::json!([WEB]));
+    assert_eq!(sent["cluster"], C1);
+    // Fetched: a save of an unchanged copy sends nothing.
+    assert!(now.changed_fields().is_empty());
+    f.done();
+
+    let err = Service::default().refreshed().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+}

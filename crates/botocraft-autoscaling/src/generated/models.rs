@@ -193,6 +193,27 @@ impl AutoScalingGroup {
         request.send().await.map(Some)
     }
 
+    /// This AutoScalingGroup as AWS holds it now: `AutoScalingGroup::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> AutoScalingGroupGet {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupGet::failed(
+                manager,
+                Error::validation(
+                    "AutoScalingGroup.refreshed needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Suspends this group's scaling processes (all, or those named with `.scaling_processes(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn suspend_processes(&self) -> AutoScalingGroupSuspendProcesses {

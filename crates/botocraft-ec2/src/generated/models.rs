@@ -258,6 +258,21 @@ impl Vpc {
         request
     }
 
+    /// This Vpc as AWS holds it now: `Vpc::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> VpcGet {
+        let manager = VpcManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
+            return VpcGet::failed(
+                manager,
+                Error::validation("Vpc.refreshed needs `VpcId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
@@ -773,6 +788,21 @@ impl Subnet {
             );
         };
         request = request.filter("subnet-id", [v]);
+        request
+    }
+
+    /// This Subnet as AWS holds it now: `Subnet::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> SubnetGet {
+        let manager = SubnetManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
+            return SubnetGet::failed(
+                manager,
+                Error::validation("Subnet.refreshed needs `SubnetId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 
@@ -1330,6 +1360,21 @@ impl SecurityGroup {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         request.send().await.map(Some)
+    }
+
+    /// This SecurityGroup as AWS holds it now: `SecurityGroup::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> SecurityGroupGet {
+        let manager = SecurityGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.group_id.clone().filter(|v| !v.is_empty()) else {
+            return SecurityGroupGet::failed(
+                manager,
+                Error::validation("SecurityGroup.refreshed needs `GroupId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// The fields an update can send, which change tracking compares, in
@@ -1901,6 +1946,21 @@ impl Instance {
             );
         };
         request = request.filter("attachment.instance-id", [v]);
+        request
+    }
+
+    /// This Instance as AWS holds it now: `Instance::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> InstanceGet {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceGet::failed(
+                manager,
+                Error::validation("Instance.refreshed needs `InstanceId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 
@@ -5554,6 +5614,21 @@ impl Volume {
             );
         };
         request = request.filter("volume-id", [v]);
+        request
+    }
+
+    /// This Volume as AWS holds it now: `Volume::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> VolumeGet {
+        let manager = VolumeManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.volume_id.clone().filter(|v| !v.is_empty()) else {
+            return VolumeGet::failed(
+                manager,
+                Error::validation("Volume.refreshed needs `VolumeId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 

@@ -178,6 +178,21 @@ impl Repository {
         request
     }
 
+    /// This Repository as AWS holds it now: `Repository::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> RepositoryGet {
+        let manager = RepositoryManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
+            return RepositoryGet::failed(
+                manager,
+                Error::validation("Repository.refreshed needs `repositoryName`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `Repository::objects().list_images(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn image_ids(&self) -> RepositoryListImages {

@@ -233,6 +233,21 @@ impl Cluster {
         request
     }
 
+    /// This Cluster as AWS holds it now: `Cluster::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> ClusterGet {
+        let manager = ClusterManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return ClusterGet::failed(
+                manager,
+                Error::validation("Cluster.refreshed needs `clusterArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `Cluster::objects().put_capacity_providers(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn put_capacity_providers(&self) -> ClusterPutCapacityProviders {
@@ -754,6 +769,23 @@ impl TaskDefinition {
         transform::capture(&RE, self.task_definition_arn.as_deref())
     }
 
+    /// This TaskDefinition as AWS holds it now: `TaskDefinition::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> TaskDefinitionGet {
+        let manager = TaskDefinitionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.task_definition_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskDefinitionGet::failed(
+                manager,
+                Error::validation(
+                    "TaskDefinition.refreshed needs `taskDefinitionArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
     pub(crate) const TRACKED: [&'static str; 18] = [
@@ -1259,6 +1291,28 @@ impl Service {
         };
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0, a1);
+        request
+    }
+
+    /// This Service as AWS holds it now: `Service::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> ServiceGet {
+        let manager = ServiceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
+            return ServiceGet::failed(
+                manager,
+                Error::validation("Service.refreshed needs `serviceArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return ServiceGet::failed(
+                manager,
+                Error::validation("Service.refreshed needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 
@@ -2028,6 +2082,28 @@ impl Task {
         };
         request = request.cluster(v);
         request.send().await.map(Some)
+    }
+
+    /// This Task as AWS holds it now: `Task::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> TaskGet {
+        let manager = TaskManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.task_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskGet::failed(
+                manager,
+                Error::validation("Task.refreshed needs `taskArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskGet::failed(
+                manager,
+                Error::validation("Task.refreshed needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
+        request
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it

@@ -217,6 +217,31 @@ async fn cluster_create_get_list_update_tag_delete() {
     assert_eq!(gone.status.as_deref(), Some("INACTIVE"));
 }
 
+/// `refreshed()` reads what AWS holds now: a tag written through another
+/// copy shows in the refreshed cluster, not in the one it was called on.
+#[tokio::test]
+async fn cluster_refreshed_reads_what_another_copy_saved() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let cluster = create_cluster(&moto, "refreshed-1").await;
+    let mut other = Cluster::objects()
+        .using(&moto.session)
+        .get("refreshed-1")
+        .await
+        .expect("get");
+    other.tags_mut().insert("owner".into(), "platform".into());
+    other.save().await.expect("tag through the other copy");
+    assert!(!cluster.tags().contains_key("owner"));
+    let now = cluster.refreshed().await.expect("refreshed");
+    assert_eq!(
+        now.tags().get("owner").map(String::as_str),
+        Some("platform")
+    );
+    assert_eq!(now.cluster_arn, cluster.cluster_arn);
+    assert!(now.changed_fields().is_empty());
+}
+
 #[tokio::test]
 async fn cluster_get_of_a_missing_cluster_is_not_found() {
     let Some(moto) = botocraft_tests::moto() else {

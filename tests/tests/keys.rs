@@ -209,3 +209,19 @@ fn id_lists_take_borrowed_text() {
         Some(&["i-1".to_string()][..])
     );
 }
+
+/// A launch template is named in one call, for EC2 launches and Auto
+/// Scaling groups alike (`[shapes.constructors]` in the definitions).
+#[test]
+fn launch_template_specifications_are_named_in_one_call() {
+    let web = LaunchTemplateSpecification::by_name("web").version("$Latest");
+    assert_eq!(web.launch_template_name.as_deref(), Some("web"));
+    assert_eq!(web.version.as_deref(), Some("$Latest"));
+    let pinned = LaunchTemplateSpecification::by_id("lt-0abc").version(3);
+    assert_eq!(pinned.launch_template_id.as_deref(), Some("lt-0abc"));
+    assert_eq!(pinned.launch_template_name, None);
+    assert_eq!(pinned.version.as_deref(), Some("3"));
+    let group = botocraft::autoscaling::LaunchTemplateSpecification::by_name("web").version(2);
+    assert_eq!(group.launch_template_name.as_deref(), Some("web"));
+    assert_eq!(group.version.as_deref(), Some("2"));
+}

@@ -63,6 +63,24 @@ pub struct ShapeOverrides {
     /// Extra members added to a shape: shape → { member → member shape }.
     #[serde(default)]
     pub extra_fields: BTreeMap<String, BTreeMap<String, String>>,
+    /// Constructors and setters for shapes users build by hand
+    /// (`LaunchTemplateSpecification::by_name("web").version(3)`).
+    #[serde(default)]
+    pub constructors: BTreeMap<String, Constructors>,
+}
+
+/// [`ShapeOverrides::constructors`] of one shape; every member named is a
+/// text member.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constructors {
+    /// Constructor name → the member it sets (`by_id = "LaunchTemplateId"`).
+    #[serde(default)]
+    pub named: BTreeMap<String, String>,
+    /// Members with a chained setter that takes any `ToString`
+    /// (`Version`: a number or `$Latest`).
+    #[serde(default)]
+    pub with: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::botocore::{ServiceModel, Shape, ShapeRef};
-use crate::defs::Definitions;
+use crate::defs::{Constructors, Definitions};
 use crate::{docs, names};
 
 /// What the generator knows about the types of one service.
@@ -54,6 +54,20 @@ impl<'a> Types<'a> {
                 ));
             }
             names.insert(shape.clone(), name);
+        }
+        for (shape, c) in &defs.shapes.constructors {
+            let members = &model.shape(shape)?.members;
+            for wire in c.named.values().chain(&c.with) {
+                let text = members
+                    .get(wire)
+                    .and_then(|r| model.shapes.get(&r.shape))
+                    .is_some_and(|m| m.kind == "string" && m.enum_values.is_empty());
+                if !text {
+                    return Err(format!(
+                        "[shapes.constructors] {shape}: {wire} is not a text member of it"
+                    ));
+                }
+            }
         }
         Ok(Types {
             model,
@@ -342,6 +356,9 @@ impl<'a> Types<'a> {
             out.push_str("    #[doc(hidden)]\n    #[serde(skip)]\n    pub _state: ModelState,\n");
         }
         out.push_str("}\n\n");
+        if let Some(c) = self.defs.shapes.constructors.get(shape_name) {
+            self.emit_constructors(out, name, &fields, c);
+        }
         if custom_debug {
             let _ = writeln!(out, "impl std::fmt::Debug for {name} {{");
             out.push_str(
@@ -367,6 +384,33 @@ impl<'a> Types<'a> {
             }
             out.push_str("        d.finish()\n    }\n}\n\n");
         }
+    }
+}
+
+impl Types<'_> {
+    /// `[shapes.constructors]` (checked by [`Types::new`]):
+    /// `Shape::by_x(value)` and `.member(value)`.
+    fn emit_constructors(&self, out: &mut String, name: &str, fields: &[Field], c: &Constructors) {
+        let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
+        let _ = writeln!(out, "impl {name} {{");
+        for (ctor, wire) in &c.named {
+            let Some(f) = field(wire) else { continue };
+            let _ = writeln!(
+                out,
+                "    /// A `{name}` naming its `{wire}`.\n    pub fn {ctor}(value: impl Into<String>) -> Self {{\n        {name} {{\n            {}: Some(value.into()),\n            ..Default::default()\n        }}\n    }}\n",
+                f.ident
+            );
+        }
+        for wire in &c.with {
+            let Some(f) = field(wire) else { continue };
+            let _ = writeln!(
+                out,
+                "    /// Sets `{wire}`, from any text or number (`3`, `\"$Latest\"`).\n    pub fn {}(mut self, value: impl ToString) -> Self {{\n        self.{} = Some(value.to_string());\n        self\n    }}\n",
+                f.ident,
+                f.ident
+            );
+        }
+        out.push_str("}\n\n");
     }
 }
 

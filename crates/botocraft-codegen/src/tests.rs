@@ -109,7 +109,7 @@ fn generate_from(model: &str, defs: &str) -> Result<(String, String, String), St
     let waiters = Waiters::default();
     let paginators = Paginators::default();
     let roots = models::roots(&model, &defs, &waiters).unwrap();
-    let types = shapes::Types::new(&model, &defs, &roots).unwrap();
+    let types = shapes::Types::new(&model, &defs, &roots)?;
     let emitter = models::Emitter {
         model: &model,
         defs: &defs,
@@ -313,6 +313,27 @@ fn hand_written_updates_get_change_tracking_for_the_fields_named() {
         "{with_fn}\n[models.Widget.manager.update]\noperation = \"CreateWidget\"\nresult = \"widget\"\n"
     );
     assert!(generate_with(&with_update).is_err());
+}
+
+/// `[shapes.constructors]`: a constructor per named text member and a
+/// chained setter per `with` member; a member that is no text is refused.
+#[test]
+fn shape_constructors_are_generated_for_text_members() {
+    let defs = DEFS.replacen(
+        "[models.Widget]",
+        "[shapes.constructors]\nWidget = { named = { by_name = \"name\" }, with = [\"type\"] }\n\n[models.Widget]",
+        1,
+    );
+    let (types, _, _) = generate_with(&defs).unwrap();
+    assert!(types.contains("impl Widget {\n    /// A `Widget` naming its `name`.\n    pub fn by_name(value: impl Into<String>) -> Self {"), "{types}");
+    assert!(types.contains("pub fn r#type(mut self, value: impl ToString) -> Self {\n        self.r#type = Some(value.to_string());"), "{types}");
+    let defs = DEFS.replacen(
+        "[models.Widget]",
+        "[shapes.constructors]\nWidget = { named = { by_color = \"color\" } }\n\n[models.Widget]",
+        1,
+    );
+    let err = generate_with(&defs).unwrap_err();
+    assert!(err.contains("Widget: color is not a text member"), "{err}");
 }
 
 #[test]

@@ -18,8 +18,6 @@
 //!   `wait_until_deleted` (botocore has no Auto Scaling waiters).
 //! - [`launch_configuration`]: `LaunchConfiguration::save()` (create, then
 //!   describe; launch configurations cannot be changed).
-//! - [`launch_template`]: a group's template named in one call,
-//!   `LaunchTemplateSpecification::by_name("web").version(3)`, as in EC2.
 //! - `ec2` (with the `ec2` feature): relations to EC2 models, the group's
 //!   `launch_template()` version and `ec2_instances()`, a launch
 //!   configuration's `ami()`, `instance_type()` and `security_groups()`.
@@ -33,7 +31,6 @@
 pub mod ec2;
 pub mod group;
 pub mod launch_configuration;
-pub mod launch_template;
 pub mod tags;
 
 pub use group::GroupCapacity;

@@ -398,6 +398,30 @@ pub struct LaunchTemplateSpecification {
     pub version: Option<String>,
 }
 
+impl LaunchTemplateSpecification {
+    /// A `LaunchTemplateSpecification` naming its `LaunchTemplateId`.
+    pub fn by_id(value: impl Into<String>) -> Self {
+        LaunchTemplateSpecification {
+            launch_template_id: Some(value.into()),
+            ..Default::default()
+        }
+    }
+
+    /// A `LaunchTemplateSpecification` naming its `LaunchTemplateName`.
+    pub fn by_name(value: impl Into<String>) -> Self {
+        LaunchTemplateSpecification {
+            launch_template_name: Some(value.into()),
+            ..Default::default()
+        }
+    }
+
+    /// Sets `Version`, from any text or number (`3`, `"$Latest"`).
+    pub fn version(mut self, value: impl ToString) -> Self {
+        self.version = Some(value.to_string());
+        self
+    }
+}
+
 impl Described for LaunchTemplateSpecification {
     fn shape() -> &'static Shape {
         &schema::LaunchTemplateSpecification

@@ -574,7 +574,10 @@ impl<'a> Emitter<'a> {
         let m = self.method(target, tmodel, &call.method, tdef)?;
         let out_ty = self.output_type(&m, tmodel);
         let mut doc = call.doc.clone().unwrap_or_else(|| {
-            if relation {
+            if relation && target == name && call.method == "get" {
+                // The model itself fetched again: `refreshed()`.
+                format!("This {name} as AWS holds it now: `{name}::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save).")
+            } else if relation {
                 format!("The related [`{target}`] (calls `{target}::objects().{}(..)` with this model's values).", call.method)
             } else {
                 format!("Calls `{target}::objects().{}(..)` for this model.", call.method)

@@ -474,9 +474,19 @@ pub const SCRUBBED: &str = "** scrubbed **";
 /// a whole value, so that `testing-app` survives.
 const SUBSTRING_SCRUB_MIN: usize = 16;
 
-/// XML elements (STS `AssumeRole*` and IAM responses) and JSON members (SSO
-/// `GetRoleCredentials`, the ECS container and IMDS credential endpoints)
-/// holding credentials, scrubbed wherever they appear in a response.
+/// XML elements holding credentials, scrubbed wherever they appear in a
+/// response: STS `AssumeRole*` and IAM keys, and the private key of EC2
+/// `CreateKeyPair`.
+const CREDENTIAL_ELEMENTS: &[&str] = &[
+    "AccessKeyId",
+    "SecretAccessKey",
+    "SessionToken",
+    "keyMaterial",
+];
+/// JSON members holding credentials, scrubbed wherever they appear in a
+/// response: SSO `GetRoleCredentials`, the ECS container and IMDS
+/// credential documents, and ECR `GetAuthorizationToken`'s registry
+/// password.
 const CREDENTIAL_MEMBERS: &[&str] = &[
     "AccessKeyId",
     "SecretAccessKey",
@@ -484,6 +494,7 @@ const CREDENTIAL_MEMBERS: &[&str] = &[
     "accessKeyId",
     "secretAccessKey",
     "sessionToken",
+    "authorizationToken",
 ];
 /// Also credentials, but only in a JSON object that holds a secret key (the
 /// ECS container and IMDS credential documents call the session token
@@ -556,8 +567,10 @@ const JSON_WILDCARD_MEMBERS: &[&str] = &["clientToken", "ClientToken"];
 ///   `SessionToken` elements of STS XML, the `accessKeyId`,
 ///   `secretAccessKey` and `sessionToken` members of SSO
 ///   `roleCredentials`, the `AccessKeyId`, `SecretAccessKey` and `Token`
-///   members of ECS container / IMDS credential documents, and the IMDS
-///   session token.
+///   members of ECS container / IMDS credential documents, the IMDS
+///   session token, the private key (`keyMaterial`) of EC2
+///   `CreateKeyPair` and the registry password (`authorizationToken`) of
+///   ECR `GetAuthorizationToken`.
 /// * The values so found, the access key id and session token of signed
 ///   requests and the credentials given to
 ///   [`with_credentials`](Self::with_credentials) are secrets: a string
@@ -706,10 +719,7 @@ fn scrub(value: &mut Value, secrets: &[String]) {
 fn scrub_credential_members(body: &mut Value, learned: &mut Vec<String>) {
     match body {
         Value::String(text) => {
-            for tag in CREDENTIAL_MEMBERS
-                .iter()
-                .filter(|t| t.starts_with(char::is_uppercase))
-            {
+            for tag in CREDENTIAL_ELEMENTS {
                 *text = scrub_xml_element(text, tag, learned);
             }
         }

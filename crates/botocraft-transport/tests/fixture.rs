@@ -739,3 +739,82 @@ async fn a_replayed_signature_error_is_the_service_error_not_a_clock_correction(
     assert_eq!(err.code(), Some("InvalidSignatureException"));
     replay.assert_all_used().unwrap();
 }
+
+#[tokio::test]
+async fn recording_scrubs_private_keys_and_registry_passwords() {
+    const PRIVATE_KEY: &str =
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAq7Bench\n-----END RSA PRIVATE KEY-----";
+    // ECR's token is base64 of `AWS:<password>`.
+    const REGISTRY_TOKEN: &str = "QVdTOmV5SndZWGxzYjJGa0lqb2ljMlZqY21WMElu";
+    let inner = Canned::new(vec![
+        response(
+            200,
+            &[("content-type", "text/xml")],
+            &format!(
+                "<CreateKeyPairResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+                 <keyName>deploy</keyName><keyFingerprint>1f:51:ae</keyFingerprint>\
+                 <keyMaterial>{PRIVATE_KEY}</keyMaterial><keyPairId>key-0123</keyPairId>\
+                 </CreateKeyPairResponse>"
+            ),
+        ),
+        response(
+            200,
+            &[("content-type", "application/x-amz-json-1.1")],
+            &json!({"authorizationData": [{
+                "authorizationToken": REGISTRY_TOKEN,
+                "expiresAt": 1_800_000_000,
+                "proxyEndpoint": "https://123456789012.dkr.ecr.us-east-1.amazonaws.com"
+            }]})
+            .to_string(),
+        ),
+        // The token again, quoted by a later response: scrubbed there too.
+        response(
+            200,
+            &[("content-type", "application/x-amz-json-1.1")],
+            &json!({"note": format!("docker login -p {REGISTRY_TOKEN}")}).to_string(),
+        ),
+    ]);
+    let recorder = RecordingTransport::new(inner);
+    recorder
+        .send(form_request(
+            "Action=CreateKeyPair&Version=2016-11-15&KeyName=deploy",
+        ))
+        .await
+        .unwrap();
+    for operation in ["GetAuthorizationToken", "DescribeRepositories"] {
+        recorder
+            .send(
+                http::Request::post("https://api.ecr.us-east-1.amazonaws.com/")
+                    .header(
+                        "x-amz-target",
+                        format!("AmazonEC2ContainerRegistry_V20150921.{operation}"),
+                    )
+                    .body(b"{}".to_vec())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+
+    let text = recorder.to_json();
+    assert!(!text.contains("MIIEowIBAAKCAQEAq7Bench"), "{text}");
+    assert!(!text.contains(REGISTRY_TOKEN), "{text}");
+    let saved: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ex = &saved["exchanges"];
+    let key_pair = ex[0]["response"]["body"].as_str().unwrap();
+    assert!(
+        key_pair
+            .contains("<keyMaterial>** scrubbed **</keyMaterial><keyPairId>key-0123</keyPairId>"),
+        "{key_pair}"
+    );
+    assert!(key_pair.contains("<keyName>deploy</keyName>"));
+    assert_eq!(
+        ex[1]["response"]["body"]["authorizationData"][0],
+        json!({"authorizationToken": "** scrubbed **", "expiresAt": 1_800_000_000,
+               "proxyEndpoint": "https://123456789012.dkr.ecr.us-east-1.amazonaws.com"})
+    );
+    assert_eq!(
+        ex[2]["response"]["body"]["note"],
+        "docker login -p ** scrubbed **"
+    );
+}

@@ -3098,5 +3098,10 @@ async fn key_pair_create_answers_a_model_and_a_named_one_is_waited_for() {
     .using(&moto.session);
     // Not found by name is "not yet" for this waiter, until it gives up.
     let err = quick(missing.wait_until_exists()).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    match &err {
+        Error::Timeout { waited_on, .. } => {
+            assert_eq!(waited_on.as_deref(), Some("KeyPair \"nobody\""))
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -567,6 +567,14 @@ async fn service_create_get_update_list_relations_delete() {
         ),
         "{err:?}"
     );
+    // It names the service it waited for.
+    let worker_arn = worker.service_arn.clone().expect("worker arn");
+    assert!(
+        err.to_string().contains(&format!(
+            "waiting for Service {worker_arn:?} (polling DescribeServices)"
+        )),
+        "{err}"
+    );
 
     // A new revision through save() points the service at it.
     let mut td2 = td.clone();

@@ -925,6 +925,11 @@ async fn waiters_time_out() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("waiting for AutoScalingGroup \"web\" (polling DescribeAutoScalingGroups)"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

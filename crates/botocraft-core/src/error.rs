@@ -117,10 +117,15 @@ pub enum Error {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// A time limit fired.
-    #[error("{kind} timeout after {after:?} calling {operation}{}", fmt_last_failure(.last_failure.as_deref()))]
+    #[error("{kind} timeout after {after:?} {}{}", fmt_timed_out(.operation, .waited_on.as_deref()), fmt_last_failure(.last_failure.as_deref()))]
     Timeout {
         /// Operation name.
         operation: String,
+        /// What a waiter waited on (`Instance "i-0abc"`), when it knows;
+        /// `None` for the timeouts of a single call. Without it, a program
+        /// waiting on several resources at once could not tell which one
+        /// never got there.
+        waited_on: Option<String>,
         /// Which limit fired.
         kind: TimeoutKind,
         /// The limit; for a waiter that ran out of polls before any
@@ -201,6 +206,15 @@ fn fmt_suffix(code: Option<&str>, message: Option<&str>) -> String {
 }
 
 /// `; last failure: ..`, when a timeout cut retries short.
+/// `calling DescribeInstances`, or for a waiter that knows what it waited
+/// on, `waiting for Instance "i-0abc" (polling DescribeInstances)`.
+fn fmt_timed_out(operation: &str, waited_on: Option<&str>) -> String {
+    match waited_on {
+        Some(what) => format!("waiting for {what} (polling {operation})"),
+        None => format!("calling {operation}"),
+    }
+}
+
 fn fmt_last_failure(last: Option<&str>) -> String {
     last.map(|l| format!("; last failure: {l}"))
         .unwrap_or_default()
@@ -1139,6 +1153,7 @@ mod tests {
         assert!(!Error::validation("x").is_retryable());
         let timeout = |kind| Error::Timeout {
             operation: "Op".into(),
+            waited_on: None,
             kind,
             after: Duration::from_secs(1),
             last_failure: None,
@@ -1159,6 +1174,7 @@ mod tests {
         );
         let cut_short = Error::Timeout {
             operation: "Op".into(),
+            waited_on: None,
             kind: TimeoutKind::Operation,
             after: Duration::from_secs(5),
             last_failure: Some("HTTP 503 ServiceUnavailable".into()),
@@ -1166,6 +1182,17 @@ mod tests {
         assert_eq!(
             cut_short.to_string(),
             "operation timeout after 5s calling Op; last failure: HTTP 503 ServiceUnavailable"
+        );
+        let waiter = Error::Timeout {
+            operation: "DescribeInstances".into(),
+            waited_on: Some("Instance \"i-0abc\"".into()),
+            kind: TimeoutKind::Waiter,
+            after: Duration::from_secs(600),
+            last_failure: None,
+        };
+        assert_eq!(
+            waiter.to_string(),
+            "waiter timeout after 600s waiting for Instance \"i-0abc\" (polling DescribeInstances)"
         );
     }
 

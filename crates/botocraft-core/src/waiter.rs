@@ -520,6 +520,9 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
             let elapsed = start.elapsed();
             let timeout = |after| Error::Timeout {
                 operation: operation.to_string(),
+                waited_on: subject
+                    .as_ref()
+                    .map(|(_, resource, key)| format!("{resource} {key:?}")),
                 kind: TimeoutKind::Waiter,
                 after,
                 last_failure: last_failure.clone(),
@@ -1863,6 +1866,7 @@ mod tests {
         match waiter.await.unwrap_err() {
             Error::Timeout {
                 operation,
+                waited_on: None,
                 kind,
                 after,
                 last_failure,

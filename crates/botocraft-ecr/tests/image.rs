@@ -266,6 +266,30 @@ async fn wait_until_scan_complete_polls() {
     f.done();
 }
 
+/// A failed scan ends the wait naming the image, so that a program waiting
+/// on several scans learns which one failed.
+#[tokio::test]
+async fn wait_until_scan_complete_fails_naming_the_image() {
+    let f = fx("img_wait_scan_failed");
+    let i = latest(&f).await;
+    let err = i.wait_until_scan_complete().delay(TICK).await.unwrap_err();
+    match &err {
+        botocraft_core::Error::WaiterFailed {
+            operation, message, ..
+        } => {
+            assert_eq!(operation, "DescribeImageScanFindings");
+            assert!(
+                message.starts_with(
+                    "EcrImage \"web@sha256:4f2a9c1e0b7d3a6e8f5c2b1a0d9e8f7c6b5a4d3e2f1a0b9c8d7e6f5a4b3c2d1e\": "
+                ),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
 #[tokio::test]
 async fn relation_repository_with_tags() {
     let f = fx("img_rel_repository");

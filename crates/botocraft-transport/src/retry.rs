@@ -665,6 +665,7 @@ mod tests {
         );
         let t = |kind| Error::Timeout {
             operation: "Op".into(),
+            waited_on: None,
             kind,
             after: Duration::from_secs(1),
             last_failure: None,
@@ -797,6 +798,7 @@ mod tests {
     fn retry_costs() {
         let timeout: Result<()> = Err(Error::Timeout {
             operation: "Op".into(),
+            waited_on: None,
             kind: TimeoutKind::Attempt,
             after: Duration::from_secs(1),
             last_failure: None,

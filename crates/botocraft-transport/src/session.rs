@@ -844,12 +844,14 @@ impl AwsSession {
                     source,
                 },
                 Error::Timeout {
+                    waited_on,
                     kind,
                     after,
                     last_failure,
                     ..
                 } => Error::Timeout {
                     operation: operation.to_owned(),
+                    waited_on,
                     kind,
                     after,
                     last_failure,
@@ -898,6 +900,7 @@ impl Session for AwsSession {
                     tracing::debug!("operation timeout: giving up on the call");
                     Err(Error::Timeout {
                         operation: operation.to_owned(),
+                        waited_on: None,
                         kind: TimeoutKind::Operation,
                         after: limit,
                         last_failure: progress.last_failure(),

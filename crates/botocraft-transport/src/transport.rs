@@ -99,6 +99,7 @@ where
         Ok(result) => result,
         Err(_) => Err(Error::Timeout {
             operation,
+            waited_on: None,
             kind: TimeoutKind::Attempt,
             after: limit,
             last_failure: None,
@@ -525,6 +526,7 @@ impl HyperTransport {
     ) -> Result<http::Response<Vec<u8>>> {
         let read_timeout = || Error::Timeout {
             operation: operation.clone(),
+            waited_on: None,
             kind: TimeoutKind::Read,
             after: self.read_timeout,
             last_failure: None,
@@ -545,6 +547,7 @@ impl HyperTransport {
                     if err.is_connect() && find_io_timeout(&err) {
                         return Err(Error::Timeout {
                             operation,
+                            waited_on: None,
                             kind: TimeoutKind::Connect,
                             after: self.connect_timeout,
                             last_failure: None,

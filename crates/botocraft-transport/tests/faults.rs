@@ -447,6 +447,7 @@ async fn attempt_timeout_on_every_attempt_is_a_typed_timeout() {
         match &err {
             Error::Timeout {
                 operation,
+                waited_on: None,
                 kind,
                 after,
                 last_failure: None,
@@ -602,6 +603,7 @@ async fn connect_timeout_is_typed_and_defaults_to_3_1_s() {
         match &err {
             Error::Timeout {
                 operation,
+                waited_on: None,
                 kind,
                 after,
                 last_failure: None,
@@ -1259,6 +1261,7 @@ fn assert_read_timeout(err: &Error, after: Duration) {
     match err {
         Error::Timeout {
             operation,
+            waited_on: None,
             kind,
             after: limit,
             last_failure: None,

@@ -233,6 +233,7 @@ async fn attempt_timeout_is_retried_then_reported() {
         Error::Timeout {
             kind,
             operation,
+            waited_on: None,
             after,
             last_failure,
         } => {

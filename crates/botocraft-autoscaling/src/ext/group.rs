@@ -834,6 +834,7 @@ impl AutoScalingGroup {
             );
         };
         let session = self._state.session().cloned();
+        let about = name.clone();
         Waiter::new(OPERATION, acceptors, WAIT_DELAY, WAIT_ATTEMPTS, move || {
             let manager = AutoScalingGroupManager::with_session(session.clone());
             let name = name.clone();
@@ -845,6 +846,7 @@ impl AutoScalingGroup {
                 }
             }
         })
+        .about(crate::SERVICE.name, "AutoScalingGroup", about)
         .method(crate::SERVICE.name, "AutoScalingGroup", what)
     }
 

@@ -201,6 +201,12 @@ impl EcrImage {
                 ),
             );
         };
+        // `repo@sha256:..` (or `repo:tag`), as `docker pull` names it.
+        let about = match (&id.image_digest, &id.image_tag) {
+            (Some(digest), _) => format!("{repo}@{digest}"),
+            (None, Some(tag)) => format!("{repo}:{tag}"),
+            (None, None) => repo.clone(),
+        };
         let input = DescribeImageScanFindingsRequest {
             repository_name: Some(repo),
             image_id: Some(id),
@@ -232,6 +238,7 @@ impl EcrImage {
                 }
             },
         )
+        .about(crate::SERVICE.name, "EcrImage", about)
         .method(crate::SERVICE.name, "EcrImage", "wait_until_scan_complete")
     }
 }

@@ -12,7 +12,9 @@
 #
 # Env:
 #   BENCH_COLD_BUILD=1  additionally time cold `cargo build --release` of each
-#                       client in fresh target dirs (benches/target/cold-*);
+#                       client in fresh target dirs (benches/target/cold-*),
+#                       and of bench-deps-floor (botocraft's external
+#                       dependencies alone: the floor under botocraft's own);
 #                       slow: the aws-sdk-rust one is ~9 min on 2 cores.
 #   BENCH_PYTHON=1      also run the Python botocraft (botocraft==0.36.0 from
 #                       PyPI, in benches/.venv-py) as a third client.
@@ -42,6 +44,7 @@ cold_build() { # package, target-dir name
 
 if [[ "${BENCH_COLD_BUILD:-0}" == "1" ]]; then
     command -v /usr/bin/time >/dev/null || { echo "bench.sh: /usr/bin/time is needed for BENCH_COLD_BUILD" >&2; exit 1; }
+    cold_build bench-deps-floor deps-floor
     cold_build bench-botocraft-client botocraft
     cold_build bench-sdk-client sdk
 fi

@@ -522,7 +522,7 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                 operation: operation.to_string(),
                 waited_on: subject
                     .as_ref()
-                    .map(|(_, resource, key)| format!("{resource} {key:?}")),
+                    .map(|(_, resource, key)| waited_on(resource, key)),
                 kind: TimeoutKind::Waiter,
                 after,
                 last_failure: last_failure.clone(),
@@ -1430,7 +1430,7 @@ fn failure(
         Some((service, resource, key)) => Error::WaiterFailed {
             service,
             operation: operation.to_string(),
-            message: format!("{resource} {key:?}: {message}"),
+            message: format!("{}: {message}", waited_on(resource, &key)),
             error: error.map(Box::new),
         },
         None => Error::WaiterFailed {
@@ -1440,6 +1440,11 @@ fn failure(
             error: error.map(Box::new),
         },
     }
+}
+
+/// How errors name what a waiter waited on: `Instance "i-0abc"`.
+fn waited_on(resource: &str, key: &str) -> String {
+    format!("{resource} {key:?}")
 }
 
 #[cfg(test)]

@@ -720,7 +720,7 @@ fn scrub_credential_members(body: &mut Value, learned: &mut Vec<String>) {
     match body {
         Value::String(text) => {
             for tag in CREDENTIAL_ELEMENTS {
-                *text = scrub_xml_element(text, tag, learned);
+                scrub_xml_element(text, tag, learned);
             }
         }
         Value::Array(items) => items
@@ -744,12 +744,16 @@ fn scrub_credential_members(body: &mut Value, learned: &mut Vec<String>) {
     }
 }
 
-/// `text` with the content of every `<tag>…</tag>` element replaced.
-fn scrub_xml_element(text: &str, tag: &str, learned: &mut Vec<String>) -> String {
+/// Replaces the content of every `<tag>…</tag>` element of `text`.
+fn scrub_xml_element(text: &mut String, tag: &str, learned: &mut Vec<String>) {
+    // Most strings are JSON values or XML without the element: left as they are.
+    if !text.contains(tag) {
+        return;
+    }
     let open = format!("<{tag}>");
     let close = format!("</{tag}>");
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(start) = rest.find(&open) {
         let content_start = start + open.len();
         let Some(len) = rest[content_start..].find(&close) else {
@@ -762,7 +766,7 @@ fn scrub_xml_element(text: &str, tag: &str, learned: &mut Vec<String>) -> String
         rest = &rest[content_start + len..];
     }
     out.push_str(rest);
-    out
+    *text = out;
 }
 
 /// Writes the random members of a recorded request body as [`ANY`].

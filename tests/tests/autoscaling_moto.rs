@@ -92,6 +92,47 @@ async fn launch_configuration_lifecycle() {
     assert!(manager.get("web-lc").await.unwrap_err().is_not_found());
 }
 
+/// A script set with `set_user_data` is stored encoded and described back
+/// as it was sent, so a copy of the described configuration carries the
+/// same bytes (botocore would encode them a second time).
+#[tokio::test]
+async fn launch_configuration_user_data_round_trips() {
+    let moto = botocraft_tests::require_moto!();
+    let script = "#!/bin/bash\necho \"hello from botocraft\" > /tmp/hi\n";
+    let mut lc = bound(
+        LaunchConfiguration {
+            launch_configuration_name: Some("script-lc".into()),
+            image_id: Some(IMAGE.into()),
+            instance_type: Some("t2.micro".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    lc.set_user_data(script);
+    lc.save().await.unwrap();
+    let manager = LaunchConfiguration::objects().using(&moto.session);
+    let got = manager.get("script-lc").await.unwrap();
+    assert_eq!(
+        got.decoded_user_data().unwrap().as_deref(),
+        Some(script.as_bytes())
+    );
+
+    let mut copy = got.clone();
+    copy.launch_configuration_name = Some("script-lc-copy".into());
+    copy.launch_configuration_arn = None;
+    copy.created_time = None;
+    manager.create(&copy).await.unwrap();
+    let copied = manager.get("script-lc-copy").await.unwrap();
+    assert_eq!(copied.user_data, got.user_data);
+
+    let mut plain = copy.clone();
+    plain.launch_configuration_name = Some("plain-lc".into());
+    plain.user_data = Some(script.into());
+    let err = manager.create(&plain).await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(manager.get("plain-lc").await.unwrap_err().is_not_found());
+}
+
 #[tokio::test]
 async fn group_lifecycle() {
     let moto = botocraft_tests::require_moto!();

@@ -180,6 +180,37 @@ async fn save_keeps_the_created_configuration_when_describing_it_lags() {
     f.done();
 }
 
+/// User data goes base64-encoded, the form AWS describes it in: a script
+/// put in the model as it stands is refused unsent, by `create` and
+/// `save()` alike, and by the builder's override too.
+#[tokio::test]
+async fn user_data_that_is_not_base64_is_refused_unsent() {
+    let f = fx("nothing");
+    let manager = LaunchConfiguration::objects().using(&f.session);
+    let mut lc = new_lc();
+    lc.user_data = Some("#!/bin/bash\necho hi\n".into());
+    assert_validation(manager.create(&lc).await, "set_user_data");
+    *lc.state_mut() = new_in(&f.session);
+    assert_validation(lc.save().await, "`user_data` is not base64");
+    assert_validation(
+        manager.create(&new_lc()).user_data("echo hi").await,
+        "not base64",
+    );
+    assert_validation(lc.decoded_user_data(), "not base64");
+    f.nothing_sent();
+
+    lc.set_user_data("#!/bin/bash\necho hi\n");
+    assert_eq!(
+        lc.decoded_user_data().unwrap().as_deref(),
+        Some(&b"#!/bin/bash\necho hi\n"[..])
+    );
+    // What AWS describes (`new_lc()`'s is encoded) passes as it is.
+    assert_eq!(
+        new_lc().decoded_user_data().unwrap().as_deref(),
+        Some(&b"#!/bin/bash\n"[..])
+    );
+}
+
 #[tokio::test]
 async fn save_without_a_name_sends_nothing() {
     let f = fx("nothing");

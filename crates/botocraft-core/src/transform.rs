@@ -23,8 +23,30 @@ pub fn compile(pattern: &str) -> Regex {
 /// so do the generated setters of such members (`base64` in the
 /// definitions). The text is taken as it is, already-encoded text too.
 pub fn base64_text(text: String) -> String {
+    base64_encode(text.as_bytes())
+}
+
+/// `bytes` base64-encoded (standard alphabet, padded), as AWS takes user
+/// data.
+pub fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The bytes base64 `text` encodes, as AWS stores user data (a launch
+/// configuration's `UserData` is described as it was sent); `None` when the
+/// text is not base64. Line breaks and other ASCII whitespace are ignored,
+/// so wrapped output (`base64` without `-w0`) reads too, and padding may be
+/// left out.
+pub fn base64_bytes(text: &str) -> Option<Vec<u8>> {
+    use base64::engine::{general_purpose, DecodePaddingMode, GeneralPurpose};
+    use base64::Engine as _;
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        general_purpose::PAD.with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    LENIENT.decode(compact).ok()
 }
 
 /// Flattens nested result lists (`Reservations[].Instances`) into one `Vec`
@@ -50,6 +72,22 @@ impl<P> FlattenLists<P> for Vec<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_round_trips_and_refuses_plain_text() {
+        let script = "#!/bin/bash\necho hi\n";
+        let encoded = base64_text(script.to_owned());
+        assert_eq!(encoded, "IyEvYmluL2Jhc2gKZWNobyBoaQo=");
+        assert_eq!(base64_bytes(&encoded).as_deref(), Some(script.as_bytes()));
+        assert_eq!(
+            base64_bytes("IyEvYmluL2Jh\nc2gKZWNobyBoaQo").as_deref(),
+            Some(script.as_bytes()),
+            "wrapped and unpadded"
+        );
+        assert_eq!(base64_bytes(script), None);
+        assert_eq!(base64_bytes("abc$"), None);
+        assert_eq!(base64_bytes("").as_deref(), Some(&b""[..]));
+    }
 
     #[test]
     fn captures_or_none() {

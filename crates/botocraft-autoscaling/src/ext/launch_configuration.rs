@@ -7,11 +7,56 @@
 //! `RuntimeError` there even when nothing had changed; a new configuration's
 //! `save()` failed for lack of a timestamp).
 
+use botocraft_core::transform::{base64_bytes, base64_encode};
 use botocraft_core::{Error, PrimaryModel, Result};
 
-use crate::LaunchConfiguration;
+use crate::{CreateLaunchConfigurationType, LaunchConfiguration};
+
+/// Refuses, before anything is sent, user data that is not base64: AWS
+/// takes it encoded and describes it back encoded, so the model holds it
+/// encoded, and a script put there as it stands would reach the instances
+/// garbled or not at all.
+pub(crate) fn launch_configuration_user_data(input: &CreateLaunchConfigurationType) -> Result<()> {
+    match input.user_data.as_deref() {
+        Some(text) if base64_bytes(text).is_none() => Err(Error::validation(
+            "LaunchConfiguration: `user_data` is not base64 (AWS takes user data base64-encoded and describes it so): set a script with `LaunchConfiguration::set_user_data(..)`, which encodes it",
+        )),
+        _ => Ok(()),
+    }
+}
 
 impl LaunchConfiguration {
+    /// Sets `user_data` to `script` base64-encoded, the form AWS takes and
+    /// describes it in (instances receive the script itself).
+    ///
+    /// ```
+    /// # use botocraft_autoscaling::LaunchConfiguration;
+    /// let mut config = LaunchConfiguration::default();
+    /// config.set_user_data("#!/bin/bash\necho hi\n");
+    /// assert_eq!(config.user_data.as_deref(), Some("IyEvYmluL2Jhc2gKZWNobyBoaQo="));
+    /// assert_eq!(
+    ///     config.decoded_user_data().unwrap().as_deref(),
+    ///     Some(&b"#!/bin/bash\necho hi\n"[..])
+    /// );
+    /// ```
+    pub fn set_user_data(&mut self, script: impl AsRef<[u8]>) {
+        self.user_data = Some(base64_encode(script.as_ref()));
+    }
+
+    /// The user data as the instances receive it: `user_data` decoded
+    /// (`None` when there is none). An [`Error::Validation`] when
+    /// `user_data` is not base64.
+    pub fn decoded_user_data(&self) -> Result<Option<Vec<u8>>> {
+        let Some(text) = self.user_data.as_deref() else {
+            return Ok(None);
+        };
+        base64_bytes(text).map(Some).ok_or_else(|| {
+            Error::validation(
+                "LaunchConfiguration: `user_data` is not base64 (set a script with `set_user_data(..)`, which encodes it)",
+            )
+        })
+    }
+
     /// Creates this launch configuration in AWS (`CreateLaunchConfiguration`)
     /// and describes it, so `self` holds what AWS now reports.
     ///

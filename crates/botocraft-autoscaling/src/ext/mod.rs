@@ -37,4 +37,5 @@ pub use group::GroupCapacity;
 pub(crate) use group::{
     group_create_policy, group_create_tags, group_create_template, group_create_zone_ids,
 };
+pub(crate) use launch_configuration::launch_configuration_user_data;
 pub use tags::GROUP_RESOURCE_TYPE;

@@ -3800,6 +3800,7 @@ impl LaunchConfigurationCreate {
         if input.launch_configuration_name.is_none() {
             return Err(Error::validation("CreateLaunchConfiguration needs `LaunchConfigurationName` (set `LaunchConfiguration.launch_configuration_name`)"));
         }
+        crate::ext::launch_configuration_user_data(&input)?;
         let session = self.manager.session()?;
         let _out = call::<_, botocraft_core::schema::Empty>(
             &*session,

@@ -1668,13 +1668,16 @@ async fn launch_template_create_run_instance_from_it_and_delete() {
     let vpc = create_vpc(&moto, "lt").await;
     let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "lt-a").await;
 
+    let script = "#!/bin/bash\necho from-template\n";
+    let mut data = RequestLaunchTemplateData {
+        image_id: Some(AMI.into()),
+        instance_type: Some("t3.micro".into()),
+        ..Default::default()
+    };
+    data.set_user_data(script);
     let mut lt = LaunchTemplate {
         launch_template_name: Some("web-template".into()),
-        launch_template_data: Some(RequestLaunchTemplateData {
-            image_id: Some(AMI.into()),
-            instance_type: Some("t3.micro".into()),
-            ..Default::default()
-        }),
+        launch_template_data: Some(data),
         tags: Some(vec![tag("team", "web")]),
         ..Default::default()
     }
@@ -1707,6 +1710,10 @@ async fn launch_template_create_run_instance_from_it_and_delete() {
     let data = default.launch_template_data.clone().expect("version data");
     assert_eq!(data.image_id.as_deref(), Some(AMI));
     assert_eq!(wire(&data.instance_type).as_deref(), Some("t3.micro"));
+    assert_eq!(
+        data.decoded_user_data().unwrap().as_deref(),
+        Some(script.as_bytes())
+    );
 
     // Run an instance from the template.
     let instance = Instance::objects()

@@ -381,3 +381,44 @@ async fn save_of_edited_data_on_a_fetched_template_names_the_new_version() {
     assert_eq!(f.operations(), ["DescribeLaunchTemplates"]);
     f.done();
 }
+
+/// User data goes base64-encoded, as AWS describes it: a script put in the
+/// data as it stands is refused unsent, for a template and a new version.
+#[tokio::test]
+async fn user_data_that_is_not_base64_is_refused_unsent() {
+    use botocraft_ec2::LaunchTemplateVersion;
+    let f = fx("nothing");
+    let data = RequestLaunchTemplateData {
+        image_id: Some("ami-0abc".into()),
+        user_data: Some("#!/bin/bash\necho hi\n".into()),
+        ..Default::default()
+    };
+    let template = LaunchTemplate {
+        launch_template_name: Some("web".into()),
+        launch_template_data: Some(data.clone()),
+        ..Default::default()
+    };
+    common::assert_validation(
+        LaunchTemplate::objects()
+            .using(&f.session)
+            .create(&template)
+            .await,
+        "set_user_data",
+    );
+    let mut saved = template.clone();
+    *saved.state_mut() = new_in(&f.session);
+    common::assert_validation(saved.save().await, "`user_data` is not base64");
+    let version = LaunchTemplateVersion {
+        launch_template_id: Some(LT.into()),
+        ..Default::default()
+    };
+    common::assert_validation(
+        LaunchTemplateVersion::objects()
+            .using(&f.session)
+            .create(&version)
+            .launch_template_data(data)
+            .await,
+        "not base64",
+    );
+    f.nothing_sent();
+}

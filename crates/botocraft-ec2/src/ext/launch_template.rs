@@ -4,6 +4,67 @@
 
 use crate::generated::*;
 
+/// Refuses, before anything is sent, launch template data whose user data
+/// is not base64: AWS takes it encoded (and describes it so), and a script
+/// put there as it stands is refused by AWS at best.
+fn user_data_is_base64(data: Option<&RequestLaunchTemplateData>) -> botocraft_core::Result<()> {
+    match data.and_then(|d| d.user_data.as_deref()) {
+        Some(text) if botocraft_core::transform::base64_bytes(text).is_none() => {
+            Err(botocraft_core::Error::validation(
+                "launch template data: `user_data` is not base64 (AWS takes user data base64-encoded and describes it so): set a script with `RequestLaunchTemplateData::set_user_data(..)`, which encodes it",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The check of `LaunchTemplate::objects().create(..)` (and `save()`).
+pub(crate) fn launch_template_user_data(
+    input: &CreateLaunchTemplateRequest,
+) -> botocraft_core::Result<()> {
+    user_data_is_base64(input.launch_template_data.as_ref())
+}
+
+/// The check of `LaunchTemplateVersion::objects().create(..)` (and `save()`).
+pub(crate) fn launch_template_version_user_data(
+    input: &CreateLaunchTemplateVersionRequest,
+) -> botocraft_core::Result<()> {
+    user_data_is_base64(input.launch_template_data.as_ref())
+}
+
+impl RequestLaunchTemplateData {
+    /// Sets `user_data` to `script` base64-encoded, the form AWS takes and
+    /// describes it in (instances launched from the template receive the
+    /// script itself).
+    ///
+    /// ```
+    /// # use botocraft_ec2::RequestLaunchTemplateData;
+    /// let mut data = RequestLaunchTemplateData::default();
+    /// data.set_user_data("#!/bin/bash\necho hi\n");
+    /// assert_eq!(data.user_data.as_deref(), Some("IyEvYmluL2Jhc2gKZWNobyBoaQo="));
+    /// ```
+    pub fn set_user_data(&mut self, script: impl AsRef<[u8]>) {
+        self.user_data = Some(botocraft_core::transform::base64_encode(script.as_ref()));
+    }
+}
+
+impl ResponseLaunchTemplateData {
+    /// The user data as instances launched from this version receive it:
+    /// `user_data` decoded (`None` when there is none). An
+    /// [`Error::Validation`](botocraft_core::Error::Validation) when it is
+    /// not base64.
+    pub fn decoded_user_data(&self) -> botocraft_core::Result<Option<Vec<u8>>> {
+        let Some(text) = self.user_data.as_deref() else {
+            return Ok(None);
+        };
+        botocraft_core::transform::base64_bytes(text)
+            .map(Some)
+            .ok_or_else(|| {
+                botocraft_core::Error::validation("launch template data: `user_data` is not base64")
+            })
+    }
+}
+
 /// The check of `Instance::objects().launch_from_template(..)`
 /// (`check` in `definitions/ec2.toml`): the template must be named by a
 /// non-blank id or name, or AWS answers with a confusing error (nothing is

@@ -21073,6 +21073,7 @@ impl LaunchTemplateCreate {
         if input.launch_template_data.is_none() {
             return Err(Error::validation("CreateLaunchTemplate needs `LaunchTemplateData` (set `LaunchTemplate.launch_template_data`)"));
         }
+        crate::ext::launch_template_user_data(&input)?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, CreateLaunchTemplateResult>(
@@ -22017,6 +22018,7 @@ impl LaunchTemplateVersionCreate {
         if input.launch_template_data.is_none() {
             return Err(Error::validation("CreateLaunchTemplateVersion needs `LaunchTemplateData` (set `LaunchTemplateVersion.launch_template_data`)"));
         }
+        crate::ext::launch_template_version_user_data(&input)?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, CreateLaunchTemplateVersionResult>(

@@ -459,7 +459,13 @@ async fn service_create_get_update_list_relations_delete() {
     assert_eq!(svc.load_balancers, Some(vec![load_balancer.clone()]));
     let pk = svc.pk().expect("pk");
     assert_eq!(pk.service, "api");
-    assert_eq!(Some(pk.cluster), cluster.cluster_arn.clone());
+    assert_eq!(Some(pk.cluster.clone()), cluster.cluster_arn.clone());
+    // The key, and the text it writes, fetch the service again.
+    let by_key = services.get_by_key(&pk).await.expect("get_by_key");
+    assert_eq!(by_key.service_arn.as_deref(), Some(svc_arn.as_str()));
+    let parsed: botocraft::ecs::ServiceKey = pk.to_string().parse().expect("key text");
+    let by_text = services.get_by_key(&parsed).await.expect("get_by_key");
+    assert_eq!(by_text.pk(), Some(pk));
 
     // Get by its key.
     let fetched = services.get("api").cluster("shop").await.expect("get");

@@ -178,6 +178,42 @@ fn one_part_keys_pass_to_get() {
     assert_eq!(text, "team/web");
 }
 
+/// A key of several parts is fetched with `get_by_key`: each part goes
+/// where its `get` takes it (a service's cluster, an image's digest, a
+/// template version's number).
+#[test]
+fn keys_of_several_parts_pass_to_get_by_key() {
+    let key: ServiceKey = "arn:aws:ecs:us-east-1:1:cluster/prod/web".parse().unwrap();
+    let service = Service::objects().get_by_key(&key);
+    assert_eq!(
+        service.input().cluster.as_deref(),
+        Some("arn:aws:ecs:us-east-1:1:cluster/prod")
+    );
+    assert_eq!(
+        service.input().services.as_deref(),
+        Some(&["web".to_string()][..])
+    );
+
+    let key: EcrImageKey = "team/web/sha256:abc".parse().unwrap();
+    let image = botocraft::ecr::EcrImage::objects().get_by_key(&key);
+    assert_eq!(image.input().repository_name.as_deref(), Some("team/web"));
+    let ids = image.input().image_ids.as_deref().unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(ids[0].image_digest.as_deref(), Some("sha256:abc"));
+    assert_eq!(ids[0].image_tag, None);
+
+    let key: LaunchTemplateVersionKey = "lt-0abc/3".parse().unwrap();
+    let version = LaunchTemplateVersion::objects().get_by_key(&key);
+    assert_eq!(
+        version.input().launch_template_id.as_deref(),
+        Some("lt-0abc")
+    );
+    assert_eq!(
+        version.input().versions.as_deref(),
+        Some(&["3".to_string()][..])
+    );
+}
+
 /// Id lists are taken as any text: owned, borrowed from a slice or a `Vec`.
 #[test]
 fn id_lists_take_borrowed_text() {

@@ -32,6 +32,17 @@ pub(crate) fn launch_template_version_user_data(
     user_data_is_base64(input.launch_template_data.as_ref())
 }
 
+impl LaunchTemplateVersionManager {
+    /// The version a [`LaunchTemplateVersionKey`] names
+    /// (`DescribeLaunchTemplateVersions`): a model's `pk()`, or a key read
+    /// back from its text (`"lt-0abc/3".parse::<LaunchTemplateVersionKey>()?`),
+    /// fetched again.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get_by_key(&self, key: &LaunchTemplateVersionKey) -> LaunchTemplateVersionGet {
+        self.get(key.launch_template_id.as_str(), key.version_number.as_str())
+    }
+}
+
 impl RequestLaunchTemplateData {
     /// Sets `user_data` to `script` base64-encoded, the form AWS takes and
     /// describes it in (instances launched from the template receive the

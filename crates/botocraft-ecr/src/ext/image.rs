@@ -20,7 +20,7 @@ pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
 
 use crate::{
     BatchGetImageResponse, DescribeImageScanFindingsRequest, DescribeImageScanFindingsResponse,
-    EcrImage, EcrImageManager, ImageFailure, ImageFailureCode, ImageIdentifier,
+    EcrImage, EcrImageKey, EcrImageManager, ImageFailure, ImageFailureCode, ImageIdentifier,
 };
 
 /// Turns the per-image `failures` of `BatchDeleteImage`/`BatchGetImage` into an
@@ -244,6 +244,17 @@ impl EcrImage {
 }
 
 impl EcrImageManager {
+    /// The image an [`EcrImageKey`] names (`BatchGetImage` by digest in its
+    /// repository): a model's `pk()`, or a key read back from its text
+    /// (`"team/web/sha256:..".parse::<EcrImageKey>()?`), fetched again.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get_by_key(&self, key: &EcrImageKey) -> crate::EcrImageGet {
+        self.get(
+            key.repository_name.as_str(),
+            ImageIdentifier::digest(key.image_digest.as_str()),
+        )
+    }
+
     /// Puts an image manifest (`PutImage`, tagged `image_tag` when given), then
     /// describes the image so the full model is returned.
     #[cfg_attr(not(debug_assertions), inline)]

@@ -20,14 +20,32 @@ use futures::{StreamExt, TryStreamExt};
 
 use crate::{
     Cluster, ClusterManager, ContainerInstance, ContainerInstanceManager, DesiredStatus,
-    LaunchType, ResourceManagementType, SchedulingStrategy, Service, ServiceList, ServiceManager,
-    Task, TaskList,
+    LaunchType, ResourceManagementType, SchedulingStrategy, Service, ServiceGet, ServiceKey,
+    ServiceList, ServiceManager, Task, TaskList,
 };
 
 /// How many clusters [`ServiceAll`] lists at once unless told otherwise.
 pub const DEFAULT_SERVICE_SCAN_CONCURRENCY: usize = 4;
 
 impl ServiceManager {
+    /// The service a [`ServiceKey`] names (`DescribeServices` in its
+    /// cluster): a model's `pk()`, or a key read back from its text
+    /// (`"prod/web".parse::<ServiceKey>()?`), fetched again.
+    ///
+    /// ```no_run
+    /// # use botocraft_ecs::{Service, ServiceKey};
+    /// # async fn demo() -> botocraft_core::Result<()> {
+    /// let key: ServiceKey = "prod/web".parse()?;
+    /// let service = Service::objects().get_by_key(&key).await?;
+    /// assert_eq!(service.service_name.as_deref(), Some("web"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get_by_key(&self, key: &ServiceKey) -> ServiceGet {
+        self.get(key.service.as_str()).cluster(key.cluster.as_str())
+    }
+
     /// Every service in every cluster of the account (and region).
     ///
     /// Lists the clusters (`ListClusters` + `DescribeClusters`, with tags),

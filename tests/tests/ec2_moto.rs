@@ -1707,6 +1707,11 @@ async fn launch_template_create_run_instance_from_it_and_delete() {
     assert_eq!(named.launch_template_id.as_deref(), Some(lt_id.as_str()));
     let default = fetched.default_version().await.expect("default_version()");
     assert_eq!(default.version_number, Some(1));
+    // Both fetched again by their keys (a version's has two parts).
+    let again = default.refreshed().await.expect("version refreshed()");
+    assert_eq!(again.pk(), default.pk());
+    let again = lt.refreshed().await.expect("template refreshed()");
+    assert_eq!(again.launch_template_id.as_deref(), Some(lt_id.as_str()));
     let data = default.launch_template_data.clone().expect("version data");
     assert_eq!(data.image_id.as_deref(), Some(AMI));
     assert_eq!(wire(&data.instance_type).as_deref(), Some("t3.micro"));

@@ -244,6 +244,12 @@ async fn images_put_list_get_delete() {
     assert_eq!(v1.version(), Some("v1"));
     let d1 = v1.image_digest.clone().expect("digest");
     assert!(d1.starts_with("sha256:"), "{d1}");
+    // Fetched again by its key (repository and digest), and by the key's text.
+    let again = v1.refreshed().await.expect("refreshed()");
+    assert_eq!(again.pk(), v1.pk());
+    let key: botocraft::ecr::EcrImageKey = v1.pk().unwrap().to_string().parse().unwrap();
+    let by_key = images.get_by_key(&key).await.expect("get_by_key");
+    assert_eq!(by_key.image_digest.as_deref(), Some(d1.as_str()));
 
     let put = images
         .put_image("app", manifest('c'))

@@ -214,6 +214,106 @@ fn keys_of_several_parts_pass_to_get_by_key() {
     );
 }
 
+/// Every model with a `get` has `refreshed()`: the get by its own key
+/// (every part of it), and an `Error::Validation` for a model without one,
+/// before anything is sent.
+#[test]
+fn every_model_with_a_get_is_refreshed_by_its_key() {
+    let ami = Ami {
+        image_id: Some("ami-0abc".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        ami.refreshed().input().image_ids.as_deref(),
+        Some(&["ami-0abc".to_string()][..])
+    );
+    let gateway = NatGateway {
+        nat_gateway_id: Some("nat-0abc".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        gateway.refreshed().input().nat_gateway_ids.as_deref(),
+        Some(&["nat-0abc".to_string()][..])
+    );
+    let config = botocraft::autoscaling::LaunchConfiguration {
+        launch_configuration_name: Some("web-lc".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        config
+            .refreshed()
+            .input()
+            .launch_configuration_names
+            .as_deref(),
+        Some(&["web-lc".to_string()][..])
+    );
+    let instance = ContainerInstance {
+        container_instance_arn: Some("arn:aws:ecs:us-east-1:1:container-instance/prod/0abc".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        instance.refreshed().input().container_instances.as_deref(),
+        Some(&["arn:aws:ecs:us-east-1:1:container-instance/prod/0abc".to_string()][..])
+    );
+    let task_set = TaskSet {
+        cluster_arn: Some("arn:aws:ecs:us-east-1:1:cluster/prod".into()),
+        service_arn: Some("arn:aws:ecs:us-east-1:1:service/prod/web".into()),
+        task_set_arn: Some("arn:aws:ecs:us-east-1:1:task-set/prod/web/ecs-svc/1".into()),
+        ..Default::default()
+    };
+    let input = task_set.refreshed().input().clone();
+    assert_eq!(input.cluster.as_deref(), task_set.cluster_arn.as_deref());
+    assert_eq!(input.service.as_deref(), task_set.service_arn.as_deref());
+    assert_eq!(input.task_sets.as_ref().map(Vec::len), Some(1));
+
+    let image = botocraft::ecr::EcrImage {
+        repository_name: Some("team/web".into()),
+        image_digest: Some("sha256:abc".into()),
+        ..Default::default()
+    };
+    let request = image.refreshed();
+    assert_eq!(request.input().repository_name.as_deref(), Some("team/web"));
+    let ids = request.input().image_ids.as_deref().unwrap();
+    assert_eq!(ids[0].image_digest.as_deref(), Some("sha256:abc"));
+
+    let version = LaunchTemplateVersion {
+        launch_template_id: Some("lt-0abc".into()),
+        version_number: Some(3),
+        ..Default::default()
+    };
+    let request = version.refreshed();
+    assert_eq!(
+        request.input().launch_template_id.as_deref(),
+        Some("lt-0abc")
+    );
+    assert_eq!(
+        request.input().versions.as_deref(),
+        Some(&["3".to_string()][..])
+    );
+}
+
+#[tokio::test]
+async fn refreshed_without_a_key_is_refused_unsent() {
+    for err in [
+        Ami::default().refreshed().await.unwrap_err(),
+        LaunchTemplateVersion {
+            launch_template_id: Some("lt-0abc".into()),
+            ..Default::default()
+        }
+        .refreshed()
+        .await
+        .unwrap_err(),
+        TaskSet::default().refreshed().await.unwrap_err(),
+        botocraft::ecr::EcrImage::default()
+            .refreshed()
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+        assert!(err.to_string().contains("refreshed needs"), "{err}");
+    }
+}
+
 /// Id lists are taken as any text: owned, borrowed from a slice or a `Vec`.
 #[test]
 fn id_lists_take_borrowed_text() {

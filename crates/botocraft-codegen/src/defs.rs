@@ -502,6 +502,36 @@ impl Definitions {
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let mut defs: Definitions =
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        defs.add_refreshed();
+        Ok(defs)
+    }
+
+    /// Every model whose `get` takes its one-field key gets `refreshed()`
+    /// (the model fetched again by that key) without a relation written
+    /// out for it; a model whose get needs more (a service's cluster, an
+    /// image's identifier) declares its own `refreshed` relation or none.
+    fn add_refreshed(&mut self) {
+        for (name, model) in self.models.0.iter_mut() {
+            let declared = model.relations.iter().any(|r| r.name == "refreshed");
+            let single_key_get = model
+                .manager
+                .get("get")
+                .is_some_and(|get| get.args.len() == 1 && model.key.len() == 1);
+            if declared || !single_key_get {
+                continue;
+            }
+            model.relations.push(CallDef {
+                name: "refreshed".into(),
+                target: Some(name.clone()),
+                method: "get".into(),
+                args: model.key.clone(),
+                options: BTreeMap::new(),
+                filters: BTreeMap::new(),
+                doc: None,
+                optional: false,
+            });
+        }
     }
 }

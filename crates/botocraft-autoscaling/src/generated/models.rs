@@ -622,6 +622,22 @@ impl LaunchConfiguration {
         self
     }
 
+    /// This LaunchConfiguration as AWS holds it now: `LaunchConfiguration::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> LaunchConfigurationGet {
+        let manager = LaunchConfigurationManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .launch_configuration_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return LaunchConfigurationGet::failed(manager, Error::validation("LaunchConfiguration.refreshed needs `LaunchConfigurationName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
     pub(crate) const TRACKED: [&'static str; 17] = [

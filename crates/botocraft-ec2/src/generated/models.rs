@@ -2873,6 +2873,21 @@ impl Ami {
         request
     }
 
+    /// This Ami as AWS holds it now: `Ami::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> AmiGet {
+        let manager = AmiManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
+            return AmiGet::failed(
+                manager,
+                Error::validation("Ami.refreshed needs `ImageId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `Ami::objects().enable_deregistration_protection(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_deregistration_protection(&self) -> AmiEnableDeregistrationProtection {
@@ -3455,6 +3470,23 @@ impl InternetGateway {
         request
     }
 
+    /// This InternetGateway as AWS holds it now: `InternetGateway::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> InternetGatewayGet {
+        let manager = InternetGatewayManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.internet_gateway_id.clone().filter(|v| !v.is_empty()) else {
+            return InternetGatewayGet::failed(
+                manager,
+                Error::validation(
+                    "InternetGateway.refreshed needs `InternetGatewayId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
@@ -3980,6 +4012,21 @@ impl RouteTable {
         request
     }
 
+    /// This RouteTable as AWS holds it now: `RouteTable::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> RouteTableGet {
+        let manager = RouteTableManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
+            return RouteTableGet::failed(
+                manager,
+                Error::validation("RouteTable.refreshed needs `RouteTableId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `RouteTable::objects().create_route(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn create_route(&self) -> RouteTableCreateRoute {
@@ -4481,6 +4528,21 @@ impl NatGateway {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         request.send().await.map(Some)
+    }
+
+    /// This NatGateway as AWS holds it now: `NatGateway::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> NatGatewayGet {
+        let manager = NatGatewayManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.nat_gateway_id.clone().filter(|v| !v.is_empty()) else {
+            return NatGatewayGet::failed(
+                manager,
+                Error::validation("NatGateway.refreshed needs `NatGatewayId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
@@ -5112,6 +5174,21 @@ impl Address {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         request.send().await.map(Some)
+    }
+
+    /// This Address as AWS holds it now: `Address::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> AddressGet {
+        let manager = AddressManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.allocation_id.clone().filter(|v| !v.is_empty()) else {
+            return AddressGet::failed(
+                manager,
+                Error::validation("Address.refreshed needs `AllocationId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// Associates this address: set `.instance_id(..)` or `.network_interface_id(..)` on the returned request. Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -6389,6 +6466,21 @@ impl Snapshot {
         request
     }
 
+    /// This Snapshot as AWS holds it now: `Snapshot::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> SnapshotGet {
+        let manager = SnapshotManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
+            return SnapshotGet::failed(
+                manager,
+                Error::validation("Snapshot.refreshed needs `SnapshotId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `Snapshot::objects().unlock(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn unlock(&self) -> SnapshotUnlock {
@@ -6894,6 +6986,21 @@ impl KeyPair {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
+    }
+
+    /// This KeyPair as AWS holds it now: `KeyPair::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> KeyPairGet {
+        let manager = KeyPairManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.key_pair_id.clone().filter(|v| !v.is_empty()) else {
+            return KeyPairGet::failed(
+                manager,
+                Error::validation("KeyPair.refreshed needs `KeyPairId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
@@ -7440,6 +7547,23 @@ impl LaunchTemplate {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0, a1);
+        request
+    }
+
+    /// This LaunchTemplate as AWS holds it now: `LaunchTemplate::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> LaunchTemplateGet {
+        let manager = LaunchTemplateManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
+            return LaunchTemplateGet::failed(
+                manager,
+                Error::validation(
+                    "LaunchTemplate.refreshed needs `LaunchTemplateId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 
@@ -8258,6 +8382,23 @@ impl NetworkInterface {
         request.send().await.map(Some)
     }
 
+    /// This NetworkInterface as AWS holds it now: `NetworkInterface::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> NetworkInterfaceGet {
+        let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.network_interface_id.clone().filter(|v| !v.is_empty()) else {
+            return NetworkInterfaceGet::failed(
+                manager,
+                Error::validation(
+                    "NetworkInterface.refreshed needs `NetworkInterfaceId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `NetworkInterface::objects().reset(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn reset(&self) -> NetworkInterfaceReset {
@@ -8908,6 +9049,23 @@ impl InstanceTypeInfo {
         request = request.filter("instance-type", [v]);
         request
     }
+
+    /// This InstanceTypeInfo as AWS holds it now: `InstanceTypeInfo::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> InstanceTypeInfoGet {
+        let manager = InstanceTypeInfoManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_type.as_ref().map(|v| v.as_str().to_owned()) else {
+            return InstanceTypeInfoGet::failed(
+                manager,
+                Error::validation(
+                    "InstanceTypeInfo.refreshed needs `InstanceType`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
 }
 
 /// The primary key of a [`NetworkAcl`]: its `NetworkAclId`. `Display` writes it and
@@ -9091,6 +9249,21 @@ impl NetworkAcl {
         };
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
+        request
+    }
+
+    /// This NetworkAcl as AWS holds it now: `NetworkAcl::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> NetworkAclGet {
+        let manager = NetworkAclManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.network_acl_id.clone().filter(|v| !v.is_empty()) else {
+            return NetworkAclGet::failed(
+                manager,
+                Error::validation("NetworkAcl.refreshed needs `NetworkAclId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 
@@ -9507,6 +9680,21 @@ impl PlacementGroup {
             );
         };
         request = request.filter("placement-group-name", [v]);
+        request
+    }
+
+    /// This PlacementGroup as AWS holds it now: `PlacementGroup::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> PlacementGroupGet {
+        let manager = PlacementGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.group_name.clone().filter(|v| !v.is_empty()) else {
+            return PlacementGroupGet::failed(
+                manager,
+                Error::validation("PlacementGroup.refreshed needs `GroupName`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 
@@ -9938,6 +10126,21 @@ impl DhcpOptions {
         request
     }
 
+    /// This DhcpOptions as AWS holds it now: `DhcpOptions::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> DhcpOptionsGet {
+        let manager = DhcpOptionsManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.dhcp_options_id.clone().filter(|v| !v.is_empty()) else {
+            return DhcpOptionsGet::failed(
+                manager,
+                Error::validation("DhcpOptions.refreshed needs `DhcpOptionsId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
@@ -10354,6 +10557,23 @@ impl CustomerGateway {
             );
         };
         request = request.filter("customer-gateway-id", [v]);
+        request
+    }
+
+    /// This CustomerGateway as AWS holds it now: `CustomerGateway::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> CustomerGatewayGet {
+        let manager = CustomerGatewayManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.customer_gateway_id.clone().filter(|v| !v.is_empty()) else {
+            return CustomerGatewayGet::failed(
+                manager,
+                Error::validation(
+                    "CustomerGateway.refreshed needs `CustomerGatewayId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 
@@ -10877,6 +11097,21 @@ impl VpnGateway {
         request
     }
 
+    /// This VpnGateway as AWS holds it now: `VpnGateway::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> VpnGatewayGet {
+        let manager = VpnGatewayManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpn_gateway_id.clone().filter(|v| !v.is_empty()) else {
+            return VpnGatewayGet::failed(
+                manager,
+                Error::validation("VpnGateway.refreshed needs `VpnGatewayId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
@@ -11325,6 +11560,22 @@ impl VpcPeeringConnection {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         request.send().await.map(Some)
+    }
+
+    /// This VpcPeeringConnection as AWS holds it now: `VpcPeeringConnection::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> VpcPeeringConnectionGet {
+        let manager = VpcPeeringConnectionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .vpc_peering_connection_id
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return VpcPeeringConnectionGet::failed(manager, Error::validation("VpcPeeringConnection.refreshed needs `VpcPeeringConnectionId`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// Calls `VpcPeeringConnection::objects().accept(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -11974,6 +12225,21 @@ impl VpcEndpoint {
         request
     }
 
+    /// This VpcEndpoint as AWS holds it now: `VpcEndpoint::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> VpcEndpointGet {
+        let manager = VpcEndpointManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpc_endpoint_id.clone().filter(|v| !v.is_empty()) else {
+            return VpcEndpointGet::failed(
+                manager,
+                Error::validation("VpcEndpoint.refreshed needs `VpcEndpointId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `VpcEndpoint::objects().modify(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify(&self) -> VpcEndpointModify {
@@ -12457,6 +12723,23 @@ impl VpnConnection {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         request.send().await.map(Some)
+    }
+
+    /// This VpnConnection as AWS holds it now: `VpnConnection::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> VpnConnectionGet {
+        let manager = VpnConnectionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpn_connection_id.clone().filter(|v| !v.is_empty()) else {
+            return VpnConnectionGet::failed(
+                manager,
+                Error::validation(
+                    "VpnConnection.refreshed needs `VpnConnectionId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
@@ -13046,6 +13329,21 @@ impl FlowLog {
             .flatten()
             .find(|t| t.key.as_deref() == Some("Name"))
             .and_then(|t| t.value.as_deref())
+    }
+
+    /// This FlowLog as AWS holds it now: `FlowLog::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> FlowLogGet {
+        let manager = FlowLogManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.flow_log_id.clone().filter(|v| !v.is_empty()) else {
+            return FlowLogGet::failed(
+                manager,
+                Error::validation("FlowLog.refreshed needs `FlowLogId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it

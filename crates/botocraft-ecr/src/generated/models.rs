@@ -717,6 +717,27 @@ impl EcrImage {
         request
     }
 
+    /// This EcrImage as AWS holds it now: `EcrImage::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> EcrImageGet {
+        let manager = EcrImageManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.repository_name.clone().filter(|v| !v.is_empty()) else {
+            return EcrImageGet::failed(
+                manager,
+                Error::validation("EcrImage.refreshed needs `repositoryName`, which is not set"),
+            );
+        };
+        let Some(a1) = self.image_digest.clone().filter(|v| !v.is_empty()) else {
+            return EcrImageGet::failed(
+                manager,
+                Error::validation("EcrImage.refreshed needs `imageDigest`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0, a1);
+        request
+    }
+
     /// Calls `EcrImage::objects().start_scan(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn start_scan(&self) -> EcrImageStartScan {

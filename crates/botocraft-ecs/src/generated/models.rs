@@ -2805,6 +2805,27 @@ impl ContainerInstance {
         request.send().await.map(Some)
     }
 
+    /// This ContainerInstance as AWS holds it now: `ContainerInstance::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> ContainerInstanceGet {
+        let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .container_instance_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ContainerInstanceGet::failed(
+                manager,
+                Error::validation(
+                    "ContainerInstance.refreshed needs `containerInstanceArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `ContainerInstance::objects().deregister(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn deregister(&self) -> ContainerInstanceDeregister {
@@ -2993,6 +3014,23 @@ impl CapacityProvider {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
         self.tags = Some(tags::from_map(&tags));
+    }
+
+    /// This CapacityProvider as AWS holds it now: `CapacityProvider::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> CapacityProviderGet {
+        let manager = CapacityProviderManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.capacity_provider_arn.clone().filter(|v| !v.is_empty()) else {
+            return CapacityProviderGet::failed(
+                manager,
+                Error::validation(
+                    "CapacityProvider.refreshed needs `capacityProviderArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// The fields an update can send, which change tracking compares, in
@@ -3522,6 +3560,33 @@ impl TaskSet {
         request
     }
 
+    /// This TaskSet as AWS holds it now: `TaskSet::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> TaskSetGet {
+        let manager = TaskSetManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskSetGet::failed(
+                manager,
+                Error::validation("TaskSet.refreshed needs `clusterArn`, which is not set"),
+            );
+        };
+        let Some(a1) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskSetGet::failed(
+                manager,
+                Error::validation("TaskSet.refreshed needs `serviceArn`, which is not set"),
+            );
+        };
+        let Some(a2) = self.task_set_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskSetGet::failed(
+                manager,
+                Error::validation("TaskSet.refreshed needs `taskSetArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0, a1, a2);
+        request
+    }
+
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
     pub(crate) const TRACKED: [&'static str; 1] = ["scale"];
@@ -4002,6 +4067,23 @@ impl ServiceRevision {
         let mut request = manager.get(a0);
         request
     }
+
+    /// This ServiceRevision as AWS holds it now: `ServiceRevision::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> ServiceRevisionGet {
+        let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.service_revision_arn.clone().filter(|v| !v.is_empty()) else {
+            return ServiceRevisionGet::failed(
+                manager,
+                Error::validation(
+                    "ServiceRevision.refreshed needs `serviceRevisionArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
 }
 
 /// The primary key of a [`ServiceDeployment`]: its `serviceDeploymentArn`. `Display` writes it and
@@ -4185,6 +4267,27 @@ impl ServiceDeployment {
         request
     }
 
+    /// This ServiceDeployment as AWS holds it now: `ServiceDeployment::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> ServiceDeploymentGet {
+        let manager = ServiceDeploymentManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .service_deployment_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ServiceDeploymentGet::failed(
+                manager,
+                Error::validation(
+                    "ServiceDeployment.refreshed needs `serviceDeploymentArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
     /// Calls `ServiceDeployment::objects().stop(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn stop(&self) -> ServiceDeploymentStop {
@@ -4365,6 +4468,21 @@ impl Daemon {
         };
         #[allow(unused_mut)]
         let mut request = manager.list(a0);
+        request
+    }
+
+    /// This Daemon as AWS holds it now: `Daemon::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> DaemonGet {
+        let manager = DaemonManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.daemon_arn.clone().filter(|v| !v.is_empty()) else {
+            return DaemonGet::failed(
+                manager,
+                Error::validation("Daemon.refreshed needs `daemonArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 
@@ -4747,6 +4865,22 @@ impl DaemonTaskDefinition {
     pub fn using(mut self, session: &SharedSession) -> Self {
         self._state.bind(session.clone());
         self
+    }
+
+    /// This DaemonTaskDefinition as AWS holds it now: `DaemonTaskDefinition::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> DaemonTaskDefinitionGet {
+        let manager = DaemonTaskDefinitionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .daemon_task_definition_arn
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return DaemonTaskDefinitionGet::failed(manager, Error::validation("DaemonTaskDefinition.refreshed needs `daemonTaskDefinitionArn`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
     }
 
     /// The fields a fetched model's `save()` cannot change: those naming it
@@ -5206,6 +5340,23 @@ impl DaemonRevision {
             .filter(|v| !v.is_empty())
         else {
             return DaemonTaskDefinitionGet::failed(manager, Error::validation("DaemonRevision.daemon_task_definition needs `daemonTaskDefinitionArn`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// This DaemonRevision as AWS holds it now: `DaemonRevision::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> DaemonRevisionGet {
+        let manager = DaemonRevisionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.daemon_revision_arn.clone().filter(|v| !v.is_empty()) else {
+            return DaemonRevisionGet::failed(
+                manager,
+                Error::validation(
+                    "DaemonRevision.refreshed needs `daemonRevisionArn`, which is not set",
+                ),
+            );
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
@@ -5746,6 +5897,23 @@ impl ExpressGatewayService {
         };
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
+        request
+    }
+
+    /// This ExpressGatewayService as AWS holds it now: `ExpressGatewayService::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> ExpressGatewayServiceGet {
+        let manager = ExpressGatewayServiceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
+            return ExpressGatewayServiceGet::failed(
+                manager,
+                Error::validation(
+                    "ExpressGatewayService.refreshed needs `serviceArn`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
         request
     }
 

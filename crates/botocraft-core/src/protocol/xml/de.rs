@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
@@ -78,6 +78,10 @@ enum Seg {
 struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     peeked: Option<Event<'a>>,
+    /// A self-closed element (`<tagSet/>`) was read as its start tag: its
+    /// end comes next. quick-xml's own expansion of such elements allocates
+    /// a copy of the name for each end tag, and responses hold thousands.
+    empty_open: bool,
     depth: usize,
     path: Vec<Seg>,
     wrapper: Option<&'a str>,
@@ -154,12 +158,13 @@ impl<'a> Parser<'a> {
     fn new(body: &'a [u8], wrapper: Option<&'a str>, ec2: bool) -> Self {
         let mut reader = Reader::from_reader(body);
         let config = reader.config_mut();
-        config.expand_empty_elements = true;
+        config.expand_empty_elements = false;
         config.check_end_names = true;
         config.trim_text(false);
         Parser {
             reader,
             peeked: None,
+            empty_open: false,
             depth: 0,
             path: Vec::new(),
             wrapper,
@@ -201,6 +206,9 @@ impl<'a> Parser<'a> {
     }
 
     fn raw_next(&mut self) -> Res<Event<'a>> {
+        if std::mem::take(&mut self.empty_open) {
+            return Ok(Event::End(BytesEnd::new("")));
+        }
         loop {
             let event = match self.reader.read_event() {
                 Ok(e) => e,
@@ -211,7 +219,10 @@ impl<'a> Parser<'a> {
             };
             match event {
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
-                Event::Empty(_) => return Err(self.err("unexpected empty-element event")),
+                Event::Empty(start) => {
+                    self.empty_open = true;
+                    return Ok(Event::Start(start));
+                }
                 e => return Ok(e),
             }
         }
@@ -328,6 +339,10 @@ impl<'a> Parser<'a> {
     /// back the raw content; most values are plain text and are lent as
     /// they stand, without a round trip through the event loop per piece.
     fn read_text(&mut self, start: &BytesStart<'_>) -> Res<Cow<'a, str>> {
+        if self.peeked.is_none() && std::mem::take(&mut self.empty_open) {
+            self.depth = self.depth.saturating_sub(1);
+            return Ok(Cow::Borrowed(""));
+        }
         let raw = match self.reader.read_text(start.name()) {
             Ok(raw) => raw,
             Err(e) => {

@@ -805,6 +805,47 @@ fn element_text_forms() {
     }
 }
 
+/// Self-closed elements (`<tagSet/>`) in every place a value can be: a
+/// structure with only attributes, an empty map, list item and scalar of
+/// each kind, one skipped inside an unknown element, and one that closes a
+/// document.
+#[test]
+fn self_closed_elements_read_as_empty_values() {
+    let body = r#"<OpResponse><OpResult><Mixed id="m1">
+  <item/><item>b</item>
+  <unknown><deeper/><deeper>x</deeper></unknown>
+  <other/>
+  <Counts/>
+  <Ratio/><Big/><When/>
+  <Data/>
+  <Text/>
+</Mixed></OpResult></OpResponse>"#;
+    let r = response(200, &[], body);
+    let m = parse_response::<MixedOut>(&AUTOSCALING, "Op", &MIXED_OUT, None, &r)
+        .unwrap()
+        .mixed;
+    assert_eq!(m.id.as_deref(), Some("m1"));
+    assert_eq!(m.items.unwrap(), ["", "b"]);
+    assert_eq!(m.others.unwrap(), [""]);
+    assert!(m.counts.unwrap().is_empty());
+    assert_eq!((m.ratio, m.big, m.when), (None, None, None));
+    assert_eq!(m.data.map(|d| d.0), Some(Vec::new()));
+    assert_eq!(m.text.as_deref(), Some(""));
+
+    let body = r#"<OpResponse><OpResult><Mixed id="only"/></OpResult></OpResponse>"#;
+    let r = response(200, &[], body);
+    let m = parse_response::<MixedOut>(&AUTOSCALING, "Op", &MIXED_OUT, None, &r)
+        .unwrap()
+        .mixed;
+    assert_eq!(m.id.as_deref(), Some("only"));
+    assert_eq!((m.items, m.text), (None, None));
+
+    let r = response(200, &[], "<DescribeInstancesResponse/>");
+    let out: DescribeInstancesOut =
+        parse_response(&EC2, "DescribeInstances", &DESCRIBE_INSTANCES, None, &r).unwrap();
+    assert!(out.reservations.is_none());
+}
+
 #[test]
 fn malformed_xml_is_a_deserialize_error() {
     for body in [
@@ -813,6 +854,9 @@ fn malformed_xml_is_a_deserialize_error() {
         "not xml at all",
         "<A><nextToken>&bogus;</nextToken></A>",
         "<A><nextToken>a</nextToken>",
+        "<A><reservationSet/></B>",
+        "<A><reservationSet><item/></A>",
+        "<A><nextToken/>",
     ] {
         let r = response(200, &[], body);
         match parse_response::<DescribeInstancesOut>(

@@ -140,7 +140,7 @@ pub fn resolve_endpoint(
 ) -> Result<http::Uri> {
     let env_id = service.env_id.to_ascii_uppercase().replace([' ', '-'], "_");
     if let Some(url) = overrides.per_service.get(&service_key(service.env_id)) {
-        return parse_endpoint(url, &format!("service_endpoint_url({env_id:?})"));
+        return parse_endpoint(url, &format!("service_endpoint_url({env_id:?}, ..)"));
     }
     if let Some(url) = &overrides.global {
         return parse_endpoint(url, "endpoint_url(..)");

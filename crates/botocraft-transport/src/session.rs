@@ -159,6 +159,9 @@ pub struct AwsSessionBuilder {
     profile: Option<String>,
     provider: Option<Arc<dyn ProvideCredentials>>,
     endpoints: EndpointOverrides,
+    /// Each per-service endpoint's service as the caller spelled it, for
+    /// the error about its URL (the overrides hold the normalized name).
+    endpoint_services: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     max_attempts: Option<u32>,
     retry_mode: Option<RetryMode>,
@@ -219,9 +222,11 @@ impl AwsSessionBuilder {
     /// letters and digits count). A name no service has is never used:
     /// that service's requests go to its next endpoint, AWS's by default.
     pub fn service_endpoint_url(mut self, service: &str, url: impl Into<String>) -> Self {
-        self.endpoints
-            .per_service
-            .insert(crate::config::service_key(service), url.into());
+        let key = crate::config::service_key(service);
+        self.endpoint_services.retain(|(k, _)| *k != key);
+        self.endpoint_services
+            .push((key.clone(), service.to_owned()));
+        self.endpoints.per_service.insert(key, url.into());
         self
     }
 
@@ -505,8 +510,13 @@ impl AwsSessionBuilder {
             headers.append(name, value);
         }
 
-        for (env_id, url) in &self.endpoints.per_service {
-            parse_endpoint(url, &format!("service_endpoint_url({env_id:?})"))?;
+        for (key, url) in &self.endpoints.per_service {
+            let service = self
+                .endpoint_services
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or(key.as_str(), |(_, given)| given.as_str());
+            parse_endpoint(url, &format!("service_endpoint_url({service:?}, ..)"))?;
         }
         if let Some(url) = &self.endpoints.global {
             parse_endpoint(url, "endpoint_url(..)")?;

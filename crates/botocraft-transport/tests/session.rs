@@ -493,6 +493,17 @@ fn build_validates_settings() {
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
     let err = builder().endpoint_url("ftp://x").build().unwrap_err();
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    // A per-service endpoint's error names the service as it was given.
+    let err = builder()
+        .service_endpoint_url("Auto Scaling", "http://first:1")
+        .service_endpoint_url("auto-scaling", "moto:5000")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"moto:5000\" from service_endpoint_url(\"auto-scaling\", ..)"),
+        "{err}"
+    );
     let err = AwsSession::builder().env(no_env()).build().unwrap_err();
     assert!(
         err.to_string().contains("no region: set AWS_REGION"),
